@@ -1,0 +1,121 @@
+#include "common/api.h"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/status.h"
+
+namespace mobility {
+
+std::string Sha256Hex(absl::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(digest), length));
+}
+
+std::string MessageHash(const google::protobuf::Message& message) {
+  std::string bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    message.SerializeToCodedStream(&coded);
+  }
+  return Sha256Hex(bytes);
+}
+
+std::string NewResourceId() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) std::abort();  // No entropy: nothing safe to do.
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
+}
+
+bool IsValidResourceId(absl::string_view id) {
+  if (id.size() < 4 || id.size() > 63) return false;
+  if (!absl::ascii_islower(id.front()) || id.back() == '-') return false;
+  for (char c : id) {
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-') return false;
+  }
+  return true;
+}
+
+absl::StatusOr<std::string> ParseResourceName(absl::string_view field, absl::string_view name,
+                                              absl::string_view collection) {
+  std::string prefix = absl::StrCat(collection, "/");
+  if (!absl::StartsWith(name, prefix)) {
+    return InvalidField(field, absl::StrCat("must be a resource name \"", collection, "/{id}\""));
+  }
+  absl::string_view id = name.substr(prefix.size());
+  // Generated ids are 32 hex digits, which IsValidResourceId also accepts unless they start with a
+  // digit, so hex ids are checked on their own.
+  bool hex_id = id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
+                  return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
+                });
+  if (!hex_id && !IsValidResourceId(id)) {
+    return InvalidField(field, absl::StrCat("\"", collection, "/{id}\" has a malformed id"));
+  }
+  return std::string(id);
+}
+
+absl::Status ValidateRequestId(absl::string_view field, absl::string_view request_id) {
+  if (request_id.empty()) return absl::OkStatus();
+  static constexpr int kGroups[] = {8, 4, 4, 4, 12};
+  std::vector<absl::string_view> parts = absl::StrSplit(request_id, '-');
+  bool ok = parts.size() == 5;
+  for (size_t i = 0; ok && i < parts.size(); ++i) {
+    ok = static_cast<int>(parts[i].size()) == kGroups[i] &&
+         std::all_of(parts[i].begin(), parts[i].end(),
+                     [](char c) { return absl::ascii_isxdigit(c); });
+  }
+  return ok ? absl::OkStatus() : InvalidField(field, "must be a UUID");
+}
+
+absl::StatusOr<int> EffectivePageSize(int32_t requested) {
+  if (requested < 0) return InvalidField("page_size", "must not be negative");
+  if (requested == 0) return kDefaultPageSize;
+  return std::min<int>(requested, kMaxPageSize);
+}
+
+std::string EncodePageToken(absl::string_view query_fingerprint, absl::string_view last_key) {
+  return absl::WebSafeBase64Escape(
+      absl::StrCat("v1\n", Sha256Hex(query_fingerprint).substr(0, 16), "\n", last_key));
+}
+
+absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
+                                            absl::string_view query_fingerprint) {
+  if (token.empty()) return std::string();
+  std::string raw;
+  if (token.size() > 1024 || !absl::WebSafeBase64Unescape(token, &raw)) {
+    return InvalidField("page_token", "is not a token this service issued");
+  }
+  std::vector<std::string> parts = absl::StrSplit(raw, absl::MaxSplits('\n', 2));
+  if (parts.size() != 3 || parts[0] != "v1" || parts[2].empty()) {
+    return InvalidField("page_token", "is not a token this service issued");
+  }
+  if (parts[1] != Sha256Hex(query_fingerprint).substr(0, 16)) {
+    return InvalidField("page_token", "belongs to a list call with other filters");
+  }
+  return parts[2];
+}
+
+std::string Etag(absl::string_view name, int64_t revision) {
+  return Sha256Hex(absl::StrCat(name, "@", revision)).substr(0, 20);
+}
+
+absl::Status CheckEtag(absl::string_view sent, absl::string_view current) {
+  if (sent.empty() || sent == current) return absl::OkStatus();
+  return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
+               "the resource changed since it was read; read it again and retry");
+}
+
+}  // namespace mobility

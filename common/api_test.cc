@@ -1,0 +1,85 @@
+#include "common/api.h"
+
+#include <gtest/gtest.h>
+
+#include "common/status.h"
+
+namespace mobility {
+namespace {
+
+TEST(PageSizeTest, ZeroMeansDefaultLargeIsClampedNegativeIsRefused) {
+  EXPECT_EQ(*EffectivePageSize(0), kDefaultPageSize);
+  EXPECT_EQ(*EffectivePageSize(1), 1);
+  EXPECT_EQ(*EffectivePageSize(kMaxPageSize), kMaxPageSize);
+  EXPECT_EQ(*EffectivePageSize(kMaxPageSize + 1), kMaxPageSize);
+  auto negative = EffectivePageSize(-1);
+  ASSERT_EQ(negative.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(negative.status())[0].field, "page_size");
+}
+
+TEST(PageTokenTest, RoundTripsTheLastKey) {
+  std::string token = EncodePageToken("country=LV", "institutions/abcd");
+  EXPECT_EQ(*DecodePageToken(token, "country=LV"), "institutions/abcd");
+  EXPECT_EQ(*DecodePageToken("", "country=LV"), "");
+}
+
+TEST(PageTokenTest, RefusesATokenOfAnotherQuery) {
+  std::string token = EncodePageToken("country=LV", "abcd");
+  auto other = DecodePageToken(token, "country=KZ");
+  ASSERT_EQ(other.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(other.status())[0].field, "page_token");
+}
+
+TEST(PageTokenTest, RefusesGarbage) {
+  for (const char* bad : {"not base64!", "djE", "eHl6Cnl6Cg", "djEKMTIzNDU2Nzg5MDEyMzQ1Ngo"}) {
+    EXPECT_EQ(DecodePageToken(bad, "q").status().code(), absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
+}
+
+TEST(ResourceIdTest, FollowsAip122) {
+  EXPECT_TRUE(IsValidResourceId("kokshetau-amu"));
+  EXPECT_TRUE(IsValidResourceId("abcd"));
+  EXPECT_FALSE(IsValidResourceId("abc"));                  // Too short.
+  EXPECT_TRUE(IsValidResourceId(std::string(63, 'a')));   // Longest.
+  EXPECT_FALSE(IsValidResourceId(std::string(64, 'a')));  // Too long.
+  EXPECT_FALSE(IsValidResourceId("1abc"));
+  EXPECT_FALSE(IsValidResourceId("abc-"));
+  EXPECT_FALSE(IsValidResourceId("Abcd"));
+  EXPECT_FALSE(IsValidResourceId("ab_cd"));
+}
+
+TEST(ResourceNameTest, ParsesGeneratedAndChosenIds) {
+  std::string generated = NewResourceId();
+  EXPECT_EQ(generated.size(), 32u);
+  EXPECT_EQ(*ParseResourceName("name", "institutions/" + generated, "institutions"), generated);
+  EXPECT_EQ(*ParseResourceName("name", "institutions/via-lv", "institutions"), "via-lv");
+  EXPECT_FALSE(ParseResourceName("name", "agreements/via-lv", "institutions").ok());
+  EXPECT_FALSE(ParseResourceName("name", "institutions/", "institutions").ok());
+  EXPECT_FALSE(ParseResourceName("name", "institutions/a/b", "institutions").ok());
+}
+
+TEST(RequestIdTest, AcceptsOnlyUuids) {
+  EXPECT_TRUE(ValidateRequestId("request_id", "").ok());
+  EXPECT_TRUE(ValidateRequestId("request_id", "123e4567-e89b-12d3-a456-426614174000").ok());
+  EXPECT_FALSE(ValidateRequestId("request_id", "123e4567-e89b-12d3-a456-42661417400").ok());
+  EXPECT_FALSE(ValidateRequestId("request_id", "123e4567e89b12d3a456426614174000").ok());
+  EXPECT_FALSE(ValidateRequestId("request_id", "g23e4567-e89b-12d3-a456-426614174000").ok());
+}
+
+TEST(EtagTest, ChangesWithRevisionAndStaleIsAborted) {
+  std::string e1 = Etag("institutions/abcd", 1);
+  std::string e2 = Etag("institutions/abcd", 2);
+  EXPECT_NE(e1, e2);
+  EXPECT_TRUE(CheckEtag("", e2).ok());
+  EXPECT_TRUE(CheckEtag(e2, e2).ok());
+  EXPECT_EQ(CheckEtag(e1, e2).code(), absl::StatusCode::kAborted);
+}
+
+TEST(HashTest, Sha256OfKnownInput) {
+  EXPECT_EQ(Sha256Hex("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+}  // namespace
+}  // namespace mobility

@@ -1,0 +1,85 @@
+#include "common/log.h"
+
+#include <cstdio>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+
+namespace mobility {
+namespace {
+
+absl::Mutex log_mu;
+std::string* log_service ABSL_GUARDED_BY(log_mu) = new std::string("mobility");
+
+void AppendJsonString(std::string* out, absl::string_view s) {
+  out->push_back('"');
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      default:
+        if (c < 0x20) {
+          absl::StrAppendFormat(out, "\\u%04x", c);
+        } else {
+          out->push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out->push_back('"');
+}
+
+absl::string_view LevelName(LogLevel level) {
+  switch (level) {
+    case LogLevel::kInfo: return "info";
+    case LogLevel::kWarning: return "warning";
+    case LogLevel::kError: return "error";
+  }
+  return "info";
+}
+
+}  // namespace
+
+void SetLogService(absl::string_view service) {
+  absl::MutexLock lock(&log_mu);
+  *log_service = std::string(service);
+}
+
+std::string FormatLogLine(LogLevel level, absl::string_view service,
+                          absl::string_view time, absl::string_view event,
+                          const LogFields& fields) {
+  std::string line = "{\"level\":";
+  AppendJsonString(&line, LevelName(level));
+  line.append(",\"time\":");
+  AppendJsonString(&line, time);
+  line.append(",\"service\":");
+  AppendJsonString(&line, service);
+  line.append(",\"event\":");
+  AppendJsonString(&line, event);
+  for (const auto& [key, value] : fields) {
+    line.push_back(',');
+    AppendJsonString(&line, key);
+    line.push_back(':');
+    AppendJsonString(&line, value);
+  }
+  line.push_back('}');
+  return line;
+}
+
+void Log(LogLevel level, absl::string_view event, const LogFields& fields) {
+  std::string time =
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone());
+  absl::MutexLock lock(&log_mu);
+  std::string line = FormatLogLine(level, *log_service, time, event, fields);
+  line.push_back('\n');
+  std::fwrite(line.data(), 1, line.size(), stderr);
+  std::fflush(stderr);
+}
+
+}  // namespace mobility

@@ -1,0 +1,32 @@
+// Structured log lines, one JSON object per line on stderr:
+// {"level":"info","time":"...","service":"agreements","event":"rpc","request_id":...}.
+// Callers pass only operational fields (ids, methods, codes, durations): never names, e-mails or
+// free text a person typed, and never SQL parameters.
+#ifndef MOBILITY_COMMON_LOG_H_
+#define MOBILITY_COMMON_LOG_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+
+namespace mobility {
+
+enum class LogLevel { kInfo, kWarning, kError };
+
+using LogFields = std::vector<std::pair<std::string, std::string>>;
+
+// Names the service in every later line; call once from main.
+void SetLogService(absl::string_view service);
+
+void Log(LogLevel level, absl::string_view event, const LogFields& fields = {});
+
+// The JSON line Log writes, without the trailing newline; exposed for tests.
+std::string FormatLogLine(LogLevel level, absl::string_view service,
+                          absl::string_view time, absl::string_view event,
+                          const LogFields& fields);
+
+}  // namespace mobility
+
+#endif  // MOBILITY_COMMON_LOG_H_

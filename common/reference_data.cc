@@ -1,0 +1,383 @@
+#include "common/reference_data.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace mobility {
+namespace {
+
+struct Country {
+  const char* alpha2;
+  const char* name;
+};
+
+// ISO 3166-1, sorted by code (from Debian's iso-codes).
+constexpr Country kCountries[] = {
+    {"AD", "Andorra"},
+    {"AE", "United Arab Emirates"},
+    {"AF", "Afghanistan"},
+    {"AG", "Antigua and Barbuda"},
+    {"AI", "Anguilla"},
+    {"AL", "Albania"},
+    {"AM", "Armenia"},
+    {"AO", "Angola"},
+    {"AQ", "Antarctica"},
+    {"AR", "Argentina"},
+    {"AS", "American Samoa"},
+    {"AT", "Austria"},
+    {"AU", "Australia"},
+    {"AW", "Aruba"},
+    {"AX", "Åland Islands"},
+    {"AZ", "Azerbaijan"},
+    {"BA", "Bosnia and Herzegovina"},
+    {"BB", "Barbados"},
+    {"BD", "Bangladesh"},
+    {"BE", "Belgium"},
+    {"BF", "Burkina Faso"},
+    {"BG", "Bulgaria"},
+    {"BH", "Bahrain"},
+    {"BI", "Burundi"},
+    {"BJ", "Benin"},
+    {"BL", "Saint Barthélemy"},
+    {"BM", "Bermuda"},
+    {"BN", "Brunei Darussalam"},
+    {"BO", "Bolivia, Plurinational State of"},
+    {"BQ", "Bonaire, Sint Eustatius and Saba"},
+    {"BR", "Brazil"},
+    {"BS", "Bahamas"},
+    {"BT", "Bhutan"},
+    {"BV", "Bouvet Island"},
+    {"BW", "Botswana"},
+    {"BY", "Belarus"},
+    {"BZ", "Belize"},
+    {"CA", "Canada"},
+    {"CC", "Cocos (Keeling) Islands"},
+    {"CD", "Congo, The Democratic Republic of the"},
+    {"CF", "Central African Republic"},
+    {"CG", "Congo"},
+    {"CH", "Switzerland"},
+    {"CI", "Côte d'Ivoire"},
+    {"CK", "Cook Islands"},
+    {"CL", "Chile"},
+    {"CM", "Cameroon"},
+    {"CN", "China"},
+    {"CO", "Colombia"},
+    {"CR", "Costa Rica"},
+    {"CU", "Cuba"},
+    {"CV", "Cabo Verde"},
+    {"CW", "Curaçao"},
+    {"CX", "Christmas Island"},
+    {"CY", "Cyprus"},
+    {"CZ", "Czechia"},
+    {"DE", "Germany"},
+    {"DJ", "Djibouti"},
+    {"DK", "Denmark"},
+    {"DM", "Dominica"},
+    {"DO", "Dominican Republic"},
+    {"DZ", "Algeria"},
+    {"EC", "Ecuador"},
+    {"EE", "Estonia"},
+    {"EG", "Egypt"},
+    {"EH", "Western Sahara"},
+    {"ER", "Eritrea"},
+    {"ES", "Spain"},
+    {"ET", "Ethiopia"},
+    {"FI", "Finland"},
+    {"FJ", "Fiji"},
+    {"FK", "Falkland Islands (Malvinas)"},
+    {"FM", "Micronesia, Federated States of"},
+    {"FO", "Faroe Islands"},
+    {"FR", "France"},
+    {"GA", "Gabon"},
+    {"GB", "United Kingdom"},
+    {"GD", "Grenada"},
+    {"GE", "Georgia"},
+    {"GF", "French Guiana"},
+    {"GG", "Guernsey"},
+    {"GH", "Ghana"},
+    {"GI", "Gibraltar"},
+    {"GL", "Greenland"},
+    {"GM", "Gambia"},
+    {"GN", "Guinea"},
+    {"GP", "Guadeloupe"},
+    {"GQ", "Equatorial Guinea"},
+    {"GR", "Greece"},
+    {"GS", "South Georgia and the South Sandwich Islands"},
+    {"GT", "Guatemala"},
+    {"GU", "Guam"},
+    {"GW", "Guinea-Bissau"},
+    {"GY", "Guyana"},
+    {"HK", "Hong Kong"},
+    {"HM", "Heard Island and McDonald Islands"},
+    {"HN", "Honduras"},
+    {"HR", "Croatia"},
+    {"HT", "Haiti"},
+    {"HU", "Hungary"},
+    {"ID", "Indonesia"},
+    {"IE", "Ireland"},
+    {"IL", "Israel"},
+    {"IM", "Isle of Man"},
+    {"IN", "India"},
+    {"IO", "British Indian Ocean Territory"},
+    {"IQ", "Iraq"},
+    {"IR", "Iran, Islamic Republic of"},
+    {"IS", "Iceland"},
+    {"IT", "Italy"},
+    {"JE", "Jersey"},
+    {"JM", "Jamaica"},
+    {"JO", "Jordan"},
+    {"JP", "Japan"},
+    {"KE", "Kenya"},
+    {"KG", "Kyrgyzstan"},
+    {"KH", "Cambodia"},
+    {"KI", "Kiribati"},
+    {"KM", "Comoros"},
+    {"KN", "Saint Kitts and Nevis"},
+    {"KP", "Korea, Democratic People's Republic of"},
+    {"KR", "Korea, Republic of"},
+    {"KW", "Kuwait"},
+    {"KY", "Cayman Islands"},
+    {"KZ", "Kazakhstan"},
+    {"LA", "Lao People's Democratic Republic"},
+    {"LB", "Lebanon"},
+    {"LC", "Saint Lucia"},
+    {"LI", "Liechtenstein"},
+    {"LK", "Sri Lanka"},
+    {"LR", "Liberia"},
+    {"LS", "Lesotho"},
+    {"LT", "Lithuania"},
+    {"LU", "Luxembourg"},
+    {"LV", "Latvia"},
+    {"LY", "Libya"},
+    {"MA", "Morocco"},
+    {"MC", "Monaco"},
+    {"MD", "Moldova, Republic of"},
+    {"ME", "Montenegro"},
+    {"MF", "Saint Martin (French part)"},
+    {"MG", "Madagascar"},
+    {"MH", "Marshall Islands"},
+    {"MK", "North Macedonia"},
+    {"ML", "Mali"},
+    {"MM", "Myanmar"},
+    {"MN", "Mongolia"},
+    {"MO", "Macao"},
+    {"MP", "Northern Mariana Islands"},
+    {"MQ", "Martinique"},
+    {"MR", "Mauritania"},
+    {"MS", "Montserrat"},
+    {"MT", "Malta"},
+    {"MU", "Mauritius"},
+    {"MV", "Maldives"},
+    {"MW", "Malawi"},
+    {"MX", "Mexico"},
+    {"MY", "Malaysia"},
+    {"MZ", "Mozambique"},
+    {"NA", "Namibia"},
+    {"NC", "New Caledonia"},
+    {"NE", "Niger"},
+    {"NF", "Norfolk Island"},
+    {"NG", "Nigeria"},
+    {"NI", "Nicaragua"},
+    {"NL", "Netherlands"},
+    {"NO", "Norway"},
+    {"NP", "Nepal"},
+    {"NR", "Nauru"},
+    {"NU", "Niue"},
+    {"NZ", "New Zealand"},
+    {"OM", "Oman"},
+    {"PA", "Panama"},
+    {"PE", "Peru"},
+    {"PF", "French Polynesia"},
+    {"PG", "Papua New Guinea"},
+    {"PH", "Philippines"},
+    {"PK", "Pakistan"},
+    {"PL", "Poland"},
+    {"PM", "Saint Pierre and Miquelon"},
+    {"PN", "Pitcairn"},
+    {"PR", "Puerto Rico"},
+    {"PS", "Palestine, State of"},
+    {"PT", "Portugal"},
+    {"PW", "Palau"},
+    {"PY", "Paraguay"},
+    {"QA", "Qatar"},
+    {"RE", "Réunion"},
+    {"RO", "Romania"},
+    {"RS", "Serbia"},
+    {"RU", "Russian Federation"},
+    {"RW", "Rwanda"},
+    {"SA", "Saudi Arabia"},
+    {"SB", "Solomon Islands"},
+    {"SC", "Seychelles"},
+    {"SD", "Sudan"},
+    {"SE", "Sweden"},
+    {"SG", "Singapore"},
+    {"SH", "Saint Helena, Ascension and Tristan da Cunha"},
+    {"SI", "Slovenia"},
+    {"SJ", "Svalbard and Jan Mayen"},
+    {"SK", "Slovakia"},
+    {"SL", "Sierra Leone"},
+    {"SM", "San Marino"},
+    {"SN", "Senegal"},
+    {"SO", "Somalia"},
+    {"SR", "Suriname"},
+    {"SS", "South Sudan"},
+    {"ST", "Sao Tome and Principe"},
+    {"SV", "El Salvador"},
+    {"SX", "Sint Maarten (Dutch part)"},
+    {"SY", "Syrian Arab Republic"},
+    {"SZ", "Eswatini"},
+    {"TC", "Turks and Caicos Islands"},
+    {"TD", "Chad"},
+    {"TF", "French Southern Territories"},
+    {"TG", "Togo"},
+    {"TH", "Thailand"},
+    {"TJ", "Tajikistan"},
+    {"TK", "Tokelau"},
+    {"TL", "Timor-Leste"},
+    {"TM", "Turkmenistan"},
+    {"TN", "Tunisia"},
+    {"TO", "Tonga"},
+    {"TR", "Türkiye"},
+    {"TT", "Trinidad and Tobago"},
+    {"TV", "Tuvalu"},
+    {"TW", "Taiwan, Province of China"},
+    {"TZ", "Tanzania, United Republic of"},
+    {"UA", "Ukraine"},
+    {"UG", "Uganda"},
+    {"UM", "United States Minor Outlying Islands"},
+    {"US", "United States"},
+    {"UY", "Uruguay"},
+    {"UZ", "Uzbekistan"},
+    {"VA", "Holy See (Vatican City State)"},
+    {"VC", "Saint Vincent and the Grenadines"},
+    {"VE", "Venezuela, Bolivarian Republic of"},
+    {"VG", "Virgin Islands, British"},
+    {"VI", "Virgin Islands, U.S."},
+    {"VN", "Viet Nam"},
+    {"VU", "Vanuatu"},
+    {"WF", "Wallis and Futuna"},
+    {"WS", "Samoa"},
+    {"YE", "Yemen"},
+    {"YT", "Mayotte"},
+    {"ZA", "South Africa"},
+    {"ZM", "Zambia"},
+    {"ZW", "Zimbabwe"},
+};
+
+// A country's Programme-country status over a span of call years (inclusive).
+struct ProgrammeMembership {
+  const char* alpha2;
+  int first_call;
+  int last_call;
+};
+
+constexpr int kOpenEnded = 9999;
+
+constexpr ProgrammeMembership kProgrammeCountries[] = {
+    // EU-27.
+    {"AT", 2014, kOpenEnded}, {"BE", 2014, kOpenEnded}, {"BG", 2014, kOpenEnded},
+    {"HR", 2014, kOpenEnded}, {"CY", 2014, kOpenEnded}, {"CZ", 2014, kOpenEnded},
+    {"DK", 2014, kOpenEnded}, {"EE", 2014, kOpenEnded}, {"FI", 2014, kOpenEnded},
+    {"FR", 2014, kOpenEnded}, {"DE", 2014, kOpenEnded}, {"GR", 2014, kOpenEnded},
+    {"HU", 2014, kOpenEnded}, {"IE", 2014, kOpenEnded}, {"IT", 2014, kOpenEnded},
+    {"LV", 2014, kOpenEnded}, {"LT", 2014, kOpenEnded}, {"LU", 2014, kOpenEnded},
+    {"MT", 2014, kOpenEnded}, {"NL", 2014, kOpenEnded}, {"PL", 2014, kOpenEnded},
+    {"PT", 2014, kOpenEnded}, {"RO", 2014, kOpenEnded}, {"SK", 2014, kOpenEnded},
+    {"SI", 2014, kOpenEnded}, {"ES", 2014, kOpenEnded}, {"SE", 2014, kOpenEnded},
+    // The United Kingdom left with the 2014-2020 programme.
+    {"GB", 2014, 2020},
+    // EEA countries and the other associated countries.
+    {"IS", 2014, kOpenEnded}, {"LI", 2014, kOpenEnded}, {"NO", 2014, kOpenEnded},
+    {"TR", 2014, kOpenEnded}, {"MK", 2014, kOpenEnded},
+    // Serbia joined with the 2019 call.
+    {"RS", 2019, kOpenEnded},
+};
+
+struct RateGroupRow {
+  int first_call;
+  int last_call;
+  int group;
+  const char* countries;  // Space-separated alpha-2 codes.
+};
+
+// KA107 calls 2018-2020; KA171 calls 2021-2023 kept them (DOMAIN.md marks that "check"), without
+// the United Kingdom, which is no longer a Programme country from 2021.
+constexpr RateGroupRow kRateGroups[] = {
+    {2018, 2023, 1, "DK FI IS IE LU SE LI NO"},
+    {2018, 2020, 1, "GB"},
+    {2018, 2023, 2, "AT BE DE FR IT GR ES CY NL MT PT"},
+    {2018, 2023, 3, "BG HR CZ EE LV LT HU PL RO RS SK SI MK TR"},
+};
+
+const Country* FindCountry(absl::string_view alpha2) {
+  auto it = std::lower_bound(
+      std::begin(kCountries), std::end(kCountries), alpha2,
+      [](const Country& c, absl::string_view code) { return absl::string_view(c.alpha2) < code; });
+  if (it == std::end(kCountries) || absl::string_view(it->alpha2) != alpha2) return nullptr;
+  return it;
+}
+
+bool ListsCode(absl::string_view list, absl::string_view code) {
+  for (size_t i = 0; i + 2 <= list.size(); i += 3) {
+    if (list.substr(i, 2) == code) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string> CountryName(absl::string_view alpha2) {
+  const Country* c = FindCountry(alpha2);
+  if (c == nullptr) return std::nullopt;
+  return std::string(c->name);
+}
+
+CountryStatus StatusForCall(absl::string_view alpha2, int call_year) {
+  for (const auto& m : kProgrammeCountries) {
+    if (alpha2 == m.alpha2 && call_year >= m.first_call && call_year <= m.last_call) {
+      return CountryStatus::kProgramme;
+    }
+  }
+  return CountryStatus::kPartner;
+}
+
+std::optional<int> RateGroup(absl::string_view alpha2, int call_year) {
+  for (const auto& row : kRateGroups) {
+    if (call_year >= row.first_call && call_year <= row.last_call &&
+        ListsCode(row.countries, alpha2)) {
+      return row.group;
+    }
+  }
+  return std::nullopt;
+}
+
+AcademicYearRange ProgrammeAcademicYears(ProgrammeGeneration programme) {
+  switch (programme) {
+    case ProgrammeGeneration::kKa107: return {2015, 2022};
+    case ProgrammeGeneration::kKa171: return {2021, 2029};
+  }
+  return {0, -1};
+}
+
+absl::StatusOr<int> ParseAcademicYear(absl::string_view text) {
+  int first = 0, second = 0;
+  if (text.size() != 9 || text[4] != '/' || !absl::SimpleAtoi(text.substr(0, 4), &first) ||
+      !absl::SimpleAtoi(text.substr(5, 4), &second) || !absl::ascii_isdigit(text[0]) ||
+      !absl::ascii_isdigit(text[5])) {
+    return absl::InvalidArgumentError("must be an academic year like \"2016/2017\"");
+  }
+  if (second != first + 1) {
+    return absl::InvalidArgumentError("must name two consecutive years, like \"2016/2017\"");
+  }
+  return first;
+}
+
+std::string FormatAcademicYear(int start_year) {
+  return absl::StrCat(start_year, "/", start_year + 1);
+}
+
+}  // namespace mobility

@@ -1,0 +1,60 @@
+#include "common/reference_data.h"
+
+#include <gtest/gtest.h>
+
+namespace mobility {
+namespace {
+
+TEST(CountryTest, KnowsIsoCodes) {
+  EXPECT_EQ(CountryName("KZ"), "Kazakhstan");
+  EXPECT_EQ(CountryName("LV"), "Latvia");
+  EXPECT_FALSE(CountryName("XX").has_value());
+  EXPECT_FALSE(CountryName("kz").has_value());
+}
+
+TEST(ProgrammeStatusTest, KazakhstanIsAlwaysAPartner) {
+  for (int call = 2014; call <= 2027; ++call) {
+    EXPECT_EQ(StatusForCall("KZ", call), CountryStatus::kPartner) << call;
+  }
+}
+
+TEST(ProgrammeStatusTest, UnitedKingdomLeavesAfterThe2020Call) {
+  EXPECT_EQ(StatusForCall("GB", 2020), CountryStatus::kProgramme);
+  EXPECT_EQ(StatusForCall("GB", 2021), CountryStatus::kPartner);
+}
+
+TEST(ProgrammeStatusTest, SerbiaJoinsWithThe2019Call) {
+  EXPECT_EQ(StatusForCall("RS", 2018), CountryStatus::kPartner);
+  EXPECT_EQ(StatusForCall("RS", 2019), CountryStatus::kProgramme);
+}
+
+TEST(ProgrammeStatusTest, AssociatedCountries) {
+  for (const char* code : {"IS", "LI", "NO", "TR", "MK", "LV", "DE"}) {
+    EXPECT_EQ(StatusForCall(code, 2016), CountryStatus::kProgramme) << code;
+    EXPECT_EQ(StatusForCall(code, 2025), CountryStatus::kProgramme) << code;
+  }
+  EXPECT_EQ(StatusForCall("CH", 2016), CountryStatus::kPartner);
+}
+
+TEST(RateGroupTest, GroupsOf2018To2020) {
+  EXPECT_EQ(RateGroup("LV", 2018), 3);
+  EXPECT_EQ(RateGroup("DE", 2019), 2);
+  EXPECT_EQ(RateGroup("NO", 2020), 1);
+  EXPECT_EQ(RateGroup("GB", 2020), 1);
+  EXPECT_FALSE(RateGroup("GB", 2021).has_value());
+  EXPECT_FALSE(RateGroup("KZ", 2019).has_value());
+  EXPECT_FALSE(RateGroup("LV", 2017).has_value());
+}
+
+TEST(AcademicYearTest, ParsesConsecutiveYearsOnly) {
+  EXPECT_EQ(*ParseAcademicYear("2016/2017"), 2016);
+  EXPECT_FALSE(ParseAcademicYear("2016/2018").ok());
+  EXPECT_FALSE(ParseAcademicYear("2016-2017").ok());
+  EXPECT_FALSE(ParseAcademicYear("2016/17").ok());
+  EXPECT_FALSE(ParseAcademicYear("+016/2017").ok());
+  EXPECT_FALSE(ParseAcademicYear("").ok());
+  EXPECT_EQ(FormatAcademicYear(2025), "2025/2026");
+}
+
+}  // namespace
+}  // namespace mobility

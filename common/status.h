@@ -1,0 +1,56 @@
+// The error model of ENGINEERING.md: canonical codes, each with google.rpc.ErrorInfo, validation
+// failures with google.rpc.BadRequest listing every violated field. Domain code builds absl::Status
+// values here; the gRPC adapter turns them into grpc::Status with google.rpc.Status details.
+#ifndef MOBILITY_COMMON_STATUS_H_
+#define MOBILITY_COMMON_STATUS_H_
+
+#include <string>
+#include <vector>
+
+#include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace mobility {
+
+// Domain of every ErrorInfo this system emits.
+inline constexpr absl::string_view kErrorDomain = "mobility-office";
+
+struct FieldViolation {
+  std::string field;        // Path in the request, e.g. "agreement.partners[1].institution".
+  std::string description;  // What is wrong, in the domain's words; never the value itself.
+};
+
+// Collects violations so a request gets all of them at once.
+class Violations {
+ public:
+  void Add(std::string field, std::string description);
+  bool empty() const { return list_.empty(); }
+  const std::vector<FieldViolation>& list() const { return list_; }
+  // OK when empty, else INVALID_ARGUMENT with reason `reason` and a BadRequest.
+  absl::Status ToStatus(absl::string_view reason) const;
+
+ private:
+  std::vector<FieldViolation> list_;
+};
+
+// A status with `code`, `message` and ErrorInfo{reason, domain}.
+absl::Status Error(absl::StatusCode code, absl::string_view reason,
+                   absl::string_view message);
+// INVALID_ARGUMENT for one field.
+absl::Status InvalidField(absl::string_view field, absl::string_view description);
+
+// The ErrorInfo reason attached to `status`, empty when none.
+std::string ErrorReason(const absl::Status& status);
+// Every BadRequest field violation attached to `status`.
+std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
+
+// Converts to gRPC, carrying the details as google.rpc.Status in grpc-status-details-bin.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+// The inverse, for clients and tests: keeps ErrorInfo and BadRequest.
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+}  // namespace mobility
+
+#endif  // MOBILITY_COMMON_STATUS_H_

@@ -1,0 +1,52 @@
+#include "common/status.h"
+
+#include <gtest/gtest.h>
+
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/error_info.pb.h"
+#include "google/rpc/status.pb.h"
+
+namespace mobility {
+namespace {
+
+TEST(StatusTest, ViolationsListEveryField) {
+  Violations v;
+  v.Add("institution.country_code", "must be an ISO 3166-1 alpha-2 code");
+  v.Add("institution.latitude", "must be between -90 and 90");
+  absl::Status status = v.ToStatus("INVALID_INSTITUTION");
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorReason(status), "INVALID_INSTITUTION");
+  auto fields = FieldViolationsOf(status);
+  ASSERT_EQ(fields.size(), 2u);
+  EXPECT_EQ(fields[1].field, "institution.latitude");
+}
+
+TEST(StatusTest, GrpcStatusCarriesErrorInfoAndBadRequest) {
+  absl::Status status = InvalidField("page_size", "must not be negative");
+  grpc::Status grpc_status = ToGrpcStatus(status);
+  EXPECT_EQ(grpc_status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(grpc_status.error_details()));
+  ASSERT_EQ(details.details_size(), 2);
+  google::rpc::ErrorInfo info;
+  google::rpc::BadRequest bad_request;
+  for (const auto& any : details.details()) {
+    if (any.Is<google::rpc::ErrorInfo>()) any.UnpackTo(&info);
+    if (any.Is<google::rpc::BadRequest>()) any.UnpackTo(&bad_request);
+  }
+  EXPECT_EQ(info.domain(), "mobility-office");
+  EXPECT_EQ(bad_request.field_violations(0).field(), "page_size");
+
+  absl::Status back = FromGrpcStatus(grpc_status);
+  EXPECT_EQ(back.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(back)[0].field, "page_size");
+}
+
+TEST(StatusTest, BareStatusGetsAnErrorInfo) {
+  grpc::Status grpc_status = ToGrpcStatus(absl::NotFoundError("no such agreement"));
+  EXPECT_EQ(ErrorReason(FromGrpcStatus(grpc_status)), "NOT_FOUND");
+  EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
+}
+
+}  // namespace
+}  // namespace mobility

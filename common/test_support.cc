@@ -1,0 +1,88 @@
+#include "common/test_support.h"
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+
+#include <cstdlib>
+
+#include <gtest/gtest.h>
+#include <pqxx/pqxx>
+
+#include "absl/time/clock.h"
+#include "common/api.h"
+
+namespace mobility::testing {
+namespace {
+
+std::string AdminUrl() {
+  const char* url = std::getenv("MOBILITY_TEST_DATABASE_URL");
+  if (url == nullptr || *url == '\0') {
+    ADD_FAILURE() << "MOBILITY_TEST_DATABASE_URL is not set: run the tests with deploy/test.sh";
+    return "";
+  }
+  return url;
+}
+
+std::string PemOf(EVP_PKEY* key, bool private_key) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  if (private_key) {
+    PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+  } else {
+    PEM_write_bio_PUBKEY(bio, key);
+  }
+  char* data = nullptr;
+  long size = BIO_get_mem_data(bio, &data);
+  std::string pem(data, size);
+  BIO_free(bio);
+  return pem;
+}
+
+}  // namespace
+
+std::string WithDatabase(const std::string& url, const std::string& database) {
+  size_t authority = url.find("://");
+  size_t slash = url.find('/', authority == std::string::npos ? 0 : authority + 3);
+  size_t query = url.find('?', slash == std::string::npos ? 0 : slash);
+  std::string base = slash == std::string::npos ? url.substr(0, query) : url.substr(0, slash);
+  std::string rest = query == std::string::npos ? "" : url.substr(query);
+  return base + "/" + database + rest;
+}
+
+TestDatabase::TestDatabase() : admin_url_(AdminUrl()) {
+  if (admin_url_.empty()) return;
+  name_ = "test_" + NewResourceId();
+  pqxx::connection conn(admin_url_);
+  pqxx::nontransaction txn(conn);
+  txn.exec("CREATE DATABASE " + txn.quote_name(name_));
+  url_ = WithDatabase(admin_url_, name_);
+}
+
+TestDatabase::~TestDatabase() {
+  if (name_.empty()) return;
+  try {
+    pqxx::connection conn(admin_url_);
+    pqxx::nontransaction txn(conn);
+    txn.exec("DROP DATABASE IF EXISTS " + txn.quote_name(name_) + " WITH (FORCE)");
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "dropping the test database: " << e.what();
+  }
+}
+
+const KeyPair& TestKeys() {
+  static const KeyPair* keys = [] {
+    EVP_PKEY* key = EVP_RSA_gen(2048);
+    auto* pair = new KeyPair{PemOf(key, true), PemOf(key, false)};
+    EVP_PKEY_free(key);
+    return pair;
+  }();
+  return *keys;
+}
+
+std::string TokenFor(const std::string& subject, const std::vector<Role>& roles) {
+  auto token = MintToken(TestKeys().private_pem, subject, roles, absl::Now(), absl::Hours(1));
+  EXPECT_TRUE(token.ok()) << token.status();
+  return token.value_or("");
+}
+
+}  // namespace mobility::testing

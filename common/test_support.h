@@ -1,0 +1,43 @@
+// Helpers for tests: a fresh PostgreSQL database per test fixture, and signing keys and tokens.
+#ifndef MOBILITY_COMMON_TEST_SUPPORT_H_
+#define MOBILITY_COMMON_TEST_SUPPORT_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/auth.h"
+
+namespace mobility::testing {
+
+// A database created for one test from the cluster in MOBILITY_TEST_DATABASE_URL (deploy/test.sh
+// starts it) and dropped afterwards. Fails the test when the variable is unset: a database test
+// that silently skips would pass without testing anything.
+class TestDatabase {
+ public:
+  TestDatabase();
+  ~TestDatabase();
+  const std::string& url() const { return url_; }
+
+ private:
+  std::string admin_url_;
+  std::string name_;
+  std::string url_;
+};
+
+// `url` with its database name replaced by `database`.
+std::string WithDatabase(const std::string& url, const std::string& database);
+
+struct KeyPair {
+  std::string private_pem;
+  std::string public_pem;
+};
+// One RSA key pair per test process.
+const KeyPair& TestKeys();
+
+// A token signed with TestKeys(), valid for an hour.
+std::string TokenFor(const std::string& subject, const std::vector<Role>& roles);
+
+}  // namespace mobility::testing
+
+#endif  // MOBILITY_COMMON_TEST_SUPPORT_H_
