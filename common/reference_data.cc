@@ -363,6 +363,29 @@ AcademicYearRange ProgrammeAcademicYears(ProgrammeGeneration programme) {
   return {0, -1};
 }
 
+bool IsStudentActivity(Activity activity) {
+  return activity == Activity::kStudentStudies || activity == Activity::kStudentTraineeship;
+}
+
+absl::StatusOr<DurationLimits> MobilityDurationLimits(ProgrammeGeneration programme,
+                                                      Activity activity, int call_year) {
+  using Unit = DurationLimits::Unit;
+  switch (activity) {
+    case Activity::kStudentStudies:
+      return DurationLimits{Unit::kMonths, programme == ProgrammeGeneration::kKa107 ? 3 : 2, 12};
+    case Activity::kStudentTraineeship:
+      if (programme == ProgrammeGeneration::kKa107 && call_year < 2018) {
+        return absl::InvalidArgumentError(
+            "student traineeships are eligible in KA107 only from the 2018 call");
+      }
+      return DurationLimits{Unit::kMonths, 2, 12};
+    case Activity::kStaffTeaching:
+    case Activity::kStaffTraining:
+      return DurationLimits{Unit::kDays, 5, 60};
+  }
+  return absl::InvalidArgumentError("unknown activity");
+}
+
 absl::StatusOr<int> ParseAcademicYear(absl::string_view text) {
   int first = 0, second = 0;
   if (text.size() != 9 || text[4] != '/' || !absl::SimpleAtoi(text.substr(0, 4), &first) ||

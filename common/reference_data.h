@@ -39,6 +39,23 @@ struct AcademicYearRange {
 };
 AcademicYearRange ProgrammeAcademicYears(ProgrammeGeneration programme);
 
+enum class Activity { kStudentStudies, kStudentTraineeship, kStaffTeaching, kStaffTraining };
+
+bool IsStudentActivity(Activity activity);
+
+// How long one mobility may last (DOMAIN.md "Durations"): months for students, days (travel
+// excluded) for staff. KA107 staff "5 days to 2 months" is taken as 60 days, as in KA171.
+struct DurationLimits {
+  enum class Unit { kMonths, kDays };
+  Unit unit;
+  int min;
+  int max;
+};
+// INVALID_ARGUMENT when the activity is not eligible in that programme and call (KA107 student
+// traineeships only from the 2018 call).
+absl::StatusOr<DurationLimits> MobilityDurationLimits(ProgrammeGeneration programme,
+                                                      Activity activity, int call_year);
+
 // An academic year "2016/2017": returns its first calendar year, INVALID_ARGUMENT when malformed or
 // when the second year is not the first plus one.
 absl::StatusOr<int> ParseAcademicYear(absl::string_view text);
