@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Loads the demo institutions and agreements through the public API with fixed ids and request ids,
+# so running it again changes nothing. Needs MOBILITY_TOKEN (a coordinator) and mobilityctl on PATH.
+set -euo pipefail
+demo=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+
+ctl() { mobilityctl --output=json "$@"; }
+
+ctl institutions create --json "$demo/kokshetau.json" --id kokshetau-amu \
+  --request_id 6f1c2a10-0001-4a55-9d0e-0c5a1e000001 >/dev/null
+ctl institutions create --json "$demo/vidzeme.json" --id vidzeme-via \
+  --request_id 6f1c2a10-0002-4a55-9d0e-0c5a1e000002 >/dev/null
+
+# Each agreement is created, then approved by both partners for the content hash it got.
+load_agreement() {
+  local id=$1 file=$2 n=$3 hash
+  hash=$(ctl agreements create --json "$file" --id "$id" \
+           --request_id "6f1c2a10-01${n}0-4a55-9d0e-0c5a1e0001${n}0" |
+         sed -n 's/.*"contentHash":"\([0-9a-f]*\)".*/\1/p')
+  [ -n "$hash" ] || { echo "load.sh: no content hash for $id" >&2; exit 1; }
+  ctl agreements approve "agreements/$id" --institution institutions/kokshetau-amu \
+    --content_hash "$hash" --request_id "6f1c2a10-01${n}1-4a55-9d0e-0c5a1e0001${n}1" >/dev/null
+  ctl agreements approve "agreements/$id" --institution institutions/vidzeme-via \
+    --content_hash "$hash" --request_id "6f1c2a10-01${n}2-4a55-9d0e-0c5a1e0001${n}2" >/dev/null
+}
+load_agreement ka107-2016-kz-lv "$demo/agreement-ka107-2016.json" 1
+load_agreement ka171-2025-kz-lv "$demo/agreement-ka171-2025.json" 2
+echo "demo data loaded: 2 institutions, 2 approved agreements"

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Runs Mobility Office on this machine:
+#   installs the Debian packages, builds, starts PostgreSQL (unless DATABASE_URL is given), makes a
+#   development signing key, starts every service (migrations apply at start), loads the demo data
+#   and prints where to call.
+#
+#   deploy/run.sh          start (or restart) everything
+#   deploy/run.sh stop     stop the services and the project's PostgreSQL
+set -euo pipefail
+
+project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+var=$project_dir/var
+build=${MOBILITY_BUILD_DIR:-$project_dir/build}
+services=(agreements)
+declare -A default_port=([agreements]=50051)
+
+stop_services() {
+  for s in "${services[@]}"; do
+    local pid_file=$var/run/$s.pid
+    if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+      kill -TERM "$(cat "$pid_file")"
+      for _ in $(seq 1 50); do kill -0 "$(cat "$pid_file")" 2>/dev/null || break; sleep 0.2; done
+    fi
+    rm -f "$pid_file"
+  done
+}
+
+if [ "${1:-}" = stop ]; then
+  stop_services
+  [ -n "${DATABASE_URL:-}" ] || "$project_dir/deploy/db.sh" stop
+  echo "Mobility Office stopped."
+  exit 0
+fi
+
+"$project_dir/deploy/install-deps.sh"
+"$project_dir/deploy/build.sh" agreements_server mobilityctl
+
+mkdir -p "$var/run" "$var/log" "$var/keys"
+if [ -z "${DATABASE_URL:-}" ]; then
+  DATABASE_URL=$("$project_dir/deploy/db.sh" start)
+fi
+export DATABASE_URL
+
+# A development key pair: the services verify tokens with the public half, mobilityctl signs with
+# the private half. Production uses the university identity provider's public key instead.
+private_key=$var/keys/jwt-private.pem
+public_key=$var/keys/jwt-public.pem
+if [ ! -f "$private_key" ]; then
+  (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$private_key" 2>/dev/null)
+  openssl pkey -in "$private_key" -pubout -out "$public_key"
+fi
+export MOBILITY_JWT_PUBLIC_KEY_FILE=$public_key MOBILITY_JWT_PRIVATE_KEY_FILE=$private_key
+
+stop_services
+for s in "${services[@]}"; do
+  nohup "$build/services/$s/${s}_server" >>"$var/log/$s.log" 2>&1 &
+  echo $! > "$var/run/$s.pid"
+done
+
+export PATH=$build/tools/mobilityctl:$PATH
+MOBILITY_TOKEN=$(mobilityctl token --role coordinator --subject demo-coordinator 2>/dev/null | tail -n 1)
+export MOBILITY_TOKEN
+for _ in $(seq 1 100); do
+  mobilityctl institutions list >/dev/null 2>&1 && break
+  for s in "${services[@]}"; do
+    kill -0 "$(cat "$var/run/$s.pid")" 2>/dev/null || { echo "run.sh: $s failed to start; see $var/log/$s.log" >&2; tail -n 5 "$var/log/$s.log" >&2; exit 1; }
+  done
+  sleep 0.2
+done
+"$project_dir/deploy/demo/load.sh"
+
+cat <<TXT
+
+Mobility Office is running.
+  agreements  gRPC  127.0.0.1:${default_port[agreements]}   (log: var/log/agreements.log)
+  database    ${DATABASE_URL%%://*}://…@${DATABASE_URL##*@}
+
+Try it:
+  export PATH=$build/tools/mobilityctl:\$PATH
+  export MOBILITY_JWT_PRIVATE_KEY_FILE=$private_key
+  export MOBILITY_TOKEN=\$(mobilityctl token --role coordinator --subject alice | tail -n 1)
+  mobilityctl agreements list
+  mobilityctl agreements quota agreements/ka171-2025-kz-lv --year 2025/2026
+
+Stop with: deploy/run.sh stop
+TXT

@@ -1,0 +1,381 @@
+// mobilityctl: the command-line client of Mobility Office for internal users, over gRPC.
+//
+//   mobilityctl token --role coordinator --subject alice        prints a dev token (last line)
+//   mobilityctl institutions list|get|create
+//   mobilityctl agreements list|get|create|approve|terminate|allocate|release|quota
+//
+// The address and token come from --address/--token or MOBILITY_AGREEMENTS_ADDRESS/MOBILITY_TOKEN.
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "common/auth.h"
+#include "common/client.h"
+#include "common/status.h"
+#include "mobility/agreements/v1/agreements.grpc.pb.h"
+
+ABSL_FLAG(std::string, address, "", "agreements service host:port (env MOBILITY_AGREEMENTS_ADDRESS)");
+ABSL_FLAG(std::string, token, "", "bearer token (env MOBILITY_TOKEN)");
+ABSL_FLAG(std::string, output, "table", "json or table");
+ABSL_FLAG(int, timeout_seconds, 10, "deadline of each call");
+// token
+ABSL_FLAG(std::string, role, "", "token: comma-separated roles");
+ABSL_FLAG(std::string, subject, "", "token: the subject");
+ABSL_FLAG(std::string, signing_key, "",
+          "token: PEM private key (env MOBILITY_JWT_PRIVATE_KEY_FILE)");
+ABSL_FLAG(int, ttl_hours, 12, "token: lifetime in hours");
+// create and state changes
+ABSL_FLAG(std::string, json, "", "create: file with the resource as JSON, - for stdin");
+ABSL_FLAG(std::string, id, "", "create: the new resource's id");
+ABSL_FLAG(std::string, request_id, "", "create, approve, terminate: UUID making a retry safe");
+ABSL_FLAG(std::string, institution, "", "approve: the approving partner institutions/{id}");
+ABSL_FLAG(std::string, content_hash, "", "approve: the content_hash that was reviewed");
+ABSL_FLAG(std::string, reason, "", "terminate: why");
+// lists and the ledger
+ABSL_FLAG(std::string, country, "", "institutions list: ISO country code");
+ABSL_FLAG(std::string, partner, "", "agreements list: partner institutions/{id}");
+ABSL_FLAG(std::string, year, "", "academic year like 2025/2026");
+ABSL_FLAG(std::string, state, "", "agreements list: DRAFT, APPROVED or TERMINATED");
+ABSL_FLAG(int, page_size, 0, "list: page size");
+ABSL_FLAG(std::string, page_token, "", "list: page token");
+ABSL_FLAG(int64_t, revision, 0, "agreements get: revision to read");
+ABSL_FLAG(std::string, condition, "", "allocate: cooperation condition id");
+ABSL_FLAG(std::string, key, "", "allocate, release: allocation key");
+
+namespace mobility {
+namespace {
+
+namespace v1 = ::mobility::agreements::v1;
+
+constexpr int kUsage = 2;
+constexpr int kFailed = 1;
+
+std::string FlagOrEnv(const absl::Flag<std::string>& flag, const char* env,
+                      const std::string& fallback = "") {
+  std::string value = absl::GetFlag(flag);
+  if (!value.empty()) return value;
+  const char* from_env = std::getenv(env);
+  return from_env != nullptr && *from_env != '\0' ? from_env : fallback;
+}
+
+int Fail(const absl::Status& status) {
+  std::cerr << "error: " << absl::StatusCodeToString(status.code()) << ": " << status.message();
+  std::string reason = ErrorReason(status);
+  if (!reason.empty()) std::cerr << " [" << reason << "]";
+  std::cerr << "\n";
+  for (const auto& v : FieldViolationsOf(status)) {
+    std::cerr << "  " << v.field << ": " << v.description << "\n";
+  }
+  return kFailed;
+}
+
+int Usage(const std::string& message) {
+  std::cerr << "mobilityctl: " << message << "\n(see mobilityctl --help)\n";
+  return kUsage;
+}
+
+absl::StatusOr<std::string> ReadInput(const std::string& path) {
+  if (path.empty()) return absl::InvalidArgumentError("--json FILE is required");
+  std::stringstream text;
+  if (path == "-") {
+    text << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path);
+    if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+    text << in.rdbuf();
+  }
+  return text.str();
+}
+
+template <typename Message>
+absl::Status ParseJson(const std::string& path, Message* message) {
+  auto text = ReadInput(path);
+  if (!text.ok()) return text.status();
+  auto status = google::protobuf::util::JsonStringToMessage(*text, message);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", status.message().as_string()));
+  }
+  return absl::OkStatus();
+}
+
+std::string Json(const google::protobuf::Message& message) {
+  std::string out;
+  (void)google::protobuf::util::MessageToJsonString(message, &out);
+  return out;
+}
+
+void PrintTable(const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width(header.size());
+  for (size_t i = 0; i < header.size(); ++i) width[i] = header[i].size();
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  }
+  auto print = [&](const std::vector<std::string>& row) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      std::cout << row[i];
+      if (i + 1 < row.size()) std::cout << std::string(width[i] - row[i].size() + 2, ' ');
+    }
+    std::cout << "\n";
+  };
+  print(header);
+  for (const auto& row : rows) print(row);
+}
+
+std::vector<std::string> InstitutionRow(const v1::Institution& i) {
+  return {i.name(), i.display_name(), i.country_code(), i.city(), i.erasmus_code()};
+}
+const std::vector<std::string> kInstitutionHeader = {"NAME", "DISPLAY NAME", "COUNTRY", "CITY",
+                                                     "ERASMUS CODE"};
+
+std::vector<std::string> AgreementRow(const v1::Agreement& a) {
+  return {a.name(),
+          v1::Programme_Name(a.programme()),
+          v1::Agreement::State_Name(a.state()),
+          absl::StrCat(a.first_academic_year(), "-", a.last_academic_year()),
+          absl::StrCat(a.revision()),
+          a.title()};
+}
+const std::vector<std::string> kAgreementHeader = {"NAME",     "PROGRAMME", "STATE",
+                                                   "YEARS",    "REVISION",  "TITLE"};
+
+// Prints one result in the chosen format.
+template <typename Message, typename Table>
+int Print(const Message& message, Table&& table) {
+  if (absl::GetFlag(FLAGS_output) == "json") {
+    std::cout << Json(message) << "\n";
+  } else {
+    table();
+  }
+  return 0;
+}
+
+class Client {
+ public:
+  Client()
+      : stub_(v1::AgreementsService::NewStub(NewChannel(
+            FlagOrEnv(FLAGS_address, "MOBILITY_AGREEMENTS_ADDRESS", "127.0.0.1:50051")))) {}
+
+  template <typename Request, typename Response, typename Method>
+  absl::Status Call(Method method, const Request& request, Response* response) {
+    OutboundCall call;
+    call.bearer_token = FlagOrEnv(FLAGS_token, "MOBILITY_TOKEN");
+    call.timeout = absl::Seconds(absl::GetFlag(FLAGS_timeout_seconds));
+    auto context = NewClientContext(call);
+    return FromGrpcStatus((stub_.get()->*method)(context.get(), request, response));
+  }
+
+ private:
+  std::unique_ptr<v1::AgreementsService::Stub> stub_;
+};
+
+int Token() {
+  std::vector<Role> roles;
+  for (absl::string_view name : absl::StrSplit(absl::GetFlag(FLAGS_role), ',', absl::SkipEmpty())) {
+    auto role = ParseRole(name);
+    if (!role.has_value()) return Usage(absl::StrCat("unknown role ", name));
+    roles.push_back(*role);
+  }
+  if (roles.empty() || absl::GetFlag(FLAGS_subject).empty()) {
+    return Usage("token needs --role and --subject");
+  }
+  std::string key_file = FlagOrEnv(FLAGS_signing_key, "MOBILITY_JWT_PRIVATE_KEY_FILE");
+  if (key_file.empty()) return Usage("token needs --signing_key or MOBILITY_JWT_PRIVATE_KEY_FILE");
+  auto pem = ReadInput(key_file);
+  if (!pem.ok()) return Fail(pem.status());
+  auto token = MintToken(*pem, absl::GetFlag(FLAGS_subject), roles, absl::Now(),
+                         absl::Hours(absl::GetFlag(FLAGS_ttl_hours)));
+  if (!token.ok()) return Fail(token.status());
+  std::cerr << "# a development token; export it as MOBILITY_TOKEN\n";
+  std::cout << *token << "\n";
+  return 0;
+}
+
+int Institutions(const std::vector<std::string>& args) {
+  Client client;
+  const std::string verb = args.size() > 2 ? args[2] : "";
+  using Stub = v1::AgreementsService::Stub;
+  if (verb == "list") {
+    v1::ListInstitutionsRequest request;
+    request.set_country_code(absl::GetFlag(FLAGS_country));
+    request.set_page_size(absl::GetFlag(FLAGS_page_size));
+    request.set_page_token(absl::GetFlag(FLAGS_page_token));
+    v1::ListInstitutionsResponse response;
+    if (auto s = client.Call(&Stub::ListInstitutions, request, &response); !s.ok()) return Fail(s);
+    return Print(response, [&] {
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& i : response.institutions()) rows.push_back(InstitutionRow(i));
+      PrintTable(kInstitutionHeader, rows);
+      if (!response.next_page_token().empty()) {
+        std::cout << "next page: --page_token " << response.next_page_token() << "\n";
+      }
+    });
+  }
+  if (verb == "get" && args.size() == 4) {
+    v1::GetInstitutionRequest request;
+    request.set_name(args[3]);
+    v1::Institution response;
+    if (auto s = client.Call(&Stub::GetInstitution, request, &response); !s.ok()) return Fail(s);
+    return Print(response, [&] { PrintTable(kInstitutionHeader, {InstitutionRow(response)}); });
+  }
+  if (verb == "create") {
+    v1::CreateInstitutionRequest request;
+    if (auto s = ParseJson(absl::GetFlag(FLAGS_json), request.mutable_institution()); !s.ok()) {
+      return Fail(s);
+    }
+    request.set_institution_id(absl::GetFlag(FLAGS_id));
+    request.set_request_id(absl::GetFlag(FLAGS_request_id));
+    v1::Institution response;
+    if (auto s = client.Call(&Stub::CreateInstitution, request, &response); !s.ok()) {
+      return Fail(s);
+    }
+    return Print(response, [&] { PrintTable(kInstitutionHeader, {InstitutionRow(response)}); });
+  }
+  return Usage("institutions list | get NAME | create --json FILE");
+}
+
+int Agreements(const std::vector<std::string>& args) {
+  Client client;
+  const std::string verb = args.size() > 2 ? args[2] : "";
+  const std::string name = args.size() > 3 ? args[3] : "";
+  using Stub = v1::AgreementsService::Stub;
+  auto print_agreement = [](const v1::Agreement& a) {
+    return Print(a, [&] { PrintTable(kAgreementHeader, {AgreementRow(a)}); });
+  };
+  if (verb == "list") {
+    v1::ListAgreementsRequest request;
+    request.set_partner_institution(absl::GetFlag(FLAGS_partner));
+    request.set_academic_year(absl::GetFlag(FLAGS_year));
+    if (!absl::GetFlag(FLAGS_state).empty()) {
+      v1::Agreement::State state;
+      if (!v1::Agreement::State_Parse(absl::GetFlag(FLAGS_state), &state)) {
+        return Usage("--state must be DRAFT, APPROVED or TERMINATED");
+      }
+      request.set_state(state);
+    }
+    request.set_page_size(absl::GetFlag(FLAGS_page_size));
+    request.set_page_token(absl::GetFlag(FLAGS_page_token));
+    v1::ListAgreementsResponse response;
+    if (auto s = client.Call(&Stub::ListAgreements, request, &response); !s.ok()) return Fail(s);
+    return Print(response, [&] {
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& a : response.agreements()) rows.push_back(AgreementRow(a));
+      PrintTable(kAgreementHeader, rows);
+      if (!response.next_page_token().empty()) {
+        std::cout << "next page: --page_token " << response.next_page_token() << "\n";
+      }
+    });
+  }
+  if (verb == "get" && !name.empty()) {
+    v1::GetAgreementRequest request;
+    request.set_name(name);
+    request.set_revision(absl::GetFlag(FLAGS_revision));
+    v1::Agreement response;
+    if (auto s = client.Call(&Stub::GetAgreement, request, &response); !s.ok()) return Fail(s);
+    return print_agreement(response);
+  }
+  if (verb == "create") {
+    v1::CreateAgreementRequest request;
+    if (auto s = ParseJson(absl::GetFlag(FLAGS_json), request.mutable_agreement()); !s.ok()) {
+      return Fail(s);
+    }
+    request.set_agreement_id(absl::GetFlag(FLAGS_id));
+    request.set_request_id(absl::GetFlag(FLAGS_request_id));
+    v1::Agreement response;
+    if (auto s = client.Call(&Stub::CreateAgreement, request, &response); !s.ok()) return Fail(s);
+    return print_agreement(response);
+  }
+  if (verb == "approve" && !name.empty()) {
+    v1::ApproveAgreementRequest request;
+    request.set_name(name);
+    request.set_institution(absl::GetFlag(FLAGS_institution));
+    request.set_content_hash(absl::GetFlag(FLAGS_content_hash));
+    request.set_request_id(absl::GetFlag(FLAGS_request_id));
+    v1::Agreement response;
+    if (auto s = client.Call(&Stub::ApproveAgreement, request, &response); !s.ok()) return Fail(s);
+    return print_agreement(response);
+  }
+  if (verb == "terminate" && !name.empty()) {
+    v1::TerminateAgreementRequest request;
+    request.set_name(name);
+    request.set_reason(absl::GetFlag(FLAGS_reason));
+    request.set_request_id(absl::GetFlag(FLAGS_request_id));
+    v1::Agreement response;
+    if (auto s = client.Call(&Stub::TerminateAgreement, request, &response); !s.ok()) {
+      return Fail(s);
+    }
+    return print_agreement(response);
+  }
+  const std::vector<std::string> allocation_header = {"AGREEMENT", "CONDITION", "YEAR", "KEY",
+                                                      "STATE"};
+  auto allocation_row = [](const v1::MobilityAllocation& a) {
+    return std::vector<std::string>{a.agreement(), a.condition_id(), a.academic_year(),
+                                    a.allocation_key(),
+                                    v1::MobilityAllocation::State_Name(a.state())};
+  };
+  if (verb == "allocate" && !name.empty()) {
+    v1::AllocateMobilityRequest request;
+    request.set_agreement(name);
+    request.set_condition_id(absl::GetFlag(FLAGS_condition));
+    request.set_academic_year(absl::GetFlag(FLAGS_year));
+    request.set_allocation_key(absl::GetFlag(FLAGS_key));
+    v1::MobilityAllocation response;
+    if (auto s = client.Call(&Stub::AllocateMobility, request, &response); !s.ok()) return Fail(s);
+    return Print(response, [&] { PrintTable(allocation_header, {allocation_row(response)}); });
+  }
+  if (verb == "release" && !name.empty()) {
+    v1::ReleaseMobilityRequest request;
+    request.set_agreement(name);
+    request.set_allocation_key(absl::GetFlag(FLAGS_key));
+    v1::MobilityAllocation response;
+    if (auto s = client.Call(&Stub::ReleaseMobility, request, &response); !s.ok()) return Fail(s);
+    return Print(response, [&] { PrintTable(allocation_header, {allocation_row(response)}); });
+  }
+  if (verb == "quota" && !name.empty()) {
+    v1::GetQuotaUsageRequest request;
+    request.set_agreement(name);
+    request.set_academic_year(absl::GetFlag(FLAGS_year));
+    v1::QuotaUsage response;
+    if (auto s = client.Call(&Stub::GetQuotaUsage, request, &response); !s.ok()) return Fail(s);
+    return Print(response, [&] {
+      std::vector<std::vector<std::string>> rows;
+      for (const auto& e : response.entries()) {
+        rows.push_back({e.condition_id(), v1::MobilityType_Name(e.mobility_type()),
+                        e.academic_year(), absl::StrCat(e.mobilities_per_year()),
+                        absl::StrCat(e.used()), absl::StrCat(e.free())});
+      }
+      PrintTable({"CONDITION", "TYPE", "YEAR", "PER YEAR", "USED", "FREE"}, rows);
+    });
+  }
+  return Usage(
+      "agreements list | get NAME | create --json FILE | approve NAME --institution I "
+      "--content_hash H | terminate NAME | allocate NAME --condition C --year Y --key K | "
+      "release NAME --key K | quota NAME");
+}
+
+}  // namespace
+}  // namespace mobility
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "mobilityctl token|institutions|agreements ...: the Mobility Office command line");
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> args(positional.begin(), positional.end());
+  const std::string output = absl::GetFlag(FLAGS_output);
+  if (output != "json" && output != "table") return mobility::Usage("--output must be json or table");
+  const std::string command = args.size() > 1 ? args[1] : "";
+  if (command == "token") return mobility::Token();
+  if (command == "institutions") return mobility::Institutions(args);
+  if (command == "agreements") return mobility::Agreements(args);
+  return mobility::Usage("commands: token, institutions, agreements");
+}
