@@ -20,7 +20,8 @@ pg_bin=/usr/lib/postgresql/15/bin
 [ -x "$pg_bin/initdb" ] || { echo "db.sh: PostgreSQL 15 is not installed: run deploy/install-deps.sh" >&2; exit 1; }
 
 as_postgres() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  # From /, which every user may enter: the caller may sit in a folder postgres cannot read.
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 pick_dir() {

@@ -41,9 +41,8 @@ class AgreementsServiceTest : public ::testing::Test {
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
     ASSERT_TRUE(ApplyMigrations(*db_, AgreementsMigrations()).ok());
-    domain_ = std::make_unique<Agreements>(db_.get());
     service_ = std::make_unique<AgreementsGrpcService>(
-        domain_.get(), *TokenVerifier::FromPublicKeyPem(testing::TestKeys().public_pem));
+        db_.get(), *TokenVerifier::FromPublicKeyPem(testing::TestKeys().public_pem));
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
@@ -166,7 +165,6 @@ class AgreementsServiceTest : public ::testing::Test {
 
   testing::TestDatabase database_;
   std::unique_ptr<Database> db_;
-  std::unique_ptr<Agreements> domain_;
   std::unique_ptr<AgreementsGrpcService> service_;
   std::unique_ptr<grpc::Server> server_;
   std::unique_ptr<Stub> stub_;
@@ -536,6 +534,26 @@ TEST_F(AgreementsServiceTest, RefusesMissingAndBadTokens) {
   token.back() = token.back() == 'A' ? 'B' : 'A';
   EXPECT_EQ(CallWithToken(&Stub::ListInstitutions, request, &response, token).code(),
             absl::StatusCode::kUnauthenticated);
+}
+
+TEST_F(AgreementsServiceTest, EchoesTheCallersRequestIdOrMakesOne) {
+  v1::ListInstitutionsRequest request;
+  v1::ListInstitutionsResponse response;
+  OutboundCall call;
+  call.bearer_token = testing::TokenFor("s", {Role::kApplicant});
+  call.request_id = "trace-42";
+  auto context = NewClientContext(call);
+  ASSERT_TRUE(stub_->ListInstitutions(context.get(), request, &response).ok());
+  auto echoed = context->GetServerInitialMetadata().find(kRequestIdHeader);
+  ASSERT_NE(echoed, context->GetServerInitialMetadata().end());
+  EXPECT_EQ(std::string(echoed->second.data(), echoed->second.size()), "trace-42");
+
+  call.request_id = "";
+  auto fresh = NewClientContext(call);
+  ASSERT_TRUE(stub_->ListInstitutions(fresh.get(), request, &response).ok());
+  auto made = fresh->GetServerInitialMetadata().find(kRequestIdHeader);
+  ASSERT_NE(made, fresh->GetServerInitialMetadata().end());
+  EXPECT_EQ(made->second.size(), 32u);
 }
 
 TEST_F(AgreementsServiceTest, EachRoleCallsOnlyItsMethods) {

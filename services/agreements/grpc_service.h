@@ -15,8 +15,8 @@ const MethodRoles& AgreementsMethodRoles();
 
 class AgreementsGrpcService final : public v1::AgreementsService::Service {
  public:
-  AgreementsGrpcService(Agreements* agreements, TokenVerifier verifier)
-      : agreements_(agreements), guard_(std::move(verifier), &AgreementsMethodRoles()) {}
+  AgreementsGrpcService(Database* db, TokenVerifier verifier)
+      : agreements_(db), guard_(std::move(verifier), &AgreementsMethodRoles()) {}
 
   grpc::Status CreateInstitution(grpc::ServerContext* context,
                                  const v1::CreateInstitutionRequest* request,
@@ -58,7 +58,7 @@ class AgreementsGrpcService final : public v1::AgreementsService::Service {
                              v1::QuotaUsage* response) override;
 
  private:
-  Agreements* agreements_;
+  Agreements agreements_;
   RpcGuard guard_;
 };
 

@@ -1,6 +1,5 @@
 // agreements_server: serves mobility.agreements.v1.AgreementsService.
 #include "common/service_main.h"
-#include "services/agreements/agreements.h"
 #include "services/agreements/agreements_store.h"
 #include "services/agreements/grpc_service.h"
 
@@ -17,13 +16,10 @@ int main(int argc, char** argv) {
   definition.default_listen = "127.0.0.1:50051";
   definition.migrations = AgreementsMigrations();
   definition.statements = agreements::AgreementsStore::Statements();
-  // The domain object lives as long as the process; the gRPC service only borrows it.
-  static std::unique_ptr<agreements::Agreements> domain;
   definition.build = [](Database* db, TokenVerifier verifier) {
-    domain = std::make_unique<agreements::Agreements>(db);
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(
-        std::make_unique<agreements::AgreementsGrpcService>(domain.get(), std::move(verifier)));
+        std::make_unique<agreements::AgreementsGrpcService>(db, std::move(verifier)));
     return services;
   };
   return RunService(argc, argv, definition);
