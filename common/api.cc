@@ -35,7 +35,8 @@ std::string MessageHash(const google::protobuf::Message& message) {
 
 std::string NewResourceId() {
   unsigned char bytes[16];
-  if (RAND_bytes(bytes, sizeof(bytes)) != 1) std::abort();  // No entropy: nothing safe to do.
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1)
+    std::abort();  // No entropy: nothing safe to do.
   return absl::BytesToHexString(
       absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
 }
@@ -44,30 +45,36 @@ bool IsValidResourceId(absl::string_view id) {
   if (id.size() < 4 || id.size() > 63) return false;
   if (!absl::ascii_islower(id.front()) || id.back() == '-') return false;
   for (char c : id) {
-    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-') return false;
+    if (!absl::ascii_islower(c) && !absl::ascii_isdigit(c) && c != '-')
+      return false;
   }
   return true;
 }
 
-absl::StatusOr<std::string> ParseResourceName(absl::string_view field, absl::string_view name,
+absl::StatusOr<std::string> ParseResourceName(absl::string_view field,
+                                              absl::string_view name,
                                               absl::string_view collection) {
   std::string prefix = absl::StrCat(collection, "/");
   if (!absl::StartsWith(name, prefix)) {
-    return InvalidField(field, absl::StrCat("must be a resource name \"", collection, "/{id}\""));
+    return InvalidField(field, absl::StrCat("must be a resource name \"",
+                                            collection, "/{id}\""));
   }
   absl::string_view id = name.substr(prefix.size());
-  // Generated ids are 32 hex digits, which IsValidResourceId also accepts unless they start with a
-  // digit, so hex ids are checked on their own.
-  bool hex_id = id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
-                  return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
-                });
+  // Generated ids are 32 hex digits, which IsValidResourceId also accepts
+  // unless they start with a digit, so hex ids are checked on their own.
+  bool hex_id =
+      id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
+        return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
+      });
   if (!hex_id && !IsValidResourceId(id)) {
-    return InvalidField(field, absl::StrCat("\"", collection, "/{id}\" has a malformed id"));
+    return InvalidField(
+        field, absl::StrCat("\"", collection, "/{id}\" has a malformed id"));
   }
   return std::string(id);
 }
 
-absl::Status ValidateRequestId(absl::string_view field, absl::string_view request_id) {
+absl::Status ValidateRequestId(absl::string_view field,
+                               absl::string_view request_id) {
   if (request_id.empty()) return absl::OkStatus();
   static constexpr int kGroups[] = {8, 4, 4, 4, 12};
   std::vector<absl::string_view> parts = absl::StrSplit(request_id, '-');
@@ -86,24 +93,27 @@ absl::StatusOr<int> EffectivePageSize(int32_t requested) {
   return std::min<int>(requested, kMaxPageSize);
 }
 
-std::string EncodePageToken(absl::string_view query_fingerprint, absl::string_view last_key) {
-  return absl::WebSafeBase64Escape(
-      absl::StrCat("v1\n", Sha256Hex(query_fingerprint).substr(0, 16), "\n", last_key));
+std::string EncodePageToken(absl::string_view query_fingerprint,
+                            absl::string_view last_key) {
+  return absl::WebSafeBase64Escape(absl::StrCat(
+      "v1\n", Sha256Hex(query_fingerprint).substr(0, 16), "\n", last_key));
 }
 
-absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
-                                            absl::string_view query_fingerprint) {
+absl::StatusOr<std::string> DecodePageToken(
+    absl::string_view token, absl::string_view query_fingerprint) {
   if (token.empty()) return std::string();
   std::string raw;
   if (token.size() > 1024 || !absl::WebSafeBase64Unescape(token, &raw)) {
     return InvalidField("page_token", "is not a token this service issued");
   }
-  std::vector<std::string> parts = absl::StrSplit(raw, absl::MaxSplits('\n', 2));
+  std::vector<std::string> parts =
+      absl::StrSplit(raw, absl::MaxSplits('\n', 2));
   if (parts.size() != 3 || parts[0] != "v1" || parts[2].empty()) {
     return InvalidField("page_token", "is not a token this service issued");
   }
   if (parts[1] != Sha256Hex(query_fingerprint).substr(0, 16)) {
-    return InvalidField("page_token", "belongs to a list call with other filters");
+    return InvalidField("page_token",
+                        "belongs to a list call with other filters");
   }
   return parts[2];
 }
@@ -114,8 +124,9 @@ std::string Etag(absl::string_view name, int64_t revision) {
 
 absl::Status CheckEtag(absl::string_view sent, absl::string_view current) {
   if (sent.empty() || sent == current) return absl::OkStatus();
-  return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
-               "the resource changed since it was read; read it again and retry");
+  return Error(
+      absl::StatusCode::kAborted, "ETAG_MISMATCH",
+      "the resource changed since it was read; read it again and retry");
 }
 
 }  // namespace mobility

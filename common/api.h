@@ -1,12 +1,13 @@
-// AIP conventions shared by every service: resource ids and names, page sizes and opaque keyset page
-// tokens (AIP-158), etags (AIP-154) and request ids (AIP-155).
+// AIP conventions shared by every service: resource ids and names, page sizes
+// and opaque keyset page tokens (AIP-158), etags (AIP-154) and request ids
+// (AIP-155).
 #ifndef MOBILITY_COMMON_API_H_
 #define MOBILITY_COMMON_API_H_
 
+#include <google/protobuf/message.h>
+
 #include <cstdint>
 #include <string>
-
-#include <google/protobuf/message.h>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -19,32 +20,41 @@ inline constexpr int kMaxPageSize = 500;
 
 // Lowercase hex SHA-256 of `data`.
 std::string Sha256Hex(absl::string_view data);
-// SHA-256 of the deterministic serialization: equal messages hash alike within one build.
+// SHA-256 of the deterministic serialization: equal messages hash alike within
+// one build.
 std::string MessageHash(const google::protobuf::Message& message);
 
 // A new random resource id: 32 lowercase hex digits.
 std::string NewResourceId();
-// A client-chosen id (AIP-122): 4-63 of [a-z0-9-], starting with a letter, not ending with '-'.
+// A client-chosen id (AIP-122): 4-63 of [a-z0-9-], starting with a letter, not
+// ending with '-'.
 bool IsValidResourceId(absl::string_view id);
 // The id in "collection/{id}", or INVALID_ARGUMENT naming `field`.
-absl::StatusOr<std::string> ParseResourceName(absl::string_view field, absl::string_view name,
+absl::StatusOr<std::string> ParseResourceName(absl::string_view field,
+                                              absl::string_view name,
                                               absl::string_view collection);
 // INVALID_ARGUMENT naming `field` unless `request_id` is empty or a UUID.
-absl::Status ValidateRequestId(absl::string_view field, absl::string_view request_id);
+absl::Status ValidateRequestId(absl::string_view field,
+                               absl::string_view request_id);
 
-// 0 -> default, above the maximum -> maximum, negative -> INVALID_ARGUMENT on page_size.
+// 0 -> default, above the maximum -> maximum, negative -> INVALID_ARGUMENT on
+// page_size.
 absl::StatusOr<int> EffectivePageSize(int32_t requested);
 
-// A page token carries the last key returned and a fingerprint of the query it belongs to, so a
-// token used with other filters is refused rather than silently skipping rows.
-std::string EncodePageToken(absl::string_view query_fingerprint, absl::string_view last_key);
-// The last key in `token` ("" for an empty token), or INVALID_ARGUMENT on page_token.
-absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
-                                            absl::string_view query_fingerprint);
+// A page token carries the last key returned and a fingerprint of the query it
+// belongs to, so a token used with other filters is refused rather than
+// silently skipping rows.
+std::string EncodePageToken(absl::string_view query_fingerprint,
+                            absl::string_view last_key);
+// The last key in `token` ("" for an empty token), or INVALID_ARGUMENT on
+// page_token.
+absl::StatusOr<std::string> DecodePageToken(
+    absl::string_view token, absl::string_view query_fingerprint);
 
 // The etag of revision `revision` of the resource `name`.
 std::string Etag(absl::string_view name, int64_t revision);
-// ABORTED when the caller sent an etag that is not the current one; an empty etag always passes.
+// ABORTED when the caller sent an etag that is not the current one; an empty
+// etag always passes.
 absl::Status CheckEtag(absl::string_view sent, absl::string_view current);
 
 }  // namespace mobility

@@ -31,8 +31,10 @@ TEST(PageTokenTest, RefusesATokenOfAnotherQuery) {
 }
 
 TEST(PageTokenTest, RefusesGarbage) {
-  for (const char* bad : {"not base64!", "djE", "eHl6Cnl6Cg", "djEKMTIzNDU2Nzg5MDEyMzQ1Ngo"}) {
-    EXPECT_EQ(DecodePageToken(bad, "q").status().code(), absl::StatusCode::kInvalidArgument)
+  for (const char* bad :
+       {"not base64!", "djE", "eHl6Cnl6Cg", "djEKMTIzNDU2Nzg5MDEyMzQ1Ngo"}) {
+    EXPECT_EQ(DecodePageToken(bad, "q").status().code(),
+              absl::StatusCode::kInvalidArgument)
         << bad;
   }
 }
@@ -40,7 +42,7 @@ TEST(PageTokenTest, RefusesGarbage) {
 TEST(ResourceIdTest, FollowsAip122) {
   EXPECT_TRUE(IsValidResourceId("kokshetau-amu"));
   EXPECT_TRUE(IsValidResourceId("abcd"));
-  EXPECT_FALSE(IsValidResourceId("abc"));                  // Too short.
+  EXPECT_FALSE(IsValidResourceId("abc"));                 // Too short.
   EXPECT_TRUE(IsValidResourceId(std::string(63, 'a')));   // Longest.
   EXPECT_FALSE(IsValidResourceId(std::string(64, 'a')));  // Too long.
   EXPECT_FALSE(IsValidResourceId("1abc"));
@@ -52,19 +54,31 @@ TEST(ResourceIdTest, FollowsAip122) {
 TEST(ResourceNameTest, ParsesGeneratedAndChosenIds) {
   std::string generated = NewResourceId();
   EXPECT_EQ(generated.size(), 32u);
-  EXPECT_EQ(*ParseResourceName("name", "institutions/" + generated, "institutions"), generated);
-  EXPECT_EQ(*ParseResourceName("name", "institutions/via-lv", "institutions"), "via-lv");
-  EXPECT_FALSE(ParseResourceName("name", "agreements/via-lv", "institutions").ok());
+  EXPECT_EQ(
+      *ParseResourceName("name", "institutions/" + generated, "institutions"),
+      generated);
+  EXPECT_EQ(*ParseResourceName("name", "institutions/via-lv", "institutions"),
+            "via-lv");
+  EXPECT_FALSE(
+      ParseResourceName("name", "agreements/via-lv", "institutions").ok());
   EXPECT_FALSE(ParseResourceName("name", "institutions/", "institutions").ok());
-  EXPECT_FALSE(ParseResourceName("name", "institutions/a/b", "institutions").ok());
+  EXPECT_FALSE(
+      ParseResourceName("name", "institutions/a/b", "institutions").ok());
 }
 
 TEST(RequestIdTest, AcceptsOnlyUuids) {
   EXPECT_TRUE(ValidateRequestId("request_id", "").ok());
-  EXPECT_TRUE(ValidateRequestId("request_id", "123e4567-e89b-12d3-a456-426614174000").ok());
-  EXPECT_FALSE(ValidateRequestId("request_id", "123e4567-e89b-12d3-a456-42661417400").ok());
-  EXPECT_FALSE(ValidateRequestId("request_id", "123e4567e89b12d3a456426614174000").ok());
-  EXPECT_FALSE(ValidateRequestId("request_id", "g23e4567-e89b-12d3-a456-426614174000").ok());
+  EXPECT_TRUE(
+      ValidateRequestId("request_id", "123e4567-e89b-12d3-a456-426614174000")
+          .ok());
+  EXPECT_FALSE(
+      ValidateRequestId("request_id", "123e4567-e89b-12d3-a456-42661417400")
+          .ok());
+  EXPECT_FALSE(
+      ValidateRequestId("request_id", "123e4567e89b12d3a456426614174000").ok());
+  EXPECT_FALSE(
+      ValidateRequestId("request_id", "g23e4567-e89b-12d3-a456-426614174000")
+          .ok());
 }
 
 TEST(EtagTest, ChangesWithRevisionAndStaleIsAborted) {

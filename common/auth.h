@@ -1,6 +1,7 @@
-// Identity: every call carries "authorization: Bearer <JWT>" signed RS256 by the university's
-// identity provider; the services verify it with the configured public key. Each service declares in
-// one table which roles may call each RPC.
+// Identity: every call carries "authorization: Bearer <JWT>" signed RS256 by
+// the university's identity provider; the services verify it with the
+// configured public key. Each service declares in one table which roles may
+// call each RPC.
 #ifndef MOBILITY_COMMON_AUTH_H_
 #define MOBILITY_COMMON_AUTH_H_
 
@@ -18,7 +19,14 @@
 
 namespace mobility {
 
-enum class Role { kApplicant, kCoordinator, kFinance, kInquiryHandler, kAdmin, kService };
+enum class Role {
+  kApplicant,
+  kCoordinator,
+  kFinance,
+  kInquiryHandler,
+  kAdmin,
+  kService
+};
 
 absl::string_view RoleName(Role role);
 std::optional<Role> ParseRole(absl::string_view name);
@@ -35,34 +43,42 @@ struct Principal {
 class TokenVerifier {
  public:
   // INVALID_ARGUMENT unless `public_key_pem` is an RSA public key in PEM.
-  static absl::StatusOr<TokenVerifier> FromPublicKeyPem(std::string public_key_pem);
+  static absl::StatusOr<TokenVerifier> FromPublicKeyPem(
+      std::string public_key_pem);
 
-  // UNAUTHENTICATED unless `token` is an RS256 JWT signed by the key, issued by kTokenIssuer, with a
-  // subject, known roles and an expiry after `now`.
-  absl::StatusOr<Principal> Verify(absl::string_view token, absl::Time now) const;
+  // UNAUTHENTICATED unless `token` is an RS256 JWT signed by the key, issued by
+  // kTokenIssuer, with a subject, known roles and an expiry after `now`.
+  absl::StatusOr<Principal> Verify(absl::string_view token,
+                                   absl::Time now) const;
 
  private:
   explicit TokenVerifier(std::string pem) : public_key_pem_(std::move(pem)) {}
   std::string public_key_pem_;
 };
 
-// Signs a token for development and tests; production tokens come from the identity provider.
+// Signs a token for development and tests; production tokens come from the
+// identity provider.
 absl::StatusOr<std::string> MintToken(absl::string_view private_key_pem,
                                       absl::string_view subject,
-                                      const std::vector<Role>& roles, absl::Time issued_at,
+                                      const std::vector<Role>& roles,
+                                      absl::Time issued_at,
                                       absl::Duration lifetime);
 
-// The token from an "authorization" header value "Bearer <token>", UNAUTHENTICATED otherwise.
+// The token from an "authorization" header value "Bearer <token>",
+// UNAUTHENTICATED otherwise.
 absl::StatusOr<std::string> BearerToken(absl::string_view header);
 
-// RPC method name (e.g. "CreateAgreement") -> the roles that may call it. A method missing from the
-// table is refused: access is granted only where it is written down.
+// RPC method name (e.g. "CreateAgreement") -> the roles that may call it. A
+// method missing from the table is refused: access is granted only where it is
+// written down.
 class MethodRoles {
  public:
-  MethodRoles(std::initializer_list<std::pair<const std::string, std::set<Role>>> table)
+  MethodRoles(
+      std::initializer_list<std::pair<const std::string, std::set<Role>>> table)
       : table_(table) {}
   // PERMISSION_DENIED unless the principal holds one of the method's roles.
-  absl::Status Authorize(const Principal& principal, absl::string_view method) const;
+  absl::Status Authorize(const Principal& principal,
+                         absl::string_view method) const;
 
  private:
   std::map<std::string, std::set<Role>, std::less<>> table_;

@@ -1,11 +1,10 @@
 #include "common/auth.h"
 
+#include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
-
-#include <gtest/gtest.h>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -19,12 +18,15 @@ namespace {
 
 using testing::TestKeys;
 
-TokenVerifier Verifier() { return *TokenVerifier::FromPublicKeyPem(TestKeys().public_pem); }
+TokenVerifier Verifier() {
+  return *TokenVerifier::FromPublicKeyPem(TestKeys().public_pem);
+}
 
 TEST(TokenTest, VerifiesSubjectAndRoles) {
   absl::Time now = absl::Now();
-  auto token = MintToken(TestKeys().private_pem, "coordinator-7",
-                         {Role::kCoordinator, Role::kAdmin}, now, absl::Minutes(5));
+  auto token =
+      MintToken(TestKeys().private_pem, "coordinator-7",
+                {Role::kCoordinator, Role::kAdmin}, now, absl::Minutes(5));
   ASSERT_TRUE(token.ok()) << token.status();
   auto principal = Verifier().Verify(*token, now);
   ASSERT_TRUE(principal.ok()) << principal.status();
@@ -36,8 +38,11 @@ TEST(TokenTest, VerifiesSubjectAndRoles) {
 
 TEST(TokenTest, ExpiredAtTheExpirySecond) {
   absl::Time issued = absl::FromUnixSeconds(1'800'000'000);
-  auto token = MintToken(TestKeys().private_pem, "s", {Role::kApplicant}, issued, absl::Minutes(5));
-  EXPECT_TRUE(Verifier().Verify(*token, issued + absl::Minutes(5) - absl::Seconds(1)).ok());
+  auto token = MintToken(TestKeys().private_pem, "s", {Role::kApplicant},
+                         issued, absl::Minutes(5));
+  EXPECT_TRUE(Verifier()
+                  .Verify(*token, issued + absl::Minutes(5) - absl::Seconds(1))
+                  .ok());
   auto expired = Verifier().Verify(*token, issued + absl::Minutes(5));
   EXPECT_EQ(expired.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(ErrorReason(expired.status()), "TOKEN_EXPIRED");
@@ -50,8 +55,8 @@ std::string Claims() {
 }
 
 TEST(TokenTest, RefusesATamperedSignature) {
-  auto token = MintToken(TestKeys().private_pem, "s", {Role::kApplicant}, absl::Now(),
-                         absl::Minutes(5));
+  auto token = MintToken(TestKeys().private_pem, "s", {Role::kApplicant},
+                         absl::Now(), absl::Minutes(5));
   ASSERT_TRUE(token.ok());
   std::vector<std::string> parts = absl::StrSplit(*token, '.');
   ASSERT_EQ(parts.size(), 3u);
@@ -70,32 +75,40 @@ TEST(TokenTest, RefusesAnotherKeysSignature) {
   std::string other_private(data, size);
   BIO_free(bio);
   EVP_PKEY_free(key);
-  auto token = MintToken(other_private, "s", {Role::kAdmin}, absl::Now(), absl::Minutes(5));
+  auto token = MintToken(other_private, "s", {Role::kAdmin}, absl::Now(),
+                         absl::Minutes(5));
   ASSERT_TRUE(token.ok()) << token.status();
   EXPECT_EQ(Verifier().Verify(*token, absl::Now()).status().code(),
             absl::StatusCode::kUnauthenticated);
 }
 
 TEST(TokenTest, RefusesHmacTokenKeyedWithThePublicKey) {
-  // The classic algorithm-confusion forgery: HS256 with the public key text as the secret.
+  // The classic algorithm-confusion forgery: HS256 with the public key text as
+  // the secret.
   std::string signing_input =
-      absl::StrCat(absl::WebSafeBase64Escape(R"({"alg":"HS256","typ":"JWT"})"), ".", Claims());
+      absl::StrCat(absl::WebSafeBase64Escape(R"({"alg":"HS256","typ":"JWT"})"),
+                   ".", Claims());
   const std::string& secret = TestKeys().public_pem;
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int mac_length = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(signing_input.data()), signing_input.size(), mac,
-       &mac_length);
-  std::string token = absl::StrCat(
-      signing_input, ".",
-      absl::WebSafeBase64Escape(absl::string_view(reinterpret_cast<char*>(mac), mac_length)));
+       reinterpret_cast<const unsigned char*>(signing_input.data()),
+       signing_input.size(), mac, &mac_length);
+  std::string token =
+      absl::StrCat(signing_input, ".",
+                   absl::WebSafeBase64Escape(absl::string_view(
+                       reinterpret_cast<char*>(mac), mac_length)));
   auto result = Verifier().Verify(token, absl::Now());
   EXPECT_EQ(result.status().code(), absl::StatusCode::kUnauthenticated);
 }
 
 TEST(TokenTest, RefusesUnsignedTokens) {
-  std::string header = absl::WebSafeBase64Escape(R"({"alg":"none","typ":"JWT"})");
-  EXPECT_EQ(Verifier().Verify(absl::StrCat(header, ".", Claims(), "."), absl::Now()).status().code(),
+  std::string header =
+      absl::WebSafeBase64Escape(R"({"alg":"none","typ":"JWT"})");
+  EXPECT_EQ(Verifier()
+                .Verify(absl::StrCat(header, ".", Claims(), "."), absl::Now())
+                .status()
+                .code(),
             absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(Verifier().Verify("", absl::Now()).status().code(),
             absl::StatusCode::kUnauthenticated);
@@ -115,9 +128,12 @@ TEST(VerifierTest, RefusesANonRsaKey) {
 
 TEST(BearerTest, NeedsTheBearerScheme) {
   EXPECT_EQ(*BearerToken("Bearer abc"), "abc");
-  EXPECT_EQ(BearerToken("").status().code(), absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(BearerToken("Basic abc").status().code(), absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(BearerToken("Bearer ").status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(BearerToken("").status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(BearerToken("Basic abc").status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(BearerToken("Bearer ").status().code(),
+            absl::StatusCode::kUnauthenticated);
 }
 
 TEST(MethodRolesTest, GrantsOnlyWhatIsWrittenDown) {
@@ -125,7 +141,8 @@ TEST(MethodRolesTest, GrantsOnlyWhatIsWrittenDown) {
   Principal applicant{"a", {Role::kApplicant}};
   Principal coordinator{"c", {Role::kCoordinator}};
   EXPECT_TRUE(table.Authorize(applicant, "Read").ok());
-  EXPECT_EQ(table.Authorize(applicant, "Write").code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(table.Authorize(applicant, "Write").code(),
+            absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(table.Authorize(coordinator, "Write").ok());
   EXPECT_EQ(table.Authorize(coordinator, "Unlisted").code(),
             absl::StatusCode::kPermissionDenied);

@@ -5,20 +5,22 @@
 
 namespace mobility {
 
-std::unique_ptr<grpc::ClientContext> NewClientContext(const OutboundCall& call,
-                                                      const CallContext* parent) {
+std::unique_ptr<grpc::ClientContext> NewClientContext(
+    const OutboundCall& call, const CallContext* parent) {
   auto context = std::make_unique<grpc::ClientContext>();
   absl::Time deadline = absl::Now() + call.timeout;
   std::string request_id = call.request_id;
   if (parent != nullptr) {
     if (parent->server_context != nullptr) {
-      deadline = std::min(deadline, absl::FromChrono(parent->server_context->deadline()));
+      deadline = std::min(deadline,
+                          absl::FromChrono(parent->server_context->deadline()));
     }
     if (request_id.empty()) request_id = parent->request_id;
   }
   context->set_deadline(absl::ToChronoTime(deadline));
   if (!call.bearer_token.empty()) {
-    context->AddMetadata("authorization", absl::StrCat("Bearer ", call.bearer_token));
+    context->AddMetadata("authorization",
+                         absl::StrCat("Bearer ", call.bearer_token));
   }
   if (!request_id.empty()) context->AddMetadata(kRequestIdHeader, request_id);
   return context;

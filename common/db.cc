@@ -11,7 +11,8 @@
 namespace mobility {
 namespace {
 
-// libpqxx 6.4 raises these two without a SQLSTATE, so their types are what identifies them.
+// libpqxx 6.4 raises these two without a SQLSTATE, so their types are what
+// identifies them.
 bool IsRetryable(const std::exception& e) {
   return dynamic_cast<const pqxx::serialization_failure*>(&e) != nullptr ||
          dynamic_cast<const pqxx::deadlock_detected*>(&e) != nullptr;
@@ -25,8 +26,9 @@ absl::Status MapSqlError(const std::exception& e) {
                  "the database connection was lost");
   }
   if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
-    return Error(absl::StatusCode::kUnavailable, "DATABASE_UNAVAILABLE",
-                 "the connection was lost during commit; the outcome is unknown");
+    return Error(
+        absl::StatusCode::kUnavailable, "DATABASE_UNAVAILABLE",
+        "the connection was lost during commit; the outcome is unknown");
   }
   const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
   const std::string state = sql != nullptr ? sql->sqlstate() : "";
@@ -58,10 +60,12 @@ absl::Status MapSqlError(const std::exception& e) {
   LogFields fields = {{"sqlstate", state}, {"what", e.what()}};
   if (sql != nullptr) fields.emplace_back("statement", sql->query());
   Log(LogLevel::kError, "sql_error", fields);
-  return Error(absl::StatusCode::kInternal, "INTERNAL", "internal database error");
+  return Error(absl::StatusCode::kInternal, "INTERNAL",
+               "internal database error");
 }
 
-// Returns a connection to the pool when it goes out of scope, or drops it when broken.
+// Returns a connection to the pool when it goes out of scope, or drops it when
+// broken.
 class Database::Lease {
  public:
   Lease(Database* db, std::unique_ptr<pqxx::connection> conn)
@@ -75,9 +79,11 @@ class Database::Lease {
   std::unique_ptr<pqxx::connection> conn_;
 };
 
-Database::Database(DatabaseOptions options, std::vector<PreparedStatement> statements)
+Database::Database(DatabaseOptions options,
+                   std::vector<PreparedStatement> statements)
     : options_(std::move(options)), statements_([&] {
-        for (auto& s : RequestRecordStatements()) statements.push_back(std::move(s));
+        for (auto& s : RequestRecordStatements())
+          statements.push_back(std::move(s));
         return std::move(statements);
       }()) {}
 
@@ -86,7 +92,8 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   if (options.pool_size < 1) {
     return absl::InvalidArgumentError("database pool size must be at least 1");
   }
-  std::unique_ptr<Database> db(new Database(std::move(options), std::move(statements)));
+  std::unique_ptr<Database> db(
+      new Database(std::move(options), std::move(statements)));
   auto conn = db->Acquire();
   if (!conn.ok()) return conn.status();
   db->Release(*std::move(conn));
@@ -98,7 +105,8 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> Database::Connect() const {
     auto conn = std::make_unique<pqxx::connection>(options_.url);
     {
       pqxx::nontransaction setup(*conn);
-      setup.exec(absl::StrCat("SET search_path TO ", setup.quote_name(options_.schema)));
+      setup.exec(absl::StrCat("SET search_path TO ",
+                              setup.quote_name(options_.schema)));
       setup.exec("SET TIME ZONE 'UTC'");
     }
     for (const auto& s : statements_) conn->prepare(s.name, s.sql);
@@ -117,7 +125,8 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> Database::Acquire() {
     auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       return !idle_.empty() || open_ < options_.pool_size;
     };
-    if (!mu_.AwaitWithTimeout(absl::Condition(&available), options_.acquire_timeout)) {
+    if (!mu_.AwaitWithTimeout(absl::Condition(&available),
+                              options_.acquire_timeout)) {
       return Error(absl::StatusCode::kUnavailable, "DATABASE_POOL_EXHAUSTED",
                    "no database connection became free in time");
     }
@@ -160,7 +169,8 @@ absl::Status Database::Transact(const TransactionBody& body) {
     } catch (const pqxx::transaction_rollback& e) {
       if (!IsRetryable(e)) return MapSqlError(e);
       last = MapSqlError(e);
-      absl::SleepFor(absl::Milliseconds(2 * attempt));  // Brief backoff before rerunning.
+      absl::SleepFor(
+          absl::Milliseconds(2 * attempt));  // Brief backoff before rerunning.
     } catch (const pqxx::broken_connection& e) {
       lease.Discard();
       return MapSqlError(e);

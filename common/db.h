@@ -1,16 +1,16 @@
-// PostgreSQL access: a bounded connection pool with reconnect and health check, transactions that
-// retry serialization failures and deadlocks a bounded number of times, and the SQLSTATE -> canonical
-// code mapping of ENGINEERING.md. Stores own all SQL; they register it here as prepared statements.
+// PostgreSQL access: a bounded connection pool with reconnect and health check,
+// transactions that retry serialization failures and deadlocks a bounded number
+// of times, and the SQLSTATE -> canonical code mapping of ENGINEERING.md.
+// Stores own all SQL; they register it here as prepared statements.
 #ifndef MOBILITY_COMMON_DB_H_
 #define MOBILITY_COMMON_DB_H_
 
 #include <exception>
 #include <functional>
 #include <memory>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
@@ -31,27 +31,31 @@ struct DatabaseOptions {
   std::string schema;
   int pool_size = 8;
   absl::Duration acquire_timeout = absl::Seconds(5);
-  // Attempts of a transaction that hits a serialization failure or deadlock, the first included.
+  // Attempts of a transaction that hits a serialization failure or deadlock,
+  // the first included.
   int max_attempts = 5;
 };
 
-// Maps a libpqxx exception to a canonical status. INTERNAL errors are logged with the failing
-// statement's text (parameters are never part of it) and returned without it.
+// Maps a libpqxx exception to a canonical status. INTERNAL errors are logged
+// with the failing statement's text (parameters are never part of it) and
+// returned without it.
 absl::Status MapSqlError(const std::exception& e);
 
 class Database {
  public:
   using TransactionBody = std::function<absl::Status(pqxx::work&)>;
 
-  // Connects once to prove the URL works; the pool grows on demand up to pool_size.
+  // Connects once to prove the URL works; the pool grows on demand up to
+  // pool_size.
   static absl::StatusOr<std::unique_ptr<Database>> Open(
       DatabaseOptions options, std::vector<PreparedStatement> statements);
 
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  // Runs `body` in one READ COMMITTED transaction and commits when it returns OK; any other status
-  // rolls back. Serialization failures and deadlocks rerun `body` up to max_attempts, then ABORTED.
+  // Runs `body` in one READ COMMITTED transaction and commits when it returns
+  // OK; any other status rolls back. Serialization failures and deadlocks rerun
+  // `body` up to max_attempts, then ABORTED.
   absl::Status Transact(const TransactionBody& body);
 
   // OK when a pooled connection answers a query.

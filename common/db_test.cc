@@ -1,14 +1,14 @@
 // Database, migrations and idempotency against a real PostgreSQL.
-#include <atomic>
-#include <thread>
-#include <vector>
+#include "common/db.h"
 
 #include <google/protobuf/wrappers.pb.h>
 #include <gtest/gtest.h>
 
-#include "absl/synchronization/barrier.h"
+#include <atomic>
+#include <thread>
+#include <vector>
 
-#include "common/db.h"
+#include "absl/synchronization/barrier.h"
 #include "common/idempotency.h"
 #include "common/migrations.h"
 #include "common/status.h"
@@ -18,23 +18,26 @@ namespace mobility {
 namespace {
 
 const std::vector<Migration> kMigrations = {
-    {1, "counters", "CREATE TABLE counters (id text PRIMARY KEY, value integer NOT NULL "
-                    "CHECK (value >= 0))"},
+    {1, "counters",
+     "CREATE TABLE counters (id text PRIMARY KEY, value integer NOT NULL "
+     "CHECK (value >= 0))"},
     {2, "seed", "INSERT INTO counters VALUES ('a', 0)"},
 };
 
 class DatabaseTest : public ::testing::Test {
  protected:
-  std::unique_ptr<Database> Open(int pool_size = 4, std::string schema = "widgets") {
+  std::unique_ptr<Database> Open(int pool_size = 4,
+                                 std::string schema = "widgets") {
     DatabaseOptions options;
     options.url = database_.url();
     options.schema = std::move(schema);
     options.pool_size = pool_size;
     options.acquire_timeout = absl::Milliseconds(300);
-    auto db = Database::Open(options,
-                             {{"bump", "UPDATE counters SET value = value + $2 WHERE id = $1 "
-                                       "RETURNING value"},
-                              {"insert", "INSERT INTO counters VALUES ($1, $2)"}});
+    auto db = Database::Open(
+        options, {{"bump",
+                   "UPDATE counters SET value = value + $2 WHERE id = $1 "
+                   "RETURNING value"},
+                  {"insert", "INSERT INTO counters VALUES ($1, $2)"}});
     EXPECT_TRUE(db.ok()) << db.status();
     return db.ok() ? *std::move(db) : nullptr;
   }
@@ -45,11 +48,15 @@ class DatabaseTest : public ::testing::Test {
 TEST_F(DatabaseTest, MigratesAnEmptyDatabaseOnceEvenWhenStartedTwice) {
   auto db = Open();
   ASSERT_TRUE(ApplyMigrations(*db, kMigrations).ok());
-  ASSERT_TRUE(ApplyMigrations(*db, kMigrations).ok());  // Second start: nothing to do.
+  ASSERT_TRUE(
+      ApplyMigrations(*db, kMigrations).ok());  // Second start: nothing to do.
   int rows = -1, versions = -1;
   ASSERT_TRUE(db->Transact([&](pqxx::work& txn) {
-                  rows = txn.exec("SELECT count(*) FROM counters")[0][0].as<int>();
-                  versions = txn.exec("SELECT count(*) FROM schema_migrations")[0][0].as<int>();
+                  rows =
+                      txn.exec("SELECT count(*) FROM counters")[0][0].as<int>();
+                  versions =
+                      txn.exec("SELECT count(*) FROM schema_migrations")[0][0]
+                          .as<int>();
                   return absl::OkStatus();
                 }).ok());
   EXPECT_EQ(rows, 1);
@@ -70,7 +77,8 @@ TEST_F(DatabaseTest, ConcurrentStartsApplyEachMigrationOnce) {
   auto db = Open();
   int rows = -1;
   ASSERT_TRUE(db->Transact([&](pqxx::work& txn) {
-                  rows = txn.exec("SELECT count(*) FROM counters")[0][0].as<int>();
+                  rows =
+                      txn.exec("SELECT count(*) FROM counters")[0][0].as<int>();
                   return absl::OkStatus();
                 }).ok());
   EXPECT_EQ(rows, 1);
@@ -101,7 +109,8 @@ TEST_F(DatabaseTest, MapsSqlStates) {
     return absl::OkStatus();
   });
   EXPECT_EQ(internal.code(), absl::StatusCode::kInternal);
-  EXPECT_EQ(internal.message(), "internal database error");  // No SQL leaks to callers.
+  EXPECT_EQ(internal.message(),
+            "internal database error");  // No SQL leaks to callers.
 }
 
 TEST_F(DatabaseTest, ARefusedBodyRollsBack) {
@@ -113,10 +122,12 @@ TEST_F(DatabaseTest, ARefusedBodyRollsBack) {
   });
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
   int value = -1;
-  ASSERT_TRUE(db->Transact([&](pqxx::work& txn) {
-                  value = txn.exec("SELECT value FROM counters WHERE id = 'a'")[0][0].as<int>();
-                  return absl::OkStatus();
-                }).ok());
+  ASSERT_TRUE(
+      db->Transact([&](pqxx::work& txn) {
+          value = txn.exec("SELECT value FROM counters WHERE id = 'a'")[0][0]
+                      .as<int>();
+          return absl::OkStatus();
+        }).ok());
   EXPECT_EQ(value, 0);
 }
 
@@ -127,7 +138,8 @@ TEST_F(DatabaseTest, RetriesTheVictimOfARealDeadlock) {
                   txn.exec_prepared("insert", "b", 0);
                   return absl::OkStatus();
                 }).ok());
-  // Two transactions lock a and b in opposite orders; PostgreSQL aborts one, Transact reruns it.
+  // Two transactions lock a and b in opposite orders; PostgreSQL aborts one,
+  // Transact reruns it.
   absl::Barrier* both_hold_first_lock = new absl::Barrier(2);
   std::atomic<int> attempts{0};
   auto lock_both = [&](const char* first, const char* second) {
@@ -152,10 +164,11 @@ TEST_F(DatabaseTest, RetriesTheVictimOfARealDeadlock) {
   EXPECT_TRUE(s2.ok()) << s2;
   EXPECT_EQ(attempts, 3);  // One of the two ran again.
   int total = -1;
-  ASSERT_TRUE(db->Transact([&](pqxx::work& txn) {
-                  total = txn.exec("SELECT sum(value) FROM counters")[0][0].as<int>();
-                  return absl::OkStatus();
-                }).ok());
+  ASSERT_TRUE(
+      db->Transact([&](pqxx::work& txn) {
+          total = txn.exec("SELECT sum(value) FROM counters")[0][0].as<int>();
+          return absl::OkStatus();
+        }).ok());
   EXPECT_EQ(total, 4);
 }
 
@@ -175,7 +188,8 @@ TEST_F(DatabaseTest, AnExhaustedPoolIsUnavailable) {
   ASSERT_TRUE(ApplyMigrations(*db, kMigrations).ok());
   absl::Status inner;
   ASSERT_TRUE(db->Transact([&](pqxx::work&) {
-                  inner = db->Ping();  // Needs a second connection while the only one is busy.
+                  inner = db->Ping();  // Needs a second connection while the
+                                       // only one is busy.
                   return absl::OkStatus();
                 }).ok());
   EXPECT_EQ(inner.code(), absl::StatusCode::kUnavailable);
@@ -195,7 +209,8 @@ TEST_F(DatabaseTest, ReconnectsAfterTheServerDropsTheConnection) {
     pqxx::nontransaction txn(admin);
     txn.exec_params("SELECT pg_terminate_backend($1)", backend);
   }
-  // The first call may find the dead connection; the pool must heal by the next one.
+  // The first call may find the dead connection; the pool must heal by the next
+  // one.
   (void)db->Ping();
   EXPECT_TRUE(db->Ping().ok());
 }
@@ -223,10 +238,12 @@ TEST_F(DatabaseTest, ARequestIdRunsTheChangeOnceUnderConcurrentRetries) {
   for (auto& t : retries) t.join();
   for (int v : seen) EXPECT_EQ(v, 1);  // Every retry got the first result...
   int value = -1;
-  ASSERT_TRUE(db->Transact([&](pqxx::work& txn) {
-                  value = txn.exec("SELECT value FROM counters WHERE id = 'a'")[0][0].as<int>();
-                  return absl::OkStatus();
-                }).ok());
+  ASSERT_TRUE(
+      db->Transact([&](pqxx::work& txn) {
+          value = txn.exec("SELECT value FROM counters WHERE id = 'a'")[0][0]
+                      .as<int>();
+          return absl::OkStatus();
+        }).ok());
   EXPECT_EQ(value, 1);  // ...and the change ran once.
 
   google::protobuf::StringValue other;

@@ -16,22 +16,25 @@ const char kRequestRecordsDdl[] =
 std::vector<PreparedStatement> RequestRecordStatements() {
   return {
       {"request_claim",
-       "INSERT INTO request_records (method, request_id, request_hash) VALUES ($1, $2, $3) "
+       "INSERT INTO request_records (method, request_id, request_hash) VALUES "
+       "($1, $2, $3) "
        "ON CONFLICT DO NOTHING RETURNING 1"},
       {"request_find",
-       "SELECT request_hash, response FROM request_records WHERE method = $1 AND "
+       "SELECT request_hash, response FROM request_records WHERE method = $1 "
+       "AND "
        "request_id = $2"},
       {"request_record",
-       "UPDATE request_records SET response = $3 WHERE method = $1 AND request_id = $2"},
+       "UPDATE request_records SET response = $3 WHERE method = $1 AND "
+       "request_id = $2"},
   };
 }
 
-absl::StatusOr<std::optional<std::string>> ClaimRequest(pqxx::work& txn,
-                                                        absl::string_view method,
-                                                        absl::string_view request_id,
-                                                        absl::string_view request_hash) {
+absl::StatusOr<std::optional<std::string>> ClaimRequest(
+    pqxx::work& txn, absl::string_view method, absl::string_view request_id,
+    absl::string_view request_hash) {
   std::string m(method), id(request_id), hash(request_hash);
-  if (!txn.exec_prepared("request_claim", m, id, hash).empty()) return std::nullopt;
+  if (!txn.exec_prepared("request_claim", m, id, hash).empty())
+    return std::nullopt;
   pqxx::result prior = txn.exec_prepared("request_find", m, id);
   if (prior.empty() || prior[0][1].is_null()) {
     return Error(absl::StatusCode::kAborted, "REQUEST_IN_FLIGHT",
@@ -45,10 +48,10 @@ absl::StatusOr<std::optional<std::string>> ClaimRequest(pqxx::work& txn,
   return std::optional<std::string>(response.str());
 }
 
-void RecordResponse(pqxx::work& txn, absl::string_view method, absl::string_view request_id,
-                    const std::string& response) {
-  txn.exec_prepared("request_record", std::string(method), std::string(request_id),
-                    pqxx::binarystring(response));
+void RecordResponse(pqxx::work& txn, absl::string_view method,
+                    absl::string_view request_id, const std::string& response) {
+  txn.exec_prepared("request_record", std::string(method),
+                    std::string(request_id), pqxx::binarystring(response));
 }
 
 }  // namespace mobility

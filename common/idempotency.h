@@ -1,14 +1,14 @@
-// Request-id idempotency (AIP-155) kept in the same transaction as the change it guards: a retry
-// with the same request_id returns the first response and changes nothing, even when the retries
-// run concurrently (the second one waits on the first one's row, then reads its response).
+// Request-id idempotency (AIP-155) kept in the same transaction as the change
+// it guards: a retry with the same request_id returns the first response and
+// changes nothing, even when the retries run concurrently (the second one waits
+// on the first one's row, then reads its response).
 #ifndef MOBILITY_COMMON_IDEMPOTENCY_H_
 #define MOBILITY_COMMON_IDEMPOTENCY_H_
 
 #include <optional>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -22,21 +22,22 @@ extern const char kRequestRecordsDdl[];
 // Statements Database prepares on every connection besides the service's own.
 std::vector<PreparedStatement> RequestRecordStatements();
 
-// Claims (method, request_id). Returns the stored response when an earlier call with this id
-// committed, nullopt when this call is the first. INVALID_ARGUMENT when the id was used for a
-// different request.
-absl::StatusOr<std::optional<std::string>> ClaimRequest(pqxx::work& txn,
-                                                        absl::string_view method,
-                                                        absl::string_view request_id,
-                                                        absl::string_view request_hash);
-void RecordResponse(pqxx::work& txn, absl::string_view method, absl::string_view request_id,
-                    const std::string& response);
+// Claims (method, request_id). Returns the stored response when an earlier call
+// with this id committed, nullopt when this call is the first. INVALID_ARGUMENT
+// when the id was used for a different request.
+absl::StatusOr<std::optional<std::string>> ClaimRequest(
+    pqxx::work& txn, absl::string_view method, absl::string_view request_id,
+    absl::string_view request_hash);
+void RecordResponse(pqxx::work& txn, absl::string_view method,
+                    absl::string_view request_id, const std::string& response);
 
-// Runs `change` (which fills *response) once per request id. Without a request id it just runs.
+// Runs `change` (which fills *response) once per request id. Without a request
+// id it just runs.
 template <typename Request, typename Response, typename Change>
 absl::Status RunIdempotent(pqxx::work& txn, absl::string_view method,
-                           const std::string& request_id, const Request& request,
-                           Response* response, Change&& change) {
+                           const std::string& request_id,
+                           const Request& request, Response* response,
+                           Change&& change) {
   if (request_id.empty()) return change();
   auto prior = ClaimRequest(txn, method, request_id, MessageHash(request));
   if (!prior.ok()) return prior.status();
@@ -45,7 +46,8 @@ absl::Status RunIdempotent(pqxx::work& txn, absl::string_view method,
     return absl::OkStatus();
   }
   absl::Status status = change();
-  if (status.ok()) RecordResponse(txn, method, request_id, response->SerializeAsString());
+  if (status.ok())
+    RecordResponse(txn, method, request_id, response->SerializeAsString());
   return status;
 }
 

@@ -1,7 +1,7 @@
 // Structured log lines, one JSON object per line on stderr:
 // {"level":"info","time":"...","service":"agreements","event":"rpc","request_id":...}.
-// Callers pass only operational fields (ids, methods, codes, durations): never names, e-mails or
-// free text a person typed, and never SQL parameters.
+// Callers pass only operational fields (ids, methods, codes, durations): never
+// names, e-mails or free text a person typed, and never SQL parameters.
 #ifndef MOBILITY_COMMON_LOG_H_
 #define MOBILITY_COMMON_LOG_H_
 

@@ -9,19 +9,23 @@
 
 namespace mobility {
 
-absl::Status ApplyMigrations(Database& db, const std::vector<Migration>& migrations) {
+absl::Status ApplyMigrations(Database& db,
+                             const std::vector<Migration>& migrations) {
   for (size_t i = 0; i < migrations.size(); ++i) {
     if (migrations[i].version != static_cast<int>(i) + 1) {
-      return absl::InternalError(absl::StrCat("migration versions must run 1..N without gaps; found ",
-                                              migrations[i].version, " at position ", i + 1));
+      return absl::InternalError(
+          absl::StrCat("migration versions must run 1..N without gaps; found ",
+                       migrations[i].version, " at position ", i + 1));
     }
   }
   const std::string& schema = db.options().schema;
   return db.Transact([&](pqxx::work& txn) -> absl::Status {
-    // Static SQL with the schema name quoted as an identifier: no value is ever spliced in.
+    // Static SQL with the schema name quoted as an identifier: no value is ever
+    // spliced in.
     txn.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))",
                     absl::StrCat("mobility.migrations.", schema));
-    txn.exec(absl::StrCat("CREATE SCHEMA IF NOT EXISTS ", txn.quote_name(schema)));
+    txn.exec(
+        absl::StrCat("CREATE SCHEMA IF NOT EXISTS ", txn.quote_name(schema)));
     txn.exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version integer PRIMARY KEY,"
@@ -32,18 +36,23 @@ absl::Status ApplyMigrations(Database& db, const std::vector<Migration>& migrati
     for (const auto& row : txn.exec("SELECT version FROM schema_migrations")) {
       applied.insert(row[0].as<int>());
     }
-    if (!applied.empty() && *applied.rbegin() > static_cast<int>(migrations.size())) {
-      return Error(absl::StatusCode::kFailedPrecondition, "DATABASE_TOO_NEW",
-                   absl::StrCat("schema ", schema, " is at version ", *applied.rbegin(),
-                                " but this binary knows only ", migrations.size()));
+    if (!applied.empty() &&
+        *applied.rbegin() > static_cast<int>(migrations.size())) {
+      return Error(
+          absl::StatusCode::kFailedPrecondition, "DATABASE_TOO_NEW",
+          absl::StrCat("schema ", schema, " is at version ", *applied.rbegin(),
+                       " but this binary knows only ", migrations.size()));
     }
     for (const auto& m : migrations) {
       if (applied.count(m.version) > 0) continue;
       txn.exec(m.sql);
-      txn.exec_params("INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
-                      m.version, m.name);
+      txn.exec_params(
+          "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+          m.version, m.name);
       Log(LogLevel::kInfo, "migration_applied",
-          {{"schema", schema}, {"version", std::to_string(m.version)}, {"name", m.name}});
+          {{"schema", schema},
+           {"version", std::to_string(m.version)},
+           {"name", m.name}});
     }
     return absl::OkStatus();
   });

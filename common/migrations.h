@@ -1,5 +1,6 @@
-// Numbered SQL migrations per service schema, applied at start under an advisory lock and recorded
-// in <schema>.schema_migrations, so several replicas starting together apply each one exactly once.
+// Numbered SQL migrations per service schema, applied at start under an
+// advisory lock and recorded in <schema>.schema_migrations, so several replicas
+// starting together apply each one exactly once.
 #ifndef MOBILITY_COMMON_MIGRATIONS_H_
 #define MOBILITY_COMMON_MIGRATIONS_H_
 
@@ -17,9 +18,11 @@ struct Migration {
   std::string sql;
 };
 
-// Brings db's schema (DatabaseOptions::schema) to the newest version in `migrations`. Fails with
-// FAILED_PRECONDITION when the database records a version this binary does not know.
-absl::Status ApplyMigrations(Database& db, const std::vector<Migration>& migrations);
+// Brings db's schema (DatabaseOptions::schema) to the newest version in
+// `migrations`. Fails with FAILED_PRECONDITION when the database records a
+// version this binary does not know.
+absl::Status ApplyMigrations(Database& db,
+                             const std::vector<Migration>& migrations);
 
 }  // namespace mobility
 

@@ -279,20 +279,41 @@ constexpr int kOpenEnded = 9999;
 
 constexpr ProgrammeMembership kProgrammeCountries[] = {
     // EU-27.
-    {"AT", 2014, kOpenEnded}, {"BE", 2014, kOpenEnded}, {"BG", 2014, kOpenEnded},
-    {"HR", 2014, kOpenEnded}, {"CY", 2014, kOpenEnded}, {"CZ", 2014, kOpenEnded},
-    {"DK", 2014, kOpenEnded}, {"EE", 2014, kOpenEnded}, {"FI", 2014, kOpenEnded},
-    {"FR", 2014, kOpenEnded}, {"DE", 2014, kOpenEnded}, {"GR", 2014, kOpenEnded},
-    {"HU", 2014, kOpenEnded}, {"IE", 2014, kOpenEnded}, {"IT", 2014, kOpenEnded},
-    {"LV", 2014, kOpenEnded}, {"LT", 2014, kOpenEnded}, {"LU", 2014, kOpenEnded},
-    {"MT", 2014, kOpenEnded}, {"NL", 2014, kOpenEnded}, {"PL", 2014, kOpenEnded},
-    {"PT", 2014, kOpenEnded}, {"RO", 2014, kOpenEnded}, {"SK", 2014, kOpenEnded},
-    {"SI", 2014, kOpenEnded}, {"ES", 2014, kOpenEnded}, {"SE", 2014, kOpenEnded},
+    {"AT", 2014, kOpenEnded},
+    {"BE", 2014, kOpenEnded},
+    {"BG", 2014, kOpenEnded},
+    {"HR", 2014, kOpenEnded},
+    {"CY", 2014, kOpenEnded},
+    {"CZ", 2014, kOpenEnded},
+    {"DK", 2014, kOpenEnded},
+    {"EE", 2014, kOpenEnded},
+    {"FI", 2014, kOpenEnded},
+    {"FR", 2014, kOpenEnded},
+    {"DE", 2014, kOpenEnded},
+    {"GR", 2014, kOpenEnded},
+    {"HU", 2014, kOpenEnded},
+    {"IE", 2014, kOpenEnded},
+    {"IT", 2014, kOpenEnded},
+    {"LV", 2014, kOpenEnded},
+    {"LT", 2014, kOpenEnded},
+    {"LU", 2014, kOpenEnded},
+    {"MT", 2014, kOpenEnded},
+    {"NL", 2014, kOpenEnded},
+    {"PL", 2014, kOpenEnded},
+    {"PT", 2014, kOpenEnded},
+    {"RO", 2014, kOpenEnded},
+    {"SK", 2014, kOpenEnded},
+    {"SI", 2014, kOpenEnded},
+    {"ES", 2014, kOpenEnded},
+    {"SE", 2014, kOpenEnded},
     // The United Kingdom left with the 2014-2020 programme.
     {"GB", 2014, 2020},
     // EEA countries and the other associated countries.
-    {"IS", 2014, kOpenEnded}, {"LI", 2014, kOpenEnded}, {"NO", 2014, kOpenEnded},
-    {"TR", 2014, kOpenEnded}, {"MK", 2014, kOpenEnded},
+    {"IS", 2014, kOpenEnded},
+    {"LI", 2014, kOpenEnded},
+    {"NO", 2014, kOpenEnded},
+    {"TR", 2014, kOpenEnded},
+    {"MK", 2014, kOpenEnded},
     // Serbia joined with the 2019 call.
     {"RS", 2019, kOpenEnded},
 };
@@ -304,8 +325,9 @@ struct RateGroupRow {
   const char* countries;  // Space-separated alpha-2 codes.
 };
 
-// KA107 calls 2018-2020; KA171 calls 2021-2023 kept them (DOMAIN.md marks that "check"), without
-// the United Kingdom, which is no longer a Programme country from 2021.
+// KA107 calls 2018-2020; KA171 calls 2021-2023 kept them (DOMAIN.md marks that
+// "check"), without the United Kingdom, which is no longer a Programme country
+// from 2021.
 constexpr RateGroupRow kRateGroups[] = {
     {2018, 2023, 1, "DK FI IS IE LU SE LI NO"},
     {2018, 2020, 1, "GB"},
@@ -314,10 +336,13 @@ constexpr RateGroupRow kRateGroups[] = {
 };
 
 const Country* FindCountry(absl::string_view alpha2) {
-  auto it = std::lower_bound(
-      std::begin(kCountries), std::end(kCountries), alpha2,
-      [](const Country& c, absl::string_view code) { return absl::string_view(c.alpha2) < code; });
-  if (it == std::end(kCountries) || absl::string_view(it->alpha2) != alpha2) return nullptr;
+  auto it =
+      std::lower_bound(std::begin(kCountries), std::end(kCountries), alpha2,
+                       [](const Country& c, absl::string_view code) {
+                         return absl::string_view(c.alpha2) < code;
+                       });
+  if (it == std::end(kCountries) || absl::string_view(it->alpha2) != alpha2)
+    return nullptr;
   return it;
 }
 
@@ -338,7 +363,8 @@ std::optional<std::string> CountryName(absl::string_view alpha2) {
 
 CountryStatus StatusForCall(absl::string_view alpha2, int call_year) {
   for (const auto& m : kProgrammeCountries) {
-    if (alpha2 == m.alpha2 && call_year >= m.first_call && call_year <= m.last_call) {
+    if (alpha2 == m.alpha2 && call_year >= m.first_call &&
+        call_year <= m.last_call) {
       return CountryStatus::kProgramme;
     }
   }
@@ -357,26 +383,31 @@ std::optional<int> RateGroup(absl::string_view alpha2, int call_year) {
 
 AcademicYearRange ProgrammeAcademicYears(ProgrammeGeneration programme) {
   switch (programme) {
-    case ProgrammeGeneration::kKa107: return {2015, 2022};
-    case ProgrammeGeneration::kKa171: return {2021, 2029};
+    case ProgrammeGeneration::kKa107:
+      return {2015, 2022};
+    case ProgrammeGeneration::kKa171:
+      return {2021, 2029};
   }
   return {0, -1};
 }
 
 bool IsStudentActivity(Activity activity) {
-  return activity == Activity::kStudentStudies || activity == Activity::kStudentTraineeship;
+  return activity == Activity::kStudentStudies ||
+         activity == Activity::kStudentTraineeship;
 }
 
-absl::StatusOr<DurationLimits> MobilityDurationLimits(ProgrammeGeneration programme,
-                                                      Activity activity, int call_year) {
+absl::StatusOr<DurationLimits> MobilityDurationLimits(
+    ProgrammeGeneration programme, Activity activity, int call_year) {
   using Unit = DurationLimits::Unit;
   switch (activity) {
     case Activity::kStudentStudies:
-      return DurationLimits{Unit::kMonths, programme == ProgrammeGeneration::kKa107 ? 3 : 2, 12};
+      return DurationLimits{
+          Unit::kMonths, programme == ProgrammeGeneration::kKa107 ? 3 : 2, 12};
     case Activity::kStudentTraineeship:
       if (programme == ProgrammeGeneration::kKa107 && call_year < 2018) {
         return absl::InvalidArgumentError(
-            "student traineeships are eligible in KA107 only from the 2018 call");
+            "student traineeships are eligible in KA107 only from the 2018 "
+            "call");
       }
       return DurationLimits{Unit::kMonths, 2, 12};
     case Activity::kStaffTeaching:
@@ -388,13 +419,16 @@ absl::StatusOr<DurationLimits> MobilityDurationLimits(ProgrammeGeneration progra
 
 absl::StatusOr<int> ParseAcademicYear(absl::string_view text) {
   int first = 0, second = 0;
-  if (text.size() != 9 || text[4] != '/' || !absl::SimpleAtoi(text.substr(0, 4), &first) ||
-      !absl::SimpleAtoi(text.substr(5, 4), &second) || !absl::ascii_isdigit(text[0]) ||
-      !absl::ascii_isdigit(text[5])) {
-    return absl::InvalidArgumentError("must be an academic year like \"2016/2017\"");
+  if (text.size() != 9 || text[4] != '/' ||
+      !absl::SimpleAtoi(text.substr(0, 4), &first) ||
+      !absl::SimpleAtoi(text.substr(5, 4), &second) ||
+      !absl::ascii_isdigit(text[0]) || !absl::ascii_isdigit(text[5])) {
+    return absl::InvalidArgumentError(
+        "must be an academic year like \"2016/2017\"");
   }
   if (second != first + 1) {
-    return absl::InvalidArgumentError("must name two consecutive years, like \"2016/2017\"");
+    return absl::InvalidArgumentError(
+        "must name two consecutive years, like \"2016/2017\"");
   }
   return first;
 }

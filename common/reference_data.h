@@ -1,8 +1,9 @@
-// Reference data the programme defines, kept in one place as data: countries (ISO 3166-1), whether a
-// country is a Programme or a Partner country for a call year, the individual-support rate group of
-// Programme countries, and the academic years each programme's mobilities may run in.
-// Source: ../shared/DOMAIN.md. Grant amounts are not here: they are editable rows of the grants
-// service, since several are unconfirmed.
+// Reference data the programme defines, kept in one place as data: countries
+// (ISO 3166-1), whether a country is a Programme or a Partner country for a
+// call year, the individual-support rate group of Programme countries, and the
+// academic years each programme's mobilities may run in. Source:
+// ../shared/DOMAIN.md. Grant amounts are not here: they are editable rows of
+// the grants service, since several are unconfirmed.
 #ifndef MOBILITY_COMMON_REFERENCE_DATA_H_
 #define MOBILITY_COMMON_REFERENCE_DATA_H_
 
@@ -14,50 +15,60 @@
 
 namespace mobility {
 
-// The English short name of an ISO 3166-1 alpha-2 code, nullopt for an unknown code.
+// The English short name of an ISO 3166-1 alpha-2 code, nullopt for an unknown
+// code.
 std::optional<std::string> CountryName(absl::string_view alpha2);
 
 enum class CountryStatus { kProgramme, kPartner };
 
-// Programme countries: for calls 2014-2020 the EU-28 with the UK, Iceland, Liechtenstein, Norway,
-// Turkey, North Macedonia and (from 2019) Serbia; from 2021 the EU-27 and the associated third
-// countries. Every other known country is a Partner country. Requires a known code.
+// Programme countries: for calls 2014-2020 the EU-28 with the UK, Iceland,
+// Liechtenstein, Norway, Turkey, North Macedonia and (from 2019) Serbia; from
+// 2021 the EU-27 and the associated third countries. Every other known country
+// is a Partner country. Requires a known code.
 CountryStatus StatusForCall(absl::string_view alpha2, int call_year);
 
-// Individual-support group (1, 2 or 3) of a Programme country for the calls DOMAIN.md lists
-// (2018-2023); nullopt for Partner countries and other calls.
+// Individual-support group (1, 2 or 3) of a Programme country for the calls
+// DOMAIN.md lists (2018-2023); nullopt for Partner countries and other calls.
 std::optional<int> RateGroup(absl::string_view alpha2, int call_year);
 
 enum class ProgrammeGeneration { kKa107, kKa171 };
 
-// The range of academic years (by their first calendar year) an ICM agreement of the programme may
-// cover: KA107 calls 2015-2020 funded mobilities from 2015/2016 to 2022/2023 (projects last up to
-// 36 months); KA171 calls from 2021 run to 2029/2030.
+// The range of academic years (by their first calendar year) an ICM agreement
+// of the programme may cover: KA107 calls 2015-2020 funded mobilities from
+// 2015/2016 to 2022/2023 (projects last up to 36 months); KA171 calls from 2021
+// run to 2029/2030.
 struct AcademicYearRange {
   int first_start_year;
   int last_start_year;
 };
 AcademicYearRange ProgrammeAcademicYears(ProgrammeGeneration programme);
 
-enum class Activity { kStudentStudies, kStudentTraineeship, kStaffTeaching, kStaffTraining };
+enum class Activity {
+  kStudentStudies,
+  kStudentTraineeship,
+  kStaffTeaching,
+  kStaffTraining
+};
 
 bool IsStudentActivity(Activity activity);
 
-// How long one mobility may last (DOMAIN.md "Durations"): months for students, days (travel
-// excluded) for staff. KA107 staff "5 days to 2 months" is taken as 60 days, as in KA171.
+// How long one mobility may last (DOMAIN.md "Durations"): months for students,
+// days (travel excluded) for staff. KA107 staff "5 days to 2 months" is taken
+// as 60 days, as in KA171.
 struct DurationLimits {
   enum class Unit { kMonths, kDays };
   Unit unit;
   int min;
   int max;
 };
-// INVALID_ARGUMENT when the activity is not eligible in that programme and call (KA107 student
-// traineeships only from the 2018 call).
-absl::StatusOr<DurationLimits> MobilityDurationLimits(ProgrammeGeneration programme,
-                                                      Activity activity, int call_year);
+// INVALID_ARGUMENT when the activity is not eligible in that programme and call
+// (KA107 student traineeships only from the 2018 call).
+absl::StatusOr<DurationLimits> MobilityDurationLimits(
+    ProgrammeGeneration programme, Activity activity, int call_year);
 
-// An academic year "2016/2017": returns its first calendar year, INVALID_ARGUMENT when malformed or
-// when the second year is not the first plus one.
+// An academic year "2016/2017": returns its first calendar year,
+// INVALID_ARGUMENT when malformed or when the second year is not the first plus
+// one.
 absl::StatusOr<int> ParseAcademicYear(absl::string_view text);
 std::string FormatAcademicYear(int start_year);
 

@@ -47,24 +47,29 @@ TEST(RateGroupTest, GroupsOf2018To2020) {
 }
 
 TEST(DurationLimitsTest, StudiesNeedThreeMonthsInKa107AndTwoInKa171) {
-  auto ka107 = MobilityDurationLimits(ProgrammeGeneration::kKa107, Activity::kStudentStudies, 2016);
+  auto ka107 = MobilityDurationLimits(ProgrammeGeneration::kKa107,
+                                      Activity::kStudentStudies, 2016);
   EXPECT_EQ(ka107->min, 3);
   EXPECT_EQ(ka107->max, 12);
-  auto ka171 = MobilityDurationLimits(ProgrammeGeneration::kKa171, Activity::kStudentStudies, 2025);
+  auto ka171 = MobilityDurationLimits(ProgrammeGeneration::kKa171,
+                                      Activity::kStudentStudies, 2025);
   EXPECT_EQ(ka171->min, 2);
   EXPECT_EQ(ka171->unit, DurationLimits::Unit::kMonths);
 }
 
 TEST(DurationLimitsTest, Ka107TraineeshipsFromThe2018Call) {
-  EXPECT_FALSE(
-      MobilityDurationLimits(ProgrammeGeneration::kKa107, Activity::kStudentTraineeship, 2017).ok());
-  EXPECT_EQ(
-      MobilityDurationLimits(ProgrammeGeneration::kKa107, Activity::kStudentTraineeship, 2018)->min,
-      2);
+  EXPECT_FALSE(MobilityDurationLimits(ProgrammeGeneration::kKa107,
+                                      Activity::kStudentTraineeship, 2017)
+                   .ok());
+  EXPECT_EQ(MobilityDurationLimits(ProgrammeGeneration::kKa107,
+                                   Activity::kStudentTraineeship, 2018)
+                ->min,
+            2);
 }
 
 TEST(DurationLimitsTest, StaffFiveToSixtyDays) {
-  auto staff = MobilityDurationLimits(ProgrammeGeneration::kKa171, Activity::kStaffTeaching, 2025);
+  auto staff = MobilityDurationLimits(ProgrammeGeneration::kKa171,
+                                      Activity::kStaffTeaching, 2025);
   EXPECT_EQ(staff->unit, DurationLimits::Unit::kDays);
   EXPECT_EQ(staff->min, 5);
   EXPECT_EQ(staff->max, 60);

@@ -1,12 +1,11 @@
 #include "common/server.h"
 
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
 #include <atomic>
 #include <thread>
-
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -19,31 +18,36 @@
 namespace mobility {
 namespace {
 
-std::string MetadataValue(const grpc::ServerContext* context, absl::string_view key) {
+std::string MetadataValue(const grpc::ServerContext* context,
+                          absl::string_view key) {
   const auto& metadata = context->client_metadata();
   auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
   if (it == metadata.end()) return "";
   return std::string(it->second.data(), it->second.size());
 }
 
-// Request ids come from callers; keep only short printable ones so logs stay clean.
+// Request ids come from callers; keep only short printable ones so logs stay
+// clean.
 bool IsAcceptableRequestId(absl::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
-    if (!(absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.')) return false;
+    if (!(absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.'))
+      return false;
   }
   return true;
 }
 
 }  // namespace
 
-grpc::Status RpcGuard::Run(grpc::ServerContext* context, absl::string_view method,
-                           const std::function<absl::Status(const CallContext&)>& body) const {
+grpc::Status RpcGuard::Run(
+    grpc::ServerContext* context, absl::string_view method,
+    const std::function<absl::Status(const CallContext&)>& body) const {
   absl::Time start = absl::Now();
   CallContext call;
   call.server_context = context;
   call.request_id = MetadataValue(context, kRequestIdHeader);
-  if (!IsAcceptableRequestId(call.request_id)) call.request_id = NewResourceId();
+  if (!IsAcceptableRequestId(call.request_id))
+    call.request_id = NewResourceId();
   context->AddInitialMetadata(kRequestIdHeader, call.request_id);
 
   absl::Status status;
@@ -62,16 +66,19 @@ grpc::Status RpcGuard::Run(grpc::ServerContext* context, absl::string_view metho
   }
 
   std::string roles;
-  for (Role r : call.principal.roles) absl::StrAppend(&roles, roles.empty() ? "" : ",", RoleName(r));
-  Log(status.ok() || status.code() != absl::StatusCode::kInternal ? LogLevel::kInfo
-                                                                  : LogLevel::kError,
+  for (Role r : call.principal.roles)
+    absl::StrAppend(&roles, roles.empty() ? "" : ",", RoleName(r));
+  Log(status.ok() || status.code() != absl::StatusCode::kInternal
+          ? LogLevel::kInfo
+          : LogLevel::kError,
       "rpc",
       {{"request_id", call.request_id},
        {"method", std::string(method)},
        {"status", absl::StatusCodeToString(status.code())},
        {"reason", ErrorReason(status)},
        {"roles", roles},
-       {"duration_ms", absl::StrCat(absl::ToDoubleMilliseconds(absl::Now() - start))}});
+       {"duration_ms",
+        absl::StrCat(absl::ToDoubleMilliseconds(absl::Now() - start))}});
   return ToGrpcStatus(status);
 }
 
@@ -83,14 +90,15 @@ void BlockTerminationSignals() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
-absl::Status Serve(const ServerOptions& options, const std::vector<grpc::Service*>& services,
-                   Database* db) {
+absl::Status Serve(const ServerOptions& options,
+                   const std::vector<grpc::Service*>& services, Database* db) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options.listen_address,
+                           grpc::InsecureServerCredentials(), &port);
   grpc::ResourceQuota quota(options.service_name);
   quota.SetMaxThreads(options.max_threads);
   builder.SetResourceQuota(quota);
@@ -132,7 +140,8 @@ absl::Status Serve(const ServerOptions& options, const std::vector<grpc::Service
     Log(LogLevel::kInfo, "shutdown", {{"signal", std::to_string(received)}});
     stopping.Notify();
     set_health(false);
-    // New calls are refused at once; calls in flight get the grace period to finish.
+    // New calls are refused at once; calls in flight get the grace period to
+    // finish.
     server->Shutdown(absl::ToChronoTime(absl::Now() + options.shutdown_grace));
   });
 

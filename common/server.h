@@ -1,16 +1,17 @@
-// Server bootstrap shared by every service: the per-call guard (request id, authentication, the
-// role table, structured access log, status conversion) and the process lifecycle (health tied to the
-// database, reflection, graceful shutdown on SIGTERM).
+// Server bootstrap shared by every service: the per-call guard (request id,
+// authentication, the role table, structured access log, status conversion) and
+// the process lifecycle (health tied to the database, reflection, graceful
+// shutdown on SIGTERM).
 #ifndef MOBILITY_COMMON_SERVER_H_
 #define MOBILITY_COMMON_SERVER_H_
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/service_type.h>
 
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
-#include <grpcpp/impl/codegen/service_type.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -20,7 +21,8 @@
 
 namespace mobility {
 
-// Metadata key that carries the request id across calls and into every log line.
+// Metadata key that carries the request id across calls and into every log
+// line.
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 
 struct CallContext {
@@ -35,10 +37,12 @@ class RpcGuard {
   RpcGuard(TokenVerifier verifier, const MethodRoles* roles)
       : verifier_(std::move(verifier)), roles_(roles) {}
 
-  // Authenticates, authorizes `method` against the role table, runs `body`, logs one access line
-  // and converts the result to a grpc::Status with google.rpc details.
-  grpc::Status Run(grpc::ServerContext* context, absl::string_view method,
-                   const std::function<absl::Status(const CallContext&)>& body) const;
+  // Authenticates, authorizes `method` against the role table, runs `body`,
+  // logs one access line and converts the result to a grpc::Status with
+  // google.rpc details.
+  grpc::Status Run(
+      grpc::ServerContext* context, absl::string_view method,
+      const std::function<absl::Status(const CallContext&)>& body) const;
 
  private:
   TokenVerifier verifier_;
@@ -46,21 +50,23 @@ class RpcGuard {
 };
 
 struct ServerOptions {
-  std::string service_name;    // e.g. "mobility.agreements.v1.AgreementsService".
+  std::string service_name;  // e.g. "mobility.agreements.v1.AgreementsService".
   std::string listen_address;  // host:port; port 0 picks a free one.
-  int max_threads = 16;        // Bounds concurrent calls, and with them database work.
+  int max_threads =
+      16;  // Bounds concurrent calls, and with them database work.
   absl::Duration shutdown_grace = absl::Seconds(20);
   absl::Duration health_interval = absl::Seconds(2);
 };
 
-// Serves `services` until SIGTERM or SIGINT, then stops taking calls, lets in-flight ones finish
-// within shutdown_grace and returns. Health is SERVING only while `db` answers.
-// Call BlockTerminationSignals() first thing in main, before any thread starts.
-absl::Status Serve(const ServerOptions& options, const std::vector<grpc::Service*>& services,
-                   Database* db);
+// Serves `services` until SIGTERM or SIGINT, then stops taking calls, lets
+// in-flight ones finish within shutdown_grace and returns. Health is SERVING
+// only while `db` answers. Call BlockTerminationSignals() first thing in main,
+// before any thread starts.
+absl::Status Serve(const ServerOptions& options,
+                   const std::vector<grpc::Service*>& services, Database* db);
 
-// Blocks SIGTERM and SIGINT in the calling thread and every thread it later starts, so that
-// Serve's signal thread is the one that receives them.
+// Blocks SIGTERM and SIGINT in the calling thread and every thread it later
+// starts, so that Serve's signal thread is the one that receives them.
 void BlockTerminationSignals();
 
 }  // namespace mobility

@@ -14,12 +14,16 @@
 #include "common/log.h"
 #include "common/server.h"
 
-ABSL_FLAG(std::string, listen, "", "host:port to serve gRPC on (env MOBILITY_<SERVICE>_LISTEN)");
+ABSL_FLAG(std::string, listen, "",
+          "host:port to serve gRPC on (env MOBILITY_<SERVICE>_LISTEN)");
 ABSL_FLAG(std::string, database_url, "", "PostgreSQL URL (env DATABASE_URL)");
 ABSL_FLAG(std::string, jwt_public_key_file, "",
-          "PEM file of the RSA key that signs bearer tokens (env MOBILITY_JWT_PUBLIC_KEY_FILE)");
-ABSL_FLAG(int, db_pool_size, 8, "database connections per process (env MOBILITY_DB_POOL_SIZE)");
-ABSL_FLAG(int, max_threads, 16, "concurrent gRPC calls (env MOBILITY_MAX_THREADS)");
+          "PEM file of the RSA key that signs bearer tokens (env "
+          "MOBILITY_JWT_PUBLIC_KEY_FILE)");
+ABSL_FLAG(int, db_pool_size, 8,
+          "database connections per process (env MOBILITY_DB_POOL_SIZE)");
+ABSL_FLAG(int, max_threads, 16,
+          "concurrent gRPC calls (env MOBILITY_MAX_THREADS)");
 
 namespace mobility {
 namespace {
@@ -34,7 +38,8 @@ absl::Status EnvInt(const std::string& name, absl::Flag<int>* flag) {
   if (text.empty()) return absl::OkStatus();
   int value = 0;
   if (!absl::SimpleAtoi(text, &value)) {
-    return absl::InvalidArgumentError(absl::StrCat(name, " must be an integer"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, " must be an integer"));
   }
   absl::SetFlag(flag, value);
   return absl::OkStatus();
@@ -44,24 +49,30 @@ bool IsValidListenAddress(absl::string_view address) {
   size_t colon = address.rfind(':');
   if (colon == absl::string_view::npos || colon == 0) return false;
   int port = -1;
-  return absl::SimpleAtoi(address.substr(colon + 1), &port) && port >= 0 && port <= 65535;
+  return absl::SimpleAtoi(address.substr(colon + 1), &port) && port >= 0 &&
+         port <= 65535;
 }
 
 }  // namespace
 
-absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv,
-                                                const ServiceDefinition& definition) {
+absl::StatusOr<ServiceConfig> LoadServiceConfig(
+    int argc, char** argv, const ServiceDefinition& definition) {
   // Environment first, so that flags given on the command line override it.
-  const std::string listen_env =
-      absl::StrCat("MOBILITY_", absl::AsciiStrToUpper(definition.log_name), "_LISTEN");
-  absl::SetFlag(&FLAGS_listen,
-                Env(listen_env).empty() ? definition.default_listen : Env(listen_env));
-  if (!Env("DATABASE_URL").empty()) absl::SetFlag(&FLAGS_database_url, Env("DATABASE_URL"));
+  const std::string listen_env = absl::StrCat(
+      "MOBILITY_", absl::AsciiStrToUpper(definition.log_name), "_LISTEN");
+  absl::SetFlag(&FLAGS_listen, Env(listen_env).empty()
+                                   ? definition.default_listen
+                                   : Env(listen_env));
+  if (!Env("DATABASE_URL").empty())
+    absl::SetFlag(&FLAGS_database_url, Env("DATABASE_URL"));
   if (!Env("MOBILITY_JWT_PUBLIC_KEY_FILE").empty()) {
-    absl::SetFlag(&FLAGS_jwt_public_key_file, Env("MOBILITY_JWT_PUBLIC_KEY_FILE"));
+    absl::SetFlag(&FLAGS_jwt_public_key_file,
+                  Env("MOBILITY_JWT_PUBLIC_KEY_FILE"));
   }
-  if (auto s = EnvInt("MOBILITY_DB_POOL_SIZE", &FLAGS_db_pool_size); !s.ok()) return s;
-  if (auto s = EnvInt("MOBILITY_MAX_THREADS", &FLAGS_max_threads); !s.ok()) return s;
+  if (auto s = EnvInt("MOBILITY_DB_POOL_SIZE", &FLAGS_db_pool_size); !s.ok())
+    return s;
+  if (auto s = EnvInt("MOBILITY_MAX_THREADS", &FLAGS_max_threads); !s.ok())
+    return s;
   absl::SetProgramUsageMessage(
       absl::StrCat("Serves ", definition.grpc_service_name, " over gRPC."));
   absl::ParseCommandLine(argc, argv);
@@ -72,22 +83,27 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv,
   config.db_pool_size = absl::GetFlag(FLAGS_db_pool_size);
   config.max_threads = absl::GetFlag(FLAGS_max_threads);
   if (!IsValidListenAddress(config.listen_address)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "--listen / ", listen_env, " must be host:port, got \"", config.listen_address, "\""));
+    return absl::InvalidArgumentError(
+        absl::StrCat("--listen / ", listen_env, " must be host:port, got \"",
+                     config.listen_address, "\""));
   }
   if (config.database_url.empty()) {
-    return absl::InvalidArgumentError("--database_url / DATABASE_URL is required");
+    return absl::InvalidArgumentError(
+        "--database_url / DATABASE_URL is required");
   }
   if (!absl::StartsWith(config.database_url, "postgresql://") &&
       !absl::StartsWith(config.database_url, "postgres://")) {
     return absl::InvalidArgumentError(
-        "--database_url / DATABASE_URL must start with postgresql:// or postgres://");
+        "--database_url / DATABASE_URL must start with postgresql:// or "
+        "postgres://");
   }
   if (config.db_pool_size < 1 || config.db_pool_size > 200) {
-    return absl::InvalidArgumentError("--db_pool_size must be between 1 and 200");
+    return absl::InvalidArgumentError(
+        "--db_pool_size must be between 1 and 200");
   }
   if (config.max_threads < 2 || config.max_threads > 1024) {
-    return absl::InvalidArgumentError("--max_threads must be between 2 and 1024");
+    return absl::InvalidArgumentError(
+        "--max_threads must be between 2 and 1024");
   }
   const std::string key_file = absl::GetFlag(FLAGS_jwt_public_key_file);
   if (key_file.empty()) {
@@ -96,7 +112,8 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv,
   }
   std::ifstream in(key_file);
   if (!in) {
-    return absl::InvalidArgumentError(absl::StrCat("cannot read the JWT public key ", key_file));
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read the JWT public key ", key_file));
   }
   std::stringstream pem;
   pem << in.rdbuf();
@@ -109,12 +126,14 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   SetLogService(definition.log_name);
   auto config = LoadServiceConfig(argc, argv, definition);
   if (!config.ok()) {
-    Log(LogLevel::kError, "bad_config", {{"message", std::string(config.status().message())}});
+    Log(LogLevel::kError, "bad_config",
+        {{"message", std::string(config.status().message())}});
     return 2;
   }
   auto verifier = TokenVerifier::FromPublicKeyPem(config->jwt_public_key_pem);
   if (!verifier.ok()) {
-    Log(LogLevel::kError, "bad_config", {{"message", std::string(verifier.status().message())}});
+    Log(LogLevel::kError, "bad_config",
+        {{"message", std::string(verifier.status().message())}});
     return 2;
   }
   DatabaseOptions db_options;
@@ -128,7 +147,8 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
     return 1;
   }
   if (absl::Status s = ApplyMigrations(**db, definition.migrations); !s.ok()) {
-    Log(LogLevel::kError, "migration_failed", {{"message", std::string(s.message())}});
+    Log(LogLevel::kError, "migration_failed",
+        {{"message", std::string(s.message())}});
     return 1;
   }
   auto services = definition.build(db->get(), *std::move(verifier));
@@ -139,7 +159,8 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   server_options.listen_address = config->listen_address;
   server_options.max_threads = config->max_threads;
   if (absl::Status s = Serve(server_options, raw, db->get()); !s.ok()) {
-    Log(LogLevel::kError, "serve_failed", {{"message", std::string(s.message())}});
+    Log(LogLevel::kError, "serve_failed",
+        {{"message", std::string(s.message())}});
     return 1;
   }
   return 0;

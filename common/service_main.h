@@ -1,15 +1,15 @@
-// The one main() every service runs: configuration from flags and environment, logging, the
-// database pool, migrations, the token verifier, and Serve().
+// The one main() every service runs: configuration from flags and environment,
+// logging, the database pool, migrations, the token verifier, and Serve().
 #ifndef MOBILITY_COMMON_SERVICE_MAIN_H_
 #define MOBILITY_COMMON_SERVICE_MAIN_H_
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/service_type.h>
 
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
-#include <grpcpp/impl/codegen/service_type.h>
 
 #include "absl/status/statusor.h"
 #include "common/auth.h"
@@ -27,22 +27,28 @@ struct ServiceConfig {
 };
 
 struct ServiceDefinition {
-  std::string log_name;           // "agreements": log lines and the LISTEN variable's prefix.
+  std::string
+      log_name;  // "agreements": log lines and the LISTEN variable's prefix.
   std::string grpc_service_name;  // "mobility.agreements.v1.AgreementsService".
   std::string schema;             // The PostgreSQL schema the service owns.
   std::string default_listen;     // "127.0.0.1:50051".
   std::vector<Migration> migrations;
   std::vector<PreparedStatement> statements;
   // Builds the gRPC services over the opened database.
-  std::function<std::vector<std::unique_ptr<grpc::Service>>(Database*, TokenVerifier)> build;
+  std::function<std::vector<std::unique_ptr<grpc::Service>>(Database*,
+                                                            TokenVerifier)>
+      build;
 };
 
-// Reads --listen (env MOBILITY_<LOG_NAME>_LISTEN), --database_url (DATABASE_URL),
-// --jwt_public_key_file (MOBILITY_JWT_PUBLIC_KEY_FILE), --db_pool_size (MOBILITY_DB_POOL_SIZE) and
-// --max_threads (MOBILITY_MAX_THREADS). A flag on the command line wins over the environment.
-// INVALID_ARGUMENT with a message naming the setting when a value is missing or malformed.
-absl::StatusOr<ServiceConfig> LoadServiceConfig(int argc, char** argv,
-                                                const ServiceDefinition& definition);
+// Reads --listen (env MOBILITY_<LOG_NAME>_LISTEN), --database_url
+// (DATABASE_URL),
+// --jwt_public_key_file (MOBILITY_JWT_PUBLIC_KEY_FILE), --db_pool_size
+// (MOBILITY_DB_POOL_SIZE) and
+// --max_threads (MOBILITY_MAX_THREADS). A flag on the command line wins over
+// the environment. INVALID_ARGUMENT with a message naming the setting when a
+// value is missing or malformed.
+absl::StatusOr<ServiceConfig> LoadServiceConfig(
+    int argc, char** argv, const ServiceDefinition& definition);
 
 // main() of a service: returns the process exit code.
 int RunService(int argc, char** argv, const ServiceDefinition& definition);

@@ -45,12 +45,15 @@ absl::Status Violations::ToStatus(absl::string_view reason) const {
     fv->set_field(v.field);
     fv->set_description(v.description);
   }
-  std::string message = list_.size() == 1
-                            ? absl::StrCat(list_[0].field, ": ", list_[0].description)
-                            : absl::StrCat(list_.size(), " invalid fields, first ",
-                                           list_[0].field, ": ", list_[0].description);
-  absl::Status status = Error(absl::StatusCode::kInvalidArgument, reason, message);
-  status.SetPayload(TypeUrl(bad_request), absl::Cord(bad_request.SerializeAsString()));
+  std::string message =
+      list_.size() == 1
+          ? absl::StrCat(list_[0].field, ": ", list_[0].description)
+          : absl::StrCat(list_.size(), " invalid fields, first ",
+                         list_[0].field, ": ", list_[0].description);
+  absl::Status status =
+      Error(absl::StatusCode::kInvalidArgument, reason, message);
+  status.SetPayload(TypeUrl(bad_request),
+                    absl::Cord(bad_request.SerializeAsString()));
   return status;
 }
 
@@ -61,7 +64,8 @@ absl::Status Error(absl::StatusCode code, absl::string_view reason,
   return status;
 }
 
-absl::Status InvalidField(absl::string_view field, absl::string_view description) {
+absl::Status InvalidField(absl::string_view field,
+                          absl::string_view description) {
   Violations v;
   v.Add(std::string(field), std::string(description));
   return v.ToStatus("INVALID_ARGUMENT");
@@ -89,18 +93,21 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   rpc_status.set_code(static_cast<int>(status.code()));
   rpc_status.set_message(std::string(status.message()));
   if (ErrorReason(status).empty()) {
-    // Every error carries ErrorInfo; a bare status gets its code's name as reason.
+    // Every error carries ErrorInfo; a bare status gets its code's name as
+    // reason.
     absl::Status with_info = status;
     AttachErrorInfo(with_info, absl::StatusCodeToString(status.code()));
     return ToGrpcStatus(with_info);
   }
-  status.ForEachPayload([&](absl::string_view type_url, const absl::Cord& payload) {
-    auto* any = rpc_status.add_details();
-    any->set_type_url(std::string(type_url));
-    any->set_value(std::string(payload));
-  });
+  status.ForEachPayload(
+      [&](absl::string_view type_url, const absl::Cord& payload) {
+        auto* any = rpc_status.add_details();
+        any->set_type_url(std::string(type_url));
+        any->set_value(std::string(payload));
+      });
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()), rpc_status.SerializeAsString());
+                      std::string(status.message()),
+                      rpc_status.SerializeAsString());
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {

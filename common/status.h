@@ -1,13 +1,14 @@
-// The error model of ENGINEERING.md: canonical codes, each with google.rpc.ErrorInfo, validation
-// failures with google.rpc.BadRequest listing every violated field. Domain code builds absl::Status
-// values here; the gRPC adapter turns them into grpc::Status with google.rpc.Status details.
+// The error model of ENGINEERING.md: canonical codes, each with
+// google.rpc.ErrorInfo, validation failures with google.rpc.BadRequest listing
+// every violated field. Domain code builds absl::Status values here; the gRPC
+// adapter turns them into grpc::Status with google.rpc.Status details.
 #ifndef MOBILITY_COMMON_STATUS_H_
 #define MOBILITY_COMMON_STATUS_H_
 
+#include <grpcpp/support/status.h>
+
 #include <string>
 #include <vector>
-
-#include <grpcpp/support/status.h>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -18,8 +19,10 @@ namespace mobility {
 inline constexpr absl::string_view kErrorDomain = "mobility-office";
 
 struct FieldViolation {
-  std::string field;        // Path in the request, e.g. "agreement.partners[1].institution".
-  std::string description;  // What is wrong, in the domain's words; never the value itself.
+  std::string
+      field;  // Path in the request, e.g. "agreement.partners[1].institution".
+  std::string description;  // What is wrong, in the domain's words; never the
+                            // value itself.
 };
 
 // Collects violations so a request gets all of them at once.
@@ -39,14 +42,16 @@ class Violations {
 absl::Status Error(absl::StatusCode code, absl::string_view reason,
                    absl::string_view message);
 // INVALID_ARGUMENT for one field.
-absl::Status InvalidField(absl::string_view field, absl::string_view description);
+absl::Status InvalidField(absl::string_view field,
+                          absl::string_view description);
 
 // The ErrorInfo reason attached to `status`, empty when none.
 std::string ErrorReason(const absl::Status& status);
 // Every BadRequest field violation attached to `status`.
 std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
 
-// Converts to gRPC, carrying the details as google.rpc.Status in grpc-status-details-bin.
+// Converts to gRPC, carrying the details as google.rpc.Status in
+// grpc-status-details-bin.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 // The inverse, for clients and tests: keeps ErrorInfo and BadRequest.
 absl::Status FromGrpcStatus(const grpc::Status& status);

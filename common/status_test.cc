@@ -43,7 +43,8 @@ TEST(StatusTest, GrpcStatusCarriesErrorInfoAndBadRequest) {
 }
 
 TEST(StatusTest, BareStatusGetsAnErrorInfo) {
-  grpc::Status grpc_status = ToGrpcStatus(absl::NotFoundError("no such agreement"));
+  grpc::Status grpc_status =
+      ToGrpcStatus(absl::NotFoundError("no such agreement"));
   EXPECT_EQ(ErrorReason(FromGrpcStatus(grpc_status)), "NOT_FOUND");
   EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
 }

@@ -1,12 +1,11 @@
 #include "common/test_support.h"
 
+#include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
 #include <cstdlib>
-
-#include <gtest/gtest.h>
 #include <pqxx/pqxx>
 
 #include "absl/time/clock.h"
@@ -18,7 +17,8 @@ namespace {
 std::string AdminUrl() {
   const char* url = std::getenv("MOBILITY_TEST_DATABASE_URL");
   if (url == nullptr || *url == '\0') {
-    ADD_FAILURE() << "MOBILITY_TEST_DATABASE_URL is not set: run the tests with deploy/test.sh";
+    ADD_FAILURE() << "MOBILITY_TEST_DATABASE_URL is not set: run the tests "
+                     "with deploy/test.sh";
     return "";
   }
   return url;
@@ -42,9 +42,11 @@ std::string PemOf(EVP_PKEY* key, bool private_key) {
 
 std::string WithDatabase(const std::string& url, const std::string& database) {
   size_t authority = url.find("://");
-  size_t slash = url.find('/', authority == std::string::npos ? 0 : authority + 3);
+  size_t slash =
+      url.find('/', authority == std::string::npos ? 0 : authority + 3);
   size_t query = url.find('?', slash == std::string::npos ? 0 : slash);
-  std::string base = slash == std::string::npos ? url.substr(0, query) : url.substr(0, slash);
+  std::string base =
+      slash == std::string::npos ? url.substr(0, query) : url.substr(0, slash);
   std::string rest = query == std::string::npos ? "" : url.substr(query);
   return base + "/" + database + rest;
 }
@@ -63,7 +65,8 @@ TestDatabase::~TestDatabase() {
   try {
     pqxx::connection conn(admin_url_);
     pqxx::nontransaction txn(conn);
-    txn.exec("DROP DATABASE IF EXISTS " + txn.quote_name(name_) + " WITH (FORCE)");
+    txn.exec("DROP DATABASE IF EXISTS " + txn.quote_name(name_) +
+             " WITH (FORCE)");
   } catch (const std::exception& e) {
     ADD_FAILURE() << "dropping the test database: " << e.what();
   }
@@ -79,8 +82,10 @@ const KeyPair& TestKeys() {
   return *keys;
 }
 
-std::string TokenFor(const std::string& subject, const std::vector<Role>& roles) {
-  auto token = MintToken(TestKeys().private_pem, subject, roles, absl::Now(), absl::Hours(1));
+std::string TokenFor(const std::string& subject,
+                     const std::vector<Role>& roles) {
+  auto token = MintToken(TestKeys().private_pem, subject, roles, absl::Now(),
+                         absl::Hours(1));
   EXPECT_TRUE(token.ok()) << token.status();
   return token.value_or("");
 }

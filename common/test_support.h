@@ -1,4 +1,5 @@
-// Helpers for tests: a fresh PostgreSQL database per test fixture, and signing keys and tokens.
+// Helpers for tests: a fresh PostgreSQL database per test fixture, and signing
+// keys and tokens.
 #ifndef MOBILITY_COMMON_TEST_SUPPORT_H_
 #define MOBILITY_COMMON_TEST_SUPPORT_H_
 
@@ -10,9 +11,10 @@
 
 namespace mobility::testing {
 
-// A database created for one test from the cluster in MOBILITY_TEST_DATABASE_URL (deploy/test.sh
-// starts it) and dropped afterwards. Fails the test when the variable is unset: a database test
-// that silently skips would pass without testing anything.
+// A database created for one test from the cluster in
+// MOBILITY_TEST_DATABASE_URL (deploy/test.sh starts it) and dropped afterwards.
+// Fails the test when the variable is unset: a database test that silently
+// skips would pass without testing anything.
 class TestDatabase {
  public:
   TestDatabase();
@@ -36,7 +38,8 @@ struct KeyPair {
 const KeyPair& TestKeys();
 
 // A token signed with TestKeys(), valid for an hour.
-std::string TokenFor(const std::string& subject, const std::vector<Role>& roles);
+std::string TokenFor(const std::string& subject,
+                     const std::vector<Role>& roles);
 
 }  // namespace mobility::testing
 

@@ -1,19 +1,19 @@
-// End to end: the real agreements_server binary on a socket, called over gRPC and by mobilityctl.
+// End to end: the real agreements_server binary on a socket, called over gRPC
+// and by mobilityctl.
 #include <fcntl.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <sys/stat.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
-
-#include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/grpcpp.h>
-#include <gtest/gtest.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -52,7 +52,8 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& log_file) {
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_file.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0600);
   pid_t pid = 0;
-  EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+  EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ),
+            0);
   posix_spawn_file_actions_destroy(&actions);
   return pid;
 }
@@ -63,7 +64,8 @@ std::pair<int, std::string> RunCommand(const std::string& command) {
   FILE* pipe = popen(command.c_str(), "r");
   char buffer[4096];
   size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) output.append(buffer, n);
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0)
+    output.append(buffer, n);
   int status = pclose(pipe);
   return {WEXITSTATUS(status), output};
 }
@@ -92,24 +94,27 @@ class AgreementsEndToEndTest : public ::testing::Test {
   }
 
   void StartServer() {
-    pid_ = Spawn({AGREEMENTS_SERVER, "--listen=" + address_, "--database_url=" + database_.url(),
+    pid_ = Spawn({AGREEMENTS_SERVER, "--listen=" + address_,
+                  "--database_url=" + database_.url(),
                   "--jwt_public_key_file=" + dir_ + "/public.pem"},
                  dir_ + "/server.log");
   }
 
-  // The standard grpc.health.v1 check, encoded by hand: the request is empty and the response
-  // is field 1 (status) as a varint, SERVING = 1.
+  // The standard grpc.health.v1 check, encoded by hand: the request is empty
+  // and the response is field 1 (status) as a varint, SERVING = 1.
   int HealthStatus() {
     grpc::GenericStub stub(NewChannel(address_));
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(2));
     grpc::ByteBuffer request, response;
     grpc::Slice empty("");
     request = grpc::ByteBuffer(&empty, 1);
     grpc::Status status;
     absl::Notification done;
-    stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request,
-                   &response, [&](grpc::Status s) {
+    stub.UnaryCall(&context, "/grpc.health.v1.Health/Check",
+                   grpc::StubOptions(), &request, &response,
+                   [&](grpc::Status s) {
                      status = s;
                      done.Notify();
                    });
@@ -118,7 +123,8 @@ class AgreementsEndToEndTest : public ::testing::Test {
     std::vector<grpc::Slice> slices;
     response.Dump(&slices);
     std::string bytes;
-    for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    for (const auto& s : slices)
+      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
     return bytes.size() == 2 && bytes[0] == 0x08 ? bytes[1] : 0;
   }
 
@@ -130,15 +136,18 @@ class AgreementsEndToEndTest : public ::testing::Test {
     return false;
   }
 
-  std::string Ctl(const std::string& args, const std::string& role = "coordinator") {
-    std::string env = absl::StrCat("MOBILITY_AGREEMENTS_ADDRESS=", address_,
-                                   " MOBILITY_JWT_PRIVATE_KEY_FILE=", dir_, "/private.pem ");
-    auto [code, token] = RunCommand(absl::StrCat(env, MOBILITYCTL, " token --role ", role,
-                                          " --subject e2e 2>/dev/null | tail -n 1"));
+  std::string Ctl(const std::string& args,
+                  const std::string& role = "coordinator") {
+    std::string env =
+        absl::StrCat("MOBILITY_AGREEMENTS_ADDRESS=", address_,
+                     " MOBILITY_JWT_PRIVATE_KEY_FILE=", dir_, "/private.pem ");
+    auto [code, token] =
+        RunCommand(absl::StrCat(env, MOBILITYCTL, " token --role ", role,
+                                " --subject e2e 2>/dev/null | tail -n 1"));
     EXPECT_EQ(code, 0);
     token.erase(token.find_last_not_of('\n') + 1);
-    auto [exit_code, output] =
-        RunCommand(absl::StrCat(env, "MOBILITY_TOKEN=", token, " ", MOBILITYCTL, " ", args, " 2>&1"));
+    auto [exit_code, output] = RunCommand(absl::StrCat(
+        env, "MOBILITY_TOKEN=", token, " ", MOBILITYCTL, " ", args, " 2>&1"));
     last_exit_code_ = exit_code;
     return output;
   }
@@ -155,39 +164,48 @@ TEST_F(AgreementsEndToEndTest, ServesTheDemoAgreementThroughMobilityctl) {
   StartServer();
   ASSERT_TRUE(WaitUntilServing()) << ReadFile(dir_ + "/server.log");
   const std::string demo = std::string(PROJECT_SOURCE_DIR) + "/deploy/demo";
-  Ctl("institutions create --id kokshetau-amu --json " + demo + "/kokshetau.json");
+  Ctl("institutions create --id kokshetau-amu --json " + demo +
+      "/kokshetau.json");
   ASSERT_EQ(last_exit_code_, 0);
   Ctl("institutions create --id vidzeme-via --json " + demo + "/vidzeme.json");
   ASSERT_EQ(last_exit_code_, 0);
-  std::string created = Ctl("--output=json agreements create --id ka107-2016-kz-lv --json " + demo +
-                            "/agreement-ka107-2016.json");
+  std::string created =
+      Ctl("--output=json agreements create --id ka107-2016-kz-lv --json " +
+          demo + "/agreement-ka107-2016.json");
   ASSERT_EQ(last_exit_code_, 0) << created;
   size_t at = created.find("\"contentHash\":\"");
   ASSERT_NE(at, std::string::npos);
   std::string hash = created.substr(at + 15, 64);
-  for (const char* partner : {"institutions/kokshetau-amu", "institutions/vidzeme-via"}) {
-    Ctl(absl::StrCat("agreements approve agreements/ka107-2016-kz-lv --institution ", partner,
-                     " --content_hash ", hash));
+  for (const char* partner :
+       {"institutions/kokshetau-amu", "institutions/vidzeme-via"}) {
+    Ctl(absl::StrCat(
+        "agreements approve agreements/ka107-2016-kz-lv --institution ",
+        partner, " --content_hash ", hash));
     ASSERT_EQ(last_exit_code_, 0);
   }
   std::string listed = Ctl("agreements list", "applicant");
   EXPECT_EQ(last_exit_code_, 0);
-  EXPECT_TRUE(absl::StrContains(listed, "agreements/ka107-2016-kz-lv")) << listed;
+  EXPECT_TRUE(absl::StrContains(listed, "agreements/ka107-2016-kz-lv"))
+      << listed;
   EXPECT_TRUE(absl::StrContains(listed, "APPROVED")) << listed;
 
-  std::string quota = Ctl("agreements quota agreements/ka107-2016-kz-lv --year 2018/2019");
+  std::string quota =
+      Ctl("agreements quota agreements/ka107-2016-kz-lv --year 2018/2019");
   EXPECT_TRUE(absl::StrContains(quota, "kz-lv-studies")) << quota;
 
   // A clear error with the field, and a non-zero exit.
-  std::string refused = Ctl("agreements allocate agreements/ka107-2016-kz-lv --condition "
-                            "kz-lv-studies --year 2018/2019 --key k1", "applicant");
+  std::string refused =
+      Ctl("agreements allocate agreements/ka107-2016-kz-lv --condition "
+          "kz-lv-studies --year 2018/2019 --key k1",
+          "applicant");
   EXPECT_EQ(last_exit_code_, 1);
   EXPECT_TRUE(absl::StrContains(refused, "PERMISSION_DENIED")) << refused;
   std::string bad = Ctl("institutions list --page_size=-1");
   EXPECT_EQ(last_exit_code_, 1);
   EXPECT_TRUE(absl::StrContains(bad, "page_size")) << bad;
 
-  // Access lines name the method and status but none of the personal data that passed through.
+  // Access lines name the method and status but none of the personal data that
+  // passed through.
   std::string log = ReadFile(dir_ + "/server.log");
   EXPECT_TRUE(absl::StrContains(log, "\"method\":\"ApproveAgreement\"")) << log;
   EXPECT_FALSE(absl::StrContains(log, "international@example.kz")) << log;
@@ -203,8 +221,9 @@ TEST_F(AgreementsEndToEndTest, RefusesCallsWithoutAValidToken) {
     OutboundCall call;
     call.bearer_token = token;
     auto context = NewClientContext(call);
-    EXPECT_EQ(stub->ListAgreements(context.get(), request, &response).error_code(),
-              grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(
+        stub->ListAgreements(context.get(), request, &response).error_code(),
+        grpc::StatusCode::UNAUTHENTICATED);
   }
 }
 
@@ -222,27 +241,32 @@ TEST_F(AgreementsEndToEndTest, StopsGracefullyOnSigterm) {
   pid_ = -1;
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
-  EXPECT_TRUE(absl::StrContains(ReadFile(dir_ + "/server.log"), "\"event\":\"stopped\""));
+  EXPECT_TRUE(absl::StrContains(ReadFile(dir_ + "/server.log"),
+                                "\"event\":\"stopped\""));
   EXPECT_EQ(HealthStatus(), -1);  // Nobody answers any more.
 }
 
 TEST_F(AgreementsEndToEndTest, BadConfigurationFailsAtStartWithAClearMessage) {
-  pid_ = Spawn({AGREEMENTS_SERVER, "--listen=" + address_, "--database_url=mysql://nope",
-                "--jwt_public_key_file=" + dir_ + "/public.pem"},
-               dir_ + "/server.log");
+  pid_ = Spawn(
+      {AGREEMENTS_SERVER, "--listen=" + address_, "--database_url=mysql://nope",
+       "--jwt_public_key_file=" + dir_ + "/public.pem"},
+      dir_ + "/server.log");
   int status = 0;
   waitpid(pid_, &status, 0);
   pid_ = -1;
   EXPECT_EQ(WEXITSTATUS(status), 2);
-  EXPECT_TRUE(absl::StrContains(ReadFile(dir_ + "/server.log"), "DATABASE_URL must start with"));
+  EXPECT_TRUE(absl::StrContains(ReadFile(dir_ + "/server.log"),
+                                "DATABASE_URL must start with"));
 
-  pid_ = Spawn({AGREEMENTS_SERVER, "--listen=" + address_, "--database_url=" + database_.url(),
+  pid_ = Spawn({AGREEMENTS_SERVER, "--listen=" + address_,
+                "--database_url=" + database_.url(),
                 "--jwt_public_key_file=" + dir_ + "/missing.pem"},
                dir_ + "/server.log");
   waitpid(pid_, &status, 0);
   pid_ = -1;
   EXPECT_EQ(WEXITSTATUS(status), 2);
-  EXPECT_TRUE(absl::StrContains(ReadFile(dir_ + "/server.log"), "cannot read the JWT public key"));
+  EXPECT_TRUE(absl::StrContains(ReadFile(dir_ + "/server.log"),
+                                "cannot read the JWT public key"));
 }
 
 }  // namespace

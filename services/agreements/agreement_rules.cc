@@ -1,9 +1,9 @@
 #include "services/agreements/agreement_rules.h"
 
+#include <google/protobuf/util/time_util.h>
+
 #include <cmath>
 #include <set>
-
-#include <google/protobuf/util/time_util.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -22,7 +22,8 @@ std::string Field(absl::string_view prefix, absl::string_view name) {
   return prefix.empty() ? std::string(name) : absl::StrCat(prefix, ".", name);
 }
 
-std::string Indexed(absl::string_view prefix, absl::string_view name, int index) {
+std::string Indexed(absl::string_view prefix, absl::string_view name,
+                    int index) {
   return absl::StrCat(Field(prefix, name), "[", index, "]");
 }
 
@@ -31,20 +32,24 @@ void RequireText(const std::string& value, size_t max, absl::string_view field,
   if (value.empty()) {
     violations.Add(std::string(field), "is required");
   } else if (value.size() > max) {
-    violations.Add(std::string(field), absl::StrCat("must be at most ", max, " characters"));
+    violations.Add(std::string(field),
+                   absl::StrCat("must be at most ", max, " characters"));
   }
 }
 
 void LimitText(const std::string& value, size_t max, absl::string_view field,
                Violations& violations) {
   if (value.size() > max) {
-    violations.Add(std::string(field), absl::StrCat("must be at most ", max, " characters"));
+    violations.Add(std::string(field),
+                   absl::StrCat("must be at most ", max, " characters"));
   }
 }
 
 bool IsValidDate(const mobility::type::v1::Date& d) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (d.year() < 1900 || d.year() > 2200 || d.month() < 1 || d.month() > 12 || d.day() < 1) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
+                                  31, 31, 30, 31, 30, 31};
+  if (d.year() < 1900 || d.year() > 2200 || d.month() < 1 || d.month() > 12 ||
+      d.day() < 1) {
     return false;
   }
   bool leap = (d.year() % 4 == 0 && d.year() % 100 != 0) || d.year() % 400 == 0;
@@ -53,44 +58,56 @@ bool IsValidDate(const mobility::type::v1::Date& d) {
 }
 
 bool IsIscedCode(absl::string_view code) {
-  return code.size() == 4 && std::all_of(code.begin(), code.end(), absl::ascii_isdigit);
+  return code.size() == 4 &&
+         std::all_of(code.begin(), code.end(), absl::ascii_isdigit);
 }
 
 bool IsLanguageCode(absl::string_view code) {
-  return code.size() == 2 && std::all_of(code.begin(), code.end(), absl::ascii_islower);
+  return code.size() == 2 &&
+         std::all_of(code.begin(), code.end(), absl::ascii_islower);
 }
 
 Activity ActivityOf(v1::MobilityType type) {
   switch (type) {
-    case v1::STUDENT_TRAINEESHIP: return Activity::kStudentTraineeship;
-    case v1::STAFF_TEACHING: return Activity::kStaffTeaching;
-    case v1::STAFF_TRAINING: return Activity::kStaffTraining;
-    default: return Activity::kStudentStudies;
+    case v1::STUDENT_TRAINEESHIP:
+      return Activity::kStudentTraineeship;
+    case v1::STAFF_TEACHING:
+      return Activity::kStaffTeaching;
+    case v1::STAFF_TRAINING:
+      return Activity::kStaffTraining;
+    default:
+      return Activity::kStudentStudies;
   }
 }
 
-void ValidateCondition(const v1::CooperationCondition& c, ProgrammeGeneration programme,
-                       int call_year, const std::set<std::string>& partners,
+void ValidateCondition(const v1::CooperationCondition& c,
+                       ProgrammeGeneration programme, int call_year,
+                       const std::set<std::string>& partners,
                        const std::string& prefix, Violations& violations) {
-  if (!c.id().empty() && !(c.id().size() <= 63 && absl::ascii_isalnum(c.id()[0]) &&
-                           std::all_of(c.id().begin(), c.id().end(), [](char ch) {
-                             return absl::ascii_islower(ch) || absl::ascii_isdigit(ch) ||
-                                    ch == '-';
-                           }))) {
+  if (!c.id().empty() &&
+      !(c.id().size() <= 63 && absl::ascii_isalnum(c.id()[0]) &&
+        std::all_of(c.id().begin(), c.id().end(), [](char ch) {
+          return absl::ascii_islower(ch) || absl::ascii_isdigit(ch) ||
+                 ch == '-';
+        }))) {
     violations.Add(Field(prefix, "id"), "must be 1-63 characters of [a-z0-9-]");
   }
   if (partners.count(c.sending_institution()) == 0) {
-    violations.Add(Field(prefix, "sending_institution"), "must be one of the two partners");
+    violations.Add(Field(prefix, "sending_institution"),
+                   "must be one of the two partners");
   }
   if (partners.count(c.receiving_institution()) == 0) {
-    violations.Add(Field(prefix, "receiving_institution"), "must be one of the two partners");
+    violations.Add(Field(prefix, "receiving_institution"),
+                   "must be one of the two partners");
   } else if (c.receiving_institution() == c.sending_institution()) {
     violations.Add(Field(prefix, "receiving_institution"),
                    "must be the other partner than the sending institution");
   }
-  if (c.mobilities_per_year() < 1 || c.mobilities_per_year() > kMaxMobilitiesPerYear) {
-    violations.Add(Field(prefix, "mobilities_per_year"),
-                   absl::StrCat("must be between 1 and ", kMaxMobilitiesPerYear));
+  if (c.mobilities_per_year() < 1 ||
+      c.mobilities_per_year() > kMaxMobilitiesPerYear) {
+    violations.Add(
+        Field(prefix, "mobilities_per_year"),
+        absl::StrCat("must be between 1 and ", kMaxMobilitiesPerYear));
   }
   if (c.mobility_type() == v1::MOBILITY_TYPE_UNSPECIFIED ||
       !v1::MobilityType_IsValid(c.mobility_type())) {
@@ -101,19 +118,24 @@ void ValidateCondition(const v1::CooperationCondition& c, ProgrammeGeneration pr
   const bool student = IsStudentActivity(activity);
   auto limits = MobilityDurationLimits(programme, activity, call_year);
   if (!limits.ok()) {
-    violations.Add(Field(prefix, "mobility_type"), std::string(limits.status().message()));
-  } else if (c.mobilities_per_year() >= 1 && c.mobilities_per_year() <= kMaxMobilitiesPerYear) {
-    // Every mobility must fit the one-mobility limits, so the yearly total lies between
-    // mobilities x minimum and mobilities x maximum.
-    const int total = student ? c.total_months_per_year() : c.total_days_per_year();
+    violations.Add(Field(prefix, "mobility_type"),
+                   std::string(limits.status().message()));
+  } else if (c.mobilities_per_year() >= 1 &&
+             c.mobilities_per_year() <= kMaxMobilitiesPerYear) {
+    // Every mobility must fit the one-mobility limits, so the yearly total lies
+    // between mobilities x minimum and mobilities x maximum.
+    const int total =
+        student ? c.total_months_per_year() : c.total_days_per_year();
     const int low = c.mobilities_per_year() * limits->min;
     const int high = c.mobilities_per_year() * limits->max;
     if (total < low || total > high) {
       violations.Add(
-          Field(prefix, student ? "total_months_per_year" : "total_days_per_year"),
-          absl::StrCat("must be between ", low, " and ", high, " for ", c.mobilities_per_year(),
-                       " mobilities of ", limits->min, " to ", limits->max,
-                       student ? " months" : " days", " each"));
+          Field(prefix,
+                student ? "total_months_per_year" : "total_days_per_year"),
+          absl::StrCat("must be between ", low, " and ", high, " for ",
+                       c.mobilities_per_year(), " mobilities of ", limits->min,
+                       " to ", limits->max, student ? " months" : " days",
+                       " each"));
     }
   }
   if (student && c.total_days_per_year() != 0) {
@@ -125,32 +147,39 @@ void ValidateCondition(const v1::CooperationCondition& c, ProgrammeGeneration pr
                    "applies to student mobility only; give days for staff");
   }
   if (!student && c.eqf_levels_size() > 0) {
-    violations.Add(Field(prefix, "eqf_levels"), "apply to student mobility only");
+    violations.Add(Field(prefix, "eqf_levels"),
+                   "apply to student mobility only");
   }
   std::set<int> levels;
   for (int i = 0; i < c.eqf_levels_size(); ++i) {
     if (c.eqf_levels(i) < 1 || c.eqf_levels(i) > 8) {
-      violations.Add(Indexed(prefix, "eqf_levels", i), "must be an EQF level from 1 to 8");
+      violations.Add(Indexed(prefix, "eqf_levels", i),
+                     "must be an EQF level from 1 to 8");
     } else if (!levels.insert(c.eqf_levels(i)).second) {
       violations.Add(Indexed(prefix, "eqf_levels", i), "is listed twice");
     }
   }
   for (int i = 0; i < c.subject_areas_size(); ++i) {
     if (!IsIscedCode(c.subject_areas(i).isced_code())) {
-      violations.Add(absl::StrCat(Indexed(prefix, "subject_areas", i), ".isced_code"),
-                     "must be an ISCED-F code of four digits");
+      violations.Add(
+          absl::StrCat(Indexed(prefix, "subject_areas", i), ".isced_code"),
+          "must be an ISCED-F code of four digits");
     }
     LimitText(c.subject_areas(i).description(), 200,
-              absl::StrCat(Indexed(prefix, "subject_areas", i), ".description"), violations);
+              absl::StrCat(Indexed(prefix, "subject_areas", i), ".description"),
+              violations);
   }
   for (int i = 0; i < c.language_requirements_size(); ++i) {
     const auto& l = c.language_requirements(i);
     const std::string at = Indexed(prefix, "language_requirements", i);
     if (!IsLanguageCode(l.language())) {
-      violations.Add(absl::StrCat(at, ".language"), "must be an ISO 639-1 code like \"en\"");
+      violations.Add(absl::StrCat(at, ".language"),
+                     "must be an ISO 639-1 code like \"en\"");
     }
-    if (l.cefr_level() == v1::CEFR_LEVEL_UNSPECIFIED || !v1::CefrLevel_IsValid(l.cefr_level())) {
-      violations.Add(absl::StrCat(at, ".cefr_level"), "must be a CEFR level from A1 to C2");
+    if (l.cefr_level() == v1::CEFR_LEVEL_UNSPECIFIED ||
+        !v1::CefrLevel_IsValid(l.cefr_level())) {
+      violations.Add(absl::StrCat(at, ".cefr_level"),
+                     "must be a CEFR level from A1 to C2");
     }
   }
 }
@@ -163,54 +192,69 @@ v1::Agreement ContentOnly(const v1::Agreement& agreement) {
   *content.mutable_partners() = agreement.partners();
   content.set_first_academic_year(agreement.first_academic_year());
   content.set_last_academic_year(agreement.last_academic_year());
-  *content.mutable_cooperation_conditions() = agreement.cooperation_conditions();
+  *content.mutable_cooperation_conditions() =
+      agreement.cooperation_conditions();
   return content;
 }
 
 }  // namespace
 
-void ValidateInstitution(const v1::Institution& institution, absl::string_view prefix,
-                         Violations& violations) {
-  RequireText(institution.display_name(), 300, Field(prefix, "display_name"), violations);
-  LimitText(institution.erasmus_code(), 30, Field(prefix, "erasmus_code"), violations);
+void ValidateInstitution(const v1::Institution& institution,
+                         absl::string_view prefix, Violations& violations) {
+  RequireText(institution.display_name(), 300, Field(prefix, "display_name"),
+              violations);
+  LimitText(institution.erasmus_code(), 30, Field(prefix, "erasmus_code"),
+            violations);
   const std::string& schac = institution.schac_id();
   if (schac.size() > 253 || absl::StrContains(schac, ' ') ||
       (!schac.empty() && !absl::StrContains(schac, '.')) ||
       absl::AsciiStrToLower(schac) != schac) {
-    violations.Add(Field(prefix, "schac_id"), "must be the institution's lowercase domain");
+    violations.Add(Field(prefix, "schac_id"),
+                   "must be the institution's lowercase domain");
   }
   if (!CountryName(institution.country_code()).has_value()) {
-    violations.Add(Field(prefix, "country_code"), "must be an ISO 3166-1 alpha-2 code like \"KZ\"");
+    violations.Add(Field(prefix, "country_code"),
+                   "must be an ISO 3166-1 alpha-2 code like \"KZ\"");
   }
   RequireText(institution.city(), 100, Field(prefix, "city"), violations);
-  if (!std::isfinite(institution.latitude()) || std::fabs(institution.latitude()) > 90) {
-    violations.Add(Field(prefix, "latitude"), "must be between -90 and 90 degrees");
+  if (!std::isfinite(institution.latitude()) ||
+      std::fabs(institution.latitude()) > 90) {
+    violations.Add(Field(prefix, "latitude"),
+                   "must be between -90 and 90 degrees");
   }
-  if (!std::isfinite(institution.longitude()) || std::fabs(institution.longitude()) > 180) {
-    violations.Add(Field(prefix, "longitude"), "must be between -180 and 180 degrees");
+  if (!std::isfinite(institution.longitude()) ||
+      std::fabs(institution.longitude()) > 180) {
+    violations.Add(Field(prefix, "longitude"),
+                   "must be between -180 and 180 degrees");
   }
 }
 
-void ValidateAgreement(const v1::Agreement& agreement,
-                       const std::map<std::string, std::string>& partner_countries,
-                       absl::string_view prefix, Violations& violations) {
+void ValidateAgreement(
+    const v1::Agreement& agreement,
+    const std::map<std::string, std::string>& partner_countries,
+    absl::string_view prefix, Violations& violations) {
   const bool programme_known =
       agreement.programme() == v1::KA107 || agreement.programme() == v1::KA171;
-  if (!programme_known) violations.Add(Field(prefix, "programme"), "must be KA107 or KA171");
+  if (!programme_known)
+    violations.Add(Field(prefix, "programme"), "must be KA107 or KA171");
   const ProgrammeGeneration programme = agreement.programme() == v1::KA107
                                             ? ProgrammeGeneration::kKa107
                                             : ProgrammeGeneration::kKa171;
-  RequireText(agreement.reference_number(), 100, Field(prefix, "reference_number"), violations);
+  RequireText(agreement.reference_number(), 100,
+              Field(prefix, "reference_number"), violations);
   RequireText(agreement.title(), 300, Field(prefix, "title"), violations);
 
-  // Academic years, and the call year they imply (the year the first academic year starts).
+  // Academic years, and the call year they imply (the year the first academic
+  // year starts).
   auto first = ParseAcademicYear(agreement.first_academic_year());
   auto last = ParseAcademicYear(agreement.last_academic_year());
   if (!first.ok()) {
-    violations.Add(Field(prefix, "first_academic_year"), std::string(first.status().message()));
+    violations.Add(Field(prefix, "first_academic_year"),
+                   std::string(first.status().message()));
   }
   if (!last.ok()) {
-    violations.Add(Field(prefix, "last_academic_year"), std::string(last.status().message()));
+    violations.Add(Field(prefix, "last_academic_year"),
+                   std::string(last.status().message()));
   }
   if (first.ok() && last.ok() && *last < *first) {
     violations.Add(Field(prefix, "last_academic_year"),
@@ -218,15 +262,20 @@ void ValidateAgreement(const v1::Agreement& agreement,
   }
   if (programme_known) {
     AcademicYearRange range = ProgrammeAcademicYears(programme);
-    std::string period = absl::StrCat(FormatAcademicYear(range.first_start_year), " to ",
-                                      FormatAcademicYear(range.last_start_year));
-    if (first.ok() && (*first < range.first_start_year || *first > range.last_start_year)) {
-      violations.Add(Field(prefix, "first_academic_year"),
-                     absl::StrCat("must lie in the programme's period, ", period));
+    std::string period =
+        absl::StrCat(FormatAcademicYear(range.first_start_year), " to ",
+                     FormatAcademicYear(range.last_start_year));
+    if (first.ok() &&
+        (*first < range.first_start_year || *first > range.last_start_year)) {
+      violations.Add(
+          Field(prefix, "first_academic_year"),
+          absl::StrCat("must lie in the programme's period, ", period));
     }
-    if (last.ok() && (*last < range.first_start_year || *last > range.last_start_year)) {
-      violations.Add(Field(prefix, "last_academic_year"),
-                     absl::StrCat("must lie in the programme's period, ", period));
+    if (last.ok() &&
+        (*last < range.first_start_year || *last > range.last_start_year)) {
+      violations.Add(
+          Field(prefix, "last_academic_year"),
+          absl::StrCat("must lie in the programme's period, ", period));
     }
   }
   const int call_year = first.ok() ? *first : 0;
@@ -247,33 +296,42 @@ void ValidateAgreement(const v1::Agreement& agreement,
     } else if (country == partner_countries.end()) {
       violations.Add(absl::StrCat(at, ".institution"), "no such institution");
     } else if (!partners.insert(p.institution()).second) {
-      violations.Add(absl::StrCat(at, ".institution"), "names the other partner again");
+      violations.Add(absl::StrCat(at, ".institution"),
+                     "names the other partner again");
     } else if (call_year > 0) {
-      (StatusForCall(country->second, call_year) == CountryStatus::kProgramme ? programme_side
-                                                                               : partner_side)++;
+      (StatusForCall(country->second, call_year) == CountryStatus::kProgramme
+           ? programme_side
+           : partner_side)++;
     }
-    LimitText(p.agreement_code(), 100, absl::StrCat(at, ".agreement_code"), violations);
+    LimitText(p.agreement_code(), 100, absl::StrCat(at, ".agreement_code"),
+              violations);
     LimitText(p.signing_contact().full_name(), 200,
               absl::StrCat(at, ".signing_contact.full_name"), violations);
     const std::string& email = p.signing_contact().email();
-    if (!email.empty() && (email.size() > 254 || !absl::StrContains(email, '@'))) {
-      violations.Add(absl::StrCat(at, ".signing_contact.email"), "must be an e-mail address");
+    if (!email.empty() &&
+        (email.size() > 254 || !absl::StrContains(email, '@'))) {
+      violations.Add(absl::StrCat(at, ".signing_contact.email"),
+                     "must be an e-mail address");
     }
-    LimitText(p.signing_contact().role(), 200, absl::StrCat(at, ".signing_contact.role"),
-              violations);
+    LimitText(p.signing_contact().role(), 200,
+              absl::StrCat(at, ".signing_contact.role"), violations);
     if (p.has_signing_date() && !IsValidDate(p.signing_date())) {
-      violations.Add(absl::StrCat(at, ".signing_date"), "must be a calendar date");
+      violations.Add(absl::StrCat(at, ".signing_date"),
+                     "must be a calendar date");
     }
   }
-  if (partners.size() == 2 && call_year > 0 && (programme_side != 1 || partner_side != 1)) {
-    violations.Add(Field(prefix, "partners"),
-                   absl::StrCat("must join one Programme-country and one Partner-country "
-                                "institution for the ",
-                                call_year, " call"));
+  if (partners.size() == 2 && call_year > 0 &&
+      (programme_side != 1 || partner_side != 1)) {
+    violations.Add(
+        Field(prefix, "partners"),
+        absl::StrCat("must join one Programme-country and one Partner-country "
+                     "institution for the ",
+                     call_year, " call"));
   }
 
   if (agreement.cooperation_conditions_size() == 0) {
-    violations.Add(Field(prefix, "cooperation_conditions"), "must list at least one condition");
+    violations.Add(Field(prefix, "cooperation_conditions"),
+                   "must list at least one condition");
   }
   std::set<std::string> ids;
   for (int i = 0; i < agreement.cooperation_conditions_size(); ++i) {
@@ -309,13 +367,15 @@ void SettleApprovalState(v1::Agreement& agreement) {
   auto* approvals = agreement.mutable_approvals();
   approvals->erase(std::remove_if(approvals->begin(), approvals->end(),
                                   [&](const v1::Approval& a) {
-                                    return a.content_hash() != agreement.content_hash();
+                                    return a.content_hash() !=
+                                           agreement.content_hash();
                                   }),
                    approvals->end());
   std::set<std::string> approving;
   for (const auto& a : agreement.approvals()) approving.insert(a.institution());
   bool both = agreement.partners_size() == 2;
-  for (const auto& p : agreement.partners()) both = both && approving.count(p.institution()) > 0;
+  for (const auto& p : agreement.partners())
+    both = both && approving.count(p.institution()) > 0;
   agreement.set_state(both ? v1::Agreement::APPROVED : v1::Agreement::DRAFT);
 }
 
@@ -327,11 +387,15 @@ absl::Status Approve(v1::Agreement& agreement, absl::string_view institution,
                  "a terminated agreement cannot be approved");
   }
   bool is_partner = false;
-  for (const auto& p : agreement.partners()) is_partner = is_partner || p.institution() == institution;
-  if (!is_partner) return InvalidField("institution", "must be one of the agreement's partners");
+  for (const auto& p : agreement.partners())
+    is_partner = is_partner || p.institution() == institution;
+  if (!is_partner)
+    return InvalidField("institution",
+                        "must be one of the agreement's partners");
   if (content_hash != agreement.content_hash()) {
     return Error(absl::StatusCode::kAborted, "STALE_CONTENT_HASH",
-                 "the agreement changed since this content_hash was read; review it again");
+                 "the agreement changed since this content_hash was read; "
+                 "review it again");
   }
   auto* approvals = agreement.mutable_approvals();
   approvals->erase(std::remove_if(approvals->begin(), approvals->end(),
@@ -343,7 +407,8 @@ absl::Status Approve(v1::Agreement& agreement, absl::string_view institution,
   approval->set_institution(std::string(institution));
   approval->set_content_hash(std::string(content_hash));
   approval->set_approved_by(principal.subject);
-  *approval->mutable_approve_time() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now));
+  *approval->mutable_approve_time() =
+      TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now));
   SettleApprovalState(agreement);
   return absl::OkStatus();
 }
@@ -354,21 +419,25 @@ absl::Status CheckEditable(const v1::Agreement& agreement) {
       return Error(absl::StatusCode::kFailedPrecondition, "AGREEMENT_APPROVED",
                    "an agreement approved by both partners cannot be changed");
     case v1::Agreement::TERMINATED:
-      return Error(absl::StatusCode::kFailedPrecondition, "AGREEMENT_TERMINATED",
+      return Error(absl::StatusCode::kFailedPrecondition,
+                   "AGREEMENT_TERMINATED",
                    "a terminated agreement cannot be changed");
     default:
       return absl::OkStatus();
   }
 }
 
-absl::Status Terminate(v1::Agreement& agreement, absl::string_view reason, absl::Time now) {
+absl::Status Terminate(v1::Agreement& agreement, absl::string_view reason,
+                       absl::Time now) {
   if (agreement.state() != v1::Agreement::APPROVED) {
-    return Error(absl::StatusCode::kFailedPrecondition, "AGREEMENT_NOT_APPROVED",
+    return Error(absl::StatusCode::kFailedPrecondition,
+                 "AGREEMENT_NOT_APPROVED",
                  "only an approved agreement can be terminated");
   }
   agreement.set_state(v1::Agreement::TERMINATED);
   agreement.set_termination_reason(std::string(reason));
-  *agreement.mutable_terminate_time() = TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now));
+  *agreement.mutable_terminate_time() =
+      TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now));
   return absl::OkStatus();
 }
 

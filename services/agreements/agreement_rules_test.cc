@@ -18,10 +18,15 @@ constexpr char kKz[] = "institutions/kokshetau-amu";
 constexpr char kLv[] = "institutions/vidzeme-via";
 
 const std::map<std::string, std::string> kCountries = {
-    {kKz, "KZ"}, {kLv, "LV"}, {"institutions/uk-uni", "GB"}, {"institutions/rs-uni", "RS"},
-    {"institutions/kg-uni", "KG"}, {"institutions/de-uni", "DE"}};
+    {kKz, "KZ"},
+    {kLv, "LV"},
+    {"institutions/uk-uni", "GB"},
+    {"institutions/rs-uni", "RS"},
+    {"institutions/kg-uni", "KG"},
+    {"institutions/de-uni", "DE"}};
 
-v1::CooperationCondition Condition(v1::MobilityType type, int mobilities, int months, int days) {
+v1::CooperationCondition Condition(v1::MobilityType type, int mobilities,
+                                   int months, int days) {
   v1::CooperationCondition c;
   c.set_mobility_type(type);
   c.set_sending_institution(kKz);
@@ -57,70 +62,98 @@ auto Violates(const std::string& field) {
 }
 
 TEST(AgreementValidationTest, TheDemoShapeIsValid) {
-  EXPECT_THAT(Validate(Agreement(v1::KA107, "2016/2017", "2020/2021")), IsEmpty());
-  EXPECT_THAT(Validate(Agreement(v1::KA171, "2025/2026", "2028/2029")), IsEmpty());
+  EXPECT_THAT(Validate(Agreement(v1::KA107, "2016/2017", "2020/2021")),
+              IsEmpty());
+  EXPECT_THAT(Validate(Agreement(v1::KA171, "2025/2026", "2028/2029")),
+              IsEmpty());
 }
 
 TEST(AgreementValidationTest, Ka107StudiesNeedThreeMonths) {
   auto a = Agreement(v1::KA107, "2016/2017", "2020/2021");
-  *a.mutable_cooperation_conditions(0) = Condition(v1::STUDENT_STUDIES, 1, 3, 0);
+  *a.mutable_cooperation_conditions(0) =
+      Condition(v1::STUDENT_STUDIES, 1, 3, 0);
   EXPECT_THAT(Validate(a), IsEmpty());
-  *a.mutable_cooperation_conditions(0) = Condition(v1::STUDENT_STUDIES, 1, 2, 0);
-  EXPECT_THAT(Validate(a), Violates("agreement.cooperation_conditions[0].total_months_per_year"));
+  *a.mutable_cooperation_conditions(0) =
+      Condition(v1::STUDENT_STUDIES, 1, 2, 0);
+  EXPECT_THAT(
+      Validate(a),
+      Violates("agreement.cooperation_conditions[0].total_months_per_year"));
 }
 
 TEST(AgreementValidationTest, Ka171StudiesNeedTwoMonths) {
   auto a = Agreement(v1::KA171, "2025/2026", "2026/2027");
-  *a.mutable_cooperation_conditions(0) = Condition(v1::STUDENT_STUDIES, 1, 2, 0);
+  *a.mutable_cooperation_conditions(0) =
+      Condition(v1::STUDENT_STUDIES, 1, 2, 0);
   EXPECT_THAT(Validate(a), IsEmpty());
-  *a.mutable_cooperation_conditions(0) = Condition(v1::STUDENT_STUDIES, 1, 1, 0);
-  EXPECT_THAT(Validate(a), Violates("agreement.cooperation_conditions[0].total_months_per_year"));
+  *a.mutable_cooperation_conditions(0) =
+      Condition(v1::STUDENT_STUDIES, 1, 1, 0);
+  EXPECT_THAT(
+      Validate(a),
+      Violates("agreement.cooperation_conditions[0].total_months_per_year"));
 }
 
 TEST(AgreementValidationTest, AtMostTwelveMonthsPerMobility) {
   auto a = Agreement(v1::KA171, "2025/2026", "2026/2027");
-  *a.mutable_cooperation_conditions(0) = Condition(v1::STUDENT_STUDIES, 2, 24, 0);
+  *a.mutable_cooperation_conditions(0) =
+      Condition(v1::STUDENT_STUDIES, 2, 24, 0);
   EXPECT_THAT(Validate(a), IsEmpty());
-  *a.mutable_cooperation_conditions(0) = Condition(v1::STUDENT_STUDIES, 2, 25, 0);
-  EXPECT_THAT(Validate(a), Violates("agreement.cooperation_conditions[0].total_months_per_year"));
+  *a.mutable_cooperation_conditions(0) =
+      Condition(v1::STUDENT_STUDIES, 2, 25, 0);
+  EXPECT_THAT(
+      Validate(a),
+      Violates("agreement.cooperation_conditions[0].total_months_per_year"));
 }
 
 TEST(AgreementValidationTest, StaffFiveToSixtyDaysPerMobility) {
   auto a = Agreement(v1::KA171, "2025/2026", "2026/2027");
   for (int days : {5, 60}) {
-    *a.mutable_cooperation_conditions(0) = Condition(v1::STAFF_TEACHING, 1, 0, days);
+    *a.mutable_cooperation_conditions(0) =
+        Condition(v1::STAFF_TEACHING, 1, 0, days);
     EXPECT_THAT(Validate(a), IsEmpty()) << days;
   }
   for (int days : {4, 61}) {
-    *a.mutable_cooperation_conditions(0) = Condition(v1::STAFF_TRAINING, 1, 0, days);
-    EXPECT_THAT(Validate(a), Violates("agreement.cooperation_conditions[0].total_days_per_year"))
+    *a.mutable_cooperation_conditions(0) =
+        Condition(v1::STAFF_TRAINING, 1, 0, days);
+    EXPECT_THAT(
+        Validate(a),
+        Violates("agreement.cooperation_conditions[0].total_days_per_year"))
         << days;
   }
 }
 
 TEST(AgreementValidationTest, MonthsForStudentsDaysForStaff) {
   auto a = Agreement(v1::KA171, "2025/2026", "2026/2027");
-  *a.mutable_cooperation_conditions(0) = Condition(v1::STAFF_TEACHING, 1, 3, 10);
-  EXPECT_THAT(Validate(a), Violates("agreement.cooperation_conditions[0].total_months_per_year"));
-  *a.mutable_cooperation_conditions(0) = Condition(v1::STUDENT_STUDIES, 1, 3, 10);
-  EXPECT_THAT(Validate(a), Violates("agreement.cooperation_conditions[0].total_days_per_year"));
+  *a.mutable_cooperation_conditions(0) =
+      Condition(v1::STAFF_TEACHING, 1, 3, 10);
+  EXPECT_THAT(
+      Validate(a),
+      Violates("agreement.cooperation_conditions[0].total_months_per_year"));
+  *a.mutable_cooperation_conditions(0) =
+      Condition(v1::STUDENT_STUDIES, 1, 3, 10);
+  EXPECT_THAT(
+      Validate(a),
+      Violates("agreement.cooperation_conditions[0].total_days_per_year"));
 }
 
 TEST(AgreementValidationTest, Ka107TraineeshipsFromThe2018Call) {
   auto a = Agreement(v1::KA107, "2018/2019", "2020/2021");
-  *a.mutable_cooperation_conditions(0) = Condition(v1::STUDENT_TRAINEESHIP, 1, 2, 0);
+  *a.mutable_cooperation_conditions(0) =
+      Condition(v1::STUDENT_TRAINEESHIP, 1, 2, 0);
   EXPECT_THAT(Validate(a), IsEmpty());
   a.set_first_academic_year("2017/2018");
-  EXPECT_THAT(Validate(a), Violates("agreement.cooperation_conditions[0].mobility_type"));
+  EXPECT_THAT(Validate(a),
+              Violates("agreement.cooperation_conditions[0].mobility_type"));
 }
 
 TEST(AgreementValidationTest, AcademicYearsInsideTheProgrammePeriod) {
-  EXPECT_THAT(Validate(Agreement(v1::KA107, "2015/2016", "2022/2023")), IsEmpty());
+  EXPECT_THAT(Validate(Agreement(v1::KA107, "2015/2016", "2022/2023")),
+              IsEmpty());
   EXPECT_THAT(Validate(Agreement(v1::KA107, "2014/2015", "2016/2017")),
               Violates("agreement.first_academic_year"));
   EXPECT_THAT(Validate(Agreement(v1::KA107, "2016/2017", "2023/2024")),
               Violates("agreement.last_academic_year"));
-  EXPECT_THAT(Validate(Agreement(v1::KA171, "2021/2022", "2029/2030")), IsEmpty());
+  EXPECT_THAT(Validate(Agreement(v1::KA171, "2021/2022", "2029/2030")),
+              IsEmpty());
   EXPECT_THAT(Validate(Agreement(v1::KA171, "2020/2021", "2022/2023")),
               Violates("agreement.first_academic_year"));
   EXPECT_THAT(Validate(Agreement(v1::KA171, "2025/2026", "2030/2031")),
@@ -128,7 +161,8 @@ TEST(AgreementValidationTest, AcademicYearsInsideTheProgrammePeriod) {
 }
 
 TEST(AgreementValidationTest, AcademicYearsInOrder) {
-  EXPECT_THAT(Validate(Agreement(v1::KA171, "2026/2027", "2026/2027")), IsEmpty());
+  EXPECT_THAT(Validate(Agreement(v1::KA171, "2026/2027", "2026/2027")),
+              IsEmpty());
   EXPECT_THAT(Validate(Agreement(v1::KA171, "2026/2027", "2025/2026")),
               Violates("agreement.last_academic_year"));
   EXPECT_THAT(Validate(Agreement(v1::KA171, "2026/2028", "2027/2028")),
@@ -137,23 +171,28 @@ TEST(AgreementValidationTest, AcademicYearsInOrder) {
 
 TEST(AgreementValidationTest, OneProgrammeAndOnePartnerCountry) {
   auto two_partner_countries = Agreement(v1::KA171, "2025/2026", "2026/2027");
-  two_partner_countries.mutable_partners(1)->set_institution("institutions/kg-uni");
-  two_partner_countries.mutable_cooperation_conditions(0)->set_receiving_institution(
+  two_partner_countries.mutable_partners(1)->set_institution(
       "institutions/kg-uni");
+  two_partner_countries.mutable_cooperation_conditions(0)
+      ->set_receiving_institution("institutions/kg-uni");
   EXPECT_THAT(Validate(two_partner_countries), Violates("agreement.partners"));
 
   auto two_programme_countries = Agreement(v1::KA171, "2025/2026", "2026/2027");
-  two_programme_countries.mutable_partners(0)->set_institution("institutions/de-uni");
-  two_programme_countries.mutable_cooperation_conditions(0)->set_sending_institution(
+  two_programme_countries.mutable_partners(0)->set_institution(
       "institutions/de-uni");
-  EXPECT_THAT(Validate(two_programme_countries), Violates("agreement.partners"));
+  two_programme_countries.mutable_cooperation_conditions(0)
+      ->set_sending_institution("institutions/de-uni");
+  EXPECT_THAT(Validate(two_programme_countries),
+              Violates("agreement.partners"));
 }
 
 TEST(AgreementValidationTest, ClassificationFollowsTheCallYear) {
-  // The UK is a Programme country up to the 2020 call and a third country after.
+  // The UK is a Programme country up to the 2020 call and a third country
+  // after.
   auto uk = Agreement(v1::KA107, "2020/2021", "2021/2022");
   uk.mutable_partners(1)->set_institution("institutions/uk-uni");
-  uk.mutable_cooperation_conditions(0)->set_receiving_institution("institutions/uk-uni");
+  uk.mutable_cooperation_conditions(0)->set_receiving_institution(
+      "institutions/uk-uni");
   EXPECT_THAT(Validate(uk), IsEmpty());
   uk.set_programme(v1::KA171);
   uk.set_first_academic_year("2021/2022");
@@ -162,7 +201,8 @@ TEST(AgreementValidationTest, ClassificationFollowsTheCallYear) {
   // Serbia joins the Programme countries with the 2019 call.
   auto rs = Agreement(v1::KA107, "2018/2019", "2019/2020");
   rs.mutable_partners(1)->set_institution("institutions/rs-uni");
-  rs.mutable_cooperation_conditions(0)->set_receiving_institution("institutions/rs-uni");
+  rs.mutable_cooperation_conditions(0)->set_receiving_institution(
+      "institutions/rs-uni");
   EXPECT_THAT(Validate(rs), Violates("agreement.partners"));
   rs.set_first_academic_year("2019/2020");
   EXPECT_THAT(Validate(rs), IsEmpty());
@@ -181,9 +221,14 @@ TEST(AgreementValidationTest, PartnersMustExistAndDiffer) {
 TEST(AgreementValidationTest, ConditionsRunBetweenThePartners) {
   auto a = Agreement(v1::KA171, "2025/2026", "2026/2027");
   a.mutable_cooperation_conditions(0)->set_receiving_institution(kKz);
-  EXPECT_THAT(Validate(a), Violates("agreement.cooperation_conditions[0].receiving_institution"));
-  a.mutable_cooperation_conditions(0)->set_sending_institution("institutions/de-uni");
-  EXPECT_THAT(Validate(a), Violates("agreement.cooperation_conditions[0].sending_institution"));
+  EXPECT_THAT(
+      Validate(a),
+      Violates("agreement.cooperation_conditions[0].receiving_institution"));
+  a.mutable_cooperation_conditions(0)->set_sending_institution(
+      "institutions/de-uni");
+  EXPECT_THAT(
+      Validate(a),
+      Violates("agreement.cooperation_conditions[0].sending_institution"));
 }
 
 TEST(AgreementValidationTest, IscedEqfAndCefr) {
@@ -212,7 +257,8 @@ TEST(AgreementValidationTest, IscedEqfAndCefr) {
   EXPECT_THAT(violations, Violates(at + ".eqf_levels[3]"));
   EXPECT_THAT(violations, Violates(at + ".eqf_levels[4]"));  // Listed twice.
   EXPECT_THAT(violations, Violates(at + ".language_requirements[1].language"));
-  EXPECT_THAT(violations, Violates(at + ".language_requirements[1].cefr_level"));
+  EXPECT_THAT(violations,
+              Violates(at + ".language_requirements[1].cefr_level"));
   EXPECT_THAT(violations, Not(Violates(at + ".subject_areas[0].isced_code")));
 }
 
@@ -229,8 +275,11 @@ TEST(AgreementValidationTest, ReportsEveryViolationAtOnce) {
 
 TEST(AgreementValidationTest, MobilitiesPerYearAtLeastOne) {
   auto a = Agreement(v1::KA171, "2025/2026", "2026/2027");
-  *a.mutable_cooperation_conditions(0) = Condition(v1::STUDENT_STUDIES, 0, 0, 0);
-  EXPECT_THAT(Validate(a), Violates("agreement.cooperation_conditions[0].mobilities_per_year"));
+  *a.mutable_cooperation_conditions(0) =
+      Condition(v1::STUDENT_STUDIES, 0, 0, 0);
+  EXPECT_THAT(
+      Validate(a),
+      Violates("agreement.cooperation_conditions[0].mobilities_per_year"));
 }
 
 TEST(InstitutionValidationTest, CoordinatesAndCountry) {
@@ -306,46 +355,66 @@ TEST_F(LifecycleTest, ApprovedWhenBothPartnersApproveTheSameHash) {
 }
 
 TEST_F(LifecycleTest, AStaleHashIsAborted) {
-  absl::Status stale = Approve(agreement_, kKz, std::string(64, '0'), coordinator_, now_);
+  absl::Status stale =
+      Approve(agreement_, kKz, std::string(64, '0'), coordinator_, now_);
   EXPECT_EQ(stale.code(), absl::StatusCode::kAborted);
   EXPECT_EQ(agreement_.approvals_size(), 0);
 }
 
 TEST_F(LifecycleTest, OnlyPartnersApprove) {
   absl::Status outsider =
-      Approve(agreement_, "institutions/de-uni", agreement_.content_hash(), coordinator_, now_);
+      Approve(agreement_, "institutions/de-uni", agreement_.content_hash(),
+              coordinator_, now_);
   EXPECT_EQ(outsider.code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(LifecycleTest, AChangeVoidsEarlierApprovals) {
-  ASSERT_TRUE(Approve(agreement_, kKz, agreement_.content_hash(), coordinator_, now_).ok());
+  ASSERT_TRUE(
+      Approve(agreement_, kKz, agreement_.content_hash(), coordinator_, now_)
+          .ok());
   agreement_.set_title("Amended");
   SettleApprovalState(agreement_);
   EXPECT_EQ(agreement_.approvals_size(), 0);
-  ASSERT_TRUE(Approve(agreement_, kLv, agreement_.content_hash(), coordinator_, now_).ok());
-  EXPECT_EQ(agreement_.state(), v1::Agreement::DRAFT);  // The other partner must approve again.
+  ASSERT_TRUE(
+      Approve(agreement_, kLv, agreement_.content_hash(), coordinator_, now_)
+          .ok());
+  EXPECT_EQ(agreement_.state(),
+            v1::Agreement::DRAFT);  // The other partner must approve again.
 }
 
 TEST_F(LifecycleTest, OnlyDraftsAreEditableAndOnlyApprovedTerminate) {
   EXPECT_TRUE(CheckEditable(agreement_).ok());
-  EXPECT_EQ(Terminate(agreement_, "", now_).code(), absl::StatusCode::kFailedPrecondition);
-  ASSERT_TRUE(Approve(agreement_, kKz, agreement_.content_hash(), coordinator_, now_).ok());
-  ASSERT_TRUE(Approve(agreement_, kLv, agreement_.content_hash(), coordinator_, now_).ok());
-  EXPECT_EQ(CheckEditable(agreement_).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Terminate(agreement_, "", now_).code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(
+      Approve(agreement_, kKz, agreement_.content_hash(), coordinator_, now_)
+          .ok());
+  ASSERT_TRUE(
+      Approve(agreement_, kLv, agreement_.content_hash(), coordinator_, now_)
+          .ok());
+  EXPECT_EQ(CheckEditable(agreement_).code(),
+            absl::StatusCode::kFailedPrecondition);
   ASSERT_TRUE(Terminate(agreement_, "partner closed the programme", now_).ok());
   EXPECT_EQ(agreement_.state(), v1::Agreement::TERMINATED);
-  EXPECT_EQ(CheckEditable(agreement_).code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Approve(agreement_, kKz, agreement_.content_hash(), coordinator_, now_).code(),
+  EXPECT_EQ(CheckEditable(agreement_).code(),
             absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      Approve(agreement_, kKz, agreement_.content_hash(), coordinator_, now_)
+          .code(),
+      absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(LifecycleTest, ApplicantsDoNotSeeContacts) {
-  agreement_.mutable_partners(0)->mutable_signing_contact()->set_email("rector@example.kz");
+  agreement_.mutable_partners(0)->mutable_signing_contact()->set_email(
+      "rector@example.kz");
   SettleApprovalState(agreement_);
-  ASSERT_TRUE(Approve(agreement_, kKz, agreement_.content_hash(), coordinator_, now_).ok());
+  ASSERT_TRUE(
+      Approve(agreement_, kKz, agreement_.content_hash(), coordinator_, now_)
+          .ok());
   auto for_staff = agreement_;
   RedactForCaller(for_staff, coordinator_);
-  EXPECT_EQ(for_staff.partners(0).signing_contact().email(), "rector@example.kz");
+  EXPECT_EQ(for_staff.partners(0).signing_contact().email(),
+            "rector@example.kz");
   auto for_applicant = agreement_;
   RedactForCaller(for_applicant, Principal{"student-1", {Role::kApplicant}});
   EXPECT_FALSE(for_applicant.partners(0).has_signing_contact());

@@ -29,29 +29,37 @@ google::protobuf::Timestamp ToTimestamp(absl::Time t) {
 // The mutable fields of an institution, for update masks.
 const std::set<std::string>& InstitutionMaskPaths() {
   static const auto* paths = new std::set<std::string>{
-      "display_name", "erasmus_code", "schac_id", "country_code", "city", "latitude",
-      "longitude"};
+      "display_name", "erasmus_code", "schac_id", "country_code",
+      "city",         "latitude",     "longitude"};
   return *paths;
 }
 
 const std::set<std::string>& AgreementMaskPaths() {
-  static const auto* paths = new std::set<std::string>{
-      "programme",          "reference_number",   "title", "partners", "first_academic_year",
-      "last_academic_year", "cooperation_conditions"};
+  static const auto* paths =
+      new std::set<std::string>{"programme",
+                                "reference_number",
+                                "title",
+                                "partners",
+                                "first_academic_year",
+                                "last_academic_year",
+                                "cooperation_conditions"};
   return *paths;
 }
 
-// The paths of `mask`, all mutable ones when it is empty (a full replacement, AIP-134).
-absl::StatusOr<std::set<std::string>> MaskPaths(const google::protobuf::FieldMask& mask,
-                                                const std::set<std::string>& allowed) {
+// The paths of `mask`, all mutable ones when it is empty (a full replacement,
+// AIP-134).
+absl::StatusOr<std::set<std::string>> MaskPaths(
+    const google::protobuf::FieldMask& mask,
+    const std::set<std::string>& allowed) {
   if (mask.paths_size() == 0) return allowed;
   Violations violations;
   std::set<std::string> paths;
   for (int i = 0; i < mask.paths_size(); ++i) {
     if (mask.paths(i) == "*") return allowed;
     if (allowed.count(mask.paths(i)) == 0) {
-      violations.Add(absl::StrCat("update_mask.paths[", i, "]"),
-                     absl::StrCat("must be one of: ", absl::StrJoin(allowed, ", ")));
+      violations.Add(
+          absl::StrCat("update_mask.paths[", i, "]"),
+          absl::StrCat("must be one of: ", absl::StrJoin(allowed, ", ")));
     }
     paths.insert(mask.paths(i));
   }
@@ -59,7 +67,8 @@ absl::StatusOr<std::set<std::string>> MaskPaths(const google::protobuf::FieldMas
   return paths;
 }
 
-void CopyInstitutionFields(const v1::Institution& from, const std::set<std::string>& paths,
+void CopyInstitutionFields(const v1::Institution& from,
+                           const std::set<std::string>& paths,
                            v1::Institution& to) {
   if (paths.count("display_name")) to.set_display_name(from.display_name());
   if (paths.count("erasmus_code")) to.set_erasmus_code(from.erasmus_code());
@@ -70,14 +79,18 @@ void CopyInstitutionFields(const v1::Institution& from, const std::set<std::stri
   if (paths.count("longitude")) to.set_longitude(from.longitude());
 }
 
-void CopyAgreementFields(const v1::Agreement& from, const std::set<std::string>& paths,
+void CopyAgreementFields(const v1::Agreement& from,
+                         const std::set<std::string>& paths,
                          v1::Agreement& to) {
   if (paths.count("programme")) to.set_programme(from.programme());
-  if (paths.count("reference_number")) to.set_reference_number(from.reference_number());
+  if (paths.count("reference_number"))
+    to.set_reference_number(from.reference_number());
   if (paths.count("title")) to.set_title(from.title());
   if (paths.count("partners")) *to.mutable_partners() = from.partners();
-  if (paths.count("first_academic_year")) to.set_first_academic_year(from.first_academic_year());
-  if (paths.count("last_academic_year")) to.set_last_academic_year(from.last_academic_year());
+  if (paths.count("first_academic_year"))
+    to.set_first_academic_year(from.first_academic_year());
+  if (paths.count("last_academic_year"))
+    to.set_last_academic_year(from.last_academic_year());
   if (paths.count("cooperation_conditions")) {
     *to.mutable_cooperation_conditions() = from.cooperation_conditions();
   }
@@ -89,9 +102,11 @@ std::vector<std::string> PartnerNames(const v1::Agreement& agreement) {
   return names;
 }
 
-absl::Status ValidateAgainstStore(pqxx::work& txn, const v1::Agreement& agreement) {
+absl::Status ValidateAgainstStore(pqxx::work& txn,
+                                  const v1::Agreement& agreement) {
   Violations violations;
-  ValidateAgreement(agreement, Store::InstitutionCountries(txn, PartnerNames(agreement)),
+  ValidateAgreement(agreement,
+                    Store::InstitutionCountries(txn, PartnerNames(agreement)),
                     "agreement", violations);
   return violations.ToStatus("INVALID_AGREEMENT");
 }
@@ -113,37 +128,45 @@ const v1::CooperationCondition* FindCondition(const v1::Agreement& agreement,
 
 }  // namespace
 
-absl::Time Agreements::Now() const { return absl::FromUnixMicros(absl::ToUnixMicros(clock_())); }
+absl::Time Agreements::Now() const {
+  return absl::FromUnixMicros(absl::ToUnixMicros(clock_()));
+}
 
 absl::StatusOr<v1::Institution> Agreements::CreateInstitution(
     const v1::CreateInstitutionRequest& request) {
   Violations violations;
   ValidateInstitution(request.institution(), "institution", violations);
-  if (!request.institution_id().empty() && !IsValidResourceId(request.institution_id())) {
-    violations.Add("institution_id", "must be 4-63 characters of [a-z0-9-], starting with a letter");
+  if (!request.institution_id().empty() &&
+      !IsValidResourceId(request.institution_id())) {
+    violations.Add(
+        "institution_id",
+        "must be 4-63 characters of [a-z0-9-], starting with a letter");
   }
   if (!ValidateRequestId("request_id", request.request_id()).ok()) {
     violations.Add("request_id", "must be a UUID");
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_INSTITUTION");
 
-  const std::string id =
-      request.institution_id().empty() ? NewResourceId() : request.institution_id();
+  const std::string id = request.institution_id().empty()
+                             ? NewResourceId()
+                             : request.institution_id();
   v1::Institution created;
   absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    return RunIdempotent(txn, "CreateInstitution", request.request_id(), request, &created, [&] {
-      created = request.institution();
-      created.set_name("institutions/" + id);
-      *created.mutable_create_time() = ToTimestamp(Now());
-      *created.mutable_update_time() = created.create_time();
-      created.set_etag(Etag(created.name(), 1));
-      Store::InsertInstitution(txn, id, created, 1);
-      return absl::OkStatus();
-    });
+    return RunIdempotent(
+        txn, "CreateInstitution", request.request_id(), request, &created, [&] {
+          created = request.institution();
+          created.set_name("institutions/" + id);
+          *created.mutable_create_time() = ToTimestamp(Now());
+          *created.mutable_update_time() = created.create_time();
+          created.set_etag(Etag(created.name(), 1));
+          Store::InsertInstitution(txn, id, created, 1);
+          return absl::OkStatus();
+        });
   });
   if (status.code() == absl::StatusCode::kAlreadyExists) {
-    return Error(absl::StatusCode::kAlreadyExists, "INSTITUTION_EXISTS",
-                 "an institution with this id, Erasmus code or SCHAC id exists");
+    return Error(
+        absl::StatusCode::kAlreadyExists, "INSTITUTION_EXISTS",
+        "an institution with this id, Erasmus code or SCHAC id exists");
   }
   if (!status.ok()) return status;
   return created;
@@ -168,23 +191,27 @@ absl::StatusOr<v1::ListInstitutionsResponse> Agreements::ListInstitutions(
     const v1::ListInstitutionsRequest& request) {
   auto page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
-  if (!request.country_code().empty() && !CountryName(request.country_code()).has_value()) {
-    return InvalidField("country_code", "must be an ISO 3166-1 alpha-2 code like \"KZ\"");
+  if (!request.country_code().empty() &&
+      !CountryName(request.country_code()).has_value()) {
+    return InvalidField("country_code",
+                        "must be an ISO 3166-1 alpha-2 code like \"KZ\"");
   }
-  const std::string query = absl::StrCat("institutions?country=", request.country_code());
+  const std::string query =
+      absl::StrCat("institutions?country=", request.country_code());
   auto after = DecodePageToken(request.page_token(), query);
   if (!after.ok()) return after.status();
   v1::ListInstitutionsResponse response;
   absl::Status status = db_->Transact([&](pqxx::work& txn) {
     // One row more than the page tells whether another page follows.
-    auto rows = Store::ListInstitutions(txn, request.country_code(), *after, *page_size + 1);
+    auto rows = Store::ListInstitutions(txn, request.country_code(), *after,
+                                        *page_size + 1);
     for (int i = 0; i < static_cast<int>(rows.size()) && i < *page_size; ++i) {
       *response.add_institutions() = rows[i].first;
     }
     if (static_cast<int>(rows.size()) > *page_size) {
       const std::string& last = response.institutions(*page_size - 1).name();
-      response.set_next_page_token(
-          EncodePageToken(query, last.substr(std::string("institutions/").size())));
+      response.set_next_page_token(EncodePageToken(
+          query, last.substr(std::string("institutions/").size())));
     }
     return absl::OkStatus();
   });
@@ -194,31 +221,37 @@ absl::StatusOr<v1::ListInstitutionsResponse> Agreements::ListInstitutions(
 
 absl::StatusOr<v1::Institution> Agreements::UpdateInstitution(
     const v1::UpdateInstitutionRequest& request) {
-  auto id = ParseResourceName("institution.name", request.institution().name(), "institutions");
+  auto id = ParseResourceName("institution.name", request.institution().name(),
+                              "institutions");
   if (!id.ok()) return id.status();
-  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok()) return s;
+  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
+    return s;
   auto paths = MaskPaths(request.update_mask(), InstitutionMaskPaths());
   if (!paths.ok()) return paths.status();
   v1::Institution updated;
   absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    return RunIdempotent(txn, "UpdateInstitution", request.request_id(), request, &updated,
-                         [&]() -> absl::Status {
-      auto current = Store::GetInstitution(txn, *id, /*for_update=*/true);
-      if (!current.ok()) return current.status();
-      if (auto s = CheckEtag(request.institution().etag(), current->first.etag()); !s.ok()) {
-        return s;
-      }
-      updated = current->first;
-      CopyInstitutionFields(request.institution(), *paths, updated);
-      Violations violations;
-      ValidateInstitution(updated, "institution", violations);
-      if (!violations.empty()) return violations.ToStatus("INVALID_INSTITUTION");
-      const int64_t revision = current->second + 1;
-      *updated.mutable_update_time() = ToTimestamp(Now());
-      updated.set_etag(Etag(updated.name(), revision));
-      Store::UpdateInstitution(txn, *id, updated, revision);
-      return absl::OkStatus();
-    });
+    return RunIdempotent(
+        txn, "UpdateInstitution", request.request_id(), request, &updated,
+        [&]() -> absl::Status {
+          auto current = Store::GetInstitution(txn, *id, /*for_update=*/true);
+          if (!current.ok()) return current.status();
+          if (auto s = CheckEtag(request.institution().etag(),
+                                 current->first.etag());
+              !s.ok()) {
+            return s;
+          }
+          updated = current->first;
+          CopyInstitutionFields(request.institution(), *paths, updated);
+          Violations violations;
+          ValidateInstitution(updated, "institution", violations);
+          if (!violations.empty())
+            return violations.ToStatus("INVALID_INSTITUTION");
+          const int64_t revision = current->second + 1;
+          *updated.mutable_update_time() = ToTimestamp(Now());
+          updated.set_etag(Etag(updated.name(), revision));
+          Store::UpdateInstitution(txn, *id, updated, revision);
+          return absl::OkStatus();
+        });
   });
   if (!status.ok()) return status;
   return updated;
@@ -226,26 +259,33 @@ absl::StatusOr<v1::Institution> Agreements::UpdateInstitution(
 
 absl::StatusOr<v1::Agreement> Agreements::CreateAgreement(
     const v1::CreateAgreementRequest& request, const Principal& caller) {
-  if (!request.agreement_id().empty() && !IsValidResourceId(request.agreement_id())) {
-    return InvalidField("agreement_id",
-                        "must be 4-63 characters of [a-z0-9-], starting with a letter");
+  if (!request.agreement_id().empty() &&
+      !IsValidResourceId(request.agreement_id())) {
+    return InvalidField(
+        "agreement_id",
+        "must be 4-63 characters of [a-z0-9-], starting with a letter");
   }
-  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok()) return s;
-  const std::string id = request.agreement_id().empty() ? NewResourceId() : request.agreement_id();
+  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
+    return s;
+  const std::string id =
+      request.agreement_id().empty() ? NewResourceId() : request.agreement_id();
   v1::Agreement created;
   absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    return RunIdempotent(txn, "CreateAgreement", request.request_id(), request, &created,
-                         [&]() -> absl::Status {
-      CopyAgreementFields(request.agreement(), AgreementMaskPaths(), created);
-      AssignConditionIds(created);
-      if (auto s = ValidateAgainstStore(txn, created); !s.ok()) return s;
-      created.set_name("agreements/" + id);
-      *created.mutable_create_time() = ToTimestamp(Now());
-      NewRevision(created, Now());
-      SettleApprovalState(created);
-      Store::InsertAgreement(txn, id, created);
-      return absl::OkStatus();
-    });
+    return RunIdempotent(txn, "CreateAgreement", request.request_id(), request,
+                         &created, [&]() -> absl::Status {
+                           CopyAgreementFields(request.agreement(),
+                                               AgreementMaskPaths(), created);
+                           AssignConditionIds(created);
+                           if (auto s = ValidateAgainstStore(txn, created);
+                               !s.ok())
+                             return s;
+                           created.set_name("agreements/" + id);
+                           *created.mutable_create_time() = ToTimestamp(Now());
+                           NewRevision(created, Now());
+                           SettleApprovalState(created);
+                           Store::InsertAgreement(txn, id, created);
+                           return absl::OkStatus();
+                         });
   });
   if (status.code() == absl::StatusCode::kAlreadyExists) {
     return Error(absl::StatusCode::kAlreadyExists, "AGREEMENT_EXISTS",
@@ -256,16 +296,18 @@ absl::StatusOr<v1::Agreement> Agreements::CreateAgreement(
   return created;
 }
 
-absl::StatusOr<v1::Agreement> Agreements::GetAgreement(const v1::GetAgreementRequest& request,
-                                                       const Principal& caller) {
+absl::StatusOr<v1::Agreement> Agreements::GetAgreement(
+    const v1::GetAgreementRequest& request, const Principal& caller) {
   auto id = ParseResourceName("name", request.name(), "agreements");
   if (!id.ok()) return id.status();
-  if (request.revision() < 0) return InvalidField("revision", "must not be negative");
+  if (request.revision() < 0)
+    return InvalidField("revision", "must not be negative");
   v1::Agreement found;
   absl::Status status = db_->Transact([&](pqxx::work& txn) -> absl::Status {
-    auto agreement = request.revision() == 0
-                         ? Store::GetAgreement(txn, *id, /*for_update=*/false)
-                         : Store::GetAgreementRevision(txn, *id, request.revision());
+    auto agreement =
+        request.revision() == 0
+            ? Store::GetAgreement(txn, *id, /*for_update=*/false)
+            : Store::GetAgreementRevision(txn, *id, request.revision());
     if (!agreement.ok()) return agreement.status();
     found = *std::move(agreement);
     return absl::OkStatus();
@@ -282,12 +324,13 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
   Store::AgreementFilter filter;
   Violations violations;
   if (!request.partner_institution().empty()) {
-    auto partner =
-        ParseResourceName("partner_institution", request.partner_institution(), "institutions");
+    auto partner = ParseResourceName(
+        "partner_institution", request.partner_institution(), "institutions");
     if (partner.ok()) {
       filter.partner_institution_id = *partner;
     } else {
-      violations.Add("partner_institution", "must be an institution name \"institutions/{id}\"");
+      violations.Add("partner_institution",
+                     "must be an institution name \"institutions/{id}\"");
     }
   }
   if (!request.academic_year().empty()) {
@@ -320,8 +363,8 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
     }
     if (static_cast<int>(rows.size()) > *page_size) {
       const std::string& last = response.agreements(*page_size - 1).name();
-      response.set_next_page_token(
-          EncodePageToken(query, last.substr(std::string("agreements/").size())));
+      response.set_next_page_token(EncodePageToken(
+          query, last.substr(std::string("agreements/").size())));
     }
     return absl::OkStatus();
   });
@@ -331,32 +374,37 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
 
 absl::StatusOr<v1::Agreement> Agreements::UpdateAgreement(
     const v1::UpdateAgreementRequest& request, const Principal& caller) {
-  auto id = ParseResourceName("agreement.name", request.agreement().name(), "agreements");
+  auto id = ParseResourceName("agreement.name", request.agreement().name(),
+                              "agreements");
   if (!id.ok()) return id.status();
-  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok()) return s;
+  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
+    return s;
   auto paths = MaskPaths(request.update_mask(), AgreementMaskPaths());
   if (!paths.ok()) return paths.status();
   v1::Agreement updated;
   absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    return RunIdempotent(txn, "UpdateAgreement", request.request_id(), request, &updated,
-                         [&]() -> absl::Status {
-      auto current = Store::GetAgreement(txn, *id, /*for_update=*/true);
-      if (!current.ok()) return current.status();
-      if (auto s = CheckEtag(request.agreement().etag(), current->etag()); !s.ok()) return s;
-      if (auto s = CheckEditable(*current); !s.ok()) return s;
-      updated = *current;
-      CopyAgreementFields(request.agreement(), *paths, updated);
-      AssignConditionIds(updated);
-      if (auto s = ValidateAgainstStore(txn, updated); !s.ok()) return s;
-      if (ContentHash(updated) == current->content_hash()) {
-        updated = *current;  // Nothing changed: no new revision.
-        return absl::OkStatus();
-      }
-      NewRevision(updated, Now());
-      SettleApprovalState(updated);
-      Store::SaveAgreement(txn, *id, updated);
-      return absl::OkStatus();
-    });
+    return RunIdempotent(
+        txn, "UpdateAgreement", request.request_id(), request, &updated,
+        [&]() -> absl::Status {
+          auto current = Store::GetAgreement(txn, *id, /*for_update=*/true);
+          if (!current.ok()) return current.status();
+          if (auto s = CheckEtag(request.agreement().etag(), current->etag());
+              !s.ok())
+            return s;
+          if (auto s = CheckEditable(*current); !s.ok()) return s;
+          updated = *current;
+          CopyAgreementFields(request.agreement(), *paths, updated);
+          AssignConditionIds(updated);
+          if (auto s = ValidateAgainstStore(txn, updated); !s.ok()) return s;
+          if (ContentHash(updated) == current->content_hash()) {
+            updated = *current;  // Nothing changed: no new revision.
+            return absl::OkStatus();
+          }
+          NewRevision(updated, Now());
+          SettleApprovalState(updated);
+          Store::SaveAgreement(txn, *id, updated);
+          return absl::OkStatus();
+        });
   });
   if (!status.ok()) return status;
   RedactForCaller(updated, caller);
@@ -365,113 +413,124 @@ absl::StatusOr<v1::Agreement> Agreements::UpdateAgreement(
 
 absl::StatusOr<v1::Agreement> Agreements::ApproveAgreement(
     const v1::ApproveAgreementRequest& request, const Principal& caller) {
-  auto id = ParseResourceName("name", request.name(), "agreements");
-  if (!id.ok()) return id.status();
-  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok()) return s;
   if (request.content_hash().empty()) {
-    return InvalidField("content_hash", "is required: the hash of the content being approved");
+    return InvalidField("content_hash",
+                        "is required: the hash of the content being approved");
   }
-  v1::Agreement approved;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    return RunIdempotent(txn, "ApproveAgreement", request.request_id(), request, &approved,
-                         [&]() -> absl::Status {
-      auto current = Store::GetAgreement(txn, *id, /*for_update=*/true);
-      if (!current.ok()) return current.status();
-      approved = *current;
-      const absl::Time now = Now();
-      if (auto s = Approve(approved, request.institution(), request.content_hash(), caller, now);
-          !s.ok()) {
-        return s;
-      }
-      NewRevision(approved, now);
-      Store::SaveAgreement(txn, *id, approved);
-      return absl::OkStatus();
-    });
-  });
-  if (!status.ok()) return status;
-  RedactForCaller(approved, caller);
-  return approved;
+  return ChangeState("ApproveAgreement", request, caller,
+                     [&](v1::Agreement& agreement, absl::Time now) {
+                       return Approve(agreement, request.institution(),
+                                      request.content_hash(), caller, now);
+                     });
 }
 
 absl::StatusOr<v1::Agreement> Agreements::TerminateAgreement(
     const v1::TerminateAgreementRequest& request, const Principal& caller) {
+  if (request.reason().size() > kMaxTerminationReason) {
+    return InvalidField(
+        "reason",
+        absl::StrCat("must be at most ", kMaxTerminationReason, " characters"));
+  }
+  return ChangeState("TerminateAgreement", request, caller,
+                     [&](v1::Agreement& agreement, absl::Time now) {
+                       return Terminate(agreement, request.reason(), now);
+                     });
+}
+
+template <typename Request>
+absl::StatusOr<v1::Agreement> Agreements::ChangeState(
+    absl::string_view method, const Request& request, const Principal& caller,
+    const std::function<absl::Status(v1::Agreement&, absl::Time)>& change) {
   auto id = ParseResourceName("name", request.name(), "agreements");
   if (!id.ok()) return id.status();
-  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok()) return s;
-  if (request.reason().size() > kMaxTerminationReason) {
-    return InvalidField("reason", absl::StrCat("must be at most ", kMaxTerminationReason,
-                                               " characters"));
-  }
-  v1::Agreement terminated;
+  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
+    return s;
+  v1::Agreement changed;
   absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    return RunIdempotent(txn, "TerminateAgreement", request.request_id(), request, &terminated,
+    return RunIdempotent(txn, method, request.request_id(), request, &changed,
                          [&]() -> absl::Status {
-      auto current = Store::GetAgreement(txn, *id, /*for_update=*/true);
-      if (!current.ok()) return current.status();
-      terminated = *current;
-      const absl::Time now = Now();
-      if (auto s = Terminate(terminated, request.reason(), now); !s.ok()) return s;
-      NewRevision(terminated, now);
-      Store::SaveAgreement(txn, *id, terminated);
-      return absl::OkStatus();
-    });
+                           auto current = Store::GetAgreement(
+                               txn, *id, /*for_update=*/true);
+                           if (!current.ok()) return current.status();
+                           changed = *std::move(current);
+                           const absl::Time now = Now();
+                           if (auto s = change(changed, now); !s.ok()) return s;
+                           NewRevision(changed, now);
+                           Store::SaveAgreement(txn, *id, changed);
+                           return absl::OkStatus();
+                         });
   });
   if (!status.ok()) return status;
-  RedactForCaller(terminated, caller);
-  return terminated;
+  RedactForCaller(changed, caller);
+  return changed;
 }
 
 absl::StatusOr<v1::MobilityAllocation> Agreements::AllocateMobility(
     const v1::AllocateMobilityRequest& request) {
   Violations violations;
   auto id = ParseResourceName("agreement", request.agreement(), "agreements");
-  if (!id.ok()) violations.Add("agreement", "must be an agreement name \"agreements/{id}\"");
+  if (!id.ok())
+    violations.Add("agreement",
+                   "must be an agreement name \"agreements/{id}\"");
   auto year = ParseAcademicYear(request.academic_year());
-  if (!year.ok()) violations.Add("academic_year", std::string(year.status().message()));
-  if (request.condition_id().empty()) violations.Add("condition_id", "is required");
-  if (request.allocation_key().empty() || request.allocation_key().size() > kMaxAllocationKey) {
+  if (!year.ok())
+    violations.Add("academic_year", std::string(year.status().message()));
+  if (request.condition_id().empty())
+    violations.Add("condition_id", "is required");
+  if (request.allocation_key().empty() ||
+      request.allocation_key().size() > kMaxAllocationKey) {
     violations.Add("allocation_key",
-                   absl::StrCat("is required, at most ", kMaxAllocationKey, " characters"));
+                   absl::StrCat("is required, at most ", kMaxAllocationKey,
+                                " characters"));
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_ALLOCATION");
 
   v1::MobilityAllocation allocation;
   absl::Status status = db_->Transact([&](pqxx::work& txn) -> absl::Status {
-    // Locking the agreement row serializes allocations on it, so the count below stays true
-    // until commit, and keeps the agreement from being terminated meanwhile.
+    // Locking the agreement row serializes allocations on it, so the count
+    // below stays true until commit, and keeps the agreement from being
+    // terminated meanwhile.
     auto agreement = Store::GetAgreement(txn, *id, /*for_update=*/true);
     if (!agreement.ok()) return agreement.status();
     if (agreement->state() != v1::Agreement::APPROVED) {
-      return Error(absl::StatusCode::kFailedPrecondition, "AGREEMENT_NOT_APPROVED",
-                   "mobilities are allocated only on an agreement approved by both partners");
+      return Error(absl::StatusCode::kFailedPrecondition,
+                   "AGREEMENT_NOT_APPROVED",
+                   "mobilities are allocated only on an agreement approved by "
+                   "both partners");
     }
-    const v1::CooperationCondition* condition = FindCondition(*agreement, request.condition_id());
+    const v1::CooperationCondition* condition =
+        FindCondition(*agreement, request.condition_id());
     if (condition == nullptr) {
-      return InvalidField("condition_id", "no such cooperation condition in the agreement");
+      return InvalidField("condition_id",
+                          "no such cooperation condition in the agreement");
     }
     if (*year < *ParseAcademicYear(agreement->first_academic_year()) ||
         *year > *ParseAcademicYear(agreement->last_academic_year())) {
-      return Error(absl::StatusCode::kFailedPrecondition, "YEAR_OUTSIDE_AGREEMENT",
+      return Error(absl::StatusCode::kFailedPrecondition,
+                   "YEAR_OUTSIDE_AGREEMENT",
                    absl::StrCat("academic_year: the agreement runs from ",
                                 agreement->first_academic_year(), " to ",
                                 agreement->last_academic_year()));
     }
     auto existing = Store::FindAllocation(txn, *id, request.allocation_key());
-    if (existing.has_value() && existing->state() == v1::MobilityAllocation::ALLOCATED) {
+    if (existing.has_value() &&
+        existing->state() == v1::MobilityAllocation::ALLOCATED) {
       if (existing->condition_id() == request.condition_id() &&
           existing->academic_year() == request.academic_year()) {
-        allocation = *existing;  // A retry: the key already holds this mobility.
+        allocation =
+            *existing;  // A retry: the key already holds this mobility.
         return absl::OkStatus();
       }
       return Error(absl::StatusCode::kAlreadyExists, "ALLOCATION_KEY_IN_USE",
-                   "allocation_key already holds a mobility of another condition or year");
+                   "allocation_key already holds a mobility of another "
+                   "condition or year");
     }
     if (Store::CountAllocated(txn, *id, request.condition_id(), *year) >=
         condition->mobilities_per_year()) {
       return Error(absl::StatusCode::kResourceExhausted, "QUOTA_EXHAUSTED",
-                   absl::StrCat("all ", condition->mobilities_per_year(), " mobilities of ",
-                                request.condition_id(), " in ", request.academic_year(),
-                                " are taken"));
+                   absl::StrCat("all ", condition->mobilities_per_year(),
+                                " mobilities of ", request.condition_id(),
+                                " in ", request.academic_year(), " are taken"));
     }
     allocation.set_agreement(request.agreement());
     allocation.set_condition_id(request.condition_id());
@@ -490,9 +549,11 @@ absl::StatusOr<v1::MobilityAllocation> Agreements::ReleaseMobility(
     const v1::ReleaseMobilityRequest& request) {
   auto id = ParseResourceName("agreement", request.agreement(), "agreements");
   if (!id.ok()) return id.status();
-  if (request.allocation_key().empty() || request.allocation_key().size() > kMaxAllocationKey) {
+  if (request.allocation_key().empty() ||
+      request.allocation_key().size() > kMaxAllocationKey) {
     return InvalidField("allocation_key",
-                        absl::StrCat("is required, at most ", kMaxAllocationKey, " characters"));
+                        absl::StrCat("is required, at most ", kMaxAllocationKey,
+                                     " characters"));
   }
   v1::MobilityAllocation allocation;
   absl::Status status = db_->Transact([&](pqxx::work& txn) -> absl::Status {
@@ -504,10 +565,12 @@ absl::StatusOr<v1::MobilityAllocation> Agreements::ReleaseMobility(
                    "no mobility was allocated with this allocation_key");
     }
     allocation = *existing;
-    if (allocation.state() == v1::MobilityAllocation::RELEASED) return absl::OkStatus();
+    if (allocation.state() == v1::MobilityAllocation::RELEASED)
+      return absl::OkStatus();
     allocation.set_state(v1::MobilityAllocation::RELEASED);
     *allocation.mutable_release_time() = ToTimestamp(Now());
-    Store::SaveAllocation(txn, *id, allocation, *ParseAcademicYear(allocation.academic_year()));
+    Store::SaveAllocation(txn, *id, allocation,
+                          *ParseAcademicYear(allocation.academic_year()));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -521,7 +584,8 @@ absl::StatusOr<v1::QuotaUsage> Agreements::GetQuotaUsage(
   int only_year = 0;
   if (!request.academic_year().empty()) {
     auto year = ParseAcademicYear(request.academic_year());
-    if (!year.ok()) return InvalidField("academic_year", year.status().message());
+    if (!year.ok())
+      return InvalidField("academic_year", year.status().message());
     only_year = *year;
   }
   v1::QuotaUsage usage;
@@ -531,9 +595,10 @@ absl::StatusOr<v1::QuotaUsage> Agreements::GetQuotaUsage(
     const int first = *ParseAcademicYear(agreement->first_academic_year());
     const int last = *ParseAcademicYear(agreement->last_academic_year());
     if (only_year != 0 && (only_year < first || only_year > last)) {
-      return InvalidField("academic_year", absl::StrCat("the agreement runs from ",
-                                                        agreement->first_academic_year(), " to ",
-                                                        agreement->last_academic_year()));
+      return InvalidField("academic_year",
+                          absl::StrCat("the agreement runs from ",
+                                       agreement->first_academic_year(), " to ",
+                                       agreement->last_academic_year()));
     }
     auto counts = Store::AllocatedCounts(txn, *id);
     usage.set_agreement(request.agreement());

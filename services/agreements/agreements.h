@@ -1,5 +1,6 @@
-// The agreements service's domain logic: takes and returns protos, runs each call in one
-// transaction through AgreementsStore, and leaves the rules to agreement_rules.h.
+// The agreements service's domain logic: takes and returns protos, runs each
+// call in one transaction through AgreementsStore, and leaves the rules to
+// agreement_rules.h.
 #ifndef MOBILITY_SERVICES_AGREEMENTS_AGREEMENTS_H_
 #define MOBILITY_SERVICES_AGREEMENTS_AGREEMENTS_H_
 
@@ -18,37 +19,50 @@ namespace v1 = ::mobility::agreements::v1;
 class Agreements {
  public:
   using Clock = std::function<absl::Time()>;
-  explicit Agreements(Database* db, Clock clock = [] { return absl::Now(); })
+  explicit Agreements(
+      Database* db, Clock clock = [] { return absl::Now(); })
       : db_(db), clock_(std::move(clock)) {}
 
-  absl::StatusOr<v1::Institution> CreateInstitution(const v1::CreateInstitutionRequest& request);
-  absl::StatusOr<v1::Institution> GetInstitution(const v1::GetInstitutionRequest& request);
+  absl::StatusOr<v1::Institution> CreateInstitution(
+      const v1::CreateInstitutionRequest& request);
+  absl::StatusOr<v1::Institution> GetInstitution(
+      const v1::GetInstitutionRequest& request);
   absl::StatusOr<v1::ListInstitutionsResponse> ListInstitutions(
       const v1::ListInstitutionsRequest& request);
-  absl::StatusOr<v1::Institution> UpdateInstitution(const v1::UpdateInstitutionRequest& request);
+  absl::StatusOr<v1::Institution> UpdateInstitution(
+      const v1::UpdateInstitutionRequest& request);
 
-  absl::StatusOr<v1::Agreement> CreateAgreement(const v1::CreateAgreementRequest& request,
-                                                const Principal& caller);
-  absl::StatusOr<v1::Agreement> GetAgreement(const v1::GetAgreementRequest& request,
-                                             const Principal& caller);
+  absl::StatusOr<v1::Agreement> CreateAgreement(
+      const v1::CreateAgreementRequest& request, const Principal& caller);
+  absl::StatusOr<v1::Agreement> GetAgreement(
+      const v1::GetAgreementRequest& request, const Principal& caller);
   absl::StatusOr<v1::ListAgreementsResponse> ListAgreements(
       const v1::ListAgreementsRequest& request, const Principal& caller);
-  absl::StatusOr<v1::Agreement> UpdateAgreement(const v1::UpdateAgreementRequest& request,
-                                                const Principal& caller);
-  absl::StatusOr<v1::Agreement> ApproveAgreement(const v1::ApproveAgreementRequest& request,
-                                                 const Principal& caller);
-  absl::StatusOr<v1::Agreement> TerminateAgreement(const v1::TerminateAgreementRequest& request,
-                                                   const Principal& caller);
+  absl::StatusOr<v1::Agreement> UpdateAgreement(
+      const v1::UpdateAgreementRequest& request, const Principal& caller);
+  absl::StatusOr<v1::Agreement> ApproveAgreement(
+      const v1::ApproveAgreementRequest& request, const Principal& caller);
+  absl::StatusOr<v1::Agreement> TerminateAgreement(
+      const v1::TerminateAgreementRequest& request, const Principal& caller);
 
   absl::StatusOr<v1::MobilityAllocation> AllocateMobility(
       const v1::AllocateMobilityRequest& request);
   absl::StatusOr<v1::MobilityAllocation> ReleaseMobility(
       const v1::ReleaseMobilityRequest& request);
-  absl::StatusOr<v1::QuotaUsage> GetQuotaUsage(const v1::GetQuotaUsageRequest& request);
+  absl::StatusOr<v1::QuotaUsage> GetQuotaUsage(
+      const v1::GetQuotaUsageRequest& request);
 
  private:
   // Now, truncated to the microsecond the database keeps.
   absl::Time Now() const;
+
+  // A state change of the agreement `request.name()`: runs `change` on the
+  // current version under its row lock and stores the result as a new revision,
+  // once per request id.
+  template <typename Request>
+  absl::StatusOr<v1::Agreement> ChangeState(
+      absl::string_view method, const Request& request, const Principal& caller,
+      const std::function<absl::Status(v1::Agreement&, absl::Time)>& change);
 
   Database* db_;
   Clock clock_;

@@ -13,18 +13,26 @@ namespace {
 using ::google::protobuf::Timestamp;
 using ::google::protobuf::util::TimeUtil;
 
-// Timestamps cross the boundary as integer microseconds since the epoch: exact both ways.
+// Timestamps cross the boundary as integer microseconds since the epoch: exact
+// both ways.
 std::string FromMicrosSql(int param) {
-  return absl::StrCat("'epoch'::timestamptz + $", param, " * interval '1 microsecond'");
+  return absl::StrCat("'epoch'::timestamptz + $", param,
+                      " * interval '1 microsecond'");
 }
 std::string ToMicrosSql(absl::string_view column) {
   return absl::StrCat("(extract(epoch FROM ", column, ") * 1000000)::bigint");
 }
 
-int64_t Micros(const Timestamp& t) { return TimeUtil::TimestampToMicroseconds(t); }
-Timestamp FromMicros(int64_t micros) { return TimeUtil::MicrosecondsToTimestamp(micros); }
+int64_t Micros(const Timestamp& t) {
+  return TimeUtil::TimestampToMicroseconds(t);
+}
+Timestamp FromMicros(int64_t micros) {
+  return TimeUtil::MicrosecondsToTimestamp(micros);
+}
 
-std::string InstitutionName(const std::string& id) { return "institutions/" + id; }
+std::string InstitutionName(const std::string& id) {
+  return "institutions/" + id;
+}
 
 std::pair<v1::Institution, int64_t> InstitutionFromRow(const pqxx::row& row) {
   v1::Institution i;
@@ -51,18 +59,23 @@ v1::Agreement AgreementFromBody(const pqxx::field& body) {
 
 std::string PartnerId(const v1::Agreement& a, int index) {
   // Partners are validated resource names before anything is stored.
-  return a.partners(index).institution().substr(std::string("institutions/").size());
+  return a.partners(index).institution().substr(
+      std::string("institutions/").size());
 }
 
-int StartYear(const std::string& academic_year) { return *ParseAcademicYear(academic_year); }
+int StartYear(const std::string& academic_year) {
+  return *ParseAcademicYear(academic_year);
+}
 
-v1::MobilityAllocation AllocationFromRow(const pqxx::row& row, const std::string& agreement_id) {
+v1::MobilityAllocation AllocationFromRow(const pqxx::row& row,
+                                         const std::string& agreement_id) {
   v1::MobilityAllocation a;
   a.set_agreement("agreements/" + agreement_id);
   a.set_allocation_key(row["allocation_key"].as<std::string>());
   a.set_condition_id(row["condition_id"].as<std::string>());
   a.set_academic_year(FormatAcademicYear(row["academic_year"].as<int>()));
-  v1::MobilityAllocation::State state = v1::MobilityAllocation::STATE_UNSPECIFIED;
+  v1::MobilityAllocation::State state =
+      v1::MobilityAllocation::STATE_UNSPECIFIED;
   v1::MobilityAllocation::State_Parse(row["state"].as<std::string>(), &state);
   a.set_state(state);
   *a.mutable_allocate_time() = FromMicros(row["allocate_us"].as<int64_t>());
@@ -76,52 +89,65 @@ v1::MobilityAllocation AllocationFromRow(const pqxx::row& row, const std::string
 
 std::vector<PreparedStatement> AgreementsStore::Statements() {
   const std::string institution_columns = absl::StrCat(
-      "id, display_name, erasmus_code, schac_id, country_code, city, latitude, longitude, "
+      "id, display_name, erasmus_code, schac_id, country_code, city, latitude, "
+      "longitude, "
       "revision, ",
-      ToMicrosSql("create_time"), " AS create_us, ",
-      ToMicrosSql("update_time"), " AS update_us");
-  const std::string allocation_columns = absl::StrCat(
-      "allocation_key, condition_id, academic_year, state, ",
-      ToMicrosSql("allocate_time"), " AS allocate_us, ",
-      ToMicrosSql("release_time"), " AS release_us");
+      ToMicrosSql("create_time"), " AS create_us, ", ToMicrosSql("update_time"),
+      " AS update_us");
+  const std::string allocation_columns =
+      absl::StrCat("allocation_key, condition_id, academic_year, state, ",
+                   ToMicrosSql("allocate_time"), " AS allocate_us, ",
+                   ToMicrosSql("release_time"), " AS release_us");
   return {
       {"institution_insert",
-       absl::StrCat("INSERT INTO institutions (id, display_name, erasmus_code, schac_id, "
-                    "country_code, city, latitude, longitude, revision, create_time, "
-                    "update_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, ",
-                    FromMicrosSql(10), ", ", FromMicrosSql(11),
-                    ")")},
+       absl::StrCat(
+           "INSERT INTO institutions (id, display_name, erasmus_code, "
+           "schac_id, "
+           "country_code, city, latitude, longitude, revision, create_time, "
+           "update_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, ",
+           FromMicrosSql(10), ", ", FromMicrosSql(11), ")")},
       {"institution_update",
-       absl::StrCat("UPDATE institutions SET display_name = $2, erasmus_code = $3, "
-                    "schac_id = $4, country_code = $5, city = $6, latitude = $7, "
-                    "longitude = $8, revision = $9, update_time = ",
-                    FromMicrosSql(10), " WHERE id = $1")},
-      {"institution_get",
-       absl::StrCat("SELECT ", institution_columns, " FROM institutions WHERE id = $1")},
+       absl::StrCat(
+           "UPDATE institutions SET display_name = $2, erasmus_code = $3, "
+           "schac_id = $4, country_code = $5, city = $6, latitude = $7, "
+           "longitude = $8, revision = $9, update_time = ",
+           FromMicrosSql(10), " WHERE id = $1")},
+      {"institution_get", absl::StrCat("SELECT ", institution_columns,
+                                       " FROM institutions WHERE id = $1")},
       {"institution_get_for_update",
        absl::StrCat("SELECT ", institution_columns,
                     " FROM institutions WHERE id = $1 FOR UPDATE")},
-      {"institution_list",
-       absl::StrCat("SELECT ", institution_columns,
-                    " FROM institutions WHERE ($1 = '' OR country_code = $1) AND id > $2 "
-                    "ORDER BY id LIMIT $3")},
-      {"institution_country", "SELECT country_code FROM institutions WHERE id = $1"},
+      {"institution_list", absl::StrCat("SELECT ", institution_columns,
+                                        " FROM institutions WHERE ($1 = '' OR "
+                                        "country_code = $1) AND id > $2 "
+                                        "ORDER BY id LIMIT $3")},
+      {"institution_country",
+       "SELECT country_code FROM institutions WHERE id = $1"},
 
       {"agreement_insert",
-       "INSERT INTO agreements (id, state, revision, first_year, last_year, partner_a, "
-       "partner_b, body, update_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())"},
+       "INSERT INTO agreements (id, state, revision, first_year, last_year, "
+       "partner_a, "
+       "partner_b, body, update_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+       "now())"},
       {"agreement_update",
-       "UPDATE agreements SET state = $2, revision = $3, first_year = $4, last_year = $5, "
-       "partner_a = $6, partner_b = $7, body = $8, update_time = now() WHERE id = $1"},
+       "UPDATE agreements SET state = $2, revision = $3, first_year = $4, "
+       "last_year = $5, "
+       "partner_a = $6, partner_b = $7, body = $8, update_time = now() WHERE "
+       "id = $1"},
       {"agreement_revision_insert",
-       "INSERT INTO agreement_revisions (agreement_id, revision, body) VALUES ($1, $2, $3)"},
+       "INSERT INTO agreement_revisions (agreement_id, revision, body) VALUES "
+       "($1, $2, $3)"},
       {"agreement_get", "SELECT body FROM agreements WHERE id = $1"},
-      {"agreement_get_for_update", "SELECT body FROM agreements WHERE id = $1 FOR UPDATE"},
+      {"agreement_get_for_update",
+       "SELECT body FROM agreements WHERE id = $1 FOR UPDATE"},
       {"agreement_revision_get",
-       "SELECT body FROM agreement_revisions WHERE agreement_id = $1 AND revision = $2"},
+       "SELECT body FROM agreement_revisions WHERE agreement_id = $1 AND "
+       "revision = $2"},
       {"agreement_list",
-       "SELECT id, body FROM agreements WHERE ($1 = '' OR partner_a = $1 OR partner_b = $1) "
-       "AND ($2 = 0 OR (first_year <= $2 AND last_year >= $2)) AND ($3 = '' OR state = $3) "
+       "SELECT id, body FROM agreements WHERE ($1 = '' OR partner_a = $1 OR "
+       "partner_b = $1) "
+       "AND ($2 = 0 OR (first_year <= $2 AND last_year >= $2)) AND ($3 = '' OR "
+       "state = $3) "
        "AND id > $4 ORDER BY id LIMIT $5"},
 
       {"allocation_find",
@@ -132,32 +158,39 @@ std::vector<PreparedStatement> AgreementsStore::Statements() {
        "SELECT count(*) FROM mobility_allocations WHERE agreement_id = $1 AND "
        "condition_id = $2 AND academic_year = $3 AND state = 'ALLOCATED'"},
       {"allocation_save",
-       absl::StrCat("INSERT INTO mobility_allocations (agreement_id, allocation_key, "
-                    "condition_id, academic_year, state, allocate_time, release_time) VALUES "
-                    "($1, $2, $3, $4, $5, ",
-                    FromMicrosSql(6), ", CASE WHEN $7::bigint IS NULL THEN NULL ELSE ",
-                    FromMicrosSql(7),
-                    " END) ON CONFLICT (agreement_id, allocation_key) DO UPDATE SET "
-                    "condition_id = EXCLUDED.condition_id, academic_year = "
-                    "EXCLUDED.academic_year, state = EXCLUDED.state, allocate_time = "
-                    "EXCLUDED.allocate_time, release_time = EXCLUDED.release_time")},
+       absl::StrCat(
+           "INSERT INTO mobility_allocations (agreement_id, allocation_key, "
+           "condition_id, academic_year, state, allocate_time, release_time) "
+           "VALUES "
+           "($1, $2, $3, $4, $5, ",
+           FromMicrosSql(6), ", CASE WHEN $7::bigint IS NULL THEN NULL ELSE ",
+           FromMicrosSql(7),
+           " END) ON CONFLICT (agreement_id, allocation_key) DO UPDATE SET "
+           "condition_id = EXCLUDED.condition_id, academic_year = "
+           "EXCLUDED.academic_year, state = EXCLUDED.state, allocate_time = "
+           "EXCLUDED.allocate_time, release_time = EXCLUDED.release_time")},
       {"allocation_counts",
-       "SELECT condition_id, academic_year, count(*) FROM mobility_allocations WHERE "
-       "agreement_id = $1 AND state = 'ALLOCATED' GROUP BY condition_id, academic_year"},
+       "SELECT condition_id, academic_year, count(*) FROM mobility_allocations "
+       "WHERE "
+       "agreement_id = $1 AND state = 'ALLOCATED' GROUP BY condition_id, "
+       "academic_year"},
   };
 }
 
 void AgreementsStore::InsertInstitution(pqxx::work& txn, const std::string& id,
-                                        const v1::Institution& i, int64_t revision) {
-  txn.exec_prepared("institution_insert", id, i.display_name(), i.erasmus_code(), i.schac_id(),
-                    i.country_code(), i.city(), i.latitude(), i.longitude(), revision,
+                                        const v1::Institution& i,
+                                        int64_t revision) {
+  txn.exec_prepared("institution_insert", id, i.display_name(),
+                    i.erasmus_code(), i.schac_id(), i.country_code(), i.city(),
+                    i.latitude(), i.longitude(), revision,
                     Micros(i.create_time()), Micros(i.update_time()));
 }
 
-absl::StatusOr<std::pair<v1::Institution, int64_t>> AgreementsStore::GetInstitution(
-    pqxx::work& txn, const std::string& id, bool for_update) {
-  pqxx::result r =
-      txn.exec_prepared(for_update ? "institution_get_for_update" : "institution_get", id);
+absl::StatusOr<std::pair<v1::Institution, int64_t>>
+AgreementsStore::GetInstitution(pqxx::work& txn, const std::string& id,
+                                bool for_update) {
+  pqxx::result r = txn.exec_prepared(
+      for_update ? "institution_get_for_update" : "institution_get", id);
   if (r.empty()) {
     return Error(absl::StatusCode::kNotFound, "INSTITUTION_NOT_FOUND",
                  absl::StrCat("no institution ", InstitutionName(id)));
@@ -166,16 +199,21 @@ absl::StatusOr<std::pair<v1::Institution, int64_t>> AgreementsStore::GetInstitut
 }
 
 void AgreementsStore::UpdateInstitution(pqxx::work& txn, const std::string& id,
-                                        const v1::Institution& i, int64_t revision) {
-  txn.exec_prepared("institution_update", id, i.display_name(), i.erasmus_code(), i.schac_id(),
-                    i.country_code(), i.city(), i.latitude(), i.longitude(), revision,
+                                        const v1::Institution& i,
+                                        int64_t revision) {
+  txn.exec_prepared("institution_update", id, i.display_name(),
+                    i.erasmus_code(), i.schac_id(), i.country_code(), i.city(),
+                    i.latitude(), i.longitude(), revision,
                     Micros(i.update_time()));
 }
 
-std::vector<std::pair<v1::Institution, int64_t>> AgreementsStore::ListInstitutions(
-    pqxx::work& txn, const std::string& country_code, const std::string& after_id, int limit) {
+std::vector<std::pair<v1::Institution, int64_t>>
+AgreementsStore::ListInstitutions(pqxx::work& txn,
+                                  const std::string& country_code,
+                                  const std::string& after_id, int limit) {
   std::vector<std::pair<v1::Institution, int64_t>> out;
-  for (const auto& row : txn.exec_prepared("institution_list", country_code, after_id, limit)) {
+  for (const auto& row :
+       txn.exec_prepared("institution_list", country_code, after_id, limit)) {
     out.push_back(InstitutionFromRow(row));
   }
   return out;
@@ -187,7 +225,8 @@ std::map<std::string, std::string> AgreementsStore::InstitutionCountries(
   std::map<std::string, std::string> out;
   for (const auto& name : names) {
     if (name.rfind(kPrefix.data(), 0) != 0) continue;
-    pqxx::result r = txn.exec_prepared("institution_country", name.substr(kPrefix.size()));
+    pqxx::result r =
+        txn.exec_prepared("institution_country", name.substr(kPrefix.size()));
     if (!r.empty()) out[name] = r[0][0].as<std::string>();
   }
   return out;
@@ -196,26 +235,29 @@ std::map<std::string, std::string> AgreementsStore::InstitutionCountries(
 void AgreementsStore::InsertAgreement(pqxx::work& txn, const std::string& id,
                                       const v1::Agreement& a) {
   const pqxx::binarystring body(a.SerializeAsString());
-  txn.exec_prepared("agreement_insert", id, v1::Agreement::State_Name(a.state()), a.revision(),
-                    StartYear(a.first_academic_year()), StartYear(a.last_academic_year()),
-                    PartnerId(a, 0), PartnerId(a, 1), body);
+  txn.exec_prepared("agreement_insert", id,
+                    v1::Agreement::State_Name(a.state()), a.revision(),
+                    StartYear(a.first_academic_year()),
+                    StartYear(a.last_academic_year()), PartnerId(a, 0),
+                    PartnerId(a, 1), body);
   txn.exec_prepared("agreement_revision_insert", id, a.revision(), body);
 }
 
 void AgreementsStore::SaveAgreement(pqxx::work& txn, const std::string& id,
                                     const v1::Agreement& a) {
   const pqxx::binarystring body(a.SerializeAsString());
-  txn.exec_prepared("agreement_update", id, v1::Agreement::State_Name(a.state()), a.revision(),
-                    StartYear(a.first_academic_year()), StartYear(a.last_academic_year()),
-                    PartnerId(a, 0), PartnerId(a, 1), body);
+  txn.exec_prepared("agreement_update", id,
+                    v1::Agreement::State_Name(a.state()), a.revision(),
+                    StartYear(a.first_academic_year()),
+                    StartYear(a.last_academic_year()), PartnerId(a, 0),
+                    PartnerId(a, 1), body);
   txn.exec_prepared("agreement_revision_insert", id, a.revision(), body);
 }
 
-absl::StatusOr<v1::Agreement> AgreementsStore::GetAgreement(pqxx::work& txn,
-                                                            const std::string& id,
-                                                            bool for_update) {
-  pqxx::result r =
-      txn.exec_prepared(for_update ? "agreement_get_for_update" : "agreement_get", id);
+absl::StatusOr<v1::Agreement> AgreementsStore::GetAgreement(
+    pqxx::work& txn, const std::string& id, bool for_update) {
+  pqxx::result r = txn.exec_prepared(
+      for_update ? "agreement_get_for_update" : "agreement_get", id);
   if (r.empty()) {
     return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
                  absl::StrCat("no agreement agreements/", id));
@@ -223,25 +265,24 @@ absl::StatusOr<v1::Agreement> AgreementsStore::GetAgreement(pqxx::work& txn,
   return AgreementFromBody(r[0][0]);
 }
 
-absl::StatusOr<v1::Agreement> AgreementsStore::GetAgreementRevision(pqxx::work& txn,
-                                                                    const std::string& id,
-                                                                    int64_t revision) {
+absl::StatusOr<v1::Agreement> AgreementsStore::GetAgreementRevision(
+    pqxx::work& txn, const std::string& id, int64_t revision) {
   pqxx::result r = txn.exec_prepared("agreement_revision_get", id, revision);
   if (r.empty()) {
-    return Error(absl::StatusCode::kNotFound, "REVISION_NOT_FOUND",
-                 absl::StrCat("agreements/", id, " has no revision ", revision));
+    return Error(
+        absl::StatusCode::kNotFound, "REVISION_NOT_FOUND",
+        absl::StrCat("agreements/", id, " has no revision ", revision));
   }
   return AgreementFromBody(r[0][0]);
 }
 
-std::vector<v1::Agreement> AgreementsStore::ListAgreements(pqxx::work& txn,
-                                                           const AgreementFilter& filter,
-                                                           const std::string& after_id,
-                                                           int limit) {
+std::vector<v1::Agreement> AgreementsStore::ListAgreements(
+    pqxx::work& txn, const AgreementFilter& filter, const std::string& after_id,
+    int limit) {
   std::vector<v1::Agreement> out;
-  for (const auto& row : txn.exec_prepared("agreement_list", filter.partner_institution_id,
-                                           filter.academic_year, filter.state, after_id,
-                                           limit)) {
+  for (const auto& row :
+       txn.exec_prepared("agreement_list", filter.partner_institution_id,
+                         filter.academic_year, filter.state, after_id, limit)) {
     out.push_back(AgreementFromBody(row[1]));
   }
   return out;
@@ -254,22 +295,30 @@ std::optional<v1::MobilityAllocation> AgreementsStore::FindAllocation(
   return AllocationFromRow(r[0], agreement_id);
 }
 
-int AgreementsStore::CountAllocated(pqxx::work& txn, const std::string& agreement_id,
-                                    const std::string& condition_id, int academic_year) {
-  return txn.exec_prepared("allocation_count", agreement_id, condition_id, academic_year)[0][0]
+int AgreementsStore::CountAllocated(pqxx::work& txn,
+                                    const std::string& agreement_id,
+                                    const std::string& condition_id,
+                                    int academic_year) {
+  return txn
+      .exec_prepared("allocation_count", agreement_id, condition_id,
+                     academic_year)[0][0]
       .as<int>();
 }
 
-void AgreementsStore::SaveAllocation(pqxx::work& txn, const std::string& agreement_id,
-                                     const v1::MobilityAllocation& a, int academic_year) {
+void AgreementsStore::SaveAllocation(pqxx::work& txn,
+                                     const std::string& agreement_id,
+                                     const v1::MobilityAllocation& a,
+                                     int academic_year) {
   const std::string state = v1::MobilityAllocation::State_Name(a.state());
   if (a.has_release_time()) {
-    txn.exec_prepared("allocation_save", agreement_id, a.allocation_key(), a.condition_id(),
-                      academic_year, state, Micros(a.allocate_time()), Micros(a.release_time()));
+    txn.exec_prepared("allocation_save", agreement_id, a.allocation_key(),
+                      a.condition_id(), academic_year, state,
+                      Micros(a.allocate_time()), Micros(a.release_time()));
   } else {
     const char* no_release_time = nullptr;  // Binds SQL NULL.
-    txn.exec_prepared("allocation_save", agreement_id, a.allocation_key(), a.condition_id(),
-                      academic_year, state, Micros(a.allocate_time()), no_release_time);
+    txn.exec_prepared("allocation_save", agreement_id, a.allocation_key(),
+                      a.condition_id(), academic_year, state,
+                      Micros(a.allocate_time()), no_release_time);
   }
 }
 

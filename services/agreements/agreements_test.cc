@@ -1,6 +1,9 @@
-// The agreements service through its gRPC adapter, in process, against a real PostgreSQL.
-#include <grpcpp/grpcpp.h>
+// The agreements service through its gRPC adapter, in process, against a real
+// PostgreSQL.
+#include "services/agreements/agreements.h"
+
 #include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -11,7 +14,6 @@
 #include "common/migrations.h"
 #include "common/status.h"
 #include "common/test_support.h"
-#include "services/agreements/agreements.h"
 #include "services/agreements/agreements_store.h"
 #include "services/agreements/grpc_service.h"
 
@@ -42,37 +44,44 @@ class AgreementsServiceTest : public ::testing::Test {
     db_ = *std::move(db);
     ASSERT_TRUE(ApplyMigrations(*db_, AgreementsMigrations()).ok());
     service_ = std::make_unique<AgreementsGrpcService>(
-        db_.get(), *TokenVerifier::FromPublicKeyPem(testing::TestKeys().public_pem));
+        db_.get(),
+        *TokenVerifier::FromPublicKeyPem(testing::TestKeys().public_pem));
     grpc::ServerBuilder builder;
     int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                             &port);
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
     ASSERT_NE(port, 0);
-    stub_ = v1::AgreementsService::NewStub(NewChannel(absl::StrCat("127.0.0.1:", port)));
+    stub_ = v1::AgreementsService::NewStub(
+        NewChannel(absl::StrCat("127.0.0.1:", port)));
   }
 
   void TearDown() override {
     if (server_) server_->Shutdown();
   }
 
-  // Calls `method` as a caller holding `role` and returns the status with its details.
+  // Calls `method` as a caller holding `role` and returns the status with its
+  // details.
   template <typename Request, typename Response, typename Method>
   absl::Status Call(Method method, const Request& request, Response* response,
                     Role role = Role::kCoordinator) {
-    return CallWithToken(method, request, response, testing::TokenFor("subject-1", {role}));
+    return CallWithToken(method, request, response,
+                         testing::TokenFor("subject-1", {role}));
   }
 
   template <typename Request, typename Response, typename Method>
-  absl::Status CallWithToken(Method method, const Request& request, Response* response,
-                             const std::string& token) {
+  absl::Status CallWithToken(Method method, const Request& request,
+                             Response* response, const std::string& token) {
     OutboundCall call;
     call.bearer_token = token;
     auto context = NewClientContext(call);
-    return FromGrpcStatus((stub_.get()->*method)(context.get(), request, response));
+    return FromGrpcStatus(
+        (stub_.get()->*method)(context.get(), request, response));
   }
 
-  v1::Institution CreateInstitution(const std::string& id, const std::string& country,
+  v1::Institution CreateInstitution(const std::string& id,
+                                    const std::string& country,
                                     const std::string& city) {
     v1::CreateInstitutionRequest request;
     request.set_institution_id(id);
@@ -114,7 +123,8 @@ class AgreementsServiceTest : public ::testing::Test {
     return a;
   }
 
-  v1::Agreement CreateAgreement(const std::string& id, int student_mobilities = 2) {
+  v1::Agreement CreateAgreement(const std::string& id,
+                                int student_mobilities = 2) {
     v1::CreateAgreementRequest request;
     request.set_agreement_id(id);
     *request.mutable_agreement() = AgreementBody(student_mobilities);
@@ -124,8 +134,8 @@ class AgreementsServiceTest : public ::testing::Test {
     return created;
   }
 
-  absl::Status ApproveAs(const v1::Agreement& agreement, const std::string& institution,
-                         v1::Agreement* out) {
+  absl::Status ApproveAs(const v1::Agreement& agreement,
+                         const std::string& institution, v1::Agreement* out) {
     v1::ApproveAgreementRequest request;
     request.set_name(agreement.name());
     request.set_institution(institution);
@@ -133,7 +143,8 @@ class AgreementsServiceTest : public ::testing::Test {
     return Call(&Stub::ApproveAgreement, request, out);
   }
 
-  v1::Agreement CreateApproved(const std::string& id, int student_mobilities = 2) {
+  v1::Agreement CreateApproved(const std::string& id,
+                               int student_mobilities = 2) {
     v1::Agreement a = CreateAgreement(id, student_mobilities);
     v1::Agreement approved;
     EXPECT_TRUE(ApproveAs(a, kKz, &approved).ok());
@@ -143,23 +154,27 @@ class AgreementsServiceTest : public ::testing::Test {
   }
 
   absl::Status Allocate(const std::string& agreement, const std::string& year,
-                        const std::string& key, v1::MobilityAllocation* out = nullptr) {
+                        const std::string& key,
+                        v1::MobilityAllocation* out = nullptr) {
     v1::AllocateMobilityRequest request;
     request.set_agreement(agreement);
     request.set_condition_id("kz-lv-studies");
     request.set_academic_year(year);
     request.set_allocation_key(key);
     v1::MobilityAllocation ignored;
-    return Call(&Stub::AllocateMobility, request, out ? out : &ignored, Role::kService);
+    return Call(&Stub::AllocateMobility, request, out ? out : &ignored,
+                Role::kService);
   }
 
   int64_t CountRows(const std::string& table) {
     int64_t n = -1;
     EXPECT_TRUE(db_->Transact([&](pqxx::work& txn) {
-                     n = txn.exec("SELECT count(*) FROM " + txn.quote_name(table))[0][0]
+                     n = txn.exec("SELECT count(*) FROM " +
+                                  txn.quote_name(table))[0][0]
                              .as<int64_t>();
                      return absl::OkStatus();
-                   }).ok());
+                   })
+                    .ok());
     return n;
   }
 
@@ -171,7 +186,8 @@ class AgreementsServiceTest : public ::testing::Test {
 };
 
 TEST_F(AgreementsServiceTest, MigratesAnEmptyDatabaseToHead) {
-  EXPECT_EQ(CountRows("schema_migrations"), static_cast<int64_t>(AgreementsMigrations().size()));
+  EXPECT_EQ(CountRows("schema_migrations"),
+            static_cast<int64_t>(AgreementsMigrations().size()));
   EXPECT_EQ(CountRows("institutions"), 0);
   EXPECT_EQ(CountRows("mobility_allocations"), 0);
 }
@@ -186,7 +202,8 @@ TEST_F(AgreementsServiceTest, CreatesAndReadsAnInstitution) {
   ASSERT_TRUE(Call(&Stub::GetInstitution, get, &read, Role::kApplicant).ok());
   EXPECT_EQ(read.SerializeAsString(), created.SerializeAsString());
   get.set_name("institutions/nobody-here");
-  EXPECT_EQ(Call(&Stub::GetInstitution, get, &read).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Call(&Stub::GetInstitution, get, &read).code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(AgreementsServiceTest, RefusesAnInvalidInstitutionAndStoresNothing) {
@@ -197,11 +214,12 @@ TEST_F(AgreementsServiceTest, RefusesAnInvalidInstitutionAndStoresNothing) {
   absl::Status status = Call(&Stub::CreateInstitution, request, &ignored);
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   auto fields = FieldViolationsOf(status);
-  EXPECT_THAT(fields, ::testing::Contains(Field(&FieldViolation::field, "institution.latitude")));
-  EXPECT_THAT(fields,
-              ::testing::Contains(Field(&FieldViolation::field, "institution.country_code")));
-  EXPECT_THAT(fields,
-              ::testing::Contains(Field(&FieldViolation::field, "institution.display_name")));
+  EXPECT_THAT(fields, ::testing::Contains(Field(&FieldViolation::field,
+                                                "institution.latitude")));
+  EXPECT_THAT(fields, ::testing::Contains(Field(&FieldViolation::field,
+                                                "institution.country_code")));
+  EXPECT_THAT(fields, ::testing::Contains(Field(&FieldViolation::field,
+                                                "institution.display_name")));
   EXPECT_EQ(CountRows("institutions"), 0);
 }
 
@@ -220,7 +238,8 @@ TEST_F(AgreementsServiceTest, ADuplicateIdAlreadyExists) {
 TEST_F(AgreementsServiceTest, ARetriedCreateReturnsTheFirstResult) {
   v1::CreateInstitutionRequest request;
   request.set_request_id("7d3c3a52-27d5-4d0b-a0a5-4b8d0f6b1c11");
-  request.mutable_institution()->set_display_name("Vidzeme University of Applied Sciences");
+  request.mutable_institution()->set_display_name(
+      "Vidzeme University of Applied Sciences");
   request.mutable_institution()->set_country_code("LV");
   request.mutable_institution()->set_city("Valmiera");
   v1::Institution first, second;
@@ -231,7 +250,8 @@ TEST_F(AgreementsServiceTest, ARetriedCreateReturnsTheFirstResult) {
 }
 
 TEST_F(AgreementsServiceTest, ListsInstitutionsByCountryPageByPage) {
-  for (int i = 0; i < 5; ++i) CreateInstitution(absl::StrCat("lv-uni-", i), "LV", "Riga");
+  for (int i = 0; i < 5; ++i)
+    CreateInstitution(absl::StrCat("lv-uni-", i), "LV", "Riga");
   CreateInstitution("kokshetau-amu", "KZ", "Kokshetau");
   v1::ListInstitutionsRequest request;
   request.set_country_code("LV");
@@ -246,9 +266,10 @@ TEST_F(AgreementsServiceTest, ListsInstitutionsByCountryPageByPage) {
     ++pages;
   } while (!request.page_token().empty() && pages < 10);
   EXPECT_EQ(pages, 3);
-  EXPECT_THAT(names, ElementsAre("institutions/lv-uni-0", "institutions/lv-uni-1",
-                                 "institutions/lv-uni-2", "institutions/lv-uni-3",
-                                 "institutions/lv-uni-4"));
+  EXPECT_THAT(names,
+              ElementsAre("institutions/lv-uni-0", "institutions/lv-uni-1",
+                          "institutions/lv-uni-2", "institutions/lv-uni-3",
+                          "institutions/lv-uni-4"));
 }
 
 TEST_F(AgreementsServiceTest, ListRefusesBadPagingAndFilters) {
@@ -259,7 +280,8 @@ TEST_F(AgreementsServiceTest, ListRefusesBadPagingAndFilters) {
             absl::StatusCode::kInvalidArgument);
   request.set_page_size(1);
   request.set_country_code("LV");
-  for (int i = 0; i < 2; ++i) CreateInstitution(absl::StrCat("lv-uni-", i), "LV", "Riga");
+  for (int i = 0; i < 2; ++i)
+    CreateInstitution(absl::StrCat("lv-uni-", i), "LV", "Riga");
   ASSERT_TRUE(Call(&Stub::ListInstitutions, request, &page).ok());
   request.set_country_code("KZ");  // The token belongs to the LV query.
   request.set_page_token(page.next_page_token());
@@ -287,7 +309,8 @@ TEST_F(AgreementsServiceTest, UpdatesAnInstitutionWithMaskAndEtag) {
   EXPECT_NE(updated.etag(), created.etag());
 
   // The same etag again is stale now.
-  EXPECT_EQ(Call(&Stub::UpdateInstitution, request, &updated).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(Call(&Stub::UpdateInstitution, request, &updated).code(),
+            absl::StatusCode::kAborted);
   request.mutable_institution()->set_etag(updated.etag());
   request.mutable_update_mask()->set_paths(0, "create_time");
   EXPECT_EQ(Call(&Stub::UpdateInstitution, request, &updated).code(),
@@ -340,7 +363,8 @@ TEST_F(AgreementsServiceTest, ApprovalLifecycleKeepsEveryRevision) {
   EXPECT_EQ(first.state(), v1::Agreement::DRAFT);
   EXPECT_EQ(first.content_hash(), draft.content_hash());
   get.set_revision(99);
-  EXPECT_EQ(Call(&Stub::GetAgreement, get, &first).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Call(&Stub::GetAgreement, get, &first).code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(AgreementsServiceTest, AChangeAfterOneApprovalNeedsBothAgain) {
@@ -352,10 +376,12 @@ TEST_F(AgreementsServiceTest, AChangeAfterOneApprovalNeedsBothAgain) {
   v1::UpdateAgreementRequest update;
   update.mutable_agreement()->set_name(draft.name());
   update.mutable_agreement()->set_title("Amended title");
-  update.mutable_agreement()->set_etag(draft.etag());  // Stale: the approval made a revision.
+  update.mutable_agreement()->set_etag(
+      draft.etag());  // Stale: the approval made a revision.
   update.mutable_update_mask()->add_paths("title");
   v1::Agreement amended;
-  EXPECT_EQ(Call(&Stub::UpdateAgreement, update, &amended).code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(Call(&Stub::UpdateAgreement, update, &amended).code(),
+            absl::StatusCode::kAborted);
   update.mutable_agreement()->set_etag(approved_once.etag());
   ASSERT_TRUE(Call(&Stub::UpdateAgreement, update, &amended).ok());
   EXPECT_NE(amended.content_hash(), draft.content_hash());
@@ -378,18 +404,23 @@ TEST_F(AgreementsServiceTest, RefusesAnInvalidAgreementAndStoresNothing) {
   v1::CreateAgreementRequest request;
   *request.mutable_agreement() = AgreementBody();
   // KA171 studies need 2 months per mobility: 2 mobilities need at least 4.
-  request.mutable_agreement()->mutable_cooperation_conditions(0)->set_total_months_per_year(3);
+  request.mutable_agreement()
+      ->mutable_cooperation_conditions(0)
+      ->set_total_months_per_year(3);
   request.mutable_agreement()->set_last_academic_year("2031/2032");
   v1::Agreement ignored;
   absl::Status status = Call(&Stub::CreateAgreement, request, &ignored);
   ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ErrorReason(status), "INVALID_AGREEMENT");
   auto fields = FieldViolationsOf(status);
-  EXPECT_THAT(fields, ::testing::Contains(Field(
-                          &FieldViolation::field,
-                          "agreement.cooperation_conditions[0].total_months_per_year")));
+  EXPECT_THAT(
+      fields,
+      ::testing::Contains(
+          Field(&FieldViolation::field,
+                "agreement.cooperation_conditions[0].total_months_per_year")));
   EXPECT_THAT(fields,
-              ::testing::Contains(Field(&FieldViolation::field, "agreement.last_academic_year")));
+              ::testing::Contains(Field(&FieldViolation::field,
+                                        "agreement.last_academic_year")));
   EXPECT_EQ(CountRows("agreements"), 0);
   EXPECT_EQ(CountRows("agreement_revisions"), 0);
 }
@@ -402,9 +433,11 @@ TEST_F(AgreementsServiceTest, ListsAgreementsByPartnerYearAndState) {
   v1::CreateAgreementRequest other;
   other.set_agreement_id("ka171-ee");
   *other.mutable_agreement() = AgreementBody();
-  other.mutable_agreement()->mutable_partners(1)->set_institution("institutions/tartu-ut");
-  other.mutable_agreement()->mutable_cooperation_conditions(0)->set_receiving_institution(
+  other.mutable_agreement()->mutable_partners(1)->set_institution(
       "institutions/tartu-ut");
+  other.mutable_agreement()
+      ->mutable_cooperation_conditions(0)
+      ->set_receiving_institution("institutions/tartu-ut");
   other.mutable_agreement()->set_first_academic_year("2027/2028");
   other.mutable_agreement()->set_last_academic_year("2028/2029");
   v1::Agreement ignored;
@@ -413,13 +446,15 @@ TEST_F(AgreementsServiceTest, ListsAgreementsByPartnerYearAndState) {
   auto names = [&](v1::ListAgreementsRequest request) {
     std::vector<std::string> out;
     v1::ListAgreementsResponse page;
-    EXPECT_TRUE(Call(&Stub::ListAgreements, request, &page, Role::kApplicant).ok());
+    EXPECT_TRUE(
+        Call(&Stub::ListAgreements, request, &page, Role::kApplicant).ok());
     for (const auto& a : page.agreements()) out.push_back(a.name());
     return out;
   };
   v1::ListAgreementsRequest by_partner;
   by_partner.set_partner_institution(kLv);
-  EXPECT_THAT(names(by_partner), ElementsAre("agreements/ka171-a", "agreements/ka171-b"));
+  EXPECT_THAT(names(by_partner),
+              ElementsAre("agreements/ka171-a", "agreements/ka171-b"));
   v1::ListAgreementsRequest by_year;
   by_year.set_academic_year("2027/2028");
   EXPECT_THAT(names(by_year), ElementsAre("agreements/ka171-ee"));
@@ -450,11 +485,13 @@ TEST_F(AgreementsServiceTest, ApplicantsReadAgreementsWithoutContacts) {
 TEST_F(AgreementsServiceTest, AllocatesWithinTheQuotaOfAnApprovedAgreement) {
   CreatePartners();
   v1::Agreement draft = CreateAgreement("ka171-draft");
-  absl::Status not_approved = Allocate(draft.name(), "2025/2026", "applications/a0");
+  absl::Status not_approved =
+      Allocate(draft.name(), "2025/2026", "applications/a0");
   EXPECT_EQ(not_approved.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(ErrorReason(not_approved), "AGREEMENT_NOT_APPROVED");
 
-  v1::Agreement approved = CreateApproved("ka171-kz-lv", /*student_mobilities=*/2);
+  v1::Agreement approved =
+      CreateApproved("ka171-kz-lv", /*student_mobilities=*/2);
   EXPECT_EQ(Allocate(approved.name(), "2024/2025", "applications/a1").code(),
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(Allocate(approved.name(), "2027/2028", "applications/a1").code(),
@@ -463,36 +500,45 @@ TEST_F(AgreementsServiceTest, AllocatesWithinTheQuotaOfAnApprovedAgreement) {
             absl::StatusCode::kInvalidArgument);
 
   v1::MobilityAllocation first, retry;
-  ASSERT_TRUE(Allocate(approved.name(), "2025/2026", "applications/a1", &first).ok());
-  ASSERT_TRUE(Allocate(approved.name(), "2025/2026", "applications/a1", &retry).ok());
+  ASSERT_TRUE(
+      Allocate(approved.name(), "2025/2026", "applications/a1", &first).ok());
+  ASSERT_TRUE(
+      Allocate(approved.name(), "2025/2026", "applications/a1", &retry).ok());
   EXPECT_EQ(first.SerializeAsString(), retry.SerializeAsString());
   ASSERT_TRUE(Allocate(approved.name(), "2025/2026", "applications/a2").ok());
   absl::Status full = Allocate(approved.name(), "2025/2026", "applications/a3");
   EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted);
-  EXPECT_TRUE(Allocate(approved.name(), "2026/2027", "applications/a3").ok());  // Another year.
+  EXPECT_TRUE(Allocate(approved.name(), "2026/2027", "applications/a3")
+                  .ok());  // Another year.
 
   v1::ReleaseMobilityRequest release;
   release.set_agreement(approved.name());
   release.set_allocation_key("applications/a1");
   v1::MobilityAllocation released, released_again;
-  ASSERT_TRUE(Call(&Stub::ReleaseMobility, release, &released, Role::kService).ok());
+  ASSERT_TRUE(
+      Call(&Stub::ReleaseMobility, release, &released, Role::kService).ok());
   EXPECT_EQ(released.state(), v1::MobilityAllocation::RELEASED);
-  ASSERT_TRUE(Call(&Stub::ReleaseMobility, release, &released_again, Role::kService).ok());
+  ASSERT_TRUE(
+      Call(&Stub::ReleaseMobility, release, &released_again, Role::kService)
+          .ok());
   EXPECT_EQ(released_again.SerializeAsString(), released.SerializeAsString());
   release.set_allocation_key("applications/never");
-  EXPECT_EQ(Call(&Stub::ReleaseMobility, release, &released, Role::kService).code(),
-            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      Call(&Stub::ReleaseMobility, release, &released, Role::kService).code(),
+      absl::StatusCode::kNotFound);
 
   v1::GetQuotaUsageRequest usage_request;
   usage_request.set_agreement(approved.name());
   v1::QuotaUsage usage;
-  ASSERT_TRUE(Call(&Stub::GetQuotaUsage, usage_request, &usage, Role::kApplicant).ok());
+  ASSERT_TRUE(
+      Call(&Stub::GetQuotaUsage, usage_request, &usage, Role::kApplicant).ok());
   ASSERT_THAT(usage.entries(), SizeIs(2));
   EXPECT_EQ(usage.entries(0).academic_year(), "2025/2026");
   EXPECT_EQ(usage.entries(0).used(), 1);
   EXPECT_EQ(usage.entries(0).free(), 1);
   EXPECT_EQ(usage.entries(1).used(), 1);
-  // The freed mobility can be taken again, but not by a key that holds another year's.
+  // The freed mobility can be taken again, but not by a key that holds another
+  // year's.
   EXPECT_EQ(Allocate(approved.name(), "2025/2026", "applications/a3").code(),
             absl::StatusCode::kAlreadyExists);
   EXPECT_TRUE(Allocate(approved.name(), "2025/2026", "applications/a4").ok());
@@ -500,13 +546,14 @@ TEST_F(AgreementsServiceTest, AllocatesWithinTheQuotaOfAnApprovedAgreement) {
 
 TEST_F(AgreementsServiceTest, HundredConcurrentAllocationsOnFiveMobilities) {
   CreatePartners();
-  v1::Agreement approved = CreateApproved("ka171-kz-lv", /*student_mobilities=*/5);
+  v1::Agreement approved =
+      CreateApproved("ka171-kz-lv", /*student_mobilities=*/5);
   std::atomic<int> granted{0}, exhausted{0}, other{0};
   std::vector<std::thread> applicants;
   for (int i = 0; i < 100; ++i) {
     applicants.emplace_back([&, i] {
-      absl::Status s =
-          Allocate(approved.name(), "2025/2026", absl::StrCat("applications/a", i));
+      absl::Status s = Allocate(approved.name(), "2025/2026",
+                                absl::StrCat("applications/a", i));
       if (s.ok()) {
         ++granted;
       } else if (s.code() == absl::StatusCode::kResourceExhausted) {
@@ -526,14 +573,18 @@ TEST_F(AgreementsServiceTest, HundredConcurrentAllocationsOnFiveMobilities) {
 TEST_F(AgreementsServiceTest, RefusesMissingAndBadTokens) {
   v1::ListInstitutionsRequest request;
   v1::ListInstitutionsResponse response;
-  EXPECT_EQ(CallWithToken(&Stub::ListInstitutions, request, &response, "").code(),
-            absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(CallWithToken(&Stub::ListInstitutions, request, &response, "not-a-jwt").code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(
+      CallWithToken(&Stub::ListInstitutions, request, &response, "").code(),
+      absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(
+      CallWithToken(&Stub::ListInstitutions, request, &response, "not-a-jwt")
+          .code(),
+      absl::StatusCode::kUnauthenticated);
   std::string token = testing::TokenFor("s", {Role::kAdmin});
   token.back() = token.back() == 'A' ? 'B' : 'A';
-  EXPECT_EQ(CallWithToken(&Stub::ListInstitutions, request, &response, token).code(),
-            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(
+      CallWithToken(&Stub::ListInstitutions, request, &response, token).code(),
+      absl::StatusCode::kUnauthenticated);
 }
 
 TEST_F(AgreementsServiceTest, EchoesTheCallersRequestIdOrMakesOne) {
@@ -546,7 +597,8 @@ TEST_F(AgreementsServiceTest, EchoesTheCallersRequestIdOrMakesOne) {
   ASSERT_TRUE(stub_->ListInstitutions(context.get(), request, &response).ok());
   auto echoed = context->GetServerInitialMetadata().find(kRequestIdHeader);
   ASSERT_NE(echoed, context->GetServerInitialMetadata().end());
-  EXPECT_EQ(std::string(echoed->second.data(), echoed->second.size()), "trace-42");
+  EXPECT_EQ(std::string(echoed->second.data(), echoed->second.size()),
+            "trace-42");
 
   call.request_id = "";
   auto fresh = NewClientContext(call);
@@ -565,12 +617,14 @@ TEST_F(AgreementsServiceTest, EachRoleCallsOnlyItsMethods) {
   create.mutable_institution()->set_country_code("EE");
   create.mutable_institution()->set_city("Tartu");
   v1::Institution ignored;
-  for (Role role : {Role::kApplicant, Role::kFinance, Role::kInquiryHandler, Role::kService}) {
+  for (Role role : {Role::kApplicant, Role::kFinance, Role::kInquiryHandler,
+                    Role::kService}) {
     EXPECT_EQ(Call(&Stub::CreateInstitution, create, &ignored, role).code(),
               absl::StatusCode::kPermissionDenied)
         << RoleName(role);
   }
-  EXPECT_TRUE(Call(&Stub::CreateInstitution, create, &ignored, Role::kAdmin).ok());
+  EXPECT_TRUE(
+      Call(&Stub::CreateInstitution, create, &ignored, Role::kAdmin).ok());
 
   v1::AllocateMobilityRequest allocate;
   allocate.set_agreement(approved.name());
@@ -583,7 +637,9 @@ TEST_F(AgreementsServiceTest, EachRoleCallsOnlyItsMethods) {
               absl::StatusCode::kPermissionDenied)
         << RoleName(role);
   }
-  EXPECT_TRUE(Call(&Stub::AllocateMobility, allocate, &allocation, Role::kService).ok());
+  EXPECT_TRUE(
+      Call(&Stub::AllocateMobility, allocate, &allocation, Role::kService)
+          .ok());
 }
 
 }  // namespace

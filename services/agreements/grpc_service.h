@@ -1,4 +1,5 @@
-// The thin gRPC adapter of the agreements service: the role table and one line per RPC.
+// The thin gRPC adapter of the agreements service: the role table and one line
+// per RPC.
 #ifndef MOBILITY_SERVICES_AGREEMENTS_GRPC_SERVICE_H_
 #define MOBILITY_SERVICES_AGREEMENTS_GRPC_SERVICE_H_
 
@@ -9,14 +10,15 @@
 
 namespace mobility::agreements {
 
-// Who may call what: coordinators and admins write, every authenticated caller reads, and other
-// services (and admins) take and give back mobilities.
+// Who may call what: coordinators and admins write, every authenticated caller
+// reads, and other services (and admins) take and give back mobilities.
 const MethodRoles& AgreementsMethodRoles();
 
 class AgreementsGrpcService final : public v1::AgreementsService::Service {
  public:
   AgreementsGrpcService(Database* db, TokenVerifier verifier)
-      : agreements_(db), guard_(std::move(verifier), &AgreementsMethodRoles()) {}
+      : agreements_(db),
+        guard_(std::move(verifier), &AgreementsMethodRoles()) {}
 
   grpc::Status CreateInstitution(grpc::ServerContext* context,
                                  const v1::CreateInstitutionRequest* request,
@@ -24,16 +26,17 @@ class AgreementsGrpcService final : public v1::AgreementsService::Service {
   grpc::Status GetInstitution(grpc::ServerContext* context,
                               const v1::GetInstitutionRequest* request,
                               v1::Institution* response) override;
-  grpc::Status ListInstitutions(grpc::ServerContext* context,
-                                const v1::ListInstitutionsRequest* request,
-                                v1::ListInstitutionsResponse* response) override;
+  grpc::Status ListInstitutions(
+      grpc::ServerContext* context, const v1::ListInstitutionsRequest* request,
+      v1::ListInstitutionsResponse* response) override;
   grpc::Status UpdateInstitution(grpc::ServerContext* context,
                                  const v1::UpdateInstitutionRequest* request,
                                  v1::Institution* response) override;
   grpc::Status CreateAgreement(grpc::ServerContext* context,
                                const v1::CreateAgreementRequest* request,
                                v1::Agreement* response) override;
-  grpc::Status GetAgreement(grpc::ServerContext* context, const v1::GetAgreementRequest* request,
+  grpc::Status GetAgreement(grpc::ServerContext* context,
+                            const v1::GetAgreementRequest* request,
                             v1::Agreement* response) override;
   grpc::Status ListAgreements(grpc::ServerContext* context,
                               const v1::ListAgreementsRequest* request,

@@ -18,8 +18,8 @@ int main(int argc, char** argv) {
   definition.statements = agreements::AgreementsStore::Statements();
   definition.build = [](Database* db, TokenVerifier verifier) {
     std::vector<std::unique_ptr<grpc::Service>> services;
-    services.push_back(
-        std::make_unique<agreements::AgreementsGrpcService>(db, std::move(verifier)));
+    services.push_back(std::make_unique<agreements::AgreementsGrpcService>(
+        db, std::move(verifier)));
     return services;
   };
   return RunService(argc, argv, definition);

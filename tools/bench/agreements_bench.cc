@@ -1,7 +1,9 @@
-// agreements_bench: a bounded load generator for a running agreements service on this machine.
-// Each client runs --requests calls of each workload; latencies and throughput go to --output.
+// agreements_bench: a bounded load generator for a running agreements service
+// on this machine. Each client runs --requests calls of each workload;
+// latencies and throughput go to --output.
 //
-//   agreements_bench --address 127.0.0.1:50051 --output var/bench/agreements.txt
+//   agreements_bench --address 127.0.0.1:50051 --output
+//   var/bench/agreements.txt
 #include <algorithm>
 #include <fstream>
 #include <iostream>
@@ -17,13 +19,17 @@
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:50051", "agreements service");
-ABSL_FLAG(std::string, signing_key, "", "PEM key to mint tokens (env MOBILITY_JWT_PRIVATE_KEY_FILE)");
-ABSL_FLAG(std::string, agreement, "agreements/ka171-2025-kz-lv", "an approved agreement");
-ABSL_FLAG(std::string, condition, "kz-lv-training", "a condition of it with a free mobility");
+ABSL_FLAG(std::string, signing_key, "",
+          "PEM key to mint tokens (env MOBILITY_JWT_PRIVATE_KEY_FILE)");
+ABSL_FLAG(std::string, agreement, "agreements/ka171-2025-kz-lv",
+          "an approved agreement");
+ABSL_FLAG(std::string, condition, "kz-lv-training",
+          "a condition of it with a free mobility");
 ABSL_FLAG(std::string, year, "2028/2029", "an academic year of it");
 ABSL_FLAG(int, clients, 8, "concurrent clients");
 ABSL_FLAG(int, requests, 300, "calls per client and workload");
-ABSL_FLAG(std::string, output, "var/bench/agreements.txt", "file the figures are written to");
+ABSL_FLAG(std::string, output, "var/bench/agreements.txt",
+          "file the figures are written to");
 
 namespace mobility {
 namespace {
@@ -66,7 +72,8 @@ Result RunWorkload(const std::string& name, Call call) {
   for (auto& t : threads) t.join();
   Result result{name, {}, 0, absl::Now() - start};
   for (int c = 0; c < clients; ++c) {
-    result.latencies_ms.insert(result.latencies_ms.end(), latencies[c].begin(), latencies[c].end());
+    result.latencies_ms.insert(result.latencies_ms.end(), latencies[c].begin(),
+                               latencies[c].end());
     result.errors += errors[c];
   }
   return result;
@@ -74,16 +81,19 @@ Result RunWorkload(const std::string& name, Call call) {
 
 int Main() {
   std::string key_file = absl::GetFlag(FLAGS_signing_key);
-  if (key_file.empty() && std::getenv("MOBILITY_JWT_PRIVATE_KEY_FILE") != nullptr) {
+  if (key_file.empty() &&
+      std::getenv("MOBILITY_JWT_PRIVATE_KEY_FILE") != nullptr) {
     key_file = std::getenv("MOBILITY_JWT_PRIVATE_KEY_FILE");
   }
   std::ifstream key_in(key_file);
   if (!key_in) {
-    std::cerr << "agreements_bench: needs --signing_key or MOBILITY_JWT_PRIVATE_KEY_FILE\n";
+    std::cerr << "agreements_bench: needs --signing_key or "
+                 "MOBILITY_JWT_PRIVATE_KEY_FILE\n";
     return 2;
   }
   std::string pem((std::istreambuf_iterator<char>(key_in)), {});
-  auto token = MintToken(pem, "agreements-bench", {Role::kService}, absl::Now(), absl::Hours(1));
+  auto token = MintToken(pem, "agreements-bench", {Role::kService}, absl::Now(),
+                         absl::Hours(1));
   if (!token.ok()) {
     std::cerr << token.status() << "\n";
     return 2;
@@ -115,10 +125,11 @@ int Main() {
     v1::QuotaUsage response;
     return stub->GetQuotaUsage(context().get(), request, &response).ok();
   }));
-  // Allocate then release, so the quota is left as it was found. Every client contends for the
-  // same condition, the worst case of the agreement row lock.
+  // Allocate then release, so the quota is left as it was found. Every client
+  // contends for the same condition, the worst case of the agreement row lock.
   const std::string run = absl::StrCat(absl::ToUnixMicros(absl::Now()));
-  results.push_back(RunWorkload("AllocateMobility+ReleaseMobility", [&](int c, int i) {
+  results.push_back(RunWorkload("AllocateMobility+ReleaseMobility", [&](int c,
+                                                                        int i) {
     const std::string key = absl::StrCat("bench/", run, "/", c, "/", i);
     v1::AllocateMobilityRequest allocate;
     allocate.set_agreement(agreement);
@@ -126,8 +137,10 @@ int Main() {
     allocate.set_academic_year(absl::GetFlag(FLAGS_year));
     allocate.set_allocation_key(key);
     v1::MobilityAllocation allocation;
-    grpc::Status s = stub->AllocateMobility(context().get(), allocate, &allocation);
-    // Contention may leave no free mobility for a moment: that is a correct refusal.
+    grpc::Status s =
+        stub->AllocateMobility(context().get(), allocate, &allocation);
+    // Contention may leave no free mobility for a moment: that is a correct
+    // refusal.
     if (!s.ok()) return s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED;
     v1::ReleaseMobilityRequest release;
     release.set_agreement(agreement);
@@ -138,19 +151,22 @@ int Main() {
   std::string report = absl::StrFormat(
       "# agreements_bench %s clients=%d requests_per_client=%d address=%s\n",
       absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone()),
-      absl::GetFlag(FLAGS_clients), absl::GetFlag(FLAGS_requests), absl::GetFlag(FLAGS_address));
+      absl::GetFlag(FLAGS_clients), absl::GetFlag(FLAGS_requests),
+      absl::GetFlag(FLAGS_address));
   for (const auto& r : results) {
-    absl::StrAppendFormat(&report,
-                          "%-34s calls=%d errors=%d throughput_per_s=%.0f p50_ms=%.2f "
-                          "p95_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
-                          r.workload, r.latencies_ms.size(), r.errors,
-                          r.latencies_ms.size() / absl::ToDoubleSeconds(r.wall),
-                          Percentile(r.latencies_ms, 0.50), Percentile(r.latencies_ms, 0.95),
-                          Percentile(r.latencies_ms, 0.99), Percentile(r.latencies_ms, 1.0));
+    absl::StrAppendFormat(
+        &report,
+        "%-34s calls=%d errors=%d throughput_per_s=%.0f p50_ms=%.2f "
+        "p95_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
+        r.workload, r.latencies_ms.size(), r.errors,
+        r.latencies_ms.size() / absl::ToDoubleSeconds(r.wall),
+        Percentile(r.latencies_ms, 0.50), Percentile(r.latencies_ms, 0.95),
+        Percentile(r.latencies_ms, 0.99), Percentile(r.latencies_ms, 1.0));
   }
   std::ofstream out(absl::GetFlag(FLAGS_output));
   if (!out) {
-    std::cerr << "agreements_bench: cannot write " << absl::GetFlag(FLAGS_output) << "\n";
+    std::cerr << "agreements_bench: cannot write "
+              << absl::GetFlag(FLAGS_output) << "\n";
     return 1;
   }
   out << report;

@@ -1,16 +1,18 @@
-// mobilityctl: the command-line client of Mobility Office for internal users, over gRPC.
+// mobilityctl: the command-line client of Mobility Office for internal users,
+// over gRPC.
 //
-//   mobilityctl token --role coordinator --subject alice        prints a dev token (last line)
-//   mobilityctl institutions list|get|create
-//   mobilityctl agreements list|get|create|approve|terminate|allocate|release|quota
+//   mobilityctl token --role coordinator --subject alice        prints a dev
+//   token (last line) mobilityctl institutions list|get|create mobilityctl
+//   agreements list|get|create|approve|terminate|allocate|release|quota
 //
-// The address and token come from --address/--token or MOBILITY_AGREEMENTS_ADDRESS/MOBILITY_TOKEN.
+// The address and token come from --address/--token or
+// MOBILITY_AGREEMENTS_ADDRESS/MOBILITY_TOKEN.
+#include <google/protobuf/util/json_util.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <google/protobuf/util/json_util.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -24,7 +26,8 @@
 #include "common/status.h"
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
 
-ABSL_FLAG(std::string, address, "", "agreements service host:port (env MOBILITY_AGREEMENTS_ADDRESS)");
+ABSL_FLAG(std::string, address, "",
+          "agreements service host:port (env MOBILITY_AGREEMENTS_ADDRESS)");
 ABSL_FLAG(std::string, token, "", "bearer token (env MOBILITY_TOKEN)");
 ABSL_FLAG(std::string, output, "table", "json or table");
 ABSL_FLAG(int, timeout_seconds, 10, "deadline of each call");
@@ -35,17 +38,23 @@ ABSL_FLAG(std::string, signing_key, "",
           "token: PEM private key (env MOBILITY_JWT_PRIVATE_KEY_FILE)");
 ABSL_FLAG(int, ttl_hours, 12, "token: lifetime in hours");
 // create and state changes
-ABSL_FLAG(std::string, json, "", "create: file with the resource as JSON, - for stdin");
+ABSL_FLAG(std::string, json, "",
+          "create: file with the resource as JSON, - for stdin");
 ABSL_FLAG(std::string, id, "", "create: the new resource's id");
-ABSL_FLAG(std::string, request_id, "", "create, approve, terminate: UUID making a retry safe");
-ABSL_FLAG(std::string, institution, "", "approve: the approving partner institutions/{id}");
-ABSL_FLAG(std::string, content_hash, "", "approve: the content_hash that was reviewed");
+ABSL_FLAG(std::string, request_id, "",
+          "create, approve, terminate: UUID making a retry safe");
+ABSL_FLAG(std::string, institution, "",
+          "approve: the approving partner institutions/{id}");
+ABSL_FLAG(std::string, content_hash, "",
+          "approve: the content_hash that was reviewed");
 ABSL_FLAG(std::string, reason, "", "terminate: why");
 // lists and the ledger
 ABSL_FLAG(std::string, country, "", "institutions list: ISO country code");
-ABSL_FLAG(std::string, partner, "", "agreements list: partner institutions/{id}");
+ABSL_FLAG(std::string, partner, "",
+          "agreements list: partner institutions/{id}");
 ABSL_FLAG(std::string, year, "", "academic year like 2025/2026");
-ABSL_FLAG(std::string, state, "", "agreements list: DRAFT, APPROVED or TERMINATED");
+ABSL_FLAG(std::string, state, "",
+          "agreements list: DRAFT, APPROVED or TERMINATED");
 ABSL_FLAG(int, page_size, 0, "list: page size");
 ABSL_FLAG(std::string, page_token, "", "list: page token");
 ABSL_FLAG(int64_t, revision, 0, "agreements get: revision to read");
@@ -69,7 +78,8 @@ std::string FlagOrEnv(const absl::Flag<std::string>& flag, const char* env,
 }
 
 int Fail(const absl::Status& status) {
-  std::cerr << "error: " << absl::StatusCodeToString(status.code()) << ": " << status.message();
+  std::cerr << "error: " << absl::StatusCodeToString(status.code()) << ": "
+            << status.message();
   std::string reason = ErrorReason(status);
   if (!reason.empty()) std::cerr << " [" << reason << "]";
   std::cerr << "\n";
@@ -85,7 +95,8 @@ int Usage(const std::string& message) {
 }
 
 absl::StatusOr<std::string> ReadInput(const std::string& path) {
-  if (path.empty()) return absl::InvalidArgumentError("--json FILE is required");
+  if (path.empty())
+    return absl::InvalidArgumentError("--json FILE is required");
   std::stringstream text;
   if (path == "-") {
     text << std::cin.rdbuf();
@@ -103,7 +114,8 @@ absl::Status ParseJson(const std::string& path, Message* message) {
   if (!text.ok()) return text.status();
   auto status = google::protobuf::util::JsonStringToMessage(*text, message);
   if (!status.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(path, ": ", status.message().as_string()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", status.message().as_string()));
   }
   return absl::OkStatus();
 }
@@ -119,12 +131,14 @@ void PrintTable(const std::vector<std::string>& header,
   std::vector<size_t> width(header.size());
   for (size_t i = 0; i < header.size(); ++i) width[i] = header[i].size();
   for (const auto& row : rows) {
-    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+    for (size_t i = 0; i < row.size(); ++i)
+      width[i] = std::max(width[i], row[i].size());
   }
   auto print = [&](const std::vector<std::string>& row) {
     for (size_t i = 0; i < row.size(); ++i) {
       std::cout << row[i];
-      if (i + 1 < row.size()) std::cout << std::string(width[i] - row[i].size() + 2, ' ');
+      if (i + 1 < row.size())
+        std::cout << std::string(width[i] - row[i].size() + 2, ' ');
     }
     std::cout << "\n";
   };
@@ -133,10 +147,11 @@ void PrintTable(const std::vector<std::string>& header,
 }
 
 std::vector<std::string> InstitutionRow(const v1::Institution& i) {
-  return {i.name(), i.display_name(), i.country_code(), i.city(), i.erasmus_code()};
+  return {i.name(), i.display_name(), i.country_code(), i.city(),
+          i.erasmus_code()};
 }
-const std::vector<std::string> kInstitutionHeader = {"NAME", "DISPLAY NAME", "COUNTRY", "CITY",
-                                                     "ERASMUS CODE"};
+const std::vector<std::string> kInstitutionHeader = {
+    "NAME", "DISPLAY NAME", "COUNTRY", "CITY", "ERASMUS CODE"};
 
 std::vector<std::string> AgreementRow(const v1::Agreement& a) {
   return {a.name(),
@@ -146,8 +161,8 @@ std::vector<std::string> AgreementRow(const v1::Agreement& a) {
           absl::StrCat(a.revision()),
           a.title()};
 }
-const std::vector<std::string> kAgreementHeader = {"NAME",     "PROGRAMME", "STATE",
-                                                   "YEARS",    "REVISION",  "TITLE"};
+const std::vector<std::string> kAgreementHeader = {
+    "NAME", "PROGRAMME", "STATE", "YEARS", "REVISION", "TITLE"};
 
 // Prints one result in the chosen format.
 template <typename Message, typename Table>
@@ -163,8 +178,9 @@ int Print(const Message& message, Table&& table) {
 class Client {
  public:
   Client()
-      : stub_(v1::AgreementsService::NewStub(NewChannel(
-            FlagOrEnv(FLAGS_address, "MOBILITY_AGREEMENTS_ADDRESS", "127.0.0.1:50051")))) {}
+      : stub_(v1::AgreementsService::NewStub(
+            NewChannel(FlagOrEnv(FLAGS_address, "MOBILITY_AGREEMENTS_ADDRESS",
+                                 "127.0.0.1:50051")))) {}
 
   template <typename Request, typename Response, typename Method>
   absl::Status Call(Method method, const Request& request, Response* response) {
@@ -172,7 +188,8 @@ class Client {
     call.bearer_token = FlagOrEnv(FLAGS_token, "MOBILITY_TOKEN");
     call.timeout = absl::Seconds(absl::GetFlag(FLAGS_timeout_seconds));
     auto context = NewClientContext(call);
-    return FromGrpcStatus((stub_.get()->*method)(context.get(), request, response));
+    return FromGrpcStatus(
+        (stub_.get()->*method)(context.get(), request, response));
   }
 
  private:
@@ -181,7 +198,8 @@ class Client {
 
 int Token() {
   std::vector<Role> roles;
-  for (absl::string_view name : absl::StrSplit(absl::GetFlag(FLAGS_role), ',', absl::SkipEmpty())) {
+  for (absl::string_view name :
+       absl::StrSplit(absl::GetFlag(FLAGS_role), ',', absl::SkipEmpty())) {
     auto role = ParseRole(name);
     if (!role.has_value()) return Usage(absl::StrCat("unknown role ", name));
     roles.push_back(*role);
@@ -189,8 +207,10 @@ int Token() {
   if (roles.empty() || absl::GetFlag(FLAGS_subject).empty()) {
     return Usage("token needs --role and --subject");
   }
-  std::string key_file = FlagOrEnv(FLAGS_signing_key, "MOBILITY_JWT_PRIVATE_KEY_FILE");
-  if (key_file.empty()) return Usage("token needs --signing_key or MOBILITY_JWT_PRIVATE_KEY_FILE");
+  std::string key_file =
+      FlagOrEnv(FLAGS_signing_key, "MOBILITY_JWT_PRIVATE_KEY_FILE");
+  if (key_file.empty())
+    return Usage("token needs --signing_key or MOBILITY_JWT_PRIVATE_KEY_FILE");
   auto pem = ReadInput(key_file);
   if (!pem.ok()) return Fail(pem.status());
   auto token = MintToken(*pem, absl::GetFlag(FLAGS_subject), roles, absl::Now(),
@@ -211,13 +231,17 @@ int Institutions(const std::vector<std::string>& args) {
     request.set_page_size(absl::GetFlag(FLAGS_page_size));
     request.set_page_token(absl::GetFlag(FLAGS_page_token));
     v1::ListInstitutionsResponse response;
-    if (auto s = client.Call(&Stub::ListInstitutions, request, &response); !s.ok()) return Fail(s);
+    if (auto s = client.Call(&Stub::ListInstitutions, request, &response);
+        !s.ok())
+      return Fail(s);
     return Print(response, [&] {
       std::vector<std::vector<std::string>> rows;
-      for (const auto& i : response.institutions()) rows.push_back(InstitutionRow(i));
+      for (const auto& i : response.institutions())
+        rows.push_back(InstitutionRow(i));
       PrintTable(kInstitutionHeader, rows);
       if (!response.next_page_token().empty()) {
-        std::cout << "next page: --page_token " << response.next_page_token() << "\n";
+        std::cout << "next page: --page_token " << response.next_page_token()
+                  << "\n";
       }
     });
   }
@@ -225,21 +249,30 @@ int Institutions(const std::vector<std::string>& args) {
     v1::GetInstitutionRequest request;
     request.set_name(args[3]);
     v1::Institution response;
-    if (auto s = client.Call(&Stub::GetInstitution, request, &response); !s.ok()) return Fail(s);
-    return Print(response, [&] { PrintTable(kInstitutionHeader, {InstitutionRow(response)}); });
+    if (auto s = client.Call(&Stub::GetInstitution, request, &response);
+        !s.ok())
+      return Fail(s);
+    return Print(response, [&] {
+      PrintTable(kInstitutionHeader, {InstitutionRow(response)});
+    });
   }
   if (verb == "create") {
     v1::CreateInstitutionRequest request;
-    if (auto s = ParseJson(absl::GetFlag(FLAGS_json), request.mutable_institution()); !s.ok()) {
+    if (auto s =
+            ParseJson(absl::GetFlag(FLAGS_json), request.mutable_institution());
+        !s.ok()) {
       return Fail(s);
     }
     request.set_institution_id(absl::GetFlag(FLAGS_id));
     request.set_request_id(absl::GetFlag(FLAGS_request_id));
     v1::Institution response;
-    if (auto s = client.Call(&Stub::CreateInstitution, request, &response); !s.ok()) {
+    if (auto s = client.Call(&Stub::CreateInstitution, request, &response);
+        !s.ok()) {
       return Fail(s);
     }
-    return Print(response, [&] { PrintTable(kInstitutionHeader, {InstitutionRow(response)}); });
+    return Print(response, [&] {
+      PrintTable(kInstitutionHeader, {InstitutionRow(response)});
+    });
   }
   return Usage("institutions list | get NAME | create --json FILE");
 }
@@ -266,13 +299,17 @@ int Agreements(const std::vector<std::string>& args) {
     request.set_page_size(absl::GetFlag(FLAGS_page_size));
     request.set_page_token(absl::GetFlag(FLAGS_page_token));
     v1::ListAgreementsResponse response;
-    if (auto s = client.Call(&Stub::ListAgreements, request, &response); !s.ok()) return Fail(s);
+    if (auto s = client.Call(&Stub::ListAgreements, request, &response);
+        !s.ok())
+      return Fail(s);
     return Print(response, [&] {
       std::vector<std::vector<std::string>> rows;
-      for (const auto& a : response.agreements()) rows.push_back(AgreementRow(a));
+      for (const auto& a : response.agreements())
+        rows.push_back(AgreementRow(a));
       PrintTable(kAgreementHeader, rows);
       if (!response.next_page_token().empty()) {
-        std::cout << "next page: --page_token " << response.next_page_token() << "\n";
+        std::cout << "next page: --page_token " << response.next_page_token()
+                  << "\n";
       }
     });
   }
@@ -281,18 +318,23 @@ int Agreements(const std::vector<std::string>& args) {
     request.set_name(name);
     request.set_revision(absl::GetFlag(FLAGS_revision));
     v1::Agreement response;
-    if (auto s = client.Call(&Stub::GetAgreement, request, &response); !s.ok()) return Fail(s);
+    if (auto s = client.Call(&Stub::GetAgreement, request, &response); !s.ok())
+      return Fail(s);
     return print_agreement(response);
   }
   if (verb == "create") {
     v1::CreateAgreementRequest request;
-    if (auto s = ParseJson(absl::GetFlag(FLAGS_json), request.mutable_agreement()); !s.ok()) {
+    if (auto s =
+            ParseJson(absl::GetFlag(FLAGS_json), request.mutable_agreement());
+        !s.ok()) {
       return Fail(s);
     }
     request.set_agreement_id(absl::GetFlag(FLAGS_id));
     request.set_request_id(absl::GetFlag(FLAGS_request_id));
     v1::Agreement response;
-    if (auto s = client.Call(&Stub::CreateAgreement, request, &response); !s.ok()) return Fail(s);
+    if (auto s = client.Call(&Stub::CreateAgreement, request, &response);
+        !s.ok())
+      return Fail(s);
     return print_agreement(response);
   }
   if (verb == "approve" && !name.empty()) {
@@ -302,7 +344,9 @@ int Agreements(const std::vector<std::string>& args) {
     request.set_content_hash(absl::GetFlag(FLAGS_content_hash));
     request.set_request_id(absl::GetFlag(FLAGS_request_id));
     v1::Agreement response;
-    if (auto s = client.Call(&Stub::ApproveAgreement, request, &response); !s.ok()) return Fail(s);
+    if (auto s = client.Call(&Stub::ApproveAgreement, request, &response);
+        !s.ok())
+      return Fail(s);
     return print_agreement(response);
   }
   if (verb == "terminate" && !name.empty()) {
@@ -311,17 +355,18 @@ int Agreements(const std::vector<std::string>& args) {
     request.set_reason(absl::GetFlag(FLAGS_reason));
     request.set_request_id(absl::GetFlag(FLAGS_request_id));
     v1::Agreement response;
-    if (auto s = client.Call(&Stub::TerminateAgreement, request, &response); !s.ok()) {
+    if (auto s = client.Call(&Stub::TerminateAgreement, request, &response);
+        !s.ok()) {
       return Fail(s);
     }
     return print_agreement(response);
   }
-  const std::vector<std::string> allocation_header = {"AGREEMENT", "CONDITION", "YEAR", "KEY",
-                                                      "STATE"};
+  const std::vector<std::string> allocation_header = {"AGREEMENT", "CONDITION",
+                                                      "YEAR", "KEY", "STATE"};
   auto allocation_row = [](const v1::MobilityAllocation& a) {
-    return std::vector<std::string>{a.agreement(), a.condition_id(), a.academic_year(),
-                                    a.allocation_key(),
-                                    v1::MobilityAllocation::State_Name(a.state())};
+    return std::vector<std::string>{
+        a.agreement(), a.condition_id(), a.academic_year(), a.allocation_key(),
+        v1::MobilityAllocation::State_Name(a.state())};
   };
   if (verb == "allocate" && !name.empty()) {
     v1::AllocateMobilityRequest request;
@@ -330,36 +375,49 @@ int Agreements(const std::vector<std::string>& args) {
     request.set_academic_year(absl::GetFlag(FLAGS_year));
     request.set_allocation_key(absl::GetFlag(FLAGS_key));
     v1::MobilityAllocation response;
-    if (auto s = client.Call(&Stub::AllocateMobility, request, &response); !s.ok()) return Fail(s);
-    return Print(response, [&] { PrintTable(allocation_header, {allocation_row(response)}); });
+    if (auto s = client.Call(&Stub::AllocateMobility, request, &response);
+        !s.ok())
+      return Fail(s);
+    return Print(response, [&] {
+      PrintTable(allocation_header, {allocation_row(response)});
+    });
   }
   if (verb == "release" && !name.empty()) {
     v1::ReleaseMobilityRequest request;
     request.set_agreement(name);
     request.set_allocation_key(absl::GetFlag(FLAGS_key));
     v1::MobilityAllocation response;
-    if (auto s = client.Call(&Stub::ReleaseMobility, request, &response); !s.ok()) return Fail(s);
-    return Print(response, [&] { PrintTable(allocation_header, {allocation_row(response)}); });
+    if (auto s = client.Call(&Stub::ReleaseMobility, request, &response);
+        !s.ok())
+      return Fail(s);
+    return Print(response, [&] {
+      PrintTable(allocation_header, {allocation_row(response)});
+    });
   }
   if (verb == "quota" && !name.empty()) {
     v1::GetQuotaUsageRequest request;
     request.set_agreement(name);
     request.set_academic_year(absl::GetFlag(FLAGS_year));
     v1::QuotaUsage response;
-    if (auto s = client.Call(&Stub::GetQuotaUsage, request, &response); !s.ok()) return Fail(s);
+    if (auto s = client.Call(&Stub::GetQuotaUsage, request, &response); !s.ok())
+      return Fail(s);
     return Print(response, [&] {
       std::vector<std::vector<std::string>> rows;
       for (const auto& e : response.entries()) {
-        rows.push_back({e.condition_id(), v1::MobilityType_Name(e.mobility_type()),
-                        e.academic_year(), absl::StrCat(e.mobilities_per_year()),
-                        absl::StrCat(e.used()), absl::StrCat(e.free())});
+        rows.push_back(
+            {e.condition_id(), v1::MobilityType_Name(e.mobility_type()),
+             e.academic_year(), absl::StrCat(e.mobilities_per_year()),
+             absl::StrCat(e.used()), absl::StrCat(e.free())});
       }
-      PrintTable({"CONDITION", "TYPE", "YEAR", "PER YEAR", "USED", "FREE"}, rows);
+      PrintTable({"CONDITION", "TYPE", "YEAR", "PER YEAR", "USED", "FREE"},
+                 rows);
     });
   }
   return Usage(
-      "agreements list | get NAME | create --json FILE | approve NAME --institution I "
-      "--content_hash H | terminate NAME | allocate NAME --condition C --year Y --key K | "
+      "agreements list | get NAME | create --json FILE | approve NAME "
+      "--institution I "
+      "--content_hash H | terminate NAME | allocate NAME --condition C --year "
+      "Y --key K | "
       "release NAME --key K | quota NAME");
 }
 
@@ -368,11 +426,13 @@ int Agreements(const std::vector<std::string>& args) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "mobilityctl token|institutions|agreements ...: the Mobility Office command line");
+      "mobilityctl token|institutions|agreements ...: the Mobility Office "
+      "command line");
   std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
   std::vector<std::string> args(positional.begin(), positional.end());
   const std::string output = absl::GetFlag(FLAGS_output);
-  if (output != "json" && output != "table") return mobility::Usage("--output must be json or table");
+  if (output != "json" && output != "table")
+    return mobility::Usage("--output must be json or table");
   const std::string command = args.size() > 1 ? args[1] : "";
   if (command == "token") return mobility::Token();
   if (command == "institutions") return mobility::Institutions(args);
