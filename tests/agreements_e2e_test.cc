@@ -14,6 +14,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <pqxx/pqxx>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -225,6 +226,26 @@ TEST_F(AgreementsEndToEndTest, RefusesCallsWithoutAValidToken) {
         stub->ListAgreements(context.get(), request, &response).error_code(),
         grpc::StatusCode::UNAUTHENTICATED);
   }
+}
+
+TEST_F(AgreementsEndToEndTest, HealthFollowsTheDatabase) {
+  StartServer();
+  ASSERT_TRUE(WaitUntilServing()) << ReadFile(dir_ + "/server.log");
+  {
+    // Losing the database: its connections end and it cannot be reached again.
+    pqxx::connection admin(std::getenv("MOBILITY_TEST_DATABASE_URL"));
+    pqxx::nontransaction txn(admin);
+    txn.exec(
+        "DROP DATABASE " +
+        txn.quote_name(database_.url().substr(database_.url().rfind('/') + 1)) +
+        " WITH (FORCE)");
+  }
+  int status = 1;
+  for (int i = 0; i < 100 && status == 1; ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    status = HealthStatus();
+  }
+  EXPECT_EQ(status, 2);  // NOT_SERVING, while the process keeps answering.
 }
 
 TEST_F(AgreementsEndToEndTest, StopsGracefullyOnSigterm) {
