@@ -10,7 +10,9 @@ std::unique_ptr<grpc::ClientContext> NewClientContext(
   auto context = std::make_unique<grpc::ClientContext>();
   absl::Time deadline = absl::Now() + call.timeout;
   std::string request_id = call.request_id;
+  std::string bearer_token = call.bearer_token;
   if (parent != nullptr) {
+    if (bearer_token.empty()) bearer_token = parent->bearer_token;
     if (parent->server_context != nullptr) {
       deadline = std::min(deadline,
                           absl::FromChrono(parent->server_context->deadline()));
@@ -18,9 +20,8 @@ std::unique_ptr<grpc::ClientContext> NewClientContext(
     if (request_id.empty()) request_id = parent->request_id;
   }
   context->set_deadline(absl::ToChronoTime(deadline));
-  if (!call.bearer_token.empty()) {
-    context->AddMetadata("authorization",
-                         absl::StrCat("Bearer ", call.bearer_token));
+  if (!bearer_token.empty()) {
+    context->AddMetadata("authorization", absl::StrCat("Bearer ", bearer_token));
   }
   if (!request_id.empty()) context->AddMetadata(kRequestIdHeader, request_id);
   return context;

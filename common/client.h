@@ -17,7 +17,7 @@ namespace mobility {
 inline constexpr absl::Duration kDefaultCallTimeout = absl::Seconds(10);
 
 struct OutboundCall {
-  std::string bearer_token;
+  std::string bearer_token;  // Empty: the parent's, when made inside an RPC.
   std::string
       request_id;  // Empty: take the parent's, or let the server make one.
   absl::Duration timeout = kDefaultCallTimeout;

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include <google/protobuf/util/time_util.h>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/idempotency.h"
@@ -19,6 +21,26 @@ bool IsRetryable(const std::exception& e) {
 }
 
 }  // namespace
+
+std::string TimestampParam(int param) {
+  return absl::StrCat("'epoch'::timestamptz + $", param, " * interval '1 microsecond'");
+}
+
+std::string TimestampColumn(absl::string_view column) {
+  return absl::StrCat("(extract(epoch FROM ", column, ") * 1000000)::bigint");
+}
+
+int64_t ToMicros(const google::protobuf::Timestamp& timestamp) {
+  return google::protobuf::util::TimeUtil::TimestampToMicroseconds(timestamp);
+}
+
+google::protobuf::Timestamp FromMicros(int64_t micros) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(micros);
+}
+
+google::protobuf::Timestamp ToTimestamp(absl::Time time) {
+  return FromMicros(absl::ToUnixMicros(time));
+}
 
 absl::Status MapSqlError(const std::exception& e) {
   if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {

@@ -8,6 +8,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <google/protobuf/timestamp.pb.h>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
@@ -35,6 +37,15 @@ struct DatabaseOptions {
   // the first included.
   int max_attempts = 5;
 };
+
+// Timestamps cross into SQL as integer microseconds since the epoch, exact both ways:
+// `TimestampParam(3)` is SQL turning parameter $3 into a timestamptz, `TimestampColumn("c")` SQL
+// turning column c back into microseconds.
+std::string TimestampParam(int param);
+std::string TimestampColumn(absl::string_view column);
+int64_t ToMicros(const google::protobuf::Timestamp& timestamp);
+google::protobuf::Timestamp FromMicros(int64_t micros);
+google::protobuf::Timestamp ToTimestamp(absl::Time time);
 
 // Maps a libpqxx exception to a canonical status. INTERNAL errors are logged
 // with the failing statement's text (parameters are never part of it) and

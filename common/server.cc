@@ -60,6 +60,7 @@ grpc::Status RpcGuard::Run(
       status = principal.status();
     } else {
       call.principal = *std::move(principal);
+      call.bearer_token = *token;
       status = roles_->Authorize(call.principal, method);
       if (status.ok()) status = body(call);
     }

@@ -28,6 +28,8 @@ inline constexpr char kRequestIdHeader[] = "x-request-id";
 struct CallContext {
   Principal principal;
   std::string request_id;
+  // The caller's verified token, forwarded on calls made on its behalf.
+  std::string bearer_token;
   grpc::ServerContext* server_context = nullptr;
 };
 

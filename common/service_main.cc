@@ -121,6 +121,13 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
   return config;
 }
 
+std::string FlagOrEnv(const std::string& flag_value, const char* env,
+                      const std::string& fallback) {
+  if (!flag_value.empty()) return flag_value;
+  const std::string from_env = Env(env);
+  return from_env.empty() ? fallback : from_env;
+}
+
 int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   BlockTerminationSignals();
   SetLogService(definition.log_name);

@@ -50,6 +50,10 @@ struct ServiceDefinition {
 absl::StatusOr<ServiceConfig> LoadServiceConfig(
     int argc, char** argv, const ServiceDefinition& definition);
 
+// `flag_value` when set, else the environment variable `env`, else `fallback`.
+std::string FlagOrEnv(const std::string& flag_value, const char* env,
+                      const std::string& fallback = "");
+
 // main() of a service: returns the process exit code.
 int RunService(int argc, char** argv, const ServiceDefinition& definition);
 

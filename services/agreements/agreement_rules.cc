@@ -9,12 +9,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
+#include "common/db.h"
 #include "common/reference_data.h"
+#include "common/types.h"
 
 namespace mobility::agreements {
 namespace {
 
-using ::google::protobuf::util::TimeUtil;
 
 constexpr int kMaxMobilitiesPerYear = 1000;
 
@@ -43,18 +44,6 @@ void LimitText(const std::string& value, size_t max, absl::string_view field,
     violations.Add(std::string(field),
                    absl::StrCat("must be at most ", max, " characters"));
   }
-}
-
-bool IsValidDate(const mobility::type::v1::Date& d) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30,
-                                  31, 31, 30, 31, 30, 31};
-  if (d.year() < 1900 || d.year() > 2200 || d.month() < 1 || d.month() > 12 ||
-      d.day() < 1) {
-    return false;
-  }
-  bool leap = (d.year() % 4 == 0 && d.year() % 100 != 0) || d.year() % 400 == 0;
-  int days = kDays[d.month() - 1] + (d.month() == 2 && leap ? 1 : 0);
-  return d.day() <= days;
 }
 
 bool IsIscedCode(absl::string_view code) {
@@ -408,7 +397,7 @@ absl::Status Approve(v1::Agreement& agreement, absl::string_view institution,
   approval->set_content_hash(std::string(content_hash));
   approval->set_approved_by(principal.subject);
   *approval->mutable_approve_time() =
-      TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now));
+      ToTimestamp(now);
   SettleApprovalState(agreement);
   return absl::OkStatus();
 }
@@ -437,7 +426,7 @@ absl::Status Terminate(v1::Agreement& agreement, absl::string_view reason,
   agreement.set_state(v1::Agreement::TERMINATED);
   agreement.set_termination_reason(std::string(reason));
   *agreement.mutable_terminate_time() =
-      TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(now));
+      ToTimestamp(now);
   return absl::OkStatus();
 }
 

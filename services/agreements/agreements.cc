@@ -16,15 +16,10 @@
 namespace mobility::agreements {
 namespace {
 
-using ::google::protobuf::util::TimeUtil;
 using Store = AgreementsStore;
 
 constexpr size_t kMaxAllocationKey = 200;
 constexpr size_t kMaxTerminationReason = 1000;
-
-google::protobuf::Timestamp ToTimestamp(absl::Time t) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(t));
-}
 
 // The mutable fields of an institution, for update masks.
 const std::set<std::string>& InstitutionMaskPaths() {

@@ -10,26 +10,6 @@
 namespace mobility::agreements {
 namespace {
 
-using ::google::protobuf::Timestamp;
-using ::google::protobuf::util::TimeUtil;
-
-// Timestamps cross the boundary as integer microseconds since the epoch: exact
-// both ways.
-std::string FromMicrosSql(int param) {
-  return absl::StrCat("'epoch'::timestamptz + $", param,
-                      " * interval '1 microsecond'");
-}
-std::string ToMicrosSql(absl::string_view column) {
-  return absl::StrCat("(extract(epoch FROM ", column, ") * 1000000)::bigint");
-}
-
-int64_t Micros(const Timestamp& t) {
-  return TimeUtil::TimestampToMicroseconds(t);
-}
-Timestamp FromMicros(int64_t micros) {
-  return TimeUtil::MicrosecondsToTimestamp(micros);
-}
-
 std::string InstitutionName(const std::string& id) {
   return "institutions/" + id;
 }
@@ -92,12 +72,12 @@ std::vector<PreparedStatement> AgreementsStore::Statements() {
       "id, display_name, erasmus_code, schac_id, country_code, city, latitude, "
       "longitude, "
       "revision, ",
-      ToMicrosSql("create_time"), " AS create_us, ", ToMicrosSql("update_time"),
+      TimestampColumn("create_time"), " AS create_us, ", TimestampColumn("update_time"),
       " AS update_us");
   const std::string allocation_columns =
       absl::StrCat("allocation_key, condition_id, academic_year, state, ",
-                   ToMicrosSql("allocate_time"), " AS allocate_us, ",
-                   ToMicrosSql("release_time"), " AS release_us");
+                   TimestampColumn("allocate_time"), " AS allocate_us, ",
+                   TimestampColumn("release_time"), " AS release_us");
   return {
       {"institution_insert",
        absl::StrCat(
@@ -105,13 +85,13 @@ std::vector<PreparedStatement> AgreementsStore::Statements() {
            "schac_id, "
            "country_code, city, latitude, longitude, revision, create_time, "
            "update_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, ",
-           FromMicrosSql(10), ", ", FromMicrosSql(11), ")")},
+           TimestampParam(10), ", ", TimestampParam(11), ")")},
       {"institution_update",
        absl::StrCat(
            "UPDATE institutions SET display_name = $2, erasmus_code = $3, "
            "schac_id = $4, country_code = $5, city = $6, latitude = $7, "
            "longitude = $8, revision = $9, update_time = ",
-           FromMicrosSql(10), " WHERE id = $1")},
+           TimestampParam(10), " WHERE id = $1")},
       {"institution_get", absl::StrCat("SELECT ", institution_columns,
                                        " FROM institutions WHERE id = $1")},
       {"institution_get_for_update",
@@ -163,8 +143,8 @@ std::vector<PreparedStatement> AgreementsStore::Statements() {
            "condition_id, academic_year, state, allocate_time, release_time) "
            "VALUES "
            "($1, $2, $3, $4, $5, ",
-           FromMicrosSql(6), ", CASE WHEN $7::bigint IS NULL THEN NULL ELSE ",
-           FromMicrosSql(7),
+           TimestampParam(6), ", CASE WHEN $7::bigint IS NULL THEN NULL ELSE ",
+           TimestampParam(7),
            " END) ON CONFLICT (agreement_id, allocation_key) DO UPDATE SET "
            "condition_id = EXCLUDED.condition_id, academic_year = "
            "EXCLUDED.academic_year, state = EXCLUDED.state, allocate_time = "
@@ -183,7 +163,7 @@ void AgreementsStore::InsertInstitution(pqxx::work& txn, const std::string& id,
   txn.exec_prepared("institution_insert", id, i.display_name(),
                     i.erasmus_code(), i.schac_id(), i.country_code(), i.city(),
                     i.latitude(), i.longitude(), revision,
-                    Micros(i.create_time()), Micros(i.update_time()));
+                    ToMicros(i.create_time()), ToMicros(i.update_time()));
 }
 
 absl::StatusOr<std::pair<v1::Institution, int64_t>>
@@ -204,7 +184,7 @@ void AgreementsStore::UpdateInstitution(pqxx::work& txn, const std::string& id,
   txn.exec_prepared("institution_update", id, i.display_name(),
                     i.erasmus_code(), i.schac_id(), i.country_code(), i.city(),
                     i.latitude(), i.longitude(), revision,
-                    Micros(i.update_time()));
+                    ToMicros(i.update_time()));
 }
 
 std::vector<std::pair<v1::Institution, int64_t>>
@@ -313,12 +293,12 @@ void AgreementsStore::SaveAllocation(pqxx::work& txn,
   if (a.has_release_time()) {
     txn.exec_prepared("allocation_save", agreement_id, a.allocation_key(),
                       a.condition_id(), academic_year, state,
-                      Micros(a.allocate_time()), Micros(a.release_time()));
+                      ToMicros(a.allocate_time()), ToMicros(a.release_time()));
   } else {
     const char* no_release_time = nullptr;  // Binds SQL NULL.
     txn.exec_prepared("allocation_save", agreement_id, a.allocation_key(),
                       a.condition_id(), academic_year, state,
-                      Micros(a.allocate_time()), no_release_time);
+                      ToMicros(a.allocate_time()), no_release_time);
   }
 }
 

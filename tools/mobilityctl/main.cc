@@ -23,6 +23,7 @@
 #include "absl/time/clock.h"
 #include "common/auth.h"
 #include "common/client.h"
+#include "common/service_main.h"
 #include "common/status.h"
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
 
@@ -68,14 +69,6 @@ namespace v1 = ::mobility::agreements::v1;
 
 constexpr int kUsage = 2;
 constexpr int kFailed = 1;
-
-std::string FlagOrEnv(const absl::Flag<std::string>& flag, const char* env,
-                      const std::string& fallback = "") {
-  std::string value = absl::GetFlag(flag);
-  if (!value.empty()) return value;
-  const char* from_env = std::getenv(env);
-  return from_env != nullptr && *from_env != '\0' ? from_env : fallback;
-}
 
 int Fail(const absl::Status& status) {
   std::cerr << "error: " << absl::StatusCodeToString(status.code()) << ": "
@@ -179,13 +172,13 @@ class Client {
  public:
   Client()
       : stub_(v1::AgreementsService::NewStub(
-            NewChannel(FlagOrEnv(FLAGS_address, "MOBILITY_AGREEMENTS_ADDRESS",
+            NewChannel(FlagOrEnv(absl::GetFlag(FLAGS_address), "MOBILITY_AGREEMENTS_ADDRESS",
                                  "127.0.0.1:50051")))) {}
 
   template <typename Request, typename Response, typename Method>
   absl::Status Call(Method method, const Request& request, Response* response) {
     OutboundCall call;
-    call.bearer_token = FlagOrEnv(FLAGS_token, "MOBILITY_TOKEN");
+    call.bearer_token = FlagOrEnv(absl::GetFlag(FLAGS_token), "MOBILITY_TOKEN");
     call.timeout = absl::Seconds(absl::GetFlag(FLAGS_timeout_seconds));
     auto context = NewClientContext(call);
     return FromGrpcStatus(
@@ -208,7 +201,7 @@ int Token() {
     return Usage("token needs --role and --subject");
   }
   std::string key_file =
-      FlagOrEnv(FLAGS_signing_key, "MOBILITY_JWT_PRIVATE_KEY_FILE");
+      FlagOrEnv(absl::GetFlag(FLAGS_signing_key), "MOBILITY_JWT_PRIVATE_KEY_FILE");
   if (key_file.empty())
     return Usage("token needs --signing_key or MOBILITY_JWT_PRIVATE_KEY_FILE");
   auto pem = ReadInput(key_file);

@@ -1,0 +1,44 @@
+#include "common/types.h"
+
+#include <cstdlib>
+
+#include "absl/strings/str_format.h"
+
+namespace mobility {
+
+bool IsValidDate(const type::v1::Date& date) {
+  if (date.year() < 1900 || date.year() > 2200) return false;
+  const absl::CivilDay day(date.year(), date.month(), date.day());
+  // CivilDay normalizes 31 April into 1 May: a real date survives unchanged.
+  return day.year() == date.year() && day.month() == date.month() && day.day() == date.day();
+}
+
+absl::CivilDay ToCivilDay(const type::v1::Date& date) {
+  return absl::CivilDay(date.year(), date.month(), date.day());
+}
+
+type::v1::Date ToDate(absl::CivilDay day) {
+  type::v1::Date date;
+  date.set_year(static_cast<int32_t>(day.year()));
+  date.set_month(day.month());
+  date.set_day(day.day());
+  return date;
+}
+
+std::string FormatDate(const type::v1::Date& date) {
+  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
+}
+
+type::v1::Money Euros(int64_t cents) {
+  type::v1::Money money;
+  money.set_currency_code("EUR");
+  money.set_amount_minor(cents);
+  return money;
+}
+
+std::string FormatCents(int64_t cents) {
+  return absl::StrFormat("%s%d.%02d", cents < 0 ? "-" : "", std::llabs(cents) / 100,
+                         std::llabs(cents) % 100);
+}
+
+}  // namespace mobility

@@ -1,0 +1,33 @@
+// grants_server: serves mobility.grants.v1.GrantsService.
+#include "absl/flags/flag.h"
+#include "common/client.h"
+#include "common/service_main.h"
+#include "services/grants/grants_store.h"
+#include "services/grants/grpc_service.h"
+
+ABSL_FLAG(std::string, agreements_address, "",
+          "agreements service host:port (env MOBILITY_AGREEMENTS_ADDRESS)");
+
+namespace mobility {
+std::vector<Migration> GrantsMigrations();
+}  // namespace mobility
+
+int main(int argc, char** argv) {
+  using namespace mobility;
+  ServiceDefinition definition;
+  definition.log_name = "grants";
+  definition.grpc_service_name = "mobility.grants.v1.GrantsService";
+  definition.schema = "grants";
+  definition.default_listen = "127.0.0.1:50053";
+  definition.migrations = GrantsMigrations();
+  definition.statements = grants::GrantsStore::Statements();
+  definition.build = [](Database* db, TokenVerifier verifier) {
+    const std::string agreements = FlagOrEnv(absl::GetFlag(FLAGS_agreements_address),
+                                             "MOBILITY_AGREEMENTS_ADDRESS", "127.0.0.1:50051");
+    std::vector<std::unique_ptr<grpc::Service>> services;
+    services.push_back(std::make_unique<grants::GrantsGrpcService>(db, NewChannel(agreements),
+                                                                   std::move(verifier)));
+    return services;
+  };
+  return RunService(argc, argv, definition);
+}
