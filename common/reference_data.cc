@@ -325,14 +325,17 @@ struct RateGroupRow {
   const char* countries;  // Space-separated alpha-2 codes.
 };
 
-// KA107 calls 2018-2020; KA171 calls 2021-2023 kept them (DOMAIN.md marks that
-// "check"), without the United Kingdom, which is no longer a Programme country
-// from 2021.
+// The groups DOMAIN.md gives for KA107 calls 2018-2020. KA171 calls 2021-2023
+// kept them (marked "check" there), without the United Kingdom, a third country
+// from 2021. Calls 2014-2017 also paid three group rates; their groups are
+// taken to be the same, an assumption to confirm. Serbia is listed from 2019,
+// when it became a Programme country.
 constexpr RateGroupRow kRateGroups[] = {
-    {2018, 2023, 1, "DK FI IS IE LU SE LI NO"},
-    {2018, 2020, 1, "GB"},
-    {2018, 2023, 2, "AT BE DE FR IT GR ES CY NL MT PT"},
-    {2018, 2023, 3, "BG HR CZ EE LV LT HU PL RO RS SK SI MK TR"},
+    {2014, 2023, 1, "DK FI IS IE LU SE LI NO"},
+    {2014, 2020, 1, "GB"},
+    {2014, 2023, 2, "AT BE DE FR IT GR ES CY NL MT PT"},
+    {2014, 2023, 3, "BG HR CZ EE LV LT HU PL RO SK SI MK TR"},
+    {2019, 2023, 3, "RS"},
 };
 
 const Country* FindCountry(absl::string_view alpha2) {

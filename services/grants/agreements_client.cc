@@ -6,26 +6,30 @@
 namespace mobility::grants {
 namespace {
 
-// A missing resource is the caller's bad input here; other errors pass on as they are.
+// A missing resource is the caller's bad input here; other errors pass on as
+// they are.
 absl::Status Translate(const grpc::Status& status, const std::string& field,
                        const std::string& missing) {
   absl::Status s = FromGrpcStatus(status);
-  if (s.code() == absl::StatusCode::kNotFound) return InvalidField(field, missing);
+  if (s.code() == absl::StatusCode::kNotFound)
+    return InvalidField(field, missing);
   return s;
 }
 
 }  // namespace
 
-absl::StatusOr<Endpoint> AgreementsClient::FindInstitution(const std::string& name,
-                                                           const std::string& field,
-                                                           const CallContext& call) const {
+absl::StatusOr<Endpoint> AgreementsClient::FindInstitution(
+    const std::string& name, const std::string& field,
+    const CallContext& call) const {
   agreements::v1::GetInstitutionRequest request;
   request.set_name(name);
   agreements::v1::Institution institution;
   auto context = NewClientContext(OutboundCall{}, &call);
-  grpc::Status status = stub_->GetInstitution(context.get(), request, &institution);
+  grpc::Status status =
+      stub_->GetInstitution(context.get(), request, &institution);
   if (!status.ok()) return Translate(status, field, "no such institution");
-  return Endpoint{institution.country_code(), institution.latitude(), institution.longitude()};
+  return Endpoint{institution.country_code(), institution.latitude(),
+                  institution.longitude()};
 }
 
 absl::Status AgreementsClient::CheckCondition(const std::string& agreement,

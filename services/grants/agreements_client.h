@@ -1,5 +1,5 @@
-// What the grants service asks the agreements service, on behalf of its caller: where an
-// institution is, and whether a cooperation condition exists.
+// What the grants service asks the agreements service, on behalf of its caller:
+// where an institution is, and whether a cooperation condition exists.
 #ifndef MOBILITY_SERVICES_GRANTS_AGREEMENTS_CLIENT_H_
 #define MOBILITY_SERVICES_GRANTS_AGREEMENTS_CLIENT_H_
 
@@ -19,12 +19,15 @@ class AgreementsClient {
       : stub_(agreements::v1::AgreementsService::NewStub(std::move(channel))) {}
 
   // INVALID_ARGUMENT naming `field` when the institution does not exist.
-  absl::StatusOr<Endpoint> FindInstitution(const std::string& name, const std::string& field,
+  absl::StatusOr<Endpoint> FindInstitution(const std::string& name,
+                                           const std::string& field,
                                            const CallContext& call) const;
 
   // INVALID_ARGUMENT naming `field` unless the agreement has the condition.
-  absl::Status CheckCondition(const std::string& agreement, const std::string& condition_id,
-                              const std::string& field, const CallContext& call) const;
+  absl::Status CheckCondition(const std::string& agreement,
+                              const std::string& condition_id,
+                              const std::string& field,
+                              const CallContext& call) const;
 
  private:
   std::unique_ptr<agreements::v1::AgreementsService::Stub> stub_;

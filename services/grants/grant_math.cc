@@ -11,23 +11,27 @@ constexpr double kPi = 3.14159265358979323846;
 
 double Radians(double degrees) { return degrees * kPi / 180.0; }
 
-// The last day of the n-th whole month of a stay that starts on `start`: the day before the same
-// date n months on or, when that month has no such date, the month's last day.
+// The last day of the n-th whole month of a stay that starts on `start`: the
+// day before the same date n months on or, when that month has no such date,
+// the month's last day.
 absl::CivilDay EndOfWholeMonth(absl::CivilDay start, int n) {
   const absl::CivilMonth month = absl::CivilMonth(start) + n;
   const absl::CivilDay same_date(month.year(), month.month(), start.day());
-  if (absl::CivilMonth(same_date) != month) return absl::CivilDay(month + 1) - 1;
+  if (absl::CivilMonth(same_date) != month)
+    return absl::CivilDay(month + 1) - 1;
   return same_date - 1;
 }
 
 }  // namespace
 
-int GreatCircleKm(double latitude1, double longitude1, double latitude2, double longitude2) {
+int GreatCircleKm(double latitude1, double longitude1, double latitude2,
+                  double longitude2) {
   const double phi1 = Radians(latitude1), phi2 = Radians(latitude2);
   const double dphi = Radians(latitude2 - latitude1);
   const double dlambda = Radians(longitude2 - longitude1);
   const double a = std::sin(dphi / 2) * std::sin(dphi / 2) +
-                   std::cos(phi1) * std::cos(phi2) * std::sin(dlambda / 2) * std::sin(dlambda / 2);
+                   std::cos(phi1) * std::cos(phi2) * std::sin(dlambda / 2) *
+                       std::sin(dlambda / 2);
   const double km = 2 * kEarthRadiusKm * std::asin(std::min(1.0, std::sqrt(a)));
   return static_cast<int>(std::lround(km));
 }
@@ -43,11 +47,13 @@ int InclusiveDays(absl::CivilDay start, absl::CivilDay end) {
 StayLength StudentStay(absl::CivilDay start, absl::CivilDay end) {
   int months = 0;
   while (EndOfWholeMonth(start, months + 1) <= end) ++months;
-  const absl::CivilDay covered_until = months == 0 ? start - 1 : EndOfWholeMonth(start, months);
+  const absl::CivilDay covered_until =
+      months == 0 ? start - 1 : EndOfWholeMonth(start, months);
   return {months, static_cast<int>(end - covered_until)};
 }
 
-StudentSupport StudentSupportCents(StayLength stay, int64_t monthly_rate_cents) {
+StudentSupport StudentSupportCents(StayLength stay,
+                                   int64_t monthly_rate_cents) {
   return {stay.whole_months * monthly_rate_cents,
           DivideRoundHalfUp(stay.extra_days * monthly_rate_cents, 30)};
 }
@@ -59,16 +65,20 @@ StaffSupport StaffSupportCents(int paid_days, int64_t daily_rate_cents) {
       std::max(0, std::min(paid_days, kStaffMaxPaidDays) - kStaffFullRateDays);
   support.full_rate_cents = support.full_rate_days * daily_rate_cents;
   support.reduced_rate_cents = DivideRoundHalfUp(
-      support.reduced_rate_days * daily_rate_cents * kStaffReducedPerMille, 1000);
+      support.reduced_rate_days * daily_rate_cents * kStaffReducedPerMille,
+      1000);
   return support;
 }
 
 int64_t ExceptionalTravelCents(int64_t band_cents, int64_t real_cost_cents) {
   // band < 70% of real, compared in integers: band x 1000 < real x 700.
-  if (real_cost_cents <= 0 || band_cents * 1000 >= real_cost_cents * kExceptionalTravelThresholdPerMille) {
+  if (real_cost_cents <= 0 ||
+      band_cents * 1000 >=
+          real_cost_cents * kExceptionalTravelThresholdPerMille) {
     return 0;
   }
-  return DivideRoundHalfUp(real_cost_cents * kExceptionalTravelPaidPerMille, 1000);
+  return DivideRoundHalfUp(real_cost_cents * kExceptionalTravelPaidPerMille,
+                           1000);
 }
 
 }  // namespace mobility::grants

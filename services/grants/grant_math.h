@@ -1,5 +1,6 @@
-// The grant arithmetic of DOMAIN.md as pure functions: distances, stay lengths, unit costs and
-// the one rounding per line item. Amounts are integer euro cents throughout.
+// The grant arithmetic of DOMAIN.md as pure functions: distances, stay lengths,
+// unit costs and the one rounding per line item. Amounts are integer euro cents
+// throughout.
 #ifndef MOBILITY_SERVICES_GRANTS_GRANT_MATH_H_
 #define MOBILITY_SERVICES_GRANTS_GRANT_MATH_H_
 
@@ -9,15 +10,19 @@
 
 namespace mobility::grants {
 
-// Great-circle distance (haversine, Earth radius 6371.0 km) rounded to whole km.
-int GreatCircleKm(double latitude1, double longitude1, double latitude2, double longitude2);
+// Great-circle distance (haversine, Earth radius 6371.0 km) rounded to whole
+// km.
+int GreatCircleKm(double latitude1, double longitude1, double latitude2,
+                  double longitude2);
 
-// numerator / denominator rounded half up; both non-negative, denominator positive.
+// numerator / denominator rounded half up; both non-negative, denominator
+// positive.
 int64_t DivideRoundHalfUp(int64_t numerator, int64_t denominator);
 
-// A student's stay from the first to the last required day, both included: whole calendar months
-// counted from the start day (a month from 15 March runs to 14 April; from 31 January to the end of
-// February), then the days of the incomplete month.
+// A student's stay from the first to the last required day, both included:
+// whole calendar months counted from the start day (a month from 15 March runs
+// to 14 April; from 31 January to the end of February), then the days of the
+// incomplete month.
 struct StayLength {
   int whole_months;
   int extra_days;
@@ -27,15 +32,16 @@ StayLength StudentStay(absl::CivilDay start, absl::CivilDay end);
 // Days from start to end, both included.
 int InclusiveDays(absl::CivilDay start, absl::CivilDay end);
 
-// Student individual support: whole months x monthly rate, plus extra days x 1/30 of it.
+// Student individual support: whole months x monthly rate, plus extra days x
+// 1/30 of it.
 struct StudentSupport {
   int64_t months_cents;
   int64_t days_cents;
 };
 StudentSupport StudentSupportCents(StayLength stay, int64_t monthly_rate_cents);
 
-// Staff individual support for `paid_days` (activity plus travel days): days 1-14 at the daily
-// rate, days 15-60 at 70% of it, nothing beyond day 60.
+// Staff individual support for `paid_days` (activity plus travel days): days
+// 1-14 at the daily rate, days 15-60 at 70% of it, nothing beyond day 60.
 struct StaffSupport {
   int full_rate_days;
   int reduced_rate_days;
@@ -47,9 +53,9 @@ inline constexpr int kStaffMaxPaidDays = 60;
 inline constexpr int kStaffReducedPerMille = 700;
 StaffSupport StaffSupportCents(int paid_days, int64_t daily_rate_cents);
 
-// Exceptional expensive travel: 80% of the real cost replaces the band amount when the band
-// covers less than 70% of the real cost. Returns the amount to pay instead of the band, or 0 when
-// the band amount stands.
+// Exceptional expensive travel: 80% of the real cost replaces the band amount
+// when the band covers less than 70% of the real cost. Returns the amount to
+// pay instead of the band, or 0 when the band amount stands.
 inline constexpr int kExceptionalTravelThresholdPerMille = 700;
 inline constexpr int kExceptionalTravelPaidPerMille = 800;
 int64_t ExceptionalTravelCents(int64_t band_cents, int64_t real_cost_cents);

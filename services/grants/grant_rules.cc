@@ -11,8 +11,10 @@
 namespace mobility::grants {
 namespace {
 
-constexpr int64_t kMaxRealCostCents = 100'000'000;  // 1 million euro: far above any real cost.
-constexpr int kMaxOfficialDistanceKm = 20'100;      // Half the Earth's circumference.
+constexpr int64_t kMaxRealCostCents =
+    100'000'000;  // 1 million euro: far above any real cost.
+constexpr int kMaxOfficialDistanceKm =
+    20'100;  // Half the Earth's circumference.
 
 std::string Field(const std::string& prefix, absl::string_view name) {
   return prefix.empty() ? std::string(name) : absl::StrCat(prefix, ".", name);
@@ -24,25 +26,32 @@ bool IsStudent(v1::Activity activity) {
 
 Activity ToActivity(v1::Activity activity) {
   switch (activity) {
-    case v1::STUDENT_TRAINEESHIP: return Activity::kStudentTraineeship;
-    case v1::STAFF_TEACHING: return Activity::kStaffTeaching;
-    case v1::STAFF_TRAINING: return Activity::kStaffTraining;
-    default: return Activity::kStudentStudies;
+    case v1::STUDENT_TRAINEESHIP:
+      return Activity::kStudentTraineeship;
+    case v1::STAFF_TEACHING:
+      return Activity::kStaffTeaching;
+    case v1::STAFF_TRAINING:
+      return Activity::kStaffTraining;
+    default:
+      return Activity::kStudentStudies;
   }
 }
 
 ProgrammeGeneration ToGeneration(v1::Programme programme) {
-  return programme == v1::KA107 ? ProgrammeGeneration::kKa107 : ProgrammeGeneration::kKa171;
+  return programme == v1::KA107 ? ProgrammeGeneration::kKa107
+                                : ProgrammeGeneration::kKa171;
 }
 
-bool CoversCall(const v1::Rate& rate, const v1::CalculateGrantRequest& request) {
+bool CoversCall(const v1::Rate& rate,
+                const v1::CalculateGrantRequest& request) {
   return rate.programme() == request.programme() &&
          request.call_year() >= rate.first_call_year() &&
          request.call_year() <= rate.last_call_year();
 }
 
 const v1::Rate* FindTravelRate(const std::vector<v1::Rate>& rates,
-                               const v1::CalculateGrantRequest& request, int km) {
+                               const v1::CalculateGrantRequest& request,
+                               int km) {
   for (const auto& r : rates) {
     if (r.kind() == v1::Rate::TRAVEL && CoversCall(r, request) &&
         r.green_travel() == request.green_travel() && km >= r.min_km() &&
@@ -54,12 +63,15 @@ const v1::Rate* FindTravelRate(const std::vector<v1::Rate>& rates,
 }
 
 const v1::Rate* FindSupportRate(const std::vector<v1::Rate>& rates,
-                                const v1::CalculateGrantRequest& request, const Route& route) {
-  const v1::ParticipantKind kind = IsStudent(request.activity()) ? v1::STUDENT : v1::STAFF;
+                                const v1::CalculateGrantRequest& request,
+                                const Route& route) {
+  const v1::ParticipantKind kind =
+      IsStudent(request.activity()) ? v1::STUDENT : v1::STAFF;
   for (const auto& r : rates) {
     if (r.kind() == v1::Rate::INDIVIDUAL_SUPPORT && CoversCall(r, request) &&
         r.direction() == route.direction && r.participant_kind() == kind &&
-        (route.direction == v1::PROGRAMME_TO_PARTNER || r.country_group() == route.country_group)) {
+        (route.direction == v1::PROGRAMME_TO_PARTNER ||
+         r.country_group() == route.country_group)) {
       return &r;
     }
   }
@@ -67,8 +79,9 @@ const v1::Rate* FindSupportRate(const std::vector<v1::Rate>& rates,
 }
 
 v1::LineItem* AddLine(v1::GrantQuote& quote, v1::LineItem::Heading heading,
-                      std::string description, int quantity, int64_t unit_cents, int per_mille,
-                      int64_t amount_cents, const v1::Rate* rate) {
+                      std::string description, int quantity, int64_t unit_cents,
+                      int per_mille, int64_t amount_cents,
+                      const v1::Rate* rate) {
   v1::LineItem* line = quote.add_line_items();
   line->set_heading(heading);
   line->set_description(std::move(description));
@@ -87,85 +100,100 @@ void Apply(v1::GrantQuote& quote, const v1::Rate* rate) {
   *quote.add_applied_rates() = *rate;
 }
 
-// DOMAIN.md's limits for one mobility: months for students, activity days for staff.
-absl::Status CheckDuration(const v1::CalculateGrantRequest& request, const v1::GrantQuote& quote) {
+// DOMAIN.md's limits for one mobility: months for students, activity days for
+// staff.
+absl::Status CheckDuration(const v1::CalculateGrantRequest& request,
+                           const v1::GrantQuote& quote) {
   auto limits = MobilityDurationLimits(ToGeneration(request.programme()),
-                                       ToActivity(request.activity()), request.call_year());
+                                       ToActivity(request.activity()),
+                                       request.call_year());
   if (!limits.ok()) return InvalidField("activity", limits.status().message());
   if (IsStudent(request.activity())) {
     const bool too_short = quote.whole_months() < limits->min;
-    const bool too_long = quote.whole_months() > limits->max ||
-                          (quote.whole_months() == limits->max && quote.extra_days() > 0);
+    const bool too_long =
+        quote.whole_months() > limits->max ||
+        (quote.whole_months() == limits->max && quote.extra_days() > 0);
     if (too_short || too_long) {
       return InvalidField(
-          "end_date", absl::StrCat("a student mobility lasts ", limits->min, " to ", limits->max,
-                                   " months; this one is ", quote.whole_months(), " months ",
+          "end_date", absl::StrCat("a student mobility lasts ", limits->min,
+                                   " to ", limits->max, " months; this one is ",
+                                   quote.whole_months(), " months ",
                                    quote.extra_days(), " days"));
     }
-  } else if (quote.activity_days() < limits->min || quote.activity_days() > limits->max) {
-    return InvalidField("end_date",
-                        absl::StrCat("a staff mobility lasts ", limits->min, " to ", limits->max,
-                                     " days, travel excluded; this one is ",
-                                     quote.activity_days(), " days"));
+  } else if (quote.activity_days() < limits->min ||
+             quote.activity_days() > limits->max) {
+    return InvalidField(
+        "end_date",
+        absl::StrCat("a staff mobility lasts ", limits->min, " to ",
+                     limits->max, " days, travel excluded; this one is ",
+                     quote.activity_days(), " days"));
   }
   return absl::OkStatus();
 }
 
 void AddTravel(const v1::CalculateGrantRequest& request, const Route& route,
-               const std::vector<v1::Rate>& rates, v1::GrantQuote& quote, absl::Status& status) {
+               const std::vector<v1::Rate>& rates, v1::GrantQuote& quote,
+               absl::Status& status) {
   const v1::Rate* band = FindTravelRate(rates, request, route.distance_km);
   if (band == nullptr) {
     if (request.green_travel()) {
-      status = InvalidField("green_travel",
-                            absl::StrCat("no green-travel band covers ", route.distance_km,
-                                         " km in the ", request.call_year(), " call"));
+      status = InvalidField(
+          "green_travel",
+          absl::StrCat("no green-travel band covers ", route.distance_km,
+                       " km in the ", request.call_year(), " call"));
     }
     return;  // Below the first band: no travel support.
   }
   Apply(quote, band);
   const int64_t band_cents = band->amount().amount_minor();
   const std::string band_text =
-      band->max_km() == 0 ? absl::StrCat(band->min_km(), " km and more")
-                          : absl::StrCat(band->min_km(), "-", band->max_km(), " km");
-  const int64_t exceptional =
-      ExceptionalTravelCents(band_cents, request.exceptional_travel_cost_cents());
+      band->max_km() == 0
+          ? absl::StrCat(band->min_km(), " km and more")
+          : absl::StrCat(band->min_km(), "-", band->max_km(), " km");
+  const int64_t exceptional = ExceptionalTravelCents(
+      band_cents, request.exceptional_travel_cost_cents());
   if (exceptional > 0) {
     AddLine(quote, v1::LineItem::TRAVEL,
             absl::StrCat("exceptional travel: 80% of the real cost ",
                          FormatCents(request.exceptional_travel_cost_cents()),
-                         " EUR, which the band ", band_text, " covers less than 70% of"),
-            1, request.exceptional_travel_cost_cents(), kExceptionalTravelPaidPerMille,
-            exceptional, nullptr);
+                         " EUR, which the band ", band_text,
+                         " covers less than 70% of"),
+            1, request.exceptional_travel_cost_cents(),
+            kExceptionalTravelPaidPerMille, exceptional, nullptr);
     return;
   }
   AddLine(quote, v1::LineItem::TRAVEL,
-          absl::StrCat(request.green_travel() ? "green travel, " : "travel, ", band_text, " (",
-                       route.distance_km, " km one way)"),
+          absl::StrCat(request.green_travel() ? "green travel, " : "travel, ",
+                       band_text, " (", route.distance_km, " km one way)"),
           1, band_cents, 1000, band_cents, band);
 }
 
 }  // namespace
 
-void ValidateCalculation(const v1::CalculateGrantRequest& request, const std::string& prefix,
-                         Violations& violations) {
+void ValidateCalculation(const v1::CalculateGrantRequest& request,
+                         const std::string& prefix, Violations& violations) {
   if (request.programme() != v1::KA107 && request.programme() != v1::KA171) {
     violations.Add(Field(prefix, "programme"), "must be KA107 or KA171");
   } else if (request.programme() == v1::KA107 &&
              (request.call_year() < 2014 || request.call_year() > 2020)) {
-    violations.Add(Field(prefix, "call_year"), "KA107 calls ran from 2014 to 2020");
+    violations.Add(Field(prefix, "call_year"),
+                   "KA107 calls ran from 2014 to 2020");
   } else if (request.programme() == v1::KA171 &&
              (request.call_year() < 2021 || request.call_year() > 2027)) {
-    violations.Add(Field(prefix, "call_year"), "KA171 calls run from 2021 to 2027");
+    violations.Add(Field(prefix, "call_year"),
+                   "KA171 calls run from 2021 to 2027");
   }
-  if (request.activity() == v1::ACTIVITY_UNSPECIFIED || !v1::Activity_IsValid(request.activity())) {
+  if (request.activity() == v1::ACTIVITY_UNSPECIFIED ||
+      !v1::Activity_IsValid(request.activity())) {
     violations.Add(Field(prefix, "activity"), "is required");
   }
   for (const auto& [field, name] :
-       {std::pair<const char*, const std::string*>{"sending_institution",
-                                                   &request.sending_institution()},
+       {std::pair<const char*, const std::string*>{
+            "sending_institution", &request.sending_institution()},
         {"receiving_institution", &request.receiving_institution()}}) {
     if (!ParseResourceName("", *name, "institutions").ok()) {
-      violations.Add(Field(prefix, field), "must be an institution name \"institutions/{id}\"");
+      violations.Add(Field(prefix, field),
+                     "must be an institution name \"institutions/{id}\"");
     }
   }
   if (!request.sending_institution().empty() &&
@@ -175,15 +203,20 @@ void ValidateCalculation(const v1::CalculateGrantRequest& request, const std::st
   }
   if (request.official_distance_km() < 0 ||
       request.official_distance_km() > kMaxOfficialDistanceKm) {
-    violations.Add(Field(prefix, "official_distance_km"),
-                   absl::StrCat("must be between 0 and ", kMaxOfficialDistanceKm));
+    violations.Add(
+        Field(prefix, "official_distance_km"),
+        absl::StrCat("must be between 0 and ", kMaxOfficialDistanceKm));
   }
   const bool start_ok = IsValidDate(request.start_date());
   const bool end_ok = IsValidDate(request.end_date());
-  if (!start_ok) violations.Add(Field(prefix, "start_date"), "must be a calendar date");
-  if (!end_ok) violations.Add(Field(prefix, "end_date"), "must be a calendar date");
-  if (start_ok && end_ok && ToCivilDay(request.end_date()) < ToCivilDay(request.start_date())) {
-    violations.Add(Field(prefix, "end_date"), "must not come before start_date");
+  if (!start_ok)
+    violations.Add(Field(prefix, "start_date"), "must be a calendar date");
+  if (!end_ok)
+    violations.Add(Field(prefix, "end_date"), "must be a calendar date");
+  if (start_ok && end_ok &&
+      ToCivilDay(request.end_date()) < ToCivilDay(request.start_date())) {
+    violations.Add(Field(prefix, "end_date"),
+                   "must not come before start_date");
   }
   if (IsStudent(request.activity()) && request.travel_days() != 0) {
     violations.Add(Field(prefix, "travel_days"), "are paid to staff only");
@@ -191,23 +224,29 @@ void ValidateCalculation(const v1::CalculateGrantRequest& request, const std::st
     violations.Add(Field(prefix, "travel_days"), "must be 0, 1 or 2");
   }
   if (request.green_travel() && request.programme() != v1::KA171) {
-    violations.Add(Field(prefix, "green_travel"), "exists from the 2021-2027 programme (KA171)");
+    violations.Add(Field(prefix, "green_travel"),
+                   "exists from the 2021-2027 programme (KA171)");
   }
   for (const auto& [field, cents] :
        {std::pair<const char*, int64_t>{"special_needs_cost_cents",
                                         request.special_needs_cost_cents()},
-        {"exceptional_travel_cost_cents", request.exceptional_travel_cost_cents()}}) {
+        {"exceptional_travel_cost_cents",
+         request.exceptional_travel_cost_cents()}}) {
     if (cents < 0 || cents > kMaxRealCostCents) {
-      violations.Add(Field(prefix, field),
-                     absl::StrCat("must be between 0 and ", kMaxRealCostCents, " cents"));
+      violations.Add(
+          Field(prefix, field),
+          absl::StrCat("must be between 0 and ", kMaxRealCostCents, " cents"));
     }
   }
 }
 
 absl::StatusOr<Route> RouteBetween(const v1::CalculateGrantRequest& request,
-                                   const Endpoint& sending, const Endpoint& receiving) {
-  const CountryStatus from = StatusForCall(sending.country_code, request.call_year());
-  const CountryStatus to = StatusForCall(receiving.country_code, request.call_year());
+                                   const Endpoint& sending,
+                                   const Endpoint& receiving) {
+  const CountryStatus from =
+      StatusForCall(sending.country_code, request.call_year());
+  const CountryStatus to =
+      StatusForCall(receiving.country_code, request.call_year());
   Route route;
   if (from == CountryStatus::kPartner && to == CountryStatus::kProgramme) {
     route.direction = v1::PARTNER_TO_PROGRAMME;
@@ -215,30 +254,34 @@ absl::StatusOr<Route> RouteBetween(const v1::CalculateGrantRequest& request,
     if (!group.has_value()) {
       return Error(absl::StatusCode::kFailedPrecondition, "NO_COUNTRY_GROUP",
                    absl::StrCat("no individual-support group is known for ",
-                                receiving.country_code, " in the ", request.call_year(),
-                                " call"));
+                                receiving.country_code, " in the ",
+                                request.call_year(), " call"));
     }
     route.country_group = *group;
-  } else if (from == CountryStatus::kProgramme && to == CountryStatus::kPartner) {
+  } else if (from == CountryStatus::kProgramme &&
+             to == CountryStatus::kPartner) {
     route.direction = v1::PROGRAMME_TO_PARTNER;
   } else {
-    return Error(absl::StatusCode::kFailedPrecondition, "NOT_INTERNATIONAL_CREDIT_MOBILITY",
-                 absl::StrCat("International Credit Mobility runs between a Programme and a "
-                              "Partner country; ",
-                              sending.country_code, " to ", receiving.country_code,
-                              " in the ", request.call_year(), " call is not"));
+    return Error(
+        absl::StatusCode::kFailedPrecondition,
+        "NOT_INTERNATIONAL_CREDIT_MOBILITY",
+        absl::StrCat(
+            "International Credit Mobility runs between a Programme and a "
+            "Partner country; ",
+            sending.country_code, " to ", receiving.country_code, " in the ",
+            request.call_year(), " call is not"));
   }
-  route.distance_km = request.official_distance_km() > 0
-                          ? request.official_distance_km()
-                          : GreatCircleKm(sending.latitude, sending.longitude,
-                                          receiving.latitude, receiving.longitude);
+  route.distance_km =
+      request.official_distance_km() > 0
+          ? request.official_distance_km()
+          : GreatCircleKm(sending.latitude, sending.longitude,
+                          receiving.latitude, receiving.longitude);
   return route;
 }
 
-absl::StatusOr<v1::GrantQuote> PriceMobility(const v1::CalculateGrantRequest& request,
-                                             const Route& route,
-                                             const std::vector<v1::Rate>& rates,
-                                             bool enforce_duration_limits) {
+absl::StatusOr<v1::GrantQuote> PriceMobility(
+    const v1::CalculateGrantRequest& request, const Route& route,
+    const std::vector<v1::Rate>& rates, bool enforce_duration_limits) {
   v1::GrantQuote quote;
   *quote.mutable_request() = request;
   quote.set_direction(route.direction);
@@ -257,7 +300,8 @@ absl::StatusOr<v1::GrantQuote> PriceMobility(const v1::CalculateGrantRequest& re
     if (absl::Status s = CheckDuration(request, quote); !s.ok()) return s;
   }
   if (request.zero_grant()) {
-    *quote.mutable_total() = Euros(0);  // Counts against the agreement, pays nothing.
+    *quote.mutable_total() =
+        Euros(0);  // Counts against the agreement, pays nothing.
     return quote;
   }
 
@@ -267,11 +311,12 @@ absl::StatusOr<v1::GrantQuote> PriceMobility(const v1::CalculateGrantRequest& re
 
   const v1::Rate* support = FindSupportRate(rates, request, route);
   if (support == nullptr) {
-    return Error(absl::StatusCode::kFailedPrecondition, "NO_RATE",
-                 absl::StrCat("no individual-support rate for ",
-                              v1::Direction_Name(route.direction), " group ",
-                              route.country_group, " in the ", request.call_year(),
-                              " call: an administrator must add it"));
+    return Error(
+        absl::StatusCode::kFailedPrecondition, "NO_RATE",
+        absl::StrCat("no individual-support rate for ",
+                     v1::Direction_Name(route.direction), " group ",
+                     route.country_group, " in the ", request.call_year(),
+                     " call: an administrator must add it"));
   }
   Apply(quote, support);
   const int64_t rate = support->amount().amount_minor();
@@ -280,37 +325,41 @@ absl::StatusOr<v1::GrantQuote> PriceMobility(const v1::CalculateGrantRequest& re
         StudentSupportCents({quote.whole_months(), quote.extra_days()}, rate);
     if (quote.whole_months() > 0) {
       AddLine(quote, v1::LineItem::INDIVIDUAL_SUPPORT,
-              absl::StrCat(quote.whole_months(), " whole months at ", FormatCents(rate),
-                           " EUR a month"),
+              absl::StrCat(quote.whole_months(), " whole months at ",
+                           FormatCents(rate), " EUR a month"),
               quote.whole_months(), rate, 1000, s.months_cents, support);
     }
     if (quote.extra_days() > 0) {
       AddLine(quote, v1::LineItem::INDIVIDUAL_SUPPORT,
-              absl::StrCat(quote.extra_days(), " days of an incomplete month at 1/30 of ",
+              absl::StrCat(quote.extra_days(),
+                           " days of an incomplete month at 1/30 of ",
                            FormatCents(rate), " EUR"),
               quote.extra_days(), rate, 1000, s.days_cents, support);
     }
   } else {
-    StaffSupport s = StaffSupportCents(quote.activity_days() + request.travel_days(), rate);
+    StaffSupport s =
+        StaffSupportCents(quote.activity_days() + request.travel_days(), rate);
     AddLine(quote, v1::LineItem::INDIVIDUAL_SUPPORT,
-            absl::StrCat(s.full_rate_days, " days (", quote.activity_days(), " activity, ",
-                         request.travel_days(), " travel) at ", FormatCents(rate),
-                         " EUR a day"),
+            absl::StrCat(s.full_rate_days, " days (", quote.activity_days(),
+                         " activity, ", request.travel_days(), " travel) at ",
+                         FormatCents(rate), " EUR a day"),
             s.full_rate_days, rate, 1000, s.full_rate_cents, support);
     if (s.reduced_rate_days > 0) {
       AddLine(quote, v1::LineItem::INDIVIDUAL_SUPPORT,
               absl::StrCat(s.reduced_rate_days, " days from day 15 at 70% of ",
                            FormatCents(rate), " EUR"),
-              s.reduced_rate_days, rate, kStaffReducedPerMille, s.reduced_rate_cents, support);
+              s.reduced_rate_days, rate, kStaffReducedPerMille,
+              s.reduced_rate_cents, support);
     }
   }
   if (request.special_needs_cost_cents() > 0) {
-    AddLine(quote, v1::LineItem::INCLUSION_SUPPORT, "special needs, real costs", 1,
-            request.special_needs_cost_cents(), 1000, request.special_needs_cost_cents(),
-            nullptr);
+    AddLine(quote, v1::LineItem::INCLUSION_SUPPORT, "special needs, real costs",
+            1, request.special_needs_cost_cents(), 1000,
+            request.special_needs_cost_cents(), nullptr);
   }
   int64_t total = 0;
-  for (const auto& line : quote.line_items()) total += line.amount().amount_minor();
+  for (const auto& line : quote.line_items())
+    total += line.amount().amount_minor();
   *quote.mutable_total() = Euros(total);
   return quote;
 }
@@ -318,13 +367,16 @@ absl::StatusOr<v1::GrantQuote> PriceMobility(const v1::CalculateGrantRequest& re
 absl::StatusOr<v1::GrantQuote> SettleQuote(const v1::GrantQuote& agreed,
                                            absl::CivilDay actual_start,
                                            absl::CivilDay actual_end) {
-  const absl::CivilDay start = std::max(actual_start, ToCivilDay(agreed.request().start_date()));
-  const absl::CivilDay end = std::min(actual_end, ToCivilDay(agreed.request().end_date()));
+  const absl::CivilDay start =
+      std::max(actual_start, ToCivilDay(agreed.request().start_date()));
+  const absl::CivilDay end =
+      std::min(actual_end, ToCivilDay(agreed.request().end_date()));
   v1::CalculateGrantRequest request = agreed.request();
   *request.mutable_start_date() = ToDate(start);
   *request.mutable_end_date() = ToDate(end);
   Route route{agreed.direction(), agreed.country_group(), agreed.distance_km()};
-  std::vector<v1::Rate> rates(agreed.applied_rates().begin(), agreed.applied_rates().end());
+  std::vector<v1::Rate> rates(agreed.applied_rates().begin(),
+                              agreed.applied_rates().end());
   if (end < start) {
     // No day of the real stay fell in the agreed period: nothing is due.
     v1::GrantQuote nothing;
@@ -332,10 +384,12 @@ absl::StatusOr<v1::GrantQuote> SettleQuote(const v1::GrantQuote& agreed,
     *nothing.mutable_total() = Euros(0);
     return nothing;
   }
-  return PriceMobility(request, route, rates, /*enforce_duration_limits=*/false);
+  return PriceMobility(request, route, rates,
+                       /*enforce_duration_limits=*/false);
 }
 
-int64_t HeadingTotal(const v1::GrantQuote& quote, v1::LineItem::Heading heading) {
+int64_t HeadingTotal(const v1::GrantQuote& quote,
+                     v1::LineItem::Heading heading) {
   int64_t total = 0;
   for (const auto& line : quote.line_items()) {
     if (line.heading() == heading) total += line.amount().amount_minor();

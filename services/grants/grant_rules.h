@@ -1,6 +1,7 @@
-// The grants service's rules with no I/O: validation of a calculation, the route between two
-// institutions (direction, country group, distance), pricing a mobility into line items from the
-// rate tables, and settlement from the actual dates.
+// The grants service's rules with no I/O: validation of a calculation, the
+// route between two institutions (direction, country group, distance), pricing
+// a mobility into line items from the rate tables, and settlement from the
+// actual dates.
 #ifndef MOBILITY_SERVICES_GRANTS_GRANT_RULES_H_
 #define MOBILITY_SERVICES_GRANTS_GRANT_RULES_H_
 
@@ -25,35 +26,39 @@ struct Endpoint {
 
 struct Route {
   v1::Direction direction = v1::DIRECTION_UNSPECIFIED;
-  int country_group = 0;  // Of the receiving Programme country; 0 towards a Partner country.
-  int distance_km = 0;    // One way.
+  int country_group =
+      0;  // Of the receiving Programme country; 0 towards a Partner country.
+  int distance_km = 0;  // One way.
 };
 
 // Every violated field of a calculation request, named under `prefix`.
-void ValidateCalculation(const v1::CalculateGrantRequest& request, const std::string& prefix,
-                         Violations& violations);
+void ValidateCalculation(const v1::CalculateGrantRequest& request,
+                         const std::string& prefix, Violations& violations);
 
-// Direction and group from the two countries for the call year, and the one-way distance (the
-// official one when given). FAILED_PRECONDITION unless one side is a Programme and the other a
-// Partner country.
+// Direction and group from the two countries for the call year, and the one-way
+// distance (the official one when given). FAILED_PRECONDITION unless one side
+// is a Programme and the other a Partner country.
 absl::StatusOr<Route> RouteBetween(const v1::CalculateGrantRequest& request,
-                                   const Endpoint& sending, const Endpoint& receiving);
+                                   const Endpoint& sending,
+                                   const Endpoint& receiving);
 
-// Prices a validated request along `route` with `rates`. With `enforce_duration_limits` a stay
-// outside the programme's limits is INVALID_ARGUMENT naming the limit; settlement turns it off,
-// since a real stay may have been cut short.
-absl::StatusOr<v1::GrantQuote> PriceMobility(const v1::CalculateGrantRequest& request,
-                                             const Route& route,
-                                             const std::vector<v1::Rate>& rates,
-                                             bool enforce_duration_limits);
+// Prices a validated request along `route` with `rates`. With
+// `enforce_duration_limits` a stay outside the programme's limits is
+// INVALID_ARGUMENT naming the limit; settlement turns it off, since a real stay
+// may have been cut short.
+absl::StatusOr<v1::GrantQuote> PriceMobility(
+    const v1::CalculateGrantRequest& request, const Route& route,
+    const std::vector<v1::Rate>& rates, bool enforce_duration_limits);
 
-// The agreed quote recalculated for the real stay: days outside the agreed period are zero-grant,
-// the rates are those the agreed quote applied.
+// The agreed quote recalculated for the real stay: days outside the agreed
+// period are zero-grant, the rates are those the agreed quote applied.
 absl::StatusOr<v1::GrantQuote> SettleQuote(const v1::GrantQuote& agreed,
-                                           absl::CivilDay actual_start, absl::CivilDay actual_end);
+                                           absl::CivilDay actual_start,
+                                           absl::CivilDay actual_end);
 
 // Sum of the quote's lines under `heading`.
-int64_t HeadingTotal(const v1::GrantQuote& quote, v1::LineItem::Heading heading);
+int64_t HeadingTotal(const v1::GrantQuote& quote,
+                     v1::LineItem::Heading heading);
 
 }  // namespace mobility::grants
 

@@ -1,0 +1,311 @@
+#include "services/grants/grant_rules.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "common/types.h"
+
+namespace mobility::grants {
+namespace {
+
+using ::testing::Contains;
+using ::testing::Field;
+
+v1::Rate Travel(int min_km, int max_km, int64_t euros, bool green = false) {
+  v1::Rate r;
+  r.set_name(absl::StrCat("rates/travel-", min_km, green ? "-green" : ""));
+  r.set_kind(v1::Rate::TRAVEL);
+  r.set_programme(v1::KA171);
+  r.set_first_call_year(2021);
+  r.set_last_call_year(2023);
+  r.set_min_km(min_km);
+  r.set_max_km(max_km);
+  r.set_green_travel(green);
+  *r.mutable_amount() = Euros(euros * 100);
+  return r;
+}
+
+v1::Rate Support(v1::Direction direction, int group, v1::ParticipantKind kind,
+                 int64_t euros) {
+  v1::Rate r;
+  r.set_name(absl::StrCat("rates/support-", direction, "-", group, "-", kind));
+  r.set_kind(v1::Rate::INDIVIDUAL_SUPPORT);
+  r.set_programme(v1::KA171);
+  r.set_first_call_year(2021);
+  r.set_last_call_year(2023);
+  r.set_direction(direction);
+  r.set_country_group(group);
+  r.set_participant_kind(kind);
+  *r.mutable_amount() = Euros(euros * 100);
+  return r;
+}
+
+// The KA171 2021 table of DOMAIN.md, as test data.
+std::vector<v1::Rate> Ka171Rates() {
+  return {Travel(10, 99, 20),
+          Travel(100, 499, 180),
+          Travel(500, 1999, 275),
+          Travel(2000, 2999, 360),
+          Travel(3000, 3999, 530),
+          Travel(4000, 7999, 820),
+          Travel(8000, 0, 1500),
+          Travel(100, 499, 210, true),
+          Travel(500, 1999, 320, true),
+          Travel(2000, 2999, 410, true),
+          Travel(3000, 3999, 610, true),
+          Support(v1::PARTNER_TO_PROGRAMME, 3, v1::STUDENT, 800),
+          Support(v1::PARTNER_TO_PROGRAMME, 3, v1::STAFF, 140),
+          Support(v1::PROGRAMME_TO_PARTNER, 0, v1::STUDENT, 700),
+          Support(v1::PROGRAMME_TO_PARTNER, 0, v1::STAFF, 180)};
+}
+
+mobility::type::v1::Date D(int y, int m, int d) {
+  return ToDate(absl::CivilDay(y, m, d));
+}
+
+v1::CalculateGrantRequest Student(absl::CivilDay start, absl::CivilDay end) {
+  v1::CalculateGrantRequest r;
+  r.set_programme(v1::KA171);
+  r.set_call_year(2021);
+  r.set_activity(v1::STUDENT_STUDIES);
+  r.set_sending_institution("institutions/kokshetau-amu");
+  r.set_receiving_institution("institutions/vidzeme-via");
+  *r.mutable_start_date() = ToDate(start);
+  *r.mutable_end_date() = ToDate(end);
+  return r;
+}
+
+v1::CalculateGrantRequest Staff(int activity_days, int travel_days) {
+  v1::CalculateGrantRequest r =
+      Student(absl::CivilDay(2022, 3, 1),
+              absl::CivilDay(2022, 3, 1) + (activity_days - 1));
+  r.set_activity(v1::STAFF_TEACHING);
+  r.set_travel_days(travel_days);
+  return r;
+}
+
+const Route kToLatvia{v1::PARTNER_TO_PROGRAMME, 3, 2764};
+
+int64_t Travel(int km) {
+  auto quote = PriceMobility(
+      Student(absl::CivilDay(2021, 9, 1), absl::CivilDay(2022, 1, 31)),
+      Route{v1::PARTNER_TO_PROGRAMME, 3, km}, Ka171Rates(), true);
+  EXPECT_TRUE(quote.ok()) << quote.status();
+  return HeadingTotal(*quote, v1::LineItem::TRAVEL);
+}
+
+TEST(TravelBandTest, EveryEdge) {
+  EXPECT_EQ(Travel(9), 0);  // Below the first band.
+  EXPECT_EQ(Travel(10), 2000);
+  EXPECT_EQ(Travel(99), 2000);
+  EXPECT_EQ(Travel(100), 18000);
+  EXPECT_EQ(Travel(499), 18000);
+  EXPECT_EQ(Travel(500), 27500);
+  EXPECT_EQ(Travel(1999), 27500);
+  EXPECT_EQ(Travel(2000), 36000);
+  EXPECT_EQ(Travel(2999), 36000);
+  EXPECT_EQ(Travel(3000), 53000);
+  EXPECT_EQ(Travel(3999), 53000);
+  EXPECT_EQ(Travel(4000), 82000);
+  EXPECT_EQ(Travel(7999), 82000);
+  EXPECT_EQ(Travel(8000), 150000);
+  EXPECT_EQ(Travel(19000), 150000);
+}
+
+TEST(TravelBandTest, GreenTravelHasItsOwnBandsOnly) {
+  auto request =
+      Student(absl::CivilDay(2021, 9, 1), absl::CivilDay(2022, 1, 31));
+  request.set_green_travel(true);
+  auto green = PriceMobility(request, Route{v1::PARTNER_TO_PROGRAMME, 3, 2500},
+                             Ka171Rates(), true);
+  ASSERT_TRUE(green.ok());
+  EXPECT_EQ(HeadingTotal(*green, v1::LineItem::TRAVEL), 41000);
+  auto none = PriceMobility(request, Route{v1::PARTNER_TO_PROGRAMME, 3, 4500},
+                            Ka171Rates(), true);
+  EXPECT_EQ(none.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(StudentQuoteTest, MonthsAndDaysEachRoundedOnce) {
+  auto quote = PriceMobility(
+      Student(absl::CivilDay(2021, 9, 15), absl::CivilDay(2022, 1, 20)),
+      kToLatvia, Ka171Rates(), true);
+  ASSERT_TRUE(quote.ok()) << quote.status();
+  EXPECT_EQ(quote->whole_months(), 4);
+  EXPECT_EQ(quote->extra_days(), 6);
+  ASSERT_EQ(quote->line_items_size(), 3);  // Travel, months, days.
+  EXPECT_EQ(quote->line_items(1).amount().amount_minor(), 4 * 80000);
+  EXPECT_EQ(quote->line_items(2).amount().amount_minor(),
+            16000);  // 6 x 800 / 30.
+  EXPECT_EQ(quote->line_items(1).rate(), "rates/support-1-3-1");
+  EXPECT_EQ(quote->total().amount_minor(), 36000 + 320000 + 16000);
+  EXPECT_EQ(quote->applied_rates_size(), 2);
+}
+
+TEST(StudentQuoteTest, TwelveMonthLimit) {
+  EXPECT_TRUE(PriceMobility(Student(absl::CivilDay(2021, 9, 1),
+                                    absl::CivilDay(2022, 8, 31)),
+                            kToLatvia, Ka171Rates(), true)
+                  .ok());
+  auto over = PriceMobility(
+      Student(absl::CivilDay(2021, 9, 1), absl::CivilDay(2022, 9, 1)),
+      kToLatvia, Ka171Rates(), true);
+  ASSERT_EQ(over.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(over.status())[0].field, "end_date");
+}
+
+TEST(StudentQuoteTest, Ka107StudiesThreeMonthsNotTwoMonthsTwentyNineDays) {
+  std::vector<v1::Rate> rates = Ka171Rates();
+  for (auto& r : rates) {
+    r.set_programme(v1::KA107);
+    r.set_first_call_year(2018);
+  }
+  auto request =
+      Student(absl::CivilDay(2019, 9, 1), absl::CivilDay(2019, 11, 30));
+  request.set_programme(v1::KA107);
+  request.set_call_year(2019);
+  EXPECT_TRUE(PriceMobility(request, kToLatvia, rates, true).ok());
+  *request.mutable_end_date() = D(2019, 11, 29);
+  EXPECT_EQ(PriceMobility(request, kToLatvia, rates, true).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // KA171 takes two months.
+  auto ka171 =
+      Student(absl::CivilDay(2021, 9, 1), absl::CivilDay(2021, 10, 31));
+  EXPECT_TRUE(PriceMobility(ka171, kToLatvia, Ka171Rates(), true).ok());
+  *ka171.mutable_end_date() = D(2021, 10, 30);
+  EXPECT_FALSE(PriceMobility(ka171, kToLatvia, Ka171Rates(), true).ok());
+}
+
+TEST(StaffQuoteTest, TravelDaysAndTheSeventyPercentDays) {
+  auto quote = PriceMobility(Staff(14, 1), kToLatvia, Ka171Rates(), true);
+  ASSERT_TRUE(quote.ok()) << quote.status();
+  EXPECT_EQ(quote->activity_days(), 14);
+  ASSERT_EQ(quote->line_items_size(), 3);
+  EXPECT_EQ(quote->line_items(1).quantity(), 14);
+  EXPECT_EQ(quote->line_items(1).amount().amount_minor(), 14 * 14000);
+  EXPECT_EQ(quote->line_items(2).quantity(), 1);  // Day 15 is the travel day.
+  EXPECT_EQ(quote->line_items(2).per_mille(), 700);
+  EXPECT_EQ(quote->line_items(2).amount().amount_minor(), 9800);
+}
+
+TEST(StaffQuoteTest, FiveToSixtyDays) {
+  EXPECT_TRUE(PriceMobility(Staff(5, 0), kToLatvia, Ka171Rates(), true).ok());
+  EXPECT_FALSE(PriceMobility(Staff(4, 2), kToLatvia, Ka171Rates(), true).ok());
+  EXPECT_TRUE(PriceMobility(Staff(60, 2), kToLatvia, Ka171Rates(), true).ok());
+  EXPECT_FALSE(PriceMobility(Staff(61, 0), kToLatvia, Ka171Rates(), true).ok());
+}
+
+TEST(QuoteTest, ExceptionalTravelReplacesTheBand) {
+  auto request =
+      Student(absl::CivilDay(2021, 9, 1), absl::CivilDay(2022, 1, 31));
+  request.set_exceptional_travel_cost_cents(
+      60000);  // The 360 EUR band is 60%: below 70%.
+  auto quote = PriceMobility(request, kToLatvia, Ka171Rates(), true);
+  ASSERT_TRUE(quote.ok());
+  EXPECT_EQ(HeadingTotal(*quote, v1::LineItem::TRAVEL), 48000);
+  EXPECT_EQ(quote->line_items(0).rate(), "");
+  request.set_exceptional_travel_cost_cents(50000);  // 72%: the band stands.
+  quote = PriceMobility(request, kToLatvia, Ka171Rates(), true);
+  EXPECT_EQ(HeadingTotal(*quote, v1::LineItem::TRAVEL), 36000);
+}
+
+TEST(QuoteTest, SpecialNeedsAndZeroGrant) {
+  auto request =
+      Student(absl::CivilDay(2021, 9, 1), absl::CivilDay(2022, 1, 31));
+  request.set_special_needs_cost_cents(123456);
+  auto quote = PriceMobility(request, kToLatvia, Ka171Rates(), true);
+  EXPECT_EQ(HeadingTotal(*quote, v1::LineItem::INCLUSION_SUPPORT), 123456);
+  request.set_zero_grant(true);
+  auto zero = PriceMobility(request, kToLatvia, Ka171Rates(), true);
+  ASSERT_TRUE(zero.ok());
+  EXPECT_EQ(zero->total().amount_minor(), 0);
+  EXPECT_EQ(zero->whole_months(), 5);
+}
+
+TEST(QuoteTest, MissingSupportRateIsAPrecondition) {
+  auto quote = PriceMobility(
+      Student(absl::CivilDay(2021, 9, 1), absl::CivilDay(2022, 1, 31)),
+      Route{v1::PARTNER_TO_PROGRAMME, 1, 2764}, Ka171Rates(), true);
+  EXPECT_EQ(quote.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST(RouteTest, DirectionAndGroupFromTheCallYear) {
+  auto request =
+      Student(absl::CivilDay(2021, 9, 1), absl::CivilDay(2022, 1, 31));
+  Endpoint kz{"KZ", 53.28, 69.39}, lv{"LV", 57.54, 25.43},
+      kg{"KG", 42.87, 74.59}, gb{"GB", 51.5, -0.12};
+  auto in = RouteBetween(request, kz, lv);
+  ASSERT_TRUE(in.ok());
+  EXPECT_EQ(in->direction, v1::PARTNER_TO_PROGRAMME);
+  EXPECT_EQ(in->country_group, 3);
+  EXPECT_EQ(in->distance_km, 2764);
+  auto out = RouteBetween(request, lv, kz);
+  EXPECT_EQ(out->direction, v1::PROGRAMME_TO_PARTNER);
+  EXPECT_EQ(RouteBetween(request, kz, kg).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(RouteBetween(request, kz, gb)
+                   .ok());  // The UK is a third country from 2021.
+  request.set_official_distance_km(3100);
+  EXPECT_EQ(RouteBetween(request, kz, lv)->distance_km, 3100);
+}
+
+TEST(SettlementTest, ShorterStayPaysLessLongerStayPaysTheAgreedPeriodOnly) {
+  auto agreed = PriceMobility(
+      Student(absl::CivilDay(2021, 9, 1), absl::CivilDay(2022, 1, 31)),
+      kToLatvia, Ka171Rates(), true);
+  ASSERT_TRUE(agreed.ok());
+  auto shorter = SettleQuote(*agreed, absl::CivilDay(2021, 9, 1),
+                             absl::CivilDay(2021, 11, 15));
+  ASSERT_TRUE(shorter.ok());
+  EXPECT_EQ(shorter->whole_months(), 2);
+  EXPECT_EQ(shorter->extra_days(), 15);
+  EXPECT_EQ(shorter->total().amount_minor(), 36000 + 2 * 80000 + 40000);
+  auto longer = SettleQuote(*agreed, absl::CivilDay(2021, 8, 20),
+                            absl::CivilDay(2022, 2, 28));
+  ASSERT_TRUE(longer.ok());
+  EXPECT_EQ(longer->total().amount_minor(), agreed->total().amount_minor());
+  auto outside = SettleQuote(*agreed, absl::CivilDay(2022, 3, 1),
+                             absl::CivilDay(2022, 3, 10));
+  EXPECT_EQ(outside->total().amount_minor(), 0);
+}
+
+TEST(SettlementTest, UsesTheAgreedRatesNotTheCurrentTable) {
+  auto agreed = PriceMobility(
+      Student(absl::CivilDay(2021, 9, 1), absl::CivilDay(2022, 1, 31)),
+      kToLatvia, Ka171Rates(), true);
+  // SettleQuote takes no table at all: the agreed quote carries the rates it
+  // applied.
+  auto settled = SettleQuote(*agreed, absl::CivilDay(2021, 9, 1),
+                             absl::CivilDay(2022, 1, 31));
+  EXPECT_EQ(settled->total().amount_minor(), agreed->total().amount_minor());
+}
+
+TEST(ValidationTest, EveryFieldAtItsEdge) {
+  auto request = Staff(10, 2);
+  Violations ok;
+  ValidateCalculation(request, "", ok);
+  EXPECT_TRUE(ok.empty());
+  request.set_travel_days(3);
+  request.set_call_year(2020);
+  request.set_official_distance_km(-1);
+  request.set_special_needs_cost_cents(-1);
+  *request.mutable_end_date() = D(2022, 2, 28);  // Before the start.
+  request.set_receiving_institution(request.sending_institution());
+  Violations bad;
+  ValidateCalculation(request, "", bad);
+  for (const char* field :
+       {"travel_days", "call_year", "official_distance_km",
+        "special_needs_cost_cents", "end_date", "receiving_institution"}) {
+    EXPECT_THAT(bad.list(), Contains(Field(&FieldViolation::field, field)))
+        << field;
+  }
+  auto student =
+      Student(absl::CivilDay(2021, 9, 1), absl::CivilDay(2022, 1, 31));
+  student.set_travel_days(1);
+  Violations students;
+  ValidateCalculation(student, "calculation", students);
+  EXPECT_THAT(students.list(), Contains(Field(&FieldViolation::field,
+                                              "calculation.travel_days")));
+}
+
+}  // namespace
+}  // namespace mobility::grants

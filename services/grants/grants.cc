@@ -19,16 +19,18 @@ namespace {
 
 using Store = GrantsStore;
 
-constexpr int kPrefinancingDays = 30;  // After both signatures, and no later than the start.
-constexpr int kBalanceDays = 45;       // After the final report.
+constexpr int kPrefinancingDays =
+    30;  // After both signatures, and no later than the start.
+constexpr int kBalanceDays = 45;  // After the final report.
 constexpr size_t kMaxText = 200;
 
 bool IsStaff(const Principal& p) {
-  return p.Has(Role::kCoordinator) || p.Has(Role::kFinance) || p.Has(Role::kAdmin) ||
-         p.Has(Role::kService);
+  return p.Has(Role::kCoordinator) || p.Has(Role::kFinance) ||
+         p.Has(Role::kAdmin) || p.Has(Role::kService);
 }
 
-// Applicants see only the grants whose participant reference is their own subject.
+// Applicants see only the grants whose participant reference is their own
+// subject.
 absl::Status CheckReader(const v1::Grant& grant, const Principal& caller) {
   if (IsStaff(caller) || grant.participant().reference() == caller.subject) {
     return absl::OkStatus();
@@ -59,10 +61,12 @@ int64_t Total(const HeadingCents& h) {
   return h.travel + h.individual + h.organisational + h.inclusion;
 }
 
-// What agreeing the grant commits: its own amounts and the organisational support per participant.
+// What agreeing the grant commits: its own amounts and the organisational
+// support per participant.
 HeadingCents Commitment(const v1::Grant& grant, const v1::Budget& budget) {
   HeadingCents c = QuoteHeadings(grant.quote());
-  c.organisational = budget.organisational_support_per_participant().amount_minor();
+  c.organisational =
+      budget.organisational_support_per_participant().amount_minor();
   return c;
 }
 
@@ -70,29 +74,35 @@ absl::Status CheckRoom(const BudgetRow& row, const HeadingCents& committed) {
   const auto& allocated = row.budget.allocated();
   const std::pair<const char*, std::pair<int64_t, int64_t>> headings[] = {
       {"travel", {committed.travel, allocated.travel().amount_minor()}},
-      {"individual support", {committed.individual, allocated.individual_support().amount_minor()}},
+      {"individual support",
+       {committed.individual, allocated.individual_support().amount_minor()}},
       {"organisational support",
-       {committed.organisational, allocated.organisational_support().amount_minor()}},
-      {"inclusion support", {committed.inclusion, allocated.inclusion_support().amount_minor()}},
+       {committed.organisational,
+        allocated.organisational_support().amount_minor()}},
+      {"inclusion support",
+       {committed.inclusion, allocated.inclusion_support().amount_minor()}},
   };
   for (const auto& [name, amounts] : headings) {
     if (amounts.first > amounts.second) {
-      return Error(absl::StatusCode::kFailedPrecondition, "BUDGET_EXCEEDED",
-                   absl::StrCat("the budget's ", name, " heading would be exceeded: ",
-                                FormatCents(amounts.first), " EUR committed of ",
-                                FormatCents(amounts.second), " EUR allocated"));
+      return Error(
+          absl::StatusCode::kFailedPrecondition, "BUDGET_EXCEEDED",
+          absl::StrCat("the budget's ", name, " heading would be exceeded: ",
+                       FormatCents(amounts.first), " EUR committed of ",
+                       FormatCents(amounts.second), " EUR allocated"));
     }
   }
   return absl::OkStatus();
 }
 
-// The ledger never pays out more than the grant, nor takes back more than was paid.
+// The ledger never pays out more than the grant, nor takes back more than was
+// paid.
 absl::Status CheckLedger(int64_t ledger_sum, int64_t grant_total) {
   if (ledger_sum < 0 || ledger_sum > grant_total) {
-    return Error(absl::StatusCode::kFailedPrecondition, "LEDGER_OUT_OF_BOUNDS",
-                 absl::StrCat("paid and pending would be ", FormatCents(ledger_sum),
-                              " EUR, outside 0 to the grant's ", FormatCents(grant_total),
-                              " EUR"));
+    return Error(
+        absl::StatusCode::kFailedPrecondition, "LEDGER_OUT_OF_BOUNDS",
+        absl::StrCat("paid and pending would be ", FormatCents(ledger_sum),
+                     " EUR, outside 0 to the grant's ",
+                     FormatCents(grant_total), " EUR"));
   }
   return absl::OkStatus();
 }
@@ -110,12 +120,14 @@ int64_t GrantAmount(const v1::Grant& grant) {
 }
 
 absl::Status WrongState(const v1::Grant& grant, absl::string_view wanted) {
-  return Error(absl::StatusCode::kFailedPrecondition, "WRONG_GRANT_STATE",
-               absl::StrCat("the grant is ", v1::Grant::State_Name(grant.state()), "; this needs ",
-                            wanted));
+  return Error(
+      absl::StatusCode::kFailedPrecondition, "WRONG_GRANT_STATE",
+      absl::StrCat("the grant is ", v1::Grant::State_Name(grant.state()),
+                   "; this needs ", wanted));
 }
 
-void CheckText(const std::string& value, const std::string& field, Violations& v) {
+void CheckText(const std::string& value, const std::string& field,
+               Violations& v) {
   if (value.empty()) {
     v.Add(field, "is required");
   } else if (value.size() > kMaxText) {
@@ -123,25 +135,30 @@ void CheckText(const std::string& value, const std::string& field, Violations& v
   }
 }
 
-void CheckEuros(const mobility::type::v1::Money& money, const std::string& field, Violations& v) {
+void CheckEuros(const mobility::type::v1::Money& money,
+                const std::string& field, Violations& v) {
   if (money.currency_code() != "EUR" || money.amount_minor() < 0) {
     v.Add(field, "must be a non-negative amount in EUR cents");
   }
 }
 
-void CheckCallYear(v1::Programme programme, int call_year, const std::string& prefix,
-                   Violations& v) {
+void CheckCallYear(v1::Programme programme, int call_year,
+                   const std::string& prefix, Violations& v) {
   if (programme != v1::KA107 && programme != v1::KA171) {
     v.Add(prefix + "programme", "must be KA107 or KA171");
-  } else if ((programme == v1::KA107 && (call_year < 2014 || call_year > 2020)) ||
-             (programme == v1::KA171 && (call_year < 2021 || call_year > 2027))) {
-    v.Add(prefix + "call_year", "must be a call of the programme (KA107 2014-2020, KA171 2021-2027)");
+  } else if ((programme == v1::KA107 &&
+              (call_year < 2014 || call_year > 2020)) ||
+             (programme == v1::KA171 &&
+              (call_year < 2021 || call_year > 2027))) {
+    v.Add(prefix + "call_year",
+          "must be a call of the programme (KA107 2014-2020, KA171 2021-2027)");
   }
 }
 
 // Quotes a CSV field and neutralizes spreadsheet formulas.
 std::string CsvField(std::string value) {
-  if (!value.empty() && std::string("=+-@").find(value[0]) != std::string::npos) {
+  if (!value.empty() &&
+      std::string("=+-@").find(value[0]) != std::string::npos) {
     value = "'" + value;
   }
   if (value.find_first_of(",\"\n\r") == std::string::npos) return value;
@@ -155,15 +172,18 @@ std::string CsvField(std::string value) {
 
 }  // namespace
 
-absl::Time Grants::Now() const { return absl::FromUnixMicros(absl::ToUnixMicros(clock_())); }
+absl::Time Grants::Now() const {
+  return absl::FromUnixMicros(absl::ToUnixMicros(clock_()));
+}
 
-absl::StatusOr<v1::GrantQuote> Grants::Quote(const v1::CalculateGrantRequest& request,
-                                             const CallContext& call) {
+absl::StatusOr<v1::GrantQuote> Grants::Quote(
+    const v1::CalculateGrantRequest& request, const std::string& prefix,
+    const CallContext& call) {
   auto sending = agreements_->FindInstitution(request.sending_institution(),
-                                              "sending_institution", call);
+                                              prefix + "sending_institution", call);
   if (!sending.ok()) return sending.status();
   auto receiving = agreements_->FindInstitution(request.receiving_institution(),
-                                                "receiving_institution", call);
+                                                prefix + "receiving_institution", call);
   if (!receiving.ok()) return receiving.status();
   auto route = RouteBetween(request, *sending, *receiving);
   if (!route.ok()) return route.status();
@@ -173,29 +193,35 @@ absl::StatusOr<v1::GrantQuote> Grants::Quote(const v1::CalculateGrantRequest& re
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
-  return PriceMobility(request, *route, rates, /*enforce_duration_limits=*/true);
+  return PriceMobility(request, *route, rates,
+                       /*enforce_duration_limits=*/true);
 }
 
-absl::StatusOr<v1::GrantQuote> Grants::CalculateGrant(const v1::CalculateGrantRequest& request,
-                                                      const CallContext& call) {
+absl::StatusOr<v1::GrantQuote> Grants::CalculateGrant(
+    const v1::CalculateGrantRequest& request, const CallContext& call) {
   Violations violations;
   ValidateCalculation(request, "", violations);
   if (!violations.empty()) return violations.ToStatus("INVALID_CALCULATION");
-  return Quote(request, call);
+  return Quote(request, "", call);
 }
 
-absl::StatusOr<v1::Grant> Grants::CreateGrant(const v1::CreateGrantRequest& request,
-                                              const CallContext& call) {
+absl::StatusOr<v1::Grant> Grants::CreateGrant(
+    const v1::CreateGrantRequest& request, const CallContext& call) {
   const v1::Grant& g = request.grant();
   Violations violations;
-  CheckText(g.participant().full_name(), "grant.participant.full_name", violations);
-  CheckText(g.participant().reference(), "grant.participant.reference", violations);
+  CheckText(g.participant().full_name(), "grant.participant.full_name",
+            violations);
+  CheckText(g.participant().reference(), "grant.participant.reference",
+            violations);
   if (!ParseResourceName("", g.agreement(), "agreements").ok()) {
-    violations.Add("grant.agreement", "must be an agreement name \"agreements/{id}\"");
+    violations.Add("grant.agreement",
+                   "must be an agreement name \"agreements/{id}\"");
   }
   CheckText(g.condition_id(), "grant.condition_id", violations);
-  if (!g.application().empty() && !ParseResourceName("", g.application(), "applications").ok()) {
-    violations.Add("grant.application", "must be an application name \"applications/{id}\"");
+  if (!g.application().empty() &&
+      !ParseResourceName("", g.application(), "applications").ok()) {
+    violations.Add("grant.application",
+                   "must be an application name \"applications/{id}\"");
   }
   if (!ParseResourceName("", g.budget(), "budgets").ok()) {
     violations.Add("grant.budget", "must be a budget name \"budgets/{id}\"");
@@ -206,45 +232,48 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(const v1::CreateGrantRequest& requ
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_GRANT");
 
-  if (auto s = agreements_->CheckCondition(g.agreement(), g.condition_id(), "grant.condition_id",
-                                           call);
+  if (auto s = agreements_->CheckCondition(g.agreement(), g.condition_id(),
+                                           "grant.condition_id", call);
       !s.ok()) {
     return s;
   }
-  auto quote = Quote(request.calculation(), call);
+  auto quote = Quote(request.calculation(), "calculation.", call);
   if (!quote.ok()) return quote.status();
 
   v1::Grant created;
   absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    return RunIdempotent(txn, "CreateGrant", request.request_id(), request, &created,
-                         [&]() -> absl::Status {
-      const std::string budget_id = IdOf(g.budget(), "budgets");
-      auto budget = Store::GetBudget(txn, budget_id, /*for_update=*/false);
-      if (!budget.ok()) return InvalidField("grant.budget", "no such budget");
-      if (budget->budget.programme() != request.calculation().programme() ||
-          budget->budget.call_year() != request.calculation().call_year()) {
-        return InvalidField("calculation.call_year",
-                            absl::StrCat("the budget is for ",
-                                         v1::Programme_Name(budget->budget.programme()), " call ",
-                                         budget->budget.call_year()));
-      }
-      const std::string id = NewResourceId();
-      created.set_name("grants/" + id);
-      *created.mutable_participant() = g.participant();
-      created.set_agreement(g.agreement());
-      created.set_condition_id(g.condition_id());
-      created.set_application(g.application());
-      created.set_budget(g.budget());
-      *created.mutable_quote() = *quote;
-      created.set_state(v1::Grant::CALCULATED);
-      created.set_zero_grant(request.calculation().zero_grant());
-      *created.mutable_paid() = Euros(0);
-      *created.mutable_create_time() = ToTimestamp(Now());
-      *created.mutable_update_time() = created.create_time();
-      created.set_etag(Etag(created.name(), 1));
-      Store::InsertGrant(txn, id, budget_id, created);
-      return absl::OkStatus();
-    });
+    return RunIdempotent(
+        txn, "CreateGrant", request.request_id(), request, &created,
+        [&]() -> absl::Status {
+          const std::string budget_id = IdOf(g.budget(), "budgets");
+          auto budget = Store::GetBudget(txn, budget_id, /*for_update=*/false);
+          if (!budget.ok())
+            return InvalidField("grant.budget", "no such budget");
+          if (budget->budget.programme() != request.calculation().programme() ||
+              budget->budget.call_year() != request.calculation().call_year()) {
+            return InvalidField(
+                "calculation.call_year",
+                absl::StrCat("the budget is for ",
+                             v1::Programme_Name(budget->budget.programme()),
+                             " call ", budget->budget.call_year()));
+          }
+          const std::string id = NewResourceId();
+          created.set_name("grants/" + id);
+          *created.mutable_participant() = g.participant();
+          created.set_agreement(g.agreement());
+          created.set_condition_id(g.condition_id());
+          created.set_application(g.application());
+          created.set_budget(g.budget());
+          *created.mutable_quote() = *quote;
+          created.set_state(v1::Grant::CALCULATED);
+          created.set_zero_grant(request.calculation().zero_grant());
+          *created.mutable_paid() = Euros(0);
+          *created.mutable_create_time() = ToTimestamp(Now());
+          *created.mutable_update_time() = created.create_time();
+          created.set_etag(Etag(created.name(), 1));
+          Store::InsertGrant(txn, id, budget_id, created);
+          return absl::OkStatus();
+        });
   });
   if (!status.ok()) return status;
   return created;
@@ -257,7 +286,8 @@ absl::StatusOr<v1::Grant> Grants::GetGrant(const v1::GetGrantRequest& request,
   v1::Grant found;
   absl::Status status = db_->Transact([&](pqxx::work& txn) -> absl::Status {
     auto grant = Store::GetGrant(txn, *id, /*for_update=*/false);
-    // An applicant learns nothing about grants that are not theirs, not even that they exist.
+    // An applicant learns nothing about grants that are not theirs, not even
+    // that they exist.
     if (!grant.ok() && !IsStaff(call.principal)) {
       return CheckReader(v1::Grant(), call.principal);
     }
@@ -269,8 +299,8 @@ absl::StatusOr<v1::Grant> Grants::GetGrant(const v1::GetGrantRequest& request,
   return found;
 }
 
-absl::StatusOr<v1::ListGrantsResponse> Grants::ListGrants(const v1::ListGrantsRequest& request,
-                                                          const CallContext& call) {
+absl::StatusOr<v1::ListGrantsResponse> Grants::ListGrants(
+    const v1::ListGrantsRequest& request, const CallContext& call) {
   auto page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   Store::GrantFilter filter;
@@ -285,10 +315,11 @@ absl::StatusOr<v1::ListGrantsResponse> Grants::ListGrants(const v1::ListGrantsRe
     }
     filter.state = v1::Grant::State_Name(request.state());
   }
-  if (!IsStaff(call.principal)) filter.participant_reference = call.principal.subject;
-  const std::string query = absl::StrCat("grants?budget=", filter.budget_id, "&state=",
-                                         filter.state, "&participant=",
-                                         filter.participant_reference);
+  if (!IsStaff(call.principal))
+    filter.participant_reference = call.principal.subject;
+  const std::string query =
+      absl::StrCat("grants?budget=", filter.budget_id, "&state=", filter.state,
+                   "&participant=", filter.participant_reference);
   auto after = DecodePageToken(request.page_token(), query);
   if (!after.ok()) return after.status();
   v1::ListGrantsResponse response;
@@ -310,144 +341,183 @@ absl::StatusOr<v1::ListGrantsResponse> Grants::ListGrants(const v1::ListGrantsRe
 template <typename Request>
 absl::StatusOr<v1::Grant> Grants::ChangeGrant(
     absl::string_view method, const Request& request,
-    const std::function<absl::Status(pqxx::work&, const std::string&, v1::Grant&)>& change) {
+    const std::function<absl::Status(pqxx::work&, const std::string&,
+                                     v1::Grant&)>& change) {
   auto id = ParseResourceName("name", request.name(), "grants");
   if (!id.ok()) return id.status();
-  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok()) return s;
+  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
+    return s;
   v1::Grant changed;
   absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    return RunIdempotent(txn, method, request.request_id(), request, &changed,
-                         [&]() -> absl::Status {
-      auto current = Store::GetGrant(txn, *id, /*for_update=*/true);
-      if (!current.ok()) return current.status();
-      changed = *std::move(current);
-      if (auto s = change(txn, *id, changed); !s.ok()) return s;
-      *changed.mutable_paid() = Euros(Total(LedgerSum(Store::Payments(txn, *id))));
-      *changed.mutable_update_time() = ToTimestamp(Now());
-      changed.set_etag(Etag(changed.name(), ToMicros(changed.update_time())));
-      Store::SaveGrant(txn, *id, changed);
-      return absl::OkStatus();
-    });
+    return RunIdempotent(
+        txn, method, request.request_id(), request, &changed,
+        [&]() -> absl::Status {
+          auto current = Store::GetGrant(txn, *id, /*for_update=*/true);
+          if (!current.ok()) return current.status();
+          changed = *std::move(current);
+          if (auto s = change(txn, *id, changed); !s.ok()) return s;
+          *changed.mutable_paid() =
+              Euros(Total(LedgerSum(Store::Payments(txn, *id))));
+          *changed.mutable_update_time() = ToTimestamp(Now());
+          changed.set_etag(
+              Etag(changed.name(), ToMicros(changed.update_time())));
+          Store::SaveGrant(txn, *id, changed);
+          return absl::OkStatus();
+        });
   });
   if (!status.ok()) return status;
   return changed;
 }
 
-absl::StatusOr<v1::Grant> Grants::AgreeGrant(const v1::AgreeGrantRequest& request) {
+absl::StatusOr<v1::Grant> Grants::AgreeGrant(
+    const v1::AgreeGrantRequest& request) {
   Violations violations;
   if (!IsValidDate(request.participant_signed_date())) {
-    violations.Add("participant_signed_date", "must be the calendar date of the signature");
+    violations.Add("participant_signed_date",
+                   "must be the calendar date of the signature");
   }
   if (!IsValidDate(request.institution_signed_date())) {
-    violations.Add("institution_signed_date", "must be the calendar date of the signature");
+    violations.Add("institution_signed_date",
+                   "must be the calendar date of the signature");
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_SIGNATURES");
-  return ChangeGrant("AgreeGrant", request,
-                     [&](pqxx::work& txn, const std::string&, v1::Grant& grant) -> absl::Status {
-    if (grant.state() != v1::Grant::CALCULATED) return WrongState(grant, "CALCULATED");
-    // The budget row lock makes concurrent agreements on one budget take turns.
-    auto budget = Store::GetBudget(txn, IdOf(grant.budget(), "budgets"), /*for_update=*/true);
-    if (!budget.ok()) return budget.status();
-    const HeadingCents committed = Plus(budget->committed, Commitment(grant, budget->budget));
-    if (auto s = CheckRoom(*budget, committed); !s.ok()) return s;
-    Store::SetCommitted(txn, IdOf(grant.budget(), "budgets"), committed);
-    *grant.mutable_participant_signed_date() = request.participant_signed_date();
-    *grant.mutable_institution_signed_date() = request.institution_signed_date();
-    grant.set_state(v1::Grant::AGREED);
-    return absl::OkStatus();
-  });
+  return ChangeGrant(
+      "AgreeGrant", request,
+      [&](pqxx::work& txn, const std::string&,
+          v1::Grant& grant) -> absl::Status {
+        if (grant.state() != v1::Grant::CALCULATED)
+          return WrongState(grant, "CALCULATED");
+        // The budget row lock makes concurrent agreements on one budget take
+        // turns.
+        auto budget = Store::GetBudget(txn, IdOf(grant.budget(), "budgets"),
+                                       /*for_update=*/true);
+        if (!budget.ok()) return budget.status();
+        const HeadingCents committed =
+            Plus(budget->committed, Commitment(grant, budget->budget));
+        if (auto s = CheckRoom(*budget, committed); !s.ok()) return s;
+        Store::SetCommitted(txn, IdOf(grant.budget(), "budgets"), committed);
+        *grant.mutable_participant_signed_date() =
+            request.participant_signed_date();
+        *grant.mutable_institution_signed_date() =
+            request.institution_signed_date();
+        grant.set_state(v1::Grant::AGREED);
+        return absl::OkStatus();
+      });
 }
 
-absl::StatusOr<v1::Grant> Grants::PrefinanceGrant(const v1::PrefinanceGrantRequest& request) {
-  return ChangeGrant("PrefinanceGrant", request,
-                     [&](pqxx::work& txn, const std::string& id, v1::Grant& grant) -> absl::Status {
-    if (grant.state() != v1::Grant::AGREED) return WrongState(grant, "AGREED");
-    if (grant.zero_grant()) {
-      return Error(absl::StatusCode::kFailedPrecondition, "ZERO_GRANT",
-                   "a zero-grant mobility has nothing to pre-finance; settle it");
-    }
-    auto budget = Store::GetBudget(txn, IdOf(grant.budget(), "budgets"), /*for_update=*/false);
-    if (!budget.ok()) return budget.status();
-    const int percent = budget->budget.prefinancing_percent();
-    const HeadingCents agreed = QuoteHeadings(grant.quote());
-    // Each heading's share rounded once, so the entry's split adds up to its amount exactly.
-    const HeadingCents share = {DivideRoundHalfUp(agreed.travel * percent, 100),
-                                DivideRoundHalfUp(agreed.individual * percent, 100), 0,
-                                DivideRoundHalfUp(agreed.inclusion * percent, 100)};
-    const auto payments = Store::Payments(txn, id);
-    if (auto s = CheckLedger(Total(LedgerSum(payments)) + Total(share), GrantAmount(grant));
-        !s.ok()) {
-      return s;
-    }
-    const absl::CivilDay signed_on =
-        std::max(ToCivilDay(grant.participant_signed_date()),
-                 ToCivilDay(grant.institution_signed_date()));
-    const absl::CivilDay due = std::min(signed_on + kPrefinancingDays,
-                                        ToCivilDay(grant.quote().request().start_date()));
-    Store::AppendPayment(txn, id, v1::Payment::PREFINANCING, share, due, 0, Now());
-    grant.set_state(v1::Grant::PREFINANCED);
-    return absl::OkStatus();
-  });
+absl::StatusOr<v1::Grant> Grants::PrefinanceGrant(
+    const v1::PrefinanceGrantRequest& request) {
+  return ChangeGrant(
+      "PrefinanceGrant", request,
+      [&](pqxx::work& txn, const std::string& id,
+          v1::Grant& grant) -> absl::Status {
+        if (grant.state() != v1::Grant::AGREED)
+          return WrongState(grant, "AGREED");
+        if (grant.zero_grant()) {
+          return Error(
+              absl::StatusCode::kFailedPrecondition, "ZERO_GRANT",
+              "a zero-grant mobility has nothing to pre-finance; settle it");
+        }
+        auto budget = Store::GetBudget(txn, IdOf(grant.budget(), "budgets"),
+                                       /*for_update=*/false);
+        if (!budget.ok()) return budget.status();
+        const int percent = budget->budget.prefinancing_percent();
+        const HeadingCents agreed = QuoteHeadings(grant.quote());
+        // Each heading's share rounded once, so the entry's split adds up to
+        // its amount exactly.
+        const HeadingCents share = {
+            DivideRoundHalfUp(agreed.travel * percent, 100),
+            DivideRoundHalfUp(agreed.individual * percent, 100), 0,
+            DivideRoundHalfUp(agreed.inclusion * percent, 100)};
+        const auto payments = Store::Payments(txn, id);
+        if (auto s = CheckLedger(Total(LedgerSum(payments)) + Total(share),
+                                 GrantAmount(grant));
+            !s.ok()) {
+          return s;
+        }
+        const absl::CivilDay signed_on =
+            std::max(ToCivilDay(grant.participant_signed_date()),
+                     ToCivilDay(grant.institution_signed_date()));
+        const absl::CivilDay due =
+            std::min(signed_on + kPrefinancingDays,
+                     ToCivilDay(grant.quote().request().start_date()));
+        Store::AppendPayment(txn, id, v1::Payment::PREFINANCING, share, due, 0,
+                             Now());
+        grant.set_state(v1::Grant::PREFINANCED);
+        return absl::OkStatus();
+      });
 }
 
-absl::StatusOr<v1::Grant> Grants::SettleGrant(const v1::SettleGrantRequest& request) {
+absl::StatusOr<v1::Grant> Grants::SettleGrant(
+    const v1::SettleGrantRequest& request) {
   Violations violations;
   for (const auto& [field, date] :
-       {std::pair<const char*, const mobility::type::v1::Date*>{"actual_start_date",
-                                                                 &request.actual_start_date()},
+       {std::pair<const char*, const mobility::type::v1::Date*>{
+            "actual_start_date", &request.actual_start_date()},
         {"actual_end_date", &request.actual_end_date()},
         {"final_report_date", &request.final_report_date()}}) {
     if (!IsValidDate(*date)) violations.Add(field, "must be a calendar date");
   }
-  if (violations.empty() &&
-      ToCivilDay(request.actual_end_date()) < ToCivilDay(request.actual_start_date())) {
+  if (violations.empty() && ToCivilDay(request.actual_end_date()) <
+                                ToCivilDay(request.actual_start_date())) {
     violations.Add("actual_end_date", "must not come before actual_start_date");
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_SETTLEMENT");
-  return ChangeGrant("SettleGrant", request,
-                     [&](pqxx::work& txn, const std::string& id, v1::Grant& grant) -> absl::Status {
-    if (grant.state() != v1::Grant::AGREED && grant.state() != v1::Grant::PREFINANCED) {
-      return WrongState(grant, "AGREED or PREFINANCED");
-    }
-    auto final_quote = SettleQuote(grant.quote(), ToCivilDay(request.actual_start_date()),
-                                   ToCivilDay(request.actual_end_date()));
-    if (!final_quote.ok()) return final_quote.status();
-    const HeadingCents final_amounts = QuoteHeadings(*final_quote);
-    const HeadingCents paid = LedgerSum(Store::Payments(txn, id));
-    const HeadingCents due = Plus(final_amounts, paid, -1);
-    if (due.travel != 0 || due.individual != 0 || due.inclusion != 0) {
-      Store::AppendPayment(txn, id,
-                           Total(due) < 0 ? v1::Payment::RECOVERY : v1::Payment::BALANCE, due,
-                           ToCivilDay(request.final_report_date()) + kBalanceDays, 0, Now());
-    }
-    // The commitment shrinks to what the real stay earned.
-    const std::string budget_id = IdOf(grant.budget(), "budgets");
-    auto budget = Store::GetBudget(txn, budget_id, /*for_update=*/true);
-    if (!budget.ok()) return budget.status();
-    Store::SetCommitted(
-        txn, budget_id,
-        Plus(budget->committed, Plus(QuoteHeadings(grant.quote()), final_amounts, -1), -1));
-    *grant.mutable_final_quote() = *std::move(final_quote);
-    grant.set_state(v1::Grant::SETTLED);
-    return absl::OkStatus();
-  });
+  return ChangeGrant(
+      "SettleGrant", request,
+      [&](pqxx::work& txn, const std::string& id,
+          v1::Grant& grant) -> absl::Status {
+        if (grant.state() != v1::Grant::AGREED &&
+            grant.state() != v1::Grant::PREFINANCED) {
+          return WrongState(grant, "AGREED or PREFINANCED");
+        }
+        auto final_quote =
+            SettleQuote(grant.quote(), ToCivilDay(request.actual_start_date()),
+                        ToCivilDay(request.actual_end_date()));
+        if (!final_quote.ok()) return final_quote.status();
+        const HeadingCents final_amounts = QuoteHeadings(*final_quote);
+        const HeadingCents paid = LedgerSum(Store::Payments(txn, id));
+        const HeadingCents due = Plus(final_amounts, paid, -1);
+        if (due.travel != 0 || due.individual != 0 || due.inclusion != 0) {
+          Store::AppendPayment(
+              txn, id,
+              Total(due) < 0 ? v1::Payment::RECOVERY : v1::Payment::BALANCE,
+              due, ToCivilDay(request.final_report_date()) + kBalanceDays, 0,
+              Now());
+        }
+        // The commitment shrinks to what the real stay earned.
+        const std::string budget_id = IdOf(grant.budget(), "budgets");
+        auto budget = Store::GetBudget(txn, budget_id, /*for_update=*/true);
+        if (!budget.ok()) return budget.status();
+        Store::SetCommitted(
+            txn, budget_id,
+            Plus(budget->committed,
+                 Plus(QuoteHeadings(grant.quote()), final_amounts, -1), -1));
+        *grant.mutable_final_quote() = *std::move(final_quote);
+        grant.set_state(v1::Grant::SETTLED);
+        return absl::OkStatus();
+      });
 }
 
-absl::StatusOr<v1::Grant> Grants::CancelGrant(const v1::CancelGrantRequest& request) {
-  return ChangeGrant("CancelGrant", request,
-                     [&](pqxx::work& txn, const std::string&, v1::Grant& grant) -> absl::Status {
-    if (grant.state() == v1::Grant::AGREED) {
-      const std::string budget_id = IdOf(grant.budget(), "budgets");
-      auto budget = Store::GetBudget(txn, budget_id, /*for_update=*/true);
-      if (!budget.ok()) return budget.status();
-      Store::SetCommitted(txn, budget_id,
-                          Plus(budget->committed, Commitment(grant, budget->budget), -1));
-    } else if (grant.state() != v1::Grant::CALCULATED) {
-      return WrongState(grant, "CALCULATED or AGREED (nothing paid yet)");
-    }
-    grant.set_state(v1::Grant::CANCELLED);
-    return absl::OkStatus();
-  });
+absl::StatusOr<v1::Grant> Grants::CancelGrant(
+    const v1::CancelGrantRequest& request) {
+  return ChangeGrant(
+      "CancelGrant", request,
+      [&](pqxx::work& txn, const std::string&,
+          v1::Grant& grant) -> absl::Status {
+        if (grant.state() == v1::Grant::AGREED) {
+          const std::string budget_id = IdOf(grant.budget(), "budgets");
+          auto budget = Store::GetBudget(txn, budget_id, /*for_update=*/true);
+          if (!budget.ok()) return budget.status();
+          Store::SetCommitted(
+              txn, budget_id,
+              Plus(budget->committed, Commitment(grant, budget->budget), -1));
+        } else if (grant.state() != v1::Grant::CALCULATED) {
+          return WrongState(grant, "CALCULATED or AGREED (nothing paid yet)");
+        }
+        grant.set_state(v1::Grant::CANCELLED);
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<v1::ListPaymentsResponse> Grants::ListPayments(
@@ -457,94 +527,111 @@ absl::StatusOr<v1::ListPaymentsResponse> Grants::ListPayments(
   v1::ListPaymentsResponse response;
   absl::Status status = db_->Transact([&](pqxx::work& txn) -> absl::Status {
     auto grant = Store::GetGrant(txn, *id, /*for_update=*/false);
-    if (!grant.ok()) return IsStaff(call.principal) ? grant.status()
-                                                    : CheckReader(v1::Grant(), call.principal);
+    if (!grant.ok())
+      return IsStaff(call.principal) ? grant.status()
+                                     : CheckReader(v1::Grant(), call.principal);
     if (auto s = CheckReader(*grant, call.principal); !s.ok()) return s;
-    for (auto& p : Store::Payments(txn, *id)) *response.add_payments() = std::move(p.payment);
+    for (auto& p : Store::Payments(txn, *id))
+      *response.add_payments() = std::move(p.payment);
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
   return response;
 }
 
-absl::StatusOr<v1::Payment> Grants::ReversePayment(const v1::ReversePaymentRequest& request) {
+absl::StatusOr<v1::Payment> Grants::ReversePayment(
+    const v1::ReversePaymentRequest& request) {
   std::vector<std::string> parts = absl::StrSplit(request.name(), '/');
   int seq = 0;
   if (parts.size() != 4 || parts[0] != "grants" || parts[2] != "payments" ||
       !ParseResourceName("", "grants/" + parts[1], "grants").ok() ||
       !absl::SimpleAtoi(parts[3], &seq) || seq < 1) {
-    return InvalidField("name", "must be \"grants/{grant}/payments/{payment}\"");
+    return InvalidField("name",
+                        "must be \"grants/{grant}/payments/{payment}\"");
   }
-  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok()) return s;
+  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
+    return s;
   const std::string grant_id = parts[1];
   v1::Payment reversal;
   absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    return RunIdempotent(txn, "ReversePayment", request.request_id(), request, &reversal,
-                         [&]() -> absl::Status {
-      auto grant = Store::GetGrant(txn, grant_id, /*for_update=*/true);
-      if (!grant.ok()) return grant.status();
-      const auto payments = Store::Payments(txn, grant_id);
-      auto it = std::find_if(payments.begin(), payments.end(),
-                             [&](const PaymentRow& p) { return p.seq == seq; });
-      if (it == payments.end()) {
-        return Error(absl::StatusCode::kNotFound, "PAYMENT_NOT_FOUND",
-                     absl::StrCat("no payment ", request.name()));
-      }
-      if (it->payment.kind() == v1::Payment::REVERSAL || it->reversed) {
-        return Error(absl::StatusCode::kFailedPrecondition, "NOT_REVERSIBLE",
-                     "a reversal, or an entry already reversed, cannot be reversed");
-      }
-      const HeadingCents opposite = Plus(HeadingCents(), it->split, -1);
-      if (auto s = CheckLedger(Total(LedgerSum(payments)) + Total(opposite), GrantAmount(*grant));
-          !s.ok()) {
-        return s;
-      }
-      const absl::Time now = Now();
-      reversal = Store::AppendPayment(txn, grant_id, v1::Payment::REVERSAL, opposite,
-                                      absl::ToCivilDay(now, absl::UTCTimeZone()), seq, now)
-                     .payment;
-      *grant->mutable_paid() = Euros(Total(LedgerSum(payments)) + Total(opposite));
-      Store::SaveGrant(txn, grant_id, *grant);
-      return absl::OkStatus();
-    });
+    return RunIdempotent(
+        txn, "ReversePayment", request.request_id(), request, &reversal,
+        [&]() -> absl::Status {
+          auto grant = Store::GetGrant(txn, grant_id, /*for_update=*/true);
+          if (!grant.ok()) return grant.status();
+          const auto payments = Store::Payments(txn, grant_id);
+          auto it =
+              std::find_if(payments.begin(), payments.end(),
+                           [&](const PaymentRow& p) { return p.seq == seq; });
+          if (it == payments.end()) {
+            return Error(absl::StatusCode::kNotFound, "PAYMENT_NOT_FOUND",
+                         absl::StrCat("no payment ", request.name()));
+          }
+          if (it->payment.kind() == v1::Payment::REVERSAL || it->reversed) {
+            return Error(
+                absl::StatusCode::kFailedPrecondition, "NOT_REVERSIBLE",
+                "a reversal, or an entry already reversed, cannot be reversed");
+          }
+          const HeadingCents opposite = Plus(HeadingCents(), it->split, -1);
+          if (auto s = CheckLedger(Total(LedgerSum(payments)) + Total(opposite),
+                                   GrantAmount(*grant));
+              !s.ok()) {
+            return s;
+          }
+          const absl::Time now = Now();
+          reversal = Store::AppendPayment(
+                         txn, grant_id, v1::Payment::REVERSAL, opposite,
+                         absl::ToCivilDay(now, absl::UTCTimeZone()), seq, now)
+                         .payment;
+          *grant->mutable_paid() =
+              Euros(Total(LedgerSum(payments)) + Total(opposite));
+          Store::SaveGrant(txn, grant_id, *grant);
+          return absl::OkStatus();
+        });
   });
   if (!status.ok()) return status;
   return reversal;
 }
 
-absl::StatusOr<v1::Budget> Grants::CreateBudget(const v1::CreateBudgetRequest& request) {
+absl::StatusOr<v1::Budget> Grants::CreateBudget(
+    const v1::CreateBudgetRequest& request) {
   const v1::Budget& b = request.budget();
   Violations violations;
   CheckText(b.reference_number(), "budget.reference_number", violations);
   CheckCallYear(b.programme(), b.call_year(), "budget.", violations);
   CheckEuros(b.allocated().travel(), "budget.allocated.travel", violations);
-  CheckEuros(b.allocated().individual_support(), "budget.allocated.individual_support",
-             violations);
-  CheckEuros(b.allocated().organisational_support(), "budget.allocated.organisational_support",
-             violations);
-  CheckEuros(b.allocated().inclusion_support(), "budget.allocated.inclusion_support", violations);
+  CheckEuros(b.allocated().individual_support(),
+             "budget.allocated.individual_support", violations);
+  CheckEuros(b.allocated().organisational_support(),
+             "budget.allocated.organisational_support", violations);
+  CheckEuros(b.allocated().inclusion_support(),
+             "budget.allocated.inclusion_support", violations);
   CheckEuros(b.organisational_support_per_participant(),
              "budget.organisational_support_per_participant", violations);
   if (b.prefinancing_percent() < 70 || b.prefinancing_percent() > 100) {
     violations.Add("budget.prefinancing_percent", "must be between 70 and 100");
   }
   if (!request.budget_id().empty() && !IsValidResourceId(request.budget_id())) {
-    violations.Add("budget_id", "must be 4-63 characters of [a-z0-9-], starting with a letter");
+    violations.Add(
+        "budget_id",
+        "must be 4-63 characters of [a-z0-9-], starting with a letter");
   }
   if (!ValidateRequestId("request_id", request.request_id()).ok()) {
     violations.Add("request_id", "must be a UUID");
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_BUDGET");
-  const std::string id = request.budget_id().empty() ? NewResourceId() : request.budget_id();
+  const std::string id =
+      request.budget_id().empty() ? NewResourceId() : request.budget_id();
   v1::Budget created;
   absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    return RunIdempotent(txn, "CreateBudget", request.request_id(), request, &created, [&] {
-      created = b;
-      created.set_name("budgets/" + id);
-      *created.mutable_create_time() = ToTimestamp(Now());
-      Store::InsertBudget(txn, id, created);
-      return absl::OkStatus();
-    });
+    return RunIdempotent(txn, "CreateBudget", request.request_id(), request,
+                         &created, [&] {
+                           created = b;
+                           created.set_name("budgets/" + id);
+                           *created.mutable_create_time() = ToTimestamp(Now());
+                           Store::InsertBudget(txn, id, created);
+                           return absl::OkStatus();
+                         });
   });
   if (status.code() == absl::StatusCode::kAlreadyExists) {
     return Error(absl::StatusCode::kAlreadyExists, "BUDGET_EXISTS",
@@ -554,7 +641,8 @@ absl::StatusOr<v1::Budget> Grants::CreateBudget(const v1::CreateBudgetRequest& r
   return created;
 }
 
-absl::StatusOr<v1::Budget> Grants::GetBudget(const v1::GetBudgetRequest& request) {
+absl::StatusOr<v1::Budget> Grants::GetBudget(
+    const v1::GetBudgetRequest& request) {
   auto id = ParseResourceName("name", request.name(), "budgets");
   if (!id.ok()) return id.status();
   v1::Budget found;
@@ -578,18 +666,23 @@ absl::StatusOr<v1::BudgetReport> Grants::GetBudgetReport(
     if (!row.ok()) return row.status();
     const HeadingCents paid = Store::PaidByHeading(txn, *id);
     const auto& allocated = row->budget.allocated();
-    const std::tuple<v1::LineItem::Heading, int64_t, int64_t, int64_t> headings[] = {
-        {v1::LineItem::TRAVEL, allocated.travel().amount_minor(), row->committed.travel,
-         paid.travel},
-        {v1::LineItem::INDIVIDUAL_SUPPORT, allocated.individual_support().amount_minor(),
-         row->committed.individual, paid.individual},
-        {v1::LineItem::ORGANISATIONAL_SUPPORT, allocated.organisational_support().amount_minor(),
-         row->committed.organisational, paid.organisational},
-        {v1::LineItem::INCLUSION_SUPPORT, allocated.inclusion_support().amount_minor(),
-         row->committed.inclusion, paid.inclusion},
-    };
+    const std::tuple<v1::LineItem::Heading, int64_t, int64_t, int64_t>
+        headings[] = {
+            {v1::LineItem::TRAVEL, allocated.travel().amount_minor(),
+             row->committed.travel, paid.travel},
+            {v1::LineItem::INDIVIDUAL_SUPPORT,
+             allocated.individual_support().amount_minor(),
+             row->committed.individual, paid.individual},
+            {v1::LineItem::ORGANISATIONAL_SUPPORT,
+             allocated.organisational_support().amount_minor(),
+             row->committed.organisational, paid.organisational},
+            {v1::LineItem::INCLUSION_SUPPORT,
+             allocated.inclusion_support().amount_minor(),
+             row->committed.inclusion, paid.inclusion},
+        };
     report.set_budget(request.budget());
-    for (const auto& [heading, allocated_cents, committed_cents, paid_cents] : headings) {
+    for (const auto& [heading, allocated_cents, committed_cents, paid_cents] :
+         headings) {
       auto* h = report.add_headings();
       h->set_heading(heading);
       *h->mutable_allocated() = Euros(allocated_cents);
@@ -609,7 +702,8 @@ absl::StatusOr<v1::ExportGrantsResponse> Grants::ExportGrants(
   auto id = ParseResourceName("budget", request.budget(), "budgets");
   if (!id.ok()) return id.status();
   std::string csv =
-      "grant,participant_reference,participant_name,agreement,condition_id,activity,"
+      "grant,participant_reference,participant_name,agreement,condition_id,"
+      "activity,"
       "start_date,end_date,distance_km,travel_eur,individual_support_eur,"
       "inclusion_support_eur,total_eur,state,zero_grant\n";
   absl::Status status = db_->Transact([&](pqxx::work& txn) -> absl::Status {
@@ -621,15 +715,25 @@ absl::StatusOr<v1::ExportGrantsResponse> Grants::ExportGrants(
     for (;;) {
       auto page = Store::ListGrants(txn, filter, after, kMaxPageSize);
       for (const auto& g : page) {
-        const v1::GrantQuote& q = g.has_final_quote() ? g.final_quote() : g.quote();
+        const v1::GrantQuote& q =
+            g.has_final_quote() ? g.final_quote() : g.quote();
         const HeadingCents h = QuoteHeadings(q);
         std::vector<std::string> fields = {
-            g.name(), g.participant().reference(), g.participant().full_name(), g.agreement(),
-            g.condition_id(), v1::Activity_Name(q.request().activity()),
-            FormatDate(q.request().start_date()), FormatDate(q.request().end_date()),
-            absl::StrCat(q.distance_km()), FormatCents(h.travel), FormatCents(h.individual),
-            FormatCents(h.inclusion), FormatCents(q.total().amount_minor()),
-            v1::Grant::State_Name(g.state()), g.zero_grant() ? "yes" : "no"};
+            g.name(),
+            g.participant().reference(),
+            g.participant().full_name(),
+            g.agreement(),
+            g.condition_id(),
+            v1::Activity_Name(q.request().activity()),
+            FormatDate(q.request().start_date()),
+            FormatDate(q.request().end_date()),
+            absl::StrCat(q.distance_km()),
+            FormatCents(h.travel),
+            FormatCents(h.individual),
+            FormatCents(h.inclusion),
+            FormatCents(q.total().amount_minor()),
+            v1::Grant::State_Name(g.state()),
+            g.zero_grant() ? "yes" : "no"};
         for (auto& f : fields) f = CsvField(std::move(f));
         absl::StrAppend(&csv, absl::StrJoin(fields, ","), "\n");
       }
@@ -644,26 +748,29 @@ absl::StatusOr<v1::ExportGrantsResponse> Grants::ExportGrants(
   return response;
 }
 
-absl::StatusOr<v1::ListRatesResponse> Grants::ListRates(const v1::ListRatesRequest& request) {
+absl::StatusOr<v1::ListRatesResponse> Grants::ListRates(
+    const v1::ListRatesRequest& request) {
   auto page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   if (!v1::Programme_IsValid(request.programme())) {
     return InvalidField("programme", "must be KA107 or KA171");
   }
-  const std::string query = absl::StrCat("rates?programme=", request.programme(),
-                                         "&check=", request.needs_confirmation_only());
+  const std::string query =
+      absl::StrCat("rates?programme=", request.programme(),
+                   "&check=", request.needs_confirmation_only());
   auto after = DecodePageToken(request.page_token(), query);
   if (!after.ok()) return after.status();
   v1::ListRatesResponse response;
   absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    auto rows = Store::ListRates(txn, request.programme(), request.needs_confirmation_only(),
-                                 *after, *page_size + 1);
+    auto rows = Store::ListRates(txn, request.programme(),
+                                 request.needs_confirmation_only(), *after,
+                                 *page_size + 1);
     for (int i = 0; i < static_cast<int>(rows.size()) && i < *page_size; ++i) {
       *response.add_rates() = std::move(rows[i]);
     }
     if (static_cast<int>(rows.size()) > *page_size) {
-      response.set_next_page_token(
-          EncodePageToken(query, IdOf(response.rates(*page_size - 1).name(), "rates")));
+      response.set_next_page_token(EncodePageToken(
+          query, IdOf(response.rates(*page_size - 1).name(), "rates")));
     }
     return absl::OkStatus();
   });
@@ -674,7 +781,8 @@ absl::StatusOr<v1::ListRatesResponse> Grants::ListRates(const v1::ListRatesReque
 namespace {
 
 void ValidateRate(const v1::Rate& r, Violations& v) {
-  if (r.kind() != v1::Rate::TRAVEL && r.kind() != v1::Rate::INDIVIDUAL_SUPPORT) {
+  if (r.kind() != v1::Rate::TRAVEL &&
+      r.kind() != v1::Rate::INDIVIDUAL_SUPPORT) {
     v.Add("rate.kind", "must be TRAVEL or INDIVIDUAL_SUPPORT");
   }
   CheckCallYear(r.programme(), r.first_call_year(), "rate.", v);
@@ -691,14 +799,17 @@ void ValidateRate(const v1::Rate& r, Violations& v) {
   if (r.kind() == v1::Rate::INDIVIDUAL_SUPPORT) {
     if (r.direction() == v1::PARTNER_TO_PROGRAMME &&
         (r.country_group() < 1 || r.country_group() > 3)) {
-      v.Add("rate.country_group", "must be 1, 2 or 3 towards a Programme country");
-    } else if (r.direction() == v1::PROGRAMME_TO_PARTNER && r.country_group() != 0) {
+      v.Add("rate.country_group",
+            "must be 1, 2 or 3 towards a Programme country");
+    } else if (r.direction() == v1::PROGRAMME_TO_PARTNER &&
+               r.country_group() != 0) {
       v.Add("rate.country_group", "must be 0 towards a Partner country");
     } else if (r.direction() != v1::PARTNER_TO_PROGRAMME &&
                r.direction() != v1::PROGRAMME_TO_PARTNER) {
       v.Add("rate.direction", "is required");
     }
-    if (r.participant_kind() != v1::STUDENT && r.participant_kind() != v1::STAFF) {
+    if (r.participant_kind() != v1::STUDENT &&
+        r.participant_kind() != v1::STAFF) {
       v.Add("rate.participant_kind", "must be STUDENT or STAFF");
     }
   }
@@ -706,7 +817,8 @@ void ValidateRate(const v1::Rate& r, Violations& v) {
 
 }  // namespace
 
-absl::StatusOr<v1::Rate> Grants::CreateRate(const v1::CreateRateRequest& request) {
+absl::StatusOr<v1::Rate> Grants::CreateRate(
+    const v1::CreateRateRequest& request) {
   Violations violations;
   ValidateRate(request.rate(), violations);
   if (!ValidateRequestId("request_id", request.request_id()).ok()) {
@@ -715,30 +827,36 @@ absl::StatusOr<v1::Rate> Grants::CreateRate(const v1::CreateRateRequest& request
   if (!violations.empty()) return violations.ToStatus("INVALID_RATE");
   v1::Rate created;
   absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    return RunIdempotent(txn, "CreateRate", request.request_id(), request, &created, [&] {
-      const std::string id = NewResourceId();
-      created = request.rate();
-      created.set_name("rates/" + id);
-      *created.mutable_update_time() = ToTimestamp(Now());
-      created.set_etag(Etag(created.name(), 1));
-      Store::InsertRate(txn, id, created);
-      return absl::OkStatus();
-    });
+    return RunIdempotent(txn, "CreateRate", request.request_id(), request,
+                         &created, [&] {
+                           const std::string id = NewResourceId();
+                           created = request.rate();
+                           created.set_name("rates/" + id);
+                           *created.mutable_update_time() = ToTimestamp(Now());
+                           created.set_etag(Etag(created.name(), 1));
+                           Store::InsertRate(txn, id, created);
+                           return absl::OkStatus();
+                         });
   });
   if (!status.ok()) return status;
   return created;
 }
 
-absl::StatusOr<v1::Rate> Grants::UpdateRate(const v1::UpdateRateRequest& request) {
+absl::StatusOr<v1::Rate> Grants::UpdateRate(
+    const v1::UpdateRateRequest& request) {
   auto id = ParseResourceName("rate.name", request.rate().name(), "rates");
   if (!id.ok()) return id.status();
-  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok()) return s;
-  static const std::set<std::string> kPaths = {"amount",  "needs_confirmation", "first_call_year",
-                                              "last_call_year", "min_km", "max_km"};
+  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
+    return s;
+  static const std::set<std::string> kPaths = {
+      "amount",          "needs_confirmation",
+      "first_call_year", "last_call_year",
+      "min_km",          "max_km"};
   for (int i = 0; i < request.update_mask().paths_size(); ++i) {
     if (kPaths.count(request.update_mask().paths(i)) == 0) {
-      return InvalidField(absl::StrCat("update_mask.paths[", i, "]"),
-                          absl::StrCat("must be one of: ", absl::StrJoin(kPaths, ", ")));
+      return InvalidField(
+          absl::StrCat("update_mask.paths[", i, "]"),
+          absl::StrCat("must be one of: ", absl::StrJoin(kPaths, ", ")));
     }
   }
   if (request.update_mask().paths_size() == 0) {
@@ -746,30 +864,37 @@ absl::StatusOr<v1::Rate> Grants::UpdateRate(const v1::UpdateRateRequest& request
   }
   v1::Rate updated;
   absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    return RunIdempotent(txn, "UpdateRate", request.request_id(), request, &updated,
-                         [&]() -> absl::Status {
-      auto current = Store::GetRate(txn, *id);
-      if (!current.ok()) return current.status();
-      if (auto s = CheckEtag(request.rate().etag(), current->first.etag()); !s.ok()) return s;
-      updated = current->first;
-      for (const auto& path : request.update_mask().paths()) {
-        if (path == "amount") *updated.mutable_amount() = request.rate().amount();
-        if (path == "needs_confirmation") {
-          updated.set_needs_confirmation(request.rate().needs_confirmation());
-        }
-        if (path == "first_call_year") updated.set_first_call_year(request.rate().first_call_year());
-        if (path == "last_call_year") updated.set_last_call_year(request.rate().last_call_year());
-        if (path == "min_km") updated.set_min_km(request.rate().min_km());
-        if (path == "max_km") updated.set_max_km(request.rate().max_km());
-      }
-      Violations violations;
-      ValidateRate(updated, violations);
-      if (!violations.empty()) return violations.ToStatus("INVALID_RATE");
-      *updated.mutable_update_time() = ToTimestamp(Now());
-      updated.set_etag(Etag(updated.name(), current->second + 1));
-      Store::UpdateRate(txn, *id, updated, current->second + 1);
-      return absl::OkStatus();
-    });
+    return RunIdempotent(
+        txn, "UpdateRate", request.request_id(), request, &updated,
+        [&]() -> absl::Status {
+          auto current = Store::GetRate(txn, *id);
+          if (!current.ok()) return current.status();
+          if (auto s = CheckEtag(request.rate().etag(), current->first.etag());
+              !s.ok())
+            return s;
+          updated = current->first;
+          for (const auto& path : request.update_mask().paths()) {
+            if (path == "amount")
+              *updated.mutable_amount() = request.rate().amount();
+            if (path == "needs_confirmation") {
+              updated.set_needs_confirmation(
+                  request.rate().needs_confirmation());
+            }
+            if (path == "first_call_year")
+              updated.set_first_call_year(request.rate().first_call_year());
+            if (path == "last_call_year")
+              updated.set_last_call_year(request.rate().last_call_year());
+            if (path == "min_km") updated.set_min_km(request.rate().min_km());
+            if (path == "max_km") updated.set_max_km(request.rate().max_km());
+          }
+          Violations violations;
+          ValidateRate(updated, violations);
+          if (!violations.empty()) return violations.ToStatus("INVALID_RATE");
+          *updated.mutable_update_time() = ToTimestamp(Now());
+          updated.set_etag(Etag(updated.name(), current->second + 1));
+          Store::UpdateRate(txn, *id, updated, current->second + 1);
+          return absl::OkStatus();
+        });
   });
   if (!status.ok()) return status;
   return updated;

@@ -1,6 +1,6 @@
-// The grants service's domain logic: quotes, grants through their states, the payment ledger and
-// the project budget. Each call runs in one transaction through GrantsStore; the arithmetic lives
-// in grant_rules.h and grant_math.h.
+// The grants service's domain logic: quotes, grants through their states, the
+// payment ledger and the project budget. Each call runs in one transaction
+// through GrantsStore; the arithmetic lives in grant_rules.h and grant_math.h.
 #ifndef MOBILITY_SERVICES_GRANTS_GRANTS_H_
 #define MOBILITY_SERVICES_GRANTS_GRANTS_H_
 
@@ -18,48 +18,57 @@ namespace mobility::grants {
 class Grants {
  public:
   using Clock = std::function<absl::Time()>;
-  Grants(Database* db, const AgreementsClient* agreements,
-         Clock clock = [] { return absl::Now(); })
+  Grants(
+      Database* db, const AgreementsClient* agreements,
+      Clock clock = [] { return absl::Now(); })
       : db_(db), agreements_(agreements), clock_(std::move(clock)) {}
 
-  absl::StatusOr<v1::GrantQuote> CalculateGrant(const v1::CalculateGrantRequest& request,
-                                                const CallContext& call);
+  absl::StatusOr<v1::GrantQuote> CalculateGrant(
+      const v1::CalculateGrantRequest& request, const CallContext& call);
 
   absl::StatusOr<v1::Grant> CreateGrant(const v1::CreateGrantRequest& request,
                                         const CallContext& call);
   absl::StatusOr<v1::Grant> GetGrant(const v1::GetGrantRequest& request,
                                      const CallContext& call);
-  absl::StatusOr<v1::ListGrantsResponse> ListGrants(const v1::ListGrantsRequest& request,
-                                                    const CallContext& call);
+  absl::StatusOr<v1::ListGrantsResponse> ListGrants(
+      const v1::ListGrantsRequest& request, const CallContext& call);
   absl::StatusOr<v1::Grant> AgreeGrant(const v1::AgreeGrantRequest& request);
-  absl::StatusOr<v1::Grant> PrefinanceGrant(const v1::PrefinanceGrantRequest& request);
+  absl::StatusOr<v1::Grant> PrefinanceGrant(
+      const v1::PrefinanceGrantRequest& request);
   absl::StatusOr<v1::Grant> SettleGrant(const v1::SettleGrantRequest& request);
   absl::StatusOr<v1::Grant> CancelGrant(const v1::CancelGrantRequest& request);
-  absl::StatusOr<v1::ListPaymentsResponse> ListPayments(const v1::ListPaymentsRequest& request,
-                                                        const CallContext& call);
-  absl::StatusOr<v1::Payment> ReversePayment(const v1::ReversePaymentRequest& request);
+  absl::StatusOr<v1::ListPaymentsResponse> ListPayments(
+      const v1::ListPaymentsRequest& request, const CallContext& call);
+  absl::StatusOr<v1::Payment> ReversePayment(
+      const v1::ReversePaymentRequest& request);
 
-  absl::StatusOr<v1::Budget> CreateBudget(const v1::CreateBudgetRequest& request);
+  absl::StatusOr<v1::Budget> CreateBudget(
+      const v1::CreateBudgetRequest& request);
   absl::StatusOr<v1::Budget> GetBudget(const v1::GetBudgetRequest& request);
-  absl::StatusOr<v1::BudgetReport> GetBudgetReport(const v1::GetBudgetReportRequest& request);
-  absl::StatusOr<v1::ExportGrantsResponse> ExportGrants(const v1::ExportGrantsRequest& request);
+  absl::StatusOr<v1::BudgetReport> GetBudgetReport(
+      const v1::GetBudgetReportRequest& request);
+  absl::StatusOr<v1::ExportGrantsResponse> ExportGrants(
+      const v1::ExportGrantsRequest& request);
 
-  absl::StatusOr<v1::ListRatesResponse> ListRates(const v1::ListRatesRequest& request);
+  absl::StatusOr<v1::ListRatesResponse> ListRates(
+      const v1::ListRatesRequest& request);
   absl::StatusOr<v1::Rate> CreateRate(const v1::CreateRateRequest& request);
   absl::StatusOr<v1::Rate> UpdateRate(const v1::UpdateRateRequest& request);
 
  private:
   absl::Time Now() const;
-  // A quote for a validated request: institutions from the agreements service, rates from the
-  // tables of the call.
+  // A quote for a validated request: institutions from the agreements service,
+  // rates from the tables of the call.
   absl::StatusOr<v1::GrantQuote> Quote(const v1::CalculateGrantRequest& request,
-                                       const CallContext& call);
-  // A state change of grant `name` under its row lock, once per request id. `change` may also
-  // touch the budget and the ledger within the same transaction.
+                                       const std::string& prefix, const CallContext& call);
+  // A state change of grant `name` under its row lock, once per request id.
+  // `change` may also touch the budget and the ledger within the same
+  // transaction.
   template <typename Request>
   absl::StatusOr<v1::Grant> ChangeGrant(
       absl::string_view method, const Request& request,
-      const std::function<absl::Status(pqxx::work&, const std::string& id, v1::Grant&)>& change);
+      const std::function<absl::Status(pqxx::work&, const std::string& id,
+                                       v1::Grant&)>& change);
 
   Database* db_;
   const AgreementsClient* agreements_;

@@ -9,11 +9,14 @@ namespace mobility::grants {
 namespace {
 
 constexpr char kRateColumns[] =
-    "id, kind, programme, first_call_year, last_call_year, min_km, max_km, green_travel, "
-    "direction, country_group, participant_kind, amount_cents, needs_confirmation, revision";
+    "id, kind, programme, first_call_year, last_call_year, min_km, max_km, "
+    "green_travel, "
+    "direction, country_group, participant_kind, amount_cents, "
+    "needs_confirmation, revision";
 
 template <typename Enum>
-Enum ParseEnum(const pqxx::field& field, bool (*parse)(const std::string&, Enum*)) {
+Enum ParseEnum(const pqxx::field& field,
+               bool (*parse)(const std::string&, Enum*)) {
   Enum value{};
   parse(field.as<std::string>(), &value);
   return value;
@@ -23,16 +26,18 @@ std::pair<v1::Rate, int64_t> RateFromRow(const pqxx::row& row) {
   v1::Rate r;
   r.set_name("rates/" + row["id"].as<std::string>());
   r.set_kind(ParseEnum<v1::Rate::Kind>(row["kind"], &v1::Rate::Kind_Parse));
-  r.set_programme(ParseEnum<v1::Programme>(row["programme"], &v1::Programme_Parse));
+  r.set_programme(
+      ParseEnum<v1::Programme>(row["programme"], &v1::Programme_Parse));
   r.set_first_call_year(row["first_call_year"].as<int>());
   r.set_last_call_year(row["last_call_year"].as<int>());
   r.set_min_km(row["min_km"].as<int>());
   r.set_max_km(row["max_km"].as<int>());
   r.set_green_travel(row["green_travel"].as<bool>());
-  r.set_direction(ParseEnum<v1::Direction>(row["direction"], &v1::Direction_Parse));
+  r.set_direction(
+      ParseEnum<v1::Direction>(row["direction"], &v1::Direction_Parse));
   r.set_country_group(row["country_group"].as<int>());
-  r.set_participant_kind(
-      ParseEnum<v1::ParticipantKind>(row["participant_kind"], &v1::ParticipantKind_Parse));
+  r.set_participant_kind(ParseEnum<v1::ParticipantKind>(
+      row["participant_kind"], &v1::ParticipantKind_Parse));
   *r.mutable_amount() = Euros(row["amount_cents"].as<int64_t>());
   r.set_needs_confirmation(row["needs_confirmation"].as<bool>());
   *r.mutable_update_time() = FromMicros(row["update_us"].as<int64_t>());
@@ -51,130 +56,160 @@ v1::Grant GrantFromBody(const pqxx::field& body) {
 
 std::vector<PreparedStatement> GrantsStore::Statements() {
   const std::string rate_select =
-      absl::StrCat("SELECT ", kRateColumns, ", ", TimestampColumn("update_time"),
-                   " AS update_us FROM rates ");
+      absl::StrCat("SELECT ", kRateColumns, ", ",
+                   TimestampColumn("update_time"), " AS update_us FROM rates ");
   return {
-      {"rates_for_call", rate_select +
-                             "WHERE programme = $1 AND first_call_year <= $2 AND "
-                             "last_call_year >= $2 ORDER BY id"},
-      {"rates_list", rate_select +
-                         "WHERE ($1 = '' OR programme = $1) AND (NOT $2 OR needs_confirmation) "
-                         "AND id > $3 ORDER BY id LIMIT $4"},
+      {"rates_for_call",
+       rate_select + "WHERE programme = $1 AND first_call_year <= $2 AND "
+                     "last_call_year >= $2 ORDER BY id"},
+      {"rates_list", rate_select + "WHERE ($1 = '' OR programme = $1) AND (NOT "
+                                   "$2 OR needs_confirmation) "
+                                   "AND id > $3 ORDER BY id LIMIT $4"},
       {"rate_get", rate_select + "WHERE id = $1 FOR UPDATE"},
-      {"rate_insert",
-       absl::StrCat("INSERT INTO rates (", kRateColumns,
-                    ", update_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-                    "$13, 1, ",
-                    TimestampParam(14), ")")},
-      {"rate_update",
-       absl::StrCat("UPDATE rates SET first_call_year = $2, last_call_year = $3, min_km = $4, "
-                    "max_km = $5, green_travel = $6, direction = $7, country_group = $8, "
-                    "participant_kind = $9, amount_cents = $10, needs_confirmation = $11, "
-                    "revision = $12, update_time = ",
-                    TimestampParam(13), " WHERE id = $1")},
+      {"rate_insert", absl::StrCat("INSERT INTO rates (", kRateColumns,
+                                   ", update_time) VALUES ($1, $2, $3, $4, $5, "
+                                   "$6, $7, $8, $9, $10, $11, $12, "
+                                   "$13, 1, ",
+                                   TimestampParam(14), ")")},
+      {"rate_update", absl::StrCat("UPDATE rates SET first_call_year = $2, "
+                                   "last_call_year = $3, min_km = $4, "
+                                   "max_km = $5, green_travel = $6, direction "
+                                   "= $7, country_group = $8, "
+                                   "participant_kind = $9, amount_cents = $10, "
+                                   "needs_confirmation = $11, "
+                                   "revision = $12, update_time = ",
+                                   TimestampParam(13), " WHERE id = $1")},
 
       {"budget_insert",
-       absl::StrCat("INSERT INTO budgets (id, reference_number, programme, call_year, "
-                    "prefinancing_percent, organisational_support_per_participant_cents, "
-                    "allocated_travel_cents, allocated_individual_cents, "
-                    "allocated_organisational_cents, allocated_inclusion_cents, create_time) "
-                    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ",
-                    TimestampParam(11), ")")},
-      {"budget_get",
-       absl::StrCat("SELECT *, ", TimestampColumn("create_time"),
-                    " AS create_us FROM budgets WHERE id = $1")},
+       absl::StrCat(
+           "INSERT INTO budgets (id, reference_number, programme, call_year, "
+           "prefinancing_percent, "
+           "organisational_support_per_participant_cents, "
+           "allocated_travel_cents, allocated_individual_cents, "
+           "allocated_organisational_cents, allocated_inclusion_cents, "
+           "create_time) "
+           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ",
+           TimestampParam(11), ")")},
+      {"budget_get", absl::StrCat("SELECT *, ", TimestampColumn("create_time"),
+                                  " AS create_us FROM budgets WHERE id = $1")},
       {"budget_get_for_update",
        absl::StrCat("SELECT *, ", TimestampColumn("create_time"),
                     " AS create_us FROM budgets WHERE id = $1 FOR UPDATE")},
       {"budget_set_committed",
-       "UPDATE budgets SET committed_travel_cents = $2, committed_individual_cents = $3, "
-       "committed_organisational_cents = $4, committed_inclusion_cents = $5 WHERE id = $1"},
+       "UPDATE budgets SET committed_travel_cents = $2, "
+       "committed_individual_cents = $3, "
+       "committed_organisational_cents = $4, committed_inclusion_cents = $5 "
+       "WHERE id = $1"},
       {"budget_paid",
-       "SELECT coalesce(sum(p.travel_cents), 0), coalesce(sum(p.individual_cents), 0), "
-       "coalesce(sum(p.inclusion_cents), 0) FROM payments p JOIN grants g ON g.id = p.grant_id "
+       "SELECT coalesce(sum(p.travel_cents), 0), "
+       "coalesce(sum(p.individual_cents), 0), "
+       "coalesce(sum(p.inclusion_cents), 0) FROM payments p JOIN grants g ON "
+       "g.id = p.grant_id "
        "WHERE g.budget_id = $1"},
       {"budget_agreed_grants",
-       "SELECT count(*) FROM grants WHERE budget_id = $1 AND state IN ('AGREED', "
+       "SELECT count(*) FROM grants WHERE budget_id = $1 AND state IN "
+       "('AGREED', "
        "'PREFINANCED', 'SETTLED')"},
 
       {"grant_insert",
-       "INSERT INTO grants (id, budget_id, state, participant_reference, revision, body) "
+       "INSERT INTO grants (id, budget_id, state, participant_reference, "
+       "revision, body) "
        "VALUES ($1, $2, $3, $4, 1, $5)"},
       {"grant_update",
-       "UPDATE grants SET state = $2, revision = revision + 1, body = $3 WHERE id = $1"},
+       "UPDATE grants SET state = $2, revision = revision + 1, body = $3 WHERE "
+       "id = $1"},
       {"grant_get", "SELECT body FROM grants WHERE id = $1"},
-      {"grant_get_for_update", "SELECT body FROM grants WHERE id = $1 FOR UPDATE"},
+      {"grant_get_for_update",
+       "SELECT body FROM grants WHERE id = $1 FOR UPDATE"},
       {"grant_list",
-       "SELECT body FROM grants WHERE ($1 = '' OR budget_id = $1) AND ($2 = '' OR state = $2) "
-       "AND ($3 = '' OR participant_reference = $3) AND id > $4 ORDER BY id LIMIT $5"},
+       "SELECT body FROM grants WHERE ($1 = '' OR budget_id = $1) AND ($2 = '' "
+       "OR state = $2) "
+       "AND ($3 = '' OR participant_reference = $3) AND id > $4 ORDER BY id "
+       "LIMIT $5"},
 
       {"payments_of_grant",
-       absl::StrCat("SELECT p.*, ", TimestampColumn("p.create_time"),
-                    " AS create_us, EXISTS (SELECT 1 FROM payments r WHERE r.grant_id = "
-                    "p.grant_id AND r.reverses = p.seq) AS reversed FROM payments p WHERE "
-                    "p.grant_id = $1 ORDER BY p.seq")},
+       absl::StrCat(
+           "SELECT p.*, ", TimestampColumn("p.create_time"),
+           " AS create_us, EXISTS (SELECT 1 FROM payments r WHERE r.grant_id = "
+           "p.grant_id AND r.reverses = p.seq) AS reversed FROM payments p "
+           "WHERE "
+           "p.grant_id = $1 ORDER BY p.seq")},
       {"payment_insert",
-       absl::StrCat("INSERT INTO payments (grant_id, seq, kind, amount_cents, travel_cents, "
-                    "individual_cents, inclusion_cents, due_date, reverses, create_time) "
-                    "VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM payments WHERE "
-                    "grant_id = $1), $2, $3, $4, $5, $6, $7::date, $8, ",
-                    TimestampParam(9), ") RETURNING seq")},
+       absl::StrCat(
+           "INSERT INTO payments (grant_id, seq, kind, amount_cents, "
+           "travel_cents, "
+           "individual_cents, inclusion_cents, due_date, reverses, "
+           "create_time) "
+           "VALUES ($1, (SELECT coalesce(max(seq), 0) + 1 FROM payments WHERE "
+           "grant_id = $1), $2, $3, $4, $5, $6, $7::date, $8, ",
+           TimestampParam(9), ") RETURNING seq")},
   };
 }
 
-std::vector<v1::Rate> GrantsStore::RatesForCall(pqxx::work& txn, v1::Programme programme,
+std::vector<v1::Rate> GrantsStore::RatesForCall(pqxx::work& txn,
+                                                v1::Programme programme,
                                                 int call_year) {
   std::vector<v1::Rate> out;
-  for (const auto& row :
-       txn.exec_prepared("rates_for_call", v1::Programme_Name(programme), call_year)) {
+  for (const auto& row : txn.exec_prepared(
+           "rates_for_call", v1::Programme_Name(programme), call_year)) {
     out.push_back(RateFromRow(row).first);
   }
   return out;
 }
 
-std::vector<v1::Rate> GrantsStore::ListRates(pqxx::work& txn, v1::Programme programme,
+std::vector<v1::Rate> GrantsStore::ListRates(pqxx::work& txn,
+                                             v1::Programme programme,
                                              bool needs_confirmation_only,
-                                             const std::string& after_id, int limit) {
-  const std::string programme_filter =
-      programme == v1::PROGRAMME_UNSPECIFIED ? "" : v1::Programme_Name(programme);
+                                             const std::string& after_id,
+                                             int limit) {
+  const std::string programme_filter = programme == v1::PROGRAMME_UNSPECIFIED
+                                           ? ""
+                                           : v1::Programme_Name(programme);
   std::vector<v1::Rate> out;
-  for (const auto& row : txn.exec_prepared("rates_list", programme_filter,
-                                           needs_confirmation_only, after_id, limit)) {
+  for (const auto& row :
+       txn.exec_prepared("rates_list", programme_filter,
+                         needs_confirmation_only, after_id, limit)) {
     out.push_back(RateFromRow(row).first);
   }
   return out;
 }
 
-absl::StatusOr<std::pair<v1::Rate, int64_t>> GrantsStore::GetRate(pqxx::work& txn,
-                                                                  const std::string& id) {
+absl::StatusOr<std::pair<v1::Rate, int64_t>> GrantsStore::GetRate(
+    pqxx::work& txn, const std::string& id) {
   pqxx::result r = txn.exec_prepared("rate_get", id);
   if (r.empty()) {
-    return Error(absl::StatusCode::kNotFound, "RATE_NOT_FOUND", "no rate rates/" + id);
+    return Error(absl::StatusCode::kNotFound, "RATE_NOT_FOUND",
+                 "no rate rates/" + id);
   }
   return RateFromRow(r[0]);
 }
 
-void GrantsStore::InsertRate(pqxx::work& txn, const std::string& id, const v1::Rate& r) {
-  txn.exec_prepared("rate_insert", id, v1::Rate::Kind_Name(r.kind()),
-                    v1::Programme_Name(r.programme()), r.first_call_year(), r.last_call_year(),
-                    r.min_km(), r.max_km(), r.green_travel(), v1::Direction_Name(r.direction()),
-                    r.country_group(), v1::ParticipantKind_Name(r.participant_kind()),
-                    r.amount().amount_minor(), r.needs_confirmation(),
-                    ToMicros(r.update_time()));
+void GrantsStore::InsertRate(pqxx::work& txn, const std::string& id,
+                             const v1::Rate& r) {
+  txn.exec_prepared(
+      "rate_insert", id, v1::Rate::Kind_Name(r.kind()),
+      v1::Programme_Name(r.programme()), r.first_call_year(),
+      r.last_call_year(), r.min_km(), r.max_km(), r.green_travel(),
+      v1::Direction_Name(r.direction()), r.country_group(),
+      v1::ParticipantKind_Name(r.participant_kind()), r.amount().amount_minor(),
+      r.needs_confirmation(), ToMicros(r.update_time()));
 }
 
-void GrantsStore::UpdateRate(pqxx::work& txn, const std::string& id, const v1::Rate& r,
-                             int64_t revision) {
-  txn.exec_prepared("rate_update", id, r.first_call_year(), r.last_call_year(), r.min_km(),
-                    r.max_km(), r.green_travel(), v1::Direction_Name(r.direction()),
-                    r.country_group(), v1::ParticipantKind_Name(r.participant_kind()),
+void GrantsStore::UpdateRate(pqxx::work& txn, const std::string& id,
+                             const v1::Rate& r, int64_t revision) {
+  txn.exec_prepared("rate_update", id, r.first_call_year(), r.last_call_year(),
+                    r.min_km(), r.max_km(), r.green_travel(),
+                    v1::Direction_Name(r.direction()), r.country_group(),
+                    v1::ParticipantKind_Name(r.participant_kind()),
                     r.amount().amount_minor(), r.needs_confirmation(), revision,
                     ToMicros(r.update_time()));
 }
 
-void GrantsStore::InsertBudget(pqxx::work& txn, const std::string& id, const v1::Budget& b) {
-  txn.exec_prepared("budget_insert", id, b.reference_number(), v1::Programme_Name(b.programme()),
-                    b.call_year(), b.prefinancing_percent(),
+void GrantsStore::InsertBudget(pqxx::work& txn, const std::string& id,
+                               const v1::Budget& b) {
+  txn.exec_prepared("budget_insert", id, b.reference_number(),
+                    v1::Programme_Name(b.programme()), b.call_year(),
+                    b.prefinancing_percent(),
                     b.organisational_support_per_participant().amount_minor(),
                     b.allocated().travel().amount_minor(),
                     b.allocated().individual_support().amount_minor(),
@@ -183,23 +218,28 @@ void GrantsStore::InsertBudget(pqxx::work& txn, const std::string& id, const v1:
                     ToMicros(b.create_time()));
 }
 
-absl::StatusOr<BudgetRow> GrantsStore::GetBudget(pqxx::work& txn, const std::string& id,
+absl::StatusOr<BudgetRow> GrantsStore::GetBudget(pqxx::work& txn,
+                                                 const std::string& id,
                                                  bool for_update) {
-  pqxx::result r = txn.exec_prepared(for_update ? "budget_get_for_update" : "budget_get", id);
+  pqxx::result r = txn.exec_prepared(
+      for_update ? "budget_get_for_update" : "budget_get", id);
   if (r.empty()) {
-    return Error(absl::StatusCode::kNotFound, "BUDGET_NOT_FOUND", "no budget budgets/" + id);
+    return Error(absl::StatusCode::kNotFound, "BUDGET_NOT_FOUND",
+                 "no budget budgets/" + id);
   }
   const pqxx::row& row = r[0];
   BudgetRow out;
   v1::Budget& b = out.budget;
   b.set_name("budgets/" + id);
   b.set_reference_number(row["reference_number"].as<std::string>());
-  b.set_programme(ParseEnum<v1::Programme>(row["programme"], &v1::Programme_Parse));
+  b.set_programme(
+      ParseEnum<v1::Programme>(row["programme"], &v1::Programme_Parse));
   b.set_call_year(row["call_year"].as<int>());
   b.set_prefinancing_percent(row["prefinancing_percent"].as<int>());
   *b.mutable_organisational_support_per_participant() =
       Euros(row["organisational_support_per_participant_cents"].as<int64_t>());
-  *b.mutable_allocated()->mutable_travel() = Euros(row["allocated_travel_cents"].as<int64_t>());
+  *b.mutable_allocated()->mutable_travel() =
+      Euros(row["allocated_travel_cents"].as<int64_t>());
   *b.mutable_allocated()->mutable_individual_support() =
       Euros(row["allocated_individual_cents"].as<int64_t>());
   *b.mutable_allocated()->mutable_organisational_support() =
@@ -216,66 +256,83 @@ absl::StatusOr<BudgetRow> GrantsStore::GetBudget(pqxx::work& txn, const std::str
 
 void GrantsStore::SetCommitted(pqxx::work& txn, const std::string& id,
                                const HeadingCents& c) {
-  txn.exec_prepared("budget_set_committed", id, c.travel, c.individual, c.organisational,
-                    c.inclusion);
+  txn.exec_prepared("budget_set_committed", id, c.travel, c.individual,
+                    c.organisational, c.inclusion);
 }
 
-HeadingCents GrantsStore::PaidByHeading(pqxx::work& txn, const std::string& budget_id) {
+HeadingCents GrantsStore::PaidByHeading(pqxx::work& txn,
+                                        const std::string& budget_id) {
   pqxx::row row = txn.exec_prepared("budget_paid", budget_id)[0];
   return {row[0].as<int64_t>(), row[1].as<int64_t>(), 0, row[2].as<int64_t>()};
 }
 
-int GrantsStore::CountAgreedGrants(pqxx::work& txn, const std::string& budget_id) {
+int GrantsStore::CountAgreedGrants(pqxx::work& txn,
+                                   const std::string& budget_id) {
   return txn.exec_prepared("budget_agreed_grants", budget_id)[0][0].as<int>();
 }
 
 void GrantsStore::InsertGrant(pqxx::work& txn, const std::string& id,
-                              const std::string& budget_id, const v1::Grant& g) {
-  txn.exec_prepared("grant_insert", id, budget_id, v1::Grant::State_Name(g.state()),
-                    g.participant().reference(), pqxx::binarystring(g.SerializeAsString()));
+                              const std::string& budget_id,
+                              const v1::Grant& g) {
+  txn.exec_prepared(
+      "grant_insert", id, budget_id, v1::Grant::State_Name(g.state()),
+      g.participant().reference(), pqxx::binarystring(g.SerializeAsString()));
 }
 
-void GrantsStore::SaveGrant(pqxx::work& txn, const std::string& id, const v1::Grant& g) {
+void GrantsStore::SaveGrant(pqxx::work& txn, const std::string& id,
+                            const v1::Grant& g) {
   txn.exec_prepared("grant_update", id, v1::Grant::State_Name(g.state()),
                     pqxx::binarystring(g.SerializeAsString()));
 }
 
-absl::StatusOr<v1::Grant> GrantsStore::GetGrant(pqxx::work& txn, const std::string& id,
+absl::StatusOr<v1::Grant> GrantsStore::GetGrant(pqxx::work& txn,
+                                                const std::string& id,
                                                 bool for_update) {
-  pqxx::result r = txn.exec_prepared(for_update ? "grant_get_for_update" : "grant_get", id);
+  pqxx::result r =
+      txn.exec_prepared(for_update ? "grant_get_for_update" : "grant_get", id);
   if (r.empty()) {
-    return Error(absl::StatusCode::kNotFound, "GRANT_NOT_FOUND", "no grant grants/" + id);
+    return Error(absl::StatusCode::kNotFound, "GRANT_NOT_FOUND",
+                 "no grant grants/" + id);
   }
   return GrantFromBody(r[0][0]);
 }
 
-std::vector<v1::Grant> GrantsStore::ListGrants(pqxx::work& txn, const GrantFilter& filter,
-                                               const std::string& after_id, int limit) {
+std::vector<v1::Grant> GrantsStore::ListGrants(pqxx::work& txn,
+                                               const GrantFilter& filter,
+                                               const std::string& after_id,
+                                               int limit) {
   std::vector<v1::Grant> out;
-  for (const auto& row : txn.exec_prepared("grant_list", filter.budget_id, filter.state,
-                                           filter.participant_reference, after_id, limit)) {
+  for (const auto& row :
+       txn.exec_prepared("grant_list", filter.budget_id, filter.state,
+                         filter.participant_reference, after_id, limit)) {
     out.push_back(GrantFromBody(row[0]));
   }
   return out;
 }
 
-std::vector<PaymentRow> GrantsStore::Payments(pqxx::work& txn, const std::string& grant_id) {
+std::vector<PaymentRow> GrantsStore::Payments(pqxx::work& txn,
+                                              const std::string& grant_id) {
   std::vector<PaymentRow> out;
   for (const auto& row : txn.exec_prepared("payments_of_grant", grant_id)) {
     PaymentRow p;
     p.seq = row["seq"].as<int>();
     p.payment.set_name(absl::StrCat("grants/", grant_id, "/payments/", p.seq));
-    p.payment.set_kind(ParseEnum<v1::Payment::Kind>(row["kind"], &v1::Payment::Kind_Parse));
+    p.payment.set_kind(
+        ParseEnum<v1::Payment::Kind>(row["kind"], &v1::Payment::Kind_Parse));
     *p.payment.mutable_amount() = Euros(row["amount_cents"].as<int64_t>());
-    const std::string due = row["due_date"].as<std::string>();  // ISO 8601 from PostgreSQL.
-    *p.payment.mutable_due_date() = ToDate(absl::CivilDay(
-        std::stoi(due.substr(0, 4)), std::stoi(due.substr(5, 2)), std::stoi(due.substr(8, 2))));
+    const std::string due =
+        row["due_date"].as<std::string>();  // ISO 8601 from PostgreSQL.
+    *p.payment.mutable_due_date() = ToDate(
+        absl::CivilDay(std::stoi(due.substr(0, 4)), std::stoi(due.substr(5, 2)),
+                       std::stoi(due.substr(8, 2))));
     if (!row["reverses"].is_null()) {
-      p.payment.set_reverses(
-          absl::StrCat("grants/", grant_id, "/payments/", row["reverses"].as<int>()));
+      p.payment.set_reverses(absl::StrCat("grants/", grant_id, "/payments/",
+                                          row["reverses"].as<int>()));
     }
-    *p.payment.mutable_create_time() = FromMicros(row["create_us"].as<int64_t>());
-    p.split = {row["travel_cents"].as<int64_t>(), row["individual_cents"].as<int64_t>(), 0,
+    *p.payment.mutable_create_time() =
+        FromMicros(row["create_us"].as<int64_t>());
+    p.split = {row["travel_cents"].as<int64_t>(),
+               row["individual_cents"].as<int64_t>(), 0,
                row["inclusion_cents"].as<int64_t>()};
     p.reversed = row["reversed"].as<bool>();
     out.push_back(std::move(p));
@@ -283,20 +340,25 @@ std::vector<PaymentRow> GrantsStore::Payments(pqxx::work& txn, const std::string
   return out;
 }
 
-PaymentRow GrantsStore::AppendPayment(pqxx::work& txn, const std::string& grant_id,
-                                      v1::Payment::Kind kind, const HeadingCents& split,
-                                      absl::CivilDay due, int reverses_seq, absl::Time now) {
+PaymentRow GrantsStore::AppendPayment(pqxx::work& txn,
+                                      const std::string& grant_id,
+                                      v1::Payment::Kind kind,
+                                      const HeadingCents& split,
+                                      absl::CivilDay due, int reverses_seq,
+                                      absl::Time now) {
   const int64_t amount = split.travel + split.individual + split.inclusion;
   const std::string due_text = FormatDate(ToDate(due));
   const int64_t now_micros = absl::ToUnixMicros(now);
   pqxx::result r =
       reverses_seq > 0
-          ? txn.exec_prepared("payment_insert", grant_id, v1::Payment::Kind_Name(kind), amount,
-                              split.travel, split.individual, split.inclusion, due_text,
-                              reverses_seq, now_micros)
-          : txn.exec_prepared("payment_insert", grant_id, v1::Payment::Kind_Name(kind), amount,
-                              split.travel, split.individual, split.inclusion, due_text,
-                              static_cast<const char*>(nullptr), now_micros);
+          ? txn.exec_prepared("payment_insert", grant_id,
+                              v1::Payment::Kind_Name(kind), amount,
+                              split.travel, split.individual, split.inclusion,
+                              due_text, reverses_seq, now_micros)
+          : txn.exec_prepared(
+                "payment_insert", grant_id, v1::Payment::Kind_Name(kind),
+                amount, split.travel, split.individual, split.inclusion,
+                due_text, static_cast<const char*>(nullptr), now_micros);
   PaymentRow p;
   p.seq = r[0][0].as<int>();
   p.payment.set_name(absl::StrCat("grants/", grant_id, "/payments/", p.seq));
@@ -304,7 +366,8 @@ PaymentRow GrantsStore::AppendPayment(pqxx::work& txn, const std::string& grant_
   *p.payment.mutable_amount() = Euros(amount);
   *p.payment.mutable_due_date() = ToDate(due);
   if (reverses_seq > 0) {
-    p.payment.set_reverses(absl::StrCat("grants/", grant_id, "/payments/", reverses_seq));
+    p.payment.set_reverses(
+        absl::StrCat("grants/", grant_id, "/payments/", reverses_seq));
   }
   *p.payment.mutable_create_time() = ToTimestamp(now);
   p.split = split;

@@ -1,13 +1,13 @@
-// All SQL of the grants service. Every function runs inside the caller's transaction.
+// All SQL of the grants service. Every function runs inside the caller's
+// transaction.
 #ifndef MOBILITY_SERVICES_GRANTS_GRANTS_STORE_H_
 #define MOBILITY_SERVICES_GRANTS_GRANTS_STORE_H_
 
 #include <cstdint>
+#include <pqxx/pqxx>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
@@ -32,7 +32,8 @@ struct BudgetRow {
   HeadingCents committed;
 };
 
-// A ledger entry with its split by heading (organisational support is never paid to participants).
+// A ledger entry with its split by heading (organisational support is never
+// paid to participants).
 struct PaymentRow {
   v1::Payment payment;
   int seq = 0;
@@ -45,46 +46,61 @@ class GrantsStore {
   static std::vector<PreparedStatement> Statements();
 
   // Rates.
-  static std::vector<v1::Rate> RatesForCall(pqxx::work& txn, v1::Programme programme,
+  static std::vector<v1::Rate> RatesForCall(pqxx::work& txn,
+                                            v1::Programme programme,
                                             int call_year);
-  static std::vector<v1::Rate> ListRates(pqxx::work& txn, v1::Programme programme,
+  static std::vector<v1::Rate> ListRates(pqxx::work& txn,
+                                         v1::Programme programme,
                                          bool needs_confirmation_only,
-                                         const std::string& after_id, int limit);
+                                         const std::string& after_id,
+                                         int limit);
   // The rate and the revision its etag is made from.
-  static absl::StatusOr<std::pair<v1::Rate, int64_t>> GetRate(pqxx::work& txn,
-                                                              const std::string& id);
-  static void InsertRate(pqxx::work& txn, const std::string& id, const v1::Rate& rate);
-  static void UpdateRate(pqxx::work& txn, const std::string& id, const v1::Rate& rate,
-                         int64_t revision);
+  static absl::StatusOr<std::pair<v1::Rate, int64_t>> GetRate(
+      pqxx::work& txn, const std::string& id);
+  static void InsertRate(pqxx::work& txn, const std::string& id,
+                         const v1::Rate& rate);
+  static void UpdateRate(pqxx::work& txn, const std::string& id,
+                         const v1::Rate& rate, int64_t revision);
 
   // Budgets.
-  static void InsertBudget(pqxx::work& txn, const std::string& id, const v1::Budget& budget);
-  static absl::StatusOr<BudgetRow> GetBudget(pqxx::work& txn, const std::string& id,
+  static void InsertBudget(pqxx::work& txn, const std::string& id,
+                           const v1::Budget& budget);
+  static absl::StatusOr<BudgetRow> GetBudget(pqxx::work& txn,
+                                             const std::string& id,
                                              bool for_update);
-  static void SetCommitted(pqxx::work& txn, const std::string& id, const HeadingCents& committed);
-  // What the ledger paid from each heading of the budget, and how many grants are agreed or later.
-  static HeadingCents PaidByHeading(pqxx::work& txn, const std::string& budget_id);
+  static void SetCommitted(pqxx::work& txn, const std::string& id,
+                           const HeadingCents& committed);
+  // What the ledger paid from each heading of the budget, and how many grants
+  // are agreed or later.
+  static HeadingCents PaidByHeading(pqxx::work& txn,
+                                    const std::string& budget_id);
   static int CountAgreedGrants(pqxx::work& txn, const std::string& budget_id);
 
   // Grants.
-  static void InsertGrant(pqxx::work& txn, const std::string& id, const std::string& budget_id,
-                          const v1::Grant& grant);
-  static void SaveGrant(pqxx::work& txn, const std::string& id, const v1::Grant& grant);
-  static absl::StatusOr<v1::Grant> GetGrant(pqxx::work& txn, const std::string& id,
+  static void InsertGrant(pqxx::work& txn, const std::string& id,
+                          const std::string& budget_id, const v1::Grant& grant);
+  static void SaveGrant(pqxx::work& txn, const std::string& id,
+                        const v1::Grant& grant);
+  static absl::StatusOr<v1::Grant> GetGrant(pqxx::work& txn,
+                                            const std::string& id,
                                             bool for_update);
   struct GrantFilter {
     std::string budget_id;
     std::string state;
     std::string participant_reference;
   };
-  static std::vector<v1::Grant> ListGrants(pqxx::work& txn, const GrantFilter& filter,
-                                           const std::string& after_id, int limit);
+  static std::vector<v1::Grant> ListGrants(pqxx::work& txn,
+                                           const GrantFilter& filter,
+                                           const std::string& after_id,
+                                           int limit);
 
   // The payment ledger: append only.
-  static std::vector<PaymentRow> Payments(pqxx::work& txn, const std::string& grant_id);
+  static std::vector<PaymentRow> Payments(pqxx::work& txn,
+                                          const std::string& grant_id);
   static PaymentRow AppendPayment(pqxx::work& txn, const std::string& grant_id,
-                                  v1::Payment::Kind kind, const HeadingCents& split,
-                                  absl::CivilDay due, int reverses_seq, absl::Time now);
+                                  v1::Payment::Kind kind,
+                                  const HeadingCents& split, absl::CivilDay due,
+                                  int reverses_seq, absl::Time now);
 };
 
 }  // namespace mobility::grants

@@ -22,11 +22,12 @@ int main(int argc, char** argv) {
   definition.migrations = GrantsMigrations();
   definition.statements = grants::GrantsStore::Statements();
   definition.build = [](Database* db, TokenVerifier verifier) {
-    const std::string agreements = FlagOrEnv(absl::GetFlag(FLAGS_agreements_address),
-                                             "MOBILITY_AGREEMENTS_ADDRESS", "127.0.0.1:50051");
+    const std::string agreements =
+        FlagOrEnv(absl::GetFlag(FLAGS_agreements_address),
+                  "MOBILITY_AGREEMENTS_ADDRESS", "127.0.0.1:50051");
     std::vector<std::unique_ptr<grpc::Service>> services;
-    services.push_back(std::make_unique<grants::GrantsGrpcService>(db, NewChannel(agreements),
-                                                                   std::move(verifier)));
+    services.push_back(std::make_unique<grants::GrantsGrpcService>(
+        db, NewChannel(agreements), std::move(verifier)));
     return services;
   };
   return RunService(argc, argv, definition);
