@@ -11,8 +11,8 @@ set -euo pipefail
 project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 var=$project_dir/var
 build=${MOBILITY_BUILD_DIR:-$project_dir/build}
-services=(agreements)
-declare -A default_port=([agreements]=50051)
+services=(agreements grants)
+declare -A default_port=([agreements]=50051 [grants]=50053)
 
 stop_services() {
   for s in "${services[@]}"; do
@@ -33,7 +33,7 @@ if [ "${1:-}" = stop ]; then
 fi
 
 "$project_dir/deploy/install-deps.sh"
-"$project_dir/deploy/build.sh" agreements_server mobilityctl
+"$project_dir/deploy/build.sh" agreements_server grants_server mobilityctl
 
 mkdir -p "$var/run" "$var/log" "$var/keys"
 if [ -z "${DATABASE_URL:-}" ]; then
@@ -61,7 +61,7 @@ export PATH=$build/tools/mobilityctl:$PATH
 MOBILITY_TOKEN=$(mobilityctl token --role coordinator --subject demo-coordinator 2>/dev/null | tail -n 1)
 export MOBILITY_TOKEN
 for _ in $(seq 1 100); do
-  mobilityctl institutions list >/dev/null 2>&1 && break
+  mobilityctl institutions list >/dev/null 2>&1 && mobilityctl grants rates >/dev/null 2>&1 && break
   for s in "${services[@]}"; do
     kill -0 "$(cat "$var/run/$s.pid")" 2>/dev/null || { echo "run.sh: $s failed to start; see $var/log/$s.log" >&2; tail -n 5 "$var/log/$s.log" >&2; exit 1; }
   done
@@ -73,6 +73,7 @@ cat <<TXT
 
 Mobility Office is running.
   agreements  gRPC  127.0.0.1:${default_port[agreements]}   (log: var/log/agreements.log)
+  grants      gRPC  127.0.0.1:${default_port[grants]}   (log: var/log/grants.log)
   database    ${DATABASE_URL%%://*}://…@${DATABASE_URL##*@}
 
 Try it:
@@ -81,6 +82,8 @@ Try it:
   export MOBILITY_TOKEN=\$(mobilityctl token --role coordinator --subject alice | tail -n 1)
   mobilityctl agreements list
   mobilityctl agreements quota agreements/ka171-2025-kz-lv --year 2025/2026
+  mobilityctl grants calculate --json deploy/demo/calculation.json
+  mobilityctl budgets report budgets/ka107-2016-kz
 
 Stop with: deploy/run.sh stop
 TXT

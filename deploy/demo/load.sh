@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Loads the demo institutions and agreements through the public API with fixed ids and request ids,
-# so running it again changes nothing. Needs MOBILITY_TOKEN (a coordinator) and mobilityctl on PATH.
+# Loads the demo institutions, agreements, budget and grant through the public API with fixed ids
+# and request ids, so running it again changes nothing. Needs MOBILITY_TOKEN (a coordinator) and
+# mobilityctl on PATH.
 set -euo pipefail
 demo=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
@@ -25,4 +26,12 @@ load_agreement() {
 }
 load_agreement ka107-2016-kz-lv "$demo/agreement-ka107-2016.json" 1
 load_agreement ka171-2025-kz-lv "$demo/agreement-ka171-2025.json" 2
-echo "demo data loaded: 2 institutions, 2 approved agreements"
+# The KA107 2016 project grant and one student's grant under it, agreed.
+ctl budgets create --json "$demo/budget-ka107-2016.json" --id ka107-2016-kz \
+  --request_id 6f1c2a10-0300-4a55-9d0e-0c5a1e000300 >/dev/null
+grant=$(ctl grants create --json "$demo/grant-ka107-2016.json" |
+        sed -n 's/.*"name":"\(grants\/[0-9a-f]*\)".*/\1/p')
+[ -n "$grant" ] || { echo "load.sh: the demo grant was not created" >&2; exit 1; }
+ctl grants agree "$grant" --signed_on 2017-07-03 \
+  --request_id 6f1c2a10-0302-4a55-9d0e-0c5a1e000302 >/dev/null
+echo "demo data loaded: 2 institutions, 2 approved agreements, 1 budget, 1 agreed grant"
