@@ -24,66 +24,20 @@
 #include "common/status.h"
 #include "common/test_support.h"
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
-
-extern char** environ;
+#include "tests/e2e_support.h"
 
 namespace mobility {
 namespace {
 
 namespace v1 = ::mobility::agreements::v1;
-
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t length = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
-pid_t Spawn(const std::vector<std::string>& args, const std::string& log_file) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_file.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid = 0;
-  EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ),
-            0);
-  posix_spawn_file_actions_destroy(&actions);
-  return pid;
-}
-
-// Runs a command, returns its exit code and standard output.
-std::pair<int, std::string> RunCommand(const std::string& command) {
-  std::string output;
-  FILE* pipe = popen(command.c_str(), "r");
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0)
-    output.append(buffer, n);
-  int status = pclose(pipe);
-  return {WEXITSTATUS(status), output};
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+using e2e::ReadFile;
+using e2e::Spawn;
 
 class AgreementsEndToEndTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = ::testing::TempDir() + "/e2e-" + std::to_string(getpid());
-    mkdir(dir_.c_str(), 0700);
-    std::ofstream(dir_ + "/public.pem") << testing::TestKeys().public_pem;
-    std::ofstream(dir_ + "/private.pem") << testing::TestKeys().private_pem;
-    port_ = FreePort();
+    dir_ = e2e::MakeWorkspace();
+    port_ = e2e::FreePort();
     address_ = absl::StrCat("127.0.0.1:", port_);
   }
 
@@ -101,54 +55,13 @@ class AgreementsEndToEndTest : public ::testing::Test {
                  dir_ + "/server.log");
   }
 
-  // The standard grpc.health.v1 check, encoded by hand: the request is empty
-  // and the response is field 1 (status) as a varint, SERVING = 1.
-  int HealthStatus() {
-    grpc::GenericStub stub(NewChannel(address_));
-    grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::seconds(2));
-    grpc::ByteBuffer request, response;
-    grpc::Slice empty("");
-    request = grpc::ByteBuffer(&empty, 1);
-    grpc::Status status;
-    absl::Notification done;
-    stub.UnaryCall(&context, "/grpc.health.v1.Health/Check",
-                   grpc::StubOptions(), &request, &response,
-                   [&](grpc::Status s) {
-                     status = s;
-                     done.Notify();
-                   });
-    done.WaitForNotification();
-    if (!status.ok()) return -1;
-    std::vector<grpc::Slice> slices;
-    response.Dump(&slices);
-    std::string bytes;
-    for (const auto& s : slices)
-      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-    return bytes.size() == 2 && bytes[0] == 0x08 ? bytes[1] : 0;
-  }
-
-  bool WaitUntilServing() {
-    for (int i = 0; i < 150; ++i) {
-      if (HealthStatus() == 1) return true;
-      absl::SleepFor(absl::Milliseconds(200));
-    }
-    return false;
-  }
+  int HealthStatus() { return e2e::HealthStatus(address_); }
+  bool WaitUntilServing() { return e2e::WaitUntilServing(address_); }
 
   std::string Ctl(const std::string& args,
                   const std::string& role = "coordinator") {
-    std::string env =
-        absl::StrCat("MOBILITY_AGREEMENTS_ADDRESS=", address_,
-                     " MOBILITY_JWT_PRIVATE_KEY_FILE=", dir_, "/private.pem ");
-    auto [code, token] =
-        RunCommand(absl::StrCat(env, MOBILITYCTL, " token --role ", role,
-                                " --subject e2e 2>/dev/null | tail -n 1"));
-    EXPECT_EQ(code, 0);
-    token.erase(token.find_last_not_of('\n') + 1);
-    auto [exit_code, output] = RunCommand(absl::StrCat(
-        env, "MOBILITY_TOKEN=", token, " ", MOBILITYCTL, " ", args, " 2>&1"));
+    auto [exit_code, output] = e2e::Mobilityctl(
+        dir_, "MOBILITY_AGREEMENTS_ADDRESS=" + address_, args, role);
     last_exit_code_ = exit_code;
     return output;
   }

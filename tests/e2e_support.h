@@ -1,0 +1,41 @@
+// Helpers for end-to-end tests: real server binaries on free loopback ports,
+// the standard health check, and mobilityctl run as a user would.
+#ifndef MOBILITY_TESTS_E2E_SUPPORT_H_
+#define MOBILITY_TESTS_E2E_SUPPORT_H_
+
+#include <sys/types.h>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace mobility::e2e {
+
+// A loopback port nobody listens on now.
+int FreePort();
+// Starts `args[0]` with `args`, standard error into `log_file`.
+pid_t Spawn(const std::vector<std::string>& args, const std::string& log_file);
+// Runs a shell command; returns its exit code and standard output.
+std::pair<int, std::string> RunCommand(const std::string& command);
+std::string ReadFile(const std::string& path);
+
+// grpc.health.v1 Check of the whole server: 1 SERVING, 2 NOT_SERVING, -1
+// unreachable.
+int HealthStatus(const std::string& address);
+// Polls the health check for up to 30 s.
+bool WaitUntilServing(const std::string& address);
+
+// A folder with the test key pair, for servers (public key) and mobilityctl
+// (private key).
+std::string MakeWorkspace();
+
+// Runs `mobilityctl ARGS` with a fresh token for `role`; `env` sets addresses
+// ("NAME=value ...").
+std::pair<int, std::string> Mobilityctl(const std::string& workspace,
+                                        const std::string& env,
+                                        const std::string& args,
+                                        const std::string& role);
+
+}  // namespace mobility::e2e
+
+#endif  // MOBILITY_TESTS_E2E_SUPPORT_H_

@@ -1,0 +1,124 @@
+// End to end: the real grants_server asking the real agreements_server over
+// gRPC, driven by mobilityctl as a finance officer would.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/test_support.h"
+#include "tests/e2e_support.h"
+
+namespace mobility {
+namespace {
+
+class GrantsEndToEndTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = e2e::MakeWorkspace();
+    agreements_address_ = absl::StrCat("127.0.0.1:", e2e::FreePort());
+    grants_address_ = absl::StrCat("127.0.0.1:", e2e::FreePort());
+    const std::string key = "--jwt_public_key_file=" + dir_ + "/public.pem";
+    const std::string db = "--database_url=" + database_.url();
+    agreements_pid_ = e2e::Spawn(
+        {AGREEMENTS_SERVER, "--listen=" + agreements_address_, db, key},
+        dir_ + "/agreements.log");
+    grants_pid_ =
+        e2e::Spawn({GRANTS_SERVER, "--listen=" + grants_address_, db, key,
+                    "--agreements_address=" + agreements_address_},
+                   dir_ + "/grants.log");
+    ASSERT_TRUE(e2e::WaitUntilServing(agreements_address_))
+        << e2e::ReadFile(dir_ + "/agreements.log");
+    ASSERT_TRUE(e2e::WaitUntilServing(grants_address_))
+        << e2e::ReadFile(dir_ + "/grants.log");
+  }
+
+  void TearDown() override {
+    for (pid_t pid : {agreements_pid_, grants_pid_}) {
+      if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, nullptr, 0);
+      }
+    }
+  }
+
+  std::string Ctl(const std::string& args,
+                  const std::string& role = "coordinator") {
+    auto [code, output] = e2e::Mobilityctl(
+        dir_,
+        absl::StrCat("MOBILITY_AGREEMENTS_ADDRESS=", agreements_address_,
+                     " MOBILITY_GRANTS_ADDRESS=", grants_address_),
+        args, role);
+    exit_code_ = code;
+    return output;
+  }
+
+  testing::TestDatabase database_;
+  std::string dir_, agreements_address_, grants_address_;
+  pid_t agreements_pid_ = -1, grants_pid_ = -1;
+  int exit_code_ = 0;
+  const std::string demo_ = std::string(PROJECT_SOURCE_DIR) + "/deploy/demo";
+};
+
+TEST_F(GrantsEndToEndTest, QuotesAgreesAndReportsThroughBothServices) {
+  Ctl("institutions create --id kokshetau-amu --json " + demo_ +
+      "/kokshetau.json");
+  ASSERT_EQ(exit_code_, 0);
+  Ctl("institutions create --id vidzeme-via --json " + demo_ + "/vidzeme.json");
+  ASSERT_EQ(exit_code_, 0);
+  Ctl("agreements create --id ka107-2016-kz-lv --json " + demo_ +
+      "/agreement-ka107-2016.json");
+  ASSERT_EQ(exit_code_, 0);
+
+  // Staff, 5 days plus 2 travel days at the 2018 group-3 rate, 2764 km from
+  // Kokshetau.
+  std::string quote = Ctl(
+      "grants calculate --json " + demo_ + "/calculation.json", "applicant");
+  ASSERT_EQ(exit_code_, 0) << quote;
+  EXPECT_TRUE(absl::StrContains(quote, "2764 km")) << quote;
+  EXPECT_TRUE(absl::StrContains(quote, "1340.00")) << quote;
+
+  Ctl("budgets create --id ka107-2016-kz --json " + demo_ +
+          "/budget-ka107-2016.json",
+      "finance");
+  ASSERT_EQ(exit_code_, 0);
+  std::string created = Ctl(
+      "--output=json grants create --json " + demo_ + "/grant-ka107-2016.json",
+      "finance");
+  ASSERT_EQ(exit_code_, 0) << created;
+  size_t at = created.find("\"name\":\"grants/");
+  ASSERT_NE(at, std::string::npos) << created;
+  const std::string grant = created.substr(at + 8, 7 + 32);
+  std::string agreed =
+      Ctl("grants agree " + grant + " --signed_on 2017-07-03", "finance");
+  ASSERT_EQ(exit_code_, 0) << agreed;
+  EXPECT_TRUE(absl::StrContains(agreed, "AGREED")) << agreed;
+
+  std::string report = Ctl("budgets report budgets/ka107-2016-kz", "finance");
+  EXPECT_TRUE(absl::StrContains(report, "360.00"))
+      << report;  // Travel committed.
+  EXPECT_TRUE(absl::StrContains(report, "1 agreed grants")) << report;
+  std::string csv = Ctl("budgets export budgets/ka107-2016-kz", "finance");
+  EXPECT_TRUE(absl::StrContains(csv, "Demo Student"))
+      << csv;  // Finance may see the name...
+  // ...which never reaches a log.
+  EXPECT_FALSE(
+      absl::StrContains(e2e::ReadFile(dir_ + "/grants.log"), "Demo Student"));
+
+  std::string denied = Ctl("budgets report budgets/ka107-2016-kz", "applicant");
+  EXPECT_EQ(exit_code_, 1);
+  EXPECT_TRUE(absl::StrContains(denied, "PERMISSION_DENIED")) << denied;
+}
+
+TEST_F(GrantsEndToEndTest, WithoutTheAgreementsServiceAQuoteIsUnavailable) {
+  kill(agreements_pid_, SIGKILL);
+  waitpid(agreements_pid_, nullptr, 0);
+  agreements_pid_ = -1;
+  std::string quote =
+      Ctl("grants calculate --json " + demo_ + "/calculation.json");
+  EXPECT_EQ(exit_code_, 1);
+  EXPECT_TRUE(absl::StrContains(quote, "UNAVAILABLE")) << quote;
+}
+
+}  // namespace
+}  // namespace mobility
