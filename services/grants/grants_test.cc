@@ -474,6 +474,42 @@ TEST_F(GrantsServiceTest, RetriesWithTheSameRequestIdChangeNothing) {
   EXPECT_EQ(Report(budget).headings(0).committed().amount_minor(), 36000);  // Committed once.
 }
 
+TEST_F(GrantsServiceTest, AZeroGrantMobilityCountsButPaysNothing) {
+  const std::string budget = CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
+  v1::CreateGrantRequest request;
+  request.mutable_grant()->mutable_participant()->set_full_name("Zero Grant");
+  request.mutable_grant()->mutable_participant()->set_reference("student-0");
+  request.mutable_grant()->set_agreement(kAgreement);
+  request.mutable_grant()->set_condition_id("kz-lv-studies");
+  request.mutable_grant()->set_budget(budget);
+  *request.mutable_calculation() = Studies();
+  request.mutable_calculation()->set_zero_grant(true);
+  v1::Grant grant;
+  ASSERT_TRUE(Call(&Stub::CreateGrant, request, &grant).ok());
+  EXPECT_TRUE(grant.zero_grant());
+  EXPECT_EQ(grant.quote().total().amount_minor(), 0);
+  EXPECT_EQ(grant.quote().whole_months(), 5);
+  ASSERT_TRUE(Agree(grant.name()).ok());
+  v1::PrefinanceGrantRequest prefinance;
+  prefinance.set_name(grant.name());
+  v1::Grant ignored;
+  absl::Status refused = Call(&Stub::PrefinanceGrant, prefinance, &ignored);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(refused), "ZERO_GRANT");
+  v1::SettleGrantRequest settle;
+  settle.set_name(grant.name());
+  *settle.mutable_actual_start_date() = ToDate(absl::CivilDay(2018, 9, 1));
+  *settle.mutable_actual_end_date() = ToDate(absl::CivilDay(2019, 1, 31));
+  *settle.mutable_final_report_date() = ToDate(absl::CivilDay(2019, 2, 10));
+  v1::Grant settled;
+  ASSERT_TRUE(Call(&Stub::SettleGrant, settle, &settled).ok());
+  EXPECT_EQ(settled.paid().amount_minor(), 0);
+  v1::BudgetReport report = Report(budget);
+  EXPECT_EQ(report.headings(0).committed().amount_minor(), 0);
+  EXPECT_EQ(report.headings(2).committed().amount_minor(), 35000);  // Still a participant.
+  EXPECT_EQ(report.agreed_grants(), 1);
+}
+
 TEST_F(GrantsServiceTest, ApplicantsReadOnlyTheirOwnGrants) {
   const std::string budget = CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
   v1::Grant grant = CreateGrant(budget, "student-7");
