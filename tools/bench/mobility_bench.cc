@@ -1,9 +1,9 @@
-// agreements_bench: a bounded load generator for a running agreements service
-// on this machine. Each client runs --requests calls of each workload;
+// mobility_bench: a bounded load generator for the running services on this
+// machine (start them with deploy/run.sh, which loads the demo data the
+// workloads use). Each client runs --requests calls of each workload;
 // latencies and throughput go to --output.
 //
-//   agreements_bench --address 127.0.0.1:50051 --output
-//   var/bench/agreements.txt
+//   mobility_bench --signing_key var/keys/jwt-private.pem
 #include <algorithm>
 #include <fstream>
 #include <iostream>
@@ -16,9 +16,14 @@
 #include "absl/time/clock.h"
 #include "common/auth.h"
 #include "common/client.h"
+#include "common/types.h"
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
+#include "mobility/grants/v1/grants.grpc.pb.h"
 
 ABSL_FLAG(std::string, address, "127.0.0.1:50051", "agreements service");
+ABSL_FLAG(std::string, grants_address, "127.0.0.1:50053", "grants service");
+ABSL_FLAG(std::string, budget, "budgets/ka107-2016-kz",
+          "a budget for the report workload");
 ABSL_FLAG(std::string, signing_key, "",
           "PEM key to mint tokens (env MOBILITY_JWT_PRIVATE_KEY_FILE)");
 ABSL_FLAG(std::string, agreement, "agreements/ka171-2025-kz-lv",
@@ -87,13 +92,14 @@ int Main() {
   }
   std::ifstream key_in(key_file);
   if (!key_in) {
-    std::cerr << "agreements_bench: needs --signing_key or "
+    std::cerr << "mobility_bench: needs --signing_key or "
                  "MOBILITY_JWT_PRIVATE_KEY_FILE\n";
     return 2;
   }
   std::string pem((std::istreambuf_iterator<char>(key_in)), {});
-  auto token = MintToken(pem, "agreements-bench", {Role::kService}, absl::Now(),
-                         absl::Hours(1));
+  auto token =
+      MintToken(pem, "mobility-bench", {Role::kService, Role::kFinance},
+                absl::Now(), absl::Hours(1));
   if (!token.ok()) {
     std::cerr << token.status() << "\n";
     return 2;
@@ -148,8 +154,34 @@ int Main() {
     return stub->ReleaseMobility(context().get(), release, &allocation).ok();
   }));
 
+  namespace g1 = ::mobility::grants::v1;
+  auto grants = g1::GrantsService::NewStub(
+      NewChannel(absl::GetFlag(FLAGS_grants_address)));
+  // A quote asks the agreements service for both institutions, then prices the
+  // stay.
+  results.push_back(RunWorkload("CalculateGrant", [&](int, int i) {
+    g1::CalculateGrantRequest request;
+    request.set_programme(g1::KA107);
+    request.set_call_year(2018);
+    request.set_activity(g1::STAFF_TEACHING);
+    request.set_sending_institution("institutions/kokshetau-amu");
+    request.set_receiving_institution("institutions/vidzeme-via");
+    *request.mutable_start_date() = ToDate(absl::CivilDay(2019, 3, 4));
+    *request.mutable_end_date() =
+        ToDate(absl::CivilDay(2019, 3, 4) + 4 + i % 50);
+    request.set_travel_days(2);
+    g1::GrantQuote quote;
+    return grants->CalculateGrant(context().get(), request, &quote).ok();
+  }));
+  results.push_back(RunWorkload("GetBudgetReport", [&](int, int) {
+    g1::GetBudgetReportRequest request;
+    request.set_budget(absl::GetFlag(FLAGS_budget));
+    g1::BudgetReport report;
+    return grants->GetBudgetReport(context().get(), request, &report).ok();
+  }));
+
   std::string report = absl::StrFormat(
-      "# agreements_bench %s clients=%d requests_per_client=%d address=%s\n",
+      "# mobility_bench %s clients=%d requests_per_client=%d address=%s\n",
       absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone()),
       absl::GetFlag(FLAGS_clients), absl::GetFlag(FLAGS_requests),
       absl::GetFlag(FLAGS_address));
@@ -165,8 +197,8 @@ int Main() {
   }
   std::ofstream out(absl::GetFlag(FLAGS_output));
   if (!out) {
-    std::cerr << "agreements_bench: cannot write "
-              << absl::GetFlag(FLAGS_output) << "\n";
+    std::cerr << "mobility_bench: cannot write " << absl::GetFlag(FLAGS_output)
+              << "\n";
     return 1;
   }
   out << report;
