@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -50,6 +51,25 @@ std::string EncodePageToken(absl::string_view query_fingerprint,
 // page_token.
 absl::StatusOr<std::string> DecodePageToken(
     absl::string_view token, absl::string_view query_fingerprint);
+
+// Keyset paging: a store fetches page_size + 1 rows after the token's key. The
+// first page_size rows go to `add`; the extra one, when there is one, says
+// another page follows. Returns the next page token, "" on the last page; `key`
+// gives a row's keyset key.
+template <typename Row, typename Add, typename Key>
+std::string TakePage(std::vector<Row>& rows, int page_size,
+                     absl::string_view query, Add add, Key key) {
+  const bool more = static_cast<int>(rows.size()) > page_size;
+  if (more) rows.resize(page_size);
+  std::string next = more ? EncodePageToken(query, key(rows.back())) : "";
+  for (auto& row : rows) add(std::move(row));
+  return next;
+}
+
+// The id in a resource name "collection/{id}" that ParseResourceName accepted.
+inline std::string ResourceIdOf(absl::string_view name) {
+  return std::string(name.substr(name.find('/') + 1));
+}
 
 // The etag of revision `revision` of the resource `name`.
 std::string Etag(absl::string_view name, int64_t revision);

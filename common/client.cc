@@ -21,7 +21,8 @@ std::unique_ptr<grpc::ClientContext> NewClientContext(
   }
   context->set_deadline(absl::ToChronoTime(deadline));
   if (!bearer_token.empty()) {
-    context->AddMetadata("authorization", absl::StrCat("Bearer ", bearer_token));
+    context->AddMetadata("authorization",
+                         absl::StrCat("Bearer ", bearer_token));
   }
   if (!request_id.empty()) context->AddMetadata(kRequestIdHeader, request_id);
   return context;

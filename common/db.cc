@@ -1,8 +1,8 @@
 #include "common/db.h"
 
-#include <utility>
-
 #include <google/protobuf/util/time_util.h>
+
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -23,7 +23,8 @@ bool IsRetryable(const std::exception& e) {
 }  // namespace
 
 std::string TimestampParam(int param) {
-  return absl::StrCat("'epoch'::timestamptz + $", param, " * interval '1 microsecond'");
+  return absl::StrCat("'epoch'::timestamptz + $", param,
+                      " * interval '1 microsecond'");
 }
 
 std::string TimestampColumn(absl::string_view column) {

@@ -5,10 +5,11 @@
 #ifndef MOBILITY_COMMON_DB_H_
 #define MOBILITY_COMMON_DB_H_
 
+#include <google/protobuf/timestamp.pb.h>
+
 #include <exception>
 #include <functional>
 #include <memory>
-#include <google/protobuf/timestamp.pb.h>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
@@ -38,9 +39,9 @@ struct DatabaseOptions {
   int max_attempts = 5;
 };
 
-// Timestamps cross into SQL as integer microseconds since the epoch, exact both ways:
-// `TimestampParam(3)` is SQL turning parameter $3 into a timestamptz, `TimestampColumn("c")` SQL
-// turning column c back into microseconds.
+// Timestamps cross into SQL as integer microseconds since the epoch, exact both
+// ways: `TimestampParam(3)` is SQL turning parameter $3 into a timestamptz,
+// `TimestampColumn("c")` SQL turning column c back into microseconds.
 std::string TimestampParam(int param);
 std::string TimestampColumn(absl::string_view column);
 int64_t ToMicros(const google::protobuf::Timestamp& timestamp);

@@ -44,7 +44,8 @@ TEST(RateGroupTest, GroupsByCall) {
   EXPECT_FALSE(RateGroup("GB", 2021).has_value());
   EXPECT_FALSE(RateGroup("KZ", 2019).has_value());
   EXPECT_EQ(RateGroup("LV", 2016), 3);
-  EXPECT_FALSE(RateGroup("RS", 2018).has_value());  // Not yet a Programme country.
+  EXPECT_FALSE(
+      RateGroup("RS", 2018).has_value());  // Not yet a Programme country.
   EXPECT_EQ(RateGroup("RS", 2019), 3);
   EXPECT_FALSE(RateGroup("LV", 2024).has_value());
 }

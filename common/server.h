@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
@@ -50,6 +51,15 @@ class RpcGuard {
   TokenVerifier verifier_;
   const MethodRoles* roles_;
 };
+
+// Copies a domain result into the gRPC response, or passes its error on: the
+// body of every adapter method.
+template <typename T>
+absl::Status Deliver(absl::StatusOr<T> result, T* response) {
+  if (!result.ok()) return result.status();
+  *response = *std::move(result);
+  return absl::OkStatus();
+}
 
 struct ServerOptions {
   std::string service_name;  // e.g. "mobility.agreements.v1.AgreementsService".

@@ -10,7 +10,8 @@ bool IsValidDate(const type::v1::Date& date) {
   if (date.year() < 1900 || date.year() > 2200) return false;
   const absl::CivilDay day(date.year(), date.month(), date.day());
   // CivilDay normalizes 31 April into 1 May: a real date survives unchanged.
-  return day.year() == date.year() && day.month() == date.month() && day.day() == date.day();
+  return day.year() == date.year() && day.month() == date.month() &&
+         day.day() == date.day();
 }
 
 absl::CivilDay ToCivilDay(const type::v1::Date& date) {
@@ -26,7 +27,8 @@ type::v1::Date ToDate(absl::CivilDay day) {
 }
 
 std::string FormatDate(const type::v1::Date& date) {
-  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
+  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(),
+                         date.day());
 }
 
 type::v1::Money Euros(int64_t cents) {
@@ -37,8 +39,8 @@ type::v1::Money Euros(int64_t cents) {
 }
 
 std::string FormatCents(int64_t cents) {
-  return absl::StrFormat("%s%d.%02d", cents < 0 ? "-" : "", std::llabs(cents) / 100,
-                         std::llabs(cents) % 100);
+  return absl::StrFormat("%s%d.%02d", cents < 0 ? "-" : "",
+                         std::llabs(cents) / 100, std::llabs(cents) % 100);
 }
 
 }  // namespace mobility

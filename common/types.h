@@ -1,4 +1,5 @@
-// Helpers for the shared mobility.type.v1 messages: calendar dates and money in minor units.
+// Helpers for the shared mobility.type.v1 messages: calendar dates and money in
+// minor units.
 #ifndef MOBILITY_COMMON_TYPES_H_
 #define MOBILITY_COMMON_TYPES_H_
 

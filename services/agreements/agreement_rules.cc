@@ -16,7 +16,6 @@
 namespace mobility::agreements {
 namespace {
 
-
 constexpr int kMaxMobilitiesPerYear = 1000;
 
 std::string Field(absl::string_view prefix, absl::string_view name) {
@@ -396,8 +395,7 @@ absl::Status Approve(v1::Agreement& agreement, absl::string_view institution,
   approval->set_institution(std::string(institution));
   approval->set_content_hash(std::string(content_hash));
   approval->set_approved_by(principal.subject);
-  *approval->mutable_approve_time() =
-      ToTimestamp(now);
+  *approval->mutable_approve_time() = ToTimestamp(now);
   SettleApprovalState(agreement);
   return absl::OkStatus();
 }
@@ -425,8 +423,7 @@ absl::Status Terminate(v1::Agreement& agreement, absl::string_view reason,
   }
   agreement.set_state(v1::Agreement::TERMINATED);
   agreement.set_termination_reason(std::string(reason));
-  *agreement.mutable_terminate_time() =
-      ToTimestamp(now);
+  *agreement.mutable_terminate_time() = ToTimestamp(now);
   return absl::OkStatus();
 }
 

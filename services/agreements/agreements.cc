@@ -200,14 +200,10 @@ absl::StatusOr<v1::ListInstitutionsResponse> Agreements::ListInstitutions(
     // One row more than the page tells whether another page follows.
     auto rows = Store::ListInstitutions(txn, request.country_code(), *after,
                                         *page_size + 1);
-    for (int i = 0; i < static_cast<int>(rows.size()) && i < *page_size; ++i) {
-      *response.add_institutions() = rows[i].first;
-    }
-    if (static_cast<int>(rows.size()) > *page_size) {
-      const std::string& last = response.institutions(*page_size - 1).name();
-      response.set_next_page_token(EncodePageToken(
-          query, last.substr(std::string("institutions/").size())));
-    }
+    response.set_next_page_token(TakePage(
+        rows, *page_size, query,
+        [&](auto row) { *response.add_institutions() = std::move(row.first); },
+        [](const auto& row) { return ResourceIdOf(row.first.name()); }));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -352,15 +348,13 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
   v1::ListAgreementsResponse response;
   absl::Status status = db_->Transact([&](pqxx::work& txn) {
     auto rows = Store::ListAgreements(txn, filter, *after, *page_size + 1);
-    for (int i = 0; i < static_cast<int>(rows.size()) && i < *page_size; ++i) {
-      RedactForCaller(rows[i], caller);
-      *response.add_agreements() = std::move(rows[i]);
-    }
-    if (static_cast<int>(rows.size()) > *page_size) {
-      const std::string& last = response.agreements(*page_size - 1).name();
-      response.set_next_page_token(EncodePageToken(
-          query, last.substr(std::string("agreements/").size())));
-    }
+    response.set_next_page_token(TakePage(
+        rows, *page_size, query,
+        [&](v1::Agreement a) {
+          RedactForCaller(a, caller);
+          *response.add_agreements() = std::move(a);
+        },
+        [](const v1::Agreement& a) { return ResourceIdOf(a.name()); }));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -72,8 +72,8 @@ std::vector<PreparedStatement> AgreementsStore::Statements() {
       "id, display_name, erasmus_code, schac_id, country_code, city, latitude, "
       "longitude, "
       "revision, ",
-      TimestampColumn("create_time"), " AS create_us, ", TimestampColumn("update_time"),
-      " AS update_us");
+      TimestampColumn("create_time"), " AS create_us, ",
+      TimestampColumn("update_time"), " AS update_us");
   const std::string allocation_columns =
       absl::StrCat("allocation_key, condition_id, academic_year, state, ",
                    TimestampColumn("allocate_time"), " AS allocate_us, ",

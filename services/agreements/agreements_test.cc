@@ -581,7 +581,8 @@ TEST_F(AgreementsServiceTest, RefusesMissingAndBadTokens) {
           .code(),
       absl::StatusCode::kUnauthenticated);
   std::string token = testing::TokenFor("s", {Role::kAdmin});
-  // A character well inside the signature: the last one may carry only padding bits.
+  // A character well inside the signature: the last one may carry only padding
+  // bits.
   char& c = token[token.size() - 10];
   c = c == 'A' ? 'B' : 'A';
   EXPECT_EQ(

@@ -1,18 +1,6 @@
 #include "services/agreements/grpc_service.h"
 
 namespace mobility::agreements {
-namespace {
-
-// Copies a domain result into the gRPC response, or passes its error on.
-template <typename T>
-absl::Status Deliver(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return result.status();
-  *response = *std::move(result);
-  return absl::OkStatus();
-}
-
-}  // namespace
-
 const MethodRoles& AgreementsMethodRoles() {
   static const MethodRoles* roles = [] {
     const std::set<Role> writers = {Role::kCoordinator, Role::kAdmin};

@@ -39,10 +39,6 @@ absl::Status CheckReader(const v1::Grant& grant, const Principal& caller) {
                "applicants may read only their own grants");
 }
 
-std::string IdOf(const std::string& name, absl::string_view collection) {
-  return name.substr(collection.size() + 1);
-}
-
 HeadingCents QuoteHeadings(const v1::GrantQuote& quote) {
   return {HeadingTotal(quote, v1::LineItem::TRAVEL),
           HeadingTotal(quote, v1::LineItem::INDIVIDUAL_SUPPORT), 0,
@@ -179,11 +175,11 @@ absl::Time Grants::Now() const {
 absl::StatusOr<v1::GrantQuote> Grants::Quote(
     const v1::CalculateGrantRequest& request, const std::string& prefix,
     const CallContext& call) {
-  auto sending = agreements_->FindInstitution(request.sending_institution(),
-                                              prefix + "sending_institution", call);
+  auto sending = agreements_->FindInstitution(
+      request.sending_institution(), prefix + "sending_institution", call);
   if (!sending.ok()) return sending.status();
-  auto receiving = agreements_->FindInstitution(request.receiving_institution(),
-                                                prefix + "receiving_institution", call);
+  auto receiving = agreements_->FindInstitution(
+      request.receiving_institution(), prefix + "receiving_institution", call);
   if (!receiving.ok()) return receiving.status();
   auto route = RouteBetween(request, *sending, *receiving);
   if (!route.ok()) return route.status();
@@ -245,7 +241,7 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
     return RunIdempotent(
         txn, "CreateGrant", request.request_id(), request, &created,
         [&]() -> absl::Status {
-          const std::string budget_id = IdOf(g.budget(), "budgets");
+          const std::string budget_id = ResourceIdOf(g.budget());
           auto budget = Store::GetBudget(txn, budget_id, /*for_update=*/false);
           if (!budget.ok())
             return InvalidField("grant.budget", "no such budget");
@@ -325,13 +321,10 @@ absl::StatusOr<v1::ListGrantsResponse> Grants::ListGrants(
   v1::ListGrantsResponse response;
   absl::Status status = db_->Transact([&](pqxx::work& txn) {
     auto rows = Store::ListGrants(txn, filter, *after, *page_size + 1);
-    for (int i = 0; i < static_cast<int>(rows.size()) && i < *page_size; ++i) {
-      *response.add_grants() = std::move(rows[i]);
-    }
-    if (static_cast<int>(rows.size()) > *page_size) {
-      response.set_next_page_token(EncodePageToken(
-          query, IdOf(response.grants(*page_size - 1).name(), "grants")));
-    }
+    response.set_next_page_token(TakePage(
+        rows, *page_size, query,
+        [&](v1::Grant g) { *response.add_grants() = std::move(g); },
+        [](const v1::Grant& g) { return ResourceIdOf(g.name()); }));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;
@@ -389,13 +382,13 @@ absl::StatusOr<v1::Grant> Grants::AgreeGrant(
           return WrongState(grant, "CALCULATED");
         // The budget row lock makes concurrent agreements on one budget take
         // turns.
-        auto budget = Store::GetBudget(txn, IdOf(grant.budget(), "budgets"),
+        auto budget = Store::GetBudget(txn, ResourceIdOf(grant.budget()),
                                        /*for_update=*/true);
         if (!budget.ok()) return budget.status();
         const HeadingCents committed =
             Plus(budget->committed, Commitment(grant, budget->budget));
         if (auto s = CheckRoom(*budget, committed); !s.ok()) return s;
-        Store::SetCommitted(txn, IdOf(grant.budget(), "budgets"), committed);
+        Store::SetCommitted(txn, ResourceIdOf(grant.budget()), committed);
         *grant.mutable_participant_signed_date() =
             request.participant_signed_date();
         *grant.mutable_institution_signed_date() =
@@ -418,7 +411,7 @@ absl::StatusOr<v1::Grant> Grants::PrefinanceGrant(
               absl::StatusCode::kFailedPrecondition, "ZERO_GRANT",
               "a zero-grant mobility has nothing to pre-finance; settle it");
         }
-        auto budget = Store::GetBudget(txn, IdOf(grant.budget(), "budgets"),
+        auto budget = Store::GetBudget(txn, ResourceIdOf(grant.budget()),
                                        /*for_update=*/false);
         if (!budget.ok()) return budget.status();
         const int percent = budget->budget.prefinancing_percent();
@@ -486,7 +479,7 @@ absl::StatusOr<v1::Grant> Grants::SettleGrant(
               Now());
         }
         // The commitment shrinks to what the real stay earned.
-        const std::string budget_id = IdOf(grant.budget(), "budgets");
+        const std::string budget_id = ResourceIdOf(grant.budget());
         auto budget = Store::GetBudget(txn, budget_id, /*for_update=*/true);
         if (!budget.ok()) return budget.status();
         Store::SetCommitted(
@@ -506,7 +499,7 @@ absl::StatusOr<v1::Grant> Grants::CancelGrant(
       [&](pqxx::work& txn, const std::string&,
           v1::Grant& grant) -> absl::Status {
         if (grant.state() == v1::Grant::AGREED) {
-          const std::string budget_id = IdOf(grant.budget(), "budgets");
+          const std::string budget_id = ResourceIdOf(grant.budget());
           auto budget = Store::GetBudget(txn, budget_id, /*for_update=*/true);
           if (!budget.ok()) return budget.status();
           Store::SetCommitted(
@@ -738,7 +731,7 @@ absl::StatusOr<v1::ExportGrantsResponse> Grants::ExportGrants(
         absl::StrAppend(&csv, absl::StrJoin(fields, ","), "\n");
       }
       if (static_cast<int>(page.size()) < kMaxPageSize) break;
-      after = IdOf(page.back().name(), "grants");
+      after = ResourceIdOf(page.back().name());
     }
     return absl::OkStatus();
   });
@@ -765,13 +758,10 @@ absl::StatusOr<v1::ListRatesResponse> Grants::ListRates(
     auto rows = Store::ListRates(txn, request.programme(),
                                  request.needs_confirmation_only(), *after,
                                  *page_size + 1);
-    for (int i = 0; i < static_cast<int>(rows.size()) && i < *page_size; ++i) {
-      *response.add_rates() = std::move(rows[i]);
-    }
-    if (static_cast<int>(rows.size()) > *page_size) {
-      response.set_next_page_token(EncodePageToken(
-          query, IdOf(response.rates(*page_size - 1).name(), "rates")));
-    }
+    response.set_next_page_token(TakePage(
+        rows, *page_size, query,
+        [&](v1::Rate r) { *response.add_rates() = std::move(r); },
+        [](const v1::Rate& r) { return ResourceIdOf(r.name()); }));
     return absl::OkStatus();
   });
   if (!status.ok()) return status;

@@ -60,7 +60,8 @@ class Grants {
   // A quote for a validated request: institutions from the agreements service,
   // rates from the tables of the call.
   absl::StatusOr<v1::GrantQuote> Quote(const v1::CalculateGrantRequest& request,
-                                       const std::string& prefix, const CallContext& call);
+                                       const std::string& prefix,
+                                       const CallContext& call);
   // A state change of grant `name` under its row lock, once per request id.
   // `change` may also touch the budget and the ledger within the same
   // transaction.

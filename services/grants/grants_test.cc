@@ -1,7 +1,7 @@
-// The grants service through gRPC, in process, against a real PostgreSQL and a real agreements
-// service on its own socket.
-#include <grpcpp/grpcpp.h>
+// The grants service through gRPC, in process, against a real PostgreSQL and a
+// real agreements service on its own socket.
 #include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -37,7 +37,8 @@ constexpr char kKz[] = "institutions/kokshetau-amu";
 constexpr char kLv[] = "institutions/vidzeme-via";
 constexpr char kAgreement[] = "agreements/ka107-kz-lv";
 
-std::unique_ptr<Database> OpenSchema(const std::string& url, const std::string& schema,
+std::unique_ptr<Database> OpenSchema(const std::string& url,
+                                     const std::string& schema,
                                      std::vector<PreparedStatement> statements,
                                      const std::vector<Migration>& migrations) {
   DatabaseOptions options;
@@ -55,19 +56,22 @@ class GrantsServiceTest : public ::testing::Test {
   void SetUp() override {
     verifier_pem_ = testing::TestKeys().public_pem;
     agreements_db_ = OpenSchema(database_.url(), "agreements",
-                                agreements::AgreementsStore::Statements(), AgreementsMigrations());
-    grants_db_ = OpenSchema(database_.url(), "grants", GrantsStore::Statements(),
-                            GrantsMigrations());
+                                agreements::AgreementsStore::Statements(),
+                                AgreementsMigrations());
+    grants_db_ = OpenSchema(database_.url(), "grants",
+                            GrantsStore::Statements(), GrantsMigrations());
     agreements_service_ = std::make_unique<agreements::AgreementsGrpcService>(
         agreements_db_.get(), *TokenVerifier::FromPublicKeyPem(verifier_pem_));
     int agreements_port = 0;
     agreements_server_ = Start(agreements_service_.get(), &agreements_port);
     grants_service_ = std::make_unique<GrantsGrpcService>(
-        grants_db_.get(), NewChannel(absl::StrCat("127.0.0.1:", agreements_port)),
+        grants_db_.get(),
+        NewChannel(absl::StrCat("127.0.0.1:", agreements_port)),
         *TokenVerifier::FromPublicKeyPem(verifier_pem_));
     int grants_port = 0;
     grants_server_ = Start(grants_service_.get(), &grants_port);
-    stub_ = v1::GrantsService::NewStub(NewChannel(absl::StrCat("127.0.0.1:", grants_port)));
+    stub_ = v1::GrantsService::NewStub(
+        NewChannel(absl::StrCat("127.0.0.1:", grants_port)));
     agreements_stub_ = av1::AgreementsService::NewStub(
         NewChannel(absl::StrCat("127.0.0.1:", agreements_port)));
     CreatePartnersAndAgreement();
@@ -78,30 +82,36 @@ class GrantsServiceTest : public ::testing::Test {
     agreements_server_->Shutdown();
   }
 
-  static std::unique_ptr<grpc::Server> Start(grpc::Service* service, int* port) {
+  static std::unique_ptr<grpc::Server> Start(grpc::Service* service,
+                                             int* port) {
     grpc::ServerBuilder builder;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), port);
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                             port);
     builder.RegisterService(service);
     return builder.BuildAndStart();
   }
 
   template <typename Request, typename Response, typename Method>
   absl::Status Call(Method method, const Request& request, Response* response,
-                    Role role = Role::kFinance, const std::string& subject = "finance-1") {
+                    Role role = Role::kFinance,
+                    const std::string& subject = "finance-1") {
     OutboundCall call;
     call.bearer_token = testing::TokenFor(subject, {role});
     call.timeout = absl::Seconds(30);
     auto context = NewClientContext(call);
-    return FromGrpcStatus((stub_.get()->*method)(context.get(), request, response));
+    return FromGrpcStatus(
+        (stub_.get()->*method)(context.get(), request, response));
   }
 
   template <typename Request, typename Response, typename Method>
-  void CallAgreements(Method method, const Request& request, Response* response) {
+  void CallAgreements(Method method, const Request& request,
+                      Response* response) {
     OutboundCall call;
-    call.bearer_token = testing::TokenFor("coordinator-1", {Role::kCoordinator});
+    call.bearer_token =
+        testing::TokenFor("coordinator-1", {Role::kCoordinator});
     auto context = NewClientContext(call);
-    absl::Status s =
-        FromGrpcStatus((agreements_stub_.get()->*method)(context.get(), request, response));
+    absl::Status s = FromGrpcStatus(
+        (agreements_stub_.get()->*method)(context.get(), request, response));
     ASSERT_TRUE(s.ok()) << s;
   }
 
@@ -142,9 +152,9 @@ class GrantsServiceTest : public ::testing::Test {
     CallAgreements(&AStub::CreateAgreement, request, &created);
   }
 
-  static v1::CalculateGrantRequest Studies(int call_year = 2018,
-                                           absl::CivilDay start = absl::CivilDay(2018, 9, 1),
-                                           absl::CivilDay end = absl::CivilDay(2019, 1, 31)) {
+  static v1::CalculateGrantRequest Studies(
+      int call_year = 2018, absl::CivilDay start = absl::CivilDay(2018, 9, 1),
+      absl::CivilDay end = absl::CivilDay(2019, 1, 31)) {
     v1::CalculateGrantRequest r;
     r.set_programme(call_year <= 2020 ? v1::KA107 : v1::KA171);
     r.set_call_year(call_year);
@@ -156,7 +166,8 @@ class GrantsServiceTest : public ::testing::Test {
     return r;
   }
 
-  std::string CreateBudget(const std::string& id, int64_t travel_cents, int64_t individual_cents,
+  std::string CreateBudget(const std::string& id, int64_t travel_cents,
+                           int64_t individual_cents,
                            int prefinancing_percent = 80) {
     v1::CreateBudgetRequest request;
     request.set_budget_id(id);
@@ -165,8 +176,10 @@ class GrantsServiceTest : public ::testing::Test {
     b->set_programme(v1::KA107);
     b->set_call_year(2018);
     *b->mutable_allocated()->mutable_travel() = Euros(travel_cents);
-    *b->mutable_allocated()->mutable_individual_support() = Euros(individual_cents);
-    *b->mutable_allocated()->mutable_organisational_support() = Euros(100'000'00);
+    *b->mutable_allocated()->mutable_individual_support() =
+        Euros(individual_cents);
+    *b->mutable_allocated()->mutable_organisational_support() =
+        Euros(100'000'00);
     *b->mutable_allocated()->mutable_inclusion_support() = Euros(10'000'00);
     b->set_prefinancing_percent(prefinancing_percent);
     *b->mutable_organisational_support_per_participant() = Euros(35000);
@@ -176,10 +189,12 @@ class GrantsServiceTest : public ::testing::Test {
     return created.name();
   }
 
-  v1::Grant CreateGrant(const std::string& budget, const std::string& participant = "student-7",
+  v1::Grant CreateGrant(const std::string& budget,
+                        const std::string& participant = "student-7",
                         const std::string& request_id = "") {
     v1::CreateGrantRequest request;
-    request.mutable_grant()->mutable_participant()->set_full_name("Aigerim, Test");
+    request.mutable_grant()->mutable_participant()->set_full_name(
+        "Aigerim, Test");
     request.mutable_grant()->mutable_participant()->set_reference(participant);
     request.mutable_grant()->set_agreement(kAgreement);
     request.mutable_grant()->set_condition_id("kz-lv-studies");
@@ -196,8 +211,10 @@ class GrantsServiceTest : public ::testing::Test {
                      const std::string& request_id = "") {
     v1::AgreeGrantRequest request;
     request.set_name(grant);
-    *request.mutable_participant_signed_date() = ToDate(absl::CivilDay(2018, 7, 1));
-    *request.mutable_institution_signed_date() = ToDate(absl::CivilDay(2018, 7, 3));
+    *request.mutable_participant_signed_date() =
+        ToDate(absl::CivilDay(2018, 7, 1));
+    *request.mutable_institution_signed_date() =
+        ToDate(absl::CivilDay(2018, 7, 3));
     request.set_request_id(request_id);
     v1::Grant ignored;
     return Call(&Stub::AgreeGrant, request, out != nullptr ? out : &ignored);
@@ -223,12 +240,14 @@ class GrantsServiceTest : public ::testing::Test {
 
 TEST_F(GrantsServiceTest, QuotesFromTheInstitutionsTowns) {
   v1::GrantQuote quote;
-  ASSERT_TRUE(Call(&Stub::CalculateGrant, Studies(), &quote, Role::kApplicant).ok());
+  ASSERT_TRUE(
+      Call(&Stub::CalculateGrant, Studies(), &quote, Role::kApplicant).ok());
   EXPECT_EQ(quote.distance_km(), 2764);
   EXPECT_EQ(quote.direction(), v1::PARTNER_TO_PROGRAMME);
   EXPECT_EQ(quote.country_group(), 3);
   EXPECT_EQ(quote.whole_months(), 5);
-  EXPECT_EQ(quote.line_items(0).rate(), "rates/ka107-2018-2020-travel-2000-2999");
+  EXPECT_EQ(quote.line_items(0).rate(),
+            "rates/ka107-2018-2020-travel-2000-2999");
   EXPECT_EQ(quote.line_items(0).amount().amount_minor(), 36000);
   EXPECT_EQ(quote.line_items(1).rate(), "rates/ka107-2018-2020-in-g3-student");
   EXPECT_EQ(quote.total().amount_minor(), 36000 + 5 * 80000);
@@ -242,19 +261,20 @@ TEST_F(GrantsServiceTest, EachCallYearsTravelTable) {
     bool green;
     int64_t travel_cents;
   };
-  for (const Case& c : std::vector<Case>{{2016, 99, false, 0},  // 2014-2016: no 10-99 band.
-                                         {2016, 8000, false, 110000},
-                                         {2017, 99, false, 2000},
-                                         {2017, 8000, false, 130000},
-                                         {2019, 99, false, 2000},
-                                         {2019, 100, false, 18000},
-                                         {2020, 7999, false, 82000},
-                                         {2020, 8000, false, 150000},
-                                         {2021, 99, false, 2000},
-                                         {2022, 99, false, 2300},
-                                         {2023, 3999, false, 53000},
-                                         {2022, 500, true, 32000},
-                                         {2023, 3000, true, 61000}}) {
+  for (const Case& c :
+       std::vector<Case>{{2016, 99, false, 0},  // 2014-2016: no 10-99 band.
+                         {2016, 8000, false, 110000},
+                         {2017, 99, false, 2000},
+                         {2017, 8000, false, 130000},
+                         {2019, 99, false, 2000},
+                         {2019, 100, false, 18000},
+                         {2020, 7999, false, 82000},
+                         {2020, 8000, false, 150000},
+                         {2021, 99, false, 2000},
+                         {2022, 99, false, 2300},
+                         {2023, 3999, false, 53000},
+                         {2022, 500, true, 32000},
+                         {2023, 3000, true, 61000}}) {
     v1::CalculateGrantRequest request = Studies(c.call_year);
     request.set_official_distance_km(c.km);
     request.set_green_travel(c.green);
@@ -263,9 +283,11 @@ TEST_F(GrantsServiceTest, EachCallYearsTravelTable) {
     ASSERT_TRUE(s.ok()) << c.call_year << " " << c.km << ": " << s;
     int64_t travel = 0;
     for (const auto& line : quote.line_items()) {
-      if (line.heading() == v1::LineItem::TRAVEL) travel += line.amount().amount_minor();
+      if (line.heading() == v1::LineItem::TRAVEL)
+        travel += line.amount().amount_minor();
     }
-    EXPECT_EQ(travel, c.travel_cents) << c.call_year << " " << c.km << (c.green ? " green" : "");
+    EXPECT_EQ(travel, c.travel_cents)
+        << c.call_year << " " << c.km << (c.green ? " green" : "");
   }
 }
 
@@ -276,10 +298,12 @@ TEST_F(GrantsServiceTest, RefusesBadCalculationsWithTheirFields) {
   absl::Status missing = Call(&Stub::CalculateGrant, request, &quote);
   ASSERT_EQ(missing.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldViolationsOf(missing)[0].field, "receiving_institution");
-  request = Studies(2018, absl::CivilDay(2018, 9, 1), absl::CivilDay(2018, 11, 29));
+  request =
+      Studies(2018, absl::CivilDay(2018, 9, 1), absl::CivilDay(2018, 11, 29));
   absl::Status too_short = Call(&Stub::CalculateGrant, request, &quote);
   ASSERT_EQ(too_short.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_TRUE(absl::StrContains(too_short.message(), "3 to 12 months")) << too_short;
+  EXPECT_TRUE(absl::StrContains(too_short.message(), "3 to 12 months"))
+      << too_short;
 }
 
 TEST_F(GrantsServiceTest, ListsTheRatesAwaitingConfirmation) {
@@ -287,19 +311,24 @@ TEST_F(GrantsServiceTest, ListsTheRatesAwaitingConfirmation) {
   request.set_needs_confirmation_only(true);
   request.set_page_size(500);
   v1::ListRatesResponse response;
-  ASSERT_TRUE(Call(&Stub::ListRates, request, &response, Role::kApplicant).ok());
+  ASSERT_TRUE(
+      Call(&Stub::ListRates, request, &response, Role::kApplicant).ok());
   EXPECT_THAT(response.rates(),
-              Contains(::testing::Property(&v1::Rate::name, "rates/ka171-2022-2023-travel-10-99")));
+              Contains(::testing::Property(
+                  &v1::Rate::name, "rates/ka171-2022-2023-travel-10-99")));
   EXPECT_THAT(response.rates(),
-              Contains(::testing::Property(&v1::Rate::name, "rates/ka107-2018-2020-in-g1-student")));
-  for (const auto& r : response.rates()) EXPECT_TRUE(r.needs_confirmation()) << r.name();
+              Contains(::testing::Property(
+                  &v1::Rate::name, "rates/ka107-2018-2020-in-g1-student")));
+  for (const auto& r : response.rates())
+    EXPECT_TRUE(r.needs_confirmation()) << r.name();
   EXPECT_THAT(response.rates(),
-              ::testing::Not(Contains(::testing::Property(&v1::Rate::name,
-                                            "rates/ka107-2018-2020-in-g3-student"))));
+              ::testing::Not(Contains(::testing::Property(
+                  &v1::Rate::name, "rates/ka107-2018-2020-in-g3-student"))));
 }
 
 TEST_F(GrantsServiceTest, ACorrectedRateNeverAltersAnAgreedGrant) {
-  const std::string budget = CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
   v1::Grant grant = CreateGrant(budget);
   ASSERT_TRUE(Agree(grant.name()).ok());
 
@@ -328,7 +357,8 @@ TEST_F(GrantsServiceTest, ACorrectedRateNeverAltersAnAgreedGrant) {
 }
 
 TEST_F(GrantsServiceTest, PrefinancingThenARecoveryForAShorterStay) {
-  const std::string budget = CreateBudget("na-2018", 1'000'000'00, 1'000'000'00, 80);
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00, 80);
   v1::Grant grant = CreateGrant(budget);
   EXPECT_EQ(grant.state(), v1::Grant::CALCULATED);
   v1::Grant agreed, prefinanced, settled;
@@ -339,7 +369,8 @@ TEST_F(GrantsServiceTest, PrefinancingThenARecoveryForAShorterStay) {
   prefinance.set_name(grant.name());
   ASSERT_TRUE(Call(&Stub::PrefinanceGrant, prefinance, &prefinanced).ok());
   EXPECT_EQ(prefinanced.state(), v1::Grant::PREFINANCED);
-  EXPECT_EQ(prefinanced.paid().amount_minor(), 28800 + 320000);  // 80% of 360 and of 4000 EUR.
+  EXPECT_EQ(prefinanced.paid().amount_minor(),
+            28800 + 320000);  // 80% of 360 and of 4000 EUR.
 
   v1::SettleGrantRequest settle;
   settle.set_name(grant.name());
@@ -348,7 +379,8 @@ TEST_F(GrantsServiceTest, PrefinancingThenARecoveryForAShorterStay) {
   *settle.mutable_final_report_date() = ToDate(absl::CivilDay(2018, 12, 1));
   ASSERT_TRUE(Call(&Stub::SettleGrant, settle, &settled).ok());
   EXPECT_EQ(settled.state(), v1::Grant::SETTLED);
-  const int64_t earned = 36000 + 2 * 80000 + 40000;  // Travel, 2 months, 15 days.
+  const int64_t earned =
+      36000 + 2 * 80000 + 40000;  // Travel, 2 months, 15 days.
   EXPECT_EQ(settled.final_quote().total().amount_minor(), earned);
   EXPECT_EQ(settled.paid().amount_minor(), earned);
 
@@ -358,10 +390,13 @@ TEST_F(GrantsServiceTest, PrefinancingThenARecoveryForAShorterStay) {
   ASSERT_TRUE(Call(&Stub::ListPayments, list, &payments).ok());
   ASSERT_THAT(payments.payments(), SizeIs(2));
   EXPECT_EQ(payments.payments(0).kind(), v1::Payment::PREFINANCING);
-  EXPECT_EQ(FormatDate(payments.payments(0).due_date()), "2018-08-02");  // 30 days on.
+  EXPECT_EQ(FormatDate(payments.payments(0).due_date()),
+            "2018-08-02");  // 30 days on.
   EXPECT_EQ(payments.payments(1).kind(), v1::Payment::RECOVERY);
-  EXPECT_EQ(payments.payments(1).amount().amount_minor(), earned - (28800 + 320000));
-  EXPECT_EQ(FormatDate(payments.payments(1).due_date()), "2019-01-15");  // 45 days on.
+  EXPECT_EQ(payments.payments(1).amount().amount_minor(),
+            earned - (28800 + 320000));
+  EXPECT_EQ(FormatDate(payments.payments(1).due_date()),
+            "2019-01-15");  // 45 days on.
 
   // Reversing the recovery would pay out more than the settled grant.
   v1::ReversePaymentRequest reverse;
@@ -376,26 +411,30 @@ TEST_F(GrantsServiceTest, PrefinancingThenARecoveryForAShorterStay) {
   EXPECT_EQ(report.headings(0).paid().amount_minor(), 36000);
   EXPECT_EQ(report.headings(1).committed().amount_minor(), 200000);
   EXPECT_EQ(report.headings(1).paid().amount_minor(), 200000);
-  EXPECT_EQ(report.headings(2).committed().amount_minor(), 35000);  // Organisational support.
+  EXPECT_EQ(report.headings(2).committed().amount_minor(),
+            35000);  // Organisational support.
   EXPECT_EQ(report.agreed_grants(), 1);
 }
 
 TEST_F(GrantsServiceTest, AReversalIsANewEntryAndHappensOnce) {
-  const std::string budget = CreateBudget("na-2018", 1'000'000'00, 1'000'000'00, 100);
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00, 100);
   v1::Grant grant = CreateGrant(budget);
   ASSERT_TRUE(Agree(grant.name()).ok());
   v1::PrefinanceGrantRequest prefinance;
   prefinance.set_name(grant.name());
   v1::Grant prefinanced;
   ASSERT_TRUE(Call(&Stub::PrefinanceGrant, prefinance, &prefinanced).ok());
-  EXPECT_EQ(prefinanced.paid().amount_minor(), prefinanced.quote().total().amount_minor());
+  EXPECT_EQ(prefinanced.paid().amount_minor(),
+            prefinanced.quote().total().amount_minor());
   // Paying again would exceed the grant, whatever the state machine says.
   v1::ReversePaymentRequest reverse;
   reverse.set_name(grant.name() + "/payments/1");
   v1::Payment reversal;
   ASSERT_TRUE(Call(&Stub::ReversePayment, reverse, &reversal).ok());
   EXPECT_EQ(reversal.kind(), v1::Payment::REVERSAL);
-  EXPECT_EQ(reversal.amount().amount_minor(), -prefinanced.quote().total().amount_minor());
+  EXPECT_EQ(reversal.amount().amount_minor(),
+            -prefinanced.quote().total().amount_minor());
   EXPECT_EQ(reversal.reverses(), grant.name() + "/payments/1");
   EXPECT_EQ(Call(&Stub::ReversePayment, reverse, &reversal).code(),
             absl::StatusCode::kFailedPrecondition);
@@ -403,7 +442,8 @@ TEST_F(GrantsServiceTest, AReversalIsANewEntryAndHappensOnce) {
   EXPECT_EQ(Call(&Stub::ReversePayment, reverse, &reversal).code(),
             absl::StatusCode::kFailedPrecondition);
   reverse.set_name(grant.name() + "/payments/9");
-  EXPECT_EQ(Call(&Stub::ReversePayment, reverse, &reversal).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Call(&Stub::ReversePayment, reverse, &reversal).code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(GrantsServiceTest, AHeadingThatWouldBeExceededRefusesAndCommitsNothing) {
@@ -429,7 +469,8 @@ TEST_F(GrantsServiceTest, AHeadingThatWouldBeExceededRefusesAndCommitsNothing) {
 TEST_F(GrantsServiceTest, FiftyConcurrentAgreementsOnRoomForTen) {
   const std::string budget = CreateBudget("na-2018", 10 * 36000, 1'000'000'00);
   std::vector<std::string> grants;
-  for (int i = 0; i < 50; ++i) grants.push_back(CreateGrant(budget, absl::StrCat("s", i)).name());
+  for (int i = 0; i < 50; ++i)
+    grants.push_back(CreateGrant(budget, absl::StrCat("s", i)).name());
   std::atomic<int> agreed{0}, exceeded{0}, other{0};
   std::vector<std::thread> finance;
   for (const auto& g : grants) {
@@ -455,7 +496,8 @@ TEST_F(GrantsServiceTest, FiftyConcurrentAgreementsOnRoomForTen) {
 }
 
 TEST_F(GrantsServiceTest, RetriesWithTheSameRequestIdChangeNothing) {
-  const std::string budget = CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
   const std::string id = "5b1f0f0e-7c4e-4a0f-9d55-6f1d3b0e2a77";
   v1::Grant first = CreateGrant(budget, "student-7", id);
   v1::Grant again = CreateGrant(budget, "student-7", id);
@@ -469,13 +511,16 @@ TEST_F(GrantsServiceTest, RetriesWithTheSameRequestIdChangeNothing) {
   const std::string agree_id = "8d0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b";
   v1::Grant a1, a2;
   ASSERT_TRUE(Agree(first.name(), &a1, agree_id).ok());
-  ASSERT_TRUE(Agree(first.name(), &a2, agree_id).ok());  // Not "wrong state": the first result.
+  ASSERT_TRUE(Agree(first.name(), &a2, agree_id)
+                  .ok());  // Not "wrong state": the first result.
   EXPECT_EQ(a1.SerializeAsString(), a2.SerializeAsString());
-  EXPECT_EQ(Report(budget).headings(0).committed().amount_minor(), 36000);  // Committed once.
+  EXPECT_EQ(Report(budget).headings(0).committed().amount_minor(),
+            36000);  // Committed once.
 }
 
 TEST_F(GrantsServiceTest, AZeroGrantMobilityCountsButPaysNothing) {
-  const std::string budget = CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
   v1::CreateGrantRequest request;
   request.mutable_grant()->mutable_participant()->set_full_name("Zero Grant");
   request.mutable_grant()->mutable_participant()->set_reference("student-0");
@@ -506,26 +551,35 @@ TEST_F(GrantsServiceTest, AZeroGrantMobilityCountsButPaysNothing) {
   EXPECT_EQ(settled.paid().amount_minor(), 0);
   v1::BudgetReport report = Report(budget);
   EXPECT_EQ(report.headings(0).committed().amount_minor(), 0);
-  EXPECT_EQ(report.headings(2).committed().amount_minor(), 35000);  // Still a participant.
+  EXPECT_EQ(report.headings(2).committed().amount_minor(),
+            35000);  // Still a participant.
   EXPECT_EQ(report.agreed_grants(), 1);
 }
 
 TEST_F(GrantsServiceTest, ApplicantsReadOnlyTheirOwnGrants) {
-  const std::string budget = CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
   v1::Grant grant = CreateGrant(budget, "student-7");
   v1::GetGrantRequest get;
   get.set_name(grant.name());
   v1::Grant seen;
-  EXPECT_TRUE(Call(&Stub::GetGrant, get, &seen, Role::kApplicant, "student-7").ok());
-  EXPECT_EQ(Call(&Stub::GetGrant, get, &seen, Role::kApplicant, "student-8").code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(
+      Call(&Stub::GetGrant, get, &seen, Role::kApplicant, "student-7").ok());
+  EXPECT_EQ(
+      Call(&Stub::GetGrant, get, &seen, Role::kApplicant, "student-8").code(),
+      absl::StatusCode::kPermissionDenied);
   get.set_name("grants/0123456789abcdef0123456789abcdef");
-  EXPECT_EQ(Call(&Stub::GetGrant, get, &seen, Role::kApplicant, "student-8").code(),
-            absl::StatusCode::kPermissionDenied);  // Existence is not revealed either.
+  EXPECT_EQ(
+      Call(&Stub::GetGrant, get, &seen, Role::kApplicant, "student-8").code(),
+      absl::StatusCode::kPermissionDenied);  // Existence is not revealed
+                                             // either.
   v1::ListGrantsRequest list;
   v1::ListGrantsResponse own, others;
-  ASSERT_TRUE(Call(&Stub::ListGrants, list, &own, Role::kApplicant, "student-7").ok());
-  ASSERT_TRUE(Call(&Stub::ListGrants, list, &others, Role::kApplicant, "student-8").ok());
+  ASSERT_TRUE(
+      Call(&Stub::ListGrants, list, &own, Role::kApplicant, "student-7").ok());
+  ASSERT_TRUE(
+      Call(&Stub::ListGrants, list, &others, Role::kApplicant, "student-8")
+          .ok());
   EXPECT_THAT(own.grants(), SizeIs(1));
   EXPECT_THAT(others.grants(), SizeIs(0));
 }
@@ -533,8 +587,9 @@ TEST_F(GrantsServiceTest, ApplicantsReadOnlyTheirOwnGrants) {
 TEST_F(GrantsServiceTest, RolesFromTheTable) {
   v1::CreateBudgetRequest budget;
   v1::Budget ignored;
-  EXPECT_EQ(Call(&Stub::CreateBudget, budget, &ignored, Role::kApplicant).code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      Call(&Stub::CreateBudget, budget, &ignored, Role::kApplicant).code(),
+      absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(Call(&Stub::CreateBudget, budget, &ignored, Role::kService).code(),
             absl::StatusCode::kPermissionDenied);
   v1::CreateRateRequest rate;
@@ -542,11 +597,13 @@ TEST_F(GrantsServiceTest, RolesFromTheTable) {
   EXPECT_EQ(Call(&Stub::CreateRate, rate, &r, Role::kFinance).code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(Call(&Stub::CreateRate, rate, &r, Role::kAdmin).code(),
-            absl::StatusCode::kInvalidArgument);  // Allowed, and the empty row is refused.
+            absl::StatusCode::kInvalidArgument);  // Allowed, and the empty row
+                                                  // is refused.
 }
 
 TEST_F(GrantsServiceTest, RefusesAGrantForAConditionTheAgreementLacks) {
-  const std::string budget = CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
   v1::CreateGrantRequest request;
   request.mutable_grant()->mutable_participant()->set_full_name("A");
   request.mutable_grant()->mutable_participant()->set_reference("s");
@@ -555,29 +612,34 @@ TEST_F(GrantsServiceTest, RefusesAGrantForAConditionTheAgreementLacks) {
   request.mutable_grant()->set_budget(budget);
   *request.mutable_calculation() = Studies();
   v1::Grant ignored;
-  absl::Status status = Call(&Stub::CreateGrant, request, &ignored, Role::kService);
+  absl::Status status =
+      Call(&Stub::CreateGrant, request, &ignored, Role::kService);
   ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldViolationsOf(status)[0].field, "grant.condition_id");
   request.mutable_grant()->set_condition_id("kz-lv-studies");
-  request.mutable_calculation()->set_call_year(2019);  // The budget is for the 2018 call.
+  request.mutable_calculation()->set_call_year(
+      2019);  // The budget is for the 2018 call.
   status = Call(&Stub::CreateGrant, request, &ignored, Role::kService);
   ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldViolationsOf(status)[0].field, "calculation.call_year");
 }
 
 TEST_F(GrantsServiceTest, ExportsCsvForTheNationalAgency) {
-  const std::string budget = CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
   v1::Grant grant = CreateGrant(budget);
   v1::ExportGrantsRequest request;
   request.set_budget(budget);
   v1::ExportGrantsResponse response;
   ASSERT_TRUE(Call(&Stub::ExportGrants, request, &response).ok());
-  EXPECT_TRUE(absl::StartsWith(response.csv(), "grant,participant_reference,participant_name"));
+  EXPECT_TRUE(absl::StartsWith(response.csv(),
+                               "grant,participant_reference,participant_name"));
   EXPECT_TRUE(absl::StrContains(
       response.csv(),
-      absl::StrCat(grant.name(), ",student-7,\"Aigerim, Test\",agreements/ka107-kz-lv,"
-                                 "kz-lv-studies,STUDENT_STUDIES,2018-09-01,2019-01-31,2764,"
-                                 "360.00,4000.00,0.00,4360.00,CALCULATED,no\n")))
+      absl::StrCat(grant.name(),
+                   ",student-7,\"Aigerim, Test\",agreements/ka107-kz-lv,"
+                   "kz-lv-studies,STUDENT_STUDIES,2018-09-01,2019-01-31,2764,"
+                   "360.00,4000.00,0.00,4360.00,CALCULATED,no\n")))
       << response.csv();
 }
 

@@ -1,17 +1,6 @@
 #include "services/grants/grpc_service.h"
 
 namespace mobility::grants {
-namespace {
-
-template <typename T>
-absl::Status Deliver(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return result.status();
-  *response = *std::move(result);
-  return absl::OkStatus();
-}
-
-}  // namespace
-
 const MethodRoles& GrantsMethodRoles() {
   static const MethodRoles* roles = [] {
     const std::set<Role> managers = {Role::kFinance, Role::kCoordinator};
