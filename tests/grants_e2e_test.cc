@@ -66,9 +66,19 @@ TEST_F(GrantsEndToEndTest, QuotesAgreesAndReportsThroughBothServices) {
   ASSERT_EQ(exit_code_, 0);
   Ctl("institutions create --id vidzeme-via --json " + demo_ + "/vidzeme.json");
   ASSERT_EQ(exit_code_, 0);
-  Ctl("agreements create --id ka107-2016-kz-lv --json " + demo_ +
-      "/agreement-ka107-2016.json");
-  ASSERT_EQ(exit_code_, 0);
+  std::string agreement =
+      Ctl("--output=json agreements create --id ka107-2016-kz-lv --json " +
+          demo_ + "/agreement-ka107-2016.json");
+  ASSERT_EQ(exit_code_, 0) << agreement;
+  const std::string hash =
+      agreement.substr(agreement.find("\"contentHash\":\"") + 15, 64);
+  for (const char* partner :
+       {"institutions/kokshetau-amu", "institutions/vidzeme-via"}) {
+    Ctl(absl::StrCat(
+        "agreements approve agreements/ka107-2016-kz-lv --institution ",
+        partner, " --content_hash ", hash));
+    ASSERT_EQ(exit_code_, 0);
+  }
 
   // Staff, 5 days plus 2 travel days at the 2018 group-3 rate, 2764 km from
   // Kokshetau.

@@ -32,18 +32,24 @@ absl::StatusOr<Endpoint> AgreementsClient::FindInstitution(
                   institution.longitude()};
 }
 
-absl::Status AgreementsClient::CheckCondition(const std::string& agreement,
-                                              const std::string& condition_id,
-                                              const std::string& field,
-                                              const CallContext& call) const {
+absl::StatusOr<agreements::v1::CooperationCondition>
+AgreementsClient::FindCondition(const std::string& agreement,
+                                const std::string& condition_id,
+                                const std::string& field,
+                                const CallContext& call) const {
   agreements::v1::GetAgreementRequest request;
   request.set_name(agreement);
   agreements::v1::Agreement found;
   auto context = NewClientContext(OutboundCall{}, &call);
   grpc::Status status = stub_->GetAgreement(context.get(), request, &found);
   if (!status.ok()) return Translate(status, field, "no such agreement");
+  if (found.state() != agreements::v1::Agreement::APPROVED) {
+    return Error(
+        absl::StatusCode::kFailedPrecondition, "AGREEMENT_NOT_APPROVED",
+        "grants are made only under an agreement approved by both partners");
+  }
   for (const auto& c : found.cooperation_conditions()) {
-    if (c.id() == condition_id) return absl::OkStatus();
+    if (c.id() == condition_id) return c;
   }
   return InvalidField(field, "the agreement has no such cooperation condition");
 }

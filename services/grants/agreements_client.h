@@ -23,11 +23,13 @@ class AgreementsClient {
                                            const std::string& field,
                                            const CallContext& call) const;
 
-  // INVALID_ARGUMENT naming `field` unless the agreement has the condition.
-  absl::Status CheckCondition(const std::string& agreement,
-                              const std::string& condition_id,
-                              const std::string& field,
-                              const CallContext& call) const;
+  // The cooperation condition of an approved agreement: INVALID_ARGUMENT naming
+  // `field` when the agreement or condition does not exist, FAILED_PRECONDITION
+  // unless the agreement is approved by both partners (no new grants under
+  // drafts or terminated agreements).
+  absl::StatusOr<agreements::v1::CooperationCondition> FindCondition(
+      const std::string& agreement, const std::string& condition_id,
+      const std::string& field, const CallContext& call) const;
 
  private:
   std::unique_ptr<agreements::v1::AgreementsService::Stub> stub_;

@@ -240,6 +240,30 @@ void ValidateCalculation(const v1::CalculateGrantRequest& request,
   }
 }
 
+void CheckAgainstCondition(
+    const v1::CalculateGrantRequest& request,
+    const agreements::v1::CooperationCondition& condition,
+    const std::string& prefix, Violations& violations) {
+  if (request.sending_institution() != condition.sending_institution()) {
+    violations.Add(
+        Field(prefix, "sending_institution"),
+        "must be the sending institution of the cooperation condition");
+  }
+  if (request.receiving_institution() != condition.receiving_institution()) {
+    violations.Add(
+        Field(prefix, "receiving_institution"),
+        "must be the receiving institution of the cooperation condition");
+  }
+  // The two enums list the same four activities under the same numbers.
+  if (static_cast<int>(request.activity()) !=
+      static_cast<int>(condition.mobility_type())) {
+    violations.Add(Field(prefix, "activity"),
+                   absl::StrCat("must be the condition's mobility type, ",
+                                agreements::v1::MobilityType_Name(
+                                    condition.mobility_type())));
+  }
+}
+
 absl::StatusOr<Route> RouteBetween(const v1::CalculateGrantRequest& request,
                                    const Endpoint& sending,
                                    const Endpoint& receiving) {

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "common/status.h"
+#include "mobility/agreements/v1/agreements.pb.h"
 #include "mobility/grants/v1/grants.pb.h"
 
 namespace mobility::grants {
@@ -34,6 +35,14 @@ struct Route {
 // Every violated field of a calculation request, named under `prefix`.
 void ValidateCalculation(const v1::CalculateGrantRequest& request,
                          const std::string& prefix, Violations& violations);
+
+// Adds a violation, under `prefix`, for each way the calculation departs from
+// the cooperation condition the grant is made under: its direction between the
+// partners and its activity.
+void CheckAgainstCondition(
+    const v1::CalculateGrantRequest& request,
+    const agreements::v1::CooperationCondition& condition,
+    const std::string& prefix, Violations& violations);
 
 // Direction and group from the two countries for the call year, and the one-way
 // distance (the official one when given). FAILED_PRECONDITION unless one side

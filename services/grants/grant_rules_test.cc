@@ -279,6 +279,15 @@ TEST(SettlementTest, UsesTheAgreedRatesNotTheCurrentTable) {
   EXPECT_EQ(settled->total().amount_minor(), agreed->total().amount_minor());
 }
 
+TEST(ConditionTest, ActivitiesAndMobilityTypesShareTheirNumbers) {
+  for (int i = 1; i <= 4; ++i) {
+    EXPECT_EQ(v1::Activity_Name(static_cast<v1::Activity>(i)),
+              agreements::v1::MobilityType_Name(
+                  static_cast<agreements::v1::MobilityType>(i)))
+        << i;
+  }
+}
+
 TEST(ValidationTest, EveryFieldAtItsEdge) {
   auto request = Staff(10, 2);
   Violations ok;

@@ -228,11 +228,13 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_GRANT");
 
-  if (auto s = agreements_->CheckCondition(g.agreement(), g.condition_id(),
-                                           "grant.condition_id", call);
-      !s.ok()) {
-    return s;
-  }
+  auto condition = agreements_->FindCondition(g.agreement(), g.condition_id(),
+                                              "grant.condition_id", call);
+  if (!condition.ok()) return condition.status();
+  CheckAgainstCondition(request.calculation(), *condition, "calculation",
+                        violations);
+  if (!violations.empty())
+    return violations.ToStatus("GRANT_OUTSIDE_CONDITION");
   auto quote = Quote(request.calculation(), "calculation.", call);
   if (!quote.ok()) return quote.status();
 

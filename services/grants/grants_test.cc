@@ -150,6 +150,14 @@ class GrantsServiceTest : public ::testing::Test {
     c->set_total_months_per_year(250);
     av1::Agreement created;
     CallAgreements(&AStub::CreateAgreement, request, &created);
+    for (const char* partner : {kKz, kLv}) {
+      av1::ApproveAgreementRequest approve;
+      approve.set_name(created.name());
+      approve.set_institution(partner);
+      approve.set_content_hash(created.content_hash());
+      av1::Agreement approved;
+      CallAgreements(&AStub::ApproveAgreement, approve, &approved);
+    }
   }
 
   static v1::CalculateGrantRequest Studies(
@@ -622,6 +630,62 @@ TEST_F(GrantsServiceTest, RefusesAGrantForAConditionTheAgreementLacks) {
   status = Call(&Stub::CreateGrant, request, &ignored, Role::kService);
   ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldViolationsOf(status)[0].field, "calculation.call_year");
+}
+
+TEST_F(GrantsServiceTest, AGrantFollowsItsCooperationCondition) {
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
+  v1::CreateGrantRequest request;
+  request.mutable_grant()->mutable_participant()->set_full_name("A");
+  request.mutable_grant()->mutable_participant()->set_reference("s");
+  request.mutable_grant()->set_agreement(kAgreement);
+  request.mutable_grant()->set_condition_id("kz-lv-studies");
+  request.mutable_grant()->set_budget(budget);
+  *request.mutable_calculation() = Studies();
+  // The condition sends students from Kokshetau to Valmiera, not staff the
+  // other way.
+  request.mutable_calculation()->set_sending_institution(kLv);
+  request.mutable_calculation()->set_receiving_institution(kKz);
+  request.mutable_calculation()->set_activity(v1::STAFF_TRAINING);
+  v1::Grant ignored;
+  absl::Status status = Call(&Stub::CreateGrant, request, &ignored);
+  ASSERT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  auto fields = FieldViolationsOf(status);
+  for (const char* field :
+       {"calculation.sending_institution", "calculation.receiving_institution",
+        "calculation.activity"}) {
+    EXPECT_THAT(fields, Contains(Field(&FieldViolation::field, field)))
+        << field;
+  }
+}
+
+TEST_F(GrantsServiceTest, NoGrantUnderADraftAgreement) {
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
+  av1::CreateAgreementRequest draft;
+  draft.set_agreement_id("ka107-draft");
+  av1::GetAgreementRequest get;
+  get.set_name(kAgreement);
+  av1::Agreement approved;
+  CallAgreements(&av1::AgreementsService::Stub::GetAgreement, get, &approved);
+  *draft.mutable_agreement() = approved;
+  draft.mutable_agreement()->set_reference_number("REF-DRAFT");
+  av1::Agreement created;
+  CallAgreements(&av1::AgreementsService::Stub::CreateAgreement, draft,
+                 &created);
+  ASSERT_EQ(created.state(), av1::Agreement::DRAFT);
+
+  v1::CreateGrantRequest request;
+  request.mutable_grant()->mutable_participant()->set_full_name("A");
+  request.mutable_grant()->mutable_participant()->set_reference("s");
+  request.mutable_grant()->set_agreement(created.name());
+  request.mutable_grant()->set_condition_id("kz-lv-studies");
+  request.mutable_grant()->set_budget(budget);
+  *request.mutable_calculation() = Studies();
+  v1::Grant ignored;
+  absl::Status status = Call(&Stub::CreateGrant, request, &ignored);
+  EXPECT_EQ(status.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(status), "AGREEMENT_NOT_APPROVED");
 }
 
 TEST_F(GrantsServiceTest, ExportsCsvForTheNationalAgency) {
