@@ -24,8 +24,12 @@ absl::Status ApplyMigrations(Database& db,
     // spliced in.
     txn.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))",
                     absl::StrCat("mobility.migrations.", schema));
-    txn.exec(
-        absl::StrCat("CREATE SCHEMA IF NOT EXISTS ", txn.quote_name(schema)));
+    // A deployment may have made the schema for the service's own role, which
+    // has no right to create schemas: create it only when it is missing.
+    if (txn.exec_params("SELECT 1 FROM pg_namespace WHERE nspname = $1", schema)
+            .empty()) {
+      txn.exec(absl::StrCat("CREATE SCHEMA ", txn.quote_name(schema)));
+    }
     txn.exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version integer PRIMARY KEY,"

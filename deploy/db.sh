@@ -3,7 +3,9 @@
 #
 #   deploy/db.sh start    initdb if needed, start, create database "mobility", print its URL
 #   deploy/db.sh stop     stop the cluster
-#   deploy/db.sh url      print the URL of the running cluster
+#   deploy/db.sh url [SERVICE]
+#                         print the URL of the running cluster (the superuser's), or the URL of
+#                         SERVICE's own role, which may touch only the SERVICE schema
 #   deploy/db.sh destroy  stop and delete the cluster's folder
 #
 # Settings (environment):
@@ -52,8 +54,33 @@ choose_port() {
   printf '%s' "$p"
 }
 
+services=(agreements applications grants inquiries)
+
 url() {
-  printf 'postgresql://postgres:%s@127.0.0.1:%s/mobility\n' "$(cat "$password_file")" "$(cat "$port_file")"
+  local service=${1:-}
+  if [ -z "$service" ]; then
+    printf 'postgresql://postgres:%s@127.0.0.1:%s/mobility\n' "$(cat "$password_file")" "$(cat "$port_file")"
+  else
+    [ -f "$dir/role-$service.password" ] || { echo "db.sh: no role for $service" >&2; exit 1; }
+    printf 'postgresql://mobility_%s:%s@127.0.0.1:%s/mobility\n' "$service" \
+      "$(cat "$dir/role-$service.password")" "$(cat "$port_file")"
+  fi
+}
+
+admin_psql() {
+  PGPASSWORD=$(cat "$password_file") PGOPTIONS='-c client_min_messages=warning' \
+    psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 \
+    -p "$(cat "$port_file")" -U postgres "$@"
+}
+
+# A login role per service owning its schema (deploy/sql/service_role.sql).
+provision_roles() {
+  for s in "${services[@]}"; do
+    local pw_file=$dir/role-$s.password
+    [ -f "$pw_file" ] || (umask 077 && head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$pw_file")
+    admin_psql -d mobility -v role="mobility_$s" -v schema="$s" -v password="$(cat "$pw_file")" \
+      -f "$project_dir/deploy/sql/service_role.sql" >/dev/null
+  done
 }
 
 running() { [ -f "$data/postmaster.pid" ] && as_postgres "$pg_bin/pg_ctl" -D "$data" status >/dev/null 2>&1; }
@@ -72,6 +99,7 @@ start() {
     as_postgres rm -f "$pwfile"
   fi
   if running; then
+    provision_roles
     url
     return
   fi
@@ -81,11 +109,10 @@ start() {
     options="$options -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
   fi
   as_postgres "$pg_bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -o "$options" -w -t 60 start >/dev/null
-  if ! PGPASSWORD=$(cat "$password_file") psql -h 127.0.0.1 -p "$(cat "$port_file")" -U postgres -d postgres \
-      -tAc "SELECT 1 FROM pg_database WHERE datname = 'mobility'" | grep -q 1; then
-    PGPASSWORD=$(cat "$password_file") psql -q -h 127.0.0.1 -p "$(cat "$port_file")" -U postgres -d postgres \
-      -c "CREATE DATABASE mobility"
+  if ! admin_psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'mobility'" | grep -q 1; then
+    admin_psql -d postgres -c "CREATE DATABASE mobility"
   fi
+  provision_roles
   echo "db.sh: PostgreSQL 15 on 127.0.0.1:$(cat "$port_file"), data in $data" >&2
   url
 }
@@ -97,7 +124,7 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  url) running && url || { echo "db.sh: not running" >&2; exit 1; } ;;
+  url) running && url "${2:-}" || { echo "db.sh: not running" >&2; exit 1; } ;;
   destroy) stop; rm -rf "$dir" ;;
   *) echo "usage: deploy/db.sh start|stop|url|destroy" >&2; exit 2 ;;
 esac

@@ -36,10 +36,16 @@ fi
 "$project_dir/deploy/build.sh" agreements_server grants_server mobilityctl
 
 mkdir -p "$var/run" "$var/log" "$var/keys"
+# With its own cluster each service connects as its own role, which may touch only its schema;
+# a given DATABASE_URL serves every service.
+own_cluster=0
 if [ -z "${DATABASE_URL:-}" ]; then
   DATABASE_URL=$("$project_dir/deploy/db.sh" start)
+  own_cluster=1
 fi
-export DATABASE_URL
+service_database_url() {
+  if [ "$own_cluster" = 1 ]; then "$project_dir/deploy/db.sh" url "$1"; else printf '%s' "$DATABASE_URL"; fi
+}
 
 # A development key pair: the services verify tokens with the public half, mobilityctl signs with
 # the private half. Production uses the university identity provider's public key instead.
@@ -53,7 +59,8 @@ export MOBILITY_JWT_PUBLIC_KEY_FILE=$public_key MOBILITY_JWT_PRIVATE_KEY_FILE=$p
 
 stop_services
 for s in "${services[@]}"; do
-  nohup "$build/services/$s/${s}_server" >>"$var/log/$s.log" 2>&1 &
+  DATABASE_URL=$(service_database_url "$s") nohup "$build/services/$s/${s}_server" \
+    >>"$var/log/$s.log" 2>&1 &
   echo $! > "$var/run/$s.pid"
 done
 
