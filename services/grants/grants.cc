@@ -19,9 +19,10 @@ namespace {
 
 using Store = GrantsStore;
 
-constexpr int kPrefinancingDays =
-    30;  // After both signatures, and no later than the start.
-constexpr int kBalanceDays = 45;  // After the final report.
+// Pre-financing is due within 30 days of both signatures and no later than the
+// start; the balance within 45 days of the final report.
+constexpr int kPrefinancingDays = 30;
+constexpr int kBalanceDays = 45;
 constexpr size_t kMaxText = 200;
 
 bool IsStaff(const Principal& p) {
@@ -433,9 +434,11 @@ absl::StatusOr<v1::Grant> Grants::PrefinanceGrant(
         const absl::CivilDay signed_on =
             std::max(ToCivilDay(grant.participant_signed_date()),
                      ToCivilDay(grant.institution_signed_date()));
-        const absl::CivilDay due =
+        // Signed after the start: due at once, never before the signature.
+        const absl::CivilDay due = std::max(
+            signed_on,
             std::min(signed_on + kPrefinancingDays,
-                     ToCivilDay(grant.quote().request().start_date()));
+                     ToCivilDay(grant.quote().request().start_date())));
         Store::AppendPayment(txn, id, v1::Payment::PREFINANCING, share, due, 0,
                              Now());
         grant.set_state(v1::Grant::PREFINANCED);

@@ -216,13 +216,14 @@ class GrantsServiceTest : public ::testing::Test {
   }
 
   absl::Status Agree(const std::string& grant, v1::Grant* out = nullptr,
-                     const std::string& request_id = "") {
+                     const std::string& request_id = "",
+                     absl::CivilDay institution_signed = absl::CivilDay(2018, 7,
+                                                                        3)) {
     v1::AgreeGrantRequest request;
     request.set_name(grant);
     *request.mutable_participant_signed_date() =
         ToDate(absl::CivilDay(2018, 7, 1));
-    *request.mutable_institution_signed_date() =
-        ToDate(absl::CivilDay(2018, 7, 3));
+    *request.mutable_institution_signed_date() = ToDate(institution_signed);
     request.set_request_id(request_id);
     v1::Grant ignored;
     return Call(&Stub::AgreeGrant, request, out != nullptr ? out : &ignored);
@@ -422,6 +423,32 @@ TEST_F(GrantsServiceTest, PrefinancingThenARecoveryForAShorterStay) {
   EXPECT_EQ(report.headings(2).committed().amount_minor(),
             35000);  // Organisational support.
   EXPECT_EQ(report.agreed_grants(), 1);
+}
+
+TEST_F(GrantsServiceTest,
+       PrefinancingIsDueNoLaterThanTheStartNorBeforeSigning) {
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
+  v1::Grant near_start = CreateGrant(budget, "s1");
+  v1::Grant late = CreateGrant(budget, "s2");
+  ASSERT_TRUE(
+      Agree(near_start.name(), nullptr, "", absl::CivilDay(2018, 8, 20)).ok());
+  ASSERT_TRUE(
+      Agree(late.name(), nullptr, "", absl::CivilDay(2018, 9, 10)).ok());
+  auto due_date = [&](const std::string& grant) {
+    v1::PrefinanceGrantRequest prefinance;
+    prefinance.set_name(grant);
+    v1::Grant prefinanced;
+    EXPECT_TRUE(Call(&Stub::PrefinanceGrant, prefinance, &prefinanced).ok());
+    v1::ListPaymentsRequest list;
+    list.set_parent(grant);
+    v1::ListPaymentsResponse payments;
+    EXPECT_TRUE(Call(&Stub::ListPayments, list, &payments).ok());
+    return FormatDate(payments.payments(0).due_date());
+  };
+  EXPECT_EQ(due_date(near_start.name()),
+            "2018-09-01");  // The start, before 30 days pass.
+  EXPECT_EQ(due_date(late.name()), "2018-09-10");  // Signed after the start.
 }
 
 TEST_F(GrantsServiceTest, AReversalIsANewEntryAndHappensOnce) {
