@@ -178,14 +178,39 @@ void Database::Release(std::unique_ptr<pqxx::connection> conn) {
   }
 }
 
+namespace {
+thread_local absl::Time call_deadline = absl::InfiniteFuture();
+}  // namespace
+
+ScopedCallDeadline::ScopedCallDeadline(absl::Time deadline)
+    : previous_(call_deadline) {
+  call_deadline = deadline;
+}
+
+ScopedCallDeadline::~ScopedCallDeadline() { call_deadline = previous_; }
+
+absl::Time ScopedCallDeadline::Current() { return call_deadline; }
+
 absl::Status Database::Transact(const TransactionBody& body) {
   absl::Status last;
+  const absl::Time deadline = ScopedCallDeadline::Current();
   for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
+    const absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) {
+      return Error(absl::StatusCode::kDeadlineExceeded, "DEADLINE_EXCEEDED",
+                   "the call's deadline passed before its database work");
+    }
     auto conn = Acquire();
     if (!conn.ok()) return conn.status();
     Lease lease(this, *std::move(conn));
     try {
       pqxx::work txn(*lease);
+      if (deadline != absl::InfiniteFuture()) {
+        // Whole milliseconds, at least one: "0" would mean no timeout at all.
+        txn.exec_params("SELECT set_config('statement_timeout', $1, true)",
+                        std::to_string(std::max<int64_t>(
+                            1, absl::ToInt64Milliseconds(left))));
+      }
       absl::Status status = body(txn);
       if (status.ok()) txn.commit();
       return status;

@@ -53,6 +53,22 @@ google::protobuf::Timestamp ToTimestamp(absl::Time time);
 // returned without it.
 absl::Status MapSqlError(const std::exception& e);
 
+// The deadline of the RPC this thread serves: database work done on its behalf
+// must not outlive it. RpcGuard sets it around each call; without one,
+// statements run unbounded.
+class ScopedCallDeadline {
+ public:
+  explicit ScopedCallDeadline(absl::Time deadline);
+  ~ScopedCallDeadline();
+  ScopedCallDeadline(const ScopedCallDeadline&) = delete;
+  ScopedCallDeadline& operator=(const ScopedCallDeadline&) = delete;
+  // absl::InfiniteFuture() outside any call.
+  static absl::Time Current();
+
+ private:
+  absl::Time previous_;
+};
+
 class Database {
  public:
   using TransactionBody = std::function<absl::Status(pqxx::work&)>;

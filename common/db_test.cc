@@ -183,6 +183,32 @@ TEST_F(DatabaseTest, GivesUpWithAbortedAfterTheLastAttempt) {
   EXPECT_EQ(attempts, db->options().max_attempts);
 }
 
+TEST_F(DatabaseTest, StatementsEndWithTheCallsDeadline) {
+  auto db = Open();
+  {
+    ScopedCallDeadline call(absl::Now() + absl::Milliseconds(300));
+    absl::Status slow = db->Transact([](pqxx::work& txn) {
+      txn.exec("SELECT pg_sleep(5)");
+      return absl::OkStatus();
+    });
+    // PostgreSQL cancelled the statement (57014): it did not sleep through.
+    EXPECT_EQ(slow.code(), absl::StatusCode::kDeadlineExceeded) << slow;
+  }
+  {
+    ScopedCallDeadline passed(absl::Now() - absl::Milliseconds(1));
+    bool ran = false;
+    EXPECT_EQ(db->Transact([&](pqxx::work&) {
+                  ran = true;
+                  return absl::OkStatus();
+                }).code(),
+              absl::StatusCode::kDeadlineExceeded);
+    EXPECT_FALSE(ran);
+  }
+  // Outside any call nothing is bounded, and the pool's connection is fine
+  // again.
+  EXPECT_TRUE(db->Ping().ok());
+}
+
 TEST_F(DatabaseTest, AnExhaustedPoolIsUnavailable) {
   auto db = Open(/*pool_size=*/1);
   ASSERT_TRUE(ApplyMigrations(*db, kMigrations).ok());

@@ -62,7 +62,15 @@ grpc::Status RpcGuard::Run(
       call.principal = *std::move(principal);
       call.bearer_token = *token;
       status = roles_->Authorize(call.principal, method);
-      if (status.ok()) status = body(call);
+      if (status.ok()) {
+        // gRPC's "no deadline" is a far-off time point; only a real one bounds
+        // the database.
+        const absl::Time deadline = absl::FromChrono(context->deadline());
+        ScopedCallDeadline bounded(deadline - absl::Now() < absl::Hours(24)
+                                       ? deadline
+                                       : absl::InfiniteFuture());
+        status = body(call);
+      }
     }
   }
 
