@@ -43,11 +43,13 @@ struct AcademicYearRange {
 };
 AcademicYearRange ProgrammeAcademicYears(ProgrammeGeneration programme);
 
+// Numbered as the contracts' MobilityType (agreements) and Activity (grants)
+// enums, so a validated proto value converts with a static_cast.
 enum class Activity {
-  kStudentStudies,
-  kStudentTraineeship,
-  kStaffTeaching,
-  kStaffTraining
+  kStudentStudies = 1,
+  kStudentTraineeship = 2,
+  kStaffTeaching = 3,
+  kStaffTraining = 4,
 };
 
 bool IsStudentActivity(Activity activity);

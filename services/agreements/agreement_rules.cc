@@ -55,19 +55,6 @@ bool IsLanguageCode(absl::string_view code) {
          std::all_of(code.begin(), code.end(), absl::ascii_islower);
 }
 
-Activity ActivityOf(v1::MobilityType type) {
-  switch (type) {
-    case v1::STUDENT_TRAINEESHIP:
-      return Activity::kStudentTraineeship;
-    case v1::STAFF_TEACHING:
-      return Activity::kStaffTeaching;
-    case v1::STAFF_TRAINING:
-      return Activity::kStaffTraining;
-    default:
-      return Activity::kStudentStudies;
-  }
-}
-
 void ValidateCondition(const v1::CooperationCondition& c,
                        ProgrammeGeneration programme, int call_year,
                        const std::set<std::string>& partners,
@@ -102,7 +89,7 @@ void ValidateCondition(const v1::CooperationCondition& c,
     violations.Add(Field(prefix, "mobility_type"), "is required");
     return;
   }
-  const Activity activity = ActivityOf(c.mobility_type());
+  const Activity activity = static_cast<Activity>(c.mobility_type());
   const bool student = IsStudentActivity(activity);
   auto limits = MobilityDurationLimits(programme, activity, call_year);
   if (!limits.ok()) {

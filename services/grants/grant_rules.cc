@@ -24,19 +24,6 @@ bool IsStudent(v1::Activity activity) {
   return activity == v1::STUDENT_STUDIES || activity == v1::STUDENT_TRAINEESHIP;
 }
 
-Activity ToActivity(v1::Activity activity) {
-  switch (activity) {
-    case v1::STUDENT_TRAINEESHIP:
-      return Activity::kStudentTraineeship;
-    case v1::STAFF_TEACHING:
-      return Activity::kStaffTeaching;
-    case v1::STAFF_TRAINING:
-      return Activity::kStaffTraining;
-    default:
-      return Activity::kStudentStudies;
-  }
-}
-
 ProgrammeGeneration ToGeneration(v1::Programme programme) {
   return programme == v1::KA107 ? ProgrammeGeneration::kKa107
                                 : ProgrammeGeneration::kKa171;
@@ -104,9 +91,9 @@ void Apply(v1::GrantQuote& quote, const v1::Rate* rate) {
 // staff.
 absl::Status CheckDuration(const v1::CalculateGrantRequest& request,
                            const v1::GrantQuote& quote) {
-  auto limits = MobilityDurationLimits(ToGeneration(request.programme()),
-                                       ToActivity(request.activity()),
-                                       request.call_year());
+  auto limits = MobilityDurationLimits(
+      ToGeneration(request.programme()),
+      static_cast<Activity>(request.activity()), request.call_year());
   if (!limits.ok()) return InvalidField("activity", limits.status().message());
   if (IsStudent(request.activity())) {
     const bool too_short = quote.whole_months() < limits->min;

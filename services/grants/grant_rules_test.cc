@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "common/reference_data.h"
 #include "common/types.h"
 
 namespace mobility::grants {
@@ -285,7 +286,10 @@ TEST(ConditionTest, ActivitiesAndMobilityTypesShareTheirNumbers) {
               agreements::v1::MobilityType_Name(
                   static_cast<agreements::v1::MobilityType>(i)))
         << i;
+    // And so does the rules' own Activity, which both services cast to.
+    EXPECT_EQ(IsStudentActivity(static_cast<Activity>(i)), i <= 2) << i;
   }
+  EXPECT_EQ(static_cast<int>(Activity::kStaffTeaching), v1::STAFF_TEACHING);
 }
 
 TEST(ValidationTest, EveryFieldAtItsEdge) {

@@ -197,9 +197,9 @@ class GrantsServiceTest : public ::testing::Test {
     return created.name();
   }
 
-  v1::Grant CreateGrant(const std::string& budget,
-                        const std::string& participant = "student-7",
-                        const std::string& request_id = "") {
+  // A student of kz-lv-studies, five months in Valmiera from September 2018.
+  static v1::CreateGrantRequest GrantRequest(
+      const std::string& budget, const std::string& participant = "student-7") {
     v1::CreateGrantRequest request;
     request.mutable_grant()->mutable_participant()->set_full_name(
         "Aigerim, Test");
@@ -208,6 +208,13 @@ class GrantsServiceTest : public ::testing::Test {
     request.mutable_grant()->set_condition_id("kz-lv-studies");
     request.mutable_grant()->set_budget(budget);
     *request.mutable_calculation() = Studies();
+    return request;
+  }
+
+  v1::Grant CreateGrant(const std::string& budget,
+                        const std::string& participant = "student-7",
+                        const std::string& request_id = "") {
+    v1::CreateGrantRequest request = GrantRequest(budget, participant);
     request.set_request_id(request_id);
     v1::Grant created;
     absl::Status s = Call(&Stub::CreateGrant, request, &created);
@@ -556,13 +563,7 @@ TEST_F(GrantsServiceTest, RetriesWithTheSameRequestIdChangeNothing) {
 TEST_F(GrantsServiceTest, AZeroGrantMobilityCountsButPaysNothing) {
   const std::string budget =
       CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
-  v1::CreateGrantRequest request;
-  request.mutable_grant()->mutable_participant()->set_full_name("Zero Grant");
-  request.mutable_grant()->mutable_participant()->set_reference("student-0");
-  request.mutable_grant()->set_agreement(kAgreement);
-  request.mutable_grant()->set_condition_id("kz-lv-studies");
-  request.mutable_grant()->set_budget(budget);
-  *request.mutable_calculation() = Studies();
+  v1::CreateGrantRequest request = GrantRequest(budget, "student-0");
   request.mutable_calculation()->set_zero_grant(true);
   v1::Grant grant;
   ASSERT_TRUE(Call(&Stub::CreateGrant, request, &grant).ok());
@@ -639,13 +640,8 @@ TEST_F(GrantsServiceTest, RolesFromTheTable) {
 TEST_F(GrantsServiceTest, RefusesAGrantForAConditionTheAgreementLacks) {
   const std::string budget =
       CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
-  v1::CreateGrantRequest request;
-  request.mutable_grant()->mutable_participant()->set_full_name("A");
-  request.mutable_grant()->mutable_participant()->set_reference("s");
-  request.mutable_grant()->set_agreement(kAgreement);
+  v1::CreateGrantRequest request = GrantRequest(budget, "s");
   request.mutable_grant()->set_condition_id("no-such-condition");
-  request.mutable_grant()->set_budget(budget);
-  *request.mutable_calculation() = Studies();
   v1::Grant ignored;
   absl::Status status =
       Call(&Stub::CreateGrant, request, &ignored, Role::kService);
@@ -662,13 +658,7 @@ TEST_F(GrantsServiceTest, RefusesAGrantForAConditionTheAgreementLacks) {
 TEST_F(GrantsServiceTest, AGrantFollowsItsCooperationCondition) {
   const std::string budget =
       CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
-  v1::CreateGrantRequest request;
-  request.mutable_grant()->mutable_participant()->set_full_name("A");
-  request.mutable_grant()->mutable_participant()->set_reference("s");
-  request.mutable_grant()->set_agreement(kAgreement);
-  request.mutable_grant()->set_condition_id("kz-lv-studies");
-  request.mutable_grant()->set_budget(budget);
-  *request.mutable_calculation() = Studies();
+  v1::CreateGrantRequest request = GrantRequest(budget, "s");
   // The condition sends students from Kokshetau to Valmiera, not staff the
   // other way.
   request.mutable_calculation()->set_sending_institution(kLv);
