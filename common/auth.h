@@ -38,6 +38,13 @@ struct Principal {
   std::string subject;
   std::set<Role> roles;
   bool Has(Role role) const { return roles.count(role) > 0; }
+  // The university's own people and systems, as opposed to applicants: they may
+  // see personal data their work needs (signing contacts, other people's
+  // grants).
+  bool IsStaff() const {
+    return Has(Role::kCoordinator) || Has(Role::kFinance) ||
+           Has(Role::kAdmin) || Has(Role::kService);
+  }
 };
 
 class TokenVerifier {

@@ -415,10 +415,7 @@ absl::Status Terminate(v1::Agreement& agreement, absl::string_view reason,
 }
 
 void RedactForCaller(v1::Agreement& agreement, const Principal& principal) {
-  if (principal.Has(Role::kCoordinator) || principal.Has(Role::kAdmin) ||
-      principal.Has(Role::kFinance) || principal.Has(Role::kService)) {
-    return;
-  }
+  if (principal.IsStaff()) return;
   for (auto& p : *agreement.mutable_partners()) p.clear_signing_contact();
   for (auto& a : *agreement.mutable_approvals()) a.clear_approved_by();
 }

@@ -25,15 +25,10 @@ constexpr int kPrefinancingDays = 30;
 constexpr int kBalanceDays = 45;
 constexpr size_t kMaxText = 200;
 
-bool IsStaff(const Principal& p) {
-  return p.Has(Role::kCoordinator) || p.Has(Role::kFinance) ||
-         p.Has(Role::kAdmin) || p.Has(Role::kService);
-}
-
 // Applicants see only the grants whose participant reference is their own
 // subject.
 absl::Status CheckReader(const v1::Grant& grant, const Principal& caller) {
-  if (IsStaff(caller) || grant.participant().reference() == caller.subject) {
+  if (caller.IsStaff() || grant.participant().reference() == caller.subject) {
     return absl::OkStatus();
   }
   return Error(absl::StatusCode::kPermissionDenied, "NOT_YOUR_GRANT",
@@ -287,7 +282,7 @@ absl::StatusOr<v1::Grant> Grants::GetGrant(const v1::GetGrantRequest& request,
     auto grant = Store::GetGrant(txn, *id, /*for_update=*/false);
     // An applicant learns nothing about grants that are not theirs, not even
     // that they exist.
-    if (!grant.ok() && !IsStaff(call.principal)) {
+    if (!grant.ok() && !call.principal.IsStaff()) {
       return CheckReader(v1::Grant(), call.principal);
     }
     if (!grant.ok()) return grant.status();
@@ -314,7 +309,7 @@ absl::StatusOr<v1::ListGrantsResponse> Grants::ListGrants(
     }
     filter.state = v1::Grant::State_Name(request.state());
   }
-  if (!IsStaff(call.principal))
+  if (!call.principal.IsStaff())
     filter.participant_reference = call.principal.subject;
   const std::string query =
       absl::StrCat("grants?budget=", filter.budget_id, "&state=", filter.state,
@@ -526,8 +521,9 @@ absl::StatusOr<v1::ListPaymentsResponse> Grants::ListPayments(
   absl::Status status = db_->Transact([&](pqxx::work& txn) -> absl::Status {
     auto grant = Store::GetGrant(txn, *id, /*for_update=*/false);
     if (!grant.ok())
-      return IsStaff(call.principal) ? grant.status()
-                                     : CheckReader(v1::Grant(), call.principal);
+      return call.principal.IsStaff()
+                 ? grant.status()
+                 : CheckReader(v1::Grant(), call.principal);
     if (auto s = CheckReader(*grant, call.principal); !s.ok()) return s;
     for (auto& p : Store::Payments(txn, *id))
       *response.add_payments() = std::move(p.payment);
