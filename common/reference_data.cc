@@ -327,15 +327,15 @@ struct RateGroupRow {
 
 // The groups DOMAIN.md gives for KA107 calls 2018-2020. KA171 calls 2021-2023
 // kept them (marked "check" there), without the United Kingdom, a third country
-// from 2021. Calls 2014-2017 also paid three group rates; their groups are
-// taken to be the same, an assumption to confirm. Serbia is listed from 2019,
-// when it became a Programme country.
+// from 2021. Calls 2014-2017 and 2024-2027 are taken to use the same groups, an
+// assumption to confirm; the amounts themselves are editable rows of the grants
+// service. Serbia is listed from 2019, when it became a Programme country.
 constexpr RateGroupRow kRateGroups[] = {
-    {2014, 2023, 1, "DK FI IS IE LU SE LI NO"},
+    {2014, 2027, 1, "DK FI IS IE LU SE LI NO"},
     {2014, 2020, 1, "GB"},
-    {2014, 2023, 2, "AT BE DE FR IT GR ES CY NL MT PT"},
-    {2014, 2023, 3, "BG HR CZ EE LV LT HU PL RO SK SI MK TR"},
-    {2019, 2023, 3, "RS"},
+    {2014, 2027, 2, "AT BE DE FR IT GR ES CY NL MT PT"},
+    {2014, 2027, 3, "BG HR CZ EE LV LT HU PL RO SK SI MK TR"},
+    {2019, 2027, 3, "RS"},
 };
 
 const Country* FindCountry(absl::string_view alpha2) {

@@ -28,7 +28,7 @@ enum class CountryStatus { kProgramme, kPartner };
 CountryStatus StatusForCall(absl::string_view alpha2, int call_year);
 
 // Individual-support group (1, 2 or 3) of a Programme country for calls
-// 2014-2023; nullopt for Partner countries and other calls.
+// 2014-2027; nullopt for Partner countries and other calls.
 std::optional<int> RateGroup(absl::string_view alpha2, int call_year);
 
 enum class ProgrammeGeneration { kKa107, kKa171 };

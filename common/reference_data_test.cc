@@ -47,7 +47,8 @@ TEST(RateGroupTest, GroupsByCall) {
   EXPECT_FALSE(
       RateGroup("RS", 2018).has_value());  // Not yet a Programme country.
   EXPECT_EQ(RateGroup("RS", 2019), 3);
-  EXPECT_FALSE(RateGroup("LV", 2024).has_value());
+  EXPECT_EQ(RateGroup("LV", 2027), 3);
+  EXPECT_FALSE(RateGroup("LV", 2028).has_value());
 }
 
 TEST(DurationLimitsTest, StudiesNeedThreeMonthsInKa107AndTwoInKa171) {

@@ -806,6 +806,18 @@ void ValidateRate(const v1::Rate& r, Violations& v) {
   }
 }
 
+// FAILED_PRECONDITION when another row would apply to the same mobilities: a
+// quote must find exactly one rate.
+absl::Status CheckNoOverlap(pqxx::work& txn, const std::string& id,
+                            const v1::Rate& rate) {
+  GrantsStore::LockRates(txn);
+  const std::string other = GrantsStore::OverlappingRate(txn, id, rate);
+  if (other.empty()) return absl::OkStatus();
+  return Error(absl::StatusCode::kFailedPrecondition, "RATES_OVERLAP",
+               absl::StrCat("the row would apply to mobilities ", other,
+                            " already covers; correct that row instead"));
+}
+
 }  // namespace
 
 absl::StatusOr<v1::Rate> Grants::CreateRate(
@@ -818,16 +830,17 @@ absl::StatusOr<v1::Rate> Grants::CreateRate(
   if (!violations.empty()) return violations.ToStatus("INVALID_RATE");
   v1::Rate created;
   absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    return RunIdempotent(txn, "CreateRate", request.request_id(), request,
-                         &created, [&] {
-                           const std::string id = NewResourceId();
-                           created = request.rate();
-                           created.set_name("rates/" + id);
-                           *created.mutable_update_time() = ToTimestamp(Now());
-                           created.set_etag(Etag(created.name(), 1));
-                           Store::InsertRate(txn, id, created);
-                           return absl::OkStatus();
-                         });
+    return RunIdempotent(
+        txn, "CreateRate", request.request_id(), request, &created, [&] {
+          const std::string id = NewResourceId();
+          created = request.rate();
+          created.set_name("rates/" + id);
+          *created.mutable_update_time() = ToTimestamp(Now());
+          created.set_etag(Etag(created.name(), 1));
+          if (auto s = CheckNoOverlap(txn, id, created); !s.ok()) return s;
+          Store::InsertRate(txn, id, created);
+          return absl::OkStatus();
+        });
   });
   if (!status.ok()) return status;
   return created;
@@ -883,6 +896,7 @@ absl::StatusOr<v1::Rate> Grants::UpdateRate(
           if (!violations.empty()) return violations.ToStatus("INVALID_RATE");
           *updated.mutable_update_time() = ToTimestamp(Now());
           updated.set_etag(Etag(updated.name(), current->second + 1));
+          if (auto s = CheckNoOverlap(txn, *id, updated); !s.ok()) return s;
           Store::UpdateRate(txn, *id, updated, current->second + 1);
           return absl::OkStatus();
         });

@@ -66,6 +66,18 @@ std::vector<PreparedStatement> GrantsStore::Statements() {
                                    "$2 OR needs_confirmation) "
                                    "AND id > $3 ORDER BY id LIMIT $4"},
       {"rate_get", rate_select + "WHERE id = $1 FOR UPDATE"},
+      {"rates_lock",
+       "SELECT pg_advisory_xact_lock(hashtext('mobility.grants.rates'))"},
+      {"rate_overlapping",
+       "SELECT id FROM rates WHERE id <> $1 AND kind = $2 AND programme = $3 "
+       "AND "
+       "first_call_year <= $5 AND last_call_year >= $4 AND ((kind = 'TRAVEL' "
+       "AND "
+       "green_travel = $6 AND min_km <= (CASE WHEN $8 = 0 THEN 2147483647 ELSE "
+       "$8 END) AND "
+       "(max_km = 0 OR max_km >= $7)) OR (kind = 'INDIVIDUAL_SUPPORT' AND "
+       "direction = $9 AND "
+       "country_group = $10 AND participant_kind = $11)) ORDER BY id LIMIT 1"},
       {"rate_insert", absl::StrCat("INSERT INTO rates (", kRateColumns,
                                    ", update_time) VALUES ($1, $2, $3, $4, $5, "
                                    "$6, $7, $8, $9, $10, $11, $12, "
@@ -182,6 +194,21 @@ absl::StatusOr<std::pair<v1::Rate, int64_t>> GrantsStore::GetRate(
                  "no rate rates/" + id);
   }
   return RateFromRow(r[0]);
+}
+
+void GrantsStore::LockRates(pqxx::work& txn) {
+  txn.exec_prepared("rates_lock");
+}
+
+std::string GrantsStore::OverlappingRate(pqxx::work& txn, const std::string& id,
+                                         const v1::Rate& r) {
+  pqxx::result found = txn.exec_prepared(
+      "rate_overlapping", id, v1::Rate::Kind_Name(r.kind()),
+      v1::Programme_Name(r.programme()), r.first_call_year(),
+      r.last_call_year(), r.green_travel(), r.min_km(), r.max_km(),
+      v1::Direction_Name(r.direction()), r.country_group(),
+      v1::ParticipantKind_Name(r.participant_kind()));
+  return found.empty() ? "" : "rates/" + found[0][0].as<std::string>();
 }
 
 void GrantsStore::InsertRate(pqxx::work& txn, const std::string& id,

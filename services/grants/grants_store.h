@@ -57,6 +57,14 @@ class GrantsStore {
   // The rate and the revision its etag is made from.
   static absl::StatusOr<std::pair<v1::Rate, int64_t>> GetRate(
       pqxx::work& txn, const std::string& id);
+  // Serializes changes to the rate tables, so the overlap check below stays
+  // true until commit.
+  static void LockRates(pqxx::work& txn);
+  // The name of another row that would apply to the same mobility as `rate`
+  // (same kind, programme and kind of participant or travel, overlapping calls
+  // and distances), "" when none does.
+  static std::string OverlappingRate(pqxx::work& txn, const std::string& id,
+                                     const v1::Rate& rate);
   static void InsertRate(pqxx::work& txn, const std::string& id,
                          const v1::Rate& rate);
   static void UpdateRate(pqxx::work& txn, const std::string& id,

@@ -705,6 +705,55 @@ TEST_F(GrantsServiceTest, NoGrantUnderADraftAgreement) {
   EXPECT_EQ(ErrorReason(status), "AGREEMENT_NOT_APPROVED");
 }
 
+TEST_F(GrantsServiceTest, AdminsAddRatesForANewCallButNeverOverlappingOnes) {
+  v1::CalculateGrantRequest request = Studies(2025);
+  v1::GrantQuote quote;
+  absl::Status no_rate = Call(&Stub::CalculateGrant, request, &quote);
+  EXPECT_EQ(no_rate.code(), absl::StatusCode::kFailedPrecondition) << no_rate;
+
+  auto rate = [](v1::Rate::Kind kind, int64_t cents) {
+    v1::CreateRateRequest r;
+    r.mutable_rate()->set_kind(kind);
+    r.mutable_rate()->set_programme(v1::KA171);
+    r.mutable_rate()->set_first_call_year(2024);
+    r.mutable_rate()->set_last_call_year(2027);
+    *r.mutable_rate()->mutable_amount() = Euros(cents);
+    r.mutable_rate()->set_needs_confirmation(true);
+    return r;
+  };
+  v1::CreateRateRequest support = rate(v1::Rate::INDIVIDUAL_SUPPORT, 85000);
+  support.mutable_rate()->set_direction(v1::PARTNER_TO_PROGRAMME);
+  support.mutable_rate()->set_country_group(3);
+  support.mutable_rate()->set_participant_kind(v1::STUDENT);
+  v1::CreateRateRequest travel = rate(v1::Rate::TRAVEL, 37000);
+  travel.mutable_rate()->set_min_km(2000);
+  travel.mutable_rate()->set_max_km(2999);
+  v1::Rate created_support, created_travel, ignored;
+  ASSERT_TRUE(
+      Call(&Stub::CreateRate, support, &created_support, Role::kAdmin).ok());
+  ASSERT_TRUE(
+      Call(&Stub::CreateRate, travel, &created_travel, Role::kAdmin).ok());
+  ASSERT_TRUE(Call(&Stub::CalculateGrant, request, &quote).ok());
+  EXPECT_EQ(quote.total().amount_minor(), 37000 + 5 * 85000);
+
+  // The same band again, or one reaching into it, would make quotes ambiguous.
+  v1::CreateRateRequest again = travel;
+  again.mutable_rate()->set_min_km(2500);
+  again.mutable_rate()->set_max_km(0);
+  absl::Status overlap = Call(&Stub::CreateRate, again, &ignored, Role::kAdmin);
+  EXPECT_EQ(overlap.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(overlap), "RATES_OVERLAP");
+  again.mutable_rate()->set_min_km(3000);  // Adjacent, not overlapping.
+  v1::Rate next_band;
+  ASSERT_TRUE(Call(&Stub::CreateRate, again, &next_band, Role::kAdmin).ok());
+  v1::UpdateRateRequest stretch;
+  stretch.mutable_rate()->set_name(created_travel.name());
+  stretch.mutable_rate()->set_max_km(3000);
+  stretch.mutable_update_mask()->add_paths("max_km");
+  EXPECT_EQ(Call(&Stub::UpdateRate, stretch, &ignored, Role::kAdmin).code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(GrantsServiceTest, ExportsCsvForTheNationalAgency) {
   const std::string budget =
       CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
