@@ -283,5 +283,38 @@ TEST_F(DatabaseTest, ARequestIdRunsTheChangeOnceUnderConcurrentRetries) {
   EXPECT_EQ(ErrorReason(reused), "REQUEST_ID_REUSED");
 }
 
+TEST_F(DatabaseTest, RequestRecordsArePurgedAfterTheirRetention) {
+  auto db = Open();
+  ASSERT_TRUE(ApplyMigrations(*db, kMigrations).ok());
+  google::protobuf::StringValue request;
+  google::protobuf::Int32Value response;
+  for (const char* id : {"11111111-1111-4111-8111-111111111111",
+                         "22222222-2222-4222-8222-222222222222"}) {
+    ASSERT_TRUE(db->Transact([&](pqxx::work& txn) {
+                    return RunIdempotent(txn, "Bump", id, request, &response,
+                                         [] { return absl::OkStatus(); });
+                  }).ok());
+  }
+  ASSERT_TRUE(
+      db->Transact([](pqxx::work& txn) {
+          txn.exec(
+              "UPDATE request_records SET created_at = now() - interval '31 "
+              "days' "
+              "WHERE request_id = '11111111-1111-4111-8111-111111111111'");
+          return absl::OkStatus();
+        }).ok());
+  auto purged = PurgeRequestRecords(*db, kRequestIdRetention);
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_EQ(*purged, 1);
+  int left = -1;
+  ASSERT_TRUE(
+      db->Transact([&](pqxx::work& txn) {
+          left =
+              txn.exec("SELECT count(*) FROM request_records")[0][0].as<int>();
+          return absl::OkStatus();
+        }).ok());
+  EXPECT_EQ(left, 1);
+}
+
 }  // namespace
 }  // namespace mobility

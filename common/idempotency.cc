@@ -26,6 +26,9 @@ std::vector<PreparedStatement> RequestRecordStatements() {
       {"request_record",
        "UPDATE request_records SET response = $3 WHERE method = $1 AND "
        "request_id = $2"},
+      {"request_purge",
+       "DELETE FROM request_records WHERE created_at < now() - $1 * interval "
+       "'1 second'"},
   };
 }
 
@@ -46,6 +49,17 @@ absl::StatusOr<std::optional<std::string>> ClaimRequest(
   }
   pqxx::binarystring response(prior[0][1]);
   return std::optional<std::string>(response.str());
+}
+
+absl::StatusOr<int64_t> PurgeRequestRecords(Database& db, absl::Duration keep) {
+  int64_t purged = 0;
+  absl::Status status = db.Transact([&](pqxx::work& txn) {
+    purged = txn.exec_prepared("request_purge", absl::ToInt64Seconds(keep))
+                 .affected_rows();
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return purged;
 }
 
 void RecordResponse(pqxx::work& txn, absl::string_view method,

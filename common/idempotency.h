@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/api.h"
 #include "common/db.h"
 
@@ -28,6 +29,13 @@ std::vector<PreparedStatement> RequestRecordStatements();
 absl::StatusOr<std::optional<std::string>> ClaimRequest(
     pqxx::work& txn, absl::string_view method, absl::string_view request_id,
     absl::string_view request_hash);
+// How long a request id is honoured: a retry later than this runs as a new
+// request.
+inline constexpr absl::Duration kRequestIdRetention = absl::Hours(24 * 30);
+
+// Deletes request records older than `keep`; returns how many went.
+absl::StatusOr<int64_t> PurgeRequestRecords(Database& db, absl::Duration keep);
+
 void RecordResponse(pqxx::work& txn, absl::string_view method,
                     absl::string_view request_id, const std::string& response);
 

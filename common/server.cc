@@ -12,6 +12,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/api.h"
+#include "common/idempotency.h"
 #include "common/log.h"
 #include "common/status.h"
 
@@ -126,8 +127,11 @@ absl::Status Serve(const ServerOptions& options,
   set_health(false);  // Until the first database check passes.
 
   absl::Notification stopping;
+  // Watches the database for the health service and, hourly, purges request
+  // records past their retention (any replica may: the delete is idempotent).
   std::thread health_thread([&] {
     bool serving = false;
+    absl::Time next_purge = absl::Now();
     do {
       bool now_serving = db->Ping().ok();
       if (now_serving != serving) {
@@ -136,6 +140,14 @@ absl::Status Serve(const ServerOptions& options,
             {{"serving", now_serving ? "true" : "false"}});
       }
       serving = now_serving;
+      if (serving && absl::Now() >= next_purge) {
+        next_purge = absl::Now() + absl::Hours(1);
+        auto purged = PurgeRequestRecords(*db, kRequestIdRetention);
+        if (purged.ok() && *purged > 0) {
+          Log(LogLevel::kInfo, "request_records_purged",
+              {{"count", std::to_string(*purged)}});
+        }
+      }
     } while (!stopping.WaitForNotificationWithTimeout(options.health_interval));
   });
 
