@@ -420,6 +420,16 @@ absl::StatusOr<DurationLimits> MobilityDurationLimits(
   return absl::InvalidArgumentError("unknown activity");
 }
 
+CallYearRange ProgrammeCallYears(ProgrammeGeneration programme) {
+  switch (programme) {
+    case ProgrammeGeneration::kKa107:
+      return {2014, 2020};
+    case ProgrammeGeneration::kKa171:
+      return {2021, 2027};
+  }
+  return {0, -1};
+}
+
 absl::StatusOr<int> ParseAcademicYear(absl::string_view text) {
   int first = 0, second = 0;
   if (text.size() != 9 || text[4] != '/' ||

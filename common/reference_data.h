@@ -43,6 +43,13 @@ struct AcademicYearRange {
 };
 AcademicYearRange ProgrammeAcademicYears(ProgrammeGeneration programme);
 
+// The calls for proposals of each programme: KA107 2014-2020, KA171 2021-2027.
+struct CallYearRange {
+  int first;
+  int last;
+};
+CallYearRange ProgrammeCallYears(ProgrammeGeneration programme);
+
 // Numbered as the contracts' MobilityType (agreements) and Activity (grants)
 // enums, so a validated proto value converts with a static_cast.
 enum class Activity {

@@ -4,7 +4,6 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
-#include <atomic>
 #include <thread>
 
 #include "absl/strings/ascii.h"

@@ -157,19 +157,28 @@ void AddTravel(const v1::CalculateGrantRequest& request, const Route& route,
 
 }  // namespace
 
+void ValidateProgrammeCall(v1::Programme programme, int call_year,
+                           const std::string& programme_field,
+                           const std::string& call_year_field,
+                           Violations& violations) {
+  if (programme != v1::KA107 && programme != v1::KA171) {
+    violations.Add(programme_field, "must be KA107 or KA171");
+    return;
+  }
+  const CallYearRange calls = ProgrammeCallYears(ToGeneration(programme));
+  if (call_year < calls.first || call_year > calls.last) {
+    violations.Add(
+        call_year_field,
+        absl::StrCat(v1::Programme_Name(programme), " calls run from ",
+                     calls.first, " to ", calls.last));
+  }
+}
+
 void ValidateCalculation(const v1::CalculateGrantRequest& request,
                          const std::string& prefix, Violations& violations) {
-  if (request.programme() != v1::KA107 && request.programme() != v1::KA171) {
-    violations.Add(Field(prefix, "programme"), "must be KA107 or KA171");
-  } else if (request.programme() == v1::KA107 &&
-             (request.call_year() < 2014 || request.call_year() > 2020)) {
-    violations.Add(Field(prefix, "call_year"),
-                   "KA107 calls ran from 2014 to 2020");
-  } else if (request.programme() == v1::KA171 &&
-             (request.call_year() < 2021 || request.call_year() > 2027)) {
-    violations.Add(Field(prefix, "call_year"),
-                   "KA171 calls run from 2021 to 2027");
-  }
+  ValidateProgrammeCall(request.programme(), request.call_year(),
+                        Field(prefix, "programme"), Field(prefix, "call_year"),
+                        violations);
   if (request.activity() == v1::ACTIVITY_UNSPECIFIED ||
       !v1::Activity_IsValid(request.activity())) {
     violations.Add(Field(prefix, "activity"), "is required");

@@ -32,6 +32,13 @@ struct Route {
   int distance_km = 0;  // One way.
 };
 
+// A violation on `programme_field` unless the programme is KA107 or KA171, else
+// on `call_year_field` unless the year is one of its calls.
+void ValidateProgrammeCall(v1::Programme programme, int call_year,
+                           const std::string& programme_field,
+                           const std::string& call_year_field,
+                           Violations& violations);
+
 // Every violated field of a calculation request, named under `prefix`.
 void ValidateCalculation(const v1::CalculateGrantRequest& request,
                          const std::string& prefix, Violations& violations);

@@ -134,19 +134,6 @@ void CheckEuros(const mobility::type::v1::Money& money,
   }
 }
 
-void CheckCallYear(v1::Programme programme, int call_year,
-                   const std::string& prefix, Violations& v) {
-  if (programme != v1::KA107 && programme != v1::KA171) {
-    v.Add(prefix + "programme", "must be KA107 or KA171");
-  } else if ((programme == v1::KA107 &&
-              (call_year < 2014 || call_year > 2020)) ||
-             (programme == v1::KA171 &&
-              (call_year < 2021 || call_year > 2027))) {
-    v.Add(prefix + "call_year",
-          "must be a call of the programme (KA107 2014-2020, KA171 2021-2027)");
-  }
-}
-
 // Quotes a CSV field and neutralizes spreadsheet formulas.
 std::string CsvField(std::string value) {
   if (!value.empty() &&
@@ -592,7 +579,8 @@ absl::StatusOr<v1::Budget> Grants::CreateBudget(
   const v1::Budget& b = request.budget();
   Violations violations;
   CheckText(b.reference_number(), "budget.reference_number", violations);
-  CheckCallYear(b.programme(), b.call_year(), "budget.", violations);
+  ValidateProgrammeCall(b.programme(), b.call_year(), "budget.programme",
+                        "budget.call_year", violations);
   CheckEuros(b.allocated().travel(), "budget.allocated.travel", violations);
   CheckEuros(b.allocated().individual_support(),
              "budget.allocated.individual_support", violations);
@@ -776,7 +764,8 @@ void ValidateRate(const v1::Rate& r, Violations& v) {
       r.kind() != v1::Rate::INDIVIDUAL_SUPPORT) {
     v.Add("rate.kind", "must be TRAVEL or INDIVIDUAL_SUPPORT");
   }
-  CheckCallYear(r.programme(), r.first_call_year(), "rate.", v);
+  ValidateProgrammeCall(r.programme(), r.first_call_year(), "rate.programme",
+                        "rate.first_call_year", v);
   if (r.last_call_year() < r.first_call_year()) {
     v.Add("rate.last_call_year", "must not come before first_call_year");
   }

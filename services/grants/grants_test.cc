@@ -637,6 +637,32 @@ TEST_F(GrantsServiceTest, RolesFromTheTable) {
                                                   // is refused.
 }
 
+TEST_F(GrantsServiceTest, BudgetsAndRatesBelongToACallOfTheirProgramme) {
+  v1::CreateBudgetRequest budget;
+  budget.mutable_budget()->set_reference_number("NA-1");
+  budget.mutable_budget()->set_programme(v1::KA107);
+  budget.mutable_budget()->set_call_year(2021);  // KA107 calls ended with 2020.
+  budget.mutable_budget()->set_prefinancing_percent(69);
+  v1::Budget ignored;
+  absl::Status bad_budget = Call(&Stub::CreateBudget, budget, &ignored);
+  ASSERT_EQ(bad_budget.code(), absl::StatusCode::kInvalidArgument);
+  auto budget_fields = FieldViolationsOf(bad_budget);
+  EXPECT_THAT(budget_fields,
+              Contains(Field(&FieldViolation::field, "budget.call_year")));
+  EXPECT_THAT(budget_fields, Contains(Field(&FieldViolation::field,
+                                            "budget.prefinancing_percent")));
+  v1::CreateRateRequest rate;
+  rate.mutable_rate()->set_kind(v1::Rate::TRAVEL);
+  rate.mutable_rate()->set_programme(v1::KA171);
+  rate.mutable_rate()->set_first_call_year(2020);
+  rate.mutable_rate()->set_last_call_year(2021);
+  *rate.mutable_rate()->mutable_amount() = Euros(100);
+  v1::Rate r;
+  absl::Status bad_rate = Call(&Stub::CreateRate, rate, &r, Role::kAdmin);
+  ASSERT_EQ(bad_rate.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(bad_rate)[0].field, "rate.first_call_year");
+}
+
 TEST_F(GrantsServiceTest, RefusesAGrantForAConditionTheAgreementLacks) {
   const std::string budget =
       CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
