@@ -44,7 +44,12 @@ absl::StatusOr<int> EffectivePageSize(int32_t requested);
 
 // A page token carries the last key returned and a fingerprint of the query it
 // belongs to, so a token used with other filters is refused rather than
-// silently skipping rows.
+// silently skipping rows; an HMAC under the page token key makes a forged or
+// altered token INVALID_ARGUMENT.
+//
+// Sets the HMAC key; every replica of a service must share it. Until it is
+// called, each process uses a random key of its own.
+void SetPageTokenKey(absl::string_view key);
 std::string EncodePageToken(absl::string_view query_fingerprint,
                             absl::string_view last_key);
 // The last key in `token` ("" for an empty token), or INVALID_ARGUMENT on

@@ -2,14 +2,19 @@
 
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
-#include <jwt.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include <cstdlib>
-#include <memory>
+#include <cmath>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "common/api.h"
 #include "common/status.h"
 
 namespace mobility {
@@ -21,20 +26,85 @@ constexpr std::pair<Role, absl::string_view> kRoleNames[] = {
     {Role::kAdmin, "admin"},         {Role::kService, "service"},
 };
 
-struct JwtDeleter {
-  void operator()(jwt_t* jwt) const { jwt_free(jwt); }
-};
-using JwtPtr = std::unique_ptr<jwt_t, JwtDeleter>;
+constexpr size_t kMaxTokenSize = 8192;
+constexpr char kRs256Header[] = R"({"alg":"RS256","typ":"JWT"})";
 
-struct FreeDeleter {
-  void operator()(char* p) const { std::free(p); }
-};
-using CString = std::unique_ptr<char, FreeDeleter>;
+using PKey = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
+using MdContext = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
+using Md = std::unique_ptr<EVP_MD, decltype(&EVP_MD_free)>;
 
 absl::Status Unauthenticated(absl::string_view reason,
                              absl::string_view message) {
   return Error(absl::StatusCode::kUnauthenticated, reason, message);
 }
+
+absl::Status InvalidToken(absl::string_view message) {
+  return Unauthenticated("TOKEN_INVALID", message);
+}
+
+PKey ReadKey(absl::string_view pem, bool is_private) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
+  PKey key(is_private
+               ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr)
+               : PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr),
+           &EVP_PKEY_free);
+  if (key != nullptr && EVP_PKEY_base_id(key.get()) != EVP_PKEY_RSA)
+    key.reset();
+  return key;
+}
+
+// SHA-256 fetched once: OpenSSL 3 looks an implicit algorithm up under a global
+// lock on every use.
+const EVP_MD* Sha256() {
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+std::string Digest(absl::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, Sha256(), nullptr);
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
+// A claim that must be a whole number of seconds; nullopt when absent.
+absl::StatusOr<std::optional<int64_t>> SecondsClaim(
+    const google::protobuf::Struct& claims, const std::string& name) {
+  auto it = claims.fields().find(name);
+  if (it == claims.fields().end()) return std::optional<int64_t>();
+  double value = it->second.number_value();
+  if (it->second.kind_case() != google::protobuf::Value::kNumberValue ||
+      value != std::floor(value) || std::fabs(value) > 1e15) {
+    return InvalidToken(absl::StrCat("the token's ", name, " is not a time"));
+  }
+  return std::optional<int64_t>(static_cast<int64_t>(value));
+}
+
+std::string StringClaim(const google::protobuf::Struct& claims,
+                        const std::string& name) {
+  auto it = claims.fields().find(name);
+  return it == claims.fields().end() ? "" : it->second.string_value();
+}
+
+bool NamesAudience(const google::protobuf::Struct& claims,
+                   absl::string_view audience) {
+  auto it = claims.fields().find("aud");
+  if (it == claims.fields().end()) return false;
+  if (it->second.has_list_value()) {
+    for (const auto& v : it->second.list_value().values()) {
+      if (v.string_value() == audience) return true;
+    }
+    return false;
+  }
+  return it->second.string_value() == audience;
+}
+
+struct Verified {
+  Principal principal;
+  absl::Time not_before;
+  absl::Time expires;
+};
 
 }  // namespace
 
@@ -58,110 +128,191 @@ std::set<Role> AnyRole() {
   return all;
 }
 
+struct TokenVerifier::State {
+  State(PKey k, TokenPolicy p) : key(std::move(k)), policy(std::move(p)) {}
+  PKey key;
+  const TokenPolicy policy;
+
+  absl::StatusOr<Verified> VerifyUncached(absl::string_view token) const;
+  bool CheckSignature(absl::string_view signed_part,
+                      absl::string_view signature) const;
+
+  mutable absl::Mutex mu;
+  mutable absl::flat_hash_map<std::string, Verified> cache ABSL_GUARDED_BY(mu);
+};
+
+bool TokenVerifier::State::CheckSignature(absl::string_view signed_part,
+                                          absl::string_view signature) const {
+  MdContext ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  return ctx != nullptr &&
+         EVP_DigestVerifyInit(ctx.get(), nullptr, Sha256(), nullptr,
+                              key.get()) == 1 &&
+         EVP_DigestVerify(
+             ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+             signature.size(),
+             reinterpret_cast<const unsigned char*>(signed_part.data()),
+             signed_part.size()) == 1;
+}
+
+absl::StatusOr<Verified> TokenVerifier::State::VerifyUncached(
+    absl::string_view token) const {
+  std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
+  std::string header_json, claims_json, signature;
+  if (parts.size() != 3 || !absl::WebSafeBase64Unescape(parts[0], &header_json) ||
+      !absl::WebSafeBase64Unescape(parts[1], &claims_json) ||
+      !absl::WebSafeBase64Unescape(parts[2], &signature)) {
+    return InvalidToken("the bearer token is not a JWT");
+  }
+  google::protobuf::Struct header, claims;
+  if (!google::protobuf::util::JsonStringToMessage(header_json, &header).ok() ||
+      !google::protobuf::util::JsonStringToMessage(claims_json, &claims).ok()) {
+    return InvalidToken("the bearer token is not a JWT");
+  }
+  // Pinning RS256 matters: a token claiming HS256 would otherwise be checked
+  // as an HMAC keyed with the (public) key text, which anyone can forge.
+  if (StringClaim(header, "alg") != "RS256" ||
+      !CheckSignature(token.substr(0, parts[0].size() + 1 + parts[1].size()),
+                      signature)) {
+    return InvalidToken("the bearer token's signature is not valid");
+  }
+  if (StringClaim(claims, "iss") != kTokenIssuer)
+    return InvalidToken("the bearer token has the wrong issuer");
+  if (!NamesAudience(claims, policy.audience))
+    return InvalidToken("the bearer token is not meant for this service");
+  auto exp = SecondsClaim(claims, "exp");
+  auto iat = SecondsClaim(claims, "iat");
+  auto nbf = SecondsClaim(claims, "nbf");
+  if (!exp.ok()) return exp.status();
+  if (!iat.ok()) return iat.status();
+  if (!nbf.ok()) return nbf.status();
+  if (!exp->has_value() || !iat->has_value())
+    return InvalidToken("the bearer token has no iat or exp");
+  const absl::Time issued = absl::FromUnixSeconds(**iat);
+  Verified verified;
+  verified.expires = absl::FromUnixSeconds(**exp);
+  if (verified.expires - issued > policy.max_lifetime) {
+    return InvalidToken("the bearer token's lifetime is longer than allowed");
+  }
+  // A token is not used before it was issued or before its nbf.
+  verified.not_before = std::max(
+      issued, nbf->has_value() ? absl::FromUnixSeconds(**nbf) : issued);
+  Principal& principal = verified.principal;
+  principal.subject = StringClaim(claims, "sub");
+  if (principal.subject.empty())
+    return InvalidToken("the bearer token has no subject");
+  principal.institution = StringClaim(claims, "institution");
+  if (!principal.institution.empty() &&
+      !ParseResourceName("institution", principal.institution, "institutions")
+           .ok()) {
+    return InvalidToken("the bearer token's institution is not valid");
+  }
+  auto roles = claims.fields().find("roles");
+  if (roles == claims.fields().end() || !roles->second.has_list_value())
+    return InvalidToken("the bearer token's roles are not a list");
+  for (const auto& value : roles->second.list_value().values()) {
+    auto role = ParseRole(value.string_value());
+    if (!role.has_value())
+      return InvalidToken("the bearer token names an unknown role");
+    principal.roles.insert(*role);
+  }
+  return verified;
+}
+
 absl::StatusOr<TokenVerifier> TokenVerifier::FromPublicKeyPem(
-    std::string public_key_pem) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
-      BIO_new_mem_buf(public_key_pem.data(),
-                      static_cast<int>(public_key_pem.size())),
-      &BIO_free);
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
-      PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr),
-      &EVP_PKEY_free);
-  if (key == nullptr || EVP_PKEY_base_id(key.get()) != EVP_PKEY_RSA) {
+    absl::string_view public_key_pem, TokenPolicy policy) {
+  PKey key = ReadKey(public_key_pem, /*is_private=*/false);
+  if (key == nullptr) {
     return absl::InvalidArgumentError(
         "the JWT public key is not an RSA public key in PEM");
   }
-  return TokenVerifier(std::move(public_key_pem));
+  return TokenVerifier(
+      std::make_shared<State>(std::move(key), std::move(policy)));
 }
 
 absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
                                                 absl::Time now) const {
-  if (token.empty() || token.size() > 8192) {
-    return Unauthenticated("TOKEN_INVALID",
-                           "the bearer token is missing or too long");
+  if (token.empty() || token.size() > kMaxTokenSize) {
+    return InvalidToken("the bearer token is missing or too long");
   }
-  jwt_t* raw = nullptr;
-  std::string token_str(token);
-  int rc =
-      jwt_decode(&raw, token_str.c_str(),
-                 reinterpret_cast<const unsigned char*>(public_key_pem_.data()),
-                 static_cast<int>(public_key_pem_.size()));
-  JwtPtr jwt(raw);
-  // Pinning RS256 matters: a token claiming HS256 would otherwise be checked as
-  // an HMAC keyed with the (public) key text, which anyone can forge.
-  if (rc != 0 || jwt == nullptr || jwt_get_alg(jwt.get()) != JWT_ALG_RS256) {
-    return Unauthenticated("TOKEN_INVALID",
-                           "the bearer token's signature is not valid");
+  const std::string digest = Digest(token);
+  std::optional<Verified> verified;
+  {
+    absl::ReaderMutexLock lock(&state_->mu);
+    auto it = state_->cache.find(digest);
+    if (it != state_->cache.end()) verified = it->second;
   }
-  const char* issuer = jwt_get_grant(jwt.get(), "iss");
-  if (issuer == nullptr || kTokenIssuer != issuer) {
-    return Unauthenticated("TOKEN_INVALID",
-                           "the bearer token has the wrong issuer");
+  if (!verified.has_value()) {
+    auto fresh = state_->VerifyUncached(token);
+    if (!fresh.ok()) return fresh.status();
+    verified = *std::move(fresh);
+    absl::MutexLock lock(&state_->mu);
+    // Bounded: when full, start afresh; a cache miss costs one RSA check.
+    if (state_->cache.size() >= state_->policy.cache_capacity)
+      state_->cache.clear();
+    state_->cache.emplace(digest, *verified);
   }
-  errno = 0;
-  long exp = jwt_get_grant_int(jwt.get(), "exp");
-  if (errno != 0 || absl::FromUnixSeconds(exp) <= now) {
+  if (verified->expires <= now)
     return Unauthenticated("TOKEN_EXPIRED", "the bearer token has expired");
-  }
-  const char* subject = jwt_get_grant(jwt.get(), "sub");
-  if (subject == nullptr || *subject == '\0') {
-    return Unauthenticated("TOKEN_INVALID", "the bearer token has no subject");
-  }
-  Principal principal;
-  principal.subject = subject;
-  CString roles_json(jwt_get_grants_json(jwt.get(), "roles"));
-  google::protobuf::ListValue roles;
-  if (roles_json == nullptr ||
-      !google::protobuf::util::JsonStringToMessage(roles_json.get(), &roles)
-           .ok()) {
-    return Unauthenticated("TOKEN_INVALID",
-                           "the bearer token's roles are not a list");
-  }
-  for (const auto& value : roles.values()) {
-    auto role = ParseRole(value.string_value());
-    if (!role.has_value()) {
-      return Unauthenticated("TOKEN_INVALID",
-                             "the bearer token names an unknown role");
-    }
-    principal.roles.insert(*role);
-  }
-  return principal;
+  if (verified->not_before > now + state_->policy.leeway)
+    return InvalidToken("the bearer token is not valid yet");
+  return verified->principal;
 }
 
-absl::StatusOr<std::string> MintToken(absl::string_view private_key_pem,
-                                      absl::string_view subject,
-                                      const std::vector<Role>& roles,
-                                      absl::Time issued_at,
-                                      absl::Duration lifetime) {
-  jwt_t* raw = nullptr;
-  if (jwt_new(&raw) != 0) return absl::InternalError("jwt_new failed");
-  JwtPtr jwt(raw);
-  std::string key(private_key_pem);
-  if (jwt_set_alg(jwt.get(), JWT_ALG_RS256,
-                  reinterpret_cast<const unsigned char*>(key.data()),
-                  static_cast<int>(key.size())) != 0) {
+struct TokenSigner::State {
+  PKey key{nullptr, &EVP_PKEY_free};
+};
+
+absl::StatusOr<TokenSigner> TokenSigner::FromPrivateKeyPem(
+    absl::string_view private_key_pem) {
+  auto state = std::make_shared<State>();
+  state->key = ReadKey(private_key_pem, /*is_private=*/true);
+  if (state->key == nullptr) {
     return absl::InvalidArgumentError(
-        "the signing key is not usable for RS256");
+        "the signing key is not an RSA private key in PEM");
   }
-  google::protobuf::ListValue role_list;
-  for (Role r : roles)
-    role_list.add_values()->set_string_value(std::string(RoleName(r)));
-  std::string roles_json;
-  (void)google::protobuf::util::MessageToJsonString(role_list, &roles_json);
-  std::string grants = absl::StrCat("{\"roles\":", roles_json, "}");
-  if (jwt_add_grant(jwt.get(), "iss", std::string(kTokenIssuer).c_str()) != 0 ||
-      jwt_add_grant(jwt.get(), "sub", std::string(subject).c_str()) != 0 ||
-      jwt_add_grant_int(jwt.get(), "iat", absl::ToUnixSeconds(issued_at)) !=
-          0 ||
-      jwt_add_grant_int(jwt.get(), "exp",
-                        absl::ToUnixSeconds(issued_at + lifetime)) != 0 ||
-      jwt_add_grants_json(jwt.get(), grants.c_str()) != 0) {
-    return absl::InvalidArgumentError("cannot build the token's claims");
+  return TokenSigner(std::move(state));
+}
+
+absl::StatusOr<std::string> TokenSigner::Sign(const TokenClaims& claims) const {
+  google::protobuf::Struct body;
+  auto& fields = *body.mutable_fields();
+  fields["iss"].set_string_value(std::string(kTokenIssuer));
+  fields["sub"].set_string_value(claims.subject);
+  fields["aud"].set_string_value(claims.audience);
+  const int64_t iat = absl::ToUnixSeconds(claims.issued_at);
+  fields["iat"].set_number_value(static_cast<double>(iat));
+  fields["nbf"].set_number_value(static_cast<double>(iat));
+  fields["exp"].set_number_value(
+      static_cast<double>(iat + absl::ToInt64Seconds(claims.lifetime)));
+  if (!claims.institution.empty())
+    fields["institution"].set_string_value(claims.institution);
+  auto* roles = fields["roles"].mutable_list_value();
+  for (Role r : claims.roles)
+    roles->add_values()->set_string_value(std::string(RoleName(r)));
+  std::string json;
+  if (!google::protobuf::util::MessageToJsonString(body, &json).ok())
+    return absl::InternalError("cannot encode the token's claims");
+  std::string signed_part = absl::StrCat(absl::WebSafeBase64Escape(kRs256Header),
+                                         ".", absl::WebSafeBase64Escape(json));
+  MdContext ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  size_t length = 0;
+  if (ctx == nullptr ||
+      EVP_DigestSignInit(ctx.get(), nullptr, Sha256(), nullptr,
+                         state_->key.get()) != 1 ||
+      EVP_DigestSign(ctx.get(), nullptr, &length,
+                     reinterpret_cast<const unsigned char*>(signed_part.data()),
+                     signed_part.size()) != 1) {
+    return absl::InternalError("cannot sign the token");
   }
-  CString encoded(jwt_encode_str(jwt.get()));
-  if (encoded == nullptr)
-    return absl::InvalidArgumentError("cannot sign the token");
-  return std::string(encoded.get());
+  std::string signature(length, '\0');
+  if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char*>(&signature[0]),
+                     &length,
+                     reinterpret_cast<const unsigned char*>(signed_part.data()),
+                     signed_part.size()) != 1) {
+    return absl::InternalError("cannot sign the token");
+  }
+  signature.resize(length);
+  return absl::StrCat(signed_part, ".", absl::WebSafeBase64Escape(signature));
 }
 
 absl::StatusOr<std::string> BearerToken(absl::string_view header) {
@@ -175,13 +326,11 @@ absl::StatusOr<std::string> BearerToken(absl::string_view header) {
   return std::string(header.substr(kPrefix.size()));
 }
 
-absl::Status MethodRoles::Authorize(const Principal& principal,
-                                    absl::string_view method) const {
-  auto it = table_.find(method);
-  if (it != table_.end()) {
-    for (Role r : it->second) {
-      if (principal.Has(r)) return absl::OkStatus();
-    }
+absl::Status Authorize(const Principal& principal,
+                       const std::set<Role>& allowed,
+                       absl::string_view method) {
+  for (Role r : allowed) {
+    if (principal.Has(r)) return absl::OkStatus();
   }
   return Error(absl::StatusCode::kPermissionDenied, "ROLE_NOT_ALLOWED",
                absl::StrCat("the caller's roles may not call ", method));

@@ -1,12 +1,12 @@
 // Identity: every call carries "authorization: Bearer <JWT>" signed RS256 by
 // the university's identity provider; the services verify it with the
-// configured public key. Each service declares in one table which roles may
-// call each RPC.
+// configured public key. Each service declares which roles may call each RPC.
 #ifndef MOBILITY_COMMON_AUTH_H_
 #define MOBILITY_COMMON_AUTH_H_
 
-#include <initializer_list>
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -33,66 +33,94 @@ std::optional<Role> ParseRole(absl::string_view name);
 
 // Issuer every token must name.
 inline constexpr absl::string_view kTokenIssuer = "mobility-office";
+// Audience a token must name unless a service is configured otherwise.
+inline constexpr absl::string_view kDefaultAudience = "mobility-office";
 
 struct Principal {
   std::string subject;
   std::set<Role> roles;
+  // The institution the person or system acts for ("institutions/{id}"); empty
+  // when the token names none.
+  std::string institution;
   bool Has(Role role) const { return roles.count(role) > 0; }
-  // The university's own people and systems, as opposed to applicants: they may
-  // see personal data their work needs (signing contacts, other people's
-  // grants).
+  // The international office's own people, as opposed to applicants and
+  // systems: they may see the personal data their work needs (signing
+  // contacts, other people's grants). A service acts for a person and sees
+  // what that person's token allows, so `service` alone is not staff.
   bool IsStaff() const {
-    return Has(Role::kCoordinator) || Has(Role::kFinance) ||
-           Has(Role::kAdmin) || Has(Role::kService);
+    return Has(Role::kCoordinator) || Has(Role::kFinance) || Has(Role::kAdmin);
   }
+};
+
+struct TokenPolicy {
+  std::string audience = std::string(kDefaultAudience);
+  // exp - iat may not exceed this: a stolen token is useful for a bounded time.
+  absl::Duration max_lifetime = absl::Hours(24);
+  // Clock skew tolerated on iat and nbf.
+  absl::Duration leeway = absl::Seconds(30);
+  // Verified tokens kept, by digest, so a caller's next call skips the RSA
+  // check; expiry and roles are still checked on every call.
+  size_t cache_capacity = 10000;
 };
 
 class TokenVerifier {
  public:
-  // INVALID_ARGUMENT unless `public_key_pem` is an RSA public key in PEM.
+  // INVALID_ARGUMENT unless `public_key_pem` is an RSA public key in PEM. The
+  // key is parsed here, once.
   static absl::StatusOr<TokenVerifier> FromPublicKeyPem(
-      std::string public_key_pem);
+      absl::string_view public_key_pem, TokenPolicy policy = {});
 
   // UNAUTHENTICATED unless `token` is an RS256 JWT signed by the key, issued by
-  // kTokenIssuer, with a subject, known roles and an expiry after `now`.
+  // kTokenIssuer for the policy's audience, with a subject, known roles, iat
+  // and exp within the maximum lifetime, and valid at `now` (nbf..exp).
   absl::StatusOr<Principal> Verify(absl::string_view token,
                                    absl::Time now) const;
 
  private:
-  explicit TokenVerifier(std::string pem) : public_key_pem_(std::move(pem)) {}
-  std::string public_key_pem_;
+  struct State;
+  explicit TokenVerifier(std::shared_ptr<State> state)
+      : state_(std::move(state)) {}
+  // Copies share the parsed key and the cache.
+  std::shared_ptr<State> state_;
 };
 
-// Signs a token for development and tests; production tokens come from the
-// identity provider.
-absl::StatusOr<std::string> MintToken(absl::string_view private_key_pem,
-                                      absl::string_view subject,
-                                      const std::vector<Role>& roles,
-                                      absl::Time issued_at,
-                                      absl::Duration lifetime);
+// What a token says; Mint signs it.
+struct TokenClaims {
+  std::string subject;
+  std::vector<Role> roles;
+  std::string institution;  // Optional "institutions/{id}".
+  std::string audience = std::string(kDefaultAudience);
+  absl::Time issued_at;
+  absl::Duration lifetime = absl::Hours(1);
+};
+
+// Signs RS256 tokens for development and tests; production tokens come from
+// the identity provider.
+class TokenSigner {
+ public:
+  // INVALID_ARGUMENT unless `private_key_pem` is an RSA private key in PEM.
+  static absl::StatusOr<TokenSigner> FromPrivateKeyPem(
+      absl::string_view private_key_pem);
+  absl::StatusOr<std::string> Sign(const TokenClaims& claims) const;
+
+ private:
+  struct State;
+  explicit TokenSigner(std::shared_ptr<State> state)
+      : state_(std::move(state)) {}
+  std::shared_ptr<State> state_;
+};
 
 // The token from an "authorization" header value "Bearer <token>",
 // UNAUTHENTICATED otherwise.
 absl::StatusOr<std::string> BearerToken(absl::string_view header);
 
-// RPC method name (e.g. "CreateAgreement") -> the roles that may call it. A
-// method missing from the table is refused: access is granted only where it is
-// written down.
-class MethodRoles {
- public:
-  MethodRoles(
-      std::initializer_list<std::pair<const std::string, std::set<Role>>> table)
-      : table_(table) {}
-  // PERMISSION_DENIED unless the principal holds one of the method's roles.
-  absl::Status Authorize(const Principal& principal,
-                         absl::string_view method) const;
-
- private:
-  std::map<std::string, std::set<Role>, std::less<>> table_;
-};
-
 // Every role: for methods any authenticated caller may use.
 std::set<Role> AnyRole();
+
+// PERMISSION_DENIED unless the principal holds one of `allowed`.
+absl::Status Authorize(const Principal& principal,
+                       const std::set<Role>& allowed,
+                       absl::string_view method);
 
 }  // namespace mobility
 

@@ -18,15 +18,33 @@ namespace {
 
 using testing::TestKeys;
 
-TokenVerifier Verifier() {
-  return *TokenVerifier::FromPublicKeyPem(TestKeys().public_pem);
+TokenVerifier Verifier(TokenPolicy policy = {}) {
+  return *TokenVerifier::FromPublicKeyPem(TestKeys().public_pem, policy);
+}
+
+absl::StatusOr<std::string> Mint(const std::string& private_pem,
+                                 TokenClaims claims) {
+  auto signer = TokenSigner::FromPrivateKeyPem(private_pem);
+  if (!signer.ok()) return signer.status();
+  return signer->Sign(claims);
+}
+
+TokenClaims ClaimsFor(std::string subject, std::vector<Role> roles,
+                      absl::Time issued_at, absl::Duration lifetime) {
+  TokenClaims claims;
+  claims.subject = std::move(subject);
+  claims.roles = std::move(roles);
+  claims.issued_at = issued_at;
+  claims.lifetime = lifetime;
+  return claims;
 }
 
 TEST(TokenTest, VerifiesSubjectAndRoles) {
   absl::Time now = absl::Now();
-  auto token =
-      MintToken(TestKeys().private_pem, "coordinator-7",
-                {Role::kCoordinator, Role::kAdmin}, now, absl::Minutes(5));
+  TokenClaims claims = ClaimsFor(
+      "coordinator-7", {Role::kCoordinator, Role::kAdmin}, now, absl::Minutes(5));
+  claims.institution = "institutions/kokshetau-amu";
+  auto token = Mint(TestKeys().private_pem, claims);
   ASSERT_TRUE(token.ok()) << token.status();
   auto principal = Verifier().Verify(*token, now);
   ASSERT_TRUE(principal.ok()) << principal.status();
@@ -34,29 +52,39 @@ TEST(TokenTest, VerifiesSubjectAndRoles) {
   EXPECT_TRUE(principal->Has(Role::kCoordinator));
   EXPECT_TRUE(principal->Has(Role::kAdmin));
   EXPECT_FALSE(principal->Has(Role::kService));
+  EXPECT_EQ(principal->institution, "institutions/kokshetau-amu");
+  // The second verification comes from the cache and says the same.
+  auto again = Verifier().Verify(*token, now);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->subject, "coordinator-7");
 }
 
 TEST(TokenTest, ExpiredAtTheExpirySecond) {
   absl::Time issued = absl::FromUnixSeconds(1'800'000'000);
-  auto token = MintToken(TestKeys().private_pem, "s", {Role::kApplicant},
-                         issued, absl::Minutes(5));
-  EXPECT_TRUE(Verifier()
+  auto token = Mint(TestKeys().private_pem,
+                    ClaimsFor("s", {Role::kApplicant}, issued, absl::Minutes(5)));
+  // One verifier: the first check caches the token, the second must still
+  // see that it expired.
+  TokenVerifier verifier = Verifier();
+  EXPECT_TRUE(verifier
                   .Verify(*token, issued + absl::Minutes(5) - absl::Seconds(1))
                   .ok());
-  auto expired = Verifier().Verify(*token, issued + absl::Minutes(5));
+  auto expired = verifier.Verify(*token, issued + absl::Minutes(5));
   EXPECT_EQ(expired.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(ErrorReason(expired.status()), "TOKEN_EXPIRED");
 }
 
 std::string Claims() {
+  const int64_t now = absl::ToUnixSeconds(absl::Now());
   return absl::WebSafeBase64Escape(absl::StrCat(
-      R"({"iss":"mobility-office","sub":"x","roles":["admin"],"exp":)",
-      absl::ToUnixSeconds(absl::Now()) + 600, "}"));
+      R"({"iss":"mobility-office","aud":"mobility-office","sub":"x",)",
+      R"("roles":["admin"],"iat":)", now, R"(,"exp":)", now + 600, "}"));
 }
 
 TEST(TokenTest, RefusesATamperedSignature) {
-  auto token = MintToken(TestKeys().private_pem, "s", {Role::kApplicant},
-                         absl::Now(), absl::Minutes(5));
+  auto token =
+      Mint(TestKeys().private_pem,
+           ClaimsFor("s", {Role::kApplicant}, absl::Now(), absl::Minutes(5)));
   ASSERT_TRUE(token.ok());
   std::vector<std::string> parts = absl::StrSplit(*token, '.');
   ASSERT_EQ(parts.size(), 3u);
@@ -75,8 +103,8 @@ TEST(TokenTest, RefusesAnotherKeysSignature) {
   std::string other_private(data, size);
   BIO_free(bio);
   EVP_PKEY_free(key);
-  auto token = MintToken(other_private, "s", {Role::kAdmin}, absl::Now(),
-                         absl::Minutes(5));
+  auto token = Mint(other_private, ClaimsFor("s", {Role::kAdmin}, absl::Now(),
+                                            absl::Minutes(5)));
   ASSERT_TRUE(token.ok()) << token.status();
   EXPECT_EQ(Verifier().Verify(*token, absl::Now()).status().code(),
             absl::StatusCode::kUnauthenticated);
@@ -136,16 +164,72 @@ TEST(BearerTest, NeedsTheBearerScheme) {
             absl::StatusCode::kUnauthenticated);
 }
 
-TEST(MethodRolesTest, GrantsOnlyWhatIsWrittenDown) {
-  MethodRoles table = {{"Write", {Role::kCoordinator}}, {"Read", AnyRole()}};
-  Principal applicant{"a", {Role::kApplicant}};
-  Principal coordinator{"c", {Role::kCoordinator}};
-  EXPECT_TRUE(table.Authorize(applicant, "Read").ok());
-  EXPECT_EQ(table.Authorize(applicant, "Write").code(),
+TEST(TokenTest, NotBeforeItsTimeBeyondTheLeeway) {
+  const absl::Time issued = absl::FromUnixSeconds(1'800'000'000);
+  auto token = Mint(TestKeys().private_pem,
+                    ClaimsFor("s", {Role::kApplicant}, issued, absl::Hours(1)));
+  TokenVerifier verifier = Verifier();  // Leeway 30 s.
+  EXPECT_TRUE(verifier.Verify(*token, issued - absl::Seconds(30)).ok());
+  auto early = verifier.Verify(*token, issued - absl::Seconds(31));
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kUnauthenticated);
+}
+
+TEST(TokenTest, MustNameThisAudience) {
+  TokenClaims claims =
+      ClaimsFor("s", {Role::kApplicant}, absl::Now(), absl::Minutes(5));
+  claims.audience = "another-system";
+  auto token = Mint(TestKeys().private_pem, claims);
+  EXPECT_EQ(Verifier().Verify(*token, absl::Now()).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  TokenPolicy policy;
+  policy.audience = "another-system";
+  EXPECT_TRUE(Verifier(policy).Verify(*token, absl::Now()).ok());
+}
+
+TEST(TokenTest, LivesNoLongerThanTheMaximum) {
+  const absl::Time now = absl::Now();
+  auto day = Mint(TestKeys().private_pem,
+                  ClaimsFor("s", {Role::kApplicant}, now, absl::Hours(24)));
+  EXPECT_TRUE(Verifier().Verify(*day, now).ok());
+  auto longer = Mint(TestKeys().private_pem,
+                     ClaimsFor("s", {Role::kApplicant}, now,
+                               absl::Hours(24) + absl::Seconds(1)));
+  EXPECT_EQ(Verifier().Verify(*longer, now).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST(TokenTest, RefusesAMalformedInstitution) {
+  TokenClaims claims =
+      ClaimsFor("s", {Role::kCoordinator}, absl::Now(), absl::Minutes(5));
+  claims.institution = "kokshetau";
+  auto token = Mint(TestKeys().private_pem, claims);
+  EXPECT_EQ(Verifier().Verify(*token, absl::Now()).status().code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+TEST(AuthorizeTest, GrantsOnlyWhatIsWrittenDown) {
+  Principal applicant{"a", {Role::kApplicant}, ""};
+  Principal coordinator{"c", {Role::kCoordinator}, ""};
+  EXPECT_TRUE(Authorize(applicant, AnyRole(), "Read").ok());
+  EXPECT_EQ(Authorize(applicant, {Role::kCoordinator}, "Write").code(),
             absl::StatusCode::kPermissionDenied);
-  EXPECT_TRUE(table.Authorize(coordinator, "Write").ok());
-  EXPECT_EQ(table.Authorize(coordinator, "Unlisted").code(),
+  EXPECT_TRUE(Authorize(coordinator, {Role::kCoordinator}, "Write").ok());
+  EXPECT_EQ(Authorize(coordinator, {}, "Unlisted").code(),
             absl::StatusCode::kPermissionDenied);
+}
+
+TEST(AuthorizeTest, SeveralRolesGetWhatEachRoleIsGranted) {
+  Principal both{"x", {Role::kApplicant, Role::kService}, ""};
+  EXPECT_TRUE(Authorize(both, {Role::kService}, "AllocateMobility").ok());
+  EXPECT_TRUE(Authorize(both, {Role::kApplicant}, "GetGrant").ok());
+  EXPECT_EQ(Authorize(both, {Role::kFinance}, "SettleGrant").code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST(PrincipalTest, AServiceIsNotStaff) {
+  EXPECT_FALSE((Principal{"s", {Role::kService}, ""}).IsStaff());
+  EXPECT_TRUE((Principal{"f", {Role::kFinance}, ""}).IsStaff());
+  EXPECT_FALSE((Principal{"a", {Role::kApplicant}, ""}).IsStaff());
 }
 
 }  // namespace

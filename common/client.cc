@@ -1,35 +1,116 @@
 #include "common/client.h"
 
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/synchronization/blocking_counter.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/status.h"
 
 namespace mobility {
+namespace {
+
+constexpr int kMaxAttempts = 3;
+constexpr absl::Duration kTokenRereadInterval = absl::Minutes(1);
+
+void AddIdentity(grpc::ClientContext& context, const std::string& bearer_token,
+                 const std::string& request_id) {
+  if (!bearer_token.empty()) {
+    context.AddMetadata("authorization", absl::StrCat("Bearer ", bearer_token));
+  }
+  if (!request_id.empty()) context.AddMetadata(kRequestIdHeader, request_id);
+}
+
+// Keeps code, reason and message; drops the callee's BadRequest.
+absl::Status WithoutFieldViolations(const absl::Status& status) {
+  if (status.ok()) return status;
+  return Error(status.code(), ErrorReason(status), status.message());
+}
+
+}  // namespace
 
 std::unique_ptr<grpc::ClientContext> NewClientContext(
-    const OutboundCall& call, const CallContext* parent) {
+    const OutboundCall& call) {
   auto context = std::make_unique<grpc::ClientContext>();
-  absl::Time deadline = absl::Now() + call.timeout;
-  std::string request_id = call.request_id;
-  std::string bearer_token = call.bearer_token;
-  if (parent != nullptr) {
-    if (bearer_token.empty()) bearer_token = parent->bearer_token;
-    if (parent->server_context != nullptr) {
-      deadline = std::min(deadline,
-                          absl::FromChrono(parent->server_context->deadline()));
-    }
-    if (request_id.empty()) request_id = parent->request_id;
-  }
-  context->set_deadline(absl::ToChronoTime(deadline));
-  if (!bearer_token.empty()) {
-    context->AddMetadata("authorization",
-                         absl::StrCat("Bearer ", bearer_token));
-  }
-  if (!request_id.empty()) context->AddMetadata(kRequestIdHeader, request_id);
+  context->set_deadline(absl::ToChronoTime(absl::Now() + call.timeout));
+  AddIdentity(*context, call.bearer_token, call.request_id);
   return context;
 }
 
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& address) {
-  return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  grpc::ChannelArguments args;
+  args.SetLoadBalancingPolicyName("round_robin");
+  return grpc::CreateCustomChannel(absl::StrCat("dns:///", address),
+                                   grpc::InsecureChannelCredentials(), args);
+}
+
+ServiceChannel::ServiceChannel(const std::string& address,
+                               std::string service_token_file)
+    : channel_(NewChannel(address)),
+      service_token_file_(std::move(service_token_file)) {}
+
+std::string ServiceChannel::ServiceToken() const {
+  if (service_token_file_.empty()) return "";
+  absl::MutexLock lock(&mu_);
+  if (absl::Now() - token_read_ >= kTokenRereadInterval) {
+    std::ifstream in(service_token_file_);
+    std::stringstream text;
+    text << in.rdbuf();
+    service_token_ = std::string(absl::StripAsciiWhitespace(text.str()));
+    token_read_ = absl::Now();
+  }
+  return service_token_;
+}
+
+std::vector<absl::Status> ServiceChannel::CallAll(
+    const CallContext& parent, const std::vector<AsyncRpc>& rpcs) const {
+  thread_local std::minstd_rand jitter(std::random_device{}());
+  const absl::Time deadline =
+      std::min(parent.limit.deadline(), absl::Now() + kDefaultCallTimeout);
+  const std::string service_token = ServiceToken();
+  std::vector<absl::Status> statuses(rpcs.size());
+  std::vector<size_t> pending(rpcs.size());
+  for (size_t i = 0; i < rpcs.size(); ++i) pending[i] = i;
+  absl::Duration backoff = absl::Milliseconds(20);
+  for (int attempt = 1; !pending.empty(); ++attempt) {
+    std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+    absl::BlockingCounter done(static_cast<int>(pending.size()));
+    for (size_t i : pending) {
+      contexts.push_back(std::make_unique<grpc::ClientContext>());
+      grpc::ClientContext& context = *contexts.back();
+      context.set_deadline(absl::ToChronoTime(deadline));
+      AddIdentity(context, parent.bearer_token, parent.request_id);
+      if (!service_token.empty()) {
+        context.AddMetadata(kServiceTokenHeader,
+                            absl::StrCat("Bearer ", service_token));
+      }
+      rpcs[i](&context, [&statuses, &done, i](grpc::Status status) {
+        statuses[i] = FromGrpcStatus(status);
+        done.DecrementCount();
+      });
+    }
+    done.Wait();
+    std::vector<size_t> retry;
+    for (size_t i : pending) {
+      if (statuses[i].code() == absl::StatusCode::kUnavailable)
+        retry.push_back(i);
+    }
+    // Full jitter: replicas retrying together would collide again.
+    const absl::Duration pause =
+        backoff * std::uniform_real_distribution<double>(0.5, 1.0)(jitter);
+    if (retry.empty() || attempt == kMaxAttempts ||
+        absl::Now() + pause >= deadline || parent.limit.cancelled()) {
+      break;
+    }
+    absl::SleepFor(pause);
+    backoff *= 2;
+    pending = std::move(retry);
+  }
+  for (auto& status : statuses) status = WithoutFieldViolations(status);
+  return statuses;
 }
 
 }  // namespace mobility

@@ -1,35 +1,76 @@
-// Outbound gRPC calls: every call has a deadline (the caller's own, when made
-// inside an RPC, is never exceeded), carries the bearer token and propagates
-// the request id.
+// Outbound gRPC calls. Tools and tests build a context with NewClientContext;
+// a service calling another service goes through ServiceChannel, which adds
+// what such a call needs: the caller's deadline, the end user's token and
+// request id, the service's own token, and retries on UNAVAILABLE only.
 #ifndef MOBILITY_COMMON_CLIENT_H_
 #define MOBILITY_COMMON_CLIENT_H_
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "common/server.h"
+#include "common/call.h"
 
 namespace mobility {
 
 inline constexpr absl::Duration kDefaultCallTimeout = absl::Seconds(10);
 
 struct OutboundCall {
-  std::string bearer_token;  // Empty: the parent's, when made inside an RPC.
-  std::string
-      request_id;  // Empty: take the parent's, or let the server make one.
+  std::string bearer_token;
+  std::string request_id;  // Empty: the server makes one.
   absl::Duration timeout = kDefaultCallTimeout;
 };
 
-// A context for one outbound call; `parent` is the RPC being served, if any.
-std::unique_ptr<grpc::ClientContext> NewClientContext(
-    const OutboundCall& call, const CallContext* parent = nullptr);
+// A context for one call made outside any RPC (tools, tests).
+std::unique_ptr<grpc::ClientContext> NewClientContext(const OutboundCall& call);
 
-// A plaintext channel to host:port; inside the cluster traffic stays on
+// A plaintext channel to host:port that spreads calls round_robin over every
+// address the host name resolves to; inside the cluster traffic stays on
 // loopback or a mesh.
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& address);
+
+// Another service, called on behalf of the call being served.
+class ServiceChannel {
+ public:
+  // `service_token_file` holds this service's own token (re-read each minute,
+  // so it can be renewed on disk); empty: calls carry the end user's only.
+  ServiceChannel(const std::string& address, std::string service_token_file);
+
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+
+  // One call, started with gRPC's callback API: e.g.
+  //   [&](grpc::ClientContext* c, auto done) {
+  //     stub->async()->GetX(c, &request, &response, std::move(done)); }
+  using AsyncRpc = std::function<void(grpc::ClientContext*,
+                                      std::function<void(grpc::Status)>)>;
+
+  // Runs `rpcs` concurrently within `parent`'s deadline and returns their
+  // statuses in order. Each is retried on UNAVAILABLE, up to three attempts
+  // with jittered backoff, while the deadline allows. The callee's field
+  // violations are dropped: its field names mean nothing to our caller, so
+  // the caller names its own field where the error is the request's.
+  std::vector<absl::Status> CallAll(const CallContext& parent,
+                                    const std::vector<AsyncRpc>& rpcs) const;
+  absl::Status Call(const CallContext& parent, const AsyncRpc& rpc) const {
+    return CallAll(parent, {rpc}).front();
+  }
+
+ private:
+  std::string ServiceToken() const;
+
+  std::shared_ptr<grpc::Channel> channel_;
+  const std::string service_token_file_;
+  mutable absl::Mutex mu_;
+  mutable std::string service_token_ ABSL_GUARDED_BY(mu_);
+  mutable absl::Time token_read_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+};
 
 }  // namespace mobility
 

@@ -1,8 +1,9 @@
 #include "common/db.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/time/clock.h"
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -31,27 +32,17 @@ std::string TimestampColumn(absl::string_view column) {
   return absl::StrCat("(extract(epoch FROM ", column, ") * 1000000)::bigint");
 }
 
-int64_t ToMicros(const google::protobuf::Timestamp& timestamp) {
-  return google::protobuf::util::TimeUtil::TimestampToMicroseconds(timestamp);
-}
-
-google::protobuf::Timestamp FromMicros(int64_t micros) {
-  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(micros);
-}
-
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  return FromMicros(absl::ToUnixMicros(time));
-}
-
 absl::Status MapSqlError(const std::exception& e) {
   if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
     return Error(absl::StatusCode::kUnavailable, "DATABASE_UNAVAILABLE",
                  "the database connection was lost");
   }
   if (dynamic_cast<const pqxx::in_doubt_error*>(&e) != nullptr) {
-    return Error(
-        absl::StatusCode::kUnavailable, "DATABASE_UNAVAILABLE",
-        "the connection was lost during commit; the outcome is unknown");
+    // Not "cannot connect": the change may have been applied, so the client
+    // must retry with the same request_id to learn which.
+    return Error(absl::StatusCode::kUnavailable, "COMMIT_OUTCOME_UNKNOWN",
+                 "the connection was lost during commit; retry with the same "
+                 "request_id to learn the outcome");
   }
   const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
   const std::string state = sql != nullptr ? sql->sqlstate() : "";
@@ -87,37 +78,107 @@ absl::Status MapSqlError(const std::exception& e) {
                "internal database error");
 }
 
-// Returns a connection to the pool when it goes out of scope, or drops it when
-// broken.
+
+// A database that does not answer a connection attempt in this time is down
+// for our purposes.
+constexpr int kConnectTimeoutSeconds = 5;
+
+absl::StatusOr<std::string> ConnectionString(const DatabaseOptions& options) {
+  if (options.schema.empty() ||
+      !std::all_of(options.schema.begin(), options.schema.end(), [](char c) {
+        return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_';
+      })) {
+    return absl::InvalidArgumentError(
+        "the schema name must be lowercase letters, digits and _");
+  }
+  const int64_t timeout_ms = absl::ToInt64Milliseconds(options.max_statement_time);
+  if (absl::StartsWith(options.url, "postgresql://") ||
+      absl::StartsWith(options.url, "postgres://")) {
+    // %20 separates the settings and %3D is '=' inside a URL.
+    const std::string settings = absl::StrCat(
+        "options=-c%20search_path%3D", options.schema,
+        "%20-c%20TimeZone%3DUTC%20-c%20statement_timeout%3D", timeout_ms);
+    return absl::StrCat(options.url,
+                        absl::StrContains(options.url, "?") ? "&" : "?",
+                        settings, "&connect_timeout=", kConnectTimeoutSeconds);
+  }
+  return absl::StrCat(options.url, " options='-c search_path=", options.schema,
+                      " -c TimeZone=UTC -c statement_timeout=", timeout_ms,
+                      "' connect_timeout=", kConnectTimeoutSeconds);
+}
+
+// Work in flight on one connection, watched so its query can be cancelled.
+struct Database::Watched {
+  pqxx::connection* conn;
+  const CallLimit* limit;
+  bool cancel_now = false;   // Set by CancelRunning.
+  bool cancelled = false;    // A cancel request was sent.
+};
+
+// A leased connection, watched while leased: returned to the pool when it goes
+// out of scope, or dropped when broken or when a cancel was sent on it (a late
+// cancel must not hit the next call's query).
 class Database::Lease {
  public:
-  Lease(Database* db, std::unique_ptr<pqxx::connection> conn)
-      : db_(db), conn_(std::move(conn)) {}
-  ~Lease() { db_->Release(std::move(conn_)); }
+  Lease(Database* db, std::unique_ptr<pqxx::connection> conn,
+        const CallLimit& limit)
+      : db_(db), conn_(std::move(conn)), watched_{conn_.get(), &limit} {
+    absl::MutexLock lock(&db_->watch_mu_);
+    db_->watched_.push_back(&watched_);
+  }
+  ~Lease() {
+    bool cancelled;
+    {
+      absl::MutexLock lock(&db_->watch_mu_);
+      auto& all = db_->watched_;
+      all.erase(std::find(all.begin(), all.end(), &watched_));
+      cancelled = watched_.cancelled;
+    }
+    if (cancelled) conn_.reset();
+    db_->Release(std::move(conn_));
+  }
   pqxx::connection& operator*() { return *conn_; }
   void Discard() { conn_.reset(); }
+  bool Cancelled() {
+    absl::MutexLock lock(&db_->watch_mu_);
+    return watched_.cancelled;
+  }
 
  private:
   Database* db_;
   std::unique_ptr<pqxx::connection> conn_;
+  Watched watched_;
 };
 
-Database::Database(DatabaseOptions options,
+Database::Database(DatabaseOptions options, std::string connection_string,
                    std::vector<PreparedStatement> statements)
-    : options_(std::move(options)), statements_([&] {
+    : options_(std::move(options)),
+      connection_string_(std::move(connection_string)),
+      statements_([&] {
         for (auto& s : RequestRecordStatements())
           statements.push_back(std::move(s));
         return std::move(statements);
-      }()) {}
+      }()),
+      watchdog_([this] { WatchLimits(); }) {}
+
+Database::~Database() {
+  {
+    absl::MutexLock lock(&watch_mu_);
+    stopping_ = true;
+  }
+  watchdog_.join();
+}
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     DatabaseOptions options, std::vector<PreparedStatement> statements) {
   if (options.pool_size < 1) {
     return absl::InvalidArgumentError("database pool size must be at least 1");
   }
-  std::unique_ptr<Database> db(
-      new Database(std::move(options), std::move(statements)));
-  auto conn = db->Acquire();
+  auto connection_string = ConnectionString(options);
+  if (!connection_string.ok()) return connection_string.status();
+  std::unique_ptr<Database> db(new Database(
+      std::move(options), *std::move(connection_string), std::move(statements)));
+  auto conn = db->Acquire(CallLimit::Within(absl::Seconds(30)));
   if (!conn.ok()) return conn.status();
   db->Release(*std::move(conn));
   return db;
@@ -125,13 +186,7 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
 
 absl::StatusOr<std::unique_ptr<pqxx::connection>> Database::Connect() const {
   try {
-    auto conn = std::make_unique<pqxx::connection>(options_.url);
-    {
-      pqxx::nontransaction setup(*conn);
-      setup.exec(absl::StrCat("SET search_path TO ",
-                              setup.quote_name(options_.schema)));
-      setup.exec("SET TIME ZONE 'UTC'");
-    }
+    auto conn = std::make_unique<pqxx::connection>(connection_string_);
     for (const auto& s : statements_) conn->prepare(s.name, s.sql);
     return conn;
   } catch (const std::exception& e) {
@@ -142,22 +197,37 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> Database::Connect() const {
   }
 }
 
-absl::StatusOr<std::unique_ptr<pqxx::connection>> Database::Acquire() {
+namespace {
+
+absl::Status LimitPassed(const CallLimit& limit) {
+  if (limit.cancelled()) {
+    return Error(absl::StatusCode::kCancelled, "CALL_CANCELLED",
+                 "the caller cancelled the call");
+  }
+  return Error(absl::StatusCode::kDeadlineExceeded, "DEADLINE_EXCEEDED",
+               "the call's deadline passed before its database work ended");
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<pqxx::connection>> Database::Acquire(
+    const CallLimit& limit) {
   {
     absl::MutexLock lock(&mu_);
     auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
       return !idle_.empty() || open_ < options_.pool_size;
     };
-    if (!mu_.AwaitWithTimeout(absl::Condition(&available),
-                              options_.acquire_timeout)) {
-      return Error(absl::StatusCode::kUnavailable, "DATABASE_POOL_EXHAUSTED",
-                   "no database connection became free in time");
+    // Wakes now and then to notice a client that went away.
+    while (!mu_.AwaitWithDeadline(
+        absl::Condition(&available),
+        std::min(limit.deadline(), absl::Now() + absl::Milliseconds(100)))) {
+      if (limit.Over(absl::Now())) return LimitPassed(limit);
     }
     if (!idle_.empty()) {
       auto conn = std::move(idle_.back());
       idle_.pop_back();
       if (conn->is_open()) return conn;
-      --open_;  // Broken while idle: replace it below.
+      --open_;  // Known broken while idle: replace it below.
     }
     ++open_;  // Reserve the slot before connecting outside the lock.
   }
@@ -178,62 +248,103 @@ void Database::Release(std::unique_ptr<pqxx::connection> conn) {
   }
 }
 
-namespace {
-thread_local absl::Time call_deadline = absl::InfiniteFuture();
-}  // namespace
-
-ScopedCallDeadline::ScopedCallDeadline(absl::Time deadline)
-    : previous_(call_deadline) {
-  call_deadline = deadline;
+void Database::WatchLimits() {
+  absl::MutexLock lock(&watch_mu_);
+  while (!stopping_) {
+    // Idle while nothing is watched; a 10 ms tick otherwise bounds how late a
+    // cancellation is sent.
+    auto busy = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(watch_mu_) {
+      return stopping_ || !watched_.empty();
+    };
+    watch_mu_.Await(absl::Condition(&busy));
+    const absl::Time now = absl::Now();
+    for (Watched* w : watched_) {
+      if (w->cancelled || !(w->cancel_now || w->limit->Over(now))) continue;
+      w->cancelled = true;
+      try {
+        w->conn->cancel_query();  // libpq's PQcancel: safe from another thread.
+      } catch (const std::exception& e) {
+        Log(LogLevel::kWarning, "query_cancel_failed", {{"what", e.what()}});
+      }
+    }
+    watch_mu_.AwaitWithTimeout(absl::Condition(&stopping_),
+                               absl::Milliseconds(10));
+  }
 }
 
-ScopedCallDeadline::~ScopedCallDeadline() { call_deadline = previous_; }
+int Database::CancelRunning() {
+  absl::MutexLock lock(&watch_mu_);
+  for (Watched* w : watched_) w->cancel_now = true;
+  return static_cast<int>(watched_.size());
+}
 
-absl::Time ScopedCallDeadline::Current() { return call_deadline; }
+absl::Status Database::Read(const CallLimit& limit, const Body& body) {
+  return Run(limit, body, /*transaction=*/false);
+}
 
-absl::Status Database::Transact(const TransactionBody& body) {
+absl::Status Database::Transact(const CallLimit& limit, const Body& body) {
+  return Run(limit, body, /*transaction=*/true);
+}
+
+absl::Status Database::Run(const CallLimit& limit, const Body& body,
+                           bool transaction) {
   absl::Status last;
-  const absl::Time deadline = ScopedCallDeadline::Current();
   for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
-    const absl::Duration left = deadline - absl::Now();
-    if (left <= absl::ZeroDuration()) {
-      return Error(absl::StatusCode::kDeadlineExceeded, "DEADLINE_EXCEEDED",
-                   "the call's deadline passed before its database work");
-    }
-    auto conn = Acquire();
+    if (limit.Over(absl::Now())) return LimitPassed(limit);
+    auto conn = Acquire(limit);
     if (!conn.ok()) return conn.status();
-    Lease lease(this, *std::move(conn));
+    Lease lease(this, *std::move(conn), limit);
     try {
-      pqxx::work txn(*lease);
-      if (deadline != absl::InfiniteFuture()) {
-        // Whole milliseconds, at least one: "0" would mean no timeout at all.
-        txn.exec_params("SELECT set_config('statement_timeout', $1, true)",
-                        std::to_string(std::max<int64_t>(
-                            1, absl::ToInt64Milliseconds(left))));
+      if (!transaction) {
+        pqxx::nontransaction txn(*lease);
+        return body(txn);
       }
+      pqxx::work txn(*lease);
       absl::Status status = body(txn);
-      if (status.ok()) txn.commit();
+      if (!status.ok()) return status;
+      // Nothing commits once its caller has stopped waiting for it.
+      if (limit.Over(absl::Now())) return LimitPassed(limit);
+      txn.commit();
       return status;
-    } catch (const pqxx::transaction_rollback& e) {
-      if (!IsRetryable(e)) return MapSqlError(e);
-      last = MapSqlError(e);
-      absl::SleepFor(
-          absl::Milliseconds(2 * attempt));  // Brief backoff before rerunning.
-    } catch (const pqxx::broken_connection& e) {
+    } catch (const pqxx::in_doubt_error& e) {
       lease.Discard();
       return MapSqlError(e);
+    } catch (const pqxx::broken_connection& e) {
+      // Nothing was committed: rerun on a fresh connection.
+      lease.Discard();
+      last = MapSqlError(e);
+      Log(LogLevel::kWarning, "database_connection_lost",
+          {{"attempt", std::to_string(attempt)}});
     } catch (const std::exception& e) {
-      return MapSqlError(e);
+      if (lease.Cancelled()) return LimitPassed(limit);
+      absl::Status mapped = MapSqlError(e);
+      if (mapped.code() != absl::StatusCode::kAborted ||
+          ErrorReason(mapped) != "CONCURRENT_CHANGE") {
+        return mapped;
+      }
+      last = mapped;
+      absl::SleepFor(absl::Milliseconds(2 * attempt));  // Brief backoff.
     }
   }
   return last;
 }
 
 absl::Status Database::Ping() {
-  return Transact([](pqxx::work& txn) {
+  absl::MutexLock lock(&health_mu_);
+  const CallLimit limit = CallLimit::Within(absl::Seconds(2));
+  if (health_conn_ == nullptr || !health_conn_->is_open()) {
+    auto conn = Connect();
+    if (!conn.ok()) return conn.status();
+    health_conn_ = *std::move(conn);
+  }
+  try {
+    pqxx::nontransaction txn(*health_conn_);
     txn.exec("SELECT 1");
     return absl::OkStatus();
-  });
+  } catch (const std::exception& e) {
+    health_conn_.reset();
+    return MapSqlError(e);
+  }
 }
 
 }  // namespace mobility

@@ -24,6 +24,8 @@ const std::vector<Migration> kMigrations = {
     {2, "seed", "INSERT INTO counters VALUES ('a', 0)"},
 };
 
+CallLimit Limit() { return CallLimit::Within(absl::Seconds(30)); }
+
 class DatabaseTest : public ::testing::Test {
  protected:
   std::unique_ptr<Database> Open(int pool_size = 4,
@@ -32,7 +34,6 @@ class DatabaseTest : public ::testing::Test {
     options.url = database_.url();
     options.schema = std::move(schema);
     options.pool_size = pool_size;
-    options.acquire_timeout = absl::Milliseconds(300);
     auto db = Database::Open(
         options, {{"bump",
                    "UPDATE counters SET value = value + $2 WHERE id = $1 "
@@ -51,7 +52,7 @@ TEST_F(DatabaseTest, MigratesAnEmptyDatabaseOnceEvenWhenStartedTwice) {
   ASSERT_TRUE(
       ApplyMigrations(*db, kMigrations).ok());  // Second start: nothing to do.
   int rows = -1, versions = -1;
-  ASSERT_TRUE(db->Transact([&](pqxx::work& txn) {
+  ASSERT_TRUE(db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
                   rows =
                       txn.exec("SELECT count(*) FROM counters")[0][0].as<int>();
                   versions =
@@ -76,7 +77,7 @@ TEST_F(DatabaseTest, ConcurrentStartsApplyEachMigrationOnce) {
   EXPECT_EQ(failures, 0);
   auto db = Open();
   int rows = -1;
-  ASSERT_TRUE(db->Transact([&](pqxx::work& txn) {
+  ASSERT_TRUE(db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
                   rows =
                       txn.exec("SELECT count(*) FROM counters")[0][0].as<int>();
                   return absl::OkStatus();
@@ -94,17 +95,17 @@ TEST_F(DatabaseTest, RefusesADatabaseNewerThanTheBinary) {
 TEST_F(DatabaseTest, MapsSqlStates) {
   auto db = Open();
   ASSERT_TRUE(ApplyMigrations(*db, kMigrations).ok());
-  absl::Status duplicate = db->Transact([](pqxx::work& txn) {
+  absl::Status duplicate = db->Transact(Limit(), [](pqxx::transaction_base& txn) {
     txn.exec_prepared("insert", "a", 1);
     return absl::OkStatus();
   });
   EXPECT_EQ(duplicate.code(), absl::StatusCode::kAlreadyExists);
-  absl::Status check = db->Transact([](pqxx::work& txn) {
+  absl::Status check = db->Transact(Limit(), [](pqxx::transaction_base& txn) {
     txn.exec_prepared("bump", "a", -5);
     return absl::OkStatus();
   });
   EXPECT_EQ(check.code(), absl::StatusCode::kFailedPrecondition);
-  absl::Status internal = db->Transact([](pqxx::work& txn) {
+  absl::Status internal = db->Transact(Limit(), [](pqxx::transaction_base& txn) {
     txn.exec("SELECT * FROM no_such_table");
     return absl::OkStatus();
   });
@@ -116,14 +117,14 @@ TEST_F(DatabaseTest, MapsSqlStates) {
 TEST_F(DatabaseTest, ARefusedBodyRollsBack) {
   auto db = Open();
   ASSERT_TRUE(ApplyMigrations(*db, kMigrations).ok());
-  absl::Status refused = db->Transact([](pqxx::work& txn) {
+  absl::Status refused = db->Transact(Limit(), [](pqxx::transaction_base& txn) {
     txn.exec_prepared("bump", "a", 10);
     return absl::FailedPreconditionError("changed my mind");
   });
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
   int value = -1;
   ASSERT_TRUE(
-      db->Transact([&](pqxx::work& txn) {
+      db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
           value = txn.exec("SELECT value FROM counters WHERE id = 'a'")[0][0]
                       .as<int>();
           return absl::OkStatus();
@@ -134,7 +135,7 @@ TEST_F(DatabaseTest, ARefusedBodyRollsBack) {
 TEST_F(DatabaseTest, RetriesTheVictimOfARealDeadlock) {
   auto db = Open();
   ASSERT_TRUE(ApplyMigrations(*db, kMigrations).ok());
-  ASSERT_TRUE(db->Transact([](pqxx::work& txn) {
+  ASSERT_TRUE(db->Transact(Limit(), [](pqxx::transaction_base& txn) {
                   txn.exec_prepared("insert", "b", 0);
                   return absl::OkStatus();
                 }).ok());
@@ -144,7 +145,7 @@ TEST_F(DatabaseTest, RetriesTheVictimOfARealDeadlock) {
   std::atomic<int> attempts{0};
   auto lock_both = [&](const char* first, const char* second) {
     bool waited = false;
-    return db->Transact([&](pqxx::work& txn) {
+    return db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
       ++attempts;
       txn.exec_prepared("bump", first, 1);
       if (!waited) {
@@ -165,7 +166,7 @@ TEST_F(DatabaseTest, RetriesTheVictimOfARealDeadlock) {
   EXPECT_EQ(attempts, 3);  // One of the two ran again.
   int total = -1;
   ASSERT_TRUE(
-      db->Transact([&](pqxx::work& txn) {
+      db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
           total = txn.exec("SELECT sum(value) FROM counters")[0][0].as<int>();
           return absl::OkStatus();
         }).ok());
@@ -175,7 +176,7 @@ TEST_F(DatabaseTest, RetriesTheVictimOfARealDeadlock) {
 TEST_F(DatabaseTest, GivesUpWithAbortedAfterTheLastAttempt) {
   auto db = Open();
   int attempts = 0;
-  absl::Status exhausted = db->Transact([&](pqxx::work&) -> absl::Status {
+  absl::Status exhausted = db->Transact(Limit(), [&](pqxx::transaction_base&) -> absl::Status {
     ++attempts;
     throw pqxx::deadlock_detected("deadlock detected");
   });
@@ -183,62 +184,161 @@ TEST_F(DatabaseTest, GivesUpWithAbortedAfterTheLastAttempt) {
   EXPECT_EQ(attempts, db->options().max_attempts);
 }
 
-TEST_F(DatabaseTest, StatementsEndWithTheCallsDeadline) {
+TEST_F(DatabaseTest, AQueryIsCancelledAtItsCallsDeadline) {
   auto db = Open();
-  {
-    ScopedCallDeadline call(absl::Now() + absl::Milliseconds(300));
-    absl::Status slow = db->Transact([](pqxx::work& txn) {
-      txn.exec("SELECT pg_sleep(5)");
-      return absl::OkStatus();
-    });
-    // PostgreSQL cancelled the statement (57014): it did not sleep through.
-    EXPECT_EQ(slow.code(), absl::StatusCode::kDeadlineExceeded) << slow;
-  }
-  {
-    ScopedCallDeadline passed(absl::Now() - absl::Milliseconds(1));
-    bool ran = false;
-    EXPECT_EQ(db->Transact([&](pqxx::work&) {
-                  ran = true;
+  const absl::Time start = absl::Now();
+  absl::Status slow = db->Transact(
+      CallLimit(absl::Now() + absl::Milliseconds(300)),
+      [](pqxx::transaction_base& txn) {
+        txn.exec("SELECT pg_sleep(5)");
+        return absl::OkStatus();
+      });
+  EXPECT_EQ(slow.code(), absl::StatusCode::kDeadlineExceeded) << slow;
+  // Cancelled in the database, not left to sleep through.
+  EXPECT_LT(absl::Now() - start, absl::Seconds(4));
+
+  bool ran = false;
+  EXPECT_EQ(db->Transact(CallLimit(absl::Now() - absl::Milliseconds(1)),
+                         [&](pqxx::transaction_base&) {
+                           ran = true;
+                           return absl::OkStatus();
+                         })
+                .code(),
+            absl::StatusCode::kDeadlineExceeded);
+  EXPECT_FALSE(ran);
+  // The pool's connections are fine again.
+  EXPECT_TRUE(db->Read(Limit(), [](pqxx::transaction_base& txn) {
+                  txn.exec("SELECT 1");
                   return absl::OkStatus();
-                }).code(),
-              absl::StatusCode::kDeadlineExceeded);
-    EXPECT_FALSE(ran);
-  }
-  // Outside any call nothing is bounded, and the pool's connection is fine
-  // again.
-  EXPECT_TRUE(db->Ping().ok());
+                }).ok());
 }
 
-TEST_F(DatabaseTest, AnExhaustedPoolIsUnavailable) {
-  auto db = Open(/*pool_size=*/1);
+TEST_F(DatabaseTest, AQueryIsCancelledWhenItsClientGoesAway) {
+  auto db = Open();
+  auto gone = std::make_shared<std::atomic<bool>>(false);
+  std::thread client([gone] {
+    absl::SleepFor(absl::Milliseconds(200));
+    gone->store(true);
+  });
+  const absl::Time start = absl::Now();
+  absl::Status status =
+      db->Read(CallLimit(absl::Now() + absl::Seconds(30), gone),
+               [](pqxx::transaction_base& txn) {
+                 txn.exec("SELECT pg_sleep(5)");
+                 return absl::OkStatus();
+               });
+  client.join();
+  EXPECT_EQ(status.code(), absl::StatusCode::kCancelled) << status;
+  EXPECT_LT(absl::Now() - start, absl::Seconds(4));
+}
+
+TEST_F(DatabaseTest, NothingCommitsAfterTheDeadline) {
+  auto db = Open();
   ASSERT_TRUE(ApplyMigrations(*db, kMigrations).ok());
+  // The body finishes after the deadline without a query to cancel: the
+  // transaction must roll back rather than commit late.
+  absl::Status late = db->Transact(
+      CallLimit(absl::Now() + absl::Milliseconds(100)),
+      [](pqxx::transaction_base& txn) {
+        txn.exec_prepared("bump", "a", 1);
+        absl::SleepFor(absl::Milliseconds(200));
+        return absl::OkStatus();
+      });
+  EXPECT_EQ(late.code(), absl::StatusCode::kDeadlineExceeded);
+  auto value = db->ReadValue(
+      Limit(), [](pqxx::transaction_base& txn) -> absl::StatusOr<int> {
+        return txn.exec("SELECT value FROM counters WHERE id = 'a'")[0][0]
+            .as<int>();
+      });
+  ASSERT_TRUE(value.ok());
+  EXPECT_EQ(*value, 0);
+}
+
+TEST_F(DatabaseTest, AWaitForAConnectionEndsWithTheDeadline) {
+  auto db = Open(/*pool_size=*/1);
   absl::Status inner;
-  ASSERT_TRUE(db->Transact([&](pqxx::work&) {
-                  inner = db->Ping();  // Needs a second connection while the
-                                       // only one is busy.
+  ASSERT_TRUE(db->Transact(Limit(), [&](pqxx::transaction_base&) {
+                  // Needs a second connection while the only one is busy.
+                  inner = db->Read(
+                      CallLimit(absl::Now() + absl::Milliseconds(200)),
+                      [](pqxx::transaction_base&) { return absl::OkStatus(); });
                   return absl::OkStatus();
                 }).ok());
-  EXPECT_EQ(inner.code(), absl::StatusCode::kUnavailable);
-  EXPECT_TRUE(db->Ping().ok());
+  EXPECT_EQ(inner.code(), absl::StatusCode::kDeadlineExceeded);
 }
 
-TEST_F(DatabaseTest, ReconnectsAfterTheServerDropsTheConnection) {
+TEST_F(DatabaseTest, HealthHasItsOwnConnection) {
   auto db = Open(/*pool_size=*/1);
-  ASSERT_TRUE(ApplyMigrations(*db, kMigrations).ok());
-  int backend = 0;
-  ASSERT_TRUE(db->Transact([&](pqxx::work& txn) {
-                  backend = txn.exec("SELECT pg_backend_pid()")[0][0].as<int>();
+  absl::Status health;
+  ASSERT_TRUE(db->Transact(Limit(), [&](pqxx::transaction_base&) {
+                  health = db->Ping();  // The pool is all busy.
                   return absl::OkStatus();
                 }).ok());
+  EXPECT_TRUE(health.ok()) << health;
+}
+
+// Session settings live in the connection options: a connection that libpq
+// re-opens has them, and a connection broken while idle is replaced before the
+// next call runs on it.
+TEST_F(DatabaseTest, AConnectionBrokenWhileIdleIsReplaced) {
+  auto db = Open(/*pool_size=*/2);
+  ASSERT_TRUE(ApplyMigrations(*db, kMigrations).ok());
+  std::vector<int> backends;
   {
     pqxx::connection admin(database_.url());
     pqxx::nontransaction txn(admin);
-    txn.exec_params("SELECT pg_terminate_backend($1)", backend);
+    // Fill the pool with two connections, then kill both while idle.
+    ASSERT_TRUE(db->Transact(Limit(), [&](pqxx::transaction_base& outer) {
+                    backends.push_back(
+                        outer.exec("SELECT pg_backend_pid()")[0][0].as<int>());
+                    return db->Read(Limit(), [&](pqxx::transaction_base& t) {
+                      backends.push_back(
+                          t.exec("SELECT pg_backend_pid()")[0][0].as<int>());
+                      return absl::OkStatus();
+                    });
+                  }).ok());
+    for (int backend : backends)
+      txn.exec_params("SELECT pg_terminate_backend($1)", backend);
   }
-  // The first call may find the dead connection; the pool must heal by the next
-  // one.
-  (void)db->Ping();
-  EXPECT_TRUE(db->Ping().ok());
+  for (int i = 0; i < 3; ++i) {
+    auto read = db->ReadValue(
+        Limit(), [](pqxx::transaction_base& txn) -> absl::StatusOr<std::string> {
+          return txn
+              .exec("SELECT current_setting('search_path') || ' ' || "
+                    "current_setting('TimeZone') || ' ' || value::text "
+                    "FROM counters WHERE id = 'a'")[0][0]
+              .as<std::string>();
+        });
+    ASSERT_TRUE(read.ok()) << read.status();
+    EXPECT_EQ(*read, "widgets UTC 0");
+  }
+}
+
+TEST_F(DatabaseTest, ARerunBodyReturnsItsOwnResultOnly) {
+  auto db = Open();
+  ASSERT_TRUE(ApplyMigrations(*db, kMigrations).ok());
+  int attempts = 0;
+  auto rows = db->TransactValue(
+      Limit(),
+      [&](pqxx::transaction_base& txn) -> absl::StatusOr<std::vector<int>> {
+        std::vector<int> out;
+        out.push_back(txn.exec_prepared("bump", "a", 1)[0][0].as<int>());
+        // The first attempt fails as a serialization failure would.
+        if (++attempts == 1)
+          throw pqxx::serialization_failure("could not serialize access");
+        return out;
+      });
+  ASSERT_TRUE(rows.ok()) << rows.status();
+  EXPECT_EQ(attempts, 2);
+  // One value, from the attempt that committed; the first was rolled back.
+  EXPECT_EQ(*rows, std::vector<int>{1});
+}
+
+TEST_F(DatabaseTest, ALostCommitIsToldApartFromCannotConnect) {
+  EXPECT_EQ(ErrorReason(MapSqlError(pqxx::in_doubt_error("lost"))),
+            "COMMIT_OUTCOME_UNKNOWN");
+  EXPECT_EQ(ErrorReason(MapSqlError(pqxx::broken_connection("gone"))),
+            "DATABASE_UNAVAILABLE");
 }
 
 TEST_F(DatabaseTest, ARequestIdRunsTheChangeOnceUnderConcurrentRetries) {
@@ -252,7 +352,7 @@ TEST_F(DatabaseTest, ARequestIdRunsTheChangeOnceUnderConcurrentRetries) {
   for (int i = 0; i < 10; ++i) {
     retries.emplace_back([&, i] {
       google::protobuf::Int32Value response;
-      absl::Status s = db->Transact([&](pqxx::work& txn) {
+      absl::Status s = db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
         return RunIdempotent(txn, "Bump", request_id, request, &response, [&] {
           response.set_value(txn.exec_prepared("bump", "a", 1)[0][0].as<int>());
           return absl::OkStatus();
@@ -265,7 +365,7 @@ TEST_F(DatabaseTest, ARequestIdRunsTheChangeOnceUnderConcurrentRetries) {
   for (int v : seen) EXPECT_EQ(v, 1);  // Every retry got the first result...
   int value = -1;
   ASSERT_TRUE(
-      db->Transact([&](pqxx::work& txn) {
+      db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
           value = txn.exec("SELECT value FROM counters WHERE id = 'a'")[0][0]
                       .as<int>();
           return absl::OkStatus();
@@ -275,7 +375,7 @@ TEST_F(DatabaseTest, ARequestIdRunsTheChangeOnceUnderConcurrentRetries) {
   google::protobuf::StringValue other;
   other.set_value("bump a twice");
   google::protobuf::Int32Value response;
-  absl::Status reused = db->Transact([&](pqxx::work& txn) {
+  absl::Status reused = db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
     return RunIdempotent(txn, "Bump", request_id, other, &response,
                          [] { return absl::OkStatus(); });
   });
@@ -290,13 +390,13 @@ TEST_F(DatabaseTest, RequestRecordsArePurgedAfterTheirRetention) {
   google::protobuf::Int32Value response;
   for (const char* id : {"11111111-1111-4111-8111-111111111111",
                          "22222222-2222-4222-8222-222222222222"}) {
-    ASSERT_TRUE(db->Transact([&](pqxx::work& txn) {
+    ASSERT_TRUE(db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
                     return RunIdempotent(txn, "Bump", id, request, &response,
                                          [] { return absl::OkStatus(); });
                   }).ok());
   }
   ASSERT_TRUE(
-      db->Transact([](pqxx::work& txn) {
+      db->Transact(Limit(), [](pqxx::transaction_base& txn) {
           txn.exec(
               "UPDATE request_records SET created_at = now() - interval '31 "
               "days' "
@@ -308,7 +408,7 @@ TEST_F(DatabaseTest, RequestRecordsArePurgedAfterTheirRetention) {
   EXPECT_EQ(*purged, 1);
   int left = -1;
   ASSERT_TRUE(
-      db->Transact([&](pqxx::work& txn) {
+      db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
           left =
               txn.exec("SELECT count(*) FROM request_records")[0][0].as<int>();
           return absl::OkStatus();

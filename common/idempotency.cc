@@ -1,5 +1,8 @@
 #include "common/idempotency.h"
 
+#include <memory>
+
+#include "absl/strings/ascii.h"
 #include "common/status.h"
 
 namespace mobility {
@@ -33,7 +36,7 @@ std::vector<PreparedStatement> RequestRecordStatements() {
 }
 
 absl::StatusOr<std::optional<std::string>> ClaimRequest(
-    pqxx::work& txn, absl::string_view method, absl::string_view request_id,
+    pqxx::transaction_base& txn, absl::string_view method, absl::string_view request_id,
     absl::string_view request_hash) {
   std::string m(method), id(request_id), hash(request_hash);
   if (!txn.exec_prepared("request_claim", m, id, hash).empty())
@@ -51,18 +54,32 @@ absl::StatusOr<std::optional<std::string>> ClaimRequest(
   return std::optional<std::string>(response.str());
 }
 
-absl::StatusOr<int64_t> PurgeRequestRecords(Database& db, absl::Duration keep) {
-  int64_t purged = 0;
-  absl::Status status = db.Transact([&](pqxx::work& txn) {
-    purged = txn.exec_prepared("request_purge", absl::ToInt64Seconds(keep))
-                 .affected_rows();
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return purged;
+std::string RequestHash(const google::protobuf::Message& request) {
+  std::unique_ptr<google::protobuf::Message> copy(request.New());
+  copy->CopyFrom(request);
+  const auto* field = copy->GetDescriptor()->FindFieldByName("request_id");
+  if (field != nullptr &&
+      field->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
+      !field->is_repeated()) {
+    const auto* reflection = copy->GetReflection();
+    reflection->SetString(
+        copy.get(), field,
+        absl::AsciiStrToLower(reflection->GetString(*copy, field)));
+  }
+  return MessageHash(*copy);
 }
 
-void RecordResponse(pqxx::work& txn, absl::string_view method,
+absl::StatusOr<int64_t> PurgeRequestRecords(Database& db, absl::Duration keep) {
+  return db.TransactValue(CallLimit::Within(absl::Minutes(5)),
+                      [&](pqxx::transaction_base& txn) -> absl::StatusOr<int64_t> {
+                        return txn
+                            .exec_prepared("request_purge",
+                                           absl::ToInt64Seconds(keep))
+                            .affected_rows();
+                      });
+}
+
+void RecordResponse(pqxx::transaction_base& txn, absl::string_view method,
                     absl::string_view request_id, const std::string& response) {
   txn.exec_prepared("request_record", std::string(method),
                     std::string(request_id), pqxx::binarystring(response));

@@ -27,7 +27,7 @@ std::vector<PreparedStatement> RequestRecordStatements();
 // with this id committed, nullopt when this call is the first. INVALID_ARGUMENT
 // when the id was used for a different request.
 absl::StatusOr<std::optional<std::string>> ClaimRequest(
-    pqxx::work& txn, absl::string_view method, absl::string_view request_id,
+    pqxx::transaction_base& txn, absl::string_view method, absl::string_view request_id,
     absl::string_view request_hash);
 // How long a request id is honoured: a retry later than this runs as a new
 // request.
@@ -36,18 +36,22 @@ inline constexpr absl::Duration kRequestIdRetention = absl::Hours(24 * 30);
 // Deletes request records older than `keep`; returns how many went.
 absl::StatusOr<int64_t> PurgeRequestRecords(Database& db, absl::Duration keep);
 
-void RecordResponse(pqxx::work& txn, absl::string_view method,
+void RecordResponse(pqxx::transaction_base& txn, absl::string_view method,
                     absl::string_view request_id, const std::string& response);
+
+// The hash that ties a request id to its request: the request with its
+// request_id in lowercase, since a UUID's case does not make it another id.
+std::string RequestHash(const google::protobuf::Message& request);
 
 // Runs `change` (which fills *response) once per request id. Without a request
 // id it just runs.
 template <typename Request, typename Response, typename Change>
-absl::Status RunIdempotent(pqxx::work& txn, absl::string_view method,
+absl::Status RunIdempotent(pqxx::transaction_base& txn, absl::string_view method,
                            const std::string& request_id,
                            const Request& request, Response* response,
                            Change&& change) {
   if (request_id.empty()) return change();
-  auto prior = ClaimRequest(txn, method, request_id, MessageHash(request));
+  auto prior = ClaimRequest(txn, method, request_id, RequestHash(request));
   if (!prior.ok()) return prior.status();
   if (prior->has_value()) {
     response->ParseFromString(**prior);

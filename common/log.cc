@@ -1,5 +1,7 @@
 #include "common/log.h"
 
+#include <google/protobuf/stubs/logging.h>
+
 #include <cstdio>
 
 #include "absl/base/thread_annotations.h"
@@ -93,6 +95,18 @@ void Log(LogLevel level, absl::string_view event, const LogFields& fields) {
   line.push_back('\n');
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
+}
+
+void InstallProtobufLogHandler() {
+  google::protobuf::SetLogHandler([](google::protobuf::LogLevel level,
+                                     const char* /*filename*/, int /*line*/,
+                                     const std::string& message) {
+    // Protobuf names fields and types, never values.
+    Log(level >= google::protobuf::LOGLEVEL_ERROR ? LogLevel::kError
+        : level == google::protobuf::LOGLEVEL_WARNING ? LogLevel::kWarning
+                                                      : LogLevel::kInfo,
+        "protobuf", {{"message", message}});
+  });
 }
 
 }  // namespace mobility

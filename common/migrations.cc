@@ -19,7 +19,8 @@ absl::Status ApplyMigrations(Database& db,
     }
   }
   const std::string& schema = db.options().schema;
-  return db.Transact([&](pqxx::work& txn) -> absl::Status {
+  return db.Transact(CallLimit::Within(absl::Minutes(10)),
+                     [&](pqxx::transaction_base& txn) -> absl::Status {
     // Static SQL with the schema name quoted as an identifier: no value is ever
     // spliced in.
     txn.exec_params("SELECT pg_advisory_xact_lock(hashtext($1))",

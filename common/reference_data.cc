@@ -430,14 +430,23 @@ CallYearRange ProgrammeCallYears(ProgrammeGeneration programme) {
   return {0, -1};
 }
 
+// Academic years this system accepts at all; each programme narrows them.
+constexpr int kFirstAcademicYear = 2000;
+constexpr int kLastAcademicYear = 2099;
+
 absl::StatusOr<int> ParseAcademicYear(absl::string_view text) {
   int first = 0, second = 0;
-  if (text.size() != 9 || text[4] != '/' ||
-      !absl::SimpleAtoi(text.substr(0, 4), &first) ||
+  // Every other character a digit: SimpleAtoi alone would take spaces and
+  // signs.
+  bool digits = text.size() == 9 && text[4] == '/';
+  for (size_t i = 0; digits && i < text.size(); ++i)
+    digits = i == 4 || absl::ascii_isdigit(text[i]);
+  if (!digits || !absl::SimpleAtoi(text.substr(0, 4), &first) ||
       !absl::SimpleAtoi(text.substr(5, 4), &second) ||
-      !absl::ascii_isdigit(text[0]) || !absl::ascii_isdigit(text[5])) {
-    return absl::InvalidArgumentError(
-        "must be an academic year like \"2016/2017\"");
+      first < kFirstAcademicYear || first > kLastAcademicYear) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "must be an academic year like \"2016/2017\", from ",
+        kFirstAcademicYear, " to ", kLastAcademicYear));
   }
   if (second != first + 1) {
     return absl::InvalidArgumentError(

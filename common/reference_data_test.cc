@@ -87,6 +87,11 @@ TEST(AcademicYearTest, ParsesConsecutiveYearsOnly) {
   EXPECT_FALSE(ParseAcademicYear("2016/17").ok());
   EXPECT_FALSE(ParseAcademicYear("+016/2017").ok());
   EXPECT_FALSE(ParseAcademicYear("").ok());
+  EXPECT_FALSE(ParseAcademicYear("0000/0001").ok());
+  EXPECT_FALSE(ParseAcademicYear("2016/ 017").ok());
+  EXPECT_FALSE(ParseAcademicYear("2016/201 ").ok());
+  EXPECT_EQ(*ParseAcademicYear("2099/2100"), 2099);
+  EXPECT_FALSE(ParseAcademicYear("2100/2101").ok());
   EXPECT_EQ(FormatAcademicYear(2025), "2025/2026");
 }
 

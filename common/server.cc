@@ -1,10 +1,11 @@
 #include "common/server.h"
 
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
-#include <thread>
+#include <atomic>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -18,7 +19,7 @@
 namespace mobility {
 namespace {
 
-std::string MetadataValue(const grpc::ServerContext* context,
+std::string MetadataValue(const grpc::ServerContextBase* context,
                           absl::string_view key) {
   const auto& metadata = context->client_metadata();
   auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
@@ -37,58 +38,186 @@ bool IsAcceptableRequestId(absl::string_view id) {
   return true;
 }
 
+absl::Status Overloaded() {
+  return Error(absl::StatusCode::kUnavailable, "OVERLOADED",
+               "the service is busy; retry with backoff");
+}
+
 }  // namespace
 
-grpc::Status RpcGuard::Run(
-    grpc::ServerContext* context, absl::string_view method,
-    const std::function<absl::Status(const CallContext&)>& body) const {
-  absl::Time start = absl::Now();
-  CallContext call;
-  call.server_context = context;
-  call.request_id = MetadataValue(context, kRequestIdHeader);
-  if (!IsAcceptableRequestId(call.request_id))
-    call.request_id = NewResourceId();
-  context->AddInitialMetadata(kRequestIdHeader, call.request_id);
-
-  absl::Status status;
-  auto token = BearerToken(MetadataValue(context, "authorization"));
-  if (!token.ok()) {
-    status = token.status();
-  } else {
-    auto principal = verifier_.Verify(*token, absl::Now());
-    if (!principal.ok()) {
-      status = principal.status();
-    } else {
-      call.principal = *std::move(principal);
-      call.bearer_token = *token;
-      status = roles_->Authorize(call.principal, method);
-      if (status.ok()) {
-        // gRPC's "no deadline" is a far-off time point; only a real one bounds
-        // the database.
-        const absl::Time deadline = absl::FromChrono(context->deadline());
-        ScopedCallDeadline bounded(deadline - absl::Now() < absl::Hours(24)
-                                       ? deadline
-                                       : absl::InfiniteFuture());
-        status = body(call);
+WorkerPool::WorkerPool(int threads, int max_queued)
+    : max_queued_(static_cast<size_t>(max_queued)) {
+  for (int i = 0; i < threads; ++i) {
+    threads_.emplace_back([this] {
+      while (true) {
+        std::function<void()> task;
+        {
+          absl::MutexLock lock(&mu_);
+          auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+            return stopping_ || !queue_.empty();
+          };
+          mu_.Await(absl::Condition(&ready));
+          if (queue_.empty()) return;  // Stopping, and nothing left.
+          task = std::move(queue_.front());
+          queue_.pop_front();
+        }
+        task();
       }
-    }
+    });
+  }
+}
+
+WorkerPool::~WorkerPool() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  for (auto& t : threads_) t.join();
+}
+
+bool WorkerPool::TrySubmit(std::function<void()> task) {
+  absl::MutexLock lock(&mu_);
+  if (queue_.size() >= max_queued_) return false;
+  queue_.push_back(std::move(task));
+  return true;
+}
+
+absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
+                          google::protobuf::Message* message) {
+  std::vector<grpc::Slice> slices;
+  bool ok = bytes.Dump(&slices).ok();
+  if (ok) {
+    std::string data;
+    data.reserve(bytes.Length());
+    for (const auto& slice : slices)
+      data.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    ok = message->ParseFromString(data);
+  }
+  if (!ok) {
+    return Error(absl::StatusCode::kInvalidArgument, "MALFORMED_REQUEST",
+                 "the request is not a valid protocol buffer of its type (a "
+                 "string field must be UTF-8)");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SerializeResponse(const google::protobuf::Message& message,
+                               grpc::ByteBuffer* bytes) {
+  std::string data;
+  if (!message.SerializeToString(&data)) {
+    return Error(absl::StatusCode::kInternal, "INTERNAL",
+                 "cannot serialize the response");
+  }
+  grpc::Slice slice(std::move(data));
+  *bytes = grpc::ByteBuffer(&slice, 1);
+  return absl::OkStatus();
+}
+
+// One call from arrival to its access log line. Deletes itself when gRPC is
+// done with it.
+class RpcDispatcher::Call final : public grpc::ServerUnaryReactor {
+ public:
+  Call(const MethodSpec& method, grpc::CallbackServerContext* context)
+      : method_(method),
+        context_(context),
+        start_(absl::Now()),
+        cancelled_(std::make_shared<std::atomic<bool>>(false)) {}
+
+  void OnCancel() override { cancelled_->store(true); }
+  void OnDone() override { delete this; }
+
+  // Logs and answers; `this` may be gone when it returns.
+  void Answer(const absl::Status& status) {
+    std::string roles;
+    for (Role r : call_.principal.roles)
+      absl::StrAppend(&roles, roles.empty() ? "" : ",", RoleName(r));
+    Log(status.code() == absl::StatusCode::kInternal ? LogLevel::kError
+                                                     : LogLevel::kInfo,
+        "rpc",
+        {{"request_id", call_.request_id},
+         {"method", method_.name},
+         {"status", absl::StatusCodeToString(status.code())},
+         {"reason", ErrorReason(status)},
+         {"roles", roles},
+         {"duration_ms",
+          absl::StrCat(absl::ToDoubleMilliseconds(absl::Now() - start_))}});
+    Finish(ToGrpcStatus(status));
   }
 
-  std::string roles;
-  for (Role r : call.principal.roles)
-    absl::StrAppend(&roles, roles.empty() ? "" : ",", RoleName(r));
-  Log(status.ok() || status.code() != absl::StatusCode::kInternal
-          ? LogLevel::kInfo
-          : LogLevel::kError,
-      "rpc",
-      {{"request_id", call.request_id},
-       {"method", std::string(method)},
-       {"status", absl::StatusCodeToString(status.code())},
-       {"reason", ErrorReason(status)},
-       {"roles", roles},
-       {"duration_ms",
-        absl::StrCat(absl::ToDoubleMilliseconds(absl::Now() - start))}});
-  return ToGrpcStatus(status);
+  const MethodSpec& method_;
+  grpc::CallbackServerContext* const context_;
+  const absl::Time start_;
+  const std::shared_ptr<std::atomic<bool>> cancelled_;
+  CallContext call_;
+  std::function<absl::Status(const CallContext&, grpc::ByteBuffer*)> body_;
+};
+
+RpcDispatcher::RpcDispatcher(TokenVerifier verifier, DispatchOptions options)
+    : verifier_(std::move(verifier)),
+      options_(options),
+      workers_(std::make_unique<WorkerPool>(options.workers,
+                                            options.max_queued)) {}
+
+grpc::ServerUnaryReactor* RpcDispatcher::Start(
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response, const MethodSpec& method) const {
+  auto* call = new Call(method, context);
+  call->call_.request_id = MetadataValue(context, kRequestIdHeader);
+  if (!IsAcceptableRequestId(call->call_.request_id))
+    call->call_.request_id = NewResourceId();
+  context->AddInitialMetadata(kRequestIdHeader, call->call_.request_id);
+
+  // Everything up to the queue runs here, on gRPC's thread, and costs no
+  // worker: a caller that cannot be served is answered at once.
+  const absl::Time now = absl::Now();
+  absl::Status status = [&]() -> absl::Status {
+    auto token = BearerToken(MetadataValue(context, "authorization"));
+    if (!token.ok()) return token.status();
+    auto principal = verifier_.Verify(*token, now);
+    if (!principal.ok()) return principal.status();
+    call->call_.principal = *std::move(principal);
+    call->call_.bearer_token = *std::move(token);
+    const std::string service_header =
+        MetadataValue(context, kServiceTokenHeader);
+    if (!service_header.empty()) {
+      auto service_token = BearerToken(service_header);
+      if (!service_token.ok()) return service_token.status();
+      auto service = verifier_.Verify(*service_token, now);
+      if (!service.ok()) return service.status();
+      if (!service->Has(Role::kService)) {
+        return Error(absl::StatusCode::kUnauthenticated, "TOKEN_INVALID",
+                     "the service token does not name a service");
+      }
+      call->call_.calling_service = *std::move(service);
+    }
+    if (auto s = Authorize(call->call_.principal, method.roles, method.name);
+        !s.ok()) {
+      return s;
+    }
+    auto body = method.prepare(*request);
+    if (!body.ok()) return body.status();
+    call->body_ = *std::move(body);
+    // gRPC's "no deadline" is a far-off time point: the server's maximum
+    // applies instead.
+    call->call_.limit = CallLimit(
+        std::min(absl::FromChrono(context->deadline()),
+                 now + options_.max_call_time),
+        call->cancelled_);
+    return absl::OkStatus();
+  }();
+  if (!status.ok()) {
+    call->Answer(status);
+    return call;
+  }
+  const bool queued = workers_->TrySubmit([call, response] {
+    // A call whose deadline passed while it waited was refused for load.
+    absl::Status result = call->call_.limit.Over(absl::Now())
+                              ? Overloaded()
+                              : call->body_(call->call_, response);
+    call->Answer(result);
+  });
+  if (!queued) call->Answer(Overloaded());
+  return call;
 }
 
 void BlockTerminationSignals() {
@@ -108,9 +237,6 @@ absl::Status Serve(const ServerOptions& options,
   int port = 0;
   builder.AddListeningPort(options.listen_address,
                            grpc::InsecureServerCredentials(), &port);
-  grpc::ResourceQuota quota(options.service_name);
-  quota.SetMaxThreads(options.max_threads);
-  builder.SetResourceQuota(quota);
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
@@ -150,6 +276,7 @@ absl::Status Serve(const ServerOptions& options,
     } while (!stopping.WaitForNotificationWithTimeout(options.health_interval));
   });
 
+  absl::Notification drained;
   std::thread signal_thread([&] {
     sigset_t signals;
     sigemptyset(&signals);
@@ -160,9 +287,20 @@ absl::Status Serve(const ServerOptions& options,
     Log(LogLevel::kInfo, "shutdown", {{"signal", std::to_string(received)}});
     stopping.Notify();
     set_health(false);
+    // At the end of the grace, calls still in the database are cancelled
+    // there too, so the process ends when the grace does.
+    std::thread at_grace([&] {
+      if (!drained.WaitForNotificationWithTimeout(options.shutdown_grace)) {
+        const int running = db->CancelRunning();
+        Log(LogLevel::kWarning, "shutdown_grace_over",
+            {{"cancelled_queries", std::to_string(running)}});
+      }
+    });
     // New calls are refused at once; calls in flight get the grace period to
-    // finish.
+    // finish, then gRPC cancels them.
     server->Shutdown(absl::ToChronoTime(absl::Now() + options.shutdown_grace));
+    drained.Notify();
+    at_grace.join();
   });
 
   Log(LogLevel::kInfo, "listening",

@@ -1,79 +1,179 @@
-// Server bootstrap shared by every service: the per-call guard (request id,
-// authentication, the role table, structured access log, status conversion) and
-// the process lifecycle (health tied to the database, reflection, graceful
-// shutdown on SIGTERM).
+// Serving every service the same way: gRPC's callback API receives each call;
+// parsing, authentication and the role check run at once on gRPC's thread (so
+// a flood of bad or unauthenticated calls never takes a worker); the body runs
+// on a bounded worker pool behind a bounded queue; past that queue, or past
+// the call's deadline while queued, the call fails UNAVAILABLE with reason
+// OVERLOADED. Every call gets one JSON access line. Then the process
+// lifecycle: health from the database, reflection, graceful shutdown.
 #ifndef MOBILITY_COMMON_SERVER_H_
 #define MOBILITY_COMMON_SERVER_H_
 
+#include <google/protobuf/descriptor.h>
 #include <grpcpp/grpcpp.h>
-#include <grpcpp/impl/codegen/service_type.h>
+#include <grpcpp/impl/codegen/server_callback_handlers.h>
 
+#include <deque>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/call.h"
 #include "common/db.h"
 
 namespace mobility {
 
-// Metadata key that carries the request id across calls and into every log
-// line.
-inline constexpr char kRequestIdHeader[] = "x-request-id";
-
-struct CallContext {
-  Principal principal;
-  std::string request_id;
-  // The caller's verified token, forwarded on calls made on its behalf.
-  std::string bearer_token;
-  grpc::ServerContext* server_context = nullptr;
-};
-
-// Runs each RPC body behind the checks every call needs.
-class RpcGuard {
+// Threads that run call bodies, fed from a bounded queue.
+class WorkerPool {
  public:
-  RpcGuard(TokenVerifier verifier, const MethodRoles* roles)
-      : verifier_(std::move(verifier)), roles_(roles) {}
-
-  // Authenticates, authorizes `method` against the role table, runs `body`,
-  // logs one access line and converts the result to a grpc::Status with
-  // google.rpc details.
-  grpc::Status Run(
-      grpc::ServerContext* context, absl::string_view method,
-      const std::function<absl::Status(const CallContext&)>& body) const;
+  WorkerPool(int threads, int max_queued);
+  // Runs what was queued, then stops the threads.
+  ~WorkerPool();
+  // False, and `task` dropped, when the queue is full.
+  bool TrySubmit(std::function<void()> task);
 
  private:
-  TokenVerifier verifier_;
-  const MethodRoles* roles_;
+  const size_t max_queued_;
+  absl::Mutex mu_;
+  std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::thread> threads_;
 };
 
-// Copies a domain result into the gRPC response, or passes its error on: the
-// body of every adapter method.
-template <typename T>
-absl::Status Deliver(absl::StatusOr<T> result, T* response) {
-  if (!result.ok()) return result.status();
-  *response = *std::move(result);
-  return absl::OkStatus();
-}
+struct DispatchOptions {
+  int workers = 16;
+  int max_queued = 1024;
+  // The deadline of a call that brings none.
+  absl::Duration max_call_time = absl::Seconds(30);
+};
+
+// One RPC method as the dispatcher runs it.
+struct MethodSpec {
+  std::string name;  // "GetAgreement": access log and error messages.
+  std::set<Role> roles;
+  // Parses the request on gRPC's thread; returns the body to run on a worker,
+  // which fills the response bytes.
+  std::function<absl::StatusOr<
+      std::function<absl::Status(const CallContext&, grpc::ByteBuffer*)>>(
+      const grpc::ByteBuffer&)>
+      prepare;
+};
+
+// The per-call path shared by every method of every service in a process.
+class RpcDispatcher {
+ public:
+  RpcDispatcher(TokenVerifier verifier, DispatchOptions options);
+  grpc::ServerUnaryReactor* Start(grpc::CallbackServerContext* context,
+                                  const grpc::ByteBuffer* request,
+                                  grpc::ByteBuffer* response,
+                                  const MethodSpec& method) const;
+
+ private:
+  class Call;
+  TokenVerifier verifier_;
+  const DispatchOptions options_;
+  std::unique_ptr<WorkerPool> workers_;
+};
+
+// INVALID_ARGUMENT (reason MALFORMED_REQUEST) unless `bytes` parse as
+// `message`: bytes that are no protobuf, or strings that are not UTF-8.
+absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
+                          google::protobuf::Message* message);
+absl::Status SerializeResponse(const google::protobuf::Message& message,
+                               grpc::ByteBuffer* bytes);
+
+// Base of every service's gRPC adapter: `Generated` is the service class protoc
+// made (e.g. v1::AgreementsService). Each RPC is declared once with Handle:
+// its roles and the domain method that serves it. A method not declared
+// answers UNIMPLEMENTED: access exists only where it is written down.
+template <typename Generated>
+class RpcService : public Generated::Service {
+ protected:
+  explicit RpcService(std::shared_ptr<const RpcDispatcher> dispatcher)
+      : dispatcher_(std::move(dispatcher)) {}
+
+  // The RPC `method` served by `serve` of `domain`, e.g.
+  // Handle("GetAgreement", AnyRole(), &agreements_, &Agreements::GetAgreement).
+  template <typename Domain, typename Request, typename Response>
+  void Handle(const std::string& method, std::set<Role> roles, Domain* domain,
+              absl::StatusOr<Response> (Domain::*serve)(const Request&,
+                                                        const CallContext&)) {
+    Handle<Request, Response>(
+        method, std::move(roles),
+        [domain, serve](const Request& request, const CallContext& call) {
+          return (domain->*serve)(request, call);
+        });
+  }
+
+  template <typename Request, typename Response>
+  void Handle(const std::string& method, std::set<Role> roles,
+              std::function<absl::StatusOr<Response>(const Request&,
+                                                     const CallContext&)>
+                  serve) {
+    const auto* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+            Generated::service_full_name());
+    const auto* descriptor = service->FindMethodByName(method);
+    // A wrong name or type is a programming error found at the first start.
+    if (descriptor == nullptr ||
+        descriptor->input_type() != Request::descriptor() ||
+        descriptor->output_type() != Response::descriptor()) {
+      std::abort();
+    }
+    auto spec = std::make_shared<MethodSpec>();
+    spec->name = method;
+    spec->roles = std::move(roles);
+    spec->prepare = [serve = std::move(serve)](const grpc::ByteBuffer& bytes)
+        -> absl::StatusOr<std::function<absl::Status(const CallContext&,
+                                                      grpc::ByteBuffer*)>> {
+      auto request = std::make_shared<Request>();
+      if (absl::Status parsed = ParseRequest(bytes, request.get());
+          !parsed.ok()) {
+        return parsed;
+      }
+      return [serve, request](const CallContext& call,
+                              grpc::ByteBuffer* out) -> absl::Status {
+        absl::StatusOr<Response> response = serve(*request, call);
+        if (!response.ok()) return response.status();
+        return SerializeResponse(*response, out);
+      };
+    };
+    this->MarkMethodRawCallback(
+        descriptor->index(),
+        new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer,
+                                                 grpc::ByteBuffer>(
+            [dispatcher = dispatcher_, spec](
+                grpc::CallbackServerContext* context,
+                const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+              return dispatcher->Start(context, request, response, *spec);
+            }));
+  }
+
+ private:
+  std::shared_ptr<const RpcDispatcher> dispatcher_;
+};
 
 struct ServerOptions {
   std::string service_name;  // e.g. "mobility.agreements.v1.AgreementsService".
   std::string listen_address;  // host:port; port 0 picks a free one.
-  int max_threads =
-      16;  // Bounds concurrent calls, and with them database work.
   absl::Duration shutdown_grace = absl::Seconds(20);
   absl::Duration health_interval = absl::Seconds(2);
 };
 
 // Serves `services` until SIGTERM or SIGINT, then stops taking calls, lets
-// in-flight ones finish within shutdown_grace and returns. Health is SERVING
-// only while `db` answers. Call BlockTerminationSignals() first thing in main,
-// before any thread starts.
+// in-flight ones finish within shutdown_grace, cancels the database work of
+// those still running and returns. Health is SERVING only while `db` answers.
+// Call BlockTerminationSignals() first thing in main, before any thread
+// starts.
 absl::Status Serve(const ServerOptions& options,
                    const std::vector<grpc::Service*>& services, Database* db);
 

@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/config.h"
 #include "common/log.h"
 #include "common/server.h"
 
@@ -22,8 +23,16 @@ ABSL_FLAG(std::string, jwt_public_key_file, "",
           "MOBILITY_JWT_PUBLIC_KEY_FILE)");
 ABSL_FLAG(int, db_pool_size, 8,
           "database connections per process (env MOBILITY_DB_POOL_SIZE)");
-ABSL_FLAG(int, max_threads, 16,
-          "concurrent gRPC calls (env MOBILITY_MAX_THREADS)");
+ABSL_FLAG(std::string, token_audience, "mobility-office",
+          "audience every bearer token must name (env MOBILITY_TOKEN_AUDIENCE)");
+ABSL_FLAG(int, workers, 16,
+          "threads running call bodies (env MOBILITY_WORKERS)");
+ABSL_FLAG(int, max_queued_calls, 1024,
+          "calls waiting for a worker before new ones are refused OVERLOADED "
+          "(env MOBILITY_MAX_QUEUED_CALLS)");
+ABSL_FLAG(int, max_call_seconds, 30,
+          "deadline of a call that brings none, and the longest a query runs "
+          "(env MOBILITY_MAX_CALL_SECONDS)");
 
 namespace mobility {
 namespace {
@@ -71,8 +80,13 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
   }
   if (auto s = EnvInt("MOBILITY_DB_POOL_SIZE", &FLAGS_db_pool_size); !s.ok())
     return s;
-  if (auto s = EnvInt("MOBILITY_MAX_THREADS", &FLAGS_max_threads); !s.ok())
-    return s;
+  if (!Env("MOBILITY_TOKEN_AUDIENCE").empty())
+    absl::SetFlag(&FLAGS_token_audience, Env("MOBILITY_TOKEN_AUDIENCE"));
+  for (auto [env, flag] : {std::pair{"MOBILITY_WORKERS", &FLAGS_workers},
+                           {"MOBILITY_MAX_QUEUED_CALLS", &FLAGS_max_queued_calls},
+                           {"MOBILITY_MAX_CALL_SECONDS", &FLAGS_max_call_seconds}}) {
+    if (auto s = EnvInt(env, flag); !s.ok()) return s;
+  }
   absl::SetProgramUsageMessage(
       absl::StrCat("Serves ", definition.grpc_service_name, " over gRPC."));
   absl::ParseCommandLine(argc, argv);
@@ -81,7 +95,11 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
   config.listen_address = absl::GetFlag(FLAGS_listen);
   config.database_url = absl::GetFlag(FLAGS_database_url);
   config.db_pool_size = absl::GetFlag(FLAGS_db_pool_size);
-  config.max_threads = absl::GetFlag(FLAGS_max_threads);
+  config.dispatch.workers = absl::GetFlag(FLAGS_workers);
+  config.dispatch.max_queued = absl::GetFlag(FLAGS_max_queued_calls);
+  config.dispatch.max_call_time =
+      absl::Seconds(absl::GetFlag(FLAGS_max_call_seconds));
+  config.token_policy.audience = absl::GetFlag(FLAGS_token_audience);
   if (!IsValidListenAddress(config.listen_address)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--listen / ", listen_env, " must be host:port, got \"",
@@ -101,9 +119,20 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
     return absl::InvalidArgumentError(
         "--db_pool_size must be between 1 and 200");
   }
-  if (config.max_threads < 2 || config.max_threads > 1024) {
+  if (config.dispatch.workers < 1 || config.dispatch.workers > 1024) {
+    return absl::InvalidArgumentError("--workers must be between 1 and 1024");
+  }
+  if (config.dispatch.max_queued < 1 || config.dispatch.max_queued > 100000) {
     return absl::InvalidArgumentError(
-        "--max_threads must be between 2 and 1024");
+        "--max_queued_calls must be between 1 and 100000");
+  }
+  if (config.dispatch.max_call_time < absl::Seconds(1) ||
+      config.dispatch.max_call_time > absl::Hours(1)) {
+    return absl::InvalidArgumentError(
+        "--max_call_seconds must be between 1 and 3600");
+  }
+  if (config.token_policy.audience.empty()) {
+    return absl::InvalidArgumentError("--token_audience must not be empty");
   }
   const std::string key_file = absl::GetFlag(FLAGS_jwt_public_key_file);
   if (key_file.empty()) {
@@ -121,13 +150,6 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
   return config;
 }
 
-std::string FlagOrEnv(const std::string& flag_value, const char* env,
-                      const std::string& fallback) {
-  if (!flag_value.empty()) return flag_value;
-  const std::string from_env = Env(env);
-  return from_env.empty() ? fallback : from_env;
-}
-
 int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   BlockTerminationSignals();
   SetLogService(definition.log_name);
@@ -137,7 +159,9 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
         {{"message", std::string(config.status().message())}});
     return 2;
   }
-  auto verifier = TokenVerifier::FromPublicKeyPem(config->jwt_public_key_pem);
+  InstallProtobufLogHandler();
+  auto verifier = TokenVerifier::FromPublicKeyPem(config->jwt_public_key_pem,
+                                                  config->token_policy);
   if (!verifier.ok()) {
     Log(LogLevel::kError, "bad_config",
         {{"message", std::string(verifier.status().message())}});
@@ -147,6 +171,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   db_options.url = config->database_url;
   db_options.schema = definition.schema;
   db_options.pool_size = config->db_pool_size;
+  db_options.max_statement_time = config->dispatch.max_call_time;
   auto db = Database::Open(db_options, definition.statements);
   if (!db.ok()) {
     Log(LogLevel::kError, "database_unavailable",
@@ -158,13 +183,14 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
         {{"message", std::string(s.message())}});
     return 1;
   }
-  auto services = definition.build(db->get(), *std::move(verifier));
+  auto services = definition.build(
+      db->get(),
+      std::make_shared<RpcDispatcher>(*std::move(verifier), config->dispatch));
   std::vector<grpc::Service*> raw;
   for (auto& s : services) raw.push_back(s.get());
   ServerOptions server_options;
   server_options.service_name = definition.grpc_service_name;
   server_options.listen_address = config->listen_address;
-  server_options.max_threads = config->max_threads;
   if (absl::Status s = Serve(server_options, raw, db->get()); !s.ok()) {
     Log(LogLevel::kError, "serve_failed",
         {{"message", std::string(s.message())}});

@@ -13,8 +13,10 @@
 
 #include "absl/status/statusor.h"
 #include "common/auth.h"
+#include "common/config.h"
 #include "common/db.h"
 #include "common/migrations.h"
+#include "common/server.h"
 
 namespace mobility {
 
@@ -23,7 +25,8 @@ struct ServiceConfig {
   std::string database_url;
   std::string jwt_public_key_pem;
   int db_pool_size = 8;
-  int max_threads = 16;
+  DispatchOptions dispatch;
+  TokenPolicy token_policy;
 };
 
 struct ServiceDefinition {
@@ -34,25 +37,23 @@ struct ServiceDefinition {
   std::string default_listen;     // "127.0.0.1:50051".
   std::vector<Migration> migrations;
   std::vector<PreparedStatement> statements;
-  // Builds the gRPC services over the opened database.
-  std::function<std::vector<std::unique_ptr<grpc::Service>>(Database*,
-                                                            TokenVerifier)>
+  // Builds the gRPC services over the opened database; they share one
+  // dispatcher (and so one worker pool and queue).
+  std::function<std::vector<std::unique_ptr<grpc::Service>>(
+      Database*, std::shared_ptr<const RpcDispatcher>)>
       build;
 };
 
 // Reads --listen (env MOBILITY_<LOG_NAME>_LISTEN), --database_url
-// (DATABASE_URL),
-// --jwt_public_key_file (MOBILITY_JWT_PUBLIC_KEY_FILE), --db_pool_size
-// (MOBILITY_DB_POOL_SIZE) and
-// --max_threads (MOBILITY_MAX_THREADS). A flag on the command line wins over
-// the environment. INVALID_ARGUMENT with a message naming the setting when a
+// (DATABASE_URL), --jwt_public_key_file (MOBILITY_JWT_PUBLIC_KEY_FILE),
+// --token_audience (MOBILITY_TOKEN_AUDIENCE), --db_pool_size
+// (MOBILITY_DB_POOL_SIZE), --workers (MOBILITY_WORKERS), --max_queued_calls
+// (MOBILITY_MAX_QUEUED_CALLS) and --max_call_seconds
+// (MOBILITY_MAX_CALL_SECONDS). A flag on the command line wins over the
+// environment. INVALID_ARGUMENT with a message naming the setting when a
 // value is missing or malformed.
 absl::StatusOr<ServiceConfig> LoadServiceConfig(
     int argc, char** argv, const ServiceDefinition& definition);
-
-// `flag_value` when set, else the environment variable `env`, else `fallback`.
-std::string FlagOrEnv(const std::string& flag_value, const char* env,
-                      const std::string& fallback = "");
 
 // main() of a service: returns the process exit code.
 int RunService(int argc, char** argv, const ServiceDefinition& definition);

@@ -40,10 +40,17 @@ void Violations::Add(std::string field, std::string description) {
 absl::Status Violations::ToStatus(absl::string_view reason) const {
   if (list_.empty()) return absl::OkStatus();
   google::rpc::BadRequest bad_request;
-  for (const auto& v : list_) {
+  // Bounded, so the details always fit in gRPC's metadata.
+  for (size_t i = 0; i < list_.size() && i < kMaxFieldViolations; ++i) {
     auto* fv = bad_request.add_field_violations();
-    fv->set_field(v.field);
-    fv->set_description(v.description);
+    fv->set_field(list_[i].field);
+    fv->set_description(list_[i].description);
+  }
+  if (list_.size() > kMaxFieldViolations) {
+    auto* more = bad_request.add_field_violations();
+    more->set_field("*");
+    more->set_description(absl::StrCat(list_.size() - kMaxFieldViolations,
+                                       " more invalid fields not listed"));
   }
   std::string message =
       list_.size() == 1

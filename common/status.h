@@ -25,6 +25,10 @@ struct FieldViolation {
                             // value itself.
 };
 
+// A BadRequest lists at most this many violations, then one that counts the
+// rest.
+inline constexpr size_t kMaxFieldViolations = 50;
+
 // Collects violations so a request gets all of them at once.
 class Violations {
  public:

@@ -82,10 +82,20 @@ const KeyPair& TestKeys() {
   return *keys;
 }
 
+std::shared_ptr<const RpcDispatcher> TestDispatcher(DispatchOptions options) {
+  return std::make_shared<RpcDispatcher>(
+      *TokenVerifier::FromPublicKeyPem(TestKeys().public_pem), options);
+}
+
 std::string TokenFor(const std::string& subject,
                      const std::vector<Role>& roles) {
-  auto token = MintToken(TestKeys().private_pem, subject, roles, absl::Now(),
-                         absl::Hours(1));
+  static const TokenSigner* signer =
+      new TokenSigner(*TokenSigner::FromPrivateKeyPem(TestKeys().private_pem));
+  TokenClaims claims;
+  claims.subject = subject;
+  claims.roles = roles;
+  claims.issued_at = absl::Now();
+  auto token = signer->Sign(claims);
   EXPECT_TRUE(token.ok()) << token.status();
   return token.value_or("");
 }

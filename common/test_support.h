@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/auth.h"
+#include "common/server.h"
 
 namespace mobility::testing {
 
@@ -36,6 +37,10 @@ struct KeyPair {
 };
 // One RSA key pair per test process.
 const KeyPair& TestKeys();
+
+// A dispatcher that verifies tokens signed with TestKeys().
+std::shared_ptr<const RpcDispatcher> TestDispatcher(
+    DispatchOptions options = {});
 
 // A token signed with TestKeys(), valid for an hour.
 std::string TokenFor(const std::string& subject,

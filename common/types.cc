@@ -1,5 +1,7 @@
 #include "common/types.h"
 
+#include <google/protobuf/util/time_util.h>
+
 #include <cstdlib>
 
 #include "absl/strings/str_format.h"
@@ -41,6 +43,30 @@ type::v1::Money Euros(int64_t cents) {
 std::string FormatCents(int64_t cents) {
   return absl::StrFormat("%s%d.%02d", cents < 0 ? "-" : "",
                          std::llabs(cents) / 100, std::llabs(cents) % 100);
+}
+
+int64_t ToMicros(const google::protobuf::Timestamp& timestamp) {
+  return google::protobuf::util::TimeUtil::TimestampToMicroseconds(timestamp);
+}
+
+google::protobuf::Timestamp FromMicros(int64_t micros) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(micros);
+}
+
+google::protobuf::Timestamp ToTimestamp(absl::Time time) {
+  return FromMicros(absl::ToUnixMicros(time));
+}
+
+std::optional<int64_t> CheckedAdd(int64_t a, int64_t b) {
+  int64_t sum = 0;
+  if (__builtin_add_overflow(a, b, &sum)) return std::nullopt;
+  return sum;
+}
+
+std::optional<int64_t> CheckedMultiply(int64_t a, int64_t b) {
+  int64_t product = 0;
+  if (__builtin_mul_overflow(a, b, &product)) return std::nullopt;
+  return product;
 }
 
 }  // namespace mobility

@@ -4,10 +4,14 @@
 #define MOBILITY_COMMON_TYPES_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
+
+#include <google/protobuf/timestamp.pb.h>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "mobility/type/v1/types.pb.h"
 
 namespace mobility {
@@ -19,6 +23,20 @@ absl::CivilDay ToCivilDay(const type::v1::Date& date);
 type::v1::Date ToDate(absl::CivilDay day);
 // "2025-09-01".
 std::string FormatDate(const type::v1::Date& date);
+
+// Timestamps as integer microseconds since the epoch, exact both ways.
+int64_t ToMicros(const google::protobuf::Timestamp& timestamp);
+google::protobuf::Timestamp FromMicros(int64_t micros);
+google::protobuf::Timestamp ToTimestamp(absl::Time time);
+
+// The largest amount the system takes: 100,000,000.00 EUR. Any sum or
+// product of amounts in range fits in int64 many times over, and anything
+// above it is a typing error, not a grant.
+inline constexpr int64_t kMaxCents = 10'000'000'000;
+
+// a + b and a * b, or nullopt when they would overflow int64.
+std::optional<int64_t> CheckedAdd(int64_t a, int64_t b);
+std::optional<int64_t> CheckedMultiply(int64_t a, int64_t b);
 
 type::v1::Money Euros(int64_t cents);
 // "1234.56": cents as a decimal amount, exactly.

@@ -9,7 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
-#include "common/db.h"
+#include "common/types.h"
 #include "common/reference_data.h"
 #include "common/types.h"
 

@@ -340,7 +340,7 @@ class LifecycleTest : public ::testing::Test {
     SettleApprovalState(agreement_);
   }
   v1::Agreement agreement_;
-  Principal coordinator_{"coordinator-1", {Role::kCoordinator}};
+  Principal coordinator_{"coordinator-1", {Role::kCoordinator}, ""};
   absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
 };
 
@@ -416,7 +416,7 @@ TEST_F(LifecycleTest, ApplicantsDoNotSeeContacts) {
   EXPECT_EQ(for_staff.partners(0).signing_contact().email(),
             "rector@example.kz");
   auto for_applicant = agreement_;
-  RedactForCaller(for_applicant, Principal{"student-1", {Role::kApplicant}});
+  RedactForCaller(for_applicant, Principal{"student-1", {Role::kApplicant}, ""});
   EXPECT_FALSE(for_applicant.partners(0).has_signing_contact());
   ASSERT_EQ(for_applicant.approvals_size(), 1);
   EXPECT_EQ(for_applicant.approvals(0).approved_by(), "");

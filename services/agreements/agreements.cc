@@ -97,7 +97,7 @@ std::vector<std::string> PartnerNames(const v1::Agreement& agreement) {
   return names;
 }
 
-absl::Status ValidateAgainstStore(pqxx::work& txn,
+absl::Status ValidateAgainstStore(pqxx::transaction_base& txn,
                                   const v1::Agreement& agreement) {
   Violations violations;
   ValidateAgreement(agreement,
@@ -128,7 +128,8 @@ absl::Time Agreements::Now() const {
 }
 
 absl::StatusOr<v1::Institution> Agreements::CreateInstitution(
-    const v1::CreateInstitutionRequest& request) {
+    const v1::CreateInstitutionRequest& request,
+    const CallContext& call) {
   Violations violations;
   ValidateInstitution(request.institution(), "institution", violations);
   if (!request.institution_id().empty() &&
@@ -146,7 +147,7 @@ absl::StatusOr<v1::Institution> Agreements::CreateInstitution(
                              ? NewResourceId()
                              : request.institution_id();
   v1::Institution created;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) {
+  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) {
     return RunIdempotent(
         txn, "CreateInstitution", request.request_id(), request, &created, [&] {
           created = request.institution();
@@ -168,22 +169,22 @@ absl::StatusOr<v1::Institution> Agreements::CreateInstitution(
 }
 
 absl::StatusOr<v1::Institution> Agreements::GetInstitution(
-    const v1::GetInstitutionRequest& request) {
+    const v1::GetInstitutionRequest& request,
+    const CallContext& call) {
   auto id = ParseResourceName("name", request.name(), "institutions");
   if (!id.ok()) return id.status();
-  v1::Institution found;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) -> absl::Status {
-    auto row = Store::GetInstitution(txn, *id, /*for_update=*/false);
-    if (!row.ok()) return row.status();
-    found = row->first;
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return found;
+  return db_->ReadValue(
+      call.limit,
+      [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::Institution> {
+        auto row = Store::GetInstitution(txn, *id, /*for_update=*/false);
+        if (!row.ok()) return row.status();
+        return row->first;
+      });
 }
 
 absl::StatusOr<v1::ListInstitutionsResponse> Agreements::ListInstitutions(
-    const v1::ListInstitutionsRequest& request) {
+    const v1::ListInstitutionsRequest& request,
+    const CallContext& call) {
   auto page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   if (!request.country_code().empty() &&
@@ -195,23 +196,26 @@ absl::StatusOr<v1::ListInstitutionsResponse> Agreements::ListInstitutions(
       absl::StrCat("institutions?country=", request.country_code());
   auto after = DecodePageToken(request.page_token(), query);
   if (!after.ok()) return after.status();
+  // One row more than the page tells whether another page follows.
+  auto rows = db_->ReadValue(
+      call.limit,
+      [&](pqxx::transaction_base& txn)
+          -> absl::StatusOr<std::vector<std::pair<v1::Institution, int64_t>>> {
+        return Store::ListInstitutions(txn, request.country_code(), *after,
+                                       *page_size + 1);
+      });
+  if (!rows.ok()) return rows.status();
   v1::ListInstitutionsResponse response;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    // One row more than the page tells whether another page follows.
-    auto rows = Store::ListInstitutions(txn, request.country_code(), *after,
-                                        *page_size + 1);
-    response.set_next_page_token(TakePage(
-        rows, *page_size, query,
-        [&](auto row) { *response.add_institutions() = std::move(row.first); },
-        [](const auto& row) { return ResourceIdOf(row.first.name()); }));
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  response.set_next_page_token(TakePage(
+      *rows, *page_size, query,
+      [&](auto row) { *response.add_institutions() = std::move(row.first); },
+      [](const auto& row) { return ResourceIdOf(row.first.name()); }));
   return response;
 }
 
 absl::StatusOr<v1::Institution> Agreements::UpdateInstitution(
-    const v1::UpdateInstitutionRequest& request) {
+    const v1::UpdateInstitutionRequest& request,
+    const CallContext& call) {
   auto id = ParseResourceName("institution.name", request.institution().name(),
                               "institutions");
   if (!id.ok()) return id.status();
@@ -220,7 +224,7 @@ absl::StatusOr<v1::Institution> Agreements::UpdateInstitution(
   auto paths = MaskPaths(request.update_mask(), InstitutionMaskPaths());
   if (!paths.ok()) return paths.status();
   v1::Institution updated;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) {
+  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) {
     return RunIdempotent(
         txn, "UpdateInstitution", request.request_id(), request, &updated,
         [&]() -> absl::Status {
@@ -249,7 +253,8 @@ absl::StatusOr<v1::Institution> Agreements::UpdateInstitution(
 }
 
 absl::StatusOr<v1::Agreement> Agreements::CreateAgreement(
-    const v1::CreateAgreementRequest& request, const Principal& caller) {
+    const v1::CreateAgreementRequest& request, const CallContext& call) {
+  const Principal& caller = call.principal;
   if (!request.agreement_id().empty() &&
       !IsValidResourceId(request.agreement_id())) {
     return InvalidField(
@@ -261,7 +266,7 @@ absl::StatusOr<v1::Agreement> Agreements::CreateAgreement(
   const std::string id =
       request.agreement_id().empty() ? NewResourceId() : request.agreement_id();
   v1::Agreement created;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) {
+  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) {
     return RunIdempotent(txn, "CreateAgreement", request.request_id(), request,
                          &created, [&]() -> absl::Status {
                            CopyAgreementFields(request.agreement(),
@@ -288,28 +293,26 @@ absl::StatusOr<v1::Agreement> Agreements::CreateAgreement(
 }
 
 absl::StatusOr<v1::Agreement> Agreements::GetAgreement(
-    const v1::GetAgreementRequest& request, const Principal& caller) {
+    const v1::GetAgreementRequest& request, const CallContext& call) {
+  const Principal& caller = call.principal;
   auto id = ParseResourceName("name", request.name(), "agreements");
   if (!id.ok()) return id.status();
   if (request.revision() < 0)
     return InvalidField("revision", "must not be negative");
-  v1::Agreement found;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) -> absl::Status {
-    auto agreement =
-        request.revision() == 0
-            ? Store::GetAgreement(txn, *id, /*for_update=*/false)
-            : Store::GetAgreementRevision(txn, *id, request.revision());
-    if (!agreement.ok()) return agreement.status();
-    found = *std::move(agreement);
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  RedactForCaller(found, caller);
+  auto found = db_->ReadValue(
+      call.limit, [&](pqxx::transaction_base& txn) {
+        return request.revision() == 0
+                   ? Store::GetAgreement(txn, *id, /*for_update=*/false)
+                   : Store::GetAgreementRevision(txn, *id, request.revision());
+      });
+  if (!found.ok()) return found.status();
+  RedactForCaller(*found, caller);
   return found;
 }
 
 absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
-    const v1::ListAgreementsRequest& request, const Principal& caller) {
+    const v1::ListAgreementsRequest& request, const CallContext& call) {
+  const Principal& caller = call.principal;
   auto page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   Store::AgreementFilter filter;
@@ -345,24 +348,27 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
                    "&year=", filter.academic_year, "&state=", filter.state);
   auto after = DecodePageToken(request.page_token(), query);
   if (!after.ok()) return after.status();
+  auto rows = db_->ReadValue(
+      call.limit,
+      [&](pqxx::transaction_base& txn)
+          -> absl::StatusOr<std::vector<v1::Agreement>> {
+        return Store::ListAgreements(txn, filter, *after, *page_size + 1);
+      });
+  if (!rows.ok()) return rows.status();
   v1::ListAgreementsResponse response;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    auto rows = Store::ListAgreements(txn, filter, *after, *page_size + 1);
-    response.set_next_page_token(TakePage(
-        rows, *page_size, query,
-        [&](v1::Agreement a) {
-          RedactForCaller(a, caller);
-          *response.add_agreements() = std::move(a);
-        },
-        [](const v1::Agreement& a) { return ResourceIdOf(a.name()); }));
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  response.set_next_page_token(TakePage(
+      *rows, *page_size, query,
+      [&](v1::Agreement a) {
+        RedactForCaller(a, caller);
+        *response.add_agreements() = std::move(a);
+      },
+      [](const v1::Agreement& a) { return ResourceIdOf(a.name()); }));
   return response;
 }
 
 absl::StatusOr<v1::Agreement> Agreements::UpdateAgreement(
-    const v1::UpdateAgreementRequest& request, const Principal& caller) {
+    const v1::UpdateAgreementRequest& request, const CallContext& call) {
+  const Principal& caller = call.principal;
   auto id = ParseResourceName("agreement.name", request.agreement().name(),
                               "agreements");
   if (!id.ok()) return id.status();
@@ -371,7 +377,7 @@ absl::StatusOr<v1::Agreement> Agreements::UpdateAgreement(
   auto paths = MaskPaths(request.update_mask(), AgreementMaskPaths());
   if (!paths.ok()) return paths.status();
   v1::Agreement updated;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) {
+  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) {
     return RunIdempotent(
         txn, "UpdateAgreement", request.request_id(), request, &updated,
         [&]() -> absl::Status {
@@ -401,12 +407,13 @@ absl::StatusOr<v1::Agreement> Agreements::UpdateAgreement(
 }
 
 absl::StatusOr<v1::Agreement> Agreements::ApproveAgreement(
-    const v1::ApproveAgreementRequest& request, const Principal& caller) {
+    const v1::ApproveAgreementRequest& request, const CallContext& call) {
+  const Principal& caller = call.principal;
   if (request.content_hash().empty()) {
     return InvalidField("content_hash",
                         "is required: the hash of the content being approved");
   }
-  return ChangeState("ApproveAgreement", request, caller,
+  return ChangeState("ApproveAgreement", request, call,
                      [&](v1::Agreement& agreement, absl::Time now) {
                        return Approve(agreement, request.institution(),
                                       request.content_hash(), caller, now);
@@ -414,13 +421,13 @@ absl::StatusOr<v1::Agreement> Agreements::ApproveAgreement(
 }
 
 absl::StatusOr<v1::Agreement> Agreements::TerminateAgreement(
-    const v1::TerminateAgreementRequest& request, const Principal& caller) {
+    const v1::TerminateAgreementRequest& request, const CallContext& call) {
   if (request.reason().size() > kMaxTerminationReason) {
     return InvalidField(
         "reason",
         absl::StrCat("must be at most ", kMaxTerminationReason, " characters"));
   }
-  return ChangeState("TerminateAgreement", request, caller,
+  return ChangeState("TerminateAgreement", request, call,
                      [&](v1::Agreement& agreement, absl::Time now) {
                        return Terminate(agreement, request.reason(), now);
                      });
@@ -428,14 +435,14 @@ absl::StatusOr<v1::Agreement> Agreements::TerminateAgreement(
 
 template <typename Request>
 absl::StatusOr<v1::Agreement> Agreements::ChangeState(
-    absl::string_view method, const Request& request, const Principal& caller,
+    absl::string_view method, const Request& request, const CallContext& call,
     const std::function<absl::Status(v1::Agreement&, absl::Time)>& change) {
   auto id = ParseResourceName("name", request.name(), "agreements");
   if (!id.ok()) return id.status();
   if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
     return s;
   v1::Agreement changed;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) {
+  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) {
     return RunIdempotent(txn, method, request.request_id(), request, &changed,
                          [&]() -> absl::Status {
                            auto current = Store::GetAgreement(
@@ -450,12 +457,13 @@ absl::StatusOr<v1::Agreement> Agreements::ChangeState(
                          });
   });
   if (!status.ok()) return status;
-  RedactForCaller(changed, caller);
+  RedactForCaller(changed, call.principal);
   return changed;
 }
 
 absl::StatusOr<v1::MobilityAllocation> Agreements::AllocateMobility(
-    const v1::AllocateMobilityRequest& request) {
+    const v1::AllocateMobilityRequest& request,
+    const CallContext& call) {
   Violations violations;
   auto id = ParseResourceName("agreement", request.agreement(), "agreements");
   if (!id.ok())
@@ -475,7 +483,7 @@ absl::StatusOr<v1::MobilityAllocation> Agreements::AllocateMobility(
   if (!violations.empty()) return violations.ToStatus("INVALID_ALLOCATION");
 
   v1::MobilityAllocation allocation;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) -> absl::Status {
+  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) -> absl::Status {
     // Locking the agreement row serializes allocations on it, so the count
     // below stays true until commit, and keeps the agreement from being
     // terminated meanwhile.
@@ -535,7 +543,8 @@ absl::StatusOr<v1::MobilityAllocation> Agreements::AllocateMobility(
 }
 
 absl::StatusOr<v1::MobilityAllocation> Agreements::ReleaseMobility(
-    const v1::ReleaseMobilityRequest& request) {
+    const v1::ReleaseMobilityRequest& request,
+    const CallContext& call) {
   auto id = ParseResourceName("agreement", request.agreement(), "agreements");
   if (!id.ok()) return id.status();
   if (request.allocation_key().empty() ||
@@ -545,7 +554,7 @@ absl::StatusOr<v1::MobilityAllocation> Agreements::ReleaseMobility(
                                      " characters"));
   }
   v1::MobilityAllocation allocation;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) -> absl::Status {
+  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) -> absl::Status {
     auto agreement = Store::GetAgreement(txn, *id, /*for_update=*/true);
     if (!agreement.ok()) return agreement.status();
     auto existing = Store::FindAllocation(txn, *id, request.allocation_key());
@@ -567,7 +576,8 @@ absl::StatusOr<v1::MobilityAllocation> Agreements::ReleaseMobility(
 }
 
 absl::StatusOr<v1::QuotaUsage> Agreements::GetQuotaUsage(
-    const v1::GetQuotaUsageRequest& request) {
+    const v1::GetQuotaUsageRequest& request,
+    const CallContext& call) {
   auto id = ParseResourceName("agreement", request.agreement(), "agreements");
   if (!id.ok()) return id.status();
   int only_year = 0;
@@ -577,8 +587,10 @@ absl::StatusOr<v1::QuotaUsage> Agreements::GetQuotaUsage(
       return InvalidField("academic_year", year.status().message());
     only_year = *year;
   }
-  v1::QuotaUsage usage;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) -> absl::Status {
+  // One snapshot for the agreement and its counts.
+  return db_->TransactValue(call.limit, [&](pqxx::transaction_base& txn)
+                                            -> absl::StatusOr<v1::QuotaUsage> {
+    v1::QuotaUsage usage;
     auto agreement = Store::GetAgreement(txn, *id, /*for_update=*/false);
     if (!agreement.ok()) return agreement.status();
     const int first = *ParseAcademicYear(agreement->first_academic_year());
@@ -604,10 +616,8 @@ absl::StatusOr<v1::QuotaUsage> Agreements::GetQuotaUsage(
         entry->set_free(std::max(0, c.mobilities_per_year() - entry->used()));
       }
     }
-    return absl::OkStatus();
+    return usage;
   });
-  if (!status.ok()) return status;
-  return usage;
 }
 
 }  // namespace mobility::agreements

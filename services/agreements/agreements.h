@@ -8,7 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
-#include "common/auth.h"
+#include "common/call.h"
 #include "common/db.h"
 #include "mobility/agreements/v1/agreements.pb.h"
 
@@ -24,33 +24,40 @@ class Agreements {
       : db_(db), clock_(std::move(clock)) {}
 
   absl::StatusOr<v1::Institution> CreateInstitution(
-      const v1::CreateInstitutionRequest& request);
+      const v1::CreateInstitutionRequest& request,
+      const CallContext& call);
   absl::StatusOr<v1::Institution> GetInstitution(
-      const v1::GetInstitutionRequest& request);
+      const v1::GetInstitutionRequest& request,
+      const CallContext& call);
   absl::StatusOr<v1::ListInstitutionsResponse> ListInstitutions(
-      const v1::ListInstitutionsRequest& request);
+      const v1::ListInstitutionsRequest& request,
+      const CallContext& call);
   absl::StatusOr<v1::Institution> UpdateInstitution(
-      const v1::UpdateInstitutionRequest& request);
+      const v1::UpdateInstitutionRequest& request,
+      const CallContext& call);
 
   absl::StatusOr<v1::Agreement> CreateAgreement(
-      const v1::CreateAgreementRequest& request, const Principal& caller);
+      const v1::CreateAgreementRequest& request, const CallContext& call);
   absl::StatusOr<v1::Agreement> GetAgreement(
-      const v1::GetAgreementRequest& request, const Principal& caller);
+      const v1::GetAgreementRequest& request, const CallContext& call);
   absl::StatusOr<v1::ListAgreementsResponse> ListAgreements(
-      const v1::ListAgreementsRequest& request, const Principal& caller);
+      const v1::ListAgreementsRequest& request, const CallContext& call);
   absl::StatusOr<v1::Agreement> UpdateAgreement(
-      const v1::UpdateAgreementRequest& request, const Principal& caller);
+      const v1::UpdateAgreementRequest& request, const CallContext& call);
   absl::StatusOr<v1::Agreement> ApproveAgreement(
-      const v1::ApproveAgreementRequest& request, const Principal& caller);
+      const v1::ApproveAgreementRequest& request, const CallContext& call);
   absl::StatusOr<v1::Agreement> TerminateAgreement(
-      const v1::TerminateAgreementRequest& request, const Principal& caller);
+      const v1::TerminateAgreementRequest& request, const CallContext& call);
 
   absl::StatusOr<v1::MobilityAllocation> AllocateMobility(
-      const v1::AllocateMobilityRequest& request);
+      const v1::AllocateMobilityRequest& request,
+      const CallContext& call);
   absl::StatusOr<v1::MobilityAllocation> ReleaseMobility(
-      const v1::ReleaseMobilityRequest& request);
+      const v1::ReleaseMobilityRequest& request,
+      const CallContext& call);
   absl::StatusOr<v1::QuotaUsage> GetQuotaUsage(
-      const v1::GetQuotaUsageRequest& request);
+      const v1::GetQuotaUsageRequest& request,
+      const CallContext& call);
 
  private:
   // Now, truncated to the microsecond the database keeps.
@@ -61,7 +68,7 @@ class Agreements {
   // once per request id.
   template <typename Request>
   absl::StatusOr<v1::Agreement> ChangeState(
-      absl::string_view method, const Request& request, const Principal& caller,
+      absl::string_view method, const Request& request, const CallContext& call,
       const std::function<absl::Status(v1::Agreement&, absl::Time)>& change);
 
   Database* db_;

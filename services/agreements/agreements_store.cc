@@ -157,7 +157,7 @@ std::vector<PreparedStatement> AgreementsStore::Statements() {
   };
 }
 
-void AgreementsStore::InsertInstitution(pqxx::work& txn, const std::string& id,
+void AgreementsStore::InsertInstitution(pqxx::transaction_base& txn, const std::string& id,
                                         const v1::Institution& i,
                                         int64_t revision) {
   txn.exec_prepared("institution_insert", id, i.display_name(),
@@ -167,7 +167,7 @@ void AgreementsStore::InsertInstitution(pqxx::work& txn, const std::string& id,
 }
 
 absl::StatusOr<std::pair<v1::Institution, int64_t>>
-AgreementsStore::GetInstitution(pqxx::work& txn, const std::string& id,
+AgreementsStore::GetInstitution(pqxx::transaction_base& txn, const std::string& id,
                                 bool for_update) {
   pqxx::result r = txn.exec_prepared(
       for_update ? "institution_get_for_update" : "institution_get", id);
@@ -178,7 +178,7 @@ AgreementsStore::GetInstitution(pqxx::work& txn, const std::string& id,
   return InstitutionFromRow(r[0]);
 }
 
-void AgreementsStore::UpdateInstitution(pqxx::work& txn, const std::string& id,
+void AgreementsStore::UpdateInstitution(pqxx::transaction_base& txn, const std::string& id,
                                         const v1::Institution& i,
                                         int64_t revision) {
   txn.exec_prepared("institution_update", id, i.display_name(),
@@ -188,7 +188,7 @@ void AgreementsStore::UpdateInstitution(pqxx::work& txn, const std::string& id,
 }
 
 std::vector<std::pair<v1::Institution, int64_t>>
-AgreementsStore::ListInstitutions(pqxx::work& txn,
+AgreementsStore::ListInstitutions(pqxx::transaction_base& txn,
                                   const std::string& country_code,
                                   const std::string& after_id, int limit) {
   std::vector<std::pair<v1::Institution, int64_t>> out;
@@ -200,7 +200,7 @@ AgreementsStore::ListInstitutions(pqxx::work& txn,
 }
 
 std::map<std::string, std::string> AgreementsStore::InstitutionCountries(
-    pqxx::work& txn, const std::vector<std::string>& names) {
+    pqxx::transaction_base& txn, const std::vector<std::string>& names) {
   constexpr absl::string_view kPrefix = "institutions/";
   std::map<std::string, std::string> out;
   for (const auto& name : names) {
@@ -212,7 +212,7 @@ std::map<std::string, std::string> AgreementsStore::InstitutionCountries(
   return out;
 }
 
-void AgreementsStore::InsertAgreement(pqxx::work& txn, const std::string& id,
+void AgreementsStore::InsertAgreement(pqxx::transaction_base& txn, const std::string& id,
                                       const v1::Agreement& a) {
   const pqxx::binarystring body(a.SerializeAsString());
   txn.exec_prepared("agreement_insert", id,
@@ -223,7 +223,7 @@ void AgreementsStore::InsertAgreement(pqxx::work& txn, const std::string& id,
   txn.exec_prepared("agreement_revision_insert", id, a.revision(), body);
 }
 
-void AgreementsStore::SaveAgreement(pqxx::work& txn, const std::string& id,
+void AgreementsStore::SaveAgreement(pqxx::transaction_base& txn, const std::string& id,
                                     const v1::Agreement& a) {
   const pqxx::binarystring body(a.SerializeAsString());
   txn.exec_prepared("agreement_update", id,
@@ -235,7 +235,7 @@ void AgreementsStore::SaveAgreement(pqxx::work& txn, const std::string& id,
 }
 
 absl::StatusOr<v1::Agreement> AgreementsStore::GetAgreement(
-    pqxx::work& txn, const std::string& id, bool for_update) {
+    pqxx::transaction_base& txn, const std::string& id, bool for_update) {
   pqxx::result r = txn.exec_prepared(
       for_update ? "agreement_get_for_update" : "agreement_get", id);
   if (r.empty()) {
@@ -246,7 +246,7 @@ absl::StatusOr<v1::Agreement> AgreementsStore::GetAgreement(
 }
 
 absl::StatusOr<v1::Agreement> AgreementsStore::GetAgreementRevision(
-    pqxx::work& txn, const std::string& id, int64_t revision) {
+    pqxx::transaction_base& txn, const std::string& id, int64_t revision) {
   pqxx::result r = txn.exec_prepared("agreement_revision_get", id, revision);
   if (r.empty()) {
     return Error(
@@ -257,7 +257,7 @@ absl::StatusOr<v1::Agreement> AgreementsStore::GetAgreementRevision(
 }
 
 std::vector<v1::Agreement> AgreementsStore::ListAgreements(
-    pqxx::work& txn, const AgreementFilter& filter, const std::string& after_id,
+    pqxx::transaction_base& txn, const AgreementFilter& filter, const std::string& after_id,
     int limit) {
   std::vector<v1::Agreement> out;
   for (const auto& row :
@@ -269,13 +269,13 @@ std::vector<v1::Agreement> AgreementsStore::ListAgreements(
 }
 
 std::optional<v1::MobilityAllocation> AgreementsStore::FindAllocation(
-    pqxx::work& txn, const std::string& agreement_id, const std::string& key) {
+    pqxx::transaction_base& txn, const std::string& agreement_id, const std::string& key) {
   pqxx::result r = txn.exec_prepared("allocation_find", agreement_id, key);
   if (r.empty()) return std::nullopt;
   return AllocationFromRow(r[0], agreement_id);
 }
 
-int AgreementsStore::CountAllocated(pqxx::work& txn,
+int AgreementsStore::CountAllocated(pqxx::transaction_base& txn,
                                     const std::string& agreement_id,
                                     const std::string& condition_id,
                                     int academic_year) {
@@ -285,7 +285,7 @@ int AgreementsStore::CountAllocated(pqxx::work& txn,
       .as<int>();
 }
 
-void AgreementsStore::SaveAllocation(pqxx::work& txn,
+void AgreementsStore::SaveAllocation(pqxx::transaction_base& txn,
                                      const std::string& agreement_id,
                                      const v1::MobilityAllocation& a,
                                      int academic_year) {
@@ -303,7 +303,7 @@ void AgreementsStore::SaveAllocation(pqxx::work& txn,
 }
 
 std::map<std::pair<std::string, int>, int> AgreementsStore::AllocatedCounts(
-    pqxx::work& txn, const std::string& agreement_id) {
+    pqxx::transaction_base& txn, const std::string& agreement_id) {
   std::map<std::pair<std::string, int>, int> out;
   for (const auto& row : txn.exec_prepared("allocation_counts", agreement_id)) {
     out[{row[0].as<std::string>(), row[1].as<int>()}] = row[2].as<int>();

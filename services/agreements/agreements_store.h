@@ -23,51 +23,51 @@ class AgreementsStore {
   static std::vector<PreparedStatement> Statements();
 
   // Institutions. Ids are the last part of the resource name.
-  static void InsertInstitution(pqxx::work& txn, const std::string& id,
+  static void InsertInstitution(pqxx::transaction_base& txn, const std::string& id,
                                 const v1::Institution& institution,
                                 int64_t revision);
   static absl::StatusOr<std::pair<v1::Institution, int64_t>> GetInstitution(
-      pqxx::work& txn, const std::string& id, bool for_update);
-  static void UpdateInstitution(pqxx::work& txn, const std::string& id,
+      pqxx::transaction_base& txn, const std::string& id, bool for_update);
+  static void UpdateInstitution(pqxx::transaction_base& txn, const std::string& id,
                                 const v1::Institution& institution,
                                 int64_t revision);
   static std::vector<std::pair<v1::Institution, int64_t>> ListInstitutions(
-      pqxx::work& txn, const std::string& country_code,
+      pqxx::transaction_base& txn, const std::string& country_code,
       const std::string& after_id, int limit);
   // Resource name -> country code of those of `names` that exist.
   static std::map<std::string, std::string> InstitutionCountries(
-      pqxx::work& txn, const std::vector<std::string>& names);
+      pqxx::transaction_base& txn, const std::vector<std::string>& names);
 
   // Agreements: the current version plus one stored row per revision.
-  static void InsertAgreement(pqxx::work& txn, const std::string& id,
+  static void InsertAgreement(pqxx::transaction_base& txn, const std::string& id,
                               const v1::Agreement& agreement);
-  static void SaveAgreement(pqxx::work& txn, const std::string& id,
+  static void SaveAgreement(pqxx::transaction_base& txn, const std::string& id,
                             const v1::Agreement& agreement);
-  static absl::StatusOr<v1::Agreement> GetAgreement(pqxx::work& txn,
+  static absl::StatusOr<v1::Agreement> GetAgreement(pqxx::transaction_base& txn,
                                                     const std::string& id,
                                                     bool for_update);
   static absl::StatusOr<v1::Agreement> GetAgreementRevision(
-      pqxx::work& txn, const std::string& id, int64_t revision);
+      pqxx::transaction_base& txn, const std::string& id, int64_t revision);
   struct AgreementFilter {
     std::string partner_institution_id;  // Empty: any.
     int academic_year = 0;               // First calendar year; 0: any.
     std::string state;                   // Empty: any.
   };
   static std::vector<v1::Agreement> ListAgreements(
-      pqxx::work& txn, const AgreementFilter& filter,
+      pqxx::transaction_base& txn, const AgreementFilter& filter,
       const std::string& after_id, int limit);
 
   // Quota ledger.
   static std::optional<v1::MobilityAllocation> FindAllocation(
-      pqxx::work& txn, const std::string& agreement_id, const std::string& key);
-  static int CountAllocated(pqxx::work& txn, const std::string& agreement_id,
+      pqxx::transaction_base& txn, const std::string& agreement_id, const std::string& key);
+  static int CountAllocated(pqxx::transaction_base& txn, const std::string& agreement_id,
                             const std::string& condition_id, int academic_year);
-  static void SaveAllocation(pqxx::work& txn, const std::string& agreement_id,
+  static void SaveAllocation(pqxx::transaction_base& txn, const std::string& agreement_id,
                              const v1::MobilityAllocation& allocation,
                              int academic_year);
   // (condition id, academic year) -> mobilities allocated.
   static std::map<std::pair<std::string, int>, int> AllocatedCounts(
-      pqxx::work& txn, const std::string& agreement_id);
+      pqxx::transaction_base& txn, const std::string& agreement_id);
 };
 
 }  // namespace mobility::agreements

@@ -44,8 +44,7 @@ class AgreementsServiceTest : public ::testing::Test {
     db_ = *std::move(db);
     ASSERT_TRUE(ApplyMigrations(*db_, AgreementsMigrations()).ok());
     service_ = std::make_unique<AgreementsGrpcService>(
-        db_.get(),
-        *TokenVerifier::FromPublicKeyPem(testing::TestKeys().public_pem));
+        db_.get(), testing::TestDispatcher());
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
@@ -168,7 +167,8 @@ class AgreementsServiceTest : public ::testing::Test {
 
   int64_t CountRows(const std::string& table) {
     int64_t n = -1;
-    EXPECT_TRUE(db_->Transact([&](pqxx::work& txn) {
+    EXPECT_TRUE(db_->Read(CallLimit::Within(absl::Seconds(10)),
+                          [&](pqxx::transaction_base& txn) {
                      n = txn.exec("SELECT count(*) FROM " +
                                   txn.quote_name(table))[0][0]
                              .as<int64_t>();

@@ -16,10 +16,11 @@ int main(int argc, char** argv) {
   definition.default_listen = "127.0.0.1:50051";
   definition.migrations = AgreementsMigrations();
   definition.statements = agreements::AgreementsStore::Statements();
-  definition.build = [](Database* db, TokenVerifier verifier) {
+  definition.build = [](Database* db,
+                        std::shared_ptr<const RpcDispatcher> dispatcher) {
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(std::make_unique<agreements::AgreementsGrpcService>(
-        db, std::move(verifier)));
+        db, std::move(dispatcher)));
     return services;
   };
   return RunService(argc, argv, definition);

@@ -1,49 +1,68 @@
 #include "services/grants/agreements_client.h"
 
-#include "common/client.h"
 #include "common/status.h"
 
 namespace mobility::grants {
 namespace {
 
+namespace av1 = agreements::v1;
+
 // A missing resource is the caller's bad input here; other errors pass on as
 // they are.
-absl::Status Translate(const grpc::Status& status, const std::string& field,
+absl::Status Translate(const absl::Status& status, const std::string& field,
                        const std::string& missing) {
-  absl::Status s = FromGrpcStatus(status);
-  if (s.code() == absl::StatusCode::kNotFound)
+  if (status.code() == absl::StatusCode::kNotFound)
     return InvalidField(field, missing);
-  return s;
+  return status;
 }
 
-}  // namespace
-
-absl::StatusOr<Endpoint> AgreementsClient::FindInstitution(
-    const std::string& name, const std::string& field,
-    const CallContext& call) const {
-  agreements::v1::GetInstitutionRequest request;
-  request.set_name(name);
-  agreements::v1::Institution institution;
-  auto context = NewClientContext(OutboundCall{}, &call);
-  grpc::Status status =
-      stub_->GetInstitution(context.get(), request, &institution);
-  if (!status.ok()) return Translate(status, field, "no such institution");
+Endpoint EndpointOf(const av1::Institution& institution) {
   return Endpoint{institution.country_code(), institution.latitude(),
                   institution.longitude()};
 }
 
-absl::StatusOr<agreements::v1::CooperationCondition>
-AgreementsClient::FindCondition(const std::string& agreement,
-                                const std::string& condition_id,
-                                const std::string& field,
-                                const CallContext& call) const {
-  agreements::v1::GetAgreementRequest request;
+}  // namespace
+
+absl::StatusOr<std::pair<Endpoint, Endpoint>>
+AgreementsClient::FindInstitutions(const std::string& sending,
+                                   const std::string& sending_field,
+                                   const std::string& receiving,
+                                   const std::string& receiving_field,
+                                   const CallContext& call) const {
+  av1::GetInstitutionRequest requests[2];
+  requests[0].set_name(sending);
+  requests[1].set_name(receiving);
+  av1::Institution found[2];
+  std::vector<ServiceChannel::AsyncRpc> rpcs;
+  for (int i = 0; i < 2; ++i) {
+    rpcs.push_back([&, i](grpc::ClientContext* context,
+                          std::function<void(grpc::Status)> done) {
+      stub_->async()->GetInstitution(context, &requests[i], &found[i],
+                                     std::move(done));
+    });
+  }
+  auto statuses = channel_->CallAll(call, rpcs);
+  if (!statuses[0].ok())
+    return Translate(statuses[0], sending_field, "no such institution");
+  if (!statuses[1].ok())
+    return Translate(statuses[1], receiving_field, "no such institution");
+  return std::make_pair(EndpointOf(found[0]), EndpointOf(found[1]));
+}
+
+absl::StatusOr<av1::CooperationCondition> AgreementsClient::FindCondition(
+    const std::string& agreement, const std::string& condition_id,
+    const std::string& field, const CallContext& call) const {
+  av1::GetAgreementRequest request;
   request.set_name(agreement);
-  agreements::v1::Agreement found;
-  auto context = NewClientContext(OutboundCall{}, &call);
-  grpc::Status status = stub_->GetAgreement(context.get(), request, &found);
+  av1::Agreement found;
+  absl::Status status = channel_->Call(
+      call, [&](grpc::ClientContext* context,
+                std::function<void(grpc::Status)> done) {
+        stub_->async()->GetAgreement(context, &request, &found,
+                                     std::move(done));
+      });
   if (!status.ok()) return Translate(status, field, "no such agreement");
-  if (found.state() != agreements::v1::Agreement::APPROVED) {
+  if (found.state() != av1::Agreement::APPROVED) {
     return Error(
         absl::StatusCode::kFailedPrecondition, "AGREEMENT_NOT_APPROVED",
         "grants are made only under an agreement approved by both partners");

@@ -1,13 +1,16 @@
 // What the grants service asks the agreements service, on behalf of its caller:
-// where an institution is, and whether a cooperation condition exists.
+// where the two institutions of a mobility are, and whether a cooperation
+// condition exists.
 #ifndef MOBILITY_SERVICES_GRANTS_AGREEMENTS_CLIENT_H_
 #define MOBILITY_SERVICES_GRANTS_AGREEMENTS_CLIENT_H_
 
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "absl/status/statusor.h"
-#include "common/server.h"
+#include "common/call.h"
+#include "common/client.h"
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
 #include "services/grants/grant_rules.h"
 
@@ -15,13 +18,17 @@ namespace mobility::grants {
 
 class AgreementsClient {
  public:
-  explicit AgreementsClient(std::shared_ptr<grpc::Channel> channel)
-      : stub_(agreements::v1::AgreementsService::NewStub(std::move(channel))) {}
+  explicit AgreementsClient(std::shared_ptr<const ServiceChannel> channel)
+      : channel_(std::move(channel)),
+        stub_(agreements::v1::AgreementsService::NewStub(
+            channel_->channel())) {}
 
-  // INVALID_ARGUMENT naming `field` when the institution does not exist.
-  absl::StatusOr<Endpoint> FindInstitution(const std::string& name,
-                                           const std::string& field,
-                                           const CallContext& call) const;
+  // Both institutions, asked for at once. INVALID_ARGUMENT naming
+  // `sending_field` or `receiving_field` when one does not exist.
+  absl::StatusOr<std::pair<Endpoint, Endpoint>> FindInstitutions(
+      const std::string& sending, const std::string& sending_field,
+      const std::string& receiving, const std::string& receiving_field,
+      const CallContext& call) const;
 
   // The cooperation condition of an approved agreement: INVALID_ARGUMENT naming
   // `field` when the agreement or condition does not exist, FAILED_PRECONDITION
@@ -32,6 +39,7 @@ class AgreementsClient {
       const std::string& field, const CallContext& call) const;
 
  private:
+  std::shared_ptr<const ServiceChannel> channel_;
   std::unique_ptr<agreements::v1::AgreementsService::Stub> stub_;
 };
 

@@ -134,10 +134,11 @@ void CheckEuros(const mobility::type::v1::Money& money,
   }
 }
 
-// Quotes a CSV field and neutralizes spreadsheet formulas.
+// Quotes a CSV field and neutralizes spreadsheet formulas (a spreadsheet
+// reads a leading tab or carriage return as the start of one too).
 std::string CsvField(std::string value) {
   if (!value.empty() &&
-      std::string("=+-@").find(value[0]) != std::string::npos) {
+      std::string("=+-@\t\r").find(value[0]) != std::string::npos) {
     value = "'" + value;
   }
   if (value.find_first_of(",\"\n\r") == std::string::npos) return value;
@@ -158,21 +159,20 @@ absl::Time Grants::Now() const {
 absl::StatusOr<v1::GrantQuote> Grants::Quote(
     const v1::CalculateGrantRequest& request, const std::string& prefix,
     const CallContext& call) {
-  auto sending = agreements_->FindInstitution(
-      request.sending_institution(), prefix + "sending_institution", call);
-  if (!sending.ok()) return sending.status();
-  auto receiving = agreements_->FindInstitution(
+  auto ends = agreements_->FindInstitutions(
+      request.sending_institution(), prefix + "sending_institution",
       request.receiving_institution(), prefix + "receiving_institution", call);
-  if (!receiving.ok()) return receiving.status();
-  auto route = RouteBetween(request, *sending, *receiving);
+  if (!ends.ok()) return ends.status();
+  auto route = RouteBetween(request, ends->first, ends->second);
   if (!route.ok()) return route.status();
-  std::vector<v1::Rate> rates;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    rates = Store::RatesForCall(txn, request.programme(), request.call_year());
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
-  return PriceMobility(request, *route, rates,
+  auto rates = db_->ReadValue(
+      call.limit,
+      [&](pqxx::transaction_base& txn) -> absl::StatusOr<std::vector<v1::Rate>> {
+        return Store::RatesForCall(txn, request.programme(),
+                                   request.call_year());
+      });
+  if (!rates.ok()) return rates.status();
+  return PriceMobility(request, *route, *rates,
                        /*enforce_duration_limits=*/true);
 }
 
@@ -222,7 +222,7 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
   if (!quote.ok()) return quote.status();
 
   v1::Grant created;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) {
+  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) {
     return RunIdempotent(
         txn, "CreateGrant", request.request_id(), request, &created,
         [&]() -> absl::Status {
@@ -265,7 +265,7 @@ absl::StatusOr<v1::Grant> Grants::GetGrant(const v1::GetGrantRequest& request,
   auto id = ParseResourceName("name", request.name(), "grants");
   if (!id.ok()) return id.status();
   v1::Grant found;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) -> absl::Status {
+  absl::Status status = db_->Read(call.limit, [&](pqxx::transaction_base& txn) -> absl::Status {
     auto grant = Store::GetGrant(txn, *id, /*for_update=*/false);
     // An applicant learns nothing about grants that are not theirs, not even
     // that they exist.
@@ -303,30 +303,31 @@ absl::StatusOr<v1::ListGrantsResponse> Grants::ListGrants(
                    "&participant=", filter.participant_reference);
   auto after = DecodePageToken(request.page_token(), query);
   if (!after.ok()) return after.status();
+  auto rows = db_->ReadValue(
+      call.limit,
+      [&](pqxx::transaction_base& txn) -> absl::StatusOr<std::vector<v1::Grant>> {
+        return Store::ListGrants(txn, filter, *after, *page_size + 1);
+      });
+  if (!rows.ok()) return rows.status();
   v1::ListGrantsResponse response;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    auto rows = Store::ListGrants(txn, filter, *after, *page_size + 1);
-    response.set_next_page_token(TakePage(
-        rows, *page_size, query,
-        [&](v1::Grant g) { *response.add_grants() = std::move(g); },
-        [](const v1::Grant& g) { return ResourceIdOf(g.name()); }));
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  response.set_next_page_token(TakePage(
+      *rows, *page_size, query,
+      [&](v1::Grant g) { *response.add_grants() = std::move(g); },
+      [](const v1::Grant& g) { return ResourceIdOf(g.name()); }));
   return response;
 }
 
 template <typename Request>
 absl::StatusOr<v1::Grant> Grants::ChangeGrant(
-    absl::string_view method, const Request& request,
-    const std::function<absl::Status(pqxx::work&, const std::string&,
-                                     v1::Grant&)>& change) {
+    absl::string_view method, const Request& request, const CallContext& call,
+    const std::function<absl::Status(pqxx::transaction_base&,
+                                     const std::string&, v1::Grant&)>& change) {
   auto id = ParseResourceName("name", request.name(), "grants");
   if (!id.ok()) return id.status();
   if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
     return s;
   v1::Grant changed;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) {
+  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) {
     return RunIdempotent(
         txn, method, request.request_id(), request, &changed,
         [&]() -> absl::Status {
@@ -348,7 +349,8 @@ absl::StatusOr<v1::Grant> Grants::ChangeGrant(
 }
 
 absl::StatusOr<v1::Grant> Grants::AgreeGrant(
-    const v1::AgreeGrantRequest& request) {
+    const v1::AgreeGrantRequest& request,
+    const CallContext& call) {
   Violations violations;
   if (!IsValidDate(request.participant_signed_date())) {
     violations.Add("participant_signed_date",
@@ -359,9 +361,8 @@ absl::StatusOr<v1::Grant> Grants::AgreeGrant(
                    "must be the calendar date of the signature");
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_SIGNATURES");
-  return ChangeGrant(
-      "AgreeGrant", request,
-      [&](pqxx::work& txn, const std::string&,
+  return ChangeGrant("AgreeGrant", request, call,
+      [&](pqxx::transaction_base& txn, const std::string&,
           v1::Grant& grant) -> absl::Status {
         if (grant.state() != v1::Grant::CALCULATED)
           return WrongState(grant, "CALCULATED");
@@ -384,10 +385,10 @@ absl::StatusOr<v1::Grant> Grants::AgreeGrant(
 }
 
 absl::StatusOr<v1::Grant> Grants::PrefinanceGrant(
-    const v1::PrefinanceGrantRequest& request) {
-  return ChangeGrant(
-      "PrefinanceGrant", request,
-      [&](pqxx::work& txn, const std::string& id,
+    const v1::PrefinanceGrantRequest& request,
+    const CallContext& call) {
+  return ChangeGrant("PrefinanceGrant", request, call,
+      [&](pqxx::transaction_base& txn, const std::string& id,
           v1::Grant& grant) -> absl::Status {
         if (grant.state() != v1::Grant::AGREED)
           return WrongState(grant, "AGREED");
@@ -429,7 +430,8 @@ absl::StatusOr<v1::Grant> Grants::PrefinanceGrant(
 }
 
 absl::StatusOr<v1::Grant> Grants::SettleGrant(
-    const v1::SettleGrantRequest& request) {
+    const v1::SettleGrantRequest& request,
+    const CallContext& call) {
   Violations violations;
   for (const auto& [field, date] :
        {std::pair<const char*, const mobility::type::v1::Date*>{
@@ -443,9 +445,8 @@ absl::StatusOr<v1::Grant> Grants::SettleGrant(
     violations.Add("actual_end_date", "must not come before actual_start_date");
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_SETTLEMENT");
-  return ChangeGrant(
-      "SettleGrant", request,
-      [&](pqxx::work& txn, const std::string& id,
+  return ChangeGrant("SettleGrant", request, call,
+      [&](pqxx::transaction_base& txn, const std::string& id,
           v1::Grant& grant) -> absl::Status {
         if (grant.state() != v1::Grant::AGREED &&
             grant.state() != v1::Grant::PREFINANCED) {
@@ -480,10 +481,10 @@ absl::StatusOr<v1::Grant> Grants::SettleGrant(
 }
 
 absl::StatusOr<v1::Grant> Grants::CancelGrant(
-    const v1::CancelGrantRequest& request) {
-  return ChangeGrant(
-      "CancelGrant", request,
-      [&](pqxx::work& txn, const std::string&,
+    const v1::CancelGrantRequest& request,
+    const CallContext& call) {
+  return ChangeGrant("CancelGrant", request, call,
+      [&](pqxx::transaction_base& txn, const std::string&,
           v1::Grant& grant) -> absl::Status {
         if (grant.state() == v1::Grant::AGREED) {
           const std::string budget_id = ResourceIdOf(grant.budget());
@@ -504,24 +505,26 @@ absl::StatusOr<v1::ListPaymentsResponse> Grants::ListPayments(
     const v1::ListPaymentsRequest& request, const CallContext& call) {
   auto id = ParseResourceName("parent", request.parent(), "grants");
   if (!id.ok()) return id.status();
-  v1::ListPaymentsResponse response;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) -> absl::Status {
+  return db_->TransactValue(
+      call.limit,
+      [&](pqxx::transaction_base& txn)
+          -> absl::StatusOr<v1::ListPaymentsResponse> {
     auto grant = Store::GetGrant(txn, *id, /*for_update=*/false);
     if (!grant.ok())
       return call.principal.IsStaff()
                  ? grant.status()
                  : CheckReader(v1::Grant(), call.principal);
     if (auto s = CheckReader(*grant, call.principal); !s.ok()) return s;
+    v1::ListPaymentsResponse response;
     for (auto& p : Store::Payments(txn, *id))
       *response.add_payments() = std::move(p.payment);
-    return absl::OkStatus();
+    return response;
   });
-  if (!status.ok()) return status;
-  return response;
 }
 
 absl::StatusOr<v1::Payment> Grants::ReversePayment(
-    const v1::ReversePaymentRequest& request) {
+    const v1::ReversePaymentRequest& request,
+    const CallContext& call) {
   std::vector<std::string> parts = absl::StrSplit(request.name(), '/');
   int seq = 0;
   if (parts.size() != 4 || parts[0] != "grants" || parts[2] != "payments" ||
@@ -534,7 +537,7 @@ absl::StatusOr<v1::Payment> Grants::ReversePayment(
     return s;
   const std::string grant_id = parts[1];
   v1::Payment reversal;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) {
+  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) {
     return RunIdempotent(
         txn, "ReversePayment", request.request_id(), request, &reversal,
         [&]() -> absl::Status {
@@ -575,7 +578,8 @@ absl::StatusOr<v1::Payment> Grants::ReversePayment(
 }
 
 absl::StatusOr<v1::Budget> Grants::CreateBudget(
-    const v1::CreateBudgetRequest& request) {
+    const v1::CreateBudgetRequest& request,
+    const CallContext& call) {
   const v1::Budget& b = request.budget();
   Violations violations;
   CheckText(b.reference_number(), "budget.reference_number", violations);
@@ -605,7 +609,7 @@ absl::StatusOr<v1::Budget> Grants::CreateBudget(
   const std::string id =
       request.budget_id().empty() ? NewResourceId() : request.budget_id();
   v1::Budget created;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) {
+  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) {
     return RunIdempotent(txn, "CreateBudget", request.request_id(), request,
                          &created, [&] {
                            created = b;
@@ -624,11 +628,12 @@ absl::StatusOr<v1::Budget> Grants::CreateBudget(
 }
 
 absl::StatusOr<v1::Budget> Grants::GetBudget(
-    const v1::GetBudgetRequest& request) {
+    const v1::GetBudgetRequest& request,
+    const CallContext& call) {
   auto id = ParseResourceName("name", request.name(), "budgets");
   if (!id.ok()) return id.status();
   v1::Budget found;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) -> absl::Status {
+  absl::Status status = db_->Read(call.limit, [&](pqxx::transaction_base& txn) -> absl::Status {
     auto row = Store::GetBudget(txn, *id, /*for_update=*/false);
     if (!row.ok()) return row.status();
     found = row->budget;
@@ -639,11 +644,14 @@ absl::StatusOr<v1::Budget> Grants::GetBudget(
 }
 
 absl::StatusOr<v1::BudgetReport> Grants::GetBudgetReport(
-    const v1::GetBudgetReportRequest& request) {
+    const v1::GetBudgetReportRequest& request,
+    const CallContext& call) {
   auto id = ParseResourceName("budget", request.budget(), "budgets");
   if (!id.ok()) return id.status();
-  v1::BudgetReport report;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) -> absl::Status {
+  // One snapshot for the budget, its payments and its grants.
+  return db_->TransactValue(call.limit, [&](pqxx::transaction_base& txn)
+                                            -> absl::StatusOr<v1::BudgetReport> {
+    v1::BudgetReport report;
     auto row = Store::GetBudget(txn, *id, /*for_update=*/false);
     if (!row.ok()) return row.status();
     const HeadingCents paid = Store::PaidByHeading(txn, *id);
@@ -673,22 +681,22 @@ absl::StatusOr<v1::BudgetReport> Grants::GetBudgetReport(
       *h->mutable_remaining() = Euros(allocated_cents - committed_cents);
     }
     report.set_agreed_grants(Store::CountAgreedGrants(txn, *id));
-    return absl::OkStatus();
+    return report;
   });
-  if (!status.ok()) return status;
-  return report;
 }
 
 absl::StatusOr<v1::ExportGrantsResponse> Grants::ExportGrants(
-    const v1::ExportGrantsRequest& request) {
+    const v1::ExportGrantsRequest& request,
+    const CallContext& call) {
   auto id = ParseResourceName("budget", request.budget(), "budgets");
   if (!id.ok()) return id.status();
-  std::string csv =
-      "grant,participant_reference,participant_name,agreement,condition_id,"
-      "activity,"
-      "start_date,end_date,distance_km,travel_eur,individual_support_eur,"
-      "inclusion_support_eur,total_eur,state,zero_grant\n";
-  absl::Status status = db_->Transact([&](pqxx::work& txn) -> absl::Status {
+  auto csv = db_->TransactValue(call.limit, [&](pqxx::transaction_base& txn)
+                                                -> absl::StatusOr<std::string> {
+    std::string csv =
+        "grant,participant_reference,participant_name,agreement,condition_id,"
+        "activity,"
+        "start_date,end_date,distance_km,travel_eur,individual_support_eur,"
+        "inclusion_support_eur,total_eur,state,zero_grant\n";
     auto budget = Store::GetBudget(txn, *id, /*for_update=*/false);
     if (!budget.ok()) return budget.status();
     Store::GrantFilter filter;
@@ -722,16 +730,17 @@ absl::StatusOr<v1::ExportGrantsResponse> Grants::ExportGrants(
       if (static_cast<int>(page.size()) < kMaxPageSize) break;
       after = ResourceIdOf(page.back().name());
     }
-    return absl::OkStatus();
+    return csv;
   });
-  if (!status.ok()) return status;
+  if (!csv.ok()) return csv.status();
   v1::ExportGrantsResponse response;
-  response.set_csv(std::move(csv));
+  response.set_csv(*std::move(csv));
   return response;
 }
 
 absl::StatusOr<v1::ListRatesResponse> Grants::ListRates(
-    const v1::ListRatesRequest& request) {
+    const v1::ListRatesRequest& request,
+    const CallContext& call) {
   auto page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   if (!v1::Programme_IsValid(request.programme())) {
@@ -742,18 +751,19 @@ absl::StatusOr<v1::ListRatesResponse> Grants::ListRates(
                    "&check=", request.needs_confirmation_only());
   auto after = DecodePageToken(request.page_token(), query);
   if (!after.ok()) return after.status();
+  auto rows = db_->ReadValue(
+      call.limit,
+      [&](pqxx::transaction_base& txn) -> absl::StatusOr<std::vector<v1::Rate>> {
+        return Store::ListRates(txn, request.programme(),
+                                request.needs_confirmation_only(), *after,
+                                *page_size + 1);
+      });
+  if (!rows.ok()) return rows.status();
   v1::ListRatesResponse response;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) {
-    auto rows = Store::ListRates(txn, request.programme(),
-                                 request.needs_confirmation_only(), *after,
-                                 *page_size + 1);
-    response.set_next_page_token(TakePage(
-        rows, *page_size, query,
-        [&](v1::Rate r) { *response.add_rates() = std::move(r); },
-        [](const v1::Rate& r) { return ResourceIdOf(r.name()); }));
-    return absl::OkStatus();
-  });
-  if (!status.ok()) return status;
+  response.set_next_page_token(TakePage(
+      *rows, *page_size, query,
+      [&](v1::Rate r) { *response.add_rates() = std::move(r); },
+      [](const v1::Rate& r) { return ResourceIdOf(r.name()); }));
   return response;
 }
 
@@ -797,7 +807,7 @@ void ValidateRate(const v1::Rate& r, Violations& v) {
 
 // FAILED_PRECONDITION when another row would apply to the same mobilities: a
 // quote must find exactly one rate.
-absl::Status CheckNoOverlap(pqxx::work& txn, const std::string& id,
+absl::Status CheckNoOverlap(pqxx::transaction_base& txn, const std::string& id,
                             const v1::Rate& rate) {
   GrantsStore::LockRates(txn);
   const std::string other = GrantsStore::OverlappingRate(txn, id, rate);
@@ -810,7 +820,8 @@ absl::Status CheckNoOverlap(pqxx::work& txn, const std::string& id,
 }  // namespace
 
 absl::StatusOr<v1::Rate> Grants::CreateRate(
-    const v1::CreateRateRequest& request) {
+    const v1::CreateRateRequest& request,
+    const CallContext& call) {
   Violations violations;
   ValidateRate(request.rate(), violations);
   if (!ValidateRequestId("request_id", request.request_id()).ok()) {
@@ -818,7 +829,7 @@ absl::StatusOr<v1::Rate> Grants::CreateRate(
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_RATE");
   v1::Rate created;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) {
+  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) {
     return RunIdempotent(
         txn, "CreateRate", request.request_id(), request, &created, [&] {
           const std::string id = NewResourceId();
@@ -836,7 +847,8 @@ absl::StatusOr<v1::Rate> Grants::CreateRate(
 }
 
 absl::StatusOr<v1::Rate> Grants::UpdateRate(
-    const v1::UpdateRateRequest& request) {
+    const v1::UpdateRateRequest& request,
+    const CallContext& call) {
   auto id = ParseResourceName("rate.name", request.rate().name(), "rates");
   if (!id.ok()) return id.status();
   if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
@@ -856,7 +868,7 @@ absl::StatusOr<v1::Rate> Grants::UpdateRate(
     return InvalidField("update_mask", "name the fields to change");
   }
   v1::Rate updated;
-  absl::Status status = db_->Transact([&](pqxx::work& txn) {
+  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) {
     return RunIdempotent(
         txn, "UpdateRate", request.request_id(), request, &updated,
         [&]() -> absl::Status {

@@ -9,7 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "common/db.h"
-#include "common/server.h"
+#include "common/call.h"
 #include "mobility/grants/v1/grants.pb.h"
 #include "services/grants/agreements_client.h"
 
@@ -32,28 +32,40 @@ class Grants {
                                      const CallContext& call);
   absl::StatusOr<v1::ListGrantsResponse> ListGrants(
       const v1::ListGrantsRequest& request, const CallContext& call);
-  absl::StatusOr<v1::Grant> AgreeGrant(const v1::AgreeGrantRequest& request);
+  absl::StatusOr<v1::Grant> AgreeGrant(const v1::AgreeGrantRequest& request,
+      const CallContext& call);
   absl::StatusOr<v1::Grant> PrefinanceGrant(
-      const v1::PrefinanceGrantRequest& request);
-  absl::StatusOr<v1::Grant> SettleGrant(const v1::SettleGrantRequest& request);
-  absl::StatusOr<v1::Grant> CancelGrant(const v1::CancelGrantRequest& request);
+      const v1::PrefinanceGrantRequest& request,
+      const CallContext& call);
+  absl::StatusOr<v1::Grant> SettleGrant(const v1::SettleGrantRequest& request,
+      const CallContext& call);
+  absl::StatusOr<v1::Grant> CancelGrant(const v1::CancelGrantRequest& request,
+      const CallContext& call);
   absl::StatusOr<v1::ListPaymentsResponse> ListPayments(
       const v1::ListPaymentsRequest& request, const CallContext& call);
   absl::StatusOr<v1::Payment> ReversePayment(
-      const v1::ReversePaymentRequest& request);
+      const v1::ReversePaymentRequest& request,
+      const CallContext& call);
 
   absl::StatusOr<v1::Budget> CreateBudget(
-      const v1::CreateBudgetRequest& request);
-  absl::StatusOr<v1::Budget> GetBudget(const v1::GetBudgetRequest& request);
+      const v1::CreateBudgetRequest& request,
+      const CallContext& call);
+  absl::StatusOr<v1::Budget> GetBudget(const v1::GetBudgetRequest& request,
+      const CallContext& call);
   absl::StatusOr<v1::BudgetReport> GetBudgetReport(
-      const v1::GetBudgetReportRequest& request);
+      const v1::GetBudgetReportRequest& request,
+      const CallContext& call);
   absl::StatusOr<v1::ExportGrantsResponse> ExportGrants(
-      const v1::ExportGrantsRequest& request);
+      const v1::ExportGrantsRequest& request,
+      const CallContext& call);
 
   absl::StatusOr<v1::ListRatesResponse> ListRates(
-      const v1::ListRatesRequest& request);
-  absl::StatusOr<v1::Rate> CreateRate(const v1::CreateRateRequest& request);
-  absl::StatusOr<v1::Rate> UpdateRate(const v1::UpdateRateRequest& request);
+      const v1::ListRatesRequest& request,
+      const CallContext& call);
+  absl::StatusOr<v1::Rate> CreateRate(const v1::CreateRateRequest& request,
+      const CallContext& call);
+  absl::StatusOr<v1::Rate> UpdateRate(const v1::UpdateRateRequest& request,
+      const CallContext& call);
 
  private:
   absl::Time Now() const;
@@ -67,9 +79,10 @@ class Grants {
   // transaction.
   template <typename Request>
   absl::StatusOr<v1::Grant> ChangeGrant(
-      absl::string_view method, const Request& request,
-      const std::function<absl::Status(pqxx::work&, const std::string& id,
-                                       v1::Grant&)>& change);
+      absl::string_view method, const Request& request, const CallContext& call,
+      const std::function<absl::Status(pqxx::transaction_base&,
+                                       const std::string& id, v1::Grant&)>&
+          change);
 
   Database* db_;
   const AgreementsClient* agreements_;

@@ -158,7 +158,7 @@ std::vector<PreparedStatement> GrantsStore::Statements() {
   };
 }
 
-std::vector<v1::Rate> GrantsStore::RatesForCall(pqxx::work& txn,
+std::vector<v1::Rate> GrantsStore::RatesForCall(pqxx::transaction_base& txn,
                                                 v1::Programme programme,
                                                 int call_year) {
   std::vector<v1::Rate> out;
@@ -169,7 +169,7 @@ std::vector<v1::Rate> GrantsStore::RatesForCall(pqxx::work& txn,
   return out;
 }
 
-std::vector<v1::Rate> GrantsStore::ListRates(pqxx::work& txn,
+std::vector<v1::Rate> GrantsStore::ListRates(pqxx::transaction_base& txn,
                                              v1::Programme programme,
                                              bool needs_confirmation_only,
                                              const std::string& after_id,
@@ -187,7 +187,7 @@ std::vector<v1::Rate> GrantsStore::ListRates(pqxx::work& txn,
 }
 
 absl::StatusOr<std::pair<v1::Rate, int64_t>> GrantsStore::GetRate(
-    pqxx::work& txn, const std::string& id) {
+    pqxx::transaction_base& txn, const std::string& id) {
   pqxx::result r = txn.exec_prepared("rate_get", id);
   if (r.empty()) {
     return Error(absl::StatusCode::kNotFound, "RATE_NOT_FOUND",
@@ -196,11 +196,11 @@ absl::StatusOr<std::pair<v1::Rate, int64_t>> GrantsStore::GetRate(
   return RateFromRow(r[0]);
 }
 
-void GrantsStore::LockRates(pqxx::work& txn) {
+void GrantsStore::LockRates(pqxx::transaction_base& txn) {
   txn.exec_prepared("rates_lock");
 }
 
-std::string GrantsStore::OverlappingRate(pqxx::work& txn, const std::string& id,
+std::string GrantsStore::OverlappingRate(pqxx::transaction_base& txn, const std::string& id,
                                          const v1::Rate& r) {
   pqxx::result found = txn.exec_prepared(
       "rate_overlapping", id, v1::Rate::Kind_Name(r.kind()),
@@ -211,7 +211,7 @@ std::string GrantsStore::OverlappingRate(pqxx::work& txn, const std::string& id,
   return found.empty() ? "" : "rates/" + found[0][0].as<std::string>();
 }
 
-void GrantsStore::InsertRate(pqxx::work& txn, const std::string& id,
+void GrantsStore::InsertRate(pqxx::transaction_base& txn, const std::string& id,
                              const v1::Rate& r) {
   txn.exec_prepared(
       "rate_insert", id, v1::Rate::Kind_Name(r.kind()),
@@ -222,7 +222,7 @@ void GrantsStore::InsertRate(pqxx::work& txn, const std::string& id,
       r.needs_confirmation(), ToMicros(r.update_time()));
 }
 
-void GrantsStore::UpdateRate(pqxx::work& txn, const std::string& id,
+void GrantsStore::UpdateRate(pqxx::transaction_base& txn, const std::string& id,
                              const v1::Rate& r, int64_t revision) {
   txn.exec_prepared("rate_update", id, r.first_call_year(), r.last_call_year(),
                     r.min_km(), r.max_km(), r.green_travel(),
@@ -232,7 +232,7 @@ void GrantsStore::UpdateRate(pqxx::work& txn, const std::string& id,
                     ToMicros(r.update_time()));
 }
 
-void GrantsStore::InsertBudget(pqxx::work& txn, const std::string& id,
+void GrantsStore::InsertBudget(pqxx::transaction_base& txn, const std::string& id,
                                const v1::Budget& b) {
   txn.exec_prepared("budget_insert", id, b.reference_number(),
                     v1::Programme_Name(b.programme()), b.call_year(),
@@ -245,7 +245,7 @@ void GrantsStore::InsertBudget(pqxx::work& txn, const std::string& id,
                     ToMicros(b.create_time()));
 }
 
-absl::StatusOr<BudgetRow> GrantsStore::GetBudget(pqxx::work& txn,
+absl::StatusOr<BudgetRow> GrantsStore::GetBudget(pqxx::transaction_base& txn,
                                                  const std::string& id,
                                                  bool for_update) {
   pqxx::result r = txn.exec_prepared(
@@ -281,24 +281,24 @@ absl::StatusOr<BudgetRow> GrantsStore::GetBudget(pqxx::work& txn,
   return out;
 }
 
-void GrantsStore::SetCommitted(pqxx::work& txn, const std::string& id,
+void GrantsStore::SetCommitted(pqxx::transaction_base& txn, const std::string& id,
                                const HeadingCents& c) {
   txn.exec_prepared("budget_set_committed", id, c.travel, c.individual,
                     c.organisational, c.inclusion);
 }
 
-HeadingCents GrantsStore::PaidByHeading(pqxx::work& txn,
+HeadingCents GrantsStore::PaidByHeading(pqxx::transaction_base& txn,
                                         const std::string& budget_id) {
   pqxx::row row = txn.exec_prepared("budget_paid", budget_id)[0];
   return {row[0].as<int64_t>(), row[1].as<int64_t>(), 0, row[2].as<int64_t>()};
 }
 
-int GrantsStore::CountAgreedGrants(pqxx::work& txn,
+int GrantsStore::CountAgreedGrants(pqxx::transaction_base& txn,
                                    const std::string& budget_id) {
   return txn.exec_prepared("budget_agreed_grants", budget_id)[0][0].as<int>();
 }
 
-void GrantsStore::InsertGrant(pqxx::work& txn, const std::string& id,
+void GrantsStore::InsertGrant(pqxx::transaction_base& txn, const std::string& id,
                               const std::string& budget_id,
                               const v1::Grant& g) {
   txn.exec_prepared(
@@ -306,13 +306,13 @@ void GrantsStore::InsertGrant(pqxx::work& txn, const std::string& id,
       g.participant().reference(), pqxx::binarystring(g.SerializeAsString()));
 }
 
-void GrantsStore::SaveGrant(pqxx::work& txn, const std::string& id,
+void GrantsStore::SaveGrant(pqxx::transaction_base& txn, const std::string& id,
                             const v1::Grant& g) {
   txn.exec_prepared("grant_update", id, v1::Grant::State_Name(g.state()),
                     pqxx::binarystring(g.SerializeAsString()));
 }
 
-absl::StatusOr<v1::Grant> GrantsStore::GetGrant(pqxx::work& txn,
+absl::StatusOr<v1::Grant> GrantsStore::GetGrant(pqxx::transaction_base& txn,
                                                 const std::string& id,
                                                 bool for_update) {
   pqxx::result r =
@@ -324,7 +324,7 @@ absl::StatusOr<v1::Grant> GrantsStore::GetGrant(pqxx::work& txn,
   return GrantFromBody(r[0][0]);
 }
 
-std::vector<v1::Grant> GrantsStore::ListGrants(pqxx::work& txn,
+std::vector<v1::Grant> GrantsStore::ListGrants(pqxx::transaction_base& txn,
                                                const GrantFilter& filter,
                                                const std::string& after_id,
                                                int limit) {
@@ -337,7 +337,7 @@ std::vector<v1::Grant> GrantsStore::ListGrants(pqxx::work& txn,
   return out;
 }
 
-std::vector<PaymentRow> GrantsStore::Payments(pqxx::work& txn,
+std::vector<PaymentRow> GrantsStore::Payments(pqxx::transaction_base& txn,
                                               const std::string& grant_id) {
   std::vector<PaymentRow> out;
   for (const auto& row : txn.exec_prepared("payments_of_grant", grant_id)) {
@@ -367,7 +367,7 @@ std::vector<PaymentRow> GrantsStore::Payments(pqxx::work& txn,
   return out;
 }
 
-PaymentRow GrantsStore::AppendPayment(pqxx::work& txn,
+PaymentRow GrantsStore::AppendPayment(pqxx::transaction_base& txn,
                                       const std::string& grant_id,
                                       v1::Payment::Kind kind,
                                       const HeadingCents& split,

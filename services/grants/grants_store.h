@@ -46,50 +46,50 @@ class GrantsStore {
   static std::vector<PreparedStatement> Statements();
 
   // Rates.
-  static std::vector<v1::Rate> RatesForCall(pqxx::work& txn,
+  static std::vector<v1::Rate> RatesForCall(pqxx::transaction_base& txn,
                                             v1::Programme programme,
                                             int call_year);
-  static std::vector<v1::Rate> ListRates(pqxx::work& txn,
+  static std::vector<v1::Rate> ListRates(pqxx::transaction_base& txn,
                                          v1::Programme programme,
                                          bool needs_confirmation_only,
                                          const std::string& after_id,
                                          int limit);
   // The rate and the revision its etag is made from.
   static absl::StatusOr<std::pair<v1::Rate, int64_t>> GetRate(
-      pqxx::work& txn, const std::string& id);
+      pqxx::transaction_base& txn, const std::string& id);
   // Serializes changes to the rate tables, so the overlap check below stays
   // true until commit.
-  static void LockRates(pqxx::work& txn);
+  static void LockRates(pqxx::transaction_base& txn);
   // The name of another row that would apply to the same mobility as `rate`
   // (same kind, programme and kind of participant or travel, overlapping calls
   // and distances), "" when none does.
-  static std::string OverlappingRate(pqxx::work& txn, const std::string& id,
+  static std::string OverlappingRate(pqxx::transaction_base& txn, const std::string& id,
                                      const v1::Rate& rate);
-  static void InsertRate(pqxx::work& txn, const std::string& id,
+  static void InsertRate(pqxx::transaction_base& txn, const std::string& id,
                          const v1::Rate& rate);
-  static void UpdateRate(pqxx::work& txn, const std::string& id,
+  static void UpdateRate(pqxx::transaction_base& txn, const std::string& id,
                          const v1::Rate& rate, int64_t revision);
 
   // Budgets.
-  static void InsertBudget(pqxx::work& txn, const std::string& id,
+  static void InsertBudget(pqxx::transaction_base& txn, const std::string& id,
                            const v1::Budget& budget);
-  static absl::StatusOr<BudgetRow> GetBudget(pqxx::work& txn,
+  static absl::StatusOr<BudgetRow> GetBudget(pqxx::transaction_base& txn,
                                              const std::string& id,
                                              bool for_update);
-  static void SetCommitted(pqxx::work& txn, const std::string& id,
+  static void SetCommitted(pqxx::transaction_base& txn, const std::string& id,
                            const HeadingCents& committed);
   // What the ledger paid from each heading of the budget, and how many grants
   // are agreed or later.
-  static HeadingCents PaidByHeading(pqxx::work& txn,
+  static HeadingCents PaidByHeading(pqxx::transaction_base& txn,
                                     const std::string& budget_id);
-  static int CountAgreedGrants(pqxx::work& txn, const std::string& budget_id);
+  static int CountAgreedGrants(pqxx::transaction_base& txn, const std::string& budget_id);
 
   // Grants.
-  static void InsertGrant(pqxx::work& txn, const std::string& id,
+  static void InsertGrant(pqxx::transaction_base& txn, const std::string& id,
                           const std::string& budget_id, const v1::Grant& grant);
-  static void SaveGrant(pqxx::work& txn, const std::string& id,
+  static void SaveGrant(pqxx::transaction_base& txn, const std::string& id,
                         const v1::Grant& grant);
-  static absl::StatusOr<v1::Grant> GetGrant(pqxx::work& txn,
+  static absl::StatusOr<v1::Grant> GetGrant(pqxx::transaction_base& txn,
                                             const std::string& id,
                                             bool for_update);
   struct GrantFilter {
@@ -97,15 +97,15 @@ class GrantsStore {
     std::string state;
     std::string participant_reference;
   };
-  static std::vector<v1::Grant> ListGrants(pqxx::work& txn,
+  static std::vector<v1::Grant> ListGrants(pqxx::transaction_base& txn,
                                            const GrantFilter& filter,
                                            const std::string& after_id,
                                            int limit);
 
   // The payment ledger: append only.
-  static std::vector<PaymentRow> Payments(pqxx::work& txn,
+  static std::vector<PaymentRow> Payments(pqxx::transaction_base& txn,
                                           const std::string& grant_id);
-  static PaymentRow AppendPayment(pqxx::work& txn, const std::string& grant_id,
+  static PaymentRow AppendPayment(pqxx::transaction_base& txn, const std::string& grant_id,
                                   v1::Payment::Kind kind,
                                   const HeadingCents& split, absl::CivilDay due,
                                   int reverses_seq, absl::Time now);

@@ -54,20 +54,20 @@ std::unique_ptr<Database> OpenSchema(const std::string& url,
 class GrantsServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    verifier_pem_ = testing::TestKeys().public_pem;
     agreements_db_ = OpenSchema(database_.url(), "agreements",
                                 agreements::AgreementsStore::Statements(),
                                 AgreementsMigrations());
     grants_db_ = OpenSchema(database_.url(), "grants",
                             GrantsStore::Statements(), GrantsMigrations());
     agreements_service_ = std::make_unique<agreements::AgreementsGrpcService>(
-        agreements_db_.get(), *TokenVerifier::FromPublicKeyPem(verifier_pem_));
+        agreements_db_.get(), testing::TestDispatcher());
     int agreements_port = 0;
     agreements_server_ = Start(agreements_service_.get(), &agreements_port);
     grants_service_ = std::make_unique<GrantsGrpcService>(
         grants_db_.get(),
-        NewChannel(absl::StrCat("127.0.0.1:", agreements_port)),
-        *TokenVerifier::FromPublicKeyPem(verifier_pem_));
+        std::make_shared<ServiceChannel>(
+            absl::StrCat("127.0.0.1:", agreements_port), ""),
+        testing::TestDispatcher());
     int grants_port = 0;
     grants_server_ = Start(grants_service_.get(), &grants_port);
     stub_ = v1::GrantsService::NewStub(
@@ -245,7 +245,6 @@ class GrantsServiceTest : public ::testing::Test {
   }
 
   testing::TestDatabase database_;
-  std::string verifier_pem_;
   std::unique_ptr<Database> agreements_db_, grants_db_;
   std::unique_ptr<agreements::AgreementsGrpcService> agreements_service_;
   std::unique_ptr<GrantsGrpcService> grants_service_;

@@ -8,6 +8,10 @@
 ABSL_FLAG(std::string, agreements_address, "",
           "agreements service host:port (env MOBILITY_AGREEMENTS_ADDRESS)");
 
+ABSL_FLAG(std::string, service_token_file, "",
+          "file holding this service's own token, sent beside the end user's "
+          "on calls to other services (env MOBILITY_SERVICE_TOKEN_FILE)");
+
 namespace mobility {
 std::vector<Migration> GrantsMigrations();
 }  // namespace mobility
@@ -21,13 +25,18 @@ int main(int argc, char** argv) {
   definition.default_listen = "127.0.0.1:50053";
   definition.migrations = GrantsMigrations();
   definition.statements = grants::GrantsStore::Statements();
-  definition.build = [](Database* db, TokenVerifier verifier) {
+  definition.build = [](Database* db,
+                        std::shared_ptr<const RpcDispatcher> dispatcher) {
     const std::string agreements =
         FlagOrEnv(absl::GetFlag(FLAGS_agreements_address),
                   "MOBILITY_AGREEMENTS_ADDRESS", "127.0.0.1:50051");
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(std::make_unique<grants::GrantsGrpcService>(
-        db, NewChannel(agreements), std::move(verifier)));
+        db,
+        std::make_shared<ServiceChannel>(
+            agreements, FlagOrEnv(absl::GetFlag(FLAGS_service_token_file),
+                                  "MOBILITY_SERVICE_TOKEN_FILE")),
+        std::move(dispatcher)));
     return services;
   };
   return RunService(argc, argv, definition);

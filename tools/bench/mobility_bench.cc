@@ -97,9 +97,16 @@ int Main() {
     return 2;
   }
   std::string pem((std::istreambuf_iterator<char>(key_in)), {});
-  auto token =
-      MintToken(pem, "mobility-bench", {Role::kService, Role::kFinance},
-                absl::Now(), absl::Hours(1));
+  auto signer = TokenSigner::FromPrivateKeyPem(pem);
+  if (!signer.ok()) {
+    std::cerr << signer.status() << "\n";
+    return 2;
+  }
+  TokenClaims claims;
+  claims.subject = "mobility-bench";
+  claims.roles = {Role::kService, Role::kFinance};
+  claims.issued_at = absl::Now();
+  auto token = signer->Sign(claims);
   if (!token.ok()) {
     std::cerr << token.status() << "\n";
     return 2;

@@ -23,7 +23,7 @@
 #include "absl/time/clock.h"
 #include "common/auth.h"
 #include "common/client.h"
-#include "common/service_main.h"
+#include "common/config.h"
 #include "common/status.h"
 #include "common/types.h"
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
@@ -48,7 +48,8 @@ ABSL_FLAG(std::string, id, "", "create: the new resource's id");
 ABSL_FLAG(std::string, request_id, "",
           "create, approve, terminate: UUID making a retry safe");
 ABSL_FLAG(std::string, institution, "",
-          "approve: the approving partner institutions/{id}");
+          "approve: the approving partner; token: the institution the "
+          "person acts for (institutions/{id})");
 ABSL_FLAG(std::string, content_hash, "",
           "approve: the content_hash that was reviewed");
 ABSL_FLAG(std::string, reason, "", "terminate: why");
@@ -226,8 +227,15 @@ int Token() {
     return Usage("token needs --signing_key or MOBILITY_JWT_PRIVATE_KEY_FILE");
   auto pem = ReadInput(key_file);
   if (!pem.ok()) return Fail(pem.status());
-  auto token = MintToken(*pem, absl::GetFlag(FLAGS_subject), roles, absl::Now(),
-                         absl::Hours(absl::GetFlag(FLAGS_ttl_hours)));
+  auto signer = TokenSigner::FromPrivateKeyPem(*pem);
+  if (!signer.ok()) return Fail(signer.status());
+  TokenClaims claims;
+  claims.subject = absl::GetFlag(FLAGS_subject);
+  claims.roles = roles;
+  claims.institution = absl::GetFlag(FLAGS_institution);
+  claims.issued_at = absl::Now();
+  claims.lifetime = absl::Hours(absl::GetFlag(FLAGS_ttl_hours));
+  auto token = signer->Sign(claims);
   if (!token.ok()) return Fail(token.status());
   std::cerr << "# a development token; export it as MOBILITY_TOKEN\n";
   std::cout << *token << "\n";

@@ -1,0 +1,16 @@
+// Settings from flags and the environment, shared by the services and the
+// tools.
+#ifndef MOBILITY_COMMON_CONFIG_H_
+#define MOBILITY_COMMON_CONFIG_H_
+
+#include <string>
+
+namespace mobility {
+
+// `flag_value` when set, else the environment variable `env`, else `fallback`.
+std::string FlagOrEnv(const std::string& flag_value, const char* env,
+                      const std::string& fallback = "");
+
+}  // namespace mobility
+
+#endif  // MOBILITY_COMMON_CONFIG_H_
