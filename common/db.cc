@@ -162,10 +162,7 @@ Database::Database(DatabaseOptions options, std::string connection_string,
       watchdog_([this] { WatchLimits(); }) {}
 
 Database::~Database() {
-  {
-    absl::MutexLock lock(&watch_mu_);
-    stopping_ = true;
-  }
+  stop_watching_.Notify();
   watchdog_.join();
 }
 
@@ -214,14 +211,12 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> Database::Acquire(
     const CallLimit& limit) {
   {
     absl::MutexLock lock(&mu_);
-    auto available = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return !idle_.empty() || open_ < options_.pool_size;
-    };
     // Wakes now and then to notice a client that went away.
-    while (!mu_.AwaitWithDeadline(
-        absl::Condition(&available),
-        std::min(limit.deadline(), absl::Now() + absl::Milliseconds(100)))) {
+    while (idle_.empty() && open_ >= options_.pool_size) {
       if (limit.Over(absl::Now())) return LimitPassed(limit);
+      released_.WaitWithDeadline(
+          &mu_,
+          std::min(limit.deadline(), absl::Now() + absl::Milliseconds(100)));
     }
     if (!idle_.empty()) {
       auto conn = std::move(idle_.back());
@@ -233,30 +228,34 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> Database::Acquire(
   }
   auto conn = Connect();
   if (!conn.ok()) {
-    absl::MutexLock lock(&mu_);
-    --open_;
+    {
+      absl::MutexLock lock(&mu_);
+      --open_;
+    }
+    released_.Signal();
   }
   return conn;
 }
 
 void Database::Release(std::unique_ptr<pqxx::connection> conn) {
-  absl::MutexLock lock(&mu_);
-  if (conn != nullptr && conn->is_open()) {
-    idle_.push_back(std::move(conn));
-  } else {
-    --open_;
+  {
+    absl::MutexLock lock(&mu_);
+    if (conn != nullptr && conn->is_open()) {
+      idle_.push_back(std::move(conn));
+    } else {
+      --open_;
+    }
   }
+  released_.Signal();
 }
 
 void Database::WatchLimits() {
-  absl::MutexLock lock(&watch_mu_);
-  while (!stopping_) {
-    // Idle while nothing is watched; a 10 ms tick otherwise bounds how late a
-    // cancellation is sent.
-    auto busy = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(watch_mu_) {
-      return stopping_ || !watched_.empty();
-    };
-    watch_mu_.Await(absl::Condition(&busy));
+  // A 10 ms tick bounds how late a cancellation is sent. The watched list is
+  // only scanned here, never waited on, so a call's lease costs two short
+  // uncontended locks.
+  while (!stop_watching_.WaitForNotificationWithTimeout(
+      absl::Milliseconds(10))) {
+    absl::MutexLock lock(&watch_mu_);
     const absl::Time now = absl::Now();
     for (Watched* w : watched_) {
       if (w->cancelled || !(w->cancel_now || w->limit->Over(now))) continue;
@@ -267,8 +266,6 @@ void Database::WatchLimits() {
         Log(LogLevel::kWarning, "query_cancel_failed", {{"what", e.what()}});
       }
     }
-    watch_mu_.AwaitWithTimeout(absl::Condition(&stopping_),
-                               absl::Milliseconds(10));
   }
 }
 

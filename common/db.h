@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/call.h"
 #include "common/types.h"
@@ -142,12 +143,13 @@ class Database {
   const std::vector<PreparedStatement> statements_;
 
   absl::Mutex mu_;
+  absl::CondVar released_;  // A connection came back, or a slot freed.
   std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;
 
   absl::Mutex watch_mu_;
   std::vector<Watched*> watched_ ABSL_GUARDED_BY(watch_mu_);
-  bool stopping_ ABSL_GUARDED_BY(watch_mu_) = false;
+  absl::Notification stop_watching_;
   std::thread watchdog_;
 
   absl::Mutex health_mu_;

@@ -2,20 +2,21 @@
 
 #include <google/protobuf/stubs/logging.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
 namespace mobility {
 namespace {
 
-absl::Mutex log_mu;
-std::string* log_service ABSL_GUARDED_BY(log_mu) = new std::string("mobility");
+// Set once at start, before other threads; read without a lock afterwards.
+std::string* log_service = new std::string("mobility");
 
 void AppendJsonString(std::string* out, absl::string_view s) {
   out->push_back('"');
@@ -62,7 +63,6 @@ absl::string_view LevelName(LogLevel level) {
 }  // namespace
 
 void SetLogService(absl::string_view service) {
-  absl::MutexLock lock(&log_mu);
   *log_service = std::string(service);
 }
 
@@ -90,11 +90,16 @@ std::string FormatLogLine(LogLevel level, absl::string_view service,
 void Log(LogLevel level, absl::string_view event, const LogFields& fields) {
   std::string time = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
                                       absl::UTCTimeZone());
-  absl::MutexLock lock(&log_mu);
   std::string line = FormatLogLine(level, *log_service, time, event, fields);
   line.push_back('\n');
-  std::fwrite(line.data(), 1, line.size(), stderr);
-  std::fflush(stderr);
+  // One write per line, no lock: the log is opened for appending, where each
+  // write lands whole.
+  for (size_t done = 0; done < line.size();) {
+    const ssize_t n = ::write(STDERR_FILENO, line.data() + done,
+                              line.size() - done);
+    if (n <= 0 && errno != EINTR) return;  // Nowhere to report it.
+    if (n > 0) done += static_cast<size_t>(n);
+  }
 }
 
 void InstallProtobufLogHandler() {

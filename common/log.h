@@ -17,7 +17,8 @@ enum class LogLevel { kInfo, kWarning, kError };
 
 using LogFields = std::vector<std::pair<std::string, std::string>>;
 
-// Names the service in every later line; call once from main.
+// Names the service in every later line; call once from main, before any
+// other thread starts.
 void SetLogService(absl::string_view service);
 
 void Log(LogLevel level, absl::string_view event, const LogFields& fields = {});

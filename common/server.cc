@@ -53,10 +53,7 @@ WorkerPool::WorkerPool(int threads, int max_queued)
         std::function<void()> task;
         {
           absl::MutexLock lock(&mu_);
-          auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-            return stopping_ || !queue_.empty();
-          };
-          mu_.Await(absl::Condition(&ready));
+          while (!stopping_ && queue_.empty()) ready_.Wait(&mu_);
           if (queue_.empty()) return;  // Stopping, and nothing left.
           task = std::move(queue_.front());
           queue_.pop_front();
@@ -72,13 +69,18 @@ WorkerPool::~WorkerPool() {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
+  ready_.SignalAll();
   for (auto& t : threads_) t.join();
 }
 
 bool WorkerPool::TrySubmit(std::function<void()> task) {
-  absl::MutexLock lock(&mu_);
-  if (queue_.size() >= max_queued_) return false;
-  queue_.push_back(std::move(task));
+  {
+    absl::MutexLock lock(&mu_);
+    if (queue_.size() >= max_queued_) return false;
+    queue_.push_back(std::move(task));
+  }
+  // One task wakes one worker; a condition on the mutex would wake them all.
+  ready_.Signal();
   return true;
 }
 

@@ -44,6 +44,7 @@ class WorkerPool {
  private:
   const size_t max_queued_;
   absl::Mutex mu_;
+  absl::CondVar ready_;
   std::deque<std::function<void()>> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;

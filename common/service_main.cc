@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "common/server.h"
@@ -152,6 +153,10 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
 
 int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   BlockTerminationSignals();
+  // Debian builds Abseil with its mutex deadlock detector on, which records
+  // every lock order in a global graph: a cost on every lock of every call.
+  // The tests keep it on.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   SetLogService(definition.log_name);
   auto config = LoadServiceConfig(argc, argv, definition);
   if (!config.ok()) {

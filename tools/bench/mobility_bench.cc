@@ -1,206 +1,534 @@
-// mobility_bench: a bounded load generator for the running services on this
-// machine (start them with deploy/run.sh, which loads the demo data the
-// workloads use). Each client runs --requests calls of each workload;
-// latencies and throughput go to --output.
+// mobility_bench: measures the running services against the limits of this
+// machine, in one run: the health Check of each service (the transport's own
+// limit), pgbench on the same cluster (select-only prepared, and a script with
+// the SQL of AllocateMobility + ReleaseMobility), and each workload at
+// concurrency 1, 8 and 64. Writes --output as JSON and prints each workload's
+// ratio to its limit. deploy/bench.sh runs it with the right settings.
 //
-//   mobility_bench --signing_key var/keys/jwt-private.pem
+// A call counts as done only when it answers OK: a refusal (quota, overload,
+// deadline) is an error of the workload, never a success. Every workload
+// leaves the data as it found it: each allocation is released.
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/impl/codegen/client_unary_call.h>
+#include <grpcpp/impl/codegen/rpc_method.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
 #include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/auth.h"
 #include "common/client.h"
+#include "common/config.h"
+#include "common/status.h"
 #include "common/types.h"
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
 #include "mobility/grants/v1/grants.grpc.pb.h"
 
-ABSL_FLAG(std::string, address, "127.0.0.1:50051", "agreements service");
-ABSL_FLAG(std::string, grants_address, "127.0.0.1:50053", "grants service");
-ABSL_FLAG(std::string, budget, "budgets/ka107-2016-kz",
-          "a budget for the report workload");
+ABSL_FLAG(std::string, agreements_address, "127.0.0.1:50051",
+          "agreements service host:port");
+ABSL_FLAG(std::string, grants_address, "127.0.0.1:50053",
+          "grants service host:port");
 ABSL_FLAG(std::string, signing_key, "",
           "PEM key to mint tokens (env MOBILITY_JWT_PRIVATE_KEY_FILE)");
-ABSL_FLAG(std::string, agreement, "agreements/ka171-2025-kz-lv",
-          "an approved agreement");
-ABSL_FLAG(std::string, condition, "kz-lv-training",
-          "a condition of it with a free mobility");
-ABSL_FLAG(std::string, year, "2028/2029", "an academic year of it");
-ABSL_FLAG(int, clients, 8, "concurrent clients");
-ABSL_FLAG(int, requests, 300, "calls per client and workload");
-ABSL_FLAG(std::string, output, "var/bench/agreements.txt",
+ABSL_FLAG(std::string, pgbench_database_url, "",
+          "database with pgbench's tables, for select-only");
+ABSL_FLAG(std::string, agreements_database_url, "",
+          "the agreements service's database role, for the allocation script");
+ABSL_FLAG(std::string, allocation_script, "tools/bench/allocate_release.sql",
+          "pgbench script with the SQL of AllocateMobility + ReleaseMobility");
+ABSL_FLAG(std::string, concurrency, "1,8,64", "client counts to run");
+ABSL_FLAG(double, seconds, 3, "length of each run");
+ABSL_FLAG(std::string, workloads, "",
+          "comma-separated workloads to run (e.g. GetAgreement for a "
+          "profile); empty: all, with pgbench");
+ABSL_FLAG(std::string, service_pids, "",
+          "service=pid,... whose memory is read before and after the load");
+ABSL_FLAG(std::string, output, "var/bench/results.json",
           "file the figures are written to");
 
 namespace mobility {
 namespace {
 
-namespace v1 = ::mobility::agreements::v1;
+namespace av1 = ::mobility::agreements::v1;
+namespace gv1 = ::mobility::grants::v1;
 
-struct Result {
+// The bench's own agreement: one condition with room for every client, so
+// that no allocation is refused for quota.
+constexpr char kBenchAgreementId[] = "bench-capacity";
+constexpr char kBenchAgreement[] = "agreements/bench-capacity";
+constexpr char kBenchCondition[] = "bench";
+constexpr char kBenchYear[] = "2025/2026";
+constexpr int kBenchMobilities = 200;
+
+struct Run {
   std::string workload;
-  std::vector<double> latencies_ms;
-  int errors = 0;
-  absl::Duration wall;
+  std::string limit;  // The workload whose rate bounds this one.
+  int concurrency = 0;
+  double throughput_per_s = 0;
+  double p50_ms = 0;
+  double p99_ms = 0;
+  int64_t errors = 0;
+  int64_t calls = 0;
 };
 
-double Percentile(std::vector<double> values, double p) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  size_t index = static_cast<size_t>(p * (values.size() - 1) + 0.5);
-  return values[index];
+double Percentile(std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return 0;
+  return sorted[static_cast<size_t>(p * (sorted.size() - 1) + 0.5)];
 }
 
-// Runs `call(client, i)` --requests times on each of --clients threads.
-template <typename Call>
-Result RunWorkload(const std::string& name, Call call) {
-  const int clients = absl::GetFlag(FLAGS_clients);
-  const int requests = absl::GetFlag(FLAGS_requests);
-  std::vector<std::vector<double>> latencies(clients);
-  std::vector<int> errors(clients, 0);
-  absl::Time start = absl::Now();
+Run Finish(Run run, std::vector<double> latencies, absl::Duration wall) {
+  std::sort(latencies.begin(), latencies.end());
+  run.calls = static_cast<int64_t>(latencies.size());
+  run.throughput_per_s =
+      (run.calls - run.errors) / absl::ToDoubleSeconds(wall);
+  run.p50_ms = Percentile(latencies, 0.50);
+  run.p99_ms = Percentile(latencies, 0.99);
+  return run;
+}
+
+// Runs `call(client)` on `concurrency` threads for --seconds; `call` returns
+// whether the call succeeded.
+Run Measure(const std::string& workload, const std::string& limit,
+            int concurrency, const std::function<bool(int)>& call) {
+  const absl::Duration length = absl::Seconds(absl::GetFlag(FLAGS_seconds));
+  // A short warm-up: connections and caches, not measured.
+  {
+    std::vector<std::thread> warm;
+    for (int c = 0; c < concurrency; ++c)
+      warm.emplace_back([&, c] {
+        for (int i = 0; i < 3; ++i) call(c);
+      });
+    for (auto& t : warm) t.join();
+  }
+  std::vector<std::vector<double>> latencies(concurrency);
+  std::atomic<int64_t> errors{0};
+  const absl::Time start = absl::Now();
+  const absl::Time end = start + length;
   std::vector<std::thread> threads;
-  for (int c = 0; c < clients; ++c) {
+  for (int c = 0; c < concurrency; ++c) {
     threads.emplace_back([&, c] {
-      for (int i = 0; i < requests; ++i) {
-        absl::Time t0 = absl::Now();
-        bool ok = call(c, i);
+      for (absl::Time t0 = absl::Now(); t0 < end; t0 = absl::Now()) {
+        if (!call(c)) errors.fetch_add(1);
         latencies[c].push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
-        if (!ok) ++errors[c];
       }
     });
   }
   for (auto& t : threads) t.join();
-  Result result{name, {}, 0, absl::Now() - start};
-  for (int c = 0; c < clients; ++c) {
-    result.latencies_ms.insert(result.latencies_ms.end(), latencies[c].begin(),
-                               latencies[c].end());
-    result.errors += errors[c];
+  const absl::Duration wall = absl::Now() - start;
+  std::vector<double> all;
+  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
+  Run run;
+  run.workload = workload;
+  run.limit = limit;
+  run.concurrency = concurrency;
+  run.errors = errors.load();
+  return Finish(std::move(run), std::move(all), wall);
+}
+
+bool HealthCheck(grpc::Channel* channel) {
+  static const grpc::internal::RpcMethod kCheck(
+      "/grpc.health.v1.Health/Check", grpc::internal::RpcMethod::NORMAL_RPC);
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  grpc::Slice empty("");
+  grpc::ByteBuffer request(&empty, 1), response;
+  return grpc::internal::BlockingUnaryCall(channel, kCheck, &context, request,
+                                           &response)
+      .ok();
+}
+
+// pgbench for --seconds at `concurrency`, with per-transaction latencies from
+// its log.
+absl::StatusOr<Run> Pgbench(const std::string& workload, int concurrency,
+                            const std::vector<std::string>& args,
+                            const std::string& url) {
+  const std::string dir =
+      absl::StrCat(std::filesystem::temp_directory_path().string(),
+                   "/mobility-pgbench-", getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const int seconds = std::max(1, static_cast<int>(absl::GetFlag(FLAGS_seconds)));
+  std::string command = absl::StrCat(
+      "pgbench -n -M prepared -c ", concurrency, " -j ",
+      std::min(concurrency, 2), " -T ", seconds, " -l --log-prefix=", dir,
+      "/tx ", absl::StrJoin(args, " "), " '", url, "' 2>&1");
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return absl::UnavailableError("cannot run pgbench");
+  std::string output;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0)
+    output.append(buffer, n);
+  const int status = pclose(pipe);
+  if (status != 0) {
+    std::filesystem::remove_all(dir);
+    return absl::UnavailableError(absl::StrCat("pgbench failed: ", output));
   }
-  return result;
+  Run run;
+  run.workload = workload;
+  run.concurrency = concurrency;
+  std::vector<double> latencies;
+  int64_t first_us = INT64_MAX, last_us = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream log(entry.path());
+    std::string line;
+    // client transaction latency_us script epoch_s epoch_us
+    while (std::getline(log, line)) {
+      std::vector<std::string> f = absl::StrSplit(line, ' ');
+      int64_t latency = 0, epoch_s = 0, epoch_us = 0;
+      if (f.size() < 6 || !absl::SimpleAtoi(f[2], &latency) ||
+          !absl::SimpleAtoi(f[4], &epoch_s) ||
+          !absl::SimpleAtoi(f[5], &epoch_us)) {
+        continue;
+      }
+      latencies.push_back(latency / 1000.0);
+      const int64_t done_us = epoch_s * 1'000'000 + epoch_us;
+      first_us = std::min(first_us, done_us - latency);
+      last_us = std::max(last_us, done_us);
+    }
+  }
+  std::filesystem::remove_all(dir);
+  if (latencies.empty()) return absl::UnavailableError("pgbench logged nothing");
+  return Finish(std::move(run), std::move(latencies),
+                absl::Microseconds(last_us - first_us));
+}
+
+int64_t RssKib(int pid) {
+  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    int64_t kib = 0;
+    if (line.rfind("VmRSS:", 0) == 0 &&
+        absl::SimpleAtoi(absl::StripAsciiWhitespace(
+                             absl::string_view(line).substr(6, line.size() - 9)),
+                         &kib)) {
+      return kib;
+    }
+  }
+  return -1;
+}
+
+template <typename Service>
+class Caller {
+ public:
+  using Stub = typename Service::Stub;
+  Caller(std::shared_ptr<grpc::Channel> channel, std::string token)
+      : stub_(Service::NewStub(channel)), token_(std::move(token)) {}
+  template <typename Request, typename Response, typename Method>
+  absl::Status operator()(Method method, const Request& request,
+                          Response* response) const {
+    OutboundCall call;
+    call.bearer_token = token_;
+    auto context = NewClientContext(call);
+    return FromGrpcStatus((stub_.get()->*method)(context.get(), request,
+                                                 response));
+  }
+
+ private:
+  std::unique_ptr<Stub> stub_;
+  std::string token_;
+};
+using AgreementsCaller = Caller<av1::AgreementsService>;
+using GrantsCaller = Caller<gv1::GrantsService>;
+
+// The bench's agreement, made once through the API like any agreement: a
+// copy of the demo KA171 agreement with one condition of kBenchMobilities,
+// approved by both partners. Fixed request ids make a second run a no-op.
+absl::Status EnsureBenchAgreement(const AgreementsCaller& coordinator) {
+  av1::Agreement existing;
+  av1::GetAgreementRequest get;
+  get.set_name(kBenchAgreement);
+  if (coordinator(&av1::AgreementsService::Stub::GetAgreement, get, &existing)
+          .ok() &&
+      existing.state() == av1::Agreement::APPROVED) {
+    return absl::OkStatus();
+  }
+  av1::Agreement demo;
+  get.set_name("agreements/ka171-2025-kz-lv");
+  if (auto s =
+          coordinator(&av1::AgreementsService::Stub::GetAgreement, get, &demo);
+      !s.ok()) {
+    return s;
+  }
+  av1::CreateAgreementRequest create;
+  create.set_agreement_id(kBenchAgreementId);
+  create.set_request_id("b3c1a000-0000-4000-8000-000000000001");
+  av1::Agreement* a = create.mutable_agreement();
+  a->set_programme(demo.programme());
+  a->set_reference_number("BENCH-CAPACITY");
+  a->set_title("Load test agreement of mobility_bench");
+  *a->mutable_partners() = demo.partners();
+  a->set_first_academic_year(kBenchYear);
+  a->set_last_academic_year(kBenchYear);
+  av1::CooperationCondition* condition = a->add_cooperation_conditions();
+  *condition = demo.cooperation_conditions(0);
+  condition->set_id(kBenchCondition);
+  // The same stay per mobility, for more mobilities.
+  const int scale = kBenchMobilities / condition->mobilities_per_year();
+  condition->set_mobilities_per_year(kBenchMobilities);
+  condition->set_total_months_per_year(condition->total_months_per_year() *
+                                       scale);
+  condition->set_total_days_per_year(condition->total_days_per_year() * scale);
+  av1::Agreement created;
+  if (auto s = coordinator(&av1::AgreementsService::Stub::CreateAgreement,
+                           create, &created);
+      !s.ok()) {
+    return s;
+  }
+  int n = 2;
+  for (const auto& partner : created.partners()) {
+    av1::ApproveAgreementRequest approve;
+    approve.set_name(kBenchAgreement);
+    approve.set_institution(partner.institution());
+    approve.set_content_hash(created.content_hash());
+    approve.set_request_id(
+        absl::StrFormat("b3c1a000-0000-4000-8000-%012d", n++));
+    av1::Agreement approved;
+    if (auto s = coordinator(&av1::AgreementsService::Stub::ApproveAgreement,
+                             approve, &approved);
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::string Json(const std::vector<Run>& runs,
+                 const std::map<std::string, std::pair<int64_t, int64_t>>& rss) {
+  std::string out = "{\n  \"runs\": [\n";
+  for (size_t i = 0; i < runs.size(); ++i) {
+    const Run& r = runs[i];
+    absl::StrAppendFormat(
+        &out,
+        "    {\"workload\": \"%s\", \"concurrency\": %d, "
+        "\"throughput_per_s\": %.1f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, "
+        "\"errors\": %d, \"calls\": %d, \"limit\": \"%s\"}%s\n",
+        r.workload, r.concurrency, r.throughput_per_s, r.p50_ms, r.p99_ms,
+        r.errors, r.calls, r.limit, i + 1 < runs.size() ? "," : "");
+  }
+  out += "  ],\n  \"rss_kib\": {";
+  bool first = true;
+  for (const auto& [service, kib] : rss) {
+    absl::StrAppendFormat(&out, "%s\n    \"%s\": {\"idle\": %d, \"loaded\": %d}",
+                          first ? "" : ",", service, kib.first, kib.second);
+    first = false;
+  }
+  out += "\n  }\n}\n";
+  return out;
 }
 
 int Main() {
-  std::string key_file = absl::GetFlag(FLAGS_signing_key);
-  if (key_file.empty() &&
-      std::getenv("MOBILITY_JWT_PRIVATE_KEY_FILE") != nullptr) {
-    key_file = std::getenv("MOBILITY_JWT_PRIVATE_KEY_FILE");
-  }
+  const std::string key_file = FlagOrEnv(absl::GetFlag(FLAGS_signing_key),
+                                         "MOBILITY_JWT_PRIVATE_KEY_FILE");
   std::ifstream key_in(key_file);
-  if (!key_in) {
+  if (key_file.empty() || !key_in) {
     std::cerr << "mobility_bench: needs --signing_key or "
                  "MOBILITY_JWT_PRIVATE_KEY_FILE\n";
     return 2;
   }
-  std::string pem((std::istreambuf_iterator<char>(key_in)), {});
-  auto signer = TokenSigner::FromPrivateKeyPem(pem);
+  auto signer = TokenSigner::FromPrivateKeyPem(
+      std::string((std::istreambuf_iterator<char>(key_in)), {}));
   if (!signer.ok()) {
     std::cerr << signer.status() << "\n";
     return 2;
   }
-  TokenClaims claims;
-  claims.subject = "mobility-bench";
-  claims.roles = {Role::kService, Role::kFinance};
-  claims.issued_at = absl::Now();
-  auto token = signer->Sign(claims);
-  if (!token.ok()) {
-    std::cerr << token.status() << "\n";
-    return 2;
+  auto token = [&](std::vector<Role> roles) {
+    TokenClaims claims;
+    claims.subject = "mobility-bench";
+    claims.roles = std::move(roles);
+    claims.issued_at = absl::Now();
+    return *signer->Sign(claims);
+  };
+  std::vector<int> levels;
+  for (absl::string_view c :
+       absl::StrSplit(absl::GetFlag(FLAGS_concurrency), ',')) {
+    int level = 0;
+    if (!absl::SimpleAtoi(c, &level) || level < 1) {
+      std::cerr << "mobility_bench: --concurrency takes numbers like 1,8,64\n";
+      return 2;
+    }
+    levels.push_back(level);
   }
-  auto channel = NewChannel(absl::GetFlag(FLAGS_address));
-  auto stub = v1::AgreementsService::NewStub(channel);
-  const std::string agreement = absl::GetFlag(FLAGS_agreement);
-  auto context = [&] {
-    OutboundCall call;
-    call.bearer_token = *token;
-    return NewClientContext(call);
+  std::map<std::string, int> pids;
+  for (absl::string_view entry : absl::StrSplit(
+           absl::GetFlag(FLAGS_service_pids), ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> kv = absl::StrSplit(entry, '=');
+    int pid = 0;
+    if (absl::SimpleAtoi(kv.second, &pid)) pids[kv.first] = pid;
+  }
+  std::map<std::string, std::pair<int64_t, int64_t>> rss;
+  for (const auto& [service, pid] : pids) rss[service].first = RssKib(pid);
+
+  auto agreements_channel = NewChannel(absl::GetFlag(FLAGS_agreements_address));
+  auto grants_channel = NewChannel(absl::GetFlag(FLAGS_grants_address));
+  AgreementsCaller reader(agreements_channel, token({Role::kApplicant}));
+  AgreementsCaller coordinator(agreements_channel, token({Role::kCoordinator}));
+  AgreementsCaller ledger(agreements_channel, token({Role::kService}));
+  GrantsCaller finance(grants_channel, token({Role::kFinance}));
+  if (auto s = EnsureBenchAgreement(coordinator); !s.ok()) {
+    std::cerr << "mobility_bench: cannot set up " << kBenchAgreement << ": "
+              << s << "\n";
+    return 1;
+  }
+
+  using AS = av1::AgreementsService::Stub;
+  using GS = gv1::GrantsService::Stub;
+  const std::string run_id = absl::StrCat(absl::ToUnixMicros(absl::Now()));
+  std::vector<std::atomic<int64_t>> sequence(256);
+  struct Workload {
+    std::string name;
+    std::string limit;
+    std::function<bool(int)> call;
+  };
+  const std::string agreements_check = "agreements.Health.Check";
+  const std::string grants_check = "grants.Health.Check";
+  std::vector<Workload> workloads = {
+      {agreements_check, "",
+       [&](int) { return HealthCheck(agreements_channel.get()); }},
+      {grants_check, "", [&](int) { return HealthCheck(grants_channel.get()); }},
+      {"GetAgreement", agreements_check,
+       [&](int) {
+         av1::GetAgreementRequest r;
+         r.set_name("agreements/ka171-2025-kz-lv");
+         av1::Agreement a;
+         return reader(&AS::GetAgreement, r, &a).ok();
+       }},
+      {"ListAgreements", agreements_check,
+       [&](int) {
+         av1::ListAgreementsRequest r;
+         av1::ListAgreementsResponse a;
+         return reader(&AS::ListAgreements, r, &a).ok();
+       }},
+      {"GetQuotaUsage", agreements_check,
+       [&](int) {
+         av1::GetQuotaUsageRequest r;
+         r.set_agreement("agreements/ka171-2025-kz-lv");
+         av1::QuotaUsage u;
+         return reader(&AS::GetQuotaUsage, r, &u).ok();
+       }},
+      {"AllocateMobility+ReleaseMobility", "pgbench.allocate_release",
+       [&](int c) {
+         const std::string key = absl::StrCat("bench/", run_id, "/", c, "/",
+                                              sequence[c % 256].fetch_add(1));
+         av1::AllocateMobilityRequest allocate;
+         allocate.set_agreement(kBenchAgreement);
+         allocate.set_condition_id(kBenchCondition);
+         allocate.set_academic_year(kBenchYear);
+         allocate.set_allocation_key(key);
+         av1::MobilityAllocation allocation;
+         if (!ledger(&AS::AllocateMobility, allocate, &allocation).ok())
+           return false;
+         av1::ReleaseMobilityRequest release;
+         release.set_agreement(kBenchAgreement);
+         release.set_allocation_key(key);
+         return ledger(&AS::ReleaseMobility, release, &allocation).ok();
+       }},
+      {"CalculateGrant", grants_check,
+       [&](int c) {
+         gv1::CalculateGrantRequest r;
+         r.set_programme(gv1::KA107);
+         r.set_call_year(2018);
+         r.set_activity(gv1::STAFF_TEACHING);
+         r.set_sending_institution("institutions/kokshetau-amu");
+         r.set_receiving_institution("institutions/vidzeme-via");
+         *r.mutable_start_date() = ToDate(absl::CivilDay(2019, 3, 4));
+         *r.mutable_end_date() = ToDate(absl::CivilDay(2019, 3, 4) + 4 + c % 50);
+         r.set_travel_days(2);
+         gv1::GrantQuote q;
+         return finance(&GS::CalculateGrant, r, &q).ok();
+       }},
+      {"GetBudgetReport", grants_check,
+       [&](int) {
+         gv1::GetBudgetReportRequest r;
+         r.set_budget("budgets/ka107-2016-kz");
+         gv1::BudgetReport report;
+         return finance(&GS::GetBudgetReport, r, &report).ok();
+       }},
   };
 
-  std::vector<Result> results;
-  results.push_back(RunWorkload("GetAgreement", [&](int, int) {
-    v1::GetAgreementRequest request;
-    request.set_name(agreement);
-    v1::Agreement response;
-    return stub->GetAgreement(context().get(), request, &response).ok();
-  }));
-  results.push_back(RunWorkload("ListAgreements", [&](int, int) {
-    v1::ListAgreementsRequest request;
-    v1::ListAgreementsResponse response;
-    return stub->ListAgreements(context().get(), request, &response).ok();
-  }));
-  results.push_back(RunWorkload("GetQuotaUsage", [&](int, int) {
-    v1::GetQuotaUsageRequest request;
-    request.set_agreement(agreement);
-    v1::QuotaUsage response;
-    return stub->GetQuotaUsage(context().get(), request, &response).ok();
-  }));
-  // Allocate then release, so the quota is left as it was found. Every client
-  // contends for the same condition, the worst case of the agreement row lock.
-  const std::string run = absl::StrCat(absl::ToUnixMicros(absl::Now()));
-  results.push_back(RunWorkload("AllocateMobility+ReleaseMobility", [&](int c,
-                                                                        int i) {
-    const std::string key = absl::StrCat("bench/", run, "/", c, "/", i);
-    v1::AllocateMobilityRequest allocate;
-    allocate.set_agreement(agreement);
-    allocate.set_condition_id(absl::GetFlag(FLAGS_condition));
-    allocate.set_academic_year(absl::GetFlag(FLAGS_year));
-    allocate.set_allocation_key(key);
-    v1::MobilityAllocation allocation;
-    grpc::Status s =
-        stub->AllocateMobility(context().get(), allocate, &allocation);
-    // Contention may leave no free mobility for a moment: that is a correct
-    // refusal.
-    if (!s.ok()) return s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED;
-    v1::ReleaseMobilityRequest release;
-    release.set_agreement(agreement);
-    release.set_allocation_key(key);
-    return stub->ReleaseMobility(context().get(), release, &allocation).ok();
-  }));
+  std::set<std::string> only;
+  for (absl::string_view w : absl::StrSplit(absl::GetFlag(FLAGS_workloads), ',',
+                                            absl::SkipEmpty())) {
+    only.insert(std::string(w));
+  }
+  if (!only.empty()) {
+    workloads.erase(std::remove_if(workloads.begin(), workloads.end(),
+                                   [&](const Workload& w) {
+                                     return only.count(w.name) == 0;
+                                   }),
+                    workloads.end());
+  }
 
-  namespace g1 = ::mobility::grants::v1;
-  auto grants = g1::GrantsService::NewStub(
-      NewChannel(absl::GetFlag(FLAGS_grants_address)));
-  // A quote asks the agreements service for both institutions, then prices the
-  // stay.
-  results.push_back(RunWorkload("CalculateGrant", [&](int, int i) {
-    g1::CalculateGrantRequest request;
-    request.set_programme(g1::KA107);
-    request.set_call_year(2018);
-    request.set_activity(g1::STAFF_TEACHING);
-    request.set_sending_institution("institutions/kokshetau-amu");
-    request.set_receiving_institution("institutions/vidzeme-via");
-    *request.mutable_start_date() = ToDate(absl::CivilDay(2019, 3, 4));
-    *request.mutable_end_date() =
-        ToDate(absl::CivilDay(2019, 3, 4) + 4 + i % 50);
-    request.set_travel_days(2);
-    g1::GrantQuote quote;
-    return grants->CalculateGrant(context().get(), request, &quote).ok();
-  }));
-  results.push_back(RunWorkload("GetBudgetReport", [&](int, int) {
-    g1::GetBudgetReportRequest request;
-    request.set_budget(absl::GetFlag(FLAGS_budget));
-    g1::BudgetReport report;
-    return grants->GetBudgetReport(context().get(), request, &report).ok();
-  }));
+  std::vector<Run> runs;
+  const std::string pgbench_url =
+      only.empty() ? absl::GetFlag(FLAGS_pgbench_database_url) : "";
+  const std::string agreements_url =
+      only.empty() ? absl::GetFlag(FLAGS_agreements_database_url) : "";
+  for (int level : levels) {
+    if (!pgbench_url.empty()) {
+      auto select = Pgbench("pgbench.select_only", level, {"-S"}, pgbench_url);
+      if (!select.ok()) {
+        std::cerr << select.status() << "\n";
+        return 1;
+      }
+      runs.push_back(*select);
+    }
+    if (!agreements_url.empty()) {
+      auto script = Pgbench(
+          "pgbench.allocate_release", level,
+          {"-f", absl::GetFlag(FLAGS_allocation_script)}, agreements_url);
+      if (!script.ok()) {
+        std::cerr << script.status() << "\n";
+        return 1;
+      }
+      runs.push_back(*script);
+    }
+    for (const auto& w : workloads) {
+      runs.push_back(Measure(w.name, w.limit, level, w.call));
+      std::cerr << "." << std::flush;
+    }
+  }
+  std::cerr << "\n";
+  for (const auto& [service, pid] : pids) rss[service].second = RssKib(pid);
 
-  std::string report = absl::StrFormat(
-      "# mobility_bench %s clients=%d requests_per_client=%d address=%s\n",
-      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone()),
-      absl::GetFlag(FLAGS_clients), absl::GetFlag(FLAGS_requests),
-      absl::GetFlag(FLAGS_address));
-  for (const auto& r : results) {
-    absl::StrAppendFormat(
-        &report,
-        "%-34s calls=%d errors=%d throughput_per_s=%.0f p50_ms=%.2f "
-        "p95_ms=%.2f p99_ms=%.2f max_ms=%.2f\n",
-        r.workload, r.latencies_ms.size(), r.errors,
-        r.latencies_ms.size() / absl::ToDoubleSeconds(r.wall),
-        Percentile(r.latencies_ms, 0.50), Percentile(r.latencies_ms, 0.95),
-        Percentile(r.latencies_ms, 0.99), Percentile(r.latencies_ms, 1.0));
+  std::map<std::pair<std::string, int>, double> rate;
+  for (const auto& r : runs) rate[{r.workload, r.concurrency}] = r.throughput_per_s;
+  std::string table = absl::StrFormat("%-34s %4s %10s %8s %8s %7s  %s\n",
+                                      "workload", "c", "calls/s", "p50 ms",
+                                      "p99 ms", "errors", "ratio to limit");
+  int64_t errors = 0;
+  for (const auto& r : runs) {
+    errors += r.errors;
+    std::string ratio;
+    auto limit = rate.find({r.limit, r.concurrency});
+    if (!r.limit.empty() && limit != rate.end() && limit->second > 0) {
+      ratio = absl::StrFormat("%.2f of %s", r.throughput_per_s / limit->second,
+                              r.limit);
+    }
+    absl::StrAppendFormat(&table, "%-34s %4d %10.0f %8.2f %8.2f %7d  %s\n",
+                          r.workload, r.concurrency, r.throughput_per_s,
+                          r.p50_ms, r.p99_ms, r.errors, ratio);
+  }
+  for (const auto& [service, kib] : rss) {
+    absl::StrAppendFormat(&table, "%s RSS: %d KiB idle, %d KiB loaded\n",
+                          service, kib.first, kib.second);
   }
   std::ofstream out(absl::GetFlag(FLAGS_output));
   if (!out) {
@@ -208,10 +536,8 @@ int Main() {
               << "\n";
     return 1;
   }
-  out << report;
-  std::cout << report;
-  int errors = 0;
-  for (const auto& r : results) errors += r.errors;
+  out << Json(runs, rss);
+  std::cout << table;
   return errors == 0 ? 0 : 1;
 }
 
@@ -219,6 +545,9 @@ int Main() {
 }  // namespace mobility
 
 int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Measures the running services against this machine's limits; see "
+      "deploy/bench.sh.");
   absl::ParseCommandLine(argc, argv);
   return mobility::Main();
 }
