@@ -31,6 +31,9 @@ ABSL_FLAG(int, workers, 16,
 ABSL_FLAG(int, max_queued_calls, 1024,
           "calls waiting for a worker before new ones are refused OVERLOADED "
           "(env MOBILITY_MAX_QUEUED_CALLS)");
+ABSL_FLAG(int, shutdown_grace_seconds, 20,
+          "after SIGTERM, how long calls in flight may take before they are "
+          "cancelled (env MOBILITY_SHUTDOWN_GRACE_SECONDS)");
 ABSL_FLAG(int, max_call_seconds, 30,
           "deadline of a call that brings none, and the longest a query runs "
           "(env MOBILITY_MAX_CALL_SECONDS)");
@@ -85,7 +88,9 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
     absl::SetFlag(&FLAGS_token_audience, Env("MOBILITY_TOKEN_AUDIENCE"));
   for (auto [env, flag] : {std::pair{"MOBILITY_WORKERS", &FLAGS_workers},
                            {"MOBILITY_MAX_QUEUED_CALLS", &FLAGS_max_queued_calls},
-                           {"MOBILITY_MAX_CALL_SECONDS", &FLAGS_max_call_seconds}}) {
+                           {"MOBILITY_MAX_CALL_SECONDS", &FLAGS_max_call_seconds},
+                           {"MOBILITY_SHUTDOWN_GRACE_SECONDS",
+                            &FLAGS_shutdown_grace_seconds}}) {
     if (auto s = EnvInt(env, flag); !s.ok()) return s;
   }
   absl::SetProgramUsageMessage(
@@ -101,6 +106,13 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
   config.dispatch.max_call_time =
       absl::Seconds(absl::GetFlag(FLAGS_max_call_seconds));
   config.token_policy.audience = absl::GetFlag(FLAGS_token_audience);
+  config.shutdown_grace =
+      absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
+  if (config.shutdown_grace < absl::ZeroDuration() ||
+      config.shutdown_grace > absl::Minutes(10)) {
+    return absl::InvalidArgumentError(
+        "--shutdown_grace_seconds must be between 0 and 600");
+  }
   if (!IsValidListenAddress(config.listen_address)) {
     return absl::InvalidArgumentError(
         absl::StrCat("--listen / ", listen_env, " must be host:port, got \"",
@@ -196,6 +208,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   ServerOptions server_options;
   server_options.service_name = definition.grpc_service_name;
   server_options.listen_address = config->listen_address;
+  server_options.shutdown_grace = config->shutdown_grace;
   if (absl::Status s = Serve(server_options, raw, db->get()); !s.ok()) {
     Log(LogLevel::kError, "serve_failed",
         {{"message", std::string(s.message())}});

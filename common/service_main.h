@@ -27,6 +27,7 @@ struct ServiceConfig {
   int db_pool_size = 8;
   DispatchOptions dispatch;
   TokenPolicy token_policy;
+  absl::Duration shutdown_grace = absl::Seconds(20);
 };
 
 struct ServiceDefinition {
@@ -48,8 +49,9 @@ struct ServiceDefinition {
 // (DATABASE_URL), --jwt_public_key_file (MOBILITY_JWT_PUBLIC_KEY_FILE),
 // --token_audience (MOBILITY_TOKEN_AUDIENCE), --db_pool_size
 // (MOBILITY_DB_POOL_SIZE), --workers (MOBILITY_WORKERS), --max_queued_calls
-// (MOBILITY_MAX_QUEUED_CALLS) and --max_call_seconds
-// (MOBILITY_MAX_CALL_SECONDS). A flag on the command line wins over the
+// (MOBILITY_MAX_QUEUED_CALLS), --max_call_seconds
+// (MOBILITY_MAX_CALL_SECONDS) and --shutdown_grace_seconds
+// (MOBILITY_SHUTDOWN_GRACE_SECONDS). A flag on the command line wins over the
 // environment. INVALID_ARGUMENT with a message naming the setting when a
 // value is missing or malformed.
 absl::StatusOr<ServiceConfig> LoadServiceConfig(

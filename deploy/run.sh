@@ -14,14 +14,24 @@ build=${MOBILITY_BUILD_DIR:-$project_dir/build}
 services=(agreements grants)
 declare -A default_port=([agreements]=50051 [grants]=50053)
 
+# SIGTERM lets calls in flight finish within the services' 20 s grace, after which they cancel
+# their database work and exit; a process still there 10 s later is killed.
 stop_services() {
+  local pids=()
   for s in "${services[@]}"; do
     local pid_file=$var/run/$s.pid
     if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+      pids+=("$(cat "$pid_file")")
       kill -TERM "$(cat "$pid_file")"
-      for _ in $(seq 1 50); do kill -0 "$(cat "$pid_file")" 2>/dev/null || break; sleep 0.2; done
     fi
     rm -f "$pid_file"
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "run.sh: process $pid did not stop 30 s after SIGTERM; killing it" >&2
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
   done
 }
 
