@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "common/status.h"
 
 namespace mobility {
@@ -37,6 +39,24 @@ TEST(PageTokenTest, RefusesGarbage) {
               absl::StatusCode::kInvalidArgument)
         << bad;
   }
+}
+
+TEST(PageTokenTest, RefusesAnAlteredOrForgedToken) {
+  const std::string token = EncodePageToken("q", "institutions/abcd");
+  // Another last key under the same MAC.
+  std::string payload;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(
+      token.substr(0, token.find('.')), &payload));
+  payload.back() = 'e';
+  const std::string altered = absl::StrCat(
+      absl::WebSafeBase64Escape(payload), token.substr(token.find('.')));
+  auto refused = DecodePageToken(altered, "q");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(refused.status())[0].field, "page_token");
+  // A token made under another key (another deployment) is foreign too.
+  SetPageTokenKey("another key shared by other replicas");
+  EXPECT_FALSE(DecodePageToken(token, "q").ok());
+  EXPECT_EQ(*DecodePageToken(EncodePageToken("q", "k"), "q"), "k");
 }
 
 TEST(ResourceIdTest, FollowsAip122) {

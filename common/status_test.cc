@@ -21,6 +21,18 @@ TEST(StatusTest, ViolationsListEveryField) {
   EXPECT_EQ(fields[1].field, "institution.latitude");
 }
 
+TEST(StatusTest, ABadRequestListsFiftyViolationsThenCountsTheRest) {
+  Violations v;
+  for (int i = 0; i < 120; ++i) v.Add("field", "is wrong");
+  absl::Status status = v.ToStatus("INVALID");
+  auto fields = FieldViolationsOf(status);
+  ASSERT_EQ(fields.size(), kMaxFieldViolations + 1);
+  EXPECT_EQ(fields.back().field, "*");
+  EXPECT_EQ(fields.back().description, "70 more invalid fields not listed");
+  // Small enough for gRPC's metadata whatever the caller sent.
+  EXPECT_LT(ToGrpcStatus(status).error_details().size(), 8192u);
+}
+
 TEST(StatusTest, GrpcStatusCarriesErrorInfoAndBadRequest) {
   absl::Status status = InvalidField("page_size", "must not be negative");
   grpc::Status grpc_status = ToGrpcStatus(status);

@@ -57,16 +57,4 @@ google::protobuf::Timestamp ToTimestamp(absl::Time time) {
   return FromMicros(absl::ToUnixMicros(time));
 }
 
-std::optional<int64_t> CheckedAdd(int64_t a, int64_t b) {
-  int64_t sum = 0;
-  if (__builtin_add_overflow(a, b, &sum)) return std::nullopt;
-  return sum;
-}
-
-std::optional<int64_t> CheckedMultiply(int64_t a, int64_t b) {
-  int64_t product = 0;
-  if (__builtin_mul_overflow(a, b, &product)) return std::nullopt;
-  return product;
-}
-
 }  // namespace mobility

@@ -4,7 +4,6 @@
 #define MOBILITY_COMMON_TYPES_H_
 
 #include <cstdint>
-#include <optional>
 #include <string>
 
 #include <google/protobuf/timestamp.pb.h>
@@ -29,14 +28,12 @@ int64_t ToMicros(const google::protobuf::Timestamp& timestamp);
 google::protobuf::Timestamp FromMicros(int64_t micros);
 google::protobuf::Timestamp ToTimestamp(absl::Time time);
 
-// The largest amount the system takes: 100,000,000.00 EUR. Any sum or
-// product of amounts in range fits in int64 many times over, and anything
-// above it is a typing error, not a grant.
+// The largest amount the system takes in: 100,000,000.00 EUR (1e10 cents).
+// Every amount entering the grant arithmetic is at most this, and the
+// arithmetic multiplies by at most 60 days x 1000 per mille and adds a handful
+// of lines, so no intermediate value passes 1e15, far inside int64 (9.2e18):
+// the cap on the way in is what keeps every sum and product exact.
 inline constexpr int64_t kMaxCents = 10'000'000'000;
-
-// a + b and a * b, or nullopt when they would overflow int64.
-std::optional<int64_t> CheckedAdd(int64_t a, int64_t b);
-std::optional<int64_t> CheckedMultiply(int64_t a, int64_t b);
 
 type::v1::Money Euros(int64_t cents);
 // "1234.56": cents as a decimal amount, exactly.

@@ -17,6 +17,12 @@ namespace mobility::agreements {
 namespace {
 
 constexpr int kMaxMobilitiesPerYear = 1000;
+// Bounds on lists, so one request cannot make the service validate and store
+// without end: far above what a real agreement holds.
+constexpr int kMaxConditions = 100;
+constexpr int kMaxSubjectAreas = 50;
+constexpr int kMaxLanguageRequirements = 20;
+constexpr int kMaxEqfLevels = 8;
 
 std::string Field(absl::string_view prefix, absl::string_view name) {
   return prefix.empty() ? std::string(name) : absl::StrCat(prefix, ".", name);
@@ -25,6 +31,15 @@ std::string Field(absl::string_view prefix, absl::string_view name) {
 std::string Indexed(absl::string_view prefix, absl::string_view name,
                     int index) {
   return absl::StrCat(Field(prefix, name), "[", index, "]");
+}
+
+// False, with a violation, when a list is longer than `max`: its entries are
+// then not looked at one by one.
+bool WithinCount(int size, int max, const std::string& field,
+                 Violations& violations) {
+  if (size <= max) return true;
+  violations.Add(field, absl::StrCat("must list at most ", max, " entries"));
+  return false;
 }
 
 void RequireText(const std::string& value, size_t max, absl::string_view field,
@@ -126,7 +141,9 @@ void ValidateCondition(const v1::CooperationCondition& c,
                    "apply to student mobility only");
   }
   std::set<int> levels;
-  for (int i = 0; i < c.eqf_levels_size(); ++i) {
+  const bool levels_counted = WithinCount(
+      c.eqf_levels_size(), kMaxEqfLevels, Field(prefix, "eqf_levels"), violations);
+  for (int i = 0; levels_counted && i < c.eqf_levels_size(); ++i) {
     if (c.eqf_levels(i) < 1 || c.eqf_levels(i) > 8) {
       violations.Add(Indexed(prefix, "eqf_levels", i),
                      "must be an EQF level from 1 to 8");
@@ -134,7 +151,10 @@ void ValidateCondition(const v1::CooperationCondition& c,
       violations.Add(Indexed(prefix, "eqf_levels", i), "is listed twice");
     }
   }
-  for (int i = 0; i < c.subject_areas_size(); ++i) {
+  const bool areas_counted =
+      WithinCount(c.subject_areas_size(), kMaxSubjectAreas,
+                  Field(prefix, "subject_areas"), violations);
+  for (int i = 0; areas_counted && i < c.subject_areas_size(); ++i) {
     if (!IsIscedCode(c.subject_areas(i).isced_code())) {
       violations.Add(
           absl::StrCat(Indexed(prefix, "subject_areas", i), ".isced_code"),
@@ -144,7 +164,11 @@ void ValidateCondition(const v1::CooperationCondition& c,
               absl::StrCat(Indexed(prefix, "subject_areas", i), ".description"),
               violations);
   }
-  for (int i = 0; i < c.language_requirements_size(); ++i) {
+  const bool languages_counted =
+      WithinCount(c.language_requirements_size(), kMaxLanguageRequirements,
+                  Field(prefix, "language_requirements"), violations);
+  for (int i = 0; languages_counted && i < c.language_requirements_size();
+       ++i) {
     const auto& l = c.language_requirements(i);
     const std::string at = Indexed(prefix, "language_requirements", i);
     if (!IsLanguageCode(l.language())) {
@@ -309,7 +333,12 @@ void ValidateAgreement(
                    "must list at least one condition");
   }
   std::set<std::string> ids;
-  for (int i = 0; i < agreement.cooperation_conditions_size(); ++i) {
+  const bool conditions_counted =
+      WithinCount(agreement.cooperation_conditions_size(), kMaxConditions,
+                  Field(prefix, "cooperation_conditions"), violations);
+  for (int i = 0; conditions_counted &&
+                  i < agreement.cooperation_conditions_size();
+       ++i) {
     const auto& c = agreement.cooperation_conditions(i);
     const std::string at = Indexed(prefix, "cooperation_conditions", i);
     if (!c.id().empty() && !ids.insert(c.id()).second) {

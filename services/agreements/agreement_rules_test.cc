@@ -9,6 +9,7 @@
 namespace mobility::agreements {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::Field;
 using ::testing::IsEmpty;
@@ -66,6 +67,35 @@ TEST(AgreementValidationTest, TheDemoShapeIsValid) {
               IsEmpty());
   EXPECT_THAT(Validate(Agreement(v1::KA171, "2025/2026", "2028/2029")),
               IsEmpty());
+}
+
+TEST(AgreementValidationTest, ListsAreBounded) {
+  auto a = Agreement(v1::KA171, "2025/2026", "2028/2029");
+  while (a.cooperation_conditions_size() < 100) {
+    auto* c = a.add_cooperation_conditions();
+    *c = a.cooperation_conditions(0);
+    c->set_id(absl::StrCat("c", a.cooperation_conditions_size()));
+  }
+  a.mutable_cooperation_conditions(0)->set_id("c1");
+  EXPECT_THAT(Validate(a), IsEmpty());
+  *a.add_cooperation_conditions() = a.cooperation_conditions(1);
+  EXPECT_THAT(Validate(a), Violates("agreement.cooperation_conditions"));
+
+  auto b = Agreement(v1::KA171, "2025/2026", "2028/2029");
+  auto* c = b.mutable_cooperation_conditions(0);
+  for (int i = 0; i < 50; ++i) c->add_subject_areas()->set_isced_code("0114");
+  for (int i = 0; i < 20; ++i) {
+    auto* l = c->add_language_requirements();
+    l->set_language("en");
+    l->set_cefr_level(v1::B2);
+  }
+  EXPECT_THAT(Validate(b), IsEmpty());
+  c->add_subject_areas()->set_isced_code("0114");
+  *c->add_language_requirements() = c->language_requirements(0);
+  EXPECT_THAT(Validate(b),
+              AllOf(Violates("agreement.cooperation_conditions[0].subject_areas"),
+                    Violates("agreement.cooperation_conditions[0]"
+                             ".language_requirements")));
 }
 
 TEST(AgreementValidationTest, Ka107StudiesNeedThreeMonths) {

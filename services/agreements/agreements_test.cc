@@ -246,6 +246,11 @@ TEST_F(AgreementsServiceTest, ARetriedCreateReturnsTheFirstResult) {
   ASSERT_TRUE(Call(&Stub::CreateInstitution, request, &first).ok());
   ASSERT_TRUE(Call(&Stub::CreateInstitution, request, &second).ok());
   EXPECT_EQ(first.name(), second.name());  // A generated id, returned again.
+  // The same UUID in capitals is the same request id.
+  request.set_request_id("7D3C3A52-27D5-4D0B-A0A5-4B8D0F6B1C11");
+  v1::Institution third;
+  ASSERT_TRUE(Call(&Stub::CreateInstitution, request, &third).ok());
+  EXPECT_EQ(first.name(), third.name());
   EXPECT_EQ(CountRows("institutions"), 1);
 }
 

@@ -129,8 +129,10 @@ void CheckText(const std::string& value, const std::string& field,
 
 void CheckEuros(const mobility::type::v1::Money& money,
                 const std::string& field, Violations& v) {
-  if (money.currency_code() != "EUR" || money.amount_minor() < 0) {
-    v.Add(field, "must be a non-negative amount in EUR cents");
+  if (money.currency_code() != "EUR" || money.amount_minor() < 0 ||
+      money.amount_minor() > kMaxCents) {
+    v.Add(field, absl::StrCat("must be an amount in EUR cents from 0 to ",
+                              FormatCents(kMaxCents), " EUR"));
   }
 }
 

@@ -636,6 +636,27 @@ TEST_F(GrantsServiceTest, RolesFromTheTable) {
                                                   // is refused.
 }
 
+TEST_F(GrantsServiceTest, AmountsAboveAHundredMillionEurosAreRefused) {
+  // 100,000,000.00 EUR is taken; one cent more is a typing error.
+  EXPECT_FALSE(CreateBudget("na-max", kMaxCents, kMaxCents).empty());
+  v1::CreateBudgetRequest request;
+  request.set_budget_id("na-over");
+  v1::Budget* b = request.mutable_budget();
+  b->set_reference_number("NA-over");
+  b->set_programme(v1::KA107);
+  b->set_call_year(2018);
+  *b->mutable_allocated()->mutable_travel() = Euros(kMaxCents + 1);
+  *b->mutable_allocated()->mutable_individual_support() = Euros(0);
+  *b->mutable_allocated()->mutable_organisational_support() = Euros(0);
+  *b->mutable_allocated()->mutable_inclusion_support() = Euros(0);
+  b->set_prefinancing_percent(80);
+  *b->mutable_organisational_support_per_participant() = Euros(0);
+  v1::Budget ignored;
+  absl::Status over = Call(&Stub::CreateBudget, request, &ignored);
+  ASSERT_EQ(over.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(over)[0].field, "budget.allocated.travel");
+}
+
 TEST_F(GrantsServiceTest, BudgetsAndRatesBelongToACallOfTheirProgramme) {
   v1::CreateBudgetRequest budget;
   budget.mutable_budget()->set_reference_number("NA-1");
