@@ -45,11 +45,11 @@ TEST(PageTokenTest, RefusesAnAlteredOrForgedToken) {
   const std::string token = EncodePageToken("q", "institutions/abcd");
   // Another last key under the same MAC.
   std::string payload;
-  ASSERT_TRUE(absl::WebSafeBase64Unescape(
-      token.substr(0, token.find('.')), &payload));
+  ASSERT_TRUE(
+      absl::WebSafeBase64Unescape(token.substr(0, token.find('.')), &payload));
   payload.back() = 'e';
-  const std::string altered = absl::StrCat(
-      absl::WebSafeBase64Escape(payload), token.substr(token.find('.')));
+  const std::string altered = absl::StrCat(absl::WebSafeBase64Escape(payload),
+                                           token.substr(token.find('.')));
   auto refused = DecodePageToken(altered, "q");
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldViolationsOf(refused.status())[0].field, "page_token");

@@ -148,7 +148,8 @@ bool TokenVerifier::State::CheckSignature(absl::string_view signed_part,
          EVP_DigestVerifyInit(ctx.get(), nullptr, Sha256(), nullptr,
                               key.get()) == 1 &&
          EVP_DigestVerify(
-             ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
+             ctx.get(),
+             reinterpret_cast<const unsigned char*>(signature.data()),
              signature.size(),
              reinterpret_cast<const unsigned char*>(signed_part.data()),
              signed_part.size()) == 1;
@@ -158,7 +159,8 @@ absl::StatusOr<Verified> TokenVerifier::State::VerifyUncached(
     absl::string_view token) const {
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   std::string header_json, claims_json, signature;
-  if (parts.size() != 3 || !absl::WebSafeBase64Unescape(parts[0], &header_json) ||
+  if (parts.size() != 3 ||
+      !absl::WebSafeBase64Unescape(parts[0], &header_json) ||
       !absl::WebSafeBase64Unescape(parts[1], &claims_json) ||
       !absl::WebSafeBase64Unescape(parts[2], &signature)) {
     return InvalidToken("the bearer token is not a JWT");
@@ -292,8 +294,9 @@ absl::StatusOr<std::string> TokenSigner::Sign(const TokenClaims& claims) const {
   std::string json;
   if (!google::protobuf::util::MessageToJsonString(body, &json).ok())
     return absl::InternalError("cannot encode the token's claims");
-  std::string signed_part = absl::StrCat(absl::WebSafeBase64Escape(kRs256Header),
-                                         ".", absl::WebSafeBase64Escape(json));
+  std::string signed_part =
+      absl::StrCat(absl::WebSafeBase64Escape(kRs256Header), ".",
+                   absl::WebSafeBase64Escape(json));
   MdContext ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   size_t length = 0;
   if (ctx == nullptr ||

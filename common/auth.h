@@ -119,8 +119,7 @@ std::set<Role> AnyRole();
 
 // PERMISSION_DENIED unless the principal holds one of `allowed`.
 absl::Status Authorize(const Principal& principal,
-                       const std::set<Role>& allowed,
-                       absl::string_view method);
+                       const std::set<Role>& allowed, absl::string_view method);
 
 }  // namespace mobility
 

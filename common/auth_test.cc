@@ -41,8 +41,9 @@ TokenClaims ClaimsFor(std::string subject, std::vector<Role> roles,
 
 TEST(TokenTest, VerifiesSubjectAndRoles) {
   absl::Time now = absl::Now();
-  TokenClaims claims = ClaimsFor(
-      "coordinator-7", {Role::kCoordinator, Role::kAdmin}, now, absl::Minutes(5));
+  TokenClaims claims =
+      ClaimsFor("coordinator-7", {Role::kCoordinator, Role::kAdmin}, now,
+                absl::Minutes(5));
   claims.institution = "institutions/kokshetau-amu";
   auto token = Mint(TestKeys().private_pem, claims);
   ASSERT_TRUE(token.ok()) << token.status();
@@ -61,14 +62,15 @@ TEST(TokenTest, VerifiesSubjectAndRoles) {
 
 TEST(TokenTest, ExpiredAtTheExpirySecond) {
   absl::Time issued = absl::FromUnixSeconds(1'800'000'000);
-  auto token = Mint(TestKeys().private_pem,
-                    ClaimsFor("s", {Role::kApplicant}, issued, absl::Minutes(5)));
+  auto token =
+      Mint(TestKeys().private_pem,
+           ClaimsFor("s", {Role::kApplicant}, issued, absl::Minutes(5)));
   // One verifier: the first check caches the token, the second must still
   // see that it expired.
   TokenVerifier verifier = Verifier();
-  EXPECT_TRUE(verifier
-                  .Verify(*token, issued + absl::Minutes(5) - absl::Seconds(1))
-                  .ok());
+  EXPECT_TRUE(
+      verifier.Verify(*token, issued + absl::Minutes(5) - absl::Seconds(1))
+          .ok());
   auto expired = verifier.Verify(*token, issued + absl::Minutes(5));
   EXPECT_EQ(expired.status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(ErrorReason(expired.status()), "TOKEN_EXPIRED");
@@ -104,7 +106,7 @@ TEST(TokenTest, RefusesAnotherKeysSignature) {
   BIO_free(bio);
   EVP_PKEY_free(key);
   auto token = Mint(other_private, ClaimsFor("s", {Role::kAdmin}, absl::Now(),
-                                            absl::Minutes(5)));
+                                             absl::Minutes(5)));
   ASSERT_TRUE(token.ok()) << token.status();
   EXPECT_EQ(Verifier().Verify(*token, absl::Now()).status().code(),
             absl::StatusCode::kUnauthenticated);

@@ -5,8 +5,8 @@
 #include <sstream>
 
 #include "absl/strings/ascii.h"
-#include "absl/synchronization/blocking_counter.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
 #include "absl/time/clock.h"
 #include "common/status.h"
 

@@ -3,12 +3,11 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
-#include "absl/time/clock.h"
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/idempotency.h"
+#include "absl/time/clock.h"
 #include "common/log.h"
+#include "common/pg_store.h"
 #include "common/status.h"
 
 namespace mobility {
@@ -78,7 +77,6 @@ absl::Status MapSqlError(const std::exception& e) {
                "internal database error");
 }
 
-
 // A database that does not answer a connection attempt in this time is down
 // for our purposes.
 constexpr int kConnectTimeoutSeconds = 5;
@@ -91,7 +89,8 @@ absl::StatusOr<std::string> ConnectionString(const DatabaseOptions& options) {
     return absl::InvalidArgumentError(
         "the schema name must be lowercase letters, digits and _");
   }
-  const int64_t timeout_ms = absl::ToInt64Milliseconds(options.max_statement_time);
+  const int64_t timeout_ms =
+      absl::ToInt64Milliseconds(options.max_statement_time);
   if (absl::StartsWith(options.url, "postgresql://") ||
       absl::StartsWith(options.url, "postgres://")) {
     // %20 separates the settings and %3D is '=' inside a URL.
@@ -111,8 +110,8 @@ absl::StatusOr<std::string> ConnectionString(const DatabaseOptions& options) {
 struct Database::Watched {
   pqxx::connection* conn;
   const CallLimit* limit;
-  bool cancel_now = false;   // Set by CancelRunning.
-  bool cancelled = false;    // A cancel request was sent.
+  bool cancel_now = false;  // Set by CancelRunning.
+  bool cancelled = false;   // A cancel request was sent.
 };
 
 // A leased connection, watched while leased: returned to the pool when it goes
@@ -173,8 +172,9 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   }
   auto connection_string = ConnectionString(options);
   if (!connection_string.ok()) return connection_string.status();
-  std::unique_ptr<Database> db(new Database(
-      std::move(options), *std::move(connection_string), std::move(statements)));
+  std::unique_ptr<Database> db(new Database(std::move(options),
+                                            *std::move(connection_string),
+                                            std::move(statements)));
   auto conn = db->Acquire(CallLimit::Within(absl::Seconds(30)));
   if (!conn.ok()) return conn.status();
   db->Release(*std::move(conn));
@@ -253,8 +253,8 @@ void Database::WatchLimits() {
   // A 10 ms tick bounds how late a cancellation is sent. The watched list is
   // only scanned here, never waited on, so a call's lease costs two short
   // uncontended locks.
-  while (!stop_watching_.WaitForNotificationWithTimeout(
-      absl::Milliseconds(10))) {
+  while (
+      !stop_watching_.WaitForNotificationWithTimeout(absl::Milliseconds(10))) {
     absl::MutexLock lock(&watch_mu_);
     const absl::Time now = absl::Now();
     for (Watched* w : watched_) {

@@ -11,6 +11,7 @@
 #include "absl/synchronization/barrier.h"
 #include "common/idempotency.h"
 #include "common/migrations.h"
+#include "common/pg_store.h"
 #include "common/status.h"
 #include "common/test_support.h"
 
@@ -95,20 +96,22 @@ TEST_F(DatabaseTest, RefusesADatabaseNewerThanTheBinary) {
 TEST_F(DatabaseTest, MapsSqlStates) {
   auto db = Open();
   ASSERT_TRUE(ApplyMigrations(*db, kMigrations).ok());
-  absl::Status duplicate = db->Transact(Limit(), [](pqxx::transaction_base& txn) {
-    txn.exec_prepared("insert", "a", 1);
-    return absl::OkStatus();
-  });
+  absl::Status duplicate =
+      db->Transact(Limit(), [](pqxx::transaction_base& txn) {
+        txn.exec_prepared("insert", "a", 1);
+        return absl::OkStatus();
+      });
   EXPECT_EQ(duplicate.code(), absl::StatusCode::kAlreadyExists);
   absl::Status check = db->Transact(Limit(), [](pqxx::transaction_base& txn) {
     txn.exec_prepared("bump", "a", -5);
     return absl::OkStatus();
   });
   EXPECT_EQ(check.code(), absl::StatusCode::kFailedPrecondition);
-  absl::Status internal = db->Transact(Limit(), [](pqxx::transaction_base& txn) {
-    txn.exec("SELECT * FROM no_such_table");
-    return absl::OkStatus();
-  });
+  absl::Status internal =
+      db->Transact(Limit(), [](pqxx::transaction_base& txn) {
+        txn.exec("SELECT * FROM no_such_table");
+        return absl::OkStatus();
+      });
   EXPECT_EQ(internal.code(), absl::StatusCode::kInternal);
   EXPECT_EQ(internal.message(),
             "internal database error");  // No SQL leaks to callers.
@@ -176,10 +179,11 @@ TEST_F(DatabaseTest, RetriesTheVictimOfARealDeadlock) {
 TEST_F(DatabaseTest, GivesUpWithAbortedAfterTheLastAttempt) {
   auto db = Open();
   int attempts = 0;
-  absl::Status exhausted = db->Transact(Limit(), [&](pqxx::transaction_base&) -> absl::Status {
-    ++attempts;
-    throw pqxx::deadlock_detected("deadlock detected");
-  });
+  absl::Status exhausted =
+      db->Transact(Limit(), [&](pqxx::transaction_base&) -> absl::Status {
+        ++attempts;
+        throw pqxx::deadlock_detected("deadlock detected");
+      });
   EXPECT_EQ(exhausted.code(), absl::StatusCode::kAborted);
   EXPECT_EQ(attempts, db->options().max_attempts);
 }
@@ -187,12 +191,12 @@ TEST_F(DatabaseTest, GivesUpWithAbortedAfterTheLastAttempt) {
 TEST_F(DatabaseTest, AQueryIsCancelledAtItsCallsDeadline) {
   auto db = Open();
   const absl::Time start = absl::Now();
-  absl::Status slow = db->Transact(
-      CallLimit(absl::Now() + absl::Milliseconds(300)),
-      [](pqxx::transaction_base& txn) {
-        txn.exec("SELECT pg_sleep(5)");
-        return absl::OkStatus();
-      });
+  absl::Status slow =
+      db->Transact(CallLimit(absl::Now() + absl::Milliseconds(300)),
+                   [](pqxx::transaction_base& txn) {
+                     txn.exec("SELECT pg_sleep(5)");
+                     return absl::OkStatus();
+                   });
   EXPECT_EQ(slow.code(), absl::StatusCode::kDeadlineExceeded) << slow;
   // Cancelled in the database, not left to sleep through.
   EXPECT_LT(absl::Now() - start, absl::Seconds(4));
@@ -237,13 +241,13 @@ TEST_F(DatabaseTest, NothingCommitsAfterTheDeadline) {
   ASSERT_TRUE(ApplyMigrations(*db, kMigrations).ok());
   // The body finishes after the deadline without a query to cancel: the
   // transaction must roll back rather than commit late.
-  absl::Status late = db->Transact(
-      CallLimit(absl::Now() + absl::Milliseconds(100)),
-      [](pqxx::transaction_base& txn) {
-        txn.exec_prepared("bump", "a", 1);
-        absl::SleepFor(absl::Milliseconds(200));
-        return absl::OkStatus();
-      });
+  absl::Status late =
+      db->Transact(CallLimit(absl::Now() + absl::Milliseconds(100)),
+                   [](pqxx::transaction_base& txn) {
+                     txn.exec_prepared("bump", "a", 1);
+                     absl::SleepFor(absl::Milliseconds(200));
+                     return absl::OkStatus();
+                   });
   EXPECT_EQ(late.code(), absl::StatusCode::kDeadlineExceeded);
   auto value = db->ReadValue(
       Limit(), [](pqxx::transaction_base& txn) -> absl::StatusOr<int> {
@@ -302,11 +306,13 @@ TEST_F(DatabaseTest, AConnectionBrokenWhileIdleIsReplaced) {
   }
   for (int i = 0; i < 3; ++i) {
     auto read = db->ReadValue(
-        Limit(), [](pqxx::transaction_base& txn) -> absl::StatusOr<std::string> {
+        Limit(),
+        [](pqxx::transaction_base& txn) -> absl::StatusOr<std::string> {
           return txn
-              .exec("SELECT current_setting('search_path') || ' ' || "
-                    "current_setting('TimeZone') || ' ' || value::text "
-                    "FROM counters WHERE id = 'a'")[0][0]
+              .exec(
+                  "SELECT current_setting('search_path') || ' ' || "
+                  "current_setting('TimeZone') || ' ' || value::text "
+                  "FROM counters WHERE id = 'a'")[0][0]
               .as<std::string>();
         });
     ASSERT_TRUE(read.ok()) << read.status();
@@ -353,10 +359,13 @@ TEST_F(DatabaseTest, ARequestIdRunsTheChangeOnceUnderConcurrentRetries) {
     retries.emplace_back([&, i] {
       google::protobuf::Int32Value response;
       absl::Status s = db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
-        return RunIdempotent(txn, "Bump", request_id, request, &response, [&] {
-          response.set_value(txn.exec_prepared("bump", "a", 1)[0][0].as<int>());
-          return absl::OkStatus();
-        });
+        PgStore<RequestLedger> ledger(txn);
+        return RunIdempotent(
+            ledger, "Bump", request_id, request, &response, [&] {
+              response.set_value(
+                  txn.exec_prepared("bump", "a", 1)[0][0].as<int>());
+              return absl::OkStatus();
+            });
       });
       if (s.ok()) seen[i] = response.value();
     });
@@ -376,7 +385,8 @@ TEST_F(DatabaseTest, ARequestIdRunsTheChangeOnceUnderConcurrentRetries) {
   other.set_value("bump a twice");
   google::protobuf::Int32Value response;
   absl::Status reused = db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
-    return RunIdempotent(txn, "Bump", request_id, other, &response,
+    PgStore<RequestLedger> ledger(txn);
+    return RunIdempotent(ledger, "Bump", request_id, other, &response,
                          [] { return absl::OkStatus(); });
   });
   EXPECT_EQ(reused.code(), absl::StatusCode::kInvalidArgument);
@@ -391,7 +401,8 @@ TEST_F(DatabaseTest, RequestRecordsArePurgedAfterTheirRetention) {
   for (const char* id : {"11111111-1111-4111-8111-111111111111",
                          "22222222-2222-4222-8222-222222222222"}) {
     ASSERT_TRUE(db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
-                    return RunIdempotent(txn, "Bump", id, request, &response,
+                    PgStore<RequestLedger> ledger(txn);
+                    return RunIdempotent(ledger, "Bump", id, request, &response,
                                          [] { return absl::OkStatus(); });
                   }).ok());
   }

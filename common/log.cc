@@ -1,7 +1,6 @@
 #include "common/log.h"
 
 #include <google/protobuf/stubs/logging.h>
-
 #include <unistd.h>
 
 #include <cerrno>
@@ -95,8 +94,8 @@ void Log(LogLevel level, absl::string_view event, const LogFields& fields) {
   // One write per line, no lock: the log is opened for appending, where each
   // write lands whole.
   for (size_t done = 0; done < line.size();) {
-    const ssize_t n = ::write(STDERR_FILENO, line.data() + done,
-                              line.size() - done);
+    const ssize_t n =
+        ::write(STDERR_FILENO, line.data() + done, line.size() - done);
     if (n <= 0 && errno != EINTR) return;  // Nowhere to report it.
     if (n > 0) done += static_cast<size_t>(n);
   }
@@ -107,7 +106,7 @@ void InstallProtobufLogHandler() {
                                      const char* /*filename*/, int /*line*/,
                                      const std::string& message) {
     // Protobuf names fields and types, never values.
-    Log(level >= google::protobuf::LOGLEVEL_ERROR ? LogLevel::kError
+    Log(level >= google::protobuf::LOGLEVEL_ERROR     ? LogLevel::kError
         : level == google::protobuf::LOGLEVEL_WARNING ? LogLevel::kWarning
                                                       : LogLevel::kInfo,
         "protobuf", {{"message", message}});

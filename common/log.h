@@ -23,8 +23,8 @@ void SetLogService(absl::string_view service);
 
 void Log(LogLevel level, absl::string_view event, const LogFields& fields = {});
 
-// Sends protobuf's own log lines (e.g. a request that is not UTF-8) through Log,
-// so that every line a service writes is JSON.
+// Sends protobuf's own log lines (e.g. a request that is not UTF-8) through
+// Log, so that every line a service writes is JSON.
 void InstallProtobufLogHandler();
 
 // The JSON line Log writes, without the trailing newline; exposed for tests.

@@ -444,9 +444,9 @@ absl::StatusOr<int> ParseAcademicYear(absl::string_view text) {
   if (!digits || !absl::SimpleAtoi(text.substr(0, 4), &first) ||
       !absl::SimpleAtoi(text.substr(5, 4), &second) ||
       first < kFirstAcademicYear || first > kLastAcademicYear) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "must be an academic year like \"2016/2017\", from ",
-        kFirstAcademicYear, " to ", kLastAcademicYear));
+    return absl::InvalidArgumentError(
+        absl::StrCat("must be an academic year like \"2016/2017\", from ",
+                     kFirstAcademicYear, " to ", kLastAcademicYear));
   }
   if (second != first + 1) {
     return absl::InvalidArgumentError(

@@ -12,8 +12,8 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/api.h"
-#include "common/idempotency.h"
 #include "common/log.h"
+#include "common/pg_store.h"
 #include "common/status.h"
 
 namespace mobility {
@@ -157,8 +157,8 @@ class RpcDispatcher::Call final : public grpc::ServerUnaryReactor {
 RpcDispatcher::RpcDispatcher(TokenVerifier verifier, DispatchOptions options)
     : verifier_(std::move(verifier)),
       options_(options),
-      workers_(std::make_unique<WorkerPool>(options.workers,
-                                            options.max_queued)) {}
+      workers_(
+          std::make_unique<WorkerPool>(options.workers, options.max_queued)) {}
 
 grpc::ServerUnaryReactor* RpcDispatcher::Start(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
@@ -201,10 +201,10 @@ grpc::ServerUnaryReactor* RpcDispatcher::Start(
     call->body_ = *std::move(body);
     // gRPC's "no deadline" is a far-off time point: the server's maximum
     // applies instead.
-    call->call_.limit = CallLimit(
-        std::min(absl::FromChrono(context->deadline()),
-                 now + options_.max_call_time),
-        call->cancelled_);
+    call->call_.limit =
+        CallLimit(std::min(absl::FromChrono(context->deadline()),
+                           now + options_.max_call_time),
+                  call->cancelled_);
     return absl::OkStatus();
   }();
   if (!status.ok()) {

@@ -63,9 +63,8 @@ struct MethodSpec {
   std::set<Role> roles;
   // Parses the request on gRPC's thread; returns the body to run on a worker,
   // which fills the response bytes.
-  std::function<absl::StatusOr<
-      std::function<absl::Status(const CallContext&, grpc::ByteBuffer*)>>(
-      const grpc::ByteBuffer&)>
+  std::function<absl::StatusOr<std::function<absl::Status(
+      const CallContext&, grpc::ByteBuffer*)>>(const grpc::ByteBuffer&)>
       prepare;
 };
 
@@ -135,7 +134,7 @@ class RpcService : public Generated::Service {
     spec->roles = std::move(roles);
     spec->prepare = [serve = std::move(serve)](const grpc::ByteBuffer& bytes)
         -> absl::StatusOr<std::function<absl::Status(const CallContext&,
-                                                      grpc::ByteBuffer*)>> {
+                                                     grpc::ByteBuffer*)>> {
       auto request = std::make_shared<Request>();
       if (absl::Status parsed = ParseRequest(bytes, request.get());
           !parsed.ok()) {

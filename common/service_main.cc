@@ -24,8 +24,9 @@ ABSL_FLAG(std::string, jwt_public_key_file, "",
           "MOBILITY_JWT_PUBLIC_KEY_FILE)");
 ABSL_FLAG(int, db_pool_size, 8,
           "database connections per process (env MOBILITY_DB_POOL_SIZE)");
-ABSL_FLAG(std::string, token_audience, "mobility-office",
-          "audience every bearer token must name (env MOBILITY_TOKEN_AUDIENCE)");
+ABSL_FLAG(
+    std::string, token_audience, "mobility-office",
+    "audience every bearer token must name (env MOBILITY_TOKEN_AUDIENCE)");
 ABSL_FLAG(int, workers, 16,
           "threads running call bodies (env MOBILITY_WORKERS)");
 ABSL_FLAG(int, max_queued_calls, 1024,
@@ -86,11 +87,11 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
     return s;
   if (!Env("MOBILITY_TOKEN_AUDIENCE").empty())
     absl::SetFlag(&FLAGS_token_audience, Env("MOBILITY_TOKEN_AUDIENCE"));
-  for (auto [env, flag] : {std::pair{"MOBILITY_WORKERS", &FLAGS_workers},
-                           {"MOBILITY_MAX_QUEUED_CALLS", &FLAGS_max_queued_calls},
-                           {"MOBILITY_MAX_CALL_SECONDS", &FLAGS_max_call_seconds},
-                           {"MOBILITY_SHUTDOWN_GRACE_SECONDS",
-                            &FLAGS_shutdown_grace_seconds}}) {
+  for (auto [env, flag] :
+       {std::pair{"MOBILITY_WORKERS", &FLAGS_workers},
+        {"MOBILITY_MAX_QUEUED_CALLS", &FLAGS_max_queued_calls},
+        {"MOBILITY_MAX_CALL_SECONDS", &FLAGS_max_call_seconds},
+        {"MOBILITY_SHUTDOWN_GRACE_SECONDS", &FLAGS_shutdown_grace_seconds}}) {
     if (auto s = EnvInt(env, flag); !s.ok()) return s;
   }
   absl::SetProgramUsageMessage(

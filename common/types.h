@@ -3,10 +3,10 @@
 #ifndef MOBILITY_COMMON_TYPES_H_
 #define MOBILITY_COMMON_TYPES_H_
 
+#include <google/protobuf/timestamp.pb.h>
+
 #include <cstdint>
 #include <string>
-
-#include <google/protobuf/timestamp.pb.h>
 
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"

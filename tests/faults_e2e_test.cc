@@ -70,12 +70,10 @@ class FaultsTest : public ::testing::Test {
     ASSERT_TRUE(stub_->CreateInstitution(context.get(), create, &created).ok());
   }
 
-  std::unique_ptr<grpc::ClientContext> Context(const std::string& role,
-                                               absl::Duration timeout =
-                                                   absl::Seconds(30)) {
+  std::unique_ptr<grpc::ClientContext> Context(
+      const std::string& role, absl::Duration timeout = absl::Seconds(30)) {
     OutboundCall call;
-    call.bearer_token =
-        testing::TokenFor("faults", {*ParseRole(role)});
+    call.bearer_token = testing::TokenFor("faults", {*ParseRole(role)});
     call.timeout = timeout;
     return NewClientContext(call);
   }
@@ -105,8 +103,9 @@ class FaultsTest : public ::testing::Test {
     pqxx::connection admin(database_.url());
     pqxx::nontransaction txn(admin);
     return txn
-        .exec("SELECT count(*) FROM pg_stat_activity WHERE datname = "
-              "current_database() AND wait_event_type = 'Lock'")[0][0]
+        .exec(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+            "current_database() AND wait_event_type = 'Lock'")[0][0]
         .as<int>();
   }
 
@@ -356,8 +355,7 @@ absl::Status CallRaw(const std::string& address, const std::string& bytes) {
   absl::Notification done;
   stub.UnaryCall(&context,
                  "/mobility.agreements.v1.AgreementsService/GetInstitution",
-                 grpc::StubOptions(), &request, &response,
-                 [&](grpc::Status s) {
+                 grpc::StubOptions(), &request, &response, [&](grpc::Status s) {
                    status = s;
                    done.Notify();
                  });
@@ -381,8 +379,8 @@ TEST_F(FaultsTest, MalformedRequestsAreInvalidArgumentAndTheLogStaysJson) {
   good.set_name(kInstitution);
   EXPECT_TRUE(CallRaw(address_, good.SerializeAsString()).ok());
 
-  for (absl::string_view line :
-       absl::StrSplit(ReadFile(dir_ + "/server.log"), '\n', absl::SkipEmpty())) {
+  for (absl::string_view line : absl::StrSplit(ReadFile(dir_ + "/server.log"),
+                                               '\n', absl::SkipEmpty())) {
     EXPECT_TRUE(absl::StartsWith(line, "{") && absl::EndsWith(line, "}"))
         << line;
   }

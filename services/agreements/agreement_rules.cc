@@ -9,7 +9,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
-#include "common/types.h"
 #include "common/reference_data.h"
 #include "common/types.h"
 
@@ -141,8 +140,9 @@ void ValidateCondition(const v1::CooperationCondition& c,
                    "apply to student mobility only");
   }
   std::set<int> levels;
-  const bool levels_counted = WithinCount(
-      c.eqf_levels_size(), kMaxEqfLevels, Field(prefix, "eqf_levels"), violations);
+  const bool levels_counted =
+      WithinCount(c.eqf_levels_size(), kMaxEqfLevels,
+                  Field(prefix, "eqf_levels"), violations);
   for (int i = 0; levels_counted && i < c.eqf_levels_size(); ++i) {
     if (c.eqf_levels(i) < 1 || c.eqf_levels(i) > 8) {
       violations.Add(Indexed(prefix, "eqf_levels", i),
@@ -336,9 +336,8 @@ void ValidateAgreement(
   const bool conditions_counted =
       WithinCount(agreement.cooperation_conditions_size(), kMaxConditions,
                   Field(prefix, "cooperation_conditions"), violations);
-  for (int i = 0; conditions_counted &&
-                  i < agreement.cooperation_conditions_size();
-       ++i) {
+  for (int i = 0;
+       conditions_counted && i < agreement.cooperation_conditions_size(); ++i) {
     const auto& c = agreement.cooperation_conditions(i);
     const std::string at = Indexed(prefix, "cooperation_conditions", i);
     if (!c.id().empty() && !ids.insert(c.id()).second) {

@@ -92,10 +92,11 @@ TEST(AgreementValidationTest, ListsAreBounded) {
   EXPECT_THAT(Validate(b), IsEmpty());
   c->add_subject_areas()->set_isced_code("0114");
   *c->add_language_requirements() = c->language_requirements(0);
-  EXPECT_THAT(Validate(b),
-              AllOf(Violates("agreement.cooperation_conditions[0].subject_areas"),
-                    Violates("agreement.cooperation_conditions[0]"
-                             ".language_requirements")));
+  EXPECT_THAT(
+      Validate(b),
+      AllOf(Violates("agreement.cooperation_conditions[0].subject_areas"),
+            Violates("agreement.cooperation_conditions[0]"
+                     ".language_requirements")));
 }
 
 TEST(AgreementValidationTest, Ka107StudiesNeedThreeMonths) {
@@ -446,7 +447,8 @@ TEST_F(LifecycleTest, ApplicantsDoNotSeeContacts) {
   EXPECT_EQ(for_staff.partners(0).signing_contact().email(),
             "rector@example.kz");
   auto for_applicant = agreement_;
-  RedactForCaller(for_applicant, Principal{"student-1", {Role::kApplicant}, ""});
+  RedactForCaller(for_applicant,
+                  Principal{"student-1", {Role::kApplicant}, ""});
   EXPECT_FALSE(for_applicant.partners(0).has_signing_contact());
   ASSERT_EQ(for_applicant.approvals_size(), 1);
   EXPECT_EQ(for_applicant.approvals(0).approved_by(), "");

@@ -10,13 +10,12 @@
 #include "common/idempotency.h"
 #include "common/reference_data.h"
 #include "common/status.h"
+#include "common/types.h"
 #include "services/agreements/agreement_rules.h"
 #include "services/agreements/agreements_store.h"
 
 namespace mobility::agreements {
 namespace {
-
-using Store = AgreementsStore;
 
 constexpr size_t kMaxAllocationKey = 200;
 constexpr size_t kMaxTerminationReason = 1000;
@@ -97,11 +96,11 @@ std::vector<std::string> PartnerNames(const v1::Agreement& agreement) {
   return names;
 }
 
-absl::Status ValidateAgainstStore(pqxx::transaction_base& txn,
+absl::Status ValidateAgainstStore(AgreementsStore& store,
                                   const v1::Agreement& agreement) {
   Violations violations;
   ValidateAgreement(agreement,
-                    Store::InstitutionCountries(txn, PartnerNames(agreement)),
+                    store.InstitutionCountries(PartnerNames(agreement)),
                     "agreement", violations);
   return violations.ToStatus("INVALID_AGREEMENT");
 }
@@ -128,8 +127,7 @@ absl::Time Agreements::Now() const {
 }
 
 absl::StatusOr<v1::Institution> Agreements::CreateInstitution(
-    const v1::CreateInstitutionRequest& request,
-    const CallContext& call) {
+    const v1::CreateInstitutionRequest& request, const CallContext& call) {
   Violations violations;
   ValidateInstitution(request.institution(), "institution", violations);
   if (!request.institution_id().empty() &&
@@ -147,18 +145,20 @@ absl::StatusOr<v1::Institution> Agreements::CreateInstitution(
                              ? NewResourceId()
                              : request.institution_id();
   v1::Institution created;
-  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) {
-    return RunIdempotent(
-        txn, "CreateInstitution", request.request_id(), request, &created, [&] {
-          created = request.institution();
-          created.set_name("institutions/" + id);
-          *created.mutable_create_time() = ToTimestamp(Now());
-          *created.mutable_update_time() = created.create_time();
-          created.set_etag(Etag(created.name(), 1));
-          Store::InsertInstitution(txn, id, created, 1);
-          return absl::OkStatus();
-        });
-  });
+  absl::Status status =
+      store_->Transact(call.limit, [&](AgreementsStore& store) {
+        return RunIdempotent(
+            store, "CreateInstitution", request.request_id(), request, &created,
+            [&] {
+              created = request.institution();
+              created.set_name("institutions/" + id);
+              *created.mutable_create_time() = ToTimestamp(Now());
+              *created.mutable_update_time() = created.create_time();
+              created.set_etag(Etag(created.name(), 1));
+              store.InsertInstitution(id, created, 1);
+              return absl::OkStatus();
+            });
+      });
   if (status.code() == absl::StatusCode::kAlreadyExists) {
     return Error(
         absl::StatusCode::kAlreadyExists, "INSTITUTION_EXISTS",
@@ -169,22 +169,20 @@ absl::StatusOr<v1::Institution> Agreements::CreateInstitution(
 }
 
 absl::StatusOr<v1::Institution> Agreements::GetInstitution(
-    const v1::GetInstitutionRequest& request,
-    const CallContext& call) {
+    const v1::GetInstitutionRequest& request, const CallContext& call) {
   auto id = ParseResourceName("name", request.name(), "institutions");
   if (!id.ok()) return id.status();
-  return db_->ReadValue(
+  return store_->ReadValue(
       call.limit,
-      [&](pqxx::transaction_base& txn) -> absl::StatusOr<v1::Institution> {
-        auto row = Store::GetInstitution(txn, *id, /*for_update=*/false);
+      [&](AgreementsStore& store) -> absl::StatusOr<v1::Institution> {
+        auto row = store.GetInstitution(*id, /*for_update=*/false);
         if (!row.ok()) return row.status();
         return row->first;
       });
 }
 
 absl::StatusOr<v1::ListInstitutionsResponse> Agreements::ListInstitutions(
-    const v1::ListInstitutionsRequest& request,
-    const CallContext& call) {
+    const v1::ListInstitutionsRequest& request, const CallContext& call) {
   auto page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   if (!request.country_code().empty() &&
@@ -197,12 +195,12 @@ absl::StatusOr<v1::ListInstitutionsResponse> Agreements::ListInstitutions(
   auto after = DecodePageToken(request.page_token(), query);
   if (!after.ok()) return after.status();
   // One row more than the page tells whether another page follows.
-  auto rows = db_->ReadValue(
+  auto rows = store_->ReadValue(
       call.limit,
-      [&](pqxx::transaction_base& txn)
+      [&](AgreementsStore& store)
           -> absl::StatusOr<std::vector<std::pair<v1::Institution, int64_t>>> {
-        return Store::ListInstitutions(txn, request.country_code(), *after,
-                                       *page_size + 1);
+        return store.ListInstitutions(request.country_code(), *after,
+                                      *page_size + 1);
       });
   if (!rows.ok()) return rows.status();
   v1::ListInstitutionsResponse response;
@@ -214,8 +212,7 @@ absl::StatusOr<v1::ListInstitutionsResponse> Agreements::ListInstitutions(
 }
 
 absl::StatusOr<v1::Institution> Agreements::UpdateInstitution(
-    const v1::UpdateInstitutionRequest& request,
-    const CallContext& call) {
+    const v1::UpdateInstitutionRequest& request, const CallContext& call) {
   auto id = ParseResourceName("institution.name", request.institution().name(),
                               "institutions");
   if (!id.ok()) return id.status();
@@ -224,30 +221,31 @@ absl::StatusOr<v1::Institution> Agreements::UpdateInstitution(
   auto paths = MaskPaths(request.update_mask(), InstitutionMaskPaths());
   if (!paths.ok()) return paths.status();
   v1::Institution updated;
-  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) {
-    return RunIdempotent(
-        txn, "UpdateInstitution", request.request_id(), request, &updated,
-        [&]() -> absl::Status {
-          auto current = Store::GetInstitution(txn, *id, /*for_update=*/true);
-          if (!current.ok()) return current.status();
-          if (auto s = CheckEtag(request.institution().etag(),
-                                 current->first.etag());
-              !s.ok()) {
-            return s;
-          }
-          updated = current->first;
-          CopyInstitutionFields(request.institution(), *paths, updated);
-          Violations violations;
-          ValidateInstitution(updated, "institution", violations);
-          if (!violations.empty())
-            return violations.ToStatus("INVALID_INSTITUTION");
-          const int64_t revision = current->second + 1;
-          *updated.mutable_update_time() = ToTimestamp(Now());
-          updated.set_etag(Etag(updated.name(), revision));
-          Store::UpdateInstitution(txn, *id, updated, revision);
-          return absl::OkStatus();
-        });
-  });
+  absl::Status status =
+      store_->Transact(call.limit, [&](AgreementsStore& store) {
+        return RunIdempotent(
+            store, "UpdateInstitution", request.request_id(), request, &updated,
+            [&]() -> absl::Status {
+              auto current = store.GetInstitution(*id, /*for_update=*/true);
+              if (!current.ok()) return current.status();
+              if (auto s = CheckEtag(request.institution().etag(),
+                                     current->first.etag());
+                  !s.ok()) {
+                return s;
+              }
+              updated = current->first;
+              CopyInstitutionFields(request.institution(), *paths, updated);
+              Violations violations;
+              ValidateInstitution(updated, "institution", violations);
+              if (!violations.empty())
+                return violations.ToStatus("INVALID_INSTITUTION");
+              const int64_t revision = current->second + 1;
+              *updated.mutable_update_time() = ToTimestamp(Now());
+              updated.set_etag(Etag(updated.name(), revision));
+              store.UpdateInstitution(*id, updated, revision);
+              return absl::OkStatus();
+            });
+      });
   if (!status.ok()) return status;
   return updated;
 }
@@ -266,23 +264,24 @@ absl::StatusOr<v1::Agreement> Agreements::CreateAgreement(
   const std::string id =
       request.agreement_id().empty() ? NewResourceId() : request.agreement_id();
   v1::Agreement created;
-  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) {
-    return RunIdempotent(txn, "CreateAgreement", request.request_id(), request,
-                         &created, [&]() -> absl::Status {
-                           CopyAgreementFields(request.agreement(),
-                                               AgreementMaskPaths(), created);
-                           AssignConditionIds(created);
-                           if (auto s = ValidateAgainstStore(txn, created);
-                               !s.ok())
-                             return s;
-                           created.set_name("agreements/" + id);
-                           *created.mutable_create_time() = ToTimestamp(Now());
-                           NewRevision(created, Now());
-                           SettleApprovalState(created);
-                           Store::InsertAgreement(txn, id, created);
-                           return absl::OkStatus();
-                         });
-  });
+  absl::Status status =
+      store_->Transact(call.limit, [&](AgreementsStore& store) {
+        return RunIdempotent(
+            store, "CreateAgreement", request.request_id(), request, &created,
+            [&]() -> absl::Status {
+              CopyAgreementFields(request.agreement(), AgreementMaskPaths(),
+                                  created);
+              AssignConditionIds(created);
+              if (auto s = ValidateAgainstStore(store, created); !s.ok())
+                return s;
+              created.set_name("agreements/" + id);
+              *created.mutable_create_time() = ToTimestamp(Now());
+              NewRevision(created, Now());
+              SettleApprovalState(created);
+              store.InsertAgreement(id, created);
+              return absl::OkStatus();
+            });
+      });
   if (status.code() == absl::StatusCode::kAlreadyExists) {
     return Error(absl::StatusCode::kAlreadyExists, "AGREEMENT_EXISTS",
                  absl::StrCat("agreements/", id, " exists"));
@@ -299,12 +298,11 @@ absl::StatusOr<v1::Agreement> Agreements::GetAgreement(
   if (!id.ok()) return id.status();
   if (request.revision() < 0)
     return InvalidField("revision", "must not be negative");
-  auto found = db_->ReadValue(
-      call.limit, [&](pqxx::transaction_base& txn) {
-        return request.revision() == 0
-                   ? Store::GetAgreement(txn, *id, /*for_update=*/false)
-                   : Store::GetAgreementRevision(txn, *id, request.revision());
-      });
+  auto found = store_->ReadValue(call.limit, [&](AgreementsStore& store) {
+    return request.revision() == 0
+               ? store.GetAgreement(*id, /*for_update=*/false)
+               : store.GetAgreementRevision(*id, request.revision());
+  });
   if (!found.ok()) return found.status();
   RedactForCaller(*found, caller);
   return found;
@@ -315,7 +313,7 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
   const Principal& caller = call.principal;
   auto page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
-  Store::AgreementFilter filter;
+  AgreementsStore::AgreementFilter filter;
   Violations violations;
   if (!request.partner_institution().empty()) {
     auto partner = ParseResourceName(
@@ -348,11 +346,11 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
                    "&year=", filter.academic_year, "&state=", filter.state);
   auto after = DecodePageToken(request.page_token(), query);
   if (!after.ok()) return after.status();
-  auto rows = db_->ReadValue(
+  auto rows = store_->ReadValue(
       call.limit,
-      [&](pqxx::transaction_base& txn)
+      [&](AgreementsStore& store)
           -> absl::StatusOr<std::vector<v1::Agreement>> {
-        return Store::ListAgreements(txn, filter, *after, *page_size + 1);
+        return store.ListAgreements(filter, *after, *page_size + 1);
       });
   if (!rows.ok()) return rows.status();
   v1::ListAgreementsResponse response;
@@ -377,30 +375,33 @@ absl::StatusOr<v1::Agreement> Agreements::UpdateAgreement(
   auto paths = MaskPaths(request.update_mask(), AgreementMaskPaths());
   if (!paths.ok()) return paths.status();
   v1::Agreement updated;
-  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) {
-    return RunIdempotent(
-        txn, "UpdateAgreement", request.request_id(), request, &updated,
-        [&]() -> absl::Status {
-          auto current = Store::GetAgreement(txn, *id, /*for_update=*/true);
-          if (!current.ok()) return current.status();
-          if (auto s = CheckEtag(request.agreement().etag(), current->etag());
-              !s.ok())
-            return s;
-          if (auto s = CheckEditable(*current); !s.ok()) return s;
-          updated = *current;
-          CopyAgreementFields(request.agreement(), *paths, updated);
-          AssignConditionIds(updated);
-          if (auto s = ValidateAgainstStore(txn, updated); !s.ok()) return s;
-          if (ContentHash(updated) == current->content_hash()) {
-            updated = *current;  // Nothing changed: no new revision.
-            return absl::OkStatus();
-          }
-          NewRevision(updated, Now());
-          SettleApprovalState(updated);
-          Store::SaveAgreement(txn, *id, updated);
-          return absl::OkStatus();
-        });
-  });
+  absl::Status status =
+      store_->Transact(call.limit, [&](AgreementsStore& store) {
+        return RunIdempotent(
+            store, "UpdateAgreement", request.request_id(), request, &updated,
+            [&]() -> absl::Status {
+              auto current = store.GetAgreement(*id, /*for_update=*/true);
+              if (!current.ok()) return current.status();
+              if (auto s =
+                      CheckEtag(request.agreement().etag(), current->etag());
+                  !s.ok())
+                return s;
+              if (auto s = CheckEditable(*current); !s.ok()) return s;
+              updated = *current;
+              CopyAgreementFields(request.agreement(), *paths, updated);
+              AssignConditionIds(updated);
+              if (auto s = ValidateAgainstStore(store, updated); !s.ok())
+                return s;
+              if (ContentHash(updated) == current->content_hash()) {
+                updated = *current;  // Nothing changed: no new revision.
+                return absl::OkStatus();
+              }
+              NewRevision(updated, Now());
+              SettleApprovalState(updated);
+              store.SaveAgreement(*id, updated);
+              return absl::OkStatus();
+            });
+      });
   if (!status.ok()) return status;
   RedactForCaller(updated, caller);
   return updated;
@@ -442,28 +443,29 @@ absl::StatusOr<v1::Agreement> Agreements::ChangeState(
   if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
     return s;
   v1::Agreement changed;
-  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) {
-    return RunIdempotent(txn, method, request.request_id(), request, &changed,
-                         [&]() -> absl::Status {
-                           auto current = Store::GetAgreement(
-                               txn, *id, /*for_update=*/true);
-                           if (!current.ok()) return current.status();
-                           changed = *std::move(current);
-                           const absl::Time now = Now();
-                           if (auto s = change(changed, now); !s.ok()) return s;
-                           NewRevision(changed, now);
-                           Store::SaveAgreement(txn, *id, changed);
-                           return absl::OkStatus();
-                         });
-  });
+  absl::Status status =
+      store_->Transact(call.limit, [&](AgreementsStore& store) {
+        return RunIdempotent(store, method, request.request_id(), request,
+                             &changed, [&]() -> absl::Status {
+                               auto current =
+                                   store.GetAgreement(*id, /*for_update=*/true);
+                               if (!current.ok()) return current.status();
+                               changed = *std::move(current);
+                               const absl::Time now = Now();
+                               if (auto s = change(changed, now); !s.ok())
+                                 return s;
+                               NewRevision(changed, now);
+                               store.SaveAgreement(*id, changed);
+                               return absl::OkStatus();
+                             });
+      });
   if (!status.ok()) return status;
   RedactForCaller(changed, call.principal);
   return changed;
 }
 
 absl::StatusOr<v1::MobilityAllocation> Agreements::AllocateMobility(
-    const v1::AllocateMobilityRequest& request,
-    const CallContext& call) {
+    const v1::AllocateMobilityRequest& request, const CallContext& call) {
   Violations violations;
   auto id = ParseResourceName("agreement", request.agreement(), "agreements");
   if (!id.ok())
@@ -483,68 +485,70 @@ absl::StatusOr<v1::MobilityAllocation> Agreements::AllocateMobility(
   if (!violations.empty()) return violations.ToStatus("INVALID_ALLOCATION");
 
   v1::MobilityAllocation allocation;
-  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) -> absl::Status {
-    // Locking the agreement row serializes allocations on it, so the count
-    // below stays true until commit, and keeps the agreement from being
-    // terminated meanwhile.
-    auto agreement = Store::GetAgreement(txn, *id, /*for_update=*/true);
-    if (!agreement.ok()) return agreement.status();
-    if (agreement->state() != v1::Agreement::APPROVED) {
-      return Error(absl::StatusCode::kFailedPrecondition,
-                   "AGREEMENT_NOT_APPROVED",
-                   "mobilities are allocated only on an agreement approved by "
-                   "both partners");
-    }
-    const v1::CooperationCondition* condition =
-        FindCondition(*agreement, request.condition_id());
-    if (condition == nullptr) {
-      return InvalidField("condition_id",
-                          "no such cooperation condition in the agreement");
-    }
-    if (*year < *ParseAcademicYear(agreement->first_academic_year()) ||
-        *year > *ParseAcademicYear(agreement->last_academic_year())) {
-      return Error(absl::StatusCode::kFailedPrecondition,
-                   "YEAR_OUTSIDE_AGREEMENT",
-                   absl::StrCat("academic_year: the agreement runs from ",
-                                agreement->first_academic_year(), " to ",
-                                agreement->last_academic_year()));
-    }
-    auto existing = Store::FindAllocation(txn, *id, request.allocation_key());
-    if (existing.has_value() &&
-        existing->state() == v1::MobilityAllocation::ALLOCATED) {
-      if (existing->condition_id() == request.condition_id() &&
-          existing->academic_year() == request.academic_year()) {
-        allocation =
-            *existing;  // A retry: the key already holds this mobility.
+  absl::Status status =
+      store_->Transact(call.limit, [&](AgreementsStore& store) -> absl::Status {
+        // Locking the agreement row serializes allocations on it, so the count
+        // below stays true until commit, and keeps the agreement from being
+        // terminated meanwhile.
+        auto agreement = store.GetAgreement(*id, /*for_update=*/true);
+        if (!agreement.ok()) return agreement.status();
+        if (agreement->state() != v1::Agreement::APPROVED) {
+          return Error(
+              absl::StatusCode::kFailedPrecondition, "AGREEMENT_NOT_APPROVED",
+              "mobilities are allocated only on an agreement approved by "
+              "both partners");
+        }
+        const v1::CooperationCondition* condition =
+            FindCondition(*agreement, request.condition_id());
+        if (condition == nullptr) {
+          return InvalidField("condition_id",
+                              "no such cooperation condition in the agreement");
+        }
+        if (*year < *ParseAcademicYear(agreement->first_academic_year()) ||
+            *year > *ParseAcademicYear(agreement->last_academic_year())) {
+          return Error(absl::StatusCode::kFailedPrecondition,
+                       "YEAR_OUTSIDE_AGREEMENT",
+                       absl::StrCat("academic_year: the agreement runs from ",
+                                    agreement->first_academic_year(), " to ",
+                                    agreement->last_academic_year()));
+        }
+        auto existing = store.FindAllocation(*id, request.allocation_key());
+        if (existing.has_value() &&
+            existing->state() == v1::MobilityAllocation::ALLOCATED) {
+          if (existing->condition_id() == request.condition_id() &&
+              existing->academic_year() == request.academic_year()) {
+            allocation =
+                *existing;  // A retry: the key already holds this mobility.
+            return absl::OkStatus();
+          }
+          return Error(absl::StatusCode::kAlreadyExists,
+                       "ALLOCATION_KEY_IN_USE",
+                       "allocation_key already holds a mobility of another "
+                       "condition or year");
+        }
+        if (store.CountAllocated(*id, request.condition_id(), *year) >=
+            condition->mobilities_per_year()) {
+          return Error(
+              absl::StatusCode::kResourceExhausted, "QUOTA_EXHAUSTED",
+              absl::StrCat("all ", condition->mobilities_per_year(),
+                           " mobilities of ", request.condition_id(), " in ",
+                           request.academic_year(), " are taken"));
+        }
+        allocation.set_agreement(request.agreement());
+        allocation.set_condition_id(request.condition_id());
+        allocation.set_academic_year(request.academic_year());
+        allocation.set_allocation_key(request.allocation_key());
+        allocation.set_state(v1::MobilityAllocation::ALLOCATED);
+        *allocation.mutable_allocate_time() = ToTimestamp(Now());
+        store.SaveAllocation(*id, allocation, *year);
         return absl::OkStatus();
-      }
-      return Error(absl::StatusCode::kAlreadyExists, "ALLOCATION_KEY_IN_USE",
-                   "allocation_key already holds a mobility of another "
-                   "condition or year");
-    }
-    if (Store::CountAllocated(txn, *id, request.condition_id(), *year) >=
-        condition->mobilities_per_year()) {
-      return Error(absl::StatusCode::kResourceExhausted, "QUOTA_EXHAUSTED",
-                   absl::StrCat("all ", condition->mobilities_per_year(),
-                                " mobilities of ", request.condition_id(),
-                                " in ", request.academic_year(), " are taken"));
-    }
-    allocation.set_agreement(request.agreement());
-    allocation.set_condition_id(request.condition_id());
-    allocation.set_academic_year(request.academic_year());
-    allocation.set_allocation_key(request.allocation_key());
-    allocation.set_state(v1::MobilityAllocation::ALLOCATED);
-    *allocation.mutable_allocate_time() = ToTimestamp(Now());
-    Store::SaveAllocation(txn, *id, allocation, *year);
-    return absl::OkStatus();
-  });
+      });
   if (!status.ok()) return status;
   return allocation;
 }
 
 absl::StatusOr<v1::MobilityAllocation> Agreements::ReleaseMobility(
-    const v1::ReleaseMobilityRequest& request,
-    const CallContext& call) {
+    const v1::ReleaseMobilityRequest& request, const CallContext& call) {
   auto id = ParseResourceName("agreement", request.agreement(), "agreements");
   if (!id.ok()) return id.status();
   if (request.allocation_key().empty() ||
@@ -554,30 +558,30 @@ absl::StatusOr<v1::MobilityAllocation> Agreements::ReleaseMobility(
                                      " characters"));
   }
   v1::MobilityAllocation allocation;
-  absl::Status status = db_->Transact(call.limit, [&](pqxx::transaction_base& txn) -> absl::Status {
-    auto agreement = Store::GetAgreement(txn, *id, /*for_update=*/true);
-    if (!agreement.ok()) return agreement.status();
-    auto existing = Store::FindAllocation(txn, *id, request.allocation_key());
-    if (!existing.has_value()) {
-      return Error(absl::StatusCode::kNotFound, "ALLOCATION_NOT_FOUND",
-                   "no mobility was allocated with this allocation_key");
-    }
-    allocation = *existing;
-    if (allocation.state() == v1::MobilityAllocation::RELEASED)
-      return absl::OkStatus();
-    allocation.set_state(v1::MobilityAllocation::RELEASED);
-    *allocation.mutable_release_time() = ToTimestamp(Now());
-    Store::SaveAllocation(txn, *id, allocation,
-                          *ParseAcademicYear(allocation.academic_year()));
-    return absl::OkStatus();
-  });
+  absl::Status status =
+      store_->Transact(call.limit, [&](AgreementsStore& store) -> absl::Status {
+        auto agreement = store.GetAgreement(*id, /*for_update=*/true);
+        if (!agreement.ok()) return agreement.status();
+        auto existing = store.FindAllocation(*id, request.allocation_key());
+        if (!existing.has_value()) {
+          return Error(absl::StatusCode::kNotFound, "ALLOCATION_NOT_FOUND",
+                       "no mobility was allocated with this allocation_key");
+        }
+        allocation = *existing;
+        if (allocation.state() == v1::MobilityAllocation::RELEASED)
+          return absl::OkStatus();
+        allocation.set_state(v1::MobilityAllocation::RELEASED);
+        *allocation.mutable_release_time() = ToTimestamp(Now());
+        store.SaveAllocation(*id, allocation,
+                             *ParseAcademicYear(allocation.academic_year()));
+        return absl::OkStatus();
+      });
   if (!status.ok()) return status;
   return allocation;
 }
 
 absl::StatusOr<v1::QuotaUsage> Agreements::GetQuotaUsage(
-    const v1::GetQuotaUsageRequest& request,
-    const CallContext& call) {
+    const v1::GetQuotaUsageRequest& request, const CallContext& call) {
   auto id = ParseResourceName("agreement", request.agreement(), "agreements");
   if (!id.ok()) return id.status();
   int only_year = 0;
@@ -588,36 +592,39 @@ absl::StatusOr<v1::QuotaUsage> Agreements::GetQuotaUsage(
     only_year = *year;
   }
   // One snapshot for the agreement and its counts.
-  return db_->TransactValue(call.limit, [&](pqxx::transaction_base& txn)
-                                            -> absl::StatusOr<v1::QuotaUsage> {
-    v1::QuotaUsage usage;
-    auto agreement = Store::GetAgreement(txn, *id, /*for_update=*/false);
-    if (!agreement.ok()) return agreement.status();
-    const int first = *ParseAcademicYear(agreement->first_academic_year());
-    const int last = *ParseAcademicYear(agreement->last_academic_year());
-    if (only_year != 0 && (only_year < first || only_year > last)) {
-      return InvalidField("academic_year",
-                          absl::StrCat("the agreement runs from ",
-                                       agreement->first_academic_year(), " to ",
-                                       agreement->last_academic_year()));
-    }
-    auto counts = Store::AllocatedCounts(txn, *id);
-    usage.set_agreement(request.agreement());
-    for (const auto& c : agreement->cooperation_conditions()) {
-      for (int year = first; year <= last; ++year) {
-        if (only_year != 0 && year != only_year) continue;
-        auto* entry = usage.add_entries();
-        entry->set_condition_id(c.id());
-        entry->set_mobility_type(c.mobility_type());
-        entry->set_academic_year(FormatAcademicYear(year));
-        entry->set_mobilities_per_year(c.mobilities_per_year());
-        auto it = counts.find({c.id(), year});
-        entry->set_used(it == counts.end() ? 0 : it->second);
-        entry->set_free(std::max(0, c.mobilities_per_year() - entry->used()));
-      }
-    }
-    return usage;
-  });
+  return store_->TransactValue(
+      call.limit,
+      [&](AgreementsStore& store) -> absl::StatusOr<v1::QuotaUsage> {
+        v1::QuotaUsage usage;
+        auto agreement = store.GetAgreement(*id, /*for_update=*/false);
+        if (!agreement.ok()) return agreement.status();
+        const int first = *ParseAcademicYear(agreement->first_academic_year());
+        const int last = *ParseAcademicYear(agreement->last_academic_year());
+        if (only_year != 0 && (only_year < first || only_year > last)) {
+          return InvalidField(
+              "academic_year",
+              absl::StrCat("the agreement runs from ",
+                           agreement->first_academic_year(), " to ",
+                           agreement->last_academic_year()));
+        }
+        auto counts = store.AllocatedCounts(*id);
+        usage.set_agreement(request.agreement());
+        for (const auto& c : agreement->cooperation_conditions()) {
+          for (int year = first; year <= last; ++year) {
+            if (only_year != 0 && year != only_year) continue;
+            auto* entry = usage.add_entries();
+            entry->set_condition_id(c.id());
+            entry->set_mobility_type(c.mobility_type());
+            entry->set_academic_year(FormatAcademicYear(year));
+            entry->set_mobilities_per_year(c.mobilities_per_year());
+            auto it = counts.find({c.id(), year});
+            entry->set_used(it == counts.end() ? 0 : it->second);
+            entry->set_free(
+                std::max(0, c.mobilities_per_year() - entry->used()));
+          }
+        }
+        return usage;
+      });
 }
 
 }  // namespace mobility::agreements

@@ -1,5 +1,5 @@
 // The agreements service's domain logic: takes and returns protos, runs each
-// call in one transaction through AgreementsStore, and leaves the rules to
+// call as one unit of work on an AgreementsStore, and leaves the rules to
 // agreement_rules.h.
 #ifndef MOBILITY_SERVICES_AGREEMENTS_AGREEMENTS_H_
 #define MOBILITY_SERVICES_AGREEMENTS_AGREEMENTS_H_
@@ -9,8 +9,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "common/call.h"
-#include "common/db.h"
+#include "common/transactor.h"
 #include "mobility/agreements/v1/agreements.pb.h"
+#include "services/agreements/agreements_store.h"
 
 namespace mobility::agreements {
 
@@ -20,21 +21,18 @@ class Agreements {
  public:
   using Clock = std::function<absl::Time()>;
   explicit Agreements(
-      Database* db, Clock clock = [] { return absl::Now(); })
-      : db_(db), clock_(std::move(clock)) {}
+      Transactor<AgreementsStore>* store,
+      Clock clock = [] { return absl::Now(); })
+      : store_(store), clock_(std::move(clock)) {}
 
   absl::StatusOr<v1::Institution> CreateInstitution(
-      const v1::CreateInstitutionRequest& request,
-      const CallContext& call);
+      const v1::CreateInstitutionRequest& request, const CallContext& call);
   absl::StatusOr<v1::Institution> GetInstitution(
-      const v1::GetInstitutionRequest& request,
-      const CallContext& call);
+      const v1::GetInstitutionRequest& request, const CallContext& call);
   absl::StatusOr<v1::ListInstitutionsResponse> ListInstitutions(
-      const v1::ListInstitutionsRequest& request,
-      const CallContext& call);
+      const v1::ListInstitutionsRequest& request, const CallContext& call);
   absl::StatusOr<v1::Institution> UpdateInstitution(
-      const v1::UpdateInstitutionRequest& request,
-      const CallContext& call);
+      const v1::UpdateInstitutionRequest& request, const CallContext& call);
 
   absl::StatusOr<v1::Agreement> CreateAgreement(
       const v1::CreateAgreementRequest& request, const CallContext& call);
@@ -50,14 +48,11 @@ class Agreements {
       const v1::TerminateAgreementRequest& request, const CallContext& call);
 
   absl::StatusOr<v1::MobilityAllocation> AllocateMobility(
-      const v1::AllocateMobilityRequest& request,
-      const CallContext& call);
+      const v1::AllocateMobilityRequest& request, const CallContext& call);
   absl::StatusOr<v1::MobilityAllocation> ReleaseMobility(
-      const v1::ReleaseMobilityRequest& request,
-      const CallContext& call);
+      const v1::ReleaseMobilityRequest& request, const CallContext& call);
   absl::StatusOr<v1::QuotaUsage> GetQuotaUsage(
-      const v1::GetQuotaUsageRequest& request,
-      const CallContext& call);
+      const v1::GetQuotaUsageRequest& request, const CallContext& call);
 
  private:
   // Now, truncated to the microsecond the database keeps.
@@ -71,7 +66,7 @@ class Agreements {
       absl::string_view method, const Request& request, const CallContext& call,
       const std::function<absl::Status(v1::Agreement&, absl::Time)>& change);
 
-  Database* db_;
+  Transactor<AgreementsStore>* store_;
   Clock clock_;
 };
 

@@ -14,8 +14,8 @@
 #include "common/migrations.h"
 #include "common/status.h"
 #include "common/test_support.h"
-#include "services/agreements/agreements_store.h"
 #include "services/agreements/grpc_service.h"
+#include "services/agreements/pg_agreements_store.h"
 
 namespace mobility {
 std::vector<Migration> AgreementsMigrations();
@@ -39,7 +39,7 @@ class AgreementsServiceTest : public ::testing::Test {
     options.url = database_.url();
     options.schema = "agreements";
     options.pool_size = 8;
-    auto db = Database::Open(options, AgreementsStore::Statements());
+    auto db = Database::Open(options, PgAgreementsStore::Statements());
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
     ASSERT_TRUE(ApplyMigrations(*db_, AgreementsMigrations()).ok());
@@ -169,11 +169,11 @@ class AgreementsServiceTest : public ::testing::Test {
     int64_t n = -1;
     EXPECT_TRUE(db_->Read(CallLimit::Within(absl::Seconds(10)),
                           [&](pqxx::transaction_base& txn) {
-                     n = txn.exec("SELECT count(*) FROM " +
-                                  txn.quote_name(table))[0][0]
-                             .as<int64_t>();
-                     return absl::OkStatus();
-                   })
+                            n = txn.exec("SELECT count(*) FROM " +
+                                         txn.quote_name(table))[0][0]
+                                    .as<int64_t>();
+                            return absl::OkStatus();
+                          })
                     .ok());
     return n;
   }

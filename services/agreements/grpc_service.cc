@@ -6,7 +6,7 @@ namespace mobility::agreements {
 // reads, and other services (and admins) take and give back mobilities.
 AgreementsGrpcService::AgreementsGrpcService(
     Database* db, std::shared_ptr<const RpcDispatcher> dispatcher)
-    : RpcService(std::move(dispatcher)), agreements_(db) {
+    : RpcService(std::move(dispatcher)), store_(db), agreements_(&store_) {
   const std::set<Role> writers = {Role::kCoordinator, Role::kAdmin};
   const std::set<Role> ledger = {Role::kService, Role::kAdmin};
   using A = Agreements;

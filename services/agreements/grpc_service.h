@@ -5,9 +5,11 @@
 
 #include <memory>
 
+#include "common/pg_store.h"
 #include "common/server.h"
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
 #include "services/agreements/agreements.h"
+#include "services/agreements/pg_agreements_store.h"
 
 namespace mobility::agreements {
 
@@ -17,6 +19,7 @@ class AgreementsGrpcService final : public RpcService<v1::AgreementsService> {
                         std::shared_ptr<const RpcDispatcher> dispatcher);
 
  private:
+  PgTransactor<AgreementsStore, PgAgreementsStore> store_;
   Agreements agreements_;
 };
 

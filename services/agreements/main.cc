@@ -1,7 +1,7 @@
 // agreements_server: serves mobility.agreements.v1.AgreementsService.
 #include "common/service_main.h"
-#include "services/agreements/agreements_store.h"
 #include "services/agreements/grpc_service.h"
+#include "services/agreements/pg_agreements_store.h"
 
 namespace mobility {
 std::vector<Migration> AgreementsMigrations();
@@ -15,7 +15,7 @@ int main(int argc, char** argv) {
   definition.schema = "agreements";
   definition.default_listen = "127.0.0.1:50051";
   definition.migrations = AgreementsMigrations();
-  definition.statements = agreements::AgreementsStore::Statements();
+  definition.statements = agreements::PgAgreementsStore::Statements();
   definition.build = [](Database* db,
                         std::shared_ptr<const RpcDispatcher> dispatcher) {
     std::vector<std::unique_ptr<grpc::Service>> services;

@@ -55,9 +55,9 @@ absl::StatusOr<av1::CooperationCondition> AgreementsClient::FindCondition(
   av1::GetAgreementRequest request;
   request.set_name(agreement);
   av1::Agreement found;
-  absl::Status status = channel_->Call(
-      call, [&](grpc::ClientContext* context,
-                std::function<void(grpc::Status)> done) {
+  absl::Status status =
+      channel_->Call(call, [&](grpc::ClientContext* context,
+                               std::function<void(grpc::Status)> done) {
         stub_->async()->GetAgreement(context, &request, &found,
                                      std::move(done));
       });

@@ -20,8 +20,8 @@ class AgreementsClient {
  public:
   explicit AgreementsClient(std::shared_ptr<const ServiceChannel> channel)
       : channel_(std::move(channel)),
-        stub_(agreements::v1::AgreementsService::NewStub(
-            channel_->channel())) {}
+        stub_(agreements::v1::AgreementsService::NewStub(channel_->channel())) {
+  }
 
   // Both institutions, asked for at once. INVALID_ARGUMENT naming
   // `sending_field` or `receiving_field` when one does not exist.

@@ -4,7 +4,6 @@
 #define MOBILITY_SERVICES_GRANTS_GRANTS_STORE_H_
 
 #include <cstdint>
-#include <pqxx/pqxx>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,7 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "common/db.h"
+#include "common/idempotency.h"
 #include "mobility/grants/v1/grants.pb.h"
 
 namespace mobility::grants {
@@ -41,74 +40,64 @@ struct PaymentRow {
   bool reversed = false;
 };
 
-class GrantsStore {
+class GrantsStore : public RequestLedger {
  public:
-  static std::vector<PreparedStatement> Statements();
-
   // Rates.
-  static std::vector<v1::Rate> RatesForCall(pqxx::transaction_base& txn,
-                                            v1::Programme programme,
-                                            int call_year);
-  static std::vector<v1::Rate> ListRates(pqxx::transaction_base& txn,
-                                         v1::Programme programme,
-                                         bool needs_confirmation_only,
-                                         const std::string& after_id,
-                                         int limit);
+  virtual std::vector<v1::Rate> RatesForCall(v1::Programme programme,
+                                             int call_year) = 0;
+  virtual std::vector<v1::Rate> ListRates(v1::Programme programme,
+                                          bool needs_confirmation_only,
+                                          const std::string& after_id,
+                                          int limit) = 0;
   // The rate and the revision its etag is made from.
-  static absl::StatusOr<std::pair<v1::Rate, int64_t>> GetRate(
-      pqxx::transaction_base& txn, const std::string& id);
+  virtual absl::StatusOr<std::pair<v1::Rate, int64_t>> GetRate(
+      const std::string& id) = 0;
   // Serializes changes to the rate tables, so the overlap check below stays
   // true until commit.
-  static void LockRates(pqxx::transaction_base& txn);
+  virtual void LockRates() = 0;
   // The name of another row that would apply to the same mobility as `rate`
   // (same kind, programme and kind of participant or travel, overlapping calls
   // and distances), "" when none does.
-  static std::string OverlappingRate(pqxx::transaction_base& txn, const std::string& id,
-                                     const v1::Rate& rate);
-  static void InsertRate(pqxx::transaction_base& txn, const std::string& id,
-                         const v1::Rate& rate);
-  static void UpdateRate(pqxx::transaction_base& txn, const std::string& id,
-                         const v1::Rate& rate, int64_t revision);
+  virtual std::string OverlappingRate(const std::string& id,
+                                      const v1::Rate& rate) = 0;
+  virtual void InsertRate(const std::string& id, const v1::Rate& rate) = 0;
+  virtual void UpdateRate(const std::string& id, const v1::Rate& rate,
+                          int64_t revision) = 0;
 
   // Budgets.
-  static void InsertBudget(pqxx::transaction_base& txn, const std::string& id,
-                           const v1::Budget& budget);
-  static absl::StatusOr<BudgetRow> GetBudget(pqxx::transaction_base& txn,
-                                             const std::string& id,
-                                             bool for_update);
-  static void SetCommitted(pqxx::transaction_base& txn, const std::string& id,
-                           const HeadingCents& committed);
+  virtual void InsertBudget(const std::string& id,
+                            const v1::Budget& budget) = 0;
+  virtual absl::StatusOr<BudgetRow> GetBudget(const std::string& id,
+                                              bool for_update) = 0;
+  virtual void SetCommitted(const std::string& id,
+                            const HeadingCents& committed) = 0;
   // What the ledger paid from each heading of the budget, and how many grants
   // are agreed or later.
-  static HeadingCents PaidByHeading(pqxx::transaction_base& txn,
-                                    const std::string& budget_id);
-  static int CountAgreedGrants(pqxx::transaction_base& txn, const std::string& budget_id);
+  virtual HeadingCents PaidByHeading(const std::string& budget_id) = 0;
+  virtual int CountAgreedGrants(const std::string& budget_id) = 0;
 
   // Grants.
-  static void InsertGrant(pqxx::transaction_base& txn, const std::string& id,
-                          const std::string& budget_id, const v1::Grant& grant);
-  static void SaveGrant(pqxx::transaction_base& txn, const std::string& id,
-                        const v1::Grant& grant);
-  static absl::StatusOr<v1::Grant> GetGrant(pqxx::transaction_base& txn,
-                                            const std::string& id,
-                                            bool for_update);
+  virtual void InsertGrant(const std::string& id, const std::string& budget_id,
+                           const v1::Grant& grant) = 0;
+  virtual void SaveGrant(const std::string& id, const v1::Grant& grant) = 0;
+  virtual absl::StatusOr<v1::Grant> GetGrant(const std::string& id,
+                                             bool for_update) = 0;
   struct GrantFilter {
     std::string budget_id;
     std::string state;
     std::string participant_reference;
   };
-  static std::vector<v1::Grant> ListGrants(pqxx::transaction_base& txn,
-                                           const GrantFilter& filter,
-                                           const std::string& after_id,
-                                           int limit);
+  virtual std::vector<v1::Grant> ListGrants(const GrantFilter& filter,
+                                            const std::string& after_id,
+                                            int limit) = 0;
 
   // The payment ledger: append only.
-  static std::vector<PaymentRow> Payments(pqxx::transaction_base& txn,
-                                          const std::string& grant_id);
-  static PaymentRow AppendPayment(pqxx::transaction_base& txn, const std::string& grant_id,
-                                  v1::Payment::Kind kind,
-                                  const HeadingCents& split, absl::CivilDay due,
-                                  int reverses_seq, absl::Time now);
+  virtual std::vector<PaymentRow> Payments(const std::string& grant_id) = 0;
+  virtual PaymentRow AppendPayment(const std::string& grant_id,
+                                   v1::Payment::Kind kind,
+                                   const HeadingCents& split,
+                                   absl::CivilDay due, int reverses_seq,
+                                   absl::Time now) = 0;
 };
 
 }  // namespace mobility::grants

@@ -14,10 +14,10 @@
 #include "common/status.h"
 #include "common/test_support.h"
 #include "common/types.h"
-#include "services/agreements/agreements_store.h"
 #include "services/agreements/grpc_service.h"
-#include "services/grants/grants_store.h"
+#include "services/agreements/pg_agreements_store.h"
 #include "services/grants/grpc_service.h"
+#include "services/grants/pg_grants_store.h"
 
 namespace mobility {
 std::vector<Migration> AgreementsMigrations();
@@ -55,10 +55,10 @@ class GrantsServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     agreements_db_ = OpenSchema(database_.url(), "agreements",
-                                agreements::AgreementsStore::Statements(),
+                                agreements::PgAgreementsStore::Statements(),
                                 AgreementsMigrations());
     grants_db_ = OpenSchema(database_.url(), "grants",
-                            GrantsStore::Statements(), GrantsMigrations());
+                            PgGrantsStore::Statements(), GrantsMigrations());
     agreements_service_ = std::make_unique<agreements::AgreementsGrpcService>(
         agreements_db_.get(), testing::TestDispatcher());
     int agreements_port = 0;

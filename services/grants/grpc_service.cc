@@ -8,8 +8,12 @@ GrantsGrpcService::GrantsGrpcService(
     Database* db, std::shared_ptr<const ServiceChannel> agreements,
     std::shared_ptr<const RpcDispatcher> dispatcher)
     : RpcService(std::move(dispatcher)),
+      store_(db),
       agreements_(std::move(agreements)),
-      grants_(db, &agreements_) {
+      quotes_(&store_, &agreements_),
+      grants_(&store_, &agreements_, &quotes_),
+      budgets_(&store_),
+      rates_(&store_) {
   const std::set<Role> managers = {Role::kFinance, Role::kCoordinator};
   const std::set<Role> readers = {Role::kFinance, Role::kCoordinator,
                                   Role::kAdmin, Role::kApplicant};
@@ -18,9 +22,9 @@ GrantsGrpcService::GrantsGrpcService(
   const std::set<Role> admins = {Role::kAdmin};
   using G = Grants;
   G* g = &grants_;
-  Handle("CalculateGrant", AnyRole(), g, &G::CalculateGrant);
-  Handle("CreateGrant", {Role::kFinance, Role::kCoordinator, Role::kService},
-         g, &G::CreateGrant);
+  Handle("CalculateGrant", AnyRole(), &quotes_, &Quotes::CalculateGrant);
+  Handle("CreateGrant", {Role::kFinance, Role::kCoordinator, Role::kService}, g,
+         &G::CreateGrant);
   Handle("GetGrant", readers, g, &G::GetGrant);
   Handle("ListGrants", readers, g, &G::ListGrants);
   Handle("AgreeGrant", managers, g, &G::AgreeGrant);
@@ -29,13 +33,15 @@ GrantsGrpcService::GrantsGrpcService(
   Handle("CancelGrant", managers, g, &G::CancelGrant);
   Handle("ListPayments", readers, g, &G::ListPayments);
   Handle("ReversePayment", managers, g, &G::ReversePayment);
-  Handle("CreateBudget", managers, g, &G::CreateBudget);
-  Handle("GetBudget", office, g, &G::GetBudget);
-  Handle("GetBudgetReport", office, g, &G::GetBudgetReport);
-  Handle("ExportGrants", managers, g, &G::ExportGrants);
-  Handle("ListRates", AnyRole(), g, &G::ListRates);
-  Handle("CreateRate", admins, g, &G::CreateRate);
-  Handle("UpdateRate", admins, g, &G::UpdateRate);
+  using B = Budgets;
+  Handle("CreateBudget", managers, &budgets_, &B::CreateBudget);
+  Handle("GetBudget", office, &budgets_, &B::GetBudget);
+  Handle("GetBudgetReport", office, &budgets_, &B::GetBudgetReport);
+  Handle("ExportGrants", managers, &budgets_, &B::ExportGrants);
+  using R = Rates;
+  Handle("ListRates", AnyRole(), &rates_, &R::ListRates);
+  Handle("CreateRate", admins, &rates_, &R::CreateRate);
+  Handle("UpdateRate", admins, &rates_, &R::UpdateRate);
 }
 
 }  // namespace mobility::grants

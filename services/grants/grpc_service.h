@@ -6,10 +6,15 @@
 #include <memory>
 
 #include "common/client.h"
+#include "common/pg_store.h"
 #include "common/server.h"
 #include "mobility/grants/v1/grants.grpc.pb.h"
 #include "services/grants/agreements_client.h"
+#include "services/grants/budgets.h"
 #include "services/grants/grants.h"
+#include "services/grants/pg_grants_store.h"
+#include "services/grants/quotes.h"
+#include "services/grants/rates.h"
 
 namespace mobility::grants {
 
@@ -21,8 +26,12 @@ class GrantsGrpcService final : public RpcService<v1::GrantsService> {
                     std::shared_ptr<const RpcDispatcher> dispatcher);
 
  private:
+  PgTransactor<GrantsStore, PgGrantsStore> store_;
   AgreementsClient agreements_;
+  Quotes quotes_;
   Grants grants_;
+  Budgets budgets_;
+  Rates rates_;
 };
 
 }  // namespace mobility::grants

@@ -2,8 +2,8 @@
 #include "absl/flags/flag.h"
 #include "common/client.h"
 #include "common/service_main.h"
-#include "services/grants/grants_store.h"
 #include "services/grants/grpc_service.h"
+#include "services/grants/pg_grants_store.h"
 
 ABSL_FLAG(std::string, agreements_address, "",
           "agreements service host:port (env MOBILITY_AGREEMENTS_ADDRESS)");
@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   definition.schema = "grants";
   definition.default_listen = "127.0.0.1:50053";
   definition.migrations = GrantsMigrations();
-  definition.statements = grants::GrantsStore::Statements();
+  definition.statements = grants::PgGrantsStore::Statements();
   definition.build = [](Database* db,
                         std::shared_ptr<const RpcDispatcher> dispatcher) {
     const std::string agreements =

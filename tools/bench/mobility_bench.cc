@@ -96,8 +96,7 @@ double Percentile(std::vector<double>& sorted, double p) {
 Run Finish(Run run, std::vector<double> latencies, absl::Duration wall) {
   std::sort(latencies.begin(), latencies.end());
   run.calls = static_cast<int64_t>(latencies.size());
-  run.throughput_per_s =
-      (run.calls - run.errors) / absl::ToDoubleSeconds(wall);
+  run.throughput_per_s = (run.calls - run.errors) / absl::ToDoubleSeconds(wall);
   run.p50_ms = Percentile(latencies, 0.50);
   run.p99_ms = Percentile(latencies, 0.99);
   return run;
@@ -164,7 +163,8 @@ absl::StatusOr<Run> Pgbench(const std::string& workload, int concurrency,
                    "/mobility-pgbench-", getpid());
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
-  const int seconds = std::max(1, static_cast<int>(absl::GetFlag(FLAGS_seconds)));
+  const int seconds =
+      std::max(1, static_cast<int>(absl::GetFlag(FLAGS_seconds)));
   std::string command = absl::StrCat(
       "pgbench -n -M prepared -c ", concurrency, " -j ",
       std::min(concurrency, 2), " -T ", seconds, " -l --log-prefix=", dir,
@@ -205,7 +205,8 @@ absl::StatusOr<Run> Pgbench(const std::string& workload, int concurrency,
     }
   }
   std::filesystem::remove_all(dir);
-  if (latencies.empty()) return absl::UnavailableError("pgbench logged nothing");
+  if (latencies.empty())
+    return absl::UnavailableError("pgbench logged nothing");
   return Finish(std::move(run), std::move(latencies),
                 absl::Microseconds(last_us - first_us));
 }
@@ -216,9 +217,10 @@ int64_t RssKib(int pid) {
   while (std::getline(status, line)) {
     int64_t kib = 0;
     if (line.rfind("VmRSS:", 0) == 0 &&
-        absl::SimpleAtoi(absl::StripAsciiWhitespace(
-                             absl::string_view(line).substr(6, line.size() - 9)),
-                         &kib)) {
+        absl::SimpleAtoi(
+            absl::StripAsciiWhitespace(
+                absl::string_view(line).substr(6, line.size() - 9)),
+            &kib)) {
       return kib;
     }
   }
@@ -237,8 +239,8 @@ class Caller {
     OutboundCall call;
     call.bearer_token = token_;
     auto context = NewClientContext(call);
-    return FromGrpcStatus((stub_.get()->*method)(context.get(), request,
-                                                 response));
+    return FromGrpcStatus(
+        (stub_.get()->*method)(context.get(), request, response));
   }
 
  private:
@@ -310,8 +312,9 @@ absl::Status EnsureBenchAgreement(const AgreementsCaller& coordinator) {
   return absl::OkStatus();
 }
 
-std::string Json(const std::vector<Run>& runs,
-                 const std::map<std::string, std::pair<int64_t, int64_t>>& rss) {
+std::string Json(
+    const std::vector<Run>& runs,
+    const std::map<std::string, std::pair<int64_t, int64_t>>& rss) {
   std::string out = "{\n  \"runs\": [\n";
   for (size_t i = 0; i < runs.size(); ++i) {
     const Run& r = runs[i];
@@ -326,7 +329,8 @@ std::string Json(const std::vector<Run>& runs,
   out += "  ],\n  \"rss_kib\": {";
   bool first = true;
   for (const auto& [service, kib] : rss) {
-    absl::StrAppendFormat(&out, "%s\n    \"%s\": {\"idle\": %d, \"loaded\": %d}",
+    absl::StrAppendFormat(&out,
+                          "%s\n    \"%s\": {\"idle\": %d, \"loaded\": %d}",
                           first ? "" : ",", service, kib.first, kib.second);
     first = false;
   }
@@ -402,7 +406,8 @@ int Main() {
   std::vector<Workload> workloads = {
       {agreements_check, "",
        [&](int) { return HealthCheck(agreements_channel.get()); }},
-      {grants_check, "", [&](int) { return HealthCheck(grants_channel.get()); }},
+      {grants_check, "",
+       [&](int) { return HealthCheck(grants_channel.get()); }},
       {"GetAgreement", agreements_check,
        [&](int) {
          av1::GetAgreementRequest r;
@@ -449,7 +454,8 @@ int Main() {
          r.set_sending_institution("institutions/kokshetau-amu");
          r.set_receiving_institution("institutions/vidzeme-via");
          *r.mutable_start_date() = ToDate(absl::CivilDay(2019, 3, 4));
-         *r.mutable_end_date() = ToDate(absl::CivilDay(2019, 3, 4) + 4 + c % 50);
+         *r.mutable_end_date() =
+             ToDate(absl::CivilDay(2019, 3, 4) + 4 + c % 50);
          r.set_travel_days(2);
          gv1::GrantQuote q;
          return finance(&GS::CalculateGrant, r, &q).ok();
@@ -464,8 +470,8 @@ int Main() {
   };
 
   std::set<std::string> only;
-  for (absl::string_view w : absl::StrSplit(absl::GetFlag(FLAGS_workloads), ',',
-                                            absl::SkipEmpty())) {
+  for (absl::string_view w :
+       absl::StrSplit(absl::GetFlag(FLAGS_workloads), ',', absl::SkipEmpty())) {
     only.insert(std::string(w));
   }
   if (!only.empty()) {
@@ -491,9 +497,9 @@ int Main() {
       runs.push_back(*select);
     }
     if (!agreements_url.empty()) {
-      auto script = Pgbench(
-          "pgbench.allocate_release", level,
-          {"-f", absl::GetFlag(FLAGS_allocation_script)}, agreements_url);
+      auto script = Pgbench("pgbench.allocate_release", level,
+                            {"-f", absl::GetFlag(FLAGS_allocation_script)},
+                            agreements_url);
       if (!script.ok()) {
         std::cerr << script.status() << "\n";
         return 1;
@@ -509,7 +515,8 @@ int Main() {
   for (const auto& [service, pid] : pids) rss[service].second = RssKib(pid);
 
   std::map<std::pair<std::string, int>, double> rate;
-  for (const auto& r : runs) rate[{r.workload, r.concurrency}] = r.throughput_per_s;
+  for (const auto& r : runs)
+    rate[{r.workload, r.concurrency}] = r.throughput_per_s;
   std::string table = absl::StrFormat("%-34s %4s %10s %8s %8s %7s  %s\n",
                                       "workload", "c", "calls/s", "p50 ms",
                                       "p99 ms", "errors", "ratio to limit");

@@ -1,4 +1,4 @@
-#include "services/grants/grants_store.h"
+#include "services/grants/pg_grants_store.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
@@ -54,7 +54,7 @@ v1::Grant GrantFromBody(const pqxx::field& body) {
 
 }  // namespace
 
-std::vector<PreparedStatement> GrantsStore::Statements() {
+std::vector<PreparedStatement> PgGrantsStore::Statements() {
   const std::string rate_select =
       absl::StrCat("SELECT ", kRateColumns, ", ",
                    TimestampColumn("update_time"), " AS update_us FROM rates ");
@@ -158,37 +158,35 @@ std::vector<PreparedStatement> GrantsStore::Statements() {
   };
 }
 
-std::vector<v1::Rate> GrantsStore::RatesForCall(pqxx::transaction_base& txn,
-                                                v1::Programme programme,
-                                                int call_year) {
+std::vector<v1::Rate> PgGrantsStore::RatesForCall(v1::Programme programme,
+                                                  int call_year) {
   std::vector<v1::Rate> out;
-  for (const auto& row : txn.exec_prepared(
+  for (const auto& row : txn_.exec_prepared(
            "rates_for_call", v1::Programme_Name(programme), call_year)) {
     out.push_back(RateFromRow(row).first);
   }
   return out;
 }
 
-std::vector<v1::Rate> GrantsStore::ListRates(pqxx::transaction_base& txn,
-                                             v1::Programme programme,
-                                             bool needs_confirmation_only,
-                                             const std::string& after_id,
-                                             int limit) {
+std::vector<v1::Rate> PgGrantsStore::ListRates(v1::Programme programme,
+                                               bool needs_confirmation_only,
+                                               const std::string& after_id,
+                                               int limit) {
   const std::string programme_filter = programme == v1::PROGRAMME_UNSPECIFIED
                                            ? ""
                                            : v1::Programme_Name(programme);
   std::vector<v1::Rate> out;
   for (const auto& row :
-       txn.exec_prepared("rates_list", programme_filter,
-                         needs_confirmation_only, after_id, limit)) {
+       txn_.exec_prepared("rates_list", programme_filter,
+                          needs_confirmation_only, after_id, limit)) {
     out.push_back(RateFromRow(row).first);
   }
   return out;
 }
 
-absl::StatusOr<std::pair<v1::Rate, int64_t>> GrantsStore::GetRate(
-    pqxx::transaction_base& txn, const std::string& id) {
-  pqxx::result r = txn.exec_prepared("rate_get", id);
+absl::StatusOr<std::pair<v1::Rate, int64_t>> PgGrantsStore::GetRate(
+    const std::string& id) {
+  pqxx::result r = txn_.exec_prepared("rate_get", id);
   if (r.empty()) {
     return Error(absl::StatusCode::kNotFound, "RATE_NOT_FOUND",
                  "no rate rates/" + id);
@@ -196,13 +194,11 @@ absl::StatusOr<std::pair<v1::Rate, int64_t>> GrantsStore::GetRate(
   return RateFromRow(r[0]);
 }
 
-void GrantsStore::LockRates(pqxx::transaction_base& txn) {
-  txn.exec_prepared("rates_lock");
-}
+void PgGrantsStore::LockRates() { txn_.exec_prepared("rates_lock"); }
 
-std::string GrantsStore::OverlappingRate(pqxx::transaction_base& txn, const std::string& id,
-                                         const v1::Rate& r) {
-  pqxx::result found = txn.exec_prepared(
+std::string PgGrantsStore::OverlappingRate(const std::string& id,
+                                           const v1::Rate& r) {
+  pqxx::result found = txn_.exec_prepared(
       "rate_overlapping", id, v1::Rate::Kind_Name(r.kind()),
       v1::Programme_Name(r.programme()), r.first_call_year(),
       r.last_call_year(), r.green_travel(), r.min_km(), r.max_km(),
@@ -211,9 +207,8 @@ std::string GrantsStore::OverlappingRate(pqxx::transaction_base& txn, const std:
   return found.empty() ? "" : "rates/" + found[0][0].as<std::string>();
 }
 
-void GrantsStore::InsertRate(pqxx::transaction_base& txn, const std::string& id,
-                             const v1::Rate& r) {
-  txn.exec_prepared(
+void PgGrantsStore::InsertRate(const std::string& id, const v1::Rate& r) {
+  txn_.exec_prepared(
       "rate_insert", id, v1::Rate::Kind_Name(r.kind()),
       v1::Programme_Name(r.programme()), r.first_call_year(),
       r.last_call_year(), r.min_km(), r.max_km(), r.green_travel(),
@@ -222,33 +217,31 @@ void GrantsStore::InsertRate(pqxx::transaction_base& txn, const std::string& id,
       r.needs_confirmation(), ToMicros(r.update_time()));
 }
 
-void GrantsStore::UpdateRate(pqxx::transaction_base& txn, const std::string& id,
-                             const v1::Rate& r, int64_t revision) {
-  txn.exec_prepared("rate_update", id, r.first_call_year(), r.last_call_year(),
-                    r.min_km(), r.max_km(), r.green_travel(),
-                    v1::Direction_Name(r.direction()), r.country_group(),
-                    v1::ParticipantKind_Name(r.participant_kind()),
-                    r.amount().amount_minor(), r.needs_confirmation(), revision,
-                    ToMicros(r.update_time()));
+void PgGrantsStore::UpdateRate(const std::string& id, const v1::Rate& r,
+                               int64_t revision) {
+  txn_.exec_prepared("rate_update", id, r.first_call_year(), r.last_call_year(),
+                     r.min_km(), r.max_km(), r.green_travel(),
+                     v1::Direction_Name(r.direction()), r.country_group(),
+                     v1::ParticipantKind_Name(r.participant_kind()),
+                     r.amount().amount_minor(), r.needs_confirmation(),
+                     revision, ToMicros(r.update_time()));
 }
 
-void GrantsStore::InsertBudget(pqxx::transaction_base& txn, const std::string& id,
-                               const v1::Budget& b) {
-  txn.exec_prepared("budget_insert", id, b.reference_number(),
-                    v1::Programme_Name(b.programme()), b.call_year(),
-                    b.prefinancing_percent(),
-                    b.organisational_support_per_participant().amount_minor(),
-                    b.allocated().travel().amount_minor(),
-                    b.allocated().individual_support().amount_minor(),
-                    b.allocated().organisational_support().amount_minor(),
-                    b.allocated().inclusion_support().amount_minor(),
-                    ToMicros(b.create_time()));
+void PgGrantsStore::InsertBudget(const std::string& id, const v1::Budget& b) {
+  txn_.exec_prepared("budget_insert", id, b.reference_number(),
+                     v1::Programme_Name(b.programme()), b.call_year(),
+                     b.prefinancing_percent(),
+                     b.organisational_support_per_participant().amount_minor(),
+                     b.allocated().travel().amount_minor(),
+                     b.allocated().individual_support().amount_minor(),
+                     b.allocated().organisational_support().amount_minor(),
+                     b.allocated().inclusion_support().amount_minor(),
+                     ToMicros(b.create_time()));
 }
 
-absl::StatusOr<BudgetRow> GrantsStore::GetBudget(pqxx::transaction_base& txn,
-                                                 const std::string& id,
-                                                 bool for_update) {
-  pqxx::result r = txn.exec_prepared(
+absl::StatusOr<BudgetRow> PgGrantsStore::GetBudget(const std::string& id,
+                                                   bool for_update) {
+  pqxx::result r = txn_.exec_prepared(
       for_update ? "budget_get_for_update" : "budget_get", id);
   if (r.empty()) {
     return Error(absl::StatusCode::kNotFound, "BUDGET_NOT_FOUND",
@@ -281,42 +274,37 @@ absl::StatusOr<BudgetRow> GrantsStore::GetBudget(pqxx::transaction_base& txn,
   return out;
 }
 
-void GrantsStore::SetCommitted(pqxx::transaction_base& txn, const std::string& id,
-                               const HeadingCents& c) {
-  txn.exec_prepared("budget_set_committed", id, c.travel, c.individual,
-                    c.organisational, c.inclusion);
+void PgGrantsStore::SetCommitted(const std::string& id, const HeadingCents& c) {
+  txn_.exec_prepared("budget_set_committed", id, c.travel, c.individual,
+                     c.organisational, c.inclusion);
 }
 
-HeadingCents GrantsStore::PaidByHeading(pqxx::transaction_base& txn,
-                                        const std::string& budget_id) {
-  pqxx::row row = txn.exec_prepared("budget_paid", budget_id)[0];
+HeadingCents PgGrantsStore::PaidByHeading(const std::string& budget_id) {
+  pqxx::row row = txn_.exec_prepared("budget_paid", budget_id)[0];
   return {row[0].as<int64_t>(), row[1].as<int64_t>(), 0, row[2].as<int64_t>()};
 }
 
-int GrantsStore::CountAgreedGrants(pqxx::transaction_base& txn,
-                                   const std::string& budget_id) {
-  return txn.exec_prepared("budget_agreed_grants", budget_id)[0][0].as<int>();
+int PgGrantsStore::CountAgreedGrants(const std::string& budget_id) {
+  return txn_.exec_prepared("budget_agreed_grants", budget_id)[0][0].as<int>();
 }
 
-void GrantsStore::InsertGrant(pqxx::transaction_base& txn, const std::string& id,
-                              const std::string& budget_id,
-                              const v1::Grant& g) {
-  txn.exec_prepared(
+void PgGrantsStore::InsertGrant(const std::string& id,
+                                const std::string& budget_id,
+                                const v1::Grant& g) {
+  txn_.exec_prepared(
       "grant_insert", id, budget_id, v1::Grant::State_Name(g.state()),
       g.participant().reference(), pqxx::binarystring(g.SerializeAsString()));
 }
 
-void GrantsStore::SaveGrant(pqxx::transaction_base& txn, const std::string& id,
-                            const v1::Grant& g) {
-  txn.exec_prepared("grant_update", id, v1::Grant::State_Name(g.state()),
-                    pqxx::binarystring(g.SerializeAsString()));
+void PgGrantsStore::SaveGrant(const std::string& id, const v1::Grant& g) {
+  txn_.exec_prepared("grant_update", id, v1::Grant::State_Name(g.state()),
+                     pqxx::binarystring(g.SerializeAsString()));
 }
 
-absl::StatusOr<v1::Grant> GrantsStore::GetGrant(pqxx::transaction_base& txn,
-                                                const std::string& id,
-                                                bool for_update) {
+absl::StatusOr<v1::Grant> PgGrantsStore::GetGrant(const std::string& id,
+                                                  bool for_update) {
   pqxx::result r =
-      txn.exec_prepared(for_update ? "grant_get_for_update" : "grant_get", id);
+      txn_.exec_prepared(for_update ? "grant_get_for_update" : "grant_get", id);
   if (r.empty()) {
     return Error(absl::StatusCode::kNotFound, "GRANT_NOT_FOUND",
                  "no grant grants/" + id);
@@ -324,23 +312,21 @@ absl::StatusOr<v1::Grant> GrantsStore::GetGrant(pqxx::transaction_base& txn,
   return GrantFromBody(r[0][0]);
 }
 
-std::vector<v1::Grant> GrantsStore::ListGrants(pqxx::transaction_base& txn,
-                                               const GrantFilter& filter,
-                                               const std::string& after_id,
-                                               int limit) {
+std::vector<v1::Grant> PgGrantsStore::ListGrants(const GrantFilter& filter,
+                                                 const std::string& after_id,
+                                                 int limit) {
   std::vector<v1::Grant> out;
   for (const auto& row :
-       txn.exec_prepared("grant_list", filter.budget_id, filter.state,
-                         filter.participant_reference, after_id, limit)) {
+       txn_.exec_prepared("grant_list", filter.budget_id, filter.state,
+                          filter.participant_reference, after_id, limit)) {
     out.push_back(GrantFromBody(row[0]));
   }
   return out;
 }
 
-std::vector<PaymentRow> GrantsStore::Payments(pqxx::transaction_base& txn,
-                                              const std::string& grant_id) {
+std::vector<PaymentRow> PgGrantsStore::Payments(const std::string& grant_id) {
   std::vector<PaymentRow> out;
-  for (const auto& row : txn.exec_prepared("payments_of_grant", grant_id)) {
+  for (const auto& row : txn_.exec_prepared("payments_of_grant", grant_id)) {
     PaymentRow p;
     p.seq = row["seq"].as<int>();
     p.payment.set_name(absl::StrCat("grants/", grant_id, "/payments/", p.seq));
@@ -367,22 +353,21 @@ std::vector<PaymentRow> GrantsStore::Payments(pqxx::transaction_base& txn,
   return out;
 }
 
-PaymentRow GrantsStore::AppendPayment(pqxx::transaction_base& txn,
-                                      const std::string& grant_id,
-                                      v1::Payment::Kind kind,
-                                      const HeadingCents& split,
-                                      absl::CivilDay due, int reverses_seq,
-                                      absl::Time now) {
+PaymentRow PgGrantsStore::AppendPayment(const std::string& grant_id,
+                                        v1::Payment::Kind kind,
+                                        const HeadingCents& split,
+                                        absl::CivilDay due, int reverses_seq,
+                                        absl::Time now) {
   const int64_t amount = split.travel + split.individual + split.inclusion;
   const std::string due_text = FormatDate(ToDate(due));
   const int64_t now_micros = absl::ToUnixMicros(now);
   pqxx::result r =
       reverses_seq > 0
-          ? txn.exec_prepared("payment_insert", grant_id,
-                              v1::Payment::Kind_Name(kind), amount,
-                              split.travel, split.individual, split.inclusion,
-                              due_text, reverses_seq, now_micros)
-          : txn.exec_prepared(
+          ? txn_.exec_prepared("payment_insert", grant_id,
+                               v1::Payment::Kind_Name(kind), amount,
+                               split.travel, split.individual, split.inclusion,
+                               due_text, reverses_seq, now_micros)
+          : txn_.exec_prepared(
                 "payment_insert", grant_id, v1::Payment::Kind_Name(kind),
                 amount, split.travel, split.individual, split.inclusion,
                 due_text, static_cast<const char*>(nullptr), now_micros);

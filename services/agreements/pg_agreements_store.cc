@@ -1,4 +1,4 @@
-#include "services/agreements/agreements_store.h"
+#include "services/agreements/pg_agreements_store.h"
 
 #include <google/protobuf/util/time_util.h>
 
@@ -67,7 +67,7 @@ v1::MobilityAllocation AllocationFromRow(const pqxx::row& row,
 
 }  // namespace
 
-std::vector<PreparedStatement> AgreementsStore::Statements() {
+std::vector<PreparedStatement> PgAgreementsStore::Statements() {
   const std::string institution_columns = absl::StrCat(
       "id, display_name, erasmus_code, schac_id, country_code, city, latitude, "
       "longitude, "
@@ -157,19 +157,18 @@ std::vector<PreparedStatement> AgreementsStore::Statements() {
   };
 }
 
-void AgreementsStore::InsertInstitution(pqxx::transaction_base& txn, const std::string& id,
-                                        const v1::Institution& i,
-                                        int64_t revision) {
-  txn.exec_prepared("institution_insert", id, i.display_name(),
-                    i.erasmus_code(), i.schac_id(), i.country_code(), i.city(),
-                    i.latitude(), i.longitude(), revision,
-                    ToMicros(i.create_time()), ToMicros(i.update_time()));
+void PgAgreementsStore::InsertInstitution(const std::string& id,
+                                          const v1::Institution& i,
+                                          int64_t revision) {
+  txn_.exec_prepared("institution_insert", id, i.display_name(),
+                     i.erasmus_code(), i.schac_id(), i.country_code(), i.city(),
+                     i.latitude(), i.longitude(), revision,
+                     ToMicros(i.create_time()), ToMicros(i.update_time()));
 }
 
 absl::StatusOr<std::pair<v1::Institution, int64_t>>
-AgreementsStore::GetInstitution(pqxx::transaction_base& txn, const std::string& id,
-                                bool for_update) {
-  pqxx::result r = txn.exec_prepared(
+PgAgreementsStore::GetInstitution(const std::string& id, bool for_update) {
+  pqxx::result r = txn_.exec_prepared(
       for_update ? "institution_get_for_update" : "institution_get", id);
   if (r.empty()) {
     return Error(absl::StatusCode::kNotFound, "INSTITUTION_NOT_FOUND",
@@ -178,65 +177,64 @@ AgreementsStore::GetInstitution(pqxx::transaction_base& txn, const std::string& 
   return InstitutionFromRow(r[0]);
 }
 
-void AgreementsStore::UpdateInstitution(pqxx::transaction_base& txn, const std::string& id,
-                                        const v1::Institution& i,
-                                        int64_t revision) {
-  txn.exec_prepared("institution_update", id, i.display_name(),
-                    i.erasmus_code(), i.schac_id(), i.country_code(), i.city(),
-                    i.latitude(), i.longitude(), revision,
-                    ToMicros(i.update_time()));
+void PgAgreementsStore::UpdateInstitution(const std::string& id,
+                                          const v1::Institution& i,
+                                          int64_t revision) {
+  txn_.exec_prepared("institution_update", id, i.display_name(),
+                     i.erasmus_code(), i.schac_id(), i.country_code(), i.city(),
+                     i.latitude(), i.longitude(), revision,
+                     ToMicros(i.update_time()));
 }
 
 std::vector<std::pair<v1::Institution, int64_t>>
-AgreementsStore::ListInstitutions(pqxx::transaction_base& txn,
-                                  const std::string& country_code,
-                                  const std::string& after_id, int limit) {
+PgAgreementsStore::ListInstitutions(const std::string& country_code,
+                                    const std::string& after_id, int limit) {
   std::vector<std::pair<v1::Institution, int64_t>> out;
   for (const auto& row :
-       txn.exec_prepared("institution_list", country_code, after_id, limit)) {
+       txn_.exec_prepared("institution_list", country_code, after_id, limit)) {
     out.push_back(InstitutionFromRow(row));
   }
   return out;
 }
 
-std::map<std::string, std::string> AgreementsStore::InstitutionCountries(
-    pqxx::transaction_base& txn, const std::vector<std::string>& names) {
+std::map<std::string, std::string> PgAgreementsStore::InstitutionCountries(
+    const std::vector<std::string>& names) {
   constexpr absl::string_view kPrefix = "institutions/";
   std::map<std::string, std::string> out;
   for (const auto& name : names) {
     if (name.rfind(kPrefix.data(), 0) != 0) continue;
     pqxx::result r =
-        txn.exec_prepared("institution_country", name.substr(kPrefix.size()));
+        txn_.exec_prepared("institution_country", name.substr(kPrefix.size()));
     if (!r.empty()) out[name] = r[0][0].as<std::string>();
   }
   return out;
 }
 
-void AgreementsStore::InsertAgreement(pqxx::transaction_base& txn, const std::string& id,
+void PgAgreementsStore::InsertAgreement(const std::string& id,
+                                        const v1::Agreement& a) {
+  const pqxx::binarystring body(a.SerializeAsString());
+  txn_.exec_prepared("agreement_insert", id,
+                     v1::Agreement::State_Name(a.state()), a.revision(),
+                     StartYear(a.first_academic_year()),
+                     StartYear(a.last_academic_year()), PartnerId(a, 0),
+                     PartnerId(a, 1), body);
+  txn_.exec_prepared("agreement_revision_insert", id, a.revision(), body);
+}
+
+void PgAgreementsStore::SaveAgreement(const std::string& id,
                                       const v1::Agreement& a) {
   const pqxx::binarystring body(a.SerializeAsString());
-  txn.exec_prepared("agreement_insert", id,
-                    v1::Agreement::State_Name(a.state()), a.revision(),
-                    StartYear(a.first_academic_year()),
-                    StartYear(a.last_academic_year()), PartnerId(a, 0),
-                    PartnerId(a, 1), body);
-  txn.exec_prepared("agreement_revision_insert", id, a.revision(), body);
+  txn_.exec_prepared("agreement_update", id,
+                     v1::Agreement::State_Name(a.state()), a.revision(),
+                     StartYear(a.first_academic_year()),
+                     StartYear(a.last_academic_year()), PartnerId(a, 0),
+                     PartnerId(a, 1), body);
+  txn_.exec_prepared("agreement_revision_insert", id, a.revision(), body);
 }
 
-void AgreementsStore::SaveAgreement(pqxx::transaction_base& txn, const std::string& id,
-                                    const v1::Agreement& a) {
-  const pqxx::binarystring body(a.SerializeAsString());
-  txn.exec_prepared("agreement_update", id,
-                    v1::Agreement::State_Name(a.state()), a.revision(),
-                    StartYear(a.first_academic_year()),
-                    StartYear(a.last_academic_year()), PartnerId(a, 0),
-                    PartnerId(a, 1), body);
-  txn.exec_prepared("agreement_revision_insert", id, a.revision(), body);
-}
-
-absl::StatusOr<v1::Agreement> AgreementsStore::GetAgreement(
-    pqxx::transaction_base& txn, const std::string& id, bool for_update) {
-  pqxx::result r = txn.exec_prepared(
+absl::StatusOr<v1::Agreement> PgAgreementsStore::GetAgreement(
+    const std::string& id, bool for_update) {
+  pqxx::result r = txn_.exec_prepared(
       for_update ? "agreement_get_for_update" : "agreement_get", id);
   if (r.empty()) {
     return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
@@ -245,9 +243,9 @@ absl::StatusOr<v1::Agreement> AgreementsStore::GetAgreement(
   return AgreementFromBody(r[0][0]);
 }
 
-absl::StatusOr<v1::Agreement> AgreementsStore::GetAgreementRevision(
-    pqxx::transaction_base& txn, const std::string& id, int64_t revision) {
-  pqxx::result r = txn.exec_prepared("agreement_revision_get", id, revision);
+absl::StatusOr<v1::Agreement> PgAgreementsStore::GetAgreementRevision(
+    const std::string& id, int64_t revision) {
+  pqxx::result r = txn_.exec_prepared("agreement_revision_get", id, revision);
   if (r.empty()) {
     return Error(
         absl::StatusCode::kNotFound, "REVISION_NOT_FOUND",
@@ -256,56 +254,54 @@ absl::StatusOr<v1::Agreement> AgreementsStore::GetAgreementRevision(
   return AgreementFromBody(r[0][0]);
 }
 
-std::vector<v1::Agreement> AgreementsStore::ListAgreements(
-    pqxx::transaction_base& txn, const AgreementFilter& filter, const std::string& after_id,
-    int limit) {
+std::vector<v1::Agreement> PgAgreementsStore::ListAgreements(
+    const AgreementFilter& filter, const std::string& after_id, int limit) {
   std::vector<v1::Agreement> out;
-  for (const auto& row :
-       txn.exec_prepared("agreement_list", filter.partner_institution_id,
-                         filter.academic_year, filter.state, after_id, limit)) {
+  for (const auto& row : txn_.exec_prepared(
+           "agreement_list", filter.partner_institution_id,
+           filter.academic_year, filter.state, after_id, limit)) {
     out.push_back(AgreementFromBody(row[1]));
   }
   return out;
 }
 
-std::optional<v1::MobilityAllocation> AgreementsStore::FindAllocation(
-    pqxx::transaction_base& txn, const std::string& agreement_id, const std::string& key) {
-  pqxx::result r = txn.exec_prepared("allocation_find", agreement_id, key);
+std::optional<v1::MobilityAllocation> PgAgreementsStore::FindAllocation(
+    const std::string& agreement_id, const std::string& key) {
+  pqxx::result r = txn_.exec_prepared("allocation_find", agreement_id, key);
   if (r.empty()) return std::nullopt;
   return AllocationFromRow(r[0], agreement_id);
 }
 
-int AgreementsStore::CountAllocated(pqxx::transaction_base& txn,
-                                    const std::string& agreement_id,
-                                    const std::string& condition_id,
-                                    int academic_year) {
-  return txn
+int PgAgreementsStore::CountAllocated(const std::string& agreement_id,
+                                      const std::string& condition_id,
+                                      int academic_year) {
+  return txn_
       .exec_prepared("allocation_count", agreement_id, condition_id,
                      academic_year)[0][0]
       .as<int>();
 }
 
-void AgreementsStore::SaveAllocation(pqxx::transaction_base& txn,
-                                     const std::string& agreement_id,
-                                     const v1::MobilityAllocation& a,
-                                     int academic_year) {
+void PgAgreementsStore::SaveAllocation(const std::string& agreement_id,
+                                       const v1::MobilityAllocation& a,
+                                       int academic_year) {
   const std::string state = v1::MobilityAllocation::State_Name(a.state());
   if (a.has_release_time()) {
-    txn.exec_prepared("allocation_save", agreement_id, a.allocation_key(),
-                      a.condition_id(), academic_year, state,
-                      ToMicros(a.allocate_time()), ToMicros(a.release_time()));
+    txn_.exec_prepared("allocation_save", agreement_id, a.allocation_key(),
+                       a.condition_id(), academic_year, state,
+                       ToMicros(a.allocate_time()), ToMicros(a.release_time()));
   } else {
     const char* no_release_time = nullptr;  // Binds SQL NULL.
-    txn.exec_prepared("allocation_save", agreement_id, a.allocation_key(),
-                      a.condition_id(), academic_year, state,
-                      ToMicros(a.allocate_time()), no_release_time);
+    txn_.exec_prepared("allocation_save", agreement_id, a.allocation_key(),
+                       a.condition_id(), academic_year, state,
+                       ToMicros(a.allocate_time()), no_release_time);
   }
 }
 
-std::map<std::pair<std::string, int>, int> AgreementsStore::AllocatedCounts(
-    pqxx::transaction_base& txn, const std::string& agreement_id) {
+std::map<std::pair<std::string, int>, int> PgAgreementsStore::AllocatedCounts(
+    const std::string& agreement_id) {
   std::map<std::pair<std::string, int>, int> out;
-  for (const auto& row : txn.exec_prepared("allocation_counts", agreement_id)) {
+  for (const auto& row :
+       txn_.exec_prepared("allocation_counts", agreement_id)) {
     out[{row[0].as<std::string>(), row[1].as<int>()}] = row[2].as<int>();
   }
   return out;

@@ -1,0 +1,70 @@
+#include "common/pg_store.h"
+
+#include "common/status.h"
+
+namespace mobility {
+
+const char kRequestRecordsDdl[] =
+    "CREATE TABLE IF NOT EXISTS request_records ("
+    " method text NOT NULL,"
+    " request_id uuid NOT NULL,"
+    " request_hash text NOT NULL,"
+    " response bytea,"
+    " created_at timestamptz NOT NULL DEFAULT now(),"
+    " PRIMARY KEY (method, request_id))";
+
+std::vector<PreparedStatement> RequestRecordStatements() {
+  return {
+      {"request_claim",
+       "INSERT INTO request_records (method, request_id, request_hash) VALUES "
+       "($1, $2, $3) "
+       "ON CONFLICT DO NOTHING RETURNING 1"},
+      {"request_find",
+       "SELECT request_hash, response FROM request_records WHERE method = $1 "
+       "AND "
+       "request_id = $2"},
+      {"request_record",
+       "UPDATE request_records SET response = $3 WHERE method = $1 AND "
+       "request_id = $2"},
+      {"request_purge",
+       "DELETE FROM request_records WHERE created_at < now() - $1 * interval "
+       "'1 second'"},
+  };
+}
+
+absl::StatusOr<std::optional<std::string>> ClaimRequestRecord(
+    pqxx::transaction_base& txn, absl::string_view method,
+    absl::string_view request_id, absl::string_view request_hash) {
+  std::string m(method), id(request_id), hash(request_hash);
+  if (!txn.exec_prepared("request_claim", m, id, hash).empty())
+    return std::nullopt;
+  pqxx::result prior = txn.exec_prepared("request_find", m, id);
+  if (prior.empty() || prior[0][1].is_null()) {
+    return Error(absl::StatusCode::kAborted, "REQUEST_IN_FLIGHT",
+                 "a call with this request_id has not finished; retry");
+  }
+  if (prior[0][0].as<std::string>() != hash) {
+    return Error(absl::StatusCode::kInvalidArgument, "REQUEST_ID_REUSED",
+                 "request_id: was already used for a different request");
+  }
+  pqxx::binarystring response(prior[0][1]);
+  return std::optional<std::string>(response.str());
+}
+
+absl::StatusOr<int64_t> PurgeRequestRecords(Database& db, absl::Duration keep) {
+  return db.TransactValue(
+      CallLimit::Within(absl::Minutes(5)),
+      [&](pqxx::transaction_base& txn) -> absl::StatusOr<int64_t> {
+        return txn.exec_prepared("request_purge", absl::ToInt64Seconds(keep))
+            .affected_rows();
+      });
+}
+
+void RecordResponseRecord(pqxx::transaction_base& txn, absl::string_view method,
+                          absl::string_view request_id,
+                          const std::string& response) {
+  txn.exec_prepared("request_record", std::string(method),
+                    std::string(request_id), pqxx::binarystring(response));
+}
+
+}  // namespace mobility

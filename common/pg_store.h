@@ -1,0 +1,83 @@
+// The PostgreSQL side of every service's store: the request records table and
+// its statements, the base class of each service's PostgreSQL store, and the
+// Transactor that binds such a store to one read or transaction of a Database.
+#ifndef MOBILITY_COMMON_PG_STORE_H_
+#define MOBILITY_COMMON_PG_STORE_H_
+
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/db.h"
+#include "common/idempotency.h"
+#include "common/transactor.h"
+
+namespace mobility {
+
+// DDL of the table every service schema holds; ApplyMigrations creates it.
+extern const char kRequestRecordsDdl[];
+// Statements Database prepares on every connection besides the service's own.
+std::vector<PreparedStatement> RequestRecordStatements();
+
+absl::StatusOr<std::optional<std::string>> ClaimRequestRecord(
+    pqxx::transaction_base& txn, absl::string_view method,
+    absl::string_view request_id, absl::string_view request_hash);
+void RecordResponseRecord(pqxx::transaction_base& txn, absl::string_view method,
+                          absl::string_view request_id,
+                          const std::string& response);
+
+// Deletes request records older than `keep`; returns how many went.
+absl::StatusOr<int64_t> PurgeRequestRecords(Database& db, absl::Duration keep);
+
+// Base of a service's PostgreSQL store: `Store` is the service's store
+// interface, which includes the RequestLedger.
+template <typename Store>
+class PgStore : public Store {
+ public:
+  explicit PgStore(pqxx::transaction_base& txn) : txn_(txn) {}
+
+  absl::StatusOr<std::optional<std::string>> ClaimRequest(
+      absl::string_view method, absl::string_view request_id,
+      absl::string_view request_hash) override {
+    return ClaimRequestRecord(txn_, method, request_id, request_hash);
+  }
+  void RecordResponse(absl::string_view method, absl::string_view request_id,
+                      const std::string& response) override {
+    RecordResponseRecord(txn_, method, request_id, response);
+  }
+
+ protected:
+  pqxx::transaction_base& txn_;
+};
+
+// Runs bodies on `Impl` (a PgStore<Store>) bound to a read or a transaction of
+// `db`.
+template <typename Store, typename Impl>
+class PgTransactor final : public Transactor<Store> {
+ public:
+  explicit PgTransactor(Database* db) : db_(db) {}
+  using Body = typename Transactor<Store>::Body;
+
+  absl::Status Read(const CallLimit& limit, const Body& body) override {
+    return db_->Read(limit, [&](pqxx::transaction_base& txn) {
+      Impl store(txn);
+      return body(store);
+    });
+  }
+  absl::Status Transact(const CallLimit& limit, const Body& body) override {
+    return db_->Transact(limit, [&](pqxx::transaction_base& txn) {
+      Impl store(txn);
+      return body(store);
+    });
+  }
+
+ private:
+  Database* db_;
+};
+
+}  // namespace mobility
+
+#endif  // MOBILITY_COMMON_PG_STORE_H_

@@ -1,0 +1,58 @@
+// All SQL of the agreements service: its store on PostgreSQL, bound to one read
+// or transaction.
+#ifndef MOBILITY_SERVICES_AGREEMENTS_PG_AGREEMENTS_STORE_H_
+#define MOBILITY_SERVICES_AGREEMENTS_PG_AGREEMENTS_STORE_H_
+
+#include <pqxx/pqxx>
+#include <vector>
+
+#include "common/pg_store.h"
+#include "services/agreements/agreements_store.h"
+
+namespace mobility::agreements {
+
+class PgAgreementsStore final : public PgStore<AgreementsStore> {
+ public:
+  using PgStore::PgStore;
+  // The statements every connection prepares.
+  static std::vector<PreparedStatement> Statements();
+
+  void InsertInstitution(const std::string& id,
+                         const v1::Institution& institution,
+                         int64_t revision) override;
+  absl::StatusOr<std::pair<v1::Institution, int64_t>> GetInstitution(
+      const std::string& id, bool for_update) override;
+  void UpdateInstitution(const std::string& id,
+                         const v1::Institution& institution,
+                         int64_t revision) override;
+  std::vector<std::pair<v1::Institution, int64_t>> ListInstitutions(
+      const std::string& country_code, const std::string& after_id,
+      int limit) override;
+  std::map<std::string, std::string> InstitutionCountries(
+      const std::vector<std::string>& names) override;
+  void InsertAgreement(const std::string& id,
+                       const v1::Agreement& agreement) override;
+  void SaveAgreement(const std::string& id,
+                     const v1::Agreement& agreement) override;
+  absl::StatusOr<v1::Agreement> GetAgreement(const std::string& id,
+                                             bool for_update) override;
+  absl::StatusOr<v1::Agreement> GetAgreementRevision(const std::string& id,
+                                                     int64_t revision) override;
+  std::vector<v1::Agreement> ListAgreements(const AgreementFilter& filter,
+                                            const std::string& after_id,
+                                            int limit) override;
+  std::optional<v1::MobilityAllocation> FindAllocation(
+      const std::string& agreement_id, const std::string& key) override;
+  int CountAllocated(const std::string& agreement_id,
+                     const std::string& condition_id,
+                     int academic_year) override;
+  void SaveAllocation(const std::string& agreement_id,
+                      const v1::MobilityAllocation& allocation,
+                      int academic_year) override;
+  std::map<std::pair<std::string, int>, int> AllocatedCounts(
+      const std::string& agreement_id) override;
+};
+
+}  // namespace mobility::agreements
+
+#endif  // MOBILITY_SERVICES_AGREEMENTS_PG_AGREEMENTS_STORE_H_

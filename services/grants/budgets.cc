@@ -1,0 +1,194 @@
+#include "services/grants/budgets.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/api.h"
+#include "common/idempotency.h"
+#include "common/status.h"
+#include "common/types.h"
+#include "services/grants/grant_math.h"
+#include "services/grants/grant_rules.h"
+
+namespace mobility::grants {
+namespace {
+
+// Quotes a CSV field and neutralizes spreadsheet formulas (a spreadsheet
+// reads a leading tab or carriage return as the start of one too).
+std::string CsvField(std::string value) {
+  if (!value.empty() &&
+      std::string("=+-@\t\r").find(value[0]) != std::string::npos) {
+    value = "'" + value;
+  }
+  if (value.find_first_of(",\"\n\r") == std::string::npos) return value;
+  std::string quoted = "\"";
+  for (char c : value) {
+    if (c == '"') quoted.push_back('"');
+    quoted.push_back(c);
+  }
+  return quoted + "\"";
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Budget> Budgets::CreateBudget(
+    const v1::CreateBudgetRequest& request, const CallContext& call) {
+  const v1::Budget& b = request.budget();
+  Violations violations;
+  CheckText(b.reference_number(), "budget.reference_number", violations);
+  ValidateProgrammeCall(b.programme(), b.call_year(), "budget.programme",
+                        "budget.call_year", violations);
+  CheckEuros(b.allocated().travel(), "budget.allocated.travel", violations);
+  CheckEuros(b.allocated().individual_support(),
+             "budget.allocated.individual_support", violations);
+  CheckEuros(b.allocated().organisational_support(),
+             "budget.allocated.organisational_support", violations);
+  CheckEuros(b.allocated().inclusion_support(),
+             "budget.allocated.inclusion_support", violations);
+  CheckEuros(b.organisational_support_per_participant(),
+             "budget.organisational_support_per_participant", violations);
+  if (b.prefinancing_percent() < 70 || b.prefinancing_percent() > 100) {
+    violations.Add("budget.prefinancing_percent", "must be between 70 and 100");
+  }
+  if (!request.budget_id().empty() && !IsValidResourceId(request.budget_id())) {
+    violations.Add(
+        "budget_id",
+        "must be 4-63 characters of [a-z0-9-], starting with a letter");
+  }
+  if (!ValidateRequestId("request_id", request.request_id()).ok()) {
+    violations.Add("request_id", "must be a UUID");
+  }
+  if (!violations.empty()) return violations.ToStatus("INVALID_BUDGET");
+  const std::string id =
+      request.budget_id().empty() ? NewResourceId() : request.budget_id();
+  v1::Budget created;
+  absl::Status status = store_->Transact(call.limit, [&](GrantsStore& store) {
+    return RunIdempotent(store, "CreateBudget", request.request_id(), request,
+                         &created, [&] {
+                           created = b;
+                           created.set_name("budgets/" + id);
+                           *created.mutable_create_time() = ToTimestamp(Now());
+                           store.InsertBudget(id, created);
+                           return absl::OkStatus();
+                         });
+  });
+  if (status.code() == absl::StatusCode::kAlreadyExists) {
+    return Error(absl::StatusCode::kAlreadyExists, "BUDGET_EXISTS",
+                 "a budget with this id or reference number exists");
+  }
+  if (!status.ok()) return status;
+  return created;
+}
+
+absl::StatusOr<v1::Budget> Budgets::GetBudget(
+    const v1::GetBudgetRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("name", request.name(), "budgets");
+  if (!id.ok()) return id.status();
+  v1::Budget found;
+  absl::Status status =
+      store_->Read(call.limit, [&](GrantsStore& store) -> absl::Status {
+        auto row = store.GetBudget(*id, /*for_update=*/false);
+        if (!row.ok()) return row.status();
+        found = row->budget;
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return found;
+}
+
+absl::StatusOr<v1::BudgetReport> Budgets::GetBudgetReport(
+    const v1::GetBudgetReportRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("budget", request.budget(), "budgets");
+  if (!id.ok()) return id.status();
+  // One snapshot for the budget, its payments and its grants.
+  return store_->TransactValue(
+      call.limit, [&](GrantsStore& store) -> absl::StatusOr<v1::BudgetReport> {
+        v1::BudgetReport report;
+        auto row = store.GetBudget(*id, /*for_update=*/false);
+        if (!row.ok()) return row.status();
+        const HeadingCents paid = store.PaidByHeading(*id);
+        const auto& allocated = row->budget.allocated();
+        const std::tuple<v1::LineItem::Heading, int64_t, int64_t, int64_t>
+            headings[] = {
+                {v1::LineItem::TRAVEL, allocated.travel().amount_minor(),
+                 row->committed.travel, paid.travel},
+                {v1::LineItem::INDIVIDUAL_SUPPORT,
+                 allocated.individual_support().amount_minor(),
+                 row->committed.individual, paid.individual},
+                {v1::LineItem::ORGANISATIONAL_SUPPORT,
+                 allocated.organisational_support().amount_minor(),
+                 row->committed.organisational, paid.organisational},
+                {v1::LineItem::INCLUSION_SUPPORT,
+                 allocated.inclusion_support().amount_minor(),
+                 row->committed.inclusion, paid.inclusion},
+            };
+        report.set_budget(request.budget());
+        for (const auto& [heading, allocated_cents, committed_cents,
+                          paid_cents] : headings) {
+          auto* h = report.add_headings();
+          h->set_heading(heading);
+          *h->mutable_allocated() = Euros(allocated_cents);
+          *h->mutable_committed() = Euros(committed_cents);
+          *h->mutable_paid() = Euros(paid_cents);
+          *h->mutable_remaining() = Euros(allocated_cents - committed_cents);
+        }
+        report.set_agreed_grants(store.CountAgreedGrants(*id));
+        return report;
+      });
+}
+
+absl::StatusOr<v1::ExportGrantsResponse> Budgets::ExportGrants(
+    const v1::ExportGrantsRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("budget", request.budget(), "budgets");
+  if (!id.ok()) return id.status();
+  auto csv = store_->TransactValue(
+      call.limit, [&](GrantsStore& store) -> absl::StatusOr<std::string> {
+        std::string csv =
+            "grant,participant_reference,participant_name,agreement,condition_"
+            "id,"
+            "activity,"
+            "start_date,end_date,distance_km,travel_eur,individual_support_eur,"
+            "inclusion_support_eur,total_eur,state,zero_grant\n";
+        auto budget = store.GetBudget(*id, /*for_update=*/false);
+        if (!budget.ok()) return budget.status();
+        GrantsStore::GrantFilter filter;
+        filter.budget_id = *id;
+        std::string after;
+        for (;;) {
+          auto page = store.ListGrants(filter, after, kMaxPageSize);
+          for (const auto& g : page) {
+            const v1::GrantQuote& q =
+                g.has_final_quote() ? g.final_quote() : g.quote();
+            const HeadingCents h = QuoteHeadings(q);
+            std::vector<std::string> fields = {
+                g.name(),
+                g.participant().reference(),
+                g.participant().full_name(),
+                g.agreement(),
+                g.condition_id(),
+                v1::Activity_Name(q.request().activity()),
+                FormatDate(q.request().start_date()),
+                FormatDate(q.request().end_date()),
+                absl::StrCat(q.distance_km()),
+                FormatCents(h.travel),
+                FormatCents(h.individual),
+                FormatCents(h.inclusion),
+                FormatCents(q.total().amount_minor()),
+                v1::Grant::State_Name(g.state()),
+                g.zero_grant() ? "yes" : "no"};
+            for (auto& f : fields) f = CsvField(std::move(f));
+            absl::StrAppend(&csv, absl::StrJoin(fields, ","), "\n");
+          }
+          if (static_cast<int>(page.size()) < kMaxPageSize) break;
+          after = ResourceIdOf(page.back().name());
+        }
+        return csv;
+      });
+  if (!csv.ok()) return csv.status();
+  v1::ExportGrantsResponse response;
+  response.set_csv(*std::move(csv));
+  return response;
+}
+
+}  // namespace mobility::grants

@@ -1,0 +1,36 @@
+#include "services/grants/grants_support.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/types.h"
+
+namespace mobility::grants {
+
+HeadingCents QuoteHeadings(const v1::GrantQuote& quote) {
+  return {HeadingTotal(quote, v1::LineItem::TRAVEL),
+          HeadingTotal(quote, v1::LineItem::INDIVIDUAL_SUPPORT), 0,
+          HeadingTotal(quote, v1::LineItem::INCLUSION_SUPPORT)};
+}
+
+void CheckText(const std::string& value, const std::string& field,
+               Violations& v) {
+  if (value.empty()) {
+    v.Add(field, "is required");
+  } else if (value.size() > kMaxText) {
+    v.Add(field, absl::StrCat("must be at most ", kMaxText, " characters"));
+  }
+}
+
+void CheckEuros(const mobility::type::v1::Money& money,
+                const std::string& field, Violations& v) {
+  if (money.currency_code() != "EUR" || money.amount_minor() < 0 ||
+      money.amount_minor() > kMaxCents) {
+    v.Add(field, absl::StrCat("must be an amount in EUR cents from 0 to ",
+                              FormatCents(kMaxCents), " EUR"));
+  }
+}
+
+absl::Time TruncatedNow(const Clock& clock) {
+  return absl::FromUnixMicros(absl::ToUnixMicros(clock()));
+}
+
+}  // namespace mobility::grants

@@ -1,0 +1,36 @@
+// What the grants service's resources (quotes, grants, budgets, rates) share:
+// the clock, and checks of amounts and texts.
+#ifndef MOBILITY_SERVICES_GRANTS_GRANTS_SUPPORT_H_
+#define MOBILITY_SERVICES_GRANTS_GRANTS_SUPPORT_H_
+
+#include <cstddef>
+#include <functional>
+#include <string>
+
+#include "absl/time/time.h"
+#include "common/status.h"
+#include "mobility/grants/v1/grants.pb.h"
+#include "services/grants/grant_rules.h"
+#include "services/grants/grants_store.h"
+
+namespace mobility::grants {
+
+using Clock = std::function<absl::Time()>;
+// Now, truncated to the microsecond the database keeps.
+absl::Time TruncatedNow(const Clock& clock);
+
+inline constexpr size_t kMaxText = 200;
+
+// A quote's amounts by budget heading (organisational support is the
+// budget's, never a quote's).
+HeadingCents QuoteHeadings(const v1::GrantQuote& quote);
+// A required text of at most kMaxText characters.
+void CheckText(const std::string& value, const std::string& field,
+               Violations& v);
+// An amount in EUR cents from 0 to kMaxCents.
+void CheckEuros(const mobility::type::v1::Money& money,
+                const std::string& field, Violations& v);
+
+}  // namespace mobility::grants
+
+#endif  // MOBILITY_SERVICES_GRANTS_GRANTS_SUPPORT_H_

@@ -1,0 +1,183 @@
+#include "services/grants/rates.h"
+
+#include <set>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/api.h"
+#include "common/idempotency.h"
+#include "common/status.h"
+#include "common/types.h"
+#include "services/grants/grant_math.h"
+#include "services/grants/grant_rules.h"
+
+namespace mobility::grants {
+
+absl::StatusOr<v1::ListRatesResponse> Rates::ListRates(
+    const v1::ListRatesRequest& request, const CallContext& call) {
+  auto page_size = EffectivePageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  if (!v1::Programme_IsValid(request.programme())) {
+    return InvalidField("programme", "must be KA107 or KA171");
+  }
+  const std::string query =
+      absl::StrCat("rates?programme=", request.programme(),
+                   "&check=", request.needs_confirmation_only());
+  auto after = DecodePageToken(request.page_token(), query);
+  if (!after.ok()) return after.status();
+  auto rows = store_->ReadValue(
+      call.limit,
+      [&](GrantsStore& store) -> absl::StatusOr<std::vector<v1::Rate>> {
+        return store.ListRates(request.programme(),
+                               request.needs_confirmation_only(), *after,
+                               *page_size + 1);
+      });
+  if (!rows.ok()) return rows.status();
+  v1::ListRatesResponse response;
+  response.set_next_page_token(TakePage(
+      *rows, *page_size, query,
+      [&](v1::Rate r) { *response.add_rates() = std::move(r); },
+      [](const v1::Rate& r) { return ResourceIdOf(r.name()); }));
+  return response;
+}
+
+namespace {
+
+void ValidateRate(const v1::Rate& r, Violations& v) {
+  if (r.kind() != v1::Rate::TRAVEL &&
+      r.kind() != v1::Rate::INDIVIDUAL_SUPPORT) {
+    v.Add("rate.kind", "must be TRAVEL or INDIVIDUAL_SUPPORT");
+  }
+  ValidateProgrammeCall(r.programme(), r.first_call_year(), "rate.programme",
+                        "rate.first_call_year", v);
+  if (r.last_call_year() < r.first_call_year()) {
+    v.Add("rate.last_call_year", "must not come before first_call_year");
+  }
+  CheckEuros(r.amount(), "rate.amount", v);
+  if (r.kind() == v1::Rate::TRAVEL) {
+    if (r.min_km() < 0) v.Add("rate.min_km", "must not be negative");
+    if (r.max_km() != 0 && r.max_km() < r.min_km()) {
+      v.Add("rate.max_km", "must be 0 (no upper limit) or at least min_km");
+    }
+  }
+  if (r.kind() == v1::Rate::INDIVIDUAL_SUPPORT) {
+    if (r.direction() == v1::PARTNER_TO_PROGRAMME &&
+        (r.country_group() < 1 || r.country_group() > 3)) {
+      v.Add("rate.country_group",
+            "must be 1, 2 or 3 towards a Programme country");
+    } else if (r.direction() == v1::PROGRAMME_TO_PARTNER &&
+               r.country_group() != 0) {
+      v.Add("rate.country_group", "must be 0 towards a Partner country");
+    } else if (r.direction() != v1::PARTNER_TO_PROGRAMME &&
+               r.direction() != v1::PROGRAMME_TO_PARTNER) {
+      v.Add("rate.direction", "is required");
+    }
+    if (r.participant_kind() != v1::STUDENT &&
+        r.participant_kind() != v1::STAFF) {
+      v.Add("rate.participant_kind", "must be STUDENT or STAFF");
+    }
+  }
+}
+
+// FAILED_PRECONDITION when another row would apply to the same mobilities: a
+// quote must find exactly one rate.
+absl::Status CheckNoOverlap(GrantsStore& store, const std::string& id,
+                            const v1::Rate& rate) {
+  store.LockRates();
+  const std::string other = store.OverlappingRate(id, rate);
+  if (other.empty()) return absl::OkStatus();
+  return Error(absl::StatusCode::kFailedPrecondition, "RATES_OVERLAP",
+               absl::StrCat("the row would apply to mobilities ", other,
+                            " already covers; correct that row instead"));
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Rate> Rates::CreateRate(const v1::CreateRateRequest& request,
+                                           const CallContext& call) {
+  Violations violations;
+  ValidateRate(request.rate(), violations);
+  if (!ValidateRequestId("request_id", request.request_id()).ok()) {
+    violations.Add("request_id", "must be a UUID");
+  }
+  if (!violations.empty()) return violations.ToStatus("INVALID_RATE");
+  v1::Rate created;
+  absl::Status status = store_->Transact(call.limit, [&](GrantsStore& store) {
+    return RunIdempotent(
+        store, "CreateRate", request.request_id(), request, &created, [&] {
+          const std::string id = NewResourceId();
+          created = request.rate();
+          created.set_name("rates/" + id);
+          *created.mutable_update_time() = ToTimestamp(Now());
+          created.set_etag(Etag(created.name(), 1));
+          if (auto s = CheckNoOverlap(store, id, created); !s.ok()) return s;
+          store.InsertRate(id, created);
+          return absl::OkStatus();
+        });
+  });
+  if (!status.ok()) return status;
+  return created;
+}
+
+absl::StatusOr<v1::Rate> Rates::UpdateRate(const v1::UpdateRateRequest& request,
+                                           const CallContext& call) {
+  auto id = ParseResourceName("rate.name", request.rate().name(), "rates");
+  if (!id.ok()) return id.status();
+  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
+    return s;
+  static const std::set<std::string> kPaths = {
+      "amount",          "needs_confirmation",
+      "first_call_year", "last_call_year",
+      "min_km",          "max_km"};
+  for (int i = 0; i < request.update_mask().paths_size(); ++i) {
+    if (kPaths.count(request.update_mask().paths(i)) == 0) {
+      return InvalidField(
+          absl::StrCat("update_mask.paths[", i, "]"),
+          absl::StrCat("must be one of: ", absl::StrJoin(kPaths, ", ")));
+    }
+  }
+  if (request.update_mask().paths_size() == 0) {
+    return InvalidField("update_mask", "name the fields to change");
+  }
+  v1::Rate updated;
+  absl::Status status = store_->Transact(call.limit, [&](GrantsStore& store) {
+    return RunIdempotent(
+        store, "UpdateRate", request.request_id(), request, &updated,
+        [&]() -> absl::Status {
+          auto current = store.GetRate(*id);
+          if (!current.ok()) return current.status();
+          if (auto s = CheckEtag(request.rate().etag(), current->first.etag());
+              !s.ok())
+            return s;
+          updated = current->first;
+          for (const auto& path : request.update_mask().paths()) {
+            if (path == "amount")
+              *updated.mutable_amount() = request.rate().amount();
+            if (path == "needs_confirmation") {
+              updated.set_needs_confirmation(
+                  request.rate().needs_confirmation());
+            }
+            if (path == "first_call_year")
+              updated.set_first_call_year(request.rate().first_call_year());
+            if (path == "last_call_year")
+              updated.set_last_call_year(request.rate().last_call_year());
+            if (path == "min_km") updated.set_min_km(request.rate().min_km());
+            if (path == "max_km") updated.set_max_km(request.rate().max_km());
+          }
+          Violations violations;
+          ValidateRate(updated, violations);
+          if (!violations.empty()) return violations.ToStatus("INVALID_RATE");
+          *updated.mutable_update_time() = ToTimestamp(Now());
+          updated.set_etag(Etag(updated.name(), current->second + 1));
+          if (auto s = CheckNoOverlap(store, *id, updated); !s.ok()) return s;
+          store.UpdateRate(*id, updated, current->second + 1);
+          return absl::OkStatus();
+        });
+  });
+  if (!status.ok()) return status;
+  return updated;
+}
+
+}  // namespace mobility::grants
