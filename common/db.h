@@ -53,6 +53,10 @@ struct DatabaseOptions {
 std::string TimestampParam(int param);
 std::string TimestampColumn(absl::string_view column);
 
+// `values` as one SQL text[] parameter (PostgreSQL's array literal, each
+// element quoted), for "= ANY($1::text[])".
+std::string TextArrayParam(const std::vector<std::string>& values);
+
 // Maps a libpqxx exception to a canonical status. INTERNAL errors are logged
 // with the failing statement's text (parameters are never part of it) and
 // returned without it.

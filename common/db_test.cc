@@ -340,6 +340,25 @@ TEST_F(DatabaseTest, ARerunBodyReturnsItsOwnResultOnly) {
   EXPECT_EQ(*rows, std::vector<int>{1});
 }
 
+TEST_F(DatabaseTest, ATextArrayParameterKeepsEveryValueAsItIs) {
+  auto db = Open();
+  const std::vector<std::string> values = {"kokshetau-amu", "a,b", "say \"hi\"",
+                                           "back\\slash", "{}", ""};
+  auto back = db->ReadValue(
+      Limit(),
+      [&](pqxx::transaction_base& txn)
+          -> absl::StatusOr<std::vector<std::string>> {
+        std::vector<std::string> out;
+        for (const auto& row : txn.exec_params(
+                 "SELECT unnest($1::text[])", TextArrayParam(values))) {
+          out.push_back(row[0].as<std::string>());
+        }
+        return out;
+      });
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(*back, values);
+}
+
 TEST_F(DatabaseTest, ALostCommitIsToldApartFromCannotConnect) {
   EXPECT_EQ(ErrorReason(MapSqlError(pqxx::in_doubt_error("lost"))),
             "COMMIT_OUTCOME_UNKNOWN");

@@ -101,8 +101,8 @@ std::vector<PreparedStatement> PgAgreementsStore::Statements() {
                                         " FROM institutions WHERE ($1 = '' OR "
                                         "country_code = $1) AND id > $2 "
                                         "ORDER BY id LIMIT $3")},
-      {"institution_country",
-       "SELECT country_code FROM institutions WHERE id = $1"},
+      {"institution_countries",
+       "SELECT id, country_code FROM institutions WHERE id = ANY($1::text[])"},
 
       {"agreement_insert",
        "INSERT INTO agreements (id, state, revision, first_year, last_year, "
@@ -200,12 +200,18 @@ PgAgreementsStore::ListInstitutions(const std::string& country_code,
 std::map<std::string, std::string> PgAgreementsStore::InstitutionCountries(
     const std::vector<std::string>& names) {
   constexpr absl::string_view kPrefix = "institutions/";
-  std::map<std::string, std::string> out;
+  std::vector<std::string> ids;
   for (const auto& name : names) {
-    if (name.rfind(kPrefix.data(), 0) != 0) continue;
-    pqxx::result r =
-        txn_.exec_prepared("institution_country", name.substr(kPrefix.size()));
-    if (!r.empty()) out[name] = r[0][0].as<std::string>();
+    if (name.rfind(kPrefix.data(), 0) == 0)
+      ids.push_back(name.substr(kPrefix.size()));
+  }
+  std::map<std::string, std::string> out;
+  if (ids.empty()) return out;
+  // One round trip for every partner of the agreement.
+  for (const auto& row :
+       txn_.exec_prepared("institution_countries", TextArrayParam(ids))) {
+    out[absl::StrCat(kPrefix, row[0].as<std::string>())] =
+        row[1].as<std::string>();
   }
   return out;
 }
