@@ -141,6 +141,8 @@ class RpcDispatcher::Call final : public grpc::ServerUnaryReactor {
          {"status", absl::StatusCodeToString(status.code())},
          {"reason", ErrorReason(status)},
          {"roles", roles},
+         // A service's own identity, never a person's.
+         {"calling_service", call_.calling_service.subject},
          {"duration_ms",
           absl::StrCat(absl::ToDoubleMilliseconds(absl::Now() - start_))}});
     Finish(ToGrpcStatus(status));

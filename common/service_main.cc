@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/api.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "common/server.h"
@@ -27,6 +28,9 @@ ABSL_FLAG(int, db_pool_size, 8,
 ABSL_FLAG(
     std::string, token_audience, "mobility-office",
     "audience every bearer token must name (env MOBILITY_TOKEN_AUDIENCE)");
+ABSL_FLAG(std::string, page_token_key_file, "",
+          "file holding the key that signs page tokens; every replica of a "
+          "service must share it (env MOBILITY_PAGE_TOKEN_KEY_FILE)");
 ABSL_FLAG(int, workers, 16,
           "threads running call bodies (env MOBILITY_WORKERS)");
 ABSL_FLAG(int, max_queued_calls, 1024,
@@ -85,6 +89,10 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
   }
   if (auto s = EnvInt("MOBILITY_DB_POOL_SIZE", &FLAGS_db_pool_size); !s.ok())
     return s;
+  if (!Env("MOBILITY_PAGE_TOKEN_KEY_FILE").empty()) {
+    absl::SetFlag(&FLAGS_page_token_key_file,
+                  Env("MOBILITY_PAGE_TOKEN_KEY_FILE"));
+  }
   if (!Env("MOBILITY_TOKEN_AUDIENCE").empty())
     absl::SetFlag(&FLAGS_token_audience, Env("MOBILITY_TOKEN_AUDIENCE"));
   for (auto [env, flag] :
@@ -161,6 +169,18 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
   std::stringstream pem;
   pem << in.rdbuf();
   config.jwt_public_key_pem = pem.str();
+  const std::string page_key_file = absl::GetFlag(FLAGS_page_token_key_file);
+  if (!page_key_file.empty()) {
+    std::ifstream key_in(page_key_file);
+    std::stringstream key;
+    key << key_in.rdbuf();
+    if (!key_in || key.str().size() < 32) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--page_token_key_file: cannot read at least 32 bytes from ",
+          page_key_file));
+    }
+    config.page_token_key = key.str();
+  }
   return config;
 }
 
@@ -178,6 +198,14 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
     return 2;
   }
   InstallProtobufLogHandler();
+  if (config->page_token_key.empty()) {
+    Log(LogLevel::kWarning, "page_token_key_missing",
+        {{"message",
+          "page tokens are signed with a key of this process only; give every "
+          "replica the same --page_token_key_file"}});
+  } else {
+    SetPageTokenKey(config->page_token_key);
+  }
   auto verifier = TokenVerifier::FromPublicKeyPem(config->jwt_public_key_pem,
                                                   config->token_policy);
   if (!verifier.ok()) {

@@ -28,6 +28,7 @@ struct ServiceConfig {
   DispatchOptions dispatch;
   TokenPolicy token_policy;
   absl::Duration shutdown_grace = absl::Seconds(20);
+  std::string page_token_key;  // Empty: a random key of this process.
 };
 
 struct ServiceDefinition {
@@ -47,7 +48,8 @@ struct ServiceDefinition {
 
 // Reads --listen (env MOBILITY_<LOG_NAME>_LISTEN), --database_url
 // (DATABASE_URL), --jwt_public_key_file (MOBILITY_JWT_PUBLIC_KEY_FILE),
-// --token_audience (MOBILITY_TOKEN_AUDIENCE), --db_pool_size
+// --token_audience (MOBILITY_TOKEN_AUDIENCE), --page_token_key_file
+// (MOBILITY_PAGE_TOKEN_KEY_FILE), --db_pool_size
 // (MOBILITY_DB_POOL_SIZE), --workers (MOBILITY_WORKERS), --max_queued_calls
 // (MOBILITY_MAX_QUEUED_CALLS), --max_call_seconds
 // (MOBILITY_MAX_CALL_SECONDS) and --shutdown_grace_seconds

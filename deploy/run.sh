@@ -26,6 +26,11 @@ stop_services() {
     fi
     rm -f "$pid_file"
   done
+  if [ -f "$var/run/token-renewal.pid" ]; then
+    pkill -P "$(cat "$var/run/token-renewal.pid")" 2>/dev/null || true
+    kill "$(cat "$var/run/token-renewal.pid")" 2>/dev/null || true
+    rm -f "$var/run/token-renewal.pid"
+  fi
   for pid in "${pids[@]}"; do
     for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
     if kill -0 "$pid" 2>/dev/null; then
@@ -66,15 +71,30 @@ if [ ! -f "$private_key" ]; then
   openssl pkey -in "$private_key" -pubout -out "$public_key"
 fi
 export MOBILITY_JWT_PUBLIC_KEY_FILE=$public_key MOBILITY_JWT_PRIVATE_KEY_FILE=$private_key
+# The key every replica signs page tokens with.
+page_token_key=$var/keys/page-token.key
+[ -f "$page_token_key" ] || (umask 077 && head -c 32 /dev/urandom > "$page_token_key")
+export MOBILITY_PAGE_TOKEN_KEY_FILE=$page_token_key
+
+# grants calls agreements with its own identity beside the end user's. Development tokens live at
+# most 24 h, so a background loop renews the file twice a day; the service re-reads it each minute.
+export PATH=$build/tools/mobilityctl:$PATH
+service_token=$var/keys/grants-service.token
+renew_service_token() {
+  mobilityctl token --role service --subject grants-service --ttl_hours 24 2>/dev/null |
+    tail -n 1 > "$service_token.new" && mv "$service_token.new" "$service_token"
+}
 
 stop_services
+(umask 077 && renew_service_token)
+(while sleep 43200; do renew_service_token; done) >/dev/null 2>&1 &
+echo $! > "$var/run/token-renewal.pid"
 for s in "${services[@]}"; do
-  DATABASE_URL=$(service_database_url "$s") nohup "$build/services/$s/${s}_server" \
-    >>"$var/log/$s.log" 2>&1 &
+  DATABASE_URL=$(service_database_url "$s") MOBILITY_SERVICE_TOKEN_FILE=$service_token \
+    nohup "$build/services/$s/${s}_server" >>"$var/log/$s.log" 2>&1 &
   echo $! > "$var/run/$s.pid"
 done
 
-export PATH=$build/tools/mobilityctl:$PATH
 MOBILITY_TOKEN=$(mobilityctl token --role coordinator --subject demo-coordinator 2>/dev/null | tail -n 1)
 export MOBILITY_TOKEN
 for _ in $(seq 1 100); do

@@ -23,9 +23,17 @@ class GrantsEndToEndTest : public ::testing::Test {
     agreements_pid_ = e2e::Spawn(
         {AGREEMENTS_SERVER, "--listen=" + agreements_address_, db, key},
         dir_ + "/agreements.log");
+    // grants' own identity, sent beside the end user's token.
+    auto [code, token] = e2e::RunCommand(absl::StrCat(
+        "MOBILITY_JWT_PRIVATE_KEY_FILE=", dir_, "/private.pem ", MOBILITYCTL,
+        " token --role service --subject grants-service 2>/dev/null | tail -n "
+        "1 > ",
+        dir_, "/service.token"));
+    ASSERT_EQ(code, 0);
     grants_pid_ =
         e2e::Spawn({GRANTS_SERVER, "--listen=" + grants_address_, db, key,
-                    "--agreements_address=" + agreements_address_},
+                    "--agreements_address=" + agreements_address_,
+                    "--service_token_file=" + dir_ + "/service.token"},
                    dir_ + "/grants.log");
     ASSERT_TRUE(e2e::WaitUntilServing(agreements_address_))
         << e2e::ReadFile(dir_ + "/agreements.log");
@@ -87,6 +95,12 @@ TEST_F(GrantsEndToEndTest, QuotesAgreesAndReportsThroughBothServices) {
   ASSERT_EQ(exit_code_, 0) << quote;
   EXPECT_TRUE(absl::StrContains(quote, "2764 km")) << quote;
   EXPECT_TRUE(absl::StrContains(quote, "1340.00")) << quote;
+  // The agreements service saw who asked on the applicant's behalf.
+  const std::string agreements_log = e2e::ReadFile(dir_ + "/agreements.log");
+  EXPECT_TRUE(absl::StrContains(
+      agreements_log,
+      R"("method":"GetInstitution","status":"OK","reason":"","roles":"applicant","calling_service":"grants-service")"))
+      << agreements_log;
 
   Ctl("budgets create --id ka107-2016-kz --json " + demo_ +
           "/budget-ka107-2016.json",
