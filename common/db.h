@@ -10,11 +10,9 @@
 #include <exception>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <pqxx/pqxx>
 #include <string>
 #include <thread>
-#include <type_traits>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -25,6 +23,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/call.h"
+#include "common/transactor.h"
 #include "common/types.h"
 
 namespace mobility {
@@ -67,9 +66,10 @@ absl::Status MapSqlError(const std::exception& e);
 // connection libpq or libpqxx re-opens has them too.
 absl::StatusOr<std::string> ConnectionString(const DatabaseOptions& options);
 
-class Database {
+// The Transactor whose store is libpqxx's transaction itself: what each
+// service's PgTransactor runs on, and what migrations and tests use directly.
+class Database final : public Transactor<pqxx::transaction_base> {
  public:
-  using Body = std::function<absl::Status(pqxx::transaction_base&)>;
 
   // Connects once to prove the URL works; the pool grows on demand up to
   // pool_size.
@@ -80,25 +80,11 @@ class Database {
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  // Runs `body` without BEGIN/COMMIT: each statement is its own snapshot, and
-  // a one-statement read costs one round trip. For reads only.
-  absl::Status Read(const CallLimit& limit, const Body& body);
-  // Runs `body` in one READ COMMITTED transaction and commits when it returns
-  // OK and the call's limit has not passed; any other status rolls back. A
-  // serialization failure, deadlock or connection lost before commit reruns
-  // `body` (up to max_attempts), so a body returns what it computes rather
-  // than appending to state outside it.
-  absl::Status Transact(const CallLimit& limit, const Body& body);
-
-  // The value-returning forms: `body` returns absl::StatusOr<T>.
-  template <typename F>
-  auto ReadValue(const CallLimit& limit, F&& body) {
-    return Value(limit, std::forward<F>(body), /*transaction=*/false);
-  }
-  template <typename F>
-  auto TransactValue(const CallLimit& limit, F&& body) {
-    return Value(limit, std::forward<F>(body), /*transaction=*/true);
-  }
+  // Without BEGIN/COMMIT: a one-statement read costs one round trip.
+  absl::Status Read(const CallLimit& limit, const Body& body) override;
+  // One READ COMMITTED transaction; a serialization failure, deadlock or
+  // connection lost before commit reruns `body`, up to max_attempts.
+  absl::Status Transact(const CallLimit& limit, const Body& body) override;
 
   // OK when the database answers on the health connection, which is kept
   // apart from the pool so that a busy pool does not look like a dead
@@ -116,23 +102,6 @@ class Database {
   struct Watched;
   Database(DatabaseOptions options, std::string connection_string,
            std::vector<PreparedStatement> statements);
-
-  template <typename F>
-  auto Value(const CallLimit& limit, F&& body, bool transaction)
-      -> std::invoke_result_t<F, pqxx::transaction_base&> {
-    using Result = std::invoke_result_t<F, pqxx::transaction_base&>;
-    std::optional<Result> result;
-    absl::Status status = Run(
-        limit,
-        [&](pqxx::transaction_base& txn) {
-          // Replaced, never appended to, when the body reruns.
-          result.emplace(body(txn));
-          return result->status();
-        },
-        transaction);
-    if (!status.ok()) return status;
-    return *std::move(result);
-  }
 
   absl::Status Run(const CallLimit& limit, const Body& body, bool transaction);
   absl::StatusOr<std::unique_ptr<pqxx::connection>> Connect() const;
