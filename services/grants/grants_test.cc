@@ -819,5 +819,25 @@ TEST_F(GrantsServiceTest, ExportsCsvForTheNationalAgency) {
       << response.csv();
 }
 
+TEST_F(GrantsServiceTest, ExportedTextCannotStartASpreadsheetFormula) {
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
+  // Each reference starts with a character a spreadsheet reads as a formula.
+  for (const std::string reference : {"=cmd", "+1", "-1", "@x", "\tx", "\rx"}) {
+    v1::CreateGrantRequest request = GrantRequest(budget, reference);
+    v1::Grant created;
+    ASSERT_TRUE(Call(&Stub::CreateGrant, request, &created).ok()) << reference;
+  }
+  v1::ExportGrantsRequest request;
+  request.set_budget(budget);
+  v1::ExportGrantsResponse response;
+  ASSERT_TRUE(Call(&Stub::ExportGrants, request, &response).ok());
+  for (const std::string quoted :
+       {",'=cmd,", ",'+1,", ",'-1,", ",'@x,", ",'\tx,", ",\"'\rx\","}) {
+    EXPECT_TRUE(absl::StrContains(response.csv(), quoted))
+        << quoted << " in " << response.csv();
+  }
+}
+
 }  // namespace
 }  // namespace mobility::grants
