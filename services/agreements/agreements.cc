@@ -591,40 +591,36 @@ absl::StatusOr<v1::QuotaUsage> Agreements::GetQuotaUsage(
       return InvalidField("academic_year", year.status().message());
     only_year = *year;
   }
-  // One snapshot for the agreement and its counts.
-  return store_->TransactValue(
-      call.limit,
-      [&](AgreementsStore& store) -> absl::StatusOr<v1::QuotaUsage> {
-        v1::QuotaUsage usage;
-        auto agreement = store.GetAgreement(*id, /*for_update=*/false);
-        if (!agreement.ok()) return agreement.status();
-        const int first = *ParseAcademicYear(agreement->first_academic_year());
-        const int last = *ParseAcademicYear(agreement->last_academic_year());
-        if (only_year != 0 && (only_year < first || only_year > last)) {
-          return InvalidField(
-              "academic_year",
-              absl::StrCat("the agreement runs from ",
-                           agreement->first_academic_year(), " to ",
-                           agreement->last_academic_year()));
-        }
-        auto counts = store.AllocatedCounts(*id);
-        usage.set_agreement(request.agreement());
-        for (const auto& c : agreement->cooperation_conditions()) {
-          for (int year = first; year <= last; ++year) {
-            if (only_year != 0 && year != only_year) continue;
-            auto* entry = usage.add_entries();
-            entry->set_condition_id(c.id());
-            entry->set_mobility_type(c.mobility_type());
-            entry->set_academic_year(FormatAcademicYear(year));
-            entry->set_mobilities_per_year(c.mobilities_per_year());
-            auto it = counts.find({c.id(), year});
-            entry->set_used(it == counts.end() ? 0 : it->second);
-            entry->set_free(
-                std::max(0, c.mobilities_per_year() - entry->used()));
-          }
-        }
-        return usage;
-      });
+  auto read = store_->ReadValue(call.limit, [&](AgreementsStore& store) {
+    return store.GetAgreementUsage(*id);
+  });
+  if (!read.ok()) return read.status();
+  // One statement: the agreement and its counts from the same snapshot.
+  const v1::Agreement& agreement = read->agreement;
+  const int first = *ParseAcademicYear(agreement.first_academic_year());
+  const int last = *ParseAcademicYear(agreement.last_academic_year());
+  if (only_year != 0 && (only_year < first || only_year > last)) {
+    return InvalidField("academic_year",
+                        absl::StrCat("the agreement runs from ",
+                                     agreement.first_academic_year(), " to ",
+                                     agreement.last_academic_year()));
+  }
+  v1::QuotaUsage usage;
+  usage.set_agreement(request.agreement());
+  for (const auto& c : agreement.cooperation_conditions()) {
+    for (int year = first; year <= last; ++year) {
+      if (only_year != 0 && year != only_year) continue;
+      auto* entry = usage.add_entries();
+      entry->set_condition_id(c.id());
+      entry->set_mobility_type(c.mobility_type());
+      entry->set_academic_year(FormatAcademicYear(year));
+      entry->set_mobilities_per_year(c.mobilities_per_year());
+      auto it = read->allocated.find({c.id(), year});
+      entry->set_used(it == read->allocated.end() ? 0 : it->second);
+      entry->set_free(std::max(0, c.mobilities_per_year() - entry->used()));
+    }
+  }
+  return usage;
 }
 
 }  // namespace mobility::agreements

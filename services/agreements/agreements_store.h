@@ -62,8 +62,14 @@ class AgreementsStore : public RequestLedger {
   virtual void SaveAllocation(const std::string& agreement_id,
                               const v1::MobilityAllocation& allocation,
                               int academic_year) = 0;
-  // (condition id, academic year) -> mobilities allocated.
-  virtual std::map<std::pair<std::string, int>, int> AllocatedCounts(
+  // An agreement's current version with its allocated mobilities by
+  // (condition id, academic year), read in one statement so both come from
+  // the same snapshot.
+  struct AgreementUsage {
+    v1::Agreement agreement;
+    std::map<std::pair<std::string, int>, int> allocated;
+  };
+  virtual absl::StatusOr<AgreementUsage> GetAgreementUsage(
       const std::string& agreement_id) = 0;
 };
 

@@ -149,11 +149,14 @@ std::vector<PreparedStatement> PgAgreementsStore::Statements() {
            "condition_id = EXCLUDED.condition_id, academic_year = "
            "EXCLUDED.academic_year, state = EXCLUDED.state, allocate_time = "
            "EXCLUDED.allocate_time, release_time = EXCLUDED.release_time")},
-      {"allocation_counts",
-       "SELECT condition_id, academic_year, count(*) FROM mobility_allocations "
-       "WHERE "
-       "agreement_id = $1 AND state = 'ALLOCATED' GROUP BY condition_id, "
-       "academic_year"},
+      // The body comes once, on the first row; each row after it one count.
+      {"agreement_usage",
+       "SELECT CASE WHEN c.n IS NULL OR c.row = 1 THEN a.body END, "
+       "c.condition_id, c.academic_year, c.n FROM agreements a LEFT JOIN "
+       "(SELECT condition_id, academic_year, count(*) AS n, "
+       "row_number() OVER () AS row FROM mobility_allocations "
+       "WHERE agreement_id = $1 AND state = 'ALLOCATED' "
+       "GROUP BY condition_id, academic_year) c ON true WHERE a.id = $1"},
   };
 }
 
@@ -303,14 +306,22 @@ void PgAgreementsStore::SaveAllocation(const std::string& agreement_id,
   }
 }
 
-std::map<std::pair<std::string, int>, int> PgAgreementsStore::AllocatedCounts(
-    const std::string& agreement_id) {
-  std::map<std::pair<std::string, int>, int> out;
-  for (const auto& row :
-       txn_.exec_prepared("allocation_counts", agreement_id)) {
-    out[{row[0].as<std::string>(), row[1].as<int>()}] = row[2].as<int>();
+absl::StatusOr<AgreementsStore::AgreementUsage>
+PgAgreementsStore::GetAgreementUsage(const std::string& agreement_id) {
+  pqxx::result r = txn_.exec_prepared("agreement_usage", agreement_id);
+  if (r.empty()) {
+    return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
+                 absl::StrCat("no agreement agreements/", agreement_id));
   }
-  return out;
+  AgreementUsage usage;
+  for (const auto& row : r) {
+    if (!row[0].is_null()) usage.agreement = AgreementFromBody(row[0]);
+    if (!row[3].is_null()) {
+      usage.allocated[{row[1].as<std::string>(), row[2].as<int>()}] =
+          row[3].as<int>();
+    }
+  }
+  return usage;
 }
 
 }  // namespace mobility::agreements

@@ -49,7 +49,7 @@ class PgAgreementsStore final : public PgStore<AgreementsStore> {
   void SaveAllocation(const std::string& agreement_id,
                       const v1::MobilityAllocation& allocation,
                       int academic_year) override;
-  std::map<std::pair<std::string, int>, int> AllocatedCounts(
+  absl::StatusOr<AgreementUsage> GetAgreementUsage(
       const std::string& agreement_id) override;
 };
 
