@@ -18,12 +18,23 @@
 
 namespace mobility {
 
-std::string Sha256Hex(absl::string_view data) {
+const EVP_MD* Sha256Algorithm() {
+  // Fetched once: OpenSSL 3 looks an implicitly named algorithm up under a
+  // global lock on every use.
+  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return md;
+}
+
+std::string Sha256(absl::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), length));
+  EVP_Digest(data.data(), data.size(), digest, &length, Sha256Algorithm(),
+             nullptr);
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
+std::string Sha256Hex(absl::string_view data) {
+  return absl::BytesToHexString(Sha256(data));
 }
 
 std::string MessageHash(const google::protobuf::Message& message) {
@@ -113,7 +124,7 @@ std::string PageTokenMac(absl::string_view payload) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   absl::MutexLock lock(&page_token_mu);
-  HMAC(EVP_sha256(), page_token_key->data(),
+  HMAC(Sha256Algorithm(), page_token_key->data(),
        static_cast<int>(page_token_key->size()),
        reinterpret_cast<const unsigned char*>(payload.data()), payload.size(),
        mac, &length);

@@ -5,6 +5,7 @@
 #define MOBILITY_COMMON_API_H_
 
 #include <google/protobuf/message.h>
+#include <openssl/evp.h>
 
 #include <cstdint>
 #include <string>
@@ -19,7 +20,10 @@ namespace mobility {
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 500;
 
-// Lowercase hex SHA-256 of `data`.
+// SHA-256, fetched from OpenSSL once for the process.
+const EVP_MD* Sha256Algorithm();
+// The raw 32-byte SHA-256 of `data`, and its lowercase hex.
+std::string Sha256(absl::string_view data);
 std::string Sha256Hex(absl::string_view data);
 // SHA-256 of the deterministic serialization: equal messages hash alike within
 // one build.

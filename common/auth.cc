@@ -54,20 +54,6 @@ PKey ReadKey(absl::string_view pem, bool is_private) {
   return key;
 }
 
-// SHA-256 fetched once: OpenSSL 3 looks an implicit algorithm up under a global
-// lock on every use.
-const EVP_MD* Sha256() {
-  static EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  return md;
-}
-
-std::string Digest(absl::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, Sha256(), nullptr);
-  return std::string(reinterpret_cast<const char*>(digest), length);
-}
-
 // A claim that must be a whole number of seconds; nullopt when absent.
 absl::StatusOr<std::optional<int64_t>> SecondsClaim(
     const google::protobuf::Struct& claims, const std::string& name) {
@@ -145,7 +131,7 @@ bool TokenVerifier::State::CheckSignature(absl::string_view signed_part,
                                           absl::string_view signature) const {
   MdContext ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   return ctx != nullptr &&
-         EVP_DigestVerifyInit(ctx.get(), nullptr, Sha256(), nullptr,
+         EVP_DigestVerifyInit(ctx.get(), nullptr, Sha256Algorithm(), nullptr,
                               key.get()) == 1 &&
          EVP_DigestVerify(
              ctx.get(),
@@ -236,7 +222,7 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
   if (token.empty() || token.size() > kMaxTokenSize) {
     return InvalidToken("the bearer token is missing or too long");
   }
-  const std::string digest = Digest(token);
+  const std::string digest = Sha256(token);
   std::optional<Verified> verified;
   {
     absl::ReaderMutexLock lock(&state_->mu);
@@ -300,7 +286,7 @@ absl::StatusOr<std::string> TokenSigner::Sign(const TokenClaims& claims) const {
   MdContext ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   size_t length = 0;
   if (ctx == nullptr ||
-      EVP_DigestSignInit(ctx.get(), nullptr, Sha256(), nullptr,
+      EVP_DigestSignInit(ctx.get(), nullptr, Sha256Algorithm(), nullptr,
                          state_->key.get()) != 1 ||
       EVP_DigestSign(ctx.get(), nullptr, &length,
                      reinterpret_cast<const unsigned char*>(signed_part.data()),

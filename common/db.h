@@ -70,7 +70,6 @@ absl::StatusOr<std::string> ConnectionString(const DatabaseOptions& options);
 // service's PgTransactor runs on, and what migrations and tests use directly.
 class Database final : public Transactor<pqxx::transaction_base> {
  public:
-
   // Connects once to prove the URL works; the pool grows on demand up to
   // pool_size.
   static absl::StatusOr<std::unique_ptr<Database>> Open(

@@ -343,14 +343,14 @@ TEST_F(DatabaseTest, ARerunBodyReturnsItsOwnResultOnly) {
 TEST_F(DatabaseTest, ATextArrayParameterKeepsEveryValueAsItIs) {
   auto db = Open();
   const std::vector<std::string> values = {"kokshetau-amu", "a,b", "say \"hi\"",
-                                           "back\\slash", "{}", ""};
+                                           "back\\slash",   "{}",  ""};
   auto back = db->ReadValue(
       Limit(),
       [&](pqxx::transaction_base& txn)
           -> absl::StatusOr<std::vector<std::string>> {
         std::vector<std::string> out;
-        for (const auto& row : txn.exec_params(
-                 "SELECT unnest($1::text[])", TextArrayParam(values))) {
+        for (const auto& row : txn.exec_params("SELECT unnest($1::text[])",
+                                               TextArrayParam(values))) {
           out.push_back(row[0].as<std::string>());
         }
         return out;
