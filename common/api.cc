@@ -12,6 +12,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "common/status.h"
@@ -175,6 +176,25 @@ absl::StatusOr<std::string> DecodePageToken(
                         "belongs to a list call with other filters");
   }
   return parts[2];
+}
+
+absl::StatusOr<std::set<std::string>> UpdateMaskPaths(
+    const google::protobuf::FieldMask& mask,
+    const std::set<std::string>& allowed) {
+  if (mask.paths_size() == 0) return allowed;
+  Violations violations;
+  std::set<std::string> paths;
+  for (int i = 0; i < mask.paths_size(); ++i) {
+    if (mask.paths(i) == "*") return allowed;
+    if (allowed.count(mask.paths(i)) == 0) {
+      violations.Add(
+          absl::StrCat("update_mask.paths[", i, "]"),
+          absl::StrCat("must be one of: ", absl::StrJoin(allowed, ", ")));
+    }
+    paths.insert(mask.paths(i));
+  }
+  if (!violations.empty()) return violations.ToStatus("INVALID_UPDATE_MASK");
+  return paths;
 }
 
 std::string Etag(absl::string_view name, int64_t revision) {

@@ -4,10 +4,12 @@
 #ifndef MOBILITY_COMMON_API_H_
 #define MOBILITY_COMMON_API_H_
 
+#include <google/protobuf/field_mask.pb.h>
 #include <google/protobuf/message.h>
 #include <openssl/evp.h>
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -79,6 +81,13 @@ std::string TakePage(std::vector<Row>& rows, int page_size,
 inline std::string ResourceIdOf(absl::string_view name) {
   return std::string(name.substr(name.find('/') + 1));
 }
+
+// The paths of an update mask (AIP-134): all of `allowed` when the mask is
+// empty or "*", else its paths, each of which must be in `allowed`
+// (INVALID_ARGUMENT naming update_mask.paths[i]).
+absl::StatusOr<std::set<std::string>> UpdateMaskPaths(
+    const google::protobuf::FieldMask& mask,
+    const std::set<std::string>& allowed);
 
 // The etag of revision `revision` of the resource `name`.
 std::string Etag(absl::string_view name, int64_t revision);

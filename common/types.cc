@@ -57,4 +57,8 @@ google::protobuf::Timestamp ToTimestamp(absl::Time time) {
   return FromMicros(absl::ToUnixMicros(time));
 }
 
+absl::Time TruncatedNow(const Clock& clock) {
+  return absl::FromUnixMicros(absl::ToUnixMicros(clock()));
+}
+
 }  // namespace mobility

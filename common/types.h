@@ -6,6 +6,7 @@
 #include <google/protobuf/timestamp.pb.h>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -22,6 +23,11 @@ absl::CivilDay ToCivilDay(const type::v1::Date& date);
 type::v1::Date ToDate(absl::CivilDay day);
 // "2025-09-01".
 std::string FormatDate(const type::v1::Date& date);
+
+// Where domain logic reads the time, so tests can set it.
+using Clock = std::function<absl::Time()>;
+// Now by `clock`, truncated to the microsecond the database keeps.
+absl::Time TruncatedNow(const Clock& clock);
 
 // Timestamps as integer microseconds since the epoch, exact both ways.
 int64_t ToMicros(const google::protobuf::Timestamp& timestamp);

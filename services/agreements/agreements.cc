@@ -1,7 +1,5 @@
 #include "services/agreements/agreements.h"
 
-#include <google/protobuf/util/time_util.h>
-
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -17,16 +15,7 @@
 namespace mobility::agreements {
 namespace {
 
-constexpr size_t kMaxAllocationKey = 200;
 constexpr size_t kMaxTerminationReason = 1000;
-
-// The mutable fields of an institution, for update masks.
-const std::set<std::string>& InstitutionMaskPaths() {
-  static const auto* paths = new std::set<std::string>{
-      "display_name", "erasmus_code", "schac_id", "country_code",
-      "city",         "latitude",     "longitude"};
-  return *paths;
-}
 
 const std::set<std::string>& AgreementMaskPaths() {
   static const auto* paths =
@@ -38,39 +27,6 @@ const std::set<std::string>& AgreementMaskPaths() {
                                 "last_academic_year",
                                 "cooperation_conditions"};
   return *paths;
-}
-
-// The paths of `mask`, all mutable ones when it is empty (a full replacement,
-// AIP-134).
-absl::StatusOr<std::set<std::string>> MaskPaths(
-    const google::protobuf::FieldMask& mask,
-    const std::set<std::string>& allowed) {
-  if (mask.paths_size() == 0) return allowed;
-  Violations violations;
-  std::set<std::string> paths;
-  for (int i = 0; i < mask.paths_size(); ++i) {
-    if (mask.paths(i) == "*") return allowed;
-    if (allowed.count(mask.paths(i)) == 0) {
-      violations.Add(
-          absl::StrCat("update_mask.paths[", i, "]"),
-          absl::StrCat("must be one of: ", absl::StrJoin(allowed, ", ")));
-    }
-    paths.insert(mask.paths(i));
-  }
-  if (!violations.empty()) return violations.ToStatus("INVALID_UPDATE_MASK");
-  return paths;
-}
-
-void CopyInstitutionFields(const v1::Institution& from,
-                           const std::set<std::string>& paths,
-                           v1::Institution& to) {
-  if (paths.count("display_name")) to.set_display_name(from.display_name());
-  if (paths.count("erasmus_code")) to.set_erasmus_code(from.erasmus_code());
-  if (paths.count("schac_id")) to.set_schac_id(from.schac_id());
-  if (paths.count("country_code")) to.set_country_code(from.country_code());
-  if (paths.count("city")) to.set_city(from.city());
-  if (paths.count("latitude")) to.set_latitude(from.latitude());
-  if (paths.count("longitude")) to.set_longitude(from.longitude());
 }
 
 void CopyAgreementFields(const v1::Agreement& from,
@@ -112,143 +68,7 @@ void NewRevision(v1::Agreement& agreement, absl::Time now) {
   agreement.set_etag(Etag(agreement.name(), agreement.revision()));
 }
 
-const v1::CooperationCondition* FindCondition(const v1::Agreement& agreement,
-                                              const std::string& id) {
-  for (const auto& c : agreement.cooperation_conditions()) {
-    if (c.id() == id) return &c;
-  }
-  return nullptr;
-}
-
 }  // namespace
-
-absl::Time Agreements::Now() const {
-  return absl::FromUnixMicros(absl::ToUnixMicros(clock_()));
-}
-
-absl::StatusOr<v1::Institution> Agreements::CreateInstitution(
-    const v1::CreateInstitutionRequest& request, const CallContext& call) {
-  Violations violations;
-  ValidateInstitution(request.institution(), "institution", violations);
-  if (!request.institution_id().empty() &&
-      !IsValidResourceId(request.institution_id())) {
-    violations.Add(
-        "institution_id",
-        "must be 4-63 characters of [a-z0-9-], starting with a letter");
-  }
-  if (!ValidateRequestId("request_id", request.request_id()).ok()) {
-    violations.Add("request_id", "must be a UUID");
-  }
-  if (!violations.empty()) return violations.ToStatus("INVALID_INSTITUTION");
-
-  const std::string id = request.institution_id().empty()
-                             ? NewResourceId()
-                             : request.institution_id();
-  v1::Institution created;
-  absl::Status status =
-      store_->Transact(call.limit, [&](AgreementsStore& store) {
-        return RunIdempotent(
-            store, "CreateInstitution", request.request_id(), request, &created,
-            [&] {
-              created = request.institution();
-              created.set_name("institutions/" + id);
-              *created.mutable_create_time() = ToTimestamp(Now());
-              *created.mutable_update_time() = created.create_time();
-              created.set_etag(Etag(created.name(), 1));
-              store.InsertInstitution(id, created, 1);
-              return absl::OkStatus();
-            });
-      });
-  if (status.code() == absl::StatusCode::kAlreadyExists) {
-    return Error(
-        absl::StatusCode::kAlreadyExists, "INSTITUTION_EXISTS",
-        "an institution with this id, Erasmus code or SCHAC id exists");
-  }
-  if (!status.ok()) return status;
-  return created;
-}
-
-absl::StatusOr<v1::Institution> Agreements::GetInstitution(
-    const v1::GetInstitutionRequest& request, const CallContext& call) {
-  auto id = ParseResourceName("name", request.name(), "institutions");
-  if (!id.ok()) return id.status();
-  return store_->ReadValue(
-      call.limit,
-      [&](AgreementsStore& store) -> absl::StatusOr<v1::Institution> {
-        auto row = store.GetInstitution(*id, /*for_update=*/false);
-        if (!row.ok()) return row.status();
-        return row->first;
-      });
-}
-
-absl::StatusOr<v1::ListInstitutionsResponse> Agreements::ListInstitutions(
-    const v1::ListInstitutionsRequest& request, const CallContext& call) {
-  auto page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
-  if (!request.country_code().empty() &&
-      !CountryName(request.country_code()).has_value()) {
-    return InvalidField("country_code",
-                        "must be an ISO 3166-1 alpha-2 code like \"KZ\"");
-  }
-  const std::string query =
-      absl::StrCat("institutions?country=", request.country_code());
-  auto after = DecodePageToken(request.page_token(), query);
-  if (!after.ok()) return after.status();
-  // One row more than the page tells whether another page follows.
-  auto rows = store_->ReadValue(
-      call.limit,
-      [&](AgreementsStore& store)
-          -> absl::StatusOr<std::vector<std::pair<v1::Institution, int64_t>>> {
-        return store.ListInstitutions(request.country_code(), *after,
-                                      *page_size + 1);
-      });
-  if (!rows.ok()) return rows.status();
-  v1::ListInstitutionsResponse response;
-  response.set_next_page_token(TakePage(
-      *rows, *page_size, query,
-      [&](auto row) { *response.add_institutions() = std::move(row.first); },
-      [](const auto& row) { return ResourceIdOf(row.first.name()); }));
-  return response;
-}
-
-absl::StatusOr<v1::Institution> Agreements::UpdateInstitution(
-    const v1::UpdateInstitutionRequest& request, const CallContext& call) {
-  auto id = ParseResourceName("institution.name", request.institution().name(),
-                              "institutions");
-  if (!id.ok()) return id.status();
-  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
-    return s;
-  auto paths = MaskPaths(request.update_mask(), InstitutionMaskPaths());
-  if (!paths.ok()) return paths.status();
-  v1::Institution updated;
-  absl::Status status =
-      store_->Transact(call.limit, [&](AgreementsStore& store) {
-        return RunIdempotent(
-            store, "UpdateInstitution", request.request_id(), request, &updated,
-            [&]() -> absl::Status {
-              auto current = store.GetInstitution(*id, /*for_update=*/true);
-              if (!current.ok()) return current.status();
-              if (auto s = CheckEtag(request.institution().etag(),
-                                     current->first.etag());
-                  !s.ok()) {
-                return s;
-              }
-              updated = current->first;
-              CopyInstitutionFields(request.institution(), *paths, updated);
-              Violations violations;
-              ValidateInstitution(updated, "institution", violations);
-              if (!violations.empty())
-                return violations.ToStatus("INVALID_INSTITUTION");
-              const int64_t revision = current->second + 1;
-              *updated.mutable_update_time() = ToTimestamp(Now());
-              updated.set_etag(Etag(updated.name(), revision));
-              store.UpdateInstitution(*id, updated, revision);
-              return absl::OkStatus();
-            });
-      });
-  if (!status.ok()) return status;
-  return updated;
-}
 
 absl::StatusOr<v1::Agreement> Agreements::CreateAgreement(
     const v1::CreateAgreementRequest& request, const CallContext& call) {
@@ -372,7 +192,7 @@ absl::StatusOr<v1::Agreement> Agreements::UpdateAgreement(
   if (!id.ok()) return id.status();
   if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
     return s;
-  auto paths = MaskPaths(request.update_mask(), AgreementMaskPaths());
+  auto paths = UpdateMaskPaths(request.update_mask(), AgreementMaskPaths());
   if (!paths.ok()) return paths.status();
   v1::Agreement updated;
   absl::Status status =
@@ -462,165 +282,6 @@ absl::StatusOr<v1::Agreement> Agreements::ChangeState(
   if (!status.ok()) return status;
   RedactForCaller(changed, call.principal);
   return changed;
-}
-
-absl::StatusOr<v1::MobilityAllocation> Agreements::AllocateMobility(
-    const v1::AllocateMobilityRequest& request, const CallContext& call) {
-  Violations violations;
-  auto id = ParseResourceName("agreement", request.agreement(), "agreements");
-  if (!id.ok())
-    violations.Add("agreement",
-                   "must be an agreement name \"agreements/{id}\"");
-  auto year = ParseAcademicYear(request.academic_year());
-  if (!year.ok())
-    violations.Add("academic_year", std::string(year.status().message()));
-  if (request.condition_id().empty())
-    violations.Add("condition_id", "is required");
-  if (request.allocation_key().empty() ||
-      request.allocation_key().size() > kMaxAllocationKey) {
-    violations.Add("allocation_key",
-                   absl::StrCat("is required, at most ", kMaxAllocationKey,
-                                " characters"));
-  }
-  if (!violations.empty()) return violations.ToStatus("INVALID_ALLOCATION");
-
-  v1::MobilityAllocation allocation;
-  absl::Status status =
-      store_->Transact(call.limit, [&](AgreementsStore& store) -> absl::Status {
-        // Locking the agreement row serializes allocations on it, so the count
-        // below stays true until commit, and keeps the agreement from being
-        // terminated meanwhile.
-        auto agreement = store.GetAgreement(*id, /*for_update=*/true);
-        if (!agreement.ok()) return agreement.status();
-        if (agreement->state() != v1::Agreement::APPROVED) {
-          return Error(
-              absl::StatusCode::kFailedPrecondition, "AGREEMENT_NOT_APPROVED",
-              "mobilities are allocated only on an agreement approved by "
-              "both partners");
-        }
-        const v1::CooperationCondition* condition =
-            FindCondition(*agreement, request.condition_id());
-        if (condition == nullptr) {
-          return InvalidField("condition_id",
-                              "no such cooperation condition in the agreement");
-        }
-        if (*year < *ParseAcademicYear(agreement->first_academic_year()) ||
-            *year > *ParseAcademicYear(agreement->last_academic_year())) {
-          return Error(absl::StatusCode::kFailedPrecondition,
-                       "YEAR_OUTSIDE_AGREEMENT",
-                       absl::StrCat("academic_year: the agreement runs from ",
-                                    agreement->first_academic_year(), " to ",
-                                    agreement->last_academic_year()));
-        }
-        auto existing = store.FindAllocation(*id, request.allocation_key());
-        if (existing.has_value() &&
-            existing->state() == v1::MobilityAllocation::ALLOCATED) {
-          if (existing->condition_id() == request.condition_id() &&
-              existing->academic_year() == request.academic_year()) {
-            allocation =
-                *existing;  // A retry: the key already holds this mobility.
-            return absl::OkStatus();
-          }
-          return Error(absl::StatusCode::kAlreadyExists,
-                       "ALLOCATION_KEY_IN_USE",
-                       "allocation_key already holds a mobility of another "
-                       "condition or year");
-        }
-        if (store.CountAllocated(*id, request.condition_id(), *year) >=
-            condition->mobilities_per_year()) {
-          return Error(
-              absl::StatusCode::kResourceExhausted, "QUOTA_EXHAUSTED",
-              absl::StrCat("all ", condition->mobilities_per_year(),
-                           " mobilities of ", request.condition_id(), " in ",
-                           request.academic_year(), " are taken"));
-        }
-        allocation.set_agreement(request.agreement());
-        allocation.set_condition_id(request.condition_id());
-        allocation.set_academic_year(request.academic_year());
-        allocation.set_allocation_key(request.allocation_key());
-        allocation.set_state(v1::MobilityAllocation::ALLOCATED);
-        *allocation.mutable_allocate_time() = ToTimestamp(Now());
-        store.SaveAllocation(*id, allocation, *year);
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-  return allocation;
-}
-
-absl::StatusOr<v1::MobilityAllocation> Agreements::ReleaseMobility(
-    const v1::ReleaseMobilityRequest& request, const CallContext& call) {
-  auto id = ParseResourceName("agreement", request.agreement(), "agreements");
-  if (!id.ok()) return id.status();
-  if (request.allocation_key().empty() ||
-      request.allocation_key().size() > kMaxAllocationKey) {
-    return InvalidField("allocation_key",
-                        absl::StrCat("is required, at most ", kMaxAllocationKey,
-                                     " characters"));
-  }
-  v1::MobilityAllocation allocation;
-  absl::Status status =
-      store_->Transact(call.limit, [&](AgreementsStore& store) -> absl::Status {
-        auto agreement = store.GetAgreement(*id, /*for_update=*/true);
-        if (!agreement.ok()) return agreement.status();
-        auto existing = store.FindAllocation(*id, request.allocation_key());
-        if (!existing.has_value()) {
-          return Error(absl::StatusCode::kNotFound, "ALLOCATION_NOT_FOUND",
-                       "no mobility was allocated with this allocation_key");
-        }
-        allocation = *existing;
-        if (allocation.state() == v1::MobilityAllocation::RELEASED)
-          return absl::OkStatus();
-        allocation.set_state(v1::MobilityAllocation::RELEASED);
-        *allocation.mutable_release_time() = ToTimestamp(Now());
-        store.SaveAllocation(*id, allocation,
-                             *ParseAcademicYear(allocation.academic_year()));
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-  return allocation;
-}
-
-absl::StatusOr<v1::QuotaUsage> Agreements::GetQuotaUsage(
-    const v1::GetQuotaUsageRequest& request, const CallContext& call) {
-  auto id = ParseResourceName("agreement", request.agreement(), "agreements");
-  if (!id.ok()) return id.status();
-  int only_year = 0;
-  if (!request.academic_year().empty()) {
-    auto year = ParseAcademicYear(request.academic_year());
-    if (!year.ok())
-      return InvalidField("academic_year", year.status().message());
-    only_year = *year;
-  }
-  auto read = store_->ReadValue(call.limit, [&](AgreementsStore& store) {
-    return store.GetAgreementUsage(*id);
-  });
-  if (!read.ok()) return read.status();
-  // One statement: the agreement and its counts from the same snapshot.
-  const v1::Agreement& agreement = read->agreement;
-  const int first = *ParseAcademicYear(agreement.first_academic_year());
-  const int last = *ParseAcademicYear(agreement.last_academic_year());
-  if (only_year != 0 && (only_year < first || only_year > last)) {
-    return InvalidField("academic_year",
-                        absl::StrCat("the agreement runs from ",
-                                     agreement.first_academic_year(), " to ",
-                                     agreement.last_academic_year()));
-  }
-  v1::QuotaUsage usage;
-  usage.set_agreement(request.agreement());
-  for (const auto& c : agreement.cooperation_conditions()) {
-    for (int year = first; year <= last; ++year) {
-      if (only_year != 0 && year != only_year) continue;
-      auto* entry = usage.add_entries();
-      entry->set_condition_id(c.id());
-      entry->set_mobility_type(c.mobility_type());
-      entry->set_academic_year(FormatAcademicYear(year));
-      entry->set_mobilities_per_year(c.mobilities_per_year());
-      auto it = read->allocated.find({c.id(), year});
-      entry->set_used(it == read->allocated.end() ? 0 : it->second);
-      entry->set_free(std::max(0, c.mobilities_per_year() - entry->used()));
-    }
-  }
-  return usage;
 }
 
 }  // namespace mobility::agreements

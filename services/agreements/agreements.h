@@ -1,6 +1,6 @@
-// The agreements service's domain logic: takes and returns protos, runs each
-// call as one unit of work on an AgreementsStore, and leaves the rules to
-// agreement_rules.h.
+// Agreements: inter-institutional agreements through drafts, approval by both
+// partners bound to a content hash, revisions and termination. The rules live
+// in agreement_rules.h.
 #ifndef MOBILITY_SERVICES_AGREEMENTS_AGREEMENTS_H_
 #define MOBILITY_SERVICES_AGREEMENTS_AGREEMENTS_H_
 
@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "common/call.h"
 #include "common/transactor.h"
+#include "common/types.h"
 #include "mobility/agreements/v1/agreements.pb.h"
 #include "services/agreements/agreements_store.h"
 
@@ -19,20 +20,10 @@ namespace v1 = ::mobility::agreements::v1;
 
 class Agreements {
  public:
-  using Clock = std::function<absl::Time()>;
   explicit Agreements(
       Transactor<AgreementsStore>* store,
       Clock clock = [] { return absl::Now(); })
       : store_(store), clock_(std::move(clock)) {}
-
-  absl::StatusOr<v1::Institution> CreateInstitution(
-      const v1::CreateInstitutionRequest& request, const CallContext& call);
-  absl::StatusOr<v1::Institution> GetInstitution(
-      const v1::GetInstitutionRequest& request, const CallContext& call);
-  absl::StatusOr<v1::ListInstitutionsResponse> ListInstitutions(
-      const v1::ListInstitutionsRequest& request, const CallContext& call);
-  absl::StatusOr<v1::Institution> UpdateInstitution(
-      const v1::UpdateInstitutionRequest& request, const CallContext& call);
 
   absl::StatusOr<v1::Agreement> CreateAgreement(
       const v1::CreateAgreementRequest& request, const CallContext& call);
@@ -47,16 +38,8 @@ class Agreements {
   absl::StatusOr<v1::Agreement> TerminateAgreement(
       const v1::TerminateAgreementRequest& request, const CallContext& call);
 
-  absl::StatusOr<v1::MobilityAllocation> AllocateMobility(
-      const v1::AllocateMobilityRequest& request, const CallContext& call);
-  absl::StatusOr<v1::MobilityAllocation> ReleaseMobility(
-      const v1::ReleaseMobilityRequest& request, const CallContext& call);
-  absl::StatusOr<v1::QuotaUsage> GetQuotaUsage(
-      const v1::GetQuotaUsageRequest& request, const CallContext& call);
-
  private:
-  // Now, truncated to the microsecond the database keeps.
-  absl::Time Now() const;
+  absl::Time Now() const { return TruncatedNow(clock_); }
 
   // A state change of the agreement `request.name()`: runs `change` on the
   // current version under its row lock and stores the result as a new revision,

@@ -6,24 +6,30 @@ namespace mobility::agreements {
 // reads, and other services (and admins) take and give back mobilities.
 AgreementsGrpcService::AgreementsGrpcService(
     Database* db, std::shared_ptr<const RpcDispatcher> dispatcher)
-    : RpcService(std::move(dispatcher)), store_(db), agreements_(&store_) {
+    : RpcService(std::move(dispatcher)),
+      store_(db),
+      institutions_(&store_),
+      agreements_(&store_),
+      quotas_(&store_) {
   const std::set<Role> writers = {Role::kCoordinator, Role::kAdmin};
   const std::set<Role> ledger = {Role::kService, Role::kAdmin};
+  using I = Institutions;
+  Handle("CreateInstitution", writers, &institutions_, &I::CreateInstitution);
+  Handle("GetInstitution", AnyRole(), &institutions_, &I::GetInstitution);
+  Handle("ListInstitutions", AnyRole(), &institutions_, &I::ListInstitutions);
+  Handle("UpdateInstitution", writers, &institutions_, &I::UpdateInstitution);
   using A = Agreements;
   A* a = &agreements_;
-  Handle("CreateInstitution", writers, a, &A::CreateInstitution);
-  Handle("GetInstitution", AnyRole(), a, &A::GetInstitution);
-  Handle("ListInstitutions", AnyRole(), a, &A::ListInstitutions);
-  Handle("UpdateInstitution", writers, a, &A::UpdateInstitution);
   Handle("CreateAgreement", writers, a, &A::CreateAgreement);
   Handle("GetAgreement", AnyRole(), a, &A::GetAgreement);
   Handle("ListAgreements", AnyRole(), a, &A::ListAgreements);
   Handle("UpdateAgreement", writers, a, &A::UpdateAgreement);
   Handle("ApproveAgreement", writers, a, &A::ApproveAgreement);
   Handle("TerminateAgreement", writers, a, &A::TerminateAgreement);
-  Handle("AllocateMobility", ledger, a, &A::AllocateMobility);
-  Handle("ReleaseMobility", ledger, a, &A::ReleaseMobility);
-  Handle("GetQuotaUsage", AnyRole(), a, &A::GetQuotaUsage);
+  using Q = Quotas;
+  Handle("AllocateMobility", ledger, &quotas_, &Q::AllocateMobility);
+  Handle("ReleaseMobility", ledger, &quotas_, &Q::ReleaseMobility);
+  Handle("GetQuotaUsage", AnyRole(), &quotas_, &Q::GetQuotaUsage);
 }
 
 }  // namespace mobility::agreements

@@ -9,7 +9,9 @@
 #include "common/server.h"
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
 #include "services/agreements/agreements.h"
+#include "services/agreements/institutions.h"
 #include "services/agreements/pg_agreements_store.h"
+#include "services/agreements/quotas.h"
 
 namespace mobility::agreements {
 
@@ -20,7 +22,9 @@ class AgreementsGrpcService final : public RpcService<v1::AgreementsService> {
 
  private:
   PgTransactor<AgreementsStore, PgAgreementsStore> store_;
+  Institutions institutions_;
   Agreements agreements_;
+  Quotas quotas_;
 };
 
 }  // namespace mobility::agreements

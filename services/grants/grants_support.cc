@@ -29,8 +29,4 @@ void CheckEuros(const mobility::type::v1::Money& money,
   }
 }
 
-absl::Time TruncatedNow(const Clock& clock) {
-  return absl::FromUnixMicros(absl::ToUnixMicros(clock()));
-}
-
 }  // namespace mobility::grants

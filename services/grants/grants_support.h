@@ -1,5 +1,5 @@
 // What the grants service's resources (quotes, grants, budgets, rates) share:
-// the clock, and checks of amounts and texts.
+// checks of amounts and texts.
 #ifndef MOBILITY_SERVICES_GRANTS_GRANTS_SUPPORT_H_
 #define MOBILITY_SERVICES_GRANTS_GRANTS_SUPPORT_H_
 
@@ -9,15 +9,12 @@
 
 #include "absl/time/time.h"
 #include "common/status.h"
+#include "common/types.h"
 #include "mobility/grants/v1/grants.pb.h"
 #include "services/grants/grant_rules.h"
 #include "services/grants/grants_store.h"
 
 namespace mobility::grants {
-
-using Clock = std::function<absl::Time()>;
-// Now, truncated to the microsecond the database keeps.
-absl::Time TruncatedNow(const Clock& clock);
 
 inline constexpr size_t kMaxText = 200;
 

@@ -1,0 +1,164 @@
+#include "services/agreements/institutions.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/api.h"
+#include "common/idempotency.h"
+#include "common/reference_data.h"
+#include "common/status.h"
+#include "common/types.h"
+#include "services/agreements/agreement_rules.h"
+#include "services/agreements/agreements_store.h"
+
+namespace mobility::agreements {
+namespace {
+
+// The mutable fields of an institution, for update masks.
+const std::set<std::string>& InstitutionMaskPaths() {
+  static const auto* paths = new std::set<std::string>{
+      "display_name", "erasmus_code", "schac_id", "country_code",
+      "city",         "latitude",     "longitude"};
+  return *paths;
+}
+
+void CopyInstitutionFields(const v1::Institution& from,
+                           const std::set<std::string>& paths,
+                           v1::Institution& to) {
+  if (paths.count("display_name")) to.set_display_name(from.display_name());
+  if (paths.count("erasmus_code")) to.set_erasmus_code(from.erasmus_code());
+  if (paths.count("schac_id")) to.set_schac_id(from.schac_id());
+  if (paths.count("country_code")) to.set_country_code(from.country_code());
+  if (paths.count("city")) to.set_city(from.city());
+  if (paths.count("latitude")) to.set_latitude(from.latitude());
+  if (paths.count("longitude")) to.set_longitude(from.longitude());
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Institution> Institutions::CreateInstitution(
+    const v1::CreateInstitutionRequest& request, const CallContext& call) {
+  Violations violations;
+  ValidateInstitution(request.institution(), "institution", violations);
+  if (!request.institution_id().empty() &&
+      !IsValidResourceId(request.institution_id())) {
+    violations.Add(
+        "institution_id",
+        "must be 4-63 characters of [a-z0-9-], starting with a letter");
+  }
+  if (!ValidateRequestId("request_id", request.request_id()).ok()) {
+    violations.Add("request_id", "must be a UUID");
+  }
+  if (!violations.empty()) return violations.ToStatus("INVALID_INSTITUTION");
+
+  const std::string id = request.institution_id().empty()
+                             ? NewResourceId()
+                             : request.institution_id();
+  v1::Institution created;
+  absl::Status status =
+      store_->Transact(call.limit, [&](AgreementsStore& store) {
+        return RunIdempotent(
+            store, "CreateInstitution", request.request_id(), request, &created,
+            [&] {
+              created = request.institution();
+              created.set_name("institutions/" + id);
+              *created.mutable_create_time() = ToTimestamp(Now());
+              *created.mutable_update_time() = created.create_time();
+              created.set_etag(Etag(created.name(), 1));
+              store.InsertInstitution(id, created, 1);
+              return absl::OkStatus();
+            });
+      });
+  if (status.code() == absl::StatusCode::kAlreadyExists) {
+    return Error(
+        absl::StatusCode::kAlreadyExists, "INSTITUTION_EXISTS",
+        "an institution with this id, Erasmus code or SCHAC id exists");
+  }
+  if (!status.ok()) return status;
+  return created;
+}
+
+absl::StatusOr<v1::Institution> Institutions::GetInstitution(
+    const v1::GetInstitutionRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("name", request.name(), "institutions");
+  if (!id.ok()) return id.status();
+  return store_->ReadValue(
+      call.limit,
+      [&](AgreementsStore& store) -> absl::StatusOr<v1::Institution> {
+        auto row = store.GetInstitution(*id, /*for_update=*/false);
+        if (!row.ok()) return row.status();
+        return row->first;
+      });
+}
+
+absl::StatusOr<v1::ListInstitutionsResponse> Institutions::ListInstitutions(
+    const v1::ListInstitutionsRequest& request, const CallContext& call) {
+  auto page_size = EffectivePageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  if (!request.country_code().empty() &&
+      !CountryName(request.country_code()).has_value()) {
+    return InvalidField("country_code",
+                        "must be an ISO 3166-1 alpha-2 code like \"KZ\"");
+  }
+  const std::string query =
+      absl::StrCat("institutions?country=", request.country_code());
+  auto after = DecodePageToken(request.page_token(), query);
+  if (!after.ok()) return after.status();
+  // One row more than the page tells whether another page follows.
+  auto rows = store_->ReadValue(
+      call.limit,
+      [&](AgreementsStore& store)
+          -> absl::StatusOr<std::vector<std::pair<v1::Institution, int64_t>>> {
+        return store.ListInstitutions(request.country_code(), *after,
+                                      *page_size + 1);
+      });
+  if (!rows.ok()) return rows.status();
+  v1::ListInstitutionsResponse response;
+  response.set_next_page_token(TakePage(
+      *rows, *page_size, query,
+      [&](auto row) { *response.add_institutions() = std::move(row.first); },
+      [](const auto& row) { return ResourceIdOf(row.first.name()); }));
+  return response;
+}
+
+absl::StatusOr<v1::Institution> Institutions::UpdateInstitution(
+    const v1::UpdateInstitutionRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("institution.name", request.institution().name(),
+                              "institutions");
+  if (!id.ok()) return id.status();
+  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
+    return s;
+  auto paths = UpdateMaskPaths(request.update_mask(), InstitutionMaskPaths());
+  if (!paths.ok()) return paths.status();
+  v1::Institution updated;
+  absl::Status status =
+      store_->Transact(call.limit, [&](AgreementsStore& store) {
+        return RunIdempotent(
+            store, "UpdateInstitution", request.request_id(), request, &updated,
+            [&]() -> absl::Status {
+              auto current = store.GetInstitution(*id, /*for_update=*/true);
+              if (!current.ok()) return current.status();
+              if (auto s = CheckEtag(request.institution().etag(),
+                                     current->first.etag());
+                  !s.ok()) {
+                return s;
+              }
+              updated = current->first;
+              CopyInstitutionFields(request.institution(), *paths, updated);
+              Violations violations;
+              ValidateInstitution(updated, "institution", violations);
+              if (!violations.empty())
+                return violations.ToStatus("INVALID_INSTITUTION");
+              const int64_t revision = current->second + 1;
+              *updated.mutable_update_time() = ToTimestamp(Now());
+              updated.set_etag(Etag(updated.name(), revision));
+              store.UpdateInstitution(*id, updated, revision);
+              return absl::OkStatus();
+            });
+      });
+  if (!status.ok()) return status;
+  return updated;
+}
+
+}  // namespace mobility::agreements

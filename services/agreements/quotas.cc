@@ -1,0 +1,189 @@
+#include "services/agreements/quotas.h"
+
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/api.h"
+#include "common/idempotency.h"
+#include "common/reference_data.h"
+#include "common/status.h"
+#include "common/types.h"
+#include "services/agreements/agreement_rules.h"
+#include "services/agreements/agreements_store.h"
+
+namespace mobility::agreements {
+namespace {
+
+constexpr size_t kMaxAllocationKey = 200;
+
+const v1::CooperationCondition* FindCondition(const v1::Agreement& agreement,
+                                              const std::string& id) {
+  for (const auto& c : agreement.cooperation_conditions()) {
+    if (c.id() == id) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
+    const v1::AllocateMobilityRequest& request, const CallContext& call) {
+  Violations violations;
+  auto id = ParseResourceName("agreement", request.agreement(), "agreements");
+  if (!id.ok())
+    violations.Add("agreement",
+                   "must be an agreement name \"agreements/{id}\"");
+  auto year = ParseAcademicYear(request.academic_year());
+  if (!year.ok())
+    violations.Add("academic_year", std::string(year.status().message()));
+  if (request.condition_id().empty())
+    violations.Add("condition_id", "is required");
+  if (request.allocation_key().empty() ||
+      request.allocation_key().size() > kMaxAllocationKey) {
+    violations.Add("allocation_key",
+                   absl::StrCat("is required, at most ", kMaxAllocationKey,
+                                " characters"));
+  }
+  if (!violations.empty()) return violations.ToStatus("INVALID_ALLOCATION");
+
+  v1::MobilityAllocation allocation;
+  absl::Status status =
+      store_->Transact(call.limit, [&](AgreementsStore& store) -> absl::Status {
+        // Locking the agreement row serializes allocations on it, so the count
+        // below stays true until commit, and keeps the agreement from being
+        // terminated meanwhile.
+        auto agreement = store.GetAgreement(*id, /*for_update=*/true);
+        if (!agreement.ok()) return agreement.status();
+        if (agreement->state() != v1::Agreement::APPROVED) {
+          return Error(
+              absl::StatusCode::kFailedPrecondition, "AGREEMENT_NOT_APPROVED",
+              "mobilities are allocated only on an agreement approved by "
+              "both partners");
+        }
+        const v1::CooperationCondition* condition =
+            FindCondition(*agreement, request.condition_id());
+        if (condition == nullptr) {
+          return InvalidField("condition_id",
+                              "no such cooperation condition in the agreement");
+        }
+        if (*year < *ParseAcademicYear(agreement->first_academic_year()) ||
+            *year > *ParseAcademicYear(agreement->last_academic_year())) {
+          return Error(absl::StatusCode::kFailedPrecondition,
+                       "YEAR_OUTSIDE_AGREEMENT",
+                       absl::StrCat("academic_year: the agreement runs from ",
+                                    agreement->first_academic_year(), " to ",
+                                    agreement->last_academic_year()));
+        }
+        auto existing = store.FindAllocation(*id, request.allocation_key());
+        if (existing.has_value() &&
+            existing->state() == v1::MobilityAllocation::ALLOCATED) {
+          if (existing->condition_id() == request.condition_id() &&
+              existing->academic_year() == request.academic_year()) {
+            allocation =
+                *existing;  // A retry: the key already holds this mobility.
+            return absl::OkStatus();
+          }
+          return Error(absl::StatusCode::kAlreadyExists,
+                       "ALLOCATION_KEY_IN_USE",
+                       "allocation_key already holds a mobility of another "
+                       "condition or year");
+        }
+        if (store.CountAllocated(*id, request.condition_id(), *year) >=
+            condition->mobilities_per_year()) {
+          return Error(
+              absl::StatusCode::kResourceExhausted, "QUOTA_EXHAUSTED",
+              absl::StrCat("all ", condition->mobilities_per_year(),
+                           " mobilities of ", request.condition_id(), " in ",
+                           request.academic_year(), " are taken"));
+        }
+        allocation.set_agreement(request.agreement());
+        allocation.set_condition_id(request.condition_id());
+        allocation.set_academic_year(request.academic_year());
+        allocation.set_allocation_key(request.allocation_key());
+        allocation.set_state(v1::MobilityAllocation::ALLOCATED);
+        *allocation.mutable_allocate_time() = ToTimestamp(Now());
+        store.SaveAllocation(*id, allocation, *year);
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return allocation;
+}
+
+absl::StatusOr<v1::MobilityAllocation> Quotas::ReleaseMobility(
+    const v1::ReleaseMobilityRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("agreement", request.agreement(), "agreements");
+  if (!id.ok()) return id.status();
+  if (request.allocation_key().empty() ||
+      request.allocation_key().size() > kMaxAllocationKey) {
+    return InvalidField("allocation_key",
+                        absl::StrCat("is required, at most ", kMaxAllocationKey,
+                                     " characters"));
+  }
+  v1::MobilityAllocation allocation;
+  absl::Status status =
+      store_->Transact(call.limit, [&](AgreementsStore& store) -> absl::Status {
+        auto agreement = store.GetAgreement(*id, /*for_update=*/true);
+        if (!agreement.ok()) return agreement.status();
+        auto existing = store.FindAllocation(*id, request.allocation_key());
+        if (!existing.has_value()) {
+          return Error(absl::StatusCode::kNotFound, "ALLOCATION_NOT_FOUND",
+                       "no mobility was allocated with this allocation_key");
+        }
+        allocation = *existing;
+        if (allocation.state() == v1::MobilityAllocation::RELEASED)
+          return absl::OkStatus();
+        allocation.set_state(v1::MobilityAllocation::RELEASED);
+        *allocation.mutable_release_time() = ToTimestamp(Now());
+        store.SaveAllocation(*id, allocation,
+                             *ParseAcademicYear(allocation.academic_year()));
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return allocation;
+}
+
+absl::StatusOr<v1::QuotaUsage> Quotas::GetQuotaUsage(
+    const v1::GetQuotaUsageRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("agreement", request.agreement(), "agreements");
+  if (!id.ok()) return id.status();
+  int only_year = 0;
+  if (!request.academic_year().empty()) {
+    auto year = ParseAcademicYear(request.academic_year());
+    if (!year.ok())
+      return InvalidField("academic_year", year.status().message());
+    only_year = *year;
+  }
+  auto read = store_->ReadValue(call.limit, [&](AgreementsStore& store) {
+    return store.GetAgreementUsage(*id);
+  });
+  if (!read.ok()) return read.status();
+  // One statement: the agreement and its counts from the same snapshot.
+  const v1::Agreement& agreement = read->agreement;
+  const int first = *ParseAcademicYear(agreement.first_academic_year());
+  const int last = *ParseAcademicYear(agreement.last_academic_year());
+  if (only_year != 0 && (only_year < first || only_year > last)) {
+    return InvalidField("academic_year",
+                        absl::StrCat("the agreement runs from ",
+                                     agreement.first_academic_year(), " to ",
+                                     agreement.last_academic_year()));
+  }
+  v1::QuotaUsage usage;
+  usage.set_agreement(request.agreement());
+  for (const auto& c : agreement.cooperation_conditions()) {
+    for (int year = first; year <= last; ++year) {
+      if (only_year != 0 && year != only_year) continue;
+      auto* entry = usage.add_entries();
+      entry->set_condition_id(c.id());
+      entry->set_mobility_type(c.mobility_type());
+      entry->set_academic_year(FormatAcademicYear(year));
+      entry->set_mobilities_per_year(c.mobilities_per_year());
+      auto it = read->allocated.find({c.id(), year});
+      entry->set_used(it == read->allocated.end() ? 0 : it->second);
+      entry->set_free(std::max(0, c.mobilities_per_year() - entry->used()));
+    }
+  }
+  return usage;
+}
+
+}  // namespace mobility::agreements

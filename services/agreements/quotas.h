@@ -1,0 +1,44 @@
+// Quotas: the ledger of mobilities an approved agreement allows per
+// cooperation condition and academic year; other services allocate and release
+// them.
+#ifndef MOBILITY_SERVICES_AGREEMENTS_QUOTAS_H_
+#define MOBILITY_SERVICES_AGREEMENTS_QUOTAS_H_
+
+#include <functional>
+
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "common/call.h"
+#include "common/transactor.h"
+#include "common/types.h"
+#include "mobility/agreements/v1/agreements.pb.h"
+#include "services/agreements/agreements_store.h"
+
+namespace mobility::agreements {
+
+namespace v1 = ::mobility::agreements::v1;
+
+class Quotas {
+ public:
+  explicit Quotas(
+      Transactor<AgreementsStore>* store,
+      Clock clock = [] { return absl::Now(); })
+      : store_(store), clock_(std::move(clock)) {}
+
+  absl::StatusOr<v1::MobilityAllocation> AllocateMobility(
+      const v1::AllocateMobilityRequest& request, const CallContext& call);
+  absl::StatusOr<v1::MobilityAllocation> ReleaseMobility(
+      const v1::ReleaseMobilityRequest& request, const CallContext& call);
+  absl::StatusOr<v1::QuotaUsage> GetQuotaUsage(
+      const v1::GetQuotaUsageRequest& request, const CallContext& call);
+
+ private:
+  absl::Time Now() const { return TruncatedNow(clock_); }
+
+  Transactor<AgreementsStore>* store_;
+  Clock clock_;
+};
+
+}  // namespace mobility::agreements
+
+#endif  // MOBILITY_SERVICES_AGREEMENTS_QUOTAS_H_
