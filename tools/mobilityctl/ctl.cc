@@ -1,0 +1,112 @@
+#include "tools/mobilityctl/ctl.h"
+
+ABSL_FLAG(std::string, address, "",
+          "service host:port (env MOBILITY_AGREEMENTS_ADDRESS or "
+          "MOBILITY_GRANTS_ADDRESS)");
+ABSL_FLAG(std::string, token, "", "bearer token (env MOBILITY_TOKEN)");
+ABSL_FLAG(std::string, output, "table", "json or table");
+ABSL_FLAG(int, timeout_seconds, 10, "deadline of each call");
+// token
+ABSL_FLAG(std::string, role, "", "token: comma-separated roles");
+ABSL_FLAG(std::string, subject, "", "token: the subject");
+ABSL_FLAG(std::string, signing_key, "",
+          "token: PEM private key (env MOBILITY_JWT_PRIVATE_KEY_FILE)");
+ABSL_FLAG(int, ttl_hours, 12, "token: lifetime in hours");
+// create and state changes
+ABSL_FLAG(std::string, json, "",
+          "create: file with the resource as JSON, - for stdin");
+ABSL_FLAG(std::string, id, "", "create: the new resource's id");
+ABSL_FLAG(std::string, request_id, "",
+          "create, approve, terminate: UUID making a retry safe");
+ABSL_FLAG(std::string, institution, "",
+          "approve: the approving partner; token: the institution the "
+          "person acts for (institutions/{id})");
+ABSL_FLAG(std::string, content_hash, "",
+          "approve: the content_hash that was reviewed");
+ABSL_FLAG(std::string, reason, "", "terminate: why");
+// lists and the ledger
+ABSL_FLAG(std::string, country, "", "institutions list: ISO country code");
+ABSL_FLAG(std::string, partner, "",
+          "agreements list: partner institutions/{id}");
+ABSL_FLAG(std::string, year, "", "academic year like 2025/2026");
+ABSL_FLAG(std::string, state, "",
+          "agreements list: DRAFT, APPROVED or TERMINATED");
+ABSL_FLAG(int, page_size, 0, "list: page size");
+ABSL_FLAG(std::string, page_token, "", "list: page token");
+ABSL_FLAG(int64_t, revision, 0, "agreements get: revision to read");
+ABSL_FLAG(std::string, condition, "", "allocate: cooperation condition id");
+ABSL_FLAG(std::string, key, "", "allocate, release: allocation key");
+// grants
+ABSL_FLAG(bool, check, false, "grants rates: only rows awaiting confirmation");
+ABSL_FLAG(std::string, budget, "", "grants list: budgets/{id}");
+ABSL_FLAG(std::string, signed_on, "",
+          "grants agree: YYYY-MM-DD both parties signed (participant and "
+          "institution)");
+ABSL_FLAG(std::string, actual_start, "", "grants settle: YYYY-MM-DD");
+ABSL_FLAG(std::string, actual_end, "", "grants settle: YYYY-MM-DD");
+ABSL_FLAG(std::string, report_date, "",
+          "grants settle: YYYY-MM-DD the final report arrived");
+
+namespace mobility::ctl {
+
+int Fail(const absl::Status& status) {
+  std::cerr << "error: " << absl::StatusCodeToString(status.code()) << ": "
+            << status.message();
+  std::string reason = ErrorReason(status);
+  if (!reason.empty()) std::cerr << " [" << reason << "]";
+  std::cerr << "\n";
+  for (const auto& v : FieldViolationsOf(status)) {
+    std::cerr << "  " << v.field << ": " << v.description << "\n";
+  }
+  return kFailed;
+}
+
+int Usage(const std::string& message) {
+  std::cerr << "mobilityctl: " << message << "\n(see mobilityctl --help)\n";
+  return kUsage;
+}
+
+absl::StatusOr<std::string> ReadInput(const std::string& path) {
+  if (path.empty())
+    return absl::InvalidArgumentError("--json FILE is required");
+  std::stringstream text;
+  if (path == "-") {
+    text << std::cin.rdbuf();
+  } else {
+    std::ifstream in(path);
+    if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+    text << in.rdbuf();
+  }
+  return text.str();
+}
+
+std::string Json(const google::protobuf::Message& message) {
+  std::string out;
+  (void)google::protobuf::util::MessageToJsonString(message, &out);
+  return out;
+}
+
+void PrintTable(const std::vector<std::string>& header,
+                const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> width(header.size());
+  for (size_t i = 0; i < header.size(); ++i) width[i] = header[i].size();
+  for (const auto& row : rows) {
+    for (size_t i = 0; i < row.size(); ++i)
+      width[i] = std::max(width[i], row[i].size());
+  }
+  auto print = [&](const std::vector<std::string>& row) {
+    for (size_t i = 0; i < row.size(); ++i) {
+      std::cout << row[i];
+      if (i + 1 < row.size())
+        std::cout << std::string(width[i] - row[i].size() + 2, ' ');
+    }
+    std::cout << "\n";
+  };
+  print(header);
+  for (const auto& row : rows) print(row);
+}
+
+// A stub of `Service` at --address, or the service's own environment variable
+// and port.
+
+}  // namespace mobility::ctl

@@ -1,0 +1,113 @@
+#include "tools/mobilityctl/ctl.h"
+
+namespace mobility::ctl {
+namespace {
+
+// Each command's own help, as `mobilityctl COMMAND --help` prints it.
+struct CommandHelp {
+  const char* name;
+  const char* text;
+};
+constexpr CommandHelp kCommands[] = {
+    {"token",
+     "Signs a development token (production tokens come from the identity "
+     "provider).\n\n"
+     "Usage:\n"
+     "  mobilityctl token --role ROLE[,ROLE] --subject ID [--institution "
+     "institutions/ID] [--ttl_hours N]\n\n"
+     "Flags:\n"
+     "  --role         applicant, coordinator, finance, inquiry_handler, "
+     "admin, "
+     "service\n"
+     "  --subject      who the token names\n"
+     "  --institution  the institution the person acts for\n"
+     "  --ttl_hours    lifetime, at most 24 (default 12)\n"
+     "  --signing_key  PEM private key (env MOBILITY_JWT_PRIVATE_KEY_FILE)\n\n"
+     "Example:\n"
+     "  export MOBILITY_TOKEN=$(mobilityctl token --role coordinator --subject "
+     "alice | tail -n 1)\n"},
+    {"institutions",
+     "Partner institutions.\n\n"
+     "Usage:\n"
+     "  mobilityctl institutions list [--country CC] [--page_size N] "
+     "[--page_token T]\n"
+     "  mobilityctl institutions get institutions/ID\n"
+     "  mobilityctl institutions create --json FILE [--id ID] [--request_id "
+     "UUID]\n\n"
+     "Example:\n"
+     "  mobilityctl institutions list --country LV\n"},
+    {"agreements",
+     "Inter-institutional agreements and their mobility quota.\n\n"
+     "Usage:\n"
+     "  mobilityctl agreements list [--partner institutions/ID] [--year "
+     "2025/2026] [--state APPROVED]\n"
+     "  mobilityctl agreements get agreements/ID [--revision N]\n"
+     "  mobilityctl agreements create --json FILE [--id ID] [--request_id "
+     "UUID]\n"
+     "  mobilityctl agreements approve agreements/ID --institution "
+     "institutions/ID --content_hash HASH\n"
+     "  mobilityctl agreements terminate agreements/ID --reason TEXT\n"
+     "  mobilityctl agreements allocate agreements/ID --condition C --year Y "
+     "--key K\n"
+     "  mobilityctl agreements release agreements/ID --key K\n"
+     "  mobilityctl agreements quota agreements/ID [--year 2025/2026]\n\n"
+     "Example:\n"
+     "  mobilityctl agreements quota agreements/ka171-2025-kz-lv --year "
+     "2025/2026\n"},
+    {"grants",
+     "Grant quotes, grants through their states, and the rate tables.\n\n"
+     "Usage:\n"
+     "  mobilityctl grants calculate --json FILE\n"
+     "  mobilityctl grants rates [--check]\n"
+     "  mobilityctl grants list [--budget budgets/ID] [--state AGREED]\n"
+     "  mobilityctl grants get grants/ID\n"
+     "  mobilityctl grants create --json FILE [--request_id UUID]\n"
+     "  mobilityctl grants agree grants/ID --signed_on YYYY-MM-DD\n"
+     "  mobilityctl grants prefinance grants/ID\n"
+     "  mobilityctl grants settle grants/ID --actual_start D --actual_end D "
+     "--report_date D\n\n"
+     "Example:\n"
+     "  mobilityctl grants calculate --json deploy/demo/calculation.json\n"},
+    {"budgets",
+     "The institution's share of a National Agency project.\n\n"
+     "Usage:\n"
+     "  mobilityctl budgets create --json FILE [--id ID] [--request_id UUID]\n"
+     "  mobilityctl budgets report budgets/ID\n"
+     "  mobilityctl budgets export budgets/ID > grants.csv\n\n"
+     "Example:\n"
+     "  mobilityctl budgets report budgets/ka107-2016-kz\n"},
+};
+
+constexpr char kGlobalHelp[] =
+    "Global flags:\n"
+    "  --address          host:port of the service (env "
+    "MOBILITY_AGREEMENTS_ADDRESS, MOBILITY_GRANTS_ADDRESS)\n"
+    "  --token            bearer token (env MOBILITY_TOKEN)\n"
+    "  --output           table or json (default table)\n"
+    "  --timeout_seconds  deadline of each call (default 10)\n";
+
+}  // namespace
+
+int Help(const std::string& command) {
+  for (const auto& c : kCommands) {
+    if (command == c.name) {
+      std::cout << c.text << "\n" << kGlobalHelp;
+      return 0;
+    }
+  }
+  if (!command.empty())
+    std::cerr << "mobilityctl: unknown command \"" << command << "\"\n\n";
+  std::cout << "mobilityctl: the Mobility Office command line.\n\n"
+               "Commands:\n";
+  for (const auto& c : kCommands) {
+    const std::string text = c.text;
+    std::cout << "  " << c.name
+              << std::string(14 - std::string(c.name).size(), ' ')
+              << text.substr(0, text.find('\n')) << "\n";
+  }
+  std::cout << "\nRun 'mobilityctl COMMAND --help' for a command's usage.\n\n"
+            << kGlobalHelp;
+  return command.empty() ? 0 : kUsage;
+}
+
+}  // namespace mobility::ctl
