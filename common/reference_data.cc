@@ -430,6 +430,18 @@ CallYearRange ProgrammeCallYears(ProgrammeGeneration programme) {
   return {0, -1};
 }
 
+int StudentStayDays(absl::CivilDay start, absl::CivilDay end) {
+  auto day = [](absl::CivilDay d) { return std::min(d.day(), 30); };
+  return static_cast<int>((end.year() - start.year()) * 360 +
+                          (end.month() - start.month()) * 30 +
+                          (day(end) - day(start)) + 1);
+}
+
+StayLength StudentStayLength(absl::CivilDay start, absl::CivilDay end) {
+  const int days = StudentStayDays(start, end);
+  return {days / 30, days % 30};
+}
+
 // Academic years this system accepts at all; each programme narrows them.
 constexpr int kFirstAcademicYear = 2000;
 constexpr int kLastAcademicYear = 2099;

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 
 namespace mobility {
 
@@ -74,6 +75,21 @@ struct DurationLimits {
 // (KA107 student traineeships only from the 2018 call).
 absl::StatusOr<DurationLimits> MobilityDurationLimits(
     ProgrammeGeneration programme, Activity activity, int call_year);
+
+// How the Commission's tools count a long-term student stay (studies,
+// traineeships), which reports are checked against (DOMAIN.md "Durations"):
+// every month has 30 days and a year 360, the 31st is read as the 30th and
+// February keeps its real last day. Days = (Y2 - Y1) x 360 + (M2 - M1) x 30 +
+// (d(end) - d(start)) + 1, for end >= start. Staff stays are real calendar
+// days instead.
+int StudentStayDays(absl::CivilDay start, absl::CivilDay end);
+// Those days as whole 30-day months and the days that remain.
+struct StayLength {
+  int whole_months;
+  int extra_days;
+  int days() const { return whole_months * 30 + extra_days; }
+};
+StayLength StudentStayLength(absl::CivilDay start, absl::CivilDay end);
 
 // An academic year "2016/2017": returns its first calendar year,
 // INVALID_ARGUMENT when malformed or when the second year is not the first plus

@@ -5,6 +5,8 @@
 namespace mobility {
 namespace {
 
+using absl::CivilDay;
+
 TEST(CountryTest, KnowsIsoCodes) {
   EXPECT_EQ(CountryName("KZ"), "Kazakhstan");
   EXPECT_EQ(CountryName("LV"), "Latvia");
@@ -93,6 +95,56 @@ TEST(AcademicYearTest, ParsesConsecutiveYearsOnly) {
   EXPECT_EQ(*ParseAcademicYear("2099/2100"), 2099);
   EXPECT_FALSE(ParseAcademicYear("2100/2101").ok());
   EXPECT_EQ(FormatAcademicYear(2025), "2025/2026");
+}
+
+// The Commission's count of a student stay, with DOMAIN.md's examples first.
+int Days(CivilDay start, CivilDay end) { return StudentStayDays(start, end); }
+
+TEST(StudentStayTest, TheExamplesOfDomainMd) {
+  EXPECT_EQ(Days(CivilDay(2019, 9, 1), CivilDay(2020, 1, 31)), 150);
+  EXPECT_EQ(StudentStayLength(CivilDay(2019, 9, 1), CivilDay(2020, 1, 31))
+                .whole_months,
+            5);
+  EXPECT_EQ(Days(CivilDay(2019, 12, 1), CivilDay(2020, 2, 29)), 89);
+  EXPECT_EQ(Days(CivilDay(2025, 3, 31), CivilDay(2025, 6, 29)), 90);
+  auto jan_apr =
+      StudentStayLength(CivilDay(2025, 1, 31), CivilDay(2025, 4, 30));
+  EXPECT_EQ(jan_apr.days(), 91);
+  EXPECT_EQ(jan_apr.whole_months, 3);
+  EXPECT_EQ(jan_apr.extra_days, 1);
+  EXPECT_EQ(Days(CivilDay(2025, 2, 1), CivilDay(2025, 2, 28)), 28);
+}
+
+TEST(StudentStayTest, EveryMonthEnd) {
+  // A 30-day month, and a 31-day one whose 31st counts as its 30th.
+  EXPECT_EQ(Days(CivilDay(2025, 4, 1), CivilDay(2025, 4, 30)), 30);
+  EXPECT_EQ(Days(CivilDay(2025, 1, 1), CivilDay(2025, 1, 31)), 30);
+  EXPECT_EQ(Days(CivilDay(2025, 1, 1), CivilDay(2025, 1, 30)), 30);
+  EXPECT_EQ(Days(CivilDay(2025, 1, 1), CivilDay(2025, 1, 29)), 29);
+  // February keeps its real last day: 28 in a common year, 29 in a leap year.
+  EXPECT_EQ(Days(CivilDay(2025, 2, 1), CivilDay(2025, 2, 28)), 28);
+  EXPECT_EQ(Days(CivilDay(2024, 2, 1), CivilDay(2024, 2, 29)), 29);
+  EXPECT_EQ(Days(CivilDay(2024, 2, 1), CivilDay(2024, 2, 28)), 28);
+  EXPECT_EQ(Days(CivilDay(2025, 2, 1), CivilDay(2025, 3, 1)), 31);
+  EXPECT_EQ(Days(CivilDay(2024, 2, 15), CivilDay(2024, 3, 14)), 30);
+  // A start on the 31st counts from the 30th.
+  EXPECT_EQ(Days(CivilDay(2025, 1, 31), CivilDay(2025, 2, 28)), 29);
+  EXPECT_EQ(Days(CivilDay(2025, 3, 31), CivilDay(2025, 4, 29)), 30);
+  EXPECT_EQ(Days(CivilDay(2025, 3, 31), CivilDay(2025, 4, 30)), 31);
+  EXPECT_EQ(Days(CivilDay(2025, 1, 31), CivilDay(2025, 1, 31)), 1);
+  EXPECT_EQ(Days(CivilDay(2025, 9, 1), CivilDay(2025, 9, 1)), 1);
+}
+
+TEST(StudentStayTest, TheLimitsInDays) {
+  // 3 months = 90 days: 1 September to 30 November, one day less is 89.
+  EXPECT_EQ(Days(CivilDay(2025, 9, 1), CivilDay(2025, 11, 30)), 90);
+  EXPECT_EQ(Days(CivilDay(2025, 9, 1), CivilDay(2025, 11, 29)), 89);
+  // 2 months = 60 days.
+  EXPECT_EQ(Days(CivilDay(2025, 9, 1), CivilDay(2025, 10, 31)), 60);
+  EXPECT_EQ(Days(CivilDay(2025, 9, 1), CivilDay(2025, 10, 29)), 59);
+  // 12 months = 360 days, and a day more is 361.
+  EXPECT_EQ(Days(CivilDay(2025, 9, 1), CivilDay(2026, 8, 31)), 360);
+  EXPECT_EQ(Days(CivilDay(2025, 9, 1), CivilDay(2026, 9, 1)), 361);
 }
 
 }  // namespace

@@ -11,17 +11,6 @@ constexpr double kPi = 3.14159265358979323846;
 
 double Radians(double degrees) { return degrees * kPi / 180.0; }
 
-// The last day of the n-th whole month of a stay that starts on `start`: the
-// day before the same date n months on or, when that month has no such date,
-// the month's last day.
-absl::CivilDay EndOfWholeMonth(absl::CivilDay start, int n) {
-  const absl::CivilMonth month = absl::CivilMonth(start) + n;
-  const absl::CivilDay same_date(month.year(), month.month(), start.day());
-  if (absl::CivilMonth(same_date) != month)
-    return absl::CivilDay(month + 1) - 1;
-  return same_date - 1;
-}
-
 }  // namespace
 
 int GreatCircleKm(double latitude1, double longitude1, double latitude2,
@@ -42,14 +31,6 @@ int64_t DivideRoundHalfUp(int64_t numerator, int64_t denominator) {
 
 int InclusiveDays(absl::CivilDay start, absl::CivilDay end) {
   return static_cast<int>(end - start) + 1;
-}
-
-StayLength StudentStay(absl::CivilDay start, absl::CivilDay end) {
-  int months = 0;
-  while (EndOfWholeMonth(start, months + 1) <= end) ++months;
-  const absl::CivilDay covered_until =
-      months == 0 ? start - 1 : EndOfWholeMonth(start, months);
-  return {months, static_cast<int>(end - covered_until)};
 }
 
 StudentSupport StudentSupportCents(StayLength stay,

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "absl/time/civil_time.h"
+#include "common/reference_data.h"
 
 namespace mobility::grants {
 
@@ -19,21 +20,12 @@ int GreatCircleKm(double latitude1, double longitude1, double latitude2,
 // positive.
 int64_t DivideRoundHalfUp(int64_t numerator, int64_t denominator);
 
-// A student's stay from the first to the last required day, both included:
-// whole calendar months counted from the start day (a month from 15 March runs
-// to 14 April; from 31 January to the end of February), then the days of the
-// incomplete month.
-struct StayLength {
-  int whole_months;
-  int extra_days;
-};
-StayLength StudentStay(absl::CivilDay start, absl::CivilDay end);
-
 // Days from start to end, both included.
 int InclusiveDays(absl::CivilDay start, absl::CivilDay end);
 
-// Student individual support: whole months x monthly rate, plus extra days x
-// 1/30 of it.
+// Student individual support for a stay counted as the Commission does
+// (StudentStayLength in common/reference_data.h): whole months x monthly rate,
+// plus extra days x 1/30 of it.
 struct StudentSupport {
   int64_t months_cents;
   int64_t days_cents;

@@ -24,52 +24,6 @@ TEST(RoundingTest, HalfUpOnce) {
   EXPECT_EQ(DivideRoundHalfUp(0, 30), 0);
 }
 
-TEST(StudentStayTest, WholeMonthsAndDays) {
-  EXPECT_EQ(
-      StudentStay(CivilDay(2025, 9, 1), CivilDay(2026, 1, 31)).whole_months, 5);
-  EXPECT_EQ(StudentStay(CivilDay(2025, 9, 1), CivilDay(2026, 1, 31)).extra_days,
-            0);
-  auto stay = StudentStay(CivilDay(2025, 9, 15), CivilDay(2026, 1, 20));
-  EXPECT_EQ(stay.whole_months, 4);  // 15 Sep to 14 Jan.
-  EXPECT_EQ(stay.extra_days, 6);    // 15 to 20 Jan.
-  auto one_day = StudentStay(CivilDay(2025, 9, 1), CivilDay(2025, 9, 1));
-  EXPECT_EQ(one_day.whole_months, 0);
-  EXPECT_EQ(one_day.extra_days, 1);
-}
-
-TEST(StudentStayTest, ThreeMonthsAndTwoMonthsTwentyNineDays) {
-  auto three = StudentStay(CivilDay(2025, 9, 1), CivilDay(2025, 11, 30));
-  EXPECT_EQ(three.whole_months, 3);
-  EXPECT_EQ(three.extra_days, 0);
-  auto almost = StudentStay(CivilDay(2025, 9, 1), CivilDay(2025, 11, 29));
-  EXPECT_EQ(almost.whole_months, 2);
-  EXPECT_EQ(almost.extra_days, 29);
-}
-
-TEST(StudentStayTest, TwelveMonthsAndOneDayMore) {
-  auto year = StudentStay(CivilDay(2025, 9, 1), CivilDay(2026, 8, 31));
-  EXPECT_EQ(year.whole_months, 12);
-  EXPECT_EQ(year.extra_days, 0);
-  auto over = StudentStay(CivilDay(2025, 9, 1), CivilDay(2026, 9, 1));
-  EXPECT_EQ(over.whole_months, 12);
-  EXPECT_EQ(over.extra_days, 1);
-}
-
-TEST(StudentStayTest, MonthEndsWhenTheDateIsMissing) {
-  // From 31 January the first month runs to the end of February.
-  auto feb = StudentStay(CivilDay(2025, 1, 31), CivilDay(2025, 2, 28));
-  EXPECT_EQ(feb.whole_months, 1);
-  EXPECT_EQ(feb.extra_days, 0);
-  auto short_of_it = StudentStay(CivilDay(2025, 1, 31), CivilDay(2025, 2, 27));
-  EXPECT_EQ(short_of_it.whole_months, 0);
-  EXPECT_EQ(short_of_it.extra_days, 28);
-  // Leap year: 29 February exists, so a month from 29 January ends on 28
-  // February.
-  EXPECT_EQ(
-      StudentStay(CivilDay(2024, 1, 29), CivilDay(2024, 2, 28)).whole_months,
-      1);
-}
-
 TEST(StudentSupportTest, MonthsPlusThirtiethsPerDay) {
   StudentSupport s = StudentSupportCents({5, 15}, 85000);
   EXPECT_EQ(s.months_cents, 425000);

@@ -96,10 +96,10 @@ absl::Status CheckDuration(const v1::CalculateGrantRequest& request,
       static_cast<Activity>(request.activity()), request.call_year());
   if (!limits.ok()) return InvalidField("activity", limits.status().message());
   if (IsStudent(request.activity())) {
-    const bool too_short = quote.whole_months() < limits->min;
-    const bool too_long =
-        quote.whole_months() > limits->max ||
-        (quote.whole_months() == limits->max && quote.extra_days() > 0);
+    // Checked on the Commission's days: 3 months = 90, 12 months = 360.
+    const int days = quote.whole_months() * 30 + quote.extra_days();
+    const bool too_short = days < limits->min * 30;
+    const bool too_long = days > limits->max * 30;
     if (too_short || too_long) {
       return InvalidField(
           "end_date", absl::StrCat("a student mobility lasts ", limits->min,
@@ -310,7 +310,7 @@ absl::StatusOr<v1::GrantQuote> PriceMobility(
   const absl::CivilDay start = ToCivilDay(request.start_date());
   const absl::CivilDay end = ToCivilDay(request.end_date());
   if (IsStudent(request.activity())) {
-    StayLength stay = StudentStay(start, end);
+    StayLength stay = StudentStayLength(start, end);
     quote.set_whole_months(stay.whole_months);
     quote.set_extra_days(stay.extra_days);
   } else {

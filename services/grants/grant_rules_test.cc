@@ -154,7 +154,7 @@ TEST(StudentQuoteTest, TwelveMonthLimit) {
   EXPECT_EQ(FieldViolationsOf(over.status())[0].field, "end_date");
 }
 
-TEST(StudentQuoteTest, Ka107StudiesThreeMonthsNotTwoMonthsTwentyNineDays) {
+TEST(StudentQuoteTest, Ka107StudiesNinetyDaysNotEightyNine) {
   std::vector<v1::Rate> rates = Ka171Rates();
   for (auto& r : rates) {
     r.set_programme(v1::KA107);
@@ -168,11 +168,14 @@ TEST(StudentQuoteTest, Ka107StudiesThreeMonthsNotTwoMonthsTwentyNineDays) {
   *request.mutable_end_date() = D(2019, 11, 29);
   EXPECT_EQ(PriceMobility(request, kToLatvia, rates, true).status().code(),
             absl::StatusCode::kInvalidArgument);
-  // KA171 takes two months.
+  // KA171 takes two months, 60 of the Commission's days: to 30 October is
+  // already 60 (the 31st counts as the 30th), to 29 October 59.
   auto ka171 =
       Student(absl::CivilDay(2021, 9, 1), absl::CivilDay(2021, 10, 31));
   EXPECT_TRUE(PriceMobility(ka171, kToLatvia, Ka171Rates(), true).ok());
   *ka171.mutable_end_date() = D(2021, 10, 30);
+  EXPECT_TRUE(PriceMobility(ka171, kToLatvia, Ka171Rates(), true).ok());
+  *ka171.mutable_end_date() = D(2021, 10, 29);
   EXPECT_FALSE(PriceMobility(ka171, kToLatvia, Ka171Rates(), true).ok());
 }
 
