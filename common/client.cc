@@ -1,13 +1,13 @@
 #include "common/client.h"
 
-#include <fstream>
 #include <random>
-#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/time/clock.h"
+#include "common/config.h"
+#include "common/log.h"
 #include "common/status.h"
 
 namespace mobility {
@@ -56,10 +56,14 @@ std::string ServiceChannel::ServiceToken() const {
   if (service_token_file_.empty()) return "";
   absl::MutexLock lock(&mu_);
   if (absl::Now() - token_read_ >= kTokenRereadInterval) {
-    std::ifstream in(service_token_file_);
-    std::stringstream text;
-    text << in.rdbuf();
-    service_token_ = std::string(absl::StripAsciiWhitespace(text.str()));
+    auto text = ReadFile(service_token_file_);
+    if (text.ok()) {
+      service_token_ = std::string(absl::StripAsciiWhitespace(*text));
+    } else {
+      // Keep the token read last: it may still be valid until the file is back.
+      Log(LogLevel::kWarning, "service_token_unreadable",
+          {{"message", std::string(text.status().message())}});
+    }
     token_read_ = absl::Now();
   }
   return service_token_;

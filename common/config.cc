@@ -1,6 +1,10 @@
 #include "common/config.h"
 
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
 
 namespace mobility {
 
@@ -9,6 +13,14 @@ std::string FlagOrEnv(const std::string& flag_value, const char* env,
   if (!flag_value.empty()) return flag_value;
   const char* from_env = std::getenv(env);
   return from_env == nullptr || *from_env == '\0' ? fallback : from_env;
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  if (in) content << in.rdbuf();
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  return content.str();
 }
 
 }  // namespace mobility

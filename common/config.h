@@ -5,11 +5,17 @@
 
 #include <string>
 
+#include "absl/status/statusor.h"
+
 namespace mobility {
 
 // `flag_value` when set, else the environment variable `env`, else `fallback`.
 std::string FlagOrEnv(const std::string& flag_value, const char* env,
                       const std::string& fallback = "");
+
+// The whole content of the file at `path`; NOT_FOUND naming it when it cannot
+// be read.
+absl::StatusOr<std::string> ReadFile(const std::string& path);
 
 }  // namespace mobility
 

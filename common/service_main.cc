@@ -1,8 +1,6 @@
 #include "common/service_main.h"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -161,25 +159,21 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
     return absl::InvalidArgumentError(
         "--jwt_public_key_file / MOBILITY_JWT_PUBLIC_KEY_FILE is required");
   }
-  std::ifstream in(key_file);
-  if (!in) {
+  auto pem = ReadFile(key_file);
+  if (!pem.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("cannot read the JWT public key ", key_file));
   }
-  std::stringstream pem;
-  pem << in.rdbuf();
-  config.jwt_public_key_pem = pem.str();
+  config.jwt_public_key_pem = *std::move(pem);
   const std::string page_key_file = absl::GetFlag(FLAGS_page_token_key_file);
   if (!page_key_file.empty()) {
-    std::ifstream key_in(page_key_file);
-    std::stringstream key;
-    key << key_in.rdbuf();
-    if (!key_in || key.str().size() < 32) {
+    auto key = ReadFile(page_key_file);
+    if (!key.ok() || key->size() < 32) {
       return absl::InvalidArgumentError(absl::StrCat(
           "--page_token_key_file: cannot read at least 32 bytes from ",
           page_key_file));
     }
-    config.page_token_key = key.str();
+    config.page_token_key = *std::move(key);
   }
   return config;
 }

@@ -341,14 +341,13 @@ std::string Json(
 int Main() {
   const std::string key_file = FlagOrEnv(absl::GetFlag(FLAGS_signing_key),
                                          "MOBILITY_JWT_PRIVATE_KEY_FILE");
-  std::ifstream key_in(key_file);
-  if (key_file.empty() || !key_in) {
+  auto pem = ReadFile(key_file);
+  if (key_file.empty() || !pem.ok()) {
     std::cerr << "mobility_bench: needs --signing_key or "
                  "MOBILITY_JWT_PRIVATE_KEY_FILE\n";
     return 2;
   }
-  auto signer = TokenSigner::FromPrivateKeyPem(
-      std::string((std::istreambuf_iterator<char>(key_in)), {}));
+  auto signer = TokenSigner::FromPrivateKeyPem(*pem);
   if (!signer.ok()) {
     std::cerr << signer.status() << "\n";
     return 2;

@@ -69,14 +69,9 @@ int Usage(const std::string& message) {
 absl::StatusOr<std::string> ReadInput(const std::string& path) {
   if (path.empty())
     return absl::InvalidArgumentError("--json FILE is required");
+  if (path != "-") return ReadFile(path);
   std::stringstream text;
-  if (path == "-") {
-    text << std::cin.rdbuf();
-  } else {
-    std::ifstream in(path);
-    if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-    text << in.rdbuf();
-  }
+  text << std::cin.rdbuf();
   return text.str();
 }
 
