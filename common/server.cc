@@ -119,9 +119,8 @@ absl::Status SerializeResponse(const google::protobuf::Message& message,
 // done with it.
 class RpcDispatcher::Call final : public grpc::ServerUnaryReactor {
  public:
-  Call(const MethodSpec& method, grpc::CallbackServerContext* context)
+  explicit Call(const MethodSpec& method)
       : method_(method),
-        context_(context),
         start_(absl::Now()),
         cancelled_(std::make_shared<std::atomic<bool>>(false)) {}
 
@@ -149,7 +148,6 @@ class RpcDispatcher::Call final : public grpc::ServerUnaryReactor {
   }
 
   const MethodSpec& method_;
-  grpc::CallbackServerContext* const context_;
   const absl::Time start_;
   const std::shared_ptr<std::atomic<bool>> cancelled_;
   CallContext call_;
@@ -165,7 +163,7 @@ RpcDispatcher::RpcDispatcher(TokenVerifier verifier, DispatchOptions options)
 grpc::ServerUnaryReactor* RpcDispatcher::Start(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response, const MethodSpec& method) const {
-  auto* call = new Call(method, context);
+  auto* call = new Call(method);
   call->call_.request_id = MetadataValue(context, kRequestIdHeader);
   if (!IsAcceptableRequestId(call->call_.request_id))
     call->call_.request_id = NewResourceId();
