@@ -318,26 +318,6 @@ constexpr ProgrammeMembership kProgrammeCountries[] = {
     {"RS", 2019, kOpenEnded},
 };
 
-struct RateGroupRow {
-  int first_call;
-  int last_call;
-  int group;
-  const char* countries;  // Space-separated alpha-2 codes.
-};
-
-// The groups DOMAIN.md gives for KA107 calls 2018-2020. KA171 calls 2021-2023
-// kept them (marked "check" there), without the United Kingdom, a third country
-// from 2021. Calls 2014-2017 and 2024-2027 are taken to use the same groups, an
-// assumption to confirm; the amounts themselves are editable rows of the grants
-// service. Serbia is listed from 2019, when it became a Programme country.
-constexpr RateGroupRow kRateGroups[] = {
-    {2014, 2027, 1, "DK FI IS IE LU SE LI NO"},
-    {2014, 2020, 1, "GB"},
-    {2014, 2027, 2, "AT BE DE FR IT GR ES CY NL MT PT"},
-    {2014, 2027, 3, "BG HR CZ EE LV LT HU PL RO SK SI MK TR"},
-    {2019, 2027, 3, "RS"},
-};
-
 const Country* FindCountry(absl::string_view alpha2) {
   auto it =
       std::lower_bound(std::begin(kCountries), std::end(kCountries), alpha2,
@@ -347,13 +327,6 @@ const Country* FindCountry(absl::string_view alpha2) {
   if (it == std::end(kCountries) || absl::string_view(it->alpha2) != alpha2)
     return nullptr;
   return it;
-}
-
-bool ListsCode(absl::string_view list, absl::string_view code) {
-  for (size_t i = 0; i + 2 <= list.size(); i += 3) {
-    if (list.substr(i, 2) == code) return true;
-  }
-  return false;
 }
 
 }  // namespace
@@ -372,16 +345,6 @@ CountryStatus StatusForCall(absl::string_view alpha2, int call_year) {
     }
   }
   return CountryStatus::kPartner;
-}
-
-std::optional<int> RateGroup(absl::string_view alpha2, int call_year) {
-  for (const auto& row : kRateGroups) {
-    if (call_year >= row.first_call && call_year <= row.last_call &&
-        ListsCode(row.countries, alpha2)) {
-      return row.group;
-    }
-  }
-  return std::nullopt;
 }
 
 AcademicYearRange ProgrammeAcademicYears(ProgrammeGeneration programme) {
@@ -423,7 +386,7 @@ absl::StatusOr<DurationLimits> MobilityDurationLimits(
 CallYearRange ProgrammeCallYears(ProgrammeGeneration programme) {
   switch (programme) {
     case ProgrammeGeneration::kKa107:
-      return {2014, 2020};
+      return {2015, 2020};
     case ProgrammeGeneration::kKa171:
       return {2021, 2027};
   }

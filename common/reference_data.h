@@ -1,9 +1,8 @@
 // Reference data the programme defines, kept in one place as data: countries
 // (ISO 3166-1), whether a country is a Programme or a Partner country for a
-// call year, the individual-support rate group of Programme countries, and the
-// academic years each programme's mobilities may run in. Source:
-// ../shared/DOMAIN.md. Grant amounts are not here: they are editable rows of
-// the grants service, since several are unconfirmed.
+// call year, and the academic years each programme's mobilities may run in.
+// Source: ../shared/DOMAIN.md. Grant amounts and country groups are not here:
+// they are editable rows of the grants service, since several are unconfirmed.
 #ifndef MOBILITY_COMMON_REFERENCE_DATA_H_
 #define MOBILITY_COMMON_REFERENCE_DATA_H_
 
@@ -28,10 +27,6 @@ enum class CountryStatus { kProgramme, kPartner };
 // is a Partner country. Requires a known code.
 CountryStatus StatusForCall(absl::string_view alpha2, int call_year);
 
-// Individual-support group (1, 2 or 3) of a Programme country for calls
-// 2014-2027; nullopt for Partner countries and other calls.
-std::optional<int> RateGroup(absl::string_view alpha2, int call_year);
-
 enum class ProgrammeGeneration { kKa107, kKa171 };
 
 // The range of academic years (by their first calendar year) an ICM agreement
@@ -44,7 +39,8 @@ struct AcademicYearRange {
 };
 AcademicYearRange ProgrammeAcademicYears(ProgrammeGeneration programme);
 
-// The calls for proposals of each programme: KA107 2014-2020, KA171 2021-2027.
+// The calls for proposals of each programme: KA107 2015-2020 (the 2014-2020
+// programme's first ICM call was in 2015), KA171 2021-2027.
 struct CallYearRange {
   int first;
   int last;

@@ -38,21 +38,6 @@ TEST(ProgrammeStatusTest, AssociatedCountries) {
   EXPECT_EQ(StatusForCall("CH", 2016), CountryStatus::kPartner);
 }
 
-TEST(RateGroupTest, GroupsByCall) {
-  EXPECT_EQ(RateGroup("LV", 2018), 3);
-  EXPECT_EQ(RateGroup("DE", 2019), 2);
-  EXPECT_EQ(RateGroup("NO", 2020), 1);
-  EXPECT_EQ(RateGroup("GB", 2020), 1);
-  EXPECT_FALSE(RateGroup("GB", 2021).has_value());
-  EXPECT_FALSE(RateGroup("KZ", 2019).has_value());
-  EXPECT_EQ(RateGroup("LV", 2016), 3);
-  EXPECT_FALSE(
-      RateGroup("RS", 2018).has_value());  // Not yet a Programme country.
-  EXPECT_EQ(RateGroup("RS", 2019), 3);
-  EXPECT_EQ(RateGroup("LV", 2027), 3);
-  EXPECT_FALSE(RateGroup("LV", 2028).has_value());
-}
-
 TEST(DurationLimitsTest, StudiesNeedThreeMonthsInKa107AndTwoInKa171) {
   auto ka107 = MobilityDurationLimits(ProgrammeGeneration::kKa107,
                                       Activity::kStudentStudies, 2016);

@@ -1,5 +1,6 @@
 #include "services/grants/budgets.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -36,9 +37,29 @@ absl::StatusOr<v1::Budget> Budgets::CreateBudget(
     const v1::CreateBudgetRequest& request, const CallContext& call) {
   const v1::Budget& b = request.budget();
   Violations violations;
-  CheckText(b.reference_number(), "budget.reference_number", violations);
   ValidateProgrammeCall(b.programme(), b.call_year(), "budget.programme",
                         "budget.call_year", violations);
+  CheckText(b.project_number(), "budget.project_number", violations);
+  // National Agency project numbers start with the call year and name the key
+  // action: "2016-1-LV01-KA107-022654", "2022-1-DE01-KA171-HED-000086474".
+  if (!b.project_number().empty() &&
+      (!absl::StartsWith(b.project_number(),
+                         absl::StrCat(b.call_year(), "-")) ||
+       !absl::StrContains(
+           b.project_number(),
+           absl::StrCat("-", v1::Programme_Name(b.programme()), "-")))) {
+    violations.Add(
+        "budget.project_number",
+        absl::StrCat("must be the National Agency's project number "
+                     "of the call, like \"",
+                     b.call_year(), "-1-LV01-",
+                     v1::Programme_Name(b.programme()), "-022654\""));
+  }
+  if (!ParseResourceName("", b.beneficiary(), "institutions").ok()) {
+    violations.Add("budget.beneficiary",
+                   "must name the Programme-country partner holding the "
+                   "project, \"institutions/{id}\"");
+  }
   CheckEuros(b.allocated().travel(), "budget.allocated.travel", violations);
   CheckEuros(b.allocated().individual_support(),
              "budget.allocated.individual_support", violations);
@@ -75,7 +96,7 @@ absl::StatusOr<v1::Budget> Budgets::CreateBudget(
   });
   if (status.code() == absl::StatusCode::kAlreadyExists) {
     return Error(absl::StatusCode::kAlreadyExists, "BUDGET_EXISTS",
-                 "a budget with this id or reference number exists");
+                 "a budget with this id or project number exists");
   }
   if (!status.ok()) return status;
   return created;

@@ -15,6 +15,10 @@ constexpr int64_t kMaxRealCostCents =
     100'000'000;  // 1 million euro: far above any real cost.
 constexpr int kMaxOfficialDistanceKm =
     20'100;  // Half the Earth's circumference.
+// Staff are paid a travel day before and one after the activity; green travel
+// may fund more, up to its row of the call (GREEN_TRAVEL_DAYS).
+constexpr int kStandardTravelDays = 2;
+constexpr int kMaxTravelDays = 30;  // Far above any call's green travel days.
 
 std::string Field(const std::string& prefix, absl::string_view name) {
   return prefix.empty() ? std::string(name) : absl::StrCat(prefix, ".", name);
@@ -36,12 +40,33 @@ bool CoversCall(const v1::Rate& rate,
          request.call_year() <= rate.last_call_year();
 }
 
+v1::ParticipantKind KindOf(v1::Activity activity) {
+  return IsStudent(activity) ? v1::STUDENT : v1::STAFF;
+}
+
+// Rows for every participant apply to each kind.
+bool CoversKind(const v1::Rate& rate, v1::ParticipantKind kind) {
+  return rate.participant_kind() == v1::PARTICIPANT_KIND_UNSPECIFIED ||
+         rate.participant_kind() == kind;
+}
+
+std::string CallText(const v1::CalculateGrantRequest& request) {
+  return absl::StrCat("the ", v1::Programme_Name(request.programme()), " ",
+                      request.call_year(), " call");
+}
+
+// Missing programme data is refused, never priced as nothing.
+absl::Status Incomplete(absl::string_view what) {
+  return Error(absl::StatusCode::kFailedPrecondition, "RATE_TABLE_INCOMPLETE",
+               absl::StrCat(what, ": an administrator must add it"));
+}
+
 const v1::Rate* FindTravelRate(const std::vector<v1::Rate>& rates,
-                               const v1::CalculateGrantRequest& request,
-                               int km) {
+                               const v1::CalculateGrantRequest& request, int km,
+                               bool green) {
   for (const auto& r : rates) {
     if (r.kind() == v1::Rate::TRAVEL && CoversCall(r, request) &&
-        r.green_travel() == request.green_travel() && km >= r.min_km() &&
+        r.green_travel() == green && km >= r.min_km() &&
         (r.max_km() == 0 || km <= r.max_km())) {
       return &r;
     }
@@ -49,16 +74,44 @@ const v1::Rate* FindTravelRate(const std::vector<v1::Rate>& rates,
   return nullptr;
 }
 
+const v1::Rate* FindCountryGroup(const std::vector<v1::Rate>& rates,
+                                 const v1::CalculateGrantRequest& request,
+                                 const Route& route) {
+  for (const auto& r : rates) {
+    if (r.kind() != v1::Rate::COUNTRY_GROUP || !CoversCall(r, request) ||
+        !CoversKind(r, KindOf(request.activity()))) {
+      continue;
+    }
+    const bool match =
+        route.receiving_country.empty()
+            ? r.country_group() == route.country_group
+            : std::find(r.country_codes().begin(), r.country_codes().end(),
+                        route.receiving_country) != r.country_codes().end();
+    if (match) return &r;
+  }
+  return nullptr;
+}
+
 const v1::Rate* FindSupportRate(const std::vector<v1::Rate>& rates,
                                 const v1::CalculateGrantRequest& request,
                                 const Route& route) {
-  const v1::ParticipantKind kind =
-      IsStudent(request.activity()) ? v1::STUDENT : v1::STAFF;
   for (const auto& r : rates) {
     if (r.kind() == v1::Rate::INDIVIDUAL_SUPPORT && CoversCall(r, request) &&
-        r.direction() == route.direction && r.participant_kind() == kind &&
+        r.direction() == route.direction &&
+        r.participant_kind() == KindOf(request.activity()) &&
         (route.direction == v1::PROGRAMME_TO_PARTNER ||
          r.country_group() == route.country_group)) {
+      return &r;
+    }
+  }
+  return nullptr;
+}
+
+const v1::Rate* FindGreenTravelDays(const std::vector<v1::Rate>& rates,
+                                    const v1::CalculateGrantRequest& request) {
+  for (const auto& r : rates) {
+    if (r.kind() == v1::Rate::GREEN_TRAVEL_DAYS && CoversCall(r, request) &&
+        r.participant_kind() == KindOf(request.activity())) {
       return &r;
     }
   }
@@ -118,18 +171,29 @@ absl::Status CheckDuration(const v1::CalculateGrantRequest& request,
   return absl::OkStatus();
 }
 
-void AddTravel(const v1::CalculateGrantRequest& request, const Route& route,
-               const std::vector<v1::Rate>& rates, v1::GrantQuote& quote,
-               absl::Status& status) {
-  const v1::Rate* band = FindTravelRate(rates, request, route.distance_km);
+// The travel line: the green band amount with green travel where the band has
+// one, else the standard one. No line below the first band.
+absl::Status AddTravel(const v1::CalculateGrantRequest& request,
+                       const Route& route, const std::vector<v1::Rate>& rates,
+                       v1::GrantQuote& quote) {
+  const int km = route.distance_km;
+  const v1::Rate* band = nullptr;
+  if (request.green_travel()) band = FindTravelRate(rates, request, km, true);
+  const bool green_band = band != nullptr;
+  if (band == nullptr) band = FindTravelRate(rates, request, km, false);
   if (band == nullptr) {
-    if (request.green_travel()) {
-      status = InvalidField(
-          "green_travel",
-          absl::StrCat("no green-travel band covers ", route.distance_km,
-                       " km in the ", request.call_year(), " call"));
+    int first_km = -1;
+    for (const auto& r : rates) {
+      if (r.kind() == v1::Rate::TRAVEL && !r.green_travel() &&
+          CoversCall(r, request) && (first_km < 0 || r.min_km() < first_km)) {
+        first_km = r.min_km();
+      }
     }
-    return;  // Below the first band: no travel support.
+    if (first_km < 0)
+      return Incomplete(CallText(request) + " has no travel table");
+    if (km < first_km) return absl::OkStatus();
+    return Incomplete(absl::StrCat("no travel band of ", CallText(request),
+                                   " covers ", km, " km"));
   }
   Apply(quote, band);
   const int64_t band_cents = band->amount().amount_minor();
@@ -147,12 +211,43 @@ void AddTravel(const v1::CalculateGrantRequest& request, const Route& route,
                          " covers less than 70% of"),
             1, request.exceptional_travel_cost_cents(),
             kExceptionalTravelPaidPerMille, exceptional, nullptr);
-    return;
+    return absl::OkStatus();
   }
+  const char* kind = green_band               ? "green travel, "
+                     : request.green_travel() ? "green travel at the standard "
+                                                "amount (the band has no green "
+                                                "one), "
+                                              : "travel, ";
   AddLine(quote, v1::LineItem::TRAVEL,
-          absl::StrCat(request.green_travel() ? "green travel, " : "travel, ",
-                       band_text, " (", route.distance_km, " km one way)"),
-          1, band_cents, 1000, band_cents, band);
+          absl::StrCat(kind, band_text, " (", km, " km one way)"), 1,
+          band_cents, 1000, band_cents, band);
+  return absl::OkStatus();
+}
+
+// Travel days beyond the standard ones (2 for staff, none for students) are
+// funded only with green travel, up to the call's green-travel-days row.
+absl::Status CheckGreenTravelDays(const v1::CalculateGrantRequest& request,
+                                  const std::vector<v1::Rate>& rates,
+                                  v1::GrantQuote& quote) {
+  const int standard = IsStudent(request.activity()) ? 0 : kStandardTravelDays;
+  if (request.travel_days() <= standard) return absl::OkStatus();
+  const v1::Rate* row = FindGreenTravelDays(rates, request);
+  if (row == nullptr) {
+    return Incomplete(
+        absl::StrCat(CallText(request), " has no green-travel days for ",
+                     v1::ParticipantKind_Name(KindOf(request.activity()))));
+  }
+  if (request.travel_days() > row->max_days()) {
+    return InvalidField(
+        "travel_days",
+        absl::StrCat("green travel funds at most ", row->max_days(),
+                     IsStudent(request.activity())
+                         ? " extra days of individual support"
+                         : " travel days",
+                     " in ", CallText(request)));
+  }
+  Apply(quote, row);
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -214,10 +309,17 @@ void ValidateCalculation(const v1::CalculateGrantRequest& request,
     violations.Add(Field(prefix, "end_date"),
                    "must not come before start_date");
   }
-  if (IsStudent(request.activity()) && request.travel_days() != 0) {
-    violations.Add(Field(prefix, "travel_days"), "are paid to staff only");
-  } else if (request.travel_days() < 0 || request.travel_days() > 2) {
-    violations.Add(Field(prefix, "travel_days"), "must be 0, 1 or 2");
+  if (request.travel_days() < 0 || request.travel_days() > kMaxTravelDays) {
+    violations.Add(Field(prefix, "travel_days"),
+                   absl::StrCat("must be between 0 and ", kMaxTravelDays));
+  } else if (!request.green_travel() && IsStudent(request.activity()) &&
+             request.travel_days() != 0) {
+    violations.Add(Field(prefix, "travel_days"),
+                   "are paid to students only as extra days of green travel");
+  } else if (!request.green_travel() &&
+             request.travel_days() > kStandardTravelDays) {
+    violations.Add(Field(prefix, "travel_days"),
+                   "must be 0, 1 or 2 without green travel");
   }
   if (request.green_travel() && request.programme() != v1::KA171) {
     violations.Add(Field(prefix, "green_travel"),
@@ -270,14 +372,7 @@ absl::StatusOr<Route> RouteBetween(const v1::CalculateGrantRequest& request,
   Route route;
   if (from == CountryStatus::kPartner && to == CountryStatus::kProgramme) {
     route.direction = v1::PARTNER_TO_PROGRAMME;
-    auto group = RateGroup(receiving.country_code, request.call_year());
-    if (!group.has_value()) {
-      return Error(absl::StatusCode::kFailedPrecondition, "NO_COUNTRY_GROUP",
-                   absl::StrCat("no individual-support group is known for ",
-                                receiving.country_code, " in the ",
-                                request.call_year(), " call"));
-    }
-    route.country_group = *group;
+    route.receiving_country = receiving.country_code;
   } else if (from == CountryStatus::kProgramme &&
              to == CountryStatus::kPartner) {
     route.direction = v1::PROGRAMME_TO_PARTNER;
@@ -325,18 +420,39 @@ absl::StatusOr<v1::GrantQuote> PriceMobility(
     return quote;
   }
 
-  absl::Status travel_status;
-  AddTravel(request, route, rates, quote, travel_status);
-  if (!travel_status.ok()) return travel_status;
-
-  const v1::Rate* support = FindSupportRate(rates, request, route);
+  if (absl::Status s = AddTravel(request, route, rates, quote); !s.ok())
+    return s;
+  if (absl::Status s = CheckGreenTravelDays(request, rates, quote); !s.ok())
+    return s;
+  if (route.direction == v1::PARTNER_TO_PROGRAMME) {
+    const v1::Rate* group = FindCountryGroup(rates, request, route);
+    // Settlement repeats the agreed group; grants agreed before groups were
+    // rows have none among their applied rates.
+    const bool agreed_group = route.receiving_country.empty();
+    if (group == nullptr && !agreed_group) {
+      return Incomplete(
+          absl::StrCat(CallText(request), " puts ",
+                       route.receiving_country.empty()
+                           ? absl::StrCat("group ", route.country_group)
+                           : route.receiving_country,
+                       " in no country group for ",
+                       v1::ParticipantKind_Name(KindOf(request.activity()))));
+    }
+    if (group != nullptr) {
+      Apply(quote, group);
+      quote.set_country_group(group->country_group());
+    }
+  }
+  const v1::Rate* support = FindSupportRate(
+      rates, request, {route.direction, quote.country_group(), 0, ""});
   if (support == nullptr) {
-    return Error(
-        absl::StatusCode::kFailedPrecondition, "NO_RATE",
-        absl::StrCat("no individual-support rate for ",
-                     v1::Direction_Name(route.direction), " group ",
-                     route.country_group, " in the ", request.call_year(),
-                     " call: an administrator must add it"));
+    return Incomplete(
+        absl::StrCat(CallText(request), " has no individual-support rate for ",
+                     v1::ParticipantKind_Name(KindOf(request.activity())), " ",
+                     v1::Direction_Name(route.direction),
+                     route.direction == v1::PARTNER_TO_PROGRAMME
+                         ? absl::StrCat(" group ", quote.country_group())
+                         : ""));
   }
   Apply(quote, support);
   const int64_t rate = support->amount().amount_minor();
@@ -355,6 +471,15 @@ absl::StatusOr<v1::GrantQuote> PriceMobility(
                            " days of an incomplete month at 1/30 of ",
                            FormatCents(rate), " EUR"),
               quote.extra_days(), rate, 1000, s.days_cents, support);
+    }
+    if (request.travel_days() > 0) {
+      AddLine(quote, v1::LineItem::INDIVIDUAL_SUPPORT,
+              absl::StrCat(request.travel_days(),
+                           " extra days for green travel at 1/30 of ",
+                           FormatCents(rate), " EUR"),
+              request.travel_days(), rate, 1000,
+              StudentSupportCents({0, request.travel_days()}, rate).days_cents,
+              support);
     }
   } else {
     StaffSupport s =
@@ -384,9 +509,45 @@ absl::StatusOr<v1::GrantQuote> PriceMobility(
   return quote;
 }
 
+namespace {
+
+// Why a real stay is not eligible: shorter than the programme minimum of the
+// grant's call, counted as DOMAIN.md counts stays. nullopt when long enough.
+std::optional<std::string> ShorterThanMinimum(
+    const v1::CalculateGrantRequest& agreed, absl::CivilDay actual_start,
+    absl::CivilDay actual_end) {
+  auto limits = MobilityDurationLimits(ToGeneration(agreed.programme()),
+                                       static_cast<Activity>(agreed.activity()),
+                                       agreed.call_year());
+  if (!limits.ok()) return std::nullopt;  // Agreed, so it was eligible.
+  if (IsStudent(agreed.activity())) {
+    const int days = StudentStayDays(actual_start, actual_end);
+    if (days >= limits->min * 30) return std::nullopt;
+    return absl::StrCat("the real stay of ", days,
+                        " days (30-day months) is shorter than the programme "
+                        "minimum of ",
+                        limits->min * 30, " days");
+  }
+  const int days = InclusiveDays(actual_start, actual_end);
+  if (days >= limits->min) return std::nullopt;
+  return absl::StrCat("the real stay of ", days,
+                      " days is shorter than the programme minimum of ",
+                      limits->min, " days");
+}
+
+}  // namespace
+
 absl::StatusOr<v1::GrantQuote> SettleQuote(const v1::GrantQuote& agreed,
                                            absl::CivilDay actual_start,
-                                           absl::CivilDay actual_end) {
+                                           absl::CivilDay actual_end,
+                                           bool force_majeure) {
+  const std::optional<std::string> too_short =
+      ShorterThanMinimum(agreed.request(), actual_start, actual_end);
+  if (force_majeure && !too_short.has_value()) {
+    return InvalidField("force_majeure",
+                        "applies only to a real stay shorter than the "
+                        "programme minimum; this one is not");
+  }
   const absl::CivilDay start =
       std::max(actual_start, ToCivilDay(agreed.request().start_date()));
   const absl::CivilDay end =
@@ -394,16 +555,22 @@ absl::StatusOr<v1::GrantQuote> SettleQuote(const v1::GrantQuote& agreed,
   v1::CalculateGrantRequest request = agreed.request();
   *request.mutable_start_date() = ToDate(start);
   *request.mutable_end_date() = ToDate(end);
-  Route route{agreed.direction(), agreed.country_group(), agreed.distance_km()};
-  std::vector<v1::Rate> rates(agreed.applied_rates().begin(),
-                              agreed.applied_rates().end());
-  if (end < start) {
-    // No day of the real stay fell in the agreed period: nothing is due.
+  if (end < start || (too_short.has_value() && !force_majeure)) {
+    // Not eligible, or no day of the real stay in the agreed period: nothing
+    // is due, and what was paid is recovered.
     v1::GrantQuote nothing;
     *nothing.mutable_request() = request;
     *nothing.mutable_total() = Euros(0);
+    nothing.set_not_eligible_reason(
+        too_short.has_value()
+            ? *too_short + " and no force majeure was accepted"
+            : "no day of the real stay fell in the agreed period");
     return nothing;
   }
+  Route route{agreed.direction(), agreed.country_group(), agreed.distance_km(),
+              ""};
+  std::vector<v1::Rate> rates(agreed.applied_rates().begin(),
+                              agreed.applied_rates().end());
   return PriceMobility(request, route, rates,
                        /*enforce_duration_limits=*/false);
 }

@@ -5,6 +5,7 @@
 #ifndef MOBILITY_SERVICES_GRANTS_GRANT_RULES_H_
 #define MOBILITY_SERVICES_GRANTS_GRANT_RULES_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,9 +28,12 @@ struct Endpoint {
 
 struct Route {
   v1::Direction direction = v1::DIRECTION_UNSPECIFIED;
-  int country_group =
-      0;  // Of the receiving Programme country; 0 towards a Partner country.
+  // The receiving Programme country's group, when already known (settlement
+  // repeats the agreed one); 0 towards a Partner country.
+  int country_group = 0;
   int distance_km = 0;  // One way.
+  // Towards a Programme country: its code, for the group rows of the call.
+  std::string receiving_country;
 };
 
 // A violation on `programme_field` unless the programme is KA107 or KA171, else
@@ -51,26 +55,32 @@ void CheckAgainstCondition(
     const agreements::v1::CooperationCondition& condition,
     const std::string& prefix, Violations& violations);
 
-// Direction and group from the two countries for the call year, and the one-way
-// distance (the official one when given). FAILED_PRECONDITION unless one side
-// is a Programme and the other a Partner country.
+// Direction from the two countries for the call year, and the one-way distance
+// (the official one when given). FAILED_PRECONDITION unless one side is a
+// Programme and the other a Partner country.
 absl::StatusOr<Route> RouteBetween(const v1::CalculateGrantRequest& request,
                                    const Endpoint& sending,
                                    const Endpoint& receiving);
 
-// Prices a validated request along `route` with `rates`. With
-// `enforce_duration_limits` a stay outside the programme's limits is
-// INVALID_ARGUMENT naming the limit; settlement turns it off, since a real stay
-// may have been cut short.
+// Prices a validated request along `route` with `rates` (the rows of its
+// call): travel band, country group, individual support, green travel days.
+// Missing rows are FAILED_PRECONDITION RATE_TABLE_INCOMPLETE naming what is
+// missing. With `enforce_duration_limits` a stay outside the programme's limits
+// is INVALID_ARGUMENT naming the limit; settlement turns it off, since a real
+// stay may have been cut short.
 absl::StatusOr<v1::GrantQuote> PriceMobility(
     const v1::CalculateGrantRequest& request, const Route& route,
     const std::vector<v1::Rate>& rates, bool enforce_duration_limits);
 
 // The agreed quote recalculated for the real stay: days outside the agreed
-// period are zero-grant, the rates are those the agreed quote applied.
+// period are zero-grant, the rates are those the agreed quote applied. A stay
+// shorter than the programme minimum earns nothing (not_eligible_reason says
+// why) unless the funder accepted `force_majeure`; then the real days are
+// paid. `force_majeure` for a stay that was long enough is INVALID_ARGUMENT.
 absl::StatusOr<v1::GrantQuote> SettleQuote(const v1::GrantQuote& agreed,
                                            absl::CivilDay actual_start,
-                                           absl::CivilDay actual_end);
+                                           absl::CivilDay actual_end,
+                                           bool force_majeure);
 
 // Sum of the quote's lines under `heading`.
 int64_t HeadingTotal(const v1::GrantQuote& quote,

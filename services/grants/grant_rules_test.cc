@@ -85,12 +85,12 @@ v1::CalculateGrantRequest Staff(int activity_days, int travel_days) {
   return r;
 }
 
-const Route kToLatvia{v1::PARTNER_TO_PROGRAMME, 3, 2764};
+const Route kToLatvia{v1::PARTNER_TO_PROGRAMME, 3, 2764, ""};
 
 int64_t Travel(int km) {
   auto quote = PriceMobility(
       Student(absl::CivilDay(2021, 9, 1), absl::CivilDay(2022, 1, 31)),
-      Route{v1::PARTNER_TO_PROGRAMME, 3, km}, Ka171Rates(), true);
+      Route{v1::PARTNER_TO_PROGRAMME, 3, km, ""}, Ka171Rates(), true);
   EXPECT_TRUE(quote.ok()) << quote.status();
   return HeadingTotal(*quote, v1::LineItem::TRAVEL);
 }
@@ -113,17 +113,47 @@ TEST(TravelBandTest, EveryEdge) {
   EXPECT_EQ(Travel(19000), 150000);
 }
 
-TEST(TravelBandTest, GreenTravelHasItsOwnBandsOnly) {
+TEST(TravelBandTest, GreenTravelTakesTheGreenAmountElseTheStandardOne) {
   auto request =
       Student(absl::CivilDay(2021, 9, 1), absl::CivilDay(2022, 1, 31));
   request.set_green_travel(true);
-  auto green = PriceMobility(request, Route{v1::PARTNER_TO_PROGRAMME, 3, 2500},
-                             Ka171Rates(), true);
+  auto green =
+      PriceMobility(request, Route{v1::PARTNER_TO_PROGRAMME, 3, 2500, ""},
+                    Ka171Rates(), true);
   ASSERT_TRUE(green.ok());
   EXPECT_EQ(HeadingTotal(*green, v1::LineItem::TRAVEL), 41000);
-  auto none = PriceMobility(request, Route{v1::PARTNER_TO_PROGRAMME, 3, 4500},
-                            Ka171Rates(), true);
-  EXPECT_EQ(none.status().code(), absl::StatusCode::kInvalidArgument);
+  // 4000-7999 km has no green amount: the standard one is paid.
+  auto standard =
+      PriceMobility(request, Route{v1::PARTNER_TO_PROGRAMME, 3, 4500, ""},
+                    Ka171Rates(), true);
+  ASSERT_TRUE(standard.ok()) << standard.status();
+  EXPECT_EQ(HeadingTotal(*standard, v1::LineItem::TRAVEL), 82000);
+  EXPECT_THAT(standard->line_items(0).description(),
+              ::testing::HasSubstr("standard amount"));
+}
+
+TEST(TravelBandTest, AMissingTableOrBandIsRefusedNeverPricedAsNoTravel) {
+  auto request =
+      Student(absl::CivilDay(2021, 9, 1), absl::CivilDay(2022, 1, 31));
+  std::vector<v1::Rate> rates;
+  for (const auto& r : Ka171Rates()) {
+    if (r.kind() != v1::Rate::TRAVEL) rates.push_back(r);
+  }
+  auto no_table = PriceMobility(request, kToLatvia, rates, true);
+  EXPECT_EQ(no_table.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(no_table.status().message()),
+              ::testing::HasSubstr("KA171 2021 call has no travel table"));
+  // A gap between bands names the distance; below the first band is no travel.
+  rates.push_back(Travel(10, 99, 20));
+  rates.push_back(Travel(500, 1999, 275));
+  auto gap = PriceMobility(request, Route{v1::PARTNER_TO_PROGRAMME, 3, 300, ""},
+                           rates, true);
+  EXPECT_EQ(gap.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(gap.status().message()),
+              ::testing::HasSubstr("covers 300 km"));
+  EXPECT_TRUE(PriceMobility(request, Route{v1::PARTNER_TO_PROGRAMME, 3, 9, ""},
+                            rates, true)
+                  .ok());
 }
 
 TEST(StudentQuoteTest, MonthsAndDaysEachRoundedOnce) {
@@ -225,10 +255,111 @@ TEST(QuoteTest, SpecialNeedsAndZeroGrant) {
   EXPECT_EQ(zero->whole_months(), 5);
 }
 
+v1::Rate Group(int first_call, int last_call, int group,
+               v1::ParticipantKind kind, std::vector<std::string> codes) {
+  v1::Rate r;
+  r.set_name(absl::StrCat("rates/group-", first_call, "-", group, "-", kind));
+  r.set_kind(v1::Rate::COUNTRY_GROUP);
+  r.set_programme(v1::KA107);
+  r.set_first_call_year(first_call);
+  r.set_last_call_year(last_call);
+  r.set_country_group(group);
+  r.set_participant_kind(kind);
+  for (auto& c : codes) r.add_country_codes(c);
+  return r;
+}
+
+// KA107 2016: students and staff are grouped differently, staff in four.
+TEST(CountryGroupTest, GroupsFollowTheCallAndTheParticipantKind) {
+  std::vector<v1::Rate> rates;
+  for (v1::Rate r : Ka171Rates()) {
+    r.set_programme(v1::KA107);
+    r.set_first_call_year(2015);
+    r.set_last_call_year(2017);
+    rates.push_back(r);
+  }
+  rates.push_back(Group(2015, 2017, 3, v1::STUDENT, {"EE", "LV"}));
+  rates.push_back(Group(2015, 2017, 4, v1::STAFF, {"EE"}));
+  v1::Rate staff4 = Support(v1::PARTNER_TO_PROGRAMME, 4, v1::STAFF, 100);
+  staff4.set_programme(v1::KA107);
+  staff4.set_first_call_year(2015);
+  staff4.set_last_call_year(2017);
+  rates.push_back(staff4);
+  const Route to_estonia{v1::PARTNER_TO_PROGRAMME, 0, 2900, "EE"};
+  auto student =
+      Student(absl::CivilDay(2016, 9, 1), absl::CivilDay(2017, 1, 31));
+  student.set_programme(v1::KA107);
+  student.set_call_year(2016);
+  auto quote = PriceMobility(student, to_estonia, rates, true);
+  ASSERT_TRUE(quote.ok()) << quote.status();
+  EXPECT_EQ(quote->country_group(), 3);
+  EXPECT_THAT(
+      quote->applied_rates(),
+      Contains(::testing::Property(&v1::Rate::name, "rates/group-2015-3-1")));
+  auto staff = Staff(5, 0);
+  staff.set_programme(v1::KA107);
+  staff.set_call_year(2016);
+  auto staff_quote = PriceMobility(staff, to_estonia, rates, true);
+  ASSERT_TRUE(staff_quote.ok()) << staff_quote.status();
+  EXPECT_EQ(staff_quote->country_group(), 4);
+  EXPECT_EQ(staff_quote->total().amount_minor(), 36000 + 5 * 10000);
+  // Latvia has no staff group in this table: refused, naming the gap.
+  auto missing = PriceMobility(staff, {v1::PARTNER_TO_PROGRAMME, 0, 2764, "LV"},
+                               rates, true);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(missing.status().message()),
+              ::testing::HasSubstr("puts LV in no country group for STAFF"));
+}
+
+v1::Rate GreenDays(v1::ParticipantKind kind, int max_days) {
+  v1::Rate r;
+  r.set_name(absl::StrCat("rates/green-days-", kind));
+  r.set_kind(v1::Rate::GREEN_TRAVEL_DAYS);
+  r.set_programme(v1::KA171);
+  r.set_first_call_year(2021);
+  r.set_last_call_year(2023);
+  r.set_participant_kind(kind);
+  r.set_max_days(max_days);
+  return r;
+}
+
+TEST(GreenTravelTest, StaffUpToSixTravelDaysStudentsUpToFourExtraDays) {
+  std::vector<v1::Rate> rates = Ka171Rates();
+  rates.push_back(GreenDays(v1::STAFF, 6));
+  rates.push_back(GreenDays(v1::STUDENT, 4));
+  auto staff = Staff(10, 6);
+  staff.set_green_travel(true);
+  auto quote = PriceMobility(staff, kToLatvia, rates, true);
+  ASSERT_TRUE(quote.ok()) << quote.status();
+  EXPECT_EQ(HeadingTotal(*quote, v1::LineItem::INDIVIDUAL_SUPPORT),
+            14 * 14000 + 2 * 9800);  // 16 paid days: 14 full, 2 at 70%.
+  staff.set_travel_days(7);
+  auto seven = PriceMobility(staff, kToLatvia, rates, true);
+  ASSERT_EQ(seven.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(seven.status())[0].field, "travel_days");
+
+  auto student =
+      Student(absl::CivilDay(2021, 9, 1), absl::CivilDay(2022, 1, 31));
+  student.set_green_travel(true);
+  student.set_travel_days(4);
+  auto extra = PriceMobility(student, kToLatvia, rates, true);
+  ASSERT_TRUE(extra.ok()) << extra.status();
+  EXPECT_EQ(HeadingTotal(*extra, v1::LineItem::INDIVIDUAL_SUPPORT),
+            5 * 80000 + 10667);  // 4 x 800 / 30 = 106.666... rounds up.
+  student.set_travel_days(5);
+  EXPECT_EQ(PriceMobility(student, kToLatvia, rates, true).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // A call with no green-travel days row refuses the extra days.
+  student.set_travel_days(1);
+  EXPECT_EQ(
+      PriceMobility(student, kToLatvia, Ka171Rates(), true).status().code(),
+      absl::StatusCode::kFailedPrecondition);
+}
+
 TEST(QuoteTest, MissingSupportRateIsAPrecondition) {
   auto quote = PriceMobility(
       Student(absl::CivilDay(2021, 9, 1), absl::CivilDay(2022, 1, 31)),
-      Route{v1::PARTNER_TO_PROGRAMME, 1, 2764}, Ka171Rates(), true);
+      Route{v1::PARTNER_TO_PROGRAMME, 1, 2764, ""}, Ka171Rates(), true);
   EXPECT_EQ(quote.status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
@@ -240,7 +371,7 @@ TEST(RouteTest, DirectionAndGroupFromTheCallYear) {
   auto in = RouteBetween(request, kz, lv);
   ASSERT_TRUE(in.ok());
   EXPECT_EQ(in->direction, v1::PARTNER_TO_PROGRAMME);
-  EXPECT_EQ(in->country_group, 3);
+  EXPECT_EQ(in->receiving_country, "LV");
   EXPECT_EQ(in->distance_km, 2764);
   auto out = RouteBetween(request, lv, kz);
   EXPECT_EQ(out->direction, v1::PROGRAMME_TO_PARTNER);
@@ -258,18 +389,61 @@ TEST(SettlementTest, ShorterStayPaysLessLongerStayPaysTheAgreedPeriodOnly) {
       kToLatvia, Ka171Rates(), true);
   ASSERT_TRUE(agreed.ok());
   auto shorter = SettleQuote(*agreed, absl::CivilDay(2021, 9, 1),
-                             absl::CivilDay(2021, 11, 15));
+                             absl::CivilDay(2021, 11, 15), false);
   ASSERT_TRUE(shorter.ok());
   EXPECT_EQ(shorter->whole_months(), 2);
   EXPECT_EQ(shorter->extra_days(), 15);
   EXPECT_EQ(shorter->total().amount_minor(), 36000 + 2 * 80000 + 40000);
   auto longer = SettleQuote(*agreed, absl::CivilDay(2021, 8, 20),
-                            absl::CivilDay(2022, 2, 28));
+                            absl::CivilDay(2022, 2, 28), false);
   ASSERT_TRUE(longer.ok());
   EXPECT_EQ(longer->total().amount_minor(), agreed->total().amount_minor());
-  auto outside = SettleQuote(*agreed, absl::CivilDay(2022, 3, 1),
-                             absl::CivilDay(2022, 3, 10));
+  auto outside = SettleQuote(*agreed, absl::CivilDay(2021, 7, 1),
+                             absl::CivilDay(2021, 8, 31), false);
   EXPECT_EQ(outside->total().amount_minor(), 0);
+  EXPECT_EQ(outside->not_eligible_reason(),
+            "no day of the real stay fell in the agreed period");
+}
+
+TEST(SettlementTest, BelowTheMinimumRecoversAllUnlessForceMajeure) {
+  auto agreed = PriceMobility(
+      Student(absl::CivilDay(2021, 9, 1), absl::CivilDay(2022, 1, 31)),
+      kToLatvia, Ka171Rates(), true);
+  ASSERT_TRUE(agreed.ok());
+  // KA171 students stay at least 60 days: to 30 October is 60, to 29th 59.
+  auto minimum = SettleQuote(*agreed, absl::CivilDay(2021, 9, 1),
+                             absl::CivilDay(2021, 10, 30), false);
+  ASSERT_TRUE(minimum.ok());
+  EXPECT_EQ(minimum->total().amount_minor(), 36000 + 2 * 80000);
+  auto short_stay = SettleQuote(*agreed, absl::CivilDay(2021, 9, 1),
+                                absl::CivilDay(2021, 10, 29), false);
+  ASSERT_TRUE(short_stay.ok());
+  EXPECT_EQ(short_stay->total().amount_minor(), 0);
+  EXPECT_THAT(short_stay->not_eligible_reason(),
+              ::testing::HasSubstr("59 days"));
+  auto accepted = SettleQuote(*agreed, absl::CivilDay(2021, 9, 1),
+                              absl::CivilDay(2021, 10, 29), true);
+  ASSERT_TRUE(accepted.ok());
+  EXPECT_EQ(accepted->total().amount_minor(),
+            36000 + 80000 + 77333);  // 29 x 800 / 30 = 773.33.
+  EXPECT_EQ(SettleQuote(*agreed, absl::CivilDay(2021, 9, 1),
+                        absl::CivilDay(2021, 10, 30), true)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  // Staff: five real days is the minimum, four are not eligible.
+  auto staff = PriceMobility(Staff(10, 2), kToLatvia, Ka171Rates(), true);
+  ASSERT_TRUE(staff.ok());
+  EXPECT_GT(SettleQuote(*staff, absl::CivilDay(2022, 3, 1),
+                        absl::CivilDay(2022, 3, 5), false)
+                ->total()
+                .amount_minor(),
+            0);
+  EXPECT_EQ(SettleQuote(*staff, absl::CivilDay(2022, 3, 1),
+                        absl::CivilDay(2022, 3, 4), false)
+                ->total()
+                .amount_minor(),
+            0);
 }
 
 TEST(SettlementTest, UsesTheAgreedRatesNotTheCurrentTable) {
@@ -279,7 +453,7 @@ TEST(SettlementTest, UsesTheAgreedRatesNotTheCurrentTable) {
   // SettleQuote takes no table at all: the agreed quote carries the rates it
   // applied.
   auto settled = SettleQuote(*agreed, absl::CivilDay(2021, 9, 1),
-                             absl::CivilDay(2022, 1, 31));
+                             absl::CivilDay(2022, 1, 31), false);
   EXPECT_EQ(settled->total().amount_minor(), agreed->total().amount_minor());
 }
 
@@ -321,6 +495,11 @@ TEST(ValidationTest, EveryFieldAtItsEdge) {
   ValidateCalculation(student, "calculation", students);
   EXPECT_THAT(students.list(), Contains(Field(&FieldViolation::field,
                                               "calculation.travel_days")));
+  // With green travel the call's row decides how many days (pricing checks).
+  student.set_green_travel(true);
+  Violations green;
+  ValidateCalculation(student, "", green);
+  EXPECT_TRUE(green.empty());
 }
 
 }  // namespace

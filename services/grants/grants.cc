@@ -370,6 +370,15 @@ absl::StatusOr<v1::Grant> Grants::SettleGrant(
                                 ToCivilDay(request.actual_start_date())) {
     violations.Add("actual_end_date", "must not come before actual_start_date");
   }
+  const bool force_majeure = request.has_force_majeure();
+  if (force_majeure) {
+    CheckText(request.force_majeure().decision_reference(),
+              "force_majeure.decision_reference", violations);
+    if (!IsValidDate(request.force_majeure().decision_date())) {
+      violations.Add("force_majeure.decision_date",
+                     "must be the calendar date of the funder's decision");
+    }
+  }
   if (!violations.empty()) return violations.ToStatus("INVALID_SETTLEMENT");
   return ChangeGrant(
       "SettleGrant", request, call,
@@ -381,8 +390,14 @@ absl::StatusOr<v1::Grant> Grants::SettleGrant(
         }
         auto final_quote =
             SettleQuote(grant.quote(), ToCivilDay(request.actual_start_date()),
-                        ToCivilDay(request.actual_end_date()));
+                        ToCivilDay(request.actual_end_date()), force_majeure);
         if (!final_quote.ok()) return final_quote.status();
+        if (force_majeure) {
+          v1::ForceMajeure* record = grant.mutable_force_majeure();
+          *record = request.force_majeure();
+          record->set_recorded_by(call.principal.subject);
+          *record->mutable_record_time() = ToTimestamp(Now());
+        }
         const HeadingCents final_amounts = QuoteHeadings(*final_quote);
         const HeadingCents paid = LedgerSum(store.Payments(id));
         const HeadingCents due = Plus(final_amounts, paid, -1);

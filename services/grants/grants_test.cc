@@ -180,7 +180,10 @@ class GrantsServiceTest : public ::testing::Test {
     v1::CreateBudgetRequest request;
     request.set_budget_id(id);
     v1::Budget* b = request.mutable_budget();
-    b->set_reference_number("NA-" + id);
+    // Each test budget is its own project of the partner's National Agency.
+    b->set_project_number(
+        absl::StrCat("2018-1-LV01-KA107-", std::hash<std::string>()(id)));
+    b->set_beneficiary(kLv);
     b->set_programme(v1::KA107);
     b->set_call_year(2018);
     *b->mutable_allocated()->mutable_travel() = Euros(travel_cents);
@@ -390,12 +393,12 @@ TEST_F(GrantsServiceTest, PrefinancingThenARecoveryForAShorterStay) {
   v1::SettleGrantRequest settle;
   settle.set_name(grant.name());
   *settle.mutable_actual_start_date() = ToDate(absl::CivilDay(2018, 9, 1));
-  *settle.mutable_actual_end_date() = ToDate(absl::CivilDay(2018, 11, 15));
-  *settle.mutable_final_report_date() = ToDate(absl::CivilDay(2018, 12, 1));
+  *settle.mutable_actual_end_date() = ToDate(absl::CivilDay(2018, 12, 15));
+  *settle.mutable_final_report_date() = ToDate(absl::CivilDay(2019, 1, 5));
   ASSERT_TRUE(Call(&Stub::SettleGrant, settle, &settled).ok());
   EXPECT_EQ(settled.state(), v1::Grant::SETTLED);
   const int64_t earned =
-      36000 + 2 * 80000 + 40000;  // Travel, 2 months, 15 days.
+      36000 + 3 * 80000 + 40000;  // Travel, 3 months, 15 days.
   EXPECT_EQ(settled.final_quote().total().amount_minor(), earned);
   EXPECT_EQ(settled.paid().amount_minor(), earned);
 
@@ -411,7 +414,7 @@ TEST_F(GrantsServiceTest, PrefinancingThenARecoveryForAShorterStay) {
   EXPECT_EQ(payments.payments(1).amount().amount_minor(),
             earned - (28800 + 320000));
   EXPECT_EQ(FormatDate(payments.payments(1).due_date()),
-            "2019-01-15");  // 45 days on.
+            "2019-02-19");  // 45 days on.
 
   // Reversing the recovery would pay out more than the settled grant.
   v1::ReversePaymentRequest reverse;
@@ -424,11 +427,84 @@ TEST_F(GrantsServiceTest, PrefinancingThenARecoveryForAShorterStay) {
   v1::BudgetReport report = Report(budget);
   EXPECT_EQ(report.headings(0).committed().amount_minor(), 36000);
   EXPECT_EQ(report.headings(0).paid().amount_minor(), 36000);
-  EXPECT_EQ(report.headings(1).committed().amount_minor(), 200000);
-  EXPECT_EQ(report.headings(1).paid().amount_minor(), 200000);
+  EXPECT_EQ(report.headings(1).committed().amount_minor(), 280000);
+  EXPECT_EQ(report.headings(1).paid().amount_minor(), 280000);
   EXPECT_EQ(report.headings(2).committed().amount_minor(),
             35000);  // Organisational support.
   EXPECT_EQ(report.agreed_grants(), 1);
+}
+
+// KA107 studies last at least 90 days: 89 recover the whole grant, unless the
+// funder accepted force majeure; then the real days are paid.
+TEST_F(GrantsServiceTest, AStayBelowTheMinimumRecoversAllUnlessForceMajeure) {
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00, 80);
+  auto prefinanced = [&](const std::string& participant) {
+    v1::Grant grant = CreateGrant(budget, participant);
+    EXPECT_TRUE(Agree(grant.name()).ok());
+    v1::PrefinanceGrantRequest prefinance;
+    prefinance.set_name(grant.name());
+    v1::Grant out;
+    EXPECT_TRUE(Call(&Stub::PrefinanceGrant, prefinance, &out).ok());
+    return grant.name();
+  };
+  auto settle_request = [](const std::string& name) {
+    v1::SettleGrantRequest settle;
+    settle.set_name(name);
+    *settle.mutable_actual_start_date() = ToDate(absl::CivilDay(2018, 9, 1));
+    // 1 September to 29 November: 89 of the Commission's days.
+    *settle.mutable_actual_end_date() = ToDate(absl::CivilDay(2018, 11, 29));
+    *settle.mutable_final_report_date() = ToDate(absl::CivilDay(2018, 12, 10));
+    return settle;
+  };
+
+  const std::string recovered = prefinanced("student-short");
+  v1::Grant settled;
+  ASSERT_TRUE(
+      Call(&Stub::SettleGrant, settle_request(recovered), &settled).ok());
+  EXPECT_EQ(settled.final_quote().total().amount_minor(), 0);
+  EXPECT_THAT(settled.final_quote().not_eligible_reason(),
+              ::testing::HasSubstr("89 days"));
+  EXPECT_EQ(settled.paid().amount_minor(), 0);  // All 3488.00 EUR recovered.
+  EXPECT_FALSE(settled.has_force_majeure());
+
+  const std::string excused = prefinanced("student-excused");
+  v1::SettleGrantRequest with_force_majeure = settle_request(excused);
+  v1::ForceMajeure* fm = with_force_majeure.mutable_force_majeure();
+  fm->set_decision_reference("LV01 decision 2018/77");
+  *fm->mutable_decision_date() = ToDate(absl::CivilDay(2018, 12, 5));
+  fm->set_recorded_by("someone-else");  // Output only: the caller is recorded.
+  ASSERT_TRUE(Call(&Stub::SettleGrant, with_force_majeure, &settled,
+                   Role::kFinance, "finance-7")
+                  .ok());
+  // Travel, 2 months and 29 days at 800 EUR.
+  EXPECT_EQ(settled.final_quote().total().amount_minor(),
+            36000 + 2 * 80000 + 77333);
+  EXPECT_EQ(settled.paid().amount_minor(), 36000 + 2 * 80000 + 77333);
+  EXPECT_EQ(settled.force_majeure().decision_reference(),
+            "LV01 decision 2018/77");
+  EXPECT_EQ(settled.force_majeure().recorded_by(), "finance-7");
+  EXPECT_TRUE(settled.force_majeure().has_record_time());
+
+  // Force majeure for a stay that met the minimum, or without its reference,
+  // is refused and settles nothing.
+  const std::string full = prefinanced("student-full");
+  v1::SettleGrantRequest long_enough = settle_request(full);
+  *long_enough.mutable_actual_end_date() = ToDate(absl::CivilDay(2018, 11, 30));
+  *long_enough.mutable_force_majeure() = with_force_majeure.force_majeure();
+  absl::Status not_short = Call(&Stub::SettleGrant, long_enough, &settled);
+  ASSERT_EQ(not_short.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(not_short)[0].field, "force_majeure");
+  long_enough.mutable_force_majeure()->clear_decision_reference();
+  absl::Status no_reference = Call(&Stub::SettleGrant, long_enough, &settled);
+  ASSERT_EQ(no_reference.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(no_reference)[0].field,
+            "force_majeure.decision_reference");
+  v1::GetGrantRequest get;
+  get.set_name(full);
+  v1::Grant unchanged;
+  ASSERT_TRUE(Call(&Stub::GetGrant, get, &unchanged).ok());
+  EXPECT_EQ(unchanged.state(), v1::Grant::PREFINANCED);
 }
 
 TEST_F(GrantsServiceTest,
@@ -642,7 +718,8 @@ TEST_F(GrantsServiceTest, AmountsAboveAHundredMillionEurosAreRefused) {
   v1::CreateBudgetRequest request;
   request.set_budget_id("na-over");
   v1::Budget* b = request.mutable_budget();
-  b->set_reference_number("NA-over");
+  b->set_project_number("2018-1-LV01-KA107-000002");
+  b->set_beneficiary(kLv);
   b->set_programme(v1::KA107);
   b->set_call_year(2018);
   *b->mutable_allocated()->mutable_travel() = Euros(kMaxCents + 1);
@@ -659,7 +736,7 @@ TEST_F(GrantsServiceTest, AmountsAboveAHundredMillionEurosAreRefused) {
 
 TEST_F(GrantsServiceTest, BudgetsAndRatesBelongToACallOfTheirProgramme) {
   v1::CreateBudgetRequest budget;
-  budget.mutable_budget()->set_reference_number("NA-1");
+  budget.mutable_budget()->set_project_number("2018-1-LV01-KA107-000001");
   budget.mutable_budget()->set_programme(v1::KA107);
   budget.mutable_budget()->set_call_year(2021);  // KA107 calls ended with 2020.
   budget.mutable_budget()->set_prefinancing_percent(69);
@@ -671,6 +748,11 @@ TEST_F(GrantsServiceTest, BudgetsAndRatesBelongToACallOfTheirProgramme) {
               Contains(Field(&FieldViolation::field, "budget.call_year")));
   EXPECT_THAT(budget_fields, Contains(Field(&FieldViolation::field,
                                             "budget.prefinancing_percent")));
+  // Not the project number of the 2021 call, and no beneficiary named.
+  EXPECT_THAT(budget_fields,
+              Contains(Field(&FieldViolation::field, "budget.project_number")));
+  EXPECT_THAT(budget_fields,
+              Contains(Field(&FieldViolation::field, "budget.beneficiary")));
   v1::CreateRateRequest rate;
   rate.mutable_rate()->set_kind(v1::Rate::TRAVEL);
   rate.mutable_rate()->set_programme(v1::KA171);
@@ -751,53 +833,106 @@ TEST_F(GrantsServiceTest, NoGrantUnderADraftAgreement) {
   EXPECT_EQ(ErrorReason(status), "AGREEMENT_NOT_APPROVED");
 }
 
-TEST_F(GrantsServiceTest, AdminsAddRatesForANewCallButNeverOverlappingOnes) {
+// The 2025 call has travel rows (unconfirmed) but no country groups or
+// individual support yet: refused, naming what is missing, until an admin adds
+// them; then a grant made with them says they await confirmation.
+TEST_F(GrantsServiceTest, AnIncompleteCallIsRefusedUntilAdminsAddItsRows) {
   v1::CalculateGrantRequest request = Studies(2025);
   v1::GrantQuote quote;
-  absl::Status no_rate = Call(&Stub::CalculateGrant, request, &quote);
-  EXPECT_EQ(no_rate.code(), absl::StatusCode::kFailedPrecondition) << no_rate;
+  absl::Status no_group = Call(&Stub::CalculateGrant, request, &quote);
+  ASSERT_EQ(no_group.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(no_group), "RATE_TABLE_INCOMPLETE");
+  EXPECT_THAT(std::string(no_group.message()),
+              ::testing::HasSubstr(
+                  "KA171 2025 call puts LV in no country group for STUDENT"));
 
-  auto rate = [](v1::Rate::Kind kind, int64_t cents) {
+  auto rate = [](v1::Rate::Kind kind) {
     v1::CreateRateRequest r;
     r.mutable_rate()->set_kind(kind);
     r.mutable_rate()->set_programme(v1::KA171);
     r.mutable_rate()->set_first_call_year(2024);
     r.mutable_rate()->set_last_call_year(2027);
-    *r.mutable_rate()->mutable_amount() = Euros(cents);
+    *r.mutable_rate()->mutable_amount() = Euros(0);
     r.mutable_rate()->set_needs_confirmation(true);
     return r;
   };
-  v1::CreateRateRequest support = rate(v1::Rate::INDIVIDUAL_SUPPORT, 85000);
+  v1::CreateRateRequest group = rate(v1::Rate::COUNTRY_GROUP);
+  group.mutable_rate()->set_country_group(3);
+  group.mutable_rate()->add_country_codes("LV");
+  group.mutable_rate()->add_country_codes("KZ");  // A Partner country.
+  v1::Rate created_group, created_support, ignored;
+  absl::Status partner = Call(&Stub::CreateRate, group, &ignored, Role::kAdmin);
+  ASSERT_EQ(partner.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(partner)[0].field, "rate.country_codes[1]");
+  group.mutable_rate()->mutable_country_codes()->RemoveLast();
+  ASSERT_TRUE(
+      Call(&Stub::CreateRate, group, &created_group, Role::kAdmin).ok());
+
+  absl::Status no_support = Call(&Stub::CalculateGrant, request, &quote);
+  ASSERT_EQ(no_support.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(no_support.message()),
+              ::testing::HasSubstr("no individual-support rate for STUDENT "
+                                   "PARTNER_TO_PROGRAMME group 3"));
+  v1::CreateRateRequest support = rate(v1::Rate::INDIVIDUAL_SUPPORT);
   support.mutable_rate()->set_direction(v1::PARTNER_TO_PROGRAMME);
   support.mutable_rate()->set_country_group(3);
   support.mutable_rate()->set_participant_kind(v1::STUDENT);
-  v1::CreateRateRequest travel = rate(v1::Rate::TRAVEL, 37000);
-  travel.mutable_rate()->set_min_km(2000);
-  travel.mutable_rate()->set_max_km(2999);
-  v1::Rate created_support, created_travel, ignored;
+  *support.mutable_rate()->mutable_amount() = Euros(85000);
   ASSERT_TRUE(
       Call(&Stub::CreateRate, support, &created_support, Role::kAdmin).ok());
-  ASSERT_TRUE(
-      Call(&Stub::CreateRate, travel, &created_travel, Role::kAdmin).ok());
   ASSERT_TRUE(Call(&Stub::CalculateGrant, request, &quote).ok());
-  EXPECT_EQ(quote.total().amount_minor(), 37000 + 5 * 85000);
+  EXPECT_EQ(quote.total().amount_minor(), 39500 + 5 * 85000);
 
-  // The same band again, or one reaching into it, would make quotes ambiguous.
-  v1::CreateRateRequest again = travel;
-  again.mutable_rate()->set_min_km(2500);
-  again.mutable_rate()->set_max_km(0);
-  absl::Status overlap = Call(&Stub::CreateRate, again, &ignored, Role::kAdmin);
-  EXPECT_EQ(overlap.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(ErrorReason(overlap), "RATES_OVERLAP");
-  again.mutable_rate()->set_min_km(3000);  // Adjacent, not overlapping.
-  v1::Rate next_band;
-  ASSERT_TRUE(Call(&Stub::CreateRate, again, &next_band, Role::kAdmin).ok());
+  // The same group twice, or a band reaching into a seeded one, would make
+  // quotes ambiguous.
+  v1::CreateRateRequest latvia_again = rate(v1::Rate::COUNTRY_GROUP);
+  latvia_again.mutable_rate()->set_country_group(2);
+  latvia_again.mutable_rate()->add_country_codes("LV");
+  latvia_again.mutable_rate()->set_participant_kind(v1::STAFF);
+  absl::Status twice =
+      Call(&Stub::CreateRate, latvia_again, &ignored, Role::kAdmin);
+  EXPECT_EQ(twice.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(twice), "RATES_OVERLAP");
   v1::UpdateRateRequest stretch;
-  stretch.mutable_rate()->set_name(created_travel.name());
+  stretch.mutable_rate()->set_name("rates/ka171-2024-2027-travel-2000-2999");
   stretch.mutable_rate()->set_max_km(3000);
   stretch.mutable_update_mask()->add_paths("max_km");
   EXPECT_EQ(Call(&Stub::UpdateRate, stretch, &ignored, Role::kAdmin).code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// A grant made with rows still marked "(check)" says so until an admin
+// confirms them; confirming changes no amount.
+TEST_F(GrantsServiceTest, AGrantNamesItsUnconfirmedRatesUntilConfirmed) {
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
+  v1::Grant grant = CreateGrant(budget);  // Group 3, all rows confirmed.
+  EXPECT_THAT(grant.unconfirmed_rates(), ::testing::IsEmpty());
+
+  v1::UpdateRateRequest doubt;
+  doubt.mutable_rate()->set_name("rates/ka107-2018-2020-in-g3-student");
+  doubt.mutable_rate()->set_needs_confirmation(true);
+  doubt.mutable_update_mask()->add_paths("needs_confirmation");
+  v1::Rate rate;
+  ASSERT_TRUE(Call(&Stub::UpdateRate, doubt, &rate, Role::kAdmin).ok());
+  v1::GetGrantRequest get;
+  get.set_name(grant.name());
+  v1::Grant read;
+  ASSERT_TRUE(Call(&Stub::GetGrant, get, &read).ok());
+  EXPECT_THAT(read.unconfirmed_rates(),
+              ::testing::ElementsAre("rates/ka107-2018-2020-in-g3-student"));
+  v1::ListGrantsRequest list;
+  v1::ListGrantsResponse listed;
+  ASSERT_TRUE(Call(&Stub::ListGrants, list, &listed).ok());
+  ASSERT_THAT(listed.grants(), SizeIs(1));
+  EXPECT_THAT(listed.grants(0).unconfirmed_rates(), SizeIs(1));
+
+  doubt.mutable_rate()->set_needs_confirmation(false);
+  ASSERT_TRUE(Call(&Stub::UpdateRate, doubt, &rate, Role::kAdmin).ok());
+  ASSERT_TRUE(Call(&Stub::GetGrant, get, &read).ok());
+  EXPECT_THAT(read.unconfirmed_rates(), ::testing::IsEmpty());
+  EXPECT_EQ(read.quote().total().amount_minor(),
+            grant.quote().total().amount_minor());
 }
 
 TEST_F(GrantsServiceTest, ExportsCsvForTheNationalAgency) {

@@ -1,6 +1,9 @@
 #include "services/grants/pg_grants_store.h"
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/api.h"
 #include "common/status.h"
 #include "common/types.h"
@@ -12,7 +15,7 @@ constexpr char kRateColumns[] =
     "id, kind, programme, first_call_year, last_call_year, min_km, max_km, "
     "green_travel, "
     "direction, country_group, participant_kind, amount_cents, "
-    "needs_confirmation, revision";
+    "needs_confirmation, revision, country_codes, max_days";
 
 template <typename Enum>
 Enum ParseEnum(const pqxx::field& field,
@@ -40,24 +43,44 @@ std::pair<v1::Rate, int64_t> RateFromRow(const pqxx::row& row) {
       row["participant_kind"], &v1::ParticipantKind_Parse));
   *r.mutable_amount() = Euros(row["amount_cents"].as<int64_t>());
   r.set_needs_confirmation(row["needs_confirmation"].as<bool>());
+  for (absl::string_view code : absl::StrSplit(
+           row["country_codes_text"].c_str(), ' ', absl::SkipEmpty())) {
+    r.add_country_codes(std::string(code));
+  }
+  r.set_max_days(row["max_days"].as<int>());
   *r.mutable_update_time() = FromMicros(row["update_us"].as<int64_t>());
   const int64_t revision = row["revision"].as<int64_t>();
   r.set_etag(Etag(r.name(), revision));
   return {r, revision};
 }
 
-v1::Grant GrantFromBody(const pqxx::field& body) {
+// A grant with the applied rates that are still marked "(check)": the row's
+// `unconfirmed` column lists every such rate when it was read.
+v1::Grant GrantFromRow(const pqxx::row& row) {
   v1::Grant g;
-  g.ParseFromString(pqxx::binarystring(body).str());
+  g.ParseFromString(pqxx::binarystring(row["body"]).str());
+  g.clear_unconfirmed_rates();
+  const std::set<absl::string_view> unconfirmed =
+      absl::StrSplit(row["unconfirmed"].c_str(), ' ', absl::SkipEmpty());
+  for (const auto& rate : g.quote().applied_rates()) {
+    if (unconfirmed.count(rate.name()) > 0)
+      g.add_unconfirmed_rates(rate.name());
+  }
   return g;
 }
+
+// Read with a grant: the rates awaiting confirmation, evaluated once a query.
+constexpr char kUnconfirmedColumn[] =
+    "(SELECT coalesce(string_agg('rates/' || id, ' '), '') FROM rates WHERE "
+    "needs_confirmation) AS unconfirmed";
 
 }  // namespace
 
 std::vector<PreparedStatement> PgGrantsStore::Statements() {
-  const std::string rate_select =
-      absl::StrCat("SELECT ", kRateColumns, ", ",
-                   TimestampColumn("update_time"), " AS update_us FROM rates ");
+  const std::string rate_select = absl::StrCat(
+      "SELECT ", kRateColumns, ", ", TimestampColumn("update_time"),
+      " AS update_us, array_to_string(country_codes, ' ') AS "
+      "country_codes_text FROM rates ");
   return {
       {"rates_for_call",
        rate_select + "WHERE programme = $1 AND first_call_year <= $2 AND "
@@ -77,31 +100,38 @@ std::vector<PreparedStatement> PgGrantsStore::Statements() {
        "$8 END) AND "
        "(max_km = 0 OR max_km >= $7)) OR (kind = 'INDIVIDUAL_SUPPORT' AND "
        "direction = $9 AND "
-       "country_group = $10 AND participant_kind = $11)) ORDER BY id LIMIT 1"},
+       "country_group = $10 AND participant_kind = $11) OR (kind = "
+       "'COUNTRY_GROUP' AND country_codes && $12::text[] AND (participant_kind "
+       "= $11 OR participant_kind = 'PARTICIPANT_KIND_UNSPECIFIED' OR $11 = "
+       "'PARTICIPANT_KIND_UNSPECIFIED')) OR (kind = 'GREEN_TRAVEL_DAYS' AND "
+       "participant_kind = $11)) ORDER BY id LIMIT 1"},
       {"rate_insert", absl::StrCat("INSERT INTO rates (", kRateColumns,
                                    ", update_time) VALUES ($1, $2, $3, $4, $5, "
                                    "$6, $7, $8, $9, $10, $11, $12, "
-                                   "$13, 1, ",
-                                   TimestampParam(14), ")")},
-      {"rate_update", absl::StrCat("UPDATE rates SET first_call_year = $2, "
-                                   "last_call_year = $3, min_km = $4, "
-                                   "max_km = $5, green_travel = $6, direction "
-                                   "= $7, country_group = $8, "
-                                   "participant_kind = $9, amount_cents = $10, "
-                                   "needs_confirmation = $11, "
-                                   "revision = $12, update_time = ",
-                                   TimestampParam(13), " WHERE id = $1")},
+                                   "$13, 1, $14::text[], $15, ",
+                                   TimestampParam(16), ")")},
+      {"rate_update",
+       absl::StrCat("UPDATE rates SET first_call_year = $2, "
+                    "last_call_year = $3, min_km = $4, "
+                    "max_km = $5, green_travel = $6, direction "
+                    "= $7, country_group = $8, "
+                    "participant_kind = $9, amount_cents = $10, "
+                    "needs_confirmation = $11, "
+                    "revision = $12, country_codes = "
+                    "$13::text[], max_days = $14, update_time = ",
+                    TimestampParam(15), " WHERE id = $1")},
 
       {"budget_insert",
        absl::StrCat(
-           "INSERT INTO budgets (id, reference_number, programme, call_year, "
+           "INSERT INTO budgets (id, project_number, beneficiary, programme, "
+           "call_year, "
            "prefinancing_percent, "
            "organisational_support_per_participant_cents, "
            "allocated_travel_cents, allocated_individual_cents, "
            "allocated_organisational_cents, allocated_inclusion_cents, "
            "create_time) "
-           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, ",
-           TimestampParam(11), ")")},
+           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ",
+           TimestampParam(12), ")")},
       {"budget_get", absl::StrCat("SELECT *, ", TimestampColumn("create_time"),
                                   " AS create_us FROM budgets WHERE id = $1")},
       {"budget_get_for_update",
@@ -130,14 +160,18 @@ std::vector<PreparedStatement> PgGrantsStore::Statements() {
       {"grant_update",
        "UPDATE grants SET state = $2, revision = revision + 1, body = $3 WHERE "
        "id = $1"},
-      {"grant_get", "SELECT body FROM grants WHERE id = $1"},
+      {"grant_get", absl::StrCat("SELECT body, ", kUnconfirmedColumn,
+                                 " FROM grants WHERE id = $1")},
       {"grant_get_for_update",
-       "SELECT body FROM grants WHERE id = $1 FOR UPDATE"},
+       absl::StrCat("SELECT body, ", kUnconfirmedColumn,
+                    " FROM grants WHERE id = $1 FOR UPDATE OF grants")},
       {"grant_list",
-       "SELECT body FROM grants WHERE ($1 = '' OR budget_id = $1) AND ($2 = '' "
-       "OR state = $2) "
-       "AND ($3 = '' OR participant_reference = $3) AND id > $4 ORDER BY id "
-       "LIMIT $5"},
+       absl::StrCat("SELECT body, ", kUnconfirmedColumn) +
+           " FROM grants WHERE ($1 = '' OR budget_id = $1) AND ($2 = '' "
+           "OR state = $2) "
+           "AND ($3 = '' OR participant_reference = $3) AND id > $4 ORDER BY "
+           "id "
+           "LIMIT $5"},
 
       {"payments_of_grant",
        absl::StrCat(
@@ -203,7 +237,8 @@ std::string PgGrantsStore::OverlappingRate(const std::string& id,
       v1::Programme_Name(r.programme()), r.first_call_year(),
       r.last_call_year(), r.green_travel(), r.min_km(), r.max_km(),
       v1::Direction_Name(r.direction()), r.country_group(),
-      v1::ParticipantKind_Name(r.participant_kind()));
+      v1::ParticipantKind_Name(r.participant_kind()),
+      TextArrayParam({r.country_codes().begin(), r.country_codes().end()}));
   return found.empty() ? "" : "rates/" + found[0][0].as<std::string>();
 }
 
@@ -214,21 +249,24 @@ void PgGrantsStore::InsertRate(const std::string& id, const v1::Rate& r) {
       r.last_call_year(), r.min_km(), r.max_km(), r.green_travel(),
       v1::Direction_Name(r.direction()), r.country_group(),
       v1::ParticipantKind_Name(r.participant_kind()), r.amount().amount_minor(),
-      r.needs_confirmation(), ToMicros(r.update_time()));
+      r.needs_confirmation(),
+      TextArrayParam({r.country_codes().begin(), r.country_codes().end()}),
+      r.max_days(), ToMicros(r.update_time()));
 }
 
 void PgGrantsStore::UpdateRate(const std::string& id, const v1::Rate& r,
                                int64_t revision) {
-  txn_.exec_prepared("rate_update", id, r.first_call_year(), r.last_call_year(),
-                     r.min_km(), r.max_km(), r.green_travel(),
-                     v1::Direction_Name(r.direction()), r.country_group(),
-                     v1::ParticipantKind_Name(r.participant_kind()),
-                     r.amount().amount_minor(), r.needs_confirmation(),
-                     revision, ToMicros(r.update_time()));
+  txn_.exec_prepared(
+      "rate_update", id, r.first_call_year(), r.last_call_year(), r.min_km(),
+      r.max_km(), r.green_travel(), v1::Direction_Name(r.direction()),
+      r.country_group(), v1::ParticipantKind_Name(r.participant_kind()),
+      r.amount().amount_minor(), r.needs_confirmation(), revision,
+      TextArrayParam({r.country_codes().begin(), r.country_codes().end()}),
+      r.max_days(), ToMicros(r.update_time()));
 }
 
 void PgGrantsStore::InsertBudget(const std::string& id, const v1::Budget& b) {
-  txn_.exec_prepared("budget_insert", id, b.reference_number(),
+  txn_.exec_prepared("budget_insert", id, b.project_number(), b.beneficiary(),
                      v1::Programme_Name(b.programme()), b.call_year(),
                      b.prefinancing_percent(),
                      b.organisational_support_per_participant().amount_minor(),
@@ -251,7 +289,8 @@ absl::StatusOr<BudgetRow> PgGrantsStore::GetBudget(const std::string& id,
   BudgetRow out;
   v1::Budget& b = out.budget;
   b.set_name("budgets/" + id);
-  b.set_reference_number(row["reference_number"].as<std::string>());
+  b.set_project_number(row["project_number"].as<std::string>());
+  b.set_beneficiary(row["beneficiary"].as<std::string>());
   b.set_programme(
       ParseEnum<v1::Programme>(row["programme"], &v1::Programme_Parse));
   b.set_call_year(row["call_year"].as<int>());
@@ -309,7 +348,7 @@ absl::StatusOr<v1::Grant> PgGrantsStore::GetGrant(const std::string& id,
     return Error(absl::StatusCode::kNotFound, "GRANT_NOT_FOUND",
                  "no grant grants/" + id);
   }
-  return GrantFromBody(r[0][0]);
+  return GrantFromRow(r[0]);
 }
 
 std::vector<v1::Grant> PgGrantsStore::ListGrants(const GrantFilter& filter,
@@ -319,7 +358,7 @@ std::vector<v1::Grant> PgGrantsStore::ListGrants(const GrantFilter& filter,
   for (const auto& row :
        txn_.exec_prepared("grant_list", filter.budget_id, filter.state,
                           filter.participant_reference, after_id, limit)) {
-    out.push_back(GrantFromBody(row[0]));
+    out.push_back(GrantFromRow(row));
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "common/api.h"
 #include "common/idempotency.h"
+#include "common/reference_data.h"
 #include "common/status.h"
 #include "common/types.h"
 #include "services/grants/grant_math.h"
@@ -46,9 +47,11 @@ absl::StatusOr<v1::ListRatesResponse> Rates::ListRates(
 namespace {
 
 void ValidateRate(const v1::Rate& r, Violations& v) {
-  if (r.kind() != v1::Rate::TRAVEL &&
-      r.kind() != v1::Rate::INDIVIDUAL_SUPPORT) {
-    v.Add("rate.kind", "must be TRAVEL or INDIVIDUAL_SUPPORT");
+  if (r.kind() == v1::Rate::KIND_UNSPECIFIED ||
+      !v1::Rate::Kind_IsValid(r.kind())) {
+    v.Add("rate.kind",
+          "must be TRAVEL, INDIVIDUAL_SUPPORT, COUNTRY_GROUP or "
+          "GREEN_TRAVEL_DAYS");
   }
   ValidateProgrammeCall(r.programme(), r.first_call_year(), "rate.programme",
                         "rate.first_call_year", v);
@@ -56,28 +59,60 @@ void ValidateRate(const v1::Rate& r, Violations& v) {
     v.Add("rate.last_call_year", "must not come before first_call_year");
   }
   CheckEuros(r.amount(), "rate.amount", v);
-  if (r.kind() == v1::Rate::TRAVEL) {
-    if (r.min_km() < 0) v.Add("rate.min_km", "must not be negative");
-    if (r.max_km() != 0 && r.max_km() < r.min_km()) {
-      v.Add("rate.max_km", "must be 0 (no upper limit) or at least min_km");
-    }
+  const bool kind_required = r.kind() == v1::Rate::INDIVIDUAL_SUPPORT ||
+                             r.kind() == v1::Rate::GREEN_TRAVEL_DAYS;
+  if (kind_required && r.participant_kind() != v1::STUDENT &&
+      r.participant_kind() != v1::STAFF) {
+    v.Add("rate.participant_kind", "must be STUDENT or STAFF");
   }
-  if (r.kind() == v1::Rate::INDIVIDUAL_SUPPORT) {
-    if (r.direction() == v1::PARTNER_TO_PROGRAMME &&
-        (r.country_group() < 1 || r.country_group() > 3)) {
-      v.Add("rate.country_group",
-            "must be 1, 2 or 3 towards a Programme country");
-    } else if (r.direction() == v1::PROGRAMME_TO_PARTNER &&
-               r.country_group() != 0) {
-      v.Add("rate.country_group", "must be 0 towards a Partner country");
-    } else if (r.direction() != v1::PARTNER_TO_PROGRAMME &&
-               r.direction() != v1::PROGRAMME_TO_PARTNER) {
-      v.Add("rate.direction", "is required");
-    }
-    if (r.participant_kind() != v1::STUDENT &&
-        r.participant_kind() != v1::STAFF) {
-      v.Add("rate.participant_kind", "must be STUDENT or STAFF");
-    }
+  switch (r.kind()) {
+    case v1::Rate::TRAVEL:
+      if (r.min_km() < 0) v.Add("rate.min_km", "must not be negative");
+      if (r.max_km() != 0 && r.max_km() < r.min_km()) {
+        v.Add("rate.max_km", "must be 0 (no upper limit) or at least min_km");
+      }
+      break;
+    case v1::Rate::INDIVIDUAL_SUPPORT:
+      if (r.direction() == v1::PARTNER_TO_PROGRAMME &&
+          (r.country_group() < 1 || r.country_group() > 4)) {
+        v.Add("rate.country_group",
+              "must be 1 to 4 towards a Programme country");
+      } else if (r.direction() == v1::PROGRAMME_TO_PARTNER &&
+                 r.country_group() != 0) {
+        v.Add("rate.country_group", "must be 0 towards a Partner country");
+      } else if (r.direction() != v1::PARTNER_TO_PROGRAMME &&
+                 r.direction() != v1::PROGRAMME_TO_PARTNER) {
+        v.Add("rate.direction", "is required");
+      }
+      break;
+    case v1::Rate::COUNTRY_GROUP:
+      if (r.country_group() < 1 || r.country_group() > 4) {
+        v.Add("rate.country_group", "must be 1 to 4");
+      }
+      if (r.country_codes().empty()) {
+        v.Add("rate.country_codes", "name at least one country");
+      }
+      for (int i = 0; i < r.country_codes_size(); ++i) {
+        const std::string& code = r.country_codes(i);
+        if (!CountryName(code).has_value() ||
+            StatusForCall(code, r.last_call_year()) !=
+                CountryStatus::kProgramme) {
+          v.Add(absl::StrCat("rate.country_codes[", i, "]"),
+                absl::StrCat("must be a Programme country of the ",
+                             r.last_call_year(), " call"));
+        }
+      }
+      break;
+    case v1::Rate::GREEN_TRAVEL_DAYS:
+      if (r.programme() != v1::KA171) {
+        v.Add("rate.programme", "green travel exists from KA171");
+      }
+      if (r.max_days() < 1 || r.max_days() > 30) {
+        v.Add("rate.max_days", "must be between 1 and 30");
+      }
+      break;
+    default:
+      break;
   }
 }
 
@@ -130,7 +165,8 @@ absl::StatusOr<v1::Rate> Rates::UpdateRate(const v1::UpdateRateRequest& request,
   static const std::set<std::string> kPaths = {
       "amount",          "needs_confirmation",
       "first_call_year", "last_call_year",
-      "min_km",          "max_km"};
+      "min_km",          "max_km",
+      "country_codes",   "max_days"};
   for (int i = 0; i < request.update_mask().paths_size(); ++i) {
     if (kPaths.count(request.update_mask().paths(i)) == 0) {
       return InvalidField(
@@ -165,6 +201,11 @@ absl::StatusOr<v1::Rate> Rates::UpdateRate(const v1::UpdateRateRequest& request,
               updated.set_last_call_year(request.rate().last_call_year());
             if (path == "min_km") updated.set_min_km(request.rate().min_km());
             if (path == "max_km") updated.set_max_km(request.rate().max_km());
+            if (path == "country_codes") {
+              *updated.mutable_country_codes() = request.rate().country_codes();
+            }
+            if (path == "max_days")
+              updated.set_max_days(request.rate().max_days());
           }
           Violations violations;
           ValidateRate(updated, violations);
