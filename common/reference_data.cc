@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace mobility {
 namespace {
@@ -261,6 +262,8 @@ constexpr Country kCountries[] = {
     {"VU", "Vanuatu"},
     {"WF", "Wallis and Futuna"},
     {"WS", "Samoa"},
+    // Kosovo: a user-assigned code, the one the European Commission uses.
+    {"XK", "Kosovo"},
     {"YE", "Yemen"},
     {"YT", "Mayotte"},
     {"ZA", "South Africa"},
@@ -318,6 +321,72 @@ constexpr ProgrammeMembership kProgrammeCountries[] = {
     {"RS", 2019, kOpenEnded},
 };
 
+// The Partner-country regions of each programme (DOMAIN.md "Countries"); the
+// 2021-2027 guide numbers them differently. Not every region takes part in
+// International Credit Mobility: KA107 excluded Switzerland, the micro-states,
+// Iran, Iraq, Yemen and the Gulf Cooperation Council; KA171 excludes regions 13
+// and 14 (check both).
+struct RegionRow {
+  int number;
+  const char* name;
+  bool eligible;
+  const char* countries;  // Space-separated alpha-2 codes.
+};
+
+constexpr RegionRow kKa107Regions[] = {
+    {1, "Western Balkans", true, "AL BA XK ME"},
+    {2, "Eastern Partnership", true, "AM AZ BY GE MD UA"},
+    {3, "South-Mediterranean", true, "DZ EG IL JO LB LY MA PS SY TN"},
+    {4, "Russian Federation", true, "RU"},
+    {5, "Andorra, Monaco, San Marino, Vatican City", false, "AD MC SM VA"},
+    {6, "Asia", true,
+     "AF BD BT KH CN KP IN ID LA MY MV MN MM NP PK PH LK TH VN"},
+    {7, "Central Asia", true, "KZ KG TJ TM UZ"},
+    {8, "Latin America", true,
+     "AR BO BR CL CO CR CU EC SV GT HN MX NI PA PY PE UY VE"},
+    {9, "Iran, Iraq, Yemen", false, "IR IQ YE"},
+    {10, "South Africa", true, "ZA"},
+    {11, "African, Caribbean and Pacific States", true,
+     "AO AG BS BB BZ BJ BW BF BI CM CV CF TD KM CG CD CK CI DJ DM DO ER ET FJ "
+     "GA GM GH GD GN GW GY HT JM KE KI LS LR MG MW ML MH MR MU FM MZ NA NR NE "
+     "NG NU PW PG RW KN LC VC WS ST SN SC SL SB SO SS SD SR SZ TZ TL TG TO TT "
+     "TV UG VU ZM ZW"},
+    {12, "Gulf Cooperation Council", false, "BH KW OM QA SA AE"},
+    {13, "Other industrialised countries", true,
+     "AU BN CA HK JP KR MO NZ SG TW US"},
+    {14, "Faroe Islands, Switzerland", false, "FO CH"},
+};
+
+constexpr RegionRow kKa171Regions[] = {
+    {1, "Western Balkans", true, "AL BA XK ME"},
+    {2, "Neighbourhood East", true, "AM AZ BY GE MD UA"},
+    {3, "South-Mediterranean", true, "DZ EG IL JO LB LY MA PS SY TN"},
+    {4, "Russian Federation", true, "RU"},
+    {5, "Asia", true,
+     "BD BT KH CN KP IN ID LA MY MV MN MM NP PK PH LK TH VN BN HK JP KR MO SG "
+     "TW"},
+    {6, "Central Asia", true, "AF KZ KG TJ TM UZ"},
+    {7, "Middle East", true, "IR IQ YE BH KW OM QA SA AE"},
+    {8, "Pacific", true, "AU CK FJ KI MH FM NR NU NZ PW PG WS SB TL TO TV VU"},
+    {9, "Sub-Saharan Africa", true,
+     "AO BJ BW BF BI CM CV CF TD KM CG CD CI DJ GQ ER SZ ET GA GM GH GN GW KE "
+     "LS LR MG MW ML MR MU MZ NA NE NG RW ST SN SC SL SO ZA SS SD TZ TG UG ZM "
+     "ZW"},
+    {10, "Latin America", true,
+     "AR BO BR CL CO CR EC SV GT HN MX NI PA PY PE UY VE"},
+    {11, "Caribbean", true, "AG BS BB BZ CU DM DO GD GY HT JM KN LC VC SR TT"},
+    {12, "United States of America and Canada", true, "US CA"},
+    {13, "Andorra, Monaco, San Marino, Vatican City", false, "AD MC SM VA"},
+    {14, "Faroe Islands, Switzerland, United Kingdom", false, "FO CH GB"},
+};
+
+bool ListsCode(absl::string_view list, absl::string_view code) {
+  for (absl::string_view listed : absl::StrSplit(list, ' ')) {
+    if (listed == code) return true;
+  }
+  return false;
+}
+
 const Country* FindCountry(absl::string_view alpha2) {
   auto it =
       std::lower_bound(std::begin(kCountries), std::end(kCountries), alpha2,
@@ -345,6 +414,37 @@ CountryStatus StatusForCall(absl::string_view alpha2, int call_year) {
     }
   }
   return CountryStatus::kPartner;
+}
+
+std::optional<PartnerRegion> RegionOf(absl::string_view alpha2,
+                                      ProgrammeGeneration programme) {
+  const auto find = [&](const auto& regions) -> std::optional<PartnerRegion> {
+    for (const RegionRow& r : regions) {
+      if (ListsCode(r.countries, alpha2)) {
+        return PartnerRegion{r.number, r.name, r.eligible};
+      }
+    }
+    return std::nullopt;
+  };
+  return programme == ProgrammeGeneration::kKa107 ? find(kKa107Regions)
+                                                  : find(kKa171Regions);
+}
+
+absl::Status CheckEligiblePartnerCountry(absl::string_view alpha2,
+                                         ProgrammeGeneration programme) {
+  const char* name =
+      programme == ProgrammeGeneration::kKa107 ? "KA107" : "KA171";
+  auto region = RegionOf(alpha2, programme);
+  if (!region.has_value()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(alpha2, " is in no Partner-country region of ", name));
+  }
+  if (!region->eligible) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        alpha2, " is in region ", region->number, " (", region->name,
+        "), which ", name, " International Credit Mobility does not fund"));
+  }
+  return absl::OkStatus();
 }
 
 AcademicYearRange ProgrammeAcademicYears(ProgrammeGeneration programme) {
@@ -391,6 +491,13 @@ CallYearRange ProgrammeCallYears(ProgrammeGeneration programme) {
       return {2021, 2027};
   }
   return {0, -1};
+}
+
+CallYearRange CallsFunding(ProgrammeGeneration programme, int first_year,
+                           int last_year) {
+  const CallYearRange calls = ProgrammeCallYears(programme);
+  return {std::max(calls.first, first_year - 3),
+          std::min(calls.last, last_year)};
 }
 
 int StudentStayDays(absl::CivilDay start, absl::CivilDay end) {

@@ -29,6 +29,20 @@ CountryStatus StatusForCall(absl::string_view alpha2, int call_year);
 
 enum class ProgrammeGeneration { kKa107, kKa171 };
 
+// A Partner country's region in a programme: regions are numbered per
+// programme, and only some take part in International Credit Mobility.
+struct PartnerRegion {
+  int number;
+  absl::string_view name;
+  bool eligible;
+};
+std::optional<PartnerRegion> RegionOf(absl::string_view alpha2,
+                                      ProgrammeGeneration programme);
+// FAILED_PRECONDITION naming the region unless the Partner country is in a
+// region the programme's calls fund.
+absl::Status CheckEligiblePartnerCountry(absl::string_view alpha2,
+                                         ProgrammeGeneration programme);
+
 // The range of academic years (by their first calendar year) an ICM agreement
 // of the programme may cover: KA107 calls 2015-2020 funded mobilities from
 // 2015/2016 to 2022/2023 (projects last up to 36 months); KA171 calls from 2021
@@ -46,6 +60,13 @@ struct CallYearRange {
   int last;
 };
 CallYearRange ProgrammeCallYears(ProgrammeGeneration programme);
+
+// The calls of `programme` that may fund mobilities in the academic years
+// starting from `first_year` to `last_year`: a call's projects run up to three
+// academic years after it (the 2019 and 2020 KA107 calls ran until 2022/2023),
+// so year Y is funded by calls Y-3 to Y. Empty (first > last) when none.
+CallYearRange CallsFunding(ProgrammeGeneration programme, int first_year,
+                           int last_year);
 
 // Numbered as the contracts' MobilityType (agreements) and Activity (grants)
 // enums, so a validated proto value converts with a static_cast.

@@ -87,13 +87,14 @@ std::shared_ptr<const RpcDispatcher> TestDispatcher(DispatchOptions options) {
       *TokenVerifier::FromPublicKeyPem(TestKeys().public_pem), options);
 }
 
-std::string TokenFor(const std::string& subject,
-                     const std::vector<Role>& roles) {
+std::string TokenFor(const std::string& subject, const std::vector<Role>& roles,
+                     const std::string& institution) {
   static const TokenSigner* signer =
       new TokenSigner(*TokenSigner::FromPrivateKeyPem(TestKeys().private_pem));
   TokenClaims claims;
   claims.subject = subject;
   claims.roles = roles;
+  claims.institution = institution;
   claims.issued_at = absl::Now();
   auto token = signer->Sign(claims);
   EXPECT_TRUE(token.ok()) << token.status();

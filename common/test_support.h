@@ -43,8 +43,10 @@ std::shared_ptr<const RpcDispatcher> TestDispatcher(
     DispatchOptions options = {});
 
 // A token signed with TestKeys(), valid for an hour.
-std::string TokenFor(const std::string& subject,
-                     const std::vector<Role>& roles);
+// A token signed with the test key; `institution` is the one the bearer acts
+// for, "institutions/{id}", or empty.
+std::string TokenFor(const std::string& subject, const std::vector<Role>& roles,
+                     const std::string& institution = "");
 
 }  // namespace mobility::testing
 

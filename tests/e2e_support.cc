@@ -113,6 +113,12 @@ std::string MakeWorkspace() {
   return dir;
 }
 
+std::string PartnerRole(const std::string& institution) {
+  return absl::StrCat(
+      institution == "institutions/kokshetau-amu" ? "coordinator" : "service",
+      " --institution ", institution);
+}
+
 std::pair<int, std::string> Mobilityctl(const std::string& workspace,
                                         const std::string& env,
                                         const std::string& args,

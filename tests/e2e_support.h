@@ -29,8 +29,13 @@ bool WaitUntilServing(const std::string& address);
 // (private key).
 std::string MakeWorkspace();
 
-// Runs `mobilityctl ARGS` with a fresh token for `role`; `env` sets addresses
-// ("NAME=value ...").
+// Runs `mobilityctl ARGS` with a fresh token for `role` (what follows
+// `mobilityctl token --role`, so it may add --institution); `env` sets
+// addresses ("NAME=value ...").
+// The token of a partner approving an agreement for itself: the Kazakh
+// coordinator, or the Latvian partner's own system with its service identity.
+std::string PartnerRole(const std::string& institution);
+
 std::pair<int, std::string> Mobilityctl(const std::string& workspace,
                                         const std::string& env,
                                         const std::string& args,

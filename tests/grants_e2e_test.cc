@@ -83,8 +83,9 @@ TEST_F(GrantsEndToEndTest, QuotesAgreesAndReportsThroughBothServices) {
   for (const char* partner :
        {"institutions/kokshetau-amu", "institutions/vidzeme-via"}) {
     Ctl(absl::StrCat(
-        "agreements approve agreements/ka107-2016-kz-lv --institution ",
-        partner, " --content_hash ", hash));
+            "agreements approve agreements/ka107-2016-kz-lv --institution ",
+            partner, " --content_hash ", hash),
+        e2e::PartnerRole(partner));
     ASSERT_EQ(exit_code_, 0);
   }
 

@@ -3,7 +3,10 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <cmath>
+#include <optional>
 #include <set>
+#include <tuple>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -69,8 +72,30 @@ bool IsLanguageCode(absl::string_view code) {
          std::all_of(code.begin(), code.end(), absl::ascii_islower);
 }
 
+// "12.50" -> 1250: a non-negative decimal with at most two fraction digits.
+std::optional<int64_t> ParseHundredths(absl::string_view text) {
+  const size_t dot = text.find('.');
+  absl::string_view whole = text.substr(0, dot);
+  absl::string_view fraction =
+      dot == absl::string_view::npos ? "" : text.substr(dot + 1);
+  const auto digits = [](absl::string_view d) {
+    return std::all_of(d.begin(), d.end(), absl::ascii_isdigit);
+  };
+  if (whole.empty() || whole.size() > 6 || !digits(whole) ||
+      (dot != absl::string_view::npos && fraction.empty()) ||
+      fraction.size() > 2 || !digits(fraction)) {
+    return std::nullopt;
+  }
+  int64_t value = 0;
+  for (char c : whole) value = value * 10 + (c - '0');
+  int64_t cents = 0;
+  for (size_t i = 0; i < 2; ++i)
+    cents = cents * 10 + (i < fraction.size() ? fraction[i] - '0' : 0);
+  return value * 100 + cents;
+}
+
 void ValidateCondition(const v1::CooperationCondition& c,
-                       ProgrammeGeneration programme, int call_year,
+                       ProgrammeGeneration programme, CallYearRange calls,
                        const std::set<std::string>& partners,
                        const std::string& prefix, Violations& violations) {
   if (!c.id().empty() &&
@@ -105,35 +130,60 @@ void ValidateCondition(const v1::CooperationCondition& c,
   }
   const Activity activity = static_cast<Activity>(c.mobility_type());
   const bool student = IsStudentActivity(activity);
-  auto limits = MobilityDurationLimits(programme, activity, call_year);
+  // Eligible when a call that may fund the condition's years allows the
+  // activity: the latest one, since rules only widened (traineeships from the
+  // 2018 KA107 call).
+  auto limits = MobilityDurationLimits(programme, activity, calls.last);
   if (!limits.ok()) {
     violations.Add(Field(prefix, "mobility_type"),
-                   std::string(limits.status().message()));
-  } else if (c.mobilities_per_year() >= 1 &&
+                   absl::StrCat(limits.status().message(),
+                                "; the calls that may fund this condition run "
+                                "from ",
+                                calls.first, " to ", calls.last));
+  }
+  const std::string total_field =
+      Field(prefix, student ? "total_months_per_year" : "total_days_per_year");
+  const std::string& total_text =
+      student ? c.total_months_per_year() : c.total_days_per_year();
+  const std::optional<int64_t> total = ParseHundredths(total_text);
+  if (!total_text.empty() && !total.has_value()) {
+    violations.Add(total_field,
+                   "must be a decimal with at most two fraction digits, like "
+                   "\"10\" or \"12.50\"");
+  } else if (total.has_value() && limits.ok() && c.mobilities_per_year() >= 1 &&
              c.mobilities_per_year() <= kMaxMobilitiesPerYear) {
     // Every mobility must fit the one-mobility limits, so the yearly total lies
     // between mobilities x minimum and mobilities x maximum.
-    const int total =
-        student ? c.total_months_per_year() : c.total_days_per_year();
-    const int low = c.mobilities_per_year() * limits->min;
-    const int high = c.mobilities_per_year() * limits->max;
-    if (total < low || total > high) {
+    const int64_t low = int64_t{c.mobilities_per_year()} * limits->min;
+    const int64_t high = int64_t{c.mobilities_per_year()} * limits->max;
+    if (*total < low * 100 || *total > high * 100) {
       violations.Add(
-          Field(prefix,
-                student ? "total_months_per_year" : "total_days_per_year"),
+          total_field,
           absl::StrCat("must be between ", low, " and ", high, " for ",
                        c.mobilities_per_year(), " mobilities of ", limits->min,
                        " to ", limits->max, student ? " months" : " days",
                        " each"));
     }
   }
-  if (student && c.total_days_per_year() != 0) {
+  if (student && !c.total_days_per_year().empty()) {
     violations.Add(Field(prefix, "total_days_per_year"),
                    "applies to staff mobility only; give months for students");
   }
-  if (!student && c.total_months_per_year() != 0) {
+  if (!student && !c.total_months_per_year().empty()) {
     violations.Add(Field(prefix, "total_months_per_year"),
                    "applies to student mobility only; give days for staff");
+  }
+  if (!student && c.blended()) {
+    violations.Add(Field(prefix, "blended"),
+                   "applies to student mobility only");
+  }
+  LimitText(c.other_info(), 4000, Field(prefix, "other_info"), violations);
+  if ((activity == Activity::kStudentStudies ||
+       activity == Activity::kStaffTeaching) &&
+      c.language_requirements_size() == 0) {
+    violations.Add(Field(prefix, "language_requirements"),
+                   "studies and teaching need at least one recommended "
+                   "language");
   }
   if (!student && c.eqf_levels_size() > 0) {
     violations.Add(Field(prefix, "eqf_levels"),
@@ -175,10 +225,9 @@ void ValidateCondition(const v1::CooperationCondition& c,
       violations.Add(absl::StrCat(at, ".language"),
                      "must be an ISO 639-1 code like \"en\"");
     }
-    if (l.cefr_level() == v1::CEFR_LEVEL_UNSPECIFIED ||
-        !v1::CefrLevel_IsValid(l.cefr_level())) {
+    if (!v1::CefrLevel_IsValid(l.cefr_level())) {
       violations.Add(absl::StrCat(at, ".cefr_level"),
-                     "must be a CEFR level from A1 to C2");
+                     "must be a CEFR level from A1 to C2, or unspecified");
     }
   }
 }
@@ -194,6 +243,13 @@ v1::Agreement ContentOnly(const v1::Agreement& agreement) {
   *content.mutable_cooperation_conditions() =
       agreement.cooperation_conditions();
   return content;
+}
+
+bool IsPartner(const v1::Agreement& agreement, absl::string_view institution) {
+  for (const auto& p : agreement.partners()) {
+    if (p.institution() == institution) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -277,14 +333,20 @@ void ValidateAgreement(
           absl::StrCat("must lie in the programme's period, ", period));
     }
   }
-  const int call_year = first.ok() ? *first : 0;
+  // The calls that may fund the agreement's years: eligibility follows them,
+  // not the first academic year alone.
+  const bool years_ok =
+      programme_known && first.ok() && last.ok() && *first <= *last;
+  const CallYearRange calls =
+      years_ok ? CallsFunding(programme, *first, *last) : CallYearRange{1, 0};
+  const bool have_calls = years_ok && calls.first <= calls.last;
+  std::vector<std::string> countries;
 
   // Partners: two existing institutions, one Programme and one Partner country.
   std::set<std::string> partners;
   if (agreement.partners_size() != 2) {
     violations.Add(Field(prefix, "partners"), "must list exactly two partners");
   }
-  int programme_side = 0, partner_side = 0;
   for (int i = 0; i < agreement.partners_size(); ++i) {
     const auto& p = agreement.partners(i);
     const std::string at = Indexed(prefix, "partners", i);
@@ -297,10 +359,8 @@ void ValidateAgreement(
     } else if (!partners.insert(p.institution()).second) {
       violations.Add(absl::StrCat(at, ".institution"),
                      "names the other partner again");
-    } else if (call_year > 0) {
-      (StatusForCall(country->second, call_year) == CountryStatus::kProgramme
-           ? programme_side
-           : partner_side)++;
+    } else {
+      countries.push_back(country->second);
     }
     LimitText(p.agreement_code(), 100, absl::StrCat(at, ".agreement_code"),
               violations);
@@ -319,13 +379,31 @@ void ValidateAgreement(
                      "must be a calendar date");
     }
   }
-  if (partners.size() == 2 && call_year > 0 &&
-      (programme_side != 1 || partner_side != 1)) {
-    violations.Add(
-        Field(prefix, "partners"),
-        absl::StrCat("must join one Programme-country and one Partner-country "
-                     "institution for the ",
-                     call_year, " call"));
+  if (countries.size() == 2 && have_calls) {
+    // One Programme-country and one eligible Partner-country institution in
+    // at least one of those calls (the UK was a Programme country to 2020).
+    std::string why;
+    bool eligible = false;
+    for (int call = calls.first; call <= calls.last && !eligible; ++call) {
+      const bool a =
+          StatusForCall(countries[0], call) == CountryStatus::kProgramme;
+      const bool b =
+          StatusForCall(countries[1], call) == CountryStatus::kProgramme;
+      if (a == b) continue;
+      absl::Status region = CheckEligiblePartnerCountry(
+          a ? countries[1] : countries[0], programme);
+      eligible = region.ok();
+      if (!eligible) why = std::string(region.message());
+    }
+    if (!eligible) {
+      violations.Add(
+          Field(prefix, "partners"),
+          why.empty()
+              ? absl::StrCat("must join one Programme-country and one "
+                             "Partner-country institution in a call from ",
+                             calls.first, " to ", calls.last)
+              : why);
+    }
   }
 
   if (agreement.cooperation_conditions_size() == 0) {
@@ -343,8 +421,37 @@ void ValidateAgreement(
     if (!c.id().empty() && !ids.insert(c.id()).second) {
       violations.Add(absl::StrCat(at, ".id"), "is used by another condition");
     }
-    if (programme_known && call_year > 0) {
-      ValidateCondition(c, programme, call_year, partners, at, violations);
+    if (!have_calls) continue;
+    // A condition may cover fewer years than the agreement, never more.
+    int condition_first = *first, condition_last = *last;
+    bool condition_years_ok = true;
+    for (const auto& [field, text, year] :
+         {std::tuple<const char*, const std::string*, int*>{
+              "first_academic_year", &c.first_academic_year(),
+              &condition_first},
+          {"last_academic_year", &c.last_academic_year(), &condition_last}}) {
+      if (text->empty()) continue;
+      auto parsed = ParseAcademicYear(*text);
+      if (!parsed.ok() || *parsed < *first || *parsed > *last) {
+        violations.Add(absl::StrCat(at, ".", field),
+                       absl::StrCat("must be an academic year from ",
+                                    agreement.first_academic_year(), " to ",
+                                    agreement.last_academic_year()));
+        condition_years_ok = false;
+      } else {
+        *year = *parsed;
+      }
+    }
+    if (condition_years_ok && condition_last < condition_first) {
+      violations.Add(absl::StrCat(at, ".last_academic_year"),
+                     "must not come before first_academic_year");
+      condition_years_ok = false;
+    }
+    if (condition_years_ok) {
+      ValidateCondition(
+          c, programme,
+          CallsFunding(programme, condition_first, condition_last), partners,
+          at, violations);
     }
   }
 }
@@ -379,7 +486,10 @@ void SettleApprovalState(v1::Agreement& agreement) {
   bool both = agreement.partners_size() == 2;
   for (const auto& p : agreement.partners())
     both = both && approving.count(p.institution()) > 0;
-  agreement.set_state(both ? v1::Agreement::APPROVED : v1::Agreement::DRAFT);
+  agreement.set_state(both ? v1::Agreement::APPROVED
+                      : agreement.in_force_revision() > 0
+                          ? v1::Agreement::AMENDED
+                          : v1::Agreement::DRAFT);
 }
 
 absl::Status Approve(v1::Agreement& agreement, absl::string_view institution,
@@ -389,12 +499,18 @@ absl::Status Approve(v1::Agreement& agreement, absl::string_view institution,
     return Error(absl::StatusCode::kFailedPrecondition, "AGREEMENT_TERMINATED",
                  "a terminated agreement cannot be approved");
   }
-  bool is_partner = false;
-  for (const auto& p : agreement.partners())
-    is_partner = is_partner || p.institution() == institution;
-  if (!is_partner)
+  if (!IsPartner(agreement, institution))
     return InvalidField("institution",
                         "must be one of the agreement's partners");
+  if (principal.institution != institution) {
+    return Error(
+        absl::StatusCode::kPermissionDenied, "NOT_YOUR_INSTITUTION",
+        absl::StrCat("a partner approves only for itself: your token "
+                     "acts for ",
+                     principal.institution.empty() ? "no institution"
+                                                   : principal.institution,
+                     ", not ", institution));
+  }
   if (content_hash != agreement.content_hash()) {
     return Error(absl::StatusCode::kAborted, "STALE_CONTENT_HASH",
                  "the agreement changed since this content_hash was read; "
@@ -411,34 +527,108 @@ absl::Status Approve(v1::Agreement& agreement, absl::string_view institution,
   approval->set_content_hash(std::string(content_hash));
   approval->set_approved_by(principal.subject);
   *approval->mutable_approve_time() = ToTimestamp(now);
+  approval->set_by_partner_system(principal.Has(Role::kService) &&
+                                  !principal.IsStaff());
   SettleApprovalState(agreement);
   return absl::OkStatus();
 }
 
 absl::Status CheckEditable(const v1::Agreement& agreement) {
-  switch (agreement.state()) {
-    case v1::Agreement::APPROVED:
-      return Error(absl::StatusCode::kFailedPrecondition, "AGREEMENT_APPROVED",
-                   "an agreement approved by both partners cannot be changed");
-    case v1::Agreement::TERMINATED:
-      return Error(absl::StatusCode::kFailedPrecondition,
-                   "AGREEMENT_TERMINATED",
-                   "a terminated agreement cannot be changed");
-    default:
-      return absl::OkStatus();
+  if (agreement.state() == v1::Agreement::TERMINATED) {
+    return Error(absl::StatusCode::kFailedPrecondition, "AGREEMENT_TERMINATED",
+                 "a terminated agreement cannot be changed");
+  }
+  if (agreement.has_termination_effective_date()) {
+    return Error(
+        absl::StatusCode::kFailedPrecondition, "UNDER_NOTICE",
+        absl::StrCat("notice of termination was given; the agreement "
+                     "ends on ",
+                     FormatDate(agreement.termination_effective_date()),
+                     " and is no longer amended"));
+  }
+  return absl::OkStatus();
+}
+
+absl::CivilDay NoticeEffectiveDate(absl::CivilDay notice) {
+  const absl::CivilDay first_september(notice.year(), 9, 1);
+  return absl::CivilDay(notice.year() + (notice <= first_september ? 1 : 2), 9,
+                        1);
+}
+
+absl::Status Terminate(v1::Agreement& agreement, const Termination& t,
+                       const Principal& principal, absl::Time now) {
+  if (agreement.state() != v1::Agreement::APPROVED &&
+      agreement.state() != v1::Agreement::AMENDED) {
+    return Error(absl::StatusCode::kFailedPrecondition,
+                 "AGREEMENT_NOT_IN_FORCE",
+                 "only an agreement in force can be terminated");
+  }
+  if (agreement.has_termination_effective_date()) {
+    return Error(
+        absl::StatusCode::kFailedPrecondition, "UNDER_NOTICE",
+        absl::StrCat("notice was already given; the agreement ends on ",
+                     FormatDate(agreement.termination_effective_date())));
+  }
+  if (!IsPartner(agreement, t.institution)) {
+    return InvalidField("institution",
+                        "must be one of the agreement's partners");
+  }
+  if (principal.institution != t.institution) {
+    return Error(absl::StatusCode::kPermissionDenied, "NOT_YOUR_INSTITUTION",
+                 "a partner gives notice only for itself");
+  }
+  if (t.immediately && t.mobility_took_place) {
+    return Error(absl::StatusCode::kFailedPrecondition, "MOBILITIES_TOOK_PLACE",
+                 "mobilities took place under this agreement: it ends only "
+                 "with notice");
+  }
+  const absl::CivilDay effective =
+      t.immediately ? t.notice_date : NoticeEffectiveDate(t.notice_date);
+  agreement.set_terminating_institution(t.institution);
+  *agreement.mutable_notice_date() = ToDate(t.notice_date);
+  *agreement.mutable_termination_effective_date() = ToDate(effective);
+  agreement.set_termination_reason(t.reason);
+  *agreement.mutable_terminate_time() = ToTimestamp(now);
+  if (t.immediately) agreement.set_state(v1::Agreement::TERMINATED);
+  return absl::OkStatus();
+}
+
+void ApplyTerminationDate(v1::Agreement& agreement, absl::CivilDay today) {
+  if (agreement.has_termination_effective_date() &&
+      ToCivilDay(agreement.termination_effective_date()) <= today) {
+    agreement.set_state(v1::Agreement::TERMINATED);
   }
 }
 
-absl::Status Terminate(v1::Agreement& agreement, absl::string_view reason,
-                       absl::Time now) {
-  if (agreement.state() != v1::Agreement::APPROVED) {
+std::pair<int, int> ConditionYears(const v1::Agreement& agreement,
+                                   const v1::CooperationCondition& condition) {
+  const auto year = [](const std::string& own, const std::string& fallback) {
+    auto parsed = ParseAcademicYear(own.empty() ? fallback : own);
+    return parsed.ok() ? *parsed : 0;
+  };
+  return {
+      year(condition.first_academic_year(), agreement.first_academic_year()),
+      year(condition.last_academic_year(), agreement.last_academic_year())};
+}
+
+absl::Status CheckOpenForYear(const v1::Agreement& agreement, int year) {
+  if (agreement.state() != v1::Agreement::APPROVED &&
+      agreement.state() != v1::Agreement::AMENDED) {
     return Error(absl::StatusCode::kFailedPrecondition,
                  "AGREEMENT_NOT_APPROVED",
-                 "only an approved agreement can be terminated");
+                 "mobilities are allocated only on an agreement in force, "
+                 "approved by both partners");
   }
-  agreement.set_state(v1::Agreement::TERMINATED);
-  agreement.set_termination_reason(std::string(reason));
-  *agreement.mutable_terminate_time() = ToTimestamp(now);
+  // The academic year starting on or after the effective date is beyond it.
+  if (agreement.has_termination_effective_date() &&
+      absl::CivilDay(year, 9, 1) >=
+          ToCivilDay(agreement.termination_effective_date())) {
+    return Error(
+        absl::StatusCode::kFailedPrecondition, "AGREEMENT_ENDING",
+        absl::StrCat("the agreement ends on ",
+                     FormatDate(agreement.termination_effective_date()),
+                     ", before ", FormatAcademicYear(year)));
+  }
   return absl::OkStatus();
 }
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/types.h"
 
 namespace mobility::agreements {
 namespace {
@@ -24,7 +25,10 @@ const std::map<std::string, std::string> kCountries = {
     {"institutions/uk-uni", "GB"},
     {"institutions/rs-uni", "RS"},
     {"institutions/kg-uni", "KG"},
-    {"institutions/de-uni", "DE"}};
+    {"institutions/de-uni", "DE"},
+    {"institutions/xk-uni", "XK"},
+    {"institutions/ch-uni", "CH"},
+    {"institutions/ir-uni", "IR"}};
 
 v1::CooperationCondition Condition(v1::MobilityType type, int mobilities,
                                    int months, int days) {
@@ -33,8 +37,12 @@ v1::CooperationCondition Condition(v1::MobilityType type, int mobilities,
   c.set_sending_institution(kKz);
   c.set_receiving_institution(kLv);
   c.set_mobilities_per_year(mobilities);
-  c.set_total_months_per_year(months);
-  c.set_total_days_per_year(days);
+  if (months != 0) c.set_total_months_per_year(absl::StrCat(months));
+  if (days != 0) c.set_total_days_per_year(absl::StrCat(days));
+  // Studies and teaching recommend at least one language; the level is
+  // optional.
+  if (type == v1::STUDENT_STUDIES || type == v1::STAFF_TEACHING)
+    c.add_language_requirements()->set_language("en");
   return c;
 }
 
@@ -84,7 +92,7 @@ TEST(AgreementValidationTest, ListsAreBounded) {
   auto b = Agreement(v1::KA171, "2025/2026", "2028/2029");
   auto* c = b.mutable_cooperation_conditions(0);
   for (int i = 0; i < 50; ++i) c->add_subject_areas()->set_isced_code("0114");
-  for (int i = 0; i < 20; ++i) {
+  for (int i = 1; i < 20; ++i) {  // The first came with the condition.
     auto* l = c->add_language_requirements();
     l->set_language("en");
     l->set_cefr_level(v1::B2);
@@ -166,14 +174,87 @@ TEST(AgreementValidationTest, MonthsForStudentsDaysForStaff) {
       Violates("agreement.cooperation_conditions[0].total_days_per_year"));
 }
 
-TEST(AgreementValidationTest, Ka107TraineeshipsFromThe2018Call) {
-  auto a = Agreement(v1::KA107, "2018/2019", "2020/2021");
+// Eligibility follows the calls that may fund a condition's years: a KA107
+// agreement 2016-2021 may hold traineeships of the 2018+ calls.
+TEST(AgreementValidationTest, Ka107TraineeshipsWhenA2018CallMayFundThem) {
+  auto a = Agreement(v1::KA107, "2016/2017", "2020/2021");
   *a.mutable_cooperation_conditions(0) =
       Condition(v1::STUDENT_TRAINEESHIP, 1, 2, 0);
   EXPECT_THAT(Validate(a), IsEmpty());
-  a.set_first_academic_year("2017/2018");
+  a.set_first_academic_year("2015/2016");
+  a.set_last_academic_year("2018/2019");  // The 2018 call funds 2018/2019.
+  EXPECT_THAT(Validate(a), IsEmpty());
+  a.set_last_academic_year("2017/2018");  // Calls 2015-2017 only.
   EXPECT_THAT(Validate(a),
               Violates("agreement.cooperation_conditions[0].mobility_type"));
+  // A condition covering only the early years of a longer agreement.
+  a.set_last_academic_year("2020/2021");
+  a.mutable_cooperation_conditions(0)->set_last_academic_year("2017/2018");
+  EXPECT_THAT(Validate(a),
+              Violates("agreement.cooperation_conditions[0].mobility_type"));
+  a.mutable_cooperation_conditions(0)->set_last_academic_year("2018/2019");
+  EXPECT_THAT(Validate(a), IsEmpty());
+}
+
+TEST(AgreementValidationTest, ConditionYearsLieWithinTheAgreements) {
+  auto a = Agreement(v1::KA171, "2025/2026", "2027/2028");
+  auto* c = a.mutable_cooperation_conditions(0);
+  c->set_first_academic_year("2026/2027");
+  c->set_last_academic_year("2027/2028");
+  EXPECT_THAT(Validate(a), IsEmpty());
+  c->set_first_academic_year("2024/2025");
+  c->set_last_academic_year("2028/2029");
+  const std::string at = "agreement.cooperation_conditions[0]";
+  EXPECT_THAT(Validate(a), AllOf(Violates(at + ".first_academic_year"),
+                                 Violates(at + ".last_academic_year")));
+  c->set_first_academic_year("2027/2028");
+  c->set_last_academic_year("2026/2027");
+  EXPECT_THAT(Validate(a), Violates(at + ".last_academic_year"));
+}
+
+// EWP IIA v7: decimal totals with two fraction digits, the blended flag on
+// student conditions, a language for studies and teaching, other info.
+TEST(AgreementValidationTest, IiaV7Fields) {
+  auto a = Agreement(v1::KA171, "2025/2026", "2026/2027");
+  auto* c = a.mutable_cooperation_conditions(0);
+  const std::string at = "agreement.cooperation_conditions[0]";
+  c->set_mobilities_per_year(2);  // 4 to 24 months in all.
+  for (const char* ok : {"4", "12.50", "12.5", "24.00"}) {
+    c->set_total_months_per_year(ok);
+    EXPECT_THAT(Validate(a), IsEmpty()) << ok;
+  }
+  for (const char* bad : {"12.505", "1e1", "-3", ".5", "5.", "3.99", "24.01"}) {
+    c->set_total_months_per_year(bad);
+    EXPECT_THAT(Validate(a), Violates(at + ".total_months_per_year")) << bad;
+  }
+  c->clear_total_months_per_year();  // Optional.
+  c->set_blended(true);
+  c->set_other_info("Transcript within five weeks.");
+  EXPECT_THAT(Validate(a), IsEmpty());
+  c->clear_language_requirements();
+  EXPECT_THAT(Validate(a), Violates(at + ".language_requirements"));
+  *c = Condition(v1::STAFF_TRAINING, 1, 0, 5);  // Training needs no language.
+  EXPECT_THAT(Validate(a), IsEmpty());
+  c->set_blended(true);
+  EXPECT_THAT(Validate(a), Violates(at + ".blended"));
+}
+
+TEST(AgreementValidationTest, OnlyRegionsTheProgrammeFunds) {
+  auto with = [](v1::Programme programme, const char* partner) {
+    auto a =
+        Agreement(programme, programme == v1::KA107 ? "2019/2020" : "2025/2026",
+                  programme == v1::KA107 ? "2020/2021" : "2026/2027");
+    a.mutable_partners(0)->set_institution(partner);
+    a.mutable_cooperation_conditions(0)->set_sending_institution(partner);
+    return Validate(a);
+  };
+  EXPECT_THAT(with(v1::KA171, "institutions/xk-uni"), IsEmpty());  // Kosovo.
+  EXPECT_THAT(with(v1::KA107, "institutions/xk-uni"), IsEmpty());
+  EXPECT_THAT(with(v1::KA171, "institutions/ch-uni"),
+              Violates("agreement.partners"));
+  EXPECT_THAT(with(v1::KA171, "institutions/ir-uni"), IsEmpty());
+  EXPECT_THAT(with(v1::KA107, "institutions/ir-uni"),
+              Violates("agreement.partners"));
 }
 
 TEST(AgreementValidationTest, AcademicYearsInsideTheProgrammePeriod) {
@@ -217,10 +298,10 @@ TEST(AgreementValidationTest, OneProgrammeAndOnePartnerCountry) {
               Violates("agreement.partners"));
 }
 
-TEST(AgreementValidationTest, ClassificationFollowsTheCallYear) {
+TEST(AgreementValidationTest, ClassificationFollowsTheCallsThatFundIt) {
   // The UK is a Programme country up to the 2020 call and a third country
-  // after.
-  auto uk = Agreement(v1::KA107, "2020/2021", "2021/2022");
+  // after: a KA107 agreement running into 2021/2022 stands.
+  auto uk = Agreement(v1::KA107, "2019/2020", "2021/2022");
   uk.mutable_partners(1)->set_institution("institutions/uk-uni");
   uk.mutable_cooperation_conditions(0)->set_receiving_institution(
       "institutions/uk-uni");
@@ -229,13 +310,14 @@ TEST(AgreementValidationTest, ClassificationFollowsTheCallYear) {
   uk.set_first_academic_year("2021/2022");
   EXPECT_THAT(Validate(uk), Violates("agreement.partners"));
 
-  // Serbia joins the Programme countries with the 2019 call.
-  auto rs = Agreement(v1::KA107, "2018/2019", "2019/2020");
+  // Serbia joins the Programme countries with the 2019 call, which funds
+  // 2019/2020.
+  auto rs = Agreement(v1::KA107, "2016/2017", "2018/2019");
   rs.mutable_partners(1)->set_institution("institutions/rs-uni");
   rs.mutable_cooperation_conditions(0)->set_receiving_institution(
       "institutions/rs-uni");
   EXPECT_THAT(Validate(rs), Violates("agreement.partners"));
-  rs.set_first_academic_year("2019/2020");
+  rs.set_last_academic_year("2019/2020");
   EXPECT_THAT(Validate(rs), IsEmpty());
 }
 
@@ -269,7 +351,7 @@ TEST(AgreementValidationTest, IscedEqfAndCefr) {
   c->add_eqf_levels(1);
   c->add_eqf_levels(8);
   auto* language = c->add_language_requirements();
-  language->set_language("en");
+  language->set_language("lv");
   language->set_cefr_level(v1::C2);
   EXPECT_THAT(Validate(a), IsEmpty());
 
@@ -280,6 +362,7 @@ TEST(AgreementValidationTest, IscedEqfAndCefr) {
   c->add_eqf_levels(8);
   auto* bad_language = c->add_language_requirements();
   bad_language->set_language("EN");
+  bad_language->set_cefr_level(static_cast<v1::CefrLevel>(7));
   const std::string at = "agreement.cooperation_conditions[0]";
   auto violations = Validate(a);
   EXPECT_THAT(violations, Violates(at + ".subject_areas[1].isced_code"));
@@ -287,9 +370,9 @@ TEST(AgreementValidationTest, IscedEqfAndCefr) {
   EXPECT_THAT(violations, Violates(at + ".eqf_levels[2]"));
   EXPECT_THAT(violations, Violates(at + ".eqf_levels[3]"));
   EXPECT_THAT(violations, Violates(at + ".eqf_levels[4]"));  // Listed twice.
-  EXPECT_THAT(violations, Violates(at + ".language_requirements[1].language"));
+  EXPECT_THAT(violations, Violates(at + ".language_requirements[2].language"));
   EXPECT_THAT(violations,
-              Violates(at + ".language_requirements[1].cefr_level"));
+              Violates(at + ".language_requirements[2].cefr_level"));
   EXPECT_THAT(violations, Not(Violates(at + ".subject_areas[0].isced_code")));
 }
 
@@ -370,69 +453,140 @@ class LifecycleTest : public ::testing::Test {
     agreement_ = Agreement(v1::KA171, "2025/2026", "2026/2027");
     SettleApprovalState(agreement_);
   }
+  void ApproveByBoth() {
+    const std::string hash = agreement_.content_hash();
+    ASSERT_TRUE(Approve(agreement_, kKz, hash, kz_, now_).ok());
+    ASSERT_TRUE(Approve(agreement_, kLv, hash, lv_system_, now_).ok());
+    agreement_.set_revision(agreement_.revision() + 1);
+    agreement_.set_in_force_revision(agreement_.revision());
+  }
+  Termination Notice(absl::CivilDay on, bool immediately = false,
+                     bool mobility_took_place = false) {
+    return {kKz, on, "closing the programme", immediately, mobility_took_place};
+  }
   v1::Agreement agreement_;
-  Principal coordinator_{"coordinator-1", {Role::kCoordinator}, ""};
+  // A coordinator of Kokshetau, and Vidzeme's own system.
+  Principal kz_{"coordinator-1", {Role::kCoordinator}, kKz};
+  Principal lv_system_{"ewp:va.lv", {Role::kService}, kLv};
   absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
 };
 
 TEST_F(LifecycleTest, ApprovedWhenBothPartnersApproveTheSameHash) {
   EXPECT_EQ(agreement_.state(), v1::Agreement::DRAFT);
   const std::string hash = agreement_.content_hash();
-  ASSERT_TRUE(Approve(agreement_, kKz, hash, coordinator_, now_).ok());
+  ASSERT_TRUE(Approve(agreement_, kKz, hash, kz_, now_).ok());
   EXPECT_EQ(agreement_.state(), v1::Agreement::DRAFT);
-  ASSERT_TRUE(Approve(agreement_, kLv, hash, coordinator_, now_).ok());
+  ASSERT_TRUE(Approve(agreement_, kLv, hash, lv_system_, now_).ok());
   EXPECT_EQ(agreement_.state(), v1::Agreement::APPROVED);
-  EXPECT_EQ(agreement_.approvals_size(), 2);
+  ASSERT_EQ(agreement_.approvals_size(), 2);
+  EXPECT_FALSE(agreement_.approvals(0).by_partner_system());
+  EXPECT_TRUE(agreement_.approvals(1).by_partner_system());
+  EXPECT_EQ(agreement_.approvals(1).approved_by(), "ewp:va.lv");
 }
 
 TEST_F(LifecycleTest, AStaleHashIsAborted) {
   absl::Status stale =
-      Approve(agreement_, kKz, std::string(64, '0'), coordinator_, now_);
+      Approve(agreement_, kKz, std::string(64, '0'), kz_, now_);
   EXPECT_EQ(stale.code(), absl::StatusCode::kAborted);
   EXPECT_EQ(agreement_.approvals_size(), 0);
 }
 
-TEST_F(LifecycleTest, OnlyPartnersApprove) {
-  absl::Status outsider =
-      Approve(agreement_, "institutions/de-uni", agreement_.content_hash(),
-              coordinator_, now_);
-  EXPECT_EQ(outsider.code(), absl::StatusCode::kInvalidArgument);
+TEST_F(LifecycleTest, EachPartnerApprovesForItselfOnly) {
+  const std::string hash = agreement_.content_hash();
+  Principal de{"de-1", {Role::kCoordinator}, "institutions/de-uni"};
+  EXPECT_EQ(Approve(agreement_, "institutions/de-uni", hash, de, now_).code(),
+            absl::StatusCode::kInvalidArgument);
+  absl::Status for_other = Approve(agreement_, kLv, hash, kz_, now_);
+  EXPECT_EQ(for_other.code(), absl::StatusCode::kPermissionDenied);
+  Principal nobody{"admin-1", {Role::kAdmin}, ""};
+  EXPECT_EQ(Approve(agreement_, kKz, hash, nobody, now_).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(agreement_.approvals_size(), 0);
 }
 
 TEST_F(LifecycleTest, AChangeVoidsEarlierApprovals) {
   ASSERT_TRUE(
-      Approve(agreement_, kKz, agreement_.content_hash(), coordinator_, now_)
-          .ok());
-  agreement_.set_title("Amended");
+      Approve(agreement_, kKz, agreement_.content_hash(), kz_, now_).ok());
+  agreement_.set_title("Changed");
   SettleApprovalState(agreement_);
   EXPECT_EQ(agreement_.approvals_size(), 0);
   ASSERT_TRUE(
-      Approve(agreement_, kLv, agreement_.content_hash(), coordinator_, now_)
+      Approve(agreement_, kLv, agreement_.content_hash(), lv_system_, now_)
           .ok());
   EXPECT_EQ(agreement_.state(),
             v1::Agreement::DRAFT);  // The other partner must approve again.
 }
 
-TEST_F(LifecycleTest, OnlyDraftsAreEditableAndOnlyApprovedTerminate) {
+TEST_F(LifecycleTest, AnAmendmentAwaitsBothApprovalsWhileTheOldOneIsInForce) {
+  ApproveByBoth();
+  const int64_t in_force = agreement_.in_force_revision();
   EXPECT_TRUE(CheckEditable(agreement_).ok());
-  EXPECT_EQ(Terminate(agreement_, "", now_).code(),
-            absl::StatusCode::kFailedPrecondition);
+  agreement_.mutable_cooperation_conditions(0)->set_mobilities_per_year(2);
+  SettleApprovalState(agreement_);
+  EXPECT_EQ(agreement_.state(), v1::Agreement::AMENDED);
+  EXPECT_EQ(agreement_.in_force_revision(), in_force);
   ASSERT_TRUE(
-      Approve(agreement_, kKz, agreement_.content_hash(), coordinator_, now_)
-          .ok());
+      Approve(agreement_, kKz, agreement_.content_hash(), kz_, now_).ok());
+  EXPECT_EQ(agreement_.state(), v1::Agreement::AMENDED);
   ASSERT_TRUE(
-      Approve(agreement_, kLv, agreement_.content_hash(), coordinator_, now_)
+      Approve(agreement_, kLv, agreement_.content_hash(), lv_system_, now_)
           .ok());
+  EXPECT_EQ(agreement_.state(), v1::Agreement::APPROVED);
+}
+
+TEST(NoticeTest, FirstSeptemberDecidesTheYear) {
+  EXPECT_EQ(NoticeEffectiveDate(absl::CivilDay(2026, 1, 15)),
+            absl::CivilDay(2027, 9, 1));
+  EXPECT_EQ(NoticeEffectiveDate(absl::CivilDay(2026, 9, 1)),
+            absl::CivilDay(2027, 9, 1));
+  EXPECT_EQ(NoticeEffectiveDate(absl::CivilDay(2026, 9, 2)),
+            absl::CivilDay(2028, 9, 1));
+  EXPECT_EQ(NoticeEffectiveDate(absl::CivilDay(2026, 12, 31)),
+            absl::CivilDay(2028, 9, 1));
+}
+
+TEST_F(LifecycleTest, NoticeKeepsTheAgreementInForceUntilItTakesEffect) {
+  EXPECT_EQ(Terminate(agreement_, Notice(absl::CivilDay(2026, 9, 1)), kz_, now_)
+                .code(),
+            absl::StatusCode::kFailedPrecondition);  // A draft is not in force.
+  ApproveByBoth();
+  EXPECT_EQ(Terminate(agreement_, Notice(absl::CivilDay(2026, 9, 1)),
+                      lv_system_, now_)
+                .code(),
+            absl::StatusCode::kPermissionDenied);  // Notice for another.
+  ASSERT_TRUE(
+      Terminate(agreement_, Notice(absl::CivilDay(2026, 9, 1)), kz_, now_)
+          .ok());
+  EXPECT_EQ(agreement_.state(), v1::Agreement::APPROVED);
+  EXPECT_EQ(FormatDate(agreement_.termination_effective_date()), "2027-09-01");
   EXPECT_EQ(CheckEditable(agreement_).code(),
             absl::StatusCode::kFailedPrecondition);
-  ASSERT_TRUE(Terminate(agreement_, "partner closed the programme", now_).ok());
+  EXPECT_TRUE(CheckOpenForYear(agreement_, 2026).ok());
+  EXPECT_EQ(CheckOpenForYear(agreement_, 2027).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Terminate(agreement_, Notice(absl::CivilDay(2026, 9, 1)), kz_, now_)
+                .code(),
+            absl::StatusCode::kFailedPrecondition);  // Notice once.
+  ApplyTerminationDate(agreement_, absl::CivilDay(2027, 8, 31));
+  EXPECT_EQ(agreement_.state(), v1::Agreement::APPROVED);
+  ApplyTerminationDate(agreement_, absl::CivilDay(2027, 9, 1));
   EXPECT_EQ(agreement_.state(), v1::Agreement::TERMINATED);
-  EXPECT_EQ(CheckEditable(agreement_).code(),
-            absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(
-      Approve(agreement_, kKz, agreement_.content_hash(), coordinator_, now_)
-          .code(),
+      Approve(agreement_, kKz, agreement_.content_hash(), kz_, now_).code(),
       absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(LifecycleTest, EndsAtOnceOnlyWhenNoMobilityTookPlace) {
+  ApproveByBoth();
+  EXPECT_EQ(Terminate(agreement_,
+                      Notice(absl::CivilDay(2026, 3, 2), true, true), kz_, now_)
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(
+      Terminate(agreement_, Notice(absl::CivilDay(2026, 3, 2), true), kz_, now_)
+          .ok());
+  EXPECT_EQ(agreement_.state(), v1::Agreement::TERMINATED);
+  EXPECT_EQ(FormatDate(agreement_.termination_effective_date()), "2026-03-02");
 }
 
 TEST_F(LifecycleTest, ApplicantsDoNotSeeContacts) {
@@ -440,10 +594,9 @@ TEST_F(LifecycleTest, ApplicantsDoNotSeeContacts) {
       "rector@example.kz");
   SettleApprovalState(agreement_);
   ASSERT_TRUE(
-      Approve(agreement_, kKz, agreement_.content_hash(), coordinator_, now_)
-          .ok());
+      Approve(agreement_, kKz, agreement_.content_hash(), kz_, now_).ok());
   auto for_staff = agreement_;
-  RedactForCaller(for_staff, coordinator_);
+  RedactForCaller(for_staff, kz_);
   EXPECT_EQ(for_staff.partners(0).signing_contact().email(),
             "rector@example.kz");
   auto for_applicant = agreement_;

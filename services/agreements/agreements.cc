@@ -124,6 +124,7 @@ absl::StatusOr<v1::Agreement> Agreements::GetAgreement(
                : store.GetAgreementRevision(*id, request.revision());
   });
   if (!found.ok()) return found.status();
+  ApplyTerminationDate(*found, Today());
   RedactForCaller(*found, caller);
   return found;
 }
@@ -157,7 +158,7 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
     if (v1::Agreement::State_IsValid(request.state())) {
       filter.state = v1::Agreement::State_Name(request.state());
     } else {
-      violations.Add("state", "must be DRAFT, APPROVED or TERMINATED");
+      violations.Add("state", "must be DRAFT, APPROVED, AMENDED or TERMINATED");
     }
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_FILTER");
@@ -177,6 +178,7 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
   response.set_next_page_token(TakePage(
       *rows, *page_size, query,
       [&](v1::Agreement a) {
+        ApplyTerminationDate(a, Today());
         RedactForCaller(a, caller);
         *response.add_agreements() = std::move(a);
       },
@@ -206,6 +208,7 @@ absl::StatusOr<v1::Agreement> Agreements::UpdateAgreement(
                       CheckEtag(request.agreement().etag(), current->etag());
                   !s.ok())
                 return s;
+              ApplyTerminationDate(*current, Today());
               if (auto s = CheckEditable(*current); !s.ok()) return s;
               updated = *current;
               CopyAgreementFields(request.agreement(), *paths, updated);
@@ -234,11 +237,12 @@ absl::StatusOr<v1::Agreement> Agreements::ApproveAgreement(
     return InvalidField("content_hash",
                         "is required: the hash of the content being approved");
   }
-  return ChangeState("ApproveAgreement", request, call,
-                     [&](v1::Agreement& agreement, absl::Time now) {
-                       return Approve(agreement, request.institution(),
-                                      request.content_hash(), caller, now);
-                     });
+  return ChangeState(
+      "ApproveAgreement", request, call,
+      [&](AgreementsStore&, v1::Agreement& agreement, absl::Time now) {
+        return Approve(agreement, request.institution(), request.content_hash(),
+                       caller, now);
+      });
 }
 
 absl::StatusOr<v1::Agreement> Agreements::TerminateAgreement(
@@ -248,16 +252,58 @@ absl::StatusOr<v1::Agreement> Agreements::TerminateAgreement(
         "reason",
         absl::StrCat("must be at most ", kMaxTerminationReason, " characters"));
   }
-  return ChangeState("TerminateAgreement", request, call,
-                     [&](v1::Agreement& agreement, absl::Time now) {
-                       return Terminate(agreement, request.reason(), now);
-                     });
+  if (request.has_notice_date() && !IsValidDate(request.notice_date())) {
+    return InvalidField("notice_date", "must be a calendar date");
+  }
+  const absl::CivilDay today = Today();
+  const absl::CivilDay notice_date =
+      request.has_notice_date() ? ToCivilDay(request.notice_date()) : today;
+  if (notice_date > today) {
+    return InvalidField("notice_date", "must not be in the future");
+  }
+  return ChangeState(
+      "TerminateAgreement", request, call,
+      [&](AgreementsStore& store, v1::Agreement& agreement, absl::Time now) {
+        Termination termination;
+        termination.institution = request.institution();
+        termination.notice_date = notice_date;
+        termination.reason = request.reason();
+        termination.immediately = request.immediately();
+        termination.mobility_took_place =
+            store.CountAllocations(ResourceIdOf(agreement.name())) > 0;
+        return Terminate(agreement, termination, call.principal, now);
+      });
+}
+
+absl::StatusOr<google::protobuf::Empty> Agreements::DeleteAgreement(
+    const v1::DeleteAgreementRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("name", request.name(), "agreements");
+  if (!id.ok()) return id.status();
+  absl::Status status =
+      store_->Transact(call.limit, [&](AgreementsStore& store) -> absl::Status {
+        auto current = store.GetAgreement(*id, /*for_update=*/true);
+        if (!current.ok()) return current.status();
+        if (auto s = CheckEtag(request.etag(), current->etag()); !s.ok())
+          return s;
+        if (current->state() != v1::Agreement::DRAFT ||
+            current->in_force_revision() > 0) {
+          return Error(absl::StatusCode::kFailedPrecondition,
+                       "AGREEMENT_WAS_APPROVED",
+                       "only an agreement never approved by both partners can "
+                       "be deleted; terminate this one");
+        }
+        store.DeleteAgreement(*id);
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return google::protobuf::Empty();
 }
 
 template <typename Request>
 absl::StatusOr<v1::Agreement> Agreements::ChangeState(
     absl::string_view method, const Request& request, const CallContext& call,
-    const std::function<absl::Status(v1::Agreement&, absl::Time)>& change) {
+    const std::function<absl::Status(AgreementsStore&, v1::Agreement&,
+                                     absl::Time)>& change) {
   auto id = ParseResourceName("name", request.name(), "agreements");
   if (!id.ok()) return id.status();
   if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
@@ -265,19 +311,23 @@ absl::StatusOr<v1::Agreement> Agreements::ChangeState(
   v1::Agreement changed;
   absl::Status status =
       store_->Transact(call.limit, [&](AgreementsStore& store) {
-        return RunIdempotent(store, method, request.request_id(), request,
-                             &changed, [&]() -> absl::Status {
-                               auto current =
-                                   store.GetAgreement(*id, /*for_update=*/true);
-                               if (!current.ok()) return current.status();
-                               changed = *std::move(current);
-                               const absl::Time now = Now();
-                               if (auto s = change(changed, now); !s.ok())
-                                 return s;
-                               NewRevision(changed, now);
-                               store.SaveAgreement(*id, changed);
-                               return absl::OkStatus();
-                             });
+        return RunIdempotent(
+            store, method, request.request_id(), request, &changed,
+            [&]() -> absl::Status {
+              auto current = store.GetAgreement(*id, /*for_update=*/true);
+              if (!current.ok()) return current.status();
+              changed = *std::move(current);
+              const absl::Time now = Now();
+              ApplyTerminationDate(changed, Today());
+              if (auto s = change(store, changed, now); !s.ok()) return s;
+              NewRevision(changed, now);
+              ApplyTerminationDate(changed, Today());
+              // What both partners approved is in force.
+              if (changed.state() == v1::Agreement::APPROVED)
+                changed.set_in_force_revision(changed.revision());
+              store.SaveAgreement(*id, changed);
+              return absl::OkStatus();
+            });
       });
   if (!status.ok()) return status;
   RedactForCaller(changed, call.principal);

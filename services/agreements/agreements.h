@@ -11,6 +11,7 @@
 #include "common/call.h"
 #include "common/transactor.h"
 #include "common/types.h"
+#include "google/protobuf/empty.pb.h"
 #include "mobility/agreements/v1/agreements.pb.h"
 #include "services/agreements/agreements_store.h"
 
@@ -37,9 +38,14 @@ class Agreements {
       const v1::ApproveAgreementRequest& request, const CallContext& call);
   absl::StatusOr<v1::Agreement> TerminateAgreement(
       const v1::TerminateAgreementRequest& request, const CallContext& call);
+  absl::StatusOr<google::protobuf::Empty> DeleteAgreement(
+      const v1::DeleteAgreementRequest& request, const CallContext& call);
 
  private:
   absl::Time Now() const { return TruncatedNow(clock_); }
+  absl::CivilDay Today() const {
+    return absl::ToCivilDay(Now(), absl::UTCTimeZone());
+  }
 
   // A state change of the agreement `request.name()`: runs `change` on the
   // current version under its row lock and stores the result as a new revision,
@@ -47,7 +53,8 @@ class Agreements {
   template <typename Request>
   absl::StatusOr<v1::Agreement> ChangeState(
       absl::string_view method, const Request& request, const CallContext& call,
-      const std::function<absl::Status(v1::Agreement&, absl::Time)>& change);
+      const std::function<absl::Status(AgreementsStore&, v1::Agreement&,
+                                       absl::Time)>& change);
 
   Transactor<AgreementsStore>* store_;
   Clock clock_;

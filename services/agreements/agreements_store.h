@@ -44,6 +44,8 @@ class AgreementsStore : public RequestLedger {
                                                      bool for_update) = 0;
   virtual absl::StatusOr<v1::Agreement> GetAgreementRevision(
       const std::string& id, int64_t revision) = 0;
+  // Removes the agreement and all its revisions.
+  virtual void DeleteAgreement(const std::string& id) = 0;
   struct AgreementFilter {
     std::string partner_institution_id;  // Empty: any.
     int academic_year = 0;               // First calendar year; 0: any.
@@ -59,6 +61,8 @@ class AgreementsStore : public RequestLedger {
   virtual int CountAllocated(const std::string& agreement_id,
                              const std::string& condition_id,
                              int academic_year) = 0;
+  // Mobilities held under the agreement, of any condition and year.
+  virtual int CountAllocations(const std::string& agreement_id) = 0;
   virtual void SaveAllocation(const std::string& agreement_id,
                               const v1::MobilityAllocation& allocation,
                               int academic_year) = 0;

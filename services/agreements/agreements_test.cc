@@ -14,6 +14,7 @@
 #include "common/migrations.h"
 #include "common/status.h"
 #include "common/test_support.h"
+#include "common/types.h"
 #include "services/agreements/grpc_service.h"
 #include "services/agreements/pg_agreements_store.h"
 
@@ -118,7 +119,8 @@ class AgreementsServiceTest : public ::testing::Test {
     c->set_sending_institution(kKz);
     c->set_receiving_institution(kLv);
     c->set_mobilities_per_year(student_mobilities);
-    c->set_total_months_per_year(student_mobilities * 5);
+    c->set_total_months_per_year(absl::StrCat(student_mobilities * 5));
+    c->add_language_requirements()->set_language("en");
     return a;
   }
 
@@ -133,13 +135,34 @@ class AgreementsServiceTest : public ::testing::Test {
     return created;
   }
 
+  // Kokshetau's coordinator, or Vidzeme's own system with its service
+  // identity, as partners really approve.
+  static std::string PartnerToken(const std::string& institution) {
+    return institution == kKz
+               ? testing::TokenFor("coordinator-kz", {Role::kCoordinator}, kKz)
+               : testing::TokenFor("ewp:va.lv", {Role::kService}, institution);
+  }
+
   absl::Status ApproveAs(const v1::Agreement& agreement,
                          const std::string& institution, v1::Agreement* out) {
     v1::ApproveAgreementRequest request;
     request.set_name(agreement.name());
     request.set_institution(institution);
     request.set_content_hash(agreement.content_hash());
-    return Call(&Stub::ApproveAgreement, request, out);
+    return CallWithToken(&Stub::ApproveAgreement, request, out,
+                         PartnerToken(institution));
+  }
+
+  absl::Status GiveNotice(const std::string& agreement, absl::CivilDay on,
+                          v1::Agreement* out, bool immediately = false) {
+    v1::TerminateAgreementRequest request;
+    request.set_name(agreement);
+    request.set_institution(kKz);
+    *request.mutable_notice_date() = ToDate(on);
+    request.set_immediately(immediately);
+    request.set_reason("the faculty closes the programme");
+    return CallWithToken(&Stub::TerminateAgreement, request, out,
+                         PartnerToken(kKz));
   }
 
   v1::Agreement CreateApproved(const std::string& id,
@@ -340,24 +363,28 @@ TEST_F(AgreementsServiceTest, ApprovalLifecycleKeepsEveryRevision) {
   EXPECT_EQ(after_lv.state(), v1::Agreement::APPROVED);
   EXPECT_EQ(after_lv.revision(), 3);
 
-  // Approved by both: no more changes.
+  EXPECT_EQ(after_lv.in_force_revision(), 3);
+  ASSERT_THAT(after_lv.approvals(), SizeIs(2));
+  EXPECT_TRUE(after_lv.approvals(1).by_partner_system());
+
+  // Notice on 1 September 2026 ends it on 1 September 2027; until then it is
+  // in force and no longer amended.
+  v1::Agreement noticed, ignored;
+  ASSERT_TRUE(
+      GiveNotice(draft.name(), absl::CivilDay(2026, 9, 1), &noticed).ok());
+  EXPECT_EQ(noticed.state(), v1::Agreement::APPROVED);
+  EXPECT_EQ(FormatDate(noticed.termination_effective_date()), "2027-09-01");
+  EXPECT_EQ(noticed.terminating_institution(), kKz);
+  EXPECT_EQ(
+      GiveNotice(draft.name(), absl::CivilDay(2026, 9, 1), &ignored).code(),
+      absl::StatusCode::kFailedPrecondition);
   v1::UpdateAgreementRequest update;
   update.mutable_agreement()->set_name(draft.name());
   update.mutable_agreement()->set_title("Changed");
   update.mutable_update_mask()->add_paths("title");
-  v1::Agreement ignored;
   absl::Status refused = Call(&Stub::UpdateAgreement, update, &ignored);
   EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(ErrorReason(refused), "AGREEMENT_APPROVED");
-
-  v1::TerminateAgreementRequest terminate;
-  terminate.set_name(draft.name());
-  terminate.set_reason("the partnership ended");
-  v1::Agreement terminated;
-  ASSERT_TRUE(Call(&Stub::TerminateAgreement, terminate, &terminated).ok());
-  EXPECT_EQ(terminated.state(), v1::Agreement::TERMINATED);
-  EXPECT_EQ(Call(&Stub::TerminateAgreement, terminate, &ignored).code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(refused), "UNDER_NOTICE");
 
   // Old versions stay readable.
   v1::GetAgreementRequest get;
@@ -404,6 +431,142 @@ TEST_F(AgreementsServiceTest, AChangeAfterOneApprovalNeedsBothAgain) {
   EXPECT_EQ(after_both.state(), v1::Agreement::APPROVED);
 }
 
+TEST_F(AgreementsServiceTest, EachPartnerApprovesOnlyForItself) {
+  CreatePartners();
+  v1::Agreement draft = CreateAgreement("ka171-kz-lv");
+  v1::ApproveAgreementRequest request;
+  request.set_name(draft.name());
+  request.set_institution(kLv);
+  request.set_content_hash(draft.content_hash());
+  v1::Agreement ignored;
+  absl::Status for_partner = CallWithToken(&Stub::ApproveAgreement, request,
+                                           &ignored, PartnerToken(kKz));
+  EXPECT_EQ(for_partner.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(ErrorReason(for_partner), "NOT_YOUR_INSTITUTION");
+  // A token acting for no institution approves for none.
+  EXPECT_EQ(Call(&Stub::ApproveAgreement, request, &ignored).code(),
+            absl::StatusCode::kPermissionDenied);
+  v1::GetAgreementRequest get;
+  get.set_name(draft.name());
+  v1::Agreement unchanged;
+  ASSERT_TRUE(Call(&Stub::GetAgreement, get, &unchanged).ok());
+  EXPECT_THAT(unchanged.approvals(), SizeIs(0));
+}
+
+// The amendment needs both approvals; until then quota and grants use the
+// revision both approved.
+TEST_F(AgreementsServiceTest, AnAmendmentLeavesTheApprovedRevisionInForce) {
+  CreatePartners();
+  v1::Agreement approved = CreateApproved("ka171-kz-lv", 2);
+  v1::UpdateAgreementRequest update;
+  update.mutable_agreement()->set_name(approved.name());
+  *update.mutable_agreement()->mutable_cooperation_conditions() =
+      approved.cooperation_conditions();
+  auto* c = update.mutable_agreement()->mutable_cooperation_conditions(0);
+  c->set_mobilities_per_year(1);
+  c->set_total_months_per_year("5");
+  update.mutable_update_mask()->add_paths("cooperation_conditions");
+  v1::Agreement amended;
+  ASSERT_TRUE(Call(&Stub::UpdateAgreement, update, &amended).ok());
+  EXPECT_EQ(amended.state(), v1::Agreement::AMENDED);
+  EXPECT_EQ(amended.in_force_revision(), approved.revision());
+  // Two mobilities, as the approved revision allows.
+  ASSERT_TRUE(Allocate(approved.name(), "2025/2026", "applications/a1").ok());
+  ASSERT_TRUE(Allocate(approved.name(), "2025/2026", "applications/a2").ok());
+  v1::GetQuotaUsageRequest usage_request;
+  usage_request.set_agreement(approved.name());
+  usage_request.set_academic_year("2025/2026");
+  v1::QuotaUsage usage;
+  ASSERT_TRUE(Call(&Stub::GetQuotaUsage, usage_request, &usage).ok());
+  EXPECT_EQ(usage.entries(0).mobilities_per_year(), 2);
+  // A never-approved draft may be deleted; an agreement once in force not.
+  v1::DeleteAgreementRequest remove;
+  remove.set_name(approved.name());
+  google::protobuf::Empty empty;
+  EXPECT_EQ(Call(&Stub::DeleteAgreement, remove, &empty).code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  v1::Agreement after_lv, after_both;
+  ASSERT_TRUE(ApproveAs(amended, kLv, &after_lv).ok());
+  EXPECT_EQ(after_lv.state(), v1::Agreement::AMENDED);
+  ASSERT_TRUE(ApproveAs(amended, kKz, &after_both).ok());
+  EXPECT_EQ(after_both.state(), v1::Agreement::APPROVED);
+  EXPECT_EQ(after_both.in_force_revision(), after_both.revision());
+  ASSERT_TRUE(Call(&Stub::GetQuotaUsage, usage_request, &usage).ok());
+  EXPECT_EQ(usage.entries(0).mobilities_per_year(), 1);
+  EXPECT_EQ(usage.entries(0).used(), 2);  // Already agreed, they go on.
+  EXPECT_EQ(usage.entries(0).free(), 0);
+}
+
+TEST_F(AgreementsServiceTest, DeletesOnlyANeverApprovedDraft) {
+  CreatePartners();
+  v1::Agreement draft = CreateAgreement("ka171-kz-lv");
+  v1::Agreement once;
+  ASSERT_TRUE(ApproveAs(draft, kKz, &once).ok());  // One approval is not both.
+  v1::DeleteAgreementRequest remove;
+  remove.set_name(draft.name());
+  remove.set_etag(draft.etag());  // Stale.
+  google::protobuf::Empty empty;
+  EXPECT_EQ(Call(&Stub::DeleteAgreement, remove, &empty).code(),
+            absl::StatusCode::kAborted);
+  remove.set_etag(once.etag());
+  ASSERT_TRUE(Call(&Stub::DeleteAgreement, remove, &empty).ok());
+  v1::GetAgreementRequest get;
+  get.set_name(draft.name());
+  v1::Agreement gone;
+  EXPECT_EQ(Call(&Stub::GetAgreement, get, &gone).code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(CountRows("agreement_revisions"), 0);
+  EXPECT_EQ(Call(&Stub::DeleteAgreement, remove, &empty).code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(AgreementsServiceTest, NoticeEndsTheAgreementOnItsDayMobilitiesGoOn) {
+  CreatePartners();
+  v1::Agreement used = CreateApproved("ka171-used");
+  ASSERT_TRUE(Allocate(used.name(), "2025/2026", "applications/a1").ok());
+  v1::Agreement out;
+  absl::Status at_once =
+      GiveNotice(used.name(), absl::CivilDay(2025, 1, 10), &out, true);
+  EXPECT_EQ(at_once.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(at_once), "MOBILITIES_TOOK_PLACE");
+  // Notice on 10 January 2025 took effect on 1 September 2026: ended now.
+  ASSERT_TRUE(GiveNotice(used.name(), absl::CivilDay(2025, 1, 10), &out).ok());
+  EXPECT_EQ(FormatDate(out.termination_effective_date()), "2026-09-01");
+  EXPECT_EQ(out.state(), v1::Agreement::TERMINATED);
+  v1::ListAgreementsRequest list;
+  list.set_state(v1::Agreement::TERMINATED);
+  v1::ListAgreementsResponse terminated;
+  ASSERT_TRUE(Call(&Stub::ListAgreements, list, &terminated).ok());
+  ASSERT_THAT(terminated.agreements(), SizeIs(1));
+  EXPECT_EQ(terminated.agreements(0).name(), used.name());
+  EXPECT_EQ(Allocate(used.name(), "2025/2026", "applications/a2").code(),
+            absl::StatusCode::kFailedPrecondition);
+  // The mobility already agreed stays, and can still be given back.
+  v1::ReleaseMobilityRequest release;
+  release.set_agreement(used.name());
+  release.set_allocation_key("applications/a1");
+  v1::MobilityAllocation released;
+  EXPECT_TRUE(
+      Call(&Stub::ReleaseMobility, release, &released, Role::kService).ok());
+
+  // With no mobility, a partner may end it at once; notice is never dated
+  // ahead, nor given for the other partner.
+  v1::Agreement unused = CreateApproved("ka171-unused");
+  EXPECT_EQ(GiveNotice(unused.name(), absl::CivilDay(2027, 1, 1), &out).code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::TerminateAgreementRequest for_other;
+  for_other.set_name(unused.name());
+  for_other.set_institution(kLv);
+  EXPECT_EQ(CallWithToken(&Stub::TerminateAgreement, for_other, &out,
+                          PartnerToken(kKz))
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(
+      GiveNotice(unused.name(), absl::CivilDay(2026, 11, 2), &out, true).ok());
+  EXPECT_EQ(out.state(), v1::Agreement::TERMINATED);
+}
+
 TEST_F(AgreementsServiceTest, RefusesAnInvalidAgreementAndStoresNothing) {
   CreatePartners();
   v1::CreateAgreementRequest request;
@@ -411,7 +574,7 @@ TEST_F(AgreementsServiceTest, RefusesAnInvalidAgreementAndStoresNothing) {
   // KA171 studies need 2 months per mobility: 2 mobilities need at least 4.
   request.mutable_agreement()
       ->mutable_cooperation_conditions(0)
-      ->set_total_months_per_year(3);
+      ->set_total_months_per_year("3");
   request.mutable_agreement()->set_last_academic_year("2031/2032");
   v1::Agreement ignored;
   absl::Status status = Call(&Stub::CreateAgreement, request, &ignored);

@@ -3,7 +3,8 @@
 namespace mobility::agreements {
 
 // Who may call what: coordinators and admins write, every authenticated caller
-// reads, and other services (and admins) take and give back mobilities.
+// reads, partners' systems approve for their own institution, and other
+// services (and admins) take and give back mobilities.
 AgreementsGrpcService::AgreementsGrpcService(
     Database* db, std::shared_ptr<const RpcDispatcher> dispatcher)
     : RpcService(std::move(dispatcher)),
@@ -24,8 +25,11 @@ AgreementsGrpcService::AgreementsGrpcService(
   Handle("GetAgreement", AnyRole(), a, &A::GetAgreement);
   Handle("ListAgreements", AnyRole(), a, &A::ListAgreements);
   Handle("UpdateAgreement", writers, a, &A::UpdateAgreement);
-  Handle("ApproveAgreement", writers, a, &A::ApproveAgreement);
+  // A partner's own system approves with its service identity.
+  Handle("ApproveAgreement", {Role::kCoordinator, Role::kAdmin, Role::kService},
+         a, &A::ApproveAgreement);
   Handle("TerminateAgreement", writers, a, &A::TerminateAgreement);
+  Handle("DeleteAgreement", writers, a, &A::DeleteAgreement);
   using Q = Quotas;
   Handle("AllocateMobility", ledger, &quotas_, &Q::AllocateMobility);
   Handle("ReleaseMobility", ledger, &quotas_, &Q::ReleaseMobility);

@@ -1,11 +1,15 @@
 #include "services/agreements/pg_agreements_store.h"
 
+#include <google/protobuf/unknown_field_set.h>
 #include <google/protobuf/util/time_util.h>
+
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
 #include "common/reference_data.h"
 #include "common/status.h"
+#include "common/types.h"
 
 namespace mobility::agreements {
 namespace {
@@ -31,10 +35,41 @@ std::pair<v1::Institution, int64_t> InstitutionFromRow(const pqxx::row& row) {
   return {i, revision};
 }
 
+// Agreements stored before EWP IIA v7 kept the yearly totals as integers
+// (fields 6 and 7 of a condition, now reserved), and had no in-force revision:
+// both are read into today's fields, so old data stays whole without a
+// rewrite. Their content hash stays the one partners approved.
+void UpgradeStoredAgreement(v1::Agreement& a) {
+  for (auto& c : *a.mutable_cooperation_conditions()) {
+    google::protobuf::UnknownFieldSet* unknown =
+        c.GetReflection()->MutableUnknownFields(&c);
+    for (int i = 0; i < unknown->field_count(); ++i) {
+      const google::protobuf::UnknownField& f = unknown->field(i);
+      if (f.type() != google::protobuf::UnknownField::TYPE_VARINT) continue;
+      const std::string total = std::to_string(f.varint());
+      if (f.number() == 6 && f.varint() != 0)
+        c.set_total_months_per_year(total);
+      if (f.number() == 7 && f.varint() != 0) c.set_total_days_per_year(total);
+    }
+    unknown->Clear();
+  }
+  if (a.in_force_revision() == 0 && (a.state() == v1::Agreement::APPROVED ||
+                                     a.state() == v1::Agreement::TERMINATED)) {
+    a.set_in_force_revision(a.revision());
+  }
+}
+
 v1::Agreement AgreementFromBody(const pqxx::field& body) {
   v1::Agreement a;
   a.ParseFromString(pqxx::binarystring(body).str());
+  UpgradeStoredAgreement(a);
   return a;
+}
+
+// The day a notice of termination takes effect, SQL NULL when none was given.
+std::optional<std::string> TerminateOn(const v1::Agreement& a) {
+  if (!a.has_termination_effective_date()) return std::nullopt;
+  return FormatDate(a.termination_effective_date());
 }
 
 std::string PartnerId(const v1::Agreement& a, int index) {
@@ -112,8 +147,14 @@ std::vector<PreparedStatement> PgAgreementsStore::Statements() {
       {"agreement_update",
        "UPDATE agreements SET state = $2, revision = $3, first_year = $4, "
        "last_year = $5, "
-       "partner_a = $6, partner_b = $7, body = $8, update_time = now() WHERE "
-       "id = $1"},
+       "partner_a = $6, partner_b = $7, body = $8, terminate_on = $9::date, "
+       "update_time = now() WHERE id = $1"},
+      {"agreement_delete",
+       "WITH revisions AS (DELETE FROM agreement_revisions WHERE agreement_id "
+       "= $1) DELETE FROM agreements WHERE id = $1"},
+      {"allocation_count_all",
+       "SELECT count(*) FROM mobility_allocations WHERE agreement_id = $1 AND "
+       "state = 'ALLOCATED'"},
       {"agreement_revision_insert",
        "INSERT INTO agreement_revisions (agreement_id, revision, body) VALUES "
        "($1, $2, $3)"},
@@ -127,7 +168,8 @@ std::vector<PreparedStatement> PgAgreementsStore::Statements() {
        "SELECT id, body FROM agreements WHERE ($1 = '' OR partner_a = $1 OR "
        "partner_b = $1) "
        "AND ($2 = 0 OR (first_year <= $2 AND last_year >= $2)) AND ($3 = '' OR "
-       "state = $3) "
+       "(CASE WHEN terminate_on <= (now() AT TIME ZONE 'UTC')::date THEN "
+       "'TERMINATED' ELSE state END) = $3) "
        "AND id > $4 ORDER BY id LIMIT $5"},
 
       {"allocation_find",
@@ -233,11 +275,12 @@ void PgAgreementsStore::InsertAgreement(const std::string& id,
 void PgAgreementsStore::SaveAgreement(const std::string& id,
                                       const v1::Agreement& a) {
   const pqxx::binarystring body(a.SerializeAsString());
-  txn_.exec_prepared("agreement_update", id,
-                     v1::Agreement::State_Name(a.state()), a.revision(),
-                     StartYear(a.first_academic_year()),
-                     StartYear(a.last_academic_year()), PartnerId(a, 0),
-                     PartnerId(a, 1), body);
+  const std::optional<std::string> terminate_on = TerminateOn(a);
+  txn_.exec_prepared(
+      "agreement_update", id, v1::Agreement::State_Name(a.state()),
+      a.revision(), StartYear(a.first_academic_year()),
+      StartYear(a.last_academic_year()), PartnerId(a, 0), PartnerId(a, 1), body,
+      terminate_on.has_value() ? terminate_on->c_str() : nullptr);
   txn_.exec_prepared("agreement_revision_insert", id, a.revision(), body);
 }
 
@@ -272,6 +315,15 @@ std::vector<v1::Agreement> PgAgreementsStore::ListAgreements(
     out.push_back(AgreementFromBody(row[1]));
   }
   return out;
+}
+
+void PgAgreementsStore::DeleteAgreement(const std::string& id) {
+  txn_.exec_prepared("agreement_delete", id);
+}
+
+int PgAgreementsStore::CountAllocations(const std::string& agreement_id) {
+  return txn_.exec_prepared("allocation_count_all", agreement_id)[0][0]
+      .as<int>();
 }
 
 std::optional<v1::MobilityAllocation> PgAgreementsStore::FindAllocation(

@@ -38,6 +38,7 @@ class PgAgreementsStore final : public PgStore<AgreementsStore> {
                                              bool for_update) override;
   absl::StatusOr<v1::Agreement> GetAgreementRevision(const std::string& id,
                                                      int64_t revision) override;
+  void DeleteAgreement(const std::string& id) override;
   std::vector<v1::Agreement> ListAgreements(const AgreementFilter& filter,
                                             const std::string& after_id,
                                             int limit) override;
@@ -46,6 +47,7 @@ class PgAgreementsStore final : public PgStore<AgreementsStore> {
   int CountAllocated(const std::string& agreement_id,
                      const std::string& condition_id,
                      int academic_year) override;
+  int CountAllocations(const std::string& agreement_id) override;
   void SaveAllocation(const std::string& agreement_id,
                       const v1::MobilityAllocation& allocation,
                       int academic_year) override;

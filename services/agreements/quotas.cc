@@ -25,6 +25,17 @@ const v1::CooperationCondition* FindCondition(const v1::Agreement& agreement,
   return nullptr;
 }
 
+// The revision in force: the current one unless an amendment awaits approval.
+absl::StatusOr<v1::Agreement> InForce(AgreementsStore& store,
+                                      const v1::Agreement& current) {
+  if (current.in_force_revision() == 0 ||
+      current.in_force_revision() == current.revision()) {
+    return current;
+  }
+  return store.GetAgreementRevision(ResourceIdOf(current.name()),
+                                    current.in_force_revision());
+}
+
 }  // namespace
 
 absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
@@ -53,27 +64,27 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
         // Locking the agreement row serializes allocations on it, so the count
         // below stays true until commit, and keeps the agreement from being
         // terminated meanwhile.
-        auto agreement = store.GetAgreement(*id, /*for_update=*/true);
+        auto current = store.GetAgreement(*id, /*for_update=*/true);
+        if (!current.ok()) return current.status();
+        ApplyTerminationDate(*current,
+                             absl::ToCivilDay(Now(), absl::UTCTimeZone()));
+        if (auto s = CheckOpenForYear(*current, *year); !s.ok()) return s;
+        // An amendment awaiting approval changes nothing yet.
+        auto agreement = InForce(store, *current);
         if (!agreement.ok()) return agreement.status();
-        if (agreement->state() != v1::Agreement::APPROVED) {
-          return Error(
-              absl::StatusCode::kFailedPrecondition, "AGREEMENT_NOT_APPROVED",
-              "mobilities are allocated only on an agreement approved by "
-              "both partners");
-        }
         const v1::CooperationCondition* condition =
             FindCondition(*agreement, request.condition_id());
         if (condition == nullptr) {
           return InvalidField("condition_id",
                               "no such cooperation condition in the agreement");
         }
-        if (*year < *ParseAcademicYear(agreement->first_academic_year()) ||
-            *year > *ParseAcademicYear(agreement->last_academic_year())) {
+        const auto [first, last] = ConditionYears(*agreement, *condition);
+        if (*year < first || *year > last) {
           return Error(absl::StatusCode::kFailedPrecondition,
                        "YEAR_OUTSIDE_AGREEMENT",
-                       absl::StrCat("academic_year: the agreement runs from ",
-                                    agreement->first_academic_year(), " to ",
-                                    agreement->last_academic_year()));
+                       absl::StrCat("academic_year: the condition runs from ",
+                                    FormatAcademicYear(first), " to ",
+                                    FormatAcademicYear(last)));
         }
         auto existing = store.FindAllocation(*id, request.allocation_key());
         if (existing.has_value() &&
@@ -154,11 +165,21 @@ absl::StatusOr<v1::QuotaUsage> Quotas::GetQuotaUsage(
       return InvalidField("academic_year", year.status().message());
     only_year = *year;
   }
-  auto read = store_->ReadValue(call.limit, [&](AgreementsStore& store) {
-    return store.GetAgreementUsage(*id);
-  });
+  auto read =
+      store_->ReadValue(call.limit,
+                        [&](AgreementsStore& store)
+                            -> absl::StatusOr<AgreementsStore::AgreementUsage> {
+                          // One statement: the agreement and its counts from
+                          // the same snapshot; a second only while an amendment
+                          // awaits approval.
+                          auto usage = store.GetAgreementUsage(*id);
+                          if (!usage.ok()) return usage.status();
+                          auto in_force = InForce(store, usage->agreement);
+                          if (!in_force.ok()) return in_force.status();
+                          usage->agreement = *std::move(in_force);
+                          return usage;
+                        });
   if (!read.ok()) return read.status();
-  // One statement: the agreement and its counts from the same snapshot.
   const v1::Agreement& agreement = read->agreement;
   const int first = *ParseAcademicYear(agreement.first_academic_year());
   const int last = *ParseAcademicYear(agreement.last_academic_year());
@@ -171,7 +192,8 @@ absl::StatusOr<v1::QuotaUsage> Quotas::GetQuotaUsage(
   v1::QuotaUsage usage;
   usage.set_agreement(request.agreement());
   for (const auto& c : agreement.cooperation_conditions()) {
-    for (int year = first; year <= last; ++year) {
+    const auto [condition_first, condition_last] = ConditionYears(agreement, c);
+    for (int year = condition_first; year <= condition_last; ++year) {
       if (only_year != 0 && year != only_year) continue;
       auto* entry = usage.add_entries();
       entry->set_condition_id(c.id());

@@ -49,26 +49,37 @@ AgreementsClient::FindInstitutions(const std::string& sending,
   return std::make_pair(EndpointOf(found[0]), EndpointOf(found[1]));
 }
 
-absl::StatusOr<av1::CooperationCondition> AgreementsClient::FindCondition(
-    const std::string& agreement, const std::string& condition_id,
-    const std::string& field, const CallContext& call) const {
+absl::StatusOr<AgreementsClient::InForceCondition>
+AgreementsClient::FindCondition(const std::string& agreement,
+                                const std::string& condition_id,
+                                const std::string& field,
+                                const CallContext& call) const {
   av1::GetAgreementRequest request;
   request.set_name(agreement);
   av1::Agreement found;
-  absl::Status status =
-      channel_->Call(call, [&](grpc::ClientContext* context,
-                               std::function<void(grpc::Status)> done) {
-        stub_->async()->GetAgreement(context, &request, &found,
-                                     std::move(done));
-      });
-  if (!status.ok()) return Translate(status, field, "no such agreement");
-  if (found.state() != av1::Agreement::APPROVED) {
-    return Error(
-        absl::StatusCode::kFailedPrecondition, "AGREEMENT_NOT_APPROVED",
-        "grants are made only under an agreement approved by both partners");
+  auto get = [&] {
+    return channel_->Call(call, [&](grpc::ClientContext* context,
+                                    std::function<void(grpc::Status)> done) {
+      stub_->async()->GetAgreement(context, &request, &found, std::move(done));
+    });
+  };
+  if (absl::Status s = get(); !s.ok())
+    return Translate(s, field, "no such agreement");
+  if (found.state() != av1::Agreement::APPROVED &&
+      found.state() != av1::Agreement::AMENDED) {
+    return Error(absl::StatusCode::kFailedPrecondition,
+                 "AGREEMENT_NOT_APPROVED",
+                 "grants are made only under an agreement in force, approved "
+                 "by both partners");
+  }
+  // While an amendment awaits approval, the approved revision is in force.
+  if (found.in_force_revision() != found.revision()) {
+    request.set_revision(found.in_force_revision());
+    if (absl::Status s = get(); !s.ok())
+      return Translate(s, field, "no such agreement");
   }
   for (const auto& c : found.cooperation_conditions()) {
-    if (c.id() == condition_id) return c;
+    if (c.id() == condition_id) return InForceCondition{found.programme(), c};
   }
   return InvalidField(field, "the agreement has no such cooperation condition");
 }

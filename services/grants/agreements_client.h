@@ -30,11 +30,16 @@ class AgreementsClient {
       const std::string& receiving, const std::string& receiving_field,
       const CallContext& call) const;
 
-  // The cooperation condition of an approved agreement: INVALID_ARGUMENT naming
-  // `field` when the agreement or condition does not exist, FAILED_PRECONDITION
-  // unless the agreement is approved by both partners (no new grants under
-  // drafts or terminated agreements).
-  absl::StatusOr<agreements::v1::CooperationCondition> FindCondition(
+  // The cooperation condition as in force (the last approved revision while
+  // an amendment awaits approval), with the agreement's programme:
+  // INVALID_ARGUMENT naming `field` when the agreement or condition does not
+  // exist, FAILED_PRECONDITION unless the agreement is in force (no new grants
+  // under drafts or terminated agreements).
+  struct InForceCondition {
+    agreements::v1::Programme programme;
+    agreements::v1::CooperationCondition condition;
+  };
+  absl::StatusOr<InForceCondition> FindCondition(
       const std::string& agreement, const std::string& condition_id,
       const std::string& field, const CallContext& call) const;
 

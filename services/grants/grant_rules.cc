@@ -386,6 +386,15 @@ absl::StatusOr<Route> RouteBetween(const v1::CalculateGrantRequest& request,
             sending.country_code, " to ", receiving.country_code, " in the ",
             request.call_year(), " call is not"));
   }
+  // Only regions the programme's calls name are funded.
+  const Endpoint& partner_side =
+      route.direction == v1::PARTNER_TO_PROGRAMME ? sending : receiving;
+  if (absl::Status s = CheckEligiblePartnerCountry(
+          partner_side.country_code, ToGeneration(request.programme()));
+      !s.ok()) {
+    return Error(absl::StatusCode::kFailedPrecondition, "REGION_NOT_ELIGIBLE",
+                 s.message());
+  }
   route.distance_km =
       request.official_distance_km() > 0
           ? request.official_distance_km()

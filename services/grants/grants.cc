@@ -140,8 +140,14 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
   auto condition = agreements_->FindCondition(g.agreement(), g.condition_id(),
                                               "grant.condition_id", call);
   if (!condition.ok()) return condition.status();
-  CheckAgainstCondition(request.calculation(), *condition, "calculation",
-                        violations);
+  // The two Programme enums number KA107 and KA171 alike.
+  if (static_cast<int>(condition->programme) !=
+      static_cast<int>(request.calculation().programme())) {
+    violations.Add("calculation.programme",
+                   "must be the agreement's programme");
+  }
+  CheckAgainstCondition(request.calculation(), condition->condition,
+                        "calculation", violations);
   if (!violations.empty())
     return violations.ToStatus("GRANT_OUTSIDE_CONDITION");
   auto quote = quotes_->Quote(request.calculation(), "calculation.", call);

@@ -104,11 +104,11 @@ class GrantsServiceTest : public ::testing::Test {
   }
 
   template <typename Request, typename Response, typename Method>
-  void CallAgreements(Method method, const Request& request,
-                      Response* response) {
+  void CallAgreements(Method method, const Request& request, Response* response,
+                      const std::string& institution = "") {
     OutboundCall call;
     call.bearer_token =
-        testing::TokenFor("coordinator-1", {Role::kCoordinator});
+        testing::TokenFor("coordinator-1", {Role::kCoordinator}, institution);
     auto context = NewClientContext(call);
     absl::Status s = FromGrpcStatus(
         (agreements_stub_.get()->*method)(context.get(), request, response));
@@ -147,7 +147,8 @@ class GrantsServiceTest : public ::testing::Test {
     c->set_sending_institution(kKz);
     c->set_receiving_institution(kLv);
     c->set_mobilities_per_year(50);
-    c->set_total_months_per_year(250);
+    c->set_total_months_per_year("250");
+    c->add_language_requirements()->set_language("en");
     av1::Agreement created;
     CallAgreements(&AStub::CreateAgreement, request, &created);
     for (const char* partner : {kKz, kLv}) {
@@ -156,7 +157,7 @@ class GrantsServiceTest : public ::testing::Test {
       approve.set_institution(partner);
       approve.set_content_hash(created.content_hash());
       av1::Agreement approved;
-      CallAgreements(&AStub::ApproveAgreement, approve, &approved);
+      CallAgreements(&AStub::ApproveAgreement, approve, &approved, partner);
     }
   }
 

@@ -253,7 +253,9 @@ using GrantsCaller = Caller<gv1::GrantsService>;
 // The bench's agreement, made once through the API like any agreement: a
 // copy of the demo KA171 agreement with one condition of kBenchMobilities,
 // approved by both partners. Fixed request ids make a second run a no-op.
-absl::Status EnsureBenchAgreement(const AgreementsCaller& coordinator) {
+absl::Status EnsureBenchAgreement(
+    const AgreementsCaller& coordinator,
+    const std::function<AgreementsCaller(const std::string&)>& approver) {
   av1::Agreement existing;
   av1::GetAgreementRequest get;
   get.set_name(kBenchAgreement);
@@ -285,9 +287,11 @@ absl::Status EnsureBenchAgreement(const AgreementsCaller& coordinator) {
   // The same stay per mobility, for more mobilities.
   const int scale = kBenchMobilities / condition->mobilities_per_year();
   condition->set_mobilities_per_year(kBenchMobilities);
-  condition->set_total_months_per_year(condition->total_months_per_year() *
-                                       scale);
-  condition->set_total_days_per_year(condition->total_days_per_year() * scale);
+  for (std::string* total : {condition->mutable_total_months_per_year(),
+                             condition->mutable_total_days_per_year()}) {
+    int value = 0;
+    if (absl::SimpleAtoi(*total, &value)) *total = absl::StrCat(value * scale);
+  }
   av1::Agreement created;
   if (auto s = coordinator(&av1::AgreementsService::Stub::CreateAgreement,
                            create, &created);
@@ -303,8 +307,10 @@ absl::Status EnsureBenchAgreement(const AgreementsCaller& coordinator) {
     approve.set_request_id(
         absl::StrFormat("b3c1a000-0000-4000-8000-%012d", n++));
     av1::Agreement approved;
-    if (auto s = coordinator(&av1::AgreementsService::Stub::ApproveAgreement,
-                             approve, &approved);
+    // Each partner approves for itself.
+    if (auto s = approver(partner.institution())(
+            &av1::AgreementsService::Stub::ApproveAgreement, approve,
+            &approved);
         !s.ok()) {
       return s;
     }
@@ -352,10 +358,11 @@ int Main() {
     std::cerr << signer.status() << "\n";
     return 2;
   }
-  auto token = [&](std::vector<Role> roles) {
+  auto token = [&](std::vector<Role> roles, std::string institution = "") {
     TokenClaims claims;
     claims.subject = "mobility-bench";
     claims.roles = std::move(roles);
+    claims.institution = std::move(institution);
     claims.issued_at = absl::Now();
     return *signer->Sign(claims);
   };
@@ -385,7 +392,11 @@ int Main() {
   AgreementsCaller coordinator(agreements_channel, token({Role::kCoordinator}));
   AgreementsCaller ledger(agreements_channel, token({Role::kService}));
   GrantsCaller finance(grants_channel, token({Role::kFinance}));
-  if (auto s = EnsureBenchAgreement(coordinator); !s.ok()) {
+  auto approver = [&](const std::string& institution) {
+    return AgreementsCaller(agreements_channel,
+                            token({Role::kCoordinator}, institution));
+  };
+  if (auto s = EnsureBenchAgreement(coordinator, approver); !s.ok()) {
     std::cerr << "mobility_bench: cannot set up " << kBenchAgreement << ": "
               << s << "\n";
     return 1;
