@@ -154,6 +154,13 @@ int Agreements(const std::vector<std::string>& args) {
   if (verb == "terminate" && !name.empty()) {
     v1::TerminateAgreementRequest request;
     request.set_name(name);
+    request.set_institution(absl::GetFlag(FLAGS_institution));
+    if (!absl::GetFlag(FLAGS_notice_date).empty()) {
+      auto notice = DateFlag(FLAGS_notice_date, "notice_date");
+      if (!notice.ok()) return Usage(std::string(notice.status().message()));
+      *request.mutable_notice_date() = *notice;
+    }
+    request.set_immediately(absl::GetFlag(FLAGS_immediately));
     request.set_reason(absl::GetFlag(FLAGS_reason));
     request.set_request_id(absl::GetFlag(FLAGS_request_id));
     v1::Agreement response;
@@ -162,6 +169,16 @@ int Agreements(const std::vector<std::string>& args) {
       return Fail(s);
     }
     return print_agreement(response);
+  }
+  if (verb == "delete" && !name.empty()) {
+    v1::DeleteAgreementRequest request;
+    request.set_name(name);
+    request.set_etag(absl::GetFlag(FLAGS_etag));
+    google::protobuf::Empty response;
+    if (auto s = client.Call(&Stub::DeleteAgreement, request, &response);
+        !s.ok())
+      return Fail(s);
+    return Print(response, [&] { std::cout << "deleted " << name << "\n"; });
   }
   const std::vector<std::string> allocation_header = {"AGREEMENT", "CONDITION",
                                                       "YEAR", "KEY", "STATE"};
@@ -218,7 +235,8 @@ int Agreements(const std::vector<std::string>& args) {
   return Usage(
       "agreements list | get NAME | create --json FILE | approve NAME "
       "--institution I "
-      "--content_hash H | terminate NAME | allocate NAME --condition C --year "
+      "--content_hash H | terminate NAME --institution I | delete NAME | "
+      "allocate NAME --condition C --year "
       "Y --key K | "
       "release NAME --key K | quota NAME");
 }

@@ -24,13 +24,18 @@ ABSL_FLAG(std::string, institution, "",
 ABSL_FLAG(std::string, content_hash, "",
           "approve: the content_hash that was reviewed");
 ABSL_FLAG(std::string, reason, "", "terminate: why");
+ABSL_FLAG(std::string, notice_date, "",
+          "terminate: YYYY-MM-DD notice was given (default today)");
+ABSL_FLAG(bool, immediately, false,
+          "terminate: end at once (only when no mobility took place)");
+ABSL_FLAG(std::string, etag, "", "delete: the etag last read");
 // lists and the ledger
 ABSL_FLAG(std::string, country, "", "institutions list: ISO country code");
 ABSL_FLAG(std::string, partner, "",
           "agreements list: partner institutions/{id}");
 ABSL_FLAG(std::string, year, "", "academic year like 2025/2026");
 ABSL_FLAG(std::string, state, "",
-          "agreements list: DRAFT, APPROVED or TERMINATED");
+          "agreements list: DRAFT, APPROVED, AMENDED or TERMINATED");
 ABSL_FLAG(int, page_size, 0, "list: page size");
 ABSL_FLAG(std::string, page_token, "", "list: page token");
 ABSL_FLAG(int64_t, revision, 0, "agreements get: revision to read");
@@ -46,8 +51,23 @@ ABSL_FLAG(std::string, actual_start, "", "grants settle: YYYY-MM-DD");
 ABSL_FLAG(std::string, actual_end, "", "grants settle: YYYY-MM-DD");
 ABSL_FLAG(std::string, report_date, "",
           "grants settle: YYYY-MM-DD the final report arrived");
+ABSL_FLAG(std::string, force_majeure, "",
+          "grants settle: reference of the funder's decision accepting force "
+          "majeure for a stay below the minimum");
+ABSL_FLAG(std::string, decided_on, "",
+          "grants settle: YYYY-MM-DD of that decision");
 
 namespace mobility::ctl {
+
+absl::StatusOr<type::v1::Date> DateFlag(const absl::Flag<std::string>& flag,
+                                        const char* name) {
+  absl::CivilDay day;
+  if (!absl::ParseCivilTime(absl::GetFlag(flag), &day)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", name, " must be YYYY-MM-DD"));
+  }
+  return ToDate(day);
+}
 
 int Fail(const absl::Status& status) {
   std::cerr << "error: " << absl::StatusCodeToString(status.code()) << ": "

@@ -41,6 +41,9 @@ ABSL_DECLARE_FLAG(std::string, request_id);
 ABSL_DECLARE_FLAG(std::string, institution);
 ABSL_DECLARE_FLAG(std::string, content_hash);
 ABSL_DECLARE_FLAG(std::string, reason);
+ABSL_DECLARE_FLAG(std::string, notice_date);
+ABSL_DECLARE_FLAG(bool, immediately);
+ABSL_DECLARE_FLAG(std::string, etag);
 ABSL_DECLARE_FLAG(std::string, country);
 ABSL_DECLARE_FLAG(std::string, partner);
 ABSL_DECLARE_FLAG(std::string, year);
@@ -56,6 +59,8 @@ ABSL_DECLARE_FLAG(std::string, signed_on);
 ABSL_DECLARE_FLAG(std::string, actual_start);
 ABSL_DECLARE_FLAG(std::string, actual_end);
 ABSL_DECLARE_FLAG(std::string, report_date);
+ABSL_DECLARE_FLAG(std::string, force_majeure);
+ABSL_DECLARE_FLAG(std::string, decided_on);
 
 namespace mobility::ctl {
 
@@ -67,6 +72,10 @@ inline constexpr int kFailed = 1;
 
 // Prints the error with its reason and field violations; returns kFailed.
 int Fail(const absl::Status& status);
+
+// A date flag "YYYY-MM-DD"; INVALID_ARGUMENT naming --`name` otherwise.
+absl::StatusOr<type::v1::Date> DateFlag(const absl::Flag<std::string>& flag,
+                                        const char* name);
 // Prints a usage error; returns kUsage.
 int Usage(const std::string& message);
 // Prints the help of `command`, or the list of commands; 0 when it knew it.

@@ -8,17 +8,6 @@ Client<g1::GrantsService> GrantsClient() {
                                    "127.0.0.1:50053");
 }
 
-// A date flag "YYYY-MM-DD".
-absl::StatusOr<type::v1::Date> DateFlag(const absl::Flag<std::string>& flag,
-                                        const char* name) {
-  absl::CivilDay day;
-  if (!absl::ParseCivilTime(absl::GetFlag(flag), &day)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--", name, " must be YYYY-MM-DD"));
-  }
-  return ToDate(day);
-}
-
 void PrintQuote(const g1::GrantQuote& q) {
   std::vector<std::vector<std::string>> rows;
   for (const auto& line : q.line_items()) {
@@ -32,7 +21,8 @@ void PrintQuote(const g1::GrantQuote& q) {
 }
 
 const std::vector<std::string> kGrantHeader = {
-    "NAME", "PARTICIPANT", "STATE", "TOTAL EUR", "PAID EUR", "AGREEMENT"};
+    "NAME",     "PARTICIPANT", "STATE", "TOTAL EUR",
+    "PAID EUR", "AGREEMENT",   "CHECK"};
 std::vector<std::string> GrantRow(const g1::Grant& g) {
   const auto& total =
       g.has_final_quote() ? g.final_quote().total() : g.quote().total();
@@ -41,7 +31,11 @@ std::vector<std::string> GrantRow(const g1::Grant& g) {
           g1::Grant::State_Name(g.state()),
           FormatCents(total.amount_minor()),
           FormatCents(g.paid().amount_minor()),
-          g.agreement()};
+          g.agreement(),
+          // Rates still marked "(check)" when the grant was made.
+          g.unconfirmed_rates().empty()
+              ? ""
+              : absl::StrCat(g.unconfirmed_rates_size(), " rates to confirm")};
 }
 
 }  // namespace
@@ -159,6 +153,13 @@ int Grants(const std::vector<std::string>& args) {
     *request.mutable_actual_start_date() = *start;
     *request.mutable_actual_end_date() = *end;
     *request.mutable_final_report_date() = *report;
+    if (!absl::GetFlag(FLAGS_force_majeure).empty()) {
+      auto decided = DateFlag(FLAGS_decided_on, "decided_on");
+      if (!decided.ok()) return Usage(std::string(decided.status().message()));
+      request.mutable_force_majeure()->set_decision_reference(
+          absl::GetFlag(FLAGS_force_majeure));
+      *request.mutable_force_majeure()->mutable_decision_date() = *decided;
+    }
     request.set_request_id(absl::GetFlag(FLAGS_request_id));
     g1::Grant grant;
     if (auto s = client.Call(&Stub::SettleGrant, request, &grant); !s.ok())
@@ -170,7 +171,8 @@ int Grants(const std::vector<std::string>& args) {
       "get NAME | "
       "create --json FILE | agree NAME --signed_on D | prefinance NAME | "
       "settle NAME "
-      "--actual_start D --actual_end D --report_date D");
+      "--actual_start D --actual_end D --report_date D [--force_majeure REF "
+      "--decided_on D]");
 }
 
 int Budgets(const std::vector<std::string>& args) {
