@@ -178,6 +178,11 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
           created.set_application(g.application());
           created.set_budget(g.budget());
           *created.mutable_quote() = *quote;
+          // As quoted; reads recompute it from the rows' current state.
+          for (const auto& rate : quote->applied_rates()) {
+            if (rate.needs_confirmation())
+              created.add_unconfirmed_rates(rate.name());
+          }
           created.set_state(v1::Grant::CALCULATED);
           created.set_zero_grant(request.calculation().zero_grant());
           *created.mutable_paid() = Euros(0);

@@ -273,6 +273,192 @@ TEST_F(GrantsServiceTest, QuotesFromTheInstitutionsTowns) {
   EXPECT_EQ(quote.total().currency_code(), "EUR");
 }
 
+// KA107 is the 2015-2020 calls, with the 2015-2017 student and staff groups
+// (four for staff), unconfirmed: a quote says which rows it used.
+TEST_F(GrantsServiceTest, Ka107StartsWithThe2015CallAndItsOwnGroups) {
+  v1::GrantQuote quote;
+  v1::CalculateGrantRequest before = Studies(2014);
+  before.set_programme(v1::KA107);
+  absl::Status none = Call(&Stub::CalculateGrant, before, &quote);
+  ASSERT_EQ(none.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(none)[0].field, "call_year");
+  ASSERT_TRUE(Call(&Stub::CalculateGrant,
+                   Studies(2015, absl::CivilDay(2015, 9, 1),
+                           absl::CivilDay(2016, 1, 31)),
+                   &quote)
+                  .ok());
+  EXPECT_EQ(quote.country_group(), 3);  // Latvia, students 2015-2017.
+  EXPECT_EQ(quote.total().amount_minor(), 36000 + 5 * 75000);
+  EXPECT_THAT(quote.applied_rates(),
+              Contains(::testing::Property(
+                  &v1::Rate::name, "rates/ka107-2015-2017-group-3-student")));
+
+  // Staff to Estonia in 2016: group 4 of four, 100 EUR a day.
+  av1::CreateInstitutionRequest tartu;
+  tartu.set_institution_id("tartu-ut");
+  tartu.mutable_institution()->set_display_name("University of Tartu");
+  tartu.mutable_institution()->set_country_code("EE");
+  tartu.mutable_institution()->set_city("Tartu");
+  tartu.mutable_institution()->set_latitude(58.38);
+  tartu.mutable_institution()->set_longitude(26.72);
+  av1::Institution created;
+  CallAgreements(&av1::AgreementsService::Stub::CreateInstitution, tartu,
+                 &created);
+  v1::CalculateGrantRequest staff = Studies(
+      2016, absl::CivilDay(2017, 3, 6), absl::CivilDay(2017, 3, 10));
+  staff.set_activity(v1::STAFF_TEACHING);
+  staff.set_receiving_institution("institutions/tartu-ut");
+  staff.set_travel_days(2);
+  ASSERT_TRUE(Call(&Stub::CalculateGrant, staff, &quote).ok());
+  EXPECT_EQ(quote.country_group(), 4);
+  EXPECT_EQ(HeadingTotal(quote, v1::LineItem::INDIVIDUAL_SUPPORT), 7 * 10000);
+}
+
+// Green travel in a 2022 call: the green band, and six paid travel days.
+TEST_F(GrantsServiceTest, GreenTravelStaffArePaidSixTravelDays) {
+  v1::CalculateGrantRequest staff = Studies(
+      2022, absl::CivilDay(2023, 3, 6), absl::CivilDay(2023, 3, 15));
+  staff.set_activity(v1::STAFF_TEACHING);
+  staff.set_green_travel(true);
+  staff.set_travel_days(6);
+  v1::GrantQuote quote;
+  ASSERT_TRUE(Call(&Stub::CalculateGrant, staff, &quote).ok());
+  EXPECT_EQ(HeadingTotal(quote, v1::LineItem::TRAVEL), 41000);
+  EXPECT_EQ(HeadingTotal(quote, v1::LineItem::INDIVIDUAL_SUPPORT),
+            14 * 14000 + 2 * 9800);
+  staff.set_travel_days(7);
+  absl::Status seven = Call(&Stub::CalculateGrant, staff, &quote);
+  ASSERT_EQ(seven.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(seven)[0].field, "travel_days");
+}
+
+// A KA107 agreement with a UK partner running into 2021/2022 stands; a grant
+// under the 2020 call is priced (the UK was a Programme country), one under
+// the 2021 call is refused.
+TEST_F(GrantsServiceTest, EligibilityFollowsTheCallOfEachGrant) {
+  using AStub = av1::AgreementsService::Stub;
+  av1::CreateInstitutionRequest london;
+  london.set_institution_id("london-uni");
+  london.mutable_institution()->set_display_name("University of London");
+  london.mutable_institution()->set_country_code("GB");
+  london.mutable_institution()->set_city("London");
+  london.mutable_institution()->set_latitude(51.51);
+  london.mutable_institution()->set_longitude(-0.13);
+  av1::Institution created;
+  CallAgreements(&AStub::CreateInstitution, london, &created);
+  av1::CreateAgreementRequest request;
+  request.set_agreement_id("ka107-kz-uk");
+  av1::Agreement* a = request.mutable_agreement();
+  a->set_programme(av1::KA107);
+  a->set_reference_number("REF-UK");
+  a->set_title("KA107 agreement with a UK partner");
+  a->add_partners()->set_institution(kKz);
+  a->add_partners()->set_institution("institutions/london-uni");
+  a->set_first_academic_year("2019/2020");
+  a->set_last_academic_year("2021/2022");
+  auto* c = a->add_cooperation_conditions();
+  c->set_id("kz-uk-studies");
+  c->set_mobility_type(av1::STUDENT_STUDIES);
+  c->set_sending_institution(kKz);
+  c->set_receiving_institution("institutions/london-uni");
+  c->set_mobilities_per_year(2);
+  c->add_language_requirements()->set_language("en");
+  av1::Agreement agreement;
+  CallAgreements(&AStub::CreateAgreement, request, &agreement);
+  for (const char* partner : {kKz, "institutions/london-uni"}) {
+    av1::ApproveAgreementRequest approve;
+    approve.set_name(agreement.name());
+    approve.set_institution(partner);
+    approve.set_content_hash(agreement.content_hash());
+    av1::Agreement approved;
+    CallAgreements(&AStub::ApproveAgreement, approve, &approved, partner);
+  }
+
+  v1::CreateBudgetRequest budget;
+  budget.set_budget_id("na-2020");
+  v1::Budget* b = budget.mutable_budget();
+  b->set_project_number("2020-1-UK01-KA107-000123");
+  b->set_beneficiary("institutions/london-uni");
+  b->set_programme(v1::KA107);
+  b->set_call_year(2020);
+  *b->mutable_allocated()->mutable_travel() = Euros(1'000'000'00);
+  *b->mutable_allocated()->mutable_individual_support() = Euros(1'000'000'00);
+  *b->mutable_allocated()->mutable_organisational_support() = Euros(0);
+  *b->mutable_allocated()->mutable_inclusion_support() = Euros(0);
+  b->set_prefinancing_percent(80);
+  *b->mutable_organisational_support_per_participant() = Euros(0);
+  v1::Budget made;
+  ASSERT_TRUE(Call(&Stub::CreateBudget, budget, &made).ok());
+
+  v1::CreateGrantRequest grant = GrantRequest(made.name());
+  grant.mutable_grant()->set_agreement(agreement.name());
+  grant.mutable_grant()->set_condition_id("kz-uk-studies");
+  *grant.mutable_calculation() = Studies(2020, absl::CivilDay(2021, 9, 1),
+                                         absl::CivilDay(2022, 1, 31));
+  grant.mutable_calculation()->set_receiving_institution(
+      "institutions/london-uni");
+  v1::Grant priced;
+  ASSERT_TRUE(Call(&Stub::CreateGrant, grant, &priced).ok());
+  EXPECT_EQ(priced.quote().country_group(), 1);
+  // Group 1 students at 900 EUR a month are unconfirmed: the grant says so.
+  EXPECT_THAT(priced.unconfirmed_rates(),
+              Contains("rates/ka107-2018-2020-in-g1-student"));
+
+  v1::Grant ignored;
+  grant.mutable_calculation()->set_call_year(2021);
+  absl::Status ka107_2021 = Call(&Stub::CreateGrant, grant, &ignored);
+  ASSERT_EQ(ka107_2021.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(ka107_2021)[0].field, "calculation.call_year");
+  grant.mutable_calculation()->set_programme(v1::KA171);
+  absl::Status ka171 = Call(&Stub::CreateGrant, grant, &ignored);
+  ASSERT_EQ(ka171.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(ka171)[0].field, "calculation.programme");
+  // Quoted on its own, a 2021 mobility to the UK is no longer ICM at all.
+  v1::GrantQuote quote;
+  absl::Status third_country =
+      Call(&Stub::CalculateGrant, grant.calculation(), &quote);
+  EXPECT_EQ(third_country.code(), absl::StatusCode::kFailedPrecondition);
+}
+
+// An amendment waiting for approval changes nothing for grants: the approved
+// revision stays in force until both partners approve the new one.
+TEST_F(GrantsServiceTest, GrantsFollowTheRevisionInForce) {
+  using AStub = av1::AgreementsService::Stub;
+  const std::string budget = CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
+  av1::GetAgreementRequest get;
+  get.set_name(kAgreement);
+  av1::Agreement current;
+  CallAgreements(&AStub::GetAgreement, get, &current);
+  av1::UpdateAgreementRequest amend;
+  amend.mutable_agreement()->set_name(kAgreement);
+  auto* staff = amend.mutable_agreement()->add_cooperation_conditions();
+  staff->set_id("kz-lv-training");
+  staff->set_mobility_type(av1::STAFF_TRAINING);
+  staff->set_sending_institution(kKz);
+  staff->set_receiving_institution(kLv);
+  staff->set_mobilities_per_year(2);
+  amend.mutable_update_mask()->add_paths("cooperation_conditions");
+  av1::Agreement amended;
+  CallAgreements(&AStub::UpdateAgreement, amend, &amended);
+  ASSERT_EQ(amended.state(), av1::Agreement::AMENDED);
+
+  v1::Grant in_force = CreateGrant(budget, "student-1");  // kz-lv-studies.
+  EXPECT_EQ(in_force.state(), v1::Grant::CALCULATED);
+  for (const char* partner : {kKz, kLv}) {
+    av1::ApproveAgreementRequest approve;
+    approve.set_name(kAgreement);
+    approve.set_institution(partner);
+    approve.set_content_hash(amended.content_hash());
+    av1::Agreement approved;
+    CallAgreements(&AStub::ApproveAgreement, approve, &approved, partner);
+  }
+  v1::Grant ignored;
+  absl::Status gone =
+      Call(&Stub::CreateGrant, GrantRequest(budget, "student-2"), &ignored);
+  ASSERT_EQ(gone.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(gone)[0].field, "grant.condition_id");
+}
+
 TEST_F(GrantsServiceTest, EachCallYearsTravelTable) {
   struct Case {
     int call_year;
@@ -281,7 +467,8 @@ TEST_F(GrantsServiceTest, EachCallYearsTravelTable) {
     int64_t travel_cents;
   };
   for (const Case& c :
-       std::vector<Case>{{2016, 99, false, 0},  // 2014-2016: no 10-99 band.
+       std::vector<Case>{{2015, 8000, false, 110000},  // KA107's first call.
+                         {2016, 99, false, 0},  // 2015-2016: no 10-99 band.
                          {2016, 8000, false, 110000},
                          {2017, 99, false, 2000},
                          {2017, 8000, false, 130000},
