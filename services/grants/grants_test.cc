@@ -304,8 +304,8 @@ TEST_F(GrantsServiceTest, Ka107StartsWithThe2015CallAndItsOwnGroups) {
   av1::Institution created;
   CallAgreements(&av1::AgreementsService::Stub::CreateInstitution, tartu,
                  &created);
-  v1::CalculateGrantRequest staff = Studies(
-      2016, absl::CivilDay(2017, 3, 6), absl::CivilDay(2017, 3, 10));
+  v1::CalculateGrantRequest staff =
+      Studies(2016, absl::CivilDay(2017, 3, 6), absl::CivilDay(2017, 3, 10));
   staff.set_activity(v1::STAFF_TEACHING);
   staff.set_receiving_institution("institutions/tartu-ut");
   staff.set_travel_days(2);
@@ -316,8 +316,8 @@ TEST_F(GrantsServiceTest, Ka107StartsWithThe2015CallAndItsOwnGroups) {
 
 // Green travel in a 2022 call: the green band, and six paid travel days.
 TEST_F(GrantsServiceTest, GreenTravelStaffArePaidSixTravelDays) {
-  v1::CalculateGrantRequest staff = Studies(
-      2022, absl::CivilDay(2023, 3, 6), absl::CivilDay(2023, 3, 15));
+  v1::CalculateGrantRequest staff =
+      Studies(2022, absl::CivilDay(2023, 3, 6), absl::CivilDay(2023, 3, 15));
   staff.set_activity(v1::STAFF_TEACHING);
   staff.set_green_travel(true);
   staff.set_travel_days(6);
@@ -393,8 +393,8 @@ TEST_F(GrantsServiceTest, EligibilityFollowsTheCallOfEachGrant) {
   v1::CreateGrantRequest grant = GrantRequest(made.name());
   grant.mutable_grant()->set_agreement(agreement.name());
   grant.mutable_grant()->set_condition_id("kz-uk-studies");
-  *grant.mutable_calculation() = Studies(2020, absl::CivilDay(2021, 9, 1),
-                                         absl::CivilDay(2022, 1, 31));
+  *grant.mutable_calculation() =
+      Studies(2020, absl::CivilDay(2021, 9, 1), absl::CivilDay(2022, 1, 31));
   grant.mutable_calculation()->set_receiving_institution(
       "institutions/london-uni");
   v1::Grant priced;
@@ -424,7 +424,8 @@ TEST_F(GrantsServiceTest, EligibilityFollowsTheCallOfEachGrant) {
 // revision stays in force until both partners approve the new one.
 TEST_F(GrantsServiceTest, GrantsFollowTheRevisionInForce) {
   using AStub = av1::AgreementsService::Stub;
-  const std::string budget = CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
   av1::GetAgreementRequest get;
   get.set_name(kAgreement);
   av1::Agreement current;
