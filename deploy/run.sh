@@ -116,7 +116,7 @@ Mobility Office is running.
 Try it:
   export PATH=$build/tools/mobilityctl:\$PATH
   export MOBILITY_JWT_PRIVATE_KEY_FILE=$private_key
-  export MOBILITY_TOKEN=\$(mobilityctl token --role coordinator --subject alice | tail -n 1)
+  export MOBILITY_TOKEN=\$(mobilityctl token --role coordinator --subject alice --institution institutions/kokshetau-amu | tail -n 1)
   mobilityctl agreements list
   mobilityctl agreements quota agreements/ka171-2025-kz-lv --year 2025/2026
   mobilityctl grants calculate --json deploy/demo/calculation.json
