@@ -40,6 +40,24 @@ std::string PemOf(EVP_PKEY* key, bool private_key) {
 
 }  // namespace
 
+std::unique_ptr<Database> OpenSchema(const std::string& url,
+                                     const std::string& schema,
+                                     std::vector<PreparedStatement> statements,
+                                     const std::vector<Migration>& migrations) {
+  DatabaseOptions options;
+  options.url = url;
+  options.schema = schema;
+  options.pool_size = 8;
+  auto db = Database::Open(options, std::move(statements));
+  EXPECT_TRUE(db.ok()) << db.status();
+  if (!db.ok()) return nullptr;
+  if (!migrations.empty()) {
+    absl::Status migrated = ApplyMigrations(**db, migrations);
+    EXPECT_TRUE(migrated.ok()) << migrated;
+  }
+  return *std::move(db);
+}
+
 std::string WithDatabase(const std::string& url, const std::string& database) {
   size_t authority = url.find("://");
   size_t slash =

@@ -8,6 +8,8 @@
 #include <vector>
 
 #include "common/auth.h"
+#include "common/db.h"
+#include "common/migrations.h"
 #include "common/server.h"
 
 namespace mobility::testing {
@@ -27,6 +29,13 @@ class TestDatabase {
   std::string name_;
   std::string url_;
 };
+
+// A pool on `schema` of the test database at `url` with `statements`
+// prepared, migrated through `migrations` (none when empty).
+std::unique_ptr<Database> OpenSchema(const std::string& url,
+                                     const std::string& schema,
+                                     std::vector<PreparedStatement> statements,
+                                     const std::vector<Migration>& migrations);
 
 // `url` with its database name replaced by `database`.
 std::string WithDatabase(const std::string& url, const std::string& database);

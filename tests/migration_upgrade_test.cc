@@ -36,18 +36,6 @@ constexpr char kLv[] = "institutions/vidzeme-via";
 // The hash both partners approved under the first release's content rules.
 const std::string kApprovedHash(64, 'a');
 
-std::unique_ptr<Database> Open(const std::string& url,
-                               const std::string& schema,
-                               std::vector<PreparedStatement> statements) {
-  DatabaseOptions options;
-  options.url = url;
-  options.schema = schema;
-  options.pool_size = 4;
-  auto db = Database::Open(options, std::move(statements));
-  EXPECT_TRUE(db.ok()) << db.status();
-  return *std::move(db);
-}
-
 std::vector<Migration> FirstOnly(std::vector<Migration> migrations) {
   migrations.resize(1);
   return migrations;
@@ -185,13 +173,13 @@ class MigrationUpgradeTest : public ::testing::Test {
 };
 
 TEST_F(MigrationUpgradeTest, TheFirstReleasesDemoDataSurvivesTheUpgrade) {
-  auto agreements_db = Open(database_.url(), "agreements",
-                            agreements::PgAgreementsStore::Statements());
-  auto grants_db =
-      Open(database_.url(), "grants", grants::PgGrantsStore::Statements());
-  ASSERT_TRUE(
-      ApplyMigrations(*agreements_db, FirstOnly(AgreementsMigrations())).ok());
-  ASSERT_TRUE(ApplyMigrations(*grants_db, FirstOnly(GrantsMigrations())).ok());
+  auto agreements_db =
+      testing::OpenSchema(database_.url(), "agreements",
+                          agreements::PgAgreementsStore::Statements(),
+                          FirstOnly(AgreementsMigrations()));
+  auto grants_db = testing::OpenSchema(database_.url(), "grants",
+                                       grants::PgGrantsStore::Statements(),
+                                       FirstOnly(GrantsMigrations()));
 
   // What release 1 stored for the demo.
   ASSERT_TRUE(Exec(*agreements_db,
@@ -239,25 +227,24 @@ TEST_F(MigrationUpgradeTest, TheFirstReleasesDemoDataSurvivesTheUpgrade) {
   // Today's migrations, then the services over real gRPC.
   ASSERT_TRUE(ApplyMigrations(*agreements_db, AgreementsMigrations()).ok());
   ASSERT_TRUE(ApplyMigrations(*grants_db, GrantsMigrations()).ok());
+  const auto serve = [](grpc::Service* service, int* port) {
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
+                             port);
+    builder.RegisterService(service);
+    return builder.BuildAndStart();
+  };
   agreements::AgreementsGrpcService agreements_service(
       agreements_db.get(), testing::TestDispatcher());
-  grpc::ServerBuilder agreements_builder;
   int agreements_port = 0;
-  agreements_builder.AddListeningPort(
-      "127.0.0.1:0", grpc::InsecureServerCredentials(), &agreements_port);
-  agreements_builder.RegisterService(&agreements_service);
-  auto agreements_server = agreements_builder.BuildAndStart();
+  auto agreements_server = serve(&agreements_service, &agreements_port);
   grants::GrantsGrpcService grants_service(
       grants_db.get(),
       std::make_shared<ServiceChannel>(
           absl::StrCat("127.0.0.1:", agreements_port), ""),
       testing::TestDispatcher());
-  grpc::ServerBuilder grants_builder;
   int grants_port = 0;
-  grants_builder.AddListeningPort(
-      "127.0.0.1:0", grpc::InsecureServerCredentials(), &grants_port);
-  grants_builder.RegisterService(&grants_service);
-  auto grants_server = grants_builder.BuildAndStart();
+  auto grants_server = serve(&grants_service, &grants_port);
   auto agreements = av1::AgreementsService::NewStub(
       NewChannel(absl::StrCat("127.0.0.1:", agreements_port)));
   auto grants = gv1::GrantsService::NewStub(

@@ -37,27 +37,14 @@ constexpr char kKz[] = "institutions/kokshetau-amu";
 constexpr char kLv[] = "institutions/vidzeme-via";
 constexpr char kAgreement[] = "agreements/ka107-kz-lv";
 
-std::unique_ptr<Database> OpenSchema(const std::string& url,
-                                     const std::string& schema,
-                                     std::vector<PreparedStatement> statements,
-                                     const std::vector<Migration>& migrations) {
-  DatabaseOptions options;
-  options.url = url;
-  options.schema = schema;
-  options.pool_size = 8;
-  auto db = Database::Open(options, std::move(statements));
-  EXPECT_TRUE(db.ok()) << db.status();
-  EXPECT_TRUE(ApplyMigrations(**db, migrations).ok());
-  return *std::move(db);
-}
-
 class GrantsServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    agreements_db_ = OpenSchema(database_.url(), "agreements",
-                                agreements::PgAgreementsStore::Statements(),
-                                AgreementsMigrations());
-    grants_db_ = OpenSchema(database_.url(), "grants",
+    agreements_db_ = testing::OpenSchema(
+        database_.url(), "agreements",
+        agreements::PgAgreementsStore::Statements(), AgreementsMigrations());
+    grants_db_ =
+        testing::OpenSchema(database_.url(), "grants",
                             PgGrantsStore::Statements(), GrantsMigrations());
     agreements_service_ = std::make_unique<agreements::AgreementsGrpcService>(
         agreements_db_.get(), testing::TestDispatcher());
@@ -115,22 +102,24 @@ class GrantsServiceTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s;
   }
 
+  void CreateInstitution(const char* id, const char* country, const char* city,
+                         double latitude, double longitude) {
+    av1::CreateInstitutionRequest request;
+    request.set_institution_id(id);
+    request.mutable_institution()->set_display_name(city);
+    request.mutable_institution()->set_country_code(country);
+    request.mutable_institution()->set_city(city);
+    request.mutable_institution()->set_latitude(latitude);
+    request.mutable_institution()->set_longitude(longitude);
+    av1::Institution created;
+    CallAgreements(&av1::AgreementsService::Stub::CreateInstitution, request,
+                   &created);
+  }
+
   void CreatePartnersAndAgreement() {
     using AStub = av1::AgreementsService::Stub;
-    for (auto [id, country, city, lat, lon] :
-         {std::tuple<const char*, const char*, const char*, double, double>{
-              "kokshetau-amu", "KZ", "Kokshetau", 53.28, 69.39},
-          {"vidzeme-via", "LV", "Valmiera", 57.54, 25.43}}) {
-      av1::CreateInstitutionRequest request;
-      request.set_institution_id(id);
-      request.mutable_institution()->set_display_name(city);
-      request.mutable_institution()->set_country_code(country);
-      request.mutable_institution()->set_city(city);
-      request.mutable_institution()->set_latitude(lat);
-      request.mutable_institution()->set_longitude(lon);
-      av1::Institution created;
-      CallAgreements(&AStub::CreateInstitution, request, &created);
-    }
+    CreateInstitution("kokshetau-amu", "KZ", "Kokshetau", 53.28, 69.39);
+    CreateInstitution("vidzeme-via", "LV", "Valmiera", 57.54, 25.43);
     av1::CreateAgreementRequest request;
     request.set_agreement_id("ka107-kz-lv");
     av1::Agreement* a = request.mutable_agreement();
@@ -294,16 +283,7 @@ TEST_F(GrantsServiceTest, Ka107StartsWithThe2015CallAndItsOwnGroups) {
                   &v1::Rate::name, "rates/ka107-2015-2017-group-3-student")));
 
   // Staff to Estonia in 2016: group 4 of four, 100 EUR a day.
-  av1::CreateInstitutionRequest tartu;
-  tartu.set_institution_id("tartu-ut");
-  tartu.mutable_institution()->set_display_name("University of Tartu");
-  tartu.mutable_institution()->set_country_code("EE");
-  tartu.mutable_institution()->set_city("Tartu");
-  tartu.mutable_institution()->set_latitude(58.38);
-  tartu.mutable_institution()->set_longitude(26.72);
-  av1::Institution created;
-  CallAgreements(&av1::AgreementsService::Stub::CreateInstitution, tartu,
-                 &created);
+  CreateInstitution("tartu-ut", "EE", "Tartu", 58.38, 26.72);
   v1::CalculateGrantRequest staff =
       Studies(2016, absl::CivilDay(2017, 3, 6), absl::CivilDay(2017, 3, 10));
   staff.set_activity(v1::STAFF_TEACHING);
@@ -337,15 +317,7 @@ TEST_F(GrantsServiceTest, GreenTravelStaffArePaidSixTravelDays) {
 // the 2021 call is refused.
 TEST_F(GrantsServiceTest, EligibilityFollowsTheCallOfEachGrant) {
   using AStub = av1::AgreementsService::Stub;
-  av1::CreateInstitutionRequest london;
-  london.set_institution_id("london-uni");
-  london.mutable_institution()->set_display_name("University of London");
-  london.mutable_institution()->set_country_code("GB");
-  london.mutable_institution()->set_city("London");
-  london.mutable_institution()->set_latitude(51.51);
-  london.mutable_institution()->set_longitude(-0.13);
-  av1::Institution created;
-  CallAgreements(&AStub::CreateInstitution, london, &created);
+  CreateInstitution("london-uni", "GB", "London", 51.51, -0.13);
   av1::CreateAgreementRequest request;
   request.set_agreement_id("ka107-kz-uk");
   av1::Agreement* a = request.mutable_agreement();
