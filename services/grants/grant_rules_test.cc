@@ -12,13 +12,20 @@ namespace {
 using ::testing::Contains;
 using ::testing::Field;
 
-v1::Rate Travel(int min_km, int max_km, int64_t euros, bool green = false) {
+// A row of the KA171 2021-2023 tables, unless changed after.
+v1::Rate Row(std::string name, v1::Rate::Kind kind) {
   v1::Rate r;
-  r.set_name(absl::StrCat("rates/travel-", min_km, green ? "-green" : ""));
-  r.set_kind(v1::Rate::TRAVEL);
+  r.set_name("rates/" + name);
+  r.set_kind(kind);
   r.set_programme(v1::KA171);
   r.set_first_call_year(2021);
   r.set_last_call_year(2023);
+  return r;
+}
+
+v1::Rate Travel(int min_km, int max_km, int64_t euros, bool green = false) {
+  v1::Rate r = Row(absl::StrCat("travel-", min_km, green ? "-green" : ""),
+                   v1::Rate::TRAVEL);
   r.set_min_km(min_km);
   r.set_max_km(max_km);
   r.set_green_travel(green);
@@ -28,12 +35,8 @@ v1::Rate Travel(int min_km, int max_km, int64_t euros, bool green = false) {
 
 v1::Rate Support(v1::Direction direction, int group, v1::ParticipantKind kind,
                  int64_t euros) {
-  v1::Rate r;
-  r.set_name(absl::StrCat("rates/support-", direction, "-", group, "-", kind));
-  r.set_kind(v1::Rate::INDIVIDUAL_SUPPORT);
-  r.set_programme(v1::KA171);
-  r.set_first_call_year(2021);
-  r.set_last_call_year(2023);
+  v1::Rate r = Row(absl::StrCat("support-", direction, "-", group, "-", kind),
+                   v1::Rate::INDIVIDUAL_SUPPORT);
   r.set_direction(direction);
   r.set_country_group(group);
   r.set_participant_kind(kind);
@@ -257,9 +260,8 @@ TEST(QuoteTest, SpecialNeedsAndZeroGrant) {
 
 v1::Rate Group(int first_call, int last_call, int group,
                v1::ParticipantKind kind, std::vector<std::string> codes) {
-  v1::Rate r;
-  r.set_name(absl::StrCat("rates/group-", first_call, "-", group, "-", kind));
-  r.set_kind(v1::Rate::COUNTRY_GROUP);
+  v1::Rate r = Row(absl::StrCat("group-", first_call, "-", group, "-", kind),
+                   v1::Rate::COUNTRY_GROUP);
   r.set_programme(v1::KA107);
   r.set_first_call_year(first_call);
   r.set_last_call_year(last_call);
@@ -312,12 +314,8 @@ TEST(CountryGroupTest, GroupsFollowTheCallAndTheParticipantKind) {
 }
 
 v1::Rate GreenDays(v1::ParticipantKind kind, int max_days) {
-  v1::Rate r;
-  r.set_name(absl::StrCat("rates/green-days-", kind));
-  r.set_kind(v1::Rate::GREEN_TRAVEL_DAYS);
-  r.set_programme(v1::KA171);
-  r.set_first_call_year(2021);
-  r.set_last_call_year(2023);
+  v1::Rate r =
+      Row(absl::StrCat("green-days-", kind), v1::Rate::GREEN_TRAVEL_DAYS);
   r.set_participant_kind(kind);
   r.set_max_days(max_days);
   return r;
