@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/types.h"
+#include "services/agreements/agreement_lifecycle.h"
 
 namespace mobility::agreements {
 namespace {

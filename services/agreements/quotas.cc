@@ -9,6 +9,7 @@
 #include "common/reference_data.h"
 #include "common/status.h"
 #include "common/types.h"
+#include "services/agreements/agreement_lifecycle.h"
 #include "services/agreements/agreement_rules.h"
 #include "services/agreements/agreements_store.h"
 

@@ -1,0 +1,179 @@
+#include "services/agreements/agreement_lifecycle.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "common/api.h"
+#include "common/reference_data.h"
+#include "common/types.h"
+#include "services/agreements/agreement_rules.h"
+
+namespace mobility::agreements {
+namespace {
+
+bool IsPartner(const v1::Agreement& agreement, absl::string_view institution) {
+  for (const auto& p : agreement.partners()) {
+    if (p.institution() == institution) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void SettleApprovalState(v1::Agreement& agreement) {
+  agreement.set_content_hash(ContentHash(agreement));
+  auto* approvals = agreement.mutable_approvals();
+  approvals->erase(std::remove_if(approvals->begin(), approvals->end(),
+                                  [&](const v1::Approval& a) {
+                                    return a.content_hash() !=
+                                           agreement.content_hash();
+                                  }),
+                   approvals->end());
+  std::set<std::string> approving;
+  for (const auto& a : agreement.approvals()) approving.insert(a.institution());
+  bool both = agreement.partners_size() == 2;
+  for (const auto& p : agreement.partners())
+    both = both && approving.count(p.institution()) > 0;
+  agreement.set_state(both ? v1::Agreement::APPROVED
+                      : agreement.in_force_revision() > 0
+                          ? v1::Agreement::AMENDED
+                          : v1::Agreement::DRAFT);
+}
+
+absl::Status Approve(v1::Agreement& agreement, absl::string_view institution,
+                     absl::string_view content_hash, const Principal& principal,
+                     absl::Time now) {
+  if (agreement.state() == v1::Agreement::TERMINATED) {
+    return Error(absl::StatusCode::kFailedPrecondition, "AGREEMENT_TERMINATED",
+                 "a terminated agreement cannot be approved");
+  }
+  if (!IsPartner(agreement, institution))
+    return InvalidField("institution",
+                        "must be one of the agreement's partners");
+  if (principal.institution != institution) {
+    return Error(
+        absl::StatusCode::kPermissionDenied, "NOT_YOUR_INSTITUTION",
+        absl::StrCat("a partner approves only for itself: your token "
+                     "acts for ",
+                     principal.institution.empty() ? "no institution"
+                                                   : principal.institution,
+                     ", not ", institution));
+  }
+  if (content_hash != agreement.content_hash()) {
+    return Error(absl::StatusCode::kAborted, "STALE_CONTENT_HASH",
+                 "the agreement changed since this content_hash was read; "
+                 "review it again");
+  }
+  auto* approvals = agreement.mutable_approvals();
+  approvals->erase(std::remove_if(approvals->begin(), approvals->end(),
+                                  [&](const v1::Approval& a) {
+                                    return a.institution() == institution;
+                                  }),
+                   approvals->end());
+  v1::Approval* approval = agreement.add_approvals();
+  approval->set_institution(std::string(institution));
+  approval->set_content_hash(std::string(content_hash));
+  approval->set_approved_by(principal.subject);
+  *approval->mutable_approve_time() = ToTimestamp(now);
+  approval->set_by_partner_system(principal.Has(Role::kService) &&
+                                  !principal.IsStaff());
+  SettleApprovalState(agreement);
+  return absl::OkStatus();
+}
+
+absl::Status CheckEditable(const v1::Agreement& agreement) {
+  if (agreement.state() == v1::Agreement::TERMINATED) {
+    return Error(absl::StatusCode::kFailedPrecondition, "AGREEMENT_TERMINATED",
+                 "a terminated agreement cannot be changed");
+  }
+  if (agreement.has_termination_effective_date()) {
+    return Error(
+        absl::StatusCode::kFailedPrecondition, "UNDER_NOTICE",
+        absl::StrCat("notice of termination was given; the agreement "
+                     "ends on ",
+                     FormatDate(agreement.termination_effective_date()),
+                     " and is no longer amended"));
+  }
+  return absl::OkStatus();
+}
+
+absl::CivilDay NoticeEffectiveDate(absl::CivilDay notice) {
+  const absl::CivilDay first_september(notice.year(), 9, 1);
+  return absl::CivilDay(notice.year() + (notice <= first_september ? 1 : 2), 9,
+                        1);
+}
+
+absl::Status Terminate(v1::Agreement& agreement, const Termination& t,
+                       const Principal& principal, absl::Time now) {
+  if (agreement.state() != v1::Agreement::APPROVED &&
+      agreement.state() != v1::Agreement::AMENDED) {
+    return Error(absl::StatusCode::kFailedPrecondition,
+                 "AGREEMENT_NOT_IN_FORCE",
+                 "only an agreement in force can be terminated");
+  }
+  if (agreement.has_termination_effective_date()) {
+    return Error(
+        absl::StatusCode::kFailedPrecondition, "UNDER_NOTICE",
+        absl::StrCat("notice was already given; the agreement ends on ",
+                     FormatDate(agreement.termination_effective_date())));
+  }
+  if (!IsPartner(agreement, t.institution)) {
+    return InvalidField("institution",
+                        "must be one of the agreement's partners");
+  }
+  if (principal.institution != t.institution) {
+    return Error(absl::StatusCode::kPermissionDenied, "NOT_YOUR_INSTITUTION",
+                 "a partner gives notice only for itself");
+  }
+  if (t.immediately && t.mobility_took_place) {
+    return Error(absl::StatusCode::kFailedPrecondition, "MOBILITIES_TOOK_PLACE",
+                 "mobilities took place under this agreement: it ends only "
+                 "with notice");
+  }
+  const absl::CivilDay effective =
+      t.immediately ? t.notice_date : NoticeEffectiveDate(t.notice_date);
+  agreement.set_terminating_institution(t.institution);
+  *agreement.mutable_notice_date() = ToDate(t.notice_date);
+  *agreement.mutable_termination_effective_date() = ToDate(effective);
+  agreement.set_termination_reason(t.reason);
+  *agreement.mutable_terminate_time() = ToTimestamp(now);
+  if (t.immediately) agreement.set_state(v1::Agreement::TERMINATED);
+  return absl::OkStatus();
+}
+
+void ApplyTerminationDate(v1::Agreement& agreement, absl::CivilDay today) {
+  if (agreement.has_termination_effective_date() &&
+      ToCivilDay(agreement.termination_effective_date()) <= today) {
+    agreement.set_state(v1::Agreement::TERMINATED);
+  }
+}
+
+absl::Status CheckOpenForYear(const v1::Agreement& agreement, int year) {
+  if (agreement.state() != v1::Agreement::APPROVED &&
+      agreement.state() != v1::Agreement::AMENDED) {
+    return Error(absl::StatusCode::kFailedPrecondition,
+                 "AGREEMENT_NOT_APPROVED",
+                 "mobilities are allocated only on an agreement in force, "
+                 "approved by both partners");
+  }
+  // The academic year starting on or after the effective date is beyond it.
+  if (agreement.has_termination_effective_date() &&
+      absl::CivilDay(year, 9, 1) >=
+          ToCivilDay(agreement.termination_effective_date())) {
+    return Error(
+        absl::StatusCode::kFailedPrecondition, "AGREEMENT_ENDING",
+        absl::StrCat("the agreement ends on ",
+                     FormatDate(agreement.termination_effective_date()),
+                     ", before ", FormatAcademicYear(year)));
+  }
+  return absl::OkStatus();
+}
+
+void RedactForCaller(v1::Agreement& agreement, const Principal& principal) {
+  if (principal.IsStaff()) return;
+  for (auto& p : *agreement.mutable_partners()) p.clear_signing_contact();
+  for (auto& a : *agreement.mutable_approvals()) a.clear_approved_by();
+}
+
+}  // namespace mobility::agreements
