@@ -69,8 +69,20 @@ std::string ServiceChannel::ServiceToken() const {
   return service_token_;
 }
 
-std::vector<absl::Status> ServiceChannel::CallAll(
-    const CallContext& parent, const std::vector<AsyncRpc>& rpcs) const {
+absl::Status ServiceChannel::CallAsService(const CallContext& parent,
+                                           const AsyncRpc& rpc) const {
+  const std::string token = ServiceToken();
+  if (token.empty()) {
+    return Error(absl::StatusCode::kFailedPrecondition, "NO_SERVICE_TOKEN",
+                 "this service has no token of its own to make the call "
+                 "with; configure --service_token_file");
+  }
+  return CallAllAs(parent, token, {rpc}).front();
+}
+
+std::vector<absl::Status> ServiceChannel::CallAllAs(
+    const CallContext& parent, const std::string& bearer_token,
+    const std::vector<AsyncRpc>& rpcs) const {
   thread_local std::minstd_rand jitter(std::random_device{}());
   const absl::Time deadline =
       std::min(parent.limit.deadline(), absl::Now() + kDefaultCallTimeout);
@@ -86,8 +98,8 @@ std::vector<absl::Status> ServiceChannel::CallAll(
       contexts.push_back(std::make_unique<grpc::ClientContext>());
       grpc::ClientContext& context = *contexts.back();
       context.set_deadline(absl::ToChronoTime(deadline));
-      AddIdentity(context, parent.bearer_token, parent.request_id);
-      if (!service_token.empty()) {
+      AddIdentity(context, bearer_token, parent.request_id);
+      if (!service_token.empty() && service_token != bearer_token) {
         context.AddMetadata(kServiceTokenHeader,
                             absl::StrCat("Bearer ", service_token));
       }

@@ -57,12 +57,23 @@ class ServiceChannel {
   // violations are dropped: its field names mean nothing to our caller, so
   // the caller names its own field where the error is the request's.
   std::vector<absl::Status> CallAll(const CallContext& parent,
-                                    const std::vector<AsyncRpc>& rpcs) const;
+                                    const std::vector<AsyncRpc>& rpcs) const {
+    return CallAllAs(parent, parent.bearer_token, rpcs);
+  }
   absl::Status Call(const CallContext& parent, const AsyncRpc& rpc) const {
     return CallAll(parent, {rpc}).front();
   }
+  // One call made by this service itself, within `parent`'s deadline and
+  // request id: for steps the service takes on its own authority (a place in
+  // a quota, a grant), which the end user may not take directly.
+  // FAILED_PRECONDITION when the service has no token of its own.
+  absl::Status CallAsService(const CallContext& parent,
+                             const AsyncRpc& rpc) const;
 
  private:
+  std::vector<absl::Status> CallAllAs(const CallContext& parent,
+                                      const std::string& bearer_token,
+                                      const std::vector<AsyncRpc>& rpcs) const;
   std::string ServiceToken() const;
 
   std::shared_ptr<grpc::Channel> channel_;

@@ -252,6 +252,11 @@ absl::Status CheckGreenTravelDays(const v1::CalculateGrantRequest& request,
 
 }  // namespace
 
+Endpoint EndpointOf(const agreements::v1::Institution& institution) {
+  return Endpoint{institution.country_code(), institution.latitude(),
+                  institution.longitude()};
+}
+
 void ValidateProgrammeCall(v1::Programme programme, int call_year,
                            const std::string& programme_field,
                            const std::string& call_year_field,

@@ -25,6 +25,7 @@ struct Endpoint {
   double latitude = 0;
   double longitude = 0;
 };
+Endpoint EndpointOf(const agreements::v1::Institution& institution);
 
 struct Route {
   v1::Direction direction = v1::DIRECTION_UNSPECIFIED;

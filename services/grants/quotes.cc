@@ -20,7 +20,8 @@ absl::StatusOr<v1::GrantQuote> Quotes::Quote(
       request.sending_institution(), prefix + "sending_institution",
       request.receiving_institution(), prefix + "receiving_institution", call);
   if (!ends.ok()) return ends.status();
-  auto route = RouteBetween(request, ends->first, ends->second);
+  auto route =
+      RouteBetween(request, EndpointOf(ends->first), EndpointOf(ends->second));
   if (!route.ok()) return route.status();
   auto rates = store_->ReadValue(
       call.limit,

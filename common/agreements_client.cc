@@ -1,8 +1,8 @@
-#include "services/grants/agreements_client.h"
+#include "common/agreements_client.h"
 
 #include "common/status.h"
 
-namespace mobility::grants {
+namespace mobility {
 namespace {
 
 namespace av1 = agreements::v1;
@@ -16,14 +16,9 @@ absl::Status Translate(const absl::Status& status, const std::string& field,
   return status;
 }
 
-Endpoint EndpointOf(const av1::Institution& institution) {
-  return Endpoint{institution.country_code(), institution.latitude(),
-                  institution.longitude()};
-}
-
 }  // namespace
 
-absl::StatusOr<std::pair<Endpoint, Endpoint>>
+absl::StatusOr<std::pair<av1::Institution, av1::Institution>>
 AgreementsClient::FindInstitutions(const std::string& sending,
                                    const std::string& sending_field,
                                    const std::string& receiving,
@@ -46,7 +41,7 @@ AgreementsClient::FindInstitutions(const std::string& sending,
     return Translate(statuses[0], sending_field, "no such institution");
   if (!statuses[1].ok())
     return Translate(statuses[1], receiving_field, "no such institution");
-  return std::make_pair(EndpointOf(found[0]), EndpointOf(found[1]));
+  return std::make_pair(std::move(found[0]), std::move(found[1]));
 }
 
 absl::StatusOr<AgreementsClient::InForceCondition>
@@ -84,4 +79,39 @@ AgreementsClient::FindCondition(const std::string& agreement,
   return InvalidField(field, "the agreement has no such cooperation condition");
 }
 
-}  // namespace mobility::grants
+absl::StatusOr<av1::MobilityAllocation> AgreementsClient::AllocateMobility(
+    const std::string& agreement, const std::string& condition_id,
+    const std::string& academic_year, const std::string& key,
+    const CallContext& call) const {
+  av1::AllocateMobilityRequest request;
+  request.set_agreement(agreement);
+  request.set_condition_id(condition_id);
+  request.set_academic_year(academic_year);
+  request.set_allocation_key(key);
+  av1::MobilityAllocation allocation;
+  absl::Status status = channel_->CallAsService(
+      call, [&](grpc::ClientContext* context,
+                std::function<void(grpc::Status)> done) {
+        stub_->async()->AllocateMobility(context, &request, &allocation,
+                                         std::move(done));
+      });
+  if (!status.ok()) return status;
+  return allocation;
+}
+
+absl::Status AgreementsClient::ReleaseMobility(const std::string& agreement,
+                                               const std::string& key,
+                                               const CallContext& call) const {
+  av1::ReleaseMobilityRequest request;
+  request.set_agreement(agreement);
+  request.set_allocation_key(key);
+  av1::MobilityAllocation released;
+  return channel_->CallAsService(
+      call, [&](grpc::ClientContext* context,
+                std::function<void(grpc::Status)> done) {
+        stub_->async()->ReleaseMobility(context, &request, &released,
+                                        std::move(done));
+      });
+}
+
+}  // namespace mobility
