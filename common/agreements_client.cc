@@ -74,7 +74,14 @@ AgreementsClient::FindCondition(const std::string& agreement,
       return Translate(s, field, "no such agreement");
   }
   for (const auto& c : found.cooperation_conditions()) {
-    if (c.id() == condition_id) return InForceCondition{found.programme(), c};
+    if (c.id() == condition_id) {
+      return InForceCondition{
+          found.programme(), c,
+          c.first_academic_year().empty() ? found.first_academic_year()
+                                          : c.first_academic_year(),
+          c.last_academic_year().empty() ? found.last_academic_year()
+                                         : c.last_academic_year()};
+    }
   }
   return InvalidField(field, "the agreement has no such cooperation condition");
 }

@@ -40,6 +40,10 @@ class AgreementsClient {
   struct InForceCondition {
     agreements::v1::Programme programme;
     agreements::v1::CooperationCondition condition;
+    // The academic years the condition covers ("2016/2017"): its own, or the
+    // agreement's.
+    std::string first_academic_year;
+    std::string last_academic_year;
   };
   // Takes, as this service, one place of `condition_id` in `academic_year`
   // keyed by `key` (a retry with the same key holds the same place), and gives

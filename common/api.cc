@@ -89,6 +89,13 @@ absl::StatusOr<std::string> ParseResourceName(absl::string_view field,
   return std::string(id);
 }
 
+std::string StepRequestId(absl::string_view step) {
+  const std::string hex = Sha256Hex(step).substr(0, 32);
+  return absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-",
+                      hex.substr(12, 4), "-", hex.substr(16, 4), "-",
+                      hex.substr(20, 12));
+}
+
 absl::Status ValidateRequestId(absl::string_view field,
                                absl::string_view request_id) {
   if (request_id.empty()) return absl::OkStatus();

@@ -41,6 +41,10 @@ absl::StatusOr<std::string> ParseResourceName(absl::string_view field,
                                               absl::string_view name,
                                               absl::string_view collection);
 // INVALID_ARGUMENT naming `field` unless `request_id` is empty or a UUID.
+// A request id (UUID form) for one step of a larger change, derived from
+// `step`, e.g. "applications/abc:grant": every retry of the change sends the
+// same id, so the service called applies the step once.
+std::string StepRequestId(absl::string_view step);
 absl::Status ValidateRequestId(absl::string_view field,
                                absl::string_view request_id);
 

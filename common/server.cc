@@ -239,6 +239,7 @@ absl::Status Serve(const ServerOptions& options,
   int port = 0;
   builder.AddListeningPort(options.listen_address,
                            grpc::InsecureServerCredentials(), &port);
+  builder.SetMaxReceiveMessageSize(options.max_request_bytes);
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {

@@ -167,6 +167,8 @@ struct ServerOptions {
   std::string listen_address;  // host:port; port 0 picks a free one.
   absl::Duration shutdown_grace = absl::Seconds(20);
   absl::Duration health_interval = absl::Seconds(2);
+  // The largest request taken; gRPC's default is 4 MiB.
+  int max_request_bytes = 4 * 1024 * 1024;
 };
 
 // Serves `services` until SIGTERM or SIGINT, then stops taking calls, lets

@@ -232,6 +232,7 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   server_options.service_name = definition.grpc_service_name;
   server_options.listen_address = config->listen_address;
   server_options.shutdown_grace = config->shutdown_grace;
+  server_options.max_request_bytes = definition.max_request_bytes;
   if (absl::Status s = Serve(server_options, raw, db->get()); !s.ok()) {
     Log(LogLevel::kError, "serve_failed",
         {{"message", std::string(s.message())}});

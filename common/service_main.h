@@ -39,6 +39,8 @@ struct ServiceDefinition {
   std::string default_listen;     // "127.0.0.1:50051".
   std::vector<Migration> migrations;
   std::vector<PreparedStatement> statements;
+  // The largest request the service takes.
+  int max_request_bytes = 4 * 1024 * 1024;
   // Builds the gRPC services over the opened database; they share one
   // dispatcher (and so one worker pool and queue).
   std::function<std::vector<std::unique_ptr<grpc::Service>>(

@@ -45,6 +45,15 @@ std::string FormatCents(int64_t cents) {
                          std::llabs(cents) / 100, std::llabs(cents) % 100);
 }
 
+absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp) {
+  return absl::FromUnixMicros(ToMicros(timestamp));
+}
+
+std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", FromTimestamp(timestamp),
+                          absl::UTCTimeZone());
+}
+
 int64_t ToMicros(const google::protobuf::Timestamp& timestamp) {
   return google::protobuf::util::TimeUtil::TimestampToMicroseconds(timestamp);
 }

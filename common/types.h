@@ -33,6 +33,9 @@ absl::Time TruncatedNow(const Clock& clock);
 int64_t ToMicros(const google::protobuf::Timestamp& timestamp);
 google::protobuf::Timestamp FromMicros(int64_t micros);
 google::protobuf::Timestamp ToTimestamp(absl::Time time);
+absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp);
+// RFC 3339 in UTC, e.g. "2026-11-28T21:12:33Z", for messages.
+std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp);
 
 // The largest amount the system takes in: 100,000,000.00 EUR (1e10 cents).
 // Every amount entering the grant arithmetic is at most this, and the

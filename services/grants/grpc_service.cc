@@ -30,7 +30,9 @@ GrantsGrpcService::GrantsGrpcService(
   Handle("AgreeGrant", managers, g, &G::AgreeGrant);
   Handle("PrefinanceGrant", managers, g, &G::PrefinanceGrant);
   Handle("SettleGrant", managers, g, &G::SettleGrant);
-  Handle("CancelGrant", managers, g, &G::CancelGrant);
+  // A service cancels the grants it made (a withdrawn application's).
+  Handle("CancelGrant", {Role::kFinance, Role::kCoordinator, Role::kService}, g,
+         &G::CancelGrant);
   Handle("ListPayments", readers, g, &G::ListPayments);
   Handle("ReversePayment", managers, g, &G::ReversePayment);
   using B = Budgets;

@@ -1,0 +1,410 @@
+#include "services/applications/application_rules.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/api.h"
+#include "common/reference_data.h"
+#include "common/types.h"
+
+namespace mobility::applications {
+namespace {
+
+namespace av1 = ::mobility::agreements::v1;
+
+constexpr size_t kMaxText = 200;
+constexpr size_t kMaxMotivation = 10'000;
+constexpr int kMaxCycleDays = 360;  // 12 months of 30 days.
+constexpr int kStandardTravelDays = 2;
+constexpr int kMaxGreenTravelDays = 6;
+
+void LimitText(const std::string& value, size_t max, const std::string& field,
+               Violations& v) {
+  if (value.size() > max) {
+    v.Add(field, absl::StrCat("must be at most ", max, " characters"));
+  }
+}
+
+void RequireText(const std::string& value, const std::string& field,
+                 Violations& v) {
+  if (value.empty()) v.Add(field, "is required");
+}
+
+bool IsStudent(const v1::Application& a) { return a.kind() == v1::STUDENT; }
+
+bool IsIscedCode(absl::string_view code) {
+  return code.size() == 4 &&
+         std::all_of(code.begin(), code.end(), absl::ascii_isdigit);
+}
+
+bool IsId(absl::string_view id) {
+  return !id.empty() && id.size() <= 63 && absl::ascii_isalnum(id[0]) &&
+         std::all_of(id.begin(), id.end(), [](char c) {
+           return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-';
+         });
+}
+
+bool DatesInOrder(const v1::Application& a) {
+  return IsValidDate(a.start_date()) && IsValidDate(a.end_date()) &&
+         ToCivilDay(a.end_date()) >= ToCivilDay(a.start_date());
+}
+
+}  // namespace
+
+void ValidateCall(const v1::Call& call, Violations& v) {
+  RequireText(call.title(), "call.title", v);
+  LimitText(call.title(), kMaxText, "call.title", v);
+  if (!ParseResourceName("", call.agreement(), "agreements").ok()) {
+    v.Add("call.agreement", "must be an agreement name \"agreements/{id}\"");
+  }
+  if (call.condition_ids().empty()) {
+    v.Add("call.condition_ids", "name at least one cooperation condition");
+  }
+  std::set<std::string> conditions;
+  for (int i = 0; i < call.condition_ids_size(); ++i) {
+    if (!IsId(call.condition_ids(i)) ||
+        !conditions.insert(call.condition_ids(i)).second) {
+      v.Add(absl::StrCat("call.condition_ids[", i, "]"),
+            "must be a condition id, listed once");
+    }
+  }
+  if (auto year = ParseAcademicYear(call.academic_year()); !year.ok()) {
+    v.Add("call.academic_year", std::string(year.status().message()));
+  }
+  if (!call.has_open_time()) v.Add("call.open_time", "is required");
+  if (!call.has_close_time()) v.Add("call.close_time", "is required");
+  if (call.has_open_time() && call.has_close_time() &&
+      FromTimestamp(call.close_time()) <= FromTimestamp(call.open_time())) {
+    v.Add("call.close_time", "must come after open_time");
+  }
+  if (call.criteria().empty()) {
+    v.Add("call.criteria", "name at least one selection criterion");
+  }
+  std::set<std::string> ids;
+  int weights = 0;
+  for (int i = 0; i < call.criteria_size(); ++i) {
+    const v1::Criterion& c = call.criteria(i);
+    const std::string at = absl::StrCat("call.criteria[", i, "]");
+    if (!IsId(c.id()) || !ids.insert(c.id()).second) {
+      v.Add(at + ".id", "must be 1-63 characters of [a-z0-9-], used once");
+    }
+    RequireText(c.title(), at + ".title", v);
+    LimitText(c.title(), kMaxText, at + ".title", v);
+    if (c.weight() < 1 || c.weight() > 100) {
+      v.Add(at + ".weight", "must be between 1 and 100");
+    } else {
+      weights += c.weight();
+    }
+    if (c.max_points() < 1 || c.max_points() > 100) {
+      v.Add(at + ".max_points", "must be between 1 and 100");
+    }
+  }
+  if (!call.criteria().empty() && weights != 100) {
+    v.Add("call.criteria",
+          absl::StrCat("weights must add up to 100; they add up to ", weights));
+  }
+  if (!ParseResourceName("", call.budget(), "budgets").ok()) {
+    v.Add("call.budget", "must be a budget name \"budgets/{id}\"");
+  }
+}
+
+void ValidateApplicationFields(const v1::Application& a, Violations& v) {
+  if (!IsId(a.condition_id()) && !a.condition_id().empty()) {
+    v.Add("application.condition_id", "must be a cooperation condition id");
+  }
+  if (!v1::ParticipantKind_IsValid(a.kind())) {
+    v.Add("application.kind", "must be STUDENT or STAFF");
+  }
+  const v1::Applicant& p = a.applicant();
+  for (const auto& [field, value] : {std::pair<const char*, const std::string*>{
+                                         "given_name", &p.given_name()},
+                                     {"family_name", &p.family_name()},
+                                     {"person_number", &p.person_number()}}) {
+    LimitText(*value, kMaxText, absl::StrCat("application.applicant.", field),
+              v);
+  }
+  if (!p.email().empty() &&
+      (p.email().size() > 254 || !absl::StrContains(p.email(), '@'))) {
+    v.Add("application.applicant.email", "must be an e-mail address");
+  }
+  if (p.has_date_of_birth() && !IsValidDate(p.date_of_birth())) {
+    v.Add("application.applicant.date_of_birth", "must be a calendar date");
+  }
+  if (!p.citizenship().empty() && !CountryName(p.citizenship()).has_value()) {
+    v.Add("application.applicant.citizenship",
+          "must be an ISO 3166-1 alpha-2 code like \"KZ\"");
+  }
+  if (!p.home_institution().empty() &&
+      !ParseResourceName("", p.home_institution(), "institutions").ok()) {
+    v.Add("application.applicant.home_institution",
+          "must be an institution name \"institutions/{id}\"");
+  }
+  for (const auto& [field, date] :
+       {std::pair<const char*, const type::v1::Date*>{"start_date",
+                                                      &a.start_date()},
+        {"end_date", &a.end_date()}}) {
+    const bool set = field == std::string("start_date") ? a.has_start_date()
+                                                        : a.has_end_date();
+    if (set && !IsValidDate(*date)) {
+      v.Add(absl::StrCat("application.", field), "must be a calendar date");
+    }
+  }
+  if (a.has_start_date() && a.has_end_date() && IsValidDate(a.start_date()) &&
+      IsValidDate(a.end_date()) && !DatesInOrder(a)) {
+    v.Add("application.end_date", "must not come before start_date");
+  }
+  LimitText(a.motivation(), kMaxMotivation, "application.motivation", v);
+  const v1::StudentDetails& s = a.student();
+  if (s.eqf_level() != 0 && (s.eqf_level() < 1 || s.eqf_level() > 8)) {
+    v.Add("application.student.eqf_level", "must be an EQF level from 1 to 8");
+  }
+  if (!s.isced_code().empty() && !IsIscedCode(s.isced_code())) {
+    v.Add("application.student.isced_code",
+          "must be an ISCED-F code of four digits");
+  }
+  if (!v1::StudyCycle_IsValid(s.study_cycle())) {
+    v.Add("application.student.study_cycle", "must be a study cycle");
+  }
+  if (s.days_abroad_in_cycle() < 0 || s.days_abroad_in_cycle() > 10'000) {
+    v.Add("application.student.days_abroad_in_cycle",
+          "must be between 0 and 10000");
+  }
+  if (s.language_skills_size() > 20) {
+    v.Add("application.student.language_skills", "must list at most 20");
+  }
+  for (int i = 0; i < s.language_skills_size() && i < 20; ++i) {
+    const auto& skill = s.language_skills(i);
+    const std::string at =
+        absl::StrCat("application.student.language_skills[", i, "]");
+    if (skill.language().size() != 2 ||
+        !std::all_of(skill.language().begin(), skill.language().end(),
+                     absl::ascii_islower)) {
+      v.Add(at + ".language", "must be an ISO 639-1 code like \"en\"");
+    }
+    if (skill.level() == av1::CEFR_LEVEL_UNSPECIFIED ||
+        !av1::CefrLevel_IsValid(skill.level())) {
+      v.Add(at + ".level", "must be a CEFR level from A1 to C2");
+    }
+  }
+  const v1::StaffDetails& st = a.staff();
+  const int max_travel =
+      st.green_travel() ? kMaxGreenTravelDays : kStandardTravelDays;
+  if (st.travel_days() < 0 || st.travel_days() > max_travel) {
+    v.Add("application.staff.travel_days",
+          absl::StrCat("must be between 0 and ", max_travel,
+                       st.green_travel() ? " with green travel" : ""));
+  }
+  if (st.teaching_hours() < 0 || st.teaching_hours() > 1000) {
+    v.Add("application.staff.teaching_hours", "must be between 0 and 1000");
+  }
+  if (IsStudent(a) && a.has_staff()) {
+    v.Add("application.staff", "is for staff applications only");
+  }
+  if (a.kind() == v1::STAFF && a.has_student()) {
+    v.Add("application.student", "is for student applications only");
+  }
+}
+
+void RequireForSubmission(const v1::Application& a, Violations& v) {
+  if (a.kind() == v1::PARTICIPANT_KIND_UNSPECIFIED) {
+    v.Add("kind", "is required: STUDENT or STAFF");
+  }
+  RequireText(a.condition_id(), "condition_id", v);
+  const v1::Applicant& p = a.applicant();
+  RequireText(p.given_name(), "applicant.given_name", v);
+  RequireText(p.family_name(), "applicant.family_name", v);
+  RequireText(p.email(), "applicant.email", v);
+  if (!p.has_date_of_birth()) v.Add("applicant.date_of_birth", "is required");
+  RequireText(p.citizenship(), "applicant.citizenship", v);
+  RequireText(p.person_number(), "applicant.person_number", v);
+  RequireText(p.home_institution(), "applicant.home_institution", v);
+  if (!a.has_start_date()) v.Add("start_date", "is required");
+  if (!a.has_end_date()) v.Add("end_date", "is required");
+  RequireText(a.motivation(), "motivation", v);
+  if (IsStudent(a)) {
+    if (a.student().eqf_level() == 0) v.Add("student.eqf_level", "is required");
+    RequireText(a.student().isced_code(), "student.isced_code", v);
+    if (a.student().study_cycle() == v1::STUDY_CYCLE_UNSPECIFIED) {
+      v.Add("student.study_cycle", "is required");
+    }
+  }
+  if (!a.consent().processing()) {
+    v.Add("consent.processing",
+          "the applicant must consent to the processing of their data");
+  }
+  if (!a.consent().transfer_to_partner()) {
+    v.Add("consent.transfer_to_partner",
+          "the applicant must consent to the transfer of their data to the "
+          "partner institution");
+  }
+}
+
+int RequiredTeachingHours(int days) { return (8 * days + 6) / 7; }
+
+void CheckEligibility(const v1::Application& a,
+                      const av1::CooperationCondition& condition,
+                      av1::Programme programme, int funding_call_year,
+                      Violations& v) {
+  const Activity activity = static_cast<Activity>(condition.mobility_type());
+  const bool student_condition = IsStudentActivity(activity);
+  if (a.kind() != v1::PARTICIPANT_KIND_UNSPECIFIED &&
+      student_condition != IsStudent(a)) {
+    v.Add("kind",
+          absl::StrCat("the condition is for ",
+                       student_condition ? "students" : "staff", " (",
+                       av1::MobilityType_Name(condition.mobility_type()), ")"));
+  }
+  if (a.applicant().home_institution() != condition.sending_institution()) {
+    v.Add("applicant.home_institution",
+          absl::StrCat("the condition sends from ",
+                       condition.sending_institution()));
+  }
+  auto limits = MobilityDurationLimits(programme == av1::KA107
+                                           ? ProgrammeGeneration::kKa107
+                                           : ProgrammeGeneration::kKa171,
+                                       activity, funding_call_year);
+  if (!limits.ok()) {
+    v.Add("condition_id", absl::StrCat(limits.status().message(), " (the ",
+                                       funding_call_year, " call funds it)"));
+  }
+  if (!DatesInOrder(a)) return;  // Reported with the fields.
+  const absl::CivilDay start = ToCivilDay(a.start_date());
+  const absl::CivilDay end = ToCivilDay(a.end_date());
+  if (student_condition) {
+    // Counted as the Commission counts: 30-day months, 12 months = 360 days.
+    const int days = StudentStayDays(start, end);
+    if (limits.ok() && (days < limits->min * 30 || days > limits->max * 30)) {
+      v.Add("end_date",
+            absl::StrCat("a student stays ", limits->min * 30, " to ",
+                         limits->max * 30,
+                         " days (30-day months); this stay is ", days));
+    }
+    const v1::StudentDetails& s = a.student();
+    if (!condition.eqf_levels().empty() && s.eqf_level() != 0 &&
+        std::find(condition.eqf_levels().begin(), condition.eqf_levels().end(),
+                  s.eqf_level()) == condition.eqf_levels().end()) {
+      v.Add("student.eqf_level",
+            "is not among the EQF levels of the cooperation condition");
+    }
+    if (!condition.subject_areas().empty() && !s.isced_code().empty() &&
+        std::none_of(condition.subject_areas().begin(),
+                     condition.subject_areas().end(),
+                     [&](const av1::SubjectArea& area) {
+                       return area.isced_code() == s.isced_code();
+                     })) {
+      v.Add("student.isced_code",
+            "is not among the subject areas of the cooperation condition");
+    }
+    for (const auto& required : condition.language_requirements()) {
+      if (required.cefr_level() == av1::CEFR_LEVEL_UNSPECIFIED) continue;
+      const bool meets =
+          std::any_of(s.language_skills().begin(), s.language_skills().end(),
+                      [&](const v1::LanguageSkill& skill) {
+                        return skill.language() == required.language() &&
+                               skill.level() >= required.cefr_level();
+                      });
+      if (!meets) {
+        v.Add("student.language_skills",
+              absl::StrCat("the condition recommends ", required.language(),
+                           " at ", av1::CefrLevel_Name(required.cefr_level()),
+                           " or above"));
+      }
+    }
+    if (s.days_abroad_in_cycle() + days > kMaxCycleDays) {
+      v.Add("student.days_abroad_in_cycle",
+            absl::StrCat("a study cycle allows 360 days (12 months) abroad; ",
+                         s.days_abroad_in_cycle(), " spent and ", days,
+                         " more would make ", s.days_abroad_in_cycle() + days));
+    }
+  } else {
+    const int days = static_cast<int>(end - start) + 1;
+    if (limits.ok() && (days < limits->min || days > limits->max)) {
+      v.Add("end_date",
+            absl::StrCat("a staff mobility lasts ", limits->min, " to ",
+                         limits->max, " days, travel excluded; this one is ",
+                         days));
+    }
+    if (activity == Activity::kStaffTeaching &&
+        a.staff().teaching_hours() < RequiredTeachingHours(days)) {
+      v.Add("staff.teaching_hours",
+            absl::StrCat("teaching takes at least 8 hours a week; ", days,
+                         " days need ", RequiredTeachingHours(days)));
+    }
+  }
+}
+
+absl::StatusOr<int> TotalScore(
+    const v1::Call& call,
+    const google::protobuf::RepeatedPtrField<v1::Score>& scores) {
+  Violations v;
+  std::set<std::string> scored;
+  int total = 0;
+  for (int i = 0; i < scores.size(); ++i) {
+    const v1::Score& score = scores[i];
+    const std::string at = absl::StrCat("scores[", i, "]");
+    auto criterion = std::find_if(
+        call.criteria().begin(), call.criteria().end(),
+        [&](const v1::Criterion& c) { return c.id() == score.criterion_id(); });
+    if (criterion == call.criteria().end() ||
+        !scored.insert(score.criterion_id()).second) {
+      v.Add(at + ".criterion_id", "must be a criterion of the call, once");
+      continue;
+    }
+    if (score.points() < 0 || score.points() > criterion->max_points()) {
+      v.Add(at + ".points",
+            absl::StrCat("must be between 0 and ", criterion->max_points()));
+      continue;
+    }
+    // weight x points / max_points points, in hundredths, rounded half up.
+    total += (2 * criterion->weight() * score.points() * 100 +
+              criterion->max_points()) /
+             (2 * criterion->max_points());
+  }
+  if (v.empty() && scored.size() != static_cast<size_t>(call.criteria_size())) {
+    v.Add("scores", "give one score for every criterion of the call");
+  }
+  if (!v.empty()) return v.ToStatus("INVALID_SCORES");
+  return total;
+}
+
+bool RanksBefore(const v1::Application& a, const v1::Application& b) {
+  if (a.total_score() != b.total_score())
+    return a.total_score() > b.total_score();
+  const absl::Time sa = FromTimestamp(a.submit_time());
+  const absl::Time sb = FromTimestamp(b.submit_time());
+  if (sa != sb) return sa < sb;
+  return a.name() < b.name();
+}
+
+bool IsOpen(v1::Application::State state) {
+  switch (state) {
+    case v1::Application::REJECTED:
+    case v1::Application::REJECTED_BY_HOST:
+    case v1::Application::COMPLETED:
+    case v1::Application::WITHDRAWN:
+    case v1::Application::CANCELLED:
+    case v1::Application::STATE_UNSPECIFIED:
+      return false;
+    default:
+      return true;
+  }
+}
+
+bool HoldsPlace(v1::Application::State state) {
+  return state == v1::Application::SELECTED ||
+         state == v1::Application::NOMINATED ||
+         state == v1::Application::ACCEPTED_BY_HOST ||
+         state == v1::Application::IN_MOBILITY;
+}
+
+std::optional<std::string> DetectMediaType(absl::string_view content) {
+  if (absl::StartsWith(content, "%PDF-")) return "application/pdf";
+  if (absl::StartsWith(content, "\x89PNG\r\n\x1a\n")) return "image/png";
+  if (absl::StartsWith(content, "\xff\xd8\xff")) return "image/jpeg";
+  return std::nullopt;
+}
+
+}  // namespace mobility::applications

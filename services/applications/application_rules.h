@@ -1,0 +1,76 @@
+// The applications service's rules with no I/O: what a call and an
+// application must hold, eligibility at submission (DOMAIN.md "Durations" and
+// the agreement's cooperation condition), scores and ranking, the states that
+// are still open, and the document types taken.
+#ifndef MOBILITY_SERVICES_APPLICATIONS_APPLICATION_RULES_H_
+#define MOBILITY_SERVICES_APPLICATIONS_APPLICATION_RULES_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/status.h"
+#include "mobility/agreements/v1/agreements.pb.h"
+#include "mobility/applications/v1/applications.pb.h"
+
+namespace mobility::applications {
+
+namespace v1 = ::mobility::applications::v1;
+
+// At most 10 MiB a document.
+inline constexpr int64_t kMaxDocumentBytes = 10 * 1024 * 1024;
+
+// Every violated field of a call as a coordinator wrote it, under "call.".
+void ValidateCall(const v1::Call& call, Violations& violations);
+
+// Field formats of an application, any state: what a draft may hold. Nothing
+// is required yet; eligibility comes at submission.
+void ValidateApplicationFields(const v1::Application& application,
+                               Violations& violations);
+
+// What submission needs besides the fields' formats: who, when, consents.
+void RequireForSubmission(const v1::Application& application,
+                          Violations& violations);
+
+// Eligibility under the cooperation condition applied for, the agreement's
+// `programme` and the call's funding call year. Adds one violation per failed
+// rule: the stay's length (students on the Commission's 30-day months, staff
+// in calendar days), EQF level and subject area among the condition's,
+// languages at least the recommended level, at most 12 months per study
+// cycle, staff teaching hours, the sending institution, the activity allowed
+// by the funding call.
+void CheckEligibility(const v1::Application& application,
+                      const agreements::v1::CooperationCondition& condition,
+                      agreements::v1::Programme programme,
+                      int funding_call_year, Violations& violations);
+
+// Teaching hours a stay of `days` needs: 8 a week, pro rata for part of one,
+// rounded up to whole hours.
+int RequiredTeachingHours(int days);
+
+// The weighted total of `scores` on the call's criteria in hundredths of a
+// point out of 100.00, each criterion's share rounded half up. INVALID_ARGUMENT
+// naming the score unless there is exactly one score per criterion within its
+// points.
+absl::StatusOr<int> TotalScore(
+    const v1::Call& call,
+    const google::protobuf::RepeatedPtrField<v1::Score>& scores);
+
+// Ranking order: total score descending, then the earlier submission, then
+// the application name.
+bool RanksBefore(const v1::Application& a, const v1::Application& b);
+
+// States an application may still move on from: not REJECTED, REJECTED_BY_HOST,
+// COMPLETED, WITHDRAWN or CANCELLED.
+bool IsOpen(v1::Application::State state);
+// States that hold a place of the agreement's quota and a grant.
+bool HoldsPlace(v1::Application::State state);
+
+// The media type of a document recognised from its first bytes: PDF, JPEG or
+// PNG; nullopt for anything else, whatever its name says.
+std::optional<std::string> DetectMediaType(absl::string_view content);
+
+}  // namespace mobility::applications
+
+#endif  // MOBILITY_SERVICES_APPLICATIONS_APPLICATION_RULES_H_

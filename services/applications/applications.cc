@@ -1,0 +1,412 @@
+#include "services/applications/applications.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "common/api.h"
+#include "common/idempotency.h"
+#include "common/status.h"
+#include "services/applications/application_rules.h"
+#include "services/applications/calls.h"
+
+namespace mobility::applications {
+namespace {
+
+absl::Status ApplicationNotFound(absl::string_view id) {
+  return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
+               absl::StrCat("no application applications/", id));
+}
+
+void Stamp(v1::Application& a, absl::Time now) {
+  *a.mutable_update_time() = ToTimestamp(now);
+  a.set_etag(Etag(a.name(), absl::ToUnixMicros(now)));
+}
+
+const std::set<std::string>& DraftPaths() {
+  static const auto* paths = new std::set<std::string>{
+      "condition_id", "kind",  "applicant",  "start_date", "end_date",
+      "student",      "staff", "motivation", "consent"};
+  return *paths;
+}
+
+void CopyDraftFields(const v1::Application& from,
+                     const std::set<std::string>& paths, v1::Application& to) {
+  if (paths.count("condition_id")) to.set_condition_id(from.condition_id());
+  if (paths.count("kind")) to.set_kind(from.kind());
+  if (paths.count("applicant")) *to.mutable_applicant() = from.applicant();
+  if (paths.count("start_date")) {
+    if (from.has_start_date()) {
+      *to.mutable_start_date() = from.start_date();
+    } else {
+      to.clear_start_date();
+    }
+  }
+  if (paths.count("end_date")) {
+    if (from.has_end_date()) {
+      *to.mutable_end_date() = from.end_date();
+    } else {
+      to.clear_end_date();
+    }
+  }
+  if (paths.count("student")) {
+    if (from.has_student()) {
+      *to.mutable_student() = from.student();
+    } else {
+      to.clear_student();
+    }
+  }
+  if (paths.count("staff")) {
+    if (from.has_staff()) {
+      *to.mutable_staff() = from.staff();
+    } else {
+      to.clear_staff();
+    }
+  }
+  if (paths.count("motivation")) to.set_motivation(from.motivation());
+  if (paths.count("consent")) *to.mutable_consent() = from.consent();
+}
+
+bool WindowOpen(const v1::Call& call, absl::Time now) {
+  return call.state() == v1::Call::OPEN &&
+         FromTimestamp(call.open_time()) <= now &&
+         now < FromTimestamp(call.close_time());
+}
+
+}  // namespace
+
+absl::StatusOr<ApplicationInCall> ReadApplication(ApplicationsStore& store,
+                                                  const std::string& id,
+                                                  const Principal& principal,
+                                                  bool for_update,
+                                                  bool owner_only) {
+  auto application = store.GetApplication(id, for_update);
+  if (!application.ok()) return ApplicationNotFound(id);
+  auto call = store.GetCall(ResourceIdOf(application->call()), false);
+  if (!call.ok()) return call.status();
+  const bool owner = application->owner() == principal.subject &&
+                     principal.Has(Role::kApplicant);
+  if (!owner && (owner_only || !CheckRunsCall(*call, principal).ok())) {
+    return ApplicationNotFound(id);
+  }
+  return ApplicationInCall{*std::move(application), *std::move(call)};
+}
+
+void Transition(v1::Application& application, v1::Application::State to,
+                const Principal& actor, const std::string& reason,
+                absl::Time now) {
+  v1::HistoryEntry* entry = application.add_history();
+  entry->set_actor(actor.subject);
+  *entry->mutable_time() = ToTimestamp(now);
+  entry->set_from_state(application.state());
+  entry->set_to_state(to);
+  entry->set_reason(reason);
+  application.set_state(to);
+}
+
+absl::Status CheckState(const v1::Application& application,
+                        std::initializer_list<v1::Application::State> from) {
+  if (std::find(from.begin(), from.end(), application.state()) != from.end()) {
+    return absl::OkStatus();
+  }
+  std::string wanted;
+  for (auto s : from) {
+    absl::StrAppend(&wanted, wanted.empty() ? "" : " or ",
+                    v1::Application::State_Name(s));
+  }
+  return Error(absl::StatusCode::kFailedPrecondition, "WRONG_APPLICATION_STATE",
+               absl::StrCat("the application is ",
+                            v1::Application::State_Name(application.state()),
+                            "; this needs ", wanted));
+}
+
+absl::StatusOr<v1::Application> Applications::CreateApplication(
+    const v1::CreateApplicationRequest& request, const CallContext& call) {
+  const v1::Application& draft = request.application();
+  Violations v;
+  auto call_id = ParseResourceName("application.call", draft.call(), "calls");
+  if (!call_id.ok()) {
+    v.Add("application.call", "must be a call name \"calls/{id}\"");
+  }
+  ValidateApplicationFields(draft, v);
+  if (!ValidateRequestId("request_id", request.request_id()).ok()) {
+    v.Add("request_id", "must be a UUID");
+  }
+  if (!v.empty()) return v.ToStatus("INVALID_APPLICATION");
+  v1::Application created;
+  absl::Status status =
+      store_->Transact(call.limit, [&](ApplicationsStore& store) {
+        return RunIdempotent(
+            store, "CreateApplication", request.request_id(), request, &created,
+            [&]() -> absl::Status {
+              auto found = store.GetCall(*call_id, /*for_update=*/false);
+              if (!found.ok())
+                return InvalidField("application.call", "no such call");
+              const std::string id = NewResourceId();
+              created.set_name("applications/" + id);
+              created.set_call(draft.call());
+              CopyDraftFields(draft, DraftPaths(), created);
+              created.set_owner(call.principal.subject);
+              created.set_state(v1::Application::DRAFT);
+              const absl::Time now = Now();
+              *created.mutable_create_time() = ToTimestamp(now);
+              Stamp(created, now);
+              store.InsertApplication(id, *call_id, created);
+              return absl::OkStatus();
+            });
+      });
+  if (!status.ok()) return status;
+  return created;
+}
+
+absl::StatusOr<v1::Application> Applications::GetApplication(
+    const v1::GetApplicationRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("name", request.name(), "applications");
+  if (!id.ok()) return id.status();
+  auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
+    return ReadApplication(store, *id, call.principal, /*for_update=*/false);
+  });
+  if (!read.ok()) return read.status();
+  return std::move(read->application);
+}
+
+absl::StatusOr<v1::ListApplicationsResponse> Applications::ListApplications(
+    const v1::ListApplicationsRequest& request, const CallContext& call) {
+  auto page_size = EffectivePageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  ApplicationsStore::ApplicationFilter filter;
+  Violations v;
+  if (!request.call().empty()) {
+    auto id = ParseResourceName("call", request.call(), "calls");
+    if (id.ok()) {
+      filter.call_id = *id;
+    } else {
+      v.Add("call", "must be a call name \"calls/{id}\"");
+    }
+  }
+  if (request.state() != v1::Application::STATE_UNSPECIFIED) {
+    if (v1::Application::State_IsValid(request.state())) {
+      filter.state = v1::Application::State_Name(request.state());
+    } else {
+      v.Add("state", "must be an application state");
+    }
+  }
+  if (request.kind() != v1::PARTICIPANT_KIND_UNSPECIFIED) {
+    if (v1::ParticipantKind_IsValid(request.kind())) {
+      filter.kind = v1::ParticipantKind_Name(request.kind());
+    } else {
+      v.Add("kind", "must be STUDENT or STAFF");
+    }
+  }
+  filter.condition_id = request.condition_id();
+  if (!v.empty()) return v.ToStatus("INVALID_FILTER");
+  // Applicants list their own; coordinators their institution's calls.
+  const Principal& who = call.principal;
+  if (!who.Has(Role::kAdmin) && !who.Has(Role::kCoordinator)) {
+    filter.owner = who.subject;
+  } else if (!who.Has(Role::kAdmin)) {
+    if (who.institution.empty()) return v1::ListApplicationsResponse();
+    filter.institution = who.institution;
+  }
+  const std::string query = absl::StrCat(
+      "applications?owner=", filter.owner, "&inst=", filter.institution,
+      "&call=", filter.call_id, "&state=", filter.state, "&kind=", filter.kind,
+      "&condition=", filter.condition_id);
+  auto after = DecodePageToken(request.page_token(), query);
+  if (!after.ok()) return after.status();
+  auto rows = store_->ReadValue(
+      call.limit,
+      [&](ApplicationsStore& store)
+          -> absl::StatusOr<std::vector<v1::Application>> {
+        return store.ListApplications(filter, *after, *page_size + 1);
+      });
+  if (!rows.ok()) return rows.status();
+  v1::ListApplicationsResponse response;
+  response.set_next_page_token(TakePage(
+      *rows, *page_size, query,
+      [&](v1::Application a) { *response.add_applications() = std::move(a); },
+      [](const v1::Application& a) { return ResourceIdOf(a.name()); }));
+  return response;
+}
+
+absl::StatusOr<v1::Application> Applications::UpdateApplication(
+    const v1::UpdateApplicationRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("application.name", request.application().name(),
+                              "applications");
+  if (!id.ok()) return id.status();
+  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
+    return s;
+  auto paths = UpdateMaskPaths(request.update_mask(), DraftPaths());
+  if (!paths.ok()) return paths.status();
+  v1::Application updated;
+  absl::Status status =
+      store_->Transact(call.limit, [&](ApplicationsStore& store) {
+        return RunIdempotent(
+            store, "UpdateApplication", request.request_id(), request, &updated,
+            [&]() -> absl::Status {
+              auto read = ReadApplication(store, *id, call.principal,
+                                          /*for_update=*/true,
+                                          /*owner_only=*/true);
+              if (!read.ok()) return read.status();
+              if (auto s = CheckEtag(request.application().etag(),
+                                     read->application.etag());
+                  !s.ok())
+                return s;
+              if (auto s =
+                      CheckState(read->application, {v1::Application::DRAFT});
+                  !s.ok())
+                return s;
+              updated = std::move(read->application);
+              CopyDraftFields(request.application(), *paths, updated);
+              Violations v;
+              ValidateApplicationFields(updated, v);
+              if (!v.empty()) return v.ToStatus("INVALID_APPLICATION");
+              Stamp(updated, Now());
+              store.SaveApplication(*id, updated);
+              return absl::OkStatus();
+            });
+      });
+  if (!status.ok()) return status;
+  return updated;
+}
+
+absl::StatusOr<v1::Application> Applications::SubmitApplication(
+    const v1::SubmitApplicationRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("name", request.name(), "applications");
+  if (!id.ok()) return id.status();
+  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
+    return s;
+  auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
+    return ReadApplication(store, *id, call.principal, /*for_update=*/false,
+                           /*owner_only=*/true);
+  });
+  if (!read.ok()) return read.status();
+  const v1::Application& draft = read->application;
+  const v1::Call& round = read->call;
+  if (draft.state() == v1::Application::DRAFT) {
+    if (!WindowOpen(round, Now())) {
+      return Error(
+          absl::StatusCode::kFailedPrecondition, "CALL_NOT_OPEN",
+          absl::StrCat(
+              "the call takes applications from ",
+              FormatTimestamp(round.open_time()), " until before ",
+              FormatTimestamp(round.close_time()),
+              round.state() == v1::Call::CLOSED ? "; it was closed" : ""));
+    }
+    Violations v;
+    ValidateApplicationFields(draft, v);
+    RequireForSubmission(draft, v);
+    if (std::find(round.condition_ids().begin(), round.condition_ids().end(),
+                  draft.condition_id()) == round.condition_ids().end()) {
+      v.Add("condition_id", "must be a cooperation condition the call opens");
+    } else {
+      auto condition = agreements_->FindCondition(
+          round.agreement(), draft.condition_id(), "condition_id", call);
+      if (!condition.ok()) return condition.status();
+      CheckEligibility(draft, condition->condition, round.programme(),
+                       round.funding_call_year(), v);
+    }
+    if (!v.empty()) return v.ToStatus("NOT_ELIGIBLE");
+  }
+  v1::Application submitted;
+  absl::Status status =
+      store_->Transact(call.limit, [&](ApplicationsStore& store) {
+        return RunIdempotent(
+            store, "SubmitApplication", request.request_id(), request,
+            &submitted, [&]() -> absl::Status {
+              auto current = ReadApplication(store, *id, call.principal,
+                                             /*for_update=*/true,
+                                             /*owner_only=*/true);
+              if (!current.ok()) return current.status();
+              submitted = std::move(current->application);
+              // Changed since it was checked: the draft checked is the one
+              // kept.
+              if (auto s = CheckState(submitted, {v1::Application::DRAFT});
+                  !s.ok())
+                return s;
+              if (submitted.etag() != draft.etag()) {
+                return Error(absl::StatusCode::kAborted, "APPLICATION_CHANGED",
+                             "the application changed while it was checked; "
+                             "submit again");
+              }
+              const absl::Time now = Now();
+              Transition(submitted, v1::Application::SUBMITTED, call.principal,
+                         "", now);
+              *submitted.mutable_submit_time() = ToTimestamp(now);
+              Stamp(submitted, now);
+              store.SaveApplication(*id, submitted);
+              return absl::OkStatus();
+            });
+      });
+  if (!status.ok()) return status;
+  return submitted;
+}
+
+absl::StatusOr<v1::Application> Applications::EvaluateApplication(
+    const v1::EvaluateApplicationRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("name", request.name(), "applications");
+  if (!id.ok()) return id.status();
+  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
+    return s;
+  v1::Application evaluated;
+  absl::Status status =
+      store_->Transact(call.limit, [&](ApplicationsStore& store) {
+        return RunIdempotent(
+            store, "EvaluateApplication", request.request_id(), request,
+            &evaluated, [&]() -> absl::Status {
+              auto read = ReadApplication(store, *id, call.principal,
+                                          /*for_update=*/true);
+              if (!read.ok()) return read.status();
+              if (auto s = CheckRunsCall(read->call, call.principal); !s.ok())
+                return ApplicationNotFound(*id);
+              evaluated = std::move(read->application);
+              if (auto s =
+                      CheckState(evaluated, {v1::Application::SUBMITTED,
+                                             v1::Application::UNDER_REVIEW});
+                  !s.ok())
+                return s;
+              auto total = TotalScore(read->call, request.scores());
+              if (!total.ok()) return total.status();
+              *evaluated.mutable_scores() = request.scores();
+              evaluated.set_total_score(*total);
+              const absl::Time now = Now();
+              if (evaluated.state() != v1::Application::UNDER_REVIEW) {
+                Transition(evaluated, v1::Application::UNDER_REVIEW,
+                           call.principal, "", now);
+              }
+              Stamp(evaluated, now);
+              store.SaveApplication(*id, evaluated);
+              return absl::OkStatus();
+            });
+      });
+  if (!status.ok()) return status;
+  return evaluated;
+}
+
+absl::StatusOr<v1::RankApplicationsResponse> Applications::RankApplications(
+    const v1::RankApplicationsRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("call", request.call(), "calls");
+  if (!id.ok()) return id.status();
+  return store_->ReadValue(
+      call.limit,
+      [&](ApplicationsStore& store)
+          -> absl::StatusOr<v1::RankApplicationsResponse> {
+        auto round = store.GetCall(*id, /*for_update=*/false);
+        if (!round.ok()) return round.status();
+        if (auto s = CheckRunsCall(*round, call.principal); !s.ok()) return s;
+        v1::RankApplicationsResponse response;
+        int rank = 0;
+        for (auto& a : store.RankedApplications(
+                 *id, "",
+                 {"UNDER_REVIEW", "SELECTED", "RESERVE", "REJECTED",
+                  "NOMINATED", "ACCEPTED_BY_HOST", "REJECTED_BY_HOST",
+                  "IN_MOBILITY", "COMPLETED"})) {
+          auto* entry = response.add_entries();
+          entry->set_rank(++rank);
+          *entry->mutable_application() = std::move(a);
+        }
+        return response;
+      });
+}
+
+}  // namespace mobility::applications

@@ -1,0 +1,78 @@
+// Applications: what an applicant writes and submits to a call, checked for
+// eligibility at submission, and what the office scores and ranks. Decisions
+// that take places and grants are in selection.h.
+#ifndef MOBILITY_SERVICES_APPLICATIONS_APPLICATIONS_H_
+#define MOBILITY_SERVICES_APPLICATIONS_APPLICATIONS_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "common/agreements_client.h"
+#include "common/call.h"
+#include "common/transactor.h"
+#include "common/types.h"
+#include "mobility/applications/v1/applications.pb.h"
+#include "services/applications/applications_store.h"
+
+namespace mobility::applications {
+
+// An application with the call it was made to, read together.
+struct ApplicationInCall {
+  v1::Application application;
+  v1::Call call;
+};
+
+// Reads application `id` and its call. Unless the caller owns the application
+// or runs the call (an admin runs every call), NOT_FOUND, as for a missing
+// one. With `owner_only` even the office gets NOT_FOUND: the step is the
+// applicant's.
+absl::StatusOr<ApplicationInCall> ReadApplication(ApplicationsStore& store,
+                                                  const std::string& id,
+                                                  const Principal& principal,
+                                                  bool for_update,
+                                                  bool owner_only = false);
+
+// Moves `application` to `to`, recording who, when and why.
+void Transition(v1::Application& application, v1::Application::State to,
+                const Principal& actor, const std::string& reason,
+                absl::Time now);
+
+// FAILED_PRECONDITION naming the state unless `application` is in one of
+// `from`.
+absl::Status CheckState(const v1::Application& application,
+                        std::initializer_list<v1::Application::State> from);
+
+class Applications {
+ public:
+  Applications(
+      Transactor<ApplicationsStore>* store, const AgreementsClient* agreements,
+      Clock clock = [] { return absl::Now(); })
+      : store_(store), agreements_(agreements), clock_(std::move(clock)) {}
+
+  absl::StatusOr<v1::Application> CreateApplication(
+      const v1::CreateApplicationRequest& request, const CallContext& call);
+  absl::StatusOr<v1::Application> GetApplication(
+      const v1::GetApplicationRequest& request, const CallContext& call);
+  absl::StatusOr<v1::ListApplicationsResponse> ListApplications(
+      const v1::ListApplicationsRequest& request, const CallContext& call);
+  absl::StatusOr<v1::Application> UpdateApplication(
+      const v1::UpdateApplicationRequest& request, const CallContext& call);
+  absl::StatusOr<v1::Application> SubmitApplication(
+      const v1::SubmitApplicationRequest& request, const CallContext& call);
+  absl::StatusOr<v1::Application> EvaluateApplication(
+      const v1::EvaluateApplicationRequest& request, const CallContext& call);
+  absl::StatusOr<v1::RankApplicationsResponse> RankApplications(
+      const v1::RankApplicationsRequest& request, const CallContext& call);
+
+ private:
+  absl::Time Now() const { return TruncatedNow(clock_); }
+
+  Transactor<ApplicationsStore>* store_;
+  const AgreementsClient* agreements_;
+  Clock clock_;
+};
+
+}  // namespace mobility::applications
+
+#endif  // MOBILITY_SERVICES_APPLICATIONS_APPLICATIONS_H_

@@ -1,0 +1,71 @@
+// All SQL of the applications service. Every function runs inside the
+// caller's transaction.
+#ifndef MOBILITY_SERVICES_APPLICATIONS_APPLICATIONS_STORE_H_
+#define MOBILITY_SERVICES_APPLICATIONS_APPLICATIONS_STORE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/idempotency.h"
+#include "mobility/applications/v1/applications.pb.h"
+
+namespace mobility::applications {
+
+namespace v1 = ::mobility::applications::v1;
+
+class ApplicationsStore : public RequestLedger {
+ public:
+  // Calls. Ids are the last part of the resource name.
+  virtual void InsertCall(const std::string& id, const v1::Call& call) = 0;
+  virtual void SaveCall(const std::string& id, const v1::Call& call) = 0;
+  virtual absl::StatusOr<v1::Call> GetCall(const std::string& id,
+                                           bool for_update) = 0;
+  // `open_at` set: only calls OPEN whose window contains it.
+  virtual std::vector<v1::Call> ListCalls(absl::Time open_at, bool open_only,
+                                          const std::string& after_id,
+                                          int limit) = 0;
+
+  // Applications.
+  virtual void InsertApplication(const std::string& id,
+                                 const std::string& call_id,
+                                 const v1::Application& application) = 0;
+  virtual void SaveApplication(const std::string& id,
+                               const v1::Application& application) = 0;
+  virtual absl::StatusOr<v1::Application> GetApplication(const std::string& id,
+                                                         bool for_update) = 0;
+  struct ApplicationFilter {
+    std::string owner;         // Empty: any.
+    std::string institution;   // Of the call; empty: any.
+    std::string call_id;       // Empty: any.
+    std::string state;         // Empty: any.
+    std::string kind;          // Empty: any.
+    std::string condition_id;  // Empty: any.
+  };
+  virtual std::vector<v1::Application> ListApplications(
+      const ApplicationFilter& filter, const std::string& after_id,
+      int limit) = 0;
+  // A call's applications in the given states, best first: total score
+  // descending, earlier submission, then id.
+  virtual std::vector<v1::Application> RankedApplications(
+      const std::string& call_id, const std::string& condition_id,
+      const std::vector<std::string>& states) = 0;
+
+  // Documents: metadata, and the content only when asked for.
+  virtual void InsertDocument(const std::string& application_id,
+                              const std::string& id,
+                              const v1::Document& document) = 0;
+  virtual std::vector<v1::Document> ListDocuments(
+      const std::string& application_id) = 0;
+  virtual absl::StatusOr<v1::Document> GetDocument(
+      const std::string& application_id, const std::string& id) = 0;
+  // False when there was no such document.
+  virtual bool DeleteDocument(const std::string& application_id,
+                              const std::string& id) = 0;
+};
+
+}  // namespace mobility::applications
+
+#endif  // MOBILITY_SERVICES_APPLICATIONS_APPLICATIONS_STORE_H_

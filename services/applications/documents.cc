@@ -1,0 +1,149 @@
+#include "services/applications/documents.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/api.h"
+#include "common/idempotency.h"
+#include "common/status.h"
+#include "services/applications/application_rules.h"
+#include "services/applications/applications.h"
+
+namespace mobility::applications {
+namespace {
+
+constexpr size_t kMaxFileName = 200;
+constexpr size_t kMaxDocumentType = 100;
+
+// "applications/{a}/documents/{d}" -> {a, d}; INVALID_ARGUMENT otherwise.
+absl::StatusOr<std::pair<std::string, std::string>> ParseDocumentName(
+    const std::string& name) {
+  std::vector<std::string> parts = absl::StrSplit(name, '/');
+  if (parts.size() != 4 || parts[0] != "applications" ||
+      parts[2] != "documents" || !IsValidResourceId(parts[1]) ||
+      !IsValidResourceId(parts[3])) {
+    return InvalidField("name",
+                        "must be \"applications/{application}/documents/"
+                        "{document}\"");
+  }
+  return std::make_pair(parts[1], parts[3]);
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Document> Documents::CreateDocument(
+    const v1::CreateDocumentRequest& request, const CallContext& call) {
+  auto parent = ParseResourceName("parent", request.parent(), "applications");
+  if (!parent.ok()) return parent.status();
+  const v1::Document& d = request.document();
+  Violations v;
+  if (d.file_name().empty() || d.file_name().size() > kMaxFileName) {
+    v.Add("document.file_name",
+          absl::StrCat("is required, at most ", kMaxFileName, " characters"));
+  }
+  if (d.document_type().empty() ||
+      d.document_type().size() > kMaxDocumentType) {
+    v.Add(
+        "document.document_type",
+        absl::StrCat("is required, at most ", kMaxDocumentType, " characters"));
+  }
+  const std::optional<std::string> media_type = DetectMediaType(d.content());
+  if (d.content().empty() ||
+      static_cast<int64_t>(d.content().size()) > kMaxDocumentBytes) {
+    v.Add("document.content",
+          absl::StrCat("must hold 1 byte to 10 MiB; this holds ",
+                       d.content().size()));
+  } else if (!media_type.has_value()) {
+    v.Add("document.content",
+          "must be a PDF, JPEG or PNG file, recognised by its content "
+          "whatever its name");
+  }
+  if (!ValidateRequestId("request_id", request.request_id()).ok()) {
+    v.Add("request_id", "must be a UUID");
+  }
+  if (!v.empty()) return v.ToStatus("INVALID_DOCUMENT");
+  v1::Document created;
+  absl::Status status =
+      store_->Transact(call.limit, [&](ApplicationsStore& store) {
+        return RunIdempotent(
+            store, "CreateDocument", request.request_id(), request, &created,
+            [&]() -> absl::Status {
+              auto read = ReadApplication(store, *parent, call.principal,
+                                          /*for_update=*/true,
+                                          /*owner_only=*/true);
+              if (!read.ok()) return read.status();
+              if (auto s =
+                      CheckState(read->application, {v1::Application::DRAFT});
+                  !s.ok())
+                return s;
+              const std::string id = NewResourceId();
+              created = d;
+              created.set_name(
+                  absl::StrCat(request.parent(), "/documents/", id));
+              created.set_media_type(*media_type);
+              created.set_size_bytes(static_cast<int64_t>(d.content().size()));
+              created.set_sha256(Sha256Hex(d.content()));
+              *created.mutable_create_time() = ToTimestamp(Now());
+              store.InsertDocument(*parent, id, created);
+              created.clear_content();  // The caller has it.
+              return absl::OkStatus();
+            });
+      });
+  if (!status.ok()) return status;
+  return created;
+}
+
+absl::StatusOr<v1::ListDocumentsResponse> Documents::ListDocuments(
+    const v1::ListDocumentsRequest& request, const CallContext& call) {
+  auto parent = ParseResourceName("parent", request.parent(), "applications");
+  if (!parent.ok()) return parent.status();
+  return store_->ReadValue(call.limit,
+                           [&](ApplicationsStore& store)
+                               -> absl::StatusOr<v1::ListDocumentsResponse> {
+                             auto read = ReadApplication(store, *parent,
+                                                         call.principal, false);
+                             if (!read.ok()) return read.status();
+                             v1::ListDocumentsResponse response;
+                             for (auto& d : store.ListDocuments(*parent))
+                               *response.add_documents() = std::move(d);
+                             return response;
+                           });
+}
+
+absl::StatusOr<v1::Document> Documents::GetDocument(
+    const v1::GetDocumentRequest& request, const CallContext& call) {
+  auto ids = ParseDocumentName(request.name());
+  if (!ids.ok()) return ids.status();
+  return store_->ReadValue(
+      call.limit,
+      [&](ApplicationsStore& store) -> absl::StatusOr<v1::Document> {
+        auto read = ReadApplication(store, ids->first, call.principal, false);
+        if (!read.ok()) return read.status();
+        return store.GetDocument(ids->first, ids->second);
+      });
+}
+
+absl::StatusOr<google::protobuf::Empty> Documents::DeleteDocument(
+    const v1::DeleteDocumentRequest& request, const CallContext& call) {
+  auto ids = ParseDocumentName(request.name());
+  if (!ids.ok()) return ids.status();
+  absl::Status status = store_->Transact(
+      call.limit, [&](ApplicationsStore& store) -> absl::Status {
+        auto read = ReadApplication(store, ids->first, call.principal,
+                                    /*for_update=*/true, /*owner_only=*/true);
+        if (!read.ok()) return read.status();
+        if (auto s = CheckState(read->application, {v1::Application::DRAFT});
+            !s.ok())
+          return s;
+        if (!store.DeleteDocument(ids->first, ids->second)) {
+          return Error(absl::StatusCode::kNotFound, "DOCUMENT_NOT_FOUND",
+                       absl::StrCat("no document ", request.name()));
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return google::protobuf::Empty();
+}
+
+}  // namespace mobility::applications

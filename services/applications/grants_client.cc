@@ -1,0 +1,53 @@
+#include "services/applications/grants_client.h"
+
+#include "common/status.h"
+
+namespace mobility::applications {
+
+namespace gv1 = ::mobility::grants::v1;
+
+absl::StatusOr<gv1::Budget> GrantsClient::GetBudget(
+    const std::string& budget, const std::string& field,
+    const CallContext& call) const {
+  gv1::GetBudgetRequest request;
+  request.set_name(budget);
+  gv1::Budget found;
+  absl::Status status =
+      channel_->Call(call, [&](grpc::ClientContext* context,
+                               std::function<void(grpc::Status)> done) {
+        stub_->async()->GetBudget(context, &request, &found, std::move(done));
+      });
+  if (status.code() == absl::StatusCode::kNotFound)
+    return InvalidField(field, "no such budget");
+  if (!status.ok()) return status;
+  return found;
+}
+
+absl::StatusOr<gv1::Grant> GrantsClient::CreateGrant(
+    const gv1::CreateGrantRequest& request, const CallContext& call) const {
+  gv1::Grant grant;
+  absl::Status status = channel_->CallAsService(
+      call, [&](grpc::ClientContext* context,
+                std::function<void(grpc::Status)> done) {
+        stub_->async()->CreateGrant(context, &request, &grant, std::move(done));
+      });
+  if (!status.ok()) return status;
+  return grant;
+}
+
+absl::Status GrantsClient::CancelGrant(const std::string& grant,
+                                       const std::string& request_id,
+                                       const CallContext& call) const {
+  gv1::CancelGrantRequest request;
+  request.set_name(grant);
+  request.set_request_id(request_id);
+  gv1::Grant cancelled;
+  return channel_->CallAsService(
+      call, [&](grpc::ClientContext* context,
+                std::function<void(grpc::Status)> done) {
+        stub_->async()->CancelGrant(context, &request, &cancelled,
+                                    std::move(done));
+      });
+}
+
+}  // namespace mobility::applications

@@ -1,0 +1,53 @@
+#include "services/applications/grpc_service.h"
+
+namespace mobility::applications {
+
+// Who may call what: coordinators (and admins) run their institution's calls
+// and decide on their applications; applicants write their own applications
+// and documents; everyone authenticated sees the calls. Which application a
+// caller may touch is checked by the domain (owner, or the call's
+// institution).
+ApplicationsGrpcService::ApplicationsGrpcService(
+    Database* db, std::shared_ptr<const ServiceChannel> agreements,
+    std::shared_ptr<const ServiceChannel> grants,
+    std::shared_ptr<const RpcDispatcher> dispatcher)
+    : RpcService(std::move(dispatcher)),
+      store_(db),
+      agreements_(std::move(agreements)),
+      grants_(std::move(grants)),
+      calls_(&store_, &agreements_, &grants_),
+      applications_(&store_, &agreements_),
+      selection_(&store_, &agreements_, &grants_),
+      documents_(&store_) {
+  const std::set<Role> office = {Role::kCoordinator, Role::kAdmin};
+  const std::set<Role> applicants = {Role::kApplicant};
+  const std::set<Role> readers = {Role::kApplicant, Role::kCoordinator,
+                                  Role::kAdmin};
+  using C = Calls;
+  Handle("CreateCall", office, &calls_, &C::CreateCall);
+  Handle("GetCall", AnyRole(), &calls_, &C::GetCall);
+  Handle("ListCalls", AnyRole(), &calls_, &C::ListCalls);
+  Handle("UpdateCall", office, &calls_, &C::UpdateCall);
+  Handle("CloseCall", office, &calls_, &C::CloseCall);
+  using A = Applications;
+  A* a = &applications_;
+  Handle("RankApplications", office, a, &A::RankApplications);
+  Handle("CreateApplication", applicants, a, &A::CreateApplication);
+  Handle("GetApplication", readers, a, &A::GetApplication);
+  Handle("ListApplications", readers, a, &A::ListApplications);
+  Handle("UpdateApplication", applicants, a, &A::UpdateApplication);
+  Handle("SubmitApplication", applicants, a, &A::SubmitApplication);
+  Handle("EvaluateApplication", office, a, &A::EvaluateApplication);
+  using S = Selection;
+  Handle("WithdrawApplication", applicants, &selection_,
+         &S::WithdrawApplication);
+  Handle("CancelApplication", office, &selection_, &S::CancelApplication);
+  Handle("DecideApplication", office, &selection_, &S::DecideApplication);
+  using D = Documents;
+  Handle("CreateDocument", applicants, &documents_, &D::CreateDocument);
+  Handle("ListDocuments", readers, &documents_, &D::ListDocuments);
+  Handle("GetDocument", readers, &documents_, &D::GetDocument);
+  Handle("DeleteDocument", applicants, &documents_, &D::DeleteDocument);
+}
+
+}  // namespace mobility::applications

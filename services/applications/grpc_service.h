@@ -1,0 +1,46 @@
+// The thin gRPC adapter of the applications service: one line per RPC, naming
+// who may call it and the domain method that serves it.
+#ifndef MOBILITY_SERVICES_APPLICATIONS_GRPC_SERVICE_H_
+#define MOBILITY_SERVICES_APPLICATIONS_GRPC_SERVICE_H_
+
+#include <memory>
+
+#include "common/agreements_client.h"
+#include "common/client.h"
+#include "common/pg_store.h"
+#include "common/server.h"
+#include "mobility/applications/v1/applications.grpc.pb.h"
+#include "services/applications/applications.h"
+#include "services/applications/calls.h"
+#include "services/applications/documents.h"
+#include "services/applications/grants_client.h"
+#include "services/applications/pg_applications_store.h"
+#include "services/applications/selection.h"
+
+namespace mobility::applications {
+
+// A document of 10 MiB with its framing and the request's other fields.
+inline constexpr int kMaxRequestBytes = 12 * 1024 * 1024;
+
+class ApplicationsGrpcService final
+    : public RpcService<v1::ApplicationsService> {
+ public:
+  // `agreements` and `grants` reach the other two services.
+  ApplicationsGrpcService(Database* db,
+                          std::shared_ptr<const ServiceChannel> agreements,
+                          std::shared_ptr<const ServiceChannel> grants,
+                          std::shared_ptr<const RpcDispatcher> dispatcher);
+
+ private:
+  PgTransactor<ApplicationsStore, PgApplicationsStore> store_;
+  AgreementsClient agreements_;
+  GrantsClient grants_;
+  Calls calls_;
+  Applications applications_;
+  Selection selection_;
+  Documents documents_;
+};
+
+}  // namespace mobility::applications
+
+#endif  // MOBILITY_SERVICES_APPLICATIONS_GRPC_SERVICE_H_

@@ -1,0 +1,52 @@
+// applications_server: serves mobility.applications.v1.ApplicationsService.
+#include "absl/flags/flag.h"
+#include "common/client.h"
+#include "common/config.h"
+#include "common/service_main.h"
+#include "services/applications/grpc_service.h"
+#include "services/applications/pg_applications_store.h"
+
+ABSL_FLAG(std::string, agreements_address, "",
+          "agreements service host:port (env MOBILITY_AGREEMENTS_ADDRESS)");
+ABSL_FLAG(std::string, grants_address, "",
+          "grants service host:port (env MOBILITY_GRANTS_ADDRESS)");
+ABSL_FLAG(std::string, service_token_file, "",
+          "file holding this service's own token, for the steps it takes on "
+          "its own authority (places, grants) and sent beside the end user's "
+          "(env MOBILITY_SERVICE_TOKEN_FILE)");
+
+namespace mobility {
+std::vector<Migration> ApplicationsMigrations();
+}  // namespace mobility
+
+int main(int argc, char** argv) {
+  using namespace mobility;
+  ServiceDefinition definition;
+  definition.log_name = "applications";
+  definition.grpc_service_name = "mobility.applications.v1.ApplicationsService";
+  definition.schema = "applications";
+  definition.default_listen = "127.0.0.1:50052";
+  definition.migrations = ApplicationsMigrations();
+  definition.statements = applications::PgApplicationsStore::Statements();
+  definition.max_request_bytes = applications::kMaxRequestBytes;
+  definition.build = [](Database* db,
+                        std::shared_ptr<const RpcDispatcher> dispatcher) {
+    const std::string token_file = FlagOrEnv(
+        absl::GetFlag(FLAGS_service_token_file), "MOBILITY_SERVICE_TOKEN_FILE");
+    auto channel = [&](const std::string& flag, const char* env,
+                       const char* fallback) {
+      return std::make_shared<ServiceChannel>(FlagOrEnv(flag, env, fallback),
+                                              token_file);
+    };
+    std::vector<std::unique_ptr<grpc::Service>> services;
+    services.push_back(std::make_unique<applications::ApplicationsGrpcService>(
+        db,
+        channel(absl::GetFlag(FLAGS_agreements_address),
+                "MOBILITY_AGREEMENTS_ADDRESS", "127.0.0.1:50051"),
+        channel(absl::GetFlag(FLAGS_grants_address), "MOBILITY_GRANTS_ADDRESS",
+                "127.0.0.1:50053"),
+        std::move(dispatcher)));
+    return services;
+  };
+  return RunService(argc, argv, definition);
+}

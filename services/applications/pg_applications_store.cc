@@ -1,0 +1,238 @@
+#include "services/applications/pg_applications_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "common/types.h"
+
+namespace mobility::applications {
+namespace {
+
+// A timestamp parameter that may be SQL NULL.
+const char* OptionalMicros(bool set, const google::protobuf::Timestamp& time,
+                           std::string& text) {
+  if (!set) return nullptr;
+  text = std::to_string(ToMicros(time));
+  return text.c_str();
+}
+
+template <typename Message>
+Message FromBody(const pqxx::field& body) {
+  Message m;
+  m.ParseFromString(pqxx::binarystring(body).str());
+  return m;
+}
+
+v1::Document DocumentFromRow(const pqxx::row& row,
+                             const std::string& application_id,
+                             bool with_content) {
+  v1::Document d;
+  d.set_name(absl::StrCat("applications/", application_id, "/documents/",
+                          row["id"].as<std::string>()));
+  d.set_file_name(row["file_name"].as<std::string>());
+  d.set_document_type(row["document_type"].as<std::string>());
+  d.set_media_type(row["media_type"].as<std::string>());
+  d.set_size_bytes(row["size_bytes"].as<int64_t>());
+  d.set_sha256(row["sha256"].as<std::string>());
+  if (with_content) d.set_content(pqxx::binarystring(row["content"]).str());
+  *d.mutable_create_time() = FromMicros(row["create_us"].as<int64_t>());
+  return d;
+}
+
+}  // namespace
+
+std::vector<PreparedStatement> PgApplicationsStore::Statements() {
+  const std::string document_columns = absl::StrCat(
+      "id, file_name, document_type, media_type, size_bytes, "
+      "sha256, ",
+      TimestampColumn("create_time"), " AS create_us");
+  return {
+      {"call_insert",
+       absl::StrCat("INSERT INTO calls (id, institution, state, open_time, "
+                    "close_time, revision, body) VALUES ($1, $2, $3, ",
+                    TimestampParam(4), ", ", TimestampParam(5), ", 1, $6)")},
+      {"call_update",
+       absl::StrCat("UPDATE calls SET state = $2, open_time = ",
+                    TimestampParam(3), ", close_time = ", TimestampParam(4),
+                    ", revision = revision + 1, body = $5 WHERE id = $1")},
+      {"call_get", "SELECT body FROM calls WHERE id = $1"},
+      {"call_get_for_update",
+       "SELECT body FROM calls WHERE id = $1 FOR UPDATE"},
+      {"call_list",
+       absl::StrCat("SELECT body FROM calls WHERE (NOT $1 OR (state = 'OPEN' "
+                    "AND open_time <= ",
+                    TimestampParam(2), " AND close_time > ", TimestampParam(2),
+                    ")) AND id > $3 ORDER BY id LIMIT $4")},
+
+      {"application_insert",
+       absl::StrCat(
+           "INSERT INTO applications (id, call_id, owner, state, kind, "
+           "condition_id, total_score, submit_time, revision, body) "
+           "VALUES ($1, $2, $3, $4, $5, $6, $7, CASE WHEN $8::bigint "
+           "IS NULL THEN NULL ELSE ",
+           TimestampParam(8), " END, 1, $9)")},
+      {"application_update",
+       absl::StrCat("UPDATE applications SET state = $2, kind = $3, "
+                    "condition_id = $4, total_score = $5, submit_time = CASE "
+                    "WHEN $6::bigint IS NULL THEN NULL ELSE ",
+                    TimestampParam(6),
+                    " END, revision = revision + 1, body = $7 WHERE id = $1")},
+      {"application_get", "SELECT body FROM applications WHERE id = $1"},
+      {"application_get_for_update",
+       "SELECT body FROM applications WHERE id = $1 FOR UPDATE"},
+      {"application_list",
+       "SELECT a.body FROM applications a JOIN calls c ON c.id = a.call_id "
+       "WHERE ($1 = '' OR a.owner = $1) AND ($2 = '' OR c.institution = $2) "
+       "AND ($3 = '' OR a.call_id = $3) AND ($4 = '' OR a.state = $4) AND "
+       "($5 = '' OR a.kind = $5) AND ($6 = '' OR a.condition_id = $6) AND "
+       "a.id > $7 ORDER BY a.id LIMIT $8"},
+      {"application_ranked",
+       "SELECT body FROM applications WHERE call_id = $1 AND ($2 = '' OR "
+       "condition_id = $2) AND state = ANY($3::text[]) ORDER BY total_score "
+       "DESC, submit_time, id"},
+
+      {"document_insert",
+       absl::StrCat("INSERT INTO documents (application_id, id, file_name, "
+                    "document_type, media_type, size_bytes, sha256, content, "
+                    "create_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, ",
+                    TimestampParam(9), ")")},
+      {"document_list", absl::StrCat("SELECT ", document_columns,
+                                     " FROM documents WHERE application_id = "
+                                     "$1 ORDER BY create_time, id")},
+      {"document_get", absl::StrCat("SELECT ", document_columns,
+                                    ", content FROM documents WHERE "
+                                    "application_id = $1 AND id = $2")},
+      {"document_delete",
+       "DELETE FROM documents WHERE application_id = $1 AND id = $2"},
+  };
+}
+
+void PgApplicationsStore::InsertCall(const std::string& id,
+                                     const v1::Call& call) {
+  txn_.exec_prepared("call_insert", id, call.institution(),
+                     v1::Call::State_Name(call.state()),
+                     ToMicros(call.open_time()), ToMicros(call.close_time()),
+                     pqxx::binarystring(call.SerializeAsString()));
+}
+
+void PgApplicationsStore::SaveCall(const std::string& id,
+                                   const v1::Call& call) {
+  txn_.exec_prepared("call_update", id, v1::Call::State_Name(call.state()),
+                     ToMicros(call.open_time()), ToMicros(call.close_time()),
+                     pqxx::binarystring(call.SerializeAsString()));
+}
+
+absl::StatusOr<v1::Call> PgApplicationsStore::GetCall(const std::string& id,
+                                                      bool for_update) {
+  pqxx::result r =
+      txn_.exec_prepared(for_update ? "call_get_for_update" : "call_get", id);
+  if (r.empty()) {
+    return Error(absl::StatusCode::kNotFound, "CALL_NOT_FOUND",
+                 absl::StrCat("no call calls/", id));
+  }
+  return FromBody<v1::Call>(r[0][0]);
+}
+
+std::vector<v1::Call> PgApplicationsStore::ListCalls(
+    absl::Time open_at, bool open_only, const std::string& after_id,
+    int limit) {
+  std::vector<v1::Call> out;
+  for (const auto& row :
+       txn_.exec_prepared("call_list", open_only, absl::ToUnixMicros(open_at),
+                          after_id, limit)) {
+    out.push_back(FromBody<v1::Call>(row[0]));
+  }
+  return out;
+}
+
+void PgApplicationsStore::InsertApplication(const std::string& id,
+                                            const std::string& call_id,
+                                            const v1::Application& a) {
+  std::string submitted;
+  txn_.exec_prepared(
+      "application_insert", id, call_id, a.owner(),
+      v1::Application::State_Name(a.state()),
+      v1::ParticipantKind_Name(a.kind()), a.condition_id(), a.total_score(),
+      OptionalMicros(a.has_submit_time(), a.submit_time(), submitted),
+      pqxx::binarystring(a.SerializeAsString()));
+}
+
+void PgApplicationsStore::SaveApplication(const std::string& id,
+                                          const v1::Application& a) {
+  std::string submitted;
+  txn_.exec_prepared(
+      "application_update", id, v1::Application::State_Name(a.state()),
+      v1::ParticipantKind_Name(a.kind()), a.condition_id(), a.total_score(),
+      OptionalMicros(a.has_submit_time(), a.submit_time(), submitted),
+      pqxx::binarystring(a.SerializeAsString()));
+}
+
+absl::StatusOr<v1::Application> PgApplicationsStore::GetApplication(
+    const std::string& id, bool for_update) {
+  pqxx::result r = txn_.exec_prepared(
+      for_update ? "application_get_for_update" : "application_get", id);
+  if (r.empty()) {
+    return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
+                 absl::StrCat("no application applications/", id));
+  }
+  return FromBody<v1::Application>(r[0][0]);
+}
+
+std::vector<v1::Application> PgApplicationsStore::ListApplications(
+    const ApplicationFilter& f, const std::string& after_id, int limit) {
+  std::vector<v1::Application> out;
+  for (const auto& row :
+       txn_.exec_prepared("application_list", f.owner, f.institution, f.call_id,
+                          f.state, f.kind, f.condition_id, after_id, limit)) {
+    out.push_back(FromBody<v1::Application>(row[0]));
+  }
+  return out;
+}
+
+std::vector<v1::Application> PgApplicationsStore::RankedApplications(
+    const std::string& call_id, const std::string& condition_id,
+    const std::vector<std::string>& states) {
+  std::vector<v1::Application> out;
+  for (const auto& row :
+       txn_.exec_prepared("application_ranked", call_id, condition_id,
+                          TextArrayParam(states))) {
+    out.push_back(FromBody<v1::Application>(row[0]));
+  }
+  return out;
+}
+
+void PgApplicationsStore::InsertDocument(const std::string& application_id,
+                                         const std::string& id,
+                                         const v1::Document& d) {
+  txn_.exec_prepared("document_insert", application_id, id, d.file_name(),
+                     d.document_type(), d.media_type(), d.size_bytes(),
+                     d.sha256(), pqxx::binarystring(d.content()),
+                     ToMicros(d.create_time()));
+}
+
+std::vector<v1::Document> PgApplicationsStore::ListDocuments(
+    const std::string& application_id) {
+  std::vector<v1::Document> out;
+  for (const auto& row : txn_.exec_prepared("document_list", application_id)) {
+    out.push_back(DocumentFromRow(row, application_id, false));
+  }
+  return out;
+}
+
+absl::StatusOr<v1::Document> PgApplicationsStore::GetDocument(
+    const std::string& application_id, const std::string& id) {
+  pqxx::result r = txn_.exec_prepared("document_get", application_id, id);
+  if (r.empty()) {
+    return Error(absl::StatusCode::kNotFound, "DOCUMENT_NOT_FOUND",
+                 absl::StrCat("no document applications/", application_id,
+                              "/documents/", id));
+  }
+  return DocumentFromRow(r[0], application_id, true);
+}
+
+bool PgApplicationsStore::DeleteDocument(const std::string& application_id,
+                                         const std::string& id) {
+  return txn_.exec_prepared("document_delete", application_id, id)
+             .affected_rows() > 0;
+}
+
+}  // namespace mobility::applications

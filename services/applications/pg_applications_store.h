@@ -1,0 +1,52 @@
+// All SQL of the applications service: its store on PostgreSQL, bound to one
+// read or transaction.
+#ifndef MOBILITY_SERVICES_APPLICATIONS_PG_APPLICATIONS_STORE_H_
+#define MOBILITY_SERVICES_APPLICATIONS_PG_APPLICATIONS_STORE_H_
+
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "common/pg_store.h"
+#include "services/applications/applications_store.h"
+
+namespace mobility::applications {
+
+class PgApplicationsStore final : public PgStore<ApplicationsStore> {
+ public:
+  using PgStore::PgStore;
+  // The statements every connection prepares.
+  static std::vector<PreparedStatement> Statements();
+
+  void InsertCall(const std::string& id, const v1::Call& call) override;
+  void SaveCall(const std::string& id, const v1::Call& call) override;
+  absl::StatusOr<v1::Call> GetCall(const std::string& id,
+                                   bool for_update) override;
+  std::vector<v1::Call> ListCalls(absl::Time open_at, bool open_only,
+                                  const std::string& after_id,
+                                  int limit) override;
+  void InsertApplication(const std::string& id, const std::string& call_id,
+                         const v1::Application& application) override;
+  void SaveApplication(const std::string& id,
+                       const v1::Application& application) override;
+  absl::StatusOr<v1::Application> GetApplication(const std::string& id,
+                                                 bool for_update) override;
+  std::vector<v1::Application> ListApplications(const ApplicationFilter& filter,
+                                                const std::string& after_id,
+                                                int limit) override;
+  std::vector<v1::Application> RankedApplications(
+      const std::string& call_id, const std::string& condition_id,
+      const std::vector<std::string>& states) override;
+  void InsertDocument(const std::string& application_id, const std::string& id,
+                      const v1::Document& document) override;
+  std::vector<v1::Document> ListDocuments(
+      const std::string& application_id) override;
+  absl::StatusOr<v1::Document> GetDocument(const std::string& application_id,
+                                           const std::string& id) override;
+  bool DeleteDocument(const std::string& application_id,
+                      const std::string& id) override;
+};
+
+}  // namespace mobility::applications
+
+#endif  // MOBILITY_SERVICES_APPLICATIONS_PG_APPLICATIONS_STORE_H_

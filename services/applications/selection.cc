@@ -1,0 +1,338 @@
+#include "services/applications/selection.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/api.h"
+#include "common/idempotency.h"
+#include "common/log.h"
+#include "common/status.h"
+#include "services/applications/application_rules.h"
+#include "services/applications/calls.h"
+
+namespace mobility::applications {
+namespace {
+
+namespace gv1 = ::mobility::grants::v1;
+
+void Stamp(v1::Application& a, absl::Time now) {
+  *a.mutable_update_time() = ToTimestamp(now);
+  a.set_etag(Etag(a.name(), absl::ToUnixMicros(now)));
+}
+
+// The grant of a selected participant, as the call and condition define it.
+gv1::CreateGrantRequest GrantFor(
+    const v1::Application& a, const v1::Call& round,
+    const agreements::v1::CooperationCondition& condition) {
+  gv1::CreateGrantRequest request;
+  gv1::Grant* g = request.mutable_grant();
+  g->mutable_participant()->set_full_name(absl::StrCat(
+      a.applicant().given_name(), " ", a.applicant().family_name()));
+  g->mutable_participant()->set_reference(a.owner());
+  g->set_agreement(round.agreement());
+  g->set_condition_id(a.condition_id());
+  g->set_application(a.name());
+  g->set_budget(round.budget());
+  gv1::CalculateGrantRequest* c = request.mutable_calculation();
+  // Both contracts number the programmes and activities alike.
+  c->set_programme(static_cast<gv1::Programme>(round.programme()));
+  c->set_call_year(round.funding_call_year());
+  c->set_activity(static_cast<gv1::Activity>(condition.mobility_type()));
+  c->set_sending_institution(condition.sending_institution());
+  c->set_receiving_institution(condition.receiving_institution());
+  *c->mutable_start_date() = a.start_date();
+  *c->mutable_end_date() = a.end_date();
+  if (a.kind() == v1::STAFF) {
+    c->set_travel_days(a.staff().travel_days());
+    c->set_green_travel(a.staff().green_travel());
+  }
+  // The same id on every retry: the grants service makes the grant once.
+  request.set_request_id(StepRequestId(a.name() + ":grant"));
+  return request;
+}
+
+bool Retryable(const absl::Status& s) {
+  return s.code() == absl::StatusCode::kUnavailable ||
+         s.code() == absl::StatusCode::kDeadlineExceeded;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Application> Selection::Select(const std::string& id,
+                                                  const std::string& reason,
+                                                  const CallContext& call) {
+  auto read = store_->ReadValue(
+      call.limit,
+      [&](ApplicationsStore& store) -> absl::StatusOr<ApplicationInCall> {
+        auto a = store.GetApplication(id, /*for_update=*/false);
+        if (!a.ok()) return a.status();
+        auto round = store.GetCall(ResourceIdOf(a->call()), false);
+        if (!round.ok()) return round.status();
+        return ApplicationInCall{*std::move(a), *std::move(round)};
+      });
+  if (!read.ok()) return read.status();
+  const v1::Application& a = read->application;
+  if (HoldsPlace(a.state())) return a;  // A retry after it was recorded.
+  if (auto s = CheckState(
+          a, {v1::Application::UNDER_REVIEW, v1::Application::RESERVE});
+      !s.ok())
+    return s;
+  const v1::Call& round = read->call;
+  auto condition = agreements_->FindCondition(
+      round.agreement(), a.condition_id(), "condition_id", call);
+  if (!condition.ok()) return condition.status();
+  // 1. The place, keyed by the application: a retry holds the same one.
+  auto place =
+      agreements_->AllocateMobility(round.agreement(), a.condition_id(),
+                                    round.academic_year(), a.name(), call);
+  if (!place.ok()) return place.status();
+  // 2. The grant, keyed by the application's step id.
+  auto grant =
+      grants_->CreateGrant(GrantFor(a, round, condition->condition), call);
+  if (!grant.ok()) {
+    if (!Retryable(grant.status())) {
+      // Refused for good: the place goes back at once.
+      agreements_->ReleaseMobility(round.agreement(), a.name(), call)
+          .IgnoreError();
+    }
+    return grant.status();
+  }
+  // 3. The decision, recorded once both exist. The state makes it
+  // idempotent: a retry finds the application holding its place.
+  v1::Application selected;
+  absl::Status status = store_->Transact(
+      call.limit, [&](ApplicationsStore& store) -> absl::Status {
+        auto current = store.GetApplication(id, /*for_update=*/true);
+        if (!current.ok()) return current.status();
+        selected = *std::move(current);
+        if (HoldsPlace(selected.state())) return absl::OkStatus();
+        if (auto s = CheckState(selected, {v1::Application::UNDER_REVIEW,
+                                           v1::Application::RESERVE});
+            !s.ok())
+          return s;
+        const absl::Time now = Now();
+        Transition(selected, v1::Application::SELECTED, call.principal, reason,
+                   now);
+        selected.set_grant(grant->name());
+        Stamp(selected, now);
+        store.SaveApplication(id, selected);
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return selected;
+}
+
+absl::StatusOr<v1::Application> Selection::DecideApplication(
+    const v1::DecideApplicationRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("name", request.name(), "applications");
+  if (!id.ok()) return id.status();
+  Violations v;
+  if (request.decision() ==
+          v1::DecideApplicationRequest::DECISION_UNSPECIFIED ||
+      !v1::DecideApplicationRequest::Decision_IsValid(request.decision())) {
+    v.Add("decision", "must be SELECTED, RESERVE or REJECTED");
+  }
+  if (request.reason().size() > 2000) {
+    v.Add("reason", "must be at most 2000 characters");
+  }
+  if (!ValidateRequestId("request_id", request.request_id()).ok()) {
+    v.Add("request_id", "must be a UUID");
+  }
+  if (!v.empty()) return v.ToStatus("INVALID_DECISION");
+  auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
+    return ReadApplication(store, *id, call.principal, /*for_update=*/false);
+  });
+  if (!read.ok()) return read.status();
+  if (!CheckRunsCall(read->call, call.principal).ok()) {
+    return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
+                 absl::StrCat("no application ", request.name()));
+  }
+  if (request.decision() == v1::DecideApplicationRequest::SELECTED) {
+    return Select(*id, request.reason(), call);
+  }
+  const bool reserve =
+      request.decision() == v1::DecideApplicationRequest::RESERVE;
+  const v1::Application::State to =
+      reserve ? v1::Application::RESERVE : v1::Application::REJECTED;
+  if (read->application.state() == to) return read->application;
+  if (auto s = CheckState(
+          read->application,
+          reserve ? std::initializer_list<
+                        v1::Application::State>{v1::Application::UNDER_REVIEW}
+                  : std::initializer_list<
+                        v1::Application::State>{v1::Application::UNDER_REVIEW,
+                                                v1::Application::RESERVE});
+      !s.ok())
+    return s;
+  // A selection that failed half way may have left a place under this key.
+  absl::Status released = agreements_->ReleaseMobility(
+      read->call.agreement(), read->application.name(), call);
+  if (!released.ok() && released.code() != absl::StatusCode::kNotFound)
+    return released;
+  v1::Application decided;
+  absl::Status status =
+      store_->Transact(call.limit, [&](ApplicationsStore& store) {
+        return RunIdempotent(
+            store, "DecideApplication", request.request_id(), request, &decided,
+            [&]() -> absl::Status {
+              auto current = store.GetApplication(*id, /*for_update=*/true);
+              if (!current.ok()) return current.status();
+              decided = *std::move(current);
+              if (decided.state() == to) return absl::OkStatus();
+              if (auto s = CheckState(decided, {v1::Application::UNDER_REVIEW,
+                                                v1::Application::RESERVE});
+                  !s.ok())
+                return s;
+              if (reserve && decided.state() == v1::Application::RESERVE)
+                return absl::OkStatus();
+              const absl::Time now = Now();
+              Transition(decided, to, call.principal, request.reason(), now);
+              Stamp(decided, now);
+              store.SaveApplication(*id, decided);
+              return absl::OkStatus();
+            });
+      });
+  if (!status.ok()) return status;
+  return decided;
+}
+
+absl::StatusOr<v1::Application> Selection::End(const std::string& name,
+                                               v1::Application::State to,
+                                               const std::string& reason,
+                                               const std::string& request_id,
+                                               bool owner_only,
+                                               const CallContext& call) {
+  auto id = ParseResourceName("name", name, "applications");
+  if (!id.ok()) return id.status();
+  Violations v;
+  if (reason.size() > 2000) v.Add("reason", "must be at most 2000 characters");
+  if (!ValidateRequestId("request_id", request_id).ok()) {
+    v.Add("request_id", "must be a UUID");
+  }
+  if (!v.empty()) return v.ToStatus("INVALID_REQUEST");
+  auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
+    return ReadApplication(store, *id, call.principal, /*for_update=*/false,
+                           owner_only);
+  });
+  if (!read.ok()) return read.status();
+  if (!owner_only && !CheckRunsCall(read->call, call.principal).ok()) {
+    return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
+                 absl::StrCat("no application ", name));
+  }
+  const v1::Application& a = read->application;
+  if (a.state() != to) {
+    if (!IsOpen(a.state())) {
+      return Error(absl::StatusCode::kFailedPrecondition,
+                   "WRONG_APPLICATION_STATE",
+                   absl::StrCat("the application is already ",
+                                v1::Application::State_Name(a.state())));
+    }
+    if (HoldsPlace(a.state())) {
+      // The grant and the place go back first; each step is keyed, so a
+      // retry repeats it harmlessly.
+      if (!a.grant().empty()) {
+        if (auto s = grants_->CancelGrant(
+                a.grant(), StepRequestId(a.name() + ":cancel-grant"), call);
+            !s.ok())
+          return s;
+      }
+      absl::Status released =
+          agreements_->ReleaseMobility(read->call.agreement(), a.name(), call);
+      if (!released.ok() && released.code() != absl::StatusCode::kNotFound)
+        return released;
+    }
+    // The end, recorded once: a retry finds the application ended.
+    v1::Application ended;
+    absl::Status status = store_->Transact(
+        call.limit, [&](ApplicationsStore& store) -> absl::Status {
+          auto current = store.GetApplication(*id, /*for_update=*/true);
+          if (!current.ok()) return current.status();
+          ended = *std::move(current);
+          if (ended.state() == to) return absl::OkStatus();
+          if (ended.state() != a.state()) {
+            return Error(absl::StatusCode::kAborted, "APPLICATION_CHANGED",
+                         "the application changed meanwhile; try again");
+          }
+          const absl::Time now = Now();
+          ended.set_vacancy_pending(HoldsPlace(ended.state()));
+          Transition(ended, to, call.principal, reason, now);
+          Stamp(ended, now);
+          store.SaveApplication(*id, ended);
+          return absl::OkStatus();
+        });
+    if (!status.ok()) return status;
+    if (!ended.vacancy_pending()) return ended;
+  } else if (!a.vacancy_pending()) {
+    return a;  // Ended before, nothing left to do.
+  }
+  return FillVacancy(*id, call);
+}
+
+absl::StatusOr<v1::Application> Selection::FillVacancy(
+    const std::string& id, const CallContext& call) {
+  // 1. Choose the reserve, and record the choice before acting on it.
+  v1::Application vacated;
+  absl::Status chosen = store_->Transact(
+      call.limit, [&](ApplicationsStore& store) -> absl::Status {
+        auto current = store.GetApplication(id, /*for_update=*/true);
+        if (!current.ok()) return current.status();
+        vacated = *std::move(current);
+        if (!vacated.vacancy_pending() || !vacated.vacancy_filled_by().empty())
+          return absl::OkStatus();
+        auto reserves = store.RankedApplications(
+            ResourceIdOf(vacated.call()), vacated.condition_id(), {"RESERVE"});
+        if (reserves.empty()) {
+          vacated.set_vacancy_pending(false);  // No one to promote.
+        } else {
+          vacated.set_vacancy_filled_by(reserves.front().name());
+        }
+        Stamp(vacated, Now());
+        store.SaveApplication(id, vacated);
+        return absl::OkStatus();
+      });
+  if (!chosen.ok()) return chosen;
+  if (!vacated.vacancy_pending()) return vacated;
+  // 2. Select the chosen reserve: idempotent, keyed by that application.
+  const std::string& reserve = vacated.vacancy_filled_by();
+  auto promoted =
+      Select(ResourceIdOf(reserve),
+             absl::StrCat("promoted from the reserve list into the place of ",
+                          vacated.name(), ", which is ",
+                          v1::Application::State_Name(vacated.state())),
+             call);
+  if (!promoted.ok()) {
+    if (Retryable(promoted.status())) return promoted.status();
+    // The reserve can no longer be selected (e.g. it withdrew): the place
+    // stays free for the office to decide.
+    Log(LogLevel::kWarning, "reserve_not_promoted",
+        {{"application", reserve},
+         {"message", std::string(promoted.status().message())}});
+  }
+  // 3. Done.
+  v1::Application done;
+  absl::Status status = store_->Transact(
+      call.limit, [&](ApplicationsStore& store) -> absl::Status {
+        auto current = store.GetApplication(id, /*for_update=*/true);
+        if (!current.ok()) return current.status();
+        done = *std::move(current);
+        if (!done.vacancy_pending()) return absl::OkStatus();
+        done.set_vacancy_pending(false);
+        Stamp(done, Now());
+        store.SaveApplication(id, done);
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return done;
+}
+
+absl::StatusOr<v1::Application> Selection::WithdrawApplication(
+    const v1::WithdrawApplicationRequest& request, const CallContext& call) {
+  return End(request.name(), v1::Application::WITHDRAWN, request.reason(),
+             request.request_id(), /*owner_only=*/true, call);
+}
+
+absl::StatusOr<v1::Application> Selection::CancelApplication(
+    const v1::CancelApplicationRequest& request, const CallContext& call) {
+  return End(request.name(), v1::Application::CANCELLED, request.reason(),
+             request.request_id(), /*owner_only=*/false, call);
+}
+
+}  // namespace mobility::applications

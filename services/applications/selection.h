@@ -1,0 +1,71 @@
+// Selection: the office's decision on a reviewed application and the ends of
+// an application that held a place. Selecting takes a place of the agreement's
+// quota and makes the participant's grant in the other two services; a
+// withdrawal or cancellation gives both back and fills the place with the best
+// reserve. Each cross-service step is idempotent, keyed by the application, and
+// the application records how far the change went, so a retry after a failure
+// finishes it exactly once (README "Changes across services").
+#ifndef MOBILITY_SERVICES_APPLICATIONS_SELECTION_H_
+#define MOBILITY_SERVICES_APPLICATIONS_SELECTION_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "common/agreements_client.h"
+#include "common/call.h"
+#include "common/transactor.h"
+#include "common/types.h"
+#include "mobility/applications/v1/applications.pb.h"
+#include "services/applications/applications.h"
+#include "services/applications/applications_store.h"
+#include "services/applications/grants_client.h"
+
+namespace mobility::applications {
+
+class Selection {
+ public:
+  Selection(
+      Transactor<ApplicationsStore>* store, const AgreementsClient* agreements,
+      const GrantsClient* grants, Clock clock = [] { return absl::Now(); })
+      : store_(store),
+        agreements_(agreements),
+        grants_(grants),
+        clock_(std::move(clock)) {}
+
+  absl::StatusOr<v1::Application> DecideApplication(
+      const v1::DecideApplicationRequest& request, const CallContext& call);
+  absl::StatusOr<v1::Application> WithdrawApplication(
+      const v1::WithdrawApplicationRequest& request, const CallContext& call);
+  absl::StatusOr<v1::Application> CancelApplication(
+      const v1::CancelApplicationRequest& request, const CallContext& call);
+
+ private:
+  absl::Time Now() const { return TruncatedNow(clock_); }
+
+  // Takes the place, makes the grant and records SELECTED; an application
+  // already holding its place is returned as it is.
+  absl::StatusOr<v1::Application> Select(const std::string& id,
+                                         const std::string& reason,
+                                         const CallContext& call);
+  // Ends an open application in `to`: gives back its place and grant, records
+  // the end, then fills the place.
+  absl::StatusOr<v1::Application> End(const std::string& name,
+                                      v1::Application::State to,
+                                      const std::string& reason,
+                                      const std::string& request_id,
+                                      bool owner_only, const CallContext& call);
+  // Selects the best reserve of the vacated application's condition into its
+  // place, once: the choice is recorded before it is carried out.
+  absl::StatusOr<v1::Application> FillVacancy(const std::string& id,
+                                              const CallContext& call);
+
+  Transactor<ApplicationsStore>* store_;
+  const AgreementsClient* agreements_;
+  const GrantsClient* grants_;
+  Clock clock_;
+};
+
+}  // namespace mobility::applications
+
+#endif  // MOBILITY_SERVICES_APPLICATIONS_SELECTION_H_
