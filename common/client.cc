@@ -43,6 +43,8 @@ std::unique_ptr<grpc::ClientContext> NewClientContext(
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& address) {
   grpc::ChannelArguments args;
   args.SetLoadBalancingPolicyName("round_robin");
+  // Answers may carry a 10 MiB document (gRPC's default takes 4 MiB).
+  args.SetMaxReceiveMessageSize(16 * 1024 * 1024);
   return grpc::CreateCustomChannel(absl::StrCat("dns:///", address),
                                    grpc::InsecureChannelCredentials(), args);
 }
