@@ -20,9 +20,12 @@ constexpr size_t kMaxDocumentType = 100;
 absl::StatusOr<std::pair<std::string, std::string>> ParseDocumentName(
     const std::string& name) {
   std::vector<std::string> parts = absl::StrSplit(name, '/');
-  if (parts.size() != 4 || parts[0] != "applications" ||
-      parts[2] != "documents" || !IsValidResourceId(parts[1]) ||
-      !IsValidResourceId(parts[3])) {
+  if (parts.size() != 4 || parts[2] != "documents" ||
+      !ParseResourceName("", absl::StrCat(parts[0], "/", parts[1]),
+                         "applications")
+           .ok() ||
+      !ParseResourceName("", absl::StrCat("documents/", parts[3]), "documents")
+           .ok()) {
     return InvalidField("name",
                         "must be \"applications/{application}/documents/"
                         "{document}\"");

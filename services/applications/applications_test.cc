@@ -1,0 +1,690 @@
+// The applications service through gRPC, in process, against a real
+// PostgreSQL, with real agreements and grants services on their own sockets.
+#include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "common/api.h"
+#include "common/client.h"
+#include "common/migrations.h"
+#include "common/status.h"
+#include "common/test_support.h"
+#include "common/types.h"
+#include "services/agreements/grpc_service.h"
+#include "services/agreements/pg_agreements_store.h"
+#include "services/applications/application_rules.h"
+#include "services/applications/grpc_service.h"
+#include "services/applications/pg_applications_store.h"
+#include "services/grants/grpc_service.h"
+#include "services/grants/pg_grants_store.h"
+
+namespace mobility {
+std::vector<Migration> AgreementsMigrations();
+std::vector<Migration> ApplicationsMigrations();
+std::vector<Migration> GrantsMigrations();
+}  // namespace mobility
+
+namespace mobility::applications {
+namespace {
+
+namespace av1 = ::mobility::agreements::v1;
+namespace gv1 = ::mobility::grants::v1;
+using ::testing::Contains;
+using ::testing::Field;
+using ::testing::SizeIs;
+using Stub = v1::ApplicationsService::Stub;
+
+constexpr char kKz[] = "institutions/kokshetau-amu";
+constexpr char kLv[] = "institutions/vidzeme-via";
+constexpr char kAgreement[] = "agreements/ka171-kz-lv";
+constexpr char kBudget[] = "budgets/ka171-2023-kz";
+
+std::unique_ptr<grpc::Server> Serve(grpc::Service* service, int* port) {
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(absl::StrCat("127.0.0.1:", *port),
+                           grpc::InsecureServerCredentials(), port);
+  builder.SetMaxReceiveMessageSize(kMaxRequestBytes);
+  builder.RegisterService(service);
+  return builder.BuildAndStart();
+}
+
+class ApplicationsServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    agreements_db_ = testing::OpenSchema(
+        database_.url(), "agreements",
+        agreements::PgAgreementsStore::Statements(), AgreementsMigrations());
+    grants_db_ = testing::OpenSchema(database_.url(), "grants",
+                                     grants::PgGrantsStore::Statements(),
+                                     GrantsMigrations());
+    applications_db_ = testing::OpenSchema(database_.url(), "applications",
+                                           PgApplicationsStore::Statements(),
+                                           ApplicationsMigrations());
+    // The services' own tokens, as deploy/run.sh gives them.
+    token_file_ = absl::StrCat(
+        ::testing::TempDir(), "/applications-",
+        ::testing::UnitTest::GetInstance()->current_test_info()->name(),
+        ".token");
+    std::ofstream(token_file_)
+        << testing::TokenFor("applications-service", {Role::kService});
+    agreements_service_ = std::make_unique<agreements::AgreementsGrpcService>(
+        agreements_db_.get(), testing::TestDispatcher());
+    agreements_server_ = Serve(agreements_service_.get(), &agreements_port_);
+    StartGrants();
+    applications_service_ = std::make_unique<ApplicationsGrpcService>(
+        applications_db_.get(),
+        std::make_shared<ServiceChannel>(
+            absl::StrCat("127.0.0.1:", agreements_port_), token_file_),
+        std::make_shared<ServiceChannel>(
+            absl::StrCat("127.0.0.1:", grants_port_), token_file_),
+        testing::TestDispatcher());
+    int port = 0;
+    applications_server_ = Serve(applications_service_.get(), &port);
+    stub_ = v1::ApplicationsService::NewStub(
+        NewChannel(absl::StrCat("127.0.0.1:", port)));
+    agreements_stub_ = av1::AgreementsService::NewStub(
+        NewChannel(absl::StrCat("127.0.0.1:", agreements_port_)));
+    grants_stub_ = gv1::GrantsService::NewStub(
+        NewChannel(absl::StrCat("127.0.0.1:", grants_port_)));
+    CreateAgreementAndBudget();
+  }
+
+  void TearDown() override {
+    applications_server_->Shutdown();
+    if (grants_server_) grants_server_->Shutdown();
+    agreements_server_->Shutdown();
+  }
+
+  // The grants service on its port, again after StopGrants.
+  void StartGrants() {
+    grants_service_ = std::make_unique<grants::GrantsGrpcService>(
+        grants_db_.get(),
+        std::make_shared<ServiceChannel>(
+            absl::StrCat("127.0.0.1:", agreements_port_), ""),
+        testing::TestDispatcher());
+    grants_server_ = Serve(grants_service_.get(), &grants_port_);
+    ASSERT_NE(grants_server_, nullptr);
+  }
+  void StopGrants() {
+    grants_server_->Shutdown();
+    grants_server_.reset();
+  }
+
+  static std::string Token(const std::string& subject, Role role,
+                           const std::string& institution = "") {
+    return testing::TokenFor(subject, {role}, institution);
+  }
+  std::string Coordinator() {
+    return Token("coordinator-kz", Role::kCoordinator, kKz);
+  }
+
+  template <typename S, typename Request, typename Response, typename Method>
+  static absl::Status Invoke(S* stub, Method method, const Request& request,
+                             Response* response, const std::string& token) {
+    OutboundCall call;
+    call.bearer_token = token;
+    call.timeout = absl::Seconds(30);
+    auto context = NewClientContext(call);
+    return FromGrpcStatus((stub->*method)(context.get(), request, response));
+  }
+  template <typename Request, typename Response, typename Method>
+  absl::Status Call(Method method, const Request& request, Response* response,
+                    const std::string& token) {
+    return Invoke(stub_.get(), method, request, response, token);
+  }
+
+  void CreateAgreementAndBudget() {
+    using AStub = av1::AgreementsService::Stub;
+    const std::string admin = Token("admin-1", Role::kAdmin);
+    for (auto [id, country, lat, lon] :
+         {std::tuple<const char*, const char*, double, double>{
+              "kokshetau-amu", "KZ", 53.28, 69.39},
+          {"vidzeme-via", "LV", 57.54, 25.43}}) {
+      av1::CreateInstitutionRequest request;
+      request.set_institution_id(id);
+      request.mutable_institution()->set_display_name(id);
+      request.mutable_institution()->set_country_code(country);
+      request.mutable_institution()->set_city(id);
+      request.mutable_institution()->set_latitude(lat);
+      request.mutable_institution()->set_longitude(lon);
+      av1::Institution created;
+      ASSERT_TRUE(Invoke(agreements_stub_.get(), &AStub::CreateInstitution,
+                         request, &created, admin)
+                      .ok());
+    }
+    av1::CreateAgreementRequest request;
+    request.set_agreement_id("ka171-kz-lv");
+    av1::Agreement* a = request.mutable_agreement();
+    a->set_programme(av1::KA171);
+    a->set_reference_number("REF-171");
+    a->set_title("KA171 agreement");
+    a->add_partners()->set_institution(kKz);
+    a->add_partners()->set_institution(kLv);
+    a->set_first_academic_year("2025/2026");
+    a->set_last_academic_year("2027/2028");
+    auto condition = [&](const char* id, av1::MobilityType type,
+                         const char* from, const char* to, int places) {
+      auto* c = a->add_cooperation_conditions();
+      c->set_id(id);
+      c->set_mobility_type(type);
+      c->set_sending_institution(from);
+      c->set_receiving_institution(to);
+      c->set_mobilities_per_year(places);
+      if (type == av1::STUDENT_STUDIES) {
+        c->add_eqf_levels(6);
+        c->add_subject_areas()->set_isced_code("0413");
+      }
+      if (type != av1::STAFF_TRAINING) {
+        auto* l = c->add_language_requirements();
+        l->set_language("en");
+        l->set_cefr_level(av1::B2);
+      }
+    };
+    condition("kz-lv-studies", av1::STUDENT_STUDIES, kKz, kLv, 5);
+    condition("kz-lv-teaching", av1::STAFF_TEACHING, kKz, kLv, 2);
+    condition("lv-kz-studies", av1::STUDENT_STUDIES, kLv, kKz, 2);
+    av1::Agreement created;
+    ASSERT_TRUE(Invoke(agreements_stub_.get(), &AStub::CreateAgreement, request,
+                       &created, admin)
+                    .ok());
+    for (const char* partner : {kKz, kLv}) {
+      av1::ApproveAgreementRequest approve;
+      approve.set_name(created.name());
+      approve.set_institution(partner);
+      approve.set_content_hash(created.content_hash());
+      av1::Agreement approved;
+      ASSERT_TRUE(Invoke(agreements_stub_.get(), &AStub::ApproveAgreement,
+                         approve, &approved,
+                         Token("coordinator", Role::kCoordinator, partner))
+                      .ok());
+    }
+    gv1::CreateBudgetRequest budget;
+    budget.set_budget_id("ka171-2023-kz");
+    gv1::Budget* b = budget.mutable_budget();
+    b->set_project_number("2023-1-LV01-KA171-HED-000001");
+    b->set_beneficiary(kLv);
+    b->set_programme(gv1::KA171);
+    b->set_call_year(2023);
+    *b->mutable_allocated()->mutable_travel() = Euros(100'000'00);
+    *b->mutable_allocated()->mutable_individual_support() = Euros(1'000'000'00);
+    *b->mutable_allocated()->mutable_organisational_support() = Euros(0);
+    *b->mutable_allocated()->mutable_inclusion_support() = Euros(0);
+    b->set_prefinancing_percent(80);
+    *b->mutable_organisational_support_per_participant() = Euros(0);
+    gv1::Budget made;
+    ASSERT_TRUE(Invoke(grants_stub_.get(),
+                       &gv1::GrantsService::Stub::CreateBudget, budget, &made,
+                       Token("finance-1", Role::kFinance))
+                    .ok());
+  }
+
+  // An open call for the spring of 2026/2027 under the 2023 KA171 call.
+  v1::Call CreateCall(const std::string& id = "spring-2027",
+                      absl::Duration opened = absl::Hours(1)) {
+    v1::CreateCallRequest request;
+    request.set_call_id(id);
+    v1::Call* c = request.mutable_call();
+    c->set_title("Spring term 2027, Vidzeme");
+    c->set_agreement(kAgreement);
+    c->add_condition_ids("kz-lv-studies");
+    c->add_condition_ids("kz-lv-teaching");
+    c->set_academic_year("2026/2027");
+    *c->mutable_open_time() = ToTimestamp(absl::Now() - opened);
+    *c->mutable_close_time() = ToTimestamp(absl::Now() + absl::Hours(24));
+    for (auto [cid, weight, max] :
+         {std::tuple<const char*, int, int>{"grades", 60, 100},
+          {"motivation", 40, 10}}) {
+      v1::Criterion* criterion = c->add_criteria();
+      criterion->set_id(cid);
+      criterion->set_title(cid);
+      criterion->set_weight(weight);
+      criterion->set_max_points(max);
+    }
+    c->set_budget(kBudget);
+    c->set_funding_call_year(2023);
+    v1::Call created;
+    absl::Status s = Call(&Stub::CreateCall, request, &created, Coordinator());
+    EXPECT_TRUE(s.ok()) << s;
+    return created;
+  }
+
+  static v1::Application StudentDraft(const std::string& call) {
+    v1::Application a;
+    a.set_call(call);
+    a.set_condition_id("kz-lv-studies");
+    a.set_kind(v1::STUDENT);
+    v1::Applicant* p = a.mutable_applicant();
+    p->set_given_name("Aigerim");
+    p->set_family_name("Test");
+    p->set_email("aigerim@example.kz");
+    *p->mutable_date_of_birth() = ToDate(absl::CivilDay(2004, 5, 17));
+    p->set_citizenship("KZ");
+    p->set_person_number("S-2041");
+    p->set_home_institution(kKz);
+    *a.mutable_start_date() = ToDate(absl::CivilDay(2027, 2, 1));
+    *a.mutable_end_date() = ToDate(absl::CivilDay(2027, 6, 30));
+    v1::StudentDetails* s = a.mutable_student();
+    s->set_eqf_level(6);
+    s->set_isced_code("0413");
+    s->set_study_cycle(v1::BACHELOR);
+    auto* skill = s->add_language_skills();
+    skill->set_language("en");
+    skill->set_level(av1::B2);
+    a.set_motivation("To study management in Valmiera.");
+    a.mutable_consent()->set_processing(true);
+    a.mutable_consent()->set_transfer_to_partner(true);
+    return a;
+  }
+
+  v1::Application Create(const v1::Application& draft,
+                         const std::string& applicant) {
+    v1::CreateApplicationRequest request;
+    *request.mutable_application() = draft;
+    v1::Application created;
+    absl::Status s = Call(&Stub::CreateApplication, request, &created,
+                          Token(applicant, Role::kApplicant));
+    EXPECT_TRUE(s.ok()) << s;
+    return created;
+  }
+
+  absl::Status Submit(const std::string& name, const std::string& applicant,
+                      v1::Application* out = nullptr) {
+    v1::SubmitApplicationRequest request;
+    request.set_name(name);
+    v1::Application ignored;
+    return Call(&Stub::SubmitApplication, request, out ? out : &ignored,
+                Token(applicant, Role::kApplicant));
+  }
+
+  absl::Status Evaluate(const std::string& name, int grades, int motivation) {
+    v1::EvaluateApplicationRequest request;
+    request.set_name(name);
+    for (auto [id, points] : {std::pair<const char*, int>{"grades", grades},
+                              {"motivation", motivation}}) {
+      v1::Score* s = request.add_scores();
+      s->set_criterion_id(id);
+      s->set_points(points);
+    }
+    v1::Application ignored;
+    return Call(&Stub::EvaluateApplication, request, &ignored, Coordinator());
+  }
+
+  absl::Status Decide(const std::string& name,
+                      v1::DecideApplicationRequest::Decision decision,
+                      v1::Application* out = nullptr,
+                      const std::string& request_id = "") {
+    v1::DecideApplicationRequest request;
+    request.set_name(name);
+    request.set_decision(decision);
+    request.set_request_id(request_id);
+    v1::Application ignored;
+    return Call(&Stub::DecideApplication, request, out ? out : &ignored,
+                Coordinator());
+  }
+
+  // A submitted and scored student application of `applicant`.
+  v1::Application Reviewed(const std::string& call,
+                           const std::string& applicant, int grades) {
+    v1::Application a = Create(StudentDraft(call), applicant);
+    EXPECT_TRUE(Submit(a.name(), applicant).ok());
+    EXPECT_TRUE(Evaluate(a.name(), grades, 5).ok());
+    return a;
+  }
+
+  v1::Application Get(const std::string& name) {
+    v1::GetApplicationRequest request;
+    request.set_name(name);
+    v1::Application found;
+    EXPECT_TRUE(
+        Call(&Stub::GetApplication, request, &found, Coordinator()).ok());
+    return found;
+  }
+
+  av1::QuotaUsage::Entry Usage() {
+    av1::GetQuotaUsageRequest request;
+    request.set_agreement(kAgreement);
+    request.set_academic_year("2026/2027");
+    av1::QuotaUsage usage;
+    EXPECT_TRUE(Invoke(agreements_stub_.get(),
+                       &av1::AgreementsService::Stub::GetQuotaUsage, request,
+                       &usage, Coordinator())
+                    .ok());
+    for (const auto& e : usage.entries()) {
+      if (e.condition_id() == "kz-lv-studies") return e;
+    }
+    return {};
+  }
+
+  int Grants() {
+    gv1::ListGrantsRequest request;
+    request.set_budget(kBudget);
+    request.set_page_size(500);
+    gv1::ListGrantsResponse response;
+    EXPECT_TRUE(Invoke(grants_stub_.get(),
+                       &gv1::GrantsService::Stub::ListGrants, request,
+                       &response, Token("finance-1", Role::kFinance))
+                    .ok());
+    int live = 0;
+    for (const auto& g : response.grants()) {
+      if (g.state() != gv1::Grant::CANCELLED) ++live;
+    }
+    return live;
+  }
+
+  testing::TestDatabase database_;
+  std::unique_ptr<Database> agreements_db_, grants_db_, applications_db_;
+  std::string token_file_;
+  int agreements_port_ = 0, grants_port_ = 0;
+  std::unique_ptr<agreements::AgreementsGrpcService> agreements_service_;
+  std::unique_ptr<grants::GrantsGrpcService> grants_service_;
+  std::unique_ptr<ApplicationsGrpcService> applications_service_;
+  std::unique_ptr<grpc::Server> agreements_server_, grants_server_,
+      applications_server_;
+  std::unique_ptr<Stub> stub_;
+  std::unique_ptr<av1::AgreementsService::Stub> agreements_stub_;
+  std::unique_ptr<gv1::GrantsService::Stub> grants_stub_;
+};
+
+TEST_F(ApplicationsServiceTest, ACallOpensOnlyItsInstitutionsConditions) {
+  v1::Call call = CreateCall();
+  EXPECT_EQ(call.institution(), kKz);
+  EXPECT_EQ(call.programme(), av1::KA171);
+  EXPECT_EQ(call.state(), v1::Call::OPEN);
+
+  v1::CreateCallRequest bad;
+  *bad.mutable_call() = call;
+  bad.set_call_id("bad-call");
+  bad.mutable_call()->add_condition_ids("lv-kz-studies");  // Sends from LV.
+  bad.mutable_call()->set_funding_call_year(2021);  // Funds up to 2024/2025.
+  v1::Call ignored;
+  absl::Status refused = Call(&Stub::CreateCall, bad, &ignored, Coordinator());
+  ASSERT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  auto fields = FieldViolationsOf(refused);
+  EXPECT_THAT(fields,
+              Contains(Field(&FieldViolation::field, "call.condition_ids[2]")));
+  EXPECT_THAT(fields, Contains(Field(&FieldViolation::field,
+                                     "call.funding_call_year")));
+  EXPECT_THAT(fields, Contains(Field(&FieldViolation::field, "call.budget")));
+
+  // Another institution's coordinator cannot change it, nor learn it exists.
+  v1::CloseCallRequest close;
+  close.set_name(call.name());
+  absl::Status other = Call(&Stub::CloseCall, close, &ignored,
+                            Token("coordinator-lv", Role::kCoordinator, kLv));
+  EXPECT_EQ(other.code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(Call(&Stub::CloseCall, close, &ignored, Coordinator()).ok());
+  EXPECT_EQ(ignored.state(), v1::Call::CLOSED);
+}
+
+TEST_F(ApplicationsServiceTest, SubmissionChecksTheWindowAndEveryRuleAtOnce) {
+  v1::Call later = CreateCall("autumn-2027", -absl::Hours(1));  // Not yet.
+  v1::Application early = Create(StudentDraft(later.name()), "student-1");
+  absl::Status not_open = Submit(early.name(), "student-1");
+  EXPECT_EQ(not_open.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(not_open), "CALL_NOT_OPEN");
+
+  v1::Call call = CreateCall();
+  v1::Application draft = StudentDraft(call.name());
+  *draft.mutable_end_date() = ToDate(absl::CivilDay(2027, 3, 29));  // 59 days.
+  draft.mutable_student()->set_eqf_level(7);
+  draft.mutable_student()->mutable_language_skills(0)->set_level(av1::B1);
+  draft.mutable_consent()->set_transfer_to_partner(false);
+  v1::Application created = Create(draft, "student-1");
+  EXPECT_EQ(created.state(), v1::Application::DRAFT);
+  absl::Status refused = Submit(created.name(), "student-1");
+  ASSERT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ErrorReason(refused), "NOT_ELIGIBLE");
+  auto fields = FieldViolationsOf(refused);
+  for (const char* field :
+       {"end_date", "student.eqf_level", "student.language_skills",
+        "consent.transfer_to_partner"}) {
+    EXPECT_THAT(fields, Contains(Field(&FieldViolation::field, field)))
+        << field;
+  }
+  // Corrected, it goes in; a second submission is a wrong state.
+  v1::UpdateApplicationRequest fix;
+  *fix.mutable_application() = StudentDraft(call.name());
+  fix.mutable_application()->set_name(created.name());
+  for (const char* path : {"end_date", "student", "consent"})
+    fix.mutable_update_mask()->add_paths(path);
+  v1::Application fixed;
+  ASSERT_TRUE(Call(&Stub::UpdateApplication, fix, &fixed,
+                   Token("student-1", Role::kApplicant))
+                  .ok());
+  v1::Application submitted;
+  ASSERT_TRUE(Submit(created.name(), "student-1", &submitted).ok());
+  EXPECT_EQ(submitted.state(), v1::Application::SUBMITTED);
+  ASSERT_THAT(submitted.history(), SizeIs(1));
+  EXPECT_EQ(submitted.history(0).from_state(), v1::Application::DRAFT);
+  EXPECT_EQ(submitted.history(0).actor(), "student-1");
+  EXPECT_EQ(Submit(created.name(), "student-1").code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Call(&Stub::UpdateApplication, fix, &fixed,
+                 Token("student-1", Role::kApplicant))
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(ApplicationsServiceTest, SomeoneElsesApplicationIsNotFound) {
+  v1::Call call = CreateCall();
+  v1::Application mine = Create(StudentDraft(call.name()), "student-1");
+  v1::GetApplicationRequest get;
+  get.set_name(mine.name());
+  v1::Application found;
+  absl::Status other = Call(&Stub::GetApplication, get, &found,
+                            Token("student-2", Role::kApplicant));
+  get.set_name("applications/0123456789abcdef0123456789abcdef");
+  absl::Status missing = Call(&Stub::GetApplication, get, &found,
+                              Token("student-2", Role::kApplicant));
+  EXPECT_EQ(other.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ErrorReason(other), ErrorReason(missing));
+  // A coordinator of another institution sees none either.
+  get.set_name(mine.name());
+  EXPECT_EQ(Call(&Stub::GetApplication, get, &found,
+                 Token("coordinator-lv", Role::kCoordinator, kLv))
+                .code(),
+            absl::StatusCode::kNotFound);
+  v1::ListApplicationsRequest list;
+  v1::ListApplicationsResponse listed;
+  ASSERT_TRUE(Call(&Stub::ListApplications, list, &listed,
+                   Token("student-2", Role::kApplicant))
+                  .ok());
+  EXPECT_THAT(listed.applications(), SizeIs(0));
+  ASSERT_TRUE(Call(&Stub::ListApplications, list, &listed, Coordinator()).ok());
+  EXPECT_THAT(listed.applications(), SizeIs(1));
+}
+
+TEST_F(ApplicationsServiceTest, DocumentsAreRecognisedByContentUpToTenMiB) {
+  v1::Call call = CreateCall();
+  v1::Application a = Create(StudentDraft(call.name()), "student-1");
+  const std::string token = Token("student-1", Role::kApplicant);
+  auto upload = [&](const std::string& file_name, std::string content,
+                    v1::Document* out) {
+    v1::CreateDocumentRequest request;
+    request.set_parent(a.name());
+    request.mutable_document()->set_file_name(file_name);
+    request.mutable_document()->set_document_type("transcript");
+    request.mutable_document()->set_content(std::move(content));
+    return Call(&Stub::CreateDocument, request, out, token);
+  };
+  v1::Document pdf, png, ignored;
+  ASSERT_TRUE(upload("transcript.png", "%PDF-1.7 a transcript", &pdf).ok());
+  EXPECT_EQ(pdf.media_type(), "application/pdf");
+  ASSERT_TRUE(
+      upload("photo.pdf", std::string("\x89PNG\r\n\x1a\n rest", 13), &png)
+          .ok());
+  EXPECT_EQ(png.media_type(), "image/png");
+  absl::Status gif = upload("photo.png", "GIF89a....", &ignored);
+  ASSERT_EQ(gif.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(gif)[0].field, "document.content");
+  std::string ten_mib = "%PDF-" + std::string(kMaxDocumentBytes - 5, 'x');
+  v1::Document large;
+  ASSERT_TRUE(upload("thesis.pdf", ten_mib, &large).ok());
+  EXPECT_EQ(large.size_bytes(), kMaxDocumentBytes);
+  EXPECT_EQ(upload("thesis.pdf", ten_mib + "x", &ignored).code(),
+            absl::StatusCode::kInvalidArgument);
+
+  v1::GetDocumentRequest get;
+  get.set_name(large.name());
+  v1::Document read;
+  ASSERT_TRUE(Call(&Stub::GetDocument, get, &read, Coordinator()).ok());
+  EXPECT_EQ(read.content().size(), ten_mib.size());
+  EXPECT_EQ(read.sha256(), Sha256Hex(ten_mib));
+  EXPECT_EQ(
+      Call(&Stub::GetDocument, get, &read, Token("student-2", Role::kApplicant))
+          .code(),
+      absl::StatusCode::kNotFound);
+  v1::ListDocumentsRequest list;
+  list.set_parent(a.name());
+  v1::ListDocumentsResponse listed;
+  ASSERT_TRUE(Call(&Stub::ListDocuments, list, &listed, token).ok());
+  ASSERT_THAT(listed.documents(), SizeIs(3));
+  EXPECT_TRUE(listed.documents(2).content().empty());
+}
+
+// Five places, fifty applicants deciding at once: exactly five selected, each
+// with one place and one grant; withdrawals then promote reserves by rank.
+TEST_F(ApplicationsServiceTest, FiftyConcurrentSelectionsOnFivePlaces) {
+  v1::Call call = CreateCall();
+  std::vector<v1::Application> applications;
+  for (int i = 0; i < 50; ++i) {
+    applications.push_back(
+        Reviewed(call.name(), absl::StrCat("student-", i), 50 + i));
+  }
+  std::atomic<int> selected{0}, exhausted{0};
+  std::vector<std::thread> threads;
+  for (const auto& a : applications) {
+    threads.emplace_back([&, name = a.name()] {
+      absl::Status s = Decide(name, v1::DecideApplicationRequest::SELECTED);
+      if (s.ok()) ++selected;
+      if (s.code() == absl::StatusCode::kResourceExhausted) ++exhausted;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(selected.load(), 5);
+  EXPECT_EQ(exhausted.load(), 45);
+  EXPECT_EQ(Usage().used(), 5);
+  EXPECT_EQ(Grants(), 5);
+
+  // The rest go to the reserve list; the best reserve fills a vacated place.
+  std::vector<std::string> chosen;
+  for (const auto& a : applications) {
+    v1::Application now = Get(a.name());
+    if (now.state() == v1::Application::SELECTED) {
+      chosen.push_back(now.name());
+      continue;
+    }
+    ASSERT_TRUE(Decide(a.name(), v1::DecideApplicationRequest::RESERVE).ok());
+  }
+  ASSERT_THAT(chosen, SizeIs(5));
+  const std::string vacating = chosen[0];
+  v1::RankApplicationsRequest rank;
+  rank.set_call(call.name());
+  v1::RankApplicationsResponse ranking;
+  ASSERT_TRUE(
+      Call(&Stub::RankApplications, rank, &ranking, Coordinator()).ok());
+  ASSERT_THAT(ranking.entries(), SizeIs(50));
+  std::vector<std::string> reserves_by_rank;
+  for (const auto& e : ranking.entries()) {
+    if (e.application().state() == v1::Application::RESERVE)
+      reserves_by_rank.push_back(e.application().name());
+  }
+  ASSERT_THAT(reserves_by_rank, SizeIs(45));
+  const std::string best_reserve = reserves_by_rank[0];
+  v1::WithdrawApplicationRequest withdraw;
+  withdraw.set_name(vacating);
+  withdraw.set_reason("found another exchange");
+  v1::Application withdrawn;
+  ASSERT_TRUE(Call(&Stub::WithdrawApplication, withdraw, &withdrawn,
+                   Token(Get(vacating).owner(), Role::kApplicant))
+                  .ok());
+  EXPECT_EQ(withdrawn.state(), v1::Application::WITHDRAWN);
+  EXPECT_EQ(withdrawn.vacancy_filled_by(), best_reserve);
+  EXPECT_FALSE(withdrawn.vacancy_pending());
+  v1::Application promoted = Get(best_reserve);
+  EXPECT_EQ(promoted.state(), v1::Application::SELECTED);
+  EXPECT_THAT(promoted.history(promoted.history_size() - 1).reason(),
+              ::testing::HasSubstr(vacating));
+  EXPECT_EQ(Usage().used(), 5);
+  EXPECT_EQ(Grants(), 5);
+
+  // The office cancels another: the next reserve by rank takes the place.
+  v1::CancelApplicationRequest cancel;
+  cancel.set_name(chosen[1]);
+  cancel.set_reason("did not enrol for the term");
+  v1::Application cancelled;
+  ASSERT_TRUE(
+      Call(&Stub::CancelApplication, cancel, &cancelled, Coordinator()).ok());
+  EXPECT_EQ(cancelled.vacancy_filled_by(), reserves_by_rank[1]);
+  EXPECT_EQ(Get(reserves_by_rank[1]).state(), v1::Application::SELECTED);
+  EXPECT_EQ(Get(reserves_by_rank[2]).state(), v1::Application::RESERVE);
+  EXPECT_EQ(Usage().used(), 5);
+  EXPECT_EQ(Grants(), 5);
+}
+
+// The grants service is down when a selection is decided: the caller sees
+// UNAVAILABLE, and the retry with the same request_id completes it once.
+TEST_F(ApplicationsServiceTest, ARetryAfterGrantsWasDownSelectsExactlyOnce) {
+  v1::Call call = CreateCall();
+  v1::Application a = Reviewed(call.name(), "student-1", 80);
+  StopGrants();
+  const std::string request_id = "6f1c2a10-0000-4a55-9d0e-0c5a1e00f00d";
+  absl::Status down = Decide(a.name(), v1::DecideApplicationRequest::SELECTED,
+                             nullptr, request_id);
+  EXPECT_EQ(down.code(), absl::StatusCode::kUnavailable) << down;
+  EXPECT_EQ(Get(a.name()).state(), v1::Application::UNDER_REVIEW);
+  StartGrants();
+  // Callers retry UNAVAILABLE with backoff, as README says; the channel to
+  // grants reconnects meanwhile.
+  v1::Application selected;
+  absl::Status retried;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    retried = Decide(a.name(), v1::DecideApplicationRequest::SELECTED,
+                     &selected, request_id);
+    if (retried.code() != absl::StatusCode::kUnavailable) break;
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  ASSERT_TRUE(retried.ok()) << retried;
+  EXPECT_EQ(selected.state(), v1::Application::SELECTED);
+  ASSERT_TRUE(Decide(a.name(), v1::DecideApplicationRequest::SELECTED,
+                     &selected, request_id)
+                  .ok());
+  EXPECT_EQ(Usage().used(), 1);
+  EXPECT_EQ(Grants(), 1);
+}
+
+TEST_F(ApplicationsServiceTest, TransitionsCheckTheirSourceState) {
+  v1::Call call = CreateCall();
+  v1::Application draft = Create(StudentDraft(call.name()), "student-1");
+  EXPECT_EQ(Evaluate(draft.name(), 50, 5).code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(Submit(draft.name(), "student-1").ok());
+  EXPECT_EQ(Decide(draft.name(), v1::DecideApplicationRequest::SELECTED).code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(Evaluate(draft.name(), 50, 5).ok());
+  ASSERT_TRUE(
+      Decide(draft.name(), v1::DecideApplicationRequest::REJECTED).ok());
+  v1::WithdrawApplicationRequest withdraw;
+  withdraw.set_name(draft.name());
+  v1::Application ignored;
+  EXPECT_EQ(Call(&Stub::WithdrawApplication, withdraw, &ignored,
+                 Token("student-1", Role::kApplicant))
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+  // A withdrawn draft is simply over.
+  v1::Application other = Create(StudentDraft(call.name()), "student-2");
+  withdraw.set_name(other.name());
+  ASSERT_TRUE(Call(&Stub::WithdrawApplication, withdraw, &ignored,
+                   Token("student-2", Role::kApplicant))
+                  .ok());
+  EXPECT_EQ(ignored.state(), v1::Application::WITHDRAWN);
+}
+
+}  // namespace
+}  // namespace mobility::applications
