@@ -11,8 +11,8 @@ set -euo pipefail
 project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 var=$project_dir/var
 build=${MOBILITY_BUILD_DIR:-$project_dir/build}
-services=(agreements grants)
-declare -A default_port=([agreements]=50051 [grants]=50053)
+services=(agreements applications grants)
+declare -A default_port=([agreements]=50051 [applications]=50052 [grants]=50053)
 
 # SIGTERM lets calls in flight finish within the services' 20 s grace, after which they cancel
 # their database work and exit; a process still there 10 s later is killed.
@@ -48,7 +48,7 @@ if [ "${1:-}" = stop ]; then
 fi
 
 "$project_dir/deploy/install-deps.sh"
-"$project_dir/deploy/build.sh" agreements_server grants_server mobilityctl
+"$project_dir/deploy/build.sh" agreements_server applications_server grants_server mobilityctl
 
 mkdir -p "$var/run" "$var/log" "$var/keys"
 # With its own cluster each service connects as its own role, which may touch only its schema;
@@ -76,21 +76,25 @@ page_token_key=$var/keys/page-token.key
 [ -f "$page_token_key" ] || (umask 077 && head -c 32 /dev/urandom > "$page_token_key")
 export MOBILITY_PAGE_TOKEN_KEY_FILE=$page_token_key
 
-# grants calls agreements with its own identity beside the end user's. Development tokens live at
-# most 24 h, so a background loop renews the file twice a day; the service re-reads it each minute.
+# Each service calls the others with its own identity (a `service` token of its own subject)
+# beside the end user's; applications takes places and makes grants on that authority.
+# Development tokens live at most 24 h, so a background loop renews the files twice a day; the
+# services re-read them each minute.
 export PATH=$build/tools/mobilityctl:$PATH
-service_token=$var/keys/grants-service.token
-renew_service_token() {
-  mobilityctl token --role service --subject grants-service --ttl_hours 24 2>/dev/null |
-    tail -n 1 > "$service_token.new" && mv "$service_token.new" "$service_token"
+renew_service_tokens() {
+  for s in "${services[@]}"; do
+    mobilityctl token --role service --subject "$s-service" --ttl_hours 24 2>/dev/null |
+      tail -n 1 > "$var/keys/$s-service.token.new" &&
+      mv "$var/keys/$s-service.token.new" "$var/keys/$s-service.token"
+  done
 }
 
 stop_services
-(umask 077 && renew_service_token)
-(while sleep 43200; do renew_service_token; done) >/dev/null 2>&1 &
+(umask 077 && renew_service_tokens)
+(while sleep 43200; do renew_service_tokens; done) >/dev/null 2>&1 &
 echo $! > "$var/run/token-renewal.pid"
 for s in "${services[@]}"; do
-  DATABASE_URL=$(service_database_url "$s") MOBILITY_SERVICE_TOKEN_FILE=$service_token \
+  DATABASE_URL=$(service_database_url "$s") MOBILITY_SERVICE_TOKEN_FILE=$var/keys/$s-service.token \
     nohup "$build/services/$s/${s}_server" >>"$var/log/$s.log" 2>&1 &
   echo $! > "$var/run/$s.pid"
 done
@@ -98,7 +102,8 @@ done
 MOBILITY_TOKEN=$(mobilityctl token --role coordinator --subject demo-coordinator 2>/dev/null | tail -n 1)
 export MOBILITY_TOKEN
 for _ in $(seq 1 100); do
-  mobilityctl institutions list >/dev/null 2>&1 && mobilityctl grants rates >/dev/null 2>&1 && break
+  mobilityctl institutions list >/dev/null 2>&1 && mobilityctl grants rates >/dev/null 2>&1 &&
+    mobilityctl calls list >/dev/null 2>&1 && break
   for s in "${services[@]}"; do
     kill -0 "$(cat "$var/run/$s.pid")" 2>/dev/null || { echo "run.sh: $s failed to start; see $var/log/$s.log" >&2; tail -n 5 "$var/log/$s.log" >&2; exit 1; }
   done
@@ -109,8 +114,9 @@ done
 cat <<TXT
 
 Mobility Office is running.
-  agreements  gRPC  127.0.0.1:${default_port[agreements]}   (log: var/log/agreements.log)
-  grants      gRPC  127.0.0.1:${default_port[grants]}   (log: var/log/grants.log)
+  agreements    gRPC  127.0.0.1:${default_port[agreements]}   (log: var/log/agreements.log)
+  applications  gRPC  127.0.0.1:${default_port[applications]}   (log: var/log/applications.log)
+  grants        gRPC  127.0.0.1:${default_port[grants]}   (log: var/log/grants.log)
   database    ${DATABASE_URL%%://*}://…@${DATABASE_URL##*@}
 
 Try it:
@@ -120,6 +126,7 @@ Try it:
   mobilityctl agreements list
   mobilityctl agreements quota agreements/ka171-2025-kz-lv --year 2025/2026
   mobilityctl grants calculate --json deploy/demo/calculation.json
+  mobilityctl calls list --open
   mobilityctl budgets report budgets/ka107-2016-kz
 
 Stop with: deploy/run.sh stop

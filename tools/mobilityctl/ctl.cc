@@ -54,6 +54,10 @@ ABSL_FLAG(std::string, report_date, "",
 ABSL_FLAG(std::string, force_majeure, "",
           "grants settle: reference of the funder's decision accepting force "
           "majeure for a stay below the minimum");
+ABSL_FLAG(std::string, call, "", "applications list: calls/{id}");
+ABSL_FLAG(bool, open, false, "calls list: only calls taking applications now");
+ABSL_FLAG(std::string, decision, "",
+          "applications decide: SELECTED, RESERVE or REJECTED");
 ABSL_FLAG(std::string, decided_on, "",
           "grants settle: YYYY-MM-DD of that decision");
 

@@ -25,6 +25,7 @@
 #include "common/status.h"
 #include "common/types.h"
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
+#include "mobility/applications/v1/applications.grpc.pb.h"
 #include "mobility/grants/v1/grants.grpc.pb.h"
 
 ABSL_DECLARE_FLAG(std::string, address);
@@ -61,11 +62,15 @@ ABSL_DECLARE_FLAG(std::string, actual_end);
 ABSL_DECLARE_FLAG(std::string, report_date);
 ABSL_DECLARE_FLAG(std::string, force_majeure);
 ABSL_DECLARE_FLAG(std::string, decided_on);
+ABSL_DECLARE_FLAG(std::string, call);
+ABSL_DECLARE_FLAG(bool, open);
+ABSL_DECLARE_FLAG(std::string, decision);
 
 namespace mobility::ctl {
 
 namespace v1 = ::mobility::agreements::v1;
 namespace g1 = ::mobility::grants::v1;
+namespace a1 = ::mobility::applications::v1;
 
 inline constexpr int kUsage = 2;
 inline constexpr int kFailed = 1;
@@ -142,6 +147,8 @@ int Institutions(const std::vector<std::string>& args);
 int Agreements(const std::vector<std::string>& args);
 int Grants(const std::vector<std::string>& args);
 int Budgets(const std::vector<std::string>& args);
+int Calls(const std::vector<std::string>& args);
+int Applications(const std::vector<std::string>& args);
 
 }  // namespace mobility::ctl
 

@@ -26,12 +26,9 @@ const std::vector<std::string> kGrantHeader = {
 std::vector<std::string> GrantRow(const g1::Grant& g) {
   const auto& total =
       g.has_final_quote() ? g.final_quote().total() : g.quote().total();
-  return {g.name(),
-          g.participant().reference(),
-          g1::Grant::State_Name(g.state()),
-          FormatCents(total.amount_minor()),
-          FormatCents(g.paid().amount_minor()),
-          g.agreement(),
+  return {g.name(), g.participant().reference(),
+          g1::Grant::State_Name(g.state()), FormatCents(total.amount_minor()),
+          FormatCents(g.paid().amount_minor()), g.agreement(),
           // Rates still marked "(check)" when the grant was made.
           g.unconfirmed_rates().empty()
               ? ""

@@ -70,6 +70,30 @@ constexpr CommandHelp kCommands[] = {
      "--report_date D [--force_majeure REF --decided_on D]\n\n"
      "Example:\n"
      "  mobilityctl grants calculate --json deploy/demo/calculation.json\n"},
+    {"calls",
+     "Selection rounds: the conditions of an agreement a call opens for one "
+     "academic year, its window and criteria.\n\n"
+     "Usage:\n"
+     "  mobilityctl calls list [--open]\n"
+     "  mobilityctl calls get calls/ID\n"
+     "  mobilityctl calls create --json FILE [--id ID] [--request_id UUID]\n"
+     "  mobilityctl calls close calls/ID\n"
+     "  mobilityctl calls rank calls/ID\n\n"
+     "Example:\n"
+     "  mobilityctl calls rank calls/spring-2027\n"},
+    {"applications",
+     "Applications to calls, their documents and the office's decisions.\n\n"
+     "Usage:\n"
+     "  mobilityctl applications list [--call calls/ID] [--state SUBMITTED]\n"
+     "  mobilityctl applications get applications/ID\n"
+     "  mobilityctl applications create --json FILE [--request_id UUID]\n"
+     "  mobilityctl applications submit applications/ID\n"
+     "  mobilityctl applications decide applications/ID --decision SELECTED "
+     "[--reason TEXT] [--request_id UUID]\n"
+     "  mobilityctl applications withdraw applications/ID [--reason TEXT]\n\n"
+     "Example:\n"
+     "  mobilityctl applications list --call calls/spring-2027 --state "
+     "UNDER_REVIEW\n"},
     {"budgets",
      "The institution's share of the partner's National Agency project.\n\n"
      "Usage:\n"

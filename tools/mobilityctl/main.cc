@@ -32,5 +32,7 @@ int main(int argc, char** argv) {
   if (command == "agreements") return mobility::ctl::Agreements(args);
   if (command == "grants") return mobility::ctl::Grants(args);
   if (command == "budgets") return mobility::ctl::Budgets(args);
+  if (command == "calls") return mobility::ctl::Calls(args);
+  if (command == "applications") return mobility::ctl::Applications(args);
   return mobility::ctl::Help(command);
 }
