@@ -283,6 +283,7 @@ absl::StatusOr<v1::Application> Applications::SubmitApplication(
   if (!read.ok()) return read.status();
   const v1::Application& draft = read->application;
   const v1::Call& round = read->call;
+  std::string host_institution;
   if (draft.state() == v1::Application::DRAFT) {
     if (!WindowOpen(round, Now())) {
       return Error(
@@ -305,6 +306,7 @@ absl::StatusOr<v1::Application> Applications::SubmitApplication(
       if (!condition.ok()) return condition.status();
       CheckEligibility(draft, condition->condition, round.programme(),
                        round.funding_call_year(), v);
+      host_institution = condition->condition.receiving_institution();
     }
     if (!v.empty()) return v.ToStatus("NOT_ELIGIBLE");
   }
@@ -333,6 +335,7 @@ absl::StatusOr<v1::Application> Applications::SubmitApplication(
               Transition(submitted, v1::Application::SUBMITTED, call.principal,
                          "", now);
               *submitted.mutable_submit_time() = ToTimestamp(now);
+              submitted.set_host_institution(host_institution);
               Stamp(submitted, now);
               store.SaveApplication(*id, submitted);
               return absl::OkStatus();
@@ -342,45 +345,56 @@ absl::StatusOr<v1::Application> Applications::SubmitApplication(
   return submitted;
 }
 
-absl::StatusOr<v1::Application> Applications::EvaluateApplication(
-    const v1::EvaluateApplicationRequest& request, const CallContext& call) {
-  auto id = ParseResourceName("name", request.name(), "applications");
-  if (!id.ok()) return id.status();
-  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
-    return s;
-  v1::Application evaluated;
+absl::StatusOr<v1::Application> ChangeAsOffice(
+    Transactor<ApplicationsStore>* store, absl::string_view method,
+    const std::string& id, const google::protobuf::Message& request,
+    const std::string& request_id, const CallContext& call, absl::Time now,
+    const std::function<absl::Status(v1::Application&, const v1::Call&)>&
+        change) {
+  if (auto s = ValidateRequestId("request_id", request_id); !s.ok()) return s;
+  v1::Application changed;
   absl::Status status =
-      store_->Transact(call.limit, [&](ApplicationsStore& store) {
+      store->Transact(call.limit, [&](ApplicationsStore& store) {
         return RunIdempotent(
-            store, "EvaluateApplication", request.request_id(), request,
-            &evaluated, [&]() -> absl::Status {
-              auto read = ReadApplication(store, *id, call.principal,
+            store, method, request_id, request, &changed,
+            [&]() -> absl::Status {
+              auto read = ReadApplication(store, id, call.principal,
                                           /*for_update=*/true);
               if (!read.ok()) return read.status();
-              if (auto s = CheckRunsCall(read->call, call.principal); !s.ok())
-                return ApplicationNotFound(*id);
-              evaluated = std::move(read->application);
-              if (auto s =
-                      CheckState(evaluated, {v1::Application::SUBMITTED,
-                                             v1::Application::UNDER_REVIEW});
-                  !s.ok())
-                return s;
-              auto total = TotalScore(read->call, request.scores());
-              if (!total.ok()) return total.status();
-              *evaluated.mutable_scores() = request.scores();
-              evaluated.set_total_score(*total);
-              const absl::Time now = Now();
-              if (evaluated.state() != v1::Application::UNDER_REVIEW) {
-                Transition(evaluated, v1::Application::UNDER_REVIEW,
-                           call.principal, "", now);
-              }
-              Stamp(evaluated, now);
-              store.SaveApplication(*id, evaluated);
+              if (!CheckRunsCall(read->call, call.principal).ok())
+                return ApplicationNotFound(id);
+              changed = std::move(read->application);
+              if (auto s = change(changed, read->call); !s.ok()) return s;
+              Stamp(changed, now);
+              store.SaveApplication(id, changed);
               return absl::OkStatus();
             });
       });
   if (!status.ok()) return status;
-  return evaluated;
+  return changed;
+}
+
+absl::StatusOr<v1::Application> Applications::EvaluateApplication(
+    const v1::EvaluateApplicationRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("name", request.name(), "applications");
+  if (!id.ok()) return id.status();
+  const absl::Time now = Now();
+  return ChangeAsOffice(
+      store_, "EvaluateApplication", *id, request, request.request_id(), call,
+      now, [&](v1::Application& a, const v1::Call& round) -> absl::Status {
+        if (auto s = CheckState(
+                a, {v1::Application::SUBMITTED, v1::Application::UNDER_REVIEW});
+            !s.ok())
+          return s;
+        auto total = TotalScore(round, request.scores());
+        if (!total.ok()) return total.status();
+        *a.mutable_scores() = request.scores();
+        a.set_total_score(*total);
+        if (a.state() != v1::Application::UNDER_REVIEW) {
+          Transition(a, v1::Application::UNDER_REVIEW, call.principal, "", now);
+        }
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<v1::RankApplicationsResponse> Applications::RankApplications(

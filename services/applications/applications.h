@@ -4,6 +4,7 @@
 #ifndef MOBILITY_SERVICES_APPLICATIONS_APPLICATIONS_H_
 #define MOBILITY_SERVICES_APPLICATIONS_APPLICATIONS_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -42,6 +43,17 @@ void Transition(v1::Application& application, v1::Application::State to,
 // `from`.
 absl::Status CheckState(const v1::Application& application,
                         std::initializer_list<v1::Application::State> from);
+
+// Runs `change` on application `id` (with its call) under its row lock for
+// the office that
+// runs its call (NOT_FOUND for anyone else), once per `request_id`, and saves
+// it stamped with `now`.
+absl::StatusOr<v1::Application> ChangeAsOffice(
+    Transactor<ApplicationsStore>* store, absl::string_view method,
+    const std::string& id, const google::protobuf::Message& request,
+    const std::string& request_id, const CallContext& call, absl::Time now,
+    const std::function<absl::Status(v1::Application&, const v1::Call&)>&
+        change);
 
 class Applications {
  public:

@@ -659,6 +659,92 @@ TEST_F(ApplicationsServiceTest, ARetryAfterGrantsWasDownSelectsExactlyOnce) {
   EXPECT_EQ(Grants(), 1);
 }
 
+// From selection to completion: nomination, the host's own system accepting,
+// the start and the completion, which settles the agreed grant on the real
+// dates. The host's rejection frees the place for the best reserve.
+TEST_F(ApplicationsServiceTest, NominationHostDecisionStartAndCompletion) {
+  v1::Call call = CreateCall();
+  v1::Application a = Reviewed(call.name(), "student-1", 90);
+  v1::Application b = Reviewed(call.name(), "student-2", 80);
+  v1::Application reserve = Reviewed(call.name(), "student-3", 70);
+  ASSERT_TRUE(Decide(a.name(), v1::DecideApplicationRequest::SELECTED).ok());
+  ASSERT_TRUE(Decide(b.name(), v1::DecideApplicationRequest::SELECTED).ok());
+  ASSERT_TRUE(
+      Decide(reserve.name(), v1::DecideApplicationRequest::RESERVE).ok());
+
+  v1::StartMobilityRequest start;
+  start.set_name(a.name());
+  *start.mutable_actual_start_date() = ToDate(absl::CivilDay(2027, 2, 1));
+  v1::Application out;
+  EXPECT_EQ(Call(&Stub::StartMobility, start, &out, Coordinator()).code(),
+            absl::StatusCode::kFailedPrecondition);  // Not accepted yet.
+  for (const auto& name : {a.name(), b.name()}) {
+    v1::NominateApplicationRequest nominate;
+    nominate.set_name(name);
+    ASSERT_TRUE(
+        Call(&Stub::NominateApplication, nominate, &out, Coordinator()).ok());
+    EXPECT_EQ(out.state(), v1::Application::NOMINATED);
+    EXPECT_EQ(out.host_institution(), kLv);
+  }
+  v1::RecordHostDecisionRequest host;
+  host.set_name(a.name());
+  host.set_accepted(true);
+  // Only the host answers: another institution's system sees nothing.
+  EXPECT_EQ(Call(&Stub::RecordHostDecision, host, &out,
+                 Token("ewp:other", Role::kService, "institutions/other-uni"))
+                .code(),
+            absl::StatusCode::kNotFound);
+  const std::string vidzeme = Token("ewp:va.lv", Role::kService, kLv);
+  ASSERT_TRUE(Call(&Stub::RecordHostDecision, host, &out, vidzeme).ok());
+  EXPECT_EQ(out.state(), v1::Application::ACCEPTED_BY_HOST);
+  EXPECT_EQ(out.history(out.history_size() - 1).actor(), "ewp:va.lv");
+
+  host.set_name(b.name());
+  host.set_accepted(false);
+  host.set_reason("the course is full");
+  ASSERT_TRUE(Call(&Stub::RecordHostDecision, host, &out, vidzeme).ok());
+  EXPECT_EQ(out.state(), v1::Application::REJECTED_BY_HOST);
+  EXPECT_EQ(out.vacancy_filled_by(), reserve.name());
+  EXPECT_EQ(Get(reserve.name()).state(), v1::Application::SELECTED);
+  EXPECT_EQ(Usage().used(), 2);
+  EXPECT_EQ(Grants(), 2);
+
+  ASSERT_TRUE(Call(&Stub::StartMobility, start, &out, Coordinator()).ok());
+  EXPECT_EQ(out.state(), v1::Application::IN_MOBILITY);
+  v1::CompleteMobilityRequest complete;
+  complete.set_name(a.name());
+  *complete.mutable_actual_end_date() = ToDate(absl::CivilDay(2027, 6, 15));
+  *complete.mutable_final_report_date() = ToDate(absl::CivilDay(2027, 7, 1));
+  // The grant is settled on the real dates, so it must be agreed first.
+  EXPECT_EQ(Call(&Stub::CompleteMobility, complete, &out, Coordinator()).code(),
+            absl::StatusCode::kFailedPrecondition);
+  gv1::AgreeGrantRequest agree;
+  agree.set_name(Get(a.name()).grant());
+  *agree.mutable_participant_signed_date() =
+      ToDate(absl::CivilDay(2027, 1, 10));
+  *agree.mutable_institution_signed_date() =
+      ToDate(absl::CivilDay(2027, 1, 11));
+  gv1::Grant grant;
+  ASSERT_TRUE(Invoke(grants_stub_.get(), &gv1::GrantsService::Stub::AgreeGrant,
+                     agree, &grant, Token("finance-1", Role::kFinance))
+                  .ok());
+  ASSERT_TRUE(
+      Call(&Stub::CompleteMobility, complete, &out, Coordinator()).ok());
+  EXPECT_EQ(out.state(), v1::Application::COMPLETED);
+  EXPECT_EQ(FormatDate(out.actual_end_date()), "2027-06-15");
+  gv1::GetGrantRequest get_grant;
+  get_grant.set_name(out.grant());
+  ASSERT_TRUE(Invoke(grants_stub_.get(), &gv1::GrantsService::Stub::GetGrant,
+                     get_grant, &grant, Token("finance-1", Role::kFinance))
+                  .ok());
+  EXPECT_EQ(grant.state(), gv1::Grant::SETTLED);
+  EXPECT_EQ(FormatDate(grant.final_quote().request().end_date()), "2027-06-15");
+  // Completing again changes nothing.
+  ASSERT_TRUE(
+      Call(&Stub::CompleteMobility, complete, &out, Coordinator()).ok());
+  EXPECT_EQ(out.state(), v1::Application::COMPLETED);
+}
+
 TEST_F(ApplicationsServiceTest, TransitionsCheckTheirSourceState) {
   v1::Call call = CreateCall();
   v1::Application draft = Create(StudentDraft(call.name()), "student-1");

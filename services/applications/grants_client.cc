@@ -50,4 +50,15 @@ absl::Status GrantsClient::CancelGrant(const std::string& grant,
       });
 }
 
+absl::Status GrantsClient::SettleGrant(const gv1::SettleGrantRequest& request,
+                                       const CallContext& call) const {
+  gv1::Grant settled;
+  return channel_->CallAsService(
+      call, [&](grpc::ClientContext* context,
+                std::function<void(grpc::Status)> done) {
+        stub_->async()->SettleGrant(context, &request, &settled,
+                                    std::move(done));
+      });
+}
+
 }  // namespace mobility::applications

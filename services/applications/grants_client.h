@@ -33,6 +33,9 @@ class GrantsClient {
   absl::Status CancelGrant(const std::string& grant,
                            const std::string& request_id,
                            const CallContext& call) const;
+  // Settles the grant on the real stay, once per `request.request_id()`.
+  absl::Status SettleGrant(const grants::v1::SettleGrantRequest& request,
+                           const CallContext& call) const;
 
  private:
   std::shared_ptr<const ServiceChannel> channel_;

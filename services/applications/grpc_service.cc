@@ -18,6 +18,7 @@ ApplicationsGrpcService::ApplicationsGrpcService(
       calls_(&store_, &agreements_, &grants_),
       applications_(&store_, &agreements_),
       selection_(&store_, &agreements_, &grants_),
+      mobilities_(&store_, &grants_),
       documents_(&store_) {
   const std::set<Role> office = {Role::kCoordinator, Role::kAdmin};
   const std::set<Role> applicants = {Role::kApplicant};
@@ -43,6 +44,14 @@ ApplicationsGrpcService::ApplicationsGrpcService(
          &S::WithdrawApplication);
   Handle("CancelApplication", office, &selection_, &S::CancelApplication);
   Handle("DecideApplication", office, &selection_, &S::DecideApplication);
+  // The host's own system answers a nomination with its service identity.
+  Handle("RecordHostDecision",
+         {Role::kCoordinator, Role::kAdmin, Role::kService}, &selection_,
+         &S::RecordHostDecision);
+  using M = Mobilities;
+  Handle("NominateApplication", office, &mobilities_, &M::NominateApplication);
+  Handle("StartMobility", office, &mobilities_, &M::StartMobility);
+  Handle("CompleteMobility", office, &mobilities_, &M::CompleteMobility);
   using D = Documents;
   Handle("CreateDocument", applicants, &documents_, &D::CreateDocument);
   Handle("ListDocuments", readers, &documents_, &D::ListDocuments);

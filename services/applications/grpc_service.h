@@ -14,6 +14,7 @@
 #include "services/applications/calls.h"
 #include "services/applications/documents.h"
 #include "services/applications/grants_client.h"
+#include "services/applications/mobilities.h"
 #include "services/applications/pg_applications_store.h"
 #include "services/applications/selection.h"
 
@@ -38,6 +39,7 @@ class ApplicationsGrpcService final
   Calls calls_;
   Applications applications_;
   Selection selection_;
+  Mobilities mobilities_;
   Documents documents_;
 };
 

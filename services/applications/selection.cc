@@ -194,11 +194,49 @@ absl::StatusOr<v1::Application> Selection::DecideApplication(
   return decided;
 }
 
+absl::StatusOr<ApplicationInCall> Selection::ReadFor(const std::string& id,
+                                                     Actor actor,
+                                                     const CallContext& call) {
+  auto read = store_->ReadValue(
+      call.limit,
+      [&](ApplicationsStore& store) -> absl::StatusOr<ApplicationInCall> {
+        auto a = store.GetApplication(id, /*for_update=*/false);
+        if (!a.ok()) return a.status();
+        auto round = store.GetCall(ResourceIdOf(a->call()), false);
+        if (!round.ok()) return round.status();
+        return ApplicationInCall{*std::move(a), *std::move(round)};
+      });
+  const Principal& who = call.principal;
+  bool allowed = false;
+  if (read.ok()) {
+    const bool office = CheckRunsCall(read->call, who).ok();
+    switch (actor) {
+      case Actor::kApplicant:
+        allowed = who.Has(Role::kApplicant) &&
+                  read->application.owner() == who.subject;
+        break;
+      case Actor::kOffice:
+        allowed = office;
+        break;
+      case Actor::kHost:
+        allowed =
+            office || (who.Has(Role::kService) && !who.institution.empty() &&
+                       who.institution == read->application.host_institution());
+        break;
+    }
+  }
+  if (!allowed) {
+    return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
+                 absl::StrCat("no application applications/", id));
+  }
+  return read;
+}
+
 absl::StatusOr<v1::Application> Selection::End(const std::string& name,
                                                v1::Application::State to,
                                                const std::string& reason,
                                                const std::string& request_id,
-                                               bool owner_only,
+                                               Actor actor,
                                                const CallContext& call) {
   auto id = ParseResourceName("name", name, "applications");
   if (!id.ok()) return id.status();
@@ -208,17 +246,14 @@ absl::StatusOr<v1::Application> Selection::End(const std::string& name,
     v.Add("request_id", "must be a UUID");
   }
   if (!v.empty()) return v.ToStatus("INVALID_REQUEST");
-  auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
-    return ReadApplication(store, *id, call.principal, /*for_update=*/false,
-                           owner_only);
-  });
+  auto read = ReadFor(*id, actor, call);
   if (!read.ok()) return read.status();
-  if (!owner_only && !CheckRunsCall(read->call, call.principal).ok()) {
-    return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
-                 absl::StrCat("no application ", name));
-  }
   const v1::Application& a = read->application;
   if (a.state() != to) {
+    if (to == v1::Application::REJECTED_BY_HOST) {
+      if (auto s = CheckState(a, {v1::Application::NOMINATED}); !s.ok())
+        return s;
+    }
     if (!IsOpen(a.state())) {
       return Error(absl::StatusCode::kFailedPrecondition,
                    "WRONG_APPLICATION_STATE",
@@ -326,13 +361,51 @@ absl::StatusOr<v1::Application> Selection::FillVacancy(
 absl::StatusOr<v1::Application> Selection::WithdrawApplication(
     const v1::WithdrawApplicationRequest& request, const CallContext& call) {
   return End(request.name(), v1::Application::WITHDRAWN, request.reason(),
-             request.request_id(), /*owner_only=*/true, call);
+             request.request_id(), Actor::kApplicant, call);
 }
 
 absl::StatusOr<v1::Application> Selection::CancelApplication(
     const v1::CancelApplicationRequest& request, const CallContext& call) {
   return End(request.name(), v1::Application::CANCELLED, request.reason(),
-             request.request_id(), /*owner_only=*/false, call);
+             request.request_id(), Actor::kOffice, call);
+}
+
+absl::StatusOr<v1::Application> Selection::RecordHostDecision(
+    const v1::RecordHostDecisionRequest& request, const CallContext& call) {
+  if (!request.accepted()) {
+    return End(request.name(), v1::Application::REJECTED_BY_HOST,
+               request.reason(), request.request_id(), Actor::kHost, call);
+  }
+  auto id = ParseResourceName("name", request.name(), "applications");
+  if (!id.ok()) return id.status();
+  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
+    return s;
+  auto read = ReadFor(*id, Actor::kHost, call);
+  if (!read.ok()) return read.status();
+  v1::Application accepted;
+  absl::Status status =
+      store_->Transact(call.limit, [&](ApplicationsStore& store) {
+        return RunIdempotent(
+            store, "RecordHostDecision", request.request_id(), request,
+            &accepted, [&]() -> absl::Status {
+              auto current = store.GetApplication(*id, /*for_update=*/true);
+              if (!current.ok()) return current.status();
+              accepted = *std::move(current);
+              if (accepted.state() == v1::Application::ACCEPTED_BY_HOST)
+                return absl::OkStatus();
+              if (auto s = CheckState(accepted, {v1::Application::NOMINATED});
+                  !s.ok())
+                return s;
+              const absl::Time now = Now();
+              Transition(accepted, v1::Application::ACCEPTED_BY_HOST,
+                         call.principal, request.reason(), now);
+              Stamp(accepted, now);
+              store.SaveApplication(*id, accepted);
+              return absl::OkStatus();
+            });
+      });
+  if (!status.ok()) return status;
+  return accepted;
 }
 
 }  // namespace mobility::applications

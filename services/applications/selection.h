@@ -39,6 +39,8 @@ class Selection {
       const v1::WithdrawApplicationRequest& request, const CallContext& call);
   absl::StatusOr<v1::Application> CancelApplication(
       const v1::CancelApplicationRequest& request, const CallContext& call);
+  absl::StatusOr<v1::Application> RecordHostDecision(
+      const v1::RecordHostDecisionRequest& request, const CallContext& call);
 
  private:
   absl::Time Now() const { return TruncatedNow(clock_); }
@@ -48,13 +50,20 @@ class Selection {
   absl::StatusOr<v1::Application> Select(const std::string& id,
                                          const std::string& reason,
                                          const CallContext& call);
+  // Who may take a step: the applicant, the office running the call, or the
+  // host institution (its coordinators through the office, its system with its
+  // service identity).
+  enum class Actor { kApplicant, kOffice, kHost };
+  // The application and its call if `actor` may act on it, else NOT_FOUND.
+  absl::StatusOr<ApplicationInCall> ReadFor(const std::string& id, Actor actor,
+                                            const CallContext& call);
   // Ends an open application in `to`: gives back its place and grant, records
   // the end, then fills the place.
   absl::StatusOr<v1::Application> End(const std::string& name,
                                       v1::Application::State to,
                                       const std::string& reason,
                                       const std::string& request_id,
-                                      bool owner_only, const CallContext& call);
+                                      Actor actor, const CallContext& call);
   // Selects the best reserve of the vacated application's condition into its
   // place, once: the choice is recorded before it is carried out.
   absl::StatusOr<v1::Application> FillVacancy(const std::string& id,

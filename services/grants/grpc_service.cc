@@ -29,7 +29,9 @@ GrantsGrpcService::GrantsGrpcService(
   Handle("ListGrants", readers, g, &G::ListGrants);
   Handle("AgreeGrant", managers, g, &G::AgreeGrant);
   Handle("PrefinanceGrant", managers, g, &G::PrefinanceGrant);
-  Handle("SettleGrant", managers, g, &G::SettleGrant);
+  // The applications service settles a completed mobility's grant.
+  Handle("SettleGrant", {Role::kFinance, Role::kCoordinator, Role::kService}, g,
+         &G::SettleGrant);
   // A service cancels the grants it made (a withdrawn application's).
   Handle("CancelGrant", {Role::kFinance, Role::kCoordinator, Role::kService}, g,
          &G::CancelGrant);

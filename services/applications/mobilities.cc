@@ -1,0 +1,101 @@
+#include "services/applications/mobilities.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/api.h"
+#include "common/status.h"
+#include "services/applications/applications.h"
+#include "services/applications/calls.h"
+
+namespace mobility::applications {
+
+absl::StatusOr<v1::Application> Mobilities::NominateApplication(
+    const v1::NominateApplicationRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("name", request.name(), "applications");
+  if (!id.ok()) return id.status();
+  const absl::Time now = Now();
+  return ChangeAsOffice(
+      store_, "NominateApplication", *id, request, request.request_id(), call,
+      now, [&](v1::Application& a, const v1::Call&) -> absl::Status {
+        if (auto s = CheckState(a, {v1::Application::SELECTED}); !s.ok())
+          return s;
+        Transition(a, v1::Application::NOMINATED, call.principal,
+                   absl::StrCat("nominated to ", a.host_institution()), now);
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::Application> Mobilities::StartMobility(
+    const v1::StartMobilityRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("name", request.name(), "applications");
+  if (!id.ok()) return id.status();
+  if (!IsValidDate(request.actual_start_date())) {
+    return InvalidField("actual_start_date",
+                        "must be the calendar date the stay began");
+  }
+  const absl::Time now = Now();
+  return ChangeAsOffice(
+      store_, "StartMobility", *id, request, request.request_id(), call, now,
+      [&](v1::Application& a, const v1::Call&) -> absl::Status {
+        if (auto s = CheckState(a, {v1::Application::ACCEPTED_BY_HOST});
+            !s.ok())
+          return s;
+        *a.mutable_actual_start_date() = request.actual_start_date();
+        Transition(a, v1::Application::IN_MOBILITY, call.principal, "", now);
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::Application> Mobilities::CompleteMobility(
+    const v1::CompleteMobilityRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("name", request.name(), "applications");
+  if (!id.ok()) return id.status();
+  Violations v;
+  if (!IsValidDate(request.actual_end_date())) {
+    v.Add("actual_end_date", "must be the calendar date the stay ended");
+  }
+  if (!IsValidDate(request.final_report_date())) {
+    v.Add("final_report_date", "must be the calendar date the report came");
+  }
+  if (!v.empty()) return v.ToStatus("INVALID_COMPLETION");
+  auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
+    return ReadApplication(store, *id, call.principal, /*for_update=*/false);
+  });
+  if (!read.ok()) return read.status();
+  if (!CheckRunsCall(read->call, call.principal).ok()) {
+    return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
+                 absl::StrCat("no application ", request.name()));
+  }
+  const v1::Application& a = read->application;
+  if (a.state() == v1::Application::COMPLETED) return a;  // A retry.
+  if (auto s = CheckState(a, {v1::Application::IN_MOBILITY}); !s.ok()) return s;
+  if (ToCivilDay(request.actual_end_date()) <
+      ToCivilDay(a.actual_start_date())) {
+    return InvalidField("actual_end_date",
+                        "must not come before the actual start date");
+  }
+  // The grant is settled first, once per application; then the completion
+  // is recorded.
+  grants::v1::SettleGrantRequest settle;
+  settle.set_name(a.grant());
+  *settle.mutable_actual_start_date() = a.actual_start_date();
+  *settle.mutable_actual_end_date() = request.actual_end_date();
+  *settle.mutable_final_report_date() = request.final_report_date();
+  settle.set_request_id(StepRequestId(a.name() + ":settle"));
+  if (auto s = grants_->SettleGrant(settle, call); !s.ok()) return s;
+  const absl::Time now = Now();
+  return ChangeAsOffice(
+      store_, "CompleteMobility", *id, request, request.request_id(), call, now,
+      [&](v1::Application& current, const v1::Call&) -> absl::Status {
+        if (current.state() == v1::Application::COMPLETED)
+          return absl::OkStatus();
+        if (auto s = CheckState(current, {v1::Application::IN_MOBILITY});
+            !s.ok())
+          return s;
+        *current.mutable_actual_end_date() = request.actual_end_date();
+        Transition(current, v1::Application::COMPLETED, call.principal, "",
+                   now);
+        return absl::OkStatus();
+      });
+}
+
+}  // namespace mobility::applications
