@@ -275,6 +275,7 @@ absl::Status Serve(const ServerOptions& options,
           Log(LogLevel::kInfo, "request_records_purged",
               {{"count", std::to_string(*purged)}});
         }
+        if (options.hourly) options.hourly();
       }
     } while (!stopping.WaitForNotificationWithTimeout(options.health_interval));
   });

@@ -169,6 +169,10 @@ struct ServerOptions {
   absl::Duration health_interval = absl::Seconds(2);
   // The largest request taken; gRPC's default is 4 MiB.
   int max_request_bytes = 4 * 1024 * 1024;
+  // The service's own upkeep, run hourly beside the purge of old request
+  // records while the database answers (any replica may: it must be
+  // idempotent).
+  std::function<void()> hourly;
 };
 
 // Serves `services` until SIGTERM or SIGINT, then stops taking calls, lets

@@ -233,6 +233,11 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   server_options.listen_address = config->listen_address;
   server_options.shutdown_grace = config->shutdown_grace;
   server_options.max_request_bytes = definition.max_request_bytes;
+  if (definition.hourly) {
+    server_options.hourly = [&definition, database = db->get()] {
+      definition.hourly(database);
+    };
+  }
   if (absl::Status s = Serve(server_options, raw, db->get()); !s.ok()) {
     Log(LogLevel::kError, "serve_failed",
         {{"message", std::string(s.message())}});

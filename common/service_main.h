@@ -41,6 +41,8 @@ struct ServiceDefinition {
   std::vector<PreparedStatement> statements;
   // The largest request the service takes.
   int max_request_bytes = 4 * 1024 * 1024;
+  // Optional upkeep run hourly over the opened database (ServerOptions).
+  std::function<void(Database*)> hourly;
   // Builds the gRPC services over the opened database; they share one
   // dispatcher (and so one worker pool and queue).
   std::function<std::vector<std::unique_ptr<grpc::Service>>(

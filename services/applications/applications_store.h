@@ -53,6 +53,14 @@ class ApplicationsStore : public RequestLedger {
       const std::string& call_id, const std::string& condition_id,
       const std::vector<std::string>& states) = 0;
 
+  // Retention: applications not yet anonymised of calls whose window closed
+  // before `cutoff`, at most `limit`, locked; and how one is marked done.
+  virtual std::vector<v1::Application> ApplicationsToAnonymise(
+      absl::Time cutoff, int limit) = 0;
+  virtual void MarkAnonymised(const std::string& id,
+                              const v1::Application& application) = 0;
+  virtual void DeleteDocuments(const std::string& application_id) = 0;
+
   // Documents: metadata, and the content only when asked for.
   virtual void InsertDocument(const std::string& application_id,
                               const std::string& id,

@@ -19,6 +19,7 @@
 #include "services/agreements/pg_agreements_store.h"
 #include "services/applications/application_rules.h"
 #include "services/applications/grpc_service.h"
+#include "services/applications/personal_data.h"
 #include "services/applications/pg_applications_store.h"
 #include "services/grants/grpc_service.h"
 #include "services/grants/pg_grants_store.h"
@@ -743,6 +744,92 @@ TEST_F(ApplicationsServiceTest, NominationHostDecisionStartAndCompletion) {
   ASSERT_TRUE(
       Call(&Stub::CompleteMobility, complete, &out, Coordinator()).ok());
   EXPECT_EQ(out.state(), v1::Application::COMPLETED);
+}
+
+TEST_F(ApplicationsServiceTest, AnApplicantExportsTheirOwnDataOnly) {
+  v1::Call call = CreateCall();
+  v1::Application mine = Create(StudentDraft(call.name()), "student-1");
+  Create(StudentDraft(call.name()), "student-2");
+  v1::CreateDocumentRequest upload;
+  upload.set_parent(mine.name());
+  upload.mutable_document()->set_file_name("cv.pdf");
+  upload.mutable_document()->set_document_type("CV");
+  upload.mutable_document()->set_content("%PDF-1.4 cv");
+  v1::Document document;
+  ASSERT_TRUE(Call(&Stub::CreateDocument, upload, &document,
+                   Token("student-1", Role::kApplicant))
+                  .ok());
+  v1::ApplicantDataExport exported;
+  ASSERT_TRUE(Call(&Stub::ExportMyData, v1::ExportMyDataRequest(), &exported,
+                   Token("student-1", Role::kApplicant))
+                  .ok());
+  ASSERT_THAT(exported.applications(), SizeIs(1));
+  EXPECT_EQ(exported.applications(0).applicant().email(), "aigerim@example.kz");
+  ASSERT_THAT(exported.documents(), SizeIs(1));
+  EXPECT_TRUE(exported.documents(0).content().empty());
+  ASSERT_TRUE(Call(&Stub::ExportMyData, v1::ExportMyDataRequest(), &exported,
+                   Token("student-9", Role::kApplicant))
+                  .ok());
+  EXPECT_THAT(exported.applications(), SizeIs(0));
+}
+
+// Five years (1826 days) after its call closed an application keeps no
+// personal data; a day less and it keeps it.
+TEST_F(ApplicationsServiceTest, RetentionAnonymisesOnlyWhatPassedItsPeriod) {
+  v1::Call old_call = CreateCall("spring-2027");
+  v1::Call recent_call = CreateCall("autumn-2027");
+  v1::Application old_one = Create(StudentDraft(old_call.name()), "student-1");
+  ASSERT_TRUE(Submit(old_one.name(), "student-1").ok());
+  v1::Application recent =
+      Create(StudentDraft(recent_call.name()), "student-2");
+  v1::CreateDocumentRequest upload;
+  upload.set_parent(old_one.name());
+  upload.mutable_document()->set_file_name("cv.pdf");
+  upload.mutable_document()->set_document_type("CV");
+  upload.mutable_document()->set_content("%PDF-1.4 cv");
+  v1::Document document;
+  ASSERT_FALSE(Call(&Stub::CreateDocument, upload, &document,
+                    Token("student-1", Role::kApplicant))
+                   .ok());  // Submitted: no more documents.
+  ASSERT_TRUE(applications_db_
+                  ->Transact(CallLimit::Within(absl::Seconds(10)),
+                             [](pqxx::transaction_base& txn) {
+                               txn.exec(
+                                   "UPDATE calls SET open_time = now() - "
+                                   "interval '1900 days', close_time = CASE id "
+                                   "WHEN 'spring-2027' THEN now() - interval "
+                                   "'1826 days 1 minute' ELSE now() - "
+                                   "interval '1825 days' END");
+                               return absl::OkStatus();
+                             })
+                  .ok());
+  PgTransactor<ApplicationsStore, PgApplicationsStore> store(
+      applications_db_.get());
+  PersonalData personal_data(&store, absl::Hours(24) * 1826);
+  auto anonymised =
+      personal_data.AnonymiseExpired(CallLimit::Within(absl::Seconds(30)));
+  ASSERT_TRUE(anonymised.ok()) << anonymised.status();
+  EXPECT_EQ(*anonymised, 1);
+  v1::Application gone = Get(old_one.name());
+  EXPECT_TRUE(gone.applicant().given_name().empty());
+  EXPECT_TRUE(gone.applicant().email().empty());
+  EXPECT_TRUE(gone.motivation().empty());
+  EXPECT_EQ(gone.owner(), "anonymised");
+  EXPECT_EQ(gone.history(0).actor(), "anonymised");
+  EXPECT_TRUE(gone.has_anonymise_time());
+  EXPECT_EQ(gone.condition_id(), "kz-lv-studies");  // Statistics remain.
+  EXPECT_EQ(Get(recent.name()).applicant().given_name(), "Aigerim");
+  // The applicant's own reading finds nothing of theirs any more.
+  v1::GetApplicationRequest get;
+  get.set_name(old_one.name());
+  v1::Application read;
+  EXPECT_EQ(Call(&Stub::GetApplication, get, &read,
+                 Token("student-1", Role::kApplicant))
+                .code(),
+            absl::StatusCode::kNotFound);
+  // Run again: nothing more to do.
+  EXPECT_EQ(
+      *personal_data.AnonymiseExpired(CallLimit::Within(absl::Seconds(30))), 0);
 }
 
 TEST_F(ApplicationsServiceTest, TransitionsCheckTheirSourceState) {

@@ -19,7 +19,8 @@ ApplicationsGrpcService::ApplicationsGrpcService(
       applications_(&store_, &agreements_),
       selection_(&store_, &agreements_, &grants_),
       mobilities_(&store_, &grants_),
-      documents_(&store_) {
+      documents_(&store_),
+      personal_data_(&store_) {
   const std::set<Role> office = {Role::kCoordinator, Role::kAdmin};
   const std::set<Role> applicants = {Role::kApplicant};
   const std::set<Role> readers = {Role::kApplicant, Role::kCoordinator,
@@ -52,6 +53,8 @@ ApplicationsGrpcService::ApplicationsGrpcService(
   Handle("NominateApplication", office, &mobilities_, &M::NominateApplication);
   Handle("StartMobility", office, &mobilities_, &M::StartMobility);
   Handle("CompleteMobility", office, &mobilities_, &M::CompleteMobility);
+  Handle("ExportMyData", applicants, &personal_data_,
+         &PersonalData::ExportMyData);
   using D = Documents;
   Handle("CreateDocument", applicants, &documents_, &D::CreateDocument);
   Handle("ListDocuments", readers, &documents_, &D::ListDocuments);

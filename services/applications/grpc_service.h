@@ -15,6 +15,7 @@
 #include "services/applications/documents.h"
 #include "services/applications/grants_client.h"
 #include "services/applications/mobilities.h"
+#include "services/applications/personal_data.h"
 #include "services/applications/pg_applications_store.h"
 #include "services/applications/selection.h"
 
@@ -41,6 +42,7 @@ class ApplicationsGrpcService final
   Selection selection_;
   Mobilities mobilities_;
   Documents documents_;
+  PersonalData personal_data_;
 };
 
 }  // namespace mobility::applications

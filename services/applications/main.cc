@@ -1,15 +1,21 @@
 // applications_server: serves mobility.applications.v1.ApplicationsService.
 #include "absl/flags/flag.h"
+#include "absl/strings/numbers.h"
 #include "common/client.h"
 #include "common/config.h"
+#include "common/log.h"
 #include "common/service_main.h"
 #include "services/applications/grpc_service.h"
+#include "services/applications/personal_data.h"
 #include "services/applications/pg_applications_store.h"
 
 ABSL_FLAG(std::string, agreements_address, "",
           "agreements service host:port (env MOBILITY_AGREEMENTS_ADDRESS)");
 ABSL_FLAG(std::string, grants_address, "",
           "grants service host:port (env MOBILITY_GRANTS_ADDRESS)");
+ABSL_FLAG(std::string, retention_days, "",
+          "days after a call closes that its applications keep their personal "
+          "data (env MOBILITY_RETENTION_DAYS, default 1826: five years)");
 ABSL_FLAG(std::string, service_token_file, "",
           "file holding this service's own token, for the steps it takes on "
           "its own authority (places, grants) and sent beside the end user's "
@@ -29,8 +35,34 @@ int main(int argc, char** argv) {
   definition.migrations = ApplicationsMigrations();
   definition.statements = applications::PgApplicationsStore::Statements();
   definition.max_request_bytes = applications::kMaxRequestBytes;
+  // Read once the command line is parsed, when the services are built.
+  static int retention_days = 1826;
+  definition.hourly = [](Database* db) {
+    PgTransactor<applications::ApplicationsStore,
+                 applications::PgApplicationsStore>
+        store(db);
+    applications::PersonalData personal_data(&store,
+                                             absl::Hours(24) * retention_days);
+    auto anonymised =
+        personal_data.AnonymiseExpired(CallLimit::Within(absl::Minutes(10)));
+    if (!anonymised.ok()) {
+      Log(LogLevel::kWarning, "retention_failed",
+          {{"message", std::string(anonymised.status().message())}});
+    } else if (*anonymised > 0) {
+      Log(LogLevel::kInfo, "applications_anonymised",
+          {{"count", std::to_string(*anonymised)}});
+    }
+  };
   definition.build = [](Database* db,
                         std::shared_ptr<const RpcDispatcher> dispatcher) {
+    const std::string retention = FlagOrEnv(absl::GetFlag(FLAGS_retention_days),
+                                            "MOBILITY_RETENTION_DAYS");
+    if (!retention.empty() &&
+        (!absl::SimpleAtoi(retention, &retention_days) || retention_days < 1)) {
+      Log(LogLevel::kError, "bad_config",
+          {{"message", "--retention_days must be a positive number of days"}});
+      std::exit(2);
+    }
     const std::string token_file = FlagOrEnv(
         absl::GetFlag(FLAGS_service_token_file), "MOBILITY_SERVICE_TOKEN_FILE");
     auto channel = [&](const std::string& flag, const char* env,

@@ -90,6 +90,16 @@ std::vector<PreparedStatement> PgApplicationsStore::Statements() {
        "condition_id = $2) AND state = ANY($3::text[]) ORDER BY total_score "
        "DESC, submit_time, id"},
 
+      {"applications_to_anonymise",
+       absl::StrCat("SELECT a.body FROM applications a JOIN calls c ON c.id = "
+                    "a.call_id WHERE NOT a.anonymised AND c.close_time < ",
+                    TimestampParam(1),
+                    " ORDER BY a.id LIMIT $2 FOR UPDATE OF a SKIP LOCKED")},
+      {"application_anonymised",
+       "UPDATE applications SET owner = 'anonymised', anonymised = true, "
+       "revision = revision + 1, body = $2 WHERE id = $1"},
+      {"documents_delete_all",
+       "DELETE FROM documents WHERE application_id = $1"},
       {"document_insert",
        absl::StrCat("INSERT INTO documents (application_id, id, file_name, "
                     "document_type, media_type, size_bytes, sha256, content, "
@@ -198,6 +208,26 @@ std::vector<v1::Application> PgApplicationsStore::RankedApplications(
     out.push_back(FromBody<v1::Application>(row[0]));
   }
   return out;
+}
+
+std::vector<v1::Application> PgApplicationsStore::ApplicationsToAnonymise(
+    absl::Time cutoff, int limit) {
+  std::vector<v1::Application> out;
+  for (const auto& row : txn_.exec_prepared(
+           "applications_to_anonymise", absl::ToUnixMicros(cutoff), limit)) {
+    out.push_back(FromBody<v1::Application>(row[0]));
+  }
+  return out;
+}
+
+void PgApplicationsStore::MarkAnonymised(const std::string& id,
+                                         const v1::Application& a) {
+  txn_.exec_prepared("application_anonymised", id,
+                     pqxx::binarystring(a.SerializeAsString()));
+}
+
+void PgApplicationsStore::DeleteDocuments(const std::string& application_id) {
+  txn_.exec_prepared("documents_delete_all", application_id);
 }
 
 void PgApplicationsStore::InsertDocument(const std::string& application_id,

@@ -37,6 +37,11 @@ class PgApplicationsStore final : public PgStore<ApplicationsStore> {
   std::vector<v1::Application> RankedApplications(
       const std::string& call_id, const std::string& condition_id,
       const std::vector<std::string>& states) override;
+  std::vector<v1::Application> ApplicationsToAnonymise(absl::Time cutoff,
+                                                       int limit) override;
+  void MarkAnonymised(const std::string& id,
+                      const v1::Application& application) override;
+  void DeleteDocuments(const std::string& application_id) override;
   void InsertDocument(const std::string& application_id, const std::string& id,
                       const v1::Document& document) override;
   std::vector<v1::Document> ListDocuments(

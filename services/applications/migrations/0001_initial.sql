@@ -25,6 +25,8 @@ CREATE TABLE applications (
   -- Hundredths of a point out of 100.00, for the ranking.
   total_score integer NOT NULL DEFAULT 0,
   submit_time timestamptz,
+  -- Set once the retention period after the call closed has passed.
+  anonymised boolean NOT NULL DEFAULT false,
   revision bigint NOT NULL CHECK (revision > 0),
   body bytea NOT NULL
 );
