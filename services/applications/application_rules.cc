@@ -52,6 +52,25 @@ bool DatesInOrder(const v1::Application& a) {
          ToCivilDay(a.end_date()) >= ToCivilDay(a.start_date());
 }
 
+// "7.5" -> 75: a decimal with at most one fraction digit.
+std::optional<int> ParseTenths(absl::string_view text) {
+  const size_t dot = text.find('.');
+  absl::string_view whole = text.substr(0, dot);
+  absl::string_view fraction =
+      dot == absl::string_view::npos ? "" : text.substr(dot + 1);
+  const auto digits = [](absl::string_view d) {
+    return std::all_of(d.begin(), d.end(), absl::ascii_isdigit);
+  };
+  if (whole.empty() || whole.size() > 3 || !digits(whole) ||
+      (dot != absl::string_view::npos && fraction.size() != 1) ||
+      !digits(fraction)) {
+    return std::nullopt;
+  }
+  int value = 0;
+  for (char c : whole) value = value * 10 + (c - '0');
+  return value * 10 + (fraction.empty() ? 0 : fraction[0] - '0');
+}
+
 }  // namespace
 
 void ValidateCall(const v1::Call& call, Violations& v) {
@@ -398,6 +417,68 @@ bool HoldsPlace(v1::Application::State state) {
          state == v1::Application::NOMINATED ||
          state == v1::Application::ACCEPTED_BY_HOST ||
          state == v1::Application::IN_MOBILITY;
+}
+
+void ValidateComponents(
+    const google::protobuf::RepeatedPtrField<v1::Component>& components,
+    const std::string& field, Violations& v) {
+  if (components.empty() || components.size() > 50) {
+    v.Add(field, "list 1 to 50 components");
+    return;
+  }
+  std::set<std::string> codes;
+  for (int i = 0; i < components.size(); ++i) {
+    const v1::Component& c = components[i];
+    const std::string at = absl::StrCat(field, "[", i, "]");
+    if (c.code().empty() || c.code().size() > 30 ||
+        !codes.insert(c.code()).second) {
+      v.Add(at + ".code", "is required, at most 30 characters, used once");
+    }
+    RequireText(c.title(), at + ".title", v);
+    LimitText(c.title(), kMaxText, at + ".title", v);
+    auto credits = ParseTenths(c.ects_credits());
+    if (!credits.has_value() || *credits == 0 || *credits > 600) {
+      v.Add(at + ".ects_credits",
+            "must be ECTS credits above 0 and at most 60, like \"6\" or "
+            "\"7.5\"");
+    }
+    LimitText(c.term(), 50, at + ".term", v);
+  }
+}
+
+void ValidateRecognition(
+    const google::protobuf::RepeatedPtrField<v1::Recognition>& recognition,
+    const v1::LearningAgreementVersion& in_force, Violations& v) {
+  std::set<std::string> studied, seen;
+  for (const auto& c : in_force.study_components()) studied.insert(c.code());
+  for (int i = 0; i < recognition.size(); ++i) {
+    const v1::Recognition& r = recognition[i];
+    const std::string at = absl::StrCat("recognition[", i, "]");
+    if (studied.count(r.component_code()) == 0 ||
+        !seen.insert(r.component_code()).second) {
+      v.Add(at + ".component_code",
+            "must be a study component of the learning agreement in force, "
+            "once");
+    }
+    if (!ParseTenths(r.transcript_credits()).has_value()) {
+      v.Add(at + ".transcript_credits",
+            "must be credits like \"6\" or \"7.5\"");
+    }
+    if (r.recognised() && !ParseTenths(r.recognised_credits()).has_value()) {
+      v.Add(at + ".recognised_credits",
+            "must be credits like \"6\" or \"7.5\"");
+    }
+    if (!r.recognised() && r.reason().empty()) {
+      v.Add(at + ".reason", "a component not recognised needs the reason");
+    }
+    LimitText(r.reason(), 2000, at + ".reason", v);
+  }
+  for (const auto& code : studied) {
+    if (seen.count(code) == 0) {
+      v.Add("recognition",
+            absl::StrCat("give what became of component ", code));
+    }
+  }
 }
 
 std::optional<std::string> DetectMediaType(absl::string_view content) {

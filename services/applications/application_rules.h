@@ -67,6 +67,19 @@ bool IsOpen(v1::Application::State state);
 // States that hold a place of the agreement's quota and a grant.
 bool HoldsPlace(v1::Application::State state);
 
+// Every violated field of a learning agreement's components under `field`
+// ("study_components"): 1 to 50 of them, each with a code, a title, ECTS
+// credits above 0 and at most 60 with one decimal, codes used once.
+void ValidateComponents(
+    const google::protobuf::RepeatedPtrField<v1::Component>& components,
+    const std::string& field, Violations& violations);
+
+// The recognition at completion against the version in force: one entry per
+// study component, credits as decimals, a reason for what is not recognised.
+void ValidateRecognition(
+    const google::protobuf::RepeatedPtrField<v1::Recognition>& recognition,
+    const v1::LearningAgreementVersion& in_force, Violations& violations);
+
 // The media type of a document recognised from its first bytes: PDF, JPEG or
 // PNG; nullopt for anything else, whatever its name says.
 std::optional<std::string> DetectMediaType(absl::string_view content);

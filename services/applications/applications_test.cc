@@ -746,6 +746,124 @@ TEST_F(ApplicationsServiceTest, NominationHostDecisionStartAndCompletion) {
   EXPECT_EQ(out.state(), v1::Application::COMPLETED);
 }
 
+// The learning agreement: a version in force once the student, the sending
+// office and the host have signed it, changes that need all three again while
+// every version stays readable, and recognition against it at completion.
+TEST_F(ApplicationsServiceTest, LearningAgreementSignedByThreeThenRecognition) {
+  v1::Call call = CreateCall();
+  v1::Application a = Reviewed(call.name(), "student-1", 90);
+  ASSERT_TRUE(Decide(a.name(), v1::DecideApplicationRequest::SELECTED).ok());
+  const std::string la_name = a.name() + "/learningAgreement";
+  const std::string student = Token("student-1", Role::kApplicant);
+  const std::string host = Token("ewp:va.lv", Role::kService, kLv);
+  auto component = [](v1::Component* c, const char* code, const char* credits) {
+    c->set_code(code);
+    c->set_title(absl::StrCat("Course ", code));
+    c->set_ects_credits(credits);
+    c->set_term("2026/2027 spring");
+  };
+  v1::ProposeLearningAgreementRequest propose;
+  propose.set_name(la_name);
+  component(propose.add_study_components(), "MGT-301", "6");
+  component(propose.add_study_components(), "ECO-210", "7.5");
+  component(propose.add_recognised_components(), "KZ-MGT-3", "13.5");
+  v1::LearningAgreement la;
+  ASSERT_TRUE(
+      Call(&Stub::ProposeLearningAgreement, propose, &la, student).ok());
+  ASSERT_THAT(la.versions(), SizeIs(1));
+  auto sign = [&](int version, const std::string& token, const char* who) {
+    v1::SignLearningAgreementRequest request;
+    request.set_name(la_name);
+    request.set_version(version);
+    request.set_signer_name(who);
+    request.set_position("as in the learning agreement");
+    return Call(&Stub::SignLearningAgreement, request, &la, token);
+  };
+  ASSERT_TRUE(sign(1, student, "Aigerim Test").ok());
+  ASSERT_TRUE(sign(1, Coordinator(), "Coordinator KZ").ok());
+  EXPECT_EQ(la.in_force_version(), 0);
+  // Someone who is no party sees nothing.
+  EXPECT_EQ(sign(1, Token("student-2", Role::kApplicant), "x").code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_TRUE(sign(1, host, "Coordinator VIA").ok());
+  EXPECT_EQ(la.in_force_version(), 1);
+  EXPECT_TRUE(la.versions(0).approved());
+
+  // A change says why, needs all three again, and v1 stays in force till then.
+  propose.mutable_study_components(1)->set_ects_credits("5");
+  propose.mutable_recognised_components(0)->set_ects_credits("11");
+  v1::LearningAgreement ignored;
+  absl::Status no_reason =
+      Call(&Stub::ProposeLearningAgreement, propose, &ignored, student);
+  ASSERT_EQ(no_reason.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(no_reason)[0].field, "change_reason");
+  propose.set_change_reason("ECO-210 is offered with 5 credits only");
+  ASSERT_TRUE(
+      Call(&Stub::ProposeLearningAgreement, propose, &la, Coordinator()).ok());
+  EXPECT_EQ(
+      Call(&Stub::ProposeLearningAgreement, propose, &ignored, student).code(),
+      absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(sign(1, student, "Aigerim Test").code(),
+            absl::StatusCode::kAborted);
+  for (const auto& [token, who] :
+       {std::pair<std::string, const char*>{student, "Aigerim Test"},
+        {Coordinator(), "Coordinator KZ"},
+        {host, "Coordinator VIA"}}) {
+    ASSERT_TRUE(sign(2, token, who).ok());
+  }
+  EXPECT_EQ(la.in_force_version(), 2);
+  ASSERT_THAT(la.versions(), SizeIs(2));
+  EXPECT_EQ(la.versions(0).study_components(1).ects_credits(), "7.5");
+
+  // Through to completion, with what became of each component.
+  v1::Application out;
+  v1::NominateApplicationRequest nominate;
+  nominate.set_name(a.name());
+  ASSERT_TRUE(
+      Call(&Stub::NominateApplication, nominate, &out, Coordinator()).ok());
+  v1::RecordHostDecisionRequest accept;
+  accept.set_name(a.name());
+  accept.set_accepted(true);
+  ASSERT_TRUE(Call(&Stub::RecordHostDecision, accept, &out, host).ok());
+  v1::StartMobilityRequest start;
+  start.set_name(a.name());
+  *start.mutable_actual_start_date() = ToDate(absl::CivilDay(2027, 2, 1));
+  ASSERT_TRUE(Call(&Stub::StartMobility, start, &out, Coordinator()).ok());
+  gv1::AgreeGrantRequest agree;
+  agree.set_name(out.grant());
+  *agree.mutable_participant_signed_date() =
+      ToDate(absl::CivilDay(2027, 1, 10));
+  *agree.mutable_institution_signed_date() =
+      ToDate(absl::CivilDay(2027, 1, 10));
+  gv1::Grant grant;
+  ASSERT_TRUE(Invoke(grants_stub_.get(), &gv1::GrantsService::Stub::AgreeGrant,
+                     agree, &grant, Token("finance-1", Role::kFinance))
+                  .ok());
+  v1::CompleteMobilityRequest complete;
+  complete.set_name(a.name());
+  *complete.mutable_actual_end_date() = ToDate(absl::CivilDay(2027, 6, 30));
+  *complete.mutable_final_report_date() = ToDate(absl::CivilDay(2027, 7, 5));
+  v1::Recognition* passed = complete.add_recognition();
+  passed->set_component_code("MGT-301");
+  passed->set_transcript_credits("6");
+  passed->set_recognised_credits("6");
+  passed->set_recognised(true);
+  v1::Recognition* failed = complete.add_recognition();
+  failed->set_component_code("ECO-210");
+  failed->set_transcript_credits("0");
+  failed->set_recognised(false);
+  absl::Status no_why =
+      Call(&Stub::CompleteMobility, complete, &out, Coordinator());
+  ASSERT_EQ(no_why.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(no_why)[0].field, "recognition[1].reason");
+  failed->set_reason("the exam was not passed");
+  ASSERT_TRUE(
+      Call(&Stub::CompleteMobility, complete, &out, Coordinator()).ok());
+  EXPECT_EQ(out.state(), v1::Application::COMPLETED);
+  ASSERT_THAT(out.recognition(), SizeIs(2));
+  EXPECT_EQ(out.recognition(1).reason(), "the exam was not passed");
+}
+
 TEST_F(ApplicationsServiceTest, AnApplicantExportsTheirOwnDataOnly) {
   v1::Call call = CreateCall();
   v1::Application mine = Create(StudentDraft(call.name()), "student-1");

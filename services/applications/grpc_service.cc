@@ -20,6 +20,7 @@ ApplicationsGrpcService::ApplicationsGrpcService(
       selection_(&store_, &agreements_, &grants_),
       mobilities_(&store_, &grants_),
       documents_(&store_),
+      learning_agreements_(&store_),
       personal_data_(&store_) {
   const std::set<Role> office = {Role::kCoordinator, Role::kAdmin};
   const std::set<Role> applicants = {Role::kApplicant};
@@ -53,6 +54,17 @@ ApplicationsGrpcService::ApplicationsGrpcService(
   Handle("NominateApplication", office, &mobilities_, &M::NominateApplication);
   Handle("StartMobility", office, &mobilities_, &M::StartMobility);
   Handle("CompleteMobility", office, &mobilities_, &M::CompleteMobility);
+  // The student, the sending office and the host (its coordinators or system)
+  // each read, propose and sign for their own party.
+  const std::set<Role> parties = {Role::kApplicant, Role::kCoordinator,
+                                  Role::kAdmin, Role::kService};
+  using L = LearningAgreements;
+  Handle("GetLearningAgreement", parties, &learning_agreements_,
+         &L::GetLearningAgreement);
+  Handle("ProposeLearningAgreement", parties, &learning_agreements_,
+         &L::ProposeLearningAgreement);
+  Handle("SignLearningAgreement", parties, &learning_agreements_,
+         &L::SignLearningAgreement);
   Handle("ExportMyData", applicants, &personal_data_,
          &PersonalData::ExportMyData);
   using D = Documents;

@@ -14,6 +14,7 @@
 #include "services/applications/calls.h"
 #include "services/applications/documents.h"
 #include "services/applications/grants_client.h"
+#include "services/applications/learning_agreements.h"
 #include "services/applications/mobilities.h"
 #include "services/applications/personal_data.h"
 #include "services/applications/pg_applications_store.h"
@@ -42,6 +43,7 @@ class ApplicationsGrpcService final
   Selection selection_;
   Mobilities mobilities_;
   Documents documents_;
+  LearningAgreements learning_agreements_;
   PersonalData personal_data_;
 };
 

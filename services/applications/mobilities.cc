@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
 #include "common/status.h"
+#include "services/applications/application_rules.h"
 #include "services/applications/applications.h"
 #include "services/applications/calls.h"
 
@@ -73,6 +74,19 @@ absl::StatusOr<v1::Application> Mobilities::CompleteMobility(
     return InvalidField("actual_end_date",
                         "must not come before the actual start date");
   }
+  // What became of each component of the learning agreement in force.
+  const v1::LearningAgreement& la = a.learning_agreement();
+  if (la.in_force_version() > 0) {
+    Violations recognition;
+    ValidateRecognition(request.recognition(),
+                        la.versions(la.in_force_version() - 1), recognition);
+    if (!recognition.empty())
+      return recognition.ToStatus("INVALID_RECOGNITION");
+  } else if (!request.recognition().empty()) {
+    return InvalidField("recognition",
+                        "is given against a learning agreement in force; "
+                        "there is none");
+  }
   // The grant is settled first, once per application; then the completion
   // is recorded.
   grants::v1::SettleGrantRequest settle;
@@ -92,6 +106,7 @@ absl::StatusOr<v1::Application> Mobilities::CompleteMobility(
             !s.ok())
           return s;
         *current.mutable_actual_end_date() = request.actual_end_date();
+        *current.mutable_recognition() = request.recognition();
         Transition(current, v1::Application::COMPLETED, call.principal, "",
                    now);
         return absl::OkStatus();
