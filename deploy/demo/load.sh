@@ -45,4 +45,70 @@ grant=$(ctl grants create --json "$demo/grant-ka107-2016.json" |
 [ -n "$grant" ] || { echo "load.sh: the demo grant was not created" >&2; exit 1; }
 ctl grants agree "$grant" --signed_on 2017-07-03 \
   --request_id 6f1c2a10-0302-4a55-9d0e-0c5a1e000302 >/dev/null
-echo "demo data loaded: 2 institutions, 2 approved agreements, 1 budget, 1 agreed grant"
+
+# "Apply online": Kokshetau's share of Vidzeme's KA171 2023 project, and a call for the spring term
+# of 2026/2027 whose window opened 30 days before this load and closes 60 days after it (each load
+# moves the closing day on, so the demo call is always open).
+ctl budgets create --json "$demo/budget-ka171-2023.json" --id ka171-2023-kz \
+  --request_id 6f1c2a10-0400-4a55-9d0e-0c5a1e000400 >/dev/null
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+sed -e "s/__OPEN__/$(date -u -d '-30 days' +%Y-%m-%dT00:00:00Z)/" \
+    -e "s/__CLOSE__/$(date -u -d '+60 days' +%Y-%m-%dT00:00:00Z)/" \
+    "$demo/call-spring-2027.json" > "$tmp/call.json"
+coordinator() { as_partner institutions/kokshetau-amu coordinator demo-coordinator "$@"; }
+coordinator calls get calls/spring-2027 >/dev/null 2>&1 ||
+  coordinator calls create --json "$tmp/call.json" --id spring-2027 >/dev/null
+coordinator calls update calls/spring-2027 --json "$tmp/call.json" --update_mask close_time >/dev/null
+
+# Four students, each applying with a token of their own: one still drafting, one submitted, one
+# on the reserve list, and one selected, with an agreed grant and an approved learning agreement.
+applicant() {
+  local subject=$1
+  shift
+  MOBILITY_TOKEN=$(mobilityctl token --role applicant --subject "$subject" 2>/dev/null |
+                     tail -n 1) ctl "$@"
+}
+apply() {
+  local n=$1 given=$2 family=$3
+  sed -e "s/__GIVEN__/$given/" -e "s/__FAMILY__/$family/" \
+      -e "s/__EMAIL__/demo-student-$n@example.kz/" -e "s/__NUMBER__/S-2026-0$n/" \
+      "$demo/application-student.json" > "$tmp/application-$n.json"
+  applicant "demo-student-$n" applications create --json "$tmp/application-$n.json" \
+      --request_id "6f1c2a10-05${n}0-4a55-9d0e-0c5a1e0005${n}0" |
+    sed -n 's/.*"name":"\(applications\/[0-9a-f]*\)".*/\1/p'
+}
+submit_and_score() {
+  local n=$1 name=$2 scores=$3
+  applicant "demo-student-$n" applications submit "$name" \
+    --request_id "6f1c2a10-05${n}1-4a55-9d0e-0c5a1e0005${n}1" >/dev/null
+  coordinator applications evaluate "$name" --scores "$scores" \
+    --request_id "6f1c2a10-05${n}2-4a55-9d0e-0c5a1e0005${n}2" >/dev/null
+}
+apply 1 Dana Seitkali >/dev/null
+submitted=$(apply 2 Arman Zhaksylykov)
+applicant demo-student-2 applications submit "$submitted" \
+  --request_id 6f1c2a10-0521-4a55-9d0e-0c5a1e000521 >/dev/null
+reserve=$(apply 3 Madina Ospanova)
+submit_and_score 3 "$reserve" grades=78,language=7,motivation=8
+coordinator applications decide "$reserve" --decision RESERVE \
+  --request_id 6f1c2a10-0533-4a55-9d0e-0c5a1e000533 >/dev/null
+selected=$(apply 4 Aigerim Bekova)
+submit_and_score 4 "$selected" grades=91,language=9,motivation=9
+grant=$(coordinator applications decide "$selected" --decision SELECTED \
+          --request_id 6f1c2a10-0543-4a55-9d0e-0c5a1e000543 |
+        sed -n 's/.*"grant":"\(grants\/[0-9a-f]*\)".*/\1/p')
+[ -n "$grant" ] || { echo "load.sh: the demo selection made no grant" >&2; exit 1; }
+ctl grants agree "$grant" --signed_on 2026-11-20 \
+  --request_id 6f1c2a10-0544-4a55-9d0e-0c5a1e000544 >/dev/null
+applicant demo-student-4 applications propose-la "$selected" --json "$demo/learning-agreement.json" \
+  --request_id 6f1c2a10-0545-4a55-9d0e-0c5a1e000545 >/dev/null
+applicant demo-student-4 applications sign-la "$selected" --version 1 --signer_name "Aigerim Bekova" \
+  --position student --request_id 6f1c2a10-0546-4a55-9d0e-0c5a1e000546 >/dev/null
+coordinator applications sign-la "$selected" --version 1 --signer_name "International Office" \
+  --position "Erasmus+ coordinator" --request_id 6f1c2a10-0547-4a55-9d0e-0c5a1e000547 >/dev/null
+as_partner institutions/vidzeme-via service ewp:va.lv \
+  applications sign-la "$selected" --version 1 --signer_name "International Office, Valmiera" \
+  --position "Erasmus+ coordinator" --request_id 6f1c2a10-0548-4a55-9d0e-0c5a1e000548 >/dev/null
+echo "demo data loaded: 2 institutions, 2 approved agreements, 2 budgets, 2 agreed grants," \
+  "1 open call with 4 applications"

@@ -1,3 +1,4 @@
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "tools/mobilityctl/ctl.h"
 
@@ -72,6 +73,22 @@ int Calls(const std::vector<std::string>& args) {
       return Fail(s);
     return print_call(response);
   }
+  if (verb == "update" && !name.empty()) {
+    a1::UpdateCallRequest request;
+    if (auto s = ParseJson(absl::GetFlag(FLAGS_json), request.mutable_call());
+        !s.ok())
+      return Fail(s);
+    request.mutable_call()->set_name(name);
+    for (absl::string_view path : absl::StrSplit(
+             absl::GetFlag(FLAGS_update_mask), ',', absl::SkipEmpty())) {
+      request.mutable_update_mask()->add_paths(std::string(path));
+    }
+    request.set_request_id(absl::GetFlag(FLAGS_request_id));
+    a1::Call response;
+    if (auto s = client.Call(&Stub::UpdateCall, request, &response); !s.ok())
+      return Fail(s);
+    return print_call(response);
+  }
   if (verb == "close" && !name.empty()) {
     a1::CloseCallRequest request;
     request.set_name(name);
@@ -101,8 +118,8 @@ int Calls(const std::vector<std::string>& args) {
     });
   }
   return Usage(
-      "calls list [--open] | get NAME | create --json FILE | close NAME | "
-      "rank NAME");
+      "calls list [--open] | get NAME | create --json FILE | update NAME "
+      "--json FILE --update_mask PATHS | close NAME | rank NAME");
 }
 
 int Applications(const std::vector<std::string>& args) {
@@ -168,6 +185,58 @@ int Applications(const std::vector<std::string>& args) {
       return Fail(s);
     return print_application(response);
   }
+  if (verb == "evaluate" && !name.empty()) {
+    a1::EvaluateApplicationRequest request;
+    request.set_name(name);
+    for (absl::string_view pair :
+         absl::StrSplit(absl::GetFlag(FLAGS_scores), ',', absl::SkipEmpty())) {
+      std::pair<std::string, std::string> kv = absl::StrSplit(pair, '=');
+      a1::Score* score = request.add_scores();
+      score->set_criterion_id(kv.first);
+      int points = 0;
+      if (!absl::SimpleAtoi(kv.second, &points))
+        return Usage("--scores takes criterion=points,...");
+      score->set_points(points);
+    }
+    request.set_request_id(absl::GetFlag(FLAGS_request_id));
+    a1::Application response;
+    if (auto s = client.Call(&Stub::EvaluateApplication, request, &response);
+        !s.ok())
+      return Fail(s);
+    return print_application(response);
+  }
+  if (verb == "propose-la" && !name.empty()) {
+    a1::ProposeLearningAgreementRequest request;
+    if (auto s = ParseJson(absl::GetFlag(FLAGS_json), &request); !s.ok())
+      return Fail(s);
+    request.set_name(name + "/learningAgreement");
+    request.set_request_id(absl::GetFlag(FLAGS_request_id));
+    a1::LearningAgreement response;
+    if (auto s =
+            client.Call(&Stub::ProposeLearningAgreement, request, &response);
+        !s.ok())
+      return Fail(s);
+    return Print(response, [&] {
+      std::cout << response.name() << " version " << response.versions_size()
+                << " proposed\n";
+    });
+  }
+  if (verb == "sign-la" && !name.empty()) {
+    a1::SignLearningAgreementRequest request;
+    request.set_name(name + "/learningAgreement");
+    request.set_version(absl::GetFlag(FLAGS_version));
+    request.set_signer_name(absl::GetFlag(FLAGS_signer_name));
+    request.set_position(absl::GetFlag(FLAGS_position));
+    request.set_request_id(absl::GetFlag(FLAGS_request_id));
+    a1::LearningAgreement response;
+    if (auto s = client.Call(&Stub::SignLearningAgreement, request, &response);
+        !s.ok())
+      return Fail(s);
+    return Print(response, [&] {
+      std::cout << response.name() << " in force: version "
+                << response.in_force_version() << "\n";
+    });
+  }
   if (verb == "decide" && !name.empty()) {
     a1::DecideApplicationRequest request;
     request.set_name(name);
@@ -198,7 +267,9 @@ int Applications(const std::vector<std::string>& args) {
   }
   return Usage(
       "applications list [--call C] [--state S] | get NAME | create --json "
-      "FILE | submit NAME | decide NAME --decision D | withdraw NAME");
+      "FILE | submit NAME | evaluate NAME --scores S | decide NAME --decision "
+      "D | withdraw NAME | propose-la NAME --json FILE | sign-la NAME "
+      "--version N --signer_name S [--position P]");
 }
 
 }  // namespace mobility::ctl

@@ -56,6 +56,14 @@ ABSL_FLAG(std::string, force_majeure, "",
           "majeure for a stay below the minimum");
 ABSL_FLAG(std::string, call, "", "applications list: calls/{id}");
 ABSL_FLAG(bool, open, false, "calls list: only calls taking applications now");
+ABSL_FLAG(std::string, update_mask, "",
+          "calls update: comma-separated fields to replace, e.g. close_time");
+ABSL_FLAG(
+    std::string, scores, "",
+    "applications evaluate: criterion=points,... e.g. grades=80,motivation=7");
+ABSL_FLAG(int, version, 0, "applications sign-la: the version read");
+ABSL_FLAG(std::string, signer_name, "", "applications sign-la: who signs");
+ABSL_FLAG(std::string, position, "", "applications sign-la: their position");
 ABSL_FLAG(std::string, decision, "",
           "applications decide: SELECTED, RESERVE or REJECTED");
 ABSL_FLAG(std::string, decided_on, "",

@@ -64,6 +64,11 @@ ABSL_DECLARE_FLAG(std::string, force_majeure);
 ABSL_DECLARE_FLAG(std::string, decided_on);
 ABSL_DECLARE_FLAG(std::string, call);
 ABSL_DECLARE_FLAG(bool, open);
+ABSL_DECLARE_FLAG(std::string, update_mask);
+ABSL_DECLARE_FLAG(std::string, scores);
+ABSL_DECLARE_FLAG(int, version);
+ABSL_DECLARE_FLAG(std::string, signer_name);
+ABSL_DECLARE_FLAG(std::string, position);
 ABSL_DECLARE_FLAG(std::string, decision);
 
 namespace mobility::ctl {
