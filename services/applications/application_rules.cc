@@ -488,4 +488,15 @@ std::optional<std::string> DetectMediaType(absl::string_view content) {
   return std::nullopt;
 }
 
+std::optional<std::string> MediaTypeOfName(absl::string_view file_name) {
+  const size_t dot = file_name.rfind('.');
+  if (dot == absl::string_view::npos) return std::nullopt;
+  const std::string extension =
+      absl::AsciiStrToLower(file_name.substr(dot + 1));
+  if (extension == "pdf") return "application/pdf";
+  if (extension == "png") return "image/png";
+  if (extension == "jpg" || extension == "jpeg") return "image/jpeg";
+  return std::nullopt;
+}
+
 }  // namespace mobility::applications

@@ -84,6 +84,11 @@ void ValidateRecognition(
 // PNG; nullopt for anything else, whatever its name says.
 std::optional<std::string> DetectMediaType(absl::string_view content);
 
+// The media type a file name's extension claims (.pdf, .png, .jpg, .jpeg, any
+// case); nullopt for another or no extension. A claim the content contradicts
+// marks a mislabelled file.
+std::optional<std::string> MediaTypeOfName(absl::string_view file_name);
+
 }  // namespace mobility::applications
 
 #endif  // MOBILITY_SERVICES_APPLICATIONS_APPLICATION_RULES_H_

@@ -258,6 +258,11 @@ TEST(DocumentTest, RecognisedByContentNotByName) {
   EXPECT_EQ(DetectMediaType("GIF89a"), std::nullopt);
   EXPECT_EQ(DetectMediaType("%PD"), std::nullopt);
   EXPECT_EQ(DetectMediaType(""), std::nullopt);
+  EXPECT_EQ(MediaTypeOfName("transcript.PDF"), "application/pdf");
+  EXPECT_EQ(MediaTypeOfName("photo.jpeg"), "image/jpeg");
+  EXPECT_EQ(MediaTypeOfName("photo.jpg"), "image/jpeg");
+  EXPECT_EQ(MediaTypeOfName("scan"), std::nullopt);
+  EXPECT_EQ(MediaTypeOfName("notes.docx"), std::nullopt);
 }
 
 TEST(StateTest, OpenStatesAndThoseHoldingAPlace) {

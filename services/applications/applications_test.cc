@@ -515,12 +515,20 @@ TEST_F(ApplicationsServiceTest, DocumentsAreRecognisedByContentUpToTenMiB) {
     return Call(&Stub::CreateDocument, request, out, token);
   };
   v1::Document pdf, png, ignored;
-  ASSERT_TRUE(upload("transcript.png", "%PDF-1.7 a transcript", &pdf).ok());
+  ASSERT_TRUE(upload("transcript.pdf", "%PDF-1.7 a transcript", &pdf).ok());
   EXPECT_EQ(pdf.media_type(), "application/pdf");
-  ASSERT_TRUE(
-      upload("photo.pdf", std::string("\x89PNG\r\n\x1a\n rest", 13), &png)
-          .ok());
+  ASSERT_TRUE(upload("scan", std::string("\x89PNG\r\n\x1a\n rest", 13), &png)
+                  .ok());  // No extension: the content says PNG.
   EXPECT_EQ(png.media_type(), "image/png");
+  // A PDF named .png and a PNG named .pdf are mislabelled; a GIF is no type
+  // taken, whatever it is called.
+  absl::Status pdf_as_png = upload("photo.png", "%PDF-1.7 x", &ignored);
+  ASSERT_EQ(pdf_as_png.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(pdf_as_png)[0].field, "document.file_name");
+  EXPECT_EQ(
+      upload("cv.PDF", std::string("\x89PNG\r\n\x1a\n rest", 13), &ignored)
+          .code(),
+      absl::StatusCode::kInvalidArgument);
   absl::Status gif = upload("photo.png", "GIF89a....", &ignored);
   ASSERT_EQ(gif.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldViolationsOf(gif)[0].field, "document.content");
@@ -950,31 +958,199 @@ TEST_F(ApplicationsServiceTest, RetentionAnonymisesOnlyWhatPassedItsPeriod) {
       *personal_data.AnonymiseExpired(CallLimit::Within(absl::Seconds(30))), 0);
 }
 
-TEST_F(ApplicationsServiceTest, TransitionsCheckTheirSourceState) {
+// Every transition from every state: one application is brought to each of
+// the thirteen states, then every step that state does not allow is refused
+// with FAILED_PRECONDITION and changes nothing.
+TEST_F(ApplicationsServiceTest, EveryTransitionFromEveryState) {
+  using State = v1::Application::State;
+  using D = v1::DecideApplicationRequest;
   v1::Call call = CreateCall();
-  v1::Application draft = Create(StudentDraft(call.name()), "student-1");
-  EXPECT_EQ(Evaluate(draft.name(), 50, 5).code(),
-            absl::StatusCode::kFailedPrecondition);
-  ASSERT_TRUE(Submit(draft.name(), "student-1").ok());
-  EXPECT_EQ(Decide(draft.name(), v1::DecideApplicationRequest::SELECTED).code(),
-            absl::StatusCode::kFailedPrecondition);
-  ASSERT_TRUE(Evaluate(draft.name(), 50, 5).ok());
-  ASSERT_TRUE(
-      Decide(draft.name(), v1::DecideApplicationRequest::REJECTED).ok());
-  v1::WithdrawApplicationRequest withdraw;
-  withdraw.set_name(draft.name());
-  v1::Application ignored;
-  EXPECT_EQ(Call(&Stub::WithdrawApplication, withdraw, &ignored,
-                 Token("student-1", Role::kApplicant))
-                .code(),
-            absl::StatusCode::kFailedPrecondition);
-  // A withdrawn draft is simply over.
-  v1::Application other = Create(StudentDraft(call.name()), "student-2");
-  withdraw.set_name(other.name());
-  ASSERT_TRUE(Call(&Stub::WithdrawApplication, withdraw, &ignored,
-                   Token("student-2", Role::kApplicant))
-                  .ok());
-  EXPECT_EQ(ignored.state(), v1::Application::WITHDRAWN);
+  const std::string host = Token("ewp:va.lv", Role::kService, kLv);
+  v1::Application out;
+  auto withdraw = [&](const v1::Application& a) {
+    v1::WithdrawApplicationRequest r;
+    r.set_name(a.name());
+    return Call(&Stub::WithdrawApplication, r, &out,
+                Token(a.owner(), Role::kApplicant));
+  };
+  auto cancel = [&](const v1::Application& a) {
+    v1::CancelApplicationRequest r;
+    r.set_name(a.name());
+    return Call(&Stub::CancelApplication, r, &out, Coordinator());
+  };
+  auto nominate = [&](const v1::Application& a) {
+    v1::NominateApplicationRequest r;
+    r.set_name(a.name());
+    return Call(&Stub::NominateApplication, r, &out, Coordinator());
+  };
+  auto answer = [&](const v1::Application& a, bool accepted,
+                    const std::string& token) {
+    v1::RecordHostDecisionRequest r;
+    r.set_name(a.name());
+    r.set_accepted(accepted);
+    return Call(&Stub::RecordHostDecision, r, &out, token);
+  };
+  auto start = [&](const v1::Application& a) {
+    v1::StartMobilityRequest r;
+    r.set_name(a.name());
+    *r.mutable_actual_start_date() = ToDate(absl::CivilDay(2027, 2, 1));
+    return Call(&Stub::StartMobility, r, &out, Coordinator());
+  };
+  auto complete = [&](const v1::Application& a) {
+    v1::CompleteMobilityRequest r;
+    r.set_name(a.name());
+    *r.mutable_actual_end_date() = ToDate(absl::CivilDay(2027, 6, 30));
+    *r.mutable_final_report_date() = ToDate(absl::CivilDay(2027, 7, 5));
+    return Call(&Stub::CompleteMobility, r, &out, Coordinator());
+  };
+  int n = 0;
+  auto fresh = [&] {
+    return Create(StudentDraft(call.name()), absl::StrCat("student-", ++n));
+  };
+  auto reviewed = [&] {
+    ++n;
+    return Reviewed(call.name(), absl::StrCat("student-", n), 50 + n);
+  };
+  auto selected = [&] {
+    v1::Application a = reviewed();
+    EXPECT_TRUE(Decide(a.name(), D::SELECTED).ok());
+    return Get(a.name());
+  };
+  std::map<State, v1::Application> in;
+  {  // The host rejects first, while no reserve waits for the place.
+    v1::Application a = selected();
+    EXPECT_TRUE(nominate(a).ok());
+    EXPECT_TRUE(answer(a, false, host).ok());
+    in[v1::Application::REJECTED_BY_HOST] = Get(a.name());
+  }
+  in[v1::Application::DRAFT] = fresh();
+  {
+    v1::Application a = fresh();
+    EXPECT_TRUE(Submit(a.name(), a.owner()).ok());
+    in[v1::Application::SUBMITTED] = Get(a.name());
+  }
+  in[v1::Application::UNDER_REVIEW] = Get(reviewed().name());
+  in[v1::Application::SELECTED] = selected();
+  {
+    v1::Application a = selected();
+    EXPECT_TRUE(nominate(a).ok());
+    in[v1::Application::NOMINATED] = Get(a.name());
+  }
+  {
+    v1::Application a = selected();
+    EXPECT_TRUE(nominate(a).ok());
+    EXPECT_TRUE(answer(a, true, host).ok());
+    in[v1::Application::ACCEPTED_BY_HOST] = Get(a.name());
+  }
+  {
+    v1::Application a = selected();
+    EXPECT_TRUE(nominate(a).ok());
+    EXPECT_TRUE(answer(a, true, host).ok());
+    EXPECT_TRUE(start(a).ok());
+    in[v1::Application::IN_MOBILITY] = Get(a.name());
+  }
+  {
+    v1::Application a = selected();
+    EXPECT_TRUE(nominate(a).ok());
+    EXPECT_TRUE(answer(a, true, host).ok());
+    EXPECT_TRUE(start(a).ok());
+    gv1::AgreeGrantRequest agree;
+    agree.set_name(Get(a.name()).grant());
+    *agree.mutable_participant_signed_date() =
+        ToDate(absl::CivilDay(2027, 1, 5));
+    *agree.mutable_institution_signed_date() =
+        ToDate(absl::CivilDay(2027, 1, 5));
+    gv1::Grant grant;
+    EXPECT_TRUE(Invoke(grants_stub_.get(),
+                       &gv1::GrantsService::Stub::AgreeGrant, agree, &grant,
+                       Token("finance-1", Role::kFinance))
+                    .ok());
+    EXPECT_TRUE(complete(a).ok());
+    in[v1::Application::COMPLETED] = Get(a.name());
+  }
+  {
+    v1::Application a = reviewed();
+    EXPECT_TRUE(Decide(a.name(), D::RESERVE).ok());
+    in[v1::Application::RESERVE] = Get(a.name());
+  }
+  {
+    v1::Application a = reviewed();
+    EXPECT_TRUE(Decide(a.name(), D::REJECTED).ok());
+    in[v1::Application::REJECTED] = Get(a.name());
+  }
+  {
+    v1::Application a = fresh();
+    EXPECT_TRUE(withdraw(a).ok());
+    in[v1::Application::WITHDRAWN] = Get(a.name());
+  }
+  {
+    v1::Application a = fresh();
+    EXPECT_TRUE(cancel(a).ok());
+    in[v1::Application::CANCELLED] = Get(a.name());
+  }
+  ASSERT_EQ(in.size(), 13u);
+  for (const auto& [state, a] : in) ASSERT_EQ(a.state(), state);
+
+  // Each step, the states it starts from (or ends in, when repeating it
+  // changes nothing).
+  const std::set<State> open = {v1::Application::DRAFT,
+                                v1::Application::SUBMITTED,
+                                v1::Application::UNDER_REVIEW,
+                                v1::Application::SELECTED,
+                                v1::Application::RESERVE,
+                                v1::Application::NOMINATED,
+                                v1::Application::ACCEPTED_BY_HOST,
+                                v1::Application::IN_MOBILITY};
+  struct Step {
+    const char* name;
+    std::function<absl::Status(const v1::Application&)> run;
+    std::set<State> from;
+  };
+  auto with = [](std::set<State> states, State also) {
+    states.insert(also);
+    return states;
+  };
+  const std::vector<Step> steps = {
+      {"submit",
+       [&](const v1::Application& a) { return Submit(a.name(), a.owner()); },
+       {v1::Application::DRAFT}},
+      {"evaluate",
+       [&](const v1::Application& a) { return Evaluate(a.name(), 60, 6); },
+       {v1::Application::SUBMITTED, v1::Application::UNDER_REVIEW}},
+      {"select",
+       [&](const v1::Application& a) { return Decide(a.name(), D::SELECTED); },
+       {v1::Application::UNDER_REVIEW, v1::Application::RESERVE,
+        v1::Application::SELECTED}},
+      {"reserve",
+       [&](const v1::Application& a) { return Decide(a.name(), D::RESERVE); },
+       {v1::Application::UNDER_REVIEW, v1::Application::RESERVE}},
+      {"reject",
+       [&](const v1::Application& a) { return Decide(a.name(), D::REJECTED); },
+       {v1::Application::UNDER_REVIEW, v1::Application::RESERVE,
+        v1::Application::REJECTED}},
+      {"nominate", nominate, {v1::Application::SELECTED}},
+      // By the sending office: the host's own system knows only what was
+      // submitted to it.
+      {"accept",
+       [&](const v1::Application& a) { return answer(a, true, Coordinator()); },
+       {v1::Application::NOMINATED, v1::Application::ACCEPTED_BY_HOST}},
+      {"start", start, {v1::Application::ACCEPTED_BY_HOST}},
+      {"complete",
+       complete,
+       {v1::Application::IN_MOBILITY, v1::Application::COMPLETED}},
+      {"withdraw", withdraw, with(open, v1::Application::WITHDRAWN)},
+      {"cancel", cancel, with(open, v1::Application::CANCELLED)},
+  };
+  for (const auto& [state, a] : in) {
+    for (const Step& step : steps) {
+      if (step.from.count(state) > 0) continue;
+      absl::Status refused = step.run(a);
+      EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition)
+          << step.name << " from " << v1::Application::State_Name(state) << ": "
+          << refused;
+      EXPECT_EQ(Get(a.name()).state(), state) << step.name;
+    }
+  }
 }
 
 }  // namespace

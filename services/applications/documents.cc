@@ -61,6 +61,11 @@ absl::StatusOr<v1::Document> Documents::CreateDocument(
     v.Add("document.content",
           "must be a PDF, JPEG or PNG file, recognised by its content "
           "whatever its name");
+  } else if (auto claimed = MediaTypeOfName(d.file_name());
+             claimed.has_value() && *claimed != *media_type) {
+    v.Add("document.file_name",
+          absl::StrCat("names a ", *claimed, " file but the content is ",
+                       *media_type));
   }
   if (!ValidateRequestId("request_id", request.request_id()).ok()) {
     v.Add("request_id", "must be a UUID");

@@ -70,7 +70,7 @@ absl::StatusOr<v1::Application> Selection::Select(const std::string& id,
       });
   if (!read.ok()) return read.status();
   const v1::Application& a = read->application;
-  if (HoldsPlace(a.state())) return a;  // A retry after it was recorded.
+  if (a.state() == v1::Application::SELECTED) return a;  // A retry.
   if (auto s = CheckState(
           a, {v1::Application::UNDER_REVIEW, v1::Application::RESERVE});
       !s.ok())
@@ -103,7 +103,8 @@ absl::StatusOr<v1::Application> Selection::Select(const std::string& id,
         auto current = store.GetApplication(id, /*for_update=*/true);
         if (!current.ok()) return current.status();
         selected = *std::move(current);
-        if (HoldsPlace(selected.state())) return absl::OkStatus();
+        if (selected.state() == v1::Application::SELECTED)
+          return absl::OkStatus();
         if (auto s = CheckState(selected, {v1::Application::UNDER_REVIEW,
                                            v1::Application::RESERVE});
             !s.ok())

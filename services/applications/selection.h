@@ -46,7 +46,7 @@ class Selection {
   absl::Time Now() const { return TruncatedNow(clock_); }
 
   // Takes the place, makes the grant and records SELECTED; an application
-  // already holding its place is returned as it is.
+  // already SELECTED is returned as it is.
   absl::StatusOr<v1::Application> Select(const std::string& id,
                                          const std::string& reason,
                                          const CallContext& call);
