@@ -75,21 +75,29 @@ bool WindowOpen(const v1::Call& call, absl::Time now) {
 
 }  // namespace
 
+absl::StatusOr<ApplicationInCall> ReadWithCall(ApplicationsStore& store,
+                                               const std::string& id,
+                                               bool for_update) {
+  auto application = store.GetApplication(id, for_update);
+  if (!application.ok()) return ApplicationNotFound(id);
+  auto call = store.GetCall(ResourceIdOf(application->call()), false);
+  if (!call.ok()) return call.status();
+  return ApplicationInCall{*std::move(application), *std::move(call)};
+}
+
 absl::StatusOr<ApplicationInCall> ReadApplication(ApplicationsStore& store,
                                                   const std::string& id,
                                                   const Principal& principal,
                                                   bool for_update,
                                                   bool owner_only) {
-  auto application = store.GetApplication(id, for_update);
-  if (!application.ok()) return ApplicationNotFound(id);
-  auto call = store.GetCall(ResourceIdOf(application->call()), false);
-  if (!call.ok()) return call.status();
-  const bool owner = application->owner() == principal.subject &&
+  auto read = ReadWithCall(store, id, for_update);
+  if (!read.ok()) return read;
+  const bool owner = read->application.owner() == principal.subject &&
                      principal.Has(Role::kApplicant);
-  if (!owner && (owner_only || !CheckRunsCall(*call, principal).ok())) {
+  if (!owner && (owner_only || !CheckRunsCall(read->call, principal).ok())) {
     return ApplicationNotFound(id);
   }
-  return ApplicationInCall{*std::move(application), *std::move(call)};
+  return read;
 }
 
 void Transition(v1::Application& application, v1::Application::State to,

@@ -24,6 +24,12 @@ struct ApplicationInCall {
   v1::Call call;
 };
 
+// Reads application `id` and its call, for steps the service takes itself
+// (NOT_FOUND when there is no such application).
+absl::StatusOr<ApplicationInCall> ReadWithCall(ApplicationsStore& store,
+                                               const std::string& id,
+                                               bool for_update);
+
 // Reads application `id` and its call. Unless the caller owns the application
 // or runs the call (an admin runs every call), NOT_FOUND, as for a missing
 // one. With `owner_only` even the office gets NOT_FOUND: the step is the

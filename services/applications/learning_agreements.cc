@@ -53,13 +53,11 @@ std::vector<v1::Signature::Party> PartiesOf(const v1::Application& a,
 absl::StatusOr<ApplicationInCall> ReadForParty(
     ApplicationsStore& store, const std::string& id, const Principal& who,
     bool for_update, std::vector<v1::Signature::Party>* parties) {
-  auto a = store.GetApplication(id, for_update);
-  if (!a.ok()) return NotFound(id);
-  auto round = store.GetCall(ResourceIdOf(a->call()), false);
-  if (!round.ok()) return round.status();
-  *parties = PartiesOf(*a, *round, who);
+  auto read = ReadWithCall(store, id, for_update);
+  if (!read.ok()) return read;
+  *parties = PartiesOf(read->application, read->call, who);
   if (parties->empty()) return NotFound(id);
-  return ApplicationInCall{*std::move(a), *std::move(round)};
+  return read;
 }
 
 void Stamp(v1::Application& a, absl::Time now) {

@@ -59,15 +59,9 @@ bool Retryable(const absl::Status& s) {
 absl::StatusOr<v1::Application> Selection::Select(const std::string& id,
                                                   const std::string& reason,
                                                   const CallContext& call) {
-  auto read = store_->ReadValue(
-      call.limit,
-      [&](ApplicationsStore& store) -> absl::StatusOr<ApplicationInCall> {
-        auto a = store.GetApplication(id, /*for_update=*/false);
-        if (!a.ok()) return a.status();
-        auto round = store.GetCall(ResourceIdOf(a->call()), false);
-        if (!round.ok()) return round.status();
-        return ApplicationInCall{*std::move(a), *std::move(round)};
-      });
+  auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
+    return ReadWithCall(store, id, /*for_update=*/false);
+  });
   if (!read.ok()) return read.status();
   const v1::Application& a = read->application;
   if (a.state() == v1::Application::SELECTED) return a;  // A retry.
@@ -198,15 +192,9 @@ absl::StatusOr<v1::Application> Selection::DecideApplication(
 absl::StatusOr<ApplicationInCall> Selection::ReadFor(const std::string& id,
                                                      Actor actor,
                                                      const CallContext& call) {
-  auto read = store_->ReadValue(
-      call.limit,
-      [&](ApplicationsStore& store) -> absl::StatusOr<ApplicationInCall> {
-        auto a = store.GetApplication(id, /*for_update=*/false);
-        if (!a.ok()) return a.status();
-        auto round = store.GetCall(ResourceIdOf(a->call()), false);
-        if (!round.ok()) return round.status();
-        return ApplicationInCall{*std::move(a), *std::move(round)};
-      });
+  auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
+    return ReadWithCall(store, id, /*for_update=*/false);
+  });
   const Principal& who = call.principal;
   bool allowed = false;
   if (read.ok()) {
