@@ -41,6 +41,8 @@ std::pair<v1::Institution, int64_t> InstitutionFromRow(const pqxx::row& row) {
 // rewrite. Their content hash stays the one partners approved.
 void UpgradeStoredAgreement(v1::Agreement& a) {
   for (auto& c : *a.mutable_cooperation_conditions()) {
+    // Bodies written since carry none: reading them allocates nothing.
+    if (c.GetReflection()->GetUnknownFields(c).empty()) continue;
     google::protobuf::UnknownFieldSet* unknown =
         c.GetReflection()->MutableUnknownFields(&c);
     for (int i = 0; i < unknown->field_count(); ++i) {
