@@ -13,16 +13,6 @@
 namespace mobility::applications {
 namespace {
 
-absl::Status ApplicationNotFound(absl::string_view id) {
-  return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
-               absl::StrCat("no application applications/", id));
-}
-
-void Stamp(v1::Application& a, absl::Time now) {
-  *a.mutable_update_time() = ToTimestamp(now);
-  a.set_etag(Etag(a.name(), absl::ToUnixMicros(now)));
-}
-
 const std::set<std::string>& DraftPaths() {
   static const auto* paths = new std::set<std::string>{
       "condition_id", "kind",  "applicant",  "start_date", "end_date",
@@ -75,6 +65,16 @@ bool WindowOpen(const v1::Call& call, absl::Time now) {
 
 }  // namespace
 
+absl::Status ApplicationNotFound(absl::string_view id) {
+  return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
+               absl::StrCat("no application applications/", id));
+}
+
+void StampApplication(v1::Application& a, absl::Time now) {
+  *a.mutable_update_time() = ToTimestamp(now);
+  a.set_etag(Etag(a.name(), absl::ToUnixMicros(now)));
+}
+
 absl::StatusOr<ApplicationInCall> ReadWithCall(ApplicationsStore& store,
                                                const std::string& id,
                                                bool for_update) {
@@ -89,14 +89,16 @@ absl::StatusOr<ApplicationInCall> ReadApplication(ApplicationsStore& store,
                                                   const std::string& id,
                                                   const Principal& principal,
                                                   bool for_update,
-                                                  bool owner_only) {
+                                                  Reader reader) {
   auto read = ReadWithCall(store, id, for_update);
   if (!read.ok()) return read;
   const bool owner = read->application.owner() == principal.subject &&
                      principal.Has(Role::kApplicant);
-  if (!owner && (owner_only || !CheckRunsCall(read->call, principal).ok())) {
-    return ApplicationNotFound(id);
-  }
+  const bool office = CheckRunsCall(read->call, principal).ok();
+  const bool allowed = reader == Reader::kOwner    ? owner
+                       : reader == Reader::kOffice ? office
+                                                   : owner || office;
+  if (!allowed) return ApplicationNotFound(id);
   return read;
 }
 
@@ -158,7 +160,7 @@ absl::StatusOr<v1::Application> Applications::CreateApplication(
               created.set_state(v1::Application::DRAFT);
               const absl::Time now = Now();
               *created.mutable_create_time() = ToTimestamp(now);
-              Stamp(created, now);
+              StampApplication(created, now);
               store.InsertApplication(id, *call_id, created);
               return absl::OkStatus();
             });
@@ -253,8 +255,7 @@ absl::StatusOr<v1::Application> Applications::UpdateApplication(
             store, "UpdateApplication", request.request_id(), request, &updated,
             [&]() -> absl::Status {
               auto read = ReadApplication(store, *id, call.principal,
-                                          /*for_update=*/true,
-                                          /*owner_only=*/true);
+                                          /*for_update=*/true, Reader::kOwner);
               if (!read.ok()) return read.status();
               if (auto s = CheckEtag(request.application().etag(),
                                      read->application.etag());
@@ -269,7 +270,7 @@ absl::StatusOr<v1::Application> Applications::UpdateApplication(
               Violations v;
               ValidateApplicationFields(updated, v);
               if (!v.empty()) return v.ToStatus("INVALID_APPLICATION");
-              Stamp(updated, Now());
+              StampApplication(updated, Now());
               store.SaveApplication(*id, updated);
               return absl::OkStatus();
             });
@@ -286,7 +287,7 @@ absl::StatusOr<v1::Application> Applications::SubmitApplication(
     return s;
   auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
     return ReadApplication(store, *id, call.principal, /*for_update=*/false,
-                           /*owner_only=*/true);
+                           Reader::kOwner);
   });
   if (!read.ok()) return read.status();
   const v1::Application& draft = read->application;
@@ -324,9 +325,9 @@ absl::StatusOr<v1::Application> Applications::SubmitApplication(
         return RunIdempotent(
             store, "SubmitApplication", request.request_id(), request,
             &submitted, [&]() -> absl::Status {
-              auto current = ReadApplication(store, *id, call.principal,
-                                             /*for_update=*/true,
-                                             /*owner_only=*/true);
+              auto current =
+                  ReadApplication(store, *id, call.principal,
+                                  /*for_update=*/true, Reader::kOwner);
               if (!current.ok()) return current.status();
               submitted = std::move(current->application);
               // Changed since it was checked: the draft checked is the one
@@ -344,7 +345,7 @@ absl::StatusOr<v1::Application> Applications::SubmitApplication(
                          "", now);
               *submitted.mutable_submit_time() = ToTimestamp(now);
               submitted.set_host_institution(host_institution);
-              Stamp(submitted, now);
+              StampApplication(submitted, now);
               store.SaveApplication(*id, submitted);
               return absl::OkStatus();
             });
@@ -367,13 +368,11 @@ absl::StatusOr<v1::Application> ChangeAsOffice(
             store, method, request_id, request, &changed,
             [&]() -> absl::Status {
               auto read = ReadApplication(store, id, call.principal,
-                                          /*for_update=*/true);
+                                          /*for_update=*/true, Reader::kOffice);
               if (!read.ok()) return read.status();
-              if (!CheckRunsCall(read->call, call.principal).ok())
-                return ApplicationNotFound(id);
               changed = std::move(read->application);
               if (auto s = change(changed, read->call); !s.ok()) return s;
-              Stamp(changed, now);
+              StampApplication(changed, now);
               store.SaveApplication(id, changed);
               return absl::OkStatus();
             });

@@ -30,15 +30,25 @@ absl::StatusOr<ApplicationInCall> ReadWithCall(ApplicationsStore& store,
                                                const std::string& id,
                                                bool for_update);
 
-// Reads application `id` and its call. Unless the caller owns the application
-// or runs the call (an admin runs every call), NOT_FOUND, as for a missing
-// one. With `owner_only` even the office gets NOT_FOUND: the step is the
-// applicant's.
-absl::StatusOr<ApplicationInCall> ReadApplication(ApplicationsStore& store,
-                                                  const std::string& id,
-                                                  const Principal& principal,
-                                                  bool for_update,
-                                                  bool owner_only = false);
+// NOT_FOUND for application `id`: what a missing application and one the
+// caller may not see both answer.
+absl::Status ApplicationNotFound(absl::string_view id);
+
+// A changed application's update time and etag.
+void StampApplication(v1::Application& application, absl::Time now);
+
+// Who may take a step on an application.
+enum class Reader {
+  kOwnerOrOffice,  // The applicant who owns it, or the office running its call.
+  kOwner,          // The applicant's own step.
+  kOffice,         // The office running the call (an admin runs every call).
+};
+
+// Reads application `id` and its call for `principal`; NOT_FOUND, as for a
+// missing one, unless `reader` lets the principal act on it.
+absl::StatusOr<ApplicationInCall> ReadApplication(
+    ApplicationsStore& store, const std::string& id, const Principal& principal,
+    bool for_update, Reader reader = Reader::kOwnerOrOffice);
 
 // Moves `application` to `to`, recording who, when and why.
 void Transition(v1::Application& application, v1::Application::State to,

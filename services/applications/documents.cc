@@ -78,8 +78,7 @@ absl::StatusOr<v1::Document> Documents::CreateDocument(
             store, "CreateDocument", request.request_id(), request, &created,
             [&]() -> absl::Status {
               auto read = ReadApplication(store, *parent, call.principal,
-                                          /*for_update=*/true,
-                                          /*owner_only=*/true);
+                                          /*for_update=*/true, Reader::kOwner);
               if (!read.ok()) return read.status();
               if (auto s =
                       CheckState(read->application, {v1::Application::DRAFT});
@@ -139,7 +138,7 @@ absl::StatusOr<google::protobuf::Empty> Documents::DeleteDocument(
   absl::Status status = store_->Transact(
       call.limit, [&](ApplicationsStore& store) -> absl::Status {
         auto read = ReadApplication(store, ids->first, call.principal,
-                                    /*for_update=*/true, /*owner_only=*/true);
+                                    /*for_update=*/true, Reader::kOwner);
         if (!read.ok()) return read.status();
         if (auto s = CheckState(read->application, {v1::Application::DRAFT});
             !s.ok())

@@ -27,11 +27,6 @@ absl::StatusOr<std::string> ApplicationIdOf(const std::string& name) {
                            "applications");
 }
 
-absl::Status NotFound(const std::string& id) {
-  return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
-               absl::StrCat("no application applications/", id));
-}
-
 // The parties the caller may sign or read for: the student owning the
 // application, the sending institution's office, the host (its coordinators,
 // or its system with a service identity).
@@ -56,13 +51,8 @@ absl::StatusOr<ApplicationInCall> ReadForParty(
   auto read = ReadWithCall(store, id, for_update);
   if (!read.ok()) return read;
   *parties = PartiesOf(read->application, read->call, who);
-  if (parties->empty()) return NotFound(id);
+  if (parties->empty()) return ApplicationNotFound(id);
   return read;
-}
-
-void Stamp(v1::Application& a, absl::Time now) {
-  *a.mutable_update_time() = ToTimestamp(now);
-  a.set_etag(Etag(a.name(), absl::ToUnixMicros(now)));
 }
 
 }  // namespace
@@ -144,7 +134,7 @@ LearningAgreements::ProposeLearningAgreement(
               version->set_change_reason(request.change_reason());
               version->set_proposed_by(call.principal.subject);
               *version->mutable_propose_time() = ToTimestamp(now);
-              Stamp(a, now);
+              StampApplication(a, now);
               store.SaveApplication(*id, a);
               proposed = a.learning_agreement();
               proposed.set_name(request.name());
@@ -219,7 +209,7 @@ absl::StatusOr<v1::LearningAgreement> LearningAgreements::SignLearningAgreement(
                 latest->set_approved(true);
                 la->set_in_force_version(latest->version());
               }
-              Stamp(a, now);
+              StampApplication(a, now);
               store.SaveApplication(*id, a);
               signed_la = *la;
               signed_la.set_name(request.name());

@@ -59,13 +59,10 @@ absl::StatusOr<v1::Application> Mobilities::CompleteMobility(
   }
   if (!v.empty()) return v.ToStatus("INVALID_COMPLETION");
   auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
-    return ReadApplication(store, *id, call.principal, /*for_update=*/false);
+    return ReadApplication(store, *id, call.principal, /*for_update=*/false,
+                           Reader::kOffice);
   });
   if (!read.ok()) return read.status();
-  if (!CheckRunsCall(read->call, call.principal).ok()) {
-    return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
-                 absl::StrCat("no application ", request.name()));
-  }
   const v1::Application& a = read->application;
   if (a.state() == v1::Application::COMPLETED) return a;  // A retry.
   if (auto s = CheckState(a, {v1::Application::IN_MOBILITY}); !s.ok()) return s;

@@ -13,11 +13,6 @@ namespace {
 
 namespace gv1 = ::mobility::grants::v1;
 
-void Stamp(v1::Application& a, absl::Time now) {
-  *a.mutable_update_time() = ToTimestamp(now);
-  a.set_etag(Etag(a.name(), absl::ToUnixMicros(now)));
-}
-
 // The grant of a selected participant, as the call and condition define it.
 gv1::CreateGrantRequest GrantFor(
     const v1::Application& a, const v1::Call& round,
@@ -107,7 +102,7 @@ absl::StatusOr<v1::Application> Selection::Select(const std::string& id,
         Transition(selected, v1::Application::SELECTED, call.principal, reason,
                    now);
         selected.set_grant(grant->name());
-        Stamp(selected, now);
+        StampApplication(selected, now);
         store.SaveApplication(id, selected);
         return absl::OkStatus();
       });
@@ -133,13 +128,10 @@ absl::StatusOr<v1::Application> Selection::DecideApplication(
   }
   if (!v.empty()) return v.ToStatus("INVALID_DECISION");
   auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
-    return ReadApplication(store, *id, call.principal, /*for_update=*/false);
+    return ReadApplication(store, *id, call.principal, /*for_update=*/false,
+                           Reader::kOffice);
   });
   if (!read.ok()) return read.status();
-  if (!CheckRunsCall(read->call, call.principal).ok()) {
-    return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
-                 absl::StrCat("no application ", request.name()));
-  }
   if (request.decision() == v1::DecideApplicationRequest::SELECTED) {
     return Select(*id, request.reason(), call);
   }
@@ -180,7 +172,7 @@ absl::StatusOr<v1::Application> Selection::DecideApplication(
                 return absl::OkStatus();
               const absl::Time now = Now();
               Transition(decided, to, call.principal, request.reason(), now);
-              Stamp(decided, now);
+              StampApplication(decided, now);
               store.SaveApplication(*id, decided);
               return absl::OkStatus();
             });
@@ -214,10 +206,7 @@ absl::StatusOr<ApplicationInCall> Selection::ReadFor(const std::string& id,
         break;
     }
   }
-  if (!allowed) {
-    return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
-                 absl::StrCat("no application applications/", id));
-  }
+  if (!allowed) return ApplicationNotFound(id);
   return read;
 }
 
@@ -278,7 +267,7 @@ absl::StatusOr<v1::Application> Selection::End(const std::string& name,
           const absl::Time now = Now();
           ended.set_vacancy_pending(HoldsPlace(ended.state()));
           Transition(ended, to, call.principal, reason, now);
-          Stamp(ended, now);
+          StampApplication(ended, now);
           store.SaveApplication(*id, ended);
           return absl::OkStatus();
         });
@@ -308,7 +297,7 @@ absl::StatusOr<v1::Application> Selection::FillVacancy(
         } else {
           vacated.set_vacancy_filled_by(reserves.front().name());
         }
-        Stamp(vacated, Now());
+        StampApplication(vacated, Now());
         store.SaveApplication(id, vacated);
         return absl::OkStatus();
       });
@@ -339,7 +328,7 @@ absl::StatusOr<v1::Application> Selection::FillVacancy(
         done = *std::move(current);
         if (!done.vacancy_pending()) return absl::OkStatus();
         done.set_vacancy_pending(false);
-        Stamp(done, Now());
+        StampApplication(done, Now());
         store.SaveApplication(id, done);
         return absl::OkStatus();
       });
@@ -388,7 +377,7 @@ absl::StatusOr<v1::Application> Selection::RecordHostDecision(
               const absl::Time now = Now();
               Transition(accepted, v1::Application::ACCEPTED_BY_HOST,
                          call.principal, request.reason(), now);
-              Stamp(accepted, now);
+              StampApplication(accepted, now);
               store.SaveApplication(*id, accepted);
               return absl::OkStatus();
             });
