@@ -2,8 +2,10 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
 #include <cstdlib>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
 
 namespace mobility {
@@ -43,6 +45,30 @@ type::v1::Money Euros(int64_t cents) {
 std::string FormatCents(int64_t cents) {
   return absl::StrFormat("%s%d.%02d", cents < 0 ? "-" : "",
                          std::llabs(cents) / 100, std::llabs(cents) % 100);
+}
+
+std::optional<int64_t> ParseFixedDecimal(absl::string_view text,
+                                         int fraction_digits) {
+  const size_t dot = text.find('.');
+  const absl::string_view whole = text.substr(0, dot);
+  const absl::string_view fraction =
+      dot == absl::string_view::npos ? "" : text.substr(dot + 1);
+  const auto digits = [](absl::string_view d) {
+    return std::all_of(d.begin(), d.end(), absl::ascii_isdigit);
+  };
+  if (whole.empty() || whole.size() > 9 || !digits(whole) ||
+      (dot != absl::string_view::npos && fraction.empty()) ||
+      static_cast<int>(fraction.size()) > fraction_digits ||
+      !digits(fraction)) {
+    return std::nullopt;
+  }
+  int64_t value = 0;
+  for (char c : whole) value = value * 10 + (c - '0');
+  for (int i = 0; i < fraction_digits; ++i) {
+    value = value * 10 +
+            (i < static_cast<int>(fraction.size()) ? fraction[i] - '0' : 0);
+  }
+  return value;
 }
 
 absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -34,6 +35,13 @@ int64_t ToMicros(const google::protobuf::Timestamp& timestamp);
 google::protobuf::Timestamp FromMicros(int64_t micros);
 google::protobuf::Timestamp ToTimestamp(absl::Time time);
 absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp);
+// A non-negative decimal of at most 9 whole digits and at most
+// `fraction_digits` after the point ("12.50", "7.5", "10"), scaled to an
+// integer (12.50 with 2 digits is 1250); nullopt for anything else ("1e1",
+// "-3", ".5", "5.").
+std::optional<int64_t> ParseFixedDecimal(absl::string_view text,
+                                         int fraction_digits);
+
 // RFC 3339 in UTC, e.g. "2026-11-28T21:12:33Z", for messages.
 std::string FormatTimestamp(const google::protobuf::Timestamp& timestamp);
 

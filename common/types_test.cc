@@ -32,3 +32,22 @@ TEST(MoneyTest, FormatsCentsExactly) {
 
 }  // namespace
 }  // namespace mobility
+
+namespace mobility {
+namespace {
+
+TEST(FixedDecimalTest, ScaledAndStrict) {
+  EXPECT_EQ(ParseFixedDecimal("12.50", 2), 1250);
+  EXPECT_EQ(ParseFixedDecimal("12.5", 2), 1250);
+  EXPECT_EQ(ParseFixedDecimal("10", 2), 1000);
+  EXPECT_EQ(ParseFixedDecimal("7.5", 1), 75);
+  EXPECT_EQ(ParseFixedDecimal("0", 1), 0);
+  for (const char* bad :
+       {"12.505", "1e1", "-3", ".5", "5.", "", "1.2.3", " 1", "1234567890"}) {
+    EXPECT_EQ(ParseFixedDecimal(bad, 2), std::nullopt) << bad;
+  }
+  EXPECT_EQ(ParseFixedDecimal("7.55", 1), std::nullopt);
+}
+
+}  // namespace
+}  // namespace mobility

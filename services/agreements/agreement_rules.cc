@@ -72,28 +72,6 @@ bool IsLanguageCode(absl::string_view code) {
          std::all_of(code.begin(), code.end(), absl::ascii_islower);
 }
 
-// "12.50" -> 1250: a non-negative decimal with at most two fraction digits.
-std::optional<int64_t> ParseHundredths(absl::string_view text) {
-  const size_t dot = text.find('.');
-  absl::string_view whole = text.substr(0, dot);
-  absl::string_view fraction =
-      dot == absl::string_view::npos ? "" : text.substr(dot + 1);
-  const auto digits = [](absl::string_view d) {
-    return std::all_of(d.begin(), d.end(), absl::ascii_isdigit);
-  };
-  if (whole.empty() || whole.size() > 6 || !digits(whole) ||
-      (dot != absl::string_view::npos && fraction.empty()) ||
-      fraction.size() > 2 || !digits(fraction)) {
-    return std::nullopt;
-  }
-  int64_t value = 0;
-  for (char c : whole) value = value * 10 + (c - '0');
-  int64_t cents = 0;
-  for (size_t i = 0; i < 2; ++i)
-    cents = cents * 10 + (i < fraction.size() ? fraction[i] - '0' : 0);
-  return value * 100 + cents;
-}
-
 void ValidateCondition(const v1::CooperationCondition& c,
                        ProgrammeGeneration programme, CallYearRange calls,
                        const std::set<std::string>& partners,
@@ -145,7 +123,7 @@ void ValidateCondition(const v1::CooperationCondition& c,
       Field(prefix, student ? "total_months_per_year" : "total_days_per_year");
   const std::string& total_text =
       student ? c.total_months_per_year() : c.total_days_per_year();
-  const std::optional<int64_t> total = ParseHundredths(total_text);
+  const std::optional<int64_t> total = ParseFixedDecimal(total_text, 2);
   if (!total_text.empty() && !total.has_value()) {
     violations.Add(total_field,
                    "must be a decimal with at most two fraction digits, like "

@@ -52,25 +52,6 @@ bool DatesInOrder(const v1::Application& a) {
          ToCivilDay(a.end_date()) >= ToCivilDay(a.start_date());
 }
 
-// "7.5" -> 75: a decimal with at most one fraction digit.
-std::optional<int> ParseTenths(absl::string_view text) {
-  const size_t dot = text.find('.');
-  absl::string_view whole = text.substr(0, dot);
-  absl::string_view fraction =
-      dot == absl::string_view::npos ? "" : text.substr(dot + 1);
-  const auto digits = [](absl::string_view d) {
-    return std::all_of(d.begin(), d.end(), absl::ascii_isdigit);
-  };
-  if (whole.empty() || whole.size() > 3 || !digits(whole) ||
-      (dot != absl::string_view::npos && fraction.size() != 1) ||
-      !digits(fraction)) {
-    return std::nullopt;
-  }
-  int value = 0;
-  for (char c : whole) value = value * 10 + (c - '0');
-  return value * 10 + (fraction.empty() ? 0 : fraction[0] - '0');
-}
-
 }  // namespace
 
 void ValidateCall(const v1::Call& call, Violations& v) {
@@ -436,7 +417,7 @@ void ValidateComponents(
     }
     RequireText(c.title(), at + ".title", v);
     LimitText(c.title(), kMaxText, at + ".title", v);
-    auto credits = ParseTenths(c.ects_credits());
+    auto credits = ParseFixedDecimal(c.ects_credits(), 1);
     if (!credits.has_value() || *credits == 0 || *credits > 600) {
       v.Add(at + ".ects_credits",
             "must be ECTS credits above 0 and at most 60, like \"6\" or "
@@ -460,11 +441,12 @@ void ValidateRecognition(
             "must be a study component of the learning agreement in force, "
             "once");
     }
-    if (!ParseTenths(r.transcript_credits()).has_value()) {
+    if (!ParseFixedDecimal(r.transcript_credits(), 1).has_value()) {
       v.Add(at + ".transcript_credits",
             "must be credits like \"6\" or \"7.5\"");
     }
-    if (r.recognised() && !ParseTenths(r.recognised_credits()).has_value()) {
+    if (r.recognised() &&
+        !ParseFixedDecimal(r.recognised_credits(), 1).has_value()) {
       v.Add(at + ".recognised_credits",
             "must be credits like \"6\" or \"7.5\"");
     }
