@@ -23,7 +23,8 @@ namespace {
 constexpr std::pair<Role, absl::string_view> kRoleNames[] = {
     {Role::kApplicant, "applicant"}, {Role::kCoordinator, "coordinator"},
     {Role::kFinance, "finance"},     {Role::kInquiryHandler, "inquiry_handler"},
-    {Role::kAdmin, "admin"},         {Role::kService, "service"},
+    {Role::kRectorOffice, "rector_office"}, {Role::kAdmin, "admin"},
+    {Role::kService, "service"},
 };
 
 constexpr size_t kMaxTokenSize = 8192;

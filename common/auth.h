@@ -24,6 +24,9 @@ enum class Role {
   kCoordinator,
   kFinance,
   kInquiryHandler,
+  // The rector and deputies: decide what the law reserves to the head, such
+  // as extending an inquiry's legal due date.
+  kRectorOffice,
   kAdmin,
   kService
 };

@@ -149,6 +149,7 @@ TEST(TokenTest, RefusesUnsignedTokens) {
 TEST(TokenTest, RefusesUnknownRole) {
   EXPECT_FALSE(ParseRole("superuser").has_value());
   EXPECT_EQ(ParseRole("inquiry_handler"), Role::kInquiryHandler);
+  EXPECT_EQ(ParseRole("rector_office"), Role::kRectorOffice);
 }
 
 TEST(VerifierTest, RefusesANonRsaKey) {

@@ -19,6 +19,9 @@ namespace mobility {
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 // Metadata key of a calling service's own token, sent beside the end user's.
 inline constexpr char kServiceTokenHeader[] = "x-service-authorization";
+// Metadata key of the end user's address, as a front service (the gateway)
+// saw it; believed only from a caller that sends a service token.
+inline constexpr char kClientAddressHeader[] = "x-client-address";
 
 // When a call's work must stop: at its deadline, or as soon as its client has
 // gone away.
@@ -51,6 +54,9 @@ struct CallContext {
   std::string request_id;
   // The caller's verified token, forwarded on calls made on its behalf.
   std::string bearer_token;
+  // The end user's network address (no port), for per-address limits: the
+  // peer, or what a calling service vouches for. Personal data: never logged.
+  std::string client_address;
   CallLimit limit = CallLimit::Within(absl::Seconds(30));
 };
 

@@ -9,6 +9,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/api.h"
@@ -41,6 +42,15 @@ bool IsAcceptableRequestId(absl::string_view id) {
 absl::Status Overloaded() {
   return Error(absl::StatusCode::kUnavailable, "OVERLOADED",
                "the service is busy; retry with backoff");
+}
+
+// The host of a gRPC peer ("ipv4:10.0.0.7:51234", "ipv6:[::1]:51234").
+std::string PeerHost(absl::string_view peer) {
+  absl::string_view host = peer.substr(peer.find(':') + 1);
+  const size_t port = host.rfind(':');
+  if (port != absl::string_view::npos) host = host.substr(0, port);
+  if (absl::ConsumePrefix(&host, "[")) absl::ConsumeSuffix(&host, "]");
+  return std::string(host);
 }
 
 }  // namespace
@@ -173,12 +183,15 @@ grpc::ServerUnaryReactor* RpcDispatcher::Start(
   // worker: a caller that cannot be served is answered at once.
   const absl::Time now = absl::Now();
   absl::Status status = [&]() -> absl::Status {
-    auto token = BearerToken(MetadataValue(context, "authorization"));
-    if (!token.ok()) return token.status();
-    auto principal = verifier_.Verify(*token, now);
-    if (!principal.ok()) return principal.status();
-    call->call_.principal = *std::move(principal);
-    call->call_.bearer_token = *std::move(token);
+    const std::string authorization = MetadataValue(context, "authorization");
+    if (!(authorization.empty() && method.anonymous)) {
+      auto token = BearerToken(authorization);
+      if (!token.ok()) return token.status();
+      auto principal = verifier_.Verify(*token, now);
+      if (!principal.ok()) return principal.status();
+      call->call_.principal = *std::move(principal);
+      call->call_.bearer_token = *std::move(token);
+    }
     const std::string service_header =
         MetadataValue(context, kServiceTokenHeader);
     if (!service_header.empty()) {
@@ -192,9 +205,16 @@ grpc::ServerUnaryReactor* RpcDispatcher::Start(
       }
       call->call_.calling_service = *std::move(service);
     }
-    if (auto s = Authorize(call->call_.principal, method.roles, method.name);
-        !s.ok()) {
-      return s;
+    const std::string vouched = MetadataValue(context, kClientAddressHeader);
+    call->call_.client_address =
+        !vouched.empty() && !call->call_.calling_service.subject.empty()
+            ? vouched
+            : PeerHost(context->peer());
+    if (!method.anonymous) {
+      if (auto s = Authorize(call->call_.principal, method.roles, method.name);
+          !s.ok()) {
+        return s;
+      }
     }
     auto body = method.prepare(*request);
     if (!body.ok()) return body.status();

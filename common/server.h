@@ -61,6 +61,9 @@ struct DispatchOptions {
 struct MethodSpec {
   std::string name;  // "GetAgreement": access log and error messages.
   std::set<Role> roles;
+  // Callable without a token (the public inquiry form); a token sent anyway
+  // must still verify.
+  bool anonymous = false;
   // Parses the request on gRPC's thread; returns the body to run on a worker,
   // which fills the response bytes.
   std::function<absl::StatusOr<std::function<absl::Status(
@@ -107,11 +110,17 @@ class RpcService : public Generated::Service {
   void Handle(const std::string& method, std::set<Role> roles, Domain* domain,
               absl::StatusOr<Response> (Domain::*serve)(const Request&,
                                                         const CallContext&)) {
-    Handle<Request, Response>(
-        method, std::move(roles),
-        [domain, serve](const Request& request, const CallContext& call) {
-          return (domain->*serve)(request, call);
-        });
+    Register<Request, Response>(method, std::move(roles), /*anonymous=*/false,
+                                Bind(domain, serve));
+  }
+  // An RPC anyone may call, with or without a token; the domain sees an empty
+  // principal when there is none.
+  template <typename Domain, typename Request, typename Response>
+  void HandlePublic(const std::string& method, Domain* domain,
+                    absl::StatusOr<Response> (Domain::*serve)(
+                        const Request&, const CallContext&)) {
+    Register<Request, Response>(method, AnyRole(), /*anonymous=*/true,
+                                Bind(domain, serve));
   }
 
   template <typename Request, typename Response>
@@ -119,6 +128,27 @@ class RpcService : public Generated::Service {
               std::function<absl::StatusOr<Response>(const Request&,
                                                      const CallContext&)>
                   serve) {
+    Register<Request, Response>(method, std::move(roles), /*anonymous=*/false,
+                                std::move(serve));
+  }
+
+ private:
+  template <typename Domain, typename Request, typename Response>
+  static std::function<absl::StatusOr<Response>(const Request&,
+                                                const CallContext&)>
+  Bind(Domain* domain, absl::StatusOr<Response> (Domain::*serve)(
+                           const Request&, const CallContext&)) {
+    return [domain, serve](const Request& request, const CallContext& call) {
+      return (domain->*serve)(request, call);
+    };
+  }
+
+  template <typename Request, typename Response>
+  void Register(const std::string& method, std::set<Role> roles,
+                bool anonymous,
+                std::function<absl::StatusOr<Response>(const Request&,
+                                                       const CallContext&)>
+                    serve) {
     const auto* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
             Generated::service_full_name());
@@ -132,6 +162,7 @@ class RpcService : public Generated::Service {
     auto spec = std::make_shared<MethodSpec>();
     spec->name = method;
     spec->roles = std::move(roles);
+    spec->anonymous = anonymous;
     spec->prepare = [serve = std::move(serve)](const grpc::ByteBuffer& bytes)
         -> absl::StatusOr<std::function<absl::Status(const CallContext&,
                                                      grpc::ByteBuffer*)>> {
@@ -158,7 +189,6 @@ class RpcService : public Generated::Service {
             }));
   }
 
- private:
   std::shared_ptr<const RpcDispatcher> dispatcher_;
 };
 

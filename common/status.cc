@@ -78,6 +78,23 @@ absl::Status InvalidField(absl::string_view field,
   return v.ToStatus("INVALID_ARGUMENT");
 }
 
+absl::Status WithRetryDelay(absl::Status status, absl::Duration delay) {
+  google::rpc::RetryInfo info;
+  const int64_t seconds = absl::ToInt64Seconds(delay);
+  info.mutable_retry_delay()->set_seconds(seconds);
+  info.mutable_retry_delay()->set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(delay - absl::Seconds(seconds))));
+  status.SetPayload(TypeUrl(info), absl::Cord(info.SerializeAsString()));
+  return status;
+}
+
+absl::Duration RetryDelayOf(const absl::Status& status) {
+  google::rpc::RetryInfo info;
+  if (!ReadPayload(status, &info)) return absl::ZeroDuration();
+  return absl::Seconds(info.retry_delay().seconds()) +
+         absl::Nanoseconds(info.retry_delay().nanos());
+}
+
 std::string ErrorReason(const absl::Status& status) {
   google::rpc::ErrorInfo info;
   return ReadPayload(status, &info) ? info.reason() : "";

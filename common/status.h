@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace mobility {
 
@@ -48,6 +49,11 @@ absl::Status Error(absl::StatusCode code, absl::string_view reason,
 // INVALID_ARGUMENT for one field.
 absl::Status InvalidField(absl::string_view field,
                           absl::string_view description);
+
+// `status` with google.rpc.RetryInfo saying when to try again (the gateway
+// turns it into Retry-After), and that delay read back (zero when none).
+absl::Status WithRetryDelay(absl::Status status, absl::Duration delay);
+absl::Duration RetryDelayOf(const absl::Status& status);
 
 // The ErrorInfo reason attached to `status`, empty when none.
 std::string ErrorReason(const absl::Status& status);

@@ -61,5 +61,16 @@ TEST(StatusTest, BareStatusGetsAnErrorInfo) {
   EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
 }
 
+TEST(StatusTest, RetryDelaySurvivesTheWire) {
+  absl::Status status = WithRetryDelay(
+      Error(absl::StatusCode::kResourceExhausted, "RATE_LIMITED", "wait"),
+      absl::Seconds(1234) + absl::Milliseconds(500));
+  absl::Status back = FromGrpcStatus(ToGrpcStatus(status));
+  EXPECT_EQ(back.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(ErrorReason(back), "RATE_LIMITED");
+  EXPECT_EQ(RetryDelayOf(back), absl::Seconds(1234) + absl::Milliseconds(500));
+  EXPECT_EQ(RetryDelayOf(absl::UnavailableError("x")), absl::ZeroDuration());
+}
+
 }  // namespace
 }  // namespace mobility

@@ -8,7 +8,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "common/api.h"
+#include "common/types.h"
+#include "services/inquiries/working_calendar.h"
 
 namespace mobility::inquiries {
 namespace {
@@ -62,6 +66,173 @@ std::string TrackingCodeHash(absl::string_view code) {
     if (c != '-' && c != ' ') canonical.push_back(absl::ascii_toupper(c));
   }
   return Sha256Hex(canonical);
+}
+
+bool IsSupportedLanguage(absl::string_view language) {
+  return language == "kk" || language == "ru" || language == "en";
+}
+
+int CharCount(absl::string_view text) {
+  // Every byte but a UTF-8 continuation byte starts a character.
+  return static_cast<int>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+namespace {
+
+void CheckSize(absl::string_view field, absl::string_view value, int max,
+               bool required, Violations& violations) {
+  if (required && absl::StripAsciiWhitespace(value).empty()) {
+    violations.Add(std::string(field), "is required");
+  } else if (CharCount(value) > max) {
+    violations.Add(std::string(field),
+                   absl::StrCat("is longer than ", max, " characters"));
+  }
+}
+
+bool IsPlausibleEmail(absl::string_view email) {
+  const size_t at = email.find('@');
+  return email.size() <= 254 && at != absl::string_view::npos && at > 0 &&
+         email.find('.', at) != absl::string_view::npos &&
+         email.find_first_of(" \t\r\n<>,;") == absl::string_view::npos &&
+         email.back() != '.';
+}
+
+// "+" and 7 to 15 digits (E.164), spaces and dashes allowed between.
+bool IsPlausiblePhone(absl::string_view phone) {
+  if (phone.empty() || phone[0] != '+') return false;
+  int digits = 0;
+  for (char c : phone.substr(1)) {
+    if (absl::ascii_isdigit(c)) {
+      ++digits;
+    } else if (c != ' ' && c != '-') {
+      return false;
+    }
+  }
+  return digits >= 7 && digits <= 15;
+}
+
+// Lower case (ASCII), white space runs as one space, trimmed.
+std::string Normalised(absl::string_view text) {
+  std::vector<absl::string_view> words =
+      absl::StrSplit(text, absl::ByAnyChar(" \t\r\n"), absl::SkipEmpty());
+  return absl::AsciiStrToLower(absl::StrJoin(words, " "));
+}
+
+}  // namespace
+
+void ValidateNewInquiry(const v1::Inquiry& inquiry, absl::CivilDay today,
+                        Violations& violations) {
+  if (inquiry.kind() == v1::INQUIRY_KIND_UNSPECIFIED ||
+      !v1::InquiryKind_IsValid(inquiry.kind())) {
+    violations.Add("inquiry.kind", "name the kind of appeal");
+  }
+  CheckSize("inquiry.subject", inquiry.subject(), kMaxSubjectChars, true,
+            violations);
+  CheckSize("inquiry.text", inquiry.text(), kMaxTextChars, true, violations);
+  if (!IsSupportedLanguage(inquiry.language()))
+    violations.Add("inquiry.language", "must be kk, ru or en");
+  if (!inquiry.consent_to_processing()) {
+    violations.Add("inquiry.consent_to_processing",
+                   "the appeal is handled only with consent to processing "
+                   "the personal data it contains");
+  }
+  const v1::Author& author = inquiry.author();
+  CheckSize("inquiry.author.full_name", author.full_name(), kMaxFieldChars,
+            false, violations);
+  CheckSize("inquiry.author.postal_address", author.postal_address(),
+            kMaxFieldChars, false, violations);
+  CheckSize("inquiry.author.organization", author.organization(),
+            kMaxFieldChars, false, violations);
+  if (!author.email().empty() && !IsPlausibleEmail(author.email()))
+    violations.Add("inquiry.author.email", "is not an e-mail address");
+  if (!author.phone().empty() && !IsPlausiblePhone(author.phone())) {
+    violations.Add("inquiry.author.phone",
+                   "must be in international form, e.g. +77162254000");
+  }
+  if (!author.iin().empty() && !IsValidIdentificationNumber(author.iin())) {
+    violations.Add("inquiry.author.iin",
+                   "must be 12 digits with a valid check digit");
+  }
+  if (!author.bin().empty()) {
+    if (!IsValidIdentificationNumber(author.bin())) {
+      violations.Add("inquiry.author.bin",
+                     "must be 12 digits with a valid check digit");
+    }
+    if (author.organization().empty()) {
+      violations.Add("inquiry.author.organization",
+                     "name the company whose BIN is given");
+    }
+  }
+  const bool oral = inquiry.channel() == v1::PHONE ||
+                    inquiry.channel() == v1::IN_PERSON;
+  if (oral) {
+    CheckSize("inquiry.protocol", inquiry.protocol(), kMaxProtocolChars, true,
+              violations);
+  } else if (!inquiry.protocol().empty()) {
+    violations.Add("inquiry.protocol",
+                   "only an oral appeal (PHONE, IN_PERSON) has a protocol");
+  }
+  if (inquiry.kind() == v1::ADMINISTRATIVE_COMPLAINT) {
+    if (!IsValidDate(inquiry.act_learned_date())) {
+      violations.Add("inquiry.act_learned_date",
+                     "a complaint against an administrative act gives the "
+                     "day the author learned of the act");
+    } else if (ToCivilDay(inquiry.act_learned_date()) > today) {
+      violations.Add("inquiry.act_learned_date", "is in the future");
+    }
+  } else if (inquiry.has_act_learned_date()) {
+    violations.Add("inquiry.act_learned_date",
+                   "only a complaint against an administrative act has it");
+  }
+}
+
+std::string NotConsideredReason(const v1::Inquiry& inquiry,
+                                absl::CivilDay registration_date) {
+  const v1::Author& author = inquiry.author();
+  const bool reachable = !author.email().empty() || !author.phone().empty() ||
+                         !author.postal_address().empty();
+  if (absl::StripAsciiWhitespace(author.full_name()).empty() || !reachable) {
+    return "anonymous appeal: no full name and contact of the author, so the "
+           "law does not consider it (a report of a crime or a threat to "
+           "public safety is passed on)";
+  }
+  if (inquiry.kind() == v1::ADMINISTRATIVE_COMPLAINT &&
+      registration_date >
+          WorkingCalendar::AddMonths(ToCivilDay(inquiry.act_learned_date()),
+                                     kAdministrativeComplaintMonths)) {
+    return "the complaint against an administrative act came more than 3 "
+           "months after the author learned of the act";
+  }
+  return "";
+}
+
+std::string DuplicateKey(const v1::Inquiry& inquiry) {
+  const v1::Author& a = inquiry.author();
+  return Sha256Hex(absl::StrJoin(
+      {Normalised(a.full_name()), Normalised(a.email()), Normalised(a.phone()),
+       inquiry.addressee(), Normalised(inquiry.subject()),
+       Normalised(inquiry.text())},
+      "\x1f"));
+}
+
+bool IsOpen(v1::Inquiry::State state) {
+  switch (state) {
+    case v1::Inquiry::REGISTERED:
+    case v1::Inquiry::ASSIGNED:
+    case v1::Inquiry::IN_PROGRESS:
+    case v1::Inquiry::WAITING_FOR_AUTHOR:
+    case v1::Inquiry::REOPENED:
+      return true;
+    default:
+      return false;
+  }
+}
+
+v1::Inquiry::State AuthorVisibleState(v1::Inquiry::State state) {
+  return state == v1::Inquiry::WAITING_FOR_AUTHOR ? v1::Inquiry::IN_PROGRESS
+                                                  : state;
 }
 
 }  // namespace mobility::inquiries

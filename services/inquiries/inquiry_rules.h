@@ -9,6 +9,9 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "common/status.h"
+#include "mobility/inquiries/v1/inquiries.pb.h"
 
 namespace mobility::inquiries {
 
@@ -29,6 +32,47 @@ std::string NewTrackingCode();
 // case, no separators), so a code typed in lower case or without dashes still
 // matches.
 std::string TrackingCodeHash(absl::string_view code);
+
+namespace v1 = ::mobility::inquiries::v1;
+
+// The addressee that is not an office.
+inline constexpr absl::string_view kRector = "rector";
+// Sizes the public form takes, in characters.
+inline constexpr int kMaxSubjectChars = 200;
+inline constexpr int kMaxTextChars = 10000;
+inline constexpr int kMaxProtocolChars = 20000;
+inline constexpr int kMaxFieldChars = 500;
+// A complaint against an administrative act is filed within 3 months of
+// learning of it (Art. 91).
+inline constexpr int kAdministrativeComplaintMonths = 3;
+
+// kk, ru or en.
+bool IsSupportedLanguage(absl::string_view language);
+// Characters (UTF-8 code points) in `text`.
+int CharCount(absl::string_view text);
+
+// Adds a violation, under `prefix` (e.g. "inquiry."), for every field of a new
+// appeal that is malformed: kind, subject and text and their sizes, language,
+// consent to processing, the author's contacts and IIN or BIN, the protocol
+// of an oral appeal, the date an administrative act was learned of (not after
+// `today`). The addressee and the channel are the caller's to check.
+void ValidateNewInquiry(const v1::Inquiry& inquiry, absl::CivilDay today,
+                        Violations& violations);
+
+// Why the law does not consider an appeal registered on `registration_date`,
+// or "" when it does: no identifiable author (a full name and a way to reach
+// them), or an administrative complaint filed after its 3 months.
+std::string NotConsideredReason(const v1::Inquiry& inquiry,
+                                absl::CivilDay registration_date);
+
+// What makes two submissions the same appeal: the author's name and contacts
+// and the text, compared without case and runs of white space.
+std::string DuplicateKey(const v1::Inquiry& inquiry);
+
+// States in which the office still owes a decision.
+bool IsOpen(v1::Inquiry::State state);
+// The state as the author sees it: WAITING_FOR_AUTHOR is the office's own.
+v1::Inquiry::State AuthorVisibleState(v1::Inquiry::State state);
 
 }  // namespace mobility::inquiries
 

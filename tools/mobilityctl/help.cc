@@ -17,6 +17,7 @@ constexpr CommandHelp kCommands[] = {
      "institutions/ID] [--ttl_hours N]\n\n"
      "Flags:\n"
      "  --role         applicant, coordinator, finance, inquiry_handler, "
+     "rector_office, "
      "admin, "
      "service\n"
      "  --subject      who the token names\n"

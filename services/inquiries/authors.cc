@@ -1,0 +1,164 @@
+#include "services/inquiries/authors.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/api.h"
+#include "common/idempotency.h"
+#include "common/status.h"
+#include "common/types.h"
+#include "services/inquiries/inquiry_record.h"
+#include "services/inquiries/inquiry_rules.h"
+
+namespace mobility::inquiries {
+namespace {
+
+// "2026-000123": four digits, a dash, at least six digits.
+bool IsRegistrationNumber(absl::string_view number) {
+  if (number.size() < 11 || number.size() > 16 || number[4] != '-')
+    return false;
+  for (size_t i = 0; i < number.size(); ++i) {
+    if (i != 4 && !absl::ascii_isdigit(number[i])) return false;
+  }
+  return true;
+}
+
+absl::Status CheckCredentials(absl::string_view number,
+                              absl::string_view code) {
+  Violations violations;
+  if (!IsRegistrationNumber(number))
+    violations.Add("registration_number", "must look like 2026-000123");
+  if (code.empty() || code.size() > 64)
+    violations.Add("tracking_code", "is required");
+  return violations.ToStatus("INVALID_TRACKING_REQUEST");
+}
+
+// The same answer for an unknown number and a wrong code.
+absl::Status NotTracked() {
+  return Error(absl::StatusCode::kNotFound, "INQUIRY_NOT_FOUND",
+               "no inquiry has this registration number and tracking code");
+}
+
+v1::TrackedInquiry AuthorView(const v1::Inquiry& inquiry,
+                              std::vector<v1::Message> public_messages) {
+  v1::TrackedInquiry out;
+  out.set_registration_number(inquiry.registration_number());
+  out.set_kind(inquiry.kind());
+  out.set_subject(inquiry.subject());
+  out.set_text(inquiry.text());
+  out.set_state(AuthorVisibleState(inquiry.state()));
+  out.set_not_considered_reason(inquiry.not_considered_reason());
+  *out.mutable_receipt() = inquiry.receipt();
+  *out.mutable_legal_due_date() = inquiry.legal_due_date();
+  for (const auto& e : inquiry.extensions()) {
+    v1::Extension* x = out.add_extensions();
+    *x->mutable_due_date() = e.due_date();
+    x->set_reason(e.reason());
+    x->set_decision_reference(e.decision_reference());
+    *x->mutable_decide_time() = e.decide_time();
+  }
+  if (inquiry.has_forwarding()) {
+    out.mutable_forwarding()->set_body(inquiry.forwarding().body());
+    out.mutable_forwarding()->set_reason(inquiry.forwarding().reason());
+    *out.mutable_forwarding()->mutable_forward_time() =
+        inquiry.forwarding().forward_time();
+  }
+  if (inquiry.has_answer()) {
+    *out.mutable_answer() = inquiry.answer();
+    out.mutable_answer()->clear_answered_by();  // Staff subjects stay inside.
+  }
+  for (auto& m : public_messages) {
+    if (m.sender() != kAuthorActor) m.set_sender("office");
+    *out.add_messages() = std::move(m);
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::TrackedInquiry> Authors::TrackInquiry(
+    const v1::TrackInquiryRequest& request, const CallContext& call) {
+  if (auto s = CheckCredentials(request.registration_number(),
+                                request.tracking_code());
+      !s.ok()) {
+    return s;
+  }
+  const std::string hash = TrackingCodeHash(request.tracking_code());
+  return store_->ReadValue(
+      call.limit,
+      [&](InquiriesStore& store) -> absl::StatusOr<v1::TrackedInquiry> {
+        auto id = store.FindTracked(request.registration_number(), hash);
+        if (!id) return NotTracked();
+        auto inquiry = store.GetInquiry(*id, false);
+        if (!inquiry) return NotTracked();
+        return AuthorView(*inquiry, store.Messages(*id, /*public_only=*/true));
+      });
+}
+
+absl::StatusOr<v1::TrackedInquiry> Authors::ReplyToInquiry(
+    const v1::ReplyToInquiryRequest& request, const CallContext& call) {
+  if (auto s = CheckCredentials(request.registration_number(),
+                                request.tracking_code());
+      !s.ok()) {
+    return s;
+  }
+  if (absl::StripAsciiWhitespace(request.text()).empty() ||
+      CharCount(request.text()) > kMaxTextChars) {
+    return InvalidField("text", absl::StrCat("is required, at most ",
+                                             kMaxTextChars, " characters"));
+  }
+  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
+    return s;
+  const std::string hash = TrackingCodeHash(request.tracking_code());
+  v1::TrackedInquiry out;
+  absl::Status status =
+      store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
+        auto id = store.FindTracked(request.registration_number(), hash);
+        if (!id) return NotTracked();
+        return RunIdempotent(
+            store, "ReplyToInquiry", request.request_id(), request, &out,
+            [&]() -> absl::Status {
+              auto inquiry = store.GetInquiry(*id, /*for_update=*/true);
+              if (!inquiry) return NotTracked();
+              const absl::Time now = settings_->Now();
+              const v1::Inquiry::State state = inquiry->state();
+              std::string action = "author replied";
+              if (state == v1::Inquiry::ANSWERED ||
+                  state == v1::Inquiry::CLOSED) {
+                if (now - FromTimestamp(inquiry->answer().answer_time()) >
+                    kReopenPeriod) {
+                  return Error(absl::StatusCode::kFailedPrecondition,
+                               "REPLY_PERIOD_OVER",
+                               "the answer is more than 30 days old: send a "
+                               "new appeal");
+                }
+                inquiry->set_state(v1::Inquiry::REOPENED);
+                inquiry->clear_close_time();
+                action = "reopened by the author's reply";
+              } else if (state == v1::Inquiry::WAITING_FOR_AUTHOR) {
+                inquiry->set_state(v1::Inquiry::IN_PROGRESS);
+                inquiry->clear_follow_up_date();
+              } else if (!IsOpen(state)) {
+                return Error(absl::StatusCode::kFailedPrecondition,
+                             "INQUIRY_STATE",
+                             absl::StrCat("an inquiry ",
+                                          v1::Inquiry::State_Name(state),
+                                          " takes no replies"));
+              }
+              v1::Message message;
+              message.set_visibility(v1::Message::PUBLIC_REPLY);
+              message.set_sender(kAuthorActor);
+              message.set_text(request.text());
+              *message.mutable_create_time() = ToTimestamp(now);
+              store.AppendMessage(*id, message);
+              Stamp(*inquiry, now);
+              store.SaveInquiry(*id, *inquiry);
+              AppendHistory(store, *inquiry, now, kAuthorActor, action);
+              out = AuthorView(*inquiry, store.Messages(*id, true));
+              return absl::OkStatus();
+            });
+      });
+  if (!status.ok()) return status;
+  return out;
+}
+
+}  // namespace mobility::inquiries

@@ -1,0 +1,148 @@
+#include "services/inquiries/directory.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/api.h"
+#include "common/status.h"
+#include "services/inquiries/inquiry_rules.h"
+
+namespace mobility::inquiries {
+namespace {
+
+// The day of "holidays/2026-03-23", or INVALID_ARGUMENT naming `field`.
+absl::StatusOr<absl::CivilDay> HolidayDay(absl::string_view field,
+                                          absl::string_view name) {
+  absl::CivilDay day;
+  if (!absl::ConsumePrefix(&name, "holidays/") || name.size() != 10 ||
+      !absl::ParseCivilTime(name, &day) || absl::FormatCivilTime(day) != name ||
+      day.year() < 2000 || day.year() > 2100) {
+    return InvalidField(field,
+                        "must be holidays/YYYY-MM-DD, a real day of 2000-2100");
+  }
+  return day;
+}
+
+absl::Status CheckDisplayName(const v1::Office& office) {
+  if (office.display_name().empty() ||
+      CharCount(office.display_name()) > kMaxFieldChars) {
+    return InvalidField("office.display_name", "is required, at most 500 "
+                                               "characters");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+WorkingCalendar LoadCalendar(InquiriesStore& store, const Settings& settings) {
+  return WorkingCalendar(settings.zone, settings.hours,
+                         store.CalendarExceptions());
+}
+
+absl::StatusOr<v1::ListOfficesResponse> Directory::ListOffices(
+    const v1::ListOfficesRequest&, const CallContext& call) {
+  return store_->ReadValue(
+      call.limit,
+      [&](InquiriesStore& store) -> absl::StatusOr<v1::ListOfficesResponse> {
+        v1::ListOfficesResponse out;
+        for (auto& office : store.ListOffices())
+          *out.add_offices() = std::move(office);
+        return out;
+      });
+}
+
+absl::StatusOr<v1::Office> Directory::CreateOffice(
+    const v1::CreateOfficeRequest& request, const CallContext& call) {
+  if (!IsValidResourceId(request.office_id())) {
+    return InvalidField("office_id",
+                        "must be 4-63 of a-z, 0-9 and '-', starting with a "
+                        "letter");
+  }
+  if (auto s = CheckDisplayName(request.office()); !s.ok()) return s;
+  v1::Office office = request.office();
+  office.set_name(absl::StrCat("offices/", request.office_id()));
+  absl::Status status =
+      store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
+        if (!store.InsertOffice(request.office_id(), office)) {
+          return Error(absl::StatusCode::kAlreadyExists, "OFFICE_EXISTS",
+                       absl::StrCat(office.name(), " exists"));
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return office;
+}
+
+absl::StatusOr<v1::Office> Directory::UpdateOffice(
+    const v1::UpdateOfficeRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("office.name", request.office().name(),
+                              "offices");
+  if (!id.ok()) return id.status();
+  if (auto s = CheckDisplayName(request.office()); !s.ok()) return s;
+  absl::Status status =
+      store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
+        if (!store.UpdateOffice(*id, request.office())) {
+          return Error(absl::StatusCode::kNotFound, "OFFICE_NOT_FOUND",
+                       absl::StrCat("no ", request.office().name()));
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return request.office();
+}
+
+absl::StatusOr<v1::ListHolidaysResponse> Directory::ListHolidays(
+    const v1::ListHolidaysRequest& request, const CallContext& call) {
+  if (request.year() != 0 && (request.year() < 2000 || request.year() > 2100))
+    return InvalidField("year", "must be between 2000 and 2100, or 0 for all");
+  return store_->ReadValue(
+      call.limit,
+      [&](InquiriesStore& store) -> absl::StatusOr<v1::ListHolidaysResponse> {
+        v1::ListHolidaysResponse out;
+        for (auto& h : store.ListHolidays(request.year()))
+          *out.add_holidays() = std::move(h);
+        return out;
+      });
+}
+
+absl::StatusOr<v1::Holiday> Directory::SetHoliday(
+    const v1::SetHolidayRequest& request, const CallContext& call) {
+  const v1::Holiday& holiday = request.holiday();
+  Violations violations;
+  auto day = HolidayDay("holiday.name", holiday.name());
+  if (!day.ok()) violations.Add("holiday.name", "must be holidays/YYYY-MM-DD");
+  if (holiday.kind() == v1::Holiday::KIND_UNSPECIFIED ||
+      !v1::Holiday::Kind_IsValid(holiday.kind())) {
+    violations.Add("holiday.kind", "must be DAY_OFF or WORKING_DAY");
+  }
+  if (holiday.description().empty() ||
+      CharCount(holiday.description()) > kMaxFieldChars) {
+    violations.Add("holiday.description",
+                   "is required, at most 500 characters");
+  }
+  if (auto s = violations.ToStatus("INVALID_HOLIDAY"); !s.ok()) return s;
+  absl::Status status =
+      store_->Transact(call.limit, [&](InquiriesStore& store) {
+        store.SetHoliday(*day, holiday);
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return holiday;
+}
+
+absl::StatusOr<google::protobuf::Empty> Directory::DeleteHoliday(
+    const v1::DeleteHolidayRequest& request, const CallContext& call) {
+  auto day = HolidayDay("name", request.name());
+  if (!day.ok()) return day.status();
+  absl::Status status =
+      store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
+        if (!store.DeleteHoliday(*day)) {
+          return Error(absl::StatusCode::kNotFound, "HOLIDAY_NOT_FOUND",
+                       absl::StrCat("no ", request.name()));
+        }
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return google::protobuf::Empty();
+}
+
+}  // namespace mobility::inquiries

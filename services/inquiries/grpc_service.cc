@@ -1,0 +1,64 @@
+#include "services/inquiries/grpc_service.h"
+
+namespace mobility::inquiries {
+
+// Who may call what: anyone, without an account, submits an appeal, tracks
+// and replies to it with its number and code, reads the published Q&A and
+// the offices and holidays; inquiry handlers (and admins) handle and publish;
+// only the rector's office extends a legal due date; admins keep the offices
+// and the holiday table.
+InquiriesGrpcService::InquiriesGrpcService(
+    Database* db, Settings settings,
+    std::shared_ptr<const RpcDispatcher> dispatcher)
+    : RpcService(std::move(dispatcher)),
+      settings_(std::move(settings)),
+      store_(db),
+      directory_(&store_),
+      registration_(&store_, &settings_),
+      authors_(&store_, &settings_),
+      handling_(&store_, &settings_),
+      publication_(&store_, &settings_) {
+  const std::set<Role> handlers = {Role::kInquiryHandler, Role::kAdmin};
+  const std::set<Role> readers = {Role::kInquiryHandler, Role::kAdmin,
+                                  Role::kRectorOffice};
+  const std::set<Role> admins = {Role::kAdmin};
+  HandlePublic("CreateInquiry", &registration_, &Registration::CreateInquiry);
+  HandlePublic("TrackInquiry", &authors_, &Authors::TrackInquiry);
+  HandlePublic("ReplyToInquiry", &authors_, &Authors::ReplyToInquiry);
+  using H = Handling;
+  Handle("GetInquiry", readers, &handling_, &H::GetInquiry);
+  Handle("ListInquiries", readers, &handling_, &H::ListInquiries);
+  Handle("AssignInquiry", handlers, &handling_, &H::AssignInquiry);
+  Handle("StartInquiry", handlers, &handling_, &H::StartInquiry);
+  Handle("WaitForAuthor", handlers, &handling_, &H::WaitForAuthor);
+  Handle("AddMessage", handlers, &handling_, &H::AddMessage);
+  Handle("AnswerInquiry", handlers, &handling_, &H::AnswerInquiry);
+  Handle("ForwardInquiry", handlers, &handling_, &H::ForwardInquiry);
+  Handle("ExtendInquiry", {Role::kRectorOffice}, &handling_,
+         &H::ExtendInquiry);
+  Handle("CloseInquiry", handlers, &handling_, &H::CloseInquiry);
+  Handle("MarkAsReport", handlers, &handling_, &H::MarkAsReport);
+  using P = Publication;
+  Handle("PublishQuestion", handlers, &publication_, &P::PublishQuestion);
+  HandlePublic("GetPublishedQuestion", &publication_,
+               &P::GetPublishedQuestion);
+  HandlePublic("ListPublishedQuestions", &publication_,
+               &P::ListPublishedQuestions);
+  Handle("DeletePublishedQuestion", handlers, &publication_,
+         &P::DeletePublishedQuestion);
+  using D = Directory;
+  HandlePublic("ListOffices", &directory_, &D::ListOffices);
+  Handle("CreateOffice", admins, &directory_, &D::CreateOffice);
+  Handle("UpdateOffice", admins, &directory_, &D::UpdateOffice);
+  HandlePublic("ListHolidays", &directory_, &D::ListHolidays);
+  Handle("SetHoliday", admins, &directory_, &D::SetHoliday);
+  Handle("DeleteHoliday", admins, &directory_, &D::DeleteHoliday);
+}
+
+void InquiriesGrpcService::SendNotices(SmtpSettings smtp) {
+  sender_ =
+      std::make_unique<OutboxSender>(&store_, std::move(smtp), settings_.clock);
+  sender_->Start();
+}
+
+}  // namespace mobility::inquiries

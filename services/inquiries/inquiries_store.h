@@ -1,0 +1,140 @@
+// All SQL of the inquiries service. Every function runs inside the caller's
+// transaction.
+#ifndef MOBILITY_SERVICES_INQUIRIES_INQUIRIES_STORE_H_
+#define MOBILITY_SERVICES_INQUIRIES_INQUIRIES_STORE_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "common/idempotency.h"
+#include "mobility/inquiries/v1/inquiries.pb.h"
+#include "services/inquiries/working_calendar.h"
+
+namespace mobility::inquiries {
+
+namespace v1 = ::mobility::inquiries::v1;
+
+// An e-mail to an author, waiting in the outbox or being sent.
+struct Notice {
+  int64_t id = 0;
+  std::string inquiry_id;
+  std::string recipient;
+  std::string subject;
+  std::string body;
+  int attempts = 0;
+};
+
+class InquiriesStore : public RequestLedger {
+ public:
+  // Offices. Ids are the last part of the resource name.
+  virtual std::vector<v1::Office> ListOffices() = 0;
+  virtual std::optional<v1::Office> GetOffice(const std::string& id) = 0;
+  // False when the id is taken (Insert) or unknown (Update).
+  virtual bool InsertOffice(const std::string& id, const v1::Office& office) = 0;
+  virtual bool UpdateOffice(const std::string& id, const v1::Office& office) = 0;
+
+  // The holiday table; `year` 0 lists every year.
+  virtual std::vector<v1::Holiday> ListHolidays(int year) = 0;
+  virtual std::map<absl::CivilDay, DayKind> CalendarExceptions() = 0;
+  virtual void SetHoliday(absl::CivilDay day, const v1::Holiday& holiday) = 0;
+  virtual bool DeleteHoliday(absl::CivilDay day) = 0;
+
+  // The next registration sequence of `year`, taken in this transaction.
+  virtual int64_t NextRegistrationSequence(int year) = 0;
+
+  // Public submissions under a key (a hashed address or e-mail): serialises
+  // the submissions of one key, then says how many came at or after `since`
+  // and when the earliest of them came.
+  struct Usage {
+    int count = 0;
+    absl::Time earliest = absl::InfinitePast();
+  };
+  virtual Usage LockAndCountSubmissions(const std::string& key_hash,
+                                        absl::Time since) = 0;
+  virtual void RecordSubmission(const std::string& key_hash,
+                                absl::Time time) = 0;
+  virtual int64_t PurgeSubmissions(absl::Time before) = 0;
+
+  // Inquiries: the body holds everything but the messages and the history.
+  struct Registration {
+    int year = 0;
+    int64_t sequence = 0;
+    std::string tracking_hash;
+    std::string duplicate_key;  // Empty: not checked for duplicates.
+  };
+  virtual void InsertInquiry(const std::string& id,
+                             const Registration& registration,
+                             const v1::Inquiry& inquiry) = 0;
+  virtual void SaveInquiry(const std::string& id,
+                           const v1::Inquiry& inquiry) = 0;
+  // The body alone, without messages and history.
+  virtual std::optional<v1::Inquiry> GetInquiry(const std::string& id,
+                                                bool for_update) = 0;
+  // The inquiry registered under `number` whose tracking hash is
+  // `tracking_hash`; nullopt for a wrong pair, whichever half is wrong.
+  virtual std::optional<std::string> FindTracked(
+      const std::string& number, const std::string& tracking_hash) = 0;
+  // The newest inquiry with `duplicate_key` received at or after `since`.
+  virtual std::optional<std::string> FindDuplicate(
+      const std::string& duplicate_key, absl::Time since) = 0;
+
+  struct Filter {
+    std::string office;               // Empty: any.
+    std::vector<std::string> states;  // Empty: any.
+    // Set: only inquiries due on or before this day.
+    std::optional<absl::CivilDay> due_by;
+  };
+  // By legal due date, then id; `after` is the last row's "date/id" key.
+  virtual std::vector<v1::Inquiry> ListInquiries(const Filter& filter,
+                                                 const std::string& after,
+                                                 int limit) = 0;
+
+  virtual void AppendMessage(const std::string& inquiry_id,
+                             const v1::Message& message) = 0;
+  // Oldest first; only the public replies when `public_only`.
+  virtual std::vector<v1::Message> Messages(const std::string& inquiry_id,
+                                            bool public_only) = 0;
+  virtual void AppendHistory(const std::string& inquiry_id,
+                             const v1::HistoryEntry& entry) = 0;
+  virtual std::vector<v1::HistoryEntry> History(
+      const std::string& inquiry_id) = 0;
+
+  // The outbox.
+  virtual void EnqueueNotice(const Notice& notice, absl::Time now) = 0;
+  // Notices due at `now`, locked so no other sender takes them.
+  virtual std::vector<Notice> ClaimNotices(absl::Time now, int limit) = 0;
+  virtual void MarkNoticeSent(int64_t id, absl::Time now) = 0;
+  virtual void MarkNoticeFailed(int64_t id, const std::string& error,
+                                absl::Time next_attempt) = 0;
+
+  // Published questions. False when the inquiry is already published
+  // (Insert) or there was no such question (Delete).
+  virtual bool InsertPublished(const std::string& id,
+                               const std::string& inquiry_id,
+                               const v1::PublishedQuestion& question) = 0;
+  virtual std::optional<v1::PublishedQuestion> GetPublished(
+      const std::string& id) = 0;
+  // Newest first; matching `query` when it is not empty. `after` is the last
+  // row's "micros/id" key.
+  virtual std::vector<v1::PublishedQuestion> ListPublished(
+      const std::string& query, const std::string& after, int limit) = 0;
+  virtual bool DeletePublished(const std::string& id) = 0;
+
+  // Retention: inquiries closed before `cutoff` and not yet anonymised, at
+  // most `limit`, locked; and how one is stripped of personal data, with the
+  // words of its messages and its notices.
+  virtual std::vector<v1::Inquiry> InquiriesToAnonymise(absl::Time cutoff,
+                                                        int limit) = 0;
+  virtual void MarkAnonymised(const std::string& id,
+                              const v1::Inquiry& inquiry) = 0;
+};
+
+}  // namespace mobility::inquiries
+
+#endif  // MOBILITY_SERVICES_INQUIRIES_INQUIRIES_STORE_H_

@@ -1,0 +1,41 @@
+#include "services/inquiries/inquiry_record.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/api.h"
+#include "common/status.h"
+#include "common/types.h"
+
+namespace mobility::inquiries {
+
+void Stamp(v1::Inquiry& inquiry, absl::Time now) {
+  *inquiry.mutable_update_time() = ToTimestamp(now);
+  inquiry.set_etag(Etag(inquiry.name(), absl::ToUnixMicros(now)));
+}
+
+void AppendHistory(InquiriesStore& store, const v1::Inquiry& inquiry,
+                   absl::Time now, const std::string& actor,
+                   const std::string& action, const std::string& detail) {
+  v1::HistoryEntry entry;
+  *entry.mutable_time() = ToTimestamp(now);
+  entry.set_actor(actor);
+  entry.set_action(action);
+  entry.set_state(inquiry.state());
+  entry.set_detail(detail);
+  store.AppendHistory(ResourceIdOf(inquiry.name()), entry);
+}
+
+void Notify(InquiriesStore& store, NoticeKind kind, const v1::Inquiry& inquiry,
+            const Settings& settings, absl::Time now,
+            const std::string& tracking_code) {
+  if (auto notice =
+          NoticeFor(kind, inquiry, settings.public_url, tracking_code)) {
+    store.EnqueueNotice(*notice, now);
+  }
+}
+
+absl::Status InquiryNotFound(const std::string& name) {
+  return Error(absl::StatusCode::kNotFound, "INQUIRY_NOT_FOUND",
+               absl::StrCat("no inquiry ", name));
+}
+
+}  // namespace mobility::inquiries

@@ -1,0 +1,29 @@
+// The e-mails an author is sent, in the language of their appeal: when it is
+// registered, extended, forwarded, answered, and when the office replies.
+#ifndef MOBILITY_SERVICES_INQUIRIES_NOTICES_H_
+#define MOBILITY_SERVICES_INQUIRIES_NOTICES_H_
+
+#include <optional>
+#include <string>
+
+#include "mobility/inquiries/v1/inquiries.pb.h"
+#include "services/inquiries/inquiries_store.h"
+
+namespace mobility::inquiries {
+
+enum class NoticeKind { kRegistered, kExtended, kForwarded, kAnswered, kReply };
+
+// The notice of `kind` about `inquiry` (its current state), or nullopt when the
+// author gave no e-mail. The registration notice carries the tracking link
+// with `tracking_code`; the outbox drops its body once it is sent.
+std::optional<Notice> NoticeFor(NoticeKind kind, const v1::Inquiry& inquiry,
+                                const std::string& public_url,
+                                const std::string& tracking_code = "");
+
+// How to appeal an answer, in `language` (kk, ru or en): the office's
+// standard text the answer carries when the handler gives none.
+std::string AppealProcedure(const std::string& language);
+
+}  // namespace mobility::inquiries
+
+#endif  // MOBILITY_SERVICES_INQUIRIES_NOTICES_H_

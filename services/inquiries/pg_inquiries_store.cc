@@ -1,0 +1,487 @@
+#include "services/inquiries/pg_inquiries_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/status.h"
+#include "common/types.h"
+
+namespace mobility::inquiries {
+namespace {
+
+template <typename Message>
+Message FromBody(const pqxx::field& body) {
+  Message m;
+  m.ParseFromString(pqxx::binarystring(body).str());
+  return m;
+}
+
+pqxx::binarystring Body(const google::protobuf::Message& m) {
+  return pqxx::binarystring(m.SerializeAsString());
+}
+
+std::string DayText(absl::CivilDay day) { return absl::FormatCivilTime(day); }
+
+absl::CivilDay DayOf(const pqxx::field& field) {
+  absl::CivilDay day;
+  absl::ParseCivilTime(field.as<std::string>(), &day);
+  return day;
+}
+
+v1::Holiday HolidayFromRow(const pqxx::row& row) {
+  v1::Holiday h;
+  h.set_name(absl::StrCat("holidays/", row["day"].as<std::string>()));
+  v1::Holiday::Kind kind = v1::Holiday::KIND_UNSPECIFIED;
+  v1::Holiday::Kind_Parse(row["kind"].as<std::string>(), &kind);
+  h.set_kind(kind);
+  h.set_description(row["description"].as<std::string>());
+  return h;
+}
+
+// A keyset page key "first/second", or two NULL parameters on the first page.
+struct PageKey {
+  std::string first, second;
+  bool empty = true;
+  explicit PageKey(const std::string& key) {
+    if (key.empty()) return;
+    std::pair<std::string, std::string> parts =
+        absl::StrSplit(key, absl::MaxSplits('/', 1));
+    first = parts.first;
+    second = parts.second;
+    empty = false;
+  }
+  const char* First() const { return empty ? nullptr : first.c_str(); }
+  const char* Second() const { return empty ? nullptr : second.c_str(); }
+};
+
+}  // namespace
+
+std::vector<PreparedStatement> PgInquiriesStore::Statements() {
+  const std::string message_columns = absl::StrCat(
+      "visibility, sender, text, ", TimestampColumn("create_time"), " AS us");
+  return {
+      {"office_list", "SELECT id, display_name, active FROM offices ORDER BY "
+                      "display_name, id"},
+      {"office_get",
+       "SELECT id, display_name, active FROM offices WHERE id = $1"},
+      {"office_insert",
+       "INSERT INTO offices (id, display_name, active) VALUES ($1, $2, $3) "
+       "ON CONFLICT (id) DO NOTHING"},
+      {"office_update",
+       "UPDATE offices SET display_name = $2, active = $3 WHERE id = $1"},
+
+      {"holiday_list",
+       "SELECT day::text AS day, kind, description FROM holidays WHERE $1 = 0 "
+       "OR extract(year FROM day) = $1 ORDER BY day"},
+      {"holiday_set",
+       "INSERT INTO holidays (day, kind, description) VALUES ($1::date, $2, "
+       "$3) ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, description "
+       "= excluded.description"},
+      {"holiday_delete", "DELETE FROM holidays WHERE day = $1::date"},
+
+      {"registration_next",
+       "INSERT INTO registration_counters (year, last_sequence) VALUES ($1, 1) "
+       "ON CONFLICT (year) DO UPDATE SET last_sequence = "
+       "registration_counters.last_sequence + 1 RETURNING last_sequence"},
+
+      // The advisory lock serialises one key's submissions until commit, so
+      // concurrent submissions cannot all pass the limit.
+      {"submissions_lock",
+       "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"},
+      {"submissions_count",
+       absl::StrCat("SELECT count(*), ",
+                    TimestampColumn("coalesce(min(time), 'epoch')"),
+                    " FROM submissions WHERE key_hash = $1 AND time >= ",
+                    TimestampParam(2))},
+      {"submission_insert",
+       absl::StrCat("INSERT INTO submissions (key_hash, time) VALUES ($1, ",
+                    TimestampParam(2), ")")},
+      {"submissions_purge", absl::StrCat("DELETE FROM submissions WHERE time < ",
+                                         TimestampParam(1))},
+
+      {"inquiry_insert",
+       absl::StrCat("INSERT INTO inquiries (id, registration_year, "
+                    "registration_sequence, registration_number, "
+                    "tracking_hash, state, office, legal_due_date, "
+                    "duplicate_key, receive_time, close_time, body) VALUES "
+                    "($1, $2, $3, $4, $5, $6, $7, $8::date, nullif($9, ''), ",
+                    TimestampParam(10), ", CASE WHEN $11::bigint IS NULL THEN "
+                    "NULL ELSE ",
+                    TimestampParam(11), " END, $12)")},
+      {"inquiry_update",
+       absl::StrCat("UPDATE inquiries SET state = $2, office = $3, "
+                    "legal_due_date = $4::date, close_time = CASE WHEN "
+                    "$5::bigint IS NULL THEN NULL ELSE ",
+                    TimestampParam(5), " END, body = $6 WHERE id = $1")},
+      {"inquiry_get", "SELECT body FROM inquiries WHERE id = $1"},
+      {"inquiry_get_for_update",
+       "SELECT body FROM inquiries WHERE id = $1 FOR UPDATE"},
+      {"inquiry_tracked",
+       "SELECT id FROM inquiries WHERE registration_number = $1 AND "
+       "tracking_hash = $2"},
+      {"inquiry_duplicate",
+       absl::StrCat("SELECT id FROM inquiries WHERE duplicate_key = $1 AND "
+                    "receive_time >= ",
+                    TimestampParam(2), " ORDER BY receive_time DESC LIMIT 1")},
+      {"inquiry_list",
+       "SELECT body, legal_due_date::text AS due, id FROM inquiries WHERE ($1 "
+       "= '' OR office = $1) AND (cardinality($2::text[]) = 0 OR state = "
+       "ANY($2::text[])) AND ($3::date IS NULL OR legal_due_date <= $3::date) "
+       "AND ($4::date IS NULL OR (legal_due_date, id) > ($4::date, $5)) ORDER "
+       "BY legal_due_date, id LIMIT $6"},
+
+      {"message_insert",
+       absl::StrCat("INSERT INTO inquiry_messages (inquiry_id, visibility, "
+                    "sender, text, create_time) VALUES ($1, $2, $3, $4, ",
+                    TimestampParam(5), ")")},
+      {"message_list",
+       absl::StrCat("SELECT ", message_columns,
+                    " FROM inquiry_messages WHERE inquiry_id = $1 AND (NOT $2 "
+                    "OR visibility = 'PUBLIC_REPLY') ORDER BY seq")},
+      {"history_insert",
+       absl::StrCat("INSERT INTO inquiry_history (inquiry_id, time, actor, "
+                    "action, state, detail) VALUES ($1, ",
+                    TimestampParam(2), ", $3, $4, $5, $6)")},
+      {"history_list",
+       absl::StrCat("SELECT ", TimestampColumn("time"),
+                    " AS us, actor, action, state, detail FROM inquiry_history "
+                    "WHERE inquiry_id = $1 ORDER BY seq")},
+
+      {"notice_insert",
+       absl::StrCat("INSERT INTO outbox (inquiry_id, recipient, subject, body, "
+                    "create_time, next_attempt_time) VALUES ($1, $2, $3, $4, ",
+                    TimestampParam(5), ", ", TimestampParam(5), ")")},
+      // Claimed notices are leased for ten minutes: a sender that dies while
+      // sending leaves them to be taken again after the lease.
+      {"notices_claim",
+       absl::StrCat(
+           "UPDATE outbox SET attempts = attempts + 1, next_attempt_time = ",
+           TimestampParam(1),
+           " + interval '10 minutes' WHERE id IN (SELECT id FROM outbox WHERE "
+           "sent_time IS NULL AND next_attempt_time <= ",
+           TimestampParam(1),
+           " ORDER BY next_attempt_time, id LIMIT $2 FOR UPDATE SKIP LOCKED) "
+           "RETURNING id, inquiry_id, recipient, subject, body, attempts")},
+      {"notice_sent",
+       absl::StrCat("UPDATE outbox SET sent_time = ", TimestampParam(2),
+                    ", body = NULL, last_error = '' WHERE id = $1")},
+      {"notice_failed",
+       absl::StrCat("UPDATE outbox SET last_error = $2, next_attempt_time = ",
+                    TimestampParam(3), " WHERE id = $1 AND sent_time IS NULL")},
+
+      {"published_insert",
+       absl::StrCat("INSERT INTO published_questions (id, inquiry_id, "
+                    "publish_time, title, question, answer, body) VALUES ($1, "
+                    "$2, ",
+                    TimestampParam(3),
+                    ", $4, $5, $6, $7) ON CONFLICT (inquiry_id) DO NOTHING")},
+      {"published_get", "SELECT body FROM published_questions WHERE id = $1"},
+      {"published_list",
+       absl::StrCat(
+           "SELECT body, ", TimestampColumn("publish_time"),
+           " AS us, id FROM published_questions WHERE ($1 = '' OR search @@ "
+           "(websearch_to_tsquery('english', $1) || "
+           "websearch_to_tsquery('russian', $1) || "
+           "websearch_to_tsquery('simple', $1))) AND ($2::bigint IS NULL OR "
+           "(publish_time, id) < (",
+           TimestampParam(2),
+           ", $3)) ORDER BY publish_time DESC, id DESC LIMIT $4")},
+      {"published_delete", "DELETE FROM published_questions WHERE id = $1"},
+
+      {"inquiries_to_anonymise",
+       absl::StrCat("SELECT body FROM inquiries WHERE NOT anonymised AND "
+                    "close_time < ",
+                    TimestampParam(1),
+                    " ORDER BY close_time, id LIMIT $2 FOR UPDATE SKIP LOCKED")},
+      {"inquiry_anonymised",
+       "UPDATE inquiries SET anonymised = true, duplicate_key = NULL, body = "
+       "$2 WHERE id = $1"},
+      {"messages_anonymised",
+       "UPDATE inquiry_messages SET text = '' WHERE inquiry_id = $1"},
+      {"notices_of_inquiry_delete", "DELETE FROM outbox WHERE inquiry_id = $1"},
+  };
+}
+
+std::vector<v1::Office> PgInquiriesStore::ListOffices() {
+  std::vector<v1::Office> out;
+  for (const auto& row : txn_.exec_prepared("office_list")) {
+    v1::Office& o = out.emplace_back();
+    o.set_name(absl::StrCat("offices/", row[0].as<std::string>()));
+    o.set_display_name(row[1].as<std::string>());
+    o.set_active(row[2].as<bool>());
+  }
+  return out;
+}
+
+std::optional<v1::Office> PgInquiriesStore::GetOffice(const std::string& id) {
+  pqxx::result r = txn_.exec_prepared("office_get", id);
+  if (r.empty()) return std::nullopt;
+  v1::Office o;
+  o.set_name(absl::StrCat("offices/", id));
+  o.set_display_name(r[0][1].as<std::string>());
+  o.set_active(r[0][2].as<bool>());
+  return o;
+}
+
+bool PgInquiriesStore::InsertOffice(const std::string& id,
+                                    const v1::Office& office) {
+  return txn_
+             .exec_prepared("office_insert", id, office.display_name(),
+                            office.active())
+             .affected_rows() == 1;
+}
+
+bool PgInquiriesStore::UpdateOffice(const std::string& id,
+                                    const v1::Office& office) {
+  return txn_
+             .exec_prepared("office_update", id, office.display_name(),
+                            office.active())
+             .affected_rows() == 1;
+}
+
+std::vector<v1::Holiday> PgInquiriesStore::ListHolidays(int year) {
+  std::vector<v1::Holiday> out;
+  for (const auto& row : txn_.exec_prepared("holiday_list", year))
+    out.push_back(HolidayFromRow(row));
+  return out;
+}
+
+std::map<absl::CivilDay, DayKind> PgInquiriesStore::CalendarExceptions() {
+  std::map<absl::CivilDay, DayKind> out;
+  for (const auto& row : txn_.exec_prepared("holiday_list", 0)) {
+    out[DayOf(row["day"])] = row["kind"].as<std::string>() == "WORKING_DAY"
+                                 ? DayKind::kWorkingDay
+                                 : DayKind::kDayOff;
+  }
+  return out;
+}
+
+void PgInquiriesStore::SetHoliday(absl::CivilDay day,
+                                  const v1::Holiday& holiday) {
+  txn_.exec_prepared("holiday_set", DayText(day),
+                     v1::Holiday::Kind_Name(holiday.kind()),
+                     holiday.description());
+}
+
+bool PgInquiriesStore::DeleteHoliday(absl::CivilDay day) {
+  return txn_.exec_prepared("holiday_delete", DayText(day)).affected_rows() ==
+         1;
+}
+
+int64_t PgInquiriesStore::NextRegistrationSequence(int year) {
+  return txn_.exec_prepared1("registration_next", year)[0].as<int64_t>();
+}
+
+InquiriesStore::Usage PgInquiriesStore::LockAndCountSubmissions(
+    const std::string& key_hash, absl::Time since) {
+  txn_.exec_prepared("submissions_lock", key_hash);
+  pqxx::row row = txn_.exec_prepared1("submissions_count", key_hash,
+                                      absl::ToUnixMicros(since));
+  Usage usage;
+  usage.count = row[0].as<int>();
+  if (usage.count > 0) usage.earliest = absl::FromUnixMicros(row[1].as<int64_t>());
+  return usage;
+}
+
+void PgInquiriesStore::RecordSubmission(const std::string& key_hash,
+                                        absl::Time time) {
+  txn_.exec_prepared("submission_insert", key_hash, absl::ToUnixMicros(time));
+}
+
+int64_t PgInquiriesStore::PurgeSubmissions(absl::Time before) {
+  return txn_.exec_prepared("submissions_purge", absl::ToUnixMicros(before))
+      .affected_rows();
+}
+
+void PgInquiriesStore::InsertInquiry(const std::string& id,
+                                     const Registration& registration,
+                                     const v1::Inquiry& inquiry) {
+  const auto& due = inquiry.legal_due_date();
+  std::string closed;
+  if (inquiry.has_close_time())
+    closed = std::to_string(ToMicros(inquiry.close_time()));
+  txn_.exec_prepared(
+      "inquiry_insert", id, registration.year, registration.sequence,
+      inquiry.registration_number(), registration.tracking_hash,
+      v1::Inquiry::State_Name(inquiry.state()), inquiry.office(),
+      FormatDate(due), registration.duplicate_key,
+      ToMicros(inquiry.receipt().receive_time()),
+      closed.empty() ? nullptr : closed.c_str(), Body(inquiry));
+}
+
+void PgInquiriesStore::SaveInquiry(const std::string& id,
+                                   const v1::Inquiry& inquiry) {
+  std::string closed;
+  if (inquiry.has_close_time())
+    closed = std::to_string(ToMicros(inquiry.close_time()));
+  txn_.exec_prepared("inquiry_update", id,
+                     v1::Inquiry::State_Name(inquiry.state()), inquiry.office(),
+                     FormatDate(inquiry.legal_due_date()),
+                     closed.empty() ? nullptr : closed.c_str(), Body(inquiry));
+}
+
+std::optional<v1::Inquiry> PgInquiriesStore::GetInquiry(const std::string& id,
+                                                        bool for_update) {
+  pqxx::result r = txn_.exec_prepared(
+      for_update ? "inquiry_get_for_update" : "inquiry_get", id);
+  if (r.empty()) return std::nullopt;
+  return FromBody<v1::Inquiry>(r[0][0]);
+}
+
+std::optional<std::string> PgInquiriesStore::FindTracked(
+    const std::string& number, const std::string& tracking_hash) {
+  pqxx::result r = txn_.exec_prepared("inquiry_tracked", number, tracking_hash);
+  if (r.empty()) return std::nullopt;
+  return r[0][0].as<std::string>();
+}
+
+std::optional<std::string> PgInquiriesStore::FindDuplicate(
+    const std::string& duplicate_key, absl::Time since) {
+  pqxx::result r = txn_.exec_prepared("inquiry_duplicate", duplicate_key,
+                                      absl::ToUnixMicros(since));
+  if (r.empty()) return std::nullopt;
+  return r[0][0].as<std::string>();
+}
+
+std::vector<v1::Inquiry> PgInquiriesStore::ListInquiries(
+    const Filter& filter, const std::string& after, int limit) {
+  const PageKey key(after);
+  std::string due_by;
+  if (filter.due_by) due_by = DayText(*filter.due_by);
+  std::vector<v1::Inquiry> out;
+  for (const auto& row : txn_.exec_prepared(
+           "inquiry_list", filter.office, TextArrayParam(filter.states),
+           due_by.empty() ? nullptr : due_by.c_str(), key.First(),
+           key.Second(), limit)) {
+    out.push_back(FromBody<v1::Inquiry>(row["body"]));
+  }
+  return out;
+}
+
+void PgInquiriesStore::AppendMessage(const std::string& inquiry_id,
+                                     const v1::Message& message) {
+  txn_.exec_prepared("message_insert", inquiry_id,
+                     v1::Message::Visibility_Name(message.visibility()),
+                     message.sender(), message.text(),
+                     ToMicros(message.create_time()));
+}
+
+std::vector<v1::Message> PgInquiriesStore::Messages(
+    const std::string& inquiry_id, bool public_only) {
+  std::vector<v1::Message> out;
+  for (const auto& row :
+       txn_.exec_prepared("message_list", inquiry_id, public_only)) {
+    v1::Message& m = out.emplace_back();
+    v1::Message::Visibility visibility = v1::Message::VISIBILITY_UNSPECIFIED;
+    v1::Message::Visibility_Parse(row["visibility"].as<std::string>(),
+                                  &visibility);
+    m.set_visibility(visibility);
+    m.set_sender(row["sender"].as<std::string>());
+    m.set_text(row["text"].as<std::string>());
+    *m.mutable_create_time() = FromMicros(row["us"].as<int64_t>());
+  }
+  return out;
+}
+
+void PgInquiriesStore::AppendHistory(const std::string& inquiry_id,
+                                     const v1::HistoryEntry& e) {
+  txn_.exec_prepared("history_insert", inquiry_id, ToMicros(e.time()),
+                     e.actor(), e.action(), v1::Inquiry::State_Name(e.state()),
+                     e.detail());
+}
+
+std::vector<v1::HistoryEntry> PgInquiriesStore::History(
+    const std::string& inquiry_id) {
+  std::vector<v1::HistoryEntry> out;
+  for (const auto& row : txn_.exec_prepared("history_list", inquiry_id)) {
+    v1::HistoryEntry& e = out.emplace_back();
+    *e.mutable_time() = FromMicros(row["us"].as<int64_t>());
+    e.set_actor(row["actor"].as<std::string>());
+    e.set_action(row["action"].as<std::string>());
+    v1::Inquiry::State state = v1::Inquiry::STATE_UNSPECIFIED;
+    v1::Inquiry::State_Parse(row["state"].as<std::string>(), &state);
+    e.set_state(state);
+    e.set_detail(row["detail"].as<std::string>());
+  }
+  return out;
+}
+
+void PgInquiriesStore::EnqueueNotice(const Notice& n, absl::Time now) {
+  txn_.exec_prepared("notice_insert", n.inquiry_id, n.recipient, n.subject,
+                     n.body, absl::ToUnixMicros(now));
+}
+
+std::vector<Notice> PgInquiriesStore::ClaimNotices(absl::Time now, int limit) {
+  std::vector<Notice> out;
+  for (const auto& row :
+       txn_.exec_prepared("notices_claim", absl::ToUnixMicros(now), limit)) {
+    Notice& n = out.emplace_back();
+    n.id = row["id"].as<int64_t>();
+    n.inquiry_id = row["inquiry_id"].as<std::string>();
+    n.recipient = row["recipient"].as<std::string>();
+    n.subject = row["subject"].as<std::string>();
+    n.body = row["body"].as<std::string>("");
+    n.attempts = row["attempts"].as<int>();
+  }
+  return out;
+}
+
+void PgInquiriesStore::MarkNoticeSent(int64_t id, absl::Time now) {
+  txn_.exec_prepared("notice_sent", id, absl::ToUnixMicros(now));
+}
+
+void PgInquiriesStore::MarkNoticeFailed(int64_t id, const std::string& error,
+                                        absl::Time next_attempt) {
+  txn_.exec_prepared("notice_failed", id, error,
+                     absl::ToUnixMicros(next_attempt));
+}
+
+bool PgInquiriesStore::InsertPublished(const std::string& id,
+                                       const std::string& inquiry_id,
+                                       const v1::PublishedQuestion& q) {
+  return txn_
+             .exec_prepared("published_insert", id, inquiry_id,
+                            ToMicros(q.publish_time()), q.title(), q.question(),
+                            q.answer(), Body(q))
+             .affected_rows() == 1;
+}
+
+std::optional<v1::PublishedQuestion> PgInquiriesStore::GetPublished(
+    const std::string& id) {
+  pqxx::result r = txn_.exec_prepared("published_get", id);
+  if (r.empty()) return std::nullopt;
+  return FromBody<v1::PublishedQuestion>(r[0][0]);
+}
+
+std::vector<v1::PublishedQuestion> PgInquiriesStore::ListPublished(
+    const std::string& query, const std::string& after, int limit) {
+  const PageKey key(after);
+  std::vector<v1::PublishedQuestion> out;
+  for (const auto& row : txn_.exec_prepared("published_list", query,
+                                            key.First(), key.Second(), limit)) {
+    out.push_back(FromBody<v1::PublishedQuestion>(row["body"]));
+  }
+  return out;
+}
+
+bool PgInquiriesStore::DeletePublished(const std::string& id) {
+  return txn_.exec_prepared("published_delete", id).affected_rows() == 1;
+}
+
+std::vector<v1::Inquiry> PgInquiriesStore::InquiriesToAnonymise(
+    absl::Time cutoff, int limit) {
+  std::vector<v1::Inquiry> out;
+  for (const auto& row : txn_.exec_prepared(
+           "inquiries_to_anonymise", absl::ToUnixMicros(cutoff), limit)) {
+    out.push_back(FromBody<v1::Inquiry>(row[0]));
+  }
+  return out;
+}
+
+void PgInquiriesStore::MarkAnonymised(const std::string& id,
+                                      const v1::Inquiry& inquiry) {
+  txn_.exec_prepared("inquiry_anonymised", id, Body(inquiry));
+  txn_.exec_prepared("messages_anonymised", id);
+  txn_.exec_prepared("notices_of_inquiry_delete", id);
+}
+
+}  // namespace mobility::inquiries

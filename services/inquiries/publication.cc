@@ -1,0 +1,150 @@
+#include "services/inquiries/publication.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/api.h"
+#include "common/status.h"
+#include "common/types.h"
+#include "services/inquiries/inquiry_record.h"
+#include "services/inquiries/inquiry_rules.h"
+
+namespace mobility::inquiries {
+namespace {
+
+constexpr int kMaxQueryChars = 200;
+
+absl::Status PublishedNotFound(const std::string& name) {
+  return Error(absl::StatusCode::kNotFound, "PUBLISHED_QUESTION_NOT_FOUND",
+               absl::StrCat("no published question ", name));
+}
+
+}  // namespace
+
+absl::StatusOr<v1::PublishedQuestion> Publication::PublishQuestion(
+    const v1::PublishQuestionRequest& request, const CallContext& call) {
+  auto inquiry_id = ParseResourceName("inquiry", request.inquiry(), "inquiries");
+  if (!inquiry_id.ok()) return inquiry_id.status();
+  v1::PublishedQuestion question = request.published_question();
+  Violations violations;
+  auto require = [&](const char* field, const std::string& value, int max) {
+    if (absl::StripAsciiWhitespace(value).empty() || CharCount(value) > max) {
+      violations.Add(field, absl::StrCat("is required, at most ", max,
+                                         " characters, without personal "
+                                         "details"));
+    }
+  };
+  require("published_question.title", question.title(), kMaxSubjectChars);
+  require("published_question.question", question.question(), kMaxTextChars);
+  require("published_question.answer", question.answer(), kMaxTextChars);
+  if (!IsSupportedLanguage(question.language()))
+    violations.Add("published_question.language", "must be kk, ru or en");
+  if (auto s = violations.ToStatus("INVALID_PUBLISHED_QUESTION"); !s.ok())
+    return s;
+  absl::Status status =
+      store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
+        auto inquiry = store.GetInquiry(*inquiry_id, /*for_update=*/true);
+        if (!inquiry) return InquiryNotFound(request.inquiry());
+        if (inquiry->state() != v1::Inquiry::ANSWERED &&
+            inquiry->state() != v1::Inquiry::CLOSED) {
+          return Error(absl::StatusCode::kFailedPrecondition, "INQUIRY_STATE",
+                       "only an answered question is published");
+        }
+        if (!inquiry->consent_to_publication() || inquiry->has_anonymise_time()) {
+          return Error(absl::StatusCode::kFailedPrecondition,
+                       "NO_CONSENT_TO_PUBLICATION",
+                       "the author did not consent to publication");
+        }
+        const absl::Time now = settings_->Now();
+        const std::string id = NewResourceId();
+        question.set_name(absl::StrCat("publishedQuestions/", id));
+        question.set_inquiry(request.inquiry());
+        question.set_published_by(call.principal.subject);
+        *question.mutable_publish_time() = ToTimestamp(now);
+        if (!store.InsertPublished(id, *inquiry_id, question)) {
+          return Error(absl::StatusCode::kAlreadyExists, "ALREADY_PUBLISHED",
+                       absl::StrCat(request.inquiry(), " is published"));
+        }
+        AppendHistory(store, *inquiry, now, call.principal.subject,
+                      "published", question.name());
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return question;
+}
+
+absl::StatusOr<v1::PublishedQuestion> Publication::GetPublishedQuestion(
+    const v1::GetPublishedQuestionRequest& request, const CallContext& call) {
+  auto id =
+      ParseResourceName("name", request.name(), "publishedQuestions");
+  if (!id.ok()) return id.status();
+  const bool staff = call.principal.Has(Role::kInquiryHandler) ||
+                     call.principal.Has(Role::kAdmin);
+  return store_->ReadValue(
+      call.limit,
+      [&](InquiriesStore& store) -> absl::StatusOr<v1::PublishedQuestion> {
+        auto q = store.GetPublished(*id);
+        if (!q) return PublishedNotFound(request.name());
+        // The public sees the Q&A, not which inquiry or moderator it is.
+        if (!staff) {
+          q->clear_inquiry();
+          q->clear_published_by();
+        }
+        return *std::move(q);
+      });
+}
+
+absl::StatusOr<v1::ListPublishedQuestionsResponse>
+Publication::ListPublishedQuestions(
+    const v1::ListPublishedQuestionsRequest& request, const CallContext& call) {
+  auto page_size = EffectivePageSize(request.page_size());
+  if (!page_size.ok()) return page_size.status();
+  if (CharCount(request.query()) > kMaxQueryChars) {
+    return InvalidField("query", absl::StrCat("is longer than ",
+                                              kMaxQueryChars, " characters"));
+  }
+  const std::string query = std::string(
+      absl::StripAsciiWhitespace(request.query()));
+  const std::string fingerprint = absl::StrCat("published|", query);
+  auto after = DecodePageToken(request.page_token(), fingerprint);
+  if (!after.ok()) return after.status();
+  const bool staff = call.principal.Has(Role::kInquiryHandler) ||
+                     call.principal.Has(Role::kAdmin);
+  return store_->ReadValue(
+      call.limit,
+      [&](InquiriesStore& store)
+          -> absl::StatusOr<v1::ListPublishedQuestionsResponse> {
+        auto rows = store.ListPublished(query, *after, *page_size + 1);
+        v1::ListPublishedQuestionsResponse out;
+        out.set_next_page_token(TakePage(
+            rows, *page_size, fingerprint,
+            [&](v1::PublishedQuestion q) {
+              if (!staff) {
+                q.clear_inquiry();
+                q.clear_published_by();
+              }
+              *out.add_published_questions() = std::move(q);
+            },
+            [](const v1::PublishedQuestion& q) {
+              return absl::StrCat(ToMicros(q.publish_time()), "/",
+                                  ResourceIdOf(q.name()));
+            }));
+        return out;
+      });
+}
+
+absl::StatusOr<google::protobuf::Empty> Publication::DeletePublishedQuestion(
+    const v1::DeletePublishedQuestionRequest& request,
+    const CallContext& call) {
+  auto id =
+      ParseResourceName("name", request.name(), "publishedQuestions");
+  if (!id.ok()) return id.status();
+  absl::Status status =
+      store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
+        if (!store.DeletePublished(*id)) return PublishedNotFound(request.name());
+        return absl::OkStatus();
+      });
+  if (!status.ok()) return status;
+  return google::protobuf::Empty();
+}
+
+}  // namespace mobility::inquiries

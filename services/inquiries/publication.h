@@ -1,0 +1,40 @@
+// The rector's public Q&A: an answered question whose author consented,
+// published by a moderator in words without personal details; read and
+// searched (PostgreSQL text search) without an account.
+#ifndef MOBILITY_SERVICES_INQUIRIES_PUBLICATION_H_
+#define MOBILITY_SERVICES_INQUIRIES_PUBLICATION_H_
+
+#include <google/protobuf/empty.pb.h>
+
+#include "absl/status/statusor.h"
+#include "common/call.h"
+#include "common/transactor.h"
+#include "services/inquiries/inquiries_store.h"
+#include "services/inquiries/settings.h"
+
+namespace mobility::inquiries {
+
+class Publication {
+ public:
+  Publication(Transactor<InquiriesStore>* store, const Settings* settings)
+      : store_(store), settings_(settings) {}
+
+  absl::StatusOr<v1::PublishedQuestion> PublishQuestion(
+      const v1::PublishQuestionRequest& request, const CallContext& call);
+  absl::StatusOr<v1::PublishedQuestion> GetPublishedQuestion(
+      const v1::GetPublishedQuestionRequest& request, const CallContext& call);
+  absl::StatusOr<v1::ListPublishedQuestionsResponse> ListPublishedQuestions(
+      const v1::ListPublishedQuestionsRequest& request,
+      const CallContext& call);
+  absl::StatusOr<google::protobuf::Empty> DeletePublishedQuestion(
+      const v1::DeletePublishedQuestionRequest& request,
+      const CallContext& call);
+
+ private:
+  Transactor<InquiriesStore>* store_;
+  const Settings* settings_;
+};
+
+}  // namespace mobility::inquiries
+
+#endif  // MOBILITY_SERVICES_INQUIRIES_PUBLICATION_H_

@@ -1,0 +1,191 @@
+#include "services/inquiries/registration.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/api.h"
+#include "common/idempotency.h"
+#include "common/status.h"
+#include "common/types.h"
+#include "services/inquiries/directory.h"
+#include "services/inquiries/inquiry_record.h"
+#include "services/inquiries/inquiry_rules.h"
+
+namespace mobility::inquiries {
+namespace {
+
+constexpr absl::Duration kRateWindow = absl::Hours(1);
+constexpr absl::Duration kDuplicateWindow = absl::Hours(24);
+
+bool IsHandler(const Principal& principal) {
+  return principal.Has(Role::kInquiryHandler) || principal.Has(Role::kAdmin);
+}
+
+v1::InquiryReceipt ReceiptOf(const v1::Inquiry& inquiry) {
+  v1::InquiryReceipt out;
+  out.set_inquiry(inquiry.name());
+  *out.mutable_receipt() = inquiry.receipt();
+  out.set_state(inquiry.state());
+  out.set_not_considered_reason(inquiry.not_considered_reason());
+  return out;
+}
+
+}  // namespace
+
+absl::Status Registration::CheckRate(InquiriesStore& store,
+                                     const std::string& key,
+                                     absl::Time now) const {
+  const std::string key_hash = Sha256Hex(key);
+  auto usage = store.LockAndCountSubmissions(key_hash, now - kRateWindow);
+  if (usage.count >= settings_->submissions_per_hour) {
+    const absl::Duration wait =
+        absl::Ceil(usage.earliest + kRateWindow - now, absl::Seconds(1));
+    return WithRetryDelay(
+        Error(absl::StatusCode::kResourceExhausted, "SUBMISSION_RATE_LIMITED",
+              absl::StrCat("at most ", settings_->submissions_per_hour,
+                           " appeals an hour come through the web form from "
+                           "one address or e-mail; try again in ",
+                           absl::FormatDuration(wait))),
+        wait);
+  }
+  store.RecordSubmission(key_hash, now);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
+    const v1::CreateInquiryRequest& request, const CallContext& call) {
+  v1::Inquiry inquiry = request.inquiry();
+  const bool staff = IsHandler(call.principal);
+  if (inquiry.channel() == v1::CHANNEL_UNSPECIFIED)
+    inquiry.set_channel(v1::WEB);
+  Violations violations;
+  if (!v1::Channel_IsValid(inquiry.channel())) {
+    violations.Add("inquiry.channel", "is not a channel");
+  } else if (inquiry.channel() != v1::WEB && !staff) {
+    violations.Add("inquiry.channel",
+                   "only inquiry handlers register PHONE, EMAIL, POST and "
+                   "IN_PERSON appeals");
+  }
+  const bool accepted_by_staff = inquiry.channel() != v1::WEB;
+  if (accepted_by_staff) {
+    if (request.accepted_by_name().empty() ||
+        CharCount(request.accepted_by_name()) > kMaxFieldChars) {
+      violations.Add("accepted_by_name",
+                     "the receipt names who accepted the appeal");
+    }
+    if (request.accepted_by_position().empty() ||
+        CharCount(request.accepted_by_position()) > kMaxFieldChars) {
+      violations.Add("accepted_by_position",
+                     "the receipt gives the position of who accepted it");
+    }
+  }
+  if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
+    return s;
+  const absl::Time now = settings_->Now();
+  ValidateNewInquiry(inquiry, absl::ToCivilDay(now, settings_->zone),
+                     violations);
+  if (inquiry.addressee().empty()) inquiry.set_addressee(std::string(kRector));
+  if (auto s = violations.ToStatus("INVALID_INQUIRY"); !s.ok()) return s;
+
+  // Only the web form is limited: staff register what reached them.
+  std::vector<std::string> rate_keys;
+  if (!accepted_by_staff && !staff) {
+    rate_keys.push_back(absl::StrCat("address:", call.client_address));
+    if (!inquiry.author().email().empty()) {
+      rate_keys.push_back(absl::StrCat(
+          "email:", absl::AsciiStrToLower(inquiry.author().email())));
+    }
+  }
+  v1::InquiryReceipt receipt;
+  std::string tracking_code;
+  absl::Status status =
+      store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
+        tracking_code.clear();  // A rerun of the transaction starts afresh.
+        return RunIdempotent(
+            store, "CreateInquiry", request.request_id(), request, &receipt,
+            [&]() -> absl::Status {
+              if (inquiry.addressee() != kRector) {
+                auto office_id = ParseResourceName(
+                    "inquiry.addressee", inquiry.addressee(), "offices");
+                if (!office_id.ok()) return office_id.status();
+                auto office = store.GetOffice(*office_id);
+                if (!office || !office->active()) {
+                  return InvalidField("inquiry.addressee",
+                                      "is neither \"rector\" nor an active "
+                                      "office");
+                }
+              }
+              for (const auto& key : rate_keys) {
+                if (auto s = CheckRate(store, key, now); !s.ok()) return s;
+              }
+              const std::string duplicate_key = DuplicateKey(inquiry);
+              if (auto first = store.FindDuplicate(duplicate_key,
+                                                   now - kDuplicateWindow)) {
+                auto existing = store.GetInquiry(*first, false);
+                if (existing) {
+                  receipt = ReceiptOf(*existing);
+                  receipt.set_duplicate(true);
+                  return absl::OkStatus();
+                }
+              }
+              const WorkingCalendar calendar = LoadCalendar(store, *settings_);
+              const absl::CivilDay registered = calendar.RegistrationDate(now);
+              const std::string id = NewResourceId();
+              const int year = static_cast<int>(registered.year());
+              InquiriesStore::Registration registration;
+              registration.year = year;
+              registration.sequence = store.NextRegistrationSequence(year);
+              registration.duplicate_key = duplicate_key;
+              const std::string code = NewTrackingCode();
+              registration.tracking_hash = TrackingCodeHash(code);
+
+              inquiry.set_name(absl::StrCat("inquiries/", id));
+              inquiry.set_registration_number(
+                  RegistrationNumber(year, registration.sequence));
+              v1::Receipt* r = inquiry.mutable_receipt();
+              r->set_registration_number(inquiry.registration_number());
+              *r->mutable_receive_time() = ToTimestamp(now);
+              *r->mutable_registration_date() = ToDate(registered);
+              *r->mutable_legal_due_date() = ToDate(
+                  calendar.AddWorkingDays(registered, kDecisionWorkingDays));
+              r->set_channel(inquiry.channel());
+              r->set_accepted_by_name(accepted_by_staff
+                                          ? request.accepted_by_name()
+                                          : "web form");
+              r->set_accepted_by_position(
+                  accepted_by_staff ? request.accepted_by_position() : "");
+              *inquiry.mutable_legal_due_date() = r->legal_due_date();
+              *inquiry.mutable_forward_due_date() = ToDate(
+                  calendar.AddWorkingDays(registered, kForwardWorkingDays));
+              const std::string reason =
+                  NotConsideredReason(inquiry, registered);
+              if (reason.empty()) {
+                inquiry.set_state(v1::Inquiry::REGISTERED);
+              } else {
+                inquiry.set_state(v1::Inquiry::NOT_CONSIDERED);
+                inquiry.set_not_considered_reason(reason);
+                *inquiry.mutable_close_time() = ToTimestamp(now);
+              }
+              Stamp(inquiry, now);
+              store.InsertInquiry(id, registration, inquiry);
+              AppendHistory(store, inquiry, now,
+                            accepted_by_staff ? call.principal.subject
+                                              : kWebActor,
+                            "registered",
+                            absl::StrCat("channel ",
+                                         v1::Channel_Name(inquiry.channel()),
+                                         reason.empty() ? "" : "; ", reason));
+              Notify(store, NoticeKind::kRegistered, inquiry, *settings_, now,
+                     code);
+              receipt = ReceiptOf(inquiry);
+              tracking_code = code;
+              return absl::OkStatus();
+            });
+      });
+  if (!status.ok()) return status;
+  // Added after the request record was written, which keeps responses in the
+  // clear: a retry gets the receipt without the code.
+  receipt.set_tracking_code(tracking_code);
+  return receipt;
+}
+
+}  // namespace mobility::inquiries

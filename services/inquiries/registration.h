@@ -1,0 +1,37 @@
+// Registering an appeal (Arts. 63-64): never refused once well-formed, numbered
+// gap-free per year, dated by the working calendar, with a receipt and a
+// secret tracking code; anonymous or late ones registered as not considered.
+// The public form is limited per client address and per e-mail, and the same
+// appeal sent again within a day gets its first registration back.
+#ifndef MOBILITY_SERVICES_INQUIRIES_REGISTRATION_H_
+#define MOBILITY_SERVICES_INQUIRIES_REGISTRATION_H_
+
+#include "absl/status/statusor.h"
+#include "common/call.h"
+#include "common/transactor.h"
+#include "services/inquiries/inquiries_store.h"
+#include "services/inquiries/settings.h"
+
+namespace mobility::inquiries {
+
+class Registration {
+ public:
+  Registration(Transactor<InquiriesStore>* store, const Settings* settings)
+      : store_(store), settings_(settings) {}
+
+  absl::StatusOr<v1::InquiryReceipt> CreateInquiry(
+      const v1::CreateInquiryRequest& request, const CallContext& call);
+
+ private:
+  // RESOURCE_EXHAUSTED, with the time to wait, when `key` sent its hour's
+  // share; otherwise counts this submission.
+  absl::Status CheckRate(InquiriesStore& store, const std::string& key,
+                         absl::Time now) const;
+
+  Transactor<InquiriesStore>* store_;
+  const Settings* settings_;
+};
+
+}  // namespace mobility::inquiries
+
+#endif  // MOBILITY_SERVICES_INQUIRIES_REGISTRATION_H_

@@ -1,0 +1,57 @@
+#include "services/inquiries/retention.h"
+
+#include "common/api.h"
+#include "common/types.h"
+#include "services/inquiries/inquiry_record.h"
+
+namespace mobility::inquiries {
+namespace {
+
+constexpr int kBatch = 200;
+constexpr char kRetentionActor[] = "retention";
+
+}  // namespace
+
+void Anonymise(v1::Inquiry& inquiry, absl::Time now) {
+  inquiry.clear_author();
+  inquiry.clear_subject();
+  inquiry.clear_text();
+  inquiry.clear_protocol();
+  inquiry.clear_act_learned_date();
+  inquiry.mutable_answer()->clear_text();
+  *inquiry.mutable_anonymise_time() = ToTimestamp(now);
+}
+
+absl::StatusOr<int> Retention::AnonymiseExpired(const CallLimit& limit) {
+  int total = 0;
+  for (;;) {
+    int batch = 0;
+    absl::Status status =
+        store_->Transact(limit, [&](InquiriesStore& store) -> absl::Status {
+          const absl::Time now = settings_->Now();
+          batch = 0;
+          for (auto& inquiry :
+               store.InquiriesToAnonymise(now - settings_->retention, kBatch)) {
+            Anonymise(inquiry, now);
+            Stamp(inquiry, now);
+            store.MarkAnonymised(ResourceIdOf(inquiry.name()), inquiry);
+            AppendHistory(store, inquiry, now, kRetentionActor,
+                          "personal data removed");
+            ++batch;
+          }
+          return absl::OkStatus();
+        });
+    if (!status.ok()) return status;
+    total += batch;
+    if (batch < kBatch) return total;
+  }
+}
+
+absl::StatusOr<int64_t> Retention::PurgeSubmissions(const CallLimit& limit) {
+  return store_->TransactValue(
+      limit, [&](InquiriesStore& store) -> absl::StatusOr<int64_t> {
+        return store.PurgeSubmissions(settings_->Now() - absl::Hours(2));
+      });
+}
+
+}  // namespace mobility::inquiries

@@ -1,0 +1,37 @@
+// Personal data kept no longer than its purpose (Law of 21 May 2013): the
+// scheduled job strips the author's data from inquiries closed longer than
+// the retention period, records in each inquiry's history that it did, and
+// forgets the rate-limit entries once their hour has passed.
+#ifndef MOBILITY_SERVICES_INQUIRIES_RETENTION_H_
+#define MOBILITY_SERVICES_INQUIRIES_RETENTION_H_
+
+#include "absl/status/statusor.h"
+#include "common/call.h"
+#include "common/transactor.h"
+#include "services/inquiries/inquiries_store.h"
+#include "services/inquiries/settings.h"
+
+namespace mobility::inquiries {
+
+// What the inquiry keeps afterwards: number, kind, addressee, dates, states,
+// office and the answer's language; not the author, the texts, or the
+// messages' words.
+void Anonymise(v1::Inquiry& inquiry, absl::Time now);
+
+class Retention {
+ public:
+  Retention(Transactor<InquiriesStore>* store, const Settings* settings)
+      : store_(store), settings_(settings) {}
+
+  // Returns how many inquiries were anonymised.
+  absl::StatusOr<int> AnonymiseExpired(const CallLimit& limit);
+  absl::StatusOr<int64_t> PurgeSubmissions(const CallLimit& limit);
+
+ private:
+  Transactor<InquiriesStore>* store_;
+  const Settings* settings_;
+};
+
+}  // namespace mobility::inquiries
+
+#endif  // MOBILITY_SERVICES_INQUIRIES_RETENTION_H_
