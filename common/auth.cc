@@ -21,9 +21,12 @@ namespace mobility {
 namespace {
 
 constexpr std::pair<Role, absl::string_view> kRoleNames[] = {
-    {Role::kApplicant, "applicant"}, {Role::kCoordinator, "coordinator"},
-    {Role::kFinance, "finance"},     {Role::kInquiryHandler, "inquiry_handler"},
-    {Role::kRectorOffice, "rector_office"}, {Role::kAdmin, "admin"},
+    {Role::kApplicant, "applicant"},
+    {Role::kCoordinator, "coordinator"},
+    {Role::kFinance, "finance"},
+    {Role::kInquiryHandler, "inquiry_handler"},
+    {Role::kRectorOffice, "rector_office"},
+    {Role::kAdmin, "admin"},
     {Role::kService, "service"},
 };
 

@@ -136,16 +136,16 @@ class RpcService : public Generated::Service {
   template <typename Domain, typename Request, typename Response>
   static std::function<absl::StatusOr<Response>(const Request&,
                                                 const CallContext&)>
-  Bind(Domain* domain, absl::StatusOr<Response> (Domain::*serve)(
-                           const Request&, const CallContext&)) {
+  Bind(Domain* domain,
+       absl::StatusOr<Response> (Domain::*serve)(const Request&,
+                                                 const CallContext&)) {
     return [domain, serve](const Request& request, const CallContext& call) {
       return (domain->*serve)(request, call);
     };
   }
 
   template <typename Request, typename Response>
-  void Register(const std::string& method, std::set<Role> roles,
-                bool anonymous,
+  void Register(const std::string& method, std::set<Role> roles, bool anonymous,
                 std::function<absl::StatusOr<Response>(const Request&,
                                                        const CallContext&)>
                     serve) {

@@ -138,11 +138,10 @@ absl::StatusOr<v1::TrackedInquiry> Authors::ReplyToInquiry(
                 inquiry->set_state(v1::Inquiry::IN_PROGRESS);
                 inquiry->clear_follow_up_date();
               } else if (!IsOpen(state)) {
-                return Error(absl::StatusCode::kFailedPrecondition,
-                             "INQUIRY_STATE",
-                             absl::StrCat("an inquiry ",
-                                          v1::Inquiry::State_Name(state),
-                                          " takes no replies"));
+                return Error(
+                    absl::StatusCode::kFailedPrecondition, "INQUIRY_STATE",
+                    absl::StrCat("an inquiry ", v1::Inquiry::State_Name(state),
+                                 " takes no replies"));
               }
               v1::Message message;
               message.set_visibility(v1::Message::PUBLIC_REPLY);

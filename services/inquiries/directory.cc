@@ -25,8 +25,9 @@ absl::StatusOr<absl::CivilDay> HolidayDay(absl::string_view field,
 absl::Status CheckDisplayName(const v1::Office& office) {
   if (office.display_name().empty() ||
       CharCount(office.display_name()) > kMaxFieldChars) {
-    return InvalidField("office.display_name", "is required, at most 500 "
-                                               "characters");
+    return InvalidField("office.display_name",
+                        "is required, at most 500 "
+                        "characters");
   }
   return absl::OkStatus();
 }
@@ -74,8 +75,8 @@ absl::StatusOr<v1::Office> Directory::CreateOffice(
 
 absl::StatusOr<v1::Office> Directory::UpdateOffice(
     const v1::UpdateOfficeRequest& request, const CallContext& call) {
-  auto id = ParseResourceName("office.name", request.office().name(),
-                              "offices");
+  auto id =
+      ParseResourceName("office.name", request.office().name(), "offices");
   if (!id.ok()) return id.status();
   if (auto s = CheckDisplayName(request.office()); !s.ok()) return s;
   absl::Status status =

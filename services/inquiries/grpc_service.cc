@@ -34,14 +34,12 @@ InquiriesGrpcService::InquiriesGrpcService(
   Handle("AddMessage", handlers, &handling_, &H::AddMessage);
   Handle("AnswerInquiry", handlers, &handling_, &H::AnswerInquiry);
   Handle("ForwardInquiry", handlers, &handling_, &H::ForwardInquiry);
-  Handle("ExtendInquiry", {Role::kRectorOffice}, &handling_,
-         &H::ExtendInquiry);
+  Handle("ExtendInquiry", {Role::kRectorOffice}, &handling_, &H::ExtendInquiry);
   Handle("CloseInquiry", handlers, &handling_, &H::CloseInquiry);
   Handle("MarkAsReport", handlers, &handling_, &H::MarkAsReport);
   using P = Publication;
   Handle("PublishQuestion", handlers, &publication_, &P::PublishQuestion);
-  HandlePublic("GetPublishedQuestion", &publication_,
-               &P::GetPublishedQuestion);
+  HandlePublic("GetPublishedQuestion", &publication_, &P::GetPublishedQuestion);
   HandlePublic("ListPublishedQuestions", &publication_,
                &P::ListPublishedQuestions);
   Handle("DeletePublishedQuestion", handlers, &publication_,

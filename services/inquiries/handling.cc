@@ -15,10 +15,9 @@ namespace mobility::inquiries {
 namespace {
 
 using State = v1::Inquiry::State;
-const std::set<State> kOpen = {v1::Inquiry::REGISTERED, v1::Inquiry::ASSIGNED,
-                               v1::Inquiry::IN_PROGRESS,
-                               v1::Inquiry::WAITING_FOR_AUTHOR,
-                               v1::Inquiry::REOPENED};
+const std::set<State> kOpen = {
+    v1::Inquiry::REGISTERED, v1::Inquiry::ASSIGNED, v1::Inquiry::IN_PROGRESS,
+    v1::Inquiry::WAITING_FOR_AUTHOR, v1::Inquiry::REOPENED};
 
 absl::Status WrongState(const v1::Inquiry& inquiry,
                         const std::set<State>& from) {
@@ -33,9 +32,8 @@ absl::Status WrongState(const v1::Inquiry& inquiry,
 absl::Status CheckText(absl::string_view field, absl::string_view text,
                        int max = kMaxTextChars) {
   if (absl::StripAsciiWhitespace(text).empty() || CharCount(text) > max) {
-    return InvalidField(field,
-                        absl::StrCat("is required, at most ", max,
-                                     " characters"));
+    return InvalidField(
+        field, absl::StrCat("is required, at most ", max, " characters"));
   }
   return absl::OkStatus();
 }
@@ -182,8 +180,8 @@ absl::StatusOr<v1::Inquiry> Handling::AssignInquiry(
 absl::StatusOr<v1::Inquiry> Handling::StartInquiry(
     const v1::StartInquiryRequest& request, const CallContext& call) {
   return Change("StartInquiry", request, request.name(), request.etag(), "",
-                {v1::Inquiry::ASSIGNED, v1::Inquiry::WAITING_FOR_AUTHOR},
-                call, [&](Step& step) {
+                {v1::Inquiry::ASSIGNED, v1::Inquiry::WAITING_FOR_AUTHOR}, call,
+                [&](Step& step) {
                   step.inquiry.set_state(v1::Inquiry::IN_PROGRESS);
                   step.inquiry.clear_follow_up_date();
                   step.action = "started";
@@ -227,8 +225,8 @@ absl::StatusOr<v1::Inquiry> Handling::AddMessage(
     from.insert({v1::Inquiry::ANSWERED, v1::Inquiry::CLOSED,
                  v1::Inquiry::FORWARDED, v1::Inquiry::NOT_CONSIDERED});
   }
-  return Change("AddMessage", request, request.name(), "",
-                request.request_id(), from, call, [&](Step& step) {
+  return Change("AddMessage", request, request.name(), "", request.request_id(),
+                from, call, [&](Step& step) {
                   v1::Message m = message;
                   m.set_sender(call.principal.subject);
                   *m.mutable_create_time() = ToTimestamp(step.now);
@@ -332,11 +330,11 @@ absl::StatusOr<v1::Inquiry> Handling::ExtendInquiry(
             WorkingCalendar::AddMonths(registered, kMaxExtensionMonths);
         const absl::CivilDay due = ToCivilDay(extension.due_date());
         if (due <= ToCivilDay(step.inquiry.legal_due_date())) {
-          return InvalidField("extension.due_date",
-                              absl::StrCat("must be after the current legal "
-                                           "due date ",
-                                           FormatDate(
-                                               step.inquiry.legal_due_date())));
+          return InvalidField(
+              "extension.due_date",
+              absl::StrCat("must be after the current legal "
+                           "due date ",
+                           FormatDate(step.inquiry.legal_due_date())));
         }
         if (due > limit) {
           return InvalidField(
@@ -347,9 +345,9 @@ absl::StatusOr<v1::Inquiry> Handling::ExtendInquiry(
         const WorkingCalendar calendar = LoadCalendar(step.store, *settings_);
         extension.set_decided_by(call.principal.subject);
         *extension.mutable_decide_time() = ToTimestamp(step.now);
-        *extension.mutable_notice_due_date() = ToDate(calendar.AddWorkingDays(
-            absl::ToCivilDay(step.now, settings_->zone),
-            kExtensionNoticeWorkingDays));
+        *extension.mutable_notice_due_date() = ToDate(
+            calendar.AddWorkingDays(absl::ToCivilDay(step.now, settings_->zone),
+                                    kExtensionNoticeWorkingDays));
         *step.inquiry.add_extensions() = extension;
         *step.inquiry.mutable_legal_due_date() = extension.due_date();
         step.action = "extended";
@@ -362,17 +360,16 @@ absl::StatusOr<v1::Inquiry> Handling::ExtendInquiry(
 
 absl::StatusOr<v1::Inquiry> Handling::CloseInquiry(
     const v1::CloseInquiryRequest& request, const CallContext& call) {
-  return Change(
-      "CloseInquiry", request, request.name(), request.etag(), "",
-      {v1::Inquiry::ANSWERED, v1::Inquiry::FORWARDED,
-       v1::Inquiry::NOT_CONSIDERED},
-      call, [&](Step& step) {
-        step.inquiry.set_state(v1::Inquiry::CLOSED);
-        if (!step.inquiry.has_close_time())
-          *step.inquiry.mutable_close_time() = ToTimestamp(step.now);
-        step.action = "closed";
-        return absl::OkStatus();
-      });
+  return Change("CloseInquiry", request, request.name(), request.etag(), "",
+                {v1::Inquiry::ANSWERED, v1::Inquiry::FORWARDED,
+                 v1::Inquiry::NOT_CONSIDERED},
+                call, [&](Step& step) {
+                  step.inquiry.set_state(v1::Inquiry::CLOSED);
+                  if (!step.inquiry.has_close_time())
+                    *step.inquiry.mutable_close_time() = ToTimestamp(step.now);
+                  step.action = "closed";
+                  return absl::OkStatus();
+                });
 }
 
 absl::StatusOr<v1::Inquiry> Handling::MarkAsReport(

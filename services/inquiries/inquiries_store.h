@@ -36,8 +36,10 @@ class InquiriesStore : public RequestLedger {
   virtual std::vector<v1::Office> ListOffices() = 0;
   virtual std::optional<v1::Office> GetOffice(const std::string& id) = 0;
   // False when the id is taken (Insert) or unknown (Update).
-  virtual bool InsertOffice(const std::string& id, const v1::Office& office) = 0;
-  virtual bool UpdateOffice(const std::string& id, const v1::Office& office) = 0;
+  virtual bool InsertOffice(const std::string& id,
+                            const v1::Office& office) = 0;
+  virtual bool UpdateOffice(const std::string& id,
+                            const v1::Office& office) = 0;
 
   // The holiday table; `year` 0 lists every year.
   virtual std::vector<v1::Holiday> ListHolidays(int year) = 0;

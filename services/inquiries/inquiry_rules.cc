@@ -165,8 +165,8 @@ void ValidateNewInquiry(const v1::Inquiry& inquiry, absl::CivilDay today,
                      "name the company whose BIN is given");
     }
   }
-  const bool oral = inquiry.channel() == v1::PHONE ||
-                    inquiry.channel() == v1::IN_PERSON;
+  const bool oral =
+      inquiry.channel() == v1::PHONE || inquiry.channel() == v1::IN_PERSON;
   if (oral) {
     CheckSize("inquiry.protocol", inquiry.protocol(), kMaxProtocolChars, true,
               violations);
@@ -210,11 +210,11 @@ std::string NotConsideredReason(const v1::Inquiry& inquiry,
 
 std::string DuplicateKey(const v1::Inquiry& inquiry) {
   const v1::Author& a = inquiry.author();
-  return Sha256Hex(absl::StrJoin(
-      {Normalised(a.full_name()), Normalised(a.email()), Normalised(a.phone()),
-       inquiry.addressee(), Normalised(inquiry.subject()),
-       Normalised(inquiry.text())},
-      "\x1f"));
+  return Sha256Hex(
+      absl::StrJoin({Normalised(a.full_name()), Normalised(a.email()),
+                     Normalised(a.phone()), inquiry.addressee(),
+                     Normalised(inquiry.subject()), Normalised(inquiry.text())},
+                    "\x1f"));
 }
 
 bool IsOpen(v1::Inquiry::State state) {

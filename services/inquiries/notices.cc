@@ -123,17 +123,16 @@ std::optional<Notice> NoticeFor(NoticeKind kind, const v1::Inquiry& inquiry,
       break;
     case NoticeKind::kReply:
       text = &texts.reply;
-      detail = inquiry.messages().empty()
-                   ? ""
-                   : inquiry.messages().rbegin()->text();
+      detail =
+          inquiry.messages().empty() ? "" : inquiry.messages().rbegin()->text();
       break;
   }
   // The fragment never reaches a server's logs: the tracking page reads it.
   const std::string link =
       tracking_code.empty()
           ? absl::StrCat(public_url, "/track")
-          : absl::StrCat(public_url, "/track#",
-                         inquiry.registration_number(), "/", tracking_code);
+          : absl::StrCat(public_url, "/track#", inquiry.registration_number(),
+                         "/", tracking_code);
   const std::vector<std::pair<absl::string_view, std::string>> fields = {
       {"{number}", inquiry.registration_number()},
       {"{date}", FormatDate(inquiry.receipt().registration_date())},
@@ -146,8 +145,8 @@ std::optional<Notice> NoticeFor(NoticeKind kind, const v1::Inquiry& inquiry,
   notice.recipient = inquiry.author().email();
   notice.subject = absl::StrReplaceAll(text->subject, fields);
   // The free text goes in last, so braces in it are never read as fields.
-  notice.body = absl::StrReplaceAll(
-      absl::StrReplaceAll(text->body, fields), {{"{text}", detail}});
+  notice.body = absl::StrReplaceAll(absl::StrReplaceAll(text->body, fields),
+                                    {{"{text}", detail}});
   return notice;
 }
 

@@ -56,8 +56,8 @@ absl::Status SendMail(const SmtpSettings& smtp, const Notice& notice,
   std::call_once(curl_initialised, [] { curl_global_init(CURL_GLOBAL_ALL); });
   Payload payload;
   payload.data = absl::StrCat(
-      "Date: ", absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", now,
-                                 absl::UTCTimeZone()),
+      "Date: ",
+      absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", now, absl::UTCTimeZone()),
       "\r\nFrom: <", smtp.from, ">\r\nTo: <", notice.recipient,
       ">\r\nMessage-ID: <notice-", notice.id,
       "@mobility-office>\r\nSubject: ", EncodedHeader(notice.subject),
@@ -68,8 +68,8 @@ absl::Status SendMail(const SmtpSettings& smtp, const Notice& notice,
                                                            curl_easy_cleanup);
   if (!curl) return absl::InternalError("cannot start libcurl");
   const std::string from = absl::StrCat("<", smtp.from, ">");
-  curl_slist* recipients =
-      curl_slist_append(nullptr, absl::StrCat("<", notice.recipient, ">").c_str());
+  curl_slist* recipients = curl_slist_append(
+      nullptr, absl::StrCat("<", notice.recipient, ">").c_str());
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, smtp.url.c_str());
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
@@ -94,8 +94,8 @@ absl::Status SendMail(const SmtpSettings& smtp, const Notice& notice,
   return absl::OkStatus();
 }
 
-OutboxSender::OutboxSender(Transactor<InquiriesStore>* store,
-                           SmtpSettings smtp, Clock clock)
+OutboxSender::OutboxSender(Transactor<InquiriesStore>* store, SmtpSettings smtp,
+                           Clock clock)
     : store_(store), smtp_(std::move(smtp)), clock_(std::move(clock)) {}
 
 OutboxSender::~OutboxSender() {
@@ -111,7 +111,8 @@ void OutboxSender::Start() {
         Log(LogLevel::kWarning, "outbox_failed",
             {{"message", std::string(sent.status().message())}});
       } else if (*sent > 0) {
-        Log(LogLevel::kInfo, "notices_sent", {{"count", std::to_string(*sent)}});
+        Log(LogLevel::kInfo, "notices_sent",
+            {{"count", std::to_string(*sent)}});
       }
     } while (!stopping_.WaitForNotificationWithTimeout(smtp_.poll_interval));
   });
@@ -122,7 +123,8 @@ absl::StatusOr<int> OutboxSender::DrainOnce() {
   for (;;) {
     const CallLimit limit = CallLimit::Within(absl::Seconds(30));
     auto claimed = store_->TransactValue(
-        limit, [&](InquiriesStore& store) -> absl::StatusOr<std::vector<Notice>> {
+        limit,
+        [&](InquiriesStore& store) -> absl::StatusOr<std::vector<Notice>> {
           return store.ClaimNotices(TruncatedNow(clock_), kBatch);
         });
     if (!claimed.ok()) return claimed.status();
@@ -132,15 +134,17 @@ absl::StatusOr<int> OutboxSender::DrainOnce() {
         if (mailed.ok()) {
           store.MarkNoticeSent(notice.id, TruncatedNow(clock_));
         } else {
-          store.MarkNoticeFailed(notice.id, std::string(mailed.message()),
-                                 TruncatedNow(clock_) + Backoff(notice.attempts));
+          store.MarkNoticeFailed(
+              notice.id, std::string(mailed.message()),
+              TruncatedNow(clock_) + Backoff(notice.attempts));
         }
         return absl::OkStatus();
       });
       if (!marked.ok()) return marked;
       if (mailed.ok()) ++sent;
     }
-    if (static_cast<int>(claimed->size()) < kBatch || stopping_.HasBeenNotified())
+    if (static_cast<int>(claimed->size()) < kBatch ||
+        stopping_.HasBeenNotified())
       return sent;
   }
 }

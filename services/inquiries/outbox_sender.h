@@ -37,8 +37,9 @@ absl::Status SendMail(const SmtpSettings& smtp, const Notice& notice,
 
 class OutboxSender {
  public:
-  OutboxSender(Transactor<InquiriesStore>* store, SmtpSettings smtp,
-               Clock clock = [] { return absl::Now(); });
+  OutboxSender(
+      Transactor<InquiriesStore>* store, SmtpSettings smtp,
+      Clock clock = [] { return absl::Now(); });
   // Stops the background loop, if started, after the notice in hand.
   ~OutboxSender();
 

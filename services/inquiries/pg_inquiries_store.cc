@@ -59,8 +59,9 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
   const std::string message_columns = absl::StrCat(
       "visibility, sender, text, ", TimestampColumn("create_time"), " AS us");
   return {
-      {"office_list", "SELECT id, display_name, active FROM offices ORDER BY "
-                      "display_name, id"},
+      {"office_list",
+       "SELECT id, display_name, active FROM offices ORDER BY "
+       "display_name, id"},
       {"office_get",
        "SELECT id, display_name, active FROM offices WHERE id = $1"},
       {"office_insert",
@@ -95,8 +96,9 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
       {"submission_insert",
        absl::StrCat("INSERT INTO submissions (key_hash, time) VALUES ($1, ",
                     TimestampParam(2), ")")},
-      {"submissions_purge", absl::StrCat("DELETE FROM submissions WHERE time < ",
-                                         TimestampParam(1))},
+      {"submissions_purge",
+       absl::StrCat("DELETE FROM submissions WHERE time < ",
+                    TimestampParam(1))},
 
       {"inquiry_insert",
        absl::StrCat("INSERT INTO inquiries (id, registration_year, "
@@ -104,7 +106,8 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
                     "tracking_hash, state, office, legal_due_date, "
                     "duplicate_key, receive_time, close_time, body) VALUES "
                     "($1, $2, $3, $4, $5, $6, $7, $8::date, nullif($9, ''), ",
-                    TimestampParam(10), ", CASE WHEN $11::bigint IS NULL THEN "
+                    TimestampParam(10),
+                    ", CASE WHEN $11::bigint IS NULL THEN "
                     "NULL ELSE ",
                     TimestampParam(11), " END, $12)")},
       {"inquiry_update",
@@ -188,10 +191,11 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
       {"published_delete", "DELETE FROM published_questions WHERE id = $1"},
 
       {"inquiries_to_anonymise",
-       absl::StrCat("SELECT body FROM inquiries WHERE NOT anonymised AND "
-                    "close_time < ",
-                    TimestampParam(1),
-                    " ORDER BY close_time, id LIMIT $2 FOR UPDATE SKIP LOCKED")},
+       absl::StrCat(
+           "SELECT body FROM inquiries WHERE NOT anonymised AND "
+           "close_time < ",
+           TimestampParam(1),
+           " ORDER BY close_time, id LIMIT $2 FOR UPDATE SKIP LOCKED")},
       {"inquiry_anonymised",
        "UPDATE inquiries SET anonymised = true, duplicate_key = NULL, body = "
        "$2 WHERE id = $1"},
@@ -224,16 +228,14 @@ std::optional<v1::Office> PgInquiriesStore::GetOffice(const std::string& id) {
 
 bool PgInquiriesStore::InsertOffice(const std::string& id,
                                     const v1::Office& office) {
-  return txn_
-             .exec_prepared("office_insert", id, office.display_name(),
+  return txn_.exec_prepared("office_insert", id, office.display_name(),
                             office.active())
              .affected_rows() == 1;
 }
 
 bool PgInquiriesStore::UpdateOffice(const std::string& id,
                                     const v1::Office& office) {
-  return txn_
-             .exec_prepared("office_update", id, office.display_name(),
+  return txn_.exec_prepared("office_update", id, office.display_name(),
                             office.active())
              .affected_rows() == 1;
 }
@@ -278,7 +280,8 @@ InquiriesStore::Usage PgInquiriesStore::LockAndCountSubmissions(
                                       absl::ToUnixMicros(since));
   Usage usage;
   usage.count = row[0].as<int>();
-  if (usage.count > 0) usage.earliest = absl::FromUnixMicros(row[1].as<int64_t>());
+  if (usage.count > 0)
+    usage.earliest = absl::FromUnixMicros(row[1].as<int64_t>());
   return usage;
 }
 
@@ -299,13 +302,13 @@ void PgInquiriesStore::InsertInquiry(const std::string& id,
   std::string closed;
   if (inquiry.has_close_time())
     closed = std::to_string(ToMicros(inquiry.close_time()));
-  txn_.exec_prepared(
-      "inquiry_insert", id, registration.year, registration.sequence,
-      inquiry.registration_number(), registration.tracking_hash,
-      v1::Inquiry::State_Name(inquiry.state()), inquiry.office(),
-      FormatDate(due), registration.duplicate_key,
-      ToMicros(inquiry.receipt().receive_time()),
-      closed.empty() ? nullptr : closed.c_str(), Body(inquiry));
+  txn_.exec_prepared("inquiry_insert", id, registration.year,
+                     registration.sequence, inquiry.registration_number(),
+                     registration.tracking_hash,
+                     v1::Inquiry::State_Name(inquiry.state()), inquiry.office(),
+                     FormatDate(due), registration.duplicate_key,
+                     ToMicros(inquiry.receipt().receive_time()),
+                     closed.empty() ? nullptr : closed.c_str(), Body(inquiry));
 }
 
 void PgInquiriesStore::SaveInquiry(const std::string& id,
@@ -350,8 +353,8 @@ std::vector<v1::Inquiry> PgInquiriesStore::ListInquiries(
   std::vector<v1::Inquiry> out;
   for (const auto& row : txn_.exec_prepared(
            "inquiry_list", filter.office, TextArrayParam(filter.states),
-           due_by.empty() ? nullptr : due_by.c_str(), key.First(),
-           key.Second(), limit)) {
+           due_by.empty() ? nullptr : due_by.c_str(), key.First(), key.Second(),
+           limit)) {
     out.push_back(FromBody<v1::Inquiry>(row["body"]));
   }
   return out;
@@ -438,8 +441,7 @@ void PgInquiriesStore::MarkNoticeFailed(int64_t id, const std::string& error,
 bool PgInquiriesStore::InsertPublished(const std::string& id,
                                        const std::string& inquiry_id,
                                        const v1::PublishedQuestion& q) {
-  return txn_
-             .exec_prepared("published_insert", id, inquiry_id,
+  return txn_.exec_prepared("published_insert", id, inquiry_id,
                             ToMicros(q.publish_time()), q.title(), q.question(),
                             q.answer(), Body(q))
              .affected_rows() == 1;

@@ -22,7 +22,8 @@ absl::Status PublishedNotFound(const std::string& name) {
 
 absl::StatusOr<v1::PublishedQuestion> Publication::PublishQuestion(
     const v1::PublishQuestionRequest& request, const CallContext& call) {
-  auto inquiry_id = ParseResourceName("inquiry", request.inquiry(), "inquiries");
+  auto inquiry_id =
+      ParseResourceName("inquiry", request.inquiry(), "inquiries");
   if (!inquiry_id.ok()) return inquiry_id.status();
   v1::PublishedQuestion question = request.published_question();
   Violations violations;
@@ -49,7 +50,8 @@ absl::StatusOr<v1::PublishedQuestion> Publication::PublishQuestion(
           return Error(absl::StatusCode::kFailedPrecondition, "INQUIRY_STATE",
                        "only an answered question is published");
         }
-        if (!inquiry->consent_to_publication() || inquiry->has_anonymise_time()) {
+        if (!inquiry->consent_to_publication() ||
+            inquiry->has_anonymise_time()) {
           return Error(absl::StatusCode::kFailedPrecondition,
                        "NO_CONSENT_TO_PUBLICATION",
                        "the author did not consent to publication");
@@ -64,8 +66,8 @@ absl::StatusOr<v1::PublishedQuestion> Publication::PublishQuestion(
           return Error(absl::StatusCode::kAlreadyExists, "ALREADY_PUBLISHED",
                        absl::StrCat(request.inquiry(), " is published"));
         }
-        AppendHistory(store, *inquiry, now, call.principal.subject,
-                      "published", question.name());
+        AppendHistory(store, *inquiry, now, call.principal.subject, "published",
+                      question.name());
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
@@ -74,8 +76,7 @@ absl::StatusOr<v1::PublishedQuestion> Publication::PublishQuestion(
 
 absl::StatusOr<v1::PublishedQuestion> Publication::GetPublishedQuestion(
     const v1::GetPublishedQuestionRequest& request, const CallContext& call) {
-  auto id =
-      ParseResourceName("name", request.name(), "publishedQuestions");
+  auto id = ParseResourceName("name", request.name(), "publishedQuestions");
   if (!id.ok()) return id.status();
   const bool staff = call.principal.Has(Role::kInquiryHandler) ||
                      call.principal.Has(Role::kAdmin);
@@ -99,11 +100,11 @@ Publication::ListPublishedQuestions(
   auto page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   if (CharCount(request.query()) > kMaxQueryChars) {
-    return InvalidField("query", absl::StrCat("is longer than ",
-                                              kMaxQueryChars, " characters"));
+    return InvalidField("query", absl::StrCat("is longer than ", kMaxQueryChars,
+                                              " characters"));
   }
-  const std::string query = std::string(
-      absl::StripAsciiWhitespace(request.query()));
+  const std::string query =
+      std::string(absl::StripAsciiWhitespace(request.query()));
   const std::string fingerprint = absl::StrCat("published|", query);
   auto after = DecodePageToken(request.page_token(), fingerprint);
   if (!after.ok()) return after.status();
@@ -135,12 +136,12 @@ Publication::ListPublishedQuestions(
 absl::StatusOr<google::protobuf::Empty> Publication::DeletePublishedQuestion(
     const v1::DeletePublishedQuestionRequest& request,
     const CallContext& call) {
-  auto id =
-      ParseResourceName("name", request.name(), "publishedQuestions");
+  auto id = ParseResourceName("name", request.name(), "publishedQuestions");
   if (!id.ok()) return id.status();
   absl::Status status =
       store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
-        if (!store.DeletePublished(*id)) return PublishedNotFound(request.name());
+        if (!store.DeletePublished(*id))
+          return PublishedNotFound(request.name());
         return absl::OkStatus();
       });
   if (!status.ok()) return status;

@@ -148,9 +148,8 @@ absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
               *r->mutable_legal_due_date() = ToDate(
                   calendar.AddWorkingDays(registered, kDecisionWorkingDays));
               r->set_channel(inquiry.channel());
-              r->set_accepted_by_name(accepted_by_staff
-                                          ? request.accepted_by_name()
-                                          : "web form");
+              r->set_accepted_by_name(
+                  accepted_by_staff ? request.accepted_by_name() : "web form");
               r->set_accepted_by_position(
                   accepted_by_staff ? request.accepted_by_position() : "");
               *inquiry.mutable_legal_due_date() = r->legal_due_date();
@@ -167,13 +166,12 @@ absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
               }
               Stamp(inquiry, now);
               store.InsertInquiry(id, registration, inquiry);
-              AppendHistory(store, inquiry, now,
-                            accepted_by_staff ? call.principal.subject
-                                              : kWebActor,
-                            "registered",
-                            absl::StrCat("channel ",
-                                         v1::Channel_Name(inquiry.channel()),
-                                         reason.empty() ? "" : "; ", reason));
+              AppendHistory(
+                  store, inquiry, now,
+                  accepted_by_staff ? call.principal.subject : kWebActor,
+                  "registered",
+                  absl::StrCat("channel ", v1::Channel_Name(inquiry.channel()),
+                               reason.empty() ? "" : "; ", reason));
               Notify(store, NoticeKind::kRegistered, inquiry, *settings_, now,
                      code);
               receipt = ReceiptOf(inquiry);

@@ -1,0 +1,374 @@
+// Handling: every step from every state, extensions and their limits,
+// reopening, the overdue view, the public form's limits and duplicates,
+// retries, and the append-only history.
+#include <gmock/gmock.h>
+
+#include <functional>
+#include <map>
+
+#include "services/inquiries/inquiries_test_fixture.h"
+
+namespace mobility::inquiries {
+namespace {
+
+using ::testing::SizeIs;
+using State = v1::Inquiry::State;
+
+struct Made {
+  std::string name;
+  std::string number;
+  std::string code;
+};
+
+class HandlingTest : public InquiriesTest {
+ protected:
+  // An inquiry brought to `state` through the API.
+  Made InState(State state, const std::string& text) {
+    v1::CreateInquiryRequest r = Question(text);
+    if (state == v1::Inquiry::NOT_CONSIDERED)
+      r.mutable_inquiry()->clear_author();
+    v1::InquiryReceipt receipt = Submit(r, Handler());
+    Made made{receipt.inquiry(), receipt.receipt().registration_number(),
+              receipt.tracking_code()};
+    auto step = [&](absl::Status s) { EXPECT_TRUE(s.ok()) << s; };
+    switch (state) {
+      case v1::Inquiry::REGISTERED:
+      case v1::Inquiry::NOT_CONSIDERED:
+        break;
+      case v1::Inquiry::FORWARDED:
+        step(Forward(made.name));
+        break;
+      default:
+        step(Assign(made.name));
+        if (state == v1::Inquiry::ASSIGNED) break;
+        step(Start(made.name));
+        if (state == v1::Inquiry::IN_PROGRESS) break;
+        if (state == v1::Inquiry::WAITING_FOR_AUTHOR) {
+          step(Wait(made.name));
+          break;
+        }
+        step(Answer(made.name, "The grant is paid in two instalments."));
+        if (state == v1::Inquiry::CLOSED) step(Close(made.name));
+        if (state == v1::Inquiry::REOPENED) step(Reply(made, "Thank you, but"));
+    }
+    EXPECT_EQ(Get(made.name).state(), state) << text;
+    return made;
+  }
+
+  absl::Status Wait(const std::string& name) {
+    v1::WaitForAuthorRequest r;
+    r.set_name(name);
+    *r.mutable_follow_up_date() = ToDate(absl::CivilDay(2026, 12, 1));
+    v1::Inquiry out;
+    return Call(&Stub::WaitForAuthor, r, &out, Handler());
+  }
+  absl::Status Forward(const std::string& name) {
+    v1::ForwardInquiryRequest r;
+    r.set_name(name);
+    r.mutable_forwarding()->set_body(
+        "Ministry of Science and Higher Education");
+    r.mutable_forwarding()->set_reason("visa policy is the ministry's");
+    v1::Inquiry out;
+    return Call(&Stub::ForwardInquiry, r, &out, Handler());
+  }
+  absl::Status Close(const std::string& name) {
+    v1::CloseInquiryRequest r;
+    r.set_name(name);
+    v1::Inquiry out;
+    return Call(&Stub::CloseInquiry, r, &out, Handler());
+  }
+  absl::Status Message(const std::string& name,
+                       v1::Message::Visibility visibility) {
+    v1::AddMessageRequest r;
+    r.set_name(name);
+    r.mutable_message()->set_visibility(visibility);
+    r.mutable_message()->set_text("A message");
+    v1::Inquiry out;
+    return Call(&Stub::AddMessage, r, &out, Handler());
+  }
+  absl::Status Extend(const std::string& name, absl::CivilDay due) {
+    v1::ExtendInquiryRequest r;
+    r.set_name(name);
+    *r.mutable_extension()->mutable_due_date() = ToDate(due);
+    r.mutable_extension()->set_reason("the partner university must reply");
+    r.mutable_extension()->set_decision_reference("Order 45-p");
+    v1::Inquiry out;
+    return Call(&Stub::ExtendInquiry, r, &out, Rector());
+  }
+  absl::Status MarkAsReport(const std::string& name) {
+    v1::MarkAsReportRequest r;
+    r.set_name(name);
+    r.set_reason("a threat to pass on");
+    v1::Inquiry out;
+    return Call(&Stub::MarkAsReport, r, &out, Handler());
+  }
+  absl::Status Reply(const Made& made, const std::string& text) {
+    v1::ReplyToInquiryRequest r;
+    r.set_registration_number(made.number);
+    r.set_tracking_code(made.code);
+    r.set_text(text);
+    v1::TrackedInquiry out;
+    return Call(&Stub::ReplyToInquiry, r, &out);
+  }
+};
+
+TEST_F(HandlingTest, EveryStepFromEveryState) {
+  const State R = v1::Inquiry::REGISTERED, A = v1::Inquiry::ASSIGNED,
+              P = v1::Inquiry::IN_PROGRESS, W = v1::Inquiry::WAITING_FOR_AUTHOR,
+              N = v1::Inquiry::ANSWERED, C = v1::Inquiry::CLOSED,
+              O = v1::Inquiry::REOPENED, F = v1::Inquiry::FORWARDED,
+              X = v1::Inquiry::NOT_CONSIDERED;
+  const std::vector<State> all = {R, A, P, W, N, C, O, F, X};
+  struct Step {
+    const char* name;
+    std::function<absl::Status(const Made&)> run;
+    std::set<State> allowed;
+  };
+  const std::vector<Step> steps = {
+      {"assign",
+       [&](const Made& m) { return Assign(m.name); },
+       {R, O, A, P, W}},
+      {"start", [&](const Made& m) { return Start(m.name); }, {A, W}},
+      {"wait", [&](const Made& m) { return Wait(m.name); }, {P}},
+      {"public reply",
+       [&](const Made& m) {
+         return Message(m.name, v1::Message::PUBLIC_REPLY);
+       },
+       {R, A, P, W, O}},
+      {"internal note",
+       [&](const Made& m) {
+         return Message(m.name, v1::Message::INTERNAL_NOTE);
+       },
+       {R, A, P, W, N, C, O, F, X}},
+      {"answer",
+       [&](const Made& m) { return Answer(m.name, "Yes."); },
+       {P, W, O}},
+      {"forward", [&](const Made& m) { return Forward(m.name); }, {R, A, P, W}},
+      {"extend",
+       [&](const Made& m) {
+         return Extend(m.name, absl::CivilDay(2027, 1, 15));
+       },
+       {R, A, P, W, O}},
+      {"close", [&](const Made& m) { return Close(m.name); }, {N, F, X}},
+      {"mark as report",
+       [&](const Made& m) { return MarkAsReport(m.name); },
+       {X}},
+      {"author reply",
+       [&](const Made& m) { return Reply(m, "More detail"); },
+       {R, A, P, W, N, C, O}},
+  };
+  for (const Step& step : steps) {
+    for (State from : all) {
+      const std::string label =
+          absl::StrCat(step.name, " from ", v1::Inquiry::State_Name(from));
+      Made made = InState(from, label);
+      absl::Status s = step.run(made);
+      if (step.allowed.count(from)) {
+        EXPECT_TRUE(s.ok()) << label << ": " << s;
+      } else {
+        EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition)
+            << label << ": " << s;
+        // A refused step leaves no trace.
+        EXPECT_EQ(Get(made.name).state(), from) << label;
+      }
+    }
+  }
+}
+
+// The rector's office extends by a reasoned decision, to at most 2 months
+// from registration; nothing else moves the legal due date.
+TEST_F(HandlingTest, ExtensionIsTheRectorsToAtMostTwoMonths) {
+  Made made = InState(v1::Inquiry::IN_PROGRESS, "Long question");
+  // Registered Wednesday 25 November 2026: at most 25 January 2027.
+  v1::ExtendInquiryRequest r;
+  r.set_name(made.name);
+  *r.mutable_extension()->mutable_due_date() =
+      ToDate(absl::CivilDay(2027, 1, 25));
+  r.mutable_extension()->set_reason("the host university must confirm");
+  v1::Inquiry out;
+  EXPECT_EQ(Call(&Stub::ExtendInquiry, r, &out, Handler()).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Call(&Stub::ExtendInquiry, r, &out, Admin()).code(),
+            absl::StatusCode::kPermissionDenied);
+  absl::Status past_limit = Extend(made.name, absl::CivilDay(2027, 1, 26));
+  EXPECT_EQ(past_limit.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(past_limit)[0].field, "extension.due_date");
+  EXPECT_EQ(Extend(made.name, absl::CivilDay(2026, 12, 16)).code(),
+            absl::StatusCode::kInvalidArgument);  // Not after the due date.
+  r.mutable_extension()->clear_reason();
+  EXPECT_EQ(Call(&Stub::ExtendInquiry, r, &out, Rector()).code(),
+            absl::StatusCode::kInvalidArgument);  // Unreasoned.
+
+  ASSERT_TRUE(Extend(made.name, absl::CivilDay(2027, 1, 25)).ok());
+  v1::Inquiry extended = Get(made.name);
+  EXPECT_EQ(FormatDate(extended.legal_due_date()), "2027-01-25");
+  ASSERT_THAT(extended.extensions(), SizeIs(1));
+  EXPECT_EQ(extended.extensions(0).decided_by(), "vice-rector");
+  // Told within 3 working days: by Monday 30 November.
+  EXPECT_EQ(FormatDate(extended.extensions(0).notice_due_date()), "2026-11-30");
+  EXPECT_EQ(extended.history().rbegin()->action(), "extended");
+
+  // Waiting for the author, and the reply, leave it where it is.
+  ASSERT_TRUE(Wait(made.name).ok());
+  ASSERT_TRUE(Reply(made, "Here is the letter").ok());
+  EXPECT_EQ(FormatDate(Get(made.name).legal_due_date()), "2027-01-25");
+}
+
+// The author's reply within 30 days of the answer reopens it; later, it
+// is refused with the reason.
+TEST_F(HandlingTest, ReplyReopensWithinThirtyDaysOfTheAnswer) {
+  Made made = InState(v1::Inquiry::CLOSED, "Closed question");
+  Advance(absl::Hours(24 * 30));
+  ASSERT_TRUE(Reply(made, "One more thing").ok());
+  EXPECT_EQ(Get(made.name).state(), v1::Inquiry::REOPENED);
+
+  Made old = InState(v1::Inquiry::ANSWERED, "Old answer");
+  Advance(absl::Hours(24 * 30) + absl::Seconds(1));
+  absl::Status late = Reply(old, "Too late?");
+  EXPECT_EQ(late.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(late), "REPLY_PERIOD_OVER");
+}
+
+// The answer is in the state language or the appeal's, and says how to
+// appeal it.
+TEST_F(HandlingTest, AnswerLanguageAndAppealProcedure) {
+  Made made = InState(v1::Inquiry::IN_PROGRESS, "In English");
+  v1::AnswerInquiryRequest r;
+  r.set_name(made.name);
+  r.mutable_answer()->set_text("Ответ");
+  r.mutable_answer()->set_language("ru");
+  v1::Inquiry out;
+  EXPECT_EQ(Call(&Stub::AnswerInquiry, r, &out, Handler()).code(),
+            absl::StatusCode::kInvalidArgument);
+  r.mutable_answer()->set_text("Жауап");
+  r.mutable_answer()->set_language("kk");
+  ASSERT_TRUE(Call(&Stub::AnswerInquiry, r, &out, Handler()).ok());
+  EXPECT_THAT(out.answer().appeal_procedure(),
+              ::testing::HasSubstr("Әкімшілік рәсімдік-процестік"));
+  EXPECT_EQ(out.answer().answered_by(), "handler-aigerim");
+}
+
+// Late forwarding still goes, marked late.
+TEST_F(HandlingTest, ForwardingAfterThreeWorkingDaysIsMarkedLate) {
+  Made on_time = InState(v1::Inquiry::REGISTERED, "Visa rules");
+  SetNow(Local(2026, 11, 30, 17, 0));  // The forward due date.
+  ASSERT_TRUE(Forward(on_time.name).ok());
+  EXPECT_FALSE(Get(on_time.name).forwarding().late());
+  SetNow(Local(2026, 11, 25, 10, 0));
+  Made late = InState(v1::Inquiry::REGISTERED, "Visa rules again");
+  SetNow(Local(2026, 12, 1, 9, 0));
+  ASSERT_TRUE(Forward(late.name).ok());
+  EXPECT_TRUE(Get(late.name).forwarding().late());
+}
+
+// The overdue view: open inquiries past or within N working days of their
+// legal due date, by office, nearest first.
+TEST_F(HandlingTest, OverdueViewByOfficeAndWorkingDays) {
+  Made first = InState(v1::Inquiry::ASSIGNED, "first");  // Due 16 Dec.
+  SetNow(Local(2026, 11, 27, 10, 0));
+  Made second = InState(v1::Inquiry::REGISTERED, "second");  // Due 18 Dec.
+  Made answered = InState(v1::Inquiry::ANSWERED, "answered");
+  SetNow(Local(2026, 12, 14, 10, 0));  // Monday.
+  auto due_within = [&](int n, const std::string& office) {
+    v1::ListInquiriesRequest r;
+    r.set_due_within_working_days(n);
+    r.set_office(office);
+    v1::ListInquiriesResponse out;
+    EXPECT_TRUE(Call(&Stub::ListInquiries, r, &out, Handler()).ok());
+    std::vector<std::string> names;
+    for (const auto& i : out.inquiries()) names.push_back(i.name());
+    return names;
+  };
+  EXPECT_THAT(due_within(1, ""), ::testing::IsEmpty());
+  EXPECT_THAT(due_within(2, ""), ::testing::ElementsAre(first.name));
+  EXPECT_THAT(due_within(4, ""),
+              ::testing::ElementsAre(first.name, second.name));
+  EXPECT_THAT(due_within(4, "offices/international-office"),
+              ::testing::ElementsAre(first.name));
+  SetNow(Local(2027, 1, 5, 10, 0));
+  EXPECT_THAT(due_within(0, ""),
+              ::testing::ElementsAre(first.name, second.name));
+
+  // Paging the whole queue, by due date.
+  v1::ListInquiriesRequest page;
+  page.set_page_size(2);
+  std::vector<std::string> all;
+  do {
+    v1::ListInquiriesResponse out;
+    ASSERT_TRUE(Call(&Stub::ListInquiries, page, &out, Handler()).ok());
+    for (const auto& i : out.inquiries()) all.push_back(i.name());
+    page.set_page_token(out.next_page_token());
+  } while (!page.page_token().empty());
+  EXPECT_THAT(all, SizeIs(3));
+  EXPECT_EQ(all[0], first.name);
+}
+
+TEST_F(HandlingTest, PublicFormIsLimitedPerAddressAndPerEmail) {
+  settings_.submissions_per_hour = 3;
+  RestartService();
+  auto submit = [&](int i, const std::string& email,
+                    const std::string& address) {
+    v1::CreateInquiryRequest r = Question(absl::StrCat("question ", i));
+    r.mutable_inquiry()->mutable_author()->set_email(email);
+    v1::InquiryReceipt receipt;
+    return Call(&Stub::CreateInquiry, r, &receipt, "", address);
+  };
+  for (int i = 0; i < 3; ++i)
+    EXPECT_TRUE(submit(i, absl::StrCat("a", i, "@x.kz"), "203.0.113.7").ok());
+  absl::Status limited = submit(3, "a3@x.kz", "203.0.113.7");
+  EXPECT_EQ(limited.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(RetryDelayOf(limited), absl::Hours(1));
+  // Another address is free; the same e-mail from elsewhere is not.
+  EXPECT_TRUE(submit(4, "b@x.kz", "198.51.100.1").ok());
+  EXPECT_TRUE(submit(5, "b@x.kz", "198.51.100.2").ok());
+  EXPECT_TRUE(submit(6, "B@X.kz", "198.51.100.3").ok());
+  EXPECT_EQ(submit(7, "b@x.kz", "198.51.100.4").code(),
+            absl::StatusCode::kResourceExhausted);
+  // The hour passes.
+  Advance(absl::Minutes(61));
+  EXPECT_TRUE(submit(8, "a8@x.kz", "203.0.113.7").ok());
+}
+
+// The same author with the same text within a day gets the first
+// registration back; a request_id retry gets the same receipt.
+TEST_F(HandlingTest, DuplicatesAndRetriesRegisterOnce) {
+  v1::InquiryReceipt first = Submit(Question("Is   the grant taxed?"));
+  v1::InquiryReceipt again = Submit(Question("is the grant TAXED?"));
+  EXPECT_TRUE(again.duplicate());
+  EXPECT_EQ(again.inquiry(), first.inquiry());
+  EXPECT_TRUE(again.tracking_code().empty());
+  Advance(absl::Hours(24) + absl::Seconds(1));
+  EXPECT_NE(Submit(Question("Is the grant taxed?")).inquiry(), first.inquiry());
+
+  v1::CreateInquiryRequest r = Question("With a request id");
+  r.set_request_id("8a5f3c1e-2b7d-4e6f-9a1b-3c5d7e9f1a2b");
+  v1::InquiryReceipt once = Submit(r);
+  v1::InquiryReceipt retry = Submit(r);
+  EXPECT_EQ(retry.inquiry(), once.inquiry());
+  EXPECT_FALSE(once.tracking_code().empty());
+  EXPECT_TRUE(retry.tracking_code().empty());  // Never stored in the clear.
+  EXPECT_EQ(retry.receipt().registration_number(),
+            once.receipt().registration_number());
+}
+
+// The history takes rows and gives none back: the database refuses the rest.
+TEST_F(HandlingTest, HistoryIsAppendOnly) {
+  Made made = InState(v1::Inquiry::ASSIGNED, "history");
+  EXPECT_THAT(Get(made.name).history(), SizeIs(2));
+  absl::Status update = db_->Transact(
+      CallLimit::Within(absl::Seconds(10)), [](pqxx::transaction_base& txn) {
+        txn.exec("UPDATE inquiry_history SET actor = 'someone else'");
+        return absl::OkStatus();
+      });
+  EXPECT_FALSE(update.ok());
+  absl::Status remove = db_->Transact(CallLimit::Within(absl::Seconds(10)),
+                                      [](pqxx::transaction_base& txn) {
+                                        txn.exec("DELETE FROM inquiry_history");
+                                        return absl::OkStatus();
+                                      });
+  EXPECT_FALSE(remove.ok());
+  EXPECT_THAT(Get(made.name).history(), SizeIs(2));
+}
+
+}  // namespace
+}  // namespace mobility::inquiries

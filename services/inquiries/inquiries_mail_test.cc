@@ -1,0 +1,259 @@
+// The author's e-mails through a real SMTP server (Debian's aiosmtpd writing a
+// maildir), the retention job, and the published Q&A with text search.
+#include <gmock/gmock.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/api.h"
+#include "services/inquiries/inquiries_test_fixture.h"
+#include "services/inquiries/outbox_sender.h"
+#include "services/inquiries/retention.h"
+#include "tests/e2e_support.h"
+
+namespace mobility::inquiries {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+
+// An SMTP server on a loopback port that keeps every mail it accepts.
+class SmtpSink {
+ public:
+  SmtpSink()
+      : port_(e2e::FreePort()),
+        dir_(absl::StrCat(::testing::TempDir(), "/maildir-", port_)) {}
+  ~SmtpSink() { Stop(); }
+
+  void Start() {
+    pid_ = e2e::Spawn({"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l",
+                       absl::StrCat("127.0.0.1:", port_), "-c",
+                       "aiosmtpd.handlers.Mailbox", dir_},
+                      absl::StrCat(dir_, ".log"));
+    // Ready once it answers a connection.
+    for (int i = 0; i < 100; ++i) {
+      auto [code, out] = e2e::RunCommand(absl::StrCat(
+          "bash -c 'exec 3<>/dev/tcp/127.0.0.1/", port_, "' 2>/dev/null"));
+      if (code == 0) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    FAIL() << "the SMTP sink did not start";
+  }
+  void Stop() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+    pid_ = 0;
+  }
+  std::string url() const { return absl::StrCat("smtp://127.0.0.1:", port_); }
+
+  // The bodies of the mails received, decoded, with their headers.
+  std::vector<std::string> Mails() const {
+    std::vector<std::string> out;
+    const std::string new_dir = absl::StrCat(dir_, "/new");
+    if (!std::filesystem::exists(new_dir)) return out;
+    for (const auto& entry : std::filesystem::directory_iterator(new_dir)) {
+      const std::string mail = e2e::ReadFile(entry.path().string());
+      const size_t split = mail.find("\n\n");
+      std::string body;
+      absl::Base64Unescape(
+          absl::StrJoin(absl::StrSplit(mail.substr(split + 2), '\n'), ""),
+          &body);
+      out.push_back(absl::StrCat(mail.substr(0, split), "\n\n", body));
+    }
+    return out;
+  }
+
+ private:
+  int port_;
+  std::string dir_;
+  pid_t pid_ = 0;
+};
+
+class MailTest : public InquiriesTest {
+ protected:
+  std::unique_ptr<OutboxSender> Sender(const SmtpSink& sink) {
+    SmtpSettings smtp;
+    smtp.url = sink.url();
+    smtp.from = "rector@kokshetau.example";
+    return std::make_unique<OutboxSender>(store_.get(), smtp, settings_.clock);
+  }
+  int64_t Count(const std::string& sql) {
+    int64_t n = -1;
+    EXPECT_TRUE(db_->Transact(CallLimit::Within(absl::Seconds(10)),
+                              [&](pqxx::transaction_base& txn) {
+                                n = txn.exec1(sql)[0].as<int64_t>();
+                                return absl::OkStatus();
+                              })
+                    .ok());
+    return n;
+  }
+};
+
+// Registered and answered: two mails, each sent once, even by a second
+// sender after a restart; the registration mail carries the tracking link,
+// and the outbox keeps no body once sent.
+TEST_F(MailTest, NoticesGoOutOnceAcrossRestarts) {
+  SmtpSink sink;
+  sink.Start();
+  v1::InquiryReceipt receipt = Submit(Question("When are grants paid?"));
+  ASSERT_TRUE(Assign(receipt.inquiry()).ok());
+  ASSERT_TRUE(Start(receipt.inquiry()).ok());
+  ASSERT_TRUE(Answer(receipt.inquiry(), "Within 30 days of signing.").ok());
+  EXPECT_EQ(*Sender(sink)->DrainOnce(), 2);
+  EXPECT_EQ(*Sender(sink)->DrainOnce(), 0);  // A restarted sender.
+
+  std::vector<std::string> mails = sink.Mails();
+  ASSERT_THAT(mails, SizeIs(2));
+  // Registration first, then the answer.
+  if (mails[0].find("under number") == std::string::npos)
+    std::swap(mails[0], mails[1]);
+  const std::string& registered = mails[0];
+  EXPECT_THAT(registered, HasSubstr("X-RcptTo: aigerim@example.kz"));
+  EXPECT_THAT(registered, HasSubstr("under number 2026-000001"));
+  EXPECT_THAT(registered, HasSubstr("due by 2026-12-16"));
+  EXPECT_THAT(registered,
+              HasSubstr(absl::StrCat("https://mobility.example/track#",
+                                     "2026-000001/", receipt.tracking_code())));
+  EXPECT_THAT(mails[1], HasSubstr("Within 30 days of signing."));
+  EXPECT_THAT(mails[1], HasSubstr("Administrative Procedural Code"));
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE body IS NOT NULL"), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE sent_time IS NULL"), 0);
+}
+
+// With the SMTP server down, registration still succeeds; the notice waits
+// and goes out once the server is back and the backoff has passed.
+TEST_F(MailTest, NoticesWaitWhileTheServerIsDown) {
+  SmtpSink sink;
+  v1::InquiryReceipt receipt = Submit(Question("Is anyone there?"));
+  EXPECT_EQ(receipt.state(), v1::Inquiry::REGISTERED);
+  EXPECT_EQ(*Sender(sink)->DrainOnce(), 0);
+  EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE last_error <> '' AND "
+                  "attempts = 1"),
+            1);
+  sink.Start();
+  EXPECT_EQ(*Sender(sink)->DrainOnce(), 0);  // Backing off for a minute.
+  Advance(absl::Minutes(1));
+  EXPECT_EQ(*Sender(sink)->DrainOnce(), 1);
+  EXPECT_THAT(sink.Mails(), SizeIs(1));
+  Advance(absl::Hours(1));
+  EXPECT_EQ(*Sender(sink)->DrainOnce(), 0);
+}
+
+// Closed longer than the retention period: the author's data goes, the
+// history says so, and the rest of the record stays.
+TEST_F(MailTest, RetentionAnonymisesLongClosedInquiries) {
+  v1::InquiryReceipt old = Submit(Question("An old question"));
+  ASSERT_TRUE(Assign(old.inquiry()).ok());
+  ASSERT_TRUE(Start(old.inquiry()).ok());
+  ASSERT_TRUE(Answer(old.inquiry(), "An old answer").ok());
+  v1::CloseInquiryRequest close;
+  close.set_name(old.inquiry());
+  v1::Inquiry closed;
+  ASSERT_TRUE(Call(&Stub::CloseInquiry, close, &closed, Handler()).ok());
+  Advance(settings_.retention - absl::Hours(1));
+  v1::InquiryReceipt recent = Submit(Question("A recent question"));
+
+  Retention retention(store_.get(), &settings_);
+  const CallLimit limit = CallLimit::Within(absl::Seconds(30));
+  EXPECT_EQ(*retention.AnonymiseExpired(limit), 0);  // An hour early.
+  Advance(absl::Hours(1) + absl::Seconds(1));
+  EXPECT_EQ(*retention.AnonymiseExpired(limit), 1);
+  EXPECT_EQ(*retention.AnonymiseExpired(limit), 0);
+
+  v1::Inquiry anonymised = Get(old.inquiry());
+  EXPECT_FALSE(anonymised.has_author());
+  EXPECT_TRUE(anonymised.text().empty());
+  EXPECT_TRUE(anonymised.answer().text().empty());
+  EXPECT_TRUE(anonymised.has_anonymise_time());
+  EXPECT_EQ(anonymised.registration_number(), "2026-000001");
+  EXPECT_EQ(anonymised.history().rbegin()->action(), "personal data removed");
+  EXPECT_EQ(anonymised.history().rbegin()->actor(), "retention");
+  EXPECT_THAT(anonymised.DebugString(),
+              ::testing::Not(HasSubstr("aigerim@example.kz")));
+  EXPECT_EQ(Count(absl::StrCat("SELECT count(*) FROM outbox WHERE "
+                               "inquiry_id = '",
+                               ResourceIdOf(old.inquiry()), "'")),
+            0);
+  EXPECT_EQ(Get(recent.inquiry()).author().email(), "aigerim@example.kz");
+}
+
+// Published in the moderator's words, found by English and Russian stems,
+// read without an account, paged.
+TEST_F(MailTest, PublishedQuestionsAreSearchedWithoutAnAccount) {
+  auto answered = [&](const std::string& text, bool consent) {
+    v1::CreateInquiryRequest r = Question(text);
+    r.mutable_inquiry()->set_consent_to_publication(consent);
+    v1::InquiryReceipt receipt = Submit(r, Handler());
+    EXPECT_TRUE(Assign(receipt.inquiry()).ok());
+    EXPECT_TRUE(Start(receipt.inquiry()).ok());
+    EXPECT_TRUE(Answer(receipt.inquiry(), "answer").ok());
+    return receipt.inquiry();
+  };
+  auto publish = [&](const std::string& inquiry, const std::string& title,
+                     const std::string& question, const std::string& language) {
+    v1::PublishQuestionRequest r;
+    r.set_inquiry(inquiry);
+    r.mutable_published_question()->set_title(title);
+    r.mutable_published_question()->set_question(question);
+    r.mutable_published_question()->set_answer("The office answers.");
+    r.mutable_published_question()->set_language(language);
+    v1::PublishedQuestion out;
+    return Call(&Stub::PublishQuestion, r, &out, Handler());
+  };
+  const std::string grants = answered("grants", true);
+  ASSERT_TRUE(publish(grants, "Erasmus+ grants",
+                      "How are the grants for Latvia paid?", "en")
+                  .ok());
+  EXPECT_EQ(publish(grants, "again", "again", "en").code(),
+            absl::StatusCode::kAlreadyExists);
+  Advance(absl::Seconds(1));
+  ASSERT_TRUE(publish(answered("стипендия", true), "Стипендия",
+                      "Сохраняется ли стипендия во время обмена?", "ru")
+                  .ok());
+  EXPECT_EQ(publish(answered("private", false), "t", "q", "en").code(),
+            absl::StatusCode::kFailedPrecondition);
+  v1::InquiryReceipt open = Submit(Question("not yet answered"), Handler());
+  EXPECT_EQ(publish(open.inquiry(), "t", "q", "en").code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  auto search = [&](const std::string& query) {
+    v1::ListPublishedQuestionsRequest r;
+    r.set_query(query);
+    v1::ListPublishedQuestionsResponse out;
+    EXPECT_TRUE(Call(&Stub::ListPublishedQuestions, r, &out).ok());
+    std::vector<std::string> titles;
+    for (const auto& q : out.published_questions()) {
+      EXPECT_TRUE(q.inquiry().empty());  // Not for the public.
+      titles.push_back(q.title());
+    }
+    return titles;
+  };
+  EXPECT_THAT(search("grant"), ::testing::ElementsAre("Erasmus+ grants"));
+  EXPECT_THAT(search("How is the grant paid?"),
+              ::testing::ElementsAre("Erasmus+ grants"));
+  EXPECT_THAT(search("стипендии"), ::testing::ElementsAre("Стипендия"));
+  EXPECT_THAT(search("обмен"), ::testing::ElementsAre("Стипендия"));
+  EXPECT_THAT(search("hostel"), ::testing::IsEmpty());
+  EXPECT_THAT(search(""),
+              ::testing::ElementsAre("Стипендия", "Erasmus+ grants"));
+
+  v1::ListPublishedQuestionsRequest page;
+  page.set_page_size(1);
+  std::vector<std::string> titles;
+  do {
+    v1::ListPublishedQuestionsResponse out;
+    ASSERT_TRUE(Call(&Stub::ListPublishedQuestions, page, &out).ok());
+    for (const auto& q : out.published_questions()) titles.push_back(q.title());
+    page.set_page_token(out.next_page_token());
+  } while (!page.page_token().empty());
+  EXPECT_THAT(titles, ::testing::ElementsAre("Стипендия", "Erasmus+ grants"));
+}
+
+}  // namespace
+}  // namespace mobility::inquiries

@@ -1,0 +1,295 @@
+// Registration, tracking and handling of appeals through gRPC against a real
+// PostgreSQL, on the legal clock of the Administrative Procedural Code.
+#include <gmock/gmock.h>
+
+#include <set>
+#include <thread>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_format.h"
+#include "services/inquiries/inquiries_test_fixture.h"
+
+namespace mobility::inquiries {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::SizeIs;
+
+std::vector<std::string> Fields(const absl::Status& status) {
+  std::vector<std::string> out;
+  for (const auto& v : FieldViolationsOf(status)) out.push_back(v.field);
+  return out;
+}
+
+TEST_F(InquiriesTest, WebFormRegistersWithReceiptDueDatesAndTrackingCode) {
+  v1::InquiryReceipt receipt = Submit(Question("How is the grant paid?"));
+  EXPECT_EQ(receipt.receipt().registration_number(), "2026-000001");
+  EXPECT_EQ(receipt.state(), v1::Inquiry::REGISTERED);
+  EXPECT_EQ(receipt.receipt().channel(), v1::WEB);
+  EXPECT_EQ(receipt.receipt().accepted_by_name(), "web form");
+  EXPECT_EQ(FormatDate(receipt.receipt().registration_date()), "2026-11-25");
+  // 15 working days after Wednesday 25 November: 16 December is Independence
+  // Day only once the table says so; without it, Wednesday 16 December.
+  EXPECT_EQ(FormatDate(receipt.receipt().legal_due_date()), "2026-12-16");
+  EXPECT_EQ(receipt.tracking_code().size(), 24u);
+
+  v1::Inquiry inquiry = Get(receipt.inquiry());
+  EXPECT_EQ(FormatDate(inquiry.forward_due_date()), "2026-11-30");
+  ASSERT_THAT(inquiry.history(), SizeIs(1));
+  EXPECT_EQ(inquiry.history(0).actor(), "web");
+  EXPECT_EQ(inquiry.history(0).action(), "registered");
+
+  // The next one takes the next number.
+  EXPECT_EQ(Submit(Question("And the travel?")).receipt().registration_number(),
+            "2026-000002");
+}
+
+// Received after the working day or on a day off, an appeal is registered on
+// the next working day, and holidays the admins enter move the due date.
+TEST_F(InquiriesTest, AfterHoursAndHolidaysMoveRegistrationAndDueDates) {
+  v1::SetHolidayRequest holiday;
+  holiday.mutable_holiday()->set_name("holidays/2026-12-16");
+  holiday.mutable_holiday()->set_kind(v1::Holiday::DAY_OFF);
+  holiday.mutable_holiday()->set_description("Independence Day");
+  v1::Holiday set;
+  ASSERT_TRUE(Call(&Stub::SetHoliday, holiday, &set, Admin()).ok());
+  // Only admins keep the table.
+  EXPECT_EQ(Call(&Stub::SetHoliday, holiday, &set, Handler()).code(),
+            absl::StatusCode::kPermissionDenied);
+
+  SetNow(Local(2026, 11, 27, 17, 59));  // Friday, a minute before six.
+  v1::InquiryReceipt friday = Submit(Question("Friday before six"));
+  EXPECT_EQ(FormatDate(friday.receipt().registration_date()), "2026-11-27");
+  EXPECT_EQ(FormatDate(friday.receipt().legal_due_date()), "2026-12-21");
+
+  SetNow(Local(2026, 11, 27, 18, 0));  // Friday at six: Monday's.
+  v1::InquiryReceipt evening = Submit(Question("Friday at six"));
+  EXPECT_EQ(FormatDate(evening.receipt().registration_date()), "2026-11-30");
+  // 15 working days from Monday 30 November skip 16 December.
+  EXPECT_EQ(FormatDate(evening.receipt().legal_due_date()), "2026-12-22");
+
+  SetNow(Local(2026, 11, 28, 11, 0));  // Saturday.
+  EXPECT_EQ(
+      FormatDate(Submit(Question("Saturday")).receipt().registration_date()),
+      "2026-11-30");
+
+  v1::ListHolidaysRequest list;
+  list.set_year(2026);
+  v1::ListHolidaysResponse holidays;
+  ASSERT_TRUE(Call(&Stub::ListHolidays, list, &holidays).ok());  // Public.
+  ASSERT_THAT(holidays.holidays(), SizeIs(1));
+  EXPECT_EQ(holidays.holidays(0).description(), "Independence Day");
+}
+
+// Numbers are gap-free per year: concurrent registrations take 1..n, and one
+// that fails inside its transaction gives its number back.
+TEST_F(InquiriesTest, RegistrationNumbersAreGapFreeUnderConcurrency) {
+  v1::CreateInquiryRequest bad = Question("to an office that is gone");
+  bad.mutable_inquiry()->set_addressee("offices/no-such-office");
+  v1::InquiryReceipt ignored;
+  EXPECT_EQ(Call(&Stub::CreateInquiry, bad, &ignored).code(),
+            absl::StatusCode::kInvalidArgument);
+
+  constexpr int kThreads = 12;
+  std::vector<std::string> numbers(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      v1::CreateInquiryRequest r = Question(absl::StrCat("question ", i));
+      r.mutable_inquiry()->mutable_author()->set_email(
+          absl::StrCat("author", i, "@example.kz"));
+      v1::InquiryReceipt receipt;
+      EXPECT_TRUE(Call(&Stub::CreateInquiry, r, &receipt).ok());
+      numbers[i] = receipt.receipt().registration_number();
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<std::string> expected;
+  for (int i = 1; i <= kThreads; ++i)
+    expected.insert(absl::StrCat("2026-", absl::StrFormat("%06d", i)));
+  EXPECT_EQ(std::set<std::string>(numbers.begin(), numbers.end()), expected);
+
+  // A new year starts at 1, by the registration date: 31 December at seven
+  // in the evening is registered in January.
+  SetNow(Local(2026, 12, 31, 19, 0));
+  v1::InquiryReceipt january = Submit(Question("Happy New Year"));
+  EXPECT_EQ(january.receipt().registration_number(), "2027-000001");
+  EXPECT_EQ(FormatDate(january.receipt().registration_date()), "2027-01-01");
+}
+
+TEST_F(InquiriesTest, MalformedAppealsAreRefusedWithTheirFields) {
+  v1::CreateInquiryRequest r = Question(std::string(10001, 'x'));
+  r.mutable_inquiry()->set_kind(v1::INQUIRY_KIND_UNSPECIFIED);
+  r.mutable_inquiry()->set_language("de");
+  r.mutable_inquiry()->set_consent_to_processing(false);
+  r.mutable_inquiry()->mutable_author()->set_iin("900101300001");
+  r.mutable_inquiry()->mutable_author()->set_email("not-an-address");
+  r.mutable_inquiry()->set_channel(v1::PHONE);
+  v1::InquiryReceipt receipt;
+  absl::Status s = Call(&Stub::CreateInquiry, r, &receipt);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Fields(s),
+              ::testing::UnorderedElementsAre(
+                  "inquiry.kind", "inquiry.text", "inquiry.language",
+                  "inquiry.consent_to_processing", "inquiry.author.iin",
+                  "inquiry.author.email", "inquiry.channel", "accepted_by_name",
+                  "accepted_by_position", "inquiry.protocol"));
+  // 10,000 characters of Cyrillic (20,000 bytes) are within the limit.
+  std::string cyrillic;
+  for (int i = 0; i < 10000; ++i) cyrillic += "ж";
+  EXPECT_EQ(Submit(Question(cyrillic)).state(), v1::Inquiry::REGISTERED);
+  EXPECT_THAT(
+      Fields(Call(&Stub::CreateInquiry, Question(cyrillic + "ж"), &receipt)),
+      ::testing::ElementsAre("inquiry.text"));
+  // A valid IIN passes.
+  v1::CreateInquiryRequest with_iin = Question("with my IIN");
+  with_iin.mutable_inquiry()->mutable_author()->set_iin("900101300007");
+  EXPECT_TRUE(Call(&Stub::CreateInquiry, with_iin, &receipt).ok());
+}
+
+// Staff register oral and written appeals on the author's behalf; the receipt
+// names who accepted them.
+TEST_F(InquiriesTest, StaffRegisterOralAppealsWithProtocolAndAcceptor) {
+  v1::CreateInquiryRequest r = Question("Called about the visa");
+  r.mutable_inquiry()->set_channel(v1::PHONE);
+  r.mutable_inquiry()->set_protocol(
+      "Caller asked whether the grant covers "
+      "the Latvian visa fee.");
+  r.set_accepted_by_name("Seitkali A.");
+  r.set_accepted_by_position("Specialist, International Office");
+  v1::InquiryReceipt receipt = Submit(r, Handler());
+  EXPECT_EQ(receipt.receipt().channel(), v1::PHONE);
+  EXPECT_EQ(receipt.receipt().accepted_by_name(), "Seitkali A.");
+  EXPECT_EQ(receipt.receipt().accepted_by_position(),
+            "Specialist, International Office");
+  EXPECT_EQ(Get(receipt.inquiry()).history(0).actor(), "handler-aigerim");
+}
+
+// Anonymous appeals are registered (registration is never refused) as not
+// considered, unless a handler marks one as a report to pass on.
+TEST_F(InquiriesTest, AnonymousAppealIsNotConsideredUnlessMarkedAsReport) {
+  v1::CreateInquiryRequest r = Question("Someone threatens the dormitory");
+  r.mutable_inquiry()->clear_author();
+  v1::InquiryReceipt receipt = Submit(r);
+  EXPECT_EQ(receipt.state(), v1::Inquiry::NOT_CONSIDERED);
+  EXPECT_THAT(receipt.not_considered_reason(), HasSubstr("anonymous"));
+
+  v1::MarkAsReportRequest mark;
+  mark.set_name(receipt.inquiry());
+  v1::Inquiry marked;
+  EXPECT_EQ(Call(&Stub::MarkAsReport, mark, &marked, Handler()).code(),
+            absl::StatusCode::kInvalidArgument);  // Needs a reason.
+  mark.set_reason("threat to public safety: pass to the police");
+  ASSERT_TRUE(Call(&Stub::MarkAsReport, mark, &marked, Handler()).ok());
+  EXPECT_EQ(marked.state(), v1::Inquiry::REGISTERED);
+  EXPECT_EQ(marked.kind(), v1::REPORT);
+  EXPECT_FALSE(marked.has_close_time());
+}
+
+// A complaint against an administrative act: 3 months from learning of it is
+// in time; a day more is registered but not considered.
+TEST_F(InquiriesTest, AdministrativeComplaintHasAThreeMonthWindow) {
+  auto complaint = [&](int y, int m, int d) {
+    v1::CreateInquiryRequest r =
+        Question(absl::StrCat("The dean refused my transfer ", y, m, d));
+    r.mutable_inquiry()->set_kind(v1::ADMINISTRATIVE_COMPLAINT);
+    *r.mutable_inquiry()->mutable_act_learned_date() =
+        ToDate(absl::CivilDay(y, m, d));
+    return Submit(r);
+  };
+  EXPECT_EQ(complaint(2026, 8, 25).state(), v1::Inquiry::REGISTERED);
+  v1::InquiryReceipt late = complaint(2026, 8, 24);
+  EXPECT_EQ(late.state(), v1::Inquiry::NOT_CONSIDERED);
+  EXPECT_THAT(late.not_considered_reason(), HasSubstr("3 months"));
+
+  v1::CreateInquiryRequest missing = Question("no date");
+  missing.mutable_inquiry()->set_kind(v1::ADMINISTRATIVE_COMPLAINT);
+  v1::InquiryReceipt receipt;
+  EXPECT_THAT(Fields(Call(&Stub::CreateInquiry, missing, &receipt)),
+              ::testing::ElementsAre("inquiry.act_learned_date"));
+}
+
+// With number and code the author reads the inquiry and the public replies,
+// never the internal notes; a wrong code and an unknown number look alike.
+TEST_F(InquiriesTest, TrackingShowsPublicRepliesAndNothingForAWrongCode) {
+  v1::InquiryReceipt receipt = Submit(Question("When is the deadline?"));
+  ASSERT_TRUE(Assign(receipt.inquiry()).ok());
+  ASSERT_TRUE(Start(receipt.inquiry()).ok());
+  for (auto [visibility, text] :
+       {std::pair{v1::Message::INTERNAL_NOTE, "Ask the dean first; secret"},
+        std::pair{v1::Message::PUBLIC_REPLY, "Which faculty are you in?"}}) {
+    v1::AddMessageRequest m;
+    m.set_name(receipt.inquiry());
+    m.mutable_message()->set_visibility(visibility);
+    m.mutable_message()->set_text(text);
+    v1::Inquiry out;
+    ASSERT_TRUE(Call(&Stub::AddMessage, m, &out, Handler()).ok());
+  }
+  v1::WaitForAuthorRequest wait;
+  wait.set_name(receipt.inquiry());
+  *wait.mutable_follow_up_date() = ToDate(absl::CivilDay(2026, 12, 2));
+  v1::Inquiry waiting;
+  ASSERT_TRUE(Call(&Stub::WaitForAuthor, wait, &waiting, Handler()).ok());
+  EXPECT_EQ(waiting.state(), v1::Inquiry::WAITING_FOR_AUTHOR);
+  EXPECT_EQ(waiting.legal_due_date().day(), 16);  // Unmoved.
+
+  v1::TrackInquiryRequest track;
+  track.set_registration_number(receipt.receipt().registration_number());
+  // Typed in lower case and without dashes, the code still works.
+  std::string typed;
+  for (char c : receipt.tracking_code())
+    if (c != '-') typed.push_back(absl::ascii_tolower(c));
+  track.set_tracking_code(typed);
+  v1::TrackedInquiry tracked;
+  ASSERT_TRUE(Call(&Stub::TrackInquiry, track, &tracked).ok());
+  EXPECT_EQ(tracked.state(), v1::Inquiry::IN_PROGRESS);  // Not WAITING.
+  ASSERT_THAT(tracked.messages(), SizeIs(1));
+  EXPECT_EQ(tracked.messages(0).text(), "Which faculty are you in?");
+  EXPECT_EQ(tracked.messages(0).sender(), "office");
+  EXPECT_THAT(tracked.DebugString(), ::testing::Not(HasSubstr("secret")));
+
+  // The author's reply resumes the work; the reply's view has no notes.
+  v1::ReplyToInquiryRequest reply;
+  reply.set_registration_number(track.registration_number());
+  reply.set_tracking_code(receipt.tracking_code());
+  reply.set_text("Faculty of Education.");
+  ASSERT_TRUE(Call(&Stub::ReplyToInquiry, reply, &tracked).ok());
+  EXPECT_THAT(tracked.messages(), SizeIs(2));
+  EXPECT_THAT(tracked.DebugString(), ::testing::Not(HasSubstr("secret")));
+  EXPECT_EQ(Get(receipt.inquiry()).state(), v1::Inquiry::IN_PROGRESS);
+
+  v1::TrackInquiryRequest wrong = track;
+  wrong.set_tracking_code("AAAA-AAAA-AAAA-AAAA-AAAA");
+  absl::Status wrong_code = Call(&Stub::TrackInquiry, wrong, &tracked);
+  wrong.set_registration_number("2026-999999");
+  wrong.set_tracking_code(receipt.tracking_code());
+  absl::Status unknown = Call(&Stub::TrackInquiry, wrong, &tracked);
+  EXPECT_EQ(wrong_code.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(wrong_code, unknown);
+  reply.set_tracking_code("AAAA-AAAA-AAAA-AAAA-AAAA");
+  EXPECT_EQ(Call(&Stub::ReplyToInquiry, reply, &tracked), wrong_code);
+}
+
+// The whole-inquiry reads are the office's: an author's or applicant's token
+// gets nothing, and no token is UNAUTHENTICATED.
+TEST_F(InquiriesTest, OnlyTheOfficeReadsWholeInquiries) {
+  v1::InquiryReceipt receipt = Submit(Question("Private question"));
+  v1::GetInquiryRequest get;
+  get.set_name(receipt.inquiry());
+  v1::Inquiry out;
+  EXPECT_EQ(Call(&Stub::GetInquiry, get, &out).code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(Call(&Stub::GetInquiry, get, &out,
+                 testing::TokenFor("student", {Role::kApplicant}))
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(Call(&Stub::GetInquiry, get, &out, Rector()).ok());
+  // A bad token on a public method is still refused.
+  v1::InquiryReceipt r;
+  EXPECT_EQ(Call(&Stub::CreateInquiry, Question("x"), &r, "not-a-token").code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+}  // namespace
+}  // namespace mobility::inquiries
