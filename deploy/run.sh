@@ -11,8 +11,11 @@ set -euo pipefail
 project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 var=$project_dir/var
 build=${MOBILITY_BUILD_DIR:-$project_dir/build}
-services=(agreements applications grants)
-declare -A default_port=([agreements]=50051 [applications]=50052 [grants]=50053)
+services=(agreements applications grants inquiries)
+declare -A default_port=([agreements]=50051 [applications]=50052 [grants]=50053 [inquiries]=50054)
+# Without MOBILITY_SMTP_URL the authors' e-mails go to a local SMTP sink that files them under
+# var/mail, so the demo sends nothing out of the machine.
+smtp_sink_port=2525
 
 # SIGTERM lets calls in flight finish within the services' 20 s grace, after which they cancel
 # their database work and exit; a process still there 10 s later is killed.
@@ -26,6 +29,10 @@ stop_services() {
     fi
     rm -f "$pid_file"
   done
+  if [ -f "$var/run/smtp-sink.pid" ]; then
+    kill -TERM "$(cat "$var/run/smtp-sink.pid")" 2>/dev/null || true
+    rm -f "$var/run/smtp-sink.pid"
+  fi
   if [ -f "$var/run/token-renewal.pid" ]; then
     pkill -P "$(cat "$var/run/token-renewal.pid")" 2>/dev/null || true
     kill "$(cat "$var/run/token-renewal.pid")" 2>/dev/null || true
@@ -48,7 +55,8 @@ if [ "${1:-}" = stop ]; then
 fi
 
 "$project_dir/deploy/install-deps.sh"
-"$project_dir/deploy/build.sh" agreements_server applications_server grants_server mobilityctl
+"$project_dir/deploy/build.sh" agreements_server applications_server grants_server inquiries_server \
+  mobilityctl
 
 mkdir -p "$var/run" "$var/log" "$var/keys"
 # With its own cluster each service connects as its own role, which may touch only its schema;
@@ -93,6 +101,13 @@ stop_services
 (umask 077 && renew_service_tokens)
 (while sleep 43200; do renew_service_tokens; done) >/dev/null 2>&1 &
 echo $! > "$var/run/token-renewal.pid"
+if [ -z "${MOBILITY_SMTP_URL:-}" ]; then
+  mkdir -p "$var/mail/tmp" "$var/mail/new" "$var/mail/cur"
+  nohup /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_sink_port" -c aiosmtpd.handlers.Mailbox \
+    "$var/mail" >>"$var/log/smtp-sink.log" 2>&1 &
+  echo $! > "$var/run/smtp-sink.pid"
+  export MOBILITY_SMTP_URL=smtp://127.0.0.1:$smtp_sink_port
+fi
 for s in "${services[@]}"; do
   DATABASE_URL=$(service_database_url "$s") MOBILITY_SERVICE_TOKEN_FILE=$var/keys/$s-service.token \
     nohup "$build/services/$s/${s}_server" >>"$var/log/$s.log" 2>&1 &
@@ -103,7 +118,7 @@ MOBILITY_TOKEN=$(mobilityctl token --role coordinator --subject demo-coordinator
 export MOBILITY_TOKEN
 for _ in $(seq 1 100); do
   mobilityctl institutions list >/dev/null 2>&1 && mobilityctl grants rates >/dev/null 2>&1 &&
-    mobilityctl calls list >/dev/null 2>&1 && break
+    mobilityctl calls list >/dev/null 2>&1 && mobilityctl offices list >/dev/null 2>&1 && break
   for s in "${services[@]}"; do
     kill -0 "$(cat "$var/run/$s.pid")" 2>/dev/null || { echo "run.sh: $s failed to start; see $var/log/$s.log" >&2; tail -n 5 "$var/log/$s.log" >&2; exit 1; }
   done
@@ -117,6 +132,8 @@ Mobility Office is running.
   agreements    gRPC  127.0.0.1:${default_port[agreements]}   (log: var/log/agreements.log)
   applications  gRPC  127.0.0.1:${default_port[applications]}   (log: var/log/applications.log)
   grants        gRPC  127.0.0.1:${default_port[grants]}   (log: var/log/grants.log)
+  inquiries     gRPC  127.0.0.1:${default_port[inquiries]}   (log: var/log/inquiries.log)
+  e-mail        ${MOBILITY_SMTP_URL}$( [ -f "$var/run/smtp-sink.pid" ] && echo "   (demo sink: var/mail/new)")
   database    ${DATABASE_URL%%://*}://…@${DATABASE_URL##*@}
 
 Try it:
@@ -128,6 +145,9 @@ Try it:
   mobilityctl grants calculate --json deploy/demo/calculation.json
   mobilityctl calls list --open
   mobilityctl budgets report budgets/ka107-2016-kz
+  mobilityctl questions list --query grant
+  MOBILITY_TOKEN=\$(mobilityctl token --role inquiry_handler --subject handler | tail -n 1) \\
+    mobilityctl inquiries list --due_within 5
 
 Stop with: deploy/run.sh stop
 TXT

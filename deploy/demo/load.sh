@@ -112,3 +112,4 @@ as_partner institutions/vidzeme-via service ewp:va.lv \
   --position "Erasmus+ coordinator" --request_id 6f1c2a10-0548-4a55-9d0e-0c5a1e000548 >/dev/null
 echo "demo data loaded: 2 institutions, 2 approved agreements, 2 budgets, 2 agreed grants," \
   "1 open call with 4 applications"
+"$demo/load-inquiries.sh"

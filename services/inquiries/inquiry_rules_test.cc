@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "common/types.h"
+
 namespace mobility::inquiries {
 namespace {
 
@@ -50,6 +52,102 @@ TEST(TrackingCodeTest, RandomGroupedAndHashedInCanonicalForm) {
   EXPECT_NE(TrackingCodeHash("K7QM-ABCD-2345-WXYZ-PQRS"),
             TrackingCodeHash("K7QM-ABCD-2345-WXYZ-PQRT"));
   EXPECT_EQ(TrackingCodeHash("K7QM").size(), 64u);
+}
+
+v1::Inquiry WellFormed() {
+  v1::Inquiry i;
+  i.set_kind(v1::COMPLAINT);
+  i.set_channel(v1::WEB);
+  i.set_subject("Dormitory heating");
+  i.set_text("The heating in block B has been off for a week.");
+  i.set_language("kk");
+  i.mutable_author()->set_full_name("Arman Zhaksylykov");
+  i.mutable_author()->set_phone("+7 716 225-40-00");
+  i.set_consent_to_processing(true);
+  return i;
+}
+
+std::vector<std::string> ViolatedFields(const v1::Inquiry& inquiry) {
+  Violations violations;
+  ValidateNewInquiry(inquiry, absl::CivilDay(2026, 11, 25), violations);
+  std::vector<std::string> fields;
+  for (const auto& v : violations.list()) fields.push_back(v.field);
+  return fields;
+}
+
+TEST(ValidateNewInquiryTest, SizesInCharactersAndContactForms) {
+  EXPECT_TRUE(ViolatedFields(WellFormed()).empty());
+  v1::Inquiry i = WellFormed();
+  // 200 characters of Kazakh (two bytes each) fit; 201 do not.
+  std::string subject;
+  for (int n = 0; n < 200; ++n) subject += "ө";
+  i.set_subject(subject);
+  EXPECT_TRUE(ViolatedFields(i).empty());
+  i.set_subject(subject + "ө");
+  EXPECT_EQ(ViolatedFields(i), std::vector<std::string>{"inquiry.subject"});
+
+  i = WellFormed();
+  i.mutable_author()->set_phone("87162254000");  // No country code.
+  i.mutable_author()->set_email("arman@");
+  i.mutable_author()->set_bin("123456789012");
+  EXPECT_EQ(ViolatedFields(i),
+            (std::vector<std::string>{
+                "inquiry.author.email", "inquiry.author.phone",
+                "inquiry.author.bin", "inquiry.author.organization"}));
+  i = WellFormed();
+  i.set_subject("   ");
+  i.set_protocol("only oral appeals have one");
+  EXPECT_EQ(ViolatedFields(i),
+            (std::vector<std::string>{"inquiry.subject", "inquiry.protocol"}));
+}
+
+TEST(ValidateNewInquiryTest, AdministrativeActDateIsNotInTheFuture) {
+  v1::Inquiry i = WellFormed();
+  i.set_kind(v1::ADMINISTRATIVE_COMPLAINT);
+  *i.mutable_act_learned_date() = ToDate(absl::CivilDay(2026, 11, 25));
+  EXPECT_TRUE(ViolatedFields(i).empty());
+  *i.mutable_act_learned_date() = ToDate(absl::CivilDay(2026, 11, 26));
+  EXPECT_EQ(ViolatedFields(i),
+            std::vector<std::string>{"inquiry.act_learned_date"});
+}
+
+TEST(NotConsideredReasonTest, AnonymousOrLate) {
+  const absl::CivilDay today(2026, 11, 25);
+  EXPECT_EQ(NotConsideredReason(WellFormed(), today), "");
+  v1::Inquiry nameless = WellFormed();
+  nameless.mutable_author()->clear_full_name();
+  EXPECT_NE(NotConsideredReason(nameless, today), "");
+  v1::Inquiry unreachable = WellFormed();
+  unreachable.mutable_author()->clear_phone();
+  EXPECT_NE(NotConsideredReason(unreachable, today), "");
+  unreachable.mutable_author()->set_postal_address("Kokshetau, Abay 76");
+  EXPECT_EQ(NotConsideredReason(unreachable, today), "");
+  // Learned on 30 November: three months end on 28 February (29 in 2028).
+  v1::Inquiry complaint = WellFormed();
+  complaint.set_kind(v1::ADMINISTRATIVE_COMPLAINT);
+  *complaint.mutable_act_learned_date() = ToDate(absl::CivilDay(2026, 11, 30));
+  EXPECT_EQ(NotConsideredReason(complaint, absl::CivilDay(2027, 2, 28)), "");
+  EXPECT_NE(NotConsideredReason(complaint, absl::CivilDay(2027, 3, 1)), "");
+}
+
+TEST(DuplicateKeyTest, IgnoresCaseAndSpacingButNotContent) {
+  v1::Inquiry a = WellFormed();
+  v1::Inquiry b = WellFormed();
+  b.set_text("  the HEATING in block B\nhas been off for a week. ");
+  EXPECT_EQ(DuplicateKey(a), DuplicateKey(b));
+  b.set_text("The heating in block C has been off for a week.");
+  EXPECT_NE(DuplicateKey(a), DuplicateKey(b));
+  b = WellFormed();
+  b.mutable_author()->set_full_name("Someone Else");
+  EXPECT_NE(DuplicateKey(a), DuplicateKey(b));
+}
+
+TEST(AuthorVisibleStateTest, WaitingIsTheOfficesOwn) {
+  EXPECT_EQ(AuthorVisibleState(v1::Inquiry::WAITING_FOR_AUTHOR),
+            v1::Inquiry::IN_PROGRESS);
+  EXPECT_EQ(AuthorVisibleState(v1::Inquiry::ANSWERED), v1::Inquiry::ANSWERED);
+  EXPECT_TRUE(IsOpen(v1::Inquiry::REOPENED));
+  EXPECT_FALSE(IsOpen(v1::Inquiry::FORWARDED));
 }
 
 }  // namespace

@@ -141,7 +141,15 @@ absl::StatusOr<int> OutboxSender::DrainOnce() {
         return absl::OkStatus();
       });
       if (!marked.ok()) return marked;
-      if (mailed.ok()) ++sent;
+      if (mailed.ok()) {
+        ++sent;
+      } else {
+        // The notice's id, never its recipient.
+        Log(LogLevel::kWarning, "notice_failed",
+            {{"notice", std::to_string(notice.id)},
+             {"attempts", std::to_string(notice.attempts)},
+             {"message", std::string(mailed.message())}});
+      }
     }
     if (static_cast<int>(claimed->size()) < kBatch ||
         stopping_.HasBeenNotified())

@@ -154,6 +154,10 @@ int Grants(const std::vector<std::string>& args);
 int Budgets(const std::vector<std::string>& args);
 int Calls(const std::vector<std::string>& args);
 int Applications(const std::vector<std::string>& args);
+int Inquiries(const std::vector<std::string>& args);
+int Questions(const std::vector<std::string>& args);
+int Offices(const std::vector<std::string>& args);
+int Holidays(const std::vector<std::string>& args);
 
 }  // namespace mobility::ctl
 

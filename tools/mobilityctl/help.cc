@@ -110,12 +110,56 @@ constexpr CommandHelp kCommands[] = {
      "  mobilityctl budgets export budgets/ID > grants.csv\n\n"
      "Example:\n"
      "  mobilityctl budgets report budgets/ka107-2016-kz\n"},
+    {"inquiries",
+     "Questions to the rector, complaints and requests, on the legal clock.\n\n"
+     "Usage:\n"
+     "  mobilityctl inquiries submit --json FILE [--request_id UUID]\n"
+     "  mobilityctl inquiries list [--office offices/ID] [--state S] "
+     "[--due_within N]\n"
+     "  mobilityctl inquiries get inquiries/ID\n"
+     "  mobilityctl inquiries track --number 2026-000001 --code CODE\n"
+     "  mobilityctl inquiries assign inquiries/ID --office offices/ID "
+     "--handler SUBJECT\n"
+     "  mobilityctl inquiries start inquiries/ID\n"
+     "  mobilityctl inquiries note|reply inquiries/ID --text T\n"
+     "  mobilityctl inquiries answer inquiries/ID --text T --language "
+     "kk|ru|en\n"
+     "  mobilityctl inquiries forward inquiries/ID --to BODY --reason R\n"
+     "  mobilityctl inquiries extend inquiries/ID --due YYYY-MM-DD --reason R "
+     "[--decision_reference REF]\n"
+     "  mobilityctl inquiries close inquiries/ID\n"
+     "  mobilityctl inquiries publish inquiries/ID --json FILE\n\n"
+     "Example:\n"
+     "  mobilityctl inquiries list --due_within 3\n"},
+    {"questions",
+     "The published questions and answers, searched in Russian and "
+     "English.\n\n"
+     "Usage:\n"
+     "  mobilityctl questions list [--query WORDS]\n\n"
+     "Example:\n"
+     "  mobilityctl questions list --query grant\n"},
+    {"offices",
+     "The offices an appeal may be addressed to.\n\n"
+     "Usage:\n"
+     "  mobilityctl offices list\n"
+     "  mobilityctl offices create --id ID --display_name NAME\n"},
+    {"holidays",
+     "The working calendar's holidays and moved days.\n\n"
+     "Usage:\n"
+     "  mobilityctl holidays list [--year Y]\n"
+     "  mobilityctl holidays set YYYY-MM-DD --kind DAY_OFF|WORKING_DAY "
+     "--description D\n"
+     "  mobilityctl holidays delete YYYY-MM-DD\n\n"
+     "Example:\n"
+     "  mobilityctl holidays list --year 2027\n"},
 };
 
 constexpr char kGlobalHelp[] =
     "Global flags:\n"
     "  --address          host:port of the service (env "
-    "MOBILITY_AGREEMENTS_ADDRESS, MOBILITY_GRANTS_ADDRESS)\n"
+    "MOBILITY_AGREEMENTS_ADDRESS, MOBILITY_APPLICATIONS_ADDRESS,\n"
+    "                     MOBILITY_GRANTS_ADDRESS, "
+    "MOBILITY_INQUIRIES_ADDRESS)\n"
     "  --token            bearer token (env MOBILITY_TOKEN)\n"
     "  --output           table or json (default table)\n"
     "  --timeout_seconds  deadline of each call (default 10)\n";

@@ -34,5 +34,9 @@ int main(int argc, char** argv) {
   if (command == "budgets") return mobility::ctl::Budgets(args);
   if (command == "calls") return mobility::ctl::Calls(args);
   if (command == "applications") return mobility::ctl::Applications(args);
+  if (command == "inquiries") return mobility::ctl::Inquiries(args);
+  if (command == "questions") return mobility::ctl::Questions(args);
+  if (command == "offices") return mobility::ctl::Offices(args);
+  if (command == "holidays") return mobility::ctl::Holidays(args);
   return mobility::ctl::Help(command);
 }
