@@ -29,6 +29,14 @@ void RecordResponseRecord(pqxx::transaction_base& txn, absl::string_view method,
                           absl::string_view request_id,
                           const std::string& response);
 
+// The message serialized in a bytea column (the `body` columns).
+template <typename Message>
+Message ParseBody(const pqxx::field& body) {
+  Message m;
+  m.ParseFromString(pqxx::binarystring(body).str());
+  return m;
+}
+
 // Deletes request records older than `keep`; returns how many went.
 absl::StatusOr<int64_t> PurgeRequestRecords(Database& db, absl::Duration keep);
 

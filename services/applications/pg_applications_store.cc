@@ -15,13 +15,6 @@ const char* OptionalMicros(bool set, const google::protobuf::Timestamp& time,
   return text.c_str();
 }
 
-template <typename Message>
-Message FromBody(const pqxx::field& body) {
-  Message m;
-  m.ParseFromString(pqxx::binarystring(body).str());
-  return m;
-}
-
 v1::Document DocumentFromRow(const pqxx::row& row,
                              const std::string& application_id,
                              bool with_content) {
@@ -139,7 +132,7 @@ absl::StatusOr<v1::Call> PgApplicationsStore::GetCall(const std::string& id,
     return Error(absl::StatusCode::kNotFound, "CALL_NOT_FOUND",
                  absl::StrCat("no call calls/", id));
   }
-  return FromBody<v1::Call>(r[0][0]);
+  return ParseBody<v1::Call>(r[0][0]);
 }
 
 std::vector<v1::Call> PgApplicationsStore::ListCalls(
@@ -149,7 +142,7 @@ std::vector<v1::Call> PgApplicationsStore::ListCalls(
   for (const auto& row :
        txn_.exec_prepared("call_list", open_only, absl::ToUnixMicros(open_at),
                           after_id, limit)) {
-    out.push_back(FromBody<v1::Call>(row[0]));
+    out.push_back(ParseBody<v1::Call>(row[0]));
   }
   return out;
 }
@@ -184,7 +177,7 @@ absl::StatusOr<v1::Application> PgApplicationsStore::GetApplication(
     return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
                  absl::StrCat("no application applications/", id));
   }
-  return FromBody<v1::Application>(r[0][0]);
+  return ParseBody<v1::Application>(r[0][0]);
 }
 
 std::vector<v1::Application> PgApplicationsStore::ListApplications(
@@ -193,7 +186,7 @@ std::vector<v1::Application> PgApplicationsStore::ListApplications(
   for (const auto& row :
        txn_.exec_prepared("application_list", f.owner, f.institution, f.call_id,
                           f.state, f.kind, f.condition_id, after_id, limit)) {
-    out.push_back(FromBody<v1::Application>(row[0]));
+    out.push_back(ParseBody<v1::Application>(row[0]));
   }
   return out;
 }
@@ -205,7 +198,7 @@ std::vector<v1::Application> PgApplicationsStore::RankedApplications(
   for (const auto& row :
        txn_.exec_prepared("application_ranked", call_id, condition_id,
                           TextArrayParam(states))) {
-    out.push_back(FromBody<v1::Application>(row[0]));
+    out.push_back(ParseBody<v1::Application>(row[0]));
   }
   return out;
 }
@@ -215,7 +208,7 @@ std::vector<v1::Application> PgApplicationsStore::ApplicationsToAnonymise(
   std::vector<v1::Application> out;
   for (const auto& row : txn_.exec_prepared(
            "applications_to_anonymise", absl::ToUnixMicros(cutoff), limit)) {
-    out.push_back(FromBody<v1::Application>(row[0]));
+    out.push_back(ParseBody<v1::Application>(row[0]));
   }
   return out;
 }

@@ -8,6 +8,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/auth.h"
 #include "services/inquiries/inquiries_store.h"
 #include "services/inquiries/notices.h"
 #include "services/inquiries/settings.h"
@@ -18,6 +19,11 @@ namespace mobility::inquiries {
 // or the staff member's subject.
 inline constexpr char kAuthorActor[] = "author";
 inline constexpr char kWebActor[] = "web";
+
+// Inquiry handlers and admins: who handles appeals and sees them whole.
+inline bool IsInquiryStaff(const Principal& principal) {
+  return principal.Has(Role::kInquiryHandler) || principal.Has(Role::kAdmin);
+}
 
 void Stamp(v1::Inquiry& inquiry, absl::Time now);
 void AppendHistory(InquiriesStore& store, const v1::Inquiry& inquiry,

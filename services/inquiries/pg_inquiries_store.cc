@@ -8,13 +8,6 @@
 namespace mobility::inquiries {
 namespace {
 
-template <typename Message>
-Message FromBody(const pqxx::field& body) {
-  Message m;
-  m.ParseFromString(pqxx::binarystring(body).str());
-  return m;
-}
-
 pqxx::binarystring Body(const google::protobuf::Message& m) {
   return pqxx::binarystring(m.SerializeAsString());
 }
@@ -327,7 +320,7 @@ std::optional<v1::Inquiry> PgInquiriesStore::GetInquiry(const std::string& id,
   pqxx::result r = txn_.exec_prepared(
       for_update ? "inquiry_get_for_update" : "inquiry_get", id);
   if (r.empty()) return std::nullopt;
-  return FromBody<v1::Inquiry>(r[0][0]);
+  return ParseBody<v1::Inquiry>(r[0][0]);
 }
 
 std::optional<std::string> PgInquiriesStore::FindTracked(
@@ -355,7 +348,7 @@ std::vector<v1::Inquiry> PgInquiriesStore::ListInquiries(
            "inquiry_list", filter.office, TextArrayParam(filter.states),
            due_by.empty() ? nullptr : due_by.c_str(), key.First(), key.Second(),
            limit)) {
-    out.push_back(FromBody<v1::Inquiry>(row["body"]));
+    out.push_back(ParseBody<v1::Inquiry>(row["body"]));
   }
   return out;
 }
@@ -451,7 +444,7 @@ std::optional<v1::PublishedQuestion> PgInquiriesStore::GetPublished(
     const std::string& id) {
   pqxx::result r = txn_.exec_prepared("published_get", id);
   if (r.empty()) return std::nullopt;
-  return FromBody<v1::PublishedQuestion>(r[0][0]);
+  return ParseBody<v1::PublishedQuestion>(r[0][0]);
 }
 
 std::vector<v1::PublishedQuestion> PgInquiriesStore::ListPublished(
@@ -460,7 +453,7 @@ std::vector<v1::PublishedQuestion> PgInquiriesStore::ListPublished(
   std::vector<v1::PublishedQuestion> out;
   for (const auto& row : txn_.exec_prepared("published_list", query,
                                             key.First(), key.Second(), limit)) {
-    out.push_back(FromBody<v1::PublishedQuestion>(row["body"]));
+    out.push_back(ParseBody<v1::PublishedQuestion>(row["body"]));
   }
   return out;
 }
@@ -474,7 +467,7 @@ std::vector<v1::Inquiry> PgInquiriesStore::InquiriesToAnonymise(
   std::vector<v1::Inquiry> out;
   for (const auto& row : txn_.exec_prepared(
            "inquiries_to_anonymise", absl::ToUnixMicros(cutoff), limit)) {
-    out.push_back(FromBody<v1::Inquiry>(row[0]));
+    out.push_back(ParseBody<v1::Inquiry>(row[0]));
   }
   return out;
 }

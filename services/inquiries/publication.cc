@@ -78,8 +78,7 @@ absl::StatusOr<v1::PublishedQuestion> Publication::GetPublishedQuestion(
     const v1::GetPublishedQuestionRequest& request, const CallContext& call) {
   auto id = ParseResourceName("name", request.name(), "publishedQuestions");
   if (!id.ok()) return id.status();
-  const bool staff = call.principal.Has(Role::kInquiryHandler) ||
-                     call.principal.Has(Role::kAdmin);
+  const bool staff = IsInquiryStaff(call.principal);
   return store_->ReadValue(
       call.limit,
       [&](InquiriesStore& store) -> absl::StatusOr<v1::PublishedQuestion> {
@@ -108,8 +107,7 @@ Publication::ListPublishedQuestions(
   const std::string fingerprint = absl::StrCat("published|", query);
   auto after = DecodePageToken(request.page_token(), fingerprint);
   if (!after.ok()) return after.status();
-  const bool staff = call.principal.Has(Role::kInquiryHandler) ||
-                     call.principal.Has(Role::kAdmin);
+  const bool staff = IsInquiryStaff(call.principal);
   return store_->ReadValue(
       call.limit,
       [&](InquiriesStore& store)

@@ -16,10 +16,6 @@ namespace {
 constexpr absl::Duration kRateWindow = absl::Hours(1);
 constexpr absl::Duration kDuplicateWindow = absl::Hours(24);
 
-bool IsHandler(const Principal& principal) {
-  return principal.Has(Role::kInquiryHandler) || principal.Has(Role::kAdmin);
-}
-
 v1::InquiryReceipt ReceiptOf(const v1::Inquiry& inquiry) {
   v1::InquiryReceipt out;
   out.set_inquiry(inquiry.name());
@@ -54,7 +50,7 @@ absl::Status Registration::CheckRate(InquiriesStore& store,
 absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
     const v1::CreateInquiryRequest& request, const CallContext& call) {
   v1::Inquiry inquiry = request.inquiry();
-  const bool staff = IsHandler(call.principal);
+  const bool staff = IsInquiryStaff(call.principal);
   if (inquiry.channel() == v1::CHANNEL_UNSPECIFIED)
     inquiry.set_channel(v1::WEB);
   Violations violations;
