@@ -35,8 +35,10 @@ absl::Status CheckDisplayName(const v1::Office& office) {
 }  // namespace
 
 WorkingCalendar LoadCalendar(InquiriesStore& store, const Settings& settings) {
+  InquiriesStore::CalendarTable table = store.LoadCalendarTable();
   return WorkingCalendar(settings.zone, settings.hours,
-                         store.CalendarExceptions());
+                         std::move(table.exceptions),
+                         std::move(table.day_hours));
 }
 
 absl::StatusOr<v1::ListOfficesResponse> Directory::ListOffices(
@@ -114,6 +116,12 @@ absl::StatusOr<v1::Holiday> Directory::SetHoliday(
   if (holiday.kind() == v1::Holiday::KIND_UNSPECIFIED ||
       !v1::Holiday::Kind_IsValid(holiday.kind())) {
     violations.Add("holiday.kind", "must be DAY_OFF or WORKING_DAY");
+  }
+  if (!holiday.working_hours().empty() &&
+      (holiday.kind() != v1::Holiday::WORKING_DAY ||
+       !ParseWorkingHours(holiday.working_hours()))) {
+    violations.Add("holiday.working_hours",
+                   "a WORKING_DAY's own hours, HH:MM-HH:MM, start before end");
   }
   if (holiday.description().empty() ||
       CharCount(holiday.description()) > kMaxFieldChars) {

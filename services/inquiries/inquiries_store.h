@@ -43,7 +43,13 @@ class InquiriesStore : public RequestLedger {
 
   // The holiday table; `year` 0 lists every year.
   virtual std::vector<v1::Holiday> ListHolidays(int year) = 0;
-  virtual std::map<absl::CivilDay, DayKind> CalendarExceptions() = 0;
+  // The table as the working calendar reads it: the days that differ from
+  // the ordinary week, and those with their own hours.
+  struct CalendarTable {
+    std::map<absl::CivilDay, DayKind> exceptions;
+    std::map<absl::CivilDay, WorkingHours> day_hours;
+  };
+  virtual CalendarTable LoadCalendarTable() = 0;
   virtual void SetHoliday(absl::CivilDay day, const v1::Holiday& holiday) = 0;
   virtual bool DeleteHoliday(absl::CivilDay day) = 0;
 

@@ -74,12 +74,30 @@ TEST_F(InquiriesTest, AfterHoursAndHolidaysMoveRegistrationAndDueDates) {
       FormatDate(Submit(Question("Saturday")).receipt().registration_date()),
       "2026-11-30");
 
+  // The eve of Independence Day ends at 17:00: at 17:30 the appeal is the
+  // next working day's, the 17th.
+  holiday.mutable_holiday()->set_name("holidays/2026-12-15");
+  holiday.mutable_holiday()->set_kind(v1::Holiday::DAY_OFF);
+  holiday.mutable_holiday()->set_working_hours("09:00-17:00");
+  EXPECT_EQ(
+      FieldViolationsOf(Call(&Stub::SetHoliday, holiday, &set, Admin()))[0]
+          .field,
+      "holiday.working_hours");  // A day off has no hours.
+  holiday.mutable_holiday()->set_kind(v1::Holiday::WORKING_DAY);
+  holiday.mutable_holiday()->set_description("Eve of Independence Day");
+  ASSERT_TRUE(Call(&Stub::SetHoliday, holiday, &set, Admin()).ok());
+  SetNow(Local(2026, 12, 15, 17, 30));
+  EXPECT_EQ(
+      FormatDate(Submit(Question("On the eve")).receipt().registration_date()),
+      "2026-12-17");
+
   v1::ListHolidaysRequest list;
   list.set_year(2026);
   v1::ListHolidaysResponse holidays;
   ASSERT_TRUE(Call(&Stub::ListHolidays, list, &holidays).ok());  // Public.
-  ASSERT_THAT(holidays.holidays(), SizeIs(1));
-  EXPECT_EQ(holidays.holidays(0).description(), "Independence Day");
+  ASSERT_THAT(holidays.holidays(), SizeIs(2));
+  EXPECT_EQ(holidays.holidays(0).working_hours(), "09:00-17:00");
+  EXPECT_EQ(holidays.holidays(1).description(), "Independence Day");
 }
 
 // Numbers are gap-free per year: concurrent registrations take 1..n, and one

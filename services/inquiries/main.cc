@@ -3,7 +3,6 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_split.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "common/service_main.h"
@@ -47,19 +46,6 @@ using mobility::inquiries::Settings;
   std::exit(2);
 }
 
-// "09:00" as minutes after midnight.
-bool ParseClock(absl::string_view text, int* minutes) {
-  std::vector<absl::string_view> parts = absl::StrSplit(text, ':');
-  int h = 0, m = 0;
-  if (parts.size() != 2 || parts[0].size() != 2 || parts[1].size() != 2 ||
-      !absl::SimpleAtoi(parts[0], &h) || !absl::SimpleAtoi(parts[1], &m) ||
-      h < 0 || h > 23 || m < 0 || m > 59) {
-    return false;
-  }
-  *minutes = h * 60 + m;
-  return true;
-}
-
 Settings LoadSettings() {
   using mobility::FlagOrEnv;
   Settings settings;
@@ -69,12 +55,10 @@ Settings LoadSettings() {
     BadConfig("--time_zone is not an IANA time zone installed here (tzdata)");
   const std::string hours = FlagOrEnv(absl::GetFlag(FLAGS_working_hours),
                                       "MOBILITY_WORKING_HOURS", "09:00-18:00");
-  std::vector<std::string> span = absl::StrSplit(hours, '-');
-  if (span.size() != 2 || !ParseClock(span[0], &settings.hours.start_minute) ||
-      !ParseClock(span[1], &settings.hours.end_minute) ||
-      settings.hours.start_minute >= settings.hours.end_minute) {
+  auto working_hours = mobility::inquiries::ParseWorkingHours(hours);
+  if (!working_hours)
     BadConfig("--working_hours must be HH:MM-HH:MM, start before end");
-  }
+  settings.hours = *working_hours;
   settings.public_url =
       FlagOrEnv(absl::GetFlag(FLAGS_public_url), "MOBILITY_PUBLIC_URL",
                 "http://localhost:8080");

@@ -27,6 +27,7 @@ v1::Holiday HolidayFromRow(const pqxx::row& row) {
   v1::Holiday::Kind_Parse(row["kind"].as<std::string>(), &kind);
   h.set_kind(kind);
   h.set_description(row["description"].as<std::string>());
+  h.set_working_hours(row["working_hours"].as<std::string>());
   return h;
 }
 
@@ -64,12 +65,14 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
        "UPDATE offices SET display_name = $2, active = $3 WHERE id = $1"},
 
       {"holiday_list",
-       "SELECT day::text AS day, kind, description FROM holidays WHERE $1 = 0 "
+       "SELECT day::text AS day, kind, description, working_hours FROM "
+       "holidays WHERE $1 = 0 "
        "OR extract(year FROM day) = $1 ORDER BY day"},
       {"holiday_set",
-       "INSERT INTO holidays (day, kind, description) VALUES ($1::date, $2, "
-       "$3) ON CONFLICT (day) DO UPDATE SET kind = excluded.kind, description "
-       "= excluded.description"},
+       "INSERT INTO holidays (day, kind, description, working_hours) VALUES "
+       "($1::date, $2, $3, $4) ON CONFLICT (day) DO UPDATE SET kind = "
+       "excluded.kind, description = excluded.description, working_hours = "
+       "excluded.working_hours"},
       {"holiday_delete", "DELETE FROM holidays WHERE day = $1::date"},
 
       {"registration_next",
@@ -240,12 +243,16 @@ std::vector<v1::Holiday> PgInquiriesStore::ListHolidays(int year) {
   return out;
 }
 
-std::map<absl::CivilDay, DayKind> PgInquiriesStore::CalendarExceptions() {
-  std::map<absl::CivilDay, DayKind> out;
+InquiriesStore::CalendarTable PgInquiriesStore::LoadCalendarTable() {
+  CalendarTable out;
   for (const auto& row : txn_.exec_prepared("holiday_list", 0)) {
-    out[DayOf(row["day"])] = row["kind"].as<std::string>() == "WORKING_DAY"
-                                 ? DayKind::kWorkingDay
-                                 : DayKind::kDayOff;
+    const absl::CivilDay day = DayOf(row["day"]);
+    out.exceptions[day] = row["kind"].as<std::string>() == "WORKING_DAY"
+                              ? DayKind::kWorkingDay
+                              : DayKind::kDayOff;
+    // Stored only after ParseWorkingHours accepted it.
+    if (auto hours = ParseWorkingHours(row["working_hours"].as<std::string>()))
+      out.day_hours[day] = *hours;
   }
   return out;
 }
@@ -254,7 +261,7 @@ void PgInquiriesStore::SetHoliday(absl::CivilDay day,
                                   const v1::Holiday& holiday) {
   txn_.exec_prepared("holiday_set", DayText(day),
                      v1::Holiday::Kind_Name(holiday.kind()),
-                     holiday.description());
+                     holiday.description(), holiday.working_hours());
 }
 
 bool PgInquiriesStore::DeleteHoliday(absl::CivilDay day) {

@@ -25,7 +25,7 @@ class PgInquiriesStore final : public PgStore<InquiriesStore> {
   bool InsertOffice(const std::string& id, const v1::Office& office) override;
   bool UpdateOffice(const std::string& id, const v1::Office& office) override;
   std::vector<v1::Holiday> ListHolidays(int year) override;
-  std::map<absl::CivilDay, DayKind> CalendarExceptions() override;
+  CalendarTable LoadCalendarTable() override;
   void SetHoliday(absl::CivilDay day, const v1::Holiday& holiday) override;
   bool DeleteHoliday(absl::CivilDay day) override;
   int64_t NextRegistrationSequence(int year) override;

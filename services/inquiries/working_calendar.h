@@ -8,7 +8,10 @@
 #define MOBILITY_SERVICES_INQUIRIES_WORKING_CALENDAR_H_
 
 #include <map>
+#include <optional>
+#include <string>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 
@@ -24,11 +27,21 @@ struct WorkingHours {
   int end_minute = 18 * 60;
 };
 
+// "09:00-18:00", start before end; nullopt otherwise.
+std::optional<WorkingHours> ParseWorkingHours(absl::string_view text);
+std::string FormatWorkingHours(const WorkingHours& hours);
+
 class WorkingCalendar {
  public:
+  // `day_hours` gives the days whose hours differ from `hours` (a shortened
+  // day before a holiday).
   WorkingCalendar(absl::TimeZone zone, WorkingHours hours,
-                  std::map<absl::CivilDay, DayKind> exceptions)
-      : zone_(zone), hours_(hours), exceptions_(std::move(exceptions)) {}
+                  std::map<absl::CivilDay, DayKind> exceptions,
+                  std::map<absl::CivilDay, WorkingHours> day_hours = {})
+      : zone_(zone),
+        hours_(hours),
+        exceptions_(std::move(exceptions)),
+        day_hours_(std::move(day_hours)) {}
 
   // Monday to Friday, unless the table makes it a day off; Saturday and
   // Sunday only when the table makes them working days.
@@ -53,6 +66,7 @@ class WorkingCalendar {
   absl::TimeZone zone_;
   WorkingHours hours_;
   std::map<absl::CivilDay, DayKind> exceptions_;
+  std::map<absl::CivilDay, WorkingHours> day_hours_;
 };
 
 // Legal periods of the Code, in working days from registration.

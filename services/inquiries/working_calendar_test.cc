@@ -81,5 +81,30 @@ TEST(WorkingCalendarTest, ExtensionsEndTwoCalendarMonthsAfterRegistration) {
   EXPECT_EQ(WorkingCalendar::AddMonths(D(2027, 1, 31), 1), D(2027, 2, 28));
 }
 
+// A shortened day before a holiday ends at 17:00: an appeal at 17:30 is the
+// next working day's.
+TEST(WorkingCalendarTest, ADayWithItsOwnHours) {
+  const WorkingCalendar kz(
+      absl::FixedTimeZone(5 * 3600), WorkingHours{},
+      {{D(2026, 12, 16), DayKind::kDayOff}},
+      {{D(2026, 12, 15), *ParseWorkingHours("09:00-17:00")}});
+  EXPECT_EQ(kz.RegistrationDate(Local(2026, 12, 15, 16, 59)), D(2026, 12, 15));
+  EXPECT_EQ(kz.RegistrationDate(Local(2026, 12, 15, 17, 30)), D(2026, 12, 17));
+  EXPECT_EQ(kz.RegistrationDate(Local(2026, 12, 14, 17, 30)), D(2026, 12, 14));
+}
+
+TEST(WorkingHoursTest, ParsedAndFormatted) {
+  auto hours = ParseWorkingHours("08:30-17:15");
+  ASSERT_TRUE(hours.has_value());
+  EXPECT_EQ(hours->start_minute, 8 * 60 + 30);
+  EXPECT_EQ(hours->end_minute, 17 * 60 + 15);
+  EXPECT_EQ(FormatWorkingHours(*hours), "08:30-17:15");
+  for (const char* bad :
+       {"", "9:00-18:00", "09:00", "18:00-09:00", "09:00-09:00", "09:60-18:00",
+        "24:00-25:00", "09:00-18:00-19:00"}) {
+    EXPECT_FALSE(ParseWorkingHours(bad).has_value()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace mobility::inquiries

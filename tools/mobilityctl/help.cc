@@ -148,7 +148,7 @@ constexpr CommandHelp kCommands[] = {
      "Usage:\n"
      "  mobilityctl holidays list [--year Y]\n"
      "  mobilityctl holidays set YYYY-MM-DD --kind DAY_OFF|WORKING_DAY "
-     "--description D\n"
+     "--description D [--hours HH:MM-HH:MM]\n"
      "  mobilityctl holidays delete YYYY-MM-DD\n\n"
      "Example:\n"
      "  mobilityctl holidays list --year 2027\n"},

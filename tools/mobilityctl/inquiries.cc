@@ -18,6 +18,8 @@ ABSL_FLAG(std::string, query, "", "questions list: words to search for");
 ABSL_FLAG(std::string, display_name, "", "offices create: the office's name");
 ABSL_FLAG(std::string, kind, "", "holidays set: DAY_OFF or WORKING_DAY");
 ABSL_FLAG(std::string, description, "", "holidays set: what the day is");
+ABSL_FLAG(std::string, hours, "",
+          "holidays set: a WORKING_DAY's own hours, HH:MM-HH:MM");
 ABSL_FLAG(int, due_within, -1,
           "inquiries list: only open ones due within N working days");
 
@@ -287,6 +289,7 @@ int Holidays(const std::vector<std::string>& args) {
     request.mutable_holiday()->set_kind(kind);
     request.mutable_holiday()->set_description(
         absl::GetFlag(FLAGS_description));
+    request.mutable_holiday()->set_working_hours(absl::GetFlag(FLAGS_hours));
     return Run<i1::SetHolidayRequest, i1::Holiday>(&Stub::SetHoliday, request,
                                                    table);
   }
@@ -298,7 +301,7 @@ int Holidays(const std::vector<std::string>& args) {
   }
   return Usage(
       "holidays list [--year Y] | set YYYY-MM-DD --kind DAY_OFF|WORKING_DAY "
-      "--description D | delete YYYY-MM-DD");
+      "--description D [--hours HH:MM-HH:MM] | delete YYYY-MM-DD");
 }
 
 }  // namespace mobility::ctl
