@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -12,9 +13,14 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <thread>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/client.h"
@@ -132,6 +138,57 @@ std::pair<int, std::string> Mobilityctl(const std::string& workspace,
   token.erase(token.find_last_not_of('\n') + 1);
   return RunCommand(absl::StrCat(vars, "MOBILITY_TOKEN=", token, " ",
                                  MOBILITYCTL, " ", args, " 2>&1"));
+}
+
+SmtpSink::SmtpSink()
+    : port_(FreePort()),
+      dir_(absl::StrCat(::testing::TempDir(), "/maildir-", port_)) {}
+
+void SmtpSink::Start() {
+  pid_ = Spawn({"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l",
+                absl::StrCat("127.0.0.1:", port_), "-c",
+                "aiosmtpd.handlers.Mailbox", dir_},
+               absl::StrCat(dir_, ".log"));
+  for (int i = 0; i < 100; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(static_cast<uint16_t>(port_));
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const bool up =
+        connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+    close(fd);
+    if (up) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ADD_FAILURE() << "the SMTP sink did not start: "
+                << ReadFile(absl::StrCat(dir_, ".log"));
+}
+
+void SmtpSink::Stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  waitpid(pid_, nullptr, 0);
+  pid_ = 0;
+}
+
+std::string SmtpSink::url() const {
+  return absl::StrCat("smtp://127.0.0.1:", port_);
+}
+
+std::vector<std::string> SmtpSink::Mails() const {
+  std::vector<std::string> out;
+  const std::string new_dir = absl::StrCat(dir_, "/new");
+  if (!std::filesystem::exists(new_dir)) return out;
+  for (const auto& entry : std::filesystem::directory_iterator(new_dir)) {
+    const std::string mail = ReadFile(entry.path().string());
+    const size_t split = mail.find("\n\n");
+    std::string body;
+    absl::Base64Unescape(
+        absl::StrJoin(absl::StrSplit(mail.substr(split + 2), '\n'), ""), &body);
+    out.push_back(absl::StrCat(mail.substr(0, split), "\n\n", body));
+  }
+  return out;
 }
 
 }  // namespace mobility::e2e

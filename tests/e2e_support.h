@@ -41,6 +41,26 @@ std::pair<int, std::string> Mobilityctl(const std::string& workspace,
                                         const std::string& args,
                                         const std::string& role);
 
+// An SMTP server on a loopback port (Debian's aiosmtpd) that files every mail
+// it accepts in a maildir.
+class SmtpSink {
+ public:
+  SmtpSink();
+  ~SmtpSink() { Stop(); }
+  // Starts it and waits until it answers.
+  void Start();
+  void Stop();
+  std::string url() const;
+  // Each mail received: its headers, a blank line, and its body decoded from
+  // base64.
+  std::vector<std::string> Mails() const;
+
+ private:
+  int port_;
+  std::string dir_;
+  pid_t pid_ = 0;
+};
+
 }  // namespace mobility::e2e
 
 #endif  // MOBILITY_TESTS_E2E_SUPPORT_H_

@@ -1,15 +1,7 @@
 // The author's e-mails through a real SMTP server (Debian's aiosmtpd writing a
 // maildir), the retention job, and the published Q&A with text search.
 #include <gmock/gmock.h>
-#include <signal.h>
-#include <sys/wait.h>
 
-#include <filesystem>
-#include <thread>
-
-#include "absl/strings/escaping.h"
-#include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "common/api.h"
 #include "services/inquiries/inquiries_test_fixture.h"
 #include "services/inquiries/outbox_sender.h"
@@ -22,62 +14,9 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
-// An SMTP server on a loopback port that keeps every mail it accepts.
-class SmtpSink {
- public:
-  SmtpSink()
-      : port_(e2e::FreePort()),
-        dir_(absl::StrCat(::testing::TempDir(), "/maildir-", port_)) {}
-  ~SmtpSink() { Stop(); }
-
-  void Start() {
-    pid_ = e2e::Spawn({"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l",
-                       absl::StrCat("127.0.0.1:", port_), "-c",
-                       "aiosmtpd.handlers.Mailbox", dir_},
-                      absl::StrCat(dir_, ".log"));
-    // Ready once it answers a connection.
-    for (int i = 0; i < 100; ++i) {
-      auto [code, out] = e2e::RunCommand(absl::StrCat(
-          "bash -c 'exec 3<>/dev/tcp/127.0.0.1/", port_, "' 2>/dev/null"));
-      if (code == 0) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    FAIL() << "the SMTP sink did not start";
-  }
-  void Stop() {
-    if (pid_ <= 0) return;
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-    pid_ = 0;
-  }
-  std::string url() const { return absl::StrCat("smtp://127.0.0.1:", port_); }
-
-  // The bodies of the mails received, decoded, with their headers.
-  std::vector<std::string> Mails() const {
-    std::vector<std::string> out;
-    const std::string new_dir = absl::StrCat(dir_, "/new");
-    if (!std::filesystem::exists(new_dir)) return out;
-    for (const auto& entry : std::filesystem::directory_iterator(new_dir)) {
-      const std::string mail = e2e::ReadFile(entry.path().string());
-      const size_t split = mail.find("\n\n");
-      std::string body;
-      absl::Base64Unescape(
-          absl::StrJoin(absl::StrSplit(mail.substr(split + 2), '\n'), ""),
-          &body);
-      out.push_back(absl::StrCat(mail.substr(0, split), "\n\n", body));
-    }
-    return out;
-  }
-
- private:
-  int port_;
-  std::string dir_;
-  pid_t pid_ = 0;
-};
-
 class MailTest : public InquiriesTest {
  protected:
-  std::unique_ptr<OutboxSender> Sender(const SmtpSink& sink) {
+  std::unique_ptr<OutboxSender> Sender(const e2e::SmtpSink& sink) {
     SmtpSettings smtp;
     smtp.url = sink.url();
     smtp.from = "rector@kokshetau.example";
@@ -99,13 +38,19 @@ class MailTest : public InquiriesTest {
 // sender after a restart; the registration mail carries the tracking link,
 // and the outbox keeps no body once sent.
 TEST_F(MailTest, NoticesGoOutOnceAcrossRestarts) {
-  SmtpSink sink;
+  e2e::SmtpSink sink;
   sink.Start();
   v1::InquiryReceipt receipt = Submit(Question("When are grants paid?"));
   ASSERT_TRUE(Assign(receipt.inquiry()).ok());
   ASSERT_TRUE(Start(receipt.inquiry()).ok());
+  v1::AddMessageRequest note;
+  note.set_name(receipt.inquiry());
+  note.mutable_message()->set_visibility(v1::Message::INTERNAL_NOTE);
+  note.mutable_message()->set_text("Internal: check with finance first");
+  v1::Inquiry noted;
+  ASSERT_TRUE(Call(&Stub::AddMessage, note, &noted, Handler()).ok());
   ASSERT_TRUE(Answer(receipt.inquiry(), "Within 30 days of signing.").ok());
-  EXPECT_EQ(*Sender(sink)->DrainOnce(), 2);
+  EXPECT_EQ(*Sender(sink)->DrainOnce(), 2);  // No mail for the note.
   EXPECT_EQ(*Sender(sink)->DrainOnce(), 0);  // A restarted sender.
 
   std::vector<std::string> mails = sink.Mails();
@@ -122,6 +67,8 @@ TEST_F(MailTest, NoticesGoOutOnceAcrossRestarts) {
                                      "2026-000001/", receipt.tracking_code())));
   EXPECT_THAT(mails[1], HasSubstr("Within 30 days of signing."));
   EXPECT_THAT(mails[1], HasSubstr("Administrative Procedural Code"));
+  for (const auto& mail : mails)
+    EXPECT_THAT(mail, ::testing::Not(HasSubstr("check with finance")));
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE body IS NOT NULL"), 0);
   EXPECT_EQ(Count("SELECT count(*) FROM outbox WHERE sent_time IS NULL"), 0);
 }
@@ -129,7 +76,7 @@ TEST_F(MailTest, NoticesGoOutOnceAcrossRestarts) {
 // With the SMTP server down, registration still succeeds; the notice waits
 // and goes out once the server is back and the backoff has passed.
 TEST_F(MailTest, NoticesWaitWhileTheServerIsDown) {
-  SmtpSink sink;
+  e2e::SmtpSink sink;
   v1::InquiryReceipt receipt = Submit(Question("Is anyone there?"));
   EXPECT_EQ(receipt.state(), v1::Inquiry::REGISTERED);
   EXPECT_EQ(*Sender(sink)->DrainOnce(), 0);
