@@ -8,7 +8,7 @@ project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 var=$project_dir/var
 build=${MOBILITY_BUILD_DIR:-$project_dir/build}
 db=$project_dir/deploy/db.sh
-services=(agreements grants)
+services=(agreements grants inquiries)
 export PATH=/usr/lib/postgresql/15/bin:$PATH
 "$project_dir/deploy/build.sh" mobility_bench >/dev/null
 

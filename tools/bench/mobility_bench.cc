@@ -40,9 +40,12 @@
 #include "common/types.h"
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
 #include "mobility/grants/v1/grants.grpc.pb.h"
+#include "mobility/inquiries/v1/inquiries.grpc.pb.h"
 
 ABSL_FLAG(std::string, agreements_address, "127.0.0.1:50051",
           "agreements service host:port");
+ABSL_FLAG(std::string, inquiries_address, "127.0.0.1:50054",
+          "inquiries service host:port");
 ABSL_FLAG(std::string, grants_address, "127.0.0.1:50053",
           "grants service host:port");
 ABSL_FLAG(std::string, signing_key, "",
@@ -249,6 +252,7 @@ class Caller {
 };
 using AgreementsCaller = Caller<av1::AgreementsService>;
 using GrantsCaller = Caller<gv1::GrantsService>;
+using InquiriesCaller = Caller<::mobility::inquiries::v1::InquiriesService>;
 
 // The bench's agreement, made once through the API like any agreement: a
 // copy of the demo KA171 agreement with one condition of kBenchMobilities,
@@ -392,6 +396,10 @@ int Main() {
   AgreementsCaller coordinator(agreements_channel, token({Role::kCoordinator}));
   AgreementsCaller ledger(agreements_channel, token({Role::kService}));
   GrantsCaller finance(grants_channel, token({Role::kFinance}));
+  auto inquiries_channel = NewChannel(absl::GetFlag(FLAGS_inquiries_address));
+  // The public reads without a token; handlers read the queue.
+  InquiriesCaller anyone(inquiries_channel, "");
+  InquiriesCaller handler(inquiries_channel, token({Role::kInquiryHandler}));
   auto approver = [&](const std::string& institution) {
     return AgreementsCaller(agreements_channel,
                             token({Role::kCoordinator}, institution));
@@ -404,6 +412,8 @@ int Main() {
 
   using AS = av1::AgreementsService::Stub;
   using GS = gv1::GrantsService::Stub;
+  namespace iv1 = ::mobility::inquiries::v1;
+  using IS = iv1::InquiriesService::Stub;
   const std::string run_id = absl::StrCat(absl::ToUnixMicros(absl::Now()));
   std::vector<std::atomic<int64_t>> sequence(256);
   struct Workload {
@@ -413,11 +423,14 @@ int Main() {
   };
   const std::string agreements_check = "agreements.Health.Check";
   const std::string grants_check = "grants.Health.Check";
+  const std::string inquiries_check = "inquiries.Health.Check";
   std::vector<Workload> workloads = {
       {agreements_check, "",
        [&](int) { return HealthCheck(agreements_channel.get()); }},
       {grants_check, "",
        [&](int) { return HealthCheck(grants_channel.get()); }},
+      {inquiries_check, "",
+       [&](int) { return HealthCheck(inquiries_channel.get()); }},
       {"GetAgreement", agreements_check,
        [&](int) {
          av1::GetAgreementRequest r;
@@ -469,6 +482,22 @@ int Main() {
          r.set_travel_days(2);
          gv1::GrantQuote q;
          return finance(&GS::CalculateGrant, r, &q).ok();
+       }},
+      // Registration is left out: every call would enter the university's
+      // legal registry and take a number of its gap-free sequence.
+      {"ListPublishedQuestions", inquiries_check,
+       [&](int) {
+         iv1::ListPublishedQuestionsRequest r;
+         r.set_query("grant");
+         iv1::ListPublishedQuestionsResponse out;
+         return anyone(&IS::ListPublishedQuestions, r, &out).ok();
+       }},
+      {"ListInquiries", inquiries_check,
+       [&](int) {
+         iv1::ListInquiriesRequest r;
+         r.set_due_within_working_days(5);
+         iv1::ListInquiriesResponse out;
+         return handler(&IS::ListInquiries, r, &out).ok();
        }},
       {"GetBudgetReport", grants_check,
        [&](int) {

@@ -13,9 +13,7 @@ CREATE TABLE offices (
 CREATE TABLE holidays (
   day date PRIMARY KEY,
   kind text NOT NULL CHECK (kind IN ('DAY_OFF', 'WORKING_DAY')),
-  description text NOT NULL,
-  -- "HH:MM-HH:MM" of a working day with its own hours; '' for the configured ones.
-  working_hours text NOT NULL DEFAULT '' CHECK (working_hours = '' OR kind = 'WORKING_DAY')
+  description text NOT NULL
 );
 
 -- Registration numbers are gap-free per year: the counter row is taken in the registering
