@@ -70,11 +70,13 @@ class ServiceChannel {
   absl::Status CallAsService(const CallContext& parent,
                              const AsyncRpc& rpc) const;
 
+  // This service's own token as the file holds it now; empty when none.
+  std::string ServiceToken() const;
+
  private:
   std::vector<absl::Status> CallAllAs(const CallContext& parent,
                                       const std::string& bearer_token,
                                       const std::vector<AsyncRpc>& rpcs) const;
-  std::string ServiceToken() const;
 
   std::shared_ptr<grpc::Channel> channel_;
   const std::string service_token_file_;

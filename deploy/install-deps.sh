@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git ca-certificates curl openssl procps
   protobuf-compiler libprotobuf-dev protobuf-compiler-grpc libgrpc++-dev libgrpc-dev
-  libabsl-dev libpqxx-dev libpq-dev libssl-dev libcurl4-openssl-dev tzdata
+  libabsl-dev libpqxx-dev libpq-dev libssl-dev libcurl4-openssl-dev tzdata libboost-dev
   golang-github-grpc-ecosystem-grpc-gateway-dev
   googletest libgtest-dev libgmock-dev python3-aiosmtpd
   postgresql-15 postgresql-client-15

@@ -1,0 +1,477 @@
+#include "services/gateway/gateway.h"
+
+#include <google/protobuf/message.h>
+#include <grpcpp/generic/generic_stub.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <mutex>
+#include <optional>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/api.h"
+#include "common/call.h"
+#include "common/log.h"
+#include "common/status.h"
+#include "services/gateway/errors.h"
+#include "services/gateway/transcode.h"
+
+namespace mobility::gateway {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Request = http::request<http::string_body>;
+using Response = http::response<http::string_body>;
+
+constexpr absl::Duration kIdleTimeout = absl::Seconds(60);
+
+std::string ByteBufferToString(const grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  std::string out;
+  if (!buffer.Dump(&slices).ok()) return out;
+  for (const auto& s : slices)
+    out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return out;
+}
+
+std::string Header(const Request& request, http::field field) {
+  auto it = request.find(field);
+  return it == request.end() ? "" : std::string(it->value());
+}
+std::string Header(const Request& request, absl::string_view name) {
+  auto it = request.find(beast::string_view(name.data(), name.size()));
+  return it == request.end() ? "" : std::string(it->value());
+}
+
+// Request ids from callers: short printable ones only, as the services keep.
+bool IsAcceptableRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!(absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.'))
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+struct Gateway::Impl {
+  GatewayOptions options;
+  Router router;
+  asio::io_context io{1};
+  tcp::acceptor acceptor{io};
+  std::vector<std::thread> threads;
+  struct Backend {
+    std::unique_ptr<ServiceChannel> channel;
+    std::unique_ptr<grpc::GenericStub> stub;
+  };
+  // By service full name.
+  std::map<std::string, Backend> backends;
+  std::atomic<int> in_flight{0};
+
+  Impl(GatewayOptions o, Router r)
+      : options(std::move(o)), router(std::move(r)), io(o.threads) {}
+
+  void Accept();
+};
+
+// One connection: reads requests one after another (keep-alive), answers each
+// when its service does, then reads the next.
+class Gateway::Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Impl* gateway)
+      : stream_(std::move(socket)), gateway_(gateway) {}
+
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(gateway_->options.max_body_bytes);
+    stream_.expires_after(absl::ToChronoSeconds(kIdleTimeout));
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code error, size_t) {
+          self->OnRead(error);
+        });
+  }
+
+ private:
+  // What an answer needs from the request it answers.
+  struct Exchange {
+    unsigned version = 11;
+    bool keep_alive = true;
+    std::string request_id;
+    std::string origin;
+    std::string method;
+    std::string route;  // The template, for the access log.
+    absl::Time start;
+  };
+
+  void OnRead(beast::error_code error) {
+    if (error == http::error::end_of_stream || error == beast::error::timeout ||
+        error == asio::error::connection_reset || error == asio::error::eof) {
+      return Close();
+    }
+    Exchange exchange;
+    exchange.start = absl::Now();
+    if (error) {
+      // A body over the limit, or bytes that are not HTTP.
+      exchange.keep_alive = false;
+      exchange.request_id = NewResourceId();
+      const bool too_large = error == http::error::body_limit;
+      return SendError(
+          exchange,
+          Error(absl::StatusCode::kInvalidArgument,
+                too_large ? "BODY_TOO_LARGE" : "MALFORMED_HTTP",
+                too_large
+                    ? absl::StrCat("the body is larger than ",
+                                   gateway_->options.max_body_bytes, " bytes")
+                    : absl::StrCat("not an HTTP/1.1 request: ",
+                                   error.message())));
+    }
+    Request request = parser_->release();
+    exchange.version = request.version();
+    exchange.keep_alive = request.keep_alive();
+    exchange.method = std::string(request.method_string());
+    exchange.origin = Header(request, http::field::origin);
+    exchange.request_id = Header(request, kRequestIdHeader);
+    if (!IsAcceptableRequestId(exchange.request_id))
+      exchange.request_id = NewResourceId();
+    Handle(std::move(request), std::move(exchange));
+  }
+
+  void Handle(Request request, Exchange exchange) {
+    const std::string target(request.target());
+    const size_t question = target.find('?');
+    const std::string path = target.substr(0, question);
+    const std::string query =
+        question == std::string::npos ? "" : target.substr(question + 1);
+    if (request.method() == http::verb::options) return SendPreflight(exchange);
+    if (path == "/healthz") {
+      exchange.route = path;
+      return Send(exchange, 200, R"({"status":"SERVING"})");
+    }
+    if (path == "/readyz") return CheckReady(std::move(exchange));
+    std::vector<std::string> allowed;
+    Router::Match match =
+        gateway_->router.Find(exchange.method, path, &allowed);
+    if (match.route == nullptr) {
+      exchange.route = "-";
+      if (!allowed.empty()) {
+        return SendError(
+            exchange,
+            Error(absl::StatusCode::kUnimplemented, "METHOD_NOT_ALLOWED",
+                  absl::StrCat(exchange.method,
+                               " is not allowed "
+                               "here; allowed: ",
+                               absl::StrJoin(allowed, ", "))),
+            405, absl::StrJoin(allowed, ", "));
+      }
+      return SendError(exchange,
+                       Error(absl::StatusCode::kNotFound, "NO_SUCH_PATH",
+                             "no API method has this path"));
+    }
+    const Route& route = *match.route;
+    exchange.route = route.path.text();
+    auto& backend = gateway_->backends.at(route.method->service()->full_name());
+
+    const google::protobuf::Message* prototype =
+        google::protobuf::MessageFactory::generated_factory()->GetPrototype(
+            route.method->input_type());
+    std::unique_ptr<google::protobuf::Message> message(prototype->New());
+    if (auto s = BuildRequest(route, match.bindings, query, request.body(),
+                              message.get());
+        !s.ok()) {
+      return SendError(exchange, s);
+    }
+    if (gateway_->in_flight.fetch_add(1) >= gateway_->options.max_in_flight) {
+      gateway_->in_flight.fetch_sub(1);
+      return SendError(exchange,
+                       Error(absl::StatusCode::kUnavailable, "OVERLOADED",
+                             "the gateway is busy; retry with backoff"));
+    }
+    struct Call {
+      grpc::ClientContext context;
+      grpc::ByteBuffer request;
+      grpc::ByteBuffer response;
+    };
+    auto call = std::make_shared<Call>();
+    call->context.set_deadline(
+        absl::ToChronoTime(absl::Now() + gateway_->options.call_deadline));
+    const std::string authorization =
+        Header(request, http::field::authorization);
+    if (!authorization.empty())
+      call->context.AddMetadata("authorization", authorization);
+    call->context.AddMetadata(kRequestIdHeader, exchange.request_id);
+    const std::string own = backend.channel->ServiceToken();
+    if (!own.empty()) {
+      call->context.AddMetadata(kServiceTokenHeader,
+                                absl::StrCat("Bearer ", own));
+      call->context.AddMetadata(kClientAddressHeader, ClientAddress(request));
+    }
+    std::string bytes;
+    message->SerializeToString(&bytes);
+    grpc::Slice slice(std::move(bytes));
+    call->request = grpc::ByteBuffer(&slice, 1);
+    backend.stub->UnaryCall(
+        &call->context, route.grpc_path, grpc::StubOptions(), &call->request,
+        &call->response,
+        [self = shared_from_this(), call, &route,
+         exchange = std::move(exchange)](grpc::Status status) mutable {
+          self->gateway_->in_flight.fetch_sub(1);
+          // Back on the connection's strand to answer.
+          asio::post(self->stream_.get_executor(),
+                     [self, call, &route, exchange = std::move(exchange),
+                      status]() mutable {
+                       self->OnReply(route, std::move(exchange), status,
+                                     call->response);
+                     });
+        });
+  }
+
+  void OnReply(const Route& route, Exchange exchange,
+               const grpc::Status& status, const grpc::ByteBuffer& bytes) {
+    if (!status.ok()) return SendError(exchange, FromGrpcStatus(status));
+    std::unique_ptr<google::protobuf::Message> response(
+        google::protobuf::MessageFactory::generated_factory()
+            ->GetPrototype(route.method->output_type())
+            ->New());
+    if (!response->ParseFromString(ByteBufferToString(bytes))) {
+      return SendError(exchange,
+                       Error(absl::StatusCode::kInternal, "BAD_RESPONSE",
+                             "the service's answer did not parse"));
+    }
+    auto json = ResponseJson(route, *response);
+    if (!json.ok()) return SendError(exchange, json.status());
+    Send(exchange, 200, *std::move(json));
+  }
+
+  // 200 when every service's gRPC health is SERVING, else 503 naming those
+  // that are not.
+  void CheckReady(Exchange exchange) {
+    exchange.route = "/readyz";
+    struct Probe {
+      std::mutex mu;
+      size_t pending = 0;
+      std::vector<std::string> not_serving;
+      Exchange exchange;
+    };
+    auto probe = std::make_shared<Probe>();
+    probe->pending = gateway_->backends.size();
+    probe->exchange = std::move(exchange);
+    for (auto& [service, backend] : gateway_->backends) {
+      struct Check {
+        grpc::ClientContext context;
+        grpc::ByteBuffer request, response;
+      };
+      auto check = std::make_shared<Check>();
+      check->context.set_deadline(
+          absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+      grpc::Slice empty("");
+      check->request = grpc::ByteBuffer(&empty, 1);
+      backend.stub->UnaryCall(
+          &check->context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
+          &check->request, &check->response,
+          [self = shared_from_this(), probe, check,
+           name = service](grpc::Status status) {
+            std::lock_guard<std::mutex> lock(probe->mu);
+            // HealthCheckResponse{status: SERVING} is field 1, varint 1.
+            if (!status.ok() ||
+                ByteBufferToString(check->response) != "\x08\x01")
+              probe->not_serving.push_back(name);
+            if (--probe->pending > 0) return;
+            asio::post(self->stream_.get_executor(), [self, probe] {
+              if (probe->not_serving.empty()) {
+                return self->Send(probe->exchange, 200,
+                                  R"({"status":"SERVING"})");
+              }
+              self->SendError(
+                  probe->exchange,
+                  Error(absl::StatusCode::kUnavailable, "NOT_READY",
+                        absl::StrCat("not serving: ",
+                                     absl::StrJoin(probe->not_serving, ", "))));
+            });
+          });
+    }
+  }
+
+  // The end user's address: the peer, or, when the peer is a trusted proxy,
+  // the last address X-Forwarded-For names that is not one.
+  std::string ClientAddress(const Request& request) {
+    beast::error_code error;
+    std::string peer =
+        stream_.socket().remote_endpoint(error).address().to_string();
+    if (error) return "";
+    if (gateway_->options.trusted_proxies.count(peer) == 0) return peer;
+    std::vector<std::string> hops = absl::StrSplit(
+        Header(request, "x-forwarded-for"), ',', absl::SkipWhitespace());
+    for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
+      std::string hop(absl::StripAsciiWhitespace(*it));
+      if (gateway_->options.trusted_proxies.count(hop) == 0) return hop;
+    }
+    return peer;
+  }
+
+  void SendPreflight(Exchange& exchange) {
+    exchange.route = "preflight";
+    Response response{http::status::no_content, exchange.version};
+    response.set(http::field::access_control_allow_methods,
+                 "GET, POST, PUT, PATCH, DELETE");
+    response.set(http::field::access_control_allow_headers,
+                 "authorization, content-type, x-request-id");
+    response.set(http::field::access_control_max_age, "600");
+    Write(exchange, std::move(response));
+  }
+
+  void SendError(Exchange& exchange, const absl::Status& status,
+                 int http_status = 0, const std::string& allow = "") {
+    HttpError error = ToHttpError(status);
+    if (http_status != 0) {
+      error.status = http_status;
+      error.json = ToHttpError(status).json;
+    }
+    Response response{static_cast<http::status>(error.status),
+                      exchange.version};
+    if (error.retry_after_seconds > 0)
+      response.set(http::field::retry_after,
+                   std::to_string(error.retry_after_seconds));
+    if (!allow.empty()) response.set(http::field::allow, allow);
+    response.set(http::field::content_type, "application/json");
+    response.body() = std::move(error.json);
+    Write(exchange, std::move(response));
+  }
+
+  void Send(Exchange& exchange, int status, std::string json) {
+    Response response{static_cast<http::status>(status), exchange.version};
+    response.set(http::field::content_type, "application/json");
+    response.body() = std::move(json);
+    Write(exchange, std::move(response));
+  }
+
+  void Write(Exchange& exchange, Response response) {
+    response.set(beast::string_view(kRequestIdHeader), exchange.request_id);
+    const auto& origins = gateway_->options.cors_origins;
+    if (!exchange.origin.empty() &&
+        (origins.count("*") > 0 || origins.count(exchange.origin) > 0)) {
+      response.set(http::field::access_control_allow_origin, exchange.origin);
+      response.set(http::field::vary, "Origin");
+      response.set(http::field::access_control_expose_headers,
+                   "x-request-id, retry-after");
+    }
+    response.keep_alive(exchange.keep_alive);
+    response.prepare_payload();
+    // The access line: no path values, query or client address, which may
+    // name a person.
+    Log(LogLevel::kInfo, "http",
+        {{"request_id", exchange.request_id},
+         {"method", exchange.method},
+         {"route", exchange.route},
+         {"status", std::to_string(response.result_int())},
+         {"bytes", std::to_string(response.body().size())},
+         {"duration_ms", absl::StrCat(absl::ToDoubleMilliseconds(
+                             absl::Now() - exchange.start))}});
+    auto message = std::make_shared<Response>(std::move(response));
+    const bool keep_alive = exchange.keep_alive;
+    http::async_write(stream_, *message,
+                      [self = shared_from_this(), message, keep_alive](
+                          beast::error_code error, size_t) {
+                        if (error || !keep_alive) return self->Close();
+                        self->Read();
+                      });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  Impl* gateway_;
+};
+
+void Gateway::Impl::Accept() {
+  acceptor.async_accept(asio::make_strand(io), [this](beast::error_code error,
+                                                      tcp::socket socket) {
+    if (error == asio::error::operation_aborted) return;
+    if (!error) {
+      socket.set_option(tcp::no_delay(true));
+      std::make_shared<Session>(std::move(socket), this)->Read();
+    }
+    Accept();
+  });
+}
+
+Gateway::Gateway(GatewayOptions options, Router router)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(router))) {}
+
+Gateway::~Gateway() { Stop(); }
+
+absl::Status Gateway::Start() {
+  for (const auto& [service, address] : impl_->options.backends) {
+    Impl::Backend backend;
+    backend.channel = std::make_unique<ServiceChannel>(
+        address, impl_->options.service_token_file);
+    backend.stub =
+        std::make_unique<grpc::GenericStub>(backend.channel->channel());
+    impl_->backends[service] = std::move(backend);
+  }
+  for (const Route& route : impl_->router.routes()) {
+    if (impl_->backends.count(route.method->service()->full_name()) == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "no backend address for ", route.method->service()->full_name()));
+    }
+  }
+  const std::string& listen = impl_->options.listen_address;
+  const size_t colon = listen.rfind(':');
+  int port = 0;
+  if (colon == std::string::npos ||
+      !absl::SimpleAtoi(listen.substr(colon + 1), &port)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--listen must be host:port, not ", listen));
+  }
+  beast::error_code error;
+  const auto address = asio::ip::make_address(listen.substr(0, colon), error);
+  if (error) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--listen: ", error.message()));
+  }
+  tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
+  impl_->acceptor.open(endpoint.protocol(), error);
+  if (!error)
+    impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
+  if (!error) impl_->acceptor.bind(endpoint, error);
+  if (!error)
+    impl_->acceptor.listen(asio::socket_base::max_listen_connections, error);
+  if (error) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", listen, ": ", error.message()));
+  }
+  port_ = impl_->acceptor.local_endpoint().port();
+  impl_->Accept();
+  for (int i = 0; i < impl_->options.threads; ++i)
+    impl_->threads.emplace_back([this] { impl_->io.run(); });
+  return absl::OkStatus();
+}
+
+void Gateway::Stop() {
+  if (!impl_ || impl_->threads.empty()) return;
+  asio::post(impl_->io, [this] {
+    beast::error_code ignored;
+    impl_->acceptor.close(ignored);
+  });
+  impl_->io.stop();
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+}
+
+}  // namespace mobility::gateway

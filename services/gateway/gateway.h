@@ -1,0 +1,65 @@
+// The HTTP/JSON gateway: HTTP/1.1 with keep-alive (Boost.Beast), each request
+// matched to a route read from the services' annotations, transcoded, and
+// sent to its service with gRPC's callback API, so no thread waits for a
+// service. The caller's Authorization goes through; the gateway adds the
+// request id, its own service token and the client's address (trusting
+// X-Forwarded-For only from configured proxies), and a deadline. Beyond
+// max_in_flight calls it answers 503 at once: overload never hangs.
+#ifndef MOBILITY_SERVICES_GATEWAY_GATEWAY_H_
+#define MOBILITY_SERVICES_GATEWAY_GATEWAY_H_
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/client.h"
+#include "services/gateway/routes.h"
+
+namespace mobility::gateway {
+
+struct GatewayOptions {
+  std::string listen_address = "127.0.0.1:8080";
+  // Each service's full name and where it is ("dns:///host:port" names
+  // several replicas, balanced round_robin).
+  std::map<std::string, std::string> backends;
+  // The gateway's own `service` token, which vouches for client addresses.
+  std::string service_token_file;
+  size_t max_body_bytes = 12 * 1024 * 1024;
+  absl::Duration call_deadline = absl::Seconds(30);
+  int max_in_flight = 1024;
+  // Peers whose X-Forwarded-For is believed.
+  std::set<std::string> trusted_proxies;
+  // Origins allowed by CORS; "*" allows any.
+  std::set<std::string> cors_origins;
+  int threads = 2;
+};
+
+class Gateway {
+ public:
+  Gateway(GatewayOptions options, Router router);
+  ~Gateway();
+
+  // Listens and serves on background threads. The port is port() (0 in the
+  // listen address picks a free one).
+  absl::Status Start();
+  int port() const { return port_; }
+  // Stops taking connections and ends the threads.
+  void Stop();
+
+  class Session;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  int port_ = 0;
+};
+
+}  // namespace mobility::gateway
+
+#endif  // MOBILITY_SERVICES_GATEWAY_GATEWAY_H_

@@ -1,0 +1,174 @@
+#include "services/gateway/path_template.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace mobility::gateway {
+namespace {
+
+absl::Status Bad(absl::string_view text, absl::string_view why) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("path template \"", text, "\": ", why));
+}
+
+bool IsFieldPath(absl::string_view path) {
+  if (path.empty()) return false;
+  for (absl::string_view part : absl::StrSplit(path, '.')) {
+    if (part.empty() || !(absl::ascii_isalpha(part[0]) || part[0] == '_'))
+      return false;
+    for (char c : part)
+      if (!(absl::ascii_isalnum(c) || c == '_')) return false;
+  }
+  return true;
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+std::optional<std::string> PercentDecode(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (i + 2 >= text.size()) return std::nullopt;
+    const int high = HexValue(text[i + 1]), low = HexValue(text[i + 2]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out.push_back(static_cast<char>(high * 16 + low));
+    i += 2;
+  }
+  return out;
+}
+
+absl::StatusOr<PathTemplate> PathTemplate::Parse(absl::string_view text) {
+  PathTemplate t;
+  t.text_ = std::string(text);
+  if (text.empty() || text[0] != '/') return Bad(text, "must start with '/'");
+  absl::string_view rest = text.substr(1);
+  // The verb follows the last ':' outside braces.
+  size_t depth = 0, verb_at = absl::string_view::npos;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    if (rest[i] == '{') ++depth;
+    if (rest[i] == '}') --depth;
+    if (rest[i] == ':' && depth == 0) verb_at = i;
+  }
+  if (verb_at != absl::string_view::npos) {
+    t.verb_ = std::string(rest.substr(verb_at + 1));
+    rest = rest.substr(0, verb_at);
+    if (t.verb_.empty()) return Bad(text, "empty verb");
+  }
+  // Split on '/' outside braces.
+  std::vector<std::string> parts;
+  std::string current;
+  depth = 0;
+  for (char c : rest) {
+    if (c == '{') ++depth;
+    if (c == '}') {
+      if (depth == 0) return Bad(text, "unbalanced '}'");
+      --depth;
+    }
+    if (c == '/' && depth == 0) {
+      parts.push_back(current);
+      current.clear();
+    } else {
+      current.push_back(c);
+    }
+  }
+  if (depth != 0) return Bad(text, "unbalanced '{'");
+  parts.push_back(current);
+  auto add_plain = [&](absl::string_view s) -> absl::Status {
+    if (s.empty()) return Bad(text, "empty segment");
+    if (!t.segments_.empty() &&
+        t.segments_.back().kind == Segment::kDoubleStar) {
+      return Bad(text, "'**' must be the last segment");
+    }
+    if (s == "*") {
+      t.segments_.push_back({Segment::kStar, ""});
+    } else if (s == "**") {
+      t.segments_.push_back({Segment::kDoubleStar, ""});
+    } else {
+      if (s.find_first_of("{}*=") != absl::string_view::npos)
+        return Bad(text, absl::StrCat("bad segment \"", s, "\""));
+      t.segments_.push_back({Segment::kLiteral, std::string(s)});
+      ++t.literal_count_;
+    }
+    return absl::OkStatus();
+  };
+  for (const std::string& part : parts) {
+    if (part.empty() || part.front() != '{') {
+      if (auto s = add_plain(part); !s.ok()) return s;
+      continue;
+    }
+    if (part.back() != '}') return Bad(text, "text after a variable");
+    absl::string_view inside(part);
+    inside = inside.substr(1, inside.size() - 2);
+    const size_t eq = inside.find('=');
+    Variable v;
+    v.field_path = std::string(inside.substr(0, eq));
+    if (!IsFieldPath(v.field_path)) return Bad(text, "bad field path");
+    v.first = t.segments_.size();
+    if (eq == absl::string_view::npos) {
+      if (auto s = add_plain("*"); !s.ok()) return s;
+    } else {
+      for (absl::string_view s : absl::StrSplit(inside.substr(eq + 1), '/')) {
+        if (s.find('{') != absl::string_view::npos)
+          return Bad(text, "nested variable");
+        if (auto st = add_plain(s); !st.ok()) return st;
+      }
+    }
+    v.end = t.segments_.size();
+    t.variables_.push_back(std::move(v));
+  }
+  return t;
+}
+
+std::optional<PathTemplate::Bindings> PathTemplate::Match(
+    absl::string_view path) const {
+  if (path.empty() || path[0] != '/') return std::nullopt;
+  absl::string_view rest = path.substr(1);
+  if (!verb_.empty()) {
+    const std::string suffix = absl::StrCat(":", verb_);
+    if (rest.size() <= suffix.size() ||
+        rest.substr(rest.size() - suffix.size()) != suffix) {
+      return std::nullopt;
+    }
+    rest = rest.substr(0, rest.size() - suffix.size());
+  }
+  std::vector<absl::string_view> parts = absl::StrSplit(rest, '/');
+  const bool tail =
+      !segments_.empty() && segments_.back().kind == Segment::kDoubleStar;
+  if (tail ? parts.size() < segments_.size() : parts.size() != segments_.size())
+    return std::nullopt;
+  std::vector<std::string> decoded(parts.size());
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (parts[i].empty()) return std::nullopt;
+    auto d = PercentDecode(parts[i]);
+    if (!d) return std::nullopt;
+    decoded[i] = *std::move(d);
+    if (i < segments_.size() && segments_[i].kind == Segment::kLiteral &&
+        decoded[i] != segments_[i].literal) {
+      return std::nullopt;
+    }
+  }
+  Bindings bindings;
+  for (const Variable& v : variables_) {
+    const size_t end =
+        v.end == segments_.size() && tail ? decoded.size() : v.end;
+    std::vector<std::string> taken(decoded.begin() + v.first,
+                                   decoded.begin() + end);
+    bindings.emplace_back(v.field_path, absl::StrJoin(taken, "/"));
+  }
+  return bindings;
+}
+
+}  // namespace mobility::gateway
