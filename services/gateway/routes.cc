@@ -1,5 +1,7 @@
 #include "services/gateway/routes.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/api/annotations.pb.h"
@@ -131,6 +133,8 @@ Router::Match Router::Find(absl::string_view http_method,
       best.bindings = *std::move(bindings);
     }
   }
+  std::sort(allowed->begin(), allowed->end());
+  allowed->erase(std::unique(allowed->begin(), allowed->end()), allowed->end());
   return best;
 }
 

@@ -55,7 +55,7 @@ class InquiriesTest : public ::testing::Test {
     service_ = std::make_unique<InquiriesGrpcService>(
         db_.get(), settings_, testing::TestDispatcher());
     grpc::ServerBuilder builder;
-    int port = 0;
+    int& port = port_;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
                              &port);
     builder.RegisterService(service_.get());
@@ -172,6 +172,7 @@ class InquiriesTest : public ::testing::Test {
   Settings settings_;
   std::unique_ptr<InquiriesGrpcService> service_;
   std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
   std::unique_ptr<Stub> stub_;
 };
 

@@ -1,0 +1,251 @@
+// The gateway over real HTTP (libcurl) in front of the real inquiries service
+// on PostgreSQL: the public routes without a token, the error shapes, the
+// malformed inputs, the client address from a trusted proxy, request ids,
+// keep-alive, CORS and readiness.
+#include "services/gateway/gateway.h"
+
+#include <curl/curl.h>
+#include <gmock/gmock.h>
+
+#include <fstream>
+
+#include "absl/strings/ascii.h"
+#include "services/gateway/contracts.h"
+#include "services/inquiries/inquiries_test_fixture.h"
+
+namespace mobility::gateway {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct HttpReply {
+  long status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // Lower-case names.
+  long new_connections = 0;
+};
+
+size_t Collect(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+size_t CollectHeader(char* data, size_t size, size_t n, void* out) {
+  std::string line(data, size * n);
+  const size_t colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = absl::AsciiStrToLower(line.substr(0, colon));
+    (*static_cast<std::map<std::string, std::string>*>(out))[name] =
+        std::string(absl::StripAsciiWhitespace(line.substr(colon + 1)));
+  }
+  return size * n;
+}
+
+class GatewayTest : public inquiries::InquiriesTest {
+ protected:
+  void SetUp() override {
+    // The services' health, which /readyz asks.
+    grpc::EnableDefaultHealthCheckService(true);
+    InquiriesTest::SetUp();
+    curl_ = curl_easy_init();
+    token_file_ = absl::StrCat(
+        ::testing::TempDir(), "/gateway-",
+        ::testing::UnitTest::GetInstance()->current_test_info()->name(),
+        ".token");
+    std::ofstream(token_file_)
+        << testing::TokenFor("gateway", {Role::kService});
+    StartGateway();
+  }
+  void TearDown() override {
+    gateway_.reset();
+    curl_easy_cleanup(curl_);
+    InquiriesTest::TearDown();
+  }
+
+  void StartGateway(size_t max_body_bytes = 12 * 1024 * 1024) {
+    gateway_.reset();
+    GatewayOptions options;
+    options.listen_address = "127.0.0.1:0";
+    const std::string here = absl::StrCat("127.0.0.1:", port_);
+    // Only inquiries runs here; the other services' routes go nowhere.
+    for (const std::string& service : ServedServices())
+      options.backends[service] = here;
+    options.service_token_file = token_file_;
+    options.max_body_bytes = max_body_bytes;
+    options.trusted_proxies = {"127.0.0.1"};
+    options.cors_origins = {"https://apply.kokshetau.example"};
+    auto router = Router::FromServices(
+        *google::protobuf::DescriptorPool::generated_pool(), ServedServices());
+    ASSERT_TRUE(router.ok());
+    gateway_ = std::make_unique<Gateway>(options, *std::move(router));
+    ASSERT_TRUE(gateway_->Start().ok());
+  }
+
+  HttpReply Http(const std::string& method, const std::string& target,
+                 const std::string& body = "",
+                 std::vector<std::string> headers = {}) {
+    HttpReply reply;
+    curl_easy_reset(curl_);
+    const std::string url =
+        absl::StrCat("http://127.0.0.1:", gateway_->port(), target);
+    curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, method.c_str());
+    if (!body.empty() || method == "POST") {
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.c_str());
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE,
+                       static_cast<long>(body.size()));
+    }
+    curl_slist* list = nullptr;
+    headers.push_back("Content-Type: application/json");
+    for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, Collect);
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &reply.body);
+    curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, CollectHeader);
+    curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &reply.headers);
+    EXPECT_EQ(curl_easy_perform(curl_), CURLE_OK) << target;
+    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &reply.status);
+    curl_easy_getinfo(curl_, CURLINFO_NUM_CONNECTS, &reply.new_connections);
+    curl_slist_free_all(list);
+    return reply;
+  }
+
+  static std::string Field(const std::string& json, const std::string& key) {
+    const std::string marker = absl::StrCat("\"", key, "\":\"");
+    const size_t at = json.find(marker);
+    if (at == std::string::npos) return "";
+    const size_t start = at + marker.size();
+    return json.substr(start, json.find('"', start) - start);
+  }
+
+  static constexpr char kQuestion[] =
+      R"({"kind": "REQUEST", "addressee": "rector", "language": "en",
+          "subject": "Grant", "text": "Does the grant cover the visa?",
+          "author": {"fullName": "Dana Seitkali", "email": "dana@example.kz"},
+          "consentToProcessing": true})";
+
+  CURL* curl_ = nullptr;
+  std::string token_file_;
+  std::unique_ptr<Gateway> gateway_;
+};
+
+TEST_F(GatewayTest, APublicQuestionIsAskedAndTrackedWithoutAToken) {
+  HttpReply created = Http("POST", "/v1/inquiries", kQuestion);
+  ASSERT_EQ(created.status, 200) << created.body;
+  EXPECT_EQ(created.headers["content-type"], "application/json");
+  const std::string number = Field(created.body, "registrationNumber");
+  const std::string code = Field(created.body, "trackingCode");
+  EXPECT_EQ(number, "2026-000001");
+  EXPECT_THAT(created.body, HasSubstr(R"("channel":"WEB")"));
+
+  HttpReply tracked =
+      Http("POST", "/v1/inquiries:track",
+           absl::StrCat(R"({"registrationNumber": ")", number,
+                        R"(", "trackingCode": ")", code, R"("})"));
+  ASSERT_EQ(tracked.status, 200) << tracked.body;
+  EXPECT_THAT(tracked.body, HasSubstr(R"("state":"REGISTERED")"));
+  EXPECT_EQ(tracked.new_connections, 0);  // The same connection, kept alive.
+
+  HttpReply wrong =
+      Http("POST", "/v1/inquiries:track",
+           absl::StrCat(R"({"registrationNumber": ")", number,
+                        R"(", "trackingCode": "AAAA-AAAA-AAAA-AAAA-AAAA"})"));
+  EXPECT_EQ(wrong.status, 404);
+  EXPECT_THAT(wrong.body,
+              HasSubstr(R"({"error":{"code":404,"message":"no inquiry has)"));
+  EXPECT_THAT(wrong.body, HasSubstr(R"("status":"NOT_FOUND")"));
+  EXPECT_THAT(wrong.body, HasSubstr(R"("reason":"INQUIRY_NOT_FOUND")"));
+
+  // The office's reads need a token, and the right one.
+  EXPECT_EQ(Http("GET", "/v1/inquiries").status, 401);
+  EXPECT_EQ(Http("GET", "/v1/inquiries", "",
+                 {"Authorization: Bearer " +
+                  testing::TokenFor("s", {Role::kApplicant})})
+                .status,
+            403);
+  HttpReply queue = Http("GET", "/v1/inquiries?pageSize=10&states=REGISTERED",
+                         "", {"Authorization: Bearer " + Handler()});
+  EXPECT_EQ(queue.status, 200) << queue.body;
+  EXPECT_THAT(queue.body, HasSubstr(number));
+}
+
+TEST_F(GatewayTest, MalformedRequestsGetTheirReason) {
+  auto reason = [&](const HttpReply& r) { return Field(r.body, "reason"); };
+  HttpReply r = Http("POST", "/v1/inquiries", "{\"kind\": ");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(reason(r), "MALFORMED_JSON");
+  r = Http("POST", "/v1/inquiries", R"({"colour": "red"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(reason(r), "MALFORMED_JSON");
+  r = Http("POST", "/v1/inquiries", R"({"subject": 12})");
+  EXPECT_EQ(r.status, 400);
+  r = Http("GET", "/v1/publishedQuestions?pageSize=lots");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(reason(r), "BAD_PARAMETER");
+  EXPECT_THAT(r.body, HasSubstr(R"("field":"pageSize")"));
+  r = Http("GET", "/v1/nothing/here");
+  EXPECT_EQ(r.status, 404);
+  r = Http("PUT", "/v1/inquiries");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(r.headers["allow"], "GET, POST");
+  // The service's own validation, field by field.
+  r = Http("POST", "/v1/inquiries", R"({"kind": "REQUEST"})");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_THAT(r.body, HasSubstr(R"("field":"inquiry.subject")"));
+
+  StartGateway(/*max_body_bytes=*/1024);
+  r = Http("POST", "/v1/inquiries",
+           absl::StrCat(R"({"text": ")", std::string(2000, 'x'), R"("})"));
+  EXPECT_EQ(r.status, 400);
+  EXPECT_EQ(reason(r), "BODY_TOO_LARGE");
+}
+
+// Behind a trusted proxy the address limited is the one X-Forwarded-For
+// names; past the limit, 429 with Retry-After.
+TEST_F(GatewayTest, RateLimitsCountTheForwardedClientAddress) {
+  settings_.submissions_per_hour = 2;
+  RestartService();
+  StartGateway();
+  auto ask = [&](int i, const std::string& address) {
+    std::string body = kQuestion;
+    body.replace(body.find("visa"), 4, absl::StrCat("visa ", i));
+    body.replace(body.find("dana@"), 5, absl::StrCat("dana", i, "@"));
+    return Http("POST", "/v1/inquiries", body,
+                {"X-Forwarded-For: " + address + ", 127.0.0.1"});
+  };
+  EXPECT_EQ(ask(1, "203.0.113.5").status, 200);
+  EXPECT_EQ(ask(2, "203.0.113.5").status, 200);
+  HttpReply limited = ask(3, "203.0.113.5");
+  EXPECT_EQ(limited.status, 429) << limited.body;
+  EXPECT_EQ(limited.headers["retry-after"], "3600");
+  EXPECT_EQ(ask(4, "198.51.100.9").status, 200);
+}
+
+TEST_F(GatewayTest, RequestIdsCorsAndReadiness) {
+  HttpReply r = Http(
+      "GET", "/v1/offices", "",
+      {"X-Request-Id: trace-42", "Origin: https://apply.kokshetau.example"});
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.headers["x-request-id"], "trace-42");
+  EXPECT_EQ(r.headers["access-control-allow-origin"],
+            "https://apply.kokshetau.example");
+  r = Http("GET", "/v1/offices", "", {"Origin: https://elsewhere.example"});
+  EXPECT_EQ(r.headers.count("access-control-allow-origin"), 0u);
+  EXPECT_EQ(r.headers["x-request-id"].size(), 32u);  // Made when absent.
+  r = Http("OPTIONS", "/v1/inquiries", "",
+           {"Origin: https://apply.kokshetau.example",
+            "Access-Control-Request-Method: POST"});
+  EXPECT_EQ(r.status, 204);
+  EXPECT_THAT(r.headers["access-control-allow-methods"], HasSubstr("POST"));
+
+  EXPECT_EQ(Http("GET", "/healthz").status, 200);
+  EXPECT_EQ(Http("GET", "/readyz").status, 200);
+  server_->Shutdown();
+  HttpReply down = Http("GET", "/readyz");
+  EXPECT_EQ(down.status, 503);
+  EXPECT_THAT(down.body, HasSubstr("InquiriesService"));
+  EXPECT_EQ(Http("GET", "/v1/offices").status, 503);
+  StartService();  // TearDown shuts it down again.
+}
+
+}  // namespace
+}  // namespace mobility::gateway
