@@ -11,8 +11,9 @@ set -euo pipefail
 project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 var=$project_dir/var
 build=${MOBILITY_BUILD_DIR:-$project_dir/build}
-services=(agreements applications grants inquiries)
-declare -A default_port=([agreements]=50051 [applications]=50052 [grants]=50053 [inquiries]=50054)
+services=(agreements applications grants inquiries gateway)
+declare -A default_port=([agreements]=50051 [applications]=50052 [grants]=50053 [inquiries]=50054
+                         [gateway]=8080)
 # Without MOBILITY_SMTP_URL the authors' e-mails go to a local SMTP sink that files them under
 # var/mail, so the demo sends nothing out of the machine.
 smtp_sink_port=2525
@@ -56,7 +57,7 @@ fi
 
 "$project_dir/deploy/install-deps.sh"
 "$project_dir/deploy/build.sh" agreements_server applications_server grants_server inquiries_server \
-  mobilityctl
+  gateway mobilityctl
 
 mkdir -p "$var/run" "$var/log" "$var/keys"
 # With its own cluster each service connects as its own role, which may touch only its schema;
@@ -109,8 +110,11 @@ if [ -z "${MOBILITY_SMTP_URL:-}" ]; then
   export MOBILITY_SMTP_URL=smtp://127.0.0.1:$smtp_sink_port
 fi
 for s in "${services[@]}"; do
-  DATABASE_URL=$(service_database_url "$s") MOBILITY_SERVICE_TOKEN_FILE=$var/keys/$s-service.token \
-    nohup "$build/services/$s/${s}_server" >>"$var/log/$s.log" 2>&1 &
+  binary=$build/services/$s/${s}_server url=
+  # The gateway holds no data: it reaches the services, never the database.
+  if [ "$s" = gateway ]; then binary=$build/services/gateway/gateway; else url=$(service_database_url "$s"); fi
+  DATABASE_URL=$url MOBILITY_SERVICE_TOKEN_FILE=$var/keys/$s-service.token \
+    nohup "$binary" >>"$var/log/$s.log" 2>&1 &
   echo $! > "$var/run/$s.pid"
 done
 
@@ -118,7 +122,8 @@ MOBILITY_TOKEN=$(mobilityctl token --role coordinator --subject demo-coordinator
 export MOBILITY_TOKEN
 for _ in $(seq 1 100); do
   mobilityctl institutions list >/dev/null 2>&1 && mobilityctl grants rates >/dev/null 2>&1 &&
-    mobilityctl calls list >/dev/null 2>&1 && mobilityctl offices list >/dev/null 2>&1 && break
+    mobilityctl calls list >/dev/null 2>&1 && mobilityctl offices list >/dev/null 2>&1 &&
+    curl -sf "http://127.0.0.1:${default_port[gateway]}/readyz" >/dev/null && break
   for s in "${services[@]}"; do
     kill -0 "$(cat "$var/run/$s.pid")" 2>/dev/null || { echo "run.sh: $s failed to start; see $var/log/$s.log" >&2; tail -n 5 "$var/log/$s.log" >&2; exit 1; }
   done
@@ -133,10 +138,15 @@ Mobility Office is running.
   applications  gRPC  127.0.0.1:${default_port[applications]}   (log: var/log/applications.log)
   grants        gRPC  127.0.0.1:${default_port[grants]}   (log: var/log/grants.log)
   inquiries     gRPC  127.0.0.1:${default_port[inquiries]}   (log: var/log/inquiries.log)
+  gateway       HTTP  http://127.0.0.1:${default_port[gateway]}   (log: var/log/gateway.log)
   e-mail        ${MOBILITY_SMTP_URL}$( [ -f "$var/run/smtp-sink.pid" ] && echo "   (demo sink: var/mail/new)")
   database    ${DATABASE_URL%%://*}://…@${DATABASE_URL##*@}
 
-Try it:
+Try it over HTTP (no token needed for the public routes):
+  curl -s 'http://127.0.0.1:${default_port[gateway]}/v1/publishedQuestions?query=grant'
+  curl -s -X POST http://127.0.0.1:${default_port[gateway]}/v1/inquiries -d @deploy/demo/question-web.json
+
+Or with the command line:
   export PATH=$build/tools/mobilityctl:\$PATH
   export MOBILITY_JWT_PRIVATE_KEY_FILE=$private_key
   export MOBILITY_TOKEN=\$(mobilityctl token --role coordinator --subject alice --institution institutions/kokshetau-amu | tail -n 1)

@@ -41,11 +41,15 @@
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
 #include "mobility/grants/v1/grants.grpc.pb.h"
 #include "mobility/inquiries/v1/inquiries.grpc.pb.h"
+#include "tools/bench/http_client.h"
+#include "tools/bench/measure.h"
 
 ABSL_FLAG(std::string, agreements_address, "127.0.0.1:50051",
           "agreements service host:port");
 ABSL_FLAG(std::string, inquiries_address, "127.0.0.1:50054",
           "inquiries service host:port");
+ABSL_FLAG(std::string, gateway_address, "127.0.0.1:8080",
+          "HTTP gateway host:port");
 ABSL_FLAG(std::string, grants_address, "127.0.0.1:50053",
           "grants service host:port");
 ABSL_FLAG(std::string, signing_key, "",
@@ -79,156 +83,6 @@ constexpr char kBenchAgreement[] = "agreements/bench-capacity";
 constexpr char kBenchCondition[] = "bench";
 constexpr char kBenchYear[] = "2025/2026";
 constexpr int kBenchMobilities = 200;
-
-struct Run {
-  std::string workload;
-  std::string limit;  // The workload whose rate bounds this one.
-  int concurrency = 0;
-  double throughput_per_s = 0;
-  double p50_ms = 0;
-  double p99_ms = 0;
-  int64_t errors = 0;
-  int64_t calls = 0;
-};
-
-double Percentile(std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return 0;
-  return sorted[static_cast<size_t>(p * (sorted.size() - 1) + 0.5)];
-}
-
-Run Finish(Run run, std::vector<double> latencies, absl::Duration wall) {
-  std::sort(latencies.begin(), latencies.end());
-  run.calls = static_cast<int64_t>(latencies.size());
-  run.throughput_per_s = (run.calls - run.errors) / absl::ToDoubleSeconds(wall);
-  run.p50_ms = Percentile(latencies, 0.50);
-  run.p99_ms = Percentile(latencies, 0.99);
-  return run;
-}
-
-// Runs `call(client)` on `concurrency` threads for --seconds; `call` returns
-// whether the call succeeded.
-Run Measure(const std::string& workload, const std::string& limit,
-            int concurrency, const std::function<bool(int)>& call) {
-  const absl::Duration length = absl::Seconds(absl::GetFlag(FLAGS_seconds));
-  // A short warm-up: connections and caches, not measured.
-  {
-    std::vector<std::thread> warm;
-    for (int c = 0; c < concurrency; ++c)
-      warm.emplace_back([&, c] {
-        for (int i = 0; i < 3; ++i) call(c);
-      });
-    for (auto& t : warm) t.join();
-  }
-  std::vector<std::vector<double>> latencies(concurrency);
-  std::atomic<int64_t> errors{0};
-  const absl::Time start = absl::Now();
-  const absl::Time end = start + length;
-  std::vector<std::thread> threads;
-  for (int c = 0; c < concurrency; ++c) {
-    threads.emplace_back([&, c] {
-      for (absl::Time t0 = absl::Now(); t0 < end; t0 = absl::Now()) {
-        if (!call(c)) errors.fetch_add(1);
-        latencies[c].push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  const absl::Duration wall = absl::Now() - start;
-  std::vector<double> all;
-  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  Run run;
-  run.workload = workload;
-  run.limit = limit;
-  run.concurrency = concurrency;
-  run.errors = errors.load();
-  return Finish(std::move(run), std::move(all), wall);
-}
-
-bool HealthCheck(grpc::Channel* channel) {
-  static const grpc::internal::RpcMethod kCheck(
-      "/grpc.health.v1.Health/Check", grpc::internal::RpcMethod::NORMAL_RPC);
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-  grpc::Slice empty("");
-  grpc::ByteBuffer request(&empty, 1), response;
-  return grpc::internal::BlockingUnaryCall(channel, kCheck, &context, request,
-                                           &response)
-      .ok();
-}
-
-// pgbench for --seconds at `concurrency`, with per-transaction latencies from
-// its log.
-absl::StatusOr<Run> Pgbench(const std::string& workload, int concurrency,
-                            const std::vector<std::string>& args,
-                            const std::string& url) {
-  const std::string dir =
-      absl::StrCat(std::filesystem::temp_directory_path().string(),
-                   "/mobility-pgbench-", getpid());
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  const int seconds =
-      std::max(1, static_cast<int>(absl::GetFlag(FLAGS_seconds)));
-  std::string command = absl::StrCat(
-      "pgbench -n -M prepared -c ", concurrency, " -j ",
-      std::min(concurrency, 2), " -T ", seconds, " -l --log-prefix=", dir,
-      "/tx ", absl::StrJoin(args, " "), " '", url, "' 2>&1");
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return absl::UnavailableError("cannot run pgbench");
-  std::string output;
-  char buffer[4096];
-  size_t n;
-  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0)
-    output.append(buffer, n);
-  const int status = pclose(pipe);
-  if (status != 0) {
-    std::filesystem::remove_all(dir);
-    return absl::UnavailableError(absl::StrCat("pgbench failed: ", output));
-  }
-  Run run;
-  run.workload = workload;
-  run.concurrency = concurrency;
-  std::vector<double> latencies;
-  int64_t first_us = INT64_MAX, last_us = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    std::ifstream log(entry.path());
-    std::string line;
-    // client transaction latency_us script epoch_s epoch_us
-    while (std::getline(log, line)) {
-      std::vector<std::string> f = absl::StrSplit(line, ' ');
-      int64_t latency = 0, epoch_s = 0, epoch_us = 0;
-      if (f.size() < 6 || !absl::SimpleAtoi(f[2], &latency) ||
-          !absl::SimpleAtoi(f[4], &epoch_s) ||
-          !absl::SimpleAtoi(f[5], &epoch_us)) {
-        continue;
-      }
-      latencies.push_back(latency / 1000.0);
-      const int64_t done_us = epoch_s * 1'000'000 + epoch_us;
-      first_us = std::min(first_us, done_us - latency);
-      last_us = std::max(last_us, done_us);
-    }
-  }
-  std::filesystem::remove_all(dir);
-  if (latencies.empty())
-    return absl::UnavailableError("pgbench logged nothing");
-  return Finish(std::move(run), std::move(latencies),
-                absl::Microseconds(last_us - first_us));
-}
-
-int64_t RssKib(int pid) {
-  std::ifstream status(absl::StrCat("/proc/", pid, "/status"));
-  std::string line;
-  while (std::getline(status, line)) {
-    int64_t kib = 0;
-    if (line.rfind("VmRSS:", 0) == 0 &&
-        absl::SimpleAtoi(
-            absl::StripAsciiWhitespace(
-                absl::string_view(line).substr(6, line.size() - 9)),
-            &kib)) {
-      return kib;
-    }
-  }
-  return -1;
-}
 
 template <typename Service>
 class Caller {
@@ -320,32 +174,6 @@ absl::Status EnsureBenchAgreement(
     }
   }
   return absl::OkStatus();
-}
-
-std::string Json(
-    const std::vector<Run>& runs,
-    const std::map<std::string, std::pair<int64_t, int64_t>>& rss) {
-  std::string out = "{\n  \"runs\": [\n";
-  for (size_t i = 0; i < runs.size(); ++i) {
-    const Run& r = runs[i];
-    absl::StrAppendFormat(
-        &out,
-        "    {\"workload\": \"%s\", \"concurrency\": %d, "
-        "\"throughput_per_s\": %.1f, \"p50_ms\": %.3f, \"p99_ms\": %.3f, "
-        "\"errors\": %d, \"calls\": %d, \"limit\": \"%s\"}%s\n",
-        r.workload, r.concurrency, r.throughput_per_s, r.p50_ms, r.p99_ms,
-        r.errors, r.calls, r.limit, i + 1 < runs.size() ? "," : "");
-  }
-  out += "  ],\n  \"rss_kib\": {";
-  bool first = true;
-  for (const auto& [service, kib] : rss) {
-    absl::StrAppendFormat(&out,
-                          "%s\n    \"%s\": {\"idle\": %d, \"loaded\": %d}",
-                          first ? "" : ",", service, kib.first, kib.second);
-    first = false;
-  }
-  out += "\n  }\n}\n";
-  return out;
 }
 
 int Main() {
@@ -508,6 +336,38 @@ int Main() {
        }},
   };
 
+  // The same calls through the HTTP gateway, each measured against its gRPC
+  // twin in the same run: the gateway's floor is 70% of it.
+  int most = 1;
+  for (int level : levels) most = std::max(most, level);
+  HttpClients web(absl::GetFlag(FLAGS_gateway_address), most);
+  const std::string applicant_token = token({Role::kApplicant});
+  const std::string finance_token = token({Role::kFinance});
+  const std::string calculation =
+      R"({"programme": "KA107", "callYear": 2018, "activity": "STAFF_TEACHING",)"
+      R"( "sendingInstitution": "institutions/kokshetau-amu",)"
+      R"( "receivingInstitution": "institutions/vidzeme-via",)"
+      R"( "startDate": {"year": 2019, "month": 3, "day": 4},)"
+      R"( "endDate": {"year": 2019, "month": 3, "day": 8}, "travelDays": 2})";
+  workloads.push_back({"gateway.GetAgreement", "GetAgreement", [&](int c) {
+                         return web.Call(c, "GET",
+                                         "/v1/agreements/ka171-2025-kz-lv", "",
+                                         applicant_token);
+                       }});
+  workloads.push_back({"gateway.ListAgreements", "ListAgreements", [&](int c) {
+                         return web.Call(c, "GET", "/v1/agreements", "",
+                                         applicant_token);
+                       }});
+  workloads.push_back({"gateway.CalculateGrant", "CalculateGrant", [&](int c) {
+                         return web.Call(c, "POST", "/v1/grants:calculate",
+                                         calculation, finance_token);
+                       }});
+  workloads.push_back(
+      {"gateway.ListPublishedQuestions", "ListPublishedQuestions", [&](int c) {
+         return web.Call(c, "GET", "/v1/publishedQuestions?query=grant", "",
+                         "");
+       }});
+
   std::set<std::string> only;
   for (absl::string_view w :
        absl::StrSplit(absl::GetFlag(FLAGS_workloads), ',', absl::SkipEmpty())) {
@@ -522,13 +382,15 @@ int Main() {
   }
 
   std::vector<Run> runs;
+  const absl::Duration length = absl::Seconds(absl::GetFlag(FLAGS_seconds));
   const std::string pgbench_url =
       only.empty() ? absl::GetFlag(FLAGS_pgbench_database_url) : "";
   const std::string agreements_url =
       only.empty() ? absl::GetFlag(FLAGS_agreements_database_url) : "";
   for (int level : levels) {
     if (!pgbench_url.empty()) {
-      auto select = Pgbench("pgbench.select_only", level, {"-S"}, pgbench_url);
+      auto select =
+          Pgbench("pgbench.select_only", level, length, {"-S"}, pgbench_url);
       if (!select.ok()) {
         std::cerr << select.status() << "\n";
         return 1;
@@ -536,7 +398,7 @@ int Main() {
       runs.push_back(*select);
     }
     if (!agreements_url.empty()) {
-      auto script = Pgbench("pgbench.allocate_release", level,
+      auto script = Pgbench("pgbench.allocate_release", level, length,
                             {"-f", absl::GetFlag(FLAGS_allocation_script)},
                             agreements_url);
       if (!script.ok()) {
@@ -546,7 +408,7 @@ int Main() {
       runs.push_back(*script);
     }
     for (const auto& w : workloads) {
-      runs.push_back(Measure(w.name, w.limit, level, w.call));
+      runs.push_back(Measure(w.name, w.limit, level, length, w.call));
       std::cerr << "." << std::flush;
     }
   }
