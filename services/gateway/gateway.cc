@@ -240,16 +240,7 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
   void OnReply(const Route& route, Exchange exchange,
                const grpc::Status& status, const grpc::ByteBuffer& bytes) {
     if (!status.ok()) return SendError(exchange, FromGrpcStatus(status));
-    std::unique_ptr<google::protobuf::Message> response(
-        google::protobuf::MessageFactory::generated_factory()
-            ->GetPrototype(route.method->output_type())
-            ->New());
-    if (!response->ParseFromString(ByteBufferToString(bytes))) {
-      return SendError(exchange,
-                       Error(absl::StatusCode::kInternal, "BAD_RESPONSE",
-                             "the service's answer did not parse"));
-    }
-    auto json = ResponseJson(route, *response);
+    auto json = ResponseJson(route, ByteBufferToString(bytes));
     if (!json.ok()) return SendError(exchange, json.status());
     Send(exchange, 200, *std::move(json));
   }

@@ -1,5 +1,6 @@
 #include "services/gateway/path_template.h"
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -135,38 +136,49 @@ absl::StatusOr<PathTemplate> PathTemplate::Parse(absl::string_view text) {
 std::optional<PathTemplate::Bindings> PathTemplate::Match(
     absl::string_view path) const {
   if (path.empty() || path[0] != '/') return std::nullopt;
-  absl::string_view rest = path.substr(1);
-  if (!verb_.empty()) {
-    const std::string suffix = absl::StrCat(":", verb_);
-    if (rest.size() <= suffix.size() ||
-        rest.substr(rest.size() - suffix.size()) != suffix) {
-      return std::nullopt;
-    }
-    rest = rest.substr(0, rest.size() - suffix.size());
-  }
-  std::vector<absl::string_view> parts = absl::StrSplit(rest, '/');
+  absl::InlinedVector<absl::string_view, 8> parts =
+      absl::StrSplit(path.substr(1), '/');
+  return MatchParts(parts);
+}
+
+std::optional<PathTemplate::Bindings> PathTemplate::MatchParts(
+    absl::Span<const absl::string_view> parts) const {
   const bool tail =
       !segments_.empty() && segments_.back().kind == Segment::kDoubleStar;
   if (tail ? parts.size() < segments_.size() : parts.size() != segments_.size())
     return std::nullopt;
-  std::vector<std::string> decoded(parts.size());
-  for (size_t i = 0; i < parts.size(); ++i) {
-    if (parts[i].empty()) return std::nullopt;
-    auto d = PercentDecode(parts[i]);
-    if (!d) return std::nullopt;
-    decoded[i] = *std::move(d);
-    if (i < segments_.size() && segments_[i].kind == Segment::kLiteral &&
-        decoded[i] != segments_[i].literal) {
+  // The verb is the end of the last part.
+  absl::string_view last = parts.back();
+  if (!verb_.empty()) {
+    if (last.size() <= verb_.size() + 1 ||
+        last.substr(last.size() - verb_.size()) != verb_ ||
+        last[last.size() - verb_.size() - 1] != ':') {
       return std::nullopt;
     }
+    last.remove_suffix(verb_.size() + 1);
+  }
+  auto part = [&](size_t i) { return i + 1 == parts.size() ? last : parts[i]; };
+  // Literals first, without copying: most templates fail here.
+  for (size_t i = 0; i < segments_.size(); ++i) {
+    const absl::string_view p = part(i);
+    if (p.empty()) return std::nullopt;
+    if (segments_[i].kind != Segment::kLiteral || p == segments_[i].literal)
+      continue;
+    if (p.find('%') == absl::string_view::npos) return std::nullopt;
+    auto decoded = PercentDecode(p);
+    if (!decoded || *decoded != segments_[i].literal) return std::nullopt;
   }
   Bindings bindings;
   for (const Variable& v : variables_) {
-    const size_t end =
-        v.end == segments_.size() && tail ? decoded.size() : v.end;
-    std::vector<std::string> taken(decoded.begin() + v.first,
-                                   decoded.begin() + end);
-    bindings.emplace_back(v.field_path, absl::StrJoin(taken, "/"));
+    const size_t end = v.end == segments_.size() && tail ? parts.size() : v.end;
+    std::string value;
+    for (size_t i = v.first; i < end; ++i) {
+      auto decoded = PercentDecode(part(i));
+      if (!decoded || decoded->empty()) return std::nullopt;
+      if (i > v.first) value.push_back('/');
+      value += *decoded;
+    }
+    bindings.emplace_back(v.field_path, std::move(value));
   }
   return bindings;
 }

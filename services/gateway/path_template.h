@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace mobility::gateway {
 
@@ -26,6 +27,10 @@ class PathTemplate {
   // Segments are percent-decoded; a variable of several segments keeps its
   // slashes.
   std::optional<Bindings> Match(absl::string_view path) const;
+  // The same for a path already split at '/' (after its leading '/'), so a
+  // router splits each request once for all its templates.
+  std::optional<Bindings> MatchParts(
+      absl::Span<const absl::string_view> parts) const;
 
   const std::string& text() const { return text_; }
   // The fields the variables bind, in order.

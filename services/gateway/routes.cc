@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/api/annotations.pb.h"
@@ -120,8 +121,11 @@ Router::Match Router::Find(absl::string_view http_method,
                            absl::string_view path,
                            std::vector<std::string>* allowed) const {
   Match best;
+  if (path.empty() || path[0] != '/') return best;
+  absl::InlinedVector<absl::string_view, 8> parts =
+      absl::StrSplit(path.substr(1), '/');
   for (const Route& route : routes_) {
-    auto bindings = route.path.Match(path);
+    auto bindings = route.path.MatchParts(parts);
     if (!bindings) continue;
     if (route.http_method != http_method) {
       allowed->push_back(route.http_method);

@@ -1,6 +1,9 @@
 #include "services/gateway/transcode.h"
 
 #include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/type_resolver_util.h>
+
+#include <memory>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -233,18 +236,32 @@ absl::Status BuildRequest(const Route& route,
 }
 
 absl::StatusOr<std::string> ResponseJson(const Route& route,
-                                         const pb::Message& response) {
-  pb::util::JsonPrintOptions options;
-  std::string out;
-  const pb::Message* printed = &response;
+                                         const std::string& response_bytes) {
+  static pb::util::TypeResolver* const resolver =
+      pb::util::NewTypeResolverForDescriptorPool(
+          "type.googleapis.com", pb::DescriptorPool::generated_pool());
+  const pb::Descriptor* type = route.method->output_type();
+  std::string bytes = response_bytes;
   if (!route.response_body.empty()) {
-    const Field* field =
-        response.GetDescriptor()->FindFieldByName(route.response_body);
-    printed = &response.GetReflection()->GetMessage(response, field);
+    // Only the field: parse, take it, and print its own type.
+    std::unique_ptr<pb::Message> response(
+        pb::MessageFactory::generated_factory()->GetPrototype(type)->New());
+    if (!response->ParseFromString(response_bytes)) {
+      return Error(absl::StatusCode::kInternal, "BAD_RESPONSE",
+                   "the service's answer did not parse");
+    }
+    const Field* field = type->FindFieldByName(route.response_body);
+    bytes = response->GetReflection()
+                ->GetMessage(*response, field)
+                .SerializeAsString();
+    type = field->message_type();
   }
-  auto status = pb::util::MessageToJsonString(*printed, &out, options);
+  std::string out;
+  auto status = pb::util::BinaryToJsonString(
+      resolver, absl::StrCat("type.googleapis.com/", type->full_name()), bytes,
+      &out, pb::util::JsonPrintOptions());
   if (!status.ok()) {
-    return Error(absl::StatusCode::kInternal, "RESPONSE_NOT_JSON",
+    return Error(absl::StatusCode::kInternal, "BAD_RESPONSE",
                  std::string(status.message()));
   }
   return out;
