@@ -250,6 +250,13 @@ void BlockTerminationSignals() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
+void StartServerProcess(absl::string_view log_name) {
+  BlockTerminationSignals();
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  SetLogService(log_name);
+  InstallProtobufLogHandler();
+}
+
 absl::Status Serve(const ServerOptions& options,
                    const std::vector<grpc::Service*>& services, Database* db) {
   grpc::EnableDefaultHealthCheckService(true);

@@ -217,6 +217,13 @@ absl::Status Serve(const ServerOptions& options,
 // starts, so that Serve's signal thread is the one that receives them.
 void BlockTerminationSignals();
 
+// What every server process does first thing in main, before any thread
+// starts: blocks the termination signals, turns off Abseil's mutex deadlock
+// detector (Debian builds it on, and it records every lock order in a global
+// graph: a cost on every lock of every call; tests keep it on), and names
+// `log_name` in every log line, protobuf's included.
+void StartServerProcess(absl::string_view log_name);
+
 }  // namespace mobility
 
 #endif  // MOBILITY_COMMON_SERVER_H_

@@ -179,19 +179,13 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
 }
 
 int RunService(int argc, char** argv, const ServiceDefinition& definition) {
-  BlockTerminationSignals();
-  // Debian builds Abseil with its mutex deadlock detector on, which records
-  // every lock order in a global graph: a cost on every lock of every call.
-  // The tests keep it on.
-  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
-  SetLogService(definition.log_name);
+  StartServerProcess(definition.log_name);
   auto config = LoadServiceConfig(argc, argv, definition);
   if (!config.ok()) {
     Log(LogLevel::kError, "bad_config",
         {{"message", std::string(config.status().message())}});
     return 2;
   }
-  InstallProtobufLogHandler();
   if (config->page_token_key.empty()) {
     Log(LogLevel::kWarning, "page_token_key_missing",
         {{"message",

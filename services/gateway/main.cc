@@ -74,9 +74,7 @@ std::set<std::string> ListSetting(const std::string& value) {
 
 int main(int argc, char** argv) {
   using namespace mobility;
-  BlockTerminationSignals();
-  SetLogService("gateway");
-  InstallProtobufLogHandler();
+  StartServerProcess("gateway");
   absl::SetProgramUsageMessage("the HTTP/JSON gateway of Mobility Office");
   absl::ParseCommandLine(argc, argv);
   gateway::GatewayOptions options;
