@@ -7,6 +7,8 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <optional>
 
@@ -160,6 +162,10 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
       return Send(exchange, 200, R"({"status":"SERVING"})");
     }
     if (path == "/readyz") return CheckReady(std::move(exchange));
+    if (request.method() == http::verb::get && path == "/openapi.json") {
+      exchange.route = path;
+      return Send(exchange, 200, gateway_->options.openapi_json);
+    }
     std::vector<std::string> allowed;
     Router::Match match =
         gateway_->router.Find(exchange.method, path, &allowed);
@@ -175,6 +181,8 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
                                absl::StrJoin(allowed, ", "))),
             405, absl::StrJoin(allowed, ", "));
       }
+      if (request.method() == http::verb::get && ServeFile(exchange, path))
+        return;
       return SendError(exchange,
                        Error(absl::StatusCode::kNotFound, "NO_SUCH_PATH",
                              "no API method has this path"));
@@ -307,6 +315,38 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
       if (gateway_->options.trusted_proxies.count(hop) == 0) return hop;
     }
     return peer;
+  }
+
+  // A file under the static folder: "/docs" is docs/index.html. False when
+  // there is none, or the path would leave the folder.
+  bool ServeFile(Exchange& exchange, const std::string& path) {
+    const std::string& root = gateway_->options.static_dir;
+    if (root.empty() || path.find("..") != std::string::npos ||
+        path.find('\0') != std::string::npos) {
+      return false;
+    }
+    std::filesystem::path file = std::filesystem::path(root) / path.substr(1);
+    std::error_code error;
+    if (std::filesystem::is_directory(file, error)) file /= "index.html";
+    if (!std::filesystem::is_regular_file(file, error)) return false;
+    static const std::map<std::string, std::string> kTypes = {
+        {".html", "text/html; charset=utf-8"},
+        {".js", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},
+        {".json", "application/json"},
+        {".svg", "image/svg+xml"},
+        {".png", "image/png"}};
+    auto type = kTypes.find(file.extension().string());
+    if (type == kTypes.end()) return false;
+    std::ifstream in(file, std::ios::binary);
+    std::string body((std::istreambuf_iterator<char>(in)), {});
+    exchange.route = "static";
+    Response response{http::status::ok, exchange.version};
+    response.set(http::field::content_type, type->second);
+    response.set(http::field::cache_control, "no-cache");
+    response.body() = std::move(body);
+    Write(exchange, std::move(response));
+    return true;
   }
 
   void SendPreflight(Exchange& exchange) {

@@ -38,6 +38,11 @@ struct GatewayOptions {
   // Origins allowed by CORS; "*" allows any.
   std::set<std::string> cors_origins;
   int threads = 2;
+  // Served at GET /openapi.json.
+  std::string openapi_json;
+  // Files served at the paths below it (GET only; "/docs" is
+  // docs/index.html); empty: none.
+  std::string static_dir;
 };
 
 class Gateway {

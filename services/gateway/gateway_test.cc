@@ -11,6 +11,7 @@
 
 #include "absl/strings/ascii.h"
 #include "services/gateway/contracts.h"
+#include "services/gateway/openapi.h"
 #include "services/inquiries/inquiries_test_fixture.h"
 
 namespace mobility::gateway {
@@ -76,6 +77,10 @@ class GatewayTest : public inquiries::InquiriesTest {
     auto router = Router::FromServices(
         *google::protobuf::DescriptorPool::generated_pool(), ServedServices());
     ASSERT_TRUE(router.ok());
+    auto openapi = OpenApiDocument(*router);
+    ASSERT_TRUE(openapi.ok()) << openapi.status();
+    options.openapi_json = *openapi;
+    options.static_dir = WEB_DIR;
     gateway_ = std::make_unique<Gateway>(options, *std::move(router));
     ASSERT_TRUE(gateway_->Start().ok());
   }
@@ -89,6 +94,7 @@ class GatewayTest : public inquiries::InquiriesTest {
         absl::StrCat("http://127.0.0.1:", gateway_->port(), target);
     curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, method.c_str());
+    curl_easy_setopt(curl_, CURLOPT_PATH_AS_IS, 1L);
     if (!body.empty() || method == "POST") {
       curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.c_str());
       curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE,
@@ -245,6 +251,28 @@ TEST_F(GatewayTest, RequestIdsCorsAndReadiness) {
   EXPECT_THAT(down.body, HasSubstr("InquiriesService"));
   EXPECT_EQ(Http("GET", "/v1/offices").status, 503);
   StartService();  // TearDown shuts it down again.
+}
+
+// The API reference, generated from the contracts with their comments, and
+// the page that shows it, served by the gateway itself.
+TEST_F(GatewayTest, OpenApiDocumentAndDocsPage) {
+  HttpReply spec = Http("GET", "/openapi.json");
+  ASSERT_EQ(spec.status, 200);
+  EXPECT_THAT(spec.body, HasSubstr(R"("openapi":"3.0.3")"));
+  EXPECT_THAT(spec.body,
+              HasSubstr(R"("/v1/{name=inquiries/*}:extend":{"post":)"));
+  // A method's comment from the .proto, and a field's.
+  EXPECT_THAT(spec.body, HasSubstr("to at most 2 months"));
+  EXPECT_THAT(spec.body, HasSubstr("Unique and gap-free per year"));
+  EXPECT_THAT(spec.body,
+              HasSubstr(R"("name":"dueWithinWorkingDays","in":"query")"));
+  HttpReply docs = Http("GET", "/docs");
+  ASSERT_EQ(docs.status, 200);
+  EXPECT_EQ(docs.headers["content-type"], "text/html; charset=utf-8");
+  EXPECT_THAT(docs.body, HasSubstr("/docs/docs.js"));
+  EXPECT_EQ(Http("GET", "/docs/docs.js").status, 200);
+  EXPECT_EQ(Http("GET", "/docs/../../README.md").status, 404);
+  EXPECT_EQ(Http("GET", "/docs/missing.js").status, 404);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "common/server.h"
 #include "services/gateway/contracts.h"
 #include "services/gateway/gateway.h"
+#include "services/gateway/openapi.h"
 
 ABSL_FLAG(std::string, listen, "",
           "host:port (env MOBILITY_GATEWAY_LISTEN, default 127.0.0.1:8080)");
@@ -41,6 +42,9 @@ ABSL_FLAG(std::string, trusted_proxies, "",
 ABSL_FLAG(std::string, cors_origins, "",
           "comma-separated origins allowed by CORS, or * (env "
           "MOBILITY_CORS_ORIGINS)");
+ABSL_FLAG(std::string, static_dir, "",
+          "folder of the web pages and /docs the gateway serves (env "
+          "MOBILITY_STATIC_DIR; none: only the API)");
 ABSL_FLAG(std::string, threads, "",
           "threads serving HTTP (env MOBILITY_GATEWAY_THREADS, default 2)");
 
@@ -120,6 +124,11 @@ int main(int argc, char** argv) {
       *google::protobuf::DescriptorPool::generated_pool(),
       gateway::ServedServices());
   if (!router.ok()) BadConfig(std::string(router.status().message()));
+  auto openapi = gateway::OpenApiDocument(*router);
+  if (!openapi.ok()) BadConfig(std::string(openapi.status().message()));
+  options.openapi_json = *std::move(openapi);
+  options.static_dir =
+      FlagOrEnv(absl::GetFlag(FLAGS_static_dir), "MOBILITY_STATIC_DIR");
   const size_t routes = router->routes().size();
   gateway::Gateway server(std::move(options), *std::move(router));
   if (auto s = server.Start(); !s.ok()) {
