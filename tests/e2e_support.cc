@@ -1,6 +1,7 @@
 #include "tests/e2e_support.h"
 
 #include <fcntl.h>
+#include <curl/curl.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -17,10 +18,12 @@
 #include <fstream>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/client.h"
@@ -138,6 +141,74 @@ std::pair<int, std::string> Mobilityctl(const std::string& workspace,
   token.erase(token.find_last_not_of('\n') + 1);
   return RunCommand(absl::StrCat(vars, "MOBILITY_TOKEN=", token, " ",
                                  MOBILITYCTL, " ", args, " 2>&1"));
+}
+
+namespace {
+
+size_t CollectBody(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+size_t CollectHeader(char* data, size_t size, size_t n, void* out) {
+  std::string line(data, size * n);
+  const size_t colon = line.find(':');
+  if (colon != std::string::npos) {
+    (*static_cast<std::map<std::string, std::string>*>(
+        out))[absl::AsciiStrToLower(line.substr(0, colon))] =
+        std::string(absl::StripAsciiWhitespace(line.substr(colon + 1)));
+  }
+  return size * n;
+}
+
+}  // namespace
+
+HttpClient::HttpClient() : curl_(curl_easy_init()) {}
+HttpClient::~HttpClient() { curl_easy_cleanup(static_cast<CURL*>(curl_)); }
+
+HttpReply HttpClient::Call(const std::string& method, const std::string& url,
+                           const std::string& body,
+                           const std::vector<std::string>& headers) {
+  HttpReply reply;
+  CURL* curl = static_cast<CURL*>(curl_);
+  curl_easy_reset(curl);
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  curl_easy_setopt(curl, CURLOPT_PATH_AS_IS, 1L);
+  if (!body.empty() || method == "POST") {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE,
+                     static_cast<long>(body.size()));
+  }
+  curl_slist* list =
+      curl_slist_append(nullptr, "Content-Type: application/json");
+  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, CollectBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &reply.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, CollectHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &reply.headers);
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+  if (curl_easy_perform(curl) == CURLE_OK) {
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &reply.status);
+    curl_easy_getinfo(curl, CURLINFO_NUM_CONNECTS, &reply.new_connections);
+  }
+  curl_slist_free_all(list);
+  return reply;
+}
+
+HttpReply Http(const std::string& method, const std::string& url,
+               const std::string& body,
+               const std::vector<std::string>& headers) {
+  HttpClient client;
+  return client.Call(method, url, body, headers);
+}
+
+std::string JsonField(const std::string& json, const std::string& key) {
+  const std::string marker = absl::StrCat("\"", key, "\":\"");
+  const size_t at = json.find(marker);
+  if (at == std::string::npos) return "";
+  const size_t start = at + marker.size();
+  return json.substr(start, json.find('"', start) - start);
 }
 
 SmtpSink::SmtpSink()

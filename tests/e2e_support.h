@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -40,6 +41,35 @@ std::pair<int, std::string> Mobilityctl(const std::string& workspace,
                                         const std::string& env,
                                         const std::string& args,
                                         const std::string& role);
+
+// HTTP exchanges with a real client (libcurl).
+struct HttpReply {
+  long status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // Lower-case names.
+  long new_connections = 0;  // 0 when a kept-alive connection served it.
+};
+// Keeps its connection from one call to the next.
+class HttpClient {
+ public:
+  HttpClient();
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+  // A JSON body goes as is; the URL's path is sent as written ("..").
+  HttpReply Call(const std::string& method, const std::string& url,
+                 const std::string& body = "",
+                 const std::vector<std::string>& headers = {});
+
+ private:
+  void* curl_;
+};
+// One exchange on a connection of its own.
+HttpReply Http(const std::string& method, const std::string& url,
+               const std::string& body = "",
+               const std::vector<std::string>& headers = {});
+// The string value of "key":"value" in `json` (the first), "" when none.
+std::string JsonField(const std::string& json, const std::string& key);
 
 // An SMTP server on a loopback port (Debian's aiosmtpd) that files every mail
 // it accepts in a maildir.

@@ -4,42 +4,21 @@
 // keep-alive, CORS and readiness.
 #include "services/gateway/gateway.h"
 
-#include <curl/curl.h>
 #include <gmock/gmock.h>
 
 #include <fstream>
 
-#include "absl/strings/ascii.h"
 #include "services/gateway/contracts.h"
 #include "services/gateway/openapi.h"
 #include "services/inquiries/inquiries_test_fixture.h"
+#include "tests/e2e_support.h"
 
 namespace mobility::gateway {
 namespace {
 
 using ::testing::HasSubstr;
 
-struct HttpReply {
-  long status = 0;
-  std::string body;
-  std::map<std::string, std::string> headers;  // Lower-case names.
-  long new_connections = 0;
-};
-
-size_t Collect(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
-}
-size_t CollectHeader(char* data, size_t size, size_t n, void* out) {
-  std::string line(data, size * n);
-  const size_t colon = line.find(':');
-  if (colon != std::string::npos) {
-    std::string name = absl::AsciiStrToLower(line.substr(0, colon));
-    (*static_cast<std::map<std::string, std::string>*>(out))[name] =
-        std::string(absl::StripAsciiWhitespace(line.substr(colon + 1)));
-  }
-  return size * n;
-}
+using e2e::HttpReply;
 
 class GatewayTest : public inquiries::InquiriesTest {
  protected:
@@ -47,7 +26,6 @@ class GatewayTest : public inquiries::InquiriesTest {
     // The services' health, which /readyz asks.
     grpc::EnableDefaultHealthCheckService(true);
     InquiriesTest::SetUp();
-    curl_ = curl_easy_init();
     token_file_ = absl::StrCat(
         ::testing::TempDir(), "/gateway-",
         ::testing::UnitTest::GetInstance()->current_test_info()->name(),
@@ -58,7 +36,6 @@ class GatewayTest : public inquiries::InquiriesTest {
   }
   void TearDown() override {
     gateway_.reset();
-    curl_easy_cleanup(curl_);
     InquiriesTest::TearDown();
   }
 
@@ -87,40 +64,14 @@ class GatewayTest : public inquiries::InquiriesTest {
 
   HttpReply Http(const std::string& method, const std::string& target,
                  const std::string& body = "",
-                 std::vector<std::string> headers = {}) {
-    HttpReply reply;
-    curl_easy_reset(curl_);
-    const std::string url =
-        absl::StrCat("http://127.0.0.1:", gateway_->port(), target);
-    curl_easy_setopt(curl_, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, method.c_str());
-    curl_easy_setopt(curl_, CURLOPT_PATH_AS_IS, 1L);
-    if (!body.empty() || method == "POST") {
-      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, body.c_str());
-      curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE,
-                       static_cast<long>(body.size()));
-    }
-    curl_slist* list = nullptr;
-    headers.push_back("Content-Type: application/json");
-    for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
-    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, list);
-    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, Collect);
-    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &reply.body);
-    curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, CollectHeader);
-    curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &reply.headers);
-    EXPECT_EQ(curl_easy_perform(curl_), CURLE_OK) << target;
-    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &reply.status);
-    curl_easy_getinfo(curl_, CURLINFO_NUM_CONNECTS, &reply.new_connections);
-    curl_slist_free_all(list);
-    return reply;
+                 const std::vector<std::string>& headers = {}) {
+    return client_.Call(
+        method, absl::StrCat("http://127.0.0.1:", gateway_->port(), target),
+        body, headers);
   }
 
   static std::string Field(const std::string& json, const std::string& key) {
-    const std::string marker = absl::StrCat("\"", key, "\":\"");
-    const size_t at = json.find(marker);
-    if (at == std::string::npos) return "";
-    const size_t start = at + marker.size();
-    return json.substr(start, json.find('"', start) - start);
+    return e2e::JsonField(json, key);
   }
 
   static constexpr char kQuestion[] =
@@ -129,7 +80,7 @@ class GatewayTest : public inquiries::InquiriesTest {
           "author": {"fullName": "Dana Seitkali", "email": "dana@example.kz"},
           "consentToProcessing": true})";
 
-  CURL* curl_ = nullptr;
+  e2e::HttpClient client_;
   std::string token_file_;
   std::unique_ptr<Gateway> gateway_;
 };
