@@ -1,7 +1,7 @@
 #include "tests/e2e_support.h"
 
-#include <fcntl.h>
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
