@@ -3,6 +3,7 @@
 #include <random>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/time/clock.h"
@@ -45,8 +46,13 @@ std::shared_ptr<grpc::Channel> NewChannel(const std::string& address) {
   args.SetLoadBalancingPolicyName("round_robin");
   // Answers may carry a 10 MiB document (gRPC's default takes 4 MiB).
   args.SetMaxReceiveMessageSize(16 * 1024 * 1024);
-  return grpc::CreateCustomChannel(absl::StrCat("dns:///", address),
-                                   grpc::InsecureChannelCredentials(), args);
+  // A target with its own scheme ("dns:///replicas:50051", "unix:/run/s")
+  // goes as written; a bare host:port is resolved by DNS.
+  const bool has_scheme =
+      absl::StrContains(address, ":///") || absl::StartsWith(address, "unix:");
+  return grpc::CreateCustomChannel(
+      has_scheme ? address : absl::StrCat("dns:///", address),
+      grpc::InsecureChannelCredentials(), args);
 }
 
 ServiceChannel::ServiceChannel(const std::string& address,

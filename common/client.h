@@ -32,8 +32,9 @@ struct OutboundCall {
 std::unique_ptr<grpc::ClientContext> NewClientContext(const OutboundCall& call);
 
 // A plaintext channel to host:port that spreads calls round_robin over every
-// address the host name resolves to; inside the cluster traffic stays on
-// loopback or a mesh.
+// address the host name resolves to (a target with a scheme, such as
+// "dns:///replicas.internal:50051", is taken as written); inside the cluster
+// traffic stays on loopback or a mesh.
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& address);
 
 // Another service, called on behalf of the call being served.

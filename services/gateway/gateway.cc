@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "common/api.h"
 #include "common/call.h"
 #include "common/log.h"
@@ -234,12 +235,16 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
         &call->response,
         [self = shared_from_this(), call, &route,
          exchange = std::move(exchange)](grpc::Status status) mutable {
-          self->gateway_->in_flight.fetch_sub(1);
-          // Answered from gRPC's thread: the connection has no other
-          // operation in progress (the next read starts once this answer is
-          // written), and skipping a hop to the strand saves a thread wake
-          // per request. The write completes on the strand.
-          self->OnReply(route, std::move(exchange), status, call->response);
+          // Back on the connection's strand to answer. The session and the
+          // call move into that task: gRPC drops this callback later, on its
+          // own thread, and must then hold nothing of the gateway's.
+          auto executor = self->stream_.get_executor();
+          asio::post(executor, [self = std::move(self), call = std::move(call),
+                                &route, exchange = std::move(exchange),
+                                status]() mutable {
+            self->OnReply(route, std::move(exchange), status, call->response);
+            self->gateway_->in_flight.fetch_sub(1);
+          });
         });
   }
 
@@ -260,8 +265,12 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
       size_t pending = 0;
       std::vector<std::string> not_serving;
       Exchange exchange;
+      std::shared_ptr<Session> session;
     };
     auto probe = std::make_shared<Probe>();
+    // Held by the probe, and moved out by the last answer, so that gRPC's
+    // callbacks, dropped later on its threads, hold no session.
+    probe->session = shared_from_this();
     probe->pending = gateway_->backends.size();
     probe->exchange = std::move(exchange);
     for (auto& [service, backend] : gateway_->backends) {
@@ -277,15 +286,16 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
       backend.stub->UnaryCall(
           &check->context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
           &check->request, &check->response,
-          [self = shared_from_this(), probe, check,
-           name = service](grpc::Status status) {
+          [probe, check, name = service](grpc::Status status) {
             std::lock_guard<std::mutex> lock(probe->mu);
             // HealthCheckResponse{status: SERVING} is field 1, varint 1.
             if (!status.ok() ||
                 ByteBufferToString(check->response) != "\x08\x01")
               probe->not_serving.push_back(name);
             if (--probe->pending > 0) return;
-            asio::post(self->stream_.get_executor(), [self, probe] {
+            std::shared_ptr<Session> self = std::move(probe->session);
+            auto executor = self->stream_.get_executor();
+            asio::post(executor, [self = std::move(self), probe] {
               if (probe->not_serving.empty()) {
                 return self->Send(probe->exchange, 200,
                                   R"({"status":"SERVING"})");
@@ -492,12 +502,15 @@ absl::Status Gateway::Start() {
   return absl::OkStatus();
 }
 
-void Gateway::Stop() {
+void Gateway::Stop(absl::Duration grace) {
   if (!impl_ || impl_->threads.empty()) return;
   asio::post(impl_->io, [this] {
     beast::error_code ignored;
     impl_->acceptor.close(ignored);
   });
+  const absl::Time until = absl::Now() + grace;
+  while (impl_->in_flight.load() > 0 && absl::Now() < until)
+    absl::SleepFor(absl::Milliseconds(10));
   impl_->io.stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();

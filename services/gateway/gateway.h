@@ -54,8 +54,9 @@ class Gateway {
   // listen address picks a free one).
   absl::Status Start();
   int port() const { return port_; }
-  // Stops taking connections and ends the threads.
-  void Stop();
+  // Stops taking connections, lets the calls in flight finish within
+  // `grace`, and ends the threads.
+  void Stop(absl::Duration grace = absl::Seconds(20));
 
   class Session;
 

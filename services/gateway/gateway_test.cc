@@ -43,7 +43,8 @@ class GatewayTest : public inquiries::InquiriesTest {
     gateway_.reset();
     GatewayOptions options;
     options.listen_address = "127.0.0.1:0";
-    const std::string here = absl::StrCat("127.0.0.1:", port_);
+    // A target with a scheme, as several replicas would be named.
+    const std::string here = absl::StrCat("dns:///127.0.0.1:", port_);
     // Only inquiries runs here; the other services' routes go nowhere.
     for (const std::string& service : ServedServices())
       options.backends[service] = here;
