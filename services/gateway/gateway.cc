@@ -213,6 +213,9 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
       grpc::ByteBuffer response;
     };
     auto call = std::make_shared<Call>();
+    // No idle timer while the service works: the call's deadline bounds it,
+    // and the answer may be written from gRPC's thread.
+    stream_.expires_never();
     call->context.set_deadline(
         absl::ToChronoTime(absl::Now() + gateway_->options.call_deadline));
     const std::string authorization =
@@ -235,16 +238,20 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
         &call->response,
         [self = shared_from_this(), call, &route,
          exchange = std::move(exchange)](grpc::Status status) mutable {
-          // Back on the connection's strand to answer. The session and the
-          // call move into that task: gRPC drops this callback later, on its
-          // own thread, and must then hold nothing of the gateway's.
-          auto executor = self->stream_.get_executor();
-          asio::post(executor, [self = std::move(self), call = std::move(call),
-                                &route, exchange = std::move(exchange),
-                                status]() mutable {
-            self->OnReply(route, std::move(exchange), status, call->response);
-            self->gateway_->in_flight.fetch_sub(1);
-          });
+          // Answered from gRPC's thread: the connection has no other
+          // operation in progress (its next read starts once this answer is
+          // written), and skipping a hop to the strand saves a thread wake
+          // per request; the write completes on the strand. What the
+          // callback holds moves out first: gRPC drops the callback later,
+          // on its own thread, and must then hold nothing of the gateway's.
+          std::shared_ptr<Session> session = std::move(self);
+          std::shared_ptr<Call> done = std::move(call);
+          Impl* gateway = session->gateway_;
+          session->OnReply(route, std::move(exchange), status, done->response);
+          session.reset();
+          done.reset();
+          // Last: Stop may proceed once nothing is in flight.
+          gateway->in_flight.fetch_sub(1);
         });
   }
 
