@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 
 namespace mobility {
 
@@ -13,6 +14,11 @@ std::string FlagOrEnv(const std::string& flag_value, const char* env,
   if (!flag_value.empty()) return flag_value;
   const char* from_env = std::getenv(env);
   return from_env == nullptr || *from_env == '\0' ? fallback : from_env;
+}
+
+void ExitBadConfig(const std::string& message) {
+  Log(LogLevel::kError, "bad_config", {{"message", message}});
+  std::exit(2);
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {

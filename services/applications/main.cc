@@ -59,9 +59,7 @@ int main(int argc, char** argv) {
                                             "MOBILITY_RETENTION_DAYS");
     if (!retention.empty() &&
         (!absl::SimpleAtoi(retention, &retention_days) || retention_days < 1)) {
-      Log(LogLevel::kError, "bad_config",
-          {{"message", "--retention_days must be a positive number of days"}});
-      std::exit(2);
+      ExitBadConfig("--retention_days must be a positive number of days");
     }
     const std::string token_file = FlagOrEnv(
         absl::GetFlag(FLAGS_service_token_file), "MOBILITY_SERVICE_TOKEN_FILE");

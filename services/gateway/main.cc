@@ -52,16 +52,11 @@ namespace {
 
 using mobility::FlagOrEnv;
 
-[[noreturn]] void BadConfig(const std::string& message) {
-  mobility::Log(mobility::LogLevel::kError, "bad_config",
-                {{"message", message}});
-  std::exit(2);
-}
-
 int PositiveSetting(const std::string& value, const char* name) {
   int n = 0;
   if (!absl::SimpleAtoi(value, &n) || n < 1)
-    BadConfig(absl::StrCat("--", name, " must be a positive number"));
+    mobility::ExitBadConfig(
+        absl::StrCat("--", name, " must be a positive number"));
   return n;
 }
 
@@ -123,9 +118,11 @@ int main(int argc, char** argv) {
   auto router = gateway::Router::FromServices(
       *google::protobuf::DescriptorPool::generated_pool(),
       gateway::ServedServices());
-  if (!router.ok()) BadConfig(std::string(router.status().message()));
+  if (!router.ok())
+    mobility::ExitBadConfig(std::string(router.status().message()));
   auto openapi = gateway::OpenApiDocument(*router);
-  if (!openapi.ok()) BadConfig(std::string(openapi.status().message()));
+  if (!openapi.ok())
+    mobility::ExitBadConfig(std::string(openapi.status().message()));
   options.openapi_json = *std::move(openapi);
   options.static_dir =
       FlagOrEnv(absl::GetFlag(FLAGS_static_dir), "MOBILITY_STATIC_DIR");

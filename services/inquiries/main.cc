@@ -40,24 +40,20 @@ namespace {
 
 using mobility::inquiries::Settings;
 
-[[noreturn]] void BadConfig(const std::string& message) {
-  mobility::Log(mobility::LogLevel::kError, "bad_config",
-                {{"message", message}});
-  std::exit(2);
-}
-
 Settings LoadSettings() {
   using mobility::FlagOrEnv;
   Settings settings;
   const std::string zone = FlagOrEnv(absl::GetFlag(FLAGS_time_zone),
                                      "MOBILITY_TIME_ZONE", "Asia/Almaty");
   if (!absl::LoadTimeZone(zone, &settings.zone))
-    BadConfig("--time_zone is not an IANA time zone installed here (tzdata)");
+    mobility::ExitBadConfig(
+        "--time_zone is not an IANA time zone installed here (tzdata)");
   const std::string hours = FlagOrEnv(absl::GetFlag(FLAGS_working_hours),
                                       "MOBILITY_WORKING_HOURS", "09:00-18:00");
   auto working_hours = mobility::inquiries::ParseWorkingHours(hours);
   if (!working_hours)
-    BadConfig("--working_hours must be HH:MM-HH:MM, start before end");
+    mobility::ExitBadConfig(
+        "--working_hours must be HH:MM-HH:MM, start before end");
   settings.hours = *working_hours;
   settings.public_url =
       FlagOrEnv(absl::GetFlag(FLAGS_public_url), "MOBILITY_PUBLIC_URL",
@@ -67,14 +63,15 @@ Settings LoadSettings() {
                 "MOBILITY_SUBMISSIONS_PER_HOUR", "20");
   if (!absl::SimpleAtoi(per_hour, &settings.submissions_per_hour) ||
       settings.submissions_per_hour < 1) {
-    BadConfig("--submissions_per_hour must be a positive number");
+    mobility::ExitBadConfig("--submissions_per_hour must be a positive number");
   }
   const std::string retention =
       FlagOrEnv(absl::GetFlag(FLAGS_retention_days),
                 "MOBILITY_INQUIRY_RETENTION_DAYS", "1826");
   int days = 0;
   if (!absl::SimpleAtoi(retention, &days) || days < 1)
-    BadConfig("--retention_days must be a positive number of days");
+    mobility::ExitBadConfig(
+        "--retention_days must be a positive number of days");
   settings.retention = absl::Hours(24) * days;
   return settings;
 }
