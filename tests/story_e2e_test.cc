@@ -260,6 +260,14 @@ TEST_F(StoryTest, FromAgreementToGrantsAndAQuestionToTheRector) {
                         R"(", "trackingCode": "AAAA-AAAA-AAAA-AAAA-AAAA"})"));
   EXPECT_EQ(wrong.status, 404);
   EXPECT_THAT(wrong.body, ::testing::Not(HasSubstr("visa")));
+
+  // SIGTERM stops the gateway cleanly.
+  const pid_t gateway = pids_.back();
+  kill(gateway, SIGTERM);
+  int status = 0;
+  waitpid(gateway, &status, 0);
+  pids_.pop_back();
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
 }
 
 }  // namespace
