@@ -89,6 +89,15 @@ absl::StatusOr<std::string> ParseResourceName(absl::string_view field,
   return std::string(id);
 }
 
+bool IsAcceptableRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id) {
+    if (!(absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.'))
+      return false;
+  }
+  return true;
+}
+
 std::string StepRequestId(absl::string_view step) {
   const std::string hex = Sha256Hex(step).substr(0, 32);
   return absl::StrCat(hex.substr(0, 8), "-", hex.substr(8, 4), "-",

@@ -28,17 +28,6 @@ std::string MetadataValue(const grpc::ServerContextBase* context,
   return std::string(it->second.data(), it->second.size());
 }
 
-// Request ids come from callers; keep only short printable ones so logs stay
-// clean.
-bool IsAcceptableRequestId(absl::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    if (!(absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.'))
-      return false;
-  }
-  return true;
-}
-
 absl::Status Overloaded() {
   return Error(absl::StatusCode::kUnavailable, "OVERLOADED",
                "the service is busy; retry with backoff");

@@ -56,16 +56,6 @@ std::string Header(const Request& request, absl::string_view name) {
   return it == request.end() ? "" : std::string(it->value());
 }
 
-// Request ids from callers: short printable ones only, as the services keep.
-bool IsAcceptableRequestId(absl::string_view id) {
-  if (id.empty() || id.size() > 64) return false;
-  for (char c : id) {
-    if (!(absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.'))
-      return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 struct Gateway::Impl {
