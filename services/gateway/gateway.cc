@@ -2,6 +2,7 @@
 
 #include <google/protobuf/message.h>
 #include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/support/proto_buffer_reader.h>
 
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
@@ -237,7 +238,7 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
           std::shared_ptr<Session> session = std::move(self);
           std::shared_ptr<Call> done = std::move(call);
           Impl* gateway = session->gateway_;
-          session->OnReply(route, std::move(exchange), status, done->response);
+          session->OnReply(route, std::move(exchange), status, &done->response);
           session.reset();
           done.reset();
           // Last: Stop may proceed once nothing is in flight.
@@ -246,9 +247,22 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnReply(const Route& route, Exchange exchange,
-               const grpc::Status& status, const grpc::ByteBuffer& bytes) {
+               const grpc::Status& status, grpc::ByteBuffer* bytes) {
     if (!status.ok()) return SendError(exchange, FromGrpcStatus(status));
-    auto json = ResponseJson(route, ByteBufferToString(bytes));
+    // Parsed from gRPC's slices as they are, into an arena: the answer's
+    // strings cost no allocation each.
+    google::protobuf::Arena arena;
+    google::protobuf::Message* response =
+        google::protobuf::MessageFactory::generated_factory()
+            ->GetPrototype(route.method->output_type())
+            ->New(&arena);
+    grpc::ProtoBufferReader reader(bytes);
+    if (!response->ParseFromZeroCopyStream(&reader)) {
+      return SendError(exchange,
+                       Error(absl::StatusCode::kInternal, "BAD_RESPONSE",
+                             "the service's answer did not parse"));
+    }
+    auto json = ResponseJson(route, *response);
     if (!json.ok()) return SendError(exchange, json.status());
     Send(exchange, 200, *std::move(json));
   }

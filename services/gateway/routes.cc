@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "google/api/annotations.pb.h"
+#include "services/gateway/json_printer.h"
 
 namespace mobility::gateway {
 namespace {
@@ -56,11 +57,19 @@ absl::Status AddRule(const pb::MethodDescriptor* method,
     return absl::InvalidArgumentError(
         absl::StrCat(method->full_name(), ": no body field ", route.body));
   }
-  if (!route.response_body.empty() &&
-      method->output_type()->FindFieldByName(route.response_body) == nullptr) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        method->full_name(), ": no response field ", route.response_body));
+  const pb::Descriptor* answer = method->output_type();
+  if (!route.response_body.empty()) {
+    const pb::FieldDescriptor* field =
+        answer->FindFieldByName(route.response_body);
+    if (field == nullptr || field->is_repeated() ||
+        field->message_type() == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(method->full_name(), ": no response message field ",
+                       route.response_body));
+    }
+    answer = field->message_type();
   }
+  route.json_printable = JsonPrintable(answer);
   routes.push_back(std::move(route));
   for (const auto& extra : rule.additional_bindings()) {
     if (auto s = AddRule(method, extra, routes); !s.ok()) return s;

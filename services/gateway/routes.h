@@ -19,8 +19,10 @@ struct Route {
   PathTemplate path;
   // "" (no body), "*" (the whole request) or the request field the body is.
   std::string body;
-  // "" (the whole response) or the response field that is the body.
+  // "" (the whole response) or the response message field that is the body.
   std::string response_body;
+  // The gateway's own JSON printer covers the body's type.
+  bool json_printable = false;
   const google::protobuf::MethodDescriptor* method = nullptr;
   // "/mobility.agreements.v1.AgreementsService/GetAgreement".
   std::string grpc_path;

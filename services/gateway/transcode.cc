@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status.h"
+#include "services/gateway/json_printer.h"
 
 namespace mobility::gateway {
 namespace {
@@ -236,30 +237,24 @@ absl::Status BuildRequest(const Route& route,
 }
 
 absl::StatusOr<std::string> ResponseJson(const Route& route,
-                                         const std::string& response_bytes) {
+                                         const pb::Message& response) {
+  const pb::Message* body = &response;
+  if (!route.response_body.empty()) {
+    body = &response.GetReflection()->GetMessage(
+        response,
+        response.GetDescriptor()->FindFieldByName(route.response_body));
+  }
+  std::string out;
+  if (route.json_printable && PrintJson(*body, &out)) return out;
+  out.clear();
+  // Protobuf's own printer, for what the gateway's does not cover.
   static pb::util::TypeResolver* const resolver =
       pb::util::NewTypeResolverForDescriptorPool(
           "type.googleapis.com", pb::DescriptorPool::generated_pool());
-  const pb::Descriptor* type = route.method->output_type();
-  std::string bytes = response_bytes;
-  if (!route.response_body.empty()) {
-    // Only the field: parse, take it, and print its own type.
-    std::unique_ptr<pb::Message> response(
-        pb::MessageFactory::generated_factory()->GetPrototype(type)->New());
-    if (!response->ParseFromString(response_bytes)) {
-      return Error(absl::StatusCode::kInternal, "BAD_RESPONSE",
-                   "the service's answer did not parse");
-    }
-    const Field* field = type->FindFieldByName(route.response_body);
-    bytes = response->GetReflection()
-                ->GetMessage(*response, field)
-                .SerializeAsString();
-    type = field->message_type();
-  }
-  std::string out;
   auto status = pb::util::BinaryToJsonString(
-      resolver, absl::StrCat("type.googleapis.com/", type->full_name()), bytes,
-      &out, pb::util::JsonPrintOptions());
+      resolver,
+      absl::StrCat("type.googleapis.com/", body->GetDescriptor()->full_name()),
+      body->SerializeAsString(), &out, pb::util::JsonPrintOptions());
   if (!status.ok()) {
     return Error(absl::StatusCode::kInternal, "BAD_RESPONSE",
                  std::string(status.message()));

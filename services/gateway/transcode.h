@@ -24,12 +24,12 @@ absl::Status BuildRequest(const Route& route,
                           absl::string_view query, absl::string_view body,
                           google::protobuf::Message* request);
 
-// The response, serialized as the service sent it, as proto3 JSON
-// (lowerCamelCase, enums as names, 64-bit integers as strings), or its
-// response_body field alone. Converted from the wire bytes directly: no
-// message is built.
-absl::StatusOr<std::string> ResponseJson(const Route& route,
-                                         const std::string& response_bytes);
+// The response (of the route's output type), or its response_body field
+// alone, as proto3 JSON (lowerCamelCase, enums as names, 64-bit integers as
+// strings): by the gateway's printer when it covers the type, else by
+// protobuf's.
+absl::StatusOr<std::string> ResponseJson(
+    const Route& route, const google::protobuf::Message& response);
 
 // `text` as a JSON string literal, quotes included; UTF-8 passes through.
 std::string JsonQuoted(absl::string_view text);

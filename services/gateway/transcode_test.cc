@@ -138,7 +138,7 @@ TEST(TranscodeTest, ResponsesAsProto3Json) {
   inquiry.set_registration_number("2026-000001");
   inquiry.set_state(iv1::Inquiry::ANSWERED);
   inquiry.mutable_receipt()->mutable_receive_time()->set_seconds(1795900000);
-  auto json = ResponseJson(*match.route, inquiry.SerializeAsString());
+  auto json = ResponseJson(*match.route, inquiry);
   ASSERT_TRUE(json.ok());
   EXPECT_EQ(*json, R"({"registrationNumber":"2026-000001","state":"ANSWERED",)"
                    R"("receipt":{"receiveTime":"2026-11-28T21:06:40Z"}})");
