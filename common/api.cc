@@ -5,6 +5,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <random>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -12,6 +13,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
@@ -55,6 +57,11 @@ std::string NewResourceId() {
     std::abort();  // No entropy: nothing safe to do.
   return absl::BytesToHexString(
       absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
+}
+
+std::string NewRequestId() {
+  thread_local std::mt19937_64 random(std::random_device{}());
+  return absl::StrFormat("%016x%016x", random(), random());
 }
 
 bool IsValidResourceId(absl::string_view id) {

@@ -40,14 +40,18 @@ bool IsValidResourceId(absl::string_view id);
 absl::StatusOr<std::string> ParseResourceName(absl::string_view field,
                                               absl::string_view name,
                                               absl::string_view collection);
-// INVALID_ARGUMENT naming `field` unless `request_id` is empty or a UUID.
 // Whether a caller's x-request-id is kept as it came: up to 64 of
 // [A-Za-z0-9-_.], so log lines stay clean; otherwise a new one is made.
 bool IsAcceptableRequestId(absl::string_view id);
+// A new x-request-id: 32 lowercase hex digits from a generator of the
+// thread's own. It only ties log lines together, so it need not be secret,
+// and it costs no system call (OpenSSL's generator checks its pid per call).
+std::string NewRequestId();
 // A request id (UUID form) for one step of a larger change, derived from
 // `step`, e.g. "applications/abc:grant": every retry of the change sends the
 // same id, so the service called applies the step once.
 std::string StepRequestId(absl::string_view step);
+// INVALID_ARGUMENT naming `field` unless `request_id` is empty or a UUID.
 absl::Status ValidateRequestId(absl::string_view field,
                                absl::string_view request_id);
 

@@ -165,7 +165,7 @@ grpc::ServerUnaryReactor* RpcDispatcher::Start(
   auto* call = new Call(method);
   call->call_.request_id = MetadataValue(context, kRequestIdHeader);
   if (!IsAcceptableRequestId(call->call_.request_id))
-    call->call_.request_id = NewResourceId();
+    call->call_.request_id = NewRequestId();
   context->AddInitialMetadata(kRequestIdHeader, call->call_.request_id);
 
   // Everything up to the queue runs here, on gRPC's thread, and costs no

@@ -84,7 +84,11 @@ struct Gateway::Impl {
 class Gateway::Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, Impl* gateway)
-      : stream_(std::move(socket)), gateway_(gateway) {}
+      : stream_(std::move(socket)), gateway_(gateway) {
+    beast::error_code error;
+    const auto peer = stream_.socket().remote_endpoint(error);
+    if (!error) peer_ = peer.address().to_string();
+  }
 
   void Read() {
     parser_.emplace();
@@ -119,7 +123,7 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
     if (error) {
       // A body over the limit, or bytes that are not HTTP.
       exchange.keep_alive = false;
-      exchange.request_id = NewResourceId();
+      exchange.request_id = NewRequestId();
       const bool too_large = error == http::error::body_limit;
       return SendError(
           exchange,
@@ -138,7 +142,7 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
     exchange.origin = Header(request, http::field::origin);
     exchange.request_id = Header(request, kRequestIdHeader);
     if (!IsAcceptableRequestId(exchange.request_id))
-      exchange.request_id = NewResourceId();
+      exchange.request_id = NewRequestId();
     Handle(std::move(request), std::move(exchange));
   }
 
@@ -324,18 +328,14 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
   // The end user's address: the peer, or, when the peer is a trusted proxy,
   // the last address X-Forwarded-For names that is not one.
   std::string ClientAddress(const Request& request) {
-    beast::error_code error;
-    std::string peer =
-        stream_.socket().remote_endpoint(error).address().to_string();
-    if (error) return "";
-    if (gateway_->options.trusted_proxies.count(peer) == 0) return peer;
+    if (gateway_->options.trusted_proxies.count(peer_) == 0) return peer_;
     std::vector<std::string> hops = absl::StrSplit(
         Header(request, "x-forwarded-for"), ',', absl::SkipWhitespace());
     for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
       std::string hop(absl::StripAsciiWhitespace(*it));
       if (gateway_->options.trusted_proxies.count(hop) == 0) return hop;
     }
-    return peer;
+    return peer_;
   }
 
   // A file under the static folder: "/docs" is docs/index.html. False when
@@ -444,6 +444,7 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
+  std::string peer_;  // The peer's address, "" when unknown.
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   Impl* gateway_;

@@ -38,41 +38,60 @@ Run Finish(Run run, std::vector<double> latencies, absl::Duration wall) {
 
 }  // namespace
 
-Run Measure(const std::string& workload, const std::string& limit,
-            int concurrency, absl::Duration length,
-            const std::function<bool(int)>& call) {
-  // A short warm-up: connections and caches, not measured.
-  {
-    std::vector<std::thread> warm;
-    for (int c = 0; c < concurrency; ++c)
-      warm.emplace_back([&, c] {
-        for (int i = 0; i < 3; ++i) call(c);
-      });
-    for (auto& t : warm) t.join();
-  }
-  std::vector<std::vector<double>> latencies(concurrency);
-  std::atomic<int64_t> errors{0};
-  const absl::Time start = absl::Now();
-  const absl::Time end = start + length;
-  std::vector<std::thread> threads;
-  for (int c = 0; c < concurrency; ++c) {
-    threads.emplace_back([&, c] {
-      for (absl::Time t0 = absl::Now(); t0 < end; t0 = absl::Now()) {
-        if (!call(c)) errors.fetch_add(1);
-        latencies[c].push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
+std::vector<Run> MeasureInTurns(const std::vector<Workload>& workloads,
+                                int concurrency, absl::Duration length,
+                                int turns) {
+  struct Sample {
+    std::vector<double> latencies;
+    int64_t errors = 0;
+    absl::Duration wall;
+  };
+  std::vector<Sample> samples(workloads.size());
+  for (int turn = 0; turn < turns; ++turn) {
+    for (size_t w = 0; w < workloads.size(); ++w) {
+      const auto& call = workloads[w].call;
+      if (turn == 0) {
+        // A short warm-up: connections and caches, not measured.
+        std::vector<std::thread> warm;
+        for (int c = 0; c < concurrency; ++c)
+          warm.emplace_back([&, c] {
+            for (int i = 0; i < 3; ++i) call(c);
+          });
+        for (auto& t : warm) t.join();
       }
-    });
+      std::vector<std::vector<double>> latencies(concurrency);
+      std::atomic<int64_t> errors{0};
+      const absl::Time start = absl::Now();
+      const absl::Time end = start + length / turns;
+      std::vector<std::thread> threads;
+      for (int c = 0; c < concurrency; ++c) {
+        threads.emplace_back([&, c] {
+          for (absl::Time t0 = absl::Now(); t0 < end; t0 = absl::Now()) {
+            if (!call(c)) errors.fetch_add(1);
+            latencies[c].push_back(
+                absl::ToDoubleMilliseconds(absl::Now() - t0));
+          }
+        });
+      }
+      for (auto& t : threads) t.join();
+      Sample& sample = samples[w];
+      sample.wall += absl::Now() - start;
+      sample.errors += errors.load();
+      for (auto& l : latencies)
+        sample.latencies.insert(sample.latencies.end(), l.begin(), l.end());
+    }
   }
-  for (auto& t : threads) t.join();
-  const absl::Duration wall = absl::Now() - start;
-  std::vector<double> all;
-  for (auto& l : latencies) all.insert(all.end(), l.begin(), l.end());
-  Run run;
-  run.workload = workload;
-  run.limit = limit;
-  run.concurrency = concurrency;
-  run.errors = errors.load();
-  return Finish(std::move(run), std::move(all), wall);
+  std::vector<Run> runs;
+  for (size_t w = 0; w < workloads.size(); ++w) {
+    Run run;
+    run.workload = workloads[w].name;
+    run.limit = workloads[w].limit;
+    run.concurrency = concurrency;
+    run.errors = samples[w].errors;
+    runs.push_back(Finish(std::move(run), std::move(samples[w].latencies),
+                          samples[w].wall));
+  }
+  return runs;
 }
 
 bool HealthCheck(grpc::Channel* channel) {

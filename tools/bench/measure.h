@@ -29,11 +29,20 @@ struct Run {
   int64_t calls = 0;
 };
 
-// Runs `call(client)` on `concurrency` threads for `length`; `call` returns
-// whether the call succeeded.
-Run Measure(const std::string& workload, const std::string& limit,
-            int concurrency, absl::Duration length,
-            const std::function<bool(int)>& call);
+struct Workload {
+  std::string name;
+  std::string limit;
+  // Makes one call as client N; whether it succeeded.
+  std::function<bool(int)> call;
+};
+
+// Each workload on `concurrency` threads for `length` in all, taken in
+// `turns` turns, one workload after another in each turn: the machine's
+// drift (a busy neighbour, a clock that slows) then weighs on a workload and
+// on its limit alike, and their ratio holds still from run to run.
+std::vector<Run> MeasureInTurns(const std::vector<Workload>& workloads,
+                                int concurrency, absl::Duration length,
+                                int turns);
 
 // The server's grpc.health.v1 Check: the transport's own limit.
 bool HealthCheck(grpc::Channel* channel);

@@ -61,7 +61,9 @@ ABSL_FLAG(std::string, agreements_database_url, "",
 ABSL_FLAG(std::string, allocation_script, "tools/bench/allocate_release.sql",
           "pgbench script with the SQL of AllocateMobility + ReleaseMobility");
 ABSL_FLAG(std::string, concurrency, "1,8,64", "client counts to run");
-ABSL_FLAG(double, seconds, 3, "length of each run");
+ABSL_FLAG(double, seconds, 3, "length of each workload's run");
+ABSL_FLAG(int, turns, 3,
+          "turns each run is taken in, the workloads one after another");
 ABSL_FLAG(std::string, workloads, "",
           "comma-separated workloads to run (e.g. GetAgreement for a "
           "profile); empty: all, with pgbench");
@@ -244,11 +246,6 @@ int Main() {
   using IS = iv1::InquiriesService::Stub;
   const std::string run_id = absl::StrCat(absl::ToUnixMicros(absl::Now()));
   std::vector<std::atomic<int64_t>> sequence(256);
-  struct Workload {
-    std::string name;
-    std::string limit;
-    std::function<bool(int)> call;
-  };
   const std::string agreements_check = "agreements.Health.Check";
   const std::string grants_check = "grants.Health.Check";
   const std::string inquiries_check = "inquiries.Health.Check";
@@ -407,10 +404,11 @@ int Main() {
       }
       runs.push_back(*script);
     }
-    for (const auto& w : workloads) {
-      runs.push_back(Measure(w.name, w.limit, level, length, w.call));
-      std::cerr << "." << std::flush;
+    for (Run& run : MeasureInTurns(workloads, level, length,
+                                   absl::GetFlag(FLAGS_turns))) {
+      runs.push_back(std::move(run));
     }
+    std::cerr << "." << std::flush;
   }
   std::cerr << "\n";
   for (const auto& [service, pid] : pids) rss[service].second = RssKib(pid);
