@@ -2,6 +2,7 @@
 
 #include <google/protobuf/stubs/strutil.h>
 
+#include <array>
 #include <cmath>
 #include <set>
 
@@ -32,7 +33,7 @@ void AppendUnicodeEscape(uint32_t unit, std::string* out) {
 // invisible or direction-changing ones that have been used to hide script in
 // pages (json_escaping.cc).
 bool ProtobufEscapes(uint32_t c) {
-  return (c >= 0x7f && c <= 0x9f) || c == 0xad || (c >= 0x600 && c <= 0x603) ||
+  return (c >= 0x80 && c <= 0x9f) || c == 0xad || (c >= 0x600 && c <= 0x603) ||
          c == 0x6dd || c == 0x70f || c == 0x17b4 || c == 0x17b5 ||
          (c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202e) ||
          (c >= 0x2060 && c <= 0x2064) || (c >= 0x206a && c <= 0x206f) ||
@@ -40,69 +41,111 @@ bool ProtobufEscapes(uint32_t c) {
          (c >= 0x1d173 && c <= 0x1d17a) || (c >= 0xe0020 && c <= 0xe007f);
 }
 
-// `text` as a JSON string; false when it is not UTF-8.
+// How a byte of UTF-8 text is printed: as it is, escaped (an ASCII control
+// or JSON's own), or as the lead of a multi-byte sequence (its length).
+enum ByteClass : unsigned char {
+  kPlain = 0,
+  kEscaped = 1,
+  kLead2 = 2,
+  kLead3 = 3,
+  kLead4 = 4,
+  kInvalid = 5
+};
+
+constexpr std::array<ByteClass, 256> ByteClasses() {
+  std::array<ByteClass, 256> classes{};
+  for (int c = 0; c < 256; ++c) {
+    if (c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' ||
+        c == 0x7f) {
+      classes[c] = kEscaped;
+    } else if (c < 0x80) {
+      classes[c] = kPlain;
+    } else if ((c & 0xe0) == 0xc0) {
+      classes[c] = kLead2;
+    } else if ((c & 0xf0) == 0xe0) {
+      classes[c] = kLead3;
+    } else if ((c & 0xf8) == 0xf0) {
+      classes[c] = kLead4;
+    } else {
+      classes[c] = kInvalid;
+    }
+  }
+  return classes;
+}
+constexpr std::array<ByteClass, 256> kByteClasses = ByteClasses();
+
+void AppendAsciiEscape(unsigned char c, std::string* out) {
+  switch (c) {
+    case '"':
+      out->append("\\\"");
+      break;
+    case '\\':
+      out->append("\\\\");
+      break;
+    case '\b':
+      out->append("\\b");
+      break;
+    case '\f':
+      out->append("\\f");
+      break;
+    case '\n':
+      out->append("\\n");
+      break;
+    case '\r':
+      out->append("\\r");
+      break;
+    case '\t':
+      out->append("\\t");
+      break;
+    default:
+      AppendUnicodeEscape(c, out);
+  }
+}
+
+// `text` as a JSON string; false when it is not UTF-8. What needs no escape
+// is copied in runs.
 bool AppendString(const std::string& text, std::string* out) {
   out->push_back('"');
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());
   const auto* end = p + text.size();
+  const auto* run = p;
+  auto flush = [&] {
+    out->append(reinterpret_cast<const char*>(run), p - run);
+  };
   while (p < end) {
-    const unsigned char c = *p;
-    if (c < 0x80) {
-      switch (c) {
-        case '"':
-          out->append("\\\"");
-          break;
-        case '\\':
-          out->append("\\\\");
-          break;
-        case '\b':
-          out->append("\\b");
-          break;
-        case '\f':
-          out->append("\\f");
-          break;
-        case '\n':
-          out->append("\\n");
-          break;
-        case '\r':
-          out->append("\\r");
-          break;
-        case '\t':
-          out->append("\\t");
-          break;
-        default:
-          if (c < 0x20 || c == '<' || c == '>' || c == 0x7f) {
-            AppendUnicodeEscape(c, out);
-          } else {
-            out->push_back(static_cast<char>(c));
-          }
-      }
+    const ByteClass kind = kByteClasses[*p];
+    if (kind == kPlain) {
       ++p;
       continue;
     }
-    // A multi-byte sequence: its length, and the least code point it may
-    // encode (a shorter form is invalid).
-    int length;
-    uint32_t code, least;
-    if ((c & 0xe0) == 0xc0) {
-      length = 2, code = c & 0x1f, least = 0x80;
-    } else if ((c & 0xf0) == 0xe0) {
-      length = 3, code = c & 0x0f, least = 0x800;
-    } else if ((c & 0xf8) == 0xf0) {
-      length = 4, code = c & 0x07, least = 0x10000;
-    } else {
-      return false;
+    if (kind == kEscaped) {
+      flush();
+      AppendAsciiEscape(*p, out);
+      run = ++p;
+      continue;
     }
+    if (kind == kInvalid) return false;
+    // A multi-byte sequence, and the least code point it may encode (a
+    // shorter form is invalid).
+    const int length = kind;
+    static constexpr uint32_t kLeast[] = {0, 0, 0x80, 0x800, 0x10000};
+    static constexpr unsigned char kLeadBits[] = {0, 0, 0x1f, 0x0f, 0x07};
     if (end - p < length) return false;
+    uint32_t code = *p & kLeadBits[length];
     for (int i = 1; i < length; ++i) {
       if ((p[i] & 0xc0) != 0x80) return false;
       code = (code << 6) | (p[i] & 0x3f);
     }
-    if (code < least || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff))
+    if (code < kLeast[length] || code > 0x10ffff ||
+        (code >= 0xd800 && code <= 0xdfff)) {
       return false;
+    }
     if (!ProtobufEscapes(code)) {
-      out->append(reinterpret_cast<const char*>(p), length);
-    } else if (code < 0x10000) {
+      p += length;
+      continue;
+    }
+    flush();
+    if (code < 0x10000) {
       AppendUnicodeEscape(code, out);
     } else {
       // As a UTF-16 surrogate pair, as JavaScript reads it.
@@ -110,8 +153,9 @@ bool AppendString(const std::string& text, std::string* out) {
       AppendUnicodeEscape(0xd800 + (v >> 10), out);
       AppendUnicodeEscape(0xdc00 + (v & 0x3ff), out);
     }
-    p += length;
+    run = p += length;
   }
+  flush();
   out->push_back('"');
   return true;
 }
@@ -179,9 +223,8 @@ bool AppendMessage(const pb::Message& message, std::string* out);
 
 // One value of `field`: element `index` of a repeated field, or (-1) the
 // field's only value.
-bool AppendValue(const pb::Message& message, const Field* field, int index,
-                 std::string* out) {
-  const pb::Reflection* r = message.GetReflection();
+bool AppendValue(const pb::Message& message, const pb::Reflection* r,
+                 const Field* field, int index, std::string* out) {
   const bool one = index < 0;
   switch (field->cpp_type()) {
     case Field::CPPTYPE_INT32:
@@ -260,8 +303,9 @@ bool AppendValue(const pb::Message& message, const Field* field, int index,
 
 // The fields that are set, in field number order, as protobuf prints them.
 bool AppendMessage(const pb::Message& message, std::string* out) {
+  const pb::Reflection* reflection = message.GetReflection();
   std::vector<const Field*> fields;
-  message.GetReflection()->ListFields(message, &fields);
+  reflection->ListFields(message, &fields);
   out->push_back('{');
   bool first = true;
   for (const Field* field : fields) {
@@ -269,14 +313,14 @@ bool AppendMessage(const pb::Message& message, std::string* out) {
     first = false;
     absl::StrAppend(out, "\"", field->json_name(), "\":");
     if (!field->is_repeated()) {
-      if (!AppendValue(message, field, -1, out)) return false;
+      if (!AppendValue(message, reflection, field, -1, out)) return false;
       continue;
     }
     out->push_back('[');
-    const int size = message.GetReflection()->FieldSize(message, field);
+    const int size = reflection->FieldSize(message, field);
     for (int i = 0; i < size; ++i) {
       if (i > 0) out->push_back(',');
-      if (!AppendValue(message, field, i, out)) return false;
+      if (!AppendValue(message, reflection, field, i, out)) return false;
     }
     out->push_back(']');
   }
