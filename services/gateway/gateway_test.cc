@@ -1,13 +1,17 @@
 // The gateway over real HTTP (libcurl) in front of the real inquiries service
 // on PostgreSQL: the public routes without a token, the error shapes, the
 // malformed inputs, the client address from a trusted proxy, request ids,
-// keep-alive, CORS and readiness.
+// keep-alive, CORS, readiness, and overload.
 #include "services/gateway/gateway.h"
 
 #include <gmock/gmock.h>
 
 #include <fstream>
+#include <functional>
+#include <pqxx/pqxx>
+#include <thread>
 
+#include "absl/strings/str_replace.h"
 #include "services/gateway/contracts.h"
 #include "services/gateway/openapi.h"
 #include "services/inquiries/inquiries_test_fixture.h"
@@ -39,7 +43,7 @@ class GatewayTest : public inquiries::InquiriesTest {
     InquiriesTest::TearDown();
   }
 
-  void StartGateway(size_t max_body_bytes = 12 * 1024 * 1024) {
+  void StartGateway(const std::function<void(GatewayOptions&)>& adjust = {}) {
     gateway_.reset();
     GatewayOptions options;
     options.listen_address = "127.0.0.1:0";
@@ -49,7 +53,6 @@ class GatewayTest : public inquiries::InquiriesTest {
     for (const std::string& service : ServedServices())
       options.backends[service] = here;
     options.service_token_file = token_file_;
-    options.max_body_bytes = max_body_bytes;
     options.trusted_proxies = {"127.0.0.1"};
     options.cors_origins = {"https://apply.kokshetau.example"};
     auto router = Router::FromServices(
@@ -59,6 +62,7 @@ class GatewayTest : public inquiries::InquiriesTest {
     ASSERT_TRUE(openapi.ok()) << openapi.status();
     options.openapi_json = *openapi;
     options.static_dir = WEB_DIR;
+    if (adjust) adjust(options);
     gateway_ = std::make_unique<Gateway>(options, *std::move(router));
     ASSERT_TRUE(gateway_->Start().ok());
   }
@@ -150,7 +154,7 @@ TEST_F(GatewayTest, MalformedRequestsGetTheirReason) {
   EXPECT_EQ(r.status, 400);
   EXPECT_THAT(r.body, HasSubstr(R"("field":"inquiry.subject")"));
 
-  StartGateway(/*max_body_bytes=*/1024);
+  StartGateway([](GatewayOptions& o) { o.max_body_bytes = 1024; });
   r = Http("POST", "/v1/inquiries",
            absl::StrCat(R"({"text": ")", std::string(2000, 'x'), R"("})"));
   EXPECT_EQ(r.status, 400);
@@ -225,6 +229,63 @@ TEST_F(GatewayTest, OpenApiDocumentAndDocsPage) {
   EXPECT_EQ(Http("GET", "/docs/docs.js").status, 200);
   EXPECT_EQ(Http("GET", "/docs/../../README.md").status, 404);
   EXPECT_EQ(Http("GET", "/docs/missing.js").status, 404);
+}
+
+}  // namespace
+}  // namespace mobility::gateway
+
+namespace mobility::gateway {
+namespace {
+
+// Overload as on the gRPC path: with max_in_flight calls waiting on the
+// service, the next request is answered 503 OVERLOADED at once; the waiting
+// ones are answered when the service is, and nothing hangs.
+TEST_F(GatewayTest, PastMaxInFlightTheAnswerIs503AtOnce) {
+  StartGateway([](GatewayOptions& o) { o.max_in_flight = 2; });
+  // One registration makes the year's counter row; holding it makes the
+  // next registrations wait in the database.
+  ASSERT_EQ(Http("POST", "/v1/inquiries", kQuestion).status, 200);
+  pqxx::connection holder(database_.url());
+  pqxx::work lock(holder);
+  lock.exec("SELECT * FROM inquiries.registration_counters FOR UPDATE");
+
+  std::vector<HttpReply> waited(2);
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 2; ++i) {
+    callers.emplace_back([&, i] {
+      e2e::HttpClient own;
+      const std::string question = absl::StrReplaceAll(
+          kQuestion, {{"dana@", absl::StrCat("dana", i, "@")}});
+      waited[i] = own.Call(
+          "POST",
+          absl::StrCat("http://127.0.0.1:", gateway_->port(), "/v1/inquiries"),
+          question, {});
+    });
+  }
+  // Both wait on the lock: the gateway has two calls in flight.
+  pqxx::connection watcher(database_.url());
+  for (int tries = 0;; ++tries) {
+    pqxx::nontransaction read(watcher);
+    const int waiting =
+        read.exec1(
+                "SELECT count(*) FROM pg_stat_activity WHERE "
+                "wait_event_type = 'Lock' AND datname = current_database()")[0]
+            .as<int>();
+    if (waiting == 2) break;
+    ASSERT_LT(tries, 500) << "the registrations never reached the lock";
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+
+  HttpReply refused = Http("GET", "/v1/publishedQuestions");
+  EXPECT_EQ(refused.status, 503) << refused.body;
+  EXPECT_EQ(Field(refused.body, "reason"), "OVERLOADED");
+
+  lock.abort();
+  for (auto& t : callers) t.join();
+  for (const HttpReply& reply : waited)
+    EXPECT_EQ(reply.status, 200) << reply.body;
+  // With the calls answered, the gateway takes new ones again.
+  EXPECT_EQ(Http("GET", "/v1/publishedQuestions").status, 200);
 }
 
 }  // namespace
