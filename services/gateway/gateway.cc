@@ -12,13 +12,16 @@
 #include <fstream>
 #include <mutex>
 #include <optional>
+#include <sstream>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/api.h"
 #include "common/call.h"
@@ -59,6 +62,15 @@ std::string Header(const Request& request, absl::string_view name) {
 
 }  // namespace
 
+// A call to a service, from its start to what is done with its answer.
+struct ServiceCall {
+  grpc::ClientContext context;
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  std::unique_ptr<grpc::GenericClientAsyncResponseReader> reader;
+  std::function<void(ServiceCall&)> done;
+};
+
 struct Gateway::Impl {
   GatewayOptions options;
   Router router;
@@ -72,11 +84,45 @@ struct Gateway::Impl {
   // By service full name.
   std::map<std::string, Backend> backends;
   std::atomic<int> in_flight{0};
+  // The services' answers arrive here, and the threads that wait on it
+  // answer the client: the thread gRPC wakes with the answer writes it.
+  grpc::CompletionQueue completions;
+  std::vector<std::thread> completion_threads;
+  // The calls in flight, so that a stop past its grace can cancel them.
+  absl::Mutex calls_mu;
+  absl::flat_hash_set<grpc::ClientContext*> calls ABSL_GUARDED_BY(calls_mu);
 
   Impl(GatewayOptions o, Router r)
-      : options(std::move(o)), router(std::move(r)), io(o.threads) {}
+      : options(std::move(o)), router(std::move(r)) {}
 
   void Accept();
+
+  void Call(Backend& backend, const std::string& method,
+            const grpc::ByteBuffer& request,
+            std::unique_ptr<ServiceCall> call) {
+    ServiceCall* started = call.release();
+    {
+      absl::MutexLock lock(&calls_mu);
+      calls.insert(&started->context);
+    }
+    started->reader = backend.stub->PrepareUnaryCall(&started->context, method,
+                                                     request, &completions);
+    started->reader->StartCall();
+    started->reader->Finish(&started->response, &started->status, started);
+  }
+
+  void CompleteCalls() {
+    void* tag;
+    bool ok;
+    while (completions.Next(&tag, &ok)) {
+      std::unique_ptr<ServiceCall> call(static_cast<ServiceCall*>(tag));
+      {
+        absl::MutexLock lock(&calls_mu);
+        calls.erase(&call->context);
+      }
+      call->done(*call);
+    }
+  }
 };
 
 // One connection: reads requests one after another (keep-alive), answers each
@@ -86,6 +132,8 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
   Session(tcp::socket socket, Impl* gateway)
       : stream_(std::move(socket)), gateway_(gateway) {
     beast::error_code error;
+    // Writes return rather than wait (see Write).
+    stream_.socket().non_blocking(true, error);
     const auto peer = stream_.socket().remote_endpoint(error);
     if (!error) peer_ = peer.address().to_string();
   }
@@ -202,14 +250,8 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
                        Error(absl::StatusCode::kUnavailable, "OVERLOADED",
                              "the gateway is busy; retry with backoff"));
     }
-    struct Call {
-      grpc::ClientContext context;
-      grpc::ByteBuffer request;
-      grpc::ByteBuffer response;
-    };
-    auto call = std::make_shared<Call>();
-    // No idle timer while the service works: the call's deadline bounds it,
-    // and the answer may be written from gRPC's thread.
+    auto call = std::make_unique<ServiceCall>();
+    // No idle timer while the service works: the call's deadline bounds it.
     stream_.expires_never();
     call->context.set_deadline(
         absl::ToChronoTime(absl::Now() + gateway_->options.call_deadline));
@@ -227,27 +269,19 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
     std::string bytes;
     message->SerializeToString(&bytes);
     grpc::Slice slice(std::move(bytes));
-    call->request = grpc::ByteBuffer(&slice, 1);
-    backend.stub->UnaryCall(
-        &call->context, route.grpc_path, grpc::StubOptions(), &call->request,
-        &call->response,
-        [self = shared_from_this(), call, &route,
-         exchange = std::move(exchange)](grpc::Status status) mutable {
-          // Answered from gRPC's thread: the connection has no other
-          // operation in progress (its next read starts once this answer is
-          // written), and skipping a hop to the strand saves a thread wake
-          // per request; the write completes on the strand. What the
-          // callback holds moves out first: gRPC drops the callback later,
-          // on its own thread, and must then hold nothing of the gateway's.
-          std::shared_ptr<Session> session = std::move(self);
-          std::shared_ptr<Call> done = std::move(call);
-          Impl* gateway = session->gateway_;
-          session->OnReply(route, std::move(exchange), status, &done->response);
-          session.reset();
-          done.reset();
-          // Last: Stop may proceed once nothing is in flight.
-          gateway->in_flight.fetch_sub(1);
-        });
+    // Answered on the completion queue's thread: the connection has no other
+    // operation in progress (its next read starts once this answer is
+    // written).
+    call->done = [self = shared_from_this(), &route,
+                  exchange = std::move(exchange)](ServiceCall& done) mutable {
+      Impl* gateway = self->gateway_;
+      self->OnReply(route, std::move(exchange), done.status, &done.response);
+      self.reset();
+      // Last: Stop may proceed once nothing is in flight.
+      gateway->in_flight.fetch_sub(1);
+    };
+    gateway_->Call(backend, route.grpc_path, grpc::ByteBuffer(&slice, 1),
+                   std::move(call));
   }
 
   void OnReply(const Route& route, Exchange exchange,
@@ -283,45 +317,34 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
       std::shared_ptr<Session> session;
     };
     auto probe = std::make_shared<Probe>();
-    // Held by the probe, and moved out by the last answer, so that gRPC's
-    // callbacks, dropped later on its threads, hold no session.
     probe->session = shared_from_this();
     probe->pending = gateway_->backends.size();
     probe->exchange = std::move(exchange);
+    grpc::Slice empty("");
+    const grpc::ByteBuffer request(&empty, 1);
     for (auto& [service, backend] : gateway_->backends) {
-      struct Check {
-        grpc::ClientContext context;
-        grpc::ByteBuffer request, response;
-      };
-      auto check = std::make_shared<Check>();
+      auto check = std::make_unique<ServiceCall>();
       check->context.set_deadline(
           absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
-      grpc::Slice empty("");
-      check->request = grpc::ByteBuffer(&empty, 1);
-      backend.stub->UnaryCall(
-          &check->context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
-          &check->request, &check->response,
-          [probe, check, name = service](grpc::Status status) {
-            std::lock_guard<std::mutex> lock(probe->mu);
-            // HealthCheckResponse{status: SERVING} is field 1, varint 1.
-            if (!status.ok() ||
-                ByteBufferToString(check->response) != "\x08\x01")
-              probe->not_serving.push_back(name);
-            if (--probe->pending > 0) return;
-            std::shared_ptr<Session> self = std::move(probe->session);
-            auto executor = self->stream_.get_executor();
-            asio::post(executor, [self = std::move(self), probe] {
-              if (probe->not_serving.empty()) {
-                return self->Send(probe->exchange, 200,
-                                  R"({"status":"SERVING"})");
-              }
-              self->SendError(
-                  probe->exchange,
-                  Error(absl::StatusCode::kUnavailable, "NOT_READY",
-                        absl::StrCat("not serving: ",
-                                     absl::StrJoin(probe->not_serving, ", "))));
-            });
-          });
+      check->done = [probe, name = service](ServiceCall& done) {
+        std::lock_guard<std::mutex> lock(probe->mu);
+        // HealthCheckResponse{status: SERVING} is field 1, varint 1.
+        if (!done.status.ok() ||
+            ByteBufferToString(done.response) != "\x08\x01")
+          probe->not_serving.push_back(name);
+        if (--probe->pending > 0) return;
+        std::shared_ptr<Session> self = std::move(probe->session);
+        if (probe->not_serving.empty()) {
+          return self->Send(probe->exchange, 200, R"({"status":"SERVING"})");
+        }
+        self->SendError(
+            probe->exchange,
+            Error(absl::StatusCode::kUnavailable, "NOT_READY",
+                  absl::StrCat("not serving: ",
+                               absl::StrJoin(probe->not_serving, ", "))));
+      };
+      gateway_->Call(backend, "/grpc.health.v1.Health/Check", request,
+                     std::move(check));
     }
   }
 
@@ -428,14 +451,34 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
          {"bytes", std::to_string(response.body().size())},
          {"duration_ms", absl::StrCat(absl::ToDoubleMilliseconds(
                              absl::Now() - exchange.start))}});
-    auto message = std::make_shared<Response>(std::move(response));
+    // Written at once when the socket takes it all, as it nearly always
+    // does: no hop to another thread, and the next read starts here. A
+    // client slow to read gets the rest written as it reads.
+    std::ostringstream header;
+    header << response.base();
+    auto wire = std::make_shared<std::string>(header.str());
+    wire->append(response.body());
+    beast::error_code error;
+    size_t sent = 0;
+    while (!error && sent < wire->size()) {
+      sent += stream_.socket().write_some(
+          asio::buffer(wire->data() + sent, wire->size() - sent), error);
+    }
     const bool keep_alive = exchange.keep_alive;
-    http::async_write(stream_, *message,
-                      [self = shared_from_this(), message, keep_alive](
-                          beast::error_code error, size_t) {
-                        if (error || !keep_alive) return self->Close();
-                        self->Read();
-                      });
+    if (error == asio::error::would_block) {
+      asio::async_write(
+          stream_.socket(),
+          asio::buffer(wire->data() + sent, wire->size() - sent),
+          asio::bind_executor(stream_.get_executor(),
+                              [self = shared_from_this(), wire, keep_alive](
+                                  beast::error_code error, size_t) {
+                                if (error || !keep_alive) return self->Close();
+                                self->Read();
+                              }));
+      return;
+    }
+    if (error || !keep_alive) return Close();
+    Read();
   }
 
   void Close() {
@@ -509,8 +552,12 @@ absl::Status Gateway::Start() {
   }
   port_ = impl_->acceptor.local_endpoint().port();
   impl_->Accept();
+  // One thread reads the requests: with two, each readiness wakes the other
+  // to run what it found, a context switch per request. The answers, with
+  // their JSON, are made on the completion threads.
+  impl_->threads.emplace_back([this] { impl_->io.run(); });
   for (int i = 0; i < impl_->options.threads; ++i)
-    impl_->threads.emplace_back([this] { impl_->io.run(); });
+    impl_->completion_threads.emplace_back([this] { impl_->CompleteCalls(); });
   return absl::OkStatus();
 }
 
@@ -523,9 +570,19 @@ void Gateway::Stop(absl::Duration grace) {
   const absl::Time until = absl::Now() + grace;
   while (impl_->in_flight.load() > 0 && absl::Now() < until)
     absl::SleepFor(absl::Milliseconds(10));
+  {
+    // Past the grace: the calls left end now, answered CANCELLED.
+    absl::MutexLock lock(&impl_->calls_mu);
+    for (grpc::ClientContext* call : impl_->calls) call->TryCancel();
+  }
+  // Their answers go out while the connections still run.
+  while (impl_->in_flight.load() > 0) absl::SleepFor(absl::Milliseconds(10));
   impl_->io.stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
+  impl_->completions.Shutdown();
+  for (auto& t : impl_->completion_threads) t.join();
+  impl_->completion_threads.clear();
 }
 
 }  // namespace mobility::gateway

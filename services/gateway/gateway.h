@@ -1,10 +1,11 @@
 // The HTTP/JSON gateway: HTTP/1.1 with keep-alive (Boost.Beast), each request
 // matched to a route read from the services' annotations, transcoded, and
-// sent to its service with gRPC's callback API, so no thread waits for a
-// service. The caller's Authorization goes through; the gateway adds the
-// request id, its own service token and the client's address (trusting
-// X-Forwarded-For only from configured proxies), and a deadline. Beyond
-// max_in_flight calls it answers 503 at once: overload never hangs.
+// sent to its service asynchronously, so no thread waits for a service; the
+// thread that gRPC wakes with the answer writes it to the client. The
+// caller's Authorization goes through; the gateway adds the request id, its
+// own service token and the client's address (trusting X-Forwarded-For only
+// from configured proxies), and a deadline. Beyond max_in_flight calls it
+// answers 503 at once: overload never hangs.
 #ifndef MOBILITY_SERVICES_GATEWAY_GATEWAY_H_
 #define MOBILITY_SERVICES_GATEWAY_GATEWAY_H_
 
@@ -37,6 +38,8 @@ struct GatewayOptions {
   std::set<std::string> trusted_proxies;
   // Origins allowed by CORS; "*" allows any.
   std::set<std::string> cors_origins;
+  // Threads turning the services' answers into HTTP answers; one more reads
+  // the requests.
   int threads = 2;
   // Served at GET /openapi.json.
   std::string openapi_json;

@@ -120,18 +120,28 @@ class RandomFiller {
              : r->SetUInt64(m, f, Edge<uint64_t>());
         break;
       case Field::CPPTYPE_DOUBLE: {
-        const double values[] = {0.0, -0.0, 0.1, 1e300, -2.5e-308, 43.2389,
-                                 std::numeric_limits<double>::infinity(),
-                                 std::numeric_limits<double>::quiet_NaN(),
-                                 std::uniform_real_distribution<double>(-180, 180)(random_)};
+        const double values[] = {
+            0.0,
+            -0.0,
+            0.1,
+            1e300,
+            -2.5e-308,
+            43.2389,
+            std::numeric_limits<double>::infinity(),
+            std::numeric_limits<double>::quiet_NaN(),
+            std::uniform_real_distribution<double>(-180, 180)(random_)};
         const double v = values[Pick(std::size(values))];
         many ? r->AddDouble(m, f, v) : r->SetDouble(m, f, v);
         break;
       }
       case Field::CPPTYPE_FLOAT: {
-        const float values[] = {0.0f, 0.1f, 3.4e38f, -1.5f,
-                                std::numeric_limits<float>::infinity(),
-                                std::uniform_real_distribution<float>(-1, 1)(random_)};
+        const float values[] = {
+            0.0f,
+            0.1f,
+            3.4e38f,
+            -1.5f,
+            std::numeric_limits<float>::infinity(),
+            std::uniform_real_distribution<float>(-1, 1)(random_)};
         const float v = values[Pick(std::size(values))];
         many ? r->AddFloat(m, f, v) : r->SetFloat(m, f, v);
         break;

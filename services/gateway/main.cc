@@ -46,7 +46,8 @@ ABSL_FLAG(std::string, static_dir, "",
           "folder of the web pages and /docs the gateway serves (env "
           "MOBILITY_STATIC_DIR; none: only the API)");
 ABSL_FLAG(std::string, threads, "",
-          "threads serving HTTP (env MOBILITY_GATEWAY_THREADS, default 2)");
+          "threads turning the services' answers into HTTP answers, beside "
+          "the one reading requests (env MOBILITY_GATEWAY_THREADS, default 2)");
 
 namespace {
 
