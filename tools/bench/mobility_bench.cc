@@ -1,9 +1,10 @@
 // mobility_bench: measures the running services against the limits of this
 // machine, in one run: the health Check of each service (the transport's own
 // limit), pgbench on the same cluster (select-only prepared, and a script with
-// the SQL of AllocateMobility + ReleaseMobility), and each workload at
-// concurrency 1, 8 and 64. Writes --output as JSON and prints each workload's
-// ratio to its limit. deploy/bench.sh runs it with the right settings.
+// the SQL of AllocateMobility + ReleaseMobility), and each workload, over
+// gRPC and through the gateway, at concurrency 1, 8 and 64, in turns. Writes
+// --output as JSON and prints each workload's ratio to its limit.
+// deploy/bench.sh runs it with the right settings.
 //
 // A call counts as done only when it answers OK: a refusal (quota, overload,
 // deadline) is an error of the workload, never a success. Every workload
