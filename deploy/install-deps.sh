@@ -10,14 +10,28 @@ packages=(
   golang-github-grpc-ecosystem-grpc-gateway-dev
   googletest libgtest-dev libgmock-dev python3-aiosmtpd
   postgresql-15 postgresql-client-15
+  chromium chromium-driver python3-selenium
 )
+# Node.js and npm fetch axe-core, the accessibility checker the browser tests inject; a Node.js
+# of its own (e.g. NodeSource's, which brings npm) is used as it is.
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+
+# axe-core, pinned by tests/browser/package-lock.json, into tests/browser/node_modules.
+install_axe() {
+  local browser_tests
+  browser_tests=$(cd "$(dirname "${BASH_SOURCE[0]}")/../tests/browser" && pwd)
+  [ -f "$browser_tests/node_modules/axe-core/axe.min.js" ] ||
+    (cd "$browser_tests" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+}
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#packages[@]} packages present"
+  install_axe
   exit 0
 fi
 
@@ -26,3 +40,4 @@ sudo_cmd=()
 echo "install-deps: installing ${missing[*]}"
 "${sudo_cmd[@]}" apt-get update -qq
 DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_axe

@@ -1,0 +1,129 @@
+// Question to the Rector: the web form of the inquiries service, then the
+// receipt with the registration number, dates and the tracking code, shown
+// once.
+import {call, formatDate} from '/assets/api.js';
+import {language, t} from '/assets/i18n.js';
+import {layout} from '/assets/layout.js';
+
+const KINDS = ['REQUEST', 'APPLICATION', 'COMPLAINT', 'ADMINISTRATIVE_COMPLAINT', 'PROPOSAL',
+               'FEEDBACK', 'REPORT'];
+const form = document.getElementById('ask');
+const kind = document.getElementById('kind');
+const addressee = document.getElementById('addressee');
+let offices = [];
+
+function fillChoices() {
+  const chosenKind = kind.value || 'REQUEST';
+  kind.replaceChildren(...KINDS.map((k) => new Option(t(`kind.${k}`), k)));
+  kind.value = chosenKind;
+  const chosenAddressee = addressee.value || 'rector';
+  addressee.replaceChildren(new Option(t('ask.rector'), 'rector'),
+                            ...offices.map((o) => new Option(o.displayName, o.name)));
+  addressee.value = chosenAddressee;
+  document.getElementById('learned-field').hidden = kind.value !== 'ADMINISTRATIVE_COMPLAINT';
+}
+
+// Each field's message under it, tied to it for screen readers; the summary
+// is announced.
+function showErrors(fields, summary) {
+  for (const old of form.querySelectorAll('.error')) old.remove();
+  for (const input of form.querySelectorAll('[data-field]')) {
+    input.removeAttribute('aria-invalid');
+    input.removeAttribute('aria-describedby');
+  }
+  let first = null;
+  for (const [field, message] of Object.entries(fields)) {
+    const input = form.querySelector(`[data-field="${field}"]`);
+    if (!input) continue;
+    const error = document.createElement('p');
+    error.className = 'error';
+    error.id = `${input.id}-error`;
+    error.textContent = message;
+    input.closest('.field').append(error);
+    input.setAttribute('aria-invalid', 'true');
+    input.setAttribute('aria-describedby', error.id);
+    first = first || input;
+  }
+  const box = document.getElementById('summary');
+  box.textContent = summary;
+  box.hidden = !summary;
+  if (first) first.focus();
+}
+
+function missing() {
+  const fields = {};
+  for (const input of form.querySelectorAll('[required]')) {
+    const empty = input.type === 'checkbox' ? !input.checked : !input.value.trim();
+    if (empty) fields[input.dataset.field] = t('field.required');
+  }
+  return fields;
+}
+
+function inquiry() {
+  const value = (id) => document.getElementById(id).value.trim();
+  const body = {
+    kind: kind.value,
+    addressee: addressee.value,
+    language: language(),
+    subject: value('subject'),
+    text: value('text'),
+    author: {fullName: value('name'), email: value('email')},
+    consentToProcessing: document.getElementById('consent-processing').checked,
+    consentToPublication: document.getElementById('consent-publication').checked,
+  };
+  if (value('phone')) body.author.phone = value('phone');
+  const learned = value('learned');
+  if (kind.value === 'ADMINISTRATIVE_COMPLAINT' && learned) {
+    const [year, month, day] = learned.split('-').map(Number);
+    body.actLearnedDate = {year, month, day};
+  }
+  return body;
+}
+
+function showReceipt(receipt) {
+  const lang = language();
+  const facts = receipt.receipt || {};
+  document.getElementById('receipt-number').textContent = facts.registrationNumber || '';
+  document.getElementById('receipt-date').textContent = formatDate(facts.registrationDate, lang);
+  document.getElementById('receipt-due').textContent = formatDate(facts.legalDueDate, lang);
+  document.getElementById('receipt-code').textContent = receipt.trackingCode || '';
+  document.getElementById('code-block').hidden = !receipt.trackingCode;
+  const note = document.getElementById('receipt-note');
+  if (receipt.duplicate) {
+    note.textContent = t('receipt.duplicate');
+  } else if (receipt.state === 'NOT_CONSIDERED') {
+    note.textContent = `${t('receipt.notConsidered')} ${receipt.notConsideredReason || ''}`;
+  }
+  note.hidden = !note.textContent;
+  form.hidden = true;
+  const section = document.getElementById('receipt');
+  section.hidden = false;
+  section.focus();
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const empty = missing();
+  if (Object.keys(empty).length > 0) return showErrors(empty, t('ask.fix'));
+  const send = document.getElementById('send');
+  send.disabled = true;
+  send.textContent = t('ask.sending');
+  const reply = await call('POST', '/v1/inquiries', inquiry());
+  send.disabled = false;
+  send.textContent = t('ask.send');
+  if (reply.ok) return showReceipt(reply.body);
+  const {error} = reply;
+  if (reply.status === 429) return showErrors({}, t('ask.limited'));
+  if (Object.keys(error.fields).length > 0) return showErrors(error.fields, t('ask.fix'));
+  showErrors({}, error.message || t('ask.failed'));
+});
+
+kind.addEventListener('change', fillChoices);
+document.addEventListener('languagechange', fillChoices);
+layout('/ask');
+fillChoices();
+call('GET', '/v1/offices').then((reply) => {
+  if (!reply.ok) return;
+  offices = (reply.body.offices || []).filter((o) => o.active);
+  fillChoices();
+});

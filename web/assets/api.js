@@ -1,0 +1,58 @@
+// Calls to the gateway from the pages: JSON in and out, and the AIP-193 error
+// turned into what a page shows (a message, and a message per field).
+
+/**
+ * @returns {Promise<{ok: boolean, status: number, body: any, error?: ApiError}>}
+ */
+export async function call(method, path, body) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: body === undefined ? {} : {'Content-Type': 'application/json'},
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch {
+    return {ok: false, status: 0, body: null, error: {reason: 'NETWORK', message: '', fields: {}}};
+  }
+  const text = await response.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = null;
+  }
+  if (response.ok) return {ok: true, status: response.status, body: json};
+  return {ok: false, status: response.status, body: json, error: describe(json, response)};
+}
+
+/**
+ * @typedef {{reason: string, message: string, fields: Object<string, string>,
+ *            retryAfterSeconds?: number}} ApiError
+ */
+function describe(json, response) {
+  const error = (json && json.error) || {};
+  const result = {reason: error.status || '', message: error.message || '', fields: {}};
+  for (const detail of error.details || []) {
+    if (detail.reason) result.reason = detail.reason;
+    for (const violation of detail.fieldViolations || []) {
+      result.fields[violation.field] = violation.description;
+    }
+  }
+  const retry = Number(response.headers.get('Retry-After'));
+  if (retry > 0) result.retryAfterSeconds = retry;
+  return result;
+}
+
+/** A google.type.Date as the page's language writes dates. */
+export function formatDate(date, lang) {
+  if (!date || !date.year) return '';
+  return new Date(Date.UTC(date.year, date.month - 1, date.day))
+      .toLocaleDateString(lang, {year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC'});
+}
+
+/** An RFC 3339 time stamp as the page's language writes times. */
+export function formatTime(timestamp, lang) {
+  if (!timestamp) return '';
+  return new Date(timestamp).toLocaleString(lang, {dateStyle: 'long', timeStyle: 'short'});
+}
