@@ -46,6 +46,9 @@ struct Principal {
   // when the token names none.
   std::string institution;
   bool Has(Role role) const { return roles.count(role) > 0; }
+  // No token, on an RPC open to the public: a visitor of the university's
+  // pages.
+  bool IsPublic() const { return subject.empty(); }
   // The international office's own people, as opposed to applicants and
   // systems: they may see the personal data their work needs (signing
   // contacts, other people's grants). A service acts for a person and sees

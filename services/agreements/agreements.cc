@@ -126,6 +126,12 @@ absl::StatusOr<v1::Agreement> Agreements::GetAgreement(
   });
   if (!found.ok()) return found.status();
   ApplyTerminationDate(*found, Today());
+  // The public sees the agreements in force, as the university publishes
+  // them; drafts and ended ones are the office's.
+  if (caller.IsPublic() && found->state() != v1::Agreement::APPROVED) {
+    return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
+                 absl::StrCat("no agreement ", request.name()));
+  }
   RedactForCaller(*found, caller);
   return found;
 }
@@ -161,6 +167,12 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
     } else {
       violations.Add("state", "must be DRAFT, APPROVED, AMENDED or TERMINATED");
     }
+  }
+  if (caller.IsPublic()) {
+    if (!filter.state.empty() && filter.state != "APPROVED") {
+      violations.Add("state", "the public sees APPROVED agreements only");
+    }
+    filter.state = "APPROVED";
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_FILTER");
   const std::string query =

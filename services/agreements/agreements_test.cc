@@ -739,11 +739,14 @@ TEST_F(AgreementsServiceTest, HundredConcurrentAllocationsOnFiveMobilities) {
 }
 
 TEST_F(AgreementsServiceTest, RefusesMissingAndBadTokens) {
+  v1::GetQuotaUsageRequest usage;
+  usage.set_agreement("agreements/ka171-kz-lv");
+  v1::QuotaUsage used;
+  EXPECT_EQ(CallWithToken(&Stub::GetQuotaUsage, usage, &used, "").code(),
+            absl::StatusCode::kUnauthenticated);
+  // A public method still refuses a token that does not verify.
   v1::ListInstitutionsRequest request;
   v1::ListInstitutionsResponse response;
-  EXPECT_EQ(
-      CallWithToken(&Stub::ListInstitutions, request, &response, "").code(),
-      absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(
       CallWithToken(&Stub::ListInstitutions, request, &response, "not-a-jwt")
           .code(),
@@ -777,6 +780,38 @@ TEST_F(AgreementsServiceTest, EchoesTheCallersRequestIdOrMakesOne) {
   auto made = fresh->GetServerInitialMetadata().find(kRequestIdHeader);
   ASSERT_NE(made, fresh->GetServerInitialMetadata().end());
   EXPECT_EQ(made->second.size(), 32u);
+}
+
+// The university's pages show the agreements in force to anyone: without a
+// token, only APPROVED ones, and without the signatories' contacts.
+TEST_F(AgreementsServiceTest, ThePublicReadsTheAgreementsInForceOnly) {
+  CreatePartners();
+  v1::Agreement approved = CreateApproved("ka171-a");
+  v1::Agreement draft = CreateAgreement("ka171-b");
+  v1::ListAgreementsRequest all;
+  v1::ListAgreementsResponse page;
+  ASSERT_TRUE(CallWithToken(&Stub::ListAgreements, all, &page, "").ok());
+  ASSERT_THAT(page.agreements(), SizeIs(1));
+  EXPECT_EQ(page.agreements(0).name(), approved.name());
+  EXPECT_FALSE(page.agreements(0).partners(0).has_signing_contact());
+  EXPECT_TRUE(page.agreements(0).approvals(0).approved_by().empty());
+
+  v1::ListAgreementsRequest drafts;
+  drafts.set_state(v1::Agreement::DRAFT);
+  EXPECT_EQ(CallWithToken(&Stub::ListAgreements, drafts, &page, "").code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::GetAgreementRequest get;
+  get.set_name(draft.name());
+  v1::Agreement seen;
+  EXPECT_EQ(CallWithToken(&Stub::GetAgreement, get, &seen, "").code(),
+            absl::StatusCode::kNotFound);
+  get.set_name(approved.name());
+  ASSERT_TRUE(CallWithToken(&Stub::GetAgreement, get, &seen, "").ok());
+  EXPECT_FALSE(seen.partners(1).has_signing_contact());
+  // The office still sees its drafts.
+  EXPECT_TRUE(Call(&Stub::GetAgreement, get, &seen, Role::kApplicant).ok());
+  get.set_name(draft.name());
+  EXPECT_TRUE(Call(&Stub::GetAgreement, get, &seen, Role::kApplicant).ok());
 }
 
 TEST_F(AgreementsServiceTest, EachRoleCallsOnlyItsMethods) {

@@ -16,14 +16,16 @@ AgreementsGrpcService::AgreementsGrpcService(
   const std::set<Role> ledger = {Role::kService, Role::kAdmin};
   using I = Institutions;
   Handle("CreateInstitution", writers, &institutions_, &I::CreateInstitution);
-  Handle("GetInstitution", AnyRole(), &institutions_, &I::GetInstitution);
-  Handle("ListInstitutions", AnyRole(), &institutions_, &I::ListInstitutions);
+  // Partners and the agreements in force are public: the university's pages
+  // show them to anyone.
+  HandlePublic("GetInstitution", &institutions_, &I::GetInstitution);
+  HandlePublic("ListInstitutions", &institutions_, &I::ListInstitutions);
   Handle("UpdateInstitution", writers, &institutions_, &I::UpdateInstitution);
   using A = Agreements;
   A* a = &agreements_;
   Handle("CreateAgreement", writers, a, &A::CreateAgreement);
-  Handle("GetAgreement", AnyRole(), a, &A::GetAgreement);
-  Handle("ListAgreements", AnyRole(), a, &A::ListAgreements);
+  HandlePublic("GetAgreement", a, &A::GetAgreement);
+  HandlePublic("ListAgreements", a, &A::ListAgreements);
   Handle("UpdateAgreement", writers, a, &A::UpdateAgreement);
   // A partner's own system approves with its service identity.
   Handle("ApproveAgreement", {Role::kCoordinator, Role::kAdmin, Role::kService},

@@ -22,7 +22,9 @@ GrantsGrpcService::GrantsGrpcService(
   const std::set<Role> admins = {Role::kAdmin};
   using G = Grants;
   G* g = &grants_;
-  Handle("CalculateGrant", AnyRole(), &quotes_, &Quotes::CalculateGrant);
+  // A quote is arithmetic on the published rates: the public pages estimate
+  // a grant with it.
+  HandlePublic("CalculateGrant", &quotes_, &Quotes::CalculateGrant);
   Handle("CreateGrant", {Role::kFinance, Role::kCoordinator, Role::kService}, g,
          &G::CreateGrant);
   Handle("GetGrant", readers, g, &G::GetGrant);
@@ -43,7 +45,7 @@ GrantsGrpcService::GrantsGrpcService(
   Handle("GetBudgetReport", office, &budgets_, &B::GetBudgetReport);
   Handle("ExportGrants", managers, &budgets_, &B::ExportGrants);
   using R = Rates;
-  Handle("ListRates", AnyRole(), &rates_, &R::ListRates);
+  HandlePublic("ListRates", &rates_, &R::ListRates);
   Handle("CreateRate", admins, &rates_, &R::CreateRate);
   Handle("UpdateRate", admins, &rates_, &R::UpdateRate);
 }
