@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -260,6 +261,83 @@ std::vector<std::string> SmtpSink::Mails() const {
     out.push_back(absl::StrCat(mail.substr(0, split), "\n\n", body));
   }
   return out;
+}
+
+Stack::Stack(std::string database_url, std::string dir)
+    : database_url_(std::move(database_url)), dir_(std::move(dir)) {
+  for (const char* s : {"agreements", "applications", "grants", "inquiries"})
+    address_[s] = absl::StrCat("127.0.0.1:", FreePort());
+  gateway_ = absl::StrCat("127.0.0.1:", FreePort());
+}
+
+Stack::~Stack() {
+  for (pid_t pid : pids_) {
+    kill(pid, SIGKILL);
+    waitpid(pid, nullptr, 0);
+  }
+}
+
+int Stack::TerminateGateway() {
+  kill(gateway_pid_, SIGTERM);
+  int status = 0;
+  waitpid(gateway_pid_, &status, 0);
+  pids_.erase(std::find(pids_.begin(), pids_.end(), gateway_pid_));
+  return status;
+}
+
+void Stack::Spawn(const char* binary, const std::string& name,
+                  std::vector<std::string> args) {
+  args.insert(args.begin(), binary);
+  pids_.push_back(e2e::Spawn(args, absl::StrCat(dir_, "/", name, ".log")));
+}
+
+::testing::AssertionResult Stack::Start(
+    const std::vector<std::string>& gateway_args) {
+  const std::string key = "--jwt_public_key_file=" + dir_ + "/public.pem";
+  const std::string db = "--database_url=" + database_url_;
+  for (const char* s : {"applications", "grants", "gateway"}) {
+    std::ofstream(absl::StrCat(dir_, "/", s, ".token"))
+        << testing::TokenFor(absl::StrCat(s, "-service"), {Role::kService});
+  }
+  auto token_file = [&](const char* s) {
+    return absl::StrCat("--service_token_file=", dir_, "/", s, ".token");
+  };
+  Spawn(AGREEMENTS_SERVER, "agreements",
+        {"--listen=" + address_["agreements"], db, key});
+  Spawn(
+      GRANTS_SERVER, "grants",
+      {"--listen=" + address_["grants"], db, key,
+       "--agreements_address=" + address_["agreements"], token_file("grants")});
+  Spawn(APPLICATIONS_SERVER, "applications",
+        {"--listen=" + address_["applications"], db, key,
+         "--agreements_address=" + address_["agreements"],
+         "--grants_address=" + address_["grants"], token_file("applications")});
+  Spawn(INQUIRIES_SERVER, "inquiries",
+        {"--listen=" + address_["inquiries"], db, key});
+  for (const auto& [service, address] : address_) {
+    if (!WaitUntilServing(address)) {
+      return ::testing::AssertionFailure()
+             << service << " did not start: "
+             << ReadFile(absl::StrCat(dir_, "/", service, ".log"));
+    }
+  }
+  std::vector<std::string> gateway = {"--listen=" + gateway_,
+                                      token_file("gateway")};
+  for (const auto& [service, address] : address_)
+    gateway.push_back(absl::StrCat("--", service, "_address=", address));
+  gateway.insert(gateway.end(), gateway_args.begin(), gateway_args.end());
+  Spawn(GATEWAY, "gateway", gateway);
+  gateway_pid_ = pids_.back();
+  HttpClient client;
+  for (int i = 0; i < 100; ++i) {
+    if (client.Call("GET", absl::StrCat("http://", gateway_, "/readyz"))
+            .status == 200) {
+      return ::testing::AssertionSuccess();
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  return ::testing::AssertionFailure()
+         << "the gateway is not ready: " << ReadFile(dir_ + "/gateway.log");
 }
 
 }  // namespace mobility::e2e

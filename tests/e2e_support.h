@@ -3,6 +3,7 @@
 #ifndef MOBILITY_TESTS_E2E_SUPPORT_H_
 #define MOBILITY_TESTS_E2E_SUPPORT_H_
 
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <map>
@@ -89,6 +90,39 @@ class SmtpSink {
   int port_;
   std::string dir_;
   pid_t pid_ = 0;
+};
+
+// Every service and the gateway, each its own real process on a free
+// loopback port, on one test database, configured as deploy/run.sh starts
+// them; killed when the Stack goes.
+class Stack {
+ public:
+  // `dir` holds the test key pair (MakeWorkspace) and the processes' logs.
+  Stack(std::string database_url, std::string dir);
+  ~Stack();
+  Stack(const Stack&) = delete;
+  Stack& operator=(const Stack&) = delete;
+
+  // Starts them, `gateway_args` added to the gateway's, and waits until the
+  // gateway is ready; the failure names the log to read.
+  ::testing::AssertionResult Start(
+      const std::vector<std::string>& gateway_args = {});
+  // host:port of the gateway, and of a service ("agreements", ...).
+  const std::string& gateway() const { return gateway_; }
+  const std::string& address(const std::string& service) const {
+    return address_.at(service);
+  }
+  // SIGTERM to the gateway; its wait status once it has exited.
+  int TerminateGateway();
+
+ private:
+  void Spawn(const char* binary, const std::string& name,
+             std::vector<std::string> args);
+
+  std::string database_url_, dir_, gateway_;
+  std::map<std::string, std::string> address_;
+  std::vector<pid_t> pids_;
+  pid_t gateway_pid_ = 0;
 };
 
 }  // namespace mobility::e2e

@@ -27,64 +27,7 @@ constexpr char kLv[] = "institutions/vidzeme-via";
 
 class StoryTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = e2e::MakeWorkspace();
-    for (const char* s : {"agreements", "applications", "grants", "inquiries"})
-      address_[s] = absl::StrCat("127.0.0.1:", e2e::FreePort());
-    gateway_ = absl::StrCat("127.0.0.1:", e2e::FreePort());
-    const std::string key = "--jwt_public_key_file=" + dir_ + "/public.pem";
-    const std::string db = "--database_url=" + database_.url();
-    for (const char* s : {"applications", "grants", "gateway"}) {
-      std::ofstream(absl::StrCat(dir_, "/", s, ".token"))
-          << testing::TokenFor(absl::StrCat(s, "-service"), {Role::kService});
-    }
-    auto token_file = [&](const char* s) {
-      return absl::StrCat("--service_token_file=", dir_, "/", s, ".token");
-    };
-    Start(AGREEMENTS_SERVER, "agreements",
-          {"--listen=" + address_["agreements"], db, key});
-    Start(GRANTS_SERVER, "grants",
-          {"--listen=" + address_["grants"], db, key,
-           "--agreements_address=" + address_["agreements"],
-           token_file("grants")});
-    Start(
-        APPLICATIONS_SERVER, "applications",
-        {"--listen=" + address_["applications"], db, key,
-         "--agreements_address=" + address_["agreements"],
-         "--grants_address=" + address_["grants"], token_file("applications")});
-    Start(INQUIRIES_SERVER, "inquiries",
-          {"--listen=" + address_["inquiries"], db, key});
-    for (const auto& [service, address] : address_) {
-      ASSERT_TRUE(e2e::WaitUntilServing(address))
-          << e2e::ReadFile(absl::StrCat(dir_, "/", service, ".log"));
-    }
-    Start(GATEWAY, "gateway",
-          {"--listen=" + gateway_,
-           "--agreements_address=" + address_["agreements"],
-           "--applications_address=" + address_["applications"],
-           "--grants_address=" + address_["grants"],
-           "--inquiries_address=" + address_["inquiries"],
-           token_file("gateway")});
-    for (int i = 0; i < 100; ++i) {
-      if (Call("GET", "/readyz").status == 200) return;
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-    FAIL() << "the gateway is not ready: "
-           << e2e::ReadFile(dir_ + "/gateway.log");
-  }
-
-  void TearDown() override {
-    for (pid_t pid : pids_) {
-      kill(pid, SIGKILL);
-      waitpid(pid, nullptr, 0);
-    }
-  }
-
-  void Start(const char* binary, const std::string& name,
-             std::vector<std::string> args) {
-    args.insert(args.begin(), binary);
-    pids_.push_back(e2e::Spawn(args, absl::StrCat(dir_, "/", name, ".log")));
-  }
+  void SetUp() override { ASSERT_TRUE(stack_.Start()); }
 
   // One call through the gateway with `token` (none when empty).
   e2e::HttpReply Call(const std::string& method, const std::string& target,
@@ -92,7 +35,8 @@ class StoryTest : public ::testing::Test {
                       const std::string& token = "") {
     std::vector<std::string> headers;
     if (!token.empty()) headers.push_back("Authorization: Bearer " + token);
-    return client_.Call(method, absl::StrCat("http://", gateway_, target), body,
+    return client_.Call(method,
+                        absl::StrCat("http://", stack_.gateway(), target), body,
                         headers);
   }
   // The same, which must answer 200; returns the body.
@@ -110,9 +54,7 @@ class StoryTest : public ::testing::Test {
   }
 
   testing::TestDatabase database_;
-  std::string dir_, gateway_;
-  std::map<std::string, std::string> address_;
-  std::vector<pid_t> pids_;
+  e2e::Stack stack_{database_.url(), e2e::MakeWorkspace()};
   e2e::HttpClient client_;
 };
 
@@ -262,11 +204,7 @@ TEST_F(StoryTest, FromAgreementToGrantsAndAQuestionToTheRector) {
   EXPECT_THAT(wrong.body, ::testing::Not(HasSubstr("visa")));
 
   // SIGTERM stops the gateway cleanly.
-  const pid_t gateway = pids_.back();
-  kill(gateway, SIGTERM);
-  int status = 0;
-  waitpid(gateway, &status, 0);
-  pids_.pop_back();
+  const int status = stack_.TerminateGateway();
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
 }
 

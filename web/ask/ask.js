@@ -3,6 +3,7 @@
 // once.
 import {call, formatDate} from '/assets/api.js';
 import {language, t} from '/assets/i18n.js';
+import {showFieldErrors} from '/assets/forms.js';
 import {layout} from '/assets/layout.js';
 
 const KINDS = ['REQUEST', 'APPLICATION', 'COMPLAINT', 'ADMINISTRATIVE_COMPLAINT', 'PROPOSAL',
@@ -21,33 +22,6 @@ function fillChoices() {
                             ...offices.map((o) => new Option(o.displayName, o.name)));
   addressee.value = chosenAddressee;
   document.getElementById('learned-field').hidden = kind.value !== 'ADMINISTRATIVE_COMPLAINT';
-}
-
-// Each field's message under it, tied to it for screen readers; the summary
-// is announced.
-function showErrors(fields, summary) {
-  for (const old of form.querySelectorAll('.error')) old.remove();
-  for (const input of form.querySelectorAll('[data-field]')) {
-    input.removeAttribute('aria-invalid');
-    input.removeAttribute('aria-describedby');
-  }
-  let first = null;
-  for (const [field, message] of Object.entries(fields)) {
-    const input = form.querySelector(`[data-field="${field}"]`);
-    if (!input) continue;
-    const error = document.createElement('p');
-    error.className = 'error';
-    error.id = `${input.id}-error`;
-    error.textContent = message;
-    input.closest('.field').append(error);
-    input.setAttribute('aria-invalid', 'true');
-    input.setAttribute('aria-describedby', error.id);
-    first = first || input;
-  }
-  const box = document.getElementById('summary');
-  box.textContent = summary;
-  box.hidden = !summary;
-  if (first) first.focus();
 }
 
 function missing() {
@@ -104,7 +78,7 @@ function showReceipt(receipt) {
 form.addEventListener('submit', async (event) => {
   event.preventDefault();
   const empty = missing();
-  if (Object.keys(empty).length > 0) return showErrors(empty, t('ask.fix'));
+  if (Object.keys(empty).length > 0) return showFieldErrors(form, empty, t('ask.fix'));
   const send = document.getElementById('send');
   send.disabled = true;
   send.textContent = t('ask.sending');
@@ -113,9 +87,9 @@ form.addEventListener('submit', async (event) => {
   send.textContent = t('ask.send');
   if (reply.ok) return showReceipt(reply.body);
   const {error} = reply;
-  if (reply.status === 429) return showErrors({}, t('ask.limited'));
-  if (Object.keys(error.fields).length > 0) return showErrors(error.fields, t('ask.fix'));
-  showErrors({}, error.message || t('ask.failed'));
+  if (reply.status === 429) return showFieldErrors(form, {}, t('ask.limited'));
+  if (Object.keys(error.fields).length > 0) return showFieldErrors(form, error.fields, t('ask.fix'));
+  showFieldErrors(form, {}, error.message || t('ask.failed'));
 });
 
 kind.addEventListener('change', fillChoices);

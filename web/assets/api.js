@@ -56,3 +56,20 @@ export function formatTime(timestamp, lang) {
   if (!timestamp) return '';
   return new Date(timestamp).toLocaleString(lang, {dateStyle: 'long', timeStyle: 'short'});
 }
+
+/**
+ * A google.type-style Money (integer minor units) in the page's language,
+ * without floating point: the units are grouped as a BigInt, the cents
+ * appended with the language's decimal sign.
+ */
+export function formatMoney(money, lang) {
+  if (!money) return '';
+  const minor = BigInt(money.amountMinor || '0');
+  const sign = minor < 0n ? '-' : '';
+  const absolute = minor < 0n ? -minor : minor;
+  const units = new Intl.NumberFormat(lang).format(absolute / 100n);
+  const decimal = new Intl.NumberFormat(lang).formatToParts(1.5)
+      .find((p) => p.type === 'decimal').value;
+  const cents = String(absolute % 100n).padStart(2, '0');
+  return `${sign}${units}${decimal}${cents} ${money.currencyCode}`;
+}

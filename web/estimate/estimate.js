@@ -1,0 +1,110 @@
+// A grant estimate: the grants service's own quote (CalculateGrant) for a
+// mobility of an agreement in force, with its line items. The page does no
+// arithmetic of its own.
+import {agreementsInForce, conditionLabel} from '/assets/agreements.js';
+import {call, formatMoney} from '/assets/api.js';
+import {language, t} from '/assets/i18n.js';
+import {layout} from '/assets/layout.js';
+import {showFieldErrors} from '/assets/forms.js';
+
+const form = document.getElementById('estimate');
+const select = document.getElementById('condition');
+let choices = [];  // [{agreement, condition}]
+let institutions = new Map();
+// The latest call year with rates, per programme: the call a new mobility is
+// paid from.
+const callYears = new Map();
+let lastQuote = null;
+
+function fillConditions() {
+  const chosen = select.value;
+  select.replaceChildren(...choices.map((choice, index) =>
+    new Option(conditionLabel(choice.condition, institutions, language()), String(index))));
+  if (chosen) select.value = chosen;
+}
+
+// Staff have a funded travel day before and after; students only the extra
+// days of green travel.
+function defaultTravelDays() {
+  const choice = choices[Number(select.value)];
+  const staff = choice && choice.condition.mobilityType.startsWith('STAFF');
+  document.getElementById('travel').value = staff ? '2' : '0';
+}
+
+function date(id) {
+  const value = document.getElementById(id).value;
+  if (!value) return undefined;
+  const [year, month, day] = value.split('-').map(Number);
+  return {year, month, day};
+}
+
+function showQuote(quote) {
+  lastQuote = quote;
+  const lang = language();
+  const notEligible = document.getElementById('quote-not-eligible');
+  notEligible.textContent = quote.notEligibleReason || '';
+  notEligible.hidden = !quote.notEligibleReason;
+  document.getElementById('quote-lines').replaceChildren(...(quote.lineItems || []).map((line) => {
+    const row = document.createElement('tr');
+    const what = document.createElement('td');
+    what.textContent = `${t(`heading.${line.heading}`)}: ${line.description}`;
+    const amount = document.createElement('td');
+    amount.textContent = formatMoney(line.amount, lang);
+    row.append(what, amount);
+    return row;
+  }));
+  document.getElementById('quote-total').textContent = formatMoney(quote.total, lang);
+  const section = document.getElementById('quote');
+  section.hidden = false;
+  section.focus();
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const missing = {};
+  for (const id of ['start', 'end']) {
+    if (!document.getElementById(id).value) {
+      missing[document.getElementById(id).dataset.field] = t('field.required');
+    }
+  }
+  if (Object.keys(missing).length > 0) return showFieldErrors(form, missing, t('ask.fix'));
+  const {agreement, condition} = choices[Number(select.value)];
+  const request = {
+    programme: agreement.programme,
+    callYear: callYears.get(agreement.programme),
+    activity: condition.mobilityType,
+    sendingInstitution: condition.sendingInstitution,
+    receivingInstitution: condition.receivingInstitution,
+    startDate: date('start'),
+    endDate: date('end'),
+    greenTravel: document.getElementById('green').checked,
+    travelDays: Number(document.getElementById('travel').value || 0),
+  };
+  const reply = await call('POST', '/v1/grants:calculate', request);
+  if (reply.ok) {
+    showFieldErrors(form, {}, '');
+    return showQuote(reply.body);
+  }
+  document.getElementById('quote').hidden = true;
+  showFieldErrors(form, reply.error.fields, reply.error.message);
+});
+
+select.addEventListener('change', defaultTravelDays);
+document.addEventListener('languagechange', () => {
+  fillConditions();
+  if (lastQuote) showQuote(lastQuote);
+});
+layout('/estimate');
+
+const [inForce, rates] = await Promise.all([agreementsInForce(), call('GET', '/v1/rates?pageSize=500')]);
+institutions = inForce.institutions;
+for (const agreement of inForce.agreements) {
+  for (const condition of agreement.cooperationConditions || []) choices.push({agreement, condition});
+}
+const thisYear = new Date().getUTCFullYear();
+for (const rate of (rates.ok && rates.body.rates) || []) {
+  const year = Math.min(rate.lastCallYear || thisYear, thisYear);
+  if (year > (callYears.get(rate.programme) || 0)) callYears.set(rate.programme, year);
+}
+fillConditions();
+defaultTravelDays();
