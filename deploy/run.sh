@@ -139,6 +139,7 @@ Mobility Office is running.
   grants        gRPC  127.0.0.1:${default_port[grants]}   (log: var/log/grants.log)
   inquiries     gRPC  127.0.0.1:${default_port[inquiries]}   (log: var/log/inquiries.log)
   gateway       HTTP  http://127.0.0.1:${default_port[gateway]}   (log: var/log/gateway.log)
+  web pages           http://127.0.0.1:${default_port[gateway]}/   (API reference: /docs)
   e-mail        ${MOBILITY_SMTP_URL}$( [ -f "$var/run/smtp-sink.pid" ] && echo "   (demo sink: var/mail/new)")
   database    ${DATABASE_URL%%://*}://…@${DATABASE_URL##*@}
 
