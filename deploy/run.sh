@@ -113,8 +113,9 @@ for s in "${services[@]}"; do
   binary=$build/services/$s/${s}_server url=
   # The gateway holds no data: it reaches the services, never the database.
   if [ "$s" = gateway ]; then binary=$build/services/gateway/gateway; else url=$(service_database_url "$s"); fi
+  # The demo's staff sign-in (/dev/token) signs with the development key; production has none.
   DATABASE_URL=$url MOBILITY_SERVICE_TOKEN_FILE=$var/keys/$s-service.token MOBILITY_STATIC_DIR=$project_dir/web \
-    nohup "$binary" >>"$var/log/$s.log" 2>&1 &
+    MOBILITY_DEV_SIGNING_KEY_FILE=$private_key nohup "$binary" >>"$var/log/$s.log" 2>&1 &
   echo $! > "$var/run/$s.pid"
 done
 

@@ -8,8 +8,6 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <filesystem>
-#include <fstream>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -25,9 +23,12 @@
 #include "absl/time/clock.h"
 #include "common/api.h"
 #include "common/call.h"
+#include "common/config.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "services/gateway/dev_sign_in.h"
 #include "services/gateway/errors.h"
+#include "services/gateway/static_files.h"
 #include "services/gateway/transcode.h"
 
 namespace mobility::gateway {
@@ -84,6 +85,8 @@ struct Gateway::Impl {
   // By service full name.
   std::map<std::string, Backend> backends;
   std::atomic<int> in_flight{0};
+  // Signs the demo's staff tokens at /dev/token; none unless configured.
+  std::optional<TokenSigner> dev_signer;
   // The services' answers arrive here, and the threads that wait on it
   // answer the client: the thread gRPC wakes with the answer writes it.
   grpc::CompletionQueue completions;
@@ -206,6 +209,13 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
       return Send(exchange, 200, R"({"status":"SERVING"})");
     }
     if (path == "/readyz") return CheckReady(std::move(exchange));
+    if (path == "/dev/token" && gateway_->dev_signer.has_value() &&
+        request.method() == http::verb::post) {
+      exchange.route = path;
+      auto json = DevSignIn(*gateway_->dev_signer, request.body(), absl::Now());
+      if (!json.ok()) return SendError(exchange, json.status());
+      return Send(exchange, 200, *std::move(json));
+    }
     if (request.method() == http::verb::get && path == "/openapi.json") {
       exchange.route = path;
       return Send(exchange, 200, gateway_->options.openapi_json);
@@ -361,34 +371,14 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
     return peer_;
   }
 
-  // A file under the static folder: "/docs" is docs/index.html. False when
-  // there is none, or the path would leave the folder.
   bool ServeFile(Exchange& exchange, const std::string& path) {
-    const std::string& root = gateway_->options.static_dir;
-    if (root.empty() || path.find("..") != std::string::npos ||
-        path.find('\0') != std::string::npos) {
-      return false;
-    }
-    std::filesystem::path file = std::filesystem::path(root) / path.substr(1);
-    std::error_code error;
-    if (std::filesystem::is_directory(file, error)) file /= "index.html";
-    if (!std::filesystem::is_regular_file(file, error)) return false;
-    static const std::map<std::string, std::string> kTypes = {
-        {".html", "text/html; charset=utf-8"},
-        {".js", "text/javascript; charset=utf-8"},
-        {".css", "text/css; charset=utf-8"},
-        {".json", "application/json"},
-        {".svg", "image/svg+xml"},
-        {".png", "image/png"}};
-    auto type = kTypes.find(file.extension().string());
-    if (type == kTypes.end()) return false;
-    std::ifstream in(file, std::ios::binary);
-    std::string body((std::istreambuf_iterator<char>(in)), {});
+    auto file = FindStaticFile(gateway_->options.static_dir, path);
+    if (!file.has_value()) return false;
     exchange.route = "static";
     Response response{http::status::ok, exchange.version};
-    response.set(http::field::content_type, type->second);
+    response.set(http::field::content_type, file->content_type);
     response.set(http::field::cache_control, "no-cache");
-    response.body() = std::move(body);
+    response.body() = std::move(file->body);
     Write(exchange, std::move(response));
     return true;
   }
@@ -511,6 +501,15 @@ Gateway::Gateway(GatewayOptions options, Router router)
 Gateway::~Gateway() { Stop(); }
 
 absl::Status Gateway::Start() {
+  if (!impl_->options.dev_signing_key_file.empty()) {
+    auto pem = ReadFile(impl_->options.dev_signing_key_file);
+    if (!pem.ok()) return pem.status();
+    auto signer = TokenSigner::FromPrivateKeyPem(*pem);
+    if (!signer.ok()) return signer.status();
+    impl_->dev_signer = *std::move(signer);
+    Log(LogLevel::kWarning, "dev_sign_in",
+        {{"message", "POST /dev/token hands out staff tokens (development)"}});
+  }
   for (const auto& [service, address] : impl_->options.backends) {
     Impl::Backend backend;
     backend.channel = std::make_unique<ServiceChannel>(

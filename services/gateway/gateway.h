@@ -46,6 +46,9 @@ struct GatewayOptions {
   // Files served at the paths below it (GET only; "/docs" is
   // docs/index.html); empty: none.
   std::string static_dir;
+  // A development private key: POST /dev/token hands out staff tokens signed
+  // with it (see dev_sign_in.h). Empty: off, as in production.
+  std::string dev_signing_key_file;
 };
 
 class Gateway {

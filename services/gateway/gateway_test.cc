@@ -290,3 +290,36 @@ TEST_F(GatewayTest, PastMaxInFlightTheAnswerIs503AtOnce) {
 
 }  // namespace
 }  // namespace mobility::gateway
+
+namespace mobility::gateway {
+namespace {
+
+// The demo's staff sign-in: off unless a development key is configured;
+// with one, an office role and a subject get a token the services accept.
+TEST_F(GatewayTest,
+       TheDevelopmentSignInHandsOutOfficeTokensOnlyWhenConfigured) {
+  EXPECT_EQ(
+      Http("POST", "/dev/token", R"({"role": "admin", "subject": "a"})").status,
+      404);
+  const std::string key = absl::StrCat(::testing::TempDir(), "/dev-key.pem");
+  std::ofstream(key) << testing::TestKeys().private_pem;
+  StartGateway([&](GatewayOptions& o) { o.dev_signing_key_file = key; });
+  HttpReply signed_in =
+      Http("POST", "/dev/token",
+           R"({"role": "inquiry_handler", "subject": "aigerim"})");
+  ASSERT_EQ(signed_in.status, 200) << signed_in.body;
+  const std::string token = Field(signed_in.body, "token");
+  EXPECT_EQ(Http("GET", "/v1/inquiries", "", {"Authorization: Bearer " + token})
+                .status,
+            200);
+  for (const char* refused :
+       {R"({"role": "applicant", "subject": "a"})",
+        R"({"role": "service", "subject": "a"})",
+        R"({"role": "inquiry_handler", "subject": "Not A Subject"})", "[1]"}) {
+    HttpReply reply = Http("POST", "/dev/token", refused);
+    EXPECT_EQ(reply.status, 400) << refused << ": " << reply.body;
+  }
+}
+
+}  // namespace
+}  // namespace mobility::gateway

@@ -45,6 +45,10 @@ ABSL_FLAG(std::string, cors_origins, "",
 ABSL_FLAG(std::string, static_dir, "",
           "folder of the web pages and /docs the gateway serves (env "
           "MOBILITY_STATIC_DIR; none: only the API)");
+ABSL_FLAG(std::string, dev_signing_key_file, "",
+          "development private key: POST /dev/token hands out staff tokens "
+          "signed with it, for the demo (env MOBILITY_DEV_SIGNING_KEY_FILE; "
+          "none: off, as in production)");
 ABSL_FLAG(std::string, threads, "",
           "threads turning the services' answers into HTTP answers, beside "
           "the one reading requests (env MOBILITY_GATEWAY_THREADS, default 2)");
@@ -127,6 +131,9 @@ int main(int argc, char** argv) {
   options.openapi_json = *std::move(openapi);
   options.static_dir =
       FlagOrEnv(absl::GetFlag(FLAGS_static_dir), "MOBILITY_STATIC_DIR");
+  options.dev_signing_key_file =
+      FlagOrEnv(absl::GetFlag(FLAGS_dev_signing_key_file),
+                "MOBILITY_DEV_SIGNING_KEY_FILE");
   const size_t routes = router->routes().size();
   gateway::Gateway server(std::move(options), *std::move(router));
   if (auto s = server.Start(); !s.ok()) {
