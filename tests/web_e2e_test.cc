@@ -1,9 +1,10 @@
-// The public web pages in headless Chromium (tests/browser/public_pages.py)
-// against every real service behind the real gateway, which serves the pages
-// from web/, with the demo data loaded by deploy/demo/load.sh: the agreements
-// in force, a grant estimate, asking the Rector with a field error fixed,
-// tracking the answer; a wrong code shows nothing; axe-core finds no
-// violation on any page. Screenshots go to the test's workspace.
+// The web pages in headless Chromium (tests/browser/public_pages.py) against
+// every real service behind the real gateway, which serves the pages from
+// web/, with the demo data loaded by deploy/demo/load.sh: the agreements in
+// force, a grant estimate, asking the Rector with a field error fixed, the
+// office answering from its queue, tracking the answer; a wrong code shows
+// nothing; axe-core finds no violation on any page. Screenshots go to the
+// test's workspace.
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
@@ -17,7 +18,8 @@ class WebPagesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(stack_.Start(
-        {absl::StrCat("--static_dir=", PROJECT_SOURCE_DIR, "/web")}));
+        {absl::StrCat("--static_dir=", PROJECT_SOURCE_DIR, "/web"),
+         absl::StrCat("--dev_signing_key_file=", dir_, "/private.pem")}));
     // The demo data, loaded as deploy/run.sh loads it.
     const std::string env = absl::StrCat(
         "PATH=",
@@ -39,14 +41,12 @@ class WebPagesTest : public ::testing::Test {
   e2e::Stack stack_{database_.url(), dir_};
 };
 
-TEST_F(WebPagesTest, ProgrammeEstimateAskAndTrackInEveryLanguage) {
+TEST_F(WebPagesTest, ProgrammeEstimateAskAnswerAndTrackInEveryLanguage) {
   const std::string artifacts = dir_ + "/screenshots";
   auto [code, output] = e2e::RunCommand(absl::StrCat(
       // Debian's Python, which has python3-selenium.
       "/usr/bin/python3 ", BROWSER_TESTS, "/public_pages.py --base http://",
-      stack_.gateway(), " --handler_token ",
-      testing::TokenFor("handler", {Role::kInquiryHandler}), " --artifacts ",
-      artifacts, " --axe ", BROWSER_TESTS,
+      stack_.gateway(), " --artifacts ", artifacts, " --axe ", BROWSER_TESTS,
       "/node_modules/axe-core/axe.min.js 2>&1"));
   EXPECT_EQ(code, 0) << output << "\ngateway log:\n"
                      << e2e::ReadFile(dir_ + "/gateway.log").substr(0, 4000);

@@ -1,21 +1,19 @@
 #!/usr/bin/env python3
-"""The public pages in headless Chromium against the real gateway and inquiries service.
+"""The web pages in headless Chromium against every real service behind the real gateway.
 
 The programme page lists the agreements in force; a grant estimate shows the grants service's
-quote. Someone asks the Rector, meets a field error, fixes it, keeps the code, and opens the
-tracking page; after a handler answers, the page shows the answer; a wrong code shows nothing; the
-e-mailed link opens the inquiry and leaves no code in the address bar; the language switch is
-remembered. axe-core checks every page; a screenshot of each is kept. Exits non-zero on the first
-failure.
+quote. Someone asks the Rector, meets a field error, fixes it and keeps the code. A handler signs
+in to the office's queue, takes the inquiry, replies, notes and answers; the tracking page shows
+the answer and the reply but not the note, and a wrong code shows nothing; the e-mailed link opens
+the inquiry and leaves no code in the address bar; the language switch is remembered. axe-core
+checks every page; a screenshot of each is kept. Exits non-zero on the first failure.
 
-Run by tests/web_e2e_test.cc, which starts the services, loads the demo data and passes a token.
+Run by tests/web_e2e_test.cc, which starts the services with the demo's sign-in and loads the
+demo data.
 """
 import argparse
-import json
 import os
 import sys
-import urllib.error
-import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service as ChromeService
@@ -80,18 +78,6 @@ def check(condition, message):
         raise AssertionError(message)
 
 
-def api(base, method, path, token, body=None):
-    request = urllib.request.Request(
-        base + path, method=method,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={'Authorization': f'Bearer {token}', 'Content-Type': 'application/json'})
-    try:
-        with urllib.request.urlopen(request) as reply:
-            return json.load(reply)
-    except urllib.error.HTTPError as error:
-        raise AssertionError(f'{method} {path}: {error.code} {error.read().decode()}') from error
-
-
 def ask(pages):
     pages.open('/ask')
     pages.accessible('ask')
@@ -148,16 +134,41 @@ def estimate(pages):
     pages.accessible('estimate-quote')
 
 
-def answer(base, handler, number):
-    """The office answers through the API (the office pages come with the next issue)."""
-    found = api(base, 'GET', '/v1/inquiries?pageSize=100', handler)
-    inquiry = next(i for i in found['inquiries']
-                   if i['receipt']['registrationNumber'] == number)['name']
-    api(base, 'POST', f'/v1/{inquiry}:assign', handler,
-        {'office': 'offices/international-office', 'handler': 'handler'})
-    api(base, 'POST', f'/v1/{inquiry}:start', handler, {})
-    api(base, 'POST', f'/v1/{inquiry}:answer', handler,
-        {'answer': {'text': 'Yes: the grant covers the visa fee.', 'language': 'en'}})
+def office(pages, number):
+    """A handler signs in (the demo's sign-in), opens the inquiry from the queue, takes it, replies,
+    notes, and answers."""
+    pages.open('/office/inquiries')
+    pages.shown('#sign-in')
+    pages.accessible('office-sign-in')
+    Select(pages.find('#role')).select_by_value('inquiry_handler')
+    pages.type('#subject', 'aigerim')
+    pages.find('#sign-in [type=submit]').click()
+    pages.shown('#queue')
+    opener = pages.wait.until(lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, '#queue-rows button')
+                                         if b.text == number])
+    opener[0].click()
+    pages.shown('#detail')
+
+    def state_is(text):
+        pages.wait.until(lambda d: d.find_element(By.ID, 'detail-state').text == text)
+
+    pages.find('#assign [type=submit]').click()
+    pages.wait.until(lambda d: d.find_element(By.ID, 'detail-handler').text == 'aigerim')
+    pages.find('#start [type=submit]').click()
+    state_is('In progress')
+    pages.accessible('office-inquiry')
+    for text, visibility in (('We are checking the fee with our partner.', 'PUBLIC_REPLY'),
+                             ('The visa fee is an eligible cost.', 'INTERNAL_NOTE')):
+        pages.type('#message-text', text)
+        Select(pages.find('#visibility')).select_by_value(visibility)
+        pages.find('#message [type=submit]').click()
+        pages.wait.until(lambda d, text=text: text in d.find_element(By.ID, 'detail-messages').text)
+    pages.type('#answer-text', 'Yes: the grant covers the visa fee.')
+    Select(pages.find('#answer-language')).select_by_value('en')
+    pages.find('#answer [type=submit]').click()
+    state_is('Answered')
+    # Answered, it leaves the queue of open inquiries.
+    pages.wait.until(lambda d: number not in d.find_element(By.ID, 'queue-rows').text)
 
 
 def track(pages, number, code):
@@ -168,6 +179,9 @@ def track(pages, number, code):
     pages.shown('#answer')
     check(pages.find('#answer-text').text == 'Yes: the grant covers the visa fee.', 'no answer')
     check(pages.find('#inquiry-state').text == 'Answered', 'state not shown')
+    thread = pages.find('#message-list').text
+    check('We are checking the fee' in thread, f'no public reply in {thread!r}')
+    check('eligible cost' not in pages.driver.page_source, 'the internal note reached the author')
     pages.accessible('track-answered')
 
     # A wrong code shows nothing of the inquiry.
@@ -206,7 +220,6 @@ def languages(pages):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('--base', required=True)
-    parser.add_argument('--handler_token', required=True)
     parser.add_argument('--artifacts', required=True)
     parser.add_argument('--axe', required=True)
     args = parser.parse_args()
@@ -217,7 +230,7 @@ def main():
         programme(pages)
         estimate(pages)
         number, code = ask(pages)
-        answer(args.base, args.handler_token, number)
+        office(pages, number)
         track(pages, number, code)
         languages(pages)
     except Exception:

@@ -2,14 +2,18 @@
 // turned into what a page shows (a message, and a message per field).
 
 /**
+ * One call; `token`, when given, goes as the Authorization bearer.
  * @returns {Promise<{ok: boolean, status: number, body: any, error?: ApiError}>}
  */
-export async function call(method, path, body) {
+export async function call(method, path, body, token) {
+  const headers = {};
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (token) headers.Authorization = `Bearer ${token}`;
   let response;
   try {
     response = await fetch(path, {
       method,
-      headers: body === undefined ? {} : {'Content-Type': 'application/json'},
+      headers,
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {

@@ -6,7 +6,8 @@
  * @param {HTMLFormElement} form
  * @param {Object<string, string>} fields messages by the field names the
  *     service uses, matched to inputs by their data-field attribute
- * @param {string} summary the form's message; empty hides it
+ * @param {string} summary the message of the form's own alert, if it has
+ *     one; empty hides it
  */
 export function showFieldErrors(form, fields, summary) {
   for (const old of form.querySelectorAll('.error')) old.remove();
@@ -28,7 +29,9 @@ export function showFieldErrors(form, fields, summary) {
     first = first || input;
   }
   const box = form.querySelector('[role="alert"]');
-  box.textContent = summary;
-  box.hidden = !summary;
+  if (box) {
+    box.textContent = summary;
+    box.hidden = !summary;
+  }
   if (first) first.focus();
 }

@@ -1,0 +1,179 @@
+// The inquiry handlers' queue: open inquiries by legal due date, the overdue
+// and the nearly due marked, and the steps of the procedure on the one
+// opened (assign to oneself, start, reply or note, answer). The service
+// decides what each state allows; its refusals are shown as they come.
+import {call, formatDate} from '/assets/api.js';
+import {language, t} from '/assets/i18n.js';
+import {showFieldErrors} from '/assets/forms.js';
+import {layout} from '/assets/layout.js';
+import {session, signIn, signOut} from '/assets/session.js';
+
+const status = document.getElementById('status');
+let opened = null;  // The inquiry shown in detail.
+let offices = [];
+
+function say(message) {
+  status.textContent = message || '';
+  status.hidden = !message;
+}
+
+function token() {
+  const current = session();
+  return current && current.token;
+}
+
+function today() {
+  const now = new Date();
+  return Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
+}
+
+function dayOf(date) {
+  return date ? Date.UTC(date.year, date.month - 1, date.day) : Infinity;
+}
+
+// Within 3 days of the legal date an inquiry is near due.
+const NEAR_DUE_MS = 3 * 24 * 3600 * 1000;
+
+async function loadQueue() {
+  const reply = await call('GET', '/v1/inquiries?dueWithinWorkingDays=60&pageSize=100', undefined,
+                           token());
+  if (reply.status === 401) return showSignIn();
+  if (!reply.ok) return say(reply.error.message);
+  const lang = language();
+  const rows = (reply.body.inquiries || []).map((inquiry) => {
+    const row = document.createElement('tr');
+    const due = dayOf(inquiry.legalDueDate);
+    if (due < today()) row.className = 'overdue';
+    else if (due - today() <= NEAR_DUE_MS) row.className = 'near-due';
+    const number = document.createElement('td');
+    const open = document.createElement('button');
+    open.type = 'button';
+    open.className = 'link';
+    open.textContent = inquiry.registrationNumber;
+    open.addEventListener('click', () => openInquiry(inquiry.name));
+    number.append(open);
+    const cells = [inquiry.subject, t(`state.${inquiry.state}`),
+                   formatDate(inquiry.legalDueDate, lang) +
+                       (row.className ? ` (${t(`office.${row.className}`)})` : '')];
+    row.append(number, ...cells.map((text) => {
+      const cell = document.createElement('td');
+      cell.textContent = text;
+      return cell;
+    }));
+    return row;
+  });
+  document.getElementById('queue-rows').replaceChildren(...rows);
+  document.getElementById('queue-empty').hidden = rows.length > 0;
+  document.getElementById('queue').hidden = false;
+  document.getElementById('who').textContent = session().subject;
+}
+
+function showDetail(inquiry) {
+  opened = inquiry;
+  const lang = language();
+  const text = (id, value) => {
+    document.getElementById(id).textContent = value || '';
+  };
+  text('detail-title', `${inquiry.registrationNumber}: ${inquiry.subject}`);
+  text('detail-state', t(`state.${inquiry.state}`));
+  text('detail-due', formatDate(inquiry.legalDueDate, lang));
+  const author = inquiry.author || {};
+  text('detail-author', [author.fullName, author.email, author.phone].filter(Boolean).join(', '));
+  text('detail-handler', inquiry.handler);
+  text('detail-text', inquiry.text);
+  document.getElementById('detail-messages').replaceChildren(...(inquiry.messages || []).map((m) => {
+    const item = document.createElement('li');
+    item.textContent = `${t(`office.${m.visibility}`)} — ${m.sender}: ${m.text}`;
+    return item;
+  }));
+  document.getElementById('office').replaceChildren(
+      ...offices.map((o) => new Option(o.displayName, o.name)));
+  const section = document.getElementById('detail');
+  section.hidden = false;
+}
+
+async function openInquiry(name) {
+  say('');
+  const reply = await call('GET', `/v1/${name}`, undefined, token());
+  if (!reply.ok) return say(reply.error.message);
+  showDetail(reply.body);
+  document.getElementById('detail').focus();
+}
+
+// One step of the procedure on the opened inquiry, then both views again.
+async function step(form, verb, body) {
+  const reply = await call('POST', `/v1/${opened.name}:${verb}`, body, token());
+  if (!reply.ok) {
+    showFieldErrors(form, reply.error.fields, '');
+    return say(reply.error.message);
+  }
+  showFieldErrors(form, {}, '');
+  say('');
+  form.reset();
+  showDetail(reply.body);
+  loadQueue();
+}
+
+function action(id, handler) {
+  const form = document.getElementById(id);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    handler(form);
+  });
+}
+
+action('assign', (form) => step(form, 'assign', {
+  office: document.getElementById('office').value,
+  handler: session().subject,
+  etag: opened.etag,
+}));
+action('start', (form) => step(form, 'start', {etag: opened.etag}));
+action('message', (form) => step(form, 'addMessage', {
+  message: {
+    text: document.getElementById('message-text').value.trim(),
+    visibility: document.getElementById('visibility').value,
+  },
+  requestId: crypto.randomUUID(),
+}));
+action('answer', (form) => step(form, 'answer', {
+  answer: {
+    text: document.getElementById('answer-text').value.trim(),
+    language: document.getElementById('answer-language').value,
+  },
+  etag: opened.etag,
+  requestId: crypto.randomUUID(),
+}));
+
+function showSignIn() {
+  signOut();
+  document.getElementById('queue').hidden = true;
+  document.getElementById('detail').hidden = true;
+  document.getElementById('sign-in').hidden = false;
+}
+
+document.getElementById('sign-in').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const reply = await signIn(document.getElementById('role').value,
+                             document.getElementById('subject').value.trim());
+  if (!reply.ok) {
+    showFieldErrors(form, reply.error.fields, '');
+    return say(reply.status === 404 ? t('office.noDevSignIn') : reply.error.message);
+  }
+  showFieldErrors(form, {}, '');
+  say('');
+  form.hidden = true;
+  loadQueue();
+});
+
+document.getElementById('sign-out').addEventListener('click', showSignIn);
+document.addEventListener('languagechange', () => {
+  if (opened) showDetail(opened);
+  if (session()) loadQueue();
+});
+layout('/office/inquiries');
+call('GET', '/v1/offices').then((reply) => {
+  offices = ((reply.ok && reply.body.offices) || []).filter((o) => o.active);
+});
+if (session()) loadQueue();
+else showSignIn();
