@@ -396,13 +396,13 @@ int Main() {
   if (!registry.empty()) {
     auto channel = NewChannel(registry);
     auto registrar = std::make_shared<InquiriesCaller>(channel, "");
-    workloads.push_back({"CreateInquiry", inquiries_check, [&, registrar](int) {
-                           iv1::CreateInquiryRequest r;
-                           *r.mutable_inquiry() = question();
-                           iv1::InquiryReceipt receipt;
-                           return (*registrar)(&IS::CreateInquiry, r, &receipt)
-                               .ok();
-                         }});
+    workloads.push_back(
+        {"CreateInquiry", inquiries_check, [&, registrar](int) {
+           iv1::CreateInquiryRequest r;
+           *r.mutable_inquiry() = question();
+           iv1::InquiryReceipt receipt;
+           return (*registrar)(&IS::CreateInquiry, r, &receipt).ok();
+         }});
   }
   if (!registry.empty() && !registry_gateway.empty()) {
     registry_web = std::make_unique<HttpClients>(registry_gateway, most);
@@ -460,8 +460,8 @@ int Main() {
       }
       runs.push_back(*script);
     }
-    for (Run& run : MeasureInTurns(workloads, level, length,
-                                   absl::GetFlag(FLAGS_turns))) {
+    for (Run& run :
+         MeasureInTurns(workloads, level, length, absl::GetFlag(FLAGS_turns))) {
       runs.push_back(std::move(run));
     }
     std::cerr << "." << std::flush;
