@@ -3,8 +3,10 @@
 
 The programme page lists the agreements in force; a grant estimate shows the grants service's
 quote. Someone asks the Rector, meets a field error, fixes it and keeps the code. A handler signs
-in to the office's queue, takes the inquiry, replies, notes and answers; the tracking page shows
-the answer and the reply but not the note, and a wrong code shows nothing; the e-mailed link opens
+in to the office's queue and takes the inquiry, the rector's office extends its due date, the
+handler replies, notes, answers and publishes it; the tracking page shows the extension, the
+answer and the reply but not the note, and a wrong code shows nothing; the published question is
+found by search; the e-mailed link opens
 the inquiry and leaves no code in the address bar; the language switch is remembered. axe-core
 checks every page; a screenshot of each is kept. Exits non-zero on the first failure.
 
@@ -12,6 +14,7 @@ Run by tests/web_e2e_test.cc, which starts the services with the demo's sign-in 
 demo data.
 """
 import argparse
+import datetime
 import os
 import sys
 
@@ -91,6 +94,7 @@ def ask(pages):
     pages.type('#name', QUESTION['name'])
     pages.type('#email', QUESTION['email'])
     pages.find('#consent-processing').click()
+    pages.find('#consent-publication').click()
     # The service refuses the phone; its reason appears next to the phone field.
     pages.type('#phone', '12345')
     pages.find('#send').click()
@@ -134,29 +138,55 @@ def estimate(pages):
     pages.accessible('estimate-quote')
 
 
-def office(pages, number):
-    """A handler signs in (the demo's sign-in), opens the inquiry from the queue, takes it, replies,
-    notes, and answers."""
-    pages.open('/office/inquiries')
+def sign_in(pages, role, subject):
+    if pages.driver.find_elements(By.CSS_SELECTOR, '#sign-out') and \
+            pages.find('#sign-out').is_displayed():
+        pages.find('#sign-out').click()
     pages.shown('#sign-in')
-    pages.accessible('office-sign-in')
-    Select(pages.find('#role')).select_by_value('inquiry_handler')
-    pages.type('#subject', 'aigerim')
+    Select(pages.find('#role')).select_by_value(role)
+    pages.type('#subject', subject)
     pages.find('#sign-in [type=submit]').click()
     pages.shown('#queue')
+
+
+def open_inquiry(pages, number):
     opener = pages.wait.until(lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, '#queue-rows button')
                                          if b.text == number])
     opener[0].click()
     pages.shown('#detail')
 
-    def state_is(text):
-        pages.wait.until(lambda d: d.find_element(By.ID, 'detail-state').text == text)
 
+def state_is(pages, text):
+    pages.wait.until(lambda d: d.find_element(By.ID, 'detail-state').text == text)
+
+
+def office(pages, number):
+    """A handler signs in (the demo's sign-in) and takes the inquiry from the queue; the rector's
+    office extends its due date; the handler replies, notes, answers, and publishes it."""
+    pages.open('/office/inquiries')
+    pages.shown('#sign-in')
+    pages.accessible('office-sign-in')
+    sign_in(pages, 'inquiry_handler', 'aigerim')
+    open_inquiry(pages, number)
     pages.find('#assign [type=submit]').click()
     pages.wait.until(lambda d: d.find_element(By.ID, 'detail-handler').text == 'aigerim')
     pages.find('#start [type=submit]').click()
-    state_is('In progress')
+    state_is(pages, 'In progress')
+    check(not pages.find('#extend').is_displayed(), 'a handler was offered the extension')
     pages.accessible('office-inquiry')
+
+    # The rector's office extends: later than the due date, within 2 months of registration.
+    sign_in(pages, 'rector_office', 'rector')
+    open_inquiry(pages, number)
+    due = pages.find('#detail-due').text
+    new_due = datetime.date.today() + datetime.timedelta(days=45)
+    pages.find('#extend-date').send_keys(new_due.strftime('%m%d%Y'))
+    pages.type('#extend-reason', 'The partner university must be consulted.')
+    pages.find('#extend [type=submit]').click()
+    pages.wait.until(lambda d: d.find_element(By.ID, 'detail-due').text != due)
+
+    sign_in(pages, 'inquiry_handler', 'aigerim')
+    open_inquiry(pages, number)
     for text, visibility in (('We are checking the fee with our partner.', 'PUBLIC_REPLY'),
                              ('The visa fee is an eligible cost.', 'INTERNAL_NOTE')):
         pages.type('#message-text', text)
@@ -166,9 +196,21 @@ def office(pages, number):
     pages.type('#answer-text', 'Yes: the grant covers the visa fee.')
     Select(pages.find('#answer-language')).select_by_value('en')
     pages.find('#answer [type=submit]').click()
-    state_is('Answered')
-    # Answered, it leaves the queue of open inquiries.
+    state_is(pages, 'Answered')
+    # Answered, it leaves the queue of open inquiries, and may be published.
     pages.wait.until(lambda d: number not in d.find_element(By.ID, 'queue-rows').text)
+    pages.type('#publish-title', 'Does the grant cover the visa fee?')
+    pages.find('#publish [type=submit]').click()
+    pages.shown('#done')
+    pages.accessible('office-published')
+
+
+def questions(pages):
+    pages.open('/questions')
+    pages.type('#query', 'visa fee')
+    pages.find('#search [type=submit]').click()
+    pages.wait.until(lambda d: 'Does the grant cover the visa fee?' in d.find_element(By.ID, 'results').text)
+    pages.accessible('questions')
 
 
 def track(pages, number, code):
@@ -179,6 +221,7 @@ def track(pages, number, code):
     pages.shown('#answer')
     check(pages.find('#answer-text').text == 'Yes: the grant covers the visa fee.', 'no answer')
     check(pages.find('#inquiry-state').text == 'Answered', 'state not shown')
+    check(pages.find('#inquiry-extended').is_displayed(), 'the extension is not shown')
     thread = pages.find('#message-list').text
     check('We are checking the fee' in thread, f'no public reply in {thread!r}')
     check('eligible cost' not in pages.driver.page_source, 'the internal note reached the author')
@@ -205,7 +248,6 @@ def track(pages, number, code):
 def languages(pages):
     pages.open('/questions')
     pages.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '#results article'))
-    pages.accessible('questions')
     Select(pages.find('#language')).select_by_value('ru')
     check(pages.find('h1').text == 'Вопросы и ответы', 'no Russian')
     pages.open('/')
@@ -232,6 +274,7 @@ def main():
         number, code = ask(pages)
         office(pages, number)
         track(pages, number, code)
+        questions(pages)
         languages(pages)
     except Exception:
         pages.driver.save_screenshot(os.path.join(args.artifacts, 'failure.png'))

@@ -12,9 +12,16 @@ const status = document.getElementById('status');
 let opened = null;  // The inquiry shown in detail.
 let offices = [];
 
+// A refusal, announced; `done` says what succeeded.
 function say(message) {
   status.textContent = message || '';
   status.hidden = !message;
+}
+
+function done(message) {
+  const box = document.getElementById('done');
+  box.textContent = message || '';
+  box.hidden = !message;
 }
 
 function token() {
@@ -63,9 +70,28 @@ async function loadQueue() {
     return row;
   });
   document.getElementById('queue-rows').replaceChildren(...rows);
+  loadAnswered();
   document.getElementById('queue-empty').hidden = rows.length > 0;
   document.getElementById('queue').hidden = false;
   document.getElementById('who').textContent = session().subject;
+}
+
+// Answered inquiries, to be published as Q&A where their authors agreed.
+async function loadAnswered() {
+  const reply = await call('GET', '/v1/inquiries?states=ANSWERED&pageSize=50', undefined, token());
+  if (!reply.ok) return;
+  const items = (reply.body.inquiries || []).map((inquiry) => {
+    const item = document.createElement('li');
+    const open = document.createElement('button');
+    open.type = 'button';
+    open.className = 'link';
+    open.textContent = `${inquiry.registrationNumber}: ${inquiry.subject}`;
+    open.addEventListener('click', () => openInquiry(inquiry.name));
+    item.append(open);
+    return item;
+  });
+  document.getElementById('answered-list').replaceChildren(...items);
+  document.getElementById('answered').hidden = items.length === 0;
 }
 
 function showDetail(inquiry) {
@@ -88,12 +114,25 @@ function showDetail(inquiry) {
   }));
   document.getElementById('office').replaceChildren(
       ...offices.map((o) => new Option(o.displayName, o.name)));
+  // What the state allows; the service still decides.
+  const answered = inquiry.state === 'ANSWERED' || inquiry.state === 'CLOSED';
+  for (const id of ['assign', 'start', 'message', 'answer', 'forward']) {
+    document.getElementById(id).hidden = answered;
+  }
+  document.getElementById('extend').hidden = answered || session().role !== 'rector_office';
+  const publish = document.getElementById('publish');
+  publish.hidden = !answered;
+  document.getElementById('publish-consent').hidden = Boolean(inquiry.consentToPublication);
+  publish.querySelector('[type=submit]').disabled = !inquiry.consentToPublication;
+  document.getElementById('publish-question').value = inquiry.text || '';
+  document.getElementById('publish-answer').value = (inquiry.answer && inquiry.answer.text) || '';
   const section = document.getElementById('detail');
   section.hidden = false;
 }
 
 async function openInquiry(name) {
   say('');
+  done('');
   const reply = await call('GET', `/v1/${name}`, undefined, token());
   if (!reply.ok) return say(reply.error.message);
   showDetail(reply.body);
@@ -143,6 +182,48 @@ action('answer', (form) => step(form, 'answer', {
   etag: opened.etag,
   requestId: crypto.randomUUID(),
 }));
+
+function day(id) {
+  const value = document.getElementById(id).value;
+  if (!value) return undefined;
+  const [year, month, day] = value.split('-').map(Number);
+  return {year, month, day};
+}
+
+action('forward', (form) => step(form, 'forward', {
+  forwarding: {
+    body: document.getElementById('forward-body').value.trim(),
+    reason: document.getElementById('forward-reason').value.trim(),
+  },
+  etag: opened.etag,
+  requestId: crypto.randomUUID(),
+}));
+action('extend', (form) => step(form, 'extend', {
+  extension: {
+    dueDate: day('extend-date'),
+    reason: document.getElementById('extend-reason').value.trim(),
+    decisionReference: document.getElementById('extend-reference').value.trim(),
+  },
+  etag: opened.etag,
+  requestId: crypto.randomUUID(),
+}));
+action('publish', async (form) => {
+  const reply = await call('POST', `/v1/${opened.name}:publish`, {
+    publishedQuestion: {
+      title: document.getElementById('publish-title').value.trim(),
+      question: document.getElementById('publish-question').value.trim(),
+      answer: document.getElementById('publish-answer').value.trim(),
+      language: opened.language,
+    },
+  }, token());
+  if (!reply.ok) {
+    showFieldErrors(form, reply.error.fields, '');
+    return say(reply.error.message);
+  }
+  showFieldErrors(form, {}, '');
+  say('');
+  done(t('office.published'));
+});
 
 function showSignIn() {
   signOut();
