@@ -6,7 +6,7 @@ quote. Someone asks the Rector, meets a field error, fixes it and keeps the code
 in to the office's queue and takes the inquiry, the rector's office extends its due date, the
 handler replies, notes, answers and publishes it; the tracking page shows the extension, the
 answer and the reply but not the note, and a wrong code shows nothing; the published question is
-found by search; the e-mailed link opens
+found by search; a coordinator reads a budget's table and chart; the e-mailed link opens
 the inquiry and leaves no code in the address bar; the language switch is remembered. axe-core
 checks every page; a screenshot of each is kept. Exits non-zero on the first failure.
 
@@ -138,7 +138,7 @@ def estimate(pages):
     pages.accessible('estimate-quote')
 
 
-def sign_in(pages, role, subject):
+def sign_in(pages, role, subject, shows='#queue'):
     if pages.driver.find_elements(By.CSS_SELECTOR, '#sign-out') and \
             pages.find('#sign-out').is_displayed():
         pages.find('#sign-out').click()
@@ -146,7 +146,7 @@ def sign_in(pages, role, subject):
     Select(pages.find('#role')).select_by_value(role)
     pages.type('#subject', subject)
     pages.find('#sign-in [type=submit]').click()
-    pages.shown('#queue')
+    pages.shown(shows)
 
 
 def open_inquiry(pages, number):
@@ -203,6 +203,19 @@ def office(pages, number):
     pages.find('#publish [type=submit]').click()
     pages.shown('#done')
     pages.accessible('office-published')
+
+
+def budgets(pages):
+    """A coordinator reads the budget of the open call: a row and three bars per heading."""
+    pages.open('/office/budgets')
+    pages.shown('#sign-in')  # The handler's session is not a coordinator's.
+    sign_in(pages, 'coordinator', 'coordinator', shows='#budgets')
+    pages.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '#report-rows tr')) >= 3)
+    rows = len(pages.driver.find_elements(By.CSS_SELECTOR, '#report-rows tr'))
+    bars = len(pages.driver.find_elements(By.CSS_SELECTOR, '#chart rect'))
+    check(bars == 3 * rows + 3, f'{bars} bars for {rows} headings')
+    check('EUR' in pages.find('#report-rows').text, 'no amounts')
+    pages.accessible('office-budgets')
 
 
 def questions(pages):
@@ -275,6 +288,7 @@ def main():
         office(pages, number)
         track(pages, number, code)
         questions(pages)
+        budgets(pages)
         languages(pages)
     except Exception:
         pages.driver.save_screenshot(os.path.join(args.artifacts, 'failure.png'))

@@ -6,7 +6,7 @@ import {call, formatDate} from '/assets/api.js';
 import {language, t} from '/assets/i18n.js';
 import {showFieldErrors} from '/assets/forms.js';
 import {layout} from '/assets/layout.js';
-import {session, signIn, signOut} from '/assets/session.js';
+import {session, signInForm, signOut} from '/assets/session.js';
 
 const status = document.getElementById('status');
 let opened = null;  // The inquiry shown in detail.
@@ -225,27 +225,15 @@ action('publish', async (form) => {
   done(t('office.published'));
 });
 
+const signIn = signInForm(document.getElementById('main'),
+                         ['inquiry_handler', 'rector_office', 'admin'], loadQueue, say);
+
 function showSignIn() {
   signOut();
   document.getElementById('queue').hidden = true;
   document.getElementById('detail').hidden = true;
-  document.getElementById('sign-in').hidden = false;
+  signIn.hidden = false;
 }
-
-document.getElementById('sign-in').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const form = event.target;
-  const reply = await signIn(document.getElementById('role').value,
-                             document.getElementById('subject').value.trim());
-  if (!reply.ok) {
-    showFieldErrors(form, reply.error.fields, '');
-    return say(reply.status === 404 ? t('office.noDevSignIn') : reply.error.message);
-  }
-  showFieldErrors(form, {}, '');
-  say('');
-  form.hidden = true;
-  loadQueue();
-});
 
 document.getElementById('sign-out').addEventListener('click', showSignIn);
 document.addEventListener('languagechange', () => {
