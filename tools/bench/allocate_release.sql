@@ -1,6 +1,6 @@
 -- The SQL that AllocateMobility and then ReleaseMobility run (services/agreements/agreements_store.cc),
--- statement for statement, on the bench's own agreement: pgbench measures what the database alone
--- can do with it. deploy/bench.sh deletes the rows it leaves.
+-- statement for statement, on the bench's own agreement in the bench's own database (deploy/bench.sh makes
+-- it and drops it after the run): pgbench measures what the database alone can do with it.
 \set n random(1, 2000000000)
 BEGIN;
 SELECT body FROM agreements WHERE id = 'bench-capacity' FOR UPDATE;

@@ -33,6 +33,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/auth.h"
 #include "common/client.h"
@@ -53,6 +54,10 @@ ABSL_FLAG(std::string, gateway_address, "127.0.0.1:8080",
           "HTTP gateway host:port");
 ABSL_FLAG(std::string, grants_address, "127.0.0.1:50053",
           "grants service host:port");
+ABSL_FLAG(std::string, ledger_agreements_address, "",
+          "an agreements service on the bench's own database, where the "
+          "bench's agreement takes and releases places (empty: the one at "
+          "--agreements_address)");
 ABSL_FLAG(std::string, registry_inquiries_address, "",
           "an inquiries service on a registry of the bench's own, for "
           "CreateInquiry (empty: registration is not measured)");
@@ -63,7 +68,8 @@ ABSL_FLAG(std::string, signing_key, "",
 ABSL_FLAG(std::string, pgbench_database_url, "",
           "database with pgbench's tables, for select-only");
 ABSL_FLAG(std::string, agreements_database_url, "",
-          "the agreements service's database role, for the allocation script");
+          "the database of the ledger's agreements service, for the "
+          "allocation script");
 ABSL_FLAG(std::string, allocation_script, "tools/bench/allocate_release.sql",
           "pgbench script with the SQL of AllocateMobility + ReleaseMobility");
 ABSL_FLAG(std::string, concurrency, "1,8,64", "client counts to run");
@@ -117,10 +123,11 @@ using GrantsCaller = Caller<gv1::GrantsService>;
 using InquiriesCaller = Caller<::mobility::inquiries::v1::InquiriesService>;
 
 // The bench's agreement, made once through the API like any agreement: a
-// copy of the demo KA171 agreement with one condition of kBenchMobilities,
-// approved by both partners. Fixed request ids make a second run a no-op.
+// copy of the demo KA171 agreement read from `source`, with one condition of
+// kBenchMobilities, made with its partners in the service `coordinator`
+// calls and approved by both. Fixed request ids make a second run a no-op.
 absl::Status EnsureBenchAgreement(
-    const AgreementsCaller& coordinator,
+    const AgreementsCaller& source, const AgreementsCaller& coordinator,
     const std::function<AgreementsCaller(const std::string&)>& approver) {
   av1::Agreement existing;
   av1::GetAgreementRequest get;
@@ -132,10 +139,29 @@ absl::Status EnsureBenchAgreement(
   }
   av1::Agreement demo;
   get.set_name("agreements/ka171-2025-kz-lv");
-  if (auto s =
-          coordinator(&av1::AgreementsService::Stub::GetAgreement, get, &demo);
+  if (auto s = source(&av1::AgreementsService::Stub::GetAgreement, get, &demo);
       !s.ok()) {
     return s;
+  }
+  for (const auto& partner : demo.partners()) {
+    av1::GetInstitutionRequest read;
+    read.set_name(partner.institution());
+    av1::CreateInstitutionRequest copy;
+    if (auto s = source(&av1::AgreementsService::Stub::GetInstitution, read,
+                        copy.mutable_institution());
+        !s.ok()) {
+      return s;
+    }
+    copy.set_institution_id(
+        std::string(absl::StripPrefix(partner.institution(), "institutions/")));
+    copy.mutable_institution()->clear_name();
+    copy.mutable_institution()->clear_create_time();
+    copy.mutable_institution()->clear_update_time();
+    copy.mutable_institution()->clear_etag();
+    av1::Institution made;
+    auto s = coordinator(&av1::AgreementsService::Stub::CreateInstitution, copy,
+                         &made);
+    if (!s.ok() && s.code() != absl::StatusCode::kAlreadyExists) return s;
   }
   av1::CreateAgreementRequest create;
   create.set_agreement_id(kBenchAgreementId);
@@ -229,18 +255,23 @@ int Main() {
   auto agreements_channel = NewChannel(absl::GetFlag(FLAGS_agreements_address));
   auto grants_channel = NewChannel(absl::GetFlag(FLAGS_grants_address));
   AgreementsCaller reader(agreements_channel, token({Role::kApplicant}));
-  AgreementsCaller coordinator(agreements_channel, token({Role::kCoordinator}));
-  AgreementsCaller ledger(agreements_channel, token({Role::kService}));
+  const std::string ledger_address =
+      absl::GetFlag(FLAGS_ledger_agreements_address).empty()
+          ? absl::GetFlag(FLAGS_agreements_address)
+          : absl::GetFlag(FLAGS_ledger_agreements_address);
+  auto ledger_channel = NewChannel(ledger_address);
+  AgreementsCaller coordinator(ledger_channel, token({Role::kCoordinator}));
+  AgreementsCaller ledger(ledger_channel, token({Role::kService}));
   GrantsCaller finance(grants_channel, token({Role::kFinance}));
   auto inquiries_channel = NewChannel(absl::GetFlag(FLAGS_inquiries_address));
   // The public reads without a token; handlers read the queue.
   InquiriesCaller anyone(inquiries_channel, "");
   InquiriesCaller handler(inquiries_channel, token({Role::kInquiryHandler}));
   auto approver = [&](const std::string& institution) {
-    return AgreementsCaller(agreements_channel,
+    return AgreementsCaller(ledger_channel,
                             token({Role::kCoordinator}, institution));
   };
-  if (auto s = EnsureBenchAgreement(coordinator, approver); !s.ok()) {
+  if (auto s = EnsureBenchAgreement(reader, coordinator, approver); !s.ok()) {
     std::cerr << "mobility_bench: cannot set up " << kBenchAgreement << ": "
               << s << "\n";
     return 1;
