@@ -3,8 +3,8 @@
 // web/, with the demo data loaded by deploy/demo/load.sh: the agreements in
 // force, a grant estimate, asking the Rector with a field error fixed, the
 // office answering from its queue, tracking the answer; a wrong code shows
-// nothing; axe-core finds no violation on any page. Screenshots go to the
-// test's workspace.
+// nothing; axe-core finds no violation on any page. Screenshots of every
+// page go to build/tests/web-screenshots.
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
@@ -42,7 +42,8 @@ class WebPagesTest : public ::testing::Test {
 };
 
 TEST_F(WebPagesTest, ProgrammeEstimateAskAnswerAndTrackInEveryLanguage) {
-  const std::string artifacts = dir_ + "/screenshots";
+  // Kept in the build folder after the run, to look at.
+  const std::string artifacts = SCREENSHOTS_DIR;
   auto [code, output] = e2e::RunCommand(absl::StrCat(
       // Debian's Python, which has python3-selenium.
       "/usr/bin/python3 ", BROWSER_TESTS, "/public_pages.py --base http://",
