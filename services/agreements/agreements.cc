@@ -112,6 +112,26 @@ absl::StatusOr<v1::Agreement> Agreements::CreateAgreement(
   return created;
 }
 
+namespace {
+
+// What the public sees of an agreement: the revision in force, whose content
+// both partners approved, even while an amendment awaits approval; NOT_FOUND
+// for a draft or an ended agreement.
+absl::StatusOr<v1::Agreement> RevisionInForce(AgreementsStore& store,
+                                              v1::Agreement current) {
+  if (current.state() == v1::Agreement::AMENDED) {
+    return store.GetAgreementRevision(ResourceIdOf(current.name()),
+                                      current.in_force_revision());
+  }
+  if (current.state() != v1::Agreement::APPROVED) {
+    return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
+                 absl::StrCat("no agreement ", current.name()));
+  }
+  return current;
+}
+
+}  // namespace
+
 absl::StatusOr<v1::Agreement> Agreements::GetAgreement(
     const v1::GetAgreementRequest& request, const CallContext& call) {
   const Principal& caller = call.principal;
@@ -119,19 +139,24 @@ absl::StatusOr<v1::Agreement> Agreements::GetAgreement(
   if (!id.ok()) return id.status();
   if (request.revision() < 0)
     return InvalidField("revision", "must not be negative");
-  auto found = store_->ReadValue(call.limit, [&](AgreementsStore& store) {
-    return request.revision() == 0
-               ? store.GetAgreement(*id, /*for_update=*/false)
-               : store.GetAgreementRevision(*id, request.revision());
-  });
+  // The public sees the agreements in force, as the university publishes
+  // them; drafts, amendments awaiting approval and ended ones are the
+  // office's.
+  if (caller.IsPublic() && request.revision() != 0) {
+    return InvalidField("revision", "the public reads the revision in force");
+  }
+  auto found = store_->ReadValue(
+      call.limit, [&](AgreementsStore& store) -> absl::StatusOr<v1::Agreement> {
+        auto agreement =
+            request.revision() == 0
+                ? store.GetAgreement(*id, /*for_update=*/false)
+                : store.GetAgreementRevision(*id, request.revision());
+        if (!agreement.ok() || !caller.IsPublic()) return agreement;
+        ApplyTerminationDate(*agreement, Today());
+        return RevisionInForce(store, *std::move(agreement));
+      });
   if (!found.ok()) return found.status();
   ApplyTerminationDate(*found, Today());
-  // The public sees the agreements in force, as the university publishes
-  // them; drafts and ended ones are the office's.
-  if (caller.IsPublic() && found->state() != v1::Agreement::APPROVED) {
-    return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
-                 absl::StrCat("no agreement ", request.name()));
-  }
   RedactForCaller(*found, caller);
   return found;
 }
@@ -172,19 +197,29 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
     if (!filter.state.empty() && filter.state != "APPROVED") {
       violations.Add("state", "the public sees APPROVED agreements only");
     }
-    filter.state = "APPROVED";
+    filter.state.clear();
+    filter.in_force = true;
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_FILTER");
   const std::string query =
       absl::StrCat("agreements?partner=", filter.partner_institution_id,
-                   "&year=", filter.academic_year, "&state=", filter.state);
+                   "&year=", filter.academic_year, "&state=", filter.state,
+                   "&in_force=", filter.in_force);
   auto after = DecodePageToken(request.page_token(), query);
   if (!after.ok()) return after.status();
   auto rows = store_->ReadValue(
       call.limit,
       [&](AgreementsStore& store)
           -> absl::StatusOr<std::vector<v1::Agreement>> {
-        return store.ListAgreements(filter, *after, *page_size + 1);
+        std::vector<v1::Agreement> rows =
+            store.ListAgreements(filter, *after, *page_size + 1);
+        if (!filter.in_force) return rows;
+        for (v1::Agreement& row : rows) {
+          auto in_force = RevisionInForce(store, row);
+          if (!in_force.ok()) return in_force.status();
+          row = *std::move(in_force);
+        }
+        return rows;
       });
   if (!rows.ok()) return rows.status();
   v1::ListAgreementsResponse response;

@@ -50,6 +50,9 @@ class AgreementsStore : public RequestLedger {
     std::string partner_institution_id;  // Empty: any.
     int academic_year = 0;               // First calendar year; 0: any.
     std::string state;                   // Empty: any.
+    // Only those in force: APPROVED, or AMENDED with an approved revision
+    // still in force, and not ended.
+    bool in_force = false;
   };
   virtual std::vector<v1::Agreement> ListAgreements(
       const AgreementFilter& filter, const std::string& after_id,

@@ -812,6 +812,34 @@ TEST_F(AgreementsServiceTest, ThePublicReadsTheAgreementsInForceOnly) {
   EXPECT_TRUE(Call(&Stub::GetAgreement, get, &seen, Role::kApplicant).ok());
   get.set_name(draft.name());
   EXPECT_TRUE(Call(&Stub::GetAgreement, get, &seen, Role::kApplicant).ok());
+
+  // While an amendment awaits both approvals, the public sees the revision
+  // in force, not the amendment.
+  const int approved_places =
+      approved.cooperation_conditions(0).mobilities_per_year();
+  v1::UpdateAgreementRequest update;
+  update.mutable_agreement()->set_name(approved.name());
+  *update.mutable_agreement()->mutable_cooperation_conditions() =
+      approved.cooperation_conditions();
+  update.mutable_agreement()
+      ->mutable_cooperation_conditions(0)
+      ->set_mobilities_per_year(approved_places + 1);
+  update.mutable_update_mask()->add_paths("cooperation_conditions");
+  v1::Agreement amended;
+  ASSERT_TRUE(Call(&Stub::UpdateAgreement, update, &amended).ok());
+  ASSERT_EQ(amended.state(), v1::Agreement::AMENDED);
+  get.set_name(approved.name());
+  ASSERT_TRUE(CallWithToken(&Stub::GetAgreement, get, &seen, "").ok());
+  EXPECT_EQ(seen.state(), v1::Agreement::APPROVED);
+  EXPECT_EQ(seen.cooperation_conditions(0).mobilities_per_year(),
+            approved_places);
+  ASSERT_TRUE(CallWithToken(&Stub::ListAgreements, all, &page, "").ok());
+  ASSERT_THAT(page.agreements(), SizeIs(1));
+  EXPECT_EQ(page.agreements(0).cooperation_conditions(0).mobilities_per_year(),
+            approved_places);
+  get.set_revision(amended.revision());
+  EXPECT_EQ(CallWithToken(&Stub::GetAgreement, get, &seen, "").code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(AgreementsServiceTest, EachRoleCallsOnlyItsMethods) {

@@ -172,6 +172,9 @@ std::vector<PreparedStatement> PgAgreementsStore::Statements() {
        "AND ($2 = 0 OR (first_year <= $2 AND last_year >= $2)) AND ($3 = '' OR "
        "(CASE WHEN terminate_on <= (now() AT TIME ZONE 'UTC')::date THEN "
        "'TERMINATED' ELSE state END) = $3) "
+       "AND (NOT $6 OR (state IN ('APPROVED', 'AMENDED') AND "
+       "(terminate_on IS NULL OR terminate_on > (now() AT TIME ZONE "
+       "'UTC')::date))) "
        "AND id > $4 ORDER BY id LIMIT $5"},
 
       {"allocation_find",
@@ -311,9 +314,10 @@ absl::StatusOr<v1::Agreement> PgAgreementsStore::GetAgreementRevision(
 std::vector<v1::Agreement> PgAgreementsStore::ListAgreements(
     const AgreementFilter& filter, const std::string& after_id, int limit) {
   std::vector<v1::Agreement> out;
-  for (const auto& row : txn_.exec_prepared(
-           "agreement_list", filter.partner_institution_id,
-           filter.academic_year, filter.state, after_id, limit)) {
+  for (const auto& row :
+       txn_.exec_prepared("agreement_list", filter.partner_institution_id,
+                          filter.academic_year, filter.state, after_id, limit,
+                          filter.in_force)) {
     out.push_back(AgreementFromBody(row[1]));
   }
   return out;
