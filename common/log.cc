@@ -17,36 +17,6 @@ namespace {
 // Set once at start, before other threads; read without a lock afterwards.
 std::string* log_service = new std::string("mobility");
 
-void AppendJsonString(std::string* out, absl::string_view s) {
-  out->push_back('"');
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (c < 0x20) {
-          absl::StrAppendFormat(out, "\\u%04x", c);
-        } else {
-          out->push_back(static_cast<char>(c));
-        }
-    }
-  }
-  out->push_back('"');
-}
-
 absl::string_view LevelName(LogLevel level) {
   switch (level) {
     case LogLevel::kInfo:
@@ -61,6 +31,37 @@ absl::string_view LevelName(LogLevel level) {
 
 }  // namespace
 
+std::string JsonQuoted(absl::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      default:
+        if (c < 0x20) {
+          absl::StrAppendFormat(&out, "\\u%04x", c);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
 void SetLogService(absl::string_view service) {
   *log_service = std::string(service);
 }
@@ -69,18 +70,18 @@ std::string FormatLogLine(LogLevel level, absl::string_view service,
                           absl::string_view time, absl::string_view event,
                           const LogFields& fields) {
   std::string line = "{\"level\":";
-  AppendJsonString(&line, LevelName(level));
+  line.append(JsonQuoted(LevelName(level)));
   line.append(",\"time\":");
-  AppendJsonString(&line, time);
+  line.append(JsonQuoted(time));
   line.append(",\"service\":");
-  AppendJsonString(&line, service);
+  line.append(JsonQuoted(service));
   line.append(",\"event\":");
-  AppendJsonString(&line, event);
+  line.append(JsonQuoted(event));
   for (const auto& [key, value] : fields) {
     line.push_back(',');
-    AppendJsonString(&line, key);
+    line.append(JsonQuoted(key));
     line.push_back(':');
-    AppendJsonString(&line, value);
+    line.append(JsonQuoted(value));
   }
   line.push_back('}');
   return line;

@@ -27,6 +27,11 @@ void Log(LogLevel level, absl::string_view event, const LogFields& fields = {});
 // Log, so that every line a service writes is JSON.
 void InstallProtobufLogHandler();
 
+// `text` as a JSON string literal, quotes included: the quote, the backslash
+// and control characters escaped, UTF-8 passed through. The log lines and the
+// gateway's own JSON (errors, OpenAPI) write strings with it.
+std::string JsonQuoted(absl::string_view text);
+
 // The JSON line Log writes, without the trailing newline; exposed for tests.
 std::string FormatLogLine(LogLevel level, absl::string_view service,
                           absl::string_view time, absl::string_view event,

@@ -5,8 +5,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/log.h"
 #include "common/status.h"
-#include "services/gateway/transcode.h"
 
 namespace mobility::gateway {
 namespace {

@@ -103,7 +103,8 @@ void AppendAsciiEscape(unsigned char c, std::string* out) {
 }
 
 // `text` as a JSON string; false when it is not UTF-8. What needs no escape
-// is copied in runs.
+// is copied in runs. Not common's JsonQuoted: protobuf also escapes <, >, \b,
+// \f and invisible code points, and this must be its output byte for byte.
 bool AppendString(const std::string& text, std::string* out) {
   out->push_back('"');
   const auto* p = reinterpret_cast<const unsigned char*>(text.data());

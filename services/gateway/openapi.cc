@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/strip.h"
+#include "common/log.h"
 #include "services/gateway/transcode.h"
 
 namespace mobility {

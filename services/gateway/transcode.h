@@ -31,9 +31,6 @@ absl::Status BuildRequest(const Route& route,
 absl::StatusOr<std::string> ResponseJson(
     const Route& route, const google::protobuf::Message& response);
 
-// `text` as a JSON string literal, quotes included; UTF-8 passes through.
-std::string JsonQuoted(absl::string_view text);
-
 }  // namespace mobility::gateway
 
 #endif  // MOBILITY_SERVICES_GATEWAY_TRANSCODE_H_

@@ -1,7 +1,7 @@
 // Question to the Rector: the web form of the inquiries service, then the
 // receipt with the registration number, dates and the tracking code, shown
 // once.
-import {call, formatDate} from '/assets/api.js';
+import {call, formatDate, inputDate} from '/assets/api.js';
 import {language, t} from '/assets/i18n.js';
 import {showFieldErrors} from '/assets/forms.js';
 import {layout} from '/assets/layout.js';
@@ -46,11 +46,8 @@ function inquiry() {
     consentToPublication: document.getElementById('consent-publication').checked,
   };
   if (value('phone')) body.author.phone = value('phone');
-  const learned = value('learned');
-  if (kind.value === 'ADMINISTRATIVE_COMPLAINT' && learned) {
-    const [year, month, day] = learned.split('-').map(Number);
-    body.actLearnedDate = {year, month, day};
-  }
+  const learned = inputDate(document.getElementById('learned'));
+  if (kind.value === 'ADMINISTRATIVE_COMPLAINT' && learned) body.actLearnedDate = learned;
   return body;
 }
 

@@ -48,6 +48,13 @@ function describe(json, response) {
   return result;
 }
 
+/** The google.type.Date an <input type="date"> holds; undefined when empty. */
+export function inputDate(input) {
+  if (!input.value) return undefined;
+  const [year, month, day] = input.value.split('-').map(Number);
+  return {year, month, day};
+}
+
 /** A google.type.Date as the page's language writes dates. */
 export function formatDate(date, lang) {
   if (!date || !date.year) return '';

@@ -2,7 +2,7 @@
 // mobility of an agreement in force, with its line items. The page does no
 // arithmetic of its own.
 import {agreementsInForce, conditionLabel} from '/assets/agreements.js';
-import {call, formatMoney} from '/assets/api.js';
+import {call, formatMoney, inputDate} from '/assets/api.js';
 import {language, t} from '/assets/i18n.js';
 import {layout} from '/assets/layout.js';
 import {showFieldErrors} from '/assets/forms.js';
@@ -29,13 +29,6 @@ function defaultTravelDays() {
   const choice = choices[Number(select.value)];
   const staff = choice && choice.condition.mobilityType.startsWith('STAFF');
   document.getElementById('travel').value = staff ? '2' : '0';
-}
-
-function date(id) {
-  const value = document.getElementById(id).value;
-  if (!value) return undefined;
-  const [year, month, day] = value.split('-').map(Number);
-  return {year, month, day};
 }
 
 function showQuote(quote) {
@@ -75,8 +68,8 @@ form.addEventListener('submit', async (event) => {
     activity: condition.mobilityType,
     sendingInstitution: condition.sendingInstitution,
     receivingInstitution: condition.receivingInstitution,
-    startDate: date('start'),
-    endDate: date('end'),
+    startDate: inputDate(document.getElementById('start')),
+    endDate: inputDate(document.getElementById('end')),
     greenTravel: document.getElementById('green').checked,
     travelDays: Number(document.getElementById('travel').value || 0),
   };

@@ -2,7 +2,7 @@
 // and the nearly due marked, and the steps of the procedure on the one
 // opened (assign to oneself, start, reply or note, answer). The service
 // decides what each state allows; its refusals are shown as they come.
-import {call, formatDate} from '/assets/api.js';
+import {call, formatDate, inputDate} from '/assets/api.js';
 import {language, t} from '/assets/i18n.js';
 import {showFieldErrors} from '/assets/forms.js';
 import {layout} from '/assets/layout.js';
@@ -183,13 +183,6 @@ action('answer', (form) => step(form, 'answer', {
   requestId: crypto.randomUUID(),
 }));
 
-function day(id) {
-  const value = document.getElementById(id).value;
-  if (!value) return undefined;
-  const [year, month, day] = value.split('-').map(Number);
-  return {year, month, day};
-}
-
 action('forward', (form) => step(form, 'forward', {
   forwarding: {
     body: document.getElementById('forward-body').value.trim(),
@@ -200,7 +193,7 @@ action('forward', (form) => step(form, 'forward', {
 }));
 action('extend', (form) => step(form, 'extend', {
   extension: {
-    dueDate: day('extend-date'),
+    dueDate: inputDate(document.getElementById('extend-date')),
     reason: document.getElementById('extend-reason').value.trim(),
     decisionReference: document.getElementById('extend-reference').value.trim(),
   },
