@@ -119,24 +119,29 @@ std::set<Role> AnyRole() {
 }
 
 struct TokenVerifier::State {
-  State(PKey k, TokenPolicy p) : key(std::move(k)), policy(std::move(p)) {}
+  State(PKey k, PKey applicant_k, TokenPolicy p)
+      : key(std::move(k)),
+        applicant_key(std::move(applicant_k)),
+        policy(std::move(p)) {}
   PKey key;
+  PKey applicant_key;  // Null when applicant tokens are not trusted.
   const TokenPolicy policy;
 
   absl::StatusOr<Verified> VerifyUncached(absl::string_view token) const;
-  bool CheckSignature(absl::string_view signed_part,
+  bool CheckSignature(EVP_PKEY* signer, absl::string_view signed_part,
                       absl::string_view signature) const;
 
   mutable absl::Mutex mu;
   mutable absl::flat_hash_map<std::string, Verified> cache ABSL_GUARDED_BY(mu);
 };
 
-bool TokenVerifier::State::CheckSignature(absl::string_view signed_part,
+bool TokenVerifier::State::CheckSignature(EVP_PKEY* signer,
+                                          absl::string_view signed_part,
                                           absl::string_view signature) const {
   MdContext ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   return ctx != nullptr &&
          EVP_DigestVerifyInit(ctx.get(), nullptr, Sha256Algorithm(), nullptr,
-                              key.get()) == 1 &&
+                              signer) == 1 &&
          EVP_DigestVerify(
              ctx.get(),
              reinterpret_cast<const unsigned char*>(signature.data()),
@@ -160,15 +165,21 @@ absl::StatusOr<Verified> TokenVerifier::State::VerifyUncached(
       !google::protobuf::util::JsonStringToMessage(claims_json, &claims).ok()) {
     return InvalidToken("the bearer token is not a JWT");
   }
+  // The issuer chooses the key; what an applicant token may claim is checked
+  // below, once its signature holds.
+  const std::string issuer = StringClaim(claims, "iss");
+  const bool applicant_issuer =
+      issuer == kApplicantTokenIssuer && applicant_key != nullptr;
+  if (issuer != kTokenIssuer && !applicant_issuer)
+    return InvalidToken("the bearer token has the wrong issuer");
   // Pinning RS256 matters: a token claiming HS256 would otherwise be checked
   // as an HMAC keyed with the (public) key text, which anyone can forge.
   if (StringClaim(header, "alg") != "RS256" ||
-      !CheckSignature(token.substr(0, parts[0].size() + 1 + parts[1].size()),
+      !CheckSignature(applicant_issuer ? applicant_key.get() : key.get(),
+                      token.substr(0, parts[0].size() + 1 + parts[1].size()),
                       signature)) {
     return InvalidToken("the bearer token's signature is not valid");
   }
-  if (StringClaim(claims, "iss") != kTokenIssuer)
-    return InvalidToken("the bearer token has the wrong issuer");
   if (!NamesAudience(claims, policy.audience))
     return InvalidToken("the bearer token is not meant for this service");
   auto exp = SecondsClaim(claims, "exp");
@@ -207,6 +218,12 @@ absl::StatusOr<Verified> TokenVerifier::State::VerifyUncached(
       return InvalidToken("the bearer token names an unknown role");
     principal.roles.insert(*role);
   }
+  if (applicant_issuer &&
+      (principal.roles != std::set<Role>{Role::kApplicant} ||
+       !principal.institution.empty())) {
+    return InvalidToken(
+        "an applicant sign-in token may carry the applicant role only");
+  }
   return verified;
 }
 
@@ -217,8 +234,17 @@ absl::StatusOr<TokenVerifier> TokenVerifier::FromPublicKeyPem(
     return absl::InvalidArgumentError(
         "the JWT public key is not an RSA public key in PEM");
   }
-  return TokenVerifier(
-      std::make_shared<State>(std::move(key), std::move(policy)));
+  PKey applicant_key(nullptr, &EVP_PKEY_free);
+  if (!policy.applicant_issuer_key_pem.empty()) {
+    applicant_key =
+        ReadKey(policy.applicant_issuer_key_pem, /*is_private=*/false);
+    if (applicant_key == nullptr) {
+      return absl::InvalidArgumentError(
+          "the applicant token public key is not an RSA public key in PEM");
+    }
+  }
+  return TokenVerifier(std::make_shared<State>(
+      std::move(key), std::move(applicant_key), std::move(policy)));
 }
 
 absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
@@ -268,7 +294,7 @@ absl::StatusOr<TokenSigner> TokenSigner::FromPrivateKeyPem(
 absl::StatusOr<std::string> TokenSigner::Sign(const TokenClaims& claims) const {
   google::protobuf::Struct body;
   auto& fields = *body.mutable_fields();
-  fields["iss"].set_string_value(std::string(kTokenIssuer));
+  fields["iss"].set_string_value(claims.issuer);
   fields["sub"].set_string_value(claims.subject);
   fields["aud"].set_string_value(claims.audience);
   const int64_t iat = absl::ToUnixSeconds(claims.issued_at);

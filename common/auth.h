@@ -34,8 +34,13 @@ enum class Role {
 absl::string_view RoleName(Role role);
 std::optional<Role> ParseRole(absl::string_view name);
 
-// Issuer every token must name.
+// Issuer of the identity provider's tokens: every role.
 inline constexpr absl::string_view kTokenIssuer = "mobility-office";
+// Issuer of the tokens applicants get for an e-mailed sign-in code: the
+// applications service signs them with a key of its own, trusted for the
+// applicant role only, so that its key can mint nothing more.
+inline constexpr absl::string_view kApplicantTokenIssuer =
+    "mobility-office/applicants";
 // Audience a token must name unless a service is configured otherwise.
 inline constexpr absl::string_view kDefaultAudience = "mobility-office";
 
@@ -67,6 +72,9 @@ struct TokenPolicy {
   // Verified tokens kept, by digest, so a caller's next call skips the RSA
   // check; expiry and roles are still checked on every call.
   size_t cache_capacity = 10000;
+  // The applications service's public key (PEM) for kApplicantTokenIssuer;
+  // empty: only the identity provider's tokens are accepted.
+  std::string applicant_issuer_key_pem;
 };
 
 class TokenVerifier {
@@ -78,7 +86,9 @@ class TokenVerifier {
 
   // UNAUTHENTICATED unless `token` is an RS256 JWT signed by the key, issued by
   // kTokenIssuer for the policy's audience, with a subject, known roles, iat
-  // and exp within the maximum lifetime, and valid at `now` (nbf..exp).
+  // and exp within the maximum lifetime, and valid at `now` (nbf..exp). A
+  // token of kApplicantTokenIssuer is checked with the policy's applicant key
+  // instead and may carry the applicant role only, for no institution.
   absl::StatusOr<Principal> Verify(absl::string_view token,
                                    absl::Time now) const;
 
@@ -92,6 +102,7 @@ class TokenVerifier {
 
 // What a token says; Mint signs it.
 struct TokenClaims {
+  std::string issuer = std::string(kTokenIssuer);
   std::string subject;
   std::vector<Role> roles;
   std::string institution;  // Optional "institutions/{id}".
@@ -100,8 +111,9 @@ struct TokenClaims {
   absl::Duration lifetime = absl::Hours(1);
 };
 
-// Signs RS256 tokens for development and tests; production tokens come from
-// the identity provider.
+// Signs RS256 tokens: the applicants' tokens in the applications service, and
+// staff tokens for development and tests (in production those come from the
+// identity provider).
 class TokenSigner {
  public:
   // INVALID_ARGUMENT unless `private_key_pem` is an RSA private key in PEM.

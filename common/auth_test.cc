@@ -112,6 +112,50 @@ TEST(TokenTest, RefusesAnotherKeysSignature) {
             absl::StatusCode::kUnauthenticated);
 }
 
+// The applications service's key signs applicant tokens and nothing more:
+// not staff roles, not the identity provider's issuer, and only where the
+// verifier was given its public key.
+TEST(TokenTest, TheApplicantIssuerVouchesForApplicantsOnly) {
+  const absl::Time now = absl::Now();
+  TokenPolicy policy;
+  policy.applicant_issuer_key_pem = testing::ApplicantIssuerKeys().public_pem;
+  const TokenVerifier verifier = Verifier(policy);
+  auto mint = [&](std::vector<Role> roles, absl::string_view issuer,
+                  const std::string& institution = "") {
+    TokenClaims claims =
+        ClaimsFor("applicants/a1", std::move(roles), now, absl::Minutes(30));
+    claims.issuer = std::string(issuer);
+    claims.institution = institution;
+    return *Mint(testing::ApplicantIssuerKeys().private_pem, claims);
+  };
+  auto applicant =
+      verifier.Verify(mint({Role::kApplicant}, kApplicantTokenIssuer), now);
+  ASSERT_TRUE(applicant.ok()) << applicant.status();
+  EXPECT_EQ(applicant->subject, "applicants/a1");
+  EXPECT_EQ(applicant->roles, std::set<Role>{Role::kApplicant});
+  for (const std::string& token :
+       {mint({Role::kApplicant, Role::kAdmin}, kApplicantTokenIssuer),
+        mint({Role::kCoordinator}, kApplicantTokenIssuer),
+        mint({Role::kApplicant}, kApplicantTokenIssuer,
+             "institutions/kokshetau-amu"),
+        mint({Role::kApplicant}, kTokenIssuer)}) {
+    EXPECT_EQ(verifier.Verify(token, now).status().code(),
+              absl::StatusCode::kUnauthenticated);
+  }
+  // The identity provider's key does not sign for the applicant issuer.
+  TokenClaims forged =
+      ClaimsFor("applicants/a1", {Role::kApplicant}, now, absl::Minutes(30));
+  forged.issuer = std::string(kApplicantTokenIssuer);
+  EXPECT_FALSE(
+      verifier.Verify(*Mint(TestKeys().private_pem, forged), now).ok());
+  // A verifier without the applicant key knows no such issuer.
+  EXPECT_EQ(Verifier()
+                .Verify(mint({Role::kApplicant}, kApplicantTokenIssuer), now)
+                .status()
+                .code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
 TEST(TokenTest, RefusesHmacTokenKeyedWithThePublicKey) {
   // The classic algorithm-confusion forgery: HS256 with the public key text as
   // the secret.

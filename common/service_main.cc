@@ -21,6 +21,11 @@ ABSL_FLAG(std::string, database_url, "", "PostgreSQL URL (env DATABASE_URL)");
 ABSL_FLAG(std::string, jwt_public_key_file, "",
           "PEM file of the RSA key that signs bearer tokens (env "
           "MOBILITY_JWT_PUBLIC_KEY_FILE)");
+ABSL_FLAG(std::string, applicant_jwt_public_key_file, "",
+          "PEM file of the RSA key the applications service signs the "
+          "applicants' sign-in tokens with (env "
+          "MOBILITY_APPLICANT_JWT_PUBLIC_KEY_FILE); none: no applicant "
+          "sign-in tokens are accepted");
 ABSL_FLAG(int, db_pool_size, 8,
           "database connections per process (env MOBILITY_DB_POOL_SIZE)");
 ABSL_FLAG(
@@ -84,6 +89,10 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
   if (!Env("MOBILITY_JWT_PUBLIC_KEY_FILE").empty()) {
     absl::SetFlag(&FLAGS_jwt_public_key_file,
                   Env("MOBILITY_JWT_PUBLIC_KEY_FILE"));
+  }
+  if (!Env("MOBILITY_APPLICANT_JWT_PUBLIC_KEY_FILE").empty()) {
+    absl::SetFlag(&FLAGS_applicant_jwt_public_key_file,
+                  Env("MOBILITY_APPLICANT_JWT_PUBLIC_KEY_FILE"));
   }
   if (auto s = EnvInt("MOBILITY_DB_POOL_SIZE", &FLAGS_db_pool_size); !s.ok())
     return s;
@@ -165,6 +174,16 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
         absl::StrCat("cannot read the JWT public key ", key_file));
   }
   config.jwt_public_key_pem = *std::move(pem);
+  const std::string applicant_key_file =
+      absl::GetFlag(FLAGS_applicant_jwt_public_key_file);
+  if (!applicant_key_file.empty()) {
+    auto applicant_pem = ReadFile(applicant_key_file);
+    if (!applicant_pem.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "cannot read the applicant token public key ", applicant_key_file));
+    }
+    config.token_policy.applicant_issuer_key_pem = *std::move(applicant_pem);
+  }
   const std::string page_key_file = absl::GetFlag(FLAGS_page_token_key_file);
   if (!page_key_file.empty()) {
     auto key = ReadFile(page_key_file);

@@ -90,19 +90,30 @@ TestDatabase::~TestDatabase() {
   }
 }
 
+namespace {
+const KeyPair* NewKeyPair() {
+  EVP_PKEY* key = EVP_RSA_gen(2048);
+  auto* pair = new KeyPair{PemOf(key, true), PemOf(key, false)};
+  EVP_PKEY_free(key);
+  return pair;
+}
+}  // namespace
+
 const KeyPair& TestKeys() {
-  static const KeyPair* keys = [] {
-    EVP_PKEY* key = EVP_RSA_gen(2048);
-    auto* pair = new KeyPair{PemOf(key, true), PemOf(key, false)};
-    EVP_PKEY_free(key);
-    return pair;
-  }();
+  static const KeyPair* keys = NewKeyPair();
+  return *keys;
+}
+
+const KeyPair& ApplicantIssuerKeys() {
+  static const KeyPair* keys = NewKeyPair();
   return *keys;
 }
 
 std::shared_ptr<const RpcDispatcher> TestDispatcher(DispatchOptions options) {
+  TokenPolicy policy;
+  policy.applicant_issuer_key_pem = ApplicantIssuerKeys().public_pem;
   return std::make_shared<RpcDispatcher>(
-      *TokenVerifier::FromPublicKeyPem(TestKeys().public_pem), options);
+      *TokenVerifier::FromPublicKeyPem(TestKeys().public_pem, policy), options);
 }
 
 std::string TokenFor(const std::string& subject, const std::vector<Role>& roles,

@@ -46,8 +46,11 @@ struct KeyPair {
 };
 // One RSA key pair per test process.
 const KeyPair& TestKeys();
+// Another, for the applications service's applicant sign-in tokens.
+const KeyPair& ApplicantIssuerKeys();
 
-// A dispatcher that verifies tokens signed with TestKeys().
+// A dispatcher that verifies tokens signed with TestKeys(), and applicant
+// tokens signed with ApplicantIssuerKeys().
 std::shared_ptr<const RpcDispatcher> TestDispatcher(
     DispatchOptions options = {});
 
