@@ -12,6 +12,7 @@ InquiriesGrpcService::InquiriesGrpcService(
     std::shared_ptr<const RpcDispatcher> dispatcher)
     : RpcService(std::move(dispatcher)),
       settings_(std::move(settings)),
+      db_(db),
       store_(db),
       directory_(&store_),
       registration_(&store_, &settings_),
@@ -55,7 +56,7 @@ InquiriesGrpcService::InquiriesGrpcService(
 
 void InquiriesGrpcService::SendNotices(SmtpSettings smtp) {
   sender_ =
-      std::make_unique<OutboxSender>(&store_, std::move(smtp), settings_.clock);
+      std::make_unique<OutboxSender>(db_, std::move(smtp), settings_.clock);
   sender_->Start();
 }
 

@@ -5,13 +5,13 @@
 
 #include <memory>
 
+#include "common/outbox.h"
 #include "common/pg_store.h"
 #include "common/server.h"
 #include "mobility/inquiries/v1/inquiries.grpc.pb.h"
 #include "services/inquiries/authors.h"
 #include "services/inquiries/directory.h"
 #include "services/inquiries/handling.h"
-#include "services/inquiries/outbox_sender.h"
 #include "services/inquiries/pg_inquiries_store.h"
 #include "services/inquiries/publication.h"
 #include "services/inquiries/registration.h"
@@ -29,6 +29,7 @@ class InquiriesGrpcService final : public RpcService<v1::InquiriesService> {
 
  private:
   const Settings settings_;
+  Database* db_;
   PgTransactor<InquiriesStore, PgInquiriesStore> store_;
   Directory directory_;
   Registration registration_;

@@ -3,8 +3,8 @@
 #include <gmock/gmock.h>
 
 #include "common/api.h"
+#include "common/outbox.h"
 #include "services/inquiries/inquiries_test_fixture.h"
-#include "services/inquiries/outbox_sender.h"
 #include "services/inquiries/retention.h"
 #include "tests/e2e_support.h"
 
@@ -20,7 +20,7 @@ class MailTest : public InquiriesTest {
     SmtpSettings smtp;
     smtp.url = sink.url();
     smtp.from = "rector@kokshetau.example";
-    return std::make_unique<OutboxSender>(store_.get(), smtp, settings_.clock);
+    return std::make_unique<OutboxSender>(db_.get(), smtp, settings_.clock);
   }
   int64_t Count(const std::string& sql) {
     int64_t n = -1;

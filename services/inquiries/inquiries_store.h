@@ -21,13 +21,13 @@ namespace mobility::inquiries {
 namespace v1 = ::mobility::inquiries::v1;
 
 // An e-mail to an author, waiting in the outbox or being sent.
+// An e-mail to an inquiry's author, queued in the outbox (common/outbox.h)
+// with the inquiry it tells of.
 struct Notice {
-  int64_t id = 0;
   std::string inquiry_id;
   std::string recipient;
   std::string subject;
   std::string body;
-  int attempts = 0;
 };
 
 class InquiriesStore : public RequestLedger {
@@ -115,11 +115,6 @@ class InquiriesStore : public RequestLedger {
 
   // The outbox.
   virtual void EnqueueNotice(const Notice& notice, absl::Time now) = 0;
-  // Notices due at `now`, locked so no other sender takes them.
-  virtual std::vector<Notice> ClaimNotices(absl::Time now, int limit) = 0;
-  virtual void MarkNoticeSent(int64_t id, absl::Time now) = 0;
-  virtual void MarkNoticeFailed(int64_t id, const std::string& error,
-                                absl::Time next_attempt) = 0;
 
   // Published questions. False when the inquiry is already published
   // (Insert) or there was no such question (Delete).

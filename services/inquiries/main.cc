@@ -25,13 +25,6 @@ ABSL_FLAG(std::string, submissions_per_hour, "",
 ABSL_FLAG(std::string, retention_days, "",
           "days a closed inquiry keeps its personal data (env "
           "MOBILITY_INQUIRY_RETENTION_DAYS, default 1826: five years)");
-ABSL_FLAG(std::string, smtp_url, "",
-          "SMTP server for the authors' notices, e.g. smtp://127.0.0.1:2525 "
-          "(env MOBILITY_SMTP_URL; none: notices wait in the outbox). "
-          "MOBILITY_SMTP_USERNAME and MOBILITY_SMTP_PASSWORD log in over TLS");
-ABSL_FLAG(std::string, mail_from, "",
-          "sender address of the notices (env MOBILITY_MAIL_FROM)");
-
 namespace mobility {
 std::vector<Migration> InquiriesMigrations();
 }  // namespace mobility
@@ -111,13 +104,8 @@ int main(int argc, char** argv) {
     settings = LoadSettings();
     auto service = std::make_unique<inquiries::InquiriesGrpcService>(
         db, settings, std::move(dispatcher));
-    inquiries::SmtpSettings smtp;
-    smtp.url = FlagOrEnv(absl::GetFlag(FLAGS_smtp_url), "MOBILITY_SMTP_URL");
-    smtp.from = FlagOrEnv(absl::GetFlag(FLAGS_mail_from), "MOBILITY_MAIL_FROM",
-                          smtp.from.c_str());
-    smtp.username = FlagOrEnv("", "MOBILITY_SMTP_USERNAME");
-    smtp.password = FlagOrEnv("", "MOBILITY_SMTP_PASSWORD");
-    if (!smtp.url.empty()) service->SendNotices(std::move(smtp));
+    if (auto smtp = SmtpSettingsFromConfig("rector-office@mobility.invalid"))
+      service->SendNotices(*std::move(smtp));
     std::vector<std::unique_ptr<grpc::Service>> services;
     services.push_back(std::move(service));
     return services;

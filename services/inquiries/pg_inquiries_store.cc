@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/outbox.h"
 #include "common/status.h"
 #include "common/types.h"
 
@@ -52,7 +53,7 @@ struct PageKey {
 std::vector<PreparedStatement> PgInquiriesStore::Statements() {
   const std::string message_columns = absl::StrCat(
       "visibility, sender, text, ", TimestampColumn("create_time"), " AS us");
-  return {
+  std::vector<PreparedStatement> statements = {
       {"office_list",
        "SELECT id, display_name, active FROM offices ORDER BY "
        "display_name, id"},
@@ -149,23 +150,6 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
        absl::StrCat("INSERT INTO outbox (inquiry_id, recipient, subject, body, "
                     "create_time, next_attempt_time) VALUES ($1, $2, $3, $4, ",
                     TimestampParam(5), ", ", TimestampParam(5), ")")},
-      // Claimed notices are leased for ten minutes: a sender that dies while
-      // sending leaves them to be taken again after the lease.
-      {"notices_claim",
-       absl::StrCat(
-           "UPDATE outbox SET attempts = attempts + 1, next_attempt_time = ",
-           TimestampParam(1),
-           " + interval '10 minutes' WHERE id IN (SELECT id FROM outbox WHERE "
-           "sent_time IS NULL AND next_attempt_time <= ",
-           TimestampParam(1),
-           " ORDER BY next_attempt_time, id LIMIT $2 FOR UPDATE SKIP LOCKED) "
-           "RETURNING id, inquiry_id, recipient, subject, body, attempts")},
-      {"notice_sent",
-       absl::StrCat("UPDATE outbox SET sent_time = ", TimestampParam(2),
-                    ", body = NULL, last_error = '' WHERE id = $1")},
-      {"notice_failed",
-       absl::StrCat("UPDATE outbox SET last_error = $2, next_attempt_time = ",
-                    TimestampParam(3), " WHERE id = $1 AND sent_time IS NULL")},
 
       {"published_insert",
        absl::StrCat("INSERT INTO published_questions (id, inquiry_id, "
@@ -199,6 +183,9 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
        "UPDATE inquiry_messages SET text = '' WHERE inquiry_id = $1"},
       {"notices_of_inquiry_delete", "DELETE FROM outbox WHERE inquiry_id = $1"},
   };
+  for (PreparedStatement& s : OutboxStatements())
+    statements.push_back(std::move(s));
+  return statements;
 }
 
 std::vector<v1::Office> PgInquiriesStore::ListOffices() {
@@ -411,31 +398,6 @@ std::vector<v1::HistoryEntry> PgInquiriesStore::History(
 void PgInquiriesStore::EnqueueNotice(const Notice& n, absl::Time now) {
   txn_.exec_prepared("notice_insert", n.inquiry_id, n.recipient, n.subject,
                      n.body, absl::ToUnixMicros(now));
-}
-
-std::vector<Notice> PgInquiriesStore::ClaimNotices(absl::Time now, int limit) {
-  std::vector<Notice> out;
-  for (const auto& row :
-       txn_.exec_prepared("notices_claim", absl::ToUnixMicros(now), limit)) {
-    Notice& n = out.emplace_back();
-    n.id = row["id"].as<int64_t>();
-    n.inquiry_id = row["inquiry_id"].as<std::string>();
-    n.recipient = row["recipient"].as<std::string>();
-    n.subject = row["subject"].as<std::string>();
-    n.body = row["body"].as<std::string>("");
-    n.attempts = row["attempts"].as<int>();
-  }
-  return out;
-}
-
-void PgInquiriesStore::MarkNoticeSent(int64_t id, absl::Time now) {
-  txn_.exec_prepared("notice_sent", id, absl::ToUnixMicros(now));
-}
-
-void PgInquiriesStore::MarkNoticeFailed(int64_t id, const std::string& error,
-                                        absl::Time next_attempt) {
-  txn_.exec_prepared("notice_failed", id, error,
-                     absl::ToUnixMicros(next_attempt));
 }
 
 bool PgInquiriesStore::InsertPublished(const std::string& id,

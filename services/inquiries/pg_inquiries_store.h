@@ -53,10 +53,6 @@ class PgInquiriesStore final : public PgStore<InquiriesStore> {
                      const v1::HistoryEntry& entry) override;
   std::vector<v1::HistoryEntry> History(const std::string& inquiry_id) override;
   void EnqueueNotice(const Notice& notice, absl::Time now) override;
-  std::vector<Notice> ClaimNotices(absl::Time now, int limit) override;
-  void MarkNoticeSent(int64_t id, absl::Time now) override;
-  void MarkNoticeFailed(int64_t id, const std::string& error,
-                        absl::Time next_attempt) override;
   bool InsertPublished(const std::string& id, const std::string& inquiry_id,
                        const v1::PublishedQuestion& question) override;
   std::optional<v1::PublishedQuestion> GetPublished(

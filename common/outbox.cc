@@ -1,0 +1,226 @@
+#include "common/outbox.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <mutex>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "common/config.h"
+#include "common/log.h"
+#include "common/status.h"
+
+ABSL_FLAG(std::string, smtp_url, "",
+          "SMTP server for the e-mails, e.g. smtp://127.0.0.1:2525 (env "
+          "MOBILITY_SMTP_URL; none: e-mails wait in the outbox). "
+          "MOBILITY_SMTP_USERNAME and MOBILITY_SMTP_PASSWORD log in over TLS");
+ABSL_FLAG(std::string, mail_from, "",
+          "sender address of the e-mails (env MOBILITY_MAIL_FROM)");
+
+namespace mobility {
+namespace {
+
+constexpr int kBatch = 20;
+
+// RFC 2047: a UTF-8 header as base64 encoded-words.
+std::string EncodedHeader(absl::string_view text) {
+  return absl::StrCat("=?UTF-8?B?", absl::Base64Escape(text), "?=");
+}
+
+// Base64 in lines of 76 characters (RFC 2045).
+std::string Base64Lines(absl::string_view text) {
+  const std::string encoded = absl::Base64Escape(text);
+  std::string out;
+  for (size_t i = 0; i < encoded.size(); i += 76)
+    absl::StrAppend(&out, encoded.substr(i, 76), "\r\n");
+  return out;
+}
+
+struct Payload {
+  std::string data;
+  size_t sent = 0;
+};
+
+size_t ReadPayload(char* buffer, size_t size, size_t count, void* user) {
+  auto* payload = static_cast<Payload*>(user);
+  const size_t n = std::min(size * count, payload->data.size() - payload->sent);
+  payload->data.copy(buffer, n, payload->sent);
+  payload->sent += n;
+  return n;
+}
+
+// 1, 2, 4, ... minutes, at most an hour.
+absl::Duration Backoff(int attempts) {
+  return std::min(absl::Minutes(1) * (1 << std::min(attempts - 1, 6)),
+                  absl::Hours(1));
+}
+
+}  // namespace
+
+std::optional<SmtpSettings> SmtpSettingsFromConfig(
+    absl::string_view default_from) {
+  SmtpSettings smtp;
+  smtp.url = FlagOrEnv(absl::GetFlag(FLAGS_smtp_url), "MOBILITY_SMTP_URL");
+  if (smtp.url.empty()) return std::nullopt;
+  smtp.from = FlagOrEnv(absl::GetFlag(FLAGS_mail_from), "MOBILITY_MAIL_FROM",
+                        std::string(default_from).c_str());
+  smtp.username = FlagOrEnv("", "MOBILITY_SMTP_USERNAME");
+  smtp.password = FlagOrEnv("", "MOBILITY_SMTP_PASSWORD");
+  return smtp;
+}
+
+std::vector<PreparedStatement> OutboxStatements() {
+  return {
+      {"outbox_insert",
+       absl::StrCat("INSERT INTO outbox (recipient, subject, body, "
+                    "create_time, next_attempt_time) VALUES ($1, $2, $3, ",
+                    TimestampParam(4), ", ", TimestampParam(4), ")")},
+      // Claimed mail is leased for ten minutes: a sender that dies while
+      // sending leaves it to be taken again after the lease.
+      {"outbox_claim",
+       absl::StrCat(
+           "UPDATE outbox SET attempts = attempts + 1, next_attempt_time = ",
+           TimestampParam(1),
+           " + interval '10 minutes' WHERE id IN (SELECT id FROM outbox WHERE "
+           "sent_time IS NULL AND next_attempt_time <= ",
+           TimestampParam(1),
+           " ORDER BY next_attempt_time, id LIMIT $2 FOR UPDATE SKIP LOCKED) "
+           "RETURNING id, recipient, subject, body, attempts")},
+      {"outbox_sent",
+       absl::StrCat("UPDATE outbox SET sent_time = ", TimestampParam(2),
+                    ", body = NULL, last_error = '' WHERE id = $1")},
+      {"outbox_failed",
+       absl::StrCat("UPDATE outbox SET last_error = $2, next_attempt_time = ",
+                    TimestampParam(3), " WHERE id = $1 AND sent_time IS NULL")},
+  };
+}
+
+void EnqueueMail(pqxx::transaction_base& txn, const Mail& mail,
+                 absl::Time now) {
+  txn.exec_prepared("outbox_insert", mail.recipient, mail.subject, mail.body,
+                    absl::ToUnixMicros(now));
+}
+
+absl::Status SendMail(const SmtpSettings& smtp, const Mail& mail,
+                      absl::string_view message_id, absl::Time now) {
+  static std::once_flag curl_initialised;
+  std::call_once(curl_initialised, [] { curl_global_init(CURL_GLOBAL_ALL); });
+  Payload payload;
+  payload.data = absl::StrCat(
+      "Date: ",
+      absl::FormatTime("%a, %d %b %Y %H:%M:%S +0000", now, absl::UTCTimeZone()),
+      "\r\nFrom: <", smtp.from, ">\r\nTo: <", mail.recipient,
+      ">\r\nMessage-ID: <", message_id,
+      "@mobility-office>\r\nSubject: ", EncodedHeader(mail.subject),
+      "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; "
+      "charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n",
+      Base64Lines(mail.body));
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(),
+                                                           curl_easy_cleanup);
+  if (!curl) return absl::InternalError("cannot start libcurl");
+  const std::string from = absl::StrCat("<", smtp.from, ">");
+  curl_slist* recipients = curl_slist_append(
+      nullptr, absl::StrCat("<", mail.recipient, ">").c_str());
+  CURL* c = curl.get();
+  curl_easy_setopt(c, CURLOPT_URL, smtp.url.c_str());
+  curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
+  curl_easy_setopt(c, CURLOPT_MAIL_RCPT, recipients);
+  if (!smtp.username.empty()) {
+    curl_easy_setopt(c, CURLOPT_USERNAME, smtp.username.c_str());
+    curl_easy_setopt(c, CURLOPT_PASSWORD, smtp.password.c_str());
+    curl_easy_setopt(c, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+  }
+  curl_easy_setopt(c, CURLOPT_READFUNCTION, ReadPayload);
+  curl_easy_setopt(c, CURLOPT_READDATA, &payload);
+  curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  const CURLcode result = curl_easy_perform(c);
+  curl_slist_free_all(recipients);
+  if (result != CURLE_OK) {
+    return Error(absl::StatusCode::kUnavailable, "SMTP_FAILED",
+                 curl_easy_strerror(result));
+  }
+  return absl::OkStatus();
+}
+
+OutboxSender::OutboxSender(Database* db, SmtpSettings smtp, Clock clock)
+    : db_(db), smtp_(std::move(smtp)), clock_(std::move(clock)) {}
+
+OutboxSender::~OutboxSender() {
+  stopping_.Notify();
+  if (thread_.joinable()) thread_.join();
+}
+
+void OutboxSender::Start() {
+  thread_ = std::thread([this] {
+    do {
+      auto sent = DrainOnce();
+      if (!sent.ok()) {
+        Log(LogLevel::kWarning, "outbox_failed",
+            {{"message", std::string(sent.status().message())}});
+      } else if (*sent > 0) {
+        Log(LogLevel::kInfo, "mail_sent", {{"count", std::to_string(*sent)}});
+      }
+    } while (!stopping_.WaitForNotificationWithTimeout(smtp_.poll_interval));
+  });
+}
+
+absl::StatusOr<int> OutboxSender::DrainOnce() {
+  int sent = 0;
+  for (;;) {
+    const CallLimit limit = CallLimit::Within(absl::Seconds(30));
+    std::vector<Mail> claimed;
+    absl::Status claim = db_->Transact(limit, [&](pqxx::transaction_base& txn) {
+      claimed.clear();  // Replaced, not appended to, on a rerun.
+      for (const auto& row : txn.exec_prepared(
+               "outbox_claim", absl::ToUnixMicros(TruncatedNow(clock_)),
+               kBatch)) {
+        Mail& m = claimed.emplace_back();
+        m.id = row["id"].as<int64_t>();
+        m.recipient = row["recipient"].as<std::string>();
+        m.subject = row["subject"].as<std::string>();
+        m.body = row["body"].as<std::string>("");
+        m.attempts = row["attempts"].as<int>();
+      }
+      return absl::OkStatus();
+    });
+    if (!claim.ok()) return claim;
+    for (const Mail& mail : claimed) {
+      absl::Status mailed =
+          SendMail(smtp_, mail,
+                   absl::StrCat(db_->options().schema, "-", mail.id), clock_());
+      absl::Status marked =
+          db_->Transact(limit, [&](pqxx::transaction_base& txn) {
+            const absl::Time now = TruncatedNow(clock_);
+            if (mailed.ok()) {
+              txn.exec_prepared("outbox_sent", mail.id,
+                                absl::ToUnixMicros(now));
+            } else {
+              txn.exec_prepared(
+                  "outbox_failed", mail.id, std::string(mailed.message()),
+                  absl::ToUnixMicros(now + Backoff(mail.attempts)));
+            }
+            return absl::OkStatus();
+          });
+      if (!marked.ok()) return marked;
+      if (mailed.ok()) {
+        ++sent;
+      } else {
+        // The mail's id, never its recipient.
+        Log(LogLevel::kWarning, "mail_failed",
+            {{"mail", std::to_string(mail.id)},
+             {"attempts", std::to_string(mail.attempts)},
+             {"message", std::string(mailed.message())}});
+      }
+    }
+    if (static_cast<int>(claimed.size()) < kBatch ||
+        stopping_.HasBeenNotified())
+      return sent;
+  }
+}
+
+}  // namespace mobility

@@ -1,0 +1,90 @@
+// A service's e-mails: written to the `outbox` table of its schema in the
+// transaction of the change they tell of, and sent over SMTP (libcurl) by an
+// OutboxSender. Mail due is leased in one transaction, sent, then marked sent
+// (its body dropped) or retried with backoff. A mail is marked sent once, so
+// it goes out once; should the process die between the server's acceptance
+// and the mark, the lease expires and the mail goes again with the same
+// Message-ID, for the receiving side to recognise.
+#ifndef MOBILITY_COMMON_OUTBOX_H_
+#define MOBILITY_COMMON_OUTBOX_H_
+
+#include <cstdint>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/time.h"
+#include "common/db.h"
+#include "common/types.h"
+
+namespace mobility {
+
+struct SmtpSettings {
+  // "smtp://127.0.0.1:2525", or "smtps://..." for TLS from the first byte.
+  std::string url;
+  std::string from;
+  std::string username;
+  std::string password;
+  absl::Duration poll_interval = absl::Seconds(2);
+};
+
+// The SMTP server of --smtp_url (env MOBILITY_SMTP_URL), logging in with
+// MOBILITY_SMTP_USERNAME and MOBILITY_SMTP_PASSWORD, sending from --mail_from
+// (env MOBILITY_MAIL_FROM) or `default_from`; nullopt when none is
+// configured, and mail waits in the outbox.
+std::optional<SmtpSettings> SmtpSettingsFromConfig(
+    absl::string_view default_from);
+
+struct Mail {
+  int64_t id = 0;
+  std::string recipient;
+  std::string subject;
+  std::string body;
+  int attempts = 0;
+};
+
+// The sender's statements, prepared on every connection of a service whose
+// schema has an outbox (id, recipient, subject, body, create_time, attempts,
+// next_attempt_time, sent_time, last_error), and "outbox_insert" for
+// EnqueueMail.
+std::vector<PreparedStatement> OutboxStatements();
+
+// Queues `mail` in the transaction's outbox, due at once.
+void EnqueueMail(pqxx::transaction_base& txn, const Mail& mail, absl::Time now);
+
+// One e-mail from `smtp.from` with Message-ID <{message_id}@mobility-office>.
+// UNAVAILABLE when the server cannot be reached or refuses it.
+absl::Status SendMail(const SmtpSettings& smtp, const Mail& mail,
+                      absl::string_view message_id, absl::Time now);
+
+class OutboxSender {
+ public:
+  // Sends the outbox of `db`'s schema; Message-IDs name the schema and the
+  // mail's id.
+  OutboxSender(
+      Database* db, SmtpSettings smtp,
+      Clock clock = [] { return absl::Now(); });
+  // Stops the background loop, if started, after the mail in hand.
+  ~OutboxSender();
+
+  // Drains the outbox every poll interval on a thread of its own.
+  void Start();
+  // Sends every mail due now; returns how many went.
+  absl::StatusOr<int> DrainOnce();
+
+ private:
+  Database* db_;
+  const SmtpSettings smtp_;
+  Clock clock_;
+  absl::Notification stopping_;
+  std::thread thread_;
+};
+
+}  // namespace mobility
+
+#endif  // MOBILITY_COMMON_OUTBOX_H_
