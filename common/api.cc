@@ -64,6 +64,14 @@ std::string NewRequestId() {
   return absl::StrFormat("%016x%016x", random(), random());
 }
 
+bool IsPlausibleEmail(absl::string_view email) {
+  const size_t at = email.find('@');
+  return email.size() <= 254 && at != absl::string_view::npos && at > 0 &&
+         email.find('.', at) != absl::string_view::npos &&
+         email.find_first_of(" \t\r\n<>,;") == absl::string_view::npos &&
+         email.back() != '.';
+}
+
 bool IsValidResourceId(absl::string_view id) {
   if (id.size() < 4 || id.size() > 63) return false;
   if (!absl::ascii_islower(id.front()) || id.back() == '-') return false;

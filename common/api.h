@@ -33,6 +33,11 @@ std::string MessageHash(const google::protobuf::Message& message);
 
 // A new random resource id: 32 lowercase hex digits.
 std::string NewResourceId();
+// An address SMTP can deliver to and no header can be smuggled in: up to 254
+// characters, a local part, '@', a domain with a dot, no spaces or
+// separators.
+bool IsPlausibleEmail(absl::string_view email);
+
 // A client-chosen id (AIP-122): 4-63 of [a-z0-9-], starting with a letter, not
 // ending with '-'.
 bool IsValidResourceId(absl::string_view id);

@@ -80,6 +80,15 @@ if [ ! -f "$private_key" ]; then
   openssl pkey -in "$private_key" -pubout -out "$public_key"
 fi
 export MOBILITY_JWT_PUBLIC_KEY_FILE=$public_key MOBILITY_JWT_PRIVATE_KEY_FILE=$private_key
+# The applications service's own key pair for the applicants' sign-in tokens, which every service
+# trusts for the applicant role only (kept in production too: no identity provider is involved).
+applicant_private_key=$var/keys/applicant-jwt-private.pem
+if [ ! -f "$applicant_private_key" ]; then
+  (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$applicant_private_key" 2>/dev/null)
+  openssl pkey -in "$applicant_private_key" -pubout -out "$var/keys/applicant-jwt-public.pem"
+fi
+export MOBILITY_APPLICANT_JWT_PUBLIC_KEY_FILE=$var/keys/applicant-jwt-public.pem
+export MOBILITY_APPLICANT_SIGNING_KEY_FILE=$applicant_private_key
 # The key every replica signs page tokens with.
 page_token_key=$var/keys/page-token.key
 [ -f "$page_token_key" ] || (umask 077 && head -c 32 /dev/urandom > "$page_token_key")

@@ -120,6 +120,10 @@ std::string MakeWorkspace() {
   mkdir(dir.c_str(), 0700);
   std::ofstream(dir + "/public.pem") << testing::TestKeys().public_pem;
   std::ofstream(dir + "/private.pem") << testing::TestKeys().private_pem;
+  std::ofstream(dir + "/applicant-public.pem")
+      << testing::ApplicantIssuerKeys().public_pem;
+  std::ofstream(dir + "/applicant-private.pem")
+      << testing::ApplicantIssuerKeys().private_pem;
   return dir;
 }
 
@@ -292,8 +296,11 @@ void Stack::Spawn(const char* binary, const std::string& name,
 }
 
 ::testing::AssertionResult Stack::Start(
-    const std::vector<std::string>& gateway_args) {
+    const std::vector<std::string>& gateway_args, const std::string& smtp_url) {
   const std::string key = "--jwt_public_key_file=" + dir_ + "/public.pem";
+  const std::string applicant_key =
+      "--applicant_jwt_public_key_file=" + dir_ + "/applicant-public.pem";
+  const std::string smtp = "--smtp_url=" + smtp_url;
   const std::string db = "--database_url=" + database_url_;
   for (const char* s : {"applications", "grants", "gateway"}) {
     std::ofstream(absl::StrCat(dir_, "/", s, ".token"))
@@ -303,17 +310,19 @@ void Stack::Spawn(const char* binary, const std::string& name,
     return absl::StrCat("--service_token_file=", dir_, "/", s, ".token");
   };
   Spawn(AGREEMENTS_SERVER, "agreements",
-        {"--listen=" + address_["agreements"], db, key});
+        {"--listen=" + address_["agreements"], db, key, applicant_key});
   Spawn(
       GRANTS_SERVER, "grants",
-      {"--listen=" + address_["grants"], db, key,
+      {"--listen=" + address_["grants"], db, key, applicant_key,
        "--agreements_address=" + address_["agreements"], token_file("grants")});
   Spawn(APPLICATIONS_SERVER, "applications",
-        {"--listen=" + address_["applications"], db, key,
+        {"--listen=" + address_["applications"], db, key, applicant_key,
+         "--applicant_signing_key_file=" + dir_ + "/applicant-private.pem",
          "--agreements_address=" + address_["agreements"],
-         "--grants_address=" + address_["grants"], token_file("applications")});
+         "--grants_address=" + address_["grants"], token_file("applications"),
+         smtp});
   Spawn(INQUIRIES_SERVER, "inquiries",
-        {"--listen=" + address_["inquiries"], db, key});
+        {"--listen=" + address_["inquiries"], db, key, applicant_key, smtp});
   for (const auto& [service, address] : address_) {
     if (!WaitUntilServing(address)) {
       return ::testing::AssertionFailure()

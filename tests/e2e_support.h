@@ -104,9 +104,11 @@ class Stack {
   Stack& operator=(const Stack&) = delete;
 
   // Starts them, `gateway_args` added to the gateway's, and waits until the
-  // gateway is ready; the failure names the log to read.
+  // gateway is ready; the failure names the log to read. With `smtp_url` the
+  // services that send e-mail send it there.
   ::testing::AssertionResult Start(
-      const std::vector<std::string>& gateway_args = {});
+      const std::vector<std::string>& gateway_args = {},
+      const std::string& smtp_url = "");
   // host:port of the gateway, and of a service ("agreements", ...).
   const std::string& gateway() const { return gateway_; }
   const std::string& address(const std::string& service) const {

@@ -126,10 +126,8 @@ void ValidateApplicationFields(const v1::Application& a, Violations& v) {
     LimitText(*value, kMaxText, absl::StrCat("application.applicant.", field),
               v);
   }
-  if (!p.email().empty() &&
-      (p.email().size() > 254 || !absl::StrContains(p.email(), '@'))) {
+  if (!p.email().empty() && !IsPlausibleEmail(p.email()))
     v.Add("application.applicant.email", "must be an e-mail address");
-  }
   if (p.has_date_of_birth() && !IsValidDate(p.date_of_birth())) {
     v.Add("application.applicant.date_of_birth", "must be a calendar date");
   }

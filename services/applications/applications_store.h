@@ -4,12 +4,14 @@
 #define MOBILITY_SERVICES_APPLICATIONS_APPLICATIONS_STORE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/idempotency.h"
+#include "common/outbox.h"
 #include "mobility/applications/v1/applications.pb.h"
 
 namespace mobility::applications {
@@ -72,6 +74,40 @@ class ApplicationsStore : public RequestLedger {
   // False when there was no such document.
   virtual bool DeleteDocument(const std::string& application_id,
                               const std::string& id) = 0;
+
+  // Applicant sign-in. Addresses and clients are known by digests only.
+  struct SignInCode {
+    int64_t id = 0;
+    std::string code_hash;
+    absl::Time expire_time;
+    int failed_attempts = 0;
+    bool used = false;
+  };
+  // Serialises the sign-ins of one address until commit, so concurrent
+  // requests cannot all pass its limit.
+  virtual void LockSignInEmail(const std::string& email_hash) = 0;
+  // Codes sent after `since` to an address, and asked for by a client.
+  virtual int CountSignInCodesTo(const std::string& email_hash,
+                                 absl::Time since) = 0;
+  virtual int CountSignInCodesFrom(const std::string& client_hash,
+                                   absl::Time since) = 0;
+  virtual void InsertSignInCode(const std::string& email_hash,
+                                const std::string& client_hash,
+                                const std::string& code_hash, absl::Time now,
+                                absl::Time expire_time) = 0;
+  // The newest code of an address, locked.
+  virtual std::optional<SignInCode> NewestSignInCode(
+      const std::string& email_hash) = 0;
+  virtual void RecordFailedSignIn(int64_t code_id) = 0;
+  virtual void UseSignInCode(int64_t code_id, absl::Time now) = 0;
+  // The applicant's id for an address: theirs, or `new_id` at the first
+  // sign-in.
+  virtual std::string ApplicantId(const std::string& email_hash,
+                                  const std::string& new_id,
+                                  absl::Time now) = 0;
+  // Codes created before `before`; returns how many went.
+  virtual int64_t PurgeSignInCodes(absl::Time before) = 0;
+  virtual void EnqueueMail(const Mail& mail, absl::Time now) = 0;
 };
 
 }  // namespace mobility::applications

@@ -83,7 +83,7 @@ class ApplicationsServiceTest : public ::testing::Test {
             absl::StrCat("127.0.0.1:", agreements_port_), token_file_),
         std::make_shared<ServiceChannel>(
             absl::StrCat("127.0.0.1:", grants_port_), token_file_),
-        testing::TestDispatcher());
+        /*applicant_signer=*/std::nullopt, testing::TestDispatcher());
     int port = 0;
     applications_server_ = Serve(applications_service_.get(), &port);
     stub_ = v1::ApplicationsService::NewStub(

@@ -2,16 +2,19 @@
 
 namespace mobility::applications {
 
-// Who may call what: coordinators (and admins) run their institution's calls
-// and decide on their applications; applicants write their own applications
-// and documents; everyone authenticated sees the calls. Which application a
+// Who may call what: anyone signs in as an applicant with an e-mailed code;
+// coordinators (and admins) run their institution's calls and decide on their
+// applications; applicants write their own applications and documents;
+// everyone authenticated sees the calls. Which application a
 // caller may touch is checked by the domain (owner, or the call's
 // institution).
 ApplicationsGrpcService::ApplicationsGrpcService(
     Database* db, std::shared_ptr<const ServiceChannel> agreements,
     std::shared_ptr<const ServiceChannel> grants,
+    std::optional<TokenSigner> applicant_signer,
     std::shared_ptr<const RpcDispatcher> dispatcher)
     : RpcService(std::move(dispatcher)),
+      db_(db),
       store_(db),
       agreements_(std::move(agreements)),
       grants_(std::move(grants)),
@@ -21,11 +24,15 @@ ApplicationsGrpcService::ApplicationsGrpcService(
       mobilities_(&store_, &grants_),
       documents_(&store_),
       learning_agreements_(&store_),
-      personal_data_(&store_) {
+      personal_data_(&store_),
+      sign_in_(&store_, std::move(applicant_signer)) {
   const std::set<Role> office = {Role::kCoordinator, Role::kAdmin};
   const std::set<Role> applicants = {Role::kApplicant};
   const std::set<Role> readers = {Role::kApplicant, Role::kCoordinator,
                                   Role::kAdmin};
+  HandlePublic("SendSignInCode", &sign_in_, &SignIn::SendSignInCode);
+  HandlePublic("CreateApplicantSession", &sign_in_,
+               &SignIn::CreateApplicantSession);
   using C = Calls;
   Handle("CreateCall", office, &calls_, &C::CreateCall);
   Handle("GetCall", AnyRole(), &calls_, &C::GetCall);
@@ -72,6 +79,11 @@ ApplicationsGrpcService::ApplicationsGrpcService(
   Handle("ListDocuments", readers, &documents_, &D::ListDocuments);
   Handle("GetDocument", readers, &documents_, &D::GetDocument);
   Handle("DeleteDocument", applicants, &documents_, &D::DeleteDocument);
+}
+
+void ApplicationsGrpcService::SendMail(SmtpSettings smtp) {
+  sender_ = std::make_unique<OutboxSender>(db_, std::move(smtp));
+  sender_->Start();
 }
 
 }  // namespace mobility::applications

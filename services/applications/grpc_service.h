@@ -19,6 +19,7 @@
 #include "services/applications/personal_data.h"
 #include "services/applications/pg_applications_store.h"
 #include "services/applications/selection.h"
+#include "services/applications/sign_in.h"
 
 namespace mobility::applications {
 
@@ -28,13 +29,20 @@ inline constexpr int kMaxRequestBytes = 12 * 1024 * 1024;
 class ApplicationsGrpcService final
     : public RpcService<v1::ApplicationsService> {
  public:
-  // `agreements` and `grants` reach the other two services.
+  // `agreements` and `grants` reach the other two services; `applicant_signer`
+  // signs the applicants' sign-in tokens (none: sign-in is not offered).
   ApplicationsGrpcService(Database* db,
                           std::shared_ptr<const ServiceChannel> agreements,
                           std::shared_ptr<const ServiceChannel> grants,
+                          std::optional<TokenSigner> applicant_signer,
                           std::shared_ptr<const RpcDispatcher> dispatcher);
 
+  // Starts sending the outbox (the sign-in codes) through `smtp` until the
+  // service goes.
+  void SendMail(SmtpSettings smtp);
+
  private:
+  Database* db_;
   PgTransactor<ApplicationsStore, PgApplicationsStore> store_;
   AgreementsClient agreements_;
   GrantsClient grants_;
@@ -45,6 +53,9 @@ class ApplicationsGrpcService final
   Documents documents_;
   LearningAgreements learning_agreements_;
   PersonalData personal_data_;
+  SignIn sign_in_;
+  // Last, so it stops first.
+  std::unique_ptr<OutboxSender> sender_;
 };
 
 }  // namespace mobility::applications

@@ -4,6 +4,7 @@
 #include "common/client.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/outbox.h"
 #include "common/service_main.h"
 #include "services/applications/grpc_service.h"
 #include "services/applications/personal_data.h"
@@ -16,6 +17,11 @@ ABSL_FLAG(std::string, grants_address, "",
 ABSL_FLAG(std::string, retention_days, "",
           "days after a call closes that its applications keep their personal "
           "data (env MOBILITY_RETENTION_DAYS, default 1826: five years)");
+ABSL_FLAG(std::string, applicant_signing_key_file, "",
+          "PEM file of the RSA private key that signs the applicants' sign-in "
+          "tokens; every service trusts its public key through "
+          "--applicant_jwt_public_key_file (env "
+          "MOBILITY_APPLICANT_SIGNING_KEY_FILE; none: no applicant sign-in)");
 ABSL_FLAG(std::string, service_token_file, "",
           "file holding this service's own token, for the steps it takes on "
           "its own authority (places, grants) and sent beside the end user's "
@@ -52,6 +58,12 @@ int main(int argc, char** argv) {
       Log(LogLevel::kInfo, "applications_anonymised",
           {{"count", std::to_string(*anonymised)}});
     }
+    auto purged = applications::SignIn(&store, std::nullopt)
+                      .PurgeCodes(CallLimit::Within(absl::Minutes(1)));
+    if (!purged.ok()) {
+      Log(LogLevel::kWarning, "sign_in_purge_failed",
+          {{"message", std::string(purged.status().message())}});
+    }
   };
   definition.build = [](Database* db,
                         std::shared_ptr<const RpcDispatcher> dispatcher) {
@@ -68,14 +80,29 @@ int main(int argc, char** argv) {
       return std::make_shared<ServiceChannel>(FlagOrEnv(flag, env, fallback),
                                               token_file);
     };
-    std::vector<std::unique_ptr<grpc::Service>> services;
-    services.push_back(std::make_unique<applications::ApplicationsGrpcService>(
+    std::optional<TokenSigner> applicant_signer;
+    const std::string signing_key_file =
+        FlagOrEnv(absl::GetFlag(FLAGS_applicant_signing_key_file),
+                  "MOBILITY_APPLICANT_SIGNING_KEY_FILE");
+    if (!signing_key_file.empty()) {
+      auto pem = ReadFile(signing_key_file);
+      if (!pem.ok()) ExitBadConfig("cannot read --applicant_signing_key_file");
+      auto signer = TokenSigner::FromPrivateKeyPem(*pem);
+      if (!signer.ok()) ExitBadConfig(std::string(signer.status().message()));
+      applicant_signer = *std::move(signer);
+    }
+    auto service = std::make_unique<applications::ApplicationsGrpcService>(
         db,
         channel(absl::GetFlag(FLAGS_agreements_address),
                 "MOBILITY_AGREEMENTS_ADDRESS", "127.0.0.1:50051"),
         channel(absl::GetFlag(FLAGS_grants_address), "MOBILITY_GRANTS_ADDRESS",
                 "127.0.0.1:50053"),
-        std::move(dispatcher)));
+        std::move(applicant_signer), std::move(dispatcher));
+    if (auto smtp =
+            SmtpSettingsFromConfig("international-office@mobility.invalid"))
+      service->SendMail(*std::move(smtp));
+    std::vector<std::unique_ptr<grpc::Service>> services;
+    services.push_back(std::move(service));
     return services;
   };
   return RunService(argc, argv, definition);

@@ -38,7 +38,7 @@ std::vector<PreparedStatement> PgApplicationsStore::Statements() {
       "id, file_name, document_type, media_type, size_bytes, "
       "sha256, ",
       TimestampColumn("create_time"), " AS create_us");
-  return {
+  std::vector<PreparedStatement> statements = {
       {"call_insert",
        absl::StrCat("INSERT INTO calls (id, institution, state, open_time, "
                     "close_time, revision, body) VALUES ($1, $2, $3, ",
@@ -106,7 +106,43 @@ std::vector<PreparedStatement> PgApplicationsStore::Statements() {
                                     "application_id = $1 AND id = $2")},
       {"document_delete",
        "DELETE FROM documents WHERE application_id = $1 AND id = $2"},
+
+      {"sign_in_lock", "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"},
+      {"sign_in_count_to",
+       absl::StrCat("SELECT count(*) FROM sign_in_codes WHERE email_hash = $1 "
+                    "AND create_time > ",
+                    TimestampParam(2))},
+      {"sign_in_count_from",
+       absl::StrCat("SELECT count(*) FROM sign_in_codes WHERE client_hash = "
+                    "$1 AND create_time > ",
+                    TimestampParam(2))},
+      {"sign_in_insert",
+       absl::StrCat("INSERT INTO sign_in_codes (email_hash, client_hash, "
+                    "code_hash, create_time, expire_time) VALUES ($1, $2, $3, ",
+                    TimestampParam(4), ", ", TimestampParam(5), ")")},
+      {"sign_in_newest",
+       absl::StrCat("SELECT id, code_hash, ", TimestampColumn("expire_time"),
+                    " AS expire_us, failed_attempts, use_time IS NOT NULL AS "
+                    "used FROM sign_in_codes WHERE email_hash = $1 ORDER BY "
+                    "create_time DESC, id DESC LIMIT 1 FOR UPDATE")},
+      {"sign_in_failed",
+       "UPDATE sign_in_codes SET failed_attempts = failed_attempts + 1 WHERE "
+       "id = $1"},
+      {"sign_in_use", absl::StrCat("UPDATE sign_in_codes SET use_time = ",
+                                   TimestampParam(2), " WHERE id = $1")},
+      {"applicant_upsert",
+       absl::StrCat("INSERT INTO applicants (id, email_hash, create_time) "
+                    "VALUES ($2, $1, ",
+                    TimestampParam(3),
+                    ") ON CONFLICT (email_hash) DO UPDATE SET email_hash = "
+                    "EXCLUDED.email_hash RETURNING id")},
+      {"sign_in_purge",
+       absl::StrCat("DELETE FROM sign_in_codes WHERE create_time < ",
+                    TimestampParam(1))},
   };
+  for (PreparedStatement& s : OutboxStatements())
+    statements.push_back(std::move(s));
+  return statements;
 }
 
 void PgApplicationsStore::InsertCall(const std::string& id,
@@ -256,6 +292,74 @@ bool PgApplicationsStore::DeleteDocument(const std::string& application_id,
                                          const std::string& id) {
   return txn_.exec_prepared("document_delete", application_id, id)
              .affected_rows() > 0;
+}
+
+void PgApplicationsStore::LockSignInEmail(const std::string& email_hash) {
+  txn_.exec_prepared("sign_in_lock", email_hash);
+}
+
+int PgApplicationsStore::CountSignInCodesTo(const std::string& email_hash,
+                                            absl::Time since) {
+  return txn_
+      .exec_prepared1("sign_in_count_to", email_hash,
+                      absl::ToUnixMicros(since))[0]
+      .as<int>();
+}
+
+int PgApplicationsStore::CountSignInCodesFrom(const std::string& client_hash,
+                                              absl::Time since) {
+  return txn_
+      .exec_prepared1("sign_in_count_from", client_hash,
+                      absl::ToUnixMicros(since))[0]
+      .as<int>();
+}
+
+void PgApplicationsStore::InsertSignInCode(const std::string& email_hash,
+                                           const std::string& client_hash,
+                                           const std::string& code_hash,
+                                           absl::Time now,
+                                           absl::Time expire_time) {
+  txn_.exec_prepared("sign_in_insert", email_hash, client_hash, code_hash,
+                     absl::ToUnixMicros(now), absl::ToUnixMicros(expire_time));
+}
+
+std::optional<ApplicationsStore::SignInCode>
+PgApplicationsStore::NewestSignInCode(const std::string& email_hash) {
+  pqxx::result r = txn_.exec_prepared("sign_in_newest", email_hash);
+  if (r.empty()) return std::nullopt;
+  SignInCode code;
+  code.id = r[0]["id"].as<int64_t>();
+  code.code_hash = r[0]["code_hash"].as<std::string>();
+  code.expire_time = absl::FromUnixMicros(r[0]["expire_us"].as<int64_t>());
+  code.failed_attempts = r[0]["failed_attempts"].as<int>();
+  code.used = r[0]["used"].as<bool>();
+  return code;
+}
+
+void PgApplicationsStore::RecordFailedSignIn(int64_t code_id) {
+  txn_.exec_prepared("sign_in_failed", code_id);
+}
+
+void PgApplicationsStore::UseSignInCode(int64_t code_id, absl::Time now) {
+  txn_.exec_prepared("sign_in_use", code_id, absl::ToUnixMicros(now));
+}
+
+std::string PgApplicationsStore::ApplicantId(const std::string& email_hash,
+                                             const std::string& new_id,
+                                             absl::Time now) {
+  return txn_
+      .exec_prepared1("applicant_upsert", email_hash, new_id,
+                      absl::ToUnixMicros(now))[0]
+      .as<std::string>();
+}
+
+int64_t PgApplicationsStore::PurgeSignInCodes(absl::Time before) {
+  return txn_.exec_prepared("sign_in_purge", absl::ToUnixMicros(before))
+      .affected_rows();
+}
+
+void PgApplicationsStore::EnqueueMail(const Mail& mail, absl::Time now) {
+  mobility::EnqueueMail(txn_, mail, now);
 }
 
 }  // namespace mobility::applications

@@ -50,6 +50,23 @@ class PgApplicationsStore final : public PgStore<ApplicationsStore> {
                                            const std::string& id) override;
   bool DeleteDocument(const std::string& application_id,
                       const std::string& id) override;
+  void LockSignInEmail(const std::string& email_hash) override;
+  int CountSignInCodesTo(const std::string& email_hash,
+                         absl::Time since) override;
+  int CountSignInCodesFrom(const std::string& client_hash,
+                           absl::Time since) override;
+  void InsertSignInCode(const std::string& email_hash,
+                        const std::string& client_hash,
+                        const std::string& code_hash, absl::Time now,
+                        absl::Time expire_time) override;
+  std::optional<SignInCode> NewestSignInCode(
+      const std::string& email_hash) override;
+  void RecordFailedSignIn(int64_t code_id) override;
+  void UseSignInCode(int64_t code_id, absl::Time now) override;
+  std::string ApplicantId(const std::string& email_hash,
+                          const std::string& new_id, absl::Time now) override;
+  int64_t PurgeSignInCodes(absl::Time before) override;
+  void EnqueueMail(const Mail& mail, absl::Time now) override;
 };
 
 }  // namespace mobility::applications

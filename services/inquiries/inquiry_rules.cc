@@ -91,14 +91,6 @@ void CheckSize(absl::string_view field, absl::string_view value, int max,
   }
 }
 
-bool IsPlausibleEmail(absl::string_view email) {
-  const size_t at = email.find('@');
-  return email.size() <= 254 && at != absl::string_view::npos && at > 0 &&
-         email.find('.', at) != absl::string_view::npos &&
-         email.find_first_of(" \t\r\n<>,;") == absl::string_view::npos &&
-         email.back() != '.';
-}
-
 // "+" and 7 to 15 digits (E.164), spaces and dashes allowed between.
 bool IsPlausiblePhone(absl::string_view phone) {
   if (phone.empty() || phone[0] != '+') return false;

@@ -1,0 +1,191 @@
+#include "services/applications/sign_in.h"
+
+#include <openssl/rand.h>
+
+#include <cstdint>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/api.h"
+#include "common/status.h"
+
+namespace mobility::applications {
+namespace {
+
+constexpr absl::Duration kRateWindow = absl::Hours(1);
+
+// Addresses differ in case only where no mail system makes them differ.
+std::string EmailHash(absl::string_view email) {
+  return Sha256Hex(absl::StrCat(
+      "email:", absl::AsciiStrToLower(absl::StripAsciiWhitespace(email))));
+}
+
+// Salted with the address's digest, so equal codes of two addresses differ.
+std::string CodeHash(const std::string& email_hash, absl::string_view code) {
+  return Sha256Hex(absl::StrCat(email_hash, ":", code));
+}
+
+// Six digits, uniform: draws at or above the largest multiple of a million
+// are drawn again.
+std::string NewCode() {
+  constexpr uint32_t kLimit = 4294000000u;  // 4294 x 10^6 <= 2^32.
+  uint32_t draw = 0;
+  do {
+    RAND_bytes(reinterpret_cast<unsigned char*>(&draw), sizeof draw);
+  } while (draw >= kLimit);
+  return absl::StrFormat("%06u", draw % 1000000u);
+}
+
+bool IsCode(absl::string_view code) {
+  return code.size() == 6 &&
+         std::all_of(code.begin(), code.end(), absl::ascii_isdigit);
+}
+
+Mail CodeMail(const std::string& recipient, const std::string& language,
+              const std::string& code) {
+  Mail mail;
+  mail.recipient = recipient;
+  if (language == "kk") {
+    mail.subject = "Mobility Office жүйесіне кіру коды";
+    mail.body = absl::StrCat("Кіру кодыңыз: ", code,
+                             ". Ол 10 минут жарамды.\r\n\r\nЕгер оны сіз "
+                             "сұрамасаңыз, бұл хатты елемеңіз.\r\n");
+  } else if (language == "ru") {
+    mail.subject = "Код входа в Mobility Office";
+    mail.body = absl::StrCat("Ваш код входа: ", code,
+                             ". Он действует 10 минут.\r\n\r\nЕсли вы его не "
+                             "запрашивали, просто не обращайте внимания на "
+                             "это письмо.\r\n");
+  } else {
+    mail.subject = "Your Mobility Office sign-in code";
+    mail.body = absl::StrCat("Your sign-in code is ", code,
+                             ". It is valid for 10 minutes.\r\n\r\nIf you did "
+                             "not ask for it, ignore this e-mail.\r\n");
+  }
+  return mail;
+}
+
+absl::Status RateLimited(absl::string_view what) {
+  return WithRetryDelay(
+      Error(absl::StatusCode::kResourceExhausted, "SIGN_IN_RATE_LIMITED",
+            absl::StrCat("too many sign-in codes were asked for ", what,
+                         " in the last hour; try again later")),
+      kRateWindow);
+}
+
+}  // namespace
+
+absl::Status SignIn::CheckConfigured() const {
+  if (signer_.has_value()) return absl::OkStatus();
+  return Error(absl::StatusCode::kFailedPrecondition, "SIGN_IN_NOT_CONFIGURED",
+               "applicant sign-in is not configured on this service");
+}
+
+absl::StatusOr<v1::SendSignInCodeResponse> SignIn::SendSignInCode(
+    const v1::SendSignInCodeRequest& request, const CallContext& call) {
+  const std::string email(absl::StripAsciiWhitespace(request.email()));
+  Violations v;
+  if (!IsPlausibleEmail(email)) v.Add("email", "must be an e-mail address");
+  const std::string& language = request.language();
+  if (!language.empty() && language != "kk" && language != "ru" &&
+      language != "en") {
+    v.Add("language", "must be kk, ru or en");
+  }
+  if (!v.empty()) return v.ToStatus("INVALID_SIGN_IN");
+  if (absl::Status s = CheckConfigured(); !s.ok()) return s;
+  const std::string email_hash = EmailHash(email);
+  const std::string client_hash =
+      Sha256Hex(absl::StrCat("client:", call.client_address));
+  const absl::Time now = Now();
+  const std::string code = NewCode();
+  absl::Status sent = store_->Transact(call.limit, [&](ApplicationsStore& s) {
+    s.LockSignInEmail(email_hash);
+    if (s.CountSignInCodesTo(email_hash, now - kRateWindow) >=
+        kSignInCodesPerAddress) {
+      return RateLimited("for this address");
+    }
+    if (s.CountSignInCodesFrom(client_hash, now - kRateWindow) >=
+        kSignInCodesPerClient) {
+      return RateLimited("from this network address");
+    }
+    s.InsertSignInCode(email_hash, client_hash, CodeHash(email_hash, code), now,
+                       now + kSignInCodeLifetime);
+    s.EnqueueMail(CodeMail(email, language, code), now);
+    return absl::OkStatus();
+  });
+  if (!sent.ok()) return sent;
+  v1::SendSignInCodeResponse response;
+  *response.mutable_expire_time() = ToTimestamp(now + kSignInCodeLifetime);
+  return response;
+}
+
+absl::StatusOr<v1::ApplicantSession> SignIn::CreateApplicantSession(
+    const v1::CreateApplicantSessionRequest& request, const CallContext& call) {
+  Violations v;
+  if (!IsPlausibleEmail(absl::StripAsciiWhitespace(request.email())))
+    v.Add("email", "must be an e-mail address");
+  if (!IsCode(request.code())) v.Add("code", "must be the 6 digits e-mailed");
+  if (!v.empty()) return v.ToStatus("INVALID_SIGN_IN");
+  if (absl::Status s = CheckConfigured(); !s.ok()) return s;
+  const std::string email_hash = EmailHash(request.email());
+  const absl::Time now = Now();
+  const std::string new_id = NewResourceId();
+  // A wrong code must count even though the call fails, so the transaction
+  // commits an outcome and the error is made after it.
+  enum class Outcome { kSignedIn, kWrongCode, kNoCode };
+  struct Result {
+    Outcome outcome = Outcome::kNoCode;
+    std::string applicant_id;
+  };
+  auto result = store_->TransactValue(
+      call.limit, [&](ApplicationsStore& s) -> absl::StatusOr<Result> {
+        Result r;
+        std::optional<ApplicationsStore::SignInCode> code =
+            s.NewestSignInCode(email_hash);
+        if (!code.has_value() || code->used || code->expire_time <= now ||
+            code->failed_attempts >= kSignInAttempts) {
+          return r;
+        }
+        if (code->code_hash != CodeHash(email_hash, request.code())) {
+          s.RecordFailedSignIn(code->id);
+          r.outcome = Outcome::kWrongCode;
+          return r;
+        }
+        s.UseSignInCode(code->id, now);
+        r.outcome = Outcome::kSignedIn;
+        r.applicant_id = s.ApplicantId(email_hash, new_id, now);
+        return r;
+      });
+  if (!result.ok()) return result.status();
+  if (result->outcome == Outcome::kNoCode) {
+    return Error(absl::StatusCode::kFailedPrecondition, "SIGN_IN_CODE_EXPIRED",
+                 "no code for this address is valid any more: ask for a new "
+                 "one");
+  }
+  if (result->outcome == Outcome::kWrongCode)
+    return InvalidField("code", "is not the code e-mailed to this address");
+  TokenClaims claims;
+  claims.issuer = std::string(kApplicantTokenIssuer);
+  claims.subject = absl::StrCat("applicants/", result->applicant_id);
+  claims.roles = {Role::kApplicant};
+  claims.issued_at = now;
+  claims.lifetime = kApplicantSessionLifetime;
+  auto token = signer_->Sign(claims);
+  if (!token.ok()) return token.status();
+  v1::ApplicantSession session;
+  session.set_token(*std::move(token));
+  *session.mutable_expire_time() = ToTimestamp(now + kApplicantSessionLifetime);
+  session.set_applicant(claims.subject);
+  return session;
+}
+
+absl::StatusOr<int64_t> SignIn::PurgeCodes(const CallLimit& limit) {
+  const absl::Time before = Now() - absl::Hours(24);
+  return store_->TransactValue(
+      limit, [&](ApplicationsStore& s) -> absl::StatusOr<int64_t> {
+        return s.PurgeSignInCodes(before);
+      });
+}
+
+}  // namespace mobility::applications

@@ -1,0 +1,57 @@
+// Applicants sign in without a password: a 6-digit code e-mailed through the
+// service's outbox, valid for 10 minutes and 5 tries, yields a token of an
+// hour for the applicant role, signed with this service's own key (see
+// kApplicantTokenIssuer). Only digests of addresses and codes are stored.
+#ifndef MOBILITY_SERVICES_APPLICATIONS_SIGN_IN_H_
+#define MOBILITY_SERVICES_APPLICATIONS_SIGN_IN_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "common/auth.h"
+#include "common/call.h"
+#include "common/transactor.h"
+#include "common/types.h"
+#include "mobility/applications/v1/applications.pb.h"
+#include "services/applications/applications_store.h"
+
+namespace mobility::applications {
+
+inline constexpr absl::Duration kSignInCodeLifetime = absl::Minutes(10);
+inline constexpr int kSignInAttempts = 5;
+inline constexpr absl::Duration kApplicantSessionLifetime = absl::Hours(1);
+// Codes sent in an hour to one address, and asked for by one client.
+inline constexpr int kSignInCodesPerAddress = 5;
+inline constexpr int kSignInCodesPerClient = 20;
+
+class SignIn {
+ public:
+  // Without a `signer` applicant sign-in is not offered (FAILED_PRECONDITION).
+  SignIn(
+      Transactor<ApplicationsStore>* store, std::optional<TokenSigner> signer,
+      Clock clock = [] { return absl::Now(); })
+      : store_(store), signer_(std::move(signer)), clock_(std::move(clock)) {}
+
+  absl::StatusOr<v1::SendSignInCodeResponse> SendSignInCode(
+      const v1::SendSignInCodeRequest& request, const CallContext& call);
+  absl::StatusOr<v1::ApplicantSession> CreateApplicantSession(
+      const v1::CreateApplicantSessionRequest& request,
+      const CallContext& call);
+
+  // Deletes codes older than a day, which no limit counts any more.
+  absl::StatusOr<int64_t> PurgeCodes(const CallLimit& limit);
+
+ private:
+  absl::Time Now() const { return TruncatedNow(clock_); }
+  absl::Status CheckConfigured() const;
+
+  Transactor<ApplicationsStore>* store_;
+  const std::optional<TokenSigner> signer_;
+  Clock clock_;
+};
+
+}  // namespace mobility::applications
+
+#endif  // MOBILITY_SERVICES_APPLICATIONS_SIGN_IN_H_
