@@ -82,6 +82,8 @@ class SmtpSink {
   void Start();
   void Stop();
   std::string url() const;
+  // The maildir the mails are filed in.
+  const std::string& dir() const { return dir_; }
   // Each mail received: its headers, a blank line, and its body decoded from
   // base64.
   std::vector<std::string> Mails() const;

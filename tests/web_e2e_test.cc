@@ -3,7 +3,8 @@
 // web/, with the demo data loaded by deploy/demo/load.sh: the agreements in
 // force, a grant estimate, asking the Rector with a field error fixed, the
 // office answering from its queue, tracking the answer; a wrong code shows
-// nothing; axe-core finds no violation on any page. Screenshots of every
+// nothing; a student signs in with the e-mailed code and applies, a
+// coordinator scores and selects; axe-core finds no violation on any page. Screenshots of every
 // page go to build/tests/web-screenshots.
 #include <gtest/gtest.h>
 
@@ -17,9 +18,11 @@ namespace {
 class WebPagesTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    sink_.Start();
     ASSERT_TRUE(stack_.Start(
         {absl::StrCat("--static_dir=", PROJECT_SOURCE_DIR, "/web"),
-         absl::StrCat("--dev_signing_key_file=", dir_, "/private.pem")}));
+         absl::StrCat("--dev_signing_key_file=", dir_, "/private.pem")},
+        sink_.url()));
     // The demo data, loaded as deploy/run.sh loads it.
     const std::string env = absl::StrCat(
         "PATH=",
@@ -37,6 +40,7 @@ class WebPagesTest : public ::testing::Test {
   }
 
   testing::TestDatabase database_;
+  e2e::SmtpSink sink_;
   std::string dir_ = e2e::MakeWorkspace();
   e2e::Stack stack_{database_.url(), dir_};
 };
@@ -47,7 +51,8 @@ TEST_F(WebPagesTest, ProgrammeEstimateAskAnswerAndTrackInEveryLanguage) {
   auto [code, output] = e2e::RunCommand(absl::StrCat(
       // Debian's Python, which has python3-selenium.
       "/usr/bin/python3 ", BROWSER_TESTS, "/public_pages.py --base http://",
-      stack_.gateway(), " --artifacts ", artifacts, " --axe ", BROWSER_TESTS,
+      stack_.gateway(), " --artifacts ", artifacts, " --maildir ", sink_.dir(),
+      " --axe ", BROWSER_TESTS,
       "/node_modules/axe-core/axe.min.js 2>&1"));
   EXPECT_EQ(code, 0) << output << "\ngateway log:\n"
                      << e2e::ReadFile(dir_ + "/gateway.log").substr(0, 4000);

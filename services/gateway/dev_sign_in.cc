@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/api.h"
 #include "common/log.h"
 #include "common/status.h"
 
@@ -49,9 +50,16 @@ absl::StatusOr<std::string> DevSignIn(const TokenSigner& signer,
   const std::string subject = Text(request, "subject");
   if (!IsSubject(subject))
     violations.Add("subject", "must be 1-64 of [a-z0-9._-]");
+  // Coordinators act for their institution's calls and budgets.
+  const std::string institution = Text(request, "institution");
+  if (!institution.empty() &&
+      !ParseResourceName("institution", institution, "institutions").ok()) {
+    violations.Add("institution", "must be \"institutions/{id}\" or empty");
+  }
   if (!violations.empty()) return violations.ToStatus("BAD_SIGN_IN");
   TokenClaims claims;
   claims.subject = subject;
+  claims.institution = institution;
   claims.roles = {*role};
   claims.issued_at = now;
   claims.lifetime = kDevTokenLifetime;

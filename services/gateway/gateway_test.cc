@@ -312,10 +312,18 @@ TEST_F(GatewayTest,
   EXPECT_EQ(Http("GET", "/v1/inquiries", "", {"Authorization: Bearer " + token})
                 .status,
             200);
-  for (const char* refused :
-       {R"({"role": "applicant", "subject": "a"})",
-        R"({"role": "service", "subject": "a"})",
-        R"({"role": "inquiry_handler", "subject": "Not A Subject"})", "[1]"}) {
+  EXPECT_EQ(Http("POST", "/dev/token",
+                 R"({"role": "coordinator", "subject": "c",)"
+                 R"( "institution": "institutions/kokshetau-amu"})")
+                .status,
+            200);
+  for (
+      const char* refused :
+      {R"({"role": "applicant", "subject": "a"})",
+       R"({"role": "service", "subject": "a"})",
+       R"({"role": "inquiry_handler", "subject": "Not A Subject"})",
+       R"({"role": "coordinator", "subject": "c", "institution": "kokshetau"})",
+       "[1]"}) {
     HttpReply reply = Http("POST", "/dev/token", refused);
     EXPECT_EQ(reply.status, 400) << refused << ": " << reply.body;
   }

@@ -67,6 +67,7 @@ absl::StatusOr<PathTemplate> PathTemplate::Parse(absl::string_view text) {
     t.verb_ = std::string(rest.substr(verb_at + 1));
     rest = rest.substr(0, verb_at);
     if (t.verb_.empty()) return Bad(text, "empty verb");
+    ++t.literal_count_;
   }
   // Split on '/' outside braces.
   std::vector<std::string> parts;

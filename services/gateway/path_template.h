@@ -40,7 +40,9 @@ class PathTemplate {
     return out;
   }
   const std::string& verb() const { return verb_; }
-  // How many segments are literal: a more specific template wins a tie.
+  // How many segments are literal, the verb counted as one: a more specific
+  // template wins when several match ("calls/x:rankApplications" is a verb of
+  // a call, not a call named "x:rankApplications").
   int literal_count() const { return literal_count_; }
 
  private:

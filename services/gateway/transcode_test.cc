@@ -53,6 +53,12 @@ TEST(RoutesTest, EveryAnnotatedMethodIsRouted) {
   allowed.clear();
   EXPECT_EQ(Routes().Find("GET", "/v2/nothing", &allowed).route, nullptr);
   EXPECT_TRUE(allowed.empty());
+  // A GET with a custom verb is that method's, though "calls/*" would also
+  // take "x:rankApplications" as a call's id.
+  EXPECT_EQ(Routes()
+                .Find("GET", "/v1/calls/x:rankApplications", &allowed)
+                .route->grpc_path,
+            "/mobility.applications.v1.ApplicationsService/RankApplications");
 }
 
 TEST(TranscodeTest, PathVariablesAndCustomVerbs) {

@@ -7,7 +7,8 @@ in to the office's queue and takes the inquiry, the rector's office extends its 
 handler replies, notes, answers and publishes it; the tracking page shows the extension, the
 answer and the reply but not the note, and a wrong code shows nothing; the published question is
 found by search; a coordinator reads a budget's table and chart; the e-mailed link opens
-the inquiry and leaves no code in the address bar; the language switch is remembered. axe-core
+the inquiry and leaves no code in the address bar; a student applies online and a coordinator
+selects them (applying.py); the language switch is remembered. axe-core
 checks every page; a screenshot of each is kept. Exits non-zero on the first failure.
 
 Run by tests/web_e2e_test.cc, which starts the services with the demo's sign-in and loads the
@@ -24,6 +25,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as visible
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+import applying
 
 QUESTION = {
     'subject': 'Visa costs for the spring mobility',
@@ -141,13 +144,14 @@ def estimate(pages):
     pages.accessible('estimate-quote')
 
 
-def sign_in(pages, role, subject, shows='#queue'):
+def sign_in(pages, role, subject, shows='#queue', institution=''):
     if pages.driver.find_elements(By.CSS_SELECTOR, '#sign-out') and \
             pages.find('#sign-out').is_displayed():
         pages.find('#sign-out').click()
     pages.shown('#sign-in')
     Select(pages.find('#role')).select_by_value(role)
     pages.type('#subject', subject)
+    pages.type('#institution', institution)
     pages.find('#sign-in [type=submit]').click()
     pages.shown(shows)
 
@@ -280,6 +284,7 @@ def main():
     parser.add_argument('--base', required=True)
     parser.add_argument('--artifacts', required=True)
     parser.add_argument('--axe', required=True)
+    parser.add_argument('--maildir', required=True, help="the SMTP sink's maildir")
     args = parser.parse_args()
     os.makedirs(args.artifacts, exist_ok=True)
     with open(args.axe, encoding='utf-8') as source:
@@ -292,6 +297,9 @@ def main():
         track(pages, number, code)
         questions(pages)
         budgets(pages)
+        seen = applying.student_applies(pages, args.maildir, args.artifacts)
+        applying.coordinator_selects(pages, sign_in)
+        applying.student_sees_selection(pages, args.maildir, seen)
         languages(pages)
     except Exception:
         pages.driver.save_screenshot(os.path.join(args.artifacts, 'failure.png'))

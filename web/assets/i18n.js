@@ -88,6 +88,7 @@ const TEXTS = {
     'home.apply': 'Apply online',
     'home.ask': 'Questions? Complaints? Requests? Write to the Rector.',
     'nav.estimate': "Grant estimate",
+    'nav.apply': 'Apply online',
     'home.estimate': "Estimate your grant",
     'home.partners': "Partner agreements in force",
     'home.mobility': "Mobility",
@@ -122,6 +123,7 @@ const TEXTS = {
     'role.rector_office': "Rector's office",
     'role.admin': "Administrator",
     'office.subject': "User name (a-z, 0-9, . _ -)",
+    'office.institution': "Institution acted for (coordinators), e.g. institutions/kokshetau-amu",
     'office.signInButton': "Sign in",
     'office.queue': "Open inquiries by legal due date",
     'office.signedInAs': "Signed in as",
@@ -262,6 +264,7 @@ const TEXTS = {
     'home.apply': 'Подать заявку онлайн',
     'home.ask': 'Вопросы? Жалобы? Просьбы? Напишите ректору.',
     'nav.estimate': "Расчёт гранта",
+    'nav.apply': 'Подать заявку',
     'home.estimate': "Рассчитайте свой грант",
     'home.partners': "Действующие соглашения с партнёрами",
     'home.mobility': "Мобильность",
@@ -296,6 +299,7 @@ const TEXTS = {
     'role.rector_office': "Канцелярия ректора",
     'role.admin': "Администратор",
     'office.subject': "Имя пользователя (a-z, 0-9, . _ -)",
+    'office.institution': "Учреждение (для координаторов), например institutions/kokshetau-amu",
     'office.signInButton': "Войти",
     'office.queue': "Открытые обращения по сроку ответа",
     'office.signedInAs': "Вы вошли как",
@@ -436,6 +440,7 @@ const TEXTS = {
     'home.apply': 'Онлайн өтінім беру',
     'home.ask': 'Сұрақтар? Шағымдар? Өтініштер? Ректорға жазыңыз.',
     'nav.estimate': "Грантты есептеу",
+    'nav.apply': 'Өтінім беру',
     'home.estimate': "Грантыңызды есептеңіз",
     'home.partners': "Серіктестермен қолданыстағы келісімдер",
     'home.mobility': "Ұтқырлық",
@@ -477,6 +482,14 @@ export function language() {
     if (TEXTS[code]) return code;
   }
   return 'en';
+}
+
+/**
+ * Adds a page's own texts ({en: {...}, ru: {...}, kk: {...}}) to the shared
+ * ones; pages with many texts keep them in a module of their own.
+ */
+export function addTexts(texts) {
+  for (const [lang, entries] of Object.entries(texts)) Object.assign(TEXTS[lang], entries);
 }
 
 /** The text of `key` in the page's language (English when it has none). */

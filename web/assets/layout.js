@@ -2,8 +2,8 @@
 // language switch. Pages call `layout(current)` and `translate()` once loaded.
 import {translate} from './i18n.js';
 
-const PAGES = [['/', 'nav.home'], ['/estimate', 'nav.estimate'], ['/ask', 'nav.ask'],
-               ['/track', 'nav.track'], ['/questions', 'nav.questions']];
+const PAGES = [['/', 'nav.home'], ['/estimate', 'nav.estimate'], ['/apply', 'nav.apply'],
+               ['/ask', 'nav.ask'], ['/track', 'nav.track'], ['/questions', 'nav.questions']];
 
 export function layout(current) {
   const header = document.createElement('header');

@@ -8,7 +8,7 @@ import {t, translate} from './i18n.js';
 
 const KEY = 'mobility.staffSession';
 
-/** {token, subject, role} or null. */
+/** {token, subject, role, institution} or null. */
 export function session() {
   try {
     return JSON.parse(sessionStorage.getItem(KEY));
@@ -41,6 +41,10 @@ export function signInForm(container, roles, onSignedIn, say) {
       <label for="subject" data-i18n="office.subject"></label>
       <input id="subject" name="subject" type="text" autocomplete="username" data-field="subject">
     </div>
+    <div class="field">
+      <label for="institution" data-i18n="office.institution"></label>
+      <input id="institution" name="institution" type="text" data-field="institution">
+    </div>
     <button type="submit" data-i18n="office.signInButton"></button>`;
   const select = form.querySelector('#role');
   for (const role of roles) {
@@ -52,12 +56,14 @@ export function signInForm(container, roles, onSignedIn, say) {
     event.preventDefault();
     const role = select.value;
     const subject = form.querySelector('#subject').value.trim();
-    const reply = await call('POST', '/dev/token', {role, subject});
+    const institution = form.querySelector('#institution').value.trim();
+    const reply = await call('POST', '/dev/token', {role, subject, institution});
     if (!reply.ok) {
       showFieldErrors(form, reply.error.fields, '');
       return say(reply.status === 404 ? t('office.noDevSignIn') : reply.error.message);
     }
-    sessionStorage.setItem(KEY, JSON.stringify({token: reply.body.token, subject, role}));
+    sessionStorage.setItem(KEY, JSON.stringify({token: reply.body.token, subject, role,
+                                                institution}));
     showFieldErrors(form, {}, '');
     say('');
     form.hidden = true;
