@@ -5,7 +5,8 @@ namespace mobility::inquiries {
 // Who may call what: anyone, without an account, submits an appeal, tracks
 // and replies to it with its number and code, reads the published Q&A and
 // the offices and holidays; inquiry handlers (and admins) handle and publish;
-// only the rector's office extends a legal due date; admins keep the offices
+// handlers ask the rector's office for an extension, which it alone grants or
+// declines; admins keep the offices
 // and the holiday table.
 InquiriesGrpcService::InquiriesGrpcService(
     Database* db, Settings settings,
@@ -35,7 +36,10 @@ InquiriesGrpcService::InquiriesGrpcService(
   Handle("AddMessage", handlers, &handling_, &H::AddMessage);
   Handle("AnswerInquiry", handlers, &handling_, &H::AnswerInquiry);
   Handle("ForwardInquiry", handlers, &handling_, &H::ForwardInquiry);
+  Handle("RequestExtension", handlers, &handling_, &H::RequestExtension);
   Handle("ExtendInquiry", {Role::kRectorOffice}, &handling_, &H::ExtendInquiry);
+  Handle("DeclineExtension", {Role::kRectorOffice}, &handling_,
+         &H::DeclineExtension);
   Handle("CloseInquiry", handlers, &handling_, &H::CloseInquiry);
   Handle("MarkAsReport", handlers, &handling_, &H::MarkAsReport);
   using P = Publication;

@@ -312,6 +312,54 @@ absl::StatusOr<v1::Inquiry> Handling::ForwardInquiry(
       });
 }
 
+namespace {
+
+// INVALID_ARGUMENT on `field` unless `due` is after the inquiry's legal due
+// date and at most 2 months from its registration.
+absl::Status CheckExtendedDueDate(const v1::Inquiry& inquiry,
+                                  const type::v1::Date& due,
+                                  absl::string_view field) {
+  const absl::CivilDay limit = WorkingCalendar::AddMonths(
+      ToCivilDay(inquiry.receipt().registration_date()), kMaxExtensionMonths);
+  if (ToCivilDay(due) <= ToCivilDay(inquiry.legal_due_date())) {
+    return InvalidField(
+        field, absl::StrCat("must be after the current legal due date ",
+                            FormatDate(inquiry.legal_due_date())));
+  }
+  if (ToCivilDay(due) > limit) {
+    return InvalidField(
+        field, absl::StrCat("may be at most 2 months from registration: ",
+                            absl::FormatCivilTime(limit), " at the latest"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Inquiry> Handling::RequestExtension(
+    const v1::RequestExtensionRequest& request, const CallContext& call) {
+  v1::ExtensionRequest asked = request.extension_request();
+  if (!IsValidDate(asked.due_date()))
+    return InvalidField("extension_request.due_date",
+                        "is required, a real date");
+  if (auto s = CheckText("extension_request.reason", asked.reason()); !s.ok())
+    return s;
+  return Change(
+      "RequestExtension", request, request.name(), request.etag(), "", kOpen,
+      call, [&](Step& step) -> absl::Status {
+        if (auto s = CheckExtendedDueDate(step.inquiry, asked.due_date(),
+                                          "extension_request.due_date");
+            !s.ok())
+          return s;
+        asked.set_requested_by(call.principal.subject);
+        *asked.mutable_request_time() = ToTimestamp(step.now);
+        *step.inquiry.mutable_extension_request() = asked;
+        step.action = "extension requested";
+        step.detail = absl::StrCat("due ", FormatDate(asked.due_date()));
+        return absl::OkStatus();
+      });
+}
+
 absl::StatusOr<v1::Inquiry> Handling::ExtendInquiry(
     const v1::ExtendInquiryRequest& request, const CallContext& call) {
   v1::Extension extension = request.extension();
@@ -324,24 +372,10 @@ absl::StatusOr<v1::Inquiry> Handling::ExtendInquiry(
   return Change(
       "ExtendInquiry", request, request.name(), request.etag(),
       request.request_id(), kOpen, call, [&](Step& step) -> absl::Status {
-        const absl::CivilDay registered =
-            ToCivilDay(step.inquiry.receipt().registration_date());
-        const absl::CivilDay limit =
-            WorkingCalendar::AddMonths(registered, kMaxExtensionMonths);
-        const absl::CivilDay due = ToCivilDay(extension.due_date());
-        if (due <= ToCivilDay(step.inquiry.legal_due_date())) {
-          return InvalidField(
-              "extension.due_date",
-              absl::StrCat("must be after the current legal "
-                           "due date ",
-                           FormatDate(step.inquiry.legal_due_date())));
-        }
-        if (due > limit) {
-          return InvalidField(
-              "extension.due_date",
-              absl::StrCat("may be at most 2 months from registration: ",
-                           absl::FormatCivilTime(limit), " at the latest"));
-        }
+        if (auto s = CheckExtendedDueDate(step.inquiry, extension.due_date(),
+                                          "extension.due_date");
+            !s.ok())
+          return s;
         const WorkingCalendar calendar = LoadCalendar(step.store, *settings_);
         extension.set_decided_by(call.principal.subject);
         *extension.mutable_decide_time() = ToTimestamp(step.now);
@@ -350,12 +384,31 @@ absl::StatusOr<v1::Inquiry> Handling::ExtendInquiry(
                                     kExtensionNoticeWorkingDays));
         *step.inquiry.add_extensions() = extension;
         *step.inquiry.mutable_legal_due_date() = extension.due_date();
+        step.inquiry.clear_extension_request();
         step.action = "extended";
         step.detail = absl::StrCat("due ", FormatDate(extension.due_date()),
                                    "; ", extension.decision_reference());
         step.notice = NoticeKind::kExtended;
         return absl::OkStatus();
       });
+}
+
+absl::StatusOr<v1::Inquiry> Handling::DeclineExtension(
+    const v1::DeclineExtensionRequest& request, const CallContext& call) {
+  if (auto s = CheckText("reason", request.reason()); !s.ok()) return s;
+  return Change("DeclineExtension", request, request.name(), request.etag(), "",
+                kOpen, call, [&](Step& step) -> absl::Status {
+                  if (!step.inquiry.has_extension_request()) {
+                    return Error(
+                        absl::StatusCode::kFailedPrecondition,
+                        "NO_EXTENSION_REQUEST",
+                        "no request for an extension waits on this inquiry");
+                  }
+                  step.inquiry.clear_extension_request();
+                  step.action = "extension declined";
+                  step.detail = request.reason();
+                  return absl::OkStatus();
+                });
 }
 
 absl::StatusOr<v1::Inquiry> Handling::CloseInquiry(

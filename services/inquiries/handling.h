@@ -39,8 +39,12 @@ class Handling {
       const v1::AnswerInquiryRequest& request, const CallContext& call);
   absl::StatusOr<v1::Inquiry> ForwardInquiry(
       const v1::ForwardInquiryRequest& request, const CallContext& call);
+  absl::StatusOr<v1::Inquiry> RequestExtension(
+      const v1::RequestExtensionRequest& request, const CallContext& call);
   absl::StatusOr<v1::Inquiry> ExtendInquiry(
       const v1::ExtendInquiryRequest& request, const CallContext& call);
+  absl::StatusOr<v1::Inquiry> DeclineExtension(
+      const v1::DeclineExtensionRequest& request, const CallContext& call);
   absl::StatusOr<v1::Inquiry> CloseInquiry(
       const v1::CloseInquiryRequest& request, const CallContext& call);
   absl::StatusOr<v1::Inquiry> MarkAsReport(

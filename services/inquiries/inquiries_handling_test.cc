@@ -175,6 +175,46 @@ TEST_F(HandlingTest, EveryStepFromEveryState) {
   }
 }
 
+// A handler asks; the request waits on the inquiry, hidden from the author,
+// until the rector's office extends or declines; only the office decides.
+TEST_F(HandlingTest, AHandlerAsksTheRectorsOfficeForAnExtension) {
+  Made made = InState(v1::Inquiry::IN_PROGRESS, "Question for a partner");
+  const std::string due = FormatDate(Get(made.name).legal_due_date());
+  v1::RequestExtensionRequest ask;
+  ask.set_name(made.name);
+  *ask.mutable_extension_request()->mutable_due_date() =
+      ToDate(absl::CivilDay(2027, 1, 26));  // A day past the 2 months.
+  ask.mutable_extension_request()->set_reason("the host must reply first");
+  v1::Inquiry out;
+  absl::Status too_late = Call(&Stub::RequestExtension, ask, &out, Handler());
+  EXPECT_EQ(FieldViolationsOf(too_late).at(0).field,
+            "extension_request.due_date");
+  *ask.mutable_extension_request()->mutable_due_date() =
+      ToDate(absl::CivilDay(2027, 1, 25));
+  ASSERT_TRUE(Call(&Stub::RequestExtension, ask, &out, Handler()).ok());
+  EXPECT_EQ(out.extension_request().requested_by(), "handler-aigerim");
+  EXPECT_EQ(FormatDate(out.legal_due_date()), due);  // Not yet.
+  EXPECT_EQ(out.history().rbegin()->action(), "extension requested");
+
+  v1::DeclineExtensionRequest decline;
+  decline.set_name(made.name);
+  decline.set_reason("the answer can be given without the host");
+  EXPECT_EQ(Call(&Stub::DeclineExtension, decline, &out, Handler()).code(),
+            absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(Call(&Stub::DeclineExtension, decline, &out, Rector()).ok());
+  EXPECT_FALSE(out.has_extension_request());
+  EXPECT_EQ(FormatDate(out.legal_due_date()), due);
+  EXPECT_EQ(Call(&Stub::DeclineExtension, decline, &out, Rector()).code(),
+            absl::StatusCode::kFailedPrecondition);  // Nothing waits.
+
+  // Asked again, and granted: the extension decides the request.
+  ASSERT_TRUE(Call(&Stub::RequestExtension, ask, &out, Handler()).ok());
+  ASSERT_TRUE(Extend(made.name, absl::CivilDay(2027, 1, 20)).ok());
+  v1::Inquiry extended = Get(made.name);
+  EXPECT_FALSE(extended.has_extension_request());
+  EXPECT_EQ(FormatDate(extended.legal_due_date()), "2027-01-20");
+}
+
 // The rector's office extends by a reasoned decision, to at most 2 months
 // from registration; nothing else moves the legal due date.
 TEST_F(HandlingTest, ExtensionIsTheRectorsToAtMostTwoMonths) {

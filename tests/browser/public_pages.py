@@ -3,13 +3,13 @@
 
 The programme page lists the agreements in force; a grant estimate shows the grants service's
 quote. Someone asks the Rector, meets a field error, fixes it and keeps the code. A handler signs
-in to the office's queue and takes the inquiry, the rector's office extends its due date, the
-handler replies, notes, answers and publishes it; the tracking page shows the extension, the
-answer and the reply but not the note, and a wrong code shows nothing; the published question is
-found by search; a coordinator reads a budget's table and chart; the e-mailed link opens
-the inquiry and leaves no code in the address bar; a student applies online and a coordinator
-selects them (applying.py); the language switch is remembered. axe-core
-checks every page; a screenshot of each is kept. Exits non-zero on the first failure.
+in to the office's queue, takes the inquiry and asks for an extension, which the rector's office
+grants; the handler replies, notes, answers and publishes it; the tracking page shows the
+extension, the answer and the reply but not the note, and a wrong code shows nothing; the
+published question is found by search; a coordinator reads a budget's table and chart; the
+e-mailed link opens the inquiry and leaves no code in the address bar; a student applies online
+and a coordinator selects them (applying.py); the language switch is remembered. axe-core checks
+every page; a screenshot of each is kept. Exits non-zero on the first failure.
 
 Run by tests/web_e2e_test.cc, which starts the services with the demo's sign-in and loads the
 demo data.
@@ -180,17 +180,28 @@ def office(pages, number):
     pages.find('#start [type=submit]').click()
     state_is(pages, 'In progress')
     check(not pages.find('#extend').is_displayed(), 'a handler was offered the extension')
+    # The handler asks the rector's office for one: later than the due date, within 2 months
+    # of registration.
+    new_due = (datetime.date.today() + datetime.timedelta(days=45)).strftime('%m%d%Y')
+    pages.find('#request-date').send_keys(new_due)
+    pages.type('#request-reason', 'The partner university must be consulted.')
+    pages.find('#request-extension [type=submit]').click()
+    pages.shown('#detail-request')
     pages.accessible('office-inquiry')
 
-    # The rector's office extends: later than the due date, within 2 months of registration.
+    # The rector's office sees the request in the queue and on the inquiry, and extends.
     sign_in(pages, 'rector_office', 'rector')
+    pages.wait.until(lambda d: 'extension asked for' in d.find_element(By.ID, 'queue-rows').text)
     open_inquiry(pages, number)
+    pages.shown('#detail-request')
+    check(not pages.find('#answer').is_displayed(), "the rector's office was offered the answer")
+    pages.accessible('office-extension-asked')
     due = pages.find('#detail-due').text
-    new_due = datetime.date.today() + datetime.timedelta(days=45)
-    pages.find('#extend-date').send_keys(new_due.strftime('%m%d%Y'))
+    pages.find('#extend-date').send_keys(new_due)
     pages.type('#extend-reason', 'The partner university must be consulted.')
     pages.find('#extend [type=submit]').click()
     pages.wait.until(lambda d: d.find_element(By.ID, 'detail-due').text != due)
+    check(not pages.find('#detail-request').is_displayed(), 'the request was not decided')
 
     sign_in(pages, 'inquiry_handler', 'aigerim')
     open_inquiry(pages, number)

@@ -131,7 +131,7 @@ async function showList() {
     const choice = choices.find((c) => c.call.name === application.call &&
                                        c.condition.id === application.conditionId);
     button.textContent = `${choice ? choiceLabel(choice) : application.call}: ` +
-        t(`state.${application.state}`);
+        t(`applicationState.${application.state}`);
     button.addEventListener('click', () => open(application));
     item.append(button);
     list.append(item);
@@ -403,13 +403,13 @@ async function showStatus(name) {
   if (!reply.ok) return announce(reply.error.message);
   const a = reply.body;
   const lang = language();
-  $('state').textContent = t(`state.${a.state}`);
+  $('state').textContent = t(`applicationState.${a.state}`);
   const choice = choices.find((c) => c.call.name === a.call && c.condition.id === a.conditionId);
   $('status-condition').textContent = choice ? choiceLabel(choice) : a.conditionId;
   $('status-dates').textContent = `${formatDate(a.startDate, lang)} – ${formatDate(a.endDate, lang)}`;
   $('timeline').replaceChildren(...(a.history || []).map((entry) => {
     const item = document.createElement('li');
-    item.textContent = `${formatTime(entry.time, lang)}: ${t(`state.${entry.toState}`)}` +
+    item.textContent = `${formatTime(entry.time, lang)}: ${t(`applicationState.${entry.toState}`)}` +
         (entry.reason ? ` — ${entry.reason}` : '');
     return item;
   }));

@@ -71,13 +71,13 @@ async function loadRanking() {
   say('');
   $('ranking').replaceChildren(...(ranked.body.entries || []).map((e) =>
     row([String(e.rank), person(e.application), score(e.application),
-         t(`state.${e.application.state}`)], e.application)));
+         t(`applicationState.${e.application.state}`)], e.application)));
   $('unranked').replaceChildren(...((submitted.ok && submitted.body.applications) || []).map((a) => {
     const item = document.createElement('li');
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'link';
-    button.textContent = `${person(a)} — ${t('state.SUBMITTED')}`;
+    button.textContent = `${person(a)} — ${t('applicationState.SUBMITTED')}`;
     button.addEventListener('click', () => openApplication(a.name));
     item.append(button);
     return item;
@@ -130,7 +130,7 @@ async function openApplication(name) {
   opened = a;
   const lang = language();
   $('detail-title').textContent = person(a);
-  $('detail-state').textContent = t(`state.${a.state}`);
+  $('detail-state').textContent = t(`applicationState.${a.state}`);
   $('detail-dates').textContent = `${formatDate(a.startDate, lang)} – ${formatDate(a.endDate, lang)}`;
   $('detail-score').textContent = score(a);
   $('detail-motivation').textContent = a.motivation || '';

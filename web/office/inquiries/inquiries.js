@@ -59,7 +59,8 @@ async function loadQueue() {
     open.textContent = inquiry.registrationNumber;
     open.addEventListener('click', () => openInquiry(inquiry.name));
     number.append(open);
-    const cells = [inquiry.subject, t(`state.${inquiry.state}`),
+    const cells = [inquiry.subject, t(`state.${inquiry.state}`) +
+                       (inquiry.extensionRequest ? ` (${t('office.extensionRequested')})` : ''),
                    formatDate(inquiry.legalDueDate, lang) +
                        (row.className ? ` (${t(`office.${row.className}`)})` : '')];
     row.append(number, ...cells.map((text) => {
@@ -114,12 +115,21 @@ function showDetail(inquiry) {
   }));
   document.getElementById('office').replaceChildren(
       ...offices.map((o) => new Option(o.displayName, o.name)));
-  // What the state allows; the service still decides.
-  const answered = inquiry.state === 'ANSWERED' || inquiry.state === 'CLOSED';
-  for (const id of ['assign', 'start', 'message', 'answer', 'forward']) {
-    document.getElementById(id).hidden = answered;
+  const request = inquiry.extensionRequest;
+  text('detail-request', request ? `${t('office.requested')} ${formatDate(request.dueDate, lang)} ` +
+      `(${request.requestedBy}): ${request.reason}` : '');
+  document.getElementById('detail-request').hidden = !request;
+  // What the state and the role allow; the service still decides.
+  const ended = ['ANSWERED', 'CLOSED', 'FORWARDED', 'NOT_CONSIDERED'].includes(inquiry.state);
+  const rector = session().role === 'rector_office';
+  for (const id of ['assign', 'start', 'message', 'answer', 'forward', 'wait', 'request-extension']) {
+    document.getElementById(id).hidden = ended || rector;
   }
-  document.getElementById('extend').hidden = answered || session().role !== 'rector_office';
+  document.getElementById('extend').hidden = ended || !rector;
+  document.getElementById('decline').hidden = !request || !rector;
+  document.getElementById('report').hidden = inquiry.state !== 'NOT_CONSIDERED' || rector;
+  document.getElementById('close').hidden = !ended || inquiry.state === 'CLOSED' || rector;
+  const answered = inquiry.state === 'ANSWERED' || inquiry.state === 'CLOSED';
   const publish = document.getElementById('publish');
   publish.hidden = !answered;
   document.getElementById('publish-consent').hidden = Boolean(inquiry.consentToPublication);
@@ -190,6 +200,26 @@ action('forward', (form) => step(form, 'forward', {
   },
   etag: opened.etag,
   requestId: crypto.randomUUID(),
+}));
+action('wait', (form) => step(form, 'waitForAuthor', {
+  followUpDate: inputDate(document.getElementById('wait-date')),
+  etag: opened.etag,
+}));
+action('request-extension', (form) => step(form, 'requestExtension', {
+  extensionRequest: {
+    dueDate: inputDate(document.getElementById('request-date')),
+    reason: document.getElementById('request-reason').value.trim(),
+  },
+  etag: opened.etag,
+}));
+action('report', (form) => step(form, 'markAsReport', {
+  reason: document.getElementById('report-reason').value.trim(),
+  etag: opened.etag,
+}));
+action('close', (form) => step(form, 'close', {etag: opened.etag}));
+action('decline', (form) => step(form, 'declineExtension', {
+  reason: document.getElementById('decline-reason').value.trim(),
+  etag: opened.etag,
 }));
 action('extend', (form) => step(form, 'extend', {
   extension: {
