@@ -14,6 +14,7 @@
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -100,6 +101,15 @@ absl::Status SerializeResponse(const google::protobuf::Message& message,
 // answers UNIMPLEMENTED: access exists only where it is written down.
 template <typename Generated>
 class RpcService : public Generated::Service {
+ public:
+  // Who may call each declared method, as Handle and HandlePublic wrote it
+  // down, by method name: what the role test checks every RPC against.
+  struct Access {
+    std::set<Role> roles;
+    bool anonymous = false;
+  };
+  const std::map<std::string, Access>& access() const { return access_; }
+
  protected:
   explicit RpcService(std::shared_ptr<const RpcDispatcher> dispatcher)
       : dispatcher_(std::move(dispatcher)) {}
@@ -159,6 +169,7 @@ class RpcService : public Generated::Service {
         descriptor->output_type() != Response::descriptor()) {
       std::abort();
     }
+    access_[method] = Access{roles, anonymous};
     auto spec = std::make_shared<MethodSpec>();
     spec->name = method;
     spec->roles = std::move(roles);
@@ -190,6 +201,7 @@ class RpcService : public Generated::Service {
   }
 
   std::shared_ptr<const RpcDispatcher> dispatcher_;
+  std::map<std::string, Access> access_;
 };
 
 struct ServerOptions {

@@ -281,6 +281,23 @@ Stack::~Stack() {
   }
 }
 
+::testing::AssertionResult Stack::LoadDemo() {
+  const std::string ctl = MOBILITYCTL;
+  const std::string env = absl::StrCat(
+      "PATH=", ctl.substr(0, ctl.rfind('/')),
+      ":$PATH MOBILITY_JWT_PRIVATE_KEY_FILE=", dir_, "/private.pem",
+      " MOBILITY_TOKEN=",
+      testing::TokenFor("demo-coordinator", {Role::kCoordinator}),
+      " MOBILITY_AGREEMENTS_ADDRESS=", address_.at("agreements"),
+      " MOBILITY_APPLICATIONS_ADDRESS=", address_.at("applications"),
+      " MOBILITY_GRANTS_ADDRESS=", address_.at("grants"),
+      " MOBILITY_INQUIRIES_ADDRESS=", address_.at("inquiries"));
+  auto [code, output] = RunCommand(
+      absl::StrCat(env, " ", PROJECT_SOURCE_DIR, "/deploy/demo/load.sh 2>&1"));
+  if (code != 0) return ::testing::AssertionFailure() << output;
+  return ::testing::AssertionSuccess();
+}
+
 int Stack::TerminateGateway() {
   kill(gateway_pid_, SIGTERM);
   int status = 0;

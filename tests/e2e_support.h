@@ -118,6 +118,9 @@ class Stack {
   }
   // SIGTERM to the gateway; its wait status once it has exited.
   int TerminateGateway();
+  // Loads the demo data with deploy/demo/load.sh, as deploy/run.sh does;
+  // the failure holds the script's output.
+  ::testing::AssertionResult LoadDemo();
 
  private:
   void Spawn(const char* binary, const std::string& name,

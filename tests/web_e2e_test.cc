@@ -4,8 +4,8 @@
 // force, a grant estimate, asking the Rector with a field error fixed, the
 // office answering from its queue, tracking the answer; a wrong code shows
 // nothing; a student signs in with the e-mailed code and applies, a
-// coordinator scores and selects; axe-core finds no violation on any page. Screenshots of every
-// page go to build/tests/web-screenshots.
+// coordinator scores and selects; axe-core finds no violation on any page.
+// Screenshots of every page go to build/tests/web-screenshots.
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
@@ -23,20 +23,7 @@ class WebPagesTest : public ::testing::Test {
         {absl::StrCat("--static_dir=", PROJECT_SOURCE_DIR, "/web"),
          absl::StrCat("--dev_signing_key_file=", dir_, "/private.pem")},
         sink_.url()));
-    // The demo data, loaded as deploy/run.sh loads it.
-    const std::string env = absl::StrCat(
-        "PATH=",
-        std::string(MOBILITYCTL).substr(0, std::string(MOBILITYCTL).rfind('/')),
-        ":$PATH MOBILITY_JWT_PRIVATE_KEY_FILE=", dir_, "/private.pem",
-        " MOBILITY_TOKEN=",
-        testing::TokenFor("demo-coordinator", {Role::kCoordinator}),
-        " MOBILITY_AGREEMENTS_ADDRESS=", stack_.address("agreements"),
-        " MOBILITY_APPLICATIONS_ADDRESS=", stack_.address("applications"),
-        " MOBILITY_GRANTS_ADDRESS=", stack_.address("grants"),
-        " MOBILITY_INQUIRIES_ADDRESS=", stack_.address("inquiries"));
-    auto [code, output] = e2e::RunCommand(absl::StrCat(
-        env, " ", PROJECT_SOURCE_DIR, "/deploy/demo/load.sh 2>&1"));
-    ASSERT_EQ(code, 0) << output;
+    ASSERT_TRUE(stack_.LoadDemo());
   }
 
   testing::TestDatabase database_;
@@ -52,8 +39,7 @@ TEST_F(WebPagesTest, ProgrammeEstimateAskAnswerAndTrackInEveryLanguage) {
       // Debian's Python, which has python3-selenium.
       "/usr/bin/python3 ", BROWSER_TESTS, "/public_pages.py --base http://",
       stack_.gateway(), " --artifacts ", artifacts, " --maildir ", sink_.dir(),
-      " --axe ", BROWSER_TESTS,
-      "/node_modules/axe-core/axe.min.js 2>&1"));
+      " --axe ", BROWSER_TESTS, "/node_modules/axe-core/axe.min.js 2>&1"));
   EXPECT_EQ(code, 0) << output << "\ngateway log:\n"
                      << e2e::ReadFile(dir_ + "/gateway.log").substr(0, 4000);
   std::cout << output;

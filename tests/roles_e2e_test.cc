@@ -1,0 +1,330 @@
+// Every role as declared: each RPC of the four services is called by every
+// role alone, by several roles together and with no token, over gRPC on the
+// real server processes and over HTTP through the real gateway; whether the
+// call gets past the role check must match the table the service declares
+// (read from the services' own RpcService::access()). Then the objects an
+// applicant or an inquiry's author owns, tried by someone else.
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/notification.h"
+#include "common/client.h"
+#include "common/status.h"
+#include "common/test_support.h"
+#include "google/api/annotations.pb.h"
+#include "services/agreements/grpc_service.h"
+#include "services/applications/grpc_service.h"
+#include "services/grants/grpc_service.h"
+#include "services/inquiries/grpc_service.h"
+#include "tests/e2e_support.h"
+
+namespace mobility {
+namespace {
+
+namespace pb = ::google::protobuf;
+
+// Who calls: no token, each role alone, and roles together.
+struct Caller {
+  std::string label;
+  std::vector<Role> roles;  // Empty: no token.
+};
+
+std::vector<Caller> Callers() {
+  std::vector<Caller> callers = {{"no token", {}}};
+  for (Role role : AnyRole())
+    callers.push_back({std::string(RoleName(role)), {role}});
+  callers.push_back(
+      {"applicant+coordinator", {Role::kApplicant, Role::kCoordinator}});
+  callers.push_back(
+      {"finance+inquiry_handler", {Role::kFinance, Role::kInquiryHandler}});
+  callers.push_back(
+      {"rector_office+service", {Role::kRectorOffice, Role::kService}});
+  return callers;
+}
+
+struct Declared {
+  std::set<Role> roles;
+  bool anonymous = false;
+};
+
+// The table a service declares, read from an instance that serves nothing.
+template <typename Service>
+std::map<std::string, Declared> TableOf(const Service& service) {
+  std::map<std::string, Declared> table;
+  for (const auto& [method, access] : service.access())
+    table[method] = {access.roles, access.anonymous};
+  return table;
+}
+
+bool Allowed(const Declared& declared, const Caller& caller) {
+  if (declared.anonymous) return true;
+  for (Role role : caller.roles)
+    if (declared.roles.count(role)) return true;
+  return false;
+}
+
+absl::Status CallEmpty(const std::string& address, const std::string& path,
+                       const std::string& token) {
+  grpc::GenericStub stub(NewChannel(address));
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+  // The empty message: zero bytes, but one slice (gRPC refuses no buffer).
+  grpc::Slice empty("");
+  grpc::ByteBuffer request(&empty, 1), response;
+  grpc::Status status;
+  absl::Notification done;
+  stub.UnaryCall(&context, path, grpc::StubOptions(), &request, &response,
+                 [&](grpc::Status s) {
+                   status = s;
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  return FromGrpcStatus(status);
+}
+
+// The route's path with every variable filled ("{name=calls/*}" ->
+// "calls/x1234").
+std::string FilledPath(const std::string& pattern) {
+  static const std::regex variable(R"(\{[^}=]+(=([^}]*))?\})");
+  std::string out;
+  auto begin = std::sregex_iterator(pattern.begin(), pattern.end(), variable);
+  size_t last = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    out += pattern.substr(last, it->position() - last);
+    std::string value = (*it)[2].matched ? (*it)[2].str() : "*";
+    value = std::regex_replace(value, std::regex(R"(\*\*?)"), "x1234");
+    out += value;
+    last = it->position() + it->length();
+  }
+  return out + pattern.substr(last);
+}
+
+std::pair<std::string, std::string> Route(const pb::MethodDescriptor* method) {
+  const google::api::HttpRule& rule =
+      method->options().GetExtension(google::api::http);
+  if (!rule.get().empty()) return {"GET", rule.get()};
+  if (!rule.post().empty()) return {"POST", rule.post()};
+  if (!rule.patch().empty()) return {"PATCH", rule.patch()};
+  if (!rule.delete_().empty()) return {"DELETE", rule.delete_()};
+  if (!rule.put().empty()) return {"PUT", rule.put()};
+  return {"", ""};
+}
+
+class RolesTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_TRUE(stack_.Start()); }
+
+  testing::TestDatabase database_;
+  std::string dir_ = e2e::MakeWorkspace();
+  e2e::Stack stack_{database_.url(), dir_};
+};
+
+TEST_F(RolesTest, EveryRpcAllowsExactlyTheRolesItsTableNames) {
+  // Instances only to read their tables: no database, nothing served.
+  auto dispatcher = testing::TestDispatcher();
+  auto nowhere = std::make_shared<ServiceChannel>("127.0.0.1:1", "");
+  inquiries::Settings settings;
+  const std::map<std::string, std::map<std::string, Declared>> tables = {
+      {"agreements",
+       TableOf(agreements::AgreementsGrpcService(nullptr, dispatcher))},
+      {"applications",
+       TableOf(applications::ApplicationsGrpcService(
+           nullptr, nowhere, nowhere, std::nullopt, dispatcher))},
+      {"grants",
+       TableOf(grants::GrantsGrpcService(nullptr, nowhere, dispatcher))},
+      {"inquiries",
+       TableOf(inquiries::InquiriesGrpcService(nullptr, settings, dispatcher))},
+  };
+  const std::map<std::string, std::string> services = {
+      {"agreements", "mobility.agreements.v1.AgreementsService"},
+      {"applications", "mobility.applications.v1.ApplicationsService"},
+      {"grants", "mobility.grants.v1.GrantsService"},
+      {"inquiries", "mobility.inquiries.v1.InquiriesService"}};
+  e2e::HttpClient http;
+  int checked = 0;
+  for (const auto& [short_name, full_name] : services) {
+    const pb::ServiceDescriptor* service =
+        pb::DescriptorPool::generated_pool()->FindServiceByName(full_name);
+    ASSERT_NE(service, nullptr);
+    const auto& table = tables.at(short_name);
+    for (int i = 0; i < service->method_count(); ++i) {
+      const pb::MethodDescriptor* method = service->method(i);
+      auto declared = table.find(method->name());
+      // Access exists only where it is written down.
+      ASSERT_NE(declared, table.end())
+          << method->full_name() << " has no roles";
+      const auto [verb, pattern] = Route(method);
+      for (const Caller& caller : Callers()) {
+        const std::string label =
+            absl::StrCat(method->full_name(), " by ", caller.label);
+        const std::string token =
+            caller.roles.empty()
+                ? ""
+                : testing::TokenFor("roles-test", caller.roles);
+        const bool allowed = Allowed(declared->second, caller);
+        absl::Status grpc_status =
+            CallEmpty(stack_.address(short_name),
+                      absl::StrCat("/", full_name, "/", method->name()), token);
+        const bool role_refused =
+            ErrorReason(grpc_status) == "ROLE_NOT_ALLOWED";
+        if (allowed) {
+          EXPECT_NE(grpc_status.code(), absl::StatusCode::kUnauthenticated)
+              << label;
+          EXPECT_FALSE(role_refused) << label;
+        } else if (caller.roles.empty()) {
+          EXPECT_EQ(grpc_status.code(), absl::StatusCode::kUnauthenticated)
+              << label;
+        } else {
+          EXPECT_TRUE(role_refused) << label << ": " << grpc_status;
+          EXPECT_EQ(grpc_status.code(), absl::StatusCode::kPermissionDenied)
+              << label;
+        }
+        // The same through the gateway, on the method's route.
+        ASSERT_FALSE(verb.empty()) << method->full_name() << " has no route";
+        std::vector<std::string> headers;
+        if (!token.empty()) headers.push_back("Authorization: Bearer " + token);
+        e2e::HttpReply reply = http.Call(
+            verb,
+            absl::StrCat("http://", stack_.gateway(), FilledPath(pattern)),
+            verb == "GET" || verb == "DELETE" ? "" : "{}", headers);
+        const bool http_refused =
+            reply.status == 403 &&
+            absl::StrContains(reply.body, "ROLE_NOT_ALLOWED");
+        if (allowed) {
+          EXPECT_NE(reply.status, 401) << label << " over HTTP: " << reply.body;
+          EXPECT_FALSE(http_refused) << label << " over HTTP";
+        } else if (caller.roles.empty()) {
+          EXPECT_EQ(reply.status, 401) << label << " over HTTP: " << reply.body;
+        } else {
+          EXPECT_TRUE(http_refused)
+              << label << " over HTTP: " << reply.status << " " << reply.body;
+        }
+        ++checked;
+      }
+    }
+  }
+  // Every RPC of the four contracts (86 today), each by every caller.
+  EXPECT_GE(checked, 86 * static_cast<int>(Callers().size()));
+}
+
+// What an applicant or an inquiry's author owns, tried by someone else through
+// the gateway: always NOT_FOUND or PERMISSION_DENIED, never the data.
+TEST_F(RolesTest, NoOneReadsOrChangesWhatAnotherOwns) {
+  ASSERT_TRUE(stack_.LoadDemo());
+  e2e::HttpClient http;
+  const std::string base = absl::StrCat("http://", stack_.gateway());
+  auto as = [](const std::string& token) {
+    return std::vector<std::string>{"Authorization: Bearer " + token};
+  };
+  // The demo's selected student: an application with a grant and a learning
+  // agreement.
+  const auto office = as(testing::TokenFor("coordinator", {Role::kCoordinator},
+                                           "institutions/kokshetau-amu"));
+  e2e::HttpReply listed = http.Call(
+      "GET", base + "/v1/applications?call=calls/spring-2027&state=SELECTED",
+      "", office);
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  const std::string application = e2e::JsonField(listed.body, "name");
+  const std::string grant = e2e::JsonField(listed.body, "grant");
+  ASSERT_TRUE(absl::StartsWith(application, "applications/")) << listed.body;
+  ASSERT_TRUE(absl::StartsWith(grant, "grants/")) << listed.body;
+  const std::string owner_data[] = {"Aigerim", "demo-student-4@example.kz"};
+
+  for (const std::string& token :
+       {testing::TokenFor("demo-student-1", {Role::kApplicant}),
+        testing::TokenFor("intruder", {Role::kApplicant})}) {
+    const struct {
+      const char* verb;
+      std::string path, body;
+    } attempts[] = {
+        {"GET", "/v1/" + application, ""},
+        {"PATCH", "/v1/" + application + "?updateMask=motivation",
+         R"({"motivation": "mine now"})"},
+        {"POST", "/v1/" + application + ":submit", "{}"},
+        {"POST", "/v1/" + application + ":withdraw", "{}"},
+        {"GET", "/v1/" + application + "/documents", ""},
+        {"POST", "/v1/" + application + "/documents",
+         R"({"fileName": "a.pdf", "documentType": "transcript",)"
+         R"( "content": "JVBERi0xLjQK"})"},
+        {"GET", "/v1/" + application + "/documents/d1234", ""},
+        {"DELETE", "/v1/" + application + "/documents/d1234", ""},
+        {"GET", "/v1/" + application + "/learningAgreement", ""},
+        {"POST", "/v1/" + application + "/learningAgreement:propose",
+         R"({"studyComponents": [{"code": "X", "title": "X", "ectsCredits": "5"}],)"
+         R"( "recognisedComponents": [{"code": "Y", "title": "Y", "ectsCredits": "5"}]})"},
+        {"POST", "/v1/" + application + "/learningAgreement:sign",
+         R"({"version": 1, "signerName": "Not Aigerim", "position": "student"})"},
+        {"GET", "/v1/" + grant, ""},
+    };
+    for (const auto& attempt : attempts) {
+      e2e::HttpReply reply =
+          http.Call(attempt.verb, base + attempt.path, attempt.body, as(token));
+      EXPECT_TRUE(reply.status == 404 || reply.status == 403)
+          << attempt.verb << " " << attempt.path << ": " << reply.status << " "
+          << reply.body;
+      for (const std::string& data : owner_data)
+        EXPECT_FALSE(absl::StrContains(reply.body, data)) << attempt.path;
+    }
+    // Lists and the export hold only the caller's own.
+    for (const char* path :
+         {"/v1/applications", "/v1/grants", "/v1/applications:exportMine"}) {
+      e2e::HttpReply reply = http.Call("GET", base + path, "", as(token));
+      EXPECT_EQ(reply.status, 200) << path << ": " << reply.body;
+      EXPECT_FALSE(absl::StrContains(reply.body, application)) << path;
+      EXPECT_FALSE(absl::StrContains(reply.body, grant)) << path;
+    }
+  }
+  // Nothing changed: the owner's application is as it was.
+  e2e::HttpReply after =
+      http.Call("GET", base + "/v1/" + application, "", office);
+  EXPECT_TRUE(absl::StrContains(after.body, "\"state\":\"SELECTED\""))
+      << after.body;
+  EXPECT_FALSE(absl::StrContains(after.body, "mine now"));
+
+  // Two authors: one's code does not open, or reply to, the other's appeal.
+  auto submit = [&](const std::string& subject, const std::string& email) {
+    e2e::HttpReply reply = http.Call(
+        "POST", base + "/v1/inquiries",
+        absl::StrCat(
+            R"({"kind": "REQUEST", "addressee": "rector", "language": "en",)",
+            R"( "subject": ")", subject, R"(", "text": "A question.",)",
+            R"( "author": {"fullName": "Author", "email": ")", email,
+            R"("}, "consentToProcessing": true})"));
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    return std::make_pair(e2e::JsonField(reply.body, "registrationNumber"),
+                          e2e::JsonField(reply.body, "trackingCode"));
+  };
+  const auto [first_number, first_code] =
+      submit("First secret subject", "a@example.kz");
+  const auto [second_number, second_code] =
+      submit("Second subject", "b@example.kz");
+  ASSERT_FALSE(first_code.empty());
+  for (const char* verb : {"track", "reply"}) {
+    e2e::HttpReply reply = http.Call(
+        "POST", base + "/v1/inquiries:" + verb,
+        absl::StrCat(
+            R"({"registrationNumber": ")", first_number,
+            R"(", "trackingCode": ")", second_code, R"(")",
+            std::string(verb) == "reply" ? R"(, "text": "Injected reply")" : "",
+            "}"));
+    EXPECT_EQ(reply.status, 404) << verb << ": " << reply.body;
+    EXPECT_FALSE(absl::StrContains(reply.body, "First secret subject")) << verb;
+  }
+  e2e::HttpReply own =
+      http.Call("POST", base + "/v1/inquiries:track",
+                absl::StrCat(R"({"registrationNumber": ")", first_number,
+                             R"(", "trackingCode": ")", first_code, R"("})"));
+  EXPECT_EQ(own.status, 200) << own.body;
+  EXPECT_TRUE(absl::StrContains(own.body, "First secret subject"));
+  EXPECT_FALSE(absl::StrContains(own.body, "Injected reply"));
+}
+
+}  // namespace
+}  // namespace mobility
