@@ -11,6 +11,7 @@ packages=(
   googletest libgtest-dev libgmock-dev python3-aiosmtpd
   postgresql-15 postgresql-client-15
   chromium chromium-driver python3-selenium
+  clang-14 libclang-rt-14-dev
 )
 # Node.js and npm fetch axe-core, the accessibility checker the browser tests inject; a Node.js
 # of its own (e.g. NodeSource's, which brings npm) is used as it is.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Mobility Office: installs the Debian packages, builds, starts a throwaway
 # PostgreSQL 15 cluster (as the postgres user, on a free loopback port), runs CTest, and stops and
-# deletes the cluster whatever the outcome.
+# deletes the cluster whatever the outcome; then runs each fuzz target for a few seconds
+# (deploy/fuzz.sh). Arguments go to the first CTest run.
 set -euo pipefail
 project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${MOBILITY_BUILD_DIR:-$project_dir/build}
@@ -17,5 +18,5 @@ url=$(MOBILITY_PG_FAST=1 "$project_dir/deploy/db.sh" start)
 # Tests create and drop their own databases from the maintenance database.
 export MOBILITY_TEST_DATABASE_URL=${url%/mobility}/postgres
 
-cd "$build_dir"
-ctest --output-on-failure -j "${MOBILITY_TEST_JOBS:-2}" "$@"
+(cd "$build_dir" && ctest --output-on-failure -j "${MOBILITY_TEST_JOBS:-2}" "$@")
+[ $# -gt 0 ] || "$project_dir/deploy/fuzz.sh"

@@ -16,8 +16,6 @@
 
 namespace mobility::agreements {
 
-namespace v1 = ::mobility::agreements::v1;
-
 // Recomputes content_hash, drops approvals of older content (earlier revisions
 // keep them as evidence) and sets APPROVED when both partners approved the
 // current hash, else AMENDED when an earlier revision is in force, else DRAFT.

@@ -15,8 +15,6 @@
 
 namespace mobility::agreements {
 
-namespace v1 = ::mobility::agreements::v1;
-
 // Adds a violation for each invalid field of `institution`, named under
 // `prefix`.
 void ValidateInstitution(const v1::Institution& institution,

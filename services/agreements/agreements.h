@@ -17,8 +17,6 @@
 
 namespace mobility::agreements {
 
-namespace v1 = ::mobility::agreements::v1;
-
 class Agreements {
  public:
   explicit Agreements(

@@ -15,8 +15,6 @@
 
 namespace mobility::agreements {
 
-namespace v1 = ::mobility::agreements::v1;
-
 class AgreementsStore : public RequestLedger {
  public:
   // Institutions. Ids are the last part of the resource name.

@@ -15,8 +15,6 @@
 
 namespace mobility::agreements {
 
-namespace v1 = ::mobility::agreements::v1;
-
 class Institutions {
  public:
   explicit Institutions(

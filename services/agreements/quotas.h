@@ -16,8 +16,6 @@
 
 namespace mobility::agreements {
 
-namespace v1 = ::mobility::agreements::v1;
-
 class Quotas {
  public:
   explicit Quotas(

@@ -16,8 +16,6 @@
 
 namespace mobility::applications {
 
-namespace v1 = ::mobility::applications::v1;
-
 // At most 10 MiB a document.
 inline constexpr int64_t kMaxDocumentBytes = 10 * 1024 * 1024;
 

@@ -16,8 +16,6 @@
 
 namespace mobility::applications {
 
-namespace v1 = ::mobility::applications::v1;
-
 class ApplicationsStore : public RequestLedger {
  public:
   // Calls. Ids are the last part of the resource name.

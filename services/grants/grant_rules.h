@@ -17,8 +17,6 @@
 
 namespace mobility::grants {
 
-namespace v1 = ::mobility::grants::v1;
-
 // Where an institution is, as the agreements service knows it.
 struct Endpoint {
   std::string country_code;

@@ -16,8 +16,6 @@
 
 namespace mobility::grants {
 
-namespace v1 = ::mobility::grants::v1;
-
 // Amounts per budget heading, in euro cents.
 struct HeadingCents {
   int64_t travel = 0;

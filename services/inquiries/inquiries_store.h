@@ -18,8 +18,6 @@
 
 namespace mobility::inquiries {
 
-namespace v1 = ::mobility::inquiries::v1;
-
 // An e-mail to an author, waiting in the outbox or being sent.
 // An e-mail to an inquiry's author, queued in the outbox (common/outbox.h)
 // with the inquiry it tells of.

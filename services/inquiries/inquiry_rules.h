@@ -33,8 +33,6 @@ std::string NewTrackingCode();
 // matches.
 std::string TrackingCodeHash(absl::string_view code);
 
-namespace v1 = ::mobility::inquiries::v1;
-
 // The addressee that is not an office.
 inline constexpr absl::string_view kRector = "rector";
 // Sizes the public form takes, in characters.
