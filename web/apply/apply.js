@@ -28,7 +28,19 @@ function token() {
     return null;
   }
 }
-const api = (method, path, body) => call(method, path, body, token());
+// A call with the applicant's token; an expired session leads back to the
+// sign-in, the draft being safe as saved at the last step.
+async function api(method, path, body) {
+  const reply = await call(method, path, body, token());
+  if (reply.status === 401) {
+    sessionStorage.removeItem(KEY);
+    $('code-entry').hidden = true;
+    $('code-request').hidden = false;
+    show('sign-in');
+    announce(t('apply.expired'));
+  }
+  return reply;
+}
 
 function announce(text) {
   $('announce').textContent = text;
@@ -111,9 +123,8 @@ function choiceLabel(choice) {
 async function start() {
   const reply = await loadChoices();
   if (!reply.ok) {
-    sessionStorage.removeItem(KEY);
-    show('sign-in');
-    return announce(reply.status === 401 ? t('apply.expired') : reply.error.message);
+    if (reply.status !== 401) announce(reply.error.message);
+    return;
   }
   announce('');
   await showList();
