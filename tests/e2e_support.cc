@@ -275,7 +275,7 @@ Stack::Stack(std::string database_url, std::string dir)
 }
 
 Stack::~Stack() {
-  for (pid_t pid : pids_) {
+  for (const auto& [name, pid] : pids_) {
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
   }
@@ -298,18 +298,19 @@ Stack::~Stack() {
   return ::testing::AssertionSuccess();
 }
 
-int Stack::TerminateGateway() {
-  kill(gateway_pid_, SIGTERM);
+int Stack::Terminate(const std::string& name) {
+  const pid_t pid = pids_.at(name);
+  kill(pid, SIGTERM);
   int status = 0;
-  waitpid(gateway_pid_, &status, 0);
-  pids_.erase(std::find(pids_.begin(), pids_.end(), gateway_pid_));
+  waitpid(pid, &status, 0);
+  pids_.erase(name);
   return status;
 }
 
 void Stack::Spawn(const char* binary, const std::string& name,
                   std::vector<std::string> args) {
   args.insert(args.begin(), binary);
-  pids_.push_back(e2e::Spawn(args, absl::StrCat(dir_, "/", name, ".log")));
+  pids_[name] = e2e::Spawn(args, absl::StrCat(dir_, "/", name, ".log"));
 }
 
 ::testing::AssertionResult Stack::Start(
@@ -353,7 +354,6 @@ void Stack::Spawn(const char* binary, const std::string& name,
     gateway.push_back(absl::StrCat("--", service, "_address=", address));
   gateway.insert(gateway.end(), gateway_args.begin(), gateway_args.end());
   Spawn(GATEWAY, "gateway", gateway);
-  gateway_pid_ = pids_.back();
   HttpClient client;
   for (int i = 0; i < 100; ++i) {
     if (client.Call("GET", absl::StrCat("http://", gateway_, "/readyz"))

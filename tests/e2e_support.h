@@ -116,8 +116,9 @@ class Stack {
   const std::string& address(const std::string& service) const {
     return address_.at(service);
   }
-  // SIGTERM to the gateway; its wait status once it has exited.
-  int TerminateGateway();
+  // SIGTERM to a process ("gateway", "agreements", ...); its wait status once
+  // it has exited.
+  int Terminate(const std::string& name);
   // Loads the demo data with deploy/demo/load.sh, as deploy/run.sh does;
   // the failure holds the script's output.
   ::testing::AssertionResult LoadDemo();
@@ -128,8 +129,7 @@ class Stack {
 
   std::string database_url_, dir_, gateway_;
   std::map<std::string, std::string> address_;
-  std::vector<pid_t> pids_;
-  pid_t gateway_pid_ = 0;
+  std::map<std::string, pid_t> pids_;
 };
 
 }  // namespace mobility::e2e

@@ -204,7 +204,7 @@ TEST_F(StoryTest, FromAgreementToGrantsAndAQuestionToTheRector) {
   EXPECT_THAT(wrong.body, ::testing::Not(HasSubstr("visa")));
 
   // SIGTERM stops the gateway cleanly.
-  const int status = stack_.TerminateGateway();
+  const int status = stack_.Terminate("gateway");
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
 }
 
