@@ -1,0 +1,194 @@
+// PostgreSQL stopped for seconds under load, with every service and the
+// gateway running on a cluster of the test's own: callers see UNAVAILABLE,
+// never INTERNAL or UNKNOWN; no process dies; health goes NOT_SERVING and
+// back; calls succeed again within seconds of the database's return; every
+// registration a caller saw acknowledged is there, and the registry's numbers
+// stay gap-free (nothing half applied took one).
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <atomic>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "common/client.h"
+#include "common/status.h"
+#include "common/test_support.h"
+#include "mobility/agreements/v1/agreements.grpc.pb.h"
+#include "mobility/inquiries/v1/inquiries.grpc.pb.h"
+#include "tests/e2e_support.h"
+
+namespace mobility {
+namespace {
+
+namespace av1 = ::mobility::agreements::v1;
+namespace iv1 = ::mobility::inquiries::v1;
+
+class DatabaseOutageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char dir[] = "/var/tmp/mobility-outage-pg.XXXXXX";
+    ASSERT_NE(mkdtemp(dir), nullptr);
+    pg_dir_ = dir;
+    auto [code, url] = Db("start");
+    ASSERT_EQ(code, 0) << url;
+    url_ = std::string(absl::StripTrailingAsciiWhitespace(url));
+    // The same port when it starts again.
+    port_ = url_.substr(url_.rfind(':') + 1);
+    port_ = port_.substr(0, port_.find('/'));
+    stack_ = std::make_unique<e2e::Stack>(url_, dir_);
+    ASSERT_TRUE(stack_->Start());
+  }
+  void TearDown() override {
+    stack_.reset();
+    Db("destroy");
+  }
+  std::pair<int, std::string> Db(const std::string& command) {
+    return e2e::RunCommand(absl::StrCat(
+        "MOBILITY_PG_DIR=", pg_dir_,
+        " MOBILITY_PG_FAST=1 MOBILITY_PG_PORT=", port_, " ", PROJECT_SOURCE_DIR,
+        "/deploy/db.sh ", command, " 2>/dev/null"));
+  }
+
+  std::string pg_dir_, url_, port_;
+  std::string dir_ = e2e::MakeWorkspace();
+  std::unique_ptr<e2e::Stack> stack_;
+};
+
+TEST_F(DatabaseOutageTest, CallersSeeUnavailableAndEverythingComesBack) {
+  auto agreements = av1::AgreementsService::NewStub(
+      NewChannel(stack_->address("agreements")));
+  auto inquiries =
+      iv1::InquiriesService::NewStub(NewChannel(stack_->address("inquiries")));
+  const std::string handler =
+      testing::TokenFor("handler", {Role::kInquiryHandler});
+  std::atomic<bool> stop{false};
+  std::mutex mu;
+  std::map<grpc::StatusCode, int> seen;
+  std::set<std::string> acknowledged;  // Registration numbers.
+  auto record = [&](const grpc::Status& status) {
+    std::lock_guard<std::mutex> lock(mu);
+    ++seen[status.error_code()];
+  };
+  std::vector<std::thread> callers;
+  for (int i = 0; i < 3; ++i) {
+    callers.emplace_back([&] {
+      while (!stop) {
+        grpc::ClientContext context;
+        context.set_deadline(
+            absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+        av1::ListAgreementsResponse out;
+        record(agreements->ListAgreements(&context,
+                                          av1::ListAgreementsRequest(), &out));
+      }
+    });
+  }
+  for (int i = 0; i < 2; ++i) {
+    callers.emplace_back([&, i] {
+      for (int n = 0; !stop; ++n) {
+        grpc::ClientContext context;
+        context.set_deadline(
+            absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+        context.AddMetadata("authorization", "Bearer " + handler);
+        iv1::CreateInquiryRequest request;
+        iv1::Inquiry& inquiry = *request.mutable_inquiry();
+        inquiry.set_kind(iv1::REQUEST);
+        inquiry.set_channel(iv1::EMAIL);
+        inquiry.set_addressee("rector");
+        inquiry.set_language("en");
+        inquiry.set_subject(absl::StrCat("Question ", i, "-", n));
+        inquiry.set_text("Does the grant cover the visa?");
+        inquiry.mutable_author()->set_full_name("Dana Seitkali");
+        inquiry.mutable_author()->set_email(
+            absl::StrCat("dana", i, "-", n, "@example.kz"));
+        inquiry.set_consent_to_processing(true);
+        request.set_accepted_by_name("Seitkali D.");
+        request.set_accepted_by_position("Registry clerk");
+        iv1::InquiryReceipt receipt;
+        grpc::Status status =
+            inquiries->CreateInquiry(&context, request, &receipt);
+        record(status);
+        if (status.ok()) {
+          std::lock_guard<std::mutex> lock(mu);
+          acknowledged.insert(receipt.receipt().registration_number());
+        }
+        // A registry's pace, so one page lists them all.
+        absl::SleepFor(absl::Milliseconds(50));
+      }
+    });
+  }
+  absl::SleepFor(absl::Seconds(1));
+  ASSERT_EQ(Db("stop").first, 0);
+  // Health turns NOT_SERVING while the database is away.
+  bool not_serving = false;
+  for (int i = 0; i < 40 && !not_serving; ++i) {
+    not_serving = e2e::HealthStatus(stack_->address("agreements")) == 2;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_TRUE(not_serving);
+  absl::SleepFor(absl::Seconds(1));
+  ASSERT_EQ(Db("start").first, 0);
+  const absl::Time back = absl::Now();
+  // Calls succeed again within seconds, and health with them.
+  bool serving = false;
+  while (!serving && absl::Now() - back < absl::Seconds(20)) {
+    serving = e2e::HealthStatus(stack_->address("agreements")) == 1 &&
+              e2e::HealthStatus(stack_->address("inquiries")) == 1;
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_TRUE(serving);
+  std::cout << "serving again " << absl::FormatDuration(absl::Now() - back)
+            << " after the database returned\n";
+  const int ok_before = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return seen[grpc::StatusCode::OK];
+  }();
+  absl::SleepFor(absl::Seconds(1));
+  stop = true;
+  for (auto& t : callers) t.join();
+  EXPECT_GT(seen[grpc::StatusCode::OK], ok_before) << "no call succeeded after";
+  std::cout << seen[grpc::StatusCode::OK] << " calls OK, "
+            << seen[grpc::StatusCode::UNAVAILABLE] << " UNAVAILABLE, "
+            << acknowledged.size() << " registrations acknowledged\n";
+  EXPECT_GT(seen[grpc::StatusCode::UNAVAILABLE], 0) << "the outage went unseen";
+  for (const auto& [code, count] : seen) {
+    EXPECT_TRUE(code == grpc::StatusCode::OK ||
+                code == grpc::StatusCode::UNAVAILABLE)
+        << count << " calls ended with code " << code;
+  }
+  // Every process still runs.
+  for (const char* service :
+       {"agreements", "applications", "grants", "inquiries"}) {
+    EXPECT_EQ(e2e::HealthStatus(stack_->address(service)), 1) << service;
+  }
+  // Every acknowledged registration is there, and the numbers are 1..N.
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + handler);
+  iv1::ListInquiriesRequest list;
+  list.set_page_size(500);
+  iv1::ListInquiriesResponse registered;
+  ASSERT_TRUE(inquiries->ListInquiries(&context, list, &registered).ok());
+  std::set<int> numbers;
+  std::set<std::string> present;
+  for (const auto& inquiry : registered.inquiries()) {
+    const std::string& number = inquiry.receipt().registration_number();
+    present.insert(number);
+    numbers.insert(std::stoi(number.substr(number.find('-') + 1)));
+  }
+  for (const std::string& number : acknowledged)
+    EXPECT_TRUE(present.count(number)) << number << " was acknowledged";
+  ASSERT_FALSE(numbers.empty());
+  EXPECT_EQ(*numbers.begin(), 1);
+  EXPECT_EQ(*numbers.rbegin(), static_cast<int>(numbers.size()))
+      << "a number was taken and not used";
+}
+
+}  // namespace
+}  // namespace mobility
