@@ -3,7 +3,8 @@
 // never INTERNAL or UNKNOWN; no process dies; health goes NOT_SERVING and
 // back; calls succeed again within seconds of the database's return; every
 // registration a caller saw acknowledged is there, and the registry's numbers
-// stay gap-free (nothing half applied took one).
+// stay gap-free (nothing half applied took one). The same when every
+// service's connections are terminated.
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <pqxx/pqxx>
 #include <set>
 #include <thread>
 
@@ -62,68 +64,137 @@ class DatabaseOutageTest : public ::testing::Test {
   std::unique_ptr<e2e::Stack> stack_;
 };
 
+// Reads of agreements and registrations of inquiries (by a handler, not
+// limited per address) on threads of their own until Stop.
+class Load {
+ public:
+  explicit Load(const e2e::Stack& stack)
+      : agreements_(av1::AgreementsService::NewStub(
+            NewChannel(stack.address("agreements")))),
+        inquiries_(iv1::InquiriesService::NewStub(
+            NewChannel(stack.address("inquiries")))) {
+    for (int i = 0; i < 3; ++i) threads_.emplace_back([this] { Read(); });
+    for (int i = 0; i < 2; ++i)
+      threads_.emplace_back([this, i] { Register(i); });
+  }
+  ~Load() { Stop(); }
+  void Stop() {
+    stop_ = true;
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
+  }
+  int Count(grpc::StatusCode code) {
+    std::lock_guard<std::mutex> lock(mu_);
+    return seen_[code];
+  }
+  std::map<grpc::StatusCode, int> seen() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return seen_;
+  }
+  std::set<std::string> acknowledged() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return acknowledged_;
+  }
+  iv1::InquiriesService::Stub& inquiries() { return *inquiries_; }
+
+  static std::string Handler() {
+    return testing::TokenFor("handler", {Role::kInquiryHandler});
+  }
+
+ private:
+  void Record(const grpc::Status& status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++seen_[status.error_code()];
+  }
+  void Read() {
+    while (!stop_) {
+      grpc::ClientContext context;
+      context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+      av1::ListAgreementsResponse out;
+      Record(agreements_->ListAgreements(&context, av1::ListAgreementsRequest(),
+                                         &out));
+    }
+  }
+  void Register(int thread) {
+    const std::string handler = Handler();
+    for (int n = 0; !stop_; ++n) {
+      grpc::ClientContext context;
+      context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+      context.AddMetadata("authorization", "Bearer " + handler);
+      iv1::CreateInquiryRequest request;
+      iv1::Inquiry& inquiry = *request.mutable_inquiry();
+      inquiry.set_kind(iv1::REQUEST);
+      inquiry.set_channel(iv1::EMAIL);
+      inquiry.set_addressee("rector");
+      inquiry.set_language("en");
+      inquiry.set_subject(absl::StrCat("Question ", thread, "-", n));
+      inquiry.set_text("Does the grant cover the visa?");
+      inquiry.mutable_author()->set_full_name("Dana Seitkali");
+      inquiry.mutable_author()->set_email(
+          absl::StrCat("dana", thread, "-", n, "@example.kz"));
+      inquiry.set_consent_to_processing(true);
+      request.set_accepted_by_name("Seitkali D.");
+      request.set_accepted_by_position("Registry clerk");
+      iv1::InquiryReceipt receipt;
+      grpc::Status status =
+          inquiries_->CreateInquiry(&context, request, &receipt);
+      Record(status);
+      if (status.ok()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        acknowledged_.insert(receipt.receipt().registration_number());
+      }
+      // A registry's pace, so one page lists them all.
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+  }
+
+  std::unique_ptr<av1::AgreementsService::Stub> agreements_;
+  std::unique_ptr<iv1::InquiriesService::Stub> inquiries_;
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::map<grpc::StatusCode, int> seen_;
+  std::set<std::string> acknowledged_;
+};
+
+// After the load: only OK and UNAVAILABLE were seen, every service serves,
+// every acknowledged registration is there and the numbers are 1..N.
+void CheckAfter(Load& load, const e2e::Stack& stack) {
+  for (const auto& [code, count] : load.seen()) {
+    EXPECT_TRUE(code == grpc::StatusCode::OK ||
+                code == grpc::StatusCode::UNAVAILABLE)
+        << count << " calls ended with code " << code;
+  }
+  for (const char* service :
+       {"agreements", "applications", "grants", "inquiries"}) {
+    EXPECT_EQ(e2e::HealthStatus(stack.address(service)), 1) << service;
+  }
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + Load::Handler());
+  iv1::ListInquiriesRequest list;
+  list.set_page_size(500);
+  iv1::ListInquiriesResponse registered;
+  ASSERT_TRUE(load.inquiries().ListInquiries(&context, list, &registered).ok());
+  std::set<int> numbers;
+  std::set<std::string> present;
+  for (const auto& inquiry : registered.inquiries()) {
+    const std::string& number = inquiry.receipt().registration_number();
+    present.insert(number);
+    numbers.insert(std::stoi(number.substr(number.find('-') + 1)));
+  }
+  for (const std::string& number : load.acknowledged())
+    EXPECT_TRUE(present.count(number)) << number << " was acknowledged";
+  ASSERT_FALSE(numbers.empty());
+  EXPECT_EQ(*numbers.begin(), 1);
+  EXPECT_EQ(*numbers.rbegin(), static_cast<int>(numbers.size()))
+      << "a number was taken and not used";
+  std::cout << load.Count(grpc::StatusCode::OK) << " calls OK, "
+            << load.Count(grpc::StatusCode::UNAVAILABLE) << " UNAVAILABLE, "
+            << load.acknowledged().size() << " registrations acknowledged\n";
+}
+
 TEST_F(DatabaseOutageTest, CallersSeeUnavailableAndEverythingComesBack) {
-  auto agreements = av1::AgreementsService::NewStub(
-      NewChannel(stack_->address("agreements")));
-  auto inquiries =
-      iv1::InquiriesService::NewStub(NewChannel(stack_->address("inquiries")));
-  const std::string handler =
-      testing::TokenFor("handler", {Role::kInquiryHandler});
-  std::atomic<bool> stop{false};
-  std::mutex mu;
-  std::map<grpc::StatusCode, int> seen;
-  std::set<std::string> acknowledged;  // Registration numbers.
-  auto record = [&](const grpc::Status& status) {
-    std::lock_guard<std::mutex> lock(mu);
-    ++seen[status.error_code()];
-  };
-  std::vector<std::thread> callers;
-  for (int i = 0; i < 3; ++i) {
-    callers.emplace_back([&] {
-      while (!stop) {
-        grpc::ClientContext context;
-        context.set_deadline(
-            absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-        av1::ListAgreementsResponse out;
-        record(agreements->ListAgreements(&context,
-                                          av1::ListAgreementsRequest(), &out));
-      }
-    });
-  }
-  for (int i = 0; i < 2; ++i) {
-    callers.emplace_back([&, i] {
-      for (int n = 0; !stop; ++n) {
-        grpc::ClientContext context;
-        context.set_deadline(
-            absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-        context.AddMetadata("authorization", "Bearer " + handler);
-        iv1::CreateInquiryRequest request;
-        iv1::Inquiry& inquiry = *request.mutable_inquiry();
-        inquiry.set_kind(iv1::REQUEST);
-        inquiry.set_channel(iv1::EMAIL);
-        inquiry.set_addressee("rector");
-        inquiry.set_language("en");
-        inquiry.set_subject(absl::StrCat("Question ", i, "-", n));
-        inquiry.set_text("Does the grant cover the visa?");
-        inquiry.mutable_author()->set_full_name("Dana Seitkali");
-        inquiry.mutable_author()->set_email(
-            absl::StrCat("dana", i, "-", n, "@example.kz"));
-        inquiry.set_consent_to_processing(true);
-        request.set_accepted_by_name("Seitkali D.");
-        request.set_accepted_by_position("Registry clerk");
-        iv1::InquiryReceipt receipt;
-        grpc::Status status =
-            inquiries->CreateInquiry(&context, request, &receipt);
-        record(status);
-        if (status.ok()) {
-          std::lock_guard<std::mutex> lock(mu);
-          acknowledged.insert(receipt.receipt().registration_number());
-        }
-        // A registry's pace, so one page lists them all.
-        absl::SleepFor(absl::Milliseconds(50));
-      }
-    });
-  }
+  Load load(*stack_);
   absl::SleepFor(absl::Seconds(1));
   ASSERT_EQ(Db("stop").first, 0);
   // Health turns NOT_SERVING while the database is away.
@@ -146,48 +217,39 @@ TEST_F(DatabaseOutageTest, CallersSeeUnavailableAndEverythingComesBack) {
   EXPECT_TRUE(serving);
   std::cout << "serving again " << absl::FormatDuration(absl::Now() - back)
             << " after the database returned\n";
-  const int ok_before = [&] {
-    std::lock_guard<std::mutex> lock(mu);
-    return seen[grpc::StatusCode::OK];
-  }();
+  const int ok_before = load.Count(grpc::StatusCode::OK);
   absl::SleepFor(absl::Seconds(1));
-  stop = true;
-  for (auto& t : callers) t.join();
-  EXPECT_GT(seen[grpc::StatusCode::OK], ok_before) << "no call succeeded after";
-  std::cout << seen[grpc::StatusCode::OK] << " calls OK, "
-            << seen[grpc::StatusCode::UNAVAILABLE] << " UNAVAILABLE, "
-            << acknowledged.size() << " registrations acknowledged\n";
-  EXPECT_GT(seen[grpc::StatusCode::UNAVAILABLE], 0) << "the outage went unseen";
-  for (const auto& [code, count] : seen) {
-    EXPECT_TRUE(code == grpc::StatusCode::OK ||
-                code == grpc::StatusCode::UNAVAILABLE)
-        << count << " calls ended with code " << code;
+  load.Stop();
+  EXPECT_GT(load.Count(grpc::StatusCode::OK), ok_before)
+      << "no call succeeded after";
+  EXPECT_GT(load.Count(grpc::StatusCode::UNAVAILABLE), 0)
+      << "the outage went unseen";
+  CheckAfter(load, *stack_);
+}
+
+// Every service's connections terminated at once, twice: calls go on, and the
+// new connections find their schemas (search_path is set per connection).
+TEST_F(DatabaseOutageTest, TerminatedConnectionsComeBackToTheirSchemas) {
+  Load load(*stack_);
+  pqxx::connection admin(url_);
+  for (int round = 0; round < 2; ++round) {
+    absl::SleepFor(absl::Seconds(1));
+    pqxx::work txn(admin);
+    const int terminated =
+        txn.exec1(
+               "SELECT count(pg_terminate_backend(pid)) FROM "
+               "pg_stat_activity WHERE pid <> pg_backend_pid() AND "
+               "datname = current_database()")[0]
+            .as<int>();
+    txn.commit();
+    EXPECT_GT(terminated, 0);
   }
-  // Every process still runs.
-  for (const char* service :
-       {"agreements", "applications", "grants", "inquiries"}) {
-    EXPECT_EQ(e2e::HealthStatus(stack_->address(service)), 1) << service;
-  }
-  // Every acknowledged registration is there, and the numbers are 1..N.
-  grpc::ClientContext context;
-  context.AddMetadata("authorization", "Bearer " + handler);
-  iv1::ListInquiriesRequest list;
-  list.set_page_size(500);
-  iv1::ListInquiriesResponse registered;
-  ASSERT_TRUE(inquiries->ListInquiries(&context, list, &registered).ok());
-  std::set<int> numbers;
-  std::set<std::string> present;
-  for (const auto& inquiry : registered.inquiries()) {
-    const std::string& number = inquiry.receipt().registration_number();
-    present.insert(number);
-    numbers.insert(std::stoi(number.substr(number.find('-') + 1)));
-  }
-  for (const std::string& number : acknowledged)
-    EXPECT_TRUE(present.count(number)) << number << " was acknowledged";
-  ASSERT_FALSE(numbers.empty());
-  EXPECT_EQ(*numbers.begin(), 1);
-  EXPECT_EQ(*numbers.rbegin(), static_cast<int>(numbers.size()))
-      << "a number was taken and not used";
+  const int ok_before = load.Count(grpc::StatusCode::OK);
+  absl::SleepFor(absl::Seconds(2));
+  load.Stop();
+  EXPECT_GT(load.Count(grpc::StatusCode::OK), ok_before)
+      << "no call succeeded after";
+  CheckAfter(load, *stack_);
 }
 
 }  // namespace
