@@ -307,9 +307,24 @@ int Stack::Terminate(const std::string& name) {
   return status;
 }
 
+void Stack::Kill(const std::string& name) {
+  const pid_t pid = pids_.at(name);
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  pids_.erase(name);
+}
+
+::testing::AssertionResult Stack::Restart(const std::string& name) {
+  pids_[name] =
+      e2e::Spawn(args_.at(name), absl::StrCat(dir_, "/", name, ".log"));
+  if (WaitUntilServing(address_.at(name))) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << name << " did not start again";
+}
+
 void Stack::Spawn(const char* binary, const std::string& name,
                   std::vector<std::string> args) {
   args.insert(args.begin(), binary);
+  args_[name] = args;
   pids_[name] = e2e::Spawn(args, absl::StrCat(dir_, "/", name, ".log"));
 }
 

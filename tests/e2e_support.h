@@ -119,6 +119,10 @@ class Stack {
   // SIGTERM to a process ("gateway", "agreements", ...); its wait status once
   // it has exited.
   int Terminate(const std::string& name);
+  // SIGKILL to a service, and the service started again as it was, once it
+  // serves.
+  void Kill(const std::string& name);
+  ::testing::AssertionResult Restart(const std::string& name);
   // Loads the demo data with deploy/demo/load.sh, as deploy/run.sh does;
   // the failure holds the script's output.
   ::testing::AssertionResult LoadDemo();
@@ -130,6 +134,7 @@ class Stack {
   std::string database_url_, dir_, gateway_;
   std::map<std::string, std::string> address_;
   std::map<std::string, pid_t> pids_;
+  std::map<std::string, std::vector<std::string>> args_;
 };
 
 }  // namespace mobility::e2e
