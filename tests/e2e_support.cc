@@ -28,6 +28,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/client.h"
+#include "common/status.h"
 #include "common/test_support.h"
 
 extern char** environ;
@@ -80,6 +81,25 @@ std::string ReadFile(const std::string& path) {
 
 // The standard grpc.health.v1 check, encoded by hand: the request is empty
 // and the response is field 1 (status) as a varint, SERVING = 1.
+absl::Status CallRaw(grpc::GenericStub& stub, const std::string& method,
+                     const std::string& request, const std::string& token) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+  // One slice even for the empty message: gRPC refuses a buffer of none.
+  grpc::Slice slice(request);
+  grpc::ByteBuffer bytes(&slice, 1), response;
+  grpc::Status status;
+  absl::Notification done;
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &bytes, &response,
+                 [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  return FromGrpcStatus(status);
+}
+
 int HealthStatus(const std::string& address) {
   grpc::GenericStub stub(NewChannel(address));
   grpc::ClientContext context;

@@ -3,6 +3,7 @@
 #ifndef MOBILITY_TESTS_E2E_SUPPORT_H_
 #define MOBILITY_TESTS_E2E_SUPPORT_H_
 
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 #include <sys/types.h>
 
@@ -10,6 +11,8 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "absl/status/status.h"
 
 namespace mobility::e2e {
 
@@ -20,6 +23,11 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& log_file);
 // Runs a shell command; returns its exit code and standard output.
 std::pair<int, std::string> RunCommand(const std::string& command);
 std::string ReadFile(const std::string& path);
+
+// One unary call of `method` ("/package.Service/Method") with `request` as
+// raw bytes, bearing `token` unless it is empty, within 10 s.
+absl::Status CallRaw(grpc::GenericStub& stub, const std::string& method,
+                     const std::string& request, const std::string& token);
 
 // grpc.health.v1 Check of the whole server: 1 SERVING, 2 NOT_SERVING, -1
 // unreachable.

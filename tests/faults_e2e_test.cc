@@ -345,22 +345,9 @@ TEST_F(FaultsTest, AnUnauthenticatedFloodDoesNotStarveCallers) {
 // hostile one, sends.
 absl::Status CallRaw(const std::string& address, const std::string& bytes) {
   grpc::GenericStub stub(NewChannel(address));
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-  context.AddMetadata("authorization",
-                      "Bearer " + testing::TokenFor("raw", {Role::kApplicant}));
-  grpc::Slice slice(bytes);
-  grpc::ByteBuffer request(&slice, 1), response;
-  grpc::Status status;
-  absl::Notification done;
-  stub.UnaryCall(&context,
-                 "/mobility.agreements.v1.AgreementsService/GetInstitution",
-                 grpc::StubOptions(), &request, &response, [&](grpc::Status s) {
-                   status = s;
-                   done.Notify();
-                 });
-  done.WaitForNotification();
-  return FromGrpcStatus(status);
+  return e2e::CallRaw(
+      stub, "/mobility.agreements.v1.AgreementsService/GetInstitution", bytes,
+      testing::TokenFor("raw", {Role::kApplicant}));
 }
 
 TEST_F(FaultsTest, MalformedRequestsAreInvalidArgumentAndTheLogStaysJson) {

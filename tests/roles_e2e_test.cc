@@ -69,26 +69,6 @@ bool Allowed(const Declared& declared, const Caller& caller) {
   return false;
 }
 
-absl::Status CallEmpty(const std::string& address, const std::string& path,
-                       const std::string& token) {
-  grpc::GenericStub stub(NewChannel(address));
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
-  // The empty message: zero bytes, but one slice (gRPC refuses no buffer).
-  grpc::Slice empty("");
-  grpc::ByteBuffer request(&empty, 1), response;
-  grpc::Status status;
-  absl::Notification done;
-  stub.UnaryCall(&context, path, grpc::StubOptions(), &request, &response,
-                 [&](grpc::Status s) {
-                   status = s;
-                   done.Notify();
-                 });
-  done.WaitForNotification();
-  return FromGrpcStatus(status);
-}
-
 // The route's path with every variable filled ("{name=calls/*}" ->
 // "calls/x1234").
 std::string FilledPath(const std::string& pattern) {
@@ -147,6 +127,11 @@ TEST_F(RolesTest, EveryRpcAllowsExactlyTheRolesItsTableNames) {
       {"applications", "mobility.applications.v1.ApplicationsService"},
       {"grants", "mobility.grants.v1.GrantsService"},
       {"inquiries", "mobility.inquiries.v1.InquiriesService"}};
+  std::map<std::string, std::unique_ptr<grpc::GenericStub>> stubs;
+  for (const auto& [short_name, full_name] : services) {
+    stubs[short_name] = std::make_unique<grpc::GenericStub>(
+        NewChannel(stack_.address(short_name)));
+  }
   e2e::HttpClient http;
   int checked = 0;
   for (const auto& [short_name, full_name] : services) {
@@ -169,9 +154,9 @@ TEST_F(RolesTest, EveryRpcAllowsExactlyTheRolesItsTableNames) {
                 ? ""
                 : testing::TokenFor("roles-test", caller.roles);
         const bool allowed = Allowed(declared->second, caller);
-        absl::Status grpc_status =
-            CallEmpty(stack_.address(short_name),
-                      absl::StrCat("/", full_name, "/", method->name()), token);
+        absl::Status grpc_status = e2e::CallRaw(
+            *stubs.at(short_name),
+            absl::StrCat("/", full_name, "/", method->name()), "", token);
         const bool role_refused =
             ErrorReason(grpc_status) == "ROLE_NOT_ALLOWED";
         if (allowed) {

@@ -37,24 +37,6 @@ const std::map<std::string, std::string>& Reads() {
   return *reads;
 }
 
-absl::StatusCode CallOnce(grpc::GenericStub& stub, const std::string& method,
-                          const std::string& token) {
-  grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-  context.AddMetadata("authorization", "Bearer " + token);
-  grpc::Slice empty("");
-  grpc::ByteBuffer request(&empty, 1), response;
-  grpc::Status status;
-  absl::Notification done;
-  stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,
-                 [&](grpc::Status s) {
-                   status = s;
-                   done.Notify();
-                 });
-  done.WaitForNotification();
-  return static_cast<absl::StatusCode>(status.error_code());
-}
-
 class ShutdownTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(stack_.Start()); }
@@ -106,7 +88,8 @@ TEST_F(ShutdownTest, SigtermUnderLoadDrainsAndExitsZero) {
     for (int i = 0; i < 8; ++i) {
       callers.emplace_back([&, method = method] {
         while (!stop) {
-          const absl::StatusCode code = CallOnce(stub, method, token);
+          const absl::StatusCode code =
+              e2e::CallRaw(stub, method, "", token).code();
           std::lock_guard<std::mutex> lock(mu);
           ++seen[code];
         }
