@@ -32,7 +32,9 @@ function done(message) {
 }
 
 const person = (a) => `${(a.applicant || {}).givenName || ''} ${(a.applicant || {}).familyName || ''}`.trim();
-const score = (a) => (a.totalScore ? (a.totalScore / 100).toFixed(2) : '—');
+// Hundredths of a point, written without floating point.
+const score = (a) => (a.totalScore ?
+  `${Math.trunc(a.totalScore / 100)}.${String(a.totalScore % 100).padStart(2, '0')}` : '—');
 
 function row(cells, application) {
   const tr = document.createElement('tr');
