@@ -12,7 +12,7 @@ ApplicationsGrpcService::ApplicationsGrpcService(
     Database* db, std::shared_ptr<const ServiceChannel> agreements,
     std::shared_ptr<const ServiceChannel> grants,
     std::optional<TokenSigner> applicant_signer,
-    std::shared_ptr<const RpcDispatcher> dispatcher)
+    std::shared_ptr<const RpcDispatcher> dispatcher, std::string token_audience)
     : RpcService(std::move(dispatcher)),
       db_(db),
       store_(db),
@@ -25,7 +25,8 @@ ApplicationsGrpcService::ApplicationsGrpcService(
       documents_(&store_),
       learning_agreements_(&store_),
       personal_data_(&store_),
-      sign_in_(&store_, std::move(applicant_signer)) {
+      sign_in_(&store_, std::move(applicant_signer),
+               std::move(token_audience)) {
   const std::set<Role> office = {Role::kCoordinator, Role::kAdmin};
   const std::set<Role> applicants = {Role::kApplicant};
   const std::set<Role> readers = {Role::kApplicant, Role::kCoordinator,

@@ -30,12 +30,14 @@ class ApplicationsGrpcService final
     : public RpcService<v1::ApplicationsService> {
  public:
   // `agreements` and `grants` reach the other two services; `applicant_signer`
-  // signs the applicants' sign-in tokens (none: sign-in is not offered).
-  ApplicationsGrpcService(Database* db,
-                          std::shared_ptr<const ServiceChannel> agreements,
-                          std::shared_ptr<const ServiceChannel> grants,
-                          std::optional<TokenSigner> applicant_signer,
-                          std::shared_ptr<const RpcDispatcher> dispatcher);
+  // signs the applicants' sign-in tokens (none: sign-in is not offered) for
+  // `token_audience`.
+  ApplicationsGrpcService(
+      Database* db, std::shared_ptr<const ServiceChannel> agreements,
+      std::shared_ptr<const ServiceChannel> grants,
+      std::optional<TokenSigner> applicant_signer,
+      std::shared_ptr<const RpcDispatcher> dispatcher,
+      std::string token_audience = std::string(kDefaultAudience));
 
   // Starts sending the outbox (the sign-in codes) through `smtp` until the
   // service goes.

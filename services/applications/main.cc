@@ -1,4 +1,5 @@
 // applications_server: serves mobility.applications.v1.ApplicationsService.
+#include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
 #include "common/client.h"
@@ -26,6 +27,10 @@ ABSL_FLAG(std::string, service_token_file, "",
           "file holding this service's own token, for the steps it takes on "
           "its own authority (places, grants) and sent beside the end user's "
           "(env MOBILITY_SERVICE_TOKEN_FILE)");
+
+// The audience the services accept (common/service_main), which the
+// applicants' tokens must name.
+ABSL_DECLARE_FLAG(std::string, token_audience);
 
 namespace mobility {
 std::vector<Migration> ApplicationsMigrations();
@@ -97,7 +102,8 @@ int main(int argc, char** argv) {
                 "MOBILITY_AGREEMENTS_ADDRESS", "127.0.0.1:50051"),
         channel(absl::GetFlag(FLAGS_grants_address), "MOBILITY_GRANTS_ADDRESS",
                 "127.0.0.1:50053"),
-        std::move(applicant_signer), std::move(dispatcher));
+        std::move(applicant_signer), std::move(dispatcher),
+        absl::GetFlag(FLAGS_token_audience));
     if (auto smtp =
             SmtpSettingsFromConfig("international-office@mobility.invalid"))
       service->SendMail(*std::move(smtp));

@@ -169,6 +169,7 @@ absl::StatusOr<v1::ApplicantSession> SignIn::CreateApplicantSession(
   claims.issuer = std::string(kApplicantTokenIssuer);
   claims.subject = absl::StrCat("applicants/", result->applicant_id);
   claims.roles = {Role::kApplicant};
+  claims.audience = audience_;
   claims.issued_at = now;
   claims.lifetime = kApplicantSessionLifetime;
   auto token = signer_->Sign(claims);

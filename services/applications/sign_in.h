@@ -29,10 +29,15 @@ inline constexpr int kSignInCodesPerClient = 20;
 class SignIn {
  public:
   // Without a `signer` applicant sign-in is not offered (FAILED_PRECONDITION).
+  // Tokens name `audience`, the one the services are configured to accept.
   SignIn(
       Transactor<ApplicationsStore>* store, std::optional<TokenSigner> signer,
+      std::string audience = std::string(kDefaultAudience),
       Clock clock = [] { return absl::Now(); })
-      : store_(store), signer_(std::move(signer)), clock_(std::move(clock)) {}
+      : store_(store),
+        signer_(std::move(signer)),
+        audience_(std::move(audience)),
+        clock_(std::move(clock)) {}
 
   absl::StatusOr<v1::SendSignInCodeResponse> SendSignInCode(
       const v1::SendSignInCodeRequest& request, const CallContext& call);
@@ -49,6 +54,7 @@ class SignIn {
 
   Transactor<ApplicationsStore>* store_;
   const std::optional<TokenSigner> signer_;
+  const std::string audience_;
   Clock clock_;
 };
 

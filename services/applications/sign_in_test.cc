@@ -42,7 +42,7 @@ class SignInTest : public ::testing::Test {
         store_.get(),
         *TokenSigner::FromPrivateKeyPem(
             testing::ApplicantIssuerKeys().private_pem),
-        [this] { return now_; });
+        std::string(kDefaultAudience), [this] { return now_; });
   }
 
   CallContext Call(const std::string& client = "203.0.113.7") {
