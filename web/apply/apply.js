@@ -2,7 +2,7 @@
 // (each step saved as the draft), documents uploaded with progress, the
 // submission, and the status: the history, the learning agreement and the
 // grant. The applicant token lives in the tab's sessionStorage only.
-import {call, formatDate, formatMoney, formatTime, inputDate} from '/assets/api.js';
+import {call, formatDate, formatMoney, formatTime, inputDate, upload} from '/assets/api.js';
 import {conditionLabel} from '/assets/agreements.js';
 import {showFieldErrors} from '/assets/forms.js';
 import {addTexts, language, t} from '/assets/i18n.js';
@@ -358,28 +358,6 @@ function readBase64(file) {
   });
 }
 
-// XMLHttpRequest, not fetch: only it reports the upload's progress.
-function upload(path, body, onProgress) {
-  return new Promise((resolve) => {
-    const request = new XMLHttpRequest();
-    request.open('POST', path);
-    request.setRequestHeader('Content-Type', 'application/json');
-    request.setRequestHeader('Authorization', `Bearer ${token()}`);
-    request.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
-    request.onload = () => {
-      let json = null;
-      try {
-        json = JSON.parse(request.responseText);
-      } catch {
-        json = null;
-      }
-      resolve({ok: request.status < 300, json});
-    };
-    request.onerror = () => resolve({ok: false, json: null});
-    request.send(JSON.stringify(body));
-  });
-}
-
 $('upload').addEventListener('click', async () => {
   const file = $('file').files[0];
   if (!file) return showFieldErrors(form, {'document.content': t('apply.chooseFile')}, '');
@@ -389,17 +367,12 @@ $('upload').addEventListener('click', async () => {
   $('progress').value = 0;
   const document = {fileName: file.name, documentType: $('document-type').value,
                     content: await readBase64(file)};
-  const reply = await upload(`/v1/${draft.name}/documents`, document,
+  const reply = await upload(`/v1/${draft.name}/documents`, document, token(),
                              (share) => { $('progress').value = Math.round(share * 100); });
   $('upload').disabled = false;
   $('upload-state').hidden = true;
   if (!reply.ok) {
-    const error = (reply.json && reply.json.error) || {};
-    const fields = {};
-    for (const detail of error.details || []) {
-      for (const v of detail.fieldViolations || []) fields[v.field] = v.description;
-    }
-    return showFieldErrors(form, fields, error.message || t('apply.uploadFailed'));
+    return showFieldErrors(form, reply.error.fields, reply.error.message || t('apply.uploadFailed'));
   }
   showFieldErrors(form, {}, '');
   $('file').value = '';

@@ -19,22 +19,44 @@ export async function call(method, path, body, token) {
   } catch {
     return {ok: false, status: 0, body: null, error: {reason: 'NETWORK', message: '', fields: {}}};
   }
-  const text = await response.text();
+  return reply(response.status, await response.text(), response.headers.get('Retry-After'));
+}
+
+/**
+ * A POST whose body's upload reports its progress (`onProgress(share)`, 0 to
+ * 1): XMLHttpRequest, since fetch cannot tell. Answers as `call` does.
+ */
+export function upload(path, body, token, onProgress) {
+  return new Promise((resolve) => {
+    const request = new XMLHttpRequest();
+    request.open('POST', path);
+    request.setRequestHeader('Content-Type', 'application/json');
+    if (token) request.setRequestHeader('Authorization', `Bearer ${token}`);
+    request.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    request.onload = () => resolve(
+        reply(request.status, request.responseText, request.getResponseHeader('Retry-After')));
+    request.onerror = () => resolve(
+        {ok: false, status: 0, body: null, error: {reason: 'NETWORK', message: '', fields: {}}});
+    request.send(JSON.stringify(body));
+  });
+}
+
+function reply(status, text, retryAfter) {
   let json = null;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {
     json = null;
   }
-  if (response.ok) return {ok: true, status: response.status, body: json};
-  return {ok: false, status: response.status, body: json, error: describe(json, response)};
+  if (status >= 200 && status < 300) return {ok: true, status, body: json};
+  return {ok: false, status, body: json, error: describe(json, retryAfter)};
 }
 
 /**
  * @typedef {{reason: string, message: string, fields: Object<string, string>,
  *            retryAfterSeconds?: number}} ApiError
  */
-function describe(json, response) {
+function describe(json, retryAfter) {
   const error = (json && json.error) || {};
   const result = {reason: error.status || '', message: error.message || '', fields: {}};
   for (const detail of error.details || []) {
@@ -43,7 +65,7 @@ function describe(json, response) {
       result.fields[violation.field] = violation.description;
     }
   }
-  const retry = Number(response.headers.get('Retry-After'));
+  const retry = Number(retryAfter);
   if (retry > 0) result.retryAfterSeconds = retry;
   return result;
 }
