@@ -82,9 +82,11 @@ std::string ReadFile(const std::string& path) {
 // The standard grpc.health.v1 check, encoded by hand: the request is empty
 // and the response is field 1 (status) as a varint, SERVING = 1.
 absl::Status CallRaw(grpc::GenericStub& stub, const std::string& method,
-                     const std::string& request, const std::string& token) {
+                     const std::string& request, const std::string& token,
+                     absl::Duration timeout) {
   grpc::ClientContext context;
-  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  if (timeout != absl::InfiniteDuration())
+    context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
   // One slice even for the empty message: gRPC refuses a buffer of none.
   grpc::Slice slice(request);

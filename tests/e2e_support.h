@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/time.h"
 
 namespace mobility::e2e {
 
@@ -25,9 +26,11 @@ std::pair<int, std::string> RunCommand(const std::string& command);
 std::string ReadFile(const std::string& path);
 
 // One unary call of `method` ("/package.Service/Method") with `request` as
-// raw bytes, bearing `token` unless it is empty, within 10 s.
+// raw bytes, bearing `token` unless it is empty, within `timeout` (no
+// deadline at all when it is infinite).
 absl::Status CallRaw(grpc::GenericStub& stub, const std::string& method,
-                     const std::string& request, const std::string& token);
+                     const std::string& request, const std::string& token,
+                     absl::Duration timeout = absl::Seconds(10));
 
 // grpc.health.v1 Check of the whole server: 1 SERVING, 2 NOT_SERVING, -1
 // unreachable.
