@@ -8,9 +8,10 @@ project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 var=$project_dir/var
 build=${MOBILITY_BUILD_DIR:-$project_dir/build}
 db=$project_dir/deploy/db.sh
-services=(agreements grants inquiries)
+services=(agreements applications grants inquiries)
 export PATH=/usr/lib/postgresql/15/bin:$PATH
-"$project_dir/deploy/build.sh" mobility_bench agreements_server inquiries_server gateway >/dev/null
+"$project_dir/deploy/build.sh" mobility_bench agreements_server applications_server grants_server \
+  inquiries_server gateway >/dev/null
 
 pids=()
 for s in "${services[@]}"; do
@@ -29,13 +30,13 @@ if ! psql -X -tAc "SELECT 1 FROM pg_database WHERE datname = 'pgbench'" "$admin_
 fi
 
 # What the bench writes goes to a database of its own, never the office's: every registration
-# takes a number of the gap-free legal sequence, and the bench's agreement, approved to take places,
-# would otherwise be among the agreements in force the public pages list. On that database live,
-# for the bench only, an agreements service (the ledger the allocation workload uses), an inquiries
-# service (the registry; no rate limit worth the name, no mail sent) and a gateway in front of it.
+# takes a number of the gap-free legal sequence, every selection a place and a grant, and the
+# bench's agreement would otherwise be among the agreements in force the public pages list. On
+# that database runs, for the bench only, every service and a gateway in front of them: the office
+# the writes are measured on (no rate limit worth the name on inquiries, no mail sent).
 bench_db=mobility_bench
 bench_url=${admin_url%/mobility}/$bench_db
-ledger_port=50151 registry_port=50154 registry_gateway_port=8180
+declare -A bench_port=([agreements]=50151 [applications]=50152 [grants]=50153 [inquiries]=50154 [gateway]=8180)
 bench_pids=()
 stop_bench_services() {
   for pid in "${bench_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -47,20 +48,22 @@ stop_bench_services() {
 trap stop_bench_services EXIT
 psql -X -qc "DROP DATABASE IF EXISTS $bench_db" -c "CREATE DATABASE $bench_db" "$admin_url"
 export MOBILITY_JWT_PUBLIC_KEY_FILE=$var/keys/jwt-public.pem MOBILITY_PAGE_TOKEN_KEY_FILE=$var/keys/page-token.key
-DATABASE_URL=$bench_url "$build/services/agreements/agreements_server" \
-  --listen "127.0.0.1:$ledger_port" >>"$var/log/bench-services.log" 2>&1 &
-bench_pids+=($!)
-DATABASE_URL=$bench_url MOBILITY_SMTP_URL= "$build/services/inquiries/inquiries_server" \
-  --listen "127.0.0.1:$registry_port" --submissions_per_hour 1000000000 \
-  >>"$var/log/bench-services.log" 2>&1 &
-bench_pids+=($!)
-"$build/services/gateway/gateway" --listen "127.0.0.1:$registry_gateway_port" \
-  --inquiries_address "127.0.0.1:$registry_port" \
-  --service_token_file "$var/keys/gateway-service.token" >>"$var/log/bench-services.log" 2>&1 &
-bench_pids+=($!)
+export MOBILITY_SMTP_URL=
+bench_address() { echo "127.0.0.1:${bench_port[$1]}"; }
+export MOBILITY_AGREEMENTS_ADDRESS=$(bench_address agreements) \
+  MOBILITY_APPLICATIONS_ADDRESS=$(bench_address applications) \
+  MOBILITY_GRANTS_ADDRESS=$(bench_address grants) MOBILITY_INQUIRIES_ADDRESS=$(bench_address inquiries)
+for s in agreements applications grants inquiries gateway; do
+  binary=$build/services/$s/${s}_server args=()
+  [ "$s" = gateway ] && binary=$build/services/gateway/gateway
+  [ "$s" = inquiries ] && args=(--submissions_per_hour 1000000000)
+  DATABASE_URL=$bench_url MOBILITY_SERVICE_TOKEN_FILE=$var/keys/$s-service.token \
+    "$binary" --listen "$(bench_address "$s")" "${args[@]}" >>"$var/log/bench-services.log" 2>&1 &
+  bench_pids+=($!)
+done
 ready=0
 for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:$registry_gateway_port/readyz" >/dev/null && { ready=1; break; }
+  curl -sf "http://$(bench_address gateway)/readyz" >/dev/null && { ready=1; break; }
   sleep 0.2
 done
 [ "$ready" = 1 ] || { echo "bench.sh: the bench's services did not start; see $var/log/bench-services.log" >&2; exit 1; }
@@ -71,10 +74,8 @@ status=0
   --signing_key "$var/keys/jwt-private.pem" \
   --pgbench_database_url "$pgbench_url" \
   --agreements_database_url "${bench_url}?options=-c%20search_path%3Dagreements" \
-  --ledger_agreements_address "127.0.0.1:$ledger_port" \
   --service_pids "$(IFS=,; echo "${pids[*]}")" \
-  --registry_inquiries_address "127.0.0.1:$registry_port" \
-  --registry_gateway_address "127.0.0.1:$registry_gateway_port" \
+  --bench_stack "$(for s in agreements applications grants inquiries gateway; do printf '%s,' "$(bench_address "$s")"; done | sed 's/,$//')" \
   --output "$var/bench/results.json" "$@") || status=$?
 echo "figures: $var/bench/results.json"
 exit $status

@@ -31,7 +31,7 @@ HttpClients::~HttpClients() = default;
 
 bool HttpClients::Call(int worker, const std::string& method,
                        const std::string& target, const std::string& body,
-                       const std::string& token) {
+                       const std::string& token, std::string* answer) {
   Connection& c = *connections_.at(static_cast<size_t>(worker));
   beast::error_code error;
   if (!c.open) {
@@ -61,6 +61,7 @@ bool HttpClients::Call(int worker, const std::string& method,
     c.buffer.clear();
     c.open = false;
   }
+  if (answer != nullptr) *answer = std::move(response.body());
   return !error && response.result_int() == 200;
 }
 

@@ -17,9 +17,11 @@ class HttpClients {
   ~HttpClients();
 
   // One request on worker `worker`'s connection (opened, or opened again
-  // after an error, as needed); true when the answer is 200.
+  // after an error, as needed); true when the answer is 200. The answer's
+  // body goes to `answer` when given.
   bool Call(int worker, const std::string& method, const std::string& target,
-            const std::string& body, const std::string& token);
+            const std::string& body, const std::string& token,
+            std::string* answer = nullptr);
 
  private:
   struct Connection;

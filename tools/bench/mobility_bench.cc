@@ -7,33 +7,31 @@
 // deploy/bench.sh runs it with the right settings.
 //
 // A call counts as done only when it answers OK: a refusal (quota, overload,
-// deadline) is an error of the workload, never a success. Every workload
-// leaves the data as it found it: each allocation is released.
+// deadline) is an error of the workload, never a success. The reads run on
+// the office's stack; the writes (an application submitted, a selection
+// decided, an inquiry registered and answered) on a stack of the bench's own,
+// whose database deploy/bench.sh drops afterwards.
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/impl/codegen/client_unary_call.h>
 #include <grpcpp/impl/codegen/rpc_method.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
-#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/auth.h"
 #include "common/client.h"
@@ -45,6 +43,7 @@
 #include "mobility/inquiries/v1/inquiries.grpc.pb.h"
 #include "tools/bench/http_client.h"
 #include "tools/bench/measure.h"
+#include "tools/bench/office.h"
 
 ABSL_FLAG(std::string, agreements_address, "127.0.0.1:50051",
           "agreements service host:port");
@@ -52,17 +51,17 @@ ABSL_FLAG(std::string, inquiries_address, "127.0.0.1:50054",
           "inquiries service host:port");
 ABSL_FLAG(std::string, gateway_address, "127.0.0.1:8080",
           "HTTP gateway host:port");
+ABSL_FLAG(std::string, applications_address, "127.0.0.1:50052",
+          "applications service host:port");
 ABSL_FLAG(std::string, grants_address, "127.0.0.1:50053",
           "grants service host:port");
-ABSL_FLAG(std::string, ledger_agreements_address, "",
-          "an agreements service on the bench's own database, where the "
-          "bench's agreement takes and releases places (empty: the one at "
-          "--agreements_address)");
-ABSL_FLAG(std::string, registry_inquiries_address, "",
-          "an inquiries service on a registry of the bench's own, for "
-          "CreateInquiry (empty: registration is not measured)");
-ABSL_FLAG(std::string, registry_gateway_address, "",
-          "a gateway in front of that service, for gateway.CreateInquiry");
+ABSL_FLAG(std::string, bench_stack, "",
+          "agreements,applications,grants,inquiries,gateway: host:port of "
+          "each service and the gateway of a stack on a database of the "
+          "bench's own, where the office's writes are measured (empty: "
+          "they are not)");
+ABSL_FLAG(int, selections, 6000,
+          "applications scored beforehand for the selections to decide");
 ABSL_FLAG(std::string, signing_key, "",
           "PEM key to mint tokens (env MOBILITY_JWT_PRIVATE_KEY_FILE)");
 ABSL_FLAG(std::string, pgbench_database_url, "",
@@ -90,125 +89,9 @@ namespace {
 namespace av1 = ::mobility::agreements::v1;
 namespace gv1 = ::mobility::grants::v1;
 
-// The bench's own agreement: one condition with room for every client, so
-// that no allocation is refused for quota.
-constexpr char kBenchAgreementId[] = "bench-capacity";
-constexpr char kBenchAgreement[] = "agreements/bench-capacity";
-constexpr char kBenchCondition[] = "bench";
-constexpr char kBenchYear[] = "2025/2026";
-constexpr int kBenchMobilities = 200;
-
-template <typename Service>
-class Caller {
- public:
-  using Stub = typename Service::Stub;
-  Caller(std::shared_ptr<grpc::Channel> channel, std::string token)
-      : stub_(Service::NewStub(channel)), token_(std::move(token)) {}
-  template <typename Request, typename Response, typename Method>
-  absl::Status operator()(Method method, const Request& request,
-                          Response* response) const {
-    OutboundCall call;
-    call.bearer_token = token_;
-    auto context = NewClientContext(call);
-    return FromGrpcStatus(
-        (stub_.get()->*method)(context.get(), request, response));
-  }
-
- private:
-  std::unique_ptr<Stub> stub_;
-  std::string token_;
-};
-using AgreementsCaller = Caller<av1::AgreementsService>;
-using GrantsCaller = Caller<gv1::GrantsService>;
-using InquiriesCaller = Caller<::mobility::inquiries::v1::InquiriesService>;
-
-// The bench's agreement, made once through the API like any agreement: a
-// copy of the demo KA171 agreement read from `source`, with one condition of
-// kBenchMobilities, made with its partners in the service `coordinator`
-// calls and approved by both. Fixed request ids make a second run a no-op.
-absl::Status EnsureBenchAgreement(
-    const AgreementsCaller& source, const AgreementsCaller& coordinator,
-    const std::function<AgreementsCaller(const std::string&)>& approver) {
-  av1::Agreement existing;
-  av1::GetAgreementRequest get;
-  get.set_name(kBenchAgreement);
-  if (coordinator(&av1::AgreementsService::Stub::GetAgreement, get, &existing)
-          .ok() &&
-      existing.state() == av1::Agreement::APPROVED) {
-    return absl::OkStatus();
-  }
-  av1::Agreement demo;
-  get.set_name("agreements/ka171-2025-kz-lv");
-  if (auto s = source(&av1::AgreementsService::Stub::GetAgreement, get, &demo);
-      !s.ok()) {
-    return s;
-  }
-  for (const auto& partner : demo.partners()) {
-    av1::GetInstitutionRequest read;
-    read.set_name(partner.institution());
-    av1::CreateInstitutionRequest copy;
-    if (auto s = source(&av1::AgreementsService::Stub::GetInstitution, read,
-                        copy.mutable_institution());
-        !s.ok()) {
-      return s;
-    }
-    copy.set_institution_id(
-        std::string(absl::StripPrefix(partner.institution(), "institutions/")));
-    copy.mutable_institution()->clear_name();
-    copy.mutable_institution()->clear_create_time();
-    copy.mutable_institution()->clear_update_time();
-    copy.mutable_institution()->clear_etag();
-    av1::Institution made;
-    auto s = coordinator(&av1::AgreementsService::Stub::CreateInstitution, copy,
-                         &made);
-    if (!s.ok() && s.code() != absl::StatusCode::kAlreadyExists) return s;
-  }
-  av1::CreateAgreementRequest create;
-  create.set_agreement_id(kBenchAgreementId);
-  create.set_request_id("b3c1a000-0000-4000-8000-000000000001");
-  av1::Agreement* a = create.mutable_agreement();
-  a->set_programme(demo.programme());
-  a->set_reference_number("BENCH-CAPACITY");
-  a->set_title("Load test agreement of mobility_bench");
-  *a->mutable_partners() = demo.partners();
-  a->set_first_academic_year(kBenchYear);
-  a->set_last_academic_year(kBenchYear);
-  av1::CooperationCondition* condition = a->add_cooperation_conditions();
-  *condition = demo.cooperation_conditions(0);
-  condition->set_id(kBenchCondition);
-  // The same stay per mobility, for more mobilities.
-  const int scale = kBenchMobilities / condition->mobilities_per_year();
-  condition->set_mobilities_per_year(kBenchMobilities);
-  for (std::string* total : {condition->mutable_total_months_per_year(),
-                             condition->mutable_total_days_per_year()}) {
-    int value = 0;
-    if (absl::SimpleAtoi(*total, &value)) *total = absl::StrCat(value * scale);
-  }
-  av1::Agreement created;
-  if (auto s = coordinator(&av1::AgreementsService::Stub::CreateAgreement,
-                           create, &created);
-      !s.ok()) {
-    return s;
-  }
-  int n = 2;
-  for (const auto& partner : created.partners()) {
-    av1::ApproveAgreementRequest approve;
-    approve.set_name(kBenchAgreement);
-    approve.set_institution(partner.institution());
-    approve.set_content_hash(created.content_hash());
-    approve.set_request_id(
-        absl::StrFormat("b3c1a000-0000-4000-8000-%012d", n++));
-    av1::Agreement approved;
-    // Each partner approves for itself.
-    if (auto s = approver(partner.institution())(
-            &av1::AgreementsService::Stub::ApproveAgreement, approve,
-            &approved);
-        !s.ok()) {
-      return s;
-    }
-  }
-  return absl::OkStatus();
-}
+using bench::AgreementsCaller;
+using bench::GrantsCaller;
+using bench::InquiriesCaller;
 
 int Main() {
   const std::string key_file = FlagOrEnv(absl::GetFlag(FLAGS_signing_key),
@@ -224,13 +107,17 @@ int Main() {
     std::cerr << signer.status() << "\n";
     return 2;
   }
-  auto token = [&](std::vector<Role> roles, std::string institution = "") {
+  auto mint = [&](std::vector<Role> roles, std::string institution,
+                  std::string subject) {
     TokenClaims claims;
-    claims.subject = "mobility-bench";
+    claims.subject = std::move(subject);
     claims.roles = std::move(roles);
     claims.institution = std::move(institution);
     claims.issued_at = absl::Now();
     return *signer->Sign(claims);
+  };
+  auto token = [&](std::vector<Role> roles) {
+    return mint(std::move(roles), "", "mobility-bench");
   };
   std::vector<int> levels;
   for (absl::string_view c :
@@ -255,40 +142,26 @@ int Main() {
   auto agreements_channel = NewChannel(absl::GetFlag(FLAGS_agreements_address));
   auto grants_channel = NewChannel(absl::GetFlag(FLAGS_grants_address));
   AgreementsCaller reader(agreements_channel, token({Role::kApplicant}));
-  const std::string ledger_address =
-      absl::GetFlag(FLAGS_ledger_agreements_address).empty()
-          ? absl::GetFlag(FLAGS_agreements_address)
-          : absl::GetFlag(FLAGS_ledger_agreements_address);
-  auto ledger_channel = NewChannel(ledger_address);
-  AgreementsCaller coordinator(ledger_channel, token({Role::kCoordinator}));
-  AgreementsCaller ledger(ledger_channel, token({Role::kService}));
   GrantsCaller finance(grants_channel, token({Role::kFinance}));
   auto inquiries_channel = NewChannel(absl::GetFlag(FLAGS_inquiries_address));
   // The public reads without a token; handlers read the queue.
   InquiriesCaller anyone(inquiries_channel, "");
   InquiriesCaller handler(inquiries_channel, token({Role::kInquiryHandler}));
-  auto approver = [&](const std::string& institution) {
-    return AgreementsCaller(ledger_channel,
-                            token({Role::kCoordinator}, institution));
-  };
-  if (auto s = EnsureBenchAgreement(reader, coordinator, approver); !s.ok()) {
-    std::cerr << "mobility_bench: cannot set up " << kBenchAgreement << ": "
-              << s << "\n";
-    return 1;
-  }
-
   using AS = av1::AgreementsService::Stub;
   using GS = gv1::GrantsService::Stub;
   namespace iv1 = ::mobility::inquiries::v1;
   using IS = iv1::InquiriesService::Stub;
-  const std::string run_id = absl::StrCat(absl::ToUnixMicros(absl::Now()));
-  std::vector<std::atomic<int64_t>> sequence(256);
+  auto applications_channel =
+      NewChannel(absl::GetFlag(FLAGS_applications_address));
   const std::string agreements_check = "agreements.Health.Check";
+  const std::string applications_check = "applications.Health.Check";
   const std::string grants_check = "grants.Health.Check";
   const std::string inquiries_check = "inquiries.Health.Check";
   std::vector<Workload> workloads = {
       {agreements_check, "",
        [&](int) { return HealthCheck(agreements_channel.get()); }},
+      {applications_check, "",
+       [&](int) { return HealthCheck(applications_channel.get()); }},
       {grants_check, "",
        [&](int) { return HealthCheck(grants_channel.get()); }},
       {inquiries_check, "",
@@ -312,23 +185,6 @@ int Main() {
          r.set_agreement("agreements/ka171-2025-kz-lv");
          av1::QuotaUsage u;
          return reader(&AS::GetQuotaUsage, r, &u).ok();
-       }},
-      {"AllocateMobility+ReleaseMobility", "pgbench.allocate_release",
-       [&](int c) {
-         const std::string key = absl::StrCat("bench/", run_id, "/", c, "/",
-                                              sequence[c % 256].fetch_add(1));
-         av1::AllocateMobilityRequest allocate;
-         allocate.set_agreement(kBenchAgreement);
-         allocate.set_condition_id(kBenchCondition);
-         allocate.set_academic_year(kBenchYear);
-         allocate.set_allocation_key(key);
-         av1::MobilityAllocation allocation;
-         if (!ledger(&AS::AllocateMobility, allocate, &allocation).ok())
-           return false;
-         av1::ReleaseMobilityRequest release;
-         release.set_agreement(kBenchAgreement);
-         release.set_allocation_key(key);
-         return ledger(&AS::ReleaseMobility, release, &allocation).ok();
        }},
       {"CalculateGrant", grants_check,
        [&](int c) {
@@ -400,56 +256,46 @@ int Main() {
                          "");
        }});
 
-  // Registration only on a registry of the bench's own (deploy/bench.sh
-  // starts one): each call takes a number of the gap-free legal sequence.
-  // Each question is new (a repeat within a day is answered as a duplicate,
-  // which costs less), from a new address (the rate limit counts per e-mail).
-  const std::string registry = absl::GetFlag(FLAGS_registry_inquiries_address);
-  const std::string registry_gateway =
-      absl::GetFlag(FLAGS_registry_gateway_address);
-  std::atomic<int64_t> questions{0};
-  auto question = [&] {
-    const int64_t n = questions.fetch_add(1);
-    iv1::Inquiry inquiry;
-    inquiry.set_kind(iv1::REQUEST);
-    inquiry.set_addressee("rector");
-    inquiry.set_language("en");
-    inquiry.set_subject("Does the grant cover the visa?");
-    inquiry.set_text(absl::StrCat("Question ", n, " of bench run ", run_id,
-                                  ": does the grant cover the visa fee?"));
-    inquiry.mutable_author()->set_full_name("Bench Author");
-    inquiry.mutable_author()->set_email(
-        absl::StrCat("author-", run_id, "-", n, "@bench.invalid"));
-    inquiry.set_consent_to_processing(true);
-    return inquiry;
-  };
-  std::unique_ptr<HttpClients> registry_web;
-  if (!registry.empty()) {
-    auto channel = NewChannel(registry);
-    auto registrar = std::make_shared<InquiriesCaller>(channel, "");
-    workloads.push_back(
-        {"CreateInquiry", inquiries_check, [&, registrar](int) {
-           iv1::CreateInquiryRequest r;
-           *r.mutable_inquiry() = question();
-           iv1::InquiryReceipt receipt;
-           return (*registrar)(&IS::CreateInquiry, r, &receipt).ok();
-         }});
-  }
-  if (!registry.empty() && !registry_gateway.empty()) {
-    registry_web = std::make_unique<HttpClients>(registry_gateway, most);
-    workloads.push_back(
-        {"gateway.CreateInquiry", "CreateInquiry", [&](int c) {
-           // Written as a web form would, not by protobuf's slow printer:
-           // the client's cost is not the gateway's.
-           const iv1::Inquiry q = question();
-           const std::string json = absl::StrCat(
-               R"({"kind": "REQUEST", "addressee": "rector", "language": "en",)",
-               R"( "subject": ")", q.subject(), R"(", "text": ")", q.text(),
-               R"(", "author": {"fullName": ")", q.author().full_name(),
-               R"(", "email": ")", q.author().email(),
-               R"("}, "consentToProcessing": true})");
-           return registry_web->Call(c, "POST", "/v1/inquiries", json, "");
-         }});
+  // The office's writes, on the bench's own stack: each registration takes
+  // a number of the gap-free legal sequence, each selection a place, and
+  // neither belongs in the office's data.
+  std::unique_ptr<bench::Office> office;
+  if (!absl::GetFlag(FLAGS_bench_stack).empty()) {
+    std::vector<std::string> a =
+        absl::StrSplit(absl::GetFlag(FLAGS_bench_stack), ',');
+    if (a.size() != 5) {
+      std::cerr << "mobility_bench: --bench_stack takes five addresses\n";
+      return 2;
+    }
+    auto opened =
+        bench::Office::Open({a[0], a[1], a[2], a[3], a[4]}, reader, mint, most);
+    if (!opened.ok()) {
+      std::cerr << "mobility_bench: cannot set up the bench's office: "
+                << opened.status() << "\n";
+      return 1;
+    }
+    office = std::move(*opened);
+    bench::Office* o = office.get();
+    auto add = [&](std::string name, std::string limit,
+                   bool (bench::Office::*call)(int)) {
+      workloads.push_back({std::move(name), std::move(limit),
+                           [o, call](int c) { return (o->*call)(c); }});
+    };
+    using O = bench::Office;
+    add("AllocateMobility+ReleaseMobility", "pgbench.allocate_release",
+        &O::AllocateAndRelease);
+    add("SubmitApplication", applications_check, &O::SubmitApplication);
+    add("gateway.SubmitApplication", "SubmitApplication",
+        &O::GatewaySubmitApplication);
+    add("DecideSelection", applications_check, &O::DecideSelection);
+    add("gateway.DecideSelection", "DecideSelection",
+        &O::GatewayDecideSelection);
+    add("CreateInquiry", inquiries_check, &O::RegisterInquiry);
+    add("gateway.CreateInquiry", "CreateInquiry", &O::GatewayRegisterInquiry);
+    add("CreateInquiry+AnswerInquiry", inquiries_check,
+        &O::RegisterAndAnswerInquiry);
+    add("gateway.CreateInquiry+AnswerInquiry", "CreateInquiry+AnswerInquiry",
+        &O::GatewayRegisterAndAnswerInquiry);
   }
 
   std::set<std::string> only;
@@ -463,6 +309,17 @@ int Main() {
                                      return only.count(w.name) == 0;
                                    }),
                     workloads.end());
+  }
+
+  if (office != nullptr &&
+      std::any_of(workloads.begin(), workloads.end(), [](const Workload& w) {
+        return absl::StrContains(w.name, "DecideSelection");
+      })) {
+    if (auto s = office->PrepareSelections(absl::GetFlag(FLAGS_selections));
+        !s.ok()) {
+      std::cerr << "mobility_bench: cannot score applications: " << s << "\n";
+      return 1;
+    }
   }
 
   std::vector<Run> runs;
@@ -481,9 +338,10 @@ int Main() {
       }
       runs.push_back(*select);
     }
-    if (!agreements_url.empty()) {
+    if (!agreements_url.empty() && office != nullptr) {
       auto script = Pgbench("pgbench.allocate_release", level, length,
-                            {"-f", absl::GetFlag(FLAGS_allocation_script)},
+                            {"-f", absl::GetFlag(FLAGS_allocation_script), "-D",
+                             absl::StrCat("year=", office->start_year())},
                             agreements_url);
       if (!script.ok()) {
         std::cerr << script.status() << "\n";
