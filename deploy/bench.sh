@@ -3,7 +3,11 @@
 # one run: each service's health Check, pgbench on the same cluster, and every workload at
 # concurrency 1, 8 and 64. Figures go to var/bench/results.json; a table with each workload's ratio
 # to its limit is printed. Extra arguments go to mobility_bench (e.g. --seconds 5).
+# With --scale it measures the reads that must not slow down with the office's size on the bench's
+# own stack, loads that stack with deploy/load-scale.sh, and measures them again.
 set -euo pipefail
+scale=0
+for arg in "$@"; do [ "$arg" = --scale ] && scale=1; done
 project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 var=$project_dir/var
 build=${MOBILITY_BUILD_DIR:-$project_dir/build}
@@ -68,6 +72,20 @@ for _ in $(seq 1 100); do
 done
 [ "$ready" = 1 ] || { echo "bench.sh: the bench's services did not start; see $var/log/bench-services.log" >&2; exit 1; }
 
+bench_stack=$(for s in agreements applications grants inquiries gateway; do printf '%s,' "$(bench_address "$s")"; done)
+bench_stack=${bench_stack%,}
+if [ "$scale" = 1 ]; then
+  # The memory that counts is the loaded stack's.
+  pids=()
+  for i in 0 1 2 3; do
+    s=$(echo agreements applications grants inquiries | cut -d' ' -f$((i + 1)))
+    pids+=("$s=${bench_pids[$i]}")
+  done
+  set -- "$@" --scale_loader "$project_dir/deploy/load-scale.sh --stack $bench_stack --database_url $bench_url ${MOBILITY_SCALE_DIVISOR:+--divisor $MOBILITY_SCALE_DIVISOR}"
+fi
+output=$var/bench/results.json
+[ "$scale" = 1 ] && output=$var/bench/scale.json
+
 mkdir -p "$var/bench"
 status=0
 (cd "$project_dir" && "$build/tools/bench/mobility_bench" \
@@ -75,7 +93,7 @@ status=0
   --pgbench_database_url "$pgbench_url" \
   --agreements_database_url "${bench_url}?options=-c%20search_path%3Dagreements" \
   --service_pids "$(IFS=,; echo "${pids[*]}")" \
-  --bench_stack "$(for s in agreements applications grants inquiries gateway; do printf '%s,' "$(bench_address "$s")"; done | sed 's/,$//')" \
-  --output "$var/bench/results.json" "$@") || status=$?
-echo "figures: $var/bench/results.json"
+  --bench_stack "$bench_stack" \
+  --output "$output" "$@") || status=$?
+echo "figures: $output"
 exit $status

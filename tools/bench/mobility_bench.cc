@@ -44,6 +44,7 @@
 #include "tools/bench/http_client.h"
 #include "tools/bench/measure.h"
 #include "tools/bench/office.h"
+#include "tools/bench/scale.h"
 
 ABSL_FLAG(std::string, agreements_address, "127.0.0.1:50051",
           "agreements service host:port");
@@ -60,6 +61,16 @@ ABSL_FLAG(std::string, bench_stack, "",
           "each service and the gateway of a stack on a database of the "
           "bench's own, where the office's writes are measured (empty: "
           "they are not)");
+ABSL_FLAG(bool, load_scale, false,
+          "load the stack at --bench_stack to a university's size through the "
+          "API and print the id of a grant with payments to copy "
+          "(deploy/load-scale.sh)");
+ABSL_FLAG(int, scale_divisor, 1,
+          "with --load_scale, an office this many times smaller");
+ABSL_FLAG(bool, scale, false,
+          "measure the scale reads on the stack at --bench_stack, run "
+          "--scale_loader, and measure them again");
+ABSL_FLAG(std::string, scale_loader, "", "the command that loads that stack");
 ABSL_FLAG(int, selections, 6000,
           "applications scored beforehand for the selections to decide");
 ABSL_FLAG(std::string, signing_key, "",
@@ -298,64 +309,124 @@ int Main() {
         &O::GatewayRegisterAndAnswerInquiry);
   }
 
-  std::set<std::string> only;
-  for (absl::string_view w :
-       absl::StrSplit(absl::GetFlag(FLAGS_workloads), ',', absl::SkipEmpty())) {
-    only.insert(std::string(w));
-  }
-  if (!only.empty()) {
-    workloads.erase(std::remove_if(workloads.begin(), workloads.end(),
-                                   [&](const Workload& w) {
-                                     return only.count(w.name) == 0;
-                                   }),
-                    workloads.end());
-  }
-
-  if (office != nullptr &&
-      std::any_of(workloads.begin(), workloads.end(), [](const Workload& w) {
-        return absl::StrContains(w.name, "DecideSelection");
-      })) {
-    if (auto s = office->PrepareSelections(absl::GetFlag(FLAGS_selections));
-        !s.ok()) {
-      std::cerr << "mobility_bench: cannot score applications: " << s << "\n";
-      return 1;
-    }
-  }
-
   std::vector<Run> runs;
   const absl::Duration length = absl::Seconds(absl::GetFlag(FLAGS_seconds));
-  const std::string pgbench_url =
-      only.empty() ? absl::GetFlag(FLAGS_pgbench_database_url) : "";
-  const std::string agreements_url =
-      only.empty() ? absl::GetFlag(FLAGS_agreements_database_url) : "";
-  for (int level : levels) {
-    if (!pgbench_url.empty()) {
-      auto select =
-          Pgbench("pgbench.select_only", level, length, {"-S"}, pgbench_url);
-      if (!select.ok()) {
-        std::cerr << select.status() << "\n";
-        return 1;
-      }
-      runs.push_back(*select);
-    }
-    if (!agreements_url.empty() && office != nullptr) {
-      auto script = Pgbench("pgbench.allocate_release", level, length,
-                            {"-f", absl::GetFlag(FLAGS_allocation_script), "-D",
-                             absl::StrCat("year=", office->start_year())},
-                            agreements_url);
-      if (!script.ok()) {
-        std::cerr << script.status() << "\n";
-        return 1;
-      }
-      runs.push_back(*script);
-    }
-    for (Run& run :
-         MeasureInTurns(workloads, level, length, absl::GetFlag(FLAGS_turns))) {
-      runs.push_back(std::move(run));
-    }
-    std::cerr << "." << std::flush;
+  const int turns = absl::GetFlag(FLAGS_turns);
+  if ((absl::GetFlag(FLAGS_load_scale) || absl::GetFlag(FLAGS_scale)) &&
+      office == nullptr) {
+    std::cerr
+        << "mobility_bench: --load_scale and --scale need --bench_stack\n";
+    return 2;
   }
-  std::cerr << "\n";
+  if (absl::GetFlag(FLAGS_load_scale)) {
+    bench::ScaleSizes sizes;
+    const int divisor = std::max(1, absl::GetFlag(FLAGS_scale_divisor));
+    for (int* size : {&sizes.agreements, &sizes.calls, &sizes.applications,
+                      &sizes.inquiries}) {
+      *size = std::max(1, *size / divisor);
+    }
+    auto grant = bench::LoadThroughApi(*office, sizes, 8);
+    if (!grant.ok()) {
+      std::cerr << "mobility_bench: loading stopped: " << grant.status()
+                << "\n";
+      return 1;
+    }
+    std::cout << *grant << "\n";
+    return 0;
+  }
+  if (absl::GetFlag(FLAGS_scale)) {
+    // The same reads on a small office (a page of each list), then on the
+    // office loaded to a university's size.
+    if (auto s = bench::PrepareSmallOffice(*office); !s.ok()) {
+      std::cerr << "mobility_bench: " << s << "\n";
+      return 1;
+    }
+    auto empty = bench::ScaleReads(*office, "");
+    if (!empty.ok()) {
+      std::cerr << "mobility_bench: " << empty.status() << "\n";
+      return 1;
+    }
+    for (int level : levels)
+      for (Run& run : MeasureInTurns(*empty, level, length, turns))
+        runs.push_back(std::move(run));
+    std::cerr << "loading: " << absl::GetFlag(FLAGS_scale_loader) << "\n";
+    if (std::system(absl::GetFlag(FLAGS_scale_loader).c_str()) != 0) {
+      std::cerr << "mobility_bench: the loader failed\n";
+      return 1;
+    }
+    for (const auto& [service, pid] : pids) rss[service].first = RssKib(pid);
+    auto loaded = bench::ScaleReads(*office, "scale.");
+    if (!loaded.ok()) {
+      std::cerr << "mobility_bench: " << loaded.status() << "\n";
+      return 1;
+    }
+    // Each read is bound by its first page on the small office.
+    for (Workload& w : *loaded) {
+      std::string base = w.name.substr(6);
+      if (absl::EndsWith(base, ".page1000"))
+        base = base.substr(0, base.size() - 3);
+      w.limit = base;
+    }
+    for (int level : levels)
+      for (Run& run : MeasureInTurns(*loaded, level, length, turns))
+        runs.push_back(std::move(run));
+  } else {
+    std::set<std::string> only;
+    for (absl::string_view w : absl::StrSplit(absl::GetFlag(FLAGS_workloads),
+                                              ',', absl::SkipEmpty())) {
+      only.insert(std::string(w));
+    }
+    if (!only.empty()) {
+      workloads.erase(std::remove_if(workloads.begin(), workloads.end(),
+                                     [&](const Workload& w) {
+                                       return only.count(w.name) == 0;
+                                     }),
+                      workloads.end());
+    }
+
+    if (office != nullptr &&
+        std::any_of(workloads.begin(), workloads.end(), [](const Workload& w) {
+          return absl::StrContains(w.name, "DecideSelection");
+        })) {
+      if (auto s = office->PrepareSelections(absl::GetFlag(FLAGS_selections));
+          !s.ok()) {
+        std::cerr << "mobility_bench: cannot score applications: " << s << "\n";
+        return 1;
+      }
+    }
+
+    const std::string pgbench_url =
+        only.empty() ? absl::GetFlag(FLAGS_pgbench_database_url) : "";
+    const std::string agreements_url =
+        only.empty() ? absl::GetFlag(FLAGS_agreements_database_url) : "";
+    for (int level : levels) {
+      if (!pgbench_url.empty()) {
+        auto select =
+            Pgbench("pgbench.select_only", level, length, {"-S"}, pgbench_url);
+        if (!select.ok()) {
+          std::cerr << select.status() << "\n";
+          return 1;
+        }
+        runs.push_back(*select);
+      }
+      if (!agreements_url.empty() && office != nullptr) {
+        auto script =
+            Pgbench("pgbench.allocate_release", level, length,
+                    {"-f", absl::GetFlag(FLAGS_allocation_script), "-D",
+                     absl::StrCat("year=", office->start_year())},
+                    agreements_url);
+        if (!script.ok()) {
+          std::cerr << script.status() << "\n";
+          return 1;
+        }
+        runs.push_back(*script);
+      }
+      for (Run& run : MeasureInTurns(workloads, level, length, turns))
+        runs.push_back(std::move(run));
+      std::cerr << "." << std::flush;
+    }
+    std::cerr << "\n";
+  }
   for (const auto& [service, pid] : pids) rss[service].second = RssKib(pid);
 
   std::map<std::pair<std::string, int>, double> rate;

@@ -135,6 +135,8 @@ std::string Office::RequestId() {
 absl::Status Office::EnsureAgreement(const AgreementsCaller& source) {
   av1::Agreement demo;
   av1::GetAgreementRequest get;
+  get.set_name(kAgreement);
+  if (coordinator_(&AS::GetAgreement, get, &demo).ok()) return absl::OkStatus();
   get.set_name(kDemoAgreement);
   if (auto s = source(&AS::GetAgreement, get, &demo); !s.ok()) return s;
   for (const auto& partner : demo.partners()) {
@@ -216,32 +218,13 @@ absl::Status Office::EnsureCall() {
     money->set_amount_minor(money->amount_minor() * 1000);
   }
   gv1::Budget made;
-  if (auto s = finance_(&GS::CreateBudget, budget, &made); !s.ok()) return s;
-
-  const absl::Time now = absl::Now();
-  auto rfc3339 = [](absl::Time t) {
-    return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
-  };
-  apv1::CreateCallRequest call;
-  call.set_call_id("bench");
-  call.set_request_id(RequestId());
-  if (auto s = ReadDemo("call-spring-2027.json",
-                        {{"__OPEN__", rfc3339(now - absl::Hours(24))},
-                         {"__CLOSE__", rfc3339(now + absl::Hours(24 * 30))}},
-                        call.mutable_call());
-      !s.ok()) {
+  if (auto s = finance_(&GS::CreateBudget, budget, &made);
+      !s.ok() && s.code() != absl::StatusCode::kAlreadyExists) {
     return s;
   }
-  apv1::Call* c = call.mutable_call();
-  c->set_title("Load test call of mobility_bench");
-  c->set_agreement(kAgreement);
-  c->clear_condition_ids();
-  for (int n = 0; n < kSelectionConditions; ++n)
-    c->add_condition_ids(ConditionId(n));
-  c->set_academic_year(FormatAcademicYear(start_year_));
-  c->set_budget("budgets/bench");
-  apv1::Call opened;
-  if (auto s = office_(&APS::CreateCall, call, &opened); !s.ok()) return s;
+
+  auto opened = OpenCall("bench");
+  if (!opened.ok()) return opened.status();
 
   // The demo student's application for the spring term of that year.
   if (auto s = ReadDemo("application-student.json",
@@ -253,12 +236,41 @@ absl::Status Office::EnsureCall() {
       !s.ok()) {
     return s;
   }
-  application_.set_call(opened.name());
+  application_.set_call(*opened);
   *application_.mutable_start_date() =
       ToDate(absl::CivilDay(start_year_ + 1, 2, 1));
   *application_.mutable_end_date() =
       ToDate(absl::CivilDay(start_year_ + 1, 6, 30));
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> Office::OpenCall(const std::string& call_id) {
+  const absl::Time now = absl::Now();
+  auto rfc3339 = [](absl::Time t) {
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+  };
+  apv1::CreateCallRequest call;
+  call.set_call_id(call_id);
+  call.set_request_id(RequestId());
+  if (auto s = ReadDemo("call-spring-2027.json",
+                        {{"__OPEN__", rfc3339(now - absl::Hours(24))},
+                         {"__CLOSE__", rfc3339(now + absl::Hours(24 * 30))}},
+                        call.mutable_call());
+      !s.ok()) {
+    return s;
+  }
+  apv1::Call* c = call.mutable_call();
+  c->set_title(absl::StrCat("Load test call ", call_id, " of mobility_bench"));
+  c->set_agreement(kAgreement);
+  c->clear_condition_ids();
+  for (int n = 0; n < kSelectionConditions; ++n)
+    c->add_condition_ids(ConditionId(n));
+  c->set_academic_year(FormatAcademicYear(start_year_));
+  c->set_budget("budgets/bench");
+  apv1::Call opened;
+  auto s = office_(&APS::CreateCall, call, &opened);
+  if (!s.ok() && s.code() != absl::StatusCode::kAlreadyExists) return s;
+  return absl::StrCat("calls/", call_id);
 }
 
 absl::Status Office::EnsureOffice() {
@@ -267,7 +279,8 @@ absl::Status Office::EnsureOffice() {
   create.mutable_office()->set_display_name("Bench office");
   create.mutable_office()->set_active(true);
   iv1::Office made;
-  return admin_(&IS::CreateOffice, create, &made);
+  auto s = admin_(&IS::CreateOffice, create, &made);
+  return s.code() == absl::StatusCode::kAlreadyExists ? absl::OkStatus() : s;
 }
 
 bool Office::AllocateAndRelease(int client) {
@@ -286,9 +299,11 @@ bool Office::AllocateAndRelease(int client) {
   return ledger_(&AS::ReleaseMobility, release, &allocation).ok();
 }
 
-absl::StatusOr<std::string> Office::CreateAndSubmit(int client) {
+absl::StatusOr<std::string> Office::CreateAndSubmit(int client,
+                                                    const std::string& call) {
   apv1::CreateApplicationRequest create;
   *create.mutable_application() = application_;
+  create.mutable_application()->set_call(call);
   create.mutable_application()->set_condition_id(
       ConditionId(static_cast<int>(sequence_.load() % kSelectionConditions)));
   create.set_request_id(RequestId());
@@ -305,7 +320,7 @@ absl::StatusOr<std::string> Office::CreateAndSubmit(int client) {
 }
 
 bool Office::SubmitApplication(int client) {
-  return CreateAndSubmit(client).ok();
+  return CreateAndSubmit(client, application_.call()).ok();
 }
 
 bool Office::Web(int client, const std::string& method,
@@ -345,7 +360,8 @@ absl::Status Office::PrepareSelections(int count) {
   for (int w = 0; w < kWorkers; ++w) {
     workers.emplace_back([&, w] {
       while (left.fetch_sub(1) > 0) {
-        auto name = CreateAndSubmit(w % static_cast<int>(applicants_.size()));
+        auto name = CreateAndSubmit(w % static_cast<int>(applicants_.size()),
+                                    application_.call());
         apv1::EvaluateApplicationRequest evaluate;
         apv1::Application scored;
         absl::Status s = name.status();
@@ -371,6 +387,46 @@ absl::Status Office::PrepareSelections(int count) {
   }
   for (auto& w : workers) w.join();
   return failed;
+}
+
+absl::StatusOr<std::string> Office::GrantWithPayments() {
+  if (auto s = PrepareSelections(1); !s.ok()) return s;
+  std::string name;
+  if (!TakeScored(&name)) return absl::InternalError("no scored application");
+  apv1::DecideApplicationRequest decide;
+  decide.set_name(name);
+  decide.set_decision(apv1::DecideApplicationRequest::SELECTED);
+  decide.set_request_id(RequestId());
+  apv1::Application selected;
+  if (auto s = office_(&APS::DecideApplication, decide, &selected); !s.ok())
+    return s;
+  gv1::AgreeGrantRequest agree;
+  agree.set_name(selected.grant());
+  const absl::CivilDay today =
+      absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+  *agree.mutable_participant_signed_date() = ToDate(today);
+  *agree.mutable_institution_signed_date() = ToDate(today);
+  agree.set_request_id(RequestId());
+  gv1::Grant grant;
+  if (auto s = finance_(&GS::AgreeGrant, agree, &grant); !s.ok()) return s;
+  gv1::PrefinanceGrantRequest prefinance;
+  prefinance.set_name(selected.grant());
+  prefinance.set_request_id(RequestId());
+  if (auto s = finance_(&GS::PrefinanceGrant, prefinance, &grant); !s.ok())
+    return s;
+  gv1::ListPaymentsRequest list;
+  list.set_parent(selected.grant());
+  gv1::ListPaymentsResponse payments;
+  if (auto s = finance_(&GS::ListPayments, list, &payments); !s.ok()) return s;
+  if (payments.payments_size() != 1)
+    return absl::InternalError("the prefinancing made no payment");
+  gv1::ReversePaymentRequest reverse;
+  reverse.set_name(payments.payments(0).name());
+  reverse.set_request_id(RequestId());
+  gv1::Payment reversal;
+  if (auto s = finance_(&GS::ReversePayment, reverse, &reversal); !s.ok())
+    return s;
+  return std::string(absl::StripPrefix(selected.grant(), "grants/"));
 }
 
 bool Office::TakeScored(std::string* name) {

@@ -85,6 +85,26 @@ class Office {
   bool GatewayDecideSelection(int client);
   // Scores `count` submitted applications for the selections to take.
   absl::Status PrepareSelections(int count);
+  // A call like the bench's, open for the same places, made once.
+  absl::StatusOr<std::string> OpenCall(const std::string& call_id);
+  // An application to `call` made and submitted by client `client`'s
+  // applicant; its name.
+  absl::StatusOr<std::string> CreateAndSubmit(int client,
+                                              const std::string& call);
+  // A grant with two payments: a selection's grant agreed, prefinanced and
+  // the prefinancing reversed. Its id.
+  absl::StatusOr<std::string> GrantWithPayments();
+
+  // A UUID of this run's, for request ids.
+  std::string RequestId();
+
+  // The bench's callers, for reads: a coordinator of the applications
+  // service, the agreements service, the grants service's finance, and an
+  // inquiry handler.
+  const ApplicationsCaller& coordinator() const { return office_; }
+  const AgreementsCaller& agreements() const { return coordinator_; }
+  const GrantsCaller& finance() const { return finance_; }
+  const InquiriesCaller& handler() const { return handler_; }
   // An inquiry registered; and one registered, assigned, started and
   // answered.
   bool RegisterInquiry(int client);
@@ -97,11 +117,8 @@ class Office {
   absl::Status EnsureAgreement(const AgreementsCaller& source);
   absl::Status EnsureCall();
   absl::Status EnsureOffice();
-  // A UUID of this run's, for request ids.
-  std::string RequestId();
   ::mobility::inquiries::v1::Inquiry Question();
   std::string QuestionJson();
-  absl::StatusOr<std::string> CreateAndSubmit(int client);
   bool TakeScored(std::string* name);
   // One gateway call; the value of `field` in its answer when given.
   bool Web(int client, const std::string& method, const std::string& target,
