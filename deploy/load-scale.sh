@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Loads Mobility Office to a university's size: 1,000 agreements, 100 calls with 100,000 submitted
-# applications and 100,000 registered inquiries, all through the API; then 100,000 grants with
+# applications and 100,000 registered inquiries (one in ten through the web form, the others as
+# the registry registers appeals that came by e-mail), all through the API; then 100,000 grants with
 # 200,000 payments, copied in SQL from one grant made through the API (selected, agreed,
 # prefinanced, the prefinancing reversed) with the grant's id replaced in its stored body, since
 # making each through four calls would take most of an hour. The copies count in no budget's

@@ -241,6 +241,11 @@ absl::Status Office::EnsureCall() {
       ToDate(absl::CivilDay(start_year_ + 1, 2, 1));
   *application_.mutable_end_date() =
       ToDate(absl::CivilDay(start_year_ + 1, 6, 30));
+  // The body as the apply page sends it, written once: the client's cost is
+  // not the gateway's.
+  apv1::Application a = application_;
+  a.set_condition_id(ConditionId(0));
+  application_json_ = ToJson(a);
   return absl::OkStatus();
 }
 
@@ -335,14 +340,6 @@ bool Office::Web(int client, const std::string& method,
 }
 
 bool Office::GatewaySubmitApplication(int client) {
-  // The body as the apply page sends it, written once: the client's cost is
-  // not the gateway's.
-  if (application_json_.empty()) {
-    apv1::Application a = application_;
-    a.set_condition_id(ConditionId(client % kSelectionConditions));
-    absl::MutexLock lock(&mu_);
-    if (application_json_.empty()) application_json_ = ToJson(a);
-  }
   std::string name;
   return Web(client, "POST",
              absl::StrCat("/v1/applications?requestId=", RequestId()),
@@ -492,6 +489,16 @@ bool Office::RegisterInquiry(int) {
   *r.mutable_inquiry() = Question();
   iv1::InquiryReceipt receipt;
   return anyone_(&IS::CreateInquiry, r, &receipt).ok();
+}
+
+absl::Status Office::RegisterEmailedInquiry() {
+  iv1::CreateInquiryRequest r;
+  *r.mutable_inquiry() = Question();
+  r.mutable_inquiry()->set_channel(iv1::EMAIL);
+  r.set_accepted_by_name("Bench Clerk");
+  r.set_accepted_by_position("Registry clerk");
+  iv1::InquiryReceipt receipt;
+  return handler_(&IS::CreateInquiry, r, &receipt);
 }
 
 bool Office::GatewayRegisterInquiry(int client) {

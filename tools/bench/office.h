@@ -109,6 +109,8 @@ class Office {
   // answered.
   bool RegisterInquiry(int client);
   bool GatewayRegisterInquiry(int client);
+  // An inquiry that came by e-mail, registered by the registry's clerk.
+  absl::Status RegisterEmailedInquiry();
   bool RegisterAndAnswerInquiry(int client);
   bool GatewayRegisterAndAnswerInquiry(int client);
 

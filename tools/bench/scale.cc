@@ -115,7 +115,11 @@ absl::StatusOr<std::string> LoadThroughApi(Office& office,
       });
   if (!s.ok()) return s;
 
-  s = InParallel(clients, sizes.inquiries, "inquiries", [&](int c, int) {
+  // One in ten through the web form, the others by e-mail, which the
+  // registry's clerk registers: the form's limit per client address counts
+  // what one address sent within the hour, and this load comes from one.
+  s = InParallel(clients, sizes.inquiries, "inquiries", [&](int c, int i) {
+    if (i % 10 != 0) return office.RegisterEmailedInquiry();
     return office.RegisterInquiry(c)
                ? absl::OkStatus()
                : absl::UnavailableError("an inquiry was not registered");
