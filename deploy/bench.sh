@@ -41,7 +41,7 @@ fi
 bench_db=mobility_bench
 bench_url=${admin_url%/mobility}/$bench_db
 declare -A bench_port=([agreements]=50151 [applications]=50152 [grants]=50153 [inquiries]=50154 [gateway]=8180)
-bench_pids=()
+bench_pids=() bench_service_pids=()
 stop_bench_services() {
   for pid in "${bench_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${bench_pids[@]}"; do
@@ -64,6 +64,7 @@ for s in agreements applications grants inquiries gateway; do
   DATABASE_URL=$bench_url MOBILITY_SERVICE_TOKEN_FILE=$var/keys/$s-service.token \
     "$binary" --listen "$(bench_address "$s")" "${args[@]}" >>"$var/log/bench-services.log" 2>&1 &
   bench_pids+=($!)
+  [ "$s" = gateway ] || bench_service_pids+=("$s=$!")
 done
 ready=0
 for _ in $(seq 1 100); do
@@ -76,11 +77,7 @@ bench_stack=$(for s in agreements applications grants inquiries gateway; do prin
 bench_stack=${bench_stack%,}
 if [ "$scale" = 1 ]; then
   # The memory that counts is the loaded stack's.
-  pids=()
-  for i in 0 1 2 3; do
-    s=$(echo agreements applications grants inquiries | cut -d' ' -f$((i + 1)))
-    pids+=("$s=${bench_pids[$i]}")
-  done
+  pids=("${bench_service_pids[@]}")
   set -- "$@" --scale_loader "$project_dir/deploy/load-scale.sh --stack $bench_stack --database_url $bench_url ${MOBILITY_SCALE_DIVISOR:+--divisor $MOBILITY_SCALE_DIVISOR}"
 fi
 output=$var/bench/results.json

@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <pqxx/pqxx>
 #include <thread>
 
 #include "absl/strings/ascii.h"
@@ -100,6 +101,24 @@ absl::Status CallRaw(grpc::GenericStub& stub, const std::string& method,
                  });
   done.WaitForNotification();
   return FromGrpcStatus(status);
+}
+
+int WaitingQueries(const std::string& url) {
+  pqxx::connection c(url);
+  pqxx::nontransaction txn(c);
+  return txn
+      .exec1(
+          "SELECT count(*) FROM pg_stat_activity WHERE datname = "
+          "current_database() AND wait_event_type = 'Lock'")[0]
+      .as<int>();
+}
+
+bool NoQueryWaitsWithin(const std::string& url, absl::Duration d) {
+  for (const absl::Time end = absl::Now() + d; absl::Now() < end;) {
+    if (WaitingQueries(url) == 0) return true;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return false;
 }
 
 int HealthStatus(const std::string& address) {

@@ -32,6 +32,11 @@ absl::Status CallRaw(grpc::GenericStub& stub, const std::string& method,
                      const std::string& request, const std::string& token,
                      absl::Duration timeout = absl::Seconds(10));
 
+// Queries on the database at `url` waiting for a lock right now.
+int WaitingQueries(const std::string& url);
+// Whether, within `d`, no query on it waits for a lock any more (polled).
+bool NoQueryWaitsWithin(const std::string& url, absl::Duration d);
+
 // grpc.health.v1 Check of the whole server: 1 SERVING, 2 NOT_SERVING, -1
 // unreachable.
 int HealthStatus(const std::string& address);

@@ -98,24 +98,9 @@ class FaultsTest : public ::testing::Test {
     lock_.reset();
   }
 
-  // Queries of the server waiting for a lock right now.
-  int WaitingQueries() {
-    pqxx::connection admin(database_.url());
-    pqxx::nontransaction txn(admin);
-    return txn
-        .exec(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = "
-            "current_database() AND wait_event_type = 'Lock'")[0][0]
-        .as<int>();
-  }
-
+  int WaitingQueries() { return e2e::WaitingQueries(database_.url()); }
   bool NoQueryWaitsWithin(absl::Duration d) {
-    const absl::Time end = absl::Now() + d;
-    while (absl::Now() < end) {
-      if (WaitingQueries() == 0) return true;
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    return false;
+    return e2e::NoQueryWaitsWithin(database_.url(), d);
   }
 
   testing::TestDatabase database_;

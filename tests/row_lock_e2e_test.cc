@@ -100,22 +100,9 @@ class RowLockTest : public ::testing::Test {
         .as<std::string>();
   }
 
-  // Queries of the services waiting for a lock right now.
-  int WaitingQueries() {
-    pqxx::connection c(database_.url());
-    pqxx::nontransaction txn(c);
-    return txn
-        .exec1(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = "
-            "current_database() AND wait_event_type = 'Lock'")[0]
-        .as<int>();
-  }
+  int WaitingQueries() { return e2e::WaitingQueries(database_.url()); }
   bool NoQueryWaitsWithin(absl::Duration d) {
-    for (const absl::Time end = absl::Now() + d; absl::Now() < end;) {
-      if (WaitingQueries() == 0) return true;
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    return false;
+    return e2e::NoQueryWaitsWithin(database_.url(), d);
   }
 
   testing::TestDatabase database_;

@@ -341,13 +341,13 @@ int Main() {
       std::cerr << "mobility_bench: " << s << "\n";
       return 1;
     }
-    auto empty = bench::ScaleReads(*office, "");
-    if (!empty.ok()) {
-      std::cerr << "mobility_bench: " << empty.status() << "\n";
+    auto small = bench::ScaleReads(*office, "small.", "");
+    if (!small.ok()) {
+      std::cerr << "mobility_bench: " << small.status() << "\n";
       return 1;
     }
     for (int level : levels)
-      for (Run& run : MeasureInTurns(*empty, level, length, turns))
+      for (Run& run : MeasureInTurns(*small, level, length, turns))
         runs.push_back(std::move(run));
     std::cerr << "loading: " << absl::GetFlag(FLAGS_scale_loader) << "\n";
     if (std::system(absl::GetFlag(FLAGS_scale_loader).c_str()) != 0) {
@@ -355,17 +355,12 @@ int Main() {
       return 1;
     }
     for (const auto& [service, pid] : pids) rss[service].first = RssKib(pid);
-    auto loaded = bench::ScaleReads(*office, "scale.");
+    // Each read is bound by the same read, or its first page, on the small
+    // office.
+    auto loaded = bench::ScaleReads(*office, "scale.", "small.");
     if (!loaded.ok()) {
       std::cerr << "mobility_bench: " << loaded.status() << "\n";
       return 1;
-    }
-    // Each read is bound by its first page on the small office.
-    for (Workload& w : *loaded) {
-      std::string base = w.name.substr(6);
-      if (absl::EndsWith(base, ".page1000"))
-        base = base.substr(0, base.size() - 3);
-      w.limit = base;
     }
     for (int level : levels)
       for (Run& run : MeasureInTurns(*loaded, level, length, turns))

@@ -54,21 +54,25 @@ absl::Status InParallel(int clients, int count, const std::string& what,
 template <typename Caller, typename Method, typename Request, typename Response>
 absl::Status AddPages(std::vector<Workload>* out, const std::string& name,
                       const Caller& caller, Method method, Request request,
-                      Response, const std::string& prefix) {
+                      Response, const std::string& prefix,
+                      const std::string& limit_prefix) {
+  const std::string limit =
+      limit_prefix.empty() ? "" : absl::StrCat(limit_prefix, name, ".page1");
   auto read = [&caller, method](Request r) {
     return [&caller, method, r](int) {
       Response response;
       return caller(method, r, &response).ok();
     };
   };
-  out->push_back({absl::StrCat(prefix, name, ".page1"), "", read(request)});
+  out->push_back({absl::StrCat(prefix, name, ".page1"), limit, read(request)});
   for (int page = 1; page < 1000; ++page) {
     Response response;
     if (auto s = caller(method, request, &response); !s.ok()) return s;
     if (response.next_page_token().empty()) return absl::OkStatus();
     request.set_page_token(response.next_page_token());
   }
-  out->push_back({absl::StrCat(prefix, name, ".page1000"), "", read(request)});
+  out->push_back(
+      {absl::StrCat(prefix, name, ".page1000"), limit, read(request)});
   return absl::OkStatus();
 }
 
@@ -137,29 +141,34 @@ absl::Status PrepareSmallOffice(Office& office) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::vector<Workload>> ScaleReads(Office& office,
-                                                 const std::string& prefix) {
+absl::StatusOr<std::vector<Workload>> ScaleReads(
+    Office& office, const std::string& prefix,
+    const std::string& limit_prefix) {
+  auto limit = [&](const std::string& name) {
+    return limit_prefix.empty() ? "" : absl::StrCat(limit_prefix, name);
+  };
   std::vector<Workload> out;
   apv1::ListApplicationsRequest applications;
   applications.set_page_size(kPageSize);
   if (auto s = AddPages(&out, "ListApplications", office.coordinator(),
                         &APS::ListApplications, applications,
-                        apv1::ListApplicationsResponse(), prefix);
+                        apv1::ListApplicationsResponse(), prefix, limit_prefix);
       !s.ok()) {
     return s;
   }
   iv1::ListInquiriesRequest inquiries;
   inquiries.set_page_size(kPageSize);
-  if (auto s =
-          AddPages(&out, "ListInquiries", office.handler(), &IS::ListInquiries,
-                   inquiries, iv1::ListInquiriesResponse(), prefix);
+  if (auto s = AddPages(&out, "ListInquiries", office.handler(),
+                        &IS::ListInquiries, inquiries,
+                        iv1::ListInquiriesResponse(), prefix, limit_prefix);
       !s.ok()) {
     return s;
   }
   gv1::ListGrantsRequest grants;
   grants.set_page_size(kPageSize);
-  if (auto s = AddPages(&out, "ListGrants", office.finance(), &GS::ListGrants,
-                        grants, gv1::ListGrantsResponse(), prefix);
+  if (auto s =
+          AddPages(&out, "ListGrants", office.finance(), &GS::ListGrants,
+                   grants, gv1::ListGrantsResponse(), prefix, limit_prefix);
       !s.ok()) {
     return s;
   }
@@ -168,23 +177,24 @@ absl::StatusOr<std::vector<Workload>> ScaleReads(Office& office,
   agreements.set_page_size(1);
   if (auto s = AddPages(&out, "ListAgreements", office.agreements(),
                         &AS::ListAgreements, agreements,
-                        av1::ListAgreementsResponse(), prefix);
+                        av1::ListAgreementsResponse(), prefix, limit_prefix);
       !s.ok()) {
     return s;
   }
   // The handlers' view of what is overdue or due within 5 working days.
   const InquiriesCaller& handler = office.handler();
-  out.push_back(
-      {absl::StrCat(prefix, "ListInquiries.due"), "", [&handler](int) {
-         iv1::ListInquiriesRequest r;
-         r.set_due_within_working_days(5);
-         r.set_page_size(100);
-         iv1::ListInquiriesResponse response;
-         return handler(&IS::ListInquiries, r, &response).ok();
-       }});
+  out.push_back({absl::StrCat(prefix, "ListInquiries.due"),
+                 limit("ListInquiries.due"), [&handler](int) {
+                   iv1::ListInquiriesRequest r;
+                   r.set_due_within_working_days(5);
+                   r.set_page_size(100);
+                   iv1::ListInquiriesResponse response;
+                   return handler(&IS::ListInquiries, r, &response).ok();
+                 }});
   const ApplicationsCaller& coordinator = office.coordinator();
   out.push_back(
-      {absl::StrCat(prefix, "RankApplications"), "", [&coordinator](int) {
+      {absl::StrCat(prefix, "RankApplications"), limit("RankApplications"),
+       [&coordinator](int) {
          apv1::RankApplicationsRequest r;
          r.set_call("calls/bench");
          apv1::RankApplicationsResponse response;

@@ -33,11 +33,12 @@ absl::StatusOr<std::string> LoadThroughApi(Office& office,
 // scored in the bench's call, for its ranking.
 absl::Status PrepareSmallOffice(Office& office);
 
-// The reads, named `prefix`X, with no limit. The token of the 1,000th page
-// is found by walking the pages before it; with fewer pages, that read is
-// left out.
-absl::StatusOr<std::vector<Workload>> ScaleReads(Office& office,
-                                                 const std::string& prefix);
+// The reads, named `prefix`X; each limited by `limit_prefix`X, where X is
+// the read itself or, for the 1,000th page, the first page (none when
+// `limit_prefix` is empty). The token of the 1,000th page is found by
+// walking the pages before it; with fewer pages, that read is left out.
+absl::StatusOr<std::vector<Workload>> ScaleReads(
+    Office& office, const std::string& prefix, const std::string& limit_prefix);
 
 }  // namespace mobility::bench
 
