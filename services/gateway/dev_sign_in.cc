@@ -41,21 +41,20 @@ absl::StatusOr<std::string> DevSignIn(const TokenSigner& signer,
     return violations.ToStatus("MALFORMED_JSON");
   }
   const std::optional<Role> role = ParseRole(Text(request, "role"));
-  if (!role.has_value() || *role == Role::kApplicant ||
-      *role == Role::kService) {
+  if (!role.has_value() ||
+      (*role != Role::kCoordinator && *role != Role::kFinance &&
+       *role != Role::kInquiryHandler && *role != Role::kRectorOffice)) {
     violations.Add("role",
                    "must be one of the office's: coordinator, finance, "
-                   "inquiry_handler, rector_office, admin");
+                   "inquiry_handler, rector_office");
   }
   const std::string subject = Text(request, "subject");
   if (!IsSubject(subject))
     violations.Add("subject", "must be 1-64 of [a-z0-9._-]");
-  // Coordinators act for their institution's calls and budgets.
+  // Staff act for their institution, and see and change only its data.
   const std::string institution = Text(request, "institution");
-  if (!institution.empty() &&
-      !ParseResourceName("institution", institution, "institutions").ok()) {
-    violations.Add("institution", "must be \"institutions/{id}\" or empty");
-  }
+  if (!ParseResourceName("institution", institution, "institutions").ok())
+    violations.Add("institution", "must be \"institutions/{id}\"");
   if (!violations.empty()) return violations.ToStatus("BAD_SIGN_IN");
   TokenClaims claims;
   claims.subject = subject;

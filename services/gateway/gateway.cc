@@ -14,6 +14,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -41,8 +42,6 @@ using tcp = asio::ip::tcp;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 
-constexpr absl::Duration kIdleTimeout = absl::Seconds(60);
-
 std::string ByteBufferToString(const grpc::ByteBuffer& buffer) {
   std::vector<grpc::Slice> slices;
   std::string out;
@@ -59,6 +58,41 @@ std::string Header(const Request& request, http::field field) {
 std::string Header(const Request& request, absl::string_view name) {
   auto it = request.find(beast::string_view(name.data(), name.size()));
   return it == request.end() ? "" : std::string(it->value());
+}
+
+// Only "chunked" alone frames a body the way every proxy in front reads it
+// too; with "chunked, identity" and no length the body would be taken for a
+// second request.
+bool HasPlainFraming(const Request& request) {
+  const size_t codings = request.count(http::field::transfer_encoding);
+  if (codings == 0) return true;
+  return codings == 1 &&
+         absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(Header(
+                                    request, http::field::transfer_encoding)),
+                                "chunked");
+}
+
+// A body is JSON, said so: a browser's cross-site form post (text/plain,
+// urlencoded or multipart) is refused before it reaches a service. A request
+// without a body needs no type.
+bool IsJsonOrNoBody(const Request& request) {
+  const std::string type = Header(request, http::field::content_type);
+  if (type.empty()) return request.body().empty();
+  const absl::string_view media = absl::StripAsciiWhitespace(
+      absl::string_view(type).substr(0, std::min(type.find(';'), type.size())));
+  return absl::EqualsIgnoreCase(media, "application/json");
+}
+
+// Headers on every answer: pages load only their own scripts and styles, are
+// never framed, and never name their address to another site; nothing is
+// sniffed into another type.
+void SetSecurityHeaders(Response& response) {
+  response.set("Content-Security-Policy",
+               "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+               "form-action 'self'; object-src 'none'");
+  response.set(http::field::x_frame_options, "DENY");
+  response.set("X-Content-Type-Options", "nosniff");
+  response.set("Referrer-Policy", "no-referrer");
 }
 
 }  // namespace
@@ -144,7 +178,8 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
   void Read() {
     parser_.emplace();
     parser_->body_limit(gateway_->options.max_body_bytes);
-    stream_.expires_after(absl::ToChronoSeconds(kIdleTimeout));
+    stream_.expires_after(
+        absl::ToChronoMilliseconds(gateway_->options.idle_timeout));
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code error, size_t) {
@@ -189,6 +224,14 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
     Request request = parser_->release();
     exchange.version = request.version();
     exchange.keep_alive = request.keep_alive();
+    if (!HasPlainFraming(request)) {
+      // What follows on this connection cannot be told apart: it closes.
+      exchange.keep_alive = false;
+      exchange.request_id = NewRequestId();
+      return SendError(
+          exchange, Error(absl::StatusCode::kInvalidArgument, "MALFORMED_HTTP",
+                          "Transfer-Encoding must be \"chunked\" alone"));
+    }
     exchange.method = std::string(request.method_string());
     exchange.origin = Header(request, http::field::origin);
     exchange.request_id = Header(request, kRequestIdHeader);
@@ -209,8 +252,16 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
       return Send(exchange, 200, R"({"status":"SERVING"})");
     }
     if (path == "/readyz") return CheckReady(std::move(exchange));
+    if (!IsJsonOrNoBody(request)) {
+      exchange.route = "-";
+      return SendError(
+          exchange,
+          Error(absl::StatusCode::kInvalidArgument, "UNSUPPORTED_MEDIA_TYPE",
+                "a body must be sent as application/json"),
+          415);
+    }
     if (path == "/dev/token" && gateway_->dev_signer.has_value() &&
-        request.method() == http::verb::post) {
+        request.method() == http::verb::post && FromThisMachine(request)) {
       exchange.route = path;
       auto json = DevSignIn(*gateway_->dev_signer, request.body(), absl::Now());
       if (!json.ok()) return SendError(exchange, json.status());
@@ -371,6 +422,21 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
     return peer_;
   }
 
+  // The development sign-in's callers: a browser on this machine, reaching
+  // the gateway directly, not through a proxy that could carry anyone.
+  bool FromThisMachine(const Request& request) const {
+    beast::error_code error;
+    const auto peer = asio::ip::make_address(peer_, error);
+    if (error || !peer.is_loopback()) return false;
+    for (absl::string_view forwarding :
+         {"x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host"}) {
+      if (request.find(beast::string_view(forwarding.data(),
+                                          forwarding.size())) != request.end())
+        return false;
+    }
+    return true;
+  }
+
   bool ServeFile(Exchange& exchange, const std::string& path) {
     auto file = FindStaticFile(gateway_->options.static_dir, path);
     if (!file.has_value()) return false;
@@ -421,6 +487,7 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
 
   void Write(Exchange& exchange, Response response) {
     response.set(beast::string_view(kRequestIdHeader), exchange.request_id);
+    SetSecurityHeaders(response);
     const auto& origins = gateway_->options.cors_origins;
     if (!exchange.origin.empty() &&
         (origins.count("*") > 0 || origins.count(exchange.origin) > 0)) {
@@ -456,9 +523,12 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
     }
     const bool keep_alive = exchange.keep_alive;
     if (error == asio::error::would_block) {
+      // A client that does not read its answer holds the connection for the
+      // idle timeout at most.
+      stream_.expires_after(
+          absl::ToChronoMilliseconds(gateway_->options.idle_timeout));
       asio::async_write(
-          stream_.socket(),
-          asio::buffer(wire->data() + sent, wire->size() - sent),
+          stream_, asio::buffer(wire->data() + sent, wire->size() - sent),
           asio::bind_executor(stream_.get_executor(),
                               [self = shared_from_this(), wire, keep_alive](
                                   beast::error_code error, size_t) {

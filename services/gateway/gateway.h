@@ -47,8 +47,12 @@ struct GatewayOptions {
   // docs/index.html); empty: none.
   std::string static_dir;
   // A development private key: POST /dev/token hands out staff tokens signed
-  // with it (see dev_sign_in.h). Empty: off, as in production.
+  // with it to clients on this machine (see dev_sign_in.h). Empty: off, as in
+  // production.
   std::string dev_signing_key_file;
+  // A connection that sends nothing, or does not read its answer, for this
+  // long is closed.
+  absl::Duration idle_timeout = absl::Seconds(60);
 };
 
 class Gateway {

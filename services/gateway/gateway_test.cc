@@ -4,8 +4,14 @@
 // keep-alive, CORS, readiness, and overload.
 #include "services/gateway/gateway.h"
 
+#include <arpa/inet.h>
 #include <gmock/gmock.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <pqxx/pqxx>
@@ -306,7 +312,8 @@ TEST_F(GatewayTest,
   StartGateway([&](GatewayOptions& o) { o.dev_signing_key_file = key; });
   HttpReply signed_in =
       Http("POST", "/dev/token",
-           R"({"role": "inquiry_handler", "subject": "aigerim"})");
+           R"({"role": "inquiry_handler", "subject": "aigerim",)"
+           R"( "institution": "institutions/kokshetau-amu"})");
   ASSERT_EQ(signed_in.status, 200) << signed_in.body;
   const std::string token = Field(signed_in.body, "token");
   EXPECT_EQ(Http("GET", "/v1/inquiries", "", {"Authorization: Bearer " + token})
@@ -327,6 +334,203 @@ TEST_F(GatewayTest,
     HttpReply reply = Http("POST", "/dev/token", refused);
     EXPECT_EQ(reply.status, 400) << refused << ": " << reply.body;
   }
+}
+
+}  // namespace
+}  // namespace mobility::gateway
+
+namespace mobility::gateway {
+namespace {
+
+// A bare TCP connection to the gateway, for what an HTTP library will not
+// send or will read for us.
+class RawConnection {
+ public:
+  // `receive_buffer` > 0 makes the client's socket buffer that small, so an
+  // answer it does not read stays with the server.
+  explicit RawConnection(int port, int receive_buffer = 0)
+      : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    if (receive_buffer > 0) {
+      setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer,
+                 sizeof(receive_buffer));
+    }
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&address),
+                         sizeof(address)) == 0;
+    timeval timeout{10, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  }
+  ~RawConnection() { close(fd_); }
+  bool connected() const { return connected_; }
+  void Send(const std::string& bytes) {
+    ASSERT_EQ(send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL),
+              static_cast<ssize_t>(bytes.size()));
+  }
+  // Everything until the server closes the connection; `closed` tells whether
+  // it did within the receive timeout.
+  std::string ReadToEnd(bool* closed) {
+    std::string out;
+    char chunk[65536];
+    for (;;) {
+      const ssize_t n = recv(fd_, chunk, sizeof(chunk), 0);
+      if (n > 0) {
+        out.append(chunk, static_cast<size_t>(n));
+        continue;
+      }
+      *closed = n == 0 || (n < 0 && errno == ECONNRESET);
+      return out;
+    }
+  }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+};
+
+int Count(const std::string& text, const std::string& what) {
+  int n = 0;
+  for (size_t at = text.find(what); at != std::string::npos;
+       at = text.find(what, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+// Issue 20: POST /dev/token {"role": "admin"} with no credentials gave an
+// 8-hour admin token signed with the key every service trusts.
+TEST_F(GatewayTest, TheDevelopmentSignInMintsNoPowerfulTokensAndOnlyHere) {
+  const std::string key = absl::StrCat(::testing::TempDir(), "/dev-key.pem");
+  std::ofstream(key) << testing::TestKeys().private_pem;
+  StartGateway([&](GatewayOptions& o) { o.dev_signing_key_file = key; });
+  const std::string kokshetau =
+      R"(, "institution": "institutions/kokshetau-amu"})";
+  for (const char* role : {"admin", "service", "applicant", "partner_system"}) {
+    HttpReply reply = Http(
+        "POST", "/dev/token",
+        absl::StrCat(R"({"role": ")", role, R"(", "subject": "x")", kokshetau));
+    EXPECT_EQ(reply.status, 400) << role << ": " << reply.body;
+    EXPECT_THAT(reply.body, HasSubstr(R"("field":"role")")) << role;
+  }
+  // Staff act for an institution.
+  HttpReply nowhere =
+      Http("POST", "/dev/token", R"({"role": "coordinator", "subject": "c"})");
+  EXPECT_EQ(nowhere.status, 400);
+  EXPECT_THAT(nowhere.body, HasSubstr(R"("field":"institution")"));
+  // An hour, not eight.
+  HttpReply signed_in = Http(
+      "POST", "/dev/token",
+      absl::StrCat(R"({"role": "coordinator", "subject": "c")", kokshetau));
+  ASSERT_EQ(signed_in.status, 200) << signed_in.body;
+  EXPECT_THAT(signed_in.body, HasSubstr(R"("expiresInSeconds":3600)"));
+  // Through a proxy the sign-in is not there, whoever the proxy says it
+  // carries.
+  for (const char* forwarding :
+       {"X-Forwarded-For: 127.0.0.1", "Forwarded: for=127.0.0.1",
+        "X-Real-IP: 127.0.0.1", "X-Forwarded-Host: localhost"}) {
+    HttpReply proxied = Http(
+        "POST", "/dev/token",
+        absl::StrCat(R"({"role": "coordinator", "subject": "c")", kokshetau),
+        {forwarding});
+    EXPECT_EQ(proxied.status, 404) << forwarding;
+  }
+}
+
+TEST_F(GatewayTest, EveryAnswerCarriesTheSecurityHeaders) {
+  for (const char* target : {"/", "/ask/", "/v1/publishedQuestions",
+                             "/no/such/path", "/openapi.json"}) {
+    HttpReply reply = Http("GET", target);
+    EXPECT_THAT(reply.headers["content-security-policy"],
+                HasSubstr("default-src 'self'"))
+        << target;
+    EXPECT_THAT(reply.headers["content-security-policy"],
+                HasSubstr("frame-ancestors 'none'"))
+        << target;
+    EXPECT_EQ(reply.headers["x-frame-options"], "DENY") << target;
+    EXPECT_EQ(reply.headers["x-content-type-options"], "nosniff") << target;
+    EXPECT_EQ(reply.headers["referrer-policy"], "no-referrer") << target;
+  }
+}
+
+// Issue 20: any web site could make a visitor's browser submit inquiries or
+// ask for sign-in codes with a text/plain form post.
+TEST_F(GatewayTest, BodiesAreTakenOnlyAsJson) {
+  for (const char* type :
+       {"text/plain", "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x", "application/jsonp"}) {
+    HttpReply reply = Http("POST", "/v1/inquiries", kQuestion,
+                           {std::string("Content-Type: ") + type});
+    EXPECT_EQ(reply.status, 415) << type << ": " << reply.body;
+    EXPECT_EQ(Field(reply.body, "reason"), "UNSUPPORTED_MEDIA_TYPE");
+  }
+  EXPECT_EQ(Http("POST", "/v1/inquiries", kQuestion, {"Content-Type:"}).status,
+            415);
+  EXPECT_EQ(
+      Http("GET", "/v1/inquiries", "", {"Authorization: Bearer " + Handler()})
+          .status,
+      200);  // Nothing to type without a body.
+  pqxx::connection sql(database_.url());
+  pqxx::work read(sql);
+  EXPECT_EQ(read.exec1("SELECT count(*) FROM inquiries.inquiries")[0].as<int>(),
+            0);  // Nothing registered.
+  read.commit();
+  HttpReply typed = Http("POST", "/v1/inquiries", kQuestion,
+                         {"Content-Type: Application/JSON; charset=utf-8"});
+  EXPECT_EQ(typed.status, 200) << typed.body;
+}
+
+// Issue 20: "Transfer-Encoding: chunked, identity" without Content-Length
+// was read as two requests, the body becoming a request of its own.
+TEST_F(GatewayTest, OnlyPlainChunkedFramingIsTaken) {
+  const std::string smuggled =
+      "GET /v1/publishedQuestions HTTP/1.1\r\nHost: x\r\n\r\n";
+  for (const char* coding : {"chunked, identity", "identity", "gzip, chunked",
+                             "chunked\r\n"
+                             "Transfer-Encoding: chunked"}) {
+    RawConnection connection(gateway_->port());
+    ASSERT_TRUE(connection.connected());
+    connection.Send(
+        absl::StrCat("POST /v1/inquiries:track HTTP/1.1\r\nHost: x\r\n",
+                     "Content-Type: application/json\r\n",
+                     "Transfer-Encoding: ", coding, "\r\n\r\n", smuggled));
+    bool closed = false;
+    const std::string answers = connection.ReadToEnd(&closed);
+    EXPECT_TRUE(closed) << coding;
+    EXPECT_EQ(Count(answers, "x-request-id:"), 1) << coding << ":\n" << answers;
+    EXPECT_THAT(answers, HasSubstr("HTTP/1.1 400")) << coding;
+    EXPECT_THAT(answers, HasSubstr("MALFORMED_HTTP")) << coding;
+  }
+  // Chunked alone is read as one body.
+  RawConnection connection(gateway_->port());
+  connection.Send(
+      "POST /v1/inquiries:track HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "2\r\n{}\r\n0\r\n\r\n");
+  bool closed = false;
+  const std::string answer = connection.ReadToEnd(&closed);
+  EXPECT_THAT(answer, HasSubstr("HTTP/1.1 400"));  // An empty track request.
+  EXPECT_THAT(answer, HasSubstr("registration_number"));
+}
+
+// A client that asks and never reads its answer is cut off after the idle
+// timeout instead of holding the connection for ever.
+TEST_F(GatewayTest, AClientThatDoesNotReadIsCutOff) {
+  const std::string dir = absl::StrCat(::testing::TempDir(), "/big-static");
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/big.json") << std::string(32 << 20, ' ');
+  StartGateway([&](GatewayOptions& o) {
+    o.static_dir = dir;
+    o.idle_timeout = absl::Seconds(1);
+  });
+  RawConnection connection(gateway_->port(), 4096);
+  connection.Send("GET /big.json HTTP/1.1\r\nHost: x\r\n\r\n");
+  absl::SleepFor(absl::Seconds(3));  // Reading nothing, past the timeout.
+  bool closed = false;
+  const std::string got = connection.ReadToEnd(&closed);
+  EXPECT_TRUE(closed);
+  EXPECT_LT(got.size(), size_t{32} << 20);  // Cut off, not served whole.
 }
 
 }  // namespace

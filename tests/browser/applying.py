@@ -112,7 +112,7 @@ def student_applies(pages, maildir, artifacts):
 
 def coordinator_selects(pages, office_sign_in):
     pages.open('/office/applications')
-    pages.shown('#calls')  # Still the budgets' coordinator, who acts for no institution.
+    pages.shown('#calls')  # Still the budgets' coordinator, of the same institution.
     office_sign_in(pages, 'coordinator', 'coordinator', shows='#calls',
                    institution='institutions/kokshetau-amu')
     opener = pages.wait.until(lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, '#unranked button')

@@ -144,7 +144,7 @@ def estimate(pages):
     pages.accessible('estimate-quote')
 
 
-def sign_in(pages, role, subject, shows='#queue', institution=''):
+def sign_in(pages, role, subject, shows='#queue', institution='institutions/kokshetau-amu'):
     if pages.driver.find_elements(By.CSS_SELECTOR, '#sign-out') and \
             pages.find('#sign-out').is_displayed():
         pages.find('#sign-out').click()

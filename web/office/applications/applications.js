@@ -13,7 +13,7 @@ import {TEXTS} from '/office/applications/texts.js';
 
 addTexts(APPLY_TEXTS);
 addTexts(TEXTS);
-const ROLES = ['coordinator', 'admin'];
+const ROLES = ['coordinator'];
 const $ = (id) => document.getElementById(id);
 let calls = [];
 let opened = null;

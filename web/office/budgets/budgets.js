@@ -90,7 +90,7 @@ async function loadReport() {
   show(reply.body);
 }
 
-const ROLES = ['coordinator', 'finance', 'admin'];
+const ROLES = ['coordinator', 'finance'];
 
 // The budgets the calls are charged to.
 async function loadBudgets() {

@@ -249,7 +249,7 @@ action('publish', async (form) => {
 });
 
 const signIn = signInForm(document.getElementById('main'),
-                         ['inquiry_handler', 'rector_office', 'admin'], loadQueue, say);
+                         ['inquiry_handler', 'rector_office'], loadQueue, say);
 
 function showSignIn() {
   signOut();
