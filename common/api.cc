@@ -5,7 +5,9 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <random>
+#include <set>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -64,12 +66,100 @@ std::string NewRequestId() {
   return absl::StrFormat("%016x%016x", random(), random());
 }
 
+namespace {
+
+bool IsControl(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  return byte < 0x20 || byte == 0x7f;
+}
+
+// The free texts written in several lines; every other text is one line.
+bool IsMultiLineField(absl::string_view name) {
+  static const auto* fields =
+      new std::set<std::string, std::less<>>{"answer",
+                                             "appeal_procedure",
+                                             "body",
+                                             "change_reason",
+                                             "description",
+                                             "detail",
+                                             "motivation",
+                                             "not_considered_reason",
+                                             "not_eligible_reason",
+                                             "other_info",
+                                             "postal_address",
+                                             "protocol",
+                                             "question",
+                                             "reason",
+                                             "termination_reason",
+                                             "text"};
+  return fields->count(name) > 0;
+}
+
+bool HasForbiddenControl(absl::string_view text, bool multi_line) {
+  for (char c : text) {
+    if (IsControl(c) && !(multi_line && (c == '\n' || c == '\r' || c == '\t')))
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 bool IsPlausibleEmail(absl::string_view email) {
   const size_t at = email.find('@');
   return email.size() <= 254 && at != absl::string_view::npos && at > 0 &&
          email.find('.', at) != absl::string_view::npos &&
-         email.find_first_of(" \t\r\n<>,;") == absl::string_view::npos &&
+         email.find_first_of(" <>,;") == absl::string_view::npos &&
+         std::none_of(email.begin(), email.end(), IsControl) &&
          email.back() != '.';
+}
+
+void CheckTexts(const google::protobuf::Message& message,
+                const std::string& prefix, Violations& violations) {
+  using google::protobuf::FieldDescriptor;
+  const auto* reflection = message.GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(message, &fields);
+  for (const FieldDescriptor* field : fields) {
+    const std::string path = absl::StrCat(prefix, field->name());
+    if (field->type() == FieldDescriptor::TYPE_STRING) {
+      const bool multi_line = IsMultiLineField(field->name());
+      const int n =
+          field->is_repeated() ? reflection->FieldSize(message, field) : 1;
+      for (int i = 0; i < n; ++i) {
+        std::string scratch;
+        const std::string& text =
+            field->is_repeated()
+                ? reflection->GetRepeatedStringReference(message, field, i,
+                                                         &scratch)
+                : reflection->GetStringReference(message, field, &scratch);
+        if (HasForbiddenControl(text, multi_line)) {
+          violations.Add(
+              field->is_repeated() ? absl::StrCat(path, "[", i, "]") : path,
+              multi_line ? "must not hold control characters other than "
+                           "line breaks and tabs"
+                         : "must be one line without control characters");
+        }
+      }
+    } else if (field->type() == FieldDescriptor::TYPE_MESSAGE &&
+               !field->is_map()) {
+      if (field->is_repeated()) {
+        for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
+          CheckTexts(reflection->GetRepeatedMessage(message, field, i),
+                     absl::StrCat(path, "[", i, "]."), violations);
+        }
+      } else {
+        CheckTexts(reflection->GetMessage(message, field),
+                   absl::StrCat(path, "."), violations);
+      }
+    }
+  }
+}
+
+bool IsGeneratedId(absl::string_view id) {
+  return id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
+           return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
+         });
 }
 
 bool IsValidResourceId(absl::string_view id) {
@@ -93,11 +183,7 @@ absl::StatusOr<std::string> ParseResourceName(absl::string_view field,
   absl::string_view id = name.substr(prefix.size());
   // Generated ids are 32 hex digits, which IsValidResourceId also accepts
   // unless they start with a digit, so hex ids are checked on their own.
-  bool hex_id =
-      id.size() == 32 && std::all_of(id.begin(), id.end(), [](char c) {
-        return absl::ascii_isdigit(c) || (c >= 'a' && c <= 'f');
-      });
-  if (!hex_id && !IsValidResourceId(id)) {
+  if (!IsGeneratedId(id) && !IsValidResourceId(id)) {
     return InvalidField(
         field, absl::StrCat("\"", collection, "/{id}\" has a malformed id"));
   }
@@ -172,6 +258,19 @@ std::string Fingerprint(absl::string_view query) {
 void SetPageTokenKey(absl::string_view key) {
   absl::MutexLock lock(&page_token_mu);
   *page_token_key = std::string(key);
+}
+
+std::string KeyedDigest(absl::string_view purpose, absl::string_view value) {
+  const std::string message = absl::StrCat(purpose, "\n", value);
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  absl::MutexLock lock(&page_token_mu);
+  HMAC(Sha256Algorithm(), page_token_key->data(),
+       static_cast<int>(page_token_key->size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+       mac, &length);
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(mac), length));
 }
 
 std::string EncodePageToken(absl::string_view query_fingerprint,

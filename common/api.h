@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/status.h"
 
 namespace mobility {
 
@@ -33,10 +34,21 @@ std::string MessageHash(const google::protobuf::Message& message);
 
 // A new random resource id: 32 lowercase hex digits.
 std::string NewResourceId();
+// Whether `id` is one NewResourceId could have made.
+bool IsGeneratedId(absl::string_view id);
 // An address SMTP can deliver to and no header can be smuggled in: up to 254
-// characters, a local part, '@', a domain with a dot, no spaces or
-// separators.
+// characters, a local part, '@', a domain with a dot, no spaces, separators
+// or control characters.
 bool IsPlausibleEmail(absl::string_view email);
+
+// Adds a violation, at the field's path ("author.full_name", "items[2].id"),
+// for every text of `message` holding a control character: none at all in a
+// single-line text (a name, an address, an id, a title), and none but tab,
+// CR and LF in the free texts people write in several lines (an inquiry's
+// text, a reason, an answer). A NUL would be cut by PostgreSQL after a check
+// saw the whole string; CR and LF would start a new header in an e-mail.
+void CheckTexts(const google::protobuf::Message& message,
+                const std::string& prefix, Violations& violations);
 
 // A client-chosen id (AIP-122): 4-63 of [a-z0-9-], starting with a letter, not
 // ending with '-'.
@@ -70,8 +82,15 @@ absl::StatusOr<int> EffectivePageSize(int32_t requested);
 // altered token INVALID_ARGUMENT.
 //
 // Sets the HMAC key; every replica of a service must share it. Until it is
-// called, each process uses a random key of its own.
+// called, each process uses a random key of its own. It is the deployment's
+// secret: KeyedDigest uses it too.
 void SetPageTokenKey(absl::string_view key);
+
+// HMAC-SHA256 of `value` under the deployment's secret, for `purpose`, in
+// hex: what rate limits count and lookups match personal data by (an address,
+// a client), which a bare SHA-256 would give back to anyone trying the few
+// addresses there are.
+std::string KeyedDigest(absl::string_view purpose, absl::string_view value);
 std::string EncodePageToken(absl::string_view query_fingerprint,
                             absl::string_view last_key);
 // The last key in `token` ("" for an empty token), or INVALID_ARGUMENT on

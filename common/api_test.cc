@@ -5,6 +5,8 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
+#include "mobility/applications/v1/applications.pb.h"
+#include "mobility/inquiries/v1/inquiries.pb.h"
 
 namespace mobility {
 namespace {
@@ -113,6 +115,53 @@ TEST(EtagTest, ChangesWithRevisionAndStaleIsAborted) {
 TEST(HashTest, Sha256OfKnownInput) {
   EXPECT_EQ(Sha256Hex("abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+// Issue 20: "x@example.kz\0N" passed as sixteen addresses to the rate limit
+// and as one to the mailbox PostgreSQL kept, cut at the NUL.
+TEST(CheckTextsTest, NoTextSmugglesAControlCharacter) {
+  EXPECT_FALSE(
+      IsPlausibleEmail(std::string("x@example.kz\0"
+                                   "1",
+                                   14)));
+  EXPECT_FALSE(IsPlausibleEmail("x@example.kz\r\nBcc: y@example.kz"));
+  EXPECT_FALSE(IsPlausibleEmail("x@exa\x7fmple.kz"));
+  EXPECT_TRUE(IsPlausibleEmail("x@example.kz"));
+
+  inquiries::v1::CreateInquiryRequest inquiry;
+  inquiry.mutable_inquiry()->set_subject("Grant\r\nBcc: someone");
+  inquiry.mutable_inquiry()->set_text("Line one\r\nLine two\twith a tab");
+  inquiry.mutable_inquiry()->mutable_author()->set_full_name(
+      std::string("Dana\0Seitkali", 14));
+  inquiry.mutable_inquiry()->mutable_author()->set_email("dana@example.kz");
+  Violations violations;
+  CheckTexts(inquiry, "", violations);
+  absl::Status status = violations.ToStatus("CONTROL_CHARACTERS");
+  std::vector<std::string> fields;
+  for (const auto& v : FieldViolationsOf(status)) fields.push_back(v.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"inquiry.subject",
+                                              "inquiry.author.full_name"}));
+
+  // A free text keeps its lines, but no other control character.
+  inquiry.mutable_inquiry()->set_subject("Grant");
+  inquiry.mutable_inquiry()->mutable_author()->set_full_name("Dana Seitkali");
+  Violations clean;
+  CheckTexts(inquiry, "", clean);
+  EXPECT_TRUE(clean.empty());
+  inquiry.mutable_inquiry()->set_text("bell\a");
+  Violations bell;
+  CheckTexts(inquiry, "", bell);
+  EXPECT_FALSE(bell.empty());
+
+  // Repeated texts and messages name their index.
+  applications::v1::CreateCallRequest round;
+  round.mutable_call()->add_condition_ids("kz-lv-studies");
+  round.mutable_call()->add_condition_ids("kz-lv\nteaching");
+  Violations repeated;
+  CheckTexts(round, "", repeated);
+  ASSERT_EQ(FieldViolationsOf(repeated.ToStatus("X")).size(), 1u);
+  EXPECT_EQ(FieldViolationsOf(repeated.ToStatus("X"))[0].field,
+            "call.condition_ids[1]");
 }
 
 }  // namespace

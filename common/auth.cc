@@ -27,8 +27,16 @@ constexpr std::pair<Role, absl::string_view> kRoleNames[] = {
     {Role::kInquiryHandler, "inquiry_handler"},
     {Role::kRectorOffice, "rector_office"},
     {Role::kAdmin, "admin"},
+    {Role::kPartnerSystem, "partner_system"},
     {Role::kService, "service"},
 };
+
+// Roles of people who act for an institution, whose tokens must name it.
+bool IsStaffRole(Role role) {
+  return role == Role::kCoordinator || role == Role::kFinance ||
+         role == Role::kInquiryHandler || role == Role::kRectorOffice ||
+         role == Role::kAdmin;
+}
 
 constexpr size_t kMaxTokenSize = 8192;
 constexpr char kRs256Header[] = R"({"alg":"RS256","typ":"JWT"})";
@@ -119,12 +127,14 @@ std::set<Role> AnyRole() {
 }
 
 struct TokenVerifier::State {
-  State(PKey k, PKey applicant_k, TokenPolicy p)
+  State(PKey k, PKey applicant_k, PKey internal_k, TokenPolicy p)
       : key(std::move(k)),
         applicant_key(std::move(applicant_k)),
+        internal_key(std::move(internal_k)),
         policy(std::move(p)) {}
   PKey key;
   PKey applicant_key;  // Null when applicant tokens are not trusted.
+  PKey internal_key;   // Null when no caller is one of our services.
   const TokenPolicy policy;
 
   absl::StatusOr<Verified> VerifyUncached(absl::string_view token) const;
@@ -170,12 +180,17 @@ absl::StatusOr<Verified> TokenVerifier::State::VerifyUncached(
   const std::string issuer = StringClaim(claims, "iss");
   const bool applicant_issuer =
       issuer == kApplicantTokenIssuer && applicant_key != nullptr;
-  if (issuer != kTokenIssuer && !applicant_issuer)
+  const bool internal_issuer =
+      issuer == kInternalTokenIssuer && internal_key != nullptr;
+  if (issuer != kTokenIssuer && !applicant_issuer && !internal_issuer)
     return InvalidToken("the bearer token has the wrong issuer");
+  EVP_PKEY* signer = applicant_issuer  ? applicant_key.get()
+                     : internal_issuer ? internal_key.get()
+                                       : key.get();
   // Pinning RS256 matters: a token claiming HS256 would otherwise be checked
   // as an HMAC keyed with the (public) key text, which anyone can forge.
   if (StringClaim(header, "alg") != "RS256" ||
-      !CheckSignature(applicant_issuer ? applicant_key.get() : key.get(),
+      !CheckSignature(signer,
                       token.substr(0, parts[0].size() + 1 + parts[1].size()),
                       signature)) {
     return InvalidToken("the bearer token's signature is not valid");
@@ -224,6 +239,27 @@ absl::StatusOr<Verified> TokenVerifier::State::VerifyUncached(
     return InvalidToken(
         "an applicant sign-in token may carry the applicant role only");
   }
+  // Only the internal key makes one of our services, and it makes nothing
+  // else.
+  if (internal_issuer != principal.Has(Role::kService) ||
+      (internal_issuer &&
+       (principal.roles.size() != 1 || !principal.institution.empty()))) {
+    return InvalidToken(
+        "the service role is our own services' alone, in internal tokens "
+        "carrying no other role and no institution");
+  }
+  if (principal.Has(Role::kPartnerSystem) &&
+      (principal.roles.size() != 1 || principal.institution.empty())) {
+    return InvalidToken(
+        "a partner system's token carries that role alone and names the "
+        "partner's institution");
+  }
+  for (Role role : principal.roles) {
+    if (IsStaffRole(role) && principal.institution.empty()) {
+      return InvalidToken(
+          "a staff token must name the institution its holder acts for");
+    }
+  }
   return verified;
 }
 
@@ -243,8 +279,18 @@ absl::StatusOr<TokenVerifier> TokenVerifier::FromPublicKeyPem(
           "the applicant token public key is not an RSA public key in PEM");
     }
   }
-  return TokenVerifier(std::make_shared<State>(
-      std::move(key), std::move(applicant_key), std::move(policy)));
+  PKey internal_key(nullptr, &EVP_PKEY_free);
+  if (!policy.internal_issuer_key_pem.empty()) {
+    internal_key =
+        ReadKey(policy.internal_issuer_key_pem, /*is_private=*/false);
+    if (internal_key == nullptr) {
+      return absl::InvalidArgumentError(
+          "the internal token public key is not an RSA public key in PEM");
+    }
+  }
+  return TokenVerifier(
+      std::make_shared<State>(std::move(key), std::move(applicant_key),
+                              std::move(internal_key), std::move(policy)));
 }
 
 absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
@@ -351,6 +397,8 @@ absl::Status Authorize(const Principal& principal,
   for (Role r : allowed) {
     if (principal.Has(r)) return absl::OkStatus();
   }
+  if (principal.Has(Role::kPartnerSystem) && allowed.count(Role::kCoordinator))
+    return absl::OkStatus();
   return Error(absl::StatusCode::kPermissionDenied, "ROLE_NOT_ALLOWED",
                absl::StrCat("the caller's roles may not call ", method));
 }

@@ -1,6 +1,16 @@
-// Identity: every call carries "authorization: Bearer <JWT>" signed RS256 by
-// the university's identity provider; the services verify it with the
-// configured public key. Each service declares which roles may call each RPC.
+// Identity: every call carries "authorization: Bearer <JWT>" signed RS256; the
+// services verify it with the configured public keys. Three kinds of caller,
+// never confused (DOMAIN.md, "Who acts for whom"):
+// - people: staff acting for one institution, or applicants, with tokens of
+//   the university's identity provider (applicants also of the applications
+//   service's sign-in);
+// - partner systems: a partner university's system, with a token of the
+//   identity provider for the `partner_system` role and its institution; it
+//   may do what that partner's coordinator may, for that partner only;
+// - our own services: the `service` role, only in tokens of the internal
+//   issuer, signed with a key that only the deployment holds.
+// Each service declares which roles may call each RPC; its domain then checks
+// the caller's relation to the resource.
 #ifndef MOBILITY_COMMON_AUTH_H_
 #define MOBILITY_COMMON_AUTH_H_
 
@@ -28,6 +38,11 @@ enum class Role {
   // as extending an inquiry's legal due date.
   kRectorOffice,
   kAdmin,
+  // A partner university's system, acting as that partner's coordinator.
+  kPartnerSystem,
+  // Our own services calling each other: takes and releases places, makes,
+  // cancels and settles the grants of a selection, vouches for an end user's
+  // address. Held by no person and no partner.
   kService
 };
 
@@ -41,6 +56,14 @@ inline constexpr absl::string_view kTokenIssuer = "mobility-office";
 // applicant role only, so that its key can mint nothing more.
 inline constexpr absl::string_view kApplicantTokenIssuer =
     "mobility-office/applicants";
+// Issuer of our own services' tokens, the only ones that may carry the
+// `service` role: signed with the internal key, which no identity provider,
+// partner or person holds.
+inline constexpr absl::string_view kInternalTokenIssuer =
+    "mobility-office/internal";
+// The internal identity of the gateway: the only caller believed when it
+// vouches for the end user's address.
+inline constexpr absl::string_view kGatewaySubject = "gateway";
 // Audience a token must name unless a service is configured otherwise.
 inline constexpr absl::string_view kDefaultAudience = "mobility-office";
 
@@ -54,12 +77,24 @@ struct Principal {
   // No token, on an RPC open to the public: a visitor of the university's
   // pages.
   bool IsPublic() const { return subject.empty(); }
-  // The international office's own people, as opposed to applicants and
-  // systems: they may see the personal data their work needs (signing
-  // contacts, other people's grants). A service acts for a person and sees
-  // what that person's token allows, so `service` alone is not staff.
-  bool IsStaff() const {
-    return Has(Role::kCoordinator) || Has(Role::kFinance) || Has(Role::kAdmin);
+  // One of our own services, by its internal identity.
+  bool IsInternal() const { return Has(Role::kService); }
+  // Acts for `institution` ("institutions/{id}"): its staff or its system.
+  bool ActsFor(absl::string_view of) const {
+    return !institution.empty() && institution == of;
+  }
+  // May act as a coordinator of `of`: its coordinator, or its system.
+  bool IsCoordinatorOf(absl::string_view of) const {
+    return (Has(Role::kCoordinator) || Has(Role::kPartnerSystem)) &&
+           ActsFor(of);
+  }
+  // An international office's own people acting for `of`, as opposed to
+  // applicants and systems: they may see the personal data their work needs
+  // (signing contacts, the institution's grants).
+  bool IsStaffOf(absl::string_view of) const {
+    return (Has(Role::kCoordinator) || Has(Role::kFinance) ||
+            Has(Role::kAdmin)) &&
+           ActsFor(of);
   }
 };
 
@@ -73,8 +108,11 @@ struct TokenPolicy {
   // check; expiry and roles are still checked on every call.
   size_t cache_capacity = 10000;
   // The applications service's public key (PEM) for kApplicantTokenIssuer;
-  // empty: only the identity provider's tokens are accepted.
+  // empty: no applicant sign-in tokens are accepted.
   std::string applicant_issuer_key_pem;
+  // The internal public key (PEM) for kInternalTokenIssuer; empty: no
+  // caller is one of our services.
+  std::string internal_issuer_key_pem;
 };
 
 class TokenVerifier {
@@ -86,9 +124,13 @@ class TokenVerifier {
 
   // UNAUTHENTICATED unless `token` is an RS256 JWT signed by the key, issued by
   // kTokenIssuer for the policy's audience, with a subject, known roles, iat
-  // and exp within the maximum lifetime, and valid at `now` (nbf..exp). A
-  // token of kApplicantTokenIssuer is checked with the policy's applicant key
-  // instead and may carry the applicant role only, for no institution.
+  // and exp within the maximum lifetime, and valid at `now` (nbf..exp). Staff
+  // and partner-system tokens must name their institution, a partner system
+  // holds no other role, and no such token carries `service`. A token of
+  // kApplicantTokenIssuer is checked with the policy's applicant key instead
+  // and may carry the applicant role only, for no institution; one of
+  // kInternalTokenIssuer with the internal key, and carries `service` alone,
+  // for no institution.
   absl::StatusOr<Principal> Verify(absl::string_view token,
                                    absl::Time now) const;
 
@@ -135,7 +177,8 @@ absl::StatusOr<std::string> BearerToken(absl::string_view header);
 // Every role: for methods any authenticated caller may use.
 std::set<Role> AnyRole();
 
-// PERMISSION_DENIED unless the principal holds one of `allowed`.
+// PERMISSION_DENIED unless the principal holds one of `allowed`; a partner
+// system may call what a coordinator may.
 absl::Status Authorize(const Principal& principal,
                        const std::set<Role>& allowed, absl::string_view method);
 

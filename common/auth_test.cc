@@ -266,17 +266,103 @@ TEST(AuthorizeTest, GrantsOnlyWhatIsWrittenDown) {
 }
 
 TEST(AuthorizeTest, SeveralRolesGetWhatEachRoleIsGranted) {
-  Principal both{"x", {Role::kApplicant, Role::kService}, ""};
-  EXPECT_TRUE(Authorize(both, {Role::kService}, "AllocateMobility").ok());
+  Principal both{"x", {Role::kApplicant, Role::kCoordinator}, ""};
+  EXPECT_TRUE(Authorize(both, {Role::kCoordinator}, "CreateCall").ok());
   EXPECT_TRUE(Authorize(both, {Role::kApplicant}, "GetGrant").ok());
   EXPECT_EQ(Authorize(both, {Role::kFinance}, "SettleGrant").code(),
             absl::StatusCode::kPermissionDenied);
 }
 
-TEST(PrincipalTest, AServiceIsNotStaff) {
-  EXPECT_FALSE((Principal{"s", {Role::kService}, ""}).IsStaff());
-  EXPECT_TRUE((Principal{"f", {Role::kFinance}, ""}).IsStaff());
-  EXPECT_FALSE((Principal{"a", {Role::kApplicant}, ""}).IsStaff());
+TEST(PrincipalTest, StaffActOnlyForTheirInstitution) {
+  const std::string kz = "institutions/kokshetau-amu";
+  const std::string lv = "institutions/vidzeme-va";
+  EXPECT_FALSE((Principal{"s", {Role::kService}, ""}).IsStaffOf(kz));
+  EXPECT_TRUE((Principal{"f", {Role::kFinance}, kz}).IsStaffOf(kz));
+  EXPECT_FALSE((Principal{"f", {Role::kFinance}, lv}).IsStaffOf(kz));
+  EXPECT_FALSE((Principal{"a", {Role::kApplicant}, kz}).IsStaffOf(kz));
+  EXPECT_FALSE((Principal{"f", {Role::kFinance}, ""}).IsStaffOf(""));
+  // A partner's system acts as its coordinator, and is no person.
+  Principal system{"ewp:va.lv", {Role::kPartnerSystem}, lv};
+  EXPECT_TRUE(system.IsCoordinatorOf(lv));
+  EXPECT_FALSE(system.IsCoordinatorOf(kz));
+  EXPECT_FALSE(system.IsStaffOf(lv));
+}
+
+TEST(AuthorizeTest, APartnerSystemMayCallWhatACoordinatorMay) {
+  Principal system{
+      "ewp:va.lv", {Role::kPartnerSystem}, "institutions/vidzeme-va"};
+  EXPECT_TRUE(Authorize(system, {Role::kCoordinator}, "Approve").ok());
+  EXPECT_EQ(Authorize(system, {Role::kService}, "AllocateMobility").code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Authorize(system, {Role::kFinance}, "AgreeGrant").code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+// Issue 20: a `service` token naming an unrelated institution took places and
+// settled a student's grant to zero. Only the internal key makes one of our
+// services, and the identity provider's key (which also signs partner
+// systems' and the demo's tokens) cannot.
+TEST(TokenTest, OnlyTheInternalKeyMakesOneOfOurServices) {
+  const absl::Time now = absl::Now();
+  TokenVerifier verifier = *TokenVerifier::FromPublicKeyPem(
+      TestKeys().public_pem, testing::TestTokenPolicy());
+  auto claims_for = [&](std::vector<Role> roles, std::string institution) {
+    TokenClaims claims = ClaimsFor("x", std::move(roles), now, absl::Hours(1));
+    claims.institution = std::move(institution);
+    return claims;
+  };
+  const std::string lv = "institutions/vidzeme-va";
+  auto internal = [&](TokenClaims claims) {
+    claims.issuer = std::string(kInternalTokenIssuer);
+    return *Mint(testing::InternalIssuerKeys().private_pem, claims);
+  };
+  // The internal key: `service` alone, for no institution.
+  auto ours = verifier.Verify(internal(claims_for({Role::kService}, "")), now);
+  ASSERT_TRUE(ours.ok()) << ours.status();
+  EXPECT_TRUE(ours->IsInternal());
+  for (const TokenClaims& refused :
+       {claims_for({Role::kService}, lv),
+        claims_for({Role::kService, Role::kAdmin}, ""),
+        claims_for({Role::kCoordinator}, lv)}) {
+    EXPECT_EQ(verifier.Verify(internal(refused), now).status().code(),
+              absl::StatusCode::kUnauthenticated);
+  }
+  // The identity provider's key: never `service`.
+  for (const TokenClaims& refused :
+       {claims_for({Role::kService}, ""), claims_for({Role::kService}, lv)}) {
+    EXPECT_EQ(verifier.Verify(*Mint(TestKeys().private_pem, refused), now)
+                  .status()
+                  .code(),
+              absl::StatusCode::kUnauthenticated);
+  }
+  // Without the internal key configured, an internal token is nobody's.
+  EXPECT_EQ(Verifier()
+                .Verify(internal(claims_for({Role::kService}, "")), now)
+                .status()
+                .code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
+// DOMAIN.md: a staff token without an institution is refused; a partner
+// system names its institution and is nothing else.
+TEST(TokenTest, StaffAndSystemsNameTheirInstitution) {
+  const absl::Time now = absl::Now();
+  auto verify = [&](std::vector<Role> roles, std::string institution) {
+    TokenClaims claims = ClaimsFor("x", std::move(roles), now, absl::Hours(1));
+    claims.institution = std::move(institution);
+    return Verifier().Verify(*Mint(TestKeys().private_pem, claims), now);
+  };
+  const std::string kz = "institutions/kokshetau-amu";
+  for (Role staff : {Role::kCoordinator, Role::kFinance, Role::kInquiryHandler,
+                     Role::kRectorOffice, Role::kAdmin, Role::kPartnerSystem}) {
+    EXPECT_EQ(verify({staff}, "").status().code(),
+              absl::StatusCode::kUnauthenticated)
+        << RoleName(staff);
+    EXPECT_TRUE(verify({staff}, kz).ok()) << RoleName(staff);
+  }
+  EXPECT_EQ(verify({Role::kPartnerSystem, Role::kFinance}, kz).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_TRUE(verify({Role::kApplicant}, "").ok());
 }
 
 }  // namespace

@@ -19,8 +19,8 @@ namespace mobility {
 inline constexpr char kRequestIdHeader[] = "x-request-id";
 // Metadata key of a calling service's own token, sent beside the end user's.
 inline constexpr char kServiceTokenHeader[] = "x-service-authorization";
-// Metadata key of the end user's address, as a front service (the gateway)
-// saw it; believed only from a caller that sends a service token.
+// Metadata key of the end user's address, as the gateway saw it; believed
+// only from the gateway's internal identity (kGatewaySubject).
 inline constexpr char kClientAddressHeader[] = "x-client-address";
 
 // When a call's work must stop: at its deadline, or as soon as its client has

@@ -18,6 +18,9 @@
 namespace mobility {
 namespace {
 
+// Who makes the calls the ledger records, unless a test says otherwise.
+const Principal kCaller{"applicants/a", {Role::kApplicant}, ""};
+
 const std::vector<Migration> kMigrations = {
     {1, "counters",
      "CREATE TABLE counters (id text PRIMARY KEY, value integer NOT NULL "
@@ -380,7 +383,7 @@ TEST_F(DatabaseTest, ARequestIdRunsTheChangeOnceUnderConcurrentRetries) {
       absl::Status s = db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
         PgStore<RequestLedger> ledger(txn);
         return RunIdempotent(
-            ledger, "Bump", request_id, request, &response, [&] {
+            ledger, "Bump", kCaller, request_id, request, &response, [&] {
               response.set_value(
                   txn.exec_prepared("bump", "a", 1)[0][0].as<int>());
               return absl::OkStatus();
@@ -405,11 +408,30 @@ TEST_F(DatabaseTest, ARequestIdRunsTheChangeOnceUnderConcurrentRetries) {
   google::protobuf::Int32Value response;
   absl::Status reused = db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
     PgStore<RequestLedger> ledger(txn);
-    return RunIdempotent(ledger, "Bump", request_id, other, &response,
+    return RunIdempotent(ledger, "Bump", kCaller, request_id, other, &response,
                          [] { return absl::OkStatus(); });
   });
   EXPECT_EQ(reused.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ErrorReason(reused), "REQUEST_ID_REUSED");
+  EXPECT_EQ(FieldViolationsOf(reused)[0].field, "request_id");
+
+  // Issue 20: another caller replaying the same request with its request_id
+  // got the first caller's answer. It learns nothing now, and nothing runs.
+  response.Clear();
+  bool ran = false;
+  absl::Status replayed =
+      db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
+        PgStore<RequestLedger> ledger(txn);
+        return RunIdempotent(ledger, "Bump", Principal{"applicants/b", {}, ""},
+                             request_id, request, &response, [&] {
+                               ran = true;
+                               return absl::OkStatus();
+                             });
+      });
+  EXPECT_EQ(replayed.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(replayed)[0].field, "request_id");
+  EXPECT_EQ(response.value(), 0);
+  EXPECT_FALSE(ran);
 }
 
 TEST_F(DatabaseTest, RequestRecordsArePurgedAfterTheirRetention) {
@@ -421,7 +443,8 @@ TEST_F(DatabaseTest, RequestRecordsArePurgedAfterTheirRetention) {
                          "22222222-2222-4222-8222-222222222222"}) {
     ASSERT_TRUE(db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
                     PgStore<RequestLedger> ledger(txn);
-                    return RunIdempotent(ledger, "Bump", id, request, &response,
+                    return RunIdempotent(ledger, "Bump", kCaller, id, request,
+                                         &response,
                                          [] { return absl::OkStatus(); });
                   }).ok());
   }

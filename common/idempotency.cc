@@ -3,11 +3,13 @@
 #include <memory>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "common/api.h"
 
 namespace mobility {
 
-std::string RequestHash(const google::protobuf::Message& request) {
+std::string RequestHash(const google::protobuf::Message& request,
+                        const Principal& caller) {
   std::unique_ptr<google::protobuf::Message> copy(request.New());
   copy->CopyFrom(request);
   const auto* field = copy->GetDescriptor()->FindFieldByName("request_id");
@@ -19,7 +21,8 @@ std::string RequestHash(const google::protobuf::Message& request) {
         copy.get(), field,
         absl::AsciiStrToLower(reflection->GetString(*copy, field)));
   }
-  return MessageHash(*copy);
+  return Sha256Hex(absl::StrCat(MessageHash(*copy), "\n", caller.subject, "\n",
+                                caller.institution));
 }
 
 }  // namespace mobility

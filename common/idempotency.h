@@ -1,7 +1,9 @@
 // Request-id idempotency (AIP-155) kept in the same transaction as the change
 // it guards: a retry with the same request_id returns the first response and
 // changes nothing, even when the retries run concurrently (the second one waits
-// on the first one's record, then reads its response).
+// on the first one's record, then reads its response). The record is the
+// caller's: another caller sending the same request_id learns nothing of the
+// first answer.
 #ifndef MOBILITY_COMMON_IDEMPOTENCY_H_
 #define MOBILITY_COMMON_IDEMPOTENCY_H_
 
@@ -14,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/auth.h"
 
 namespace mobility {
 
@@ -27,7 +30,8 @@ class RequestLedger {
   virtual ~RequestLedger() = default;
   // Claims (method, request_id). Returns the stored response when an earlier
   // call with this id committed, nullopt when this call is the first.
-  // INVALID_ARGUMENT when the id was used for a different request.
+  // INVALID_ARGUMENT on request_id when the id was used for a different
+  // request or by another caller.
   virtual absl::StatusOr<std::optional<std::string>> ClaimRequest(
       absl::string_view method, absl::string_view request_id,
       absl::string_view request_hash) = 0;
@@ -36,19 +40,23 @@ class RequestLedger {
                               const std::string& response) = 0;
 };
 
-// The hash that ties a request id to its request: the request with its
-// request_id in lowercase, since a UUID's case does not make it another id.
-std::string RequestHash(const google::protobuf::Message& request);
+// The hash that ties a request id to its request and its caller: the request
+// with its request_id in lowercase, since a UUID's case does not make it
+// another id, and who made it (subject and institution).
+std::string RequestHash(const google::protobuf::Message& request,
+                        const Principal& caller);
 
 // Runs `change` (which fills *response) once per request id. Without a request
 // id it just runs.
 template <typename Request, typename Response, typename Change>
 absl::Status RunIdempotent(RequestLedger& ledger, absl::string_view method,
+                           const Principal& caller,
                            const std::string& request_id,
                            const Request& request, Response* response,
                            Change&& change) {
   if (request_id.empty()) return change();
-  auto prior = ledger.ClaimRequest(method, request_id, RequestHash(request));
+  auto prior =
+      ledger.ClaimRequest(method, request_id, RequestHash(request, caller));
   if (!prior.ok()) return prior.status();
   if (prior->has_value()) {
     response->ParseFromString(**prior);

@@ -44,8 +44,10 @@ absl::StatusOr<std::optional<std::string>> ClaimRequestRecord(
                  "a call with this request_id has not finished; retry");
   }
   if (prior[0][0].as<std::string>() != hash) {
-    return Error(absl::StatusCode::kInvalidArgument, "REQUEST_ID_REUSED",
-                 "request_id: was already used for a different request");
+    Violations reused;
+    reused.Add("request_id",
+               "was already used for another request or by another caller");
+    return reused.ToStatus("REQUEST_ID_REUSED");
   }
   pqxx::binarystring response(prior[0][1]);
   return std::optional<std::string>(response.str());

@@ -99,7 +99,10 @@ absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
                  "the request is not a valid protocol buffer of its type (a "
                  "string field must be UTF-8)");
   }
-  return absl::OkStatus();
+  // Every RPC, before any service rule: no text smuggles a control character.
+  Violations violations;
+  CheckTexts(*message, "", violations);
+  return violations.ToStatus("CONTROL_CHARACTERS");
 }
 
 absl::Status SerializeResponse(const google::protobuf::Message& message,
@@ -194,9 +197,12 @@ grpc::ServerUnaryReactor* RpcDispatcher::Start(
       }
       call->call_.calling_service = *std::move(service);
     }
+    // Only the gateway's internal identity vouches for the end user's address:
+    // another caller's header would reset the per-client limits at will.
     const std::string vouched = MetadataValue(context, kClientAddressHeader);
     call->call_.client_address =
-        !vouched.empty() && !call->call_.calling_service.subject.empty()
+        !vouched.empty() &&
+                call->call_.calling_service.subject == kGatewaySubject
             ? vouched
             : PeerHost(context->peer());
     if (!method.anonymous) {

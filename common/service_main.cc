@@ -26,6 +26,10 @@ ABSL_FLAG(std::string, applicant_jwt_public_key_file, "",
           "applicants' sign-in tokens with (env "
           "MOBILITY_APPLICANT_JWT_PUBLIC_KEY_FILE); none: no applicant "
           "sign-in tokens are accepted");
+ABSL_FLAG(std::string, internal_jwt_public_key_file, "",
+          "PEM file of the RSA key our own services' tokens are signed with "
+          "(env MOBILITY_INTERNAL_JWT_PUBLIC_KEY_FILE); none: no caller acts "
+          "as one of our services");
 ABSL_FLAG(int, db_pool_size, 8,
           "database connections per process (env MOBILITY_DB_POOL_SIZE)");
 ABSL_FLAG(
@@ -93,6 +97,10 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
   if (!Env("MOBILITY_APPLICANT_JWT_PUBLIC_KEY_FILE").empty()) {
     absl::SetFlag(&FLAGS_applicant_jwt_public_key_file,
                   Env("MOBILITY_APPLICANT_JWT_PUBLIC_KEY_FILE"));
+  }
+  if (!Env("MOBILITY_INTERNAL_JWT_PUBLIC_KEY_FILE").empty()) {
+    absl::SetFlag(&FLAGS_internal_jwt_public_key_file,
+                  Env("MOBILITY_INTERNAL_JWT_PUBLIC_KEY_FILE"));
   }
   if (auto s = EnvInt("MOBILITY_DB_POOL_SIZE", &FLAGS_db_pool_size); !s.ok())
     return s;
@@ -183,6 +191,16 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
           "cannot read the applicant token public key ", applicant_key_file));
     }
     config.token_policy.applicant_issuer_key_pem = *std::move(applicant_pem);
+  }
+  const std::string internal_key_file =
+      absl::GetFlag(FLAGS_internal_jwt_public_key_file);
+  if (!internal_key_file.empty()) {
+    auto internal_pem = ReadFile(internal_key_file);
+    if (!internal_pem.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "cannot read the internal token public key ", internal_key_file));
+    }
+    config.token_policy.internal_issuer_key_pem = *std::move(internal_pem);
   }
   const std::string page_key_file = absl::GetFlag(FLAGS_page_token_key_file);
   if (!page_key_file.empty()) {

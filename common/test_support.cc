@@ -5,6 +5,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <pqxx/pqxx>
 
@@ -109,25 +110,59 @@ const KeyPair& ApplicantIssuerKeys() {
   return *keys;
 }
 
-std::shared_ptr<const RpcDispatcher> TestDispatcher(DispatchOptions options) {
+const KeyPair& InternalIssuerKeys() {
+  static const KeyPair* keys = NewKeyPair();
+  return *keys;
+}
+
+TokenPolicy TestTokenPolicy() {
   TokenPolicy policy;
   policy.applicant_issuer_key_pem = ApplicantIssuerKeys().public_pem;
+  policy.internal_issuer_key_pem = InternalIssuerKeys().public_pem;
+  return policy;
+}
+
+std::shared_ptr<const RpcDispatcher> TestDispatcher(DispatchOptions options) {
   return std::make_shared<RpcDispatcher>(
-      *TokenVerifier::FromPublicKeyPem(TestKeys().public_pem, policy), options);
+      *TokenVerifier::FromPublicKeyPem(TestKeys().public_pem,
+                                       TestTokenPolicy()),
+      options);
+}
+
+namespace {
+std::string Signed(const KeyPair& keys, TokenClaims claims) {
+  // Each key parsed once: the role tests mint many tokens.
+  static const TokenSigner* provider =
+      new TokenSigner(*TokenSigner::FromPrivateKeyPem(TestKeys().private_pem));
+  static const TokenSigner* internal = new TokenSigner(
+      *TokenSigner::FromPrivateKeyPem(InternalIssuerKeys().private_pem));
+  const TokenSigner& signer = &keys == &TestKeys() ? *provider : *internal;
+  claims.issued_at = absl::Now();
+  auto token = signer.Sign(claims);
+  EXPECT_TRUE(token.ok()) << token.status();
+  return token.value_or("");
+}
+}  // namespace
+
+std::string SignedByIdentityProvider(TokenClaims claims) {
+  return Signed(TestKeys(), std::move(claims));
 }
 
 std::string TokenFor(const std::string& subject, const std::vector<Role>& roles,
                      const std::string& institution) {
-  static const TokenSigner* signer =
-      new TokenSigner(*TokenSigner::FromPrivateKeyPem(TestKeys().private_pem));
   TokenClaims claims;
   claims.subject = subject;
   claims.roles = roles;
   claims.institution = institution;
-  claims.issued_at = absl::Now();
-  auto token = signer->Sign(claims);
-  EXPECT_TRUE(token.ok()) << token.status();
-  return token.value_or("");
+  if (roles == std::vector<Role>{Role::kService}) {
+    claims.issuer = std::string(kInternalTokenIssuer);
+    return Signed(InternalIssuerKeys(), std::move(claims));
+  }
+  const bool acts_for_an_institution = std::any_of(
+      roles.begin(), roles.end(), [](Role r) { return r != Role::kApplicant; });
+  if (claims.institution.empty() && acts_for_an_institution)
+    claims.institution = kHomeInstitution;
+  return Signed(TestKeys(), std::move(claims));
 }
 
 }  // namespace mobility::testing

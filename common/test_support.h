@@ -44,21 +44,36 @@ struct KeyPair {
   std::string private_pem;
   std::string public_pem;
 };
-// One RSA key pair per test process.
+// One RSA key pair per test process: the identity provider's.
 const KeyPair& TestKeys();
 // Another, for the applications service's applicant sign-in tokens.
 const KeyPair& ApplicantIssuerKeys();
+// Another, for our own services' internal tokens.
+const KeyPair& InternalIssuerKeys();
 
-// A dispatcher that verifies tokens signed with TestKeys(), and applicant
-// tokens signed with ApplicantIssuerKeys().
+// The policy trusting all three, with the default audience.
+TokenPolicy TestTokenPolicy();
+
+// A dispatcher that verifies tokens signed with TestKeys(), applicant tokens
+// signed with ApplicantIssuerKeys() and internal ones with
+// InternalIssuerKeys().
 std::shared_ptr<const RpcDispatcher> TestDispatcher(
     DispatchOptions options = {});
 
-// A token signed with TestKeys(), valid for an hour.
-// A token signed with the test key; `institution` is the one the bearer acts
-// for, "institutions/{id}", or empty.
+// The institution the demo's staff act for, and the tests' where they name
+// none.
+inline constexpr char kHomeInstitution[] = "institutions/kokshetau-amu";
+
+// A token valid for an hour: for `service` alone, an internal token signed
+// with InternalIssuerKeys(); otherwise the identity provider's, signed with
+// TestKeys(). `institution` is the one the bearer acts for,
+// "institutions/{id}"; staff and partner systems given none act for
+// kHomeInstitution.
 std::string TokenFor(const std::string& subject, const std::vector<Role>& roles,
                      const std::string& institution = "");
+
+// `claims` signed as they are with TestKeys(), for tokens the services refuse.
+std::string SignedByIdentityProvider(TokenClaims claims);
 
 }  // namespace mobility::testing
 

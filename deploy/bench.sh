@@ -52,6 +52,7 @@ stop_bench_services() {
 trap stop_bench_services EXIT
 psql -X -qc "DROP DATABASE IF EXISTS $bench_db" -c "CREATE DATABASE $bench_db" "$admin_url"
 export MOBILITY_JWT_PUBLIC_KEY_FILE=$var/keys/jwt-public.pem MOBILITY_PAGE_TOKEN_KEY_FILE=$var/keys/page-token.key
+export MOBILITY_INTERNAL_JWT_PUBLIC_KEY_FILE=$var/keys/internal-jwt-public.pem
 export MOBILITY_SMTP_URL=
 bench_address() { echo "127.0.0.1:${bench_port[$1]}"; }
 export MOBILITY_AGREEMENTS_ADDRESS=$(bench_address agreements) \
@@ -87,6 +88,7 @@ mkdir -p "$var/bench"
 status=0
 (cd "$project_dir" && "$build/tools/bench/mobility_bench" \
   --signing_key "$var/keys/jwt-private.pem" \
+  --internal_signing_key "$var/keys/internal-jwt-private.pem" \
   --pgbench_database_url "$pgbench_url" \
   --agreements_database_url "${bench_url}?options=-c%20search_path%3Dagreements" \
   --service_pids "$(IFS=,; echo "${pids[*]}")" \

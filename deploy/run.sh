@@ -89,19 +89,30 @@ if [ ! -f "$applicant_private_key" ]; then
 fi
 export MOBILITY_APPLICANT_JWT_PUBLIC_KEY_FILE=$var/keys/applicant-jwt-public.pem
 export MOBILITY_APPLICANT_SIGNING_KEY_FILE=$applicant_private_key
+# Our own services' internal key pair: the only key that makes a `service` identity (taking
+# places, making and settling the grants of a selection, vouching for a client's address). No
+# identity provider, partner or person holds it; in production it stays with the deployment.
+internal_private_key=$var/keys/internal-jwt-private.pem
+if [ ! -f "$internal_private_key" ]; then
+  (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$internal_private_key" 2>/dev/null)
+  openssl pkey -in "$internal_private_key" -pubout -out "$var/keys/internal-jwt-public.pem"
+fi
+export MOBILITY_INTERNAL_JWT_PUBLIC_KEY_FILE=$var/keys/internal-jwt-public.pem
 # The key every replica signs page tokens with.
 page_token_key=$var/keys/page-token.key
 [ -f "$page_token_key" ] || (umask 077 && head -c 32 /dev/urandom > "$page_token_key")
 export MOBILITY_PAGE_TOKEN_KEY_FILE=$page_token_key
 
-# Each service calls the others with its own identity (a `service` token of its own subject)
-# beside the end user's; applications takes places and makes grants on that authority.
+# Each service calls the others with its own internal identity (a `service` token naming the
+# service, signed with the internal key) beside the end user's; applications takes places and
+# makes grants on that authority, and only the gateway's vouches for a client's address.
 # Development tokens live at most 24 h, so a background loop renews the files twice a day; the
 # services re-read them each minute.
 export PATH=$build/tools/mobilityctl:$PATH
 renew_service_tokens() {
   for s in "${services[@]}"; do
-    mobilityctl token --role service --subject "$s-service" --ttl_hours 24 2>/dev/null |
+    mobilityctl token --role service --subject "$s" --signing_key "$internal_private_key" \
+      --ttl_hours 24 2>/dev/null |
       tail -n 1 > "$var/keys/$s-service.token.new" &&
       mv "$var/keys/$s-service.token.new" "$var/keys/$s-service.token"
   done
@@ -128,7 +139,8 @@ for s in "${services[@]}"; do
   echo $! > "$var/run/$s.pid"
 done
 
-MOBILITY_TOKEN=$(mobilityctl token --role coordinator --subject demo-coordinator 2>/dev/null | tail -n 1)
+MOBILITY_TOKEN=$(mobilityctl token --role coordinator --subject demo-coordinator \
+  --institution institutions/kokshetau-amu 2>/dev/null | tail -n 1)
 export MOBILITY_TOKEN
 for _ in $(seq 1 100); do
   mobilityctl institutions list >/dev/null 2>&1 && mobilityctl grants rates >/dev/null 2>&1 &&
@@ -155,7 +167,7 @@ Mobility Office is running.
 
 Try it over HTTP (no token needed for the public routes):
   curl -s 'http://127.0.0.1:${default_port[gateway]}/v1/publishedQuestions?query=grant'
-  curl -s -X POST http://127.0.0.1:${default_port[gateway]}/v1/inquiries -d @deploy/demo/question-web.json
+  curl -s -X POST http://127.0.0.1:${default_port[gateway]}/v1/inquiries -H 'Content-Type: application/json' -d @deploy/demo/question-web.json
 
 Or with the command line:
   export PATH=$build/tools/mobilityctl:\$PATH
@@ -167,7 +179,7 @@ Or with the command line:
   mobilityctl calls list --open
   mobilityctl budgets report budgets/ka107-2016-kz
   mobilityctl questions list --query grant
-  MOBILITY_TOKEN=\$(mobilityctl token --role inquiry_handler --subject handler | tail -n 1) \\
+  MOBILITY_TOKEN=\$(mobilityctl token --role inquiry_handler --subject handler --institution institutions/kokshetau-amu | tail -n 1) \\
     mobilityctl inquiries list --due_within 5
 
 Stop with: deploy/run.sh stop

@@ -22,6 +22,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -165,13 +166,18 @@ std::string MakeWorkspace() {
       << testing::ApplicantIssuerKeys().public_pem;
   std::ofstream(dir + "/applicant-private.pem")
       << testing::ApplicantIssuerKeys().private_pem;
+  std::ofstream(dir + "/internal-public.pem")
+      << testing::InternalIssuerKeys().public_pem;
+  std::ofstream(dir + "/internal-private.pem")
+      << testing::InternalIssuerKeys().private_pem;
   return dir;
 }
 
 std::string PartnerRole(const std::string& institution) {
-  return absl::StrCat(
-      institution == "institutions/kokshetau-amu" ? "coordinator" : "service",
-      " --institution ", institution);
+  return absl::StrCat(institution == "institutions/kokshetau-amu"
+                          ? "coordinator"
+                          : "partner_system",
+                      " --institution ", institution);
 }
 
 std::pair<int, std::string> Mobilityctl(const std::string& workspace,
@@ -180,9 +186,12 @@ std::pair<int, std::string> Mobilityctl(const std::string& workspace,
                                         const std::string& role) {
   const std::string vars = absl::StrCat(
       env, " MOBILITY_JWT_PRIVATE_KEY_FILE=", workspace, "/private.pem ");
-  auto [code, token] =
-      RunCommand(absl::StrCat(vars, MOBILITYCTL, " token --role ", role,
-                              " --subject e2e 2>/dev/null | tail -n 1"));
+  // Staff act for an institution: the home one unless the role names another.
+  const bool staff = role != "applicant" && !absl::StrContains(role, "--");
+  auto [code, token] = RunCommand(absl::StrCat(
+      vars, MOBILITYCTL, " token --role ", role,
+      staff ? absl::StrCat(" --institution ", testing::kHomeInstitution) : "",
+      " --subject e2e 2>/dev/null | tail -n 1"));
   EXPECT_EQ(code, 0);
   token.erase(token.find_last_not_of('\n') + 1);
   return RunCommand(absl::StrCat(vars, "MOBILITY_TOKEN=", token, " ",
@@ -225,8 +234,14 @@ HttpReply HttpClient::Call(const std::string& method, const std::string& url,
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE,
                      static_cast<long>(body.size()));
   }
+  // JSON unless the caller says otherwise.
+  const bool typed =
+      std::any_of(headers.begin(), headers.end(), [](const std::string& h) {
+        return absl::StartsWithIgnoreCase(h, "content-type:");
+      });
   curl_slist* list =
-      curl_slist_append(nullptr, "Content-Type: application/json");
+      typed ? nullptr
+            : curl_slist_append(nullptr, "Content-Type: application/json");
   for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, CollectBody);
@@ -372,31 +387,38 @@ void Stack::Spawn(const char* binary, const std::string& name,
 ::testing::AssertionResult Stack::Start(
     const std::vector<std::string>& gateway_args, const std::string& smtp_url) {
   const std::string key = "--jwt_public_key_file=" + dir_ + "/public.pem";
+  // Each service's flags name the three keys it trusts: the identity
+  // provider's, the applicants' sign-in's and our services' internal one.
   const std::string applicant_key =
       "--applicant_jwt_public_key_file=" + dir_ + "/applicant-public.pem";
+  const std::string internal_key =
+      "--internal_jwt_public_key_file=" + dir_ + "/internal-public.pem";
   const std::string smtp = "--smtp_url=" + smtp_url;
   const std::string db = "--database_url=" + database_url_;
   for (const char* s : {"applications", "grants", "gateway"}) {
     std::ofstream(absl::StrCat(dir_, "/", s, ".token"))
-        << testing::TokenFor(absl::StrCat(s, "-service"), {Role::kService});
+        << testing::TokenFor(s, {Role::kService});
   }
   auto token_file = [&](const char* s) {
     return absl::StrCat("--service_token_file=", dir_, "/", s, ".token");
   };
   Spawn(AGREEMENTS_SERVER, "agreements",
-        {"--listen=" + address_["agreements"], db, key, applicant_key});
+        {"--listen=" + address_["agreements"], db, key, applicant_key,
+         internal_key});
   Spawn(
       GRANTS_SERVER, "grants",
-      {"--listen=" + address_["grants"], db, key, applicant_key,
+      {"--listen=" + address_["grants"], db, key, applicant_key, internal_key,
        "--agreements_address=" + address_["agreements"], token_file("grants")});
   Spawn(APPLICATIONS_SERVER, "applications",
         {"--listen=" + address_["applications"], db, key, applicant_key,
+         internal_key,
          "--applicant_signing_key_file=" + dir_ + "/applicant-private.pem",
          "--agreements_address=" + address_["agreements"],
          "--grants_address=" + address_["grants"], token_file("applications"),
          smtp});
   Spawn(INQUIRIES_SERVER, "inquiries",
-        {"--listen=" + address_["inquiries"], db, key, applicant_key, smtp});
+        {"--listen=" + address_["inquiries"], db, key, applicant_key,
+         internal_key, smtp});
   for (const auto& [service, address] : address_) {
     if (!WaitUntilServing(address)) {
       return ::testing::AssertionFailure()

@@ -19,20 +19,23 @@ class GrantsEndToEndTest : public ::testing::Test {
     agreements_address_ = absl::StrCat("127.0.0.1:", e2e::FreePort());
     grants_address_ = absl::StrCat("127.0.0.1:", e2e::FreePort());
     const std::string key = "--jwt_public_key_file=" + dir_ + "/public.pem";
+    const std::string internal_key =
+        "--internal_jwt_public_key_file=" + dir_ + "/internal-public.pem";
     const std::string db = "--database_url=" + database_.url();
-    agreements_pid_ = e2e::Spawn(
-        {AGREEMENTS_SERVER, "--listen=" + agreements_address_, db, key},
-        dir_ + "/agreements.log");
-    // grants' own identity, sent beside the end user's token.
+    agreements_pid_ =
+        e2e::Spawn({AGREEMENTS_SERVER, "--listen=" + agreements_address_, db,
+                    key, internal_key},
+                   dir_ + "/agreements.log");
+    // grants' own internal identity, sent beside the end user's token.
     auto [code, token] = e2e::RunCommand(absl::StrCat(
-        "MOBILITY_JWT_PRIVATE_KEY_FILE=", dir_, "/private.pem ", MOBILITYCTL,
-        " token --role service --subject grants-service 2>/dev/null | tail -n "
-        "1 > ",
+        "MOBILITY_INTERNAL_JWT_PRIVATE_KEY_FILE=", dir_,
+        "/internal-private.pem ", MOBILITYCTL,
+        " token --role service --subject grants 2>/dev/null | tail -n 1 > ",
         dir_, "/service.token"));
     ASSERT_EQ(code, 0);
     grants_pid_ =
         e2e::Spawn({GRANTS_SERVER, "--listen=" + grants_address_, db, key,
-                    "--agreements_address=" + agreements_address_,
+                    internal_key, "--agreements_address=" + agreements_address_,
                     "--service_token_file=" + dir_ + "/service.token"},
                    dir_ + "/grants.log");
     ASSERT_TRUE(e2e::WaitUntilServing(agreements_address_))
@@ -100,7 +103,7 @@ TEST_F(GrantsEndToEndTest, QuotesAgreesAndReportsThroughBothServices) {
   const std::string agreements_log = e2e::ReadFile(dir_ + "/agreements.log");
   EXPECT_TRUE(absl::StrContains(
       agreements_log,
-      R"("method":"GetInstitution","status":"OK","reason":"","roles":"applicant","calling_service":"grants-service")"))
+      R"("method":"GetInstitution","status":"OK","reason":"","roles":"applicant","calling_service":"grants")"))
       << agreements_log;
 
   Ctl("budgets create --id ka107-2016-kz --json " + demo_ +

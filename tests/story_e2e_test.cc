@@ -62,7 +62,7 @@ TEST_F(StoryTest, FromAgreementToGrantsAndAQuestionToTheRector) {
   const std::string coordinator =
       testing::TokenFor("coordinator-kz", {Role::kCoordinator}, kKz);
   const std::string vidzeme_system =
-      testing::TokenFor("ewp:va.lv", {Role::kService}, kLv);
+      testing::TokenFor("ewp:va.lv", {Role::kPartnerSystem}, kLv);
 
   // Both partners approve the agreement, each with its own identity.
   Ok("POST", "/v1/institutions?institutionId=kokshetau-amu",

@@ -8,7 +8,8 @@ demo=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 as_role() {
   local role=$1 subject=$2
   shift 2
-  MOBILITY_TOKEN=$(mobilityctl token --role "$role" --subject "$subject" 2>/dev/null | tail -n 1) \
+  MOBILITY_TOKEN=$(mobilityctl token --role "$role" --subject "$subject" \
+                     --institution institutions/kokshetau-amu 2>/dev/null | tail -n 1) \
     mobilityctl --output=json "$@"
 }
 admin() { as_role admin demo-admin "$@"; }

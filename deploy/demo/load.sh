@@ -6,8 +6,8 @@ set -euo pipefail
 demo=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 ctl() { mobilityctl --output=json "$@"; }
-# Each partner approves for itself: Kokshetau's coordinator, and Vidzeme's own system with its
-# service identity, as EWP's Approval API would deliver it.
+# Each partner approves for itself: Kokshetau's coordinator, and Vidzeme's own system (a partner
+# system, acting as Vidzeme's coordinator), as EWP's Approval API would deliver it.
 as_partner() {
   local institution=$1 role=$2 subject=$3
   shift 3
@@ -30,7 +30,7 @@ load_agreement() {
   as_partner institutions/kokshetau-amu coordinator demo-coordinator \
     agreements approve "agreements/$id" --institution institutions/kokshetau-amu \
     --content_hash "$hash" --request_id "6f1c2a10-01${n}1-4a55-9d0e-0c5a1e0001${n}1" >/dev/null
-  as_partner institutions/vidzeme-via service ewp:va.lv \
+  as_partner institutions/vidzeme-via partner_system ewp:va.lv \
     agreements approve "agreements/$id" --institution institutions/vidzeme-via \
     --content_hash "$hash" --request_id "6f1c2a10-01${n}2-4a55-9d0e-0c5a1e0001${n}2" >/dev/null
 }
@@ -107,7 +107,7 @@ applicant demo-student-4 applications sign-la "$selected" --version 1 --signer_n
   --position student --request_id 6f1c2a10-0546-4a55-9d0e-0c5a1e000546 >/dev/null
 coordinator applications sign-la "$selected" --version 1 --signer_name "International Office" \
   --position "Erasmus+ coordinator" --request_id 6f1c2a10-0547-4a55-9d0e-0c5a1e000547 >/dev/null
-as_partner institutions/vidzeme-via service ewp:va.lv \
+as_partner institutions/vidzeme-via partner_system ewp:va.lv \
   applications sign-la "$selected" --version 1 --signer_name "International Office, Valmiera" \
   --position "Erasmus+ coordinator" --request_id 6f1c2a10-0548-4a55-9d0e-0c5a1e000548 >/dev/null
 echo "demo data loaded: 2 institutions, 2 approved agreements, 2 budgets, 2 agreed grants," \

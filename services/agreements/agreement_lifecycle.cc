@@ -76,8 +76,7 @@ absl::Status Approve(v1::Agreement& agreement, absl::string_view institution,
   approval->set_content_hash(std::string(content_hash));
   approval->set_approved_by(principal.subject);
   *approval->mutable_approve_time() = ToTimestamp(now);
-  approval->set_by_partner_system(principal.Has(Role::kService) &&
-                                  !principal.IsStaff());
+  approval->set_by_partner_system(principal.Has(Role::kPartnerSystem));
   SettleApprovalState(agreement);
   return absl::OkStatus();
 }
@@ -170,8 +169,31 @@ absl::Status CheckOpenForYear(const v1::Agreement& agreement, int year) {
   return absl::OkStatus();
 }
 
+bool ReadsWhole(const v1::Agreement& agreement, const Principal& principal) {
+  if (principal.IsInternal()) return true;
+  for (const auto& p : agreement.partners()) {
+    if (principal.ActsFor(p.institution())) return true;
+  }
+  return false;
+}
+
+absl::Status CheckPartner(const v1::Agreement& agreement,
+                          const Principal& principal) {
+  for (const auto& p : agreement.partners()) {
+    if (principal.ActsFor(p.institution())) return absl::OkStatus();
+  }
+  if (agreement.in_force_revision() == 0) {
+    return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
+                 absl::StrCat("no agreement ", agreement.name()));
+  }
+  return Error(absl::StatusCode::kPermissionDenied, "NOT_A_PARTNER",
+               "only the agreement's two partners change it");
+}
+
 void RedactForCaller(v1::Agreement& agreement, const Principal& principal) {
-  if (principal.IsStaff()) return;
+  for (const auto& p : agreement.partners()) {
+    if (principal.IsStaffOf(p.institution())) return;
+  }
   for (auto& p : *agreement.mutable_partners()) p.clear_signing_contact();
   for (auto& a : *agreement.mutable_approvals()) a.clear_approved_by();
 }

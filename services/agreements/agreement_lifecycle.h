@@ -59,8 +59,18 @@ void ApplyTerminationDate(v1::Agreement& agreement, absl::CivilDay today);
 // termination takes effect.
 absl::Status CheckOpenForYear(const v1::Agreement& agreement, int year);
 
-// Removes what only staff may see (signing contacts, approvers) for callers
-// without a staff role.
+// An agreement belongs to its two partners: true when `principal` acts for
+// one of them (its staff or its system), or is one of our own services.
+bool ReadsWhole(const v1::Agreement& agreement, const Principal& principal);
+
+// OK when `principal` may change the agreement: it acts for one of its
+// partners. Anyone else gets NOT_FOUND for a draft, whose existence is the
+// partners' own, and PERMISSION_DENIED for an agreement the public sees.
+absl::Status CheckPartner(const v1::Agreement& agreement,
+                          const Principal& principal);
+
+// Removes what only the partners' staff may see (signing contacts, approvers)
+// for every other caller.
 void RedactForCaller(v1::Agreement& agreement, const Principal& principal);
 
 }  // namespace mobility::agreements

@@ -468,7 +468,7 @@ class LifecycleTest : public ::testing::Test {
   v1::Agreement agreement_;
   // A coordinator of Kokshetau, and Vidzeme's own system.
   Principal kz_{"coordinator-1", {Role::kCoordinator}, kKz};
-  Principal lv_system_{"ewp:va.lv", {Role::kService}, kLv};
+  Principal lv_system_{"ewp:va.lv", {Role::kPartnerSystem}, kLv};
   absl::Time now_ = absl::FromUnixSeconds(1'800'000'000);
 };
 

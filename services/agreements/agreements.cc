@@ -53,12 +53,21 @@ std::vector<std::string> PartnerNames(const v1::Agreement& agreement) {
   return names;
 }
 
+// The content's rules, and that the caller stays one of the partners: an
+// institution writes agreements of its own only.
 absl::Status ValidateAgainstStore(AgreementsStore& store,
-                                  const v1::Agreement& agreement) {
+                                  const v1::Agreement& agreement,
+                                  const Principal& caller) {
   Violations violations;
   ValidateAgreement(agreement,
                     store.InstitutionCountries(PartnerNames(agreement)),
                     "agreement", violations);
+  if (violations.empty() && !ReadsWhole(agreement, caller)) {
+    violations.Add("agreement.partners",
+                   absl::StrCat("one partner must be the institution you act "
+                                "for, ",
+                                caller.institution));
+  }
   return violations.ToStatus("INVALID_AGREEMENT");
 }
 
@@ -88,12 +97,13 @@ absl::StatusOr<v1::Agreement> Agreements::CreateAgreement(
   absl::Status status =
       store_->Transact(call.limit, [&](AgreementsStore& store) {
         return RunIdempotent(
-            store, "CreateAgreement", request.request_id(), request, &created,
-            [&]() -> absl::Status {
+            store, "CreateAgreement", call.principal, request.request_id(),
+            request, &created, [&]() -> absl::Status {
               CopyAgreementFields(request.agreement(), AgreementMaskPaths(),
                                   created);
               AssignConditionIds(created);
-              if (auto s = ValidateAgainstStore(store, created); !s.ok())
+              if (auto s = ValidateAgainstStore(store, created, caller);
+                  !s.ok())
                 return s;
               created.set_name("agreements/" + id);
               *created.mutable_create_time() = ToTimestamp(Now());
@@ -145,13 +155,19 @@ absl::StatusOr<v1::Agreement> Agreements::GetAgreement(
   if (caller.IsPublic() && request.revision() != 0) {
     return InvalidField("revision", "the public reads the revision in force");
   }
+  // Anyone but the partners reads what the public reads.
   auto found = store_->ReadValue(
       call.limit, [&](AgreementsStore& store) -> absl::StatusOr<v1::Agreement> {
-        auto agreement =
-            request.revision() == 0
-                ? store.GetAgreement(*id, /*for_update=*/false)
-                : store.GetAgreementRevision(*id, request.revision());
-        if (!agreement.ok() || !caller.IsPublic()) return agreement;
+        auto agreement = store.GetAgreement(*id, /*for_update=*/false);
+        if (!agreement.ok()) return agreement;
+        if (ReadsWhole(*agreement, caller)) {
+          if (request.revision() == 0) return agreement;
+          return store.GetAgreementRevision(*id, request.revision());
+        }
+        if (request.revision() != 0) {
+          return InvalidField("revision",
+                              "only the partners read earlier revisions");
+        }
         ApplyTerminationDate(*agreement, Today());
         return RevisionInForce(store, *std::move(agreement));
       });
@@ -193,7 +209,11 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
       violations.Add("state", "must be DRAFT, APPROVED, AMENDED or TERMINATED");
     }
   }
-  if (caller.IsPublic()) {
+  // Staff and partner systems list their institution's agreements whole;
+  // everyone else, the agreements in force, as the public reads them.
+  const bool member = !caller.institution.empty() && !caller.IsInternal();
+  if (member) filter.member_institution_id = ResourceIdOf(caller.institution);
+  if (!member && !caller.IsInternal()) {
     if (!filter.state.empty() && filter.state != "APPROVED") {
       violations.Add("state", "the public sees APPROVED agreements only");
     }
@@ -201,10 +221,10 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
     filter.in_force = true;
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_FILTER");
-  const std::string query =
-      absl::StrCat("agreements?partner=", filter.partner_institution_id,
-                   "&year=", filter.academic_year, "&state=", filter.state,
-                   "&in_force=", filter.in_force);
+  const std::string query = absl::StrCat(
+      "agreements?partner=", filter.partner_institution_id,
+      "&year=", filter.academic_year, "&state=", filter.state,
+      "&in_force=", filter.in_force, "&member=", filter.member_institution_id);
   auto after = DecodePageToken(request.page_token(), query);
   if (!after.ok()) return after.status();
   auto rows = store_->ReadValue(
@@ -248,10 +268,11 @@ absl::StatusOr<v1::Agreement> Agreements::UpdateAgreement(
   absl::Status status =
       store_->Transact(call.limit, [&](AgreementsStore& store) {
         return RunIdempotent(
-            store, "UpdateAgreement", request.request_id(), request, &updated,
-            [&]() -> absl::Status {
+            store, "UpdateAgreement", call.principal, request.request_id(),
+            request, &updated, [&]() -> absl::Status {
               auto current = store.GetAgreement(*id, /*for_update=*/true);
               if (!current.ok()) return current.status();
+              if (auto s = CheckPartner(*current, caller); !s.ok()) return s;
               if (auto s =
                       CheckEtag(request.agreement().etag(), current->etag());
                   !s.ok())
@@ -261,7 +282,8 @@ absl::StatusOr<v1::Agreement> Agreements::UpdateAgreement(
               updated = *current;
               CopyAgreementFields(request.agreement(), *paths, updated);
               AssignConditionIds(updated);
-              if (auto s = ValidateAgainstStore(store, updated); !s.ok())
+              if (auto s = ValidateAgainstStore(store, updated, caller);
+                  !s.ok())
                 return s;
               if (ContentHash(updated) == current->content_hash()) {
                 updated = *current;  // Nothing changed: no new revision.
@@ -331,6 +353,7 @@ absl::StatusOr<google::protobuf::Empty> Agreements::DeleteAgreement(
       store_->Transact(call.limit, [&](AgreementsStore& store) -> absl::Status {
         auto current = store.GetAgreement(*id, /*for_update=*/true);
         if (!current.ok()) return current.status();
+        if (auto s = CheckPartner(*current, call.principal); !s.ok()) return s;
         if (auto s = CheckEtag(request.etag(), current->etag()); !s.ok())
           return s;
         if (current->state() != v1::Agreement::DRAFT ||
@@ -360,10 +383,12 @@ absl::StatusOr<v1::Agreement> Agreements::ChangeState(
   absl::Status status =
       store_->Transact(call.limit, [&](AgreementsStore& store) {
         return RunIdempotent(
-            store, method, request.request_id(), request, &changed,
-            [&]() -> absl::Status {
+            store, method, call.principal, request.request_id(), request,
+            &changed, [&]() -> absl::Status {
               auto current = store.GetAgreement(*id, /*for_update=*/true);
               if (!current.ok()) return current.status();
+              if (auto s = CheckPartner(*current, call.principal); !s.ok())
+                return s;
               changed = *std::move(current);
               const absl::Time now = Now();
               ApplyTerminationDate(changed, Today());

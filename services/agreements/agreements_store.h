@@ -51,6 +51,8 @@ class AgreementsStore : public RequestLedger {
     // Only those in force: APPROVED, or AMENDED with an approved revision
     // still in force, and not ended.
     bool in_force = false;
+    // Only those this institution is a partner of; empty: any.
+    std::string member_institution_id;
   };
   virtual std::vector<v1::Agreement> ListAgreements(
       const AgreementFilter& filter, const std::string& after_id,

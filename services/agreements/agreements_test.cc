@@ -140,7 +140,8 @@ class AgreementsServiceTest : public ::testing::Test {
   static std::string PartnerToken(const std::string& institution) {
     return institution == kKz
                ? testing::TokenFor("coordinator-kz", {Role::kCoordinator}, kKz)
-               : testing::TokenFor("ewp:va.lv", {Role::kService}, institution);
+               : testing::TokenFor("ewp:va.lv", {Role::kPartnerSystem},
+                                   institution);
   }
 
   absl::Status ApproveAs(const v1::Agreement& agreement,
@@ -614,8 +615,9 @@ TEST_F(AgreementsServiceTest, ListsAgreementsByPartnerYearAndState) {
   auto names = [&](v1::ListAgreementsRequest request) {
     std::vector<std::string> out;
     v1::ListAgreementsResponse page;
+    // Kokshetau's coordinator: a partner of every one, drafts included.
     EXPECT_TRUE(
-        Call(&Stub::ListAgreements, request, &page, Role::kApplicant).ok());
+        Call(&Stub::ListAgreements, request, &page, Role::kCoordinator).ok());
     for (const auto& a : page.agreements()) out.push_back(a.name());
     return out;
   };
@@ -641,13 +643,15 @@ TEST_F(AgreementsServiceTest, ListsAgreementsByPartnerYearAndState) {
 
 TEST_F(AgreementsServiceTest, ApplicantsReadAgreementsWithoutContacts) {
   CreatePartners();
-  v1::Agreement created = CreateAgreement("ka171-kz-lv");
-  EXPECT_EQ(created.partners(0).signing_contact().email(), "rector@example.kz");
+  v1::Agreement created = CreateApproved("ka171-kz-lv");
   v1::GetAgreementRequest get;
   get.set_name(created.name());
   v1::Agreement seen;
   ASSERT_TRUE(Call(&Stub::GetAgreement, get, &seen, Role::kApplicant).ok());
   EXPECT_FALSE(seen.partners(0).has_signing_contact());
+  // A partner's staff see the contacts.
+  ASSERT_TRUE(Call(&Stub::GetAgreement, get, &seen, Role::kCoordinator).ok());
+  EXPECT_EQ(seen.partners(0).signing_contact().email(), "rector@example.kz");
 }
 
 TEST_F(AgreementsServiceTest, AllocatesWithinTheQuotaOfAnApprovedAgreement) {
@@ -808,10 +812,18 @@ TEST_F(AgreementsServiceTest, ThePublicReadsTheAgreementsInForceOnly) {
   get.set_name(approved.name());
   ASSERT_TRUE(CallWithToken(&Stub::GetAgreement, get, &seen, "").ok());
   EXPECT_FALSE(seen.partners(1).has_signing_contact());
-  // The office still sees its drafts.
+  // The partners' office still sees its drafts; anyone else reads what the
+  // public reads.
   EXPECT_TRUE(Call(&Stub::GetAgreement, get, &seen, Role::kApplicant).ok());
   get.set_name(draft.name());
-  EXPECT_TRUE(Call(&Stub::GetAgreement, get, &seen, Role::kApplicant).ok());
+  EXPECT_TRUE(Call(&Stub::GetAgreement, get, &seen, Role::kCoordinator).ok());
+  EXPECT_EQ(Call(&Stub::GetAgreement, get, &seen, Role::kApplicant).code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(CallWithToken(&Stub::GetAgreement, get, &seen,
+                          testing::TokenFor("outsider", {Role::kCoordinator},
+                                            "institutions/tartu-ut"))
+                .code(),
+            absl::StatusCode::kNotFound);
 
   // While an amendment awaits both approvals, the public sees the revision
   // in force, not the amendment.

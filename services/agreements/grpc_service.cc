@@ -2,9 +2,10 @@
 
 namespace mobility::agreements {
 
-// Who may call what: coordinators and admins write, every authenticated caller
-// reads, partners' systems approve for their own institution, and other
-// services (and admins) take and give back mobilities.
+// Who may call what: coordinators and admins (and partners' systems, as their
+// coordinators) write, for agreements of their own institution; everyone
+// reads what the public reads, the partners the whole agreement; only our own
+// services take and give back places.
 AgreementsGrpcService::AgreementsGrpcService(
     Database* db, std::shared_ptr<const RpcDispatcher> dispatcher)
     : RpcService(std::move(dispatcher)),
@@ -13,7 +14,7 @@ AgreementsGrpcService::AgreementsGrpcService(
       agreements_(&store_),
       quotas_(&store_) {
   const std::set<Role> writers = {Role::kCoordinator, Role::kAdmin};
-  const std::set<Role> ledger = {Role::kService, Role::kAdmin};
+  const std::set<Role> ledger = {Role::kService};
   using I = Institutions;
   Handle("CreateInstitution", writers, &institutions_, &I::CreateInstitution);
   // Partners and the agreements in force are public: the university's pages
@@ -27,9 +28,7 @@ AgreementsGrpcService::AgreementsGrpcService(
   HandlePublic("GetAgreement", a, &A::GetAgreement);
   HandlePublic("ListAgreements", a, &A::ListAgreements);
   Handle("UpdateAgreement", writers, a, &A::UpdateAgreement);
-  // A partner's own system approves with its service identity.
-  Handle("ApproveAgreement", {Role::kCoordinator, Role::kAdmin, Role::kService},
-         a, &A::ApproveAgreement);
+  Handle("ApproveAgreement", writers, a, &A::ApproveAgreement);
   Handle("TerminateAgreement", writers, a, &A::TerminateAgreement);
   Handle("DeleteAgreement", writers, a, &A::DeleteAgreement);
   using Q = Quotas;

@@ -59,10 +59,11 @@ absl::StatusOr<v1::Institution> Institutions::CreateInstitution(
   absl::Status status =
       store_->Transact(call.limit, [&](AgreementsStore& store) {
         return RunIdempotent(
-            store, "CreateInstitution", request.request_id(), request, &created,
-            [&] {
+            store, "CreateInstitution", call.principal, request.request_id(),
+            request, &created, [&] {
               created = request.institution();
               created.set_name("institutions/" + id);
+              created.set_entered_by(call.principal.institution);
               *created.mutable_create_time() = ToTimestamp(Now());
               *created.mutable_update_time() = created.create_time();
               created.set_etag(Etag(created.name(), 1));
@@ -135,10 +136,21 @@ absl::StatusOr<v1::Institution> Institutions::UpdateInstitution(
   absl::Status status =
       store_->Transact(call.limit, [&](AgreementsStore& store) {
         return RunIdempotent(
-            store, "UpdateInstitution", request.request_id(), request, &updated,
-            [&]() -> absl::Status {
+            store, "UpdateInstitution", call.principal, request.request_id(),
+            request, &updated, [&]() -> absl::Status {
               auto current = store.GetInstitution(*id, /*for_update=*/true);
               if (!current.ok()) return current.status();
+              // The institution is the authority on its own record; the one
+              // that entered a partner's record may correct it.
+              const Principal& caller = call.principal;
+              if (!caller.ActsFor(current->first.name()) &&
+                  !caller.ActsFor(current->first.entered_by())) {
+                return Error(absl::StatusCode::kPermissionDenied,
+                             "NOT_YOUR_RECORD",
+                             absl::StrCat("only ", current->first.name(),
+                                          " or the institution that entered "
+                                          "its record changes it"));
+              }
               if (auto s = CheckEtag(request.institution().etag(),
                                      current->first.etag());
                   !s.ok()) {

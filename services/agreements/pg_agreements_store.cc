@@ -28,6 +28,7 @@ std::pair<v1::Institution, int64_t> InstitutionFromRow(const pqxx::row& row) {
   i.set_city(row["city"].as<std::string>());
   i.set_latitude(row["latitude"].as<double>());
   i.set_longitude(row["longitude"].as<double>());
+  i.set_entered_by(row["entered_by"].as<std::string>());
   *i.mutable_create_time() = FromMicros(row["create_us"].as<int64_t>());
   *i.mutable_update_time() = FromMicros(row["update_us"].as<int64_t>());
   int64_t revision = row["revision"].as<int64_t>();
@@ -107,8 +108,7 @@ v1::MobilityAllocation AllocationFromRow(const pqxx::row& row,
 std::vector<PreparedStatement> PgAgreementsStore::Statements() {
   const std::string institution_columns = absl::StrCat(
       "id, display_name, erasmus_code, schac_id, country_code, city, latitude, "
-      "longitude, "
-      "revision, ",
+      "longitude, entered_by, revision, ",
       TimestampColumn("create_time"), " AS create_us, ",
       TimestampColumn("update_time"), " AS update_us");
   const std::string allocation_columns =
@@ -121,8 +121,9 @@ std::vector<PreparedStatement> PgAgreementsStore::Statements() {
            "INSERT INTO institutions (id, display_name, erasmus_code, "
            "schac_id, "
            "country_code, city, latitude, longitude, revision, create_time, "
-           "update_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, ",
-           TimestampParam(10), ", ", TimestampParam(11), ")")},
+           "update_time, entered_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, "
+           "$9, ",
+           TimestampParam(10), ", ", TimestampParam(11), ", $12)")},
       {"institution_update",
        absl::StrCat(
            "UPDATE institutions SET display_name = $2, erasmus_code = $3, "
@@ -175,6 +176,7 @@ std::vector<PreparedStatement> PgAgreementsStore::Statements() {
        "AND (NOT $6 OR (state IN ('APPROVED', 'AMENDED') AND "
        "(terminate_on IS NULL OR terminate_on > (now() AT TIME ZONE "
        "'UTC')::date))) "
+       "AND ($7 = '' OR partner_a = $7 OR partner_b = $7) "
        "AND id > $4 ORDER BY id LIMIT $5"},
 
       {"allocation_find",
@@ -213,7 +215,8 @@ void PgAgreementsStore::InsertInstitution(const std::string& id,
   txn_.exec_prepared("institution_insert", id, i.display_name(),
                      i.erasmus_code(), i.schac_id(), i.country_code(), i.city(),
                      i.latitude(), i.longitude(), revision,
-                     ToMicros(i.create_time()), ToMicros(i.update_time()));
+                     ToMicros(i.create_time()), ToMicros(i.update_time()),
+                     i.entered_by());
 }
 
 absl::StatusOr<std::pair<v1::Institution, int64_t>>
@@ -317,7 +320,7 @@ std::vector<v1::Agreement> PgAgreementsStore::ListAgreements(
   for (const auto& row :
        txn_.exec_prepared("agreement_list", filter.partner_institution_id,
                           filter.academic_year, filter.state, after_id, limit,
-                          filter.in_force)) {
+                          filter.in_force, filter.member_institution_id)) {
     out.push_back(AgreementFromBody(row[1]));
   }
   return out;

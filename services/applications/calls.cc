@@ -26,9 +26,8 @@ void Stamp(v1::Call& call, absl::Time now) {
 }  // namespace
 
 absl::Status CheckRunsCall(const v1::Call& call, const Principal& principal) {
-  if (principal.Has(Role::kAdmin)) return absl::OkStatus();
-  if (!principal.institution.empty() &&
-      principal.institution == call.institution()) {
+  if (principal.IsCoordinatorOf(call.institution()) ||
+      (principal.Has(Role::kAdmin) && principal.ActsFor(call.institution()))) {
     return absl::OkStatus();
   }
   return CallNotFound(call.name());
@@ -110,14 +109,15 @@ absl::StatusOr<v1::Call> Calls::CreateCall(const v1::CreateCallRequest& request,
   if (auto s = CheckAgainstPartners(created, call); !s.ok()) return s;
   absl::Status status =
       store_->Transact(call.limit, [&](ApplicationsStore& store) {
-        return RunIdempotent(
-            store, "CreateCall", request.request_id(), request, &created, [&] {
-              const absl::Time now = Now();
-              *created.mutable_create_time() = ToTimestamp(now);
-              Stamp(created, now);
-              store.InsertCall(id, created);
-              return absl::OkStatus();
-            });
+        return RunIdempotent(store, "CreateCall", call.principal,
+                             request.request_id(), request, &created, [&] {
+                               const absl::Time now = Now();
+                               *created.mutable_create_time() =
+                                   ToTimestamp(now);
+                               Stamp(created, now);
+                               store.InsertCall(id, created);
+                               return absl::OkStatus();
+                             });
       });
   if (status.code() == absl::StatusCode::kAlreadyExists) {
     return Error(absl::StatusCode::kAlreadyExists, "CALL_EXISTS",
@@ -172,8 +172,8 @@ absl::StatusOr<v1::Call> Calls::UpdateCall(const v1::UpdateCallRequest& request,
   absl::Status status =
       store_->Transact(call.limit, [&](ApplicationsStore& store) {
         return RunIdempotent(
-            store, "UpdateCall", request.request_id(), request, &updated,
-            [&]() -> absl::Status {
+            store, "UpdateCall", call.principal, request.request_id(), request,
+            &updated, [&]() -> absl::Status {
               auto current = store.GetCall(*id, /*for_update=*/true);
               if (!current.ok()) return current.status();
               if (auto s = CheckRunsCall(*current, call.principal); !s.ok())
@@ -225,8 +225,8 @@ absl::StatusOr<v1::Call> Calls::CloseCall(const v1::CloseCallRequest& request,
   absl::Status status =
       store_->Transact(call.limit, [&](ApplicationsStore& store) {
         return RunIdempotent(
-            store, "CloseCall", request.request_id(), request, &closed,
-            [&]() -> absl::Status {
+            store, "CloseCall", call.principal, request.request_id(), request,
+            &closed, [&]() -> absl::Status {
               auto current = store.GetCall(*id, /*for_update=*/true);
               if (!current.ok()) return current.status();
               if (auto s = CheckRunsCall(*current, call.principal); !s.ok())

@@ -54,10 +54,8 @@ ApplicationsGrpcService::ApplicationsGrpcService(
          &S::WithdrawApplication);
   Handle("CancelApplication", office, &selection_, &S::CancelApplication);
   Handle("DecideApplication", office, &selection_, &S::DecideApplication);
-  // The host's own system answers a nomination with its service identity.
-  Handle("RecordHostDecision",
-         {Role::kCoordinator, Role::kAdmin, Role::kService}, &selection_,
-         &S::RecordHostDecision);
+  // The host's coordinators, or its system, answer a nomination.
+  Handle("RecordHostDecision", office, &selection_, &S::RecordHostDecision);
   using M = Mobilities;
   Handle("NominateApplication", office, &mobilities_, &M::NominateApplication);
   Handle("StartMobility", office, &mobilities_, &M::StartMobility);
@@ -65,7 +63,7 @@ ApplicationsGrpcService::ApplicationsGrpcService(
   // The student, the sending office and the host (its coordinators or system)
   // each read, propose and sign for their own party.
   const std::set<Role> parties = {Role::kApplicant, Role::kCoordinator,
-                                  Role::kAdmin, Role::kService};
+                                  Role::kAdmin};
   using L = LearningAgreements;
   Handle("GetLearningAgreement", parties, &learning_agreements_,
          &L::GetLearningAgreement);

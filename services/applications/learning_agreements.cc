@@ -29,7 +29,7 @@ absl::StatusOr<std::string> ApplicationIdOf(const std::string& name) {
 
 // The parties the caller may sign or read for: the student owning the
 // application, the sending institution's office, the host (its coordinators,
-// or its system with a service identity).
+// or its system).
 std::vector<v1::Signature::Party> PartiesOf(const v1::Application& a,
                                             const v1::Call& round,
                                             const Principal& who) {
@@ -38,8 +38,7 @@ std::vector<v1::Signature::Party> PartiesOf(const v1::Application& a,
     parties.push_back(v1::Signature::STUDENT);
   if (CheckRunsCall(round, who).ok())
     parties.push_back(v1::Signature::SENDING_INSTITUTION);
-  if ((who.Has(Role::kService) || who.Has(Role::kCoordinator)) &&
-      !who.institution.empty() && who.institution == a.host_institution())
+  if (who.IsCoordinatorOf(a.host_institution()))
     parties.push_back(v1::Signature::RECEIVING_INSTITUTION);
   return parties;
 }
@@ -94,8 +93,8 @@ LearningAgreements::ProposeLearningAgreement(
   absl::Status status =
       store_->Transact(call.limit, [&](ApplicationsStore& store) {
         return RunIdempotent(
-            store, "ProposeLearningAgreement", request.request_id(), request,
-            &proposed, [&]() -> absl::Status {
+            store, "ProposeLearningAgreement", call.principal,
+            request.request_id(), request, &proposed, [&]() -> absl::Status {
               std::vector<v1::Signature::Party> parties;
               auto read =
                   ReadForParty(store, *id, call.principal, true, &parties);
@@ -164,8 +163,8 @@ absl::StatusOr<v1::LearningAgreement> LearningAgreements::SignLearningAgreement(
   absl::Status status =
       store_->Transact(call.limit, [&](ApplicationsStore& store) {
         return RunIdempotent(
-            store, "SignLearningAgreement", request.request_id(), request,
-            &signed_la, [&]() -> absl::Status {
+            store, "SignLearningAgreement", call.principal,
+            request.request_id(), request, &signed_la, [&]() -> absl::Status {
               std::vector<v1::Signature::Party> parties;
               auto read =
                   ReadForParty(store, *id, call.principal, true, &parties);

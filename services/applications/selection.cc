@@ -158,8 +158,8 @@ absl::StatusOr<v1::Application> Selection::DecideApplication(
   absl::Status status =
       store_->Transact(call.limit, [&](ApplicationsStore& store) {
         return RunIdempotent(
-            store, "DecideApplication", request.request_id(), request, &decided,
-            [&]() -> absl::Status {
+            store, "DecideApplication", call.principal, request.request_id(),
+            request, &decided, [&]() -> absl::Status {
               auto current = store.GetApplication(*id, /*for_update=*/true);
               if (!current.ok()) return current.status();
               decided = *std::move(current);
@@ -201,8 +201,7 @@ absl::StatusOr<ApplicationInCall> Selection::ReadFor(const std::string& id,
         break;
       case Actor::kHost:
         allowed =
-            office || (who.Has(Role::kService) && !who.institution.empty() &&
-                       who.institution == read->application.host_institution());
+            office || who.IsCoordinatorOf(read->application.host_institution());
         break;
     }
   }
@@ -364,8 +363,8 @@ absl::StatusOr<v1::Application> Selection::RecordHostDecision(
   absl::Status status =
       store_->Transact(call.limit, [&](ApplicationsStore& store) {
         return RunIdempotent(
-            store, "RecordHostDecision", request.request_id(), request,
-            &accepted, [&]() -> absl::Status {
+            store, "RecordHostDecision", call.principal, request.request_id(),
+            request, &accepted, [&]() -> absl::Status {
               auto current = store.GetApplication(*id, /*for_update=*/true);
               if (!current.ok()) return current.status();
               accepted = *std::move(current);

@@ -31,6 +31,11 @@ std::string CsvField(std::string value) {
   return quoted + "\"";
 }
 
+absl::Status BudgetNotFound(const std::string& id) {
+  return Error(absl::StatusCode::kNotFound, "BUDGET_NOT_FOUND",
+               "no budget budgets/" + id);
+}
+
 }  // namespace
 
 absl::StatusOr<v1::Budget> Budgets::CreateBudget(
@@ -85,10 +90,11 @@ absl::StatusOr<v1::Budget> Budgets::CreateBudget(
       request.budget_id().empty() ? NewResourceId() : request.budget_id();
   v1::Budget created;
   absl::Status status = store_->Transact(call.limit, [&](GrantsStore& store) {
-    return RunIdempotent(store, "CreateBudget", request.request_id(), request,
-                         &created, [&] {
+    return RunIdempotent(store, "CreateBudget", call.principal,
+                         request.request_id(), request, &created, [&] {
                            created = b;
                            created.set_name("budgets/" + id);
+                           created.set_institution(call.principal.institution);
                            *created.mutable_create_time() = ToTimestamp(Now());
                            store.InsertBudget(id, created);
                            return absl::OkStatus();
@@ -112,7 +118,8 @@ absl::StatusOr<v1::Budget> Budgets::GetBudget(
         auto row = store.GetBudget(*id, /*for_update=*/false);
         if (!row.ok()) return row.status();
         found = row->budget;
-        return absl::OkStatus();
+        return CheckBudgetHolder(found.institution(), call.principal,
+                                 BudgetNotFound(*id));
       });
   if (!status.ok()) return status;
   return found;
@@ -128,6 +135,10 @@ absl::StatusOr<v1::BudgetReport> Budgets::GetBudgetReport(
         v1::BudgetReport report;
         auto row = store.GetBudget(*id, /*for_update=*/false);
         if (!row.ok()) return row.status();
+        if (auto s = CheckBudgetHolder(row->budget.institution(),
+                                       call.principal, BudgetNotFound(*id));
+            !s.ok())
+          return s;
         const HeadingCents paid = store.PaidByHeading(*id);
         const auto& allocated = row->budget.allocated();
         const std::tuple<v1::LineItem::Heading, int64_t, int64_t, int64_t>
@@ -173,6 +184,10 @@ absl::StatusOr<v1::ExportGrantsResponse> Budgets::ExportGrants(
             "inclusion_support_eur,total_eur,state,zero_grant\n";
         auto budget = store.GetBudget(*id, /*for_update=*/false);
         if (!budget.ok()) return budget.status();
+        if (auto s = CheckBudgetHolder(budget->budget.institution(),
+                                       call.principal, BudgetNotFound(*id));
+            !s.ok())
+          return s;
         GrantsStore::GrantFilter filter;
         filter.budget_id = *id;
         std::string after;

@@ -21,14 +21,40 @@ namespace {
 constexpr int kPrefinancingDays = 30;
 constexpr int kBalanceDays = 45;
 
-// Applicants see only the grants whose participant reference is their own
-// subject.
+absl::Status GrantNotFound(const std::string& name) {
+  return Error(absl::StatusCode::kNotFound, "GRANT_NOT_FOUND",
+               absl::StrCat("no grant ", name));
+}
+
+// The paying institution's office reads a grant, and so does its participant:
+// an applicant whose subject is the participant reference.
 absl::Status CheckReader(const v1::Grant& grant, const Principal& caller) {
-  if (caller.IsStaff() || grant.participant().reference() == caller.subject) {
+  if (caller.Has(Role::kApplicant) &&
+      grant.participant().reference() == caller.subject) {
     return absl::OkStatus();
   }
-  return Error(absl::StatusCode::kPermissionDenied, "NOT_YOUR_GRANT",
-               "applicants may read only their own grants");
+  return CheckBudgetHolder(grant.institution(), caller,
+                           GrantNotFound(grant.name()));
+}
+
+// Only the paying institution's office (or our services) handles a grant;
+// the grant of a selection is made, cancelled and settled by the
+// applications service alone, so that place, grant and decision stay one.
+absl::Status CheckHandler(absl::string_view method, const v1::Grant& grant,
+                          const Principal& caller) {
+  if (auto s = CheckBudgetHolder(grant.institution(), caller,
+                                 GrantNotFound(grant.name()));
+      !s.ok()) {
+    return s;
+  }
+  if (!grant.application().empty() && !caller.IsInternal() &&
+      (method == "SettleGrant" || method == "CancelGrant")) {
+    return Error(absl::StatusCode::kPermissionDenied, "GRANT_OF_A_SELECTION",
+                 absl::StrCat("the grant of ", grant.application(),
+                              " follows its application: complete or cancel "
+                              "the application instead"));
+  }
+  return absl::OkStatus();
 }
 
 HeadingCents Plus(HeadingCents a, const HeadingCents& b, int sign = 1) {
@@ -128,6 +154,10 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
     violations.Add("grant.application",
                    "must be an application name \"applications/{id}\"");
   }
+  if (!g.application().empty() && !call.principal.IsInternal()) {
+    return Error(absl::StatusCode::kPermissionDenied, "GRANT_OF_A_SELECTION",
+                 "the grant of an application is made by its selection");
+  }
   if (!ParseResourceName("", g.budget(), "budgets").ok()) {
     violations.Add("grant.budget", "must be a budget name \"budgets/{id}\"");
   }
@@ -156,12 +186,17 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
   v1::Grant created;
   absl::Status status = store_->Transact(call.limit, [&](GrantsStore& store) {
     return RunIdempotent(
-        store, "CreateGrant", request.request_id(), request, &created,
-        [&]() -> absl::Status {
+        store, "CreateGrant", call.principal, request.request_id(), request,
+        &created, [&]() -> absl::Status {
           const std::string budget_id = ResourceIdOf(g.budget());
           auto budget = store.GetBudget(budget_id, /*for_update=*/false);
-          if (!budget.ok())
-            return InvalidField("grant.budget", "no such budget");
+          const absl::Status no_budget =
+              InvalidField("grant.budget", "no such budget");
+          if (!budget.ok()) return no_budget;
+          if (auto s = CheckBudgetHolder(budget->budget.institution(),
+                                         call.principal, no_budget);
+              !s.ok())
+            return s;
           if (budget->budget.programme() != request.calculation().programme() ||
               budget->budget.call_year() != request.calculation().call_year()) {
             return InvalidField(
@@ -177,6 +212,7 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
           created.set_condition_id(g.condition_id());
           created.set_application(g.application());
           created.set_budget(g.budget());
+          created.set_institution(budget->budget.institution());
           *created.mutable_quote() = *quote;
           // As quoted; reads recompute it from the rows' current state.
           for (const auto& rate : quote->applied_rates()) {
@@ -204,12 +240,9 @@ absl::StatusOr<v1::Grant> Grants::GetGrant(const v1::GetGrantRequest& request,
   v1::Grant found;
   absl::Status status =
       store_->Read(call.limit, [&](GrantsStore& store) -> absl::Status {
+        // A caller learns nothing about grants that are not theirs to see,
+        // not even that they exist: NOT_FOUND either way.
         auto grant = store.GetGrant(*id, /*for_update=*/false);
-        // An applicant learns nothing about grants that are not theirs, not
-        // even that they exist.
-        if (!grant.ok() && !call.principal.IsStaff()) {
-          return CheckReader(v1::Grant(), call.principal);
-        }
         if (!grant.ok()) return grant.status();
         found = *std::move(grant);
         return CheckReader(found, call.principal);
@@ -234,11 +267,18 @@ absl::StatusOr<v1::ListGrantsResponse> Grants::ListGrants(
     }
     filter.state = v1::Grant::State_Name(request.state());
   }
-  if (!call.principal.IsStaff())
-    filter.participant_reference = call.principal.subject;
+  // Filtered in SQL: an office lists its institution's grants, a participant
+  // their own.
+  const Principal& caller = call.principal;
+  if (caller.IsStaffOf(caller.institution)) {
+    filter.institution = caller.institution;
+  } else if (!caller.IsInternal()) {
+    filter.participant_reference = caller.subject;
+  }
   const std::string query =
       absl::StrCat("grants?budget=", filter.budget_id, "&state=", filter.state,
-                   "&participant=", filter.participant_reference);
+                   "&participant=", filter.participant_reference,
+                   "&institution=", filter.institution);
   auto after = DecodePageToken(request.page_token(), query);
   if (!after.ok()) return after.status();
   auto rows = store_->ReadValue(
@@ -267,10 +307,12 @@ absl::StatusOr<v1::Grant> Grants::ChangeGrant(
   v1::Grant changed;
   absl::Status status = store_->Transact(call.limit, [&](GrantsStore& store) {
     return RunIdempotent(
-        store, method, request.request_id(), request, &changed,
+        store, method, call.principal, request.request_id(), request, &changed,
         [&]() -> absl::Status {
           auto current = store.GetGrant(*id, /*for_update=*/true);
           if (!current.ok()) return current.status();
+          if (auto s = CheckHandler(method, *current, call.principal); !s.ok())
+            return s;
           changed = *std::move(current);
           if (auto s = change(store, *id, changed); !s.ok()) return s;
           *changed.mutable_paid() =
@@ -461,10 +503,7 @@ absl::StatusOr<v1::ListPaymentsResponse> Grants::ListPayments(
       call.limit,
       [&](GrantsStore& store) -> absl::StatusOr<v1::ListPaymentsResponse> {
         auto grant = store.GetGrant(*id, /*for_update=*/false);
-        if (!grant.ok())
-          return call.principal.IsStaff()
-                     ? grant.status()
-                     : CheckReader(v1::Grant(), call.principal);
+        if (!grant.ok()) return grant.status();
         if (auto s = CheckReader(*grant, call.principal); !s.ok()) return s;
         v1::ListPaymentsResponse response;
         for (auto& p : store.Payments(*id))
@@ -489,10 +528,13 @@ absl::StatusOr<v1::Payment> Grants::ReversePayment(
   v1::Payment reversal;
   absl::Status status = store_->Transact(call.limit, [&](GrantsStore& store) {
     return RunIdempotent(
-        store, "ReversePayment", request.request_id(), request, &reversal,
-        [&]() -> absl::Status {
+        store, "ReversePayment", call.principal, request.request_id(), request,
+        &reversal, [&]() -> absl::Status {
           auto grant = store.GetGrant(grant_id, /*for_update=*/true);
           if (!grant.ok()) return grant.status();
+          if (auto s = CheckHandler("ReversePayment", *grant, call.principal);
+              !s.ok())
+            return s;
           const auto payments = store.Payments(grant_id);
           auto it =
               std::find_if(payments.begin(), payments.end(),

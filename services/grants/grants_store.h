@@ -84,6 +84,8 @@ class GrantsStore : public RequestLedger {
     std::string budget_id;
     std::string state;
     std::string participant_reference;
+    // "institutions/{id}" whose budgets pay the grants; empty: any.
+    std::string institution;
   };
   virtual std::vector<v1::Grant> ListGrants(const GrantFilter& filter,
                                             const std::string& after_id,

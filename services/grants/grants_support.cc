@@ -5,6 +5,14 @@
 
 namespace mobility::grants {
 
+absl::Status CheckBudgetHolder(const std::string& institution,
+                               const Principal& caller,
+                               const absl::Status& not_found) {
+  if (caller.IsInternal() || caller.IsStaffOf(institution))
+    return absl::OkStatus();
+  return not_found;
+}
+
 HeadingCents QuoteHeadings(const v1::GrantQuote& quote) {
   return {HeadingTotal(quote, v1::LineItem::TRAVEL),
           HeadingTotal(quote, v1::LineItem::INDIVIDUAL_SUPPORT), 0,

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/time/time.h"
+#include "common/auth.h"
 #include "common/status.h"
 #include "common/types.h"
 #include "mobility/grants/v1/grants.pb.h"
@@ -17,6 +18,15 @@
 namespace mobility::grants {
 
 inline constexpr size_t kMaxText = 200;
+
+// Grants, payments and budgets belong to the institution whose budget pays
+// them (`institution`): OK for our own services and for that institution's
+// office staff (coordinators, finance, admins). Anyone else gets NOT_FOUND
+// with `not_found`, the answer a missing resource gets, since even the
+// existence of another institution's grants is not theirs to learn.
+absl::Status CheckBudgetHolder(const std::string& institution,
+                               const Principal& caller,
+                               const absl::Status& not_found);
 
 // A quote's amounts by budget heading (organisational support is the
 // budget's, never a quote's).

@@ -66,13 +66,15 @@ v1::Grant GrantFromRow(const pqxx::row& row) {
     if (unconfirmed.count(rate.name()) > 0)
       g.add_unconfirmed_rates(rate.name());
   }
+  g.set_institution(row["institution"].as<std::string>());
   return g;
 }
 
 // Read with a grant: the rates awaiting confirmation, evaluated once a query.
 constexpr char kUnconfirmedColumn[] =
     "(SELECT coalesce(string_agg('rates/' || id, ' '), '') FROM rates WHERE "
-    "needs_confirmation) AS unconfirmed";
+    "needs_confirmation) AS unconfirmed, (SELECT b.institution FROM budgets b "
+    "WHERE b.id = grants.budget_id) AS institution";
 
 }  // namespace
 
@@ -129,9 +131,9 @@ std::vector<PreparedStatement> PgGrantsStore::Statements() {
            "organisational_support_per_participant_cents, "
            "allocated_travel_cents, allocated_individual_cents, "
            "allocated_organisational_cents, allocated_inclusion_cents, "
-           "create_time) "
+           "create_time, institution) "
            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ",
-           TimestampParam(12), ")")},
+           TimestampParam(12), ", $13)")},
       {"budget_get", absl::StrCat("SELECT *, ", TimestampColumn("create_time"),
                                   " AS create_us FROM budgets WHERE id = $1")},
       {"budget_get_for_update",
@@ -169,9 +171,9 @@ std::vector<PreparedStatement> PgGrantsStore::Statements() {
        absl::StrCat("SELECT body, ", kUnconfirmedColumn) +
            " FROM grants WHERE ($1 = '' OR budget_id = $1) AND ($2 = '' "
            "OR state = $2) "
-           "AND ($3 = '' OR participant_reference = $3) AND id > $4 ORDER BY "
-           "id "
-           "LIMIT $5"},
+           "AND ($3 = '' OR participant_reference = $3) AND ($6 = '' OR "
+           "budget_id IN (SELECT id FROM budgets WHERE institution = $6)) "
+           "AND id > $4 ORDER BY id LIMIT $5"},
 
       {"payments_of_grant",
        absl::StrCat(
@@ -274,7 +276,7 @@ void PgGrantsStore::InsertBudget(const std::string& id, const v1::Budget& b) {
                      b.allocated().individual_support().amount_minor(),
                      b.allocated().organisational_support().amount_minor(),
                      b.allocated().inclusion_support().amount_minor(),
-                     ToMicros(b.create_time()));
+                     ToMicros(b.create_time()), b.institution());
 }
 
 absl::StatusOr<BudgetRow> PgGrantsStore::GetBudget(const std::string& id,
@@ -291,6 +293,7 @@ absl::StatusOr<BudgetRow> PgGrantsStore::GetBudget(const std::string& id,
   b.set_name("budgets/" + id);
   b.set_project_number(row["project_number"].as<std::string>());
   b.set_beneficiary(row["beneficiary"].as<std::string>());
+  b.set_institution(row["institution"].as<std::string>());
   b.set_programme(
       ParseEnum<v1::Programme>(row["programme"], &v1::Programme_Parse));
   b.set_call_year(row["call_year"].as<int>());
@@ -355,9 +358,9 @@ std::vector<v1::Grant> PgGrantsStore::ListGrants(const GrantFilter& filter,
                                                  const std::string& after_id,
                                                  int limit) {
   std::vector<v1::Grant> out;
-  for (const auto& row :
-       txn_.exec_prepared("grant_list", filter.budget_id, filter.state,
-                          filter.participant_reference, after_id, limit)) {
+  for (const auto& row : txn_.exec_prepared(
+           "grant_list", filter.budget_id, filter.state,
+           filter.participant_reference, after_id, limit, filter.institution)) {
     out.push_back(GrantFromRow(row));
   }
   return out;

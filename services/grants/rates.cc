@@ -140,17 +140,19 @@ absl::StatusOr<v1::Rate> Rates::CreateRate(const v1::CreateRateRequest& request,
   if (!violations.empty()) return violations.ToStatus("INVALID_RATE");
   v1::Rate created;
   absl::Status status = store_->Transact(call.limit, [&](GrantsStore& store) {
-    return RunIdempotent(
-        store, "CreateRate", request.request_id(), request, &created, [&] {
-          const std::string id = NewResourceId();
-          created = request.rate();
-          created.set_name("rates/" + id);
-          *created.mutable_update_time() = ToTimestamp(Now());
-          created.set_etag(Etag(created.name(), 1));
-          if (auto s = CheckNoOverlap(store, id, created); !s.ok()) return s;
-          store.InsertRate(id, created);
-          return absl::OkStatus();
-        });
+    return RunIdempotent(store, "CreateRate", call.principal,
+                         request.request_id(), request, &created, [&] {
+                           const std::string id = NewResourceId();
+                           created = request.rate();
+                           created.set_name("rates/" + id);
+                           *created.mutable_update_time() = ToTimestamp(Now());
+                           created.set_etag(Etag(created.name(), 1));
+                           if (auto s = CheckNoOverlap(store, id, created);
+                               !s.ok())
+                             return s;
+                           store.InsertRate(id, created);
+                           return absl::OkStatus();
+                         });
   });
   if (!status.ok()) return status;
   return created;
@@ -180,8 +182,8 @@ absl::StatusOr<v1::Rate> Rates::UpdateRate(const v1::UpdateRateRequest& request,
   v1::Rate updated;
   absl::Status status = store_->Transact(call.limit, [&](GrantsStore& store) {
     return RunIdempotent(
-        store, "UpdateRate", request.request_id(), request, &updated,
-        [&]() -> absl::Status {
+        store, "UpdateRate", call.principal, request.request_id(), request,
+        &updated, [&]() -> absl::Status {
           auto current = store.GetRate(*id);
           if (!current.ok()) return current.status();
           if (auto s = CheckEtag(request.rate().etag(), current->first.etag());

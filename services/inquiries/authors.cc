@@ -115,8 +115,8 @@ absl::StatusOr<v1::TrackedInquiry> Authors::ReplyToInquiry(
         auto id = store.FindTracked(request.registration_number(), hash);
         if (!id) return NotTracked();
         return RunIdempotent(
-            store, "ReplyToInquiry", request.request_id(), request, &out,
-            [&]() -> absl::Status {
+            store, "ReplyToInquiry", call.principal, request.request_id(),
+            request, &out, [&]() -> absl::Status {
               auto inquiry = store.GetInquiry(*id, /*for_update=*/true);
               if (!inquiry) return NotTracked();
               const absl::Time now = settings_->Now();

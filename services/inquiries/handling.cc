@@ -60,7 +60,8 @@ absl::StatusOr<v1::Inquiry> Handling::Change(
   absl::Status status =
       store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
         return RunIdempotent(
-            store, method, request_id, request, &out, [&]() -> absl::Status {
+            store, method, call.principal, request_id, request, &out,
+            [&]() -> absl::Status {
               auto inquiry = store.GetInquiry(*id, /*for_update=*/true);
               if (!inquiry) return InquiryNotFound(name);
               if (auto s = CheckEtag(etag, inquiry->etag()); !s.ok()) return s;

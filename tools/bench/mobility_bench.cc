@@ -75,6 +75,9 @@ ABSL_FLAG(int, selections, 6000,
           "applications scored beforehand for the selections to decide");
 ABSL_FLAG(std::string, signing_key, "",
           "PEM key to mint tokens (env MOBILITY_JWT_PRIVATE_KEY_FILE)");
+ABSL_FLAG(std::string, internal_signing_key, "",
+          "PEM key to mint our services' internal tokens (env "
+          "MOBILITY_INTERNAL_JWT_PRIVATE_KEY_FILE)");
 ABSL_FLAG(std::string, pgbench_database_url, "",
           "database with pgbench's tables, for select-only");
 ABSL_FLAG(std::string, agreements_database_url, "",
@@ -104,28 +107,44 @@ using bench::AgreementsCaller;
 using bench::GrantsCaller;
 using bench::InquiriesCaller;
 
-int Main() {
-  const std::string key_file = FlagOrEnv(absl::GetFlag(FLAGS_signing_key),
-                                         "MOBILITY_JWT_PRIVATE_KEY_FILE");
+absl::StatusOr<TokenSigner> SignerFrom(const std::string& flag,
+                                       const char* env) {
+  const std::string key_file = FlagOrEnv(flag, env);
   auto pem = ReadFile(key_file);
   if (key_file.empty() || !pem.ok()) {
-    std::cerr << "mobility_bench: needs --signing_key or "
-                 "MOBILITY_JWT_PRIVATE_KEY_FILE\n";
-    return 2;
+    return absl::InvalidArgumentError(
+        absl::StrCat("mobility_bench: needs the key of ", env));
   }
-  auto signer = TokenSigner::FromPrivateKeyPem(*pem);
-  if (!signer.ok()) {
-    std::cerr << signer.status() << "\n";
-    return 2;
+  return TokenSigner::FromPrivateKeyPem(*pem);
+}
+
+int Main() {
+  auto signer = SignerFrom(absl::GetFlag(FLAGS_signing_key),
+                           "MOBILITY_JWT_PRIVATE_KEY_FILE");
+  auto internal_signer = SignerFrom(absl::GetFlag(FLAGS_internal_signing_key),
+                                    "MOBILITY_INTERNAL_JWT_PRIVATE_KEY_FILE");
+  for (const auto* s : {&signer, &internal_signer}) {
+    if (!s->ok()) {
+      std::cerr << s->status() << "\n";
+      return 2;
+    }
   }
+  // The office's staff act for Kokshetau; our services' identity comes from
+  // the internal key.
   auto mint = [&](std::vector<Role> roles, std::string institution,
                   std::string subject) {
     TokenClaims claims;
+    const bool internal = roles == std::vector<Role>{Role::kService};
+    if (internal) claims.issuer = std::string(kInternalTokenIssuer);
+    if (institution.empty() && !internal &&
+        roles != std::vector<Role>{Role::kApplicant}) {
+      institution = "institutions/kokshetau-amu";
+    }
     claims.subject = std::move(subject);
     claims.roles = std::move(roles);
     claims.institution = std::move(institution);
     claims.issued_at = absl::Now();
-    return *signer->Sign(claims);
+    return *(internal ? internal_signer : signer)->Sign(claims);
   };
   auto token = [&](std::vector<Role> roles) {
     return mint(std::move(roles), "", "mobility-bench");

@@ -16,15 +16,20 @@ int Token() {
   // The services refuse tokens that live longer than a day.
   if (absl::GetFlag(FLAGS_ttl_hours) < 1 || absl::GetFlag(FLAGS_ttl_hours) > 24)
     return Usage("--ttl_hours must be between 1 and 24");
-  std::string key_file = FlagOrEnv(absl::GetFlag(FLAGS_signing_key),
-                                   "MOBILITY_JWT_PRIVATE_KEY_FILE");
+  // Our services' identity comes from the internal key alone; the services
+  // refuse it from any other.
+  const bool internal = roles == std::vector<Role>{Role::kService};
+  const char* key_env = internal ? "MOBILITY_INTERNAL_JWT_PRIVATE_KEY_FILE"
+                                 : "MOBILITY_JWT_PRIVATE_KEY_FILE";
+  std::string key_file = FlagOrEnv(absl::GetFlag(FLAGS_signing_key), key_env);
   if (key_file.empty())
-    return Usage("token needs --signing_key or MOBILITY_JWT_PRIVATE_KEY_FILE");
+    return Usage(absl::StrCat("token needs --signing_key or ", key_env));
   auto pem = ReadInput(key_file);
   if (!pem.ok()) return Fail(pem.status());
   auto signer = TokenSigner::FromPrivateKeyPem(*pem);
   if (!signer.ok()) return Fail(signer.status());
   TokenClaims claims;
+  if (internal) claims.issuer = std::string(kInternalTokenIssuer);
   claims.subject = absl::GetFlag(FLAGS_subject);
   claims.roles = roles;
   claims.institution = absl::GetFlag(FLAGS_institution);
