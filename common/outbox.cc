@@ -75,8 +75,17 @@ std::vector<PreparedStatement> OutboxStatements() {
   return {
       {"outbox_insert",
        absl::StrCat("INSERT INTO outbox (recipient, subject, body, "
-                    "create_time, next_attempt_time) VALUES ($1, $2, $3, ",
-                    TimestampParam(4), ", ", TimestampParam(4), ")")},
+                    "create_time, next_attempt_time, expire_time) VALUES ($1, "
+                    "$2, $3, ",
+                    TimestampParam(4), ", ", TimestampParam(4), ", ",
+                    TimestampParam(5), ")")},
+      // Mail past its expiry goes unsent, its recipient and body with it.
+      {"outbox_expire",
+       absl::StrCat("UPDATE outbox SET dead_time = ", TimestampParam(1),
+                    ", recipient = NULL, body = NULL, last_error = 'expired "
+                    "before it could be sent' WHERE sent_time IS NULL AND "
+                    "dead_time IS NULL AND expire_time <= ",
+                    TimestampParam(1))},
       // Claimed mail is leased for ten minutes: a sender that dies while
       // sending leaves it to be taken again after the lease.
       {"outbox_claim",
@@ -84,13 +93,22 @@ std::vector<PreparedStatement> OutboxStatements() {
            "UPDATE outbox SET attempts = attempts + 1, next_attempt_time = ",
            TimestampParam(1),
            " + interval '10 minutes' WHERE id IN (SELECT id FROM outbox WHERE "
-           "sent_time IS NULL AND next_attempt_time <= ",
+           "sent_time IS NULL AND dead_time IS NULL AND next_attempt_time <= ",
            TimestampParam(1),
            " ORDER BY next_attempt_time, id LIMIT $2 FOR UPDATE SKIP LOCKED) "
            "RETURNING id, recipient, subject, body, attempts")},
       {"outbox_sent",
        absl::StrCat("UPDATE outbox SET sent_time = ", TimestampParam(2),
-                    ", body = NULL, last_error = '' WHERE id = $1")},
+                    ", recipient = NULL, body = NULL, last_error = '' WHERE "
+                    "id = $1")},
+      {"outbox_dead",
+       absl::StrCat("UPDATE outbox SET dead_time = ", TimestampParam(3),
+                    ", recipient = NULL, body = NULL, last_error = $2 WHERE "
+                    "id = $1 AND sent_time IS NULL")},
+      {"outbox_purge",
+       absl::StrCat(
+           "DELETE FROM outbox WHERE coalesce(sent_time, dead_time) < ",
+           TimestampParam(1))},
       {"outbox_failed",
        absl::StrCat("UPDATE outbox SET last_error = $2, next_attempt_time = ",
                     TimestampParam(3), " WHERE id = $1 AND sent_time IS NULL")},
@@ -100,7 +118,10 @@ std::vector<PreparedStatement> OutboxStatements() {
 void EnqueueMail(pqxx::transaction_base& txn, const Mail& mail,
                  absl::Time now) {
   txn.exec_prepared("outbox_insert", mail.recipient, mail.subject, mail.body,
-                    absl::ToUnixMicros(now));
+                    absl::ToUnixMicros(now),
+                    mail.expire_time == absl::InfiniteFuture()
+                        ? std::optional<int64_t>()
+                        : absl::ToUnixMicros(mail.expire_time));
 }
 
 absl::Status SendMail(const SmtpSettings& smtp, const Mail& mail,
@@ -157,6 +178,7 @@ OutboxSender::~OutboxSender() {
 
 void OutboxSender::Start() {
   thread_ = std::thread([this] {
+    absl::Time next_purge = absl::Now();
     do {
       auto sent = DrainOnce();
       if (!sent.ok()) {
@@ -165,8 +187,28 @@ void OutboxSender::Start() {
       } else if (*sent > 0) {
         Log(LogLevel::kInfo, "mail_sent", {{"count", std::to_string(*sent)}});
       }
+      if (absl::Now() >= next_purge) {
+        next_purge = absl::Now() + absl::Hours(1);
+        auto purged = PurgeFinished();
+        if (purged.ok() && *purged > 0) {
+          Log(LogLevel::kInfo, "mail_purged",
+              {{"count", std::to_string(*purged)}});
+        }
+      }
     } while (!stopping_.WaitForNotificationWithTimeout(smtp_.poll_interval));
   });
+}
+
+absl::StatusOr<int64_t> OutboxSender::PurgeFinished() {
+  return db_->TransactValue(
+      CallLimit::Within(absl::Minutes(1)),
+      [&](pqxx::transaction_base& txn) -> absl::StatusOr<int64_t> {
+        return txn
+            .exec_prepared(
+                "outbox_purge",
+                absl::ToUnixMicros(clock_() - kFinishedMailRetention))
+            .affected_rows();
+      });
 }
 
 absl::StatusOr<int> OutboxSender::DrainOnce() {
@@ -176,9 +218,9 @@ absl::StatusOr<int> OutboxSender::DrainOnce() {
     std::vector<Mail> claimed;
     absl::Status claim = db_->Transact(limit, [&](pqxx::transaction_base& txn) {
       claimed.clear();  // Replaced, not appended to, on a rerun.
-      for (const auto& row : txn.exec_prepared(
-               "outbox_claim", absl::ToUnixMicros(TruncatedNow(clock_)),
-               kBatch)) {
+      const int64_t now = absl::ToUnixMicros(TruncatedNow(clock_));
+      txn.exec_prepared("outbox_expire", now);
+      for (const auto& row : txn.exec_prepared("outbox_claim", now, kBatch)) {
         Mail& m = claimed.emplace_back();
         m.id = row["id"].as<int64_t>();
         m.recipient = row["recipient"].as<std::string>();
@@ -198,6 +240,11 @@ absl::StatusOr<int> OutboxSender::DrainOnce() {
             const absl::Time now = TruncatedNow(clock_);
             if (mailed.ok()) {
               txn.exec_prepared("outbox_sent", mail.id,
+                                absl::ToUnixMicros(now));
+            } else if (mail.attempts >= kMaxMailAttempts) {
+              txn.exec_prepared("outbox_dead", mail.id,
+                                absl::StrCat("gave up after ", mail.attempts,
+                                             " attempts: ", mailed.message()),
                                 absl::ToUnixMicros(now));
             } else {
               txn.exec_prepared(

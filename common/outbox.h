@@ -1,10 +1,14 @@
 // A service's e-mails: written to the `outbox` table of its schema in the
 // transaction of the change they tell of, and sent over SMTP (libcurl) by an
 // OutboxSender. Mail due is leased in one transaction, sent, then marked sent
-// (its body dropped) or retried with backoff. A mail is marked sent once, so
-// it goes out once; should the process die between the server's acceptance
-// and the mark, the lease expires and the mail goes again with the same
-// Message-ID, for the receiving side to recognise.
+// or retried with backoff, at most kMaxMailAttempts times; then it is DEAD,
+// with the reason. A mail that outlived its purpose (a sign-in code that
+// expired) is never sent: it is DEAD at once. Sent or dead, its recipient and
+// body are dropped, and the row itself goes kFinishedMailRetention later. A
+// mail is marked sent once, so it goes out once; should the process die
+// between the server's acceptance and the mark, the lease expires and the
+// mail goes again with the same Message-ID, for the receiving side to
+// recognise.
 #ifndef MOBILITY_COMMON_OUTBOX_H_
 #define MOBILITY_COMMON_OUTBOX_H_
 
@@ -40,18 +44,23 @@ struct SmtpSettings {
 std::optional<SmtpSettings> SmtpSettingsFromConfig(
     absl::string_view default_from);
 
+inline constexpr int kMaxMailAttempts = 10;  // About four hours of backoff.
+inline constexpr absl::Duration kFinishedMailRetention = absl::Hours(24 * 30);
+
 struct Mail {
   int64_t id = 0;
   std::string recipient;
   std::string subject;
   std::string body;
   int attempts = 0;
+  // After this, sending it would only mislead: it is dropped unsent.
+  absl::Time expire_time = absl::InfiniteFuture();
 };
 
 // The sender's statements, prepared on every connection of a service whose
 // schema has an outbox (id, recipient, subject, body, create_time, attempts,
-// next_attempt_time, sent_time, last_error), and "outbox_insert" for
-// EnqueueMail.
+// next_attempt_time, sent_time, last_error, expire_time, dead_time), and
+// "outbox_insert" for EnqueueMail.
 std::vector<PreparedStatement> OutboxStatements();
 
 // Queues `mail` in the transaction's outbox, due at once.
@@ -74,8 +83,12 @@ class OutboxSender {
 
   // Drains the outbox every poll interval on a thread of its own.
   void Start();
-  // Sends every mail due now; returns how many went.
+  // Sends every mail due now; returns how many went. Mail past its expiry or
+  // its last attempt becomes DEAD.
   absl::StatusOr<int> DrainOnce();
+  // Deletes the rows of mail sent or dead more than kFinishedMailRetention
+  // ago; returns how many went.
+  absl::StatusOr<int64_t> PurgeFinished();
 
  private:
   Database* db_;

@@ -37,7 +37,8 @@ void Violations::Add(std::string field, std::string description) {
   list_.push_back({std::move(field), std::move(description)});
 }
 
-absl::Status Violations::ToStatus(absl::string_view reason) const {
+absl::Status Violations::ToStatus(absl::string_view reason,
+                                  absl::StatusCode code) const {
   if (list_.empty()) return absl::OkStatus();
   google::rpc::BadRequest bad_request;
   // Bounded, so the details always fit in gRPC's metadata.
@@ -57,8 +58,7 @@ absl::Status Violations::ToStatus(absl::string_view reason) const {
           ? absl::StrCat(list_[0].field, ": ", list_[0].description)
           : absl::StrCat(list_.size(), " invalid fields, first ",
                          list_[0].field, ": ", list_[0].description);
-  absl::Status status =
-      Error(absl::StatusCode::kInvalidArgument, reason, message);
+  absl::Status status = Error(code, reason, message);
   status.SetPayload(TypeUrl(bad_request),
                     absl::Cord(bad_request.SerializeAsString()));
   return status;

@@ -36,8 +36,12 @@ class Violations {
   void Add(std::string field, std::string description);
   bool empty() const { return list_.empty(); }
   const std::vector<FieldViolation>& list() const { return list_; }
-  // OK when empty, else INVALID_ARGUMENT with reason `reason` and a BadRequest.
-  absl::Status ToStatus(absl::string_view reason) const;
+  // OK when empty, else `code` (INVALID_ARGUMENT unless said otherwise: a
+  // quota reached is RESOURCE_EXHAUSTED) with reason `reason` and a
+  // BadRequest.
+  absl::Status ToStatus(
+      absl::string_view reason,
+      absl::StatusCode code = absl::StatusCode::kInvalidArgument) const;
 
  private:
   std::vector<FieldViolation> list_;

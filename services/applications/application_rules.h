@@ -16,8 +16,13 @@
 
 namespace mobility::applications {
 
-// At most 10 MiB a document.
+// At most 10 MiB a document, 10 documents and 30 MiB an application: what an
+// application needs, and a bound on what one applicant can make us store.
 inline constexpr int64_t kMaxDocumentBytes = 10 * 1024 * 1024;
+inline constexpr int kMaxDocumentsPerApplication = 10;
+inline constexpr int64_t kMaxDocumentBytesPerApplication = 30 * 1024 * 1024;
+// Drafts one applicant may hold at once.
+inline constexpr int kMaxDraftsPerApplicant = 20;
 
 // Every violated field of a call as a coordinator wrote it, under "call.".
 void ValidateCall(const v1::Call& call, Violations& violations);

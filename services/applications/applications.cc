@@ -130,6 +130,28 @@ absl::Status CheckState(const v1::Application& application,
                             "; this needs ", wanted));
 }
 
+namespace {
+
+// One live application per applicant per call and condition: a second would
+// only compete with the first for the same place.
+absl::Status CheckOwnerLimits(ApplicationsStore& store,
+                              const std::string& owner,
+                              const std::string& call_id,
+                              const std::string& condition_id,
+                              const std::string& except_id) {
+  if (condition_id.empty() ||
+      !store.HasLiveApplication(owner, call_id, condition_id, except_id)) {
+    return absl::OkStatus();
+  }
+  Violations taken;
+  taken.Add("application.condition_id",
+            "you already have an application under this call and condition; "
+            "change or withdraw that one");
+  return taken.ToStatus("APPLICATION_EXISTS", absl::StatusCode::kAlreadyExists);
+}
+
+}  // namespace
+
 absl::StatusOr<v1::Application> Applications::CreateApplication(
     const v1::CreateApplicationRequest& request, const CallContext& call) {
   const v1::Application& draft = request.application();
@@ -147,11 +169,26 @@ absl::StatusOr<v1::Application> Applications::CreateApplication(
   absl::Status status =
       store_->Transact(call.limit, [&](ApplicationsStore& store) {
         return RunIdempotent(
-            store, "CreateApplication", request.request_id(), request, &created,
-            [&]() -> absl::Status {
+            store, "CreateApplication", call.principal, request.request_id(),
+            request, &created, [&]() -> absl::Status {
               auto found = store.GetCall(*call_id, /*for_update=*/false);
               if (!found.ok())
                 return InvalidField("application.call", "no such call");
+              const std::string& owner = call.principal.subject;
+              store.LockOwner(owner);
+              if (auto s = CheckOwnerLimits(store, owner, *call_id,
+                                            draft.condition_id(), "");
+                  !s.ok())
+                return s;
+              if (store.CountDrafts(owner) >= kMaxDraftsPerApplicant) {
+                Violations full;
+                full.Add("application",
+                         absl::StrCat("you hold ", kMaxDraftsPerApplicant,
+                                      " drafts, the most one applicant may; "
+                                      "submit or withdraw one first"));
+                return full.ToStatus("DRAFT_LIMIT",
+                                     absl::StatusCode::kResourceExhausted);
+              }
               const std::string id = NewResourceId();
               created.set_name("applications/" + id);
               created.set_call(draft.call());
@@ -210,13 +247,14 @@ absl::StatusOr<v1::ListApplicationsResponse> Applications::ListApplications(
   }
   filter.condition_id = request.condition_id();
   if (!v.empty()) return v.ToStatus("INVALID_FILTER");
-  // Applicants list their own; coordinators their institution's calls.
+  // Applicants list their own; the office (and its system) its institution's
+  // calls.
   const Principal& who = call.principal;
-  if (!who.Has(Role::kAdmin) && !who.Has(Role::kCoordinator)) {
-    filter.owner = who.subject;
-  } else if (!who.Has(Role::kAdmin)) {
-    if (who.institution.empty()) return v1::ListApplicationsResponse();
+  if (who.Has(Role::kAdmin) || who.Has(Role::kCoordinator) ||
+      who.Has(Role::kPartnerSystem)) {
     filter.institution = who.institution;
+  } else {
+    filter.owner = who.subject;
   }
   const std::string query = absl::StrCat(
       "applications?owner=", filter.owner, "&inst=", filter.institution,
@@ -252,8 +290,8 @@ absl::StatusOr<v1::Application> Applications::UpdateApplication(
   absl::Status status =
       store_->Transact(call.limit, [&](ApplicationsStore& store) {
         return RunIdempotent(
-            store, "UpdateApplication", request.request_id(), request, &updated,
-            [&]() -> absl::Status {
+            store, "UpdateApplication", call.principal, request.request_id(),
+            request, &updated, [&]() -> absl::Status {
               auto read = ReadApplication(store, *id, call.principal,
                                           /*for_update=*/true, Reader::kOwner);
               if (!read.ok()) return read.status();
@@ -270,6 +308,12 @@ absl::StatusOr<v1::Application> Applications::UpdateApplication(
               Violations v;
               ValidateApplicationFields(updated, v);
               if (!v.empty()) return v.ToStatus("INVALID_APPLICATION");
+              store.LockOwner(updated.owner());
+              if (auto s = CheckOwnerLimits(store, updated.owner(),
+                                            ResourceIdOf(updated.call()),
+                                            updated.condition_id(), *id);
+                  !s.ok())
+                return s;
               StampApplication(updated, Now());
               store.SaveApplication(*id, updated);
               return absl::OkStatus();
@@ -323,8 +367,8 @@ absl::StatusOr<v1::Application> Applications::SubmitApplication(
   absl::Status status =
       store_->Transact(call.limit, [&](ApplicationsStore& store) {
         return RunIdempotent(
-            store, "SubmitApplication", request.request_id(), request,
-            &submitted, [&]() -> absl::Status {
+            store, "SubmitApplication", call.principal, request.request_id(),
+            request, &submitted, [&]() -> absl::Status {
               auto current =
                   ReadApplication(store, *id, call.principal,
                                   /*for_update=*/true, Reader::kOwner);
@@ -365,7 +409,7 @@ absl::StatusOr<v1::Application> ChangeAsOffice(
   absl::Status status =
       store->Transact(call.limit, [&](ApplicationsStore& store) {
         return RunIdempotent(
-            store, method, request_id, request, &changed,
+            store, method, call.principal, request_id, request, &changed,
             [&]() -> absl::Status {
               auto read = ReadApplication(store, id, call.principal,
                                           /*for_update=*/true, Reader::kOffice);

@@ -29,6 +29,17 @@ class ApplicationsStore : public RequestLedger {
                                           int limit) = 0;
 
   // Applications.
+  // Serialises one applicant's creations until commit, so concurrent ones
+  // cannot all pass the limits below.
+  virtual void LockOwner(const std::string& owner) = 0;
+  virtual int CountDrafts(const std::string& owner) = 0;
+  // Whether `owner` has an application other than `except_id` under the
+  // call's condition that is not over (withdrawn, cancelled, rejected or
+  // completed).
+  virtual bool HasLiveApplication(const std::string& owner,
+                                  const std::string& call_id,
+                                  const std::string& condition_id,
+                                  const std::string& except_id) = 0;
   virtual void InsertApplication(const std::string& id,
                                  const std::string& call_id,
                                  const v1::Application& application) = 0;
@@ -62,6 +73,11 @@ class ApplicationsStore : public RequestLedger {
   virtual void DeleteDocuments(const std::string& application_id) = 0;
 
   // Documents: metadata, and the content only when asked for.
+  struct DocumentUsage {
+    int count = 0;
+    int64_t bytes = 0;
+  };
+  virtual DocumentUsage CountDocuments(const std::string& application_id) = 0;
   virtual void InsertDocument(const std::string& application_id,
                               const std::string& id,
                               const v1::Document& document) = 0;
@@ -84,18 +100,21 @@ class ApplicationsStore : public RequestLedger {
   // Serialises the sign-ins of one address until commit, so concurrent
   // requests cannot all pass its limit.
   virtual void LockSignInEmail(const std::string& email_hash) = 0;
-  // Codes sent after `since` to an address, and asked for by a client.
+  // Codes sent after `since` to an address (from one client, when
+  // `client_hash` is not empty), and asked for by a client.
   virtual int CountSignInCodesTo(const std::string& email_hash,
+                                 const std::string& client_hash,
                                  absl::Time since) = 0;
   virtual int CountSignInCodesFrom(const std::string& client_hash,
                                    absl::Time since) = 0;
   virtual void InsertSignInCode(const std::string& email_hash,
                                 const std::string& client_hash,
+                                const std::string& attempt_hash,
                                 const std::string& code_hash, absl::Time now,
                                 absl::Time expire_time) = 0;
-  // The newest code of an address, locked.
-  virtual std::optional<SignInCode> NewestSignInCode(
-      const std::string& email_hash) = 0;
+  // The code of one attempt at an address, locked.
+  virtual std::optional<SignInCode> FindSignInCode(
+      const std::string& email_hash, const std::string& attempt_hash) = 0;
   virtual void RecordFailedSignIn(int64_t code_id) = 0;
   virtual void UseSignInCode(int64_t code_id, absl::Time now) = 0;
   // The applicant's id for an address: theirs, or `new_id` at the first

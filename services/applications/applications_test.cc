@@ -557,6 +557,102 @@ TEST_F(ApplicationsServiceTest, DocumentsAreRecognisedByContentUpToTenMiB) {
   EXPECT_TRUE(listed.documents(2).content().empty());
 }
 
+// Issue 20: no limit on documents per application or drafts per applicant.
+TEST_F(ApplicationsServiceTest, TenDocumentsAndThirtyMiBAnApplication) {
+  v1::Call call = CreateCall();
+  const std::string token = Token("student-1", Role::kApplicant);
+  auto upload = [&](const std::string& parent, std::string content) {
+    v1::CreateDocumentRequest request;
+    request.set_parent(parent);
+    request.mutable_document()->set_file_name("scan.pdf");
+    request.mutable_document()->set_document_type("transcript");
+    request.mutable_document()->set_content(std::move(content));
+    v1::Document ignored;
+    return Call(&Stub::CreateDocument, request, &ignored, token);
+  };
+  v1::Application a = Create(StudentDraft(call.name()), "student-1");
+  const std::string ten_mib = "%PDF-" + std::string(kMaxDocumentBytes - 5, 'x');
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(upload(a.name(), ten_mib).ok()) << i;
+  absl::Status over = upload(a.name(), "%PDF-");
+  EXPECT_EQ(over.code(), absl::StatusCode::kResourceExhausted);
+  ASSERT_THAT(FieldViolationsOf(over), SizeIs(1));
+  EXPECT_EQ(FieldViolationsOf(over)[0].field, "document.content");
+
+  v1::Application draft = StudentDraft(call.name());
+  draft.set_condition_id("kz-lv-teaching");
+  v1::Application b = Create(draft, "student-1");
+  for (int i = 0; i < kMaxDocumentsPerApplication; ++i)
+    ASSERT_TRUE(upload(b.name(), "%PDF-1.7 page").ok()) << i;
+  absl::Status eleventh = upload(b.name(), "%PDF-1.7 page");
+  EXPECT_EQ(eleventh.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(FieldViolationsOf(eleventh)[0].field, "parent");
+  v1::ListDocumentsRequest list;
+  list.set_parent(b.name());
+  v1::ListDocumentsResponse listed;
+  ASSERT_TRUE(Call(&Stub::ListDocuments, list, &listed, token).ok());
+  EXPECT_THAT(listed.documents(), SizeIs(kMaxDocumentsPerApplication));
+}
+
+TEST_F(ApplicationsServiceTest, OneLiveApplicationPerConditionAndTwentyDrafts) {
+  v1::Call call = CreateCall();
+  const std::string token = Token("student-1", Role::kApplicant);
+  auto create = [&](const std::string& condition, v1::Application* out) {
+    v1::CreateApplicationRequest request;
+    *request.mutable_application() = StudentDraft(call.name());
+    request.mutable_application()->set_condition_id(condition);
+    return Call(&Stub::CreateApplication, request, out, token);
+  };
+  v1::Application first, ignored;
+  ASSERT_TRUE(create("kz-lv-studies", &first).ok());
+  absl::Status second = create("kz-lv-studies", &ignored);
+  EXPECT_EQ(second.code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(FieldViolationsOf(second)[0].field, "application.condition_id");
+  // Nor may another draft be moved onto the same condition.
+  v1::Application other;
+  ASSERT_TRUE(create("", &other).ok());
+  v1::UpdateApplicationRequest move;
+  move.mutable_application()->set_name(other.name());
+  move.mutable_application()->set_condition_id("kz-lv-studies");
+  move.mutable_update_mask()->add_paths("condition_id");
+  absl::Status moved = Call(&Stub::UpdateApplication, move, &ignored, token);
+  EXPECT_EQ(moved.code(), absl::StatusCode::kAlreadyExists);
+  // Another applicant is not concerned.
+  EXPECT_TRUE(Create(StudentDraft(call.name()), "student-2").name() != "");
+
+  for (int i = 2; i < kMaxDraftsPerApplicant; ++i)
+    ASSERT_TRUE(create("", &ignored).ok()) << i;
+  absl::Status full = create("", &ignored);
+  EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_EQ(FieldViolationsOf(full)[0].field, "application");
+}
+
+// Issue 20: applicant B replaying applicant A's PATCH with A's request_id got
+// A's application, name and e-mail.
+TEST_F(ApplicationsServiceTest, AReplayedRequestIdAnswersOnlyItsCaller) {
+  v1::Call call = CreateCall();
+  v1::Application mine = Create(StudentDraft(call.name()), "student-1");
+  v1::UpdateApplicationRequest patch;
+  patch.mutable_application()->set_name(mine.name());
+  patch.mutable_application()->set_motivation("To study in Valmiera.");
+  patch.mutable_update_mask()->add_paths("motivation");
+  patch.set_request_id("0b8a6a39-8b7b-4c4e-9f5d-0c9a8e1f2a3b");
+  v1::Application updated, replayed;
+  ASSERT_TRUE(Call(&Stub::UpdateApplication, patch, &updated,
+                   Token("student-1", Role::kApplicant))
+                  .ok());
+  absl::Status other = Call(&Stub::UpdateApplication, patch, &replayed,
+                            Token("student-2", Role::kApplicant));
+  EXPECT_EQ(other.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(other)[0].field, "request_id");
+  EXPECT_EQ(replayed.name(), "");
+  EXPECT_EQ(replayed.applicant().email(), "");
+  // The owner's own retry still gets its first answer.
+  ASSERT_TRUE(Call(&Stub::UpdateApplication, patch, &replayed,
+                   Token("student-1", Role::kApplicant))
+                  .ok());
+  EXPECT_EQ(replayed.etag(), updated.etag());
+}
+
 // Five places, fifty applicants deciding at once: exactly five selected, each
 // with one place and one grant; withdrawals then promote reserves by rank.
 TEST_F(ApplicationsServiceTest, FiftyConcurrentSelectionsOnFivePlaces) {
@@ -699,11 +795,12 @@ TEST_F(ApplicationsServiceTest, NominationHostDecisionStartAndCompletion) {
   host.set_name(a.name());
   host.set_accepted(true);
   // Only the host answers: another institution's system sees nothing.
-  EXPECT_EQ(Call(&Stub::RecordHostDecision, host, &out,
-                 Token("ewp:other", Role::kService, "institutions/other-uni"))
-                .code(),
-            absl::StatusCode::kNotFound);
-  const std::string vidzeme = Token("ewp:va.lv", Role::kService, kLv);
+  EXPECT_EQ(
+      Call(&Stub::RecordHostDecision, host, &out,
+           Token("ewp:other", Role::kPartnerSystem, "institutions/other-uni"))
+          .code(),
+      absl::StatusCode::kNotFound);
+  const std::string vidzeme = Token("ewp:va.lv", Role::kPartnerSystem, kLv);
   ASSERT_TRUE(Call(&Stub::RecordHostDecision, host, &out, vidzeme).ok());
   EXPECT_EQ(out.state(), v1::Application::ACCEPTED_BY_HOST);
   EXPECT_EQ(out.history(out.history_size() - 1).actor(), "ewp:va.lv");
@@ -763,7 +860,7 @@ TEST_F(ApplicationsServiceTest, LearningAgreementSignedByThreeThenRecognition) {
   ASSERT_TRUE(Decide(a.name(), v1::DecideApplicationRequest::SELECTED).ok());
   const std::string la_name = a.name() + "/learningAgreement";
   const std::string student = Token("student-1", Role::kApplicant);
-  const std::string host = Token("ewp:va.lv", Role::kService, kLv);
+  const std::string host = Token("ewp:va.lv", Role::kPartnerSystem, kLv);
   auto component = [](v1::Component* c, const char* code, const char* credits) {
     c->set_code(code);
     c->set_title(absl::StrCat("Course ", code));
@@ -965,7 +1062,7 @@ TEST_F(ApplicationsServiceTest, EveryTransitionFromEveryState) {
   using State = v1::Application::State;
   using D = v1::DecideApplicationRequest;
   v1::Call call = CreateCall();
-  const std::string host = Token("ewp:va.lv", Role::kService, kLv);
+  const std::string host = Token("ewp:va.lv", Role::kPartnerSystem, kLv);
   v1::Application out;
   auto withdraw = [&](const v1::Application& a) {
     v1::WithdrawApplicationRequest r;

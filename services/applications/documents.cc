@@ -75,13 +75,34 @@ absl::StatusOr<v1::Document> Documents::CreateDocument(
   absl::Status status =
       store_->Transact(call.limit, [&](ApplicationsStore& store) {
         return RunIdempotent(
-            store, "CreateDocument", request.request_id(), request, &created,
-            [&]() -> absl::Status {
+            store, "CreateDocument", call.principal, request.request_id(),
+            request, &created, [&]() -> absl::Status {
               auto read = ReadApplication(store, *parent, call.principal,
                                           /*for_update=*/true, Reader::kOwner);
               if (!read.ok()) return read.status();
               if (auto s =
                       CheckState(read->application, {v1::Application::DRAFT});
+                  !s.ok())
+                return s;
+              // The application's row is locked: its documents are counted
+              // once at a time.
+              const auto usage = store.CountDocuments(*parent);
+              Violations full;
+              if (usage.count >= kMaxDocumentsPerApplication) {
+                full.Add("parent",
+                         absl::StrCat("holds ", usage.count,
+                                      " documents, the most an application "
+                                      "may; delete one first"));
+              } else if (usage.bytes +
+                             static_cast<int64_t>(d.content().size()) >
+                         kMaxDocumentBytesPerApplication) {
+                full.Add("document.content",
+                         absl::StrCat("would bring the application's "
+                                      "documents over 30 MiB; they hold ",
+                                      usage.bytes, " bytes"));
+              }
+              if (auto s = full.ToStatus("DOCUMENT_LIMIT",
+                                         absl::StatusCode::kResourceExhausted);
                   !s.ok())
                 return s;
               const std::string id = NewResourceId();

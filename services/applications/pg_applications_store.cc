@@ -108,9 +108,22 @@ std::vector<PreparedStatement> PgApplicationsStore::Statements() {
        "DELETE FROM documents WHERE application_id = $1 AND id = $2"},
 
       {"sign_in_lock", "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"},
+      {"owner_lock",
+       "SELECT pg_advisory_xact_lock(hashtextextended('owner:' || $1, 0))"},
+      {"owner_drafts",
+       "SELECT count(*) FROM applications WHERE owner = $1 AND state = "
+       "'DRAFT'"},
+      {"owner_live",
+       "SELECT EXISTS (SELECT 1 FROM applications WHERE owner = $1 AND "
+       "call_id = $2 AND condition_id = $3 AND id <> $4 AND state NOT IN "
+       "('WITHDRAWN', 'CANCELLED', 'REJECTED', 'REJECTED_BY_HOST', "
+       "'COMPLETED'))"},
+      {"document_usage",
+       "SELECT count(*), coalesce(sum(size_bytes), 0) FROM documents WHERE "
+       "application_id = $1"},
       {"sign_in_count_to",
        absl::StrCat("SELECT count(*) FROM sign_in_codes WHERE email_hash = $1 "
-                    "AND create_time > ",
+                    "AND ($3 = '' OR client_hash = $3) AND create_time > ",
                     TimestampParam(2))},
       {"sign_in_count_from",
        absl::StrCat("SELECT count(*) FROM sign_in_codes WHERE client_hash = "
@@ -118,13 +131,14 @@ std::vector<PreparedStatement> PgApplicationsStore::Statements() {
                     TimestampParam(2))},
       {"sign_in_insert",
        absl::StrCat("INSERT INTO sign_in_codes (email_hash, client_hash, "
-                    "code_hash, create_time, expire_time) VALUES ($1, $2, $3, ",
-                    TimestampParam(4), ", ", TimestampParam(5), ")")},
-      {"sign_in_newest",
+                    "code_hash, create_time, expire_time, attempt_hash) "
+                    "VALUES ($1, $2, $3, ",
+                    TimestampParam(4), ", ", TimestampParam(5), ", $6)")},
+      {"sign_in_find",
        absl::StrCat("SELECT id, code_hash, ", TimestampColumn("expire_time"),
                     " AS expire_us, failed_attempts, use_time IS NOT NULL AS "
-                    "used FROM sign_in_codes WHERE email_hash = $1 ORDER BY "
-                    "create_time DESC, id DESC LIMIT 1 FOR UPDATE")},
+                    "used FROM sign_in_codes WHERE email_hash = $1 AND "
+                    "attempt_hash = $2 FOR UPDATE")},
       {"sign_in_failed",
        "UPDATE sign_in_codes SET failed_attempts = failed_attempts + 1 WHERE "
        "id = $1"},
@@ -294,15 +308,39 @@ bool PgApplicationsStore::DeleteDocument(const std::string& application_id,
              .affected_rows() > 0;
 }
 
+PgApplicationsStore::DocumentUsage PgApplicationsStore::CountDocuments(
+    const std::string& application_id) {
+  pqxx::row row = txn_.exec_prepared1("document_usage", application_id);
+  return {row[0].as<int>(), row[1].as<int64_t>()};
+}
+
+void PgApplicationsStore::LockOwner(const std::string& owner) {
+  txn_.exec_prepared("owner_lock", owner);
+}
+
+int PgApplicationsStore::CountDrafts(const std::string& owner) {
+  return txn_.exec_prepared1("owner_drafts", owner)[0].as<int>();
+}
+
+bool PgApplicationsStore::HasLiveApplication(const std::string& owner,
+                                             const std::string& call_id,
+                                             const std::string& condition_id,
+                                             const std::string& except_id) {
+  return txn_
+      .exec_prepared1("owner_live", owner, call_id, condition_id, except_id)[0]
+      .as<bool>();
+}
+
 void PgApplicationsStore::LockSignInEmail(const std::string& email_hash) {
   txn_.exec_prepared("sign_in_lock", email_hash);
 }
 
 int PgApplicationsStore::CountSignInCodesTo(const std::string& email_hash,
+                                            const std::string& client_hash,
                                             absl::Time since) {
   return txn_
-      .exec_prepared1("sign_in_count_to", email_hash,
-                      absl::ToUnixMicros(since))[0]
+      .exec_prepared1("sign_in_count_to", email_hash, absl::ToUnixMicros(since),
+                      client_hash)[0]
       .as<int>();
 }
 
@@ -316,16 +354,19 @@ int PgApplicationsStore::CountSignInCodesFrom(const std::string& client_hash,
 
 void PgApplicationsStore::InsertSignInCode(const std::string& email_hash,
                                            const std::string& client_hash,
+                                           const std::string& attempt_hash,
                                            const std::string& code_hash,
                                            absl::Time now,
                                            absl::Time expire_time) {
   txn_.exec_prepared("sign_in_insert", email_hash, client_hash, code_hash,
-                     absl::ToUnixMicros(now), absl::ToUnixMicros(expire_time));
+                     absl::ToUnixMicros(now), absl::ToUnixMicros(expire_time),
+                     attempt_hash);
 }
 
 std::optional<ApplicationsStore::SignInCode>
-PgApplicationsStore::NewestSignInCode(const std::string& email_hash) {
-  pqxx::result r = txn_.exec_prepared("sign_in_newest", email_hash);
+PgApplicationsStore::FindSignInCode(const std::string& email_hash,
+                                    const std::string& attempt_hash) {
+  pqxx::result r = txn_.exec_prepared("sign_in_find", email_hash, attempt_hash);
   if (r.empty()) return std::nullopt;
   SignInCode code;
   code.id = r[0]["id"].as<int64_t>();

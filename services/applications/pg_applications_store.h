@@ -44,6 +44,12 @@ class PgApplicationsStore final : public PgStore<ApplicationsStore> {
   void DeleteDocuments(const std::string& application_id) override;
   void InsertDocument(const std::string& application_id, const std::string& id,
                       const v1::Document& document) override;
+  DocumentUsage CountDocuments(const std::string& application_id) override;
+  void LockOwner(const std::string& owner) override;
+  int CountDrafts(const std::string& owner) override;
+  bool HasLiveApplication(const std::string& owner, const std::string& call_id,
+                          const std::string& condition_id,
+                          const std::string& except_id) override;
   std::vector<v1::Document> ListDocuments(
       const std::string& application_id) override;
   absl::StatusOr<v1::Document> GetDocument(const std::string& application_id,
@@ -52,15 +58,17 @@ class PgApplicationsStore final : public PgStore<ApplicationsStore> {
                       const std::string& id) override;
   void LockSignInEmail(const std::string& email_hash) override;
   int CountSignInCodesTo(const std::string& email_hash,
+                         const std::string& client_hash,
                          absl::Time since) override;
   int CountSignInCodesFrom(const std::string& client_hash,
                            absl::Time since) override;
   void InsertSignInCode(const std::string& email_hash,
                         const std::string& client_hash,
+                        const std::string& attempt_hash,
                         const std::string& code_hash, absl::Time now,
                         absl::Time expire_time) override;
-  std::optional<SignInCode> NewestSignInCode(
-      const std::string& email_hash) override;
+  std::optional<SignInCode> FindSignInCode(
+      const std::string& email_hash, const std::string& attempt_hash) override;
   void RecordFailedSignIn(int64_t code_id) override;
   void UseSignInCode(int64_t code_id, absl::Time now) override;
   std::string ApplicantId(const std::string& email_hash,

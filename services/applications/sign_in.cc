@@ -17,9 +17,22 @@ namespace {
 constexpr absl::Duration kRateWindow = absl::Hours(1);
 
 // Addresses differ in case only where no mail system makes them differ.
+std::string CanonicalEmail(absl::string_view email) {
+  return absl::AsciiStrToLower(absl::StripAsciiWhitespace(email));
+}
+
+// What identifies an applicant across sign-ins (the applicants table); kept
+// as it was, so applicants keep their applications.
 std::string EmailHash(absl::string_view email) {
-  return Sha256Hex(absl::StrCat(
-      "email:", absl::AsciiStrToLower(absl::StripAsciiWhitespace(email))));
+  return Sha256Hex(absl::StrCat("email:", CanonicalEmail(email)));
+}
+
+// What codes and their limits are counted by: keyed digests.
+std::string AddressKey(absl::string_view email) {
+  return KeyedDigest("sign-in address", CanonicalEmail(email));
+}
+std::string ClientKey(absl::string_view client_address) {
+  return KeyedDigest("sign-in client", client_address);
 }
 
 // Salted with the address's digest, so equal codes of two addresses differ.
@@ -75,6 +88,11 @@ absl::Status RateLimited(absl::string_view what) {
       kRateWindow);
 }
 
+absl::Status CodeExpired() {
+  return Error(absl::StatusCode::kFailedPrecondition, "SIGN_IN_CODE_EXPIRED",
+               "no code of this sign-in is valid any more: ask for a new one");
+}
+
 }  // namespace
 
 absl::Status SignIn::CheckConfigured() const {
@@ -95,29 +113,37 @@ absl::StatusOr<v1::SendSignInCodeResponse> SignIn::SendSignInCode(
   }
   if (!v.empty()) return v.ToStatus("INVALID_SIGN_IN");
   if (absl::Status s = CheckConfigured(); !s.ok()) return s;
-  const std::string email_hash = EmailHash(email);
-  const std::string client_hash =
-      Sha256Hex(absl::StrCat("client:", call.client_address));
+  const std::string address_key = AddressKey(email);
+  const std::string client_key = ClientKey(call.client_address);
   const absl::Time now = Now();
   const std::string code = NewCode();
+  const std::string attempt = NewResourceId();
   absl::Status sent = store_->Transact(call.limit, [&](ApplicationsStore& s) {
-    s.LockSignInEmail(email_hash);
-    if (s.CountSignInCodesTo(email_hash, now - kRateWindow) >=
+    s.LockSignInEmail(address_key);
+    const absl::Time since = now - kRateWindow;
+    if (s.CountSignInCodesTo(address_key, client_key, since) >=
+        kSignInCodesPerAddressAndClient) {
+      return RateLimited("for this address from this network address");
+    }
+    if (s.CountSignInCodesTo(address_key, "", since) >=
         kSignInCodesPerAddress) {
       return RateLimited("for this address");
     }
-    if (s.CountSignInCodesFrom(client_hash, now - kRateWindow) >=
-        kSignInCodesPerClient) {
+    if (s.CountSignInCodesFrom(client_key, since) >= kSignInCodesPerClient)
       return RateLimited("from this network address");
-    }
-    s.InsertSignInCode(email_hash, client_hash, CodeHash(email_hash, code), now,
+    s.InsertSignInCode(address_key, client_key, Sha256Hex(attempt),
+                       CodeHash(address_key, code), now,
                        now + kSignInCodeLifetime);
-    s.EnqueueMail(CodeMail(email, language, code), now);
+    Mail mail = CodeMail(email, language, code);
+    // Never sent once the code it carries no longer works.
+    mail.expire_time = now + kSignInCodeLifetime;
+    s.EnqueueMail(mail, now);
     return absl::OkStatus();
   });
   if (!sent.ok()) return sent;
   v1::SendSignInCodeResponse response;
   *response.mutable_expire_time() = ToTimestamp(now + kSignInCodeLifetime);
+  response.set_attempt(attempt);
   return response;
 }
 
@@ -127,9 +153,13 @@ absl::StatusOr<v1::ApplicantSession> SignIn::CreateApplicantSession(
   if (!IsPlausibleEmail(absl::StripAsciiWhitespace(request.email())))
     v.Add("email", "must be an e-mail address");
   if (!IsCode(request.code())) v.Add("code", "must be the 6 digits e-mailed");
+  if (!IsGeneratedId(request.attempt())) {
+    v.Add("attempt", "must be the attempt the code was sent for");
+  }
   if (!v.empty()) return v.ToStatus("INVALID_SIGN_IN");
   if (absl::Status s = CheckConfigured(); !s.ok()) return s;
-  const std::string email_hash = EmailHash(request.email());
+  const std::string address_key = AddressKey(request.email());
+  const std::string attempt_hash = Sha256Hex(request.attempt());
   const absl::Time now = Now();
   const std::string new_id = NewResourceId();
   // A wrong code must count even though the call fails, so the transaction
@@ -143,27 +173,23 @@ absl::StatusOr<v1::ApplicantSession> SignIn::CreateApplicantSession(
       call.limit, [&](ApplicationsStore& s) -> absl::StatusOr<Result> {
         Result r;
         std::optional<ApplicationsStore::SignInCode> code =
-            s.NewestSignInCode(email_hash);
+            s.FindSignInCode(address_key, attempt_hash);
         if (!code.has_value() || code->used || code->expire_time <= now ||
             code->failed_attempts >= kSignInAttempts) {
           return r;
         }
-        if (code->code_hash != CodeHash(email_hash, request.code())) {
+        if (code->code_hash != CodeHash(address_key, request.code())) {
           s.RecordFailedSignIn(code->id);
           r.outcome = Outcome::kWrongCode;
           return r;
         }
         s.UseSignInCode(code->id, now);
         r.outcome = Outcome::kSignedIn;
-        r.applicant_id = s.ApplicantId(email_hash, new_id, now);
+        r.applicant_id = s.ApplicantId(EmailHash(request.email()), new_id, now);
         return r;
       });
   if (!result.ok()) return result.status();
-  if (result->outcome == Outcome::kNoCode) {
-    return Error(absl::StatusCode::kFailedPrecondition, "SIGN_IN_CODE_EXPIRED",
-                 "no code for this address is valid any more: ask for a new "
-                 "one");
-  }
+  if (result->outcome == Outcome::kNoCode) return CodeExpired();
   if (result->outcome == Outcome::kWrongCode)
     return InvalidField("code", "is not the code e-mailed to this address");
   TokenClaims claims;

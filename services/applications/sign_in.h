@@ -1,7 +1,11 @@
 // Applicants sign in without a password: a 6-digit code e-mailed through the
 // service's outbox, valid for 10 minutes and 5 tries, yields a token of an
 // hour for the applicant role, signed with this service's own key (see
-// kApplicantTokenIssuer). Only digests of addresses and codes are stored.
+// kApplicantTokenIssuer). Each code belongs to the attempt that asked for it
+// (an id only the asker learns), so someone who knows only an address can
+// neither spend another's code with wrong tries nor use up another client's
+// requests. Only digests of addresses, clients, attempts and codes are
+// stored, the addresses' and clients' keyed with the deployment's secret.
 #ifndef MOBILITY_SERVICES_APPLICATIONS_SIGN_IN_H_
 #define MOBILITY_SERVICES_APPLICATIONS_SIGN_IN_H_
 
@@ -22,8 +26,12 @@ namespace mobility::applications {
 inline constexpr absl::Duration kSignInCodeLifetime = absl::Minutes(10);
 inline constexpr int kSignInAttempts = 5;
 inline constexpr absl::Duration kApplicantSessionLifetime = absl::Hours(1);
-// Codes sent in an hour to one address, and asked for by one client.
-inline constexpr int kSignInCodesPerAddress = 5;
+// Codes sent in an hour: to one address for one client, to one address in
+// all, and for one client. The first binds a client to an address, so one
+// client's requests cannot stop another's; the second bounds the mail one
+// mailbox gets.
+inline constexpr int kSignInCodesPerAddressAndClient = 5;
+inline constexpr int kSignInCodesPerAddress = 20;
 inline constexpr int kSignInCodesPerClient = 20;
 
 class SignIn {

@@ -10,6 +10,7 @@
 #include <regex>
 
 #include "absl/strings/str_cat.h"
+#include "common/api.h"
 #include "common/client.h"
 #include "common/migrations.h"
 #include "common/outbox.h"
@@ -50,18 +51,27 @@ class SignInTest : public ::testing::Test {
     call.client_address = client;
     return call;
   }
+  // Asks for a code; its attempt becomes the one Session presents.
   absl::Status SendCode(const std::string& email,
                         const std::string& client = "203.0.113.7") {
     v1::SendSignInCodeRequest request;
     request.set_email(email);
     request.set_language("ru");
-    return sign_in_->SendSignInCode(request, Call(client)).status();
+    auto sent = sign_in_->SendSignInCode(request, Call(client));
+    if (sent.ok()) attempt_ = sent->attempt();
+    return sent.status();
   }
   absl::StatusOr<v1::ApplicantSession> Session(const std::string& email,
                                                const std::string& code) {
+    return Session(email, code, attempt_);
+  }
+  absl::StatusOr<v1::ApplicantSession> Session(const std::string& email,
+                                               const std::string& code,
+                                               const std::string& attempt) {
     v1::CreateApplicantSessionRequest request;
     request.set_email(email);
     request.set_code(code);
+    request.set_attempt(attempt);
     return sign_in_->CreateApplicantSession(request, Call());
   }
   // The code in the newest mail of the outbox.
@@ -89,6 +99,7 @@ class SignInTest : public ::testing::Test {
   std::unique_ptr<Database> db_;
   std::unique_ptr<PgTransactor<ApplicationsStore, PgApplicationsStore>> store_;
   std::unique_ptr<SignIn> sign_in_;
+  std::string attempt_;  // Of the last code asked for.
   absl::Time now_ = absl::FromCivil(absl::CivilSecond(2026, 11, 29, 10, 0, 0),
                                     absl::UTCTimeZone());
 };
@@ -154,25 +165,54 @@ TEST_F(SignInTest, FiveWrongCodesSpendIt) {
             absl::StatusCode::kFailedPrecondition);
 }
 
-TEST_F(SignInTest, ANewCodeReplacesTheOneBefore) {
+TEST_F(SignInTest, EachCodeBelongsToItsAttempt) {
   ASSERT_TRUE(SendCode("a@example.kz").ok());
-  const std::string first = LastCode();
+  const std::string first = LastCode(), first_attempt = attempt_;
   ASSERT_TRUE(SendCode("a@example.kz").ok());
   const std::string second = LastCode();
   if (first != second) {  // One in a million draws the same code.
     EXPECT_FALSE(Session("a@example.kz", first).ok());
+    EXPECT_FALSE(Session("a@example.kz", second, first_attempt).ok());
   }
   EXPECT_TRUE(Session("a@example.kz", second).ok());
+  EXPECT_TRUE(Session("a@example.kz", first, first_attempt).ok());
 }
 
-TEST_F(SignInTest, FiveCodesAnHourToAnAddressAndTwentyToAClient) {
-  for (int i = 0; i < kSignInCodesPerAddress; ++i)
+// Issue 20: five sendCode calls and five wrong codes for a victim's address
+// locked the victim out for an hour.
+TEST_F(SignInTest, WhoKnowsOnlyTheAddressCannotLockItsOwnerOut) {
+  const std::string victim = "victim@example.kz";
+  const std::string attacker_client = "198.51.100.66";
+  for (int i = 0; i < kSignInCodesPerAddressAndClient; ++i)
+    ASSERT_TRUE(SendCode(victim, attacker_client).ok()) << i;
+  EXPECT_EQ(SendCode(victim, attacker_client).code(),
+            absl::StatusCode::kResourceExhausted);
+  // Wrong codes on the attacker's own attempts, and on attempts it invents.
+  for (int i = 0; i < 2 * kSignInAttempts; ++i) {
+    EXPECT_FALSE(Session(victim, "000000").ok());
+    EXPECT_FALSE(Session(victim, "000000", NewResourceId()).ok());
+  }
+  // The victim, from their own network, asks and signs in at once.
+  ASSERT_TRUE(SendCode(victim, "203.0.113.7").ok());
+  EXPECT_TRUE(Session(victim, LastCode()).ok());
+}
+
+TEST_F(SignInTest, CodesAnHourPerAddressAndClientPerAddressAndPerClient) {
+  for (int i = 0; i < kSignInCodesPerAddressAndClient; ++i)
     ASSERT_TRUE(SendCode("a@example.kz").ok()) << i;
   absl::Status sixth = SendCode("a@example.kz");
   EXPECT_EQ(sixth.code(), absl::StatusCode::kResourceExhausted);
   EXPECT_EQ(RetryDelayOf(sixth), absl::Hours(1));
   now_ += absl::Hours(1);
   EXPECT_TRUE(SendCode("a@example.kz").ok());
+  // One mailbox gets at most so many, from all clients together.
+  now_ += absl::Hours(1);
+  for (int i = 0; i < kSignInCodesPerAddress; ++i) {
+    ASSERT_TRUE(SendCode("box@example.kz", absl::StrCat("192.0.2.", i)).ok())
+        << i;
+  }
+  EXPECT_EQ(SendCode("box@example.kz", "192.0.2.200").code(),
+            absl::StatusCode::kResourceExhausted);
 
   for (int i = 0; i < kSignInCodesPerClient; ++i) {
     ASSERT_TRUE(
@@ -200,12 +240,17 @@ TEST_F(SignInTest, BadInputNamesItsField) {
           .field,
       "language");
   for (const char* code : {"", "12345", "1234567", "12345a"}) {
-    auto s = Session("a@example.kz", code);
+    auto s = Session("a@example.kz", code, NewResourceId());
     EXPECT_EQ(FieldViolationsOf(s.status()).at(0).field, "code") << code;
   }
+  for (const char* attempt : {"", "not-an-attempt", "0123"}) {
+    auto s = Session("a@example.kz", "123456", attempt);
+    EXPECT_EQ(FieldViolationsOf(s.status()).at(0).field, "attempt") << attempt;
+  }
   // No code was ever sent: the same answer as an expired one.
-  EXPECT_EQ(Session("never@example.kz", "123456").status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      Session("never@example.kz", "123456", NewResourceId()).status().code(),
+      absl::StatusCode::kFailedPrecondition);
   // Nothing was stored for the refused requests.
   int64_t codes = -1;
   ASSERT_TRUE(db_->Read(CallLimit::Within(absl::Seconds(10)),
@@ -226,6 +271,73 @@ TEST_F(SignInTest, WithoutASigningKeyThereIsNoSignIn) {
   request.set_email("a@example.kz");
   EXPECT_EQ(unconfigured.SendSignInCode(request, Call()).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// Issue 20: the outbox kept recipients in clear and codes in unsent mail, and
+// mail that failed was retried hourly for ever.
+TEST_F(SignInTest, TheOutboxKeepsNoAddressOrCodeLongerThanItsMailNeedsThem) {
+  auto row = [&](const std::string& column) {
+    std::string value;
+    EXPECT_TRUE(db_->Read(CallLimit::Within(absl::Seconds(10)),
+                          [&](pqxx::transaction_base& txn) {
+                            value = txn.exec1("SELECT coalesce(" + column +
+                                              "::text, '-') FROM outbox "
+                                              "ORDER BY id DESC LIMIT 1")[0]
+                                        .as<std::string>();
+                            return absl::OkStatus();
+                          })
+                    .ok());
+    return value;
+  };
+  const Clock clock = [this] { return now_; };
+  // Sent: the recipient and the code go.
+  e2e::SmtpSink sink;
+  sink.Start();
+  SmtpSettings smtp;
+  smtp.url = sink.url();
+  smtp.from = "international@kokshetau.example";
+  ASSERT_TRUE(SendCode("sent@example.kz").ok());
+  ASSERT_EQ(*OutboxSender(db_.get(), smtp, clock).DrainOnce(), 1);
+  EXPECT_EQ(row("recipient"), "-");
+  EXPECT_EQ(row("body"), "-");
+
+  // Past its code's expiry a sign-in mail is never sent.
+  ASSERT_TRUE(SendCode("late@example.kz").ok());
+  now_ += kSignInCodeLifetime;
+  ASSERT_EQ(*OutboxSender(db_.get(), smtp, clock).DrainOnce(), 0);
+  EXPECT_EQ(sink.Mails().size(), 1u);
+  EXPECT_NE(row("dead_time"), "-");
+  EXPECT_EQ(row("recipient"), "-");
+  EXPECT_EQ(row("body"), "-");
+  EXPECT_THAT(row("last_error"), HasSubstr("expired"));
+
+  // A server that never takes it: kMaxMailAttempts tries, then DEAD with
+  // the reason.
+  SmtpSettings down = smtp;
+  down.url = "smtp://127.0.0.1:1";
+  ASSERT_TRUE(SendCode("down@example.kz").ok());
+  for (int i = 0; i < kMaxMailAttempts; ++i) {
+    ASSERT_EQ(row("dead_time"), "-") << i;
+    ASSERT_EQ(*OutboxSender(db_.get(), down, clock).DrainOnce(), 0);
+    now_ += absl::Minutes(1);  // Within the code's life, past each backoff:
+    ASSERT_TRUE(db_->Transact(CallLimit::Within(absl::Seconds(10)),
+                              [&](pqxx::transaction_base& txn) {
+                                txn.exec(
+                                    "UPDATE outbox SET next_attempt_time = "
+                                    "'-infinity', expire_time = NULL");
+                                return absl::OkStatus();
+                              })
+                    .ok());
+  }
+  EXPECT_NE(row("dead_time"), "-");
+  EXPECT_THAT(row("last_error"), HasSubstr("gave up after 10 attempts"));
+  EXPECT_EQ(row("recipient"), "-");
+
+  // Finished rows go after their retention.
+  now_ += kFinishedMailRetention + absl::Hours(1);
+  auto purged = OutboxSender(db_.get(), smtp, clock).PurgeFinished();
+  ASSERT_TRUE(purged.ok()) << purged.status();
+  EXPECT_EQ(*purged, 3);
 }
 
 // Through gRPC without a token, the mail through a real SMTP server, and the
@@ -269,6 +381,7 @@ TEST_F(SignInTest, TheMailArrivesAndTheTokenOpensTheApplicantsCalls) {
   v1::CreateApplicantSessionRequest create;
   create.set_email("student@example.kz");
   create.set_code(code[1].str());
+  create.set_attempt(sent.attempt());
   v1::ApplicantSession session;
   grpc::Status created =
       stub->CreateApplicantSession(&session_context, create, &session);

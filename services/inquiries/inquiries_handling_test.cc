@@ -369,14 +369,23 @@ TEST_F(HandlingTest, PublicFormIsLimitedPerAddressAndPerEmail) {
   EXPECT_TRUE(submit(8, "a8@x.kz", "203.0.113.7").ok());
 }
 
-// The same author with the same text within a day gets the first
-// registration back; a request_id retry gets the same receipt.
+// The same author with the same text within a day is told it was registered
+// before, and the first receipt goes to the author's address (issue 20: the
+// answer showed its number and state to whoever sent the same text); a
+// request_id retry gets the same receipt.
 TEST_F(HandlingTest, DuplicatesAndRetriesRegisterOnce) {
   v1::InquiryReceipt first = Submit(Question("Is   the grant taxed?"));
+  const int mails = CountRows("outbox");
   v1::InquiryReceipt again = Submit(Question("is the grant TAXED?"));
   EXPECT_TRUE(again.duplicate());
-  EXPECT_EQ(again.inquiry(), first.inquiry());
+  EXPECT_EQ(again.inquiry(), "");
+  EXPECT_FALSE(again.has_receipt());
+  EXPECT_EQ(again.state(), v1::Inquiry::STATE_UNSPECIFIED);
   EXPECT_TRUE(again.tracking_code().empty());
+  EXPECT_EQ(CountRows("outbox"), mails + 1);
+  EXPECT_EQ(LastOutboxSubject(),
+            absl::StrCat("Your appeal ", first.receipt().registration_number(),
+                         " is already registered"));
   Advance(absl::Hours(24) + absl::Seconds(1));
   EXPECT_NE(Submit(Question("Is the grant taxed?")).inquiry(), first.inquiry());
 

@@ -164,6 +164,24 @@ class InquiriesTest : public ::testing::Test {
     return Call(&Stub::AnswerInquiry, r, &out, Handler());
   }
 
+  // A query's one value, as text.
+  std::string Sql(const std::string& query) {
+    std::string value;
+    EXPECT_TRUE(db_->Read(CallLimit::Within(absl::Seconds(10)),
+                          [&](pqxx::transaction_base& txn) {
+                            value = txn.exec1(query)[0].as<std::string>("");
+                            return absl::OkStatus();
+                          })
+                    .ok());
+    return value;
+  }
+  int CountRows(const std::string& table) {
+    return std::stoi(Sql("SELECT count(*) FROM " + table));
+  }
+  std::string LastOutboxSubject() {
+    return Sql("SELECT subject FROM outbox ORDER BY id DESC LIMIT 1");
+  }
+
   testing::TestDatabase database_;
   std::unique_ptr<Database> db_;
   std::unique_ptr<PgTransactor<InquiriesStore, PgInquiriesStore>> store_;

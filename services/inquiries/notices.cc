@@ -15,7 +15,7 @@ struct Text {
 
 // {number}, {date}, {due}, {link}, {body}, {text} are filled in.
 struct Texts {
-  Text registered, extended, forwarded, answered, reply;
+  Text registered, already_registered, extended, forwarded, answered, reply;
   const char* appeal;
 };
 
@@ -25,6 +25,11 @@ const Texts kEnglish = {
      "The answer is due by {due}.\n\n"
      "Follow it and reply at {link}\n"
      "Keep this link: it holds your tracking code.\n"},
+    {"Your appeal {number} is already registered",
+     "Your appeal was already registered on {date} under number {number}; "
+     "the answer is due by {due}.\n"
+     "The same text came again, so no second appeal was registered.\n"
+     "Follow it with the link in the first e-mail, at {link}\n"},
     {"Appeal {number}: the answer date is extended",
      "The rector's office extended the time to answer appeal {number} to "
      "{due}.\nReason: {text}\n"},
@@ -46,6 +51,12 @@ const Texts kRussian = {
      "Срок рассмотрения: до {due}.\n\n"
      "Следить за ним и ответить можно по ссылке {link}\n"
      "Сохраните ссылку: в ней ваш код отслеживания.\n"},
+    {"Обращение {number} уже зарегистрировано",
+     "Ваше обращение уже зарегистрировано {date} под номером {number}; "
+     "срок рассмотрения: до {due}.\n"
+     "Тот же текст пришёл повторно, поэтому второе обращение не "
+     "зарегистрировано.\n"
+     "Следите за ним по ссылке из первого письма: {link}\n"},
     {"Обращение {number}: срок рассмотрения продлён",
      "Ректорат продлил срок рассмотрения обращения {number} до {due}.\n"
      "Основание: {text}\n"},
@@ -68,6 +79,11 @@ const Texts kKazakh = {
      "Қарау мерзімі: {due} дейін.\n\n"
      "Өтінішті бақылау және жауап беру: {link}\n"
      "Сілтемені сақтаңыз: онда бақылау кодыңыз бар.\n"},
+    {"{number} өтініш бұрын тіркелген",
+     "Сіздің өтінішіңіз {date} күні {number} нөмірімен бұрын тіркелген; "
+     "қарау мерзімі: {due} дейін.\n"
+     "Сол мәтін қайта келді, сондықтан екінші өтініш тіркелмеді.\n"
+     "Оны бірінші хаттағы сілтеме арқылы бақылаңыз: {link}\n"},
     {"{number} өтініш: қарау мерзімі ұзартылды",
      "Ректорат {number} өтінішті қарау мерзімін {due} дейін ұзартты.\n"
      "Негіздеме: {text}\n"},
@@ -105,6 +121,9 @@ std::optional<Notice> NoticeFor(NoticeKind kind, const v1::Inquiry& inquiry,
   switch (kind) {
     case NoticeKind::kRegistered:
       text = &texts.registered;
+      break;
+    case NoticeKind::kAlreadyRegistered:
+      text = &texts.already_registered;
       break;
     case NoticeKind::kExtended:
       text = &texts.extended;

@@ -11,7 +11,16 @@
 
 namespace mobility::inquiries {
 
-enum class NoticeKind { kRegistered, kExtended, kForwarded, kAnswered, kReply };
+// kAlreadyRegistered: the same appeal sent again; the first registration's
+// receipt, to its author alone.
+enum class NoticeKind {
+  kRegistered,
+  kAlreadyRegistered,
+  kExtended,
+  kForwarded,
+  kAnswered,
+  kReply
+};
 
 // The notice of `kind` about `inquiry` (its current state), or nullopt when the
 // author gave no e-mail. The registration notice carries the tracking link

@@ -97,8 +97,8 @@ absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
       store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
         tracking_code.clear();  // A rerun of the transaction starts afresh.
         return RunIdempotent(
-            store, "CreateInquiry", request.request_id(), request, &receipt,
-            [&]() -> absl::Status {
+            store, "CreateInquiry", call.principal, request.request_id(),
+            request, &receipt, [&]() -> absl::Status {
               if (inquiry.addressee() != kRector) {
                 auto office_id = ParseResourceName(
                     "inquiry.addressee", inquiry.addressee(), "offices");
@@ -118,7 +118,10 @@ absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
                                                    now - kDuplicateWindow)) {
                 auto existing = store.GetInquiry(*first, false);
                 if (existing) {
-                  receipt = ReceiptOf(*existing);
+                  // Whoever sent it learns only that it was registered
+                  // before; its receipt goes to the author's own address.
+                  Notify(store, NoticeKind::kAlreadyRegistered, *existing,
+                         *settings_, now);
                   receipt.set_duplicate(true);
                   return absl::OkStatus();
                 }

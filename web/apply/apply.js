@@ -53,6 +53,10 @@ function show(section) {
 
 // --- Sign-in -------------------------------------------------------------
 
+// The attempt the e-mailed code belongs to: only this page knows it, so no one
+// else's wrong guesses can spend the code.
+let attempt = '';
+
 $('code-request').addEventListener('submit', async (event) => {
   event.preventDefault();
   const request = $('code-request');
@@ -60,6 +64,7 @@ $('code-request').addEventListener('submit', async (event) => {
   if (!email) return showFieldErrors(request, {email: t('field.required')}, '');
   const reply = await call('POST', '/v1/applicantSessions:sendCode', {email, language: language()});
   if (!reply.ok) return showFieldErrors(request, reply.error.fields, reply.error.message);
+  attempt = reply.body.attempt;
   showFieldErrors(request, {}, '');
   request.hidden = true;
   $('code-entry').hidden = false;
@@ -70,7 +75,8 @@ $('code-request').addEventListener('submit', async (event) => {
 $('code-entry').addEventListener('submit', async (event) => {
   event.preventDefault();
   const entry = $('code-entry');
-  const body = {email: $('sign-in-email').value.trim(), code: $('sign-in-code').value.trim()};
+  const body = {email: $('sign-in-email').value.trim(), code: $('sign-in-code').value.trim(),
+                attempt};
   const reply = await call('POST', '/v1/applicantSessions', body);
   if (!reply.ok) return showFieldErrors(entry, reply.error.fields, reply.error.message);
   showFieldErrors(entry, {}, '');

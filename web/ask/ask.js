@@ -59,6 +59,8 @@ function showReceipt(receipt) {
   document.getElementById('receipt-due').textContent = formatDate(facts.legalDueDate, lang);
   document.getElementById('receipt-code').textContent = receipt.trackingCode || '';
   document.getElementById('code-block').hidden = !receipt.trackingCode;
+  // A duplicate's registration is e-mailed to its author, never shown here.
+  document.getElementById('receipt-facts').hidden = Boolean(receipt.duplicate);
   const note = document.getElementById('receipt-note');
   if (receipt.duplicate) {
     note.textContent = t('receipt.duplicate');

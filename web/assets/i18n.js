@@ -46,7 +46,7 @@ const TEXTS = {
     'receipt.code': 'Tracking code',
     'receipt.keep': 'Keep this code. It is shown only once, and with the number it opens your ' +
         'appeal and its answer. We have also sent it to your e-mail.',
-    'receipt.duplicate': 'You sent this appeal before; here is its registration.',
+    'receipt.duplicate': 'This appeal was already registered: we have e-mailed its receipt to the author again.',
     'receipt.notConsidered': 'By law this appeal is not considered:',
     'receipt.track': 'Track it',
     'track.title': 'Track an inquiry',
@@ -234,7 +234,7 @@ const TEXTS = {
     'receipt.code': 'Код для отслеживания',
     'receipt.keep': 'Сохраните этот код. Он показывается один раз и вместе с номером открывает ' +
         'обращение и ответ. Мы также отправили его на вашу почту.',
-    'receipt.duplicate': 'Вы уже отправляли это обращение; вот его регистрация.',
+    'receipt.duplicate': 'Это обращение уже зарегистрировано: мы повторно отправили его квитанцию автору по электронной почте.',
     'receipt.notConsidered': 'По закону обращение не рассматривается:',
     'receipt.track': 'Отслеживать',
     'track.title': 'Ход рассмотрения обращения',
@@ -421,7 +421,7 @@ const TEXTS = {
     'receipt.code': 'Қадағалау коды',
     'receipt.keep': 'Бұл кодты сақтаңыз. Ол бір рет қана көрсетіледі және нөмірмен бірге ' +
         'өтінішті және жауапты ашады. Біз оны электрондық поштаңызға да жібердік.',
-    'receipt.duplicate': 'Бұл өтінішті бұрын жібергенсіз; міне оның тіркеуі.',
+    'receipt.duplicate': 'Бұл өтініш бұрын тіркелген: оның түбіртегін авторға электрондық поштамен қайта жібердік.',
     'receipt.notConsidered': 'Заң бойынша өтініш қаралмайды:',
     'receipt.track': 'Қадағалау',
     'track.title': 'Өтінішті қадағалау',
