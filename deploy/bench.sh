@@ -53,6 +53,7 @@ trap stop_bench_services EXIT
 psql -X -qc "DROP DATABASE IF EXISTS $bench_db" -c "CREATE DATABASE $bench_db" "$admin_url"
 export MOBILITY_JWT_PUBLIC_KEY_FILE=$var/keys/jwt-public.pem MOBILITY_PAGE_TOKEN_KEY_FILE=$var/keys/page-token.key
 export MOBILITY_INTERNAL_JWT_PUBLIC_KEY_FILE=$var/keys/internal-jwt-public.pem
+export MOBILITY_INSTITUTION=institutions/kokshetau-amu
 export MOBILITY_SMTP_URL=
 bench_address() { echo "127.0.0.1:${bench_port[$1]}"; }
 export MOBILITY_AGREEMENTS_ADDRESS=$(bench_address agreements) \

@@ -102,6 +102,8 @@ export MOBILITY_INTERNAL_JWT_PUBLIC_KEY_FILE=$var/keys/internal-jwt-public.pem
 page_token_key=$var/keys/page-token.key
 [ -f "$page_token_key" ] || (umask 077 && head -c 32 /dev/urandom > "$page_token_key")
 export MOBILITY_PAGE_TOKEN_KEY_FILE=$page_token_key
+# The university the appeals are addressed to: only its staff handle them.
+export MOBILITY_INSTITUTION=${MOBILITY_INSTITUTION:-institutions/kokshetau-amu}
 
 # Each service calls the others with its own internal identity (a `service` token naming the
 # service, signed with the internal key) beside the end user's; applications takes places and

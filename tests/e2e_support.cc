@@ -418,7 +418,8 @@ void Stack::Spawn(const char* binary, const std::string& name,
          smtp});
   Spawn(INQUIRIES_SERVER, "inquiries",
         {"--listen=" + address_["inquiries"], db, key, applicant_key,
-         internal_key, smtp});
+         internal_key, smtp,
+         absl::StrCat("--institution=", mobility::testing::kHomeInstitution)});
   for (const auto& [service, address] : address_) {
     if (!WaitUntilServing(address)) {
       return ::testing::AssertionFailure()

@@ -27,7 +27,8 @@ class InquiriesEndToEndTest : public ::testing::Test {
          "--database_url=" + database_.url(),
          "--jwt_public_key_file=" + dir_ + "/public.pem",
          "--smtp_url=" + sink_.url(), "--mail_from=rector@kokshetau.example",
-         "--public_url=https://mobility.kokshetau.example"},
+         "--public_url=https://mobility.kokshetau.example",
+         absl::StrCat("--institution=", mobility::testing::kHomeInstitution)},
         dir_ + "/inquiries.log");
     ASSERT_TRUE(e2e::WaitUntilServing(address_))
         << e2e::ReadFile(dir_ + "/inquiries.log");

@@ -73,7 +73,44 @@ v1::TrackedInquiry AuthorView(const v1::Inquiry& inquiry,
   return out;
 }
 
+std::string LookupKey(const CallContext& call) {
+  return KeyedDigest("rate limit",
+                     absl::StrCat("lookup:", call.client_address));
+}
+
 }  // namespace
+
+absl::Status Authors::CheckLookups(const CallContext& call) const {
+  const absl::Time now = settings_->Now();
+  return store_->Transact(call.limit, [&](InquiriesStore& store) {
+    auto usage =
+        store.LockAndCountSubmissions(LookupKey(call), now - absl::Hours(1));
+    if (usage.count < kFailedLookupsPerHour) return absl::OkStatus();
+    const absl::Duration wait =
+        absl::Ceil(usage.earliest + absl::Hours(1) - now, absl::Seconds(1));
+    return WithRetryDelay(
+        Error(absl::StatusCode::kResourceExhausted, "LOOKUP_RATE_LIMITED",
+              absl::StrCat("too many numbers and codes that match no inquiry "
+                           "came from this address; try again in ",
+                           absl::FormatDuration(wait))),
+        wait);
+  });
+}
+
+template <typename T>
+absl::StatusOr<T> Authors::CountingFailure(absl::StatusOr<T> result,
+                                           const CallContext& call) const {
+  if (result.ok() || ErrorReason(result.status()) != "INQUIRY_NOT_FOUND")
+    return result;
+  const absl::Time now = settings_->Now();
+  absl::Status counted =
+      store_->Transact(call.limit, [&](InquiriesStore& store) {
+        store.RecordSubmission(LookupKey(call), now);
+        return absl::OkStatus();
+      });
+  if (!counted.ok()) return counted;
+  return result;
+}
 
 absl::StatusOr<v1::TrackedInquiry> Authors::TrackInquiry(
     const v1::TrackInquiryRequest& request, const CallContext& call) {
@@ -82,16 +119,20 @@ absl::StatusOr<v1::TrackedInquiry> Authors::TrackInquiry(
       !s.ok()) {
     return s;
   }
+  if (auto s = CheckLookups(call); !s.ok()) return s;
   const std::string hash = TrackingCodeHash(request.tracking_code());
-  return store_->ReadValue(
-      call.limit,
-      [&](InquiriesStore& store) -> absl::StatusOr<v1::TrackedInquiry> {
-        auto id = store.FindTracked(request.registration_number(), hash);
-        if (!id) return NotTracked();
-        auto inquiry = store.GetInquiry(*id, false);
-        if (!inquiry) return NotTracked();
-        return AuthorView(*inquiry, store.Messages(*id, /*public_only=*/true));
-      });
+  return CountingFailure(
+      store_->ReadValue(
+          call.limit,
+          [&](InquiriesStore& store) -> absl::StatusOr<v1::TrackedInquiry> {
+            auto id = store.FindTracked(request.registration_number(), hash);
+            if (!id) return NotTracked();
+            auto inquiry = store.GetInquiry(*id, false);
+            if (!inquiry) return NotTracked();
+            return AuthorView(*inquiry,
+                              store.Messages(*id, /*public_only=*/true));
+          }),
+      call);
 }
 
 absl::StatusOr<v1::TrackedInquiry> Authors::ReplyToInquiry(
@@ -108,6 +149,7 @@ absl::StatusOr<v1::TrackedInquiry> Authors::ReplyToInquiry(
   }
   if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
     return s;
+  if (auto s = CheckLookups(call); !s.ok()) return s;
   const std::string hash = TrackingCodeHash(request.tracking_code());
   v1::TrackedInquiry out;
   absl::Status status =
@@ -156,7 +198,9 @@ absl::StatusOr<v1::TrackedInquiry> Authors::ReplyToInquiry(
               return absl::OkStatus();
             });
       });
-  if (!status.ok()) return status;
+  if (!status.ok()) {
+    return CountingFailure(absl::StatusOr<v1::TrackedInquiry>(status), call);
+  }
   return out;
 }
 

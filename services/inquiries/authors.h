@@ -15,6 +15,9 @@ namespace mobility::inquiries {
 
 // How long after the answer the author's reply reopens the inquiry.
 inline constexpr absl::Duration kReopenPeriod = absl::Hours(24 * 30);
+// Lookups by number and code that found nothing, per client address and
+// hour: guessing codes is throttled, whoever guesses.
+inline constexpr int kFailedLookupsPerHour = 30;
 
 class Authors {
  public:
@@ -27,6 +30,14 @@ class Authors {
       const v1::ReplyToInquiryRequest& request, const CallContext& call);
 
  private:
+  // RESOURCE_EXHAUSTED once the client's failed lookups reached the limit.
+  absl::Status CheckLookups(const CallContext& call) const;
+  // `result` as it is, a failed lookup counted first (in a transaction of
+  // its own: the failed call commits nothing else).
+  template <typename T>
+  absl::StatusOr<T> CountingFailure(absl::StatusOr<T> result,
+                                    const CallContext& call) const;
+
   Transactor<InquiriesStore>* store_;
   const Settings* settings_;
 };

@@ -7,7 +7,8 @@ namespace mobility::inquiries {
 // the offices and holidays; inquiry handlers (and admins) handle and publish;
 // handlers ask the rector's office for an extension, which it alone grants or
 // declines; admins keep the offices
-// and the holiday table.
+// and the holiday table. The office's staff act for the institution the
+// appeals are addressed to (--institution).
 InquiriesGrpcService::InquiriesGrpcService(
     Database* db, Settings settings,
     std::shared_ptr<const RpcDispatcher> dispatcher)
@@ -28,34 +29,35 @@ InquiriesGrpcService::InquiriesGrpcService(
   HandlePublic("TrackInquiry", &authors_, &Authors::TrackInquiry);
   HandlePublic("ReplyToInquiry", &authors_, &Authors::ReplyToInquiry);
   using H = Handling;
-  Handle("GetInquiry", readers, &handling_, &H::GetInquiry);
-  Handle("ListInquiries", readers, &handling_, &H::ListInquiries);
-  Handle("AssignInquiry", handlers, &handling_, &H::AssignInquiry);
-  Handle("StartInquiry", handlers, &handling_, &H::StartInquiry);
-  Handle("WaitForAuthor", handlers, &handling_, &H::WaitForAuthor);
-  Handle("AddMessage", handlers, &handling_, &H::AddMessage);
-  Handle("AnswerInquiry", handlers, &handling_, &H::AnswerInquiry);
-  Handle("ForwardInquiry", handlers, &handling_, &H::ForwardInquiry);
-  Handle("RequestExtension", handlers, &handling_, &H::RequestExtension);
-  Handle("ExtendInquiry", {Role::kRectorOffice}, &handling_, &H::ExtendInquiry);
-  Handle("DeclineExtension", {Role::kRectorOffice}, &handling_,
-         &H::DeclineExtension);
-  Handle("CloseInquiry", handlers, &handling_, &H::CloseInquiry);
-  Handle("MarkAsReport", handlers, &handling_, &H::MarkAsReport);
+  HandleOffice("GetInquiry", readers, &handling_, &H::GetInquiry);
+  HandleOffice("ListInquiries", readers, &handling_, &H::ListInquiries);
+  HandleOffice("AssignInquiry", handlers, &handling_, &H::AssignInquiry);
+  HandleOffice("StartInquiry", handlers, &handling_, &H::StartInquiry);
+  HandleOffice("WaitForAuthor", handlers, &handling_, &H::WaitForAuthor);
+  HandleOffice("AddMessage", handlers, &handling_, &H::AddMessage);
+  HandleOffice("AnswerInquiry", handlers, &handling_, &H::AnswerInquiry);
+  HandleOffice("ForwardInquiry", handlers, &handling_, &H::ForwardInquiry);
+  HandleOffice("RequestExtension", handlers, &handling_, &H::RequestExtension);
+  HandleOffice("ExtendInquiry", {Role::kRectorOffice}, &handling_,
+               &H::ExtendInquiry);
+  HandleOffice("DeclineExtension", {Role::kRectorOffice}, &handling_,
+               &H::DeclineExtension);
+  HandleOffice("CloseInquiry", handlers, &handling_, &H::CloseInquiry);
+  HandleOffice("MarkAsReport", handlers, &handling_, &H::MarkAsReport);
   using P = Publication;
-  Handle("PublishQuestion", handlers, &publication_, &P::PublishQuestion);
+  HandleOffice("PublishQuestion", handlers, &publication_, &P::PublishQuestion);
   HandlePublic("GetPublishedQuestion", &publication_, &P::GetPublishedQuestion);
   HandlePublic("ListPublishedQuestions", &publication_,
                &P::ListPublishedQuestions);
-  Handle("DeletePublishedQuestion", handlers, &publication_,
-         &P::DeletePublishedQuestion);
+  HandleOffice("DeletePublishedQuestion", handlers, &publication_,
+               &P::DeletePublishedQuestion);
   using D = Directory;
   HandlePublic("ListOffices", &directory_, &D::ListOffices);
-  Handle("CreateOffice", admins, &directory_, &D::CreateOffice);
-  Handle("UpdateOffice", admins, &directory_, &D::UpdateOffice);
+  HandleOffice("CreateOffice", admins, &directory_, &D::CreateOffice);
+  HandleOffice("UpdateOffice", admins, &directory_, &D::UpdateOffice);
   HandlePublic("ListHolidays", &directory_, &D::ListHolidays);
-  Handle("SetHoliday", admins, &directory_, &D::SetHoliday);
-  Handle("DeleteHoliday", admins, &directory_, &D::DeleteHoliday);
+  HandleOffice("SetHoliday", admins, &directory_, &D::SetHoliday);
+  HandleOffice("DeleteHoliday", admins, &directory_, &D::DeleteHoliday);
 }
 
 void InquiriesGrpcService::SendNotices(SmtpSettings smtp) {

@@ -8,6 +8,7 @@
 #include "common/outbox.h"
 #include "common/pg_store.h"
 #include "common/server.h"
+#include "common/status.h"
 #include "mobility/inquiries/v1/inquiries.grpc.pb.h"
 #include "services/inquiries/authors.h"
 #include "services/inquiries/directory.h"
@@ -28,6 +29,27 @@ class InquiriesGrpcService final : public RpcService<v1::InquiriesService> {
   void SendNotices(SmtpSettings smtp);
 
  private:
+  // An RPC of the office: besides its roles, only staff of the institution
+  // the appeals are addressed to may call it (DOMAIN.md: an inquiry belongs
+  // to the institution it is addressed to).
+  template <typename Domain, typename Request, typename Response>
+  void HandleOffice(const std::string& method, std::set<Role> roles,
+                    Domain* domain,
+                    absl::StatusOr<Response> (Domain::*serve)(
+                        const Request&, const CallContext&)) {
+    Handle<Request, Response>(
+        method, std::move(roles),
+        [this, domain, serve](const Request& request, const CallContext& call)
+            -> absl::StatusOr<Response> {
+          if (!call.principal.ActsFor(settings_.institution)) {
+            return Error(absl::StatusCode::kPermissionDenied,
+                         "NOT_THIS_INSTITUTION",
+                         "these appeals are addressed to another institution");
+          }
+          return (domain->*serve)(request, call);
+        });
+  }
+
   const Settings settings_;
   Database* db_;
   PgTransactor<InquiriesStore, PgInquiriesStore> store_;

@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_format.h"
+#include "services/inquiries/authors.h"
 #include "services/inquiries/inquiries_test_fixture.h"
 
 namespace mobility::inquiries {
@@ -289,6 +290,40 @@ TEST_F(InquiriesTest, TrackingShowsPublicRepliesAndNothingForAWrongCode) {
   EXPECT_EQ(Call(&Stub::ReplyToInquiry, reply, &tracked), wrong_code);
 }
 
+// Issue 20: track and reply by code are throttled per client address, so
+// codes cannot be guessed at leisure; the right code from elsewhere still
+// works.
+TEST_F(InquiriesTest, GuessingTrackingCodesIsThrottledPerClient) {
+  v1::InquiryReceipt receipt = Submit(Question("When is the grant paid?"));
+  v1::TrackInquiryRequest guess;
+  guess.set_registration_number(receipt.receipt().registration_number());
+  guess.set_tracking_code("AAAA-AAAA-AAAA-AAAA-AAAA");
+  v1::TrackedInquiry tracked;
+  const std::string guesser = "198.51.100.23";
+  for (int i = 0; i < kFailedLookupsPerHour; ++i) {
+    ASSERT_EQ(Call(&Stub::TrackInquiry, guess, &tracked, "", guesser).code(),
+              absl::StatusCode::kNotFound)
+        << i;
+  }
+  v1::TrackInquiryRequest right = guess;
+  right.set_tracking_code(receipt.tracking_code());
+  absl::Status limited =
+      Call(&Stub::TrackInquiry, right, &tracked, "", guesser);
+  EXPECT_EQ(limited.code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_GT(RetryDelayOf(limited), absl::ZeroDuration());
+  v1::ReplyToInquiryRequest reply;
+  reply.set_registration_number(right.registration_number());
+  reply.set_tracking_code(right.tracking_code());
+  reply.set_text("Any news?");
+  EXPECT_EQ(Call(&Stub::ReplyToInquiry, reply, &tracked, "", guesser).code(),
+            absl::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(
+      Call(&Stub::TrackInquiry, right, &tracked, "", "203.0.113.50").ok());
+  // The hour passes.
+  Advance(absl::Minutes(61));
+  EXPECT_TRUE(Call(&Stub::TrackInquiry, right, &tracked, "", guesser).ok());
+}
+
 // The whole-inquiry reads are the office's: an author's or applicant's token
 // gets nothing, and no token is UNAUTHENTICATED.
 TEST_F(InquiriesTest, OnlyTheOfficeReadsWholeInquiries) {
@@ -303,6 +338,20 @@ TEST_F(InquiriesTest, OnlyTheOfficeReadsWholeInquiries) {
                 .code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(Call(&Stub::GetInquiry, get, &out, Rector()).ok());
+  // DOMAIN.md: an inquiry belongs to the institution it is addressed to; a
+  // handler or rector's office of another sees none of its appeals.
+  for (Role role : {Role::kInquiryHandler, Role::kRectorOffice, Role::kAdmin}) {
+    const std::string elsewhere =
+        testing::TokenFor("lv", {role}, "institutions/vidzeme-via");
+    EXPECT_EQ(Call(&Stub::GetInquiry, get, &out, elsewhere).code(),
+              absl::StatusCode::kPermissionDenied)
+        << RoleName(role);
+    v1::ListInquiriesResponse listed;
+    EXPECT_EQ(Call(&Stub::ListInquiries, v1::ListInquiriesRequest(), &listed,
+                   elsewhere)
+                  .code(),
+              absl::StatusCode::kPermissionDenied);
+  }
   // A bad token on a public method is still refused.
   v1::InquiryReceipt r;
   EXPECT_EQ(Call(&Stub::CreateInquiry, Question("x"), &r, "not-a-token").code(),

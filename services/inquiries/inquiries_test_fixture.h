@@ -37,6 +37,7 @@ class InquiriesTest : public ::testing::Test {
     ASSERT_TRUE(absl::LoadTimeZone("Asia/Almaty", &zone_));
     settings_.zone = zone_;
     settings_.public_url = "https://mobility.example";
+    settings_.institution = testing::kHomeInstitution;
     settings_.clock = [this] { return absl::FromUnixMicros(now_us_.load()); };
     // Wednesday 25 November 2026, 10:00 in Kokshetau.
     SetNow(Local(2026, 11, 25, 10, 0));

@@ -20,9 +20,13 @@ namespace mobility::inquiries {
 inline constexpr char kAuthorActor[] = "author";
 inline constexpr char kWebActor[] = "web";
 
-// Inquiry handlers and admins: who handles appeals and sees them whole.
-inline bool IsInquiryStaff(const Principal& principal) {
-  return principal.Has(Role::kInquiryHandler) || principal.Has(Role::kAdmin);
+// Inquiry handlers and admins of the institution the appeals are addressed
+// to: who handles appeals and sees them whole.
+inline bool IsInquiryStaff(const Principal& principal,
+                           const std::string& institution) {
+  return (principal.Has(Role::kInquiryHandler) ||
+          principal.Has(Role::kAdmin)) &&
+         principal.ActsFor(institution);
 }
 
 void Stamp(v1::Inquiry& inquiry, absl::Time now);

@@ -3,6 +3,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
+#include "common/api.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "common/service_main.h"
@@ -10,6 +11,10 @@
 #include "services/inquiries/pg_inquiries_store.h"
 #include "services/inquiries/retention.h"
 
+ABSL_FLAG(std::string, institution, "",
+          "the university the appeals are addressed to, "
+          "\"institutions/{id}\": only its staff handle them (env "
+          "MOBILITY_INSTITUTION; required)");
 ABSL_FLAG(std::string, time_zone, "",
           "IANA zone of the university's working days (env "
           "MOBILITY_TIME_ZONE, default Asia/Almaty)");
@@ -36,6 +41,15 @@ using mobility::inquiries::Settings;
 Settings LoadSettings() {
   using mobility::FlagOrEnv;
   Settings settings;
+  settings.institution =
+      FlagOrEnv(absl::GetFlag(FLAGS_institution), "MOBILITY_INSTITUTION");
+  if (!mobility::ParseResourceName("institution", settings.institution,
+                                   "institutions")
+           .ok()) {
+    mobility::ExitBadConfig(
+        "--institution must name the university the appeals are addressed "
+        "to, \"institutions/{id}\"");
+  }
   const std::string zone = FlagOrEnv(absl::GetFlag(FLAGS_time_zone),
                                      "MOBILITY_TIME_ZONE", "Asia/Almaty");
   if (!absl::LoadTimeZone(zone, &settings.zone))

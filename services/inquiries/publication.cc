@@ -78,7 +78,7 @@ absl::StatusOr<v1::PublishedQuestion> Publication::GetPublishedQuestion(
     const v1::GetPublishedQuestionRequest& request, const CallContext& call) {
   auto id = ParseResourceName("name", request.name(), "publishedQuestions");
   if (!id.ok()) return id.status();
-  const bool staff = IsInquiryStaff(call.principal);
+  const bool staff = IsInquiryStaff(call.principal, settings_->institution);
   return store_->ReadValue(
       call.limit,
       [&](InquiriesStore& store) -> absl::StatusOr<v1::PublishedQuestion> {
@@ -107,7 +107,7 @@ Publication::ListPublishedQuestions(
   const std::string fingerprint = absl::StrCat("published|", query);
   auto after = DecodePageToken(request.page_token(), fingerprint);
   if (!after.ok()) return after.status();
-  const bool staff = IsInquiryStaff(call.principal);
+  const bool staff = IsInquiryStaff(call.principal, settings_->institution);
   return store_->ReadValue(
       call.limit,
       [&](InquiriesStore& store)

@@ -50,7 +50,7 @@ absl::Status Registration::CheckRate(InquiriesStore& store,
 absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
     const v1::CreateInquiryRequest& request, const CallContext& call) {
   v1::Inquiry inquiry = request.inquiry();
-  const bool staff = IsInquiryStaff(call.principal);
+  const bool staff = IsInquiryStaff(call.principal, settings_->institution);
   if (inquiry.channel() == v1::CHANNEL_UNSPECIFIED)
     inquiry.set_channel(v1::WEB);
   Violations violations;

@@ -11,6 +11,9 @@
 namespace mobility::inquiries {
 
 struct Settings {
+  // "institutions/{id}": the university whose rector and offices the appeals
+  // are addressed to. Only its staff handle and read them.
+  std::string institution;
   // The university's zone: registration dates and due dates are its days.
   absl::TimeZone zone;
   WorkingHours hours;
