@@ -30,7 +30,7 @@ v1::InquiryReceipt ReceiptOf(const v1::Inquiry& inquiry) {
 absl::Status Registration::CheckRate(InquiriesStore& store,
                                      const std::string& key,
                                      absl::Time now) const {
-  const std::string key_hash = Sha256Hex(key);
+  const std::string key_hash = KeyedDigest("rate limit", key);
   auto usage = store.LockAndCountSubmissions(key_hash, now - kRateWindow);
   if (usage.count >= settings_->submissions_per_hour) {
     const absl::Duration wait =
