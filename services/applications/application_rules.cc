@@ -479,4 +479,44 @@ std::optional<std::string> MediaTypeOfName(absl::string_view file_name) {
   return std::nullopt;
 }
 
+bool IsNominated(v1::Application::State state) {
+  return state == v1::Application::NOMINATED ||
+         state == v1::Application::ACCEPTED_BY_HOST ||
+         state == v1::Application::REJECTED_BY_HOST ||
+         state == v1::Application::IN_MOBILITY ||
+         state == v1::Application::COMPLETED;
+}
+
+v1::Application HostView(const v1::Application& a) {
+  v1::Application view;
+  view.set_name(a.name());
+  view.set_kind(a.kind());
+  view.set_state(a.state());
+  view.set_host_institution(a.host_institution());
+  v1::Applicant* person = view.mutable_applicant();
+  person->set_given_name(a.applicant().given_name());
+  person->set_family_name(a.applicant().family_name());
+  person->set_email(a.applicant().email());
+  *person->mutable_date_of_birth() = a.applicant().date_of_birth();
+  person->set_citizenship(a.applicant().citizenship());
+  person->set_home_institution(a.applicant().home_institution());
+  *view.mutable_start_date() = a.start_date();
+  *view.mutable_end_date() = a.end_date();
+  if (a.has_student()) {
+    v1::StudentDetails* s = view.mutable_student();
+    s->set_eqf_level(a.student().eqf_level());
+    s->set_isced_code(a.student().isced_code());
+    s->set_study_cycle(a.student().study_cycle());
+    *s->mutable_language_skills() = a.student().language_skills();
+  }
+  if (a.has_staff()) *view.mutable_staff() = a.staff();
+  if (a.has_actual_start_date())
+    *view.mutable_actual_start_date() = a.actual_start_date();
+  if (a.has_actual_end_date())
+    *view.mutable_actual_end_date() = a.actual_end_date();
+  if (a.has_learning_agreement())
+    *view.mutable_learning_agreement() = a.learning_agreement();
+  return view;
+}
+
 }  // namespace mobility::applications

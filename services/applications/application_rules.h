@@ -24,6 +24,16 @@ inline constexpr int64_t kMaxDocumentBytesPerApplication = 30 * 1024 * 1024;
 // Drafts one applicant may hold at once.
 inline constexpr int kMaxDraftsPerApplicant = 20;
 
+// Whether an application in `state` was nominated to its host: NOMINATED and
+// every state after it.
+bool IsNominated(v1::Application::State state);
+
+// What the receiving institution sees of a nominated application: the person,
+// their level, field and languages, the dates, the state and the learning
+// agreement; never scores, the grant, the motivation, identity numbers, the
+// history or the applicant's account.
+v1::Application HostView(const v1::Application& application);
+
 // Every violated field of a call as a coordinator wrote it, under "call.".
 void ValidateCall(const v1::Call& call, Violations& violations);
 

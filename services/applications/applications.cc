@@ -211,10 +211,20 @@ absl::StatusOr<v1::Application> Applications::GetApplication(
   auto id = ParseResourceName("name", request.name(), "applications");
   if (!id.ok()) return id.status();
   auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
-    return ReadApplication(store, *id, call.principal, /*for_update=*/false);
+    return ReadWithCall(store, *id, /*for_update=*/false);
   });
   if (!read.ok()) return read.status();
-  return std::move(read->application);
+  const v1::Application& a = read->application;
+  const Principal& who = call.principal;
+  if ((who.Has(Role::kApplicant) && a.owner() == who.subject) ||
+      CheckRunsCall(read->call, who).ok()) {
+    return std::move(read->application);
+  }
+  // The host sees an application once it is nominated to it, and then only
+  // what a host needs.
+  if (who.IsCoordinatorOf(a.host_institution()) && IsNominated(a.state()))
+    return HostView(a);
+  return ApplicationNotFound(*id);
 }
 
 absl::StatusOr<v1::ListApplicationsResponse> Applications::ListApplications(

@@ -783,6 +783,14 @@ TEST_F(ApplicationsServiceTest, NominationHostDecisionStartAndCompletion) {
   v1::Application out;
   EXPECT_EQ(Call(&Stub::StartMobility, start, &out, Coordinator()).code(),
             absl::StatusCode::kFailedPrecondition);  // Not accepted yet.
+  // DOMAIN.md: the receiving institution sees an application once it is
+  // nominated to it, and only what a host needs.
+  const std::string host_coordinator =
+      Token("coordinator-lv", Role::kCoordinator, kLv);
+  v1::GetApplicationRequest get;
+  get.set_name(a.name());
+  EXPECT_EQ(Call(&Stub::GetApplication, get, &out, host_coordinator).code(),
+            absl::StatusCode::kNotFound);  // Selected, not yet nominated.
   for (const auto& name : {a.name(), b.name()}) {
     v1::NominateApplicationRequest nominate;
     nominate.set_name(name);
@@ -791,6 +799,23 @@ TEST_F(ApplicationsServiceTest, NominationHostDecisionStartAndCompletion) {
     EXPECT_EQ(out.state(), v1::Application::NOMINATED);
     EXPECT_EQ(out.host_institution(), kLv);
   }
+  ASSERT_TRUE(Call(&Stub::GetApplication, get, &out, host_coordinator).ok());
+  EXPECT_EQ(out.applicant().family_name(), "Test");
+  EXPECT_EQ(out.student().isced_code(), "0413");
+  EXPECT_EQ(out.state(), v1::Application::NOMINATED);
+  EXPECT_TRUE(out.scores().empty());
+  EXPECT_EQ(out.total_score(), 0);
+  EXPECT_EQ(out.grant(), "");
+  EXPECT_EQ(out.motivation(), "");
+  EXPECT_EQ(out.applicant().person_number(), "");
+  EXPECT_TRUE(out.history().empty());
+  EXPECT_EQ(out.owner(), "");
+  // Another institution's coordinator sees nothing.
+  EXPECT_EQ(Call(&Stub::GetApplication, get, &out,
+                 Token("coordinator-ee", Role::kCoordinator,
+                       "institutions/other-uni"))
+                .code(),
+            absl::StatusCode::kNotFound);
   v1::RecordHostDecisionRequest host;
   host.set_name(a.name());
   host.set_accepted(true);
