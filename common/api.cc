@@ -237,8 +237,8 @@ std::string* page_token_key ABSL_GUARDED_BY(page_token_mu) = [] {
   return new std::string(reinterpret_cast<const char*>(bytes), sizeof(bytes));
 }();
 
-// The first 16 bytes of HMAC-SHA256 under the page token key.
-std::string PageTokenMac(absl::string_view payload) {
+// HMAC-SHA256 of `payload` under the page token key, the deployment's secret.
+std::string DeploymentMac(absl::string_view payload) {
   unsigned char mac[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   absl::MutexLock lock(&page_token_mu);
@@ -246,7 +246,12 @@ std::string PageTokenMac(absl::string_view payload) {
        static_cast<int>(page_token_key->size()),
        reinterpret_cast<const unsigned char*>(payload.data()), payload.size(),
        mac, &length);
-  return std::string(reinterpret_cast<const char*>(mac), 16);
+  return std::string(reinterpret_cast<const char*>(mac), length);
+}
+
+// The first 16 bytes: a page token stays short.
+std::string PageTokenMac(absl::string_view payload) {
+  return DeploymentMac(payload).substr(0, 16);
 }
 
 std::string Fingerprint(absl::string_view query) {
@@ -261,16 +266,8 @@ void SetPageTokenKey(absl::string_view key) {
 }
 
 std::string KeyedDigest(absl::string_view purpose, absl::string_view value) {
-  const std::string message = absl::StrCat(purpose, "\n", value);
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  absl::MutexLock lock(&page_token_mu);
-  HMAC(Sha256Algorithm(), page_token_key->data(),
-       static_cast<int>(page_token_key->size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-       mac, &length);
   return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(mac), length));
+      DeploymentMac(absl::StrCat(purpose, "\n", value)));
 }
 
 std::string EncodePageToken(absl::string_view query_fingerprint,

@@ -270,27 +270,24 @@ absl::StatusOr<TokenVerifier> TokenVerifier::FromPublicKeyPem(
     return absl::InvalidArgumentError(
         "the JWT public key is not an RSA public key in PEM");
   }
-  PKey applicant_key(nullptr, &EVP_PKEY_free);
-  if (!policy.applicant_issuer_key_pem.empty()) {
-    applicant_key =
-        ReadKey(policy.applicant_issuer_key_pem, /*is_private=*/false);
-    if (applicant_key == nullptr) {
+  // The other issuers' keys are optional: none, no such tokens.
+  PKey issuer_keys[2] = {PKey(nullptr, &EVP_PKEY_free),
+                         PKey(nullptr, &EVP_PKEY_free)};
+  const std::pair<const std::string*, const char*> optional[2] = {
+      {&policy.applicant_issuer_key_pem, "applicant"},
+      {&policy.internal_issuer_key_pem, "internal"}};
+  for (int i = 0; i < 2; ++i) {
+    if (optional[i].first->empty()) continue;
+    issuer_keys[i] = ReadKey(*optional[i].first, /*is_private=*/false);
+    if (issuer_keys[i] == nullptr) {
       return absl::InvalidArgumentError(
-          "the applicant token public key is not an RSA public key in PEM");
-    }
-  }
-  PKey internal_key(nullptr, &EVP_PKEY_free);
-  if (!policy.internal_issuer_key_pem.empty()) {
-    internal_key =
-        ReadKey(policy.internal_issuer_key_pem, /*is_private=*/false);
-    if (internal_key == nullptr) {
-      return absl::InvalidArgumentError(
-          "the internal token public key is not an RSA public key in PEM");
+          absl::StrCat("the ", optional[i].second,
+                       " token public key is not an RSA public key in PEM"));
     }
   }
   return TokenVerifier(
-      std::make_shared<State>(std::move(key), std::move(applicant_key),
-                              std::move(internal_key), std::move(policy)));
+      std::make_shared<State>(std::move(key), std::move(issuer_keys[0]),
+                              std::move(issuer_keys[1]), std::move(policy)));
 }
 
 absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,

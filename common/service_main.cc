@@ -1,6 +1,7 @@
 #include "common/service_main.h"
 
 #include <cstdlib>
+#include <tuple>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -182,25 +183,20 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
         absl::StrCat("cannot read the JWT public key ", key_file));
   }
   config.jwt_public_key_pem = *std::move(pem);
-  const std::string applicant_key_file =
-      absl::GetFlag(FLAGS_applicant_jwt_public_key_file);
-  if (!applicant_key_file.empty()) {
-    auto applicant_pem = ReadFile(applicant_key_file);
-    if (!applicant_pem.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "cannot read the applicant token public key ", applicant_key_file));
+  // The applicants' and our services' issuers: optional keys.
+  for (auto [flag, pem, what] :
+       {std::tuple{&FLAGS_applicant_jwt_public_key_file,
+                   &config.token_policy.applicant_issuer_key_pem, "applicant"},
+        {&FLAGS_internal_jwt_public_key_file,
+         &config.token_policy.internal_issuer_key_pem, "internal"}}) {
+    const std::string file = absl::GetFlag(*flag);
+    if (file.empty()) continue;
+    auto read = ReadFile(file);
+    if (!read.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("cannot read the ", what, " token public key ", file));
     }
-    config.token_policy.applicant_issuer_key_pem = *std::move(applicant_pem);
-  }
-  const std::string internal_key_file =
-      absl::GetFlag(FLAGS_internal_jwt_public_key_file);
-  if (!internal_key_file.empty()) {
-    auto internal_pem = ReadFile(internal_key_file);
-    if (!internal_pem.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "cannot read the internal token public key ", internal_key_file));
-    }
-    config.token_policy.internal_issuer_key_pem = *std::move(internal_pem);
+    *pem = *std::move(read);
   }
   const std::string page_key_file = absl::GetFlag(FLAGS_page_token_key_file);
   if (!page_key_file.empty()) {

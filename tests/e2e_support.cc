@@ -86,10 +86,20 @@ std::string ReadFile(const std::string& path) {
 absl::Status CallRaw(grpc::GenericStub& stub, const std::string& method,
                      const std::string& request, const std::string& token,
                      absl::Duration timeout) {
+  std::vector<std::pair<std::string, std::string>> metadata;
+  if (!token.empty()) metadata.emplace_back("authorization", "Bearer " + token);
+  return CallRaw(stub, method, request, metadata, timeout);
+}
+
+absl::Status CallRaw(
+    grpc::GenericStub& stub, const std::string& method,
+    const std::string& request,
+    const std::vector<std::pair<std::string, std::string>>& metadata,
+    absl::Duration timeout) {
   grpc::ClientContext context;
   if (timeout != absl::InfiniteDuration())
     context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+  for (const auto& [key, value] : metadata) context.AddMetadata(key, value);
   // One slice even for the empty message: gRPC refuses a buffer of none.
   grpc::Slice slice(request);
   grpc::ByteBuffer bytes(&slice, 1), response;

@@ -31,6 +31,12 @@ std::string ReadFile(const std::string& path);
 absl::Status CallRaw(grpc::GenericStub& stub, const std::string& method,
                      const std::string& request, const std::string& token,
                      absl::Duration timeout = absl::Seconds(10));
+// The same with every metadata pair given (the token among them or not).
+absl::Status CallRaw(
+    grpc::GenericStub& stub, const std::string& method,
+    const std::string& request,
+    const std::vector<std::pair<std::string, std::string>>& metadata,
+    absl::Duration timeout = absl::Seconds(10));
 
 // Queries on the database at `url` waiting for a lock right now.
 int WaitingQueries(const std::string& url);

@@ -13,7 +13,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
-#include "absl/synchronization/notification.h"
 #include "common/call.h"
 #include "common/client.h"
 #include "common/status.h"
@@ -66,22 +65,7 @@ class TenancyTest : public ::testing::Test {
       const google::protobuf::Message& request,
       const std::vector<std::pair<std::string, std::string>>& metadata) {
     grpc::GenericStub stub(NewChannel(stack_.address(service)));
-    grpc::ClientContext context;
-    context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
-    for (const auto& [key, value] : metadata) context.AddMetadata(key, value);
-    grpc::ByteBuffer response;
-    grpc::Status status;
-    absl::Notification done;
-    std::string bytes = request.SerializeAsString();
-    grpc::Slice slice(bytes);
-    grpc::ByteBuffer buffer(&slice, 1);
-    stub.UnaryCall(&context, method, grpc::StubOptions(), &buffer, &response,
-                   [&](grpc::Status s) {
-                     status = std::move(s);
-                     done.Notify();
-                   });
-    done.WaitForNotification();
-    return FromGrpcStatus(status);
+    return e2e::CallRaw(stub, method, request.SerializeAsString(), metadata);
   }
   absl::Status Grpc(const std::string& service, const std::string& method,
                     const google::protobuf::Message& request,
