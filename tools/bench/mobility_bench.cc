@@ -245,6 +245,15 @@ int Main() {
          iv1::ListInquiriesResponse out;
          return handler(&IS::ListInquiries, r, &out).ok();
        }},
+      // The office's grants, filtered to its institution's budgets in SQL.
+      {"ListGrants", grants_check,
+       [&](int) {
+         gv1::ListGrantsRequest r;
+         r.set_page_size(20);
+         gv1::ListGrantsResponse out;
+         return finance(&GS::ListGrants, r, &out).ok() &&
+                out.grants_size() > 0;
+       }},
       {"GetBudgetReport", grants_check,
        [&](int) {
          gv1::GetBudgetReportRequest r;
