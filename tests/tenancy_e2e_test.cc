@@ -204,6 +204,22 @@ TEST_F(TenancyTest, OnlyAnAgreementsPartnersChangeIt) {
   EXPECT_EQ(Http("DELETE", "/v1/agreements/ka171-2025-kz-lv", unrelated).status,
             403);
   const std::string nowhere = Claimed("nobody", Role::kCoordinator, "");
+  // A draft never approved: another institution learns nothing of it.
+  HttpReply drafted =
+      Http("POST", "/v1/agreements?agreementId=ka171-draft-kz-lv", kokshetau,
+           e2e::ReadFile(PROJECT_SOURCE_DIR
+                         "/deploy/demo/agreement-ka171-2025.json"));
+  ASSERT_EQ(drafted.status, 200) << drafted.body;
+  EXPECT_EQ(
+      Http("DELETE", "/v1/agreements/ka171-draft-kz-lv", unrelated).status,
+      404);
+  EXPECT_EQ(Http("GET", "/v1/agreements/ka171-draft-kz-lv", unrelated).status,
+            404);
+  EXPECT_EQ(Http("DELETE", "/v1/agreements/ka171-draft-kz-lv", nowhere).status,
+            401);
+  EXPECT_EQ(Sql("SELECT count(*) FROM agreements.agreements WHERE id = "
+                "'ka171-draft-kz-lv'"),
+            "1");
   EXPECT_EQ(Http("DELETE", "/v1/agreements/ka171-2025-kz-lv", nowhere).status,
             401);
   // The public, and an outsider, read the approved revision, not the
@@ -264,6 +280,12 @@ TEST_F(TenancyTest, GrantsAndBudgetsAreTheirInstitutionsAlone) {
   EXPECT_EQ(Http("POST", "/v1/" + grant + ":prefinance", vidzeme_finance, "{}")
                 .status,
             404);
+  EXPECT_EQ(Http("POST", "/v1/" + grant + ":agree", vidzeme_finance,
+                 R"({"participantSignedDate": {"year": 2027, "month": 1,)"
+                 R"( "day": 10}, "institutionSignedDate": {"year": 2027,)"
+                 R"( "month": 1, "day": 10}})")
+                .status,
+            404);
   // The budget a Vidzeme coordinator creates is Vidzeme's.
   HttpReply budget = Http(
       "POST", "/v1/budgets?budgetId=vidzeme-share", vidzeme,
@@ -292,6 +314,23 @@ TEST_F(TenancyTest, GrantsAndBudgetsAreTheirInstitutionsAlone) {
   HttpReply own =
       Http("GET", "/v1/grants", testing::TokenFor("finance", {Role::kFinance}));
   EXPECT_TRUE(absl::StrContains(own.body, participant)) << own.body;
+}
+
+// {"email": "x@example.kz\u0000N"} for N = 0..15 sent 20 codes to one
+// mailbox in a minute: the limit hashed the whole string, the database kept it
+// cut at the NUL. Now no text holds a control character.
+TEST_F(TenancyTest, ANulInAnAddressIsRefusedOnItsField) {
+  const std::string before =
+      Sql("SELECT count(*) FROM applications.sign_in_codes");
+  for (int n = 0; n < 3; ++n) {
+    HttpReply reply =
+        Http("POST", "/v1/applicantSessions:sendCode", "",
+             absl::StrCat(R"({"email": "x@example.kz\u0000)", n, R"("})"));
+    EXPECT_EQ(reply.status, 400) << reply.body;
+    EXPECT_TRUE(absl::StrContains(reply.body, R"("field":"email")"))
+        << reply.body;
+  }
+  EXPECT_EQ(Sql("SELECT count(*) FROM applications.sign_in_codes"), before);
 }
 
 // Any token holding `service` could send x-client-address, so the per-client

@@ -20,6 +20,7 @@ import os
 import sys
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service as ChromeService
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -48,7 +49,9 @@ class Pages:
             options.add_argument(flag)
         service = ChromeService(executable_path='/usr/bin/chromedriver')
         self.driver = webdriver.Chrome(options=options, service=service)
-        self.wait = WebDriverWait(self.driver, 10)
+        # A list re-rendered while a condition reads it is read again.
+        self.wait = WebDriverWait(self.driver, 10,
+                                  ignored_exceptions=(StaleElementReferenceException,))
 
     def open(self, path):
         self.driver.get(self.base + path)
