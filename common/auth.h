@@ -88,12 +88,12 @@ struct Principal {
     return (Has(Role::kCoordinator) || Has(Role::kPartnerSystem)) &&
            ActsFor(of);
   }
-  // An international office's own people acting for `of`, as opposed to
-  // applicants and systems: they may see the personal data their work needs
-  // (signing contacts, the institution's grants).
-  bool IsStaffOf(absl::string_view of) const {
+  // The office of `of`: its coordinators, finance officers and admins, and its
+  // system (which may do what its coordinators may). They see the personal
+  // data their work needs (signing contacts, the institution's grants).
+  bool IsOfficeOf(absl::string_view of) const {
     return (Has(Role::kCoordinator) || Has(Role::kFinance) ||
-            Has(Role::kAdmin)) &&
+            Has(Role::kAdmin) || Has(Role::kPartnerSystem)) &&
            ActsFor(of);
   }
 };

@@ -276,16 +276,17 @@ TEST(AuthorizeTest, SeveralRolesGetWhatEachRoleIsGranted) {
 TEST(PrincipalTest, StaffActOnlyForTheirInstitution) {
   const std::string kz = "institutions/kokshetau-amu";
   const std::string lv = "institutions/vidzeme-va";
-  EXPECT_FALSE((Principal{"s", {Role::kService}, ""}).IsStaffOf(kz));
-  EXPECT_TRUE((Principal{"f", {Role::kFinance}, kz}).IsStaffOf(kz));
-  EXPECT_FALSE((Principal{"f", {Role::kFinance}, lv}).IsStaffOf(kz));
-  EXPECT_FALSE((Principal{"a", {Role::kApplicant}, kz}).IsStaffOf(kz));
-  EXPECT_FALSE((Principal{"f", {Role::kFinance}, ""}).IsStaffOf(""));
-  // A partner's system acts as its coordinator, and is no person.
+  EXPECT_FALSE((Principal{"s", {Role::kService}, ""}).IsOfficeOf(kz));
+  EXPECT_TRUE((Principal{"f", {Role::kFinance}, kz}).IsOfficeOf(kz));
+  EXPECT_FALSE((Principal{"f", {Role::kFinance}, lv}).IsOfficeOf(kz));
+  EXPECT_FALSE((Principal{"a", {Role::kApplicant}, kz}).IsOfficeOf(kz));
+  EXPECT_FALSE((Principal{"f", {Role::kFinance}, ""}).IsOfficeOf(""));
+  // A partner's system acts as its coordinator, for its institution only.
   Principal system{"ewp:va.lv", {Role::kPartnerSystem}, lv};
   EXPECT_TRUE(system.IsCoordinatorOf(lv));
   EXPECT_FALSE(system.IsCoordinatorOf(kz));
-  EXPECT_FALSE(system.IsStaffOf(lv));
+  EXPECT_TRUE(system.IsOfficeOf(lv));
+  EXPECT_FALSE(system.IsOfficeOf(kz));
 }
 
 TEST(AuthorizeTest, APartnerSystemMayCallWhatACoordinatorMay) {

@@ -212,10 +212,10 @@ TEST_F(RolesTest, EveryRpcAllowsExactlyWhatTheAccessTableSays) {
 
 // The relations of tests/access_table.tsv on the demo's resources, through the
 // gateway: the staff of the owning institution (Kokshetau), of its partner
-// (Vidzeme) and of an unrelated one (Tartu), holding every office role, and
-// the applicant the resources are about and another. Changes are probed with
-// a stale etag, so that a caller let through gets ABORTED and nothing
-// changes.
+// (Vidzeme) and of an unrelated one (Tartu), holding every office role, the
+// system of each, and the applicant the resources are about and another.
+// Changes are probed with a stale etag, so that a caller let through gets
+// ABORTED and nothing changes.
 TEST_F(RolesTest, EveryRelationAsTheAccessTableSays) {
   ASSERT_TRUE(stack_.LoadDemo());
   const std::map<std::string, Row> table = AccessTable();
@@ -249,7 +249,14 @@ TEST_F(RolesTest, EveryRelationAsTheAccessTableSays) {
       {"unrelated",
        testing::TokenFor("unrelated", office, "institutions/tartu-ut")},
       {"owner", testing::TokenFor(owner, {Role::kApplicant})},
-      {"other", testing::TokenFor("intruder", {Role::kApplicant})}};
+      {"other", testing::TokenFor("intruder", {Role::kApplicant})},
+      {"system_own", testing::TokenFor("ewp:kokshetau", {Role::kPartnerSystem},
+                                       "institutions/kokshetau-amu")},
+      {"system_partner", testing::TokenFor("ewp:va.lv", {Role::kPartnerSystem},
+                                           "institutions/vidzeme-via")},
+      {"system_unrelated",
+       testing::TokenFor("ewp:ut.ee", {Role::kPartnerSystem},
+                         "institutions/tartu-ut")}};
   struct Probe {
     const char* verb;
     std::string path, body;

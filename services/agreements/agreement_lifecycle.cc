@@ -192,7 +192,7 @@ absl::Status CheckPartner(const v1::Agreement& agreement,
 
 void RedactForCaller(v1::Agreement& agreement, const Principal& principal) {
   for (const auto& p : agreement.partners()) {
-    if (principal.IsStaffOf(p.institution())) return;
+    if (principal.IsOfficeOf(p.institution())) return;
   }
   for (auto& p : *agreement.mutable_partners()) p.clear_signing_contact();
   for (auto& a : *agreement.mutable_approvals()) a.clear_approved_by();

@@ -69,8 +69,8 @@ bool ReadsWhole(const v1::Agreement& agreement, const Principal& principal);
 absl::Status CheckPartner(const v1::Agreement& agreement,
                           const Principal& principal);
 
-// Removes what only the partners' staff may see (signing contacts, approvers)
-// for every other caller.
+// Removes what only the partners' offices may see (signing contacts,
+// approvers) for every other caller.
 void RedactForCaller(v1::Agreement& agreement, const Principal& principal);
 
 }  // namespace mobility::agreements

@@ -270,7 +270,7 @@ absl::StatusOr<v1::ListGrantsResponse> Grants::ListGrants(
   // Filtered in SQL: an office lists its institution's grants, a participant
   // their own.
   const Principal& caller = call.principal;
-  if (caller.IsStaffOf(caller.institution)) {
+  if (caller.IsOfficeOf(caller.institution)) {
     filter.institution = caller.institution;
   } else if (!caller.IsInternal()) {
     filter.participant_reference = caller.subject;

@@ -8,7 +8,7 @@ namespace mobility::grants {
 absl::Status CheckBudgetHolder(const std::string& institution,
                                const Principal& caller,
                                const absl::Status& not_found) {
-  if (caller.IsInternal() || caller.IsStaffOf(institution))
+  if (caller.IsInternal() || caller.IsOfficeOf(institution))
     return absl::OkStatus();
   return not_found;
 }

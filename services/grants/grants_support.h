@@ -21,7 +21,7 @@ inline constexpr size_t kMaxText = 200;
 
 // Grants, payments and budgets belong to the institution whose budget pays
 // them (`institution`): OK for our own services and for that institution's
-// office staff (coordinators, finance, admins). Anyone else gets NOT_FOUND
+// office (coordinators, finance, admins, its system). Anyone else gets NOT_FOUND
 // with `not_found`, the answer a missing resource gets, since even the
 // existence of another institution's grants is not theirs to learn.
 absl::Status CheckBudgetHolder(const std::string& institution,
