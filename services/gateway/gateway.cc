@@ -13,13 +13,9 @@
 #include <sstream>
 
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/api.h"
@@ -29,6 +25,7 @@
 #include "common/status.h"
 #include "services/gateway/dev_sign_in.h"
 #include "services/gateway/errors.h"
+#include "services/gateway/http_checks.h"
 #include "services/gateway/static_files.h"
 #include "services/gateway/transcode.h"
 
@@ -39,8 +36,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
-using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
 
 std::string ByteBufferToString(const grpc::ByteBuffer& buffer) {
   std::vector<grpc::Slice> slices;
@@ -58,41 +53,6 @@ std::string Header(const Request& request, http::field field) {
 std::string Header(const Request& request, absl::string_view name) {
   auto it = request.find(beast::string_view(name.data(), name.size()));
   return it == request.end() ? "" : std::string(it->value());
-}
-
-// Only "chunked" alone frames a body the way every proxy in front reads it
-// too; with "chunked, identity" and no length the body would be taken for a
-// second request.
-bool HasPlainFraming(const Request& request) {
-  const size_t codings = request.count(http::field::transfer_encoding);
-  if (codings == 0) return true;
-  return codings == 1 &&
-         absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(Header(
-                                    request, http::field::transfer_encoding)),
-                                "chunked");
-}
-
-// A body is JSON, said so: a browser's cross-site form post (text/plain,
-// urlencoded or multipart) is refused before it reaches a service. A request
-// without a body needs no type.
-bool IsJsonOrNoBody(const Request& request) {
-  const std::string type = Header(request, http::field::content_type);
-  if (type.empty()) return request.body().empty();
-  const absl::string_view media = absl::StripAsciiWhitespace(
-      absl::string_view(type).substr(0, std::min(type.find(';'), type.size())));
-  return absl::EqualsIgnoreCase(media, "application/json");
-}
-
-// Headers on every answer: pages load only their own scripts and styles, are
-// never framed, and never name their address to another site; nothing is
-// sniffed into another type.
-void SetSecurityHeaders(Response& response) {
-  response.set("Content-Security-Policy",
-               "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
-               "form-action 'self'; object-src 'none'");
-  response.set(http::field::x_frame_options, "DENY");
-  response.set("X-Content-Type-Options", "nosniff");
-  response.set("Referrer-Policy", "no-referrer");
 }
 
 }  // namespace
@@ -325,7 +285,9 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
     if (!own.empty()) {
       call->context.AddMetadata(kServiceTokenHeader,
                                 absl::StrCat("Bearer ", own));
-      call->context.AddMetadata(kClientAddressHeader, ClientAddress(request));
+      call->context.AddMetadata(
+          kClientAddressHeader,
+          ClientAddress(request, peer_, gateway_->options.trusted_proxies));
     }
     std::string bytes;
     message->SerializeToString(&bytes);
@@ -409,32 +371,12 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  // The end user's address: the peer, or, when the peer is a trusted proxy,
-  // the last address X-Forwarded-For names that is not one.
-  std::string ClientAddress(const Request& request) {
-    if (gateway_->options.trusted_proxies.count(peer_) == 0) return peer_;
-    std::vector<std::string> hops = absl::StrSplit(
-        Header(request, "x-forwarded-for"), ',', absl::SkipWhitespace());
-    for (auto it = hops.rbegin(); it != hops.rend(); ++it) {
-      std::string hop(absl::StripAsciiWhitespace(*it));
-      if (gateway_->options.trusted_proxies.count(hop) == 0) return hop;
-    }
-    return peer_;
-  }
-
   // The development sign-in's callers: a browser on this machine, reaching
   // the gateway directly, not through a proxy that could carry anyone.
   bool FromThisMachine(const Request& request) const {
     beast::error_code error;
     const auto peer = asio::ip::make_address(peer_, error);
-    if (error || !peer.is_loopback()) return false;
-    for (absl::string_view forwarding :
-         {"x-forwarded-for", "forwarded", "x-real-ip", "x-forwarded-host"}) {
-      if (request.find(beast::string_view(forwarding.data(),
-                                          forwarding.size())) != request.end())
-        return false;
-    }
-    return true;
+    return !error && peer.is_loopback() && !HasForwardingHeader(request);
   }
 
   bool ServeFile(Exchange& exchange, const std::string& path) {

@@ -21,9 +21,9 @@ inline constexpr size_t kMaxText = 200;
 
 // Grants, payments and budgets belong to the institution whose budget pays
 // them (`institution`): OK for our own services and for that institution's
-// office (coordinators, finance, admins, its system). Anyone else gets NOT_FOUND
-// with `not_found`, the answer a missing resource gets, since even the
-// existence of another institution's grants is not theirs to learn.
+// office (coordinators, finance, admins, its system). Anyone else gets
+// NOT_FOUND with `not_found`, the answer a missing resource gets, since even
+// the existence of another institution's grants is not theirs to learn.
 absl::Status CheckBudgetHolder(const std::string& institution,
                                const Principal& caller,
                                const absl::Status& not_found);

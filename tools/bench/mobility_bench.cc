@@ -251,8 +251,7 @@ int Main() {
          gv1::ListGrantsRequest r;
          r.set_page_size(20);
          gv1::ListGrantsResponse out;
-         return finance(&GS::ListGrants, r, &out).ok() &&
-                out.grants_size() > 0;
+         return finance(&GS::ListGrants, r, &out).ok() && out.grants_size() > 0;
        }},
       {"GetBudgetReport", grants_check,
        [&](int) {
