@@ -19,7 +19,39 @@ endfunction()
 function(mobility_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
-  target_compile_options(${name} PRIVATE ${MOBILITY_WARNINGS})
+  # Tests keep debug info for their own code, for a failure's backtrace.
+  target_compile_options(${name} PRIVATE ${MOBILITY_WARNINGS} -g)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 30 PROPERTIES TIMEOUT 300)
+endfunction()
+
+# mobility_layer(TARGET LAYER [SERVICE name]): before TARGET compiles, checks that its sources
+# include only what LAYER may (cmake/CheckLayer.cmake): core, rules and domain code no database
+# and no gRPC, stores no gRPC, the serving path no database; a service's code reaches another
+# service through its contract and client interface only. A wrong include fails the build.
+function(mobility_layer target layer)
+  cmake_parse_arguments(ARG "" "SERVICE" "" ${ARGN})
+  get_target_property(sources ${target} SOURCES)
+  get_target_property(source_dir ${target} SOURCE_DIR)
+  set(paths)
+  foreach(source ${sources})
+    if(source MATCHES "\\.(cc|h)$" AND NOT IS_ABSOLUTE ${source})
+      set(source ${source_dir}/${source})
+    endif()
+    if(source MATCHES "\\.(cc|h)$" AND source MATCHES "^${PROJECT_SOURCE_DIR}/")
+      list(APPEND paths ${source})
+    endif()
+  endforeach()
+  file(GLOB_RECURSE headers CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/common/*.h
+       ${PROJECT_SOURCE_DIR}/services/*.h)
+  set(stamp ${CMAKE_CURRENT_BINARY_DIR}/${target}.layer)
+  add_custom_command(
+    OUTPUT ${stamp}
+    COMMAND ${CMAKE_COMMAND} -DROOT=${PROJECT_SOURCE_DIR} -DLAYER=${layer} -DSERVICE=${ARG_SERVICE}
+            "-DSOURCES=${paths}" -DSTAMP=${stamp} -P ${PROJECT_SOURCE_DIR}/cmake/CheckLayer.cmake
+    DEPENDS ${paths} ${headers} ${PROJECT_SOURCE_DIR}/cmake/CheckLayer.cmake
+    COMMENT "Checking the includes of ${target} (${layer})"
+    VERBATIM)
+  add_custom_target(${target}_layer DEPENDS ${stamp})
+  add_dependencies(${target} ${target}_layer)
 endfunction()

@@ -8,6 +8,7 @@
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/time/clock.h"
 #include "common/config.h"
+#include "common/grpc_status.h"
 #include "common/log.h"
 #include "common/status.h"
 

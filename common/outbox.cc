@@ -12,12 +12,16 @@
 #include "common/log.h"
 #include "common/status.h"
 
-ABSL_FLAG(std::string, smtp_url, "",
-          "SMTP server for the e-mails, e.g. smtp://127.0.0.1:2525 (env "
-          "MOBILITY_SMTP_URL; none: e-mails wait in the outbox). "
-          "MOBILITY_SMTP_USERNAME and MOBILITY_SMTP_PASSWORD log in over TLS");
-ABSL_FLAG(std::string, mail_from, "",
-          "sender address of the e-mails (env MOBILITY_MAIL_FROM)");
+MOBILITY_FLAG(std::string, smtp_url, "", "MOBILITY_SMTP_URL",
+              "SMTP server for the e-mails, e.g. smtp://127.0.0.1:2525; none: "
+              "e-mails wait in the outbox");
+MOBILITY_FLAG(std::string, smtp_username, "", "MOBILITY_SMTP_USERNAME",
+              "SMTP login, over TLS");
+// Secrets come from the environment, never the command line (ps shows it).
+MOBILITY_FLAG(std::string, smtp_password, "", "MOBILITY_SMTP_PASSWORD",
+              "SMTP password, over TLS; give it in the environment");
+MOBILITY_FLAG(std::string, mail_from, "", "MOBILITY_MAIL_FROM",
+              "sender address of the e-mails; none: the service's own");
 
 namespace mobility {
 namespace {
@@ -62,12 +66,12 @@ absl::Duration Backoff(int attempts) {
 std::optional<SmtpSettings> SmtpSettingsFromConfig(
     absl::string_view default_from) {
   SmtpSettings smtp;
-  smtp.url = FlagOrEnv(absl::GetFlag(FLAGS_smtp_url), "MOBILITY_SMTP_URL");
+  smtp.url = absl::GetFlag(FLAGS_smtp_url);
   if (smtp.url.empty()) return std::nullopt;
-  smtp.from = FlagOrEnv(absl::GetFlag(FLAGS_mail_from), "MOBILITY_MAIL_FROM",
-                        std::string(default_from).c_str());
-  smtp.username = FlagOrEnv("", "MOBILITY_SMTP_USERNAME");
-  smtp.password = FlagOrEnv("", "MOBILITY_SMTP_PASSWORD");
+  smtp.from = absl::GetFlag(FLAGS_mail_from);
+  if (smtp.from.empty()) smtp.from = std::string(default_from);
+  smtp.username = absl::GetFlag(FLAGS_smtp_username);
+  smtp.password = absl::GetFlag(FLAGS_smtp_password);
   return smtp;
 }
 

@@ -24,6 +24,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/time.h"
 #include "common/db.h"
+#include "common/mail.h"
 #include "common/types.h"
 
 namespace mobility {
@@ -43,19 +44,6 @@ struct SmtpSettings {
 // configured, and mail waits in the outbox.
 std::optional<SmtpSettings> SmtpSettingsFromConfig(
     absl::string_view default_from);
-
-inline constexpr int kMaxMailAttempts = 10;  // About four hours of backoff.
-inline constexpr absl::Duration kFinishedMailRetention = absl::Hours(24 * 30);
-
-struct Mail {
-  int64_t id = 0;
-  std::string recipient;
-  std::string subject;
-  std::string body;
-  int attempts = 0;
-  // After this, sending it would only mislead: it is dropped unsent.
-  absl::Time expire_time = absl::InfiniteFuture();
-};
 
 // The sender's statements, prepared on every connection of a service whose
 // schema has an outbox (id, recipient, subject, body, create_time, attempts,

@@ -13,8 +13,8 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/api.h"
+#include "common/grpc_status.h"
 #include "common/log.h"
-#include "common/pg_store.h"
 #include "common/status.h"
 
 namespace mobility {
@@ -253,7 +253,7 @@ void StartServerProcess(absl::string_view log_name) {
 }
 
 absl::Status Serve(const ServerOptions& options,
-                   const std::vector<grpc::Service*>& services, Database* db) {
+                   const std::vector<grpc::Service*>& services) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
@@ -277,26 +277,21 @@ absl::Status Serve(const ServerOptions& options,
   set_health(false);  // Until the first database check passes.
 
   absl::Notification stopping;
-  // Watches the database for the health service and, hourly, purges request
-  // records past their retention (any replica may: the delete is idempotent).
+  // Watches readiness for the health service and runs the hourly upkeep while
+  // ready.
   std::thread health_thread([&] {
     bool serving = false;
-    absl::Time next_purge = absl::Now();
+    absl::Time next_upkeep = absl::Now();
     do {
-      bool now_serving = db->Ping().ok();
+      bool now_serving = options.ready();
       if (now_serving != serving) {
         set_health(now_serving);
         Log(now_serving ? LogLevel::kInfo : LogLevel::kWarning, "health",
             {{"serving", now_serving ? "true" : "false"}});
       }
       serving = now_serving;
-      if (serving && absl::Now() >= next_purge) {
-        next_purge = absl::Now() + absl::Hours(1);
-        auto purged = PurgeRequestRecords(*db, kRequestIdRetention);
-        if (purged.ok() && *purged > 0) {
-          Log(LogLevel::kInfo, "request_records_purged",
-              {{"count", std::to_string(*purged)}});
-        }
+      if (serving && absl::Now() >= next_upkeep) {
+        next_upkeep = absl::Now() + absl::Hours(1);
         if (options.hourly) options.hourly();
       }
     } while (!stopping.WaitForNotificationWithTimeout(options.health_interval));
@@ -317,7 +312,7 @@ absl::Status Serve(const ServerOptions& options,
     // there too, so the process ends when the grace does.
     std::thread at_grace([&] {
       if (!drained.WaitForNotificationWithTimeout(options.shutdown_grace)) {
-        const int running = db->CancelRunning();
+        const int running = options.cancel_running();
         Log(LogLevel::kWarning, "shutdown_grace_over",
             {{"cancelled_queries", std::to_string(running)}});
       }

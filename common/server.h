@@ -29,7 +29,6 @@
 #include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/call.h"
-#include "common/db.h"
 
 namespace mobility {
 
@@ -211,19 +210,23 @@ struct ServerOptions {
   absl::Duration health_interval = absl::Seconds(2);
   // The largest request taken; gRPC's default is 4 MiB.
   int max_request_bytes = 4 * 1024 * 1024;
-  // The service's own upkeep, run hourly beside the purge of old request
-  // records while the database answers (any replica may: it must be
-  // idempotent).
+  // The serving path sees the database only through these, so it links no
+  // database library. Health is SERVING only while `ready` holds.
+  std::function<bool()> ready;
+  // Cancels the work still running at the end of the shutdown grace; returns
+  // how much there was.
+  std::function<int()> cancel_running;
+  // Upkeep run hourly while ready (any replica may: it must be idempotent).
   std::function<void()> hourly;
 };
 
 // Serves `services` until SIGTERM or SIGINT, then stops taking calls, lets
 // in-flight ones finish within shutdown_grace, cancels the database work of
-// those still running and returns. Health is SERVING only while `db` answers.
+// those still running and returns.
 // Call BlockTerminationSignals() first thing in main, before any thread
 // starts.
 absl::Status Serve(const ServerOptions& options,
-                   const std::vector<grpc::Service*>& services, Database* db);
+                   const std::vector<grpc::Service*>& services);
 
 // Blocks SIGTERM and SIGINT in the calling thread and every thread it later
 // starts, so that Serve's signal thread is the one that receives them.

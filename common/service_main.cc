@@ -14,62 +14,49 @@
 #include "common/api.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/pg_store.h"
 #include "common/server.h"
 
-ABSL_FLAG(std::string, listen, "",
-          "host:port to serve gRPC on (env MOBILITY_<SERVICE>_LISTEN)");
-ABSL_FLAG(std::string, database_url, "", "PostgreSQL URL (env DATABASE_URL)");
-ABSL_FLAG(std::string, jwt_public_key_file, "",
-          "PEM file of the RSA key that signs bearer tokens (env "
-          "MOBILITY_JWT_PUBLIC_KEY_FILE)");
-ABSL_FLAG(std::string, applicant_jwt_public_key_file, "",
-          "PEM file of the RSA key the applications service signs the "
-          "applicants' sign-in tokens with (env "
-          "MOBILITY_APPLICANT_JWT_PUBLIC_KEY_FILE); none: no applicant "
-          "sign-in tokens are accepted");
-ABSL_FLAG(std::string, internal_jwt_public_key_file, "",
-          "PEM file of the RSA key our own services' tokens are signed with "
-          "(env MOBILITY_INTERNAL_JWT_PUBLIC_KEY_FILE); none: no caller acts "
-          "as one of our services");
-ABSL_FLAG(int, db_pool_size, 8,
-          "database connections per process (env MOBILITY_DB_POOL_SIZE)");
-ABSL_FLAG(
-    std::string, token_audience, "mobility-office",
-    "audience every bearer token must name (env MOBILITY_TOKEN_AUDIENCE)");
-ABSL_FLAG(std::string, page_token_key_file, "",
-          "file holding the key that signs page tokens; every replica of a "
-          "service must share it (env MOBILITY_PAGE_TOKEN_KEY_FILE)");
-ABSL_FLAG(int, workers, 16,
-          "threads running call bodies (env MOBILITY_WORKERS)");
-ABSL_FLAG(int, max_queued_calls, 1024,
-          "calls waiting for a worker before new ones are refused OVERLOADED "
-          "(env MOBILITY_MAX_QUEUED_CALLS)");
-ABSL_FLAG(int, shutdown_grace_seconds, 20,
-          "after SIGTERM, how long calls in flight may take before they are "
-          "cancelled (env MOBILITY_SHUTDOWN_GRACE_SECONDS)");
-ABSL_FLAG(int, max_call_seconds, 30,
-          "deadline of a call that brings none, and the longest a query runs "
-          "(env MOBILITY_MAX_CALL_SECONDS)");
+// --listen's variable is the service's own (MOBILITY_<SERVICE>_LISTEN), bound
+// in LoadServiceConfig.
+ABSL_FLAG(std::string, listen, "", "host:port to serve gRPC on");
+MOBILITY_FLAG(std::string, database_url, "", "DATABASE_URL", "PostgreSQL URL");
+MOBILITY_FLAG(std::string, jwt_public_key_file, "",
+              "MOBILITY_JWT_PUBLIC_KEY_FILE",
+              "PEM file of the RSA key that signs bearer tokens");
+MOBILITY_FLAG(std::string, applicant_jwt_public_key_file, "",
+              "MOBILITY_APPLICANT_JWT_PUBLIC_KEY_FILE",
+              "PEM file of the RSA key the applications service signs the "
+              "applicants' sign-in tokens with; none: no applicant sign-in "
+              "tokens are accepted");
+MOBILITY_FLAG(std::string, internal_jwt_public_key_file, "",
+              "MOBILITY_INTERNAL_JWT_PUBLIC_KEY_FILE",
+              "PEM file of the RSA key our own services' tokens are signed "
+              "with; none: no caller acts as one of our services");
+MOBILITY_FLAG(int, db_pool_size, 8, "MOBILITY_DB_POOL_SIZE",
+              "database connections per process");
+MOBILITY_FLAG(std::string, token_audience, "mobility-office",
+              "MOBILITY_TOKEN_AUDIENCE",
+              "audience every bearer token must name");
+MOBILITY_FLAG(std::string, page_token_key_file, "",
+              "MOBILITY_PAGE_TOKEN_KEY_FILE",
+              "file holding the key that signs page tokens; every replica of "
+              "a service must share it");
+MOBILITY_FLAG(int, workers, 16, "MOBILITY_WORKERS",
+              "threads running call bodies");
+MOBILITY_FLAG(int, max_queued_calls, 1024, "MOBILITY_MAX_QUEUED_CALLS",
+              "calls waiting for a worker before new ones are refused "
+              "OVERLOADED");
+MOBILITY_FLAG(int, shutdown_grace_seconds, 20,
+              "MOBILITY_SHUTDOWN_GRACE_SECONDS",
+              "after SIGTERM, how long calls in flight may take before they "
+              "are cancelled");
+MOBILITY_FLAG(int, max_call_seconds, 30, "MOBILITY_MAX_CALL_SECONDS",
+              "deadline of a call that brings none, and the longest a query "
+              "runs");
 
 namespace mobility {
 namespace {
-
-std::string Env(const std::string& name) {
-  const char* value = std::getenv(name.c_str());
-  return value == nullptr ? "" : value;
-}
-
-absl::Status EnvInt(const std::string& name, absl::Flag<int>* flag) {
-  std::string text = Env(name);
-  if (text.empty()) return absl::OkStatus();
-  int value = 0;
-  if (!absl::SimpleAtoi(text, &value)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(name, " must be an integer"));
-  }
-  absl::SetFlag(flag, value);
-  return absl::OkStatus();
-}
 
 bool IsValidListenAddress(absl::string_view address) {
   size_t colon = address.rfind(':');
@@ -83,41 +70,12 @@ bool IsValidListenAddress(absl::string_view address) {
 
 absl::StatusOr<ServiceConfig> LoadServiceConfig(
     int argc, char** argv, const ServiceDefinition& definition) {
-  // Environment first, so that flags given on the command line override it.
   const std::string listen_env = absl::StrCat(
       "MOBILITY_", absl::AsciiStrToUpper(definition.log_name), "_LISTEN");
-  absl::SetFlag(&FLAGS_listen, Env(listen_env).empty()
-                                   ? definition.default_listen
-                                   : Env(listen_env));
-  if (!Env("DATABASE_URL").empty())
-    absl::SetFlag(&FLAGS_database_url, Env("DATABASE_URL"));
-  if (!Env("MOBILITY_JWT_PUBLIC_KEY_FILE").empty()) {
-    absl::SetFlag(&FLAGS_jwt_public_key_file,
-                  Env("MOBILITY_JWT_PUBLIC_KEY_FILE"));
-  }
-  if (!Env("MOBILITY_APPLICANT_JWT_PUBLIC_KEY_FILE").empty()) {
-    absl::SetFlag(&FLAGS_applicant_jwt_public_key_file,
-                  Env("MOBILITY_APPLICANT_JWT_PUBLIC_KEY_FILE"));
-  }
-  if (!Env("MOBILITY_INTERNAL_JWT_PUBLIC_KEY_FILE").empty()) {
-    absl::SetFlag(&FLAGS_internal_jwt_public_key_file,
-                  Env("MOBILITY_INTERNAL_JWT_PUBLIC_KEY_FILE"));
-  }
-  if (auto s = EnvInt("MOBILITY_DB_POOL_SIZE", &FLAGS_db_pool_size); !s.ok())
-    return s;
-  if (!Env("MOBILITY_PAGE_TOKEN_KEY_FILE").empty()) {
-    absl::SetFlag(&FLAGS_page_token_key_file,
-                  Env("MOBILITY_PAGE_TOKEN_KEY_FILE"));
-  }
-  if (!Env("MOBILITY_TOKEN_AUDIENCE").empty())
-    absl::SetFlag(&FLAGS_token_audience, Env("MOBILITY_TOKEN_AUDIENCE"));
-  for (auto [env, flag] :
-       {std::pair{"MOBILITY_WORKERS", &FLAGS_workers},
-        {"MOBILITY_MAX_QUEUED_CALLS", &FLAGS_max_queued_calls},
-        {"MOBILITY_MAX_CALL_SECONDS", &FLAGS_max_call_seconds},
-        {"MOBILITY_SHUTDOWN_GRACE_SECONDS", &FLAGS_shutdown_grace_seconds}}) {
-    if (auto s = EnvInt(env, flag); !s.ok()) return s;
-  }
+  absl::SetFlag(&FLAGS_listen, definition.default_listen);
+  BindFlagToEnv("listen", listen_env);
+  // The environment first, so that flags on the command line override it.
+  if (absl::Status s = ApplyEnvironment(); !s.ok()) return s;
   absl::SetProgramUsageMessage(
       absl::StrCat("Serves ", definition.grpc_service_name, " over gRPC."));
   absl::ParseCommandLine(argc, argv);
@@ -260,12 +218,22 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   server_options.listen_address = config->listen_address;
   server_options.shutdown_grace = config->shutdown_grace;
   server_options.max_request_bytes = definition.max_request_bytes;
-  if (definition.hourly) {
-    server_options.hourly = [&definition, database = db->get()] {
-      definition.hourly(database);
-    };
-  }
-  if (absl::Status s = Serve(server_options, raw, db->get()); !s.ok()) {
+  Database* database = db->get();
+  server_options.ready = [database] { return database->Ping().ok(); };
+  server_options.cancel_running = [database] {
+    return database->CancelRunning();
+  };
+  // Request records past their retention go hourly (any replica may: the
+  // delete is idempotent), then the service's own upkeep.
+  server_options.hourly = [&definition, database] {
+    auto purged = PurgeRequestRecords(*database, kRequestIdRetention);
+    if (purged.ok() && *purged > 0) {
+      Log(LogLevel::kInfo, "request_records_purged",
+          {{"count", std::to_string(*purged)}});
+    }
+    if (definition.hourly) definition.hourly(database);
+  };
+  if (absl::Status s = Serve(server_options, raw); !s.ok()) {
     Log(LogLevel::kError, "serve_failed",
         {{"message", std::string(s.message())}});
     return 1;

@@ -6,7 +6,6 @@
 #include "absl/strings/str_cat.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/error_info.pb.h"
-#include "google/rpc/status.pb.h"
 
 namespace mobility {
 namespace {
@@ -111,40 +110,11 @@ std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status) {
   return out;
 }
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
-  google::rpc::Status rpc_status;
-  rpc_status.set_code(static_cast<int>(status.code()));
-  rpc_status.set_message(std::string(status.message()));
-  if (ErrorReason(status).empty()) {
-    // Every error carries ErrorInfo; a bare status gets its code's name as
-    // reason.
-    absl::Status with_info = status;
-    AttachErrorInfo(with_info, absl::StatusCodeToString(status.code()));
-    return ToGrpcStatus(with_info);
+absl::Status WithErrorInfo(absl::Status status) {
+  if (!status.ok() && ErrorReason(status).empty()) {
+    AttachErrorInfo(status, absl::StatusCodeToString(status.code()));
   }
-  status.ForEachPayload(
-      [&](absl::string_view type_url, const absl::Cord& payload) {
-        auto* any = rpc_status.add_details();
-        any->set_type_url(std::string(type_url));
-        any->set_value(std::string(payload));
-      });
-  return grpc::Status(static_cast<grpc::StatusCode>(status.code()),
-                      std::string(status.message()),
-                      rpc_status.SerializeAsString());
-}
-
-absl::Status FromGrpcStatus(const grpc::Status& status) {
-  if (status.ok()) return absl::OkStatus();
-  absl::Status out(static_cast<absl::StatusCode>(status.error_code()),
-                   status.error_message());
-  google::rpc::Status rpc_status;
-  if (rpc_status.ParseFromString(status.error_details())) {
-    for (const auto& any : rpc_status.details()) {
-      out.SetPayload(any.type_url(), absl::Cord(any.value()));
-    }
-  }
-  return out;
+  return status;
 }
 
 }  // namespace mobility

@@ -1,11 +1,10 @@
 // The error model of ENGINEERING.md: canonical codes, each with
 // google.rpc.ErrorInfo, validation failures with google.rpc.BadRequest listing
 // every violated field. Domain code builds absl::Status values here; the gRPC
-// adapter turns them into grpc::Status with google.rpc.Status details.
+// adapter turns them into grpc::Status with google.rpc.Status details
+// (common/grpc_status.h), so domain code never includes gRPC.
 #ifndef MOBILITY_COMMON_STATUS_H_
 #define MOBILITY_COMMON_STATUS_H_
-
-#include <grpcpp/support/status.h>
 
 #include <string>
 #include <vector>
@@ -64,11 +63,9 @@ std::string ErrorReason(const absl::Status& status);
 // Every BadRequest field violation attached to `status`.
 std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status);
 
-// Converts to gRPC, carrying the details as google.rpc.Status in
-// grpc-status-details-bin.
-grpc::Status ToGrpcStatus(const absl::Status& status);
-// The inverse, for clients and tests: keeps ErrorInfo and BadRequest.
-absl::Status FromGrpcStatus(const grpc::Status& status);
+// `status` with ErrorInfo: its code's name as reason when it has none, so
+// every error a caller sees carries one.
+absl::Status WithErrorInfo(absl::Status status);
 
 }  // namespace mobility
 

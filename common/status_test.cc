@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/grpc_status.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/error_info.pb.h"
 #include "google/rpc/status.pb.h"

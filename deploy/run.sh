@@ -113,7 +113,7 @@ export MOBILITY_INSTITUTION=${MOBILITY_INSTITUTION:-institutions/kokshetau-amu}
 export PATH=$build/tools/mobilityctl:$PATH
 renew_service_tokens() {
   for s in "${services[@]}"; do
-    mobilityctl token --role service --subject "$s" --signing_key "$internal_private_key" \
+    mobilityctl token --role service --subject "$s" --internal_signing_key "$internal_private_key" \
       --ttl_hours 24 2>/dev/null |
       tail -n 1 > "$var/keys/$s-service.token.new" &&
       mv "$var/keys/$s-service.token.new" "$var/keys/$s-service.token"

@@ -30,6 +30,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/client.h"
+#include "common/grpc_status.h"
 #include "common/status.h"
 #include "common/test_support.h"
 

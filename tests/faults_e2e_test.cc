@@ -20,6 +20,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/client.h"
+#include "common/grpc_status.h"
 #include "common/status.h"
 #include "common/test_support.h"
 #include "mobility/agreements/v1/agreements.grpc.pb.h"

@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
 #include "common/client.h"
+#include "common/grpc_status.h"
 #include "common/migrations.h"
 #include "common/status.h"
 #include "common/test_support.h"

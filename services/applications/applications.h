@@ -9,11 +9,11 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
-#include "common/agreements_client.h"
 #include "common/call.h"
 #include "common/transactor.h"
 #include "common/types.h"
 #include "mobility/applications/v1/applications.pb.h"
+#include "services/agreements/client/agreements_client.h"
 #include "services/applications/applications_store.h"
 
 namespace mobility::applications {

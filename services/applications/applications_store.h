@@ -11,7 +11,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/idempotency.h"
-#include "common/outbox.h"
+#include "common/mail.h"
 #include "mobility/applications/v1/applications.pb.h"
 
 namespace mobility::applications {

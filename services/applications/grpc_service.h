@@ -5,21 +5,22 @@
 
 #include <memory>
 
-#include "common/agreements_client.h"
 #include "common/client.h"
+#include "common/outbox.h"
 #include "common/pg_store.h"
 #include "common/server.h"
 #include "mobility/applications/v1/applications.grpc.pb.h"
+#include "services/agreements/client/grpc_agreements_client.h"
 #include "services/applications/applications.h"
 #include "services/applications/calls.h"
 #include "services/applications/documents.h"
-#include "services/applications/grants_client.h"
 #include "services/applications/learning_agreements.h"
 #include "services/applications/mobilities.h"
 #include "services/applications/personal_data.h"
 #include "services/applications/pg_applications_store.h"
 #include "services/applications/selection.h"
 #include "services/applications/sign_in.h"
+#include "services/grants/client/grpc_grants_client.h"
 
 namespace mobility::applications {
 
@@ -46,8 +47,8 @@ class ApplicationsGrpcService final
  private:
   Database* db_;
   PgTransactor<ApplicationsStore, PgApplicationsStore> store_;
-  AgreementsClient agreements_;
-  GrantsClient grants_;
+  GrpcAgreementsClient agreements_;
+  GrpcGrantsClient grants_;
   Calls calls_;
   Applications applications_;
   Selection selection_;

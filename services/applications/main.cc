@@ -1,7 +1,6 @@
 // applications_server: serves mobility.applications.v1.ApplicationsService.
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
-#include "absl/strings/numbers.h"
 #include "common/client.h"
 #include "common/config.h"
 #include "common/log.h"
@@ -11,22 +10,23 @@
 #include "services/applications/personal_data.h"
 #include "services/applications/pg_applications_store.h"
 
-ABSL_FLAG(std::string, agreements_address, "",
-          "agreements service host:port (env MOBILITY_AGREEMENTS_ADDRESS)");
-ABSL_FLAG(std::string, grants_address, "",
-          "grants service host:port (env MOBILITY_GRANTS_ADDRESS)");
-ABSL_FLAG(std::string, retention_days, "",
-          "days after a call closes that its applications keep their personal "
-          "data (env MOBILITY_RETENTION_DAYS, default 1826: five years)");
-ABSL_FLAG(std::string, applicant_signing_key_file, "",
-          "PEM file of the RSA private key that signs the applicants' sign-in "
-          "tokens; every service trusts its public key through "
-          "--applicant_jwt_public_key_file (env "
-          "MOBILITY_APPLICANT_SIGNING_KEY_FILE; none: no applicant sign-in)");
-ABSL_FLAG(std::string, service_token_file, "",
-          "file holding this service's own token, for the steps it takes on "
-          "its own authority (places, grants) and sent beside the end user's "
-          "(env MOBILITY_SERVICE_TOKEN_FILE)");
+MOBILITY_FLAG(std::string, agreements_address, "127.0.0.1:50051",
+              "MOBILITY_AGREEMENTS_ADDRESS", "agreements service host:port");
+MOBILITY_FLAG(std::string, grants_address, "127.0.0.1:50053",
+              "MOBILITY_GRANTS_ADDRESS", "grants service host:port");
+MOBILITY_FLAG(int, retention_days, 1826, "MOBILITY_RETENTION_DAYS",
+              "days after a call closes that its applications keep their "
+              "personal data (five years)");
+MOBILITY_FLAG(std::string, applicant_signing_key_file, "",
+              "MOBILITY_APPLICANT_SIGNING_KEY_FILE",
+              "PEM file of the RSA private key that signs the applicants' "
+              "sign-in tokens, whose public key every service trusts through "
+              "--applicant_jwt_public_key_file; none: no applicant sign-in");
+MOBILITY_FLAG(std::string, service_token_file, "",
+              "MOBILITY_SERVICE_TOKEN_FILE",
+              "file holding this service's own token, for the steps it takes "
+              "on its own authority (places, grants) and sent beside the end "
+              "user's");
 
 // The audience the services accept (common/service_main), which the
 // applicants' tokens must name.
@@ -46,14 +46,12 @@ int main(int argc, char** argv) {
   definition.migrations = ApplicationsMigrations();
   definition.statements = applications::PgApplicationsStore::Statements();
   definition.max_request_bytes = applications::kMaxRequestBytes;
-  // Read once the command line is parsed, when the services are built.
-  static int retention_days = 1826;
   definition.hourly = [](Database* db) {
     PgTransactor<applications::ApplicationsStore,
                  applications::PgApplicationsStore>
         store(db);
-    applications::PersonalData personal_data(&store,
-                                             absl::Hours(24) * retention_days);
+    applications::PersonalData personal_data(
+        &store, absl::Hours(24) * absl::GetFlag(FLAGS_retention_days));
     auto anonymised =
         personal_data.AnonymiseExpired(CallLimit::Within(absl::Minutes(10)));
     if (!anonymised.ok()) {
@@ -72,23 +70,15 @@ int main(int argc, char** argv) {
   };
   definition.build = [](Database* db,
                         std::shared_ptr<const RpcDispatcher> dispatcher) {
-    const std::string retention = FlagOrEnv(absl::GetFlag(FLAGS_retention_days),
-                                            "MOBILITY_RETENTION_DAYS");
-    if (!retention.empty() &&
-        (!absl::SimpleAtoi(retention, &retention_days) || retention_days < 1)) {
+    if (absl::GetFlag(FLAGS_retention_days) < 1)
       ExitBadConfig("--retention_days must be a positive number of days");
-    }
-    const std::string token_file = FlagOrEnv(
-        absl::GetFlag(FLAGS_service_token_file), "MOBILITY_SERVICE_TOKEN_FILE");
-    auto channel = [&](const std::string& flag, const char* env,
-                       const char* fallback) {
-      return std::make_shared<ServiceChannel>(FlagOrEnv(flag, env, fallback),
-                                              token_file);
+    auto channel = [](const std::string& address) {
+      return std::make_shared<ServiceChannel>(
+          address, absl::GetFlag(FLAGS_service_token_file));
     };
     std::optional<TokenSigner> applicant_signer;
     const std::string signing_key_file =
-        FlagOrEnv(absl::GetFlag(FLAGS_applicant_signing_key_file),
-                  "MOBILITY_APPLICANT_SIGNING_KEY_FILE");
+        absl::GetFlag(FLAGS_applicant_signing_key_file);
     if (!signing_key_file.empty()) {
       auto pem = ReadFile(signing_key_file);
       if (!pem.ok()) ExitBadConfig("cannot read --applicant_signing_key_file");
@@ -97,11 +87,8 @@ int main(int argc, char** argv) {
       applicant_signer = *std::move(signer);
     }
     auto service = std::make_unique<applications::ApplicationsGrpcService>(
-        db,
-        channel(absl::GetFlag(FLAGS_agreements_address),
-                "MOBILITY_AGREEMENTS_ADDRESS", "127.0.0.1:50051"),
-        channel(absl::GetFlag(FLAGS_grants_address), "MOBILITY_GRANTS_ADDRESS",
-                "127.0.0.1:50053"),
+        db, channel(absl::GetFlag(FLAGS_agreements_address)),
+        channel(absl::GetFlag(FLAGS_grants_address)),
         std::move(applicant_signer), std::move(dispatcher),
         absl::GetFlag(FLAGS_token_audience));
     if (auto smtp =

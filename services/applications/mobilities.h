@@ -10,7 +10,7 @@
 #include "common/types.h"
 #include "mobility/applications/v1/applications.pb.h"
 #include "services/applications/applications_store.h"
-#include "services/applications/grants_client.h"
+#include "services/grants/client/grants_client.h"
 
 namespace mobility::applications {
 

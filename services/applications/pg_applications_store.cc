@@ -1,6 +1,7 @@
 #include "services/applications/pg_applications_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/outbox.h"
 #include "common/status.h"
 #include "common/types.h"
 

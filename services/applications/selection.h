@@ -12,14 +12,14 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
-#include "common/agreements_client.h"
 #include "common/call.h"
 #include "common/transactor.h"
 #include "common/types.h"
 #include "mobility/applications/v1/applications.pb.h"
+#include "services/agreements/client/agreements_client.h"
 #include "services/applications/applications.h"
 #include "services/applications/applications_store.h"
-#include "services/applications/grants_client.h"
+#include "services/grants/client/grants_client.h"
 
 namespace mobility::applications {
 

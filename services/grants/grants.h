@@ -9,10 +9,10 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
-#include "common/agreements_client.h"
 #include "common/call.h"
 #include "common/transactor.h"
 #include "mobility/grants/v1/grants.pb.h"
+#include "services/agreements/client/agreements_client.h"
 #include "services/grants/grants_store.h"
 #include "services/grants/grants_support.h"
 #include "services/grants/quotes.h"

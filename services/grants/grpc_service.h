@@ -5,11 +5,11 @@
 
 #include <memory>
 
-#include "common/agreements_client.h"
 #include "common/client.h"
 #include "common/pg_store.h"
 #include "common/server.h"
 #include "mobility/grants/v1/grants.grpc.pb.h"
+#include "services/agreements/client/grpc_agreements_client.h"
 #include "services/grants/budgets.h"
 #include "services/grants/grants.h"
 #include "services/grants/pg_grants_store.h"
@@ -27,7 +27,7 @@ class GrantsGrpcService final : public RpcService<v1::GrantsService> {
 
  private:
   PgTransactor<GrantsStore, PgGrantsStore> store_;
-  AgreementsClient agreements_;
+  GrpcAgreementsClient agreements_;
   Quotes quotes_;
   Grants grants_;
   Budgets budgets_;

@@ -6,10 +6,10 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "common/agreements_client.h"
 #include "common/call.h"
 #include "common/transactor.h"
 #include "mobility/grants/v1/grants.pb.h"
+#include "services/agreements/client/agreements_client.h"
 #include "services/grants/grants_store.h"
 
 namespace mobility::grants {

@@ -13,19 +13,17 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/idempotency.h"
+#include "common/mail.h"
 #include "mobility/inquiries/v1/inquiries.pb.h"
 #include "services/inquiries/working_calendar.h"
 
 namespace mobility::inquiries {
 
-// An e-mail to an author, waiting in the outbox or being sent.
-// An e-mail to an inquiry's author, queued in the outbox (common/outbox.h)
-// with the inquiry it tells of.
+// An e-mail to an inquiry's author, queued in the outbox with the inquiry it
+// tells of.
 struct Notice {
   std::string inquiry_id;
-  std::string recipient;
-  std::string subject;
-  std::string body;
+  Mail mail;
 };
 
 class InquiriesStore : public RequestLedger {

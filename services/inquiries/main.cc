@@ -1,8 +1,6 @@
 // inquiries_server: serves mobility.inquiries.v1.InquiriesService.
 #include <cstdlib>
 
-#include "absl/flags/flag.h"
-#include "absl/strings/numbers.h"
 #include "common/api.h"
 #include "common/config.h"
 #include "common/log.h"
@@ -11,25 +9,21 @@
 #include "services/inquiries/pg_inquiries_store.h"
 #include "services/inquiries/retention.h"
 
-ABSL_FLAG(std::string, institution, "",
-          "the university the appeals are addressed to, "
-          "\"institutions/{id}\": only its staff handle them (env "
-          "MOBILITY_INSTITUTION; required)");
-ABSL_FLAG(std::string, time_zone, "",
-          "IANA zone of the university's working days (env "
-          "MOBILITY_TIME_ZONE, default Asia/Almaty)");
-ABSL_FLAG(std::string, working_hours, "",
-          "the working day, HH:MM-HH:MM local time (env "
-          "MOBILITY_WORKING_HOURS, default 09:00-18:00)");
-ABSL_FLAG(std::string, public_url, "",
-          "where authors track their appeals (env MOBILITY_PUBLIC_URL, "
-          "default http://localhost:8080)");
-ABSL_FLAG(std::string, submissions_per_hour, "",
-          "web submissions per client address and per e-mail in an hour (env "
-          "MOBILITY_SUBMISSIONS_PER_HOUR, default 20)");
-ABSL_FLAG(std::string, retention_days, "",
-          "days a closed inquiry keeps its personal data (env "
-          "MOBILITY_INQUIRY_RETENTION_DAYS, default 1826: five years)");
+MOBILITY_FLAG(std::string, institution, "", "MOBILITY_INSTITUTION",
+              "the university the appeals are addressed to, "
+              "\"institutions/{id}\": only its staff handle them; required");
+MOBILITY_FLAG(std::string, time_zone, "Asia/Almaty", "MOBILITY_TIME_ZONE",
+              "IANA zone of the university's working days");
+MOBILITY_FLAG(std::string, working_hours, "09:00-18:00",
+              "MOBILITY_WORKING_HOURS",
+              "the working day, HH:MM-HH:MM local time");
+MOBILITY_FLAG(std::string, public_url, "http://localhost:8080",
+              "MOBILITY_PUBLIC_URL", "where authors track their appeals");
+MOBILITY_FLAG(int, submissions_per_hour, 20, "MOBILITY_SUBMISSIONS_PER_HOUR",
+              "web submissions per client address and per e-mail in an hour");
+MOBILITY_FLAG(int, retention_days, 1826, "MOBILITY_INQUIRY_RETENTION_DAYS",
+              "days a closed inquiry keeps its personal data (five years)");
+
 namespace mobility {
 std::vector<Migration> InquiriesMigrations();
 }  // namespace mobility
@@ -39,10 +33,8 @@ namespace {
 using mobility::inquiries::Settings;
 
 Settings LoadSettings() {
-  using mobility::FlagOrEnv;
   Settings settings;
-  settings.institution =
-      FlagOrEnv(absl::GetFlag(FLAGS_institution), "MOBILITY_INSTITUTION");
+  settings.institution = absl::GetFlag(FLAGS_institution);
   if (!mobility::ParseResourceName("institution", settings.institution,
                                    "institutions")
            .ok()) {
@@ -50,33 +42,22 @@ Settings LoadSettings() {
         "--institution must name the university the appeals are addressed "
         "to, \"institutions/{id}\"");
   }
-  const std::string zone = FlagOrEnv(absl::GetFlag(FLAGS_time_zone),
-                                     "MOBILITY_TIME_ZONE", "Asia/Almaty");
+  const std::string zone = absl::GetFlag(FLAGS_time_zone);
   if (!absl::LoadTimeZone(zone, &settings.zone))
     mobility::ExitBadConfig(
         "--time_zone is not an IANA time zone installed here (tzdata)");
-  const std::string hours = FlagOrEnv(absl::GetFlag(FLAGS_working_hours),
-                                      "MOBILITY_WORKING_HOURS", "09:00-18:00");
-  auto working_hours = mobility::inquiries::ParseWorkingHours(hours);
+  auto working_hours = mobility::inquiries::ParseWorkingHours(
+      absl::GetFlag(FLAGS_working_hours));
   if (!working_hours)
     mobility::ExitBadConfig(
         "--working_hours must be HH:MM-HH:MM, start before end");
   settings.hours = *working_hours;
-  settings.public_url =
-      FlagOrEnv(absl::GetFlag(FLAGS_public_url), "MOBILITY_PUBLIC_URL",
-                "http://localhost:8080");
-  const std::string per_hour =
-      FlagOrEnv(absl::GetFlag(FLAGS_submissions_per_hour),
-                "MOBILITY_SUBMISSIONS_PER_HOUR", "20");
-  if (!absl::SimpleAtoi(per_hour, &settings.submissions_per_hour) ||
-      settings.submissions_per_hour < 1) {
+  settings.public_url = absl::GetFlag(FLAGS_public_url);
+  settings.submissions_per_hour = absl::GetFlag(FLAGS_submissions_per_hour);
+  if (settings.submissions_per_hour < 1)
     mobility::ExitBadConfig("--submissions_per_hour must be a positive number");
-  }
-  const std::string retention =
-      FlagOrEnv(absl::GetFlag(FLAGS_retention_days),
-                "MOBILITY_INQUIRY_RETENTION_DAYS", "1826");
-  int days = 0;
-  if (!absl::SimpleAtoi(retention, &days) || days < 1)
+  const int days = absl::GetFlag(FLAGS_retention_days);
+  if (days < 1)
     mobility::ExitBadConfig(
         "--retention_days must be a positive number of days");
   settings.retention = absl::Hours(24) * days;

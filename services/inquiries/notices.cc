@@ -161,11 +161,11 @@ std::optional<Notice> NoticeFor(NoticeKind kind, const v1::Inquiry& inquiry,
   };
   Notice notice;
   notice.inquiry_id = ResourceIdOf(inquiry.name());
-  notice.recipient = inquiry.author().email();
-  notice.subject = absl::StrReplaceAll(text->subject, fields);
+  notice.mail.recipient = inquiry.author().email();
+  notice.mail.subject = absl::StrReplaceAll(text->subject, fields);
   // The free text goes in last, so braces in it are never read as fields.
-  notice.body = absl::StrReplaceAll(absl::StrReplaceAll(text->body, fields),
-                                    {{"{text}", detail}});
+  notice.mail.body = absl::StrReplaceAll(
+      absl::StrReplaceAll(text->body, fields), {{"{text}", detail}});
   return notice;
 }
 

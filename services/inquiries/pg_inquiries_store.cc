@@ -396,8 +396,8 @@ std::vector<v1::HistoryEntry> PgInquiriesStore::History(
 }
 
 void PgInquiriesStore::EnqueueNotice(const Notice& n, absl::Time now) {
-  txn_.exec_prepared("notice_insert", n.inquiry_id, n.recipient, n.subject,
-                     n.body, absl::ToUnixMicros(now));
+  txn_.exec_prepared("notice_insert", n.inquiry_id, n.mail.recipient,
+                     n.mail.subject, n.mail.body, absl::ToUnixMicros(now));
 }
 
 bool PgInquiriesStore::InsertPublished(const std::string& id,

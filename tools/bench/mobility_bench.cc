@@ -25,8 +25,6 @@
 #include <thread>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -73,11 +71,11 @@ ABSL_FLAG(bool, scale, false,
 ABSL_FLAG(std::string, scale_loader, "", "the command that loads that stack");
 ABSL_FLAG(int, selections, 6000,
           "applications scored beforehand for the selections to decide");
-ABSL_FLAG(std::string, signing_key, "",
-          "PEM key to mint tokens (env MOBILITY_JWT_PRIVATE_KEY_FILE)");
-ABSL_FLAG(std::string, internal_signing_key, "",
-          "PEM key to mint our services' internal tokens (env "
-          "MOBILITY_INTERNAL_JWT_PRIVATE_KEY_FILE)");
+MOBILITY_FLAG(std::string, signing_key, "", "MOBILITY_JWT_PRIVATE_KEY_FILE",
+              "PEM key to mint tokens");
+MOBILITY_FLAG(std::string, internal_signing_key, "",
+              "MOBILITY_INTERNAL_JWT_PRIVATE_KEY_FILE",
+              "PEM key to mint our services' internal tokens");
 ABSL_FLAG(std::string, pgbench_database_url, "",
           "database with pgbench's tables, for select-only");
 ABSL_FLAG(std::string, agreements_database_url, "",
@@ -107,22 +105,21 @@ using bench::AgreementsCaller;
 using bench::GrantsCaller;
 using bench::InquiriesCaller;
 
-absl::StatusOr<TokenSigner> SignerFrom(const std::string& flag,
-                                       const char* env) {
-  const std::string key_file = FlagOrEnv(flag, env);
+absl::StatusOr<TokenSigner> SignerFrom(const absl::Flag<std::string>& flag,
+                                       absl::string_view name) {
+  const std::string key_file = absl::GetFlag(flag);
   auto pem = ReadFile(key_file);
   if (key_file.empty() || !pem.ok()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("mobility_bench: needs the key of ", env));
+        absl::StrCat("mobility_bench: needs the key of --", name));
   }
   return TokenSigner::FromPrivateKeyPem(*pem);
 }
 
 int Main() {
-  auto signer = SignerFrom(absl::GetFlag(FLAGS_signing_key),
-                           "MOBILITY_JWT_PRIVATE_KEY_FILE");
-  auto internal_signer = SignerFrom(absl::GetFlag(FLAGS_internal_signing_key),
-                                    "MOBILITY_INTERNAL_JWT_PRIVATE_KEY_FILE");
+  auto signer = SignerFrom(FLAGS_signing_key, "signing_key");
+  auto internal_signer =
+      SignerFrom(FLAGS_internal_signing_key, "internal_signing_key");
   for (const auto* s : {&signer, &internal_signer}) {
     if (!s->ok()) {
       std::cerr << s->status() << "\n";
@@ -489,9 +486,8 @@ int Main() {
 }  // namespace mobility
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
-      "Measures the running services against this machine's limits; see "
-      "deploy/bench.sh.");
-  absl::ParseCommandLine(argc, argv);
+  mobility::ParseFlags(argc, argv,
+                       "Measures the running services against this machine's "
+                       "limits; see deploy/bench.sh.");
   return mobility::Main();
 }

@@ -17,6 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/auth.h"
 #include "common/client.h"
+#include "common/grpc_status.h"
 #include "common/status.h"
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
 #include "mobility/applications/v1/applications.grpc.pb.h"

@@ -6,8 +6,8 @@ namespace mobility::ctl {
 namespace {
 
 Client<a1::ApplicationsService> ApplicationsClient() {
-  return Client<a1::ApplicationsService>("MOBILITY_APPLICATIONS_ADDRESS",
-                                         "127.0.0.1:50052");
+  return Client<a1::ApplicationsService>(
+      absl::GetFlag(FLAGS_applications_address));
 }
 
 const std::vector<std::string> kCallHeader = {"NAME", "STATE", "YEAR", "CLOSES",

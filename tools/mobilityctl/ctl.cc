@@ -1,16 +1,25 @@
 #include "tools/mobilityctl/ctl.h"
 
-ABSL_FLAG(std::string, address, "",
-          "service host:port (env MOBILITY_AGREEMENTS_ADDRESS or "
-          "MOBILITY_GRANTS_ADDRESS)");
-ABSL_FLAG(std::string, token, "", "bearer token (env MOBILITY_TOKEN)");
+MOBILITY_FLAG(std::string, agreements_address, "127.0.0.1:50051",
+              "MOBILITY_AGREEMENTS_ADDRESS", "agreements service host:port");
+MOBILITY_FLAG(std::string, applications_address, "127.0.0.1:50052",
+              "MOBILITY_APPLICATIONS_ADDRESS",
+              "applications service host:port");
+MOBILITY_FLAG(std::string, grants_address, "127.0.0.1:50053",
+              "MOBILITY_GRANTS_ADDRESS", "grants service host:port");
+MOBILITY_FLAG(std::string, inquiries_address, "127.0.0.1:50054",
+              "MOBILITY_INQUIRIES_ADDRESS", "inquiries service host:port");
+MOBILITY_FLAG(std::string, token, "", "MOBILITY_TOKEN", "bearer token");
 ABSL_FLAG(std::string, output, "table", "json or table");
 ABSL_FLAG(int, timeout_seconds, 10, "deadline of each call");
 // token
 ABSL_FLAG(std::string, role, "", "token: comma-separated roles");
 ABSL_FLAG(std::string, subject, "", "token: the subject");
-ABSL_FLAG(std::string, signing_key, "",
-          "token: PEM private key (env MOBILITY_JWT_PRIVATE_KEY_FILE)");
+MOBILITY_FLAG(std::string, signing_key, "", "MOBILITY_JWT_PRIVATE_KEY_FILE",
+              "token: PEM private key of the identity provider");
+MOBILITY_FLAG(std::string, internal_signing_key, "",
+              "MOBILITY_INTERNAL_JWT_PRIVATE_KEY_FILE",
+              "token --role service: PEM private key of our services' issuer");
 ABSL_FLAG(int, ttl_hours, 12, "token: lifetime in hours");
 // create and state changes
 ABSL_FLAG(std::string, json, "",
@@ -132,8 +141,5 @@ void PrintTable(const std::vector<std::string>& header,
   print(header);
   for (const auto& row : rows) print(row);
 }
-
-// A stub of `Service` at --address, or the service's own environment variable
-// and port.
 
 }  // namespace mobility::ctl

@@ -22,19 +22,24 @@
 #include "common/auth.h"
 #include "common/client.h"
 #include "common/config.h"
+#include "common/grpc_status.h"
 #include "common/status.h"
 #include "common/types.h"
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
 #include "mobility/applications/v1/applications.grpc.pb.h"
 #include "mobility/grants/v1/grants.grpc.pb.h"
 
-ABSL_DECLARE_FLAG(std::string, address);
+ABSL_DECLARE_FLAG(std::string, agreements_address);
+ABSL_DECLARE_FLAG(std::string, applications_address);
+ABSL_DECLARE_FLAG(std::string, grants_address);
+ABSL_DECLARE_FLAG(std::string, inquiries_address);
 ABSL_DECLARE_FLAG(std::string, token);
 ABSL_DECLARE_FLAG(std::string, output);
 ABSL_DECLARE_FLAG(int, timeout_seconds);
 ABSL_DECLARE_FLAG(std::string, role);
 ABSL_DECLARE_FLAG(std::string, subject);
 ABSL_DECLARE_FLAG(std::string, signing_key);
+ABSL_DECLARE_FLAG(std::string, internal_signing_key);
 ABSL_DECLARE_FLAG(int, ttl_hours);
 ABSL_DECLARE_FLAG(std::string, json);
 ABSL_DECLARE_FLAG(std::string, id);
@@ -123,14 +128,13 @@ int Print(const Message& message, Table&& table) {
 template <typename Service>
 class Client {
  public:
-  Client(const char* address_env, const char* default_address)
-      : stub_(Service::NewStub(NewChannel(FlagOrEnv(
-            absl::GetFlag(FLAGS_address), address_env, default_address)))) {}
+  explicit Client(const std::string& address)
+      : stub_(Service::NewStub(NewChannel(address))) {}
 
   template <typename Request, typename Response, typename Method>
   absl::Status Call(Method method, const Request& request, Response* response) {
     OutboundCall call;
-    call.bearer_token = FlagOrEnv(absl::GetFlag(FLAGS_token), "MOBILITY_TOKEN");
+    call.bearer_token = absl::GetFlag(FLAGS_token);
     call.timeout = absl::Seconds(absl::GetFlag(FLAGS_timeout_seconds));
     auto context = NewClientContext(call);
     return FromGrpcStatus(
@@ -142,8 +146,7 @@ class Client {
 };
 
 inline Client<v1::AgreementsService> AgreementsClient() {
-  return Client<v1::AgreementsService>("MOBILITY_AGREEMENTS_ADDRESS",
-                                       "127.0.0.1:50051");
+  return Client<v1::AgreementsService>(absl::GetFlag(FLAGS_agreements_address));
 }
 
 // The commands.

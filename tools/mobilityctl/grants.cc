@@ -4,8 +4,7 @@ namespace mobility::ctl {
 namespace {
 
 Client<g1::GrantsService> GrantsClient() {
-  return Client<g1::GrantsService>("MOBILITY_GRANTS_ADDRESS",
-                                   "127.0.0.1:50053");
+  return Client<g1::GrantsService>(absl::GetFlag(FLAGS_grants_address));
 }
 
 void PrintQuote(const g1::GrantQuote& q) {

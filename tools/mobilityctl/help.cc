@@ -33,8 +33,8 @@ constexpr CommandHelp kCommands[] = {
      "(required for staff\n"
      "                 and partner systems)\n"
      "  --ttl_hours    lifetime, at most 24 (default 12)\n"
-     "  --signing_key  PEM private key (env MOBILITY_JWT_PRIVATE_KEY_FILE; "
-     "for service,\n"
+     "  --signing_key  PEM private key (env MOBILITY_JWT_PRIVATE_KEY_FILE)\n"
+     "  --internal_signing_key  for --role service: PEM private key (env\n"
      "                 MOBILITY_INTERNAL_JWT_PRIVATE_KEY_FILE)\n\n"
      "Example:\n"
      "  export MOBILITY_TOKEN=$(mobilityctl token --role coordinator --subject "
@@ -168,10 +168,10 @@ constexpr CommandHelp kCommands[] = {
 
 constexpr char kGlobalHelp[] =
     "Global flags:\n"
-    "  --address          host:port of the service (env "
-    "MOBILITY_AGREEMENTS_ADDRESS, MOBILITY_APPLICATIONS_ADDRESS,\n"
-    "                     MOBILITY_GRANTS_ADDRESS, "
-    "MOBILITY_INQUIRIES_ADDRESS)\n"
+    "  --agreements_address, --applications_address, --grants_address,\n"
+    "  --inquiries_address  host:port of each service (env "
+    "MOBILITY_AGREEMENTS_ADDRESS, ...;\n"
+    "                     default 127.0.0.1:50051 to 50054)\n"
     "  --token            bearer token (env MOBILITY_TOKEN)\n"
     "  --output           table or json (default table)\n"
     "  --timeout_seconds  deadline of each call (default 10)\n";

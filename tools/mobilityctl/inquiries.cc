@@ -30,8 +30,7 @@ namespace i1 = ::mobility::inquiries::v1;
 using Stub = i1::InquiriesService::Stub;
 
 Client<i1::InquiriesService> InquiriesClient() {
-  return Client<i1::InquiriesService>("MOBILITY_INQUIRIES_ADDRESS",
-                                      "127.0.0.1:50054");
+  return Client<i1::InquiriesService>(absl::GetFlag(FLAGS_inquiries_address));
 }
 
 const std::vector<std::string> kInquiryHeader = {"NAME", "NUMBER", "STATE",

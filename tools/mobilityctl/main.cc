@@ -1,8 +1,7 @@
 // mobilityctl: the command-line client of Mobility Office for internal users,
 // over gRPC. `mobilityctl --help` lists the commands, `mobilityctl COMMAND
 // --help` gives each one's usage and an example.
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
+#include "common/config.h"
 #include "tools/mobilityctl/ctl.h"
 
 int main(int argc, char** argv) {
@@ -18,10 +17,8 @@ int main(int argc, char** argv) {
     }
     if (first_word.empty() && arg[0] != '-') first_word = arg;
   }
-  absl::SetProgramUsageMessage(
-      "the Mobility Office command line; see "
-      "mobilityctl --help");
-  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  std::vector<char*> positional = mobility::ParseFlags(
+      argc, argv, "the Mobility Office command line; see mobilityctl --help");
   std::vector<std::string> args(positional.begin(), positional.end());
   const std::string output = absl::GetFlag(FLAGS_output);
   if (output != "json" && output != "table")

@@ -19,11 +19,15 @@ int Token() {
   // Our services' identity comes from the internal key alone; the services
   // refuse it from any other.
   const bool internal = roles == std::vector<Role>{Role::kService};
-  const char* key_env = internal ? "MOBILITY_INTERNAL_JWT_PRIVATE_KEY_FILE"
-                                 : "MOBILITY_JWT_PRIVATE_KEY_FILE";
-  std::string key_file = FlagOrEnv(absl::GetFlag(FLAGS_signing_key), key_env);
-  if (key_file.empty())
-    return Usage(absl::StrCat("token needs --signing_key or ", key_env));
+  const std::string key_file =
+      absl::GetFlag(internal ? FLAGS_internal_signing_key : FLAGS_signing_key);
+  if (key_file.empty()) {
+    return Usage(internal ? "token --role service needs "
+                            "--internal_signing_key or "
+                            "MOBILITY_INTERNAL_JWT_PRIVATE_KEY_FILE"
+                          : "token needs --signing_key or "
+                            "MOBILITY_JWT_PRIVATE_KEY_FILE");
+  }
   auto pem = ReadInput(key_file);
   if (!pem.ok()) return Fail(pem.status());
   auto signer = TokenSigner::FromPrivateKeyPem(*pem);

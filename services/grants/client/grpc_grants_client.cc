@@ -1,12 +1,12 @@
-#include "services/applications/grants_client.h"
+#include "services/grants/client/grpc_grants_client.h"
 
 #include "common/status.h"
 
-namespace mobility::applications {
+namespace mobility {
 
 namespace gv1 = ::mobility::grants::v1;
 
-absl::StatusOr<gv1::Budget> GrantsClient::GetBudget(
+absl::StatusOr<gv1::Budget> GrpcGrantsClient::GetBudget(
     const std::string& budget, const std::string& field,
     const CallContext& call) const {
   gv1::GetBudgetRequest request;
@@ -23,7 +23,7 @@ absl::StatusOr<gv1::Budget> GrantsClient::GetBudget(
   return found;
 }
 
-absl::StatusOr<gv1::Grant> GrantsClient::CreateGrant(
+absl::StatusOr<gv1::Grant> GrpcGrantsClient::CreateGrant(
     const gv1::CreateGrantRequest& request, const CallContext& call) const {
   gv1::Grant grant;
   absl::Status status = channel_->CallAsService(
@@ -35,9 +35,9 @@ absl::StatusOr<gv1::Grant> GrantsClient::CreateGrant(
   return grant;
 }
 
-absl::Status GrantsClient::CancelGrant(const std::string& grant,
-                                       const std::string& request_id,
-                                       const CallContext& call) const {
+absl::Status GrpcGrantsClient::CancelGrant(const std::string& grant,
+                                           const std::string& request_id,
+                                           const CallContext& call) const {
   gv1::CancelGrantRequest request;
   request.set_name(grant);
   request.set_request_id(request_id);
@@ -50,8 +50,8 @@ absl::Status GrantsClient::CancelGrant(const std::string& grant,
       });
 }
 
-absl::Status GrantsClient::SettleGrant(const gv1::SettleGrantRequest& request,
-                                       const CallContext& call) const {
+absl::Status GrpcGrantsClient::SettleGrant(
+    const gv1::SettleGrantRequest& request, const CallContext& call) const {
   gv1::Grant settled;
   return channel_->CallAsService(
       call, [&](grpc::ClientContext* context,
@@ -61,4 +61,4 @@ absl::Status GrantsClient::SettleGrant(const gv1::SettleGrantRequest& request,
       });
 }
 
-}  // namespace mobility::applications
+}  // namespace mobility

@@ -1,4 +1,4 @@
-#include "common/agreements_client.h"
+#include "services/agreements/client/grpc_agreements_client.h"
 
 #include "common/status.h"
 
@@ -19,11 +19,11 @@ absl::Status Translate(const absl::Status& status, const std::string& field,
 }  // namespace
 
 absl::StatusOr<std::pair<av1::Institution, av1::Institution>>
-AgreementsClient::FindInstitutions(const std::string& sending,
-                                   const std::string& sending_field,
-                                   const std::string& receiving,
-                                   const std::string& receiving_field,
-                                   const CallContext& call) const {
+GrpcAgreementsClient::FindInstitutions(const std::string& sending,
+                                       const std::string& sending_field,
+                                       const std::string& receiving,
+                                       const std::string& receiving_field,
+                                       const CallContext& call) const {
   av1::GetInstitutionRequest requests[2];
   requests[0].set_name(sending);
   requests[1].set_name(receiving);
@@ -45,10 +45,10 @@ AgreementsClient::FindInstitutions(const std::string& sending,
 }
 
 absl::StatusOr<AgreementsClient::InForceCondition>
-AgreementsClient::FindCondition(const std::string& agreement,
-                                const std::string& condition_id,
-                                const std::string& field,
-                                const CallContext& call) const {
+GrpcAgreementsClient::FindCondition(const std::string& agreement,
+                                    const std::string& condition_id,
+                                    const std::string& field,
+                                    const CallContext& call) const {
   av1::GetAgreementRequest request;
   request.set_name(agreement);
   av1::Agreement found;
@@ -86,7 +86,7 @@ AgreementsClient::FindCondition(const std::string& agreement,
   return InvalidField(field, "the agreement has no such cooperation condition");
 }
 
-absl::StatusOr<av1::MobilityAllocation> AgreementsClient::AllocateMobility(
+absl::StatusOr<av1::MobilityAllocation> GrpcAgreementsClient::AllocateMobility(
     const std::string& agreement, const std::string& condition_id,
     const std::string& academic_year, const std::string& key,
     const CallContext& call) const {
@@ -106,9 +106,9 @@ absl::StatusOr<av1::MobilityAllocation> AgreementsClient::AllocateMobility(
   return allocation;
 }
 
-absl::Status AgreementsClient::ReleaseMobility(const std::string& agreement,
-                                               const std::string& key,
-                                               const CallContext& call) const {
+absl::Status GrpcAgreementsClient::ReleaseMobility(
+    const std::string& agreement, const std::string& key,
+    const CallContext& call) const {
   av1::ReleaseMobilityRequest request;
   request.set_agreement(agreement);
   request.set_allocation_key(key);

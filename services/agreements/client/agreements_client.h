@@ -1,36 +1,32 @@
 // What other services ask the agreements service, on behalf of their caller:
 // the two institutions of a mobility, a cooperation condition as in force, and
 // the places of the quota ledger. One client, so every service reads the
-// agreements the same way.
-#ifndef MOBILITY_COMMON_AGREEMENTS_CLIENT_H_
-#define MOBILITY_COMMON_AGREEMENTS_CLIENT_H_
+// agreements the same way. Domain code holds this interface, which names only
+// the contract's messages; GrpcAgreementsClient (grpc_agreements_client.h)
+// calls the service.
+#ifndef MOBILITY_SERVICES_AGREEMENTS_CLIENT_AGREEMENTS_CLIENT_H_
+#define MOBILITY_SERVICES_AGREEMENTS_CLIENT_AGREEMENTS_CLIENT_H_
 
-#include <memory>
 #include <string>
 #include <utility>
 
 #include "absl/status/statusor.h"
 #include "common/call.h"
-#include "common/client.h"
-#include "mobility/agreements/v1/agreements.grpc.pb.h"
+#include "mobility/agreements/v1/agreements.pb.h"
 
 namespace mobility {
 
 class AgreementsClient {
  public:
-  explicit AgreementsClient(std::shared_ptr<const ServiceChannel> channel)
-      : channel_(std::move(channel)),
-        stub_(agreements::v1::AgreementsService::NewStub(channel_->channel())) {
-  }
-
+  virtual ~AgreementsClient() = default;
   // Both institutions, asked for at once. INVALID_ARGUMENT naming
   // `sending_field` or `receiving_field` when one does not exist.
-  absl::StatusOr<
+  virtual absl::StatusOr<
       std::pair<agreements::v1::Institution, agreements::v1::Institution>>
   FindInstitutions(const std::string& sending, const std::string& sending_field,
                    const std::string& receiving,
                    const std::string& receiving_field,
-                   const CallContext& call) const;
+                   const CallContext& call) const = 0;
 
   // The cooperation condition as in force (the last approved revision while
   // an amendment awaits approval), with the agreement's programme:
@@ -49,23 +45,19 @@ class AgreementsClient {
   // keyed by `key` (a retry with the same key holds the same place), and gives
   // it back. The agreements service's errors pass on (RESOURCE_EXHAUSTED when
   // the quota is used up).
-  absl::StatusOr<agreements::v1::MobilityAllocation> AllocateMobility(
+  virtual absl::StatusOr<agreements::v1::MobilityAllocation> AllocateMobility(
       const std::string& agreement, const std::string& condition_id,
       const std::string& academic_year, const std::string& key,
-      const CallContext& call) const;
-  absl::Status ReleaseMobility(const std::string& agreement,
-                               const std::string& key,
-                               const CallContext& call) const;
+      const CallContext& call) const = 0;
+  virtual absl::Status ReleaseMobility(const std::string& agreement,
+                                       const std::string& key,
+                                       const CallContext& call) const = 0;
 
-  absl::StatusOr<InForceCondition> FindCondition(
+  virtual absl::StatusOr<InForceCondition> FindCondition(
       const std::string& agreement, const std::string& condition_id,
-      const std::string& field, const CallContext& call) const;
-
- private:
-  std::shared_ptr<const ServiceChannel> channel_;
-  std::unique_ptr<agreements::v1::AgreementsService::Stub> stub_;
+      const std::string& field, const CallContext& call) const = 0;
 };
 
 }  // namespace mobility
 
-#endif  // MOBILITY_COMMON_AGREEMENTS_CLIENT_H_
+#endif  // MOBILITY_SERVICES_AGREEMENTS_CLIENT_AGREEMENTS_CLIENT_H_
