@@ -4,6 +4,7 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/support/proto_buffer_reader.h>
 
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
@@ -21,6 +22,7 @@
 #include "common/api.h"
 #include "common/call.h"
 #include "common/config.h"
+#include "common/grpc_status.h"
 #include "common/log.h"
 #include "common/status.h"
 #include "services/gateway/dev_sign_in.h"
@@ -292,9 +294,8 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
     std::string bytes;
     message->SerializeToString(&bytes);
     grpc::Slice slice(std::move(bytes));
-    // Answered on the completion queue's thread: the connection has no other
-    // operation in progress (its next read starts once this answer is
-    // written).
+    // The answer is made on the completion queue's thread and sent from the
+    // connection's strand (Write).
     call->done = [self = shared_from_this(), &route,
                   exchange = std::move(exchange)](ServiceCall& done) mutable {
       Impl* gateway = self->gateway_;
@@ -450,20 +451,29 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
          {"bytes", std::to_string(response.body().size())},
          {"duration_ms", absl::StrCat(absl::ToDoubleMilliseconds(
                              absl::Now() - exchange.start))}});
-    // Written at once when the socket takes it all, as it nearly always
-    // does: no hop to another thread, and the next read starts here. A
-    // client slow to read gets the rest written as it reads.
     std::ostringstream header;
     header << response.base();
     auto wire = std::make_shared<std::string>(header.str());
     wire->append(response.body());
+    // The socket is the connection's strand's alone: an answer made on a
+    // completion thread is sent from the strand, and one made there already
+    // goes at once.
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this(), wire,
+                                            keep_alive = exchange.keep_alive] {
+      self->Send(wire, keep_alive);
+    });
+  }
+
+  // On the strand: written at once when the socket takes it all, as it nearly
+  // always does, and the next read starts here. A client slow to read gets
+  // the rest written as it reads.
+  void Send(std::shared_ptr<std::string> wire, bool keep_alive) {
     beast::error_code error;
     size_t sent = 0;
     while (!error && sent < wire->size()) {
       sent += stream_.socket().write_some(
           asio::buffer(wire->data() + sent, wire->size() - sent), error);
     }
-    const bool keep_alive = exchange.keep_alive;
     if (error == asio::error::would_block) {
       // A client that does not read its answer holds the connection for the
       // idle timeout at most.
