@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# clang's thread-safety analysis over every C++ file of ours: ABSL_GUARDED_BY, ABSL_LOCKS_EXCLUDED
+# and the other lock annotations, which GCC ignores, checked with -Wthread-safety -Werror. Runs
+# clang-14 -fsyntax-only on the main build's compile commands (no second build: the analysis is
+# in the front end). deploy/test.sh runs it; a file that breaks an annotation fails the run.
+set -euo pipefail
+project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build_dir=${MOBILITY_BUILD_DIR:-$project_dir/build}
+commands=$build_dir/compile_commands.json
+[ -f "$commands" ] || { echo "thread_safety.sh: build first (deploy/build.sh)" >&2; exit 1; }
+
+python3 - "$commands" "$project_dir" "$build_dir" "${MOBILITY_BUILD_JOBS:-2}" <<'PY'
+import concurrent.futures, json, subprocess, sys
+commands, root, build, jobs = sys.argv[1], sys.argv[2] + "/", sys.argv[3] + "/", int(sys.argv[4])
+# Our sources only, not the generated contracts; the same flags, with clang in place of g++.
+entries = [e for e in json.load(open(commands))
+           if e["file"].startswith(root) and not e["file"].startswith(build)]
+def check(entry):
+    command = entry["command"].split(" ", 1)[1]
+    run = subprocess.run(f"clang++-14 {command} -fsyntax-only -Wthread-safety -Werror -o /dev/null",
+                         shell=True, cwd=entry["directory"], capture_output=True, text=True)
+    return entry["file"], run.returncode, run.stderr
+failed = 0
+with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
+    for file, code, errors in pool.map(check, entries):
+        if code != 0:
+            failed += 1
+            sys.stderr.write(errors)
+print(f"thread_safety.sh: {len(entries)} files, {failed} failing clang's lock analysis",
+      file=sys.stderr)
+sys.exit(1 if failed else 0)
+PY
