@@ -46,7 +46,24 @@ std::string TextArrayParam(const std::vector<std::string>& values) {
   return out;
 }
 
+StoredBodyError::StoredBodyError(const pqxx::field& body, absl::string_view row,
+                                 absl::string_view message_type)
+    : std::runtime_error("a stored body does not parse"),
+      table_oid_(body.table()),
+      column_(body.name()),
+      row_(row),
+      message_type_(message_type) {}
+
 absl::Status MapSqlError(const std::exception& e) {
+  if (const auto* damaged = dynamic_cast<const StoredBodyError*>(&e)) {
+    Log(LogLevel::kError, "stored_body_unparsable",
+        {{"table_oid", std::to_string(damaged->table_oid())},
+         {"column", damaged->column()},
+         {"row", damaged->row()},
+         {"message_type", damaged->message_type()}});
+    return Error(absl::StatusCode::kInternal, "STORED_DATA_DAMAGED",
+                 "stored data does not parse; the operators are told");
+  }
   if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
     return Error(absl::StatusCode::kUnavailable, "DATABASE_UNAVAILABLE",
                  "the database connection was lost");
@@ -306,37 +323,42 @@ absl::Status Database::Run(const CallLimit& limit, const Body& body,
     auto conn = Acquire(limit);
     if (!conn.ok()) return conn.status();
     Lease lease(this, *std::move(conn), limit);
+    // Stores answer a database error as a status (StoreCall); what libpqxx
+    // throws here (BEGIN, COMMIT) is mapped the same way.
+    absl::Status status;
     try {
       if (!transaction) {
         pqxx::nontransaction txn(*lease);
-        return body(txn);
+        status = body(txn);
+      } else {
+        pqxx::work txn(*lease);
+        status = body(txn);
+        // Nothing commits once its caller has stopped waiting for it.
+        if (status.ok() && limit.Over(absl::Now())) return LimitPassed(limit);
+        if (status.ok()) txn.commit();
       }
-      pqxx::work txn(*lease);
-      absl::Status status = body(txn);
-      if (!status.ok()) return status;
-      // Nothing commits once its caller has stopped waiting for it.
-      if (limit.Over(absl::Now())) return LimitPassed(limit);
-      txn.commit();
-      return status;
     } catch (const pqxx::in_doubt_error& e) {
       lease.Discard();
       return MapSqlError(e);
-    } catch (const pqxx::broken_connection& e) {
+    } catch (const std::exception& e) {
+      status = MapSqlError(e);
+    }
+    if (status.ok()) return status;
+    if (lease.Cancelled()) return LimitPassed(limit);
+    if (!(*lease).is_open()) {
       // Nothing was committed: rerun on a fresh connection.
       lease.Discard();
-      last = MapSqlError(e);
+      last = status;
       Log(LogLevel::kWarning, "database_connection_lost",
           {{"attempt", std::to_string(attempt)}});
-    } catch (const std::exception& e) {
-      if (lease.Cancelled()) return LimitPassed(limit);
-      absl::Status mapped = MapSqlError(e);
-      if (mapped.code() != absl::StatusCode::kAborted ||
-          ErrorReason(mapped) != "CONCURRENT_CHANGE") {
-        return mapped;
-      }
-      last = mapped;
-      absl::SleepFor(absl::Milliseconds(2 * attempt));  // Brief backoff.
+      continue;
     }
+    if (status.code() != absl::StatusCode::kAborted ||
+        ErrorReason(status) != "CONCURRENT_CHANGE") {
+      return status;
+    }
+    last = status;
+    absl::SleepFor(absl::Milliseconds(2 * attempt));  // Brief backoff.
   }
   return last;
 }

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <pqxx/pqxx>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -55,6 +56,23 @@ std::string TimestampColumn(absl::string_view column);
 // `values` as one SQL text[] parameter (PostgreSQL's array literal, each
 // element quoted), for "= ANY($1::text[])".
 std::string TextArrayParam(const std::vector<std::string>& values);
+
+// A stored body that does not parse: the data is damaged, never an empty
+// message. Database answers INTERNAL and logs the table, column and row, never
+// the bytes.
+class StoredBodyError : public std::runtime_error {
+ public:
+  StoredBodyError(const pqxx::field& body, absl::string_view row,
+                  absl::string_view message_type);
+  unsigned table_oid() const { return table_oid_; }
+  const std::string& column() const { return column_; }
+  const std::string& row() const { return row_; }
+  const std::string& message_type() const { return message_type_; }
+
+ private:
+  unsigned table_oid_;
+  std::string column_, row_, message_type_;
+};
 
 // Maps a libpqxx exception to a canonical status. INTERNAL errors are logged
 // with the failing statement's text (parameters are never part of it) and

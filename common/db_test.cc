@@ -434,6 +434,53 @@ TEST_F(DatabaseTest, ARequestIdRunsTheChangeOnceUnderConcurrentRetries) {
   EXPECT_FALSE(ran);
 }
 
+// Issue 21: a body that does not parse was read as an empty message.
+TEST_F(DatabaseTest, AStoredBodyThatDoesNotParseIsInternalNeverEmpty) {
+  auto db = Open();
+  ASSERT_TRUE(ApplyMigrations(*db, kMigrations).ok());
+  ASSERT_TRUE(db->Transact(Limit(), [](pqxx::transaction_base& txn) {
+                  txn.exec("CREATE TABLE bodies (id text, body bytea)");
+                  // A field tag whose varint never ends.
+                  txn.exec("INSERT INTO bodies VALUES ('b1', '\\xffff')");
+                  return absl::OkStatus();
+                }).ok());
+  google::protobuf::Int32Value read;
+  absl::Status status = db->Read(Limit(), [&](pqxx::transaction_base& txn) {
+    pqxx::result r = txn.exec("SELECT body FROM bodies WHERE id = 'b1'");
+    read = ParseBody<google::protobuf::Int32Value>(r[0][0], "b1");
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(ErrorReason(status), "STORED_DATA_DAMAGED");
+
+  // A recorded response of the request ledger the same.
+  const std::string request_id = "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
+  google::protobuf::StringValue request;
+  request.set_value("bump a");
+  ASSERT_TRUE(db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
+                  txn.exec_params(
+                      "INSERT INTO request_records (method, request_id, "
+                      "request_hash, response) VALUES ('Bump', $1, $2, "
+                      "'\\xffff')",
+                      request_id, RequestHash(request, kCaller));
+                  return absl::OkStatus();
+                }).ok());
+  google::protobuf::Int32Value response;
+  bool ran = false;
+  absl::Status replayed =
+      db->Transact(Limit(), [&](pqxx::transaction_base& txn) {
+        PgStore<RequestLedger> ledger(txn);
+        return RunIdempotent(ledger, "Bump", kCaller, request_id, request,
+                             &response, [&] {
+                               ran = true;
+                               return absl::OkStatus();
+                             });
+      });
+  EXPECT_EQ(replayed.code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(ErrorReason(replayed), "STORED_DATA_DAMAGED");
+  EXPECT_FALSE(ran);
+}
+
 TEST_F(DatabaseTest, RequestRecordsArePurgedAfterTheirRetention) {
   auto db = Open();
   ASSERT_TRUE(ApplyMigrations(*db, kMigrations).ok());

@@ -5,8 +5,19 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
+#include "common/log.h"
+#include "common/status.h"
 
 namespace mobility {
+
+absl::Status DamagedRequestRecord(absl::string_view method,
+                                  absl::string_view request_id) {
+  Log(LogLevel::kError, "stored_body_unparsable",
+      {{"table", "request_records"},
+       {"row", absl::StrCat(method, " ", request_id)}});
+  return Error(absl::StatusCode::kInternal, "STORED_DATA_DAMAGED",
+               "stored data does not parse; the operators are told");
+}
 
 std::string RequestHash(const google::protobuf::Message& request,
                         const Principal& caller) {

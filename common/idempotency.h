@@ -17,6 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/status.h"
 
 namespace mobility {
 
@@ -35,9 +36,9 @@ class RequestLedger {
   virtual absl::StatusOr<std::optional<std::string>> ClaimRequest(
       absl::string_view method, absl::string_view request_id,
       absl::string_view request_hash) = 0;
-  virtual void RecordResponse(absl::string_view method,
-                              absl::string_view request_id,
-                              const std::string& response) = 0;
+  virtual absl::Status RecordResponse(absl::string_view method,
+                                      absl::string_view request_id,
+                                      const std::string& response) = 0;
 };
 
 // The hash that ties a request id to its request and its caller: the request
@@ -45,6 +46,11 @@ class RequestLedger {
 // another id, and who made it (subject and institution).
 std::string RequestHash(const google::protobuf::Message& request,
                         const Principal& caller);
+
+// INTERNAL for a recorded response that does not parse, logged with the
+// method and request id.
+absl::Status DamagedRequestRecord(absl::string_view method,
+                                  absl::string_view request_id);
 
 // Runs `change` (which fills *response) once per request id. Without a request
 // id it just runs.
@@ -59,13 +65,13 @@ absl::Status RunIdempotent(RequestLedger& ledger, absl::string_view method,
       ledger.ClaimRequest(method, request_id, RequestHash(request, caller));
   if (!prior.ok()) return prior.status();
   if (prior->has_value()) {
-    response->ParseFromString(**prior);
+    if (!response->ParseFromString(**prior))
+      return DamagedRequestRecord(method, request_id);
     return absl::OkStatus();
   }
-  absl::Status status = change();
-  if (status.ok())
-    ledger.RecordResponse(method, request_id, response->SerializeAsString());
-  return status;
+  MOBILITY_RETURN_IF_ERROR(change());
+  return ledger.RecordResponse(method, request_id,
+                               response->SerializeAsString());
 }
 
 }  // namespace mobility

@@ -62,11 +62,14 @@ absl::StatusOr<int64_t> PurgeRequestRecords(Database& db, absl::Duration keep) {
       });
 }
 
-void RecordResponseRecord(pqxx::transaction_base& txn, absl::string_view method,
-                          absl::string_view request_id,
-                          const std::string& response) {
-  txn.exec_prepared("request_record", std::string(method),
-                    std::string(request_id), pqxx::binarystring(response));
+absl::Status RecordResponseRecord(pqxx::transaction_base& txn,
+                                  absl::string_view method,
+                                  absl::string_view request_id,
+                                  const std::string& response) {
+  return StoreCall([&] {
+    txn.exec_prepared("request_record", std::string(method),
+                      std::string(request_id), pqxx::binarystring(response));
+  });
 }
 
 }  // namespace mobility

@@ -7,9 +7,11 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/db.h"
 #include "common/idempotency.h"
@@ -25,16 +27,60 @@ std::vector<PreparedStatement> RequestRecordStatements();
 absl::StatusOr<std::optional<std::string>> ClaimRequestRecord(
     pqxx::transaction_base& txn, absl::string_view method,
     absl::string_view request_id, absl::string_view request_hash);
-void RecordResponseRecord(pqxx::transaction_base& txn, absl::string_view method,
-                          absl::string_view request_id,
-                          const std::string& response);
+absl::Status RecordResponseRecord(pqxx::transaction_base& txn,
+                                  absl::string_view method,
+                                  absl::string_view request_id,
+                                  const std::string& response);
 
-// The message serialized in a bytea column (the `body` columns).
+// Runs one store operation so that nothing libpqxx throws crosses into domain
+// code: its error becomes the canonical status of ENGINEERING.md here
+// (MapSqlError, by SQLSTATE). `operation` returns nothing (-> absl::Status), a
+// value T (-> absl::StatusOr<T>), or a status already.
+template <typename T>
+struct StoreResult {
+  using type = absl::StatusOr<T>;
+};
+template <>
+struct StoreResult<void> {
+  using type = absl::Status;
+};
+template <>
+struct StoreResult<absl::Status> {
+  using type = absl::Status;
+};
+template <typename T>
+struct StoreResult<absl::StatusOr<T>> {
+  using type = absl::StatusOr<T>;
+};
+
+template <typename F>
+auto StoreCall(F&& operation) ->
+    typename StoreResult<std::invoke_result_t<F>>::type {
+  try {
+    if constexpr (std::is_void_v<std::invoke_result_t<F>>) {
+      operation();
+      return absl::OkStatus();
+    } else {
+      return operation();
+    }
+  } catch (const std::exception& e) {
+    return MapSqlError(e);
+  }
+}
+
+// The message serialized in a bytea column (the `body` columns). `row` names
+// the row for the log when the body is damaged: its id, or RowOf for a list.
 template <typename Message>
-Message ParseBody(const pqxx::field& body) {
+Message ParseBody(const pqxx::field& body, absl::string_view row) {
   Message m;
-  m.ParseFromString(pqxx::binarystring(body).str());
+  if (!m.ParseFromString(pqxx::binarystring(body).str()))
+    throw StoredBodyError(body, row, Message::descriptor()->full_name());
   return m;
+}
+
+// "statement row N", naming a listed row whose id the caller does not read.
+inline std::string RowOf(absl::string_view statement, const pqxx::row& row) {
+  return absl::StrCat(statement, " row ", row.rownumber());
 }
 
 // Deletes request records older than `keep`; returns how many went.
@@ -50,11 +96,14 @@ class PgStore : public Store {
   absl::StatusOr<std::optional<std::string>> ClaimRequest(
       absl::string_view method, absl::string_view request_id,
       absl::string_view request_hash) override {
-    return ClaimRequestRecord(txn_, method, request_id, request_hash);
+    return StoreCall([&] {
+      return ClaimRequestRecord(txn_, method, request_id, request_hash);
+    });
   }
-  void RecordResponse(absl::string_view method, absl::string_view request_id,
-                      const std::string& response) override {
-    RecordResponseRecord(txn_, method, request_id, response);
+  absl::Status RecordResponse(absl::string_view method,
+                              absl::string_view request_id,
+                              const std::string& response) override {
+    return RecordResponseRecord(txn_, method, request_id, response);
   }
 
  protected:

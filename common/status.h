@@ -13,6 +13,25 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
+// Returns the status of `expr` from the enclosing function unless it is OK.
+#define MOBILITY_RETURN_IF_ERROR(expr)                                \
+  do {                                                                \
+    if (absl::Status mobility_status = (expr); !mobility_status.ok()) \
+      return mobility_status;                                         \
+  } while (false)
+
+// `lhs = *expr` for an absl::StatusOr `expr`, or returns its error from the
+// enclosing function: MOBILITY_ASSIGN_OR_RETURN(auto app, store.Get(id));
+#define MOBILITY_ASSIGN_OR_RETURN(lhs, expr)                                \
+  MOBILITY_ASSIGN_OR_RETURN_(MOBILITY_CONCAT_(mobility_or_, __LINE__), lhs, \
+                             expr)
+#define MOBILITY_ASSIGN_OR_RETURN_(tmp, lhs, expr) \
+  auto tmp = (expr);                               \
+  if (!tmp.ok()) return tmp.status();              \
+  lhs = *std::move(tmp)
+#define MOBILITY_CONCAT_(a, b) MOBILITY_CONCAT_INNER_(a, b)
+#define MOBILITY_CONCAT_INNER_(a, b) a##b
+
 namespace mobility {
 
 // Domain of every ErrorInfo this system emits.

@@ -58,10 +58,10 @@ std::vector<std::string> PartnerNames(const v1::Agreement& agreement) {
 absl::Status ValidateAgainstStore(AgreementsStore& store,
                                   const v1::Agreement& agreement,
                                   const Principal& caller) {
+  MOBILITY_ASSIGN_OR_RETURN(const auto countries, store.InstitutionCountries(
+                                                      PartnerNames(agreement)));
   Violations violations;
-  ValidateAgreement(agreement,
-                    store.InstitutionCountries(PartnerNames(agreement)),
-                    "agreement", violations);
+  ValidateAgreement(agreement, countries, "agreement", violations);
   if (violations.empty() && !ReadsWhole(agreement, caller)) {
     violations.Add("agreement.partners",
                    absl::StrCat("one partner must be the institution you act "
@@ -109,7 +109,7 @@ absl::StatusOr<v1::Agreement> Agreements::CreateAgreement(
               *created.mutable_create_time() = ToTimestamp(Now());
               NewRevision(created, Now());
               SettleApprovalState(created);
-              store.InsertAgreement(id, created);
+              MOBILITY_RETURN_IF_ERROR(store.InsertAgreement(id, created));
               return absl::OkStatus();
             });
       });
@@ -231,8 +231,9 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
       call.limit,
       [&](AgreementsStore& store)
           -> absl::StatusOr<std::vector<v1::Agreement>> {
-        std::vector<v1::Agreement> rows =
-            store.ListAgreements(filter, *after, *page_size + 1);
+        MOBILITY_ASSIGN_OR_RETURN(
+            std::vector<v1::Agreement> rows,
+            store.ListAgreements(filter, *after, *page_size + 1));
         if (!filter.in_force) return rows;
         for (v1::Agreement& row : rows) {
           auto in_force = RevisionInForce(store, row);
@@ -291,7 +292,7 @@ absl::StatusOr<v1::Agreement> Agreements::UpdateAgreement(
               }
               NewRevision(updated, Now());
               SettleApprovalState(updated);
-              store.SaveAgreement(*id, updated);
+              MOBILITY_RETURN_IF_ERROR(store.SaveAgreement(*id, updated));
               return absl::OkStatus();
             });
       });
@@ -339,8 +340,10 @@ absl::StatusOr<v1::Agreement> Agreements::TerminateAgreement(
         termination.notice_date = notice_date;
         termination.reason = request.reason();
         termination.immediately = request.immediately();
-        termination.mobility_took_place =
-            store.CountAllocations(ResourceIdOf(agreement.name())) > 0;
+        MOBILITY_ASSIGN_OR_RETURN(
+            const int held,
+            store.CountAllocations(ResourceIdOf(agreement.name())));
+        termination.mobility_took_place = held > 0;
         return Terminate(agreement, termination, call.principal, now);
       });
 }
@@ -363,7 +366,7 @@ absl::StatusOr<google::protobuf::Empty> Agreements::DeleteAgreement(
                        "only an agreement never approved by both partners can "
                        "be deleted; terminate this one");
         }
-        store.DeleteAgreement(*id);
+        MOBILITY_RETURN_IF_ERROR(store.DeleteAgreement(*id));
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
@@ -398,7 +401,7 @@ absl::StatusOr<v1::Agreement> Agreements::ChangeState(
               // What both partners approved is in force.
               if (changed.state() == v1::Agreement::APPROVED)
                 changed.set_in_force_revision(changed.revision());
-              store.SaveAgreement(*id, changed);
+              MOBILITY_RETURN_IF_ERROR(store.SaveAgreement(*id, changed));
               return absl::OkStatus();
             });
       });

@@ -18,32 +18,32 @@ namespace mobility::agreements {
 class AgreementsStore : public RequestLedger {
  public:
   // Institutions. Ids are the last part of the resource name.
-  virtual void InsertInstitution(const std::string& id,
-                                 const v1::Institution& institution,
-                                 int64_t revision) = 0;
+  virtual absl::Status InsertInstitution(const std::string& id,
+                                         const v1::Institution& institution,
+                                         int64_t revision) = 0;
   virtual absl::StatusOr<std::pair<v1::Institution, int64_t>> GetInstitution(
       const std::string& id, bool for_update) = 0;
-  virtual void UpdateInstitution(const std::string& id,
-                                 const v1::Institution& institution,
-                                 int64_t revision) = 0;
-  virtual std::vector<std::pair<v1::Institution, int64_t>> ListInstitutions(
-      const std::string& country_code, const std::string& after_id,
-      int limit) = 0;
+  virtual absl::Status UpdateInstitution(const std::string& id,
+                                         const v1::Institution& institution,
+                                         int64_t revision) = 0;
+  virtual absl::StatusOr<std::vector<std::pair<v1::Institution, int64_t>>>
+  ListInstitutions(const std::string& country_code, const std::string& after_id,
+                   int limit) = 0;
   // Resource name -> country code of those of `names` that exist.
-  virtual std::map<std::string, std::string> InstitutionCountries(
-      const std::vector<std::string>& names) = 0;
+  virtual absl::StatusOr<std::map<std::string, std::string>>
+  InstitutionCountries(const std::vector<std::string>& names) = 0;
 
   // Agreements: the current version plus one stored row per revision.
-  virtual void InsertAgreement(const std::string& id,
-                               const v1::Agreement& agreement) = 0;
-  virtual void SaveAgreement(const std::string& id,
-                             const v1::Agreement& agreement) = 0;
+  virtual absl::Status InsertAgreement(const std::string& id,
+                                       const v1::Agreement& agreement) = 0;
+  virtual absl::Status SaveAgreement(const std::string& id,
+                                     const v1::Agreement& agreement) = 0;
   virtual absl::StatusOr<v1::Agreement> GetAgreement(const std::string& id,
                                                      bool for_update) = 0;
   virtual absl::StatusOr<v1::Agreement> GetAgreementRevision(
       const std::string& id, int64_t revision) = 0;
   // Removes the agreement and all its revisions.
-  virtual void DeleteAgreement(const std::string& id) = 0;
+  virtual absl::Status DeleteAgreement(const std::string& id) = 0;
   struct AgreementFilter {
     std::string partner_institution_id;  // Empty: any.
     int academic_year = 0;               // First calendar year; 0: any.
@@ -54,21 +54,22 @@ class AgreementsStore : public RequestLedger {
     // Only those this institution is a partner of; empty: any.
     std::string member_institution_id;
   };
-  virtual std::vector<v1::Agreement> ListAgreements(
+  virtual absl::StatusOr<std::vector<v1::Agreement>> ListAgreements(
       const AgreementFilter& filter, const std::string& after_id,
       int limit) = 0;
 
   // Quota ledger.
-  virtual std::optional<v1::MobilityAllocation> FindAllocation(
+  virtual absl::StatusOr<std::optional<v1::MobilityAllocation>> FindAllocation(
       const std::string& agreement_id, const std::string& key) = 0;
-  virtual int CountAllocated(const std::string& agreement_id,
-                             const std::string& condition_id,
-                             int academic_year) = 0;
+  virtual absl::StatusOr<int> CountAllocated(const std::string& agreement_id,
+                                             const std::string& condition_id,
+                                             int academic_year) = 0;
   // Mobilities held under the agreement, of any condition and year.
-  virtual int CountAllocations(const std::string& agreement_id) = 0;
-  virtual void SaveAllocation(const std::string& agreement_id,
-                              const v1::MobilityAllocation& allocation,
-                              int academic_year) = 0;
+  virtual absl::StatusOr<int> CountAllocations(
+      const std::string& agreement_id) = 0;
+  virtual absl::Status SaveAllocation(const std::string& agreement_id,
+                                      const v1::MobilityAllocation& allocation,
+                                      int academic_year) = 0;
   // An agreement's current version with its allocated mobilities by
   // (condition id, academic year), read in one statement so both come from
   // the same snapshot.

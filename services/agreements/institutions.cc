@@ -67,7 +67,7 @@ absl::StatusOr<v1::Institution> Institutions::CreateInstitution(
               *created.mutable_create_time() = ToTimestamp(Now());
               *created.mutable_update_time() = created.create_time();
               created.set_etag(Etag(created.name(), 1));
-              store.InsertInstitution(id, created, 1);
+              MOBILITY_RETURN_IF_ERROR(store.InsertInstitution(id, created, 1));
               return absl::OkStatus();
             });
       });
@@ -165,7 +165,8 @@ absl::StatusOr<v1::Institution> Institutions::UpdateInstitution(
               const int64_t revision = current->second + 1;
               *updated.mutable_update_time() = ToTimestamp(Now());
               updated.set_etag(Etag(updated.name(), revision));
-              store.UpdateInstitution(*id, updated, revision);
+              MOBILITY_RETURN_IF_ERROR(
+                  store.UpdateInstitution(*id, updated, revision));
               return absl::OkStatus();
             });
       });

@@ -62,9 +62,9 @@ void UpgradeStoredAgreement(v1::Agreement& a) {
   }
 }
 
-v1::Agreement AgreementFromBody(const pqxx::field& body) {
-  v1::Agreement a;
-  a.ParseFromString(pqxx::binarystring(body).str());
+v1::Agreement AgreementFromBody(const pqxx::field& body,
+                                absl::string_view row) {
+  v1::Agreement a = ParseBody<v1::Agreement>(body, row);
   UpgradeStoredAgreement(a);
   return a;
 }
@@ -209,180 +209,216 @@ std::vector<PreparedStatement> PgAgreementsStore::Statements() {
   };
 }
 
-void PgAgreementsStore::InsertInstitution(const std::string& id,
-                                          const v1::Institution& i,
-                                          int64_t revision) {
-  txn_.exec_prepared("institution_insert", id, i.display_name(),
-                     i.erasmus_code(), i.schac_id(), i.country_code(), i.city(),
-                     i.latitude(), i.longitude(), revision,
-                     ToMicros(i.create_time()), ToMicros(i.update_time()),
-                     i.entered_by());
+absl::Status PgAgreementsStore::InsertInstitution(const std::string& id,
+                                                  const v1::Institution& i,
+                                                  int64_t revision) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("institution_insert", id, i.display_name(),
+                       i.erasmus_code(), i.schac_id(), i.country_code(),
+                       i.city(), i.latitude(), i.longitude(), revision,
+                       ToMicros(i.create_time()), ToMicros(i.update_time()),
+                       i.entered_by());
+  });
 }
 
 absl::StatusOr<std::pair<v1::Institution, int64_t>>
 PgAgreementsStore::GetInstitution(const std::string& id, bool for_update) {
-  pqxx::result r = txn_.exec_prepared(
-      for_update ? "institution_get_for_update" : "institution_get", id);
-  if (r.empty()) {
-    return Error(absl::StatusCode::kNotFound, "INSTITUTION_NOT_FOUND",
-                 absl::StrCat("no institution ", InstitutionName(id)));
-  }
-  return InstitutionFromRow(r[0]);
+  return StoreCall(
+      [&]() -> absl::StatusOr<std::pair<v1::Institution, int64_t>> {
+        pqxx::result r = txn_.exec_prepared(
+            for_update ? "institution_get_for_update" : "institution_get", id);
+        if (r.empty()) {
+          return Error(absl::StatusCode::kNotFound, "INSTITUTION_NOT_FOUND",
+                       absl::StrCat("no institution ", InstitutionName(id)));
+        }
+        return InstitutionFromRow(r[0]);
+      });
 }
 
-void PgAgreementsStore::UpdateInstitution(const std::string& id,
-                                          const v1::Institution& i,
-                                          int64_t revision) {
-  txn_.exec_prepared("institution_update", id, i.display_name(),
-                     i.erasmus_code(), i.schac_id(), i.country_code(), i.city(),
-                     i.latitude(), i.longitude(), revision,
-                     ToMicros(i.update_time()));
+absl::Status PgAgreementsStore::UpdateInstitution(const std::string& id,
+                                                  const v1::Institution& i,
+                                                  int64_t revision) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("institution_update", id, i.display_name(),
+                       i.erasmus_code(), i.schac_id(), i.country_code(),
+                       i.city(), i.latitude(), i.longitude(), revision,
+                       ToMicros(i.update_time()));
+  });
 }
 
-std::vector<std::pair<v1::Institution, int64_t>>
+absl::StatusOr<std::vector<std::pair<v1::Institution, int64_t>>>
 PgAgreementsStore::ListInstitutions(const std::string& country_code,
                                     const std::string& after_id, int limit) {
-  std::vector<std::pair<v1::Institution, int64_t>> out;
-  for (const auto& row :
-       txn_.exec_prepared("institution_list", country_code, after_id, limit)) {
-    out.push_back(InstitutionFromRow(row));
-  }
-  return out;
+  return StoreCall([&]() -> std::vector<std::pair<v1::Institution, int64_t>> {
+    std::vector<std::pair<v1::Institution, int64_t>> out;
+    for (const auto& row : txn_.exec_prepared("institution_list", country_code,
+                                              after_id, limit)) {
+      out.push_back(InstitutionFromRow(row));
+    }
+    return out;
+  });
 }
 
-std::map<std::string, std::string> PgAgreementsStore::InstitutionCountries(
-    const std::vector<std::string>& names) {
-  constexpr absl::string_view kPrefix = "institutions/";
-  std::vector<std::string> ids;
-  for (const auto& name : names) {
-    if (name.rfind(kPrefix.data(), 0) == 0)
-      ids.push_back(name.substr(kPrefix.size()));
-  }
-  std::map<std::string, std::string> out;
-  if (ids.empty()) return out;
-  // One round trip for every partner of the agreement.
-  for (const auto& row :
-       txn_.exec_prepared("institution_countries", TextArrayParam(ids))) {
-    out[absl::StrCat(kPrefix, row[0].as<std::string>())] =
-        row[1].as<std::string>();
-  }
-  return out;
+absl::StatusOr<std::map<std::string, std::string>>
+PgAgreementsStore::InstitutionCountries(const std::vector<std::string>& names) {
+  return StoreCall([&]() -> std::map<std::string, std::string> {
+    constexpr absl::string_view kPrefix = "institutions/";
+    std::vector<std::string> ids;
+    for (const auto& name : names) {
+      if (name.rfind(kPrefix.data(), 0) == 0)
+        ids.push_back(name.substr(kPrefix.size()));
+    }
+    std::map<std::string, std::string> out;
+    if (ids.empty()) return out;
+    // One round trip for every partner of the agreement.
+    for (const auto& row :
+         txn_.exec_prepared("institution_countries", TextArrayParam(ids))) {
+      out[absl::StrCat(kPrefix, row[0].as<std::string>())] =
+          row[1].as<std::string>();
+    }
+    return out;
+  });
 }
 
-void PgAgreementsStore::InsertAgreement(const std::string& id,
-                                        const v1::Agreement& a) {
-  const pqxx::binarystring body(a.SerializeAsString());
-  txn_.exec_prepared("agreement_insert", id,
-                     v1::Agreement::State_Name(a.state()), a.revision(),
-                     StartYear(a.first_academic_year()),
-                     StartYear(a.last_academic_year()), PartnerId(a, 0),
-                     PartnerId(a, 1), body);
-  txn_.exec_prepared("agreement_revision_insert", id, a.revision(), body);
+absl::Status PgAgreementsStore::InsertAgreement(const std::string& id,
+                                                const v1::Agreement& a) {
+  return StoreCall([&]() -> void {
+    const pqxx::binarystring body(a.SerializeAsString());
+    txn_.exec_prepared("agreement_insert", id,
+                       v1::Agreement::State_Name(a.state()), a.revision(),
+                       StartYear(a.first_academic_year()),
+                       StartYear(a.last_academic_year()), PartnerId(a, 0),
+                       PartnerId(a, 1), body);
+    txn_.exec_prepared("agreement_revision_insert", id, a.revision(), body);
+  });
 }
 
-void PgAgreementsStore::SaveAgreement(const std::string& id,
-                                      const v1::Agreement& a) {
-  const pqxx::binarystring body(a.SerializeAsString());
-  const std::optional<std::string> terminate_on = TerminateOn(a);
-  txn_.exec_prepared(
-      "agreement_update", id, v1::Agreement::State_Name(a.state()),
-      a.revision(), StartYear(a.first_academic_year()),
-      StartYear(a.last_academic_year()), PartnerId(a, 0), PartnerId(a, 1), body,
-      terminate_on.has_value() ? terminate_on->c_str() : nullptr);
-  txn_.exec_prepared("agreement_revision_insert", id, a.revision(), body);
+absl::Status PgAgreementsStore::SaveAgreement(const std::string& id,
+                                              const v1::Agreement& a) {
+  return StoreCall([&]() -> void {
+    const pqxx::binarystring body(a.SerializeAsString());
+    const std::optional<std::string> terminate_on = TerminateOn(a);
+    txn_.exec_prepared(
+        "agreement_update", id, v1::Agreement::State_Name(a.state()),
+        a.revision(), StartYear(a.first_academic_year()),
+        StartYear(a.last_academic_year()), PartnerId(a, 0), PartnerId(a, 1),
+        body, terminate_on.has_value() ? terminate_on->c_str() : nullptr);
+    txn_.exec_prepared("agreement_revision_insert", id, a.revision(), body);
+  });
 }
 
 absl::StatusOr<v1::Agreement> PgAgreementsStore::GetAgreement(
     const std::string& id, bool for_update) {
-  pqxx::result r = txn_.exec_prepared(
-      for_update ? "agreement_get_for_update" : "agreement_get", id);
-  if (r.empty()) {
-    return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
-                 absl::StrCat("no agreement agreements/", id));
-  }
-  return AgreementFromBody(r[0][0]);
+  return StoreCall([&]() -> absl::StatusOr<v1::Agreement> {
+    pqxx::result r = txn_.exec_prepared(
+        for_update ? "agreement_get_for_update" : "agreement_get", id);
+    if (r.empty()) {
+      return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
+                   absl::StrCat("no agreement agreements/", id));
+    }
+    return AgreementFromBody(r[0][0], id);
+  });
 }
 
 absl::StatusOr<v1::Agreement> PgAgreementsStore::GetAgreementRevision(
     const std::string& id, int64_t revision) {
-  pqxx::result r = txn_.exec_prepared("agreement_revision_get", id, revision);
-  if (r.empty()) {
-    return Error(
-        absl::StatusCode::kNotFound, "REVISION_NOT_FOUND",
-        absl::StrCat("agreements/", id, " has no revision ", revision));
-  }
-  return AgreementFromBody(r[0][0]);
+  return StoreCall([&]() -> absl::StatusOr<v1::Agreement> {
+    pqxx::result r = txn_.exec_prepared("agreement_revision_get", id, revision);
+    if (r.empty()) {
+      return Error(
+          absl::StatusCode::kNotFound, "REVISION_NOT_FOUND",
+          absl::StrCat("agreements/", id, " has no revision ", revision));
+    }
+    return AgreementFromBody(r[0][0], absl::StrCat(id, " revision ", revision));
+  });
 }
 
-std::vector<v1::Agreement> PgAgreementsStore::ListAgreements(
+absl::StatusOr<std::vector<v1::Agreement>> PgAgreementsStore::ListAgreements(
     const AgreementFilter& filter, const std::string& after_id, int limit) {
-  std::vector<v1::Agreement> out;
-  for (const auto& row :
-       txn_.exec_prepared("agreement_list", filter.partner_institution_id,
-                          filter.academic_year, filter.state, after_id, limit,
-                          filter.in_force, filter.member_institution_id)) {
-    out.push_back(AgreementFromBody(row[1]));
-  }
-  return out;
+  return StoreCall([&]() -> std::vector<v1::Agreement> {
+    std::vector<v1::Agreement> out;
+    for (const auto& row :
+         txn_.exec_prepared("agreement_list", filter.partner_institution_id,
+                            filter.academic_year, filter.state, after_id, limit,
+                            filter.in_force, filter.member_institution_id)) {
+      out.push_back(AgreementFromBody(row[1], RowOf("agreement_list", row)));
+    }
+    return out;
+  });
 }
 
-void PgAgreementsStore::DeleteAgreement(const std::string& id) {
-  txn_.exec_prepared("agreement_delete", id);
+absl::Status PgAgreementsStore::DeleteAgreement(const std::string& id) {
+  return StoreCall(
+      [&]() -> void { txn_.exec_prepared("agreement_delete", id); });
 }
 
-int PgAgreementsStore::CountAllocations(const std::string& agreement_id) {
-  return txn_.exec_prepared("allocation_count_all", agreement_id)[0][0]
-      .as<int>();
+absl::StatusOr<int> PgAgreementsStore::CountAllocations(
+    const std::string& agreement_id) {
+  return StoreCall([&]() -> int {
+    return txn_.exec_prepared("allocation_count_all", agreement_id)[0][0]
+        .as<int>();
+  });
 }
 
-std::optional<v1::MobilityAllocation> PgAgreementsStore::FindAllocation(
-    const std::string& agreement_id, const std::string& key) {
-  pqxx::result r = txn_.exec_prepared("allocation_find", agreement_id, key);
-  if (r.empty()) return std::nullopt;
-  return AllocationFromRow(r[0], agreement_id);
+absl::StatusOr<std::optional<v1::MobilityAllocation>>
+PgAgreementsStore::FindAllocation(const std::string& agreement_id,
+                                  const std::string& key) {
+  return StoreCall([&]() -> std::optional<v1::MobilityAllocation> {
+    pqxx::result r = txn_.exec_prepared("allocation_find", agreement_id, key);
+    if (r.empty()) return std::nullopt;
+    return AllocationFromRow(r[0], agreement_id);
+  });
 }
 
-int PgAgreementsStore::CountAllocated(const std::string& agreement_id,
-                                      const std::string& condition_id,
-                                      int academic_year) {
-  return txn_
-      .exec_prepared("allocation_count", agreement_id, condition_id,
-                     academic_year)[0][0]
-      .as<int>();
+absl::StatusOr<int> PgAgreementsStore::CountAllocated(
+    const std::string& agreement_id, const std::string& condition_id,
+    int academic_year) {
+  return StoreCall([&]() -> int {
+    return txn_
+        .exec_prepared("allocation_count", agreement_id, condition_id,
+                       academic_year)[0][0]
+        .as<int>();
+  });
 }
 
-void PgAgreementsStore::SaveAllocation(const std::string& agreement_id,
-                                       const v1::MobilityAllocation& a,
-                                       int academic_year) {
-  const std::string state = v1::MobilityAllocation::State_Name(a.state());
-  if (a.has_release_time()) {
-    txn_.exec_prepared("allocation_save", agreement_id, a.allocation_key(),
-                       a.condition_id(), academic_year, state,
-                       ToMicros(a.allocate_time()), ToMicros(a.release_time()));
-  } else {
-    const char* no_release_time = nullptr;  // Binds SQL NULL.
-    txn_.exec_prepared("allocation_save", agreement_id, a.allocation_key(),
-                       a.condition_id(), academic_year, state,
-                       ToMicros(a.allocate_time()), no_release_time);
-  }
+absl::Status PgAgreementsStore::SaveAllocation(const std::string& agreement_id,
+                                               const v1::MobilityAllocation& a,
+                                               int academic_year) {
+  return StoreCall([&]() -> void {
+    const std::string state = v1::MobilityAllocation::State_Name(a.state());
+    if (a.has_release_time()) {
+      txn_.exec_prepared("allocation_save", agreement_id, a.allocation_key(),
+                         a.condition_id(), academic_year, state,
+                         ToMicros(a.allocate_time()),
+                         ToMicros(a.release_time()));
+    } else {
+      const char* no_release_time = nullptr;  // Binds SQL NULL.
+      txn_.exec_prepared("allocation_save", agreement_id, a.allocation_key(),
+                         a.condition_id(), academic_year, state,
+                         ToMicros(a.allocate_time()), no_release_time);
+    }
+  });
 }
 
 absl::StatusOr<AgreementsStore::AgreementUsage>
 PgAgreementsStore::GetAgreementUsage(const std::string& agreement_id) {
-  pqxx::result r = txn_.exec_prepared("agreement_usage", agreement_id);
-  if (r.empty()) {
-    return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
-                 absl::StrCat("no agreement agreements/", agreement_id));
-  }
-  AgreementUsage usage;
-  for (const auto& row : r) {
-    if (!row[0].is_null()) usage.agreement = AgreementFromBody(row[0]);
-    if (!row[3].is_null()) {
-      usage.allocated[{row[1].as<std::string>(), row[2].as<int>()}] =
-          row[3].as<int>();
+  return StoreCall([&]() -> absl::StatusOr<AgreementsStore::AgreementUsage> {
+    pqxx::result r = txn_.exec_prepared("agreement_usage", agreement_id);
+    if (r.empty()) {
+      return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
+                   absl::StrCat("no agreement agreements/", agreement_id));
     }
-  }
-  return usage;
+    AgreementUsage usage;
+    for (const auto& row : r) {
+      if (!row[0].is_null())
+        usage.agreement = AgreementFromBody(row[0], agreement_id);
+      if (!row[3].is_null()) {
+        usage.allocated[{row[1].as<std::string>(), row[2].as<int>()}] =
+            row[3].as<int>();
+      }
+    }
+    return usage;
+  });
 }
 
 }  // namespace mobility::agreements

@@ -17,40 +17,41 @@ class PgAgreementsStore final : public PgStore<AgreementsStore> {
   // The statements every connection prepares.
   static std::vector<PreparedStatement> Statements();
 
-  void InsertInstitution(const std::string& id,
-                         const v1::Institution& institution,
-                         int64_t revision) override;
+  absl::Status InsertInstitution(const std::string& id,
+                                 const v1::Institution& institution,
+                                 int64_t revision) override;
   absl::StatusOr<std::pair<v1::Institution, int64_t>> GetInstitution(
       const std::string& id, bool for_update) override;
-  void UpdateInstitution(const std::string& id,
-                         const v1::Institution& institution,
-                         int64_t revision) override;
-  std::vector<std::pair<v1::Institution, int64_t>> ListInstitutions(
-      const std::string& country_code, const std::string& after_id,
-      int limit) override;
-  std::map<std::string, std::string> InstitutionCountries(
+  absl::Status UpdateInstitution(const std::string& id,
+                                 const v1::Institution& institution,
+                                 int64_t revision) override;
+  absl::StatusOr<std::vector<std::pair<v1::Institution, int64_t>>>
+  ListInstitutions(const std::string& country_code, const std::string& after_id,
+                   int limit) override;
+  absl::StatusOr<std::map<std::string, std::string>> InstitutionCountries(
       const std::vector<std::string>& names) override;
-  void InsertAgreement(const std::string& id,
-                       const v1::Agreement& agreement) override;
-  void SaveAgreement(const std::string& id,
-                     const v1::Agreement& agreement) override;
+  absl::Status InsertAgreement(const std::string& id,
+                               const v1::Agreement& agreement) override;
+  absl::Status SaveAgreement(const std::string& id,
+                             const v1::Agreement& agreement) override;
   absl::StatusOr<v1::Agreement> GetAgreement(const std::string& id,
                                              bool for_update) override;
   absl::StatusOr<v1::Agreement> GetAgreementRevision(const std::string& id,
                                                      int64_t revision) override;
-  void DeleteAgreement(const std::string& id) override;
-  std::vector<v1::Agreement> ListAgreements(const AgreementFilter& filter,
-                                            const std::string& after_id,
-                                            int limit) override;
-  std::optional<v1::MobilityAllocation> FindAllocation(
+  absl::Status DeleteAgreement(const std::string& id) override;
+  absl::StatusOr<std::vector<v1::Agreement>> ListAgreements(
+      const AgreementFilter& filter, const std::string& after_id,
+      int limit) override;
+  absl::StatusOr<std::optional<v1::MobilityAllocation>> FindAllocation(
       const std::string& agreement_id, const std::string& key) override;
-  int CountAllocated(const std::string& agreement_id,
-                     const std::string& condition_id,
-                     int academic_year) override;
-  int CountAllocations(const std::string& agreement_id) override;
-  void SaveAllocation(const std::string& agreement_id,
-                      const v1::MobilityAllocation& allocation,
-                      int academic_year) override;
+  absl::StatusOr<int> CountAllocated(const std::string& agreement_id,
+                                     const std::string& condition_id,
+                                     int academic_year) override;
+  absl::StatusOr<int> CountAllocations(
+      const std::string& agreement_id) override;
+  absl::Status SaveAllocation(const std::string& agreement_id,
+                              const v1::MobilityAllocation& allocation,
+                              int academic_year) override;
   absl::StatusOr<AgreementUsage> GetAgreementUsage(
       const std::string& agreement_id) override;
 };

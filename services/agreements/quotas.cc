@@ -87,7 +87,8 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
                                     FormatAcademicYear(first), " to ",
                                     FormatAcademicYear(last)));
         }
-        auto existing = store.FindAllocation(*id, request.allocation_key());
+        MOBILITY_ASSIGN_OR_RETURN(
+            auto existing, store.FindAllocation(*id, request.allocation_key()));
         if (existing.has_value() &&
             existing->state() == v1::MobilityAllocation::ALLOCATED) {
           if (existing->condition_id() == request.condition_id() &&
@@ -101,8 +102,10 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
                        "allocation_key already holds a mobility of another "
                        "condition or year");
         }
-        if (store.CountAllocated(*id, request.condition_id(), *year) >=
-            condition->mobilities_per_year()) {
+        MOBILITY_ASSIGN_OR_RETURN(
+            const int allocated,
+            store.CountAllocated(*id, request.condition_id(), *year));
+        if (allocated >= condition->mobilities_per_year()) {
           return Error(
               absl::StatusCode::kResourceExhausted, "QUOTA_EXHAUSTED",
               absl::StrCat("all ", condition->mobilities_per_year(),
@@ -115,7 +118,7 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
         allocation.set_allocation_key(request.allocation_key());
         allocation.set_state(v1::MobilityAllocation::ALLOCATED);
         *allocation.mutable_allocate_time() = ToTimestamp(Now());
-        store.SaveAllocation(*id, allocation, *year);
+        MOBILITY_RETURN_IF_ERROR(store.SaveAllocation(*id, allocation, *year));
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
@@ -137,7 +140,8 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::ReleaseMobility(
       store_->Transact(call.limit, [&](AgreementsStore& store) -> absl::Status {
         auto agreement = store.GetAgreement(*id, /*for_update=*/true);
         if (!agreement.ok()) return agreement.status();
-        auto existing = store.FindAllocation(*id, request.allocation_key());
+        MOBILITY_ASSIGN_OR_RETURN(
+            auto existing, store.FindAllocation(*id, request.allocation_key()));
         if (!existing.has_value()) {
           return Error(absl::StatusCode::kNotFound, "ALLOCATION_NOT_FOUND",
                        "no mobility was allocated with this allocation_key");
@@ -147,8 +151,8 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::ReleaseMobility(
           return absl::OkStatus();
         allocation.set_state(v1::MobilityAllocation::RELEASED);
         *allocation.mutable_release_time() = ToTimestamp(Now());
-        store.SaveAllocation(*id, allocation,
-                             *ParseAcademicYear(allocation.academic_year()));
+        MOBILITY_RETURN_IF_ERROR(store.SaveAllocation(
+            *id, allocation, *ParseAcademicYear(allocation.academic_year())));
         return absl::OkStatus();
       });
   if (!status.ok()) return status;

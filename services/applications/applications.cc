@@ -139,10 +139,11 @@ absl::Status CheckOwnerLimits(ApplicationsStore& store,
                               const std::string& call_id,
                               const std::string& condition_id,
                               const std::string& except_id) {
-  if (condition_id.empty() ||
-      !store.HasLiveApplication(owner, call_id, condition_id, except_id)) {
-    return absl::OkStatus();
-  }
+  if (condition_id.empty()) return absl::OkStatus();
+  MOBILITY_ASSIGN_OR_RETURN(
+      const bool live,
+      store.HasLiveApplication(owner, call_id, condition_id, except_id));
+  if (!live) return absl::OkStatus();
   Violations taken;
   taken.Add("application.condition_id",
             "you already have an application under this call and condition; "
@@ -175,12 +176,14 @@ absl::StatusOr<v1::Application> Applications::CreateApplication(
               if (!found.ok())
                 return InvalidField("application.call", "no such call");
               const std::string& owner = call.principal.subject;
-              store.LockOwner(owner);
+              MOBILITY_RETURN_IF_ERROR(store.LockOwner(owner));
               if (auto s = CheckOwnerLimits(store, owner, *call_id,
                                             draft.condition_id(), "");
                   !s.ok())
                 return s;
-              if (store.CountDrafts(owner) >= kMaxDraftsPerApplicant) {
+              MOBILITY_ASSIGN_OR_RETURN(const int drafts,
+                                        store.CountDrafts(owner));
+              if (drafts >= kMaxDraftsPerApplicant) {
                 Violations full;
                 full.Add("application",
                          absl::StrCat("you hold ", kMaxDraftsPerApplicant,
@@ -198,7 +201,8 @@ absl::StatusOr<v1::Application> Applications::CreateApplication(
               const absl::Time now = Now();
               *created.mutable_create_time() = ToTimestamp(now);
               StampApplication(created, now);
-              store.InsertApplication(id, *call_id, created);
+              MOBILITY_RETURN_IF_ERROR(
+                  store.InsertApplication(id, *call_id, created));
               return absl::OkStatus();
             });
       });
@@ -318,14 +322,14 @@ absl::StatusOr<v1::Application> Applications::UpdateApplication(
               Violations v;
               ValidateApplicationFields(updated, v);
               if (!v.empty()) return v.ToStatus("INVALID_APPLICATION");
-              store.LockOwner(updated.owner());
+              MOBILITY_RETURN_IF_ERROR(store.LockOwner(updated.owner()));
               if (auto s = CheckOwnerLimits(store, updated.owner(),
                                             ResourceIdOf(updated.call()),
                                             updated.condition_id(), *id);
                   !s.ok())
                 return s;
               StampApplication(updated, Now());
-              store.SaveApplication(*id, updated);
+              MOBILITY_RETURN_IF_ERROR(store.SaveApplication(*id, updated));
               return absl::OkStatus();
             });
       });
@@ -400,7 +404,7 @@ absl::StatusOr<v1::Application> Applications::SubmitApplication(
               *submitted.mutable_submit_time() = ToTimestamp(now);
               submitted.set_host_institution(host_institution);
               StampApplication(submitted, now);
-              store.SaveApplication(*id, submitted);
+              MOBILITY_RETURN_IF_ERROR(store.SaveApplication(*id, submitted));
               return absl::OkStatus();
             });
       });
@@ -427,7 +431,7 @@ absl::StatusOr<v1::Application> ChangeAsOffice(
               changed = std::move(read->application);
               if (auto s = change(changed, read->call); !s.ok()) return s;
               StampApplication(changed, now);
-              store.SaveApplication(id, changed);
+              MOBILITY_RETURN_IF_ERROR(store.SaveApplication(id, changed));
               return absl::OkStatus();
             });
       });
@@ -471,11 +475,13 @@ absl::StatusOr<v1::RankApplicationsResponse> Applications::RankApplications(
         if (auto s = CheckRunsCall(*round, call.principal); !s.ok()) return s;
         v1::RankApplicationsResponse response;
         int rank = 0;
-        for (auto& a : store.RankedApplications(
-                 *id, "",
-                 {"UNDER_REVIEW", "SELECTED", "RESERVE", "REJECTED",
-                  "NOMINATED", "ACCEPTED_BY_HOST", "REJECTED_BY_HOST",
-                  "IN_MOBILITY", "COMPLETED"})) {
+        MOBILITY_ASSIGN_OR_RETURN(
+            auto ranked, store.RankedApplications(
+                             *id, "",
+                             {"UNDER_REVIEW", "SELECTED", "RESERVE", "REJECTED",
+                              "NOMINATED", "ACCEPTED_BY_HOST",
+                              "REJECTED_BY_HOST", "IN_MOBILITY", "COMPLETED"}));
+        for (auto& a : ranked) {
           auto* entry = response.add_entries();
           entry->set_rank(++rank);
           *entry->mutable_application() = std::move(a);

@@ -19,32 +19,33 @@ namespace mobility::applications {
 class ApplicationsStore : public RequestLedger {
  public:
   // Calls. Ids are the last part of the resource name.
-  virtual void InsertCall(const std::string& id, const v1::Call& call) = 0;
-  virtual void SaveCall(const std::string& id, const v1::Call& call) = 0;
+  virtual absl::Status InsertCall(const std::string& id,
+                                  const v1::Call& call) = 0;
+  virtual absl::Status SaveCall(const std::string& id,
+                                const v1::Call& call) = 0;
   virtual absl::StatusOr<v1::Call> GetCall(const std::string& id,
                                            bool for_update) = 0;
   // `open_at` set: only calls OPEN whose window contains it.
-  virtual std::vector<v1::Call> ListCalls(absl::Time open_at, bool open_only,
-                                          const std::string& after_id,
-                                          int limit) = 0;
+  virtual absl::StatusOr<std::vector<v1::Call>> ListCalls(
+      absl::Time open_at, bool open_only, const std::string& after_id,
+      int limit) = 0;
 
   // Applications.
   // Serialises one applicant's creations until commit, so concurrent ones
   // cannot all pass the limits below.
-  virtual void LockOwner(const std::string& owner) = 0;
-  virtual int CountDrafts(const std::string& owner) = 0;
+  virtual absl::Status LockOwner(const std::string& owner) = 0;
+  virtual absl::StatusOr<int> CountDrafts(const std::string& owner) = 0;
   // Whether `owner` has an application other than `except_id` under the
   // call's condition that is not over (withdrawn, cancelled, rejected or
   // completed).
-  virtual bool HasLiveApplication(const std::string& owner,
-                                  const std::string& call_id,
-                                  const std::string& condition_id,
-                                  const std::string& except_id) = 0;
-  virtual void InsertApplication(const std::string& id,
-                                 const std::string& call_id,
-                                 const v1::Application& application) = 0;
-  virtual void SaveApplication(const std::string& id,
-                               const v1::Application& application) = 0;
+  virtual absl::StatusOr<bool> HasLiveApplication(
+      const std::string& owner, const std::string& call_id,
+      const std::string& condition_id, const std::string& except_id) = 0;
+  virtual absl::Status InsertApplication(
+      const std::string& id, const std::string& call_id,
+      const v1::Application& application) = 0;
+  virtual absl::Status SaveApplication(const std::string& id,
+                                       const v1::Application& application) = 0;
   virtual absl::StatusOr<v1::Application> GetApplication(const std::string& id,
                                                          bool for_update) = 0;
   struct ApplicationFilter {
@@ -55,39 +56,40 @@ class ApplicationsStore : public RequestLedger {
     std::string kind;          // Empty: any.
     std::string condition_id;  // Empty: any.
   };
-  virtual std::vector<v1::Application> ListApplications(
+  virtual absl::StatusOr<std::vector<v1::Application>> ListApplications(
       const ApplicationFilter& filter, const std::string& after_id,
       int limit) = 0;
   // A call's applications in the given states, best first: total score
   // descending, earlier submission, then id.
-  virtual std::vector<v1::Application> RankedApplications(
+  virtual absl::StatusOr<std::vector<v1::Application>> RankedApplications(
       const std::string& call_id, const std::string& condition_id,
       const std::vector<std::string>& states) = 0;
 
   // Retention: applications not yet anonymised of calls whose window closed
   // before `cutoff`, at most `limit`, locked; and how one is marked done.
-  virtual std::vector<v1::Application> ApplicationsToAnonymise(
+  virtual absl::StatusOr<std::vector<v1::Application>> ApplicationsToAnonymise(
       absl::Time cutoff, int limit) = 0;
-  virtual void MarkAnonymised(const std::string& id,
-                              const v1::Application& application) = 0;
-  virtual void DeleteDocuments(const std::string& application_id) = 0;
+  virtual absl::Status MarkAnonymised(const std::string& id,
+                                      const v1::Application& application) = 0;
+  virtual absl::Status DeleteDocuments(const std::string& application_id) = 0;
 
   // Documents: metadata, and the content only when asked for.
   struct DocumentUsage {
     int count = 0;
     int64_t bytes = 0;
   };
-  virtual DocumentUsage CountDocuments(const std::string& application_id) = 0;
-  virtual void InsertDocument(const std::string& application_id,
-                              const std::string& id,
-                              const v1::Document& document) = 0;
-  virtual std::vector<v1::Document> ListDocuments(
+  virtual absl::StatusOr<DocumentUsage> CountDocuments(
+      const std::string& application_id) = 0;
+  virtual absl::Status InsertDocument(const std::string& application_id,
+                                      const std::string& id,
+                                      const v1::Document& document) = 0;
+  virtual absl::StatusOr<std::vector<v1::Document>> ListDocuments(
       const std::string& application_id) = 0;
   virtual absl::StatusOr<v1::Document> GetDocument(
       const std::string& application_id, const std::string& id) = 0;
   // False when there was no such document.
-  virtual bool DeleteDocument(const std::string& application_id,
-                              const std::string& id) = 0;
+  virtual absl::StatusOr<bool> DeleteDocument(const std::string& application_id,
+                                              const std::string& id) = 0;
 
   // Applicant sign-in. Addresses and clients are known by digests only.
   struct SignInCode {
@@ -99,32 +101,33 @@ class ApplicationsStore : public RequestLedger {
   };
   // Serialises the sign-ins of one address until commit, so concurrent
   // requests cannot all pass its limit.
-  virtual void LockSignInEmail(const std::string& email_hash) = 0;
+  virtual absl::Status LockSignInEmail(const std::string& email_hash) = 0;
   // Codes sent after `since` to an address (from one client, when
   // `client_hash` is not empty), and asked for by a client.
-  virtual int CountSignInCodesTo(const std::string& email_hash,
-                                 const std::string& client_hash,
-                                 absl::Time since) = 0;
-  virtual int CountSignInCodesFrom(const std::string& client_hash,
-                                   absl::Time since) = 0;
-  virtual void InsertSignInCode(const std::string& email_hash,
-                                const std::string& client_hash,
-                                const std::string& attempt_hash,
-                                const std::string& code_hash, absl::Time now,
-                                absl::Time expire_time) = 0;
+  virtual absl::StatusOr<int> CountSignInCodesTo(const std::string& email_hash,
+                                                 const std::string& client_hash,
+                                                 absl::Time since) = 0;
+  virtual absl::StatusOr<int> CountSignInCodesFrom(
+      const std::string& client_hash, absl::Time since) = 0;
+  virtual absl::Status InsertSignInCode(const std::string& email_hash,
+                                        const std::string& client_hash,
+                                        const std::string& attempt_hash,
+                                        const std::string& code_hash,
+                                        absl::Time now,
+                                        absl::Time expire_time) = 0;
   // The code of one attempt at an address, locked.
-  virtual std::optional<SignInCode> FindSignInCode(
+  virtual absl::StatusOr<std::optional<SignInCode>> FindSignInCode(
       const std::string& email_hash, const std::string& attempt_hash) = 0;
-  virtual void RecordFailedSignIn(int64_t code_id) = 0;
-  virtual void UseSignInCode(int64_t code_id, absl::Time now) = 0;
+  virtual absl::Status RecordFailedSignIn(int64_t code_id) = 0;
+  virtual absl::Status UseSignInCode(int64_t code_id, absl::Time now) = 0;
   // The applicant's id for an address: theirs, or `new_id` at the first
   // sign-in.
-  virtual std::string ApplicantId(const std::string& email_hash,
-                                  const std::string& new_id,
-                                  absl::Time now) = 0;
+  virtual absl::StatusOr<std::string> ApplicantId(const std::string& email_hash,
+                                                  const std::string& new_id,
+                                                  absl::Time now) = 0;
   // Codes created before `before`; returns how many went.
-  virtual int64_t PurgeSignInCodes(absl::Time before) = 0;
-  virtual void EnqueueMail(const Mail& mail, absl::Time now) = 0;
+  virtual absl::StatusOr<int64_t> PurgeSignInCodes(absl::Time before) = 0;
+  virtual absl::Status EnqueueMail(const Mail& mail, absl::Time now) = 0;
 };
 
 }  // namespace mobility::applications

@@ -109,15 +109,15 @@ absl::StatusOr<v1::Call> Calls::CreateCall(const v1::CreateCallRequest& request,
   if (auto s = CheckAgainstPartners(created, call); !s.ok()) return s;
   absl::Status status =
       store_->Transact(call.limit, [&](ApplicationsStore& store) {
-        return RunIdempotent(store, "CreateCall", call.principal,
-                             request.request_id(), request, &created, [&] {
-                               const absl::Time now = Now();
-                               *created.mutable_create_time() =
-                                   ToTimestamp(now);
-                               Stamp(created, now);
-                               store.InsertCall(id, created);
-                               return absl::OkStatus();
-                             });
+        return RunIdempotent(
+            store, "CreateCall", call.principal, request.request_id(), request,
+            &created, [&] {
+              const absl::Time now = Now();
+              *created.mutable_create_time() = ToTimestamp(now);
+              Stamp(created, now);
+              MOBILITY_RETURN_IF_ERROR(store.InsertCall(id, created));
+              return absl::OkStatus();
+            });
       });
   if (status.code() == absl::StatusCode::kAlreadyExists) {
     return Error(absl::StatusCode::kAlreadyExists, "CALL_EXISTS",
@@ -207,7 +207,7 @@ absl::StatusOr<v1::Call> Calls::UpdateCall(const v1::UpdateCallRequest& request,
               ValidateCall(updated, v);
               if (!v.empty()) return v.ToStatus("INVALID_CALL");
               Stamp(updated, now);
-              store.SaveCall(*id, updated);
+              MOBILITY_RETURN_IF_ERROR(store.SaveCall(*id, updated));
               return absl::OkStatus();
             });
       });
@@ -244,7 +244,7 @@ absl::StatusOr<v1::Call> Calls::CloseCall(const v1::CloseCallRequest& request,
                     ToTimestamp(now - absl::Microseconds(1));
               }
               Stamp(closed, now);
-              store.SaveCall(*id, closed);
+              MOBILITY_RETURN_IF_ERROR(store.SaveCall(*id, closed));
               return absl::OkStatus();
             });
       });

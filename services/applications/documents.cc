@@ -72,52 +72,50 @@ absl::StatusOr<v1::Document> Documents::CreateDocument(
   }
   if (!v.empty()) return v.ToStatus("INVALID_DOCUMENT");
   v1::Document created;
-  absl::Status status =
-      store_->Transact(call.limit, [&](ApplicationsStore& store) {
-        return RunIdempotent(
-            store, "CreateDocument", call.principal, request.request_id(),
-            request, &created, [&]() -> absl::Status {
-              auto read = ReadApplication(store, *parent, call.principal,
-                                          /*for_update=*/true, Reader::kOwner);
-              if (!read.ok()) return read.status();
-              if (auto s =
-                      CheckState(read->application, {v1::Application::DRAFT});
-                  !s.ok())
-                return s;
-              // The application's row is locked: its documents are counted
-              // once at a time.
-              const auto usage = store.CountDocuments(*parent);
-              Violations full;
-              if (usage.count >= kMaxDocumentsPerApplication) {
-                full.Add("parent",
-                         absl::StrCat("holds ", usage.count,
-                                      " documents, the most an application "
-                                      "may; delete one first"));
-              } else if (usage.bytes +
-                             static_cast<int64_t>(d.content().size()) >
-                         kMaxDocumentBytesPerApplication) {
-                full.Add("document.content",
-                         absl::StrCat("would bring the application's "
-                                      "documents over 30 MiB; they hold ",
-                                      usage.bytes, " bytes"));
-              }
-              if (auto s = full.ToStatus("DOCUMENT_LIMIT",
-                                         absl::StatusCode::kResourceExhausted);
-                  !s.ok())
-                return s;
-              const std::string id = NewResourceId();
-              created = d;
-              created.set_name(
-                  absl::StrCat(request.parent(), "/documents/", id));
-              created.set_media_type(*media_type);
-              created.set_size_bytes(static_cast<int64_t>(d.content().size()));
-              created.set_sha256(Sha256Hex(d.content()));
-              *created.mutable_create_time() = ToTimestamp(Now());
-              store.InsertDocument(*parent, id, created);
-              created.clear_content();  // The caller has it.
-              return absl::OkStatus();
-            });
-      });
+  absl::Status status = store_->Transact(call.limit, [&](ApplicationsStore&
+                                                             store) {
+    return RunIdempotent(
+        store, "CreateDocument", call.principal, request.request_id(), request,
+        &created, [&]() -> absl::Status {
+          auto read = ReadApplication(store, *parent, call.principal,
+                                      /*for_update=*/true, Reader::kOwner);
+          if (!read.ok()) return read.status();
+          if (auto s = CheckState(read->application, {v1::Application::DRAFT});
+              !s.ok())
+            return s;
+          // The application's row is locked: its documents are counted
+          // once at a time.
+          MOBILITY_ASSIGN_OR_RETURN(const auto usage,
+                                    store.CountDocuments(*parent));
+          Violations full;
+          if (usage.count >= kMaxDocumentsPerApplication) {
+            full.Add("parent",
+                     absl::StrCat("holds ", usage.count,
+                                  " documents, the most an application "
+                                  "may; delete one first"));
+          } else if (usage.bytes + static_cast<int64_t>(d.content().size()) >
+                     kMaxDocumentBytesPerApplication) {
+            full.Add("document.content",
+                     absl::StrCat("would bring the application's "
+                                  "documents over 30 MiB; they hold ",
+                                  usage.bytes, " bytes"));
+          }
+          if (auto s = full.ToStatus("DOCUMENT_LIMIT",
+                                     absl::StatusCode::kResourceExhausted);
+              !s.ok())
+            return s;
+          const std::string id = NewResourceId();
+          created = d;
+          created.set_name(absl::StrCat(request.parent(), "/documents/", id));
+          created.set_media_type(*media_type);
+          created.set_size_bytes(static_cast<int64_t>(d.content().size()));
+          created.set_sha256(Sha256Hex(d.content()));
+          *created.mutable_create_time() = ToTimestamp(Now());
+          MOBILITY_RETURN_IF_ERROR(store.InsertDocument(*parent, id, created));
+          created.clear_content();  // The caller has it.
+          return absl::OkStatus();
+        });
+  });
   if (!status.ok()) return status;
   return created;
 }
@@ -126,17 +124,17 @@ absl::StatusOr<v1::ListDocumentsResponse> Documents::ListDocuments(
     const v1::ListDocumentsRequest& request, const CallContext& call) {
   auto parent = ParseResourceName("parent", request.parent(), "applications");
   if (!parent.ok()) return parent.status();
-  return store_->ReadValue(call.limit,
-                           [&](ApplicationsStore& store)
-                               -> absl::StatusOr<v1::ListDocumentsResponse> {
-                             auto read = ReadApplication(store, *parent,
-                                                         call.principal, false);
-                             if (!read.ok()) return read.status();
-                             v1::ListDocumentsResponse response;
-                             for (auto& d : store.ListDocuments(*parent))
-                               *response.add_documents() = std::move(d);
-                             return response;
-                           });
+  return store_->ReadValue(
+      call.limit,
+      [&](ApplicationsStore& store)
+          -> absl::StatusOr<v1::ListDocumentsResponse> {
+        auto read = ReadApplication(store, *parent, call.principal, false);
+        if (!read.ok()) return read.status();
+        v1::ListDocumentsResponse response;
+        MOBILITY_ASSIGN_OR_RETURN(auto documents, store.ListDocuments(*parent));
+        for (auto& d : documents) *response.add_documents() = std::move(d);
+        return response;
+      });
 }
 
 absl::StatusOr<v1::Document> Documents::GetDocument(
@@ -164,7 +162,9 @@ absl::StatusOr<google::protobuf::Empty> Documents::DeleteDocument(
         if (auto s = CheckState(read->application, {v1::Application::DRAFT});
             !s.ok())
           return s;
-        if (!store.DeleteDocument(ids->first, ids->second)) {
+        MOBILITY_ASSIGN_OR_RETURN(
+            const bool deleted, store.DeleteDocument(ids->first, ids->second));
+        if (!deleted) {
           return Error(absl::StatusCode::kNotFound, "DOCUMENT_NOT_FOUND",
                        absl::StrCat("no document ", request.name()));
         }

@@ -134,7 +134,7 @@ LearningAgreements::ProposeLearningAgreement(
               version->set_proposed_by(call.principal.subject);
               *version->mutable_propose_time() = ToTimestamp(now);
               StampApplication(a, now);
-              store.SaveApplication(*id, a);
+              MOBILITY_RETURN_IF_ERROR(store.SaveApplication(*id, a));
               proposed = a.learning_agreement();
               proposed.set_name(request.name());
               return absl::OkStatus();
@@ -209,7 +209,7 @@ absl::StatusOr<v1::LearningAgreement> LearningAgreements::SignLearningAgreement(
                 la->set_in_force_version(latest->version());
               }
               StampApplication(a, now);
-              store.SaveApplication(*id, a);
+              MOBILITY_RETURN_IF_ERROR(store.SaveApplication(*id, a));
               signed_la = *la;
               signed_la.set_name(request.name());
               return absl::OkStatus();

@@ -37,10 +37,12 @@ absl::StatusOr<v1::ApplicantDataExport> PersonalData::ExportMyData(
         mine.owner = call.principal.subject;
         std::string after;
         for (;;) {
-          auto page = store.ListApplications(mine, after, kBatch);
+          MOBILITY_ASSIGN_OR_RETURN(
+              auto page, store.ListApplications(mine, after, kBatch));
           for (auto& a : page) {
-            for (auto& d : store.ListDocuments(ResourceIdOf(a.name())))
-              *out.add_documents() = std::move(d);
+            MOBILITY_ASSIGN_OR_RETURN(
+                auto documents, store.ListDocuments(ResourceIdOf(a.name())));
+            for (auto& d : documents) *out.add_documents() = std::move(d);
             after = ResourceIdOf(a.name());
             *out.add_applications() = std::move(a);
           }
@@ -59,12 +61,14 @@ absl::StatusOr<int> PersonalData::AnonymiseExpired(const CallLimit& limit) {
         store_->Transact(limit, [&](ApplicationsStore& store) -> absl::Status {
           const absl::Time now = Now();
           batch = 0;
-          for (auto& a :
-               store.ApplicationsToAnonymise(now - retention_, kBatch)) {
+          MOBILITY_ASSIGN_OR_RETURN(
+              auto expired,
+              store.ApplicationsToAnonymise(now - retention_, kBatch));
+          for (auto& a : expired) {
             const std::string id = ResourceIdOf(a.name());
             Anonymise(a, now);
-            store.DeleteDocuments(id);
-            store.MarkAnonymised(id, a);
+            MOBILITY_RETURN_IF_ERROR(store.DeleteDocuments(id));
+            MOBILITY_RETURN_IF_ERROR(store.MarkAnonymised(id, a));
             ++batch;
           }
           return absl::OkStatus();

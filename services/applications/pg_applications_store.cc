@@ -160,248 +160,311 @@ std::vector<PreparedStatement> PgApplicationsStore::Statements() {
   return statements;
 }
 
-void PgApplicationsStore::InsertCall(const std::string& id,
-                                     const v1::Call& call) {
-  txn_.exec_prepared("call_insert", id, call.institution(),
-                     v1::Call::State_Name(call.state()),
-                     ToMicros(call.open_time()), ToMicros(call.close_time()),
-                     pqxx::binarystring(call.SerializeAsString()));
+absl::Status PgApplicationsStore::InsertCall(const std::string& id,
+                                             const v1::Call& call) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("call_insert", id, call.institution(),
+                       v1::Call::State_Name(call.state()),
+                       ToMicros(call.open_time()), ToMicros(call.close_time()),
+                       pqxx::binarystring(call.SerializeAsString()));
+  });
 }
 
-void PgApplicationsStore::SaveCall(const std::string& id,
-                                   const v1::Call& call) {
-  txn_.exec_prepared("call_update", id, v1::Call::State_Name(call.state()),
-                     ToMicros(call.open_time()), ToMicros(call.close_time()),
-                     pqxx::binarystring(call.SerializeAsString()));
+absl::Status PgApplicationsStore::SaveCall(const std::string& id,
+                                           const v1::Call& call) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("call_update", id, v1::Call::State_Name(call.state()),
+                       ToMicros(call.open_time()), ToMicros(call.close_time()),
+                       pqxx::binarystring(call.SerializeAsString()));
+  });
 }
 
 absl::StatusOr<v1::Call> PgApplicationsStore::GetCall(const std::string& id,
                                                       bool for_update) {
-  pqxx::result r =
-      txn_.exec_prepared(for_update ? "call_get_for_update" : "call_get", id);
-  if (r.empty()) {
-    return Error(absl::StatusCode::kNotFound, "CALL_NOT_FOUND",
-                 absl::StrCat("no call calls/", id));
-  }
-  return ParseBody<v1::Call>(r[0][0]);
+  return StoreCall([&]() -> absl::StatusOr<v1::Call> {
+    pqxx::result r =
+        txn_.exec_prepared(for_update ? "call_get_for_update" : "call_get", id);
+    if (r.empty()) {
+      return Error(absl::StatusCode::kNotFound, "CALL_NOT_FOUND",
+                   absl::StrCat("no call calls/", id));
+    }
+    return ParseBody<v1::Call>(r[0][0], id);
+  });
 }
 
-std::vector<v1::Call> PgApplicationsStore::ListCalls(
+absl::StatusOr<std::vector<v1::Call>> PgApplicationsStore::ListCalls(
     absl::Time open_at, bool open_only, const std::string& after_id,
     int limit) {
-  std::vector<v1::Call> out;
-  for (const auto& row :
-       txn_.exec_prepared("call_list", open_only, absl::ToUnixMicros(open_at),
-                          after_id, limit)) {
-    out.push_back(ParseBody<v1::Call>(row[0]));
-  }
-  return out;
+  return StoreCall([&]() -> std::vector<v1::Call> {
+    std::vector<v1::Call> out;
+    for (const auto& row :
+         txn_.exec_prepared("call_list", open_only, absl::ToUnixMicros(open_at),
+                            after_id, limit)) {
+      out.push_back(ParseBody<v1::Call>(row[0], RowOf("call_list", row)));
+    }
+    return out;
+  });
 }
 
-void PgApplicationsStore::InsertApplication(const std::string& id,
-                                            const std::string& call_id,
-                                            const v1::Application& a) {
-  std::string submitted;
-  txn_.exec_prepared(
-      "application_insert", id, call_id, a.owner(),
-      v1::Application::State_Name(a.state()),
-      v1::ParticipantKind_Name(a.kind()), a.condition_id(), a.total_score(),
-      OptionalMicros(a.has_submit_time(), a.submit_time(), submitted),
-      pqxx::binarystring(a.SerializeAsString()));
+absl::Status PgApplicationsStore::InsertApplication(const std::string& id,
+                                                    const std::string& call_id,
+                                                    const v1::Application& a) {
+  return StoreCall([&]() -> void {
+    std::string submitted;
+    txn_.exec_prepared(
+        "application_insert", id, call_id, a.owner(),
+        v1::Application::State_Name(a.state()),
+        v1::ParticipantKind_Name(a.kind()), a.condition_id(), a.total_score(),
+        OptionalMicros(a.has_submit_time(), a.submit_time(), submitted),
+        pqxx::binarystring(a.SerializeAsString()));
+  });
 }
 
-void PgApplicationsStore::SaveApplication(const std::string& id,
-                                          const v1::Application& a) {
-  std::string submitted;
-  txn_.exec_prepared(
-      "application_update", id, v1::Application::State_Name(a.state()),
-      v1::ParticipantKind_Name(a.kind()), a.condition_id(), a.total_score(),
-      OptionalMicros(a.has_submit_time(), a.submit_time(), submitted),
-      pqxx::binarystring(a.SerializeAsString()));
+absl::Status PgApplicationsStore::SaveApplication(const std::string& id,
+                                                  const v1::Application& a) {
+  return StoreCall([&]() -> void {
+    std::string submitted;
+    txn_.exec_prepared(
+        "application_update", id, v1::Application::State_Name(a.state()),
+        v1::ParticipantKind_Name(a.kind()), a.condition_id(), a.total_score(),
+        OptionalMicros(a.has_submit_time(), a.submit_time(), submitted),
+        pqxx::binarystring(a.SerializeAsString()));
+  });
 }
 
 absl::StatusOr<v1::Application> PgApplicationsStore::GetApplication(
     const std::string& id, bool for_update) {
-  pqxx::result r = txn_.exec_prepared(
-      for_update ? "application_get_for_update" : "application_get", id);
-  if (r.empty()) {
-    return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
-                 absl::StrCat("no application applications/", id));
-  }
-  return ParseBody<v1::Application>(r[0][0]);
+  return StoreCall([&]() -> absl::StatusOr<v1::Application> {
+    pqxx::result r = txn_.exec_prepared(
+        for_update ? "application_get_for_update" : "application_get", id);
+    if (r.empty()) {
+      return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
+                   absl::StrCat("no application applications/", id));
+    }
+    return ParseBody<v1::Application>(r[0][0], id);
+  });
 }
 
-std::vector<v1::Application> PgApplicationsStore::ListApplications(
-    const ApplicationFilter& f, const std::string& after_id, int limit) {
-  std::vector<v1::Application> out;
-  for (const auto& row :
-       txn_.exec_prepared("application_list", f.owner, f.institution, f.call_id,
-                          f.state, f.kind, f.condition_id, after_id, limit)) {
-    out.push_back(ParseBody<v1::Application>(row[0]));
-  }
-  return out;
+absl::StatusOr<std::vector<v1::Application>>
+PgApplicationsStore::ListApplications(const ApplicationFilter& f,
+                                      const std::string& after_id, int limit) {
+  return StoreCall([&]() -> std::vector<v1::Application> {
+    std::vector<v1::Application> out;
+    for (const auto& row : txn_.exec_prepared(
+             "application_list", f.owner, f.institution, f.call_id, f.state,
+             f.kind, f.condition_id, after_id, limit)) {
+      out.push_back(
+          ParseBody<v1::Application>(row[0], RowOf("application_list", row)));
+    }
+    return out;
+  });
 }
 
-std::vector<v1::Application> PgApplicationsStore::RankedApplications(
+absl::StatusOr<std::vector<v1::Application>>
+PgApplicationsStore::RankedApplications(
     const std::string& call_id, const std::string& condition_id,
     const std::vector<std::string>& states) {
-  std::vector<v1::Application> out;
-  for (const auto& row :
-       txn_.exec_prepared("application_ranked", call_id, condition_id,
-                          TextArrayParam(states))) {
-    out.push_back(ParseBody<v1::Application>(row[0]));
-  }
-  return out;
+  return StoreCall([&]() -> std::vector<v1::Application> {
+    std::vector<v1::Application> out;
+    for (const auto& row :
+         txn_.exec_prepared("application_ranked", call_id, condition_id,
+                            TextArrayParam(states))) {
+      out.push_back(
+          ParseBody<v1::Application>(row[0], RowOf("application_ranked", row)));
+    }
+    return out;
+  });
 }
 
-std::vector<v1::Application> PgApplicationsStore::ApplicationsToAnonymise(
-    absl::Time cutoff, int limit) {
-  std::vector<v1::Application> out;
-  for (const auto& row : txn_.exec_prepared(
-           "applications_to_anonymise", absl::ToUnixMicros(cutoff), limit)) {
-    out.push_back(ParseBody<v1::Application>(row[0]));
-  }
-  return out;
+absl::StatusOr<std::vector<v1::Application>>
+PgApplicationsStore::ApplicationsToAnonymise(absl::Time cutoff, int limit) {
+  return StoreCall([&]() -> std::vector<v1::Application> {
+    std::vector<v1::Application> out;
+    for (const auto& row : txn_.exec_prepared(
+             "applications_to_anonymise", absl::ToUnixMicros(cutoff), limit)) {
+      out.push_back(ParseBody<v1::Application>(
+          row[0], RowOf("applications_to_anonymise", row)));
+    }
+    return out;
+  });
 }
 
-void PgApplicationsStore::MarkAnonymised(const std::string& id,
-                                         const v1::Application& a) {
-  txn_.exec_prepared("application_anonymised", id,
-                     pqxx::binarystring(a.SerializeAsString()));
+absl::Status PgApplicationsStore::MarkAnonymised(const std::string& id,
+                                                 const v1::Application& a) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("application_anonymised", id,
+                       pqxx::binarystring(a.SerializeAsString()));
+  });
 }
 
-void PgApplicationsStore::DeleteDocuments(const std::string& application_id) {
-  txn_.exec_prepared("documents_delete_all", application_id);
-}
-
-void PgApplicationsStore::InsertDocument(const std::string& application_id,
-                                         const std::string& id,
-                                         const v1::Document& d) {
-  txn_.exec_prepared("document_insert", application_id, id, d.file_name(),
-                     d.document_type(), d.media_type(), d.size_bytes(),
-                     d.sha256(), pqxx::binarystring(d.content()),
-                     ToMicros(d.create_time()));
-}
-
-std::vector<v1::Document> PgApplicationsStore::ListDocuments(
+absl::Status PgApplicationsStore::DeleteDocuments(
     const std::string& application_id) {
-  std::vector<v1::Document> out;
-  for (const auto& row : txn_.exec_prepared("document_list", application_id)) {
-    out.push_back(DocumentFromRow(row, application_id, false));
-  }
-  return out;
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("documents_delete_all", application_id);
+  });
+}
+
+absl::Status PgApplicationsStore::InsertDocument(
+    const std::string& application_id, const std::string& id,
+    const v1::Document& d) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("document_insert", application_id, id, d.file_name(),
+                       d.document_type(), d.media_type(), d.size_bytes(),
+                       d.sha256(), pqxx::binarystring(d.content()),
+                       ToMicros(d.create_time()));
+  });
+}
+
+absl::StatusOr<std::vector<v1::Document>> PgApplicationsStore::ListDocuments(
+    const std::string& application_id) {
+  return StoreCall([&]() -> std::vector<v1::Document> {
+    std::vector<v1::Document> out;
+    for (const auto& row :
+         txn_.exec_prepared("document_list", application_id)) {
+      out.push_back(DocumentFromRow(row, application_id, false));
+    }
+    return out;
+  });
 }
 
 absl::StatusOr<v1::Document> PgApplicationsStore::GetDocument(
     const std::string& application_id, const std::string& id) {
-  pqxx::result r = txn_.exec_prepared("document_get", application_id, id);
-  if (r.empty()) {
-    return Error(absl::StatusCode::kNotFound, "DOCUMENT_NOT_FOUND",
-                 absl::StrCat("no document applications/", application_id,
-                              "/documents/", id));
-  }
-  return DocumentFromRow(r[0], application_id, true);
+  return StoreCall([&]() -> absl::StatusOr<v1::Document> {
+    pqxx::result r = txn_.exec_prepared("document_get", application_id, id);
+    if (r.empty()) {
+      return Error(absl::StatusCode::kNotFound, "DOCUMENT_NOT_FOUND",
+                   absl::StrCat("no document applications/", application_id,
+                                "/documents/", id));
+    }
+    return DocumentFromRow(r[0], application_id, true);
+  });
 }
 
-bool PgApplicationsStore::DeleteDocument(const std::string& application_id,
-                                         const std::string& id) {
-  return txn_.exec_prepared("document_delete", application_id, id)
-             .affected_rows() > 0;
+absl::StatusOr<bool> PgApplicationsStore::DeleteDocument(
+    const std::string& application_id, const std::string& id) {
+  return StoreCall([&]() -> bool {
+    return txn_.exec_prepared("document_delete", application_id, id)
+               .affected_rows() > 0;
+  });
 }
 
-PgApplicationsStore::DocumentUsage PgApplicationsStore::CountDocuments(
-    const std::string& application_id) {
-  pqxx::row row = txn_.exec_prepared1("document_usage", application_id);
-  return {row[0].as<int>(), row[1].as<int64_t>()};
+absl::StatusOr<PgApplicationsStore::DocumentUsage>
+PgApplicationsStore::CountDocuments(const std::string& application_id) {
+  return StoreCall([&]() -> PgApplicationsStore::DocumentUsage {
+    pqxx::row row = txn_.exec_prepared1("document_usage", application_id);
+    return {row[0].as<int>(), row[1].as<int64_t>()};
+  });
 }
 
-void PgApplicationsStore::LockOwner(const std::string& owner) {
-  txn_.exec_prepared("owner_lock", owner);
+absl::Status PgApplicationsStore::LockOwner(const std::string& owner) {
+  return StoreCall([&]() -> void { txn_.exec_prepared("owner_lock", owner); });
 }
 
-int PgApplicationsStore::CountDrafts(const std::string& owner) {
-  return txn_.exec_prepared1("owner_drafts", owner)[0].as<int>();
+absl::StatusOr<int> PgApplicationsStore::CountDrafts(const std::string& owner) {
+  return StoreCall([&]() -> int {
+    return txn_.exec_prepared1("owner_drafts", owner)[0].as<int>();
+  });
 }
 
-bool PgApplicationsStore::HasLiveApplication(const std::string& owner,
-                                             const std::string& call_id,
-                                             const std::string& condition_id,
-                                             const std::string& except_id) {
-  return txn_
-      .exec_prepared1("owner_live", owner, call_id, condition_id, except_id)[0]
-      .as<bool>();
+absl::StatusOr<bool> PgApplicationsStore::HasLiveApplication(
+    const std::string& owner, const std::string& call_id,
+    const std::string& condition_id, const std::string& except_id) {
+  return StoreCall([&]() -> bool {
+    return txn_
+        .exec_prepared1("owner_live", owner, call_id, condition_id,
+                        except_id)[0]
+        .as<bool>();
+  });
 }
 
-void PgApplicationsStore::LockSignInEmail(const std::string& email_hash) {
-  txn_.exec_prepared("sign_in_lock", email_hash);
+absl::Status PgApplicationsStore::LockSignInEmail(
+    const std::string& email_hash) {
+  return StoreCall(
+      [&]() -> void { txn_.exec_prepared("sign_in_lock", email_hash); });
 }
 
-int PgApplicationsStore::CountSignInCodesTo(const std::string& email_hash,
-                                            const std::string& client_hash,
-                                            absl::Time since) {
-  return txn_
-      .exec_prepared1("sign_in_count_to", email_hash, absl::ToUnixMicros(since),
-                      client_hash)[0]
-      .as<int>();
+absl::StatusOr<int> PgApplicationsStore::CountSignInCodesTo(
+    const std::string& email_hash, const std::string& client_hash,
+    absl::Time since) {
+  return StoreCall([&]() -> int {
+    return txn_
+        .exec_prepared1("sign_in_count_to", email_hash,
+                        absl::ToUnixMicros(since), client_hash)[0]
+        .as<int>();
+  });
 }
 
-int PgApplicationsStore::CountSignInCodesFrom(const std::string& client_hash,
-                                              absl::Time since) {
-  return txn_
-      .exec_prepared1("sign_in_count_from", client_hash,
-                      absl::ToUnixMicros(since))[0]
-      .as<int>();
+absl::StatusOr<int> PgApplicationsStore::CountSignInCodesFrom(
+    const std::string& client_hash, absl::Time since) {
+  return StoreCall([&]() -> int {
+    return txn_
+        .exec_prepared1("sign_in_count_from", client_hash,
+                        absl::ToUnixMicros(since))[0]
+        .as<int>();
+  });
 }
 
-void PgApplicationsStore::InsertSignInCode(const std::string& email_hash,
-                                           const std::string& client_hash,
-                                           const std::string& attempt_hash,
-                                           const std::string& code_hash,
-                                           absl::Time now,
-                                           absl::Time expire_time) {
-  txn_.exec_prepared("sign_in_insert", email_hash, client_hash, code_hash,
-                     absl::ToUnixMicros(now), absl::ToUnixMicros(expire_time),
-                     attempt_hash);
+absl::Status PgApplicationsStore::InsertSignInCode(
+    const std::string& email_hash, const std::string& client_hash,
+    const std::string& attempt_hash, const std::string& code_hash,
+    absl::Time now, absl::Time expire_time) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("sign_in_insert", email_hash, client_hash, code_hash,
+                       absl::ToUnixMicros(now), absl::ToUnixMicros(expire_time),
+                       attempt_hash);
+  });
 }
 
-std::optional<ApplicationsStore::SignInCode>
+absl::StatusOr<std::optional<ApplicationsStore::SignInCode>>
 PgApplicationsStore::FindSignInCode(const std::string& email_hash,
                                     const std::string& attempt_hash) {
-  pqxx::result r = txn_.exec_prepared("sign_in_find", email_hash, attempt_hash);
-  if (r.empty()) return std::nullopt;
-  SignInCode code;
-  code.id = r[0]["id"].as<int64_t>();
-  code.code_hash = r[0]["code_hash"].as<std::string>();
-  code.expire_time = absl::FromUnixMicros(r[0]["expire_us"].as<int64_t>());
-  code.failed_attempts = r[0]["failed_attempts"].as<int>();
-  code.used = r[0]["used"].as<bool>();
-  return code;
+  return StoreCall([&]() -> std::optional<ApplicationsStore::SignInCode> {
+    pqxx::result r =
+        txn_.exec_prepared("sign_in_find", email_hash, attempt_hash);
+    if (r.empty()) return std::nullopt;
+    SignInCode code;
+    code.id = r[0]["id"].as<int64_t>();
+    code.code_hash = r[0]["code_hash"].as<std::string>();
+    code.expire_time = absl::FromUnixMicros(r[0]["expire_us"].as<int64_t>());
+    code.failed_attempts = r[0]["failed_attempts"].as<int>();
+    code.used = r[0]["used"].as<bool>();
+    return code;
+  });
 }
 
-void PgApplicationsStore::RecordFailedSignIn(int64_t code_id) {
-  txn_.exec_prepared("sign_in_failed", code_id);
+absl::Status PgApplicationsStore::RecordFailedSignIn(int64_t code_id) {
+  return StoreCall(
+      [&]() -> void { txn_.exec_prepared("sign_in_failed", code_id); });
 }
 
-void PgApplicationsStore::UseSignInCode(int64_t code_id, absl::Time now) {
-  txn_.exec_prepared("sign_in_use", code_id, absl::ToUnixMicros(now));
+absl::Status PgApplicationsStore::UseSignInCode(int64_t code_id,
+                                                absl::Time now) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("sign_in_use", code_id, absl::ToUnixMicros(now));
+  });
 }
 
-std::string PgApplicationsStore::ApplicantId(const std::string& email_hash,
-                                             const std::string& new_id,
-                                             absl::Time now) {
-  return txn_
-      .exec_prepared1("applicant_upsert", email_hash, new_id,
-                      absl::ToUnixMicros(now))[0]
-      .as<std::string>();
+absl::StatusOr<std::string> PgApplicationsStore::ApplicantId(
+    const std::string& email_hash, const std::string& new_id, absl::Time now) {
+  return StoreCall([&]() -> std::string {
+    return txn_
+        .exec_prepared1("applicant_upsert", email_hash, new_id,
+                        absl::ToUnixMicros(now))[0]
+        .as<std::string>();
+  });
 }
 
-int64_t PgApplicationsStore::PurgeSignInCodes(absl::Time before) {
-  return txn_.exec_prepared("sign_in_purge", absl::ToUnixMicros(before))
-      .affected_rows();
+absl::StatusOr<int64_t> PgApplicationsStore::PurgeSignInCodes(
+    absl::Time before) {
+  return StoreCall([&]() -> int64_t {
+    return txn_.exec_prepared("sign_in_purge", absl::ToUnixMicros(before))
+        .affected_rows();
+  });
 }
 
-void PgApplicationsStore::EnqueueMail(const Mail& mail, absl::Time now) {
-  mobility::EnqueueMail(txn_, mail, now);
+absl::Status PgApplicationsStore::EnqueueMail(const Mail& mail,
+                                              absl::Time now) {
+  return StoreCall([&]() -> void { mobility::EnqueueMail(txn_, mail, now); });
 }
 
 }  // namespace mobility::applications

@@ -18,63 +18,68 @@ class PgApplicationsStore final : public PgStore<ApplicationsStore> {
   // The statements every connection prepares.
   static std::vector<PreparedStatement> Statements();
 
-  void InsertCall(const std::string& id, const v1::Call& call) override;
-  void SaveCall(const std::string& id, const v1::Call& call) override;
+  absl::Status InsertCall(const std::string& id, const v1::Call& call) override;
+  absl::Status SaveCall(const std::string& id, const v1::Call& call) override;
   absl::StatusOr<v1::Call> GetCall(const std::string& id,
                                    bool for_update) override;
-  std::vector<v1::Call> ListCalls(absl::Time open_at, bool open_only,
-                                  const std::string& after_id,
-                                  int limit) override;
-  void InsertApplication(const std::string& id, const std::string& call_id,
-                         const v1::Application& application) override;
-  void SaveApplication(const std::string& id,
-                       const v1::Application& application) override;
+  absl::StatusOr<std::vector<v1::Call>> ListCalls(absl::Time open_at,
+                                                  bool open_only,
+                                                  const std::string& after_id,
+                                                  int limit) override;
+  absl::Status InsertApplication(const std::string& id,
+                                 const std::string& call_id,
+                                 const v1::Application& application) override;
+  absl::Status SaveApplication(const std::string& id,
+                               const v1::Application& application) override;
   absl::StatusOr<v1::Application> GetApplication(const std::string& id,
                                                  bool for_update) override;
-  std::vector<v1::Application> ListApplications(const ApplicationFilter& filter,
-                                                const std::string& after_id,
-                                                int limit) override;
-  std::vector<v1::Application> RankedApplications(
+  absl::StatusOr<std::vector<v1::Application>> ListApplications(
+      const ApplicationFilter& filter, const std::string& after_id,
+      int limit) override;
+  absl::StatusOr<std::vector<v1::Application>> RankedApplications(
       const std::string& call_id, const std::string& condition_id,
       const std::vector<std::string>& states) override;
-  std::vector<v1::Application> ApplicationsToAnonymise(absl::Time cutoff,
-                                                       int limit) override;
-  void MarkAnonymised(const std::string& id,
-                      const v1::Application& application) override;
-  void DeleteDocuments(const std::string& application_id) override;
-  void InsertDocument(const std::string& application_id, const std::string& id,
-                      const v1::Document& document) override;
-  DocumentUsage CountDocuments(const std::string& application_id) override;
-  void LockOwner(const std::string& owner) override;
-  int CountDrafts(const std::string& owner) override;
-  bool HasLiveApplication(const std::string& owner, const std::string& call_id,
-                          const std::string& condition_id,
-                          const std::string& except_id) override;
-  std::vector<v1::Document> ListDocuments(
+  absl::StatusOr<std::vector<v1::Application>> ApplicationsToAnonymise(
+      absl::Time cutoff, int limit) override;
+  absl::Status MarkAnonymised(const std::string& id,
+                              const v1::Application& application) override;
+  absl::Status DeleteDocuments(const std::string& application_id) override;
+  absl::Status InsertDocument(const std::string& application_id,
+                              const std::string& id,
+                              const v1::Document& document) override;
+  absl::StatusOr<DocumentUsage> CountDocuments(
+      const std::string& application_id) override;
+  absl::Status LockOwner(const std::string& owner) override;
+  absl::StatusOr<int> CountDrafts(const std::string& owner) override;
+  absl::StatusOr<bool> HasLiveApplication(
+      const std::string& owner, const std::string& call_id,
+      const std::string& condition_id, const std::string& except_id) override;
+  absl::StatusOr<std::vector<v1::Document>> ListDocuments(
       const std::string& application_id) override;
   absl::StatusOr<v1::Document> GetDocument(const std::string& application_id,
                                            const std::string& id) override;
-  bool DeleteDocument(const std::string& application_id,
-                      const std::string& id) override;
-  void LockSignInEmail(const std::string& email_hash) override;
-  int CountSignInCodesTo(const std::string& email_hash,
-                         const std::string& client_hash,
-                         absl::Time since) override;
-  int CountSignInCodesFrom(const std::string& client_hash,
-                           absl::Time since) override;
-  void InsertSignInCode(const std::string& email_hash,
-                        const std::string& client_hash,
-                        const std::string& attempt_hash,
-                        const std::string& code_hash, absl::Time now,
-                        absl::Time expire_time) override;
-  std::optional<SignInCode> FindSignInCode(
+  absl::StatusOr<bool> DeleteDocument(const std::string& application_id,
+                                      const std::string& id) override;
+  absl::Status LockSignInEmail(const std::string& email_hash) override;
+  absl::StatusOr<int> CountSignInCodesTo(const std::string& email_hash,
+                                         const std::string& client_hash,
+                                         absl::Time since) override;
+  absl::StatusOr<int> CountSignInCodesFrom(const std::string& client_hash,
+                                           absl::Time since) override;
+  absl::Status InsertSignInCode(const std::string& email_hash,
+                                const std::string& client_hash,
+                                const std::string& attempt_hash,
+                                const std::string& code_hash, absl::Time now,
+                                absl::Time expire_time) override;
+  absl::StatusOr<std::optional<SignInCode>> FindSignInCode(
       const std::string& email_hash, const std::string& attempt_hash) override;
-  void RecordFailedSignIn(int64_t code_id) override;
-  void UseSignInCode(int64_t code_id, absl::Time now) override;
-  std::string ApplicantId(const std::string& email_hash,
-                          const std::string& new_id, absl::Time now) override;
-  int64_t PurgeSignInCodes(absl::Time before) override;
-  void EnqueueMail(const Mail& mail, absl::Time now) override;
+  absl::Status RecordFailedSignIn(int64_t code_id) override;
+  absl::Status UseSignInCode(int64_t code_id, absl::Time now) override;
+  absl::StatusOr<std::string> ApplicantId(const std::string& email_hash,
+                                          const std::string& new_id,
+                                          absl::Time now) override;
+  absl::StatusOr<int64_t> PurgeSignInCodes(absl::Time before) override;
+  absl::Status EnqueueMail(const Mail& mail, absl::Time now) override;
 };
 
 }  // namespace mobility::applications

@@ -103,7 +103,7 @@ absl::StatusOr<v1::Application> Selection::Select(const std::string& id,
                    now);
         selected.set_grant(grant->name());
         StampApplication(selected, now);
-        store.SaveApplication(id, selected);
+        MOBILITY_RETURN_IF_ERROR(store.SaveApplication(id, selected));
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
@@ -173,7 +173,7 @@ absl::StatusOr<v1::Application> Selection::DecideApplication(
               const absl::Time now = Now();
               Transition(decided, to, call.principal, request.reason(), now);
               StampApplication(decided, now);
-              store.SaveApplication(*id, decided);
+              MOBILITY_RETURN_IF_ERROR(store.SaveApplication(*id, decided));
               return absl::OkStatus();
             });
       });
@@ -267,7 +267,7 @@ absl::StatusOr<v1::Application> Selection::End(const std::string& name,
           ended.set_vacancy_pending(HoldsPlace(ended.state()));
           Transition(ended, to, call.principal, reason, now);
           StampApplication(ended, now);
-          store.SaveApplication(*id, ended);
+          MOBILITY_RETURN_IF_ERROR(store.SaveApplication(*id, ended));
           return absl::OkStatus();
         });
     if (!status.ok()) return status;
@@ -289,15 +289,17 @@ absl::StatusOr<v1::Application> Selection::FillVacancy(
         vacated = *std::move(current);
         if (!vacated.vacancy_pending() || !vacated.vacancy_filled_by().empty())
           return absl::OkStatus();
-        auto reserves = store.RankedApplications(
-            ResourceIdOf(vacated.call()), vacated.condition_id(), {"RESERVE"});
+        MOBILITY_ASSIGN_OR_RETURN(
+            auto reserves,
+            store.RankedApplications(ResourceIdOf(vacated.call()),
+                                     vacated.condition_id(), {"RESERVE"}));
         if (reserves.empty()) {
           vacated.set_vacancy_pending(false);  // No one to promote.
         } else {
           vacated.set_vacancy_filled_by(reserves.front().name());
         }
         StampApplication(vacated, Now());
-        store.SaveApplication(id, vacated);
+        MOBILITY_RETURN_IF_ERROR(store.SaveApplication(id, vacated));
         return absl::OkStatus();
       });
   if (!chosen.ok()) return chosen;
@@ -328,7 +330,7 @@ absl::StatusOr<v1::Application> Selection::FillVacancy(
         if (!done.vacancy_pending()) return absl::OkStatus();
         done.set_vacancy_pending(false);
         StampApplication(done, Now());
-        store.SaveApplication(id, done);
+        MOBILITY_RETURN_IF_ERROR(store.SaveApplication(id, done));
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
@@ -377,7 +379,7 @@ absl::StatusOr<v1::Application> Selection::RecordHostDecision(
               Transition(accepted, v1::Application::ACCEPTED_BY_HOST,
                          call.principal, request.reason(), now);
               StampApplication(accepted, now);
-              store.SaveApplication(*id, accepted);
+              MOBILITY_RETURN_IF_ERROR(store.SaveApplication(*id, accepted));
               return absl::OkStatus();
             });
       });

@@ -119,25 +119,30 @@ absl::StatusOr<v1::SendSignInCodeResponse> SignIn::SendSignInCode(
   const std::string code = NewCode();
   const std::string attempt = NewResourceId();
   absl::Status sent = store_->Transact(call.limit, [&](ApplicationsStore& s) {
-    s.LockSignInEmail(address_key);
+    MOBILITY_RETURN_IF_ERROR(s.LockSignInEmail(address_key));
     const absl::Time since = now - kRateWindow;
-    if (s.CountSignInCodesTo(address_key, client_key, since) >=
-        kSignInCodesPerAddressAndClient) {
+    MOBILITY_ASSIGN_OR_RETURN(
+        const int to_address_from_client,
+        s.CountSignInCodesTo(address_key, client_key, since));
+    if (to_address_from_client >= kSignInCodesPerAddressAndClient) {
       return RateLimited("for this address from this network address");
     }
-    if (s.CountSignInCodesTo(address_key, "", since) >=
-        kSignInCodesPerAddress) {
+    MOBILITY_ASSIGN_OR_RETURN(const int to_address,
+                              s.CountSignInCodesTo(address_key, "", since));
+    if (to_address >= kSignInCodesPerAddress) {
       return RateLimited("for this address");
     }
-    if (s.CountSignInCodesFrom(client_key, since) >= kSignInCodesPerClient)
+    MOBILITY_ASSIGN_OR_RETURN(const int from_client,
+                              s.CountSignInCodesFrom(client_key, since));
+    if (from_client >= kSignInCodesPerClient)
       return RateLimited("from this network address");
-    s.InsertSignInCode(address_key, client_key, Sha256Hex(attempt),
-                       CodeHash(address_key, code), now,
-                       now + kSignInCodeLifetime);
+    MOBILITY_RETURN_IF_ERROR(s.InsertSignInCode(
+        address_key, client_key, Sha256Hex(attempt),
+        CodeHash(address_key, code), now, now + kSignInCodeLifetime));
     Mail mail = CodeMail(email, language, code);
     // Never sent once the code it carries no longer works.
     mail.expire_time = now + kSignInCodeLifetime;
-    s.EnqueueMail(mail, now);
+    MOBILITY_RETURN_IF_ERROR(s.EnqueueMail(mail, now));
     return absl::OkStatus();
   });
   if (!sent.ok()) return sent;
@@ -172,20 +177,23 @@ absl::StatusOr<v1::ApplicantSession> SignIn::CreateApplicantSession(
   auto result = store_->TransactValue(
       call.limit, [&](ApplicationsStore& s) -> absl::StatusOr<Result> {
         Result r;
-        std::optional<ApplicationsStore::SignInCode> code =
-            s.FindSignInCode(address_key, attempt_hash);
+        MOBILITY_ASSIGN_OR_RETURN(
+            std::optional<ApplicationsStore::SignInCode> code,
+            s.FindSignInCode(address_key, attempt_hash));
         if (!code.has_value() || code->used || code->expire_time <= now ||
             code->failed_attempts >= kSignInAttempts) {
           return r;
         }
         if (code->code_hash != CodeHash(address_key, request.code())) {
-          s.RecordFailedSignIn(code->id);
+          MOBILITY_RETURN_IF_ERROR(s.RecordFailedSignIn(code->id));
           r.outcome = Outcome::kWrongCode;
           return r;
         }
-        s.UseSignInCode(code->id, now);
+        MOBILITY_RETURN_IF_ERROR(s.UseSignInCode(code->id, now));
         r.outcome = Outcome::kSignedIn;
-        r.applicant_id = s.ApplicantId(EmailHash(request.email()), new_id, now);
+        MOBILITY_ASSIGN_OR_RETURN(
+            r.applicant_id,
+            s.ApplicantId(EmailHash(request.email()), new_id, now));
         return r;
       });
   if (!result.ok()) return result.status();

@@ -90,15 +90,16 @@ absl::StatusOr<v1::Budget> Budgets::CreateBudget(
       request.budget_id().empty() ? NewResourceId() : request.budget_id();
   v1::Budget created;
   absl::Status status = store_->Transact(call.limit, [&](GrantsStore& store) {
-    return RunIdempotent(store, "CreateBudget", call.principal,
-                         request.request_id(), request, &created, [&] {
-                           created = b;
-                           created.set_name("budgets/" + id);
-                           created.set_institution(call.principal.institution);
-                           *created.mutable_create_time() = ToTimestamp(Now());
-                           store.InsertBudget(id, created);
-                           return absl::OkStatus();
-                         });
+    return RunIdempotent(
+        store, "CreateBudget", call.principal, request.request_id(), request,
+        &created, [&] {
+          created = b;
+          created.set_name("budgets/" + id);
+          created.set_institution(call.principal.institution);
+          *created.mutable_create_time() = ToTimestamp(Now());
+          MOBILITY_RETURN_IF_ERROR(store.InsertBudget(id, created));
+          return absl::OkStatus();
+        });
   });
   if (status.code() == absl::StatusCode::kAlreadyExists) {
     return Error(absl::StatusCode::kAlreadyExists, "BUDGET_EXISTS",
@@ -139,7 +140,8 @@ absl::StatusOr<v1::BudgetReport> Budgets::GetBudgetReport(
                                        call.principal, BudgetNotFound(*id));
             !s.ok())
           return s;
-        const HeadingCents paid = store.PaidByHeading(*id);
+        MOBILITY_ASSIGN_OR_RETURN(const HeadingCents paid,
+                                  store.PaidByHeading(*id));
         const auto& allocated = row->budget.allocated();
         const std::tuple<v1::LineItem::Heading, int64_t, int64_t, int64_t>
             headings[] = {
@@ -165,7 +167,9 @@ absl::StatusOr<v1::BudgetReport> Budgets::GetBudgetReport(
           *h->mutable_paid() = Euros(paid_cents);
           *h->mutable_remaining() = Euros(allocated_cents - committed_cents);
         }
-        report.set_agreed_grants(store.CountAgreedGrants(*id));
+        MOBILITY_ASSIGN_OR_RETURN(const int agreed,
+                                  store.CountAgreedGrants(*id));
+        report.set_agreed_grants(agreed);
         return report;
       });
 }
@@ -192,7 +196,8 @@ absl::StatusOr<v1::ExportGrantsResponse> Budgets::ExportGrants(
         filter.budget_id = *id;
         std::string after;
         for (;;) {
-          auto page = store.ListGrants(filter, after, kMaxPageSize);
+          MOBILITY_ASSIGN_OR_RETURN(
+              auto page, store.ListGrants(filter, after, kMaxPageSize));
           for (const auto& g : page) {
             const v1::GrantQuote& q =
                 g.has_final_quote() ? g.final_quote() : g.quote();

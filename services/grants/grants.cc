@@ -225,7 +225,7 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
           *created.mutable_create_time() = ToTimestamp(Now());
           *created.mutable_update_time() = created.create_time();
           created.set_etag(Etag(created.name(), 1));
-          store.InsertGrant(id, budget_id, created);
+          MOBILITY_RETURN_IF_ERROR(store.InsertGrant(id, budget_id, created));
           return absl::OkStatus();
         });
   });
@@ -315,12 +315,12 @@ absl::StatusOr<v1::Grant> Grants::ChangeGrant(
             return s;
           changed = *std::move(current);
           if (auto s = change(store, *id, changed); !s.ok()) return s;
-          *changed.mutable_paid() =
-              Euros(Total(LedgerSum(store.Payments(*id))));
+          MOBILITY_ASSIGN_OR_RETURN(const auto payments, store.Payments(*id));
+          *changed.mutable_paid() = Euros(Total(LedgerSum(payments)));
           *changed.mutable_update_time() = ToTimestamp(Now());
           changed.set_etag(
               Etag(changed.name(), ToMicros(changed.update_time())));
-          store.SaveGrant(*id, changed);
+          MOBILITY_RETURN_IF_ERROR(store.SaveGrant(*id, changed));
           return absl::OkStatus();
         });
   });
@@ -354,7 +354,8 @@ absl::StatusOr<v1::Grant> Grants::AgreeGrant(
         const HeadingCents committed =
             Plus(budget->committed, Commitment(grant, budget->budget));
         if (auto s = CheckRoom(*budget, committed); !s.ok()) return s;
-        store.SetCommitted(ResourceIdOf(grant.budget()), committed);
+        MOBILITY_RETURN_IF_ERROR(
+            store.SetCommitted(ResourceIdOf(grant.budget()), committed));
         *grant.mutable_participant_signed_date() =
             request.participant_signed_date();
         *grant.mutable_institution_signed_date() =
@@ -388,7 +389,7 @@ absl::StatusOr<v1::Grant> Grants::PrefinanceGrant(
             DivideRoundHalfUp(agreed.travel * percent, 100),
             DivideRoundHalfUp(agreed.individual * percent, 100), 0,
             DivideRoundHalfUp(agreed.inclusion * percent, 100)};
-        const auto payments = store.Payments(id);
+        MOBILITY_ASSIGN_OR_RETURN(const auto payments, store.Payments(id));
         if (auto s = CheckLedger(Total(LedgerSum(payments)) + Total(share),
                                  GrantAmount(grant));
             !s.ok()) {
@@ -402,8 +403,11 @@ absl::StatusOr<v1::Grant> Grants::PrefinanceGrant(
             signed_on,
             std::min(signed_on + kPrefinancingDays,
                      ToCivilDay(grant.quote().request().start_date())));
-        store.AppendPayment(id, v1::Payment::PREFINANCING, share, due, 0,
-                            Now());
+        MOBILITY_RETURN_IF_ERROR(store
+                                     .AppendPayment(id,
+                                                    v1::Payment::PREFINANCING,
+                                                    share, due, 0, Now())
+                                     .status());
         grant.set_state(v1::Grant::PREFINANCED);
         return absl::OkStatus();
       });
@@ -452,22 +456,29 @@ absl::StatusOr<v1::Grant> Grants::SettleGrant(
           *record->mutable_record_time() = ToTimestamp(Now());
         }
         const HeadingCents final_amounts = QuoteHeadings(*final_quote);
-        const HeadingCents paid = LedgerSum(store.Payments(id));
+        MOBILITY_ASSIGN_OR_RETURN(const auto payments, store.Payments(id));
+        const HeadingCents paid = LedgerSum(payments);
         const HeadingCents due = Plus(final_amounts, paid, -1);
         if (due.travel != 0 || due.individual != 0 || due.inclusion != 0) {
-          store.AppendPayment(
-              id, Total(due) < 0 ? v1::Payment::RECOVERY : v1::Payment::BALANCE,
-              due, ToCivilDay(request.final_report_date()) + kBalanceDays, 0,
-              Now());
+          MOBILITY_RETURN_IF_ERROR(
+              store
+                  .AppendPayment(
+                      id,
+                      Total(due) < 0 ? v1::Payment::RECOVERY
+                                     : v1::Payment::BALANCE,
+                      due,
+                      ToCivilDay(request.final_report_date()) + kBalanceDays, 0,
+                      Now())
+                  .status());
         }
         // The commitment shrinks to what the real stay earned.
         const std::string budget_id = ResourceIdOf(grant.budget());
         auto budget = store.GetBudget(budget_id, /*for_update=*/true);
         if (!budget.ok()) return budget.status();
-        store.SetCommitted(
+        MOBILITY_RETURN_IF_ERROR(store.SetCommitted(
             budget_id,
             Plus(budget->committed,
-                 Plus(QuoteHeadings(grant.quote()), final_amounts, -1), -1));
+                 Plus(QuoteHeadings(grant.quote()), final_amounts, -1), -1)));
         *grant.mutable_final_quote() = *std::move(final_quote);
         grant.set_state(v1::Grant::SETTLED);
         return absl::OkStatus();
@@ -484,9 +495,9 @@ absl::StatusOr<v1::Grant> Grants::CancelGrant(
           const std::string budget_id = ResourceIdOf(grant.budget());
           auto budget = store.GetBudget(budget_id, /*for_update=*/true);
           if (!budget.ok()) return budget.status();
-          store.SetCommitted(
+          MOBILITY_RETURN_IF_ERROR(store.SetCommitted(
               budget_id,
-              Plus(budget->committed, Commitment(grant, budget->budget), -1));
+              Plus(budget->committed, Commitment(grant, budget->budget), -1)));
         } else if (grant.state() != v1::Grant::CALCULATED) {
           return WrongState(grant, "CALCULATED or AGREED (nothing paid yet)");
         }
@@ -506,7 +517,8 @@ absl::StatusOr<v1::ListPaymentsResponse> Grants::ListPayments(
         if (!grant.ok()) return grant.status();
         if (auto s = CheckReader(*grant, call.principal); !s.ok()) return s;
         v1::ListPaymentsResponse response;
-        for (auto& p : store.Payments(*id))
+        MOBILITY_ASSIGN_OR_RETURN(auto payments, store.Payments(*id));
+        for (auto& p : payments)
           *response.add_payments() = std::move(p.payment);
         return response;
       });
@@ -535,7 +547,8 @@ absl::StatusOr<v1::Payment> Grants::ReversePayment(
           if (auto s = CheckHandler("ReversePayment", *grant, call.principal);
               !s.ok())
             return s;
-          const auto payments = store.Payments(grant_id);
+          MOBILITY_ASSIGN_OR_RETURN(const auto payments,
+                                    store.Payments(grant_id));
           auto it =
               std::find_if(payments.begin(), payments.end(),
                            [&](const PaymentRow& p) { return p.seq == seq; });
@@ -555,15 +568,15 @@ absl::StatusOr<v1::Payment> Grants::ReversePayment(
             return s;
           }
           const absl::Time now = Now();
-          reversal =
-              store
-                  .AppendPayment(grant_id, v1::Payment::REVERSAL, opposite,
-                                 absl::ToCivilDay(now, absl::UTCTimeZone()),
-                                 seq, now)
-                  .payment;
+          MOBILITY_ASSIGN_OR_RETURN(
+              PaymentRow appended,
+              store.AppendPayment(grant_id, v1::Payment::REVERSAL, opposite,
+                                  absl::ToCivilDay(now, absl::UTCTimeZone()),
+                                  seq, now));
+          reversal = std::move(appended.payment);
           *grant->mutable_paid() =
               Euros(Total(LedgerSum(payments)) + Total(opposite));
-          store.SaveGrant(grant_id, *grant);
+          MOBILITY_RETURN_IF_ERROR(store.SaveGrant(grant_id, *grant));
           return absl::OkStatus();
         });
   });

@@ -41,43 +41,47 @@ struct PaymentRow {
 class GrantsStore : public RequestLedger {
  public:
   // Rates.
-  virtual std::vector<v1::Rate> RatesForCall(v1::Programme programme,
-                                             int call_year) = 0;
-  virtual std::vector<v1::Rate> ListRates(v1::Programme programme,
-                                          bool needs_confirmation_only,
-                                          const std::string& after_id,
-                                          int limit) = 0;
+  virtual absl::StatusOr<std::vector<v1::Rate>> RatesForCall(
+      v1::Programme programme, int call_year) = 0;
+  virtual absl::StatusOr<std::vector<v1::Rate>> ListRates(
+      v1::Programme programme, bool needs_confirmation_only,
+      const std::string& after_id, int limit) = 0;
   // The rate and the revision its etag is made from.
   virtual absl::StatusOr<std::pair<v1::Rate, int64_t>> GetRate(
       const std::string& id) = 0;
   // Serializes changes to the rate tables, so the overlap check below stays
   // true until commit.
-  virtual void LockRates() = 0;
+  virtual absl::Status LockRates() = 0;
   // The name of another row that would apply to the same mobility as `rate`
   // (same kind, programme and kind of participant or travel, overlapping calls
   // and distances), "" when none does.
-  virtual std::string OverlappingRate(const std::string& id,
-                                      const v1::Rate& rate) = 0;
-  virtual void InsertRate(const std::string& id, const v1::Rate& rate) = 0;
-  virtual void UpdateRate(const std::string& id, const v1::Rate& rate,
-                          int64_t revision) = 0;
+  virtual absl::StatusOr<std::string> OverlappingRate(const std::string& id,
+                                                      const v1::Rate& rate) = 0;
+  virtual absl::Status InsertRate(const std::string& id,
+                                  const v1::Rate& rate) = 0;
+  virtual absl::Status UpdateRate(const std::string& id, const v1::Rate& rate,
+                                  int64_t revision) = 0;
 
   // Budgets.
-  virtual void InsertBudget(const std::string& id,
-                            const v1::Budget& budget) = 0;
+  virtual absl::Status InsertBudget(const std::string& id,
+                                    const v1::Budget& budget) = 0;
   virtual absl::StatusOr<BudgetRow> GetBudget(const std::string& id,
                                               bool for_update) = 0;
-  virtual void SetCommitted(const std::string& id,
-                            const HeadingCents& committed) = 0;
+  virtual absl::Status SetCommitted(const std::string& id,
+                                    const HeadingCents& committed) = 0;
   // What the ledger paid from each heading of the budget, and how many grants
   // are agreed or later.
-  virtual HeadingCents PaidByHeading(const std::string& budget_id) = 0;
-  virtual int CountAgreedGrants(const std::string& budget_id) = 0;
+  virtual absl::StatusOr<HeadingCents> PaidByHeading(
+      const std::string& budget_id) = 0;
+  virtual absl::StatusOr<int> CountAgreedGrants(
+      const std::string& budget_id) = 0;
 
   // Grants.
-  virtual void InsertGrant(const std::string& id, const std::string& budget_id,
-                           const v1::Grant& grant) = 0;
-  virtual void SaveGrant(const std::string& id, const v1::Grant& grant) = 0;
+  virtual absl::Status InsertGrant(const std::string& id,
+                                   const std::string& budget_id,
+                                   const v1::Grant& grant) = 0;
+  virtual absl::Status SaveGrant(const std::string& id,
+                                 const v1::Grant& grant) = 0;
   virtual absl::StatusOr<v1::Grant> GetGrant(const std::string& id,
                                              bool for_update) = 0;
   struct GrantFilter {
@@ -87,17 +91,18 @@ class GrantsStore : public RequestLedger {
     // "institutions/{id}" whose budgets pay the grants; empty: any.
     std::string institution;
   };
-  virtual std::vector<v1::Grant> ListGrants(const GrantFilter& filter,
-                                            const std::string& after_id,
-                                            int limit) = 0;
+  virtual absl::StatusOr<std::vector<v1::Grant>> ListGrants(
+      const GrantFilter& filter, const std::string& after_id, int limit) = 0;
 
   // The payment ledger: append only.
-  virtual std::vector<PaymentRow> Payments(const std::string& grant_id) = 0;
-  virtual PaymentRow AppendPayment(const std::string& grant_id,
-                                   v1::Payment::Kind kind,
-                                   const HeadingCents& split,
-                                   absl::CivilDay due, int reverses_seq,
-                                   absl::Time now) = 0;
+  virtual absl::StatusOr<std::vector<PaymentRow>> Payments(
+      const std::string& grant_id) = 0;
+  virtual absl::StatusOr<PaymentRow> AppendPayment(const std::string& grant_id,
+                                                   v1::Payment::Kind kind,
+                                                   const HeadingCents& split,
+                                                   absl::CivilDay due,
+                                                   int reverses_seq,
+                                                   absl::Time now) = 0;
 };
 
 }  // namespace mobility::grants

@@ -56,9 +56,8 @@ std::pair<v1::Rate, int64_t> RateFromRow(const pqxx::row& row) {
 
 // A grant with the applied rates that are still marked "(check)": the row's
 // `unconfirmed` column lists every such rate when it was read.
-v1::Grant GrantFromRow(const pqxx::row& row) {
-  v1::Grant g;
-  g.ParseFromString(pqxx::binarystring(row["body"]).str());
+v1::Grant GrantFromRow(const pqxx::row& row, absl::string_view name) {
+  v1::Grant g = ParseBody<v1::Grant>(row["body"], name);
   g.clear_unconfirmed_rates();
   const std::set<absl::string_view> unconfirmed =
       absl::StrSplit(row["unconfirmed"].c_str(), ' ', absl::SkipEmpty());
@@ -194,238 +193,283 @@ std::vector<PreparedStatement> PgGrantsStore::Statements() {
   };
 }
 
-std::vector<v1::Rate> PgGrantsStore::RatesForCall(v1::Programme programme,
-                                                  int call_year) {
-  std::vector<v1::Rate> out;
-  for (const auto& row : txn_.exec_prepared(
-           "rates_for_call", v1::Programme_Name(programme), call_year)) {
-    out.push_back(RateFromRow(row).first);
-  }
-  return out;
+absl::StatusOr<std::vector<v1::Rate>> PgGrantsStore::RatesForCall(
+    v1::Programme programme, int call_year) {
+  return StoreCall([&]() -> std::vector<v1::Rate> {
+    std::vector<v1::Rate> out;
+    for (const auto& row : txn_.exec_prepared(
+             "rates_for_call", v1::Programme_Name(programme), call_year)) {
+      out.push_back(RateFromRow(row).first);
+    }
+    return out;
+  });
 }
 
-std::vector<v1::Rate> PgGrantsStore::ListRates(v1::Programme programme,
-                                               bool needs_confirmation_only,
-                                               const std::string& after_id,
-                                               int limit) {
-  const std::string programme_filter = programme == v1::PROGRAMME_UNSPECIFIED
-                                           ? ""
-                                           : v1::Programme_Name(programme);
-  std::vector<v1::Rate> out;
-  for (const auto& row :
-       txn_.exec_prepared("rates_list", programme_filter,
-                          needs_confirmation_only, after_id, limit)) {
-    out.push_back(RateFromRow(row).first);
-  }
-  return out;
+absl::StatusOr<std::vector<v1::Rate>> PgGrantsStore::ListRates(
+    v1::Programme programme, bool needs_confirmation_only,
+    const std::string& after_id, int limit) {
+  return StoreCall([&]() -> std::vector<v1::Rate> {
+    const std::string programme_filter = programme == v1::PROGRAMME_UNSPECIFIED
+                                             ? ""
+                                             : v1::Programme_Name(programme);
+    std::vector<v1::Rate> out;
+    for (const auto& row :
+         txn_.exec_prepared("rates_list", programme_filter,
+                            needs_confirmation_only, after_id, limit)) {
+      out.push_back(RateFromRow(row).first);
+    }
+    return out;
+  });
 }
 
 absl::StatusOr<std::pair<v1::Rate, int64_t>> PgGrantsStore::GetRate(
     const std::string& id) {
-  pqxx::result r = txn_.exec_prepared("rate_get", id);
-  if (r.empty()) {
-    return Error(absl::StatusCode::kNotFound, "RATE_NOT_FOUND",
-                 "no rate rates/" + id);
-  }
-  return RateFromRow(r[0]);
+  return StoreCall([&]() -> absl::StatusOr<std::pair<v1::Rate, int64_t>> {
+    pqxx::result r = txn_.exec_prepared("rate_get", id);
+    if (r.empty()) {
+      return Error(absl::StatusCode::kNotFound, "RATE_NOT_FOUND",
+                   "no rate rates/" + id);
+    }
+    return RateFromRow(r[0]);
+  });
 }
 
-void PgGrantsStore::LockRates() { txn_.exec_prepared("rates_lock"); }
-
-std::string PgGrantsStore::OverlappingRate(const std::string& id,
-                                           const v1::Rate& r) {
-  pqxx::result found = txn_.exec_prepared(
-      "rate_overlapping", id, v1::Rate::Kind_Name(r.kind()),
-      v1::Programme_Name(r.programme()), r.first_call_year(),
-      r.last_call_year(), r.green_travel(), r.min_km(), r.max_km(),
-      v1::Direction_Name(r.direction()), r.country_group(),
-      v1::ParticipantKind_Name(r.participant_kind()),
-      TextArrayParam({r.country_codes().begin(), r.country_codes().end()}));
-  return found.empty() ? "" : "rates/" + found[0][0].as<std::string>();
+absl::Status PgGrantsStore::LockRates() {
+  return StoreCall([&] { txn_.exec_prepared("rates_lock"); });
 }
 
-void PgGrantsStore::InsertRate(const std::string& id, const v1::Rate& r) {
-  txn_.exec_prepared(
-      "rate_insert", id, v1::Rate::Kind_Name(r.kind()),
-      v1::Programme_Name(r.programme()), r.first_call_year(),
-      r.last_call_year(), r.min_km(), r.max_km(), r.green_travel(),
-      v1::Direction_Name(r.direction()), r.country_group(),
-      v1::ParticipantKind_Name(r.participant_kind()), r.amount().amount_minor(),
-      r.needs_confirmation(),
-      TextArrayParam({r.country_codes().begin(), r.country_codes().end()}),
-      r.max_days(), ToMicros(r.update_time()));
+absl::StatusOr<std::string> PgGrantsStore::OverlappingRate(
+    const std::string& id, const v1::Rate& r) {
+  return StoreCall([&]() -> std::string {
+    pqxx::result found = txn_.exec_prepared(
+        "rate_overlapping", id, v1::Rate::Kind_Name(r.kind()),
+        v1::Programme_Name(r.programme()), r.first_call_year(),
+        r.last_call_year(), r.green_travel(), r.min_km(), r.max_km(),
+        v1::Direction_Name(r.direction()), r.country_group(),
+        v1::ParticipantKind_Name(r.participant_kind()),
+        TextArrayParam({r.country_codes().begin(), r.country_codes().end()}));
+    return found.empty() ? "" : "rates/" + found[0][0].as<std::string>();
+  });
 }
 
-void PgGrantsStore::UpdateRate(const std::string& id, const v1::Rate& r,
-                               int64_t revision) {
-  txn_.exec_prepared(
-      "rate_update", id, r.first_call_year(), r.last_call_year(), r.min_km(),
-      r.max_km(), r.green_travel(), v1::Direction_Name(r.direction()),
-      r.country_group(), v1::ParticipantKind_Name(r.participant_kind()),
-      r.amount().amount_minor(), r.needs_confirmation(), revision,
-      TextArrayParam({r.country_codes().begin(), r.country_codes().end()}),
-      r.max_days(), ToMicros(r.update_time()));
+absl::Status PgGrantsStore::InsertRate(const std::string& id,
+                                       const v1::Rate& r) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared(
+        "rate_insert", id, v1::Rate::Kind_Name(r.kind()),
+        v1::Programme_Name(r.programme()), r.first_call_year(),
+        r.last_call_year(), r.min_km(), r.max_km(), r.green_travel(),
+        v1::Direction_Name(r.direction()), r.country_group(),
+        v1::ParticipantKind_Name(r.participant_kind()),
+        r.amount().amount_minor(), r.needs_confirmation(),
+        TextArrayParam({r.country_codes().begin(), r.country_codes().end()}),
+        r.max_days(), ToMicros(r.update_time()));
+  });
 }
 
-void PgGrantsStore::InsertBudget(const std::string& id, const v1::Budget& b) {
-  txn_.exec_prepared("budget_insert", id, b.project_number(), b.beneficiary(),
-                     v1::Programme_Name(b.programme()), b.call_year(),
-                     b.prefinancing_percent(),
-                     b.organisational_support_per_participant().amount_minor(),
-                     b.allocated().travel().amount_minor(),
-                     b.allocated().individual_support().amount_minor(),
-                     b.allocated().organisational_support().amount_minor(),
-                     b.allocated().inclusion_support().amount_minor(),
-                     ToMicros(b.create_time()), b.institution());
+absl::Status PgGrantsStore::UpdateRate(const std::string& id, const v1::Rate& r,
+                                       int64_t revision) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared(
+        "rate_update", id, r.first_call_year(), r.last_call_year(), r.min_km(),
+        r.max_km(), r.green_travel(), v1::Direction_Name(r.direction()),
+        r.country_group(), v1::ParticipantKind_Name(r.participant_kind()),
+        r.amount().amount_minor(), r.needs_confirmation(), revision,
+        TextArrayParam({r.country_codes().begin(), r.country_codes().end()}),
+        r.max_days(), ToMicros(r.update_time()));
+  });
+}
+
+absl::Status PgGrantsStore::InsertBudget(const std::string& id,
+                                         const v1::Budget& b) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared(
+        "budget_insert", id, b.project_number(), b.beneficiary(),
+        v1::Programme_Name(b.programme()), b.call_year(),
+        b.prefinancing_percent(),
+        b.organisational_support_per_participant().amount_minor(),
+        b.allocated().travel().amount_minor(),
+        b.allocated().individual_support().amount_minor(),
+        b.allocated().organisational_support().amount_minor(),
+        b.allocated().inclusion_support().amount_minor(),
+        ToMicros(b.create_time()), b.institution());
+  });
 }
 
 absl::StatusOr<BudgetRow> PgGrantsStore::GetBudget(const std::string& id,
                                                    bool for_update) {
-  pqxx::result r = txn_.exec_prepared(
-      for_update ? "budget_get_for_update" : "budget_get", id);
-  if (r.empty()) {
-    return Error(absl::StatusCode::kNotFound, "BUDGET_NOT_FOUND",
-                 "no budget budgets/" + id);
-  }
-  const pqxx::row& row = r[0];
-  BudgetRow out;
-  v1::Budget& b = out.budget;
-  b.set_name("budgets/" + id);
-  b.set_project_number(row["project_number"].as<std::string>());
-  b.set_beneficiary(row["beneficiary"].as<std::string>());
-  b.set_institution(row["institution"].as<std::string>());
-  b.set_programme(
-      ParseEnum<v1::Programme>(row["programme"], &v1::Programme_Parse));
-  b.set_call_year(row["call_year"].as<int>());
-  b.set_prefinancing_percent(row["prefinancing_percent"].as<int>());
-  *b.mutable_organisational_support_per_participant() =
-      Euros(row["organisational_support_per_participant_cents"].as<int64_t>());
-  *b.mutable_allocated()->mutable_travel() =
-      Euros(row["allocated_travel_cents"].as<int64_t>());
-  *b.mutable_allocated()->mutable_individual_support() =
-      Euros(row["allocated_individual_cents"].as<int64_t>());
-  *b.mutable_allocated()->mutable_organisational_support() =
-      Euros(row["allocated_organisational_cents"].as<int64_t>());
-  *b.mutable_allocated()->mutable_inclusion_support() =
-      Euros(row["allocated_inclusion_cents"].as<int64_t>());
-  *b.mutable_create_time() = FromMicros(row["create_us"].as<int64_t>());
-  out.committed = {row["committed_travel_cents"].as<int64_t>(),
-                   row["committed_individual_cents"].as<int64_t>(),
-                   row["committed_organisational_cents"].as<int64_t>(),
-                   row["committed_inclusion_cents"].as<int64_t>()};
-  return out;
+  return StoreCall([&]() -> absl::StatusOr<BudgetRow> {
+    pqxx::result r = txn_.exec_prepared(
+        for_update ? "budget_get_for_update" : "budget_get", id);
+    if (r.empty()) {
+      return Error(absl::StatusCode::kNotFound, "BUDGET_NOT_FOUND",
+                   "no budget budgets/" + id);
+    }
+    const pqxx::row& row = r[0];
+    BudgetRow out;
+    v1::Budget& b = out.budget;
+    b.set_name("budgets/" + id);
+    b.set_project_number(row["project_number"].as<std::string>());
+    b.set_beneficiary(row["beneficiary"].as<std::string>());
+    b.set_institution(row["institution"].as<std::string>());
+    b.set_programme(
+        ParseEnum<v1::Programme>(row["programme"], &v1::Programme_Parse));
+    b.set_call_year(row["call_year"].as<int>());
+    b.set_prefinancing_percent(row["prefinancing_percent"].as<int>());
+    *b.mutable_organisational_support_per_participant() = Euros(
+        row["organisational_support_per_participant_cents"].as<int64_t>());
+    *b.mutable_allocated()->mutable_travel() =
+        Euros(row["allocated_travel_cents"].as<int64_t>());
+    *b.mutable_allocated()->mutable_individual_support() =
+        Euros(row["allocated_individual_cents"].as<int64_t>());
+    *b.mutable_allocated()->mutable_organisational_support() =
+        Euros(row["allocated_organisational_cents"].as<int64_t>());
+    *b.mutable_allocated()->mutable_inclusion_support() =
+        Euros(row["allocated_inclusion_cents"].as<int64_t>());
+    *b.mutable_create_time() = FromMicros(row["create_us"].as<int64_t>());
+    out.committed = {row["committed_travel_cents"].as<int64_t>(),
+                     row["committed_individual_cents"].as<int64_t>(),
+                     row["committed_organisational_cents"].as<int64_t>(),
+                     row["committed_inclusion_cents"].as<int64_t>()};
+    return out;
+  });
 }
 
-void PgGrantsStore::SetCommitted(const std::string& id, const HeadingCents& c) {
-  txn_.exec_prepared("budget_set_committed", id, c.travel, c.individual,
-                     c.organisational, c.inclusion);
+absl::Status PgGrantsStore::SetCommitted(const std::string& id,
+                                         const HeadingCents& c) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("budget_set_committed", id, c.travel, c.individual,
+                       c.organisational, c.inclusion);
+  });
 }
 
-HeadingCents PgGrantsStore::PaidByHeading(const std::string& budget_id) {
-  pqxx::row row = txn_.exec_prepared("budget_paid", budget_id)[0];
-  return {row[0].as<int64_t>(), row[1].as<int64_t>(), 0, row[2].as<int64_t>()};
+absl::StatusOr<HeadingCents> PgGrantsStore::PaidByHeading(
+    const std::string& budget_id) {
+  return StoreCall([&]() -> HeadingCents {
+    pqxx::row row = txn_.exec_prepared("budget_paid", budget_id)[0];
+    return {row[0].as<int64_t>(), row[1].as<int64_t>(), 0,
+            row[2].as<int64_t>()};
+  });
 }
 
-int PgGrantsStore::CountAgreedGrants(const std::string& budget_id) {
-  return txn_.exec_prepared("budget_agreed_grants", budget_id)[0][0].as<int>();
+absl::StatusOr<int> PgGrantsStore::CountAgreedGrants(
+    const std::string& budget_id) {
+  return StoreCall([&]() -> int {
+    return txn_.exec_prepared("budget_agreed_grants", budget_id)[0][0]
+        .as<int>();
+  });
 }
 
-void PgGrantsStore::InsertGrant(const std::string& id,
-                                const std::string& budget_id,
-                                const v1::Grant& g) {
-  txn_.exec_prepared(
-      "grant_insert", id, budget_id, v1::Grant::State_Name(g.state()),
-      g.participant().reference(), pqxx::binarystring(g.SerializeAsString()));
+absl::Status PgGrantsStore::InsertGrant(const std::string& id,
+                                        const std::string& budget_id,
+                                        const v1::Grant& g) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared(
+        "grant_insert", id, budget_id, v1::Grant::State_Name(g.state()),
+        g.participant().reference(), pqxx::binarystring(g.SerializeAsString()));
+  });
 }
 
-void PgGrantsStore::SaveGrant(const std::string& id, const v1::Grant& g) {
-  txn_.exec_prepared("grant_update", id, v1::Grant::State_Name(g.state()),
-                     pqxx::binarystring(g.SerializeAsString()));
+absl::Status PgGrantsStore::SaveGrant(const std::string& id,
+                                      const v1::Grant& g) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("grant_update", id, v1::Grant::State_Name(g.state()),
+                       pqxx::binarystring(g.SerializeAsString()));
+  });
 }
 
 absl::StatusOr<v1::Grant> PgGrantsStore::GetGrant(const std::string& id,
                                                   bool for_update) {
-  pqxx::result r =
-      txn_.exec_prepared(for_update ? "grant_get_for_update" : "grant_get", id);
-  if (r.empty()) {
-    return Error(absl::StatusCode::kNotFound, "GRANT_NOT_FOUND",
-                 "no grant grants/" + id);
-  }
-  return GrantFromRow(r[0]);
-}
-
-std::vector<v1::Grant> PgGrantsStore::ListGrants(const GrantFilter& filter,
-                                                 const std::string& after_id,
-                                                 int limit) {
-  std::vector<v1::Grant> out;
-  for (const auto& row : txn_.exec_prepared(
-           "grant_list", filter.budget_id, filter.state,
-           filter.participant_reference, after_id, limit, filter.institution)) {
-    out.push_back(GrantFromRow(row));
-  }
-  return out;
-}
-
-std::vector<PaymentRow> PgGrantsStore::Payments(const std::string& grant_id) {
-  std::vector<PaymentRow> out;
-  for (const auto& row : txn_.exec_prepared("payments_of_grant", grant_id)) {
-    PaymentRow p;
-    p.seq = row["seq"].as<int>();
-    p.payment.set_name(absl::StrCat("grants/", grant_id, "/payments/", p.seq));
-    p.payment.set_kind(
-        ParseEnum<v1::Payment::Kind>(row["kind"], &v1::Payment::Kind_Parse));
-    *p.payment.mutable_amount() = Euros(row["amount_cents"].as<int64_t>());
-    const std::string due =
-        row["due_date"].as<std::string>();  // ISO 8601 from PostgreSQL.
-    *p.payment.mutable_due_date() = ToDate(
-        absl::CivilDay(std::stoi(due.substr(0, 4)), std::stoi(due.substr(5, 2)),
-                       std::stoi(due.substr(8, 2))));
-    if (!row["reverses"].is_null()) {
-      p.payment.set_reverses(absl::StrCat("grants/", grant_id, "/payments/",
-                                          row["reverses"].as<int>()));
+  return StoreCall([&]() -> absl::StatusOr<v1::Grant> {
+    pqxx::result r = txn_.exec_prepared(
+        for_update ? "grant_get_for_update" : "grant_get", id);
+    if (r.empty()) {
+      return Error(absl::StatusCode::kNotFound, "GRANT_NOT_FOUND",
+                   "no grant grants/" + id);
     }
-    *p.payment.mutable_create_time() =
-        FromMicros(row["create_us"].as<int64_t>());
-    p.split = {row["travel_cents"].as<int64_t>(),
-               row["individual_cents"].as<int64_t>(), 0,
-               row["inclusion_cents"].as<int64_t>()};
-    p.reversed = row["reversed"].as<bool>();
-    out.push_back(std::move(p));
-  }
-  return out;
+    return GrantFromRow(r[0], id);
+  });
 }
 
-PaymentRow PgGrantsStore::AppendPayment(const std::string& grant_id,
-                                        v1::Payment::Kind kind,
-                                        const HeadingCents& split,
-                                        absl::CivilDay due, int reverses_seq,
-                                        absl::Time now) {
-  const int64_t amount = split.travel + split.individual + split.inclusion;
-  const std::string due_text = FormatDate(ToDate(due));
-  const int64_t now_micros = absl::ToUnixMicros(now);
-  pqxx::result r =
-      reverses_seq > 0
-          ? txn_.exec_prepared("payment_insert", grant_id,
-                               v1::Payment::Kind_Name(kind), amount,
-                               split.travel, split.individual, split.inclusion,
-                               due_text, reverses_seq, now_micros)
-          : txn_.exec_prepared(
-                "payment_insert", grant_id, v1::Payment::Kind_Name(kind),
-                amount, split.travel, split.individual, split.inclusion,
-                due_text, static_cast<const char*>(nullptr), now_micros);
-  PaymentRow p;
-  p.seq = r[0][0].as<int>();
-  p.payment.set_name(absl::StrCat("grants/", grant_id, "/payments/", p.seq));
-  p.payment.set_kind(kind);
-  *p.payment.mutable_amount() = Euros(amount);
-  *p.payment.mutable_due_date() = ToDate(due);
-  if (reverses_seq > 0) {
-    p.payment.set_reverses(
-        absl::StrCat("grants/", grant_id, "/payments/", reverses_seq));
-  }
-  *p.payment.mutable_create_time() = ToTimestamp(now);
-  p.split = split;
-  return p;
+absl::StatusOr<std::vector<v1::Grant>> PgGrantsStore::ListGrants(
+    const GrantFilter& filter, const std::string& after_id, int limit) {
+  return StoreCall([&]() -> std::vector<v1::Grant> {
+    std::vector<v1::Grant> out;
+    for (const auto& row :
+         txn_.exec_prepared("grant_list", filter.budget_id, filter.state,
+                            filter.participant_reference, after_id, limit,
+                            filter.institution)) {
+      out.push_back(GrantFromRow(row, RowOf("grant_list", row)));
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<std::vector<PaymentRow>> PgGrantsStore::Payments(
+    const std::string& grant_id) {
+  return StoreCall([&]() -> std::vector<PaymentRow> {
+    std::vector<PaymentRow> out;
+    for (const auto& row : txn_.exec_prepared("payments_of_grant", grant_id)) {
+      PaymentRow p;
+      p.seq = row["seq"].as<int>();
+      p.payment.set_name(
+          absl::StrCat("grants/", grant_id, "/payments/", p.seq));
+      p.payment.set_kind(
+          ParseEnum<v1::Payment::Kind>(row["kind"], &v1::Payment::Kind_Parse));
+      *p.payment.mutable_amount() = Euros(row["amount_cents"].as<int64_t>());
+      const std::string due =
+          row["due_date"].as<std::string>();  // ISO 8601 from PostgreSQL.
+      *p.payment.mutable_due_date() = ToDate(absl::CivilDay(
+          std::stoi(due.substr(0, 4)), std::stoi(due.substr(5, 2)),
+          std::stoi(due.substr(8, 2))));
+      if (!row["reverses"].is_null()) {
+        p.payment.set_reverses(absl::StrCat("grants/", grant_id, "/payments/",
+                                            row["reverses"].as<int>()));
+      }
+      *p.payment.mutable_create_time() =
+          FromMicros(row["create_us"].as<int64_t>());
+      p.split = {row["travel_cents"].as<int64_t>(),
+                 row["individual_cents"].as<int64_t>(), 0,
+                 row["inclusion_cents"].as<int64_t>()};
+      p.reversed = row["reversed"].as<bool>();
+      out.push_back(std::move(p));
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<PaymentRow> PgGrantsStore::AppendPayment(
+    const std::string& grant_id, v1::Payment::Kind kind,
+    const HeadingCents& split, absl::CivilDay due, int reverses_seq,
+    absl::Time now) {
+  return StoreCall([&]() -> PaymentRow {
+    const int64_t amount = split.travel + split.individual + split.inclusion;
+    const std::string due_text = FormatDate(ToDate(due));
+    const int64_t now_micros = absl::ToUnixMicros(now);
+    pqxx::result r =
+        reverses_seq > 0
+            ? txn_.exec_prepared(
+                  "payment_insert", grant_id, v1::Payment::Kind_Name(kind),
+                  amount, split.travel, split.individual, split.inclusion,
+                  due_text, reverses_seq, now_micros)
+            : txn_.exec_prepared(
+                  "payment_insert", grant_id, v1::Payment::Kind_Name(kind),
+                  amount, split.travel, split.individual, split.inclusion,
+                  due_text, static_cast<const char*>(nullptr), now_micros);
+    PaymentRow p;
+    p.seq = r[0][0].as<int>();
+    p.payment.set_name(absl::StrCat("grants/", grant_id, "/payments/", p.seq));
+    p.payment.set_kind(kind);
+    *p.payment.mutable_amount() = Euros(amount);
+    *p.payment.mutable_due_date() = ToDate(due);
+    if (reverses_seq > 0) {
+      p.payment.set_reverses(
+          absl::StrCat("grants/", grant_id, "/payments/", reverses_seq));
+    }
+    *p.payment.mutable_create_time() = ToTimestamp(now);
+    p.split = split;
+    return p;
+  });
 }
 
 }  // namespace mobility::grants

@@ -17,39 +17,45 @@ class PgGrantsStore final : public PgStore<GrantsStore> {
   // The statements every connection prepares.
   static std::vector<PreparedStatement> Statements();
 
-  std::vector<v1::Rate> RatesForCall(v1::Programme programme,
-                                     int call_year) override;
-  std::vector<v1::Rate> ListRates(v1::Programme programme,
-                                  bool needs_confirmation_only,
-                                  const std::string& after_id,
-                                  int limit) override;
+  absl::StatusOr<std::vector<v1::Rate>> RatesForCall(v1::Programme programme,
+                                                     int call_year) override;
+  absl::StatusOr<std::vector<v1::Rate>> ListRates(v1::Programme programme,
+                                                  bool needs_confirmation_only,
+                                                  const std::string& after_id,
+                                                  int limit) override;
   absl::StatusOr<std::pair<v1::Rate, int64_t>> GetRate(
       const std::string& id) override;
-  void LockRates() override;
-  std::string OverlappingRate(const std::string& id,
-                              const v1::Rate& rate) override;
-  void InsertRate(const std::string& id, const v1::Rate& rate) override;
-  void UpdateRate(const std::string& id, const v1::Rate& rate,
-                  int64_t revision) override;
-  void InsertBudget(const std::string& id, const v1::Budget& budget) override;
+  absl::Status LockRates() override;
+  absl::StatusOr<std::string> OverlappingRate(const std::string& id,
+                                              const v1::Rate& rate) override;
+  absl::Status InsertRate(const std::string& id, const v1::Rate& rate) override;
+  absl::Status UpdateRate(const std::string& id, const v1::Rate& rate,
+                          int64_t revision) override;
+  absl::Status InsertBudget(const std::string& id,
+                            const v1::Budget& budget) override;
   absl::StatusOr<BudgetRow> GetBudget(const std::string& id,
                                       bool for_update) override;
-  void SetCommitted(const std::string& id,
-                    const HeadingCents& committed) override;
-  HeadingCents PaidByHeading(const std::string& budget_id) override;
-  int CountAgreedGrants(const std::string& budget_id) override;
-  void InsertGrant(const std::string& id, const std::string& budget_id,
-                   const v1::Grant& grant) override;
-  void SaveGrant(const std::string& id, const v1::Grant& grant) override;
+  absl::Status SetCommitted(const std::string& id,
+                            const HeadingCents& committed) override;
+  absl::StatusOr<HeadingCents> PaidByHeading(
+      const std::string& budget_id) override;
+  absl::StatusOr<int> CountAgreedGrants(const std::string& budget_id) override;
+  absl::Status InsertGrant(const std::string& id, const std::string& budget_id,
+                           const v1::Grant& grant) override;
+  absl::Status SaveGrant(const std::string& id,
+                         const v1::Grant& grant) override;
   absl::StatusOr<v1::Grant> GetGrant(const std::string& id,
                                      bool for_update) override;
-  std::vector<v1::Grant> ListGrants(const GrantFilter& filter,
-                                    const std::string& after_id,
-                                    int limit) override;
-  std::vector<PaymentRow> Payments(const std::string& grant_id) override;
-  PaymentRow AppendPayment(const std::string& grant_id, v1::Payment::Kind kind,
-                           const HeadingCents& split, absl::CivilDay due,
-                           int reverses_seq, absl::Time now) override;
+  absl::StatusOr<std::vector<v1::Grant>> ListGrants(const GrantFilter& filter,
+                                                    const std::string& after_id,
+                                                    int limit) override;
+  absl::StatusOr<std::vector<PaymentRow>> Payments(
+      const std::string& grant_id) override;
+  absl::StatusOr<PaymentRow> AppendPayment(const std::string& grant_id,
+                                           v1::Payment::Kind kind,
+                                           const HeadingCents& split,
+                                           absl::CivilDay due, int reverses_seq,
+                                           absl::Time now) override;
 };
 
 }  // namespace mobility::grants

@@ -120,8 +120,9 @@ void ValidateRate(const v1::Rate& r, Violations& v) {
 // quote must find exactly one rate.
 absl::Status CheckNoOverlap(GrantsStore& store, const std::string& id,
                             const v1::Rate& rate) {
-  store.LockRates();
-  const std::string other = store.OverlappingRate(id, rate);
+  MOBILITY_RETURN_IF_ERROR(store.LockRates());
+  MOBILITY_ASSIGN_OR_RETURN(const std::string other,
+                            store.OverlappingRate(id, rate));
   if (other.empty()) return absl::OkStatus();
   return Error(absl::StatusCode::kFailedPrecondition, "RATES_OVERLAP",
                absl::StrCat("the row would apply to mobilities ", other,
@@ -140,19 +141,18 @@ absl::StatusOr<v1::Rate> Rates::CreateRate(const v1::CreateRateRequest& request,
   if (!violations.empty()) return violations.ToStatus("INVALID_RATE");
   v1::Rate created;
   absl::Status status = store_->Transact(call.limit, [&](GrantsStore& store) {
-    return RunIdempotent(store, "CreateRate", call.principal,
-                         request.request_id(), request, &created, [&] {
-                           const std::string id = NewResourceId();
-                           created = request.rate();
-                           created.set_name("rates/" + id);
-                           *created.mutable_update_time() = ToTimestamp(Now());
-                           created.set_etag(Etag(created.name(), 1));
-                           if (auto s = CheckNoOverlap(store, id, created);
-                               !s.ok())
-                             return s;
-                           store.InsertRate(id, created);
-                           return absl::OkStatus();
-                         });
+    return RunIdempotent(
+        store, "CreateRate", call.principal, request.request_id(), request,
+        &created, [&] {
+          const std::string id = NewResourceId();
+          created = request.rate();
+          created.set_name("rates/" + id);
+          *created.mutable_update_time() = ToTimestamp(Now());
+          created.set_etag(Etag(created.name(), 1));
+          if (auto s = CheckNoOverlap(store, id, created); !s.ok()) return s;
+          MOBILITY_RETURN_IF_ERROR(store.InsertRate(id, created));
+          return absl::OkStatus();
+        });
   });
   if (!status.ok()) return status;
   return created;
@@ -215,7 +215,8 @@ absl::StatusOr<v1::Rate> Rates::UpdateRate(const v1::UpdateRateRequest& request,
           *updated.mutable_update_time() = ToTimestamp(Now());
           updated.set_etag(Etag(updated.name(), current->second + 1));
           if (auto s = CheckNoOverlap(store, *id, updated); !s.ok()) return s;
-          store.UpdateRate(*id, updated, current->second + 1);
+          MOBILITY_RETURN_IF_ERROR(
+              store.UpdateRate(*id, updated, current->second + 1));
           return absl::OkStatus();
         });
   });

@@ -83,8 +83,9 @@ std::string LookupKey(const CallContext& call) {
 absl::Status Authors::CheckLookups(const CallContext& call) const {
   const absl::Time now = settings_->Now();
   return store_->Transact(call.limit, [&](InquiriesStore& store) {
-    auto usage =
-        store.LockAndCountSubmissions(LookupKey(call), now - absl::Hours(1));
+    MOBILITY_ASSIGN_OR_RETURN(
+        const auto usage,
+        store.LockAndCountSubmissions(LookupKey(call), now - absl::Hours(1)));
     if (usage.count < kFailedLookupsPerHour) return absl::OkStatus();
     const absl::Duration wait =
         absl::Ceil(usage.earliest + absl::Hours(1) - now, absl::Seconds(1));
@@ -105,7 +106,7 @@ absl::StatusOr<T> Authors::CountingFailure(absl::StatusOr<T> result,
   const absl::Time now = settings_->Now();
   absl::Status counted =
       store_->Transact(call.limit, [&](InquiriesStore& store) {
-        store.RecordSubmission(LookupKey(call), now);
+        MOBILITY_RETURN_IF_ERROR(store.RecordSubmission(LookupKey(call), now));
         return absl::OkStatus();
       });
   if (!counted.ok()) return counted;
@@ -125,12 +126,16 @@ absl::StatusOr<v1::TrackedInquiry> Authors::TrackInquiry(
       store_->ReadValue(
           call.limit,
           [&](InquiriesStore& store) -> absl::StatusOr<v1::TrackedInquiry> {
-            auto id = store.FindTracked(request.registration_number(), hash);
+            MOBILITY_ASSIGN_OR_RETURN(
+                auto id,
+                store.FindTracked(request.registration_number(), hash));
             if (!id) return NotTracked();
-            auto inquiry = store.GetInquiry(*id, false);
+            MOBILITY_ASSIGN_OR_RETURN(auto inquiry,
+                                      store.GetInquiry(*id, false));
             if (!inquiry) return NotTracked();
-            return AuthorView(*inquiry,
-                              store.Messages(*id, /*public_only=*/true));
+            MOBILITY_ASSIGN_OR_RETURN(
+                auto messages, store.Messages(*id, /*public_only=*/true));
+            return AuthorView(*inquiry, std::move(messages));
           }),
       call);
 }
@@ -154,12 +159,14 @@ absl::StatusOr<v1::TrackedInquiry> Authors::ReplyToInquiry(
   v1::TrackedInquiry out;
   absl::Status status =
       store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
-        auto id = store.FindTracked(request.registration_number(), hash);
+        MOBILITY_ASSIGN_OR_RETURN(
+            auto id, store.FindTracked(request.registration_number(), hash));
         if (!id) return NotTracked();
         return RunIdempotent(
             store, "ReplyToInquiry", call.principal, request.request_id(),
             request, &out, [&]() -> absl::Status {
-              auto inquiry = store.GetInquiry(*id, /*for_update=*/true);
+              MOBILITY_ASSIGN_OR_RETURN(
+                  auto inquiry, store.GetInquiry(*id, /*for_update=*/true));
               if (!inquiry) return NotTracked();
               const absl::Time now = settings_->Now();
               const v1::Inquiry::State state = inquiry->state();
@@ -190,11 +197,14 @@ absl::StatusOr<v1::TrackedInquiry> Authors::ReplyToInquiry(
               message.set_sender(kAuthorActor);
               message.set_text(request.text());
               *message.mutable_create_time() = ToTimestamp(now);
-              store.AppendMessage(*id, message);
+              MOBILITY_RETURN_IF_ERROR(store.AppendMessage(*id, message));
               Stamp(*inquiry, now);
-              store.SaveInquiry(*id, *inquiry);
-              AppendHistory(store, *inquiry, now, kAuthorActor, action);
-              out = AuthorView(*inquiry, store.Messages(*id, true));
+              MOBILITY_RETURN_IF_ERROR(store.SaveInquiry(*id, *inquiry));
+              MOBILITY_RETURN_IF_ERROR(
+                  AppendHistory(store, *inquiry, now, kAuthorActor, action));
+              MOBILITY_ASSIGN_OR_RETURN(auto messages,
+                                        store.Messages(*id, true));
+              out = AuthorView(*inquiry, std::move(messages));
               return absl::OkStatus();
             });
       });

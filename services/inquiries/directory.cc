@@ -34,8 +34,10 @@ absl::Status CheckDisplayName(const v1::Office& office) {
 
 }  // namespace
 
-WorkingCalendar LoadCalendar(InquiriesStore& store, const Settings& settings) {
-  InquiriesStore::CalendarTable table = store.LoadCalendarTable();
+absl::StatusOr<WorkingCalendar> LoadCalendar(InquiriesStore& store,
+                                             const Settings& settings) {
+  MOBILITY_ASSIGN_OR_RETURN(InquiriesStore::CalendarTable table,
+                            store.LoadCalendarTable());
   return WorkingCalendar(settings.zone, settings.hours,
                          std::move(table.exceptions),
                          std::move(table.day_hours));
@@ -47,8 +49,8 @@ absl::StatusOr<v1::ListOfficesResponse> Directory::ListOffices(
       call.limit,
       [&](InquiriesStore& store) -> absl::StatusOr<v1::ListOfficesResponse> {
         v1::ListOfficesResponse out;
-        for (auto& office : store.ListOffices())
-          *out.add_offices() = std::move(office);
+        MOBILITY_ASSIGN_OR_RETURN(auto offices, store.ListOffices());
+        for (auto& office : offices) *out.add_offices() = std::move(office);
         return out;
       });
 }
@@ -65,7 +67,10 @@ absl::StatusOr<v1::Office> Directory::CreateOffice(
   office.set_name(absl::StrCat("offices/", request.office_id()));
   absl::Status status =
       store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
-        if (!store.InsertOffice(request.office_id(), office)) {
+        MOBILITY_ASSIGN_OR_RETURN(
+            const bool inserted,
+            store.InsertOffice(request.office_id(), office));
+        if (!inserted) {
           return Error(absl::StatusCode::kAlreadyExists, "OFFICE_EXISTS",
                        absl::StrCat(office.name(), " exists"));
         }
@@ -83,7 +88,9 @@ absl::StatusOr<v1::Office> Directory::UpdateOffice(
   if (auto s = CheckDisplayName(request.office()); !s.ok()) return s;
   absl::Status status =
       store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
-        if (!store.UpdateOffice(*id, request.office())) {
+        MOBILITY_ASSIGN_OR_RETURN(const bool updated,
+                                  store.UpdateOffice(*id, request.office()));
+        if (!updated) {
           return Error(absl::StatusCode::kNotFound, "OFFICE_NOT_FOUND",
                        absl::StrCat("no ", request.office().name()));
         }
@@ -101,8 +108,9 @@ absl::StatusOr<v1::ListHolidaysResponse> Directory::ListHolidays(
       call.limit,
       [&](InquiriesStore& store) -> absl::StatusOr<v1::ListHolidaysResponse> {
         v1::ListHolidaysResponse out;
-        for (auto& h : store.ListHolidays(request.year()))
-          *out.add_holidays() = std::move(h);
+        MOBILITY_ASSIGN_OR_RETURN(auto holidays,
+                                  store.ListHolidays(request.year()));
+        for (auto& h : holidays) *out.add_holidays() = std::move(h);
         return out;
       });
 }
@@ -131,7 +139,7 @@ absl::StatusOr<v1::Holiday> Directory::SetHoliday(
   if (auto s = violations.ToStatus("INVALID_HOLIDAY"); !s.ok()) return s;
   absl::Status status =
       store_->Transact(call.limit, [&](InquiriesStore& store) {
-        store.SetHoliday(*day, holiday);
+        MOBILITY_RETURN_IF_ERROR(store.SetHoliday(*day, holiday));
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
@@ -144,7 +152,9 @@ absl::StatusOr<google::protobuf::Empty> Directory::DeleteHoliday(
   if (!day.ok()) return day.status();
   absl::Status status =
       store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
-        if (!store.DeleteHoliday(*day)) {
+        MOBILITY_ASSIGN_OR_RETURN(const bool deleted,
+                                  store.DeleteHoliday(*day));
+        if (!deleted) {
           return Error(absl::StatusCode::kNotFound, "HOLIDAY_NOT_FOUND",
                        absl::StrCat("no ", request.name()));
         }

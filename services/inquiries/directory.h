@@ -14,7 +14,8 @@
 namespace mobility::inquiries {
 
 // The working calendar as the holiday table stands in this transaction.
-WorkingCalendar LoadCalendar(InquiriesStore& store, const Settings& settings);
+absl::StatusOr<WorkingCalendar> LoadCalendar(InquiriesStore& store,
+                                             const Settings& settings);
 
 class Directory {
  public:

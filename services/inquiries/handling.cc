@@ -38,11 +38,13 @@ absl::Status CheckText(absl::string_view field, absl::string_view text,
   return absl::OkStatus();
 }
 
-void AddWhole(InquiriesStore& store, v1::Inquiry& inquiry) {
+absl::Status AddWhole(InquiriesStore& store, v1::Inquiry& inquiry) {
   const std::string id = ResourceIdOf(inquiry.name());
-  for (auto& m : store.Messages(id, false))
-    *inquiry.add_messages() = std::move(m);
-  for (auto& e : store.History(id)) *inquiry.add_history() = std::move(e);
+  MOBILITY_ASSIGN_OR_RETURN(auto messages, store.Messages(id, false));
+  for (auto& m : messages) *inquiry.add_messages() = std::move(m);
+  MOBILITY_ASSIGN_OR_RETURN(auto history, store.History(id));
+  for (auto& e : history) *inquiry.add_history() = std::move(e);
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -62,7 +64,8 @@ absl::StatusOr<v1::Inquiry> Handling::Change(
         return RunIdempotent(
             store, method, call.principal, request_id, request, &out,
             [&]() -> absl::Status {
-              auto inquiry = store.GetInquiry(*id, /*for_update=*/true);
+              MOBILITY_ASSIGN_OR_RETURN(
+                  auto inquiry, store.GetInquiry(*id, /*for_update=*/true));
               if (!inquiry) return InquiryNotFound(name);
               if (auto s = CheckEtag(etag, inquiry->etag()); !s.ok()) return s;
               if (from.count(inquiry->state()) == 0)
@@ -70,13 +73,15 @@ absl::StatusOr<v1::Inquiry> Handling::Change(
               Step step{store, *inquiry, settings_->Now(), "", "", {}};
               if (auto s = apply(step); !s.ok()) return s;
               Stamp(*inquiry, step.now);
-              store.SaveInquiry(*id, *inquiry);
-              AppendHistory(store, *inquiry, step.now, call.principal.subject,
-                            step.action, step.detail);
+              MOBILITY_RETURN_IF_ERROR(store.SaveInquiry(*id, *inquiry));
+              MOBILITY_RETURN_IF_ERROR(AppendHistory(store, *inquiry, step.now,
+                                                     call.principal.subject,
+                                                     step.action, step.detail));
               if (step.notice) {
-                Notify(store, *step.notice, *inquiry, *settings_, step.now);
+                MOBILITY_RETURN_IF_ERROR(Notify(store, *step.notice, *inquiry,
+                                                *settings_, step.now));
               }
-              AddWhole(store, *inquiry);
+              MOBILITY_RETURN_IF_ERROR(AddWhole(store, *inquiry));
               out = *std::move(inquiry);
               return absl::OkStatus();
             });
@@ -91,9 +96,9 @@ absl::StatusOr<v1::Inquiry> Handling::GetInquiry(
   if (!id.ok()) return id.status();
   return store_->ReadValue(
       call.limit, [&](InquiriesStore& store) -> absl::StatusOr<v1::Inquiry> {
-        auto inquiry = store.GetInquiry(*id, false);
+        MOBILITY_ASSIGN_OR_RETURN(auto inquiry, store.GetInquiry(*id, false));
         if (!inquiry) return InquiryNotFound(request.name());
-        AddWhole(store, *inquiry);
+        MOBILITY_RETURN_IF_ERROR(AddWhole(store, *inquiry));
         return *std::move(inquiry);
       });
 }
@@ -137,11 +142,15 @@ absl::StatusOr<v1::ListInquiriesResponse> Handling::ListInquiries(
         if (overdue_view) {
           const absl::CivilDay today = settings_->Today();
           const int n = request.due_within_working_days();
-          filter.due_by =
-              n == 0 ? today
-                     : LoadCalendar(store, *settings_).AddWorkingDays(today, n);
+          filter.due_by = today;
+          if (n > 0) {
+            MOBILITY_ASSIGN_OR_RETURN(const WorkingCalendar calendar,
+                                      LoadCalendar(store, *settings_));
+            filter.due_by = calendar.AddWorkingDays(today, n);
+          }
         }
-        auto rows = store.ListInquiries(filter, *after, *page_size + 1);
+        MOBILITY_ASSIGN_OR_RETURN(
+            auto rows, store.ListInquiries(filter, *after, *page_size + 1));
         v1::ListInquiriesResponse out;
         out.set_next_page_token(TakePage(
             rows, *page_size, query,
@@ -165,7 +174,8 @@ absl::StatusOr<v1::Inquiry> Handling::AssignInquiry(
       {v1::Inquiry::REGISTERED, v1::Inquiry::REOPENED, v1::Inquiry::ASSIGNED,
        v1::Inquiry::IN_PROGRESS, v1::Inquiry::WAITING_FOR_AUTHOR},
       call, [&](Step& step) -> absl::Status {
-        auto office = step.store.GetOffice(*office_id);
+        MOBILITY_ASSIGN_OR_RETURN(const auto office,
+                                  step.store.GetOffice(*office_id));
         if (!office || !office->active())
           return InvalidField("office", "is not an active office");
         step.inquiry.set_state(v1::Inquiry::ASSIGNED);
@@ -226,23 +236,24 @@ absl::StatusOr<v1::Inquiry> Handling::AddMessage(
     from.insert({v1::Inquiry::ANSWERED, v1::Inquiry::CLOSED,
                  v1::Inquiry::FORWARDED, v1::Inquiry::NOT_CONSIDERED});
   }
-  return Change("AddMessage", request, request.name(), "", request.request_id(),
-                from, call, [&](Step& step) {
-                  v1::Message m = message;
-                  m.set_sender(call.principal.subject);
-                  *m.mutable_create_time() = ToTimestamp(step.now);
-                  step.store.AppendMessage(ResourceIdOf(step.inquiry.name()),
-                                           m);
-                  step.action = reply ? "public reply" : "internal note";
-                  if (reply) {
-                    // The notice quotes the reply, which the body lacks.
-                    v1::Inquiry with_reply = step.inquiry;
-                    *with_reply.add_messages() = m;
-                    Notify(step.store, NoticeKind::kReply, with_reply,
-                           *settings_, step.now);
-                  }
-                  return absl::OkStatus();
-                });
+  return Change(
+      "AddMessage", request, request.name(), "", request.request_id(), from,
+      call, [&](Step& step) {
+        v1::Message m = message;
+        m.set_sender(call.principal.subject);
+        *m.mutable_create_time() = ToTimestamp(step.now);
+        MOBILITY_RETURN_IF_ERROR(
+            step.store.AppendMessage(ResourceIdOf(step.inquiry.name()), m));
+        step.action = reply ? "public reply" : "internal note";
+        if (reply) {
+          // The notice quotes the reply, which the body lacks.
+          v1::Inquiry with_reply = step.inquiry;
+          *with_reply.add_messages() = m;
+          MOBILITY_RETURN_IF_ERROR(Notify(step.store, NoticeKind::kReply,
+                                          with_reply, *settings_, step.now));
+        }
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<v1::Inquiry> Handling::AnswerInquiry(
@@ -377,7 +388,8 @@ absl::StatusOr<v1::Inquiry> Handling::ExtendInquiry(
                                           "extension.due_date");
             !s.ok())
           return s;
-        const WorkingCalendar calendar = LoadCalendar(step.store, *settings_);
+        MOBILITY_ASSIGN_OR_RETURN(const WorkingCalendar calendar,
+                                  LoadCalendar(step.store, *settings_));
         extension.set_decided_by(call.principal.subject);
         *extension.mutable_decide_time() = ToTimestamp(step.now);
         *extension.mutable_notice_due_date() = ToDate(

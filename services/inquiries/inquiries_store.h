@@ -29,28 +29,30 @@ struct Notice {
 class InquiriesStore : public RequestLedger {
  public:
   // Offices. Ids are the last part of the resource name.
-  virtual std::vector<v1::Office> ListOffices() = 0;
-  virtual std::optional<v1::Office> GetOffice(const std::string& id) = 0;
+  virtual absl::StatusOr<std::vector<v1::Office>> ListOffices() = 0;
+  virtual absl::StatusOr<std::optional<v1::Office>> GetOffice(
+      const std::string& id) = 0;
   // False when the id is taken (Insert) or unknown (Update).
-  virtual bool InsertOffice(const std::string& id,
-                            const v1::Office& office) = 0;
-  virtual bool UpdateOffice(const std::string& id,
-                            const v1::Office& office) = 0;
+  virtual absl::StatusOr<bool> InsertOffice(const std::string& id,
+                                            const v1::Office& office) = 0;
+  virtual absl::StatusOr<bool> UpdateOffice(const std::string& id,
+                                            const v1::Office& office) = 0;
 
   // The holiday table; `year` 0 lists every year.
-  virtual std::vector<v1::Holiday> ListHolidays(int year) = 0;
+  virtual absl::StatusOr<std::vector<v1::Holiday>> ListHolidays(int year) = 0;
   // The table as the working calendar reads it: the days that differ from
   // the ordinary week, and those with their own hours.
   struct CalendarTable {
     std::map<absl::CivilDay, DayKind> exceptions;
     std::map<absl::CivilDay, WorkingHours> day_hours;
   };
-  virtual CalendarTable LoadCalendarTable() = 0;
-  virtual void SetHoliday(absl::CivilDay day, const v1::Holiday& holiday) = 0;
-  virtual bool DeleteHoliday(absl::CivilDay day) = 0;
+  virtual absl::StatusOr<CalendarTable> LoadCalendarTable() = 0;
+  virtual absl::Status SetHoliday(absl::CivilDay day,
+                                  const v1::Holiday& holiday) = 0;
+  virtual absl::StatusOr<bool> DeleteHoliday(absl::CivilDay day) = 0;
 
   // The next registration sequence of `year`, taken in this transaction.
-  virtual int64_t NextRegistrationSequence(int year) = 0;
+  virtual absl::StatusOr<int64_t> NextRegistrationSequence(int year) = 0;
 
   // Public submissions under a key (a hashed address or e-mail): serialises
   // the submissions of one key, then says how many came at or after `since`
@@ -59,11 +61,11 @@ class InquiriesStore : public RequestLedger {
     int count = 0;
     absl::Time earliest = absl::InfinitePast();
   };
-  virtual Usage LockAndCountSubmissions(const std::string& key_hash,
-                                        absl::Time since) = 0;
-  virtual void RecordSubmission(const std::string& key_hash,
-                                absl::Time time) = 0;
-  virtual int64_t PurgeSubmissions(absl::Time before) = 0;
+  virtual absl::StatusOr<Usage> LockAndCountSubmissions(
+      const std::string& key_hash, absl::Time since) = 0;
+  virtual absl::Status RecordSubmission(const std::string& key_hash,
+                                        absl::Time time) = 0;
+  virtual absl::StatusOr<int64_t> PurgeSubmissions(absl::Time before) = 0;
 
   // Inquiries: the body holds everything but the messages and the history.
   struct Registration {
@@ -72,20 +74,20 @@ class InquiriesStore : public RequestLedger {
     std::string tracking_hash;
     std::string duplicate_key;  // Empty: not checked for duplicates.
   };
-  virtual void InsertInquiry(const std::string& id,
-                             const Registration& registration,
-                             const v1::Inquiry& inquiry) = 0;
-  virtual void SaveInquiry(const std::string& id,
-                           const v1::Inquiry& inquiry) = 0;
+  virtual absl::Status InsertInquiry(const std::string& id,
+                                     const Registration& registration,
+                                     const v1::Inquiry& inquiry) = 0;
+  virtual absl::Status SaveInquiry(const std::string& id,
+                                   const v1::Inquiry& inquiry) = 0;
   // The body alone, without messages and history.
-  virtual std::optional<v1::Inquiry> GetInquiry(const std::string& id,
-                                                bool for_update) = 0;
+  virtual absl::StatusOr<std::optional<v1::Inquiry>> GetInquiry(
+      const std::string& id, bool for_update) = 0;
   // The inquiry registered under `number` whose tracking hash is
   // `tracking_hash`; nullopt for a wrong pair, whichever half is wrong.
-  virtual std::optional<std::string> FindTracked(
+  virtual absl::StatusOr<std::optional<std::string>> FindTracked(
       const std::string& number, const std::string& tracking_hash) = 0;
   // The newest inquiry with `duplicate_key` received at or after `since`.
-  virtual std::optional<std::string> FindDuplicate(
+  virtual absl::StatusOr<std::optional<std::string>> FindDuplicate(
       const std::string& duplicate_key, absl::Time since) = 0;
 
   struct Filter {
@@ -95,43 +97,42 @@ class InquiriesStore : public RequestLedger {
     std::optional<absl::CivilDay> due_by;
   };
   // By legal due date, then id; `after` is the last row's "date/id" key.
-  virtual std::vector<v1::Inquiry> ListInquiries(const Filter& filter,
-                                                 const std::string& after,
-                                                 int limit) = 0;
+  virtual absl::StatusOr<std::vector<v1::Inquiry>> ListInquiries(
+      const Filter& filter, const std::string& after, int limit) = 0;
 
-  virtual void AppendMessage(const std::string& inquiry_id,
-                             const v1::Message& message) = 0;
+  virtual absl::Status AppendMessage(const std::string& inquiry_id,
+                                     const v1::Message& message) = 0;
   // Oldest first; only the public replies when `public_only`.
-  virtual std::vector<v1::Message> Messages(const std::string& inquiry_id,
-                                            bool public_only) = 0;
-  virtual void AppendHistory(const std::string& inquiry_id,
-                             const v1::HistoryEntry& entry) = 0;
-  virtual std::vector<v1::HistoryEntry> History(
+  virtual absl::StatusOr<std::vector<v1::Message>> Messages(
+      const std::string& inquiry_id, bool public_only) = 0;
+  virtual absl::Status AppendHistory(const std::string& inquiry_id,
+                                     const v1::HistoryEntry& entry) = 0;
+  virtual absl::StatusOr<std::vector<v1::HistoryEntry>> History(
       const std::string& inquiry_id) = 0;
 
   // The outbox.
-  virtual void EnqueueNotice(const Notice& notice, absl::Time now) = 0;
+  virtual absl::Status EnqueueNotice(const Notice& notice, absl::Time now) = 0;
 
   // Published questions. False when the inquiry is already published
   // (Insert) or there was no such question (Delete).
-  virtual bool InsertPublished(const std::string& id,
-                               const std::string& inquiry_id,
-                               const v1::PublishedQuestion& question) = 0;
-  virtual std::optional<v1::PublishedQuestion> GetPublished(
+  virtual absl::StatusOr<bool> InsertPublished(
+      const std::string& id, const std::string& inquiry_id,
+      const v1::PublishedQuestion& question) = 0;
+  virtual absl::StatusOr<std::optional<v1::PublishedQuestion>> GetPublished(
       const std::string& id) = 0;
   // Newest first; matching `query` when it is not empty. `after` is the last
   // row's "micros/id" key.
-  virtual std::vector<v1::PublishedQuestion> ListPublished(
+  virtual absl::StatusOr<std::vector<v1::PublishedQuestion>> ListPublished(
       const std::string& query, const std::string& after, int limit) = 0;
-  virtual bool DeletePublished(const std::string& id) = 0;
+  virtual absl::StatusOr<bool> DeletePublished(const std::string& id) = 0;
 
   // Retention: inquiries closed before `cutoff` and not yet anonymised, at
   // most `limit`, locked; and how one is stripped of personal data, with the
   // words of its messages and its notices.
-  virtual std::vector<v1::Inquiry> InquiriesToAnonymise(absl::Time cutoff,
-                                                        int limit) = 0;
-  virtual void MarkAnonymised(const std::string& id,
-                              const v1::Inquiry& inquiry) = 0;
+  virtual absl::StatusOr<std::vector<v1::Inquiry>> InquiriesToAnonymise(
+      absl::Time cutoff, int limit) = 0;
+  virtual absl::Status MarkAnonymised(const std::string& id,
+                                      const v1::Inquiry& inquiry) = 0;
 };
 
 }  // namespace mobility::inquiries

@@ -12,25 +12,27 @@ void Stamp(v1::Inquiry& inquiry, absl::Time now) {
   inquiry.set_etag(Etag(inquiry.name(), absl::ToUnixMicros(now)));
 }
 
-void AppendHistory(InquiriesStore& store, const v1::Inquiry& inquiry,
-                   absl::Time now, const std::string& actor,
-                   const std::string& action, const std::string& detail) {
+absl::Status AppendHistory(InquiriesStore& store, const v1::Inquiry& inquiry,
+                           absl::Time now, const std::string& actor,
+                           const std::string& action,
+                           const std::string& detail) {
   v1::HistoryEntry entry;
   *entry.mutable_time() = ToTimestamp(now);
   entry.set_actor(actor);
   entry.set_action(action);
   entry.set_state(inquiry.state());
   entry.set_detail(detail);
-  store.AppendHistory(ResourceIdOf(inquiry.name()), entry);
+  return store.AppendHistory(ResourceIdOf(inquiry.name()), entry);
 }
 
-void Notify(InquiriesStore& store, NoticeKind kind, const v1::Inquiry& inquiry,
-            const Settings& settings, absl::Time now,
-            const std::string& tracking_code) {
+absl::Status Notify(InquiriesStore& store, NoticeKind kind,
+                    const v1::Inquiry& inquiry, const Settings& settings,
+                    absl::Time now, const std::string& tracking_code) {
   if (auto notice =
           NoticeFor(kind, inquiry, settings.public_url, tracking_code)) {
-    store.EnqueueNotice(*notice, now);
+    return store.EnqueueNotice(*notice, now);
   }
+  return absl::OkStatus();
 }
 
 absl::Status InquiryNotFound(const std::string& name) {

@@ -30,13 +30,14 @@ inline bool IsInquiryStaff(const Principal& principal,
 }
 
 void Stamp(v1::Inquiry& inquiry, absl::Time now);
-void AppendHistory(InquiriesStore& store, const v1::Inquiry& inquiry,
-                   absl::Time now, const std::string& actor,
-                   const std::string& action, const std::string& detail = "");
+absl::Status AppendHistory(InquiriesStore& store, const v1::Inquiry& inquiry,
+                           absl::Time now, const std::string& actor,
+                           const std::string& action,
+                           const std::string& detail = "");
 // Queues the notice of `kind`, when the author gave an e-mail.
-void Notify(InquiriesStore& store, NoticeKind kind, const v1::Inquiry& inquiry,
-            const Settings& settings, absl::Time now,
-            const std::string& tracking_code = "");
+absl::Status Notify(InquiriesStore& store, NoticeKind kind,
+                    const v1::Inquiry& inquiry, const Settings& settings,
+                    absl::Time now, const std::string& tracking_code = "");
 
 // The one answer for an inquiry that does not exist or may not be seen.
 absl::Status InquiryNotFound(const std::string& name);

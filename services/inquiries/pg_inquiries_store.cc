@@ -188,264 +188,331 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
   return statements;
 }
 
-std::vector<v1::Office> PgInquiriesStore::ListOffices() {
-  std::vector<v1::Office> out;
-  for (const auto& row : txn_.exec_prepared("office_list")) {
-    v1::Office& o = out.emplace_back();
-    o.set_name(absl::StrCat("offices/", row[0].as<std::string>()));
-    o.set_display_name(row[1].as<std::string>());
-    o.set_active(row[2].as<bool>());
-  }
-  return out;
+absl::StatusOr<std::vector<v1::Office>> PgInquiriesStore::ListOffices() {
+  return StoreCall([&]() -> std::vector<v1::Office> {
+    std::vector<v1::Office> out;
+    for (const auto& row : txn_.exec_prepared("office_list")) {
+      v1::Office& o = out.emplace_back();
+      o.set_name(absl::StrCat("offices/", row[0].as<std::string>()));
+      o.set_display_name(row[1].as<std::string>());
+      o.set_active(row[2].as<bool>());
+    }
+    return out;
+  });
 }
 
-std::optional<v1::Office> PgInquiriesStore::GetOffice(const std::string& id) {
-  pqxx::result r = txn_.exec_prepared("office_get", id);
-  if (r.empty()) return std::nullopt;
-  v1::Office o;
-  o.set_name(absl::StrCat("offices/", id));
-  o.set_display_name(r[0][1].as<std::string>());
-  o.set_active(r[0][2].as<bool>());
-  return o;
-}
-
-bool PgInquiriesStore::InsertOffice(const std::string& id,
-                                    const v1::Office& office) {
-  return txn_.exec_prepared("office_insert", id, office.display_name(),
-                            office.active())
-             .affected_rows() == 1;
-}
-
-bool PgInquiriesStore::UpdateOffice(const std::string& id,
-                                    const v1::Office& office) {
-  return txn_.exec_prepared("office_update", id, office.display_name(),
-                            office.active())
-             .affected_rows() == 1;
-}
-
-std::vector<v1::Holiday> PgInquiriesStore::ListHolidays(int year) {
-  std::vector<v1::Holiday> out;
-  for (const auto& row : txn_.exec_prepared("holiday_list", year))
-    out.push_back(HolidayFromRow(row));
-  return out;
-}
-
-InquiriesStore::CalendarTable PgInquiriesStore::LoadCalendarTable() {
-  CalendarTable out;
-  for (const auto& row : txn_.exec_prepared("holiday_list", 0)) {
-    const absl::CivilDay day = DayOf(row["day"]);
-    out.exceptions[day] = row["kind"].as<std::string>() == "WORKING_DAY"
-                              ? DayKind::kWorkingDay
-                              : DayKind::kDayOff;
-    // Stored only after ParseWorkingHours accepted it.
-    if (auto hours = ParseWorkingHours(row["working_hours"].as<std::string>()))
-      out.day_hours[day] = *hours;
-  }
-  return out;
-}
-
-void PgInquiriesStore::SetHoliday(absl::CivilDay day,
-                                  const v1::Holiday& holiday) {
-  txn_.exec_prepared("holiday_set", DayText(day),
-                     v1::Holiday::Kind_Name(holiday.kind()),
-                     holiday.description(), holiday.working_hours());
-}
-
-bool PgInquiriesStore::DeleteHoliday(absl::CivilDay day) {
-  return txn_.exec_prepared("holiday_delete", DayText(day)).affected_rows() ==
-         1;
-}
-
-int64_t PgInquiriesStore::NextRegistrationSequence(int year) {
-  return txn_.exec_prepared1("registration_next", year)[0].as<int64_t>();
-}
-
-InquiriesStore::Usage PgInquiriesStore::LockAndCountSubmissions(
-    const std::string& key_hash, absl::Time since) {
-  txn_.exec_prepared("submissions_lock", key_hash);
-  pqxx::row row = txn_.exec_prepared1("submissions_count", key_hash,
-                                      absl::ToUnixMicros(since));
-  Usage usage;
-  usage.count = row[0].as<int>();
-  if (usage.count > 0)
-    usage.earliest = absl::FromUnixMicros(row[1].as<int64_t>());
-  return usage;
-}
-
-void PgInquiriesStore::RecordSubmission(const std::string& key_hash,
-                                        absl::Time time) {
-  txn_.exec_prepared("submission_insert", key_hash, absl::ToUnixMicros(time));
-}
-
-int64_t PgInquiriesStore::PurgeSubmissions(absl::Time before) {
-  return txn_.exec_prepared("submissions_purge", absl::ToUnixMicros(before))
-      .affected_rows();
-}
-
-void PgInquiriesStore::InsertInquiry(const std::string& id,
-                                     const Registration& registration,
-                                     const v1::Inquiry& inquiry) {
-  const auto& due = inquiry.legal_due_date();
-  std::string closed;
-  if (inquiry.has_close_time())
-    closed = std::to_string(ToMicros(inquiry.close_time()));
-  txn_.exec_prepared("inquiry_insert", id, registration.year,
-                     registration.sequence, inquiry.registration_number(),
-                     registration.tracking_hash,
-                     v1::Inquiry::State_Name(inquiry.state()), inquiry.office(),
-                     FormatDate(due), registration.duplicate_key,
-                     ToMicros(inquiry.receipt().receive_time()),
-                     closed.empty() ? nullptr : closed.c_str(), Body(inquiry));
-}
-
-void PgInquiriesStore::SaveInquiry(const std::string& id,
-                                   const v1::Inquiry& inquiry) {
-  std::string closed;
-  if (inquiry.has_close_time())
-    closed = std::to_string(ToMicros(inquiry.close_time()));
-  txn_.exec_prepared("inquiry_update", id,
-                     v1::Inquiry::State_Name(inquiry.state()), inquiry.office(),
-                     FormatDate(inquiry.legal_due_date()),
-                     closed.empty() ? nullptr : closed.c_str(), Body(inquiry));
-}
-
-std::optional<v1::Inquiry> PgInquiriesStore::GetInquiry(const std::string& id,
-                                                        bool for_update) {
-  pqxx::result r = txn_.exec_prepared(
-      for_update ? "inquiry_get_for_update" : "inquiry_get", id);
-  if (r.empty()) return std::nullopt;
-  return ParseBody<v1::Inquiry>(r[0][0]);
-}
-
-std::optional<std::string> PgInquiriesStore::FindTracked(
-    const std::string& number, const std::string& tracking_hash) {
-  pqxx::result r = txn_.exec_prepared("inquiry_tracked", number, tracking_hash);
-  if (r.empty()) return std::nullopt;
-  return r[0][0].as<std::string>();
-}
-
-std::optional<std::string> PgInquiriesStore::FindDuplicate(
-    const std::string& duplicate_key, absl::Time since) {
-  pqxx::result r = txn_.exec_prepared("inquiry_duplicate", duplicate_key,
-                                      absl::ToUnixMicros(since));
-  if (r.empty()) return std::nullopt;
-  return r[0][0].as<std::string>();
-}
-
-std::vector<v1::Inquiry> PgInquiriesStore::ListInquiries(
-    const Filter& filter, const std::string& after, int limit) {
-  const PageKey key(after);
-  std::string due_by;
-  if (filter.due_by) due_by = DayText(*filter.due_by);
-  std::vector<v1::Inquiry> out;
-  for (const auto& row : txn_.exec_prepared(
-           "inquiry_list", filter.office, TextArrayParam(filter.states),
-           due_by.empty() ? nullptr : due_by.c_str(), key.First(), key.Second(),
-           limit)) {
-    out.push_back(ParseBody<v1::Inquiry>(row["body"]));
-  }
-  return out;
-}
-
-void PgInquiriesStore::AppendMessage(const std::string& inquiry_id,
-                                     const v1::Message& message) {
-  txn_.exec_prepared("message_insert", inquiry_id,
-                     v1::Message::Visibility_Name(message.visibility()),
-                     message.sender(), message.text(),
-                     ToMicros(message.create_time()));
-}
-
-std::vector<v1::Message> PgInquiriesStore::Messages(
-    const std::string& inquiry_id, bool public_only) {
-  std::vector<v1::Message> out;
-  for (const auto& row :
-       txn_.exec_prepared("message_list", inquiry_id, public_only)) {
-    v1::Message& m = out.emplace_back();
-    v1::Message::Visibility visibility = v1::Message::VISIBILITY_UNSPECIFIED;
-    v1::Message::Visibility_Parse(row["visibility"].as<std::string>(),
-                                  &visibility);
-    m.set_visibility(visibility);
-    m.set_sender(row["sender"].as<std::string>());
-    m.set_text(row["text"].as<std::string>());
-    *m.mutable_create_time() = FromMicros(row["us"].as<int64_t>());
-  }
-  return out;
-}
-
-void PgInquiriesStore::AppendHistory(const std::string& inquiry_id,
-                                     const v1::HistoryEntry& e) {
-  txn_.exec_prepared("history_insert", inquiry_id, ToMicros(e.time()),
-                     e.actor(), e.action(), v1::Inquiry::State_Name(e.state()),
-                     e.detail());
-}
-
-std::vector<v1::HistoryEntry> PgInquiriesStore::History(
-    const std::string& inquiry_id) {
-  std::vector<v1::HistoryEntry> out;
-  for (const auto& row : txn_.exec_prepared("history_list", inquiry_id)) {
-    v1::HistoryEntry& e = out.emplace_back();
-    *e.mutable_time() = FromMicros(row["us"].as<int64_t>());
-    e.set_actor(row["actor"].as<std::string>());
-    e.set_action(row["action"].as<std::string>());
-    v1::Inquiry::State state = v1::Inquiry::STATE_UNSPECIFIED;
-    v1::Inquiry::State_Parse(row["state"].as<std::string>(), &state);
-    e.set_state(state);
-    e.set_detail(row["detail"].as<std::string>());
-  }
-  return out;
-}
-
-void PgInquiriesStore::EnqueueNotice(const Notice& n, absl::Time now) {
-  txn_.exec_prepared("notice_insert", n.inquiry_id, n.mail.recipient,
-                     n.mail.subject, n.mail.body, absl::ToUnixMicros(now));
-}
-
-bool PgInquiriesStore::InsertPublished(const std::string& id,
-                                       const std::string& inquiry_id,
-                                       const v1::PublishedQuestion& q) {
-  return txn_.exec_prepared("published_insert", id, inquiry_id,
-                            ToMicros(q.publish_time()), q.title(), q.question(),
-                            q.answer(), Body(q))
-             .affected_rows() == 1;
-}
-
-std::optional<v1::PublishedQuestion> PgInquiriesStore::GetPublished(
+absl::StatusOr<std::optional<v1::Office>> PgInquiriesStore::GetOffice(
     const std::string& id) {
-  pqxx::result r = txn_.exec_prepared("published_get", id);
-  if (r.empty()) return std::nullopt;
-  return ParseBody<v1::PublishedQuestion>(r[0][0]);
+  return StoreCall([&]() -> std::optional<v1::Office> {
+    pqxx::result r = txn_.exec_prepared("office_get", id);
+    if (r.empty()) return std::nullopt;
+    v1::Office o;
+    o.set_name(absl::StrCat("offices/", id));
+    o.set_display_name(r[0][1].as<std::string>());
+    o.set_active(r[0][2].as<bool>());
+    return o;
+  });
 }
 
-std::vector<v1::PublishedQuestion> PgInquiriesStore::ListPublished(
-    const std::string& query, const std::string& after, int limit) {
-  const PageKey key(after);
-  std::vector<v1::PublishedQuestion> out;
-  for (const auto& row : txn_.exec_prepared("published_list", query,
-                                            key.First(), key.Second(), limit)) {
-    out.push_back(ParseBody<v1::PublishedQuestion>(row["body"]));
-  }
-  return out;
+absl::StatusOr<bool> PgInquiriesStore::InsertOffice(const std::string& id,
+                                                    const v1::Office& office) {
+  return StoreCall([&]() -> bool {
+    return txn_.exec_prepared("office_insert", id, office.display_name(),
+                              office.active())
+               .affected_rows() == 1;
+  });
 }
 
-bool PgInquiriesStore::DeletePublished(const std::string& id) {
-  return txn_.exec_prepared("published_delete", id).affected_rows() == 1;
+absl::StatusOr<bool> PgInquiriesStore::UpdateOffice(const std::string& id,
+                                                    const v1::Office& office) {
+  return StoreCall([&]() -> bool {
+    return txn_.exec_prepared("office_update", id, office.display_name(),
+                              office.active())
+               .affected_rows() == 1;
+  });
 }
 
-std::vector<v1::Inquiry> PgInquiriesStore::InquiriesToAnonymise(
+absl::StatusOr<std::vector<v1::Holiday>> PgInquiriesStore::ListHolidays(
+    int year) {
+  return StoreCall([&]() -> std::vector<v1::Holiday> {
+    std::vector<v1::Holiday> out;
+    for (const auto& row : txn_.exec_prepared("holiday_list", year))
+      out.push_back(HolidayFromRow(row));
+    return out;
+  });
+}
+
+absl::StatusOr<InquiriesStore::CalendarTable>
+PgInquiriesStore::LoadCalendarTable() {
+  return StoreCall([&]() -> InquiriesStore::CalendarTable {
+    CalendarTable out;
+    for (const auto& row : txn_.exec_prepared("holiday_list", 0)) {
+      const absl::CivilDay day = DayOf(row["day"]);
+      out.exceptions[day] = row["kind"].as<std::string>() == "WORKING_DAY"
+                                ? DayKind::kWorkingDay
+                                : DayKind::kDayOff;
+      // Stored only after ParseWorkingHours accepted it.
+      if (auto hours =
+              ParseWorkingHours(row["working_hours"].as<std::string>()))
+        out.day_hours[day] = *hours;
+    }
+    return out;
+  });
+}
+
+absl::Status PgInquiriesStore::SetHoliday(absl::CivilDay day,
+                                          const v1::Holiday& holiday) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("holiday_set", DayText(day),
+                       v1::Holiday::Kind_Name(holiday.kind()),
+                       holiday.description(), holiday.working_hours());
+  });
+}
+
+absl::StatusOr<bool> PgInquiriesStore::DeleteHoliday(absl::CivilDay day) {
+  return StoreCall([&]() -> bool {
+    return txn_.exec_prepared("holiday_delete", DayText(day)).affected_rows() ==
+           1;
+  });
+}
+
+absl::StatusOr<int64_t> PgInquiriesStore::NextRegistrationSequence(int year) {
+  return StoreCall([&]() -> int64_t {
+    return txn_.exec_prepared1("registration_next", year)[0].as<int64_t>();
+  });
+}
+
+absl::StatusOr<InquiriesStore::Usage> PgInquiriesStore::LockAndCountSubmissions(
+    const std::string& key_hash, absl::Time since) {
+  return StoreCall([&]() -> InquiriesStore::Usage {
+    txn_.exec_prepared("submissions_lock", key_hash);
+    pqxx::row row = txn_.exec_prepared1("submissions_count", key_hash,
+                                        absl::ToUnixMicros(since));
+    Usage usage;
+    usage.count = row[0].as<int>();
+    if (usage.count > 0)
+      usage.earliest = absl::FromUnixMicros(row[1].as<int64_t>());
+    return usage;
+  });
+}
+
+absl::Status PgInquiriesStore::RecordSubmission(const std::string& key_hash,
+                                                absl::Time time) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("submission_insert", key_hash, absl::ToUnixMicros(time));
+  });
+}
+
+absl::StatusOr<int64_t> PgInquiriesStore::PurgeSubmissions(absl::Time before) {
+  return StoreCall([&]() -> int64_t {
+    return txn_.exec_prepared("submissions_purge", absl::ToUnixMicros(before))
+        .affected_rows();
+  });
+}
+
+absl::Status PgInquiriesStore::InsertInquiry(const std::string& id,
+                                             const Registration& registration,
+                                             const v1::Inquiry& inquiry) {
+  return StoreCall([&]() -> void {
+    const auto& due = inquiry.legal_due_date();
+    std::string closed;
+    if (inquiry.has_close_time())
+      closed = std::to_string(ToMicros(inquiry.close_time()));
+    txn_.exec_prepared(
+        "inquiry_insert", id, registration.year, registration.sequence,
+        inquiry.registration_number(), registration.tracking_hash,
+        v1::Inquiry::State_Name(inquiry.state()), inquiry.office(),
+        FormatDate(due), registration.duplicate_key,
+        ToMicros(inquiry.receipt().receive_time()),
+        closed.empty() ? nullptr : closed.c_str(), Body(inquiry));
+  });
+}
+
+absl::Status PgInquiriesStore::SaveInquiry(const std::string& id,
+                                           const v1::Inquiry& inquiry) {
+  return StoreCall([&]() -> void {
+    std::string closed;
+    if (inquiry.has_close_time())
+      closed = std::to_string(ToMicros(inquiry.close_time()));
+    txn_.exec_prepared(
+        "inquiry_update", id, v1::Inquiry::State_Name(inquiry.state()),
+        inquiry.office(), FormatDate(inquiry.legal_due_date()),
+        closed.empty() ? nullptr : closed.c_str(), Body(inquiry));
+  });
+}
+
+absl::StatusOr<std::optional<v1::Inquiry>> PgInquiriesStore::GetInquiry(
+    const std::string& id, bool for_update) {
+  return StoreCall([&]() -> std::optional<v1::Inquiry> {
+    pqxx::result r = txn_.exec_prepared(
+        for_update ? "inquiry_get_for_update" : "inquiry_get", id);
+    if (r.empty()) return std::nullopt;
+    return ParseBody<v1::Inquiry>(r[0][0], id);
+  });
+}
+
+absl::StatusOr<std::optional<std::string>> PgInquiriesStore::FindTracked(
+    const std::string& number, const std::string& tracking_hash) {
+  return StoreCall([&]() -> std::optional<std::string> {
+    pqxx::result r =
+        txn_.exec_prepared("inquiry_tracked", number, tracking_hash);
+    if (r.empty()) return std::nullopt;
+    return r[0][0].as<std::string>();
+  });
+}
+
+absl::StatusOr<std::optional<std::string>> PgInquiriesStore::FindDuplicate(
+    const std::string& duplicate_key, absl::Time since) {
+  return StoreCall([&]() -> std::optional<std::string> {
+    pqxx::result r = txn_.exec_prepared("inquiry_duplicate", duplicate_key,
+                                        absl::ToUnixMicros(since));
+    if (r.empty()) return std::nullopt;
+    return r[0][0].as<std::string>();
+  });
+}
+
+absl::StatusOr<std::vector<v1::Inquiry>> PgInquiriesStore::ListInquiries(
+    const Filter& filter, const std::string& after, int limit) {
+  return StoreCall([&]() -> std::vector<v1::Inquiry> {
+    const PageKey key(after);
+    std::string due_by;
+    if (filter.due_by) due_by = DayText(*filter.due_by);
+    std::vector<v1::Inquiry> out;
+    for (const auto& row : txn_.exec_prepared(
+             "inquiry_list", filter.office, TextArrayParam(filter.states),
+             due_by.empty() ? nullptr : due_by.c_str(), key.First(),
+             key.Second(), limit)) {
+      out.push_back(
+          ParseBody<v1::Inquiry>(row["body"], RowOf("inquiry_list", row)));
+    }
+    return out;
+  });
+}
+
+absl::Status PgInquiriesStore::AppendMessage(const std::string& inquiry_id,
+                                             const v1::Message& message) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("message_insert", inquiry_id,
+                       v1::Message::Visibility_Name(message.visibility()),
+                       message.sender(), message.text(),
+                       ToMicros(message.create_time()));
+  });
+}
+
+absl::StatusOr<std::vector<v1::Message>> PgInquiriesStore::Messages(
+    const std::string& inquiry_id, bool public_only) {
+  return StoreCall([&]() -> std::vector<v1::Message> {
+    std::vector<v1::Message> out;
+    for (const auto& row :
+         txn_.exec_prepared("message_list", inquiry_id, public_only)) {
+      v1::Message& m = out.emplace_back();
+      v1::Message::Visibility visibility = v1::Message::VISIBILITY_UNSPECIFIED;
+      v1::Message::Visibility_Parse(row["visibility"].as<std::string>(),
+                                    &visibility);
+      m.set_visibility(visibility);
+      m.set_sender(row["sender"].as<std::string>());
+      m.set_text(row["text"].as<std::string>());
+      *m.mutable_create_time() = FromMicros(row["us"].as<int64_t>());
+    }
+    return out;
+  });
+}
+
+absl::Status PgInquiriesStore::AppendHistory(const std::string& inquiry_id,
+                                             const v1::HistoryEntry& e) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("history_insert", inquiry_id, ToMicros(e.time()),
+                       e.actor(), e.action(),
+                       v1::Inquiry::State_Name(e.state()), e.detail());
+  });
+}
+
+absl::StatusOr<std::vector<v1::HistoryEntry>> PgInquiriesStore::History(
+    const std::string& inquiry_id) {
+  return StoreCall([&]() -> std::vector<v1::HistoryEntry> {
+    std::vector<v1::HistoryEntry> out;
+    for (const auto& row : txn_.exec_prepared("history_list", inquiry_id)) {
+      v1::HistoryEntry& e = out.emplace_back();
+      *e.mutable_time() = FromMicros(row["us"].as<int64_t>());
+      e.set_actor(row["actor"].as<std::string>());
+      e.set_action(row["action"].as<std::string>());
+      v1::Inquiry::State state = v1::Inquiry::STATE_UNSPECIFIED;
+      v1::Inquiry::State_Parse(row["state"].as<std::string>(), &state);
+      e.set_state(state);
+      e.set_detail(row["detail"].as<std::string>());
+    }
+    return out;
+  });
+}
+
+absl::Status PgInquiriesStore::EnqueueNotice(const Notice& n, absl::Time now) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("notice_insert", n.inquiry_id, n.mail.recipient,
+                       n.mail.subject, n.mail.body, absl::ToUnixMicros(now));
+  });
+}
+
+absl::StatusOr<bool> PgInquiriesStore::InsertPublished(
+    const std::string& id, const std::string& inquiry_id,
+    const v1::PublishedQuestion& q) {
+  return StoreCall([&]() -> bool {
+    return txn_.exec_prepared("published_insert", id, inquiry_id,
+                              ToMicros(q.publish_time()), q.title(),
+                              q.question(), q.answer(), Body(q))
+               .affected_rows() == 1;
+  });
+}
+
+absl::StatusOr<std::optional<v1::PublishedQuestion>>
+PgInquiriesStore::GetPublished(const std::string& id) {
+  return StoreCall([&]() -> std::optional<v1::PublishedQuestion> {
+    pqxx::result r = txn_.exec_prepared("published_get", id);
+    if (r.empty()) return std::nullopt;
+    return ParseBody<v1::PublishedQuestion>(r[0][0], id);
+  });
+}
+
+absl::StatusOr<std::vector<v1::PublishedQuestion>>
+PgInquiriesStore::ListPublished(const std::string& query,
+                                const std::string& after, int limit) {
+  return StoreCall([&]() -> std::vector<v1::PublishedQuestion> {
+    const PageKey key(after);
+    std::vector<v1::PublishedQuestion> out;
+    for (const auto& row : txn_.exec_prepared(
+             "published_list", query, key.First(), key.Second(), limit)) {
+      out.push_back(ParseBody<v1::PublishedQuestion>(
+          row["body"], RowOf("published_list", row)));
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<bool> PgInquiriesStore::DeletePublished(const std::string& id) {
+  return StoreCall([&]() -> bool {
+    return txn_.exec_prepared("published_delete", id).affected_rows() == 1;
+  });
+}
+
+absl::StatusOr<std::vector<v1::Inquiry>> PgInquiriesStore::InquiriesToAnonymise(
     absl::Time cutoff, int limit) {
-  std::vector<v1::Inquiry> out;
-  for (const auto& row : txn_.exec_prepared(
-           "inquiries_to_anonymise", absl::ToUnixMicros(cutoff), limit)) {
-    out.push_back(ParseBody<v1::Inquiry>(row[0]));
-  }
-  return out;
+  return StoreCall([&]() -> std::vector<v1::Inquiry> {
+    std::vector<v1::Inquiry> out;
+    for (const auto& row : txn_.exec_prepared(
+             "inquiries_to_anonymise", absl::ToUnixMicros(cutoff), limit)) {
+      out.push_back(
+          ParseBody<v1::Inquiry>(row[0], RowOf("inquiries_to_anonymise", row)));
+    }
+    return out;
+  });
 }
 
-void PgInquiriesStore::MarkAnonymised(const std::string& id,
-                                      const v1::Inquiry& inquiry) {
-  txn_.exec_prepared("inquiry_anonymised", id, Body(inquiry));
-  txn_.exec_prepared("messages_anonymised", id);
-  txn_.exec_prepared("notices_of_inquiry_delete", id);
+absl::Status PgInquiriesStore::MarkAnonymised(const std::string& id,
+                                              const v1::Inquiry& inquiry) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("inquiry_anonymised", id, Body(inquiry));
+    txn_.exec_prepared("messages_anonymised", id);
+    txn_.exec_prepared("notices_of_inquiry_delete", id);
+  });
 }
 
 }  // namespace mobility::inquiries

@@ -43,7 +43,8 @@ absl::StatusOr<v1::PublishedQuestion> Publication::PublishQuestion(
     return s;
   absl::Status status =
       store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
-        auto inquiry = store.GetInquiry(*inquiry_id, /*for_update=*/true);
+        MOBILITY_ASSIGN_OR_RETURN(
+            auto inquiry, store.GetInquiry(*inquiry_id, /*for_update=*/true));
         if (!inquiry) return InquiryNotFound(request.inquiry());
         if (inquiry->state() != v1::Inquiry::ANSWERED &&
             inquiry->state() != v1::Inquiry::CLOSED) {
@@ -62,12 +63,16 @@ absl::StatusOr<v1::PublishedQuestion> Publication::PublishQuestion(
         question.set_inquiry(request.inquiry());
         question.set_published_by(call.principal.subject);
         *question.mutable_publish_time() = ToTimestamp(now);
-        if (!store.InsertPublished(id, *inquiry_id, question)) {
+        MOBILITY_ASSIGN_OR_RETURN(
+            const bool inserted,
+            store.InsertPublished(id, *inquiry_id, question));
+        if (!inserted) {
           return Error(absl::StatusCode::kAlreadyExists, "ALREADY_PUBLISHED",
                        absl::StrCat(request.inquiry(), " is published"));
         }
-        AppendHistory(store, *inquiry, now, call.principal.subject, "published",
-                      question.name());
+        MOBILITY_RETURN_IF_ERROR(AppendHistory(store, *inquiry, now,
+                                               call.principal.subject,
+                                               "published", question.name()));
         return absl::OkStatus();
       });
   if (!status.ok()) return status;
@@ -82,7 +87,7 @@ absl::StatusOr<v1::PublishedQuestion> Publication::GetPublishedQuestion(
   return store_->ReadValue(
       call.limit,
       [&](InquiriesStore& store) -> absl::StatusOr<v1::PublishedQuestion> {
-        auto q = store.GetPublished(*id);
+        MOBILITY_ASSIGN_OR_RETURN(auto q, store.GetPublished(*id));
         if (!q) return PublishedNotFound(request.name());
         // The public sees the Q&A, not which inquiry or moderator it is.
         if (!staff) {
@@ -112,7 +117,8 @@ Publication::ListPublishedQuestions(
       call.limit,
       [&](InquiriesStore& store)
           -> absl::StatusOr<v1::ListPublishedQuestionsResponse> {
-        auto rows = store.ListPublished(query, *after, *page_size + 1);
+        MOBILITY_ASSIGN_OR_RETURN(
+            auto rows, store.ListPublished(query, *after, *page_size + 1));
         v1::ListPublishedQuestionsResponse out;
         out.set_next_page_token(TakePage(
             rows, *page_size, fingerprint,
@@ -138,8 +144,9 @@ absl::StatusOr<google::protobuf::Empty> Publication::DeletePublishedQuestion(
   if (!id.ok()) return id.status();
   absl::Status status =
       store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
-        if (!store.DeletePublished(*id))
-          return PublishedNotFound(request.name());
+        MOBILITY_ASSIGN_OR_RETURN(const bool deleted,
+                                  store.DeletePublished(*id));
+        if (!deleted) return PublishedNotFound(request.name());
         return absl::OkStatus();
       });
   if (!status.ok()) return status;

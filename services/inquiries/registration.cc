@@ -31,7 +31,8 @@ absl::Status Registration::CheckRate(InquiriesStore& store,
                                      const std::string& key,
                                      absl::Time now) const {
   const std::string key_hash = KeyedDigest("rate limit", key);
-  auto usage = store.LockAndCountSubmissions(key_hash, now - kRateWindow);
+  MOBILITY_ASSIGN_OR_RETURN(
+      auto usage, store.LockAndCountSubmissions(key_hash, now - kRateWindow));
   if (usage.count >= settings_->submissions_per_hour) {
     const absl::Duration wait =
         absl::Ceil(usage.earliest + kRateWindow - now, absl::Seconds(1));
@@ -43,7 +44,7 @@ absl::Status Registration::CheckRate(InquiriesStore& store,
                            absl::FormatDuration(wait))),
         wait);
   }
-  store.RecordSubmission(key_hash, now);
+  MOBILITY_RETURN_IF_ERROR(store.RecordSubmission(key_hash, now));
   return absl::OkStatus();
 }
 
@@ -103,7 +104,8 @@ absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
                 auto office_id = ParseResourceName(
                     "inquiry.addressee", inquiry.addressee(), "offices");
                 if (!office_id.ok()) return office_id.status();
-                auto office = store.GetOffice(*office_id);
+                MOBILITY_ASSIGN_OR_RETURN(auto office,
+                                          store.GetOffice(*office_id));
                 if (!office || !office->active()) {
                   return InvalidField("inquiry.addressee",
                                       "is neither \"rector\" nor an active "
@@ -114,25 +116,31 @@ absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
                 if (auto s = CheckRate(store, key, now); !s.ok()) return s;
               }
               const std::string duplicate_key = DuplicateKey(inquiry);
-              if (auto first = store.FindDuplicate(duplicate_key,
-                                                   now - kDuplicateWindow)) {
-                auto existing = store.GetInquiry(*first, false);
+              MOBILITY_ASSIGN_OR_RETURN(
+                  const auto first,
+                  store.FindDuplicate(duplicate_key, now - kDuplicateWindow));
+              if (first) {
+                MOBILITY_ASSIGN_OR_RETURN(auto existing,
+                                          store.GetInquiry(*first, false));
                 if (existing) {
                   // Whoever sent it learns only that it was registered
                   // before; its receipt goes to the author's own address.
-                  Notify(store, NoticeKind::kAlreadyRegistered, *existing,
-                         *settings_, now);
+                  MOBILITY_RETURN_IF_ERROR(
+                      Notify(store, NoticeKind::kAlreadyRegistered, *existing,
+                             *settings_, now));
                   receipt.set_duplicate(true);
                   return absl::OkStatus();
                 }
               }
-              const WorkingCalendar calendar = LoadCalendar(store, *settings_);
+              MOBILITY_ASSIGN_OR_RETURN(const WorkingCalendar calendar,
+                                        LoadCalendar(store, *settings_));
               const absl::CivilDay registered = calendar.RegistrationDate(now);
               const std::string id = NewResourceId();
               const int year = static_cast<int>(registered.year());
               InquiriesStore::Registration registration;
               registration.year = year;
-              registration.sequence = store.NextRegistrationSequence(year);
+              MOBILITY_ASSIGN_OR_RETURN(registration.sequence,
+                                        store.NextRegistrationSequence(year));
               registration.duplicate_key = duplicate_key;
               const std::string code = NewTrackingCode();
               registration.tracking_hash = TrackingCodeHash(code);
@@ -164,15 +172,16 @@ absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
                 *inquiry.mutable_close_time() = ToTimestamp(now);
               }
               Stamp(inquiry, now);
-              store.InsertInquiry(id, registration, inquiry);
-              AppendHistory(
+              MOBILITY_RETURN_IF_ERROR(
+                  store.InsertInquiry(id, registration, inquiry));
+              MOBILITY_RETURN_IF_ERROR(AppendHistory(
                   store, inquiry, now,
                   accepted_by_staff ? call.principal.subject : kWebActor,
                   "registered",
                   absl::StrCat("channel ", v1::Channel_Name(inquiry.channel()),
-                               reason.empty() ? "" : "; ", reason));
-              Notify(store, NoticeKind::kRegistered, inquiry, *settings_, now,
-                     code);
+                               reason.empty() ? "" : "; ", reason)));
+              MOBILITY_RETURN_IF_ERROR(Notify(store, NoticeKind::kRegistered,
+                                              inquiry, *settings_, now, code));
               receipt = ReceiptOf(inquiry);
               tracking_code = code;
               return absl::OkStatus();

@@ -30,13 +30,16 @@ absl::StatusOr<int> Retention::AnonymiseExpired(const CallLimit& limit) {
         store_->Transact(limit, [&](InquiriesStore& store) -> absl::Status {
           const absl::Time now = settings_->Now();
           batch = 0;
-          for (auto& inquiry :
-               store.InquiriesToAnonymise(now - settings_->retention, kBatch)) {
+          MOBILITY_ASSIGN_OR_RETURN(
+              auto expired,
+              store.InquiriesToAnonymise(now - settings_->retention, kBatch));
+          for (auto& inquiry : expired) {
             Anonymise(inquiry, now);
             Stamp(inquiry, now);
-            store.MarkAnonymised(ResourceIdOf(inquiry.name()), inquiry);
-            AppendHistory(store, inquiry, now, kRetentionActor,
-                          "personal data removed");
+            MOBILITY_RETURN_IF_ERROR(
+                store.MarkAnonymised(ResourceIdOf(inquiry.name()), inquiry));
+            MOBILITY_RETURN_IF_ERROR(AppendHistory(
+                store, inquiry, now, kRetentionActor, "personal data removed"));
             ++batch;
           }
           return absl::OkStatus();
