@@ -98,13 +98,15 @@ bool NamesAudience(const google::protobuf::Struct& claims,
   return it->second.string_value() == audience;
 }
 
-struct Verified {
+}  // namespace
+
+// A token checked once, kept for its lifetime (outside the anonymous
+// namespace: State, which holds them, is a member of an exported class).
+struct VerifiedToken {
   Principal principal;
   absl::Time not_before;
   absl::Time expires;
 };
-
-}  // namespace
 
 absl::string_view RoleName(Role role) {
   for (const auto& [r, name] : kRoleNames) {
@@ -137,12 +139,13 @@ struct TokenVerifier::State {
   PKey internal_key;   // Null when no caller is one of our services.
   const TokenPolicy policy;
 
-  absl::StatusOr<Verified> VerifyUncached(absl::string_view token) const;
+  absl::StatusOr<VerifiedToken> VerifyUncached(absl::string_view token) const;
   bool CheckSignature(EVP_PKEY* signer, absl::string_view signed_part,
                       absl::string_view signature) const;
 
   mutable absl::Mutex mu;
-  mutable absl::flat_hash_map<std::string, Verified> cache ABSL_GUARDED_BY(mu);
+  mutable absl::flat_hash_map<std::string, VerifiedToken> cache
+      ABSL_GUARDED_BY(mu);
 };
 
 bool TokenVerifier::State::CheckSignature(EVP_PKEY* signer,
@@ -160,7 +163,7 @@ bool TokenVerifier::State::CheckSignature(EVP_PKEY* signer,
              signed_part.size()) == 1;
 }
 
-absl::StatusOr<Verified> TokenVerifier::State::VerifyUncached(
+absl::StatusOr<VerifiedToken> TokenVerifier::State::VerifyUncached(
     absl::string_view token) const {
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   std::string header_json, claims_json, signature;
@@ -206,7 +209,7 @@ absl::StatusOr<Verified> TokenVerifier::State::VerifyUncached(
   if (!exp->has_value() || !iat->has_value())
     return InvalidToken("the bearer token has no iat or exp");
   const absl::Time issued = absl::FromUnixSeconds(**iat);
-  Verified verified;
+  VerifiedToken verified;
   verified.expires = absl::FromUnixSeconds(**exp);
   if (verified.expires - issued > policy.max_lifetime) {
     return InvalidToken("the bearer token's lifetime is longer than allowed");
@@ -296,7 +299,7 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
     return InvalidToken("the bearer token is missing or too long");
   }
   const std::string digest = Sha256(token);
-  std::optional<Verified> verified;
+  std::optional<VerifiedToken> verified;
   {
     absl::ReaderMutexLock lock(&state_->mu);
     auto it = state_->cache.find(digest);

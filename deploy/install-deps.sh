@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake pkg-config git ca-certificates curl openssl procps
+  build-essential cmake ninja-build pkg-config git ca-certificates curl openssl procps
   protobuf-compiler libprotobuf-dev protobuf-compiler-grpc libgrpc++-dev libgrpc-dev
   libabsl-dev libpqxx-dev libpq-dev libssl-dev libcurl4-openssl-dev tzdata libboost-dev
   golang-github-grpc-ecosystem-grpc-gateway-dev

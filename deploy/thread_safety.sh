@@ -12,9 +12,11 @@ commands=$build_dir/compile_commands.json
 python3 - "$commands" "$project_dir" "$build_dir" "${MOBILITY_BUILD_JOBS:-2}" <<'PY'
 import concurrent.futures, json, subprocess, sys
 commands, root, build, jobs = sys.argv[1], sys.argv[2] + "/", sys.argv[3] + "/", int(sys.argv[4])
-# Our sources only, not the generated contracts; the same flags, with clang in place of g++.
+# Our sources only, not the generated contracts: each target's unity files (which include its
+# sources) and any source compiled alone; the same flags, with clang in place of g++.
 entries = [e for e in json.load(open(commands))
-           if e["file"].startswith(root) and not e["file"].startswith(build)]
+           if "/Unity/unity_" in e["file"]
+           or (e["file"].startswith(root) and not e["file"].startswith(build))]
 def check(entry):
     command = entry["command"].split(" ", 1)[1]
     run = subprocess.run(f"clang++-14 {command} -fsyntax-only -Wthread-safety -Werror -o /dev/null",
