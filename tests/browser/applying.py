@@ -115,10 +115,21 @@ def coordinator_selects(pages, office_sign_in):
     pages.shown('#calls')  # Still the budgets' coordinator, of the same institution.
     office_sign_in(pages, 'coordinator', 'coordinator', shows='#calls',
                    institution='institutions/kokshetau-amu')
-    opener = pages.wait.until(lambda d: [b for b in d.find_elements(By.CSS_SELECTOR, '#unranked button')
-                                         if 'Aruzhan Nurlanova' in b.text])
+    def applicant_buttons(d):
+        return [b for b in d.find_elements(By.CSS_SELECTOR, '#unranked button')
+                if 'Aruzhan Nurlanova' in b.text]
+
+    def open_applicant(d):
+        buttons = applicant_buttons(d)
+        if buttons:
+            buttons[0].click()
+        return bool(buttons)
+
+    pages.wait.until(applicant_buttons)
     pages.accessible('selection-ranking')
-    opener[0].click()
+    # The list may be drawn again meanwhile: the button is found afresh as it is clicked (a
+    # stale one is retried, the wait ignores StaleElementReferenceException).
+    pages.wait.until(open_applicant)
     pages.shown('#evaluate')
     check('transcript.pdf' in pages.find('#detail-documents').text, 'the document is not listed')
     for criterion, points in (('grades', '95'), ('language', '9'), ('motivation', '10')):
