@@ -431,14 +431,7 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
   void Write(Exchange& exchange, Response response) {
     response.set(beast::string_view(kRequestIdHeader), exchange.request_id);
     SetSecurityHeaders(response);
-    const auto& origins = gateway_->options.cors_origins;
-    if (!exchange.origin.empty() &&
-        (origins.count("*") > 0 || origins.count(exchange.origin) > 0)) {
-      response.set(http::field::access_control_allow_origin, exchange.origin);
-      response.set(http::field::vary, "Origin");
-      response.set(http::field::access_control_expose_headers,
-                   "x-request-id, retry-after");
-    }
+    SetCorsHeaders(response, exchange.origin, gateway_->options.cors_origins);
     response.keep_alive(exchange.keep_alive);
     response.prepare_payload();
     // The access line: no path values, query or client address, which may
@@ -455,19 +448,16 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
     header << response.base();
     auto wire = std::make_shared<std::string>(header.str());
     wire->append(response.body());
-    // The socket is the connection's strand's alone: an answer made on a
-    // completion thread is sent from the strand, and one made there already
-    // goes at once.
+    // Sent from the connection's strand, which alone touches the socket.
     asio::dispatch(stream_.get_executor(), [self = shared_from_this(), wire,
                                             keep_alive = exchange.keep_alive] {
-      self->Send(wire, keep_alive);
+      self->Transmit(wire, keep_alive);
     });
   }
 
-  // On the strand: written at once when the socket takes it all, as it nearly
-  // always does, and the next read starts here. A client slow to read gets
-  // the rest written as it reads.
-  void Send(std::shared_ptr<std::string> wire, bool keep_alive) {
+  // Written at once when the socket takes it all, as it nearly always does;
+  // a client slow to read gets the rest as it reads.
+  void Transmit(std::shared_ptr<std::string> wire, bool keep_alive) {
     beast::error_code error;
     size_t sent = 0;
     while (!error && sent < wire->size()) {

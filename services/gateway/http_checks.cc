@@ -64,4 +64,14 @@ bool HasForwardingHeader(const Request& request) {
   return false;
 }
 
+void SetCorsHeaders(Response& response, const std::string& origin,
+                    const std::set<std::string>& allowed) {
+  if (origin.empty() || (allowed.count("*") == 0 && allowed.count(origin) == 0))
+    return;
+  response.set(http::field::access_control_allow_origin, origin);
+  response.set(http::field::vary, "Origin");
+  response.set(http::field::access_control_expose_headers,
+               "x-request-id, retry-after");
+}
+
 }  // namespace mobility::gateway

@@ -36,6 +36,11 @@ bool HasForwardingHeader(const Request& request);
 // sniffed into another type.
 void SetSecurityHeaders(Response& response);
 
+// CORS headers for a request from `origin` when `allowed` names it or holds
+// "*"; none for a request without an Origin.
+void SetCorsHeaders(Response& response, const std::string& origin,
+                    const std::set<std::string>& allowed);
+
 }  // namespace mobility::gateway
 
 #endif  // MOBILITY_SERVICES_GATEWAY_HTTP_CHECKS_H_
