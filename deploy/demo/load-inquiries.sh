@@ -5,15 +5,15 @@
 set -euo pipefail
 demo=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
-as_role() {
-  local role=$1 subject=$2
-  shift 2
-  MOBILITY_TOKEN=$(mobilityctl token --role "$role" --subject "$subject" \
-                     --institution institutions/kokshetau-amu 2>/dev/null | tail -n 1) \
-    mobilityctl --output=json "$@"
+# Each role's token is minted once: a mobilityctl process per call costs more than the call.
+token_of() {
+  mobilityctl token --role "$1" --subject "$2" --institution institutions/kokshetau-amu \
+    2>/dev/null | tail -n 1
 }
-admin() { as_role admin demo-admin "$@"; }
-handler() { as_role inquiry_handler demo-handler "$@"; }
+admin_token=$(token_of admin demo-admin)
+handler_token=$(token_of inquiry_handler demo-handler)
+admin() { MOBILITY_TOKEN=$admin_token mobilityctl --output=json "$@"; }
+handler() { MOBILITY_TOKEN=$handler_token mobilityctl --output=json "$@"; }
 
 for office in "international-office:International Office" "academic-affairs:Office of Academic Affairs"; do
   admin offices list | grep -q "offices/${office%%:*}\"" ||

@@ -6,13 +6,22 @@ set -euo pipefail
 demo=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 ctl() { mobilityctl --output=json "$@"; }
+# Each identity's token is minted once (outside command substitutions, which forget it): a
+# mobilityctl process per call costs more than the call.
+declare -A tokens
+mint() {
+  local key=$1
+  shift
+  [ -n "${tokens[$key]:-}" ] || tokens[$key]=$(mobilityctl token "$@" 2>/dev/null | tail -n 1)
+}
 # Each partner approves for itself: Kokshetau's coordinator, and Vidzeme's own system (a partner
 # system, acting as Vidzeme's coordinator), as EWP's Approval API would deliver it.
 as_partner() {
   local institution=$1 role=$2 subject=$3
   shift 3
-  MOBILITY_TOKEN=$(mobilityctl token --role "$role" --subject "$subject" \
-                     --institution "$institution" 2>/dev/null | tail -n 1) ctl "$@"
+  mint "$institution $role $subject" --role "$role" --subject "$subject" \
+    --institution "$institution"
+  MOBILITY_TOKEN=${tokens["$institution $role $subject"]} ctl "$@"
 }
 
 ctl institutions create --json "$demo/kokshetau.json" --id kokshetau-amu \
@@ -66,8 +75,8 @@ coordinator calls update calls/spring-2027 --json "$tmp/call.json" --update_mask
 applicant() {
   local subject=$1
   shift
-  MOBILITY_TOKEN=$(mobilityctl token --role applicant --subject "$subject" 2>/dev/null |
-                     tail -n 1) ctl "$@"
+  mint "$subject" --role applicant --subject "$subject"
+  MOBILITY_TOKEN=${tokens[$subject]} ctl "$@"
 }
 apply() {
   local n=$1 given=$2 family=$3
