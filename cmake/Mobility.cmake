@@ -23,6 +23,10 @@ function(mobility_test name)
   target_compile_options(${name} PRIVATE ${MOBILITY_WARNINGS} -g)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 30 PROPERTIES TIMEOUT 300)
+  if(MOBILITY_TSAN)
+    target_link_libraries(${name} PRIVATE mobility_tsan_annotations)
+    add_dependencies(tsan_tests ${name})
+  endif()
 endfunction()
 
 # mobility_layer(TARGET LAYER [SERVICE name]): before TARGET compiles, checks that its sources

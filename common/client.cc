@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "common/config.h"
 #include "common/grpc_status.h"
+#include "common/handoff.h"
 #include "common/log.h"
 #include "common/status.h"
 
@@ -112,7 +113,9 @@ std::vector<absl::Status> ServiceChannel::CallAllAs(
         context.AddMetadata(kServiceTokenHeader,
                             absl::StrCat("Bearer ", service_token));
       }
+      HandOff(&statuses);
       rpcs[i](&context, [&statuses, &done, i](grpc::Status status) {
+        TakeBack(&statuses);
         statuses[i] = FromGrpcStatus(status);
         done.DecrementCount();
       });

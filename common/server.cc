@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "common/api.h"
 #include "common/grpc_status.h"
+#include "common/handoff.h"
 #include "common/log.h"
 #include "common/status.h"
 
@@ -127,7 +128,10 @@ class RpcDispatcher::Call final : public grpc::ServerUnaryReactor {
         cancelled_(std::make_shared<std::atomic<bool>>(false)) {}
 
   void OnCancel() override { cancelled_->store(true); }
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    TakeBack(this);
+    delete this;
+  }
 
   // Logs and answers; `this` may be gone when it returns.
   void Answer(const absl::Status& status) {
@@ -146,6 +150,7 @@ class RpcDispatcher::Call final : public grpc::ServerUnaryReactor {
          {"calling_service", call_.calling_service.subject},
          {"duration_ms",
           absl::StrCat(absl::ToDoubleMilliseconds(absl::Now() - start_))}});
+    HandOff(this);
     Finish(ToGrpcStatus(status));
   }
 

@@ -23,6 +23,7 @@
 #include "common/call.h"
 #include "common/config.h"
 #include "common/grpc_status.h"
+#include "common/handoff.h"
 #include "common/log.h"
 #include "common/status.h"
 #include "services/gateway/dev_sign_in.h"
@@ -106,6 +107,7 @@ struct Gateway::Impl {
     }
     started->reader = backend.stub->PrepareUnaryCall(&started->context, method,
                                                      request, &completions);
+    HandOff(started);
     started->reader->StartCall();
     started->reader->Finish(&started->response, &started->status, started);
   }
@@ -114,6 +116,7 @@ struct Gateway::Impl {
     void* tag;
     bool ok;
     while (completions.Next(&tag, &ok)) {
+      TakeBack(tag);
       std::unique_ptr<ServiceCall> call(static_cast<ServiceCall*>(tag));
       {
         absl::MutexLock lock(&calls_mu);
