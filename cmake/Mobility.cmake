@@ -29,6 +29,20 @@ function(mobility_test name)
   endif()
 endfunction()
 
+# mobility_library(NAME LAYER [SERVICE name] SOURCES... LIBS...): a static library of our code, its
+# warnings errors, linking LIBS for those who link it, and held to LAYER's includes (mobility_layer).
+function(mobility_library name layer)
+  cmake_parse_arguments(ARG "" "SERVICE" "SOURCES;LIBS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_compile_options(${name} PRIVATE ${MOBILITY_WARNINGS})
+  target_link_libraries(${name} PUBLIC ${ARG_LIBS})
+  if(ARG_SERVICE)
+    mobility_layer(${name} ${layer} SERVICE ${ARG_SERVICE})
+  else()
+    mobility_layer(${name} ${layer})
+  endif()
+endfunction()
+
 # mobility_layer(TARGET LAYER [SERVICE name]): before TARGET compiles, checks that its sources
 # include only what LAYER may (cmake/CheckLayer.cmake): core, rules and domain code no database
 # and no gRPC, stores no gRPC, the serving path no database; a service's code reaches another
