@@ -86,6 +86,13 @@ bool WorkerPool::TrySubmit(std::function<void()> task) {
 
 absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
                           google::protobuf::Message* message) {
+  // gRPC hands over no message at all (not an empty one) when the call ended
+  // before it arrived: a caller whose deadline passed while this process could
+  // not run is gone, not malformed.
+  if (!bytes.Valid()) {
+    return Error(absl::StatusCode::kCancelled, "REQUEST_NEVER_ARRIVED",
+                 "the call ended before its request arrived");
+  }
   std::vector<grpc::Slice> slices;
   bool ok = bytes.Dump(&slices).ok();
   if (ok) {

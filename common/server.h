@@ -89,6 +89,7 @@ class RpcDispatcher {
 
 // INVALID_ARGUMENT (reason MALFORMED_REQUEST) unless `bytes` parse as
 // `message`: bytes that are no protobuf, or strings that are not UTF-8.
+// CANCELLED (REQUEST_NEVER_ARRIVED) when there are no bytes at all.
 absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
                           google::protobuf::Message* message);
 absl::Status SerializeResponse(const google::protobuf::Message& message,
