@@ -11,6 +11,28 @@
 #include "common/status.h"
 
 namespace mobility {
+
+// A connection whose notices (the server shutting down, a backend terminated)
+// are log lines like every other, JSON, rather than text libpq prints to
+// stderr.
+class Connection final : public pqxx::connection {
+ public:
+  explicit Connection(const std::string& options)
+      : pqxx::connection(options), notices_(*this) {}
+
+ private:
+  class NoticeLog final : public pqxx::errorhandler {
+   public:
+    using pqxx::errorhandler::errorhandler;
+    bool operator()(const char message[]) noexcept override {
+      Log(LogLevel::kWarning, "database_notice",
+          {{"message",
+            std::string(absl::StripTrailingAsciiWhitespace(message))}});
+      return false;  // Handled: libpq prints nothing.
+    }
+  };
+  NoticeLog notices_;
+};
 namespace {
 
 // libpqxx 6.4 raises these two without a SQLSTATE, so their types are what
@@ -151,8 +173,7 @@ struct Database::Watched {
 // cancel must not hit the next call's query).
 class Database::Lease {
  public:
-  Lease(Database* db, std::unique_ptr<pqxx::connection> conn,
-        const CallLimit& limit)
+  Lease(Database* db, std::unique_ptr<Connection> conn, const CallLimit& limit)
       : db_(db), conn_(std::move(conn)), watched_{conn_.get(), &limit} {
     absl::MutexLock lock(&db_->watch_mu_);
     db_->watched_.push_back(&watched_);
@@ -177,7 +198,7 @@ class Database::Lease {
 
  private:
   Database* db_;
-  std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<Connection> conn_;
   Watched watched_;
 };
 
@@ -213,9 +234,9 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   return db;
 }
 
-absl::StatusOr<std::unique_ptr<pqxx::connection>> Database::Connect() const {
+absl::StatusOr<std::unique_ptr<Connection>> Database::Connect() const {
   try {
-    auto conn = std::make_unique<pqxx::connection>(connection_string_);
+    auto conn = std::make_unique<Connection>(connection_string_);
     for (const auto& s : statements_) conn->prepare(s.name, s.sql);
     return conn;
   } catch (const std::exception& e) {
@@ -239,7 +260,7 @@ absl::Status LimitPassed(const CallLimit& limit) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<pqxx::connection>> Database::Acquire(
+absl::StatusOr<std::unique_ptr<Connection>> Database::Acquire(
     const CallLimit& limit) {
   {
     absl::MutexLock lock(&mu_);
@@ -269,7 +290,7 @@ absl::StatusOr<std::unique_ptr<pqxx::connection>> Database::Acquire(
   return conn;
 }
 
-void Database::Release(std::unique_ptr<pqxx::connection> conn) {
+void Database::Release(std::unique_ptr<Connection> conn) {
   {
     absl::MutexLock lock(&mu_);
     if (conn != nullptr && conn->is_open()) {

@@ -86,6 +86,9 @@ absl::StatusOr<std::string> ConnectionString(const DatabaseOptions& options);
 
 // The Transactor whose store is libpqxx's transaction itself: what each
 // service's PgTransactor runs on, and what migrations and tests use directly.
+// A pqxx::connection that logs the server's notices as JSON (db.cc).
+class Connection;
+
 class Database final : public Transactor<pqxx::transaction_base> {
  public:
   // Connects once to prove the URL works; the pool grows on demand up to
@@ -121,10 +124,9 @@ class Database final : public Transactor<pqxx::transaction_base> {
            std::vector<PreparedStatement> statements);
 
   absl::Status Run(const CallLimit& limit, const Body& body, bool transaction);
-  absl::StatusOr<std::unique_ptr<pqxx::connection>> Connect() const;
-  absl::StatusOr<std::unique_ptr<pqxx::connection>> Acquire(
-      const CallLimit& limit);
-  void Release(std::unique_ptr<pqxx::connection> conn);
+  absl::StatusOr<std::unique_ptr<Connection>> Connect() const;
+  absl::StatusOr<std::unique_ptr<Connection>> Acquire(const CallLimit& limit);
+  void Release(std::unique_ptr<Connection> conn);
   // Cancels the queries of watched work whose limit has passed.
   void WatchLimits();
 
@@ -134,7 +136,7 @@ class Database final : public Transactor<pqxx::transaction_base> {
 
   absl::Mutex mu_;
   absl::CondVar released_;  // A connection came back, or a slot freed.
-  std::vector<std::unique_ptr<pqxx::connection>> idle_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;
 
   absl::Mutex watch_mu_;
@@ -143,7 +145,7 @@ class Database final : public Transactor<pqxx::transaction_base> {
   std::thread watchdog_;
 
   absl::Mutex health_mu_;
-  std::unique_ptr<pqxx::connection> health_conn_ ABSL_GUARDED_BY(health_mu_);
+  std::unique_ptr<Connection> health_conn_ ABSL_GUARDED_BY(health_mu_);
 };
 
 }  // namespace mobility

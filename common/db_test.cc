@@ -1,6 +1,7 @@
 // Database, migrations and idempotency against a real PostgreSQL.
 #include "common/db.h"
 
+#include <gmock/gmock.h>
 #include <google/protobuf/wrappers.pb.h>
 #include <gtest/gtest.h>
 
@@ -8,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/barrier.h"
 #include "common/idempotency.h"
 #include "common/migrations.h"
@@ -479,6 +481,25 @@ TEST_F(DatabaseTest, AStoredBodyThatDoesNotParseIsInternalNeverEmpty) {
   EXPECT_EQ(replayed.code(), absl::StatusCode::kInternal);
   EXPECT_EQ(ErrorReason(replayed), "STORED_DATA_DAMAGED");
   EXPECT_FALSE(ran);
+}
+
+// A notice of the server (a backend terminated, the server shutting down;
+// here one a statement raises) is a JSON log line like every other, never
+// text libpq prints as it is.
+TEST_F(DatabaseTest, TheServersNoticesAreJsonLogLines) {
+  auto db = Open();
+  ::testing::internal::CaptureStderr();
+  const absl::Status status =
+      db->Read(Limit(), [](pqxx::transaction_base& txn) {
+        txn.exec("DO $$ BEGIN RAISE WARNING 'the server goes down'; END $$");
+        return absl::OkStatus();
+      });
+  const std::string logged = ::testing::internal::GetCapturedStderr();
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_THAT(logged, ::testing::HasSubstr("\"event\":\"database_notice\""));
+  EXPECT_THAT(logged, ::testing::HasSubstr("the server goes down"));
+  for (absl::string_view line : absl::StrSplit(logged, '\n', absl::SkipEmpty()))
+    EXPECT_EQ(line.front(), '{') << line;
 }
 
 TEST_F(DatabaseTest, RequestRecordsArePurgedAfterTheirRetention) {
