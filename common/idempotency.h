@@ -39,6 +39,11 @@ class RequestLedger {
   virtual absl::Status RecordResponse(absl::string_view method,
                                       absl::string_view request_id,
                                       const std::string& response) = 0;
+  // The response an earlier call with this id committed, without claiming the
+  // id: nullopt when there is none. INVALID_ARGUMENT on request_id as above.
+  virtual absl::StatusOr<std::optional<std::string>> FindResponse(
+      absl::string_view method, absl::string_view request_id,
+      absl::string_view request_hash) = 0;
 };
 
 // The hash that ties a request id to its request and its caller: the request
@@ -72,6 +77,26 @@ absl::Status RunIdempotent(RequestLedger& ledger, absl::string_view method,
   MOBILITY_RETURN_IF_ERROR(change());
   return ledger.RecordResponse(method, request_id,
                                response->SerializeAsString());
+}
+
+// Fills *response with what an earlier call with this request id answered and
+// returns true; false when there was none (or no request id). For a call that
+// asks other services or reads what may change before its transaction: a
+// retry finds its answer first, whatever changed since (an agreement that left
+// force, a rate an admin corrected), rather than a refusal of what was done.
+template <typename Request, typename Response>
+absl::StatusOr<bool> FindAnswer(RequestLedger& ledger, absl::string_view method,
+                                const Principal& caller,
+                                const std::string& request_id,
+                                const Request& request, Response* response) {
+  if (request_id.empty()) return false;
+  auto prior =
+      ledger.FindResponse(method, request_id, RequestHash(request, caller));
+  if (!prior.ok()) return prior.status();
+  if (!prior->has_value()) return false;
+  if (!response->ParseFromString(**prior))
+    return DamagedRequestRecord(method, request_id);
+  return true;
 }
 
 }  // namespace mobility

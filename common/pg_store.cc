@@ -32,18 +32,21 @@ std::vector<PreparedStatement> RequestRecordStatements() {
   };
 }
 
-absl::StatusOr<std::optional<std::string>> ClaimRequestRecord(
-    pqxx::transaction_base& txn, absl::string_view method,
-    absl::string_view request_id, absl::string_view request_hash) {
-  std::string m(method), id(request_id), hash(request_hash);
-  if (!txn.exec_prepared("request_claim", m, id, hash).empty())
-    return std::nullopt;
-  pqxx::result prior = txn.exec_prepared("request_find", m, id);
+namespace {
+
+// The committed record of (method, request_id): nullopt when there is none,
+// REQUEST_IN_FLIGHT when `in_flight_if_unanswered` and it has no response yet.
+absl::StatusOr<std::optional<std::string>> RecordedResponse(
+    pqxx::transaction_base& txn, const std::string& method,
+    const std::string& request_id, absl::string_view request_hash,
+    bool in_flight_if_unanswered) {
+  pqxx::result prior = txn.exec_prepared("request_find", method, request_id);
   if (prior.empty() || prior[0][1].is_null()) {
+    if (!in_flight_if_unanswered) return std::nullopt;
     return Error(absl::StatusCode::kAborted, "REQUEST_IN_FLIGHT",
                  "a call with this request_id has not finished; retry");
   }
-  if (prior[0][0].as<std::string>() != hash) {
+  if (prior[0][0].as<std::string>() != request_hash) {
     Violations reused;
     reused.Add("request_id",
                "was already used for another request or by another caller");
@@ -51,6 +54,24 @@ absl::StatusOr<std::optional<std::string>> ClaimRequestRecord(
   }
   pqxx::binarystring response(prior[0][1]);
   return std::optional<std::string>(response.str());
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<std::string>> ClaimRequestRecord(
+    pqxx::transaction_base& txn, absl::string_view method,
+    absl::string_view request_id, absl::string_view request_hash) {
+  std::string m(method), id(request_id), hash(request_hash);
+  if (!txn.exec_prepared("request_claim", m, id, hash).empty())
+    return std::nullopt;
+  return RecordedResponse(txn, m, id, hash, /*in_flight_if_unanswered=*/true);
+}
+
+absl::StatusOr<std::optional<std::string>> FindRequestRecord(
+    pqxx::transaction_base& txn, absl::string_view method,
+    absl::string_view request_id, absl::string_view request_hash) {
+  return RecordedResponse(txn, std::string(method), std::string(request_id),
+                          request_hash, /*in_flight_if_unanswered=*/false);
 }
 
 absl::StatusOr<int64_t> PurgeRequestRecords(Database& db, absl::Duration keep) {

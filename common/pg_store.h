@@ -27,6 +27,9 @@ std::vector<PreparedStatement> RequestRecordStatements();
 absl::StatusOr<std::optional<std::string>> ClaimRequestRecord(
     pqxx::transaction_base& txn, absl::string_view method,
     absl::string_view request_id, absl::string_view request_hash);
+absl::StatusOr<std::optional<std::string>> FindRequestRecord(
+    pqxx::transaction_base& txn, absl::string_view method,
+    absl::string_view request_id, absl::string_view request_hash);
 absl::Status RecordResponseRecord(pqxx::transaction_base& txn,
                                   absl::string_view method,
                                   absl::string_view request_id,
@@ -104,6 +107,13 @@ class PgStore : public Store {
                               absl::string_view request_id,
                               const std::string& response) override {
     return RecordResponseRecord(txn_, method, request_id, response);
+  }
+  absl::StatusOr<std::optional<std::string>> FindResponse(
+      absl::string_view method, absl::string_view request_id,
+      absl::string_view request_hash) override {
+    return StoreCall([&] {
+      return FindRequestRecord(txn_, method, request_id, request_hash);
+    });
   }
 
  protected:

@@ -167,6 +167,19 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_GRANT");
 
+  // A retry finds its grant before anything is asked again: the agreement may
+  // have left force or a rate been corrected since the grant was made.
+  v1::Grant created;
+  bool answered = false;
+  MOBILITY_RETURN_IF_ERROR(
+      store_->Read(call.limit, [&](GrantsStore& store) -> absl::Status {
+        MOBILITY_ASSIGN_OR_RETURN(
+            answered, FindAnswer(store, "CreateGrant", call.principal,
+                                 request.request_id(), request, &created));
+        return absl::OkStatus();
+      }));
+  if (answered) return created;
+
   auto condition = agreements_->FindCondition(g.agreement(), g.condition_id(),
                                               "grant.condition_id", call);
   if (!condition.ok()) return condition.status();
@@ -183,7 +196,6 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
   auto quote = quotes_->Quote(request.calculation(), "calculation.", call);
   if (!quote.ok()) return quote.status();
 
-  v1::Grant created;
   absl::Status status = store_->Transact(call.limit, [&](GrantsStore& store) {
     return RunIdempotent(
         store, "CreateGrant", call.principal, request.request_id(), request,
@@ -192,7 +204,7 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
           auto budget = store.GetBudget(budget_id, /*for_update=*/false);
           const absl::Status no_budget =
               InvalidField("grant.budget", "no such budget");
-          if (!budget.ok()) return no_budget;
+          if (!budget.ok()) return IfNotFound(budget.status(), no_budget);
           if (auto s = CheckBudgetHolder(budget->budget.institution(),
                                          call.principal, no_budget);
               !s.ok())

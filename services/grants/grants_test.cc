@@ -797,6 +797,40 @@ TEST_F(GrantsServiceTest, RetriesWithTheSameRequestIdChangeNothing) {
             36000);  // Committed once.
 }
 
+// A retry finds the grant its first call made before anything is asked again:
+// here the agreement left force in between, so the same request without its id
+// is refused now.
+TEST_F(GrantsServiceTest, ARetryFindsItsGrantAfterTheAgreementLeftForce) {
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
+  const std::string id = "0b7e6c1a-2f3d-4e5a-9b8c-7d6e5f4a3b2c";
+  v1::Grant first = CreateGrant(budget, "student-7", id);
+  ASSERT_FALSE(first.name().empty());
+
+  av1::TerminateAgreementRequest end;
+  end.set_name(kAgreement);
+  end.set_institution(kKz);
+  end.set_immediately(true);
+  end.set_reason("the faculty closes the programme");
+  av1::Agreement ended;
+  CallAgreements(&av1::AgreementsService::Stub::TerminateAgreement, end, &ended,
+                 kKz);
+  v1::Grant refused;
+  ASSERT_FALSE(
+      Call(&Stub::CreateGrant, GrantRequest(budget, "student-7"), &refused)
+          .ok());
+
+  v1::CreateGrantRequest retry = GrantRequest(budget, "student-7");
+  retry.set_request_id(id);
+  v1::Grant again;
+  ASSERT_TRUE(Call(&Stub::CreateGrant, retry, &again).ok());
+  EXPECT_EQ(again.SerializeAsString(), first.SerializeAsString());
+  // Another caller's retry of the same id learns nothing of the grant.
+  EXPECT_EQ(Call(&Stub::CreateGrant, retry, &again, Role::kFinance, "finance-2")
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(GrantsServiceTest, AZeroGrantMobilityCountsButPaysNothing) {
   const std::string budget =
       CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
