@@ -77,6 +77,10 @@ absl::Status InvalidField(absl::string_view field,
   return v.ToStatus("INVALID_ARGUMENT");
 }
 
+absl::Status IfNotFound(const absl::Status& status, absl::Status missing) {
+  return status.code() == absl::StatusCode::kNotFound ? missing : status;
+}
+
 absl::Status WithRetryDelay(absl::Status status, absl::Duration delay) {
   google::rpc::RetryInfo info;
   const int64_t seconds = absl::ToInt64Seconds(delay);

@@ -72,6 +72,10 @@ absl::Status Error(absl::StatusCode code, absl::string_view reason,
 absl::Status InvalidField(absl::string_view field,
                           absl::string_view description);
 
+// `missing` when a store answered NOT_FOUND, else the store's own status: a
+// database that failed is UNAVAILABLE to the caller, never a missing row.
+absl::Status IfNotFound(const absl::Status& status, absl::Status missing);
+
 // `status` with google.rpc.RetryInfo saying when to try again (the gateway
 // turns it into Retry-After), and that delay read back (zero when none).
 absl::Status WithRetryDelay(absl::Status status, absl::Duration delay);

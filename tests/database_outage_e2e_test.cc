@@ -5,6 +5,7 @@
 // registration a caller saw acknowledged is there, and the registry's numbers
 // stay gap-free (nothing half applied took one). The same when every
 // service's connections are terminated.
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -24,6 +25,8 @@
 #include "common/status.h"
 #include "common/test_support.h"
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
+#include "mobility/applications/v1/applications.pb.h"
+#include "mobility/grants/v1/grants.pb.h"
 #include "mobility/inquiries/v1/inquiries.grpc.pb.h"
 #include "tests/e2e_support.h"
 
@@ -31,6 +34,8 @@ namespace mobility {
 namespace {
 
 namespace av1 = ::mobility::agreements::v1;
+namespace apv1 = ::mobility::applications::v1;
+namespace gv1 = ::mobility::grants::v1;
 namespace iv1 = ::mobility::inquiries::v1;
 
 class DatabaseOutageTest : public ::testing::Test {
@@ -227,6 +232,96 @@ TEST_F(DatabaseOutageTest, CallersSeeUnavailableAndEverythingComesBack) {
   EXPECT_GT(load.Count(grpc::StatusCode::UNAVAILABLE), 0)
       << "the outage went unseen";
   CheckAfter(load, *stack_);
+}
+
+// While the database is down, a call naming a record that exists answers
+// UNAVAILABLE in every service, never NOT_FOUND: a client gives up on
+// NOT_FOUND (issue 22 found WithdrawApplication saying so).
+TEST_F(DatabaseOutageTest, ExistingRecordsAreUnavailableNeverNotFound) {
+  ASSERT_TRUE(stack_->LoadDemo());
+  std::string application, owner, grant, inquiry;
+  {
+    pqxx::connection db(url_);
+    pqxx::nontransaction txn(db);
+    pqxx::row a = txn.exec1(
+        "SELECT id, owner FROM applications.applications "
+        "WHERE state = 'SUBMITTED' LIMIT 1");
+    application = "applications/" + a[0].as<std::string>();
+    owner = a[1].as<std::string>();
+    grant =
+        "grants/" +
+        txn.exec1("SELECT id FROM grants.grants LIMIT 1")[0].as<std::string>();
+    inquiry = "inquiries/" +
+              txn.exec1("SELECT id FROM inquiries.inquiries LIMIT 1")[0]
+                  .as<std::string>();
+  }
+  const std::string kokshetau = "institutions/kokshetau-amu";
+  const std::string coordinator =
+      testing::TokenFor("coordinator", {Role::kCoordinator}, kokshetau);
+  const std::string finance =
+      testing::TokenFor("finance", {Role::kFinance}, kokshetau);
+  const std::string handler =
+      testing::TokenFor("handler", {Role::kInquiryHandler}, kokshetau);
+  const std::string applicant = testing::TokenFor(owner, {Role::kApplicant});
+
+  av1::GetInstitutionRequest get_institution;
+  get_institution.set_name(kokshetau);
+  av1::GetAgreementRequest get_agreement;
+  get_agreement.set_name("agreements/ka171-2025-kz-lv");
+  apv1::GetCallRequest get_call;
+  get_call.set_name("calls/spring-2027");
+  apv1::GetApplicationRequest get_application;
+  get_application.set_name(application);
+  apv1::WithdrawApplicationRequest withdraw;
+  withdraw.set_name(application);
+  withdraw.set_reason("found another exchange");
+  gv1::GetGrantRequest get_grant;
+  get_grant.set_name(grant);
+  gv1::GetBudgetRequest get_budget;
+  get_budget.set_name("budgets/ka107-2016-kz");
+  iv1::GetInquiryRequest get_inquiry;
+  get_inquiry.set_name(inquiry);
+  struct Read {
+    std::string service, method, token;
+    const google::protobuf::Message* request;
+  };
+  const std::vector<Read> reads = {
+      {"agreements", "/mobility.agreements.v1.AgreementsService/GetInstitution",
+       coordinator, &get_institution},
+      {"agreements", "/mobility.agreements.v1.AgreementsService/GetAgreement",
+       coordinator, &get_agreement},
+      {"applications", "/mobility.applications.v1.ApplicationsService/GetCall",
+       coordinator, &get_call},
+      {"applications",
+       "/mobility.applications.v1.ApplicationsService/GetApplication",
+       coordinator, &get_application},
+      {"applications",
+       "/mobility.applications.v1.ApplicationsService/WithdrawApplication",
+       applicant, &withdraw},
+      {"grants", "/mobility.grants.v1.GrantsService/GetGrant", finance,
+       &get_grant},
+      {"grants", "/mobility.grants.v1.GrantsService/GetBudget", finance,
+       &get_budget},
+      {"inquiries", "/mobility.inquiries.v1.InquiriesService/GetInquiry",
+       handler, &get_inquiry},
+  };
+  // Each is found while the database is up (the withdrawal only read).
+  for (const Read& read : reads) {
+    if (read.method.find("Withdraw") != std::string::npos) continue;
+    grpc::GenericStub stub(NewChannel(stack_->address(read.service)));
+    EXPECT_TRUE(e2e::CallRaw(stub, read.method,
+                             read.request->SerializeAsString(), read.token)
+                    .ok())
+        << read.method;
+  }
+  ASSERT_EQ(Db("stop").first, 0);
+  for (const Read& read : reads) {
+    grpc::GenericStub stub(NewChannel(stack_->address(read.service)));
+    const absl::Status status = e2e::CallRaw(
+        stub, read.method, read.request->SerializeAsString(), read.token);
+    EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable)
+        << read.method << ": " << status;
+  }
 }
 
 // Every service's connections terminated at once, twice: calls go on, and the

@@ -79,7 +79,8 @@ absl::StatusOr<ApplicationInCall> ReadWithCall(ApplicationsStore& store,
                                                const std::string& id,
                                                bool for_update) {
   auto application = store.GetApplication(id, for_update);
-  if (!application.ok()) return ApplicationNotFound(id);
+  if (!application.ok())
+    return IfNotFound(application.status(), ApplicationNotFound(id));
   auto call = store.GetCall(ResourceIdOf(application->call()), false);
   if (!call.ok()) return call.status();
   return ApplicationInCall{*std::move(application), *std::move(call)};
@@ -173,8 +174,11 @@ absl::StatusOr<v1::Application> Applications::CreateApplication(
             store, "CreateApplication", call.principal, request.request_id(),
             request, &created, [&]() -> absl::Status {
               auto found = store.GetCall(*call_id, /*for_update=*/false);
-              if (!found.ok())
-                return InvalidField("application.call", "no such call");
+              if (!found.ok()) {
+                return IfNotFound(
+                    found.status(),
+                    InvalidField("application.call", "no such call"));
+              }
               const std::string& owner = call.principal.subject;
               MOBILITY_RETURN_IF_ERROR(store.LockOwner(owner));
               if (auto s = CheckOwnerLimits(store, owner, *call_id,

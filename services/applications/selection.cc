@@ -187,6 +187,10 @@ absl::StatusOr<ApplicationInCall> Selection::ReadFor(const std::string& id,
   auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
     return ReadWithCall(store, id, /*for_update=*/false);
   });
+  // A database that does not answer is UNAVAILABLE, never "no such
+  // application": a client gives up on NOT_FOUND.
+  if (!read.ok() && read.status().code() != absl::StatusCode::kNotFound)
+    return read.status();
   const Principal& who = call.principal;
   bool allowed = false;
   if (read.ok()) {
