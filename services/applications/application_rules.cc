@@ -368,15 +368,6 @@ absl::StatusOr<int> TotalScore(
   return total;
 }
 
-bool RanksBefore(const v1::Application& a, const v1::Application& b) {
-  if (a.total_score() != b.total_score())
-    return a.total_score() > b.total_score();
-  const absl::Time sa = FromTimestamp(a.submit_time());
-  const absl::Time sb = FromTimestamp(b.submit_time());
-  if (sa != sb) return sa < sb;
-  return a.name() < b.name();
-}
-
 bool IsOpen(v1::Application::State state) {
   switch (state) {
     case v1::Application::REJECTED:

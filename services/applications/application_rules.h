@@ -70,10 +70,6 @@ absl::StatusOr<int> TotalScore(
     const v1::Call& call,
     const google::protobuf::RepeatedPtrField<v1::Score>& scores);
 
-// Ranking order: total score descending, then the earlier submission, then
-// the application name.
-bool RanksBefore(const v1::Application& a, const v1::Application& b);
-
 // States an application may still move on from: not REJECTED, REJECTED_BY_HOST,
 // COMPLETED, WITHDRAWN or CANCELLED.
 bool IsOpen(v1::Application::State state);

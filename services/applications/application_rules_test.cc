@@ -234,22 +234,6 @@ TEST(ScoreTest, WeightedSharesRoundedHalfUpInHundredths) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST(RankingTest, ScoreThenEarlierSubmissionThenName) {
-  v1::Application a, b;
-  a.set_name("applications/a");
-  b.set_name("applications/b");
-  a.set_total_score(8000);
-  b.set_total_score(9000);
-  EXPECT_TRUE(RanksBefore(b, a));
-  b.set_total_score(8000);
-  *a.mutable_submit_time() = ToTimestamp(absl::FromUnixSeconds(200));
-  *b.mutable_submit_time() = ToTimestamp(absl::FromUnixSeconds(100));
-  EXPECT_TRUE(RanksBefore(b, a));
-  *a.mutable_submit_time() = b.submit_time();
-  EXPECT_TRUE(RanksBefore(a, b));
-  EXPECT_FALSE(RanksBefore(a, a));
-}
-
 TEST(DocumentTest, RecognisedByContentNotByName) {
   EXPECT_EQ(DetectMediaType("%PDF-1.7\n..."), "application/pdf");
   EXPECT_EQ(DetectMediaType(std::string("\x89PNG\r\n\x1a\n\0\0", 10)),

@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <thread>
@@ -654,6 +655,40 @@ TEST_F(ApplicationsServiceTest, AReplayedRequestIdAnswersOnlyItsCaller) {
   EXPECT_EQ(replayed.etag(), updated.etag());
 }
 
+// The ranking PostgreSQL makes: total score first, then the earlier
+// submission, then the application's id.
+TEST_F(ApplicationsServiceTest, RankedByScoreThenEarlierSubmissionThenId) {
+  v1::Call call = CreateCall();
+  const std::string early = Reviewed(call.name(), "student-1", 70).name();
+  const std::string late = Reviewed(call.name(), "student-2", 70).name();
+  const std::string twin = Reviewed(call.name(), "student-3", 70).name();
+  const std::string best = Reviewed(call.name(), "student-4", 90).name();
+  // The twin was submitted in the same microsecond as the early one.
+  ASSERT_TRUE(
+      applications_db_
+          ->Transact(CallLimit::Within(absl::Seconds(10)),
+                     [&](pqxx::transaction_base& txn) {
+                       txn.exec_params(
+                           "UPDATE applications SET submit_time = (SELECT "
+                           "submit_time FROM applications WHERE id = $1) "
+                           "WHERE id = $2",
+                           ResourceIdOf(early), ResourceIdOf(twin));
+                       return absl::OkStatus();
+                     })
+          .ok());
+  v1::RankApplicationsRequest rank;
+  rank.set_call(call.name());
+  v1::RankApplicationsResponse ranking;
+  ASSERT_TRUE(
+      Call(&Stub::RankApplications, rank, &ranking, Coordinator()).ok());
+  std::vector<std::string> order;
+  for (const auto& e : ranking.entries())
+    order.push_back(e.application().name());
+  const auto [first_twin, second_twin] = std::minmax(early, twin);
+  EXPECT_THAT(order,
+              ::testing::ElementsAre(best, first_twin, second_twin, late));
+}
+
 // Five places, fifty applicants deciding at once: exactly five selected, each
 // with one place and one grant; withdrawals then promote reserves by rank.
 TEST_F(ApplicationsServiceTest, FiftyConcurrentSelectionsOnFivePlaces) {
@@ -715,8 +750,13 @@ TEST_F(ApplicationsServiceTest, FiftyConcurrentSelectionsOnFivePlaces) {
   EXPECT_FALSE(withdrawn.vacancy_pending());
   v1::Application promoted = Get(best_reserve);
   EXPECT_EQ(promoted.state(), v1::Application::SELECTED);
-  EXPECT_THAT(promoted.history(promoted.history_size() - 1).reason(),
-              ::testing::HasSubstr(vacating));
+  // The service promotes; the promoted applicant reads nothing of the one who
+  // freed the place, neither who nor which application nor its state.
+  const v1::HistoryEntry& promotion =
+      promoted.history(promoted.history_size() - 1);
+  EXPECT_EQ(promotion.actor(), "applications");
+  EXPECT_EQ(promotion.reason(), "promoted from the reserve list");
+  EXPECT_NE(promotion.actor(), Get(vacating).owner());
   EXPECT_EQ(Usage().used(), 5);
   EXPECT_EQ(Grants(), 5);
 

@@ -52,6 +52,7 @@ bool Retryable(const absl::Status& s) {
 }  // namespace
 
 absl::StatusOr<v1::Application> Selection::Select(const std::string& id,
+                                                  const Principal& actor,
                                                   const std::string& reason,
                                                   const CallContext& call) {
   auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
@@ -99,8 +100,7 @@ absl::StatusOr<v1::Application> Selection::Select(const std::string& id,
             !s.ok())
           return s;
         const absl::Time now = Now();
-        Transition(selected, v1::Application::SELECTED, call.principal, reason,
-                   now);
+        Transition(selected, v1::Application::SELECTED, actor, reason, now);
         selected.set_grant(grant->name());
         StampApplication(selected, now);
         MOBILITY_RETURN_IF_ERROR(store.SaveApplication(id, selected));
@@ -133,7 +133,7 @@ absl::StatusOr<v1::Application> Selection::DecideApplication(
   });
   if (!read.ok()) return read.status();
   if (request.decision() == v1::DecideApplicationRequest::SELECTED) {
-    return Select(*id, request.reason(), call);
+    return Select(*id, call.principal, request.reason(), call);
   }
   const bool reserve =
       request.decision() == v1::DecideApplicationRequest::RESERVE;
@@ -310,12 +310,13 @@ absl::StatusOr<v1::Application> Selection::FillVacancy(
   if (!vacated.vacancy_pending()) return vacated;
   // 2. Select the chosen reserve: idempotent, keyed by that application.
   const std::string& reserve = vacated.vacancy_filled_by();
-  auto promoted =
-      Select(ResourceIdOf(reserve),
-             absl::StrCat("promoted from the reserve list into the place of ",
-                          vacated.name(), ", which is ",
-                          v1::Application::State_Name(vacated.state())),
-             call);
+  // The service promotes, not the person whose step freed the place: the
+  // promoted applicant reads this entry and learns nothing of anyone else.
+  Principal service;
+  service.subject = "applications";
+  service.roles = {Role::kService};
+  auto promoted = Select(ResourceIdOf(reserve), service,
+                         "promoted from the reserve list", call);
   if (!promoted.ok()) {
     if (Retryable(promoted.status())) return promoted.status();
     // The reserve can no longer be selected (e.g. it withdrew): the place

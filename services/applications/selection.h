@@ -45,9 +45,10 @@ class Selection {
  private:
   absl::Time Now() const { return TruncatedNow(clock_); }
 
-  // Takes the place, makes the grant and records SELECTED; an application
-  // already SELECTED is returned as it is.
+  // Takes the place, makes the grant and records SELECTED by `actor`; an
+  // application already SELECTED is returned as it is.
   absl::StatusOr<v1::Application> Select(const std::string& id,
+                                         const Principal& actor,
                                          const std::string& reason,
                                          const CallContext& call);
   // Who may take a step: the applicant, the office running the call, or the
