@@ -59,6 +59,10 @@ class ApplicationsStore : public RequestLedger {
   virtual absl::StatusOr<std::vector<v1::Application>> ListApplications(
       const ApplicationFilter& filter, const std::string& after_id,
       int limit) = 0;
+  // Serialises the choices of reserves for one condition of a call until
+  // commit, so vacancies filled at once choose different reserves.
+  virtual absl::Status LockCondition(const std::string& call_id,
+                                     const std::string& condition_id) = 0;
   // A call's applications in the given states, best first: total score
   // descending, earlier submission, then id.
   virtual absl::StatusOr<std::vector<v1::Application>> RankedApplications(

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <atomic>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -653,6 +654,47 @@ TEST_F(ApplicationsServiceTest, AReplayedRequestIdAnswersOnlyItsCaller) {
                    Token("student-1", Role::kApplicant))
                   .ok());
   EXPECT_EQ(replayed.etag(), updated.etag());
+}
+
+// Five places vacated at once: each vacancy takes its own reserve, by rank, so
+// no place stays empty while a reserve waits (two vacancies chose the same
+// reserve before, issue 22).
+TEST_F(ApplicationsServiceTest, VacanciesFilledAtOnceEachTakeTheirOwnReserve) {
+  v1::Call call = CreateCall();
+  std::vector<v1::Application> selected, reserves;
+  for (int i = 0; i < 10; ++i) {
+    v1::Application a =
+        Reviewed(call.name(), absl::StrCat("student-", i), 90 - i);
+    const bool select = i < 5;
+    ASSERT_TRUE(Decide(a.name(), select ? v1::DecideApplicationRequest::SELECTED
+                                        : v1::DecideApplicationRequest::RESERVE)
+                    .ok());
+    (select ? selected : reserves).push_back(a);
+  }
+  ASSERT_EQ(Usage().used(), 5);
+  std::vector<std::thread> threads;
+  for (const auto& a : selected) {
+    threads.emplace_back([&, name = a.name(), owner = a.owner()] {
+      v1::WithdrawApplicationRequest withdraw;
+      withdraw.set_name(name);
+      withdraw.set_reason("found another exchange");
+      v1::Application withdrawn;
+      EXPECT_TRUE(Call(&Stub::WithdrawApplication, withdraw, &withdrawn,
+                       Token(owner, Role::kApplicant))
+                      .ok());
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<std::string> filled_by;
+  for (const auto& a : selected)
+    filled_by.insert(Get(a.name()).vacancy_filled_by());
+  EXPECT_EQ(filled_by.size(), 5u);
+  for (const auto& r : reserves) {
+    EXPECT_EQ(Get(r.name()).state(), v1::Application::SELECTED) << r.name();
+    EXPECT_TRUE(filled_by.count(r.name())) << r.name();
+  }
+  EXPECT_EQ(Usage().used(), 5);
+  EXPECT_EQ(Grants(), 5);
 }
 
 // The ranking PostgreSQL makes: total score first, then the earlier

@@ -111,6 +111,9 @@ std::vector<PreparedStatement> PgApplicationsStore::Statements() {
       {"sign_in_lock", "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"},
       {"owner_lock",
        "SELECT pg_advisory_xact_lock(hashtextextended('owner:' || $1, 0))"},
+      {"condition_lock",
+       "SELECT pg_advisory_xact_lock(hashtextextended('condition:' || $1 || "
+       "'/' || $2, 0))"},
       {"owner_drafts",
        "SELECT count(*) FROM applications WHERE owner = $1 AND state = "
        "'DRAFT'"},
@@ -358,6 +361,13 @@ PgApplicationsStore::CountDocuments(const std::string& application_id) {
 
 absl::Status PgApplicationsStore::LockOwner(const std::string& owner) {
   return StoreCall([&]() -> void { txn_.exec_prepared("owner_lock", owner); });
+}
+
+absl::Status PgApplicationsStore::LockCondition(
+    const std::string& call_id, const std::string& condition_id) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("condition_lock", call_id, condition_id);
+  });
 }
 
 absl::StatusOr<int> PgApplicationsStore::CountDrafts(const std::string& owner) {

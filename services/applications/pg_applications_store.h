@@ -50,6 +50,8 @@ class PgApplicationsStore final : public PgStore<ApplicationsStore> {
   absl::StatusOr<DocumentUsage> CountDocuments(
       const std::string& application_id) override;
   absl::Status LockOwner(const std::string& owner) override;
+  absl::Status LockCondition(const std::string& call_id,
+                             const std::string& condition_id) override;
   absl::StatusOr<int> CountDrafts(const std::string& owner) override;
   absl::StatusOr<bool> HasLiveApplication(
       const std::string& owner, const std::string& call_id,

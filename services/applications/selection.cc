@@ -1,5 +1,8 @@
 #include "services/applications/selection.h"
 
+#include <algorithm>
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
 #include "common/idempotency.h"
@@ -293,14 +296,29 @@ absl::StatusOr<v1::Application> Selection::FillVacancy(
         vacated = *std::move(current);
         if (!vacated.vacancy_pending() || !vacated.vacancy_filled_by().empty())
           return absl::OkStatus();
+        const std::string call_id = ResourceIdOf(vacated.call());
+        MOBILITY_RETURN_IF_ERROR(
+            store.LockCondition(call_id, vacated.condition_id()));
+        // A reserve another vacancy chose and is still promoting is taken.
         MOBILITY_ASSIGN_OR_RETURN(
-            auto reserves,
-            store.RankedApplications(ResourceIdOf(vacated.call()),
-                                     vacated.condition_id(), {"RESERVE"}));
-        if (reserves.empty()) {
+            auto vacancies,
+            store.RankedApplications(
+                call_id, vacated.condition_id(),
+                {"WITHDRAWN", "CANCELLED", "REJECTED_BY_HOST"}));
+        std::set<std::string> taken;
+        for (const auto& other : vacancies) {
+          if (other.vacancy_pending()) taken.insert(other.vacancy_filled_by());
+        }
+        MOBILITY_ASSIGN_OR_RETURN(
+            auto reserves, store.RankedApplications(
+                               call_id, vacated.condition_id(), {"RESERVE"}));
+        auto free = std::find_if(
+            reserves.begin(), reserves.end(),
+            [&](const v1::Application& r) { return !taken.count(r.name()); });
+        if (free == reserves.end()) {
           vacated.set_vacancy_pending(false);  // No one to promote.
         } else {
-          vacated.set_vacancy_filled_by(reserves.front().name());
+          vacated.set_vacancy_filled_by(free->name());
         }
         StampApplication(vacated, Now());
         MOBILITY_RETURN_IF_ERROR(store.SaveApplication(id, vacated));
