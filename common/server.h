@@ -208,7 +208,9 @@ struct ServerOptions {
   std::string service_name;  // e.g. "mobility.agreements.v1.AgreementsService".
   std::string listen_address;  // host:port; port 0 picks a free one.
   absl::Duration shutdown_grace = absl::Seconds(20);
-  absl::Duration health_interval = absl::Seconds(2);
+  // How often readiness is checked (a query on its own connection): health
+  // follows the database within this, and a balancer with it.
+  absl::Duration health_interval = absl::Milliseconds(250);
   // The largest request taken; gRPC's default is 4 MiB.
   int max_request_bytes = 4 * 1024 * 1024;
   // The serving path sees the database only through these, so it links no

@@ -163,7 +163,7 @@ class Load {
 };
 
 // After the load: only OK and UNAVAILABLE were seen, every service serves
-// again (its health is checked every 2 s, so a ping that met a terminated
+// again (its health is checked every 250 ms, so a ping that met a terminated
 // connection just before shows NOT_SERVING until the next), every
 // acknowledged registration is there and the numbers are 1..N.
 void CheckAfter(Load& load, const e2e::Stack& stack) {
