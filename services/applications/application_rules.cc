@@ -240,7 +240,12 @@ void RequireForSubmission(const v1::Application& a, Violations& v) {
   }
 }
 
-int RequiredTeachingHours(int days) { return (8 * days + 6) / 7; }
+int RequiredTeachingHours(int days) {
+  if (days <= 7) return 8;  // "or any shorter period of stay"
+  // Calendar days for the incomplete week (DOMAIN.md: to be checked with the
+  // National Agency, which may count working days).
+  return 8 * (days / 7) + (8 * (days % 7) + 6) / 7;
+}
 
 void CheckEligibility(const v1::Application& a,
                       const av1::CooperationCondition& condition,
@@ -328,8 +333,9 @@ void CheckEligibility(const v1::Application& a,
     if (activity == Activity::kStaffTeaching &&
         a.staff().teaching_hours() < RequiredTeachingHours(days)) {
       v.Add("staff.teaching_hours",
-            absl::StrCat("teaching takes at least 8 hours a week; ", days,
-                         " days need ", RequiredTeachingHours(days)));
+            absl::StrCat("teaching takes at least 8 hours a week, or 8 for a "
+                         "shorter stay; ",
+                         days, " days need ", RequiredTeachingHours(days)));
     }
   }
 }

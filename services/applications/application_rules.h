@@ -58,7 +58,8 @@ void CheckEligibility(const v1::Application& application,
                       agreements::v1::Programme programme,
                       int funding_call_year, Violations& violations);
 
-// Teaching hours a stay of `days` needs: 8 a week, pro rata for part of one,
+// Teaching hours a stay of `days` needs: 8 for a stay of a week or less; 8
+// for each full week of a longer one and the incomplete week pro rata,
 // rounded up to whole hours.
 int RequiredTeachingHours(int days);
 

@@ -153,13 +153,20 @@ TEST(EligibilityTest, TwelveMonthsPerStudyCycleIncludingThisStay) {
   EXPECT_THAT(Check(a, Studies()), Violates("student.days_abroad_in_cycle"));
 }
 
-TEST(EligibilityTest, StaffTeachEightHoursAWeekProRata) {
-  EXPECT_EQ(RequiredTeachingHours(5), 6);  // 5.71 rounded up.
+// Eight hours a week "or any shorter period of stay"; beyond a week, eight
+// for each full week and the incomplete week pro rata (issue 22: a 5-day stay
+// was taken with 7 hours).
+TEST(EligibilityTest, StaffTeachEightHoursAWeekOrShorterStay) {
+  EXPECT_EQ(RequiredTeachingHours(5), 8);
   EXPECT_EQ(RequiredTeachingHours(7), 8);
-  EXPECT_EQ(RequiredTeachingHours(10), 12);
+  EXPECT_EQ(RequiredTeachingHours(8), 10);  // 8 + 8/7 rounded up.
+  EXPECT_EQ(RequiredTeachingHours(10), 12);  // 8 + 24/7 rounded up.
   EXPECT_EQ(RequiredTeachingHours(14), 16);
-  EXPECT_THAT(Check(Staff(5, 6), Teaching()), IsEmpty());
-  EXPECT_THAT(Check(Staff(5, 5), Teaching()), Violates("staff.teaching_hours"));
+  EXPECT_EQ(RequiredTeachingHours(60), 69);  // 8 x 8 + 32/7 rounded up.
+  EXPECT_THAT(Check(Staff(5, 8), Teaching()), IsEmpty());
+  EXPECT_THAT(Check(Staff(5, 7), Teaching()), Violates("staff.teaching_hours"));
+  EXPECT_THAT(Check(Staff(8, 10), Teaching()), IsEmpty());
+  EXPECT_THAT(Check(Staff(8, 9), Teaching()), Violates("staff.teaching_hours"));
   EXPECT_THAT(Check(Staff(14, 15), Teaching()),
               Violates("staff.teaching_hours"));
   // Training asks for no teaching hours.
