@@ -321,11 +321,13 @@ constexpr ProgrammeMembership kProgrammeCountries[] = {
     {"RS", 2019, kOpenEnded},
 };
 
-// The Partner-country regions of each programme (DOMAIN.md "Countries"); the
-// 2021-2027 guide numbers them differently. Not every region takes part in
-// International Credit Mobility: KA107 excluded Switzerland, the micro-states,
-// Iran, Iraq, Yemen and the Gulf Cooperation Council; KA171 excludes regions 13
-// and 14 (check both).
+// The Partner-country regions of each programme (DOMAIN.md "Countries"), as
+// each programme's guides number them. Not every region takes part in
+// International Credit Mobility: KA107 funded Region 9 (Iran, Iraq, Yemen)
+// under the Development Cooperation Instrument but not the micro-states, the
+// Gulf Cooperation Council, Switzerland or the Faroes; KA171 funds neither the
+// micro-states (5) nor the Faroes, Switzerland and the United Kingdom (14)
+// (check both).
 struct RegionRow {
   int number;
   const char* name;
@@ -344,7 +346,7 @@ constexpr RegionRow kKa107Regions[] = {
     {7, "Central Asia", true, "KZ KG TJ TM UZ"},
     {8, "Latin America", true,
      "AR BO BR CL CO CR CU EC SV GT HN MX NI PA PY PE UY VE"},
-    {9, "Iran, Iraq, Yemen", false, "IR IQ YE"},
+    {9, "Iran, Iraq, Yemen", true, "IR IQ YE"},
     {10, "South Africa", true, "ZA"},
     {11, "African, Caribbean and Pacific States", true,
      "AO AG BS BB BZ BJ BW BF BI CM CV CF TD KM CG CD CK CI DJ DM DO ER ET FJ "
@@ -362,21 +364,21 @@ constexpr RegionRow kKa171Regions[] = {
     {2, "Neighbourhood East", true, "AM AZ BY GE MD UA"},
     {3, "South-Mediterranean", true, "DZ EG IL JO LB LY MA PS SY TN"},
     {4, "Russian Federation", true, "RU"},
-    {5, "Asia", true,
-     "BD BT KH CN KP IN ID LA MY MV MN MM NP PK PH LK TH VN BN HK JP KR MO SG "
-     "TW"},
-    {6, "Central Asia", true, "AF KZ KG TJ TM UZ"},
-    {7, "Middle East", true, "IR IQ YE BH KW OM QA SA AE"},
-    {8, "Pacific", true, "AU CK FJ KI MH FM NR NU NZ PW PG WS SB TL TO TV VU"},
-    {9, "Sub-Saharan Africa", true,
+    {5, "Andorra, Monaco, San Marino, Vatican City", false, "AD MC SM VA"},
+    {6, "Asia", true,
+     "AF BD BT KH CN KP IN ID LA MY MV MN MM NP PK PH LK TH VN BN HK JP KR MO "
+     "SG TW"},
+    {7, "Central Asia", true, "KZ KG TJ TM UZ"},
+    {8, "Middle East", true, "IR IQ YE BH KW OM QA SA AE"},
+    {9, "Pacific", true, "AU CK FJ KI MH FM NR NU NZ PW PG WS SB TL TO TV VU"},
+    {10, "Sub-Saharan Africa", true,
      "AO BJ BW BF BI CM CV CF TD KM CG CD CI DJ GQ ER SZ ET GA GM GH GN GW KE "
      "LS LR MG MW ML MR MU MZ NA NE NG RW ST SN SC SL SO ZA SS SD TZ TG UG ZM "
      "ZW"},
-    {10, "Latin America", true,
+    {11, "Latin America", true,
      "AR BO BR CL CO CR EC SV GT HN MX NI PA PY PE UY VE"},
-    {11, "Caribbean", true, "AG BS BB BZ CU DM DO GD GY HT JM KN LC VC SR TT"},
-    {12, "United States of America and Canada", true, "US CA"},
-    {13, "Andorra, Monaco, San Marino, Vatican City", false, "AD MC SM VA"},
+    {12, "Caribbean", true, "AG BS BB BZ CU DM DO GD GY HT JM KN LC VC SR TT"},
+    {13, "United States of America and Canada", true, "US CA"},
     {14, "Faroe Islands, Switzerland, United Kingdom", false, "FO CH GB"},
 };
 

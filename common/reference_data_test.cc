@@ -132,5 +132,39 @@ TEST(StudentStayTest, TheLimitsInDays) {
   EXPECT_EQ(Days(CivilDay(2025, 9, 1), CivilDay(2026, 9, 1)), 361);
 }
 
+// Regions as each programme's guides number them (issue 22: KA171 was
+// numbered from the 2014-2020 list, and KA107's Region 9 was refused although
+// the Development Cooperation Instrument funded it).
+TEST(RegionTest, NumberedAndFundedAsEachProgrammesGuides) {
+  const auto number = [](const char* code, ProgrammeGeneration programme) {
+    auto region = RegionOf(code, programme);
+    return region.has_value() ? region->number : 0;
+  };
+  constexpr auto kKa107 = ProgrammeGeneration::kKa107;
+  constexpr auto kKa171 = ProgrammeGeneration::kKa171;
+  EXPECT_EQ(number("KZ", kKa107), 7);
+  EXPECT_EQ(number("KZ", kKa171), 7);
+  EXPECT_EQ(number("AD", kKa171), 5);
+  EXPECT_EQ(number("CN", kKa171), 6);
+  EXPECT_EQ(number("AF", kKa171), 6);
+  EXPECT_EQ(number("IR", kKa171), 8);
+  EXPECT_EQ(number("AU", kKa171), 9);
+  EXPECT_EQ(number("ZA", kKa171), 10);
+  EXPECT_EQ(number("BR", kKa171), 11);
+  EXPECT_EQ(number("JM", kKa171), 12);
+  EXPECT_EQ(number("US", kKa171), 13);
+  EXPECT_EQ(number("GB", kKa171), 14);
+  EXPECT_EQ(number("IR", kKa107), 9);
+  EXPECT_TRUE(CheckEligiblePartnerCountry("IR", kKa107).ok());
+  EXPECT_TRUE(CheckEligiblePartnerCountry("IR", kKa171).ok());
+  EXPECT_EQ(CheckEligiblePartnerCountry("SA", kKa107).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CheckEligiblePartnerCountry("AD", kKa171).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(CheckEligiblePartnerCountry("CH", kKa171).code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(number("FR", kKa171), 0);  // A Member State is in no region.
+}
+
 }  // namespace
 }  // namespace mobility

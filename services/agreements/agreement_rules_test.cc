@@ -29,7 +29,8 @@ const std::map<std::string, std::string> kCountries = {
     {"institutions/de-uni", "DE"},
     {"institutions/xk-uni", "XK"},
     {"institutions/ch-uni", "CH"},
-    {"institutions/ir-uni", "IR"}};
+    {"institutions/ir-uni", "IR"},
+    {"institutions/sa-uni", "SA"}};
 
 v1::CooperationCondition Condition(v1::MobilityType type, int mobilities,
                                    int months, int days) {
@@ -254,7 +255,9 @@ TEST(AgreementValidationTest, OnlyRegionsTheProgrammeFunds) {
   EXPECT_THAT(with(v1::KA171, "institutions/ch-uni"),
               Violates("agreement.partners"));
   EXPECT_THAT(with(v1::KA171, "institutions/ir-uni"), IsEmpty());
-  EXPECT_THAT(with(v1::KA107, "institutions/ir-uni"),
+  // KA107 funded Region 9 (Iran, Iraq, Yemen), not the Gulf (Region 12).
+  EXPECT_THAT(with(v1::KA107, "institutions/ir-uni"), IsEmpty());
+  EXPECT_THAT(with(v1::KA107, "institutions/sa-uni"),
               Violates("agreement.partners"));
 }
 
