@@ -142,19 +142,17 @@ TEST(RegionTest, NumberedAndFundedAsEachProgrammesGuides) {
   };
   constexpr auto kKa107 = ProgrammeGeneration::kKa107;
   constexpr auto kKa171 = ProgrammeGeneration::kKa171;
-  EXPECT_EQ(number("KZ", kKa107), 7);
-  EXPECT_EQ(number("KZ", kKa171), 7);
-  EXPECT_EQ(number("AD", kKa171), 5);
-  EXPECT_EQ(number("CN", kKa171), 6);
-  EXPECT_EQ(number("AF", kKa171), 6);
-  EXPECT_EQ(number("IR", kKa171), 8);
-  EXPECT_EQ(number("AU", kKa171), 9);
-  EXPECT_EQ(number("ZA", kKa171), 10);
-  EXPECT_EQ(number("BR", kKa171), 11);
-  EXPECT_EQ(number("JM", kKa171), 12);
-  EXPECT_EQ(number("US", kKa171), 13);
-  EXPECT_EQ(number("GB", kKa171), 14);
-  EXPECT_EQ(number("IR", kKa107), 9);
+  const struct {
+    const char* code;
+    ProgrammeGeneration programme;
+    int region;
+  } kRegions[] = {{"KZ", kKa107, 7},  {"KZ", kKa171, 7},  {"AD", kKa171, 5},
+                  {"CN", kKa171, 6},  {"AF", kKa171, 6},  {"IR", kKa171, 8},
+                  {"AU", kKa171, 9},  {"ZA", kKa171, 10}, {"BR", kKa171, 11},
+                  {"JM", kKa171, 12}, {"US", kKa171, 13}, {"GB", kKa171, 14},
+                  {"IR", kKa107, 9},  {"FR", kKa171, 0}};  // FR: in none.
+  for (const auto& r : kRegions)
+    EXPECT_EQ(number(r.code, r.programme), r.region) << r.code;
   EXPECT_TRUE(CheckEligiblePartnerCountry("IR", kKa107).ok());
   EXPECT_TRUE(CheckEligiblePartnerCountry("IR", kKa171).ok());
   EXPECT_EQ(CheckEligiblePartnerCountry("SA", kKa107).code(),
@@ -163,7 +161,6 @@ TEST(RegionTest, NumberedAndFundedAsEachProgrammesGuides) {
             absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(CheckEligiblePartnerCountry("CH", kKa171).code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(number("FR", kKa171), 0);  // A Member State is in no region.
 }
 
 }  // namespace
