@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <pqxx/pqxx>
 #include <thread>
 
@@ -319,9 +320,18 @@ std::string SmtpSink::url() const {
   return absl::StrCat("smtp://127.0.0.1:", port_);
 }
 
-std::vector<std::string> SmtpSink::Mails() const {
-  std::vector<std::string> out;
+std::vector<std::string> SmtpSink::Mails(size_t at_least) const {
   const std::string new_dir = absl::StrCat(dir_, "/new");
+  const auto filed = [&] {
+    return std::filesystem::exists(new_dir)
+               ? static_cast<size_t>(
+                     std::distance(std::filesystem::directory_iterator(new_dir),
+                                   std::filesystem::directory_iterator()))
+               : size_t{0};
+  };
+  for (int i = 0; i < 100 && filed() < at_least; ++i)
+    absl::SleepFor(absl::Milliseconds(100));
+  std::vector<std::string> out;
   if (!std::filesystem::exists(new_dir)) return out;
   for (const auto& entry : std::filesystem::directory_iterator(new_dir)) {
     const std::string mail = ReadFile(entry.path().string());

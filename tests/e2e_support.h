@@ -107,8 +107,9 @@ class SmtpSink {
   // The maildir the mails are filed in.
   const std::string& dir() const { return dir_; }
   // Each mail received: its headers, a blank line, and its body decoded from
-  // base64.
-  std::vector<std::string> Mails() const;
+  // base64. With `at_least`, waits up to 10 s for that many to be filed (the
+  // sink files a mail after the sender has its answer).
+  std::vector<std::string> Mails(size_t at_least = 0) const;
 
  private:
   int port_;
