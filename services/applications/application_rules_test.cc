@@ -159,7 +159,7 @@ TEST(EligibilityTest, TwelveMonthsPerStudyCycleIncludingThisStay) {
 TEST(EligibilityTest, StaffTeachEightHoursAWeekOrShorterStay) {
   EXPECT_EQ(RequiredTeachingHours(5), 8);
   EXPECT_EQ(RequiredTeachingHours(7), 8);
-  EXPECT_EQ(RequiredTeachingHours(8), 10);  // 8 + 8/7 rounded up.
+  EXPECT_EQ(RequiredTeachingHours(8), 10);   // 8 + 8/7 rounded up.
   EXPECT_EQ(RequiredTeachingHours(10), 12);  // 8 + 24/7 rounded up.
   EXPECT_EQ(RequiredTeachingHours(14), 16);
   EXPECT_EQ(RequiredTeachingHours(60), 69);  // 8 x 8 + 32/7 rounded up.

@@ -49,15 +49,6 @@ std::string ByteBufferToString(const grpc::ByteBuffer& buffer) {
   return out;
 }
 
-std::string Header(const Request& request, http::field field) {
-  auto it = request.find(field);
-  return it == request.end() ? "" : std::string(it->value());
-}
-std::string Header(const Request& request, absl::string_view name) {
-  auto it = request.find(beast::string_view(name.data(), name.size()));
-  return it == request.end() ? "" : std::string(it->value());
-}
-
 }  // namespace
 
 // A call to a service, from its start to what is done with its answer.

@@ -12,6 +12,17 @@
 namespace mobility::gateway {
 
 namespace http = boost::beast::http;
+namespace beast = boost::beast;
+
+std::string Header(const Request& request, http::field field) {
+  auto it = request.find(field);
+  return it == request.end() ? "" : std::string(it->value());
+}
+
+std::string Header(const Request& request, std::string_view name) {
+  auto it = request.find(beast::string_view(name.data(), name.size()));
+  return it == request.end() ? "" : std::string(it->value());
+}
 
 bool HasPlainFraming(const Request& request) {
   const size_t codings = request.count(http::field::transfer_encoding);

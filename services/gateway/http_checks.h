@@ -7,11 +7,16 @@
 #include <boost/beast/http.hpp>
 #include <set>
 #include <string>
+#include <string_view>
 
 namespace mobility::gateway {
 
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
 using Response = boost::beast::http::response<boost::beast::http::string_body>;
+
+// A header's value, "" when the request has none.
+std::string Header(const Request& request, boost::beast::http::field field);
+std::string Header(const Request& request, std::string_view name);
 
 // Only "chunked" alone frames a body the way every proxy in front reads it
 // too; with "chunked, identity" and no length the body would be taken for a

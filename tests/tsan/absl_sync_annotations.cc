@@ -76,16 +76,6 @@ class Call {
   const bool ours;
 };
 
-void Unlocked(absl::Mutex* mu, int flags = 0) {
-  __tsan_mutex_pre_unlock(mu, flags);
-  __tsan_mutex_post_unlock(mu, flags);
-}
-
-void Locked(absl::Mutex* mu, int flags = 0) {
-  __tsan_mutex_pre_lock(mu, flags);
-  __tsan_mutex_post_lock(mu, flags, 0);
-}
-
 }  // namespace
 
 namespace absl {
@@ -104,6 +94,22 @@ auto Take(bool ours, Mutex* mu, int flags, bool may_fail, Lock lock) {
     __tsan_mutex_post_lock(
         mu, flags | (may_fail && !result ? __tsan_mutex_try_lock_failed : 0),
         0);
+  }
+  return result;
+}
+
+// A wait through one of the library's calls, which gives the mutex up and
+// takes it again inside; returns what `wait` does.
+template <typename Wait>
+auto Released(bool ours, Mutex* mu, Wait wait) {
+  if (ours) {
+    __tsan_mutex_pre_unlock(mu, 0);
+    __tsan_mutex_post_unlock(mu, 0);
+  }
+  const auto result = wait();
+  if (ours) {
+    __tsan_mutex_pre_lock(mu, 0);
+    __tsan_mutex_post_lock(mu, 0, 0);
   }
   return result;
 }
@@ -191,56 +197,39 @@ void Mutex::ReaderUnlock() {
   if (ours) __tsan_mutex_post_unlock(this, __tsan_mutex_read_lock);
 }
 
-// Waiting gives the mutex up and takes it again inside the library.
 void Mutex::Await(const Condition& cond) {
   MOBILITY_WRAP(void (*)(Mutex*, const Condition&),
                 "N:5Mutex5AwaitERKNS0_9ConditionE");
-  if (ours) Unlocked(this);
-  library(this, cond);
-  if (ours) Locked(this);
+  Released(ours, this, [&] { return library(this, cond), true; });
 }
 
 bool Mutex::AwaitWithTimeout(const Condition& cond, Duration timeout) {
   MOBILITY_WRAP(bool (*)(Mutex*, const Condition&, Duration),
                 "N:5Mutex16AwaitWithTimeoutERKNS0_9ConditionENS0_8DurationE");
-  if (ours) Unlocked(this);
-  const bool met = library(this, cond, timeout);
-  if (ours) Locked(this);
-  return met;
+  return Released(ours, this, [&] { return library(this, cond, timeout); });
 }
 
 bool Mutex::AwaitWithDeadline(const Condition& cond, Time deadline) {
   MOBILITY_WRAP(bool (*)(Mutex*, const Condition&, Time),
                 "N:5Mutex17AwaitWithDeadlineERKNS0_9ConditionENS0_4TimeE");
-  if (ours) Unlocked(this);
-  const bool met = library(this, cond, deadline);
-  if (ours) Locked(this);
-  return met;
+  return Released(ours, this, [&] { return library(this, cond, deadline); });
 }
 
 void CondVar::Wait(Mutex* mu) {
   MOBILITY_WRAP(void (*)(CondVar*, Mutex*), "N:7CondVar4WaitEPNS0_5MutexE");
-  if (ours) Unlocked(mu);
-  library(this, mu);
-  if (ours) Locked(mu);
+  Released(ours, mu, [&] { return library(this, mu), true; });
 }
 
 bool CondVar::WaitWithTimeout(Mutex* mu, Duration timeout) {
   MOBILITY_WRAP(bool (*)(CondVar*, Mutex*, Duration),
                 "N:7CondVar15WaitWithTimeoutEPNS0_5MutexENS0_8DurationE");
-  if (ours) Unlocked(mu);
-  const bool timed_out = library(this, mu, timeout);
-  if (ours) Locked(mu);
-  return timed_out;
+  return Released(ours, mu, [&] { return library(this, mu, timeout); });
 }
 
 bool CondVar::WaitWithDeadline(Mutex* mu, Time deadline) {
   MOBILITY_WRAP(bool (*)(CondVar*, Mutex*, Time),
                 "N:7CondVar16WaitWithDeadlineEPNS0_5MutexENS0_4TimeE");
-  if (ours) Unlocked(mu);
-  const bool timed_out = library(this, mu, deadline);
-  if (ours) Locked(mu);
-  return timed_out;
+  return Released(ours, mu, [&] { return library(this, mu, deadline); });
 }
 
 // What a thread did before Notify happens before what another does once it
