@@ -70,6 +70,12 @@ class AgreementsStore : public RequestLedger {
   virtual absl::Status SaveAllocation(const std::string& agreement_id,
                                       const v1::MobilityAllocation& allocation,
                                       int academic_year) = 0;
+  // Closed keys never allocate again (ReleaseMobility with `final`).
+  virtual absl::StatusOr<bool> IsAllocationKeyClosed(
+      const std::string& agreement_id, const std::string& key) = 0;
+  virtual absl::Status CloseAllocationKey(const std::string& agreement_id,
+                                          const std::string& key,
+                                          absl::Time now) = 0;
   // An agreement's current version with its allocated mobilities by
   // (condition id, academic year), read in one statement so both come from
   // the same snapshot.

@@ -717,6 +717,40 @@ TEST_F(AgreementsServiceTest, AllocatesWithinTheQuotaOfAnApprovedAgreement) {
   EXPECT_TRUE(Allocate(approved.name(), "2025/2026", "applications/a4").ok());
 }
 
+// A key whose holder ended for good (a withdrawn application) is closed: an
+// allocation still on its way under it is refused, whether the key held a
+// mobility when it was closed or not yet.
+TEST_F(AgreementsServiceTest, AClosedKeyNeverAllocatesAgain) {
+  CreatePartners();
+  v1::Agreement approved = CreateApproved("ka171-kz-lv");
+  ASSERT_TRUE(Allocate(approved.name(), "2025/2026", "applications/a1").ok());
+  for (const char* key : {"applications/a1", "applications/late"}) {
+    v1::ReleaseMobilityRequest release;
+    release.set_agreement(approved.name());
+    release.set_allocation_key(key);
+    release.set_final(true);
+    v1::MobilityAllocation released, again;
+    ASSERT_TRUE(
+        Call(&Stub::ReleaseMobility, release, &released, Role::kService).ok())
+        << key;
+    EXPECT_EQ(released.state(), v1::MobilityAllocation::RELEASED) << key;
+    ASSERT_TRUE(
+        Call(&Stub::ReleaseMobility, release, &again, Role::kService).ok());
+    EXPECT_EQ(again.SerializeAsString(), released.SerializeAsString());
+    absl::Status late = Allocate(approved.name(), "2025/2026", key);
+    EXPECT_EQ(late.code(), absl::StatusCode::kFailedPrecondition) << key;
+    EXPECT_THAT(std::string(late.message()),
+                ::testing::HasSubstr("allocation_key"));
+  }
+  v1::GetQuotaUsageRequest usage_request;
+  usage_request.set_agreement(approved.name());
+  usage_request.set_academic_year("2025/2026");
+  v1::QuotaUsage usage;
+  ASSERT_TRUE(
+      Call(&Stub::GetQuotaUsage, usage_request, &usage, Role::kService).ok());
+  EXPECT_EQ(usage.entries(0).used(), 0);
+}
+
 TEST_F(AgreementsServiceTest, HundredConcurrentAllocationsOnFiveMobilities) {
   CreatePartners();
   v1::Agreement approved =

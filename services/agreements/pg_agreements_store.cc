@@ -183,6 +183,13 @@ std::vector<PreparedStatement> PgAgreementsStore::Statements() {
        absl::StrCat("SELECT ", allocation_columns,
                     " FROM mobility_allocations WHERE agreement_id = $1 AND "
                     "allocation_key = $2")},
+      {"allocation_key_closed",
+       "SELECT EXISTS (SELECT 1 FROM closed_allocation_keys WHERE "
+       "agreement_id = $1 AND allocation_key = $2)"},
+      {"allocation_key_close",
+       absl::StrCat("INSERT INTO closed_allocation_keys (agreement_id, "
+                    "allocation_key, close_time) VALUES ($1, $2, ",
+                    TimestampParam(3), ") ON CONFLICT DO NOTHING")},
       {"allocation_count",
        "SELECT count(*) FROM mobility_allocations WHERE agreement_id = $1 AND "
        "condition_id = $2 AND academic_year = $3 AND state = 'ALLOCATED'"},
@@ -397,6 +404,22 @@ absl::Status PgAgreementsStore::SaveAllocation(const std::string& agreement_id,
                          a.condition_id(), academic_year, state,
                          ToMicros(a.allocate_time()), no_release_time);
     }
+  });
+}
+
+absl::StatusOr<bool> PgAgreementsStore::IsAllocationKeyClosed(
+    const std::string& agreement_id, const std::string& key) {
+  return StoreCall([&]() -> bool {
+    return txn_.exec_prepared("allocation_key_closed", agreement_id, key)[0][0]
+        .as<bool>();
+  });
+}
+
+absl::Status PgAgreementsStore::CloseAllocationKey(
+    const std::string& agreement_id, const std::string& key, absl::Time now) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("allocation_key_close", agreement_id, key,
+                       absl::ToUnixMicros(now));
   });
 }
 

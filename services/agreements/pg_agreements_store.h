@@ -52,6 +52,11 @@ class PgAgreementsStore final : public PgStore<AgreementsStore> {
   absl::Status SaveAllocation(const std::string& agreement_id,
                               const v1::MobilityAllocation& allocation,
                               int academic_year) override;
+  absl::StatusOr<bool> IsAllocationKeyClosed(const std::string& agreement_id,
+                                             const std::string& key) override;
+  absl::Status CloseAllocationKey(const std::string& agreement_id,
+                                  const std::string& key,
+                                  absl::Time now) override;
   absl::StatusOr<AgreementUsage> GetAgreementUsage(
       const std::string& agreement_id) override;
 };

@@ -88,6 +88,15 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
                                     FormatAcademicYear(last)));
         }
         MOBILITY_ASSIGN_OR_RETURN(
+            const bool closed,
+            store.IsAllocationKeyClosed(*id, request.allocation_key()));
+        if (closed) {
+          return Error(absl::StatusCode::kFailedPrecondition,
+                       "ALLOCATION_KEY_CLOSED",
+                       "allocation_key: its holder ended; it allocates no "
+                       "mobility any more");
+        }
+        MOBILITY_ASSIGN_OR_RETURN(
             auto existing, store.FindAllocation(*id, request.allocation_key()));
         if (existing.has_value() &&
             existing->state() == v1::MobilityAllocation::ALLOCATED) {
@@ -140,11 +149,23 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::ReleaseMobility(
       store_->Transact(call.limit, [&](AgreementsStore& store) -> absl::Status {
         auto agreement = store.GetAgreement(*id, /*for_update=*/true);
         if (!agreement.ok()) return agreement.status();
+        // The agreement's row lock orders this with any allocation under the
+        // key: one still on its way finds the key closed.
+        if (request.final()) {
+          MOBILITY_RETURN_IF_ERROR(
+              store.CloseAllocationKey(*id, request.allocation_key(), Now()));
+        }
         MOBILITY_ASSIGN_OR_RETURN(
             auto existing, store.FindAllocation(*id, request.allocation_key()));
         if (!existing.has_value()) {
-          return Error(absl::StatusCode::kNotFound, "ALLOCATION_NOT_FOUND",
-                       "no mobility was allocated with this allocation_key");
+          if (!request.final()) {
+            return Error(absl::StatusCode::kNotFound, "ALLOCATION_NOT_FOUND",
+                         "no mobility was allocated with this allocation_key");
+          }
+          allocation.set_agreement(request.agreement());
+          allocation.set_allocation_key(request.allocation_key());
+          allocation.set_state(v1::MobilityAllocation::RELEASED);
+          return absl::OkStatus();
         }
         allocation = *existing;
         if (allocation.state() == v1::MobilityAllocation::RELEASED)

@@ -43,14 +43,15 @@ class AgreementsClient {
   };
   // Takes, as this service, one place of `condition_id` in `academic_year`
   // keyed by `key` (a retry with the same key holds the same place), and gives
-  // it back. The agreements service's errors pass on (RESOURCE_EXHAUSTED when
-  // the quota is used up).
+  // it back; a `final` release closes the key, so an allocation under it
+  // still on its way is refused. The agreements service's errors pass on
+  // (RESOURCE_EXHAUSTED when the quota is used up).
   virtual absl::StatusOr<agreements::v1::MobilityAllocation> AllocateMobility(
       const std::string& agreement, const std::string& condition_id,
       const std::string& academic_year, const std::string& key,
       const CallContext& call) const = 0;
   virtual absl::Status ReleaseMobility(const std::string& agreement,
-                                       const std::string& key,
+                                       const std::string& key, bool final,
                                        const CallContext& call) const = 0;
 
   virtual absl::StatusOr<InForceCondition> FindCondition(

@@ -107,11 +107,12 @@ absl::StatusOr<av1::MobilityAllocation> GrpcAgreementsClient::AllocateMobility(
 }
 
 absl::Status GrpcAgreementsClient::ReleaseMobility(
-    const std::string& agreement, const std::string& key,
+    const std::string& agreement, const std::string& key, bool final,
     const CallContext& call) const {
   av1::ReleaseMobilityRequest request;
   request.set_agreement(agreement);
   request.set_allocation_key(key);
+  request.set_final(final);
   av1::MobilityAllocation released;
   return channel_->CallAsService(
       call, [&](grpc::ClientContext* context,

@@ -33,7 +33,7 @@ class GrpcAgreementsClient final : public AgreementsClient {
       const std::string& academic_year, const std::string& key,
       const CallContext& call) const override;
   absl::Status ReleaseMobility(const std::string& agreement,
-                               const std::string& key,
+                               const std::string& key, bool final,
                                const CallContext& call) const override;
 
   absl::StatusOr<InForceCondition> FindCondition(
