@@ -217,6 +217,24 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
                              v1::Programme_Name(budget->budget.programme()),
                              " call ", budget->budget.call_year()));
           }
+          // One grant per application, none once it ended: the row lock
+          // orders this with the application's closing.
+          if (!g.application().empty()) {
+            MOBILITY_ASSIGN_OR_RETURN(
+                auto held, store.LockApplicationGrant(g.application()));
+            if (held.closed) {
+              return Error(absl::StatusCode::kFailedPrecondition,
+                           "APPLICATION_ENDED",
+                           absl::StrCat("grant.application: ", g.application(),
+                                        " has ended; no grant is made for it"));
+            }
+            if (!held.grant_id.empty()) {
+              return Error(absl::StatusCode::kAlreadyExists,
+                           "APPLICATION_HAS_GRANT",
+                           absl::StrCat("grant.application: ", g.application(),
+                                        " already has grants/", held.grant_id));
+            }
+          }
           const std::string id = NewResourceId();
           created.set_name("grants/" + id);
           *created.mutable_participant() = g.participant();
@@ -238,6 +256,10 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
           *created.mutable_update_time() = created.create_time();
           created.set_etag(Etag(created.name(), 1));
           MOBILITY_RETURN_IF_ERROR(store.InsertGrant(id, budget_id, created));
+          if (!g.application().empty()) {
+            MOBILITY_RETURN_IF_ERROR(
+                store.SetApplicationGrant(g.application(), id));
+          }
           return absl::OkStatus();
         });
   });
@@ -308,36 +330,42 @@ absl::StatusOr<v1::ListGrantsResponse> Grants::ListGrants(
 }
 
 template <typename Request>
-absl::StatusOr<v1::Grant> Grants::ChangeGrant(
-    absl::string_view method, const Request& request, const CallContext& call,
-    const std::function<absl::Status(GrantsStore&, const std::string&,
-                                     v1::Grant&)>& change) {
+absl::StatusOr<v1::Grant> Grants::ChangeGrant(absl::string_view method,
+                                              const Request& request,
+                                              const CallContext& call,
+                                              const GrantChange& change) {
   auto id = ParseResourceName("name", request.name(), "grants");
   if (!id.ok()) return id.status();
   if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
     return s;
   v1::Grant changed;
   absl::Status status = store_->Transact(call.limit, [&](GrantsStore& store) {
-    return RunIdempotent(
-        store, method, call.principal, request.request_id(), request, &changed,
-        [&]() -> absl::Status {
-          auto current = store.GetGrant(*id, /*for_update=*/true);
-          if (!current.ok()) return current.status();
-          if (auto s = CheckHandler(method, *current, call.principal); !s.ok())
-            return s;
-          changed = *std::move(current);
-          if (auto s = change(store, *id, changed); !s.ok()) return s;
-          MOBILITY_ASSIGN_OR_RETURN(const auto payments, store.Payments(*id));
-          *changed.mutable_paid() = Euros(Total(LedgerSum(payments)));
-          *changed.mutable_update_time() = ToTimestamp(Now());
-          changed.set_etag(
-              Etag(changed.name(), ToMicros(changed.update_time())));
-          MOBILITY_RETURN_IF_ERROR(store.SaveGrant(*id, changed));
-          return absl::OkStatus();
-        });
+    return RunIdempotent(store, method, call.principal, request.request_id(),
+                         request, &changed, [&]() -> absl::Status {
+                           return ChangeInStore(store, method, *id,
+                                                call.principal, change,
+                                                &changed);
+                         });
   });
   if (!status.ok()) return status;
   return changed;
+}
+
+absl::Status Grants::ChangeInStore(GrantsStore& store, absl::string_view method,
+                                   const std::string& id,
+                                   const Principal& caller,
+                                   const GrantChange& change,
+                                   v1::Grant* changed) {
+  auto current = store.GetGrant(id, /*for_update=*/true);
+  if (!current.ok()) return current.status();
+  if (auto s = CheckHandler(method, *current, caller); !s.ok()) return s;
+  *changed = *std::move(current);
+  if (auto s = change(store, id, *changed); !s.ok()) return s;
+  MOBILITY_ASSIGN_OR_RETURN(const auto payments, store.Payments(id));
+  *changed->mutable_paid() = Euros(Total(LedgerSum(payments)));
+  *changed->mutable_update_time() = ToTimestamp(Now());
+  changed->set_etag(Etag(changed->name(), ToMicros(changed->update_time())));
+  return store.SaveGrant(id, *changed);
 }
 
 absl::StatusOr<v1::Grant> Grants::AgreeGrant(
@@ -499,23 +527,72 @@ absl::StatusOr<v1::Grant> Grants::SettleGrant(
 
 absl::StatusOr<v1::Grant> Grants::CancelGrant(
     const v1::CancelGrantRequest& request, const CallContext& call) {
-  return ChangeGrant(
-      "CancelGrant", request, call,
-      [&](GrantsStore& store, const std::string&,
-          v1::Grant& grant) -> absl::Status {
-        if (grant.state() == v1::Grant::AGREED) {
-          const std::string budget_id = ResourceIdOf(grant.budget());
-          auto budget = store.GetBudget(budget_id, /*for_update=*/true);
-          if (!budget.ok()) return budget.status();
-          MOBILITY_RETURN_IF_ERROR(store.SetCommitted(
-              budget_id,
-              Plus(budget->committed, Commitment(grant, budget->budget), -1)));
-        } else if (grant.state() != v1::Grant::CALCULATED) {
-          return WrongState(grant, "CALCULATED or AGREED (nothing paid yet)");
-        }
-        grant.set_state(v1::Grant::CANCELLED);
-        return absl::OkStatus();
-      });
+  const bool closing = !request.application().empty();
+  // Nothing paid yet: an agreed grant gives its commitment back.
+  const GrantChange cancel = [&](GrantsStore& store, const std::string&,
+                                 v1::Grant& grant) -> absl::Status {
+    if (closing && grant.state() == v1::Grant::CANCELLED)
+      return absl::OkStatus();
+    if (grant.state() == v1::Grant::AGREED) {
+      const std::string budget_id = ResourceIdOf(grant.budget());
+      auto budget = store.GetBudget(budget_id, /*for_update=*/true);
+      if (!budget.ok()) return budget.status();
+      MOBILITY_RETURN_IF_ERROR(store.SetCommitted(
+          budget_id,
+          Plus(budget->committed, Commitment(grant, budget->budget), -1)));
+    } else if (grant.state() != v1::Grant::CALCULATED) {
+      return WrongState(grant, "CALCULATED or AGREED (nothing paid yet)");
+    }
+    grant.set_state(v1::Grant::CANCELLED);
+    return absl::OkStatus();
+  };
+  if (!closing) return ChangeGrant("CancelGrant", request, call, cancel);
+
+  // An application that ended: closed here first, so that a CreateGrant for
+  // it still on its way finds it closed, then its grant cancelled if made.
+  if (!call.principal.IsInternal()) {
+    return Error(absl::StatusCode::kPermissionDenied, "GRANT_OF_A_SELECTION",
+                 "an application's grant is closed by its selection");
+  }
+  Violations violations;
+  if (!ParseResourceName("", request.application(), "applications").ok()) {
+    violations.Add("application",
+                   "must be an application name \"applications/{id}\"");
+  }
+  if (!request.name().empty() &&
+      !ParseResourceName("", request.name(), "grants").ok()) {
+    violations.Add("name", "must be empty or a grant name \"grants/{id}\"");
+  }
+  if (!ValidateRequestId("request_id", request.request_id()).ok())
+    violations.Add("request_id", "must be a UUID");
+  if (!violations.empty()) return violations.ToStatus("INVALID_REQUEST");
+  v1::Grant closed;
+  absl::Status status = store_->Transact(call.limit, [&](GrantsStore& store) {
+    return RunIdempotent(
+        store, "CancelGrant", call.principal, request.request_id(), request,
+        &closed, [&]() -> absl::Status {
+          MOBILITY_ASSIGN_OR_RETURN(
+              auto held, store.LockApplicationGrant(request.application()));
+          MOBILITY_RETURN_IF_ERROR(
+              store.CloseApplication(request.application(), Now()));
+          // Grants made before this table knew them are named by the caller.
+          const std::string id = request.name().empty()
+                                     ? held.grant_id
+                                     : ResourceIdOf(request.name());
+          if (id.empty()) {
+            closed.set_application(request.application());
+            return absl::OkStatus();
+          }
+          MOBILITY_RETURN_IF_ERROR(ChangeInStore(
+              store, "CancelGrant", id, call.principal, cancel, &closed));
+          if (closed.application() != request.application()) {
+            return InvalidField("name", "is not the application's grant");
+          }
+          return absl::OkStatus();
+        });
+  });
+  if (!status.ok()) return status;
+  return closed;
 }
 
 absl::StatusOr<v1::ListPaymentsResponse> Grants::ListPayments(

@@ -53,11 +53,18 @@ class Grants {
   // A state change of grant `name` under its row lock, once per request id.
   // `change` may also touch the budget and the ledger within the same
   // transaction.
+  using GrantChange = std::function<absl::Status(
+      GrantsStore&, const std::string& id, v1::Grant&)>;
   template <typename Request>
-  absl::StatusOr<v1::Grant> ChangeGrant(
-      absl::string_view method, const Request& request, const CallContext& call,
-      const std::function<absl::Status(GrantsStore&, const std::string& id,
-                                       v1::Grant&)>& change);
+  absl::StatusOr<v1::Grant> ChangeGrant(absl::string_view method,
+                                        const Request& request,
+                                        const CallContext& call,
+                                        const GrantChange& change);
+  // The change itself, within the caller's transaction: checks who may make
+  // it, applies it and saves the grant with its ledger's sum.
+  absl::Status ChangeInStore(GrantsStore& store, absl::string_view method,
+                             const std::string& id, const Principal& caller,
+                             const GrantChange& change, v1::Grant* changed);
 
   Transactor<GrantsStore>* store_;
   const AgreementsClient* agreements_;

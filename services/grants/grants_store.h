@@ -94,6 +94,20 @@ class GrantsStore : public RequestLedger {
   virtual absl::StatusOr<std::vector<v1::Grant>> ListGrants(
       const GrantFilter& filter, const std::string& after_id, int limit) = 0;
 
+  // The grant a selection made for an application ("applications/{id}"), and
+  // whether the application ended; its row is locked until commit (and made
+  // at first use), which orders making and closing the application's grant.
+  struct ApplicationGrant {
+    std::string grant_id;  // Empty: none made.
+    bool closed = false;
+  };
+  virtual absl::StatusOr<ApplicationGrant> LockApplicationGrant(
+      const std::string& application) = 0;
+  virtual absl::Status SetApplicationGrant(const std::string& application,
+                                           const std::string& grant_id) = 0;
+  virtual absl::Status CloseApplication(const std::string& application,
+                                        absl::Time now) = 0;
+
   // The payment ledger: append only.
   virtual absl::StatusOr<std::vector<PaymentRow>> Payments(
       const std::string& grant_id) = 0;

@@ -831,6 +831,49 @@ TEST_F(GrantsServiceTest, ARetryFindsItsGrantAfterTheAgreementLeftForce) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// An application's grant: one per application, cancelled when the
+// application ends and never made after, whatever was still on its way; only
+// the applications service closes an application.
+TEST_F(GrantsServiceTest, AnEndedApplicationHasNoGrantAndGetsNoneLater) {
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
+  v1::CreateGrantRequest create = GrantRequest(budget);
+  create.mutable_grant()->set_application("applications/first-one");
+  create.set_request_id("3f6b2a1c-0d4e-4b5a-8c9d-1e2f3a4b5c6d");
+  v1::Grant made;
+  absl::Status created =
+      Call(&Stub::CreateGrant, create, &made, Role::kService);
+  ASSERT_TRUE(created.ok()) << created;
+  v1::CreateGrantRequest second = create;
+  second.set_request_id("4a7c3b2d-1e5f-4c6b-9d0e-2f3a4b5c6d7e");
+  v1::Grant twice;
+  EXPECT_EQ(Call(&Stub::CreateGrant, second, &twice, Role::kService).code(),
+            absl::StatusCode::kAlreadyExists);
+
+  v1::CancelGrantRequest close;
+  close.set_application("applications/first-one");
+  close.set_request_id("5b8d4c3e-2f6a-4d7c-8e1f-3a4b5c6d7e8f");
+  v1::Grant closed;
+  EXPECT_EQ(Call(&Stub::CancelGrant, close, &closed).code(),
+            absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(Call(&Stub::CancelGrant, close, &closed, Role::kService).ok());
+  EXPECT_EQ(closed.name(), made.name());
+  EXPECT_EQ(closed.state(), v1::Grant::CANCELLED);
+
+  // A selection's call still on its way, for this application or for one
+  // closed before it had a grant: refused.
+  second.set_request_id("6c9e5d4f-3a7b-4e8d-9f2a-4b5c6d7e8f9a");
+  EXPECT_EQ(Call(&Stub::CreateGrant, second, &twice, Role::kService).code(),
+            absl::StatusCode::kFailedPrecondition);
+  close.set_application("applications/second-one");
+  close.set_request_id("7d0f6e5a-4b8c-4f9e-8a3b-5c6d7e8f9a0b");
+  ASSERT_TRUE(Call(&Stub::CancelGrant, close, &closed, Role::kService).ok());
+  EXPECT_TRUE(closed.name().empty());
+  second.mutable_grant()->set_application("applications/second-one");
+  EXPECT_EQ(Call(&Stub::CreateGrant, second, &twice, Role::kService).code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
 TEST_F(GrantsServiceTest, AZeroGrantMobilityCountsButPaysNothing) {
   const std::string budget =
       CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);

@@ -158,6 +158,18 @@ std::vector<PreparedStatement> PgGrantsStore::Statements() {
        "INSERT INTO grants (id, budget_id, state, participant_reference, "
        "revision, body) "
        "VALUES ($1, $2, $3, $4, 1, $5)"},
+      {"application_grant_add",
+       "INSERT INTO application_grants (application) VALUES ($1) ON CONFLICT "
+       "DO NOTHING"},
+      {"application_grant_lock",
+       "SELECT coalesce(grant_id, ''), close_time IS NOT NULL FROM "
+       "application_grants WHERE application = $1 FOR UPDATE"},
+      {"application_grant_set",
+       "UPDATE application_grants SET grant_id = $2 WHERE application = $1"},
+      {"application_close",
+       absl::StrCat("UPDATE application_grants SET close_time = "
+                    "coalesce(close_time, ",
+                    TimestampParam(2), ") WHERE application = $1")},
       {"grant_update",
        "UPDATE grants SET state = $2, revision = revision + 1, body = $3 WHERE "
        "id = $1"},
@@ -375,6 +387,30 @@ absl::Status PgGrantsStore::SaveGrant(const std::string& id,
   return StoreCall([&]() -> void {
     txn_.exec_prepared("grant_update", id, v1::Grant::State_Name(g.state()),
                        pqxx::binarystring(g.SerializeAsString()));
+  });
+}
+
+absl::StatusOr<GrantsStore::ApplicationGrant>
+PgGrantsStore::LockApplicationGrant(const std::string& application) {
+  return StoreCall([&]() -> ApplicationGrant {
+    txn_.exec_prepared("application_grant_add", application);
+    pqxx::row r = txn_.exec_prepared1("application_grant_lock", application);
+    return {r[0].as<std::string>(), r[1].as<bool>()};
+  });
+}
+
+absl::Status PgGrantsStore::SetApplicationGrant(const std::string& application,
+                                                const std::string& grant_id) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("application_grant_set", application, grant_id);
+  });
+}
+
+absl::Status PgGrantsStore::CloseApplication(const std::string& application,
+                                             absl::Time now) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("application_close", application,
+                       absl::ToUnixMicros(now));
   });
 }
 

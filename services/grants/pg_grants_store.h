@@ -44,6 +44,12 @@ class PgGrantsStore final : public PgStore<GrantsStore> {
                            const v1::Grant& grant) override;
   absl::Status SaveGrant(const std::string& id,
                          const v1::Grant& grant) override;
+  absl::StatusOr<ApplicationGrant> LockApplicationGrant(
+      const std::string& application) override;
+  absl::Status SetApplicationGrant(const std::string& application,
+                                   const std::string& grant_id) override;
+  absl::Status CloseApplication(const std::string& application,
+                                absl::Time now) override;
   absl::StatusOr<v1::Grant> GetGrant(const std::string& id,
                                      bool for_update) override;
   absl::StatusOr<std::vector<v1::Grant>> ListGrants(const GrantFilter& filter,

@@ -35,10 +35,12 @@ absl::StatusOr<gv1::Grant> GrpcGrantsClient::CreateGrant(
   return grant;
 }
 
-absl::Status GrpcGrantsClient::CancelGrant(const std::string& grant,
-                                           const std::string& request_id,
-                                           const CallContext& call) const {
+absl::Status GrpcGrantsClient::CloseApplication(const std::string& application,
+                                                const std::string& grant,
+                                                const std::string& request_id,
+                                                const CallContext& call) const {
   gv1::CancelGrantRequest request;
+  request.set_application(application);
   request.set_name(grant);
   request.set_request_id(request_id);
   gv1::Grant cancelled;

@@ -25,9 +25,10 @@ class GrpcGrantsClient final : public GrantsClient {
   absl::StatusOr<grants::v1::Grant> CreateGrant(
       const grants::v1::CreateGrantRequest& request,
       const CallContext& call) const override;
-  absl::Status CancelGrant(const std::string& grant,
-                           const std::string& request_id,
-                           const CallContext& call) const override;
+  absl::Status CloseApplication(const std::string& application,
+                                const std::string& grant,
+                                const std::string& request_id,
+                                const CallContext& call) const override;
   absl::Status SettleGrant(const grants::v1::SettleGrantRequest& request,
                            const CallContext& call) const override;
 
