@@ -59,6 +59,10 @@ class ApplicationsStore : public RequestLedger {
   virtual absl::StatusOr<std::vector<v1::Application>> ListApplications(
       const ApplicationFilter& filter, const std::string& after_id,
       int limit) = 0;
+  // Applications with cross-service steps left (a selection under way, a
+  // give-back after the end) since before `since`, oldest first.
+  virtual absl::StatusOr<std::vector<v1::Application>>
+  ApplicationsWithStepsPending(absl::Time since, int limit) = 0;
   // Serialises the choices of reserves for one condition of a call until
   // commit, so vacancies filled at once choose different reserves.
   virtual absl::Status LockCondition(const std::string& call_id,

@@ -1,5 +1,7 @@
 #include "services/applications/grpc_service.h"
 
+#include "common/log.h"
+
 namespace mobility::applications {
 
 // Who may call what: anyone signs in as an applicant with an e-mailed code;
@@ -78,6 +80,31 @@ ApplicationsGrpcService::ApplicationsGrpcService(
   Handle("ListDocuments", readers, &documents_, &D::ListDocuments);
   Handle("GetDocument", readers, &documents_, &D::GetDocument);
   Handle("DeleteDocument", applicants, &documents_, &D::DeleteDocument);
+}
+
+ApplicationsGrpcService::~ApplicationsGrpcService() {
+  stopping_.Notify();
+  if (sweeper_.joinable()) sweeper_.join();
+}
+
+void ApplicationsGrpcService::FinishPendingSteps(absl::Duration interval,
+                                                 absl::Duration grace) {
+  sweeper_ = std::thread([this, interval, grace] {
+    while (!stopping_.WaitForNotificationWithTimeout(interval)) {
+      CallContext call;
+      call.principal.subject = "applications";
+      call.principal.roles = {Role::kService};
+      call.limit = CallLimit::Within(interval);
+      auto finished = selection_.FinishPendingSteps(grace, call);
+      if (!finished.ok()) {
+        Log(LogLevel::kWarning, "pending_steps_failed",
+            {{"code", absl::StatusCodeToString(finished.status().code())}});
+      } else if (*finished > 0) {
+        Log(LogLevel::kInfo, "pending_steps_finished",
+            {{"count", std::to_string(*finished)}});
+      }
+    }
+  });
 }
 
 void ApplicationsGrpcService::SendMail(SmtpSettings smtp) {

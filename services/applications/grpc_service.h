@@ -4,7 +4,9 @@
 #define MOBILITY_SERVICES_APPLICATIONS_GRPC_SERVICE_H_
 
 #include <memory>
+#include <thread>
 
+#include "absl/synchronization/notification.h"
 #include "common/client.h"
 #include "common/outbox.h"
 #include "common/pg_store.h"
@@ -43,6 +45,11 @@ class ApplicationsGrpcService final
   // Starts sending the outbox (the sign-in codes) through `smtp` until the
   // service goes.
   void SendMail(SmtpSettings smtp);
+  // Every `interval` until the service goes, finishes the steps across
+  // services a crash left behind (selections under way, give-backs after an
+  // end) once they are `grace` old.
+  void FinishPendingSteps(absl::Duration interval, absl::Duration grace);
+  ~ApplicationsGrpcService() override;
 
  private:
   Database* db_;
@@ -57,6 +64,8 @@ class ApplicationsGrpcService final
   LearningAgreements learning_agreements_;
   PersonalData personal_data_;
   SignIn sign_in_;
+  absl::Notification stopping_;
+  std::thread sweeper_;
   // Last, so it stops first.
   std::unique_ptr<OutboxSender> sender_;
 };

@@ -22,6 +22,11 @@ MOBILITY_FLAG(std::string, applicant_signing_key_file, "",
               "PEM file of the RSA private key that signs the applicants' "
               "sign-in tokens, whose public key every service trusts through "
               "--applicant_jwt_public_key_file; none: no applicant sign-in");
+MOBILITY_FLAG(absl::Duration, pending_steps_interval, absl::Seconds(30),
+              "MOBILITY_PENDING_STEPS_INTERVAL",
+              "how often the service finishes the steps across services a "
+              "crash left (selections under way, give-backs after an end) "
+              "once they are as old as this");
 MOBILITY_FLAG(std::string, service_token_file, "",
               "MOBILITY_SERVICE_TOKEN_FILE",
               "file holding this service's own token, for the steps it takes "
@@ -91,6 +96,10 @@ int main(int argc, char** argv) {
         channel(absl::GetFlag(FLAGS_grants_address)),
         std::move(applicant_signer), std::move(dispatcher),
         absl::GetFlag(FLAGS_token_audience));
+    const absl::Duration sweep = absl::GetFlag(FLAGS_pending_steps_interval);
+    if (sweep <= absl::ZeroDuration())
+      ExitBadConfig("--pending_steps_interval must be positive");
+    service->FinishPendingSteps(sweep, /*grace=*/sweep);
     if (auto smtp =
             SmtpSettingsFromConfig("international-office@mobility.invalid"))
       service->SendMail(*std::move(smtp));

@@ -69,7 +69,13 @@ std::vector<PreparedStatement> PgApplicationsStore::Statements() {
                     "condition_id = $4, total_score = $5, submit_time = CASE "
                     "WHEN $6::bigint IS NULL THEN NULL ELSE ",
                     TimestampParam(6),
+                    " END, pending_since = CASE WHEN $8::bigint IS NULL THEN "
+                    "NULL ELSE ",
+                    TimestampParam(8),
                     " END, revision = revision + 1, body = $7 WHERE id = $1")},
+      {"applications_pending",
+       absl::StrCat("SELECT body FROM applications WHERE pending_since < ",
+                    TimestampParam(1), " ORDER BY pending_since LIMIT $2")},
       {"application_get", "SELECT body FROM applications WHERE id = $1"},
       {"application_get_for_update",
        "SELECT body FROM applications WHERE id = $1 FOR UPDATE"},
@@ -226,12 +232,31 @@ absl::Status PgApplicationsStore::InsertApplication(const std::string& id,
 absl::Status PgApplicationsStore::SaveApplication(const std::string& id,
                                                   const v1::Application& a) {
   return StoreCall([&]() -> void {
-    std::string submitted;
+    std::string submitted, pending;
+    // Steps left since the selection began, or since the end was recorded.
+    const bool selecting = a.has_selection_under_way();
     txn_.exec_prepared(
         "application_update", id, v1::Application::State_Name(a.state()),
         v1::ParticipantKind_Name(a.kind()), a.condition_id(), a.total_score(),
         OptionalMicros(a.has_submit_time(), a.submit_time(), submitted),
-        pqxx::binarystring(a.SerializeAsString()));
+        pqxx::binarystring(a.SerializeAsString()),
+        OptionalMicros(
+            selecting || a.give_back_pending(),
+            selecting ? a.selection_under_way().begin_time() : a.update_time(),
+            pending));
+  });
+}
+
+absl::StatusOr<std::vector<v1::Application>>
+PgApplicationsStore::ApplicationsWithStepsPending(absl::Time since, int limit) {
+  return StoreCall([&]() -> std::vector<v1::Application> {
+    std::vector<v1::Application> out;
+    for (const auto& row : txn_.exec_prepared(
+             "applications_pending", absl::ToUnixMicros(since), limit)) {
+      out.push_back(ParseBody<v1::Application>(
+          row[0], RowOf("applications_pending", row)));
+    }
+    return out;
   });
 }
 

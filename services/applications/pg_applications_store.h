@@ -31,6 +31,8 @@ class PgApplicationsStore final : public PgStore<ApplicationsStore> {
                                  const v1::Application& application) override;
   absl::Status SaveApplication(const std::string& id,
                                const v1::Application& application) override;
+  absl::StatusOr<std::vector<v1::Application>> ApplicationsWithStepsPending(
+      absl::Time since, int limit) override;
   absl::StatusOr<v1::Application> GetApplication(const std::string& id,
                                                  bool for_update) override;
   absl::StatusOr<std::vector<v1::Application>> ListApplications(

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
+#include "common/failpoint.h"
 #include "common/idempotency.h"
 #include "common/log.h"
 #include "common/status.h"
@@ -54,62 +55,120 @@ bool Retryable(const absl::Status& s) {
 
 }  // namespace
 
+absl::Status Selection::GiveBack(const v1::Application& a,
+                                 const std::string& agreement,
+                                 const CallContext& call) {
+  // Keyed by the grant known now: a retry that learnt of the grant since
+  // closes again rather than reusing a request id for another request.
+  MOBILITY_RETURN_IF_ERROR(grants_->CloseApplication(
+      a.name(), a.grant(),
+      StepRequestId(absl::StrCat(a.name(), ":close-grant", a.grant())), call));
+  return agreements_->ReleaseMobility(agreement, a.name(), /*final=*/true,
+                                      call);
+}
+
+absl::Status Selection::ClearSelection(const std::string& id,
+                                       const CallContext& call) {
+  return store_->Transact(call.limit,
+                          [&](ApplicationsStore& store) -> absl::Status {
+                            MOBILITY_ASSIGN_OR_RETURN(
+                                v1::Application current,
+                                store.GetApplication(id, /*for_update=*/true));
+                            if (!current.has_selection_under_way())
+                              return absl::OkStatus();
+                            current.clear_selection_under_way();
+                            StampApplication(current, Now());
+                            return store.SaveApplication(id, current);
+                          });
+}
+
 absl::StatusOr<v1::Application> Selection::Select(const std::string& id,
                                                   const Principal& actor,
                                                   const std::string& reason,
                                                   const CallContext& call) {
-  auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
-    return ReadWithCall(store, id, /*for_update=*/false);
-  });
-  if (!read.ok()) return read.status();
-  const v1::Application& a = read->application;
+  // 0. The intent, recorded before any step: whatever ends the application
+  // gives back what the steps took, and the sweeper finishes a selection a
+  // crash left. Finding it recorded makes this call a retry.
+  ApplicationInCall read;
+  bool retry = false;
+  MOBILITY_RETURN_IF_ERROR(store_->Transact(
+      call.limit, [&](ApplicationsStore& store) -> absl::Status {
+        MOBILITY_ASSIGN_OR_RETURN(read,
+                                  ReadWithCall(store, id, /*for_update=*/true));
+        v1::Application& a = read.application;
+        if (a.state() == v1::Application::SELECTED) return absl::OkStatus();
+        MOBILITY_RETURN_IF_ERROR(CheckState(
+            a, {v1::Application::UNDER_REVIEW, v1::Application::RESERVE}));
+        retry = a.has_selection_under_way();
+        if (retry) return absl::OkStatus();
+        const absl::Time now = Now();
+        v1::SelectionUnderWay* intent = a.mutable_selection_under_way();
+        intent->set_actor(actor.subject);
+        intent->set_reason(reason);
+        *intent->mutable_begin_time() = ToTimestamp(now);
+        StampApplication(a, now);
+        return store.SaveApplication(id, a);
+      }));
+  const v1::Application& a = read.application;
   if (a.state() == v1::Application::SELECTED) return a;  // A retry.
-  if (auto s = CheckState(
-          a, {v1::Application::UNDER_REVIEW, v1::Application::RESERVE});
-      !s.ok())
-    return s;
-  const v1::Call& round = read->call;
+  const v1::Call& round = read.call;
+  // Refused for good. A retry may follow steps an earlier try took and whose
+  // calls may still be on their way: it gives back for good. A first try
+  // gives back only the place it took itself.
+  auto give_up = [&](const absl::Status& refusal,
+                     bool took_place) -> absl::Status {
+    if (Retryable(refusal)) return refusal;
+    absl::Status back =
+        retry        ? GiveBack(a, round.agreement(), call)
+        : took_place ? agreements_->ReleaseMobility(round.agreement(), a.name(),
+                                                    /*final=*/false, call)
+                     : absl::OkStatus();
+    if (!back.ok()) return back;  // The intent stays: a retry finishes.
+    MOBILITY_RETURN_IF_ERROR(ClearSelection(id, call));
+    return refusal;
+  };
   auto condition = agreements_->FindCondition(
       round.agreement(), a.condition_id(), "condition_id", call);
-  if (!condition.ok()) return condition.status();
+  if (!condition.ok()) return give_up(condition.status(), false);
   // 1. The place, keyed by the application: a retry holds the same one.
   auto place =
       agreements_->AllocateMobility(round.agreement(), a.condition_id(),
                                     round.academic_year(), a.name(), call);
-  if (!place.ok()) return place.status();
+  if (!place.ok()) return give_up(place.status(), false);
+  MOBILITY_FAILPOINT("selection.after_place");
   // 2. The grant, keyed by the application's step id.
   auto grant =
       grants_->CreateGrant(GrantFor(a, round, condition->condition), call);
-  if (!grant.ok()) {
-    if (!Retryable(grant.status())) {
-      // Refused for good: the place goes back at once.
-      agreements_->ReleaseMobility(round.agreement(), a.name(), call)
-          .IgnoreError();
-    }
-    return grant.status();
-  }
-  // 3. The decision, recorded once both exist. The state makes it
-  // idempotent: a retry finds the application holding its place.
+  if (!grant.ok()) return give_up(grant.status(), true);
+  MOBILITY_FAILPOINT("selection.after_grant");
+  // 3. The decision, recorded once both exist and the intent still stands:
+  // a selection given up meanwhile gives back what this try took.
   v1::Application selected;
-  absl::Status status = store_->Transact(
+  bool given_up = false;
+  MOBILITY_RETURN_IF_ERROR(store_->Transact(
       call.limit, [&](ApplicationsStore& store) -> absl::Status {
-        auto current = store.GetApplication(id, /*for_update=*/true);
-        if (!current.ok()) return current.status();
-        selected = *std::move(current);
+        MOBILITY_ASSIGN_OR_RETURN(
+            selected, store.GetApplication(id, /*for_update=*/true));
         if (selected.state() == v1::Application::SELECTED)
           return absl::OkStatus();
-        if (auto s = CheckState(selected, {v1::Application::UNDER_REVIEW,
-                                           v1::Application::RESERVE});
-            !s.ok())
-          return s;
+        // Ended meanwhile: the end gives everything back.
+        MOBILITY_RETURN_IF_ERROR(CheckState(
+            selected,
+            {v1::Application::UNDER_REVIEW, v1::Application::RESERVE}));
+        given_up = !selected.has_selection_under_way();
+        if (given_up) return absl::OkStatus();
         const absl::Time now = Now();
         Transition(selected, v1::Application::SELECTED, actor, reason, now);
         selected.set_grant(grant->name());
+        selected.clear_selection_under_way();
         StampApplication(selected, now);
-        MOBILITY_RETURN_IF_ERROR(store.SaveApplication(id, selected));
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
+        return store.SaveApplication(id, selected);
+      }));
+  if (given_up) {
+    MOBILITY_RETURN_IF_ERROR(GiveBack(a, round.agreement(), call));
+    return Error(absl::StatusCode::kAborted, "SELECTION_GIVEN_UP",
+                 "the selection was given up meanwhile");
+  }
   return selected;
 }
 
@@ -138,46 +197,42 @@ absl::StatusOr<v1::Application> Selection::DecideApplication(
   if (request.decision() == v1::DecideApplicationRequest::SELECTED) {
     return Select(*id, call.principal, request.reason(), call);
   }
-  const bool reserve =
-      request.decision() == v1::DecideApplicationRequest::RESERVE;
-  const v1::Application::State to =
-      reserve ? v1::Application::RESERVE : v1::Application::REJECTED;
-  if (read->application.state() == to) return read->application;
-  if (auto s = CheckState(
-          read->application,
-          reserve ? std::initializer_list<
-                        v1::Application::State>{v1::Application::UNDER_REVIEW}
-                  : std::initializer_list<
-                        v1::Application::State>{v1::Application::UNDER_REVIEW,
-                                                v1::Application::RESERVE});
-      !s.ok())
-    return s;
-  // A selection that failed half way may have left a place under this key.
-  absl::Status released = agreements_->ReleaseMobility(
-      read->call.agreement(), read->application.name(), call);
-  if (!released.ok() && released.code() != absl::StatusCode::kNotFound)
-    return released;
+  const v1::Application& a = read->application;
+  if (request.decision() == v1::DecideApplicationRequest::REJECTED) {
+    if (a.state() != v1::Application::REJECTED) {
+      MOBILITY_RETURN_IF_ERROR(CheckState(
+          a, {v1::Application::UNDER_REVIEW, v1::Application::RESERVE}));
+    }
+    return Finish(*id, a.state(), read->call.agreement(),
+                  v1::Application::REJECTED, request.reason(), call);
+  }
+  // To the reserve list: nothing to give back, since no selection may be
+  // under way (it would be finished, or the application rejected).
+  if (a.state() == v1::Application::RESERVE) return a;
   v1::Application decided;
   absl::Status status =
       store_->Transact(call.limit, [&](ApplicationsStore& store) {
         return RunIdempotent(
             store, "DecideApplication", call.principal, request.request_id(),
             request, &decided, [&]() -> absl::Status {
-              auto current = store.GetApplication(*id, /*for_update=*/true);
-              if (!current.ok()) return current.status();
-              decided = *std::move(current);
-              if (decided.state() == to) return absl::OkStatus();
-              if (auto s = CheckState(decided, {v1::Application::UNDER_REVIEW,
-                                                v1::Application::RESERVE});
-                  !s.ok())
-                return s;
-              if (reserve && decided.state() == v1::Application::RESERVE)
+              MOBILITY_ASSIGN_OR_RETURN(
+                  decided, store.GetApplication(*id, /*for_update=*/true));
+              if (decided.state() == v1::Application::RESERVE)
                 return absl::OkStatus();
+              MOBILITY_RETURN_IF_ERROR(
+                  CheckState(decided, {v1::Application::UNDER_REVIEW}));
+              if (decided.has_selection_under_way()) {
+                return Error(absl::StatusCode::kFailedPrecondition,
+                             "SELECTION_UNDER_WAY",
+                             "a selection of this application is under way: "
+                             "send it again to finish it, or reject the "
+                             "application");
+              }
               const absl::Time now = Now();
-              Transition(decided, to, call.principal, request.reason(), now);
+              Transition(decided, v1::Application::RESERVE, call.principal,
+                         request.reason(), now);
               StampApplication(decided, now);
-              MOBILITY_RETURN_IF_ERROR(store.SaveApplication(*id, decided));
-              return absl::OkStatus();
+              return store.SaveApplication(*id, decided);
             });
       });
   if (!status.ok()) return status;
@@ -244,45 +299,56 @@ absl::StatusOr<v1::Application> Selection::End(const std::string& name,
                    absl::StrCat("the application is already ",
                                 v1::Application::State_Name(a.state())));
     }
-    if (HoldsPlace(a.state())) {
-      // The grant and the place go back first; each step is keyed, so a
-      // retry repeats it harmlessly.
-      if (!a.grant().empty()) {
-        if (auto s = grants_->CancelGrant(
-                a.grant(), StepRequestId(a.name() + ":cancel-grant"), call);
-            !s.ok())
-          return s;
-      }
-      absl::Status released =
-          agreements_->ReleaseMobility(read->call.agreement(), a.name(), call);
-      if (!released.ok() && released.code() != absl::StatusCode::kNotFound)
-        return released;
-    }
-    // The end, recorded once: a retry finds the application ended.
-    v1::Application ended;
-    absl::Status status = store_->Transact(
-        call.limit, [&](ApplicationsStore& store) -> absl::Status {
-          auto current = store.GetApplication(*id, /*for_update=*/true);
-          if (!current.ok()) return current.status();
-          ended = *std::move(current);
-          if (ended.state() == to) return absl::OkStatus();
-          if (ended.state() != a.state()) {
-            return Error(absl::StatusCode::kAborted, "APPLICATION_CHANGED",
-                         "the application changed meanwhile; try again");
-          }
-          const absl::Time now = Now();
-          ended.set_vacancy_pending(HoldsPlace(ended.state()));
-          Transition(ended, to, call.principal, reason, now);
-          StampApplication(ended, now);
-          MOBILITY_RETURN_IF_ERROR(store.SaveApplication(*id, ended));
-          return absl::OkStatus();
-        });
-    if (!status.ok()) return status;
-    if (!ended.vacancy_pending()) return ended;
-  } else if (!a.vacancy_pending()) {
-    return a;  // Ended before, nothing left to do.
   }
-  return FillVacancy(*id, call);
+  return Finish(*id, a.state(), read->call.agreement(), to, reason, call);
+}
+
+absl::StatusOr<v1::Application> Selection::Finish(const std::string& id,
+                                                  v1::Application::State from,
+                                                  const std::string& agreement,
+                                                  v1::Application::State to,
+                                                  const std::string& reason,
+                                                  const CallContext& call) {
+  // 1. The end, recorded first: a selection still on its way then finds the
+  // application ended and records nothing; what it took goes back below.
+  v1::Application ended;
+  MOBILITY_RETURN_IF_ERROR(store_->Transact(
+      call.limit, [&](ApplicationsStore& store) -> absl::Status {
+        MOBILITY_ASSIGN_OR_RETURN(
+            ended, store.GetApplication(id, /*for_update=*/true));
+        if (ended.state() == to) return absl::OkStatus();
+        if (ended.state() != from) {
+          return Error(absl::StatusCode::kAborted, "APPLICATION_CHANGED",
+                       "the application changed meanwhile; try again");
+        }
+        ended.set_vacancy_pending(HoldsPlace(from));
+        ended.set_give_back_pending(HoldsPlace(from) ||
+                                    from == v1::Application::UNDER_REVIEW ||
+                                    from == v1::Application::RESERVE);
+        ended.clear_selection_under_way();
+        const absl::Time now = Now();
+        Transition(ended, to, call.principal, reason, now);
+        StampApplication(ended, now);
+        return store.SaveApplication(id, ended);
+      }));
+  // 2. The grant and the place, given back for good: keyed, so a retry
+  // repeats them harmlessly, and closed, so a selection's call still on its
+  // way takes neither.
+  if (ended.give_back_pending()) {
+    MOBILITY_RETURN_IF_ERROR(GiveBack(ended, agreement, call));
+    MOBILITY_RETURN_IF_ERROR(store_->Transact(
+        call.limit, [&](ApplicationsStore& store) -> absl::Status {
+          MOBILITY_ASSIGN_OR_RETURN(
+              ended, store.GetApplication(id, /*for_update=*/true));
+          if (!ended.give_back_pending()) return absl::OkStatus();
+          ended.set_give_back_pending(false);
+          StampApplication(ended, Now());
+          return store.SaveApplication(id, ended);
+        }));
+  }
+  // 3. The place, to the best reserve.
+  if (!ended.vacancy_pending()) return ended;
+  return FillVacancy(id, call);
 }
 
 absl::StatusOr<v1::Application> Selection::FillVacancy(
@@ -358,6 +424,43 @@ absl::StatusOr<v1::Application> Selection::FillVacancy(
       });
   if (!status.ok()) return status;
   return done;
+}
+
+absl::StatusOr<int> Selection::FinishPendingSteps(absl::Duration grace,
+                                                  const CallContext& call) {
+  MOBILITY_ASSIGN_OR_RETURN(
+      auto pending,
+      store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
+        return store.ApplicationsWithStepsPending(Now() - grace, 100);
+      }));
+  int finished = 0;
+  for (const v1::Application& a : pending) {
+    const std::string id = ResourceIdOf(a.name());
+    absl::Status status;
+    if (a.has_selection_under_way()) {
+      Principal decider;
+      decider.subject = a.selection_under_way().actor();
+      status =
+          Select(id, decider, a.selection_under_way().reason(), call).status();
+    } else {
+      auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
+        return ReadWithCall(store, id, /*for_update=*/false);
+      });
+      status = read.ok() ? Finish(id, a.state(), read->call.agreement(),
+                                  a.state(), "", call)
+                               .status()
+                         : read.status();
+    }
+    if (status.ok()) {
+      ++finished;
+    } else {
+      // A refusal ends the selection (given up); the rest is tried again.
+      Log(LogLevel::kWarning, "pending_steps_not_finished",
+          {{"application", a.name()},
+           {"code", absl::StatusCodeToString(status.code())}});
+    }
+  }
+  return finished;
 }
 
 absl::StatusOr<v1::Application> Selection::WithdrawApplication(

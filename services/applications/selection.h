@@ -41,6 +41,11 @@ class Selection {
       const v1::CancelApplicationRequest& request, const CallContext& call);
   absl::StatusOr<v1::Application> RecordHostDecision(
       const v1::RecordHostDecisionRequest& request, const CallContext& call);
+  // Finishes what a crash left: selections under way (in their decider's
+  // name) and give-backs after an end, pending for longer than `grace`.
+  // Returns how many were finished.
+  absl::StatusOr<int> FinishPendingSteps(absl::Duration grace,
+                                         const CallContext& call);
 
  private:
   absl::Time Now() const { return TruncatedNow(clock_); }
@@ -58,13 +63,27 @@ class Selection {
   // The application and its call if `actor` may act on it, else NOT_FOUND.
   absl::StatusOr<ApplicationInCall> ReadFor(const std::string& id, Actor actor,
                                             const CallContext& call);
-  // Ends an open application in `to`: gives back its place and grant, records
-  // the end, then fills the place.
+  // Ends an open application in `to` (Finish), if `actor` may.
   absl::StatusOr<v1::Application> End(const std::string& name,
                                       v1::Application::State to,
                                       const std::string& reason,
                                       const std::string& request_id,
                                       Actor actor, const CallContext& call);
+  // Records the end of an application read in `from`, gives back the place
+  // and grant it may hold, then fills the place. Also finishes an end
+  // recorded before (`to` is its state).
+  absl::StatusOr<v1::Application> Finish(const std::string& id,
+                                         v1::Application::State from,
+                                         const std::string& agreement,
+                                         v1::Application::State to,
+                                         const std::string& reason,
+                                         const CallContext& call);
+  // Cancels the application's grant and releases its place for good: no
+  // call still on its way makes another or takes it again.
+  absl::Status GiveBack(const v1::Application& a, const std::string& agreement,
+                        const CallContext& call);
+  // Forgets a selection under way that was given up.
+  absl::Status ClearSelection(const std::string& id, const CallContext& call);
   // Selects the best reserve of the vacated application's condition into its
   // place, once: the choice is recorded before it is carried out.
   absl::StatusOr<v1::Application> FillVacancy(const std::string& id,
