@@ -58,7 +58,7 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& log_file) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, log_file.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+                                   O_WRONLY | O_CREAT | O_APPEND, 0600);
   pid_t pid = 0;
   EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ),
             0);
@@ -391,9 +391,30 @@ void Stack::Kill(const std::string& name) {
   pids_.erase(name);
 }
 
-::testing::AssertionResult Stack::Restart(const std::string& name) {
-  pids_[name] =
-      e2e::Spawn(args_.at(name), absl::StrCat(dir_, "/", name, ".log"));
+int Stack::AwaitExit(const std::string& name, absl::Duration timeout) {
+  const pid_t pid = pids_.at(name);
+  int status = 0;
+  const absl::Time deadline = absl::Now() + timeout;
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (absl::Now() > deadline) {
+      Kill(name);
+      return -1;
+    }
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  pids_.erase(name);
+  return status;
+}
+
+void Stack::Signal(const std::string& name, int signal) {
+  kill(pids_.at(name), signal);
+}
+
+::testing::AssertionResult Stack::Restart(
+    const std::string& name, const std::vector<std::string>& extra_args) {
+  std::vector<std::string> args = args_.at(name);
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  pids_[name] = e2e::Spawn(args, absl::StrCat(dir_, "/", name, ".log"));
   if (WaitUntilServing(address_.at(name))) return ::testing::AssertionSuccess();
   return ::testing::AssertionFailure() << name << " did not start again";
 }

@@ -142,10 +142,17 @@ class Stack {
   // SIGTERM to a process ("gateway", "agreements", ...); its wait status once
   // it has exited.
   int Terminate(const std::string& name);
-  // SIGKILL to a service, and the service started again as it was, once it
-  // serves.
+  // SIGKILL to a service (Restart starts it again).
   void Kill(const std::string& name);
-  ::testing::AssertionResult Restart(const std::string& name);
+  // Starts a service that is down again as it was, `extra_args` added (e.g.
+  // --failpoints), and waits until it serves.
+  ::testing::AssertionResult Restart(
+      const std::string& name, const std::vector<std::string>& extra_args = {});
+  // Waits up to `timeout` for a process that is ending by itself (a
+  // failpoint); its wait status, or -1 after killing it when it did not end.
+  int AwaitExit(const std::string& name, absl::Duration timeout);
+  // SIGSTOP freezes a process, SIGCONT thaws it.
+  void Signal(const std::string& name, int signal);
   // Loads the demo data with deploy/demo/load.sh, as deploy/run.sh does;
   // the failure holds the script's output.
   ::testing::AssertionResult LoadDemo();

@@ -1,21 +1,22 @@
-// The applications service killed (SIGKILL) while coordinators select: a
-// selection takes a place in the agreements service, makes the grant in the
-// grants service and records the decision. After a restart, every decision
-// whose outcome the caller did not learn is sent again with its request_id;
-// then each selected application holds exactly one place and one grant, no
-// other application holds either, and the quota's count is exact.
+// The applications service stopped between the steps of a selection: after
+// the intent is recorded, after the place is taken, after the grant is made.
+// Each stop is a failpoint (--failpoints): the service kills itself there, so
+// the caller's outcome is unknown for certain, and the test sees what the
+// steps left. After a restart, the retry with the same request_id gives one
+// place, one grant and one decision; a withdrawal instead gives both back, and
+// the retry then selects nothing. Last, the grants service is frozen while a
+// selection and then a withdrawal arrive (the fault probe's orphans).
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
 
 #include <iostream>
-#include <set>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/api.h"
 #include "common/client.h"
-#include "common/status.h"
 #include "common/test_support.h"
 #include "common/types.h"
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
@@ -32,9 +33,10 @@ namespace gv1 = ::mobility::grants::v1;
 
 constexpr char kKokshetau[] = "institutions/kokshetau-amu";
 
-std::unique_ptr<grpc::ClientContext> As(const std::string& token) {
+std::unique_ptr<grpc::ClientContext> As(
+    const std::string& token, absl::Duration timeout = absl::Seconds(10)) {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(10)));
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   context->AddMetadata("authorization", "Bearer " + token);
   return context;
 }
@@ -73,150 +75,235 @@ class SelectionCrashTest : public ::testing::Test {
     ASSERT_TRUE(stack_.Start());
     ASSERT_TRUE(stack_.LoadDemo());
   }
-  std::unique_ptr<apv1::ApplicationsService::Stub> Applications() {
-    return apv1::ApplicationsService::NewStub(
-        NewChannel(stack_.address("applications")));
+  apv1::ApplicationsService::Stub& Applications() {
+    if (!applications_) {
+      applications_ = apv1::ApplicationsService::NewStub(
+          NewChannel(stack_.address("applications")));
+    }
+    return *applications_;
   }
 
-  testing::TestDatabase database_;
-  std::string dir_ = e2e::MakeWorkspace();
-  e2e::Stack stack_{database_.url(), dir_};
-  const std::string coordinator_ =
-      testing::TokenFor("coordinator", {Role::kCoordinator}, kKokshetau);
-};
-
-TEST_F(SelectionCrashTest, RetriedSelectionsHoldOnePlaceAndOneGrantEach) {
-  auto applications = Applications();
-  // Four reviewed students compete for the condition's free place; the
-  // demo's selected student holds the other.
-  std::vector<std::string> names;
-  for (int n = 0; n < 4; ++n) {
-    const std::string student =
-        testing::TokenFor(absl::StrCat("crash-", n), {Role::kApplicant});
+  // A submitted and scored application of applicant `n`.
+  apv1::Application Reviewed(int n) {
+    const std::string student = Student(n);
     apv1::CreateApplicationRequest create;
     *create.mutable_application() = Draft(n);
     apv1::Application a;
-    ASSERT_TRUE(
-        applications->CreateApplication(As(student).get(), create, &a).ok());
+    EXPECT_TRUE(
+        Applications().CreateApplication(As(student).get(), create, &a).ok());
     apv1::SubmitApplicationRequest submit;
     submit.set_name(a.name());
-    grpc::Status submitted =
-        applications->SubmitApplication(As(student).get(), submit, &a);
-    ASSERT_TRUE(submitted.ok()) << submitted.error_message();
+    EXPECT_TRUE(
+        Applications().SubmitApplication(As(student).get(), submit, &a).ok());
     apv1::EvaluateApplicationRequest evaluate;
     evaluate.set_name(a.name());
-    for (auto [id, points] : {std::pair<const char*, int>{"grades", 80 + n},
+    for (auto [id, points] : {std::pair<const char*, int>{"grades", 80},
                               {"language", 8},
                               {"motivation", 8}}) {
       auto* score = evaluate.add_scores();
       score->set_criterion_id(id);
       score->set_points(points);
     }
-    ASSERT_TRUE(
-        applications->EvaluateApplication(As(coordinator_).get(), evaluate, &a)
-            .ok());
-    names.push_back(a.name());
+    EXPECT_TRUE(Applications()
+                    .EvaluateApplication(As(coordinator_).get(), evaluate, &a)
+                    .ok());
+    return a;
+  }
+  static std::string Student(int n) {
+    return testing::TokenFor(absl::StrCat("crash-", n), {Role::kApplicant});
   }
 
-  // Every decision at once, and the service killed while they run.
-  std::vector<std::string> request_ids;
-  for (size_t i = 0; i < names.size(); ++i)
-    request_ids.push_back(StepRequestId(absl::StrCat(names[i], ":crash")));
-  std::vector<grpc::StatusCode> first(names.size());
-  std::vector<std::thread> deciders;
-  for (size_t i = 0; i < names.size(); ++i) {
-    deciders.emplace_back([&, i] {
-      auto stub = Applications();
-      apv1::DecideApplicationRequest decide;
-      decide.set_name(names[i]);
-      decide.set_decision(apv1::DecideApplicationRequest::SELECTED);
-      decide.set_request_id(request_ids[i]);
-      apv1::Application out;
-      first[i] = stub->DecideApplication(As(coordinator_).get(), decide, &out)
-                     .error_code();
-    });
+  grpc::StatusCode Select(const std::string& name,
+                          absl::Duration timeout = absl::Seconds(10)) {
+    apv1::DecideApplicationRequest decide;
+    decide.set_name(name);
+    decide.set_decision(apv1::DecideApplicationRequest::SELECTED);
+    decide.set_request_id(StepRequestId(name + ":decide"));
+    apv1::Application out;
+    return Applications()
+        .DecideApplication(As(coordinator_, timeout).get(), decide, &out)
+        .error_code();
   }
-  absl::SleepFor(absl::Milliseconds(30));
-  stack_.Kill("applications");
-  for (auto& t : deciders) t.join();
-  ASSERT_TRUE(stack_.Restart("applications"));
-
-  // Each decision whose outcome was not learned, again with its request_id,
-  // until the service answers it.
-  auto stub = Applications();
-  int unknown = 0;
-  for (size_t i = 0; i < names.size(); ++i) {
-    if (first[i] != grpc::StatusCode::UNAVAILABLE &&
-        first[i] != grpc::StatusCode::CANCELLED &&
-        first[i] != grpc::StatusCode::DEADLINE_EXCEEDED) {
-      continue;
-    }
-    ++unknown;
-    grpc::Status status;
-    for (int attempt = 0; attempt < 20; ++attempt) {
-      apv1::DecideApplicationRequest decide;
-      decide.set_name(names[i]);
-      decide.set_decision(apv1::DecideApplicationRequest::SELECTED);
-      decide.set_request_id(request_ids[i]);
-      apv1::Application out;
-      status = stub->DecideApplication(As(coordinator_).get(), decide, &out);
-      if (status.error_code() != grpc::StatusCode::UNAVAILABLE) break;
+  grpc::StatusCode Withdraw(const std::string& name, int n,
+                            absl::Duration timeout = absl::Seconds(10)) {
+    apv1::WithdrawApplicationRequest withdraw;
+    withdraw.set_name(name);
+    withdraw.set_reason("found another exchange");
+    apv1::Application out;
+    return Applications()
+        .WithdrawApplication(As(Student(n), timeout).get(), withdraw, &out)
+        .error_code();
+  }
+  // Calls until the answer is not UNAVAILABLE (a service coming back).
+  static grpc::StatusCode Retried(
+      const std::function<grpc::StatusCode()>& call) {
+    grpc::StatusCode code = grpc::StatusCode::UNAVAILABLE;
+    for (int attempt = 0; attempt < 40; ++attempt) {
+      code = call();
+      if (code != grpc::StatusCode::UNAVAILABLE &&
+          code != grpc::StatusCode::DEADLINE_EXCEEDED)
+        break;
       absl::SleepFor(absl::Milliseconds(250));
     }
-    EXPECT_NE(status.error_code(), grpc::StatusCode::UNAVAILABLE) << names[i];
+    return code;
   }
-  std::cout << unknown << " of " << names.size()
-            << " decisions had an unknown outcome and were sent again\n";
 
-  // Exactly one of them is selected, with one grant; the others hold none.
-  std::set<std::string> selected;
-  for (const std::string& name : names) {
+  apv1::Application Get(const std::string& name) {
     apv1::GetApplicationRequest get;
     get.set_name(name);
     apv1::Application a;
-    ASSERT_TRUE(stub->GetApplication(As(coordinator_).get(), get, &a).ok());
-    if (a.state() == apv1::Application::SELECTED) {
-      selected.insert(name);
-      EXPECT_FALSE(a.grant().empty()) << name;
-    } else {
-      EXPECT_EQ(a.state(), apv1::Application::UNDER_REVIEW) << name;
-      EXPECT_TRUE(a.grant().empty()) << name;
+    EXPECT_TRUE(
+        Applications().GetApplication(As(coordinator_).get(), get, &a).ok());
+    return a;
+  }
+  static int Decisions(const apv1::Application& a) {
+    int selected = 0;
+    for (const auto& entry : a.history())
+      selected += entry.to_state() == apv1::Application::SELECTED;
+    return selected;
+  }
+  // Places of the condition taken in 2026/2027.
+  int Used() {
+    auto agreements = av1::AgreementsService::NewStub(
+        NewChannel(stack_.address("agreements")));
+    av1::GetQuotaUsageRequest quota;
+    quota.set_agreement("agreements/ka171-2025-kz-lv");
+    quota.set_academic_year("2026/2027");
+    av1::QuotaUsage usage;
+    EXPECT_TRUE(
+        agreements->GetQuotaUsage(As(coordinator_).get(), quota, &usage).ok());
+    for (const auto& entry : usage.entries())
+      if (entry.condition_id() == "kz-lv-studies") return entry.used();
+    return -1;
+  }
+  // Grants not cancelled of application `name`.
+  int LiveGrants(const std::string& name) {
+    auto grants =
+        gv1::GrantsService::NewStub(NewChannel(stack_.address("grants")));
+    gv1::ListGrantsRequest list;
+    list.set_budget("budgets/ka171-2023-kz");
+    list.set_page_size(100);
+    gv1::ListGrantsResponse listed;
+    EXPECT_TRUE(grants->ListGrants(As(coordinator_).get(), list, &listed).ok());
+    int live = 0;
+    for (const auto& grant : listed.grants()) {
+      live +=
+          grant.application() == name && grant.state() != gv1::Grant::CANCELLED;
+    }
+    return live;
+  }
+
+  // Restarts the applications service to stop at `point` (none: runs
+  // through).
+  void RestartApplications(const std::string& point) {
+    stack_.Kill("applications");
+    ASSERT_TRUE(stack_.Restart(
+        "applications",
+        point.empty() ? std::vector<std::string>{}
+                      : std::vector<std::string>{"--failpoints=" + point}));
+  }
+
+  testing::TestDatabase database_;
+  std::string dir_ = e2e::MakeWorkspace();
+  e2e::Stack stack_{database_.url(), dir_};
+  std::unique_ptr<apv1::ApplicationsService::Stub> applications_;
+  const std::string coordinator_ =
+      testing::TokenFor("coordinator", {Role::kCoordinator}, kKokshetau);
+};
+
+struct Stop {
+  const char* point;
+  int places, grants;  // What the steps before it left.
+};
+constexpr Stop kStops[] = {{"selection.after_intent", 0, 0},
+                           {"selection.after_place", 1, 0},
+                           {"selection.after_grant", 1, 1}};
+
+TEST_F(SelectionCrashTest, StoppedBetweenStepsThenRetriedOrWithdrawn) {
+  // The demo's selected student holds one of the condition's two places; its
+  // reserve is rejected, so that no withdrawal below promotes anyone.
+  const int used = Used();
+  ASSERT_EQ(used, 1);
+  apv1::ListApplicationsRequest list;
+  list.set_call("calls/spring-2027");
+  list.set_state(apv1::Application::RESERVE);
+  apv1::ListApplicationsResponse reserves;
+  ASSERT_TRUE(Applications()
+                  .ListApplications(As(coordinator_).get(), list, &reserves)
+                  .ok());
+  for (const auto& reserve : reserves.applications()) {
+    apv1::DecideApplicationRequest reject;
+    reject.set_name(reserve.name());
+    reject.set_decision(apv1::DecideApplicationRequest::REJECTED);
+    apv1::Application out;
+    ASSERT_TRUE(Applications()
+                    .DecideApplication(As(coordinator_).get(), reject, &out)
+                    .ok());
+  }
+  int n = 0, crossed = 0;
+  for (const Stop& stop : kStops) {
+    for (const bool withdraw : {false, true}) {
+      SCOPED_TRACE(absl::StrCat(
+          stop.point, withdraw ? ", then withdrawn" : ", then retried"));
+      const apv1::Application a = Reviewed(n);
+      RestartApplications(stop.point);
+      // The service dies at the point: the office cannot know the outcome.
+      EXPECT_EQ(Select(a.name()), grpc::StatusCode::UNAVAILABLE);
+      const int status = stack_.AwaitExit("applications", absl::Seconds(10));
+      ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
+          << "the service did not stop at the point";
+      ++crossed;
+      ASSERT_TRUE(stack_.Restart("applications"));
+      EXPECT_TRUE(Get(a.name()).has_selection_under_way());
+      EXPECT_EQ(Used(), used + stop.places);
+      EXPECT_EQ(LiveGrants(a.name()), stop.grants);
+
+      if (!withdraw) {
+        EXPECT_EQ(Retried([&] { return Select(a.name()); }),
+                  grpc::StatusCode::OK);
+        const apv1::Application selected = Get(a.name());
+        EXPECT_EQ(selected.state(), apv1::Application::SELECTED);
+        EXPECT_EQ(Decisions(selected), 1);
+        EXPECT_EQ(Used(), used + 1);
+        EXPECT_EQ(LiveGrants(a.name()), 1);
+        // Withdrawn after all, so the next stop has a place to take.
+      }
+      EXPECT_EQ(Retried([&] { return Withdraw(a.name(), n); }),
+                grpc::StatusCode::OK);
+      EXPECT_EQ(Select(a.name()), grpc::StatusCode::FAILED_PRECONDITION);
+      EXPECT_EQ(Used(), used);
+      EXPECT_EQ(LiveGrants(a.name()), 0);
+      const apv1::Application ended = Get(a.name());
+      EXPECT_FALSE(ended.has_selection_under_way());
+      EXPECT_FALSE(ended.give_back_pending());
+      ++n;
     }
   }
-  EXPECT_EQ(selected.size(), 1u);
-  // The grants service holds one grant per selected application of the call,
-  // the demo's included, none twice.
-  auto grants_stub =
-      gv1::GrantsService::NewStub(NewChannel(stack_.address("grants")));
-  gv1::ListGrantsRequest list;
-  list.set_budget("budgets/ka171-2023-kz");
-  list.set_page_size(100);
-  gv1::ListGrantsResponse listed;
-  ASSERT_TRUE(
-      grants_stub->ListGrants(As(coordinator_).get(), list, &listed).ok());
-  std::map<std::string, int> grants_per_application;
-  for (const auto& grant : listed.grants()) {
-    if (grant.state() != gv1::Grant::CANCELLED)
-      ++grants_per_application[grant.application()];
-  }
-  for (const auto& [application, count] : grants_per_application)
-    EXPECT_EQ(count, 1) << application;
-  for (const std::string& name : names) {
-    EXPECT_EQ(grants_per_application.count(name), selected.count(name)) << name;
-  }
-  // The quota counts the demo's place and this one: both of the two.
-  auto agreements =
-      av1::AgreementsService::NewStub(NewChannel(stack_.address("agreements")));
-  av1::GetQuotaUsageRequest quota;
-  quota.set_agreement("agreements/ka171-2025-kz-lv");
-  quota.set_academic_year("2026/2027");
-  av1::QuotaUsage usage;
-  ASSERT_TRUE(
-      agreements->GetQuotaUsage(As(coordinator_).get(), quota, &usage).ok());
-  int used = -1;
-  for (const auto& entry : usage.entries())
-    if (entry.condition_id() == "kz-lv-studies") used = entry.used();
-  EXPECT_EQ(used, 2);
+  std::cout << crossed << " failpoint stops crossed\n";
+}
+
+// Grants frozen (SIGSTOP) while a selection asks it for the grant and the
+// applicant then withdraws: both calls run out of time, the grant request
+// waits in the frozen process. Thawed, the retried withdrawal leaves no grant
+// and no place, whichever of the two grants serves first.
+TEST_F(SelectionCrashTest, AWithdrawalWhileGrantsIsFrozenLeavesNothingHeld) {
+  const int used = Used();
+  const apv1::Application a = Reviewed(0);
+  stack_.Signal("grants", SIGSTOP);
+  const grpc::StatusCode selected = Select(a.name(), absl::Seconds(1));
+  const grpc::StatusCode withdrawn = Withdraw(a.name(), 0, absl::Seconds(1));
+  stack_.Signal("grants", SIGCONT);
+  EXPECT_EQ(selected, grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(withdrawn, grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_EQ(Get(a.name()).state(), apv1::Application::WITHDRAWN);
+  EXPECT_EQ(Retried([&] { return Withdraw(a.name(), 0); }),
+            grpc::StatusCode::OK);
+  EXPECT_EQ(Select(a.name()), grpc::StatusCode::FAILED_PRECONDITION);
+  // The frozen CreateGrant, served late, found the application closed.
+  absl::SleepFor(absl::Seconds(1));
+  EXPECT_EQ(LiveGrants(a.name()), 0);
+  EXPECT_EQ(Used(), used);
+  EXPECT_FALSE(Get(a.name()).give_back_pending());
 }
 
 }  // namespace

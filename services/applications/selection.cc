@@ -111,6 +111,7 @@ absl::StatusOr<v1::Application> Selection::Select(const std::string& id,
       }));
   const v1::Application& a = read.application;
   if (a.state() == v1::Application::SELECTED) return a;  // A retry.
+  MOBILITY_FAILPOINT("selection.after_intent");
   const v1::Call& round = read.call;
   // Refused for good. A retry may follow steps an earlier try took and whose
   // calls may still be on their way: it gives back for good. A first try
