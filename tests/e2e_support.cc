@@ -34,6 +34,7 @@
 #include "common/grpc_status.h"
 #include "common/status.h"
 #include "common/test_support.h"
+#include "google/api/annotations.pb.h"
 
 extern char** environ;
 
@@ -485,6 +486,38 @@ void Stack::Spawn(const char* binary, const std::string& name,
   }
   return ::testing::AssertionFailure()
          << "the gateway is not ready: " << ReadFile(dir_ + "/gateway.log");
+}
+
+std::map<std::string, AccessRow> AccessTable() {
+  std::ifstream in(PROJECT_SOURCE_DIR "/tests/access_table.tsv");
+  std::map<std::string, AccessRow> table;
+  std::vector<std::string> columns;
+  for (std::string line; std::getline(in, line);) {
+    if (absl::StartsWith(line, "# rpc\t")) {
+      columns = absl::StrSplit(line.substr(2), '\t');
+      continue;
+    }
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> cells = absl::StrSplit(line, '\t');
+    EXPECT_EQ(cells.size(), columns.size()) << line;
+    AccessRow& row = table[cells[0]];
+    for (size_t i = 1; i < cells.size() && i < columns.size(); ++i)
+      row[columns[i]] = cells[i];
+  }
+  EXPECT_FALSE(table.empty()) << "tests/access_table.tsv has no rows";
+  return table;
+}
+
+std::pair<std::string, std::string> HttpRoute(
+    const google::protobuf::MethodDescriptor* method) {
+  const google::api::HttpRule& rule =
+      method->options().GetExtension(google::api::http);
+  if (!rule.get().empty()) return {"GET", rule.get()};
+  if (!rule.post().empty()) return {"POST", rule.post()};
+  if (!rule.patch().empty()) return {"PATCH", rule.patch()};
+  if (!rule.delete_().empty()) return {"DELETE", rule.delete_()};
+  if (!rule.put().empty()) return {"PUT", rule.put()};
+  return {"", ""};
 }
 
 }  // namespace mobility::e2e

@@ -3,6 +3,7 @@
 #ifndef MOBILITY_TESTS_E2E_SUPPORT_H_
 #define MOBILITY_TESTS_E2E_SUPPORT_H_
 
+#include <google/protobuf/descriptor.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 #include <sys/types.h>
@@ -64,6 +65,15 @@ std::pair<int, std::string> Mobilityctl(const std::string& workspace,
                                         const std::string& env,
                                         const std::string& args,
                                         const std::string& role);
+
+// One row of tests/access_table.tsv: "y", "n" or "-" by column name.
+using AccessRow = std::map<std::string, std::string>;
+// The table by RPC ("agreements.GetAgreement").
+std::map<std::string, AccessRow> AccessTable();
+// The HTTP verb and path pattern of a method's google.api.http rule ("" when
+// it has none).
+std::pair<std::string, std::string> HttpRoute(
+    const google::protobuf::MethodDescriptor* method);
 
 // HTTP exchanges with a real client (libcurl).
 struct HttpReply {

@@ -55,33 +55,9 @@ std::vector<Caller> Callers() {
   return callers;
 }
 
-// One row of tests/access_table.tsv: "y", "n" or "-" by column name.
-using Row = std::map<std::string, std::string>;
-
-// The table by RPC ("agreements.GetAgreement").
-std::map<std::string, Row> AccessTable() {
-  std::ifstream in(PROJECT_SOURCE_DIR "/tests/access_table.tsv");
-  std::map<std::string, Row> table;
-  std::vector<std::string> columns;
-  for (std::string line; std::getline(in, line);) {
-    if (absl::StartsWith(line, "# rpc\t")) {
-      columns = absl::StrSplit(line.substr(2), '\t');
-      continue;
-    }
-    if (line.empty() || line[0] == '#') continue;
-    std::vector<std::string> cells = absl::StrSplit(line, '\t');
-    EXPECT_EQ(cells.size(), columns.size()) << line;
-    Row& row = table[cells[0]];
-    for (size_t i = 1; i < cells.size() && i < columns.size(); ++i)
-      row[columns[i]] = cells[i];
-  }
-  EXPECT_FALSE(table.empty()) << "tests/access_table.tsv has no rows";
-  return table;
-}
-
 // Whether the table lets `caller` past the role check: with no token only
 // the public may call; several roles get what each one gets.
-bool Allowed(const Row& row, const Caller& caller) {
+bool Allowed(const e2e::AccessRow& row, const Caller& caller) {
   if (caller.roles.empty()) return row.at("public") == "y";
   for (Role role : caller.roles) {
     if (row.at(std::string(RoleName(role))) == "y") return true;
@@ -106,17 +82,6 @@ std::string FilledPath(const std::string& pattern) {
   return out + pattern.substr(last);
 }
 
-std::pair<std::string, std::string> Route(const pb::MethodDescriptor* method) {
-  const google::api::HttpRule& rule =
-      method->options().GetExtension(google::api::http);
-  if (!rule.get().empty()) return {"GET", rule.get()};
-  if (!rule.post().empty()) return {"POST", rule.post()};
-  if (!rule.patch().empty()) return {"PATCH", rule.patch()};
-  if (!rule.delete_().empty()) return {"DELETE", rule.delete_()};
-  if (!rule.put().empty()) return {"PUT", rule.put()};
-  return {"", ""};
-}
-
 class RolesTest : public ::testing::Test {
  protected:
   void SetUp() override { ASSERT_TRUE(stack_.Start()); }
@@ -127,7 +92,7 @@ class RolesTest : public ::testing::Test {
 };
 
 TEST_F(RolesTest, EveryRpcAllowsExactlyWhatTheAccessTableSays) {
-  const std::map<std::string, Row> table = AccessTable();
+  const std::map<std::string, e2e::AccessRow> table = e2e::AccessTable();
   // Linked in, so that their services are in the generated pool.
   agreements::v1::Agreement::descriptor();
   applications::v1::Application::descriptor();
@@ -155,7 +120,7 @@ TEST_F(RolesTest, EveryRpcAllowsExactlyWhatTheAccessTableSays) {
       // Access exists only where it is written down.
       ASSERT_NE(declared, table.end())
           << method->full_name() << " has no row in tests/access_table.tsv";
-      const auto [verb, pattern] = Route(method);
+      const auto [verb, pattern] = e2e::HttpRoute(method);
       for (const Caller& caller : Callers()) {
         const std::string label =
             absl::StrCat(method->full_name(), " by ", caller.label);
@@ -218,7 +183,7 @@ TEST_F(RolesTest, EveryRpcAllowsExactlyWhatTheAccessTableSays) {
 // ABORTED and nothing changes.
 TEST_F(RolesTest, EveryRelationAsTheAccessTableSays) {
   ASSERT_TRUE(stack_.LoadDemo());
-  const std::map<std::string, Row> table = AccessTable();
+  const std::map<std::string, e2e::AccessRow> table = e2e::AccessTable();
   e2e::HttpClient http;
   const std::string base = absl::StrCat("http://", stack_.gateway());
   const std::vector<Role> office = {Role::kCoordinator, Role::kFinance,
