@@ -13,6 +13,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/api.h"
 #include "common/config.h"
+#include "common/local_day.h"
 #include "common/log.h"
 #include "common/pg_store.h"
 #include "common/server.h"
@@ -176,6 +177,10 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
     Log(LogLevel::kError, "bad_config",
         {{"message", std::string(config.status().message())}});
     return 2;
+  }
+  if (!InstitutionTimeZoneLoads()) {
+    ExitBadConfig(
+        "--time_zone is not an IANA time zone installed here (tzdata)");
   }
   if (config->page_token_key.empty()) {
     Log(LogLevel::kWarning, "page_token_key_missing",

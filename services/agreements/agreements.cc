@@ -183,6 +183,7 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
   auto page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   AgreementsStore::AgreementFilter filter;
+  filter.today = Today();
   Violations violations;
   if (!request.partner_institution().empty()) {
     auto partner = ParseResourceName(

@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "common/call.h"
+#include "common/local_day.h"
 #include "common/transactor.h"
 #include "common/types.h"
 #include "google/protobuf/empty.pb.h"
@@ -41,9 +42,7 @@ class Agreements {
 
  private:
   absl::Time Now() const { return TruncatedNow(clock_); }
-  absl::CivilDay Today() const {
-    return absl::ToCivilDay(Now(), absl::UTCTimeZone());
-  }
+  absl::CivilDay Today() const { return LocalDay(Now()); }
 
   // A state change of the agreement `request.name()`: runs `change` on the
   // current version under its row lock and stores the result as a new revision,

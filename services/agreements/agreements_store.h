@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
 #include "common/idempotency.h"
 #include "mobility/agreements/v1/agreements.pb.h"
 
@@ -53,6 +54,8 @@ class AgreementsStore : public RequestLedger {
     bool in_force = false;
     // Only those this institution is a partner of; empty: any.
     std::string member_institution_id;
+    // The institution's day: a notice taking effect by then has ended it.
+    absl::CivilDay today;
   };
   virtual absl::StatusOr<std::vector<v1::Agreement>> ListAgreements(
       const AgreementFilter& filter, const std::string& after_id,

@@ -46,7 +46,10 @@ class AgreementsServiceTest : public ::testing::Test {
     db_ = *std::move(db);
     ASSERT_TRUE(ApplyMigrations(*db_, AgreementsMigrations()).ok());
     service_ = std::make_unique<AgreementsGrpcService>(
-        db_.get(), testing::TestDispatcher());
+        db_.get(), testing::TestDispatcher(), [this] {
+          const int64_t fixed = fixed_now_micros_.load();
+          return fixed == 0 ? absl::Now() : absl::FromUnixMicros(fixed);
+        });
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
@@ -61,6 +64,12 @@ class AgreementsServiceTest : public ::testing::Test {
   void TearDown() override {
     if (server_) server_->Shutdown();
   }
+
+  // The service's clock stops at `now` (until then it runs).
+  void SetNow(absl::Time now) {
+    fixed_now_micros_.store(absl::ToUnixMicros(now));
+  }
+  std::atomic<int64_t> fixed_now_micros_{0};
 
   // Calls `method` as a caller holding `role` and returns the status with its
   // details.
@@ -749,6 +758,32 @@ TEST_F(AgreementsServiceTest, AClosedKeyNeverAllocatesAgain) {
   ASSERT_TRUE(
       Call(&Stub::GetQuotaUsage, usage_request, &usage, Role::kService).ok());
   EXPECT_EQ(usage.entries(0).used(), 0);
+}
+
+// Notice given at 02:30 in Kokshetau on 2 September 2026 (21:30 UTC on the
+// 1st) is notice of 2 September: given after 1 September, it takes effect on
+// 1 September 2028, not 2027; and 2 September is not a date in the future.
+TEST_F(AgreementsServiceTest, NoticeIsDatedOnTheInstitutionsOwnDay) {
+  CreatePartners();
+  const v1::Agreement defaulted = CreateApproved("ka171-notice-today");
+  const v1::Agreement dated = CreateApproved("ka171-notice-dated");
+  SetNow(absl::FromCivil(absl::CivilSecond(2026, 9, 1, 21, 30, 0),
+                         absl::UTCTimeZone()));
+  v1::TerminateAgreementRequest request;
+  request.set_name(defaulted.name());
+  request.set_institution(kKz);
+  request.set_reason("the faculty closes the programme");
+  v1::Agreement noticed;
+  ASSERT_TRUE(CallWithToken(&Stub::TerminateAgreement, request, &noticed,
+                            PartnerToken(kKz))
+                  .ok());
+  EXPECT_EQ(FormatDate(noticed.notice_date()), "2026-09-02");
+  EXPECT_EQ(FormatDate(noticed.termination_effective_date()), "2028-09-01");
+  EXPECT_EQ(
+      GiveNotice(dated.name(), absl::CivilDay(2026, 9, 3), &noticed).code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_TRUE(
+      GiveNotice(dated.name(), absl::CivilDay(2026, 9, 2), &noticed).ok());
 }
 
 TEST_F(AgreementsServiceTest, HundredConcurrentAllocationsOnFiveMobilities) {

@@ -7,12 +7,12 @@ namespace mobility::agreements {
 // reads what the public reads, the partners the whole agreement; only our own
 // services take and give back places.
 AgreementsGrpcService::AgreementsGrpcService(
-    Database* db, std::shared_ptr<const RpcDispatcher> dispatcher)
+    Database* db, std::shared_ptr<const RpcDispatcher> dispatcher, Clock clock)
     : RpcService(std::move(dispatcher)),
       store_(db),
       institutions_(&store_),
-      agreements_(&store_),
-      quotas_(&store_) {
+      agreements_(&store_, clock),
+      quotas_(&store_, clock) {
   const std::set<Role> writers = {Role::kCoordinator, Role::kAdmin};
   const std::set<Role> ledger = {Role::kService};
   using I = Institutions;

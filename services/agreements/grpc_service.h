@@ -17,8 +17,10 @@ namespace mobility::agreements {
 
 class AgreementsGrpcService final : public RpcService<v1::AgreementsService> {
  public:
-  AgreementsGrpcService(Database* db,
-                        std::shared_ptr<const RpcDispatcher> dispatcher);
+  // `clock`: the time the domain reads (tests set it).
+  AgreementsGrpcService(
+      Database* db, std::shared_ptr<const RpcDispatcher> dispatcher,
+      Clock clock = [] { return absl::Now(); });
 
  private:
   PgTransactor<AgreementsStore, PgAgreementsStore> store_;

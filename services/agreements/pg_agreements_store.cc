@@ -171,11 +171,10 @@ std::vector<PreparedStatement> PgAgreementsStore::Statements() {
        "SELECT id, body FROM agreements WHERE ($1 = '' OR partner_a = $1 OR "
        "partner_b = $1) "
        "AND ($2 = 0 OR (first_year <= $2 AND last_year >= $2)) AND ($3 = '' OR "
-       "(CASE WHEN terminate_on <= (now() AT TIME ZONE 'UTC')::date THEN "
+       "(CASE WHEN terminate_on <= $8::date THEN "
        "'TERMINATED' ELSE state END) = $3) "
        "AND (NOT $6 OR (state IN ('APPROVED', 'AMENDED') AND "
-       "(terminate_on IS NULL OR terminate_on > (now() AT TIME ZONE "
-       "'UTC')::date))) "
+       "(terminate_on IS NULL OR terminate_on > $8::date))) "
        "AND ($7 = '' OR partner_a = $7 OR partner_b = $7) "
        "AND id > $4 ORDER BY id LIMIT $5"},
 
@@ -347,7 +346,8 @@ absl::StatusOr<std::vector<v1::Agreement>> PgAgreementsStore::ListAgreements(
     for (const auto& row :
          txn_.exec_prepared("agreement_list", filter.partner_institution_id,
                             filter.academic_year, filter.state, after_id, limit,
-                            filter.in_force, filter.member_institution_id)) {
+                            filter.in_force, filter.member_institution_id,
+                            absl::FormatCivilTime(filter.today))) {
       out.push_back(AgreementFromBody(row[1], RowOf("agreement_list", row)));
     }
     return out;

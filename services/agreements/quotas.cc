@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "common/api.h"
 #include "common/idempotency.h"
+#include "common/local_day.h"
 #include "common/reference_data.h"
 #include "common/status.h"
 #include "common/types.h"
@@ -67,8 +68,7 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
         // terminated meanwhile.
         auto current = store.GetAgreement(*id, /*for_update=*/true);
         if (!current.ok()) return current.status();
-        ApplyTerminationDate(*current,
-                             absl::ToCivilDay(Now(), absl::UTCTimeZone()));
+        ApplyTerminationDate(*current, LocalDay(Now()));
         if (auto s = CheckOpenForYear(*current, *year); !s.ok()) return s;
         // An amendment awaiting approval changes nothing yet.
         auto agreement = InForce(store, *current);

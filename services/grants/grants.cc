@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "common/api.h"
 #include "common/idempotency.h"
+#include "common/local_day.h"
 #include "common/status.h"
 #include "common/types.h"
 #include "services/grants/grant_math.h"
@@ -371,13 +372,17 @@ absl::Status Grants::ChangeInStore(GrantsStore& store, absl::string_view method,
 absl::StatusOr<v1::Grant> Grants::AgreeGrant(
     const v1::AgreeGrantRequest& request, const CallContext& call) {
   Violations violations;
-  if (!IsValidDate(request.participant_signed_date())) {
-    violations.Add("participant_signed_date",
-                   "must be the calendar date of the signature");
-  }
-  if (!IsValidDate(request.institution_signed_date())) {
-    violations.Add("institution_signed_date",
-                   "must be the calendar date of the signature");
+  // Signed by now: on the institution's own day, not UTC's.
+  const absl::CivilDay today = LocalDay(Now());
+  for (const auto& [field, date] :
+       {std::pair<const char*, const mobility::type::v1::Date*>{
+            "participant_signed_date", &request.participant_signed_date()},
+        {"institution_signed_date", &request.institution_signed_date()}}) {
+    if (!IsValidDate(*date)) {
+      violations.Add(field, "must be the calendar date of the signature");
+    } else if (ToCivilDay(*date) > today) {
+      violations.Add(field, "must not be in the future");
+    }
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_SIGNATURES");
   return ChangeGrant(
@@ -660,8 +665,7 @@ absl::StatusOr<v1::Payment> Grants::ReversePayment(
           MOBILITY_ASSIGN_OR_RETURN(
               PaymentRow appended,
               store.AppendPayment(grant_id, v1::Payment::REVERSAL, opposite,
-                                  absl::ToCivilDay(now, absl::UTCTimeZone()),
-                                  seq, now));
+                                  LocalDay(now), seq, now));
           reversal = std::move(appended.payment);
           *grant->mutable_paid() =
               Euros(Total(LedgerSum(payments)) + Total(opposite));

@@ -55,7 +55,10 @@ class GrantsServiceTest : public ::testing::Test {
         grants_db_.get(),
         std::make_shared<ServiceChannel>(
             absl::StrCat("127.0.0.1:", agreements_port), ""),
-        testing::TestDispatcher());
+        testing::TestDispatcher(), [this] {
+          const int64_t fixed = fixed_now_micros_.load();
+          return fixed == 0 ? absl::Now() : absl::FromUnixMicros(fixed);
+        });
     int grants_port = 0;
     grants_server_ = Start(grants_service_.get(), &grants_port);
     stub_ = v1::GrantsService::NewStub(
@@ -243,6 +246,8 @@ class GrantsServiceTest : public ::testing::Test {
   std::unique_ptr<agreements::AgreementsGrpcService> agreements_service_;
   std::unique_ptr<GrantsGrpcService> grants_service_;
   std::unique_ptr<grpc::Server> agreements_server_, grants_server_;
+  // The service's clock, stopped when set (0: it runs).
+  std::atomic<int64_t> fixed_now_micros_{0};
   std::unique_ptr<Stub> stub_;
   std::unique_ptr<av1::AgreementsService::Stub> agreements_stub_;
 };
@@ -872,6 +877,22 @@ TEST_F(GrantsServiceTest, AnEndedApplicationHasNoGrantAndGetsNoneLater) {
   second.mutable_grant()->set_application("applications/second-one");
   EXPECT_EQ(Call(&Stub::CreateGrant, second, &twice, Role::kService).code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// Signatures are dated on the institution's own day: at 02:30 in Kokshetau on
+// 2 July 2018 (21:30 UTC on the 1st), 2 July is today, 3 July is ahead.
+TEST_F(GrantsServiceTest, SignaturesAreDatedOnTheInstitutionsOwnDay) {
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
+  v1::Grant grant = CreateGrant(budget);
+  fixed_now_micros_.store(absl::ToUnixMicros(absl::FromCivil(
+      absl::CivilSecond(2018, 7, 1, 21, 30, 0), absl::UTCTimeZone())));
+  absl::Status ahead =
+      Agree(grant.name(), nullptr, "", absl::CivilDay(2018, 7, 3));
+  EXPECT_EQ(ahead.code(), absl::StatusCode::kInvalidArgument) << ahead;
+  absl::Status today =
+      Agree(grant.name(), nullptr, "", absl::CivilDay(2018, 7, 2));
+  EXPECT_TRUE(today.ok()) << today;
 }
 
 TEST_F(GrantsServiceTest, AZeroGrantMobilityCountsButPaysNothing) {

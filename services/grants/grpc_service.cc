@@ -6,12 +6,12 @@ namespace mobility::grants {
 // manage rates, other services create grants, applicants read their own grants.
 GrantsGrpcService::GrantsGrpcService(
     Database* db, std::shared_ptr<const ServiceChannel> agreements,
-    std::shared_ptr<const RpcDispatcher> dispatcher)
+    std::shared_ptr<const RpcDispatcher> dispatcher, Clock clock)
     : RpcService(std::move(dispatcher)),
       store_(db),
       agreements_(std::move(agreements)),
       quotes_(&store_, &agreements_),
-      grants_(&store_, &agreements_, &quotes_),
+      grants_(&store_, &agreements_, &quotes_, std::move(clock)),
       budgets_(&store_),
       rates_(&store_) {
   const std::set<Role> managers = {Role::kFinance, Role::kCoordinator};

@@ -21,9 +21,11 @@ namespace mobility::grants {
 class GrantsGrpcService final : public RpcService<v1::GrantsService> {
  public:
   // `agreements` reaches the agreements service.
-  GrantsGrpcService(Database* db,
-                    std::shared_ptr<const ServiceChannel> agreements,
-                    std::shared_ptr<const RpcDispatcher> dispatcher);
+  // `clock`: the time the domain reads (tests set it).
+  GrantsGrpcService(
+      Database* db, std::shared_ptr<const ServiceChannel> agreements,
+      std::shared_ptr<const RpcDispatcher> dispatcher,
+      Clock clock = [] { return absl::Now(); });
 
  private:
   PgTransactor<GrantsStore, PgGrantsStore> store_;

@@ -3,6 +3,7 @@
 
 #include "common/api.h"
 #include "common/config.h"
+#include "common/local_day.h"
 #include "common/log.h"
 #include "common/service_main.h"
 #include "services/inquiries/grpc_service.h"
@@ -12,8 +13,6 @@
 MOBILITY_FLAG(std::string, institution, "", "MOBILITY_INSTITUTION",
               "the university the appeals are addressed to, "
               "\"institutions/{id}\": only its staff handle them; required");
-MOBILITY_FLAG(std::string, time_zone, "Asia/Almaty", "MOBILITY_TIME_ZONE",
-              "IANA zone of the university's working days");
 MOBILITY_FLAG(std::string, working_hours, "09:00-18:00",
               "MOBILITY_WORKING_HOURS",
               "the working day, HH:MM-HH:MM local time");
@@ -42,10 +41,8 @@ Settings LoadSettings() {
         "--institution must name the university the appeals are addressed "
         "to, \"institutions/{id}\"");
   }
-  const std::string zone = absl::GetFlag(FLAGS_time_zone);
-  if (!absl::LoadTimeZone(zone, &settings.zone))
-    mobility::ExitBadConfig(
-        "--time_zone is not an IANA time zone installed here (tzdata)");
+  // Checked when the service starts (--time_zone, common/local_day.h).
+  settings.zone = mobility::InstitutionTimeZone();
   auto working_hours = mobility::inquiries::ParseWorkingHours(
       absl::GetFlag(FLAGS_working_hours));
   if (!working_hours)
