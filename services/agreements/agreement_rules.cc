@@ -427,6 +427,31 @@ void ValidateAgreement(
   }
 }
 
+void ValidateIscedClarifications(
+    const v1::Agreement& agreement,
+    const std::map<std::string, std::string>& isced_names,
+    absl::string_view prefix, Violations& violations) {
+  for (int i = 0; i < agreement.cooperation_conditions_size(); ++i) {
+    const auto& c = agreement.cooperation_conditions(i);
+    const std::string at =
+        Indexed(std::string(prefix), "cooperation_conditions", i);
+    for (int j = 0; j < c.subject_areas_size(); ++j) {
+      const auto& area = c.subject_areas(j);
+      auto name = isced_names.find(area.isced_code());
+      if (name == isced_names.end() ||
+          !absl::EqualsIgnoreCase(
+              absl::StripAsciiWhitespace(area.description()), name->second))
+        continue;
+      violations.Add(
+          absl::StrCat(Indexed(at, "subject_areas", j), ".description"),
+          absl::StrCat("repeats the ISCED-F name of ", area.isced_code(),
+                       " (\"", name->second,
+                       "\"); say what the field covers here, or leave it "
+                       "empty"));
+    }
+  }
+}
+
 void AssignConditionIds(v1::Agreement& agreement) {
   std::set<std::string> used;
   for (const auto& c : agreement.cooperation_conditions()) used.insert(c.id());

@@ -28,6 +28,14 @@ void ValidateAgreement(
     const std::map<std::string, std::string>& partner_countries,
     absl::string_view prefix, Violations& violations);
 
+// The clarification of a subject area says more than the official ISCED-F
+// 2013 name of its code (`isced_names`, by code), never the name again, in any
+// case (EWP IIA v7).
+void ValidateIscedClarifications(
+    const v1::Agreement& agreement,
+    const std::map<std::string, std::string>& isced_names,
+    absl::string_view prefix, Violations& violations);
+
 // Fills empty cooperation condition ids with "c1", "c2"... not yet used in the
 // agreement.
 void AssignConditionIds(v1::Agreement& agreement);

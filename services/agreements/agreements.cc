@@ -62,6 +62,16 @@ absl::Status ValidateAgainstStore(AgreementsStore& store,
                                                       PartnerNames(agreement)));
   Violations violations;
   ValidateAgreement(agreement, countries, "agreement", violations);
+  if (!violations.empty()) return violations.ToStatus("INVALID_AGREEMENT");
+  std::vector<std::string> codes;
+  for (const auto& c : agreement.cooperation_conditions()) {
+    for (const auto& area : c.subject_areas()) {
+      if (!area.description().empty()) codes.push_back(area.isced_code());
+    }
+  }
+  MOBILITY_ASSIGN_OR_RETURN(const auto isced_names,
+                            store.IscedFieldNames(codes));
+  ValidateIscedClarifications(agreement, isced_names, "agreement", violations);
   if (violations.empty() && !ReadsWhole(agreement, caller)) {
     violations.Add("agreement.partners",
                    absl::StrCat("one partner must be the institution you act "

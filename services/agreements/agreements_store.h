@@ -33,6 +33,9 @@ class AgreementsStore : public RequestLedger {
   // Resource name -> country code of those of `names` that exist.
   virtual absl::StatusOr<std::map<std::string, std::string>>
   InstitutionCountries(const std::vector<std::string>& names) = 0;
+  // The official ISCED-F 2013 names of those of `codes` that are fields.
+  virtual absl::StatusOr<std::map<std::string, std::string>> IscedFieldNames(
+      const std::vector<std::string>& codes) = 0;
 
   // Agreements: the current version plus one stored row per revision.
   virtual absl::Status InsertAgreement(const std::string& id,

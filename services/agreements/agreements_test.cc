@@ -786,6 +786,34 @@ TEST_F(AgreementsServiceTest, NoticeIsDatedOnTheInstitutionsOwnDay) {
       GiveNotice(dated.name(), absl::CivilDay(2026, 9, 2), &noticed).ok());
 }
 
+// A subject area's clarification may not repeat the official ISCED-F 2013
+// name of its code, in any case; saying more is fine, as is saying nothing.
+TEST_F(AgreementsServiceTest, AnIscedClarificationSaysMoreThanTheFieldsName) {
+  CreatePartners();
+  v1::CreateAgreementRequest request;
+  request.set_agreement_id("ka171-isced");
+  *request.mutable_agreement() = AgreementBody();
+  auto* areas = request.mutable_agreement()->mutable_cooperation_conditions(0);
+  auto* repeated = areas->add_subject_areas();
+  repeated->set_isced_code("0413");
+  repeated->set_description(" management AND administration");
+  auto* clarified = areas->add_subject_areas();
+  clarified->set_isced_code("0613");
+  clarified->set_description("Mobile application development");
+  areas->add_subject_areas()->set_isced_code("0311");
+  v1::Agreement created;
+  absl::Status refused = Call(&Stub::CreateAgreement, request, &created);
+  ASSERT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << refused;
+  EXPECT_THAT(
+      FieldViolationsOf(refused),
+      ElementsAre(Field(
+          &FieldViolation::field,
+          "agreement.cooperation_conditions[0].subject_areas[0].description")));
+  repeated->set_description("Public administration, tourism track");
+  absl::Status made = Call(&Stub::CreateAgreement, request, &created);
+  EXPECT_TRUE(made.ok()) << made;
+}
+
 TEST_F(AgreementsServiceTest, HundredConcurrentAllocationsOnFiveMobilities) {
   CreatePartners();
   v1::Agreement approved =

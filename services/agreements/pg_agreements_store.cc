@@ -139,6 +139,8 @@ std::vector<PreparedStatement> PgAgreementsStore::Statements() {
                                         " FROM institutions WHERE ($1 = '' OR "
                                         "country_code = $1) AND id > $2 "
                                         "ORDER BY id LIMIT $3")},
+      {"isced_field_names",
+       "SELECT code, name FROM isced_fields WHERE code = ANY($1::text[])"},
       {"institution_countries",
        "SELECT id, country_code FROM institutions WHERE id = ANY($1::text[])"},
 
@@ -260,6 +262,19 @@ PgAgreementsStore::ListInstitutions(const std::string& country_code,
     for (const auto& row : txn_.exec_prepared("institution_list", country_code,
                                               after_id, limit)) {
       out.push_back(InstitutionFromRow(row));
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<std::map<std::string, std::string>>
+PgAgreementsStore::IscedFieldNames(const std::vector<std::string>& codes) {
+  return StoreCall([&]() -> std::map<std::string, std::string> {
+    std::map<std::string, std::string> out;
+    if (codes.empty()) return out;
+    for (const auto& row :
+         txn_.exec_prepared("isced_field_names", TextArrayParam(codes))) {
+      out[row[0].as<std::string>()] = row[1].as<std::string>();
     }
     return out;
   });

@@ -28,6 +28,8 @@ class PgAgreementsStore final : public PgStore<AgreementsStore> {
   absl::StatusOr<std::vector<std::pair<v1::Institution, int64_t>>>
   ListInstitutions(const std::string& country_code, const std::string& after_id,
                    int limit) override;
+  absl::StatusOr<std::map<std::string, std::string>> IscedFieldNames(
+      const std::vector<std::string>& codes) override;
   absl::StatusOr<std::map<std::string, std::string>> InstitutionCountries(
       const std::vector<std::string>& names) override;
   absl::Status InsertAgreement(const std::string& id,
