@@ -56,6 +56,10 @@ bool DatesInOrder(const v1::Application& a) {
 
 void ValidateCall(const v1::Call& call, Violations& v) {
   RequireText(call.title(), "call.title", v);
+  if (!v1::Call::BelowRecommendedLanguage_IsValid(
+          call.below_recommended_language())) {
+    v.Add("call.below_recommended_language", "must be REFUSE or FLAG");
+  }
   LimitText(call.title(), kMaxText, "call.title", v);
   if (!ParseResourceName("", call.agreement(), "agreements").ok()) {
     v.Add("call.agreement", "must be an agreement name \"agreements/{id}\"");
@@ -110,6 +114,30 @@ void ValidateCall(const v1::Call& call, Violations& v) {
     v.Add("call.budget", "must be a budget name \"budgets/{id}\"");
   }
 }
+
+namespace {
+
+void ValidateLanguageSkills(
+    const google::protobuf::RepeatedPtrField<v1::LanguageSkill>& skills,
+    absl::string_view owner, Violations& v) {
+  const std::string field = absl::StrCat(owner, ".language_skills");
+  if (skills.size() > 20) v.Add(field, "must list at most 20");
+  for (int i = 0; i < skills.size() && i < 20; ++i) {
+    const auto& skill = skills[i];
+    const std::string at = absl::StrCat(field, "[", i, "]");
+    if (skill.language().size() != 2 ||
+        !std::all_of(skill.language().begin(), skill.language().end(),
+                     absl::ascii_islower)) {
+      v.Add(at + ".language", "must be an ISO 639-1 code like \"en\"");
+    }
+    if (skill.level() == av1::CEFR_LEVEL_UNSPECIFIED ||
+        !av1::CefrLevel_IsValid(skill.level())) {
+      v.Add(at + ".level", "must be a CEFR level from A1 to C2");
+    }
+  }
+}
+
+}  // namespace
 
 void ValidateApplicationFields(const v1::Application& a, Violations& v) {
   if (!IsId(a.condition_id()) && !a.condition_id().empty()) {
@@ -170,24 +198,9 @@ void ValidateApplicationFields(const v1::Application& a, Violations& v) {
     v.Add("application.student.days_abroad_in_cycle",
           "must be between 0 and 10000");
   }
-  if (s.language_skills_size() > 20) {
-    v.Add("application.student.language_skills", "must list at most 20");
-  }
-  for (int i = 0; i < s.language_skills_size() && i < 20; ++i) {
-    const auto& skill = s.language_skills(i);
-    const std::string at =
-        absl::StrCat("application.student.language_skills[", i, "]");
-    if (skill.language().size() != 2 ||
-        !std::all_of(skill.language().begin(), skill.language().end(),
-                     absl::ascii_islower)) {
-      v.Add(at + ".language", "must be an ISO 639-1 code like \"en\"");
-    }
-    if (skill.level() == av1::CEFR_LEVEL_UNSPECIFIED ||
-        !av1::CefrLevel_IsValid(skill.level())) {
-      v.Add(at + ".level", "must be a CEFR level from A1 to C2");
-    }
-  }
+  ValidateLanguageSkills(s.language_skills(), "application.student", v);
   const v1::StaffDetails& st = a.staff();
+  ValidateLanguageSkills(st.language_skills(), "application.staff", v);
   const int max_travel =
       st.green_travel() ? kMaxGreenTravelDays : kStandardTravelDays;
   if (st.travel_days() < 0 || st.travel_days() > max_travel) {
@@ -301,21 +314,6 @@ void CheckEligibility(const v1::Application& a,
       v.Add("student.isced_code",
             "is not among the subject areas of the cooperation condition");
     }
-    for (const auto& required : condition.language_requirements()) {
-      if (required.cefr_level() == av1::CEFR_LEVEL_UNSPECIFIED) continue;
-      const bool meets =
-          std::any_of(s.language_skills().begin(), s.language_skills().end(),
-                      [&](const v1::LanguageSkill& skill) {
-                        return skill.language() == required.language() &&
-                               skill.level() >= required.cefr_level();
-                      });
-      if (!meets) {
-        v.Add("student.language_skills",
-              absl::StrCat("the condition recommends ", required.language(),
-                           " at ", av1::CefrLevel_Name(required.cefr_level()),
-                           " or above"));
-      }
-    }
     if (s.days_abroad_in_cycle() + days > kMaxCycleDays) {
       v.Add("student.days_abroad_in_cycle",
             absl::StrCat("a study cycle allows 360 days (12 months) abroad; ",
@@ -338,6 +336,34 @@ void CheckEligibility(const v1::Application& a,
                          days, " days need ", RequiredTeachingHours(days)));
     }
   }
+}
+
+std::vector<std::pair<std::string, std::string>> LanguageShortfalls(
+    const v1::Application& a, const av1::CooperationCondition& condition) {
+  const Activity activity = static_cast<Activity>(condition.mobility_type());
+  const bool student = IsStudentActivity(activity);
+  // Staff on training have no recommended language; teachers teach in one.
+  if (!student && activity != Activity::kStaffTeaching) return {};
+  const auto& skills =
+      student ? a.student().language_skills() : a.staff().language_skills();
+  const std::string field =
+      student ? "student.language_skills" : "staff.language_skills";
+  std::vector<std::pair<std::string, std::string>> shortfalls;
+  for (const auto& required : condition.language_requirements()) {
+    if (required.cefr_level() == av1::CEFR_LEVEL_UNSPECIFIED) continue;
+    const bool meets = std::any_of(
+        skills.begin(), skills.end(), [&](const v1::LanguageSkill& skill) {
+          return skill.language() == required.language() &&
+                 skill.level() >= required.cefr_level();
+        });
+    if (!meets) {
+      shortfalls.emplace_back(
+          field, absl::StrCat(
+                     "the condition recommends ", required.language(), " at ",
+                     av1::CefrLevel_Name(required.cefr_level()), " or above"));
+    }
+  }
+  return shortfalls;
 }
 
 absl::StatusOr<int> TotalScore(

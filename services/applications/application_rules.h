@@ -7,6 +7,8 @@
 
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -50,13 +52,20 @@ void RequireForSubmission(const v1::Application& application,
 // `programme` and the call's funding call year. Adds one violation per failed
 // rule: the stay's length (students on the Commission's 30-day months, staff
 // in calendar days), EQF level and subject area among the condition's,
-// languages at least the recommended level, at most 12 months per study
+// at most 12 months per study
 // cycle, staff teaching hours, the sending institution, the activity allowed
 // by the funding call.
 void CheckEligibility(const v1::Application& application,
                       const agreements::v1::CooperationCondition& condition,
                       agreements::v1::Programme programme,
                       int funding_call_year, Violations& violations);
+
+// Each language the condition recommends at a level that a student, or a
+// teacher teaching in it, does not reach: (field, message). The call decides
+// whether these refuse the application or flag it for the selection.
+std::vector<std::pair<std::string, std::string>> LanguageShortfalls(
+    const v1::Application& application,
+    const agreements::v1::CooperationCondition& condition);
 
 // Teaching hours a stay of `days` needs: 8 for a stay of a week or less; 8
 // for each full week of a longer one and the incomplete week pro rata,

@@ -75,6 +75,9 @@ std::vector<FieldViolation> Check(const v1::Application& a,
                                   int funding_call = 2023) {
   Violations v;
   CheckEligibility(a, c, programme, funding_call, v);
+  // As a call that refuses a level below the recommended one checks.
+  for (const auto& [field, shortfall] : LanguageShortfalls(a, c))
+    v.Add(field, shortfall);
   return v.list();
 }
 
@@ -177,6 +180,26 @@ TEST(EligibilityTest, StaffTeachEightHoursAWeekOrShorterStay) {
   EXPECT_THAT(Check(Staff(4, 8), Teaching()), Violates("end_date"));
   EXPECT_THAT(Check(Staff(60, 80), Teaching()), IsEmpty());
   EXPECT_THAT(Check(Staff(61, 80), Teaching()), Violates("end_date"));
+}
+
+// The language they teach in: a teacher below the condition's recommended
+// level falls short as a student would; staff on training have none.
+TEST(EligibilityTest, TeachersMeetTheRecommendedLanguageToo) {
+  av1::CooperationCondition teaching = Teaching();
+  auto* language = teaching.add_language_requirements();
+  language->set_language("en");
+  language->set_cefr_level(av1::B2);
+  v1::Application teacher = Staff(5, 8);
+  EXPECT_THAT(Check(teacher, teaching), Violates("staff.language_skills"));
+  auto* skill = teacher.mutable_staff()->add_language_skills();
+  skill->set_language("en");
+  skill->set_level(av1::B1);
+  EXPECT_THAT(Check(teacher, teaching), Violates("staff.language_skills"));
+  skill->set_level(av1::B2);
+  EXPECT_THAT(Check(teacher, teaching), IsEmpty());
+  av1::CooperationCondition training = teaching;
+  training.set_mobility_type(av1::STAFF_TRAINING);
+  EXPECT_THAT(LanguageShortfalls(Staff(5, 0), training), IsEmpty());
 }
 
 TEST(EligibilityTest, TheConditionsDirectionAndKind) {

@@ -355,6 +355,7 @@ absl::StatusOr<v1::Application> Applications::SubmitApplication(
   const v1::Application& draft = read->application;
   const v1::Call& round = read->call;
   std::string host_institution;
+  std::vector<std::string> flags;
   if (draft.state() == v1::Application::DRAFT) {
     if (!WindowOpen(round, Now())) {
       return Error(
@@ -377,41 +378,48 @@ absl::StatusOr<v1::Application> Applications::SubmitApplication(
       if (!condition.ok()) return condition.status();
       CheckEligibility(draft, condition->condition, round.programme(),
                        round.funding_call_year(), v);
+      for (auto& [field, shortfall] :
+           LanguageShortfalls(draft, condition->condition)) {
+        if (round.below_recommended_language() == v1::Call::FLAG) {
+          flags.push_back(std::move(shortfall));
+        } else {
+          v.Add(field, shortfall);
+        }
+      }
       host_institution = condition->condition.receiving_institution();
     }
     if (!v.empty()) return v.ToStatus("NOT_ELIGIBLE");
   }
   v1::Application submitted;
-  absl::Status status =
-      store_->Transact(call.limit, [&](ApplicationsStore& store) {
-        return RunIdempotent(
-            store, "SubmitApplication", call.principal, request.request_id(),
-            request, &submitted, [&]() -> absl::Status {
-              auto current =
-                  ReadApplication(store, *id, call.principal,
-                                  /*for_update=*/true, Reader::kOwner);
-              if (!current.ok()) return current.status();
-              submitted = std::move(current->application);
-              // Changed since it was checked: the draft checked is the one
-              // kept.
-              if (auto s = CheckState(submitted, {v1::Application::DRAFT});
-                  !s.ok())
-                return s;
-              if (submitted.etag() != draft.etag()) {
-                return Error(absl::StatusCode::kAborted, "APPLICATION_CHANGED",
-                             "the application changed while it was checked; "
-                             "submit again");
-              }
-              const absl::Time now = Now();
-              Transition(submitted, v1::Application::SUBMITTED, call.principal,
-                         "", now);
-              *submitted.mutable_submit_time() = ToTimestamp(now);
-              submitted.set_host_institution(host_institution);
-              StampApplication(submitted, now);
-              MOBILITY_RETURN_IF_ERROR(store.SaveApplication(*id, submitted));
-              return absl::OkStatus();
-            });
-      });
+  absl::Status status = store_->Transact(call.limit, [&](ApplicationsStore&
+                                                             store) {
+    return RunIdempotent(
+        store, "SubmitApplication", call.principal, request.request_id(),
+        request, &submitted, [&]() -> absl::Status {
+          auto current = ReadApplication(store, *id, call.principal,
+                                         /*for_update=*/true, Reader::kOwner);
+          if (!current.ok()) return current.status();
+          submitted = std::move(current->application);
+          // Changed since it was checked: the draft checked is the one
+          // kept.
+          if (auto s = CheckState(submitted, {v1::Application::DRAFT}); !s.ok())
+            return s;
+          if (submitted.etag() != draft.etag()) {
+            return Error(absl::StatusCode::kAborted, "APPLICATION_CHANGED",
+                         "the application changed while it was checked; "
+                         "submit again");
+          }
+          const absl::Time now = Now();
+          Transition(submitted, v1::Application::SUBMITTED, call.principal, "",
+                     now);
+          *submitted.mutable_submit_time() = ToTimestamp(now);
+          submitted.set_host_institution(host_institution);
+          *submitted.mutable_selection_flags() = {flags.begin(), flags.end()};
+          StampApplication(submitted, now);
+          MOBILITY_RETURN_IF_ERROR(store.SaveApplication(*id, submitted));
+          return absl::OkStatus();
+        });
+  });
   if (!status.ok()) return status;
   return submitted;
 }

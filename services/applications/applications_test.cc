@@ -5,6 +5,8 @@
 namespace mobility::applications {
 namespace {
 
+using ::testing::ElementsAre;
+
 TEST_F(ApplicationsServiceTest, ACallOpensOnlyItsInstitutionsConditions) {
   v1::Call call = CreateCall();
   EXPECT_EQ(call.institution(), kKz);
@@ -83,6 +85,35 @@ TEST_F(ApplicationsServiceTest, SubmissionChecksTheWindowAndEveryRuleAtOnce) {
                  Token("student-1", Role::kApplicant))
                 .code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+// A language below the condition's recommended level refuses the
+// application by default; a call that flags instead takes it and tells the
+// selection.
+TEST_F(ApplicationsServiceTest,
+       TheCallDecidesWhetherAWeakLanguageRefusesOrFlags) {
+  v1::Call call = CreateCall();
+  v1::Application draft = StudentDraft(call.name());
+  draft.mutable_student()->mutable_language_skills(0)->set_level(av1::B1);
+  v1::Application a = Create(draft, "student-1");
+  absl::Status refused = Submit(a.name(), "student-1");
+  ASSERT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << refused;
+  EXPECT_THAT(
+      FieldViolationsOf(refused),
+      Contains(Field(&FieldViolation::field, "student.language_skills")));
+
+  v1::UpdateCallRequest update;
+  update.mutable_call()->set_name(call.name());
+  update.mutable_call()->set_etag(call.etag());
+  update.mutable_call()->set_below_recommended_language(v1::Call::FLAG);
+  update.mutable_update_mask()->add_paths("below_recommended_language");
+  v1::Call flagging;
+  ASSERT_TRUE(Call(&Stub::UpdateCall, update, &flagging, Coordinator()).ok());
+  v1::Application submitted;
+  absl::Status taken = Submit(a.name(), "student-1", &submitted);
+  ASSERT_TRUE(taken.ok()) << taken;
+  EXPECT_THAT(submitted.selection_flags(),
+              ElementsAre("the condition recommends en at B2 or above"));
 }
 
 TEST_F(ApplicationsServiceTest, SomeoneElsesApplicationIsNotFound) {

@@ -165,7 +165,8 @@ absl::StatusOr<v1::Call> Calls::UpdateCall(const v1::UpdateCallRequest& request,
   if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
     return s;
   static const std::set<std::string> kPaths = {"title", "open_time",
-                                               "close_time", "criteria"};
+                                               "close_time", "criteria",
+                                               "below_recommended_language"};
   auto paths = UpdateMaskPaths(request.update_mask(), kPaths);
   if (!paths.ok()) return paths.status();
   v1::Call updated;
@@ -203,6 +204,10 @@ absl::StatusOr<v1::Call> Calls::UpdateCall(const v1::UpdateCallRequest& request,
                 *updated.mutable_close_time() = request.call().close_time();
               if (paths->count("criteria"))
                 *updated.mutable_criteria() = request.call().criteria();
+              if (paths->count("below_recommended_language")) {
+                updated.set_below_recommended_language(
+                    request.call().below_recommended_language());
+              }
               Violations v;
               ValidateCall(updated, v);
               if (!v.empty()) return v.ToStatus("INVALID_CALL");
