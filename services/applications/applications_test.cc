@@ -711,9 +711,9 @@ TEST_F(ApplicationsServiceTest, NominationHostDecisionStartAndCompletion) {
   gv1::AgreeGrantRequest agree;
   agree.set_name(Get(a.name()).grant());
   *agree.mutable_participant_signed_date() =
-      ToDate(absl::CivilDay(2027, 1, 10));
+      ToDate(absl::CivilDay(2026, 11, 20));
   *agree.mutable_institution_signed_date() =
-      ToDate(absl::CivilDay(2027, 1, 11));
+      ToDate(absl::CivilDay(2026, 11, 21));
   gv1::Grant grant;
   ASSERT_TRUE(Invoke(grants_stub_.get(), &gv1::GrantsService::Stub::AgreeGrant,
                      agree, &grant, Token("finance-1", Role::kFinance))
@@ -821,9 +821,9 @@ TEST_F(ApplicationsServiceTest, LearningAgreementSignedByThreeThenRecognition) {
   gv1::AgreeGrantRequest agree;
   agree.set_name(out.grant());
   *agree.mutable_participant_signed_date() =
-      ToDate(absl::CivilDay(2027, 1, 10));
+      ToDate(absl::CivilDay(2026, 11, 20));
   *agree.mutable_institution_signed_date() =
-      ToDate(absl::CivilDay(2027, 1, 10));
+      ToDate(absl::CivilDay(2026, 11, 20));
   gv1::Grant grant;
   ASSERT_TRUE(Invoke(grants_stub_.get(), &gv1::GrantsService::Stub::AgreeGrant,
                      agree, &grant, Token("finance-1", Role::kFinance))
@@ -1038,9 +1038,9 @@ TEST_F(ApplicationsServiceTest, EveryTransitionFromEveryState) {
     gv1::AgreeGrantRequest agree;
     agree.set_name(Get(a.name()).grant());
     *agree.mutable_participant_signed_date() =
-        ToDate(absl::CivilDay(2027, 1, 5));
+        ToDate(absl::CivilDay(2026, 11, 20));
     *agree.mutable_institution_signed_date() =
-        ToDate(absl::CivilDay(2027, 1, 5));
+        ToDate(absl::CivilDay(2026, 11, 20));
     gv1::Grant grant;
     EXPECT_TRUE(Invoke(grants_stub_.get(),
                        &gv1::GrantsService::Stub::AgreeGrant, agree, &grant,
