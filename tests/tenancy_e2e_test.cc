@@ -281,9 +281,9 @@ TEST_F(TenancyTest, GrantsAndBudgetsAreTheirInstitutionsAlone) {
                 .status,
             404);
   EXPECT_EQ(Http("POST", "/v1/" + grant + ":agree", vidzeme_finance,
-                 R"({"participantSignedDate": {"year": 2027, "month": 1,)"
-                 R"( "day": 10}, "institutionSignedDate": {"year": 2027,)"
-                 R"( "month": 1, "day": 10}})")
+                 R"({"participantSignedDate": {"year": 2026, "month": 11,)"
+                 R"( "day": 20}, "institutionSignedDate": {"year": 2026,)"
+                 R"( "month": 11, "day": 20}})")
                 .status,
             404);
   // The budget a Vidzeme coordinator creates is Vidzeme's.
