@@ -378,6 +378,15 @@ absl::StatusOr<v1::Application> Applications::SubmitApplication(
       if (!condition.ok()) return condition.status();
       CheckEligibility(draft, condition->condition, round.programme(),
                        round.funding_call_year(), v);
+      if (round.has_funding_project_end_date() &&
+          IsValidDate(draft.end_date()) &&
+          ToCivilDay(draft.end_date()) >
+              ToCivilDay(round.funding_project_end_date())) {
+        v.Add("end_date",
+              absl::StrCat("the call's funding project ends on ",
+                           FormatDate(round.funding_project_end_date()),
+                           "; the stay must end by then"));
+      }
       for (auto& [field, shortfall] :
            LanguageShortfalls(draft, condition->condition)) {
         if (round.below_recommended_language() == v1::Call::FLAG) {

@@ -116,6 +116,43 @@ TEST_F(ApplicationsServiceTest,
               ElementsAre("the condition recommends en at B2 or above"));
 }
 
+// Mobilities end within the funding project: a 2023 project, over by 31 July
+// 2026, funds no call of 2026/2027; a project ending on 31 March 2027 takes a
+// stay ending that day and refuses one ending a day later.
+TEST_F(ApplicationsServiceTest, AStayEndsWithinItsFundingProject) {
+  CreateBudget("ka171-2023-kz", 2023, absl::CivilDay(2026, 7, 31));
+  v1::CreateCallRequest request;
+  request.set_call_id("spring-2027-old-money");
+  v1::Call created;
+  {
+    v1::Call model = CreateCall("spring-2027-model");
+    *request.mutable_call() = model;
+    request.mutable_call()->set_budget("budgets/ka171-2023-kz");
+    request.mutable_call()->set_funding_call_year(2023);
+  }
+  absl::Status over = Call(&Stub::CreateCall, request, &created, Coordinator());
+  ASSERT_EQ(over.code(), absl::StatusCode::kInvalidArgument) << over;
+  EXPECT_THAT(FieldViolationsOf(over),
+              Contains(Field(&FieldViolation::field, "call.budget")));
+
+  CreateBudget("ka171-2024-short", 2024, absl::CivilDay(2027, 3, 31));
+  v1::Call call = CreateCall("spring-2027-short", absl::Hours(1), kAgreement,
+                             "budgets/ka171-2024-short");
+  EXPECT_EQ(FormatDate(call.funding_project_end_date()), "2027-03-31");
+  v1::Application draft = StudentDraft(call.name());
+  *draft.mutable_end_date() = ToDate(absl::CivilDay(2027, 4, 1));
+  v1::Application late = Create(draft, "student-1");
+  absl::Status refused = Submit(late.name(), "student-1");
+  ASSERT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << refused;
+  EXPECT_THAT(FieldViolationsOf(refused),
+              Contains(Field(&FieldViolation::field, "end_date")));
+  *draft.mutable_end_date() = ToDate(absl::CivilDay(2027, 3, 31));
+  draft.set_condition_id("kz-lv-studies");
+  v1::Application in_time = Create(draft, "student-2");
+  absl::Status taken = Submit(in_time.name(), "student-2");
+  EXPECT_TRUE(taken.ok()) << taken;
+}
+
 TEST_F(ApplicationsServiceTest, SomeoneElsesApplicationIsNotFound) {
   v1::Call call = CreateCall();
   v1::Application mine = Create(StudentDraft(call.name()), "student-1");
@@ -578,7 +615,7 @@ TEST_F(ApplicationsServiceTest, ALateStepOfAnEndedApplicationIsRefused) {
   g->set_budget(kBudget);
   gv1::CalculateGrantRequest* c = create.mutable_calculation();
   c->set_programme(gv1::KA171);
-  c->set_call_year(2023);
+  c->set_call_year(2024);
   c->set_activity(gv1::STUDENT_STUDIES);
   c->set_sending_institution(kKz);
   c->set_receiving_institution(kLv);

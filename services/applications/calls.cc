@@ -80,6 +80,17 @@ absl::Status Calls::CheckAgainstPartners(v1::Call& created,
                      grants::v1::Programme_Name(budget->programme()), " call ",
                      budget->call_year(), ", not of the call's funding call"));
   }
+  // Its mobilities end within the funding project: one over before the
+  // academic year begins funds none of them.
+  if (budget->has_project_end_date()) {
+    *created.mutable_funding_project_end_date() = budget->project_end_date();
+    if (ToCivilDay(budget->project_end_date()) < absl::CivilDay(year, 9, 1)) {
+      v.Add("call.budget", absl::StrCat("funds a project that ends on ",
+                                        FormatDate(budget->project_end_date()),
+                                        ", before the academic year ",
+                                        created.academic_year(), " begins"));
+    }
+  }
   return v.ToStatus("CALL_OUTSIDE_AGREEMENT");
 }
 

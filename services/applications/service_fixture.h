@@ -49,7 +49,7 @@ using Stub = v1::ApplicationsService::Stub;
 constexpr char kKz[] = "institutions/kokshetau-amu";
 constexpr char kLv[] = "institutions/vidzeme-via";
 constexpr char kAgreement[] = "agreements/ka171-kz-lv";
-constexpr char kBudget[] = "budgets/ka171-2023-kz";
+constexpr char kBudget[] = "budgets/ka171-2024-kz";
 
 inline std::unique_ptr<grpc::Server> Serve(grpc::Service* service, int* port) {
   grpc::ServerBuilder builder;
@@ -233,14 +233,18 @@ class ApplicationsServiceTest : public ::testing::Test {
     }
   }
 
-  void CreateBudget() {
+  // A KA171 budget of the `call_year` call whose project ends on `end`.
+  void CreateBudget(const std::string& id = "ka171-2024-kz",
+                    int call_year = 2024,
+                    absl::CivilDay end = absl::CivilDay(2027, 7, 31)) {
     gv1::CreateBudgetRequest budget;
-    budget.set_budget_id("ka171-2023-kz");
+    budget.set_budget_id(id);
     gv1::Budget* b = budget.mutable_budget();
-    b->set_project_number("2023-1-LV01-KA171-HED-000001");
+    b->set_project_number(absl::StrCat(call_year, "-1-LV01-KA171-HED-", id));
     b->set_beneficiary(kLv);
     b->set_programme(gv1::KA171);
-    b->set_call_year(2023);
+    b->set_call_year(call_year);
+    *b->mutable_project_end_date() = ToDate(end);
     *b->mutable_allocated()->mutable_travel() = Euros(100'000'00);
     *b->mutable_allocated()->mutable_individual_support() = Euros(1'000'000'00);
     *b->mutable_allocated()->mutable_organisational_support() = Euros(0);
@@ -248,16 +252,18 @@ class ApplicationsServiceTest : public ::testing::Test {
     b->set_prefinancing_percent(80);
     *b->mutable_organisational_support_per_participant() = Euros(0);
     gv1::Budget made;
-    ASSERT_TRUE(Invoke(grants_stub_.get(),
-                       &gv1::GrantsService::Stub::CreateBudget, budget, &made,
-                       Token("finance-1", Role::kFinance))
-                    .ok());
+    absl::Status s =
+        Invoke(grants_stub_.get(), &gv1::GrantsService::Stub::CreateBudget,
+               budget, &made, Token("finance-1", Role::kFinance));
+    ASSERT_TRUE(s.ok()) << s;
   }
 
-  // An open call for the spring of 2026/2027 under the 2023 KA171 call.
+  // An open call for the spring of 2026/2027 under the 2024 KA171 call.
   v1::Call CreateCall(const std::string& id = "spring-2027",
                       absl::Duration opened = absl::Hours(1),
-                      const std::string& agreement = kAgreement) {
+                      const std::string& agreement = kAgreement,
+                      const std::string& budget = kBudget,
+                      int funding_call_year = 2024) {
     v1::CreateCallRequest request;
     request.set_call_id(id);
     v1::Call* c = request.mutable_call();
@@ -277,8 +283,8 @@ class ApplicationsServiceTest : public ::testing::Test {
       criterion->set_weight(weight);
       criterion->set_max_points(max);
     }
-    c->set_budget(kBudget);
-    c->set_funding_call_year(2023);
+    c->set_budget(budget);
+    c->set_funding_call_year(funding_call_year);
     v1::Call created;
     absl::Status s = Call(&Stub::CreateCall, request, &created, Coordinator());
     EXPECT_TRUE(s.ok()) << s;

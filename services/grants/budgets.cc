@@ -74,6 +74,21 @@ absl::StatusOr<v1::Budget> Budgets::CreateBudget(
              "budget.allocated.inclusion_support", violations);
   CheckEuros(b.organisational_support_per_participant(),
              "budget.organisational_support_per_participant", violations);
+  // A project starts on 1 August of its call year; the longest ran 38 months
+  // and some were extended, so five years bounds a typing mistake.
+  if (!IsValidDate(b.project_end_date())) {
+    violations.Add("budget.project_end_date",
+                   "is required: the project's last day, from the grant "
+                   "agreement");
+  } else if (const absl::CivilDay end = ToCivilDay(b.project_end_date());
+             end < absl::CivilDay(b.call_year() + 1, 8, 1) ||
+             end > absl::CivilDay(b.call_year() + 5, 7, 31)) {
+    violations.Add(
+        "budget.project_end_date",
+        absl::StrCat("must fall between 1 August ", b.call_year() + 1,
+                     " and 31 July ", b.call_year() + 5, " for a ",
+                     b.call_year(), " call's project"));
+  }
   if (b.prefinancing_percent() < 70 || b.prefinancing_percent() > 100) {
     violations.Add("budget.prefinancing_percent", "must be between 70 and 100");
   }

@@ -210,6 +210,17 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
                                          call.principal, no_budget);
               !s.ok())
             return s;
+          // A mobility ends within the project that funds it.
+          if (budget->budget.has_project_end_date() &&
+              ToCivilDay(request.calculation().end_date()) >
+                  ToCivilDay(budget->budget.project_end_date())) {
+            return InvalidField(
+                "calculation.end_date",
+                absl::StrCat("must be within the funding project ",
+                             budget->budget.project_number(),
+                             ", which ends on ",
+                             FormatDate(budget->budget.project_end_date())));
+          }
           if (budget->budget.programme() != request.calculation().programme() ||
               budget->budget.call_year() != request.calculation().call_year()) {
             return InvalidField(

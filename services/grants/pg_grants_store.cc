@@ -130,9 +130,9 @@ std::vector<PreparedStatement> PgGrantsStore::Statements() {
            "organisational_support_per_participant_cents, "
            "allocated_travel_cents, allocated_individual_cents, "
            "allocated_organisational_cents, allocated_inclusion_cents, "
-           "create_time, institution) "
+           "create_time, institution, project_end_date) "
            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ",
-           TimestampParam(12), ", $13)")},
+           TimestampParam(12), ", $13, $14::date)")},
       {"budget_get", absl::StrCat("SELECT *, ", TimestampColumn("create_time"),
                                   " AS create_us FROM budgets WHERE id = $1")},
       {"budget_get_for_update",
@@ -295,6 +295,8 @@ absl::Status PgGrantsStore::UpdateRate(const std::string& id, const v1::Rate& r,
 absl::Status PgGrantsStore::InsertBudget(const std::string& id,
                                          const v1::Budget& b) {
   return StoreCall([&]() -> void {
+    const std::string end =
+        b.has_project_end_date() ? FormatDate(b.project_end_date()) : "";
     txn_.exec_prepared(
         "budget_insert", id, b.project_number(), b.beneficiary(),
         v1::Programme_Name(b.programme()), b.call_year(),
@@ -304,7 +306,8 @@ absl::Status PgGrantsStore::InsertBudget(const std::string& id,
         b.allocated().individual_support().amount_minor(),
         b.allocated().organisational_support().amount_minor(),
         b.allocated().inclusion_support().amount_minor(),
-        ToMicros(b.create_time()), b.institution());
+        ToMicros(b.create_time()), b.institution(),
+        end.empty() ? nullptr : end.c_str());  // nullptr binds SQL NULL.
   });
 }
 
@@ -339,6 +342,12 @@ absl::StatusOr<BudgetRow> PgGrantsStore::GetBudget(const std::string& id,
     *b.mutable_allocated()->mutable_inclusion_support() =
         Euros(row["allocated_inclusion_cents"].as<int64_t>());
     *b.mutable_create_time() = FromMicros(row["create_us"].as<int64_t>());
+    if (absl::CivilDay end; !row["project_end_date"].is_null() &&
+                            absl::ParseCivilTime(
+                                row["project_end_date"].as<std::string>(),
+                                &end)) {
+      *b.mutable_project_end_date() = ToDate(end);
+    }
     out.committed = {row["committed_travel_cents"].as<int64_t>(),
                      row["committed_individual_cents"].as<int64_t>(),
                      row["committed_organisational_cents"].as<int64_t>(),
