@@ -205,7 +205,7 @@ TEST_F(RolesTest, EveryRelationAsTheAccessTableSays) {
                                        "", {"Authorization: Bearer " + own});
   const std::string inquiry = e2e::JsonField(inquiries.body, "name");
   ASSERT_FALSE(inquiry.empty()) << inquiries.body;
-  const std::string budget = "budgets/ka171-2023-kz";
+  const std::string budget = "budgets/ka171-2024-kz";
 
   const std::map<std::string, std::string> callers = {
       {"own", own},

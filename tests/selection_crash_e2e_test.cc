@@ -181,7 +181,7 @@ class SelectionCrashTest : public ::testing::Test {
     auto grants =
         gv1::GrantsService::NewStub(NewChannel(stack_.address("grants")));
     gv1::ListGrantsRequest list;
-    list.set_budget("budgets/ka171-2023-kz");
+    list.set_budget("budgets/ka171-2024-kz");
     list.set_page_size(100);
     gv1::ListGrantsResponse listed;
     EXPECT_TRUE(grants->ListGrants(As(coordinator_).get(), list, &listed).ok());

@@ -86,8 +86,8 @@ TEST_F(StoryTest, FromAgreementToGrantsAndAQuestionToTheRector) {
   EXPECT_THAT(approved, HasSubstr(R"("state":"APPROVED")"));
 
   // A call opens on the agreement, charged to the budget.
-  Ok("POST", "/v1/budgets?budgetId=ka171-2023-kz",
-     Demo("budget-ka171-2023.json"), coordinator);
+  Ok("POST", "/v1/budgets?budgetId=ka171-2024-kz",
+     Demo("budget-ka171-2024.json"), coordinator);
   const std::string call = absl::StrReplaceAll(
       Demo("call-spring-2027.json"),
       {{"__OPEN__", absl::FormatTime("%Y-%m-%dT00:00:00Z",
@@ -116,7 +116,8 @@ TEST_F(StoryTest, FromAgreementToGrantsAndAQuestionToTheRector) {
       "homeInstitution": "institutions/kokshetau-amu"},
     "startDate": {"year": 2027, "month": 3, "day": 1},
     "endDate": {"year": 2027, "month": 3, "day": 5},
-    "staff": {"travelDays": 2, "teachingHours": 8},
+    "staff": {"travelDays": 2, "teachingHours": 8,
+              "languageSkills": [{"language": "en", "level": "C1"}]},
     "motivation": "A week of lectures on inclusive education in Valmiera.",
     "consent": {"processing": true, "transferToPartner": true}})";
   std::map<std::string, std::string> names;

@@ -290,7 +290,7 @@ TEST_F(TenancyTest, GrantsAndBudgetsAreTheirInstitutionsAlone) {
   HttpReply budget = Http(
       "POST", "/v1/budgets?budgetId=vidzeme-share", vidzeme,
       absl::StrReplaceAll(e2e::ReadFile(PROJECT_SOURCE_DIR
-                                        "/deploy/demo/budget-ka171-2023.json"),
+                                        "/deploy/demo/budget-ka171-2024.json"),
                           {{"DEMO02", "DEMO99"}}));
   ASSERT_EQ(budget.status, 200) << budget.body;
   EXPECT_TRUE(absl::StrContains(budget.body,

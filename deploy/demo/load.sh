@@ -55,10 +55,11 @@ grant=$(ctl grants create --json "$demo/grant-ka107-2016.json" |
 ctl grants agree "$grant" --signed_on 2017-07-03 \
   --request_id 6f1c2a10-0302-4a55-9d0e-0c5a1e000302 >/dev/null
 
-# "Apply online": Kokshetau's share of Vidzeme's KA171 2023 project, and a call for the spring term
+# "Apply online": Kokshetau's share of Vidzeme's KA171 2024 project (to 31 July 2027: the 2023 one
+# ended by 31 July 2026, before the term), and a call for the spring term
 # of 2026/2027 whose window opened 30 days before this load and closes 60 days after it (each load
 # moves the closing day on, so the demo call is always open).
-ctl budgets create --json "$demo/budget-ka171-2023.json" --id ka171-2023-kz \
+ctl budgets create --json "$demo/budget-ka171-2024.json" --id ka171-2024-kz \
   --request_id 6f1c2a10-0400-4a55-9d0e-0c5a1e000400 >/dev/null
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

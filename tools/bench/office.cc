@@ -80,6 +80,7 @@ std::string JsonString(const std::string& json, const std::string& field) {
 Office::Office(const StackAddresses& stack, const TokenMint& mint, int clients)
     : start_year_(static_cast<int>(
           absl::ToCivilYear(absl::Now(), absl::UTCTimeZone()).year())),
+      mint_(mint),
       agreements_channel_(NewChannel(stack.agreements)),
       applications_channel_(NewChannel(stack.applications)),
       grants_channel_(NewChannel(stack.grants)),
@@ -206,7 +207,7 @@ absl::Status Office::EnsureCall() {
   gv1::CreateBudgetRequest budget;
   budget.set_budget_id("bench");
   budget.set_request_id(RequestId());
-  if (auto s = ReadDemo("budget-ka171-2023.json", {}, budget.mutable_budget());
+  if (auto s = ReadDemo("budget-ka171-2024.json", {}, budget.mutable_budget());
       !s.ok()) {
     return s;
   }
@@ -306,6 +307,11 @@ bool Office::AllocateAndRelease(int client) {
 
 absl::StatusOr<std::string> Office::CreateAndSubmit(int client,
                                                     const std::string& call) {
+  return CreateAndSubmit(*applicants_.at(client), call);
+}
+
+absl::StatusOr<std::string> Office::CreateAndSubmit(
+    const ApplicationsCaller& applicant, const std::string& call) {
   apv1::CreateApplicationRequest create;
   *create.mutable_application() = application_;
   create.mutable_application()->set_call(call);
@@ -313,7 +319,6 @@ absl::StatusOr<std::string> Office::CreateAndSubmit(int client,
       ConditionId(static_cast<int>(sequence_.load() % kSelectionConditions)));
   create.set_request_id(RequestId());
   apv1::Application made;
-  const ApplicationsCaller& applicant = *applicants_.at(client);
   if (auto s = applicant(&APS::CreateApplication, create, &made); !s.ok())
     return s;
   apv1::SubmitApplicationRequest submit;
@@ -355,10 +360,15 @@ absl::Status Office::PrepareSelections(int count) {
   absl::Status failed;
   std::vector<std::thread> workers;
   for (int w = 0; w < kWorkers; ++w) {
-    workers.emplace_back([&, w] {
+    workers.emplace_back([&] {
       while (left.fetch_sub(1) > 0) {
-        auto name = CreateAndSubmit(w % static_cast<int>(applicants_.size()),
-                                    application_.call());
+        // An applicant of its own: one live application per condition each.
+        const ApplicationsCaller applicant(
+            applications_channel_,
+            mint_({Role::kApplicant}, "",
+                  absl::StrCat("bench-selection-", run_, "-",
+                               sequence_.fetch_add(1))));
+        auto name = CreateAndSubmit(applicant, application_.call());
         apv1::EvaluateApplicationRequest evaluate;
         apv1::Application scored;
         absl::Status s = name.status();

@@ -123,12 +123,15 @@ class Office {
   ::mobility::inquiries::v1::Inquiry Question();
   std::string QuestionJson();
   bool TakeScored(std::string* name);
+  absl::StatusOr<std::string> CreateAndSubmit(
+      const ApplicationsCaller& applicant, const std::string& call);
   // One gateway call; the value of `field` in its answer when given.
   bool Web(int client, const std::string& method, const std::string& target,
            const std::string& body, const std::string& token,
            const std::string& field = "", std::string* value = nullptr);
 
   int start_year_;
+  TokenMint mint_;
   std::string run_;
   std::atomic<int64_t> sequence_{0};
   std::shared_ptr<grpc::Channel> agreements_channel_, applications_channel_,

@@ -204,7 +204,7 @@ function edit(application) {
   const s = a.student || {};
   if (s.eqfLevel) $('eqf').value = String(s.eqfLevel);
   $('isced').value = s.iscedCode || '';
-  const skill = (s.languageSkills || [])[0];
+  const skill = (s.languageSkills || (a.staff && a.staff.languageSkills) || [])[0];
   if (skill) {
     $('language-skill').value = skill.language;
     $('level').value = skill.level;
@@ -225,6 +225,10 @@ function goTo(index) {
   }
   $('student-fields').hidden = !isStudent();
   $('staff-fields').hidden = isStudent();
+  // Teachers name the language they teach in, held against the same level.
+  const owner = isStudent() ? 'student' : 'staff';
+  $('language-skill').dataset.field = owner + '.language_skills';
+  $('level').dataset.field = owner + '.language_skills.level';
   const steps = $('steps');
   steps.replaceChildren(...STEPS.map((name, i) => {
     const item = document.createElement('li');
@@ -256,7 +260,8 @@ function stepFields(name) {
       if (!isStudent()) {
         return {mask: ['staff'], fields: {staff: {
           teachingHours: Number(value('teaching-hours') || 0),
-          travelDays: Number(value('travel-days') || 0)}}};
+          travelDays: Number(value('travel-days') || 0),
+          languageSkills: [{language: $('language-skill').value, level: $('level').value}]}}};
       }
       return {mask: ['student'], fields: {student: {
         eqfLevel: Number($('eqf').value), iscedCode: value('isced'),
