@@ -17,12 +17,17 @@ endfunction()
 # mobility_test(NAME SOURCES... LIBS ...): a GoogleTest binary registered with CTest. Tests that need
 # PostgreSQL read MOBILITY_TEST_DATABASE_URL, which deploy/test.sh sets.
 function(mobility_test name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "" "LOCK" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   # Tests keep debug info for their own code, for a failure's backtrace.
   target_compile_options(${name} PRIVATE ${MOBILITY_WARNINGS} -g)
   target_link_libraries(${name} PRIVATE ${ARG_LIBS} GTest::gtest GTest::gtest_main GTest::gmock)
-  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 30 PROPERTIES TIMEOUT 300)
+  # LOCK: tests holding the same resource never run at once (ctest -j).
+  set(lock "")
+  if(ARG_LOCK)
+    set(lock RESOURCE_LOCK ${ARG_LOCK})
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 30 PROPERTIES TIMEOUT 300 ${lock})
   if(MOBILITY_TSAN)
     target_link_libraries(${name} PRIVATE mobility_tsan_annotations)
     add_dependencies(tsan_tests ${name})
