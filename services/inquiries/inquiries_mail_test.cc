@@ -130,6 +130,34 @@ TEST_F(MailTest, RetentionAnonymisesLongClosedInquiries) {
   EXPECT_EQ(Get(recent.inquiry()).author().email(), "aigerim@example.kz");
 }
 
+// An answer left 30 days without a reply closes the appeal by itself, with
+// the reason in its history; one answered a day later is still ANSWERED.
+TEST_F(MailTest, AnAnswerLeftThirtyDaysWithoutAReplyClosesTheAppeal) {
+  auto answered = [&](const std::string& text) {
+    v1::InquiryReceipt receipt = Submit(Question(text));
+    EXPECT_TRUE(Assign(receipt.inquiry()).ok());
+    EXPECT_TRUE(Start(receipt.inquiry()).ok());
+    EXPECT_TRUE(Answer(receipt.inquiry(), "An answer").ok());
+    return receipt.inquiry();
+  };
+  const std::string first = answered("A first question");
+  Advance(absl::Hours(24));
+  const std::string second = answered("A second question");
+  Retention retention(store_.get(), &settings_);
+  const CallLimit limit = CallLimit::Within(absl::Seconds(30));
+  Advance(absl::Hours(24 * 29) - absl::Seconds(1));
+  EXPECT_EQ(*retention.CloseUnreplied(limit), 0);  // A second early.
+  Advance(absl::Seconds(2));
+  EXPECT_EQ(*retention.CloseUnreplied(limit), 1);
+  const v1::Inquiry closed = Get(first);
+  EXPECT_EQ(closed.state(), v1::Inquiry::CLOSED);
+  EXPECT_TRUE(closed.has_close_time());
+  EXPECT_EQ(closed.history().rbegin()->action(),
+            "closed: no reply within 30 days");
+  EXPECT_EQ(Get(second).state(), v1::Inquiry::ANSWERED);
+  EXPECT_EQ(*retention.CloseUnreplied(limit), 0);
+}
+
 // Published in the moderator's words, found by English and Russian stems,
 // read without an account, paged.
 TEST_F(MailTest, PublishedQuestionsAreSearchedWithoutAnAccount) {

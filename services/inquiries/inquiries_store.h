@@ -126,6 +126,11 @@ class InquiriesStore : public RequestLedger {
       const std::string& query, const std::string& after, int limit) = 0;
   virtual absl::StatusOr<bool> DeletePublished(const std::string& id) = 0;
 
+  // Inquiries ANSWERED before `cutoff` (and not replied to since, which
+  // reopens them), oldest first, at most `limit`, locked.
+  virtual absl::StatusOr<std::vector<v1::Inquiry>> AnsweredBefore(
+      absl::Time cutoff, int limit) = 0;
+
   // Retention: inquiries closed before `cutoff` and not yet anonymised, at
   // most `limit`, locked; and how one is stripped of personal data, with the
   // words of its messages and its notices.

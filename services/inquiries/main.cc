@@ -79,6 +79,14 @@ int main(int argc, char** argv) {
         db);
     inquiries::Retention retention(&store, &settings);
     const CallLimit limit = CallLimit::Within(absl::Minutes(10));
+    auto closed = retention.CloseUnreplied(limit);
+    if (!closed.ok()) {
+      Log(LogLevel::kWarning, "closing_unreplied_failed",
+          {{"message", std::string(closed.status().message())}});
+    } else if (*closed > 0) {
+      Log(LogLevel::kInfo, "inquiries_closed_unreplied",
+          {{"count", std::to_string(*closed)}});
+    }
     auto anonymised = retention.AnonymiseExpired(limit);
     auto purged = retention.PurgeSubmissions(limit);
     if (!anonymised.ok() || !purged.ok()) {

@@ -111,7 +111,16 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
        absl::StrCat("UPDATE inquiries SET state = $2, office = $3, "
                     "legal_due_date = $4::date, close_time = CASE WHEN "
                     "$5::bigint IS NULL THEN NULL ELSE ",
-                    TimestampParam(5), " END, body = $6 WHERE id = $1")},
+                    TimestampParam(5),
+                    " END, body = $6, answer_time = CASE WHEN $7::bigint IS "
+                    "NULL THEN NULL ELSE ",
+                    TimestampParam(7), " END WHERE id = $1")},
+      {"inquiries_answered_before",
+       absl::StrCat("SELECT body FROM inquiries WHERE state = 'ANSWERED' AND "
+                    "answer_time < ",
+                    TimestampParam(1),
+                    " ORDER BY answer_time, id LIMIT $2 FOR UPDATE SKIP "
+                    "LOCKED")},
       {"inquiry_get", "SELECT body FROM inquiries WHERE id = $1"},
       {"inquiry_get_for_update",
        "SELECT body FROM inquiries WHERE id = $1 FOR UPDATE"},
@@ -331,13 +340,29 @@ absl::Status PgInquiriesStore::InsertInquiry(const std::string& id,
 absl::Status PgInquiriesStore::SaveInquiry(const std::string& id,
                                            const v1::Inquiry& inquiry) {
   return StoreCall([&]() -> void {
-    std::string closed;
+    std::string closed, answered;
     if (inquiry.has_close_time())
       closed = std::to_string(ToMicros(inquiry.close_time()));
-    txn_.exec_prepared(
-        "inquiry_update", id, v1::Inquiry::State_Name(inquiry.state()),
-        inquiry.office(), FormatDate(inquiry.legal_due_date()),
-        closed.empty() ? nullptr : closed.c_str(), Body(inquiry));
+    if (inquiry.answer().has_answer_time())
+      answered = std::to_string(ToMicros(inquiry.answer().answer_time()));
+    txn_.exec_prepared("inquiry_update", id,
+                       v1::Inquiry::State_Name(inquiry.state()),
+                       inquiry.office(), FormatDate(inquiry.legal_due_date()),
+                       closed.empty() ? nullptr : closed.c_str(), Body(inquiry),
+                       answered.empty() ? nullptr : answered.c_str());
+  });
+}
+
+absl::StatusOr<std::vector<v1::Inquiry>> PgInquiriesStore::AnsweredBefore(
+    absl::Time cutoff, int limit) {
+  return StoreCall([&]() -> std::vector<v1::Inquiry> {
+    std::vector<v1::Inquiry> out;
+    for (const auto& row : txn_.exec_prepared(
+             "inquiries_answered_before", absl::ToUnixMicros(cutoff), limit)) {
+      out.push_back(ParseBody<v1::Inquiry>(
+          row[0], RowOf("inquiries_answered_before", row)));
+    }
+    return out;
   });
 }
 

@@ -68,6 +68,8 @@ class PgInquiriesStore final : public PgStore<InquiriesStore> {
   absl::StatusOr<std::vector<v1::PublishedQuestion>> ListPublished(
       const std::string& query, const std::string& after, int limit) override;
   absl::StatusOr<bool> DeletePublished(const std::string& id) override;
+  absl::StatusOr<std::vector<v1::Inquiry>> AnsweredBefore(absl::Time cutoff,
+                                                          int limit) override;
   absl::StatusOr<std::vector<v1::Inquiry>> InquiriesToAnonymise(
       absl::Time cutoff, int limit) override;
   absl::Status MarkAnonymised(const std::string& id,

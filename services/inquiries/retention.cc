@@ -9,6 +9,9 @@ namespace {
 
 constexpr int kBatch = 200;
 constexpr char kRetentionActor[] = "retention";
+// An answer the author leaves without a reply this long closes the appeal.
+constexpr absl::Duration kReplyWindow = absl::Hours(24 * 30);
+constexpr char kServiceActor[] = "inquiries";
 
 }  // namespace
 
@@ -40,6 +43,35 @@ absl::StatusOr<int> Retention::AnonymiseExpired(const CallLimit& limit) {
                 store.MarkAnonymised(ResourceIdOf(inquiry.name()), inquiry));
             MOBILITY_RETURN_IF_ERROR(AppendHistory(
                 store, inquiry, now, kRetentionActor, "personal data removed"));
+            ++batch;
+          }
+          return absl::OkStatus();
+        });
+    if (!status.ok()) return status;
+    total += batch;
+    if (batch < kBatch) return total;
+  }
+}
+
+absl::StatusOr<int> Retention::CloseUnreplied(const CallLimit& limit) {
+  int total = 0;
+  for (;;) {
+    int batch = 0;
+    absl::Status status =
+        store_->Transact(limit, [&](InquiriesStore& store) -> absl::Status {
+          const absl::Time now = settings_->Now();
+          batch = 0;
+          MOBILITY_ASSIGN_OR_RETURN(
+              auto answered, store.AnsweredBefore(now - kReplyWindow, kBatch));
+          for (auto& inquiry : answered) {
+            inquiry.set_state(v1::Inquiry::CLOSED);
+            *inquiry.mutable_close_time() = ToTimestamp(now);
+            Stamp(inquiry, now);
+            MOBILITY_RETURN_IF_ERROR(
+                store.SaveInquiry(ResourceIdOf(inquiry.name()), inquiry));
+            MOBILITY_RETURN_IF_ERROR(
+                AppendHistory(store, inquiry, now, kServiceActor,
+                              "closed: no reply within 30 days"));
             ++batch;
           }
           return absl::OkStatus();

@@ -26,6 +26,9 @@ class Retention {
   // Returns how many inquiries were anonymised.
   absl::StatusOr<int> AnonymiseExpired(const CallLimit& limit);
   absl::StatusOr<int64_t> PurgeSubmissions(const CallLimit& limit);
+  // Closes the appeals ANSWERED 30 days ago or more to which their author did
+  // not reply; returns how many.
+  absl::StatusOr<int> CloseUnreplied(const CallLimit& limit);
 
  private:
   Transactor<InquiriesStore>* store_;
