@@ -6,7 +6,9 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/status.h"
@@ -37,6 +39,40 @@ void CheckText(const std::string& value, const std::string& field,
 // An amount in EUR cents from 0 to kMaxCents.
 void CheckEuros(const mobility::type::v1::Money& money,
                 const std::string& field, Violations& v);
+
+// Grants and their payments: who reads and handles them, and their sums.
+absl::Status GrantNotFound(const std::string& name);
+
+// The paying institution's office reads a grant, and so does its participant:
+// an applicant whose subject is the participant reference.
+absl::Status CheckReader(const v1::Grant& grant, const Principal& caller);
+
+// Only the paying institution's office (or our services) handles a grant;
+// the grant of a selection is made, cancelled and settled by the
+// applications service alone, so that place, grant and decision stay one.
+absl::Status CheckHandler(absl::string_view method, const v1::Grant& grant,
+                          const Principal& caller);
+
+HeadingCents Plus(HeadingCents a, const HeadingCents& b, int sign = 1);
+
+int64_t Total(const HeadingCents& h);
+
+// What agreeing the grant commits: its own amounts and the organisational
+// support per participant.
+HeadingCents Commitment(const v1::Grant& grant, const v1::Budget& budget);
+
+absl::Status CheckRoom(const BudgetRow& row, const HeadingCents& committed);
+
+// The ledger never pays out more than the grant, nor takes back more than was
+// paid.
+absl::Status CheckLedger(int64_t ledger_sum, int64_t grant_total);
+
+HeadingCents LedgerSum(const std::vector<PaymentRow>& payments);
+
+// Amount the grant currently stands at: the settled amount once settled.
+int64_t GrantAmount(const v1::Grant& grant);
+
+absl::Status WrongState(const v1::Grant& grant, absl::string_view wanted);
 
 }  // namespace mobility::grants
 

@@ -342,10 +342,9 @@ absl::StatusOr<BudgetRow> PgGrantsStore::GetBudget(const std::string& id,
     *b.mutable_allocated()->mutable_inclusion_support() =
         Euros(row["allocated_inclusion_cents"].as<int64_t>());
     *b.mutable_create_time() = FromMicros(row["create_us"].as<int64_t>());
-    if (absl::CivilDay end; !row["project_end_date"].is_null() &&
-                            absl::ParseCivilTime(
-                                row["project_end_date"].as<std::string>(),
-                                &end)) {
+    if (absl::CivilDay end;
+        !row["project_end_date"].is_null() &&
+        absl::ParseCivilTime(row["project_end_date"].as<std::string>(), &end)) {
       *b.mutable_project_end_date() = ToDate(end);
     }
     out.committed = {row["committed_travel_cents"].as<int64_t>(),
