@@ -1,5 +1,8 @@
 #include "services/inquiries/retention.h"
 
+#include <functional>
+#include <vector>
+
 #include "common/api.h"
 #include "common/types.h"
 #include "services/inquiries/inquiry_record.h"
@@ -25,7 +28,12 @@ void Anonymise(v1::Inquiry& inquiry, absl::Time now) {
   *inquiry.mutable_anonymise_time() = ToTimestamp(now);
 }
 
-absl::StatusOr<int> Retention::AnonymiseExpired(const CallLimit& limit) {
+absl::StatusOr<int> Retention::InBatches(
+    const CallLimit& limit,
+    const std::function<absl::StatusOr<std::vector<v1::Inquiry>>(
+        InquiriesStore&, absl::Time)>& select,
+    const std::function<absl::Status(InquiriesStore&, v1::Inquiry&,
+                                     absl::Time)>& apply) {
   int total = 0;
   for (;;) {
     int batch = 0;
@@ -33,16 +41,9 @@ absl::StatusOr<int> Retention::AnonymiseExpired(const CallLimit& limit) {
         store_->Transact(limit, [&](InquiriesStore& store) -> absl::Status {
           const absl::Time now = settings_->Now();
           batch = 0;
-          MOBILITY_ASSIGN_OR_RETURN(
-              auto expired,
-              store.InquiriesToAnonymise(now - settings_->retention, kBatch));
-          for (auto& inquiry : expired) {
-            Anonymise(inquiry, now);
-            Stamp(inquiry, now);
-            MOBILITY_RETURN_IF_ERROR(
-                store.MarkAnonymised(ResourceIdOf(inquiry.name()), inquiry));
-            MOBILITY_RETURN_IF_ERROR(AppendHistory(
-                store, inquiry, now, kRetentionActor, "personal data removed"));
+          MOBILITY_ASSIGN_OR_RETURN(auto inquiries, select(store, now));
+          for (auto& inquiry : inquiries) {
+            MOBILITY_RETURN_IF_ERROR(apply(store, inquiry, now));
             ++batch;
           }
           return absl::OkStatus();
@@ -53,33 +54,37 @@ absl::StatusOr<int> Retention::AnonymiseExpired(const CallLimit& limit) {
   }
 }
 
+absl::StatusOr<int> Retention::AnonymiseExpired(const CallLimit& limit) {
+  return InBatches(
+      limit,
+      [&](InquiriesStore& store, absl::Time now) {
+        return store.InquiriesToAnonymise(now - settings_->retention, kBatch);
+      },
+      [](InquiriesStore& store, v1::Inquiry& inquiry, absl::Time now) {
+        Anonymise(inquiry, now);
+        Stamp(inquiry, now);
+        MOBILITY_RETURN_IF_ERROR(
+            store.MarkAnonymised(ResourceIdOf(inquiry.name()), inquiry));
+        return AppendHistory(store, inquiry, now, kRetentionActor,
+                             "personal data removed");
+      });
+}
+
 absl::StatusOr<int> Retention::CloseUnreplied(const CallLimit& limit) {
-  int total = 0;
-  for (;;) {
-    int batch = 0;
-    absl::Status status =
-        store_->Transact(limit, [&](InquiriesStore& store) -> absl::Status {
-          const absl::Time now = settings_->Now();
-          batch = 0;
-          MOBILITY_ASSIGN_OR_RETURN(
-              auto answered, store.AnsweredBefore(now - kReplyWindow, kBatch));
-          for (auto& inquiry : answered) {
-            inquiry.set_state(v1::Inquiry::CLOSED);
-            *inquiry.mutable_close_time() = ToTimestamp(now);
-            Stamp(inquiry, now);
-            MOBILITY_RETURN_IF_ERROR(
-                store.SaveInquiry(ResourceIdOf(inquiry.name()), inquiry));
-            MOBILITY_RETURN_IF_ERROR(
-                AppendHistory(store, inquiry, now, kServiceActor,
-                              "closed: no reply within 30 days"));
-            ++batch;
-          }
-          return absl::OkStatus();
-        });
-    if (!status.ok()) return status;
-    total += batch;
-    if (batch < kBatch) return total;
-  }
+  return InBatches(
+      limit,
+      [](InquiriesStore& store, absl::Time now) {
+        return store.AnsweredBefore(now - kReplyWindow, kBatch);
+      },
+      [](InquiriesStore& store, v1::Inquiry& inquiry, absl::Time now) {
+        inquiry.set_state(v1::Inquiry::CLOSED);
+        *inquiry.mutable_close_time() = ToTimestamp(now);
+        Stamp(inquiry, now);
+        MOBILITY_RETURN_IF_ERROR(
+            store.SaveInquiry(ResourceIdOf(inquiry.name()), inquiry));
+        return AppendHistory(store, inquiry, now, kServiceActor,
+                             "closed: no reply within 30 days");
+      });
 }
 
 absl::StatusOr<int64_t> Retention::PurgeSubmissions(const CallLimit& limit) {

@@ -5,6 +5,9 @@
 #ifndef MOBILITY_SERVICES_INQUIRIES_RETENTION_H_
 #define MOBILITY_SERVICES_INQUIRIES_RETENTION_H_
 
+#include <functional>
+#include <vector>
+
 #include "absl/status/statusor.h"
 #include "common/call.h"
 #include "common/transactor.h"
@@ -31,6 +34,15 @@ class Retention {
   absl::StatusOr<int> CloseUnreplied(const CallLimit& limit);
 
  private:
+  // Runs `apply` on what `select` finds, a batch a transaction, until a batch
+  // comes back short; returns how many.
+  absl::StatusOr<int> InBatches(
+      const CallLimit& limit,
+      const std::function<absl::StatusOr<std::vector<v1::Inquiry>>(
+          InquiriesStore&, absl::Time)>& select,
+      const std::function<absl::Status(InquiriesStore&, v1::Inquiry&,
+                                       absl::Time)>& apply);
+
   Transactor<InquiriesStore>* store_;
   const Settings* settings_;
 };
