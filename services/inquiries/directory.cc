@@ -4,7 +4,10 @@
 #include "absl/strings/strip.h"
 #include "common/api.h"
 #include "common/status.h"
+#include "common/types.h"
+#include "services/inquiries/inquiry_record.h"
 #include "services/inquiries/inquiry_rules.h"
+#include "services/inquiries/notices.h"
 
 namespace mobility::inquiries {
 namespace {
@@ -139,8 +142,14 @@ absl::StatusOr<v1::Holiday> Directory::SetHoliday(
   if (auto s = violations.ToStatus("INVALID_HOLIDAY"); !s.ok()) return s;
   absl::Status status =
       store_->Transact(call.limit, [&](InquiriesStore& store) {
+        MOBILITY_RETURN_IF_ERROR(
+            store.LockCalendar(InquiriesStore::CalendarLock::kChange));
         MOBILITY_RETURN_IF_ERROR(store.SetHoliday(*day, holiday));
-        return absl::OkStatus();
+        return RecountDueDates(
+            store, *day,
+            absl::StrCat(absl::FormatCivilTime(*day), " set as ",
+                         v1::Holiday::Kind_Name(holiday.kind())),
+            call);
       });
   if (!status.ok()) return status;
   return holiday;
@@ -152,16 +161,65 @@ absl::StatusOr<google::protobuf::Empty> Directory::DeleteHoliday(
   if (!day.ok()) return day.status();
   absl::Status status =
       store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
+        MOBILITY_RETURN_IF_ERROR(
+            store.LockCalendar(InquiriesStore::CalendarLock::kChange));
         MOBILITY_ASSIGN_OR_RETURN(const bool deleted,
                                   store.DeleteHoliday(*day));
         if (!deleted) {
           return Error(absl::StatusCode::kNotFound, "HOLIDAY_NOT_FOUND",
                        absl::StrCat("no ", request.name()));
         }
-        return absl::OkStatus();
+        return RecountDueDates(store, *day,
+                               absl::StrCat(absl::FormatCivilTime(*day),
+                                            " back to the ordinary week"),
+                               call);
       });
   if (!status.ok()) return status;
   return google::protobuf::Empty();
+}
+
+absl::Status Directory::RecountDueDates(InquiriesStore& store,
+                                        absl::CivilDay day,
+                                        const std::string& change,
+                                        const CallContext& call) {
+  MOBILITY_ASSIGN_OR_RETURN(const WorkingCalendar calendar,
+                            LoadCalendar(store, *settings_));
+  MOBILITY_ASSIGN_OR_RETURN(auto inquiries, store.OpenInquiriesDueFrom(day));
+  const absl::Time now = settings_->Now();
+  for (v1::Inquiry& inquiry : inquiries) {
+    // The rector's decision fixed an extended appeal's date; a day on or
+    // before registration is outside the periods, which start the day after.
+    const absl::CivilDay registered =
+        ToCivilDay(inquiry.receipt().registration_date());
+    if (!inquiry.extensions().empty() || day <= registered) continue;
+    const absl::CivilDay legal =
+        calendar.AddWorkingDays(registered, kDecisionWorkingDays);
+    const absl::CivilDay forward =
+        calendar.AddWorkingDays(registered, kForwardWorkingDays);
+    const absl::CivilDay old_legal = ToCivilDay(inquiry.legal_due_date());
+    const absl::CivilDay old_forward = ToCivilDay(inquiry.forward_due_date());
+    if (legal == old_legal && forward == old_forward) continue;
+    *inquiry.mutable_legal_due_date() = ToDate(legal);
+    *inquiry.mutable_forward_due_date() = ToDate(forward);
+    Stamp(inquiry, now);
+    const std::string id = ResourceIdOf(inquiry.name());
+    MOBILITY_RETURN_IF_ERROR(store.SaveInquiry(id, inquiry));
+    MOBILITY_RETURN_IF_ERROR(AppendHistory(
+        store, inquiry, now, call.principal.subject, "due dates moved",
+        absl::StrCat("holiday table: ", change, "; due ",
+                     absl::FormatCivilTime(old_legal), " -> ",
+                     absl::FormatCivilTime(legal), ", forward by ",
+                     absl::FormatCivilTime(old_forward), " -> ",
+                     absl::FormatCivilTime(forward))));
+    // Told only of more time: an earlier date is the office's to keep.
+    if (legal <= old_legal) continue;
+    if (auto notice =
+            NoticeFor(NoticeKind::kDueDateMoved, inquiry, settings_->public_url,
+                      "", absl::FormatCivilTime(day))) {
+      MOBILITY_RETURN_IF_ERROR(store.EnqueueNotice(*notice, now));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace mobility::inquiries

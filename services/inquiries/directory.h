@@ -1,5 +1,6 @@
 // What the procedure reads and admins keep: the offices an appeal may be
-// addressed to, and the holiday table of the working calendar.
+// addressed to, and the holiday table of the working calendar, whose changes
+// move the due dates of the open appeals they touch.
 #ifndef MOBILITY_SERVICES_INQUIRIES_DIRECTORY_H_
 #define MOBILITY_SERVICES_INQUIRIES_DIRECTORY_H_
 
@@ -19,7 +20,8 @@ absl::StatusOr<WorkingCalendar> LoadCalendar(InquiriesStore& store,
 
 class Directory {
  public:
-  explicit Directory(Transactor<InquiriesStore>* store) : store_(store) {}
+  Directory(Transactor<InquiriesStore>* store, const Settings* settings)
+      : store_(store), settings_(settings) {}
 
   absl::StatusOr<v1::ListOfficesResponse> ListOffices(
       const v1::ListOfficesRequest& request, const CallContext& call);
@@ -36,7 +38,14 @@ class Directory {
       const v1::DeleteHolidayRequest& request, const CallContext& call);
 
  private:
+  // After the holiday table changed on `day`: counts the legal and forward
+  // due dates of the open appeals it touches again from their registration.
+  absl::Status RecountDueDates(InquiriesStore& store, absl::CivilDay day,
+                               const std::string& change,
+                               const CallContext& call);
+
   Transactor<InquiriesStore>* store_;
+  const Settings* settings_;
 };
 
 }  // namespace mobility::inquiries

@@ -16,7 +16,7 @@ InquiriesGrpcService::InquiriesGrpcService(
       settings_(std::move(settings)),
       db_(db),
       store_(db),
-      directory_(&store_),
+      directory_(&store_, &settings_),
       registration_(&store_, &settings_),
       authors_(&store_, &settings_),
       handling_(&store_, &settings_),

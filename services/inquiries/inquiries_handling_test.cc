@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <thread>
 
 #include "services/inquiries/inquiries_test_fixture.h"
 
@@ -256,6 +257,108 @@ TEST_F(HandlingTest, ExtensionIsTheRectorsToAtMostTwoMonths) {
 
 // The author's reply within 30 days of the answer reopens it; later, it
 // is refused with the reason.
+// A holiday entered or removed after registration moves the due dates of the
+// open appeals whose periods run over it, each with a history entry; the
+// author is told only of a later date. Extended, answered and later appeals
+// keep theirs.
+TEST_F(HandlingTest, HolidayChangesMoveTheDueDatesOfOpenAppeals) {
+  // Registered Wednesday 25 November: forward by 30 November, answer by 16
+  // December.
+  v1::CreateInquiryRequest russian = Question("Когда выплачивается грант?");
+  russian.mutable_inquiry()->set_language("ru");
+  const std::string open = Submit(russian).inquiry();
+  const Made extended = InState(v1::Inquiry::IN_PROGRESS, "extended");
+  ASSERT_TRUE(Extend(extended.name, absl::CivilDay(2027, 1, 15)).ok());
+  const Made answered = InState(v1::Inquiry::ANSWERED, "answered");
+  const int outbox = CountRows("outbox");
+  auto holiday = [&](const std::string& day, v1::Holiday::Kind kind) {
+    v1::SetHolidayRequest r;
+    r.mutable_holiday()->set_name("holidays/" + day);
+    r.mutable_holiday()->set_kind(kind);
+    r.mutable_holiday()->set_description("Government decree");
+    v1::Holiday out;
+    return Call(&Stub::SetHoliday, r, &out, Admin());
+  };
+  auto dates = [&](const std::string& name) {
+    const v1::Inquiry i = Get(name);
+    return FormatDate(i.forward_due_date()) + " " +
+           FormatDate(i.legal_due_date());
+  };
+
+  // Friday 27 November becomes a day off: both periods end a day later.
+  ASSERT_TRUE(holiday("2026-11-27", v1::Holiday::DAY_OFF).ok());
+  EXPECT_EQ(dates(open), "2026-12-01 2026-12-17");
+  const v1::Inquiry moved = Get(open);
+  const v1::HistoryEntry& entry = *moved.history().rbegin();
+  EXPECT_EQ(entry.actor(), "admin");
+  EXPECT_EQ(entry.action(), "due dates moved");
+  EXPECT_EQ(entry.detail(),
+            "holiday table: 2026-11-27 set as DAY_OFF; due 2026-12-16 -> "
+            "2026-12-17, forward by 2026-11-30 -> 2026-12-01");
+  EXPECT_EQ(CountRows("outbox"), outbox + 1);
+  EXPECT_EQ(LastOutboxSubject(), "Обращение " + moved.registration_number() +
+                                     ": срок рассмотрения перенесён");
+  EXPECT_THAT(Sql("SELECT body FROM outbox ORDER BY id DESC LIMIT 1"),
+              ::testing::HasSubstr("до 2026-12-17"));
+  EXPECT_EQ(FormatDate(Get(extended.name).legal_due_date()), "2027-01-15");
+  EXPECT_EQ(FormatDate(Get(answered.name).legal_due_date()), "2026-12-16");
+
+  // Taken back: the dates return, recorded, and no e-mail says so.
+  v1::DeleteHolidayRequest remove;
+  remove.set_name("holidays/2026-11-27");
+  google::protobuf::Empty empty;
+  ASSERT_TRUE(Call(&Stub::DeleteHoliday, remove, &empty, Admin()).ok());
+  EXPECT_EQ(dates(open), "2026-11-30 2026-12-16");
+  EXPECT_THAT(Get(open).history(), SizeIs(3));
+  EXPECT_EQ(CountRows("outbox"), outbox + 1);
+
+  // Saturday 12 December worked: the answer is due a day earlier.
+  ASSERT_TRUE(holiday("2026-12-12", v1::Holiday::WORKING_DAY).ok());
+  EXPECT_EQ(dates(open), "2026-11-30 2026-12-15");
+  // A Sunday off, the registration day itself, a day after the due date:
+  // no period runs over them, nothing is recorded.
+  ASSERT_TRUE(holiday("2026-12-13", v1::Holiday::DAY_OFF).ok());
+  ASSERT_TRUE(holiday("2026-11-25", v1::Holiday::DAY_OFF).ok());
+  ASSERT_TRUE(holiday("2026-12-16", v1::Holiday::DAY_OFF).ok());
+  EXPECT_EQ(dates(open), "2026-11-30 2026-12-15");
+  EXPECT_THAT(Get(open).history(), SizeIs(4));
+  EXPECT_EQ(CountRows("outbox"), outbox + 1);
+}
+
+// Registrations count on the calendar as it stands when they commit: one that
+// ran beside a holiday change is counted on the changed table.
+TEST_F(HandlingTest, RegistrationsBesideAHolidayChangeCountOnTheNewTable) {
+  v1::SetHolidayRequest holiday;
+  holiday.mutable_holiday()->set_name("holidays/2026-12-01");
+  holiday.mutable_holiday()->set_kind(v1::Holiday::DAY_OFF);
+  holiday.mutable_holiday()->set_description("Day of the First President");
+  v1::DeleteHolidayRequest remove;
+  remove.set_name("holidays/2026-12-01");
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i)
+        Submit(Question(absl::StrCat(t, "/", i)), Handler());
+    });
+  }
+  v1::Holiday set;
+  google::protobuf::Empty empty;
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(Call(&Stub::SetHoliday, holiday, &set, Admin()).ok());
+    ASSERT_TRUE(Call(&Stub::DeleteHoliday, remove, &empty, Admin()).ok());
+  }
+  ASSERT_TRUE(Call(&Stub::SetHoliday, holiday, &set, Admin()).ok());
+  for (auto& t : threads) t.join();
+  // All registered on 25 November; with 1 December off, due on 17 December.
+  v1::ListInquiriesRequest list;
+  list.set_page_size(100);
+  v1::ListInquiriesResponse page;
+  ASSERT_TRUE(Call(&Stub::ListInquiries, list, &page, Handler()).ok());
+  ASSERT_THAT(page.inquiries(), SizeIs(40));
+  for (const v1::Inquiry& i : page.inquiries())
+    EXPECT_EQ(FormatDate(i.legal_due_date()), "2026-12-17") << i.name();
+}
+
 TEST_F(HandlingTest, ReplyReopensWithinThirtyDaysOfTheAnswer) {
   Made made = InState(v1::Inquiry::CLOSED, "Closed question");
   Advance(absl::Hours(24 * 30));

@@ -50,6 +50,16 @@ class InquiriesStore : public RequestLedger {
   virtual absl::Status SetHoliday(absl::CivilDay day,
                                   const v1::Holiday& holiday) = 0;
   virtual absl::StatusOr<bool> DeleteHoliday(absl::CivilDay day) = 0;
+  // Holds the holiday table until the transaction ends. kCount: this
+  // transaction counts due dates on it (a registration), so a change waits
+  // for it and then sees what it registered. kChange: this transaction
+  // changes it, one change at a time, after the registrations in flight.
+  enum class CalendarLock { kCount, kChange };
+  virtual absl::Status LockCalendar(CalendarLock lock) = 0;
+  // The open inquiries whose legal due date is on or after `day`, locked, by
+  // id.
+  virtual absl::StatusOr<std::vector<v1::Inquiry>> OpenInquiriesDueFrom(
+      absl::CivilDay day) = 0;
 
   // The next registration sequence of `year`, taken in this transaction.
   virtual absl::StatusOr<int64_t> NextRegistrationSequence(int year) = 0;

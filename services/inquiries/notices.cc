@@ -15,7 +15,8 @@ struct Text {
 
 // {number}, {date}, {due}, {link}, {body}, {text} are filled in.
 struct Texts {
-  Text registered, already_registered, extended, forwarded, answered, reply;
+  Text registered, already_registered, extended, forwarded, answered, reply,
+      due_date_moved;
   const char* appeal;
 };
 
@@ -41,6 +42,9 @@ const Texts kEnglish = {
      "{link}\n"},
     {"Appeal {number}: a reply from the office",
      "The office replied to appeal {number}:\n\n{text}\n"},
+    {"Appeal {number}: the answer date moved",
+     "The holiday calendar changed for {text}, so the answer to appeal "
+     "{number} is now due by {due}.\n"},
     "You may appeal this answer to a higher official or body in the "
     "pre-trial procedure, or to court, under the Administrative Procedural "
     "Code of the Republic of Kazakhstan."};
@@ -68,6 +72,9 @@ const Texts kRussian = {
      "{link}\n"},
     {"Обращение {number}: сообщение от университета",
      "Университет ответил по обращению {number}:\n\n{text}\n"},
+    {"Обращение {number}: срок рассмотрения перенесён",
+     "В календаре праздничных дней изменён день {text}, поэтому срок "
+     "рассмотрения обращения {number} перенесён: до {due}.\n"},
     "Вы вправе обжаловать этот ответ вышестоящему должностному лицу или в "
     "вышестоящий орган в досудебном порядке либо в суд в соответствии с "
     "Административным процедурно-процессуальным кодексом Республики "
@@ -95,6 +102,9 @@ const Texts kKazakh = {
      "{link}\n"},
     {"{number} өтініш: университеттен хабар",
      "Университет {number} өтініш бойынша жауап берді:\n\n{text}\n"},
+    {"{number} өтініш: қарау мерзімі ауыстырылды",
+     "Мереке күндерінің күнтізбесінде {text} күні өзгертілді, сондықтан "
+     "{number} өтінішті қарау мерзімі ауыстырылды: {due} дейін.\n"},
     "Сіз бұл жауапқа Қазақстан Республикасының Әкімшілік рәсімдік-процестік "
     "кодексіне сәйкес жоғары тұрған лауазымды адамға немесе органға сотқа "
     "дейінгі тәртіппен не сотқа шағым жасай аласыз."};
@@ -113,7 +123,8 @@ std::string AppealProcedure(const std::string& language) {
 
 std::optional<Notice> NoticeFor(NoticeKind kind, const v1::Inquiry& inquiry,
                                 const std::string& public_url,
-                                const std::string& tracking_code) {
+                                const std::string& tracking_code,
+                                const std::string& day) {
   if (inquiry.author().email().empty()) return std::nullopt;
   const Texts& texts = TextsFor(inquiry.language());
   const Text* text = nullptr;
@@ -144,6 +155,10 @@ std::optional<Notice> NoticeFor(NoticeKind kind, const v1::Inquiry& inquiry,
       text = &texts.reply;
       detail =
           inquiry.messages().empty() ? "" : inquiry.messages().rbegin()->text();
+      break;
+    case NoticeKind::kDueDateMoved:
+      text = &texts.due_date_moved;
+      detail = day;
       break;
   }
   // The fragment never reaches a server's logs: the tracking page reads it.

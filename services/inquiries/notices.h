@@ -1,5 +1,6 @@
 // The e-mails an author is sent, in the language of their appeal: when it is
-// registered, extended, forwarded, answered, and when the office replies.
+// registered, extended, forwarded, answered, when the office replies, and when
+// a change to the holiday calendar moves the answer date later.
 #ifndef MOBILITY_SERVICES_INQUIRIES_NOTICES_H_
 #define MOBILITY_SERVICES_INQUIRIES_NOTICES_H_
 
@@ -19,15 +20,18 @@ enum class NoticeKind {
   kExtended,
   kForwarded,
   kAnswered,
-  kReply
+  kReply,
+  kDueDateMoved
 };
 
 // The notice of `kind` about `inquiry` (its current state), or nullopt when the
 // author gave no e-mail. The registration notice carries the tracking link
-// with `tracking_code`; the outbox drops its body once it is sent.
+// with `tracking_code`; the outbox drops its body once it is sent. The
+// kDueDateMoved notice names the holiday's `day`.
 std::optional<Notice> NoticeFor(NoticeKind kind, const v1::Inquiry& inquiry,
                                 const std::string& public_url,
-                                const std::string& tracking_code = "");
+                                const std::string& tracking_code = "",
+                                const std::string& day = "");
 
 // How to appeal an answer, in `language` (kk, ru or en): the office's
 // standard text the answer carries when the handler gives none.

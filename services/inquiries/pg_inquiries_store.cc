@@ -75,6 +75,10 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
        "excluded.kind, description = excluded.description, working_hours = "
        "excluded.working_hours"},
       {"holiday_delete", "DELETE FROM holidays WHERE day = $1::date"},
+      {"inquiries_open_due_from",
+       "SELECT body FROM inquiries WHERE state IN ('REGISTERED', 'ASSIGNED', "
+       "'IN_PROGRESS', 'WAITING_FOR_AUTHOR', 'REOPENED') AND legal_due_date >= "
+       "$1::date ORDER BY id FOR UPDATE"},
 
       {"registration_next",
        "INSERT INTO registration_counters (year, last_sequence) VALUES ($1, 1) "
@@ -282,6 +286,29 @@ absl::StatusOr<bool> PgInquiriesStore::DeleteHoliday(absl::CivilDay day) {
   return StoreCall([&]() -> bool {
     return txn_.exec_prepared("holiday_delete", DayText(day)).affected_rows() ==
            1;
+  });
+}
+
+absl::Status PgInquiriesStore::LockCalendar(CalendarLock lock) {
+  // SHARE lets registrations count side by side; SHARE ROW EXCLUSIVE waits for
+  // them and for another change. LOCK cannot be prepared.
+  return StoreCall([&]() -> void {
+    txn_.exec0(lock == CalendarLock::kCount
+                   ? "LOCK TABLE holidays IN SHARE MODE"
+                   : "LOCK TABLE holidays IN SHARE ROW EXCLUSIVE MODE");
+  });
+}
+
+absl::StatusOr<std::vector<v1::Inquiry>> PgInquiriesStore::OpenInquiriesDueFrom(
+    absl::CivilDay day) {
+  return StoreCall([&]() -> std::vector<v1::Inquiry> {
+    std::vector<v1::Inquiry> out;
+    for (const auto& row :
+         txn_.exec_prepared("inquiries_open_due_from", DayText(day))) {
+      out.push_back(ParseBody<v1::Inquiry>(
+          row[0], RowOf("inquiries_open_due_from", row)));
+    }
+    return out;
   });
 }
 

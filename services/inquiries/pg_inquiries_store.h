@@ -29,6 +29,9 @@ class PgInquiriesStore final : public PgStore<InquiriesStore> {
                                     const v1::Office& office) override;
   absl::StatusOr<std::vector<v1::Holiday>> ListHolidays(int year) override;
   absl::StatusOr<CalendarTable> LoadCalendarTable() override;
+  absl::Status LockCalendar(CalendarLock lock) override;
+  absl::StatusOr<std::vector<v1::Inquiry>> OpenInquiriesDueFrom(
+      absl::CivilDay day) override;
   absl::Status SetHoliday(absl::CivilDay day,
                           const v1::Holiday& holiday) override;
   absl::StatusOr<bool> DeleteHoliday(absl::CivilDay day) override;

@@ -132,6 +132,8 @@ absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
                   return absl::OkStatus();
                 }
               }
+              MOBILITY_RETURN_IF_ERROR(
+                  store.LockCalendar(InquiriesStore::CalendarLock::kCount));
               MOBILITY_ASSIGN_OR_RETURN(const WorkingCalendar calendar,
                                         LoadCalendar(store, *settings_));
               const absl::CivilDay registered = calendar.RegistrationDate(now);
