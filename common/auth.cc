@@ -227,6 +227,16 @@ absl::StatusOr<VerifiedToken> TokenVerifier::State::VerifyUncached(
            .ok()) {
     return InvalidToken("the bearer token's institution is not valid");
   }
+  if (auto offices = claims.fields().find("offices");
+      offices != claims.fields().end()) {
+    if (!offices->second.has_list_value())
+      return InvalidToken("the bearer token's offices are not a list");
+    for (const auto& value : offices->second.list_value().values()) {
+      if (!ParseResourceName("offices", value.string_value(), "offices").ok())
+        return InvalidToken("the bearer token names an office not valid");
+      principal.offices.push_back(value.string_value());
+    }
+  }
   auto roles = claims.fields().find("roles");
   if (roles == claims.fields().end() || !roles->second.has_list_value())
     return InvalidToken("the bearer token's roles are not a list");
@@ -250,6 +260,9 @@ absl::StatusOr<VerifiedToken> TokenVerifier::State::VerifyUncached(
     return InvalidToken(
         "the service role is our own services' alone, in internal tokens "
         "carrying no other role and no institution");
+  }
+  if (!principal.offices.empty() && !principal.Has(Role::kInquiryHandler)) {
+    return InvalidToken("only an inquiry handler's token names offices");
   }
   if (principal.Has(Role::kPartnerSystem) &&
       (principal.roles.size() != 1 || principal.institution.empty())) {
@@ -350,6 +363,11 @@ absl::StatusOr<std::string> TokenSigner::Sign(const TokenClaims& claims) const {
       static_cast<double>(iat + absl::ToInt64Seconds(claims.lifetime)));
   if (!claims.institution.empty())
     fields["institution"].set_string_value(claims.institution);
+  if (!claims.offices.empty()) {
+    auto* offices = fields["offices"].mutable_list_value();
+    for (const std::string& o : claims.offices)
+      offices->add_values()->set_string_value(o);
+  }
   auto* roles = fields["roles"].mutable_list_value();
   for (Role r : claims.roles)
     roles->add_values()->set_string_value(std::string(RoleName(r)));

@@ -20,6 +20,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -68,11 +69,21 @@ inline constexpr absl::string_view kGatewaySubject = "gateway";
 inline constexpr absl::string_view kDefaultAudience = "mobility-office";
 
 struct Principal {
+  Principal() = default;
+  Principal(std::string subject, std::set<Role> roles,
+            std::string institution)
+      : subject(std::move(subject)),
+        roles(std::move(roles)),
+        institution(std::move(institution)) {}
+
   std::string subject;
   std::set<Role> roles;
   // The institution the person or system acts for ("institutions/{id}"); empty
   // when the token names none.
   std::string institution;
+  // The offices ("offices/{id}") an inquiry handler is limited to; empty: no
+  // limit (the registry's handlers, who take appeals in and assign them).
+  std::vector<std::string> offices;
   bool Has(Role role) const { return roles.count(role) > 0; }
   // No token, on an RPC open to the public: a visitor of the university's
   // pages.
@@ -147,7 +158,8 @@ struct TokenClaims {
   std::string issuer = std::string(kTokenIssuer);
   std::string subject;
   std::vector<Role> roles;
-  std::string institution;  // Optional "institutions/{id}".
+  std::string institution;           // Optional "institutions/{id}".
+  std::vector<std::string> offices;  // Optional "offices/{id}", handlers'.
   std::string audience = std::string(kDefaultAudience);
   absl::Time issued_at;
   absl::Duration lifetime = absl::Hours(1);

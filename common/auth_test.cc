@@ -254,6 +254,31 @@ TEST(TokenTest, RefusesAMalformedInstitution) {
             absl::StatusCode::kUnauthenticated);
 }
 
+TEST(TokenTest, AHandlerMayBeLimitedToNamedOffices) {
+  TokenClaims claims =
+      ClaimsFor("h", {Role::kInquiryHandler}, absl::Now(), absl::Minutes(5));
+  claims.institution = "institutions/kokshetau-amu";
+  claims.offices = {"offices/international-office", "offices/finance"};
+  auto principal =
+      Verifier().Verify(*Mint(TestKeys().private_pem, claims), absl::Now());
+  ASSERT_TRUE(principal.ok()) << principal.status();
+  EXPECT_EQ(principal->offices, claims.offices);
+
+  claims.offices = {"international-office"};  // Not a resource name.
+  EXPECT_EQ(Verifier()
+                .Verify(*Mint(TestKeys().private_pem, claims), absl::Now())
+                .status()
+                .code(),
+            absl::StatusCode::kUnauthenticated);
+  claims.offices = {"offices/finance"};
+  claims.roles = {Role::kCoordinator};  // Offices limit handlers alone.
+  EXPECT_EQ(Verifier()
+                .Verify(*Mint(TestKeys().private_pem, claims), absl::Now())
+                .status()
+                .code(),
+            absl::StatusCode::kUnauthenticated);
+}
+
 TEST(AuthorizeTest, GrantsOnlyWhatIsWrittenDown) {
   Principal applicant{"a", {Role::kApplicant}, ""};
   Principal coordinator{"c", {Role::kCoordinator}, ""};

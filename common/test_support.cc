@@ -165,4 +165,14 @@ std::string TokenFor(const std::string& subject, const std::vector<Role>& roles,
   return Signed(TestKeys(), std::move(claims));
 }
 
+std::string OfficeHandlerToken(const std::string& subject,
+                               std::vector<std::string> offices) {
+  TokenClaims claims;
+  claims.subject = subject;
+  claims.roles = {Role::kInquiryHandler};
+  claims.institution = kHomeInstitution;
+  claims.offices = std::move(offices);
+  return Signed(TestKeys(), std::move(claims));
+}
+
 }  // namespace mobility::testing

@@ -72,6 +72,11 @@ inline constexpr char kHomeInstitution[] = "institutions/kokshetau-amu";
 std::string TokenFor(const std::string& subject, const std::vector<Role>& roles,
                      const std::string& institution = "");
 
+// An inquiry handler of kHomeInstitution limited to `offices`
+// ("offices/{id}").
+std::string OfficeHandlerToken(const std::string& subject,
+                               std::vector<std::string> offices);
+
 // `claims` signed as they are with TestKeys(), for tokens the services refuse.
 std::string SignedByIdentityProvider(TokenClaims claims);
 

@@ -201,8 +201,10 @@ TEST_F(RolesTest, EveryRelationAsTheAccessTableSays) {
   const std::string grant = e2e::JsonField(selected.body, "grant");
   const std::string owner = e2e::JsonField(selected.body, "owner");
   ASSERT_FALSE(application.empty() || grant.empty() || owner.empty());
-  e2e::HttpReply inquiries = http.Call("GET", base + "/v1/inquiries?pageSize=1",
-                                       "", {"Authorization: Bearer " + own});
+  // The demo's answered question, assigned to the international office.
+  e2e::HttpReply inquiries = http.Call(
+      "GET", base + "/v1/inquiries?office=offices/international-office", "",
+      {"Authorization: Bearer " + own});
   const std::string inquiry = e2e::JsonField(inquiries.body, "name");
   ASSERT_FALSE(inquiry.empty()) << inquiries.body;
   const std::string budget = "budgets/ka171-2024-kz";
@@ -221,7 +223,11 @@ TEST_F(RolesTest, EveryRelationAsTheAccessTableSays) {
                                            "institutions/vidzeme-via")},
       {"system_unrelated",
        testing::TokenFor("ewp:ut.ee", {Role::kPartnerSystem},
-                         "institutions/tartu-ut")}};
+                         "institutions/tartu-ut")},
+      {"office_own", testing::OfficeHandlerToken(
+                         "office-own", {"offices/international-office"})},
+      {"office_other", testing::OfficeHandlerToken(
+                           "office-other", {"offices/academic-affairs"})}};
   struct Probe {
     const char* verb;
     std::string path, body;
@@ -261,6 +267,8 @@ TEST_F(RolesTest, EveryRelationAsTheAccessTableSays) {
       {"grants.ExportGrants", read("/v1/" + budget + "/grants:export")},
       {"inquiries.GetInquiry", read("/v1/" + inquiry)},
       {"inquiries.ListInquiries", read("/v1/inquiries", inquiry)},
+      {"inquiries.StartInquiry",
+       change("POST", "/v1/" + inquiry + ":start", R"({"etag": "stale"})")},
   };
   int checked = 0;
   for (const auto& [rpc, row] : table) {

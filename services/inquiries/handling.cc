@@ -66,7 +66,8 @@ absl::StatusOr<v1::Inquiry> Handling::Change(
             [&]() -> absl::Status {
               MOBILITY_ASSIGN_OR_RETURN(
                   auto inquiry, store.GetInquiry(*id, /*for_update=*/true));
-              if (!inquiry) return InquiryNotFound(name);
+              if (!inquiry || !SeesOffice(call.principal, inquiry->office()))
+                return InquiryNotFound(name);
               if (auto s = CheckEtag(etag, inquiry->etag()); !s.ok()) return s;
               if (from.count(inquiry->state()) == 0)
                 return WrongState(*inquiry, from);
@@ -97,7 +98,8 @@ absl::StatusOr<v1::Inquiry> Handling::GetInquiry(
   return store_->ReadValue(
       call.limit, [&](InquiriesStore& store) -> absl::StatusOr<v1::Inquiry> {
         MOBILITY_ASSIGN_OR_RETURN(auto inquiry, store.GetInquiry(*id, false));
-        if (!inquiry) return InquiryNotFound(request.name());
+        if (!inquiry || !SeesOffice(call.principal, inquiry->office()))
+          return InquiryNotFound(request.name());
         MOBILITY_RETURN_IF_ERROR(AddWhole(store, *inquiry));
         return *std::move(inquiry);
       });
@@ -111,7 +113,11 @@ absl::StatusOr<v1::ListInquiriesResponse> Handling::ListInquiries(
   if (!request.office().empty()) {
     auto office = ParseResourceName("office", request.office(), "offices");
     if (!office.ok()) return office.status();
-    filter.office = request.office();
+    if (auto s = CheckOffice(call.principal, request.office()); !s.ok())
+      return s;
+    filter.offices = {request.office()};
+  } else if (!SeesOffice(call.principal, "")) {
+    filter.offices = call.principal.offices;  // A handler's own offices.
   }
   for (int i = 0; i < request.states_size(); ++i) {
     const int state = request.states(i);
@@ -131,9 +137,10 @@ absl::StatusOr<v1::ListInquiriesResponse> Handling::ListInquiries(
       for (State s : kOpen) filter.states.push_back(v1::Inquiry::State_Name(s));
     }
   }
-  const std::string query = absl::StrCat(
-      "inquiries|", filter.office, "|", absl::StrJoin(filter.states, ","), "|",
-      overdue_view ? request.due_within_working_days() : -1);
+  const std::string query =
+      absl::StrCat("inquiries|", absl::StrJoin(filter.offices, ","), "|",
+                   absl::StrJoin(filter.states, ","), "|",
+                   overdue_view ? request.due_within_working_days() : -1);
   auto after = DecodePageToken(request.page_token(), query);
   if (!after.ok()) return after.status();
   return store_->ReadValue(

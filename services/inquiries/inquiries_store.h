@@ -101,8 +101,8 @@ class InquiriesStore : public RequestLedger {
       const std::string& duplicate_key, absl::Time since) = 0;
 
   struct Filter {
-    std::string office;               // Empty: any.
-    std::vector<std::string> states;  // Empty: any.
+    std::vector<std::string> offices;  // Empty: any.
+    std::vector<std::string> states;   // Empty: any.
     // Set: only inquiries due on or before this day.
     std::optional<absl::CivilDay> due_by;
   };

@@ -358,5 +358,99 @@ TEST_F(InquiriesTest, OnlyTheOfficeReadsWholeInquiries) {
             absl::StatusCode::kUnauthenticated);
 }
 
+// A handler whose token names offices sees and handles only the appeals
+// assigned to them (another's or an unassigned one is NOT_FOUND), may hand
+// one over to another office, and withdraws only its offices' published
+// questions; the rector's office and unlimited handlers see all.
+TEST_F(InquiriesTest, HandlersLimitedToTheirOfficesSeeOnlyTheirs) {
+  v1::CreateOfficeRequest office;
+  office.set_office_id("academic-affairs");
+  office.mutable_office()->set_display_name("Office of Academic Affairs");
+  office.mutable_office()->set_active(true);
+  v1::Office created;
+  ASSERT_TRUE(Call(&Stub::CreateOffice, office, &created, Admin()).ok());
+  auto assigned = [&](const std::string& text, const std::string& to) {
+    const std::string name = Submit(Question(text)).inquiry();
+    v1::AssignInquiryRequest r;
+    r.set_name(name);
+    r.set_office(to);
+    r.set_handler("handler-aigerim");
+    v1::Inquiry out;
+    EXPECT_TRUE(Call(&Stub::AssignInquiry, r, &out, Handler()).ok());
+    return name;
+  };
+  const std::string ours = assigned("ours", "offices/international-office");
+  const std::string theirs = assigned("theirs", "offices/academic-affairs");
+  const std::string unassigned = Submit(Question("unassigned")).inquiry();
+  const std::string dana = testing::OfficeHandlerToken(
+      "handler-dana", {"offices/international-office"});
+
+  auto listed = [&](const std::string& token, const std::string& office) {
+    v1::ListInquiriesRequest r;
+    r.set_office(office);
+    v1::ListInquiriesResponse out;
+    absl::Status s = Call(&Stub::ListInquiries, r, &out, token);
+    std::set<std::string> names;
+    for (const auto& i : out.inquiries()) names.insert(i.name());
+    return std::make_pair(s.code(), names);
+  };
+  EXPECT_EQ(listed(dana, ""),
+            std::make_pair(absl::StatusCode::kOk, std::set<std::string>{ours}));
+  EXPECT_EQ(listed(dana, "offices/international-office").second,
+            std::set<std::string>{ours});
+  EXPECT_EQ(listed(dana, "offices/academic-affairs").first,
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(listed(Rector(), "").second, SizeIs(3));
+  EXPECT_THAT(listed(Handler(), "").second, SizeIs(3));
+
+  auto get = [&](const std::string& name) {
+    v1::GetInquiryRequest r;
+    r.set_name(name);
+    v1::Inquiry out;
+    return Call(&Stub::GetInquiry, r, &out, dana).code();
+  };
+  auto start = [&](const std::string& name) {
+    v1::StartInquiryRequest r;
+    r.set_name(name);
+    v1::Inquiry out;
+    return Call(&Stub::StartInquiry, r, &out, dana).code();
+  };
+  EXPECT_EQ(get(ours), absl::StatusCode::kOk);
+  EXPECT_EQ(get(theirs), absl::StatusCode::kNotFound);
+  EXPECT_EQ(get(unassigned), absl::StatusCode::kNotFound);
+  EXPECT_EQ(start(theirs), absl::StatusCode::kNotFound);
+  EXPECT_EQ(start(ours), absl::StatusCode::kOk);
+
+  // Answered and published by academic affairs: Dana can neither publish
+  // its appeal again nor withdraw the question.
+  ASSERT_TRUE(Start(theirs).ok());
+  ASSERT_TRUE(Answer(theirs, "Credits are recognised by the dean.").ok());
+  v1::PublishQuestionRequest publish;
+  publish.set_inquiry(theirs);
+  publish.mutable_published_question()->set_title("Credits");
+  publish.mutable_published_question()->set_question("Are credits recognised?");
+  publish.mutable_published_question()->set_answer("Yes, by the dean.");
+  publish.mutable_published_question()->set_language("en");
+  v1::PublishedQuestion question;
+  EXPECT_EQ(Call(&Stub::PublishQuestion, publish, &question, dana).code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_TRUE(Call(&Stub::PublishQuestion, publish, &question, Handler()).ok());
+  v1::DeletePublishedQuestionRequest withdraw;
+  withdraw.set_name(question.name());
+  google::protobuf::Empty empty;
+  EXPECT_EQ(Call(&Stub::DeletePublishedQuestion, withdraw, &empty, dana).code(),
+            absl::StatusCode::kPermissionDenied);
+
+  // Handed over to academic affairs, the appeal leaves Dana's queue.
+  v1::AssignInquiryRequest hand_over;
+  hand_over.set_name(ours);
+  hand_over.set_office("offices/academic-affairs");
+  hand_over.set_handler("handler-aigerim");
+  v1::Inquiry out;
+  ASSERT_TRUE(Call(&Stub::AssignInquiry, hand_over, &out, dana).ok());
+  EXPECT_EQ(get(ours), absl::StatusCode::kNotFound);
+  EXPECT_THAT(listed(dana, "").second, IsEmpty());
+}
+
 }  // namespace
 }  // namespace mobility::inquiries

@@ -1,11 +1,29 @@
 #include "services/inquiries/inquiry_record.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
 #include "common/status.h"
 #include "common/types.h"
 
 namespace mobility::inquiries {
+
+bool SeesOffice(const Principal& principal, const std::string& office) {
+  if (principal.offices.empty() || principal.Has(Role::kRectorOffice) ||
+      principal.Has(Role::kAdmin)) {
+    return true;
+  }
+  return std::find(principal.offices.begin(), principal.offices.end(),
+                   office) != principal.offices.end();
+}
+
+absl::Status CheckOffice(const Principal& principal,
+                         const std::string& office) {
+  if (SeesOffice(principal, office)) return absl::OkStatus();
+  return Error(absl::StatusCode::kPermissionDenied, "OTHER_OFFICE",
+               absl::StrCat(office, " is not among the offices you handle"));
+}
 
 void Stamp(v1::Inquiry& inquiry, absl::Time now) {
   *inquiry.mutable_update_time() = ToTimestamp(now);

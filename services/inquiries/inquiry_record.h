@@ -29,6 +29,14 @@ inline bool IsInquiryStaff(const Principal& principal,
          principal.ActsFor(institution);
 }
 
+// Whether `principal` may see and handle the inquiries of `office` ("" while
+// unassigned): the rector's office and admins see all, and so do handlers
+// whose token names no office; a handler limited to offices sees theirs.
+bool SeesOffice(const Principal& principal, const std::string& office);
+
+// PERMISSION_DENIED OTHER_OFFICE unless `principal` sees `office`.
+absl::Status CheckOffice(const Principal& principal, const std::string& office);
+
 void Stamp(v1::Inquiry& inquiry, absl::Time now);
 absl::Status AppendHistory(InquiriesStore& store, const v1::Inquiry& inquiry,
                            absl::Time now, const std::string& actor,

@@ -136,8 +136,9 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
                     "receive_time >= ",
                     TimestampParam(2), " ORDER BY receive_time DESC LIMIT 1")},
       {"inquiry_list",
-       "SELECT body, legal_due_date::text AS due, id FROM inquiries WHERE ($1 "
-       "= '' OR office = $1) AND (cardinality($2::text[]) = 0 OR state = "
+       "SELECT body, legal_due_date::text AS due, id FROM inquiries WHERE "
+       "(cardinality($1::text[]) = 0 OR office = ANY($1::text[])) AND "
+       "(cardinality($2::text[]) = 0 OR state = "
        "ANY($2::text[])) AND ($3::date IS NULL OR legal_due_date <= $3::date) "
        "AND ($4::date IS NULL OR (legal_due_date, id) > ($4::date, $5)) ORDER "
        "BY legal_due_date, id LIMIT $6"},
@@ -430,10 +431,11 @@ absl::StatusOr<std::vector<v1::Inquiry>> PgInquiriesStore::ListInquiries(
     std::string due_by;
     if (filter.due_by) due_by = DayText(*filter.due_by);
     std::vector<v1::Inquiry> out;
-    for (const auto& row : txn_.exec_prepared(
-             "inquiry_list", filter.office, TextArrayParam(filter.states),
-             due_by.empty() ? nullptr : due_by.c_str(), key.First(),
-             key.Second(), limit)) {
+    for (const auto& row :
+         txn_.exec_prepared("inquiry_list", TextArrayParam(filter.offices),
+                            TextArrayParam(filter.states),
+                            due_by.empty() ? nullptr : due_by.c_str(),
+                            key.First(), key.Second(), limit)) {
       out.push_back(
           ParseBody<v1::Inquiry>(row["body"], RowOf("inquiry_list", row)));
     }

@@ -45,7 +45,8 @@ absl::StatusOr<v1::PublishedQuestion> Publication::PublishQuestion(
       store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
         MOBILITY_ASSIGN_OR_RETURN(
             auto inquiry, store.GetInquiry(*inquiry_id, /*for_update=*/true));
-        if (!inquiry) return InquiryNotFound(request.inquiry());
+        if (!inquiry || !SeesOffice(call.principal, inquiry->office()))
+          return InquiryNotFound(request.inquiry());
         if (inquiry->state() != v1::Inquiry::ANSWERED &&
             inquiry->state() != v1::Inquiry::CLOSED) {
           return Error(absl::StatusCode::kFailedPrecondition, "INQUIRY_STATE",
@@ -144,6 +145,15 @@ absl::StatusOr<google::protobuf::Empty> Publication::DeletePublishedQuestion(
   if (!id.ok()) return id.status();
   absl::Status status =
       store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
+        // Published questions are public: one from another office's appeal
+        // is refused, not hidden.
+        MOBILITY_ASSIGN_OR_RETURN(const auto question, store.GetPublished(*id));
+        if (!question) return PublishedNotFound(request.name());
+        MOBILITY_ASSIGN_OR_RETURN(
+            const auto inquiry,
+            store.GetInquiry(ResourceIdOf(question->inquiry()), false));
+        MOBILITY_RETURN_IF_ERROR(
+            CheckOffice(call.principal, inquiry ? inquiry->office() : ""));
         MOBILITY_ASSIGN_OR_RETURN(const bool deleted,
                                   store.DeletePublished(*id));
         if (!deleted) return PublishedNotFound(request.name());

@@ -45,6 +45,7 @@ ABSL_DECLARE_FLAG(std::string, json);
 ABSL_DECLARE_FLAG(std::string, id);
 ABSL_DECLARE_FLAG(std::string, request_id);
 ABSL_DECLARE_FLAG(std::string, institution);
+ABSL_DECLARE_FLAG(std::string, office);
 ABSL_DECLARE_FLAG(std::string, content_hash);
 ABSL_DECLARE_FLAG(std::string, reason);
 ABSL_DECLARE_FLAG(std::string, notice_date);

@@ -4,7 +4,9 @@
 #include "mobility/inquiries/v1/inquiries.grpc.pb.h"
 #include "tools/mobilityctl/ctl.h"
 
-ABSL_FLAG(std::string, office, "", "inquiries: offices/ID");
+ABSL_FLAG(std::string, office, "",
+          "inquiries: offices/ID; token: the offices/ID,... an inquiry "
+          "handler is limited to");
 ABSL_FLAG(std::string, handler, "", "inquiries assign: the handler's subject");
 ABSL_FLAG(std::string, text, "", "inquiries: the text of a message or answer");
 ABSL_FLAG(std::string, language, "", "inquiries answer: kk, ru or en");
