@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/words.h"
 
 namespace mobility {
 
@@ -22,6 +23,10 @@ inline constexpr char kServiceTokenHeader[] = "x-service-authorization";
 // Metadata key of the end user's address, as the gateway saw it; believed
 // only from the gateway's internal identity (kGatewaySubject).
 inline constexpr char kClientAddressHeader[] = "x-client-address";
+// Metadata key of the reader's languages, as HTTP's Accept-Language: the
+// gateway passes the browser's on, and services pass it to the services they
+// call, so a refusal from any of them reads in the reader's language.
+inline constexpr char kAcceptLanguageHeader[] = "accept-language";
 
 // When a call's work must stop: at its deadline, or as soon as its client has
 // gone away.
@@ -58,6 +63,8 @@ struct CallContext {
   // peer, or what a calling service vouches for. Personal data: never logged.
   std::string client_address;
   CallLimit limit = CallLimit::Within(absl::Seconds(30));
+  // The language the caller reads (kAcceptLanguageHeader).
+  Language language = Language::kEnglish;
 };
 
 }  // namespace mobility

@@ -27,10 +27,17 @@ void AddIdentity(grpc::ClientContext& context, const std::string& bearer_token,
   if (!request_id.empty()) context.AddMetadata(kRequestIdHeader, request_id);
 }
 
-// Keeps code, reason and message; drops the callee's BadRequest.
+// Keeps code, reason, message and the reader's message; drops the callee's
+// BadRequest.
 absl::Status WithoutFieldViolations(const absl::Status& status) {
   if (status.ok()) return status;
-  return Error(status.code(), ErrorReason(status), status.message());
+  absl::Status out =
+      Error(status.code(), ErrorReason(status), status.message());
+  status.ForEachPayload([&](absl::string_view type_url, const absl::Cord& p) {
+    if (absl::EndsWith(type_url, "/google.rpc.LocalizedMessage"))
+      out.SetPayload(type_url, p);
+  });
+  return out;
 }
 
 }  // namespace
@@ -109,6 +116,8 @@ std::vector<absl::Status> ServiceChannel::CallAllAs(
       grpc::ClientContext& context = *contexts.back();
       context.set_deadline(absl::ToChronoTime(deadline));
       AddIdentity(context, bearer_token, parent.request_id);
+      context.AddMetadata(kAcceptLanguageHeader,
+                          std::string(LanguageTag(parent.language)));
       if (!service_token.empty() && service_token != bearer_token) {
         context.AddMetadata(kServiceTokenHeader,
                             absl::StrCat("Bearer ", service_token));

@@ -158,7 +158,7 @@ class RpcDispatcher::Call final : public grpc::ServerUnaryReactor {
          {"duration_ms",
           absl::StrCat(absl::ToDoubleMilliseconds(absl::Now() - start_))}});
     HandOff(this);
-    Finish(ToGrpcStatus(status));
+    Finish(ToGrpcStatus(InLanguage(status, call_.language)));
   }
 
   const MethodSpec& method_;
@@ -182,6 +182,8 @@ grpc::ServerUnaryReactor* RpcDispatcher::Start(
   if (!IsAcceptableRequestId(call->call_.request_id))
     call->call_.request_id = NewRequestId();
   context->AddInitialMetadata(kRequestIdHeader, call->call_.request_id);
+  call->call_.language =
+      FromAcceptLanguage(MetadataValue(context, kAcceptLanguageHeader));
 
   // Everything up to the queue runs here, on gRPC's thread, and costs no
   // worker: a caller that cannot be served is answered at once.

@@ -1,11 +1,13 @@
 #include "common/status.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
+#include "common/common_words.h"
 #include "google/rpc/error_details.pb.h"
-#include "google/rpc/error_info.pb.h"
+#include "mobility/type/v1/error_words.pb.h"
 
 namespace mobility {
 namespace {
@@ -23,6 +25,18 @@ bool ReadPayload(const absl::Status& status, Detail* out) {
   return payload.has_value() && out->ParseFromString(std::string(*payload));
 }
 
+template <typename Detail>
+void SetPayload(absl::Status& status, const Detail& detail) {
+  status.SetPayload(TypeUrl(detail), absl::Cord(detail.SerializeAsString()));
+}
+
+// `text` in every language, by tag.
+void PutWords(const Text& text,
+              google::protobuf::Map<std::string, std::string>* words) {
+  for (Language language : kLanguages)
+    (*words)[std::string(LanguageTag(language))] = text.In(language);
+}
+
 void AttachErrorInfo(absl::Status& status, absl::string_view reason) {
   google::rpc::ErrorInfo info;
   info.set_reason(std::string(reason));
@@ -32,25 +46,41 @@ void AttachErrorInfo(absl::Status& status, absl::string_view reason) {
 
 }  // namespace
 
+void Violations::Add(std::string field, const Text& text) {
+  list_.push_back({std::move(field), text.In(Language::kEnglish), ""});
+  texts_.push_back(text);
+}
+
 void Violations::Add(std::string field, std::string description) {
-  list_.push_back({std::move(field), std::move(description)});
+  list_.push_back({std::move(field), std::move(description), ""});
+  texts_.push_back(std::nullopt);
 }
 
 absl::Status Violations::ToStatus(absl::string_view reason,
                                   absl::StatusCode code) const {
   if (list_.empty()) return absl::OkStatus();
   google::rpc::BadRequest bad_request;
+  type::v1::ErrorWords words;
+  bool has_words = false;
   // Bounded, so the details always fit in gRPC's metadata.
-  for (size_t i = 0; i < list_.size() && i < kMaxFieldViolations; ++i) {
+  const size_t listed = std::min(list_.size(), kMaxFieldViolations);
+  for (size_t i = 0; i < listed; ++i) {
     auto* fv = bad_request.add_field_violations();
     fv->set_field(list_[i].field);
     fv->set_description(list_[i].description);
+    auto* vw = words.add_field_violations();
+    if (texts_[i]) {
+      PutWords(*texts_[i], vw->mutable_description());
+      has_words = true;
+    }
   }
   if (list_.size() > kMaxFieldViolations) {
-    auto* more = bad_request.add_field_violations();
-    more->set_field("*");
-    more->set_description(absl::StrCat(list_.size() - kMaxFieldViolations,
-                                       " more invalid fields not listed"));
+    const Text more(common_words::MORE_FIELDS,
+                    {{"count", static_cast<int64_t>(list_.size() - listed)}});
+    auto* fv = bad_request.add_field_violations();
+    fv->set_field("*");
+    fv->set_description(more.In(Language::kEnglish));
+    PutWords(more, words.add_field_violations()->mutable_description());
   }
   std::string message =
       list_.size() == 1
@@ -58,8 +88,24 @@ absl::Status Violations::ToStatus(absl::string_view reason,
           : absl::StrCat(list_.size(), " invalid fields, first ",
                          list_[0].field, ": ", list_[0].description);
   absl::Status status = Error(code, reason, message);
-  status.SetPayload(TypeUrl(bad_request),
-                    absl::Cord(bad_request.SerializeAsString()));
+  SetPayload(status, bad_request);
+  if (has_words) {
+    // The reader's message names no field path: the page shows each
+    // violation beside its field.
+    for (Language language : kLanguages) {
+      const std::string tag(LanguageTag(language));
+      const std::string first =
+          texts_[0] ? texts_[0]->In(language) : list_[0].description;
+      (*words.mutable_message())[tag] =
+          list_.size() == 1
+              ? first
+              : Text(common_words::SEVERAL_FIELDS,
+                     {{"count", static_cast<int64_t>(list_.size())},
+                      {"first", first}})
+                    .In(language);
+    }
+    SetPayload(status, words);
+  }
   return status;
 }
 
@@ -70,11 +116,60 @@ absl::Status Error(absl::StatusCode code, absl::string_view reason,
   return status;
 }
 
+absl::Status Error(absl::StatusCode code, absl::string_view reason,
+                   const Text& text) {
+  absl::Status status = Error(code, reason, text.In(Language::kEnglish));
+  type::v1::ErrorWords words;
+  PutWords(text, words.mutable_message());
+  SetPayload(status, words);
+  return status;
+}
+
 absl::Status InvalidField(absl::string_view field,
                           absl::string_view description) {
   Violations v;
   v.Add(std::string(field), std::string(description));
   return v.ToStatus("INVALID_ARGUMENT");
+}
+
+absl::Status InvalidField(absl::string_view field, const Text& text) {
+  Violations v;
+  v.Add(std::string(field), text);
+  return v.ToStatus("INVALID_ARGUMENT");
+}
+
+absl::Status InLanguage(absl::Status status, Language language) {
+  type::v1::ErrorWords words;
+  if (status.ok() || !ReadPayload(status, &words)) return status;
+  status.ErasePayload(TypeUrl(words));
+  const std::string tag(LanguageTag(language));
+  if (auto it = words.message().find(tag); it != words.message().end()) {
+    google::rpc::LocalizedMessage localized;
+    localized.set_locale(tag);
+    localized.set_message(it->second);
+    SetPayload(status, localized);
+  }
+  google::rpc::BadRequest bad_request;
+  if (ReadPayload(status, &bad_request)) {
+    for (int i = 0; i < bad_request.field_violations_size() &&
+                    i < words.field_violations_size();
+         ++i) {
+      const auto& description = words.field_violations(i).description();
+      auto it = description.find(tag);
+      if (it == description.end()) continue;
+      auto* localized =
+          bad_request.mutable_field_violations(i)->mutable_localized_message();
+      localized->set_locale(tag);
+      localized->set_message(it->second);
+    }
+    SetPayload(status, bad_request);
+  }
+  return status;
+}
+
+std::string LocalizedMessageOf(const absl::Status& status) {
+  google::rpc::LocalizedMessage localized;
+  return ReadPayload(status, &localized) ? localized.message() : "";
 }
 
 absl::Status IfNotFound(const absl::Status& status, absl::Status missing) {
@@ -87,7 +182,7 @@ absl::Status WithRetryDelay(absl::Status status, absl::Duration delay) {
   info.mutable_retry_delay()->set_seconds(seconds);
   info.mutable_retry_delay()->set_nanos(static_cast<int32_t>(
       absl::ToInt64Nanoseconds(delay - absl::Seconds(seconds))));
-  status.SetPayload(TypeUrl(info), absl::Cord(info.SerializeAsString()));
+  SetPayload(status, info);
   return status;
 }
 
@@ -108,7 +203,8 @@ std::vector<FieldViolation> FieldViolationsOf(const absl::Status& status) {
   google::rpc::BadRequest bad_request;
   if (ReadPayload(status, &bad_request)) {
     for (const auto& fv : bad_request.field_violations()) {
-      out.push_back({fv.field(), fv.description()});
+      out.push_back(
+          {fv.field(), fv.description(), fv.localized_message().message()});
     }
   }
   return out;

@@ -6,12 +6,14 @@
 #ifndef MOBILITY_COMMON_STATUS_H_
 #define MOBILITY_COMMON_STATUS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/words.h"
 
 // Returns the status of `expr` from the enclosing function unless it is OK.
 #define MOBILITY_RETURN_IF_ERROR(expr)                                \
@@ -42,6 +44,8 @@ struct FieldViolation {
       field;  // Path in the request, e.g. "agreement.partners[1].institution".
   std::string description;  // What is wrong, in the domain's words; never the
                             // value itself.
+  // The description in the caller's language, once InLanguage ran.
+  std::string localized;
 };
 
 // A BadRequest lists at most this many violations, then one that counts the
@@ -51,6 +55,10 @@ inline constexpr size_t kMaxFieldViolations = 50;
 // Collects violations so a request gets all of them at once.
 class Violations {
  public:
+  // What is wrong with `field`, in the reader's language (and in English in
+  // the description logs keep).
+  void Add(std::string field, const Text& text);
+  // English alone, for callers not yet given catalogue words.
   void Add(std::string field, std::string description);
   bool empty() const { return list_.empty(); }
   const std::vector<FieldViolation>& list() const { return list_; }
@@ -63,14 +71,29 @@ class Violations {
 
  private:
   std::vector<FieldViolation> list_;
+  // Beside list_: each violation's Text, when it has one.
+  std::vector<std::optional<Text>> texts_;
 };
 
-// A status with `code`, `message` and ErrorInfo{reason, domain}.
+// A status with `code`, `message` and ErrorInfo{reason, domain}; with a Text,
+// its English is the message and the reader gets their language's
+// (InLanguage).
 absl::Status Error(absl::StatusCode code, absl::string_view reason,
                    absl::string_view message);
+absl::Status Error(absl::StatusCode code, absl::string_view reason,
+                   const Text& text);
 // INVALID_ARGUMENT for one field.
 absl::Status InvalidField(absl::string_view field,
                           absl::string_view description);
+absl::Status InvalidField(absl::string_view field, const Text& text);
+
+// `status` as the caller reading `language` gets it: the words attached while
+// it was built become a google.rpc.LocalizedMessage and each field
+// violation's localized_message, in that language. A status without words
+// (one from another service, already in the caller's language) is unchanged.
+absl::Status InLanguage(absl::Status status, Language language);
+// The LocalizedMessage of `status` (after InLanguage), empty when none.
+std::string LocalizedMessageOf(const absl::Status& status);
 
 // `missing` when a store answered NOT_FOUND, else the store's own status: a
 // database that failed is UNAVAILABLE to the caller, never a missing row.

@@ -4,7 +4,6 @@
 
 #include "common/grpc_status.h"
 #include "google/rpc/error_details.pb.h"
-#include "google/rpc/error_info.pb.h"
 #include "google/rpc/status.pb.h"
 
 namespace mobility {
@@ -29,7 +28,7 @@ TEST(StatusTest, ABadRequestListsFiftyViolationsThenCountsTheRest) {
   auto fields = FieldViolationsOf(status);
   ASSERT_EQ(fields.size(), kMaxFieldViolations + 1);
   EXPECT_EQ(fields.back().field, "*");
-  EXPECT_EQ(fields.back().description, "70 more invalid fields not listed");
+  EXPECT_EQ(fields.back().description, "70 more answers need correcting");
   // Small enough for gRPC's metadata whatever the caller sent.
   EXPECT_LT(ToGrpcStatus(status).error_details().size(), 8192u);
 }

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <pqxx/pqxx>
+#include <set>
 
 #include "absl/time/clock.h"
 #include "common/api.h"

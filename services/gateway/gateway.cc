@@ -153,6 +153,9 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
     std::string method;
     std::string route;  // The template, for the access log.
     absl::Time start;
+    // The reader's language, from Accept-Language: the gateway's own refusals
+    // are worded in it, and the services' through kAcceptLanguageHeader.
+    Language language = Language::kEnglish;
   };
 
   void OnRead(beast::error_code error) {
@@ -190,6 +193,8 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
     }
     exchange.method = std::string(request.method_string());
     exchange.origin = Header(request, http::field::origin);
+    exchange.language =
+        FromAcceptLanguage(Header(request, http::field::accept_language));
     exchange.request_id = Header(request, kRequestIdHeader);
     if (!IsAcceptableRequestId(exchange.request_id))
       exchange.request_id = NewRequestId();
@@ -277,6 +282,8 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
     if (!authorization.empty())
       call->context.AddMetadata("authorization", authorization);
     call->context.AddMetadata(kRequestIdHeader, exchange.request_id);
+    call->context.AddMetadata(kAcceptLanguageHeader,
+                              std::string(LanguageTag(exchange.language)));
     const std::string own = backend.channel->ServiceToken();
     if (!own.empty()) {
       call->context.AddMetadata(kServiceTokenHeader,
@@ -392,18 +399,16 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
     response.set(http::field::access_control_allow_methods,
                  "GET, POST, PUT, PATCH, DELETE");
     response.set(http::field::access_control_allow_headers,
-                 "authorization, content-type, x-request-id");
+                 "authorization, content-type, x-request-id, "
+                 "accept-language");
     response.set(http::field::access_control_max_age, "600");
     Write(exchange, std::move(response));
   }
 
   void SendError(Exchange& exchange, const absl::Status& status,
                  int http_status = 0, const std::string& allow = "") {
-    HttpError error = ToHttpError(status);
-    if (http_status != 0) {
-      error.status = http_status;
-      error.json = ToHttpError(status).json;
-    }
+    HttpError error = ToHttpError(InLanguage(status, exchange.language));
+    if (http_status != 0) error.status = http_status;
     Response response{static_cast<http::status>(error.status),
                       exchange.version};
     if (error.retry_after_seconds > 0)

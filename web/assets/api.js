@@ -1,12 +1,18 @@
 // Calls to the gateway from the pages: JSON in and out, and the AIP-193 error
-// turned into what a page shows (a message, and a message per field).
+// turned into what a page shows (a message, and a message per field), in the
+// page's language: each call sends it as Accept-Language, and the services
+// answer with a google.rpc.LocalizedMessage. Dates and money are written from
+// the project's own tables, never from the browser's locale data (which
+// Chromium lacks for Kazakh).
+
+import {language} from './i18n.js';
 
 /**
  * One call; `token`, when given, goes as the Authorization bearer.
  * @returns {Promise<{ok: boolean, status: number, body: any, error?: ApiError}>}
  */
 export async function call(method, path, body, token) {
-  const headers = {};
+  const headers = {'Accept-Language': language()};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   if (token) headers.Authorization = `Bearer ${token}`;
   let response;
@@ -31,6 +37,7 @@ export function upload(path, body, token, onProgress) {
     const request = new XMLHttpRequest();
     request.open('POST', path);
     request.setRequestHeader('Content-Type', 'application/json');
+    request.setRequestHeader('Accept-Language', language());
     if (token) request.setRequestHeader('Authorization', `Bearer ${token}`);
     request.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
     request.onload = () => resolve(
@@ -61,8 +68,14 @@ function describe(json, retryAfter) {
   const result = {reason: error.status || '', message: error.message || '', fields: {}};
   for (const detail of error.details || []) {
     if (detail.reason) result.reason = detail.reason;
+    // The reader's words; the English message stays for other clients.
+    if (detail['@type'] && detail['@type'].endsWith('/google.rpc.LocalizedMessage')) {
+      result.message = detail.message;
+    }
     for (const violation of detail.fieldViolations || []) {
-      result.fields[violation.field] = violation.description;
+      result.fields[violation.field] =
+          (violation.localizedMessage && violation.localizedMessage.message) ||
+          violation.description;
     }
   }
   const retry = Number(retryAfter);
@@ -77,32 +90,56 @@ export function inputDate(input) {
   return {year, month, day};
 }
 
+const NBSP = '\u00a0';
+const MONTHS = {
+  en: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September',
+    'October', 'November', 'December'],
+  // Genitive, as a date says it: "16 декабря".
+  ru: ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября',
+    'октября', 'ноября', 'декабря'],
+  kk: ['қаңтар', 'ақпан', 'наурыз', 'сәуір', 'мамыр', 'маусым', 'шілде', 'тамыз', 'қыркүйек',
+    'қазан', 'қараша', 'желтоқсан'],
+};
+
+function dayIn(year, month, day, lang) {
+  if (lang === 'ru') return `${day}${NBSP}${MONTHS.ru[month - 1]}${NBSP}${year}${NBSP}г.`;
+  if (lang === 'kk') return `${year}${NBSP}жылғы${NBSP}${day}${NBSP}${MONTHS.kk[month - 1]}`;
+  return `${day}${NBSP}${MONTHS.en[month - 1]}${NBSP}${year}`;
+}
+
 /** A google.type.Date as the page's language writes dates. */
 export function formatDate(date, lang) {
   if (!date || !date.year) return '';
-  return new Date(Date.UTC(date.year, date.month - 1, date.day))
-      .toLocaleDateString(lang, {year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC'});
+  return dayIn(date.year, date.month, date.day, lang);
 }
 
-/** An RFC 3339 time stamp as the page's language writes times. */
+/** An RFC 3339 time stamp, in the reader's time zone, as the page's language writes times. */
 export function formatTime(timestamp, lang) {
   if (!timestamp) return '';
-  return new Date(timestamp).toLocaleString(lang, {dateStyle: 'long', timeStyle: 'short'});
+  const t = new Date(timestamp);
+  const hh = String(t.getHours()).padStart(2, '0');
+  const mm = String(t.getMinutes()).padStart(2, '0');
+  return `${dayIn(t.getFullYear(), t.getMonth() + 1, t.getDate(), lang)}, ${hh}:${mm}`;
+}
+
+/** A whole number grouped by thousands: 12,000 / 12 000. */
+export function formatNumber(number, lang) {
+  const digits = String(number < 0n || number < 0 ? -number : number);
+  const separator = lang === 'en' ? ',' : NBSP;
+  const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, separator);
+  return `${number < 0n || number < 0 ? '-' : ''}${grouped}`;
 }
 
 /**
  * A google.type-style Money (integer minor units) in the page's language,
- * without floating point: the units are grouped as a BigInt, the cents
- * appended with the language's decimal sign.
+ * without floating point: "4,000.00 EUR" / "4 000,00 EUR".
  */
 export function formatMoney(money, lang) {
   if (!money) return '';
   const minor = BigInt(money.amountMinor || '0');
   const sign = minor < 0n ? '-' : '';
   const absolute = minor < 0n ? -minor : minor;
-  const units = new Intl.NumberFormat(lang).format(absolute / 100n);
-  const decimal = new Intl.NumberFormat(lang).formatToParts(1.5)
-      .find((p) => p.type === 'decimal').value;
+  const units = formatNumber(absolute / 100n, lang);
   const cents = String(absolute % 100n).padStart(2, '0');
-  return `${sign}${units}${decimal}${cents} ${money.currencyCode}`;
+  return `${sign}${units}${lang === 'en' ? '.' : ','}${cents}${NBSP}${money.currencyCode}`;
 }
