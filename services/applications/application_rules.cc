@@ -7,8 +7,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/reference_data.h"
 #include "common/types.h"
+#include "services/applications/words.h"
 
 namespace mobility::applications {
 namespace {
@@ -24,13 +26,14 @@ constexpr int kMaxGreenTravelDays = 6;
 void LimitText(const std::string& value, size_t max, const std::string& field,
                Violations& v) {
   if (value.size() > max) {
-    v.Add(field, absl::StrCat("must be at most ", max, " characters"));
+    v.Add(field, Text(common_words::AT_MOST_CHARACTERS,
+                      {{"max", static_cast<int64_t>(max)}}));
   }
 }
 
 void RequireText(const std::string& value, const std::string& field,
                  Violations& v) {
-  if (value.empty()) v.Add(field, "is required");
+  if (value.empty()) v.Add(field, Text(common_words::REQUIRED));
 }
 
 bool IsStudent(const v1::Application& a) { return a.kind() == v1::STUDENT; }
@@ -121,18 +124,18 @@ void ValidateLanguageSkills(
     const google::protobuf::RepeatedPtrField<v1::LanguageSkill>& skills,
     absl::string_view owner, Violations& v) {
   const std::string field = absl::StrCat(owner, ".language_skills");
-  if (skills.size() > 20) v.Add(field, "must list at most 20");
+  if (skills.size() > 20) v.Add(field, Text(words::LANGUAGE_SKILLS_MAX));
   for (int i = 0; i < skills.size() && i < 20; ++i) {
     const auto& skill = skills[i];
     const std::string at = absl::StrCat(field, "[", i, "]");
     if (skill.language().size() != 2 ||
         !std::all_of(skill.language().begin(), skill.language().end(),
                      absl::ascii_islower)) {
-      v.Add(at + ".language", "must be an ISO 639-1 code like \"en\"");
+      v.Add(at + ".language", Text(common_words::LANGUAGE_CODE));
     }
     if (skill.level() == av1::CEFR_LEVEL_UNSPECIFIED ||
         !av1::CefrLevel_IsValid(skill.level())) {
-      v.Add(at + ".level", "must be a CEFR level from A1 to C2");
+      v.Add(at + ".level", Text(common_words::CEFR_LEVEL));
     }
   }
 }
@@ -155,13 +158,14 @@ void ValidateApplicationFields(const v1::Application& a, Violations& v) {
               v);
   }
   if (!p.email().empty() && !IsPlausibleEmail(p.email()))
-    v.Add("application.applicant.email", "must be an e-mail address");
+    v.Add("application.applicant.email", Text(common_words::EMAIL));
   if (p.has_date_of_birth() && !IsValidDate(p.date_of_birth())) {
-    v.Add("application.applicant.date_of_birth", "must be a calendar date");
+    v.Add("application.applicant.date_of_birth",
+          Text(common_words::CALENDAR_DATE));
   }
   if (!p.citizenship().empty() && !CountryName(p.citizenship()).has_value()) {
     v.Add("application.applicant.citizenship",
-          "must be an ISO 3166-1 alpha-2 code like \"KZ\"");
+          Text(common_words::COUNTRY_CODE));
   }
   if (!p.home_institution().empty() &&
       !ParseResourceName("", p.home_institution(), "institutions").ok()) {
@@ -175,28 +179,28 @@ void ValidateApplicationFields(const v1::Application& a, Violations& v) {
     const bool set = field == std::string("start_date") ? a.has_start_date()
                                                         : a.has_end_date();
     if (set && !IsValidDate(*date)) {
-      v.Add(absl::StrCat("application.", field), "must be a calendar date");
+      v.Add(absl::StrCat("application.", field),
+            Text(common_words::CALENDAR_DATE));
     }
   }
   if (a.has_start_date() && a.has_end_date() && IsValidDate(a.start_date()) &&
       IsValidDate(a.end_date()) && !DatesInOrder(a)) {
-    v.Add("application.end_date", "must not come before start_date");
+    v.Add("application.end_date", Text(common_words::END_BEFORE_START));
   }
   LimitText(a.motivation(), kMaxMotivation, "application.motivation", v);
   const v1::StudentDetails& s = a.student();
   if (s.eqf_level() != 0 && (s.eqf_level() < 1 || s.eqf_level() > 8)) {
-    v.Add("application.student.eqf_level", "must be an EQF level from 1 to 8");
+    v.Add("application.student.eqf_level", Text(words::EQF_LEVEL));
   }
   if (!s.isced_code().empty() && !IsIscedCode(s.isced_code())) {
-    v.Add("application.student.isced_code",
-          "must be an ISCED-F code of four digits");
+    v.Add("application.student.isced_code", Text(words::ISCED_CODE));
   }
   if (!v1::StudyCycle_IsValid(s.study_cycle())) {
-    v.Add("application.student.study_cycle", "must be a study cycle");
+    v.Add("application.student.study_cycle", Text(words::STUDY_CYCLE));
   }
   if (s.days_abroad_in_cycle() < 0 || s.days_abroad_in_cycle() > 10'000) {
     v.Add("application.student.days_abroad_in_cycle",
-          "must be between 0 and 10000");
+          Text(common_words::BETWEEN, {{"min", 0}, {"max", 10'000}}));
   }
   ValidateLanguageSkills(s.language_skills(), "application.student", v);
   const v1::StaffDetails& st = a.staff();
@@ -204,52 +208,53 @@ void ValidateApplicationFields(const v1::Application& a, Violations& v) {
   const int max_travel =
       st.green_travel() ? kMaxGreenTravelDays : kStandardTravelDays;
   if (st.travel_days() < 0 || st.travel_days() > max_travel) {
-    v.Add("application.staff.travel_days",
-          absl::StrCat("must be between 0 and ", max_travel,
-                       st.green_travel() ? " with green travel" : ""));
+    v.Add(
+        "application.staff.travel_days",
+        Text(st.green_travel() ? words::TRAVEL_DAYS_GREEN : words::TRAVEL_DAYS,
+             {{"max", max_travel}}));
   }
   if (st.teaching_hours() < 0 || st.teaching_hours() > 1000) {
-    v.Add("application.staff.teaching_hours", "must be between 0 and 1000");
+    v.Add("application.staff.teaching_hours",
+          Text(common_words::BETWEEN, {{"min", 0}, {"max", 1000}}));
   }
   if (IsStudent(a) && a.has_staff()) {
-    v.Add("application.staff", "is for staff applications only");
+    v.Add("application.staff", Text(words::STAFF_ONLY));
   }
   if (a.kind() == v1::STAFF && a.has_student()) {
-    v.Add("application.student", "is for student applications only");
+    v.Add("application.student", Text(words::STUDENT_ONLY));
   }
 }
 
 void RequireForSubmission(const v1::Application& a, Violations& v) {
   if (a.kind() == v1::PARTICIPANT_KIND_UNSPECIFIED) {
-    v.Add("kind", "is required: STUDENT or STAFF");
+    v.Add("kind", Text(words::KIND_REQUIRED));
   }
   RequireText(a.condition_id(), "condition_id", v);
   const v1::Applicant& p = a.applicant();
   RequireText(p.given_name(), "applicant.given_name", v);
   RequireText(p.family_name(), "applicant.family_name", v);
   RequireText(p.email(), "applicant.email", v);
-  if (!p.has_date_of_birth()) v.Add("applicant.date_of_birth", "is required");
+  if (!p.has_date_of_birth())
+    v.Add("applicant.date_of_birth", Text(common_words::REQUIRED));
   RequireText(p.citizenship(), "applicant.citizenship", v);
   RequireText(p.person_number(), "applicant.person_number", v);
   RequireText(p.home_institution(), "applicant.home_institution", v);
-  if (!a.has_start_date()) v.Add("start_date", "is required");
-  if (!a.has_end_date()) v.Add("end_date", "is required");
+  if (!a.has_start_date()) v.Add("start_date", Text(common_words::REQUIRED));
+  if (!a.has_end_date()) v.Add("end_date", Text(common_words::REQUIRED));
   RequireText(a.motivation(), "motivation", v);
   if (IsStudent(a)) {
-    if (a.student().eqf_level() == 0) v.Add("student.eqf_level", "is required");
+    if (a.student().eqf_level() == 0)
+      v.Add("student.eqf_level", Text(common_words::REQUIRED));
     RequireText(a.student().isced_code(), "student.isced_code", v);
     if (a.student().study_cycle() == v1::STUDY_CYCLE_UNSPECIFIED) {
-      v.Add("student.study_cycle", "is required");
+      v.Add("student.study_cycle", Text(common_words::REQUIRED));
     }
   }
   if (!a.consent().processing()) {
-    v.Add("consent.processing",
-          "the applicant must consent to the processing of their data");
+    v.Add("consent.processing", Text(words::CONSENT_PROCESSING));
   }
   if (!a.consent().transfer_to_partner()) {
-    v.Add("consent.transfer_to_partner",
-          "the applicant must consent to the transfer of their data to the "
-          "partner institution");
+    v.Add("consent.transfer_to_partner", Text(words::CONSENT_TRANSFER));
   }
 }
 
@@ -268,15 +273,12 @@ void CheckEligibility(const v1::Application& a,
   const bool student_condition = IsStudentActivity(activity);
   if (a.kind() != v1::PARTICIPANT_KIND_UNSPECIFIED &&
       student_condition != IsStudent(a)) {
-    v.Add("kind",
-          absl::StrCat("the condition is for ",
-                       student_condition ? "students" : "staff", " (",
-                       av1::MobilityType_Name(condition.mobility_type()), ")"));
+    v.Add("kind", Text(student_condition ? words::CONDITION_FOR_STUDENTS
+                                         : words::CONDITION_FOR_STAFF));
   }
   if (a.applicant().home_institution() != condition.sending_institution()) {
     v.Add("applicant.home_institution",
-          absl::StrCat("the condition sends from ",
-                       condition.sending_institution()));
+          Text(words::CONDITION_SENDS_FROM_ELSEWHERE));
   }
   auto limits = MobilityDurationLimits(programme == av1::KA107
                                            ? ProgrammeGeneration::kKa107
@@ -294,16 +296,15 @@ void CheckEligibility(const v1::Application& a,
     const int days = StudentStayDays(start, end);
     if (limits.ok() && (days < limits->min * 30 || days > limits->max * 30)) {
       v.Add("end_date",
-            absl::StrCat("a student stays ", limits->min * 30, " to ",
-                         limits->max * 30,
-                         " days (30-day months); this stay is ", days));
+            Text(words::STUDENT_STAY_RANGE, {{"min", limits->min * 30},
+                                             {"max", limits->max * 30},
+                                             {"days", days}}));
     }
     const v1::StudentDetails& s = a.student();
     if (!condition.eqf_levels().empty() && s.eqf_level() != 0 &&
         std::find(condition.eqf_levels().begin(), condition.eqf_levels().end(),
                   s.eqf_level()) == condition.eqf_levels().end()) {
-      v.Add("student.eqf_level",
-            "is not among the EQF levels of the cooperation condition");
+      v.Add("student.eqf_level", Text(words::EQF_NOT_OFFERED));
     }
     if (!condition.subject_areas().empty() && !s.isced_code().empty() &&
         std::none_of(condition.subject_areas().begin(),
@@ -311,29 +312,27 @@ void CheckEligibility(const v1::Application& a,
                      [&](const av1::SubjectArea& area) {
                        return area.isced_code() == s.isced_code();
                      })) {
-      v.Add("student.isced_code",
-            "is not among the subject areas of the cooperation condition");
+      v.Add("student.isced_code", Text(words::ISCED_NOT_OFFERED));
     }
     if (s.days_abroad_in_cycle() + days > kMaxCycleDays) {
       v.Add("student.days_abroad_in_cycle",
-            absl::StrCat("a study cycle allows 360 days (12 months) abroad; ",
-                         s.days_abroad_in_cycle(), " spent and ", days,
-                         " more would make ", s.days_abroad_in_cycle() + days));
+            Text(words::CYCLE_DAYS,
+                 {{"spent", s.days_abroad_in_cycle()},
+                  {"days", days},
+                  {"total", s.days_abroad_in_cycle() + days}}));
     }
   } else {
     const int days = static_cast<int>(end - start) + 1;
     if (limits.ok() && (days < limits->min || days > limits->max)) {
       v.Add("end_date",
-            absl::StrCat("a staff mobility lasts ", limits->min, " to ",
-                         limits->max, " days, travel excluded; this one is ",
-                         days));
+            Text(words::STAFF_STAY_RANGE,
+                 {{"min", limits->min}, {"max", limits->max}, {"days", days}}));
     }
     if (activity == Activity::kStaffTeaching &&
         a.staff().teaching_hours() < RequiredTeachingHours(days)) {
       v.Add("staff.teaching_hours",
-            absl::StrCat("teaching takes at least 8 hours a week, or 8 for a "
-                         "shorter stay; ",
-                         days, " days need ", RequiredTeachingHours(days)));
+            Text(words::TEACHING_HOURS,
+                 {{"days", days}, {"hours", RequiredTeachingHours(days)}}));
     }
   }
 }
@@ -385,7 +384,8 @@ absl::StatusOr<int> TotalScore(
     }
     if (score.points() < 0 || score.points() > criterion->max_points()) {
       v.Add(at + ".points",
-            absl::StrCat("must be between 0 and ", criterion->max_points()));
+            Text(common_words::BETWEEN,
+                 {{"min", 0}, {"max", criterion->max_points()}}));
       continue;
     }
     // weight x points / max_points points, in hundredths, rounded half up.

@@ -3,7 +3,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "common/status.h"
 #include "common/types.h"
+#include "common/words_testing.h"
+#include "services/applications/words.h"
 
 namespace mobility::applications {
 namespace {
@@ -307,6 +310,27 @@ TEST(CallValidationTest, WeightsAddUpAndTheWindowRunsForward) {
   ValidateCall(call, bad);
   EXPECT_THAT(bad.list(), Violates("call.criteria"));
   EXPECT_THAT(bad.list(), Violates("call.close_time"));
+}
+
+TEST(ApplicationWordsTest, EveryKeyInKazakhRussianAndEnglish) {
+  testing::ExpectCompleteCatalogue(words::kAll);
+}
+
+// A refusal reads in the applicant's language, its numbers in place; the
+// English stays for the logs.
+TEST(ApplicationWordsTest, AStayTooShortReadsInTheApplicantsLanguage) {
+  Violations v;
+  v.Add("end_date", Text(words::STUDENT_STAY_RANGE,
+                         {{"min", 60}, {"max", 360}, {"days", 28}}));
+  const absl::Status status = v.ToStatus("INVALID_APPLICATION");
+  EXPECT_EQ(FieldViolationsOf(status)[0].description,
+            "a student stays 60 to 360 days (30-day months); this stay is 28");
+  EXPECT_EQ(LocalizedMessageOf(InLanguage(status, Language::kKazakh)),
+            "Студенттің оқуы 60 күннен 360 күнге дейін (ай — 30 күн); "
+            "көрсетілгені 28");
+  EXPECT_EQ(
+      FieldViolationsOf(InLanguage(status, Language::kRussian))[0].localized,
+      "Обучение длится от 60 до 360 дней (месяц — 30 дней); указано 28");
 }
 
 }  // namespace

@@ -9,7 +9,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/status.h"
+#include "services/applications/words.h"
 
 namespace mobility::applications {
 namespace {
@@ -80,17 +82,15 @@ Mail CodeMail(const std::string& recipient, const std::string& language,
   return mail;
 }
 
-absl::Status RateLimited(absl::string_view what) {
-  return WithRetryDelay(
-      Error(absl::StatusCode::kResourceExhausted, "SIGN_IN_RATE_LIMITED",
-            absl::StrCat("too many sign-in codes were asked for ", what,
-                         " in the last hour; try again later")),
-      kRateWindow);
+absl::Status RateLimited(const Words& what) {
+  return WithRetryDelay(Error(absl::StatusCode::kResourceExhausted,
+                              "SIGN_IN_RATE_LIMITED", Text(what)),
+                        kRateWindow);
 }
 
 absl::Status CodeExpired() {
   return Error(absl::StatusCode::kFailedPrecondition, "SIGN_IN_CODE_EXPIRED",
-               "no code of this sign-in is valid any more: ask for a new one");
+               Text(words::SIGN_IN_CODE_EXPIRED));
 }
 
 }  // namespace
@@ -98,18 +98,18 @@ absl::Status CodeExpired() {
 absl::Status SignIn::CheckConfigured() const {
   if (signer_.has_value()) return absl::OkStatus();
   return Error(absl::StatusCode::kFailedPrecondition, "SIGN_IN_NOT_CONFIGURED",
-               "applicant sign-in is not configured on this service");
+               Text(words::SIGN_IN_NOT_CONFIGURED));
 }
 
 absl::StatusOr<v1::SendSignInCodeResponse> SignIn::SendSignInCode(
     const v1::SendSignInCodeRequest& request, const CallContext& call) {
   const std::string email(absl::StripAsciiWhitespace(request.email()));
   Violations v;
-  if (!IsPlausibleEmail(email)) v.Add("email", "must be an e-mail address");
+  if (!IsPlausibleEmail(email)) v.Add("email", Text(common_words::EMAIL));
   const std::string& language = request.language();
   if (!language.empty() && language != "kk" && language != "ru" &&
       language != "en") {
-    v.Add("language", "must be kk, ru or en");
+    v.Add("language", Text(common_words::PAGE_LANGUAGE));
   }
   if (!v.empty()) return v.ToStatus("INVALID_SIGN_IN");
   if (absl::Status s = CheckConfigured(); !s.ok()) return s;
@@ -125,17 +125,17 @@ absl::StatusOr<v1::SendSignInCodeResponse> SignIn::SendSignInCode(
         const int to_address_from_client,
         s.CountSignInCodesTo(address_key, client_key, since));
     if (to_address_from_client >= kSignInCodesPerAddressAndClient) {
-      return RateLimited("for this address from this network address");
+      return RateLimited(words::SIGN_IN_LIMIT_ADDRESS_AND_NETWORK);
     }
     MOBILITY_ASSIGN_OR_RETURN(const int to_address,
                               s.CountSignInCodesTo(address_key, "", since));
     if (to_address >= kSignInCodesPerAddress) {
-      return RateLimited("for this address");
+      return RateLimited(words::SIGN_IN_LIMIT_ADDRESS);
     }
     MOBILITY_ASSIGN_OR_RETURN(const int from_client,
                               s.CountSignInCodesFrom(client_key, since));
     if (from_client >= kSignInCodesPerClient)
-      return RateLimited("from this network address");
+      return RateLimited(words::SIGN_IN_LIMIT_NETWORK);
     MOBILITY_RETURN_IF_ERROR(s.InsertSignInCode(
         address_key, client_key, Sha256Hex(attempt),
         CodeHash(address_key, code), now, now + kSignInCodeLifetime));
@@ -156,10 +156,10 @@ absl::StatusOr<v1::ApplicantSession> SignIn::CreateApplicantSession(
     const v1::CreateApplicantSessionRequest& request, const CallContext& call) {
   Violations v;
   if (!IsPlausibleEmail(absl::StripAsciiWhitespace(request.email())))
-    v.Add("email", "must be an e-mail address");
-  if (!IsCode(request.code())) v.Add("code", "must be the 6 digits e-mailed");
+    v.Add("email", Text(common_words::EMAIL));
+  if (!IsCode(request.code())) v.Add("code", Text(words::CODE_SIX_DIGITS));
   if (!IsGeneratedId(request.attempt())) {
-    v.Add("attempt", "must be the attempt the code was sent for");
+    v.Add("attempt", Text(words::CODE_ATTEMPT));
   }
   if (!v.empty()) return v.ToStatus("INVALID_SIGN_IN");
   if (absl::Status s = CheckConfigured(); !s.ok()) return s;
@@ -199,7 +199,7 @@ absl::StatusOr<v1::ApplicantSession> SignIn::CreateApplicantSession(
   if (!result.ok()) return result.status();
   if (result->outcome == Outcome::kNoCode) return CodeExpired();
   if (result->outcome == Outcome::kWrongCode)
-    return InvalidField("code", "is not the code e-mailed to this address");
+    return InvalidField("code", Text(words::CODE_WRONG));
   TokenClaims claims;
   claims.issuer = std::string(kApplicantTokenIssuer);
   claims.subject = absl::StrCat("applicants/", result->applicant_id);
