@@ -118,7 +118,12 @@ absl::Status Error(absl::StatusCode code, absl::string_view reason,
 
 absl::Status Error(absl::StatusCode code, absl::string_view reason,
                    const Text& text) {
-  absl::Status status = Error(code, reason, text.In(Language::kEnglish));
+  return Error(code, reason, text.In(Language::kEnglish), text);
+}
+
+absl::Status Error(absl::StatusCode code, absl::string_view reason,
+                   absl::string_view message, const Text& text) {
+  absl::Status status = Error(code, reason, message);
   type::v1::ErrorWords words;
   PutWords(text, words.mutable_message());
   SetPayload(status, words);

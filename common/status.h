@@ -82,6 +82,11 @@ absl::Status Error(absl::StatusCode code, absl::string_view reason,
                    absl::string_view message);
 absl::Status Error(absl::StatusCode code, absl::string_view reason,
                    const Text& text);
+// `message` for the logs and the office, `text` for the reader: when the
+// detail is not the reader's to see (a rate table an administrator must
+// complete).
+absl::Status Error(absl::StatusCode code, absl::string_view reason,
+                   absl::string_view message, const Text& text);
 // INVALID_ARGUMENT for one field.
 absl::Status InvalidField(absl::string_view field,
                           absl::string_view description);

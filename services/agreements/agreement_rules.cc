@@ -12,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/reference_data.h"
 #include "common/types.h"
 
@@ -47,10 +48,11 @@ bool WithinCount(int size, int max, const std::string& field,
 void RequireText(const std::string& value, size_t max, absl::string_view field,
                  Violations& violations) {
   if (value.empty()) {
-    violations.Add(std::string(field), "is required");
+    violations.Add(std::string(field), Text(common_words::REQUIRED));
   } else if (value.size() > max) {
     violations.Add(std::string(field),
-                   absl::StrCat("must be at most ", max, " characters"));
+                   Text(common_words::AT_MOST_CHARACTERS,
+                        {{"max", static_cast<int64_t>(max)}}));
   }
 }
 
@@ -58,7 +60,8 @@ void LimitText(const std::string& value, size_t max, absl::string_view field,
                Violations& violations) {
   if (value.size() > max) {
     violations.Add(std::string(field),
-                   absl::StrCat("must be at most ", max, " characters"));
+                   Text(common_words::AT_MOST_CHARACTERS,
+                        {{"max", static_cast<int64_t>(max)}}));
   }
 }
 
@@ -97,13 +100,14 @@ void ValidateCondition(const v1::CooperationCondition& c,
   }
   if (c.mobilities_per_year() < 1 ||
       c.mobilities_per_year() > kMaxMobilitiesPerYear) {
-    violations.Add(
-        Field(prefix, "mobilities_per_year"),
-        absl::StrCat("must be between 1 and ", kMaxMobilitiesPerYear));
+    violations.Add(Field(prefix, "mobilities_per_year"),
+                   Text(common_words::BETWEEN,
+                        {{"min", 1}, {"max", kMaxMobilitiesPerYear}}));
   }
   if (c.mobility_type() == v1::MOBILITY_TYPE_UNSPECIFIED ||
       !v1::MobilityType_IsValid(c.mobility_type())) {
-    violations.Add(Field(prefix, "mobility_type"), "is required");
+    violations.Add(Field(prefix, "mobility_type"),
+                   Text(common_words::REQUIRED));
     return;
   }
   const Activity activity = static_cast<Activity>(c.mobility_type());
@@ -174,7 +178,7 @@ void ValidateCondition(const v1::CooperationCondition& c,
   for (int i = 0; levels_counted && i < c.eqf_levels_size(); ++i) {
     if (c.eqf_levels(i) < 1 || c.eqf_levels(i) > 8) {
       violations.Add(Indexed(prefix, "eqf_levels", i),
-                     "must be an EQF level from 1 to 8");
+                     Text(common_words::EQF_LEVEL));
     } else if (!levels.insert(c.eqf_levels(i)).second) {
       violations.Add(Indexed(prefix, "eqf_levels", i), "is listed twice");
     }
@@ -186,7 +190,7 @@ void ValidateCondition(const v1::CooperationCondition& c,
     if (!IsIscedCode(c.subject_areas(i).isced_code())) {
       violations.Add(
           absl::StrCat(Indexed(prefix, "subject_areas", i), ".isced_code"),
-          "must be an ISCED-F code of four digits");
+          Text(common_words::ISCED_CODE));
     }
     LimitText(c.subject_areas(i).description(), 200,
               absl::StrCat(Indexed(prefix, "subject_areas", i), ".description"),
@@ -201,7 +205,7 @@ void ValidateCondition(const v1::CooperationCondition& c,
     const std::string at = Indexed(prefix, "language_requirements", i);
     if (!IsLanguageCode(l.language())) {
       violations.Add(absl::StrCat(at, ".language"),
-                     "must be an ISO 639-1 code like \"en\"");
+                     Text(common_words::LANGUAGE_CODE));
     }
     if (!v1::CefrLevel_IsValid(l.cefr_level())) {
       violations.Add(absl::StrCat(at, ".cefr_level"),
@@ -240,7 +244,7 @@ void ValidateInstitution(const v1::Institution& institution,
   }
   if (!CountryName(institution.country_code()).has_value()) {
     violations.Add(Field(prefix, "country_code"),
-                   "must be an ISO 3166-1 alpha-2 code like \"KZ\"");
+                   Text(common_words::COUNTRY_CODE));
   }
   RequireText(institution.city(), 100, Field(prefix, "city"), violations);
   if (!std::isfinite(institution.latitude()) ||

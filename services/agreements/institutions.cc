@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/idempotency.h"
 #include "common/reference_data.h"
 #include "common/status.h"
@@ -99,8 +100,7 @@ absl::StatusOr<v1::ListInstitutionsResponse> Institutions::ListInstitutions(
   if (!page_size.ok()) return page_size.status();
   if (!request.country_code().empty() &&
       !CountryName(request.country_code()).has_value()) {
-    return InvalidField("country_code",
-                        "must be an ISO 3166-1 alpha-2 code like \"KZ\"");
+    return InvalidField("country_code", Text(common_words::COUNTRY_CODE));
   }
   const std::string query =
       absl::StrCat("institutions?country=", request.country_code());

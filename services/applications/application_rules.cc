@@ -190,10 +190,10 @@ void ValidateApplicationFields(const v1::Application& a, Violations& v) {
   LimitText(a.motivation(), kMaxMotivation, "application.motivation", v);
   const v1::StudentDetails& s = a.student();
   if (s.eqf_level() != 0 && (s.eqf_level() < 1 || s.eqf_level() > 8)) {
-    v.Add("application.student.eqf_level", Text(words::EQF_LEVEL));
+    v.Add("application.student.eqf_level", Text(common_words::EQF_LEVEL));
   }
   if (!s.isced_code().empty() && !IsIscedCode(s.isced_code())) {
-    v.Add("application.student.isced_code", Text(words::ISCED_CODE));
+    v.Add("application.student.isced_code", Text(common_words::ISCED_CODE));
   }
   if (!v1::StudyCycle_IsValid(s.study_cycle())) {
     v.Add("application.student.study_cycle", Text(words::STUDY_CYCLE));
@@ -325,7 +325,7 @@ void CheckEligibility(const v1::Application& a,
     const int days = static_cast<int>(end - start) + 1;
     if (limits.ok() && (days < limits->min || days > limits->max)) {
       v.Add("end_date",
-            Text(words::STAFF_STAY_RANGE,
+            Text(common_words::STAFF_STAY_RANGE,
                  {{"min", limits->min}, {"max", limits->max}, {"days", days}}));
     }
     if (activity == Activity::kStaffTeaching &&

@@ -4,9 +4,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/reference_data.h"
 #include "common/types.h"
 #include "services/grants/grant_math.h"
+#include "services/grants/words.h"
 
 namespace mobility::grants {
 namespace {
@@ -58,7 +60,8 @@ std::string CallText(const v1::CalculateGrantRequest& request) {
 // Missing programme data is refused, never priced as nothing.
 absl::Status Incomplete(absl::string_view what) {
   return Error(absl::StatusCode::kFailedPrecondition, "RATE_TABLE_INCOMPLETE",
-               absl::StrCat(what, ": an administrator must add it"));
+               absl::StrCat(what, ": an administrator must add it"),
+               Text(words::RATES_INCOMPLETE));
 }
 
 const v1::Rate* FindTravelRate(const std::vector<v1::Rate>& rates,
@@ -154,19 +157,18 @@ absl::Status CheckDuration(const v1::CalculateGrantRequest& request,
     const bool too_short = days < limits->min * 30;
     const bool too_long = days > limits->max * 30;
     if (too_short || too_long) {
-      return InvalidField(
-          "end_date", absl::StrCat("a student mobility lasts ", limits->min,
-                                   " to ", limits->max, " months; this one is ",
-                                   quote.whole_months(), " months ",
-                                   quote.extra_days(), " days"));
+      return InvalidField("end_date", Text(words::STUDENT_MONTHS_RANGE,
+                                           {{"min", limits->min},
+                                            {"max", limits->max},
+                                            {"months", quote.whole_months()},
+                                            {"days", quote.extra_days()}}));
     }
   } else if (quote.activity_days() < limits->min ||
              quote.activity_days() > limits->max) {
-    return InvalidField(
-        "end_date",
-        absl::StrCat("a staff mobility lasts ", limits->min, " to ",
-                     limits->max, " days, travel excluded; this one is ",
-                     quote.activity_days(), " days"));
+    return InvalidField("end_date", Text(common_words::STAFF_STAY_RANGE,
+                                         {{"min", limits->min},
+                                          {"max", limits->max},
+                                          {"days", quote.activity_days()}}));
   }
   return absl::OkStatus();
 }
@@ -240,11 +242,9 @@ absl::Status CheckGreenTravelDays(const v1::CalculateGrantRequest& request,
   if (request.travel_days() > row->max_days()) {
     return InvalidField(
         "travel_days",
-        absl::StrCat("green travel funds at most ", row->max_days(),
-                     IsStudent(request.activity())
-                         ? " extra days of individual support"
-                         : " travel days",
-                     " in ", CallText(request)));
+        Text(IsStudent(request.activity()) ? words::GREEN_TRAVEL_STUDENT_MAX
+                                           : words::GREEN_TRAVEL_STAFF_MAX,
+             {{"max", row->max_days()}}));
   }
   Apply(quote, row);
   return absl::OkStatus();
@@ -262,15 +262,14 @@ void ValidateProgrammeCall(v1::Programme programme, int call_year,
                            const std::string& call_year_field,
                            Violations& violations) {
   if (programme != v1::KA107 && programme != v1::KA171) {
-    violations.Add(programme_field, "must be KA107 or KA171");
+    violations.Add(programme_field, Text(words::PROGRAMME));
     return;
   }
   const CallYearRange calls = ProgrammeCallYears(ToGeneration(programme));
   if (call_year < calls.first || call_year > calls.last) {
-    violations.Add(
-        call_year_field,
-        absl::StrCat(v1::Programme_Name(programme), " calls run from ",
-                     calls.first, " to ", calls.last));
+    violations.Add(call_year_field, Text(words::CALL_YEARS,
+                                         {{"first", absl::StrCat(calls.first)},
+                                          {"last", absl::StrCat(calls.last)}}));
   }
 }
 
@@ -281,7 +280,7 @@ void ValidateCalculation(const v1::CalculateGrantRequest& request,
                         violations);
   if (request.activity() == v1::ACTIVITY_UNSPECIFIED ||
       !v1::Activity_IsValid(request.activity())) {
-    violations.Add(Field(prefix, "activity"), "is required");
+    violations.Add(Field(prefix, "activity"), Text(common_words::REQUIRED));
   }
   for (const auto& [field, name] :
        {std::pair<const char*, const std::string*>{
@@ -289,46 +288,49 @@ void ValidateCalculation(const v1::CalculateGrantRequest& request,
         {"receiving_institution", &request.receiving_institution()}}) {
     if (!ParseResourceName("", *name, "institutions").ok()) {
       violations.Add(Field(prefix, field),
-                     "must be an institution name \"institutions/{id}\"");
+                     Text(common_words::INSTITUTION_NAME));
     }
   }
   if (!request.sending_institution().empty() &&
       request.sending_institution() == request.receiving_institution()) {
     violations.Add(Field(prefix, "receiving_institution"),
-                   "must differ from the sending institution");
+                   Text(words::SAME_INSTITUTION));
   }
   if (request.official_distance_km() < 0 ||
       request.official_distance_km() > kMaxOfficialDistanceKm) {
-    violations.Add(
-        Field(prefix, "official_distance_km"),
-        absl::StrCat("must be between 0 and ", kMaxOfficialDistanceKm));
+    violations.Add(Field(prefix, "official_distance_km"),
+                   Text(common_words::BETWEEN,
+                        {{"min", 0}, {"max", kMaxOfficialDistanceKm}}));
   }
   const bool start_ok = IsValidDate(request.start_date());
   const bool end_ok = IsValidDate(request.end_date());
   if (!start_ok)
-    violations.Add(Field(prefix, "start_date"), "must be a calendar date");
+    violations.Add(Field(prefix, "start_date"),
+                   Text(common_words::CALENDAR_DATE));
   if (!end_ok)
-    violations.Add(Field(prefix, "end_date"), "must be a calendar date");
+    violations.Add(Field(prefix, "end_date"),
+                   Text(common_words::CALENDAR_DATE));
   if (start_ok && end_ok &&
       ToCivilDay(request.end_date()) < ToCivilDay(request.start_date())) {
     violations.Add(Field(prefix, "end_date"),
-                   "must not come before start_date");
+                   Text(common_words::END_BEFORE_START));
   }
   if (request.travel_days() < 0 || request.travel_days() > kMaxTravelDays) {
-    violations.Add(Field(prefix, "travel_days"),
-                   absl::StrCat("must be between 0 and ", kMaxTravelDays));
+    violations.Add(
+        Field(prefix, "travel_days"),
+        Text(common_words::BETWEEN, {{"min", 0}, {"max", kMaxTravelDays}}));
   } else if (!request.green_travel() && IsStudent(request.activity()) &&
              request.travel_days() != 0) {
     violations.Add(Field(prefix, "travel_days"),
-                   "are paid to students only as extra days of green travel");
+                   Text(words::STUDENT_TRAVEL_DAYS));
   } else if (!request.green_travel() &&
              request.travel_days() > kStandardTravelDays) {
     violations.Add(Field(prefix, "travel_days"),
-                   "must be 0, 1 or 2 without green travel");
+                   Text(words::TRAVEL_DAYS_PLAIN));
   }
   if (request.green_travel() && request.programme() != v1::KA171) {
     violations.Add(Field(prefix, "green_travel"),
-                   "exists from the 2021-2027 programme (KA171)");
+                   Text(words::GREEN_TRAVEL_KA171));
   }
   for (const auto& [field, cents] :
        {std::pair<const char*, int64_t>{"special_needs_cost_cents",
@@ -336,9 +338,9 @@ void ValidateCalculation(const v1::CalculateGrantRequest& request,
         {"exceptional_travel_cost_cents",
          request.exceptional_travel_cost_cents()}}) {
     if (cents < 0 || cents > kMaxRealCostCents) {
-      violations.Add(
-          Field(prefix, field),
-          absl::StrCat("must be between 0 and ", kMaxRealCostCents, " cents"));
+      violations.Add(Field(prefix, field),
+                     Text(words::AMOUNT_AT_MOST,
+                          {{"max", Value::Money(kMaxRealCostCents, "EUR")}}));
     }
   }
 }
@@ -348,22 +350,17 @@ void CheckAgainstCondition(
     const agreements::v1::CooperationCondition& condition,
     const std::string& prefix, Violations& violations) {
   if (request.sending_institution() != condition.sending_institution()) {
-    violations.Add(
-        Field(prefix, "sending_institution"),
-        "must be the sending institution of the cooperation condition");
+    violations.Add(Field(prefix, "sending_institution"),
+                   Text(words::CONDITION_SENDING));
   }
   if (request.receiving_institution() != condition.receiving_institution()) {
-    violations.Add(
-        Field(prefix, "receiving_institution"),
-        "must be the receiving institution of the cooperation condition");
+    violations.Add(Field(prefix, "receiving_institution"),
+                   Text(words::CONDITION_RECEIVING));
   }
   // The two enums list the same four activities under the same numbers.
   if (static_cast<int>(request.activity()) !=
       static_cast<int>(condition.mobility_type())) {
-    violations.Add(Field(prefix, "activity"),
-                   absl::StrCat("must be the condition's mobility type, ",
-                                agreements::v1::MobilityType_Name(
-                                    condition.mobility_type())));
+    violations.Add(Field(prefix, "activity"), Text(words::CONDITION_ACTIVITY));
   }
 }
 
@@ -385,11 +382,9 @@ absl::StatusOr<Route> RouteBetween(const v1::CalculateGrantRequest& request,
     return Error(
         absl::StatusCode::kFailedPrecondition,
         "NOT_INTERNATIONAL_CREDIT_MOBILITY",
-        absl::StrCat(
-            "International Credit Mobility runs between a Programme and a "
-            "Partner country; ",
-            sending.country_code, " to ", receiving.country_code, " in the ",
-            request.call_year(), " call is not"));
+        Text(words::NOT_ICM, {{"from", sending.country_code},
+                              {"to", receiving.country_code},
+                              {"year", absl::StrCat(request.call_year())}}));
   }
   // Only regions the programme's calls name are funded.
   const Endpoint& partner_side =

@@ -4,7 +4,10 @@
 #include <gtest/gtest.h>
 
 #include "common/reference_data.h"
+#include "common/status.h"
 #include "common/types.h"
+#include "common/words_testing.h"
+#include "services/grants/words.h"
 
 namespace mobility::grants {
 namespace {
@@ -146,6 +149,12 @@ TEST(TravelBandTest, AMissingTableOrBandIsRefusedNeverPricedAsNoTravel) {
   EXPECT_EQ(no_table.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(std::string(no_table.status().message()),
               ::testing::HasSubstr("KA171 2021 call has no travel table"));
+  // The table's gap is the office's to read; an applicant reads that the
+  // office completes the rates, in their language.
+  EXPECT_EQ(
+      LocalizedMessageOf(InLanguage(no_table.status(), Language::kRussian)),
+      "Ставки программы для этой поездки внесены ещё не полностью; "
+      "международный отдел их дополнит");
   // A gap between bands names the distance; below the first band is no travel.
   rates.push_back(Travel(10, 99, 20));
   rates.push_back(Travel(500, 1999, 275));
@@ -498,6 +507,10 @@ TEST(ValidationTest, EveryFieldAtItsEdge) {
   Violations green;
   ValidateCalculation(student, "", green);
   EXPECT_TRUE(green.empty());
+}
+
+TEST(GrantWordsTest, EveryKeyInKazakhRussianAndEnglish) {
+  testing::ExpectCompleteCatalogue(words::kAll);
 }
 
 }  // namespace

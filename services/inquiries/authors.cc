@@ -3,11 +3,13 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/idempotency.h"
 #include "common/status.h"
 #include "common/types.h"
 #include "services/inquiries/inquiry_record.h"
 #include "services/inquiries/inquiry_rules.h"
+#include "services/inquiries/words.h"
 
 namespace mobility::inquiries {
 namespace {
@@ -26,16 +28,16 @@ absl::Status CheckCredentials(absl::string_view number,
                               absl::string_view code) {
   Violations violations;
   if (!IsRegistrationNumber(number))
-    violations.Add("registration_number", "must look like 2026-000123");
+    violations.Add("registration_number", Text(words::REGISTRATION_NUMBER));
   if (code.empty() || code.size() > 64)
-    violations.Add("tracking_code", "is required");
+    violations.Add("tracking_code", Text(common_words::REQUIRED));
   return violations.ToStatus("INVALID_TRACKING_REQUEST");
 }
 
 // The same answer for an unknown number and a wrong code.
 absl::Status NotTracked() {
   return Error(absl::StatusCode::kNotFound, "INQUIRY_NOT_FOUND",
-               "no inquiry has this registration number and tracking code");
+               Text(words::NOT_TRACKED));
 }
 
 v1::TrackedInquiry AuthorView(const v1::Inquiry& inquiry,
@@ -91,9 +93,7 @@ absl::Status Authors::CheckLookups(const CallContext& call) const {
         absl::Ceil(usage.earliest + absl::Hours(1) - now, absl::Seconds(1));
     return WithRetryDelay(
         Error(absl::StatusCode::kResourceExhausted, "LOOKUP_RATE_LIMITED",
-              absl::StrCat("too many numbers and codes that match no inquiry "
-                           "came from this address; try again in ",
-                           absl::FormatDuration(wait))),
+              Text(words::LOOKUPS_PER_HOUR, {{"minutes", WholeMinutes(wait)}})),
         wait);
   });
 }
@@ -149,8 +149,8 @@ absl::StatusOr<v1::TrackedInquiry> Authors::ReplyToInquiry(
   }
   if (absl::StripAsciiWhitespace(request.text()).empty() ||
       CharCount(request.text()) > kMaxTextChars) {
-    return InvalidField("text", absl::StrCat("is required, at most ",
-                                             kMaxTextChars, " characters"));
+    return InvalidField("text",
+                        Text(words::TEXT_REQUIRED, {{"max", kMaxTextChars}}));
   }
   if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
     return s;
@@ -177,8 +177,7 @@ absl::StatusOr<v1::TrackedInquiry> Authors::ReplyToInquiry(
                     kReopenPeriod) {
                   return Error(absl::StatusCode::kFailedPrecondition,
                                "REPLY_PERIOD_OVER",
-                               "the answer is more than 30 days old: send a "
-                               "new appeal");
+                               Text(words::REPLY_PERIOD_OVER));
                 }
                 inquiry->set_state(v1::Inquiry::REOPENED);
                 inquiry->clear_close_time();
@@ -190,7 +189,8 @@ absl::StatusOr<v1::TrackedInquiry> Authors::ReplyToInquiry(
                 return Error(
                     absl::StatusCode::kFailedPrecondition, "INQUIRY_STATE",
                     absl::StrCat("an inquiry ", v1::Inquiry::State_Name(state),
-                                 " takes no replies"));
+                                 " takes no replies"),
+                    Text(words::NO_REPLIES));
               }
               v1::Message message;
               message.set_visibility(v1::Message::PUBLIC_REPLY);

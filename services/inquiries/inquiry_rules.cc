@@ -11,7 +11,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/types.h"
+#include "services/inquiries/words.h"
 #include "services/inquiries/working_calendar.h"
 
 namespace mobility::inquiries {
@@ -84,10 +86,10 @@ namespace {
 void CheckSize(absl::string_view field, absl::string_view value, int max,
                bool required, Violations& violations) {
   if (required && absl::StripAsciiWhitespace(value).empty()) {
-    violations.Add(std::string(field), "is required");
+    violations.Add(std::string(field), Text(common_words::REQUIRED));
   } else if (CharCount(value) > max) {
     violations.Add(std::string(field),
-                   absl::StrCat("is longer than ", max, " characters"));
+                   Text(words::LONGER_THAN, {{"max", max}}));
   }
 }
 
@@ -118,17 +120,16 @@ void ValidateNewInquiry(const v1::Inquiry& inquiry, absl::CivilDay today,
                         Violations& violations) {
   if (inquiry.kind() == v1::INQUIRY_KIND_UNSPECIFIED ||
       !v1::InquiryKind_IsValid(inquiry.kind())) {
-    violations.Add("inquiry.kind", "name the kind of appeal");
+    violations.Add("inquiry.kind", Text(words::APPEAL_KIND));
   }
   CheckSize("inquiry.subject", inquiry.subject(), kMaxSubjectChars, true,
             violations);
   CheckSize("inquiry.text", inquiry.text(), kMaxTextChars, true, violations);
   if (!IsSupportedLanguage(inquiry.language()))
-    violations.Add("inquiry.language", "must be kk, ru or en");
+    violations.Add("inquiry.language", Text(common_words::PAGE_LANGUAGE));
   if (!inquiry.consent_to_processing()) {
     violations.Add("inquiry.consent_to_processing",
-                   "the appeal is handled only with consent to processing "
-                   "the personal data it contains");
+                   Text(words::CONSENT_PROCESSING));
   }
   const v1::Author& author = inquiry.author();
   CheckSize("inquiry.author.full_name", author.full_name(), kMaxFieldChars,
@@ -138,23 +139,20 @@ void ValidateNewInquiry(const v1::Inquiry& inquiry, absl::CivilDay today,
   CheckSize("inquiry.author.organization", author.organization(),
             kMaxFieldChars, false, violations);
   if (!author.email().empty() && !IsPlausibleEmail(author.email()))
-    violations.Add("inquiry.author.email", "is not an e-mail address");
+    violations.Add("inquiry.author.email", Text(common_words::EMAIL));
   if (!author.phone().empty() && !IsPlausiblePhone(author.phone())) {
-    violations.Add("inquiry.author.phone",
-                   "must be in international form, e.g. +77162254000");
+    violations.Add("inquiry.author.phone", Text(words::PHONE));
   }
   if (!author.iin().empty() && !IsValidIdentificationNumber(author.iin())) {
-    violations.Add("inquiry.author.iin",
-                   "must be 12 digits with a valid check digit");
+    violations.Add("inquiry.author.iin", Text(words::IDENTIFICATION_NUMBER));
   }
   if (!author.bin().empty()) {
     if (!IsValidIdentificationNumber(author.bin())) {
-      violations.Add("inquiry.author.bin",
-                     "must be 12 digits with a valid check digit");
+      violations.Add("inquiry.author.bin", Text(words::IDENTIFICATION_NUMBER));
     }
     if (author.organization().empty()) {
       violations.Add("inquiry.author.organization",
-                     "name the company whose BIN is given");
+                     Text(words::BIN_ORGANIZATION));
     }
   }
   const bool oral =
@@ -163,20 +161,17 @@ void ValidateNewInquiry(const v1::Inquiry& inquiry, absl::CivilDay today,
     CheckSize("inquiry.protocol", inquiry.protocol(), kMaxProtocolChars, true,
               violations);
   } else if (!inquiry.protocol().empty()) {
-    violations.Add("inquiry.protocol",
-                   "only an oral appeal (PHONE, IN_PERSON) has a protocol");
+    violations.Add("inquiry.protocol", Text(words::PROTOCOL_ORAL_ONLY));
   }
   if (inquiry.kind() == v1::ADMINISTRATIVE_COMPLAINT) {
     if (!IsValidDate(inquiry.act_learned_date())) {
-      violations.Add("inquiry.act_learned_date",
-                     "a complaint against an administrative act gives the "
-                     "day the author learned of the act");
+      violations.Add("inquiry.act_learned_date", Text(words::ACT_LEARNED_DATE));
     } else if (ToCivilDay(inquiry.act_learned_date()) > today) {
-      violations.Add("inquiry.act_learned_date", "is in the future");
+      violations.Add("inquiry.act_learned_date", Text(words::IN_THE_FUTURE));
     }
   } else if (inquiry.has_act_learned_date()) {
     violations.Add("inquiry.act_learned_date",
-                   "only a complaint against an administrative act has it");
+                   Text(words::ACT_LEARNED_DATE_COMPLAINT_ONLY));
   }
 }
 

@@ -10,6 +10,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "common/status.h"
 #include "mobility/inquiries/v1/inquiries.pb.h"
 
@@ -71,6 +72,11 @@ std::string DuplicateKey(const v1::Inquiry& inquiry);
 bool IsOpen(v1::Inquiry::State state);
 // The state as the author sees it: WAITING_FOR_AUTHOR is the office's own.
 v1::Inquiry::State AuthorVisibleState(v1::Inquiry::State state);
+
+// The whole minutes, rounded up, a reader is told to wait before trying again.
+inline int64_t WholeMinutes(absl::Duration wait) {
+  return absl::ToInt64Minutes(absl::Ceil(wait, absl::Minutes(1)));
+}
 
 }  // namespace mobility::inquiries
 

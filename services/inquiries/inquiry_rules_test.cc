@@ -5,6 +5,8 @@
 #include <set>
 
 #include "common/types.h"
+#include "common/words_testing.h"
+#include "services/inquiries/words.h"
 
 namespace mobility::inquiries {
 namespace {
@@ -148,6 +150,23 @@ TEST(AuthorVisibleStateTest, WaitingIsTheOfficesOwn) {
   EXPECT_EQ(AuthorVisibleState(v1::Inquiry::ANSWERED), v1::Inquiry::ANSWERED);
   EXPECT_TRUE(IsOpen(v1::Inquiry::REOPENED));
   EXPECT_FALSE(IsOpen(v1::Inquiry::FORWARDED));
+}
+
+TEST(InquiryWordsTest, EveryKeyInKazakhRussianAndEnglish) {
+  testing::ExpectCompleteCatalogue(words::kAll);
+}
+
+// An author writing in Kazakh reads what to correct in Kazakh; the minutes
+// to wait are whole minutes, rounded up.
+TEST(InquiryWordsTest, TheAuthorReadsWhatToCorrectInTheirLanguage) {
+  Violations v;
+  v.Add("inquiry.author.phone", Text(words::PHONE));
+  EXPECT_EQ(FieldViolationsOf(
+                InLanguage(v.ToStatus("INVALID_INQUIRY"), Language::kKazakh))[0]
+                .localized,
+            "Нөмірді халықаралық форматта көрсетіңіз, мысалы +77162254000");
+  EXPECT_EQ(WholeMinutes(absl::Seconds(61)), 2);
+  EXPECT_EQ(WholeMinutes(absl::Minutes(59)), 59);
 }
 
 }  // namespace

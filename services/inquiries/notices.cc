@@ -8,14 +8,14 @@
 namespace mobility::inquiries {
 namespace {
 
-struct Text {
+struct MailText {
   const char* subject;
   const char* body;
 };
 
 // {number}, {date}, {due}, {link}, {body}, {text} are filled in.
 struct Texts {
-  Text registered, already_registered, extended, forwarded, answered, reply,
+  MailText registered, already_registered, extended, forwarded, answered, reply,
       due_date_moved;
   const char* appeal;
 };
@@ -127,7 +127,7 @@ std::optional<Notice> NoticeFor(NoticeKind kind, const v1::Inquiry& inquiry,
                                 const std::string& day) {
   if (inquiry.author().email().empty()) return std::nullopt;
   const Texts& texts = TextsFor(inquiry.language());
-  const Text* text = nullptr;
+  const MailText* text = nullptr;
   std::string detail;
   switch (kind) {
     case NoticeKind::kRegistered:

@@ -3,12 +3,14 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/idempotency.h"
 #include "common/status.h"
 #include "common/types.h"
 #include "services/inquiries/directory.h"
 #include "services/inquiries/inquiry_record.h"
 #include "services/inquiries/inquiry_rules.h"
+#include "services/inquiries/words.h"
 
 namespace mobility::inquiries {
 namespace {
@@ -38,10 +40,9 @@ absl::Status Registration::CheckRate(InquiriesStore& store,
         absl::Ceil(usage.earliest + kRateWindow - now, absl::Seconds(1));
     return WithRetryDelay(
         Error(absl::StatusCode::kResourceExhausted, "SUBMISSION_RATE_LIMITED",
-              absl::StrCat("at most ", settings_->submissions_per_hour,
-                           " appeals an hour come through the web form from "
-                           "one address or e-mail; try again in ",
-                           absl::FormatDuration(wait))),
+              Text(words::SUBMISSIONS_PER_HOUR,
+                   {{"count", settings_->submissions_per_hour},
+                    {"minutes", WholeMinutes(wait)}})),
         wait);
   }
   MOBILITY_RETURN_IF_ERROR(store.RecordSubmission(key_hash, now));
@@ -56,23 +57,19 @@ absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
     inquiry.set_channel(v1::WEB);
   Violations violations;
   if (!v1::Channel_IsValid(inquiry.channel())) {
-    violations.Add("inquiry.channel", "is not a channel");
+    violations.Add("inquiry.channel", Text(words::CHANNEL));
   } else if (inquiry.channel() != v1::WEB && !staff) {
-    violations.Add("inquiry.channel",
-                   "only inquiry handlers register PHONE, EMAIL, POST and "
-                   "IN_PERSON appeals");
+    violations.Add("inquiry.channel", Text(words::CHANNEL_STAFF_ONLY));
   }
   const bool accepted_by_staff = inquiry.channel() != v1::WEB;
   if (accepted_by_staff) {
     if (request.accepted_by_name().empty() ||
         CharCount(request.accepted_by_name()) > kMaxFieldChars) {
-      violations.Add("accepted_by_name",
-                     "the receipt names who accepted the appeal");
+      violations.Add("accepted_by_name", Text(words::ACCEPTED_BY_NAME));
     }
     if (request.accepted_by_position().empty() ||
         CharCount(request.accepted_by_position()) > kMaxFieldChars) {
-      violations.Add("accepted_by_position",
-                     "the receipt gives the position of who accepted it");
+      violations.Add("accepted_by_position", Text(words::ACCEPTED_BY_POSITION));
     }
   }
   if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
@@ -108,8 +105,7 @@ absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
                                           store.GetOffice(*office_id));
                 if (!office || !office->active()) {
                   return InvalidField("inquiry.addressee",
-                                      "is neither \"rector\" nor an active "
-                                      "office");
+                                      Text(words::ADDRESSEE));
                 }
               }
               for (const auto& key : rate_keys) {

@@ -127,6 +127,8 @@ def programme(pages):
     pages.wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '#agreements tbody tr'))
     rows = pages.find('#agreements tbody').text
     check('Vidzeme' in rows and 'Latvia' in rows, f'agreements in force: {rows!r}')
+    # The 2016-2021 agreement ended long ago: not in force today (issue 23).
+    check('2016/2017' not in rows, f'an ended agreement listed in force: {rows!r}')
     pages.accessible('home')
 
 
@@ -291,6 +293,18 @@ def languages(pages):
     check(pages.find('h1').text.startswith('Erasmus+: халықаралық'), 'no Kazakh')
     pages.open('/ask')
     pages.accessible('ask-kk')
+    # The service's refusal reads in Kazakh next to the field (issue 23), not in English.
+    pages.type('#subject', QUESTION['subject'])
+    pages.type('#text', QUESTION['text'])
+    pages.type('#name', QUESTION['name'])
+    pages.type('#email', QUESTION['email'])
+    pages.find('#consent-processing').send_keys(Keys.SPACE)
+    pages.type('#phone', '12345')
+    pages.find('#send').click()
+    error = pages.shown('#phone-error')
+    check(error.text == 'Нөмірді халықаралық форматта көрсетіңіз, мысалы +77162254000',
+          f'phone error in kk: {error.text!r}')
+    pages.accessible('ask-kk-phone-error')
 
 
 def main():
