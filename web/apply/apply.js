@@ -4,7 +4,7 @@
 // grant. The applicant token lives in the tab's sessionStorage only.
 import {call, formatDate, formatMoney, formatTime, inputDate, upload} from '/assets/api.js';
 import {conditionLabel} from '/assets/agreements.js';
-import {showFieldErrors} from '/assets/forms.js';
+import {once, showFieldErrors} from '/assets/forms.js';
 import {addTexts, language, t} from '/assets/i18n.js';
 import {layout} from '/assets/layout.js';
 import {TEXTS} from '/apply/texts.js';
@@ -18,6 +18,7 @@ const form = $('application');
 let choices = [];  // {call, condition} for each open call's cooperation condition.
 let institutions = new Map();
 let draft = null;  // The application being edited, as the service last returned it.
+let createRequestId = '';  // Made once per new form (edit).
 let step = 0;
 let reachedEnd = false;  // Once the last step was seen, every step may submit.
 
@@ -57,8 +58,14 @@ function show(section) {
 // else's wrong guesses can spend the code.
 let attempt = '';
 
-$('code-request').addEventListener('submit', async (event) => {
+const submitButton = (id) => $(id).querySelector('[type=submit]');
+
+$('code-request').addEventListener('submit', (event) => {
   event.preventDefault();
+  once(submitButton('code-request'), sendCode);
+});
+
+async function sendCode() {
   const request = $('code-request');
   const email = $('sign-in-email').value.trim();
   if (!email) return showFieldErrors(request, {email: t('field.required')}, '');
@@ -68,12 +75,17 @@ $('code-request').addEventListener('submit', async (event) => {
   showFieldErrors(request, {}, '');
   request.hidden = true;
   $('code-entry').hidden = false;
-  $('code-sent').textContent = t('apply.codeSent');
+  // Says where the code went, so a mistyped address shows at once.
+  $('code-sent').textContent = t('apply.codeSent').replace('{email}', email);
   $('sign-in-code').focus();
+}
+
+$('code-entry').addEventListener('submit', (event) => {
+  event.preventDefault();
+  once(submitButton('code-entry'), enterCode);
 });
 
-$('code-entry').addEventListener('submit', async (event) => {
-  event.preventDefault();
+async function enterCode() {
   const entry = $('code-entry');
   const body = {email: $('sign-in-email').value.trim(), code: $('sign-in-code').value.trim(),
                 attempt};
@@ -83,7 +95,7 @@ $('code-entry').addEventListener('submit', async (event) => {
   sessionStorage.setItem(KEY, JSON.stringify({token: reply.body.token}));
   $('sign-in-code').value = '';
   await start();
-});
+}
 
 $('code-again').addEventListener('click', () => {
   $('code-entry').hidden = true;
@@ -186,6 +198,7 @@ const dateValue = (date) => (date && date.year ?
 
 function edit(application) {
   draft = application;
+  createRequestId = crypto.randomUUID();
   reachedEnd = false;
   fillConditions();
   const a = application || {};
@@ -313,14 +326,20 @@ async function save() {
       kind: isStudent() ? 'STUDENT' : 'STAFF', ...fields,
       applicant: {homeInstitution: choice.condition.sendingInstitution},
     };
-    return api('POST', `/v1/applications?requestId=${crypto.randomUUID()}`, application);
+    // One id for the whole form: taps that reach the service twice make one
+    // draft.
+    return api('POST', `/v1/applications?requestId=${createRequestId}`, application);
   }
   const path = `/v1/${draft.name}?updateMask=${mask.join(',')}&requestId=${crypto.randomUUID()}`;
   return api('PATCH', path, {...fields, etag: draft.etag});
 }
 
-form.addEventListener('submit', async (event) => {
+form.addEventListener('submit', (event) => {
   event.preventDefault();
+  once($('next'), saveAndContinue);
+});
+
+async function saveAndContinue() {
   const absent = missing();
   if (Object.keys(absent).length > 0) return showFieldErrors(form, absent, t('apply.fix'));
   const reply = await save();
@@ -333,11 +352,13 @@ form.addEventListener('submit', async (event) => {
   form.querySelector(`fieldset[data-step="${STEPS[step]}"] input, ` +
                      `fieldset[data-step="${STEPS[step]}"] select, ` +
                      `fieldset[data-step="${STEPS[step]}"] textarea`).focus();
-});
+}
 
 $('back').addEventListener('click', () => goTo(step - 1));
 
-$('submit').addEventListener('click', async () => {
+$('submit').addEventListener('click', () => once($('submit'), submit));
+
+async function submit() {
   const saved = await save();
   if (!saved.ok) return showErrors(saved.error, saved.error.message);
   draft = saved.body;
@@ -346,7 +367,7 @@ $('submit').addEventListener('click', async () => {
   showFieldErrors(form, {}, '');
   announce(t('apply.submitted'));
   await showStatus(reply.body.name);
-});
+}
 
 // --- Documents --------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 // once.
 import {call, formatDate, inputDate} from '/assets/api.js';
 import {language, t} from '/assets/i18n.js';
-import {showFieldErrors} from '/assets/forms.js';
+import {once, showFieldErrors} from '/assets/forms.js';
 import {layout} from '/assets/layout.js';
 
 const KINDS = ['REQUEST', 'APPLICATION', 'COMPLAINT', 'ADMINISTRATIVE_COMPLAINT', 'PROPOSAL',
@@ -74,22 +74,24 @@ function showReceipt(receipt) {
   section.focus();
 }
 
-form.addEventListener('submit', async (event) => {
+form.addEventListener('submit', (event) => {
   event.preventDefault();
+  once(document.getElementById('send'), sendAppeal);
+});
+
+async function sendAppeal() {
   const empty = missing();
   if (Object.keys(empty).length > 0) return showFieldErrors(form, empty, t('ask.fix'));
   const send = document.getElementById('send');
-  send.disabled = true;
   send.textContent = t('ask.sending');
   const reply = await call('POST', '/v1/inquiries', inquiry());
-  send.disabled = false;
   send.textContent = t('ask.send');
   if (reply.ok) return showReceipt(reply.body);
   const {error} = reply;
   if (reply.status === 429) return showFieldErrors(form, {}, t('ask.limited'));
   if (Object.keys(error.fields).length > 0) return showFieldErrors(form, error.fields, t('ask.fix'));
   showFieldErrors(form, {}, error.message || t('ask.failed'));
-});
+}
 
 kind.addEventListener('change', fillChoices);
 document.addEventListener('languagechange', fillChoices);

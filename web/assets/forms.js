@@ -35,3 +35,20 @@ export function showFieldErrors(form, fields, summary) {
   }
   if (first) first.focus();
 }
+
+/**
+ * Runs `work` once at a time for `button`: while it runs the button is busy
+ * (disabled, aria-busy) and further taps or Enter presses are ignored, so a
+ * slow link never sends a form twice. Returns what `work` returns.
+ */
+export async function once(button, work) {
+  if (button.getAttribute('aria-busy') === 'true') return undefined;
+  button.setAttribute('aria-busy', 'true');
+  button.disabled = true;
+  try {
+    return await work();
+  } finally {
+    button.disabled = false;
+    button.removeAttribute('aria-busy');
+  }
+}
