@@ -134,7 +134,11 @@ class RpcDispatcher::Call final : public grpc::ServerUnaryReactor {
         start_(absl::Now()),
         cancelled_(std::make_shared<std::atomic<bool>>(false)) {}
 
-  void OnCancel() override { cancelled_->store(true); }
+  // gRPC may cancel from another thread before the call is answered.
+  void OnCancel() override {
+    TakeBack(this);
+    cancelled_->store(true);
+  }
   void OnDone() override {
     TakeBack(this);
     delete this;
@@ -178,6 +182,7 @@ grpc::ServerUnaryReactor* RpcDispatcher::Start(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response, const MethodSpec& method) const {
   auto* call = new Call(method);
+  HandOff(call);  // To OnCancel, which gRPC may run on another thread.
   call->call_.request_id = MetadataValue(context, kRequestIdHeader);
   if (!IsAcceptableRequestId(call->call_.request_id))
     call->call_.request_id = NewRequestId();
