@@ -1,5 +1,7 @@
 #include "services/applications/grpc_service.h"
 
+#include <algorithm>
+
 #include "common/log.h"
 
 namespace mobility::applications {
@@ -87,6 +89,10 @@ ApplicationsGrpcService::~ApplicationsGrpcService() {
   if (sweeper_.joinable()) sweeper_.join();
 }
 
+namespace {
+constexpr absl::Duration kSweepLimit = absl::Seconds(10);
+}  // namespace
+
 void ApplicationsGrpcService::FinishPendingSteps(absl::Duration interval,
                                                  absl::Duration grace) {
   sweeper_ = std::thread([this, interval, grace] {
@@ -94,7 +100,9 @@ void ApplicationsGrpcService::FinishPendingSteps(absl::Duration interval,
       CallContext call;
       call.principal.subject = "applications";
       call.principal.roles = {Role::kService};
-      call.limit = CallLimit::Within(interval);
+      // Not the interval: a sweep that needs longer (a slow grants service)
+      // must still finish, and the next one simply starts later.
+      call.limit = CallLimit::Within(std::max(interval, kSweepLimit));
       auto finished = selection_.FinishPendingSteps(grace, call);
       if (!finished.ok()) {
         Log(LogLevel::kWarning, "pending_steps_failed",
