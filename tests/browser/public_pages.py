@@ -118,6 +118,9 @@ def ask(pages):
     code = pages.find('#receipt-code').text
     check(number.count('-') == 1 and len(code) == 24, f'receipt {number!r} {code!r}')
     check(pages.find('#receipt-due').text, 'no due date on the receipt')
+    # The receipt's link opens this appeal, not an empty form (issue 23).
+    link = pages.find('#receipt-track').get_attribute('href')
+    check(link.endswith(f'/track#{number}/{code}'), f'tracking link {link!r}')
     pages.accessible('ask-receipt')
     return number, code
 
@@ -129,6 +132,7 @@ def programme(pages):
     check('Vidzeme' in rows and 'Latvia' in rows, f'agreements in force: {rows!r}')
     # The 2016-2021 agreement ended long ago: not in force today (issue 23).
     check('2016/2017' not in rows, f'an ended agreement listed in force: {rows!r}')
+    check(pages.find('a.action').get_attribute('href').endswith('/apply'), 'no way to apply')
     pages.accessible('home')
 
 

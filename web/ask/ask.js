@@ -59,6 +59,10 @@ function showReceipt(receipt) {
   document.getElementById('receipt-due').textContent = formatDate(facts.legalDueDate, lang);
   document.getElementById('receipt-code').textContent = receipt.trackingCode || '';
   document.getElementById('code-block').hidden = !receipt.trackingCode;
+  // The link opens this appeal; in the fragment, number and code never reach
+  // a server's logs.
+  document.getElementById('receipt-track').href = receipt.trackingCode ?
+      `/track#${facts.registrationNumber}/${receipt.trackingCode}` : '/track';
   // A duplicate's registration is e-mailed to its author, never shown here.
   document.getElementById('receipt-facts').hidden = Boolean(receipt.duplicate);
   const note = document.getElementById('receipt-note');
