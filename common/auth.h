@@ -70,8 +70,7 @@ inline constexpr absl::string_view kDefaultAudience = "mobility-office";
 
 struct Principal {
   Principal() = default;
-  Principal(std::string subject, std::set<Role> roles,
-            std::string institution)
+  Principal(std::string subject, std::set<Role> roles, std::string institution)
       : subject(std::move(subject)),
         roles(std::move(roles)),
         institution(std::move(institution)) {}

@@ -37,8 +37,8 @@ int Token() {
   claims.subject = absl::GetFlag(FLAGS_subject);
   claims.roles = roles;
   claims.institution = absl::GetFlag(FLAGS_institution);
-  claims.offices = absl::StrSplit(absl::GetFlag(FLAGS_office), ',',
-                                  absl::SkipEmpty());
+  claims.offices =
+      absl::StrSplit(absl::GetFlag(FLAGS_office), ',', absl::SkipEmpty());
   claims.issued_at = absl::Now();
   claims.lifetime = absl::Hours(absl::GetFlag(FLAGS_ttl_hours));
   auto token = signer->Sign(claims);
