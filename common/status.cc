@@ -41,7 +41,7 @@ void AttachErrorInfo(absl::Status& status, absl::string_view reason) {
   google::rpc::ErrorInfo info;
   info.set_reason(std::string(reason));
   info.set_domain(std::string(kErrorDomain));
-  status.SetPayload(TypeUrl(info), absl::Cord(info.SerializeAsString()));
+  SetPayload(status, info);
 }
 
 }  // namespace

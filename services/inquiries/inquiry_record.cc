@@ -6,6 +6,7 @@
 #include "common/api.h"
 #include "common/status.h"
 #include "common/types.h"
+#include "services/inquiries/words.h"
 
 namespace mobility::inquiries {
 
@@ -22,7 +23,8 @@ absl::Status CheckOffice(const Principal& principal,
                          const std::string& office) {
   if (SeesOffice(principal, office)) return absl::OkStatus();
   return Error(absl::StatusCode::kPermissionDenied, "OTHER_OFFICE",
-               absl::StrCat(office, " is not among the offices you handle"));
+               absl::StrCat(office, " is not among the offices you handle"),
+               Text(words::OTHER_OFFICE));
 }
 
 void Stamp(v1::Inquiry& inquiry, absl::Time now) {
