@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "common/common_words.h"
 #include "common/status.h"
 
 namespace mobility {
@@ -136,9 +137,8 @@ void CheckTexts(const google::protobuf::Message& message,
         if (HasForbiddenControl(text, multi_line)) {
           violations.Add(
               field->is_repeated() ? absl::StrCat(path, "[", i, "]") : path,
-              multi_line ? "must not hold control characters other than "
-                           "line breaks and tabs"
-                         : "must be one line without control characters");
+              Text(multi_line ? common_words::NO_CONTROL_CHARACTERS
+                              : common_words::ONE_LINE));
         }
       }
     } else if (field->type() == FieldDescriptor::TYPE_MESSAGE &&
@@ -177,15 +177,15 @@ absl::StatusOr<std::string> ParseResourceName(absl::string_view field,
                                               absl::string_view collection) {
   std::string prefix = absl::StrCat(collection, "/");
   if (!absl::StartsWith(name, prefix)) {
-    return InvalidField(field, absl::StrCat("must be a resource name \"",
-                                            collection, "/{id}\""));
+    return InvalidField(
+        field, Text(common_words::RESOURCE_NAME, {{"collection", collection}}));
   }
   absl::string_view id = name.substr(prefix.size());
   // Generated ids are 32 hex digits, which IsValidResourceId also accepts
   // unless they start with a digit, so hex ids are checked on their own.
   if (!IsGeneratedId(id) && !IsValidResourceId(id)) {
     return InvalidField(
-        field, absl::StrCat("\"", collection, "/{id}\" has a malformed id"));
+        field, Text(common_words::MALFORMED_ID, {{"collection", collection}}));
   }
   return std::string(id);
 }
@@ -217,11 +217,13 @@ absl::Status ValidateRequestId(absl::string_view field,
          std::all_of(parts[i].begin(), parts[i].end(),
                      [](char c) { return absl::ascii_isxdigit(c); });
   }
-  return ok ? absl::OkStatus() : InvalidField(field, "must be a UUID");
+  return ok ? absl::OkStatus()
+            : InvalidField(field, Text(common_words::REQUEST_ID));
 }
 
 absl::StatusOr<int> EffectivePageSize(int32_t requested) {
-  if (requested < 0) return InvalidField("page_size", "must not be negative");
+  if (requested < 0)
+    return InvalidField("page_size", Text(common_words::NOT_NEGATIVE));
   if (requested == 0) return kDefaultPageSize;
   return std::min<int>(requested, kMaxPageSize);
 }
@@ -282,7 +284,7 @@ absl::StatusOr<std::string> DecodePageToken(
     absl::string_view token, absl::string_view query_fingerprint) {
   if (token.empty()) return std::string();
   const absl::Status foreign =
-      InvalidField("page_token", "is not a token this service issued");
+      InvalidField("page_token", Text(common_words::PAGE_TOKEN));
   std::vector<absl::string_view> halves = absl::StrSplit(token, '.');
   std::string payload, mac;
   if (token.size() > 1024 || halves.size() != 2 ||
@@ -299,8 +301,7 @@ absl::StatusOr<std::string> DecodePageToken(
       absl::StrSplit(payload, absl::MaxSplits('\n', 2));
   if (parts.size() != 3 || parts[0] != "v1" || parts[2].empty()) return foreign;
   if (parts[1] != Fingerprint(query_fingerprint)) {
-    return InvalidField("page_token",
-                        "belongs to a list call with other filters");
+    return InvalidField("page_token", Text(common_words::PAGE_TOKEN_FILTERS));
   }
   return parts[2];
 }
@@ -314,9 +315,9 @@ absl::StatusOr<std::set<std::string>> UpdateMaskPaths(
   for (int i = 0; i < mask.paths_size(); ++i) {
     if (mask.paths(i) == "*") return allowed;
     if (allowed.count(mask.paths(i)) == 0) {
-      violations.Add(
-          absl::StrCat("update_mask.paths[", i, "]"),
-          absl::StrCat("must be one of: ", absl::StrJoin(allowed, ", ")));
+      violations.Add(absl::StrCat("update_mask.paths[", i, "]"),
+                     Text(common_words::ONE_OF,
+                          {{"allowed", absl::StrJoin(allowed, ", ")}}));
     }
     paths.insert(mask.paths(i));
   }
@@ -330,9 +331,8 @@ std::string Etag(absl::string_view name, int64_t revision) {
 
 absl::Status CheckEtag(absl::string_view sent, absl::string_view current) {
   if (sent.empty() || sent == current) return absl::OkStatus();
-  return Error(
-      absl::StatusCode::kAborted, "ETAG_MISMATCH",
-      "the resource changed since it was read; read it again and retry");
+  return Error(absl::StatusCode::kAborted, "ETAG_MISMATCH",
+               Text(common_words::CHANGED_SINCE_READ));
 }
 
 }  // namespace mobility

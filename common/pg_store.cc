@@ -1,5 +1,6 @@
 #include "common/pg_store.h"
 
+#include "common/common_words.h"
 #include "common/status.h"
 
 namespace mobility {
@@ -44,12 +45,11 @@ absl::StatusOr<std::optional<std::string>> RecordedResponse(
   if (prior.empty() || prior[0][1].is_null()) {
     if (!in_flight_if_unanswered) return std::nullopt;
     return Error(absl::StatusCode::kAborted, "REQUEST_IN_FLIGHT",
-                 "a call with this request_id has not finished; retry");
+                 Text(common_words::REQUEST_IN_FLIGHT));
   }
   if (prior[0][0].as<std::string>() != request_hash) {
     Violations reused;
-    reused.Add("request_id",
-               "was already used for another request or by another caller");
+    reused.Add("request_id", Text(common_words::REQUEST_ID_REUSED));
     return reused.ToStatus("REQUEST_ID_REUSED");
   }
   pqxx::binarystring response(prior[0][1]);

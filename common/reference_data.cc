@@ -7,6 +7,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/common_words.h"
+#include "common/status.h"
 
 namespace mobility {
 namespace {
@@ -438,13 +440,17 @@ absl::Status CheckEligiblePartnerCountry(absl::string_view alpha2,
       programme == ProgrammeGeneration::kKa107 ? "KA107" : "KA171";
   auto region = RegionOf(alpha2, programme);
   if (!region.has_value()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(alpha2, " is in no Partner-country region of ", name));
+    return Error(absl::StatusCode::kFailedPrecondition, "REGION_NOT_ELIGIBLE",
+                 Text(common_words::NO_PARTNER_REGION,
+                      {{"country", alpha2}, {"programme", name}}));
   }
   if (!region->eligible) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        alpha2, " is in region ", region->number, " (", region->name,
-        "), which ", name, " International Credit Mobility does not fund"));
+    return Error(absl::StatusCode::kFailedPrecondition, "REGION_NOT_ELIGIBLE",
+                 Text(common_words::REGION_NOT_FUNDED,
+                      {{"country", alpha2},
+                       {"region", absl::StrCat(region->number)},
+                       {"region_name", region->name},
+                       {"programme", name}}));
   }
   return absl::OkStatus();
 }
@@ -473,9 +479,8 @@ absl::StatusOr<DurationLimits> MobilityDurationLimits(
           Unit::kMonths, programme == ProgrammeGeneration::kKa107 ? 3 : 2, 12};
     case Activity::kStudentTraineeship:
       if (programme == ProgrammeGeneration::kKa107 && call_year < 2018) {
-        return absl::InvalidArgumentError(
-            "student traineeships are eligible in KA107 only from the 2018 "
-            "call");
+        return Error(absl::StatusCode::kInvalidArgument, "NOT_ELIGIBLE",
+                     Text(common_words::TRAINEESHIP_FROM_2018));
       }
       return DurationLimits{Unit::kMonths, 2, 12};
     case Activity::kStaffTeaching:
@@ -528,13 +533,14 @@ absl::StatusOr<int> ParseAcademicYear(absl::string_view text) {
   if (!digits || !absl::SimpleAtoi(text.substr(0, 4), &first) ||
       !absl::SimpleAtoi(text.substr(5, 4), &second) ||
       first < kFirstAcademicYear || first > kLastAcademicYear) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("must be an academic year like \"2016/2017\", from ",
-                     kFirstAcademicYear, " to ", kLastAcademicYear));
+    return Error(absl::StatusCode::kInvalidArgument, "ACADEMIC_YEAR",
+                 Text(common_words::ACADEMIC_YEAR,
+                      {{"first", absl::StrCat(kFirstAcademicYear)},
+                       {"last", absl::StrCat(kLastAcademicYear)}}));
   }
   if (second != first + 1) {
-    return absl::InvalidArgumentError(
-        "must name two consecutive years, like \"2016/2017\"");
+    return Error(absl::StatusCode::kInvalidArgument, "ACADEMIC_YEAR",
+                 Text(common_words::ACADEMIC_YEAR_CONSECUTIVE));
   }
   return first;
 }

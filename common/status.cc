@@ -48,12 +48,23 @@ void AttachErrorInfo(absl::Status& status, absl::string_view reason) {
 
 void Violations::Add(std::string field, const Text& text) {
   list_.push_back({std::move(field), text.In(Language::kEnglish), ""});
-  texts_.push_back(text);
+  std::map<std::string, std::string>& words = words_.emplace_back();
+  for (Language language : kLanguages)
+    words[std::string(LanguageTag(language))] = text.In(language);
 }
 
 void Violations::Add(std::string field, std::string description) {
   list_.push_back({std::move(field), std::move(description), ""});
-  texts_.push_back(std::nullopt);
+  words_.emplace_back();
+}
+
+void Violations::Add(std::string field, const absl::Status& reason) {
+  list_.push_back({std::move(field), std::string(reason.message()), ""});
+  type::v1::ErrorWords words;
+  words_.emplace_back();
+  if (ReadPayload(reason, &words)) {
+    words_.back().insert(words.message().begin(), words.message().end());
+  }
 }
 
 absl::Status Violations::ToStatus(absl::string_view reason,
@@ -69,8 +80,8 @@ absl::Status Violations::ToStatus(absl::string_view reason,
     fv->set_field(list_[i].field);
     fv->set_description(list_[i].description);
     auto* vw = words.add_field_violations();
-    if (texts_[i]) {
-      PutWords(*texts_[i], vw->mutable_description());
+    if (!words_[i].empty()) {
+      vw->mutable_description()->insert(words_[i].begin(), words_[i].end());
       has_words = true;
     }
   }
@@ -94,8 +105,9 @@ absl::Status Violations::ToStatus(absl::string_view reason,
     // violation beside its field.
     for (Language language : kLanguages) {
       const std::string tag(LanguageTag(language));
+      const auto it = words_[0].find(tag);
       const std::string first =
-          texts_[0] ? texts_[0]->In(language) : list_[0].description;
+          it != words_[0].end() ? it->second : list_[0].description;
       (*words.mutable_message())[tag] =
           list_.size() == 1
               ? first
@@ -143,16 +155,72 @@ absl::Status InvalidField(absl::string_view field, const Text& text) {
   return v.ToStatus("INVALID_ARGUMENT");
 }
 
+absl::Status InvalidField(absl::string_view field, const absl::Status& reason) {
+  Violations v;
+  v.Add(std::string(field), reason);
+  return v.ToStatus("INVALID_ARGUMENT");
+}
+
+namespace {
+
+// What a reader is told of a refusal built without words: one whose detail
+// is the operators' (a lost database connection, an overloaded service).
+const Words& GeneralWords(absl::StatusCode code) {
+  using C = absl::StatusCode;
+  switch (code) {
+    case C::kUnavailable:
+      return common_words::TRY_AGAIN_SOON;
+    case C::kDeadlineExceeded:
+    case C::kCancelled:
+      return common_words::TOOK_TOO_LONG;
+    case C::kUnauthenticated:
+      return common_words::SIGN_IN_AGAIN;
+    case C::kPermissionDenied:
+      return common_words::NOT_YOURS;
+    case C::kNotFound:
+      return common_words::NOT_FOUND;
+    case C::kAborted:
+      return common_words::CHANGED_MEANWHILE;
+    case C::kAlreadyExists:
+      return common_words::EXISTS;
+    case C::kResourceExhausted:
+      return common_words::TOO_MANY_REQUESTS;
+    case C::kFailedPrecondition:
+      return common_words::NOT_NOW;
+    case C::kInvalidArgument:
+    case C::kOutOfRange:
+      return common_words::NOT_ACCEPTED;
+    default:
+      return common_words::FAILED_ON_OUR_SIDE;
+  }
+}
+
+void SetLocalizedMessage(absl::Status& status, const std::string& tag,
+                         const std::string& text) {
+  google::rpc::LocalizedMessage localized;
+  localized.set_locale(tag);
+  localized.set_message(text);
+  SetPayload(status, localized);
+}
+
+}  // namespace
+
 absl::Status InLanguage(absl::Status status, Language language) {
-  type::v1::ErrorWords words;
-  if (status.ok() || !ReadPayload(status, &words)) return status;
-  status.ErasePayload(TypeUrl(words));
+  if (status.ok()) return status;
   const std::string tag(LanguageTag(language));
-  if (auto it = words.message().find(tag); it != words.message().end()) {
+  type::v1::ErrorWords words;
+  if (!ReadPayload(status, &words)) {
+    // One from another service carries the caller's language already.
     google::rpc::LocalizedMessage localized;
-    localized.set_locale(tag);
-    localized.set_message(it->second);
-    SetPayload(status, localized);
+    if (!ReadPayload(status, &localized)) {
+      SetLocalizedMessage(status, tag,
+                          Text(GeneralWords(status.code())).In(language));
+    }
+    return status;
+  }
+  status.ErasePayload(TypeUrl(words));
+  if (auto it = words.message().find(tag); it != words.message().end()) {
+    SetLocalizedMessage(status, tag, it->second);
   }
   google::rpc::BadRequest bad_request;
   if (ReadPayload(status, &bad_request)) {

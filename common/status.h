@@ -6,6 +6,7 @@
 #ifndef MOBILITY_COMMON_STATUS_H_
 #define MOBILITY_COMMON_STATUS_H_
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -60,6 +61,9 @@ class Violations {
   void Add(std::string field, const Text& text);
   // English alone, for callers not yet given catalogue words.
   void Add(std::string field, std::string description);
+  // What is wrong with `field` as a check's refusal says it, in its words:
+  // v.Add("academic_year", ParseAcademicYear(text).status()).
+  void Add(std::string field, const absl::Status& reason);
   bool empty() const { return list_.empty(); }
   const std::vector<FieldViolation>& list() const { return list_; }
   // OK when empty, else `code` (INVALID_ARGUMENT unless said otherwise: a
@@ -71,8 +75,8 @@ class Violations {
 
  private:
   std::vector<FieldViolation> list_;
-  // Beside list_: each violation's Text, when it has one.
-  std::vector<std::optional<Text>> texts_;
+  // Beside list_: each violation's words by language tag (empty when none).
+  std::vector<std::map<std::string, std::string>> words_;
 };
 
 // A status with `code`, `message` and ErrorInfo{reason, domain}; with a Text,
@@ -91,6 +95,8 @@ absl::Status Error(absl::StatusCode code, absl::string_view reason,
 absl::Status InvalidField(absl::string_view field,
                           absl::string_view description);
 absl::Status InvalidField(absl::string_view field, const Text& text);
+// INVALID_ARGUMENT for one field, as a check's refusal `reason` says it.
+absl::Status InvalidField(absl::string_view field, const absl::Status& reason);
 
 // `status` as the caller reading `language` gets it: the words attached while
 // it was built become a google.rpc.LocalizedMessage and each field

@@ -117,11 +117,7 @@ void ValidateCondition(const v1::CooperationCondition& c,
   // 2018 KA107 call).
   auto limits = MobilityDurationLimits(programme, activity, calls.last);
   if (!limits.ok()) {
-    violations.Add(Field(prefix, "mobility_type"),
-                   absl::StrCat(limits.status().message(),
-                                "; the calls that may fund this condition run "
-                                "from ",
-                                calls.first, " to ", calls.last));
+    violations.Add(Field(prefix, "mobility_type"), limits.status());
   }
   const std::string total_field =
       Field(prefix, student ? "total_months_per_year" : "total_days_per_year");
@@ -266,7 +262,8 @@ void ValidateAgreement(
   const bool programme_known =
       agreement.programme() == v1::KA107 || agreement.programme() == v1::KA171;
   if (!programme_known)
-    violations.Add(Field(prefix, "programme"), "must be KA107 or KA171");
+    violations.Add(Field(prefix, "programme"),
+                   Text(common_words::PROGRAMME_CODE));
   const ProgrammeGeneration programme = agreement.programme() == v1::KA107
                                             ? ProgrammeGeneration::kKa107
                                             : ProgrammeGeneration::kKa171;
@@ -279,12 +276,10 @@ void ValidateAgreement(
   auto first = ParseAcademicYear(agreement.first_academic_year());
   auto last = ParseAcademicYear(agreement.last_academic_year());
   if (!first.ok()) {
-    violations.Add(Field(prefix, "first_academic_year"),
-                   std::string(first.status().message()));
+    violations.Add(Field(prefix, "first_academic_year"), first.status());
   }
   if (!last.ok()) {
-    violations.Add(Field(prefix, "last_academic_year"),
-                   std::string(last.status().message()));
+    violations.Add(Field(prefix, "last_academic_year"), last.status());
   }
   if (first.ok() && last.ok() && *last < *first) {
     violations.Add(Field(prefix, "last_academic_year"),
@@ -327,8 +322,9 @@ void ValidateAgreement(
     const std::string at = Indexed(prefix, "partners", i);
     auto country = partner_countries.find(p.institution());
     if (!ParseResourceName("", p.institution(), "institutions").ok()) {
-      violations.Add(absl::StrCat(at, ".institution"),
-                     "must be an institution name \"institutions/{id}\"");
+      violations.Add(
+          absl::StrCat(at, ".institution"),
+          Text(common_words::RESOURCE_NAME, {{"collection", "institutions"}}));
     } else if (country == partner_countries.end()) {
       violations.Add(absl::StrCat(at, ".institution"), "no such institution");
     } else if (!partners.insert(p.institution()).second) {
@@ -351,7 +347,7 @@ void ValidateAgreement(
               absl::StrCat(at, ".signing_contact.role"), violations);
     if (p.has_signing_date() && !IsValidDate(p.signing_date())) {
       violations.Add(absl::StrCat(at, ".signing_date"),
-                     "must be a calendar date");
+                     Text(common_words::CALENDAR_DATE));
     }
   }
   if (countries.size() == 2 && have_calls) {

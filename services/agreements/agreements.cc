@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/idempotency.h"
 #include "common/reference_data.h"
 #include "common/status.h"
@@ -95,9 +96,7 @@ absl::StatusOr<v1::Agreement> Agreements::CreateAgreement(
   const Principal& caller = call.principal;
   if (!request.agreement_id().empty() &&
       !IsValidResourceId(request.agreement_id())) {
-    return InvalidField(
-        "agreement_id",
-        "must be 4-63 characters of [a-z0-9-], starting with a letter");
+    return InvalidField("agreement_id", Text(common_words::RESOURCE_ID));
   }
   if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
     return s;
@@ -158,7 +157,7 @@ absl::StatusOr<v1::Agreement> Agreements::GetAgreement(
   auto id = ParseResourceName("name", request.name(), "agreements");
   if (!id.ok()) return id.status();
   if (request.revision() < 0)
-    return InvalidField("revision", "must not be negative");
+    return InvalidField("revision", Text(common_words::NOT_NEGATIVE));
   // The public sees the agreements in force, as the university publishes
   // them; drafts, amendments awaiting approval and ended ones are the
   // office's.
@@ -201,8 +200,9 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
     if (partner.ok()) {
       filter.partner_institution_id = *partner;
     } else {
-      violations.Add("partner_institution",
-                     "must be an institution name \"institutions/{id}\"");
+      violations.Add(
+          "partner_institution",
+          Text(common_words::RESOURCE_NAME, {{"collection", "institutions"}}));
     }
   }
   if (!request.academic_year().empty()) {
@@ -210,7 +210,7 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
     if (year.ok()) {
       filter.academic_year = *year;
     } else {
-      violations.Add("academic_year", std::string(year.status().message()));
+      violations.Add("academic_year", year.status());
     }
   }
   if (request.state() != v1::Agreement::STATE_UNSPECIFIED) {
@@ -335,13 +335,13 @@ absl::StatusOr<v1::Agreement> Agreements::TerminateAgreement(
         absl::StrCat("must be at most ", kMaxTerminationReason, " characters"));
   }
   if (request.has_notice_date() && !IsValidDate(request.notice_date())) {
-    return InvalidField("notice_date", "must be a calendar date");
+    return InvalidField("notice_date", Text(common_words::CALENDAR_DATE));
   }
   const absl::CivilDay today = Today();
   const absl::CivilDay notice_date =
       request.has_notice_date() ? ToCivilDay(request.notice_date()) : today;
   if (notice_date > today) {
-    return InvalidField("notice_date", "must not be in the future");
+    return InvalidField("notice_date", Text(common_words::NOT_IN_FUTURE));
   }
   return ChangeState(
       "TerminateAgreement", request, call,

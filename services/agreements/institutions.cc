@@ -44,12 +44,10 @@ absl::StatusOr<v1::Institution> Institutions::CreateInstitution(
   ValidateInstitution(request.institution(), "institution", violations);
   if (!request.institution_id().empty() &&
       !IsValidResourceId(request.institution_id())) {
-    violations.Add(
-        "institution_id",
-        "must be 4-63 characters of [a-z0-9-], starting with a letter");
+    violations.Add("institution_id", Text(common_words::RESOURCE_ID));
   }
   if (!ValidateRequestId("request_id", request.request_id()).ok()) {
-    violations.Add("request_id", "must be a UUID");
+    violations.Add("request_id", Text(common_words::REQUEST_ID));
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_INSTITUTION");
 

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/idempotency.h"
 #include "common/local_day.h"
 #include "common/reference_data.h"
@@ -45,13 +46,12 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
   Violations violations;
   auto id = ParseResourceName("agreement", request.agreement(), "agreements");
   if (!id.ok())
-    violations.Add("agreement",
-                   "must be an agreement name \"agreements/{id}\"");
+    violations.Add("agreement", Text(common_words::RESOURCE_NAME,
+                                     {{"collection", "agreements"}}));
   auto year = ParseAcademicYear(request.academic_year());
-  if (!year.ok())
-    violations.Add("academic_year", std::string(year.status().message()));
+  if (!year.ok()) violations.Add("academic_year", year.status());
   if (request.condition_id().empty())
-    violations.Add("condition_id", "is required");
+    violations.Add("condition_id", Text(common_words::REQUIRED));
   if (request.allocation_key().empty() ||
       request.allocation_key().size() > kMaxAllocationKey) {
     violations.Add("allocation_key",
@@ -187,8 +187,7 @@ absl::StatusOr<v1::QuotaUsage> Quotas::GetQuotaUsage(
   int only_year = 0;
   if (!request.academic_year().empty()) {
     auto year = ParseAcademicYear(request.academic_year());
-    if (!year.ok())
-      return InvalidField("academic_year", year.status().message());
+    if (!year.ok()) return InvalidField("academic_year", year.status());
     only_year = *year;
   }
   auto read =

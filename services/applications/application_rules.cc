@@ -61,34 +61,38 @@ void ValidateCall(const v1::Call& call, Violations& v) {
   RequireText(call.title(), "call.title", v);
   if (!v1::Call::BelowRecommendedLanguage_IsValid(
           call.below_recommended_language())) {
-    v.Add("call.below_recommended_language", "must be REFUSE or FLAG");
+    v.Add("call.below_recommended_language",
+          Text(words::BELOW_RECOMMENDED_LANGUAGE));
   }
   LimitText(call.title(), kMaxText, "call.title", v);
   if (!ParseResourceName("", call.agreement(), "agreements").ok()) {
-    v.Add("call.agreement", "must be an agreement name \"agreements/{id}\"");
+    v.Add("call.agreement",
+          Text(common_words::RESOURCE_NAME, {{"collection", "agreements"}}));
   }
   if (call.condition_ids().empty()) {
-    v.Add("call.condition_ids", "name at least one cooperation condition");
+    v.Add("call.condition_ids", Text(words::NAME_A_CONDITION));
   }
   std::set<std::string> conditions;
   for (int i = 0; i < call.condition_ids_size(); ++i) {
     if (!IsId(call.condition_ids(i)) ||
         !conditions.insert(call.condition_ids(i)).second) {
       v.Add(absl::StrCat("call.condition_ids[", i, "]"),
-            "must be a condition id, listed once");
+            Text(words::CONDITION_ID_ONCE));
     }
   }
   if (auto year = ParseAcademicYear(call.academic_year()); !year.ok()) {
-    v.Add("call.academic_year", std::string(year.status().message()));
+    v.Add("call.academic_year", year.status());
   }
-  if (!call.has_open_time()) v.Add("call.open_time", "is required");
-  if (!call.has_close_time()) v.Add("call.close_time", "is required");
+  if (!call.has_open_time())
+    v.Add("call.open_time", Text(common_words::REQUIRED));
+  if (!call.has_close_time())
+    v.Add("call.close_time", Text(common_words::REQUIRED));
   if (call.has_open_time() && call.has_close_time() &&
       FromTimestamp(call.close_time()) <= FromTimestamp(call.open_time())) {
-    v.Add("call.close_time", "must come after open_time");
+    v.Add("call.close_time", Text(words::CLOSE_AFTER_OPEN));
   }
   if (call.criteria().empty()) {
-    v.Add("call.criteria", "name at least one selection criterion");
+    v.Add("call.criteria", Text(words::NAME_A_CRITERION));
   }
   std::set<std::string> ids;
   int weights = 0;
@@ -96,25 +100,27 @@ void ValidateCall(const v1::Call& call, Violations& v) {
     const v1::Criterion& c = call.criteria(i);
     const std::string at = absl::StrCat("call.criteria[", i, "]");
     if (!IsId(c.id()) || !ids.insert(c.id()).second) {
-      v.Add(at + ".id", "must be 1-63 characters of [a-z0-9-], used once");
+      v.Add(at + ".id", Text(words::CRITERION_ID));
     }
     RequireText(c.title(), at + ".title", v);
     LimitText(c.title(), kMaxText, at + ".title", v);
     if (c.weight() < 1 || c.weight() > 100) {
-      v.Add(at + ".weight", "must be between 1 and 100");
+      v.Add(at + ".weight",
+            Text(common_words::BETWEEN, {{"min", 1}, {"max", 100}}));
     } else {
       weights += c.weight();
     }
     if (c.max_points() < 1 || c.max_points() > 100) {
-      v.Add(at + ".max_points", "must be between 1 and 100");
+      v.Add(at + ".max_points",
+            Text(common_words::BETWEEN, {{"min", 1}, {"max", 100}}));
     }
   }
   if (!call.criteria().empty() && weights != 100) {
-    v.Add("call.criteria",
-          absl::StrCat("weights must add up to 100; they add up to ", weights));
+    v.Add("call.criteria", Text(words::WEIGHTS_SUM, {{"sum", weights}}));
   }
   if (!ParseResourceName("", call.budget(), "budgets").ok()) {
-    v.Add("call.budget", "must be a budget name \"budgets/{id}\"");
+    v.Add("call.budget",
+          Text(common_words::RESOURCE_NAME, {{"collection", "budgets"}}));
   }
 }
 
@@ -144,10 +150,10 @@ void ValidateLanguageSkills(
 
 void ValidateApplicationFields(const v1::Application& a, Violations& v) {
   if (!IsId(a.condition_id()) && !a.condition_id().empty()) {
-    v.Add("application.condition_id", "must be a cooperation condition id");
+    v.Add("application.condition_id", Text(words::CONDITION_ID));
   }
   if (!v1::ParticipantKind_IsValid(a.kind())) {
-    v.Add("application.kind", "must be STUDENT or STAFF");
+    v.Add("application.kind", Text(common_words::PARTICIPANT_KIND));
   }
   const v1::Applicant& p = a.applicant();
   for (const auto& [field, value] : {std::pair<const char*, const std::string*>{
@@ -170,7 +176,7 @@ void ValidateApplicationFields(const v1::Application& a, Violations& v) {
   if (!p.home_institution().empty() &&
       !ParseResourceName("", p.home_institution(), "institutions").ok()) {
     v.Add("application.applicant.home_institution",
-          "must be an institution name \"institutions/{id}\"");
+          Text(common_words::RESOURCE_NAME, {{"collection", "institutions"}}));
   }
   for (const auto& [field, date] :
        {std::pair<const char*, const type::v1::Date*>{"start_date",
@@ -285,8 +291,7 @@ void CheckEligibility(const v1::Application& a,
                                            : ProgrammeGeneration::kKa171,
                                        activity, funding_call_year);
   if (!limits.ok()) {
-    v.Add("condition_id", absl::StrCat(limits.status().message(), " (the ",
-                                       funding_call_year, " call funds it)"));
+    v.Add("condition_id", limits.status());
   }
   if (!DatesInOrder(a)) return;  // Reported with the fields.
   const absl::CivilDay start = ToCivilDay(a.start_date());
@@ -379,7 +384,7 @@ absl::StatusOr<int> TotalScore(
         [&](const v1::Criterion& c) { return c.id() == score.criterion_id(); });
     if (criterion == call.criteria().end() ||
         !scored.insert(score.criterion_id()).second) {
-      v.Add(at + ".criterion_id", "must be a criterion of the call, once");
+      v.Add(at + ".criterion_id", Text(words::CRITERION_OF_CALL));
       continue;
     }
     if (score.points() < 0 || score.points() > criterion->max_points()) {
@@ -394,7 +399,7 @@ absl::StatusOr<int> TotalScore(
              (2 * criterion->max_points());
   }
   if (v.empty() && scored.size() != static_cast<size_t>(call.criteria_size())) {
-    v.Add("scores", "give one score for every criterion of the call");
+    v.Add("scores", Text(words::SCORE_EVERY_CRITERION));
   }
   if (!v.empty()) return v.ToStatus("INVALID_SCORES");
   return total;
@@ -425,7 +430,7 @@ void ValidateComponents(
     const google::protobuf::RepeatedPtrField<v1::Component>& components,
     const std::string& field, Violations& v) {
   if (components.empty() || components.size() > 50) {
-    v.Add(field, "list 1 to 50 components");
+    v.Add(field, Text(words::COMPONENTS_COUNT));
     return;
   }
   std::set<std::string> codes;
@@ -434,15 +439,13 @@ void ValidateComponents(
     const std::string at = absl::StrCat(field, "[", i, "]");
     if (c.code().empty() || c.code().size() > 30 ||
         !codes.insert(c.code()).second) {
-      v.Add(at + ".code", "is required, at most 30 characters, used once");
+      v.Add(at + ".code", Text(words::COMPONENT_CODE));
     }
     RequireText(c.title(), at + ".title", v);
     LimitText(c.title(), kMaxText, at + ".title", v);
     auto credits = ParseFixedDecimal(c.ects_credits(), 1);
     if (!credits.has_value() || *credits == 0 || *credits > 600) {
-      v.Add(at + ".ects_credits",
-            "must be ECTS credits above 0 and at most 60, like \"6\" or "
-            "\"7.5\"");
+      v.Add(at + ".ects_credits", Text(words::ECTS_CREDITS));
     }
     LimitText(c.term(), 50, at + ".term", v);
   }
@@ -458,28 +461,23 @@ void ValidateRecognition(
     const std::string at = absl::StrCat("recognition[", i, "]");
     if (studied.count(r.component_code()) == 0 ||
         !seen.insert(r.component_code()).second) {
-      v.Add(at + ".component_code",
-            "must be a study component of the learning agreement in force, "
-            "once");
+      v.Add(at + ".component_code", Text(words::COMPONENT_OF_AGREEMENT));
     }
     if (!ParseFixedDecimal(r.transcript_credits(), 1).has_value()) {
-      v.Add(at + ".transcript_credits",
-            "must be credits like \"6\" or \"7.5\"");
+      v.Add(at + ".transcript_credits", Text(words::CREDITS));
     }
     if (r.recognised() &&
         !ParseFixedDecimal(r.recognised_credits(), 1).has_value()) {
-      v.Add(at + ".recognised_credits",
-            "must be credits like \"6\" or \"7.5\"");
+      v.Add(at + ".recognised_credits", Text(words::CREDITS));
     }
     if (!r.recognised() && r.reason().empty()) {
-      v.Add(at + ".reason", "a component not recognised needs the reason");
+      v.Add(at + ".reason", Text(words::NOT_RECOGNISED_REASON));
     }
     LimitText(r.reason(), 2000, at + ".reason", v);
   }
   for (const auto& code : studied) {
     if (seen.count(code) == 0) {
-      v.Add("recognition",
-            absl::StrCat("give what became of component ", code));
+      v.Add("recognition", Text(words::COMPONENT_OUTCOME, {{"code", code}}));
     }
   }
 }

@@ -5,10 +5,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/idempotency.h"
+#include "common/local_day.h"
 #include "common/status.h"
 #include "services/applications/application_rules.h"
 #include "services/applications/calls.h"
+#include "services/applications/words.h"
 
 namespace mobility::applications {
 namespace {
@@ -67,7 +70,8 @@ bool WindowOpen(const v1::Call& call, absl::Time now) {
 
 absl::Status ApplicationNotFound(absl::string_view id) {
   return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
-               absl::StrCat("no application applications/", id));
+               absl::StrCat("no application applications/", id),
+               Text(words::APPLICATION_NOT_FOUND));
 }
 
 void StampApplication(v1::Application& a, absl::Time now) {
@@ -128,7 +132,8 @@ absl::Status CheckState(const v1::Application& application,
   return Error(absl::StatusCode::kFailedPrecondition, "WRONG_APPLICATION_STATE",
                absl::StrCat("the application is ",
                             v1::Application::State_Name(application.state()),
-                            "; this needs ", wanted));
+                            "; this needs ", wanted),
+               Text(words::APPLICATION_STATE));
 }
 
 namespace {
@@ -146,9 +151,7 @@ absl::Status CheckOwnerLimits(ApplicationsStore& store,
       store.HasLiveApplication(owner, call_id, condition_id, except_id));
   if (!live) return absl::OkStatus();
   Violations taken;
-  taken.Add("application.condition_id",
-            "you already have an application under this call and condition; "
-            "change or withdraw that one");
+  taken.Add("application.condition_id", Text(words::ALREADY_APPLIED));
   return taken.ToStatus("APPLICATION_EXISTS", absl::StatusCode::kAlreadyExists);
 }
 
@@ -160,11 +163,12 @@ absl::StatusOr<v1::Application> Applications::CreateApplication(
   Violations v;
   auto call_id = ParseResourceName("application.call", draft.call(), "calls");
   if (!call_id.ok()) {
-    v.Add("application.call", "must be a call name \"calls/{id}\"");
+    v.Add("application.call",
+          Text(common_words::RESOURCE_NAME, {{"collection", "calls"}}));
   }
   ValidateApplicationFields(draft, v);
   if (!ValidateRequestId("request_id", request.request_id()).ok()) {
-    v.Add("request_id", "must be a UUID");
+    v.Add("request_id", Text(common_words::REQUEST_ID));
   }
   if (!v.empty()) return v.ToStatus("INVALID_APPLICATION");
   v1::Application created;
@@ -175,9 +179,9 @@ absl::StatusOr<v1::Application> Applications::CreateApplication(
             request, &created, [&]() -> absl::Status {
               auto found = store.GetCall(*call_id, /*for_update=*/false);
               if (!found.ok()) {
-                return IfNotFound(
-                    found.status(),
-                    InvalidField("application.call", "no such call"));
+                return IfNotFound(found.status(),
+                                  InvalidField("application.call",
+                                               Text(words::NO_SUCH_CALL)));
               }
               const std::string& owner = call.principal.subject;
               MOBILITY_RETURN_IF_ERROR(store.LockOwner(owner));
@@ -190,9 +194,8 @@ absl::StatusOr<v1::Application> Applications::CreateApplication(
               if (drafts >= kMaxDraftsPerApplicant) {
                 Violations full;
                 full.Add("application",
-                         absl::StrCat("you hold ", kMaxDraftsPerApplicant,
-                                      " drafts, the most one applicant may; "
-                                      "submit or withdraw one first"));
+                         Text(words::DRAFT_LIMIT,
+                              {{"max", kMaxDraftsPerApplicant}}));
                 return full.ToStatus("DRAFT_LIMIT",
                                      absl::StatusCode::kResourceExhausted);
               }
@@ -246,21 +249,22 @@ absl::StatusOr<v1::ListApplicationsResponse> Applications::ListApplications(
     if (id.ok()) {
       filter.call_id = *id;
     } else {
-      v.Add("call", "must be a call name \"calls/{id}\"");
+      v.Add("call",
+            Text(common_words::RESOURCE_NAME, {{"collection", "calls"}}));
     }
   }
   if (request.state() != v1::Application::STATE_UNSPECIFIED) {
     if (v1::Application::State_IsValid(request.state())) {
       filter.state = v1::Application::State_Name(request.state());
     } else {
-      v.Add("state", "must be an application state");
+      v.Add("state", Text(common_words::A_STATE));
     }
   }
   if (request.kind() != v1::PARTICIPANT_KIND_UNSPECIFIED) {
     if (v1::ParticipantKind_IsValid(request.kind())) {
       filter.kind = v1::ParticipantKind_Name(request.kind());
     } else {
-      v.Add("kind", "must be STUDENT or STAFF");
+      v.Add("kind", Text(common_words::PARTICIPANT_KIND));
     }
   }
   filter.condition_id = request.condition_id();
@@ -364,14 +368,20 @@ absl::StatusOr<v1::Application> Applications::SubmitApplication(
               "the call takes applications from ",
               FormatTimestamp(round.open_time()), " until before ",
               FormatTimestamp(round.close_time()),
-              round.state() == v1::Call::CLOSED ? "; it was closed" : ""));
+              round.state() == v1::Call::CLOSED ? "; it was closed" : ""),
+          Text(words::CALL_NOT_OPEN,
+               {{"open",
+                 Value::Date(LocalDay(FromTimestamp(round.open_time())))},
+                {"close",
+                 Value::Date(LocalDay(FromTimestamp(round.close_time()) -
+                                      absl::Seconds(1)))}}));
     }
     Violations v;
     ValidateApplicationFields(draft, v);
     RequireForSubmission(draft, v);
     if (std::find(round.condition_ids().begin(), round.condition_ids().end(),
                   draft.condition_id()) == round.condition_ids().end()) {
-      v.Add("condition_id", "must be a cooperation condition the call opens");
+      v.Add("condition_id", Text(words::CONDITION_OF_CALL));
     } else {
       auto condition = agreements_->FindCondition(
           round.agreement(), draft.condition_id(), "condition_id", call);
@@ -383,9 +393,9 @@ absl::StatusOr<v1::Application> Applications::SubmitApplication(
           ToCivilDay(draft.end_date()) >
               ToCivilDay(round.funding_project_end_date())) {
         v.Add("end_date",
-              absl::StrCat("the call's funding project ends on ",
-                           FormatDate(round.funding_project_end_date()),
-                           "; the stay must end by then"));
+              Text(words::PROJECT_ENDS,
+                   {{"date", Value::Date(ToCivilDay(
+                                 round.funding_project_end_date()))}}));
       }
       for (auto& [field, shortfall] :
            LanguageShortfalls(draft, condition->condition)) {
@@ -415,8 +425,7 @@ absl::StatusOr<v1::Application> Applications::SubmitApplication(
             return s;
           if (submitted.etag() != draft.etag()) {
             return Error(absl::StatusCode::kAborted, "APPLICATION_CHANGED",
-                         "the application changed while it was checked; "
-                         "submit again");
+                         Text(words::APPLICATION_CHANGED));
           }
           const absl::Time now = Now();
           Transition(submitted, v1::Application::SUBMITTED, call.principal, "",

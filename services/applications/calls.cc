@@ -2,10 +2,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/idempotency.h"
 #include "common/reference_data.h"
 #include "common/status.h"
 #include "services/applications/application_rules.h"
+#include "services/applications/words.h"
 
 namespace mobility::applications {
 namespace {
@@ -14,7 +16,7 @@ namespace av1 = ::mobility::agreements::v1;
 
 absl::Status CallNotFound(absl::string_view name) {
   return Error(absl::StatusCode::kNotFound, "CALL_NOT_FOUND",
-               absl::StrCat("no call ", name));
+               absl::StrCat("no call ", name), Text(words::CALL_NOT_FOUND));
 }
 
 // Revision and etag of a stored call: the time it last changed.
@@ -44,17 +46,16 @@ absl::Status Calls::CheckAgainstPartners(v1::Call& created,
     if (!found.ok()) return found.status();
     created.set_programme(found->programme);
     if (found->condition.sending_institution() != created.institution()) {
-      v.Add(field,
-            absl::StrCat("sends from ", found->condition.sending_institution(),
-                         ", not from the call's institution ",
-                         created.institution()));
+      v.Add(field, Text(words::CALL_CONDITION_SENDER,
+                        {{"sender", found->condition.sending_institution()},
+                         {"institution", created.institution()}}));
     }
     if (year < *ParseAcademicYear(found->first_academic_year) ||
         year > *ParseAcademicYear(found->last_academic_year)) {
-      v.Add("call.academic_year",
-            absl::StrCat("condition ", created.condition_ids(i), " runs from ",
-                         found->first_academic_year, " to ",
-                         found->last_academic_year));
+      v.Add("call.academic_year", Text(words::CALL_CONDITION_YEARS,
+                                       {{"condition", created.condition_ids(i)},
+                                        {"first", found->first_academic_year},
+                                        {"last", found->last_academic_year}}));
     }
   }
   const ProgrammeGeneration programme = created.programme() == av1::KA107
@@ -63,10 +64,11 @@ absl::Status Calls::CheckAgainstPartners(v1::Call& created,
   const CallYearRange funding = CallsFunding(programme, year, year);
   if (created.funding_call_year() < funding.first ||
       created.funding_call_year() > funding.last) {
-    v.Add("call.funding_call_year",
-          absl::StrCat("must be a call of the programme that may fund ",
-                       created.academic_year(), ": ", funding.first, " to ",
-                       funding.last));
+    v.Add(
+        "call.funding_call_year",
+        Text(words::CALL_FUNDING_YEAR, {{"year", created.academic_year()},
+                                        {"first", absl::StrCat(funding.first)},
+                                        {"last", absl::StrCat(funding.last)}}));
   }
   auto budget = grants_->GetBudget(created.budget(), "call.budget", call);
   if (!budget.ok()) return budget.status();
@@ -74,21 +76,20 @@ absl::Status Calls::CheckAgainstPartners(v1::Call& created,
   if (static_cast<int>(budget->programme()) !=
           static_cast<int>(created.programme()) ||
       budget->call_year() != created.funding_call_year()) {
-    v.Add(
-        "call.budget",
-        absl::StrCat("is a budget of ",
-                     grants::v1::Programme_Name(budget->programme()), " call ",
-                     budget->call_year(), ", not of the call's funding call"));
+    v.Add("call.budget",
+          Text(words::CALL_BUDGET_CALL,
+               {{"programme", grants::v1::Programme_Name(budget->programme())},
+                {"year", absl::StrCat(budget->call_year())}}));
   }
   // Its mobilities end within the funding project: one over before the
   // academic year begins funds none of them.
   if (budget->has_project_end_date()) {
     *created.mutable_funding_project_end_date() = budget->project_end_date();
     if (ToCivilDay(budget->project_end_date()) < absl::CivilDay(year, 9, 1)) {
-      v.Add("call.budget", absl::StrCat("funds a project that ends on ",
-                                        FormatDate(budget->project_end_date()),
-                                        ", before the academic year ",
-                                        created.academic_year(), " begins"));
+      v.Add("call.budget",
+            Text(words::CALL_BUDGET_ENDS,
+                 {{"date", Value::Date(ToCivilDay(budget->project_end_date()))},
+                  {"year", created.academic_year()}}));
     }
   }
   return v.ToStatus("CALL_OUTSIDE_AGREEMENT");
@@ -99,17 +100,15 @@ absl::StatusOr<v1::Call> Calls::CreateCall(const v1::CreateCallRequest& request,
   Violations v;
   ValidateCall(request.call(), v);
   if (!request.call_id().empty() && !IsValidResourceId(request.call_id())) {
-    v.Add("call_id",
-          "must be 4-63 characters of [a-z0-9-], starting with a letter");
+    v.Add("call_id", Text(common_words::RESOURCE_ID));
   }
   if (!ValidateRequestId("request_id", request.request_id()).ok()) {
-    v.Add("request_id", "must be a UUID");
+    v.Add("request_id", Text(common_words::REQUEST_ID));
   }
   if (!v.empty()) return v.ToStatus("INVALID_CALL");
   if (call.principal.institution.empty()) {
     return Error(absl::StatusCode::kPermissionDenied, "NO_INSTITUTION",
-                 "a call is opened for the institution your token acts for; "
-                 "it names none");
+                 Text(words::NO_INSTITUTION));
   }
   const std::string id =
       request.call_id().empty() ? NewResourceId() : request.call_id();
@@ -132,7 +131,8 @@ absl::StatusOr<v1::Call> Calls::CreateCall(const v1::CreateCallRequest& request,
       });
   if (status.code() == absl::StatusCode::kAlreadyExists) {
     return Error(absl::StatusCode::kAlreadyExists, "CALL_EXISTS",
-                 absl::StrCat("calls/", id, " exists"));
+                 absl::StrCat("calls/", id, " exists"),
+                 Text(words::CALL_EXISTS));
   }
   if (!status.ok()) return status;
   return created;
@@ -195,7 +195,7 @@ absl::StatusOr<v1::Call> Calls::UpdateCall(const v1::UpdateCallRequest& request,
                 return s;
               if (current->state() == v1::Call::CLOSED) {
                 return Error(absl::StatusCode::kFailedPrecondition,
-                             "CALL_CLOSED", "a closed call is not changed");
+                             "CALL_CLOSED", Text(words::CALL_CLOSED));
               }
               const absl::Time now = Now();
               // Applicants prepare against the criteria: they hold once the
@@ -204,7 +204,7 @@ absl::StatusOr<v1::Call> Calls::UpdateCall(const v1::UpdateCallRequest& request,
                   FromTimestamp(current->open_time()) <= now) {
                 return Error(absl::StatusCode::kFailedPrecondition,
                              "CALL_WINDOW_OPENED",
-                             "the criteria are fixed once the window opened");
+                             Text(words::CALL_WINDOW_OPENED));
               }
               updated = *current;
               if (paths->count("title"))

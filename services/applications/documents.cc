@@ -5,10 +5,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/idempotency.h"
 #include "common/status.h"
 #include "services/applications/application_rules.h"
 #include "services/applications/applications.h"
+#include "services/applications/words.h"
 
 namespace mobility::applications {
 namespace {
@@ -26,9 +28,7 @@ absl::StatusOr<std::pair<std::string, std::string>> ParseDocumentName(
            .ok() ||
       !ParseResourceName("", absl::StrCat("documents/", parts[3]), "documents")
            .ok()) {
-    return InvalidField("name",
-                        "must be \"applications/{application}/documents/"
-                        "{document}\"");
+    return InvalidField("name", Text(words::DOCUMENT_NAME));
   }
   return std::make_pair(parts[1], parts[3]);
 }
@@ -42,33 +42,32 @@ absl::StatusOr<v1::Document> Documents::CreateDocument(
   const v1::Document& d = request.document();
   Violations v;
   if (d.file_name().empty() || d.file_name().size() > kMaxFileName) {
-    v.Add("document.file_name",
-          absl::StrCat("is required, at most ", kMaxFileName, " characters"));
+    v.Add(
+        "document.file_name",
+        Text(words::FILE_NAME, {{"max", static_cast<int64_t>(kMaxFileName)}}));
   }
   if (d.document_type().empty() ||
       d.document_type().size() > kMaxDocumentType) {
-    v.Add(
-        "document.document_type",
-        absl::StrCat("is required, at most ", kMaxDocumentType, " characters"));
+    v.Add("document.document_type",
+          Text(words::DOCUMENT_TYPE,
+               {{"max", static_cast<int64_t>(kMaxDocumentType)}}));
   }
   const std::optional<std::string> media_type = DetectMediaType(d.content());
   if (d.content().empty() ||
       static_cast<int64_t>(d.content().size()) > kMaxDocumentBytes) {
     v.Add("document.content",
-          absl::StrCat("must hold 1 byte to 10 MiB; this holds ",
-                       d.content().size()));
+          Text(words::DOCUMENT_SIZE,
+               {{"bytes", static_cast<int64_t>(d.content().size())}}));
   } else if (!media_type.has_value()) {
-    v.Add("document.content",
-          "must be a PDF, JPEG or PNG file, recognised by its content "
-          "whatever its name");
+    v.Add("document.content", Text(words::DOCUMENT_FORMAT));
   } else if (auto claimed = MediaTypeOfName(d.file_name());
              claimed.has_value() && *claimed != *media_type) {
     v.Add("document.file_name",
-          absl::StrCat("names a ", *claimed, " file but the content is ",
-                       *media_type));
+          Text(words::DOCUMENT_NAME_MISMATCH,
+               {{"claimed", *claimed}, {"actual", *media_type}}));
   }
   if (!ValidateRequestId("request_id", request.request_id()).ok()) {
-    v.Add("request_id", "must be a UUID");
+    v.Add("request_id", Text(common_words::REQUEST_ID));
   }
   if (!v.empty()) return v.ToStatus("INVALID_DOCUMENT");
   v1::Document created;
@@ -90,15 +89,13 @@ absl::StatusOr<v1::Document> Documents::CreateDocument(
           Violations full;
           if (usage.count >= kMaxDocumentsPerApplication) {
             full.Add("parent",
-                     absl::StrCat("holds ", usage.count,
-                                  " documents, the most an application "
-                                  "may; delete one first"));
+                     Text(words::DOCUMENT_COUNT,
+                          {{"count", static_cast<int64_t>(usage.count)}}));
           } else if (usage.bytes + static_cast<int64_t>(d.content().size()) >
                      kMaxDocumentBytesPerApplication) {
             full.Add("document.content",
-                     absl::StrCat("would bring the application's "
-                                  "documents over 30 MiB; they hold ",
-                                  usage.bytes, " bytes"));
+                     Text(words::DOCUMENT_BYTES,
+                          {{"bytes", static_cast<int64_t>(usage.bytes)}}));
           }
           if (auto s = full.ToStatus("DOCUMENT_LIMIT",
                                      absl::StatusCode::kResourceExhausted);
@@ -166,7 +163,8 @@ absl::StatusOr<google::protobuf::Empty> Documents::DeleteDocument(
             const bool deleted, store.DeleteDocument(ids->first, ids->second));
         if (!deleted) {
           return Error(absl::StatusCode::kNotFound, "DOCUMENT_NOT_FOUND",
-                       absl::StrCat("no document ", request.name()));
+                       absl::StrCat("no document ", request.name()),
+                       Text(words::DOCUMENT_NOT_FOUND));
         }
         return absl::OkStatus();
       });

@@ -5,11 +5,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/idempotency.h"
 #include "common/status.h"
 #include "services/applications/application_rules.h"
 #include "services/applications/applications.h"
 #include "services/applications/calls.h"
+#include "services/applications/words.h"
 
 namespace mobility::applications {
 namespace {
@@ -18,9 +20,7 @@ constexpr char kSuffix[] = "/learningAgreement";
 
 absl::StatusOr<std::string> ApplicationIdOf(const std::string& name) {
   if (!absl::EndsWith(name, kSuffix)) {
-    return InvalidField("name",
-                        "must be \"applications/{application}/"
-                        "learningAgreement\"");
+    return InvalidField("name", Text(words::LEARNING_AGREEMENT_NAME));
   }
   return ParseResourceName("name",
                            name.substr(0, name.size() - sizeof(kSuffix) + 1),
@@ -83,10 +83,11 @@ LearningAgreements::ProposeLearningAgreement(
   ValidateComponents(request.recognised_components(), "recognised_components",
                      v);
   if (request.change_reason().size() > 2000) {
-    v.Add("change_reason", "must be at most 2000 characters");
+    v.Add("change_reason",
+          Text(common_words::AT_MOST_CHARACTERS, {{"max", 2000}}));
   }
   if (!ValidateRequestId("request_id", request.request_id()).ok()) {
-    v.Add("request_id", "must be a UUID");
+    v.Add("request_id", Text(common_words::REQUEST_ID));
   }
   if (!v.empty()) return v.ToStatus("INVALID_LEARNING_AGREEMENT");
   v1::LearningAgreement proposed;
@@ -102,8 +103,7 @@ LearningAgreements::ProposeLearningAgreement(
               v1::Application a = std::move(read->application);
               if (a.kind() != v1::STUDENT) {
                 return Error(absl::StatusCode::kFailedPrecondition,
-                             "NOT_A_STUDENT",
-                             "learning agreements are for student mobility");
+                             "NOT_A_STUDENT", Text(words::NOT_A_STUDENT));
               }
               if (auto s = CheckState(
                       a, {v1::Application::SELECTED, v1::Application::NOMINATED,
@@ -115,14 +115,12 @@ LearningAgreements::ProposeLearningAgreement(
               if (!la->versions().empty() &&
                   !la->versions(la->versions_size() - 1).approved()) {
                 return Error(absl::StatusCode::kFailedPrecondition,
-                             "PROPOSAL_PENDING",
-                             "the latest version awaits its signatures");
+                             "PROPOSAL_PENDING", Text(words::PROPOSAL_PENDING));
               }
               if (la->in_force_version() > 0 &&
                   request.change_reason().empty()) {
-                return InvalidField(
-                    "change_reason",
-                    "a change to the version in force says why");
+                return InvalidField("change_reason",
+                                    Text(words::CHANGE_REASON));
               }
               const absl::Time now = Now();
               v1::LearningAgreementVersion* version = la->add_versions();
@@ -150,13 +148,13 @@ absl::StatusOr<v1::LearningAgreement> LearningAgreements::SignLearningAgreement(
   if (!id.ok()) return id.status();
   Violations v;
   if (request.signer_name().empty() || request.signer_name().size() > 200) {
-    v.Add("signer_name", "is required, at most 200 characters");
+    v.Add("signer_name", Text(words::SIGNER_NAME));
   }
   if (request.position().size() > 200) {
-    v.Add("position", "must be at most 200 characters");
+    v.Add("position", Text(common_words::AT_MOST_CHARACTERS, {{"max", 200}}));
   }
   if (!ValidateRequestId("request_id", request.request_id()).ok()) {
-    v.Add("request_id", "must be a UUID");
+    v.Add("request_id", Text(common_words::REQUEST_ID));
   }
   if (!v.empty()) return v.ToStatus("INVALID_SIGNATURE");
   v1::LearningAgreement signed_la;
@@ -174,20 +172,19 @@ absl::StatusOr<v1::LearningAgreement> LearningAgreements::SignLearningAgreement(
               if (la->versions().empty()) {
                 return Error(absl::StatusCode::kFailedPrecondition,
                              "NO_LEARNING_AGREEMENT",
-                             "no version has been proposed");
+                             Text(words::NO_LEARNING_AGREEMENT));
               }
               v1::LearningAgreementVersion* latest =
                   la->mutable_versions(la->versions_size() - 1);
               if (request.version() != latest->version()) {
-                return Error(
-                    absl::StatusCode::kAborted, "STALE_VERSION",
-                    absl::StrCat("the latest version is ", latest->version(),
-                                 "; read it again"));
+                return Error(absl::StatusCode::kAborted, "STALE_VERSION",
+                             Text(words::STALE_VERSION,
+                                  {{"version",
+                                    static_cast<int64_t>(latest->version())}}));
               }
               if (latest->approved()) {
                 return Error(absl::StatusCode::kFailedPrecondition,
-                             "ALREADY_APPROVED",
-                             "this version is signed by all three parties");
+                             "ALREADY_APPROVED", Text(words::ALREADY_APPROVED));
               }
               // One signature per party the caller signs for and has not yet.
               const absl::Time now = Now();

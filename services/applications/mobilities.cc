@@ -6,6 +6,7 @@
 #include "services/applications/application_rules.h"
 #include "services/applications/applications.h"
 #include "services/applications/calls.h"
+#include "services/applications/words.h"
 
 namespace mobility::applications {
 
@@ -30,8 +31,7 @@ absl::StatusOr<v1::Application> Mobilities::StartMobility(
   auto id = ParseResourceName("name", request.name(), "applications");
   if (!id.ok()) return id.status();
   if (!IsValidDate(request.actual_start_date())) {
-    return InvalidField("actual_start_date",
-                        "must be the calendar date the stay began");
+    return InvalidField("actual_start_date", Text(words::ACTUAL_START));
   }
   const absl::Time now = Now();
   return ChangeAsOffice(
@@ -52,10 +52,10 @@ absl::StatusOr<v1::Application> Mobilities::CompleteMobility(
   if (!id.ok()) return id.status();
   Violations v;
   if (!IsValidDate(request.actual_end_date())) {
-    v.Add("actual_end_date", "must be the calendar date the stay ended");
+    v.Add("actual_end_date", Text(words::ACTUAL_END));
   }
   if (!IsValidDate(request.final_report_date())) {
-    v.Add("final_report_date", "must be the calendar date the report came");
+    v.Add("final_report_date", Text(words::REPORT_DATE));
   }
   if (!v.empty()) return v.ToStatus("INVALID_COMPLETION");
   auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
@@ -69,7 +69,7 @@ absl::StatusOr<v1::Application> Mobilities::CompleteMobility(
   if (ToCivilDay(request.actual_end_date()) <
       ToCivilDay(a.actual_start_date())) {
     return InvalidField("actual_end_date",
-                        "must not come before the actual start date");
+                        Text(words::ACTUAL_END_BEFORE_START));
   }
   // What became of each component of the learning agreement in force.
   const v1::LearningAgreement& la = a.learning_agreement();
@@ -80,9 +80,7 @@ absl::StatusOr<v1::Application> Mobilities::CompleteMobility(
     if (!recognition.empty())
       return recognition.ToStatus("INVALID_RECOGNITION");
   } else if (!request.recognition().empty()) {
-    return InvalidField("recognition",
-                        "is given against a learning agreement in force; "
-                        "there is none");
+    return InvalidField("recognition", Text(words::NO_AGREEMENT_IN_FORCE));
   }
   // The grant is settled first, once per application; then the completion
   // is recorded.

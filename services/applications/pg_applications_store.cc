@@ -4,6 +4,7 @@
 #include "common/outbox.h"
 #include "common/status.h"
 #include "common/types.h"
+#include "services/applications/words.h"
 
 namespace mobility::applications {
 namespace {
@@ -195,7 +196,8 @@ absl::StatusOr<v1::Call> PgApplicationsStore::GetCall(const std::string& id,
         txn_.exec_prepared(for_update ? "call_get_for_update" : "call_get", id);
     if (r.empty()) {
       return Error(absl::StatusCode::kNotFound, "CALL_NOT_FOUND",
-                   absl::StrCat("no call calls/", id));
+                   absl::StrCat("no call calls/", id),
+                   Text(words::CALL_NOT_FOUND));
     }
     return ParseBody<v1::Call>(r[0][0], id);
   });
@@ -267,7 +269,8 @@ absl::StatusOr<v1::Application> PgApplicationsStore::GetApplication(
         for_update ? "application_get_for_update" : "application_get", id);
     if (r.empty()) {
       return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
-                   absl::StrCat("no application applications/", id));
+                   absl::StrCat("no application applications/", id),
+                   Text(words::APPLICATION_NOT_FOUND));
     }
     return ParseBody<v1::Application>(r[0][0], id);
   });
@@ -362,7 +365,8 @@ absl::StatusOr<v1::Document> PgApplicationsStore::GetDocument(
     if (r.empty()) {
       return Error(absl::StatusCode::kNotFound, "DOCUMENT_NOT_FOUND",
                    absl::StrCat("no document applications/", application_id,
-                                "/documents/", id));
+                                "/documents/", id),
+                   Text(words::DOCUMENT_NOT_FOUND));
     }
     return DocumentFromRow(r[0], application_id, true);
   });

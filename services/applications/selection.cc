@@ -5,12 +5,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/failpoint.h"
 #include "common/idempotency.h"
 #include "common/log.h"
 #include "common/status.h"
 #include "services/applications/application_rules.h"
 #include "services/applications/calls.h"
+#include "services/applications/words.h"
 
 namespace mobility::applications {
 namespace {
@@ -168,7 +170,7 @@ absl::StatusOr<v1::Application> Selection::Select(const std::string& id,
   if (given_up) {
     MOBILITY_RETURN_IF_ERROR(GiveBack(a, round.agreement(), call));
     return Error(absl::StatusCode::kAborted, "SELECTION_GIVEN_UP",
-                 "the selection was given up meanwhile");
+                 Text(words::SELECTION_GIVEN_UP));
   }
   return selected;
 }
@@ -181,13 +183,13 @@ absl::StatusOr<v1::Application> Selection::DecideApplication(
   if (request.decision() ==
           v1::DecideApplicationRequest::DECISION_UNSPECIFIED ||
       !v1::DecideApplicationRequest::Decision_IsValid(request.decision())) {
-    v.Add("decision", "must be SELECTED, RESERVE or REJECTED");
+    v.Add("decision", Text(words::DECISION));
   }
   if (request.reason().size() > 2000) {
-    v.Add("reason", "must be at most 2000 characters");
+    v.Add("reason", Text(common_words::AT_MOST_CHARACTERS, {{"max", 2000}}));
   }
   if (!ValidateRequestId("request_id", request.request_id()).ok()) {
-    v.Add("request_id", "must be a UUID");
+    v.Add("request_id", Text(common_words::REQUEST_ID));
   }
   if (!v.empty()) return v.ToStatus("INVALID_DECISION");
   auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
@@ -225,9 +227,7 @@ absl::StatusOr<v1::Application> Selection::DecideApplication(
               if (decided.has_selection_under_way()) {
                 return Error(absl::StatusCode::kFailedPrecondition,
                              "SELECTION_UNDER_WAY",
-                             "a selection of this application is under way: "
-                             "send it again to finish it, or reject the "
-                             "application");
+                             Text(words::SELECTION_UNDER_WAY));
               }
               const absl::Time now = Now();
               Transition(decided, v1::Application::RESERVE, call.principal,
@@ -281,9 +281,10 @@ absl::StatusOr<v1::Application> Selection::End(const std::string& name,
   auto id = ParseResourceName("name", name, "applications");
   if (!id.ok()) return id.status();
   Violations v;
-  if (reason.size() > 2000) v.Add("reason", "must be at most 2000 characters");
+  if (reason.size() > 2000)
+    v.Add("reason", Text(common_words::AT_MOST_CHARACTERS, {{"max", 2000}}));
   if (!ValidateRequestId("request_id", request_id).ok()) {
-    v.Add("request_id", "must be a UUID");
+    v.Add("request_id", Text(common_words::REQUEST_ID));
   }
   if (!v.empty()) return v.ToStatus("INVALID_REQUEST");
   auto read = ReadFor(*id, actor, call);
@@ -298,7 +299,8 @@ absl::StatusOr<v1::Application> Selection::End(const std::string& name,
       return Error(absl::StatusCode::kFailedPrecondition,
                    "WRONG_APPLICATION_STATE",
                    absl::StrCat("the application is already ",
-                                v1::Application::State_Name(a.state())));
+                                v1::Application::State_Name(a.state())),
+                   Text(words::ALREADY_DECIDED));
     }
   }
   return Finish(*id, a.state(), read->call.agreement(), to, reason, call);
@@ -320,7 +322,7 @@ absl::StatusOr<v1::Application> Selection::Finish(const std::string& id,
         if (ended.state() == to) return absl::OkStatus();
         if (ended.state() != from) {
           return Error(absl::StatusCode::kAborted, "APPLICATION_CHANGED",
-                       "the application changed meanwhile; try again");
+                       Text(common_words::CHANGED_MEANWHILE));
         }
         ended.set_vacancy_pending(HoldsPlace(from));
         ended.set_give_back_pending(HoldsPlace(from) ||

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/idempotency.h"
 #include "common/status.h"
 #include "common/types.h"
@@ -90,15 +91,14 @@ absl::StatusOr<v1::Budget> Budgets::CreateBudget(
                      b.call_year(), " call's project"));
   }
   if (b.prefinancing_percent() < 70 || b.prefinancing_percent() > 100) {
-    violations.Add("budget.prefinancing_percent", "must be between 70 and 100");
+    violations.Add("budget.prefinancing_percent",
+                   Text(common_words::BETWEEN, {{"min", 70}, {"max", 100}}));
   }
   if (!request.budget_id().empty() && !IsValidResourceId(request.budget_id())) {
-    violations.Add(
-        "budget_id",
-        "must be 4-63 characters of [a-z0-9-], starting with a letter");
+    violations.Add("budget_id", Text(common_words::RESOURCE_ID));
   }
   if (!ValidateRequestId("request_id", request.request_id()).ok()) {
-    violations.Add("request_id", "must be a UUID");
+    violations.Add("request_id", Text(common_words::REQUEST_ID));
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_BUDGET");
   const std::string id =

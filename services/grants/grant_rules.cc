@@ -150,7 +150,7 @@ absl::Status CheckDuration(const v1::CalculateGrantRequest& request,
   auto limits = MobilityDurationLimits(
       ToGeneration(request.programme()),
       static_cast<Activity>(request.activity()), request.call_year());
-  if (!limits.ok()) return InvalidField("activity", limits.status().message());
+  if (!limits.ok()) return InvalidField("activity", limits.status());
   if (IsStudent(request.activity())) {
     // Checked on the Commission's days: 3 months = 90, 12 months = 360.
     const int days = quote.whole_months() * 30 + quote.extra_days();
@@ -392,8 +392,7 @@ absl::StatusOr<Route> RouteBetween(const v1::CalculateGrantRequest& request,
   if (absl::Status s = CheckEligiblePartnerCountry(
           partner_side.country_code, ToGeneration(request.programme()));
       !s.ok()) {
-    return Error(absl::StatusCode::kFailedPrecondition, "REGION_NOT_ELIGIBLE",
-                 s.message());
+    return s;
   }
   route.distance_km =
       request.official_distance_km() > 0

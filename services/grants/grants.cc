@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/idempotency.h"
 #include "common/local_day.h"
 #include "common/status.h"
@@ -33,25 +34,26 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
   CheckText(g.participant().reference(), "grant.participant.reference",
             violations);
   if (!ParseResourceName("", g.agreement(), "agreements").ok()) {
-    violations.Add("grant.agreement",
-                   "must be an agreement name \"agreements/{id}\"");
+    violations.Add("grant.agreement", Text(common_words::RESOURCE_NAME,
+                                           {{"collection", "agreements"}}));
   }
   CheckText(g.condition_id(), "grant.condition_id", violations);
   if (!g.application().empty() &&
       !ParseResourceName("", g.application(), "applications").ok()) {
-    violations.Add("grant.application",
-                   "must be an application name \"applications/{id}\"");
+    violations.Add("grant.application", Text(common_words::RESOURCE_NAME,
+                                             {{"collection", "applications"}}));
   }
   if (!g.application().empty() && !call.principal.IsInternal()) {
     return Error(absl::StatusCode::kPermissionDenied, "GRANT_OF_A_SELECTION",
                  "the grant of an application is made by its selection");
   }
   if (!ParseResourceName("", g.budget(), "budgets").ok()) {
-    violations.Add("grant.budget", "must be a budget name \"budgets/{id}\"");
+    violations.Add("grant.budget", Text(common_words::RESOURCE_NAME,
+                                        {{"collection", "budgets"}}));
   }
   ValidateCalculation(request.calculation(), "calculation", violations);
   if (!ValidateRequestId("request_id", request.request_id()).ok()) {
-    violations.Add("request_id", "must be a UUID");
+    violations.Add("request_id", Text(common_words::REQUEST_ID));
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_GRANT");
 
@@ -279,7 +281,7 @@ absl::StatusOr<v1::Grant> Grants::AgreeGrant(
     if (!IsValidDate(*date)) {
       violations.Add(field, "must be the calendar date of the signature");
     } else if (ToCivilDay(*date) > today) {
-      violations.Add(field, "must not be in the future");
+      violations.Add(field, Text(common_words::NOT_IN_FUTURE));
     }
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_SIGNATURES");
@@ -364,7 +366,8 @@ absl::StatusOr<v1::Grant> Grants::SettleGrant(
             "actual_start_date", &request.actual_start_date()},
         {"actual_end_date", &request.actual_end_date()},
         {"final_report_date", &request.final_report_date()}}) {
-    if (!IsValidDate(*date)) violations.Add(field, "must be a calendar date");
+    if (!IsValidDate(*date))
+      violations.Add(field, Text(common_words::CALENDAR_DATE));
   }
   if (violations.empty() && ToCivilDay(request.actual_end_date()) <
                                 ToCivilDay(request.actual_start_date())) {
@@ -459,15 +462,15 @@ absl::StatusOr<v1::Grant> Grants::CancelGrant(
   }
   Violations violations;
   if (!ParseResourceName("", request.application(), "applications").ok()) {
-    violations.Add("application",
-                   "must be an application name \"applications/{id}\"");
+    violations.Add("application", Text(common_words::RESOURCE_NAME,
+                                       {{"collection", "applications"}}));
   }
   if (!request.name().empty() &&
       !ParseResourceName("", request.name(), "grants").ok()) {
     violations.Add("name", "must be empty or a grant name \"grants/{id}\"");
   }
   if (!ValidateRequestId("request_id", request.request_id()).ok())
-    violations.Add("request_id", "must be a UUID");
+    violations.Add("request_id", Text(common_words::REQUEST_ID));
   if (!violations.empty()) return violations.ToStatus("INVALID_REQUEST");
   v1::Grant closed;
   absl::Status status = store_->Transact(call.limit, [&](GrantsStore& store) {

@@ -1,6 +1,7 @@
 #include "services/grants/grants_support.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/common_words.h"
 #include "common/types.h"
 
 namespace mobility::grants {
@@ -22,7 +23,7 @@ HeadingCents QuoteHeadings(const v1::GrantQuote& quote) {
 void CheckText(const std::string& value, const std::string& field,
                Violations& v) {
   if (value.empty()) {
-    v.Add(field, "is required");
+    v.Add(field, Text(common_words::REQUIRED));
   } else if (value.size() > kMaxText) {
     v.Add(field, absl::StrCat("must be at most ", kMaxText, " characters"));
   }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/idempotency.h"
 #include "common/reference_data.h"
 #include "common/status.h"
@@ -21,7 +22,7 @@ absl::StatusOr<v1::ListRatesResponse> Rates::ListRates(
   auto page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   if (!v1::Programme_IsValid(request.programme())) {
-    return InvalidField("programme", "must be KA107 or KA171");
+    return InvalidField("programme", Text(common_words::PROGRAMME_CODE));
   }
   const std::string query =
       absl::StrCat("rates?programme=", request.programme(),
@@ -63,11 +64,12 @@ void ValidateRate(const v1::Rate& r, Violations& v) {
                              r.kind() == v1::Rate::GREEN_TRAVEL_DAYS;
   if (kind_required && r.participant_kind() != v1::STUDENT &&
       r.participant_kind() != v1::STAFF) {
-    v.Add("rate.participant_kind", "must be STUDENT or STAFF");
+    v.Add("rate.participant_kind", Text(common_words::PARTICIPANT_KIND));
   }
   switch (r.kind()) {
     case v1::Rate::TRAVEL:
-      if (r.min_km() < 0) v.Add("rate.min_km", "must not be negative");
+      if (r.min_km() < 0)
+        v.Add("rate.min_km", Text(common_words::NOT_NEGATIVE));
       if (r.max_km() != 0 && r.max_km() < r.min_km()) {
         v.Add("rate.max_km", "must be 0 (no upper limit) or at least min_km");
       }
@@ -82,7 +84,7 @@ void ValidateRate(const v1::Rate& r, Violations& v) {
         v.Add("rate.country_group", "must be 0 towards a Partner country");
       } else if (r.direction() != v1::PARTNER_TO_PROGRAMME &&
                  r.direction() != v1::PROGRAMME_TO_PARTNER) {
-        v.Add("rate.direction", "is required");
+        v.Add("rate.direction", Text(common_words::REQUIRED));
       }
       break;
     case v1::Rate::COUNTRY_GROUP:
@@ -108,7 +110,8 @@ void ValidateRate(const v1::Rate& r, Violations& v) {
         v.Add("rate.programme", "green travel exists from KA171");
       }
       if (r.max_days() < 1 || r.max_days() > 30) {
-        v.Add("rate.max_days", "must be between 1 and 30");
+        v.Add("rate.max_days",
+              Text(common_words::BETWEEN, {{"min", 1}, {"max", 30}}));
       }
       break;
     default:
@@ -136,7 +139,7 @@ absl::StatusOr<v1::Rate> Rates::CreateRate(const v1::CreateRateRequest& request,
   Violations violations;
   ValidateRate(request.rate(), violations);
   if (!ValidateRequestId("request_id", request.request_id()).ok()) {
-    violations.Add("request_id", "must be a UUID");
+    violations.Add("request_id", Text(common_words::REQUEST_ID));
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_RATE");
   v1::Rate created;
@@ -177,7 +180,7 @@ absl::StatusOr<v1::Rate> Rates::UpdateRate(const v1::UpdateRateRequest& request,
     }
   }
   if (request.update_mask().paths_size() == 0) {
-    return InvalidField("update_mask", "name the fields to change");
+    return InvalidField("update_mask", Text(common_words::UPDATE_MASK_EMPTY));
   }
   v1::Rate updated;
   absl::Status status = store_->Transact(call.limit, [&](GrantsStore& store) {
