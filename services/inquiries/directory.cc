@@ -3,11 +3,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/status.h"
 #include "common/types.h"
 #include "services/inquiries/inquiry_record.h"
 #include "services/inquiries/inquiry_rules.h"
 #include "services/inquiries/notices.h"
+#include "services/inquiries/words.h"
 
 namespace mobility::inquiries {
 namespace {
@@ -19,8 +21,7 @@ absl::StatusOr<absl::CivilDay> HolidayDay(absl::string_view field,
   if (!absl::ConsumePrefix(&name, "holidays/") || name.size() != 10 ||
       !absl::ParseCivilTime(name, &day) || absl::FormatCivilTime(day) != name ||
       day.year() < 2000 || day.year() > 2100) {
-    return InvalidField(field,
-                        "must be holidays/YYYY-MM-DD, a real day of 2000-2100");
+    return InvalidField(field, Text(words::HOLIDAY_NAME));
   }
   return day;
 }
@@ -29,8 +30,7 @@ absl::Status CheckDisplayName(const v1::Office& office) {
   if (office.display_name().empty() ||
       CharCount(office.display_name()) > kMaxFieldChars) {
     return InvalidField("office.display_name",
-                        "is required, at most 500 "
-                        "characters");
+                        Text(common_words::REQUIRED_AT_MOST, {{"max", 500}}));
   }
   return absl::OkStatus();
 }
@@ -61,9 +61,7 @@ absl::StatusOr<v1::ListOfficesResponse> Directory::ListOffices(
 absl::StatusOr<v1::Office> Directory::CreateOffice(
     const v1::CreateOfficeRequest& request, const CallContext& call) {
   if (!IsValidResourceId(request.office_id())) {
-    return InvalidField("office_id",
-                        "must be 4-63 of a-z, 0-9 and '-', starting with a "
-                        "letter");
+    return InvalidField("office_id", Text(words::OFFICE_ID));
   }
   if (auto s = CheckDisplayName(request.office()); !s.ok()) return s;
   v1::Office office = request.office();
@@ -75,7 +73,8 @@ absl::StatusOr<v1::Office> Directory::CreateOffice(
             store.InsertOffice(request.office_id(), office));
         if (!inserted) {
           return Error(absl::StatusCode::kAlreadyExists, "OFFICE_EXISTS",
-                       absl::StrCat(office.name(), " exists"));
+                       absl::StrCat(office.name(), " exists"),
+                       Text(words::OFFICE_EXISTS));
         }
         return absl::OkStatus();
       });
@@ -95,7 +94,8 @@ absl::StatusOr<v1::Office> Directory::UpdateOffice(
                                   store.UpdateOffice(*id, request.office()));
         if (!updated) {
           return Error(absl::StatusCode::kNotFound, "OFFICE_NOT_FOUND",
-                       absl::StrCat("no ", request.office().name()));
+                       absl::StrCat("no ", request.office().name()),
+                       Text(words::OFFICE_NOT_FOUND));
         }
         return absl::OkStatus();
       });
@@ -106,7 +106,7 @@ absl::StatusOr<v1::Office> Directory::UpdateOffice(
 absl::StatusOr<v1::ListHolidaysResponse> Directory::ListHolidays(
     const v1::ListHolidaysRequest& request, const CallContext& call) {
   if (request.year() != 0 && (request.year() < 2000 || request.year() > 2100))
-    return InvalidField("year", "must be between 2000 and 2100, or 0 for all");
+    return InvalidField("year", Text(words::HOLIDAY_YEAR));
   return store_->ReadValue(
       call.limit,
       [&](InquiriesStore& store) -> absl::StatusOr<v1::ListHolidaysResponse> {
@@ -123,21 +123,20 @@ absl::StatusOr<v1::Holiday> Directory::SetHoliday(
   const v1::Holiday& holiday = request.holiday();
   Violations violations;
   auto day = HolidayDay("holiday.name", holiday.name());
-  if (!day.ok()) violations.Add("holiday.name", "must be holidays/YYYY-MM-DD");
+  if (!day.ok()) violations.Add("holiday.name", Text(words::HOLIDAY_NAME));
   if (holiday.kind() == v1::Holiday::KIND_UNSPECIFIED ||
       !v1::Holiday::Kind_IsValid(holiday.kind())) {
-    violations.Add("holiday.kind", "must be DAY_OFF or WORKING_DAY");
+    violations.Add("holiday.kind", Text(words::HOLIDAY_KIND));
   }
   if (!holiday.working_hours().empty() &&
       (holiday.kind() != v1::Holiday::WORKING_DAY ||
        !ParseWorkingHours(holiday.working_hours()))) {
-    violations.Add("holiday.working_hours",
-                   "a WORKING_DAY's own hours, HH:MM-HH:MM, start before end");
+    violations.Add("holiday.working_hours", Text(words::WORKING_HOURS));
   }
   if (holiday.description().empty() ||
       CharCount(holiday.description()) > kMaxFieldChars) {
     violations.Add("holiday.description",
-                   "is required, at most 500 characters");
+                   Text(common_words::REQUIRED_AT_MOST, {{"max", 500}}));
   }
   if (auto s = violations.ToStatus("INVALID_HOLIDAY"); !s.ok()) return s;
   absl::Status status =
@@ -167,7 +166,8 @@ absl::StatusOr<google::protobuf::Empty> Directory::DeleteHoliday(
                                   store.DeleteHoliday(*day));
         if (!deleted) {
           return Error(absl::StatusCode::kNotFound, "HOLIDAY_NOT_FOUND",
-                       absl::StrCat("no ", request.name()));
+                       absl::StrCat("no ", request.name()),
+                       Text(words::HOLIDAY_NOT_FOUND));
         }
         return RecountDueDates(store, *day,
                                absl::StrCat(absl::FormatCivilTime(*day),

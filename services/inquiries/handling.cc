@@ -4,12 +4,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/idempotency.h"
 #include "common/status.h"
 #include "common/types.h"
 #include "services/inquiries/directory.h"
 #include "services/inquiries/inquiry_record.h"
 #include "services/inquiries/inquiry_rules.h"
+#include "services/inquiries/words.h"
 
 namespace mobility::inquiries {
 namespace {
@@ -26,14 +28,15 @@ absl::Status WrongState(const v1::Inquiry& inquiry,
   return Error(absl::StatusCode::kFailedPrecondition, "INQUIRY_STATE",
                absl::StrCat(inquiry.name(), " is ",
                             v1::Inquiry::State_Name(inquiry.state()),
-                            "; this step needs ", absl::StrJoin(names, ", ")));
+                            "; this step needs ", absl::StrJoin(names, ", ")),
+               Text(words::INQUIRY_STATE));
 }
 
 absl::Status CheckText(absl::string_view field, absl::string_view text,
                        int max = kMaxTextChars) {
   if (absl::StripAsciiWhitespace(text).empty() || CharCount(text) > max) {
-    return InvalidField(
-        field, absl::StrCat("is required, at most ", max, " characters"));
+    return InvalidField(field,
+                        Text(common_words::REQUIRED_AT_MOST, {{"max", max}}));
   }
   return absl::OkStatus();
 }
@@ -123,7 +126,8 @@ absl::StatusOr<v1::ListInquiriesResponse> Handling::ListInquiries(
     const int state = request.states(i);
     if (state == v1::Inquiry::STATE_UNSPECIFIED ||
         !v1::Inquiry::State_IsValid(state)) {
-      return InvalidField(absl::StrCat("states[", i, "]"), "is not a state");
+      return InvalidField(absl::StrCat("states[", i, "]"),
+                          Text(words::A_STATE));
     }
     filter.states.push_back(v1::Inquiry::State_Name(request.states(i)));
   }
@@ -131,7 +135,7 @@ absl::StatusOr<v1::ListInquiriesResponse> Handling::ListInquiries(
   if (overdue_view) {
     if (request.due_within_working_days() < 0 ||
         request.due_within_working_days() > 60) {
-      return InvalidField("due_within_working_days", "must be 0 to 60");
+      return InvalidField("due_within_working_days", Text(words::DUE_WITHIN));
     }
     if (filter.states.empty()) {
       for (State s : kOpen) filter.states.push_back(v1::Inquiry::State_Name(s));
@@ -175,7 +179,7 @@ absl::StatusOr<v1::Inquiry> Handling::AssignInquiry(
   auto office_id = ParseResourceName("office", request.office(), "offices");
   if (!office_id.ok()) return office_id.status();
   if (request.handler().empty() || request.handler().size() > 200)
-    return InvalidField("handler", "name the handler's subject");
+    return InvalidField("handler", Text(words::HANDLER));
   return Change(
       "AssignInquiry", request, request.name(), request.etag(), "",
       {v1::Inquiry::REGISTERED, v1::Inquiry::REOPENED, v1::Inquiry::ASSIGNED,
@@ -184,7 +188,7 @@ absl::StatusOr<v1::Inquiry> Handling::AssignInquiry(
         MOBILITY_ASSIGN_OR_RETURN(const auto office,
                                   step.store.GetOffice(*office_id));
         if (!office || !office->active())
-          return InvalidField("office", "is not an active office");
+          return InvalidField("office", Text(words::OFFICE_NOT_ACTIVE));
         step.inquiry.set_state(v1::Inquiry::ASSIGNED);
         step.inquiry.set_office(request.office());
         step.inquiry.set_handler(request.handler());
@@ -210,13 +214,13 @@ absl::StatusOr<v1::Inquiry> Handling::StartInquiry(
 absl::StatusOr<v1::Inquiry> Handling::WaitForAuthor(
     const v1::WaitForAuthorRequest& request, const CallContext& call) {
   if (!IsValidDate(request.follow_up_date()))
-    return InvalidField("follow_up_date", "is required, a real date");
+    return InvalidField("follow_up_date", Text(common_words::REAL_DATE));
   return Change(
       "WaitForAuthor", request, request.name(), request.etag(), "",
       {v1::Inquiry::IN_PROGRESS}, call, [&](Step& step) -> absl::Status {
         if (ToCivilDay(request.follow_up_date()) <
             absl::ToCivilDay(step.now, settings_->zone)) {
-          return InvalidField("follow_up_date", "is in the past");
+          return InvalidField("follow_up_date", Text(words::IN_THE_PAST));
         }
         step.inquiry.set_state(v1::Inquiry::WAITING_FOR_AUTHOR);
         *step.inquiry.mutable_follow_up_date() = request.follow_up_date();
@@ -232,8 +236,7 @@ absl::StatusOr<v1::Inquiry> Handling::AddMessage(
   const v1::Message& message = request.message();
   const bool reply = message.visibility() == v1::Message::PUBLIC_REPLY;
   if (!reply && message.visibility() != v1::Message::INTERNAL_NOTE) {
-    return InvalidField("message.visibility",
-                        "must be PUBLIC_REPLY or INTERNAL_NOTE");
+    return InvalidField("message.visibility", Text(words::VISIBILITY));
   }
   if (auto s = CheckText("message.text", message.text()); !s.ok()) return s;
   // Notes may be added to the file at any time; the author is written to only
@@ -268,9 +271,10 @@ absl::StatusOr<v1::Inquiry> Handling::AnswerInquiry(
   v1::Answer answer = request.answer();
   if (auto s = CheckText("answer.text", answer.text()); !s.ok()) return s;
   if (!IsSupportedLanguage(answer.language()))
-    return InvalidField("answer.language", "must be kk, ru or en");
+    return InvalidField("answer.language", Text(common_words::PAGE_LANGUAGE));
   if (CharCount(answer.appeal_procedure()) > kMaxTextChars)
-    return InvalidField("answer.appeal_procedure", "is too long");
+    return InvalidField("answer.appeal_procedure",
+                        Text(common_words::TOO_LONG));
   return Change(
       "AnswerInquiry", request, request.name(), request.etag(),
       request.request_id(),
@@ -280,11 +284,9 @@ absl::StatusOr<v1::Inquiry> Handling::AnswerInquiry(
         // The state language, or the language of the appeal (Art. 76).
         if (answer.language() != "kk" &&
             answer.language() != step.inquiry.language()) {
-          return InvalidField(
-              "answer.language",
-              absl::StrCat("must be kk (the state language) or ",
-                           step.inquiry.language(),
-                           " (the language of the appeal)"));
+          return InvalidField("answer.language",
+                              Text(words::ANSWER_LANGUAGE,
+                                   {{"language", step.inquiry.language()}}));
         }
         if (answer.appeal_procedure().empty())
           answer.set_appeal_procedure(AppealProcedure(answer.language()));
@@ -342,13 +344,13 @@ absl::Status CheckExtendedDueDate(const v1::Inquiry& inquiry,
       ToCivilDay(inquiry.receipt().registration_date()), kMaxExtensionMonths);
   if (ToCivilDay(due) <= ToCivilDay(inquiry.legal_due_date())) {
     return InvalidField(
-        field, absl::StrCat("must be after the current legal due date ",
-                            FormatDate(inquiry.legal_due_date())));
+        field,
+        Text(words::EXTENSION_AFTER_DUE,
+             {{"date", Value::Date(ToCivilDay(inquiry.legal_due_date()))}}));
   }
   if (ToCivilDay(due) > limit) {
-    return InvalidField(
-        field, absl::StrCat("may be at most 2 months from registration: ",
-                            absl::FormatCivilTime(limit), " at the latest"));
+    return InvalidField(field, Text(words::EXTENSION_TWO_MONTHS,
+                                    {{"date", Value::Date(limit)}}));
   }
   return absl::OkStatus();
 }
@@ -360,7 +362,7 @@ absl::StatusOr<v1::Inquiry> Handling::RequestExtension(
   v1::ExtensionRequest asked = request.extension_request();
   if (!IsValidDate(asked.due_date()))
     return InvalidField("extension_request.due_date",
-                        "is required, a real date");
+                        Text(common_words::REAL_DATE));
   if (auto s = CheckText("extension_request.reason", asked.reason()); !s.ok())
     return s;
   return Change(
@@ -383,11 +385,12 @@ absl::StatusOr<v1::Inquiry> Handling::ExtendInquiry(
     const v1::ExtendInquiryRequest& request, const CallContext& call) {
   v1::Extension extension = request.extension();
   if (!IsValidDate(extension.due_date()))
-    return InvalidField("extension.due_date", "is required, a real date");
+    return InvalidField("extension.due_date", Text(common_words::REAL_DATE));
   if (auto s = CheckText("extension.reason", extension.reason()); !s.ok())
     return s;
   if (CharCount(extension.decision_reference()) > kMaxFieldChars)
-    return InvalidField("extension.decision_reference", "is too long");
+    return InvalidField("extension.decision_reference",
+                        Text(common_words::TOO_LONG));
   return Change(
       "ExtendInquiry", request, request.name(), request.etag(),
       request.request_id(), kOpen, call, [&](Step& step) -> absl::Status {
@@ -419,10 +422,9 @@ absl::StatusOr<v1::Inquiry> Handling::DeclineExtension(
   return Change("DeclineExtension", request, request.name(), request.etag(), "",
                 kOpen, call, [&](Step& step) -> absl::Status {
                   if (!step.inquiry.has_extension_request()) {
-                    return Error(
-                        absl::StatusCode::kFailedPrecondition,
-                        "NO_EXTENSION_REQUEST",
-                        "no request for an extension waits on this inquiry");
+                    return Error(absl::StatusCode::kFailedPrecondition,
+                                 "NO_EXTENSION_REQUEST",
+                                 Text(words::NO_EXTENSION_REQUEST));
                   }
                   step.inquiry.clear_extension_request();
                   step.action = "extension declined";

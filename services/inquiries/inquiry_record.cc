@@ -57,7 +57,8 @@ absl::Status Notify(InquiriesStore& store, NoticeKind kind,
 
 absl::Status InquiryNotFound(const std::string& name) {
   return Error(absl::StatusCode::kNotFound, "INQUIRY_NOT_FOUND",
-               absl::StrCat("no inquiry ", name));
+               absl::StrCat("no inquiry ", name),
+               Text(words::INQUIRY_NOT_FOUND));
 }
 
 }  // namespace mobility::inquiries

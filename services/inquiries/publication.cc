@@ -3,10 +3,12 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/status.h"
 #include "common/types.h"
 #include "services/inquiries/inquiry_record.h"
 #include "services/inquiries/inquiry_rules.h"
+#include "services/inquiries/words.h"
 
 namespace mobility::inquiries {
 namespace {
@@ -15,7 +17,8 @@ constexpr int kMaxQueryChars = 200;
 
 absl::Status PublishedNotFound(const std::string& name) {
   return Error(absl::StatusCode::kNotFound, "PUBLISHED_QUESTION_NOT_FOUND",
-               absl::StrCat("no published question ", name));
+               absl::StrCat("no published question ", name),
+               Text(words::PUBLISHED_QUESTION_NOT_FOUND));
 }
 
 }  // namespace
@@ -29,16 +32,15 @@ absl::StatusOr<v1::PublishedQuestion> Publication::PublishQuestion(
   Violations violations;
   auto require = [&](const char* field, const std::string& value, int max) {
     if (absl::StripAsciiWhitespace(value).empty() || CharCount(value) > max) {
-      violations.Add(field, absl::StrCat("is required, at most ", max,
-                                         " characters, without personal "
-                                         "details"));
+      violations.Add(field, Text(words::PUBLISHED_TEXT, {{"max", max}}));
     }
   };
   require("published_question.title", question.title(), kMaxSubjectChars);
   require("published_question.question", question.question(), kMaxTextChars);
   require("published_question.answer", question.answer(), kMaxTextChars);
   if (!IsSupportedLanguage(question.language()))
-    violations.Add("published_question.language", "must be kk, ru or en");
+    violations.Add("published_question.language",
+                   Text(common_words::PAGE_LANGUAGE));
   if (auto s = violations.ToStatus("INVALID_PUBLISHED_QUESTION"); !s.ok())
     return s;
   absl::Status status =
@@ -50,13 +52,13 @@ absl::StatusOr<v1::PublishedQuestion> Publication::PublishQuestion(
         if (inquiry->state() != v1::Inquiry::ANSWERED &&
             inquiry->state() != v1::Inquiry::CLOSED) {
           return Error(absl::StatusCode::kFailedPrecondition, "INQUIRY_STATE",
-                       "only an answered question is published");
+                       Text(words::ONLY_ANSWERED_PUBLISHED));
         }
         if (!inquiry->consent_to_publication() ||
             inquiry->has_anonymise_time()) {
           return Error(absl::StatusCode::kFailedPrecondition,
                        "NO_CONSENT_TO_PUBLICATION",
-                       "the author did not consent to publication");
+                       Text(words::NO_CONSENT_TO_PUBLICATION));
         }
         const absl::Time now = settings_->Now();
         const std::string id = NewResourceId();
@@ -69,7 +71,8 @@ absl::StatusOr<v1::PublishedQuestion> Publication::PublishQuestion(
             store.InsertPublished(id, *inquiry_id, question));
         if (!inserted) {
           return Error(absl::StatusCode::kAlreadyExists, "ALREADY_PUBLISHED",
-                       absl::StrCat(request.inquiry(), " is published"));
+                       absl::StrCat(request.inquiry(), " is published"),
+                       Text(words::ALREADY_PUBLISHED));
         }
         MOBILITY_RETURN_IF_ERROR(AppendHistory(store, *inquiry, now,
                                                call.principal.subject,
@@ -105,8 +108,9 @@ Publication::ListPublishedQuestions(
   auto page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) return page_size.status();
   if (CharCount(request.query()) > kMaxQueryChars) {
-    return InvalidField("query", absl::StrCat("is longer than ", kMaxQueryChars,
-                                              " characters"));
+    return InvalidField("query",
+                        Text(words::QUERY_TOO_LONG,
+                             {{"max", static_cast<int64_t>(kMaxQueryChars)}}));
   }
   const std::string query =
       std::string(absl::StripAsciiWhitespace(request.query()));
