@@ -142,8 +142,17 @@ Value Value::Date(absl::CivilDay day) {
   return v;
 }
 
+Value Value::Word(const Words& words) {
+  Value v;
+  v.kind_ = Kind::kWord;
+  v.words_ = &words;
+  return v;
+}
+
 std::string Value::In(Language language) const {
   switch (kind_) {
+    case Kind::kWord:
+      return words_->In(language);
     case Kind::kNumber:
       return FormatNumber(number_, language);
     case Kind::kMoney:

@@ -56,16 +56,19 @@ class Value {
   static Value Money(int64_t cents, absl::string_view currency);
   // "16 December 2026" / "16 декабря 2026 г." / "2026 жылғы 16 желтоқсан".
   static Value Date(absl::CivilDay day);
+  // A catalogue word itself, in the sentence's language: a budget heading.
+  static Value Word(const Words& words);
 
   std::string In(Language language) const;
 
  private:
-  enum class Kind { kText, kNumber, kMoney, kDate };
+  enum class Kind { kText, kNumber, kMoney, kDate, kWord };
   Value() = default;
   Kind kind_ = Kind::kText;
   std::string text_;
   int64_t number_ = 0;
   absl::CivilDay day_;
+  const Words* words_ = nullptr;
 };
 
 // A sentence with its values: what domain code hands to an error, a grant's

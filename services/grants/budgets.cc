@@ -12,6 +12,7 @@
 #include "common/types.h"
 #include "services/grants/grant_math.h"
 #include "services/grants/grant_rules.h"
+#include "services/grants/words.h"
 
 namespace mobility::grants {
 namespace {
@@ -34,7 +35,7 @@ std::string CsvField(std::string value) {
 
 absl::Status BudgetNotFound(const std::string& id) {
   return Error(absl::StatusCode::kNotFound, "BUDGET_NOT_FOUND",
-               "no budget budgets/" + id);
+               "no budget budgets/" + id, Text(words::BUDGET_NOT_FOUND));
 }
 
 }  // namespace
@@ -56,15 +57,13 @@ absl::StatusOr<v1::Budget> Budgets::CreateBudget(
            absl::StrCat("-", v1::Programme_Name(b.programme()), "-")))) {
     violations.Add(
         "budget.project_number",
-        absl::StrCat("must be the National Agency's project number "
-                     "of the call, like \"",
-                     b.call_year(), "-1-LV01-",
-                     v1::Programme_Name(b.programme()), "-022654\""));
+        Text(words::PROJECT_NUMBER,
+             {{"example",
+               absl::StrCat(b.call_year(), "-1-LV01-",
+                            v1::Programme_Name(b.programme()), "-022654")}}));
   }
   if (!ParseResourceName("", b.beneficiary(), "institutions").ok()) {
-    violations.Add("budget.beneficiary",
-                   "must name the Programme-country partner holding the "
-                   "project, \"institutions/{id}\"");
+    violations.Add("budget.beneficiary", Text(words::BENEFICIARY));
   }
   CheckEuros(b.allocated().travel(), "budget.allocated.travel", violations);
   CheckEuros(b.allocated().individual_support(),
@@ -79,16 +78,16 @@ absl::StatusOr<v1::Budget> Budgets::CreateBudget(
   // and some were extended, so five years bounds a typing mistake.
   if (!IsValidDate(b.project_end_date())) {
     violations.Add("budget.project_end_date",
-                   "is required: the project's last day, from the grant "
-                   "agreement");
+                   Text(words::PROJECT_END_REQUIRED));
   } else if (const absl::CivilDay end = ToCivilDay(b.project_end_date());
              end < absl::CivilDay(b.call_year() + 1, 8, 1) ||
              end > absl::CivilDay(b.call_year() + 5, 7, 31)) {
     violations.Add(
         "budget.project_end_date",
-        absl::StrCat("must fall between 1 August ", b.call_year() + 1,
-                     " and 31 July ", b.call_year() + 5, " for a ",
-                     b.call_year(), " call's project"));
+        Text(words::PROJECT_END_RANGE,
+             {{"from", Value::Date(absl::CivilDay(b.call_year() + 1, 8, 1))},
+              {"to", Value::Date(absl::CivilDay(b.call_year() + 5, 7, 31))},
+              {"year", absl::StrCat(b.call_year())}}));
   }
   if (b.prefinancing_percent() < 70 || b.prefinancing_percent() > 100) {
     violations.Add("budget.prefinancing_percent",
@@ -118,7 +117,7 @@ absl::StatusOr<v1::Budget> Budgets::CreateBudget(
   });
   if (status.code() == absl::StatusCode::kAlreadyExists) {
     return Error(absl::StatusCode::kAlreadyExists, "BUDGET_EXISTS",
-                 "a budget with this id or project number exists");
+                 Text(words::BUDGET_EXISTS));
   }
   if (!status.ok()) return status;
   return created;

@@ -262,7 +262,7 @@ void ValidateProgrammeCall(v1::Programme programme, int call_year,
                            const std::string& call_year_field,
                            Violations& violations) {
   if (programme != v1::KA107 && programme != v1::KA171) {
-    violations.Add(programme_field, Text(words::PROGRAMME));
+    violations.Add(programme_field, Text(common_words::PROGRAMME_CODE));
     return;
   }
   const CallYearRange calls = ProgrammeCallYears(ToGeneration(programme));

@@ -12,6 +12,7 @@
 #include "common/types.h"
 #include "services/grants/grant_math.h"
 #include "services/grants/grant_rules.h"
+#include "services/grants/words.h"
 
 namespace mobility::grants {
 
@@ -52,9 +53,7 @@ absl::StatusOr<v1::GrantQuote> SettleQuote(const v1::GrantQuote& agreed,
   const std::optional<std::string> too_short =
       ShorterThanMinimum(agreed.request(), actual_start, actual_end);
   if (force_majeure && !too_short.has_value()) {
-    return InvalidField("force_majeure",
-                        "applies only to a real stay shorter than the "
-                        "programme minimum; this one is not");
+    return InvalidField("force_majeure", Text(words::FORCE_MAJEURE_NOT_SHORT));
   }
   const absl::CivilDay start =
       std::max(actual_start, ToCivilDay(agreed.request().start_date()));

@@ -14,6 +14,7 @@
 #include "common/types.h"
 #include "services/grants/grant_math.h"
 #include "services/grants/grant_rules.h"
+#include "services/grants/words.h"
 
 namespace mobility::grants {
 namespace {
@@ -45,7 +46,7 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
   }
   if (!g.application().empty() && !call.principal.IsInternal()) {
     return Error(absl::StatusCode::kPermissionDenied, "GRANT_OF_A_SELECTION",
-                 "the grant of an application is made by its selection");
+                 Text(words::GRANT_OF_A_SELECTION));
   }
   if (!ParseResourceName("", g.budget(), "budgets").ok()) {
     violations.Add("grant.budget", Text(common_words::RESOURCE_NAME,
@@ -76,8 +77,7 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
   // The two Programme enums number KA107 and KA171 alike.
   if (static_cast<int>(condition->programme) !=
       static_cast<int>(request.calculation().programme())) {
-    violations.Add("calculation.programme",
-                   "must be the agreement's programme");
+    violations.Add("calculation.programme", Text(words::AGREEMENT_PROGRAMME));
   }
   CheckAgainstCondition(request.calculation(), condition->condition,
                         "calculation", violations);
@@ -93,7 +93,7 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
           const std::string budget_id = ResourceIdOf(g.budget());
           auto budget = store.GetBudget(budget_id, /*for_update=*/false);
           const absl::Status no_budget =
-              InvalidField("grant.budget", "no such budget");
+              InvalidField("grant.budget", Text(words::NO_SUCH_BUDGET));
           if (!budget.ok()) return IfNotFound(budget.status(), no_budget);
           if (auto s = CheckBudgetHolder(budget->budget.institution(),
                                          call.principal, no_budget);
@@ -105,18 +105,19 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
                   ToCivilDay(budget->budget.project_end_date())) {
             return InvalidField(
                 "calculation.end_date",
-                absl::StrCat("must be within the funding project ",
-                             budget->budget.project_number(),
-                             ", which ends on ",
-                             FormatDate(budget->budget.project_end_date())));
+                Text(words::WITHIN_PROJECT,
+                     {{"project", budget->budget.project_number()},
+                      {"date", Value::Date(ToCivilDay(
+                                   budget->budget.project_end_date()))}}));
           }
           if (budget->budget.programme() != request.calculation().programme() ||
               budget->budget.call_year() != request.calculation().call_year()) {
             return InvalidField(
                 "calculation.call_year",
-                absl::StrCat("the budget is for ",
-                             v1::Programme_Name(budget->budget.programme()),
-                             " call ", budget->budget.call_year()));
+                Text(words::BUDGET_CALL,
+                     {{"programme",
+                       v1::Programme_Name(budget->budget.programme())},
+                      {"year", absl::StrCat(budget->budget.call_year())}}));
           }
           // One grant per application, none once it ended: the row lock
           // orders this with the application's closing.
@@ -127,13 +128,15 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
               return Error(absl::StatusCode::kFailedPrecondition,
                            "APPLICATION_ENDED",
                            absl::StrCat("grant.application: ", g.application(),
-                                        " has ended; no grant is made for it"));
+                                        " has ended; no grant is made for it"),
+                           Text(words::APPLICATION_ENDED));
             }
             if (!held.grant_id.empty()) {
               return Error(absl::StatusCode::kAlreadyExists,
                            "APPLICATION_HAS_GRANT",
                            absl::StrCat("grant.application: ", g.application(),
-                                        " already has grants/", held.grant_id));
+                                        " already has grants/", held.grant_id),
+                           Text(words::APPLICATION_HAS_GRANT));
             }
           }
           const std::string id = NewResourceId();
@@ -198,7 +201,7 @@ absl::StatusOr<v1::ListGrantsResponse> Grants::ListGrants(
   }
   if (request.state() != v1::Grant::STATE_UNSPECIFIED) {
     if (!v1::Grant::State_IsValid(request.state())) {
-      return InvalidField("state", "must be a grant state");
+      return InvalidField("state", Text(common_words::A_STATE));
     }
     filter.state = v1::Grant::State_Name(request.state());
   }
@@ -279,7 +282,7 @@ absl::StatusOr<v1::Grant> Grants::AgreeGrant(
             "participant_signed_date", &request.participant_signed_date()},
         {"institution_signed_date", &request.institution_signed_date()}}) {
     if (!IsValidDate(*date)) {
-      violations.Add(field, "must be the calendar date of the signature");
+      violations.Add(field, Text(words::SIGNATURE_DATE));
     } else if (ToCivilDay(*date) > today) {
       violations.Add(field, Text(common_words::NOT_IN_FUTURE));
     }
@@ -319,9 +322,8 @@ absl::StatusOr<v1::Grant> Grants::PrefinanceGrant(
         if (grant.state() != v1::Grant::AGREED)
           return WrongState(grant, "AGREED");
         if (grant.zero_grant()) {
-          return Error(
-              absl::StatusCode::kFailedPrecondition, "ZERO_GRANT",
-              "a zero-grant mobility has nothing to pre-finance; settle it");
+          return Error(absl::StatusCode::kFailedPrecondition, "ZERO_GRANT",
+                       Text(words::ZERO_GRANT));
         }
         auto budget = store.GetBudget(ResourceIdOf(grant.budget()),
                                       /*for_update=*/false);
@@ -371,15 +373,14 @@ absl::StatusOr<v1::Grant> Grants::SettleGrant(
   }
   if (violations.empty() && ToCivilDay(request.actual_end_date()) <
                                 ToCivilDay(request.actual_start_date())) {
-    violations.Add("actual_end_date", "must not come before actual_start_date");
+    violations.Add("actual_end_date", Text(words::ACTUAL_END_BEFORE_START));
   }
   const bool force_majeure = request.has_force_majeure();
   if (force_majeure) {
     CheckText(request.force_majeure().decision_reference(),
               "force_majeure.decision_reference", violations);
     if (!IsValidDate(request.force_majeure().decision_date())) {
-      violations.Add("force_majeure.decision_date",
-                     "must be the calendar date of the funder's decision");
+      violations.Add("force_majeure.decision_date", Text(words::DECISION_DATE));
     }
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_SETTLEMENT");
@@ -458,7 +459,7 @@ absl::StatusOr<v1::Grant> Grants::CancelGrant(
   // it still on its way finds it closed, then its grant cancelled if made.
   if (!call.principal.IsInternal()) {
     return Error(absl::StatusCode::kPermissionDenied, "GRANT_OF_A_SELECTION",
-                 "an application's grant is closed by its selection");
+                 Text(words::GRANT_OF_A_SELECTION));
   }
   Violations violations;
   if (!ParseResourceName("", request.application(), "applications").ok()) {
@@ -467,7 +468,7 @@ absl::StatusOr<v1::Grant> Grants::CancelGrant(
   }
   if (!request.name().empty() &&
       !ParseResourceName("", request.name(), "grants").ok()) {
-    violations.Add("name", "must be empty or a grant name \"grants/{id}\"");
+    violations.Add("name", Text(words::GRANT_NAME));
   }
   if (!ValidateRequestId("request_id", request.request_id()).ok())
     violations.Add("request_id", Text(common_words::REQUEST_ID));
@@ -492,7 +493,8 @@ absl::StatusOr<v1::Grant> Grants::CancelGrant(
           MOBILITY_RETURN_IF_ERROR(ChangeInStore(
               store, "CancelGrant", id, call.principal, cancel, &closed));
           if (closed.application() != request.application()) {
-            return InvalidField("name", "is not the application's grant");
+            return InvalidField("name",
+                                Text(words::NOT_THE_APPLICATIONS_GRANT));
           }
           return absl::OkStatus();
         });

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/common_words.h"
 #include "common/types.h"
+#include "services/grants/words.h"
 
 namespace mobility::grants {
 
@@ -25,7 +26,8 @@ void CheckText(const std::string& value, const std::string& field,
   if (value.empty()) {
     v.Add(field, Text(common_words::REQUIRED));
   } else if (value.size() > kMaxText) {
-    v.Add(field, absl::StrCat("must be at most ", kMaxText, " characters"));
+    v.Add(field, Text(common_words::AT_MOST_CHARACTERS,
+                      {{"max", static_cast<int64_t>(kMaxText)}}));
   }
 }
 
@@ -33,14 +35,14 @@ void CheckEuros(const mobility::type::v1::Money& money,
                 const std::string& field, Violations& v) {
   if (money.currency_code() != "EUR" || money.amount_minor() < 0 ||
       money.amount_minor() > kMaxCents) {
-    v.Add(field, absl::StrCat("must be an amount in EUR cents from 0 to ",
-                              FormatCents(kMaxCents), " EUR"));
+    v.Add(field,
+          Text(words::EUR_CENTS, {{"max", Value::Money(kMaxCents, "EUR")}}));
   }
 }
 
 absl::Status GrantNotFound(const std::string& name) {
   return Error(absl::StatusCode::kNotFound, "GRANT_NOT_FOUND",
-               absl::StrCat("no grant ", name));
+               absl::StrCat("no grant ", name), Text(words::GRANT_NOT_FOUND));
 }
 
 // The paying institution's office reads a grant, and so does its participant:
@@ -69,7 +71,8 @@ absl::Status CheckHandler(absl::string_view method, const v1::Grant& grant,
     return Error(absl::StatusCode::kPermissionDenied, "GRANT_OF_A_SELECTION",
                  absl::StrCat("the grant of ", grant.application(),
                               " follows its application: complete or cancel "
-                              "the application instead"));
+                              "the application instead"),
+                 Text(words::GRANT_OF_A_SELECTION));
   }
   return absl::OkStatus();
 }
@@ -97,23 +100,24 @@ HeadingCents Commitment(const v1::Grant& grant, const v1::Budget& budget) {
 
 absl::Status CheckRoom(const BudgetRow& row, const HeadingCents& committed) {
   const auto& allocated = row.budget.allocated();
-  const std::pair<const char*, std::pair<int64_t, int64_t>> headings[] = {
-      {"travel", {committed.travel, allocated.travel().amount_minor()}},
-      {"individual support",
+  const std::pair<const Words*, std::pair<int64_t, int64_t>> headings[] = {
+      {&words::HEADING_TRAVEL,
+       {committed.travel, allocated.travel().amount_minor()}},
+      {&words::HEADING_INDIVIDUAL,
        {committed.individual, allocated.individual_support().amount_minor()}},
-      {"organisational support",
+      {&words::HEADING_ORGANISATIONAL,
        {committed.organisational,
         allocated.organisational_support().amount_minor()}},
-      {"inclusion support",
+      {&words::HEADING_INCLUSION,
        {committed.inclusion, allocated.inclusion_support().amount_minor()}},
   };
-  for (const auto& [name, amounts] : headings) {
+  for (const auto& [heading, amounts] : headings) {
     if (amounts.first > amounts.second) {
-      return Error(
-          absl::StatusCode::kFailedPrecondition, "BUDGET_EXCEEDED",
-          absl::StrCat("the budget's ", name, " heading would be exceeded: ",
-                       FormatCents(amounts.first), " EUR committed of ",
-                       FormatCents(amounts.second), " EUR allocated"));
+      return Error(absl::StatusCode::kFailedPrecondition, "BUDGET_EXCEEDED",
+                   Text(words::BUDGET_EXCEEDED,
+                        {{"heading", Value::Word(*heading)},
+                         {"committed", Value::Money(amounts.first, "EUR")},
+                         {"allocated", Value::Money(amounts.second, "EUR")}}));
     }
   }
   return absl::OkStatus();
@@ -123,11 +127,10 @@ absl::Status CheckRoom(const BudgetRow& row, const HeadingCents& committed) {
 // paid.
 absl::Status CheckLedger(int64_t ledger_sum, int64_t grant_total) {
   if (ledger_sum < 0 || ledger_sum > grant_total) {
-    return Error(
-        absl::StatusCode::kFailedPrecondition, "LEDGER_OUT_OF_BOUNDS",
-        absl::StrCat("paid and pending would be ", FormatCents(ledger_sum),
-                     " EUR, outside 0 to the grant's ",
-                     FormatCents(grant_total), " EUR"));
+    return Error(absl::StatusCode::kFailedPrecondition, "LEDGER_OUT_OF_BOUNDS",
+                 Text(words::LEDGER_OUT_OF_BOUNDS,
+                      {{"sum", Value::Money(ledger_sum, "EUR")},
+                       {"total", Value::Money(grant_total, "EUR")}}));
   }
   return absl::OkStatus();
 }
@@ -148,7 +151,8 @@ absl::Status WrongState(const v1::Grant& grant, absl::string_view wanted) {
   return Error(
       absl::StatusCode::kFailedPrecondition, "WRONG_GRANT_STATE",
       absl::StrCat("the grant is ", v1::Grant::State_Name(grant.state()),
-                   "; this needs ", wanted));
+                   "; this needs ", wanted),
+      Text(words::GRANT_STATE));
 }
 
 }  // namespace mobility::grants

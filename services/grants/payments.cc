@@ -7,6 +7,7 @@
 #include "common/types.h"
 #include "services/grants/grants.h"
 #include "services/grants/grants_support.h"
+#include "services/grants/words.h"
 
 namespace mobility::grants {
 
@@ -35,8 +36,7 @@ absl::StatusOr<v1::Payment> Grants::ReversePayment(
   if (parts.size() != 4 || parts[0] != "grants" || parts[2] != "payments" ||
       !ParseResourceName("", "grants/" + parts[1], "grants").ok() ||
       !absl::SimpleAtoi(parts[3], &seq) || seq < 1) {
-    return InvalidField("name",
-                        "must be \"grants/{grant}/payments/{payment}\"");
+    return InvalidField("name", Text(words::PAYMENT_NAME));
   }
   if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
     return s;
@@ -58,12 +58,12 @@ absl::StatusOr<v1::Payment> Grants::ReversePayment(
                            [&](const PaymentRow& p) { return p.seq == seq; });
           if (it == payments.end()) {
             return Error(absl::StatusCode::kNotFound, "PAYMENT_NOT_FOUND",
-                         absl::StrCat("no payment ", request.name()));
+                         absl::StrCat("no payment ", request.name()),
+                         Text(words::PAYMENT_NOT_FOUND));
           }
           if (it->payment.kind() == v1::Payment::REVERSAL || it->reversed) {
-            return Error(
-                absl::StatusCode::kFailedPrecondition, "NOT_REVERSIBLE",
-                "a reversal, or an entry already reversed, cannot be reversed");
+            return Error(absl::StatusCode::kFailedPrecondition,
+                         "NOT_REVERSIBLE", Text(words::NOT_REVERSIBLE));
           }
           const HeadingCents opposite = Plus(HeadingCents(), it->split, -1);
           if (auto s = CheckLedger(Total(LedgerSum(payments)) + Total(opposite),

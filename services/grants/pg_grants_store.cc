@@ -7,6 +7,7 @@
 #include "common/api.h"
 #include "common/status.h"
 #include "common/types.h"
+#include "services/grants/words.h"
 
 namespace mobility::grants {
 namespace {
@@ -240,7 +241,7 @@ absl::StatusOr<std::pair<v1::Rate, int64_t>> PgGrantsStore::GetRate(
     pqxx::result r = txn_.exec_prepared("rate_get", id);
     if (r.empty()) {
       return Error(absl::StatusCode::kNotFound, "RATE_NOT_FOUND",
-                   "no rate rates/" + id);
+                   "no rate rates/" + id, Text(words::RATE_NOT_FOUND));
     }
     return RateFromRow(r[0]);
   });
@@ -318,7 +319,7 @@ absl::StatusOr<BudgetRow> PgGrantsStore::GetBudget(const std::string& id,
         for_update ? "budget_get_for_update" : "budget_get", id);
     if (r.empty()) {
       return Error(absl::StatusCode::kNotFound, "BUDGET_NOT_FOUND",
-                   "no budget budgets/" + id);
+                   "no budget budgets/" + id, Text(words::BUDGET_NOT_FOUND));
     }
     const pqxx::row& row = r[0];
     BudgetRow out;
@@ -429,7 +430,7 @@ absl::StatusOr<v1::Grant> PgGrantsStore::GetGrant(const std::string& id,
         for_update ? "grant_get_for_update" : "grant_get", id);
     if (r.empty()) {
       return Error(absl::StatusCode::kNotFound, "GRANT_NOT_FOUND",
-                   "no grant grants/" + id);
+                   "no grant grants/" + id, Text(words::GRANT_NOT_FOUND));
     }
     return GrantFromRow(r[0], id);
   });

@@ -14,6 +14,7 @@
 #include "common/types.h"
 #include "services/grants/grant_math.h"
 #include "services/grants/grant_rules.h"
+#include "services/grants/words.h"
 
 namespace mobility::grants {
 
@@ -50,14 +51,12 @@ namespace {
 void ValidateRate(const v1::Rate& r, Violations& v) {
   if (r.kind() == v1::Rate::KIND_UNSPECIFIED ||
       !v1::Rate::Kind_IsValid(r.kind())) {
-    v.Add("rate.kind",
-          "must be TRAVEL, INDIVIDUAL_SUPPORT, COUNTRY_GROUP or "
-          "GREEN_TRAVEL_DAYS");
+    v.Add("rate.kind", Text(words::RATE_KIND));
   }
   ValidateProgrammeCall(r.programme(), r.first_call_year(), "rate.programme",
                         "rate.first_call_year", v);
   if (r.last_call_year() < r.first_call_year()) {
-    v.Add("rate.last_call_year", "must not come before first_call_year");
+    v.Add("rate.last_call_year", Text(words::LAST_CALL_BEFORE_FIRST));
   }
   CheckEuros(r.amount(), "rate.amount", v);
   const bool kind_required = r.kind() == v1::Rate::INDIVIDUAL_SUPPORT ||
@@ -71,17 +70,16 @@ void ValidateRate(const v1::Rate& r, Violations& v) {
       if (r.min_km() < 0)
         v.Add("rate.min_km", Text(common_words::NOT_NEGATIVE));
       if (r.max_km() != 0 && r.max_km() < r.min_km()) {
-        v.Add("rate.max_km", "must be 0 (no upper limit) or at least min_km");
+        v.Add("rate.max_km", Text(words::MAX_KM));
       }
       break;
     case v1::Rate::INDIVIDUAL_SUPPORT:
       if (r.direction() == v1::PARTNER_TO_PROGRAMME &&
           (r.country_group() < 1 || r.country_group() > 4)) {
-        v.Add("rate.country_group",
-              "must be 1 to 4 towards a Programme country");
+        v.Add("rate.country_group", Text(words::GROUP_TO_PROGRAMME));
       } else if (r.direction() == v1::PROGRAMME_TO_PARTNER &&
                  r.country_group() != 0) {
-        v.Add("rate.country_group", "must be 0 towards a Partner country");
+        v.Add("rate.country_group", Text(words::GROUP_TO_PARTNER));
       } else if (r.direction() != v1::PARTNER_TO_PROGRAMME &&
                  r.direction() != v1::PROGRAMME_TO_PARTNER) {
         v.Add("rate.direction", Text(common_words::REQUIRED));
@@ -89,10 +87,10 @@ void ValidateRate(const v1::Rate& r, Violations& v) {
       break;
     case v1::Rate::COUNTRY_GROUP:
       if (r.country_group() < 1 || r.country_group() > 4) {
-        v.Add("rate.country_group", "must be 1 to 4");
+        v.Add("rate.country_group", Text(words::GROUP_RANGE));
       }
       if (r.country_codes().empty()) {
-        v.Add("rate.country_codes", "name at least one country");
+        v.Add("rate.country_codes", Text(words::NAME_A_COUNTRY));
       }
       for (int i = 0; i < r.country_codes_size(); ++i) {
         const std::string& code = r.country_codes(i);
@@ -100,14 +98,14 @@ void ValidateRate(const v1::Rate& r, Violations& v) {
             StatusForCall(code, r.last_call_year()) !=
                 CountryStatus::kProgramme) {
           v.Add(absl::StrCat("rate.country_codes[", i, "]"),
-                absl::StrCat("must be a Programme country of the ",
-                             r.last_call_year(), " call"));
+                Text(words::PROGRAMME_COUNTRY_OF_CALL,
+                     {{"year", absl::StrCat(r.last_call_year())}}));
         }
       }
       break;
     case v1::Rate::GREEN_TRAVEL_DAYS:
       if (r.programme() != v1::KA171) {
-        v.Add("rate.programme", "green travel exists from KA171");
+        v.Add("rate.programme", Text(words::GREEN_FROM_KA171));
       }
       if (r.max_days() < 1 || r.max_days() > 30) {
         v.Add("rate.max_days",
@@ -129,7 +127,8 @@ absl::Status CheckNoOverlap(GrantsStore& store, const std::string& id,
   if (other.empty()) return absl::OkStatus();
   return Error(absl::StatusCode::kFailedPrecondition, "RATES_OVERLAP",
                absl::StrCat("the row would apply to mobilities ", other,
-                            " already covers; correct that row instead"));
+                            " already covers; correct that row instead"),
+               Text(words::RATES_OVERLAP));
 }
 
 }  // namespace
@@ -174,9 +173,9 @@ absl::StatusOr<v1::Rate> Rates::UpdateRate(const v1::UpdateRateRequest& request,
       "country_codes",   "max_days"};
   for (int i = 0; i < request.update_mask().paths_size(); ++i) {
     if (kPaths.count(request.update_mask().paths(i)) == 0) {
-      return InvalidField(
-          absl::StrCat("update_mask.paths[", i, "]"),
-          absl::StrCat("must be one of: ", absl::StrJoin(kPaths, ", ")));
+      return InvalidField(absl::StrCat("update_mask.paths[", i, "]"),
+                          Text(common_words::ONE_OF,
+                               {{"allowed", absl::StrJoin(kPaths, ", ")}}));
     }
   }
   if (request.update_mask().paths_size() == 0) {

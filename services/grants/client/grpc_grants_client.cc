@@ -1,6 +1,7 @@
 #include "services/grants/client/grpc_grants_client.h"
 
 #include "common/status.h"
+#include "services/grants/words.h"
 
 namespace mobility {
 
@@ -18,7 +19,7 @@ absl::StatusOr<gv1::Budget> GrpcGrantsClient::GetBudget(
         stub_->async()->GetBudget(context, &request, &found, std::move(done));
       });
   if (status.code() == absl::StatusCode::kNotFound)
-    return InvalidField(field, "no such budget");
+    return InvalidField(field, Text(words::NO_SUCH_BUDGET));
   if (!status.ok()) return status;
   return found;
 }
