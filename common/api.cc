@@ -228,6 +228,28 @@ absl::StatusOr<int> EffectivePageSize(int32_t requested) {
   return std::min<int>(requested, kMaxPageSize);
 }
 
+int CharCount(absl::string_view text) {
+  // Every byte but a UTF-8 continuation byte starts a character.
+  return static_cast<int>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+void CheckTranslations(
+    const google::protobuf::Map<std::string, std::string>& translations,
+    absl::string_view field, int max_chars, Violations& violations) {
+  for (const auto& [tag, text] : translations) {
+    const std::string at = absl::StrCat(field, "[", tag, "]");
+    if (tag != "kk" && tag != "ru" && tag != "en") {
+      violations.Add(at, Text(common_words::PAGE_LANGUAGE));
+    } else if (absl::StripAsciiWhitespace(text).empty() ||
+               CharCount(text) > max_chars) {
+      violations.Add(
+          at, Text(common_words::REQUIRED_AT_MOST, {{"max", max_chars}}));
+    }
+  }
+}
+
 namespace {
 
 absl::Mutex page_token_mu;

@@ -5,6 +5,7 @@
 #define MOBILITY_COMMON_API_H_
 
 #include <google/protobuf/field_mask.pb.h>
+#include <google/protobuf/map.h>
 #include <google/protobuf/message.h>
 #include <openssl/evp.h>
 
@@ -75,6 +76,15 @@ absl::Status ValidateRequestId(absl::string_view field,
 // 0 -> default, above the maximum -> maximum, negative -> INVALID_ARGUMENT on
 // page_size.
 absl::StatusOr<int> EffectivePageSize(int32_t requested);
+
+// Characters of UTF-8 `text`, as people count them.
+int CharCount(absl::string_view text);
+// A text's translations (DOMAIN.md: pages in kk, ru and en): each keyed by
+// "kk", "ru" or "en", 1 to `max_chars` characters; violations as
+// "field[ru]".
+void CheckTranslations(
+    const google::protobuf::Map<std::string, std::string>& translations,
+    absl::string_view field, int max_chars, Violations& violations);
 
 // A page token carries the last key returned and a fingerprint of the query it
 // belongs to, so a token used with other filters is refused rather than

@@ -449,7 +449,6 @@ absl::Status CheckEligiblePartnerCountry(absl::string_view alpha2,
                  Text(common_words::REGION_NOT_FUNDED,
                       {{"country", alpha2},
                        {"region", absl::StrCat(region->number)},
-                       {"region_name", region->name},
                        {"programme", name}}));
   }
   return absl::OkStatus();

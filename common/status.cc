@@ -47,7 +47,12 @@ void AttachErrorInfo(absl::Status& status, absl::string_view reason) {
 }  // namespace
 
 void Violations::Add(std::string field, const Text& text) {
-  list_.push_back({std::move(field), text.In(Language::kEnglish), ""});
+  Add(std::move(field), text.In(Language::kEnglish), text);
+}
+
+void Violations::Add(std::string field, std::string description,
+                     const Text& text) {
+  list_.push_back({std::move(field), std::move(description), ""});
   std::map<std::string, std::string>& words = words_.emplace_back();
   for (Language language : kLanguages)
     words[std::string(LanguageTag(language))] = text.In(language);

@@ -59,6 +59,9 @@ class Violations {
   // What is wrong with `field`, in the reader's language (and in English in
   // the description logs keep).
   void Add(std::string field, const Text& text);
+  // `description` for the logs and other systems, `text` for the reader:
+  // when the detail is a parser's, not a sentence of ours.
+  void Add(std::string field, std::string description, const Text& text);
   // English alone, for callers not yet given catalogue words.
   void Add(std::string field, std::string description);
   // What is wrong with `field` as a check's refusal says it, in its words:

@@ -142,17 +142,17 @@ Value Value::Date(absl::CivilDay day) {
   return v;
 }
 
-Value Value::Word(const Words& words) {
+Value Value::Phrase(Text text) {
   Value v;
-  v.kind_ = Kind::kWord;
-  v.words_ = &words;
+  v.kind_ = Kind::kPhrase;
+  v.phrase_ = std::make_shared<const Text>(std::move(text));
   return v;
 }
 
 std::string Value::In(Language language) const {
   switch (kind_) {
-    case Kind::kWord:
-      return words_->In(language);
+        case Kind::kPhrase:
+      return phrase_->In(language);
     case Kind::kNumber:
       return FormatNumber(number_, language);
     case Kind::kMoney:

@@ -15,9 +15,9 @@ handler_token=$(token_of inquiry_handler demo-handler)
 admin() { MOBILITY_TOKEN=$admin_token mobilityctl --output=json "$@"; }
 handler() { MOBILITY_TOKEN=$handler_token mobilityctl --output=json "$@"; }
 
-for office in "international-office:International Office" "academic-affairs:Office of Academic Affairs"; do
-  admin offices list | grep -q "offices/${office%%:*}\"" ||
-    admin offices create --id "${office%%:*}" --display_name "${office#*:}" >/dev/null
+for office in international-office academic-affairs; do
+  admin offices list | grep -q "offices/$office\"" ||
+    admin offices create --id "$office" --json "$demo/office-$office.json" >/dev/null
 done
 grep -v '^#' "$demo/holidays-kz.tsv" | while IFS=$'\t' read -r day kind description; do
   admin holidays set "$day" --kind "$kind" --description "$description" >/dev/null

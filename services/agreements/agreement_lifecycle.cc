@@ -8,6 +8,7 @@
 #include "common/reference_data.h"
 #include "common/types.h"
 #include "services/agreements/agreement_rules.h"
+#include "services/agreements/words.h"
 
 namespace mobility::agreements {
 namespace {
@@ -46,11 +47,10 @@ absl::Status Approve(v1::Agreement& agreement, absl::string_view institution,
                      absl::Time now) {
   if (agreement.state() == v1::Agreement::TERMINATED) {
     return Error(absl::StatusCode::kFailedPrecondition, "AGREEMENT_TERMINATED",
-                 "a terminated agreement cannot be approved");
+                 Text(words::AGREEMENT_TERMINATED));
   }
   if (!IsPartner(agreement, institution))
-    return InvalidField("institution",
-                        "must be one of the agreement's partners");
+    return InvalidField("institution", Text(words::PARTNER_OF_AGREEMENT));
   if (principal.institution != institution) {
     return Error(
         absl::StatusCode::kPermissionDenied, "NOT_YOUR_INSTITUTION",
@@ -58,12 +58,12 @@ absl::Status Approve(v1::Agreement& agreement, absl::string_view institution,
                      "acts for ",
                      principal.institution.empty() ? "no institution"
                                                    : principal.institution,
-                     ", not ", institution));
+                     ", not ", institution),
+        Text(words::ONLY_FOR_ITSELF));
   }
   if (content_hash != agreement.content_hash()) {
     return Error(absl::StatusCode::kAborted, "STALE_CONTENT_HASH",
-                 "the agreement changed since this content_hash was read; "
-                 "review it again");
+                 Text(words::STALE_CONTENT_HASH));
   }
   auto* approvals = agreement.mutable_approvals();
   approvals->erase(std::remove_if(approvals->begin(), approvals->end(),
@@ -84,7 +84,7 @@ absl::Status Approve(v1::Agreement& agreement, absl::string_view institution,
 absl::Status CheckEditable(const v1::Agreement& agreement) {
   if (agreement.state() == v1::Agreement::TERMINATED) {
     return Error(absl::StatusCode::kFailedPrecondition, "AGREEMENT_TERMINATED",
-                 "a terminated agreement cannot be changed");
+                 Text(words::AGREEMENT_TERMINATED));
   }
   if (agreement.has_termination_effective_date()) {
     return Error(
@@ -92,7 +92,10 @@ absl::Status CheckEditable(const v1::Agreement& agreement) {
         absl::StrCat("notice of termination was given; the agreement "
                      "ends on ",
                      FormatDate(agreement.termination_effective_date()),
-                     " and is no longer amended"));
+                     " and is no longer amended"),
+        Text(words::UNDER_NOTICE,
+             {{"date", Value::Date(ToCivilDay(
+                           agreement.termination_effective_date()))}}));
   }
   return absl::OkStatus();
 }
@@ -108,27 +111,25 @@ absl::Status Terminate(v1::Agreement& agreement, const Termination& t,
   if (agreement.state() != v1::Agreement::APPROVED &&
       agreement.state() != v1::Agreement::AMENDED) {
     return Error(absl::StatusCode::kFailedPrecondition,
-                 "AGREEMENT_NOT_IN_FORCE",
-                 "only an agreement in force can be terminated");
+                 "AGREEMENT_NOT_IN_FORCE", Text(words::NOT_IN_FORCE));
   }
   if (agreement.has_termination_effective_date()) {
     return Error(
         absl::StatusCode::kFailedPrecondition, "UNDER_NOTICE",
-        absl::StrCat("notice was already given; the agreement ends on ",
-                     FormatDate(agreement.termination_effective_date())));
+        Text(words::UNDER_NOTICE,
+             {{"date", Value::Date(ToCivilDay(
+                           agreement.termination_effective_date()))}}));
   }
   if (!IsPartner(agreement, t.institution)) {
-    return InvalidField("institution",
-                        "must be one of the agreement's partners");
+    return InvalidField("institution", Text(words::PARTNER_OF_AGREEMENT));
   }
   if (principal.institution != t.institution) {
     return Error(absl::StatusCode::kPermissionDenied, "NOT_YOUR_INSTITUTION",
-                 "a partner gives notice only for itself");
+                 Text(words::ONLY_FOR_ITSELF));
   }
   if (t.immediately && t.mobility_took_place) {
     return Error(absl::StatusCode::kFailedPrecondition, "MOBILITIES_TOOK_PLACE",
-                 "mobilities took place under this agreement: it ends only "
-                 "with notice");
+                 Text(words::MOBILITIES_TOOK_PLACE));
   }
   const absl::CivilDay effective =
       t.immediately ? t.notice_date : NoticeEffectiveDate(t.notice_date);
@@ -152,9 +153,7 @@ absl::Status CheckOpenForYear(const v1::Agreement& agreement, int year) {
   if (agreement.state() != v1::Agreement::APPROVED &&
       agreement.state() != v1::Agreement::AMENDED) {
     return Error(absl::StatusCode::kFailedPrecondition,
-                 "AGREEMENT_NOT_APPROVED",
-                 "mobilities are allocated only on an agreement in force, "
-                 "approved by both partners");
+                 "AGREEMENT_NOT_APPROVED", Text(words::NOT_APPROVED));
   }
   // The academic year starting on or after the effective date is beyond it.
   if (agreement.has_termination_effective_date() &&
@@ -162,9 +161,10 @@ absl::Status CheckOpenForYear(const v1::Agreement& agreement, int year) {
           ToCivilDay(agreement.termination_effective_date())) {
     return Error(
         absl::StatusCode::kFailedPrecondition, "AGREEMENT_ENDING",
-        absl::StrCat("the agreement ends on ",
-                     FormatDate(agreement.termination_effective_date()),
-                     ", before ", FormatAcademicYear(year)));
+        Text(words::AGREEMENT_ENDING,
+             {{"date",
+               Value::Date(ToCivilDay(agreement.termination_effective_date()))},
+              {"year", FormatAcademicYear(year)}}));
   }
   return absl::OkStatus();
 }
@@ -184,10 +184,11 @@ absl::Status CheckPartner(const v1::Agreement& agreement,
   }
   if (agreement.in_force_revision() == 0) {
     return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
-                 absl::StrCat("no agreement ", agreement.name()));
+                 absl::StrCat("no agreement ", agreement.name()),
+                 Text(words::AGREEMENT_NOT_FOUND));
   }
   return Error(absl::StatusCode::kPermissionDenied, "NOT_A_PARTNER",
-               "only the agreement's two partners change it");
+               Text(words::NOT_A_PARTNER));
 }
 
 void RedactForCaller(v1::Agreement& agreement, const Principal& principal) {

@@ -15,6 +15,7 @@
 #include "common/common_words.h"
 #include "common/reference_data.h"
 #include "common/types.h"
+#include "services/agreements/words.h"
 
 namespace mobility::agreements {
 namespace {
@@ -41,7 +42,7 @@ std::string Indexed(absl::string_view prefix, absl::string_view name,
 bool WithinCount(int size, int max, const std::string& field,
                  Violations& violations) {
   if (size <= max) return true;
-  violations.Add(field, absl::StrCat("must list at most ", max, " entries"));
+  violations.Add(field, Text(words::AT_MOST_ENTRIES, {{"max", max}}));
   return false;
 }
 
@@ -85,18 +86,18 @@ void ValidateCondition(const v1::CooperationCondition& c,
           return absl::ascii_islower(ch) || absl::ascii_isdigit(ch) ||
                  ch == '-';
         }))) {
-    violations.Add(Field(prefix, "id"), "must be 1-63 characters of [a-z0-9-]");
+    violations.Add(Field(prefix, "id"), Text(words::CONDITION_ID));
   }
   if (partners.count(c.sending_institution()) == 0) {
     violations.Add(Field(prefix, "sending_institution"),
-                   "must be one of the two partners");
+                   Text(words::ONE_OF_THE_PARTNERS));
   }
   if (partners.count(c.receiving_institution()) == 0) {
     violations.Add(Field(prefix, "receiving_institution"),
-                   "must be one of the two partners");
+                   Text(words::ONE_OF_THE_PARTNERS));
   } else if (c.receiving_institution() == c.sending_institution()) {
     violations.Add(Field(prefix, "receiving_institution"),
-                   "must be the other partner than the sending institution");
+                   Text(words::OTHER_PARTNER));
   }
   if (c.mobilities_per_year() < 1 ||
       c.mobilities_per_year() > kMaxMobilitiesPerYear) {
@@ -125,9 +126,7 @@ void ValidateCondition(const v1::CooperationCondition& c,
       student ? c.total_months_per_year() : c.total_days_per_year();
   const std::optional<int64_t> total = ParseFixedDecimal(total_text, 2);
   if (!total_text.empty() && !total.has_value()) {
-    violations.Add(total_field,
-                   "must be a decimal with at most two fraction digits, like "
-                   "\"10\" or \"12.50\"");
+    violations.Add(total_field, Text(words::TOTAL_DECIMAL));
   } else if (total.has_value() && limits.ok() && c.mobilities_per_year() >= 1 &&
              c.mobilities_per_year() <= kMaxMobilitiesPerYear) {
     // Every mobility must fit the one-mobility limits, so the yearly total lies
@@ -135,37 +134,35 @@ void ValidateCondition(const v1::CooperationCondition& c,
     const int64_t low = int64_t{c.mobilities_per_year()} * limits->min;
     const int64_t high = int64_t{c.mobilities_per_year()} * limits->max;
     if (*total < low * 100 || *total > high * 100) {
-      violations.Add(
-          total_field,
-          absl::StrCat("must be between ", low, " and ", high, " for ",
-                       c.mobilities_per_year(), " mobilities of ", limits->min,
-                       " to ", limits->max, student ? " months" : " days",
-                       " each"));
+      violations.Add(total_field, Text(student ? words::TOTAL_MONTHS_RANGE
+                                               : words::TOTAL_DAYS_RANGE,
+                                       {{"low", low},
+                                        {"high", high},
+                                        {"count", c.mobilities_per_year()},
+                                        {"min", limits->min},
+                                        {"max", limits->max}}));
     }
   }
   if (student && !c.total_days_per_year().empty()) {
     violations.Add(Field(prefix, "total_days_per_year"),
-                   "applies to staff mobility only; give months for students");
+                   Text(words::DAYS_FOR_STAFF));
   }
   if (!student && !c.total_months_per_year().empty()) {
     violations.Add(Field(prefix, "total_months_per_year"),
-                   "applies to student mobility only; give days for staff");
+                   Text(words::MONTHS_FOR_STUDENTS));
   }
   if (!student && c.blended()) {
-    violations.Add(Field(prefix, "blended"),
-                   "applies to student mobility only");
+    violations.Add(Field(prefix, "blended"), Text(words::STUDENTS_ONLY));
   }
   LimitText(c.other_info(), 4000, Field(prefix, "other_info"), violations);
   if ((activity == Activity::kStudentStudies ||
        activity == Activity::kStaffTeaching) &&
       c.language_requirements_size() == 0) {
     violations.Add(Field(prefix, "language_requirements"),
-                   "studies and teaching need at least one recommended "
-                   "language");
+                   Text(words::RECOMMENDED_LANGUAGE));
   }
   if (!student && c.eqf_levels_size() > 0) {
-    violations.Add(Field(prefix, "eqf_levels"),
-                   "apply to student mobility only");
+    violations.Add(Field(prefix, "eqf_levels"), Text(words::STUDENTS_ONLY));
   }
   std::set<int> levels;
   const bool levels_counted =
@@ -176,7 +173,8 @@ void ValidateCondition(const v1::CooperationCondition& c,
       violations.Add(Indexed(prefix, "eqf_levels", i),
                      Text(common_words::EQF_LEVEL));
     } else if (!levels.insert(c.eqf_levels(i)).second) {
-      violations.Add(Indexed(prefix, "eqf_levels", i), "is listed twice");
+      violations.Add(Indexed(prefix, "eqf_levels", i),
+                     Text(words::LISTED_TWICE));
     }
   }
   const bool areas_counted =
@@ -205,7 +203,7 @@ void ValidateCondition(const v1::CooperationCondition& c,
     }
     if (!v1::CefrLevel_IsValid(l.cefr_level())) {
       violations.Add(absl::StrCat(at, ".cefr_level"),
-                     "must be a CEFR level from A1 to C2, or unspecified");
+                     Text(words::CEFR_OR_UNSPECIFIED));
     }
   }
 }
@@ -235,8 +233,7 @@ void ValidateInstitution(const v1::Institution& institution,
   if (schac.size() > 253 || absl::StrContains(schac, ' ') ||
       (!schac.empty() && !absl::StrContains(schac, '.')) ||
       absl::AsciiStrToLower(schac) != schac) {
-    violations.Add(Field(prefix, "schac_id"),
-                   "must be the institution's lowercase domain");
+    violations.Add(Field(prefix, "schac_id"), Text(words::SCHAC_ID));
   }
   if (!CountryName(institution.country_code()).has_value()) {
     violations.Add(Field(prefix, "country_code"),
@@ -245,13 +242,11 @@ void ValidateInstitution(const v1::Institution& institution,
   RequireText(institution.city(), 100, Field(prefix, "city"), violations);
   if (!std::isfinite(institution.latitude()) ||
       std::fabs(institution.latitude()) > 90) {
-    violations.Add(Field(prefix, "latitude"),
-                   "must be between -90 and 90 degrees");
+    violations.Add(Field(prefix, "latitude"), Text(words::LATITUDE));
   }
   if (!std::isfinite(institution.longitude()) ||
       std::fabs(institution.longitude()) > 180) {
-    violations.Add(Field(prefix, "longitude"),
-                   "must be between -180 and 180 degrees");
+    violations.Add(Field(prefix, "longitude"), Text(words::LONGITUDE));
   }
 }
 
@@ -283,7 +278,7 @@ void ValidateAgreement(
   }
   if (first.ok() && last.ok() && *last < *first) {
     violations.Add(Field(prefix, "last_academic_year"),
-                   "must not come before first_academic_year");
+                   Text(words::LAST_YEAR_BEFORE_FIRST));
   }
   if (programme_known) {
     AcademicYearRange range = ProgrammeAcademicYears(programme);
@@ -292,15 +287,13 @@ void ValidateAgreement(
                      FormatAcademicYear(range.last_start_year));
     if (first.ok() &&
         (*first < range.first_start_year || *first > range.last_start_year)) {
-      violations.Add(
-          Field(prefix, "first_academic_year"),
-          absl::StrCat("must lie in the programme's period, ", period));
+      violations.Add(Field(prefix, "first_academic_year"),
+                     Text(words::IN_PROGRAMME_PERIOD, {{"period", period}}));
     }
     if (last.ok() &&
         (*last < range.first_start_year || *last > range.last_start_year)) {
-      violations.Add(
-          Field(prefix, "last_academic_year"),
-          absl::StrCat("must lie in the programme's period, ", period));
+      violations.Add(Field(prefix, "last_academic_year"),
+                     Text(words::IN_PROGRAMME_PERIOD, {{"period", period}}));
     }
   }
   // The calls that may fund the agreement's years: eligibility follows them,
@@ -315,7 +308,7 @@ void ValidateAgreement(
   // Partners: two existing institutions, one Programme and one Partner country.
   std::set<std::string> partners;
   if (agreement.partners_size() != 2) {
-    violations.Add(Field(prefix, "partners"), "must list exactly two partners");
+    violations.Add(Field(prefix, "partners"), Text(words::TWO_PARTNERS));
   }
   for (int i = 0; i < agreement.partners_size(); ++i) {
     const auto& p = agreement.partners(i);
@@ -326,10 +319,11 @@ void ValidateAgreement(
           absl::StrCat(at, ".institution"),
           Text(common_words::RESOURCE_NAME, {{"collection", "institutions"}}));
     } else if (country == partner_countries.end()) {
-      violations.Add(absl::StrCat(at, ".institution"), "no such institution");
+      violations.Add(absl::StrCat(at, ".institution"),
+                     Text(words::NO_SUCH_INSTITUTION));
     } else if (!partners.insert(p.institution()).second) {
       violations.Add(absl::StrCat(at, ".institution"),
-                     "names the other partner again");
+                     Text(words::PARTNER_AGAIN));
     } else {
       countries.push_back(country->second);
     }
@@ -341,7 +335,7 @@ void ValidateAgreement(
     if (!email.empty() &&
         (email.size() > 254 || !absl::StrContains(email, '@'))) {
       violations.Add(absl::StrCat(at, ".signing_contact.email"),
-                     "must be an e-mail address");
+                     Text(common_words::EMAIL));
     }
     LimitText(p.signing_contact().role(), 200,
               absl::StrCat(at, ".signing_contact.role"), violations);
@@ -353,7 +347,7 @@ void ValidateAgreement(
   if (countries.size() == 2 && have_calls) {
     // One Programme-country and one eligible Partner-country institution in
     // at least one of those calls (the UK was a Programme country to 2020).
-    std::string why;
+    absl::Status why;
     bool eligible = false;
     for (int call = calls.first; call <= calls.last && !eligible; ++call) {
       const bool a =
@@ -364,22 +358,21 @@ void ValidateAgreement(
       absl::Status region = CheckEligiblePartnerCountry(
           a ? countries[1] : countries[0], programme);
       eligible = region.ok();
-      if (!eligible) why = std::string(region.message());
+      if (!eligible) why = region;
     }
-    if (!eligible) {
-      violations.Add(
-          Field(prefix, "partners"),
-          why.empty()
-              ? absl::StrCat("must join one Programme-country and one "
-                             "Partner-country institution in a call from ",
-                             calls.first, " to ", calls.last)
-              : why);
+    if (!eligible && why.ok()) {
+      violations.Add(Field(prefix, "partners"),
+                     Text(words::PROGRAMME_AND_PARTNER,
+                          {{"first", absl::StrCat(calls.first)},
+                           {"last", absl::StrCat(calls.last)}}));
+    } else if (!eligible) {
+      violations.Add(Field(prefix, "partners"), why);
     }
   }
 
   if (agreement.cooperation_conditions_size() == 0) {
     violations.Add(Field(prefix, "cooperation_conditions"),
-                   "must list at least one condition");
+                   Text(words::AT_LEAST_ONE_CONDITION));
   }
   std::set<std::string> ids;
   const bool conditions_counted =
@@ -390,7 +383,7 @@ void ValidateAgreement(
     const auto& c = agreement.cooperation_conditions(i);
     const std::string at = Indexed(prefix, "cooperation_conditions", i);
     if (!c.id().empty() && !ids.insert(c.id()).second) {
-      violations.Add(absl::StrCat(at, ".id"), "is used by another condition");
+      violations.Add(absl::StrCat(at, ".id"), Text(words::CONDITION_ID_USED));
     }
     if (!have_calls) continue;
     // A condition may cover fewer years than the agreement, never more.
@@ -405,9 +398,9 @@ void ValidateAgreement(
       auto parsed = ParseAcademicYear(*text);
       if (!parsed.ok() || *parsed < *first || *parsed > *last) {
         violations.Add(absl::StrCat(at, ".", field),
-                       absl::StrCat("must be an academic year from ",
-                                    agreement.first_academic_year(), " to ",
-                                    agreement.last_academic_year()));
+                       Text(words::YEAR_IN_AGREEMENT,
+                            {{"first", agreement.first_academic_year()},
+                             {"last", agreement.last_academic_year()}}));
         condition_years_ok = false;
       } else {
         *year = *parsed;
@@ -415,7 +408,7 @@ void ValidateAgreement(
     }
     if (condition_years_ok && condition_last < condition_first) {
       violations.Add(absl::StrCat(at, ".last_academic_year"),
-                     "must not come before first_academic_year");
+                     Text(words::LAST_YEAR_BEFORE_FIRST));
       condition_years_ok = false;
     }
     if (condition_years_ok) {
@@ -444,10 +437,8 @@ void ValidateIscedClarifications(
         continue;
       violations.Add(
           absl::StrCat(Indexed(at, "subject_areas", j), ".description"),
-          absl::StrCat("repeats the ISCED-F name of ", area.isced_code(),
-                       " (\"", name->second,
-                       "\"); say what the field covers here, or leave it "
-                       "empty"));
+          Text(words::ISCED_NAME_REPEATED,
+               {{"code", area.isced_code()}, {"name", name->second}}));
     }
   }
 }

@@ -6,7 +6,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/types.h"
+#include "common/words_testing.h"
 #include "services/agreements/agreement_lifecycle.h"
+#include "services/agreements/words.h"
 
 namespace mobility::agreements {
 namespace {
@@ -612,4 +614,26 @@ TEST_F(LifecycleTest, ApplicantsDoNotSeeContacts) {
 }
 
 }  // namespace
+TEST(AgreementWordsTest, EveryKeyInKazakhRussianAndEnglish) {
+  testing::ExpectCompleteCatalogue(words::kAll);
+}
+
+// A coordinator reading in Russian gets the yearly total's bounds in Russian,
+// numbers in place; the English stays for other systems and the logs.
+TEST(AgreementWordsTest, AYearlyTotalOutOfBoundsReadsInRussian) {
+  auto a = Agreement(v1::KA107, "2016/2017", "2020/2021");
+  *a.mutable_cooperation_conditions(0) =
+      Condition(v1::STUDENT_STUDIES, 2, 2, 0);
+  Violations violations;
+  ValidateAgreement(a, kCountries, "agreement", violations);
+  const absl::Status status =
+      InLanguage(violations.ToStatus("INVALID_AGREEMENT"), Language::kRussian);
+  ASSERT_EQ(FieldViolationsOf(status).size(), 1u);
+  EXPECT_EQ(FieldViolationsOf(status)[0].description,
+            "must be between 6 and 24 for 2 mobilities of 3 to 12 months "
+            "each");
+  EXPECT_EQ(LocalizedMessageOf(status),
+            "Для 2 поездок по 3–12 мес. — от 6 до 24");
+}
+
 }  // namespace mobility::agreements

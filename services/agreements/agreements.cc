@@ -13,6 +13,7 @@
 #include "services/agreements/agreement_lifecycle.h"
 #include "services/agreements/agreement_rules.h"
 #include "services/agreements/agreements_store.h"
+#include "services/agreements/words.h"
 
 namespace mobility::agreements {
 namespace {
@@ -74,10 +75,9 @@ absl::Status ValidateAgainstStore(AgreementsStore& store,
                             store.IscedFieldNames(codes));
   ValidateIscedClarifications(agreement, isced_names, "agreement", violations);
   if (violations.empty() && !ReadsWhole(agreement, caller)) {
-    violations.Add("agreement.partners",
-                   absl::StrCat("one partner must be the institution you act "
-                                "for, ",
-                                caller.institution));
+    violations.Add(
+        "agreement.partners",
+        Text(words::CALLER_A_PARTNER, {{"institution", caller.institution}}));
   }
   return violations.ToStatus("INVALID_AGREEMENT");
 }
@@ -124,7 +124,8 @@ absl::StatusOr<v1::Agreement> Agreements::CreateAgreement(
       });
   if (status.code() == absl::StatusCode::kAlreadyExists) {
     return Error(absl::StatusCode::kAlreadyExists, "AGREEMENT_EXISTS",
-                 absl::StrCat("agreements/", id, " exists"));
+                 absl::StrCat("agreements/", id, " exists"),
+                 Text(words::AGREEMENT_EXISTS));
   }
   if (!status.ok()) return status;
   RedactForCaller(created, caller);
@@ -144,7 +145,8 @@ absl::StatusOr<v1::Agreement> RevisionInForce(AgreementsStore& store,
   }
   if (current.state() != v1::Agreement::APPROVED) {
     return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
-                 absl::StrCat("no agreement ", current.name()));
+                 absl::StrCat("no agreement ", current.name()),
+                 Text(words::AGREEMENT_NOT_FOUND));
   }
   return current;
 }
@@ -162,7 +164,7 @@ absl::StatusOr<v1::Agreement> Agreements::GetAgreement(
   // them; drafts, amendments awaiting approval and ended ones are the
   // office's.
   if (caller.IsPublic() && request.revision() != 0) {
-    return InvalidField("revision", "the public reads the revision in force");
+    return InvalidField("revision", Text(words::PUBLIC_READS_IN_FORCE));
   }
   // Anyone but the partners reads what the public reads.
   auto found = store_->ReadValue(
@@ -174,8 +176,7 @@ absl::StatusOr<v1::Agreement> Agreements::GetAgreement(
           return store.GetAgreementRevision(*id, request.revision());
         }
         if (request.revision() != 0) {
-          return InvalidField("revision",
-                              "only the partners read earlier revisions");
+          return InvalidField("revision", Text(words::PARTNERS_READ_REVISIONS));
         }
         ApplyTerminationDate(*agreement, Today());
         return RevisionInForce(store, *std::move(agreement));
@@ -217,7 +218,7 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
     if (v1::Agreement::State_IsValid(request.state())) {
       filter.state = v1::Agreement::State_Name(request.state());
     } else {
-      violations.Add("state", "must be DRAFT, APPROVED, AMENDED or TERMINATED");
+      violations.Add("state", Text(words::AGREEMENT_STATE));
     }
   }
   // Staff and partner systems list their institution's agreements whole;
@@ -226,7 +227,7 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
   if (member) filter.member_institution_id = ResourceIdOf(caller.institution);
   if (!member && !caller.IsInternal()) {
     if (!filter.state.empty() && filter.state != "APPROVED") {
-      violations.Add("state", "the public sees APPROVED agreements only");
+      violations.Add("state", Text(words::PUBLIC_SEES_APPROVED));
     }
     filter.state.clear();
     filter.in_force = true;
@@ -316,8 +317,7 @@ absl::StatusOr<v1::Agreement> Agreements::ApproveAgreement(
     const v1::ApproveAgreementRequest& request, const CallContext& call) {
   const Principal& caller = call.principal;
   if (request.content_hash().empty()) {
-    return InvalidField("content_hash",
-                        "is required: the hash of the content being approved");
+    return InvalidField("content_hash", Text(words::CONTENT_HASH));
   }
   return ChangeState(
       "ApproveAgreement", request, call,
@@ -331,8 +331,8 @@ absl::StatusOr<v1::Agreement> Agreements::TerminateAgreement(
     const v1::TerminateAgreementRequest& request, const CallContext& call) {
   if (request.reason().size() > kMaxTerminationReason) {
     return InvalidField(
-        "reason",
-        absl::StrCat("must be at most ", kMaxTerminationReason, " characters"));
+        "reason", Text(common_words::AT_MOST_CHARACTERS,
+                       {{"max", static_cast<int64_t>(kMaxTerminationReason)}}));
   }
   if (request.has_notice_date() && !IsValidDate(request.notice_date())) {
     return InvalidField("notice_date", Text(common_words::CALENDAR_DATE));
@@ -374,8 +374,7 @@ absl::StatusOr<google::protobuf::Empty> Agreements::DeleteAgreement(
             current->in_force_revision() > 0) {
           return Error(absl::StatusCode::kFailedPrecondition,
                        "AGREEMENT_WAS_APPROVED",
-                       "only an agreement never approved by both partners can "
-                       "be deleted; terminate this one");
+                       Text(words::AGREEMENT_WAS_APPROVED));
         }
         MOBILITY_RETURN_IF_ERROR(store.DeleteAgreement(*id));
         return absl::OkStatus();

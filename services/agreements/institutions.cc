@@ -12,6 +12,7 @@
 #include "common/types.h"
 #include "services/agreements/agreement_rules.h"
 #include "services/agreements/agreements_store.h"
+#include "services/agreements/words.h"
 
 namespace mobility::agreements {
 namespace {
@@ -71,9 +72,8 @@ absl::StatusOr<v1::Institution> Institutions::CreateInstitution(
             });
       });
   if (status.code() == absl::StatusCode::kAlreadyExists) {
-    return Error(
-        absl::StatusCode::kAlreadyExists, "INSTITUTION_EXISTS",
-        "an institution with this id, Erasmus code or SCHAC id exists");
+    return Error(absl::StatusCode::kAlreadyExists, "INSTITUTION_EXISTS",
+                 Text(words::INSTITUTION_EXISTS));
   }
   if (!status.ok()) return status;
   return created;
@@ -147,7 +147,8 @@ absl::StatusOr<v1::Institution> Institutions::UpdateInstitution(
                              "NOT_YOUR_RECORD",
                              absl::StrCat("only ", current->first.name(),
                                           " or the institution that entered "
-                                          "its record changes it"));
+                                          "its record changes it"),
+                             Text(words::NOT_YOUR_RECORD));
               }
               if (auto s = CheckEtag(request.institution().etag(),
                                      current->first.etag());

@@ -10,6 +10,7 @@
 #include "common/reference_data.h"
 #include "common/status.h"
 #include "common/types.h"
+#include "services/agreements/words.h"
 
 namespace mobility::agreements {
 namespace {
@@ -237,7 +238,8 @@ PgAgreementsStore::GetInstitution(const std::string& id, bool for_update) {
             for_update ? "institution_get_for_update" : "institution_get", id);
         if (r.empty()) {
           return Error(absl::StatusCode::kNotFound, "INSTITUTION_NOT_FOUND",
-                       absl::StrCat("no institution ", InstitutionName(id)));
+                       absl::StrCat("no institution ", InstitutionName(id)),
+                       Text(words::INSTITUTION_NOT_FOUND));
         }
         return InstitutionFromRow(r[0]);
       });
@@ -335,7 +337,8 @@ absl::StatusOr<v1::Agreement> PgAgreementsStore::GetAgreement(
         for_update ? "agreement_get_for_update" : "agreement_get", id);
     if (r.empty()) {
       return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
-                   absl::StrCat("no agreement agreements/", id));
+                   absl::StrCat("no agreement agreements/", id),
+                   Text(words::AGREEMENT_NOT_FOUND));
     }
     return AgreementFromBody(r[0][0], id);
   });
@@ -348,7 +351,8 @@ absl::StatusOr<v1::Agreement> PgAgreementsStore::GetAgreementRevision(
     if (r.empty()) {
       return Error(
           absl::StatusCode::kNotFound, "REVISION_NOT_FOUND",
-          absl::StrCat("agreements/", id, " has no revision ", revision));
+          absl::StrCat("agreements/", id, " has no revision ", revision),
+          Text(words::REVISION_NOT_FOUND));
     }
     return AgreementFromBody(r[0][0], absl::StrCat(id, " revision ", revision));
   });
@@ -444,7 +448,8 @@ PgAgreementsStore::GetAgreementUsage(const std::string& agreement_id) {
     pqxx::result r = txn_.exec_prepared("agreement_usage", agreement_id);
     if (r.empty()) {
       return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
-                   absl::StrCat("no agreement agreements/", agreement_id));
+                   absl::StrCat("no agreement agreements/", agreement_id),
+                   Text(words::AGREEMENT_NOT_FOUND));
     }
     AgreementUsage usage;
     for (const auto& row : r) {

@@ -14,6 +14,7 @@
 #include "services/agreements/agreement_lifecycle.h"
 #include "services/agreements/agreement_rules.h"
 #include "services/agreements/agreements_store.h"
+#include "services/agreements/words.h"
 
 namespace mobility::agreements {
 namespace {
@@ -55,8 +56,8 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
   if (request.allocation_key().empty() ||
       request.allocation_key().size() > kMaxAllocationKey) {
     violations.Add("allocation_key",
-                   absl::StrCat("is required, at most ", kMaxAllocationKey,
-                                " characters"));
+                   Text(words::ALLOCATION_KEY,
+                        {{"max", static_cast<int64_t>(kMaxAllocationKey)}}));
   }
   if (!violations.empty()) return violations.ToStatus("INVALID_ALLOCATION");
 
@@ -76,8 +77,7 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
         const v1::CooperationCondition* condition =
             FindCondition(*agreement, request.condition_id());
         if (condition == nullptr) {
-          return InvalidField("condition_id",
-                              "no such cooperation condition in the agreement");
+          return InvalidField("condition_id", Text(words::NO_SUCH_CONDITION));
         }
         const auto [first, last] = ConditionYears(*agreement, *condition);
         if (*year < first || *year > last) {
@@ -85,7 +85,10 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
                        "YEAR_OUTSIDE_AGREEMENT",
                        absl::StrCat("academic_year: the condition runs from ",
                                     FormatAcademicYear(first), " to ",
-                                    FormatAcademicYear(last)));
+                                    FormatAcademicYear(last)),
+                       Text(words::CONDITION_YEARS,
+                            {{"first", FormatAcademicYear(first)},
+                             {"last", FormatAcademicYear(last)}}));
         }
         MOBILITY_ASSIGN_OR_RETURN(
             const bool closed,
@@ -94,7 +97,8 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
           return Error(absl::StatusCode::kFailedPrecondition,
                        "ALLOCATION_KEY_CLOSED",
                        "allocation_key: its holder ended; it allocates no "
-                       "mobility any more");
+                       "mobility any more",
+                       Text(words::ALLOCATION_KEY_CLOSED));
         }
         MOBILITY_ASSIGN_OR_RETURN(
             auto existing, store.FindAllocation(*id, request.allocation_key()));
@@ -108,18 +112,17 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
           }
           return Error(absl::StatusCode::kAlreadyExists,
                        "ALLOCATION_KEY_IN_USE",
-                       "allocation_key already holds a mobility of another "
-                       "condition or year");
+                       Text(words::ALLOCATION_KEY_IN_USE));
         }
         MOBILITY_ASSIGN_OR_RETURN(
             const int allocated,
             store.CountAllocated(*id, request.condition_id(), *year));
         if (allocated >= condition->mobilities_per_year()) {
-          return Error(
-              absl::StatusCode::kResourceExhausted, "QUOTA_EXHAUSTED",
-              absl::StrCat("all ", condition->mobilities_per_year(),
-                           " mobilities of ", request.condition_id(), " in ",
-                           request.academic_year(), " are taken"));
+          return Error(absl::StatusCode::kResourceExhausted, "QUOTA_EXHAUSTED",
+                       Text(words::QUOTA_EXHAUSTED,
+                            {{"count", condition->mobilities_per_year()},
+                             {"condition", request.condition_id()},
+                             {"year", request.academic_year()}}));
         }
         allocation.set_agreement(request.agreement());
         allocation.set_condition_id(request.condition_id());
@@ -140,9 +143,10 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::ReleaseMobility(
   if (!id.ok()) return id.status();
   if (request.allocation_key().empty() ||
       request.allocation_key().size() > kMaxAllocationKey) {
-    return InvalidField("allocation_key",
-                        absl::StrCat("is required, at most ", kMaxAllocationKey,
-                                     " characters"));
+    return InvalidField(
+        "allocation_key",
+        Text(words::ALLOCATION_KEY,
+             {{"max", static_cast<int64_t>(kMaxAllocationKey)}}));
   }
   v1::MobilityAllocation allocation;
   absl::Status status =
@@ -160,7 +164,7 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::ReleaseMobility(
         if (!existing.has_value()) {
           if (!request.final()) {
             return Error(absl::StatusCode::kNotFound, "ALLOCATION_NOT_FOUND",
-                         "no mobility was allocated with this allocation_key");
+                         Text(words::ALLOCATION_NOT_FOUND));
           }
           allocation.set_agreement(request.agreement());
           allocation.set_allocation_key(request.allocation_key());
@@ -210,9 +214,9 @@ absl::StatusOr<v1::QuotaUsage> Quotas::GetQuotaUsage(
   const int last = *ParseAcademicYear(agreement.last_academic_year());
   if (only_year != 0 && (only_year < first || only_year > last)) {
     return InvalidField("academic_year",
-                        absl::StrCat("the agreement runs from ",
-                                     agreement.first_academic_year(), " to ",
-                                     agreement.last_academic_year()));
+                        Text(words::AGREEMENT_RUNS,
+                             {{"first", agreement.first_academic_year()},
+                              {"last", agreement.last_academic_year()}}));
   }
   v1::QuotaUsage usage;
   usage.set_agreement(request.agreement());

@@ -65,6 +65,8 @@ void ValidateCall(const v1::Call& call, Violations& v) {
           Text(words::BELOW_RECOMMENDED_LANGUAGE));
   }
   LimitText(call.title(), kMaxText, "call.title", v);
+  CheckTranslations(call.title_translations(), "call.title_translations",
+                    kMaxText, v);
   if (!ParseResourceName("", call.agreement(), "agreements").ok()) {
     v.Add("call.agreement",
           Text(common_words::RESOURCE_NAME, {{"collection", "agreements"}}));
@@ -104,6 +106,8 @@ void ValidateCall(const v1::Call& call, Violations& v) {
     }
     RequireText(c.title(), at + ".title", v);
     LimitText(c.title(), kMaxText, at + ".title", v);
+    CheckTranslations(c.title_translations(), at + ".title_translations",
+                      kMaxText, v);
     if (c.weight() < 1 || c.weight() > 100) {
       v.Add(at + ".weight",
             Text(common_words::BETWEEN, {{"min", 1}, {"max", 100}}));

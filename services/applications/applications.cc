@@ -345,6 +345,26 @@ absl::StatusOr<v1::Application> Applications::UpdateApplication(
   return updated;
 }
 
+absl::StatusOr<google::protobuf::Empty> Applications::DeleteApplication(
+    const v1::DeleteApplicationRequest& request, const CallContext& call) {
+  auto id = ParseResourceName("name", request.name(), "applications");
+  if (!id.ok()) return id.status();
+  absl::Status status =
+      store_->Transact(call.limit, [&](ApplicationsStore& store) {
+        auto read = ReadApplication(store, *id, call.principal,
+                                    /*for_update=*/true, Reader::kOwner);
+        if (!read.ok()) return read.status();
+        MOBILITY_RETURN_IF_ERROR(
+            CheckEtag(request.etag(), read->application.etag()));
+        MOBILITY_RETURN_IF_ERROR(
+            CheckState(read->application, {v1::Application::DRAFT}));
+        MOBILITY_RETURN_IF_ERROR(store.DeleteDocuments(*id));
+        return store.DeleteDraft(*id);
+      });
+  if (!status.ok()) return status;
+  return google::protobuf::Empty();
+}
+
 absl::StatusOr<v1::Application> Applications::SubmitApplication(
     const v1::SubmitApplicationRequest& request, const CallContext& call) {
   auto id = ParseResourceName("name", request.name(), "applications");

@@ -12,6 +12,7 @@
 #include "common/call.h"
 #include "common/transactor.h"
 #include "common/types.h"
+#include "google/protobuf/empty.pb.h"
 #include "mobility/applications/v1/applications.pb.h"
 #include "services/agreements/client/agreements_client.h"
 #include "services/applications/applications_store.h"
@@ -86,6 +87,8 @@ class Applications {
       const v1::ListApplicationsRequest& request, const CallContext& call);
   absl::StatusOr<v1::Application> UpdateApplication(
       const v1::UpdateApplicationRequest& request, const CallContext& call);
+  absl::StatusOr<google::protobuf::Empty> DeleteApplication(
+      const v1::DeleteApplicationRequest& request, const CallContext& call);
   absl::StatusOr<v1::Application> SubmitApplication(
       const v1::SubmitApplicationRequest& request, const CallContext& call);
   absl::StatusOr<v1::Application> EvaluateApplication(

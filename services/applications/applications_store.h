@@ -80,6 +80,8 @@ class ApplicationsStore : public RequestLedger {
   virtual absl::Status MarkAnonymised(const std::string& id,
                                       const v1::Application& application) = 0;
   virtual absl::Status DeleteDocuments(const std::string& application_id) = 0;
+  // Removes a DRAFT application (its documents deleted first).
+  virtual absl::Status DeleteDraft(const std::string& id) = 0;
 
   // Documents: metadata, and the content only when asked for.
   struct DocumentUsage {

@@ -308,6 +308,49 @@ TEST_F(ApplicationsServiceTest, OneLiveApplicationPerConditionAndTwentyDrafts) {
   EXPECT_EQ(FieldViolationsOf(full)[0].field, "application");
 }
 
+// Issue 23: three taps made three drafts, and none could be deleted.
+TEST_F(ApplicationsServiceTest, ADraftIsDeletedByItsOwnerWithItsDocuments) {
+  v1::Call call = CreateCall();
+  v1::Application draft = Create(StudentDraft(call.name()), "student-1");
+  const std::string owner = Token("student-1", Role::kApplicant);
+  v1::CreateDocumentRequest upload;
+  upload.set_parent(draft.name());
+  upload.mutable_document()->set_file_name("transcript.pdf");
+  upload.mutable_document()->set_document_type("transcript");
+  upload.mutable_document()->set_content("%PDF-1.7 a transcript");
+  v1::Document document;
+  ASSERT_TRUE(Call(&Stub::CreateDocument, upload, &document, owner).ok());
+  v1::DeleteApplicationRequest remove;
+  remove.set_name(draft.name());
+  google::protobuf::Empty empty;
+  // Nobody else deletes it, not even the office: it is not theirs to see.
+  EXPECT_EQ(Call(&Stub::DeleteApplication, remove, &empty,
+                 Token("student-2", Role::kApplicant))
+                .code(),
+            absl::StatusCode::kNotFound);
+  remove.set_etag("stale");
+  EXPECT_EQ(Call(&Stub::DeleteApplication, remove, &empty, owner).code(),
+            absl::StatusCode::kAborted);
+  remove.set_etag(draft.etag());
+  ASSERT_TRUE(Call(&Stub::DeleteApplication, remove, &empty, owner).ok());
+  v1::GetApplicationRequest get;
+  get.set_name(draft.name());
+  v1::Application gone;
+  EXPECT_EQ(Call(&Stub::GetApplication, get, &gone, owner).code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(Call(&Stub::DeleteApplication, remove, &empty, owner).code(),
+            absl::StatusCode::kNotFound);
+  // A submitted application is withdrawn, never deleted: the office keeps it.
+  v1::Application submitted = Create(StudentDraft(call.name()), "student-1");
+  ASSERT_TRUE(Submit(submitted.name(), "student-1").ok());
+  remove.set_name(submitted.name());
+  remove.clear_etag();
+  absl::Status refused = Call(&Stub::DeleteApplication, remove, &empty, owner);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReason(refused), "WRONG_APPLICATION_STATE");
+  EXPECT_EQ(Get(submitted.name()).state(), v1::Application::SUBMITTED);
+}
+
 // Issue 20: applicant B replaying applicant A's PATCH with A's request_id got
 // A's application, name and e-mail.
 TEST_F(ApplicationsServiceTest, AReplayedRequestIdAnswersOnlyItsCaller) {

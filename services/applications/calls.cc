@@ -175,9 +175,9 @@ absl::StatusOr<v1::Call> Calls::UpdateCall(const v1::UpdateCallRequest& request,
   if (!id.ok()) return id.status();
   if (auto s = ValidateRequestId("request_id", request.request_id()); !s.ok())
     return s;
-  static const std::set<std::string> kPaths = {"title", "open_time",
-                                               "close_time", "criteria",
-                                               "below_recommended_language"};
+  static const std::set<std::string> kPaths = {
+      "title",      "title_translations", "open_time",
+      "close_time", "criteria",           "below_recommended_language"};
   auto paths = UpdateMaskPaths(request.update_mask(), kPaths);
   if (!paths.ok()) return paths.status();
   v1::Call updated;
@@ -209,6 +209,10 @@ absl::StatusOr<v1::Call> Calls::UpdateCall(const v1::UpdateCallRequest& request,
               updated = *current;
               if (paths->count("title"))
                 updated.set_title(request.call().title());
+              if (paths->count("title_translations")) {
+                *updated.mutable_title_translations() =
+                    request.call().title_translations();
+              }
               if (paths->count("open_time"))
                 *updated.mutable_open_time() = request.call().open_time();
               if (paths->count("close_time"))

@@ -51,6 +51,7 @@ ApplicationsGrpcService::ApplicationsGrpcService(
   Handle("GetApplication", readers, a, &A::GetApplication);
   Handle("ListApplications", readers, a, &A::ListApplications);
   Handle("UpdateApplication", applicants, a, &A::UpdateApplication);
+  Handle("DeleteApplication", applicants, a, &A::DeleteApplication);
   Handle("SubmitApplication", applicants, a, &A::SubmitApplication);
   Handle("EvaluateApplication", office, a, &A::EvaluateApplication);
   using S = Selection;

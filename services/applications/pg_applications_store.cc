@@ -112,6 +112,8 @@ std::vector<PreparedStatement> PgApplicationsStore::Statements() {
       {"document_get", absl::StrCat("SELECT ", document_columns,
                                     ", content FROM documents WHERE "
                                     "application_id = $1 AND id = $2")},
+      {"application_delete_draft",
+       "DELETE FROM applications WHERE id = $1 AND state = 'DRAFT'"},
       {"document_delete",
        "DELETE FROM documents WHERE application_id = $1 AND id = $2"},
 
@@ -333,6 +335,11 @@ absl::Status PgApplicationsStore::DeleteDocuments(
   return StoreCall([&]() -> void {
     txn_.exec_prepared("documents_delete_all", application_id);
   });
+}
+
+absl::Status PgApplicationsStore::DeleteDraft(const std::string& id) {
+  return StoreCall(
+      [&]() -> void { txn_.exec_prepared("application_delete_draft", id); });
 }
 
 absl::Status PgApplicationsStore::InsertDocument(

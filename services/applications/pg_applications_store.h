@@ -46,6 +46,7 @@ class PgApplicationsStore final : public PgStore<ApplicationsStore> {
   absl::Status MarkAnonymised(const std::string& id,
                               const v1::Application& application) override;
   absl::Status DeleteDocuments(const std::string& application_id) override;
+  absl::Status DeleteDraft(const std::string& id) override;
   absl::Status InsertDocument(const std::string& application_id,
                               const std::string& id,
                               const v1::Document& document) override;

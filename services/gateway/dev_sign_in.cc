@@ -6,13 +6,16 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
+#include "common/common_words.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "services/gateway/words.h"
 
 namespace mobility::gateway {
 namespace {
 
-std::string Text(const google::protobuf::Struct& body, const std::string& key) {
+std::string StringOf(const google::protobuf::Struct& body,
+                     const std::string& key) {
   auto it = body.fields().find(key);
   return it == body.fields().end() ? "" : it->second.string_value();
 }
@@ -37,24 +40,21 @@ absl::StatusOr<std::string> DevSignIn(const TokenSigner& signer,
   if (!google::protobuf::util::JsonStringToMessage(
            google::protobuf::StringPiece(body.data(), body.size()), &request)
            .ok()) {
-    violations.Add("body", "must be a JSON object");
+    violations.Add("body", Text(words::JSON_OBJECT));
     return violations.ToStatus("MALFORMED_JSON");
   }
-  const std::optional<Role> role = ParseRole(Text(request, "role"));
+  const std::optional<Role> role = ParseRole(StringOf(request, "role"));
   if (!role.has_value() ||
       (*role != Role::kCoordinator && *role != Role::kFinance &&
        *role != Role::kInquiryHandler && *role != Role::kRectorOffice)) {
-    violations.Add("role",
-                   "must be one of the office's: coordinator, finance, "
-                   "inquiry_handler, rector_office");
+    violations.Add("role", Text(words::OFFICE_ROLE));
   }
-  const std::string subject = Text(request, "subject");
-  if (!IsSubject(subject))
-    violations.Add("subject", "must be 1-64 of [a-z0-9._-]");
+  const std::string subject = StringOf(request, "subject");
+  if (!IsSubject(subject)) violations.Add("subject", Text(words::SUBJECT));
   // Staff act for their institution, and see and change only its data.
-  const std::string institution = Text(request, "institution");
+  const std::string institution = StringOf(request, "institution");
   if (!ParseResourceName("institution", institution, "institutions").ok())
-    violations.Add("institution", "must be \"institutions/{id}\"");
+    violations.Add("institution", Text(common_words::INSTITUTION_NAME));
   if (!violations.empty()) return violations.ToStatus("BAD_SIGN_IN");
   TokenClaims claims;
   claims.subject = subject;

@@ -13,6 +13,7 @@
 #include "common/log.h"
 #include "common/status.h"
 #include "services/gateway/json_printer.h"
+#include "services/gateway/words.h"
 
 namespace mobility::gateway {
 namespace {
@@ -35,7 +36,7 @@ absl::Status ParseJsonInto(absl::string_view json, pb::Message* message,
   if (status.ok()) return absl::OkStatus();
   Violations v;
   v.Add(field.empty() ? "body" : std::string(field),
-        std::string(status.message()));
+        std::string(status.message()), Text(words::MALFORMED_JSON));
   return v.ToStatus("MALFORMED_JSON");
 }
 

@@ -122,12 +122,16 @@ const v1::Rate* FindGreenTravelDays(const std::vector<v1::Rate>& rates,
 }
 
 v1::LineItem* AddLine(v1::GrantQuote& quote, v1::LineItem::Heading heading,
-                      std::string description, int quantity, int64_t unit_cents,
+                                            const Text& description, int quantity, int64_t unit_cents,
                       int per_mille, int64_t amount_cents,
                       const v1::Rate* rate) {
   v1::LineItem* line = quote.add_line_items();
   line->set_heading(heading);
-  line->set_description(std::move(description));
+    line->set_description(description.In(Language::kEnglish));
+  for (Language language : kLanguages) {
+    (*line->mutable_descriptions())[std::string(LanguageTag(language))] =
+        description.In(language);
+  }
   line->set_quantity(quantity);
   *line->mutable_unit_amount() = Euros(unit_cents);
   line->set_per_mille(per_mille);
@@ -199,30 +203,30 @@ absl::Status AddTravel(const v1::CalculateGrantRequest& request,
   }
   Apply(quote, band);
   const int64_t band_cents = band->amount().amount_minor();
-  const std::string band_text =
+    const Value band_text = Value::Phrase(
       band->max_km() == 0
-          ? absl::StrCat(band->min_km(), " km and more")
-          : absl::StrCat(band->min_km(), "-", band->max_km(), " km");
+          ? Text(words::KM_AND_MORE, {{"min", band->min_km()}})
+          : Text(words::KM_BAND,
+                 {{"min", band->min_km()}, {"max", band->max_km()}}));
   const int64_t exceptional = ExceptionalTravelCents(
       band_cents, request.exceptional_travel_cost_cents());
   if (exceptional > 0) {
     AddLine(quote, v1::LineItem::TRAVEL,
-            absl::StrCat("exceptional travel: 80% of the real cost ",
-                         FormatCents(request.exceptional_travel_cost_cents()),
-                         " EUR, which the band ", band_text,
-                         " covers less than 70% of"),
+                        Text(words::EXCEPTIONAL_TRAVEL_LINE,
+                 {{"cost", Value::Money(request.exceptional_travel_cost_cents(), "EUR")},
+                  {"band", band_text}}),
             1, request.exceptional_travel_cost_cents(),
             kExceptionalTravelPaidPerMille, exceptional, nullptr);
     return absl::OkStatus();
   }
-  const char* kind = green_band               ? "green travel, "
-                     : request.green_travel() ? "green travel at the standard "
-                                                "amount (the band has no green "
-                                                "one), "
-                                              : "travel, ";
+    const Words& kind = green_band               ? words::GREEN_TRAVEL
+                      : request.green_travel() ? words::GREEN_AT_STANDARD
+                                               : words::TRAVEL;
   AddLine(quote, v1::LineItem::TRAVEL,
-          absl::StrCat(kind, band_text, " (", km, " km one way)"), 1,
-          band_cents, 1000, band_cents, band);
+          Text(words::TRAVEL_LINE, {{"kind", Value::Phrase(Text(kind))},
+                                    {"band", band_text},
+                                    {"km", km}}),
+          1, band_cents, 1000, band_cents, band);
   return absl::OkStatus();
 }
 
@@ -469,22 +473,20 @@ absl::StatusOr<v1::GrantQuote> PriceMobility(
         StudentSupportCents({quote.whole_months(), quote.extra_days()}, rate);
     if (quote.whole_months() > 0) {
       AddLine(quote, v1::LineItem::INDIVIDUAL_SUPPORT,
-              absl::StrCat(quote.whole_months(), " whole months at ",
-                           FormatCents(rate), " EUR a month"),
+                            Text(words::MONTHS_LINE,
+                   {{"months", quote.whole_months()}, {"rate", Value::Money(rate, "EUR")}}),
               quote.whole_months(), rate, 1000, s.months_cents, support);
     }
     if (quote.extra_days() > 0) {
       AddLine(quote, v1::LineItem::INDIVIDUAL_SUPPORT,
-              absl::StrCat(quote.extra_days(),
-                           " days of an incomplete month at 1/30 of ",
-                           FormatCents(rate), " EUR"),
+                            Text(words::DAYS_LINE,
+                   {{"days", quote.extra_days()}, {"rate", Value::Money(rate, "EUR")}}),
               quote.extra_days(), rate, 1000, s.days_cents, support);
     }
     if (request.travel_days() > 0) {
       AddLine(quote, v1::LineItem::INDIVIDUAL_SUPPORT,
-              absl::StrCat(request.travel_days(),
-                           " extra days for green travel at 1/30 of ",
-                           FormatCents(rate), " EUR"),
+                            Text(words::GREEN_DAYS_LINE,
+                   {{"days", request.travel_days()}, {"rate", Value::Money(rate, "EUR")}}),
               request.travel_days(), rate, 1000,
               StudentSupportCents({0, request.travel_days()}, rate).days_cents,
               support);
@@ -493,20 +495,22 @@ absl::StatusOr<v1::GrantQuote> PriceMobility(
     StaffSupport s =
         StaffSupportCents(quote.activity_days() + request.travel_days(), rate);
     AddLine(quote, v1::LineItem::INDIVIDUAL_SUPPORT,
-            absl::StrCat(s.full_rate_days, " days (", quote.activity_days(),
-                         " activity, ", request.travel_days(), " travel) at ",
-                         FormatCents(rate), " EUR a day"),
+                        Text(words::STAFF_DAYS_LINE, {{"days", s.full_rate_days},
+                                         {"activity", quote.activity_days()},
+                                         {"travel", request.travel_days()},
+                                         {"rate", Value::Money(rate, "EUR")}}),
             s.full_rate_days, rate, 1000, s.full_rate_cents, support);
     if (s.reduced_rate_days > 0) {
       AddLine(quote, v1::LineItem::INDIVIDUAL_SUPPORT,
-              absl::StrCat(s.reduced_rate_days, " days from day 15 at 70% of ",
-                           FormatCents(rate), " EUR"),
+                            Text(words::STAFF_REDUCED_LINE,
+                   {{"days", s.reduced_rate_days}, {"rate", Value::Money(rate, "EUR")}}),
               s.reduced_rate_days, rate, kStaffReducedPerMille,
               s.reduced_rate_cents, support);
     }
   }
   if (request.special_needs_cost_cents() > 0) {
-    AddLine(quote, v1::LineItem::INCLUSION_SUPPORT, "special needs, real costs",
+    AddLine(quote, v1::LineItem::INCLUSION_SUPPORT,
+            Text(words::SPECIAL_NEEDS_LINE),
             1, request.special_needs_cost_cents(), 1000,
             request.special_needs_cost_cents(), nullptr);
   }

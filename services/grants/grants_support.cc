@@ -115,7 +115,7 @@ absl::Status CheckRoom(const BudgetRow& row, const HeadingCents& committed) {
     if (amounts.first > amounts.second) {
       return Error(absl::StatusCode::kFailedPrecondition, "BUDGET_EXCEEDED",
                    Text(words::BUDGET_EXCEEDED,
-                        {{"heading", Value::Word(*heading)},
+                        {{"heading", Value::Phrase(Text(*heading))},
                          {"committed", Value::Money(amounts.first, "EUR")},
                          {"allocated", Value::Money(amounts.second, "EUR")}}));
     }

@@ -27,12 +27,15 @@ absl::StatusOr<absl::CivilDay> HolidayDay(absl::string_view field,
 }
 
 absl::Status CheckDisplayName(const v1::Office& office) {
+  Violations v;
   if (office.display_name().empty() ||
       CharCount(office.display_name()) > kMaxFieldChars) {
-    return InvalidField("office.display_name",
-                        Text(common_words::REQUIRED_AT_MOST, {{"max", 500}}));
+    v.Add("office.display_name",
+          Text(common_words::REQUIRED_AT_MOST, {{"max", kMaxFieldChars}}));
   }
-  return absl::OkStatus();
+  CheckTranslations(office.display_name_translations(),
+                    "office.display_name_translations", kMaxFieldChars, v);
+  return v.ToStatus("INVALID_OFFICE");
 }
 
 }  // namespace

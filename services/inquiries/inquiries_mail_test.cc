@@ -230,5 +230,52 @@ TEST_F(MailTest, PublishedQuestionsAreSearchedWithoutAnAccount) {
   EXPECT_THAT(titles, ::testing::ElementsAre("Стипендия", "Erasmus+ grants"));
 }
 
+// Issue 23: the published Q&A stayed English, and a Russian search for
+// "грант" did not find the question about grants.
+TEST_F(MailTest, AQuestionInSeveralLanguagesIsFoundInEach) {
+  v1::InquiryReceipt receipt = Submit(Question("grants"), Handler());
+  ASSERT_TRUE(Assign(receipt.inquiry()).ok());
+  ASSERT_TRUE(Start(receipt.inquiry()).ok());
+  ASSERT_TRUE(Answer(receipt.inquiry(), "answer").ok());
+  v1::PublishQuestionRequest r;
+  r.set_inquiry(receipt.inquiry());
+  v1::PublishedQuestion* q = r.mutable_published_question();
+  q->set_title("Erasmus+ grants");
+  q->set_question("How are the grants for Latvia paid?");
+  q->set_answer("In two instalments.");
+  q->set_language("en");
+  v1::PublishedQuestionText& ru = (*q->mutable_translations())["ru"];
+  ru.set_title("Гранты Erasmus+");
+  ru.set_question("Как выплачивают грант на поездку в Латвию?");
+  ru.set_answer("Двумя частями.");
+  v1::PublishedQuestionText& kk = (*q->mutable_translations())["kk"];
+  kk.set_title("Erasmus+ гранттары");
+  kk.set_question("Латвияға сапар гранты қалай төленеді?");
+  v1::PublishedQuestion out;
+  // Each text of a translation is required, named by its language.
+  absl::Status incomplete = Call(&Stub::PublishQuestion, r, &out, Handler());
+  ASSERT_EQ(incomplete.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(incomplete)[0].field,
+            "published_question.translations[kk].answer");
+  kk.set_answer("Екі бөлікпен.");
+  (*q->mutable_translations())["en"].set_title("the question's own language");
+  absl::Status own = Call(&Stub::PublishQuestion, r, &out, Handler());
+  ASSERT_EQ(own.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(own)[0].field,
+            "published_question.translations[en]");
+  q->mutable_translations()->erase("en");
+  ASSERT_TRUE(Call(&Stub::PublishQuestion, r, &out, Handler()).ok());
+  EXPECT_EQ(out.translations().at("ru").title(), "Гранты Erasmus+");
+  for (const std::string query : {"grant", "грант", "гранты", "гранттары"}) {
+    v1::ListPublishedQuestionsRequest list;
+    list.set_query(query);
+    v1::ListPublishedQuestionsResponse found;
+    ASSERT_TRUE(Call(&Stub::ListPublishedQuestions, list, &found).ok());
+    ASSERT_EQ(found.published_questions_size(), 1) << query;
+    EXPECT_EQ(found.published_questions(0).translations().at("kk").answer(),
+              "Екі бөлікпен.");
+  }
+}
+
 }  // namespace
 }  // namespace mobility::inquiries

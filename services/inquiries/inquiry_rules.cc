@@ -74,13 +74,6 @@ bool IsSupportedLanguage(absl::string_view language) {
   return language == "kk" || language == "ru" || language == "en";
 }
 
-int CharCount(absl::string_view text) {
-  // Every byte but a UTF-8 continuation byte starts a character.
-  return static_cast<int>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
-
 namespace {
 
 void CheckSize(absl::string_view field, absl::string_view value, int max,

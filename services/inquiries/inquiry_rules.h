@@ -11,7 +11,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/api.h"
 #include "common/status.h"
+
 #include "mobility/inquiries/v1/inquiries.pb.h"
 
 namespace mobility::inquiries {
@@ -47,8 +49,7 @@ inline constexpr int kAdministrativeComplaintMonths = 3;
 
 // kk, ru or en.
 bool IsSupportedLanguage(absl::string_view language);
-// Characters (UTF-8 code points) in `text`.
-int CharCount(absl::string_view text);
+
 
 // Adds a violation, under `prefix` (e.g. "inquiry."), for every field of a new
 // appeal that is malformed: kind, subject and text and their sizes, language,

@@ -48,22 +48,56 @@ struct PageKey {
   const char* Second() const { return empty ? nullptr : second.c_str(); }
 };
 
+// An office from the columns of `office_columns`.
+v1::Office OfficeFromRow(const pqxx::row& row) {
+  v1::Office o;
+  o.set_name(absl::StrCat("offices/", row[0].as<std::string>()));
+  o.set_display_name(row[1].as<std::string>());
+  o.set_active(row[2].as<bool>());
+  const char* tags[] = {"kk", "ru", "en"};
+  for (int i = 0; i < 3; ++i) {
+    if (!row[3 + i].is_null())
+      (*o.mutable_display_name_translations())[tags[i]] =
+          row[3 + i].as<std::string>();
+  }
+  return o;
+}
+
+// The office's name in `tag`, empty when not given (stored as NULL).
+std::string Translation(const v1::Office& office, const std::string& tag) {
+  auto it = office.display_name_translations().find(tag);
+  return it == office.display_name_translations().end() ? "" : it->second;
+}
+
+// Every translation's texts in one string, for the search column.
+std::string TranslationsText(const v1::PublishedQuestion& q) {
+  std::string out;
+  for (const auto& [language, t] : q.translations())
+    absl::StrAppend(&out, t.title(), " ", t.question(), " ", t.answer(), " ");
+  return out;
+}
+
 }  // namespace
 
 std::vector<PreparedStatement> PgInquiriesStore::Statements() {
+  const std::string office_columns =
+      "id, display_name, active, display_name_kk, display_name_ru, "
+      "display_name_en";
   const std::string message_columns = absl::StrCat(
       "visibility, sender, text, ", TimestampColumn("create_time"), " AS us");
   std::vector<PreparedStatement> statements = {
-      {"office_list",
-       "SELECT id, display_name, active FROM offices ORDER BY "
-       "display_name, id"},
+      {"office_list", absl::StrCat("SELECT ", office_columns,
+                                   " FROM offices ORDER BY display_name, id")},
       {"office_get",
-       "SELECT id, display_name, active FROM offices WHERE id = $1"},
+       absl::StrCat("SELECT ", office_columns, " FROM offices WHERE id = $1")},
       {"office_insert",
-       "INSERT INTO offices (id, display_name, active) VALUES ($1, $2, $3) "
-       "ON CONFLICT (id) DO NOTHING"},
+       "INSERT INTO offices (id, display_name, active, display_name_kk, "
+       "display_name_ru, display_name_en) VALUES ($1, $2, $3, NULLIF($4, ''), "
+       "NULLIF($5, ''), NULLIF($6, '')) ON CONFLICT (id) DO NOTHING"},
       {"office_update",
-       "UPDATE offices SET display_name = $2, active = $3 WHERE id = $1"},
+       "UPDATE offices SET display_name = $2, active = $3, display_name_kk = "
+       "NULLIF($4, ''), display_name_ru = NULLIF($5, ''), display_name_en = "
+       "NULLIF($6, '') WHERE id = $1"},
 
       {"holiday_list",
        "SELECT day::text AS day, kind, description, working_hours FROM "
@@ -166,11 +200,13 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
                     TimestampParam(5), ", ", TimestampParam(5), ")")},
 
       {"published_insert",
-       absl::StrCat("INSERT INTO published_questions (id, inquiry_id, "
-                    "publish_time, title, question, answer, body) VALUES ($1, "
-                    "$2, ",
-                    TimestampParam(3),
-                    ", $4, $5, $6, $7) ON CONFLICT (inquiry_id) DO NOTHING")},
+       absl::StrCat(
+           "INSERT INTO published_questions (id, inquiry_id, "
+           "publish_time, title, question, answer, body, translations) "
+           "VALUES ($1, $2, ",
+           TimestampParam(3),
+           ", $4, $5, $6, $7, $8) ON CONFLICT (inquiry_id) DO "
+           "NOTHING")},
       {"published_get", "SELECT body FROM published_questions WHERE id = $1"},
       {"published_list",
        absl::StrCat(
@@ -205,12 +241,8 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
 absl::StatusOr<std::vector<v1::Office>> PgInquiriesStore::ListOffices() {
   return StoreCall([&]() -> std::vector<v1::Office> {
     std::vector<v1::Office> out;
-    for (const auto& row : txn_.exec_prepared("office_list")) {
-      v1::Office& o = out.emplace_back();
-      o.set_name(absl::StrCat("offices/", row[0].as<std::string>()));
-      o.set_display_name(row[1].as<std::string>());
-      o.set_active(row[2].as<bool>());
-    }
+    for (const auto& row : txn_.exec_prepared("office_list"))
+      out.push_back(OfficeFromRow(row));
     return out;
   });
 }
@@ -220,11 +252,7 @@ absl::StatusOr<std::optional<v1::Office>> PgInquiriesStore::GetOffice(
   return StoreCall([&]() -> std::optional<v1::Office> {
     pqxx::result r = txn_.exec_prepared("office_get", id);
     if (r.empty()) return std::nullopt;
-    v1::Office o;
-    o.set_name(absl::StrCat("offices/", id));
-    o.set_display_name(r[0][1].as<std::string>());
-    o.set_active(r[0][2].as<bool>());
-    return o;
+    return OfficeFromRow(r[0]);
   });
 }
 
@@ -232,7 +260,9 @@ absl::StatusOr<bool> PgInquiriesStore::InsertOffice(const std::string& id,
                                                     const v1::Office& office) {
   return StoreCall([&]() -> bool {
     return txn_.exec_prepared("office_insert", id, office.display_name(),
-                              office.active())
+                              office.active(), Translation(office, "kk"),
+                              Translation(office, "ru"),
+                              Translation(office, "en"))
                .affected_rows() == 1;
   });
 }
@@ -241,7 +271,9 @@ absl::StatusOr<bool> PgInquiriesStore::UpdateOffice(const std::string& id,
                                                     const v1::Office& office) {
   return StoreCall([&]() -> bool {
     return txn_.exec_prepared("office_update", id, office.display_name(),
-                              office.active())
+                              office.active(), Translation(office, "kk"),
+                              Translation(office, "ru"),
+                              Translation(office, "en"))
                .affected_rows() == 1;
   });
 }
@@ -512,7 +544,8 @@ absl::StatusOr<bool> PgInquiriesStore::InsertPublished(
   return StoreCall([&]() -> bool {
     return txn_.exec_prepared("published_insert", id, inquiry_id,
                               ToMicros(q.publish_time()), q.title(),
-                              q.question(), q.answer(), Body(q))
+                              q.question(), q.answer(), Body(q),
+                              TranslationsText(q))
                .affected_rows() == 1;
   });
 }

@@ -30,17 +30,30 @@ absl::StatusOr<v1::PublishedQuestion> Publication::PublishQuestion(
   if (!inquiry_id.ok()) return inquiry_id.status();
   v1::PublishedQuestion question = request.published_question();
   Violations violations;
-  auto require = [&](const char* field, const std::string& value, int max) {
+  auto require = [&](const std::string& field, const std::string& value,
+                     int max) {
     if (absl::StripAsciiWhitespace(value).empty() || CharCount(value) > max) {
       violations.Add(field, Text(words::PUBLISHED_TEXT, {{"max", max}}));
     }
   };
-  require("published_question.title", question.title(), kMaxSubjectChars);
-  require("published_question.question", question.question(), kMaxTextChars);
-  require("published_question.answer", question.answer(), kMaxTextChars);
+  auto require_texts = [&](const std::string& at, const auto& texts) {
+    require(at + "title", texts.title(), kMaxSubjectChars);
+    require(at + "question", texts.question(), kMaxTextChars);
+    require(at + "answer", texts.answer(), kMaxTextChars);
+  };
+  require_texts("published_question.", question);
   if (!IsSupportedLanguage(question.language()))
     violations.Add("published_question.language",
                    Text(common_words::PAGE_LANGUAGE));
+  for (const auto& [language, texts] : question.translations()) {
+    const std::string at =
+        absl::StrCat("published_question.translations[", language, "]");
+    if (!IsSupportedLanguage(language) || language == question.language()) {
+      violations.Add(at, Text(words::TRANSLATION_LANGUAGE));
+      continue;
+    }
+    require_texts(at + ".", texts);
+  }
   if (auto s = violations.ToStatus("INVALID_PUBLISHED_QUESTION"); !s.ok())
     return s;
   absl::Status status =

@@ -247,13 +247,22 @@ int Offices(const std::vector<std::string>& args) {
   if (verb == "create") {
     i1::CreateOfficeRequest request;
     request.set_office_id(absl::GetFlag(FLAGS_id));
-    request.mutable_office()->set_display_name(
-        absl::GetFlag(FLAGS_display_name));
+    // An Office in JSON gives its name in several languages.
+    if (!absl::GetFlag(FLAGS_json).empty()) {
+      if (auto s =
+              ParseJson(absl::GetFlag(FLAGS_json), request.mutable_office());
+          !s.ok())
+        return Fail(s);
+    } else {
+      request.mutable_office()->set_display_name(
+          absl::GetFlag(FLAGS_display_name));
+    }
     request.mutable_office()->set_active(true);
     return Run<i1::CreateOfficeRequest, i1::Office>(&Stub::CreateOffice,
                                                     request, table);
   }
-  return Usage("offices list | create --id ID --display_name NAME");
+  return Usage(
+      "offices list | create --id ID (--display_name NAME | --json OFFICE)");
 }
 
 int Holidays(const std::vector<std::string>& args) {

@@ -2,10 +2,10 @@
 // (each step saved as the draft), documents uploaded with progress, the
 // submission, and the status: the history, the learning agreement and the
 // grant. The applicant token lives in the tab's sessionStorage only.
-import {call, formatDate, formatMoney, formatTime, inputDate, upload} from '/assets/api.js';
+import {call, formatDate, formatMoney, formatTime, inputDate, lineText, upload} from '/assets/api.js';
 import {conditionLabel} from '/assets/agreements.js';
 import {once, showFieldErrors} from '/assets/forms.js';
-import {addTexts, language, t} from '/assets/i18n.js';
+import {addTexts, language, own, t} from '/assets/i18n.js';
 import {layout} from '/assets/layout.js';
 import {TEXTS} from '/apply/texts.js';
 
@@ -135,7 +135,7 @@ async function loadChoices() {
 }
 
 function choiceLabel(choice) {
-  return `${choice.call.title} — ${conditionLabel(choice.condition, institutions, language())}`;
+  return `${own(choice.call.title, choice.call.titleTranslations)} —  ${conditionLabel(choice.condition, institutions, language())}`;
 }
 
 async function start() {
@@ -161,13 +161,35 @@ async function showList() {
                                        c.condition.id === application.conditionId);
     button.textContent = `${choice ? choiceLabel(choice) : application.call}: ` +
         t(`applicationState.${application.state}`);
-    button.addEventListener('click', () => open(application));
+        button.addEventListener('click', () => open(application));
     item.append(button);
+    if (application.state === 'DRAFT') item.append(deleteButton(application));
     list.append(item);
   }
   $('none').hidden = list.children.length > 0;
   show('mine');
   $('mine-title').focus();
+}
+
+// A draft goes at the second tap: the first asks to confirm, in place.
+function deleteButton(application) {
+  const remove = document.createElement('button');
+  remove.type = 'button';
+  remove.className = 'secondary';
+  remove.textContent = t('apply.deleteDraft');
+  remove.addEventListener('click', () => once(remove, async () => {
+    if (!remove.dataset.armed) {
+      remove.dataset.armed = 'true';
+      remove.textContent = t('apply.deleteDraftSure');
+      return;
+    }
+    const path = `/v1/${application.name}?etag=${encodeURIComponent(application.etag || '')}`;
+    const reply = await api('DELETE', path);
+    if (!reply.ok) return announce(reply.error.message);
+    announce(t('apply.draftDeleted'));
+    return showList();
+  }));
+  return remove;
 }
 
 function open(application) {
@@ -466,7 +488,7 @@ async function showGrant(name, lang) {
   $('grant-lines').replaceChildren(...(quote.lineItems || []).map((line) => {
     const row = document.createElement('tr');
     const [item, amount] = [document.createElement('td'), document.createElement('td')];
-    item.textContent = `${t(`heading.${line.heading}`)}: ${line.description}`;
+    item.textContent = `${t(`heading.${line.heading}`)}: ${lineText(line)}`;
     amount.textContent = formatMoney(line.amount, lang);
     row.append(item, amount);
     return row;

@@ -2,7 +2,7 @@
 // receipt with the registration number, dates and the tracking code, shown
 // once.
 import {call, formatDate, inputDate} from '/assets/api.js';
-import {language, t} from '/assets/i18n.js';
+import {language, own, t} from '/assets/i18n.js';
 import {once, showFieldErrors} from '/assets/forms.js';
 import {layout} from '/assets/layout.js';
 
@@ -19,7 +19,7 @@ function fillChoices() {
   kind.value = chosenKind;
   const chosenAddressee = addressee.value || 'rector';
   addressee.replaceChildren(new Option(t('ask.rector'), 'rector'),
-                            ...offices.map((o) => new Option(o.displayName, o.name)));
+                            ...offices.map((o) => new Option(own(o.displayName, o.displayNameTranslations), o.name)));
   addressee.value = chosenAddressee;
   document.getElementById('learned-field').hidden = kind.value !== 'ADMINISTRATIVE_COMPLAINT';
 }

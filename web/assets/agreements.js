@@ -1,5 +1,6 @@
 // The agreements in force, as the agreements service shows them to the
 // public (approved ones, without contacts), with their institutions' names.
+import {countryName} from './countries.js';
 import {call} from './api.js';
 import {t} from './i18n.js';
 
@@ -37,13 +38,7 @@ export async function agreementsInForce(day = new Date()) {
 export function institutionLabel(name, institutions, lang) {
   const institution = institutions.get(name);
   if (!institution) return name;
-  let country = institution.countryCode;
-  try {
-    country = new Intl.DisplayNames([lang], {type: 'region'}).of(institution.countryCode);
-  } catch {
-    // An unknown code stays as it is.
-  }
-  return `${institution.displayName} (${country})`;
+    return `${institution.displayName} (${countryName(institution.countryCode, lang)})`;
 }
 
 /** "Student studies: Kokshetau → Vidzeme, 2 a year". */

@@ -143,3 +143,8 @@ export function formatMoney(money, lang) {
   const cents = String(absolute % 100n).padStart(2, '0');
   return `${sign}${units}${lang === 'en' ? '.' : ','}${cents}${NBSP}${money.currencyCode}`;
 }
+
+/** A grant line item's description in the page's language (the English one from older quotes). */
+export function lineText(line) {
+  return (line.descriptions && line.descriptions[language()]) || line.description;
+}

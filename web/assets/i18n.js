@@ -522,6 +522,14 @@ export function t(key) {
   return (TEXTS[lang] && TEXTS[lang][key]) || TEXTS.en[key] || key;
 }
 
+/**
+ * Data written in several languages (a call's title, an office's name): the
+ * page's language when given, else the text as written.
+ */
+export function own(text, translations) {
+  return (translations && translations[language()]) || text;
+}
+
 /** Fills every [data-i18n] element, and the language switch in the header. */
 export function translate(root = document) {
   document.documentElement.lang = language();

@@ -2,7 +2,7 @@
 // mobility of an agreement in force, with its line items. The page does no
 // arithmetic of its own.
 import {agreementsInForce, conditionLabel} from '/assets/agreements.js';
-import {call, formatMoney, inputDate} from '/assets/api.js';
+import {call, formatMoney, inputDate, lineText} from '/assets/api.js';
 import {language, t} from '/assets/i18n.js';
 import {layout} from '/assets/layout.js';
 import {showFieldErrors} from '/assets/forms.js';
@@ -40,7 +40,7 @@ function showQuote(quote) {
   document.getElementById('quote-lines').replaceChildren(...(quote.lineItems || []).map((line) => {
     const row = document.createElement('tr');
     const what = document.createElement('td');
-    what.textContent = `${t(`heading.${line.heading}`)}: ${line.description}`;
+    what.textContent = `${t(`heading.${line.heading}`)}: ${lineText(line)}`;
     const amount = document.createElement('td');
     amount.textContent = formatMoney(line.amount, lang);
     row.append(what, amount);

@@ -1,6 +1,7 @@
 // The published questions and answers, newest first, searched in Kazakh,
 // Russian and English by the inquiries service.
 import {call} from '/assets/api.js';
+import {language} from '/assets/i18n.js';
 import {layout} from '/assets/layout.js';
 
 const results = document.getElementById('results');
@@ -15,16 +16,20 @@ async function load(append) {
   const reply = await call('GET', `/v1/publishedQuestions?${params}`);
   if (!reply.ok) return;
   const questions = reply.body.publishedQuestions || [];
+    const lang = language();
   const articles = questions.map((q) => {
+    // The reader's language when the office gave it, else the original.
+    const own = (q.translations || {})[lang];
+    const texts = own || q;
     const article = document.createElement('article');
     article.className = 'qa';
-    article.lang = q.language || '';
+    article.lang = own ? lang : q.language || '';
     const title = document.createElement('h2');
-    title.textContent = q.title;
+    title.textContent = texts.title;
     const question = document.createElement('p');
-    question.textContent = q.question;
+    question.textContent = texts.question;
     const answer = document.createElement('p');
-    answer.textContent = q.answer;
+    answer.textContent = texts.answer;
     article.append(title, question, answer);
     return article;
   });

@@ -1,6 +1,7 @@
 #include "services/agreements/client/grpc_agreements_client.h"
 
 #include "common/status.h"
+#include "services/agreements/words.h"
 
 namespace mobility {
 namespace {
@@ -10,7 +11,7 @@ namespace av1 = agreements::v1;
 // A missing resource is the caller's bad input here; other errors pass on as
 // they are.
 absl::Status Translate(const absl::Status& status, const std::string& field,
-                       const std::string& missing) {
+                       const Text& missing) {
   if (status.code() == absl::StatusCode::kNotFound)
     return InvalidField(field, missing);
   return status;
@@ -38,9 +39,11 @@ GrpcAgreementsClient::FindInstitutions(const std::string& sending,
   }
   auto statuses = channel_->CallAll(call, rpcs);
   if (!statuses[0].ok())
-    return Translate(statuses[0], sending_field, "no such institution");
+    return Translate(statuses[0], sending_field,
+                     Text(agreements::words::NO_SUCH_INSTITUTION));
   if (!statuses[1].ok())
-    return Translate(statuses[1], receiving_field, "no such institution");
+    return Translate(statuses[1], receiving_field,
+                     Text(agreements::words::NO_SUCH_INSTITUTION));
   return std::make_pair(std::move(found[0]), std::move(found[1]));
 }
 
@@ -59,19 +62,18 @@ GrpcAgreementsClient::FindCondition(const std::string& agreement,
     });
   };
   if (absl::Status s = get(); !s.ok())
-    return Translate(s, field, "no such agreement");
+    return Translate(s, field, Text(agreements::words::AGREEMENT_NOT_FOUND));
   if (found.state() != av1::Agreement::APPROVED &&
       found.state() != av1::Agreement::AMENDED) {
     return Error(absl::StatusCode::kFailedPrecondition,
                  "AGREEMENT_NOT_APPROVED",
-                 "grants are made only under an agreement in force, approved "
-                 "by both partners");
+                 Text(agreements::words::NOT_APPROVED));
   }
   // While an amendment awaits approval, the approved revision is in force.
   if (found.in_force_revision() != found.revision()) {
     request.set_revision(found.in_force_revision());
     if (absl::Status s = get(); !s.ok())
-      return Translate(s, field, "no such agreement");
+      return Translate(s, field, Text(agreements::words::AGREEMENT_NOT_FOUND));
   }
   for (const auto& c : found.cooperation_conditions()) {
     if (c.id() == condition_id) {
@@ -83,7 +85,7 @@ GrpcAgreementsClient::FindCondition(const std::string& agreement,
                                          : c.last_academic_year()};
     }
   }
-  return InvalidField(field, "the agreement has no such cooperation condition");
+  return InvalidField(field, Text(agreements::words::NO_SUCH_CONDITION));
 }
 
 absl::StatusOr<av1::MobilityAllocation> GrpcAgreementsClient::AllocateMobility(

@@ -19,7 +19,7 @@ absl::StatusOr<gv1::Budget> GrpcGrantsClient::GetBudget(
         stub_->async()->GetBudget(context, &request, &found, std::move(done));
       });
   if (status.code() == absl::StatusCode::kNotFound)
-    return InvalidField(field, Text(words::NO_SUCH_BUDGET));
+    return InvalidField(field, Text(grants::words::NO_SUCH_BUDGET));
   if (!status.ok()) return status;
   return found;
 }

@@ -5,7 +5,7 @@
 // allowed; the page offers what the state permits and shows refusals.
 import {call, formatDate} from '/assets/api.js';
 import {showFieldErrors} from '/assets/forms.js';
-import {addTexts, language, t} from '/assets/i18n.js';
+import {addTexts, language, own, t} from '/assets/i18n.js';
 import {layout} from '/assets/layout.js';
 import {session, signInForm, signOut} from '/assets/session.js';
 import {TEXTS as APPLY_TEXTS} from '/apply/texts.js';
@@ -99,7 +99,7 @@ async function loadCalls() {
   if (!reply.ok) return say(reply.error.message);
   calls = reply.body.calls || [];
   $('who').textContent = session().subject;
-  $('call').replaceChildren(...calls.map((c) => new Option(c.title, c.name)));
+  $('call').replaceChildren(...calls.map((c) => new Option(own(c.title, c.titleTranslations), c.name)));
   await loadRanking();
 }
 
@@ -111,7 +111,7 @@ function criteriaInputs(application) {
     field.className = 'field';
     const label = document.createElement('label');
     label.htmlFor = `criterion-${c.id}`;
-    label.textContent = `${c.title} (0–${c.maxPoints}, ${t('selection.weight')} ${c.weight})`;
+    label.textContent = `${own(c.title, c.titleTranslations)} (0–${c.maxPoints}, ${t('selection.weight')} ${c.weight})`;
     const input = document.createElement('input');
     input.type = 'number';
     input.min = '0';

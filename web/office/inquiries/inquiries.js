@@ -3,7 +3,7 @@
 // opened (assign to oneself, start, reply or note, answer). The service
 // decides what each state allows; its refusals are shown as they come.
 import {call, formatDate, inputDate} from '/assets/api.js';
-import {language, t} from '/assets/i18n.js';
+import {language, own, t} from '/assets/i18n.js';
 import {showFieldErrors} from '/assets/forms.js';
 import {layout} from '/assets/layout.js';
 import {session, signInForm, signOut} from '/assets/session.js';
@@ -114,7 +114,7 @@ function showDetail(inquiry) {
     return item;
   }));
   document.getElementById('office').replaceChildren(
-      ...offices.map((o) => new Option(o.displayName, o.name)));
+      ...offices.map((o) => new Option(own(o.displayName, o.displayNameTranslations), o.name)));
   const request = inquiry.extensionRequest;
   text('detail-request', request ? `${t('office.requested')} ${formatDate(request.dueDate, lang)} ` +
       `(${request.requestedBy}): ${request.reason}` : '');
