@@ -6,6 +6,7 @@
 #include "common/status.h"
 #include "common/types.h"
 #include "common/words_testing.h"
+#include "services/applications/applicant_mail.h"
 #include "services/applications/words.h"
 
 namespace mobility::applications {
@@ -334,4 +335,33 @@ TEST(ApplicationWordsTest, AStayTooShortReadsInTheApplicantsLanguage) {
 }
 
 }  // namespace
+// The applicant reads the call's title in their language, and is written to
+// only about the steps that concern them.
+TEST(ApplicantMailTest, InTheApplicantsLanguageForTheStepsTheyAwait) {
+  v1::Call call;
+  call.set_title("Exchanges with Vidzeme");
+  (*call.mutable_title_translations())["kk"] = "Видземмен алмасулар";
+  v1::Application a;
+  a.mutable_applicant()->set_email("aigerim@example.kz");
+  a.set_language("kk");
+  a.set_state(v1::Application::SELECTED);
+  std::optional<Mail> mail = ApplicantMail(a, call, "https://mobility.example");
+  ASSERT_TRUE(mail.has_value());
+  EXPECT_EQ(mail->recipient, "aigerim@example.kz");
+  EXPECT_EQ(mail->subject, "Сіз Erasmus+ алмасуына іріктелдіңіз");
+  EXPECT_THAT(mail->body, ::testing::HasSubstr("«Видземмен алмасулар»"));
+  EXPECT_THAT(mail->body,
+              ::testing::HasSubstr("https://mobility.example/apply"));
+  for (auto state : {v1::Application::DRAFT, v1::Application::UNDER_REVIEW,
+                     v1::Application::WITHDRAWN, v1::Application::COMPLETED}) {
+    a.set_state(state);
+    EXPECT_FALSE(ApplicantMail(a, call, "https://mobility.example"))
+        << v1::Application::State_Name(state);
+  }
+  a.set_state(v1::Application::REJECTED);
+  a.clear_language();
+  EXPECT_EQ(ApplicantMail(a, call, "x")->subject,
+            "Your Erasmus+ application was not selected");
+}
+
 }  // namespace mobility::applications

@@ -9,6 +9,7 @@
 #include "common/idempotency.h"
 #include "common/local_day.h"
 #include "common/status.h"
+#include "services/applications/applicant_mail.h"
 #include "services/applications/application_rules.h"
 #include "services/applications/calls.h"
 #include "services/applications/words.h"
@@ -117,6 +118,15 @@ void Transition(v1::Application& application, v1::Application::State to,
   entry->set_to_state(to);
   entry->set_reason(reason);
   application.set_state(to);
+}
+
+absl::Status TellApplicant(ApplicationsStore& store, const v1::Application& a,
+                           absl::string_view public_url, absl::Time now) {
+  MOBILITY_ASSIGN_OR_RETURN(
+      const v1::Call call,
+      store.GetCall(ResourceIdOf(a.call()), /*for_update=*/false));
+  std::optional<Mail> mail = ApplicantMail(a, call, public_url);
+  return mail ? store.EnqueueMail(*mail, now) : absl::OkStatus();
 }
 
 absl::Status CheckState(const v1::Application& application,
@@ -453,9 +463,10 @@ absl::StatusOr<v1::Application> Applications::SubmitApplication(
           *submitted.mutable_submit_time() = ToTimestamp(now);
           submitted.set_host_institution(host_institution);
           *submitted.mutable_selection_flags() = {flags.begin(), flags.end()};
+          submitted.set_language(std::string(LanguageTag(call.language)));
           StampApplication(submitted, now);
           MOBILITY_RETURN_IF_ERROR(store.SaveApplication(*id, submitted));
-          return absl::OkStatus();
+          return TellApplicant(store, submitted, public_url_, now);
         });
   });
   if (!status.ok()) return status;
@@ -466,6 +477,7 @@ absl::StatusOr<v1::Application> ChangeAsOffice(
     Transactor<ApplicationsStore>* store, absl::string_view method,
     const std::string& id, const google::protobuf::Message& request,
     const std::string& request_id, const CallContext& call, absl::Time now,
+    absl::string_view public_url,
     const std::function<absl::Status(v1::Application&, const v1::Call&)>&
         change) {
   if (auto s = ValidateRequestId("request_id", request_id); !s.ok()) return s;
@@ -479,10 +491,12 @@ absl::StatusOr<v1::Application> ChangeAsOffice(
                                           /*for_update=*/true, Reader::kOffice);
               if (!read.ok()) return read.status();
               changed = std::move(read->application);
+              const v1::Application::State before = changed.state();
               if (auto s = change(changed, read->call); !s.ok()) return s;
               StampApplication(changed, now);
               MOBILITY_RETURN_IF_ERROR(store.SaveApplication(id, changed));
-              return absl::OkStatus();
+              if (changed.state() == before) return absl::OkStatus();
+              return TellApplicant(store, changed, public_url, now);
             });
       });
   if (!status.ok()) return status;
@@ -496,7 +510,8 @@ absl::StatusOr<v1::Application> Applications::EvaluateApplication(
   const absl::Time now = Now();
   return ChangeAsOffice(
       store_, "EvaluateApplication", *id, request, request.request_id(), call,
-      now, [&](v1::Application& a, const v1::Call& round) -> absl::Status {
+      now, public_url_,
+      [&](v1::Application& a, const v1::Call& round) -> absl::Status {
         if (auto s = CheckState(
                 a, {v1::Application::SUBMITTED, v1::Application::UNDER_REVIEW});
             !s.ok())

@@ -56,6 +56,12 @@ void Transition(v1::Application& application, v1::Application::State to,
                 const Principal& actor, const std::string& reason,
                 absl::Time now);
 
+// In the transaction that moved `a` to its state: the applicant's e-mail
+// about it (ApplicantMail), when that state has one, linking under
+// `public_url`.
+absl::Status TellApplicant(ApplicationsStore& store, const v1::Application& a,
+                           absl::string_view public_url, absl::Time now);
+
 // FAILED_PRECONDITION naming the state unless `application` is in one of
 // `from`.
 absl::Status CheckState(const v1::Application& application,
@@ -69,6 +75,7 @@ absl::StatusOr<v1::Application> ChangeAsOffice(
     Transactor<ApplicationsStore>* store, absl::string_view method,
     const std::string& id, const google::protobuf::Message& request,
     const std::string& request_id, const CallContext& call, absl::Time now,
+    absl::string_view public_url,
     const std::function<absl::Status(v1::Application&, const v1::Call&)>&
         change);
 
@@ -76,8 +83,11 @@ class Applications {
  public:
   Applications(
       Transactor<ApplicationsStore>* store, const AgreementsClient* agreements,
-      Clock clock = [] { return absl::Now(); })
-      : store_(store), agreements_(agreements), clock_(std::move(clock)) {}
+      std::string public_url, Clock clock = [] { return absl::Now(); })
+      : store_(store),
+        agreements_(agreements),
+        public_url_(std::move(public_url)),
+        clock_(std::move(clock)) {}
 
   absl::StatusOr<v1::Application> CreateApplication(
       const v1::CreateApplicationRequest& request, const CallContext& call);
@@ -101,6 +111,8 @@ class Applications {
 
   Transactor<ApplicationsStore>* store_;
   const AgreementsClient* agreements_;
+  // Where the applicants' e-mails link to (the web pages).
+  const std::string public_url_;
   Clock clock_;
 };
 

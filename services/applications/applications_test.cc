@@ -351,6 +351,50 @@ TEST_F(ApplicationsServiceTest, ADraftIsDeletedByItsOwnerWithItsDocuments) {
   EXPECT_EQ(Get(submitted.name()).state(), v1::Application::SUBMITTED);
 }
 
+// Issue 23: applicants got no e-mail on submission or selection.
+TEST_F(ApplicationsServiceTest,
+       TheApplicantIsWrittenToInTheLanguageTheyApplied) {
+  v1::Call call = CreateCall();
+  v1::Application draft = Create(StudentDraft(call.name()), "student-1");
+  auto mails = [&] {
+    std::vector<std::pair<std::string, std::string>> out;
+    EXPECT_TRUE(applications_db_
+                    ->Read(CallLimit::Within(absl::Seconds(10)),
+                           [&](pqxx::transaction_base& txn) {
+                             for (const auto& row :
+                                  txn.exec("SELECT subject, body FROM outbox "
+                                           "ORDER BY id"))
+                               out.emplace_back(row[0].as<std::string>(),
+                                                row[1].as<std::string>());
+                             return absl::OkStatus();
+                           })
+                    .ok());
+    return out;
+  };
+  OutboundCall as_applicant;
+  as_applicant.bearer_token = Token("student-1", Role::kApplicant);
+  auto context = NewClientContext(as_applicant);
+  context->AddMetadata("accept-language", "ru-RU,ru;q=0.9");
+  v1::SubmitApplicationRequest submit;
+  submit.set_name(draft.name());
+  v1::Application submitted;
+  ASSERT_TRUE(stub_->SubmitApplication(context.get(), submit, &submitted).ok());
+  EXPECT_EQ(submitted.language(), "ru");
+  auto sent = mails();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0].first, "Ваша заявка Erasmus+ подана");
+  EXPECT_THAT(sent[0].second, ::testing::HasSubstr(call.title()));
+  EXPECT_THAT(sent[0].second,
+              ::testing::HasSubstr("Следите за заявкой: http://"));
+  // Moving into review writes nothing; the decision does, once.
+  ASSERT_TRUE(Evaluate(draft.name(), 90, 9).ok());
+  ASSERT_TRUE(Decide(draft.name(), v1::DecideApplicationRequest::RESERVE).ok());
+  ASSERT_TRUE(Decide(draft.name(), v1::DecideApplicationRequest::RESERVE).ok());
+  sent = mails();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[1].first, "Ваша заявка Erasmus+ в резервном списке");
+}
+
 // Issue 20: applicant B replaying applicant A's PATCH with A's request_id got
 // A's application, name and e-mail.
 TEST_F(ApplicationsServiceTest, AReplayedRequestIdAnswersOnlyItsCaller) {

@@ -34,13 +34,15 @@ class ApplicationsGrpcService final
  public:
   // `agreements` and `grants` reach the other two services; `applicant_signer`
   // signs the applicants' sign-in tokens (none: sign-in is not offered) for
-  // `token_audience`.
+  // `token_audience`; the applicants' e-mails link to the pages at
+  // `public_url`.
   ApplicationsGrpcService(
       Database* db, std::shared_ptr<const ServiceChannel> agreements,
       std::shared_ptr<const ServiceChannel> grants,
       std::optional<TokenSigner> applicant_signer,
       std::shared_ptr<const RpcDispatcher> dispatcher,
-      std::string token_audience = std::string(kDefaultAudience));
+      std::string token_audience = std::string(kDefaultAudience),
+      const std::string& public_url = "http://localhost:8080");
 
   // Starts sending the outbox (the sign-in codes) through `smtp` until the
   // service goes.

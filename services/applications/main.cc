@@ -27,6 +27,9 @@ MOBILITY_FLAG(absl::Duration, pending_steps_interval, absl::Seconds(30),
               "how often the service finishes the steps across services a "
               "crash left (selections under way, give-backs after an end) "
               "once they are as old as this");
+MOBILITY_FLAG(std::string, public_url, "http://localhost:8080",
+              "MOBILITY_PUBLIC_URL",
+              "where applicants follow their applications (the web pages)");
 MOBILITY_FLAG(std::string, service_token_file, "",
               "MOBILITY_SERVICE_TOKEN_FILE",
               "file holding this service's own token, for the steps it takes "
@@ -95,7 +98,7 @@ int main(int argc, char** argv) {
         db, channel(absl::GetFlag(FLAGS_agreements_address)),
         channel(absl::GetFlag(FLAGS_grants_address)),
         std::move(applicant_signer), std::move(dispatcher),
-        absl::GetFlag(FLAGS_token_audience));
+        absl::GetFlag(FLAGS_token_audience), absl::GetFlag(FLAGS_public_url));
     const absl::Duration sweep = absl::GetFlag(FLAGS_pending_steps_interval);
     if (sweep <= absl::ZeroDuration())
       ExitBadConfig("--pending_steps_interval must be positive");

@@ -17,7 +17,8 @@ absl::StatusOr<v1::Application> Mobilities::NominateApplication(
   const absl::Time now = Now();
   return ChangeAsOffice(
       store_, "NominateApplication", *id, request, request.request_id(), call,
-      now, [&](v1::Application& a, const v1::Call&) -> absl::Status {
+      now, public_url_,
+      [&](v1::Application& a, const v1::Call&) -> absl::Status {
         if (auto s = CheckState(a, {v1::Application::SELECTED}); !s.ok())
           return s;
         Transition(a, v1::Application::NOMINATED, call.principal,
@@ -36,7 +37,7 @@ absl::StatusOr<v1::Application> Mobilities::StartMobility(
   const absl::Time now = Now();
   return ChangeAsOffice(
       store_, "StartMobility", *id, request, request.request_id(), call, now,
-      [&](v1::Application& a, const v1::Call&) -> absl::Status {
+      public_url_, [&](v1::Application& a, const v1::Call&) -> absl::Status {
         if (auto s = CheckState(a, {v1::Application::ACCEPTED_BY_HOST});
             !s.ok())
           return s;
@@ -94,6 +95,7 @@ absl::StatusOr<v1::Application> Mobilities::CompleteMobility(
   const absl::Time now = Now();
   return ChangeAsOffice(
       store_, "CompleteMobility", *id, request, request.request_id(), call, now,
+      public_url_,
       [&](v1::Application& current, const v1::Call&) -> absl::Status {
         if (current.state() == v1::Application::COMPLETED)
           return absl::OkStatus();

@@ -18,8 +18,11 @@ class Mobilities {
  public:
   Mobilities(
       Transactor<ApplicationsStore>* store, const GrantsClient* grants,
-      Clock clock = [] { return absl::Now(); })
-      : store_(store), grants_(grants), clock_(std::move(clock)) {}
+      std::string public_url, Clock clock = [] { return absl::Now(); })
+      : store_(store),
+        grants_(grants),
+        public_url_(std::move(public_url)),
+        clock_(std::move(clock)) {}
 
   absl::StatusOr<v1::Application> NominateApplication(
       const v1::NominateApplicationRequest& request, const CallContext& call);
@@ -33,6 +36,8 @@ class Mobilities {
 
   Transactor<ApplicationsStore>* store_;
   const GrantsClient* grants_;
+  // Where the applicants' e-mails link to (the web pages).
+  const std::string public_url_;
   Clock clock_;
 };
 

@@ -165,7 +165,8 @@ absl::StatusOr<v1::Application> Selection::Select(const std::string& id,
         selected.set_grant(grant->name());
         selected.clear_selection_under_way();
         StampApplication(selected, now);
-        return store.SaveApplication(id, selected);
+        MOBILITY_RETURN_IF_ERROR(store.SaveApplication(id, selected));
+        return TellApplicant(store, selected, public_url_, now);
       }));
   if (given_up) {
     MOBILITY_RETURN_IF_ERROR(GiveBack(a, round.agreement(), call));
@@ -233,7 +234,8 @@ absl::StatusOr<v1::Application> Selection::DecideApplication(
               Transition(decided, v1::Application::RESERVE, call.principal,
                          request.reason(), now);
               StampApplication(decided, now);
-              return store.SaveApplication(*id, decided);
+              MOBILITY_RETURN_IF_ERROR(store.SaveApplication(*id, decided));
+              return TellApplicant(store, decided, public_url_, now);
             });
       });
   if (!status.ok()) return status;
@@ -332,7 +334,8 @@ absl::StatusOr<v1::Application> Selection::Finish(const std::string& id,
         const absl::Time now = Now();
         Transition(ended, to, call.principal, reason, now);
         StampApplication(ended, now);
-        return store.SaveApplication(id, ended);
+        MOBILITY_RETURN_IF_ERROR(store.SaveApplication(id, ended));
+        return TellApplicant(store, ended, public_url_, now);
       }));
   // 2. The grant and the place, given back for good: keyed, so a retry
   // repeats them harmlessly, and closed, so a selection's call still on its

@@ -27,10 +27,12 @@ class Selection {
  public:
   Selection(
       Transactor<ApplicationsStore>* store, const AgreementsClient* agreements,
-      const GrantsClient* grants, Clock clock = [] { return absl::Now(); })
+      const GrantsClient* grants, std::string public_url,
+      Clock clock = [] { return absl::Now(); })
       : store_(store),
         agreements_(agreements),
         grants_(grants),
+        public_url_(std::move(public_url)),
         clock_(std::move(clock)) {}
 
   absl::StatusOr<v1::Application> DecideApplication(
@@ -92,6 +94,8 @@ class Selection {
   Transactor<ApplicationsStore>* store_;
   const AgreementsClient* agreements_;
   const GrantsClient* grants_;
+  // Where the applicants' e-mails link to (the web pages).
+  const std::string public_url_;
   Clock clock_;
 };
 

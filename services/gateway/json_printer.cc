@@ -2,6 +2,7 @@
 
 #include <google/protobuf/stubs/strutil.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <set>
@@ -302,6 +303,33 @@ bool AppendValue(const pb::Message& message, const pb::Reflection* r,
   }
 }
 
+// A map with string keys as a JSON object, its keys in order so the same map
+// always prints the same.
+bool AppendMap(const pb::Message& message, const pb::Reflection* reflection,
+               const Field* field, std::string* out) {
+  const Field* key = field->message_type()->map_key();
+  const Field* value = field->message_type()->map_value();
+  std::vector<std::pair<std::string, const pb::Message*>> entries;
+  for (int i = 0; i < reflection->FieldSize(message, field); ++i) {
+    const pb::Message& entry =
+        reflection->GetRepeatedMessage(message, field, i);
+    entries.emplace_back(entry.GetReflection()->GetString(entry, key), &entry);
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  out->push_back('{');
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i > 0) out->push_back(',');
+    if (!AppendString(entries[i].first, out)) return false;
+    out->push_back(':');
+    const pb::Message& entry = *entries[i].second;
+    if (!AppendValue(entry, entry.GetReflection(), value, -1, out))
+      return false;
+  }
+  out->push_back('}');
+  return true;
+}
+
 // The fields that are set, in field number order, as protobuf prints them.
 bool AppendMessage(const pb::Message& message, std::string* out) {
   const pb::Reflection* reflection = message.GetReflection();
@@ -313,6 +341,10 @@ bool AppendMessage(const pb::Message& message, std::string* out) {
     if (!first) out->push_back(',');
     first = false;
     absl::StrAppend(out, "\"", field->json_name(), "\":");
+    if (field->is_map()) {
+      if (!AppendMap(message, reflection, field, out)) return false;
+      continue;
+    }
     if (!field->is_repeated()) {
       if (!AppendValue(message, reflection, field, -1, out)) return false;
       continue;
@@ -334,7 +366,12 @@ bool Printable(const pb::Descriptor* type,
   if (!seen->insert(type).second) return true;
   for (int i = 0; i < type->field_count(); ++i) {
     const Field* field = type->field(i);
-    if (field->is_map()) return false;
+    // Maps with string keys print as objects (AppendMap).
+    if (field->is_map()) {
+      if (field->message_type()->map_key()->cpp_type() != Field::CPPTYPE_STRING)
+        return false;
+      field = field->message_type()->map_value();
+    }
     if (field->cpp_type() != Field::CPPTYPE_MESSAGE) continue;
     const pb::Descriptor* held = field->message_type();
     // Of the well-known types, Timestamp is printed here, and Empty is an

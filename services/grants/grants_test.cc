@@ -1,6 +1,7 @@
 // The grants service through gRPC, in process, against a real PostgreSQL and a
 // real agreements service on its own socket.
 #include <gmock/gmock.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -800,7 +801,7 @@ TEST_F(GrantsServiceTest, RetriesWithTheSameRequestIdChangeNothing) {
   ASSERT_TRUE(Agree(first.name(), &a1, agree_id).ok());
   ASSERT_TRUE(Agree(first.name(), &a2, agree_id)
                   .ok());  // Not "wrong state": the first result.
-  EXPECT_EQ(a1.SerializeAsString(), a2.SerializeAsString());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(a1, a2));
   EXPECT_EQ(Report(budget).headings(0).committed().amount_minor(),
             36000);  // Committed once.
 }
@@ -832,7 +833,7 @@ TEST_F(GrantsServiceTest, ARetryFindsItsGrantAfterTheAgreementLeftForce) {
   retry.set_request_id(id);
   v1::Grant again;
   ASSERT_TRUE(Call(&Stub::CreateGrant, retry, &again).ok());
-  EXPECT_EQ(again.SerializeAsString(), first.SerializeAsString());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(again, first));
   // Another caller's retry of the same id learns nothing of the grant.
   EXPECT_EQ(Call(&Stub::CreateGrant, retry, &again, Role::kFinance, "finance-2")
                 .code(),

@@ -144,6 +144,15 @@ export function formatMoney(money, lang) {
   return `${sign}${units}${lang === 'en' ? '.' : ','}${cents}${NBSP}${money.currencyCode}`;
 }
 
+/** Hundredths as a decimal in the page's language: 8600 -> "86.00" / "86,00". */
+export function formatHundredths(value, lang) {
+  const n = BigInt(value);
+  const sign = n < 0n ? '-' : '';
+  const absolute = n < 0n ? -n : n;
+  const fraction = String(absolute % 100n).padStart(2, '0');
+  return `${sign}${formatNumber(absolute / 100n, lang)}${lang === 'en' ? '.' : ','}${fraction}`;
+}
+
 /** A grant line item's description in the page's language (the English one from older quotes). */
 export function lineText(line) {
   return (line.descriptions && line.descriptions[language()]) || line.description;

@@ -1,9 +1,13 @@
-// The header every public page shares: the university, the pages, and the
-// language switch. Pages call `layout(current)` and `translate()` once loaded.
+// The header and footer every page shares: the university, the pages (the
+// office's own on its pages), the language switch, and the contacts with the
+// privacy notice. Pages call `layout(current)` once loaded.
 import {translate} from './i18n.js';
 
-const PAGES = [['/', 'nav.home'], ['/estimate', 'nav.estimate'], ['/apply', 'nav.apply'],
-               ['/ask', 'nav.ask'], ['/track', 'nav.track'], ['/questions', 'nav.questions']];
+const PUBLIC_PAGES = [['/', 'nav.home'], ['/estimate', 'nav.estimate'], ['/apply', 'nav.apply'],
+                      ['/ask', 'nav.ask'], ['/track', 'nav.track'], ['/questions', 'nav.questions']];
+const OFFICE_PAGES = [['/office/inquiries', 'nav.officeInquiries'],
+                      ['/office/applications', 'nav.officeSelection'],
+                      ['/office/budgets', 'nav.officeBudgets'], ['/', 'nav.publicSite']];
 
 export function layout(current) {
   const header = document.createElement('header');
@@ -11,10 +15,10 @@ export function layout(current) {
   header.innerHTML = `
     <a class="skip" href="#main" data-i18n="nav.skip">Skip to content</a>
     <p class="brand"><span data-i18n="site.university"></span> — <span data-i18n="site.name"></span></p>
-    <nav aria-label="Main"><ul></ul></nav>
+    <nav data-i18n-label="nav.main"><ul></ul></nav>
     <p><label for="language" data-i18n="nav.language"></label><select id="language"></select></p>`;
   const list = header.querySelector('ul');
-  for (const [path, key] of PAGES) {
+  for (const [path, key] of current.startsWith('/office') ? OFFICE_PAGES : PUBLIC_PAGES) {
     const item = document.createElement('li');
     const link = document.createElement('a');
     link.href = path;
@@ -23,6 +27,14 @@ export function layout(current) {
     item.append(link);
     list.append(item);
   }
+  const footer = document.createElement('footer');
+  footer.className = 'site';
+  footer.innerHTML = `
+    <p><span data-i18n="footer.office"></span>:
+       <a href="mailto:international@kou.edu.kz">international@kou.edu.kz</a>,
+       <a href="tel:+77162255555">+7 7162 25 55 55</a></p>
+    <p><a href="/privacy" data-i18n="footer.privacy"></a></p>`;
   document.body.prepend(header);
+  document.body.append(footer);
   translate();
 }

@@ -3,8 +3,9 @@
 // nominate to the host, record the host's answer and sign the learning
 // agreement for the sending institution. The services decide what is
 // allowed; the page offers what the state permits and shows refusals.
-import {call, formatDate} from '/assets/api.js';
-import {showFieldErrors} from '/assets/forms.js';
+import {call, formatDate, formatHundredths} from '/assets/api.js';
+import {countryName} from '/assets/countries.js';
+import {once, showFieldErrors} from '/assets/forms.js';
 import {addTexts, language, own, t} from '/assets/i18n.js';
 import {layout} from '/assets/layout.js';
 import {session, signInForm, signOut} from '/assets/session.js';
@@ -32,9 +33,8 @@ function done(message) {
 }
 
 const person = (a) => `${(a.applicant || {}).givenName || ''} ${(a.applicant || {}).familyName || ''}`.trim();
-// Hundredths of a point, written without floating point.
-const score = (a) => (a.totalScore ?
-  `${Math.trunc(a.totalScore / 100)}.${String(a.totalScore % 100).padStart(2, '0')}` : '—');
+// Hundredths of a point, in the page's language, without floating point.
+const score = (a) => (a.totalScore ? formatHundredths(a.totalScore, language()) : '—');
 
 function row(cells, application) {
   const tr = document.createElement('tr');
@@ -63,7 +63,7 @@ async function loadRanking() {
   if (!name) return;
   const [ranked, submitted] = await Promise.all([
     api('GET', `/v1/${name}:rankApplications`),
-    api('GET', `/v1/applications?call=${name}&state=SUBMITTED&pageSize=100`),
+        allPages(`/v1/applications?call=${name}&state=SUBMITTED&pageSize=100`, 'applications'),
   ]);
   if (!ranked.ok) {
     $('ranking').replaceChildren();
@@ -74,7 +74,7 @@ async function loadRanking() {
   $('ranking').replaceChildren(...(ranked.body.entries || []).map((e) =>
     row([String(e.rank), person(e.application), score(e.application),
          t(`applicationState.${e.application.state}`)], e.application)));
-  $('unranked').replaceChildren(...((submitted.ok && submitted.body.applications) || []).map((a) => {
+    $('unranked').replaceChildren(...submitted.map((a) => {
     const item = document.createElement('li');
     const button = document.createElement('button');
     button.type = 'button';
@@ -84,6 +84,19 @@ async function loadRanking() {
     item.append(button);
     return item;
   }));
+}
+
+// Every item of a list, page after page (AIP-158): a call may have hundreds.
+async function allPages(path, field) {
+  const items = [];
+  let token = '';
+  do {
+    const reply = await api('GET', token ? `${path}&pageToken=${encodeURIComponent(token)}` : path);
+    if (!reply.ok) break;
+    items.push(...(reply.body[field] || []));
+    token = reply.body.nextPageToken || '';
+  } while (token);
+  return items;
 }
 
 async function loadCalls() {
@@ -106,7 +119,7 @@ async function loadCalls() {
 function criteriaInputs(application) {
   const round = calls.find((c) => c.name === application.call);
   const given = new Map((application.scores || []).map((s) => [s.criterionId, s.points]));
-  $('criteria').replaceChildren(...((round && round.criteria) || []).map((c) => {
+    $('criteria').replaceChildren(...((round && round.criteria) || []).map((c, index) => {
     const field = document.createElement('div');
     field.className = 'field';
     const label = document.createElement('label');
@@ -117,8 +130,10 @@ function criteriaInputs(application) {
     input.min = '0';
     input.max = String(c.maxPoints);
     input.id = `criterion-${c.id}`;
-    input.dataset.criterion = c.id;
-    input.dataset.field = 'scores';
+        input.dataset.criterion = c.id;
+    input.dataset.max = String(c.maxPoints);
+    // The service names a score by its place in the request: scores[i].points.
+    input.dataset.field = `scores[${index}].points`;
     if (given.has(c.id)) input.value = String(given.get(c.id));
     field.append(label, input);
     return field;
@@ -135,11 +150,26 @@ async function openApplication(name) {
   $('detail-state').textContent = t(`applicationState.${a.state}`);
   $('detail-dates').textContent = `${formatDate(a.startDate, lang)} – ${formatDate(a.endDate, lang)}`;
   $('detail-score').textContent = score(a);
-  $('detail-motivation').textContent = a.motivation || '';
+    $('detail-motivation').textContent = a.motivation || '';
+  const applicant = a.applicant || {};
+  $('detail-citizenship').textContent =
+      applicant.citizenship ? countryName(applicant.citizenship, lang) : '—';
+  const studies = a.student || {};
+  $('detail-level').textContent = studies.eqfLevel ?
+    `EQF ${studies.eqfLevel}${studies.iscedCode ? `, ISCED ${studies.iscedCode}` : ''}` : '—';
+  const skills = studies.languageSkills || (a.staff && a.staff.languageSkills) || [];
+  $('detail-languages').textContent =
+      skills.map((s) => `${s.language} ${s.level || ''}`.trim()).join(', ') || '—';
   const documents = await api('GET', `/v1/${name}/documents`);
   $('detail-documents').replaceChildren(...((documents.ok && documents.body.documents) || []).map((d) => {
     const item = document.createElement('li');
-    item.textContent = `${t(`documentType.${d.documentType}`)}: ${d.fileName} (${d.mediaType})`;
+    const open = document.createElement('button');
+    open.type = 'button';
+    open.className = 'link';
+    open.textContent = `${t(`documentType.${d.documentType}`)}: ${d.fileName}`;
+    open.setAttribute('aria-label', `${t('selection.download')}: ${d.fileName}`);
+    open.addEventListener('click', () => once(open, () => download(d)));
+    item.append(open);
     return item;
   }));
   criteriaInputs(a);
@@ -157,30 +187,58 @@ async function openApplication(name) {
   $('detail').focus();
 }
 
-// Runs a step on the opened application, then shows it afresh.
+// A document as the applicant uploaded it, saved under its name with its
+// type (the service recognised the type from the content).
+async function download(d) {
+  const reply = await api('GET', `/v1/${d.name}`);
+  if (!reply.ok) return say(reply.error.message);
+  const bytes = Uint8Array.from(atob(reply.body.content || ''), (c) => c.charCodeAt(0));
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([bytes], {type: reply.body.mediaType}));
+  link.download = reply.body.fileName;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+}
+
+// Runs a step on the opened application, then shows it afresh; a refusal
+// shows in the form used, beside its fields.
 async function act(form, path, body, message) {
   const reply = await api('POST', `/v1/${opened.name}${path}`, {...body, requestId: requestId()});
+  say('');
   if (!reply.ok) {
-    showFieldErrors(form, reply.error.fields, '');
-    return say(reply.error.message);
+    done('');
+    return showFieldErrors(form, reply.error.fields, reply.error.message);
   }
   showFieldErrors(form, {}, '');
-  say('');
   await openApplication(opened.name);
   done(message);
 }
 
 function onSubmit(id, handler) {
-  $(id).addEventListener('submit', (event) => {
+  const form = $(id);
+  const alert = document.createElement('p');
+  alert.className = 'notice bad';
+  alert.setAttribute('role', 'alert');
+  alert.hidden = true;
+  form.prepend(alert);
+  const button = form.querySelector('[type=submit]');
+  form.addEventListener('submit', (event) => {
     event.preventDefault();
-    handler($(id));
+    once(button, () => handler(form));
   });
 }
 
-onSubmit('evaluate', (form) => act(form, ':evaluate', {
-  scores: [...form.querySelectorAll('[data-criterion]')].map((input) => ({
-    criterionId: input.dataset.criterion, points: Number(input.value || 0)})),
-}, t('selection.scored')));
+onSubmit('evaluate', (form) => {
+  const inputs = [...form.querySelectorAll('[data-criterion]')];
+  // An empty score is not a zero: each is asked for, beside its field.
+  const empty = Object.fromEntries(inputs.filter((input) => input.value.trim() === '').map(
+      (input) => [input.dataset.field,
+                  t('selection.scoreRequired').replace('{max}', input.dataset.max)]));
+  if (Object.keys(empty).length) return showFieldErrors(form, empty, '');
+  return act(form, ':evaluate', {
+    scores: inputs.map((input) => ({criterionId: input.dataset.criterion, points: Number(input.value)})),
+  }, t('selection.scored'));
+});
 onSubmit('decide', (form) => act(form, ':decide', {
   decision: $('decision').value, reason: $('decision-reason').value.trim(),
 }, t('selection.decided')));

@@ -1,13 +1,13 @@
 // A budget of the calls: allocated, committed and paid per heading, as the
-// grants service reports them, in a table and in a bar chart the page draws
-// as SVG (no chart service). The table carries the figures for screen
-// readers; the chart shows the proportions.
+// grants service reports them, in a table and in a bar chart of plain HTML
+// (no chart service): each bar named and valued in the page's language, on a
+// scale from zero to the largest figure, readable at a phone's width. The
+// table carries the figures for screen readers; the chart repeats them.
 import {call, formatMoney} from '/assets/api.js';
 import {language, t} from '/assets/i18n.js';
 import {layout} from '/assets/layout.js';
 import {session, signInForm} from '/assets/session.js';
 
-const SVG = 'http://www.w3.org/2000/svg';
 const SERIES = [['allocated', '#c5ced8'], ['committed', '#0b4f8a'], ['paid', '#14622e']];
 const select = document.getElementById('budget');
 let shown = null;
@@ -24,42 +24,42 @@ function token() {
 
 const minor = (money) => BigInt((money && money.amountMinor) || '0');
 
-function svg(name, attributes, text) {
-  const element = document.createElementNS(SVG, name);
-  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
-  if (text !== undefined) element.textContent = text;
-  return element;
+function element(name, className, text) {
+  const e = document.createElement(name);
+  if (className) e.className = className;
+  if (text !== undefined) e.textContent = text;
+  return e;
 }
 
-// One group of three bars per heading, scaled to the largest figure.
-function drawChart(headings) {
-  const chart = document.getElementById('chart');
-  const rowHeight = 64;
-  const width = 600;
-  const left = 180;
+// Per heading, a bar for each series with its name and amount, on one scale
+// from zero to the largest figure, which the axis under the chart names.
+function drawChart(headings, lang) {
   let largest = 1n;
   for (const h of headings) {
     for (const [series] of SERIES) if (minor(h[series]) > largest) largest = minor(h[series]);
   }
-  chart.setAttribute('viewBox', `0 0 ${width} ${headings.length * rowHeight + 30}`);
-  const parts = [];
-  headings.forEach((h, row) => {
-    const top = row * rowHeight;
-    parts.push(svg('text', {x: 0, y: top + 30, 'font-size': 14}, t(`heading.${h.heading}`)));
-    SERIES.forEach(([series, colour], index) => {
-      // Proportions only: BigInt keeps the cents exact, the pixels need no more.
-      const length = Number((minor(h[series]) * BigInt(width - left - 10)) / largest);
-      parts.push(svg('rect', {x: left, y: top + 8 + index * 17, width: Math.max(length, 1), height: 14,
-                              fill: colour}));
-    });
+  const groups = headings.map((h) => {
+    const group = element('div', 'bar-group');
+    group.append(element('p', 'bar-heading', t(`heading.${h.heading}`)));
+    for (const [series, colour] of SERIES) {
+      const row = element('div', 'bar-row');
+      // Tenths of a percent: BigInt keeps the cents exact, the width needs no more.
+      const permille = Number((minor(h[series]) * 1000n) / largest);
+      const bar = element('span', 'bar');
+      bar.style.width = `${permille / 10}%`;
+      bar.style.background = colour;
+      const track = element('span', 'bar-track');
+      track.append(bar);
+      row.append(element('span', 'bar-label', t(`budgets.${series}`)), track,
+                 element('span', 'bar-value', formatMoney(h[series], lang)));
+      group.append(row);
+    }
+    return group;
   });
-  SERIES.forEach(([series, colour], index) => {
-    const y = headings.length * rowHeight + 12;
-    parts.push(svg('rect', {x: left + index * 140, y, width: 12, height: 12, fill: colour}));
-    parts.push(svg('text', {x: left + index * 140 + 16, y: y + 11, 'font-size': 13},
-                   t(`budgets.${series}`)));
-  });
-  chart.replaceChildren(...parts);
+  const axis = element('div', 'bar-axis');
+  axis.append(element('span', '', formatMoney({amountMinor: '0', currencyCode: 'EUR'}, lang)),
+              element('span', '', formatMoney({amountMinor: String(largest), currencyCode: 'EUR'}, lang)));
+  document.getElementById('chart').replaceChildren(...groups, axis);
 }
 
 function show(report) {
@@ -79,7 +79,7 @@ function show(report) {
     return row;
   }));
   document.getElementById('agreed-grants').textContent = String(report.agreedGrants || 0);
-  drawChart(headings);
+    drawChart(headings, lang);
 }
 
 async function loadReport() {
@@ -104,8 +104,11 @@ async function loadBudgets() {
     return;
   }
   if (!reply.ok) return say(reply.error.message);
-  const budgets = [...new Set((reply.body.calls || []).map((c) => c.budget).filter(Boolean))];
-  select.replaceChildren(...budgets.map((b) => new Option(b, b)));
+    const names = [...new Set((reply.body.calls || []).map((c) => c.budget).filter(Boolean))];
+  // Each by its programme, call year and project number, not its id.
+  const budgets = await Promise.all(names.map((n) => call('GET', `/v1/${n}`, undefined, token())));
+  select.replaceChildren(...budgets.map((b, i) => new Option(b.ok ?
+    `${b.body.programme} ${b.body.callYear} · ${b.body.projectNumber}` : names[i], names[i])));
   document.getElementById('budgets').hidden = false;
   loadReport();
 }

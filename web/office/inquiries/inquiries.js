@@ -4,7 +4,7 @@
 // decides what each state allows; its refusals are shown as they come.
 import {call, formatDate, inputDate} from '/assets/api.js';
 import {language, own, t} from '/assets/i18n.js';
-import {showFieldErrors} from '/assets/forms.js';
+import {once, showFieldErrors} from '/assets/forms.js';
 import {layout} from '/assets/layout.js';
 import {session, signInForm, signOut} from '/assets/session.js';
 
@@ -13,6 +13,20 @@ let opened = null;  // The inquiry shown in detail.
 let offices = [];
 
 // A refusal, announced; `done` says what succeeded.
+// The appeal's states in which each step of the handler's may be taken.
+const OPEN = ['REGISTERED', 'ASSIGNED', 'IN_PROGRESS', 'WAITING_FOR_AUTHOR', 'REOPENED'];
+const STEPS = {
+  'assign': OPEN,
+  'start': ['ASSIGNED', 'WAITING_FOR_AUTHOR'],
+  'message': [...OPEN, 'ANSWERED', 'CLOSED', 'FORWARDED', 'NOT_CONSIDERED'],
+  'answer': ['IN_PROGRESS', 'WAITING_FOR_AUTHOR', 'REOPENED'],
+  'forward': ['REGISTERED', 'ASSIGNED', 'IN_PROGRESS', 'WAITING_FOR_AUTHOR'],
+  'wait': ['IN_PROGRESS'],
+  'request-extension': OPEN,
+  'report': ['NOT_CONSIDERED'],
+  'close': ['ANSWERED', 'FORWARDED', 'NOT_CONSIDERED'],
+};
+
 function say(message) {
   status.textContent = message || '';
   status.hidden = !message;
@@ -119,16 +133,16 @@ function showDetail(inquiry) {
   text('detail-request', request ? `${t('office.requested')} ${formatDate(request.dueDate, lang)} ` +
       `(${request.requestedBy}): ${request.reason}` : '');
   document.getElementById('detail-request').hidden = !request;
-  // What the state and the role allow; the service still decides.
-  const ended = ['ANSWERED', 'CLOSED', 'FORWARDED', 'NOT_CONSIDERED'].includes(inquiry.state);
+    // Only the steps the state and the role allow (as the service's own
+  // rules, services/inquiries/handling.cc); the service still decides.
   const rector = session().role === 'rector_office';
-  for (const id of ['assign', 'start', 'message', 'answer', 'forward', 'wait', 'request-extension']) {
-    document.getElementById(id).hidden = ended || rector;
+  for (const [id, states] of Object.entries(STEPS)) {
+    document.getElementById(id).hidden = rector || !states.includes(inquiry.state);
   }
-  document.getElementById('extend').hidden = ended || !rector;
+  document.getElementById('extend').hidden = !rector || !OPEN.includes(inquiry.state);
   document.getElementById('decline').hidden = !request || !rector;
-  document.getElementById('report').hidden = inquiry.state !== 'NOT_CONSIDERED' || rector;
-  document.getElementById('close').hidden = !ended || inquiry.state === 'CLOSED' || rector;
+  // An answer goes in the appeal's language unless the handler picks Kazakh.
+  document.getElementById('answer-language').value = inquiry.language || 'kk';
   const answered = inquiry.state === 'ANSWERED' || inquiry.state === 'CLOSED';
   const publish = document.getElementById('publish');
   publish.hidden = !answered;
@@ -149,25 +163,37 @@ async function openInquiry(name) {
   document.getElementById('detail').focus();
 }
 
-// One step of the procedure on the opened inquiry, then both views again.
+// One step of the procedure on the opened inquiry: a refusal shows in the
+// form used, a success says what was done; then both views again.
 async function step(form, verb, body) {
   const reply = await call('POST', `/v1/${opened.name}:${verb}`, body, token());
+  say('');
   if (!reply.ok) {
-    showFieldErrors(form, reply.error.fields, '');
-    return say(reply.error.message);
+    done('');
+    return showFieldErrors(form, reply.error.fields, reply.error.message);
   }
   showFieldErrors(form, {}, '');
-  say('');
   form.reset();
   showDetail(reply.body);
+  done(t(`office.done.${form.id}`));
+  document.getElementById('done').focus();
   loadQueue();
 }
 
 function action(id, handler) {
   const form = document.getElementById(id);
+  // Each form says its own refusals, beside its fields.
+  if (!form.querySelector('[role="alert"]')) {
+    const alert = document.createElement('p');
+    alert.className = 'notice bad';
+    alert.setAttribute('role', 'alert');
+    alert.hidden = true;
+    form.prepend(alert);
+  }
+  const button = form.querySelector('[type=submit]');
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    handler(form);
+    once(button, () => handler(form));
   });
 }
 
@@ -239,12 +265,8 @@ action('publish', async (form) => {
       language: opened.language,
     },
   }, token());
-  if (!reply.ok) {
-    showFieldErrors(form, reply.error.fields, '');
-    return say(reply.error.message);
-  }
+    if (!reply.ok) return showFieldErrors(form, reply.error.fields, reply.error.message);
   showFieldErrors(form, {}, '');
-  say('');
   done(t('office.published'));
 });
 
