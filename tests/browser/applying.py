@@ -4,6 +4,7 @@ it and submits; a coordinator scores and selects on the office's selection page;
 status page then shows SELECTED, the history and the grant.
 """
 import email
+import email.header
 import os
 import re
 import time
@@ -19,8 +20,9 @@ def check(condition, message):
         raise AssertionError(message)
 
 
-def mailed_code(maildir, recipient, seen):
-    """The sign-in code in the newest mail to `recipient` not among `seen` (file names)."""
+def mailed(maildir, recipient, seen, wanted, what):
+    """The first body of a mail to `recipient` not among `seen` (file names) for which
+    `wanted(subject, body)` holds; the mails passed over stay unseen."""
     deadline = time.time() + 15
     while time.time() < deadline:
         folder = os.path.join(maildir, 'new')
@@ -31,11 +33,20 @@ def mailed_code(maildir, recipient, seen):
                 mail = email.message_from_bytes(raw.read())
             if recipient not in mail['To']:
                 continue
-            seen.add(name)
+            subject = str(email.header.make_header(email.header.decode_header(mail['Subject'])))
             body = mail.get_payload(decode=True).decode('utf-8')
-            return re.search(r'\b(\d{6})\b', body).group(1)
+            if wanted(subject, body):
+                seen.add(name)
+                return body
         time.sleep(0.3)
-    raise AssertionError(f'no sign-in code was e-mailed to {recipient}')
+    raise AssertionError(f'no {what} was e-mailed to {recipient}')
+
+
+def mailed_code(maildir, recipient, seen):
+    """The sign-in code in the first unseen code mail to `recipient`."""
+    body = mailed(maildir, recipient, seen, lambda s, b: re.search(r'\b\d{6}\b', b),
+                  'sign-in code')
+    return re.search(r'\b(\d{6})\b', body).group(1)
 
 
 def sign_in(pages, maildir, seen):
@@ -175,3 +186,8 @@ def student_sees_selection(pages, maildir, seen):
     check(total.endswith('EUR'), f'grant total {total!r}')
     check(pages.find('#grant-lines').text, 'no grant lines')
     pages.accessible('apply-selected')
+    # The applicant was written to on submission and on selection, with the way back (issue 23).
+    for subject in ('Your Erasmus+ application is submitted',
+                    'You are selected for an Erasmus+ exchange'):
+        body = mailed(maildir, STUDENT, seen, lambda s, b, subject=subject: s == subject, subject)
+        check('/apply' in body, f'no link in {subject!r}: {body!r}')

@@ -28,6 +28,8 @@ from selenium.webdriver.support import expected_conditions as visible
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import applying
+import walk
+
 
 QUESTION = {
     'subject': 'Visa costs for the spring mobility',
@@ -233,14 +235,18 @@ def office(pages, number):
 
 
 def budgets(pages):
-    """A coordinator reads the budget of the open call: a row and three bars per heading."""
+    """A coordinator reads the budget of the open call: a row and three bars per heading, each
+    bar with its amount, the budget named by its programme and project, not its id."""
     pages.open('/office/budgets')
     pages.shown('#sign-in')  # The handler's session is not a coordinator's.
     sign_in(pages, 'coordinator', 'coordinator', shows='#budgets')
     pages.wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, '#report-rows tr')) >= 3)
     rows = len(pages.driver.find_elements(By.CSS_SELECTOR, '#report-rows tr'))
-    bars = len(pages.driver.find_elements(By.CSS_SELECTOR, '#chart rect'))
-    check(bars == 3 * rows + 3, f'{bars} bars for {rows} headings')
+    bars = pages.driver.find_elements(By.CSS_SELECTOR, '#chart .bar-value')
+    check(len(bars) == 3 * rows, f'{len(bars)} bars for {rows} headings')
+    check(all(b.text.endswith('EUR') for b in bars), 'a bar without its amount')
+    label = Select(pages.find('#budget')).first_selected_option.text
+    check('budgets/' not in label and 'KA' in label, f'budget shown as {label!r}')
     check('EUR' in pages.find('#report-rows').text, 'no amounts')
     pages.accessible('office-budgets')
 
@@ -333,6 +339,7 @@ def main():
         applying.coordinator_selects(pages, sign_in)
         applying.student_sees_selection(pages, args.maildir, seen)
         languages(pages)
+        walk.walk(pages, check, sign_in)
     except Exception:
         pages.driver.save_screenshot(os.path.join(args.artifacts, 'failure.png'))
         raise

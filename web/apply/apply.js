@@ -161,7 +161,7 @@ async function showList() {
                                        c.condition.id === application.conditionId);
     button.textContent = `${choice ? choiceLabel(choice) : application.call}: ` +
         t(`applicationState.${application.state}`);
-        button.addEventListener('click', () => open(application));
+    button.addEventListener('click', () => open(application));
     item.append(button);
     if (application.state === 'DRAFT') item.append(deleteButton(application));
     list.append(item);

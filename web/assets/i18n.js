@@ -2,7 +2,7 @@
 // in the browser (a language is not personal data); until one is made, the
 // browser's own preference decides.
 
-const TEXTS = {
+export const TEXTS = {
   en: {
     'site.name': 'International Credit Mobility',
     'site.university': 'Abay Myrzakhmetov Kokshetau University',

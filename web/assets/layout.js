@@ -38,3 +38,17 @@ export function layout(current) {
   document.body.append(footer);
   translate();
 }
+
+/**
+ * A table that turns into one card per row on a phone (site.css table.cards):
+ * each cell is labelled with its column's heading, since the heading row is
+ * then hidden. Call it after filling the body.
+ */
+export function labelCells(table) {
+  const headings = [...table.querySelectorAll('thead th')].map((th) => th.textContent);
+  for (const row of table.querySelectorAll('tbody tr')) {
+    [...row.children].forEach((cell, i) => {
+      cell.dataset.label = headings[i] || '';
+    });
+  }
+}

@@ -7,7 +7,7 @@ import {call, formatDate, formatHundredths} from '/assets/api.js';
 import {countryName} from '/assets/countries.js';
 import {once, showFieldErrors} from '/assets/forms.js';
 import {addTexts, language, own, t} from '/assets/i18n.js';
-import {layout} from '/assets/layout.js';
+import {labelCells, layout} from '/assets/layout.js';
 import {session, signInForm, signOut} from '/assets/session.js';
 import {TEXTS as APPLY_TEXTS} from '/apply/texts.js';
 import {TEXTS} from '/office/applications/texts.js';
@@ -63,7 +63,7 @@ async function loadRanking() {
   if (!name) return;
   const [ranked, submitted] = await Promise.all([
     api('GET', `/v1/${name}:rankApplications`),
-        allPages(`/v1/applications?call=${name}&state=SUBMITTED&pageSize=100`, 'applications'),
+    allPages(`/v1/applications?call=${name}&state=SUBMITTED&pageSize=100`, 'applications'),
   ]);
   if (!ranked.ok) {
     $('ranking').replaceChildren();
@@ -74,6 +74,7 @@ async function loadRanking() {
   $('ranking').replaceChildren(...(ranked.body.entries || []).map((e) =>
     row([String(e.rank), person(e.application), score(e.application),
          t(`applicationState.${e.application.state}`)], e.application)));
+  labelCells($('ranking-table'));
     $('unranked').replaceChildren(...submitted.map((a) => {
     const item = document.createElement('li');
     const button = document.createElement('button');
@@ -130,7 +131,7 @@ function criteriaInputs(application) {
     input.min = '0';
     input.max = String(c.maxPoints);
     input.id = `criterion-${c.id}`;
-        input.dataset.criterion = c.id;
+    input.dataset.criterion = c.id;
     input.dataset.max = String(c.maxPoints);
     // The service names a score by its place in the request: scores[i].points.
     input.dataset.field = `scores[${index}].points`;

@@ -5,7 +5,7 @@
 import {call, formatDate, inputDate} from '/assets/api.js';
 import {language, own, t} from '/assets/i18n.js';
 import {once, showFieldErrors} from '/assets/forms.js';
-import {layout} from '/assets/layout.js';
+import {labelCells, layout} from '/assets/layout.js';
 import {session, signInForm, signOut} from '/assets/session.js';
 
 const status = document.getElementById('status');
@@ -85,6 +85,7 @@ async function loadQueue() {
     return row;
   });
   document.getElementById('queue-rows').replaceChildren(...rows);
+  labelCells(document.getElementById('queue-table'));
   loadAnswered();
   document.getElementById('queue-empty').hidden = rows.length > 0;
   document.getElementById('queue').hidden = false;
