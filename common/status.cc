@@ -58,11 +58,6 @@ void Violations::Add(std::string field, std::string description,
     words[std::string(LanguageTag(language))] = text.In(language);
 }
 
-void Violations::Add(std::string field, std::string description) {
-  list_.push_back({std::move(field), std::move(description), ""});
-  words_.emplace_back();
-}
-
 void Violations::Add(std::string field, const absl::Status& reason) {
   list_.push_back({std::move(field), std::string(reason.message()), ""});
   type::v1::ErrorWords words;
@@ -145,13 +140,6 @@ absl::Status Error(absl::StatusCode code, absl::string_view reason,
   PutWords(text, words.mutable_message());
   SetPayload(status, words);
   return status;
-}
-
-absl::Status InvalidField(absl::string_view field,
-                          absl::string_view description) {
-  Violations v;
-  v.Add(std::string(field), std::string(description));
-  return v.ToStatus("INVALID_ARGUMENT");
 }
 
 absl::Status InvalidField(absl::string_view field, const Text& text) {

@@ -62,8 +62,7 @@ class Violations {
   // `description` for the logs and other systems, `text` for the reader:
   // when the detail is a parser's, not a sentence of ours.
   void Add(std::string field, std::string description, const Text& text);
-  // English alone, for callers not yet given catalogue words.
-  void Add(std::string field, std::string description);
+
   // What is wrong with `field` as a check's refusal says it, in its words:
   // v.Add("academic_year", ParseAcademicYear(text).status()).
   void Add(std::string field, const absl::Status& reason);
@@ -95,8 +94,6 @@ absl::Status Error(absl::StatusCode code, absl::string_view reason,
 absl::Status Error(absl::StatusCode code, absl::string_view reason,
                    absl::string_view message, const Text& text);
 // INVALID_ARGUMENT for one field.
-absl::Status InvalidField(absl::string_view field,
-                          absl::string_view description);
 absl::Status InvalidField(absl::string_view field, const Text& text);
 // INVALID_ARGUMENT for one field, as a check's refusal `reason` says it.
 absl::Status InvalidField(absl::string_view field, const absl::Status& reason);

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/common_words.h"
 #include "common/grpc_status.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -11,8 +12,9 @@ namespace {
 
 TEST(StatusTest, ViolationsListEveryField) {
   Violations v;
-  v.Add("institution.country_code", "must be an ISO 3166-1 alpha-2 code");
-  v.Add("institution.latitude", "must be between -90 and 90");
+  v.Add("institution.country_code", Text(common_words::COUNTRY_CODE));
+  v.Add("institution.latitude",
+        Text(common_words::BETWEEN, {{"min", -90}, {"max", 90}}));
   absl::Status status = v.ToStatus("INVALID_INSTITUTION");
   EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ErrorReason(status), "INVALID_INSTITUTION");
@@ -23,7 +25,7 @@ TEST(StatusTest, ViolationsListEveryField) {
 
 TEST(StatusTest, ABadRequestListsFiftyViolationsThenCountsTheRest) {
   Violations v;
-  for (int i = 0; i < 120; ++i) v.Add("field", "is wrong");
+  for (int i = 0; i < 120; ++i) v.Add("field", Text(common_words::REQUIRED));
   absl::Status status = v.ToStatus("INVALID");
   auto fields = FieldViolationsOf(status);
   ASSERT_EQ(fields.size(), kMaxFieldViolations + 1);
@@ -34,7 +36,8 @@ TEST(StatusTest, ABadRequestListsFiftyViolationsThenCountsTheRest) {
 }
 
 TEST(StatusTest, GrpcStatusCarriesErrorInfoAndBadRequest) {
-  absl::Status status = InvalidField("page_size", "must not be negative");
+  absl::Status status =
+      InvalidField("page_size", Text(common_words::NOT_NEGATIVE));
   grpc::Status grpc_status = ToGrpcStatus(status);
   EXPECT_EQ(grpc_status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   google::rpc::Status details;
@@ -52,6 +55,25 @@ TEST(StatusTest, GrpcStatusCarriesErrorInfoAndBadRequest) {
   absl::Status back = FromGrpcStatus(grpc_status);
   EXPECT_EQ(back.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldViolationsOf(back)[0].field, "page_size");
+}
+
+// A refusal whose detail is the operators' (a lost database, an overloaded
+// service) reads in the reader's language by its code; one that came from
+// another service in the reader's language already is left as it is.
+TEST(StatusTest, ARefusalWithoutWordsReadsByItsCode) {
+  const absl::Status lost =
+      InLanguage(Error(absl::StatusCode::kUnavailable, "DATABASE_UNAVAILABLE",
+                       "the database connection was lost"),
+                 Language::kKazakh);
+  EXPECT_EQ(lost.message(), "the database connection was lost");
+  EXPECT_EQ(LocalizedMessageOf(lost),
+            Text(common_words::TRY_AGAIN_SOON).In(Language::kKazakh));
+  EXPECT_EQ(LocalizedMessageOf(InLanguage(lost, Language::kRussian)),
+            LocalizedMessageOf(lost));
+  EXPECT_EQ(LocalizedMessageOf(
+                InLanguage(absl::NotFoundError("gone"), Language::kRussian)),
+            "Не найдено");
+  EXPECT_TRUE(InLanguage(absl::OkStatus(), Language::kRussian).ok());
 }
 
 TEST(StatusTest, BareStatusGetsAnErrorInfo) {

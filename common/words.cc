@@ -151,7 +151,7 @@ Value Value::Phrase(Text text) {
 
 std::string Value::In(Language language) const {
   switch (kind_) {
-        case Kind::kPhrase:
+    case Kind::kPhrase:
       return phrase_->In(language);
     case Kind::kNumber:
       return FormatNumber(number_, language);

@@ -12,7 +12,6 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
-
 #include <optional>
 #include <string>
 #include <utility>
@@ -60,20 +59,20 @@ class Value {
   static Value Money(int64_t cents, absl::string_view currency);
   // "16 December 2026" / "16 декабря 2026 г." / "2026 жылғы 16 желтоқсан".
   static Value Date(absl::CivilDay day);
-    // A sentence of its own inside this one, in the same language: a budget
+  // A sentence of its own inside this one, in the same language: a budget
   // heading, a distance band.
   static Value Phrase(Text text);
 
   std::string In(Language language) const;
 
  private:
-    enum class Kind { kText, kNumber, kMoney, kDate, kPhrase };
+  enum class Kind { kText, kNumber, kMoney, kDate, kPhrase };
   Value() = default;
   Kind kind_ = Kind::kText;
   std::string text_;
   int64_t number_ = 0;
   absl::CivilDay day_;
-    std::shared_ptr<const Text> phrase_;
+  std::shared_ptr<const Text> phrase_;
 };
 
 // A sentence with its values: what domain code hands to an error, a grant's

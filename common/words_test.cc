@@ -61,7 +61,8 @@ TEST(WordsTest, ASentenceWithItsValuesInEachLanguage) {
 TEST(WordsTest, AnErrorReachesTheReaderInTheirLanguage) {
   Violations v;
   v.Add("stay.end_date", Text(kStay, {{"days", 28}, {"start", "x"}}));
-  v.Add("stay.country", "English only, not yet in the catalogue");
+  v.Add("stay.country",
+        absl::InvalidArgumentError("English only, not yet in the catalogue"));
   const absl::Status built = v.ToStatus("INVALID_STAY");
   // Logs keep the English.
   EXPECT_EQ(

@@ -346,7 +346,7 @@ void CheckEligibility(const v1::Application& a,
   }
 }
 
-std::vector<std::pair<std::string, std::string>> LanguageShortfalls(
+std::vector<std::pair<std::string, Text>> LanguageShortfalls(
     const v1::Application& a, const av1::CooperationCondition& condition) {
   const Activity activity = static_cast<Activity>(condition.mobility_type());
   const bool student = IsStudentActivity(activity);
@@ -356,7 +356,7 @@ std::vector<std::pair<std::string, std::string>> LanguageShortfalls(
       student ? a.student().language_skills() : a.staff().language_skills();
   const std::string field =
       student ? "student.language_skills" : "staff.language_skills";
-  std::vector<std::pair<std::string, std::string>> shortfalls;
+  std::vector<std::pair<std::string, Text>> shortfalls;
   for (const auto& required : condition.language_requirements()) {
     if (required.cefr_level() == av1::CEFR_LEVEL_UNSPECIFIED) continue;
     const bool meets = std::any_of(
@@ -366,9 +366,9 @@ std::vector<std::pair<std::string, std::string>> LanguageShortfalls(
         });
     if (!meets) {
       shortfalls.emplace_back(
-          field, absl::StrCat(
-                     "the condition recommends ", required.language(), " at ",
-                     av1::CefrLevel_Name(required.cefr_level()), " or above"));
+          field, Text(words::LANGUAGE_BELOW,
+                      {{"language", required.language()},
+                       {"level", av1::CefrLevel_Name(required.cefr_level())}}));
     }
   }
   return shortfalls;

@@ -61,9 +61,9 @@ void CheckEligibility(const v1::Application& application,
                       int funding_call_year, Violations& violations);
 
 // Each language the condition recommends at a level that a student, or a
-// teacher teaching in it, does not reach: (field, message). The call decides
-// whether these refuse the application or flag it for the selection.
-std::vector<std::pair<std::string, std::string>> LanguageShortfalls(
+// teacher teaching in it, does not reach: (field, what falls short). The call
+// decides whether these refuse the application or flag it for the selection.
+std::vector<std::pair<std::string, Text>> LanguageShortfalls(
     const v1::Application& application,
     const agreements::v1::CooperationCondition& condition);
 

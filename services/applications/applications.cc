@@ -430,7 +430,8 @@ absl::StatusOr<v1::Application> Applications::SubmitApplication(
       for (auto& [field, shortfall] :
            LanguageShortfalls(draft, condition->condition)) {
         if (round.below_recommended_language() == v1::Call::FLAG) {
-          flags.push_back(std::move(shortfall));
+          // The office's records keep the English (selection_flags).
+          flags.push_back(shortfall.In(Language::kEnglish));
         } else {
           v.Add(field, shortfall);
         }

@@ -21,9 +21,11 @@ namespace {
 namespace pb = ::google::protobuf;
 using Field = pb::FieldDescriptor;
 
+// A query parameter the route cannot take: the detail for the caller's
+// developer, general words for a reader.
 absl::Status BadParameter(absl::string_view field, absl::string_view why) {
   Violations v;
-  v.Add(std::string(field), std::string(why));
+  v.Add(std::string(field), std::string(why), Text(words::BAD_PARAMETER));
   return v.ToStatus("BAD_PARAMETER");
 }
 

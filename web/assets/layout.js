@@ -9,6 +9,9 @@ const OFFICE_PAGES = [['/office/inquiries', 'nav.officeInquiries'],
                       ['/office/applications', 'nav.officeSelection'],
                       ['/office/budgets', 'nav.officeBudgets'], ['/', 'nav.publicSite']];
 
+// The international office's address, which each university sets here.
+const CONTACT = 'international@kou.edu.kz';
+
 export function layout(current) {
   const header = document.createElement('header');
   header.className = 'site';
@@ -31,8 +34,7 @@ export function layout(current) {
   footer.className = 'site';
   footer.innerHTML = `
     <p><span data-i18n="footer.office"></span>:
-       <a href="mailto:international@kou.edu.kz">international@kou.edu.kz</a>,
-       <a href="tel:+77162255555">+7 7162 25 55 55</a></p>
+       <a href="mailto:${CONTACT}">${CONTACT}</a></p>
     <p><a href="/privacy" data-i18n="footer.privacy"></a></p>`;
   document.body.prepend(header);
   document.body.append(footer);
