@@ -38,17 +38,25 @@ TEST(StatusTest, ABadRequestListsFiftyViolationsThenCountsTheRest) {
 TEST(StatusTest, GrpcStatusCarriesErrorInfoAndBadRequest) {
   absl::Status status =
       InvalidField("page_size", Text(common_words::NOT_NEGATIVE));
-  grpc::Status grpc_status = ToGrpcStatus(status);
+  // As a server sends it: in the caller's language, the words it was built
+  // with turned into a LocalizedMessage, nothing internal on the wire.
+  grpc::Status grpc_status =
+      ToGrpcStatus(InLanguage(status, Language::kRussian));
   EXPECT_EQ(grpc_status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   google::rpc::Status details;
   ASSERT_TRUE(details.ParseFromString(grpc_status.error_details()));
-  ASSERT_EQ(details.details_size(), 2);
+  ASSERT_EQ(details.details_size(), 3);
   google::rpc::ErrorInfo info;
   google::rpc::BadRequest bad_request;
+  google::rpc::LocalizedMessage localized;
   for (const auto& any : details.details()) {
     if (any.Is<google::rpc::ErrorInfo>()) any.UnpackTo(&info);
     if (any.Is<google::rpc::BadRequest>()) any.UnpackTo(&bad_request);
+    if (any.Is<google::rpc::LocalizedMessage>()) any.UnpackTo(&localized);
   }
+  EXPECT_EQ(localized.locale(), "ru");
+  EXPECT_EQ(localized.message(),
+            Text(common_words::NOT_NEGATIVE).In(Language::kRussian));
   EXPECT_EQ(info.domain(), "mobility-office");
   EXPECT_EQ(bad_request.field_violations(0).field(), "page_size");
 

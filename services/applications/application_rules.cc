@@ -305,9 +305,10 @@ void CheckEligibility(const v1::Application& a,
     const int days = StudentStayDays(start, end);
     if (limits.ok() && (days < limits->min * 30 || days > limits->max * 30)) {
       v.Add("end_date",
-            Text(words::STUDENT_STAY_RANGE, {{"min", limits->min * 30},
-                                             {"max", limits->max * 30},
-                                             {"days", days}}));
+            Text(common_words::STUDENT_STAY_RANGE, {{"min", limits->min},
+                                                    {"max", limits->max},
+                                                    {"months", days / 30},
+                                                    {"days", days % 30}}));
     }
     const v1::StudentDetails& s = a.student();
     if (!condition.eqf_levels().empty() && s.eqf_level() != 0 &&

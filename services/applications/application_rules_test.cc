@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "common/common_words.h"
 #include "common/status.h"
 #include "common/types.h"
 #include "common/words_testing.h"
@@ -321,17 +322,20 @@ TEST(ApplicationWordsTest, EveryKeyInKazakhRussianAndEnglish) {
 // English stays for the logs.
 TEST(ApplicationWordsTest, AStayTooShortReadsInTheApplicantsLanguage) {
   Violations v;
-  v.Add("end_date", Text(words::STUDENT_STAY_RANGE,
-                         {{"min", 60}, {"max", 360}, {"days", 28}}));
+  v.Add("end_date",
+        Text(common_words::STUDENT_STAY_RANGE,
+             {{"min", 2}, {"max", 12}, {"months", 0}, {"days", 28}}));
   const absl::Status status = v.ToStatus("INVALID_APPLICATION");
   EXPECT_EQ(FieldViolationsOf(status)[0].description,
-            "a student stays 60 to 360 days (30-day months); this stay is 28");
+            "a student mobility lasts 2 to 12 months (of 30 days); this one "
+            "is 0 months 28 days");
   EXPECT_EQ(LocalizedMessageOf(InLanguage(status, Language::kKazakh)),
-            "Студенттің оқуы 60 күннен 360 күнге дейін (ай — 30 күн); "
-            "көрсетілгені 28");
+            "Студенттің оқуы 2 айдан 12 айға дейін (ай — 30 күн); "
+            "көрсетілгені 0 ай 28 күн");
   EXPECT_EQ(
       FieldViolationsOf(InLanguage(status, Language::kRussian))[0].localized,
-      "Обучение длится от 60 до 360 дней (месяц — 30 дней); указано 28");
+      "Обучение длится от 2 до 12 месяцев (по 30 дней); указано 0 мес. 28 "
+      "дн.");
 }
 
 }  // namespace

@@ -122,12 +122,12 @@ const v1::Rate* FindGreenTravelDays(const std::vector<v1::Rate>& rates,
 }
 
 v1::LineItem* AddLine(v1::GrantQuote& quote, v1::LineItem::Heading heading,
-                                            const Text& description, int quantity, int64_t unit_cents,
+                      const Text& description, int quantity, int64_t unit_cents,
                       int per_mille, int64_t amount_cents,
                       const v1::Rate* rate) {
   v1::LineItem* line = quote.add_line_items();
   line->set_heading(heading);
-    line->set_description(description.In(Language::kEnglish));
+  line->set_description(description.In(Language::kEnglish));
   for (Language language : kLanguages) {
     (*line->mutable_descriptions())[std::string(LanguageTag(language))] =
         description.In(language);
@@ -161,7 +161,7 @@ absl::Status CheckDuration(const v1::CalculateGrantRequest& request,
     const bool too_short = days < limits->min * 30;
     const bool too_long = days > limits->max * 30;
     if (too_short || too_long) {
-      return InvalidField("end_date", Text(words::STUDENT_MONTHS_RANGE,
+      return InvalidField("end_date", Text(common_words::STUDENT_STAY_RANGE,
                                            {{"min", limits->min},
                                             {"max", limits->max},
                                             {"months", quote.whole_months()},
@@ -203,23 +203,23 @@ absl::Status AddTravel(const v1::CalculateGrantRequest& request,
   }
   Apply(quote, band);
   const int64_t band_cents = band->amount().amount_minor();
-    const Value band_text = Value::Phrase(
-      band->max_km() == 0
-          ? Text(words::KM_AND_MORE, {{"min", band->min_km()}})
-          : Text(words::KM_BAND,
-                 {{"min", band->min_km()}, {"max", band->max_km()}}));
+  const Value band_text = Value::Phrase(
+      band->max_km() == 0 ? Text(words::KM_AND_MORE, {{"min", band->min_km()}})
+                          : Text(words::KM_BAND, {{"min", band->min_km()},
+                                                  {"max", band->max_km()}}));
   const int64_t exceptional = ExceptionalTravelCents(
       band_cents, request.exceptional_travel_cost_cents());
   if (exceptional > 0) {
     AddLine(quote, v1::LineItem::TRAVEL,
-                        Text(words::EXCEPTIONAL_TRAVEL_LINE,
-                 {{"cost", Value::Money(request.exceptional_travel_cost_cents(), "EUR")},
+            Text(words::EXCEPTIONAL_TRAVEL_LINE,
+                 {{"cost", Value::Money(request.exceptional_travel_cost_cents(),
+                                        "EUR")},
                   {"band", band_text}}),
             1, request.exceptional_travel_cost_cents(),
             kExceptionalTravelPaidPerMille, exceptional, nullptr);
     return absl::OkStatus();
   }
-    const Words& kind = green_band               ? words::GREEN_TRAVEL
+  const Words& kind = green_band               ? words::GREEN_TRAVEL
                       : request.green_travel() ? words::GREEN_AT_STANDARD
                                                : words::TRAVEL;
   AddLine(quote, v1::LineItem::TRAVEL,
@@ -473,45 +473,47 @@ absl::StatusOr<v1::GrantQuote> PriceMobility(
         StudentSupportCents({quote.whole_months(), quote.extra_days()}, rate);
     if (quote.whole_months() > 0) {
       AddLine(quote, v1::LineItem::INDIVIDUAL_SUPPORT,
-                            Text(words::MONTHS_LINE,
-                   {{"months", quote.whole_months()}, {"rate", Value::Money(rate, "EUR")}}),
+              Text(words::MONTHS_LINE, {{"months", quote.whole_months()},
+                                        {"rate", Value::Money(rate, "EUR")}}),
               quote.whole_months(), rate, 1000, s.months_cents, support);
     }
     if (quote.extra_days() > 0) {
       AddLine(quote, v1::LineItem::INDIVIDUAL_SUPPORT,
-                            Text(words::DAYS_LINE,
-                   {{"days", quote.extra_days()}, {"rate", Value::Money(rate, "EUR")}}),
+              Text(words::DAYS_LINE, {{"days", quote.extra_days()},
+                                      {"rate", Value::Money(rate, "EUR")}}),
               quote.extra_days(), rate, 1000, s.days_cents, support);
     }
     if (request.travel_days() > 0) {
-      AddLine(quote, v1::LineItem::INDIVIDUAL_SUPPORT,
-                            Text(words::GREEN_DAYS_LINE,
-                   {{"days", request.travel_days()}, {"rate", Value::Money(rate, "EUR")}}),
-              request.travel_days(), rate, 1000,
-              StudentSupportCents({0, request.travel_days()}, rate).days_cents,
-              support);
+      AddLine(
+          quote, v1::LineItem::INDIVIDUAL_SUPPORT,
+          Text(words::GREEN_DAYS_LINE, {{"days", request.travel_days()},
+                                        {"rate", Value::Money(rate, "EUR")}}),
+          request.travel_days(), rate, 1000,
+          StudentSupportCents({0, request.travel_days()}, rate).days_cents,
+          support);
     }
   } else {
     StaffSupport s =
         StaffSupportCents(quote.activity_days() + request.travel_days(), rate);
     AddLine(quote, v1::LineItem::INDIVIDUAL_SUPPORT,
-                        Text(words::STAFF_DAYS_LINE, {{"days", s.full_rate_days},
-                                         {"activity", quote.activity_days()},
-                                         {"travel", request.travel_days()},
-                                         {"rate", Value::Money(rate, "EUR")}}),
+            Text(words::STAFF_DAYS_LINE, {{"days", s.full_rate_days},
+                                          {"activity", quote.activity_days()},
+                                          {"travel", request.travel_days()},
+                                          {"rate", Value::Money(rate, "EUR")}}),
             s.full_rate_days, rate, 1000, s.full_rate_cents, support);
     if (s.reduced_rate_days > 0) {
       AddLine(quote, v1::LineItem::INDIVIDUAL_SUPPORT,
-                            Text(words::STAFF_REDUCED_LINE,
-                   {{"days", s.reduced_rate_days}, {"rate", Value::Money(rate, "EUR")}}),
+              Text(words::STAFF_REDUCED_LINE,
+                   {{"days", s.reduced_rate_days},
+                    {"rate", Value::Money(rate, "EUR")}}),
               s.reduced_rate_days, rate, kStaffReducedPerMille,
               s.reduced_rate_cents, support);
     }
   }
   if (request.special_needs_cost_cents() > 0) {
     AddLine(quote, v1::LineItem::INCLUSION_SUPPORT,
-            Text(words::SPECIAL_NEEDS_LINE),
-            1, request.special_needs_cost_cents(), 1000,
+            Text(words::SPECIAL_NEEDS_LINE), 1,
+            request.special_needs_cost_cents(), 1000,
             request.special_needs_cost_cents(), nullptr);
   }
   int64_t total = 0;

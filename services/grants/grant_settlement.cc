@@ -20,9 +20,9 @@ namespace {
 
 // Why a real stay is not eligible: shorter than the programme minimum of the
 // grant's call, counted as DOMAIN.md counts stays. nullopt when long enough.
-std::optional<std::string> ShorterThanMinimum(
-    const v1::CalculateGrantRequest& agreed, absl::CivilDay actual_start,
-    absl::CivilDay actual_end) {
+std::optional<Text> ShorterThanMinimum(const v1::CalculateGrantRequest& agreed,
+                                       absl::CivilDay actual_start,
+                                       absl::CivilDay actual_end) {
   const Activity activity = static_cast<Activity>(agreed.activity());
   auto limits = MobilityDurationLimits(agreed.programme() == v1::KA107
                                            ? ProgrammeGeneration::kKa107
@@ -32,16 +32,13 @@ std::optional<std::string> ShorterThanMinimum(
   if (IsStudentActivity(activity)) {
     const int days = StudentStayDays(actual_start, actual_end);
     if (days >= limits->min * 30) return std::nullopt;
-    return absl::StrCat("the real stay of ", days,
-                        " days (30-day months) is shorter than the programme "
-                        "minimum of ",
-                        limits->min * 30, " days");
+    return Text(words::STAY_SHORTER_STUDENT,
+                {{"days", days}, {"min", limits->min * 30}});
   }
   const int days = InclusiveDays(actual_start, actual_end);
   if (days >= limits->min) return std::nullopt;
-  return absl::StrCat("the real stay of ", days,
-                      " days is shorter than the programme minimum of ",
-                      limits->min, " days");
+  return Text(words::STAY_SHORTER_STAFF,
+              {{"days", days}, {"min", limits->min}});
 }
 
 }  // namespace
@@ -50,7 +47,7 @@ absl::StatusOr<v1::GrantQuote> SettleQuote(const v1::GrantQuote& agreed,
                                            absl::CivilDay actual_start,
                                            absl::CivilDay actual_end,
                                            bool force_majeure) {
-  const std::optional<std::string> too_short =
+  const std::optional<Text> too_short =
       ShorterThanMinimum(agreed.request(), actual_start, actual_end);
   if (force_majeure && !too_short.has_value()) {
     return InvalidField("force_majeure", Text(words::FORCE_MAJEURE_NOT_SHORT));
@@ -68,10 +65,12 @@ absl::StatusOr<v1::GrantQuote> SettleQuote(const v1::GrantQuote& agreed,
     v1::GrantQuote nothing;
     *nothing.mutable_request() = request;
     *nothing.mutable_total() = Euros(0);
-    nothing.set_not_eligible_reason(
-        too_short.has_value()
-            ? *too_short + " and no force majeure was accepted"
-            : "no day of the real stay fell in the agreed period");
+    const Text why = too_short.value_or(Text(words::NO_DAY_IN_PERIOD));
+    nothing.set_not_eligible_reason(why.In(Language::kEnglish));
+    for (Language language : kLanguages) {
+      (*nothing.mutable_not_eligible_reasons())[std::string(
+          LanguageTag(language))] = why.In(language);
+    }
     return nothing;
   }
   Route route{agreed.direction(), agreed.country_group(), agreed.distance_km(),

@@ -216,9 +216,8 @@ absl::Status Directory::RecountDueDates(InquiriesStore& store,
                      absl::FormatCivilTime(forward))));
     // Told only of more time: an earlier date is the office's to keep.
     if (legal <= old_legal) continue;
-    if (auto notice =
-            NoticeFor(NoticeKind::kDueDateMoved, inquiry, settings_->public_url,
-                      "", absl::FormatCivilTime(day))) {
+    if (auto notice = NoticeFor(NoticeKind::kDueDateMoved, inquiry,
+                                settings_->public_url, "", day)) {
       MOBILITY_RETURN_IF_ERROR(store.EnqueueNotice(*notice, now));
     }
   }

@@ -298,8 +298,10 @@ TEST_F(HandlingTest, HolidayChangesMoveTheDueDatesOfOpenAppeals) {
   EXPECT_EQ(CountRows("outbox"), outbox + 1);
   EXPECT_EQ(LastOutboxSubject(), "Обращение " + moved.registration_number() +
                                      ": срок рассмотрения перенесён");
-  EXPECT_THAT(Sql("SELECT body FROM outbox ORDER BY id DESC LIMIT 1"),
-              ::testing::HasSubstr("до 2026-12-17"));
+  EXPECT_THAT(
+      Sql("SELECT body FROM outbox ORDER BY id DESC LIMIT 1"),
+      ::testing::HasSubstr(
+          "до " + FormatDay(absl::CivilDay(2026, 12, 17), Language::kRussian)));
   EXPECT_EQ(FormatDate(Get(extended.name).legal_due_date()), "2027-01-15");
   EXPECT_EQ(FormatDate(Get(answered.name).legal_due_date()), "2026-12-16");
 

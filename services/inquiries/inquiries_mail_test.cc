@@ -61,7 +61,8 @@ TEST_F(MailTest, NoticesGoOutOnceAcrossRestarts) {
   const std::string& registered = mails[0];
   EXPECT_THAT(registered, HasSubstr("X-RcptTo: aigerim@example.kz"));
   EXPECT_THAT(registered, HasSubstr("under number 2026-000001"));
-  EXPECT_THAT(registered, HasSubstr("due by 2026-12-16"));
+  // Dates in the author's language, not ISO (issue 23).
+  EXPECT_THAT(registered, HasSubstr("due by 16\u00a0December\u00a02026"));
   EXPECT_THAT(registered,
               HasSubstr(absl::StrCat("https://mobility.example/track#",
                                      "2026-000001/", receipt.tracking_code())));

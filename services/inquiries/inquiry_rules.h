@@ -13,7 +13,6 @@
 #include "absl/time/time.h"
 #include "common/api.h"
 #include "common/status.h"
-
 #include "mobility/inquiries/v1/inquiries.pb.h"
 
 namespace mobility::inquiries {
@@ -49,7 +48,6 @@ inline constexpr int kAdministrativeComplaintMonths = 3;
 
 // kk, ru or en.
 bool IsSupportedLanguage(absl::string_view language);
-
 
 // Adds a violation, under `prefix` (e.g. "inquiry."), for every field of a new
 // appeal that is malformed: kind, subject and text and their sizes, language,

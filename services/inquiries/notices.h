@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "absl/time/civil_time.h"
 #include "mobility/inquiries/v1/inquiries.pb.h"
 #include "services/inquiries/inquiries_store.h"
 
@@ -26,12 +27,13 @@ enum class NoticeKind {
 
 // The notice of `kind` about `inquiry` (its current state), or nullopt when the
 // author gave no e-mail. The registration notice carries the tracking link
-// with `tracking_code`; the outbox drops its body once it is sent. The
-// kDueDateMoved notice names the holiday's `day`.
+// with `tracking_code`, later ones the number alone; the outbox drops its body
+// once it is sent. The kDueDateMoved notice names the holiday's `day`. Words
+// and dates are in the appeal's language.
 std::optional<Notice> NoticeFor(NoticeKind kind, const v1::Inquiry& inquiry,
                                 const std::string& public_url,
                                 const std::string& tracking_code = "",
-                                const std::string& day = "");
+                                std::optional<absl::CivilDay> day = {});
 
 // How to appeal an answer, in `language` (kk, ru or en): the office's
 // standard text the answer carries when the handler gives none.

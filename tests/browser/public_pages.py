@@ -152,6 +152,9 @@ def estimate(pages):
     pages.shown('#quote')
     total = pages.find('#quote-total').text
     check(total.endswith('EUR') and pages.find('#quote-lines').text, f'quote total {total!r}')
+    # The quote names the call whose rates priced it (issue 23).
+    used = pages.find('#quote-call').text
+    check('KA171' in used and '20' in used, f'call used: {used!r}')
     pages.accessible('estimate-quote')
 
 
@@ -273,6 +276,12 @@ def track(pages, number, code):
     check('eligible cost' not in pages.driver.page_source, 'the internal note reached the author')
     pages.accessible('track-answered')
 
+    # An empty form asks for what is missing; "not found" is for a real search (issue 23).
+    pages.open('/track')
+    pages.find('#open [type=submit]').click()
+    pages.shown('#code-error')
+    check(not pages.find('#not-found').is_displayed(), 'an empty form said "not found"')
+
     # A wrong code shows nothing of the inquiry.
     pages.open('/track')
     pages.type('#number', number)
@@ -289,6 +298,12 @@ def track(pages, number, code):
     pages.driver.get(f'{pages.base}/track#{number}/{code}')
     pages.shown('#answer')
     check('#' not in pages.driver.current_url, f'code left in {pages.driver.current_url}')
+    # A later e-mail's link holds the number alone: the page asks only for the code.
+    pages.open('/')
+    pages.driver.get(f'{pages.base}/track#{number}')
+    pages.wait.until(lambda d: d.find_element(By.ID, 'number').get_attribute('value') == number)
+    check(pages.driver.switch_to.active_element.get_attribute('id') == 'code', 'code not asked for')
+
 
 
 def languages(pages):

@@ -4,6 +4,7 @@
 // grant. The applicant token lives in the tab's sessionStorage only.
 import {call, formatDate, formatMoney, formatTime, inputDate, lineText, upload} from '/assets/api.js';
 import {conditionLabel} from '/assets/agreements.js';
+import {countryName} from '/assets/countries.js';
 import {once, showFieldErrors} from '/assets/forms.js';
 import {addTexts, language, own, t} from '/assets/i18n.js';
 import {layout} from '/assets/layout.js';
@@ -264,17 +265,43 @@ function goTo(index) {
   const owner = isStudent() ? 'student' : 'staff';
   $('language-skill').dataset.field = owner + '.language_skills';
   $('level').dataset.field = owner + '.language_skills.level';
+  // A teacher's third step is about teaching, not studies.
+  const title = (name) => t(name === 'languages' && !isStudent() ? 'step.teaching' : `step.${name}`);
+  form.querySelector('fieldset[data-step="languages"] legend').textContent = title('languages');
   const steps = $('steps');
   steps.replaceChildren(...STEPS.map((name, i) => {
     const item = document.createElement('li');
-    item.textContent = t(`step.${name}`);
+    item.textContent = title(name);
     if (i === step) item.setAttribute('aria-current', 'step');
     return item;
   }));
   $('back').hidden = step === 0;
+  if (step === STEPS.length - 1) showReview();
   reachedEnd = reachedEnd || step === STEPS.length - 1;
   $('next').hidden = step === STEPS.length - 1;
   $('submit').hidden = !reachedEnd;
+}
+
+// "Check your answers" before submitting: what each earlier step holds.
+function showReview() {
+  const choice = chosen();
+  const value = (id) => $(id).value.trim();
+  const rows = [
+    ['apply.condition', choice ? choiceLabel(choice) : ''],
+    ['apply.dates', [$('start'), $('end')].map((input) => formatDate(inputDate(input), language()))
+        .join(' – ')],
+    ['apply.reviewName', `${value('given')} ${value('family')}`],
+    ['apply.email', value('email')],
+    ['apply.reviewCitizenship', countryName(value('citizenship').toUpperCase(), language())],
+    ['apply.motivation', value('motivation')],
+  ];
+  $('review').replaceChildren(...rows.flatMap(([key, text]) => {
+    const term = document.createElement('dt');
+    term.textContent = t(key);
+    const detail = document.createElement('dd');
+    detail.textContent = text || '—';
+    return [term, detail];
+  }));
 }
 
 // What each step saves, as the application's fields and their update mask.

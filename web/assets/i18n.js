@@ -82,7 +82,7 @@ export const TEXTS = {
     'home.title': 'Erasmus+ International Credit Mobility',
     'home.what': 'Students, teachers and staff of our university study, teach or train at partner ' +
         'universities in Programme countries, under inter-institutional agreements.',
-    'home.students': 'Students: from 3 to 12 months.',
+    'home.students': 'Students: from 2 to 12 months (from 3 under the KA107 calls of 2015 to 2020).',
     'home.staff': 'Teachers and staff, teaching or training: from 5 days to 2 months, travel excluded.',
     'home.grant': 'Participants get a grant for travel, visas, insurance and accommodation.',
     'home.apply': 'Apply online',
@@ -220,6 +220,7 @@ export const TEXTS = {
     'privacy.howLong': "Applications keep their personal data for five years after the call closes, appeals for five years after they are closed; then the personal data are erased and only anonymous figures remain.",
     'privacy.rightsTitle': "Your rights",
     'privacy.rights': "You may see and download everything we hold about you (on the application page), delete a draft, withdraw an application, and ask the international office to correct or erase your data.",
+    'estimate.callUsed': "Priced with the rates of the {programme} call of {year}.",
   },
   ru: {
     'site.name': 'Международная кредитная мобильность',
@@ -240,7 +241,7 @@ export const TEXTS = {
     'kind.COMPLAINT': 'Жалоба (о нарушении права)',
     'kind.ADMINISTRATIVE_COMPLAINT': 'Жалоба на административный акт',
     'kind.PROPOSAL': 'Предложение',
-    'kind.FEEDBACK': 'Отклик',
+    'kind.FEEDBACK': 'Отзыв',
     'kind.REPORT': 'Сообщение о нарушении',
     'ask.addressee': 'Кому',
     'ask.rector': 'Ректору',
@@ -301,7 +302,7 @@ export const TEXTS = {
     'home.title': 'Erasmus+: международная кредитная мобильность',
     'home.what': 'Студенты, преподаватели и сотрудники нашего университета учатся, преподают и ' +
         'стажируются в университетах-партнёрах стран Программы по межвузовским соглашениям.',
-    'home.students': 'Студенты: от 3 до 12 месяцев.',
+    'home.students': 'Студенты: от 2 до 12 месяцев (по конкурсам KA107 2015–2020 годов — от 3).',
     'home.staff': 'Преподаватели и сотрудники: от 5 дней до 2 месяцев без учёта дороги.',
     'home.grant': 'Участники получают грант на проезд, визу, страховку и проживание.',
     'home.apply': 'Подать заявку онлайн',
@@ -439,6 +440,7 @@ export const TEXTS = {
     'privacy.howLong': "Персональные данные заявок хранятся пять лет после окончания конкурса, обращений — пять лет после их закрытия; затем они удаляются, остаются только обезличенные показатели.",
     'privacy.rightsTitle': "Ваши права",
     'privacy.rights': "Вы можете увидеть и скачать всё, что мы о вас храним (на странице заявки), удалить черновик, отозвать заявку и попросить международный отдел исправить или удалить ваши данные.",
+    'estimate.callUsed': "Рассчитано по ставкам конкурса {programme} {year} года.",
   },
   kk: {
     'site.name': 'Халықаралық кредиттік ұтқырлық',
@@ -520,7 +522,7 @@ export const TEXTS = {
     'home.what': 'Университетіміздің студенттері, оқытушылары мен қызметкерлері Бағдарлама ' +
         'елдеріндегі серіктес университеттерде университетаралық келісімдер бойынша оқиды, ' +
         'сабақ береді және тағылымдамадан өтеді.',
-    'home.students': 'Студенттер: 3 айдан 12 айға дейін.',
+    'home.students': 'Студенттер: 2 айдан 12 айға дейін (2015–2020 жылдардағы KA107 конкурстары бойынша — 3 айдан).',
     'home.staff': 'Оқытушылар мен қызметкерлер: жолды есептемегенде 5 күннен 2 айға дейін.',
     'home.grant': 'Қатысушылар жол, виза, сақтандыру және тұру шығындарына грант алады.',
     'home.apply': 'Онлайн өтінім беру',
@@ -658,6 +660,7 @@ export const TEXTS = {
     'privacy.howLong': "Өтінімдердің дербес деректері конкурс аяқталғаннан кейін бес жыл, өтініштердікі жабылғаннан кейін бес жыл сақталады; содан соң олар жойылып, тек иесіз көрсеткіштер қалады.",
     'privacy.rightsTitle': "Сіздің құқықтарыңыз",
     'privacy.rights': "Біз сіз туралы сақтайтынның бәрін көріп, жүктеп ала аласыз (өтінім бетінде), жобаны жоя аласыз, өтінімді қайтарып ала аласыз және халықаралық бөлімнен деректеріңізді түзетуді не жоюды сұрай аласыз.",
+    'estimate.callUsed': "{programme} {year} жылғы конкурсының мөлшерлемелерімен есептелді.",
   },
 };
 

@@ -11,8 +11,8 @@ const form = document.getElementById('estimate');
 const select = document.getElementById('condition');
 let choices = [];  // [{agreement, condition}]
 let institutions = new Map();
-// The latest call year with rates, per programme: the call a new mobility is
-// paid from.
+// The call years with rates, per programme, latest first: a new mobility is
+// priced with the latest whose tables are complete.
 const callYears = new Map();
 let lastQuote = null;
 
@@ -35,7 +35,8 @@ function showQuote(quote) {
   lastQuote = quote;
   const lang = language();
   const notEligible = document.getElementById('quote-not-eligible');
-  notEligible.textContent = quote.notEligibleReason || '';
+  notEligible.textContent =
+      (quote.notEligibleReasons && quote.notEligibleReasons[lang]) || quote.notEligibleReason || '';
   notEligible.hidden = !quote.notEligibleReason;
   document.getElementById('quote-lines').replaceChildren(...(quote.lineItems || []).map((line) => {
     const row = document.createElement('tr');
@@ -47,6 +48,9 @@ function showQuote(quote) {
     return row;
   }));
   document.getElementById('quote-total').textContent = formatMoney(quote.total, lang);
+  const used = quote.request || {};
+  document.getElementById('quote-call').textContent = t('estimate.callUsed')
+      .replace('{programme}', used.programme || '').replace('{year}', used.callYear || '');
   const section = document.getElementById('quote');
   section.hidden = false;
   section.focus();
@@ -64,7 +68,7 @@ form.addEventListener('submit', async (event) => {
   const {agreement, condition} = choices[Number(select.value)];
   const request = {
     programme: agreement.programme,
-    callYear: callYears.get(agreement.programme),
+    
     activity: condition.mobilityType,
     sendingInstitution: condition.sendingInstitution,
     receivingInstitution: condition.receivingInstitution,
@@ -73,7 +77,12 @@ form.addEventListener('submit', async (event) => {
     greenTravel: document.getElementById('green').checked,
     travelDays: Number(document.getElementById('travel').value || 0),
   };
-  const reply = await call('POST', '/v1/grants:calculate', request);
+  let reply;
+  for (const year of callYears.get(agreement.programme) || []) {
+    reply = await call('POST', '/v1/grants:calculate', {...request, callYear: year});
+    // A call whose rate tables the office has yet to complete: the one before.
+    if (reply.ok || reply.error.reason !== 'RATES_INCOMPLETE') break;
+  }
   if (reply.ok) {
     showFieldErrors(form, {}, '');
     return showQuote(reply.body);
@@ -96,8 +105,11 @@ for (const agreement of inForce.agreements) {
 }
 const thisYear = new Date().getUTCFullYear();
 for (const rate of (rates.ok && rates.body.rates) || []) {
-  const year = Math.min(rate.lastCallYear || thisYear, thisYear);
-  if (year > (callYears.get(rate.programme) || 0)) callYears.set(rate.programme, year);
+  const years = callYears.get(rate.programme) || [];
+  for (let year = rate.firstCallYear; year <= Math.min(rate.lastCallYear || thisYear, thisYear); ++year) {
+    if (!years.includes(year)) years.push(year);
+  }
+  callYears.set(rate.programme, years.sort((a, b) => b - a));
 }
 fillConditions();
 defaultTravelDays();

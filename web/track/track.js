@@ -4,6 +4,7 @@
 // page reads it once and takes it out of the address bar.
 import {call, formatDate, formatTime} from '/assets/api.js';
 import {language, t} from '/assets/i18n.js';
+import {once, showFieldErrors} from '/assets/forms.js';
 import {layout} from '/assets/layout.js';
 
 const number = document.getElementById('number');
@@ -75,7 +76,13 @@ async function open() {
 
 document.getElementById('open').addEventListener('submit', (event) => {
   event.preventDefault();
-  open();
+  const form = event.target;
+  // An empty field is asked for, beside it: "not found" is for a real search.
+  const missing = Object.fromEntries([number, code].filter((input) => !input.value.trim())
+      .map((input) => [input.dataset.field, t('field.required')]));
+  showFieldErrors(form, missing, '');
+  notFound.hidden = true;
+  if (Object.keys(missing).length === 0) once(form.querySelector('[type=submit]'), open);
 });
 
 document.getElementById('reply').addEventListener('submit', async (event) => {
@@ -108,7 +115,14 @@ document.addEventListener('languagechange', () => shown && show(shown));
 layout('/track');
 function openFromLink() {
   const fragment = decodeURIComponent(location.hash.slice(1));
-  if (!fragment.includes('/')) return;
+  if (!fragment) return;
+  // A later e-mail holds the number alone (the code is never stored in
+  // clear): the reader gives the code from the first one.
+  if (!fragment.includes('/')) {
+    number.value = fragment;
+    history.replaceState(null, '', location.pathname);
+    return code.focus();
+  }
   [number.value, code.value] = fragment.split('/');
   history.replaceState(null, '', location.pathname);
   open();
