@@ -329,8 +329,18 @@ absl::StatusOr<std::string> Office::CreateAndSubmit(
   return made.name();
 }
 
-bool Office::SubmitApplication(int client) {
-  return CreateAndSubmit(client, application_.call()).ok();
+// Each submission by an applicant of its own: one may hold one live
+// application per call and condition, so a client's own would run out.
+std::string Office::NewApplicantToken() {
+  return mint_(
+      {Role::kApplicant}, "",
+      absl::StrCat("bench-applicant-", run_, "-", sequence_.fetch_add(1)));
+}
+
+bool Office::SubmitApplication(int) {
+  const ApplicationsCaller applicant(applications_channel_,
+                                     NewApplicantToken());
+  return CreateAndSubmit(applicant, application_.call()).ok();
 }
 
 bool Office::Web(int client, const std::string& method,
@@ -345,13 +355,13 @@ bool Office::Web(int client, const std::string& method,
 }
 
 bool Office::GatewaySubmitApplication(int client) {
+  const std::string token = NewApplicantToken();
   std::string name;
   return Web(client, "POST",
              absl::StrCat("/v1/applications?requestId=", RequestId()),
-             application_json_, applicant_tokens_.at(client), "name", &name) &&
+             application_json_, token, "name", &name) &&
          Web(client, "POST", absl::StrCat("/v1/", name, ":submit"),
-             absl::StrCat(R"({"requestId": ")", RequestId(), R"("})"),
-             applicant_tokens_.at(client));
+             absl::StrCat(R"({"requestId": ")", RequestId(), R"("})"), token);
 }
 
 absl::Status Office::PrepareSelections(int count) {
@@ -363,11 +373,8 @@ absl::Status Office::PrepareSelections(int count) {
     workers.emplace_back([&] {
       while (left.fetch_sub(1) > 0) {
         // An applicant of its own: one live application per condition each.
-        const ApplicationsCaller applicant(
-            applications_channel_,
-            mint_({Role::kApplicant}, "",
-                  absl::StrCat("bench-selection-", run_, "-",
-                               sequence_.fetch_add(1))));
+        const ApplicationsCaller applicant(applications_channel_,
+                                           NewApplicantToken());
         auto name = CreateAndSubmit(applicant, application_.call());
         apv1::EvaluateApplicationRequest evaluate;
         apv1::Application scored;

@@ -125,6 +125,8 @@ class Office {
   bool TakeScored(std::string* name);
   absl::StatusOr<std::string> CreateAndSubmit(
       const ApplicationsCaller& applicant, const std::string& call);
+  // A token of an applicant no one has used yet.
+  std::string NewApplicantToken();
   // One gateway call; the value of `field` in its answer when given.
   bool Web(int client, const std::string& method, const std::string& target,
            const std::string& body, const std::string& token,
