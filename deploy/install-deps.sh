@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates curl openssl procps
   protobuf-compiler libprotobuf-dev protobuf-compiler-grpc libgrpc++-dev libgrpc-dev
   libabsl-dev libpqxx-dev libpq-dev libssl-dev libcurl4-openssl-dev tzdata libboost-dev
+  libxml2-dev libxml2-utils libsaxonhe-java default-jre-headless
   golang-github-grpc-ecosystem-grpc-gateway-dev
   googletest libgtest-dev libgmock-dev python3-aiosmtpd
   postgresql-15 postgresql-client-15

@@ -1,0 +1,194 @@
+#include "services/ewp/iia_hash.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include <functional>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "common/api.h"
+#include "common/status.h"
+
+namespace mobility::ewp {
+namespace {
+
+// The steps below follow transform_version_7.xsl template by template; the
+// XPath each mirrors is quoted beside it.
+
+using Document = std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)>;
+
+absl::string_view LocalName(const xmlNode* node) {
+  return node == nullptr || node->name == nullptr
+             ? absl::string_view()
+             : absl::string_view(reinterpret_cast<const char*>(node->name));
+}
+
+bool IsElement(const xmlNode* node) {
+  return node != nullptr && node->type == XML_ELEMENT_NODE;
+}
+
+std::vector<xmlNode*> Children(xmlNode* node, absl::string_view name = {}) {
+  std::vector<xmlNode*> out;
+  for (xmlNode* c = node->children; c != nullptr; c = c->next) {
+    if (IsElement(c) && (name.empty() || LocalName(c) == name))
+      out.push_back(c);
+  }
+  return out;
+}
+
+// The string value of a node: its text, and its descendants' in order.
+std::string StringValue(const xmlNode* node) {
+  if (node == nullptr) return "";
+  xmlChar* content = xmlNodeGetContent(node);
+  std::string out = content ? reinterpret_cast<const char*>(content) : "";
+  xmlFree(content);
+  return out;
+}
+
+// The attribute `name` (no namespace), nullopt when absent.
+std::optional<std::string> Attribute(const xmlNode* node,
+                                     absl::string_view name) {
+  for (const xmlAttr* a = node->properties; a != nullptr; a = a->next) {
+    if (LocalName(reinterpret_cast<const xmlNode*>(a)) == name)
+      return StringValue(reinterpret_cast<const xmlNode*>(a));
+  }
+  return std::nullopt;
+}
+
+bool IsTrue(const std::optional<std::string>& value) {
+  return value && (*value == "true" || *value == "1");
+}
+
+// Visits `node`, its following siblings and all their descendant elements,
+// in document order (the XSLT's // and .//*).
+void Elements(xmlNode* node, const std::function<void(xmlNode*)>& visit) {
+  for (xmlNode* c = node; c != nullptr; c = c->next) {
+    if (!IsElement(c)) continue;
+    visit(c);
+    Elements(c->children, visit);
+  }
+}
+
+// ewp:dumpElement: "_name=value_", an ISCED code by its v6-value when it has
+// one (func:iscedPatch); an absent element gives "_name=_".
+std::string DumpElement(const xmlNode* element, absl::string_view name) {
+  std::string value = StringValue(element);
+  if (element != nullptr && LocalName(element) == "isced-f-code") {
+    if (auto v6 = Attribute(element, "v6-value"); v6 && !v6->empty())
+      value = *v6;
+  }
+  return absl::StrCat("_", name, "=", value, "_");
+}
+
+// local-name() of the ancestor `up` levels above `node` ('' past the root).
+absl::string_view NameAbove(const xmlNode* node, int up) {
+  for (; up > 0 && node != nullptr; --up) node = node->parent;
+  return IsElement(node) ? LocalName(node) : absl::string_view();
+}
+
+bool HasAncestorNamed(const xmlNode* node, absl::string_view name) {
+  for (const xmlNode* a = node->parent; IsElement(a); a = a->parent) {
+    if (LocalName(a) == name) return true;
+  }
+  return false;
+}
+
+// ancestor-or-self::*[@not-yet-defined='true' or @not-yet-defined='1']
+bool NotYetDefined(const xmlNode* node) {
+  for (const xmlNode* a = node; IsElement(a); a = a->parent) {
+    if (IsTrue(Attribute(a, "not-yet-defined"))) return true;
+  }
+  return false;
+}
+
+// The text of one mobility specification (cooperation-conditions/*): every
+// element inside it but the contacts' insides and the academic years, unless
+// not yet defined: its attributes, then its value when it is a leaf; then
+// the first and last academic years.
+std::string DumpMobility(xmlNode* mobility) {
+  std::string out;
+  Elements(mobility->children, [&](xmlNode* e) {
+    if (HasAncestorNamed(e, "sending-contact") ||
+        HasAncestorNamed(e, "receiving-contact") ||
+        LocalName(e) == "receiving-first-academic-year-id" ||
+        LocalName(e) == "receiving-last-academic-year-id" || NotYetDefined(e)) {
+      return;
+    }
+    // @* except @not-yet-defined except @v6-value, named
+    // grandparent.parent.element.attribute.
+    for (xmlAttr* a = e->properties; a != nullptr; a = a->next) {
+      const absl::string_view name =
+          LocalName(reinterpret_cast<const xmlNode*>(a));
+      if (name == "not-yet-defined" || name == "v6-value") continue;
+      absl::StrAppend(&out, "_@", NameAbove(e, 2), ".", NameAbove(e, 1), ".",
+                      LocalName(e), ".", name, "=",
+                      StringValue(reinterpret_cast<const xmlNode*>(a)), "@_");
+    }
+    if (Children(e).empty()) {
+      out += DumpElement(e, absl::StrCat(NameAbove(e, 2), ".", NameAbove(e, 1),
+                                         ".", LocalName(e)));
+    }
+  });
+  for (const char* year : {"receiving-first-academic-year-id",
+                           "receiving-last-academic-year-id"}) {
+    const auto found = Children(mobility, year);
+    out += DumpElement(found.empty() ? nullptr : found.front(), year);
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<IiaHash>> HashIias(absl::string_view xml) {
+  // No network, no external entities: a partner's document is data.
+  Document doc(xmlReadMemory(
+                   xml.data(), static_cast<int>(xml.size()), "iia.xml", nullptr,
+                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
+               &xmlFreeDoc);
+  if (!doc) {
+    return Error(absl::StatusCode::kInvalidArgument, "MALFORMED_XML",
+                 "the IIA document is not well-formed XML");
+  }
+  xmlNode* root = xmlDocGetRootElement(doc.get());
+  // Over the whole document, as the XSLT reads them with //.
+  bool terminated = false;
+  bool incomplete = false;
+  std::vector<xmlNode*> iias;
+  Elements(root, [&](xmlNode* e) {
+    if (LocalName(e) == "cooperation-conditions" &&
+        IsTrue(Attribute(e, "terminated-as-a-whole"))) {
+      terminated = true;
+    }
+    const auto v6 = Attribute(e, "v6-value");
+    if (IsTrue(Attribute(e, "not-yet-defined")) || (v6 && !v6->empty()))
+      incomplete = true;
+    if (LocalName(e) == "iia") iias.push_back(e);
+  });
+  std::vector<IiaHash> out;
+  for (xmlNode* iia : iias) {
+    IiaHash& hash = out.emplace_back();
+    const auto partners = Children(iia, "partner");
+    if (!partners.empty()) {
+      const auto ids = Children(partners.front(), "iia-id");
+      if (!ids.empty()) hash.iia_id = StringValue(ids.front());
+    }
+    std::string& text = hash.text_to_hash;
+    if (terminated) text += "_@terminated-as-a-whole@_";
+    for (size_t i = 0; i < partners.size(); ++i) {
+      const auto ids = Children(partners[i], "iia-id");
+      text += DumpElement(ids.empty() ? nullptr : ids.front(),
+                          absl::StrCat("iia-id_", i + 1));
+    }
+    for (xmlNode* conditions : Children(iia, "cooperation-conditions")) {
+      for (xmlNode* mobility : Children(conditions)) {
+        text += DumpMobility(mobility);
+      }
+    }
+    hash.iia_hash = Sha256Hex(text);
+    hash.valid_for_approval = !incomplete;
+  }
+  return out;
+}
+
+}  // namespace mobility::ewp
