@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -40,6 +41,9 @@ constexpr char kKitTextToHash[] =
     "__receiving-first-academic-year-id=2016/2017__receiving-last-academic-"
     "year-id=2017/2018_";
 
+constexpr char kKitExample[] =
+    EWP_SPECS "/ewp-specs-api-iias/resources/xsltKit/get-response-v7.xml";
+
 std::string Read(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream text;
@@ -48,7 +52,7 @@ std::string Read(const std::string& path) {
 }
 
 TEST(IiaHashTest, TheKitsV7ExampleGivesItsTextToHash) {
-  auto hashes = HashIias(Read(EWP_TESTDATA "/get-response-v7.xml"));
+  auto hashes = HashIias(Read(kKitExample));
   ASSERT_TRUE(hashes.ok()) << hashes.status();
   ASSERT_EQ(hashes->size(), 1u);
   const IiaHash& iia = hashes->front();
@@ -96,7 +100,9 @@ std::string SaxonTextToHash(const std::string& xml) {
   std::ofstream(file, std::ios::binary) << xml;
   const std::string command =
       "java -cp /usr/share/java/Saxon-HE.jar net.sf.saxon.Transform -s:" +
-      file + " -xsl:" EWP_TESTDATA "/transform_version_7.xsl";
+      file +
+      " -xsl:" EWP_SPECS
+      "/ewp-specs-api-iias/resources/xsltKit/transform_version_7.xsl";
   std::string out;
   if (FILE* pipe = popen(command.c_str(), "r")) {
     char buffer[4096];
@@ -120,7 +126,7 @@ std::string SaxonTextToHash(const std::string& xml) {
 // code with its v6 value and a not-yet-defined group.
 TEST(IiaHashTest, EqualsWhatSaxonComputesWithTheKitsXslt) {
   const std::string documents[] = {
-      Read(EWP_TESTDATA "/get-response-v7.xml"),
+      Read(kKitExample),
       R"(<iias-get-response xmlns="urn:x" xmlns:c="urn:c"><iia>
   <partner><hei-id>ku.edu.kz</hei-id><iia-id>kz-lv-2025</iia-id></partner>
   <partner><hei-id>va.lv</hei-id><iia-id>LV 17</iia-id></partner>
@@ -160,6 +166,26 @@ TEST(IiaHashTest, EqualsWhatSaxonComputesWithTheKitsXslt) {
         << "Saxon-HE did not run (deploy/install-deps.sh)";
     EXPECT_EQ(ours->front().text_to_hash, saxon);
   }
+}
+
+// The schemas and their catalog validate offline: the kit's example is a
+// valid v7 get response, and a document missing a required element is not.
+TEST(IiaHashTest, TheSchemasValidateOffline) {
+  auto validates = [](const std::string& file) {
+    const std::string command =
+        "XML_CATALOG_FILES=" EWP_SPECS
+        "/catalog.xml xmllint --nonet --noout "
+        "--schema " EWP_SPECS
+        "/ewp-specs-api-iias/endpoints/get-response.xsd " +
+        file + " 2>/dev/null";
+    return std::system(command.c_str()) == 0;
+  };
+  EXPECT_TRUE(validates(kKitExample));
+  std::string broken = Read(kKitExample);
+  broken.erase(broken.find("<hei-id>hibo.no</hei-id>"), 24);
+  const std::string file = ::testing::TempDir() + "/iia-broken.xml";
+  std::ofstream(file, std::ios::binary) << broken;
+  EXPECT_FALSE(validates(file));
 }
 
 }  // namespace
