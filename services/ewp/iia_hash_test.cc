@@ -4,16 +4,15 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <cstdlib>
-#include <fstream>
-#include <sstream>
-
-#include "absl/strings/str_replace.h"
 #include "common/api.h"
+#include "services/ewp/ewp_testing.h"
 
 namespace mobility::ewp {
 namespace {
+
+using testing::Read;
+using testing::SaxonTextToHash;
+using testing::Validates;
 
 // The kit README's text-to-hash of get-response-v7.xml (the same as of the
 // v6 example: v7 changed the mapping, not the agreement).
@@ -43,13 +42,6 @@ constexpr char kKitTextToHash[] =
 
 constexpr char kKitExample[] =
     EWP_SPECS "/ewp-specs-api-iias/resources/xsltKit/get-response-v7.xml";
-
-std::string Read(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 TEST(IiaHashTest, TheKitsV7ExampleGivesItsTextToHash) {
   auto hashes = HashIias(Read(kKitExample));
@@ -90,35 +82,6 @@ TEST(IiaHashTest, TerminationAttributesAndAbsentElements) {
 TEST(IiaHashTest, NotXmlIsRefused) {
   EXPECT_EQ(HashIias("<iia><partner>").status().code(),
             absl::StatusCode::kInvalidArgument);
-}
-
-// What Saxon-HE (Debian's libsaxonhe-java, a test-only dependency) writes as
-// the text-to-hash of `xml` with the kit's XSLT: the reference our C++ must
-// equal byte for byte.
-std::string SaxonTextToHash(const std::string& xml) {
-  const std::string file = ::testing::TempDir() + "/iia-saxon.xml";
-  std::ofstream(file, std::ios::binary) << xml;
-  const std::string command =
-      "java -cp /usr/share/java/Saxon-HE.jar net.sf.saxon.Transform -s:" +
-      file +
-      " -xsl:" EWP_SPECS
-      "/ewp-specs-api-iias/resources/xsltKit/transform_version_7.xsl";
-  std::string out;
-  if (FILE* pipe = popen(command.c_str(), "r")) {
-    char buffer[4096];
-    for (size_t n; (n = fread(buffer, 1, sizeof(buffer), pipe)) > 0;)
-      out.append(buffer, n);
-    pclose(pipe);
-  }
-  const size_t begin = out.find("<text-to-hash>");
-  const size_t end = out.find("</text-to-hash>");
-  if (begin == std::string::npos || end == std::string::npos) return "";
-  return absl::StrReplaceAll(out.substr(begin + 14, end - begin - 14),
-                             {{"&lt;", "<"},
-                              {"&gt;", ">"},
-                              {"&quot;", "\""},
-                              {"&apos;", "'"},
-                              {"&amp;", "&"}});
 }
 
 // Documents the kit does not cover: several mobilities, contacts with their
@@ -171,21 +134,13 @@ TEST(IiaHashTest, EqualsWhatSaxonComputesWithTheKitsXslt) {
 // The schemas and their catalog validate offline: the kit's example is a
 // valid v7 get response, and a document missing a required element is not.
 TEST(IiaHashTest, TheSchemasValidateOffline) {
-  auto validates = [](const std::string& file) {
-    const std::string command =
-        "XML_CATALOG_FILES=" EWP_SPECS
-        "/catalog.xml xmllint --nonet --noout "
-        "--schema " EWP_SPECS
-        "/ewp-specs-api-iias/endpoints/get-response.xsd " +
-        file + " 2>/dev/null";
-    return std::system(command.c_str()) == 0;
+  auto validates = [](const std::string& xml) {
+    return Validates(xml, "ewp-specs-api-iias/endpoints/get-response.xsd");
   };
-  EXPECT_TRUE(validates(kKitExample));
+  EXPECT_TRUE(validates(Read(kKitExample)));
   std::string broken = Read(kKitExample);
   broken.erase(broken.find("<hei-id>hibo.no</hei-id>"), 24);
-  const std::string file = ::testing::TempDir() + "/iia-broken.xml";
-  std::ofstream(file, std::ios::binary) << broken;
-  EXPECT_FALSE(validates(file));
+  EXPECT_FALSE(validates(broken));
 }
 
 }  // namespace

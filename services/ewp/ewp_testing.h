@@ -1,0 +1,77 @@
+// Test helpers of the EWP side: the kit's files, xmllint against the
+// official schemas offline, and Saxon-HE running the kit's XSLT, the
+// references our own code is held to.
+#ifndef MOBILITY_SERVICES_EWP_EWP_TESTING_H_
+#define MOBILITY_SERVICES_EWP_EWP_TESTING_H_
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "absl/strings/str_replace.h"
+
+namespace mobility::ewp::testing {
+
+inline std::string Read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// `text` in a fresh file under the test's temporary directory.
+inline std::string TempFile(const std::string& name, const std::string& text) {
+  const std::string file = ::testing::TempDir() + "/" + name;
+  std::ofstream(file, std::ios::binary) << text;
+  return file;
+}
+
+// Whether `xml` validates against `schema` (a path under EWP_SPECS) with
+// xmllint, offline through the specs' catalog; its complaints go to
+// `errors`.
+inline bool Validates(const std::string& xml, const std::string& schema,
+                      std::string* errors = nullptr) {
+  const std::string file = TempFile("ewp-validate.xml", xml);
+  const std::string log = file + ".log";
+  const std::string command = "XML_CATALOG_FILES=" EWP_SPECS
+                              "/catalog.xml xmllint --nonet --noout "
+                              "--schema " EWP_SPECS "/" +
+                              schema + " " + file + " 2>" + log;
+  const bool ok = std::system(command.c_str()) == 0;
+  if (errors != nullptr) *errors = Read(log);
+  return ok;
+}
+
+// What Saxon-HE (Debian's libsaxonhe-java, a test-only dependency) writes as
+// the first text-to-hash of `xml` with the kit's XSLT.
+inline std::string SaxonTextToHash(const std::string& xml) {
+  const std::string command =
+      "java -cp /usr/share/java/Saxon-HE.jar net.sf.saxon.Transform -s:" +
+      TempFile("iia-saxon.xml", xml) +
+      " -xsl:" EWP_SPECS
+      "/ewp-specs-api-iias/resources/xsltKit/transform_version_7.xsl";
+  std::string out;
+  if (FILE* pipe = popen(command.c_str(), "r")) {
+    char buffer[4096];
+    for (size_t n; (n = fread(buffer, 1, sizeof(buffer), pipe)) > 0;)
+      out.append(buffer, n);
+    pclose(pipe);
+  }
+  const size_t begin = out.find("<text-to-hash>");
+  const size_t end = out.find("</text-to-hash>");
+  if (begin == std::string::npos || end == std::string::npos) return "";
+  return absl::StrReplaceAll(out.substr(begin + 14, end - begin - 14),
+                             {{"&lt;", "<"},
+                              {"&gt;", ">"},
+                              {"&quot;", "\""},
+                              {"&apos;", "'"},
+                              {"&amp;", "&"}});
+}
+
+}  // namespace mobility::ewp::testing
+
+#endif  // MOBILITY_SERVICES_EWP_EWP_TESTING_H_
