@@ -5,6 +5,7 @@
 #define MOBILITY_SERVICES_EWP_EWP_TESTING_H_
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -23,9 +24,11 @@ inline std::string Read(const std::string& path) {
   return text.str();
 }
 
-// `text` in a fresh file under the test's temporary directory.
+// `text` in a fresh file under the temporary directory, named for this
+// process: tests running side by side (ctest -j) never share one.
 inline std::string TempFile(const std::string& name, const std::string& text) {
-  const std::string file = ::testing::TempDir() + "/" + name;
+  const std::string file =
+      ::testing::TempDir() + "/" + std::to_string(getpid()) + "-" + name;
   std::ofstream(file, std::ios::binary) << text;
   return file;
 }
