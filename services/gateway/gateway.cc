@@ -31,7 +31,6 @@
 #include "services/gateway/http_checks.h"
 #include "services/gateway/static_files.h"
 #include "services/gateway/transcode.h"
-#include "services/gateway/words.h"
 
 namespace mobility::gateway {
 namespace {
@@ -170,18 +169,8 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
       // A body over the limit, or bytes that are not HTTP.
       exchange.keep_alive = false;
       exchange.request_id = NewRequestId();
-      if (error == http::error::body_limit) {
-        return SendError(
-            exchange,
-            Error(absl::StatusCode::kInvalidArgument, "BODY_TOO_LARGE",
-                  Text(words::BODY_TOO_LARGE,
-                       {{"max", static_cast<int64_t>(
-                                    gateway_->options.max_body_bytes)}})));
-      }
       return SendError(
-          exchange,
-          Error(absl::StatusCode::kInvalidArgument, "MALFORMED_HTTP",
-                absl::StrCat("not an HTTP/1.1 request: ", error.message())));
+          exchange, UnreadableRequest(error, gateway_->options.max_body_bytes));
     }
     Request request = parser_->release();
     exchange.version = request.version();

@@ -5,14 +5,28 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "common/status.h"
+#include "services/gateway/words.h"
 
 namespace mobility::gateway {
 
 namespace http = boost::beast::http;
 namespace beast = boost::beast;
+
+absl::Status UnreadableRequest(const boost::beast::error_code& error,
+                               uint64_t max_body_bytes) {
+  if (error == boost::beast::http::error::body_limit) {
+    return Error(absl::StatusCode::kInvalidArgument, "BODY_TOO_LARGE",
+                 Text(words::BODY_TOO_LARGE,
+                      {{"max", static_cast<int64_t>(max_body_bytes)}}));
+  }
+  return Error(absl::StatusCode::kInvalidArgument, "MALFORMED_HTTP",
+               absl::StrCat("not an HTTP/1.1 request: ", error.message()));
+}
 
 std::string Header(const Request& request, http::field field) {
   auto it = request.find(field);

@@ -5,14 +5,23 @@
 #define MOBILITY_SERVICES_GATEWAY_HTTP_CHECKS_H_
 
 #include <boost/beast/http.hpp>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <string_view>
+
+#include "absl/status/status.h"
 
 namespace mobility::gateway {
 
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
 using Response = boost::beast::http::response<boost::beast::http::string_body>;
+
+// The refusal of bytes that did not read as a request: a body over
+// `max_body_bytes` (in the reader's words: an upload too large), or not
+// HTTP/1.1 at all.
+absl::Status UnreadableRequest(const boost::beast::error_code& error,
+                               uint64_t max_body_bytes);
 
 // A header's value, "" when the request has none.
 std::string Header(const Request& request, boost::beast::http::field field);
