@@ -50,7 +50,7 @@ void RequireText(const std::string& value, size_t max, absl::string_view field,
                  Violations& violations) {
   if (value.empty()) {
     violations.Add(std::string(field), Text(common_words::REQUIRED));
-  } else if (value.size() > max) {
+  } else if (CharCount(value) > static_cast<int>(max)) {
     violations.Add(std::string(field),
                    Text(common_words::AT_MOST_CHARACTERS,
                         {{"max", static_cast<int64_t>(max)}}));
@@ -59,7 +59,7 @@ void RequireText(const std::string& value, size_t max, absl::string_view field,
 
 void LimitText(const std::string& value, size_t max, absl::string_view field,
                Violations& violations) {
-  if (value.size() > max) {
+  if (CharCount(value) > static_cast<int>(max)) {
     violations.Add(std::string(field),
                    Text(common_words::AT_MOST_CHARACTERS,
                         {{"max", static_cast<int64_t>(max)}}));

@@ -329,7 +329,7 @@ absl::StatusOr<v1::Agreement> Agreements::ApproveAgreement(
 
 absl::StatusOr<v1::Agreement> Agreements::TerminateAgreement(
     const v1::TerminateAgreementRequest& request, const CallContext& call) {
-  if (request.reason().size() > kMaxTerminationReason) {
+  if (CharCount(request.reason()) > static_cast<int>(kMaxTerminationReason)) {
     return InvalidField(
         "reason", Text(common_words::AT_MOST_CHARACTERS,
                        {{"max", static_cast<int64_t>(kMaxTerminationReason)}}));

@@ -25,7 +25,7 @@ constexpr int kMaxGreenTravelDays = 6;
 
 void LimitText(const std::string& value, size_t max, const std::string& field,
                Violations& v) {
-  if (value.size() > max) {
+  if (CharCount(value) > static_cast<int>(max)) {
     v.Add(field, Text(common_words::AT_MOST_CHARACTERS,
                       {{"max", static_cast<int64_t>(max)}}));
   }

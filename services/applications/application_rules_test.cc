@@ -314,6 +314,28 @@ TEST(CallValidationTest, WeightsAddUpAndTheWindowRunsForward) {
   EXPECT_THAT(bad.list(), Violates("call.close_time"));
 }
 
+// "At most 200 characters" counts characters: a Kazakh title of 200 letters
+// is 400 bytes and fits; one more letter does not.
+TEST(CallValidationTest, TitlesAreMeasuredInCharactersNotBytes) {
+  v1::Call call = CallWithCriteria();
+  call.set_agreement("agreements/ka171-kz-lv");
+  call.add_condition_ids("kz-lv-studies");
+  call.set_academic_year("2026/2027");
+  *call.mutable_open_time() = ToTimestamp(absl::FromUnixSeconds(100));
+  *call.mutable_close_time() = ToTimestamp(absl::FromUnixSeconds(200));
+  call.set_budget("budgets/ka171-2023");
+  std::string title;
+  for (int i = 0; i < 200; ++i) title += "Ә";
+  call.set_title(title);
+  Violations fits;
+  ValidateCall(call, fits);
+  EXPECT_THAT(fits.list(), IsEmpty());
+  call.set_title(title + "Ә");
+  Violations over;
+  ValidateCall(call, over);
+  EXPECT_THAT(over.list(), Violates("call.title"));
+}
+
 TEST(ApplicationWordsTest, EveryKeyInKazakhRussianAndEnglish) {
   testing::ExpectCompleteCatalogue(words::kAll);
 }

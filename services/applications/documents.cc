@@ -41,13 +41,14 @@ absl::StatusOr<v1::Document> Documents::CreateDocument(
   if (!parent.ok()) return parent.status();
   const v1::Document& d = request.document();
   Violations v;
-  if (d.file_name().empty() || d.file_name().size() > kMaxFileName) {
+  if (d.file_name().empty() ||
+      CharCount(d.file_name()) > static_cast<int>(kMaxFileName)) {
     v.Add(
         "document.file_name",
         Text(words::FILE_NAME, {{"max", static_cast<int64_t>(kMaxFileName)}}));
   }
   if (d.document_type().empty() ||
-      d.document_type().size() > kMaxDocumentType) {
+      CharCount(d.document_type()) > static_cast<int>(kMaxDocumentType)) {
     v.Add("document.document_type",
           Text(words::DOCUMENT_TYPE,
                {{"max", static_cast<int64_t>(kMaxDocumentType)}}));

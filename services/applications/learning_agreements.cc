@@ -82,7 +82,7 @@ LearningAgreements::ProposeLearningAgreement(
   ValidateComponents(request.study_components(), "study_components", v);
   ValidateComponents(request.recognised_components(), "recognised_components",
                      v);
-  if (request.change_reason().size() > 2000) {
+  if (CharCount(request.change_reason()) > 2000) {
     v.Add("change_reason",
           Text(common_words::AT_MOST_CHARACTERS, {{"max", 2000}}));
   }
@@ -147,10 +147,10 @@ absl::StatusOr<v1::LearningAgreement> LearningAgreements::SignLearningAgreement(
   auto id = ApplicationIdOf(request.name());
   if (!id.ok()) return id.status();
   Violations v;
-  if (request.signer_name().empty() || request.signer_name().size() > 200) {
+  if (request.signer_name().empty() || CharCount(request.signer_name()) > 200) {
     v.Add("signer_name", Text(words::SIGNER_NAME));
   }
-  if (request.position().size() > 200) {
+  if (CharCount(request.position()) > 200) {
     v.Add("position", Text(common_words::AT_MOST_CHARACTERS, {{"max", 200}}));
   }
   if (!ValidateRequestId("request_id", request.request_id()).ok()) {

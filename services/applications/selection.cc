@@ -186,7 +186,7 @@ absl::StatusOr<v1::Application> Selection::DecideApplication(
       !v1::DecideApplicationRequest::Decision_IsValid(request.decision())) {
     v.Add("decision", Text(words::DECISION));
   }
-  if (request.reason().size() > 2000) {
+  if (CharCount(request.reason()) > 2000) {
     v.Add("reason", Text(common_words::AT_MOST_CHARACTERS, {{"max", 2000}}));
   }
   if (!ValidateRequestId("request_id", request.request_id()).ok()) {
@@ -283,7 +283,7 @@ absl::StatusOr<v1::Application> Selection::End(const std::string& name,
   auto id = ParseResourceName("name", name, "applications");
   if (!id.ok()) return id.status();
   Violations v;
-  if (reason.size() > 2000)
+  if (CharCount(reason) > 2000)
     v.Add("reason", Text(common_words::AT_MOST_CHARACTERS, {{"max", 2000}}));
   if (!ValidateRequestId("request_id", request_id).ok()) {
     v.Add("request_id", Text(common_words::REQUEST_ID));

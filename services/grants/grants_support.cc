@@ -1,6 +1,7 @@
 #include "services/grants/grants_support.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/api.h"
 #include "common/common_words.h"
 #include "common/types.h"
 #include "services/grants/words.h"
@@ -25,7 +26,7 @@ void CheckText(const std::string& value, const std::string& field,
                Violations& v) {
   if (value.empty()) {
     v.Add(field, Text(common_words::REQUIRED));
-  } else if (value.size() > kMaxText) {
+  } else if (CharCount(value) > static_cast<int>(kMaxText)) {
     v.Add(field, Text(common_words::AT_MOST_CHARACTERS,
                       {{"max", static_cast<int64_t>(kMaxText)}}));
   }
