@@ -330,7 +330,8 @@ std::vector<std::string> SmtpSink::Mails(size_t at_least) const {
                                    std::filesystem::directory_iterator()))
                : size_t{0};
   };
-  for (int i = 0; i < 100 && filed() < at_least; ++i)
+  // Up to 30 s: under ThreadSanitizer beside other tests the sink files late.
+  for (int i = 0; i < 300 && filed() < at_least; ++i)
     absl::SleepFor(absl::Milliseconds(100));
   std::vector<std::string> out;
   if (!std::filesystem::exists(new_dir)) return out;
