@@ -33,20 +33,50 @@ inline std::string TempFile(const std::string& name, const std::string& text) {
   return file;
 }
 
-// Whether `xml` validates against `schema` (a path under EWP_SPECS) with
+// Whether `xml` validates against `schema` (a path under EWP_SPECS, or an
+// absolute one) with
 // xmllint, offline through the specs' catalog; its complaints go to
 // `errors`.
 inline bool Validates(const std::string& xml, const std::string& schema,
                       std::string* errors = nullptr) {
   const std::string file = TempFile("ewp-validate.xml", xml);
   const std::string log = file + ".log";
+  const std::string path =
+      schema[0] == '/' ? schema : std::string(EWP_SPECS "/") + schema;
   const std::string command = "XML_CATALOG_FILES=" EWP_SPECS
                               "/catalog.xml xmllint --nonet --noout "
-                              "--schema " EWP_SPECS "/" +
-                              schema + " " + file + " 2>" + log;
+                              "--schema " +
+                              path + " " + file + " 2>" + log;
   const bool ok = std::system(command.c_str()) == 0;
   if (errors != nullptr) *errors = Read(log);
   return ok;
+}
+
+// A schema holding `schema` and the manifest entries of the APIs we serve,
+// so xmllint checks the entries an `apis-implemented` holds (which the
+// manifest and catalogue schemas leave to the entries' own schemas).
+inline std::string WithManifestEntries(const std::string& schema) {
+  std::string imports;
+  for (const char* entry :
+       {"ewp-specs-api-discovery", "ewp-specs-api-iias",
+        "ewp-specs-api-iias-approval", "ewp-specs-api-iia-cnr",
+        "ewp-specs-api-iia-approval-cnr"}) {
+    const std::string xsd =
+        std::string(EWP_SPECS "/") + entry + "/manifest-entry.xsd";
+    const std::string text = Read(xsd);
+    const size_t at = text.find("targetNamespace=\"") + 17;
+    imports += "<xs:import namespace=\"" +
+               text.substr(at, text.find('"', at) - at) +
+               "\" schemaLocation=\"" + xsd + "\"/>";
+  }
+  const std::string text = Read(std::string(EWP_SPECS "/") + schema);
+  const size_t at = text.find("targetNamespace=\"") + 17;
+  return TempFile("with-entries.xsd",
+                  "<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\">"
+                  "<xs:import namespace=\"" +
+                      text.substr(at, text.find('"', at) - at) +
+                      "\" schemaLocation=\"" + EWP_SPECS + "/" + schema +
+                      "\"/>" + imports + "</xs:schema>");
 }
 
 // What Saxon-HE (Debian's libsaxonhe-java, a test-only dependency) writes as

@@ -1,14 +1,8 @@
 #include "services/ewp/iia_hash.h"
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-
-#include <functional>
-#include <memory>
-
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
-#include "common/status.h"
+#include "services/ewp/xml_dom.h"
 
 namespace mobility::ewp {
 namespace {
@@ -16,58 +10,8 @@ namespace {
 // The steps below follow transform_version_7.xsl template by template; the
 // XPath each mirrors is quoted beside it.
 
-using Document = std::unique_ptr<xmlDoc, decltype(&xmlFreeDoc)>;
-
-absl::string_view LocalName(const xmlNode* node) {
-  return node == nullptr || node->name == nullptr
-             ? absl::string_view()
-             : absl::string_view(reinterpret_cast<const char*>(node->name));
-}
-
-bool IsElement(const xmlNode* node) {
-  return node != nullptr && node->type == XML_ELEMENT_NODE;
-}
-
-std::vector<xmlNode*> Children(xmlNode* node, absl::string_view name = {}) {
-  std::vector<xmlNode*> out;
-  for (xmlNode* c = node->children; c != nullptr; c = c->next) {
-    if (IsElement(c) && (name.empty() || LocalName(c) == name))
-      out.push_back(c);
-  }
-  return out;
-}
-
-// The string value of a node: its text, and its descendants' in order.
-std::string StringValue(const xmlNode* node) {
-  if (node == nullptr) return "";
-  xmlChar* content = xmlNodeGetContent(node);
-  std::string out = content ? reinterpret_cast<const char*>(content) : "";
-  xmlFree(content);
-  return out;
-}
-
-// The attribute `name` (no namespace), nullopt when absent.
-std::optional<std::string> Attribute(const xmlNode* node,
-                                     absl::string_view name) {
-  for (const xmlAttr* a = node->properties; a != nullptr; a = a->next) {
-    if (LocalName(reinterpret_cast<const xmlNode*>(a)) == name)
-      return StringValue(reinterpret_cast<const xmlNode*>(a));
-  }
-  return std::nullopt;
-}
-
 bool IsTrue(const std::optional<std::string>& value) {
   return value && (*value == "true" || *value == "1");
-}
-
-// Visits `node`, its following siblings and all their descendant elements,
-// in document order (the XSLT's // and .//*).
-void Elements(xmlNode* node, const std::function<void(xmlNode*)>& visit) {
-  for (xmlNode* c = node; c != nullptr; c = c->next) {
-    if (!IsElement(c)) continue;
-    visit(c);
-    Elements(c->children, visit);
-  }
 }
 
 // ewp:dumpElement: "_name=value_", an ISCED code by its v6-value when it has
@@ -141,16 +85,9 @@ std::string DumpMobility(xmlNode* mobility) {
 }  // namespace
 
 absl::StatusOr<std::vector<IiaHash>> HashIias(absl::string_view xml) {
-  // No network, no external entities: a partner's document is data.
-  Document doc(xmlReadMemory(
-                   xml.data(), static_cast<int>(xml.size()), "iia.xml", nullptr,
-                   XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING),
-               &xmlFreeDoc);
-  if (!doc) {
-    return Error(absl::StatusCode::kInvalidArgument, "MALFORMED_XML",
-                 "the IIA document is not well-formed XML");
-  }
-  xmlNode* root = xmlDocGetRootElement(doc.get());
+  auto doc = ParseXml(xml, "IIA document");
+  if (!doc.ok()) return doc.status();
+  xmlNode* root = xmlDocGetRootElement(doc->get());
   // Over the whole document, as the XSLT reads them with //.
   bool terminated = false;
   bool incomplete = false;

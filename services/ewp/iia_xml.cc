@@ -5,22 +5,18 @@
 #include "absl/strings/str_replace.h"
 #include "common/status.h"
 #include "services/ewp/iia_hash.h"
+#include "services/ewp/xml_dom.h"
 
 namespace mobility::ewp {
 namespace {
 
 namespace av1 = agreements::v1;
 
-std::string Escaped(absl::string_view text) {
-  return absl::StrReplaceAll(
-      text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
-}
-
 // <name>text</name>, nothing when `text` is empty and `optional`.
 void Element(std::string& out, absl::string_view name, absl::string_view text,
              bool optional = true) {
   if (optional && text.empty()) return;
-  absl::StrAppend(&out, "<", name, ">", Escaped(text), "</", name, ">");
+  absl::StrAppend(&out, "<", name, ">", XmlEscaped(text), "</", name, ">");
 }
 
 const char* SpecName(av1::MobilityType type) {
