@@ -129,14 +129,16 @@ std::set<Role> AnyRole() {
 }
 
 struct TokenVerifier::State {
-  State(PKey k, PKey applicant_k, PKey internal_k, TokenPolicy p)
+  State(PKey k, PKey applicant_k, PKey internal_k, PKey ewp_k, TokenPolicy p)
       : key(std::move(k)),
         applicant_key(std::move(applicant_k)),
         internal_key(std::move(internal_k)),
+        ewp_key(std::move(ewp_k)),
         policy(std::move(p)) {}
   PKey key;
   PKey applicant_key;  // Null when applicant tokens are not trusted.
   PKey internal_key;   // Null when no caller is one of our services.
+  PKey ewp_key;        // Null when no partner calls through EWP.
   const TokenPolicy policy;
 
   absl::StatusOr<VerifiedToken> VerifyUncached(absl::string_view token) const;
@@ -185,10 +187,13 @@ absl::StatusOr<VerifiedToken> TokenVerifier::State::VerifyUncached(
       issuer == kApplicantTokenIssuer && applicant_key != nullptr;
   const bool internal_issuer =
       issuer == kInternalTokenIssuer && internal_key != nullptr;
-  if (issuer != kTokenIssuer && !applicant_issuer && !internal_issuer)
+  const bool ewp_issuer = issuer == kEwpTokenIssuer && ewp_key != nullptr;
+  if (issuer != kTokenIssuer && !applicant_issuer && !internal_issuer &&
+      !ewp_issuer)
     return InvalidToken("the bearer token has the wrong issuer");
   EVP_PKEY* signer = applicant_issuer  ? applicant_key.get()
                      : internal_issuer ? internal_key.get()
+                     : ewp_issuer      ? ewp_key.get()
                                        : key.get();
   // Pinning RS256 matters: a token claiming HS256 would otherwise be checked
   // as an HMAC keyed with the (public) key text, which anyone can forge.
@@ -252,6 +257,9 @@ absl::StatusOr<VerifiedToken> TokenVerifier::State::VerifyUncached(
     return InvalidToken(
         "an applicant sign-in token may carry the applicant role only");
   }
+  if (ewp_issuer && (principal.roles != std::set<Role>{Role::kPartnerSystem})) {
+    return InvalidToken("an EWP token may carry the partner_system role only");
+  }
   // Only the internal key makes one of our services, and it makes nothing
   // else.
   if (internal_issuer != principal.Has(Role::kService) ||
@@ -287,12 +295,14 @@ absl::StatusOr<TokenVerifier> TokenVerifier::FromPublicKeyPem(
         "the JWT public key is not an RSA public key in PEM");
   }
   // The other issuers' keys are optional: none, no such tokens.
-  PKey issuer_keys[2] = {PKey(nullptr, &EVP_PKEY_free),
+  PKey issuer_keys[3] = {PKey(nullptr, &EVP_PKEY_free),
+                         PKey(nullptr, &EVP_PKEY_free),
                          PKey(nullptr, &EVP_PKEY_free)};
-  const std::pair<const std::string*, const char*> optional[2] = {
+  const std::pair<const std::string*, const char*> optional[3] = {
       {&policy.applicant_issuer_key_pem, "applicant"},
-      {&policy.internal_issuer_key_pem, "internal"}};
-  for (int i = 0; i < 2; ++i) {
+      {&policy.internal_issuer_key_pem, "internal"},
+      {&policy.ewp_issuer_key_pem, "EWP"}};
+  for (int i = 0; i < 3; ++i) {
     if (optional[i].first->empty()) continue;
     issuer_keys[i] = ReadKey(*optional[i].first, /*is_private=*/false);
     if (issuer_keys[i] == nullptr) {
@@ -301,9 +311,9 @@ absl::StatusOr<TokenVerifier> TokenVerifier::FromPublicKeyPem(
                        " token public key is not an RSA public key in PEM"));
     }
   }
-  return TokenVerifier(
-      std::make_shared<State>(std::move(key), std::move(issuer_keys[0]),
-                              std::move(issuer_keys[1]), std::move(policy)));
+  return TokenVerifier(std::make_shared<State>(
+      std::move(key), std::move(issuer_keys[0]), std::move(issuer_keys[1]),
+      std::move(issuer_keys[2]), std::move(policy)));
 }
 
 absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,

@@ -62,6 +62,10 @@ inline constexpr absl::string_view kApplicantTokenIssuer =
 // partner or person holds.
 inline constexpr absl::string_view kInternalTokenIssuer =
     "mobility-office/internal";
+// Issuer of the tokens our EWP service (services/ewp) gives a partner's
+// system once its HTTP signature holds: signed with a key of its own, trusted
+// for the partner_system role only, so that key can mint no staff or service.
+inline constexpr absl::string_view kEwpTokenIssuer = "mobility-office/ewp";
 // The internal identity of the gateway: the only caller believed when it
 // vouches for the end user's address.
 inline constexpr absl::string_view kGatewaySubject = "gateway";
@@ -123,6 +127,9 @@ struct TokenPolicy {
   // The internal public key (PEM) for kInternalTokenIssuer; empty: no
   // caller is one of our services.
   std::string internal_issuer_key_pem;
+  // The EWP service's public key (PEM) for kEwpTokenIssuer; empty: no
+  // partner calls through EWP.
+  std::string ewp_issuer_key_pem;
 };
 
 class TokenVerifier {
@@ -140,7 +147,8 @@ class TokenVerifier {
   // kApplicantTokenIssuer is checked with the policy's applicant key instead
   // and may carry the applicant role only, for no institution; one of
   // kInternalTokenIssuer with the internal key, and carries `service` alone,
-  // for no institution.
+  // for no institution; one of kEwpTokenIssuer with the EWP key, and carries
+  // partner_system alone, for its institution.
   absl::StatusOr<Principal> Verify(absl::string_view token,
                                    absl::Time now) const;
 

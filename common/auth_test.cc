@@ -369,6 +369,35 @@ TEST(TokenTest, OnlyTheInternalKeyMakesOneOfOurServices) {
             absl::StatusCode::kUnauthenticated);
 }
 
+// Issue 24: the EWP service turns a partner's verified HTTP signature into a
+// token for that partner's system; its key makes nothing else.
+TEST(TokenTest, TheEwpKeyMakesPartnerSystemsOnly) {
+  const absl::Time now = absl::Now();
+  TokenVerifier verifier = *TokenVerifier::FromPublicKeyPem(
+      TestKeys().public_pem, testing::TestTokenPolicy());
+  auto ewp = [&](std::vector<Role> roles, std::string institution) {
+    TokenClaims claims =
+        ClaimsFor("ewp:va.lv", std::move(roles), now, absl::Minutes(5));
+    claims.issuer = std::string(kEwpTokenIssuer);
+    claims.institution = std::move(institution);
+    return *Mint(testing::EwpIssuerKeys().private_pem, claims);
+  };
+  const std::string lv = "institutions/vidzeme-va";
+  auto system = verifier.Verify(ewp({Role::kPartnerSystem}, lv), now);
+  ASSERT_TRUE(system.ok()) << system.status();
+  EXPECT_TRUE(system->IsCoordinatorOf(lv));
+  for (const std::string& refused :
+       {ewp({Role::kCoordinator}, lv), ewp({Role::kAdmin}, lv),
+        ewp({Role::kService}, ""), ewp({Role::kPartnerSystem}, "")}) {
+    EXPECT_EQ(verifier.Verify(refused, now).status().code(),
+              absl::StatusCode::kUnauthenticated);
+  }
+  // Without the EWP key configured, no partner calls through EWP.
+  EXPECT_EQ(
+      Verifier().Verify(ewp({Role::kPartnerSystem}, lv), now).status().code(),
+      absl::StatusCode::kUnauthenticated);
+}
+
 // DOMAIN.md: a staff token without an institution is refused; a partner
 // system names its institution and is nothing else.
 TEST(TokenTest, StaffAndSystemsNameTheirInstitution) {

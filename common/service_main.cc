@@ -34,6 +34,10 @@ MOBILITY_FLAG(std::string, internal_jwt_public_key_file, "",
               "MOBILITY_INTERNAL_JWT_PUBLIC_KEY_FILE",
               "PEM file of the RSA key our own services' tokens are signed "
               "with; none: no caller acts as one of our services");
+MOBILITY_FLAG(std::string, ewp_jwt_public_key_file, "",
+              "MOBILITY_EWP_JWT_PUBLIC_KEY_FILE",
+              "PEM file of the RSA key the EWP service signs partner systems' "
+              "tokens with; none: no partner calls through EWP");
 MOBILITY_FLAG(int, db_pool_size, 8, "MOBILITY_DB_POOL_SIZE",
               "database connections per process");
 MOBILITY_FLAG(std::string, token_audience, "mobility-office",
@@ -142,12 +146,15 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
         absl::StrCat("cannot read the JWT public key ", key_file));
   }
   config.jwt_public_key_pem = *std::move(pem);
-  // The applicants' and our services' issuers: optional keys.
+  // The applicants', our services' and the EWP service's issuers: optional
+  // keys.
   for (auto [flag, pem, what] :
        {std::tuple{&FLAGS_applicant_jwt_public_key_file,
                    &config.token_policy.applicant_issuer_key_pem, "applicant"},
         {&FLAGS_internal_jwt_public_key_file,
-         &config.token_policy.internal_issuer_key_pem, "internal"}}) {
+         &config.token_policy.internal_issuer_key_pem, "internal"},
+        {&FLAGS_ewp_jwt_public_key_file,
+         &config.token_policy.ewp_issuer_key_pem, "EWP"}}) {
     const std::string file = absl::GetFlag(*flag);
     if (file.empty()) continue;
     auto read = ReadFile(file);

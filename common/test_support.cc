@@ -116,10 +116,16 @@ const KeyPair& InternalIssuerKeys() {
   return *keys;
 }
 
+const KeyPair& EwpIssuerKeys() {
+  static const KeyPair* keys = NewKeyPair();
+  return *keys;
+}
+
 TokenPolicy TestTokenPolicy() {
   TokenPolicy policy;
   policy.applicant_issuer_key_pem = ApplicantIssuerKeys().public_pem;
   policy.internal_issuer_key_pem = InternalIssuerKeys().public_pem;
+  policy.ewp_issuer_key_pem = EwpIssuerKeys().public_pem;
   return policy;
 }
 

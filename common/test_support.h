@@ -51,7 +51,10 @@ const KeyPair& ApplicantIssuerKeys();
 // Another, for our own services' internal tokens.
 const KeyPair& InternalIssuerKeys();
 
-// The policy trusting all three, with the default audience.
+// Another, for the EWP service's partner-system tokens.
+const KeyPair& EwpIssuerKeys();
+
+// The policy trusting all four, with the default audience.
 TokenPolicy TestTokenPolicy();
 
 // A dispatcher that verifies tokens signed with TestKeys(), applicant tokens

@@ -183,6 +183,9 @@ std::string MakeWorkspace() {
       << testing::InternalIssuerKeys().public_pem;
   std::ofstream(dir + "/internal-private.pem")
       << testing::InternalIssuerKeys().private_pem;
+  std::ofstream(dir + "/ewp-public.pem") << testing::EwpIssuerKeys().public_pem;
+  std::ofstream(dir + "/ewp-private.pem")
+      << testing::EwpIssuerKeys().private_pem;
   return dir;
 }
 
@@ -446,9 +449,11 @@ void Stack::Spawn(const char* binary, const std::string& name,
   auto token_file = [&](const char* s) {
     return absl::StrCat("--service_token_file=", dir_, "/", s, ".token");
   };
-  Spawn(AGREEMENTS_SERVER, "agreements",
-        {"--listen=" + address_["agreements"], db, key, applicant_key,
-         internal_key});
+  // Agreements also trusts the EWP service's partner-system tokens.
+  Spawn(
+      AGREEMENTS_SERVER, "agreements",
+      {"--listen=" + address_["agreements"], db, key, applicant_key,
+       internal_key, "--ewp_jwt_public_key_file=" + dir_ + "/ewp-public.pem"});
   Spawn(
       GRANTS_SERVER, "grants",
       {"--listen=" + address_["grants"], db, key, applicant_key, internal_key,

@@ -1,5 +1,7 @@
 #include "services/ewp/iia_xml.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
@@ -114,8 +116,16 @@ std::string Iia(const av1::Agreement& agreement,
   out += agreement.state() == av1::Agreement::TERMINATED
              ? "<cooperation-conditions terminated-as-a-whole=\"true\">"
              : "<cooperation-conditions>";
+  // The schema's sequence takes the four kinds in this order, each kind's
+  // conditions as the agreement lists them.
+  std::vector<const av1::CooperationCondition*> conditions;
   for (const auto& c : agreement.cooperation_conditions())
-    Condition(out, c, hei_ids, agreement);
+    conditions.push_back(&c);
+  std::stable_sort(conditions.begin(), conditions.end(),
+                   [](const auto* a, const auto* b) {
+                     return a->mobility_type() < b->mobility_type();
+                   });
+  for (const auto* c : conditions) Condition(out, *c, hei_ids, agreement);
   out += "</cooperation-conditions>";
   Element(out, "iia-hash", hash, false);
   out += "</iia>";

@@ -1,0 +1,277 @@
+// Issue 24: the EWP endpoints as a partner's system meets them, over real
+// HTTP with real signatures: our agreements service and demo data behind, an
+// ewp_server process in front, a registry catalogue listing us, Vidzeme and
+// Tartu. What a partner sees is what its coordinator may (DOMAIN.md, "Who
+// acts for whom"); every way a request can be wrong is refused as the
+// specifications say, and every answer is signed and schema-valid.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <fstream>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "common/test_support.h"
+#include "services/ewp/ewp_testing.h"
+#include "services/ewp/http_client.h"
+#include "services/ewp/iia_hash.h"
+#include "services/ewp/manifest.h"
+#include "tests/e2e_support.h"
+
+namespace mobility {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// A fresh RSA key pair, as a university generates one for EWP.
+ewp::RsaPrivateKey NewKey(const std::string& dir, const std::string& name) {
+  const std::string file = absl::StrCat(dir, "/", name, ".pem");
+  auto [code, output] = e2e::RunCommand(absl::StrCat(
+      "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ",
+      file, " 2>&1"));
+  EXPECT_EQ(code, 0) << output;
+  return *ewp::RsaPrivateKey::FromPem(e2e::ReadFile(file));
+}
+
+ewp::ManifestSettings Settings(const std::string& hei, const std::string& url) {
+  ewp::ManifestSettings settings;
+  settings.public_url = url;
+  settings.hei_id = hei;
+  settings.hei_name = "University " + hei;
+  settings.admin_email = "ewp-admin@" + hei;
+  return settings;
+}
+
+class EwpTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    database_ = new testing::TestDatabase();
+    dir_ = new std::string(e2e::MakeWorkspace());
+    stack_ = new e2e::Stack(database_->url(), *dir_);
+    ASSERT_TRUE(stack_->Start());
+    ASSERT_TRUE(stack_->LoadDemo());
+    keys_ = new std::map<std::string, ewp::RsaPrivateKey>();
+    for (const char* name : {"kz-client", "kz-server", "lv", "ee"})
+      keys_->emplace(name, NewKey(*dir_, name));
+    port_ = e2e::FreePort();
+    url_ = new std::string(absl::StrCat("http://127.0.0.1:", port_));
+    const std::string other = "https://ewp.example";
+    auto catalogue = ewp::CatalogueOf(
+        {ewp::Manifest(Settings("kuam.kz", *url_), Key("kz-client"),
+                       Key("kz-server")),
+         ewp::Manifest(Settings("va.lv", other), Key("lv"), Key("lv")),
+         ewp::Manifest(Settings("ut.ee", other), Key("ee"), Key("ee"))});
+    ASSERT_TRUE(catalogue.ok()) << catalogue.status();
+    std::ofstream(*dir_ + "/catalogue.xml") << *catalogue;
+    std::vector<std::string> args = {
+        EWP_SERVER,
+        absl::StrCat("--listen=127.0.0.1:", port_),
+        "--public_url=" + *url_,
+        "--hei_id=kuam.kz",
+        "--hei_name=Abay Myrzakhmetov Kokshetau University",
+        "--admin_email=ewp-admin@kuam.kz",
+        "--client_key_file=" + *dir_ + "/kz-client.pem",
+        "--server_key_file=" + *dir_ + "/kz-server.pem",
+        "--token_key_file=" + *dir_ + "/ewp-private.pem",
+        "--registry=" + *dir_ + "/catalogue.xml",
+        "--agreements_address=" + stack_->address("agreements")};
+    pid_ = e2e::Spawn(args, *dir_ + "/ewp.log");
+    e2e::HttpClient client;
+    for (int i = 0; i < 100; ++i) {
+      if (client.Call("GET", *url_ + ewp::kManifestPath, "", {}).status == 200)
+        return;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    FAIL() << "ewp_server did not start: " << e2e::ReadFile(*dir_ + "/ewp.log");
+  }
+
+  static void TearDownTestSuite() {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+    delete stack_;
+    delete database_;
+  }
+
+  static const ewp::RsaPublicKey& Key(const std::string& name) {
+    return keys_->at(name).public_key();
+  }
+
+  // A request to our endpoint `path`, signed with `key` (none when empty).
+  static ewp::HttpMessage Request(const std::string& method,
+                                  const std::string& path,
+                                  const std::string& form,
+                                  const std::string& key) {
+    ewp::HttpMessage request;
+    request.method = method;
+    request.target =
+        method == "GET" && !form.empty() ? path + "?" + form : path;
+    request.headers = {{"host", absl::StrCat("127.0.0.1:", port_)}};
+    if (method == "POST") {
+      request.body = form;
+      request.headers.emplace_back("content-type",
+                                   "application/x-www-form-urlencoded");
+    }
+    if (!key.empty()) ewp::SignRequest(keys_->at(key), absl::Now(), &request);
+    return request;
+  }
+
+  static ewp::HttpMessage Send(const ewp::HttpMessage& request) {
+    ewp::HttpLimits limits;
+    limits.allow_plain_http = true;
+    auto response = ewp::Send(*url_ + request.target, request, limits);
+    EXPECT_TRUE(response.ok()) << response.status();
+    return response.ok() ? *response : ewp::HttpMessage{};
+  }
+
+  // The response verifies as signed by our server key for this request.
+  static ::testing::AssertionResult SignedByUs(
+      const ewp::HttpMessage& request, const ewp::HttpMessage& response) {
+    auto verified = ewp::VerifyResponse(
+        request, response, absl::Now(),
+        [](absl::string_view id) -> const ewp::RsaPublicKey* {
+          return id == Key("kz-server").fingerprint() ? &Key("kz-server")
+                                                      : nullptr;
+        });
+    if (verified.ok()) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << verified.status();
+  }
+
+  static testing::TestDatabase* database_;
+  static std::string* dir_;
+  static e2e::Stack* stack_;
+  static std::map<std::string, ewp::RsaPrivateKey>* keys_;
+  static int port_;
+  static std::string* url_;
+  static pid_t pid_;
+};
+
+testing::TestDatabase* EwpTest::database_;
+std::string* EwpTest::dir_;
+e2e::Stack* EwpTest::stack_;
+std::map<std::string, ewp::RsaPrivateKey>* EwpTest::keys_;
+int EwpTest::port_;
+std::string* EwpTest::url_;
+pid_t EwpTest::pid_;
+
+TEST_F(EwpTest, TheManifestNamesOurHeiAndKeys) {
+  const ewp::HttpMessage manifest =
+      Send(Request("GET", ewp::kManifestPath, "", ""));
+  EXPECT_EQ(manifest.status, 200);
+  EXPECT_THAT(manifest.body, HasSubstr("<r:hei id=\"kuam.kz\">"));
+  std::string errors;
+  EXPECT_TRUE(ewp::testing::Validates(
+      manifest.body, "ewp-specs-api-discovery/manifest.xsd", &errors))
+      << errors;
+}
+
+TEST_F(EwpTest, APartnerListsAndReadsItsAgreementsWithUs) {
+  const ewp::HttpMessage index_request =
+      Request("GET", ewp::kIiasIndexPath, "", "lv");
+  const ewp::HttpMessage index = Send(index_request);
+  ASSERT_EQ(index.status, 200) << index.body;
+  EXPECT_TRUE(SignedByUs(index_request, index));
+  std::string errors;
+  EXPECT_TRUE(ewp::testing::Validates(
+      index.body, "ewp-specs-api-iias/endpoints/index-response.xsd", &errors))
+      << errors << index.body;
+  EXPECT_THAT(index.body, HasSubstr("<iia-id>KSU-IIA-2025-0003</iia-id>"));
+
+  // By POST, as clients are advised for many ids; an unknown id is ignored.
+  const ewp::HttpMessage get_request =
+      Request("POST", ewp::kIiasGetPath,
+              "iia_id=KSU-IIA-2025-0003&iia_id=unknown", "lv");
+  const ewp::HttpMessage get = Send(get_request);
+  ASSERT_EQ(get.status, 200) << get.body;
+  EXPECT_TRUE(SignedByUs(get_request, get));
+  EXPECT_TRUE(ewp::testing::Validates(
+      get.body, "ewp-specs-api-iias/endpoints/get-response.xsd", &errors))
+      << errors << get.body;
+  auto hashes = ewp::HashIias(get.body);
+  ASSERT_TRUE(hashes.ok());
+  ASSERT_EQ(hashes->size(), 1u);
+  // We are the owner: our partner entry comes first, with our iia-id.
+  EXPECT_EQ(hashes->front().iia_id, "KSU-IIA-2025-0003");
+  EXPECT_THAT(get.body, HasSubstr("<iia-hash>" + hashes->front().iia_hash));
+  EXPECT_LT(get.body.find("<hei-id>kuam.kz</hei-id>"),
+            get.body.find("<hei-id>va.lv</hei-id>"));
+  // The same, by GET with the id in the query.
+  const ewp::HttpMessage by_get =
+      Send(Request("GET", ewp::kIiasGetPath, "iia_id=KSU-IIA-2025-0003", "lv"));
+  EXPECT_EQ(by_get.status, 200);
+  EXPECT_THAT(by_get.body, HasSubstr("KSU-IIA-2025-0003"));
+}
+
+// Tartu is in the network but no partner of these agreements: it lists
+// nothing and reads nothing, even naming Vidzeme's ids.
+TEST_F(EwpTest, AnotherHeiSeesNoneOfThem) {
+  const ewp::HttpMessage index =
+      Send(Request("GET", ewp::kIiasIndexPath, "", "ee"));
+  EXPECT_EQ(index.status, 200);
+  EXPECT_THAT(index.body, Not(HasSubstr("<iia-id>")));
+  const ewp::HttpMessage get =
+      Send(Request("GET", ewp::kIiasGetPath, "iia_id=KSU-IIA-2025-0003", "ee"));
+  EXPECT_EQ(get.status, 200);
+  EXPECT_THAT(get.body, Not(HasSubstr("<iia>")));
+}
+
+TEST_F(EwpTest, RequestsTheSpecificationsRefuseAreRefused) {
+  // Unsigned: 401, saying how to sign.
+  const ewp::HttpMessage unsigned_answer =
+      Send(Request("GET", ewp::kIiasIndexPath, "", ""));
+  EXPECT_EQ(unsigned_answer.status, 401);
+  EXPECT_THAT(unsigned_answer.Header("www-authenticate"),
+              HasSubstr("x-request-id"));
+  EXPECT_THAT(unsigned_answer.body, HasSubstr("<developer-message>"));
+  std::string errors;
+  EXPECT_TRUE(ewp::testing::Validates(
+      unsigned_answer.body, "ewp-specs-architecture/common-types.xsd", &errors))
+      << errors;
+
+  // A key the registry does not list: 403.
+  keys_->emplace("unlisted", NewKey(*dir_, "unlisted"));
+  EXPECT_EQ(Send(Request("GET", ewp::kIiasIndexPath, "", "unlisted")).status,
+            403);
+
+  // A date ten minutes old, a replay, a body changed after signing, a
+  // signature for another host: 400.
+  ewp::HttpMessage stale = Request("GET", ewp::kIiasIndexPath, "", "");
+  ewp::SignRequest(keys_->at("lv"), absl::Now() - absl::Minutes(10), &stale);
+  EXPECT_EQ(Send(stale).status, 400);
+  const ewp::HttpMessage once = Request("GET", ewp::kIiasIndexPath, "", "lv");
+  EXPECT_EQ(Send(once).status, 200);
+  const ewp::HttpMessage replayed = Send(once);
+  EXPECT_EQ(replayed.status, 400);
+  EXPECT_THAT(replayed.body, HasSubstr("used before"));
+  ewp::HttpMessage changed =
+      Request("POST", ewp::kIiasGetPath, "iia_id=KSU-IIA-2025-0003", "lv");
+  changed.body = "iia_id=VIA-IIA-2025-0007";
+  EXPECT_EQ(Send(changed).status, 400);
+  ewp::HttpMessage elsewhere;
+  elsewhere.method = "GET";
+  elsewhere.target = ewp::kIiasIndexPath;
+  elsewhere.headers = {{"host", "ewp.kuam.kz"}};
+  ewp::SignRequest(keys_->at("lv"), absl::Now(), &elsewhere);
+  EXPECT_EQ(Send(elsewhere).status, 400);
+
+  // More ids than the manifest's max-iia-ids, and a body over the limit.
+  std::string many;
+  for (int i = 0; i <= 100; ++i) absl::StrAppend(&many, "iia_id=", i, "&");
+  EXPECT_EQ(Send(Request("POST", ewp::kIiasGetPath, many, "lv")).status, 400);
+  const ewp::HttpMessage huge =
+      Send(Request("POST", ewp::kIiasGetPath,
+                   "iia_id=" + std::string(100 * 1024, 'x'), "lv"));
+  EXPECT_EQ(huge.status, 413);
+  EXPECT_EQ(Send(Request("PUT", ewp::kIiasGetPath, "", "lv")).status, 405);
+
+  // Each refusal is in the log, with its reason, and no partner's data.
+  const std::string log = e2e::ReadFile(*dir_ + "/ewp.log");
+  EXPECT_THAT(log, HasSubstr("ewp_refused"));
+  EXPECT_THAT(log, HasSubstr("used before"));
+}
+
+}  // namespace
+}  // namespace mobility
