@@ -20,6 +20,7 @@
 #include "services/ewp/iia_hash.h"
 #include "services/ewp/manifest.h"
 #include "tests/e2e_support.h"
+#include "tests/ewp_support.h"
 
 namespace mobility {
 namespace {
@@ -27,74 +28,28 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// A fresh RSA key pair, as a university generates one for EWP.
-ewp::RsaPrivateKey NewKey(const std::string& dir, const std::string& name) {
-  const std::string file = absl::StrCat(dir, "/", name, ".pem");
-  auto [code, output] = e2e::RunCommand(absl::StrCat(
-      "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ",
-      file, " 2>&1"));
-  EXPECT_EQ(code, 0) << output;
-  return *ewp::RsaPrivateKey::FromPem(e2e::ReadFile(file));
-}
-
-ewp::ManifestSettings Settings(const std::string& hei, const std::string& url) {
-  ewp::ManifestSettings settings;
-  settings.public_url = url;
-  settings.hei_id = hei;
-  settings.hei_name = "University " + hei;
-  settings.admin_email = "ewp-admin@" + hei;
-  return settings;
-}
-
 class EwpTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    database_ = new testing::TestDatabase();
-    dir_ = new std::string(e2e::MakeWorkspace());
-    stack_ = new e2e::Stack(database_->url(), *dir_);
-    ASSERT_TRUE(stack_->Start());
-    ASSERT_TRUE(stack_->LoadDemo());
+    kz_ = new e2e::EwpInstance("kuam.kz",
+                               "Abay Myrzakhmetov Kokshetau University");
+    ASSERT_TRUE(kz_->stack().Start());
+    ASSERT_TRUE(kz_->stack().LoadDemo());
     keys_ = new std::map<std::string, ewp::RsaPrivateKey>();
-    for (const char* name : {"kz-client", "kz-server", "lv", "ee"})
-      keys_->emplace(name, NewKey(*dir_, name));
-    port_ = e2e::FreePort();
-    url_ = new std::string(absl::StrCat("http://127.0.0.1:", port_));
-    const std::string other = "https://ewp.example";
-    auto catalogue = ewp::CatalogueOf(
-        {ewp::Manifest(Settings("kuam.kz", *url_), Key("kz-client"),
-                       Key("kz-server")),
-         ewp::Manifest(Settings("va.lv", other), Key("lv"), Key("lv")),
-         ewp::Manifest(Settings("ut.ee", other), Key("ee"), Key("ee"))});
-    ASSERT_TRUE(catalogue.ok()) << catalogue.status();
-    std::ofstream(*dir_ + "/catalogue.xml") << *catalogue;
-    std::vector<std::string> args = {
-        EWP_SERVER,
-        absl::StrCat("--listen=127.0.0.1:", port_),
-        "--public_url=" + *url_,
-        "--hei_id=kuam.kz",
-        "--hei_name=Abay Myrzakhmetov Kokshetau University",
-        "--admin_email=ewp-admin@kuam.kz",
-        "--client_key_file=" + *dir_ + "/kz-client.pem",
-        "--server_key_file=" + *dir_ + "/kz-server.pem",
-        "--token_key_file=" + *dir_ + "/ewp-private.pem",
-        "--registry=" + *dir_ + "/catalogue.xml",
-        "--agreements_address=" + stack_->address("agreements")};
-    pid_ = e2e::Spawn(args, *dir_ + "/ewp.log");
-    e2e::HttpClient client;
-    for (int i = 0; i < 100; ++i) {
-      if (client.Call("GET", *url_ + ewp::kManifestPath, "", {}).status == 200)
-        return;
-      absl::SleepFor(absl::Milliseconds(100));
-    }
-    FAIL() << "ewp_server did not start: " << e2e::ReadFile(*dir_ + "/ewp.log");
+    for (const char* name : {"lv", "ee"})
+      keys_->emplace(name, e2e::NewEwpKey(kz_->dir(), name));
+    // Vidzeme and Tartu are keys here; their hosts are nowhere, so what we
+    // owe them waits in the outbox.
+    ewp::ManifestSettings lv = kz_->Settings(), ee = kz_->Settings();
+    lv.hei_id = "va.lv";
+    ee.hei_id = "ut.ee";
+    lv.public_url = ee.public_url = "https://ewp.invalid";
+    ASSERT_TRUE(kz_->Start(e2e::WriteCatalogue(
+        kz_->dir(), {kz_->Manifest(), ewp::Manifest(lv, Key("lv"), Key("lv")),
+                     ewp::Manifest(ee, Key("ee"), Key("ee"))})));
   }
 
-  static void TearDownTestSuite() {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-    delete stack_;
-    delete database_;
-  }
+  static void TearDownTestSuite() { delete kz_; }
 
   static const ewp::RsaPublicKey& Key(const std::string& name) {
     return keys_->at(name).public_key();
@@ -109,7 +64,7 @@ class EwpTest : public ::testing::Test {
     request.method = method;
     request.target =
         method == "GET" && !form.empty() ? path + "?" + form : path;
-    request.headers = {{"host", absl::StrCat("127.0.0.1:", port_)}};
+    request.headers = {{"host", kz_->host()}};
     if (method == "POST") {
       request.body = form;
       request.headers.emplace_back("content-type",
@@ -120,11 +75,7 @@ class EwpTest : public ::testing::Test {
   }
 
   static ewp::HttpMessage Send(const ewp::HttpMessage& request) {
-    ewp::HttpLimits limits;
-    limits.allow_plain_http = true;
-    auto response = ewp::Send(*url_ + request.target, request, limits);
-    EXPECT_TRUE(response.ok()) << response.status();
-    return response.ok() ? *response : ewp::HttpMessage{};
+    return e2e::SendEwp(kz_->url(), request);
   }
 
   // The response verifies as signed by our server key for this request.
@@ -133,29 +84,19 @@ class EwpTest : public ::testing::Test {
     auto verified = ewp::VerifyResponse(
         request, response, absl::Now(),
         [](absl::string_view id) -> const ewp::RsaPublicKey* {
-          return id == Key("kz-server").fingerprint() ? &Key("kz-server")
-                                                      : nullptr;
+          const auto& ours = kz_->server_key().public_key();
+          return id == ours.fingerprint() ? &ours : nullptr;
         });
     if (verified.ok()) return ::testing::AssertionSuccess();
     return ::testing::AssertionFailure() << verified.status();
   }
 
-  static testing::TestDatabase* database_;
-  static std::string* dir_;
-  static e2e::Stack* stack_;
+  static e2e::EwpInstance* kz_;
   static std::map<std::string, ewp::RsaPrivateKey>* keys_;
-  static int port_;
-  static std::string* url_;
-  static pid_t pid_;
 };
 
-testing::TestDatabase* EwpTest::database_;
-std::string* EwpTest::dir_;
-e2e::Stack* EwpTest::stack_;
+e2e::EwpInstance* EwpTest::kz_;
 std::map<std::string, ewp::RsaPrivateKey>* EwpTest::keys_;
-int EwpTest::port_;
-std::string* EwpTest::url_;
-pid_t EwpTest::pid_;
 
 TEST_F(EwpTest, TheManifestNamesOurHeiAndKeys) {
   const ewp::HttpMessage manifest =
@@ -232,7 +173,7 @@ TEST_F(EwpTest, RequestsTheSpecificationsRefuseAreRefused) {
       << errors;
 
   // A key the registry does not list: 403.
-  keys_->emplace("unlisted", NewKey(*dir_, "unlisted"));
+  keys_->emplace("unlisted", e2e::NewEwpKey(kz_->dir(), "unlisted"));
   EXPECT_EQ(Send(Request("GET", ewp::kIiasIndexPath, "", "unlisted")).status,
             403);
 
@@ -268,7 +209,7 @@ TEST_F(EwpTest, RequestsTheSpecificationsRefuseAreRefused) {
   EXPECT_EQ(Send(Request("PUT", ewp::kIiasGetPath, "", "lv")).status, 405);
 
   // Each refusal is in the log, with its reason, and no partner's data.
-  const std::string log = e2e::ReadFile(*dir_ + "/ewp.log");
+  const std::string log = kz_->Log();
   EXPECT_THAT(log, HasSubstr("ewp_refused"));
   EXPECT_THAT(log, HasSubstr("used before"));
 }

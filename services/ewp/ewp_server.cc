@@ -4,6 +4,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <map>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -68,12 +69,13 @@ int HttpStatusOf(absl::StatusCode code) {
 
 struct EwpServer::Impl {
   Impl(EwpServerOptions o, RsaPrivateKey client, RsaPrivateKey server,
-       Registry* r, IiasEndpoints* i)
+       Registry* r, IiasEndpoints* i, PartnerCopies* c)
       : options(std::move(o)),
         client_key(std::move(client)),
         server_key(std::move(server)),
         registry(r),
         iias(i),
+        copies(c),
         host(HostOf(options.manifest.public_url)),
         manifest(Manifest(options.manifest, client_key.public_key(),
                           server_key.public_key())) {}
@@ -86,6 +88,7 @@ struct EwpServer::Impl {
   const RsaPrivateKey server_key;
   Registry* const registry;
   IiasEndpoints* const iias;
+  PartnerCopies* const copies;
   const std::string host;  // The Host signed requests must name.
   const std::string manifest;
   ReplayGuard replays;
@@ -178,9 +181,10 @@ class EwpServer::Impl::Session : public std::enable_shared_from_this<Session> {
 
 EwpServer::EwpServer(EwpServerOptions options, RsaPrivateKey client_key,
                      RsaPrivateKey server_key, Registry* registry,
-                     IiasEndpoints* iias)
+                     IiasEndpoints* iias, PartnerCopies* copies)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(client_key),
-                                   std::move(server_key), registry, iias)) {
+                                   std::move(server_key), registry, iias,
+                                   copies)) {
   impl_->owner = this;
 }
 
@@ -196,16 +200,47 @@ HttpMessage EwpServer::Answer(const HttpMessage& request) {
     answer.body = impl_->manifest;
     return answer;
   }
-  const bool index = path == kIiasIndexPath;
-  if (!index && path != kIiasGetPath) {
+  // Each endpoint, and whether it takes GET besides POST (the CNRs do not).
+  using Endpoint =
+      EwpAnswer (*)(Impl&, const std::set<std::string>&, const Parameters&);
+  static const auto* endpoints =
+      new std::map<std::string, std::pair<Endpoint, bool>, std::less<>>{
+          {kIiasIndexPath,
+           {[](Impl& i, const auto& h, const auto& p) {
+              return i.iias->Index(h, p);
+            },
+            true}},
+          {kIiasGetPath,
+           {[](Impl& i, const auto& h, const auto& p) {
+              return i.iias->Get(h, p);
+            },
+            true}},
+          {kIiasApprovalPath,
+           {[](Impl& i, const auto& h, const auto& p) {
+              return i.copies->Approvals(h, p);
+            },
+            true}},
+          {kIiaCnrPath,
+           {[](Impl& i, const auto& h, const auto& p) {
+              return i.copies->ReceiveIiaCnr(h, p);
+            },
+            false}},
+          {kIiaApprovalCnrPath,
+           {[](Impl& i, const auto& h, const auto& p) {
+              return i.copies->ReceiveApprovalCnr(h, p);
+            },
+            false}}};
+  const auto endpoint = endpoints->find(path);
+  if (endpoint == endpoints->end()) {
     answer.status = 404;
     answer.body = ErrorResponse("no such EWP endpoint here");
     return answer;
   }
-  if (request.method != "GET" && request.method != "POST") {
+  const bool takes_get = endpoint->second.second;
+  if (request.method != "POST" && !(takes_get && request.method == "GET")) {
     answer.status = 405;
-    answer.headers = {{"allow", "GET, POST"}};
-    answer.body = ErrorResponse("GET or POST only");
+    answer.headers = {{"allow", takes_get ? "GET, POST" : "POST"}};
+    answer.body = ErrorResponse(takes_get ? "GET or POST only" : "POST only");
     return answer;
   }
   auto catalogue = impl_->registry->catalogue();
@@ -239,8 +274,7 @@ HttpMessage EwpServer::Answer(const HttpMessage& request) {
                       : absl::string_view(request.target)
                             .substr(std::min(request.target.size(),
                                              request.target.find('?') + 1)));
-    const EwpAnswer result = index ? impl_->iias->Index(heis, parameters)
-                                   : impl_->iias->Get(heis, parameters);
+    const EwpAnswer result = endpoint->second.first(*impl_, heis, parameters);
     answer.status = result.status;
     answer.body = result.xml;
   }

@@ -1,5 +1,6 @@
 // The EWP endpoints over HTTP (Boost.Beast): our Discovery manifest, and the
-// IIAs API for partners whose HTTP signature the registry's keys verify. TLS
+// IIAs, IIAs Approval, IIA CNR and IIA Approval CNR APIs for partners whose
+// HTTP signature the registry's keys verify. TLS
 // ends in front of this server (a reverse proxy holding the certificate of
 // the public URL); it listens on loopback or the cluster network only.
 // Every answer to a signed request is signed with our server key.
@@ -14,6 +15,7 @@
 #include "services/ewp/iias_endpoints.h"
 #include "services/ewp/keys.h"
 #include "services/ewp/manifest.h"
+#include "services/ewp/partner_copies.h"
 #include "services/ewp/registry.h"
 
 namespace mobility::ewp {
@@ -30,7 +32,8 @@ struct EwpServerOptions {
 class EwpServer {
  public:
   EwpServer(EwpServerOptions options, RsaPrivateKey client_key,
-            RsaPrivateKey server_key, Registry* registry, IiasEndpoints* iias);
+            RsaPrivateKey server_key, Registry* registry, IiasEndpoints* iias,
+            PartnerCopies* copies);
   ~EwpServer();
 
   absl::Status Start();

@@ -50,8 +50,9 @@ bool NotYetDefined(const xmlNode* node) {
 // element inside it but the contacts' insides and the academic years, unless
 // not yet defined: its attributes, then its value when it is a leaf; then
 // the first and last academic years.
-std::string DumpMobility(xmlNode* mobility) {
+std::string DumpMobility(xmlNode* mobility, IiaCondition& condition) {
   std::string out;
+  condition.kind = std::string(LocalName(mobility));
   Elements(mobility->children, [&](xmlNode* e) {
     if (HasAncestorNamed(e, "sending-contact") ||
         HasAncestorNamed(e, "receiving-contact") ||
@@ -70,6 +71,17 @@ std::string DumpMobility(xmlNode* mobility) {
                       StringValue(reinterpret_cast<const xmlNode*>(a)), "@_");
     }
     if (Children(e).empty()) {
+      const std::string value = StringValue(e);
+      if (LocalName(e) == "sending-hei-id" && NameAbove(e, 1) == condition.kind)
+        condition.sending_hei = value;
+      if (LocalName(e) == "receiving-hei-id" &&
+          NameAbove(e, 1) == condition.kind)
+        condition.receiving_hei = value;
+      condition.fields.emplace_back(
+          NameAbove(e, 1) == condition.kind
+              ? std::string(LocalName(e))
+              : absl::StrCat(NameAbove(e, 1), ".", LocalName(e)),
+          value);
       out += DumpElement(e, absl::StrCat(NameAbove(e, 2), ".", NameAbove(e, 1),
                                          ".", LocalName(e)));
     }
@@ -78,6 +90,8 @@ std::string DumpMobility(xmlNode* mobility) {
                            "receiving-last-academic-year-id"}) {
     const auto found = Children(mobility, year);
     out += DumpElement(found.empty() ? nullptr : found.front(), year);
+    condition.fields.emplace_back(
+        year, found.empty() ? "" : StringValue(found.front()));
   }
   return out;
 }
@@ -114,12 +128,14 @@ absl::StatusOr<std::vector<IiaHash>> HashIias(absl::string_view xml) {
     if (terminated) text += "_@terminated-as-a-whole@_";
     for (size_t i = 0; i < partners.size(); ++i) {
       const auto ids = Children(partners[i], "iia-id");
+      hash.partners.emplace_back(StringValue(Child(partners[i], "hei-id")),
+                                 StringValue(Child(partners[i], "iia-id")));
       text += DumpElement(ids.empty() ? nullptr : ids.front(),
                           absl::StrCat("iia-id_", i + 1));
     }
     for (xmlNode* conditions : Children(iia, "cooperation-conditions")) {
       for (xmlNode* mobility : Children(conditions)) {
-        text += DumpMobility(mobility);
+        text += DumpMobility(mobility, hash.conditions.emplace_back());
       }
     }
     hash.iia_hash = Sha256Hex(text);

@@ -7,12 +7,23 @@
 #define MOBILITY_SERVICES_EWP_IIA_HASH_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace mobility::ewp {
+
+// One cooperation condition as the hash reads it: its kind
+// ("student-studies-mobility-spec"), sending and receiving HEI, and each
+// element it hashes with its value, in document order.
+struct IiaCondition {
+  std::string kind;
+  std::string sending_hei;
+  std::string receiving_hei;
+  std::vector<std::pair<std::string, std::string>> fields;
+};
 
 struct IiaHash {
   // The first partner's iia-id.
@@ -23,6 +34,9 @@ struct IiaHash {
   // False when the IIA holds an element marked not-yet-defined or an ISCED
   // code with a v6-value: it lacks what v7 requires and is not approved.
   bool valid_for_approval = true;
+  std::vector<IiaCondition> conditions;
+  // The partners' HEI ids and iia-ids, in document order (the owner first).
+  std::vector<std::pair<std::string, std::string>> partners;
 };
 
 // One entry per <iia> of `xml` (an IIAs get response, or any document holding

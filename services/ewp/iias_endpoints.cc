@@ -113,6 +113,39 @@ IiasEndpoints::Institutions(const std::string& request_id) {
   return out;
 }
 
+absl::StatusOr<std::string> IiasEndpoints::InstitutionOf(
+    const std::string& hei, const std::string& request_id) {
+  MOBILITY_ASSIGN_OR_RETURN(auto institutions, Institutions(request_id));
+  for (const auto& [name, institution] : institutions) {
+    if (institution.schac_id() == hei) return name;
+  }
+  return absl::NotFoundError(
+      absl::StrCat("no institution record has the SCHAC id ", hei));
+}
+
+absl::StatusOr<std::string> IiasEndpoints::OurInstitution(
+    const std::string& request_id) {
+  return InstitutionOf(our_hei_, request_id);
+}
+
+absl::StatusOr<std::vector<OurIia>> IiasEndpoints::OurIiasWith(
+    const std::string& partner_hei, const std::string& request_id) {
+  MOBILITY_ASSIGN_OR_RETURN(auto agreements,
+                            AgreementsWith({partner_hei}, request_id));
+  MOBILITY_ASSIGN_OR_RETURN(auto institutions, Institutions(request_id));
+  MOBILITY_ASSIGN_OR_RETURN(std::string partner,
+                            InstitutionOf(partner_hei, request_id));
+  std::vector<OurIia> out;
+  for (auto& agreement : agreements) {
+    MOBILITY_ASSIGN_OR_RETURN(std::string xml,
+                              IiasGetResponse({agreement}, institutions));
+    MOBILITY_ASSIGN_OR_RETURN(auto hashes, HashIias(xml));
+    out.push_back({std::move(agreement), partner, std::move(xml),
+                   std::move(hashes.front())});
+  }
+  return out;
+}
+
 absl::StatusOr<std::string> IiasEndpoints::TokenFor(
     const std::string& institution, const std::string& hei) {
   const absl::Time now = absl::Now();

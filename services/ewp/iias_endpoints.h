@@ -18,6 +18,7 @@
 #include "absl/time/time.h"
 #include "common/auth.h"
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
+#include "services/ewp/iia_hash.h"
 
 namespace mobility::ewp {
 
@@ -27,6 +28,15 @@ using Parameters = std::vector<std::pair<std::string, std::string>>;
 struct EwpAnswer {
   int status = 200;
   std::string xml;
+};
+
+// One of our agreements as a partner reads it over EWP: the agreement, and
+// our IIA for it with its hash.
+struct OurIia {
+  agreements::v1::Agreement agreement;
+  std::string partner_institution;  // "institutions/{id}" of the reader.
+  std::string xml;                  // An iias-get-response holding it.
+  IiaHash hash;
 };
 
 class IiasEndpoints {
@@ -45,21 +55,31 @@ class IiasEndpoints {
   EwpAnswer Get(const std::set<std::string>& caller_heis,
                 const Parameters& parameters);
 
- private:
-  struct Partner {
-    std::string institution;  // "institutions/{id}".
-    std::string token;        // Its system's token, minted by us.
-  };
-  // Our agreements with each caller HEI we know, as its system reads them.
+  // Our agreements with each caller HEI we know, as its system reads them:
+  // ours first among the partners, under our iia-id.
   absl::StatusOr<std::vector<agreements::v1::Agreement>> AgreementsWith(
       const std::set<std::string>& caller_heis, const std::string& request_id);
+  // Each of our agreements with `partner_hei`, with our IIA and its hash.
+  absl::StatusOr<std::vector<OurIia>> OurIiasWith(
+      const std::string& partner_hei, const std::string& request_id);
   // Institutions by resource name, read at most once a minute.
   absl::StatusOr<std::map<std::string, agreements::v1::Institution>>
   Institutions(const std::string& request_id) ABSL_LOCKS_EXCLUDED(mu_);
+  // Our institution's record ("institutions/{id}"), by our SCHAC id.
+  absl::StatusOr<std::string> OurInstitution(const std::string& request_id);
+  // The institution record of `hei`, NOT_FOUND when we have none.
+  absl::StatusOr<std::string> InstitutionOf(const std::string& hei,
+                                            const std::string& request_id);
+  // A token for that institution's system (kEwpTokenIssuer), minted once
+  // every few minutes.
   absl::StatusOr<std::string> TokenFor(const std::string& institution,
                                        const std::string& hei)
       ABSL_LOCKS_EXCLUDED(mu_);
+  agreements::v1::AgreementsService::Stub& agreements() { return *stub_; }
+  const std::string& our_hei() const { return our_hei_; }
+  absl::Duration deadline() const { return deadline_; }
 
+ private:
   const std::unique_ptr<agreements::v1::AgreementsService::Stub> stub_;
   const TokenSigner signer_;
   const std::string our_hei_;

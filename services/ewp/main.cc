@@ -1,18 +1,13 @@
-// ewp: Mobility Office on the Erasmus Without Paper network. Serves our
-// Discovery manifest and the IIAs API to partners whose HTTP signatures the
-// registry catalogue's keys verify, reading our agreements from the
-// agreements service as each partner's own system.
-#include <signal.h>
-
+// ewp_server: Mobility Office on the Erasmus Without Paper network. Serves
+// mobility.ewp.v1.EwpService to our office over gRPC and the EWP endpoints to
+// partners' systems over HTTP (services/ewp/grpc_service.h).
 #include "absl/strings/str_cat.h"
-#include "common/auth.h"
-#include "common/client.h"
 #include "common/config.h"
-#include "common/log.h"
-#include "common/server.h"
-#include "services/ewp/ewp_server.h"
+#include "common/service_main.h"
+#include "services/ewp/grpc_service.h"
 
-MOBILITY_FLAG(std::string, listen, "127.0.0.1:8090", "MOBILITY_EWP_LISTEN",
+MOBILITY_FLAG(std::string, http_listen, "127.0.0.1:8090",
+              "MOBILITY_EWP_HTTP_LISTEN",
               "host:port to serve the EWP endpoints on, behind the TLS proxy");
 MOBILITY_FLAG(std::string, public_url, "", "MOBILITY_EWP_PUBLIC_URL",
               "where partners reach us, as the TLS proxy serves it: "
@@ -41,8 +36,12 @@ MOBILITY_FLAG(std::string, agreements_address, "127.0.0.1:50051",
 MOBILITY_FLAG(bool, allow_plain_http, false, "MOBILITY_EWP_ALLOW_PLAIN_HTTP",
               "reach partners over http:// too: only for instances on one "
               "machine without a TLS proxy");
-MOBILITY_FLAG(int, threads, 4, "MOBILITY_EWP_THREADS",
+MOBILITY_FLAG(int, http_threads, 4, "MOBILITY_EWP_HTTP_THREADS",
               "threads answering requests");
+
+namespace mobility {
+std::vector<Migration> EwpMigrations();
+}  // namespace mobility
 
 namespace {
 
@@ -53,70 +52,55 @@ std::string Required(const absl::Flag<std::string>& flag, const char* name) {
   return value;
 }
 
-// The private key in the file `flag` names, read by `parse`.
-template <typename Parse>
-auto KeyFrom(const absl::Flag<std::string>& flag, const char* name,
-             Parse parse) {
+std::string PemFrom(const absl::Flag<std::string>& flag, const char* name) {
   auto pem = mobility::ReadFile(Required(flag, name));
   if (!pem.ok())
     mobility::ExitBadConfig(absl::StrCat("--", name, ": cannot read the file"));
-  auto key = parse(*pem);
-  if (!key.ok()) {
-    mobility::ExitBadConfig(
-        absl::StrCat("--", name, ": ", key.status().message()));
-  }
-  return *std::move(key);
+  return *std::move(pem);
+}
+
+// The settings the flags give, read once RunService has parsed them.
+mobility::ewp::EwpSettings Settings() {
+  using namespace mobility;
+  ewp::EwpSettings s;
+  s.http.listen_address = absl::GetFlag(FLAGS_http_listen);
+  s.http.manifest.public_url = Required(FLAGS_public_url, "public_url");
+  s.http.manifest.hei_id = Required(FLAGS_hei_id, "hei_id");
+  s.http.manifest.hei_name = Required(FLAGS_hei_name, "hei_name");
+  s.http.manifest.admin_email = Required(FLAGS_admin_email, "admin_email");
+  s.http.threads = absl::GetFlag(FLAGS_http_threads);
+  const int refresh = absl::GetFlag(FLAGS_registry_refresh_minutes);
+  if (refresh < 1 || refresh > 180 || s.http.threads < 1)
+    ExitBadConfig(
+        "--registry_refresh_minutes: 1 to 180; --http_threads: 1 or more");
+  s.registry_refresh = absl::Minutes(refresh);
+  s.registry = Required(FLAGS_registry, "registry");
+  s.client_key_pem = PemFrom(FLAGS_client_key_file, "client_key_file");
+  s.server_key_pem = PemFrom(FLAGS_server_key_file, "server_key_file");
+  s.token_key_pem = PemFrom(FLAGS_token_key_file, "token_key_file");
+  s.limits.allow_plain_http = absl::GetFlag(FLAGS_allow_plain_http);
+  s.agreements_address = absl::GetFlag(FLAGS_agreements_address);
+  return s;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace mobility;
-  StartServerProcess("ewp");
-  ParseFlags(argc, argv,
-             "Mobility Office on the Erasmus Without Paper network");
-  ewp::EwpServerOptions options;
-  options.listen_address = absl::GetFlag(FLAGS_listen);
-  options.manifest.public_url = Required(FLAGS_public_url, "public_url");
-  options.manifest.hei_id = Required(FLAGS_hei_id, "hei_id");
-  options.manifest.hei_name = Required(FLAGS_hei_name, "hei_name");
-  options.manifest.admin_email = Required(FLAGS_admin_email, "admin_email");
-  options.threads = absl::GetFlag(FLAGS_threads);
-  const int refresh = absl::GetFlag(FLAGS_registry_refresh_minutes);
-  if (refresh < 1 || refresh > 180 || options.threads < 1)
-    ExitBadConfig("--registry_refresh_minutes: 1 to 180; --threads: 1 or more");
-  ewp::HttpLimits limits;
-  limits.allow_plain_http = absl::GetFlag(FLAGS_allow_plain_http);
-  auto registry = ewp::Registry::Open(Required(FLAGS_registry, "registry"),
-                                      absl::Minutes(refresh), limits);
-  if (!registry.ok())
-    ExitBadConfig(absl::StrCat("--registry: ", registry.status().message()));
-  ewp::IiasEndpoints iias(NewChannel(absl::GetFlag(FLAGS_agreements_address)),
-                          KeyFrom(FLAGS_token_key_file, "token_key_file",
-                                  TokenSigner::FromPrivateKeyPem),
-                          options.manifest.hei_id, options.manifest.max_iia_ids,
-                          kDefaultCallTimeout);
-  ewp::EwpServer server(options,
-                        KeyFrom(FLAGS_client_key_file, "client_key_file",
-                                ewp::RsaPrivateKey::FromPem),
-                        KeyFrom(FLAGS_server_key_file, "server_key_file",
-                                ewp::RsaPrivateKey::FromPem),
-                        registry->get(), &iias);
-  if (auto s = server.Start(); !s.ok()) {
-    Log(LogLevel::kError, "listen_failed",
-        {{"message", std::string(s.message())}});
-    return 1;
-  }
-  Log(LogLevel::kInfo, "listening",
-      {{"port", std::to_string(server.port())},
-       {"hei_id", options.manifest.hei_id}});
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  int received = 0;
-  sigwait(&signals, &received);
-  Log(LogLevel::kInfo, "shutdown", {{"signal", std::to_string(received)}});
-  server.Stop();
-  return 0;
+  ServiceDefinition definition;
+  definition.log_name = "ewp";
+  definition.grpc_service_name = "mobility.ewp.v1.EwpService";
+  definition.schema = "ewp";
+  definition.default_listen = "127.0.0.1:50055";
+  definition.migrations = EwpMigrations();
+  definition.build = [](Database* db,
+                        std::shared_ptr<const RpcDispatcher> dispatcher) {
+    auto service =
+        ewp::EwpGrpcService::Start(db, std::move(dispatcher), Settings());
+    if (!service.ok()) ExitBadConfig(std::string(service.status().message()));
+    std::vector<std::unique_ptr<grpc::Service>> services;
+    services.push_back(*std::move(service));
+    return services;
+  };
+  return RunService(argc, argv, definition);
 }
