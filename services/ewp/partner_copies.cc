@@ -261,9 +261,9 @@ absl::Status PartnerCopies::FetchApproval(const std::string& hei,
     request.set_name(our.agreement.name());
     request.set_institution(our.partner_institution);
     request.set_content_hash(our.agreement.content_hash());
+    // The same id for the same approval: a second fetch records nothing new.
     request.set_request_id(
-        Sha256Hex(absl::StrCat("ewp-approval ", hei, " ", approved))
-            .substr(0, 32));
+        StepRequestId(absl::StrCat("ewp-approval ", hei, " ", approved)));
     av1::Agreement response;
     auto context = NewClientContext({token, request_id, ours_->deadline()});
     MOBILITY_RETURN_IF_ERROR(

@@ -123,6 +123,8 @@ absl::StatusOr<v1::PartnerAgreement> PartnerCopies::ApprovePartnerAgreement(
     const v1::ApprovePartnerAgreementRequest& request,
     const CallContext& call) {
   MOBILITY_RETURN_IF_ERROR(CheckOffice(call, true));
+  MOBILITY_RETURN_IF_ERROR(
+      ValidateRequestId("request_id", request.request_id()));
   MOBILITY_ASSIGN_OR_RETURN(v1::PartnerAgreement copy,
                             Read(request.name(), call, /*compare=*/true));
   if (request.iia_hash() != copy.iia_hash()) {
