@@ -121,6 +121,16 @@ const KeyPair& EwpIssuerKeys() {
   return *keys;
 }
 
+const KeyPair& EwpClientKeys() {
+  static const KeyPair* keys = NewKeyPair();
+  return *keys;
+}
+
+const KeyPair& EwpServerKeys() {
+  static const KeyPair* keys = NewKeyPair();
+  return *keys;
+}
+
 TokenPolicy TestTokenPolicy() {
   TokenPolicy policy;
   policy.applicant_issuer_key_pem = ApplicantIssuerKeys().public_pem;

@@ -53,6 +53,9 @@ const KeyPair& InternalIssuerKeys();
 
 // Another, for the EWP service's partner-system tokens.
 const KeyPair& EwpIssuerKeys();
+// An EWP instance's client and server keys (HTTP signatures).
+const KeyPair& EwpClientKeys();
+const KeyPair& EwpServerKeys();
 
 // The policy trusting all four, with the default audience.
 TokenPolicy TestTokenPolicy();

@@ -35,6 +35,7 @@
 #include "common/status.h"
 #include "common/test_support.h"
 #include "google/api/annotations.pb.h"
+#include "services/ewp/manifest.h"
 
 extern char** environ;
 
@@ -184,6 +185,10 @@ std::string MakeWorkspace() {
   std::ofstream(dir + "/internal-private.pem")
       << testing::InternalIssuerKeys().private_pem;
   std::ofstream(dir + "/ewp-public.pem") << testing::EwpIssuerKeys().public_pem;
+  std::ofstream(dir + "/ewp-client.pem")
+      << testing::EwpClientKeys().private_pem;
+  std::ofstream(dir + "/ewp-server.pem")
+      << testing::EwpServerKeys().private_pem;
   std::ofstream(dir + "/ewp-private.pem")
       << testing::EwpIssuerKeys().private_pem;
   return dir;
@@ -351,8 +356,12 @@ std::vector<std::string> SmtpSink::Mails(size_t at_least) const {
 
 Stack::Stack(std::string database_url, std::string dir)
     : database_url_(std::move(database_url)), dir_(std::move(dir)) {
-  for (const char* s : {"agreements", "applications", "grants", "inquiries"})
+  for (const char* s :
+       {"agreements", "applications", "grants", "inquiries", "ewp"})
     address_[s] = absl::StrCat("127.0.0.1:", FreePort());
+  ewp_http_ = absl::StrCat("127.0.0.1:", FreePort());
+  ewp_.client_key_file = dir_ + "/ewp-client.pem";
+  ewp_.server_key_file = dir_ + "/ewp-server.pem";
   gateway_ = absl::StrCat("127.0.0.1:", FreePort());
 }
 
@@ -361,6 +370,18 @@ Stack::~Stack() {
     kill(pid, SIGKILL);
     waitpid(pid, nullptr, 0);
   }
+}
+
+std::string Stack::EwpManifest() const {
+  ewp::ManifestSettings settings;
+  settings.public_url = ewp_url();
+  settings.hei_id = ewp_.hei;
+  settings.hei_name = ewp_.name;
+  settings.admin_email = "ewp-admin@" + ewp_.hei;
+  auto client = ewp::RsaPrivateKey::FromPem(ReadFile(ewp_.client_key_file));
+  auto server = ewp::RsaPrivateKey::FromPem(ReadFile(ewp_.server_key_file));
+  if (!client.ok() || !server.ok()) return "";
+  return ewp::Manifest(settings, client->public_key(), server->public_key());
 }
 
 ::testing::AssertionResult Stack::LoadDemo() {
@@ -469,6 +490,22 @@ void Stack::Spawn(const char* binary, const std::string& name,
         {"--listen=" + address_["inquiries"], db, key, applicant_key,
          internal_key, smtp,
          absl::StrCat("--institution=", mobility::testing::kHomeInstitution)});
+  if (ewp_.catalogue_file.empty()) {
+    ewp_.catalogue_file = dir_ + "/catalogue.xml";
+    std::ofstream(ewp_.catalogue_file)
+        << ewp::CatalogueOf({EwpManifest()}).value_or("");
+  }
+  Spawn(
+      EWP_SERVER, "ewp",
+      {"--listen=" + address_["ewp"], db, key, internal_key,
+       "--http_listen=" + ewp_http_, "--public_url=" + ewp_url(),
+       "--hei_id=" + ewp_.hei, "--hei_name=" + ewp_.name,
+       "--admin_email=ewp-admin@" + ewp_.hei,
+       "--client_key_file=" + ewp_.client_key_file,
+       "--server_key_file=" + ewp_.server_key_file,
+       "--token_key_file=" + dir_ + "/ewp-private.pem",
+       "--registry=" + ewp_.catalogue_file,
+       "--agreements_address=" + address_["agreements"], "--allow_plain_http"});
   for (const auto& [service, address] : address_) {
     if (!WaitUntilServing(address)) {
       return ::testing::AssertionFailure()

@@ -163,6 +163,22 @@ class Stack {
   int AwaitExit(const std::string& name, absl::Duration timeout);
   // SIGSTOP freezes a process, SIGCONT thaws it.
   void Signal(const std::string& name, int signal);
+  // The EWP side of this instance (its ewp_server), set before Start: our
+  // SCHAC id and name, the PEM files of its client and server keys, and the
+  // registry catalogue; by default the demo's university, the workspace's
+  // keys and a catalogue listing this instance alone.
+  struct Ewp {
+    std::string hei = "kuam.kz";
+    std::string name = "Abay Myrzakhmetov Kokshetau University";
+    std::string client_key_file, server_key_file, catalogue_file;
+  };
+  Ewp& ewp() { return ewp_; }
+  const Ewp& ewp() const { return ewp_; }
+  // Where partners reach its EWP endpoints: http://127.0.0.1:port.
+  std::string ewp_url() const { return "http://" + ewp_http_; }
+  const std::string& ewp_host() const { return ewp_http_; }
+  // Its Discovery manifest, as its ewp_server serves it.
+  std::string EwpManifest() const;
   // Loads the demo data with deploy/demo/load.sh, as deploy/run.sh does;
   // the failure holds the script's output.
   ::testing::AssertionResult LoadDemo();
@@ -171,7 +187,8 @@ class Stack {
   void Spawn(const char* binary, const std::string& name,
              std::vector<std::string> args);
 
-  std::string database_url_, dir_, gateway_;
+  std::string database_url_, dir_, gateway_, ewp_http_;
+  Ewp ewp_;
   std::map<std::string, std::string> address_;
   std::map<std::string, pid_t> pids_;
   std::map<std::string, std::vector<std::string>> args_;

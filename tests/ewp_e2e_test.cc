@@ -10,11 +10,16 @@
 #include <sys/wait.h>
 
 #include <fstream>
+#include <functional>
 #include <map>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "common/client.h"
+#include "common/grpc_status.h"
 #include "common/test_support.h"
+#include "mobility/ewp/v1/ewp.grpc.pb.h"
 #include "services/ewp/ewp_testing.h"
 #include "services/ewp/http_client.h"
 #include "services/ewp/iia_hash.h"
@@ -28,13 +33,20 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+// Waits up to 30 s for `done`, which the worker makes true.
+bool Eventually(const std::function<bool()>& done) {
+  for (int i = 0; i < 150; ++i) {
+    if (done()) return true;
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  return false;
+}
+
 class EwpTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     kz_ = new e2e::EwpInstance("kuam.kz",
                                "Abay Myrzakhmetov Kokshetau University");
-    ASSERT_TRUE(kz_->stack().Start());
-    ASSERT_TRUE(kz_->stack().LoadDemo());
     keys_ = new std::map<std::string, ewp::RsaPrivateKey>();
     for (const char* name : {"lv", "ee"})
       keys_->emplace(name, e2e::NewEwpKey(kz_->dir(), name));
@@ -47,6 +59,7 @@ class EwpTest : public ::testing::Test {
     ASSERT_TRUE(kz_->Start(e2e::WriteCatalogue(
         kz_->dir(), {kz_->Manifest(), ewp::Manifest(lv, Key("lv"), Key("lv")),
                      ewp::Manifest(ee, Key("ee"), Key("ee"))})));
+    ASSERT_TRUE(kz_->stack().LoadDemo());
   }
 
   static void TearDownTestSuite() { delete kz_; }
@@ -212,6 +225,52 @@ TEST_F(EwpTest, RequestsTheSpecificationsRefuseAreRefused) {
   const std::string log = kz_->Log();
   EXPECT_THAT(log, HasSubstr("ewp_refused"));
   EXPECT_THAT(log, HasSubstr("used before"));
+}
+
+// Our office reads the partners' copies; the staff and systems of a partner
+// do not, though their roles may call the RPC (tests/access_table.tsv).
+TEST_F(EwpTest, OnlyOurOfficeReadsThePartnersCopies) {
+  auto stub = ewp::v1::EwpService::NewStub(NewChannel(kz_->grpc_address()));
+  auto list = [&](std::vector<Role> roles, const std::string& institution) {
+    ewp::v1::ListPartnerAgreementsRequest request;
+    ewp::v1::ListPartnerAgreementsResponse response;
+    auto context = NewClientContext(
+        {testing::TokenFor("x", roles, institution), "", absl::Seconds(10)});
+    return FromGrpcStatus(
+        stub->ListPartnerAgreements(context.get(), request, &response));
+  };
+  const std::string kz = "institutions/kokshetau-amu";
+  const std::string lv = "institutions/vidzeme-via";
+  EXPECT_TRUE(list({Role::kCoordinator}, kz).ok());
+  EXPECT_TRUE(list({Role::kFinance}, kz).ok());
+  EXPECT_EQ(list({Role::kCoordinator}, lv).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(list({Role::kPartnerSystem}, lv).code(),
+            absl::StatusCode::kPermissionDenied);
+  ewp::v1::ApprovePartnerAgreementRequest approve;
+  approve.set_name("partnerAgreements/0123456789abcdef0123456789abcdef");
+  ewp::v1::PartnerAgreement out;
+  auto context = NewClientContext(
+      {testing::TokenFor("x", {Role::kFinance}, kz), "", absl::Seconds(10)});
+  EXPECT_EQ(
+      stub->ApprovePartnerAgreement(context.get(), approve, &out).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+}
+
+// A partner that cannot be reached loses nothing: what we owe it stays in
+// the outbox and is tried again, later each time.
+TEST_F(EwpTest, WhatAnUnreachablePartnerIsOwedWaitsInTheOutbox) {
+  ASSERT_TRUE(Eventually([] {
+    return absl::StrContains(kz_->Log(), "\"attempts\":\"2\"");
+  })) << kz_->Log();
+  auto [code, rows] = e2e::RunCommand(absl::StrCat(
+      "psql -X -At '", kz_->database_url(),
+      "' -c \"SELECT partner_hei_id, kind, attempts > 0, sent_time IS NULL, "
+      "next_attempt > now() FROM ewp.sent_notifications ORDER BY id LIMIT "
+      "1\""));
+  EXPECT_EQ(code, 0) << rows;
+  EXPECT_EQ(rows, "va.lv|iia|t|t|t\n");
+  EXPECT_THAT(kz_->Log(), HasSubstr("ewp_notification_failed"));
 }
 
 }  // namespace

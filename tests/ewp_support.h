@@ -1,6 +1,6 @@
-// A Mobility Office instance on the EWP network for the e2e tests: its own
-// database and services (e2e::Stack), and its ewp_server with its own keys,
-// listed with the others in one registry catalogue file.
+// A Mobility Office instance on the EWP network for the e2e tests: an
+// e2e::Stack (its own database and services, its ewp_server among them) with
+// EWP keys of its own, listed with the others in one registry catalogue.
 #ifndef MOBILITY_TESTS_EWP_SUPPORT_H_
 #define MOBILITY_TESTS_EWP_SUPPORT_H_
 
@@ -22,35 +22,29 @@ ewp::RsaPrivateKey NewEwpKey(const std::string& dir, const std::string& name);
 
 class EwpInstance {
  public:
-  // `hei`: its SCHAC id. The stack starts here; the ewp_server in Start.
+  // `hei`: its SCHAC id.
   EwpInstance(std::string hei, std::string name);
-  ~EwpInstance();
 
-  Stack& stack() { return *stack_; }
-  const std::string& hei() const { return hei_; }
+  Stack& stack() { return stack_; }
   const std::string& dir() const { return dir_; }
-  // Where partners reach it: http://127.0.0.1:port (no TLS proxy here).
-  std::string url() const;
-  std::string host() const;
-  const std::string& grpc_address() const { return grpc_; }
+  const std::string& database_url() const { return database_.url(); }
+  const std::string& hei() const { return stack_.ewp().hei; }
+  std::string url() const { return stack_.ewp_url(); }
+  const std::string& host() const { return stack_.ewp_host(); }
+  const std::string& grpc_address() const { return stack_.address("ewp"); }
   ewp::ManifestSettings Settings() const;
-  std::string Manifest() const;
-  const ewp::RsaPrivateKey& client_key() const { return client_key_; }
+  std::string Manifest() const { return stack_.EwpManifest(); }
   const ewp::RsaPrivateKey& server_key() const { return server_key_; }
 
-  // Starts its ewp_server with the catalogue at `catalogue_file`.
+  // Starts the stack with the catalogue at `catalogue_file`.
   ::testing::AssertionResult Start(const std::string& catalogue_file);
-  std::string Log() const;
+  std::string Log() const { return ReadFile(dir_ + "/ewp.log"); }
 
  private:
-  std::string hei_, name_;
   testing::TestDatabase database_;
   std::string dir_;
-  std::unique_ptr<Stack> stack_;
-  int http_port_;
-  std::string grpc_;
+  Stack stack_;
   ewp::RsaPrivateKey client_key_, server_key_;
-  pid_t pid_ = 0;
 };
 
 // The catalogue the registry would publish for `manifests`, in a file of

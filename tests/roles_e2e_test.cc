@@ -27,6 +27,7 @@
 #include "google/api/annotations.pb.h"
 #include "mobility/agreements/v1/agreements.pb.h"
 #include "mobility/applications/v1/applications.pb.h"
+#include "mobility/ewp/v1/ewp.pb.h"
 #include "mobility/grants/v1/grants.pb.h"
 #include "mobility/inquiries/v1/inquiries.pb.h"
 #include "tests/e2e_support.h"
@@ -98,7 +99,9 @@ TEST_F(RolesTest, EveryRpcAllowsExactlyWhatTheAccessTableSays) {
   applications::v1::Application::descriptor();
   grants::v1::Grant::descriptor();
   inquiries::v1::Inquiry::descriptor();
+  ewp::v1::PartnerAgreement::descriptor();
   const std::map<std::string, std::string> services = {
+      {"ewp", "mobility.ewp.v1.EwpService"},
       {"agreements", "mobility.agreements.v1.AgreementsService"},
       {"applications", "mobility.applications.v1.ApplicationsService"},
       {"grants", "mobility.grants.v1.GrantsService"},
@@ -170,7 +173,7 @@ TEST_F(RolesTest, EveryRpcAllowsExactlyWhatTheAccessTableSays) {
       }
     }
   }
-  // Every RPC of the four contracts, each by every caller, and no row for an
+  // Every RPC of the five contracts, each by every caller, and no row for an
   // RPC the contracts lack.
   EXPECT_EQ(checked, static_cast<int>(table.size() * Callers().size()));
 }

@@ -88,10 +88,17 @@ IiasEndpoints::IiasEndpoints(std::shared_ptr<grpc::Channel> agreements,
       deadline_(deadline) {}
 
 absl::StatusOr<std::map<std::string, av1::Institution>>
-IiasEndpoints::Institutions(const std::string& request_id) {
+IiasEndpoints::Institutions(const std::string& request_id,
+                            const std::set<std::string>& heis) {
   {
     absl::MutexLock lock(&mu_);
-    if (absl::Now() - institutions_read_ < absl::Minutes(1))
+    const absl::Duration age = absl::Now() - institutions_read_;
+    std::set<std::string> missing = heis;
+    for (const auto& [name, institution] : institutions_)
+      missing.erase(institution.schac_id());
+    // A HEI not among them may have been entered since: read again, at most
+    // every few seconds, however often unknown HEIs ask.
+    if (age < absl::Minutes(1) && (missing.empty() || age < absl::Seconds(3)))
       return institutions_;
   }
   // Institutions are public records: read without a token.
@@ -115,7 +122,7 @@ IiasEndpoints::Institutions(const std::string& request_id) {
 
 absl::StatusOr<std::string> IiasEndpoints::InstitutionOf(
     const std::string& hei, const std::string& request_id) {
-  MOBILITY_ASSIGN_OR_RETURN(auto institutions, Institutions(request_id));
+  MOBILITY_ASSIGN_OR_RETURN(auto institutions, Institutions(request_id, {hei}));
   for (const auto& [name, institution] : institutions) {
     if (institution.schac_id() == hei) return name;
   }
@@ -166,7 +173,9 @@ absl::StatusOr<std::string> IiasEndpoints::TokenFor(
 
 absl::StatusOr<std::vector<av1::Agreement>> IiasEndpoints::AgreementsWith(
     const std::set<std::string>& caller_heis, const std::string& request_id) {
-  MOBILITY_ASSIGN_OR_RETURN(auto institutions, Institutions(request_id));
+  std::set<std::string> heis = caller_heis;
+  heis.insert(our_hei_);
+  MOBILITY_ASSIGN_OR_RETURN(auto institutions, Institutions(request_id, heis));
   std::string ours;
   std::vector<std::pair<std::string, std::string>> callers;
   for (const auto& [name, institution] : institutions) {

@@ -62,9 +62,11 @@ class IiasEndpoints {
   // Each of our agreements with `partner_hei`, with our IIA and its hash.
   absl::StatusOr<std::vector<OurIia>> OurIiasWith(
       const std::string& partner_hei, const std::string& request_id);
-  // Institutions by resource name, read at most once a minute.
+  // Institutions by resource name, read at most once a minute, or sooner
+  // when one of `heis` (SCHAC ids) is not among them.
   absl::StatusOr<std::map<std::string, agreements::v1::Institution>>
-  Institutions(const std::string& request_id) ABSL_LOCKS_EXCLUDED(mu_);
+  Institutions(const std::string& request_id,
+               const std::set<std::string>& heis = {}) ABSL_LOCKS_EXCLUDED(mu_);
   // Our institution's record ("institutions/{id}"), by our SCHAC id.
   absl::StatusOr<std::string> OurInstitution(const std::string& request_id);
   // The institution record of `hei`, NOT_FOUND when we have none.

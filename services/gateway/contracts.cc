@@ -2,6 +2,7 @@
 
 #include "mobility/agreements/v1/agreements.pb.h"
 #include "mobility/applications/v1/applications.pb.h"
+#include "mobility/ewp/v1/ewp.pb.h"
 #include "mobility/grants/v1/grants.pb.h"
 #include "mobility/inquiries/v1/inquiries.pb.h"
 
@@ -13,6 +14,7 @@ std::vector<std::string> ServedServices() {
       agreements::v1::Agreement::descriptor()->file(),
       applications::v1::Application::descriptor()->file(),
       grants::v1::Grant::descriptor()->file(),
+      ewp::v1::PartnerAgreement::descriptor()->file(),
       inquiries::v1::Inquiry::descriptor()->file(),
   };
   std::vector<std::string> out;

@@ -1,4 +1,4 @@
-// gateway: HTTP/JSON in front of the four services, on the routes their
+// gateway: HTTP/JSON in front of the services, on the routes their
 // `google.api.http` annotations declare.
 #include <google/protobuf/descriptor.h>
 #include <signal.h>
@@ -23,6 +23,8 @@ MOBILITY_FLAG(std::string, grants_address, "127.0.0.1:50053",
               "MOBILITY_GRANTS_ADDRESS", "grants service host:port");
 MOBILITY_FLAG(std::string, inquiries_address, "127.0.0.1:50054",
               "MOBILITY_INQUIRIES_ADDRESS", "inquiries service host:port");
+MOBILITY_FLAG(std::string, ewp_address, "127.0.0.1:50055",
+              "MOBILITY_EWP_ADDRESS", "EWP service host:port");
 MOBILITY_FLAG(std::string, service_token_file, "",
               "MOBILITY_SERVICE_TOKEN_FILE",
               "the gateway's own service token, which vouches for client "
@@ -87,6 +89,7 @@ int main(int argc, char** argv) {
       {"mobility.grants.v1.GrantsService", absl::GetFlag(FLAGS_grants_address)},
       {"mobility.inquiries.v1.InquiriesService",
        absl::GetFlag(FLAGS_inquiries_address)},
+      {"mobility.ewp.v1.EwpService", absl::GetFlag(FLAGS_ewp_address)},
   };
   options.service_token_file = absl::GetFlag(FLAGS_service_token_file);
   options.max_body_bytes = static_cast<size_t>(
