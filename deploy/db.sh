@@ -54,7 +54,7 @@ choose_port() {
   printf '%s' "$p"
 }
 
-services=(agreements applications grants inquiries)
+services=(agreements applications grants inquiries ewp)
 
 url() {
   local service=${1:-}

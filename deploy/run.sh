@@ -11,9 +11,10 @@ set -euo pipefail
 project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 var=$project_dir/var
 build=${MOBILITY_BUILD_DIR:-$project_dir/build}
-services=(agreements applications grants inquiries gateway)
+services=(agreements applications grants inquiries ewp gateway)
 declare -A default_port=([agreements]=50051 [applications]=50052 [grants]=50053 [inquiries]=50054
-                         [gateway]=8080)
+                         [ewp]=50055 [gateway]=8080)
+ewp_http_port=8090
 # Without MOBILITY_SMTP_URL the authors' e-mails go to a local SMTP sink that files them under
 # var/mail, so the demo sends nothing out of the machine.
 smtp_sink_port=2525
@@ -57,7 +58,7 @@ fi
 
 "$project_dir/deploy/install-deps.sh"
 "$project_dir/deploy/build.sh" agreements_server applications_server grants_server inquiries_server \
-  gateway mobilityctl
+  ewp_server gateway mobilityctl ewp_registry
 
 mkdir -p "$var/run" "$var/log" "$var/keys"
 # With its own cluster each service connects as its own role, which may touch only its schema;
@@ -98,6 +99,32 @@ if [ ! -f "$internal_private_key" ]; then
   openssl pkey -in "$internal_private_key" -pubout -out "$var/keys/internal-jwt-public.pem"
 fi
 export MOBILITY_INTERNAL_JWT_PUBLIC_KEY_FILE=$var/keys/internal-jwt-public.pem
+# Erasmus Without Paper: our client key signs our requests to partners, our server key our answers
+# (both published in our manifest, which the registry copies); the EWP service signs the tokens of
+# verified partners' systems with a key of its own, which every service trusts for the
+# partner_system role only. TLS ends in front of the EWP endpoints in production (README).
+for k in ewp-client ewp-server ewp-token; do
+  [ -f "$var/keys/$k.pem" ] || (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$var/keys/$k.pem" 2>/dev/null)
+done
+openssl pkey -in "$var/keys/ewp-token.pem" -pubout -out "$var/keys/ewp-token-public.pem"
+export MOBILITY_EWP_JWT_PUBLIC_KEY_FILE=$var/keys/ewp-token-public.pem \
+  MOBILITY_EWP_TOKEN_KEY_FILE=$var/keys/ewp-token.pem \
+  MOBILITY_EWP_CLIENT_KEY_FILE=$var/keys/ewp-client.pem \
+  MOBILITY_EWP_SERVER_KEY_FILE=$var/keys/ewp-server.pem
+export MOBILITY_EWP_HTTP_LISTEN=${MOBILITY_EWP_HTTP_LISTEN:-127.0.0.1:$ewp_http_port}
+export MOBILITY_EWP_PUBLIC_URL=${MOBILITY_EWP_PUBLIC_URL:-http://$MOBILITY_EWP_HTTP_LISTEN}
+export MOBILITY_EWP_HEI_ID=${MOBILITY_EWP_HEI_ID:-kuam.kz}
+export MOBILITY_EWP_HEI_NAME=${MOBILITY_EWP_HEI_NAME:-Abay Myrzakhmetov Kokshetau University}
+export MOBILITY_EWP_ADMIN_EMAIL=${MOBILITY_EWP_ADMIN_EMAIL:-ewp-admin@example.kz}
+# Without a registry URL, a local catalogue: this instance and the manifests named in
+# MOBILITY_EWP_PARTNER_MANIFESTS, read again every minute (README, "Two instances").
+mkdir -p "$var/ewp"
+local_registry=0
+if [ -z "${MOBILITY_EWP_REGISTRY:-}" ]; then
+  export MOBILITY_EWP_REGISTRY=$var/ewp/catalogue.xml MOBILITY_EWP_REGISTRY_REFRESH_MINUTES=1
+  local_registry=1
+fi
+case "$MOBILITY_EWP_PUBLIC_URL" in http://*) export MOBILITY_EWP_ALLOW_PLAIN_HTTP=1 ;; esac
 # The key every replica signs page tokens with.
 page_token_key=$var/keys/page-token.key
 [ -f "$page_token_key" ] || (umask 077 && head -c 32 /dev/urandom > "$page_token_key")
@@ -154,6 +181,12 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 "$project_dir/deploy/demo/load.sh"
+if [ "$local_registry" = 1 ]; then
+  # shellcheck disable=SC2086
+  "$build/tools/ewp_registry/ewp_registry" --allow_plain_http "$MOBILITY_EWP_PUBLIC_URL/ewp/manifest.xml" \
+    ${MOBILITY_EWP_PARTNER_MANIFESTS:-} > "$var/ewp/catalogue.xml.new" &&
+    mv "$var/ewp/catalogue.xml.new" "$var/ewp/catalogue.xml"
+fi
 
 cat <<TXT
 
@@ -162,6 +195,8 @@ Mobility Office is running.
   applications  gRPC  127.0.0.1:${default_port[applications]}   (log: var/log/applications.log)
   grants        gRPC  127.0.0.1:${default_port[grants]}   (log: var/log/grants.log)
   inquiries     gRPC  127.0.0.1:${default_port[inquiries]}   (log: var/log/inquiries.log)
+  ewp           gRPC  127.0.0.1:${default_port[ewp]}   (log: var/log/ewp.log)
+  EWP network   HTTP  $MOBILITY_EWP_PUBLIC_URL/ewp/manifest.xml   (HEI $MOBILITY_EWP_HEI_ID; registry: $MOBILITY_EWP_REGISTRY)
   gateway       HTTP  http://127.0.0.1:${default_port[gateway]}   (log: var/log/gateway.log)
   web pages           http://127.0.0.1:${default_port[gateway]}/   (API reference: /docs)
   e-mail        ${MOBILITY_SMTP_URL}$( [ -f "$var/run/smtp-sink.pid" ] && echo "   (demo sink: var/mail/new)")

@@ -20,11 +20,9 @@ namespace {
 constexpr char kAlgorithm[] = "rsa-sha256";
 constexpr char kRequestTarget[] = "(request-target)";
 constexpr char kHttpDateFormat[] = "%a, %d %b %Y %H:%M:%S GMT";
-// The headers our requests and responses sign, in this order.
+// The headers our requests sign, in this order.
 constexpr char kRequestHeaders[] =
     "(request-target) host date digest x-request-id";
-constexpr char kResponseHeaders[] =
-    "date digest x-request-id x-request-signature";
 
 // The parameters of a Signature: keyId="…",algorithm="…",headers="…",
 // signature="…" (draft-cavage-http-signatures-07, 2.1).
@@ -271,7 +269,8 @@ void SignResponse(const RsaPrivateKey& key, const HttpMessage& request,
                   absl::Time now, HttpMessage* response) {
   response->SetHeader("date", HttpDate(now));
   response->SetHeader("digest", BodyDigest(response->body));
-  response->SetHeader("x-request-id", request.Header("x-request-id"));
+  if (!request.Header("x-request-id").empty())
+    response->SetHeader("x-request-id", request.Header("x-request-id"));
   const std::string header = request.Header("authorization");
   absl::string_view authorization = header;
   std::string request_signature;
@@ -284,11 +283,18 @@ void SignResponse(const RsaPrivateKey& key, const HttpMessage& request,
           authorization.substr(start, authorization.find('"', start) - start));
     }
   }
-  response->SetHeader("x-request-signature", request_signature);
-  const auto signing = SigningString(
-      *response, absl::StrSplit(kResponseHeaders, ' ', absl::SkipEmpty()));
+  // The request's id and signature only when it had them (an unsigned
+  // request is refused, and its refusal signed over date and digest).
+  std::string headers = "date digest";
+  if (!request.Header("x-request-id").empty()) headers += " x-request-id";
+  if (!request_signature.empty()) {
+    response->SetHeader("x-request-signature", request_signature);
+    headers += " x-request-signature";
+  }
+  const auto signing =
+      SigningString(*response, absl::StrSplit(headers, ' ', absl::SkipEmpty()));
   response->SetHeader("signature",
-                      Parameters(key, kResponseHeaders, signing.value_or("")));
+                      Parameters(key, headers, signing.value_or("")));
 }
 
 absl::StatusOr<std::string> VerifyResponse(const HttpMessage& request,

@@ -11,7 +11,14 @@ absl::StatusOr<std::unique_ptr<Registry>> Registry::Open(std::string source,
                                                          absl::Duration refresh,
                                                          HttpLimits limits) {
   std::unique_ptr<Registry> registry(new Registry(std::move(source), limits));
-  if (auto loaded = registry->Refresh(); !loaded.ok()) return loaded;
+  if (auto loaded = registry->Refresh(); !loaded.ok()) {
+    // Nobody is verified until it loads: every partner's request is refused
+    // (403), and what we owe partners waits in the outbox.
+    Log(LogLevel::kError, "ewp_registry_unavailable",
+        {{"message", std::string(loaded.message())}});
+    absl::MutexLock lock(&registry->mu_);
+    registry->catalogue_ = std::make_shared<const RegistryCatalogue>();
+  }
   Registry* self = registry.get();
   registry->refresher_ = std::thread([self, refresh] {
     while (!self->stop_.WaitForNotificationWithTimeout(refresh)) {

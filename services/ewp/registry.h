@@ -21,8 +21,9 @@ namespace mobility::ewp {
 
 class Registry {
  public:
-  // Loads `source` (a path, or an https:// URL) once; fails when that first
-  // load fails. Then refreshes every `refresh` on a thread of its own.
+  // Loads `source` (a path, or an https:// URL), then again every `refresh`
+  // on a thread of its own. Until a load succeeds the catalogue is empty
+  // (an instance may start before the registry lists it).
   static absl::StatusOr<std::unique_ptr<Registry>> Open(std::string source,
                                                         absl::Duration refresh,
                                                         HttpLimits limits);
