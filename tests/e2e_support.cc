@@ -495,17 +495,25 @@ void Stack::Spawn(const char* binary, const std::string& name,
     std::ofstream(ewp_.catalogue_file)
         << ewp::CatalogueOf({EwpManifest()}).value_or("");
   }
-  Spawn(
-      EWP_SERVER, "ewp",
-      {"--listen=" + address_["ewp"], db, key, internal_key,
-       "--http_listen=" + ewp_http_, "--public_url=" + ewp_url(),
-       "--hei_id=" + ewp_.hei, "--hei_name=" + ewp_.name,
-       "--admin_email=ewp-admin@" + ewp_.hei,
-       "--client_key_file=" + ewp_.client_key_file,
-       "--server_key_file=" + ewp_.server_key_file,
-       "--token_key_file=" + dir_ + "/ewp-private.pem",
-       "--registry=" + ewp_.catalogue_file,
-       "--agreements_address=" + address_["agreements"], "--allow_plain_http"});
+  std::vector<std::string> ewp_args = {
+      "--listen=" + address_["ewp"],
+      db,
+      key,
+      internal_key,
+      "--http_listen=" + ewp_http_,
+      "--public_url=" + ewp_url(),
+      "--hei_id=" + ewp_.hei,
+      "--hei_name=" + ewp_.name,
+      "--admin_email=ewp-admin@" + ewp_.hei,
+      "--client_key_file=" + ewp_.client_key_file,
+      "--server_key_file=" + ewp_.server_key_file,
+      "--token_key_file=" + dir_ + "/ewp-private.pem",
+      "--registry=" + ewp_.catalogue_file,
+      "--agreements_address=" + address_["agreements"],
+      "--allow_plain_http"};
+  ewp_args.insert(ewp_args.end(), ewp_.extra_args.begin(),
+                  ewp_.extra_args.end());
+  Spawn(EWP_SERVER, "ewp", ewp_args);
   for (const auto& [service, address] : address_) {
     if (!WaitUntilServing(address)) {
       return ::testing::AssertionFailure()

@@ -171,6 +171,7 @@ class Stack {
     std::string hei = "kuam.kz";
     std::string name = "Abay Myrzakhmetov Kokshetau University";
     std::string client_key_file, server_key_file, catalogue_file;
+    std::vector<std::string> extra_args;  // e.g. --partner_timeout_seconds=1
   };
   Ewp& ewp() { return ewp_; }
   const Ewp& ewp() const { return ewp_; }

@@ -52,17 +52,28 @@ class EwpTest : public ::testing::Test {
       keys_->emplace(name, e2e::NewEwpKey(kz_->dir(), name));
     // Vidzeme and Tartu are keys here; their hosts are nowhere, so what we
     // owe them waits in the outbox.
+    // Tartu's host answers as each test tells it (FakePartner).
+    partner_ = new e2e::FakePartner(
+        keys_->at("ee"),
+        [](const ewp::HttpMessage& request) { return (*answer_)(request); });
+    answer_ = new e2e::FakePartner::Handler(
+        [](const ewp::HttpMessage&) { return ewp::HttpMessage{}; });
     ewp::ManifestSettings lv = kz_->Settings(), ee = kz_->Settings();
     lv.hei_id = "va.lv";
     ee.hei_id = "ut.ee";
-    lv.public_url = ee.public_url = "https://ewp.invalid";
+    lv.public_url = "https://ewp.invalid";
+    ee.public_url = partner_->url();
+    kz_->stack().ewp().extra_args = {"--partner_timeout_seconds=1"};
     ASSERT_TRUE(kz_->Start(e2e::WriteCatalogue(
         kz_->dir(), {kz_->Manifest(), ewp::Manifest(lv, Key("lv"), Key("lv")),
                      ewp::Manifest(ee, Key("ee"), Key("ee"))})));
     ASSERT_TRUE(kz_->stack().LoadDemo());
   }
 
-  static void TearDownTestSuite() { delete kz_; }
+  static void TearDownTestSuite() {
+    delete kz_;
+    delete partner_;
+  }
 
   static const ewp::RsaPublicKey& Key(const std::string& name) {
     return keys_->at(name).public_key();
@@ -104,12 +115,24 @@ class EwpTest : public ::testing::Test {
     return ::testing::AssertionFailure() << verified.status();
   }
 
+  // The rows of an ewp table for `where`, as psql prints them.
+  static std::string Rows(const std::string& query) {
+    auto [code, rows] = e2e::RunCommand(absl::StrCat(
+        "psql -X -At '", kz_->database_url(), "' -c \"", query, "\""));
+    EXPECT_EQ(code, 0) << rows;
+    return rows;
+  }
+
   static e2e::EwpInstance* kz_;
   static std::map<std::string, ewp::RsaPrivateKey>* keys_;
+  static e2e::FakePartner* partner_;
+  static e2e::FakePartner::Handler* answer_;
 };
 
 e2e::EwpInstance* EwpTest::kz_;
 std::map<std::string, ewp::RsaPrivateKey>* EwpTest::keys_;
+e2e::FakePartner* EwpTest::partner_;
+e2e::FakePartner::Handler* EwpTest::answer_;
 
 TEST_F(EwpTest, TheManifestNamesOurHeiAndKeys) {
   const ewp::HttpMessage manifest =
@@ -263,14 +286,63 @@ TEST_F(EwpTest, WhatAnUnreachablePartnerIsOwedWaitsInTheOutbox) {
   ASSERT_TRUE(Eventually([] {
     return absl::StrContains(kz_->Log(), "\"attempts\":\"2\"");
   })) << kz_->Log();
-  auto [code, rows] = e2e::RunCommand(absl::StrCat(
-      "psql -X -At '", kz_->database_url(),
-      "' -c \"SELECT partner_hei_id, kind, attempts > 0, sent_time IS NULL, "
-      "next_attempt > now() FROM ewp.sent_notifications ORDER BY id LIMIT "
-      "1\""));
-  EXPECT_EQ(code, 0) << rows;
-  EXPECT_EQ(rows, "va.lv|iia|t|t|t\n");
+  EXPECT_EQ(Rows("SELECT partner_hei_id, kind, attempts > 0, sent_time IS "
+                 "NULL, next_attempt > now() FROM ewp.sent_notifications "
+                 "ORDER BY id LIMIT 1"),
+            "va.lv|iia|t|t|t\n");
   EXPECT_THAT(kz_->Log(), HasSubstr("ewp_notification_failed"));
+}
+
+// Tartu notifies us of an IIA, and its host answers our fetch badly in
+// each way a partner can: we log why, keep the notification to try again
+// later, and store nothing of it.
+TEST_F(EwpTest, APartnersBadAnswersChangeNothing) {
+  const std::string ns =
+      "https://github.com/erasmus-without-paper/ewp-specs-api-iias/blob/"
+      "stable-v7/endpoints/get-response.xsd";
+  *answer_ = [ns](const ewp::HttpMessage& request) {
+    ewp::HttpMessage answer;
+    const std::string& asked = request.body;
+    if (absl::StrContains(asked, "malformed")) {
+      answer.body = "<iias-get-response";
+    } else if (absl::StrContains(asked, "invalid")) {
+      answer.body = "<iias-get-response xmlns=\"" + ns +
+                    "\"><iia><unexpected/></iia></iias-get-response>";
+    } else if (absl::StrContains(asked, "huge")) {
+      answer.body = std::string(9 * 1024 * 1024, ' ');
+    } else if (absl::StrContains(asked, "slow")) {
+      absl::SleepFor(absl::Seconds(3));
+    } else if (absl::StrContains(asked, "unsigned")) {
+      answer.headers = {{"x-test-unsigned", "1"}};
+    }
+    return answer;
+  };
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"malformed", "not well-formed"},
+      {"invalid", "not valid against get-response.xsd"},
+      {"huge", "more than 8388608 bytes"},
+      {"slow", "did not answer within the deadline"},
+      {"unsigned", "carries no usable Signature"}};
+  for (const auto& [iia_id, why] : cases) {
+    const ewp::HttpMessage cnr =
+        Send(Request("POST", ewp::kIiaCnrPath, "iia_id=tartu-" + iia_id, "ee"));
+    ASSERT_EQ(cnr.status, 200) << cnr.body;
+    EXPECT_TRUE(ewp::testing::Validates(cnr.body,
+                                        "ewp-specs-api-iia-cnr/response.xsd"));
+    EXPECT_TRUE(Eventually([&, iia_id = iia_id, why = why] {
+      const std::string log = kz_->Log();
+      const size_t at = log.find("\"iia_id\":\"tartu-" + iia_id + "\"");
+      return at != std::string::npos && log.find(why, at) < log.find('\n', at);
+    })) << iia_id
+        << ": " << kz_->Log();
+  }
+  EXPECT_EQ(Rows("SELECT count(*) FROM ewp.partner_agreements WHERE "
+                 "partner_hei_id = 'ut.ee'"),
+            "0\n");
+  // Each kept to try again, none lost.
+  EXPECT_EQ(Rows("SELECT count(*), min(attempts) > 0 FROM "
+                 "ewp.received_notifications WHERE partner_hei_id = 'ut.ee'"),
+            "5|t\n");
 }
 
 }  // namespace

@@ -1,8 +1,15 @@
 #include "tests/ewp_support.h"
 
+#include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <fstream>
+#include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "services/ewp/http_client.h"
 
 namespace mobility::e2e {
@@ -38,6 +45,76 @@ ewp::ManifestSettings EwpInstance::Settings() const {
     const std::string& catalogue_file) {
   stack_.ewp().catalogue_file = catalogue_file;
   return stack_.Start();
+}
+
+struct FakePartner::Impl {
+  Impl(ewp::RsaPrivateKey key, Handler h)
+      : server_key(std::move(key)), handler(std::move(h)) {}
+  ewp::RsaPrivateKey server_key;
+  Handler handler;
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor{io};
+  std::atomic<bool> stop{false};
+  std::thread thread;
+};
+
+FakePartner::FakePartner(ewp::RsaPrivateKey server_key, Handler handler)
+    : impl_(std::make_unique<Impl>(std::move(server_key), std::move(handler))) {
+  namespace ip = boost::asio::ip;
+  const ip::tcp::endpoint endpoint(ip::make_address("127.0.0.1"), 0);
+  impl_->acceptor.open(endpoint.protocol());
+  impl_->acceptor.bind(endpoint);
+  impl_->acceptor.listen();
+  impl_->acceptor.non_blocking(true);
+  impl_->thread = std::thread([this] { Serve(); });
+}
+
+FakePartner::~FakePartner() {
+  impl_->stop = true;
+  impl_->thread.join();
+}
+
+std::string FakePartner::url() const {
+  return absl::StrCat("http://127.0.0.1:",
+                      impl_->acceptor.local_endpoint().port());
+}
+
+void FakePartner::Serve() {
+  namespace http = boost::beast::http;
+  while (!impl_->stop) {
+    boost::system::error_code error;
+    boost::asio::ip::tcp::socket socket(impl_->io);
+    impl_->acceptor.accept(socket, error);
+    if (error) {
+      absl::SleepFor(absl::Milliseconds(20));
+      continue;
+    }
+    socket.non_blocking(false);
+    boost::beast::flat_buffer buffer;
+    http::request<http::string_body> request;
+    http::read(socket, buffer, request, error);
+    if (error) continue;
+    ewp::HttpMessage message;
+    message.method = std::string(request.method_string());
+    message.target = std::string(request.target());
+    for (const auto& field : request) {
+      message.headers.emplace_back(
+          absl::AsciiStrToLower(std::string(field.name_string())),
+          std::string(field.value()));
+    }
+    message.body = request.body();
+    ewp::HttpMessage answer = impl_->handler(message);
+    if (answer.Header("x-test-unsigned").empty())
+      ewp::SignResponse(impl_->server_key, message, absl::Now(), &answer);
+    http::response<http::string_body> response;
+    response.result(static_cast<unsigned>(answer.status));
+    for (const auto& [name, value] : answer.headers)
+      response.insert(name, value);
+    response.body() = answer.body;
+    response.prepare_payload();
+    http::write(socket, response, error);
+    socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, error);
+  }
 }
 
 std::string WriteCatalogue(const std::string& dir,

@@ -4,6 +4,7 @@
 #ifndef MOBILITY_TESTS_EWP_SUPPORT_H_
 #define MOBILITY_TESTS_EWP_SUPPORT_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,23 @@ class EwpInstance {
   std::string dir_;
   Stack stack_;
   ewp::RsaPrivateKey client_key_, server_key_;
+};
+
+// A partner's EWP host that answers as a test tells it to, signing its
+// answers with `server_key` unless the answer carries "x-test-unsigned":
+// malformed, schema-invalid, oversized, slow or unsigned answers. One
+// request at a time, on a loopback port of its own.
+class FakePartner {
+ public:
+  using Handler = std::function<ewp::HttpMessage(const ewp::HttpMessage&)>;
+  FakePartner(ewp::RsaPrivateKey server_key, Handler handler);
+  ~FakePartner();
+  std::string url() const;
+
+ private:
+  void Serve();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 // The catalogue the registry would publish for `manifests`, in a file of

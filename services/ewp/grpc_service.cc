@@ -27,8 +27,11 @@ absl::StatusOr<std::unique_ptr<EwpGrpcService>> EwpGrpcService::Start(
       NewChannel(settings.agreements_address), std::move(signer),
       settings.http.manifest.hei_id, settings.http.manifest.max_iia_ids,
       kDefaultCallTimeout);
+  MOBILITY_ASSIGN_OR_RETURN(service->schemas_,
+                            Schemas::Load(settings.schemas_dir));
   service->copies_ = std::make_unique<PartnerCopies>(db, service->iias_.get(),
-                                                     service->client_.get());
+                                                     service->client_.get(),
+                                                     service->schemas_.get());
   service->http_ = std::make_unique<EwpServer>(
       settings.http, std::move(client_key), std::move(server_key),
       service->registry_.get(), service->iias_.get(), service->copies_.get());

@@ -21,7 +21,8 @@ namespace mobility::ewp {
 struct EwpSettings {
   EwpServerOptions http;
   std::string client_key_pem, server_key_pem, token_key_pem;
-  std::string registry;  // A file, or the registry's URL.
+  std::string registry;     // A file, or the registry's URL.
+  std::string schemas_dir;  // services/ewp/specs, or its installed copy.
   absl::Duration registry_refresh = absl::Minutes(15);
   HttpLimits limits;
   std::string agreements_address;
@@ -44,6 +45,7 @@ class EwpGrpcService final : public RpcService<v1::EwpService> {
 
   std::unique_ptr<Registry> registry_;
   std::unique_ptr<EwpClient> client_;
+  std::unique_ptr<Schemas> schemas_;
   std::unique_ptr<IiasEndpoints> iias_;
   std::unique_ptr<PartnerCopies> copies_;
   std::unique_ptr<EwpServer> http_;

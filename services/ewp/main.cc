@@ -36,6 +36,12 @@ MOBILITY_FLAG(std::string, agreements_address, "127.0.0.1:50051",
 MOBILITY_FLAG(bool, allow_plain_http, false, "MOBILITY_EWP_ALLOW_PLAIN_HTTP",
               "reach partners over http:// too: only for instances on one "
               "machine without a TLS proxy");
+MOBILITY_FLAG(std::string, schemas_dir, EWP_SPECS, "MOBILITY_EWP_SCHEMAS_DIR",
+              "the EWP schemas partners' documents are checked against "
+              "(services/ewp/specs)");
+MOBILITY_FLAG(int, partner_timeout_seconds, 20,
+              "MOBILITY_EWP_PARTNER_TIMEOUT_SECONDS",
+              "how long a partner's endpoint may take to answer");
 MOBILITY_FLAG(int, http_threads, 4, "MOBILITY_EWP_HTTP_THREADS",
               "threads answering requests");
 
@@ -79,6 +85,11 @@ mobility::ewp::EwpSettings Settings() {
   s.server_key_pem = PemFrom(FLAGS_server_key_file, "server_key_file");
   s.token_key_pem = PemFrom(FLAGS_token_key_file, "token_key_file");
   s.limits.allow_plain_http = absl::GetFlag(FLAGS_allow_plain_http);
+  const int timeout = absl::GetFlag(FLAGS_partner_timeout_seconds);
+  if (timeout < 1 || timeout > 300)
+    ExitBadConfig("--partner_timeout_seconds: 1 to 300");
+  s.limits.timeout = absl::Seconds(timeout);
+  s.schemas_dir = absl::GetFlag(FLAGS_schemas_dir);
   s.agreements_address = absl::GetFlag(FLAGS_agreements_address);
   return s;
 }

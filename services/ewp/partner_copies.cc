@@ -179,6 +179,8 @@ absl::Status PartnerCopies::FetchIia(const std::string& hei,
   MOBILITY_ASSIGN_OR_RETURN(
       std::string xml,
       client_->Call(hei, kIiasGet, "iia_id=" + FormEncoded(iia_id)));
+  MOBILITY_RETURN_IF_ERROR(
+      schemas_->Validate(xml, PartnerDocument::kIiasGetResponse));
   MOBILITY_ASSIGN_OR_RETURN(auto hashes, HashIias(xml));
   const IiaHash* theirs = nullptr;
   for (const IiaHash& hash : hashes) {
@@ -231,6 +233,8 @@ absl::Status PartnerCopies::FetchApproval(const std::string& hei,
   MOBILITY_ASSIGN_OR_RETURN(
       std::string xml,
       client_->Call(hei, kIiasApproval, "iia_id=" + FormEncoded(iia_id)));
+  MOBILITY_RETURN_IF_ERROR(
+      schemas_->Validate(xml, PartnerDocument::kIiasApprovalResponse));
   MOBILITY_ASSIGN_OR_RETURN(XmlDocument doc, ParseXml(xml, "approval"));
   std::string approved;
   for (xmlNode* approval :
@@ -307,6 +311,7 @@ void PartnerCopies::FetchReceived() {
       Log(LogLevel::kWarning, "ewp_fetch_failed",
           {{"kind", d.kind},
            {"partner", d.hei},
+           {"iia_id", d.iia_id},
            {"attempts", std::to_string(d.attempts + 1)},
            {"message", std::string(done.message())}});
     }

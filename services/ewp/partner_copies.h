@@ -20,13 +20,15 @@
 #include "mobility/ewp/v1/ewp.pb.h"
 #include "services/ewp/ewp_client.h"
 #include "services/ewp/iias_endpoints.h"
+#include "services/ewp/schemas.h"
 
 namespace mobility::ewp {
 
 class PartnerCopies {
  public:
-  PartnerCopies(Database* db, IiasEndpoints* ours, const EwpClient* client)
-      : db_(db), ours_(ours), client_(client) {}
+  PartnerCopies(Database* db, IiasEndpoints* ours, const EwpClient* client,
+                const Schemas* schemas)
+      : db_(db), ours_(ours), client_(client), schemas_(schemas) {}
 
   // IIA CNR and IIA Approval CNR from a verified partner: recorded for
   // Work(), answered at once.
@@ -67,6 +69,7 @@ class PartnerCopies {
   Database* const db_;
   IiasEndpoints* const ours_;
   const EwpClient* const client_;
+  const Schemas* const schemas_;
 };
 
 }  // namespace mobility::ewp
