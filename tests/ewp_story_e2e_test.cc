@@ -237,6 +237,35 @@ TEST(EwpStoryTest, TwoInstancesAgreeApproveAndSeeAnAmendment) {
   EXPECT_EQ(amended->differences(0).ours(), "3");
   EXPECT_EQ(amended->differences(0).theirs(), "4");
   EXPECT_THAT(kz.instance.Log(), ::testing::HasSubstr("ewp_approval_voided"));
+
+  // A draft Vidzeme drafts and deletes before anyone approves it: our copy
+  // comes, then goes (IIAs v7: a deleted IIA is no longer served).
+  av1::CreateAgreementRequest draft;
+  *draft.mutable_agreement() = lv.Agreement();
+  draft.mutable_agreement()->clear_name();
+  draft.mutable_agreement()->mutable_partners(0)->set_agreement_id(
+      "KSU-IIA-2026-0001");
+  draft.mutable_agreement()->mutable_partners(1)->set_agreement_id(
+      "VIA-IIA-2026-0002");
+  draft.set_agreement_id("ka171-2026");
+  av1::Agreement created;
+  ASSERT_TRUE(
+      lv.agreements->CreateAgreement(lv.Context().get(), draft, &created).ok());
+  auto copies = [&] {
+    ev1::ListPartnerAgreementsRequest list;
+    ev1::ListPartnerAgreementsResponse listed;
+    EXPECT_TRUE(
+        kz.ewp->ListPartnerAgreements(kz.Context().get(), list, &listed).ok());
+    return listed.partner_agreements_size();
+  };
+  ASSERT_TRUE(Eventually([&] { return copies() == 2; })) << kz.instance.Log();
+  av1::DeleteAgreementRequest remove;
+  remove.set_name(created.name());
+  google::protobuf::Empty empty;
+  ASSERT_TRUE(
+      lv.agreements->DeleteAgreement(lv.Context().get(), remove, &empty).ok());
+  ASSERT_TRUE(Eventually([&] { return copies() == 1; })) << kz.instance.Log();
+  EXPECT_THAT(kz.instance.Log(), ::testing::HasSubstr("ewp_partner_iia_gone"));
 }
 
 }  // namespace

@@ -336,12 +336,13 @@ void PartnerCopies::FetchReceived() {
 }
 
 void PartnerCopies::NotifyChanges() {
-  auto catalogue_heis = client_->heis();
-  for (const std::string& hei : catalogue_heis) {
+  for (const std::string& hei : client_->heis()) {
     if (hei == ours_->our_hei()) continue;
     auto agreements = ours_->AgreementsWith({hei}, NewRequestId());
     if (!agreements.ok()) continue;
+    std::vector<std::string> names;
     for (const auto& agreement : *agreements) {
+      names.push_back(agreement.name());
       (void)db_->Transact(
           CallLimit::Within(absl::Seconds(10)),
           [&](pqxx::transaction_base& txn) {
@@ -358,12 +359,27 @@ void PartnerCopies::NotifyChanges() {
                 "now())",
                 hei, agreement.partners(0).agreement_id());
             txn.exec_params(
-                "INSERT INTO notified_revisions (agreement, revision) VALUES "
-                "($1, $2) ON CONFLICT (agreement) DO UPDATE SET revision = $2",
-                agreement.name(), agreement.revision());
+                "INSERT INTO notified_revisions (agreement, revision, "
+                "partner_hei_id, iia_id) VALUES ($1, $2, $3, $4) ON CONFLICT "
+                "(agreement) DO UPDATE SET revision = $2",
+                agreement.name(), agreement.revision(), hei,
+                agreement.partners(0).agreement_id());
             return absl::OkStatus();
           });
     }
+    // One the partner was told of and we no longer have was deleted (a
+    // draft never approved): its CNR makes the partner find it gone.
+    (void)db_->Transact(
+        CallLimit::Within(absl::Seconds(10)), [&](pqxx::transaction_base& txn) {
+          txn.exec_params(
+              "WITH gone AS (DELETE FROM notified_revisions WHERE "
+              "partner_hei_id = $1 AND NOT agreement = ANY($2::text[]) "
+              "RETURNING iia_id) INSERT INTO sent_notifications (kind, "
+              "partner_hei_id, iia_id, next_attempt, create_time) SELECT "
+              "'iia', $1, iia_id, now(), now() FROM gone",
+              hei, TextArrayParam(names));
+          return absl::OkStatus();
+        });
   }
 }
 

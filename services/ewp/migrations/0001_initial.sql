@@ -44,8 +44,11 @@ CREATE TABLE sent_notifications (
 );
 CREATE INDEX sent_notifications_due ON sent_notifications (next_attempt) WHERE sent_time IS NULL;
 
--- The revision of each of our agreements its partners were last notified of.
+-- The revision of each of our agreements its partner was last notified of, under our iia-id: an
+-- agreement gone from the agreements service was deleted, and the partner is told so.
 CREATE TABLE notified_revisions (
   agreement text PRIMARY KEY,
-  revision bigint NOT NULL
+  revision bigint NOT NULL,
+  partner_hei_id text NOT NULL,
+  iia_id text NOT NULL
 );
