@@ -15,7 +15,7 @@ db=$project_dir/deploy/db.sh
 services=(agreements applications grants inquiries)
 export PATH=/usr/lib/postgresql/15/bin:$PATH
 "$project_dir/deploy/build.sh" mobility_bench agreements_server applications_server grants_server \
-  inquiries_server gateway >/dev/null
+  inquiries_server ewp_server gateway ewp_registry >/dev/null
 
 pids=()
 for s in "${services[@]}"; do
@@ -40,7 +40,9 @@ fi
 # the writes are measured on (no rate limit worth the name on inquiries, no mail sent).
 bench_db=mobility_bench
 bench_url=${admin_url%/mobility}/$bench_db
-declare -A bench_port=([agreements]=50151 [applications]=50152 [grants]=50153 [inquiries]=50154 [gateway]=8180)
+declare -A bench_port=([agreements]=50151 [applications]=50152 [grants]=50153 [inquiries]=50154
+                       [ewp]=50155 [gateway]=8180)
+ewp_http=127.0.0.1:8190
 bench_pids=() bench_service_pids=()
 stop_bench_services() {
   for pid in "${bench_pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
@@ -53,16 +55,29 @@ trap stop_bench_services EXIT
 psql -X -qc "DROP DATABASE IF EXISTS $bench_db" -c "CREATE DATABASE $bench_db" "$admin_url"
 export MOBILITY_JWT_PUBLIC_KEY_FILE=$var/keys/jwt-public.pem MOBILITY_PAGE_TOKEN_KEY_FILE=$var/keys/page-token.key
 export MOBILITY_INTERNAL_JWT_PUBLIC_KEY_FILE=$var/keys/internal-jwt-public.pem
+export MOBILITY_EWP_JWT_PUBLIC_KEY_FILE=$var/keys/ewp-token-public.pem
+# The bench poses as Vidzeme's system on the EWP endpoints of its stack: a key of its own, listed
+# for va.lv in that stack's catalogue.
+partner_key=$var/keys/ewp-bench-partner.pem
+[ -f "$partner_key" ] || (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$partner_key" 2>/dev/null)
+mkdir -p "$var/bench"
+"$build/tools/ewp_registry/ewp_registry" "client:va.lv=$partner_key" > "$var/bench/ewp-catalogue.xml"
 export MOBILITY_INSTITUTION=institutions/kokshetau-amu
 export MOBILITY_SMTP_URL=
 bench_address() { echo "127.0.0.1:${bench_port[$1]}"; }
 export MOBILITY_AGREEMENTS_ADDRESS=$(bench_address agreements) \
   MOBILITY_APPLICATIONS_ADDRESS=$(bench_address applications) \
-  MOBILITY_GRANTS_ADDRESS=$(bench_address grants) MOBILITY_INQUIRIES_ADDRESS=$(bench_address inquiries)
-for s in agreements applications grants inquiries gateway; do
+  MOBILITY_GRANTS_ADDRESS=$(bench_address grants) MOBILITY_INQUIRIES_ADDRESS=$(bench_address inquiries) \
+  MOBILITY_EWP_ADDRESS=$(bench_address ewp)
+for s in agreements applications grants inquiries ewp gateway; do
   binary=$build/services/$s/${s}_server args=()
   [ "$s" = gateway ] && binary=$build/services/gateway/gateway
   [ "$s" = inquiries ] && args=(--submissions_per_hour 1000000000)
+  [ "$s" = ewp ] && args=(--http_listen "$ewp_http" --public_url "http://$ewp_http" --hei_id kuam.kz
+    --hei_name "Abay Myrzakhmetov Kokshetau University" --admin_email ewp-admin@example.kz
+    --client_key_file "$var/keys/ewp-client.pem" --server_key_file "$var/keys/ewp-server.pem"
+    --token_key_file "$var/keys/ewp-token.pem" --registry "$var/bench/ewp-catalogue.xml"
+    --agreements_address "$(bench_address agreements)" --allow_plain_http)
   DATABASE_URL=$bench_url MOBILITY_SERVICE_TOKEN_FILE=$var/keys/$s-service.token \
     "$binary" --listen "$(bench_address "$s")" "${args[@]}" >>"$var/log/bench-services.log" 2>&1 &
   bench_pids+=($!)
@@ -85,7 +100,6 @@ fi
 output=$var/bench/results.json
 [ "$scale" = 1 ] && output=$var/bench/scale.json
 
-mkdir -p "$var/bench"
 status=0
 (cd "$project_dir" && "$build/tools/bench/mobility_bench" \
   --signing_key "$var/keys/jwt-private.pem" \
@@ -94,6 +108,7 @@ status=0
   --agreements_database_url "${bench_url}?options=-c%20search_path%3Dagreements" \
   --service_pids "$(IFS=,; echo "${pids[*]}")" \
   --bench_stack "$bench_stack" \
+  --ewp_address "$ewp_http" --ewp_partner_key "$partner_key" \
   --output "$output" "$@") || status=$?
 echo "figures: $output"
 exit $status

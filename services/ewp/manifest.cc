@@ -50,6 +50,33 @@ std::string Url(absl::string_view element, const ManifestSettings& s,
                       element, ">");
 }
 
+// A manifest of one host covering one HEI: `apis` its apis-implemented
+// entries, its client key, and its server key when it serves any.
+std::string HostManifest(const ManifestSettings& s, const std::string& apis,
+                         const RsaPublicKey& client_key,
+                         const RsaPublicKey* server_key) {
+  return absl::StrCat(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<manifest xmlns=\"", kSpecs,
+      "ewp-specs-api-discovery/tree/stable-v6\" xmlns:ewp=\"", kSpecs,
+      "ewp-specs-architecture/blob/stable-v1/common-types.xsd\" xmlns:r=\"",
+      kRegistryNamespace, "\"><host><ewp:admin-email>",
+      XmlEscaped(s.admin_email), "</ewp:admin-email><ewp:admin-provider>",
+      XmlEscaped(s.admin_provider), "</ewp:admin-provider><r:apis-implemented>",
+      apis, "</r:apis-implemented><institutions-covered><r:hei id=\"",
+      XmlEscaped(s.hei_id), "\"><r:name xml:lang=\"en\">",
+      XmlEscaped(s.hei_name),
+      "</r:name></r:hei></institutions-covered><client-credentials-in-use>"
+      "<rsa-public-key>",
+      absl::Base64Escape(client_key.der()),
+      "</rsa-public-key></client-credentials-in-use>",
+      server_key == nullptr
+          ? ""
+          : absl::StrCat("<server-credentials-in-use><rsa-public-key>",
+                         absl::Base64Escape(server_key->der()),
+                         "</rsa-public-key></server-credentials-in-use>"),
+      "</host></manifest>\n");
+}
+
 }  // namespace
 
 std::string Manifest(const ManifestSettings& s, const RsaPublicKey& client_key,
@@ -75,23 +102,12 @@ std::string Manifest(const ManifestSettings& s, const RsaPublicKey& client_key,
       Entry("iia-approval-cnr", "ewp-specs-api-iia-approval-cnr", "stable-v2",
             "2.0.0",
             absl::StrCat(security, Url("url", s, kIiaApprovalCnrPath))));
-  return absl::StrCat(
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<manifest xmlns=\"", kSpecs,
-      "ewp-specs-api-discovery/tree/stable-v6\" xmlns:ewp=\"", kSpecs,
-      "ewp-specs-architecture/blob/stable-v1/common-types.xsd\" xmlns:r=\"",
-      kRegistryNamespace, "\"><host><ewp:admin-email>",
-      XmlEscaped(s.admin_email), "</ewp:admin-email><ewp:admin-provider>",
-      XmlEscaped(s.admin_provider), "</ewp:admin-provider><r:apis-implemented>",
-      apis, "</r:apis-implemented><institutions-covered><r:hei id=\"",
-      XmlEscaped(s.hei_id), "\"><r:name xml:lang=\"en\">",
-      XmlEscaped(s.hei_name),
-      "</r:name></r:hei></institutions-covered><client-credentials-in-use>"
-      "<rsa-public-key>",
-      absl::Base64Escape(client_key.der()),
-      "</rsa-public-key></client-credentials-in-use>"
-      "<server-credentials-in-use><rsa-public-key>",
-      absl::Base64Escape(server_key.der()),
-      "</rsa-public-key></server-credentials-in-use></host></manifest>\n");
+  return HostManifest(s, apis, client_key, &server_key);
+}
+
+std::string ClientManifest(const ManifestSettings& s,
+                           const RsaPublicKey& client_key) {
+  return HostManifest(s, "", client_key, nullptr);
 }
 
 absl::StatusOr<std::string> CatalogueOf(

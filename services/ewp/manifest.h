@@ -36,6 +36,11 @@ std::string Manifest(const ManifestSettings& settings,
                      const RsaPublicKey& client_key,
                      const RsaPublicKey& server_key);
 
+// The manifest of a host that only calls others' APIs (a partner's client
+// system, a load generator): its HEI and client key, no APIs.
+std::string ClientManifest(const ManifestSettings& settings,
+                           const RsaPublicKey& client_key);
+
 // A registry catalogue listing the hosts of `manifests`, their keys in its
 // binaries: what the EWP registry publishes after reading them.
 // INVALID_ARGUMENT when one is not a manifest.

@@ -94,6 +94,26 @@ TEST_F(RegistryCatalogueTest, TheCatalogueOfTwoManifestsAnswersTheQuestions) {
   EXPECT_EQ(catalogue->ServerKey(*host, key), nullptr);
 }
 
+// A host that only calls (a partner's client, the load generator): listed
+// with its key, serving nothing.
+TEST_F(RegistryCatalogueTest, AClientOnlyHostIsListedWithItsKey) {
+  ManifestSettings settings;
+  settings.hei_id = "va.lv";
+  settings.hei_name = "Vidzeme";
+  settings.admin_email = "ewp-admin@va.lv";
+  const std::string manifest = ClientManifest(settings, theirs_.public_key());
+  std::string errors;
+  EXPECT_TRUE(
+      Validates(manifest, "ewp-specs-api-discovery/manifest.xsd", &errors))
+      << errors << manifest;
+  auto catalogue = RegistryCatalogue::Parse(*CatalogueOf({manifest}));
+  ASSERT_TRUE(catalogue.ok()) << catalogue.status();
+  EXPECT_EQ(catalogue->HeisOfClientKey(theirs_.public_key().fingerprint()),
+            std::set<std::string>{"va.lv"});
+  const ApiEntry* entry = nullptr;
+  EXPECT_EQ(catalogue->HostServing("va.lv", "iias", 7, &entry), nullptr);
+}
+
 TEST_F(RegistryCatalogueTest, ABinaryThatIsNotItsDigestIsRefused) {
   auto xml = CatalogueOf({ManifestOf("va.lv", theirs_)});
   ASSERT_TRUE(xml.ok());

@@ -5,6 +5,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "absl/time/clock.h"
+#include "services/ewp/http_signature.h"
+
 namespace mobility {
 
 namespace asio = boost::asio;
@@ -32,6 +35,39 @@ HttpClients::~HttpClients() = default;
 bool HttpClients::Call(int worker, const std::string& method,
                        const std::string& target, const std::string& body,
                        const std::string& token, std::string* answer) {
+  http::request<http::string_body> request{http::string_to_verb(method), target,
+                                           11};
+  request.set(http::field::host, host_);
+  if (!token.empty())
+    request.set(http::field::authorization, "Bearer " + token);
+  if (!body.empty()) {
+    request.set(http::field::content_type, "application/json");
+    request.body() = body;
+  }
+  return Send(worker, request, answer);
+}
+
+bool HttpClients::CallSigned(int worker, const std::string& target,
+                             const std::string& form,
+                             const ewp::RsaPrivateKey& key,
+                             std::string* answer) {
+  ewp::HttpMessage signed_request;
+  signed_request.method = "POST";
+  signed_request.target = target;
+  signed_request.headers = {
+      {"host", host_ + ":" + port_},
+      {"content-type", "application/x-www-form-urlencoded"}};
+  signed_request.body = form;
+  ewp::SignRequest(key, absl::Now(), &signed_request);
+  http::request<http::string_body> request{http::verb::post, target, 11};
+  for (const auto& [name, value] : signed_request.headers)
+    request.set(name, value);
+  request.body() = form;
+  return Send(worker, request, answer);
+}
+
+bool HttpClients::Send(int worker, http::request<http::string_body>& request,
+                       std::string* answer) {
   Connection& c = *connections_.at(static_cast<size_t>(worker));
   beast::error_code error;
   if (!c.open) {
@@ -41,16 +77,7 @@ bool HttpClients::Call(int worker, const std::string& method,
     c.socket.set_option(tcp::no_delay(true));
     c.open = true;
   }
-  http::request<http::string_body> request{http::string_to_verb(method), target,
-                                           11};
-  request.set(http::field::host, host_);
   request.keep_alive(true);
-  if (!token.empty())
-    request.set(http::field::authorization, "Bearer " + token);
-  if (!body.empty()) {
-    request.set(http::field::content_type, "application/json");
-    request.body() = body;
-  }
   request.prepare_payload();
   http::response<http::string_body> response;
   http::write(c.socket, request, error);

@@ -21,6 +21,7 @@
 #include <functional>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -39,6 +40,7 @@
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
 #include "mobility/grants/v1/grants.grpc.pb.h"
 #include "mobility/inquiries/v1/inquiries.grpc.pb.h"
+#include "services/ewp/keys.h"
 #include "tools/bench/http_client.h"
 #include "tools/bench/measure.h"
 #include "tools/bench/office.h"
@@ -54,6 +56,12 @@ ABSL_FLAG(std::string, applications_address, "127.0.0.1:50052",
           "applications service host:port");
 ABSL_FLAG(std::string, grants_address, "127.0.0.1:50053",
           "grants service host:port");
+ABSL_FLAG(std::string, ewp_address, "",
+          "host:port of the EWP endpoints of the bench's stack; none: no "
+          "ewp.IiasGet");
+ABSL_FLAG(std::string, ewp_partner_key, "",
+          "PEM key the bench signs EWP requests with, listed for va.lv in "
+          "that stack's registry catalogue");
 ABSL_FLAG(std::string, bench_stack, "",
           "agreements,applications,grants,inquiries,gateway: host:port of "
           "each service and the gateway of a stack on a database of the "
@@ -290,6 +298,34 @@ int Main() {
          return web.Call(c, "GET", "/v1/publishedQuestions?query=grant", "",
                          "");
        }});
+
+  // A partner's system reading our IIA over EWP: a signed POST, the
+  // signature verified, the agreement read as Vidzeme's system, the IIA
+  // written and hashed, the answer signed; against the gateway's plain read
+  // of an agreement.
+  std::unique_ptr<HttpClients> ewp_web;
+  std::optional<ewp::RsaPrivateKey> ewp_key;
+  if (!absl::GetFlag(FLAGS_ewp_address).empty()) {
+    auto pem = ReadFile(absl::GetFlag(FLAGS_ewp_partner_key));
+    auto key = pem.ok() ? ewp::RsaPrivateKey::FromPem(*pem)
+                        : absl::StatusOr<ewp::RsaPrivateKey>(pem.status());
+    if (!key.ok()) {
+      std::cerr << "mobility_bench: --ewp_partner_key: " << key.status()
+                << "\n";
+      return 2;
+    }
+    ewp_key = *std::move(key);
+    ewp_web =
+        std::make_unique<HttpClients>(absl::GetFlag(FLAGS_ewp_address), most);
+    workloads.push_back(
+        {"ewp.IiasGet", "gateway.GetAgreement", [&](int c) {
+           std::string answer;
+           return ewp_web->CallSigned(c, "/ewp/iias/get",
+                                      "iia_id=KSU-IIA-2025-0003", *ewp_key,
+                                      &answer) &&
+                  answer.find("<iia-hash>") != std::string::npos;
+         }});
+  }
 
   // The office's writes, on the bench's own stack: each registration takes
   // a number of the gap-free legal sequence, each selection a place, and

@@ -3,7 +3,11 @@
 // host's Discovery manifest, from its URL or a file, and writes the registry
 // catalogue listing them, their APIs and keys, to standard output.
 //
-//   ewp_registry [--allow_plain_http] MANIFEST_URL_OR_FILE... > catalogue.xml
+//   ewp_registry [--allow_plain_http] SOURCE... > catalogue.xml
+//
+// A SOURCE is a manifest's URL or file, or client:HEI=KEY.pem for a host
+// that only calls, with that HEI and that key (a load generator posing as a
+// partner's system).
 #include <iostream>
 #include <string>
 #include <vector>
@@ -34,8 +38,24 @@ int main(int argc, char** argv) {
   for (size_t i = 1; i < sources.size(); ++i) {
     const std::string source = sources[i];
     absl::StatusOr<std::string> manifest;
-    if (absl::StartsWith(source, "https://") ||
-        absl::StartsWith(source, "http://")) {
+    if (absl::StartsWith(source, "client:")) {
+      const size_t equals = source.find('=');
+      auto key = mobility::ReadFile(source.substr(equals + 1));
+      auto parsed =
+          key.ok() ? mobility::ewp::RsaPrivateKey::FromPem(*key)
+                   : absl::StatusOr<mobility::ewp::RsaPrivateKey>(key.status());
+      if (equals == std::string::npos || !parsed.ok()) {
+        std::cerr << "ewp_registry: " << source
+                  << ": give client:HEI=PRIVATE_KEY.pem\n";
+        return 2;
+      }
+      mobility::ewp::ManifestSettings settings;
+      settings.hei_id = source.substr(7, equals - 7);
+      settings.hei_name = settings.hei_id;
+      settings.admin_email = "ewp-admin@" + settings.hei_id;
+      manifest = mobility::ewp::ClientManifest(settings, parsed->public_key());
+    } else if (absl::StartsWith(source, "https://") ||
+               absl::StartsWith(source, "http://")) {
       mobility::ewp::HttpMessage request;
       request.method = "GET";
       auto response = mobility::ewp::Send(source, request, limits);
