@@ -1,7 +1,10 @@
 #include "services/ewp/registry_catalogue.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/ewp/xml_dom.h"
