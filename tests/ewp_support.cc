@@ -10,6 +10,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/ewp/beast_message.h"
 #include "services/ewp/http_client.h"
 
 namespace mobility::e2e {
@@ -94,15 +95,7 @@ void FakePartner::Serve() {
     http::request<http::string_body> request;
     http::read(socket, buffer, request, error);
     if (error) continue;
-    ewp::HttpMessage message;
-    message.method = std::string(request.method_string());
-    message.target = std::string(request.target());
-    for (const auto& field : request) {
-      message.headers.emplace_back(
-          absl::AsciiStrToLower(std::string(field.name_string())),
-          std::string(field.value()));
-    }
-    message.body = request.body();
+    const ewp::HttpMessage message = ewp::FromBeast(std::move(request));
     ewp::HttpMessage answer = impl_->handler(message);
     if (answer.Header("x-test-unsigned").empty())
       ewp::SignResponse(impl_->server_key, message, absl::Now(), &answer);

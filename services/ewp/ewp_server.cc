@@ -14,6 +14,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/log.h"
+#include "common/tcp_listen.h"
+#include "services/ewp/beast_message.h"
 #include "services/ewp/http_client.h"
 
 namespace mobility::ewp {
@@ -134,18 +136,8 @@ class EwpServer::Impl::Session : public std::enable_shared_from_this<Session> {
       answer.body = ErrorResponse(too_large ? "the request body is too large"
                                             : "the request is not HTTP/1.1");
     } else {
-      auto& request = parser_->get();
-      keep_alive = request.keep_alive();
-      HttpMessage message;
-      message.method = std::string(request.method_string());
-      message.target = std::string(request.target());
-      for (const auto& field : request) {
-        message.headers.emplace_back(
-            absl::AsciiStrToLower(std::string(field.name_string())),
-            std::string(field.value()));
-      }
-      message.body = std::move(request.body());
-      answer = server_->Answer(message);
+      keep_alive = parser_->get().keep_alive();
+      answer = server_->Answer(FromBeast(parser_->release()));
     }
     Write(answer, keep_alive);
   }
@@ -295,31 +287,10 @@ void EwpServer::Impl::Accept() {
 }
 
 absl::Status EwpServer::Start() {
-  const std::string& listen = impl_->options.listen_address;
-  const size_t colon = listen.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos ||
-      !absl::SimpleAtoi(listen.substr(colon + 1), &port)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--listen must be host:port, not ", listen));
-  }
-  beast::error_code error;
-  const auto address = asio::ip::make_address(listen.substr(0, colon), error);
-  if (error) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--listen: ", error.message()));
-  }
-  const tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
-  impl_->acceptor.open(endpoint.protocol(), error);
-  if (!error)
-    impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
-  if (!error) impl_->acceptor.bind(endpoint, error);
-  if (!error)
-    impl_->acceptor.listen(asio::socket_base::max_listen_connections, error);
-  if (error) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", listen, ": ", error.message()));
-  }
+  if (auto s = Listen(impl_->acceptor, impl_->options.listen_address,
+                      "--http_listen");
+      !s.ok())
+    return s;
   impl_->port = impl_->acceptor.local_endpoint().port();
   impl_->Accept();
   for (int i = 0; i < impl_->options.threads; ++i)

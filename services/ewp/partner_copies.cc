@@ -97,30 +97,21 @@ const OurIia* Match(const std::vector<OurIia>& ours, const IiaHash& theirs) {
 
 EwpAnswer PartnerCopies::ReceiveIiaCnr(const std::set<std::string>& heis,
                                        const Parameters& parameters) {
-  const auto ids = All(parameters, "iia_id");
-  if (ids.size() != 1) return {400, ErrorResponse("one iia_id is required")};
-  auto recorded = db_->Transact(
-      CallLimit::Within(absl::Seconds(10)), [&](pqxx::transaction_base& txn) {
-        for (const std::string& hei : heis) {
-          if (hei == ours_->our_hei()) continue;
-          txn.exec_params(
-              "INSERT INTO received_notifications (kind, partner_hei_id, "
-              "iia_id, next_attempt) VALUES ('iia', $1, $2, now()) ON "
-              "CONFLICT (kind, partner_hei_id, iia_id) DO UPDATE SET "
-              "next_attempt = now(), attempts = 0",
-              hei, ids.front());
-        }
-        return absl::OkStatus();
-      });
-  if (!recorded.ok()) return {500, ErrorResponse("try again later")};
-  return {200,
-          absl::StrCat("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                       "<iia-cnr-response xmlns=\"",
-                       kSpecs, "ewp-specs-api-iia-cnr/tree/stable-v3\"/>\n")};
+  return Receive("iia", heis, parameters, "iia-cnr-response",
+                 "ewp-specs-api-iia-cnr/tree/stable-v3");
 }
 
 EwpAnswer PartnerCopies::ReceiveApprovalCnr(const std::set<std::string>& heis,
                                             const Parameters& parameters) {
+  return Receive("approval", heis, parameters, "iia-approval-cnr-response",
+                 "ewp-specs-api-iia-approval-cnr/tree/stable-v2");
+}
+
+EwpAnswer PartnerCopies::Receive(const std::string& kind,
+                                 const std::set<std::string>& heis,
+                                 const Parameters& parameters,
+                                 absl::string_view response,
+                                 absl::string_view response_namespace) {
   const auto ids = All(parameters, "iia_id");
   if (ids.size() != 1) return {400, ErrorResponse("one iia_id is required")};
   auto recorded = db_->Transact(
@@ -129,19 +120,17 @@ EwpAnswer PartnerCopies::ReceiveApprovalCnr(const std::set<std::string>& heis,
           if (hei == ours_->our_hei()) continue;
           txn.exec_params(
               "INSERT INTO received_notifications (kind, partner_hei_id, "
-              "iia_id, next_attempt) VALUES ('approval', $1, $2, now()) ON "
+              "iia_id, next_attempt) VALUES ($1, $2, $3, now()) ON "
               "CONFLICT (kind, partner_hei_id, iia_id) DO UPDATE SET "
               "next_attempt = now(), attempts = 0",
-              hei, ids.front());
+              kind, hei, ids.front());
         }
         return absl::OkStatus();
       });
   if (!recorded.ok()) return {500, ErrorResponse("try again later")};
-  return {200,
-          absl::StrCat("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                       "<iia-approval-cnr-response xmlns=\"",
-                       kSpecs,
-                       "ewp-specs-api-iia-approval-cnr/tree/stable-v2\"/>\n")};
+  return {200, absl::StrCat("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<",
+                            response, " xmlns=\"", kSpecs, response_namespace,
+                            "\"/>\n")};
 }
 
 EwpAnswer PartnerCopies::Approvals(const std::set<std::string>& heis,

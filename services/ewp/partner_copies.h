@@ -54,6 +54,11 @@ class PartnerCopies {
   void Work();
 
  private:
+  // A CNR of `kind` ('iia', 'approval') recorded for each HEI of the caller,
+  // answered with an empty `response` element.
+  EwpAnswer Receive(const std::string& kind, const std::set<std::string>& heis,
+                    const Parameters& parameters, absl::string_view response,
+                    absl::string_view response_namespace);
   absl::Status FetchIia(const std::string& hei, const std::string& iia_id);
   absl::Status FetchApproval(const std::string& hei, const std::string& iia_id);
   void FetchReceived();

@@ -26,6 +26,7 @@
 #include "common/handoff.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "common/tcp_listen.h"
 #include "services/gateway/dev_sign_in.h"
 #include "services/gateway/errors.h"
 #include "services/gateway/http_checks.h"
@@ -527,31 +528,10 @@ absl::Status Gateway::Start() {
           "no backend address for ", route.method->service()->full_name()));
     }
   }
-  const std::string& listen = impl_->options.listen_address;
-  const size_t colon = listen.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos ||
-      !absl::SimpleAtoi(listen.substr(colon + 1), &port)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--listen must be host:port, not ", listen));
-  }
-  beast::error_code error;
-  const auto address = asio::ip::make_address(listen.substr(0, colon), error);
-  if (error) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--listen: ", error.message()));
-  }
-  tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
-  impl_->acceptor.open(endpoint.protocol(), error);
-  if (!error)
-    impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
-  if (!error) impl_->acceptor.bind(endpoint, error);
-  if (!error)
-    impl_->acceptor.listen(asio::socket_base::max_listen_connections, error);
-  if (error) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", listen, ": ", error.message()));
-  }
+  if (auto s =
+          Listen(impl_->acceptor, impl_->options.listen_address, "--listen");
+      !s.ok())
+    return s;
   port_ = impl_->acceptor.local_endpoint().port();
   impl_->Accept();
   // One thread reads the requests: with two, each readiness wakes the other
