@@ -1,5 +1,6 @@
 #include "services/ewp/iia_compare.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -16,13 +17,14 @@ std::string Label(const IiaCondition& c) {
 // Each field's values, joined, in the order the fields first appear.
 std::vector<std::pair<std::string, std::string>> Fields(const IiaCondition& c) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [name, value] : c.fields) {
-    auto it = std::find_if(out.begin(), out.end(),
-                           [&](const auto& f) { return f.first == name; });
+  for (const auto& field : c.fields) {
+    auto it = std::find_if(out.begin(), out.end(), [&](const auto& f) {
+      return f.first == field.first;
+    });
     if (it == out.end()) {
-      out.emplace_back(name, value);
+      out.push_back(field);
     } else {
-      absl::StrAppend(&it->second, ", ", value);
+      absl::StrAppend(&it->second, ", ", field.second);
     }
   }
   return out;
