@@ -339,6 +339,26 @@ TEST_F(EwpTest, APartnersBadAnswersChangeNothing) {
   EXPECT_EQ(Rows("SELECT count(*) FROM ewp.partner_agreements WHERE "
                  "partner_hei_id = 'ut.ee'"),
             "0\n");
+  // Asked for on demand, the same answers are refused at once, and a
+  // request naming nothing is refused naming its fields.
+  auto stub = ewp::v1::EwpService::NewStub(NewChannel(kz_->grpc_address()));
+  auto refresh = [&](const std::string& hei, const std::string& iia_id) {
+    ewp::v1::RefreshPartnerAgreementRequest request;
+    request.set_partner_hei_id(hei);
+    request.set_partner_iia_id(iia_id);
+    ewp::v1::PartnerAgreement out;
+    auto context =
+        NewClientContext({testing::TokenFor("x", {Role::kCoordinator},
+                                            "institutions/kokshetau-amu"),
+                          "", absl::Seconds(10)});
+    return FromGrpcStatus(
+        stub->RefreshPartnerAgreement(context.get(), request, &out));
+  };
+  EXPECT_EQ(refresh("ut.ee", "tartu-invalid").code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(refresh("va.lv", "VIA-IIA-2025-0007").code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(refresh("", "").code(), absl::StatusCode::kInvalidArgument);
   // Each kept to try again, none lost.
   EXPECT_EQ(Rows("SELECT count(*), min(attempts) > 0 FROM "
                  "ewp.received_notifications WHERE partner_hei_id = 'ut.ee'"),

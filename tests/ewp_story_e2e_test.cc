@@ -226,11 +226,16 @@ TEST(EwpStoryTest, TwoInstancesAgreeApproveAndSeeAnAmendment) {
   // amendment waits for us.
   lv.SetMobilities(4);
   EXPECT_EQ(lv.Agreement().state(), av1::Agreement::AMENDED);
+  // Read on demand, without waiting for Vidzeme's notification.
+  ev1::RefreshPartnerAgreementRequest refresh;
+  refresh.set_partner_hei_id("va.lv");
+  refresh.set_partner_iia_id("VIA-IIA-2025-0007");
   std::optional<ev1::PartnerAgreement> amended;
-  ASSERT_TRUE(Eventually([&] {
-    amended = kz.Copy();
-    return amended.has_value() && amended->iia_hash() != theirs->iia_hash();
-  })) << kz.instance.Log();
+  amended.emplace();
+  const grpc::Status refreshed =
+      kz.ewp->RefreshPartnerAgreement(kz.Context().get(), refresh, &*amended);
+  ASSERT_TRUE(refreshed.ok()) << refreshed.error_message();
+  EXPECT_NE(amended->iia_hash(), theirs->iia_hash());
   EXPECT_NE(amended->approved_iia_hash(), amended->iia_hash());
   EXPECT_EQ(amended->approved_iia_hash(), theirs->iia_hash());
   ASSERT_EQ(amended->differences_size(), 1);

@@ -50,6 +50,8 @@ absl::StatusOr<std::unique_ptr<EwpGrpcService>> EwpGrpcService::Start(
   self->Handle("ListPartnerAgreements", office, copies,
                &P::ListPartnerAgreements);
   self->Handle("GetPartnerAgreement", office, copies, &P::GetPartnerAgreement);
+  self->Handle("RefreshPartnerAgreement", {Role::kCoordinator}, copies,
+               &P::RefreshPartnerAgreement);
   self->Handle("ApprovePartnerAgreement", {Role::kCoordinator}, copies,
                &P::ApprovePartnerAgreement);
   return service;

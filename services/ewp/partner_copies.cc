@@ -22,11 +22,6 @@ using google::protobuf::util::TimeUtil;
 
 constexpr char kSpecs[] = "https://github.com/erasmus-without-paper/";
 
-// A copy's resource id: the same for the same partner IIA on every replica.
-std::string CopyId(const std::string& hei, const std::string& iia_id) {
-  return Sha256Hex(absl::StrCat(hei, "\n", iia_id)).substr(0, 32);
-}
-
 std::string FormEncoded(absl::string_view value) {
   std::string out;
   for (unsigned char c : value) {
@@ -54,6 +49,10 @@ google::protobuf::Timestamp Micros(const pqxx::field& field) {
 }
 
 }  // namespace
+
+std::string CopyId(const std::string& hei, const std::string& iia_id) {
+  return Sha256Hex(absl::StrCat(hei, "\n", iia_id)).substr(0, 32);
+}
 
 v1::PartnerAgreement PartnerCopyFromRow(const pqxx::row& row) {
   v1::PartnerAgreement out;

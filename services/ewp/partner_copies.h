@@ -24,6 +24,10 @@
 
 namespace mobility::ewp {
 
+// A copy's resource id ("partnerAgreements/{id}"): the same for the same
+// partner IIA on every replica.
+std::string CopyId(const std::string& hei, const std::string& iia_id);
+
 class PartnerCopies {
  public:
   PartnerCopies(Database* db, IiasEndpoints* ours, const EwpClient* client,
@@ -45,6 +49,9 @@ class PartnerCopies {
       const v1::ListPartnerAgreementsRequest& request, const CallContext& call);
   absl::StatusOr<v1::PartnerAgreement> GetPartnerAgreement(
       const v1::GetPartnerAgreementRequest& request, const CallContext& call);
+  absl::StatusOr<v1::PartnerAgreement> RefreshPartnerAgreement(
+      const v1::RefreshPartnerAgreementRequest& request,
+      const CallContext& call);
   absl::StatusOr<v1::PartnerAgreement> ApprovePartnerAgreement(
       const v1::ApprovePartnerAgreementRequest& request,
       const CallContext& call);

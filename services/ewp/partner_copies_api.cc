@@ -119,6 +119,28 @@ absl::StatusOr<v1::PartnerAgreement> PartnerCopies::GetPartnerAgreement(
   return Read(request.name(), call, /*compare=*/true);
 }
 
+absl::StatusOr<v1::PartnerAgreement> PartnerCopies::RefreshPartnerAgreement(
+    const v1::RefreshPartnerAgreementRequest& request,
+    const CallContext& call) {
+  MOBILITY_RETURN_IF_ERROR(CheckOffice(call, true));
+  Violations violations;
+  if (request.partner_hei_id().empty())
+    violations.Add("partner_hei_id", Text(common_words::REQUIRED));
+  if (request.partner_iia_id().empty())
+    violations.Add("partner_iia_id", Text(common_words::REQUIRED));
+  if (!violations.empty()) return violations.ToStatus("INVALID_ARGUMENT");
+  if (auto fetched =
+          FetchIia(request.partner_hei_id(), request.partner_iia_id());
+      !fetched.ok()) {
+    return Error(absl::StatusCode::kUnavailable, "PARTNER_UNREACHABLE",
+                 fetched.message(), Text(words::PARTNER_UNREACHABLE));
+  }
+  return Read(
+      absl::StrCat("partnerAgreements/",
+                   CopyId(request.partner_hei_id(), request.partner_iia_id())),
+      call, /*compare=*/true);
+}
+
 absl::StatusOr<v1::PartnerAgreement> PartnerCopies::ApprovePartnerAgreement(
     const v1::ApprovePartnerAgreementRequest& request,
     const CallContext& call) {
