@@ -161,6 +161,10 @@ class Stack {
   // Waits up to `timeout` for a process that is ending by itself (a
   // failpoint); its wait status, or -1 after killing it when it did not end.
   int AwaitExit(const std::string& name, absl::Duration timeout);
+  // The command line a process was started with (its binary first).
+  const std::vector<std::string>& args(const std::string& name) const {
+    return args_.at(name);
+  }
   // SIGSTOP freezes a process, SIGCONT thaws it.
   void Signal(const std::string& name, int signal);
   // The EWP side of this instance (its ewp_server), set before Start: our

@@ -250,6 +250,35 @@ TEST_F(EwpTest, RequestsTheSpecificationsRefuseAreRefused) {
   EXPECT_THAT(log, HasSubstr("used before"));
 }
 
+// A replica beside ours, on the same database, behind the same public
+// host: a request replayed to it is refused as one used before.
+TEST_F(EwpTest, AReplayToAnotherReplicaIsRefused) {
+  std::vector<std::string> args = kz_->stack().args("ewp");
+  const std::string http = absl::StrCat("127.0.0.1:", e2e::FreePort());
+  for (std::string& arg : args) {
+    if (absl::StartsWith(arg, "--listen="))
+      arg = absl::StrCat("--listen=127.0.0.1:", e2e::FreePort());
+    if (absl::StartsWith(arg, "--http_listen=")) arg = "--http_listen=" + http;
+  }
+  const pid_t replica = e2e::Spawn(args, kz_->dir() + "/ewp-replica.log");
+  const ewp::HttpMessage once = Request("GET", ewp::kIiasIndexPath, "", "lv");
+  EXPECT_EQ(Send(once).status, 200);
+  ewp::HttpMessage replayed;
+  ASSERT_TRUE(Eventually([&] {
+    auto answer = ewp::Send("http://" + http + once.target, once, [] {
+      ewp::HttpLimits limits;
+      limits.allow_plain_http = true;
+      return limits;
+    }());
+    if (answer.ok()) replayed = *answer;
+    return answer.ok();
+  }));
+  kill(replica, SIGKILL);
+  waitpid(replica, nullptr, 0);
+  EXPECT_EQ(replayed.status, 400);
+  EXPECT_THAT(replayed.body, HasSubstr("used before"));
+}
+
 // Our office reads the partners' copies; the staff and systems of a partner
 // do not, though their roles may call the RPC (tests/access_table.tsv).
 TEST_F(EwpTest, OnlyOurOfficeReadsThePartnersCopies) {

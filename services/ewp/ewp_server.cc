@@ -71,13 +71,14 @@ int HttpStatusOf(absl::StatusCode code) {
 
 struct EwpServer::Impl {
   Impl(EwpServerOptions o, RsaPrivateKey client, RsaPrivateKey server,
-       Registry* r, IiasEndpoints* i, PartnerCopies* c)
+       Registry* r, IiasEndpoints* i, PartnerCopies* c, ReplayGuard* g)
       : options(std::move(o)),
         client_key(std::move(client)),
         server_key(std::move(server)),
         registry(r),
         iias(i),
         copies(c),
+        replays(g),
         host(HostOf(options.manifest.public_url)),
         manifest(Manifest(options.manifest, client_key.public_key(),
                           server_key.public_key())) {}
@@ -91,9 +92,9 @@ struct EwpServer::Impl {
   Registry* const registry;
   IiasEndpoints* const iias;
   PartnerCopies* const copies;
+  ReplayGuard* const replays;
   const std::string host;  // The Host signed requests must name.
   const std::string manifest;
-  ReplayGuard replays;
   EwpServer* owner = nullptr;
   asio::io_context io;
   tcp::acceptor acceptor{io};
@@ -173,10 +174,11 @@ class EwpServer::Impl::Session : public std::enable_shared_from_this<Session> {
 
 EwpServer::EwpServer(EwpServerOptions options, RsaPrivateKey client_key,
                      RsaPrivateKey server_key, Registry* registry,
-                     IiasEndpoints* iias, PartnerCopies* copies)
+                     IiasEndpoints* iias, PartnerCopies* copies,
+                     ReplayGuard* replays)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(client_key),
                                    std::move(server_key), registry, iias,
-                                   copies)) {
+                                   copies, replays)) {
   impl_->owner = this;
 }
 
@@ -243,7 +245,7 @@ HttpMessage EwpServer::Answer(const HttpMessage& request) {
         return catalogue->HeisOfClientKey(id).empty() ? nullptr
                                                       : catalogue->Key(id);
       },
-      impl_->replays);
+      *impl_->replays);
   if (!verified.ok()) {
     Log(LogLevel::kWarning, "ewp_refused",
         {{"path", path},

@@ -33,7 +33,7 @@ class EwpServer {
  public:
   EwpServer(EwpServerOptions options, RsaPrivateKey client_key,
             RsaPrivateKey server_key, Registry* registry, IiasEndpoints* iias,
-            PartnerCopies* copies);
+            PartnerCopies* copies, ReplayGuard* replays);
   ~EwpServer();
 
   absl::Status Start();

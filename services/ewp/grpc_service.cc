@@ -32,9 +32,11 @@ absl::StatusOr<std::unique_ptr<EwpGrpcService>> EwpGrpcService::Start(
   service->copies_ = std::make_unique<PartnerCopies>(db, service->iias_.get(),
                                                      service->client_.get(),
                                                      service->schemas_.get());
+  service->replays_ = std::make_unique<PgReplayGuard>(db);
   service->http_ = std::make_unique<EwpServer>(
       settings.http, std::move(client_key), std::move(server_key),
-      service->registry_.get(), service->iias_.get(), service->copies_.get());
+      service->registry_.get(), service->iias_.get(), service->copies_.get(),
+      service->replays_.get());
   MOBILITY_RETURN_IF_ERROR(service->http_->Start());
   EwpGrpcService* self = service.get();
   service->worker_ = std::thread([self, interval = settings.work_interval] {

@@ -48,6 +48,7 @@ class EwpGrpcService final : public RpcService<v1::EwpService> {
   std::unique_ptr<Schemas> schemas_;
   std::unique_ptr<IiasEndpoints> iias_;
   std::unique_ptr<PartnerCopies> copies_;
+  std::unique_ptr<PgReplayGuard> replays_;
   std::unique_ptr<EwpServer> http_;
   absl::Notification stop_;
   std::thread worker_;

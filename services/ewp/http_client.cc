@@ -72,11 +72,11 @@ absl::StatusOr<HttpMessage> Send(const std::string& url,
   HttpMessage response;
   Receiving receiving{&response, limits.max_response_bytes};
   curl_slist* headers = nullptr;
+  // Every header as signed, Host too (libcurl would take it from the URL,
+  // which a balancer in front of replicas does not change).
   for (const auto& [name, value] : request.headers) {
-    // libcurl sends Host itself, from the URL.
-    if (name != "host")
-      headers =
-          curl_slist_append(headers, absl::StrCat(name, ": ", value).c_str());
+    headers =
+        curl_slist_append(headers, absl::StrCat(name, ": ", value).c_str());
   }
   // No "Expect: 100-continue" round trip.
   headers = curl_slist_append(headers, "Expect:");

@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/api.h"
+#include "common/status.h"
 
 namespace mobility::ewp {
 namespace {
@@ -202,15 +203,13 @@ void SignRequest(const RsaPrivateKey& key, absl::Time now,
                    Parameters(key, kRequestHeaders, signing.value_or(""))));
 }
 
-bool ReplayGuard::FirstUse(const std::string& key_id,
-                           const std::string& request_id, absl::Time now) {
-  // A request older than the skew is refused by its date, so a request id
-  // need not be remembered for longer than twice the skew.
-  const absl::Duration window = 2 * kMaxClockSkew;
+absl::StatusOr<bool> InMemoryReplayGuard::FirstUse(
+    const std::string& key_id, const std::string& request_id, absl::Time now) {
   absl::MutexLock lock(&mu_);
   if (now >= next_sweep_) {
-    absl::erase_if(
-        seen_, [&](const auto& entry) { return now - entry.second > window; });
+    absl::erase_if(seen_, [&](const auto& entry) {
+      return now - entry.second > kReplayWindow;
+    });
     next_sweep_ = now + absl::Seconds(30);
   }
   return seen_.try_emplace(absl::StrCat(key_id, " ", request_id), now).second;
@@ -260,7 +259,9 @@ absl::StatusOr<std::string> VerifyRequest(const HttpMessage& request,
     return absl::InvalidArgumentError("the signature does not verify");
   if (auto digest = CheckDigest(request); !digest.ok()) return digest;
   // Only a verified request spends its id: unsigned noise cannot block one.
-  if (!replays.FirstUse(key->fingerprint(), request_id, now))
+  MOBILITY_ASSIGN_OR_RETURN(
+      bool first, replays.FirstUse(key->fingerprint(), request_id, now));
+  if (!first)
     return absl::InvalidArgumentError("this X-Request-Id was used before");
   return key->fingerprint();
 }

@@ -52,19 +52,38 @@ std::string HttpDate(absl::Time time);
 void SignRequest(const RsaPrivateKey& key, absl::Time now,
                  HttpMessage* request);
 
-// Refuses a request whose X-Request-Id was seen within the signatures' clock
-// skew, by the same client key. One per process; the window bounds its size.
+// Refuses a request whose X-Request-Id was seen before within the
+// signatures' clock skew, by the same client key. A request older than the
+// skew is refused by its date, so an id need not be remembered for longer
+// than twice the skew.
 class ReplayGuard {
  public:
-  // False when (key_id, request_id) was seen before within the window.
-  bool FirstUse(const std::string& key_id, const std::string& request_id,
-                absl::Time now) ABSL_LOCKS_EXCLUDED(mu_);
+  virtual ~ReplayGuard() = default;
+  // False when (key_id, request_id) was seen before within the window; an
+  // error when that cannot be told (the request is then refused).
+  virtual absl::StatusOr<bool> FirstUse(const std::string& key_id,
+                                        const std::string& request_id,
+                                        absl::Time now) = 0;
+};
+
+// The ids one process has seen: for a single replica and the tests. The
+// service keeps them in PostgreSQL, so every replica sees each id
+// (partner_copies.h).
+class InMemoryReplayGuard : public ReplayGuard {
+ public:
+  absl::StatusOr<bool> FirstUse(const std::string& key_id,
+                                const std::string& request_id,
+                                absl::Time now) override
+      ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, absl::Time> seen_ ABSL_GUARDED_BY(mu_);
   absl::Time next_sweep_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
+
+// How long a request id is remembered: twice kMaxClockSkew.
+inline constexpr absl::Duration kReplayWindow = absl::Minutes(10);
 
 // The key a keyId names, or nullptr when none is known.
 using KeyLookup = std::function<const RsaPublicKey*(absl::string_view key_id)>;

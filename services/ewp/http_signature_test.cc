@@ -57,7 +57,7 @@ class HttpSignatureTest : public ::testing::Test {
 
   const absl::Time now_ = absl::FromUnixSeconds(1796241600);  // 2026-12-02
   RsaPrivateKey client_, server_, stranger_;
-  ReplayGuard replays_;
+  InMemoryReplayGuard replays_;
 };
 
 TEST_F(HttpSignatureTest, ASignedRequestVerifiesAsItsClientKey) {
@@ -148,12 +148,12 @@ TEST_F(HttpSignatureTest, ASignedResponseVerifiesForItsRequestOnly) {
 }
 
 TEST(ReplayGuardTest, ForgetsRequestIdsOnlyAfterTheirDatesExpire) {
-  ReplayGuard guard;
+  InMemoryReplayGuard guard;
   const absl::Time t = absl::FromUnixSeconds(1796241600);
-  EXPECT_TRUE(guard.FirstUse("k", "r", t));
-  EXPECT_FALSE(guard.FirstUse("k", "r", t + absl::Minutes(9)));
-  EXPECT_TRUE(guard.FirstUse("other-key", "r", t));
-  EXPECT_TRUE(guard.FirstUse("k", "r", t + absl::Minutes(11)));
+  EXPECT_TRUE(*guard.FirstUse("k", "r", t));
+  EXPECT_FALSE(*guard.FirstUse("k", "r", t + absl::Minutes(9)));
+  EXPECT_TRUE(*guard.FirstUse("other-key", "r", t));
+  EXPECT_TRUE(*guard.FirstUse("k", "r", t + absl::Minutes(11)));
 }
 
 }  // namespace

@@ -267,7 +267,34 @@ absl::Status PartnerCopies::FetchApproval(const std::string& hei,
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> PgReplayGuard::FirstUse(const std::string& key_id,
+                                             const std::string& request_id,
+                                             absl::Time) {
+  // A row inserted, or one past the window taken again, is a first use.
+  return db_->TransactValue(
+      CallLimit::Within(absl::Seconds(5)),
+      [&](pqxx::transaction_base& txn) -> absl::StatusOr<bool> {
+        return !txn.exec_params(
+                       "INSERT INTO seen_requests (key_id, request_id, "
+                       "seen_at) VALUES ($1, $2, now()) ON CONFLICT (key_id, "
+                       "request_id) DO UPDATE SET seen_at = now() WHERE "
+                       "seen_requests.seen_at < now() - $3::interval "
+                       "RETURNING 1",
+                       key_id, request_id,
+                       absl::StrCat(absl::ToInt64Seconds(kReplayWindow),
+                                    " seconds"))
+                    .empty();
+      });
+}
+
 void PartnerCopies::Work() {
+  (void)db_->Transact(
+      CallLimit::Within(absl::Seconds(10)), [&](pqxx::transaction_base& txn) {
+        txn.exec_params(
+            "DELETE FROM seen_requests WHERE seen_at < now() - $1::interval",
+            absl::StrCat(absl::ToInt64Seconds(kReplayWindow), " seconds"));
+        return absl::OkStatus();
+      });
   FetchReceived();
   NotifyChanges();
   SendOwed();

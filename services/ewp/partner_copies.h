@@ -24,6 +24,19 @@
 
 namespace mobility::ewp {
 
+// The request ids every replica has seen, in PostgreSQL; forgotten past the
+// replay window by PartnerCopies::Work.
+class PgReplayGuard : public ReplayGuard {
+ public:
+  explicit PgReplayGuard(Database* db) : db_(db) {}
+  absl::StatusOr<bool> FirstUse(const std::string& key_id,
+                                const std::string& request_id,
+                                absl::Time now) override;
+
+ private:
+  Database* const db_;
+};
+
 // A copy's resource id ("partnerAgreements/{id}"): the same for the same
 // partner IIA on every replica.
 std::string CopyId(const std::string& hei, const std::string& iia_id);

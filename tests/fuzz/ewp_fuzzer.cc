@@ -37,13 +37,12 @@ RsaPrivateKey NewKey() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const RsaPrivateKey* key = new RsaPrivateKey(NewKey());
-  static mobility::ewp::ReplayGuard* replays =
-      new mobility::ewp::ReplayGuard();
+  static mobility::ewp::InMemoryReplayGuard* replays =
+      new mobility::ewp::InMemoryReplayGuard();
   if (size == 0) return 0;
   const std::string input(reinterpret_cast<const char*>(data) + 1, size - 1);
   const auto known = [](absl::string_view id) -> const RsaPublicKey* {
-    return id == key->public_key().fingerprint() ? &key->public_key()
-                                                 : nullptr;
+    return id == key->public_key().fingerprint() ? &key->public_key() : nullptr;
   };
   const absl::Time now = absl::Now();
   switch (data[0] % 4) {

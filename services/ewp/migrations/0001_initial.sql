@@ -52,3 +52,13 @@ CREATE TABLE notified_revisions (
   partner_hei_id text NOT NULL,
   iia_id text NOT NULL
 );
+
+-- The X-Request-Ids of partners' verified requests within the replay window (twice the 5-minute
+-- clock skew), shared by every replica so a replay to another is refused too.
+CREATE TABLE seen_requests (
+  key_id text NOT NULL,
+  request_id text NOT NULL,
+  seen_at timestamptz NOT NULL,
+  PRIMARY KEY (key_id, request_id)
+);
+CREATE INDEX seen_requests_at ON seen_requests (seen_at);
