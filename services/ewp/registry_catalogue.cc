@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "services/ewp/xml_dom.h"
 
 namespace mobility::ewp {
@@ -23,11 +24,18 @@ std::set<std::string> Fingerprints(xmlNode* credentials) {
   return out;
 }
 
-int Major(absl::string_view version) {
-  int major = 0;
-  (void)absl::SimpleAtoi(version.substr(0, version.find('.')), &major);
-  return major;
+// "7.10.2" as {7, 10, 2}: versions compare by number, part by part.
+std::vector<int> VersionParts(absl::string_view version) {
+  std::vector<int> parts;
+  for (absl::string_view part : absl::StrSplit(version, '.')) {
+    int n = 0;
+    (void)absl::SimpleAtoi(part, &n);
+    parts.push_back(n);
+  }
+  return parts;
 }
+
+int Major(absl::string_view version) { return VersionParts(version).front(); }
 
 }  // namespace
 
@@ -112,7 +120,8 @@ const CatalogueHost* RegistryCatalogue::HostServing(
     if (host.heis.count(std::string(hei)) == 0) continue;
     for (const ApiEntry& api : host.apis) {
       if (api.name != name || Major(api.version) != major) continue;
-      if (best == nullptr || (*entry)->version < api.version) {
+      if (best == nullptr ||
+          VersionParts((*entry)->version) < VersionParts(api.version)) {
         best = &host;
         *entry = &api;
       }

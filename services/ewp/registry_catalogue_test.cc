@@ -85,6 +85,20 @@ TEST_F(RegistryCatalogueTest, TheCatalogueOfTwoManifestsAnswersTheQuestions) {
   EXPECT_EQ(entry->urls.at("get-url"), "https://ewp.va.lv/ewp/iias/get");
   EXPECT_EQ(entry->max_iia_ids, 100);
   EXPECT_EQ(catalogue->HostServing("va.lv", "iias", 6, &entry), nullptr);
+  // Of two implementations, the highest version by number, not by text.
+  const std::string two =
+      absl::StrReplaceAll(*xml, {{"version=\"7.0.0\">", "version=\"7.9.0\">"}});
+  const size_t at = two.find("<iias xmlns", two.find("https://ewp.va.lv"));
+  const size_t end = two.find("</iias>", at) + 7;
+  std::string newer = two.substr(at, end - at);
+  newer = absl::StrReplaceAll(newer, {{"7.9.0", "7.10.0"},
+                                      {"https://ewp.va.lv/ewp/iias/get",
+                                       "https://ewp.va.lv/v710/iias/get"}});
+  auto both =
+      RegistryCatalogue::Parse(two.substr(0, end) + newer + two.substr(end));
+  ASSERT_TRUE(both.ok()) << both.status();
+  ASSERT_NE(both->HostServing("va.lv", "iias", 7, &entry), nullptr);
+  EXPECT_EQ(entry->version, "7.10.0");
   EXPECT_EQ(catalogue->HostServing("tartu.ee", "iias", 7, &entry), nullptr);
 
   // Question 5: the server key signs for that host; a client key does not.
