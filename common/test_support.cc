@@ -93,13 +93,15 @@ TestDatabase::~TestDatabase() {
 }
 
 namespace {
-const KeyPair* NewKeyPair() {
+const KeyPair* NewKeyPair() { return new KeyPair(NewRsaKeyPair()); }
+}  // namespace
+
+KeyPair NewRsaKeyPair() {
   EVP_PKEY* key = EVP_RSA_gen(2048);
-  auto* pair = new KeyPair{PemOf(key, true), PemOf(key, false)};
+  KeyPair pair{PemOf(key, true), PemOf(key, false)};
   EVP_PKEY_free(key);
   return pair;
 }
-}  // namespace
 
 const KeyPair& TestKeys() {
   static const KeyPair* keys = NewKeyPair();

@@ -44,6 +44,8 @@ struct KeyPair {
   std::string private_pem;
   std::string public_pem;
 };
+// A fresh 2048-bit RSA key pair.
+KeyPair NewRsaKeyPair();
 // One RSA key pair per test process: the identity provider's.
 const KeyPair& TestKeys();
 // Another, for the applications service's applicant sign-in tokens.

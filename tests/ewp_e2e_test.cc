@@ -33,15 +33,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// Waits up to 30 s for `done`, which the worker makes true.
-bool Eventually(const std::function<bool()>& done) {
-  for (int i = 0; i < 150; ++i) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(200));
-  }
-  return false;
-}
-
 class EwpTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -264,7 +255,7 @@ TEST_F(EwpTest, AReplayToAnotherReplicaIsRefused) {
   const ewp::HttpMessage once = Request("GET", ewp::kIiasIndexPath, "", "lv");
   EXPECT_EQ(Send(once).status, 200);
   ewp::HttpMessage replayed;
-  ASSERT_TRUE(Eventually([&] {
+  ASSERT_TRUE(e2e::Eventually([&] {
     auto answer = ewp::Send("http://" + http + once.target, once, [] {
       ewp::HttpLimits limits;
       limits.allow_plain_http = true;
@@ -312,7 +303,7 @@ TEST_F(EwpTest, OnlyOurOfficeReadsThePartnersCopies) {
 // A partner that cannot be reached loses nothing: what we owe it stays in
 // the outbox and is tried again, later each time.
 TEST_F(EwpTest, WhatAnUnreachablePartnerIsOwedWaitsInTheOutbox) {
-  ASSERT_TRUE(Eventually([] {
+  ASSERT_TRUE(e2e::Eventually([] {
     return absl::StrContains(kz_->Log(), "\"attempts\":\"2\"");
   })) << kz_->Log();
   EXPECT_EQ(Rows("SELECT partner_hei_id, kind, attempts > 0, sent_time IS "
@@ -358,7 +349,7 @@ TEST_F(EwpTest, APartnersBadAnswersChangeNothing) {
     ASSERT_EQ(cnr.status, 200) << cnr.body;
     EXPECT_TRUE(ewp::testing::Validates(cnr.body,
                                         "ewp-specs-api-iia-cnr/response.xsd"));
-    EXPECT_TRUE(Eventually([&, iia_id = iia_id, why = why] {
+    EXPECT_TRUE(e2e::Eventually([&, iia_id = iia_id, why = why] {
       const std::string log = kz_->Log();
       const size_t at = log.find("\"iia_id\":\"tartu-" + iia_id + "\"");
       return at != std::string::npos && log.find(why, at) < log.find('\n', at);

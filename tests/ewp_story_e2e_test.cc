@@ -36,15 +36,6 @@ std::string Demo(const std::string& file) {
   return e2e::ReadFile(absl::StrCat(PROJECT_SOURCE_DIR, "/deploy/demo/", file));
 }
 
-// Waits up to 30 s for `done`, which the instances' workers make true.
-bool Eventually(const std::function<bool()>& done) {
-  for (int i = 0; i < 150; ++i) {
-    if (done()) return true;
-    absl::SleepFor(absl::Milliseconds(200));
-  }
-  return false;
-}
-
 // One side: its instance, and its coordinator's calls.
 struct Side {
   Side(const std::string& hei, const std::string& name,
@@ -167,7 +158,7 @@ TEST(EwpStoryTest, TwoInstancesAgreeApproveAndSeeAnAmendment) {
 
   // We fetch theirs and see the difference.
   std::optional<ev1::PartnerAgreement> theirs;
-  ASSERT_TRUE(Eventually([&] {
+  ASSERT_TRUE(e2e::Eventually([&] {
     theirs = kz.Copy();
     return theirs.has_value() && theirs->differences_size() > 0;
   })) << kz.instance.Log();
@@ -188,7 +179,7 @@ TEST(EwpStoryTest, TwoInstancesAgreeApproveAndSeeAnAmendment) {
 
   // We adjust ours; the copies then agree, and we approve theirs by hash.
   kz.SetMobilities(3);
-  ASSERT_TRUE(Eventually([&] {
+  ASSERT_TRUE(e2e::Eventually([&] {
     theirs = kz.Copy();
     return theirs.has_value() && theirs->differences_size() == 0;
   }));
@@ -197,10 +188,10 @@ TEST(EwpStoryTest, TwoInstancesAgreeApproveAndSeeAnAmendment) {
 
   // Vidzeme hears of our approval (Approval CNR), fetches it and records it;
   // it sees our adjusted copy equal to its own, and approves it.
-  ASSERT_TRUE(Eventually([&] { return Approved(lv.Agreement(), kKz); }))
+  ASSERT_TRUE(e2e::Eventually([&] { return Approved(lv.Agreement(), kKz); }))
       << lv.instance.Log();
   std::optional<ev1::PartnerAgreement> ours_there;
-  ASSERT_TRUE(Eventually([&] {
+  ASSERT_TRUE(e2e::Eventually([&] {
     ours_there = lv.Copy();
     return ours_there.has_value() && ours_there->differences_size() == 0 &&
            ours_there->partner_iia_id() == "KSU-IIA-2025-0003";
@@ -209,7 +200,7 @@ TEST(EwpStoryTest, TwoInstancesAgreeApproveAndSeeAnAmendment) {
 
   // Both in force, each with both approvals; each side holds the other's
   // copy under the hash its owner computes.
-  ASSERT_TRUE(Eventually([&] { return Approved(kz.Agreement(), kLv); }))
+  ASSERT_TRUE(e2e::Eventually([&] { return Approved(kz.Agreement(), kLv); }))
       << kz.instance.Log();
   for (Side* side : {&kz, &lv}) {
     const av1::Agreement agreement = side->Agreement();
@@ -263,13 +254,15 @@ TEST(EwpStoryTest, TwoInstancesAgreeApproveAndSeeAnAmendment) {
         kz.ewp->ListPartnerAgreements(kz.Context().get(), list, &listed).ok());
     return listed.partner_agreements_size();
   };
-  ASSERT_TRUE(Eventually([&] { return copies() == 2; })) << kz.instance.Log();
+  ASSERT_TRUE(e2e::Eventually([&] { return copies() == 2; }))
+      << kz.instance.Log();
   av1::DeleteAgreementRequest remove;
   remove.set_name(created.name());
   google::protobuf::Empty empty;
   ASSERT_TRUE(
       lv.agreements->DeleteAgreement(lv.Context().get(), remove, &empty).ok());
-  ASSERT_TRUE(Eventually([&] { return copies() == 1; })) << kz.instance.Log();
+  ASSERT_TRUE(e2e::Eventually([&] { return copies() == 1; }))
+      << kz.instance.Log();
   EXPECT_THAT(kz.instance.Log(), ::testing::HasSubstr("ewp_partner_iia_gone"));
 }
 

@@ -16,12 +16,17 @@
 namespace mobility::e2e {
 
 ewp::RsaPrivateKey NewEwpKey(const std::string& dir, const std::string& name) {
-  const std::string file = absl::StrCat(dir, "/", name, ".pem");
-  auto [code, output] = RunCommand(absl::StrCat(
-      "openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out ",
-      file, " 2>&1"));
-  EXPECT_EQ(code, 0) << output;
-  return *ewp::RsaPrivateKey::FromPem(ReadFile(file));
+  const testing::KeyPair pair = testing::NewRsaKeyPair();
+  std::ofstream(absl::StrCat(dir, "/", name, ".pem")) << pair.private_pem;
+  return *ewp::RsaPrivateKey::FromPem(pair.private_pem);
+}
+
+bool Eventually(const std::function<bool()>& done) {
+  for (int i = 0; i < 150; ++i) {
+    if (done()) return true;
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  return false;
 }
 
 EwpInstance::EwpInstance(std::string hei, std::string name)

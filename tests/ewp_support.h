@@ -17,9 +17,12 @@
 
 namespace mobility::e2e {
 
-// A fresh 2048-bit RSA key pair, as a university generates one for EWP,
+// A fresh 2048-bit RSA key pair, as a university makes one for EWP,
 // written to `dir`/`name`.pem.
 ewp::RsaPrivateKey NewEwpKey(const std::string& dir, const std::string& name);
+
+// Waits up to 30 s for `done`, which an instance's worker makes true.
+bool Eventually(const std::function<bool()>& done);
 
 class EwpInstance {
  public:

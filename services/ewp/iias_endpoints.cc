@@ -23,15 +23,6 @@ constexpr char kIndexNamespace[] =
     "stable-v7/endpoints/index-response.xsd";
 constexpr absl::Duration kTokenLifetime = absl::Minutes(5);
 
-std::vector<std::string> All(const Parameters& parameters,
-                             absl::string_view name) {
-  std::vector<std::string> out;
-  for (const auto& [key, value] : parameters) {
-    if (key == name) out.push_back(value);
-  }
-  return out;
-}
-
 EwpAnswer BadRequest(absl::string_view why) {
   return {400, ErrorResponse(why)};
 }
@@ -58,6 +49,15 @@ bool ReceivesIn(const av1::Agreement& agreement,
 }
 
 }  // namespace
+
+std::vector<std::string> ParameterValues(const Parameters& parameters,
+                                         absl::string_view name) {
+  std::vector<std::string> out;
+  for (const auto& [key, value] : parameters) {
+    if (key == name && !value.empty()) out.push_back(value);
+  }
+  return out;
+}
 
 std::string OurIiaId(const av1::Agreement& agreement,
                      const std::string& our_institution) {
@@ -221,13 +221,13 @@ absl::StatusOr<std::vector<av1::Agreement>> IiasEndpoints::AgreementsWith(
 EwpAnswer IiasEndpoints::Index(const std::set<std::string>& caller_heis,
                                const Parameters& parameters) {
   const std::vector<std::string> years =
-      All(parameters, "receiving_academic_year_id");
+      ParameterValues(parameters, "receiving_academic_year_id");
   for (const std::string& year : years) {
     if (!ParseAcademicYear(year).ok())
       return BadRequest("receiving_academic_year_id is not like 2026/2027");
   }
   absl::Time since = absl::InfinitePast();
-  const auto modified_since = All(parameters, "modified_since");
+  const auto modified_since = ParameterValues(parameters, "modified_since");
   if (modified_since.size() > 1)
     return BadRequest("modified_since may be given once");
   std::string error;
@@ -258,7 +258,7 @@ EwpAnswer IiasEndpoints::Index(const std::set<std::string>& caller_heis,
 
 EwpAnswer IiasEndpoints::Get(const std::set<std::string>& caller_heis,
                              const Parameters& parameters) {
-  const std::vector<std::string> ids = All(parameters, "iia_id");
+  const std::vector<std::string> ids = ParameterValues(parameters, "iia_id");
   if (ids.empty()) return BadRequest("iia_id is required");
   if (static_cast<int>(ids.size()) > max_iia_ids_) {
     return BadRequest(

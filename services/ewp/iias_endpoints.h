@@ -25,6 +25,10 @@ namespace mobility::ewp {
 // The parameters of a request, in order (a name may repeat: iia_id).
 using Parameters = std::vector<std::pair<std::string, std::string>>;
 
+// The non-empty values of parameter `name`, in order.
+std::vector<std::string> ParameterValues(const Parameters& parameters,
+                                         absl::string_view name);
+
 struct EwpAnswer {
   int status = 200;
   std::string xml;

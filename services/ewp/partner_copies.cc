@@ -35,15 +35,6 @@ std::string FormEncoded(absl::string_view value) {
   return out;
 }
 
-std::vector<std::string> All(const Parameters& parameters,
-                             absl::string_view name) {
-  std::vector<std::string> out;
-  for (const auto& [key, value] : parameters) {
-    if (key == name && !value.empty()) out.push_back(value);
-  }
-  return out;
-}
-
 google::protobuf::Timestamp Micros(const pqxx::field& field) {
   return TimeUtil::MicrosecondsToTimestamp(field.as<int64_t>());
 }
@@ -111,7 +102,7 @@ EwpAnswer PartnerCopies::Receive(const std::string& kind,
                                  const Parameters& parameters,
                                  absl::string_view response,
                                  absl::string_view response_namespace) {
-  const auto ids = All(parameters, "iia_id");
+  const auto ids = ParameterValues(parameters, "iia_id");
   if (ids.size() != 1) return {400, ErrorResponse("one iia_id is required")};
   auto recorded = db_->Transact(
       CallLimit::Within(absl::Seconds(10)), [&](pqxx::transaction_base& txn) {
@@ -134,7 +125,7 @@ EwpAnswer PartnerCopies::Receive(const std::string& kind,
 
 EwpAnswer PartnerCopies::Approvals(const std::set<std::string>& heis,
                                    const Parameters& parameters) {
-  const auto ids = All(parameters, "iia_id");
+  const auto ids = ParameterValues(parameters, "iia_id");
   if (ids.empty()) return {400, ErrorResponse("iia_id is required")};
   std::string approvals;
   auto read = db_->Read(
@@ -351,9 +342,17 @@ void PartnerCopies::FetchReceived() {
 }
 
 void PartnerCopies::NotifyChanges() {
-  for (const std::string& hei : client_->heis()) {
-    if (hei == ours_->our_hei()) continue;
-    auto agreements = ours_->AgreementsWith({hei}, NewRequestId());
+  // Our partners are the institutions we keep records of, not every HEI
+  // of the network the catalogue lists: those with a SCHAC id it names.
+  const std::string request_id = NewRequestId();
+  auto institutions = ours_->Institutions(request_id);
+  if (!institutions.ok()) return;
+  const std::set<std::string> network = client_->heis();
+  for (const auto& [name, institution] : *institutions) {
+    const std::string& hei = institution.schac_id();
+    if (hei.empty() || hei == ours_->our_hei() || network.count(hei) == 0)
+      continue;
+    auto agreements = ours_->AgreementsWith({hei}, request_id);
     if (!agreements.ok()) continue;
     std::vector<std::string> names;
     for (const auto& agreement : *agreements) {
