@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
+#include "common/pg_reactor.h"
 #include "common/pg_store.h"
 #include "common/status.h"
 
@@ -76,15 +77,22 @@ StoredBodyError::StoredBodyError(const pqxx::field& body, absl::string_view row,
       row_(row),
       message_type_(message_type) {}
 
+absl::Status StoredDataDamaged(unsigned table_oid, absl::string_view column,
+                               absl::string_view row,
+                               absl::string_view message_type) {
+  Log(LogLevel::kError, "stored_body_unparsable",
+      {{"table_oid", std::to_string(table_oid)},
+       {"column", std::string(column)},
+       {"row", std::string(row)},
+       {"message_type", std::string(message_type)}});
+  return Error(absl::StatusCode::kInternal, "STORED_DATA_DAMAGED",
+               "stored data does not parse; the operators are told");
+}
+
 absl::Status MapSqlError(const std::exception& e) {
   if (const auto* damaged = dynamic_cast<const StoredBodyError*>(&e)) {
-    Log(LogLevel::kError, "stored_body_unparsable",
-        {{"table_oid", std::to_string(damaged->table_oid())},
-         {"column", damaged->column()},
-         {"row", damaged->row()},
-         {"message_type", damaged->message_type()}});
-    return Error(absl::StatusCode::kInternal, "STORED_DATA_DAMAGED",
-                 "stored data does not parse; the operators are told");
+    return StoredDataDamaged(damaged->table_oid(), damaged->column(),
+                             damaged->row(), damaged->message_type());
   }
   if (dynamic_cast<const pqxx::broken_connection*>(&e) != nullptr) {
     return Error(absl::StatusCode::kUnavailable, "DATABASE_UNAVAILABLE",
@@ -98,7 +106,13 @@ absl::Status MapSqlError(const std::exception& e) {
                  "request_id to learn the outcome");
   }
   const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
-  const std::string state = sql != nullptr ? sql->sqlstate() : "";
+  if (IsRetryable(e)) return MapSqlState("40001", e.what(), "");
+  return MapSqlState(sql != nullptr ? sql->sqlstate() : "", e.what(),
+                     sql != nullptr ? sql->query() : "");
+}
+
+absl::Status MapSqlState(const std::string& state, absl::string_view what,
+                         absl::string_view statement) {
   if (state == "23505") {
     return Error(absl::StatusCode::kAlreadyExists, "ALREADY_EXISTS",
                  "a resource with the same identity already exists");
@@ -111,7 +125,7 @@ absl::Status MapSqlError(const std::exception& e) {
     return Error(absl::StatusCode::kInvalidArgument, "INVALID_VALUE",
                  "a value is out of range for its field");
   }
-  if (IsRetryable(e) || state == "40001" || state == "40P01") {
+  if (state == "40001" || state == "40P01") {
     return Error(absl::StatusCode::kAborted, "CONCURRENT_CHANGE",
                  "the change collided with a concurrent one; retry");
   }
@@ -124,8 +138,9 @@ absl::Status MapSqlError(const std::exception& e) {
     return Error(absl::StatusCode::kUnavailable, "DATABASE_UNAVAILABLE",
                  "the database is not available");
   }
-  LogFields fields = {{"sqlstate", state}, {"what", e.what()}};
-  if (sql != nullptr) fields.emplace_back("statement", sql->query());
+  LogFields fields = {{"sqlstate", state}, {"what", std::string(what)}};
+  if (!statement.empty())
+    fields.emplace_back("statement", std::string(statement));
   Log(LogLevel::kError, "sql_error", fields);
   return Error(absl::StatusCode::kInternal, "INTERNAL",
                "internal database error");
@@ -211,9 +226,13 @@ Database::Database(DatabaseOptions options, std::string connection_string,
           statements.push_back(std::move(s));
         return std::move(statements);
       }()),
-      watchdog_([this] { WatchLimits(); }) {}
+      watchdog_([this] { WatchLimits(); }),
+      reactor_(std::make_unique<PgReactor>(connection_string_, statements_,
+                                           options_.pool_size,
+                                           options_.max_attempts)) {}
 
 Database::~Database() {
+  reactor_.reset();
   stop_watching_.Notify();
   watchdog_.join();
 }
@@ -247,8 +266,6 @@ absl::StatusOr<std::unique_ptr<Connection>> Database::Connect() const {
   }
 }
 
-namespace {
-
 absl::Status LimitPassed(const CallLimit& limit) {
   if (limit.cancelled()) {
     return Error(absl::StatusCode::kCancelled, "CALL_CANCELLED",
@@ -257,8 +274,6 @@ absl::Status LimitPassed(const CallLimit& limit) {
   return Error(absl::StatusCode::kDeadlineExceeded, "DEADLINE_EXCEEDED",
                "the call's deadline passed before its database work ended");
 }
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<Connection>> Database::Acquire(
     const CallLimit& limit) {
@@ -323,9 +338,10 @@ void Database::WatchLimits() {
 }
 
 int Database::CancelRunning() {
+  const int reads = reactor_->CancelRunning();
   absl::MutexLock lock(&watch_mu_);
   for (Watched* w : watched_) w->cancel_now = true;
-  return static_cast<int>(watched_.size());
+  return reads + static_cast<int>(watched_.size());
 }
 
 absl::Status Database::Read(const CallLimit& limit, const Body& body) {

@@ -74,10 +74,22 @@ class StoredBodyError : public std::runtime_error {
   std::string column_, row_, message_type_;
 };
 
+// INTERNAL (STORED_DATA_DAMAGED), logging the table, column and row of the
+// damaged body, never its bytes.
+absl::Status StoredDataDamaged(unsigned table_oid, absl::string_view column,
+                               absl::string_view row,
+                               absl::string_view message_type);
+
 // Maps a libpqxx exception to a canonical status. INTERNAL errors are logged
 // with the failing statement's text (parameters are never part of it) and
 // returned without it.
 absl::Status MapSqlError(const std::exception& e);
+// The same for a SQLSTATE as libpq reports it; `what` and `statement` (a
+// name or SQL text, never parameters) are logged for an INTERNAL error.
+absl::Status MapSqlState(const std::string& state, absl::string_view what,
+                         absl::string_view statement);
+// DEADLINE_EXCEEDED, or CANCELLED when the caller went away.
+absl::Status LimitPassed(const CallLimit& limit);
 
 // The libpq connection string of `options`: the URL with the session settings
 // (search_path, time zone, statement_timeout) as connection options, so that a
@@ -88,6 +100,7 @@ absl::StatusOr<std::string> ConnectionString(const DatabaseOptions& options);
 // service's PgTransactor runs on, and what migrations and tests use directly.
 // A pqxx::connection that logs the server's notices as JSON (db.cc).
 class Connection;
+class PgReactor;
 
 class Database final : public Transactor<pqxx::transaction_base> {
  public:
@@ -105,6 +118,10 @@ class Database final : public Transactor<pqxx::transaction_base> {
   // One READ COMMITTED transaction; a serialization failure, deadlock or
   // connection lost before commit reruns `body`, up to max_attempts.
   absl::Status Transact(const CallLimit& limit, const Body& body) override;
+
+  // Reads that park no thread (pg_reactor.h), on connections of their own:
+  // what the serving path's reads run on.
+  PgReactor& reactor() { return *reactor_; }
 
   // OK when the database answers on the health connection, which is kept
   // apart from the pool so that a busy pool does not look like a dead
@@ -143,6 +160,8 @@ class Database final : public Transactor<pqxx::transaction_base> {
   std::vector<Watched*> watched_ ABSL_GUARDED_BY(watch_mu_);
   absl::Notification stop_watching_;
   std::thread watchdog_;
+
+  std::unique_ptr<PgReactor> reactor_;
 
   absl::Mutex health_mu_;
   std::unique_ptr<Connection> health_conn_ ABSL_GUARDED_BY(health_mu_);

@@ -81,6 +81,24 @@ Message ParseBody(const pqxx::field& body, absl::string_view row) {
   return m;
 }
 
+// One row of a libpqxx result with its columns read by name, the accessors
+// every store's row decoder is written against (PgRow in pg_reactor.h has the
+// same), so that a transaction and the reactor decode a row one way.
+class PqxxRow {
+ public:
+  explicit PqxxRow(const pqxx::row& row) : row_(row) {}
+  std::string Text(const char* column) const {
+    return row_[column].as<std::string>();
+  }
+  int64_t Int64(const char* column) const { return row_[column].as<int64_t>(); }
+  double Double(const char* column) const { return row_[column].as<double>(); }
+  bool Bool(const char* column) const { return row_[column].as<bool>(); }
+  bool IsNull(const char* column) const { return row_[column].is_null(); }
+
+ private:
+  const pqxx::row& row_;
+};
+
 // "statement row N", naming a listed row whose id the caller does not read.
 inline std::string RowOf(absl::string_view statement, const pqxx::row& row) {
   return absl::StrCat(statement, " row ", row.rownumber());

@@ -169,7 +169,7 @@ class RpcDispatcher::Call final : public grpc::ServerUnaryReactor {
   const absl::Time start_;
   const std::shared_ptr<std::atomic<bool>> cancelled_;
   CallContext call_;
-  std::function<absl::Status(const CallContext&, grpc::ByteBuffer*)> body_;
+  CallBody body_;
 };
 
 RpcDispatcher::RpcDispatcher(TokenVerifier verifier, DispatchOptions options)
@@ -245,12 +245,27 @@ grpc::ServerUnaryReactor* RpcDispatcher::Start(
     call->Answer(status);
     return call;
   }
-  const bool queued = workers_->TrySubmit([call, response] {
+  auto answer = [call](absl::Status result) { call->Answer(result); };
+  if (method.nonblocking) {
+    if (nonblocking_calls_.fetch_add(1, std::memory_order_relaxed) >=
+        options_.workers + options_.max_queued) {
+      nonblocking_calls_.fetch_sub(1, std::memory_order_relaxed);
+      call->Answer(Overloaded());
+      return call;
+    }
+    call->body_(call->call_, response, [this, call](absl::Status result) {
+      nonblocking_calls_.fetch_sub(1, std::memory_order_relaxed);
+      call->Answer(result);
+    });
+    return call;
+  }
+  const bool queued = workers_->TrySubmit([call, response, answer] {
     // A call whose deadline passed while it waited was refused for load.
-    absl::Status result = call->call_.limit.Over(absl::Now())
-                              ? Overloaded()
-                              : call->body_(call->call_, response);
-    call->Answer(result);
+    if (call->call_.limit.Over(absl::Now())) {
+      answer(Overloaded());
+    } else {
+      call->body_(call->call_, response, answer);
+    }
   });
   if (!queued) call->Answer(Overloaded());
   return call;

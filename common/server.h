@@ -12,6 +12,7 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/server_callback_handlers.h>
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <map>
@@ -29,6 +30,7 @@
 #include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/call.h"
+#include "common/transactor.h"
 
 namespace mobility {
 
@@ -57,6 +59,11 @@ struct DispatchOptions {
   absl::Duration max_call_time = absl::Seconds(30);
 };
 
+// The body of one call: fills the response bytes and then hands `done` the
+// call's status, once, on any thread.
+using CallBody = std::function<void(const CallContext&, grpc::ByteBuffer*,
+                                    std::function<void(absl::Status)> done)>;
+
 // One RPC method as the dispatcher runs it.
 struct MethodSpec {
   std::string name;  // "GetAgreement": access log and error messages.
@@ -64,11 +71,12 @@ struct MethodSpec {
   // Callable without a token (the public inquiry form); a token sent anyway
   // must still verify.
   bool anonymous = false;
-  // Parses the request on gRPC's thread; returns the body to run on a worker,
-  // which fills the response bytes.
-  std::function<absl::StatusOr<std::function<absl::Status(
-      const CallContext&, grpc::ByteBuffer*)>>(const grpc::ByteBuffer&)>
-      prepare;
+  // The body parks no thread (its reads go to the PostgreSQL reactor): it
+  // starts on gRPC's thread and ends where its read does. Otherwise it runs on
+  // a worker.
+  bool nonblocking = false;
+  // Parses the request on gRPC's thread; returns the body.
+  std::function<absl::StatusOr<CallBody>(const grpc::ByteBuffer&)> prepare;
 };
 
 // The per-call path shared by every method of every service in a process.
@@ -85,6 +93,9 @@ class RpcDispatcher {
   TokenVerifier verifier_;
   const DispatchOptions options_;
   std::unique_ptr<WorkerPool> workers_;
+  // Non-blocking calls under way: as many as the workers and their queue
+  // hold, so that either kind of call is refused OVERLOADED at the same load.
+  mutable std::atomic<int> nonblocking_calls_{0};
 };
 
 // INVALID_ARGUMENT (reason MALFORMED_REQUEST) unless `bytes` parse as
@@ -114,14 +125,28 @@ class RpcService : public Generated::Service {
   explicit RpcService(std::shared_ptr<const RpcDispatcher> dispatcher)
       : dispatcher_(std::move(dispatcher)) {}
 
-  // The RPC `method` served by `serve` of `domain`, e.g.
-  // Handle("GetAgreement", AnyRole(), &agreements_, &Agreements::GetAgreement).
+  // The RPC `method` served by `serve` of `domain` on a worker, e.g.
+  // Handle("CreateAgreement", {Role::kCoordinator}, &agreements_,
+  //        &Agreements::CreateAgreement).
   template <typename Domain, typename Request, typename Response>
   void Handle(const std::string& method, std::set<Role> roles, Domain* domain,
               absl::StatusOr<Response> (Domain::*serve)(const Request&,
                                                         const CallContext&)) {
+    Register<Request, Response>(
+        method, std::move(roles), /*anonymous=*/false,
+        /*nonblocking=*/false,
+        Blocking<Request, Response>(Bind(domain, serve)));
+  }
+  // The same for a method that parks no thread, e.g.
+  // Handle("GetQuotaUsage", AnyRole(), &quotas_, &Quotas::GetQuotaUsage)
+  // where GetQuotaUsage answers through a Then<v1::QuotaUsage>.
+  template <typename Domain, typename Request, typename Response>
+  void Handle(const std::string& method, std::set<Role> roles, Domain* domain,
+              void (Domain::*serve)(const Request&, const CallContext&,
+                                    Then<Response>)) {
     Register<Request, Response>(method, std::move(roles), /*anonymous=*/false,
-                                Bind(domain, serve));
+                                /*nonblocking=*/true,
+                                Nonblocking(domain, serve));
   }
   // An RPC anyone may call, with or without a token; the domain sees an empty
   // principal when there is none.
@@ -129,8 +154,18 @@ class RpcService : public Generated::Service {
   void HandlePublic(const std::string& method, Domain* domain,
                     absl::StatusOr<Response> (Domain::*serve)(
                         const Request&, const CallContext&)) {
+    Register<Request, Response>(
+        method, AnyRole(), /*anonymous=*/true,
+        /*nonblocking=*/false,
+        Blocking<Request, Response>(Bind(domain, serve)));
+  }
+  template <typename Domain, typename Request, typename Response>
+  void HandlePublic(const std::string& method, Domain* domain,
+                    void (Domain::*serve)(const Request&, const CallContext&,
+                                          Then<Response>)) {
     Register<Request, Response>(method, AnyRole(), /*anonymous=*/true,
-                                Bind(domain, serve));
+                                /*nonblocking=*/true,
+                                Nonblocking(domain, serve));
   }
 
   template <typename Request, typename Response>
@@ -139,10 +174,46 @@ class RpcService : public Generated::Service {
                                                      const CallContext&)>
                   serve) {
     Register<Request, Response>(method, std::move(roles), /*anonymous=*/false,
-                                std::move(serve));
+                                /*nonblocking=*/false,
+                                Blocking<Request, Response>(std::move(serve)));
   }
 
  private:
+  // What a typed body does with the request and the response bytes.
+  template <typename Request>
+  using TypedBody =
+      std::function<void(const Request&, const CallContext&, grpc::ByteBuffer*,
+                         std::function<void(absl::Status)>)>;
+
+  template <typename Request, typename Response>
+  static TypedBody<Request> Blocking(std::function<absl::StatusOr<Response>(
+                                         const Request&, const CallContext&)>
+                                         serve) {
+    return [serve = std::move(serve)](
+               const Request& request, const CallContext& call,
+               grpc::ByteBuffer* out, std::function<void(absl::Status)> done) {
+      absl::StatusOr<Response> response = serve(request, call);
+      done(response.ok() ? SerializeResponse(*response, out)
+                         : response.status());
+    };
+  }
+
+  template <typename Domain, typename Request, typename Response>
+  static TypedBody<Request> Nonblocking(
+      Domain* domain, void (Domain::*serve)(const Request&, const CallContext&,
+                                            Then<Response>)) {
+    return [domain, serve](const Request& request, const CallContext& call,
+                           grpc::ByteBuffer* out,
+                           std::function<void(absl::Status)> done) {
+      (domain->*serve)(
+          request, call,
+          [out, done = std::move(done)](absl::StatusOr<Response> response) {
+            done(response.ok() ? SerializeResponse(*response, out)
+                               : response.status());
+          });
+    };
+  }
+
   template <typename Domain, typename Request, typename Response>
   static std::function<absl::StatusOr<Response>(const Request&,
                                                 const CallContext&)>
@@ -156,9 +227,7 @@ class RpcService : public Generated::Service {
 
   template <typename Request, typename Response>
   void Register(const std::string& method, std::set<Role> roles, bool anonymous,
-                std::function<absl::StatusOr<Response>(const Request&,
-                                                       const CallContext&)>
-                    serve) {
+                bool nonblocking, TypedBody<Request> serve) {
     const auto* service =
         google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
             Generated::service_full_name());
@@ -174,19 +243,18 @@ class RpcService : public Generated::Service {
     spec->name = method;
     spec->roles = std::move(roles);
     spec->anonymous = anonymous;
-    spec->prepare = [serve = std::move(serve)](const grpc::ByteBuffer& bytes)
-        -> absl::StatusOr<std::function<absl::Status(const CallContext&,
-                                                     grpc::ByteBuffer*)>> {
+    spec->nonblocking = nonblocking;
+    spec->prepare =
+        [serve = std::move(serve)](
+            const grpc::ByteBuffer& bytes) -> absl::StatusOr<CallBody> {
       auto request = std::make_shared<Request>();
       if (absl::Status parsed = ParseRequest(bytes, request.get());
           !parsed.ok()) {
         return parsed;
       }
-      return [serve, request](const CallContext& call,
-                              grpc::ByteBuffer* out) -> absl::Status {
-        absl::StatusOr<Response> response = serve(*request, call);
-        if (!response.ok()) return response.status();
-        return SerializeResponse(*response, out);
+      return [serve, request](const CallContext& call, grpc::ByteBuffer* out,
+                              std::function<void(absl::Status)> done) {
+        serve(*request, call, out, std::move(done));
       };
     };
     this->MarkMethodRawCallback(

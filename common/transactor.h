@@ -16,6 +16,12 @@
 
 namespace mobility {
 
+// Where a read that parks no thread hands its result: once, on whichever
+// thread received it. Domain code written against it runs the same on the
+// event loop of a PostgreSQL reactor as on a test's own thread.
+template <typename T>
+using Then = std::function<void(absl::StatusOr<T>)>;
+
 template <typename Store>
 class Transactor {
  public:

@@ -134,57 +134,75 @@ absl::StatusOr<v1::Agreement> Agreements::CreateAgreement(
 
 namespace {
 
-// What the public sees of an agreement: the revision in force, whose content
-// both partners approved, even while an amendment awaits approval; NOT_FOUND
-// for a draft or an ended agreement.
+// What the public gets for a draft or an ended agreement: it sees only the
+// revision in force, whose content both partners approved, even while an
+// amendment awaits approval.
+absl::Status NotInForce(const v1::Agreement& agreement) {
+  return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
+               absl::StrCat("no agreement ", agreement.name()),
+               Text(words::AGREEMENT_NOT_FOUND));
+}
+
 absl::StatusOr<v1::Agreement> RevisionInForce(AgreementsStore& store,
                                               v1::Agreement current) {
   if (current.state() == v1::Agreement::AMENDED) {
     return store.GetAgreementRevision(ResourceIdOf(current.name()),
                                       current.in_force_revision());
   }
-  if (current.state() != v1::Agreement::APPROVED) {
-    return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
-                 absl::StrCat("no agreement ", current.name()),
-                 Text(words::AGREEMENT_NOT_FOUND));
-  }
+  if (current.state() != v1::Agreement::APPROVED) return NotInForce(current);
   return current;
 }
 
 }  // namespace
 
-absl::StatusOr<v1::Agreement> Agreements::GetAgreement(
-    const v1::GetAgreementRequest& request, const CallContext& call) {
+void Agreements::GetAgreement(const v1::GetAgreementRequest& request,
+                              const CallContext& call,
+                              Then<v1::Agreement> reply) {
   const Principal& caller = call.principal;
   auto id = ParseResourceName("name", request.name(), "agreements");
-  if (!id.ok()) return id.status();
-  if (request.revision() < 0)
-    return InvalidField("revision", Text(common_words::NOT_NEGATIVE));
+  if (!id.ok()) return reply(id.status());
+  const int64_t revision = request.revision();
+  if (revision < 0)
+    return reply(InvalidField("revision", Text(common_words::NOT_NEGATIVE)));
   // The public sees the agreements in force, as the university publishes
   // them; drafts, amendments awaiting approval and ended ones are the
   // office's.
-  if (caller.IsPublic() && request.revision() != 0) {
-    return InvalidField("revision", Text(words::PUBLIC_READS_IN_FORCE));
+  if (caller.IsPublic() && revision != 0) {
+    return reply(InvalidField("revision", Text(words::PUBLIC_READS_IN_FORCE)));
   }
-  // Anyone but the partners reads what the public reads.
-  auto found = store_->ReadValue(
-      call.limit, [&](AgreementsStore& store) -> absl::StatusOr<v1::Agreement> {
-        auto agreement = store.GetAgreement(*id, /*for_update=*/false);
-        if (!agreement.ok()) return agreement;
-        if (ReadsWhole(*agreement, caller)) {
-          if (request.revision() == 0) return agreement;
-          return store.GetAgreementRevision(*id, request.revision());
+  const absl::CivilDay today = Today();
+  // `call` outlives the reads: the call is answered only through `reply`.
+  Then<v1::Agreement> answer = [&caller, today, reply = std::move(reply)](
+                                   absl::StatusOr<v1::Agreement> found) {
+    if (!found.ok()) return reply(found.status());
+    ApplyTerminationDate(*found, today);
+    RedactForCaller(*found, caller);
+    reply(*std::move(found));
+  };
+  reads_->GetAgreement(
+      call.limit, *id,
+      [this, &call, id = *id, revision, today,
+       answer = std::move(answer)](absl::StatusOr<v1::Agreement> agreement) {
+        if (!agreement.ok()) return answer(agreement.status());
+        if (ReadsWhole(*agreement, call.principal)) {
+          if (revision == 0) return answer(std::move(agreement));
+          return reads_->GetAgreementRevision(call.limit, id, revision, answer);
         }
-        if (request.revision() != 0) {
-          return InvalidField("revision", Text(words::PARTNERS_READ_REVISIONS));
+        // Anyone but the partners reads what the public reads: the revision
+        // in force.
+        if (revision != 0) {
+          return answer(
+              InvalidField("revision", Text(words::PARTNERS_READ_REVISIONS)));
         }
-        ApplyTerminationDate(*agreement, Today());
-        return RevisionInForce(store, *std::move(agreement));
+        ApplyTerminationDate(*agreement, today);
+        if (agreement->state() == v1::Agreement::AMENDED) {
+          return reads_->GetAgreementRevision(
+              call.limit, id, agreement->in_force_revision(), answer);
+        }
+        if (agreement->state() != v1::Agreement::APPROVED)
+          return answer(NotInForce(*agreement));
+        answer(std::move(agreement));
       });
-  if (!found.ok()) return found.status();
-  ApplyTerminationDate(*found, Today());
-  RedactForCaller(*found, caller);
-  return found;
 }
 
 absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(

@@ -20,15 +20,15 @@ namespace mobility::agreements {
 
 class Agreements {
  public:
-  explicit Agreements(
-      Transactor<AgreementsStore>* store,
+  Agreements(
+      Transactor<AgreementsStore>* store, AgreementsReads* reads,
       Clock clock = [] { return absl::Now(); })
-      : store_(store), clock_(std::move(clock)) {}
+      : store_(store), reads_(reads), clock_(std::move(clock)) {}
 
   absl::StatusOr<v1::Agreement> CreateAgreement(
       const v1::CreateAgreementRequest& request, const CallContext& call);
-  absl::StatusOr<v1::Agreement> GetAgreement(
-      const v1::GetAgreementRequest& request, const CallContext& call);
+  void GetAgreement(const v1::GetAgreementRequest& request,
+                    const CallContext& call, Then<v1::Agreement> reply);
   absl::StatusOr<v1::ListAgreementsResponse> ListAgreements(
       const v1::ListAgreementsRequest& request, const CallContext& call);
   absl::StatusOr<v1::Agreement> UpdateAgreement(
@@ -54,6 +54,7 @@ class Agreements {
                                        absl::Time)>& change);
 
   Transactor<AgreementsStore>* store_;
+  AgreementsReads* reads_;
   Clock clock_;
 };
 

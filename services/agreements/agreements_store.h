@@ -11,7 +11,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
+#include "common/call.h"
 #include "common/idempotency.h"
+#include "common/transactor.h"
 #include "mobility/agreements/v1/agreements.pb.h"
 
 namespace mobility::agreements {
@@ -91,6 +93,20 @@ class AgreementsStore : public RequestLedger {
   };
   virtual absl::StatusOr<AgreementUsage> GetAgreementUsage(
       const std::string& agreement_id) = 0;
+};
+
+// The reads the serving path makes outside a transaction, parking no thread:
+// each hands its result to `then` once, on whichever thread received it.
+class AgreementsReads {
+ public:
+  virtual ~AgreementsReads() = default;
+  virtual void GetInstitution(const CallLimit& limit, const std::string& id,
+                              Then<v1::Institution> then) = 0;
+  virtual void GetAgreement(const CallLimit& limit, const std::string& id,
+                            Then<v1::Agreement> then) = 0;
+  virtual void GetAgreementRevision(const CallLimit& limit,
+                                    const std::string& id, int64_t revision,
+                                    Then<v1::Agreement> then) = 0;
 };
 
 }  // namespace mobility::agreements

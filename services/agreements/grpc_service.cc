@@ -10,8 +10,9 @@ AgreementsGrpcService::AgreementsGrpcService(
     Database* db, std::shared_ptr<const RpcDispatcher> dispatcher, Clock clock)
     : RpcService(std::move(dispatcher)),
       store_(db),
-      institutions_(&store_),
-      agreements_(&store_, clock),
+      reads_(db),
+      institutions_(&store_, &reads_),
+      agreements_(&store_, &reads_, clock),
       quotas_(&store_, clock) {
   const std::set<Role> writers = {Role::kCoordinator, Role::kAdmin};
   const std::set<Role> ledger = {Role::kService};

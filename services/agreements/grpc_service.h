@@ -24,6 +24,7 @@ class AgreementsGrpcService final : public RpcService<v1::AgreementsService> {
 
  private:
   PgTransactor<AgreementsStore, PgAgreementsStore> store_;
+  PgAgreementsReads reads_;
   Institutions institutions_;
   Agreements agreements_;
   Quotas quotas_;

@@ -79,17 +79,12 @@ absl::StatusOr<v1::Institution> Institutions::CreateInstitution(
   return created;
 }
 
-absl::StatusOr<v1::Institution> Institutions::GetInstitution(
-    const v1::GetInstitutionRequest& request, const CallContext& call) {
+void Institutions::GetInstitution(const v1::GetInstitutionRequest& request,
+                                  const CallContext& call,
+                                  Then<v1::Institution> reply) {
   auto id = ParseResourceName("name", request.name(), "institutions");
-  if (!id.ok()) return id.status();
-  return store_->ReadValue(
-      call.limit,
-      [&](AgreementsStore& store) -> absl::StatusOr<v1::Institution> {
-        auto row = store.GetInstitution(*id, /*for_update=*/false);
-        if (!row.ok()) return row.status();
-        return row->first;
-      });
+  if (!id.ok()) return reply(id.status());
+  reads_->GetInstitution(call.limit, *id, std::move(reply));
 }
 
 absl::StatusOr<v1::ListInstitutionsResponse> Institutions::ListInstitutions(

@@ -17,15 +17,15 @@ namespace mobility::agreements {
 
 class Institutions {
  public:
-  explicit Institutions(
-      Transactor<AgreementsStore>* store,
+  Institutions(
+      Transactor<AgreementsStore>* store, AgreementsReads* reads,
       Clock clock = [] { return absl::Now(); })
-      : store_(store), clock_(std::move(clock)) {}
+      : store_(store), reads_(reads), clock_(std::move(clock)) {}
 
   absl::StatusOr<v1::Institution> CreateInstitution(
       const v1::CreateInstitutionRequest& request, const CallContext& call);
-  absl::StatusOr<v1::Institution> GetInstitution(
-      const v1::GetInstitutionRequest& request, const CallContext& call);
+  void GetInstitution(const v1::GetInstitutionRequest& request,
+                      const CallContext& call, Then<v1::Institution> reply);
   absl::StatusOr<v1::ListInstitutionsResponse> ListInstitutions(
       const v1::ListInstitutionsRequest& request, const CallContext& call);
   absl::StatusOr<v1::Institution> UpdateInstitution(
@@ -35,6 +35,7 @@ class Institutions {
   absl::Time Now() const { return TruncatedNow(clock_); }
 
   Transactor<AgreementsStore>* store_;
+  AgreementsReads* reads_;
   Clock clock_;
 };
 

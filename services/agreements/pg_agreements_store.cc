@@ -19,22 +19,42 @@ std::string InstitutionName(const std::string& id) {
   return "institutions/" + id;
 }
 
-std::pair<v1::Institution, int64_t> InstitutionFromRow(const pqxx::row& row) {
+// `Row` is PqxxRow or PgRow: a transaction and the reactor decode one way.
+template <typename Row>
+std::pair<v1::Institution, int64_t> InstitutionFromRow(const Row& row) {
   v1::Institution i;
-  i.set_name(InstitutionName(row["id"].as<std::string>()));
-  i.set_display_name(row["display_name"].as<std::string>());
-  i.set_erasmus_code(row["erasmus_code"].as<std::string>());
-  i.set_schac_id(row["schac_id"].as<std::string>());
-  i.set_country_code(row["country_code"].as<std::string>());
-  i.set_city(row["city"].as<std::string>());
-  i.set_latitude(row["latitude"].as<double>());
-  i.set_longitude(row["longitude"].as<double>());
-  i.set_entered_by(row["entered_by"].as<std::string>());
-  *i.mutable_create_time() = FromMicros(row["create_us"].as<int64_t>());
-  *i.mutable_update_time() = FromMicros(row["update_us"].as<int64_t>());
-  int64_t revision = row["revision"].as<int64_t>();
+  i.set_name(InstitutionName(row.Text("id")));
+  i.set_display_name(row.Text("display_name"));
+  i.set_erasmus_code(row.Text("erasmus_code"));
+  i.set_schac_id(row.Text("schac_id"));
+  i.set_country_code(row.Text("country_code"));
+  i.set_city(row.Text("city"));
+  i.set_latitude(row.Double("latitude"));
+  i.set_longitude(row.Double("longitude"));
+  i.set_entered_by(row.Text("entered_by"));
+  *i.mutable_create_time() = FromMicros(row.Int64("create_us"));
+  *i.mutable_update_time() = FromMicros(row.Int64("update_us"));
+  int64_t revision = row.Int64("revision");
   i.set_etag(Etag(i.name(), revision));
   return {i, revision};
+}
+
+absl::Status InstitutionNotFound(const std::string& id) {
+  return Error(absl::StatusCode::kNotFound, "INSTITUTION_NOT_FOUND",
+               absl::StrCat("no institution ", InstitutionName(id)),
+               Text(words::INSTITUTION_NOT_FOUND));
+}
+
+absl::Status AgreementNotFound(const std::string& id) {
+  return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
+               absl::StrCat("no agreement agreements/", id),
+               Text(words::AGREEMENT_NOT_FOUND));
+}
+
+absl::Status RevisionNotFound(const std::string& id, int64_t revision) {
+  return Error(absl::StatusCode::kNotFound, "REVISION_NOT_FOUND",
+               absl::StrCat("agreements/", id, " has no revision ", revision),
+               Text(words::REVISION_NOT_FOUND));
 }
 
 // Agreements stored before EWP IIA v7 kept the yearly totals as integers
@@ -67,6 +87,13 @@ v1::Agreement AgreementFromBody(const pqxx::field& body,
                                 absl::string_view row) {
   v1::Agreement a = ParseBody<v1::Agreement>(body, row);
   UpgradeStoredAgreement(a);
+  return a;
+}
+
+absl::StatusOr<v1::Agreement> AgreementFromBody(const PgRows& rows,
+                                                absl::string_view row) {
+  auto a = ParseStoredBody<v1::Agreement>(rows, 0, "body", row);
+  if (a.ok()) UpgradeStoredAgreement(*a);
   return a;
 }
 
@@ -236,12 +263,8 @@ PgAgreementsStore::GetInstitution(const std::string& id, bool for_update) {
       [&]() -> absl::StatusOr<std::pair<v1::Institution, int64_t>> {
         pqxx::result r = txn_.exec_prepared(
             for_update ? "institution_get_for_update" : "institution_get", id);
-        if (r.empty()) {
-          return Error(absl::StatusCode::kNotFound, "INSTITUTION_NOT_FOUND",
-                       absl::StrCat("no institution ", InstitutionName(id)),
-                       Text(words::INSTITUTION_NOT_FOUND));
-        }
-        return InstitutionFromRow(r[0]);
+        if (r.empty()) return InstitutionNotFound(id);
+        return InstitutionFromRow(PqxxRow(r[0]));
       });
 }
 
@@ -263,7 +286,7 @@ PgAgreementsStore::ListInstitutions(const std::string& country_code,
     std::vector<std::pair<v1::Institution, int64_t>> out;
     for (const auto& row : txn_.exec_prepared("institution_list", country_code,
                                               after_id, limit)) {
-      out.push_back(InstitutionFromRow(row));
+      out.push_back(InstitutionFromRow(PqxxRow(row)));
     }
     return out;
   });
@@ -335,11 +358,7 @@ absl::StatusOr<v1::Agreement> PgAgreementsStore::GetAgreement(
   return StoreCall([&]() -> absl::StatusOr<v1::Agreement> {
     pqxx::result r = txn_.exec_prepared(
         for_update ? "agreement_get_for_update" : "agreement_get", id);
-    if (r.empty()) {
-      return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
-                   absl::StrCat("no agreement agreements/", id),
-                   Text(words::AGREEMENT_NOT_FOUND));
-    }
+    if (r.empty()) return AgreementNotFound(id);
     return AgreementFromBody(r[0][0], id);
   });
 }
@@ -348,12 +367,7 @@ absl::StatusOr<v1::Agreement> PgAgreementsStore::GetAgreementRevision(
     const std::string& id, int64_t revision) {
   return StoreCall([&]() -> absl::StatusOr<v1::Agreement> {
     pqxx::result r = txn_.exec_prepared("agreement_revision_get", id, revision);
-    if (r.empty()) {
-      return Error(
-          absl::StatusCode::kNotFound, "REVISION_NOT_FOUND",
-          absl::StrCat("agreements/", id, " has no revision ", revision),
-          Text(words::REVISION_NOT_FOUND));
-    }
+    if (r.empty()) return RevisionNotFound(id, revision);
     return AgreementFromBody(r[0][0], absl::StrCat(id, " revision ", revision));
   });
 }
@@ -462,6 +476,42 @@ PgAgreementsStore::GetAgreementUsage(const std::string& agreement_id) {
     }
     return usage;
   });
+}
+
+void PgAgreementsReads::GetInstitution(const CallLimit& limit,
+                                       const std::string& id,
+                                       Then<v1::Institution> then) {
+  reactor_.Read(limit, "institution_get", {id},
+                [id, then = std::move(then)](absl::StatusOr<PgRows> rows) {
+                  if (!rows.ok()) return then(rows.status());
+                  if (rows->size() == 0) return then(InstitutionNotFound(id));
+                  then(InstitutionFromRow(PgRow(*rows, 0)).first);
+                });
+}
+
+void PgAgreementsReads::GetAgreement(const CallLimit& limit,
+                                     const std::string& id,
+                                     Then<v1::Agreement> then) {
+  reactor_.Read(limit, "agreement_get", {id},
+                [id, then = std::move(then)](absl::StatusOr<PgRows> rows) {
+                  if (!rows.ok()) return then(rows.status());
+                  if (rows->size() == 0) return then(AgreementNotFound(id));
+                  then(AgreementFromBody(*rows, id));
+                });
+}
+
+void PgAgreementsReads::GetAgreementRevision(const CallLimit& limit,
+                                             const std::string& id,
+                                             int64_t revision,
+                                             Then<v1::Agreement> then) {
+  reactor_.Read(
+      limit, "agreement_revision_get", {id, std::to_string(revision)},
+      [id, revision, then = std::move(then)](absl::StatusOr<PgRows> rows) {
+        if (!rows.ok()) return then(rows.status());
+        if (rows->size() == 0) return then(RevisionNotFound(id, revision));
+        then(
+            AgreementFromBody(*rows, absl::StrCat(id, " revision ", revision)));
+      });
 }
 
 }  // namespace mobility::agreements

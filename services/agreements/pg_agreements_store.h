@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 #include <vector>
 
+#include "common/pg_reactor.h"
 #include "common/pg_store.h"
 #include "services/agreements/agreements_store.h"
 
@@ -61,6 +62,22 @@ class PgAgreementsStore final : public PgStore<AgreementsStore> {
                                   absl::Time now) override;
   absl::StatusOr<AgreementUsage> GetAgreementUsage(
       const std::string& agreement_id) override;
+};
+
+// The same rows as PgAgreementsStore reads, through the database's reactor.
+class PgAgreementsReads final : public AgreementsReads {
+ public:
+  explicit PgAgreementsReads(Database* db) : reactor_(db->reactor()) {}
+  void GetInstitution(const CallLimit& limit, const std::string& id,
+                      Then<v1::Institution> then) override;
+  void GetAgreement(const CallLimit& limit, const std::string& id,
+                    Then<v1::Agreement> then) override;
+  void GetAgreementRevision(const CallLimit& limit, const std::string& id,
+                            int64_t revision,
+                            Then<v1::Agreement> then) override;
+
+ private:
+  PgReactor& reactor_;
 };
 
 }  // namespace mobility::agreements

@@ -1,0 +1,523 @@
+#include "common/pg_reactor.h"
+
+#include <endian.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <set>
+
+#include "absl/strings/ascii.h"
+#include "absl/time/clock.h"
+#include "common/db.h"
+#include "common/log.h"
+#include "common/status.h"
+
+namespace mobility {
+namespace {
+
+// How often the loop looks for reads whose limit passed, as Database's
+// watchdog does.
+constexpr absl::Duration kWatchInterval = absl::Milliseconds(10);
+// The loop's wait when nothing is in flight: a read sent meanwhile is watched
+// within this.
+constexpr int kIdleWaitMs = 100;
+
+void LogNotice(void* /*arg*/, const char* message) {
+  Log(LogLevel::kWarning, "database_notice",
+      {{"message", std::string(absl::StripTrailingAsciiWhitespace(message))}});
+}
+
+absl::Status ConnectionLost() {
+  return Error(absl::StatusCode::kUnavailable, "DATABASE_UNAVAILABLE",
+               "the database connection was lost");
+}
+
+uint64_t BigEndian(const char* bytes, int length) {
+  uint64_t v = 0;
+  for (int i = 0; i < length; ++i)
+    v = (v << 8) | static_cast<unsigned char>(bytes[i]);
+  return v;
+}
+
+}  // namespace
+
+PgRows::PgRows(PGresult* result) : result_(result, PQclear) {}
+
+int PgRows::size() const { return PQntuples(result_.get()); }
+
+int PgRows::Column(absl::string_view name) const {
+  const int n = PQnfields(result_.get());
+  for (int c = 0; c < n; ++c) {
+    if (name == PQfname(result_.get(), c)) return c;
+  }
+  Log(LogLevel::kError, "no_such_column", {{"column", std::string(name)}});
+  std::abort();
+}
+
+bool PgRows::IsNull(int row, int column) const {
+  return PQgetisnull(result_.get(), row, column) != 0;
+}
+
+absl::string_view PgRows::Bytes(int row, int column) const {
+  return absl::string_view(PQgetvalue(result_.get(), row, column),
+                           PQgetlength(result_.get(), row, column));
+}
+
+int64_t PgRows::Int64(int row, int column) const {
+  const int length = PQgetlength(result_.get(), row, column);
+  const uint64_t bits =
+      BigEndian(PQgetvalue(result_.get(), row, column), length);
+  // Sign-extend a smallint or an integer.
+  switch (length) {
+    case 2:
+      return static_cast<int16_t>(bits);
+    case 4:
+      return static_cast<int32_t>(bits);
+    default:
+      return static_cast<int64_t>(bits);
+  }
+}
+
+double PgRows::Double(int row, int column) const {
+  const uint64_t bits = BigEndian(PQgetvalue(result_.get(), row, column),
+                                  PQgetlength(result_.get(), row, column));
+  double d;
+  std::memcpy(&d, &bits, sizeof d);
+  return d;
+}
+
+bool PgRows::Bool(int row, int column) const {
+  return PQgetlength(result_.get(), row, column) == 1 &&
+         PQgetvalue(result_.get(), row, column)[0] != 0;
+}
+
+unsigned PgRows::Table(int column) const {
+  return PQftable(result_.get(), column);
+}
+
+std::string PgRows::ColumnName(int column) const {
+  return PQfname(result_.get(), column);
+}
+
+struct PgReactor::Query {
+  CallLimit limit;
+  std::string statement;
+  std::vector<std::string> params;
+  Done done;
+  int attempts = 0;
+  // Its statement was prepared in the same sync as the query.
+  bool prepares = false;
+  // `done` has run (the limit passed): a result still to come is dropped.
+  bool answered = false;
+  // The query's result, or the first error (of the prepare that went with
+  // it); the synchronisation point follows.
+  std::unique_ptr<PGresult, void (*)(PGresult*)> result{nullptr, PQclear};
+
+  void Answer(absl::StatusOr<PgRows> rows, Answers& answers) {
+    if (answered) return;
+    answered = true;
+    answers.emplace_back(std::move(done), std::move(rows));
+  }
+};
+
+// One connection and the reads sent on it, in the order sent: pipeline mode
+// returns results in that order.
+struct PgReactor::Link {
+  uint64_t id = 0;
+  PGconn* pg = nullptr;
+  std::shared_ptr<PGcancel> cancel;
+  std::deque<std::shared_ptr<Query>> sent;
+  // Statements are prepared on a connection with the first query that uses
+  // them, in the same round trip: a connection opens without touching a table
+  // (whose lock would stall it), and a prepare is cancelled with its query.
+  std::set<std::string> prepared;
+  // A cancel was sent on it: it takes no more reads and closes once drained.
+  bool retiring = false;
+  const Query* cancelled = nullptr;  // The read the last cancel was for.
+  bool writing = false;              // Output is waiting for the socket.
+
+  ~Link() {
+    if (pg != nullptr) PQfinish(pg);
+  }
+  int fd() const { return PQsocket(pg); }
+};
+
+PgReactor::PgReactor(std::string connection_string,
+                     std::vector<PreparedStatement> statements,
+                     int max_connections, int max_attempts)
+    : connection_string_(std::move(connection_string)),
+      statements_([&] {
+        std::map<std::string, std::string> by_name;
+        for (auto& s : statements) by_name[s.name] = std::move(s.sql);
+        return by_name;
+      }()),
+      max_connections_(max_connections),
+      max_attempts_(max_attempts),
+      epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
+      wake_fd_(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
+  epoll_event wake{};
+  wake.events = EPOLLIN;
+  wake.data.u64 = 0;
+  epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, wake_fd_, &wake);
+  loop_ = std::thread([this] { Loop(); });
+  connector_ = std::thread([this] { Connector(); });
+}
+
+PgReactor::~PgReactor() {
+  Answers answers;
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  connector_work_.SignalAll();
+  const uint64_t one = 1;
+  (void)!write(wake_fd_, &one, sizeof one);
+  loop_.join();
+  connector_.join();
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto& [id, link] : links_) {
+      for (auto& query : link->sent) query->Answer(ConnectionLost(), answers);
+    }
+    for (auto& query : waiting_) query->Answer(ConnectionLost(), answers);
+    links_.clear();
+    waiting_.clear();
+  }
+  for (auto& [done, rows] : answers) done(std::move(rows));
+  close(wake_fd_);
+  close(epoll_fd_);
+}
+
+void PgReactor::Read(const CallLimit& limit, absl::string_view statement,
+                     std::vector<std::string> params, Done done) {
+  auto query = std::make_shared<Query>(
+      Query{limit, std::string(statement), std::move(params), std::move(done)});
+  Answers answers;
+  {
+    absl::MutexLock lock(&mu_);
+    Dispatch(std::move(query), answers);
+  }
+  for (auto& [done, rows] : answers) done(std::move(rows));
+}
+
+void PgReactor::Dispatch(std::shared_ptr<Query> query, Answers& answers) {
+  if (query->limit.Over(absl::Now())) {
+    query->Answer(LimitPassed(query->limit), answers);
+    return;
+  }
+  // The least busy connection: at low load each read has one to itself, and
+  // reads queue behind one another only when every connection is busy.
+  Link* best = nullptr;
+  for (auto& [id, link] : links_) {
+    if (!link->retiring &&
+        (best == nullptr || link->sent.size() < best->sent.size()))
+      best = link.get();
+  }
+  if ((best == nullptr || !best->sent.empty()) &&
+      static_cast<int>(links_.size()) + connects_wanted_ < max_connections_) {
+    ++connects_wanted_;
+    connector_work_.Signal();
+  }
+  if (best == nullptr) {
+    waiting_.push_back(std::move(query));
+    return;
+  }
+  if (!Send(*best, query)) {
+    // Not on the link: rerun it once the link's own reads are rerun.
+    Drop(best->id, answers);
+    Rerun(std::move(query), answers);
+  }
+}
+
+bool PgReactor::Send(Link& link, const std::shared_ptr<Query>& query) {
+  query->prepares = link.prepared.insert(query->statement).second;
+  if (query->prepares) {
+    auto sql = statements_.find(query->statement);
+    if (sql == statements_.end()) {
+      Log(LogLevel::kError, "no_such_statement",
+          {{"statement", query->statement}});
+      std::abort();
+    }
+    if (PQsendPrepare(link.pg, query->statement.c_str(), sql->second.c_str(), 0,
+                      nullptr) != 1) {
+      return false;
+    }
+  }
+  std::vector<const char*> values;
+  values.reserve(query->params.size());
+  for (const auto& p : query->params) values.push_back(p.c_str());
+  if (PQsendQueryPrepared(link.pg, query->statement.c_str(),
+                          static_cast<int>(values.size()), values.data(),
+                          nullptr, nullptr, /*resultFormat=binary*/ 1) != 1 ||
+      PQpipelineSync(link.pg) != 1) {
+    return false;
+  }
+  ++query->attempts;
+  link.sent.push_back(query);
+  const int flushed = PQflush(link.pg);
+  if (flushed < 0) return true;  // The loop finds the link broken.
+  if (flushed == 1 && !link.writing) {
+    link.writing = true;
+    epoll_event event{};
+    event.events = EPOLLIN | EPOLLOUT;
+    event.data.u64 = link.id;
+    epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, link.fd(), &event);
+  }
+  return true;
+}
+
+void PgReactor::Receive(Link& link, Answers& answers) {
+  if (PQconsumeInput(link.pg) != 1) {
+    Drop(link.id, answers);
+    return;
+  }
+  // After a query's result libpq returns one null and then the
+  // synchronisation point; two nulls in a row mean nothing more is ready.
+  int nulls = 0;
+  while (!link.sent.empty() && !PQisBusy(link.pg) && nulls < 2) {
+    PGresult* result = PQgetResult(link.pg);
+    if (result == nullptr) {
+      ++nulls;
+      continue;
+    }
+    nulls = 0;
+    if (PQresultStatus(result) == PGRES_PIPELINE_SYNC) {
+      PQclear(result);
+      auto query = std::move(link.sent.front());
+      link.sent.pop_front();
+      Complete(link, std::move(query), answers);
+      continue;
+    }
+    auto& query = link.sent.front();
+    if (query->result == nullptr ||
+        PQresultStatus(query->result.get()) == PGRES_COMMAND_OK) {
+      query->result.reset(result);
+    } else {
+      PQclear(result);
+    }
+  }
+  if (PQstatus(link.pg) == CONNECTION_BAD ||
+      (link.retiring && link.sent.empty())) {
+    Drop(link.id, answers);
+  }
+}
+
+void PgReactor::Complete(Link& link, std::shared_ptr<Query> query,
+                         Answers& answers) {
+  auto result = std::move(query->result);
+  if (query->answered) return;
+  const ExecStatusType status =
+      result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+    query->Answer(PgRows(result.release()), answers);
+    return;
+  }
+  if (query->prepares) link.prepared.erase(query->statement);
+  const char* state =
+      result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
+  const std::string sqlstate = state != nullptr ? state : "";
+  // A cancel meant for the read ahead of it, landed late.
+  if (link.retiring && sqlstate == "57014") {
+    Rerun(std::move(query), answers);
+    return;
+  }
+  query->Answer(
+      MapSqlState(sqlstate,
+                  result ? PQresultErrorMessage(result.get()) : "no result",
+                  query->statement),
+      answers);
+}
+
+void PgReactor::Drop(uint64_t id, Answers& answers) {
+  auto it = links_.find(id);
+  if (it == links_.end()) return;
+  std::unique_ptr<Link> link = std::move(it->second);
+  links_.erase(it);
+  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, link->fd(), nullptr);
+  if (!link->retiring && !link->sent.empty()) {
+    Log(LogLevel::kWarning, "database_connection_lost",
+        {{"reads_in_flight", std::to_string(link->sent.size())}});
+  }
+  for (auto& query : link->sent) {
+    query->result.reset();
+    Rerun(std::move(query), answers);
+  }
+}
+
+void PgReactor::Rerun(std::shared_ptr<Query> query, Answers& answers) {
+  if (query->answered) return;
+  if (query->attempts >= max_attempts_) {
+    query->Answer(ConnectionLost(), answers);
+    return;
+  }
+  Dispatch(std::move(query), answers);
+}
+
+void PgReactor::CancelHead(Link& link) {
+  const Query* head = link.sent.front().get();
+  if (link.cancelled == head) return;
+  link.cancelled = head;
+  link.retiring = true;
+  cancels_.push_back(link.cancel);
+  connector_work_.Signal();
+}
+
+void PgReactor::Watch(absl::Time now, Answers& answers) {
+  std::vector<uint64_t> drained;
+  for (auto& [id, link] : links_) {
+    for (auto& query : link->sent) {
+      if (query->limit.Over(now))
+        query->Answer(LimitPassed(query->limit), answers);
+    }
+    // The running read is the first; once nobody waits for it, it stops.
+    if (!link->sent.empty() && link->sent.front()->answered) CancelHead(*link);
+    if (link->retiring && link->sent.empty()) drained.push_back(id);
+  }
+  for (uint64_t id : drained) Drop(id, answers);
+  for (auto it = waiting_.begin(); it != waiting_.end();) {
+    if ((*it)->limit.Over(now)) {
+      (*it)->Answer(LimitPassed((*it)->limit), answers);
+      it = waiting_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+int PgReactor::CancelRunning() {
+  Answers answers;
+  int running = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    const absl::Status shutting_down =
+        Error(absl::StatusCode::kUnavailable, "SHUTTING_DOWN",
+              "the service stopped before the read ended");
+    for (auto& [id, link] : links_) {
+      for (auto& query : link->sent) {
+        if (!query->answered) ++running;
+        query->Answer(shutting_down, answers);
+      }
+      if (!link->sent.empty()) CancelHead(*link);
+    }
+    for (auto& query : waiting_) {
+      ++running;
+      query->Answer(shutting_down, answers);
+    }
+    waiting_.clear();
+  }
+  for (auto& [done, rows] : answers) done(std::move(rows));
+  return running;
+}
+
+void PgReactor::Loop() {
+  epoll_event events[64];
+  int wait_ms = kIdleWaitMs;
+  absl::Time watched = absl::Now();
+  while (true) {
+    const int n = epoll_wait(epoll_fd_, events, 64, wait_ms);
+    Answers answers;
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+      for (int i = 0; i < n; ++i) {
+        auto it = links_.find(events[i].data.u64);
+        if (it == links_.end()) continue;  // The wake, or a link dropped.
+        Link& link = *it->second;
+        if (events[i].events & EPOLLOUT) {
+          const int flushed = PQflush(link.pg);
+          if (flushed == 0) {
+            link.writing = false;
+            epoll_event event{};
+            event.events = EPOLLIN;
+            event.data.u64 = link.id;
+            epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, link.fd(), &event);
+          }
+        }
+        if (events[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
+          Receive(link, answers);
+      }
+      const absl::Time now = absl::Now();
+      if (now - watched >= kWatchInterval) {
+        watched = now;
+        Watch(now, answers);
+      }
+      bool busy = !waiting_.empty();
+      for (auto& [id, link] : links_) busy = busy || !link->sent.empty();
+      wait_ms =
+          busy ? static_cast<int>(absl::ToInt64Milliseconds(kWatchInterval))
+               : kIdleWaitMs;
+    }
+    for (auto& [done, rows] : answers) done(std::move(rows));
+  }
+}
+
+absl::StatusOr<std::unique_ptr<PgReactor::Link>> PgReactor::Open() {
+  auto link = std::make_unique<Link>();
+  link->pg = PQconnectdb(connection_string_.c_str());
+  auto failed = [&](const char* step) -> absl::Status {
+    // libpq's message may hold the host name but never a password.
+    Log(LogLevel::kWarning, "database_connect_failed",
+        {{"what", std::string(absl::StripTrailingAsciiWhitespace(
+                      PQerrorMessage(link->pg)))},
+         {"step", step}});
+    return Error(absl::StatusCode::kUnavailable, "DATABASE_UNAVAILABLE",
+                 "cannot connect to the database");
+  };
+  if (PQstatus(link->pg) != CONNECTION_OK) return failed("connect");
+  PQsetNoticeProcessor(link->pg, LogNotice, nullptr);
+  if (PQsetnonblocking(link->pg, 1) != 0 || PQenterPipelineMode(link->pg) != 1)
+    return failed("pipeline");
+  link->cancel = std::shared_ptr<PGcancel>(PQgetCancel(link->pg), PQfreeCancel);
+  return link;
+}
+
+void PgReactor::Connector() {
+  while (true) {
+    std::vector<std::shared_ptr<PGcancel>> cancels;
+    {
+      absl::MutexLock lock(&mu_);
+      while (!stopping_ && connects_wanted_ == 0 && cancels_.empty())
+        connector_work_.Wait(&mu_);
+      if (stopping_) return;
+      cancels.swap(cancels_);
+    }
+    for (const auto& cancel : cancels) {
+      char error[256];
+      if (cancel != nullptr && PQcancel(cancel.get(), error, sizeof error) != 1)
+        Log(LogLevel::kWarning, "query_cancel_failed", {{"what", error}});
+    }
+    bool connect;
+    {
+      absl::MutexLock lock(&mu_);
+      connect = connects_wanted_ > 0;
+    }
+    if (!connect) continue;
+    auto link = Open();
+    Answers answers;
+    {
+      absl::MutexLock lock(&mu_);
+      --connects_wanted_;
+      std::deque<std::shared_ptr<Query>> waiting;
+      waiting.swap(waiting_);
+      if (link.ok()) {
+        Link& added = **link;
+        added.id = next_link_id_++;
+        epoll_event event{};
+        event.events = EPOLLIN;
+        event.data.u64 = added.id;
+        epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, added.fd(), &event);
+        links_.emplace(added.id, *std::move(link));
+        for (auto& query : waiting) Dispatch(std::move(query), answers);
+      } else {
+        // Nothing to wait for: the database is down, and says so at once.
+        for (auto& query : waiting) query->Answer(link.status(), answers);
+      }
+    }
+    for (auto& [done, rows] : answers) done(std::move(rows));
+  }
+}
+
+}  // namespace mobility
