@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <set>
 
@@ -107,6 +109,8 @@ struct PgReactor::Query {
   std::string statement;
   std::vector<std::string> params;
   Done done;
+  // The fields below belong to whichever holds the query: a link (under its
+  // lock), the waiting queue (under control_mu_), or a thread rerunning it.
   int attempts = 0;
   // Its statement was prepared in the same sync as the query.
   bool prepares = false;
@@ -127,22 +131,26 @@ struct PgReactor::Query {
 // returns results in that order.
 struct PgReactor::Link {
   uint64_t id = 0;
-  PGconn* pg = nullptr;
+  int fd = -1;
   std::shared_ptr<PGcancel> cancel;
-  std::deque<std::shared_ptr<Query>> sent;
+  // Reads in flight, read without the lock to pick the least busy link.
+  std::atomic<int> load{0};
+  // A cancel was sent on it: it takes no more reads and closes once drained.
+  std::atomic<bool> retiring{false};
+
+  absl::Mutex mu;
+  PGconn* pg ABSL_GUARDED_BY(mu) = nullptr;  // Null once dropped.
+  std::deque<std::shared_ptr<Query>> sent ABSL_GUARDED_BY(mu);
   // Statements are prepared on a connection with the first query that uses
   // them, in the same round trip: a connection opens without touching a table
   // (whose lock would stall it), and a prepare is cancelled with its query.
-  std::set<std::string> prepared;
-  // A cancel was sent on it: it takes no more reads and closes once drained.
-  bool retiring = false;
-  const Query* cancelled = nullptr;  // The read the last cancel was for.
-  bool writing = false;              // Output is waiting for the socket.
+  std::set<std::string> prepared ABSL_GUARDED_BY(mu);
+  const Query* cancelled ABSL_GUARDED_BY(mu) = nullptr;  // Of the last cancel.
+  bool writing ABSL_GUARDED_BY(mu) = false;  // Output waits for the socket.
 
   ~Link() {
     if (pg != nullptr) PQfinish(pg);
   }
-  int fd() const { return PQsocket(pg); }
 };
 
 PgReactor::PgReactor(std::string connection_string,
@@ -167,9 +175,8 @@ PgReactor::PgReactor(std::string connection_string,
 }
 
 PgReactor::~PgReactor() {
-  Answers answers;
   {
-    absl::MutexLock lock(&mu_);
+    absl::MutexLock lock(&control_mu_);
     stopping_ = true;
   }
   connector_work_.SignalAll();
@@ -177,62 +184,79 @@ PgReactor::~PgReactor() {
   (void)!write(wake_fd_, &one, sizeof one);
   loop_.join();
   connector_.join();
+  Answers answers;
+  for (const auto& link : Links()) {
+    absl::MutexLock lock(&link->mu);
+    for (auto& query : link->sent) query->Answer(ConnectionLost(), answers);
+  }
   {
-    absl::MutexLock lock(&mu_);
-    for (auto& [id, link] : links_) {
-      for (auto& query : link->sent) query->Answer(ConnectionLost(), answers);
-    }
+    absl::MutexLock lock(&control_mu_);
     for (auto& query : waiting_) query->Answer(ConnectionLost(), answers);
-    links_.clear();
-    waiting_.clear();
   }
   for (auto& [done, rows] : answers) done(std::move(rows));
   close(wake_fd_);
   close(epoll_fd_);
 }
 
+std::vector<std::shared_ptr<PgReactor::Link>> PgReactor::Links() {
+  absl::ReaderMutexLock lock(&mu_);
+  return links_;
+}
+
 void PgReactor::Read(const CallLimit& limit, absl::string_view statement,
                      std::vector<std::string> params, Done done) {
-  auto query = std::make_shared<Query>(
-      Query{limit, std::string(statement), std::move(params), std::move(done)});
+  auto query = std::make_shared<Query>(Query{limit, std::string(statement),
+                                             std::move(params),
+                                             std::move(done)});
   Answers answers;
-  {
-    absl::MutexLock lock(&mu_);
-    Dispatch(std::move(query), answers);
-  }
+  Dispatch(std::move(query), answers);
   for (auto& [done, rows] : answers) done(std::move(rows));
 }
 
 void PgReactor::Dispatch(std::shared_ptr<Query> query, Answers& answers) {
-  if (query->limit.Over(absl::Now())) {
-    query->Answer(LimitPassed(query->limit), answers);
-    return;
-  }
-  // The least busy connection: at low load each read has one to itself, and
-  // reads queue behind one another only when every connection is busy.
-  Link* best = nullptr;
-  for (auto& [id, link] : links_) {
-    if (!link->retiring &&
-        (best == nullptr || link->sent.size() < best->sent.size()))
-      best = link.get();
-  }
-  if ((best == nullptr || !best->sent.empty()) &&
-      static_cast<int>(links_.size()) + connects_wanted_ < max_connections_) {
-    ++connects_wanted_;
-    connector_work_.Signal();
-  }
-  if (best == nullptr) {
-    waiting_.push_back(std::move(query));
-    return;
-  }
-  if (!Send(*best, query)) {
-    // Not on the link: rerun it once the link's own reads are rerun.
-    Drop(best->id, answers);
-    Rerun(std::move(query), answers);
+  while (true) {
+    if (query->limit.Over(absl::Now())) {
+      query->Answer(LimitPassed(query->limit), answers);
+      return;
+    }
+    std::shared_ptr<Link> best;
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      // The least busy connection: at low load each read has one to itself,
+      // and reads queue behind one another only when every one is busy.
+      for (const auto& link : links_) {
+        if (!link->retiring.load(std::memory_order_relaxed) &&
+            (best == nullptr || link->load.load(std::memory_order_relaxed) <
+                                    best->load.load(std::memory_order_relaxed)))
+          best = link;
+      }
+      const bool all_busy =
+          best == nullptr || best->load.load(std::memory_order_relaxed) > 0;
+      absl::MutexLock control(&control_mu_);
+      if (all_busy && static_cast<int>(links_.size()) + connects_wanted_ <
+                          max_connections_) {
+        ++connects_wanted_;
+        connector_work_.Signal();
+      }
+      // Under mu_, so that a link the connector adds meanwhile finds it.
+      if (best == nullptr) {
+        waiting_.push_back(std::move(query));
+        return;
+      }
+    }
+    bool sent;
+    {
+      absl::MutexLock lock(&best->mu);
+      sent = Send(*best, query);
+    }
+    if (sent) return;
+    Drop(best, answers);  // Broken: the next pass takes another.
   }
 }
 
-bool PgReactor::Send(Link& link, const std::shared_ptr<Query>& query) {
+bool PgReactor::Send(Link& link, const std::shared_ptr<Query>& query)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(link.mu) {
+  if (link.pg == nullptr) return false;
   query->prepares = link.prepared.insert(query->statement).second;
   if (query->prepares) {
     auto sql = statements_.find(query->statement);
@@ -241,8 +265,8 @@ bool PgReactor::Send(Link& link, const std::shared_ptr<Query>& query) {
           {{"statement", query->statement}});
       std::abort();
     }
-    if (PQsendPrepare(link.pg, query->statement.c_str(), sql->second.c_str(), 0,
-                      nullptr) != 1) {
+    if (PQsendPrepare(link.pg, query->statement.c_str(), sql->second.c_str(),
+                      0, nullptr) != 1) {
       return false;
     }
   }
@@ -257,21 +281,24 @@ bool PgReactor::Send(Link& link, const std::shared_ptr<Query>& query) {
   }
   ++query->attempts;
   link.sent.push_back(query);
+  link.load.store(static_cast<int>(link.sent.size()),
+                  std::memory_order_relaxed);
   const int flushed = PQflush(link.pg);
-  if (flushed < 0) return true;  // The loop finds the link broken.
+  // A failed flush leaves the socket broken: the loop finds it so.
   if (flushed == 1 && !link.writing) {
     link.writing = true;
     epoll_event event{};
     event.events = EPOLLIN | EPOLLOUT;
     event.data.u64 = link.id;
-    epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, link.fd(), &event);
+    epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, link.fd, &event);
   }
   return true;
 }
 
-void PgReactor::Receive(Link& link, Answers& answers) {
+void PgReactor::Receive(Link& link, Answers& answers, Aftermath& after)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(link.mu) {
   if (PQconsumeInput(link.pg) != 1) {
-    Drop(link.id, answers);
+    after.drop = true;
     return;
   }
   // After a query's result libpq returns one null and then the
@@ -288,7 +315,7 @@ void PgReactor::Receive(Link& link, Answers& answers) {
       PQclear(result);
       auto query = std::move(link.sent.front());
       link.sent.pop_front();
-      Complete(link, std::move(query), answers);
+      Complete(link, std::move(query), answers, after);
       continue;
     }
     auto& query = link.sent.front();
@@ -299,14 +326,17 @@ void PgReactor::Receive(Link& link, Answers& answers) {
       PQclear(result);
     }
   }
+  link.load.store(static_cast<int>(link.sent.size()),
+                  std::memory_order_relaxed);
   if (PQstatus(link.pg) == CONNECTION_BAD ||
-      (link.retiring && link.sent.empty())) {
-    Drop(link.id, answers);
+      (link.retiring.load() && link.sent.empty())) {
+    after.drop = true;
   }
 }
 
 void PgReactor::Complete(Link& link, std::shared_ptr<Query> query,
-                         Answers& answers) {
+                         Answers& answers, Aftermath& after)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(link.mu) {
   auto result = std::move(query->result);
   if (query->answered) return;
   const ExecStatusType status =
@@ -320,8 +350,8 @@ void PgReactor::Complete(Link& link, std::shared_ptr<Query> query,
       result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
   const std::string sqlstate = state != nullptr ? state : "";
   // A cancel meant for the read ahead of it, landed late.
-  if (link.retiring && sqlstate == "57014") {
-    Rerun(std::move(query), answers);
+  if (link.retiring.load() && sqlstate == "57014") {
+    after.reruns.push_back(std::move(query));
     return;
   }
   query->Answer(
@@ -331,17 +361,33 @@ void PgReactor::Complete(Link& link, std::shared_ptr<Query> query,
       answers);
 }
 
-void PgReactor::Drop(uint64_t id, Answers& answers) {
-  auto it = links_.find(id);
-  if (it == links_.end()) return;
-  std::unique_ptr<Link> link = std::move(it->second);
-  links_.erase(it);
-  epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, link->fd(), nullptr);
-  if (!link->retiring && !link->sent.empty()) {
-    Log(LogLevel::kWarning, "database_connection_lost",
-        {{"reads_in_flight", std::to_string(link->sent.size())}});
+void PgReactor::Settle(const std::shared_ptr<Link>& link, Aftermath after,
+                       Answers& answers) {
+  if (after.drop) Drop(link, answers);
+  for (auto& query : after.reruns) Rerun(std::move(query), answers);
+}
+
+void PgReactor::Drop(const std::shared_ptr<Link>& link, Answers& answers) {
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = std::find(links_.begin(), links_.end(), link);
+    if (it == links_.end()) return;  // Dropped already.
+    links_.erase(it);
   }
-  for (auto& query : link->sent) {
+  std::deque<std::shared_ptr<Query>> sent;
+  {
+    absl::MutexLock lock(&link->mu);
+    epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, link->fd, nullptr);
+    PQfinish(link->pg);
+    link->pg = nullptr;
+    sent.swap(link->sent);
+    link->load.store(0);
+  }
+  if (!link->retiring.load() && !sent.empty()) {
+    Log(LogLevel::kWarning, "database_connection_lost",
+        {{"reads_in_flight", std::to_string(sent.size())}});
+  }
+  for (auto& query : sent) {
     query->result.reset();
     Rerun(std::move(query), answers);
   }
@@ -356,27 +402,30 @@ void PgReactor::Rerun(std::shared_ptr<Query> query, Answers& answers) {
   Dispatch(std::move(query), answers);
 }
 
-void PgReactor::CancelHead(Link& link) {
+void PgReactor::CancelHead(Link& link) ABSL_EXCLUSIVE_LOCKS_REQUIRED(link.mu) {
   const Query* head = link.sent.front().get();
   if (link.cancelled == head) return;
   link.cancelled = head;
-  link.retiring = true;
+  link.retiring.store(true);
+  absl::MutexLock lock(&control_mu_);
   cancels_.push_back(link.cancel);
   connector_work_.Signal();
 }
 
 void PgReactor::Watch(absl::Time now, Answers& answers) {
-  std::vector<uint64_t> drained;
-  for (auto& [id, link] : links_) {
+  std::vector<std::shared_ptr<Link>> drained;
+  for (const auto& link : Links()) {
+    absl::MutexLock lock(&link->mu);
     for (auto& query : link->sent) {
       if (query->limit.Over(now))
         query->Answer(LimitPassed(query->limit), answers);
     }
     // The running read is the first; once nobody waits for it, it stops.
     if (!link->sent.empty() && link->sent.front()->answered) CancelHead(*link);
-    if (link->retiring && link->sent.empty()) drained.push_back(id);
+    if (link->retiring.load() && link->sent.empty()) drained.push_back(link);
   }
-  for (uint64_t id : drained) Drop(id, answers);
+  for (const auto& link : drained) Drop(link, answers);
+  absl::MutexLock lock(&control_mu_);
   for (auto it = waiting_.begin(); it != waiting_.end();) {
     if ((*it)->limit.Over(now)) {
       (*it)->Answer(LimitPassed((*it)->limit), answers);
@@ -390,18 +439,19 @@ void PgReactor::Watch(absl::Time now, Answers& answers) {
 int PgReactor::CancelRunning() {
   Answers answers;
   int running = 0;
-  {
-    absl::MutexLock lock(&mu_);
-    const absl::Status shutting_down =
-        Error(absl::StatusCode::kUnavailable, "SHUTTING_DOWN",
-              "the service stopped before the read ended");
-    for (auto& [id, link] : links_) {
-      for (auto& query : link->sent) {
-        if (!query->answered) ++running;
-        query->Answer(shutting_down, answers);
-      }
-      if (!link->sent.empty()) CancelHead(*link);
+  const absl::Status shutting_down =
+      Error(absl::StatusCode::kUnavailable, "SHUTTING_DOWN",
+            "the service stopped before the read ended");
+  for (const auto& link : Links()) {
+    absl::MutexLock lock(&link->mu);
+    for (auto& query : link->sent) {
+      if (!query->answered) ++running;
+      query->Answer(shutting_down, answers);
     }
+    if (!link->sent.empty()) CancelHead(*link);
+  }
+  {
+    absl::MutexLock lock(&control_mu_);
     for (auto& query : waiting_) {
       ++running;
       query->Answer(shutting_down, answers);
@@ -418,102 +468,119 @@ void PgReactor::Loop() {
   absl::Time watched = absl::Now();
   while (true) {
     const int n = epoll_wait(epoll_fd_, events, 64, wait_ms);
-    Answers answers;
     {
-      absl::MutexLock lock(&mu_);
+      absl::MutexLock lock(&control_mu_);
       if (stopping_) return;
-      for (int i = 0; i < n; ++i) {
-        auto it = links_.find(events[i].data.u64);
-        if (it == links_.end()) continue;  // The wake, or a link dropped.
-        Link& link = *it->second;
-        if (events[i].events & EPOLLOUT) {
-          const int flushed = PQflush(link.pg);
-          if (flushed == 0) {
-            link.writing = false;
-            epoll_event event{};
-            event.events = EPOLLIN;
-            event.data.u64 = link.id;
-            epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, link.fd(), &event);
-          }
+    }
+    Answers answers;
+    for (int i = 0; i < n; ++i) {
+      std::shared_ptr<Link> link;
+      {
+        absl::ReaderMutexLock lock(&mu_);
+        for (const auto& l : links_) {
+          if (l->id == events[i].data.u64) link = l;
+        }
+      }
+      if (link == nullptr) continue;  // The wake, or a link dropped.
+      Aftermath after;
+      {
+        absl::MutexLock lock(&link->mu);
+        if (link->pg == nullptr) continue;
+        if ((events[i].events & EPOLLOUT) && PQflush(link->pg) == 0) {
+          link->writing = false;
+          epoll_event event{};
+          event.events = EPOLLIN;
+          event.data.u64 = link->id;
+          epoll_ctl(epoll_fd_, EPOLL_CTL_MOD, link->fd, &event);
         }
         if (events[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP))
-          Receive(link, answers);
+          Receive(*link, answers, after);
       }
-      const absl::Time now = absl::Now();
-      if (now - watched >= kWatchInterval) {
-        watched = now;
-        Watch(now, answers);
-      }
-      bool busy = !waiting_.empty();
-      for (auto& [id, link] : links_) busy = busy || !link->sent.empty();
-      wait_ms =
-          busy ? static_cast<int>(absl::ToInt64Milliseconds(kWatchInterval))
-               : kIdleWaitMs;
+      Settle(link, std::move(after), answers);
     }
+    const absl::Time now = absl::Now();
+    if (now - watched >= kWatchInterval) {
+      watched = now;
+      Watch(now, answers);
+    }
+    bool busy = false;
+    for (const auto& link : Links()) busy = busy || link->load.load() > 0;
+    {
+      absl::MutexLock lock(&control_mu_);
+      busy = busy || !waiting_.empty();
+    }
+    wait_ms = busy ? static_cast<int>(absl::ToInt64Milliseconds(kWatchInterval))
+                   : kIdleWaitMs;
     for (auto& [done, rows] : answers) done(std::move(rows));
   }
 }
 
-absl::StatusOr<std::unique_ptr<PgReactor::Link>> PgReactor::Open() {
-  auto link = std::make_unique<Link>();
-  link->pg = PQconnectdb(connection_string_.c_str());
+absl::StatusOr<std::shared_ptr<PgReactor::Link>> PgReactor::Open() {
+  auto link = std::make_shared<Link>();
+  PGconn* pg = PQconnectdb(connection_string_.c_str());
+  absl::MutexLock lock(&link->mu);
+  link->pg = pg;
   auto failed = [&](const char* step) -> absl::Status {
     // libpq's message may hold the host name but never a password.
     Log(LogLevel::kWarning, "database_connect_failed",
         {{"what", std::string(absl::StripTrailingAsciiWhitespace(
-                      PQerrorMessage(link->pg)))},
+                      PQerrorMessage(pg)))},
          {"step", step}});
     return Error(absl::StatusCode::kUnavailable, "DATABASE_UNAVAILABLE",
                  "cannot connect to the database");
   };
-  if (PQstatus(link->pg) != CONNECTION_OK) return failed("connect");
-  PQsetNoticeProcessor(link->pg, LogNotice, nullptr);
-  if (PQsetnonblocking(link->pg, 1) != 0 || PQenterPipelineMode(link->pg) != 1)
+  if (PQstatus(pg) != CONNECTION_OK) return failed("connect");
+  PQsetNoticeProcessor(pg, LogNotice, nullptr);
+  if (PQsetnonblocking(pg, 1) != 0 || PQenterPipelineMode(pg) != 1)
     return failed("pipeline");
-  link->cancel = std::shared_ptr<PGcancel>(PQgetCancel(link->pg), PQfreeCancel);
+  link->fd = PQsocket(pg);
+  link->cancel = std::shared_ptr<PGcancel>(PQgetCancel(pg), PQfreeCancel);
   return link;
 }
 
 void PgReactor::Connector() {
   while (true) {
     std::vector<std::shared_ptr<PGcancel>> cancels;
+    bool connect;
     {
-      absl::MutexLock lock(&mu_);
+      absl::MutexLock lock(&control_mu_);
       while (!stopping_ && connects_wanted_ == 0 && cancels_.empty())
-        connector_work_.Wait(&mu_);
+        connector_work_.Wait(&control_mu_);
       if (stopping_) return;
       cancels.swap(cancels_);
+      connect = connects_wanted_ > 0;
     }
     for (const auto& cancel : cancels) {
       char error[256];
       if (cancel != nullptr && PQcancel(cancel.get(), error, sizeof error) != 1)
         Log(LogLevel::kWarning, "query_cancel_failed", {{"what", error}});
     }
-    bool connect;
-    {
-      absl::MutexLock lock(&mu_);
-      connect = connects_wanted_ > 0;
-    }
     if (!connect) continue;
     auto link = Open();
     Answers answers;
-    {
+    std::deque<std::shared_ptr<Query>> waiting;
+    if (link.ok()) {
       absl::MutexLock lock(&mu_);
+      (*link)->id = next_link_id_++;
+      epoll_event event{};
+      event.events = EPOLLIN;
+      event.data.u64 = (*link)->id;
+      epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, (*link)->fd, &event);
+      links_.push_back(*link);
+      absl::MutexLock control(&control_mu_);
       --connects_wanted_;
-      std::deque<std::shared_ptr<Query>> waiting;
       waiting.swap(waiting_);
+    } else {
+      absl::MutexLock control(&control_mu_);
+      --connects_wanted_;
+      waiting.swap(waiting_);
+    }
+    for (auto& query : waiting) {
+      // Nothing to wait for when the database is down: it says so at once.
       if (link.ok()) {
-        Link& added = **link;
-        added.id = next_link_id_++;
-        epoll_event event{};
-        event.events = EPOLLIN;
-        event.data.u64 = added.id;
-        epoll_ctl(epoll_fd_, EPOLL_CTL_ADD, added.fd(), &event);
-        links_.emplace(added.id, *std::move(link));
-        for (auto& query : waiting) Dispatch(std::move(query), answers);
+        Dispatch(std::move(query), answers);
       } else {
-        // Nothing to wait for: the database is down, and says so at once.
-        for (auto& query : waiting) query->Answer(link.status(), answers);
+        query->Answer(link.status(), answers);
       }
     }
     for (auto& [done, rows] : answers) done(std::move(rows));

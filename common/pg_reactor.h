@@ -132,26 +132,37 @@ class PgReactor {
   struct Query;
   struct Link;
   using Answers = std::vector<std::pair<Done, absl::StatusOr<PgRows>>>;
+  // What a pass over a link left to do once the link's lock is released.
+  struct Aftermath {
+    bool drop = false;  // Broken, or retired and drained.
+    std::vector<std::shared_ptr<Query>> reruns;
+  };
 
   void Loop();
   void Connector();
-  absl::StatusOr<std::unique_ptr<Link>> Open();
+  absl::StatusOr<std::shared_ptr<Link>> Open();
+  // Sends `query` on the least busy connection, or has it wait for the next
+  // one to open.
   void Dispatch(std::shared_ptr<Query> query, Answers& answers)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  bool Send(Link& link, const std::shared_ptr<Query>& query)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Receive(Link& link, Answers& answers) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  void Complete(Link& link, std::shared_ptr<Query> query, Answers& answers)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+      ABSL_LOCKS_EXCLUDED(mu_, control_mu_);
+  // False when the link cannot take it (broken, or dropped).
+  bool Send(Link& link, const std::shared_ptr<Query>& query);
+  void Receive(Link& link, Answers& answers, Aftermath& after);
+  void Complete(Link& link, std::shared_ptr<Query> query, Answers& answers,
+                Aftermath& after);
+  void Settle(const std::shared_ptr<Link>& link, Aftermath after,
+              Answers& answers) ABSL_LOCKS_EXCLUDED(mu_, control_mu_);
   // Closes `link` and reruns or fails what it had in flight.
-  void Drop(uint64_t id, Answers& answers) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void Drop(const std::shared_ptr<Link>& link, Answers& answers)
+      ABSL_LOCKS_EXCLUDED(mu_, control_mu_);
   void Rerun(std::shared_ptr<Query> query, Answers& answers)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+      ABSL_LOCKS_EXCLUDED(mu_, control_mu_);
   // Answers the reads whose limit passed and cancels those still running.
   void Watch(absl::Time now, Answers& answers)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+      ABSL_LOCKS_EXCLUDED(mu_, control_mu_);
   // Cancels the read running on `link` and retires the link.
-  void CancelHead(Link& link) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void CancelHead(Link& link) ABSL_LOCKS_EXCLUDED(control_mu_);
+  std::vector<std::shared_ptr<Link>> Links() ABSL_LOCKS_EXCLUDED(mu_);
 
   const std::string connection_string_;
   const std::map<std::string, std::string> statements_;  // Name -> SQL.
@@ -160,15 +171,21 @@ class PgReactor {
   const int epoll_fd_;
   const int wake_fd_;  // An eventfd: stops the loop.
 
+  // Lock order: mu_, then a link's own, then control_mu_. Reads and the loop
+  // take mu_ shared; only a link coming or going takes it exclusively, so a
+  // read and the loop contend only on one link's lock, and briefly.
   absl::Mutex mu_;
-  absl::CondVar connector_work_;
-  std::map<uint64_t, std::unique_ptr<Link>> links_ ABSL_GUARDED_BY(mu_);
-  // Reads that no connection could take yet.
-  std::deque<std::shared_ptr<Query>> waiting_ ABSL_GUARDED_BY(mu_);
-  int connects_wanted_ ABSL_GUARDED_BY(mu_) = 0;
-  std::vector<std::shared_ptr<PGcancel>> cancels_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::shared_ptr<Link>> links_ ABSL_GUARDED_BY(mu_);
   uint64_t next_link_id_ ABSL_GUARDED_BY(mu_) = 1;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+
+  absl::Mutex control_mu_ ABSL_ACQUIRED_AFTER(mu_);
+  absl::CondVar connector_work_;
+  // Reads that no connection could take yet.
+  std::deque<std::shared_ptr<Query>> waiting_ ABSL_GUARDED_BY(control_mu_);
+  int connects_wanted_ ABSL_GUARDED_BY(control_mu_) = 0;
+  std::vector<std::shared_ptr<PGcancel>> cancels_
+      ABSL_GUARDED_BY(control_mu_);
+  bool stopping_ ABSL_GUARDED_BY(control_mu_) = false;
 
   std::thread loop_;
   std::thread connector_;
