@@ -69,11 +69,12 @@ std::string TextArrayParam(const std::vector<std::string>& values) {
   return out;
 }
 
-StoredBodyError::StoredBodyError(const pqxx::field& body, absl::string_view row,
+StoredBodyError::StoredBodyError(unsigned table_oid, absl::string_view column,
+                                 absl::string_view row,
                                  absl::string_view message_type)
     : std::runtime_error("a stored body does not parse"),
-      table_oid_(body.table()),
-      column_(body.name()),
+      table_oid_(table_oid),
+      column_(column),
       row_(row),
       message_type_(message_type) {}
 

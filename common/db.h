@@ -62,8 +62,8 @@ std::string TextArrayParam(const std::vector<std::string>& values);
 // the bytes.
 class StoredBodyError : public std::runtime_error {
  public:
-  StoredBodyError(const pqxx::field& body, absl::string_view row,
-                  absl::string_view message_type);
+  StoredBodyError(unsigned table_oid, absl::string_view column,
+                  absl::string_view row, absl::string_view message_type);
   unsigned table_oid() const { return table_oid_; }
   const std::string& column() const { return column_; }
   const std::string& row() const { return row_; }

@@ -100,9 +100,6 @@ unsigned PgRows::Table(int column) const {
   return PQftable(result_.get(), column);
 }
 
-std::string PgRows::ColumnName(int column) const {
-  return PQfname(result_.get(), column);
-}
 
 struct PgReactor::Query {
   CallLimit limit;

@@ -57,7 +57,6 @@ class PgRows {
   bool Bool(int row, int column) const;
   // Where a column comes from, for the log of a damaged body.
   unsigned Table(int column) const;
-  std::string ColumnName(int column) const;
 
  private:
   std::shared_ptr<PGresult> result_;
@@ -83,27 +82,17 @@ class PgRow {
   bool IsNull(absl::string_view column) const {
     return rows_.IsNull(row_, rows_.Column(column));
   }
+  absl::string_view Bytes(absl::string_view column) const {
+    return rows_.Bytes(row_, rows_.Column(column));
+  }
+  unsigned Table(absl::string_view column) const {
+    return rows_.Table(rows_.Column(column));
+  }
 
  private:
   const PgRows& rows_;
   int row_;
 };
-
-// The message serialized in column `column` of row `row` (a `body` column);
-// STORED_DATA_DAMAGED, logged with `row_name`, when it does not parse.
-template <typename Message>
-absl::StatusOr<Message> ParseStoredBody(const PgRows& rows, int row,
-                                        absl::string_view column,
-                                        absl::string_view row_name) {
-  const int c = rows.Column(column);
-  Message m;
-  const absl::string_view bytes = rows.Bytes(row, c);
-  if (!m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return StoredDataDamaged(rows.Table(c), rows.ColumnName(c), row_name,
-                             Message::descriptor()->full_name());
-  }
-  return m;
-}
 
 class PgReactor {
  public:

@@ -15,6 +15,7 @@
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/db.h"
+#include "common/pg_store.h"
 #include "common/status.h"
 #include "common/test_support.h"
 
@@ -254,8 +255,10 @@ TEST_F(PgReactorTest, AStoredBodyThatDoesNotParseIsInternalNeverEmpty) {
   auto rows =
       ReadNow(db_->reactor(), Within(absl::Seconds(10)), "body", {"ffff"});
   ASSERT_TRUE(rows.ok()) << rows.status();
-  auto body =
-      ParseStoredBody<google::protobuf::Int32Value>(*rows, 0, "body", "b1");
+  auto body = StoreCall([&] {
+    return ParseBody<google::protobuf::Int32Value>(PgRow(*rows, 0), "body",
+                                                   "b1");
+  });
   EXPECT_EQ(body.status().code(), absl::StatusCode::kInternal);
   EXPECT_EQ(ErrorReason(body.status()), "STORED_DATA_DAMAGED");
 }

@@ -76,8 +76,23 @@ auto StoreCall(F&& operation) ->
 template <typename Message>
 Message ParseBody(const pqxx::field& body, absl::string_view row) {
   Message m;
-  if (!m.ParseFromString(pqxx::binarystring(body).str()))
-    throw StoredBodyError(body, row, Message::descriptor()->full_name());
+  if (!m.ParseFromString(pqxx::binarystring(body).str())) {
+    throw StoredBodyError(body.table(), body.name(), row,
+                          Message::descriptor()->full_name());
+  }
+  return m;
+}
+
+// The same from column `column` of a PqxxRow or a PgRow; run it in StoreCall,
+// which answers a damaged body STORED_DATA_DAMAGED.
+template <typename Message, typename Row>
+Message ParseBody(const Row& row, const char* column, absl::string_view name) {
+  Message m;
+  const auto bytes = row.Bytes(column);
+  if (!m.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    throw StoredBodyError(row.Table(column), column, name,
+                          Message::descriptor()->full_name());
+  }
   return m;
 }
 
@@ -94,6 +109,11 @@ class PqxxRow {
   double Double(const char* column) const { return row_[column].as<double>(); }
   bool Bool(const char* column) const { return row_[column].as<bool>(); }
   bool IsNull(const char* column) const { return row_[column].is_null(); }
+  // A bytea column's bytes.
+  std::string Bytes(const char* column) const {
+    return pqxx::binarystring(row_[column]).str();
+  }
+  unsigned Table(const char* column) const { return row_[column].table(); }
 
  private:
   const pqxx::row& row_;

@@ -92,9 +92,11 @@ v1::Agreement AgreementFromBody(const pqxx::field& body,
 
 absl::StatusOr<v1::Agreement> AgreementFromBody(const PgRows& rows,
                                                 absl::string_view row) {
-  auto a = ParseStoredBody<v1::Agreement>(rows, 0, "body", row);
-  if (a.ok()) UpgradeStoredAgreement(*a);
-  return a;
+  return StoreCall([&] {
+    v1::Agreement a = ParseBody<v1::Agreement>(PgRow(rows, 0), "body", row);
+    UpgradeStoredAgreement(a);
+    return a;
+  });
 }
 
 // The day a notice of termination takes effect, SQL NULL when none was given.

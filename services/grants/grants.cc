@@ -189,19 +189,20 @@ absl::StatusOr<v1::Grant> Grants::GetGrant(const v1::GetGrantRequest& request,
   return found;
 }
 
-absl::StatusOr<v1::ListGrantsResponse> Grants::ListGrants(
-    const v1::ListGrantsRequest& request, const CallContext& call) {
+void Grants::ListGrants(const v1::ListGrantsRequest& request,
+                        const CallContext& call,
+                        Then<v1::ListGrantsResponse> reply) {
   auto page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
+  if (!page_size.ok()) return reply(page_size.status());
   GrantsStore::GrantFilter filter;
   if (!request.budget().empty()) {
     auto budget = ParseResourceName("budget", request.budget(), "budgets");
-    if (!budget.ok()) return budget.status();
+    if (!budget.ok()) return reply(budget.status());
     filter.budget_id = *budget;
   }
   if (request.state() != v1::Grant::STATE_UNSPECIFIED) {
     if (!v1::Grant::State_IsValid(request.state())) {
-      return InvalidField("state", Text(common_words::A_STATE));
+      return reply(InvalidField("state", Text(common_words::A_STATE)));
     }
     filter.state = v1::Grant::State_Name(request.state());
   }
@@ -218,19 +219,20 @@ absl::StatusOr<v1::ListGrantsResponse> Grants::ListGrants(
                    "&participant=", filter.participant_reference,
                    "&institution=", filter.institution);
   auto after = DecodePageToken(request.page_token(), query);
-  if (!after.ok()) return after.status();
-  auto rows = store_->ReadValue(
-      call.limit,
-      [&](GrantsStore& store) -> absl::StatusOr<std::vector<v1::Grant>> {
-        return store.ListGrants(filter, *after, *page_size + 1);
+  if (!after.ok()) return reply(after.status());
+  // One row more than the page tells whether another page follows.
+  reads_->ListGrants(
+      call.limit, filter, *after, *page_size + 1,
+      [page_size = *page_size, query,
+       reply = std::move(reply)](absl::StatusOr<std::vector<v1::Grant>> rows) {
+        if (!rows.ok()) return reply(rows.status());
+        v1::ListGrantsResponse response;
+        response.set_next_page_token(TakePage(
+            *rows, page_size, query,
+            [&](v1::Grant g) { *response.add_grants() = std::move(g); },
+            [](const v1::Grant& g) { return ResourceIdOf(g.name()); }));
+        reply(std::move(response));
       });
-  if (!rows.ok()) return rows.status();
-  v1::ListGrantsResponse response;
-  response.set_next_page_token(TakePage(
-      *rows, *page_size, query,
-      [&](v1::Grant g) { *response.add_grants() = std::move(g); },
-      [](const v1::Grant& g) { return ResourceIdOf(g.name()); }));
-  return response;
 }
 
 template <typename Request>

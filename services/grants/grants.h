@@ -22,9 +22,11 @@ namespace mobility::grants {
 class Grants {
  public:
   Grants(
-      Transactor<GrantsStore>* store, const AgreementsClient* agreements,
-      const Quotes* quotes, Clock clock = [] { return absl::Now(); })
+      Transactor<GrantsStore>* store, GrantsReads* reads,
+      const AgreementsClient* agreements, const Quotes* quotes,
+      Clock clock = [] { return absl::Now(); })
       : store_(store),
+        reads_(reads),
         agreements_(agreements),
         quotes_(quotes),
         clock_(std::move(clock)) {}
@@ -33,8 +35,9 @@ class Grants {
                                         const CallContext& call);
   absl::StatusOr<v1::Grant> GetGrant(const v1::GetGrantRequest& request,
                                      const CallContext& call);
-  absl::StatusOr<v1::ListGrantsResponse> ListGrants(
-      const v1::ListGrantsRequest& request, const CallContext& call);
+  void ListGrants(const v1::ListGrantsRequest& request,
+                  const CallContext& call,
+                  Then<v1::ListGrantsResponse> reply);
   absl::StatusOr<v1::Grant> AgreeGrant(const v1::AgreeGrantRequest& request,
                                        const CallContext& call);
   absl::StatusOr<v1::Grant> PrefinanceGrant(
@@ -67,6 +70,7 @@ class Grants {
                              const GrantChange& change, v1::Grant* changed);
 
   Transactor<GrantsStore>* store_;
+  GrantsReads* reads_;
   const AgreementsClient* agreements_;
   const Quotes* quotes_;
   Clock clock_;

@@ -11,7 +11,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/call.h"
 #include "common/idempotency.h"
+#include "common/transactor.h"
 #include "mobility/grants/v1/grants.pb.h"
 
 namespace mobility::grants {
@@ -117,6 +119,17 @@ class GrantsStore : public RequestLedger {
                                                    absl::CivilDay due,
                                                    int reverses_seq,
                                                    absl::Time now) = 0;
+};
+
+// The reads the serving path makes outside a transaction, parking no thread:
+// each hands its result to `then` once, on whichever thread received it.
+class GrantsReads {
+ public:
+  virtual ~GrantsReads() = default;
+  virtual void ListGrants(const CallLimit& limit,
+                          const GrantsStore::GrantFilter& filter,
+                          const std::string& after_id, int max_rows,
+                          Then<std::vector<v1::Grant>> then) = 0;
 };
 
 }  // namespace mobility::grants

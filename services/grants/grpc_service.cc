@@ -9,9 +9,10 @@ GrantsGrpcService::GrantsGrpcService(
     std::shared_ptr<const RpcDispatcher> dispatcher, Clock clock)
     : RpcService(std::move(dispatcher)),
       store_(db),
+      reads_(db),
       agreements_(std::move(agreements)),
       quotes_(&store_, &agreements_),
-      grants_(&store_, &agreements_, &quotes_, std::move(clock)),
+      grants_(&store_, &reads_, &agreements_, &quotes_, std::move(clock)),
       budgets_(&store_),
       rates_(&store_) {
   const std::set<Role> managers = {Role::kFinance, Role::kCoordinator};

@@ -29,6 +29,7 @@ class GrantsGrpcService final : public RpcService<v1::GrantsService> {
 
  private:
   PgTransactor<GrantsStore, PgGrantsStore> store_;
+  PgGrantsReads reads_;
   GrpcAgreementsClient agreements_;
   Quotes quotes_;
   Grants grants_;

@@ -56,17 +56,20 @@ std::pair<v1::Rate, int64_t> RateFromRow(const pqxx::row& row) {
 }
 
 // A grant with the applied rates that are still marked "(check)": the row's
-// `unconfirmed` column lists every such rate when it was read.
-v1::Grant GrantFromRow(const pqxx::row& row, absl::string_view name) {
-  v1::Grant g = ParseBody<v1::Grant>(row["body"], name);
+// `unconfirmed` column lists every such rate when it was read. `Row` is
+// PqxxRow or PgRow: a transaction and the reactor decode one way.
+template <typename Row>
+v1::Grant GrantFromRow(const Row& row, absl::string_view name) {
+  v1::Grant g = ParseBody<v1::Grant>(row, "body", name);
   g.clear_unconfirmed_rates();
+  const std::string listed = row.Text("unconfirmed");
   const std::set<absl::string_view> unconfirmed =
-      absl::StrSplit(row["unconfirmed"].c_str(), ' ', absl::SkipEmpty());
+      absl::StrSplit(listed, ' ', absl::SkipEmpty());
   for (const auto& rate : g.quote().applied_rates()) {
     if (unconfirmed.count(rate.name()) > 0)
       g.add_unconfirmed_rates(rate.name());
   }
-  g.set_institution(row["institution"].as<std::string>());
+  g.set_institution(row.Text("institution"));
   return g;
 }
 
@@ -432,7 +435,7 @@ absl::StatusOr<v1::Grant> PgGrantsStore::GetGrant(const std::string& id,
       return Error(absl::StatusCode::kNotFound, "GRANT_NOT_FOUND",
                    "no grant grants/" + id, Text(words::GRANT_NOT_FOUND));
     }
-    return GrantFromRow(r[0], id);
+    return GrantFromRow(PqxxRow(r[0]), id);
   });
 }
 
@@ -444,7 +447,7 @@ absl::StatusOr<std::vector<v1::Grant>> PgGrantsStore::ListGrants(
          txn_.exec_prepared("grant_list", filter.budget_id, filter.state,
                             filter.participant_reference, after_id, limit,
                             filter.institution)) {
-      out.push_back(GrantFromRow(row, RowOf("grant_list", row)));
+      out.push_back(GrantFromRow(PqxxRow(row), RowOf("grant_list", row)));
     }
     return out;
   });
@@ -515,6 +518,28 @@ absl::StatusOr<PaymentRow> PgGrantsStore::AppendPayment(
     p.split = split;
     return p;
   });
+}
+
+void PgGrantsReads::ListGrants(const CallLimit& limit,
+                               const GrantsStore::GrantFilter& filter,
+                               const std::string& after_id, int max_rows,
+                               Then<std::vector<v1::Grant>> then) {
+  reactor_.Read(
+      limit, "grant_list",
+      {filter.budget_id, filter.state, filter.participant_reference, after_id,
+       std::to_string(max_rows), filter.institution},
+      [then = std::move(then)](absl::StatusOr<PgRows> rows) {
+        if (!rows.ok()) return then(rows.status());
+        then(StoreCall([&] {
+          std::vector<v1::Grant> out;
+          out.reserve(rows->size());
+          for (int i = 0; i < rows->size(); ++i) {
+            out.push_back(GrantFromRow(PgRow(*rows, i),
+                                       absl::StrCat("grant_list row ", i)));
+          }
+          return out;
+        }));
+      });
 }
 
 }  // namespace mobility::grants

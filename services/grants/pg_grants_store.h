@@ -6,6 +6,7 @@
 #include <pqxx/pqxx>
 #include <vector>
 
+#include "common/pg_reactor.h"
 #include "common/pg_store.h"
 #include "services/grants/grants_store.h"
 
@@ -62,6 +63,19 @@ class PgGrantsStore final : public PgStore<GrantsStore> {
                                            const HeadingCents& split,
                                            absl::CivilDay due, int reverses_seq,
                                            absl::Time now) override;
+};
+
+// The same rows as PgGrantsStore reads, through the database's reactor.
+class PgGrantsReads final : public GrantsReads {
+ public:
+  explicit PgGrantsReads(Database* db) : reactor_(db->reactor()) {}
+  void ListGrants(const CallLimit& limit,
+                  const GrantsStore::GrantFilter& filter,
+                  const std::string& after_id, int max_rows,
+                  Then<std::vector<v1::Grant>> then) override;
+
+ private:
+  PgReactor& reactor_;
 };
 
 }  // namespace mobility::grants
