@@ -5,9 +5,9 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <set>
 
@@ -99,7 +99,6 @@ bool PgRows::Bool(int row, int column) const {
 unsigned PgRows::Table(int column) const {
   return PQftable(result_.get(), column);
 }
-
 
 struct PgReactor::Query {
   CallLimit limit;
@@ -202,9 +201,8 @@ std::vector<std::shared_ptr<PgReactor::Link>> PgReactor::Links() {
 
 void PgReactor::Read(const CallLimit& limit, absl::string_view statement,
                      std::vector<std::string> params, Done done) {
-  auto query = std::make_shared<Query>(Query{limit, std::string(statement),
-                                             std::move(params),
-                                             std::move(done)});
+  auto query = std::make_shared<Query>(
+      Query{limit, std::string(statement), std::move(params), std::move(done)});
   Answers answers;
   Dispatch(std::move(query), answers);
   for (auto& [done, rows] : answers) done(std::move(rows));
@@ -262,8 +260,8 @@ bool PgReactor::Send(Link& link, const std::shared_ptr<Query>& query)
           {{"statement", query->statement}});
       std::abort();
     }
-    if (PQsendPrepare(link.pg, query->statement.c_str(), sql->second.c_str(),
-                      0, nullptr) != 1) {
+    if (PQsendPrepare(link.pg, query->statement.c_str(), sql->second.c_str(), 0,
+                      nullptr) != 1) {
       return false;
     }
   }
@@ -520,8 +518,8 @@ absl::StatusOr<std::shared_ptr<PgReactor::Link>> PgReactor::Open() {
   auto failed = [&](const char* step) -> absl::Status {
     // libpq's message may hold the host name but never a password.
     Log(LogLevel::kWarning, "database_connect_failed",
-        {{"what", std::string(absl::StripTrailingAsciiWhitespace(
-                      PQerrorMessage(pg)))},
+        {{"what",
+          std::string(absl::StripTrailingAsciiWhitespace(PQerrorMessage(pg)))},
          {"step", step}});
     return Error(absl::StatusCode::kUnavailable, "DATABASE_UNAVAILABLE",
                  "cannot connect to the database");

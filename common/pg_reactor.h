@@ -172,8 +172,7 @@ class PgReactor {
   // Reads that no connection could take yet.
   std::deque<std::shared_ptr<Query>> waiting_ ABSL_GUARDED_BY(control_mu_);
   int connects_wanted_ ABSL_GUARDED_BY(control_mu_) = 0;
-  std::vector<std::shared_ptr<PGcancel>> cancels_
-      ABSL_GUARDED_BY(control_mu_);
+  std::vector<std::shared_ptr<PGcancel>> cancels_ ABSL_GUARDED_BY(control_mu_);
   bool stopping_ ABSL_GUARDED_BY(control_mu_) = false;
 
   std::thread loop_;

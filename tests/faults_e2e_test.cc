@@ -284,6 +284,32 @@ TEST_F(FaultsTest, BeyondWorkersAndQueueCallsAreRefusedOverloaded) {
                                 "\"reason\":\"OVERLOADED\""));
 }
 
+// GetAgreement parks no thread: its query is sent from gRPC's thread and its
+// result answers the call from the database reactor. With the only worker
+// waiting on a lock, it still answers at once.
+TEST_F(FaultsTest, AReadThatParksNoThreadAnswersWhileEveryWorkerWaits) {
+  StartServer({"--workers=1", "--max_queued_calls=4"});
+  LockInstitutions();
+  std::thread stuck([&] {
+    auto context = Context("applicant", absl::Seconds(5));
+    v1::ListInstitutionsRequest request;
+    v1::ListInstitutionsResponse response;
+    (void)stub_->ListInstitutions(context.get(), request, &response);
+  });
+  for (int i = 0; i < 100 && WaitingQueries() == 0; ++i)
+    absl::SleepFor(absl::Milliseconds(20));
+  ASSERT_EQ(WaitingQueries(), 1);
+  auto context = Context("applicant", absl::Seconds(2));
+  v1::GetAgreementRequest request;
+  request.set_name("agreements/none-such");
+  v1::Agreement agreement;
+  absl::Status status =
+      FromGrpcStatus(stub_->GetAgreement(context.get(), request, &agreement));
+  EXPECT_EQ(status.code(), absl::StatusCode::kNotFound) << status;
+  Unlock();
+  stuck.join();
+}
+
 TEST_F(FaultsTest, AnUnauthenticatedFloodDoesNotStarveCallers) {
   StartServer({"--workers=1", "--max_queued_calls=4"});
   std::atomic<bool> stop{false};

@@ -35,8 +35,7 @@ class Grants {
                                         const CallContext& call);
   absl::StatusOr<v1::Grant> GetGrant(const v1::GetGrantRequest& request,
                                      const CallContext& call);
-  void ListGrants(const v1::ListGrantsRequest& request,
-                  const CallContext& call,
+  void ListGrants(const v1::ListGrantsRequest& request, const CallContext& call,
                   Then<v1::ListGrantsResponse> reply);
   absl::StatusOr<v1::Grant> AgreeGrant(const v1::AgreeGrantRequest& request,
                                        const CallContext& call);
