@@ -143,16 +143,6 @@ absl::Status NotInForce(const v1::Agreement& agreement) {
                Text(words::AGREEMENT_NOT_FOUND));
 }
 
-absl::StatusOr<v1::Agreement> RevisionInForce(AgreementsStore& store,
-                                              v1::Agreement current) {
-  if (current.state() == v1::Agreement::AMENDED) {
-    return store.GetAgreementRevision(ResourceIdOf(current.name()),
-                                      current.in_force_revision());
-  }
-  if (current.state() != v1::Agreement::APPROVED) return NotInForce(current);
-  return current;
-}
-
 }  // namespace
 
 void Agreements::GetAgreement(const v1::GetAgreementRequest& request,
@@ -205,11 +195,38 @@ void Agreements::GetAgreement(const v1::GetAgreementRequest& request,
       });
 }
 
-absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
-    const v1::ListAgreementsRequest& request, const CallContext& call) {
+void Agreements::RevisionsInForce(const CallLimit& limit,
+                                  std::vector<v1::Agreement> rows,
+                                  Then<std::vector<v1::Agreement>> then) {
+  std::vector<AgreementsReads::RevisionKey> amended;
+  for (const v1::Agreement& a : rows) {
+    if (a.state() == v1::Agreement::AMENDED) {
+      amended.emplace_back(ResourceIdOf(a.name()), a.in_force_revision());
+    } else if (a.state() != v1::Agreement::APPROVED) {
+      return then(NotInForce(a));
+    }
+  }
+  if (amended.empty()) return then(std::move(rows));
+  reads_->GetAgreementRevisions(
+      limit, amended,
+      [rows = std::move(rows), then = std::move(then)](
+          absl::StatusOr<std::map<AgreementsReads::RevisionKey, v1::Agreement>>
+              revisions) mutable {
+        if (!revisions.ok()) return then(revisions.status());
+        for (v1::Agreement& a : rows) {
+          if (a.state() != v1::Agreement::AMENDED) continue;
+          a = revisions->at({ResourceIdOf(a.name()), a.in_force_revision()});
+        }
+        then(std::move(rows));
+      });
+}
+
+void Agreements::ListAgreements(const v1::ListAgreementsRequest& request,
+                                const CallContext& call,
+                                Then<v1::ListAgreementsResponse> reply) {
   const Principal& caller = call.principal;
   auto page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
+  if (!page_size.ok()) return reply(page_size.status());
   AgreementsStore::AgreementFilter filter;
   filter.today = Today();
   Violations violations;
@@ -250,39 +267,38 @@ absl::StatusOr<v1::ListAgreementsResponse> Agreements::ListAgreements(
     filter.state.clear();
     filter.in_force = true;
   }
-  if (!violations.empty()) return violations.ToStatus("INVALID_FILTER");
+  if (!violations.empty()) return reply(violations.ToStatus("INVALID_FILTER"));
   const std::string query = absl::StrCat(
       "agreements?partner=", filter.partner_institution_id,
       "&year=", filter.academic_year, "&state=", filter.state,
       "&in_force=", filter.in_force, "&member=", filter.member_institution_id);
   auto after = DecodePageToken(request.page_token(), query);
-  if (!after.ok()) return after.status();
-  auto rows = store_->ReadValue(
-      call.limit,
-      [&](AgreementsStore& store)
-          -> absl::StatusOr<std::vector<v1::Agreement>> {
-        MOBILITY_ASSIGN_OR_RETURN(
-            std::vector<v1::Agreement> rows,
-            store.ListAgreements(filter, *after, *page_size + 1));
-        if (!filter.in_force) return rows;
-        for (v1::Agreement& row : rows) {
-          auto in_force = RevisionInForce(store, row);
-          if (!in_force.ok()) return in_force.status();
-          row = *std::move(in_force);
-        }
-        return rows;
+  if (!after.ok()) return reply(after.status());
+  // `call` outlives the reads: the call is answered only through `reply`.
+  Then<std::vector<v1::Agreement>> page =
+      [&caller, today = filter.today, page_size = *page_size, query,
+       reply =
+           std::move(reply)](absl::StatusOr<std::vector<v1::Agreement>> rows) {
+        if (!rows.ok()) return reply(rows.status());
+        v1::ListAgreementsResponse response;
+        response.set_next_page_token(TakePage(
+            *rows, page_size, query,
+            [&](v1::Agreement a) {
+              ApplyTerminationDate(a, today);
+              RedactForCaller(a, caller);
+              *response.add_agreements() = std::move(a);
+            },
+            [](const v1::Agreement& a) { return ResourceIdOf(a.name()); }));
+        reply(std::move(response));
+      };
+  // One row more than the page tells whether another page follows.
+  reads_->ListAgreements(
+      call.limit, filter, *after, *page_size + 1,
+      [this, &call, in_force = filter.in_force, page = std::move(page)](
+          absl::StatusOr<std::vector<v1::Agreement>> rows) mutable {
+        if (!rows.ok() || !in_force) return page(std::move(rows));
+        RevisionsInForce(call.limit, *std::move(rows), std::move(page));
       });
-  if (!rows.ok()) return rows.status();
-  v1::ListAgreementsResponse response;
-  response.set_next_page_token(TakePage(
-      *rows, *page_size, query,
-      [&](v1::Agreement a) {
-        ApplyTerminationDate(a, Today());
-        RedactForCaller(a, caller);
-        *response.add_agreements() = std::move(a);
-      },
-      [](const v1::Agreement& a) { return ResourceIdOf(a.name()); }));
-  return response;
 }
 
 absl::StatusOr<v1::Agreement> Agreements::UpdateAgreement(

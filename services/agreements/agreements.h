@@ -29,8 +29,9 @@ class Agreements {
       const v1::CreateAgreementRequest& request, const CallContext& call);
   void GetAgreement(const v1::GetAgreementRequest& request,
                     const CallContext& call, Then<v1::Agreement> reply);
-  absl::StatusOr<v1::ListAgreementsResponse> ListAgreements(
-      const v1::ListAgreementsRequest& request, const CallContext& call);
+  void ListAgreements(const v1::ListAgreementsRequest& request,
+                      const CallContext& call,
+                      Then<v1::ListAgreementsResponse> reply);
   absl::StatusOr<v1::Agreement> UpdateAgreement(
       const v1::UpdateAgreementRequest& request, const CallContext& call);
   absl::StatusOr<v1::Agreement> ApproveAgreement(
@@ -43,6 +44,10 @@ class Agreements {
  private:
   absl::Time Now() const { return TruncatedNow(clock_); }
   absl::CivilDay Today() const { return LocalDay(Now()); }
+  // The revision in force of each of `rows`, as the public reads them: one
+  // more read when any is amended.
+  void RevisionsInForce(const CallLimit& limit, std::vector<v1::Agreement> rows,
+                        Then<std::vector<v1::Agreement>> then);
 
   // A state change of the agreement `request.name()`: runs `change` on the
   // current version under its row lock and stores the result as a new revision,

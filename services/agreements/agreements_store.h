@@ -62,9 +62,6 @@ class AgreementsStore : public RequestLedger {
     // The institution's day: a notice taking effect by then has ended it.
     absl::CivilDay today;
   };
-  virtual absl::StatusOr<std::vector<v1::Agreement>> ListAgreements(
-      const AgreementFilter& filter, const std::string& after_id,
-      int limit) = 0;
 
   // Quota ledger.
   virtual absl::StatusOr<std::optional<v1::MobilityAllocation>> FindAllocation(
@@ -107,6 +104,17 @@ class AgreementsReads {
   virtual void GetAgreementRevision(const CallLimit& limit,
                                     const std::string& id, int64_t revision,
                                     Then<v1::Agreement> then) = 0;
+  // The revisions `keys` name (agreement id, revision) in one read;
+  // REVISION_NOT_FOUND when one is missing.
+  using RevisionKey = std::pair<std::string, int64_t>;
+  virtual void GetAgreementRevisions(
+      const CallLimit& limit, const std::vector<RevisionKey>& keys,
+      Then<std::map<RevisionKey, v1::Agreement>> then) = 0;
+  // A page of agreements in id order after `after_id`, at most `max_rows`.
+  virtual void ListAgreements(const CallLimit& limit,
+                              const AgreementsStore::AgreementFilter& filter,
+                              const std::string& after_id, int max_rows,
+                              Then<std::vector<v1::Agreement>> then) = 0;
 };
 
 }  // namespace mobility::agreements

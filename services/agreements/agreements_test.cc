@@ -490,6 +490,16 @@ TEST_F(AgreementsServiceTest, AnAmendmentLeavesTheApprovedRevisionInForce) {
   v1::QuotaUsage usage;
   ASSERT_TRUE(Call(&Stub::GetQuotaUsage, usage_request, &usage).ok());
   EXPECT_EQ(usage.entries(0).mobilities_per_year(), 2);
+  // The public lists the approved revision, not the amendment awaiting
+  // approval: read for every amended row of the page in one more query.
+  v1::ListAgreementsResponse listed;
+  ASSERT_TRUE(Call(&Stub::ListAgreements, v1::ListAgreementsRequest(), &listed,
+                   Role::kApplicant)
+                  .ok());
+  ASSERT_EQ(listed.agreements_size(), 1);
+  EXPECT_EQ(listed.agreements(0).revision(), approved.revision());
+  EXPECT_EQ(
+      listed.agreements(0).cooperation_conditions(0).mobilities_per_year(), 2);
   // A never-approved draft may be deleted; an agreement once in force not.
   v1::DeleteAgreementRequest remove;
   remove.set_name(approved.name());

@@ -210,6 +210,11 @@ std::vector<PreparedStatement> PgAgreementsStore::Statements() {
        "AND ($7 = '' OR partner_a = $7 OR partner_b = $7) "
        "AND id > $4 ORDER BY id LIMIT $5"},
 
+      {"agreement_revisions_get",
+       "SELECT agreement_id, revision, body FROM agreement_revisions WHERE "
+       "(agreement_id, revision) IN (SELECT * FROM unnest($1::text[], "
+       "$2::bigint[]))"},
+
       {"allocation_find",
        absl::StrCat("SELECT ", allocation_columns,
                     " FROM mobility_allocations WHERE agreement_id = $1 AND "
@@ -374,21 +379,6 @@ absl::StatusOr<v1::Agreement> PgAgreementsStore::GetAgreementRevision(
   });
 }
 
-absl::StatusOr<std::vector<v1::Agreement>> PgAgreementsStore::ListAgreements(
-    const AgreementFilter& filter, const std::string& after_id, int limit) {
-  return StoreCall([&]() -> std::vector<v1::Agreement> {
-    std::vector<v1::Agreement> out;
-    for (const auto& row :
-         txn_.exec_prepared("agreement_list", filter.partner_institution_id,
-                            filter.academic_year, filter.state, after_id, limit,
-                            filter.in_force, filter.member_institution_id,
-                            absl::FormatCivilTime(filter.today))) {
-      out.push_back(AgreementFromBody(row[1], RowOf("agreement_list", row)));
-    }
-    return out;
-  });
-}
-
 absl::Status PgAgreementsStore::DeleteAgreement(const std::string& id) {
   return StoreCall(
       [&]() -> void { txn_.exec_prepared("agreement_delete", id); });
@@ -513,6 +503,68 @@ void PgAgreementsReads::GetAgreementRevision(const CallLimit& limit,
         if (rows->size() == 0) return then(RevisionNotFound(id, revision));
         then(
             AgreementFromBody(*rows, absl::StrCat(id, " revision ", revision)));
+      });
+}
+
+void PgAgreementsReads::GetAgreementRevisions(
+    const CallLimit& limit, const std::vector<RevisionKey>& keys,
+    Then<std::map<RevisionKey, v1::Agreement>> then) {
+  std::vector<std::string> ids;
+  std::string revisions = "{";
+  for (const auto& [id, revision] : keys) {
+    ids.push_back(id);
+    absl::StrAppend(&revisions, revisions.size() > 1 ? "," : "", revision);
+  }
+  revisions.push_back('}');
+  reactor_.Read(
+      limit, "agreement_revisions_get", {TextArrayParam(ids), revisions},
+      [keys, then = std::move(then)](absl::StatusOr<PgRows> rows) {
+        if (!rows.ok()) return then(rows.status());
+        auto found = StoreCall([&] {
+          std::map<RevisionKey, v1::Agreement> out;
+          for (int i = 0; i < rows->size(); ++i) {
+            PgRow row(*rows, i);
+            RevisionKey key{row.Text("agreement_id"), row.Int64("revision")};
+            v1::Agreement a = ParseBody<v1::Agreement>(
+                row, "body", absl::StrCat(key.first, " revision ", key.second));
+            UpgradeStoredAgreement(a);
+            out.emplace(std::move(key), std::move(a));
+          }
+          return out;
+        });
+        if (!found.ok()) return then(found.status());
+        for (const auto& key : keys) {
+          if (found->count(key) == 0)
+            return then(RevisionNotFound(key.first, key.second));
+        }
+        then(*std::move(found));
+      });
+}
+
+void PgAgreementsReads::ListAgreements(
+    const CallLimit& limit, const AgreementsStore::AgreementFilter& filter,
+    const std::string& after_id, int max_rows,
+    Then<std::vector<v1::Agreement>> then) {
+  reactor_.Read(
+      limit, "agreement_list",
+      {filter.partner_institution_id, std::to_string(filter.academic_year),
+       filter.state, after_id, std::to_string(max_rows),
+       filter.in_force ? "true" : "false", filter.member_institution_id,
+       absl::FormatCivilTime(filter.today)},
+      [then = std::move(then)](absl::StatusOr<PgRows> rows) {
+        if (!rows.ok()) return then(rows.status());
+        then(StoreCall([&] {
+          std::vector<v1::Agreement> out;
+          out.reserve(rows->size());
+          for (int i = 0; i < rows->size(); ++i) {
+            PgRow row(*rows, i);
+            v1::Agreement a =
+                ParseBody<v1::Agreement>(row, "body", row.Text("id"));
+            UpgradeStoredAgreement(a);
+            out.push_back(std::move(a));
+          }
+          return out;
+        }));
       });
 }
 

@@ -42,9 +42,6 @@ class PgAgreementsStore final : public PgStore<AgreementsStore> {
   absl::StatusOr<v1::Agreement> GetAgreementRevision(const std::string& id,
                                                      int64_t revision) override;
   absl::Status DeleteAgreement(const std::string& id) override;
-  absl::StatusOr<std::vector<v1::Agreement>> ListAgreements(
-      const AgreementFilter& filter, const std::string& after_id,
-      int limit) override;
   absl::StatusOr<std::optional<v1::MobilityAllocation>> FindAllocation(
       const std::string& agreement_id, const std::string& key) override;
   absl::StatusOr<int> CountAllocated(const std::string& agreement_id,
@@ -75,6 +72,13 @@ class PgAgreementsReads final : public AgreementsReads {
   void GetAgreementRevision(const CallLimit& limit, const std::string& id,
                             int64_t revision,
                             Then<v1::Agreement> then) override;
+  void GetAgreementRevisions(
+      const CallLimit& limit, const std::vector<RevisionKey>& keys,
+      Then<std::map<RevisionKey, v1::Agreement>> then) override;
+  void ListAgreements(const CallLimit& limit,
+                      const AgreementsStore::AgreementFilter& filter,
+                      const std::string& after_id, int max_rows,
+                      Then<std::vector<v1::Agreement>> then) override;
 
  private:
   PgReactor& reactor_;
