@@ -227,25 +227,29 @@ absl::StatusOr<v1::Application> Applications::CreateApplication(
   return created;
 }
 
-absl::StatusOr<v1::Application> Applications::GetApplication(
-    const v1::GetApplicationRequest& request, const CallContext& call) {
+void Applications::GetApplication(const v1::GetApplicationRequest& request,
+                                  const CallContext& call,
+                                  Then<v1::Application> reply) {
   auto id = ParseResourceName("name", request.name(), "applications");
-  if (!id.ok()) return id.status();
-  auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
-    return ReadWithCall(store, *id, /*for_update=*/false);
-  });
-  if (!read.ok()) return read.status();
-  const v1::Application& a = read->application;
-  const Principal& who = call.principal;
-  if ((who.Has(Role::kApplicant) && a.owner() == who.subject) ||
-      CheckRunsCall(read->call, who).ok()) {
-    return std::move(read->application);
-  }
-  // The host sees an application once it is nominated to it, and then only
-  // what a host needs.
-  if (who.IsCoordinatorOf(a.host_institution()) && IsNominated(a.state()))
-    return HostView(a);
-  return ApplicationNotFound(*id);
+  if (!id.ok()) return reply(id.status());
+  // `call` outlives the read: the call is answered only through `reply`.
+  reads_->GetApplicationInCall(
+      call.limit, *id,
+      [&who = call.principal, id = *id,
+       reply = std::move(reply)](absl::StatusOr<ApplicationInCall> read) {
+        if (!read.ok())
+          return reply(IfNotFound(read.status(), ApplicationNotFound(id)));
+        const v1::Application& a = read->application;
+        if ((who.Has(Role::kApplicant) && a.owner() == who.subject) ||
+            CheckRunsCall(read->call, who).ok()) {
+          return reply(std::move(read->application));
+        }
+        // The host sees an application once it is nominated to it, and then
+        // only what a host needs.
+        if (who.IsCoordinatorOf(a.host_institution()) && IsNominated(a.state()))
+          return reply(HostView(a));
+        reply(ApplicationNotFound(id));
+      });
 }
 
 absl::StatusOr<v1::ListApplicationsResponse> Applications::ListApplications(

@@ -19,12 +19,6 @@
 
 namespace mobility::applications {
 
-// An application with the call it was made to, read together.
-struct ApplicationInCall {
-  v1::Application application;
-  v1::Call call;
-};
-
 // Reads application `id` and its call, for steps the service takes itself
 // (NOT_FOUND when there is no such application).
 absl::StatusOr<ApplicationInCall> ReadWithCall(ApplicationsStore& store,
@@ -82,17 +76,19 @@ absl::StatusOr<v1::Application> ChangeAsOffice(
 class Applications {
  public:
   Applications(
-      Transactor<ApplicationsStore>* store, const AgreementsClient* agreements,
-      std::string public_url, Clock clock = [] { return absl::Now(); })
+      Transactor<ApplicationsStore>* store, ApplicationsReads* reads,
+      const AgreementsClient* agreements, std::string public_url,
+      Clock clock = [] { return absl::Now(); })
       : store_(store),
+        reads_(reads),
         agreements_(agreements),
         public_url_(std::move(public_url)),
         clock_(std::move(clock)) {}
 
   absl::StatusOr<v1::Application> CreateApplication(
       const v1::CreateApplicationRequest& request, const CallContext& call);
-  absl::StatusOr<v1::Application> GetApplication(
-      const v1::GetApplicationRequest& request, const CallContext& call);
+  void GetApplication(const v1::GetApplicationRequest& request,
+                      const CallContext& call, Then<v1::Application> reply);
   absl::StatusOr<v1::ListApplicationsResponse> ListApplications(
       const v1::ListApplicationsRequest& request, const CallContext& call);
   absl::StatusOr<v1::Application> UpdateApplication(
@@ -110,6 +106,7 @@ class Applications {
   absl::Time Now() const { return TruncatedNow(clock_); }
 
   Transactor<ApplicationsStore>* store_;
+  ApplicationsReads* reads_;
   const AgreementsClient* agreements_;
   // Where the applicants' e-mails link to (the web pages).
   const std::string public_url_;

@@ -10,11 +10,19 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "common/call.h"
 #include "common/idempotency.h"
 #include "common/mail.h"
+#include "common/transactor.h"
 #include "mobility/applications/v1/applications.pb.h"
 
 namespace mobility::applications {
+
+// An application with the call it was made to, read together.
+struct ApplicationInCall {
+  v1::Application application;
+  v1::Call call;
+};
 
 class ApplicationsStore : public RequestLedger {
  public:
@@ -138,6 +146,17 @@ class ApplicationsStore : public RequestLedger {
   // Codes created before `before`; returns how many went.
   virtual absl::StatusOr<int64_t> PurgeSignInCodes(absl::Time before) = 0;
   virtual absl::Status EnqueueMail(const Mail& mail, absl::Time now) = 0;
+};
+
+// The reads the serving path makes outside a transaction, parking no thread:
+// each hands its result to `then` once, on whichever thread received it.
+class ApplicationsReads {
+ public:
+  virtual ~ApplicationsReads() = default;
+  // Application `id` with its call, in one read.
+  virtual void GetApplicationInCall(const CallLimit& limit,
+                                    const std::string& id,
+                                    Then<ApplicationInCall> then) = 0;
 };
 
 }  // namespace mobility::applications

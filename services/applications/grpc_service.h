@@ -56,6 +56,7 @@ class ApplicationsGrpcService final
  private:
   Database* db_;
   PgTransactor<ApplicationsStore, PgApplicationsStore> store_;
+  PgApplicationsReads reads_;
   GrpcAgreementsClient agreements_;
   GrpcGrantsClient grants_;
   Calls calls_;

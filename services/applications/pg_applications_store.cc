@@ -9,6 +9,12 @@
 namespace mobility::applications {
 namespace {
 
+absl::Status ApplicationMissing(const std::string& id) {
+  return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
+               absl::StrCat("no application applications/", id),
+               Text(words::APPLICATION_NOT_FOUND));
+}
+
 // A timestamp parameter that may be SQL NULL.
 const char* OptionalMicros(bool set, const google::protobuf::Timestamp& time,
                            std::string& text) {
@@ -78,6 +84,9 @@ std::vector<PreparedStatement> PgApplicationsStore::Statements() {
        absl::StrCat("SELECT body FROM applications WHERE pending_since < ",
                     TimestampParam(1), " ORDER BY pending_since LIMIT $2")},
       {"application_get", "SELECT body FROM applications WHERE id = $1"},
+      {"application_in_call_get",
+       "SELECT a.body, c.body AS call_body FROM applications a JOIN calls c "
+       "ON c.id = a.call_id WHERE a.id = $1"},
       {"application_get_for_update",
        "SELECT body FROM applications WHERE id = $1 FOR UPDATE"},
       {"application_list",
@@ -269,11 +278,7 @@ absl::StatusOr<v1::Application> PgApplicationsStore::GetApplication(
   return StoreCall([&]() -> absl::StatusOr<v1::Application> {
     pqxx::result r = txn_.exec_prepared(
         for_update ? "application_get_for_update" : "application_get", id);
-    if (r.empty()) {
-      return Error(absl::StatusCode::kNotFound, "APPLICATION_NOT_FOUND",
-                   absl::StrCat("no application applications/", id),
-                   Text(words::APPLICATION_NOT_FOUND));
-    }
+    if (r.empty()) return ApplicationMissing(id);
     return ParseBody<v1::Application>(r[0][0], id);
   });
 }
@@ -511,6 +516,22 @@ absl::StatusOr<int64_t> PgApplicationsStore::PurgeSignInCodes(
 absl::Status PgApplicationsStore::EnqueueMail(const Mail& mail,
                                               absl::Time now) {
   return StoreCall([&]() -> void { mobility::EnqueueMail(txn_, mail, now); });
+}
+
+void PgApplicationsReads::GetApplicationInCall(const CallLimit& limit,
+                                               const std::string& id,
+                                               Then<ApplicationInCall> then) {
+  reactor_.Read(limit, "application_in_call_get", {id},
+                [id, then = std::move(then)](absl::StatusOr<PgRows> rows) {
+                  if (!rows.ok()) return then(rows.status());
+                  if (rows->size() == 0) return then(ApplicationMissing(id));
+                  then(StoreCall([&] {
+                    PgRow row(*rows, 0);
+                    return ApplicationInCall{
+                        ParseBody<v1::Application>(row, "body", id),
+                        ParseBody<v1::Call>(row, "call_body", id)};
+                  }));
+                });
 }
 
 }  // namespace mobility::applications

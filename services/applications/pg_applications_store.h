@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/pg_reactor.h"
 #include "common/pg_store.h"
 #include "services/applications/applications_store.h"
 
@@ -85,6 +86,17 @@ class PgApplicationsStore final : public PgStore<ApplicationsStore> {
                                           absl::Time now) override;
   absl::StatusOr<int64_t> PurgeSignInCodes(absl::Time before) override;
   absl::Status EnqueueMail(const Mail& mail, absl::Time now) override;
+};
+
+// The same rows as PgApplicationsStore reads, through the database's reactor.
+class PgApplicationsReads final : public ApplicationsReads {
+ public:
+  explicit PgApplicationsReads(Database* db) : reactor_(db->reactor()) {}
+  void GetApplicationInCall(const CallLimit& limit, const std::string& id,
+                            Then<ApplicationInCall> then) override;
+
+ private:
+  PgReactor& reactor_;
 };
 
 }  // namespace mobility::applications
