@@ -103,7 +103,7 @@ unsigned PgRows::Table(int column) const {
 struct PgReactor::Query {
   CallLimit limit;
   std::string statement;
-  std::vector<std::string> params;
+  std::vector<std::optional<std::string>> params;
   Done done;
   // The fields below belong to whichever holds the query: a link (under its
   // lock), the waiting queue (under control_mu_), or a thread rerunning it.
@@ -200,7 +200,8 @@ std::vector<std::shared_ptr<PgReactor::Link>> PgReactor::Links() {
 }
 
 void PgReactor::Read(const CallLimit& limit, absl::string_view statement,
-                     std::vector<std::string> params, Done done) {
+                     std::vector<std::optional<std::string>> params,
+                     Done done) {
   auto query = std::make_shared<Query>(
       Query{limit, std::string(statement), std::move(params), std::move(done)});
   Answers answers;
@@ -267,7 +268,8 @@ bool PgReactor::Send(Link& link, const std::shared_ptr<Query>& query)
   }
   std::vector<const char*> values;
   values.reserve(query->params.size());
-  for (const auto& p : query->params) values.push_back(p.c_str());
+  for (const auto& p : query->params)
+    values.push_back(p.has_value() ? p->c_str() : nullptr);
   if (PQsendQueryPrepared(link.pg, query->statement.c_str(),
                           static_cast<int>(values.size()), values.data(),
                           nullptr, nullptr, /*resultFormat=binary*/ 1) != 1 ||

@@ -23,6 +23,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -107,11 +108,12 @@ class PgReactor {
   PgReactor(const PgReactor&) = delete;
   PgReactor& operator=(const PgReactor&) = delete;
 
-  // Runs the prepared `statement` with text `params` and hands its rows, or
+  // Runs the prepared `statement` with text `params` (nullopt: SQL NULL) and
+  // hands its rows, or
   // the canonical error (MapSqlState), to `done` exactly once, on whichever
   // thread finished it: the loop, the connector, or this one.
   void Read(const CallLimit& limit, absl::string_view statement,
-            std::vector<std::string> params, Done done);
+            std::vector<std::optional<std::string>> params, Done done);
 
   // Cancels every read still pending (at the end of the shutdown grace);
   // returns how many there were.

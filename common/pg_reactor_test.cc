@@ -37,7 +37,7 @@ const std::vector<PreparedStatement> kStatements = {
 // The read's outcome, waited for.
 absl::StatusOr<PgRows> ReadNow(PgReactor& reactor, const CallLimit& limit,
                                const std::string& statement,
-                               std::vector<std::string> params) {
+                               std::vector<std::optional<std::string>> params) {
   absl::Notification done;
   absl::StatusOr<PgRows> out = absl::UnknownError("never answered");
   reactor.Read(limit, statement, std::move(params),

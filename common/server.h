@@ -169,6 +169,19 @@ class RpcService : public Generated::Service {
   }
 
   template <typename Request, typename Response>
+  void Handle(
+      const std::string& method, std::set<Role> roles,
+      std::function<void(const Request&, const CallContext&, Then<Response>)>
+          serve) {
+    Register<Request, Response>(
+        method, std::move(roles), /*anonymous=*/false, /*nonblocking=*/true,
+        [serve = std::move(serve)](
+            const Request& request, const CallContext& call,
+            grpc::ByteBuffer* out, std::function<void(absl::Status)> done) {
+          serve(request, call, Answering<Response>(out, std::move(done)));
+        });
+  }
+  template <typename Request, typename Response>
   void Handle(const std::string& method, std::set<Role> roles,
               std::function<absl::StatusOr<Response>(const Request&,
                                                      const CallContext&)>
@@ -205,12 +218,19 @@ class RpcService : public Generated::Service {
     return [domain, serve](const Request& request, const CallContext& call,
                            grpc::ByteBuffer* out,
                            std::function<void(absl::Status)> done) {
-      (domain->*serve)(
-          request, call,
-          [out, done = std::move(done)](absl::StatusOr<Response> response) {
-            done(response.ok() ? SerializeResponse(*response, out)
-                               : response.status());
-          });
+      (domain->*serve)(request, call,
+                       Answering<Response>(out, std::move(done)));
+    };
+  }
+
+  // The Then a non-blocking method answers through: the response into `out`,
+  // then the status to `done`.
+  template <typename Response>
+  static Then<Response> Answering(grpc::ByteBuffer* out,
+                                  std::function<void(absl::Status)> done) {
+    return [out, done = std::move(done)](absl::StatusOr<Response> response) {
+      done(response.ok() ? SerializeResponse(*response, out)
+                         : response.status());
     };
   }
 

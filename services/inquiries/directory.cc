@@ -40,13 +40,18 @@ absl::Status CheckDisplayName(const v1::Office& office) {
 
 }  // namespace
 
+WorkingCalendar CalendarOf(InquiriesStore::CalendarTable table,
+                           const Settings& settings) {
+  return WorkingCalendar(settings.zone, settings.hours,
+                         std::move(table.exceptions),
+                         std::move(table.day_hours));
+}
+
 absl::StatusOr<WorkingCalendar> LoadCalendar(InquiriesStore& store,
                                              const Settings& settings) {
   MOBILITY_ASSIGN_OR_RETURN(InquiriesStore::CalendarTable table,
                             store.LoadCalendarTable());
-  return WorkingCalendar(settings.zone, settings.hours,
-                         std::move(table.exceptions),
-                         std::move(table.day_hours));
+  return CalendarOf(std::move(table), settings);
 }
 
 absl::StatusOr<v1::ListOfficesResponse> Directory::ListOffices(

@@ -14,6 +14,9 @@
 
 namespace mobility::inquiries {
 
+// The working calendar of `table`, the holiday table.
+WorkingCalendar CalendarOf(InquiriesStore::CalendarTable table,
+                           const Settings& settings);
 // The working calendar as the holiday table stands in this transaction.
 absl::StatusOr<WorkingCalendar> LoadCalendar(InquiriesStore& store,
                                              const Settings& settings);

@@ -16,10 +16,11 @@ InquiriesGrpcService::InquiriesGrpcService(
       settings_(std::move(settings)),
       db_(db),
       store_(db),
+      reads_(db),
       directory_(&store_, &settings_),
       registration_(&store_, &settings_),
       authors_(&store_, &settings_),
-      handling_(&store_, &settings_),
+      handling_(&store_, &reads_, &settings_),
       publication_(&store_, &settings_) {
   const std::set<Role> handlers = {Role::kInquiryHandler, Role::kAdmin};
   const std::set<Role> readers = {Role::kInquiryHandler, Role::kAdmin,

@@ -42,17 +42,37 @@ class InquiriesGrpcService final : public RpcService<v1::InquiriesService> {
         [this, domain, serve](const Request& request, const CallContext& call)
             -> absl::StatusOr<Response> {
           if (!call.principal.ActsFor(settings_.institution)) {
-            return Error(absl::StatusCode::kPermissionDenied,
-                         "NOT_THIS_INSTITUTION",
-                         "these appeals are addressed to another institution");
+            return NotThisInstitution();
           }
           return (domain->*serve)(request, call);
         });
   }
 
+  // The same for a method that parks no thread.
+  template <typename Domain, typename Request, typename Response>
+  void HandleOffice(const std::string& method, std::set<Role> roles,
+                    Domain* domain,
+                    void (Domain::*serve)(const Request&, const CallContext&,
+                                          Then<Response>)) {
+    Handle<Request, Response>(
+        method, std::move(roles),
+        [this, domain, serve](const Request& request, const CallContext& call,
+                              Then<Response> reply) {
+          if (!call.principal.ActsFor(settings_.institution)) {
+            return reply(NotThisInstitution());
+          }
+          (domain->*serve)(request, call, std::move(reply));
+        });
+  }
+  static absl::Status NotThisInstitution() {
+    return Error(absl::StatusCode::kPermissionDenied, "NOT_THIS_INSTITUTION",
+                 "these appeals are addressed to another institution");
+  }
+
   const Settings settings_;
   Database* db_;
   PgTransactor<InquiriesStore, PgInquiriesStore> store_;
+  PgInquiriesReads reads_;
   Directory directory_;
   Registration registration_;
   Authors authors_;

@@ -108,16 +108,17 @@ absl::StatusOr<v1::Inquiry> Handling::GetInquiry(
       });
 }
 
-absl::StatusOr<v1::ListInquiriesResponse> Handling::ListInquiries(
-    const v1::ListInquiriesRequest& request, const CallContext& call) {
+void Handling::ListInquiries(const v1::ListInquiriesRequest& request,
+                             const CallContext& call,
+                             Then<v1::ListInquiriesResponse> reply) {
   auto page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
+  if (!page_size.ok()) return reply(page_size.status());
   InquiriesStore::Filter filter;
   if (!request.office().empty()) {
     auto office = ParseResourceName("office", request.office(), "offices");
-    if (!office.ok()) return office.status();
+    if (!office.ok()) return reply(office.status());
     if (auto s = CheckOffice(call.principal, request.office()); !s.ok())
-      return s;
+      return reply(s);
     filter.offices = {request.office()};
   } else if (!SeesOffice(call.principal, "")) {
     filter.offices = call.principal.offices;  // A handler's own offices.
@@ -126,8 +127,8 @@ absl::StatusOr<v1::ListInquiriesResponse> Handling::ListInquiries(
     const int state = request.states(i);
     if (state == v1::Inquiry::STATE_UNSPECIFIED ||
         !v1::Inquiry::State_IsValid(state)) {
-      return InvalidField(absl::StrCat("states[", i, "]"),
-                          Text(words::A_STATE));
+      return reply(
+          InvalidField(absl::StrCat("states[", i, "]"), Text(words::A_STATE)));
     }
     filter.states.push_back(v1::Inquiry::State_Name(request.states(i)));
   }
@@ -135,7 +136,8 @@ absl::StatusOr<v1::ListInquiriesResponse> Handling::ListInquiries(
   if (overdue_view) {
     if (request.due_within_working_days() < 0 ||
         request.due_within_working_days() > 60) {
-      return InvalidField("due_within_working_days", Text(words::DUE_WITHIN));
+      return reply(
+          InvalidField("due_within_working_days", Text(words::DUE_WITHIN)));
     }
     if (filter.states.empty()) {
       for (State s : kOpen) filter.states.push_back(v1::Inquiry::State_Name(s));
@@ -146,31 +148,42 @@ absl::StatusOr<v1::ListInquiriesResponse> Handling::ListInquiries(
                    absl::StrJoin(filter.states, ","), "|",
                    overdue_view ? request.due_within_working_days() : -1);
   auto after = DecodePageToken(request.page_token(), query);
-  if (!after.ok()) return after.status();
-  return store_->ReadValue(
+  if (!after.ok()) return reply(after.status());
+  // One row more than the page tells whether another page follows.
+  auto list = [this, limit = call.limit, after = *after, page_size = *page_size,
+               query, reply](InquiriesStore::Filter filter) {
+    reads_->ListInquiries(
+        limit, filter, after, page_size + 1,
+        [page_size, query,
+         reply](absl::StatusOr<std::vector<v1::Inquiry>> rows) {
+          if (!rows.ok()) return reply(rows.status());
+          v1::ListInquiriesResponse out;
+          out.set_next_page_token(TakePage(
+              *rows, page_size, query,
+              [&](v1::Inquiry i) { *out.add_inquiries() = std::move(i); },
+              [](const v1::Inquiry& i) {
+                return absl::StrCat(FormatDate(i.legal_due_date()), "/",
+                                    ResourceIdOf(i.name()));
+              }));
+          reply(std::move(out));
+        });
+  };
+  if (!overdue_view) return list(std::move(filter));
+  // The due view: what falls due within n working days of the office's
+  // calendar, read first when n > 0.
+  const absl::CivilDay today = settings_->Today();
+  const int n = request.due_within_working_days();
+  filter.due_by = today;
+  if (n == 0) return list(std::move(filter));
+  reads_->LoadCalendarTable(
       call.limit,
-      [&](InquiriesStore& store) -> absl::StatusOr<v1::ListInquiriesResponse> {
-        if (overdue_view) {
-          const absl::CivilDay today = settings_->Today();
-          const int n = request.due_within_working_days();
-          filter.due_by = today;
-          if (n > 0) {
-            MOBILITY_ASSIGN_OR_RETURN(const WorkingCalendar calendar,
-                                      LoadCalendar(store, *settings_));
-            filter.due_by = calendar.AddWorkingDays(today, n);
-          }
-        }
-        MOBILITY_ASSIGN_OR_RETURN(
-            auto rows, store.ListInquiries(filter, *after, *page_size + 1));
-        v1::ListInquiriesResponse out;
-        out.set_next_page_token(TakePage(
-            rows, *page_size, query,
-            [&](v1::Inquiry i) { *out.add_inquiries() = std::move(i); },
-            [](const v1::Inquiry& i) {
-              return absl::StrCat(FormatDate(i.legal_due_date()), "/",
-                                  ResourceIdOf(i.name()));
-            }));
-        return out;
+      [this, today, n, filter, list = std::move(list),
+       reply = std::move(reply)](
+          absl::StatusOr<InquiriesStore::CalendarTable> table) mutable {
+        if (!table.ok()) return reply(table.status());
+        filter.due_by =
+            CalendarOf(*std::move(table), *settings_).AddWorkingDays(today, n);
+        list(std::move(filter));
       });
 }
 

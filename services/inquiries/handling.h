@@ -20,13 +20,15 @@ namespace mobility::inquiries {
 
 class Handling {
  public:
-  Handling(Transactor<InquiriesStore>* store, const Settings* settings)
-      : store_(store), settings_(settings) {}
+  Handling(Transactor<InquiriesStore>* store, InquiriesReads* reads,
+           const Settings* settings)
+      : store_(store), reads_(reads), settings_(settings) {}
 
   absl::StatusOr<v1::Inquiry> GetInquiry(const v1::GetInquiryRequest& request,
                                          const CallContext& call);
-  absl::StatusOr<v1::ListInquiriesResponse> ListInquiries(
-      const v1::ListInquiriesRequest& request, const CallContext& call);
+  void ListInquiries(const v1::ListInquiriesRequest& request,
+                     const CallContext& call,
+                     Then<v1::ListInquiriesResponse> reply);
   absl::StatusOr<v1::Inquiry> AssignInquiry(
       const v1::AssignInquiryRequest& request, const CallContext& call);
   absl::StatusOr<v1::Inquiry> StartInquiry(
@@ -71,6 +73,7 @@ class Handling {
       const CallContext& call, const std::function<absl::Status(Step&)>& apply);
 
   Transactor<InquiriesStore>* store_;
+  InquiriesReads* reads_;
   const Settings* settings_;
 };
 

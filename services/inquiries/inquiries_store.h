@@ -12,8 +12,10 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/call.h"
 #include "common/idempotency.h"
 #include "common/mail.h"
+#include "common/transactor.h"
 #include "mobility/inquiries/v1/inquiries.pb.h"
 #include "services/inquiries/working_calendar.h"
 
@@ -106,9 +108,6 @@ class InquiriesStore : public RequestLedger {
     // Set: only inquiries due on or before this day.
     std::optional<absl::CivilDay> due_by;
   };
-  // By legal due date, then id; `after` is the last row's "date/id" key.
-  virtual absl::StatusOr<std::vector<v1::Inquiry>> ListInquiries(
-      const Filter& filter, const std::string& after, int limit) = 0;
 
   virtual absl::Status AppendMessage(const std::string& inquiry_id,
                                      const v1::Message& message) = 0;
@@ -148,6 +147,20 @@ class InquiriesStore : public RequestLedger {
       absl::Time cutoff, int limit) = 0;
   virtual absl::Status MarkAnonymised(const std::string& id,
                                       const v1::Inquiry& inquiry) = 0;
+};
+
+// The reads the serving path makes outside a transaction, parking no thread:
+// each hands its result to `then` once, on whichever thread received it.
+class InquiriesReads {
+ public:
+  virtual ~InquiriesReads() = default;
+  virtual void LoadCalendarTable(const CallLimit& limit,
+                                 Then<InquiriesStore::CalendarTable> then) = 0;
+  // By legal due date, then id; `after` is the last row's "date/id" key.
+  virtual void ListInquiries(const CallLimit& limit,
+                             const InquiriesStore::Filter& filter,
+                             const std::string& after, int max_rows,
+                             Then<std::vector<v1::Inquiry>> then) = 0;
 };
 
 }  // namespace mobility::inquiries

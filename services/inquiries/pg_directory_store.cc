@@ -5,10 +5,18 @@
 namespace mobility::inquiries {
 namespace {
 
-absl::CivilDay DayOf(const pqxx::field& field) {
+// A row of holiday_list into the calendar's table. `Row` is PqxxRow or PgRow:
+// a transaction and the reactor read the table one way.
+template <typename Row>
+void AddToCalendar(const Row& row, InquiriesStore::CalendarTable& table) {
   absl::CivilDay day;
-  absl::ParseCivilTime(field.as<std::string>(), &day);
-  return day;
+  absl::ParseCivilTime(row.Text("day"), &day);  // day::text, ISO 8601.
+  table.exceptions[day] = row.Text("kind") == "WORKING_DAY"
+                              ? DayKind::kWorkingDay
+                              : DayKind::kDayOff;
+  // Stored only after ParseWorkingHours accepted it.
+  if (auto hours = ParseWorkingHours(row.Text("working_hours")))
+    table.day_hours[day] = *hours;
 }
 
 v1::Holiday HolidayFromRow(const pqxx::row& row) {
@@ -99,16 +107,8 @@ absl::StatusOr<InquiriesStore::CalendarTable>
 PgInquiriesStore::LoadCalendarTable() {
   return StoreCall([&]() -> InquiriesStore::CalendarTable {
     CalendarTable out;
-    for (const auto& row : txn_.exec_prepared("holiday_list", 0)) {
-      const absl::CivilDay day = DayOf(row["day"]);
-      out.exceptions[day] = row["kind"].as<std::string>() == "WORKING_DAY"
-                                ? DayKind::kWorkingDay
-                                : DayKind::kDayOff;
-      // Stored only after ParseWorkingHours accepted it.
-      if (auto hours =
-              ParseWorkingHours(row["working_hours"].as<std::string>()))
-        out.day_hours[day] = *hours;
-    }
+    for (const auto& row : txn_.exec_prepared("holiday_list", 0))
+      AddToCalendar(PqxxRow(row), out);
     return out;
   });
 }
@@ -137,6 +137,18 @@ absl::Status PgInquiriesStore::LockCalendar(CalendarLock lock) {
                    ? "LOCK TABLE holidays IN SHARE MODE"
                    : "LOCK TABLE holidays IN SHARE ROW EXCLUSIVE MODE");
   });
+}
+
+void PgInquiriesReads::LoadCalendarTable(
+    const CallLimit& limit, Then<InquiriesStore::CalendarTable> then) {
+  reactor_.Read(limit, "holiday_list", {"0"},
+                [then = std::move(then)](absl::StatusOr<PgRows> rows) {
+                  if (!rows.ok()) return then(rows.status());
+                  InquiriesStore::CalendarTable table;
+                  for (int i = 0; i < rows->size(); ++i)
+                    AddToCalendar(PgRow(*rows, i), table);
+                  then(std::move(table));
+                });
 }
 
 }  // namespace mobility::inquiries

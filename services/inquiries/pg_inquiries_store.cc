@@ -29,6 +29,12 @@ struct PageKey {
   }
   const char* First() const { return empty ? nullptr : first.c_str(); }
   const char* Second() const { return empty ? nullptr : second.c_str(); }
+  std::optional<std::string> FirstParam() const {
+    return empty ? std::nullopt : std::optional<std::string>(first);
+  }
+  std::optional<std::string> SecondParam() const {
+    return empty ? std::nullopt : std::optional<std::string>(second);
+  }
 };
 
 // Every translation's texts in one string, for the search column.
@@ -324,25 +330,6 @@ absl::StatusOr<std::optional<std::string>> PgInquiriesStore::FindDuplicate(
   });
 }
 
-absl::StatusOr<std::vector<v1::Inquiry>> PgInquiriesStore::ListInquiries(
-    const Filter& filter, const std::string& after, int limit) {
-  return StoreCall([&]() -> std::vector<v1::Inquiry> {
-    const PageKey key(after);
-    std::string due_by;
-    if (filter.due_by) due_by = DayText(*filter.due_by);
-    std::vector<v1::Inquiry> out;
-    for (const auto& row :
-         txn_.exec_prepared("inquiry_list", TextArrayParam(filter.offices),
-                            TextArrayParam(filter.states),
-                            due_by.empty() ? nullptr : due_by.c_str(),
-                            key.First(), key.Second(), limit)) {
-      out.push_back(
-          ParseBody<v1::Inquiry>(row["body"], RowOf("inquiry_list", row)));
-    }
-    return out;
-  });
-}
-
 absl::Status PgInquiriesStore::AppendMessage(const std::string& inquiry_id,
                                              const v1::Message& message) {
   return StoreCall([&]() -> void {
@@ -468,6 +455,31 @@ absl::Status PgInquiriesStore::MarkAnonymised(const std::string& id,
     txn_.exec_prepared("messages_anonymised", id);
     txn_.exec_prepared("notices_of_inquiry_delete", id);
   });
+}
+
+void PgInquiriesReads::ListInquiries(const CallLimit& limit,
+                                     const InquiriesStore::Filter& filter,
+                                     const std::string& after, int max_rows,
+                                     Then<std::vector<v1::Inquiry>> then) {
+  const PageKey key(after);
+  reactor_.Read(
+      limit, "inquiry_list",
+      {TextArrayParam(filter.offices), TextArrayParam(filter.states),
+       filter.due_by ? std::optional<std::string>(DayText(*filter.due_by))
+                     : std::nullopt,
+       key.FirstParam(), key.SecondParam(), std::to_string(max_rows)},
+      [then = std::move(then)](absl::StatusOr<PgRows> rows) {
+        if (!rows.ok()) return then(rows.status());
+        then(StoreCall([&] {
+          std::vector<v1::Inquiry> out;
+          out.reserve(rows->size());
+          for (int i = 0; i < rows->size(); ++i) {
+            PgRow row(*rows, i);
+            out.push_back(ParseBody<v1::Inquiry>(row, "body", row.Text("id")));
+          }
+          return out;
+        }));
+      });
 }
 
 }  // namespace mobility::inquiries

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "common/pg_reactor.h"
 #include "common/pg_store.h"
 #include "services/inquiries/inquiries_store.h"
 
@@ -52,8 +53,6 @@ class PgInquiriesStore final : public PgStore<InquiriesStore> {
       const std::string& number, const std::string& tracking_hash) override;
   absl::StatusOr<std::optional<std::string>> FindDuplicate(
       const std::string& duplicate_key, absl::Time since) override;
-  absl::StatusOr<std::vector<v1::Inquiry>> ListInquiries(
-      const Filter& filter, const std::string& after, int limit) override;
   absl::Status AppendMessage(const std::string& inquiry_id,
                              const v1::Message& message) override;
   absl::StatusOr<std::vector<v1::Message>> Messages(
@@ -77,6 +76,21 @@ class PgInquiriesStore final : public PgStore<InquiriesStore> {
       absl::Time cutoff, int limit) override;
   absl::Status MarkAnonymised(const std::string& id,
                               const v1::Inquiry& inquiry) override;
+};
+
+// The same rows as PgInquiriesStore reads, through the database's reactor.
+class PgInquiriesReads final : public InquiriesReads {
+ public:
+  explicit PgInquiriesReads(Database* db) : reactor_(db->reactor()) {}
+  void LoadCalendarTable(const CallLimit& limit,
+                         Then<InquiriesStore::CalendarTable> then) override;
+  void ListInquiries(const CallLimit& limit,
+                     const InquiriesStore::Filter& filter,
+                     const std::string& after, int max_rows,
+                     Then<std::vector<v1::Inquiry>> then) override;
+
+ private:
+  PgReactor& reactor_;
 };
 
 }  // namespace mobility::inquiries
