@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "common/db.h"
 #include "common/idempotency.h"
+#include "common/pg_reactor.h"
 #include "common/transactor.h"
 
 namespace mobility {
@@ -122,6 +123,34 @@ class PqxxRow {
 // "statement row N", naming a listed row whose id the caller does not read.
 inline std::string RowOf(absl::string_view statement, const pqxx::row& row) {
   return absl::StrCat(statement, " row ", row.rownumber());
+}
+
+// What a reactor read of one row does with its result: `decode` (in
+// StoreCall) of the first row, `missing()` when there is none, to `then`.
+template <typename T, typename Missing, typename Decode>
+PgReactor::Done FirstRow(Then<T> then, Missing missing, Decode decode) {
+  return [then = std::move(then), missing = std::move(missing),
+          decode = std::move(decode)](absl::StatusOr<PgRows> rows) {
+    if (!rows.ok()) return then(rows.status());
+    if (rows->size() == 0) return then(missing());
+    then(StoreCall([&] { return decode(PgRow(*rows, 0)); }));
+  };
+}
+
+// The same for a list: `decode(row, index)` of every row, in order.
+template <typename T, typename Decode>
+PgReactor::Done EveryRow(Then<std::vector<T>> then, Decode decode) {
+  return [then = std::move(then),
+          decode = std::move(decode)](absl::StatusOr<PgRows> rows) {
+    if (!rows.ok()) return then(rows.status());
+    then(StoreCall([&] {
+      std::vector<T> out;
+      out.reserve(rows->size());
+      for (int i = 0; i < rows->size(); ++i)
+        out.push_back(decode(PgRow(*rows, i), i));
+      return out;
+    }));
+  };
 }
 
 // Deletes request records older than `keep`; returns how many went.

@@ -83,20 +83,12 @@ void UpgradeStoredAgreement(v1::Agreement& a) {
   }
 }
 
-v1::Agreement AgreementFromBody(const pqxx::field& body,
-                                absl::string_view row) {
-  v1::Agreement a = ParseBody<v1::Agreement>(body, row);
+// `Row` is PqxxRow or PgRow, the body in its `body` column.
+template <typename Row>
+v1::Agreement AgreementFromRow(const Row& row, absl::string_view name) {
+  v1::Agreement a = ParseBody<v1::Agreement>(row, "body", name);
   UpgradeStoredAgreement(a);
   return a;
-}
-
-absl::StatusOr<v1::Agreement> AgreementFromBody(const PgRows& rows,
-                                                absl::string_view row) {
-  return StoreCall([&] {
-    v1::Agreement a = ParseBody<v1::Agreement>(PgRow(rows, 0), "body", row);
-    UpgradeStoredAgreement(a);
-    return a;
-  });
 }
 
 // The day a notice of termination takes effect, SQL NULL when none was given.
@@ -243,7 +235,7 @@ std::vector<PreparedStatement> PgAgreementsStore::Statements() {
            "EXCLUDED.allocate_time, release_time = EXCLUDED.release_time")},
       // The body comes once, on the first row; each row after it one count.
       {"agreement_usage",
-       "SELECT CASE WHEN c.n IS NULL OR c.row = 1 THEN a.body END, "
+       "SELECT CASE WHEN c.n IS NULL OR c.row = 1 THEN a.body END AS body, "
        "c.condition_id, c.academic_year, c.n FROM agreements a LEFT JOIN "
        "(SELECT condition_id, academic_year, count(*) AS n, "
        "row_number() OVER () AS row FROM mobility_allocations "
@@ -366,7 +358,7 @@ absl::StatusOr<v1::Agreement> PgAgreementsStore::GetAgreement(
     pqxx::result r = txn_.exec_prepared(
         for_update ? "agreement_get_for_update" : "agreement_get", id);
     if (r.empty()) return AgreementNotFound(id);
-    return AgreementFromBody(r[0][0], id);
+    return AgreementFromRow(PqxxRow(r[0]), id);
   });
 }
 
@@ -375,7 +367,8 @@ absl::StatusOr<v1::Agreement> PgAgreementsStore::GetAgreementRevision(
   return StoreCall([&]() -> absl::StatusOr<v1::Agreement> {
     pqxx::result r = txn_.exec_prepared("agreement_revision_get", id, revision);
     if (r.empty()) return RevisionNotFound(id, revision);
-    return AgreementFromBody(r[0][0], absl::StrCat(id, " revision ", revision));
+    return AgreementFromRow(PqxxRow(r[0]),
+                            absl::StrCat(id, " revision ", revision));
   });
 }
 
@@ -452,15 +445,11 @@ absl::StatusOr<AgreementsStore::AgreementUsage>
 PgAgreementsStore::GetAgreementUsage(const std::string& agreement_id) {
   return StoreCall([&]() -> absl::StatusOr<AgreementsStore::AgreementUsage> {
     pqxx::result r = txn_.exec_prepared("agreement_usage", agreement_id);
-    if (r.empty()) {
-      return Error(absl::StatusCode::kNotFound, "AGREEMENT_NOT_FOUND",
-                   absl::StrCat("no agreement agreements/", agreement_id),
-                   Text(words::AGREEMENT_NOT_FOUND));
-    }
+    if (r.empty()) return AgreementNotFound(agreement_id);
     AgreementUsage usage;
     for (const auto& row : r) {
-      if (!row[0].is_null())
-        usage.agreement = AgreementFromBody(row[0], agreement_id);
+      if (!row["body"].is_null())
+        usage.agreement = AgreementFromRow(PqxxRow(row), agreement_id);
       if (!row[3].is_null()) {
         usage.allocated[{row[1].as<std::string>(), row[2].as<int>()}] =
             row[3].as<int>();
@@ -473,37 +462,35 @@ PgAgreementsStore::GetAgreementUsage(const std::string& agreement_id) {
 void PgAgreementsReads::GetInstitution(const CallLimit& limit,
                                        const std::string& id,
                                        Then<v1::Institution> then) {
-  reactor_.Read(limit, "institution_get", {id},
-                [id, then = std::move(then)](absl::StatusOr<PgRows> rows) {
-                  if (!rows.ok()) return then(rows.status());
-                  if (rows->size() == 0) return then(InstitutionNotFound(id));
-                  then(InstitutionFromRow(PgRow(*rows, 0)).first);
-                });
+  reactor_.Read(
+      limit, "institution_get", {id},
+      FirstRow(
+          std::move(then), [id] { return InstitutionNotFound(id); },
+          [](const PgRow& row) { return InstitutionFromRow(row).first; }));
 }
 
 void PgAgreementsReads::GetAgreement(const CallLimit& limit,
                                      const std::string& id,
                                      Then<v1::Agreement> then) {
-  reactor_.Read(limit, "agreement_get", {id},
-                [id, then = std::move(then)](absl::StatusOr<PgRows> rows) {
-                  if (!rows.ok()) return then(rows.status());
-                  if (rows->size() == 0) return then(AgreementNotFound(id));
-                  then(AgreementFromBody(*rows, id));
-                });
+  reactor_.Read(
+      limit, "agreement_get", {id},
+      FirstRow(
+          std::move(then), [id] { return AgreementNotFound(id); },
+          [id](const PgRow& row) { return AgreementFromRow(row, id); }));
 }
 
 void PgAgreementsReads::GetAgreementRevision(const CallLimit& limit,
                                              const std::string& id,
                                              int64_t revision,
                                              Then<v1::Agreement> then) {
-  reactor_.Read(
-      limit, "agreement_revision_get", {id, std::to_string(revision)},
-      [id, revision, then = std::move(then)](absl::StatusOr<PgRows> rows) {
-        if (!rows.ok()) return then(rows.status());
-        if (rows->size() == 0) return then(RevisionNotFound(id, revision));
-        then(
-            AgreementFromBody(*rows, absl::StrCat(id, " revision ", revision)));
-      });
+  reactor_.Read(limit, "agreement_revision_get", {id, std::to_string(revision)},
+                FirstRow(
+                    std::move(then),
+                    [id, revision] { return RevisionNotFound(id, revision); },
+                    [id, revision](const PgRow& row) {
+                      return AgreementFromRow(
+                          row, absl::StrCat(id, " revision ", revision));
+                    }));
 }
 
 void PgAgreementsReads::GetAgreementRevisions(
@@ -525,9 +512,8 @@ void PgAgreementsReads::GetAgreementRevisions(
           for (int i = 0; i < rows->size(); ++i) {
             PgRow row(*rows, i);
             RevisionKey key{row.Text("agreement_id"), row.Int64("revision")};
-            v1::Agreement a = ParseBody<v1::Agreement>(
-                row, "body", absl::StrCat(key.first, " revision ", key.second));
-            UpgradeStoredAgreement(a);
+            v1::Agreement a = AgreementFromRow(
+                row, absl::StrCat(key.first, " revision ", key.second));
             out.emplace(std::move(key), std::move(a));
           }
           return out;
@@ -551,21 +537,9 @@ void PgAgreementsReads::ListAgreements(
        filter.state, after_id, std::to_string(max_rows),
        filter.in_force ? "true" : "false", filter.member_institution_id,
        absl::FormatCivilTime(filter.today)},
-      [then = std::move(then)](absl::StatusOr<PgRows> rows) {
-        if (!rows.ok()) return then(rows.status());
-        then(StoreCall([&] {
-          std::vector<v1::Agreement> out;
-          out.reserve(rows->size());
-          for (int i = 0; i < rows->size(); ++i) {
-            PgRow row(*rows, i);
-            v1::Agreement a =
-                ParseBody<v1::Agreement>(row, "body", row.Text("id"));
-            UpgradeStoredAgreement(a);
-            out.push_back(std::move(a));
-          }
-          return out;
-        }));
-      });
+      EveryRow(std::move(then), [](const PgRow& row, int) {
+        return AgreementFromRow(row, row.Text("id"));
+      }));
 }
 
 }  // namespace mobility::agreements

@@ -522,16 +522,13 @@ void PgApplicationsReads::GetApplicationInCall(const CallLimit& limit,
                                                const std::string& id,
                                                Then<ApplicationInCall> then) {
   reactor_.Read(limit, "application_in_call_get", {id},
-                [id, then = std::move(then)](absl::StatusOr<PgRows> rows) {
-                  if (!rows.ok()) return then(rows.status());
-                  if (rows->size() == 0) return then(ApplicationMissing(id));
-                  then(StoreCall([&] {
-                    PgRow row(*rows, 0);
-                    return ApplicationInCall{
-                        ParseBody<v1::Application>(row, "body", id),
-                        ParseBody<v1::Call>(row, "call_body", id)};
-                  }));
-                });
+                FirstRow(
+                    std::move(then), [id] { return ApplicationMissing(id); },
+                    [id](const PgRow& row) {
+                      return ApplicationInCall{
+                          ParseBody<v1::Application>(row, "body", id),
+                          ParseBody<v1::Call>(row, "call_body", id)};
+                    }));
 }
 
 }  // namespace mobility::applications

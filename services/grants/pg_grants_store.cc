@@ -527,18 +527,9 @@ void PgGrantsReads::ListGrants(const CallLimit& limit,
   reactor_.Read(limit, "grant_list",
                 {filter.budget_id, filter.state, filter.participant_reference,
                  after_id, std::to_string(max_rows), filter.institution},
-                [then = std::move(then)](absl::StatusOr<PgRows> rows) {
-                  if (!rows.ok()) return then(rows.status());
-                  then(StoreCall([&] {
-                    std::vector<v1::Grant> out;
-                    out.reserve(rows->size());
-                    for (int i = 0; i < rows->size(); ++i) {
-                      out.push_back(GrantFromRow(
-                          PgRow(*rows, i), absl::StrCat("grant_list row ", i)));
-                    }
-                    return out;
-                  }));
-                });
+                EveryRow(std::move(then), [](const PgRow& row, int i) {
+                  return GrantFromRow(row, absl::StrCat("grant_list row ", i));
+                }));
 }
 
 }  // namespace mobility::grants

@@ -468,18 +468,9 @@ void PgInquiriesReads::ListInquiries(const CallLimit& limit,
        filter.due_by ? std::optional<std::string>(DayText(*filter.due_by))
                      : std::nullopt,
        key.FirstParam(), key.SecondParam(), std::to_string(max_rows)},
-      [then = std::move(then)](absl::StatusOr<PgRows> rows) {
-        if (!rows.ok()) return then(rows.status());
-        then(StoreCall([&] {
-          std::vector<v1::Inquiry> out;
-          out.reserve(rows->size());
-          for (int i = 0; i < rows->size(); ++i) {
-            PgRow row(*rows, i);
-            out.push_back(ParseBody<v1::Inquiry>(row, "body", row.Text("id")));
-          }
-          return out;
-        }));
-      });
+      EveryRow(std::move(then), [](const PgRow& row, int) {
+        return ParseBody<v1::Inquiry>(row, "body", row.Text("id"));
+      }));
 }
 
 }  // namespace mobility::inquiries
