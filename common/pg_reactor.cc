@@ -463,13 +463,10 @@ void PgReactor::Loop() {
   epoll_event events[64];
   int wait_ms = kIdleWaitMs;
   absl::Time watched = absl::Now();
+  Answers answers;  // Reused: a pass allocates nothing of its own.
   while (true) {
     const int n = epoll_wait(epoll_fd_, events, 64, wait_ms);
-    {
-      absl::MutexLock lock(&control_mu_);
-      if (stopping_) return;
-    }
-    Answers answers;
+    answers.clear();
     for (int i = 0; i < n; ++i) {
       std::shared_ptr<Link> link;
       {
@@ -501,14 +498,20 @@ void PgReactor::Loop() {
       Watch(now, answers);
     }
     bool busy = false;
-    for (const auto& link : Links()) busy = busy || link->load.load() > 0;
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      for (const auto& link : links_) busy = busy || link->load.load() > 0;
+    }
+    bool stopping;
     {
       absl::MutexLock lock(&control_mu_);
       busy = busy || !waiting_.empty();
+      stopping = stopping_;
     }
     wait_ms = busy ? static_cast<int>(absl::ToInt64Milliseconds(kWatchInterval))
                    : kIdleWaitMs;
     for (auto& [done, rows] : answers) done(std::move(rows));
+    if (stopping) return;
   }
 }
 

@@ -245,7 +245,6 @@ grpc::ServerUnaryReactor* RpcDispatcher::Start(
     call->Answer(status);
     return call;
   }
-  auto answer = [call](absl::Status result) { call->Answer(result); };
   if (method.nonblocking) {
     if (nonblocking_calls_.fetch_add(1, std::memory_order_relaxed) >=
         options_.workers + options_.max_queued) {
@@ -259,6 +258,7 @@ grpc::ServerUnaryReactor* RpcDispatcher::Start(
     });
     return call;
   }
+  auto answer = [call](absl::Status result) { call->Answer(result); };
   const bool queued = workers_->TrySubmit([call, response, answer] {
     // A call whose deadline passed while it waited was refused for load.
     if (call->call_.limit.Over(absl::Now())) {

@@ -205,9 +205,7 @@ class RpcService : public Generated::Service {
     return [serve = std::move(serve)](
                const Request& request, const CallContext& call,
                grpc::ByteBuffer* out, std::function<void(absl::Status)> done) {
-      absl::StatusOr<Response> response = serve(request, call);
-      done(response.ok() ? SerializeResponse(*response, out)
-                         : response.status());
+      Answering<Response>(out, std::move(done))(serve(request, call));
     };
   }
 
