@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/log.h"
+#include "common/pg_listener.h"
 #include "common/pg_reactor.h"
 #include "common/pg_store.h"
 #include "common/status.h"
@@ -26,9 +27,7 @@ class Connection final : public pqxx::connection {
    public:
     using pqxx::errorhandler::errorhandler;
     bool operator()(const char message[]) noexcept override {
-      Log(LogLevel::kWarning, "database_notice",
-          {{"message",
-            std::string(absl::StripTrailingAsciiWhitespace(message))}});
+      LogPgNotice(nullptr, message);
       return false;  // Handled: libpq prints nothing.
     }
   };
@@ -230,9 +229,11 @@ Database::Database(DatabaseOptions options, std::string connection_string,
       watchdog_([this] { WatchLimits(); }),
       reactor_(std::make_unique<PgReactor>(connection_string_, statements_,
                                            options_.pool_size,
-                                           options_.max_attempts)) {}
+                                           options_.max_attempts)),
+      listener_(std::make_unique<PgListener>(connection_string_)) {}
 
 Database::~Database() {
+  listener_.reset();
   reactor_.reset();
   stop_watching_.Notify();
   watchdog_.join();
@@ -253,6 +254,13 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   db->Release(*std::move(conn));
   return db;
 }
+
+void LogPgNotice(void* /*arg*/, const char* message) {
+  Log(LogLevel::kWarning, "database_notice",
+      {{"message", std::string(absl::StripTrailingAsciiWhitespace(message))}});
+}
+
+ChangeFeed& Database::changes() { return *listener_; }
 
 absl::StatusOr<std::unique_ptr<Connection>> Database::Connect() const {
   try {

@@ -96,11 +96,18 @@ absl::Status LimitPassed(const CallLimit& limit);
 // connection libpq or libpqxx re-opens has them too.
 absl::StatusOr<std::string> ConnectionString(const DatabaseOptions& options);
 
+// libpq's notice processor for connections libpqxx does not own: the
+// server's notices (a backend terminated, the server shutting down) as log
+// lines.
+void LogPgNotice(void* arg, const char* message);
+
 // The Transactor whose store is libpqxx's transaction itself: what each
 // service's PgTransactor runs on, and what migrations and tests use directly.
 // A pqxx::connection that logs the server's notices as JSON (db.cc).
 class Connection;
 class PgReactor;
+class PgListener;
+class ChangeFeed;
 
 class Database final : public Transactor<pqxx::transaction_base> {
  public:
@@ -122,6 +129,11 @@ class Database final : public Transactor<pqxx::transaction_base> {
   // Reads that park no thread (pg_reactor.h), on connections of their own:
   // what the serving path's reads run on.
   PgReactor& reactor() { return *reactor_; }
+
+  // Committed changes announced through NOTIFY (pg_listener.h), on a
+  // connection of its own opened with the first follower: what keeps caches
+  // right across replicas.
+  ChangeFeed& changes();
 
   // OK when the database answers on the health connection, which is kept
   // apart from the pool so that a busy pool does not look like a dead
@@ -162,6 +174,7 @@ class Database final : public Transactor<pqxx::transaction_base> {
   std::thread watchdog_;
 
   std::unique_ptr<PgReactor> reactor_;
+  std::unique_ptr<PgListener> listener_;
 
   absl::Mutex health_mu_;
   std::unique_ptr<Connection> health_conn_ ABSL_GUARDED_BY(health_mu_);

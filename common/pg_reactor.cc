@@ -27,11 +27,6 @@ constexpr absl::Duration kWatchInterval = absl::Milliseconds(10);
 // within this.
 constexpr int kIdleWaitMs = 100;
 
-void LogNotice(void* /*arg*/, const char* message) {
-  Log(LogLevel::kWarning, "database_notice",
-      {{"message", std::string(absl::StripTrailingAsciiWhitespace(message))}});
-}
-
 absl::Status ConnectionLost() {
   return Error(absl::StatusCode::kUnavailable, "DATABASE_UNAVAILABLE",
                "the database connection was lost");
@@ -530,7 +525,7 @@ absl::StatusOr<std::shared_ptr<PgReactor::Link>> PgReactor::Open() {
                  "cannot connect to the database");
   };
   if (PQstatus(pg) != CONNECTION_OK) return failed("connect");
-  PQsetNoticeProcessor(pg, LogNotice, nullptr);
+  PQsetNoticeProcessor(pg, LogPgNotice, nullptr);
   if (PQsetnonblocking(pg, 1) != 0 || PQenterPipelineMode(pg) != 1)
     return failed("pipeline");
   link->fd = PQsocket(pg);
