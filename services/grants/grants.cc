@@ -83,7 +83,7 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
                         "calculation", violations);
   if (!violations.empty())
     return violations.ToStatus("GRANT_OUTSIDE_CONDITION");
-  auto quote = quotes_->Quote(request.calculation(), "calculation.", call);
+  auto quote = quotes_->FreshQuote(request.calculation(), "calculation.", call);
   if (!quote.ok()) return quote.status();
 
   absl::Status status = store_->Transact(call.limit, [&](GrantsStore& store) {

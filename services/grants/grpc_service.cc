@@ -11,10 +11,12 @@ GrantsGrpcService::GrantsGrpcService(
       store_(db),
       reads_(db),
       agreements_(std::move(agreements)),
-      quotes_(&store_, &agreements_),
+      cached_agreements_(&agreements_, &db->changes()),
+      rate_tables_(&db->changes(), kRateChanges),
+      quotes_(&store_, &agreements_, &cached_agreements_, &rate_tables_),
       grants_(&store_, &reads_, &agreements_, &quotes_, std::move(clock)),
       budgets_(&store_),
-      rates_(&store_) {
+      rates_(&store_, &rate_tables_) {
   const std::set<Role> managers = {Role::kFinance, Role::kCoordinator};
   const std::set<Role> readers = {Role::kFinance, Role::kCoordinator,
                                   Role::kAdmin, Role::kApplicant};

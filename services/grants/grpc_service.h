@@ -9,6 +9,7 @@
 #include "common/pg_store.h"
 #include "common/server.h"
 #include "mobility/grants/v1/grants.grpc.pb.h"
+#include "services/agreements/client/cached_agreements_client.h"
 #include "services/agreements/client/grpc_agreements_client.h"
 #include "services/grants/budgets.h"
 #include "services/grants/grants.h"
@@ -31,6 +32,8 @@ class GrantsGrpcService final : public RpcService<v1::GrantsService> {
   PgTransactor<GrantsStore, PgGrantsStore> store_;
   PgGrantsReads reads_;
   GrpcAgreementsClient agreements_;
+  CachedAgreementsClient cached_agreements_;
+  RateTables rate_tables_;
   Quotes quotes_;
   Grants grants_;
   Budgets budgets_;

@@ -156,6 +156,7 @@ absl::StatusOr<v1::Rate> Rates::CreateRate(const v1::CreateRateRequest& request,
           return absl::OkStatus();
         });
   });
+  rate_tables_->Forget("");
   if (!status.ok()) return status;
   return created;
 }
@@ -222,6 +223,7 @@ absl::StatusOr<v1::Rate> Rates::UpdateRate(const v1::UpdateRateRequest& request,
           return absl::OkStatus();
         });
   });
+  rate_tables_->Forget("");
   if (!status.ok()) return status;
   return updated;
 }

@@ -11,14 +11,18 @@
 #include "mobility/grants/v1/grants.pb.h"
 #include "services/grants/grants_store.h"
 #include "services/grants/grants_support.h"
+#include "services/grants/quotes.h"
 
 namespace mobility::grants {
 
 class Rates {
  public:
-  explicit Rates(
-      Transactor<GrantsStore>* store, Clock clock = [] { return absl::Now(); })
-      : store_(store), clock_(std::move(clock)) {}
+  // `rate_tables`: the quotes' cache, dropped as soon as a change commits so
+  // that this replica's next quote prices with it.
+  Rates(
+      Transactor<GrantsStore>* store, RateTables* rate_tables,
+      Clock clock = [] { return absl::Now(); })
+      : store_(store), rate_tables_(rate_tables), clock_(std::move(clock)) {}
 
   absl::StatusOr<v1::ListRatesResponse> ListRates(
       const v1::ListRatesRequest& request, const CallContext& call);
@@ -31,6 +35,7 @@ class Rates {
   absl::Time Now() const { return TruncatedNow(clock_); }
 
   Transactor<GrantsStore>* store_;
+  RateTables* rate_tables_;
   Clock clock_;
 };
 
