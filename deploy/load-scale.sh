@@ -28,7 +28,9 @@ done
 "$project_dir/deploy/build.sh" mobility_bench >/dev/null
 
 grant=$(cd "$project_dir" && "$build/tools/bench/mobility_bench" --load_scale --bench_stack "$stack" \
-          --signing_key "$project_dir/var/keys/jwt-private.pem" --scale_divisor "$divisor" | tail -n 1)
+          --signing_key "$project_dir/var/keys/jwt-private.pem" \
+          --internal_signing_key "$project_dir/var/keys/internal-jwt-private.pem" \
+          --scale_divisor "$divisor" | tail -n 1)
 [[ $grant =~ ^[0-9a-f]{32}$ ]] || { echo "load-scale.sh: no grant to copy" >&2; exit 1; }
 
 grants=$((100000 / divisor))

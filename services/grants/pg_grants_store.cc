@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/api.h"
@@ -55,29 +56,43 @@ std::pair<v1::Rate, int64_t> RateFromRow(const pqxx::row& row) {
   return {r, revision};
 }
 
-// A grant with the applied rates that are still marked "(check)": the row's
-// `unconfirmed` column lists every such rate when it was read. `Row` is
+// The rates still marked "(check)", as the `unconfirmed` column lists them.
+using UnconfirmedRates = absl::flat_hash_set<std::string>;
+UnconfirmedRates UnconfirmedIn(absl::string_view listed) {
+  return absl::StrSplit(listed, ' ', absl::SkipEmpty());
+}
+
+// A grant with the applied rates that are among `unconfirmed`. `Row` is
 // PqxxRow or PgRow: a transaction and the reactor decode one way.
 template <typename Row>
-v1::Grant GrantFromRow(const Row& row, absl::string_view name) {
+v1::Grant GrantFromRow(const Row& row, absl::string_view name,
+                       const UnconfirmedRates& unconfirmed) {
   v1::Grant g = ParseBody<v1::Grant>(row, "body", name);
   g.clear_unconfirmed_rates();
-  const std::string listed = row.Text("unconfirmed");
-  const std::set<absl::string_view> unconfirmed =
-      absl::StrSplit(listed, ' ', absl::SkipEmpty());
   for (const auto& rate : g.quote().applied_rates()) {
-    if (unconfirmed.count(rate.name()) > 0)
-      g.add_unconfirmed_rates(rate.name());
+    if (unconfirmed.contains(rate.name())) g.add_unconfirmed_rates(rate.name());
   }
   g.set_institution(row.Text("institution"));
   return g;
 }
 
-// Read with a grant: the rates awaiting confirmation, evaluated once a query.
-constexpr char kUnconfirmedColumn[] =
+// Read with a grant: the rates awaiting confirmation, evaluated once a query,
+// and the institution whose budget pays it.
+constexpr char kUnconfirmed[] =
     "(SELECT coalesce(string_agg('rates/' || id, ' '), '') FROM rates WHERE "
-    "needs_confirmation) AS unconfirmed, (SELECT b.institution FROM budgets b "
-    "WHERE b.id = grants.budget_id) AS institution";
+    "needs_confirmation)";
+constexpr char kInstitution[] =
+    "(SELECT b.institution FROM budgets b WHERE b.id = grants.budget_id) AS "
+    "institution";
+
+// A page of grants: `decode(row, i)` with the rates awaiting confirmation,
+// which grant_list sends with the first row only (the same for every row, and
+// longer than a grant's body).
+template <typename Row>
+v1::Grant ListedGrant(const Row& row, int i, UnconfirmedRates& unconfirmed) {
+  if (i == 0) unconfirmed = UnconfirmedIn(row.Text("unconfirmed"));
+  return GrantFromRow(row, "grant_list", unconfirmed);
+}
 
 }  // namespace
 
@@ -177,18 +192,21 @@ std::vector<PreparedStatement> PgGrantsStore::Statements() {
       {"grant_update",
        "UPDATE grants SET state = $2, revision = revision + 1, body = $3 WHERE "
        "id = $1"},
-      {"grant_get", absl::StrCat("SELECT body, ", kUnconfirmedColumn,
-                                 " FROM grants WHERE id = $1")},
+      {"grant_get",
+       absl::StrCat("SELECT body, ", kUnconfirmed, " AS unconfirmed, ",
+                    kInstitution, " FROM grants WHERE id = $1")},
       {"grant_get_for_update",
-       absl::StrCat("SELECT body, ", kUnconfirmedColumn,
+       absl::StrCat("SELECT body, ", kUnconfirmed, " AS unconfirmed, ",
+                    kInstitution,
                     " FROM grants WHERE id = $1 FOR UPDATE OF grants")},
       {"grant_list",
-       absl::StrCat("SELECT body, ", kUnconfirmedColumn) +
-           " FROM grants WHERE ($1 = '' OR budget_id = $1) AND ($2 = '' "
-           "OR state = $2) "
-           "AND ($3 = '' OR participant_reference = $3) AND ($6 = '' OR "
-           "budget_id IN (SELECT id FROM budgets WHERE institution = $6)) "
-           "AND id > $4 ORDER BY id LIMIT $5"},
+       absl::StrCat(
+           "SELECT body, CASE WHEN row_number() OVER (ORDER BY id) = 1 THEN ",
+           kUnconfirmed, " END AS unconfirmed, ", kInstitution,
+           " FROM grants WHERE ($1 = '' OR budget_id = $1) AND ($2 = '' OR "
+           "state = $2) AND ($3 = '' OR participant_reference = $3) AND ($6 = "
+           "'' OR budget_id IN (SELECT id FROM budgets WHERE institution = "
+           "$6)) AND id > $4 ORDER BY id LIMIT $5")},
 
       {"payments_of_grant",
        absl::StrCat(
@@ -435,7 +453,8 @@ absl::StatusOr<v1::Grant> PgGrantsStore::GetGrant(const std::string& id,
       return Error(absl::StatusCode::kNotFound, "GRANT_NOT_FOUND",
                    "no grant grants/" + id, Text(words::GRANT_NOT_FOUND));
     }
-    return GrantFromRow(PqxxRow(r[0]), id);
+    const PqxxRow row(r[0]);
+    return GrantFromRow(row, id, UnconfirmedIn(row.Text("unconfirmed")));
   });
 }
 
@@ -443,12 +462,12 @@ absl::StatusOr<std::vector<v1::Grant>> PgGrantsStore::ListGrants(
     const GrantFilter& filter, const std::string& after_id, int limit) {
   return StoreCall([&]() -> std::vector<v1::Grant> {
     std::vector<v1::Grant> out;
-    for (const auto& row :
-         txn_.exec_prepared("grant_list", filter.budget_id, filter.state,
-                            filter.participant_reference, after_id, limit,
-                            filter.institution)) {
-      out.push_back(GrantFromRow(PqxxRow(row), RowOf("grant_list", row)));
-    }
+    UnconfirmedRates unconfirmed;
+    const pqxx::result rows = txn_.exec_prepared(
+        "grant_list", filter.budget_id, filter.state,
+        filter.participant_reference, after_id, limit, filter.institution);
+    for (int i = 0; i < static_cast<int>(rows.size()); ++i)
+      out.push_back(ListedGrant(PqxxRow(rows[i]), i, unconfirmed));
     return out;
   });
 }
@@ -527,9 +546,11 @@ void PgGrantsReads::ListGrants(const CallLimit& limit,
   reactor_.Read(limit, "grant_list",
                 {filter.budget_id, filter.state, filter.participant_reference,
                  after_id, std::to_string(max_rows), filter.institution},
-                EveryRow(std::move(then), [](const PgRow& row, int i) {
-                  return GrantFromRow(row, absl::StrCat("grant_list row ", i));
-                }));
+                EveryRow(std::move(then),
+                         [unconfirmed = std::make_shared<UnconfirmedRates>()](
+                             const PgRow& row, int i) {
+                           return ListedGrant(row, i, *unconfirmed);
+                         }));
 }
 
 }  // namespace mobility::grants

@@ -110,8 +110,6 @@ Office::Office(const StackAddresses& stack, const TokenMint& mint, int clients)
   for (int c = 0; c < clients; ++c) {
     applicant_tokens_.push_back(
         mint({Role::kApplicant}, "", absl::StrCat("bench-applicant-", c)));
-    applicants_.push_back(std::make_unique<ApplicationsCaller>(
-        applications_channel_, applicant_tokens_.back()));
   }
 }
 
@@ -305,9 +303,10 @@ bool Office::AllocateAndRelease(int client) {
   return ledger_(&AS::ReleaseMobility, release, &allocation).ok();
 }
 
-absl::StatusOr<std::string> Office::CreateAndSubmit(int client,
-                                                    const std::string& call) {
-  return CreateAndSubmit(*applicants_.at(client), call);
+absl::StatusOr<std::string> Office::CreateAndSubmit(const std::string& call) {
+  const ApplicationsCaller applicant(applications_channel_,
+                                     NewApplicantToken());
+  return CreateAndSubmit(applicant, call);
 }
 
 absl::StatusOr<std::string> Office::CreateAndSubmit(
@@ -338,9 +337,7 @@ std::string Office::NewApplicantToken() {
 }
 
 bool Office::SubmitApplication(int) {
-  const ApplicationsCaller applicant(applications_channel_,
-                                     NewApplicantToken());
-  return CreateAndSubmit(applicant, application_.call()).ok();
+  return CreateAndSubmit(application_.call()).ok();
 }
 
 bool Office::Web(int client, const std::string& method,

@@ -88,10 +88,9 @@ class Office {
   absl::Status PrepareSelections(int count);
   // A call like the bench's, open for the same places, made once.
   absl::StatusOr<std::string> OpenCall(const std::string& call_id);
-  // An application to `call` made and submitted by client `client`'s
-  // applicant; its name.
-  absl::StatusOr<std::string> CreateAndSubmit(int client,
-                                              const std::string& call);
+  // An application to `call` made and submitted by an applicant of its own
+  // (one may hold one live application per call and condition); its name.
+  absl::StatusOr<std::string> CreateAndSubmit(const std::string& call);
   // A grant with two payments: a selection's grant agreed, prefinanced and
   // the prefinancing reversed. Its id.
   absl::StatusOr<std::string> GrantWithPayments();
@@ -144,7 +143,6 @@ class Office {
   InquiriesCaller anyone_, handler_, admin_;
   std::string coordinator_token_, handler_token_;
   std::vector<std::string> applicant_tokens_;
-  std::vector<std::unique_ptr<ApplicationsCaller>> applicants_;
   std::function<AgreementsCaller(const std::string&)> approver_;
   ::mobility::applications::v1::Application application_;
   std::string application_json_;

@@ -112,9 +112,9 @@ absl::StatusOr<std::string> LoadThroughApi(Office& office,
     calls.push_back(*call);
   }
   s = InParallel(
-      clients, sizes.applications, "applications", [&](int c, int i) {
+      clients, sizes.applications, "applications", [&](int, int i) {
         return office
-            .CreateAndSubmit(c, calls[static_cast<size_t>(i) % calls.size()])
+            .CreateAndSubmit(calls[static_cast<size_t>(i) % calls.size()])
             .status();
       });
   if (!s.ok()) return s;
