@@ -91,7 +91,8 @@ Office::Office(const StackAddresses& stack, const TokenMint& mint, int clients)
       office_(applications_channel_,
               mint({Role::kCoordinator}, kKokshetau, "bench-coordinator")),
       finance_(grants_channel_, mint({Role::kFinance}, "", "bench-finance")),
-      anyone_(inquiries_channel_, ""),
+      visitors_(inquiries_channel_, "",
+                mint({Role::kService}, "", std::string(kGatewaySubject))),
       handler_(inquiries_channel_,
                mint({Role::kInquiryHandler}, "", "bench-handler")),
       admin_(inquiries_channel_, mint({Role::kAdmin}, "", "bench-admin")),
@@ -498,11 +499,18 @@ std::string Office::QuestionJson() {
       R"("}, "consentToProcessing": true})");
 }
 
+// A private address (10/8) of its own for each visitor.
+std::string Office::VisitorAddress() {
+  const uint64_t n = static_cast<uint64_t>(sequence_.fetch_add(1));
+  return absl::StrCat("10.", (n >> 16) % 256, ".", (n >> 8) % 256, ".",
+                      n % 256);
+}
+
 bool Office::RegisterInquiry(int) {
   iv1::CreateInquiryRequest r;
   *r.mutable_inquiry() = Question();
   iv1::InquiryReceipt receipt;
-  return anyone_(&IS::CreateInquiry, r, &receipt).ok();
+  return visitors_(&IS::CreateInquiry, r, &receipt, VisitorAddress()).ok();
 }
 
 absl::Status Office::RegisterEmailedInquiry() {
@@ -523,7 +531,8 @@ bool Office::RegisterAndAnswerInquiry(int) {
   iv1::CreateInquiryRequest create;
   *create.mutable_inquiry() = Question();
   iv1::InquiryReceipt receipt;
-  if (!anyone_(&IS::CreateInquiry, create, &receipt).ok()) return false;
+  if (!visitors_(&IS::CreateInquiry, create, &receipt, VisitorAddress()).ok())
+    return false;
   iv1::Inquiry inquiry;
   iv1::AssignInquiryRequest assign;
   assign.set_name(receipt.inquiry());

@@ -16,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/auth.h"
+#include "common/call.h"
 #include "common/client.h"
 #include "common/grpc_status.h"
 #include "common/status.h"
@@ -27,18 +28,28 @@
 
 namespace mobility::bench {
 
-// Calls one service with one token.
+// Calls one service with one token. With `proxy_token`, the internal token of
+// the gateway, it calls as the gateway forwards a visitor, whose address each
+// call names.
 template <typename Service>
 class Caller {
  public:
-  Caller(std::shared_ptr<grpc::Channel> channel, std::string token)
-      : stub_(Service::NewStub(channel)), token_(std::move(token)) {}
+  Caller(std::shared_ptr<grpc::Channel> channel, std::string token,
+         std::string proxy_token = "")
+      : stub_(Service::NewStub(channel)),
+        token_(std::move(token)),
+        proxy_token_(std::move(proxy_token)) {}
   template <typename Request, typename Response, typename Method>
   absl::Status operator()(Method method, const Request& request,
-                          Response* response) const {
+                          Response* response,
+                          const std::string& client_address = "") const {
     OutboundCall call;
     call.bearer_token = token_;
     auto context = NewClientContext(call);
+    if (!proxy_token_.empty()) {
+      context->AddMetadata(kServiceTokenHeader, "Bearer " + proxy_token_);
+      context->AddMetadata(kClientAddressHeader, client_address);
+    }
     return FromGrpcStatus(
         (stub_.get()->*method)(context.get(), request, response));
   }
@@ -46,6 +57,7 @@ class Caller {
  private:
   std::unique_ptr<typename Service::Stub> stub_;
   std::string token_;
+  std::string proxy_token_;
 };
 using AgreementsCaller = Caller<::mobility::agreements::v1::AgreementsService>;
 using ApplicationsCaller =
@@ -126,6 +138,7 @@ class Office {
       const ApplicationsCaller& applicant, const std::string& call);
   // A token of an applicant no one has used yet.
   std::string NewApplicantToken();
+  std::string VisitorAddress();
   // One gateway call; the value of `field` in its answer when given.
   bool Web(int client, const std::string& method, const std::string& target,
            const std::string& body, const std::string& token,
@@ -140,7 +153,10 @@ class Office {
   AgreementsCaller coordinator_, ledger_;
   ApplicationsCaller office_;
   GrantsCaller finance_;
-  InquiriesCaller anyone_, handler_, admin_;
+  // Visitors of the public form, each from an address of its own, as the
+  // gateway forwards them.
+  InquiriesCaller visitors_;
+  InquiriesCaller handler_, admin_;
   std::string coordinator_token_, handler_token_;
   std::vector<std::string> applicant_tokens_;
   std::function<AgreementsCaller(const std::string&)> approver_;
