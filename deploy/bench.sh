@@ -100,6 +100,19 @@ fi
 output=$var/bench/results.json
 [ "$scale" = 1 ] && output=$var/bench/scale.json
 
+# The peer built the usual way in another stack (../shared/peers/read-peer: grpc-go and pgx on the
+# same database), when it is built: peer.GetAgreement, measured against our GetAgreement.
+peer_args=()
+peer_bin=${PEER_WORK_DIR:-/var/tmp/mobility-peers}/read-peer
+if [ -x "$peer_bin" ]; then
+  DATABASE_URL=$("$db" url agreements) "$peer_bin" -listen 127.0.0.1:50161 \
+    -pubkey "$var/keys/jwt-public.pem" 2>"$var/log/read-peer.log" &
+  peer_pid=$!
+  bench_pids+=("$peer_pid")
+  peer_args=(--peer_address 127.0.0.1:50161)
+  pids+=("peer=$peer_pid")
+fi
+
 status=0
 (cd "$project_dir" && "$build/tools/bench/mobility_bench" \
   --signing_key "$var/keys/jwt-private.pem" \
@@ -109,6 +122,6 @@ status=0
   --service_pids "$(IFS=,; echo "${pids[*]}")" \
   --bench_stack "$bench_stack" \
   --ewp_address "$ewp_http" --ewp_partner_key "$partner_key" \
-  --output "$output" "$@") || status=$?
+  "${peer_args[@]}" --output "$output" "$@") || status=$?
 echo "figures: $output"
 exit $status

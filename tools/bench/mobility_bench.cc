@@ -56,6 +56,9 @@ ABSL_FLAG(std::string, applications_address, "127.0.0.1:50052",
           "applications service host:port");
 ABSL_FLAG(std::string, grants_address, "127.0.0.1:50053",
           "grants service host:port");
+ABSL_FLAG(std::string, peer_address, "",
+          "host:port of read-peer (../shared/peers), serving GetAgreement on "
+          "the same database: peer.GetAgreement, as a ratio to ours");
 ABSL_FLAG(std::string, ewp_address, "",
           "host:port of the EWP endpoints of the bench's stack; none: no "
           "ewp.IiasGet");
@@ -298,6 +301,19 @@ int Main() {
          return web.Call(c, "GET", "/v1/publishedQuestions?query=grant", "",
                          "");
        }});
+
+  // The same read by the peer: ours is ahead when this ratio is below 1.
+  std::optional<AgreementsCaller> peer;
+  if (!absl::GetFlag(FLAGS_peer_address).empty()) {
+    peer.emplace(NewChannel(absl::GetFlag(FLAGS_peer_address)),
+                 token({Role::kApplicant}));
+    workloads.push_back({"peer.GetAgreement", "GetAgreement", [&](int) {
+                           av1::GetAgreementRequest r;
+                           r.set_name("agreements/ka171-2025-kz-lv");
+                           av1::Agreement a;
+                           return (*peer)(&AS::GetAgreement, r, &a).ok();
+                         }});
+  }
 
   // A partner's system reading our IIA over EWP: a signed POST, the
   // signature verified, the agreement read as Vidzeme's system, the IIA
