@@ -317,7 +317,8 @@ absl::StatusOr<v1::Agreement> Agreements::UpdateAgreement(
         return RunIdempotent(
             store, "UpdateAgreement", call.principal, request.request_id(),
             request, &updated, [&]() -> absl::Status {
-              auto current = store.GetAgreement(*id, /*for_update=*/true);
+              auto current =
+                  store.GetAgreement(*id, AgreementsStore::RowLock::kUpdate);
               if (!current.ok()) return current.status();
               if (auto s = CheckPartner(*current, caller); !s.ok()) return s;
               if (auto s =
@@ -399,7 +400,8 @@ absl::StatusOr<google::protobuf::Empty> Agreements::DeleteAgreement(
   if (!id.ok()) return id.status();
   absl::Status status =
       store_->Transact(call.limit, [&](AgreementsStore& store) -> absl::Status {
-        auto current = store.GetAgreement(*id, /*for_update=*/true);
+        auto current =
+            store.GetAgreement(*id, AgreementsStore::RowLock::kUpdate);
         if (!current.ok()) return current.status();
         if (auto s = CheckPartner(*current, call.principal); !s.ok()) return s;
         if (auto s = CheckEtag(request.etag(), current->etag()); !s.ok())
@@ -432,7 +434,8 @@ absl::StatusOr<v1::Agreement> Agreements::ChangeState(
         return RunIdempotent(
             store, method, call.principal, request.request_id(), request,
             &changed, [&]() -> absl::Status {
-              auto current = store.GetAgreement(*id, /*for_update=*/true);
+              auto current =
+                  store.GetAgreement(*id, AgreementsStore::RowLock::kUpdate);
               if (!current.ok()) return current.status();
               if (auto s = CheckPartner(*current, call.principal); !s.ok())
                 return s;

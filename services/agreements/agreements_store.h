@@ -44,8 +44,12 @@ class AgreementsStore : public RequestLedger {
                                        const v1::Agreement& agreement) = 0;
   virtual absl::Status SaveAgreement(const std::string& id,
                                      const v1::Agreement& agreement) = 0;
+  // How reading the agreement locks its row until commit. kUpdate: against
+  // every other writer. kShare: it neither changes nor ends meanwhile, while
+  // other allocations under it go on at once.
+  enum class RowLock { kShare, kUpdate };
   virtual absl::StatusOr<v1::Agreement> GetAgreement(const std::string& id,
-                                                     bool for_update) = 0;
+                                                     RowLock lock) = 0;
   virtual absl::StatusOr<v1::Agreement> GetAgreementRevision(
       const std::string& id, int64_t revision) = 0;
   // Removes the agreement and all its revisions.
@@ -64,6 +68,13 @@ class AgreementsStore : public RequestLedger {
   };
 
   // Quota ledger.
+  // Serializes until commit the allocations under `key` and those of
+  // `condition_id` in `academic_year`, so that what FindAllocation and
+  // CountAllocated read stays true; other conditions allocate at once.
+  virtual absl::Status LockQuota(const std::string& agreement_id,
+                                 const std::string& key,
+                                 const std::string& condition_id,
+                                 int academic_year) = 0;
   virtual absl::StatusOr<std::optional<v1::MobilityAllocation>> FindAllocation(
       const std::string& agreement_id, const std::string& key) = 0;
   virtual absl::StatusOr<int> CountAllocated(const std::string& agreement_id,

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -848,6 +849,56 @@ TEST_F(AgreementsServiceTest, HundredConcurrentAllocationsOnFiveMobilities) {
   EXPECT_EQ(exhausted, 95);
   EXPECT_EQ(other, 0);
   EXPECT_EQ(CountRows("mobility_allocations"), 5);
+}
+
+// Allocations wait only for those of their own condition and year, or key:
+// one in flight for 2025/2026 holds back the next of that year and another
+// year's under its key, not another year's under another key.
+TEST_F(AgreementsServiceTest, AnAllocationInFlightHoldsOnlyItsOwnQuotaAndKey) {
+  CreatePartners();
+  v1::Agreement approved = CreateApproved("ka171-kz-lv");
+  // The allocation in flight, as its transaction holds its locks.
+  pqxx::connection held(database_.url());
+  for (const auto& s : PgAgreementsStore::Statements())
+    held.prepare(s.name, s.sql);
+  pqxx::work txn(held);
+  txn.exec("SET LOCAL search_path = agreements");
+  PgAgreementsStore in_flight(txn);
+  ASSERT_TRUE(
+      in_flight.GetAgreement("ka171-kz-lv", AgreementsStore::RowLock::kShare)
+          .ok());
+  ASSERT_TRUE(
+      in_flight
+          .LockQuota("ka171-kz-lv", "applications/held", "kz-lv-studies", 2025)
+          .ok());
+
+  std::atomic<int> done{0};
+  absl::Status same_year, same_key;
+  std::thread same_year_waits([&] {
+    same_year = Allocate(approved.name(), "2025/2026", "applications/a1");
+    ++done;
+  });
+  std::thread same_key_waits([&] {
+    same_key = Allocate(approved.name(), "2026/2027", "applications/held");
+    ++done;
+  });
+  // Until both wait on a lock of the one in flight.
+  pqxx::connection watch(database_.url());
+  for (int i = 0; i < 250; ++i) {
+    pqxx::nontransaction look(watch);
+    if (look.exec1("SELECT count(*) FROM pg_stat_activity WHERE wait_event = "
+                   "'advisory'")[0]
+            .as<int>() == 2)
+      break;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_TRUE(Allocate(approved.name(), "2026/2027", "applications/a2").ok());
+  EXPECT_EQ(done, 0);
+  txn.abort();
+  same_year_waits.join();
+  same_key_waits.join();
+  EXPECT_TRUE(same_year.ok()) << same_year;
+  EXPECT_TRUE(same_key.ok()) << same_key;
 }
 
 TEST_F(AgreementsServiceTest, RefusesMissingAndBadTokens) {

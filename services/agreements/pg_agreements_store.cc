@@ -188,6 +188,15 @@ std::vector<PreparedStatement> PgAgreementsStore::Statements() {
       {"agreement_get", "SELECT body FROM agreements WHERE id = $1"},
       {"agreement_get_for_update",
        "SELECT body FROM agreements WHERE id = $1 FOR UPDATE"},
+      {"agreement_get_for_share",
+       "SELECT body FROM agreements WHERE id = $1 FOR SHARE"},
+      // Transaction-scoped advisory locks: a hash collision only serializes
+      // two allocations that could have gone on together. The key first,
+      // always, so two allocations never wait on each other in a circle.
+      {"quota_lock",
+       "SELECT pg_advisory_xact_lock(hashtextextended('allocation key ' || $1 "
+       "|| ' ' || $2, 0)), pg_advisory_xact_lock(hashtextextended('quota ' "
+       "|| $1 || ' ' || $3 || ' ' || $4, 0))"},
       {"agreement_revision_get",
        "SELECT body FROM agreement_revisions WHERE agreement_id = $1 AND "
        "revision = $2"},
@@ -353,10 +362,12 @@ absl::Status PgAgreementsStore::SaveAgreement(const std::string& id,
 }
 
 absl::StatusOr<v1::Agreement> PgAgreementsStore::GetAgreement(
-    const std::string& id, bool for_update) {
+    const std::string& id, RowLock lock) {
   return StoreCall([&]() -> absl::StatusOr<v1::Agreement> {
-    pqxx::result r = txn_.exec_prepared(
-        for_update ? "agreement_get_for_update" : "agreement_get", id);
+    pqxx::result r =
+        txn_.exec_prepared(lock == RowLock::kUpdate ? "agreement_get_for_update"
+                                                    : "agreement_get_for_share",
+                           id);
     if (r.empty()) return AgreementNotFound(id);
     return AgreementFromRow(PqxxRow(r[0]), id);
   });
@@ -403,6 +414,16 @@ absl::StatusOr<int> PgAgreementsStore::CountAllocated(
         .exec_prepared("allocation_count", agreement_id, condition_id,
                        academic_year)[0][0]
         .as<int>();
+  });
+}
+
+absl::Status PgAgreementsStore::LockQuota(const std::string& agreement_id,
+                                          const std::string& key,
+                                          const std::string& condition_id,
+                                          int academic_year) {
+  return StoreCall([&] {
+    txn_.exec_prepared("quota_lock", agreement_id, key, condition_id,
+                       academic_year);
   });
 }
 

@@ -38,10 +38,14 @@ class PgAgreementsStore final : public PgStore<AgreementsStore> {
   absl::Status SaveAgreement(const std::string& id,
                              const v1::Agreement& agreement) override;
   absl::StatusOr<v1::Agreement> GetAgreement(const std::string& id,
-                                             bool for_update) override;
+                                             RowLock lock) override;
   absl::StatusOr<v1::Agreement> GetAgreementRevision(const std::string& id,
                                                      int64_t revision) override;
   absl::Status DeleteAgreement(const std::string& id) override;
+  absl::Status LockQuota(const std::string& agreement_id,
+                         const std::string& key,
+                         const std::string& condition_id,
+                         int academic_year) override;
   absl::StatusOr<std::optional<v1::MobilityAllocation>> FindAllocation(
       const std::string& agreement_id, const std::string& key) override;
   absl::StatusOr<int> CountAllocated(const std::string& agreement_id,

@@ -64,10 +64,10 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
   v1::MobilityAllocation allocation;
   absl::Status status =
       store_->Transact(call.limit, [&](AgreementsStore& store) -> absl::Status {
-        // Locking the agreement row serializes allocations on it, so the count
-        // below stays true until commit, and keeps the agreement from being
-        // terminated meanwhile.
-        auto current = store.GetAgreement(*id, /*for_update=*/true);
+        // The agreement neither changes nor ends until commit; allocations of
+        // other conditions go on at once (LockQuota below).
+        auto current =
+            store.GetAgreement(*id, AgreementsStore::RowLock::kShare);
         if (!current.ok()) return current.status();
         ApplyTerminationDate(*current, LocalDay(Now()));
         if (auto s = CheckOpenForYear(*current, *year); !s.ok()) return s;
@@ -90,6 +90,8 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
                             {{"first", FormatAcademicYear(first)},
                              {"last", FormatAcademicYear(last)}}));
         }
+        MOBILITY_RETURN_IF_ERROR(store.LockQuota(
+            *id, request.allocation_key(), request.condition_id(), *year));
         MOBILITY_ASSIGN_OR_RETURN(
             const bool closed,
             store.IsAllocationKeyClosed(*id, request.allocation_key()));
@@ -151,7 +153,8 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::ReleaseMobility(
   v1::MobilityAllocation allocation;
   absl::Status status =
       store_->Transact(call.limit, [&](AgreementsStore& store) -> absl::Status {
-        auto agreement = store.GetAgreement(*id, /*for_update=*/true);
+        auto agreement =
+            store.GetAgreement(*id, AgreementsStore::RowLock::kUpdate);
         if (!agreement.ok()) return agreement.status();
         // The agreement's row lock orders this with any allocation under the
         // key: one still on its way finds the key closed.
