@@ -171,22 +171,20 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
   return created;
 }
 
-absl::StatusOr<v1::Grant> Grants::GetGrant(const v1::GetGrantRequest& request,
-                                           const CallContext& call) {
+void Grants::GetGrant(const v1::GetGrantRequest& request,
+                      const CallContext& call, Then<v1::Grant> reply) {
   auto id = ParseResourceName("name", request.name(), "grants");
-  if (!id.ok()) return id.status();
-  v1::Grant found;
-  absl::Status status =
-      store_->Read(call.limit, [&](GrantsStore& store) -> absl::Status {
-        // A caller learns nothing about grants that are not theirs to see,
-        // not even that they exist: NOT_FOUND either way.
-        auto grant = store.GetGrant(*id, /*for_update=*/false);
-        if (!grant.ok()) return grant.status();
-        found = *std::move(grant);
-        return CheckReader(found, call.principal);
-      });
-  if (!status.ok()) return status;
-  return found;
+  if (!id.ok()) return reply(id.status());
+  reads_->GetGrant(call.limit, *id,
+                   [caller = call.principal,
+                    reply = std::move(reply)](absl::StatusOr<v1::Grant> grant) {
+                     if (!grant.ok()) return reply(grant.status());
+                     // A caller learns nothing about grants that are not theirs
+                     // to see, not even that they exist: NOT_FOUND either way.
+                     if (auto s = CheckReader(*grant, caller); !s.ok())
+                       return reply(s);
+                     reply(*std::move(grant));
+                   });
 }
 
 void Grants::ListGrants(const v1::ListGrantsRequest& request,

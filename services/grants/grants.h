@@ -33,8 +33,8 @@ class Grants {
 
   absl::StatusOr<v1::Grant> CreateGrant(const v1::CreateGrantRequest& request,
                                         const CallContext& call);
-  absl::StatusOr<v1::Grant> GetGrant(const v1::GetGrantRequest& request,
-                                     const CallContext& call);
+  void GetGrant(const v1::GetGrantRequest& request, const CallContext& call,
+                Then<v1::Grant> reply);
   void ListGrants(const v1::ListGrantsRequest& request, const CallContext& call,
                   Then<v1::ListGrantsResponse> reply);
   absl::StatusOr<v1::Grant> AgreeGrant(const v1::AgreeGrantRequest& request,

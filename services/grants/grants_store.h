@@ -126,6 +126,8 @@ class GrantsStore : public RequestLedger {
 class GrantsReads {
  public:
   virtual ~GrantsReads() = default;
+  virtual void GetGrant(const CallLimit& limit, const std::string& id,
+                        Then<v1::Grant> then) = 0;
   virtual void ListGrants(const CallLimit& limit,
                           const GrantsStore::GrantFilter& filter,
                           const std::string& after_id, int max_rows,

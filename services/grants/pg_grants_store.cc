@@ -56,6 +56,11 @@ std::pair<v1::Rate, int64_t> RateFromRow(const pqxx::row& row) {
   return {r, revision};
 }
 
+absl::Status NoSuchGrant(const std::string& id) {
+  return Error(absl::StatusCode::kNotFound, "GRANT_NOT_FOUND",
+               "no grant grants/" + id, Text(words::GRANT_NOT_FOUND));
+}
+
 // The rates still marked "(check)", as the `unconfirmed` column lists them.
 using UnconfirmedRates = absl::flat_hash_set<std::string>;
 UnconfirmedRates UnconfirmedIn(absl::string_view listed) {
@@ -449,10 +454,7 @@ absl::StatusOr<v1::Grant> PgGrantsStore::GetGrant(const std::string& id,
   return StoreCall([&]() -> absl::StatusOr<v1::Grant> {
     pqxx::result r = txn_.exec_prepared(
         for_update ? "grant_get_for_update" : "grant_get", id);
-    if (r.empty()) {
-      return Error(absl::StatusCode::kNotFound, "GRANT_NOT_FOUND",
-                   "no grant grants/" + id, Text(words::GRANT_NOT_FOUND));
-    }
+    if (r.empty()) return NoSuchGrant(id);
     const PqxxRow row(r[0]);
     return GrantFromRow(row, id, UnconfirmedIn(row.Text("unconfirmed")));
   });
@@ -537,6 +539,17 @@ absl::StatusOr<PaymentRow> PgGrantsStore::AppendPayment(
     p.split = split;
     return p;
   });
+}
+
+void PgGrantsReads::GetGrant(const CallLimit& limit, const std::string& id,
+                             Then<v1::Grant> then) {
+  reactor_.Read(limit, "grant_get", {id},
+                FirstRow(
+                    std::move(then), [id] { return NoSuchGrant(id); },
+                    [id](const PgRow& row) {
+                      return GrantFromRow(
+                          row, id, UnconfirmedIn(row.Text("unconfirmed")));
+                    }));
 }
 
 void PgGrantsReads::ListGrants(const CallLimit& limit,

@@ -69,6 +69,8 @@ class PgGrantsStore final : public PgStore<GrantsStore> {
 class PgGrantsReads final : public GrantsReads {
  public:
   explicit PgGrantsReads(Database* db) : reactor_(db->reactor()) {}
+  void GetGrant(const CallLimit& limit, const std::string& id,
+                Then<v1::Grant> then) override;
   void ListGrants(const CallLimit& limit,
                   const GrantsStore::GrantFilter& filter,
                   const std::string& after_id, int max_rows,
