@@ -29,9 +29,6 @@ class AgreementsStore : public RequestLedger {
   virtual absl::Status UpdateInstitution(const std::string& id,
                                          const v1::Institution& institution,
                                          int64_t revision) = 0;
-  virtual absl::StatusOr<std::vector<std::pair<v1::Institution, int64_t>>>
-  ListInstitutions(const std::string& country_code, const std::string& after_id,
-                   int limit) = 0;
   // Resource name -> country code of those of `names` that exist.
   virtual absl::StatusOr<std::map<std::string, std::string>>
   InstitutionCountries(const std::vector<std::string>& names) = 0;
@@ -110,6 +107,12 @@ class AgreementsReads {
   virtual ~AgreementsReads() = default;
   virtual void GetInstitution(const CallLimit& limit, const std::string& id,
                               Then<v1::Institution> then) = 0;
+  // A page of institutions (of `country_code` unless empty) in id order
+  // after `after_id`, at most `max_rows`.
+  virtual void ListInstitutions(const CallLimit& limit,
+                                const std::string& country_code,
+                                const std::string& after_id, int max_rows,
+                                Then<std::vector<v1::Institution>> then) = 0;
   virtual void GetAgreement(const CallLimit& limit, const std::string& id,
                             Then<v1::Agreement> then) = 0;
   virtual void GetAgreementRevision(const CallLimit& limit,

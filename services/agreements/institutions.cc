@@ -87,33 +87,35 @@ void Institutions::GetInstitution(const v1::GetInstitutionRequest& request,
   reads_->GetInstitution(call.limit, *id, std::move(reply));
 }
 
-absl::StatusOr<v1::ListInstitutionsResponse> Institutions::ListInstitutions(
-    const v1::ListInstitutionsRequest& request, const CallContext& call) {
+void Institutions::ListInstitutions(const v1::ListInstitutionsRequest& request,
+                                    const CallContext& call,
+                                    Then<v1::ListInstitutionsResponse> reply) {
   auto page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
+  if (!page_size.ok()) return reply(page_size.status());
   if (!request.country_code().empty() &&
       !CountryName(request.country_code()).has_value()) {
-    return InvalidField("country_code", Text(common_words::COUNTRY_CODE));
+    return reply(
+        InvalidField("country_code", Text(common_words::COUNTRY_CODE)));
   }
   const std::string query =
       absl::StrCat("institutions?country=", request.country_code());
   auto after = DecodePageToken(request.page_token(), query);
-  if (!after.ok()) return after.status();
+  if (!after.ok()) return reply(after.status());
   // One row more than the page tells whether another page follows.
-  auto rows = store_->ReadValue(
-      call.limit,
-      [&](AgreementsStore& store)
-          -> absl::StatusOr<std::vector<std::pair<v1::Institution, int64_t>>> {
-        return store.ListInstitutions(request.country_code(), *after,
-                                      *page_size + 1);
+  reads_->ListInstitutions(
+      call.limit, request.country_code(), *after, *page_size + 1,
+      [page_size = *page_size, query, reply = std::move(reply)](
+          absl::StatusOr<std::vector<v1::Institution>> rows) {
+        if (!rows.ok()) return reply(rows.status());
+        v1::ListInstitutionsResponse response;
+        response.set_next_page_token(TakePage(
+            *rows, page_size, query,
+            [&](v1::Institution i) {
+              *response.add_institutions() = std::move(i);
+            },
+            [](const v1::Institution& i) { return ResourceIdOf(i.name()); }));
+        reply(std::move(response));
       });
-  if (!rows.ok()) return rows.status();
-  v1::ListInstitutionsResponse response;
-  response.set_next_page_token(TakePage(
-      *rows, *page_size, query,
-      [&](auto row) { *response.add_institutions() = std::move(row.first); },
-      [](const auto& row) { return ResourceIdOf(row.first.name()); }));
-  return response;
 }
 
 absl::StatusOr<v1::Institution> Institutions::UpdateInstitution(

@@ -26,8 +26,9 @@ class Institutions {
       const v1::CreateInstitutionRequest& request, const CallContext& call);
   void GetInstitution(const v1::GetInstitutionRequest& request,
                       const CallContext& call, Then<v1::Institution> reply);
-  absl::StatusOr<v1::ListInstitutionsResponse> ListInstitutions(
-      const v1::ListInstitutionsRequest& request, const CallContext& call);
+  void ListInstitutions(const v1::ListInstitutionsRequest& request,
+                        const CallContext& call,
+                        Then<v1::ListInstitutionsResponse> reply);
   absl::StatusOr<v1::Institution> UpdateInstitution(
       const v1::UpdateInstitutionRequest& request, const CallContext& call);
 

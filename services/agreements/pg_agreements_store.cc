@@ -287,19 +287,6 @@ absl::Status PgAgreementsStore::UpdateInstitution(const std::string& id,
   });
 }
 
-absl::StatusOr<std::vector<std::pair<v1::Institution, int64_t>>>
-PgAgreementsStore::ListInstitutions(const std::string& country_code,
-                                    const std::string& after_id, int limit) {
-  return StoreCall([&]() -> std::vector<std::pair<v1::Institution, int64_t>> {
-    std::vector<std::pair<v1::Institution, int64_t>> out;
-    for (const auto& row : txn_.exec_prepared("institution_list", country_code,
-                                              after_id, limit)) {
-      out.push_back(InstitutionFromRow(PqxxRow(row)));
-    }
-    return out;
-  });
-}
-
 absl::StatusOr<std::map<std::string, std::string>>
 PgAgreementsStore::IscedFieldNames(const std::vector<std::string>& codes) {
   return StoreCall([&]() -> std::map<std::string, std::string> {
@@ -488,6 +475,17 @@ void PgAgreementsReads::GetInstitution(const CallLimit& limit,
       FirstRow(
           std::move(then), [id] { return InstitutionNotFound(id); },
           [](const PgRow& row) { return InstitutionFromRow(row).first; }));
+}
+
+void PgAgreementsReads::ListInstitutions(
+    const CallLimit& limit, const std::string& country_code,
+    const std::string& after_id, int max_rows,
+    Then<std::vector<v1::Institution>> then) {
+  reactor_.Read(limit, "institution_list",
+                {country_code, after_id, std::to_string(max_rows)},
+                EveryRow(std::move(then), [](const PgRow& row, int) {
+                  return InstitutionFromRow(row).first;
+                }));
 }
 
 void PgAgreementsReads::GetAgreement(const CallLimit& limit,

@@ -26,9 +26,6 @@ class PgAgreementsStore final : public PgStore<AgreementsStore> {
   absl::Status UpdateInstitution(const std::string& id,
                                  const v1::Institution& institution,
                                  int64_t revision) override;
-  absl::StatusOr<std::vector<std::pair<v1::Institution, int64_t>>>
-  ListInstitutions(const std::string& country_code, const std::string& after_id,
-                   int limit) override;
   absl::StatusOr<std::map<std::string, std::string>> IscedFieldNames(
       const std::vector<std::string>& codes) override;
   absl::StatusOr<std::map<std::string, std::string>> InstitutionCountries(
@@ -71,6 +68,9 @@ class PgAgreementsReads final : public AgreementsReads {
   explicit PgAgreementsReads(Database* db) : reactor_(db->reactor()) {}
   void GetInstitution(const CallLimit& limit, const std::string& id,
                       Then<v1::Institution> then) override;
+  void ListInstitutions(const CallLimit& limit, const std::string& country_code,
+                        const std::string& after_id, int max_rows,
+                        Then<std::vector<v1::Institution>> then) override;
   void GetAgreement(const CallLimit& limit, const std::string& id,
                     Then<v1::Agreement> then) override;
   void GetAgreementRevision(const CallLimit& limit, const std::string& id,
