@@ -158,6 +158,7 @@ absl::StatusOr<v1::Holiday> Directory::SetHoliday(
                          v1::Holiday::Kind_Name(holiday.kind())),
             call);
       });
+  calendars_->Forget(kCalendarKey);
   if (!status.ok()) return status;
   return holiday;
 }
@@ -182,6 +183,7 @@ absl::StatusOr<google::protobuf::Empty> Directory::DeleteHoliday(
                                             " back to the ordinary week"),
                                call);
       });
+  calendars_->Forget(kCalendarKey);
   if (!status.ok()) return status;
   return google::protobuf::Empty();
 }

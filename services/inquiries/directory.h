@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/call.h"
+#include "common/change_cache.h"
 #include "common/transactor.h"
 #include "services/inquiries/inquiries_store.h"
 #include "services/inquiries/settings.h"
@@ -17,14 +18,22 @@ namespace mobility::inquiries {
 // The working calendar of `table`, the holiday table.
 WorkingCalendar CalendarOf(InquiriesStore::CalendarTable table,
                            const Settings& settings);
+// The working calendar of the holiday table, kept by every replica until the
+// database announces a change to the table (migration 0007); the directory
+// forgets it as soon as its own change commits.
+using CalendarCache = ChangeCache<WorkingCalendar>;
+inline constexpr char kHolidayChanges[] = "mobility_inquiries_holidays";
+inline constexpr char kCalendarKey[] = "calendar";
+
 // The working calendar as the holiday table stands in this transaction.
 absl::StatusOr<WorkingCalendar> LoadCalendar(InquiriesStore& store,
                                              const Settings& settings);
 
 class Directory {
  public:
-  Directory(Transactor<InquiriesStore>* store, const Settings* settings)
-      : store_(store), settings_(settings) {}
+  Directory(Transactor<InquiriesStore>* store, const Settings* settings,
+            CalendarCache* calendars)
+      : store_(store), settings_(settings), calendars_(calendars) {}
 
   absl::StatusOr<v1::ListOfficesResponse> ListOffices(
       const v1::ListOfficesRequest& request, const CallContext& call);
@@ -49,6 +58,7 @@ class Directory {
 
   Transactor<InquiriesStore>* store_;
   const Settings* settings_;
+  CalendarCache* calendars_;
 };
 
 }  // namespace mobility::inquiries

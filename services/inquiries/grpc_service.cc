@@ -17,10 +17,11 @@ InquiriesGrpcService::InquiriesGrpcService(
       db_(db),
       store_(db),
       reads_(db),
-      directory_(&store_, &settings_),
+      calendars_(&db->changes(), kHolidayChanges),
+      directory_(&store_, &settings_, &calendars_),
       registration_(&store_, &settings_),
       authors_(&store_, &settings_),
-      handling_(&store_, &reads_, &settings_),
+      handling_(&store_, &reads_, &settings_, &calendars_),
       publication_(&store_, &settings_) {
   const std::set<Role> handlers = {Role::kInquiryHandler, Role::kAdmin};
   const std::set<Role> readers = {Role::kInquiryHandler, Role::kAdmin,

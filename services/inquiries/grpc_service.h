@@ -73,6 +73,7 @@ class InquiriesGrpcService final : public RpcService<v1::InquiriesService> {
   Database* db_;
   PgTransactor<InquiriesStore, PgInquiriesStore> store_;
   PgInquiriesReads reads_;
+  CalendarCache calendars_;
   Directory directory_;
   Registration registration_;
   Authors authors_;

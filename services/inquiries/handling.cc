@@ -175,14 +175,21 @@ void Handling::ListInquiries(const v1::ListInquiriesRequest& request,
   const int n = request.due_within_working_days();
   filter.due_by = today;
   if (n == 0) return list(std::move(filter));
+  if (auto calendar = calendars_->Find(kCalendarKey)) {
+    filter.due_by = calendar->AddWorkingDays(today, n);
+    return list(std::move(filter));
+  }
+  // Taken before reading, so a holiday changed meanwhile is not kept.
+  const auto ticket = calendars_->Take();
   reads_->LoadCalendarTable(
       call.limit,
-      [this, today, n, filter, list = std::move(list),
+      [this, ticket, today, n, filter, list = std::move(list),
        reply = std::move(reply)](
           absl::StatusOr<InquiriesStore::CalendarTable> table) mutable {
         if (!table.ok()) return reply(table.status());
-        filter.due_by =
-            CalendarOf(*std::move(table), *settings_).AddWorkingDays(today, n);
+        auto calendar = calendars_->Keep(
+            ticket, kCalendarKey, CalendarOf(*std::move(table), *settings_));
+        filter.due_by = calendar->AddWorkingDays(today, n);
         list(std::move(filter));
       });
 }

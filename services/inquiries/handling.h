@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "common/call.h"
 #include "common/transactor.h"
+#include "services/inquiries/directory.h"
 #include "services/inquiries/inquiries_store.h"
 #include "services/inquiries/notices.h"
 #include "services/inquiries/settings.h"
@@ -21,8 +22,11 @@ namespace mobility::inquiries {
 class Handling {
  public:
   Handling(Transactor<InquiriesStore>* store, InquiriesReads* reads,
-           const Settings* settings)
-      : store_(store), reads_(reads), settings_(settings) {}
+           const Settings* settings, CalendarCache* calendars)
+      : store_(store),
+        reads_(reads),
+        settings_(settings),
+        calendars_(calendars) {}
 
   absl::StatusOr<v1::Inquiry> GetInquiry(const v1::GetInquiryRequest& request,
                                          const CallContext& call);
@@ -75,6 +79,7 @@ class Handling {
   Transactor<InquiriesStore>* store_;
   InquiriesReads* reads_;
   const Settings* settings_;
+  CalendarCache* calendars_;
 };
 
 }  // namespace mobility::inquiries
