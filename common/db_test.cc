@@ -449,7 +449,7 @@ TEST_F(DatabaseTest, AStoredBodyThatDoesNotParseIsInternalNeverEmpty) {
   google::protobuf::Int32Value read;
   absl::Status status = db->Read(Limit(), [&](pqxx::transaction_base& txn) {
     pqxx::result r = txn.exec("SELECT body FROM bodies WHERE id = 'b1'");
-    read = ParseBody<google::protobuf::Int32Value>(r[0][0], "b1");
+    read = ParseBody<google::protobuf::Int32Value>(PqxxRow(r[0]), "body", "b1");
     return absl::OkStatus();
   });
   EXPECT_EQ(status.code(), absl::StatusCode::kInternal);

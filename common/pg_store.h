@@ -72,20 +72,10 @@ auto StoreCall(F&& operation) ->
   }
 }
 
-// The message serialized in a bytea column (the `body` columns). `row` names
-// the row for the log when the body is damaged: its id, or RowOf for a list.
-template <typename Message>
-Message ParseBody(const pqxx::field& body, absl::string_view row) {
-  Message m;
-  if (!m.ParseFromString(pqxx::binarystring(body).str())) {
-    throw StoredBodyError(body.table(), body.name(), row,
-                          Message::descriptor()->full_name());
-  }
-  return m;
-}
-
-// The same from column `column` of a PqxxRow or a PgRow; run it in StoreCall,
-// which answers a damaged body STORED_DATA_DAMAGED.
+// The message serialized in bytea column `column` (the `body` columns) of a
+// PqxxRow or a PgRow. `name` names the row for the log when the body is
+// damaged: its id, or RowOf for a list. Run it in StoreCall, which answers a
+// damaged body STORED_DATA_DAMAGED.
 template <typename Message, typename Row>
 Message ParseBody(const Row& row, const char* column, absl::string_view name) {
   Message m;

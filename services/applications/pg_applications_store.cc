@@ -210,7 +210,7 @@ absl::StatusOr<v1::Call> PgApplicationsStore::GetCall(const std::string& id,
                    absl::StrCat("no call calls/", id),
                    Text(words::CALL_NOT_FOUND));
     }
-    return ParseBody<v1::Call>(r[0][0], id);
+    return ParseBody<v1::Call>(PqxxRow(r[0]), "body", id);
   });
 }
 
@@ -222,7 +222,8 @@ absl::StatusOr<std::vector<v1::Call>> PgApplicationsStore::ListCalls(
     for (const auto& row :
          txn_.exec_prepared("call_list", open_only, absl::ToUnixMicros(open_at),
                             after_id, limit)) {
-      out.push_back(ParseBody<v1::Call>(row[0], RowOf("call_list", row)));
+      out.push_back(
+          ParseBody<v1::Call>(PqxxRow(row), "body", RowOf("call_list", row)));
     }
     return out;
   });
@@ -267,7 +268,7 @@ PgApplicationsStore::ApplicationsWithStepsPending(absl::Time since, int limit) {
     for (const auto& row : txn_.exec_prepared(
              "applications_pending", absl::ToUnixMicros(since), limit)) {
       out.push_back(ParseBody<v1::Application>(
-          row[0], RowOf("applications_pending", row)));
+          PqxxRow(row), "body", RowOf("applications_pending", row)));
     }
     return out;
   });
@@ -279,7 +280,7 @@ absl::StatusOr<v1::Application> PgApplicationsStore::GetApplication(
     pqxx::result r = txn_.exec_prepared(
         for_update ? "application_get_for_update" : "application_get", id);
     if (r.empty()) return ApplicationMissing(id);
-    return ParseBody<v1::Application>(r[0][0], id);
+    return ParseBody<v1::Application>(PqxxRow(r[0]), "body", id);
   });
 }
 
@@ -291,8 +292,8 @@ PgApplicationsStore::ListApplications(const ApplicationFilter& f,
     for (const auto& row : txn_.exec_prepared(
              "application_list", f.owner, f.institution, f.call_id, f.state,
              f.kind, f.condition_id, after_id, limit)) {
-      out.push_back(
-          ParseBody<v1::Application>(row[0], RowOf("application_list", row)));
+      out.push_back(ParseBody<v1::Application>(PqxxRow(row), "body",
+                                               RowOf("application_list", row)));
     }
     return out;
   });
@@ -307,8 +308,8 @@ PgApplicationsStore::RankedApplications(
     for (const auto& row :
          txn_.exec_prepared("application_ranked", call_id, condition_id,
                             TextArrayParam(states))) {
-      out.push_back(
-          ParseBody<v1::Application>(row[0], RowOf("application_ranked", row)));
+      out.push_back(ParseBody<v1::Application>(
+          PqxxRow(row), "body", RowOf("application_ranked", row)));
     }
     return out;
   });
@@ -321,7 +322,7 @@ PgApplicationsStore::ApplicationsToAnonymise(absl::Time cutoff, int limit) {
     for (const auto& row : txn_.exec_prepared(
              "applications_to_anonymise", absl::ToUnixMicros(cutoff), limit)) {
       out.push_back(ParseBody<v1::Application>(
-          row[0], RowOf("applications_to_anonymise", row)));
+          PqxxRow(row), "body", RowOf("applications_to_anonymise", row)));
     }
     return out;
   });

@@ -213,7 +213,7 @@ absl::StatusOr<std::vector<v1::Inquiry>> PgInquiriesStore::OpenInquiriesDueFrom(
     for (const auto& row :
          txn_.exec_prepared("inquiries_open_due_from", DayText(day))) {
       out.push_back(ParseBody<v1::Inquiry>(
-          row[0], RowOf("inquiries_open_due_from", row)));
+          PqxxRow(row), "body", RowOf("inquiries_open_due_from", row)));
     }
     return out;
   });
@@ -294,7 +294,7 @@ absl::StatusOr<std::vector<v1::Inquiry>> PgInquiriesStore::AnsweredBefore(
     for (const auto& row : txn_.exec_prepared(
              "inquiries_answered_before", absl::ToUnixMicros(cutoff), limit)) {
       out.push_back(ParseBody<v1::Inquiry>(
-          row[0], RowOf("inquiries_answered_before", row)));
+          PqxxRow(row), "body", RowOf("inquiries_answered_before", row)));
     }
     return out;
   });
@@ -306,7 +306,7 @@ absl::StatusOr<std::optional<v1::Inquiry>> PgInquiriesStore::GetInquiry(
     pqxx::result r = txn_.exec_prepared(
         for_update ? "inquiry_get_for_update" : "inquiry_get", id);
     if (r.empty()) return std::nullopt;
-    return ParseBody<v1::Inquiry>(r[0][0], id);
+    return ParseBody<v1::Inquiry>(PqxxRow(r[0]), "body", id);
   });
 }
 
@@ -410,7 +410,7 @@ PgInquiriesStore::GetPublished(const std::string& id) {
   return StoreCall([&]() -> std::optional<v1::PublishedQuestion> {
     pqxx::result r = txn_.exec_prepared("published_get", id);
     if (r.empty()) return std::nullopt;
-    return ParseBody<v1::PublishedQuestion>(r[0][0], id);
+    return ParseBody<v1::PublishedQuestion>(PqxxRow(r[0]), "body", id);
   });
 }
 
@@ -423,7 +423,7 @@ PgInquiriesStore::ListPublished(const std::string& query,
     for (const auto& row : txn_.exec_prepared(
              "published_list", query, key.First(), key.Second(), limit)) {
       out.push_back(ParseBody<v1::PublishedQuestion>(
-          row["body"], RowOf("published_list", row)));
+          PqxxRow(row), "body", RowOf("published_list", row)));
     }
     return out;
   });
@@ -441,8 +441,8 @@ absl::StatusOr<std::vector<v1::Inquiry>> PgInquiriesStore::InquiriesToAnonymise(
     std::vector<v1::Inquiry> out;
     for (const auto& row : txn_.exec_prepared(
              "inquiries_to_anonymise", absl::ToUnixMicros(cutoff), limit)) {
-      out.push_back(
-          ParseBody<v1::Inquiry>(row[0], RowOf("inquiries_to_anonymise", row)));
+      out.push_back(ParseBody<v1::Inquiry>(
+          PqxxRow(row), "body", RowOf("inquiries_to_anonymise", row)));
     }
     return out;
   });
