@@ -290,11 +290,15 @@ TEST_F(FaultsTest, BeyondWorkersAndQueueCallsAreRefusedOverloaded) {
 TEST_F(FaultsTest, AReadThatParksNoThreadAnswersWhileEveryWorkerWaits) {
   StartServer({"--workers=1", "--max_queued_calls=4"});
   LockInstitutions();
+  // A change runs on a worker: the only one waits on the lock.
   std::thread stuck([&] {
-    auto context = Context("applicant", absl::Seconds(5));
-    v1::ListInstitutionsRequest request;
-    v1::ListInstitutionsResponse response;
-    (void)stub_->ListInstitutions(context.get(), request, &response);
+    auto context = Context("admin", absl::Seconds(5));
+    v1::UpdateInstitutionRequest request;
+    request.mutable_institution()->set_name(kInstitution);
+    request.mutable_institution()->set_city("Astana");
+    request.mutable_update_mask()->add_paths("city");
+    v1::Institution updated;
+    (void)stub_->UpdateInstitution(context.get(), request, &updated);
   });
   for (int i = 0; i < 100 && WaitingQueries() == 0; ++i)
     absl::SleepFor(absl::Milliseconds(20));
