@@ -8,6 +8,7 @@
 #include <pqxx/pqxx>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -92,7 +93,9 @@ Message ParseBody(const Row& row, const char* column, absl::string_view name) {
 // same), so that a transaction and the reactor decode a row one way.
 class PqxxRow {
  public:
-  explicit PqxxRow(const pqxx::row& row) : row_(row) {}
+  // Holds its own handle on the result (counted), so it outlives a temporary
+  // row such as r[0].
+  explicit PqxxRow(pqxx::row row) : row_(std::move(row)) {}
   std::string Text(const char* column) const {
     return row_[column].as<std::string>();
   }
@@ -107,7 +110,7 @@ class PqxxRow {
   unsigned Table(const char* column) const { return row_[column].table(); }
 
  private:
-  const pqxx::row& row_;
+  const pqxx::row row_;
 };
 
 // "statement row N", naming a listed row whose id the caller does not read.
