@@ -111,12 +111,10 @@ absl::StatusOr<std::string> LoadThroughApi(Office& office,
     if (!call.ok()) return call.status();
     calls.push_back(*call);
   }
-  s = InParallel(
-      clients, sizes.applications, "applications", [&](int, int i) {
-        return office
-            .CreateAndSubmit(calls[static_cast<size_t>(i) % calls.size()])
-            .status();
-      });
+  s = InParallel(clients, sizes.applications, "applications", [&](int, int i) {
+    return office.CreateAndSubmit(calls[static_cast<size_t>(i) % calls.size()])
+        .status();
+  });
   if (!s.ok()) return s;
 
   // One in ten through the web form, the others by e-mail, which the
