@@ -39,13 +39,14 @@ class ChangeCache final : public ChangeFeed::Follower {
     uint64_t generation;
   };
   Ticket Take() const {
-    absl::MutexLock lock(&mu_);
+    absl::ReaderMutexLock lock(&mu_);
     return {generation_};
   }
 
   // Null when not kept, or while announcements cannot be trusted.
+  // Shared: every call of a quote or a due view looks up, at once.
   std::shared_ptr<const Value> Find(absl::string_view key) const {
-    absl::MutexLock lock(&mu_);
+    absl::ReaderMutexLock lock(&mu_);
     if (!listening_) return nullptr;
     auto it = values_.find(key);
     return it == values_.end() ? nullptr : it->second;

@@ -6,7 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <string>
 
 #include "absl/time/clock.h"
@@ -17,15 +16,6 @@ namespace mobility {
 namespace {
 
 constexpr char kChannel[] = "mobility_test_changes";
-
-bool Within(absl::Duration d, const std::function<bool()>& holds) {
-  const absl::Time end = absl::Now() + d;
-  while (!holds()) {
-    if (absl::Now() > end) return false;
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  return true;
-}
 
 class ChangeCacheTest : public ::testing::Test {
  protected:
@@ -43,7 +33,7 @@ class ChangeCacheTest : public ::testing::Test {
 
   // Keeps `key` afresh until the cache serves it: once the feed listens.
   bool KeptWithin(const std::string& key) {
-    return Within(absl::Seconds(10), [&] {
+    return testing::Eventually(absl::Seconds(10), [&] {
       cache_->Keep(cache_->Take(), key, "value of " + key);
       return cache_->Find(key) != nullptr;
     });
@@ -60,8 +50,8 @@ class ChangeCacheTest : public ::testing::Test {
     Sql("SELECT pg_notify('" + std::string(kChannel) + "', '" + payload + "')");
   }
   bool DroppedWithin(const std::string& key) {
-    return Within(absl::Seconds(10),
-                  [&] { return cache_->Find(key) == nullptr; });
+    return testing::Eventually(absl::Seconds(10),
+                               [&] { return cache_->Find(key) == nullptr; });
   }
 
   testing::TestDatabase database_;

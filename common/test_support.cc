@@ -60,6 +60,15 @@ std::unique_ptr<Database> OpenSchema(const std::string& url,
   return *std::move(db);
 }
 
+bool Eventually(absl::Duration within, const std::function<bool()>& holds) {
+  const absl::Time end = absl::Now() + within;
+  while (!holds()) {
+    if (absl::Now() > end) return false;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  return true;
+}
+
 std::string WithDatabase(const std::string& url, const std::string& database) {
   size_t authority = url.find("://");
   size_t slash =

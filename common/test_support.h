@@ -3,10 +3,12 @@
 #ifndef MOBILITY_COMMON_TEST_SUPPORT_H_
 #define MOBILITY_COMMON_TEST_SUPPORT_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/db.h"
 #include "common/migrations.h"
@@ -36,6 +38,11 @@ std::unique_ptr<Database> OpenSchema(const std::string& url,
                                      const std::string& schema,
                                      std::vector<PreparedStatement> statements,
                                      const std::vector<Migration>& migrations);
+
+// Whether `holds` comes true within `within`, asked every 10 ms: for what
+// another process or thread makes true at its own pace (a NOTIFY arriving, a
+// query starting to wait).
+bool Eventually(absl::Duration within, const std::function<bool()>& holds);
 
 // `url` with its database name replaced by `database`.
 std::string WithDatabase(const std::string& url, const std::string& database);

@@ -192,11 +192,8 @@ TEST_F(GrantsEndToEndTest,
   };
   auto quotes_within = [&](const std::string& grants,
                            const std::function<bool(const std::string&)>& ok) {
-    for (int i = 0; i < 500; ++i) {
-      if (ok(quote(grants))) return true;
-      absl::SleepFor(absl::Milliseconds(20));
-    }
-    return false;
+    return testing::Eventually(absl::Seconds(10),
+                               [&] { return ok(quote(grants)); });
   };
   auto has = [](const char* text) {
     return [text](const std::string& q) { return absl::StrContains(q, text); };

@@ -884,14 +884,13 @@ TEST_F(AgreementsServiceTest, AnAllocationInFlightHoldsOnlyItsOwnQuotaAndKey) {
   });
   // Until both wait on a lock of the one in flight.
   pqxx::connection watch(database_.url());
-  for (int i = 0; i < 250; ++i) {
+  EXPECT_TRUE(testing::Eventually(absl::Seconds(5), [&] {
     pqxx::nontransaction look(watch);
-    if (look.exec1("SELECT count(*) FROM pg_stat_activity WHERE wait_event = "
-                   "'advisory'")[0]
-            .as<int>() == 2)
-      break;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
+    return look.exec1(
+                   "SELECT count(*) FROM pg_stat_activity WHERE "
+                   "wait_event = 'advisory'")[0]
+               .as<int>() == 2;
+  }));
   EXPECT_TRUE(Allocate(approved.name(), "2026/2027", "applications/a2").ok());
   EXPECT_EQ(done, 0);
   txn.abort();
