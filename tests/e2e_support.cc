@@ -42,14 +42,19 @@ extern char** environ;
 namespace mobility::e2e {
 
 int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  // The socket stays bound, never listening, for the life of the test: the
+  // kernel then hands the port to no other test's bind(0), so two tests run
+  // side by side cannot pick the same one. SO_REUSEADDR lets the server we
+  // spawn (gRPC and aiosmtpd set it too) bind the port all the same.
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const int on = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
   socklen_t length = sizeof(addr);
   getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length);
-  close(fd);
   return ntohs(addr.sin_port);
 }
 

@@ -18,7 +18,7 @@
 
 namespace mobility::e2e {
 
-// A loopback port nobody listens on now.
+// A loopback port nobody listens on, kept from every other test process.
 int FreePort();
 // Starts `args[0]` with `args`, standard error into `log_file`.
 pid_t Spawn(const std::vector<std::string>& args, const std::string& log_file);
