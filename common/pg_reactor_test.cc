@@ -141,6 +141,24 @@ TEST_F(PgReactorTest, PipelinedReadsEachGetTheirOwnResult) {
   EXPECT_EQ(right.load(), 200);
 }
 
+// Reads share connections, but none waits behind one that runs long: it goes
+// to another connection, opened for it if need be.
+TEST_F(PgReactorTest, NoReadQueuesBehindOneThatRunsLong) {
+  PgReactor reactor(*ConnectionString({database_.url(), "reactor"}),
+                    kStatements, /*max_connections=*/2, /*max_attempts=*/3);
+  ASSERT_TRUE(ReadNow(reactor, Within(absl::Seconds(10)), "echo", {"1"}).ok());
+  absl::Notification slept;
+  reactor.Read(Within(absl::Seconds(30)), "sleep", {"5"},
+               [&](absl::StatusOr<PgRows>) { slept.Notify(); });
+  absl::SleepFor(absl::Milliseconds(100));
+  auto quick = ReadNow(reactor, Within(absl::Seconds(30)), "echo", {"2"});
+  ASSERT_TRUE(quick.ok()) << quick.status();
+  EXPECT_EQ(PgRow(*quick, 0).Int64("n"), 2);
+  EXPECT_FALSE(slept.HasBeenNotified());
+  reactor.CancelRunning();
+  slept.WaitForNotification();
+}
+
 TEST_F(PgReactorTest, AnErrorAnswersItsReadOnly) {
   PgReactor& reactor = db_->reactor();
   std::atomic<int> answered{0};
