@@ -96,8 +96,6 @@ class AgreementsStore : public RequestLedger {
     v1::Agreement agreement;
     std::map<std::pair<std::string, int>, int> allocated;
   };
-  virtual absl::StatusOr<AgreementUsage> GetAgreementUsage(
-      const std::string& agreement_id) = 0;
 };
 
 // The reads the serving path makes outside a transaction, parking no thread:
@@ -115,6 +113,9 @@ class AgreementsReads {
                                 Then<std::vector<v1::Institution>> then) = 0;
   virtual void GetAgreement(const CallLimit& limit, const std::string& id,
                             Then<v1::Agreement> then) = 0;
+  virtual void GetAgreementUsage(
+      const CallLimit& limit, const std::string& id,
+      Then<AgreementsStore::AgreementUsage> then) = 0;
   virtual void GetAgreementRevision(const CallLimit& limit,
                                     const std::string& id, int64_t revision,
                                     Then<v1::Agreement> then) = 0;

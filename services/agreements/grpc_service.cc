@@ -13,7 +13,7 @@ AgreementsGrpcService::AgreementsGrpcService(
       reads_(db),
       institutions_(&store_, &reads_),
       agreements_(&store_, &reads_, clock),
-      quotas_(&store_, clock) {
+      quotas_(&store_, &reads_, clock) {
   const std::set<Role> writers = {Role::kCoordinator, Role::kAdmin};
   const std::set<Role> ledger = {Role::kService};
   using I = Institutions;

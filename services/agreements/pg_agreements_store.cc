@@ -449,24 +449,6 @@ absl::Status PgAgreementsStore::CloseAllocationKey(
   });
 }
 
-absl::StatusOr<AgreementsStore::AgreementUsage>
-PgAgreementsStore::GetAgreementUsage(const std::string& agreement_id) {
-  return StoreCall([&]() -> absl::StatusOr<AgreementsStore::AgreementUsage> {
-    pqxx::result r = txn_.exec_prepared("agreement_usage", agreement_id);
-    if (r.empty()) return AgreementNotFound(agreement_id);
-    AgreementUsage usage;
-    for (const auto& row : r) {
-      if (!row["body"].is_null())
-        usage.agreement = AgreementFromRow(PqxxRow(row), agreement_id);
-      if (!row[3].is_null()) {
-        usage.allocated[{row[1].as<std::string>(), row[2].as<int>()}] =
-            row[3].as<int>();
-      }
-    }
-    return usage;
-  });
-}
-
 void PgAgreementsReads::GetInstitution(const CallLimit& limit,
                                        const std::string& id,
                                        Then<v1::Institution> then) {
@@ -496,6 +478,32 @@ void PgAgreementsReads::GetAgreement(const CallLimit& limit,
       FirstRow(
           std::move(then), [id] { return AgreementNotFound(id); },
           [id](const PgRow& row) { return AgreementFromRow(row, id); }));
+}
+
+void PgAgreementsReads::GetAgreementUsage(
+    const CallLimit& limit, const std::string& id,
+    Then<AgreementsStore::AgreementUsage> then) {
+  reactor_.Read(
+      limit, "agreement_usage", {id},
+      [id, then = std::move(then)](absl::StatusOr<PgRows> rows) {
+        if (!rows.ok()) return then(rows.status());
+        if (rows->size() == 0) return then(AgreementNotFound(id));
+        then(StoreCall([&] {
+          AgreementsStore::AgreementUsage usage;
+          for (int i = 0; i < rows->size(); ++i) {
+            PgRow row(*rows, i);
+            // The body comes with the first row only.
+            if (!row.IsNull("body"))
+              usage.agreement = AgreementFromRow(row, id);
+            if (!row.IsNull("n")) {
+              usage.allocated[{row.Text("condition_id"),
+                               static_cast<int>(row.Int64("academic_year"))}] =
+                  static_cast<int>(row.Int64("n"));
+            }
+          }
+          return usage;
+        }));
+      });
 }
 
 void PgAgreementsReads::GetAgreementRevision(const CallLimit& limit,

@@ -58,8 +58,6 @@ class PgAgreementsStore final : public PgStore<AgreementsStore> {
   absl::Status CloseAllocationKey(const std::string& agreement_id,
                                   const std::string& key,
                                   absl::Time now) override;
-  absl::StatusOr<AgreementUsage> GetAgreementUsage(
-      const std::string& agreement_id) override;
 };
 
 // The same rows as PgAgreementsStore reads, through the database's reactor.
@@ -73,6 +71,8 @@ class PgAgreementsReads final : public AgreementsReads {
                         Then<std::vector<v1::Institution>> then) override;
   void GetAgreement(const CallLimit& limit, const std::string& id,
                     Then<v1::Agreement> then) override;
+  void GetAgreementUsage(const CallLimit& limit, const std::string& id,
+                         Then<AgreementsStore::AgreementUsage> then) override;
   void GetAgreementRevision(const CallLimit& limit, const std::string& id,
                             int64_t revision,
                             Then<v1::Agreement> then) override;

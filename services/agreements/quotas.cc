@@ -187,32 +187,14 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::ReleaseMobility(
   return allocation;
 }
 
-absl::StatusOr<v1::QuotaUsage> Quotas::GetQuotaUsage(
-    const v1::GetQuotaUsageRequest& request, const CallContext& call) {
-  auto id = ParseResourceName("agreement", request.agreement(), "agreements");
-  if (!id.ok()) return id.status();
-  int only_year = 0;
-  if (!request.academic_year().empty()) {
-    auto year = ParseAcademicYear(request.academic_year());
-    if (!year.ok()) return InvalidField("academic_year", year.status());
-    only_year = *year;
-  }
-  auto read =
-      store_->ReadValue(call.limit,
-                        [&](AgreementsStore& store)
-                            -> absl::StatusOr<AgreementsStore::AgreementUsage> {
-                          // One statement: the agreement and its counts from
-                          // the same snapshot; a second only while an amendment
-                          // awaits approval.
-                          auto usage = store.GetAgreementUsage(*id);
-                          if (!usage.ok()) return usage.status();
-                          auto in_force = InForce(store, usage->agreement);
-                          if (!in_force.ok()) return in_force.status();
-                          usage->agreement = *std::move(in_force);
-                          return usage;
-                        });
-  if (!read.ok()) return read.status();
-  const v1::Agreement& agreement = read->agreement;
+namespace {
+
+// The places of each condition and year of `read.agreement` (of `only_year`
+// unless 0), used and free.
+absl::StatusOr<v1::QuotaUsage> Usage(
+    const AgreementsStore::AgreementUsage& read, const std::string& name,
+    int only_year) {
+  const v1::Agreement& agreement = read.agreement;
   const int first = *ParseAcademicYear(agreement.first_academic_year());
   const int last = *ParseAcademicYear(agreement.last_academic_year());
   if (only_year != 0 && (only_year < first || only_year > last)) {
@@ -222,7 +204,7 @@ absl::StatusOr<v1::QuotaUsage> Quotas::GetQuotaUsage(
                               {"last", agreement.last_academic_year()}}));
   }
   v1::QuotaUsage usage;
-  usage.set_agreement(request.agreement());
+  usage.set_agreement(name);
   for (const auto& c : agreement.cooperation_conditions()) {
     const auto [condition_first, condition_last] = ConditionYears(agreement, c);
     for (int year = condition_first; year <= condition_last; ++year) {
@@ -232,12 +214,48 @@ absl::StatusOr<v1::QuotaUsage> Quotas::GetQuotaUsage(
       entry->set_mobility_type(c.mobility_type());
       entry->set_academic_year(FormatAcademicYear(year));
       entry->set_mobilities_per_year(c.mobilities_per_year());
-      auto it = read->allocated.find({c.id(), year});
-      entry->set_used(it == read->allocated.end() ? 0 : it->second);
+      auto it = read.allocated.find({c.id(), year});
+      entry->set_used(it == read.allocated.end() ? 0 : it->second);
       entry->set_free(std::max(0, c.mobilities_per_year() - entry->used()));
     }
   }
   return usage;
+}
+
+}  // namespace
+
+void Quotas::GetQuotaUsage(const v1::GetQuotaUsageRequest& request,
+                           const CallContext& call,
+                           Then<v1::QuotaUsage> reply) {
+  auto id = ParseResourceName("agreement", request.agreement(), "agreements");
+  if (!id.ok()) return reply(id.status());
+  int only_year = 0;
+  if (!request.academic_year().empty()) {
+    auto year = ParseAcademicYear(request.academic_year());
+    if (!year.ok()) return reply(InvalidField("academic_year", year.status()));
+    only_year = *year;
+  }
+  // One statement reads the agreement and its counts from the same snapshot;
+  // a second, only while an amendment awaits approval, the revision in force,
+  // which no change touches once written.
+  reads_->GetAgreementUsage(
+      call.limit, *id,
+      [this, &call, id = *id, name = request.agreement(), only_year,
+       reply = std::move(reply)](
+          absl::StatusOr<AgreementsStore::AgreementUsage> read) {
+        if (!read.ok()) return reply(read.status());
+        const int64_t in_force = read->agreement.in_force_revision();
+        if (in_force == 0 || in_force == read->agreement.revision())
+          return reply(Usage(*read, name, only_year));
+        reads_->GetAgreementRevision(
+            call.limit, id, in_force,
+            [read = *std::move(read), name, only_year,
+             reply](absl::StatusOr<v1::Agreement> revision) mutable {
+              if (!revision.ok()) return reply(revision.status());
+              read.agreement = *std::move(revision);
+              reply(Usage(read, name, only_year));
+            });
+      });
 }
 
 }  // namespace mobility::agreements

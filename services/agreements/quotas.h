@@ -18,22 +18,23 @@ namespace mobility::agreements {
 
 class Quotas {
  public:
-  explicit Quotas(
-      Transactor<AgreementsStore>* store,
+  Quotas(
+      Transactor<AgreementsStore>* store, AgreementsReads* reads,
       Clock clock = [] { return absl::Now(); })
-      : store_(store), clock_(std::move(clock)) {}
+      : store_(store), reads_(reads), clock_(std::move(clock)) {}
 
   absl::StatusOr<v1::MobilityAllocation> AllocateMobility(
       const v1::AllocateMobilityRequest& request, const CallContext& call);
   absl::StatusOr<v1::MobilityAllocation> ReleaseMobility(
       const v1::ReleaseMobilityRequest& request, const CallContext& call);
-  absl::StatusOr<v1::QuotaUsage> GetQuotaUsage(
-      const v1::GetQuotaUsageRequest& request, const CallContext& call);
+  void GetQuotaUsage(const v1::GetQuotaUsageRequest& request,
+                     const CallContext& call, Then<v1::QuotaUsage> reply);
 
  private:
   absl::Time Now() const { return TruncatedNow(clock_); }
 
   Transactor<AgreementsStore>* store_;
+  AgreementsReads* reads_;
   Clock clock_;
 };
 
