@@ -45,8 +45,9 @@ class Grants {
                                         const CallContext& call);
   absl::StatusOr<v1::Grant> CancelGrant(const v1::CancelGrantRequest& request,
                                         const CallContext& call);
-  absl::StatusOr<v1::ListPaymentsResponse> ListPayments(
-      const v1::ListPaymentsRequest& request, const CallContext& call);
+  void ListPayments(const v1::ListPaymentsRequest& request,
+                    const CallContext& call,
+                    Then<v1::ListPaymentsResponse> reply);
   absl::StatusOr<v1::Payment> ReversePayment(
       const v1::ReversePaymentRequest& request, const CallContext& call);
 

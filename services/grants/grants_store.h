@@ -132,6 +132,9 @@ class GrantsReads {
                           const GrantsStore::GrantFilter& filter,
                           const std::string& after_id, int max_rows,
                           Then<std::vector<v1::Grant>> then) = 0;
+  // The payments of a grant, in order.
+  virtual void ListPayments(const CallLimit& limit, const std::string& grant_id,
+                            Then<std::vector<v1::Payment>> then) = 0;
 };
 
 }  // namespace mobility::grants

@@ -724,6 +724,17 @@ TEST_F(GrantsServiceTest, AReversalIsANewEntryAndHappensOnce) {
   EXPECT_EQ(reversal.amount().amount_minor(),
             -prefinanced.quote().total().amount_minor());
   EXPECT_EQ(reversal.reverses(), grant.name() + "/payments/1");
+  // The ledger lists both entries as written.
+  v1::ListPaymentsRequest list;
+  list.set_parent(grant.name());
+  v1::ListPaymentsResponse ledger;
+  ASSERT_TRUE(Call(&Stub::ListPayments, list, &ledger).ok());
+  ASSERT_THAT(ledger.payments(), SizeIs(2));
+  EXPECT_EQ(ledger.payments(0).reverses(), "");
+  EXPECT_EQ(ledger.payments(1).name(), grant.name() + "/payments/2");
+  EXPECT_EQ(ledger.payments(1).reverses(), grant.name() + "/payments/1");
+  EXPECT_EQ(ledger.payments(1).amount().amount_minor(),
+            -prefinanced.quote().total().amount_minor());
   EXPECT_EQ(Call(&Stub::ReversePayment, reverse, &reversal).code(),
             absl::StatusCode::kFailedPrecondition);
   reverse.set_name(grant.name() + "/payments/2");  // The reversal itself.

@@ -11,21 +11,28 @@
 
 namespace mobility::grants {
 
-absl::StatusOr<v1::ListPaymentsResponse> Grants::ListPayments(
-    const v1::ListPaymentsRequest& request, const CallContext& call) {
+void Grants::ListPayments(const v1::ListPaymentsRequest& request,
+                          const CallContext& call,
+                          Then<v1::ListPaymentsResponse> reply) {
   auto id = ParseResourceName("parent", request.parent(), "grants");
-  if (!id.ok()) return id.status();
-  return store_->TransactValue(
-      call.limit,
-      [&](GrantsStore& store) -> absl::StatusOr<v1::ListPaymentsResponse> {
-        auto grant = store.GetGrant(*id, /*for_update=*/false);
-        if (!grant.ok()) return grant.status();
-        if (auto s = CheckReader(*grant, call.principal); !s.ok()) return s;
-        v1::ListPaymentsResponse response;
-        MOBILITY_ASSIGN_OR_RETURN(auto payments, store.Payments(*id));
-        for (auto& p : payments)
-          *response.add_payments() = std::move(p.payment);
-        return response;
+  if (!id.ok()) return reply(id.status());
+  // Two reads: a payment is never changed once written, and one appended
+  // between them is one the grant's reader may see.
+  reads_->GetGrant(
+      call.limit, *id,
+      [this, &call, id = *id,
+       reply = std::move(reply)](absl::StatusOr<v1::Grant> grant) {
+        if (!grant.ok()) return reply(grant.status());
+        if (auto s = CheckReader(*grant, call.principal); !s.ok())
+          return reply(s);
+        reads_->ListPayments(
+            call.limit, id,
+            [reply](absl::StatusOr<std::vector<v1::Payment>> payments) {
+              if (!payments.ok()) return reply(payments.status());
+              v1::ListPaymentsResponse response;
+              for (auto& p : *payments) *response.add_payments() = std::move(p);
+              reply(std::move(response));
+            });
       });
 }
 

@@ -99,6 +99,31 @@ v1::Grant ListedGrant(const Row& row, int i, UnconfirmedRates& unconfirmed) {
   return GrantFromRow(row, "grant_list", unconfirmed);
 }
 
+// A row of payments_of_grant. `Row` is PqxxRow or PgRow.
+template <typename Row>
+PaymentRow PaymentFromRow(const Row& row, const std::string& grant_id) {
+  PaymentRow p;
+  p.seq = static_cast<int>(row.Int64("seq"));
+  p.payment.set_name(absl::StrCat("grants/", grant_id, "/payments/", p.seq));
+  v1::Payment::Kind kind{};
+  v1::Payment::Kind_Parse(row.Text("kind"), &kind);
+  p.payment.set_kind(kind);
+  *p.payment.mutable_amount() = Euros(row.Int64("amount_cents"));
+  const std::string due = row.Text("due");  // ISO 8601, as the query spells it.
+  *p.payment.mutable_due_date() = ToDate(
+      absl::CivilDay(std::stoi(due.substr(0, 4)), std::stoi(due.substr(5, 2)),
+                     std::stoi(due.substr(8, 2))));
+  if (!row.IsNull("reverses")) {
+    p.payment.set_reverses(
+        absl::StrCat("grants/", grant_id, "/payments/", row.Int64("reverses")));
+  }
+  *p.payment.mutable_create_time() = FromMicros(row.Int64("create_us"));
+  p.split = {row.Int64("travel_cents"), row.Int64("individual_cents"), 0,
+             row.Int64("inclusion_cents")};
+  p.reversed = row.Bool("reversed");
+  return p;
+}
+
 }  // namespace
 
 std::vector<PreparedStatement> PgGrantsStore::Statements() {
@@ -215,7 +240,8 @@ std::vector<PreparedStatement> PgGrantsStore::Statements() {
 
       {"payments_of_grant",
        absl::StrCat(
-           "SELECT p.*, ", TimestampColumn("p.create_time"),
+           "SELECT p.*, to_char(p.due_date, 'YYYY-MM-DD') AS due, ",
+           TimestampColumn("p.create_time"),
            " AS create_us, EXISTS (SELECT 1 FROM payments r WHERE r.grant_id = "
            "p.grant_id AND r.reverses = p.seq) AS reversed FROM payments p "
            "WHERE "
@@ -478,31 +504,8 @@ absl::StatusOr<std::vector<PaymentRow>> PgGrantsStore::Payments(
     const std::string& grant_id) {
   return StoreCall([&]() -> std::vector<PaymentRow> {
     std::vector<PaymentRow> out;
-    for (const auto& row : txn_.exec_prepared("payments_of_grant", grant_id)) {
-      PaymentRow p;
-      p.seq = row["seq"].as<int>();
-      p.payment.set_name(
-          absl::StrCat("grants/", grant_id, "/payments/", p.seq));
-      p.payment.set_kind(
-          ParseEnum<v1::Payment::Kind>(row["kind"], &v1::Payment::Kind_Parse));
-      *p.payment.mutable_amount() = Euros(row["amount_cents"].as<int64_t>());
-      const std::string due =
-          row["due_date"].as<std::string>();  // ISO 8601 from PostgreSQL.
-      *p.payment.mutable_due_date() = ToDate(absl::CivilDay(
-          std::stoi(due.substr(0, 4)), std::stoi(due.substr(5, 2)),
-          std::stoi(due.substr(8, 2))));
-      if (!row["reverses"].is_null()) {
-        p.payment.set_reverses(absl::StrCat("grants/", grant_id, "/payments/",
-                                            row["reverses"].as<int>()));
-      }
-      *p.payment.mutable_create_time() =
-          FromMicros(row["create_us"].as<int64_t>());
-      p.split = {row["travel_cents"].as<int64_t>(),
-                 row["individual_cents"].as<int64_t>(), 0,
-                 row["inclusion_cents"].as<int64_t>()};
-      p.reversed = row["reversed"].as<bool>();
-      out.push_back(std::move(p));
-    }
+    for (const auto& row : txn_.exec_prepared("payments_of_grant", grant_id))
+      out.push_back(PaymentFromRow(PqxxRow(row), grant_id));
     return out;
   });
 }
@@ -550,6 +553,15 @@ void PgGrantsReads::GetGrant(const CallLimit& limit, const std::string& id,
                       return GrantFromRow(
                           row, id, UnconfirmedIn(row.Text("unconfirmed")));
                     }));
+}
+
+void PgGrantsReads::ListPayments(const CallLimit& limit,
+                                 const std::string& grant_id,
+                                 Then<std::vector<v1::Payment>> then) {
+  reactor_.Read(limit, "payments_of_grant", {grant_id},
+                EveryRow(std::move(then), [grant_id](const PgRow& row, int) {
+                  return PaymentFromRow(row, grant_id).payment;
+                }));
 }
 
 void PgGrantsReads::ListGrants(const CallLimit& limit,

@@ -75,6 +75,8 @@ class PgGrantsReads final : public GrantsReads {
                   const GrantsStore::GrantFilter& filter,
                   const std::string& after_id, int max_rows,
                   Then<std::vector<v1::Grant>> then) override;
+  void ListPayments(const CallLimit& limit, const std::string& grant_id,
+                    Then<std::vector<v1::Payment>> then) override;
 
  private:
   PgReactor& reactor_;
