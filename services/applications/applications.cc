@@ -252,10 +252,11 @@ void Applications::GetApplication(const v1::GetApplicationRequest& request,
       });
 }
 
-absl::StatusOr<v1::ListApplicationsResponse> Applications::ListApplications(
-    const v1::ListApplicationsRequest& request, const CallContext& call) {
+void Applications::ListApplications(const v1::ListApplicationsRequest& request,
+                                    const CallContext& call,
+                                    Then<v1::ListApplicationsResponse> reply) {
   auto page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
+  if (!page_size.ok()) return reply(page_size.status());
   ApplicationsStore::ApplicationFilter filter;
   Violations v;
   if (!request.call().empty()) {
@@ -282,7 +283,7 @@ absl::StatusOr<v1::ListApplicationsResponse> Applications::ListApplications(
     }
   }
   filter.condition_id = request.condition_id();
-  if (!v.empty()) return v.ToStatus("INVALID_FILTER");
+  if (!v.empty()) return reply(v.ToStatus("INVALID_FILTER"));
   // Applicants list their own; the office (and its system) its institution's
   // calls.
   const Principal& who = call.principal;
@@ -297,20 +298,22 @@ absl::StatusOr<v1::ListApplicationsResponse> Applications::ListApplications(
       "&call=", filter.call_id, "&state=", filter.state, "&kind=", filter.kind,
       "&condition=", filter.condition_id);
   auto after = DecodePageToken(request.page_token(), query);
-  if (!after.ok()) return after.status();
-  auto rows = store_->ReadValue(
-      call.limit,
-      [&](ApplicationsStore& store)
-          -> absl::StatusOr<std::vector<v1::Application>> {
-        return store.ListApplications(filter, *after, *page_size + 1);
+  if (!after.ok()) return reply(after.status());
+  // One row more than the page tells whether another page follows.
+  reads_->ListApplications(
+      call.limit, filter, *after, *page_size + 1,
+      [page_size = *page_size, query, reply = std::move(reply)](
+          absl::StatusOr<std::vector<v1::Application>> rows) {
+        if (!rows.ok()) return reply(rows.status());
+        v1::ListApplicationsResponse response;
+        response.set_next_page_token(TakePage(
+            *rows, page_size, query,
+            [&](v1::Application a) {
+              *response.add_applications() = std::move(a);
+            },
+            [](const v1::Application& a) { return ResourceIdOf(a.name()); }));
+        reply(std::move(response));
       });
-  if (!rows.ok()) return rows.status();
-  v1::ListApplicationsResponse response;
-  response.set_next_page_token(TakePage(
-      *rows, *page_size, query,
-      [&](v1::Application a) { *response.add_applications() = std::move(a); },
-      [](const v1::Application& a) { return ResourceIdOf(a.name()); }));
-  return response;
 }
 
 absl::StatusOr<v1::Application> Applications::UpdateApplication(

@@ -89,8 +89,9 @@ class Applications {
       const v1::CreateApplicationRequest& request, const CallContext& call);
   void GetApplication(const v1::GetApplicationRequest& request,
                       const CallContext& call, Then<v1::Application> reply);
-  absl::StatusOr<v1::ListApplicationsResponse> ListApplications(
-      const v1::ListApplicationsRequest& request, const CallContext& call);
+  void ListApplications(const v1::ListApplicationsRequest& request,
+                        const CallContext& call,
+                        Then<v1::ListApplicationsResponse> reply);
   absl::StatusOr<v1::Application> UpdateApplication(
       const v1::UpdateApplicationRequest& request, const CallContext& call);
   absl::StatusOr<google::protobuf::Empty> DeleteApplication(

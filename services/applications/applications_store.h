@@ -157,6 +157,12 @@ class ApplicationsReads {
   virtual void GetApplicationInCall(const CallLimit& limit,
                                     const std::string& id,
                                     Then<ApplicationInCall> then) = 0;
+  // A page of applications in id order after `after_id`, at most `max_rows`.
+  virtual void ListApplications(
+      const CallLimit& limit,
+      const ApplicationsStore::ApplicationFilter& filter,
+      const std::string& after_id, int max_rows,
+      Then<std::vector<v1::Application>> then) = 0;
 };
 
 }  // namespace mobility::applications

@@ -532,4 +532,17 @@ void PgApplicationsReads::GetApplicationInCall(const CallLimit& limit,
                     }));
 }
 
+void PgApplicationsReads::ListApplications(
+    const CallLimit& limit, const ApplicationsStore::ApplicationFilter& f,
+    const std::string& after_id, int max_rows,
+    Then<std::vector<v1::Application>> then) {
+  reactor_.Read(limit, "application_list",
+                {f.owner, f.institution, f.call_id, f.state, f.kind,
+                 f.condition_id, after_id, std::to_string(max_rows)},
+                EveryRow(std::move(then), [](const PgRow& row, int i) {
+                  return ParseBody<v1::Application>(
+                      row, "body", absl::StrCat("application_list row ", i));
+                }));
+}
+
 }  // namespace mobility::applications

@@ -94,6 +94,10 @@ class PgApplicationsReads final : public ApplicationsReads {
   explicit PgApplicationsReads(Database* db) : reactor_(db->reactor()) {}
   void GetApplicationInCall(const CallLimit& limit, const std::string& id,
                             Then<ApplicationInCall> then) override;
+  void ListApplications(const CallLimit& limit,
+                        const ApplicationsStore::ApplicationFilter& filter,
+                        const std::string& after_id, int max_rows,
+                        Then<std::vector<v1::Application>> then) override;
 
  private:
   PgReactor& reactor_;
