@@ -94,17 +94,19 @@ absl::StatusOr<v1::Inquiry> Handling::Change(
   return out;
 }
 
-absl::StatusOr<v1::Inquiry> Handling::GetInquiry(
-    const v1::GetInquiryRequest& request, const CallContext& call) {
+void Handling::GetInquiry(const v1::GetInquiryRequest& request,
+                          const CallContext& call, Then<v1::Inquiry> reply) {
   auto id = ParseResourceName("name", request.name(), "inquiries");
-  if (!id.ok()) return id.status();
-  return store_->ReadValue(
-      call.limit, [&](InquiriesStore& store) -> absl::StatusOr<v1::Inquiry> {
-        MOBILITY_ASSIGN_OR_RETURN(auto inquiry, store.GetInquiry(*id, false));
-        if (!inquiry || !SeesOffice(call.principal, inquiry->office()))
-          return InquiryNotFound(request.name());
-        MOBILITY_RETURN_IF_ERROR(AddWhole(store, *inquiry));
-        return *std::move(inquiry);
+  if (!id.ok()) return reply(id.status());
+  reads_->GetWholeInquiry(
+      call.limit, *id,
+      [&call, name = request.name(), reply = std::move(reply)](
+          absl::StatusOr<std::optional<v1::Inquiry>> inquiry) {
+        if (!inquiry.ok()) return reply(inquiry.status());
+        // Another office's appeal is as absent as one that does not exist.
+        if (!*inquiry || !SeesOffice(call.principal, (*inquiry)->office()))
+          return reply(InquiryNotFound(name));
+        reply(**std::move(inquiry));
       });
 }
 

@@ -28,8 +28,8 @@ class Handling {
         settings_(settings),
         calendars_(calendars) {}
 
-  absl::StatusOr<v1::Inquiry> GetInquiry(const v1::GetInquiryRequest& request,
-                                         const CallContext& call);
+  void GetInquiry(const v1::GetInquiryRequest& request, const CallContext& call,
+                  Then<v1::Inquiry> reply);
   void ListInquiries(const v1::ListInquiriesRequest& request,
                      const CallContext& call,
                      Then<v1::ListInquiriesResponse> reply);

@@ -525,9 +525,21 @@ TEST_F(HandlingTest, DuplicatesAndRetriesRegisterOnce) {
 }
 
 // The history takes rows and gives none back: the database refuses the rest.
+// The office reads the whole record: every message, notes included, and the
+// history, each in the order written.
 TEST_F(HandlingTest, HistoryIsAppendOnly) {
   Made made = InState(v1::Inquiry::ASSIGNED, "history");
-  EXPECT_THAT(Get(made.name).history(), SizeIs(2));
+  ASSERT_TRUE(Message(made.name, v1::Message::INTERNAL_NOTE).ok());
+  ASSERT_TRUE(Start(made.name).ok());
+  ASSERT_TRUE(Message(made.name, v1::Message::PUBLIC_REPLY).ok());
+  const v1::Inquiry whole = Get(made.name);
+  ASSERT_THAT(whole.messages(), SizeIs(2));
+  EXPECT_EQ(whole.messages(0).visibility(), v1::Message::INTERNAL_NOTE);
+  EXPECT_EQ(whole.messages(1).visibility(), v1::Message::PUBLIC_REPLY);
+  ASSERT_GE(whole.history_size(), 3);
+  EXPECT_EQ(whole.history(0).action(), "registered");
+  EXPECT_EQ(whole.history(whole.history_size() - 1).state(),
+            v1::Inquiry::IN_PROGRESS);
   absl::Status update = db_->Transact(
       CallLimit::Within(absl::Seconds(10)), [](pqxx::transaction_base& txn) {
         txn.exec("UPDATE inquiry_history SET actor = 'someone else'");
@@ -540,7 +552,7 @@ TEST_F(HandlingTest, HistoryIsAppendOnly) {
                                         return absl::OkStatus();
                                       });
   EXPECT_FALSE(remove.ok());
-  EXPECT_THAT(Get(made.name).history(), SizeIs(2));
+  EXPECT_THAT(Get(made.name).history(), SizeIs(whole.history_size()));
 }
 
 }  // namespace

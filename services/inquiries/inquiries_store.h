@@ -156,6 +156,10 @@ class InquiriesReads {
   virtual ~InquiriesReads() = default;
   virtual void LoadCalendarTable(const CallLimit& limit,
                                  Then<InquiriesStore::CalendarTable> then) = 0;
+  // The inquiry with every message and its history, as one read sees them;
+  // nullopt when there is none.
+  virtual void GetWholeInquiry(const CallLimit& limit, const std::string& id,
+                               Then<std::optional<v1::Inquiry>> then) = 0;
   // By legal due date, then id; `after` is the last row's "date/id" key.
   virtual void ListInquiries(const CallLimit& limit,
                              const InquiriesStore::Filter& filter,

@@ -45,6 +45,33 @@ std::string TranslationsText(const v1::PublishedQuestion& q) {
   return out;
 }
 
+// A row of message_list or inquiry_whole. `Row` is PqxxRow or PgRow.
+template <typename Row>
+v1::Message MessageFromRow(const Row& row) {
+  v1::Message m;
+  v1::Message::Visibility visibility = v1::Message::VISIBILITY_UNSPECIFIED;
+  v1::Message::Visibility_Parse(row.Text("visibility"), &visibility);
+  m.set_visibility(visibility);
+  m.set_sender(row.Text("sender"));
+  m.set_text(row.Text("text"));
+  *m.mutable_create_time() = FromMicros(row.Int64("us"));
+  return m;
+}
+
+// A row of history_list or inquiry_whole.
+template <typename Row>
+v1::HistoryEntry HistoryFromRow(const Row& row) {
+  v1::HistoryEntry e;
+  *e.mutable_time() = FromMicros(row.Int64("us"));
+  e.set_actor(row.Text("actor"));
+  e.set_action(row.Text("action"));
+  v1::Inquiry::State state = v1::Inquiry::STATE_UNSPECIFIED;
+  v1::Inquiry::State_Parse(row.Text("state"), &state);
+  e.set_state(state);
+  e.set_detail(row.Text("detail"));
+  return e;
+}
+
 }  // namespace
 
 std::vector<PreparedStatement> PgInquiriesStore::Statements() {
@@ -128,6 +155,21 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
                     " ORDER BY answer_time, id LIMIT $2 FOR UPDATE SKIP "
                     "LOCKED")},
       {"inquiry_get", "SELECT body FROM inquiries WHERE id = $1"},
+      // An inquiry with all its messages and history, from one snapshot: the
+      // inquiry's row (part 0), then its messages (1) and history (2).
+      {"inquiry_whole",
+       absl::StrCat(
+           "SELECT 0 AS part, 0::bigint AS seq, body, NULL::text AS "
+           "visibility, NULL::text AS sender, NULL::text AS text, NULL::bigint "
+           "AS us, NULL::text AS actor, NULL::text AS action, NULL::text AS "
+           "state, NULL::text AS detail FROM inquiries WHERE id = $1 "
+           "UNION ALL SELECT 1, seq, NULL, ",
+           message_columns,
+           ", NULL, NULL, NULL, NULL FROM inquiry_messages WHERE inquiry_id = "
+           "$1 UNION ALL SELECT 2, seq, NULL, NULL, NULL, NULL, ",
+           TimestampColumn("time"),
+           ", actor, action, state, detail FROM inquiry_history WHERE "
+           "inquiry_id = $1 ORDER BY part, seq")},
       {"inquiry_get_for_update",
        "SELECT body FROM inquiries WHERE id = $1 FOR UPDATE"},
       {"inquiry_tracked",
@@ -345,16 +387,8 @@ absl::StatusOr<std::vector<v1::Message>> PgInquiriesStore::Messages(
   return StoreCall([&]() -> std::vector<v1::Message> {
     std::vector<v1::Message> out;
     for (const auto& row :
-         txn_.exec_prepared("message_list", inquiry_id, public_only)) {
-      v1::Message& m = out.emplace_back();
-      v1::Message::Visibility visibility = v1::Message::VISIBILITY_UNSPECIFIED;
-      v1::Message::Visibility_Parse(row["visibility"].as<std::string>(),
-                                    &visibility);
-      m.set_visibility(visibility);
-      m.set_sender(row["sender"].as<std::string>());
-      m.set_text(row["text"].as<std::string>());
-      *m.mutable_create_time() = FromMicros(row["us"].as<int64_t>());
-    }
+         txn_.exec_prepared("message_list", inquiry_id, public_only))
+      out.push_back(MessageFromRow(PqxxRow(row)));
     return out;
   });
 }
@@ -372,16 +406,8 @@ absl::StatusOr<std::vector<v1::HistoryEntry>> PgInquiriesStore::History(
     const std::string& inquiry_id) {
   return StoreCall([&]() -> std::vector<v1::HistoryEntry> {
     std::vector<v1::HistoryEntry> out;
-    for (const auto& row : txn_.exec_prepared("history_list", inquiry_id)) {
-      v1::HistoryEntry& e = out.emplace_back();
-      *e.mutable_time() = FromMicros(row["us"].as<int64_t>());
-      e.set_actor(row["actor"].as<std::string>());
-      e.set_action(row["action"].as<std::string>());
-      v1::Inquiry::State state = v1::Inquiry::STATE_UNSPECIFIED;
-      v1::Inquiry::State_Parse(row["state"].as<std::string>(), &state);
-      e.set_state(state);
-      e.set_detail(row["detail"].as<std::string>());
-    }
+    for (const auto& row : txn_.exec_prepared("history_list", inquiry_id))
+      out.push_back(HistoryFromRow(PqxxRow(row)));
     return out;
   });
 }
@@ -455,6 +481,30 @@ absl::Status PgInquiriesStore::MarkAnonymised(const std::string& id,
     txn_.exec_prepared("messages_anonymised", id);
     txn_.exec_prepared("notices_of_inquiry_delete", id);
   });
+}
+
+void PgInquiriesReads::GetWholeInquiry(const CallLimit& limit,
+                                       const std::string& id,
+                                       Then<std::optional<v1::Inquiry>> then) {
+  reactor_.Read(limit, "inquiry_whole", {id},
+                [id, then = std::move(then)](absl::StatusOr<PgRows> rows) {
+                  if (!rows.ok()) return then(rows.status());
+                  if (rows->size() == 0 || PgRow(*rows, 0).Int64("part") != 0)
+                    return then(std::optional<v1::Inquiry>());
+                  then(StoreCall([&]() -> std::optional<v1::Inquiry> {
+                    auto inquiry =
+                        ParseBody<v1::Inquiry>(PgRow(*rows, 0), "body", id);
+                    for (int i = 1; i < rows->size(); ++i) {
+                      PgRow row(*rows, i);
+                      if (row.Int64("part") == 1) {
+                        *inquiry.add_messages() = MessageFromRow(row);
+                      } else {
+                        *inquiry.add_history() = HistoryFromRow(row);
+                      }
+                    }
+                    return inquiry;
+                  }));
+                });
 }
 
 void PgInquiriesReads::ListInquiries(const CallLimit& limit,

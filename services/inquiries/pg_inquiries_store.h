@@ -84,6 +84,8 @@ class PgInquiriesReads final : public InquiriesReads {
   explicit PgInquiriesReads(Database* db) : reactor_(db->reactor()) {}
   void LoadCalendarTable(const CallLimit& limit,
                          Then<InquiriesStore::CalendarTable> then) override;
+  void GetWholeInquiry(const CallLimit& limit, const std::string& id,
+                       Then<std::optional<v1::Inquiry>> then) override;
   void ListInquiries(const CallLimit& limit,
                      const InquiriesStore::Filter& filter,
                      const std::string& after, int max_rows,
