@@ -22,7 +22,7 @@ InquiriesGrpcService::InquiriesGrpcService(
       registration_(&store_, &settings_),
       authors_(&store_, &settings_),
       handling_(&store_, &reads_, &settings_, &calendars_),
-      publication_(&store_, &settings_) {
+      publication_(&store_, &reads_, &settings_) {
   const std::set<Role> handlers = {Role::kInquiryHandler, Role::kAdmin};
   const std::set<Role> readers = {Role::kInquiryHandler, Role::kAdmin,
                                   Role::kRectorOffice};

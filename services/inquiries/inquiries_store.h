@@ -129,10 +129,6 @@ class InquiriesStore : public RequestLedger {
       const v1::PublishedQuestion& question) = 0;
   virtual absl::StatusOr<std::optional<v1::PublishedQuestion>> GetPublished(
       const std::string& id) = 0;
-  // Newest first; matching `query` when it is not empty. `after` is the last
-  // row's "micros/id" key.
-  virtual absl::StatusOr<std::vector<v1::PublishedQuestion>> ListPublished(
-      const std::string& query, const std::string& after, int limit) = 0;
   virtual absl::StatusOr<bool> DeletePublished(const std::string& id) = 0;
 
   // Inquiries ANSWERED before `cutoff` (and not replied to since, which
@@ -156,6 +152,11 @@ class InquiriesReads {
   virtual ~InquiriesReads() = default;
   virtual void LoadCalendarTable(const CallLimit& limit,
                                  Then<InquiriesStore::CalendarTable> then) = 0;
+  // Published questions, newest first; matching `query` when it is not empty.
+  // `after` is the last row's "micros/id" key.
+  virtual void ListPublished(const CallLimit& limit, const std::string& query,
+                             const std::string& after, int max_rows,
+                             Then<std::vector<v1::PublishedQuestion>> then) = 0;
   // The inquiry with every message and its history, as one read sees them;
   // nullopt when there is none.
   virtual void GetWholeInquiry(const CallLimit& limit, const std::string& id,

@@ -440,21 +440,6 @@ PgInquiriesStore::GetPublished(const std::string& id) {
   });
 }
 
-absl::StatusOr<std::vector<v1::PublishedQuestion>>
-PgInquiriesStore::ListPublished(const std::string& query,
-                                const std::string& after, int limit) {
-  return StoreCall([&]() -> std::vector<v1::PublishedQuestion> {
-    const PageKey key(after);
-    std::vector<v1::PublishedQuestion> out;
-    for (const auto& row : txn_.exec_prepared(
-             "published_list", query, key.First(), key.Second(), limit)) {
-      out.push_back(ParseBody<v1::PublishedQuestion>(
-          PqxxRow(row), "body", RowOf("published_list", row)));
-    }
-    return out;
-  });
-}
-
 absl::StatusOr<bool> PgInquiriesStore::DeletePublished(const std::string& id) {
   return StoreCall([&]() -> bool {
     return txn_.exec_prepared("published_delete", id).affected_rows() == 1;
@@ -481,6 +466,19 @@ absl::Status PgInquiriesStore::MarkAnonymised(const std::string& id,
     txn_.exec_prepared("messages_anonymised", id);
     txn_.exec_prepared("notices_of_inquiry_delete", id);
   });
+}
+
+void PgInquiriesReads::ListPublished(
+    const CallLimit& limit, const std::string& query, const std::string& after,
+    int max_rows, Then<std::vector<v1::PublishedQuestion>> then) {
+  const PageKey key(after);
+  reactor_.Read(
+      limit, "published_list",
+      {query, key.FirstParam(), key.SecondParam(), std::to_string(max_rows)},
+      EveryRow(std::move(then), [](const PgRow& row, int i) {
+        return ParseBody<v1::PublishedQuestion>(
+            row, "body", absl::StrCat("published_list row ", i));
+      }));
 }
 
 void PgInquiriesReads::GetWholeInquiry(const CallLimit& limit,

@@ -67,8 +67,6 @@ class PgInquiriesStore final : public PgStore<InquiriesStore> {
       const v1::PublishedQuestion& question) override;
   absl::StatusOr<std::optional<v1::PublishedQuestion>> GetPublished(
       const std::string& id) override;
-  absl::StatusOr<std::vector<v1::PublishedQuestion>> ListPublished(
-      const std::string& query, const std::string& after, int limit) override;
   absl::StatusOr<bool> DeletePublished(const std::string& id) override;
   absl::StatusOr<std::vector<v1::Inquiry>> AnsweredBefore(absl::Time cutoff,
                                                           int limit) override;
@@ -86,6 +84,9 @@ class PgInquiriesReads final : public InquiriesReads {
                          Then<InquiriesStore::CalendarTable> then) override;
   void GetWholeInquiry(const CallLimit& limit, const std::string& id,
                        Then<std::optional<v1::Inquiry>> then) override;
+  void ListPublished(const CallLimit& limit, const std::string& query,
+                     const std::string& after, int max_rows,
+                     Then<std::vector<v1::PublishedQuestion>> then) override;
   void ListInquiries(const CallLimit& limit,
                      const InquiriesStore::Filter& filter,
                      const std::string& after, int max_rows,

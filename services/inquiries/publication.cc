@@ -115,32 +115,35 @@ absl::StatusOr<v1::PublishedQuestion> Publication::GetPublishedQuestion(
       });
 }
 
-absl::StatusOr<v1::ListPublishedQuestionsResponse>
-Publication::ListPublishedQuestions(
-    const v1::ListPublishedQuestionsRequest& request, const CallContext& call) {
+void Publication::ListPublishedQuestions(
+    const v1::ListPublishedQuestionsRequest& request, const CallContext& call,
+    Then<v1::ListPublishedQuestionsResponse> reply) {
   auto page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
+  if (!page_size.ok()) return reply(page_size.status());
   if (CharCount(request.query()) > kMaxQueryChars) {
-    return InvalidField("query",
-                        Text(words::QUERY_TOO_LONG,
-                             {{"max", static_cast<int64_t>(kMaxQueryChars)}}));
+    return reply(InvalidField(
+        "query", Text(words::QUERY_TOO_LONG,
+                      {{"max", static_cast<int64_t>(kMaxQueryChars)}})));
   }
   const std::string query =
       std::string(absl::StripAsciiWhitespace(request.query()));
-  const std::string fingerprint = absl::StrCat("published|", query);
+  std::string fingerprint = absl::StrCat("published|", query);
   auto after = DecodePageToken(request.page_token(), fingerprint);
-  if (!after.ok()) return after.status();
+  if (!after.ok()) return reply(after.status());
   const bool staff = IsInquiryStaff(call.principal, settings_->institution);
-  return store_->ReadValue(
-      call.limit,
-      [&](InquiriesStore& store)
-          -> absl::StatusOr<v1::ListPublishedQuestionsResponse> {
-        MOBILITY_ASSIGN_OR_RETURN(
-            auto rows, store.ListPublished(query, *after, *page_size + 1));
+  // One row more than the page tells whether another page follows.
+  reads_->ListPublished(
+      call.limit, query, *after, *page_size + 1,
+      [page_size = *page_size, fingerprint = std::move(fingerprint), staff,
+       reply = std::move(reply)](
+          absl::StatusOr<std::vector<v1::PublishedQuestion>> rows) {
+        if (!rows.ok()) return reply(rows.status());
         v1::ListPublishedQuestionsResponse out;
         out.set_next_page_token(TakePage(
-            rows, *page_size, fingerprint,
+            *rows, page_size, fingerprint,
             [&](v1::PublishedQuestion q) {
+              // Who handled it and which appeal it came from are the
+              // office's.
               if (!staff) {
                 q.clear_inquiry();
                 q.clear_published_by();
@@ -151,7 +154,7 @@ Publication::ListPublishedQuestions(
               return absl::StrCat(ToMicros(q.publish_time()), "/",
                                   ResourceIdOf(q.name()));
             }));
-        return out;
+        reply(std::move(out));
       });
 }
 

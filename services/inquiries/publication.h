@@ -16,22 +16,24 @@ namespace mobility::inquiries {
 
 class Publication {
  public:
-  Publication(Transactor<InquiriesStore>* store, const Settings* settings)
-      : store_(store), settings_(settings) {}
+  Publication(Transactor<InquiriesStore>* store, InquiriesReads* reads,
+              const Settings* settings)
+      : store_(store), reads_(reads), settings_(settings) {}
 
   absl::StatusOr<v1::PublishedQuestion> PublishQuestion(
       const v1::PublishQuestionRequest& request, const CallContext& call);
   absl::StatusOr<v1::PublishedQuestion> GetPublishedQuestion(
       const v1::GetPublishedQuestionRequest& request, const CallContext& call);
-  absl::StatusOr<v1::ListPublishedQuestionsResponse> ListPublishedQuestions(
-      const v1::ListPublishedQuestionsRequest& request,
-      const CallContext& call);
+  void ListPublishedQuestions(const v1::ListPublishedQuestionsRequest& request,
+                              const CallContext& call,
+                              Then<v1::ListPublishedQuestionsResponse> reply);
   absl::StatusOr<google::protobuf::Empty> DeletePublishedQuestion(
       const v1::DeletePublishedQuestionRequest& request,
       const CallContext& call);
 
  private:
   Transactor<InquiriesStore>* store_;
+  InquiriesReads* reads_;
   const Settings* settings_;
 };
 
