@@ -40,8 +40,10 @@ fi
 # the writes are measured on (no rate limit worth the name on inquiries, no mail sent).
 bench_db=mobility_bench
 bench_url=${admin_url%/mobility}/$bench_db
-declare -A bench_port=([agreements]=50151 [applications]=50152 [grants]=50153 [inquiries]=50154
-                       [ewp]=50155 [gateway]=8180)
+# Below Linux's ephemeral range (32768-60999): no outgoing connection can hold one of them when the
+# bench's services start.
+declare -A bench_port=([agreements]=30151 [applications]=30152 [grants]=30153 [inquiries]=30154
+                       [ewp]=30155 [gateway]=8180)
 ewp_http=127.0.0.1:8190
 bench_pids=() bench_service_pids=()
 stop_bench_services() {
@@ -105,11 +107,11 @@ output=$var/bench/results.json
 peer_args=()
 peer_bin=${PEER_WORK_DIR:-/var/tmp/mobility-peers}/read-peer
 if [ -x "$peer_bin" ]; then
-  DATABASE_URL=$("$db" url agreements) "$peer_bin" -listen 127.0.0.1:50161 \
+  DATABASE_URL=$("$db" url agreements) "$peer_bin" -listen 127.0.0.1:30161 \
     -pubkey "$var/keys/jwt-public.pem" 2>"$var/log/read-peer.log" &
   peer_pid=$!
   bench_pids+=("$peer_pid")
-  peer_args=(--peer_address 127.0.0.1:50161)
+  peer_args=(--peer_address 127.0.0.1:30161)
   pids+=("peer=$peer_pid")
 fi
 
