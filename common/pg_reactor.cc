@@ -151,11 +151,12 @@ void PgReactor::Read(const CallLimit& limit, absl::string_view statement,
 
 void PgReactor::Dispatch(std::shared_ptr<Query> query, Answers& answers) {
   while (true) {
-    if (query->limit.Over(absl::Now())) {
+    const absl::Time now = absl::Now();
+    if (query->limit.Over(now)) {
       query->Answer(LimitPassed(query->limit), answers);
       return;
     }
-    const int64_t now_ns = absl::ToUnixNanos(absl::Now());
+    const int64_t now_ns = absl::ToUnixNanos(now);
     const auto stalled = [now_ns](const Link& link) {
       return link.load.load(std::memory_order_relaxed) > 0 &&
              now_ns - link.head_since_ns.load(std::memory_order_relaxed) >
@@ -271,8 +272,9 @@ void PgReactor::Receive(Link& link, Answers& answers, Aftermath& after)
       auto query = std::move(link.sent.front());
       link.sent.pop_front();
       // The next read runs from now: the backend takes them in turn.
-      link.head_since_ns.store(absl::ToUnixNanos(absl::Now()),
-                               std::memory_order_relaxed);
+      if (!link.sent.empty())
+        link.head_since_ns.store(absl::ToUnixNanos(absl::Now()),
+                                 std::memory_order_relaxed);
       Complete(link, std::move(query), answers, after);
       continue;
     }

@@ -76,12 +76,7 @@ class PgReactorTest : public ::testing::Test {
     return n;
   }
   bool NoQueryWaitsWithin(absl::Duration d) {
-    const absl::Time end = absl::Now() + d;
-    while (WaitingQueries() > 0) {
-      if (absl::Now() > end) return false;
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    return true;
+    return testing::Eventually(d, [&] { return WaitingQueries() == 0; });
   }
   // Holds the gates table locked from another session until the returned
   // transaction goes.

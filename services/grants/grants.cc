@@ -175,16 +175,16 @@ void Grants::GetGrant(const v1::GetGrantRequest& request,
                       const CallContext& call, Then<v1::Grant> reply) {
   auto id = ParseResourceName("name", request.name(), "grants");
   if (!id.ok()) return reply(id.status());
-  reads_->GetGrant(call.limit, *id,
-                   [caller = call.principal,
-                    reply = std::move(reply)](absl::StatusOr<v1::Grant> grant) {
-                     if (!grant.ok()) return reply(grant.status());
-                     // A caller learns nothing about grants that are not theirs
-                     // to see, not even that they exist: NOT_FOUND either way.
-                     if (auto s = CheckReader(*grant, caller); !s.ok())
-                       return reply(s);
-                     reply(*std::move(grant));
-                   });
+  reads_->GetGrant(
+      call.limit, *id,
+      [&call, reply = std::move(reply)](absl::StatusOr<v1::Grant> grant) {
+        if (!grant.ok()) return reply(grant.status());
+        // A caller learns nothing about grants that are not theirs
+        // to see, not even that they exist: NOT_FOUND either way.
+        if (auto s = CheckReader(*grant, call.principal); !s.ok())
+          return reply(s);
+        reply(*std::move(grant));
+      });
 }
 
 void Grants::ListGrants(const v1::ListGrantsRequest& request,

@@ -109,10 +109,9 @@ PaymentRow PaymentFromRow(const Row& row, const std::string& grant_id) {
   v1::Payment::Kind_Parse(row.Text("kind"), &kind);
   p.payment.set_kind(kind);
   *p.payment.mutable_amount() = Euros(row.Int64("amount_cents"));
-  const std::string due = row.Text("due");  // ISO 8601, as the query spells it.
-  *p.payment.mutable_due_date() = ToDate(
-      absl::CivilDay(std::stoi(due.substr(0, 4)), std::stoi(due.substr(5, 2)),
-                     std::stoi(due.substr(8, 2))));
+  absl::CivilDay due;
+  absl::ParseCivilTime(row.Text("due"), &due);  // due_date::text, ISO 8601.
+  *p.payment.mutable_due_date() = ToDate(due);
   if (!row.IsNull("reverses")) {
     p.payment.set_reverses(
         absl::StrCat("grants/", grant_id, "/payments/", row.Int64("reverses")));
@@ -240,7 +239,7 @@ std::vector<PreparedStatement> PgGrantsStore::Statements() {
 
       {"payments_of_grant",
        absl::StrCat(
-           "SELECT p.*, to_char(p.due_date, 'YYYY-MM-DD') AS due, ",
+           "SELECT p.*, p.due_date::text AS due, ",
            TimestampColumn("p.create_time"),
            " AS create_us, EXISTS (SELECT 1 FROM payments r WHERE r.grant_id = "
            "p.grant_id AND r.reverses = p.seq) AS reversed FROM payments p "
