@@ -298,9 +298,18 @@ std::string JsonField(const std::string& json, const std::string& key) {
   return json.substr(start, json.find('"', start) - start);
 }
 
-SmtpSink::SmtpSink()
-    : port_(FreePort()),
-      dir_(absl::StrCat(::testing::TempDir(), "/maildir-", port_)) {}
+// A maildir of its own, never one an earlier test left under the same port.
+SmtpSink::SmtpSink() : port_(FreePort()) {
+  std::string pattern = absl::StrCat(::testing::TempDir(), "/maildir-XXXXXX");
+  EXPECT_NE(mkdtemp(pattern.data()), nullptr);
+  dir_ = pattern + "/mail";
+}
+
+SmtpSink::~SmtpSink() {
+  Stop();
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_.substr(0, dir_.rfind('/')), ignored);
+}
 
 void SmtpSink::Start() {
   pid_ = Spawn({"/usr/bin/python3", "-m", "aiosmtpd", "-n", "-l",

@@ -109,7 +109,7 @@ std::string JsonField(const std::string& json, const std::string& key);
 class SmtpSink {
  public:
   SmtpSink();
-  ~SmtpSink() { Stop(); }
+  ~SmtpSink();
   // Starts it and waits until it answers.
   void Start();
   void Stop();

@@ -307,7 +307,10 @@ TEST_F(GatewayTest,
   EXPECT_EQ(
       Http("POST", "/dev/token", R"({"role": "admin", "subject": "a"})").status,
       404);
-  const std::string key = absl::StrCat(::testing::TempDir(), "/dev-key.pem");
+  // Per test: ctest runs tests side by side, each rewriting its own file.
+  const std::string key = absl::StrCat(
+      ::testing::TempDir(), "/dev-key-",
+      ::testing::UnitTest::GetInstance()->current_test_info()->name(), ".pem");
   std::ofstream(key) << testing::TestKeys().private_pem;
   StartGateway([&](GatewayOptions& o) { o.dev_signing_key_file = key; });
   HttpReply signed_in =
@@ -406,7 +409,10 @@ int Count(const std::string& text, const std::string& what) {
 // Issue 20: POST /dev/token {"role": "admin"} with no credentials gave an
 // 8-hour admin token signed with the key every service trusts.
 TEST_F(GatewayTest, TheDevelopmentSignInMintsNoPowerfulTokensAndOnlyHere) {
-  const std::string key = absl::StrCat(::testing::TempDir(), "/dev-key.pem");
+  // Per test: ctest runs tests side by side, each rewriting its own file.
+  const std::string key = absl::StrCat(
+      ::testing::TempDir(), "/dev-key-",
+      ::testing::UnitTest::GetInstance()->current_test_info()->name(), ".pem");
   std::ofstream(key) << testing::TestKeys().private_pem;
   StartGateway([&](GatewayOptions& o) { o.dev_signing_key_file = key; });
   const std::string kokshetau =
