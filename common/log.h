@@ -21,7 +21,12 @@ using LogFields = std::vector<std::pair<std::string, std::string>>;
 // other thread starts.
 void SetLogService(absl::string_view service);
 
+// Info lines reach stderr within milliseconds, in one write with others;
+// warnings and errors at once, after the info lines before them.
 void Log(LogLevel level, absl::string_view event, const LogFields& fields = {});
+
+// Writes out the info lines still waiting; exit does it too.
+void FlushLog();
 
 // Sends protobuf's own log lines (e.g. a request that is not UTF-8) through
 // Log, so that every line a service writes is JSON.

@@ -90,6 +90,16 @@ std::string ReadFile(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+std::string LogOnceItHolds(const std::string& path,
+                           absl::string_view line_part) {
+  std::string log;
+  testing::Eventually(absl::Seconds(10), [&] {
+    log = ReadFile(path);
+    return absl::StrContains(log, line_part);
+  });
+  return log;
+}
+
 // The standard grpc.health.v1 check, encoded by hand: the request is empty
 // and the response is field 1 (status) as a varint, SERVING = 1.
 absl::Status CallRaw(grpc::GenericStub& stub, const std::string& method,

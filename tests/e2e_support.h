@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace mobility::e2e {
@@ -25,6 +26,11 @@ pid_t Spawn(const std::vector<std::string>& args, const std::string& log_file);
 // Runs a shell command; returns its exit code and standard output.
 std::pair<int, std::string> RunCommand(const std::string& command);
 std::string ReadFile(const std::string& path);
+// A running server's log once it holds `line_part` (waiting up to 10 s): info
+// lines reach the file within milliseconds of the call (common/log.h), so a
+// test waits for the line of the last call it made before it reads the rest.
+std::string LogOnceItHolds(const std::string& path,
+                           absl::string_view line_part);
 
 // One unary call of `method` ("/package.Service/Method") with `request` as
 // raw bytes, bearing `token` unless it is empty, within `timeout` (no

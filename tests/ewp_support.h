@@ -43,6 +43,9 @@ class EwpInstance {
   // Starts the stack with the catalogue at `catalogue_file`.
   ::testing::AssertionResult Start(const std::string& catalogue_file);
   std::string Log() const { return ReadFile(dir_ + "/ewp.log"); }
+  std::string LogOnceItHolds(absl::string_view line_part) const {
+    return e2e::LogOnceItHolds(dir_ + "/ewp.log", line_part);
+  }
 
  private:
   testing::TestDatabase database_;
