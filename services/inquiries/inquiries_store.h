@@ -63,8 +63,14 @@ class InquiriesStore : public RequestLedger {
   virtual absl::StatusOr<std::vector<v1::Inquiry>> OpenInquiriesDueFrom(
       absl::CivilDay day) = 0;
 
-  // The next registration sequence of `year`, taken in this transaction.
-  virtual absl::StatusOr<int64_t> NextRegistrationSequence(int year) = 0;
+  // Gives inquiry `id`, inserted unnumbered in this transaction, the next
+  // registration number of `year` and returns it; the notices written for it
+  // get the number in place of `notice_mark` (empty: none was written). The
+  // year's counter row is held from here to the end of the transaction, so a
+  // registration does this last. A rollback gives the number back: numbers are
+  // gap-free.
+  virtual absl::StatusOr<std::string> NumberRegistration(
+      const std::string& id, int year, const std::string& notice_mark) = 0;
 
   // Public submissions under a key (a hashed address or e-mail): serialises
   // the submissions of one key, then says how many came at or after `since`
@@ -80,9 +86,9 @@ class InquiriesStore : public RequestLedger {
   virtual absl::StatusOr<int64_t> PurgeSubmissions(absl::Time before) = 0;
 
   // Inquiries: the body holds everything but the messages and the history.
+  // Inserted without its number (NumberRegistration).
   struct Registration {
     int year = 0;
-    int64_t sequence = 0;
     std::string tracking_hash;
     std::string duplicate_key;  // Empty: not checked for duplicates.
   };

@@ -2,6 +2,7 @@
 // PostgreSQL, on the legal clock of the Administrative Procedural Code.
 #include <gmock/gmock.h>
 
+#include <pqxx/pqxx>
 #include <set>
 #include <thread>
 
@@ -135,6 +136,75 @@ TEST_F(InquiriesTest, RegistrationNumbersAreGapFreeUnderConcurrency) {
   v1::InquiryReceipt january = Submit(Question("Happy New Year"));
   EXPECT_EQ(january.receipt().registration_number(), "2027-000001");
   EXPECT_EQ(FormatDate(january.receipt().registration_date()), "2027-01-01");
+}
+
+// A registration takes its number in its last statement, so one still under
+// way holds no other back: the year's counter row is held for that statement
+// and the commit alone. Here the first registration cannot write its notice
+// (the outbox is locked); an oral appeal without an e-mail address writes
+// none, and is registered meanwhile under the first number.
+TEST_F(InquiriesTest, ARegistrationStillUnderWayHoldsNoOtherBack) {
+  pqxx::connection holder(database_.url());
+  pqxx::work lock(holder);
+  lock.exec("LOCK TABLE inquiries.outbox IN SHARE MODE");
+  v1::InquiryReceipt by_web;
+  std::thread web([&] { by_web = Submit(Question("the first to come")); });
+  ASSERT_TRUE(testing::Eventually(absl::Seconds(10), [&] {
+    return Sql("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+               "current_database() AND wait_event_type = 'Lock' AND query "
+               "LIKE 'INSERT INTO outbox%'") == "1";
+  }));
+
+  v1::CreateInquiryRequest phoned = Question("Called about the visa");
+  phoned.mutable_inquiry()->set_channel(v1::PHONE);
+  phoned.mutable_inquiry()->set_protocol("Asked about the visa fee.");
+  phoned.mutable_inquiry()->mutable_author()->clear_email();
+  phoned.set_accepted_by_name("Seitkali A.");
+  phoned.set_accepted_by_position("Specialist, International Office");
+  v1::InquiryReceipt by_phone;
+  const absl::Status registered =
+      Call(&Stub::CreateInquiry, phoned, &by_phone, Handler());
+  lock.commit();
+  web.join();
+  ASSERT_TRUE(registered.ok()) << registered;
+  EXPECT_EQ(by_phone.receipt().registration_number(), "2026-000001");
+  EXPECT_EQ(by_web.receipt().registration_number(), "2026-000002");
+  // The notice, written before the number was taken, names it.
+  EXPECT_THAT(LastOutboxSubject(), ::testing::HasSubstr("2026-000002"));
+  EXPECT_EQ(Get(by_web.inquiry()).registration_number(), "2026-000002");
+}
+
+// "2026-000123": the year and the year's sequence, at least six digits.
+TEST_F(InquiriesTest, ANumberHasSixDigitsAtLeast) {
+  pqxx::connection connection(database_.url());
+  pqxx::work counters(connection);
+  counters.exec(
+      "INSERT INTO inquiries.registration_counters VALUES (2026, 122)");
+  counters.commit();
+  EXPECT_EQ(Submit(Question("the 123rd")).receipt().registration_number(),
+            "2026-000123");
+  pqxx::work more(connection);
+  more.exec(
+      "UPDATE inquiries.registration_counters SET last_sequence = 999999");
+  more.commit();
+  EXPECT_EQ(Submit(Question("the millionth")).receipt().registration_number(),
+            "2026-1000000");
+}
+
+// No transaction commits an inquiry without its number: the database refuses.
+TEST_F(InquiriesTest, AnUnnumberedInquiryIsNeverCommitted) {
+  const std::string number =
+      Submit(Question("numbered")).receipt().registration_number();
+  pqxx::connection connection(database_.url());
+  pqxx::work copy(connection);
+  copy.exec(
+      "INSERT INTO inquiries.inquiries (id, registration_year, tracking_hash, "
+      "state, legal_due_date, receive_time, body) SELECT 'unnumbered', "
+      "registration_year, tracking_hash, state, legal_due_date, receive_time, "
+      "body FROM inquiries.inquiries WHERE registration_number = " +
+      copy.quote(number));
+  EXPECT_THROW(copy.commit(), pqxx::integrity_constraint_violation);
+  EXPECT_EQ(CountRows("inquiries"), 1);
 }
 
 TEST_F(InquiriesTest, MalformedAppealsAreRefusedWithTheirFields) {

@@ -7,7 +7,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api.h"
@@ -43,10 +42,6 @@ bool IsValidIdentificationNumber(absl::string_view number) {
   int check = WeightedSum(number, kFirst);
   if (check == 10) check = WeightedSum(number, kSecond);
   return check != 10 && check == number[11] - '0';
-}
-
-std::string RegistrationNumber(int year, int64_t sequence) {
-  return absl::StrFormat("%04d-%06d", year, sequence);
 }
 
 std::string NewTrackingCode() {

@@ -23,9 +23,6 @@ namespace mobility::inquiries {
 // issued. IIN and BIN share the rule.
 bool IsValidIdentificationNumber(absl::string_view number);
 
-// "2026-000123": the year and the year's sequence, at least six digits.
-std::string RegistrationNumber(int year, int64_t sequence);
-
 // A new tracking code, 20 characters of an alphabet without look-alikes in
 // groups of four ("K7QM-...."), from the system's random source.
 std::string NewTrackingCode();

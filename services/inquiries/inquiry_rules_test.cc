@@ -28,12 +28,6 @@ TEST(IdentificationNumberTest, CheckDigitByBothWeightings) {
   EXPECT_FALSE(IsValidIdentificationNumber(""));
 }
 
-TEST(RegistrationNumberTest, YearAndSixDigits) {
-  EXPECT_EQ(RegistrationNumber(2026, 123), "2026-000123");
-  EXPECT_EQ(RegistrationNumber(2026, 1), "2026-000001");
-  EXPECT_EQ(RegistrationNumber(2027, 1234567), "2027-1234567");
-}
-
 TEST(TrackingCodeTest, RandomGroupedAndHashedInCanonicalForm) {
   std::set<std::string> codes;
   for (int i = 0; i < 1000; ++i) {

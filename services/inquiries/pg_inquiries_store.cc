@@ -45,6 +45,18 @@ std::string TranslationsText(const v1::PublishedQuestion& q) {
   return out;
 }
 
+// An inquiry's row: its body with the registration number from its column,
+// since the body never holds it (NumberRegistration takes it last). `Row` is
+// PqxxRow or PgRow; `name` as for ParseBody.
+template <typename Row>
+v1::Inquiry InquiryFromRow(const Row& row, absl::string_view name) {
+  auto inquiry = ParseBody<v1::Inquiry>(row, "body", name);
+  const std::string number = row.Text("registration_number");
+  inquiry.set_registration_number(number);
+  inquiry.mutable_receipt()->set_registration_number(number);
+  return inquiry;
+}
+
 // A row of message_list or inquiry_whole. `Row` is PqxxRow or PgRow.
 template <typename Row>
 v1::Message MessageFromRow(const Row& row) {
@@ -80,6 +92,18 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
       "display_name_en";
   const std::string message_columns = absl::StrCat(
       "visibility, sender, text, ", TimestampColumn("create_time"), " AS us");
+  // The year $2's next number to inquiry $1: YYYY-NNNNNN, six digits at
+  // least. The _noticed statement puts it in the inquiry's notices too, in
+  // place of mark $3.
+  const std::string numbering =
+      "WITH counter AS (INSERT INTO registration_counters (year, "
+      "last_sequence) VALUES ($2, 1) ON CONFLICT (year) DO UPDATE SET "
+      "last_sequence = registration_counters.last_sequence + 1 RETURNING "
+      "year, last_sequence), numbered AS (UPDATE inquiries SET "
+      "registration_sequence = c.last_sequence, registration_number = "
+      "lpad(c.year::text, 4, '0') || '-' || lpad(c.last_sequence::text, "
+      "greatest(6, length(c.last_sequence::text)), '0') FROM counter c WHERE "
+      "id = $1 RETURNING registration_number)";
   std::vector<PreparedStatement> statements = {
       {"office_list", absl::StrCat("SELECT ", office_columns,
                                    " FROM offices ORDER BY display_name, id")},
@@ -105,14 +129,20 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
        "excluded.working_hours"},
       {"holiday_delete", "DELETE FROM holidays WHERE day = $1::date"},
       {"inquiries_open_due_from",
-       "SELECT body FROM inquiries WHERE state IN ('REGISTERED', 'ASSIGNED', "
+       "SELECT body, registration_number FROM inquiries WHERE state IN "
+       "('REGISTERED', 'ASSIGNED', "
        "'IN_PROGRESS', 'WAITING_FOR_AUTHOR', 'REOPENED') AND legal_due_date >= "
        "$1::date ORDER BY id FOR UPDATE"},
 
-      {"registration_next",
-       "INSERT INTO registration_counters (year, last_sequence) VALUES ($1, 1) "
-       "ON CONFLICT (year) DO UPDATE SET last_sequence = "
-       "registration_counters.last_sequence + 1 RETURNING last_sequence"},
+      {"registration_number_taken",
+       absl::StrCat(numbering, " SELECT registration_number FROM numbered")},
+      {"registration_number_taken_noticed",
+       absl::StrCat(numbering,
+                    ", noticed AS (UPDATE outbox SET subject = "
+                    "replace(subject, $3, n.registration_number), body = "
+                    "replace(body, $3, n.registration_number) FROM numbered n "
+                    "WHERE inquiry_id = $1) SELECT registration_number FROM "
+                    "numbered")},
 
       // The advisory lock serialises one key's submissions until commit, so
       // concurrent submissions cannot all pass the limit.
@@ -132,14 +162,13 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
 
       {"inquiry_insert",
        absl::StrCat("INSERT INTO inquiries (id, registration_year, "
-                    "registration_sequence, registration_number, "
                     "tracking_hash, state, office, legal_due_date, "
                     "duplicate_key, receive_time, close_time, body) VALUES "
-                    "($1, $2, $3, $4, $5, $6, $7, $8::date, nullif($9, ''), ",
-                    TimestampParam(10),
-                    ", CASE WHEN $11::bigint IS NULL THEN "
+                    "($1, $2, $3, $4, $5, $6::date, nullif($7, ''), ",
+                    TimestampParam(8),
+                    ", CASE WHEN $9::bigint IS NULL THEN "
                     "NULL ELSE ",
-                    TimestampParam(11), " END, $12)")},
+                    TimestampParam(9), " END, $10)")},
       {"inquiry_update",
        absl::StrCat("UPDATE inquiries SET state = $2, office = $3, "
                     "legal_due_date = $4::date, close_time = CASE WHEN "
@@ -149,29 +178,33 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
                     "NULL THEN NULL ELSE ",
                     TimestampParam(7), " END WHERE id = $1")},
       {"inquiries_answered_before",
-       absl::StrCat("SELECT body FROM inquiries WHERE state = 'ANSWERED' AND "
+       absl::StrCat("SELECT body, registration_number FROM inquiries WHERE "
+                    "state = 'ANSWERED' AND "
                     "answer_time < ",
                     TimestampParam(1),
                     " ORDER BY answer_time, id LIMIT $2 FOR UPDATE SKIP "
                     "LOCKED")},
-      {"inquiry_get", "SELECT body FROM inquiries WHERE id = $1"},
+      {"inquiry_get",
+       "SELECT body, registration_number FROM inquiries WHERE id = $1"},
       // An inquiry with all its messages and history, from one snapshot: the
       // inquiry's row (part 0), then its messages (1) and history (2).
       {"inquiry_whole",
        absl::StrCat(
-           "SELECT 0 AS part, 0::bigint AS seq, body, NULL::text AS "
+           "SELECT 0 AS part, 0::bigint AS seq, body, registration_number, "
+           "NULL::text AS "
            "visibility, NULL::text AS sender, NULL::text AS text, NULL::bigint "
            "AS us, NULL::text AS actor, NULL::text AS action, NULL::text AS "
            "state, NULL::text AS detail FROM inquiries WHERE id = $1 "
-           "UNION ALL SELECT 1, seq, NULL, ",
+           "UNION ALL SELECT 1, seq, NULL, NULL, ",
            message_columns,
            ", NULL, NULL, NULL, NULL FROM inquiry_messages WHERE inquiry_id = "
-           "$1 UNION ALL SELECT 2, seq, NULL, NULL, NULL, NULL, ",
+           "$1 UNION ALL SELECT 2, seq, NULL, NULL, NULL, NULL, NULL, ",
            TimestampColumn("time"),
            ", actor, action, state, detail FROM inquiry_history WHERE "
            "inquiry_id = $1 ORDER BY part, seq")},
       {"inquiry_get_for_update",
-       "SELECT body FROM inquiries WHERE id = $1 FOR UPDATE"},
+       "SELECT body, registration_number FROM inquiries WHERE id = $1 FOR "
+       "UPDATE"},
       {"inquiry_tracked",
        "SELECT id FROM inquiries WHERE registration_number = $1 AND "
        "tracking_hash = $2"},
@@ -180,7 +213,8 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
                     "receive_time >= ",
                     TimestampParam(2), " ORDER BY receive_time DESC LIMIT 1")},
       {"inquiry_list",
-       "SELECT body, legal_due_date::text AS due, id FROM inquiries WHERE "
+       "SELECT body, registration_number, legal_due_date::text AS due, id "
+       "FROM inquiries WHERE "
        "(cardinality($1::text[]) = 0 OR office = ANY($1::text[])) AND "
        "(cardinality($2::text[]) = 0 OR state = "
        "ANY($2::text[])) AND ($3::date IS NULL OR legal_due_date <= $3::date) "
@@ -232,7 +266,8 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
 
       {"inquiries_to_anonymise",
        absl::StrCat(
-           "SELECT body FROM inquiries WHERE NOT anonymised AND "
+           "SELECT body, registration_number FROM inquiries WHERE NOT "
+           "anonymised AND "
            "close_time < ",
            TimestampParam(1),
            " ORDER BY close_time, id LIMIT $2 FOR UPDATE SKIP LOCKED")},
@@ -254,16 +289,22 @@ absl::StatusOr<std::vector<v1::Inquiry>> PgInquiriesStore::OpenInquiriesDueFrom(
     std::vector<v1::Inquiry> out;
     for (const auto& row :
          txn_.exec_prepared("inquiries_open_due_from", DayText(day))) {
-      out.push_back(ParseBody<v1::Inquiry>(
-          PqxxRow(row), "body", RowOf("inquiries_open_due_from", row)));
+      out.push_back(
+          InquiryFromRow(PqxxRow(row), RowOf("inquiries_open_due_from", row)));
     }
     return out;
   });
 }
 
-absl::StatusOr<int64_t> PgInquiriesStore::NextRegistrationSequence(int year) {
-  return StoreCall([&]() -> int64_t {
-    return txn_.exec_prepared1("registration_next", year)[0].as<int64_t>();
+absl::StatusOr<std::string> PgInquiriesStore::NumberRegistration(
+    const std::string& id, int year, const std::string& notice_mark) {
+  return StoreCall([&]() -> std::string {
+    pqxx::row number =
+        notice_mark.empty()
+            ? txn_.exec_prepared1("registration_number_taken", id, year)
+            : txn_.exec_prepared1("registration_number_taken_noticed", id, year,
+                                  notice_mark);
+    return number[0].as<std::string>();
   });
 }
 
@@ -304,8 +345,7 @@ absl::Status PgInquiriesStore::InsertInquiry(const std::string& id,
     if (inquiry.has_close_time())
       closed = std::to_string(ToMicros(inquiry.close_time()));
     txn_.exec_prepared(
-        "inquiry_insert", id, registration.year, registration.sequence,
-        inquiry.registration_number(), registration.tracking_hash,
+        "inquiry_insert", id, registration.year, registration.tracking_hash,
         v1::Inquiry::State_Name(inquiry.state()), inquiry.office(),
         FormatDate(due), registration.duplicate_key,
         ToMicros(inquiry.receipt().receive_time()),
@@ -335,8 +375,8 @@ absl::StatusOr<std::vector<v1::Inquiry>> PgInquiriesStore::AnsweredBefore(
     std::vector<v1::Inquiry> out;
     for (const auto& row : txn_.exec_prepared(
              "inquiries_answered_before", absl::ToUnixMicros(cutoff), limit)) {
-      out.push_back(ParseBody<v1::Inquiry>(
-          PqxxRow(row), "body", RowOf("inquiries_answered_before", row)));
+      out.push_back(InquiryFromRow(PqxxRow(row),
+                                   RowOf("inquiries_answered_before", row)));
     }
     return out;
   });
@@ -348,7 +388,7 @@ absl::StatusOr<std::optional<v1::Inquiry>> PgInquiriesStore::GetInquiry(
     pqxx::result r = txn_.exec_prepared(
         for_update ? "inquiry_get_for_update" : "inquiry_get", id);
     if (r.empty()) return std::nullopt;
-    return ParseBody<v1::Inquiry>(PqxxRow(r[0]), "body", id);
+    return InquiryFromRow(PqxxRow(r[0]), id);
   });
 }
 
@@ -452,8 +492,8 @@ absl::StatusOr<std::vector<v1::Inquiry>> PgInquiriesStore::InquiriesToAnonymise(
     std::vector<v1::Inquiry> out;
     for (const auto& row : txn_.exec_prepared(
              "inquiries_to_anonymise", absl::ToUnixMicros(cutoff), limit)) {
-      out.push_back(ParseBody<v1::Inquiry>(
-          PqxxRow(row), "body", RowOf("inquiries_to_anonymise", row)));
+      out.push_back(
+          InquiryFromRow(PqxxRow(row), RowOf("inquiries_to_anonymise", row)));
     }
     return out;
   });
@@ -490,8 +530,7 @@ void PgInquiriesReads::GetWholeInquiry(const CallLimit& limit,
                   if (rows->size() == 0 || PgRow(*rows, 0).Int64("part") != 0)
                     return then(std::optional<v1::Inquiry>());
                   then(StoreCall([&]() -> std::optional<v1::Inquiry> {
-                    auto inquiry =
-                        ParseBody<v1::Inquiry>(PgRow(*rows, 0), "body", id);
+                    auto inquiry = InquiryFromRow(PgRow(*rows, 0), id);
                     for (int i = 1; i < rows->size(); ++i) {
                       PgRow row(*rows, i);
                       if (row.Int64("part") == 1) {
@@ -517,7 +556,7 @@ void PgInquiriesReads::ListInquiries(const CallLimit& limit,
                      : std::nullopt,
        key.FirstParam(), key.SecondParam(), std::to_string(max_rows)},
       EveryRow(std::move(then), [](const PgRow& row, int) {
-        return ParseBody<v1::Inquiry>(row, "body", row.Text("id"));
+        return InquiryFromRow(row, row.Text("id"));
       }));
 }
 

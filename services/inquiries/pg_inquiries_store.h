@@ -36,7 +36,8 @@ class PgInquiriesStore final : public PgStore<InquiriesStore> {
   absl::Status SetHoliday(absl::CivilDay day,
                           const v1::Holiday& holiday) override;
   absl::StatusOr<bool> DeleteHoliday(absl::CivilDay day) override;
-  absl::StatusOr<int64_t> NextRegistrationSequence(int year) override;
+  absl::StatusOr<std::string> NumberRegistration(
+      const std::string& id, int year, const std::string& notice_mark) override;
   absl::StatusOr<Usage> LockAndCountSubmissions(const std::string& key_hash,
                                                 absl::Time since) override;
   absl::Status RecordSubmission(const std::string& key_hash,

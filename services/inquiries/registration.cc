@@ -1,5 +1,7 @@
 #include "services/inquiries/registration.h"
 
+#include <optional>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/api.h"
@@ -10,6 +12,7 @@
 #include "services/inquiries/directory.h"
 #include "services/inquiries/inquiry_record.h"
 #include "services/inquiries/inquiry_rules.h"
+#include "services/inquiries/notices.h"
 #include "services/inquiries/words.h"
 
 namespace mobility::inquiries {
@@ -17,6 +20,12 @@ namespace {
 
 constexpr absl::Duration kRateWindow = absl::Hours(1);
 constexpr absl::Duration kDuplicateWindow = absl::Hours(24);
+
+// Stands for the registration number in the notice written before the number
+// is taken; taking it replaces the mark (NumberRegistration).
+std::string NoticeMark(const std::string& id) {
+  return absl::StrCat("registration-number-of-", id);
+}
 
 v1::InquiryReceipt ReceiptOf(const v1::Inquiry& inquiry) {
   v1::InquiryReceipt out;
@@ -91,10 +100,19 @@ absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
   }
   v1::InquiryReceipt receipt;
   std::string tracking_code;
+  // What this call registers, to be numbered last.
+  struct Unnumbered {
+    std::string id;
+    int year = 0;
+    std::string notice_mark;  // Empty: no notice was written.
+  };
+  std::optional<Unnumbered> unnumbered;
   absl::Status status =
       store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
-        tracking_code.clear();  // A rerun of the transaction starts afresh.
-        return RunIdempotent(
+        // A rerun of the transaction starts afresh.
+        tracking_code.clear();
+        unnumbered.reset();
+        MOBILITY_RETURN_IF_ERROR(RunIdempotent(
             store, "CreateInquiry", call.principal, request.request_id(),
             request, &receipt, [&]() -> absl::Status {
               if (inquiry.addressee() != kRector) {
@@ -134,20 +152,14 @@ absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
                                         LoadCalendar(store, *settings_));
               const absl::CivilDay registered = calendar.RegistrationDate(now);
               const std::string id = NewResourceId();
-              const int year = static_cast<int>(registered.year());
               InquiriesStore::Registration registration;
-              registration.year = year;
-              MOBILITY_ASSIGN_OR_RETURN(registration.sequence,
-                                        store.NextRegistrationSequence(year));
+              registration.year = static_cast<int>(registered.year());
               registration.duplicate_key = duplicate_key;
               const std::string code = NewTrackingCode();
               registration.tracking_hash = TrackingCodeHash(code);
 
               inquiry.set_name(absl::StrCat("inquiries/", id));
-              inquiry.set_registration_number(
-                  RegistrationNumber(year, registration.sequence));
               v1::Receipt* r = inquiry.mutable_receipt();
-              r->set_registration_number(inquiry.registration_number());
               *r->mutable_receive_time() = ToTimestamp(now);
               *r->mutable_registration_date() = ToDate(registered);
               *r->mutable_legal_due_date() = ToDate(
@@ -178,12 +190,38 @@ absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
                   "registered",
                   absl::StrCat("channel ", v1::Channel_Name(inquiry.channel()),
                                reason.empty() ? "" : "; ", reason)));
-              MOBILITY_RETURN_IF_ERROR(Notify(store, NoticeKind::kRegistered,
-                                              inquiry, *settings_, now, code));
+              unnumbered = Unnumbered{id, registration.year, ""};
+              v1::Inquiry noticed = inquiry;
+              noticed.set_registration_number(NoticeMark(id));
+              if (auto notice = NoticeFor(NoticeKind::kRegistered, noticed,
+                                          settings_->public_url, code)) {
+                MOBILITY_RETURN_IF_ERROR(store.EnqueueNotice(*notice, now));
+                unnumbered->notice_mark = NoticeMark(id);
+              }
               receipt = ReceiptOf(inquiry);
               tracking_code = code;
               return absl::OkStatus();
-            });
+            }));
+        if (unnumbered) {
+          // Last: the year's counter row is held from here to COMMIT, so
+          // registrations wait on each other for this statement alone.
+          MOBILITY_ASSIGN_OR_RETURN(
+              const std::string number,
+              store.NumberRegistration(unnumbered->id, unnumbered->year,
+                                       unnumbered->notice_mark));
+          receipt.mutable_receipt()->set_registration_number(number);
+        } else if (!receipt.inquiry().empty() &&
+                   receipt.receipt().registration_number().empty()) {
+          // A retry: the receipt was recorded before the number was taken.
+          MOBILITY_ASSIGN_OR_RETURN(
+              const auto registered,
+              store.GetInquiry(ResourceIdOf(receipt.inquiry()), false));
+          if (registered) {
+            receipt.mutable_receipt()->set_registration_number(
+                registered->registration_number());
+          }
+        }
+        return absl::OkStatus();
       });
   if (!status.ok()) return status;
   // Added after the request record was written, which keeps responses in the
