@@ -138,10 +138,10 @@ absl::Status MapSqlState(const std::string& state, absl::string_view what,
     return Error(absl::StatusCode::kUnavailable, "DATABASE_UNAVAILABLE",
                  "the database is not available");
   }
-  LogFields fields = {{"sqlstate", state}, {"what", std::string(what)}};
-  if (!statement.empty())
-    fields.emplace_back("statement", std::string(statement));
-  Log(LogLevel::kError, "sql_error", fields);
+  const LogField fields[] = {
+      {"sqlstate", state}, {"what", what}, {"statement", statement}};
+  Log(LogLevel::kError, "sql_error",
+      LogFields(fields, statement.empty() ? 2 : 3));
   return Error(absl::StatusCode::kInternal, "INTERNAL",
                "internal database error");
 }

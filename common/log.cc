@@ -33,36 +33,42 @@ absl::string_view LevelName(LogLevel level) {
   return "info";
 }
 
-}  // namespace
-
-std::string JsonQuoted(absl::string_view text) {
-  std::string out = "\"";
+// JsonQuoted, appended to `out`.
+void AppendJsonQuoted(std::string* out, absl::string_view text) {
+  out->push_back('"');
   for (unsigned char c : text) {
     switch (c) {
       case '"':
-        out.append("\\\"");
+        out->append("\\\"");
         break;
       case '\\':
-        out.append("\\\\");
+        out->append("\\\\");
         break;
       case '\n':
-        out.append("\\n");
+        out->append("\\n");
         break;
       case '\r':
-        out.append("\\r");
+        out->append("\\r");
         break;
       case '\t':
-        out.append("\\t");
+        out->append("\\t");
         break;
       default:
         if (c < 0x20) {
-          absl::StrAppendFormat(&out, "\\u%04x", c);
+          absl::StrAppendFormat(out, "\\u%04x", c);
         } else {
-          out.push_back(static_cast<char>(c));
+          out->push_back(static_cast<char>(c));
         }
     }
   }
-  out.push_back('"');
+  out->push_back('"');
+}
+
+}  // namespace
+
+std::string JsonQuoted(absl::string_view text) {
+  std::string out;
+  AppendJsonQuoted(&out, text);
   return out;
 }
 
@@ -72,20 +78,22 @@ void SetLogService(absl::string_view service) {
 
 std::string FormatLogLine(LogLevel level, absl::string_view service,
                           absl::string_view time, absl::string_view event,
-                          const LogFields& fields) {
-  std::string line = "{\"level\":";
-  line.append(JsonQuoted(LevelName(level)));
+                          LogFields fields) {
+  std::string line;
+  line.reserve(256);  // An access line, without growing.
+  line.append("{\"level\":");
+  AppendJsonQuoted(&line, LevelName(level));
   line.append(",\"time\":");
-  line.append(JsonQuoted(time));
+  AppendJsonQuoted(&line, time);
   line.append(",\"service\":");
-  line.append(JsonQuoted(service));
+  AppendJsonQuoted(&line, service);
   line.append(",\"event\":");
-  line.append(JsonQuoted(event));
+  AppendJsonQuoted(&line, event);
   for (const auto& [key, value] : fields) {
     line.push_back(',');
-    line.append(JsonQuoted(key));
+    AppendJsonQuoted(&line, key);
     line.push_back(':');
-    line.append(JsonQuoted(value));
+    AppendJsonQuoted(&line, value);
   }
   line.push_back('}');
   return line;
@@ -172,7 +180,7 @@ class LogWriter {
 
 }  // namespace
 
-void Log(LogLevel level, absl::string_view event, const LogFields& fields) {
+void Log(LogLevel level, absl::string_view event, LogFields fields) {
   std::string time = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
                                       absl::UTCTimeZone());
   std::string line = FormatLogLine(level, *log_service, time, event, fields);

@@ -7,15 +7,18 @@
 
 #include <string>
 #include <utility>
-#include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace mobility {
 
 enum class LogLevel { kInfo, kWarning, kError };
 
-using LogFields = std::vector<std::pair<std::string, std::string>>;
+// Views, read while the line is made: a braced list of fields lives as long as
+// the call, so Log(..., {{"status", StatusText()}}) costs no copy.
+using LogField = std::pair<absl::string_view, absl::string_view>;
+using LogFields = absl::Span<const LogField>;
 
 // Names the service in every later line; call once from main, before any
 // other thread starts.
@@ -23,7 +26,7 @@ void SetLogService(absl::string_view service);
 
 // Info lines reach stderr within milliseconds, in one write with others;
 // warnings and errors at once, after the info lines before them.
-void Log(LogLevel level, absl::string_view event, const LogFields& fields = {});
+void Log(LogLevel level, absl::string_view event, LogFields fields = {});
 
 // Writes out the info lines still waiting; exit does it too.
 void FlushLog();
@@ -40,7 +43,7 @@ std::string JsonQuoted(absl::string_view text);
 // The JSON line Log writes, without the trailing newline; exposed for tests.
 std::string FormatLogLine(LogLevel level, absl::string_view service,
                           absl::string_view time, absl::string_view event,
-                          const LogFields& fields);
+                          LogFields fields);
 
 }  // namespace mobility
 
