@@ -107,9 +107,11 @@ absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
     std::string notice_mark;  // Empty: no notice was written.
   };
   std::optional<Unnumbered> unnumbered;
+  std::unique_lock<std::mutex> turn(numbering_, std::defer_lock);
   absl::Status status =
       store_->Transact(call.limit, [&](InquiriesStore& store) -> absl::Status {
         // A rerun of the transaction starts afresh.
+        if (turn.owns_lock()) turn.unlock();
         tracking_code.clear();
         unnumbered.reset();
         MOBILITY_RETURN_IF_ERROR(RunIdempotent(
@@ -204,7 +206,10 @@ absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
             }));
         if (unnumbered) {
           // Last: the year's counter row is held from here to COMMIT, so
-          // registrations wait on each other for this statement alone.
+          // registrations wait on each other for this statement alone. The
+          // turn is given back once the transaction has ended (`turn`'s
+          // scope).
+          turn.lock();
           MOBILITY_ASSIGN_OR_RETURN(
               const std::string number,
               store.NumberRegistration(unnumbered->id, unnumbered->year,

@@ -6,6 +6,8 @@
 #ifndef MOBILITY_SERVICES_INQUIRIES_REGISTRATION_H_
 #define MOBILITY_SERVICES_INQUIRIES_REGISTRATION_H_
 
+#include <mutex>
+
 #include "absl/status/statusor.h"
 #include "common/call.h"
 #include "common/transactor.h"
@@ -30,6 +32,10 @@ class Registration {
 
   Transactor<InquiriesStore>* store_;
   const Settings* settings_;
+  // The turn to take a number and commit. This process's registrations queue
+  // here, each woken once, rather than on the year's counter row, where every
+  // waiting backend woke at each commit and crowded PostgreSQL's lock manager.
+  std::mutex numbering_;
 };
 
 }  // namespace mobility::inquiries
