@@ -33,11 +33,6 @@ std::string CsvField(std::string value) {
   return quoted + "\"";
 }
 
-absl::Status BudgetNotFound(const std::string& id) {
-  return Error(absl::StatusCode::kNotFound, "BUDGET_NOT_FOUND",
-               "no budget budgets/" + id, Text(words::BUDGET_NOT_FOUND));
-}
-
 }  // namespace
 
 absl::StatusOr<v1::Budget> Budgets::CreateBudget(
@@ -123,55 +118,57 @@ absl::StatusOr<v1::Budget> Budgets::CreateBudget(
   return created;
 }
 
-absl::StatusOr<v1::Budget> Budgets::GetBudget(
-    const v1::GetBudgetRequest& request, const CallContext& call) {
+void Budgets::GetBudget(const v1::GetBudgetRequest& request,
+                        const CallContext& call, Then<v1::Budget> reply) {
   auto id = ParseResourceName("name", request.name(), "budgets");
-  if (!id.ok()) return id.status();
-  v1::Budget found;
-  absl::Status status =
-      store_->Read(call.limit, [&](GrantsStore& store) -> absl::Status {
-        auto row = store.GetBudget(*id, /*for_update=*/false);
-        if (!row.ok()) return row.status();
-        found = row->budget;
-        return CheckBudgetHolder(found.institution(), call.principal,
-                                 BudgetNotFound(*id));
+  if (!id.ok()) return reply(id.status());
+  reads_->GetBudget(
+      call.limit, *id,
+      [&call, id = *id,
+       reply = std::move(reply)](absl::StatusOr<BudgetRow> row) {
+        if (!row.ok()) return reply(row.status());
+        if (auto s = CheckBudgetHolder(row->budget.institution(),
+                                       call.principal, BudgetNotFound(id));
+            !s.ok())
+          return reply(s);
+        reply(std::move(row->budget));
       });
-  if (!status.ok()) return status;
-  return found;
 }
 
-absl::StatusOr<v1::BudgetReport> Budgets::GetBudgetReport(
-    const v1::GetBudgetReportRequest& request, const CallContext& call) {
+void Budgets::GetBudgetReport(const v1::GetBudgetReportRequest& request,
+                              const CallContext& call,
+                              Then<v1::BudgetReport> reply) {
   auto id = ParseResourceName("budget", request.budget(), "budgets");
-  if (!id.ok()) return id.status();
-  // One snapshot for the budget, its payments and its grants.
-  return store_->TransactValue(
-      call.limit, [&](GrantsStore& store) -> absl::StatusOr<v1::BudgetReport> {
-        v1::BudgetReport report;
-        auto row = store.GetBudget(*id, /*for_update=*/false);
-        if (!row.ok()) return row.status();
-        if (auto s = CheckBudgetHolder(row->budget.institution(),
-                                       call.principal, BudgetNotFound(*id));
+  if (!id.ok()) return reply(id.status());
+  reads_->GetBudgetReport(
+      call.limit, *id,
+      [&call, id = *id,
+       reply = std::move(reply)](absl::StatusOr<BudgetReportRow> row) {
+        if (!row.ok()) return reply(row.status());
+        const v1::Budget& budget = row->budget.budget;
+        if (auto s = CheckBudgetHolder(budget.institution(), call.principal,
+                                       BudgetNotFound(id));
             !s.ok())
-          return s;
-        MOBILITY_ASSIGN_OR_RETURN(const HeadingCents paid,
-                                  store.PaidByHeading(*id));
-        const auto& allocated = row->budget.allocated();
+          return reply(s);
+        const auto& allocated = budget.allocated();
+        const HeadingCents& committed = row->budget.committed;
+        const HeadingCents& paid = row->paid;
         const std::tuple<v1::LineItem::Heading, int64_t, int64_t, int64_t>
             headings[] = {
                 {v1::LineItem::TRAVEL, allocated.travel().amount_minor(),
-                 row->committed.travel, paid.travel},
+                 committed.travel, paid.travel},
                 {v1::LineItem::INDIVIDUAL_SUPPORT,
                  allocated.individual_support().amount_minor(),
-                 row->committed.individual, paid.individual},
+                 committed.individual, paid.individual},
                 {v1::LineItem::ORGANISATIONAL_SUPPORT,
                  allocated.organisational_support().amount_minor(),
-                 row->committed.organisational, paid.organisational},
+                 committed.organisational, paid.organisational},
                 {v1::LineItem::INCLUSION_SUPPORT,
                  allocated.inclusion_support().amount_minor(),
-                 row->committed.inclusion, paid.inclusion},
+                 committed.inclusion, paid.inclusion},
             };
-        report.set_budget(request.budget());
+        v1::BudgetReport report;
+        report.set_budget(budget.name());
         for (const auto& [heading, allocated_cents, committed_cents,
                           paid_cents] : headings) {
           auto* h = report.add_headings();
@@ -181,10 +178,8 @@ absl::StatusOr<v1::BudgetReport> Budgets::GetBudgetReport(
           *h->mutable_paid() = Euros(paid_cents);
           *h->mutable_remaining() = Euros(allocated_cents - committed_cents);
         }
-        MOBILITY_ASSIGN_OR_RETURN(const int agreed,
-                                  store.CountAgreedGrants(*id));
-        report.set_agreed_grants(agreed);
-        return report;
+        report.set_agreed_grants(row->agreed_grants);
+        reply(std::move(report));
       });
 }
 

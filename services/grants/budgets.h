@@ -15,16 +15,18 @@ namespace mobility::grants {
 
 class Budgets {
  public:
-  explicit Budgets(
-      Transactor<GrantsStore>* store, Clock clock = [] { return absl::Now(); })
-      : store_(store), clock_(std::move(clock)) {}
+  Budgets(
+      Transactor<GrantsStore>* store, GrantsReads* reads,
+      Clock clock = [] { return absl::Now(); })
+      : store_(store), reads_(reads), clock_(std::move(clock)) {}
 
   absl::StatusOr<v1::Budget> CreateBudget(
       const v1::CreateBudgetRequest& request, const CallContext& call);
-  absl::StatusOr<v1::Budget> GetBudget(const v1::GetBudgetRequest& request,
-                                       const CallContext& call);
-  absl::StatusOr<v1::BudgetReport> GetBudgetReport(
-      const v1::GetBudgetReportRequest& request, const CallContext& call);
+  void GetBudget(const v1::GetBudgetRequest& request, const CallContext& call,
+                 Then<v1::Budget> reply);
+  // The budget, its payments and its grants from one snapshot.
+  void GetBudgetReport(const v1::GetBudgetReportRequest& request,
+                       const CallContext& call, Then<v1::BudgetReport> reply);
   absl::StatusOr<v1::ExportGrantsResponse> ExportGrants(
       const v1::ExportGrantsRequest& request, const CallContext& call);
 
@@ -32,6 +34,7 @@ class Budgets {
   absl::Time Now() const { return TruncatedNow(clock_); }
 
   Transactor<GrantsStore>* store_;
+  GrantsReads* reads_;
   Clock clock_;
 };
 

@@ -11,6 +11,11 @@
 #include "services/grants/words.h"
 
 namespace mobility::grants {
+
+absl::Status BudgetNotFound(const std::string& id) {
+  return Error(absl::StatusCode::kNotFound, "BUDGET_NOT_FOUND",
+               "no budget budgets/" + id, Text(words::BUDGET_NOT_FOUND));
+}
 namespace {
 
 constexpr int64_t kMaxRealCostCents =

@@ -17,6 +17,10 @@
 
 namespace mobility::grants {
 
+// NOT_FOUND BUDGET_NOT_FOUND for budget `id`: what a missing budget gets, and
+// a budget its caller may not see.
+absl::Status BudgetNotFound(const std::string& id);
+
 // Where an institution is, as the agreements service knows it.
 struct Endpoint {
   std::string country_code;

@@ -31,6 +31,14 @@ struct BudgetRow {
   HeadingCents committed;
 };
 
+// A budget with what the ledger paid from each heading and how many of its
+// grants are agreed or later, from one snapshot.
+struct BudgetReportRow {
+  BudgetRow budget;
+  HeadingCents paid;
+  int agreed_grants = 0;
+};
+
 // A ledger entry with its split by heading (organisational support is never
 // paid to participants).
 struct PaymentRow {
@@ -71,12 +79,6 @@ class GrantsStore : public RequestLedger {
                                               bool for_update) = 0;
   virtual absl::Status SetCommitted(const std::string& id,
                                     const HeadingCents& committed) = 0;
-  // What the ledger paid from each heading of the budget, and how many grants
-  // are agreed or later.
-  virtual absl::StatusOr<HeadingCents> PaidByHeading(
-      const std::string& budget_id) = 0;
-  virtual absl::StatusOr<int> CountAgreedGrants(
-      const std::string& budget_id) = 0;
 
   // Grants.
   virtual absl::Status InsertGrant(const std::string& id,
@@ -135,6 +137,11 @@ class GrantsReads {
   // The payments of a grant, in order.
   virtual void ListPayments(const CallLimit& limit, const std::string& grant_id,
                             Then<std::vector<v1::Payment>> then) = 0;
+  // NOT_FOUND BUDGET_NOT_FOUND when there is no such budget.
+  virtual void GetBudget(const CallLimit& limit, const std::string& id,
+                         Then<BudgetRow> then) = 0;
+  virtual void GetBudgetReport(const CallLimit& limit, const std::string& id,
+                               Then<BudgetReportRow> then) = 0;
 };
 
 }  // namespace mobility::grants

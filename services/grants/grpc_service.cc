@@ -15,7 +15,7 @@ GrantsGrpcService::GrantsGrpcService(
       rate_tables_(&db->changes(), kRateChanges),
       quotes_(&store_, &agreements_, &cached_agreements_, &rate_tables_),
       grants_(&store_, &reads_, &agreements_, &quotes_, std::move(clock)),
-      budgets_(&store_),
+      budgets_(&store_, &reads_),
       rates_(&store_, &rate_tables_) {
   const std::set<Role> managers = {Role::kFinance, Role::kCoordinator};
   const std::set<Role> readers = {Role::kFinance, Role::kCoordinator,

@@ -8,6 +8,7 @@
 #include "common/api.h"
 #include "common/status.h"
 #include "common/types.h"
+#include "services/grants/grant_rules.h"
 #include "services/grants/words.h"
 
 namespace mobility::grants {
@@ -59,6 +60,44 @@ std::pair<v1::Rate, int64_t> RateFromRow(const pqxx::row& row) {
 absl::Status NoSuchGrant(const std::string& id) {
   return Error(absl::StatusCode::kNotFound, "GRANT_NOT_FOUND",
                "no grant grants/" + id, Text(words::GRANT_NOT_FOUND));
+}
+
+// A row of budget_get or budget_report. `Row` is PqxxRow or PgRow.
+template <typename Row>
+BudgetRow BudgetFromRow(const Row& row, const std::string& id) {
+  BudgetRow out;
+  v1::Budget& b = out.budget;
+  b.set_name("budgets/" + id);
+  b.set_project_number(row.Text("project_number"));
+  b.set_beneficiary(row.Text("beneficiary"));
+  b.set_institution(row.Text("institution"));
+  v1::Programme programme{};
+  v1::Programme_Parse(row.Text("programme"), &programme);
+  b.set_programme(programme);
+  b.set_call_year(static_cast<int>(row.Int64("call_year")));
+  b.set_prefinancing_percent(
+      static_cast<int>(row.Int64("prefinancing_percent")));
+  *b.mutable_organisational_support_per_participant() =
+      Euros(row.Int64("organisational_support_per_participant_cents"));
+  *b.mutable_allocated()->mutable_travel() =
+      Euros(row.Int64("allocated_travel_cents"));
+  *b.mutable_allocated()->mutable_individual_support() =
+      Euros(row.Int64("allocated_individual_cents"));
+  *b.mutable_allocated()->mutable_organisational_support() =
+      Euros(row.Int64("allocated_organisational_cents"));
+  *b.mutable_allocated()->mutable_inclusion_support() =
+      Euros(row.Int64("allocated_inclusion_cents"));
+  *b.mutable_create_time() = FromMicros(row.Int64("create_us"));
+  // project_end_date::text, ISO 8601.
+  if (absl::CivilDay end; !row.IsNull("project_end") &&
+                          absl::ParseCivilTime(row.Text("project_end"), &end)) {
+    *b.mutable_project_end_date() = ToDate(end);
+  }
+  out.committed = {row.Int64("committed_travel_cents"),
+                   row.Int64("committed_individual_cents"),
+                   row.Int64("committed_organisational_cents"),
+                   row.Int64("committed_inclusion_cents")};
+  return out;
 }
 
 // The rates still marked "(check)", as the `unconfirmed` column lists them.
@@ -126,6 +165,9 @@ PaymentRow PaymentFromRow(const Row& row, const std::string& grant_id) {
 }  // namespace
 
 std::vector<PreparedStatement> PgGrantsStore::Statements() {
+  const std::string budget_columns =
+      absl::StrCat("budgets.*, ", TimestampColumn("create_time"),
+                   " AS create_us, project_end_date::text AS project_end");
   const std::string rate_select = absl::StrCat(
       "SELECT ", kRateColumns, ", ", TimestampColumn("update_time"),
       " AS update_us, array_to_string(country_codes, ' ') AS "
@@ -181,26 +223,31 @@ std::vector<PreparedStatement> PgGrantsStore::Statements() {
            "create_time, institution, project_end_date) "
            "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ",
            TimestampParam(12), ", $13, $14::date)")},
-      {"budget_get", absl::StrCat("SELECT *, ", TimestampColumn("create_time"),
-                                  " AS create_us FROM budgets WHERE id = $1")},
+      {"budget_get",
+       absl::StrCat("SELECT ", budget_columns, " FROM budgets WHERE id = $1")},
       {"budget_get_for_update",
-       absl::StrCat("SELECT *, ", TimestampColumn("create_time"),
-                    " AS create_us FROM budgets WHERE id = $1 FOR UPDATE")},
+       absl::StrCat("SELECT ", budget_columns,
+                    " FROM budgets WHERE id = $1 FOR UPDATE")},
       {"budget_set_committed",
        "UPDATE budgets SET committed_travel_cents = $2, "
        "committed_individual_cents = $3, "
        "committed_organisational_cents = $4, committed_inclusion_cents = $5 "
        "WHERE id = $1"},
-      {"budget_paid",
-       "SELECT coalesce(sum(p.travel_cents), 0), "
-       "coalesce(sum(p.individual_cents), 0), "
-       "coalesce(sum(p.inclusion_cents), 0) FROM payments p JOIN grants g ON "
-       "g.id = p.grant_id "
-       "WHERE g.budget_id = $1"},
-      {"budget_agreed_grants",
-       "SELECT count(*) FROM grants WHERE budget_id = $1 AND state IN "
-       "('AGREED', "
-       "'PREFINANCED', 'SETTLED')"},
+      // The budget, what the ledger paid from each heading (organisational
+      // support is never paid to participants) and how many of its grants are
+      // agreed or later, in one statement and so from one snapshot.
+      {"budget_report",
+       absl::StrCat(
+           "SELECT ", budget_columns,
+           ", paid.travel AS paid_travel, paid.individual AS paid_individual, "
+           "paid.inclusion AS paid_inclusion, (SELECT count(*) FROM grants g "
+           "WHERE g.budget_id = budgets.id AND g.state IN ('AGREED', "
+           "'PREFINANCED', 'SETTLED')) AS agreed FROM budgets CROSS JOIN "
+           "LATERAL (SELECT coalesce(sum(p.travel_cents), 0)::bigint AS "
+           "travel, coalesce(sum(p.individual_cents), 0)::bigint AS "
+           "individual, coalesce(sum(p.inclusion_cents), 0)::bigint AS "
+           "inclusion FROM payments p JOIN grants g ON g.id = p.grant_id WHERE "
+           "g.budget_id = budgets.id) paid WHERE budgets.id = $1")},
 
       {"grant_insert",
        "INSERT INTO grants (id, budget_id, state, participant_reference, "
@@ -368,42 +415,8 @@ absl::StatusOr<BudgetRow> PgGrantsStore::GetBudget(const std::string& id,
   return StoreCall([&]() -> absl::StatusOr<BudgetRow> {
     pqxx::result r = txn_.exec_prepared(
         for_update ? "budget_get_for_update" : "budget_get", id);
-    if (r.empty()) {
-      return Error(absl::StatusCode::kNotFound, "BUDGET_NOT_FOUND",
-                   "no budget budgets/" + id, Text(words::BUDGET_NOT_FOUND));
-    }
-    const pqxx::row& row = r[0];
-    BudgetRow out;
-    v1::Budget& b = out.budget;
-    b.set_name("budgets/" + id);
-    b.set_project_number(row["project_number"].as<std::string>());
-    b.set_beneficiary(row["beneficiary"].as<std::string>());
-    b.set_institution(row["institution"].as<std::string>());
-    b.set_programme(
-        ParseEnum<v1::Programme>(row["programme"], &v1::Programme_Parse));
-    b.set_call_year(row["call_year"].as<int>());
-    b.set_prefinancing_percent(row["prefinancing_percent"].as<int>());
-    *b.mutable_organisational_support_per_participant() = Euros(
-        row["organisational_support_per_participant_cents"].as<int64_t>());
-    *b.mutable_allocated()->mutable_travel() =
-        Euros(row["allocated_travel_cents"].as<int64_t>());
-    *b.mutable_allocated()->mutable_individual_support() =
-        Euros(row["allocated_individual_cents"].as<int64_t>());
-    *b.mutable_allocated()->mutable_organisational_support() =
-        Euros(row["allocated_organisational_cents"].as<int64_t>());
-    *b.mutable_allocated()->mutable_inclusion_support() =
-        Euros(row["allocated_inclusion_cents"].as<int64_t>());
-    *b.mutable_create_time() = FromMicros(row["create_us"].as<int64_t>());
-    if (absl::CivilDay end;
-        !row["project_end_date"].is_null() &&
-        absl::ParseCivilTime(row["project_end_date"].as<std::string>(), &end)) {
-      *b.mutable_project_end_date() = ToDate(end);
-    }
-    out.committed = {row["committed_travel_cents"].as<int64_t>(),
-                     row["committed_individual_cents"].as<int64_t>(),
-                     row["committed_organisational_cents"].as<int64_t>(),
-                     row["committed_inclusion_cents"].as<int64_t>()};
-    return out;
+    if (r.empty()) return BudgetNotFound(id);
+    return BudgetFromRow(PqxxRow(r[0]), id);
   });
 }
 
@@ -412,23 +425,6 @@ absl::Status PgGrantsStore::SetCommitted(const std::string& id,
   return StoreCall([&]() -> void {
     txn_.exec_prepared("budget_set_committed", id, c.travel, c.individual,
                        c.organisational, c.inclusion);
-  });
-}
-
-absl::StatusOr<HeadingCents> PgGrantsStore::PaidByHeading(
-    const std::string& budget_id) {
-  return StoreCall([&]() -> HeadingCents {
-    pqxx::row row = txn_.exec_prepared("budget_paid", budget_id)[0];
-    return {row[0].as<int64_t>(), row[1].as<int64_t>(), 0,
-            row[2].as<int64_t>()};
-  });
-}
-
-absl::StatusOr<int> PgGrantsStore::CountAgreedGrants(
-    const std::string& budget_id) {
-  return StoreCall([&]() -> int {
-    return txn_.exec_prepared("budget_agreed_grants", budget_id)[0][0]
-        .as<int>();
   });
 }
 
@@ -575,6 +571,32 @@ void PgGrantsReads::ListGrants(const CallLimit& limit,
                              const PgRow& row, int i) {
                            return ListedGrant(row, i, *unconfirmed);
                          }));
+}
+
+void PgGrantsReads::GetBudget(const CallLimit& limit, const std::string& id,
+                              Then<BudgetRow> then) {
+  reactor_.Read(limit, "budget_get", {id},
+                FirstRow(
+                    std::move(then), [id] { return BudgetNotFound(id); },
+                    [id](const PgRow& row) { return BudgetFromRow(row, id); }));
+}
+
+void PgGrantsReads::GetBudgetReport(const CallLimit& limit,
+                                    const std::string& id,
+                                    Then<BudgetReportRow> then) {
+  reactor_.Read(limit, "budget_report", {id},
+                FirstRow(
+                    std::move(then), [id] { return BudgetNotFound(id); },
+                    [id](const PgRow& row) {
+                      BudgetReportRow report;
+                      report.budget = BudgetFromRow(row, id);
+                      report.paid = {row.Int64("paid_travel"),
+                                     row.Int64("paid_individual"), 0,
+                                     row.Int64("paid_inclusion")};
+                      report.agreed_grants =
+                          static_cast<int>(row.Int64("agreed"));
+                      return report;
+                    }));
 }
 
 }  // namespace mobility::grants

@@ -38,9 +38,6 @@ class PgGrantsStore final : public PgStore<GrantsStore> {
                                       bool for_update) override;
   absl::Status SetCommitted(const std::string& id,
                             const HeadingCents& committed) override;
-  absl::StatusOr<HeadingCents> PaidByHeading(
-      const std::string& budget_id) override;
-  absl::StatusOr<int> CountAgreedGrants(const std::string& budget_id) override;
   absl::Status InsertGrant(const std::string& id, const std::string& budget_id,
                            const v1::Grant& grant) override;
   absl::Status SaveGrant(const std::string& id,
@@ -77,6 +74,10 @@ class PgGrantsReads final : public GrantsReads {
                   Then<std::vector<v1::Grant>> then) override;
   void ListPayments(const CallLimit& limit, const std::string& grant_id,
                     Then<std::vector<v1::Payment>> then) override;
+  void GetBudget(const CallLimit& limit, const std::string& id,
+                 Then<BudgetRow> then) override;
+  void GetBudgetReport(const CallLimit& limit, const std::string& id,
+                       Then<BudgetReportRow> then) override;
 
  private:
   PgReactor& reactor_;
