@@ -53,9 +53,6 @@ class GrantsStore : public RequestLedger {
   // Rates.
   virtual absl::StatusOr<std::vector<v1::Rate>> RatesForCall(
       v1::Programme programme, int call_year) = 0;
-  virtual absl::StatusOr<std::vector<v1::Rate>> ListRates(
-      v1::Programme programme, bool needs_confirmation_only,
-      const std::string& after_id, int limit) = 0;
   // The rate and the revision its etag is made from.
   virtual absl::StatusOr<std::pair<v1::Rate, int64_t>> GetRate(
       const std::string& id) = 0;
@@ -142,6 +139,10 @@ class GrantsReads {
                          Then<BudgetRow> then) = 0;
   virtual void GetBudgetReport(const CallLimit& limit, const std::string& id,
                                Then<BudgetReportRow> then) = 0;
+  // The rates of `programme` (all when unspecified) after `after_id`, by id.
+  virtual void ListRates(v1::Programme programme, bool needs_confirmation_only,
+                         const CallLimit& limit, const std::string& after_id,
+                         int max_rows, Then<std::vector<v1::Rate>> then) = 0;
 };
 
 }  // namespace mobility::grants

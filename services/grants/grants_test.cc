@@ -515,6 +515,41 @@ TEST_F(GrantsServiceTest, ListsTheRatesAwaitingConfirmation) {
                   &v1::Rate::name, "rates/ka107-2018-2020-in-g3-student"))));
 }
 
+// A programme's rates page by page are its rates in one page, every column
+// read back (the reactor reads them in PostgreSQL's binary format).
+TEST_F(GrantsServiceTest, ListsAProgrammesRatesPageByPage) {
+  v1::ListRatesRequest all;
+  all.set_programme(v1::KA171);
+  all.set_page_size(500);
+  v1::ListRatesResponse whole;
+  ASSERT_TRUE(Call(&Stub::ListRates, all, &whole, Role::kApplicant).ok());
+  ASSERT_GT(whole.rates_size(), 3);
+  std::vector<std::string> paged;
+  v1::ListRatesRequest page = all;
+  page.set_page_size(3);
+  do {
+    v1::ListRatesResponse response;
+    ASSERT_TRUE(Call(&Stub::ListRates, page, &response, Role::kApplicant).ok());
+    for (const v1::Rate& r : response.rates())
+      paged.push_back(r.SerializeAsString());
+    page.set_page_token(response.next_page_token());
+  } while (!page.page_token().empty());
+  std::vector<std::string> at_once;
+  bool some_countries = false, some_travel = false;
+  for (const v1::Rate& r : whole.rates()) {
+    at_once.push_back(r.SerializeAsString());
+    EXPECT_EQ(r.programme(), v1::KA171) << r.name();
+    EXPECT_FALSE(r.etag().empty()) << r.name();
+    EXPECT_GT(r.update_time().seconds(), 0) << r.name();
+    EXPECT_GE(r.last_call_year(), r.first_call_year()) << r.name();
+    some_countries |= r.country_codes_size() > 0;
+    some_travel |= r.kind() == v1::Rate::TRAVEL && r.max_km() > r.min_km();
+  }
+  EXPECT_TRUE(some_countries);
+  EXPECT_TRUE(some_travel);
+  EXPECT_EQ(paged, at_once);
+}
+
 TEST_F(GrantsServiceTest, ACorrectedRateNeverAltersAnAgreedGrant) {
   const std::string budget =
       CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);

@@ -16,7 +16,7 @@ GrantsGrpcService::GrantsGrpcService(
       quotes_(&store_, &agreements_, &cached_agreements_, &rate_tables_),
       grants_(&store_, &reads_, &agreements_, &quotes_, std::move(clock)),
       budgets_(&store_, &reads_),
-      rates_(&store_, &rate_tables_) {
+      rates_(&store_, &reads_, &rate_tables_) {
   const std::set<Role> managers = {Role::kFinance, Role::kCoordinator};
   const std::set<Role> readers = {Role::kFinance, Role::kCoordinator,
                                   Role::kAdmin, Role::kApplicant};

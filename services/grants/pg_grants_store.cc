@@ -20,39 +20,39 @@ constexpr char kRateColumns[] =
     "direction, country_group, participant_kind, amount_cents, "
     "needs_confirmation, revision, country_codes, max_days";
 
+// An enum column's value by its name (unknown: the zero value).
 template <typename Enum>
-Enum ParseEnum(const pqxx::field& field,
-               bool (*parse)(const std::string&, Enum*)) {
+Enum EnumOf(const std::string& name, bool (*parse)(const std::string&, Enum*)) {
   Enum value{};
-  parse(field.as<std::string>(), &value);
+  parse(name, &value);
   return value;
 }
 
-std::pair<v1::Rate, int64_t> RateFromRow(const pqxx::row& row) {
+// A rate row and its revision. `Row` is PqxxRow or PgRow.
+template <typename Row>
+std::pair<v1::Rate, int64_t> RateFromRow(const Row& row) {
   v1::Rate r;
-  r.set_name("rates/" + row["id"].as<std::string>());
-  r.set_kind(ParseEnum<v1::Rate::Kind>(row["kind"], &v1::Rate::Kind_Parse));
-  r.set_programme(
-      ParseEnum<v1::Programme>(row["programme"], &v1::Programme_Parse));
-  r.set_first_call_year(row["first_call_year"].as<int>());
-  r.set_last_call_year(row["last_call_year"].as<int>());
-  r.set_min_km(row["min_km"].as<int>());
-  r.set_max_km(row["max_km"].as<int>());
-  r.set_green_travel(row["green_travel"].as<bool>());
-  r.set_direction(
-      ParseEnum<v1::Direction>(row["direction"], &v1::Direction_Parse));
-  r.set_country_group(row["country_group"].as<int>());
-  r.set_participant_kind(ParseEnum<v1::ParticipantKind>(
-      row["participant_kind"], &v1::ParticipantKind_Parse));
-  *r.mutable_amount() = Euros(row["amount_cents"].as<int64_t>());
-  r.set_needs_confirmation(row["needs_confirmation"].as<bool>());
-  for (absl::string_view code : absl::StrSplit(
-           row["country_codes_text"].c_str(), ' ', absl::SkipEmpty())) {
+  r.set_name("rates/" + row.Text("id"));
+  r.set_kind(EnumOf(row.Text("kind"), &v1::Rate::Kind_Parse));
+  r.set_programme(EnumOf(row.Text("programme"), &v1::Programme_Parse));
+  r.set_first_call_year(static_cast<int>(row.Int64("first_call_year")));
+  r.set_last_call_year(static_cast<int>(row.Int64("last_call_year")));
+  r.set_min_km(static_cast<int>(row.Int64("min_km")));
+  r.set_max_km(static_cast<int>(row.Int64("max_km")));
+  r.set_green_travel(row.Bool("green_travel"));
+  r.set_direction(EnumOf(row.Text("direction"), &v1::Direction_Parse));
+  r.set_country_group(static_cast<int>(row.Int64("country_group")));
+  r.set_participant_kind(
+      EnumOf(row.Text("participant_kind"), &v1::ParticipantKind_Parse));
+  *r.mutable_amount() = Euros(row.Int64("amount_cents"));
+  r.set_needs_confirmation(row.Bool("needs_confirmation"));
+  for (absl::string_view code :
+       absl::StrSplit(row.Text("country_codes_text"), ' ', absl::SkipEmpty())) {
     r.add_country_codes(std::string(code));
   }
-  r.set_max_days(row["max_days"].as<int>());
-  *r.mutable_update_time() = FromMicros(row["update_us"].as<int64_t>());
-  const int64_t revision = row["revision"].as<int64_t>();
+  r.set_max_days(static_cast<int>(row.Int64("max_days")));
+  *r.mutable_update_time() = FromMicros(row.Int64("update_us"));
+  const int64_t revision = row.Int64("revision");
   r.set_etag(Etag(r.name(), revision));
   return {r, revision};
 }
@@ -310,24 +310,7 @@ absl::StatusOr<std::vector<v1::Rate>> PgGrantsStore::RatesForCall(
     std::vector<v1::Rate> out;
     for (const auto& row : txn_.exec_prepared(
              "rates_for_call", v1::Programme_Name(programme), call_year)) {
-      out.push_back(RateFromRow(row).first);
-    }
-    return out;
-  });
-}
-
-absl::StatusOr<std::vector<v1::Rate>> PgGrantsStore::ListRates(
-    v1::Programme programme, bool needs_confirmation_only,
-    const std::string& after_id, int limit) {
-  return StoreCall([&]() -> std::vector<v1::Rate> {
-    const std::string programme_filter = programme == v1::PROGRAMME_UNSPECIFIED
-                                             ? ""
-                                             : v1::Programme_Name(programme);
-    std::vector<v1::Rate> out;
-    for (const auto& row :
-         txn_.exec_prepared("rates_list", programme_filter,
-                            needs_confirmation_only, after_id, limit)) {
-      out.push_back(RateFromRow(row).first);
+      out.push_back(RateFromRow(PqxxRow(row)).first);
     }
     return out;
   });
@@ -341,7 +324,7 @@ absl::StatusOr<std::pair<v1::Rate, int64_t>> PgGrantsStore::GetRate(
       return Error(absl::StatusCode::kNotFound, "RATE_NOT_FOUND",
                    "no rate rates/" + id, Text(words::RATE_NOT_FOUND));
     }
-    return RateFromRow(r[0]);
+    return RateFromRow(PqxxRow(r[0]));
   });
 }
 
@@ -597,6 +580,21 @@ void PgGrantsReads::GetBudgetReport(const CallLimit& limit,
                           static_cast<int>(row.Int64("agreed"));
                       return report;
                     }));
+}
+
+void PgGrantsReads::ListRates(v1::Programme programme,
+                              bool needs_confirmation_only,
+                              const CallLimit& limit,
+                              const std::string& after_id, int max_rows,
+                              Then<std::vector<v1::Rate>> then) {
+  reactor_.Read(
+      limit, "rates_list",
+      {programme == v1::PROGRAMME_UNSPECIFIED ? ""
+                                              : v1::Programme_Name(programme),
+       needs_confirmation_only ? "true" : "false", after_id,
+       std::to_string(max_rows)},
+      EveryRow(std::move(then),
+               [](const PgRow& row, int) { return RateFromRow(row).first; }));
 }
 
 }  // namespace mobility::grants

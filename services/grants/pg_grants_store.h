@@ -20,10 +20,6 @@ class PgGrantsStore final : public PgStore<GrantsStore> {
 
   absl::StatusOr<std::vector<v1::Rate>> RatesForCall(v1::Programme programme,
                                                      int call_year) override;
-  absl::StatusOr<std::vector<v1::Rate>> ListRates(v1::Programme programme,
-                                                  bool needs_confirmation_only,
-                                                  const std::string& after_id,
-                                                  int limit) override;
   absl::StatusOr<std::pair<v1::Rate, int64_t>> GetRate(
       const std::string& id) override;
   absl::Status LockRates() override;
@@ -78,6 +74,9 @@ class PgGrantsReads final : public GrantsReads {
                  Then<BudgetRow> then) override;
   void GetBudgetReport(const CallLimit& limit, const std::string& id,
                        Then<BudgetReportRow> then) override;
+  void ListRates(v1::Programme programme, bool needs_confirmation_only,
+                 const CallLimit& limit, const std::string& after_id,
+                 int max_rows, Then<std::vector<v1::Rate>> then) override;
 
  private:
   PgReactor& reactor_;

@@ -18,32 +18,32 @@
 
 namespace mobility::grants {
 
-absl::StatusOr<v1::ListRatesResponse> Rates::ListRates(
-    const v1::ListRatesRequest& request, const CallContext& call) {
+void Rates::ListRates(const v1::ListRatesRequest& request,
+                      const CallContext& call,
+                      Then<v1::ListRatesResponse> reply) {
   auto page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
+  if (!page_size.ok()) return reply(page_size.status());
   if (!v1::Programme_IsValid(request.programme())) {
-    return InvalidField("programme", Text(common_words::PROGRAMME_CODE));
+    return reply(InvalidField("programme", Text(common_words::PROGRAMME_CODE)));
   }
-  const std::string query =
+  std::string query =
       absl::StrCat("rates?programme=", request.programme(),
                    "&check=", request.needs_confirmation_only());
   auto after = DecodePageToken(request.page_token(), query);
-  if (!after.ok()) return after.status();
-  auto rows = store_->ReadValue(
-      call.limit,
-      [&](GrantsStore& store) -> absl::StatusOr<std::vector<v1::Rate>> {
-        return store.ListRates(request.programme(),
-                               request.needs_confirmation_only(), *after,
-                               *page_size + 1);
+  if (!after.ok()) return reply(after.status());
+  reads_->ListRates(
+      request.programme(), request.needs_confirmation_only(), call.limit,
+      *after, *page_size + 1,
+      [page_size = *page_size, query = std::move(query),
+       reply = std::move(reply)](absl::StatusOr<std::vector<v1::Rate>> rows) {
+        if (!rows.ok()) return reply(rows.status());
+        v1::ListRatesResponse response;
+        response.set_next_page_token(TakePage(
+            *rows, page_size, query,
+            [&](v1::Rate r) { *response.add_rates() = std::move(r); },
+            [](const v1::Rate& r) { return ResourceIdOf(r.name()); }));
+        reply(std::move(response));
       });
-  if (!rows.ok()) return rows.status();
-  v1::ListRatesResponse response;
-  response.set_next_page_token(TakePage(
-      *rows, *page_size, query,
-      [&](v1::Rate r) { *response.add_rates() = std::move(r); },
-      [](const v1::Rate& r) { return ResourceIdOf(r.name()); }));
-  return response;
 }
 
 namespace {

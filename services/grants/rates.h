@@ -20,12 +20,15 @@ class Rates {
   // `rate_tables`: the quotes' cache, dropped as soon as a change commits so
   // that this replica's next quote prices with it.
   Rates(
-      Transactor<GrantsStore>* store, RateTables* rate_tables,
-      Clock clock = [] { return absl::Now(); })
-      : store_(store), rate_tables_(rate_tables), clock_(std::move(clock)) {}
+      Transactor<GrantsStore>* store, GrantsReads* reads,
+      RateTables* rate_tables, Clock clock = [] { return absl::Now(); })
+      : store_(store),
+        reads_(reads),
+        rate_tables_(rate_tables),
+        clock_(std::move(clock)) {}
 
-  absl::StatusOr<v1::ListRatesResponse> ListRates(
-      const v1::ListRatesRequest& request, const CallContext& call);
+  void ListRates(const v1::ListRatesRequest& request, const CallContext& call,
+                 Then<v1::ListRatesResponse> reply);
   absl::StatusOr<v1::Rate> CreateRate(const v1::CreateRateRequest& request,
                                       const CallContext& call);
   absl::StatusOr<v1::Rate> UpdateRate(const v1::UpdateRateRequest& request,
@@ -35,6 +38,7 @@ class Rates {
   absl::Time Now() const { return TruncatedNow(clock_); }
 
   Transactor<GrantsStore>* store_;
+  GrantsReads* reads_;
   RateTables* rate_tables_;
   Clock clock_;
 };
