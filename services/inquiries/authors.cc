@@ -85,9 +85,11 @@ std::string LookupKey(const CallContext& call) {
 absl::Status Authors::CheckLookups(const CallContext& call) const {
   const absl::Time now = settings_->Now();
   return store_->Transact(call.limit, [&](InquiriesStore& store) {
+    const std::string key = LookupKey(call);
+    MOBILITY_RETURN_IF_ERROR(store.LockSubmissions({key}));
     MOBILITY_ASSIGN_OR_RETURN(
         const auto usage,
-        store.LockAndCountSubmissions(LookupKey(call), now - absl::Hours(1)));
+        store.CountSubmissions(key, now - absl::Hours(1), std::nullopt));
     if (usage.count < kFailedLookupsPerHour) return absl::OkStatus();
     const absl::Duration wait =
         absl::Ceil(usage.earliest + absl::Hours(1) - now, absl::Seconds(1));

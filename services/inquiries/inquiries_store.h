@@ -72,15 +72,22 @@ class InquiriesStore : public RequestLedger {
   virtual absl::StatusOr<std::string> NumberRegistration(
       const std::string& id, int year, const std::string& notice_mark) = 0;
 
-  // Public submissions under a key (a hashed address or e-mail): serialises
-  // the submissions of one key, then says how many came at or after `since`
-  // and when the earliest of them came.
+  // Public submissions under keys (a hashed address or e-mail). Locking
+  // serialises the submissions of each key until the transaction ends, so
+  // that concurrent ones cannot all pass a limit; the keys are locked in one
+  // order, so two submissions sharing two keys never wait on each other.
+  virtual absl::Status LockSubmissions(
+      const std::vector<std::string>& key_hashes) = 0;
+  // How many submissions under a locked key came at or after `since`, and
+  // when the earliest of them came; with `record_at`, this one is recorded in
+  // the same statement (and goes if the transaction rolls back).
   struct Usage {
     int count = 0;
     absl::Time earliest = absl::InfinitePast();
   };
-  virtual absl::StatusOr<Usage> LockAndCountSubmissions(
-      const std::string& key_hash, absl::Time since) = 0;
+  virtual absl::StatusOr<Usage> CountSubmissions(
+      const std::string& key_hash, absl::Time since,
+      std::optional<absl::Time> record_at) = 0;
   virtual absl::Status RecordSubmission(const std::string& key_hash,
                                         absl::Time time) = 0;
   virtual absl::StatusOr<int64_t> PurgeSubmissions(absl::Time before) = 0;

@@ -144,12 +144,18 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
                     "WHERE inquiry_id = $1) SELECT registration_number FROM "
                     "numbered")},
 
-      // The advisory lock serialises one key's submissions until commit, so
-      // concurrent submissions cannot all pass the limit.
+      // Advisory locks, one per key, in one order. The count is a statement
+      // of its own, so its snapshot is taken once the locks are held.
       {"submissions_lock",
-       "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))"},
+       "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM "
+       "(SELECT DISTINCT k FROM unnest($1::text[]) k ORDER BY k) keys"},
+      // Counts what came before; the insert (with $3 not NULL) is not among
+      // what the statement's own snapshot sees.
       {"submissions_count",
-       absl::StrCat("SELECT count(*), ",
+       absl::StrCat("WITH recorded AS (INSERT INTO submissions (key_hash, "
+                    "time) SELECT $1, ",
+                    TimestampParam(3),
+                    " WHERE $3::bigint IS NOT NULL) SELECT count(*), ",
                     TimestampColumn("coalesce(min(time), 'epoch')"),
                     " FROM submissions WHERE key_hash = $1 AND time >= ",
                     TimestampParam(2))},
@@ -308,12 +314,21 @@ absl::StatusOr<std::string> PgInquiriesStore::NumberRegistration(
   });
 }
 
-absl::StatusOr<InquiriesStore::Usage> PgInquiriesStore::LockAndCountSubmissions(
-    const std::string& key_hash, absl::Time since) {
+absl::Status PgInquiriesStore::LockSubmissions(
+    const std::vector<std::string>& key_hashes) {
+  return StoreCall([&]() -> void {
+    txn_.exec_prepared("submissions_lock", TextArrayParam(key_hashes));
+  });
+}
+
+absl::StatusOr<InquiriesStore::Usage> PgInquiriesStore::CountSubmissions(
+    const std::string& key_hash, absl::Time since,
+    std::optional<absl::Time> record_at) {
   return StoreCall([&]() -> InquiriesStore::Usage {
-    txn_.exec_prepared("submissions_lock", key_hash);
-    pqxx::row row = txn_.exec_prepared1("submissions_count", key_hash,
-                                        absl::ToUnixMicros(since));
+    pqxx::row row = txn_.exec_prepared1(
+        "submissions_count", key_hash, absl::ToUnixMicros(since),
+        record_at ? std::optional<int64_t>(absl::ToUnixMicros(*record_at))
+                  : std::nullopt);
     Usage usage;
     usage.count = row[0].as<int>();
     if (usage.count > 0)

@@ -38,8 +38,11 @@ class PgInquiriesStore final : public PgStore<InquiriesStore> {
   absl::StatusOr<bool> DeleteHoliday(absl::CivilDay day) override;
   absl::StatusOr<std::string> NumberRegistration(
       const std::string& id, int year, const std::string& notice_mark) override;
-  absl::StatusOr<Usage> LockAndCountSubmissions(const std::string& key_hash,
-                                                absl::Time since) override;
+  absl::Status LockSubmissions(
+      const std::vector<std::string>& key_hashes) override;
+  absl::StatusOr<Usage> CountSubmissions(
+      const std::string& key_hash, absl::Time since,
+      std::optional<absl::Time> record_at) override;
   absl::Status RecordSubmission(const std::string& key_hash,
                                 absl::Time time) override;
   absl::StatusOr<int64_t> PurgeSubmissions(absl::Time before) override;

@@ -38,13 +38,18 @@ v1::InquiryReceipt ReceiptOf(const v1::Inquiry& inquiry) {
 
 }  // namespace
 
-absl::Status Registration::CheckRate(InquiriesStore& store,
-                                     const std::string& key,
-                                     absl::Time now) const {
-  const std::string key_hash = KeyedDigest("rate limit", key);
-  MOBILITY_ASSIGN_OR_RETURN(
-      auto usage, store.LockAndCountSubmissions(key_hash, now - kRateWindow));
-  if (usage.count >= settings_->submissions_per_hour) {
+absl::Status Registration::CheckRates(InquiriesStore& store,
+                                      const std::vector<std::string>& keys,
+                                      absl::Time now) const {
+  std::vector<std::string> hashes;
+  for (const std::string& key : keys)
+    hashes.push_back(KeyedDigest("rate limit", key));
+  MOBILITY_RETURN_IF_ERROR(store.LockSubmissions(hashes));
+  for (const std::string& hash : hashes) {
+    // Recorded now; a refusal rolls the record back with the rest.
+    MOBILITY_ASSIGN_OR_RETURN(
+        const auto usage, store.CountSubmissions(hash, now - kRateWindow, now));
+    if (usage.count < settings_->submissions_per_hour) continue;
     const absl::Duration wait =
         absl::Ceil(usage.earliest + kRateWindow - now, absl::Seconds(1));
     return WithRetryDelay(
@@ -54,7 +59,6 @@ absl::Status Registration::CheckRate(InquiriesStore& store,
                     {"minutes", WholeMinutes(wait)}})),
         wait);
   }
-  MOBILITY_RETURN_IF_ERROR(store.RecordSubmission(key_hash, now));
   return absl::OkStatus();
 }
 
@@ -128,8 +132,8 @@ absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
                                       Text(words::ADDRESSEE));
                 }
               }
-              for (const auto& key : rate_keys) {
-                if (auto s = CheckRate(store, key, now); !s.ok()) return s;
+              if (!rate_keys.empty()) {
+                MOBILITY_RETURN_IF_ERROR(CheckRates(store, rate_keys, now));
               }
               const std::string duplicate_key = DuplicateKey(inquiry);
               MOBILITY_ASSIGN_OR_RETURN(

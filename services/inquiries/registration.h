@@ -25,10 +25,11 @@ class Registration {
       const v1::CreateInquiryRequest& request, const CallContext& call);
 
  private:
-  // RESOURCE_EXHAUSTED, with the time to wait, when `key` sent its hour's
-  // share; otherwise counts this submission.
-  absl::Status CheckRate(InquiriesStore& store, const std::string& key,
-                         absl::Time now) const;
+  // RESOURCE_EXHAUSTED, with the time to wait, when one of `keys` sent its
+  // hour's share; otherwise counts this submission under each.
+  absl::Status CheckRates(InquiriesStore& store,
+                          const std::vector<std::string>& keys,
+                          absl::Time now) const;
 
   Transactor<InquiriesStore>* store_;
   const Settings* settings_;
