@@ -231,6 +231,43 @@ TEST_F(MailTest, PublishedQuestionsAreSearchedWithoutAnAccount) {
   EXPECT_THAT(titles, ::testing::ElementsAre("Стипендия", "Erasmus+ grants"));
 }
 
+// A published question read by its name: the public gets the Q&A alone,
+// the office which appeal it came from and who published it.
+TEST_F(MailTest, APublishedQuestionIsReadByName) {
+  v1::InquiryReceipt receipt = Submit(Question("grants"), Handler());
+  ASSERT_TRUE(Assign(receipt.inquiry()).ok());
+  ASSERT_TRUE(Start(receipt.inquiry()).ok());
+  ASSERT_TRUE(Answer(receipt.inquiry(), "answer").ok());
+  v1::PublishQuestionRequest publish;
+  publish.set_inquiry(receipt.inquiry());
+  publish.mutable_published_question()->set_title("Erasmus+ grants");
+  publish.mutable_published_question()->set_question("How are they paid?");
+  publish.mutable_published_question()->set_answer("In two instalments.");
+  publish.mutable_published_question()->set_language("en");
+  v1::PublishedQuestion published;
+  ASSERT_TRUE(
+      Call(&Stub::PublishQuestion, publish, &published, Handler()).ok());
+
+  v1::GetPublishedQuestionRequest get;
+  get.set_name(published.name());
+  v1::PublishedQuestion seen;
+  ASSERT_TRUE(Call(&Stub::GetPublishedQuestion, get, &seen).ok());
+  EXPECT_EQ(seen.title(), "Erasmus+ grants");
+  EXPECT_EQ(seen.answer(), "In two instalments.");
+  EXPECT_TRUE(seen.inquiry().empty());
+  EXPECT_TRUE(seen.published_by().empty());
+  ASSERT_TRUE(Call(&Stub::GetPublishedQuestion, get, &seen, Handler()).ok());
+  EXPECT_EQ(seen.inquiry(), receipt.inquiry());
+  EXPECT_FALSE(seen.published_by().empty());
+
+  get.set_name("publishedQuestions/no-such-question");
+  EXPECT_EQ(Call(&Stub::GetPublishedQuestion, get, &seen).code(),
+            absl::StatusCode::kNotFound);
+  get.set_name("inquiries/not-a-question");
+  EXPECT_EQ(Call(&Stub::GetPublishedQuestion, get, &seen).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
 // Issue 23: the published Q&A stayed English, and a Russian search for
 // "грант" did not find the question about grants.
 TEST_F(MailTest, AQuestionInSeveralLanguagesIsFoundInEach) {

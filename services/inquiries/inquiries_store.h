@@ -170,6 +170,10 @@ class InquiriesReads {
   virtual void ListPublished(const CallLimit& limit, const std::string& query,
                              const std::string& after, int max_rows,
                              Then<std::vector<v1::PublishedQuestion>> then) = 0;
+  // nullopt when there is none.
+  virtual void GetPublished(
+      const CallLimit& limit, const std::string& id,
+      Then<std::optional<v1::PublishedQuestion>> then) = 0;
   // The inquiry with every message and its history, as one read sees them;
   // nullopt when there is none.
   virtual void GetWholeInquiry(const CallLimit& limit, const std::string& id,

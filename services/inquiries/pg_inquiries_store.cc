@@ -536,6 +536,21 @@ void PgInquiriesReads::ListPublished(
       }));
 }
 
+void PgInquiriesReads::GetPublished(
+    const CallLimit& limit, const std::string& id,
+    Then<std::optional<v1::PublishedQuestion>> then) {
+  reactor_.Read(limit, "published_get", {id},
+                [id, then = std::move(then)](absl::StatusOr<PgRows> rows) {
+                  if (!rows.ok()) return then(rows.status());
+                  if (rows->size() == 0)
+                    return then(std::optional<v1::PublishedQuestion>());
+                  then(StoreCall([&]() -> std::optional<v1::PublishedQuestion> {
+                    return ParseBody<v1::PublishedQuestion>(PgRow(*rows, 0),
+                                                            "body", id);
+                  }));
+                });
+}
+
 void PgInquiriesReads::GetWholeInquiry(const CallLimit& limit,
                                        const std::string& id,
                                        Then<std::optional<v1::Inquiry>> then) {

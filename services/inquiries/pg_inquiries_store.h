@@ -86,6 +86,8 @@ class PgInquiriesReads final : public InquiriesReads {
   explicit PgInquiriesReads(Database* db) : reactor_(db->reactor()) {}
   void LoadCalendarTable(const CallLimit& limit,
                          Then<InquiriesStore::CalendarTable> then) override;
+  void GetPublished(const CallLimit& limit, const std::string& id,
+                    Then<std::optional<v1::PublishedQuestion>> then) override;
   void GetWholeInquiry(const CallLimit& limit, const std::string& id,
                        Then<std::optional<v1::Inquiry>> then) override;
   void ListPublished(const CallLimit& limit, const std::string& query,

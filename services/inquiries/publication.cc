@@ -21,6 +21,14 @@ absl::Status PublishedNotFound(const std::string& name) {
                Text(words::PUBLISHED_QUESTION_NOT_FOUND));
 }
 
+// The public sees the Q&A, not which appeal it came from or who published
+// it: those are the office's.
+void ShowTo(bool staff, v1::PublishedQuestion& q) {
+  if (staff) return;
+  q.clear_inquiry();
+  q.clear_published_by();
+}
+
 }  // namespace
 
 absl::StatusOr<v1::PublishedQuestion> Publication::PublishQuestion(
@@ -96,22 +104,20 @@ absl::StatusOr<v1::PublishedQuestion> Publication::PublishQuestion(
   return question;
 }
 
-absl::StatusOr<v1::PublishedQuestion> Publication::GetPublishedQuestion(
-    const v1::GetPublishedQuestionRequest& request, const CallContext& call) {
+void Publication::GetPublishedQuestion(
+    const v1::GetPublishedQuestionRequest& request, const CallContext& call,
+    Then<v1::PublishedQuestion> reply) {
   auto id = ParseResourceName("name", request.name(), "publishedQuestions");
-  if (!id.ok()) return id.status();
+  if (!id.ok()) return reply(id.status());
   const bool staff = IsInquiryStaff(call.principal, settings_->institution);
-  return store_->ReadValue(
-      call.limit,
-      [&](InquiriesStore& store) -> absl::StatusOr<v1::PublishedQuestion> {
-        MOBILITY_ASSIGN_OR_RETURN(auto q, store.GetPublished(*id));
-        if (!q) return PublishedNotFound(request.name());
-        // The public sees the Q&A, not which inquiry or moderator it is.
-        if (!staff) {
-          q->clear_inquiry();
-          q->clear_published_by();
-        }
-        return *std::move(q);
+  reads_->GetPublished(
+      call.limit, *id,
+      [name = request.name(), staff, reply = std::move(reply)](
+          absl::StatusOr<std::optional<v1::PublishedQuestion>> q) {
+        if (!q.ok()) return reply(q.status());
+        if (!*q) return reply(PublishedNotFound(name));
+        ShowTo(staff, **q);
+        reply(**std::move(q));
       });
 }
 
@@ -142,12 +148,7 @@ void Publication::ListPublishedQuestions(
         out.set_next_page_token(TakePage(
             *rows, page_size, fingerprint,
             [&](v1::PublishedQuestion q) {
-              // Who handled it and which appeal it came from are the
-              // office's.
-              if (!staff) {
-                q.clear_inquiry();
-                q.clear_published_by();
-              }
+              ShowTo(staff, q);
               *out.add_published_questions() = std::move(q);
             },
             [](const v1::PublishedQuestion& q) {

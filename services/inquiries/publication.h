@@ -22,8 +22,9 @@ class Publication {
 
   absl::StatusOr<v1::PublishedQuestion> PublishQuestion(
       const v1::PublishQuestionRequest& request, const CallContext& call);
-  absl::StatusOr<v1::PublishedQuestion> GetPublishedQuestion(
-      const v1::GetPublishedQuestionRequest& request, const CallContext& call);
+  void GetPublishedQuestion(const v1::GetPublishedQuestionRequest& request,
+                            const CallContext& call,
+                            Then<v1::PublishedQuestion> reply);
   void ListPublishedQuestions(const v1::ListPublishedQuestionsRequest& request,
                               const CallContext& call,
                               Then<v1::ListPublishedQuestionsResponse> reply);
