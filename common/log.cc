@@ -118,13 +118,11 @@ class LogWriter {
   }
 
   void Append(const std::string& line, bool at_once) {
-    bool wake = false;
     {
       absl::MutexLock lock(&mu_);
-      wake = pending_.empty();
       pending_.append(line);
       if (!at_once && pending_.size() < kLogBatchBytes) {
-        if (wake) StartWriter();
+        StartWriter();
         return;
       }
     }

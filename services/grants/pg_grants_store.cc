@@ -71,9 +71,7 @@ BudgetRow BudgetFromRow(const Row& row, const std::string& id) {
   b.set_project_number(row.Text("project_number"));
   b.set_beneficiary(row.Text("beneficiary"));
   b.set_institution(row.Text("institution"));
-  v1::Programme programme{};
-  v1::Programme_Parse(row.Text("programme"), &programme);
-  b.set_programme(programme);
+  b.set_programme(EnumOf(row.Text("programme"), &v1::Programme_Parse));
   b.set_call_year(static_cast<int>(row.Int64("call_year")));
   b.set_prefinancing_percent(
       static_cast<int>(row.Int64("prefinancing_percent")));
@@ -144,9 +142,7 @@ PaymentRow PaymentFromRow(const Row& row, const std::string& grant_id) {
   PaymentRow p;
   p.seq = static_cast<int>(row.Int64("seq"));
   p.payment.set_name(absl::StrCat("grants/", grant_id, "/payments/", p.seq));
-  v1::Payment::Kind kind{};
-  v1::Payment::Kind_Parse(row.Text("kind"), &kind);
-  p.payment.set_kind(kind);
+  p.payment.set_kind(EnumOf(row.Text("kind"), &v1::Payment::Kind_Parse));
   *p.payment.mutable_amount() = Euros(row.Int64("amount_cents"));
   absl::CivilDay due;
   absl::ParseCivilTime(row.Text("due"), &due);  // due_date::text, ISO 8601.

@@ -47,12 +47,12 @@ absl::Status AppendHistory(InquiriesStore& store, const v1::Inquiry& inquiry,
 
 absl::Status Notify(InquiriesStore& store, NoticeKind kind,
                     const v1::Inquiry& inquiry, const Settings& settings,
-                    absl::Time now, const std::string& tracking_code) {
-  if (auto notice =
-          NoticeFor(kind, inquiry, settings.public_url, tracking_code)) {
-    return store.EnqueueNotice(*notice, now);
-  }
-  return absl::OkStatus();
+                    absl::Time now, const std::string& tracking_code,
+                    bool* queued) {
+  auto notice = NoticeFor(kind, inquiry, settings.public_url, tracking_code);
+  if (queued != nullptr) *queued = notice.has_value();
+  if (!notice) return absl::OkStatus();
+  return store.EnqueueNotice(*notice, now);
 }
 
 absl::Status InquiryNotFound(const std::string& name) {

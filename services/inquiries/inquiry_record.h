@@ -42,10 +42,12 @@ absl::Status AppendHistory(InquiriesStore& store, const v1::Inquiry& inquiry,
                            absl::Time now, const std::string& actor,
                            const std::string& action,
                            const std::string& detail = "");
-// Queues the notice of `kind`, when the author gave an e-mail.
+// Queues the notice of `kind`, when the author gave an e-mail; `*queued`, when
+// given, says whether one was.
 absl::Status Notify(InquiriesStore& store, NoticeKind kind,
                     const v1::Inquiry& inquiry, const Settings& settings,
-                    absl::Time now, const std::string& tracking_code = "");
+                    absl::Time now, const std::string& tracking_code = "",
+                    bool* queued = nullptr);
 
 // The one answer for an inquiry that does not exist or may not be seen.
 absl::Status InquiryNotFound(const std::string& name);

@@ -46,7 +46,8 @@ std::string TranslationsText(const v1::PublishedQuestion& q) {
 }
 
 // An inquiry's row: its body with the registration number from its column,
-// since the body never holds it (NumberRegistration takes it last). `Row` is
+// since the body written at registration lacks it (NumberRegistration takes it
+// last). `Row` is
 // PqxxRow or PgRow; `name` as for ParseBody.
 template <typename Row>
 v1::Inquiry InquiryFromRow(const Row& row, absl::string_view name) {

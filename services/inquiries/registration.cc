@@ -12,7 +12,6 @@
 #include "services/inquiries/directory.h"
 #include "services/inquiries/inquiry_record.h"
 #include "services/inquiries/inquiry_rules.h"
-#include "services/inquiries/notices.h"
 #include "services/inquiries/words.h"
 
 namespace mobility::inquiries {
@@ -41,6 +40,7 @@ v1::InquiryReceipt ReceiptOf(const v1::Inquiry& inquiry) {
 absl::Status Registration::CheckRates(InquiriesStore& store,
                                       const std::vector<std::string>& keys,
                                       absl::Time now) const {
+  if (keys.empty()) return absl::OkStatus();
   std::vector<std::string> hashes;
   for (const std::string& key : keys)
     hashes.push_back(KeyedDigest("rate limit", key));
@@ -132,9 +132,7 @@ absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
                                       Text(words::ADDRESSEE));
                 }
               }
-              if (!rate_keys.empty()) {
-                MOBILITY_RETURN_IF_ERROR(CheckRates(store, rate_keys, now));
-              }
+              MOBILITY_RETURN_IF_ERROR(CheckRates(store, rate_keys, now));
               const std::string duplicate_key = DuplicateKey(inquiry);
               MOBILITY_ASSIGN_OR_RETURN(
                   const auto first,
@@ -196,14 +194,14 @@ absl::StatusOr<v1::InquiryReceipt> Registration::CreateInquiry(
                   "registered",
                   absl::StrCat("channel ", v1::Channel_Name(inquiry.channel()),
                                reason.empty() ? "" : "; ", reason)));
-              unnumbered = Unnumbered{id, registration.year, ""};
               v1::Inquiry noticed = inquiry;
               noticed.set_registration_number(NoticeMark(id));
-              if (auto notice = NoticeFor(NoticeKind::kRegistered, noticed,
-                                          settings_->public_url, code)) {
-                MOBILITY_RETURN_IF_ERROR(store.EnqueueNotice(*notice, now));
-                unnumbered->notice_mark = NoticeMark(id);
-              }
+              bool queued = false;
+              MOBILITY_RETURN_IF_ERROR(Notify(store, NoticeKind::kRegistered,
+                                              noticed, *settings_, now, code,
+                                              &queued));
+              unnumbered = Unnumbered{id, registration.year,
+                                      queued ? NoticeMark(id) : ""};
               receipt = ReceiptOf(inquiry);
               tracking_code = code;
               return absl::OkStatus();
