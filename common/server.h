@@ -31,6 +31,7 @@
 #include "common/auth.h"
 #include "common/call.h"
 #include "common/transactor.h"
+#include "common/wire.h"
 
 namespace mobility {
 
@@ -105,6 +106,14 @@ absl::Status ParseRequest(const grpc::ByteBuffer& bytes,
                           google::protobuf::Message* message);
 absl::Status SerializeResponse(const google::protobuf::Message& message,
                                grpc::ByteBuffer* bytes);
+// A response already in wire form goes out as it is.
+template <typename Message>
+absl::Status SerializeResponse(Encoded<Message> message,
+                               grpc::ByteBuffer* bytes) {
+  grpc::Slice slice(std::move(message.bytes));
+  *bytes = grpc::ByteBuffer(&slice, 1);
+  return absl::OkStatus();
+}
 
 // Base of every service's gRPC adapter: `Generated` is the service class protoc
 // made (e.g. v1::AgreementsService). Each RPC is declared once with Handle:
@@ -227,7 +236,7 @@ class RpcService : public Generated::Service {
   static Then<Response> Answering(grpc::ByteBuffer* out,
                                   std::function<void(absl::Status)> done) {
     return [out, done = std::move(done)](absl::StatusOr<Response> response) {
-      done(response.ok() ? SerializeResponse(*response, out)
+      done(response.ok() ? SerializeResponse(*std::move(response), out)
                          : response.status());
     };
   }

@@ -189,7 +189,7 @@ void Grants::GetGrant(const v1::GetGrantRequest& request,
 
 void Grants::ListGrants(const v1::ListGrantsRequest& request,
                         const CallContext& call,
-                        Then<v1::ListGrantsResponse> reply) {
+                        Then<Encoded<v1::ListGrantsResponse>> reply) {
   auto page_size = EffectivePageSize(request.page_size());
   if (!page_size.ok()) return reply(page_size.status());
   GrantsStore::GrantFilter filter;
@@ -221,14 +221,23 @@ void Grants::ListGrants(const v1::ListGrantsRequest& request,
   // One row more than the page tells whether another page follows.
   reads_->ListGrants(
       call.limit, filter, *after, *page_size + 1,
-      [page_size = *page_size, query,
-       reply = std::move(reply)](absl::StatusOr<std::vector<v1::Grant>> rows) {
+      [page_size = *page_size, query, reply = std::move(reply)](
+          absl::StatusOr<std::vector<EncodedGrant>> rows) {
         if (!rows.ok()) return reply(rows.status());
-        v1::ListGrantsResponse response;
-        response.set_next_page_token(TakePage(
+        Encoded<v1::ListGrantsResponse> response;
+        const std::string next = TakePage(
             *rows, page_size, query,
-            [&](v1::Grant g) { *response.add_grants() = std::move(g); },
-            [](const v1::Grant& g) { return ResourceIdOf(g.name()); }));
+            [&](EncodedGrant g) {
+              wire::AppendLengthDelimited(
+                  &response.bytes, v1::ListGrantsResponse::kGrantsFieldNumber,
+                  g.bytes);
+            },
+            [](const EncodedGrant& g) { return g.id; });
+        if (!next.empty()) {
+          wire::AppendLengthDelimited(
+              &response.bytes,
+              v1::ListGrantsResponse::kNextPageTokenFieldNumber, next);
+        }
         reply(std::move(response));
       });
 }

@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "common/call.h"
 #include "common/transactor.h"
+#include "common/wire.h"
 #include "mobility/grants/v1/grants.pb.h"
 #include "services/agreements/client/agreements_client.h"
 #include "services/grants/grants_store.h"
@@ -36,7 +37,7 @@ class Grants {
   void GetGrant(const v1::GetGrantRequest& request, const CallContext& call,
                 Then<v1::Grant> reply);
   void ListGrants(const v1::ListGrantsRequest& request, const CallContext& call,
-                  Then<v1::ListGrantsResponse> reply);
+                  Then<Encoded<v1::ListGrantsResponse>> reply);
   absl::StatusOr<v1::Grant> AgreeGrant(const v1::AgreeGrantRequest& request,
                                        const CallContext& call);
   absl::StatusOr<v1::Grant> PrefinanceGrant(

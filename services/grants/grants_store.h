@@ -120,6 +120,13 @@ class GrantsStore : public RequestLedger {
                                                    absl::Time now) = 0;
 };
 
+// A listed grant as it is answered: its id, the page's key, and its bytes, a
+// v1::Grant in wire form, so that a page is spliced and never parsed.
+struct EncodedGrant {
+  std::string id;
+  std::string bytes;
+};
+
 // The reads the serving path makes outside a transaction, parking no thread:
 // each hands its result to `then` once, on whichever thread received it.
 class GrantsReads {
@@ -130,7 +137,7 @@ class GrantsReads {
   virtual void ListGrants(const CallLimit& limit,
                           const GrantsStore::GrantFilter& filter,
                           const std::string& after_id, int max_rows,
-                          Then<std::vector<v1::Grant>> then) = 0;
+                          Then<std::vector<EncodedGrant>> then) = 0;
   // The payments of a grant, in order.
   virtual void ListPayments(const CallLimit& limit, const std::string& grant_id,
                             Then<std::vector<v1::Payment>> then) = 0;

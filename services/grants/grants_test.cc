@@ -1302,6 +1302,61 @@ TEST_F(GrantsServiceTest, AGrantNamesItsUnconfirmedRatesUntilConfirmed) {
             grant.quote().total().amount_minor());
 }
 
+// A page of grants is spliced from the stored bodies, not parsed: each listed
+// grant must be the grant read by name, to the byte of every field, with the
+// output-only fields of now and not those its body was written with (a grant
+// made under a doubted rate, then agreed, carries both in its body).
+TEST_F(GrantsServiceTest, AListedGrantIsTheGrantReadByName) {
+  const std::string budget =
+      CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
+  v1::UpdateRateRequest doubt;
+  doubt.mutable_rate()->set_name("rates/ka107-2018-2020-in-g3-student");
+  doubt.mutable_rate()->set_needs_confirmation(true);
+  doubt.mutable_update_mask()->add_paths("needs_confirmation");
+  v1::Rate rate;
+  ASSERT_TRUE(Call(&Stub::UpdateRate, doubt, &rate, Role::kAdmin).ok());
+  v1::Grant doubted = CreateGrant(budget);
+  ASSERT_THAT(doubted.unconfirmed_rates(), SizeIs(1));
+  ASSERT_TRUE(Agree(doubted.name()).ok());
+  CreateGrant(budget, "student-8");
+
+  const auto expect_listed_as_read = [&](size_t unconfirmed) {
+    v1::ListGrantsRequest list;
+    v1::ListGrantsResponse listed;
+    ASSERT_TRUE(Call(&Stub::ListGrants, list, &listed).ok());
+    ASSERT_THAT(listed.grants(), SizeIs(2));
+    for (const v1::Grant& grant : listed.grants()) {
+      v1::GetGrantRequest get;
+      get.set_name(grant.name());
+      v1::Grant read;
+      ASSERT_TRUE(Call(&Stub::GetGrant, get, &read).ok());
+      EXPECT_TRUE(
+          google::protobuf::util::MessageDifferencer::Equals(grant, read))
+          << grant.DebugString() << "\nread by name:\n"
+          << read.DebugString();
+      EXPECT_THAT(grant.unconfirmed_rates(), SizeIs(unconfirmed));
+      EXPECT_FALSE(grant.institution().empty());
+    }
+  };
+  expect_listed_as_read(1);
+  doubt.mutable_rate()->set_needs_confirmation(false);
+  ASSERT_TRUE(Call(&Stub::UpdateRate, doubt, &rate, Role::kAdmin).ok());
+  expect_listed_as_read(0);
+
+  // Paged by one, the same two grants.
+  v1::ListGrantsRequest first_page;
+  first_page.set_page_size(1);
+  v1::ListGrantsResponse first, second;
+  ASSERT_TRUE(Call(&Stub::ListGrants, first_page, &first).ok());
+  ASSERT_THAT(first.grants(), SizeIs(1));
+  ASSERT_FALSE(first.next_page_token().empty());
+  first_page.set_page_token(first.next_page_token());
+  ASSERT_TRUE(Call(&Stub::ListGrants, first_page, &second).ok());
+  ASSERT_THAT(second.grants(), SizeIs(1));
+  EXPECT_TRUE(second.next_page_token().empty());
+  EXPECT_LT(first.grants(0).name(), second.grants(0).name());
+}
+
 TEST_F(GrantsServiceTest, ExportsCsvForTheNationalAgency) {
   const std::string budget =
       CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);

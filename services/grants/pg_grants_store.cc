@@ -8,6 +8,7 @@
 #include "common/api.h"
 #include "common/status.h"
 #include "common/types.h"
+#include "common/wire.h"
 #include "services/grants/grant_rules.h"
 #include "services/grants/words.h"
 
@@ -104,17 +105,67 @@ UnconfirmedRates UnconfirmedIn(absl::string_view listed) {
   return absl::StrSplit(listed, ' ', absl::SkipEmpty());
 }
 
-// A grant with the applied rates that are among `unconfirmed`. `Row` is
-// PqxxRow or PgRow: a transaction and the reactor decode one way.
+// A grant's bytes as they are answered, spliced from its stored body without
+// parsing it: the body's fields but the output-only ones it may carry from
+// when it was written, then those read now: the applied rates among
+// `unconfirmed`, and the institution whose budget pays it. Protobuf takes
+// fields in any order. `Row` is PqxxRow or PgRow: a transaction and the
+// reactor encode one way.
+template <typename Row>
+std::string GrantBytes(const Row& row, absl::string_view name,
+                       const UnconfirmedRates& unconfirmed) {
+  const auto stored = row.Bytes("body");
+  std::string out;
+  out.reserve(stored.size() + 64);
+  std::string rates;  // unconfirmed_rates, in the order they were applied.
+  wire::FieldReader body(stored);
+  bool ok = true;
+  for (wire::Field field; body.Next(&field);) {
+    if (field.number == v1::Grant::kUnconfirmedRatesFieldNumber ||
+        field.number == v1::Grant::kInstitutionFieldNumber) {
+      continue;
+    }
+    out.append(field.whole.data(), field.whole.size());
+    if (field.number != v1::Grant::kQuoteFieldNumber || unconfirmed.empty())
+      continue;
+    wire::FieldReader quote(field.content);
+    for (wire::Field applied; quote.Next(&applied);) {
+      if (applied.number != v1::GrantQuote::kAppliedRatesFieldNumber) continue;
+      wire::FieldReader rate(applied.content);
+      for (wire::Field column; rate.Next(&column);) {
+        if (column.number == v1::Rate::kNameFieldNumber &&
+            unconfirmed.contains(column.content)) {
+          wire::AppendLengthDelimited(
+              &rates, v1::Grant::kUnconfirmedRatesFieldNumber, column.content);
+        }
+      }
+      ok = ok && rate.ok();
+    }
+    ok = ok && quote.ok();
+  }
+  if (!ok || !body.ok()) {
+    throw StoredBodyError(row.Table("body"), "body", name,
+                          v1::Grant::descriptor()->full_name());
+  }
+  out += rates;
+  const std::string institution = row.Text("institution");
+  if (!institution.empty()) {
+    wire::AppendLengthDelimited(&out, v1::Grant::kInstitutionFieldNumber,
+                                institution);
+  }
+  return out;
+}
+
+// A grant as GrantBytes answers it, for the domain to work on.
 template <typename Row>
 v1::Grant GrantFromRow(const Row& row, absl::string_view name,
                        const UnconfirmedRates& unconfirmed) {
-  v1::Grant g = ParseBody<v1::Grant>(row, "body", name);
-  g.clear_unconfirmed_rates();
-  for (const auto& rate : g.quote().applied_rates()) {
-    if (unconfirmed.contains(rate.name())) g.add_unconfirmed_rates(rate.name());
+  const std::string bytes = GrantBytes(row, name, unconfirmed);
+  v1::Grant g;
+  if (!g.ParseFromString(bytes)) {
+    throw StoredBodyError(row.Table("body"), "body", name,
+                          v1::Grant::descriptor()->full_name());
   }
-  g.set_institution(row.Text("institution"));
   return g;
 }
 
@@ -127,13 +178,14 @@ constexpr char kInstitution[] =
     "(SELECT b.institution FROM budgets b WHERE b.id = grants.budget_id) AS "
     "institution";
 
-// A page of grants: `decode(row, i)` with the rates awaiting confirmation,
-// which grant_list sends with the first row only (the same for every row, and
-// longer than a grant's body).
+// The rates awaiting confirmation of a page of grants, which grant_list sends
+// with the first row only (the same for every row, and longer than a grant's
+// body).
 template <typename Row>
-v1::Grant ListedGrant(const Row& row, int i, UnconfirmedRates& unconfirmed) {
+const UnconfirmedRates& ListedUnconfirmed(const Row& row, int i,
+                                          UnconfirmedRates& unconfirmed) {
   if (i == 0) unconfirmed = UnconfirmedIn(row.Text("unconfirmed"));
-  return GrantFromRow(row, "grant_list", unconfirmed);
+  return unconfirmed;
 }
 
 // A row of payments_of_grant. `Row` is PqxxRow or PgRow.
@@ -273,7 +325,8 @@ std::vector<PreparedStatement> PgGrantsStore::Statements() {
                     " FROM grants WHERE id = $1 FOR UPDATE OF grants")},
       {"grant_list",
        absl::StrCat(
-           "SELECT body, CASE WHEN row_number() OVER (ORDER BY id) = 1 THEN ",
+           "SELECT id, body, CASE WHEN row_number() OVER (ORDER BY id) = 1 "
+           "THEN ",
            kUnconfirmed, " END AS unconfirmed, ", kInstitution,
            " FROM grants WHERE ($1 = '' OR budget_id = $1) AND ($2 = '' OR "
            "state = $2) AND ($3 = '' OR participant_reference = $3) AND ($6 = "
@@ -468,8 +521,11 @@ absl::StatusOr<std::vector<v1::Grant>> PgGrantsStore::ListGrants(
     const pqxx::result rows = txn_.exec_prepared(
         "grant_list", filter.budget_id, filter.state,
         filter.participant_reference, after_id, limit, filter.institution);
-    for (int i = 0; i < static_cast<int>(rows.size()); ++i)
-      out.push_back(ListedGrant(PqxxRow(rows[i]), i, unconfirmed));
+    for (int i = 0; i < static_cast<int>(rows.size()); ++i) {
+      const PqxxRow row(rows[i]);
+      out.push_back(GrantFromRow(row, "grant_list",
+                                 ListedUnconfirmed(row, i, unconfirmed)));
+    }
     return out;
   });
 }
@@ -541,15 +597,19 @@ void PgGrantsReads::ListPayments(const CallLimit& limit,
 void PgGrantsReads::ListGrants(const CallLimit& limit,
                                const GrantsStore::GrantFilter& filter,
                                const std::string& after_id, int max_rows,
-                               Then<std::vector<v1::Grant>> then) {
-  reactor_.Read(limit, "grant_list",
-                {filter.budget_id, filter.state, filter.participant_reference,
-                 after_id, std::to_string(max_rows), filter.institution},
-                EveryRow(std::move(then),
-                         [unconfirmed = std::make_shared<UnconfirmedRates>()](
-                             const PgRow& row, int i) {
-                           return ListedGrant(row, i, *unconfirmed);
-                         }));
+                               Then<std::vector<EncodedGrant>> then) {
+  reactor_.Read(
+      limit, "grant_list",
+      {filter.budget_id, filter.state, filter.participant_reference, after_id,
+       std::to_string(max_rows), filter.institution},
+      EveryRow(std::move(then),
+               [unconfirmed = std::make_shared<UnconfirmedRates>()](
+                   const PgRow& row, int i) {
+                 return EncodedGrant{
+                     row.Text("id"),
+                     GrantBytes(row, "grant_list",
+                                ListedUnconfirmed(row, i, *unconfirmed))};
+               }));
 }
 
 void PgGrantsReads::GetBudget(const CallLimit& limit, const std::string& id,

@@ -67,7 +67,7 @@ class PgGrantsReads final : public GrantsReads {
   void ListGrants(const CallLimit& limit,
                   const GrantsStore::GrantFilter& filter,
                   const std::string& after_id, int max_rows,
-                  Then<std::vector<v1::Grant>> then) override;
+                  Then<std::vector<EncodedGrant>> then) override;
   void ListPayments(const CallLimit& limit, const std::string& grant_id,
                     Then<std::vector<v1::Payment>> then) override;
   void GetBudget(const CallLimit& limit, const std::string& id,
