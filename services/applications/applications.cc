@@ -121,10 +121,8 @@ void Transition(v1::Application& application, v1::Application::State to,
 }
 
 absl::Status TellApplicant(ApplicationsStore& store, const v1::Application& a,
-                           absl::string_view public_url, absl::Time now) {
-  MOBILITY_ASSIGN_OR_RETURN(
-      const v1::Call call,
-      store.GetCall(ResourceIdOf(a.call()), /*for_update=*/false));
+                           const v1::Call& call, absl::string_view public_url,
+                           absl::Time now) {
   std::optional<Mail> mail = ApplicantMail(a, call, public_url);
   return mail ? store.EnqueueMail(*mail, now) : absl::OkStatus();
 }
@@ -474,7 +472,8 @@ absl::StatusOr<v1::Application> Applications::SubmitApplication(
           submitted.set_language(std::string(LanguageTag(call.language)));
           StampApplication(submitted, now);
           MOBILITY_RETURN_IF_ERROR(store.SaveApplication(*id, submitted));
-          return TellApplicant(store, submitted, public_url_, now);
+          return TellApplicant(store, submitted, current->call, public_url_,
+                               now);
         });
   });
   if (!status.ok()) return status;
@@ -504,7 +503,7 @@ absl::StatusOr<v1::Application> ChangeAsOffice(
               StampApplication(changed, now);
               MOBILITY_RETURN_IF_ERROR(store.SaveApplication(id, changed));
               if (changed.state() == before) return absl::OkStatus();
-              return TellApplicant(store, changed, public_url, now);
+              return TellApplicant(store, changed, read->call, public_url, now);
             });
       });
   if (!status.ok()) return status;

@@ -51,10 +51,11 @@ void Transition(v1::Application& application, v1::Application::State to,
                 absl::Time now);
 
 // In the transaction that moved `a` to its state: the applicant's e-mail
-// about it (ApplicantMail), when that state has one, linking under
+// about it (ApplicantMail) in `call`, when that state has one, linking under
 // `public_url`.
 absl::Status TellApplicant(ApplicationsStore& store, const v1::Application& a,
-                           absl::string_view public_url, absl::Time now);
+                           const v1::Call& call, absl::string_view public_url,
+                           absl::Time now);
 
 // FAILED_PRECONDITION naming the state unless `application` is in one of
 // `from`.

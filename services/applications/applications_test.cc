@@ -582,6 +582,34 @@ TEST_F(ApplicationsServiceTest, FiftyConcurrentSelectionsOnFivePlaces) {
   EXPECT_EQ(Grants(), 5);
 }
 
+// Only the office running the call selects: another institution's
+// coordinator learns nothing, and nothing is taken or recorded. Selection
+// reads the application once, in the transaction that records its intent, so
+// the check is there.
+TEST_F(ApplicationsServiceTest, AnotherOfficeCannotSelectNorLeaveAnIntent) {
+  v1::Call call = CreateCall();
+  const v1::Application a = Get(Reviewed(call.name(), "student-1", 80).name());
+  for (auto decision : {v1::DecideApplicationRequest::SELECTED,
+                        v1::DecideApplicationRequest::RESERVE,
+                        v1::DecideApplicationRequest::REJECTED}) {
+    v1::DecideApplicationRequest request;
+    request.set_name(a.name());
+    request.set_decision(decision);
+    v1::Application ignored;
+    EXPECT_EQ(Call(&Stub::DecideApplication, request, &ignored,
+                   Token("coordinator-lv", Role::kCoordinator, kLv))
+                  .code(),
+              absl::StatusCode::kNotFound)
+        << v1::DecideApplicationRequest::Decision_Name(decision);
+  }
+  const v1::Application after = Get(a.name());
+  EXPECT_EQ(after.state(), v1::Application::UNDER_REVIEW);
+  EXPECT_FALSE(after.has_selection_under_way());
+  EXPECT_EQ(after.etag(), a.etag());
+  EXPECT_EQ(Usage().used(), 0);
+  EXPECT_EQ(Grants(), 0);
+}
+
 // The grants service is down when a selection is decided: the caller sees
 // UNAVAILABLE, and the retry with the same request_id completes it once.
 TEST_F(ApplicationsServiceTest, ARetryAfterGrantsWasDownSelectsExactlyOnce) {

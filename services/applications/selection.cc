@@ -87,7 +87,8 @@ absl::Status Selection::ClearSelection(const std::string& id,
 absl::StatusOr<v1::Application> Selection::Select(const std::string& id,
                                                   const Principal& actor,
                                                   const std::string& reason,
-                                                  const CallContext& call) {
+                                                  const CallContext& call,
+                                                  bool by_office) {
   // 0. The intent, recorded before any step: whatever ends the application
   // gives back what the steps took, and the sweeper finishes a selection a
   // crash left. Finding it recorded makes this call a retry.
@@ -95,8 +96,11 @@ absl::StatusOr<v1::Application> Selection::Select(const std::string& id,
   bool retry = false;
   MOBILITY_RETURN_IF_ERROR(store_->Transact(
       call.limit, [&](ApplicationsStore& store) -> absl::Status {
-        MOBILITY_ASSIGN_OR_RETURN(read,
-                                  ReadWithCall(store, id, /*for_update=*/true));
+        MOBILITY_ASSIGN_OR_RETURN(
+            read, by_office
+                      ? ReadApplication(store, id, call.principal,
+                                        /*for_update=*/true, Reader::kOffice)
+                      : ReadWithCall(store, id, /*for_update=*/true));
         v1::Application& a = read.application;
         if (a.state() == v1::Application::SELECTED) return absl::OkStatus();
         MOBILITY_RETURN_IF_ERROR(CheckState(
@@ -166,7 +170,7 @@ absl::StatusOr<v1::Application> Selection::Select(const std::string& id,
         selected.clear_selection_under_way();
         StampApplication(selected, now);
         MOBILITY_RETURN_IF_ERROR(store.SaveApplication(id, selected));
-        return TellApplicant(store, selected, public_url_, now);
+        return TellApplicant(store, selected, round, public_url_, now);
       }));
   if (given_up) {
     MOBILITY_RETURN_IF_ERROR(GiveBack(a, round.agreement(), call));
@@ -193,14 +197,17 @@ absl::StatusOr<v1::Application> Selection::DecideApplication(
     v.Add("request_id", Text(common_words::REQUEST_ID));
   }
   if (!v.empty()) return v.ToStatus("INVALID_DECISION");
+  // Selection reads the application, and checks the caller, in its first
+  // transaction.
+  if (request.decision() == v1::DecideApplicationRequest::SELECTED) {
+    return Select(*id, call.principal, request.reason(), call,
+                  /*by_office=*/true);
+  }
   auto read = store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
     return ReadApplication(store, *id, call.principal, /*for_update=*/false,
                            Reader::kOffice);
   });
   if (!read.ok()) return read.status();
-  if (request.decision() == v1::DecideApplicationRequest::SELECTED) {
-    return Select(*id, call.principal, request.reason(), call);
-  }
   const v1::Application& a = read->application;
   if (request.decision() == v1::DecideApplicationRequest::REJECTED) {
     if (a.state() != v1::Application::REJECTED) {
@@ -235,7 +242,8 @@ absl::StatusOr<v1::Application> Selection::DecideApplication(
                          request.reason(), now);
               StampApplication(decided, now);
               MOBILITY_RETURN_IF_ERROR(store.SaveApplication(*id, decided));
-              return TellApplicant(store, decided, public_url_, now);
+              return TellApplicant(store, decided, read->call, public_url_,
+                                   now);
             });
       });
   if (!status.ok()) return status;
@@ -335,7 +343,10 @@ absl::StatusOr<v1::Application> Selection::Finish(const std::string& id,
         Transition(ended, to, call.principal, reason, now);
         StampApplication(ended, now);
         MOBILITY_RETURN_IF_ERROR(store.SaveApplication(id, ended));
-        return TellApplicant(store, ended, public_url_, now);
+        MOBILITY_ASSIGN_OR_RETURN(
+            const v1::Call round,
+            store.GetCall(ResourceIdOf(ended.call()), /*for_update=*/false));
+        return TellApplicant(store, ended, round, public_url_, now);
       }));
   // 2. The grant and the place, given back for good: keyed, so a retry
   // repeats them harmlessly, and closed, so a selection's call still on its

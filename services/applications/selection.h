@@ -53,11 +53,14 @@ class Selection {
   absl::Time Now() const { return TruncatedNow(clock_); }
 
   // Takes the place, makes the grant and records SELECTED by `actor`; an
-  // application already SELECTED is returned as it is.
+  // application already SELECTED is returned as it is. An office's decision
+  // (`by_office`) is NOT_FOUND unless the caller runs the application's call;
+  // a promotion and the sweeper act for the service.
   absl::StatusOr<v1::Application> Select(const std::string& id,
                                          const Principal& actor,
                                          const std::string& reason,
-                                         const CallContext& call);
+                                         const CallContext& call,
+                                         bool by_office = false);
   // Who may take a step: the applicant, the office running the call, or the
   // host institution (its coordinators through the office, its system with its
   // service identity).
