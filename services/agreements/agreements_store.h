@@ -66,26 +66,34 @@ class AgreementsStore : public RequestLedger {
 
   // Quota ledger.
   // Serializes until commit the allocations under `key` and those of
-  // `condition_id` in `academic_year`, so that what FindAllocation and
-  // CountAllocated read stays true; other conditions allocate at once.
+  // `condition_id` in `academic_year`, so that what ReadQuota reads stays
+  // true; other conditions allocate at once.
   virtual absl::Status LockQuota(const std::string& agreement_id,
                                  const std::string& key,
                                  const std::string& condition_id,
                                  int academic_year) = 0;
+  // What an allocation under `key` decides on, in one statement once
+  // LockQuota holds: whether the key is closed (ReleaseMobility with `final`),
+  // what it holds, and how many mobilities of `condition_id` in
+  // `academic_year` are allocated.
+  struct Quota {
+    bool key_closed = false;
+    std::optional<v1::MobilityAllocation> held;
+    int allocated = 0;
+  };
+  virtual absl::StatusOr<Quota> ReadQuota(const std::string& agreement_id,
+                                          const std::string& key,
+                                          const std::string& condition_id,
+                                          int academic_year) = 0;
   virtual absl::StatusOr<std::optional<v1::MobilityAllocation>> FindAllocation(
       const std::string& agreement_id, const std::string& key) = 0;
-  virtual absl::StatusOr<int> CountAllocated(const std::string& agreement_id,
-                                             const std::string& condition_id,
-                                             int academic_year) = 0;
   // Mobilities held under the agreement, of any condition and year.
   virtual absl::StatusOr<int> CountAllocations(
       const std::string& agreement_id) = 0;
   virtual absl::Status SaveAllocation(const std::string& agreement_id,
                                       const v1::MobilityAllocation& allocation,
                                       int academic_year) = 0;
-  // Closed keys never allocate again (ReleaseMobility with `final`).
-  virtual absl::StatusOr<bool> IsAllocationKeyClosed(
-      const std::string& agreement_id, const std::string& key) = 0;
+  // Closed keys never allocate again.
   virtual absl::Status CloseAllocationKey(const std::string& agreement_id,
                                           const std::string& key,
                                           absl::Time now) = 0;

@@ -220,16 +220,23 @@ std::vector<PreparedStatement> PgAgreementsStore::Statements() {
        absl::StrCat("SELECT ", allocation_columns,
                     " FROM mobility_allocations WHERE agreement_id = $1 AND "
                     "allocation_key = $2")},
-      {"allocation_key_closed",
-       "SELECT EXISTS (SELECT 1 FROM closed_allocation_keys WHERE "
-       "agreement_id = $1 AND allocation_key = $2)"},
       {"allocation_key_close",
        absl::StrCat("INSERT INTO closed_allocation_keys (agreement_id, "
                     "allocation_key, close_time) VALUES ($1, $2, ",
                     TimestampParam(3), ") ON CONFLICT DO NOTHING")},
-      {"allocation_count",
-       "SELECT count(*) FROM mobility_allocations WHERE agreement_id = $1 AND "
-       "condition_id = $2 AND academic_year = $3 AND state = 'ALLOCATED'"},
+      // Read once quota_lock holds, in a statement of its own: a statement
+      // sees what committed before it began, so not what committed while
+      // it waited for the lock.
+      {"quota_read",
+       absl::StrCat(
+           "SELECT EXISTS (SELECT 1 FROM closed_allocation_keys WHERE "
+           "agreement_id = $1 AND allocation_key = $2) AS key_closed, (SELECT "
+           "count(*) FROM mobility_allocations WHERE agreement_id = $1 AND "
+           "condition_id = $3 AND academic_year = $4 AND state = 'ALLOCATED') "
+           "AS allocated, held.* FROM (SELECT 1) one LEFT JOIN (SELECT ",
+           allocation_columns,
+           " FROM mobility_allocations WHERE agreement_id = $1 AND "
+           "allocation_key = $2) held ON true")},
       {"allocation_save",
        absl::StrCat(
            "INSERT INTO mobility_allocations (agreement_id, allocation_key, "
@@ -393,14 +400,18 @@ PgAgreementsStore::FindAllocation(const std::string& agreement_id,
   });
 }
 
-absl::StatusOr<int> PgAgreementsStore::CountAllocated(
-    const std::string& agreement_id, const std::string& condition_id,
-    int academic_year) {
-  return StoreCall([&]() -> int {
-    return txn_
-        .exec_prepared("allocation_count", agreement_id, condition_id,
-                       academic_year)[0][0]
-        .as<int>();
+absl::StatusOr<AgreementsStore::Quota> PgAgreementsStore::ReadQuota(
+    const std::string& agreement_id, const std::string& key,
+    const std::string& condition_id, int academic_year) {
+  return StoreCall([&]() -> Quota {
+    const pqxx::row row = txn_.exec_prepared1("quota_read", agreement_id, key,
+                                              condition_id, academic_year);
+    Quota quota;
+    quota.key_closed = row["key_closed"].as<bool>();
+    quota.allocated = row["allocated"].as<int>();
+    if (!row["allocation_key"].is_null())
+      quota.held = AllocationFromRow(row, agreement_id);
+    return quota;
   });
 }
 
@@ -430,14 +441,6 @@ absl::Status PgAgreementsStore::SaveAllocation(const std::string& agreement_id,
                          a.condition_id(), academic_year, state,
                          ToMicros(a.allocate_time()), no_release_time);
     }
-  });
-}
-
-absl::StatusOr<bool> PgAgreementsStore::IsAllocationKeyClosed(
-    const std::string& agreement_id, const std::string& key) {
-  return StoreCall([&]() -> bool {
-    return txn_.exec_prepared("allocation_key_closed", agreement_id, key)[0][0]
-        .as<bool>();
   });
 }
 

@@ -45,16 +45,15 @@ class PgAgreementsStore final : public PgStore<AgreementsStore> {
                          int academic_year) override;
   absl::StatusOr<std::optional<v1::MobilityAllocation>> FindAllocation(
       const std::string& agreement_id, const std::string& key) override;
-  absl::StatusOr<int> CountAllocated(const std::string& agreement_id,
-                                     const std::string& condition_id,
-                                     int academic_year) override;
+  absl::StatusOr<Quota> ReadQuota(const std::string& agreement_id,
+                                  const std::string& key,
+                                  const std::string& condition_id,
+                                  int academic_year) override;
   absl::StatusOr<int> CountAllocations(
       const std::string& agreement_id) override;
   absl::Status SaveAllocation(const std::string& agreement_id,
                               const v1::MobilityAllocation& allocation,
                               int academic_year) override;
-  absl::StatusOr<bool> IsAllocationKeyClosed(const std::string& agreement_id,
-                                             const std::string& key) override;
   absl::Status CloseAllocationKey(const std::string& agreement_id,
                                   const std::string& key,
                                   absl::Time now) override;

@@ -93,17 +93,17 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
         MOBILITY_RETURN_IF_ERROR(store.LockQuota(
             *id, request.allocation_key(), request.condition_id(), *year));
         MOBILITY_ASSIGN_OR_RETURN(
-            const bool closed,
-            store.IsAllocationKeyClosed(*id, request.allocation_key()));
-        if (closed) {
+            const AgreementsStore::Quota quota,
+            store.ReadQuota(*id, request.allocation_key(),
+                            request.condition_id(), *year));
+        if (quota.key_closed) {
           return Error(absl::StatusCode::kFailedPrecondition,
                        "ALLOCATION_KEY_CLOSED",
                        "allocation_key: its holder ended; it allocates no "
                        "mobility any more",
                        Text(words::ALLOCATION_KEY_CLOSED));
         }
-        MOBILITY_ASSIGN_OR_RETURN(
-            auto existing, store.FindAllocation(*id, request.allocation_key()));
+        const auto& existing = quota.held;
         if (existing.has_value() &&
             existing->state() == v1::MobilityAllocation::ALLOCATED) {
           if (existing->condition_id() == request.condition_id() &&
@@ -116,10 +116,7 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
                        "ALLOCATION_KEY_IN_USE",
                        Text(words::ALLOCATION_KEY_IN_USE));
         }
-        MOBILITY_ASSIGN_OR_RETURN(
-            const int allocated,
-            store.CountAllocated(*id, request.condition_id(), *year));
-        if (allocated >= condition->mobilities_per_year()) {
+        if (quota.allocated >= condition->mobilities_per_year()) {
           return Error(absl::StatusCode::kResourceExhausted, "QUOTA_EXHAUSTED",
                        Text(words::QUOTA_EXHAUSTED,
                             {{"count", condition->mobilities_per_year()},

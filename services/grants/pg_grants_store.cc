@@ -301,12 +301,12 @@ std::vector<PreparedStatement> PgGrantsStore::Statements() {
        "INSERT INTO grants (id, budget_id, state, participant_reference, "
        "revision, body) "
        "VALUES ($1, $2, $3, $4, 1, $5)"},
-      {"application_grant_add",
-       "INSERT INTO application_grants (application) VALUES ($1) ON CONFLICT "
-       "DO NOTHING"},
+      // Added when missing, and locked either way: the update of a row
+      // already there takes its lock, as FOR UPDATE would.
       {"application_grant_lock",
-       "SELECT coalesce(grant_id, ''), close_time IS NOT NULL FROM "
-       "application_grants WHERE application = $1 FOR UPDATE"},
+       "INSERT INTO application_grants AS g (application) VALUES ($1) ON "
+       "CONFLICT (application) DO UPDATE SET application = g.application "
+       "RETURNING coalesce(grant_id, ''), close_time IS NOT NULL"},
       {"application_grant_set",
        "UPDATE application_grants SET grant_id = $2 WHERE application = $1"},
       {"application_close",
@@ -481,7 +481,6 @@ absl::Status PgGrantsStore::SaveGrant(const std::string& id,
 absl::StatusOr<GrantsStore::ApplicationGrant>
 PgGrantsStore::LockApplicationGrant(const std::string& application) {
   return StoreCall([&]() -> ApplicationGrant {
-    txn_.exec_prepared("application_grant_add", application);
     pqxx::row r = txn_.exec_prepared1("application_grant_lock", application);
     return {r[0].as<std::string>(), r[1].as<bool>()};
   });
