@@ -38,6 +38,8 @@ using Stub = v1::GrantsService::Stub;
 
 constexpr char kKz[] = "institutions/kokshetau-amu";
 constexpr char kLv[] = "institutions/vidzeme-via";
+// The rate of the test grants' students (country group 3).
+constexpr char kGroup3Students[] = "rates/ka107-2018-2020-in-g3-student";
 constexpr char kAgreement[] = "agreements/ka107-kz-lv";
 
 class GrantsServiceTest : public ::testing::Test {
@@ -234,6 +236,16 @@ class GrantsServiceTest : public ::testing::Test {
     request.set_request_id(request_id);
     v1::Grant ignored;
     return Call(&Stub::AgreeGrant, request, out != nullptr ? out : &ignored);
+  }
+
+  // Marks a rate "(check)", or confirms it, as an administrator does.
+  void MarkNeedsConfirmation(const std::string& rate, bool needs) {
+    v1::UpdateRateRequest request;
+    request.mutable_rate()->set_name(rate);
+    request.mutable_rate()->set_needs_confirmation(needs);
+    request.mutable_update_mask()->add_paths("needs_confirmation");
+    v1::Rate updated;
+    ASSERT_TRUE(Call(&Stub::UpdateRate, request, &updated, Role::kAdmin).ok());
   }
 
   v1::BudgetReport Report(const std::string& budget) {
@@ -1274,18 +1286,13 @@ TEST_F(GrantsServiceTest, AGrantNamesItsUnconfirmedRatesUntilConfirmed) {
   EXPECT_THAT(grant.unconfirmed_rates(), ::testing::IsEmpty());
   CreateGrant(budget, "student-8");
 
-  v1::UpdateRateRequest doubt;
-  doubt.mutable_rate()->set_name("rates/ka107-2018-2020-in-g3-student");
-  doubt.mutable_rate()->set_needs_confirmation(true);
-  doubt.mutable_update_mask()->add_paths("needs_confirmation");
-  v1::Rate rate;
-  ASSERT_TRUE(Call(&Stub::UpdateRate, doubt, &rate, Role::kAdmin).ok());
+  MarkNeedsConfirmation(kGroup3Students, true);
   v1::GetGrantRequest get;
   get.set_name(grant.name());
   v1::Grant read;
   ASSERT_TRUE(Call(&Stub::GetGrant, get, &read).ok());
   EXPECT_THAT(read.unconfirmed_rates(),
-              ::testing::ElementsAre("rates/ka107-2018-2020-in-g3-student"));
+              ::testing::ElementsAre(kGroup3Students));
   v1::ListGrantsRequest list;
   v1::ListGrantsResponse listed;
   ASSERT_TRUE(Call(&Stub::ListGrants, list, &listed).ok());
@@ -1294,8 +1301,7 @@ TEST_F(GrantsServiceTest, AGrantNamesItsUnconfirmedRatesUntilConfirmed) {
   for (const v1::Grant& listed_grant : listed.grants())
     EXPECT_THAT(listed_grant.unconfirmed_rates(), SizeIs(1));
 
-  doubt.mutable_rate()->set_needs_confirmation(false);
-  ASSERT_TRUE(Call(&Stub::UpdateRate, doubt, &rate, Role::kAdmin).ok());
+  MarkNeedsConfirmation(kGroup3Students, false);
   ASSERT_TRUE(Call(&Stub::GetGrant, get, &read).ok());
   EXPECT_THAT(read.unconfirmed_rates(), ::testing::IsEmpty());
   EXPECT_EQ(read.quote().total().amount_minor(),
@@ -1309,12 +1315,7 @@ TEST_F(GrantsServiceTest, AGrantNamesItsUnconfirmedRatesUntilConfirmed) {
 TEST_F(GrantsServiceTest, AListedGrantIsTheGrantReadByName) {
   const std::string budget =
       CreateBudget("na-2018", 1'000'000'00, 1'000'000'00);
-  v1::UpdateRateRequest doubt;
-  doubt.mutable_rate()->set_name("rates/ka107-2018-2020-in-g3-student");
-  doubt.mutable_rate()->set_needs_confirmation(true);
-  doubt.mutable_update_mask()->add_paths("needs_confirmation");
-  v1::Rate rate;
-  ASSERT_TRUE(Call(&Stub::UpdateRate, doubt, &rate, Role::kAdmin).ok());
+  MarkNeedsConfirmation(kGroup3Students, true);
   v1::Grant doubted = CreateGrant(budget);
   ASSERT_THAT(doubted.unconfirmed_rates(), SizeIs(1));
   ASSERT_TRUE(Agree(doubted.name()).ok());
@@ -1339,8 +1340,7 @@ TEST_F(GrantsServiceTest, AListedGrantIsTheGrantReadByName) {
     }
   };
   expect_listed_as_read(1);
-  doubt.mutable_rate()->set_needs_confirmation(false);
-  ASSERT_TRUE(Call(&Stub::UpdateRate, doubt, &rate, Role::kAdmin).ok());
+  MarkNeedsConfirmation(kGroup3Students, false);
   expect_listed_as_read(0);
 
   // Paged by one, the same two grants.
