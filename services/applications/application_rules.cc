@@ -13,6 +13,11 @@
 #include "services/applications/words.h"
 
 namespace mobility::applications {
+
+absl::Status CallNotFound(absl::string_view id) {
+  return Error(absl::StatusCode::kNotFound, "CALL_NOT_FOUND",
+               absl::StrCat("no call calls/", id), Text(words::CALL_NOT_FOUND));
+}
 namespace {
 
 namespace av1 = ::mobility::agreements::v1;

@@ -72,6 +72,9 @@ std::vector<std::pair<std::string, Text>> LanguageShortfalls(
 // rounded up to whole hours.
 int RequiredTeachingHours(int days);
 
+// NOT_FOUND CALL_NOT_FOUND: no call `id`, or none the caller may see.
+absl::Status CallNotFound(absl::string_view id);
+
 // The weighted total of `scores` on the call's criteria in hundredths of a
 // point out of 100.00, each criterion's share rounded half up. INVALID_ARGUMENT
 // naming the score unless there is exactly one score per criterion within its

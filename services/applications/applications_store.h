@@ -33,10 +33,6 @@ class ApplicationsStore : public RequestLedger {
                                 const v1::Call& call) = 0;
   virtual absl::StatusOr<v1::Call> GetCall(const std::string& id,
                                            bool for_update) = 0;
-  // `open_at` set: only calls OPEN whose window contains it.
-  virtual absl::StatusOr<std::vector<v1::Call>> ListCalls(
-      absl::Time open_at, bool open_only, const std::string& after_id,
-      int limit) = 0;
 
   // Applications.
   // Serialises one applicant's creations until commit, so concurrent ones
@@ -157,6 +153,14 @@ class ApplicationsReads {
   virtual void GetApplicationInCall(const CallLimit& limit,
                                     const std::string& id,
                                     Then<ApplicationInCall> then) = 0;
+  // NOT_FOUND CALL_NOT_FOUND when there is no such call.
+  virtual void GetCall(const CallLimit& limit, const std::string& id,
+                       Then<v1::Call> then) = 0;
+  // A page of calls in id order after `after_id`, at most `max_rows`; only
+  // those open at `open_at` when `open_only`.
+  virtual void ListCalls(const CallLimit& limit, absl::Time open_at,
+                         bool open_only, const std::string& after_id,
+                         int max_rows, Then<std::vector<v1::Call>> then) = 0;
   // A page of applications in id order after `after_id`, at most `max_rows`.
   virtual void ListApplications(
       const CallLimit& limit,

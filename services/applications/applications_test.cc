@@ -1,11 +1,54 @@
 // The applications service through gRPC, in process, against a real
 // PostgreSQL, with real agreements and grants services on their own sockets.
+#include <google/protobuf/util/message_differencer.h>
+
 #include "services/applications/service_fixture.h"
 
 namespace mobility::applications {
 namespace {
 
 using ::testing::ElementsAre;
+
+// A call is read by anyone signed in: by name, and in lists of every call or
+// of those open now, page by page.
+TEST_F(ApplicationsServiceTest, CallsAreReadByNameAndListedPageByPage) {
+  const v1::Call open = CreateCall("autumn-2027");
+  const v1::Call later = CreateCall("spring-2028", -absl::Hours(2));
+  const std::string reader = Token("student-1", Role::kApplicant);
+
+  v1::GetCallRequest get;
+  get.set_name(open.name());
+  v1::Call read;
+  ASSERT_TRUE(Call(&Stub::GetCall, get, &read, reader).ok());
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(read, open))
+      << read.DebugString();
+  get.set_name("calls/no-such-call");
+  const absl::Status missing = Call(&Stub::GetCall, get, &read, reader);
+  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ErrorReason(missing), "CALL_NOT_FOUND");
+  get.set_name("not a call");
+  const absl::Status malformed = Call(&Stub::GetCall, get, &read, reader);
+  ASSERT_EQ(malformed.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(malformed)[0].field, "name");
+
+  const auto listed = [&](bool open_only) {
+    std::vector<std::string> names;
+    v1::ListCallsRequest list;
+    list.set_page_size(1);
+    list.set_open_only(open_only);
+    do {
+      v1::ListCallsResponse page;
+      const absl::Status s = Call(&Stub::ListCalls, list, &page, reader);
+      EXPECT_TRUE(s.ok()) << s;
+      if (!s.ok() || page.calls_size() > 1) break;
+      for (const v1::Call& c : page.calls()) names.push_back(c.name());
+      list.set_page_token(page.next_page_token());
+    } while (!list.page_token().empty());
+    return names;
+  };
+  EXPECT_THAT(listed(false), ElementsAre(open.name(), later.name()));
+  EXPECT_THAT(listed(true), ElementsAre(open.name()));
+}
 
 TEST_F(ApplicationsServiceTest, ACallOpensOnlyItsInstitutionsConditions) {
   v1::Call call = CreateCall();

@@ -14,11 +14,6 @@ namespace {
 
 namespace av1 = ::mobility::agreements::v1;
 
-absl::Status CallNotFound(absl::string_view name) {
-  return Error(absl::StatusCode::kNotFound, "CALL_NOT_FOUND",
-               absl::StrCat("no call ", name), Text(words::CALL_NOT_FOUND));
-}
-
 // Revision and etag of a stored call: the time it last changed.
 void Stamp(v1::Call& call, absl::Time now) {
   *call.mutable_update_time() = ToTimestamp(now);
@@ -32,7 +27,7 @@ absl::Status CheckRunsCall(const v1::Call& call, const Principal& principal) {
       (principal.Has(Role::kAdmin) && principal.ActsFor(call.institution()))) {
     return absl::OkStatus();
   }
-  return CallNotFound(call.name());
+  return CallNotFound(ResourceIdOf(call.name()));
 }
 
 absl::Status Calls::CheckAgainstPartners(v1::Call& created,
@@ -138,35 +133,34 @@ absl::StatusOr<v1::Call> Calls::CreateCall(const v1::CreateCallRequest& request,
   return created;
 }
 
-absl::StatusOr<v1::Call> Calls::GetCall(const v1::GetCallRequest& request,
-                                        const CallContext& call) {
+void Calls::GetCall(const v1::GetCallRequest& request, const CallContext& call,
+                    Then<v1::Call> reply) {
   auto id = ParseResourceName("name", request.name(), "calls");
-  if (!id.ok()) return id.status();
-  return store_->ReadValue(call.limit, [&](ApplicationsStore& store) {
-    return store.GetCall(*id, /*for_update=*/false);
-  });
+  if (!id.ok()) return reply(id.status());
+  reads_->GetCall(call.limit, *id, std::move(reply));
 }
 
-absl::StatusOr<v1::ListCallsResponse> Calls::ListCalls(
-    const v1::ListCallsRequest& request, const CallContext& call) {
+void Calls::ListCalls(const v1::ListCallsRequest& request,
+                      const CallContext& call,
+                      Then<v1::ListCallsResponse> reply) {
   auto page_size = EffectivePageSize(request.page_size());
-  if (!page_size.ok()) return page_size.status();
+  if (!page_size.ok()) return reply(page_size.status());
   const std::string query = absl::StrCat("calls?open=", request.open_only());
   auto after = DecodePageToken(request.page_token(), query);
-  if (!after.ok()) return after.status();
-  auto rows = store_->ReadValue(
-      call.limit,
-      [&](ApplicationsStore& store) -> absl::StatusOr<std::vector<v1::Call>> {
-        return store.ListCalls(Now(), request.open_only(), *after,
-                               *page_size + 1);
+  if (!after.ok()) return reply(after.status());
+  // One row more than the page tells whether another page follows.
+  reads_->ListCalls(
+      call.limit, Now(), request.open_only(), *after, *page_size + 1,
+      [page_size = *page_size, query,
+       reply = std::move(reply)](absl::StatusOr<std::vector<v1::Call>> rows) {
+        if (!rows.ok()) return reply(rows.status());
+        v1::ListCallsResponse response;
+        response.set_next_page_token(TakePage(
+            *rows, page_size, query,
+            [&](v1::Call c) { *response.add_calls() = std::move(c); },
+            [](const v1::Call& c) { return ResourceIdOf(c.name()); }));
+        reply(std::move(response));
       });
-  if (!rows.ok()) return rows.status();
-  v1::ListCallsResponse response;
-  response.set_next_page_token(TakePage(
-      *rows, *page_size, query,
-      [&](v1::Call c) { *response.add_calls() = std::move(c); },
-      [](const v1::Call& c) { return ResourceIdOf(c.name()); }));
-  return response;
 }
 
 absl::StatusOr<v1::Call> Calls::UpdateCall(const v1::UpdateCallRequest& request,

@@ -22,19 +22,22 @@ absl::Status CheckRunsCall(const v1::Call& call, const Principal& principal);
 class Calls {
  public:
   Calls(
-      Transactor<ApplicationsStore>* store, const AgreementsClient* agreements,
-      const GrantsClient* grants, Clock clock = [] { return absl::Now(); })
+      Transactor<ApplicationsStore>* store, ApplicationsReads* reads,
+      const AgreementsClient* agreements, const GrantsClient* grants,
+      Clock clock = [] { return absl::Now(); })
       : store_(store),
+        reads_(reads),
         agreements_(agreements),
         grants_(grants),
         clock_(std::move(clock)) {}
 
   absl::StatusOr<v1::Call> CreateCall(const v1::CreateCallRequest& request,
                                       const CallContext& call);
-  absl::StatusOr<v1::Call> GetCall(const v1::GetCallRequest& request,
-                                   const CallContext& call);
-  absl::StatusOr<v1::ListCallsResponse> ListCalls(
-      const v1::ListCallsRequest& request, const CallContext& call);
+  // Reads that park no thread.
+  void GetCall(const v1::GetCallRequest& request, const CallContext& call,
+               Then<v1::Call> reply);
+  void ListCalls(const v1::ListCallsRequest& request, const CallContext& call,
+                 Then<v1::ListCallsResponse> reply);
   absl::StatusOr<v1::Call> UpdateCall(const v1::UpdateCallRequest& request,
                                       const CallContext& call);
   absl::StatusOr<v1::Call> CloseCall(const v1::CloseCallRequest& request,
@@ -47,6 +50,7 @@ class Calls {
   absl::Status CheckAgainstPartners(v1::Call& created, const CallContext& call);
 
   Transactor<ApplicationsStore>* store_;
+  ApplicationsReads* reads_;
   const AgreementsClient* agreements_;
   const GrantsClient* grants_;
   Clock clock_;

@@ -24,7 +24,7 @@ ApplicationsGrpcService::ApplicationsGrpcService(
       reads_(db),
       agreements_(std::move(agreements)),
       grants_(std::move(grants)),
-      calls_(&store_, &agreements_, &grants_),
+      calls_(&store_, &reads_, &agreements_, &grants_),
       applications_(&store_, &reads_, &agreements_, public_url),
       selection_(&store_, &agreements_, &grants_, public_url),
       mobilities_(&store_, &grants_, public_url),

@@ -4,6 +4,7 @@
 #include "common/outbox.h"
 #include "common/status.h"
 #include "common/types.h"
+#include "services/applications/application_rules.h"
 #include "services/applications/words.h"
 
 namespace mobility::applications {
@@ -205,27 +206,8 @@ absl::StatusOr<v1::Call> PgApplicationsStore::GetCall(const std::string& id,
   return StoreCall([&]() -> absl::StatusOr<v1::Call> {
     pqxx::result r =
         txn_.exec_prepared(for_update ? "call_get_for_update" : "call_get", id);
-    if (r.empty()) {
-      return Error(absl::StatusCode::kNotFound, "CALL_NOT_FOUND",
-                   absl::StrCat("no call calls/", id),
-                   Text(words::CALL_NOT_FOUND));
-    }
+    if (r.empty()) return CallNotFound(id);
     return ParseBody<v1::Call>(PqxxRow(r[0]), "body", id);
-  });
-}
-
-absl::StatusOr<std::vector<v1::Call>> PgApplicationsStore::ListCalls(
-    absl::Time open_at, bool open_only, const std::string& after_id,
-    int limit) {
-  return StoreCall([&]() -> std::vector<v1::Call> {
-    std::vector<v1::Call> out;
-    for (const auto& row :
-         txn_.exec_prepared("call_list", open_only, absl::ToUnixMicros(open_at),
-                            after_id, limit)) {
-      out.push_back(
-          ParseBody<v1::Call>(PqxxRow(row), "body", RowOf("call_list", row)));
-    }
-    return out;
   });
 }
 
@@ -530,6 +512,30 @@ void PgApplicationsReads::GetApplicationInCall(const CallLimit& limit,
                           ParseBody<v1::Application>(row, "body", id),
                           ParseBody<v1::Call>(row, "call_body", id)};
                     }));
+}
+
+void PgApplicationsReads::GetCall(const CallLimit& limit, const std::string& id,
+                                  Then<v1::Call> then) {
+  reactor_.Read(limit, "call_get", {id},
+                FirstRow(
+                    std::move(then), [id] { return CallNotFound(id); },
+                    [id](const PgRow& row) {
+                      return ParseBody<v1::Call>(row, "body", id);
+                    }));
+}
+
+void PgApplicationsReads::ListCalls(const CallLimit& limit, absl::Time open_at,
+                                    bool open_only, const std::string& after_id,
+                                    int max_rows,
+                                    Then<std::vector<v1::Call>> then) {
+  reactor_.Read(limit, "call_list",
+                {open_only ? "true" : "false",
+                 std::to_string(absl::ToUnixMicros(open_at)), after_id,
+                 std::to_string(max_rows)},
+                EveryRow(std::move(then), [](const PgRow& row, int i) {
+                  return ParseBody<v1::Call>(row, "body",
+                                             absl::StrCat("call_list row ", i));
+                }));
 }
 
 void PgApplicationsReads::ListApplications(

@@ -23,10 +23,6 @@ class PgApplicationsStore final : public PgStore<ApplicationsStore> {
   absl::Status SaveCall(const std::string& id, const v1::Call& call) override;
   absl::StatusOr<v1::Call> GetCall(const std::string& id,
                                    bool for_update) override;
-  absl::StatusOr<std::vector<v1::Call>> ListCalls(absl::Time open_at,
-                                                  bool open_only,
-                                                  const std::string& after_id,
-                                                  int limit) override;
   absl::Status InsertApplication(const std::string& id,
                                  const std::string& call_id,
                                  const v1::Application& application) override;
@@ -94,6 +90,11 @@ class PgApplicationsReads final : public ApplicationsReads {
   explicit PgApplicationsReads(Database* db) : reactor_(db->reactor()) {}
   void GetApplicationInCall(const CallLimit& limit, const std::string& id,
                             Then<ApplicationInCall> then) override;
+  void GetCall(const CallLimit& limit, const std::string& id,
+               Then<v1::Call> then) override;
+  void ListCalls(const CallLimit& limit, absl::Time open_at, bool open_only,
+                 const std::string& after_id, int max_rows,
+                 Then<std::vector<v1::Call>> then) override;
   void ListApplications(const CallLimit& limit,
                         const ApplicationsStore::ApplicationFilter& filter,
                         const std::string& after_id, int max_rows,
