@@ -3,6 +3,7 @@
 #include "services/agreements/agreements.h"
 
 #include <gmock/gmock.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
@@ -482,9 +483,25 @@ TEST_F(AgreementsServiceTest, AnAmendmentLeavesTheApprovedRevisionInForce) {
   ASSERT_TRUE(Call(&Stub::UpdateAgreement, update, &amended).ok());
   EXPECT_EQ(amended.state(), v1::Agreement::AMENDED);
   EXPECT_EQ(amended.in_force_revision(), approved.revision());
-  // Two mobilities, as the approved revision allows.
-  ASSERT_TRUE(Allocate(approved.name(), "2025/2026", "applications/a1").ok());
+  // Two mobilities, as the approved revision allows. Each allocation names
+  // the condition it was taken under, the approved one, on a retry too: the
+  // applications service makes the grant by it.
+  v1::MobilityAllocation first, retried;
+  ASSERT_TRUE(
+      Allocate(approved.name(), "2025/2026", "applications/a1", &first).ok());
+  ASSERT_TRUE(
+      Allocate(approved.name(), "2025/2026", "applications/a1", &retried).ok());
   ASSERT_TRUE(Allocate(approved.name(), "2025/2026", "applications/a2").ok());
+  const v1::CooperationCondition* in_force = nullptr;
+  for (const auto& condition : approved.cooperation_conditions())
+    if (condition.id() == "kz-lv-studies") in_force = &condition;
+  ASSERT_NE(in_force, nullptr);
+  EXPECT_EQ(in_force->mobilities_per_year(), 2);
+  for (const v1::MobilityAllocation* a : {&first, &retried}) {
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+        a->condition(), *in_force))
+        << a->condition().DebugString();
+  }
   v1::GetQuotaUsageRequest usage_request;
   usage_request.set_agreement(approved.name());
   usage_request.set_academic_year("2025/2026");

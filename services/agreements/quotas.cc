@@ -108,8 +108,9 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
             existing->state() == v1::MobilityAllocation::ALLOCATED) {
           if (existing->condition_id() == request.condition_id() &&
               existing->academic_year() == request.academic_year()) {
-            allocation =
-                *existing;  // A retry: the key already holds this mobility.
+            // A retry: the key already holds this mobility.
+            allocation = *existing;
+            *allocation.mutable_condition() = *condition;
             return absl::OkStatus();
           }
           return Error(absl::StatusCode::kAlreadyExists,
@@ -130,6 +131,7 @@ absl::StatusOr<v1::MobilityAllocation> Quotas::AllocateMobility(
         allocation.set_state(v1::MobilityAllocation::ALLOCATED);
         *allocation.mutable_allocate_time() = ToTimestamp(Now());
         MOBILITY_RETURN_IF_ERROR(store.SaveAllocation(*id, allocation, *year));
+        *allocation.mutable_condition() = *condition;
         return absl::OkStatus();
       });
   if (!status.ok()) return status;

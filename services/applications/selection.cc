@@ -134,10 +134,9 @@ absl::StatusOr<v1::Application> Selection::Select(const std::string& id,
     MOBILITY_RETURN_IF_ERROR(ClearSelection(id, call));
     return refusal;
   };
-  auto condition = agreements_->FindCondition(
-      round.agreement(), a.condition_id(), "condition_id", call);
-  if (!condition.ok()) return give_up(condition.status(), false);
-  // 1. The place, keyed by the application: a retry holds the same one.
+  // 1. The place, keyed by the application: a retry holds the same one. It
+  // comes with the condition in force it was taken under, which the grant
+  // follows.
   auto place =
       agreements_->AllocateMobility(round.agreement(), a.condition_id(),
                                     round.academic_year(), a.name(), call);
@@ -145,7 +144,7 @@ absl::StatusOr<v1::Application> Selection::Select(const std::string& id,
   MOBILITY_FAILPOINT("selection.after_place");
   // 2. The grant, keyed by the application's step id.
   auto grant =
-      grants_->CreateGrant(GrantFor(a, round, condition->condition), call);
+      grants_->CreateGrant(GrantFor(a, round, place->condition()), call);
   if (!grant.ok()) return give_up(grant.status(), true);
   MOBILITY_FAILPOINT("selection.after_grant");
   // 3. The decision, recorded once both exist and the intent still stands:
