@@ -2,15 +2,12 @@
 
 #include <set>
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "common/api.h"
 #include "common/status.h"
 #include "common/types.h"
-#include "common/wire.h"
+#include "services/grants/grant_rows.h"
 #include "services/grants/grant_rules.h"
-#include "services/grants/words.h"
 
 namespace mobility::grants {
 namespace {
@@ -21,154 +18,6 @@ constexpr char kRateColumns[] =
     "direction, country_group, participant_kind, amount_cents, "
     "needs_confirmation, revision, country_codes, max_days";
 
-// An enum column's value by its name (unknown: the zero value).
-template <typename Enum>
-Enum EnumOf(const std::string& name, bool (*parse)(const std::string&, Enum*)) {
-  Enum value{};
-  parse(name, &value);
-  return value;
-}
-
-// A rate row and its revision. `Row` is PqxxRow or PgRow.
-template <typename Row>
-std::pair<v1::Rate, int64_t> RateFromRow(const Row& row) {
-  v1::Rate r;
-  r.set_name("rates/" + row.Text("id"));
-  r.set_kind(EnumOf(row.Text("kind"), &v1::Rate::Kind_Parse));
-  r.set_programme(EnumOf(row.Text("programme"), &v1::Programme_Parse));
-  r.set_first_call_year(static_cast<int>(row.Int64("first_call_year")));
-  r.set_last_call_year(static_cast<int>(row.Int64("last_call_year")));
-  r.set_min_km(static_cast<int>(row.Int64("min_km")));
-  r.set_max_km(static_cast<int>(row.Int64("max_km")));
-  r.set_green_travel(row.Bool("green_travel"));
-  r.set_direction(EnumOf(row.Text("direction"), &v1::Direction_Parse));
-  r.set_country_group(static_cast<int>(row.Int64("country_group")));
-  r.set_participant_kind(
-      EnumOf(row.Text("participant_kind"), &v1::ParticipantKind_Parse));
-  *r.mutable_amount() = Euros(row.Int64("amount_cents"));
-  r.set_needs_confirmation(row.Bool("needs_confirmation"));
-  for (absl::string_view code :
-       absl::StrSplit(row.Text("country_codes_text"), ' ', absl::SkipEmpty())) {
-    r.add_country_codes(std::string(code));
-  }
-  r.set_max_days(static_cast<int>(row.Int64("max_days")));
-  *r.mutable_update_time() = FromMicros(row.Int64("update_us"));
-  const int64_t revision = row.Int64("revision");
-  r.set_etag(Etag(r.name(), revision));
-  return {r, revision};
-}
-
-absl::Status NoSuchGrant(const std::string& id) {
-  return Error(absl::StatusCode::kNotFound, "GRANT_NOT_FOUND",
-               "no grant grants/" + id, Text(words::GRANT_NOT_FOUND));
-}
-
-// A row of budget_get or budget_report. `Row` is PqxxRow or PgRow.
-template <typename Row>
-BudgetRow BudgetFromRow(const Row& row, const std::string& id) {
-  BudgetRow out;
-  v1::Budget& b = out.budget;
-  b.set_name("budgets/" + id);
-  b.set_project_number(row.Text("project_number"));
-  b.set_beneficiary(row.Text("beneficiary"));
-  b.set_institution(row.Text("institution"));
-  b.set_programme(EnumOf(row.Text("programme"), &v1::Programme_Parse));
-  b.set_call_year(static_cast<int>(row.Int64("call_year")));
-  b.set_prefinancing_percent(
-      static_cast<int>(row.Int64("prefinancing_percent")));
-  *b.mutable_organisational_support_per_participant() =
-      Euros(row.Int64("organisational_support_per_participant_cents"));
-  *b.mutable_allocated()->mutable_travel() =
-      Euros(row.Int64("allocated_travel_cents"));
-  *b.mutable_allocated()->mutable_individual_support() =
-      Euros(row.Int64("allocated_individual_cents"));
-  *b.mutable_allocated()->mutable_organisational_support() =
-      Euros(row.Int64("allocated_organisational_cents"));
-  *b.mutable_allocated()->mutable_inclusion_support() =
-      Euros(row.Int64("allocated_inclusion_cents"));
-  *b.mutable_create_time() = FromMicros(row.Int64("create_us"));
-  // project_end_date::text, ISO 8601.
-  if (absl::CivilDay end; !row.IsNull("project_end") &&
-                          absl::ParseCivilTime(row.Text("project_end"), &end)) {
-    *b.mutable_project_end_date() = ToDate(end);
-  }
-  out.committed = {row.Int64("committed_travel_cents"),
-                   row.Int64("committed_individual_cents"),
-                   row.Int64("committed_organisational_cents"),
-                   row.Int64("committed_inclusion_cents")};
-  return out;
-}
-
-// The rates still marked "(check)", as the `unconfirmed` column lists them.
-using UnconfirmedRates = absl::flat_hash_set<std::string>;
-UnconfirmedRates UnconfirmedIn(absl::string_view listed) {
-  return absl::StrSplit(listed, ' ', absl::SkipEmpty());
-}
-
-// A grant's bytes as they are answered, spliced from its stored body without
-// parsing it: the body's fields but the output-only ones it may carry from
-// when it was written, then those read now: the applied rates among
-// `unconfirmed`, and the institution whose budget pays it. Protobuf takes
-// fields in any order. `Row` is PqxxRow or PgRow: a transaction and the
-// reactor encode one way.
-template <typename Row>
-std::string GrantBytes(const Row& row, absl::string_view name,
-                       const UnconfirmedRates& unconfirmed) {
-  const auto stored = row.Bytes("body");
-  std::string out;
-  out.reserve(stored.size() + 64);
-  std::string rates;  // unconfirmed_rates, in the order they were applied.
-  wire::FieldReader body(stored);
-  bool ok = true;
-  for (wire::Field field; body.Next(&field);) {
-    if (field.number == v1::Grant::kUnconfirmedRatesFieldNumber ||
-        field.number == v1::Grant::kInstitutionFieldNumber) {
-      continue;
-    }
-    out.append(field.whole.data(), field.whole.size());
-    if (field.number != v1::Grant::kQuoteFieldNumber || unconfirmed.empty())
-      continue;
-    wire::FieldReader quote(field.content);
-    for (wire::Field applied; quote.Next(&applied);) {
-      if (applied.number != v1::GrantQuote::kAppliedRatesFieldNumber) continue;
-      wire::FieldReader rate(applied.content);
-      for (wire::Field column; rate.Next(&column);) {
-        if (column.number == v1::Rate::kNameFieldNumber &&
-            unconfirmed.contains(column.content)) {
-          wire::AppendLengthDelimited(
-              &rates, v1::Grant::kUnconfirmedRatesFieldNumber, column.content);
-        }
-      }
-      ok = ok && rate.ok();
-    }
-    ok = ok && quote.ok();
-  }
-  if (!ok || !body.ok()) {
-    throw StoredBodyError(row.Table("body"), "body", name,
-                          v1::Grant::descriptor()->full_name());
-  }
-  out += rates;
-  const std::string institution = row.Text("institution");
-  if (!institution.empty()) {
-    wire::AppendLengthDelimited(&out, v1::Grant::kInstitutionFieldNumber,
-                                institution);
-  }
-  return out;
-}
-
-// A grant as GrantBytes answers it, for the domain to work on.
-template <typename Row>
-v1::Grant GrantFromRow(const Row& row, absl::string_view name,
-                       const UnconfirmedRates& unconfirmed) {
-  const std::string bytes = GrantBytes(row, name, unconfirmed);
-  v1::Grant g;
-  if (!g.ParseFromString(bytes)) {
-    throw StoredBodyError(row.Table("body"), "body", name,
-                          v1::Grant::descriptor()->full_name());
-  }
-  return g;
-}
-
 // Read with a grant: the rates awaiting confirmation, evaluated once a query,
 // and the institution whose budget pays it.
 constexpr char kUnconfirmed[] =
@@ -177,38 +26,6 @@ constexpr char kUnconfirmed[] =
 constexpr char kInstitution[] =
     "(SELECT b.institution FROM budgets b WHERE b.id = grants.budget_id) AS "
     "institution";
-
-// The rates awaiting confirmation of a page of grants, which grant_list sends
-// with the first row only (the same for every row, and longer than a grant's
-// body).
-template <typename Row>
-const UnconfirmedRates& ListedUnconfirmed(const Row& row, int i,
-                                          UnconfirmedRates& unconfirmed) {
-  if (i == 0) unconfirmed = UnconfirmedIn(row.Text("unconfirmed"));
-  return unconfirmed;
-}
-
-// A row of payments_of_grant. `Row` is PqxxRow or PgRow.
-template <typename Row>
-PaymentRow PaymentFromRow(const Row& row, const std::string& grant_id) {
-  PaymentRow p;
-  p.seq = static_cast<int>(row.Int64("seq"));
-  p.payment.set_name(absl::StrCat("grants/", grant_id, "/payments/", p.seq));
-  p.payment.set_kind(EnumOf(row.Text("kind"), &v1::Payment::Kind_Parse));
-  *p.payment.mutable_amount() = Euros(row.Int64("amount_cents"));
-  absl::CivilDay due;
-  absl::ParseCivilTime(row.Text("due"), &due);  // due_date::text, ISO 8601.
-  *p.payment.mutable_due_date() = ToDate(due);
-  if (!row.IsNull("reverses")) {
-    p.payment.set_reverses(
-        absl::StrCat("grants/", grant_id, "/payments/", row.Int64("reverses")));
-  }
-  *p.payment.mutable_create_time() = FromMicros(row.Int64("create_us"));
-  p.split = {row.Int64("travel_cents"), row.Int64("individual_cents"), 0,
-             row.Int64("inclusion_cents")};
-  p.reversed = row.Bool("reversed");
-  return p;
-}
 
 }  // namespace
 
@@ -571,85 +388,6 @@ absl::StatusOr<PaymentRow> PgGrantsStore::AppendPayment(
     p.split = split;
     return p;
   });
-}
-
-void PgGrantsReads::GetGrant(const CallLimit& limit, const std::string& id,
-                             Then<v1::Grant> then) {
-  reactor_.Read(limit, "grant_get", {id},
-                FirstRow(
-                    std::move(then), [id] { return NoSuchGrant(id); },
-                    [id](const PgRow& row) {
-                      return GrantFromRow(
-                          row, id, UnconfirmedIn(row.Text("unconfirmed")));
-                    }));
-}
-
-void PgGrantsReads::ListPayments(const CallLimit& limit,
-                                 const std::string& grant_id,
-                                 Then<std::vector<v1::Payment>> then) {
-  reactor_.Read(limit, "payments_of_grant", {grant_id},
-                EveryRow(std::move(then), [grant_id](const PgRow& row, int) {
-                  return PaymentFromRow(row, grant_id).payment;
-                }));
-}
-
-void PgGrantsReads::ListGrants(const CallLimit& limit,
-                               const GrantsStore::GrantFilter& filter,
-                               const std::string& after_id, int max_rows,
-                               Then<std::vector<EncodedGrant>> then) {
-  reactor_.Read(
-      limit, "grant_list",
-      {filter.budget_id, filter.state, filter.participant_reference, after_id,
-       std::to_string(max_rows), filter.institution},
-      EveryRow(std::move(then),
-               [unconfirmed = std::make_shared<UnconfirmedRates>()](
-                   const PgRow& row, int i) {
-                 return EncodedGrant{
-                     row.Text("id"),
-                     GrantBytes(row, "grant_list",
-                                ListedUnconfirmed(row, i, *unconfirmed))};
-               }));
-}
-
-void PgGrantsReads::GetBudget(const CallLimit& limit, const std::string& id,
-                              Then<BudgetRow> then) {
-  reactor_.Read(limit, "budget_get", {id},
-                FirstRow(
-                    std::move(then), [id] { return BudgetNotFound(id); },
-                    [id](const PgRow& row) { return BudgetFromRow(row, id); }));
-}
-
-void PgGrantsReads::GetBudgetReport(const CallLimit& limit,
-                                    const std::string& id,
-                                    Then<BudgetReportRow> then) {
-  reactor_.Read(limit, "budget_report", {id},
-                FirstRow(
-                    std::move(then), [id] { return BudgetNotFound(id); },
-                    [id](const PgRow& row) {
-                      BudgetReportRow report;
-                      report.budget = BudgetFromRow(row, id);
-                      report.paid = {row.Int64("paid_travel"),
-                                     row.Int64("paid_individual"), 0,
-                                     row.Int64("paid_inclusion")};
-                      report.agreed_grants =
-                          static_cast<int>(row.Int64("agreed"));
-                      return report;
-                    }));
-}
-
-void PgGrantsReads::ListRates(v1::Programme programme,
-                              bool needs_confirmation_only,
-                              const CallLimit& limit,
-                              const std::string& after_id, int max_rows,
-                              Then<std::vector<v1::Rate>> then) {
-  reactor_.Read(
-      limit, "rates_list",
-      {programme == v1::PROGRAMME_UNSPECIFIED ? ""
-                                              : v1::Programme_Name(programme),
-       needs_confirmation_only ? "true" : "false", after_id,
-       std::to_string(max_rows)},
-      EveryRow(std::move(then),
-               [](const PgRow& row, int) { return RateFromRow(row).first; }));
 }
 
 }  // namespace mobility::grants
