@@ -1,71 +1,61 @@
 #include "common/wire.h"
 
+#include <google/protobuf/io/coded_stream.h>
+
 #include <cstdint>
 
 namespace mobility::wire {
 namespace {
 
+using google::protobuf::io::CodedInputStream;
+using google::protobuf::io::CodedOutputStream;
+
 enum WireType { kVarint = 0, kFixed64 = 1, kLengthDelimited = 2, kFixed32 = 5 };
 
-// A base-128 varint off the front of `in`; false when it is cut short or
-// longer than ten bytes.
-bool TakeVarint(absl::string_view* in, uint64_t* value) {
-  uint64_t v = 0;
-  for (int i = 0; i < 10 && static_cast<size_t>(i) < in->size(); ++i) {
-    const auto byte = static_cast<uint8_t>((*in)[i]);
-    v |= static_cast<uint64_t>(byte & 0x7f) << (7 * i);
-    if ((byte & 0x80) == 0) {
-      in->remove_prefix(i + 1);
-      *value = v;
-      return true;
-    }
-  }
-  return false;
-}
-
 void AppendVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
+  uint8_t bytes[10];  // The longest a varint is.
+  const uint8_t* end = CodedOutputStream::WriteVarint64ToArray(v, bytes);
+  out->append(reinterpret_cast<const char*>(bytes), end - bytes);
 }
 
 }  // namespace
 
+// Protobuf's own reader: tags, varints and lengths are read as protobuf
+// reads them, and bytes cut short or of no wire type stop the reader.
 bool FieldReader::Next(Field* field) {
   if (!ok_ || rest_.empty()) return false;
-  absl::string_view in = rest_;
-  uint64_t tag = 0;
-  uint64_t length = 0;
-  ok_ = TakeVarint(&in, &tag) && (tag >> 3) > 0 && (tag >> 3) <= 0x1fffffff;
-  if (!ok_) return false;
+  CodedInputStream in(reinterpret_cast<const uint8_t*>(rest_.data()),
+                      static_cast<int>(rest_.size()));
+  const uint32_t tag = in.ReadTag();
+  uint64_t value = 0;
+  uint32_t fixed32 = 0;
+  uint32_t length = 0;
+  int start = 0;
   field->content = {};
   switch (tag & 7) {
     case kVarint:
-      ok_ = TakeVarint(&in, &length);
+      ok_ = in.ReadVarint64(&value);
       break;
     case kFixed64:
-    case kFixed32: {
-      const size_t size = (tag & 7) == kFixed64 ? 8 : 4;
-      ok_ = in.size() >= size;
-      if (ok_) in.remove_prefix(size);
+      ok_ = in.ReadLittleEndian64(&value);
       break;
-    }
+    case kFixed32:
+      ok_ = in.ReadLittleEndian32(&fixed32);
+      break;
     case kLengthDelimited:
-      ok_ = TakeVarint(&in, &length) && length <= in.size();
-      if (ok_) {
-        field->content = in.substr(0, length);
-        in.remove_prefix(length);
-      }
+      ok_ = in.ReadVarint32(&length);
+      start = in.CurrentPosition();
+      ok_ = ok_ && in.Skip(static_cast<int>(length));
+      if (ok_) field->content = rest_.substr(start, length);
       break;
     default:  // Groups, long deprecated, and the unassigned types.
       ok_ = false;
   }
+  ok_ = ok_ && (tag >> 3) > 0;  // Tag 0 ends nothing here: it is no field.
   if (!ok_) return false;
   field->number = static_cast<int>(tag >> 3);
-  field->whole = rest_.substr(0, rest_.size() - in.size());
-  rest_ = in;
+  field->whole = rest_.substr(0, in.CurrentPosition());
+  rest_.remove_prefix(field->whole.size());
   return true;
 }
 
