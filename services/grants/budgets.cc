@@ -122,17 +122,17 @@ void Budgets::GetBudget(const v1::GetBudgetRequest& request,
                         const CallContext& call, Then<v1::Budget> reply) {
   auto id = ParseResourceName("name", request.name(), "budgets");
   if (!id.ok()) return reply(id.status());
-  reads_->GetBudget(
-      call.limit, *id,
-      [&call, id = *id,
-       reply = std::move(reply)](absl::StatusOr<BudgetRow> row) {
-        if (!row.ok()) return reply(row.status());
-        if (auto s = CheckBudgetHolder(row->budget.institution(),
-                                       call.principal, BudgetNotFound(id));
-            !s.ok())
-          return reply(s);
-        reply(std::move(row->budget));
-      });
+  reads_->GetBudget(call.limit, *id,
+                    [&call, id = *id,
+                     reply = std::move(reply)](absl::StatusOr<BudgetRow> row) {
+                      if (!row.ok()) return reply(row.status());
+                      if (auto s = CheckBudgetHolder(
+                              row->budget.institution(), call.principal,
+                              [&] { return BudgetNotFound(id); });
+                          !s.ok())
+                        return reply(s);
+                      reply(std::move(row->budget));
+                    });
 }
 
 void Budgets::GetBudgetReport(const v1::GetBudgetReportRequest& request,
@@ -147,7 +147,7 @@ void Budgets::GetBudgetReport(const v1::GetBudgetReportRequest& request,
         if (!row.ok()) return reply(row.status());
         const v1::Budget& budget = row->budget.budget;
         if (auto s = CheckBudgetHolder(budget.institution(), call.principal,
-                                       BudgetNotFound(id));
+                                       [&] { return BudgetNotFound(id); });
             !s.ok())
           return reply(s);
         const auto& allocated = budget.allocated();
@@ -197,8 +197,9 @@ absl::StatusOr<v1::ExportGrantsResponse> Budgets::ExportGrants(
             "inclusion_support_eur,total_eur,state,zero_grant\n";
         auto budget = store.GetBudget(*id, /*for_update=*/false);
         if (!budget.ok()) return budget.status();
-        if (auto s = CheckBudgetHolder(budget->budget.institution(),
-                                       call.principal, BudgetNotFound(*id));
+        if (auto s =
+                CheckBudgetHolder(budget->budget.institution(), call.principal,
+                                  [&] { return BudgetNotFound(*id); });
             !s.ok())
           return s;
         GrantsStore::GrantFilter filter;

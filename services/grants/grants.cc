@@ -95,8 +95,9 @@ absl::StatusOr<v1::Grant> Grants::CreateGrant(
           const absl::Status no_budget =
               InvalidField("grant.budget", Text(words::NO_SUCH_BUDGET));
           if (!budget.ok()) return IfNotFound(budget.status(), no_budget);
-          if (auto s = CheckBudgetHolder(budget->budget.institution(),
-                                         call.principal, no_budget);
+          if (auto s =
+                  CheckBudgetHolder(budget->budget.institution(),
+                                    call.principal, [&] { return no_budget; });
               !s.ok())
             return s;
           // A mobility ends within the project that funds it.

@@ -10,10 +10,10 @@ namespace mobility::grants {
 
 absl::Status CheckBudgetHolder(const std::string& institution,
                                const Principal& caller,
-                               const absl::Status& not_found) {
+                               absl::FunctionRef<absl::Status()> not_found) {
   if (caller.IsInternal() || caller.IsOfficeOf(institution))
     return absl::OkStatus();
-  return not_found;
+  return not_found();
 }
 
 HeadingCents QuoteHeadings(const v1::GrantQuote& quote) {
@@ -54,7 +54,7 @@ absl::Status CheckReader(const v1::Grant& grant, const Principal& caller) {
     return absl::OkStatus();
   }
   return CheckBudgetHolder(grant.institution(), caller,
-                           GrantNotFound(grant.name()));
+                           [&] { return GrantNotFound(grant.name()); });
 }
 
 // Only the paying institution's office (or our services) handles a grant;
@@ -63,7 +63,7 @@ absl::Status CheckReader(const v1::Grant& grant, const Principal& caller) {
 absl::Status CheckHandler(absl::string_view method, const v1::Grant& grant,
                           const Principal& caller) {
   if (auto s = CheckBudgetHolder(grant.institution(), caller,
-                                 GrantNotFound(grant.name()));
+                                 [&] { return GrantNotFound(grant.name()); });
       !s.ok()) {
     return s;
   }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
@@ -24,11 +25,12 @@ inline constexpr size_t kMaxText = 200;
 // Grants, payments and budgets belong to the institution whose budget pays
 // them (`institution`): OK for our own services and for that institution's
 // office (coordinators, finance, admins, its system). Anyone else gets
-// NOT_FOUND with `not_found`, the answer a missing resource gets, since even
-// the existence of another institution's grants is not theirs to learn.
+// `not_found()`, the answer a missing resource gets, since even the existence
+// of another institution's grants is not theirs to learn; it is made only
+// then, not on every allowed read.
 absl::Status CheckBudgetHolder(const std::string& institution,
                                const Principal& caller,
-                               const absl::Status& not_found);
+                               absl::FunctionRef<absl::Status()> not_found);
 
 // A quote's amounts by budget heading (organisational support is the
 // budget's, never a quote's).
