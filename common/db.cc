@@ -288,6 +288,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Database::Acquire(
     const CallLimit& limit) {
   {
     absl::MutexLock lock(&mu_);
+    if (idle_.empty() && open_ >= options_.pool_size) ++waits_;
     // Wakes now and then to notice a client that went away.
     while (idle_.empty() && open_ >= options_.pool_size) {
       if (limit.Over(absl::Now())) return LimitPassed(limit);
@@ -312,6 +313,11 @@ absl::StatusOr<std::unique_ptr<Connection>> Database::Acquire(
     released_.Signal();
   }
   return conn;
+}
+
+Database::PoolUse Database::pool_use() {
+  absl::MutexLock lock(&mu_);
+  return PoolUse{open_, static_cast<int>(idle_.size()), waits_};
 }
 
 void Database::Release(std::unique_ptr<Connection> conn) {

@@ -146,6 +146,15 @@ class Database final : public Transactor<pqxx::transaction_base> {
 
   const DatabaseOptions& options() const { return options_; }
 
+  // The pool now: connections open, those of them idle, and how many times a
+  // call has waited for one since the process began.
+  struct PoolUse {
+    int open = 0;
+    int idle = 0;
+    uint64_t waits = 0;
+  };
+  PoolUse pool_use();
+
  private:
   class Lease;
   struct Watched;
@@ -167,6 +176,7 @@ class Database final : public Transactor<pqxx::transaction_base> {
   absl::CondVar released_;  // A connection came back, or a slot freed.
   std::vector<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
   int open_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t waits_ ABSL_GUARDED_BY(mu_) = 0;
 
   absl::Mutex watch_mu_;
   std::vector<Watched*> watched_ ABSL_GUARDED_BY(watch_mu_);

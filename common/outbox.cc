@@ -113,6 +113,10 @@ std::vector<PreparedStatement> OutboxStatements() {
        absl::StrCat(
            "DELETE FROM outbox WHERE coalesce(sent_time, dead_time) < ",
            TimestampParam(1))},
+      {"outbox_backlog",
+       "SELECT count(*), coalesce(extract(epoch FROM now() - "
+       "min(create_time)), 0)::float8 FROM outbox WHERE sent_time IS NULL AND "
+       "dead_time IS NULL"},
       {"outbox_failed",
        absl::StrCat("UPDATE outbox SET last_error = $2, next_attempt_time = ",
                     TimestampParam(3), " WHERE id = $1 AND sent_time IS NULL")},
@@ -170,6 +174,28 @@ absl::Status SendMail(const SmtpSettings& smtp, const Mail& mail,
                  curl_easy_strerror(result));
   }
   return absl::OkStatus();
+}
+
+void AddOutboxMetrics(Database* db, metrics::Registry* registry) {
+  // Column `column` of the backlog: 0 how many, 1 the oldest's age.
+  auto backlog = [db](int column) {
+    return [db, column]() -> absl::StatusOr<std::vector<metrics::Sample>> {
+      return db->ReadValue(
+          CallLimit::Within(absl::Seconds(5)),
+          [&](pqxx::transaction_base& txn)
+              -> absl::StatusOr<std::vector<metrics::Sample>> {
+            const double value =
+                txn.exec_prepared1("outbox_backlog")[column].as<double>();
+            return std::vector<metrics::Sample>{{{}, value}};
+          });
+    };
+  };
+  registry->AddGauge("mobility_outbox_pending", "E-mails waiting to be sent.",
+                     {}, backlog(0));
+  registry->AddGauge(
+      "mobility_outbox_oldest_pending_age_seconds",
+      "Age of the oldest e-mail waiting to be sent (0 when none waits).", {},
+      backlog(1));
 }
 
 OutboxSender::OutboxSender(Database* db, SmtpSettings smtp, Clock clock)

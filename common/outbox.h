@@ -25,6 +25,7 @@
 #include "absl/time/time.h"
 #include "common/db.h"
 #include "common/mail.h"
+#include "common/metrics.h"
 #include "common/types.h"
 
 namespace mobility {
@@ -58,6 +59,10 @@ void EnqueueMail(pqxx::transaction_base& txn, const Mail& mail, absl::Time now);
 // UNAVAILABLE when the server cannot be reached or refuses it.
 absl::Status SendMail(const SmtpSettings& smtp, const Mail& mail,
                       absl::string_view message_id, absl::Time now);
+
+// The outbox's backlog on the metrics port, read from `db` at each scrape:
+// e-mails waiting to be sent and the age of the oldest.
+void AddOutboxMetrics(Database* db, metrics::Registry* registry);
 
 class OutboxSender {
  public:

@@ -16,6 +16,7 @@
 #include "common/grpc_status.h"
 #include "common/handoff.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/status.h"
 
 namespace mobility {
@@ -43,7 +44,47 @@ std::string PeerHost(absl::string_view peer) {
   return std::string(host);
 }
 
+// Calls by method and code, their latency, and the calls refused for load.
+struct CallMetrics {
+  metrics::Counter calls = metrics::Default().AddCounter(
+      "mobility_rpc_calls_total", "Calls answered, by method and status code.",
+      {"method", "code"});
+  metrics::Histogram latency = metrics::Default().AddHistogram(
+      "mobility_rpc_duration_seconds",
+      "Time from a call's arrival to its answer, by method.", {"method"});
+  metrics::Counter overloaded = metrics::Default().AddCounter(
+      "mobility_rpc_overload_refusals_total",
+      "Calls refused OVERLOADED: the queue was full or the call's deadline "
+      "passed while it waited.",
+      {"method"});
+};
+
+CallMetrics& Metrics() {
+  static CallMetrics* metrics = new CallMetrics();
+  return *metrics;
+}
+
 }  // namespace
+
+const MethodMetrics* MetricsOfMethod(const std::string& name) {
+  // Kept for the life of the process, one per method name, as its cells are.
+  static absl::Mutex mu;
+  static auto* found = new std::map<std::string, MethodMetrics>();
+  absl::MutexLock lock(&mu);
+  auto [it, added] = found->try_emplace(name);
+  if (added) {
+    CallMetrics& metrics = Metrics();
+    for (int code = 0; code < static_cast<int>(it->second.calls.size());
+         ++code) {
+      it->second.calls[code] = &metrics.calls.At(
+          {name,
+           absl::StatusCodeToString(static_cast<absl::StatusCode>(code))});
+    }
+    it->second.latency = &metrics.latency.At({name});
+    it->second.overloaded = &metrics.overloaded.At({name});
+  }
+  return &it->second;
+}
 
 WorkerPool::WorkerPool(int threads, int max_queued)
     : max_queued_(static_cast<size_t>(max_queued)) {
@@ -71,6 +112,11 @@ WorkerPool::~WorkerPool() {
   }
   ready_.SignalAll();
   for (auto& t : threads_) t.join();
+}
+
+int WorkerPool::queued() {
+  absl::MutexLock lock(&mu_);
+  return static_cast<int>(queue_.size());
 }
 
 bool WorkerPool::TrySubmit(std::function<void()> task) {
@@ -129,8 +175,9 @@ absl::Status SerializeResponse(const google::protobuf::Message& message,
 // done with it.
 class RpcDispatcher::Call final : public grpc::ServerUnaryReactor {
  public:
-  explicit Call(const MethodSpec& method)
+  Call(const MethodSpec& method, std::atomic<int>* in_flight)
       : method_(method),
+        in_flight_(in_flight),
         start_(absl::Now()),
         cancelled_(std::make_shared<std::atomic<bool>>(false)) {}
 
@@ -149,8 +196,18 @@ class RpcDispatcher::Call final : public grpc::ServerUnaryReactor {
   // this hook not for applications; it holds in the 1.51 that Debian ships.
   bool InternalInlineable() override { return true; }
 
-  // Logs and answers; `this` may be gone when it returns.
+  // Logs, counts and answers; `this` may be gone when it returns.
   void Answer(const absl::Status& status) {
+    const absl::Duration took = absl::Now() - start_;
+    const MethodMetrics& metrics = *method_.metrics;
+    const size_t code = static_cast<size_t>(status.code());
+    if (code < metrics.calls.size())
+      metrics.calls[code]->value.fetch_add(1, std::memory_order_relaxed);
+    metrics.latency->Observe(took);
+    const std::string reason = ErrorReason(status);
+    if (reason == "OVERLOADED")
+      metrics.overloaded->value.fetch_add(1, std::memory_order_relaxed);
+    in_flight_->fetch_sub(1, std::memory_order_relaxed);
     std::string roles;
     for (Role r : call_.principal.roles)
       absl::StrAppend(&roles, roles.empty() ? "" : ",", RoleName(r));
@@ -160,17 +217,17 @@ class RpcDispatcher::Call final : public grpc::ServerUnaryReactor {
         {{"request_id", call_.request_id},
          {"method", method_.name},
          {"status", absl::StatusCodeToString(status.code())},
-         {"reason", ErrorReason(status)},
+         {"reason", reason},
          {"roles", roles},
          // A service's own identity, never a person's.
          {"calling_service", call_.calling_service.subject},
-         {"duration_ms",
-          absl::StrCat(absl::ToDoubleMilliseconds(absl::Now() - start_))}});
+         {"duration_ms", absl::StrCat(absl::ToDoubleMilliseconds(took))}});
     HandOff(this);
     Finish(ToGrpcStatus(InLanguage(status, call_.language)));
   }
 
   const MethodSpec& method_;
+  std::atomic<int>* const in_flight_;
   const absl::Time start_;
   const std::shared_ptr<std::atomic<bool>> cancelled_;
   CallContext call_;
@@ -186,7 +243,8 @@ RpcDispatcher::RpcDispatcher(TokenVerifier verifier, DispatchOptions options)
 grpc::ServerUnaryReactor* RpcDispatcher::Start(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
     grpc::ByteBuffer* response, const MethodSpec& method) const {
-  auto* call = new Call(method);
+  in_flight_.fetch_add(1, std::memory_order_relaxed);
+  auto* call = new Call(method, &in_flight_);
   HandOff(call);  // To OnCancel, which gRPC may run on another thread.
   call->call_.request_id = MetadataValue(context, kRequestIdHeader);
   if (!IsAcceptableRequestId(call->call_.request_id))

@@ -12,6 +12,7 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/server_callback_handlers.h>
 
+#include <array>
 #include <atomic>
 #include <deque>
 #include <functional>
@@ -30,6 +31,7 @@
 #include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/call.h"
+#include "common/metrics.h"
 #include "common/transactor.h"
 #include "common/wire.h"
 
@@ -43,6 +45,8 @@ class WorkerPool {
   ~WorkerPool();
   // False, and `task` dropped, when the queue is full.
   bool TrySubmit(std::function<void()> task);
+  // Tasks waiting for a thread.
+  int queued();
 
  private:
   const size_t max_queued_;
@@ -65,6 +69,15 @@ struct DispatchOptions {
 using CallBody = std::function<void(const CallContext&, grpc::ByteBuffer*,
                                     std::function<void(absl::Status)> done)>;
 
+// A method's cells of the process's call metrics, found once when it is
+// registered so that a call only adds to them.
+struct MethodMetrics {
+  std::array<metrics::CounterCell*, 17> calls{};  // By grpc status code.
+  metrics::HistogramCell* latency = nullptr;
+  metrics::CounterCell* overloaded = nullptr;
+};
+const MethodMetrics* MetricsOfMethod(const std::string& name);
+
 // One RPC method as the dispatcher runs it.
 struct MethodSpec {
   std::string name;  // "GetAgreement": access log and error messages.
@@ -76,6 +89,7 @@ struct MethodSpec {
   // starts on gRPC's thread and ends where its read does. Otherwise it runs on
   // a worker.
   bool nonblocking = false;
+  const MethodMetrics* metrics = nullptr;
   // Parses the request on gRPC's thread; returns the body.
   std::function<absl::StatusOr<CallBody>(const grpc::ByteBuffer&)> prepare;
 };
@@ -88,6 +102,10 @@ class RpcDispatcher {
                                   const grpc::ByteBuffer* request,
                                   grpc::ByteBuffer* response,
                                   const MethodSpec& method) const;
+  // Calls between arrival and answer, and calls waiting for a worker: what
+  // the metrics port reports.
+  int in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+  int queued() const { return workers_->queued(); }
 
  private:
   class Call;
@@ -97,6 +115,7 @@ class RpcDispatcher {
   // Non-blocking calls under way: as many as the workers and their queue
   // hold, so that either kind of call is refused OVERLOADED at the same load.
   mutable std::atomic<int> nonblocking_calls_{0};
+  mutable std::atomic<int> in_flight_{0};
 };
 
 // INVALID_ARGUMENT (reason MALFORMED_REQUEST) unless `bytes` parse as
@@ -271,6 +290,7 @@ class RpcService : public Generated::Service {
     spec->roles = std::move(roles);
     spec->anonymous = anonymous;
     spec->nonblocking = nonblocking;
+    spec->metrics = MetricsOfMethod(method);
     spec->prepare =
         [serve = std::move(serve)](
             const grpc::ByteBuffer& bytes) -> absl::StatusOr<CallBody> {

@@ -15,12 +15,16 @@
 #include "common/config.h"
 #include "common/local_day.h"
 #include "common/log.h"
+#include "common/metrics_http.h"
 #include "common/pg_store.h"
 #include "common/server.h"
 
 // --listen's variable is the service's own (MOBILITY_<SERVICE>_LISTEN), bound
 // in LoadServiceConfig.
 ABSL_FLAG(std::string, listen, "", "host:port to serve gRPC on");
+// So is --metrics_listen's (MOBILITY_<SERVICE>_METRICS_LISTEN).
+ABSL_FLAG(std::string, metrics_listen, "",
+          "host:port to serve Prometheus metrics on (GET /metrics)");
 MOBILITY_FLAG(std::string, database_url, "", "DATABASE_URL", "PostgreSQL URL");
 MOBILITY_FLAG(std::string, jwt_public_key_file, "",
               "MOBILITY_JWT_PUBLIC_KEY_FILE",
@@ -79,6 +83,11 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
       "MOBILITY_", absl::AsciiStrToUpper(definition.log_name), "_LISTEN");
   absl::SetFlag(&FLAGS_listen, definition.default_listen);
   BindFlagToEnv("listen", listen_env);
+  const std::string metrics_env =
+      absl::StrCat("MOBILITY_", absl::AsciiStrToUpper(definition.log_name),
+                   "_METRICS_LISTEN");
+  absl::SetFlag(&FLAGS_metrics_listen, definition.default_metrics_listen);
+  BindFlagToEnv("metrics_listen", metrics_env);
   // The environment first, so that flags on the command line override it.
   if (absl::Status s = ApplyEnvironment(); !s.ok()) return s;
   absl::SetProgramUsageMessage(
@@ -87,6 +96,7 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
 
   ServiceConfig config;
   config.listen_address = absl::GetFlag(FLAGS_listen);
+  config.metrics_listen_address = absl::GetFlag(FLAGS_metrics_listen);
   config.database_url = absl::GetFlag(FLAGS_database_url);
   config.db_pool_size = absl::GetFlag(FLAGS_db_pool_size);
   config.dispatch.workers = absl::GetFlag(FLAGS_workers);
@@ -105,6 +115,11 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
     return absl::InvalidArgumentError(
         absl::StrCat("--listen / ", listen_env, " must be host:port, got \"",
                      config.listen_address, "\""));
+  }
+  if (!IsValidListenAddress(config.metrics_listen_address)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--metrics_listen / ", metrics_env, " must be host:port, got \"",
+        config.metrics_listen_address, "\""));
   }
   if (config.database_url.empty()) {
     return absl::InvalidArgumentError(
@@ -177,6 +192,35 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
   return config;
 }
 
+void RegisterServingMetrics(const RpcDispatcher& dispatcher, Database& db,
+                            metrics::Registry& registry) {
+  registry.AddGauge(
+      "mobility_rpc_in_flight", "Calls between arrival and answer.", {},
+      [&dispatcher]() -> absl::StatusOr<std::vector<metrics::Sample>> {
+        return std::vector<metrics::Sample>{{{}, 1.0 * dispatcher.in_flight()}};
+      });
+  registry.AddGauge(
+      "mobility_rpc_queued", "Calls waiting for a worker.", {},
+      [&dispatcher]() -> absl::StatusOr<std::vector<metrics::Sample>> {
+        return std::vector<metrics::Sample>{{{}, 1.0 * dispatcher.queued()}};
+      });
+  registry.AddGauge(
+      "mobility_db_connections",
+      "Database connections of the pool, in use by a call or idle.", {"state"},
+      [&db]() -> absl::StatusOr<std::vector<metrics::Sample>> {
+        const Database::PoolUse use = db.pool_use();
+        return std::vector<metrics::Sample>{
+            {{"in_use"}, 1.0 * (use.open - use.idle)},
+            {{"idle"}, 1.0 * use.idle}};
+      });
+  registry.AddCounterRead(
+      "mobility_db_connection_waits_total",
+      "Times a call waited for a database connection of the pool.", {},
+      [&db]() -> absl::StatusOr<std::vector<metrics::Sample>> {
+        return std::vector<metrics::Sample>{{{}, 1.0 * db.pool_use().waits}};
+      });
+}
+
 int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   StartServerProcess(definition.log_name);
   auto config = LoadServiceConfig(argc, argv, definition);
@@ -220,9 +264,18 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
         {{"message", std::string(s.message())}});
     return 1;
   }
-  auto services = definition.build(
-      db->get(),
-      std::make_shared<RpcDispatcher>(*std::move(verifier), config->dispatch));
+  auto dispatcher =
+      std::make_shared<RpcDispatcher>(*std::move(verifier), config->dispatch);
+  auto services = definition.build(db->get(), dispatcher);
+  RegisterServingMetrics(*dispatcher, **db, metrics::Default());
+  if (definition.metrics) definition.metrics(db->get(), &metrics::Default());
+  auto metrics_server = metrics::MetricsServer::Start(
+      config->metrics_listen_address, "--metrics_listen", &metrics::Default());
+  if (!metrics_server.ok()) {
+    Log(LogLevel::kError, "metrics_listen_failed",
+        {{"message", std::string(metrics_server.status().message())}});
+    return 1;
+  }
   std::vector<grpc::Service*> raw;
   for (auto& s : services) raw.push_back(s.get());
   ServerOptions server_options;

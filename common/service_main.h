@@ -15,6 +15,7 @@
 #include "common/auth.h"
 #include "common/config.h"
 #include "common/db.h"
+#include "common/metrics.h"
 #include "common/migrations.h"
 #include "common/server.h"
 
@@ -22,6 +23,7 @@ namespace mobility {
 
 struct ServiceConfig {
   std::string listen_address;
+  std::string metrics_listen_address;
   std::string database_url;
   std::string jwt_public_key_pem;
   int db_pool_size = 8;
@@ -37,12 +39,16 @@ struct ServiceDefinition {
   std::string grpc_service_name;  // "mobility.agreements.v1.AgreementsService".
   std::string schema;             // The PostgreSQL schema the service owns.
   std::string default_listen;     // "127.0.0.1:50051".
+  std::string default_metrics_listen;  // "127.0.0.1:9151".
   std::vector<Migration> migrations;
   std::vector<PreparedStatement> statements;
   // The largest request the service takes.
   int max_request_bytes = 4 * 1024 * 1024;
   // Optional upkeep run hourly over the opened database (ServerOptions).
   std::function<void(Database*)> hourly;
+  // Registers the service's own gauges, read from the database at each
+  // scrape (an outbox's backlog, the inquiries overdue).
+  std::function<void(Database*, metrics::Registry*)> metrics;
   // Builds the gRPC services over the opened database; they share one
   // dispatcher (and so one worker pool and queue).
   std::function<std::vector<std::unique_ptr<grpc::Service>>(
@@ -50,7 +56,8 @@ struct ServiceDefinition {
       build;
 };
 
-// Reads --listen (env MOBILITY_<LOG_NAME>_LISTEN), --database_url
+// Reads --listen (env MOBILITY_<LOG_NAME>_LISTEN), --metrics_listen
+// (MOBILITY_<LOG_NAME>_METRICS_LISTEN), --database_url
 // (DATABASE_URL), --jwt_public_key_file (MOBILITY_JWT_PUBLIC_KEY_FILE),
 // --token_audience (MOBILITY_TOKEN_AUDIENCE), --page_token_key_file
 // (MOBILITY_PAGE_TOKEN_KEY_FILE), --db_pool_size
@@ -62,6 +69,11 @@ struct ServiceDefinition {
 // value is missing or malformed.
 absl::StatusOr<ServiceConfig> LoadServiceConfig(
     int argc, char** argv, const ServiceDefinition& definition);
+
+// What every service reports of its serving path and its pool: calls in
+// flight and queued, database connections in use and the waits for one.
+void RegisterServingMetrics(const RpcDispatcher& dispatcher, Database& db,
+                            metrics::Registry& registry);
 
 // main() of a service: returns the process exit code.
 int RunService(int argc, char** argv, const ServiceDefinition& definition);

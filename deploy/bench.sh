@@ -81,7 +81,8 @@ for s in agreements applications grants inquiries ewp gateway; do
     --token_key_file "$var/keys/ewp-token.pem" --registry "$var/bench/ewp-catalogue.xml"
     --agreements_address "$(bench_address agreements)" --allow_plain_http)
   DATABASE_URL=$bench_url MOBILITY_SERVICE_TOKEN_FILE=$var/keys/$s-service.token \
-    "$binary" --listen "$(bench_address "$s")" "${args[@]}" >>"$var/log/bench-services.log" 2>&1 &
+    "$binary" --listen "$(bench_address "$s")" --metrics_listen 127.0.0.1:0 "${args[@]}" \
+    >>"$var/log/bench-services.log" 2>&1 &
   bench_pids+=($!)
   [ "$s" = gateway ] || bench_service_pids+=("$s=$!")
 done

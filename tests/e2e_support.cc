@@ -58,7 +58,18 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
-pid_t Spawn(const std::vector<std::string>& args, const std::string& log_file) {
+pid_t Spawn(const std::vector<std::string>& given,
+            const std::string& log_file) {
+  std::vector<std::string> args = given;
+  // A server's metrics port is a free one unless the test names it, so that
+  // tests side by side never contend for the fixed defaults.
+  const bool server =
+      absl::EndsWith(args[0], "_server") || absl::EndsWith(args[0], "/gateway");
+  if (server && std::none_of(args.begin(), args.end(), [](const auto& a) {
+        return absl::StartsWith(a, "--metrics_listen");
+      })) {
+    args.push_back("--metrics_listen=127.0.0.1:0");
+  }
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
@@ -387,6 +398,9 @@ Stack::Stack(std::string database_url, std::string dir)
   ewp_.client_key_file = dir_ + "/ewp-client.pem";
   ewp_.server_key_file = dir_ + "/ewp-server.pem";
   gateway_ = absl::StrCat("127.0.0.1:", FreePort());
+  for (const char* s :
+       {"agreements", "applications", "grants", "inquiries", "ewp", "gateway"})
+    metrics_address_[s] = absl::StrCat("127.0.0.1:", FreePort());
 }
 
 Stack::~Stack() {
@@ -472,6 +486,7 @@ void Stack::Signal(const std::string& name, int signal) {
 void Stack::Spawn(const char* binary, const std::string& name,
                   std::vector<std::string> args) {
   args.insert(args.begin(), binary);
+  args.push_back("--metrics_listen=" + metrics_address_.at(name));
   args_[name] = args;
   pids_[name] = e2e::Spawn(args, absl::StrCat(dir_, "/", name, ".log"));
 }

@@ -155,6 +155,10 @@ class Stack {
   const std::string& address(const std::string& service) const {
     return address_.at(service);
   }
+  // host:port of a process's metrics port ("gateway" among them).
+  const std::string& metrics_address(const std::string& name) const {
+    return metrics_address_.at(name);
+  }
   // SIGTERM to a process ("gateway", "agreements", ...); its wait status once
   // it has exited.
   int Terminate(const std::string& name);
@@ -201,6 +205,7 @@ class Stack {
   std::string database_url_, dir_, gateway_, ewp_http_;
   Ewp ewp_;
   std::map<std::string, std::string> address_;
+  std::map<std::string, std::string> metrics_address_;
   std::map<std::string, pid_t> pids_;
   std::map<std::string, std::vector<std::string>> args_;
 };

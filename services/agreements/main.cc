@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   definition.grpc_service_name = "mobility.agreements.v1.AgreementsService";
   definition.schema = "agreements";
   definition.default_listen = "127.0.0.1:50051";
+  definition.default_metrics_listen = "127.0.0.1:9151";
   definition.migrations = AgreementsMigrations();
   definition.statements = agreements::PgAgreementsStore::Statements();
   definition.build = [](Database* db,

@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
   definition.grpc_service_name = "mobility.applications.v1.ApplicationsService";
   definition.schema = "applications";
   definition.default_listen = "127.0.0.1:50052";
+  definition.default_metrics_listen = "127.0.0.1:9152";
   definition.migrations = ApplicationsMigrations();
   definition.statements = applications::PgApplicationsStore::Statements();
   definition.max_request_bytes = applications::kMaxRequestBytes;
@@ -75,6 +76,9 @@ int main(int argc, char** argv) {
       Log(LogLevel::kWarning, "sign_in_purge_failed",
           {{"message", std::string(purged.status().message())}});
     }
+  };
+  definition.metrics = [](Database* db, metrics::Registry* registry) {
+    AddOutboxMetrics(db, registry);
   };
   definition.build = [](Database* db,
                         std::shared_ptr<const RpcDispatcher> dispatcher) {

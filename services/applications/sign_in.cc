@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "common/api.h"
 #include "common/common_words.h"
+#include "common/metrics.h"
 #include "common/status.h"
 #include "services/applications/words.h"
 
@@ -101,6 +102,21 @@ absl::Status SignIn::CheckConfigured() const {
                Text(words::SIGN_IN_NOT_CONFIGURED));
 }
 
+namespace {
+
+// Codes sent, and refused for the per-address and per-network limits: a
+// flood of refusals is someone trying addresses.
+metrics::Counter& CodesMetric() {
+  static auto* counter = new metrics::Counter(metrics::Default().AddCounter(
+      "mobility_sign_in_codes_total",
+      "Sign-in codes sent, and refused for the per-address and per-network "
+      "limits.",
+      {"outcome"}));
+  return *counter;
+}
+
+}  // namespace
+
 absl::StatusOr<v1::SendSignInCodeResponse> SignIn::SendSignInCode(
     const v1::SendSignInCodeRequest& request, const CallContext& call) {
   const std::string email(absl::StripAsciiWhitespace(request.email()));
@@ -145,7 +161,12 @@ absl::StatusOr<v1::SendSignInCodeResponse> SignIn::SendSignInCode(
     MOBILITY_RETURN_IF_ERROR(s.EnqueueMail(mail, now));
     return absl::OkStatus();
   });
-  if (!sent.ok()) return sent;
+  if (!sent.ok()) {
+    if (sent.code() == absl::StatusCode::kResourceExhausted)
+      CodesMetric().Add({"refused"});
+    return sent;
+  }
+  CodesMetric().Add({"sent"});
   v1::SendSignInCodeResponse response;
   *response.mutable_expire_time() = ToTimestamp(now + kSignInCodeLifetime);
   response.set_attempt(attempt);

@@ -103,6 +103,7 @@ int main(int argc, char** argv) {
   definition.grpc_service_name = "mobility.ewp.v1.EwpService";
   definition.schema = "ewp";
   definition.default_listen = "127.0.0.1:50055";
+  definition.default_metrics_listen = "127.0.0.1:9155";
   definition.migrations = EwpMigrations();
   definition.build = [](Database* db,
                         std::shared_ptr<const RpcDispatcher> dispatcher) {

@@ -25,6 +25,7 @@
 #include "common/grpc_status.h"
 #include "common/handoff.h"
 #include "common/log.h"
+#include "common/metrics.h"
 #include "common/status.h"
 #include "common/tcp_listen.h"
 #include "services/gateway/dev_sign_in.h"
@@ -48,6 +49,24 @@ std::string ByteBufferToString(const grpc::ByteBuffer& buffer) {
   for (const auto& s : slices)
     out.append(reinterpret_cast<const char*>(s.begin()), s.size());
   return out;
+}
+
+// What the gateway answered, by route, verb and HTTP status, and how long it
+// took.
+struct HttpMetrics {
+  metrics::Counter requests = metrics::Default().AddCounter(
+      "mobility_http_requests_total",
+      "HTTP requests answered, by route template, method and status.",
+      {"route", "method", "code"});
+  metrics::Histogram latency = metrics::Default().AddHistogram(
+      "mobility_http_request_duration_seconds",
+      "Time from a request's arrival to its answer, by route template.",
+      {"route"});
+};
+
+HttpMetrics& Metrics() {
+  static HttpMetrics* metrics = new HttpMetrics();
+  return *metrics;
 }
 
 }  // namespace
@@ -426,16 +445,22 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
     SetCorsHeaders(response, exchange.origin, gateway_->options.cors_origins);
     response.keep_alive(exchange.keep_alive);
     response.prepare_payload();
+    const absl::Duration took = absl::Now() - exchange.start;
+    const std::string status = std::to_string(response.result_int());
+    HttpMetrics& metrics = Metrics();
+    // Labelled by route template, never by path: no person's data, and as
+    // few series as there are routes.
+    metrics.requests.Add({exchange.route, exchange.method, status});
+    metrics.latency.Observe({exchange.route}, took);
     // The access line: no path values, query or client address, which may
     // name a person.
     Log(LogLevel::kInfo, "http",
         {{"request_id", exchange.request_id},
          {"method", exchange.method},
          {"route", exchange.route},
-         {"status", std::to_string(response.result_int())},
+         {"status", status},
          {"bytes", std::to_string(response.body().size())},
-         {"duration_ms", absl::StrCat(absl::ToDoubleMilliseconds(
-                             absl::Now() - exchange.start))}});
+         {"duration_ms", absl::StrCat(absl::ToDoubleMilliseconds(took))}});
     std::ostringstream header;
     header << response.base();
     auto wire = std::make_shared<std::string>(header.str());
@@ -542,6 +567,8 @@ absl::Status Gateway::Start() {
     impl_->completion_threads.emplace_back([this] { impl_->CompleteCalls(); });
   return absl::OkStatus();
 }
+
+int Gateway::in_flight() const { return impl_->in_flight.load(); }
 
 void Gateway::Stop(absl::Duration grace) {
   if (!impl_ || impl_->threads.empty()) return;

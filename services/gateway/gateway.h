@@ -64,6 +64,8 @@ class Gateway {
   // listen address picks a free one).
   absl::Status Start();
   int port() const { return port_; }
+  // Calls to the services under way.
+  int in_flight() const;
   // Stops taking connections, lets the calls in flight finish within
   // `grace`, and ends the threads.
   void Stop(absl::Duration grace = absl::Seconds(20));

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/config.h"
 #include "common/log.h"
+#include "common/metrics_http.h"
 #include "common/server.h"
 #include "services/gateway/contracts.h"
 #include "services/gateway/gateway.h"
@@ -14,6 +15,9 @@
 
 MOBILITY_FLAG(std::string, listen, "127.0.0.1:8080", "MOBILITY_GATEWAY_LISTEN",
               "host:port to serve HTTP on");
+MOBILITY_FLAG(std::string, metrics_listen, "127.0.0.1:9180",
+              "MOBILITY_GATEWAY_METRICS_LISTEN",
+              "host:port to serve Prometheus metrics on (GET /metrics)");
 MOBILITY_FLAG(std::string, agreements_address, "127.0.0.1:50051",
               "MOBILITY_AGREEMENTS_ADDRESS", "agreements service host:port");
 MOBILITY_FLAG(std::string, applications_address, "127.0.0.1:50052",
@@ -117,6 +121,19 @@ int main(int argc, char** argv) {
   if (auto s = server.Start(); !s.ok()) {
     Log(LogLevel::kError, "listen_failed",
         {{"message", std::string(s.message())}});
+    return 1;
+  }
+  metrics::Default().AddGauge(
+      "mobility_http_in_flight", "Calls to the services under way.", {},
+      [&server]() -> absl::StatusOr<std::vector<metrics::Sample>> {
+        return std::vector<metrics::Sample>{{{}, 1.0 * server.in_flight()}};
+      });
+  auto metrics_server =
+      metrics::MetricsServer::Start(absl::GetFlag(FLAGS_metrics_listen),
+                                    "--metrics_listen", &metrics::Default());
+  if (!metrics_server.ok()) {
+    Log(LogLevel::kError, "metrics_listen_failed",
+        {{"message", std::string(metrics_server.status().message())}});
     return 1;
   }
   Log(LogLevel::kInfo, "listening",

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   definition.grpc_service_name = "mobility.grants.v1.GrantsService";
   definition.schema = "grants";
   definition.default_listen = "127.0.0.1:50053";
+  definition.default_metrics_listen = "127.0.0.1:9153";
   definition.migrations = GrantsMigrations();
   definition.statements = grants::PgGrantsStore::Statements();
   definition.build = [](Database* db,

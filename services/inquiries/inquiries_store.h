@@ -62,6 +62,15 @@ class InquiriesStore : public RequestLedger {
   // id.
   virtual absl::StatusOr<std::vector<v1::Inquiry>> OpenInquiriesDueFrom(
       absl::CivilDay day) = 0;
+  // The open inquiries of each office ("" for none yet), and how many of them
+  // are past their legal due date on `today`.
+  struct OfficeLoad {
+    std::string office;
+    int64_t open = 0;
+    int64_t overdue = 0;
+  };
+  virtual absl::StatusOr<std::vector<OfficeLoad>> OpenByOffice(
+      absl::CivilDay today) = 0;
 
   // Gives inquiry `id`, inserted unnumbered in this transaction, the next
   // registration number of `year` and returns it; the notices written for it

@@ -5,6 +5,7 @@
 #include "common/config.h"
 #include "common/local_day.h"
 #include "common/log.h"
+#include "common/outbox.h"
 #include "common/service_main.h"
 #include "services/inquiries/grpc_service.h"
 #include "services/inquiries/pg_inquiries_store.h"
@@ -70,6 +71,7 @@ int main(int argc, char** argv) {
   definition.grpc_service_name = "mobility.inquiries.v1.InquiriesService";
   definition.schema = "inquiries";
   definition.default_listen = "127.0.0.1:50054";
+  definition.default_metrics_listen = "127.0.0.1:9154";
   definition.migrations = InquiriesMigrations();
   definition.statements = inquiries::PgInquiriesStore::Statements();
   // Read once the command line is parsed, when the services are built.
@@ -98,6 +100,34 @@ int main(int argc, char** argv) {
       Log(LogLevel::kInfo, "inquiries_anonymised",
           {{"count", std::to_string(*anonymised)}});
     }
+  };
+  definition.metrics = [](Database* db, metrics::Registry* registry) {
+    AddOutboxMetrics(db, registry);
+    auto load = [db](bool overdue) {
+      return [db, overdue]() -> absl::StatusOr<std::vector<metrics::Sample>> {
+        PgTransactor<inquiries::InquiriesStore, inquiries::PgInquiriesStore>
+            store(db);
+        MOBILITY_ASSIGN_OR_RETURN(
+            auto offices,
+            store.ReadValue(CallLimit::Within(absl::Seconds(5)),
+                            [](inquiries::InquiriesStore& s) {
+                              return s.OpenByOffice(LocalDay(absl::Now()));
+                            }));
+        std::vector<metrics::Sample> samples;
+        for (const auto& office : offices) {
+          samples.push_back({{office.office},
+                             1.0 * (overdue ? office.overdue : office.open)});
+        }
+        return samples;
+      };
+    };
+    registry->AddGauge("mobility_inquiries_open",
+                       "Open inquiries, by the office handling them (\"\" "
+                       "while none is assigned).",
+                       {"office"}, load(false));
+    registry->AddGauge("mobility_inquiries_overdue",
+                       "Open inquiries past their legal due date, by office.",
+                       {"office"}, load(true));
   };
   definition.build = [](Database* db,
                         std::shared_ptr<const RpcDispatcher> dispatcher) {

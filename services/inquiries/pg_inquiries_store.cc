@@ -85,6 +85,11 @@ v1::HistoryEntry HistoryFromRow(const Row& row) {
   return e;
 }
 
+// An open inquiry, in SQL: the states IsOpen (inquiry_rules.h) names.
+constexpr absl::string_view kOpen =
+    "state IN ('REGISTERED', 'ASSIGNED', 'IN_PROGRESS', 'WAITING_FOR_AUTHOR', "
+    "'REOPENED')";
+
 }  // namespace
 
 std::vector<PreparedStatement> PgInquiriesStore::Statements() {
@@ -130,10 +135,13 @@ std::vector<PreparedStatement> PgInquiriesStore::Statements() {
        "excluded.working_hours"},
       {"holiday_delete", "DELETE FROM holidays WHERE day = $1::date"},
       {"inquiries_open_due_from",
-       "SELECT body, registration_number FROM inquiries WHERE state IN "
-       "('REGISTERED', 'ASSIGNED', "
-       "'IN_PROGRESS', 'WAITING_FOR_AUTHOR', 'REOPENED') AND legal_due_date >= "
-       "$1::date ORDER BY id FOR UPDATE"},
+       absl::StrCat("SELECT body, registration_number FROM inquiries WHERE ",
+                    kOpen,
+                    " AND legal_due_date >= $1::date ORDER BY id FOR UPDATE")},
+      {"inquiries_open_by_office",
+       absl::StrCat("SELECT office, count(*), count(*) FILTER (WHERE "
+                    "legal_due_date < $1::date) FROM inquiries WHERE ",
+                    kOpen, " GROUP BY office")},
 
       {"registration_number_taken",
        absl::StrCat(numbering, " SELECT registration_number FROM numbered")},
@@ -298,6 +306,19 @@ absl::StatusOr<std::vector<v1::Inquiry>> PgInquiriesStore::OpenInquiriesDueFrom(
          txn_.exec_prepared("inquiries_open_due_from", DayText(day))) {
       out.push_back(
           InquiryFromRow(PqxxRow(row), RowOf("inquiries_open_due_from", row)));
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<std::vector<InquiriesStore::OfficeLoad>>
+PgInquiriesStore::OpenByOffice(absl::CivilDay today) {
+  return StoreCall([&]() -> std::vector<OfficeLoad> {
+    std::vector<OfficeLoad> out;
+    for (const auto& row :
+         txn_.exec_prepared("inquiries_open_by_office", DayText(today))) {
+      out.push_back(OfficeLoad{row[0].as<std::string>(), row[1].as<int64_t>(),
+                               row[2].as<int64_t>()});
     }
     return out;
   });

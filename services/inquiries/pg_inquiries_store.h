@@ -33,6 +33,8 @@ class PgInquiriesStore final : public PgStore<InquiriesStore> {
   absl::Status LockCalendar(CalendarLock lock) override;
   absl::StatusOr<std::vector<v1::Inquiry>> OpenInquiriesDueFrom(
       absl::CivilDay day) override;
+  absl::StatusOr<std::vector<OfficeLoad>> OpenByOffice(
+      absl::CivilDay today) override;
   absl::Status SetHoliday(absl::CivilDay day,
                           const v1::Holiday& holiday) override;
   absl::StatusOr<bool> DeleteHoliday(absl::CivilDay day) override;
