@@ -199,6 +199,7 @@ Mobility Office is running.
   EWP network   HTTP  $MOBILITY_EWP_PUBLIC_URL/ewp/manifest.xml   (HEI $MOBILITY_EWP_HEI_ID; registry: $MOBILITY_EWP_REGISTRY)
   gateway       HTTP  http://127.0.0.1:${default_port[gateway]}   (log: var/log/gateway.log)
   web pages           http://127.0.0.1:${default_port[gateway]}/   (API reference: /docs)
+  metrics       HTTP  http://127.0.0.1:9151/metrics ... 9155, gateway 9180   (Prometheus: deploy/prometheus)
   e-mail        ${MOBILITY_SMTP_URL}$( [ -f "$var/run/smtp-sink.pid" ] && echo "   (demo sink: var/mail/new)")
   database    ${DATABASE_URL%%://*}://…@${DATABASE_URL##*@}
 
