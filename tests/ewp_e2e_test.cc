@@ -250,6 +250,8 @@ TEST_F(EwpTest, AReplayToAnotherReplicaIsRefused) {
     if (absl::StartsWith(arg, "--listen="))
       arg = absl::StrCat("--listen=127.0.0.1:", e2e::FreePort());
     if (absl::StartsWith(arg, "--http_listen=")) arg = "--http_listen=" + http;
+    if (absl::StartsWith(arg, "--metrics_listen="))
+      arg = "--metrics_listen=127.0.0.1:0";
   }
   const pid_t replica = e2e::Spawn(args, kz_->dir() + "/ewp-replica.log");
   const ewp::HttpMessage once = Request("GET", ewp::kIiasIndexPath, "", "lv");
