@@ -52,13 +52,38 @@ std::unique_ptr<grpc::ClientContext> NewClientContext(
 
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& address) {
   grpc::ChannelArguments args;
-  args.SetLoadBalancingPolicyName("round_robin");
+  // Round robin over the replicas that answer their health check SERVING: a
+  // replica that drains (SIGTERM) is left at once. A call refused
+  // UNAVAILABLE before it began (a replica draining or gone) is tried again,
+  // on the next replica.
+  args.SetServiceConfigJSON(R"json({
+    "loadBalancingConfig": [{"round_robin": {}}],
+    "healthCheckConfig": {"serviceName": ""},
+    "methodConfig": [{
+      "name": [{}],
+      "retryPolicy": {
+        "maxAttempts": 4,
+        "initialBackoff": "0.02s",
+        "maxBackoff": "0.5s",
+        "backoffMultiplier": 2,
+        "retryableStatusCodes": ["UNAVAILABLE"]
+      }
+    }]
+  })json");
+  // A replica that restarts is connected again within a second or two, not
+  // after gRPC's default backoff, which grows to two minutes.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
   // Answers may carry a 10 MiB document (gRPC's default takes 4 MiB).
   args.SetMaxReceiveMessageSize(16 * 1024 * 1024);
-  // A target with its own scheme ("dns:///replicas:50051", "unix:/run/s")
-  // goes as written; a bare host:port is resolved by DNS.
-  const bool has_scheme =
-      absl::StrContains(address, ":///") || absl::StartsWith(address, "unix:");
+  // A target with its own scheme ("dns:///replicas:50051", "unix:/run/s",
+  // "ipv4:10.0.0.7:50051,10.0.0.8:50051") goes as written; a bare host:port is
+  // resolved by DNS.
+  const bool has_scheme = absl::StrContains(address, ":///") ||
+                          absl::StartsWith(address, "unix:") ||
+                          absl::StartsWith(address, "ipv4:") ||
+                          absl::StartsWith(address, "ipv6:");
   return grpc::CreateCustomChannel(
       has_scheme ? address : absl::StrCat("dns:///", address),
       grpc::InsecureChannelCredentials(), args);

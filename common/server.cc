@@ -30,6 +30,11 @@ std::string MetadataValue(const grpc::ServerContextBase* context,
   return std::string(it->second.data(), it->second.size());
 }
 
+absl::Status Draining() {
+  return Error(absl::StatusCode::kUnavailable, "DRAINING",
+               "this replica is stopping; retry on another");
+}
+
 absl::Status Overloaded() {
   return Error(absl::StatusCode::kUnavailable, "OVERLOADED",
                "the service is busy; retry with backoff");
@@ -249,9 +254,15 @@ grpc::ServerUnaryReactor* RpcDispatcher::Start(
   call->call_.request_id = MetadataValue(context, kRequestIdHeader);
   if (!IsAcceptableRequestId(call->call_.request_id))
     call->call_.request_id = NewRequestId();
-  context->AddInitialMetadata(kRequestIdHeader, call->call_.request_id);
   call->call_.language =
       FromAcceptLanguage(MetadataValue(context, kAcceptLanguageHeader));
+  // Refused before any header goes out: gRPC tries again, on another
+  // replica, only a call that got no headers.
+  if (draining_.load(std::memory_order_relaxed)) {
+    call->Answer(Draining());
+    return call;
+  }
+  context->AddInitialMetadata(kRequestIdHeader, call->call_.request_id);
 
   // Everything up to the queue runs here, on gRPC's thread, and costs no
   // worker: a caller that cannot be served is answered at once.
@@ -405,6 +416,8 @@ absl::Status Serve(const ServerOptions& options,
     Log(LogLevel::kInfo, "shutdown", {{"signal", std::to_string(received)}});
     stopping.Notify();
     set_health(false);
+    if (options.drain) options.drain();
+    absl::SleepFor(options.drain_time);
     // At the end of the grace, calls still in the database are cancelled
     // there too, so the process ends when the grace does.
     std::thread at_grace([&] {

@@ -106,6 +106,10 @@ class RpcDispatcher {
   // the metrics port reports.
   int in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
   int queued() const { return workers_->queued(); }
+  // From now on every new call is refused UNAVAILABLE (reason DRAINING), so
+  // that its caller retries on another replica while the calls in flight
+  // finish here.
+  void Drain() const { draining_.store(true, std::memory_order_relaxed); }
 
  private:
   class Call;
@@ -116,6 +120,7 @@ class RpcDispatcher {
   // hold, so that either kind of call is refused OVERLOADED at the same load.
   mutable std::atomic<int> nonblocking_calls_{0};
   mutable std::atomic<int> in_flight_{0};
+  mutable std::atomic<bool> draining_{false};
 };
 
 // INVALID_ARGUMENT (reason MALFORMED_REQUEST) unless `bytes` parse as
@@ -336,11 +341,18 @@ struct ServerOptions {
   std::function<int()> cancel_running;
   // Upkeep run hourly while ready (any replica may: it must be idempotent).
   std::function<void()> hourly;
+  // On SIGTERM, before gRPC stops taking calls: health turns NOT_SERVING and
+  // `drain` runs (the dispatcher refuses new calls UNAVAILABLE); for
+  // `drain_time` callers move to the other replicas, then the calls still in
+  // flight get shutdown_grace.
+  std::function<void()> drain;
+  absl::Duration drain_time = absl::ZeroDuration();
 };
 
-// Serves `services` until SIGTERM or SIGINT, then stops taking calls, lets
-// in-flight ones finish within shutdown_grace, cancels the database work of
-// those still running and returns.
+// Serves `services` until SIGTERM or SIGINT, then drains (see
+// ServerOptions::drain), stops taking calls, lets in-flight ones finish
+// within shutdown_grace, cancels the database work of those still running
+// and returns.
 // Call BlockTerminationSignals() first thing in main, before any thread
 // starts.
 absl::Status Serve(const ServerOptions& options,

@@ -60,6 +60,10 @@ MOBILITY_FLAG(int, shutdown_grace_seconds, 20,
               "MOBILITY_SHUTDOWN_GRACE_SECONDS",
               "after SIGTERM, how long calls in flight may take before they "
               "are cancelled");
+MOBILITY_FLAG(int, drain_seconds, 5, "MOBILITY_DRAIN_SECONDS",
+              "after SIGTERM, how long the replica answers NOT_SERVING and "
+              "refuses new calls UNAVAILABLE, so that callers move to the "
+              "others, before it stops taking calls");
 MOBILITY_FLAG(int, max_call_seconds, 30, "MOBILITY_MAX_CALL_SECONDS",
               "deadline of a call that brings none, and the longest a query "
               "runs");
@@ -106,6 +110,12 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
   config.token_policy.audience = absl::GetFlag(FLAGS_token_audience);
   config.shutdown_grace =
       absl::Seconds(absl::GetFlag(FLAGS_shutdown_grace_seconds));
+  config.drain_time = absl::Seconds(absl::GetFlag(FLAGS_drain_seconds));
+  if (config.drain_time < absl::ZeroDuration() ||
+      config.drain_time > absl::Minutes(5)) {
+    return absl::InvalidArgumentError(
+        "--drain_seconds must be between 0 and 300");
+  }
   if (config.shutdown_grace < absl::ZeroDuration() ||
       config.shutdown_grace > absl::Minutes(10)) {
     return absl::InvalidArgumentError(
@@ -282,6 +292,8 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
   server_options.service_name = definition.grpc_service_name;
   server_options.listen_address = config->listen_address;
   server_options.shutdown_grace = config->shutdown_grace;
+  server_options.drain = [dispatcher] { dispatcher->Drain(); };
+  server_options.drain_time = config->drain_time;
   server_options.max_request_bytes = definition.max_request_bytes;
   Database* database = db->get();
   server_options.ready = [database] { return database->Ping().ok(); };

@@ -30,6 +30,7 @@ struct ServiceConfig {
   DispatchOptions dispatch;
   TokenPolicy token_policy;
   absl::Duration shutdown_grace = absl::Seconds(20);
+  absl::Duration drain_time = absl::Seconds(5);
   std::string page_token_key;  // Empty: a random key of this process.
 };
 
@@ -63,10 +64,10 @@ struct ServiceDefinition {
 // (MOBILITY_PAGE_TOKEN_KEY_FILE), --db_pool_size
 // (MOBILITY_DB_POOL_SIZE), --workers (MOBILITY_WORKERS), --max_queued_calls
 // (MOBILITY_MAX_QUEUED_CALLS), --max_call_seconds
-// (MOBILITY_MAX_CALL_SECONDS) and --shutdown_grace_seconds
-// (MOBILITY_SHUTDOWN_GRACE_SECONDS). A flag on the command line wins over the
-// environment. INVALID_ARGUMENT with a message naming the setting when a
-// value is missing or malformed.
+// (MOBILITY_MAX_CALL_SECONDS), --drain_seconds (MOBILITY_DRAIN_SECONDS) and
+// --shutdown_grace_seconds (MOBILITY_SHUTDOWN_GRACE_SECONDS). A flag on the
+// command line wins over the environment. INVALID_ARGUMENT with a message
+// naming the setting when a value is missing or malformed.
 absl::StatusOr<ServiceConfig> LoadServiceConfig(
     int argc, char** argv, const ServiceDefinition& definition);
 

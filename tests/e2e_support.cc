@@ -403,6 +403,29 @@ Stack::Stack(std::string database_url, std::string dir)
     metrics_address_[s] = absl::StrCat("127.0.0.1:", FreePort());
 }
 
+std::vector<std::string> Stack::Replicas(const std::string& service) const {
+  std::vector<std::string> names = {service};
+  for (int i = 2; i <= replicas_; ++i)
+    names.push_back(absl::StrCat(service, "-", i));
+  return names;
+}
+
+void Stack::set_replicas(int n) {
+  replicas_ = n;
+  for (const char* s :
+       {"agreements", "applications", "grants", "inquiries", "ewp"}) {
+    std::vector<std::string> addresses;
+    for (const std::string& name : Replicas(s)) {
+      if (address_.count(name) == 0) {
+        address_[name] = absl::StrCat("127.0.0.1:", FreePort());
+        metrics_address_[name] = absl::StrCat("127.0.0.1:", FreePort());
+      }
+      addresses.push_back(address_[name]);
+    }
+    target_[s] = absl::StrCat("ipv4:", absl::StrJoin(addresses, ","));
+  }
+}
+
 Stack::~Stack() {
   for (const auto& [name, pid] : pids_) {
     kill(pid, SIGKILL);
@@ -424,15 +447,15 @@ std::string Stack::EwpManifest() const {
 
 ::testing::AssertionResult Stack::LoadDemo() {
   const std::string ctl = MOBILITYCTL;
-  const std::string env = absl::StrCat(
-      "PATH=", ctl.substr(0, ctl.rfind('/')),
-      ":$PATH MOBILITY_JWT_PRIVATE_KEY_FILE=", dir_, "/private.pem",
-      " MOBILITY_TOKEN=",
-      testing::TokenFor("demo-coordinator", {Role::kCoordinator}),
-      " MOBILITY_AGREEMENTS_ADDRESS=", address_.at("agreements"),
-      " MOBILITY_APPLICATIONS_ADDRESS=", address_.at("applications"),
-      " MOBILITY_GRANTS_ADDRESS=", address_.at("grants"),
-      " MOBILITY_INQUIRIES_ADDRESS=", address_.at("inquiries"));
+  const std::string env =
+      absl::StrCat("PATH=", ctl.substr(0, ctl.rfind('/')),
+                   ":$PATH MOBILITY_JWT_PRIVATE_KEY_FILE=", dir_,
+                   "/private.pem", " MOBILITY_TOKEN=",
+                   testing::TokenFor("demo-coordinator", {Role::kCoordinator}),
+                   " MOBILITY_AGREEMENTS_ADDRESS=", address("agreements"),
+                   " MOBILITY_APPLICATIONS_ADDRESS=", address("applications"),
+                   " MOBILITY_GRANTS_ADDRESS=", address("grants"),
+                   " MOBILITY_INQUIRIES_ADDRESS=", address("inquiries"));
   auto [code, output] = RunCommand(
       absl::StrCat(env, " ", PROJECT_SOURCE_DIR, "/deploy/demo/load.sh 2>&1"));
   if (code != 0) return ::testing::AssertionFailure() << output;
@@ -502,6 +525,9 @@ void Stack::Spawn(const char* binary, const std::string& name,
       "--internal_jwt_public_key_file=" + dir_ + "/internal-public.pem";
   const std::string smtp = "--smtp_url=" + smtp_url;
   const std::string db = "--database_url=" + database_url_;
+  // A replica told to stop answers NOT_SERVING for a second before it stops
+  // taking calls: long enough for callers watching its health to move.
+  const std::string drain = "--drain_seconds=1";
   for (const char* s : {"applications", "grants", "gateway"}) {
     std::ofstream(absl::StrCat(dir_, "/", s, ".token"))
         << testing::TokenFor(s, {Role::kService});
@@ -509,61 +535,70 @@ void Stack::Spawn(const char* binary, const std::string& name,
   auto token_file = [&](const char* s) {
     return absl::StrCat("--service_token_file=", dir_, "/", s, ".token");
   };
-  // Agreements also trusts the EWP service's partner-system tokens.
-  Spawn(
-      AGREEMENTS_SERVER, "agreements",
-      {"--listen=" + address_["agreements"], db, key, applicant_key,
-       internal_key, "--ewp_jwt_public_key_file=" + dir_ + "/ewp-public.pem"});
-  Spawn(
-      GRANTS_SERVER, "grants",
-      {"--listen=" + address_["grants"], db, key, applicant_key, internal_key,
-       "--agreements_address=" + address_["agreements"], token_file("grants")});
-  Spawn(APPLICATIONS_SERVER, "applications",
-        {"--listen=" + address_["applications"], db, key, applicant_key,
-         internal_key,
-         "--applicant_signing_key_file=" + dir_ + "/applicant-private.pem",
-         "--agreements_address=" + address_["agreements"],
-         "--grants_address=" + address_["grants"], token_file("applications"),
-         smtp});
-  Spawn(INQUIRIES_SERVER, "inquiries",
-        {"--listen=" + address_["inquiries"], db, key, applicant_key,
-         internal_key, smtp,
-         absl::StrCat("--institution=", mobility::testing::kHomeInstitution)});
+  const std::string agreements =
+      "--agreements_address=" + address("agreements");
   if (ewp_.catalogue_file.empty()) {
     ewp_.catalogue_file = dir_ + "/catalogue.xml";
     std::ofstream(ewp_.catalogue_file)
         << ewp::CatalogueOf({EwpManifest()}).value_or("");
   }
-  std::vector<std::string> ewp_args = {
-      "--listen=" + address_["ewp"],
-      db,
-      key,
-      internal_key,
-      "--http_listen=" + ewp_http_,
-      "--public_url=" + ewp_url(),
-      "--hei_id=" + ewp_.hei,
-      "--hei_name=" + ewp_.name,
-      "--admin_email=ewp-admin@" + ewp_.hei,
-      "--client_key_file=" + ewp_.client_key_file,
-      "--server_key_file=" + ewp_.server_key_file,
-      "--token_key_file=" + dir_ + "/ewp-private.pem",
-      "--registry=" + ewp_.catalogue_file,
-      "--agreements_address=" + address_["agreements"],
-      "--allow_plain_http"};
-  ewp_args.insert(ewp_args.end(), ewp_.extra_args.begin(),
-                  ewp_.extra_args.end());
-  Spawn(EWP_SERVER, "ewp", ewp_args);
-  for (const auto& [service, address] : address_) {
+  for (int r = 0; r < replicas_; ++r) {
+    auto listen = [&](const char* service) {
+      return "--listen=" + address_.at(Replicas(service)[r]);
+    };
+    // Agreements also trusts the EWP service's partner-system tokens.
+    Spawn(AGREEMENTS_SERVER, Replicas("agreements")[r],
+          {listen("agreements"), db, drain, key, applicant_key, internal_key,
+           "--ewp_jwt_public_key_file=" + dir_ + "/ewp-public.pem"});
+    Spawn(GRANTS_SERVER, Replicas("grants")[r],
+          {listen("grants"), db, drain, key, applicant_key, internal_key,
+           agreements, token_file("grants")});
+    Spawn(APPLICATIONS_SERVER, Replicas("applications")[r],
+          {listen("applications"), db, drain, key, applicant_key, internal_key,
+           "--applicant_signing_key_file=" + dir_ + "/applicant-private.pem",
+           agreements, "--grants_address=" + address("grants"),
+           token_file("applications"), smtp});
+    Spawn(
+        INQUIRIES_SERVER, Replicas("inquiries")[r],
+        {listen("inquiries"), db, drain, key, applicant_key, internal_key, smtp,
+         absl::StrCat("--institution=", mobility::testing::kHomeInstitution)});
+    // The partners reach the first replica's EWP endpoints; the others
+    // serve theirs on ports of their own.
+    std::vector<std::string> ewp_args = {
+        listen("ewp"),
+        db,
+        drain,
+        key,
+        internal_key,
+        "--http_listen=" +
+            (r == 0 ? ewp_http_ : absl::StrCat("127.0.0.1:", FreePort())),
+        "--public_url=" + ewp_url(),
+        "--hei_id=" + ewp_.hei,
+        "--hei_name=" + ewp_.name,
+        "--admin_email=ewp-admin@" + ewp_.hei,
+        "--client_key_file=" + ewp_.client_key_file,
+        "--server_key_file=" + ewp_.server_key_file,
+        "--token_key_file=" + dir_ + "/ewp-private.pem",
+        "--registry=" + ewp_.catalogue_file,
+        agreements,
+        "--allow_plain_http"};
+    ewp_args.insert(ewp_args.end(), ewp_.extra_args.begin(),
+                    ewp_.extra_args.end());
+    Spawn(EWP_SERVER, Replicas("ewp")[r], ewp_args);
+  }
+  for (const auto& [name, address] : address_) {
     if (!WaitUntilServing(address)) {
       return ::testing::AssertionFailure()
-             << service << " did not start: "
-             << ReadFile(absl::StrCat(dir_, "/", service, ".log"));
+             << name << " did not start: "
+             << ReadFile(absl::StrCat(dir_, "/", name, ".log"));
     }
   }
   std::vector<std::string> gateway = {"--listen=" + gateway_,
                                       token_file("gateway")};
-  for (const auto& [service, address] : address_)
-    gateway.push_back(absl::StrCat("--", service, "_address=", address));
+  for (const char* service :
+       {"agreements", "applications", "grants", "inquiries", "ewp"})
+    gateway.push_back(
+        absl::StrCat("--", service, "_address=", address(service)));
   gateway.insert(gateway.end(), gateway_args.begin(), gateway_args.end());
   Spawn(GATEWAY, "gateway", gateway);
   HttpClient client;

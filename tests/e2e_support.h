@@ -150,10 +150,18 @@ class Stack {
   ::testing::AssertionResult Start(
       const std::vector<std::string>& gateway_args = {},
       const std::string& smtp_url = "");
-  // host:port of the gateway, and of a service ("agreements", ...).
+  // Before Start: `n` processes of each service, each on ports of its own,
+  // which the gateway and the other services reach round robin. The first
+  // is named as its service ("grants"), the others "grants-2", "grants-3".
+  void set_replicas(int n);
+  // host:port of the gateway; a service's target ("agreements", ...: its
+  // replicas, "ipv4:host:port,host:port", when there are several), or one
+  // replica's host:port ("grants-2").
   const std::string& gateway() const { return gateway_; }
-  const std::string& address(const std::string& service) const {
-    return address_.at(service);
+  const std::string& address(const std::string& name) const {
+    auto it = target_.find(name);
+    return it != target_.end() && replicas_ > 1 ? it->second
+                                                : address_.at(name);
   }
   // host:port of a process's metrics port ("gateway" among them).
   const std::string& metrics_address(const std::string& name) const {
@@ -201,10 +209,14 @@ class Stack {
  private:
   void Spawn(const char* binary, const std::string& name,
              std::vector<std::string> args);
+  // The processes of `service`: "grants", "grants-2", ...
+  std::vector<std::string> Replicas(const std::string& service) const;
 
   std::string database_url_, dir_, gateway_, ewp_http_;
   Ewp ewp_;
-  std::map<std::string, std::string> address_;
+  int replicas_ = 1;
+  std::map<std::string, std::string> address_;  // Of each process.
+  std::map<std::string, std::string> target_;   // Of each service.
   std::map<std::string, std::string> metrics_address_;
   std::map<std::string, pid_t> pids_;
   std::map<std::string, std::vector<std::string>> args_;
