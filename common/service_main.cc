@@ -64,6 +64,9 @@ MOBILITY_FLAG(int, drain_seconds, 5, "MOBILITY_DRAIN_SECONDS",
               "after SIGTERM, how long the replica answers NOT_SERVING and "
               "refuses new calls UNAVAILABLE, so that callers move to the "
               "others, before it stops taking calls");
+MOBILITY_FLAG(bool, migrate_only, false, "MOBILITY_MIGRATE_ONLY",
+              "apply the schema's migrations, then exit 0 without serving "
+              "(a deployment's migration job)");
 MOBILITY_FLAG(int, max_call_seconds, 30, "MOBILITY_MAX_CALL_SECONDS",
               "deadline of a call that brings none, and the longest a query "
               "runs");
@@ -273,6 +276,10 @@ int RunService(int argc, char** argv, const ServiceDefinition& definition) {
     Log(LogLevel::kError, "migration_failed",
         {{"message", std::string(s.message())}});
     return 1;
+  }
+  if (absl::GetFlag(FLAGS_migrate_only)) {
+    Log(LogLevel::kInfo, "migrated", {{"schema", definition.schema}});
+    return 0;
   }
   auto dispatcher =
       std::make_shared<RpcDispatcher>(*std::move(verifier), config->dispatch);

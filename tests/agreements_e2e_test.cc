@@ -189,6 +189,28 @@ TEST_F(AgreementsEndToEndTest, StopsGracefullyOnSigterm) {
   EXPECT_EQ(HealthStatus(), -1);  // Nobody answers any more.
 }
 
+// A deployment's migration job: the schema is brought up to date, nothing
+// is served, and the process exits 0.
+TEST_F(AgreementsEndToEndTest, MigrateOnlyAppliesTheMigrationsAndExits) {
+  pid_ = Spawn({AGREEMENTS_SERVER, "--listen=" + address_, "--migrate_only",
+                "--database_url=" + database_.url(),
+                "--jwt_public_key_file=" + dir_ + "/public.pem"},
+               dir_ + "/server.log");
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+      << ReadFile(dir_ + "/server.log");
+  EXPECT_TRUE(absl::StrContains(ReadFile(dir_ + "/server.log"),
+                                "\"event\":\"migrated\""));
+  pqxx::connection connection(database_.url());
+  EXPECT_EQ(pqxx::nontransaction(connection)
+                .exec1("SELECT count(*) FROM agreements.agreements")[0]
+                .as<int>(),
+            0);
+  EXPECT_EQ(HealthStatus(), -1);  // Nothing was served.
+}
+
 TEST_F(AgreementsEndToEndTest, BadConfigurationFailsAtStartWithAClearMessage) {
   pid_ = Spawn(
       {AGREEMENTS_SERVER, "--listen=" + address_, "--database_url=mysql://nope",
