@@ -148,12 +148,18 @@ class SelectionCrashTest : public ::testing::Test {
     return code;
   }
 
+  // Read as a client reads across a restart: UNAVAILABLE is tried again,
+  // while its channel reconnects to the new process.
   apv1::Application Get(const std::string& name) {
     apv1::GetApplicationRequest get;
     get.set_name(name);
     apv1::Application a;
-    EXPECT_TRUE(
-        Applications().GetApplication(As(coordinator_).get(), get, &a).ok());
+    EXPECT_EQ(Retried([&] {
+                return Applications()
+                    .GetApplication(As(coordinator_).get(), get, &a)
+                    .error_code();
+              }),
+              grpc::StatusCode::OK);
     return a;
   }
   static int Decisions(const apv1::Application& a) {
