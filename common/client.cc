@@ -50,12 +50,35 @@ std::unique_ptr<grpc::ClientContext> NewClientContext(
   return context;
 }
 
+namespace {
+
+// A target with its own scheme ("dns:///replicas:50051", "unix:/run/s",
+// "ipv4:10.0.0.7:50051,10.0.0.8:50051") goes as written; a bare host:port is
+// resolved by DNS.
+std::string Target(const std::string& address) {
+  const bool has_scheme = absl::StrContains(address, ":///") ||
+                          absl::StartsWith(address, "unix:") ||
+                          absl::StartsWith(address, "ipv4:") ||
+                          absl::StartsWith(address, "ipv6:");
+  return has_scheme ? address : absl::StrCat("dns:///", address);
+}
+
+}  // namespace
+
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetLoadBalancingPolicyName("round_robin");
+  // Answers may carry a 10 MiB document (gRPC's default takes 4 MiB).
+  args.SetMaxReceiveMessageSize(16 * 1024 * 1024);
+  return grpc::CreateCustomChannel(Target(address),
+                                   grpc::InsecureChannelCredentials(), args);
+}
+
+std::shared_ptr<grpc::Channel> NewReplicasChannel(const std::string& address) {
   grpc::ChannelArguments args;
   // Round robin over the replicas that answer their health check SERVING: a
   // replica that drains (SIGTERM) is left at once. A call refused
-  // UNAVAILABLE before it began (a replica draining or gone) is tried again,
-  // on the next replica.
+  // UNAVAILABLE is tried again, up to four times.
   args.SetServiceConfigJSON(R"json({
     "loadBalancingConfig": [{"round_robin": {}}],
     "healthCheckConfig": {"serviceName": ""},
@@ -75,23 +98,14 @@ std::shared_ptr<grpc::Channel> NewChannel(const std::string& address) {
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-  // Answers may carry a 10 MiB document (gRPC's default takes 4 MiB).
   args.SetMaxReceiveMessageSize(16 * 1024 * 1024);
-  // A target with its own scheme ("dns:///replicas:50051", "unix:/run/s",
-  // "ipv4:10.0.0.7:50051,10.0.0.8:50051") goes as written; a bare host:port is
-  // resolved by DNS.
-  const bool has_scheme = absl::StrContains(address, ":///") ||
-                          absl::StartsWith(address, "unix:") ||
-                          absl::StartsWith(address, "ipv4:") ||
-                          absl::StartsWith(address, "ipv6:");
-  return grpc::CreateCustomChannel(
-      has_scheme ? address : absl::StrCat("dns:///", address),
-      grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(Target(address),
+                                   grpc::InsecureChannelCredentials(), args);
 }
 
 ServiceChannel::ServiceChannel(const std::string& address,
                                std::string service_token_file)
-    : channel_(NewChannel(address)),
+    : channel_(NewReplicasChannel(address)),
       service_token_file_(std::move(service_token_file)) {}
 
 std::string ServiceChannel::ServiceToken() const {

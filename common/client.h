@@ -32,12 +32,17 @@ struct OutboundCall {
 std::unique_ptr<grpc::ClientContext> NewClientContext(const OutboundCall& call);
 
 // A plaintext channel to host:port that spreads calls round_robin over every
-// address the host name resolves to whose health check answers SERVING (a
-// target with a scheme, such as "dns:///replicas.internal:50051" or
-// "ipv4:10.0.0.7:50051,10.0.0.8:50051", is taken as written), and tries a
-// call refused UNAVAILABLE before it began again, up to four times; inside
-// the cluster traffic stays on loopback or a mesh.
+// address the host name resolves to (a target with a scheme, such as
+// "dns:///replicas.internal:50051" or "ipv4:10.0.0.7:50051,10.0.0.8:50051",
+// is taken as written); inside the cluster traffic stays on loopback or a
+// mesh. Tools and tests call through it.
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& address);
+// The same for a caller that must ride out replicas restarting (the gateway,
+// our services, ServiceChannel): only replicas whose health check answers
+// SERVING are called, so one that drains is left at once; a call refused
+// UNAVAILABLE is tried again, up to four times; a restarted replica is
+// connected again within 2 s.
+std::shared_ptr<grpc::Channel> NewReplicasChannel(const std::string& address);
 
 // Another service, called on behalf of the call being served.
 class ServiceChannel {

@@ -52,10 +52,9 @@ TEST_F(ReplicasTest, EveryReplicaRestartedInTurnUnderLoadLosesNoCall) {
 
   pqxx::connection admin(database_.url());
   // The demo's own appeals, registered before the load.
-  const int64_t demo =
-      pqxx::nontransaction(admin)
-          .exec1("SELECT count(*) FROM inquiries.inquiries")[0]
-          .as<int64_t>();
+  const int64_t demo = pqxx::nontransaction(admin)
+                           .exec1("SELECT count(*) FROM inquiries.inquiries")[0]
+                           .as<int64_t>();
   std::atomic<bool> stop{false};
   std::atomic<int> sequence{0};
   std::mutex mu;
@@ -107,7 +106,7 @@ TEST_F(ReplicasTest, EveryReplicaRestartedInTurnUnderLoadLosesNoCall) {
   // And a caller of our own services' kind, over gRPC on the replicas'
   // target, as the gateway and the services reach each other.
   callers.emplace_back([&] {
-    grpc::GenericStub stub(NewChannel(stack_.address("agreements")));
+    grpc::GenericStub stub(NewReplicasChannel(stack_.address("agreements")));
     agreements::v1::ListAgreementsRequest request;
     const std::string token = testing::TokenFor("office", {Role::kCoordinator});
     while (!stop) {

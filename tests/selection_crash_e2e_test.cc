@@ -77,8 +77,8 @@ class SelectionCrashTest : public ::testing::Test {
   }
   apv1::ApplicationsService::Stub& Applications() {
     if (!applications_) {
-      applications_ = apv1::ApplicationsService::NewStub(
-          NewChannel(stack_.address("applications")));
+      channel_ = NewChannel(stack_.address("applications"));
+      applications_ = apv1::ApplicationsService::NewStub(channel_);
     }
     return *applications_;
   }
@@ -207,11 +207,18 @@ class SelectionCrashTest : public ::testing::Test {
         "applications",
         point.empty() ? std::vector<std::string>{}
                       : std::vector<std::string>{"--failpoints=" + point}));
+    // The next call must reach the new process: the test's channel may still
+    // be waiting out its reconnect backoff, and would fail it at once.
+    if (channel_) {
+      ASSERT_TRUE(channel_->WaitForConnected(
+          absl::ToChronoTime(absl::Now() + absl::Seconds(20))));
+    }
   }
 
   testing::TestDatabase database_;
   std::string dir_ = e2e::MakeWorkspace();
   e2e::Stack stack_{database_.url(), dir_};
+  std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<apv1::ApplicationsService::Stub> applications_;
   const std::string coordinator_ =
       testing::TokenFor("coordinator", {Role::kCoordinator}, kKokshetau);
