@@ -128,6 +128,13 @@ class ApplicationsServiceTest : public ::testing::Test {
         testing::TestDispatcher());
     grants_server_ = Serve(grants_service_.get(), &grants_port_);
     ASSERT_NE(grants_server_, nullptr);
+    // The test's own view of grants after a restart: a new channel, which
+    // connects on its first call, where the old one may still wait out its
+    // reconnect backoff and fail that call at once.
+    if (grants_stub_) {
+      grants_stub_ = gv1::GrantsService::NewStub(
+          NewChannel(absl::StrCat("127.0.0.1:", grants_port_)));
+    }
   }
   void StopGrants() {
     grants_server_->Shutdown();
