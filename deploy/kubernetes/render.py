@@ -17,7 +17,7 @@ import sys
 import yaml
 
 NAMESPACE = "mobility-office"
-IMAGE = "registry.example.kz/mobility-office/{name}:1.0.0"
+IMAGE = "registry.example.kz/mobility-office/{name}:1.0.0"  # As deploy/images.sh builds them.
 USER = 65532  # The images' non-root user.
 SCHEMAS = ["agreements", "applications", "grants", "inquiries", "ewp"]
 # name: gRPC port, metrics port, what else it reaches, arguments of its own.
@@ -135,8 +135,8 @@ def gateway_documents():
     container = hardened({
         "name": "gateway",
         "image": IMAGE.format(name="gateway"),
-        "args": [f"--listen=0.0.0.0:{GATEWAY_PORT}", f"--metrics_listen=0.0.0.0:{GATEWAY_METRICS}",
-                 "--static_dir=/usr/share/mobility-office/web"]
+        # The image says where its pages are (MOBILITY_STATIC_DIR, deploy/images.sh).
+        "args": [f"--listen=0.0.0.0:{GATEWAY_PORT}", f"--metrics_listen=0.0.0.0:{GATEWAY_METRICS}"]
         + [f"--{s}_address=dns:///{s}:{SERVICES[s][0]}" for s in SCHEMAS],
         "envFrom": [{"configMapRef": {"name": "mobility-settings"}}],
         "env": service_token("gateway"),
