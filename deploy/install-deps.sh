@@ -9,7 +9,7 @@ packages=(
   libabsl-dev libpqxx-dev libpq-dev libssl-dev libcurl4-openssl-dev tzdata libboost-dev
   libxml2-dev libxml2-utils libsaxonhe-java default-jre-headless
   golang-github-grpc-ecosystem-grpc-gateway-dev
-  googletest libgtest-dev libgmock-dev python3-aiosmtpd python3-yaml prometheus pgbackrest podman
+  googletest libgtest-dev libgmock-dev python3-aiosmtpd python3-yaml prometheus pgbackrest podman patroni etcd-server
   postgresql-15 postgresql-client-15
   chromium chromium-driver python3-selenium
   clang-14 libclang-rt-14-dev

@@ -6,9 +6,14 @@
 #
 #   deploy/run.sh          start (or restart) everything
 #   deploy/run.sh stop     stop the services and the project's PostgreSQL
+#
+#   MOBILITY_HA=1 deploy/run.sh    (and to stop) the same, on three PostgreSQL members under
+#                                  Patroni and etcd instead of one (deploy/ha.sh)
 set -euo pipefail
 
 project_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+database=$project_dir/deploy/db.sh
+[ "${MOBILITY_HA:-0}" != 1 ] || database=$project_dir/deploy/ha.sh
 var=$project_dir/var
 build=${MOBILITY_BUILD_DIR:-$project_dir/build}
 services=(agreements applications grants inquiries ewp gateway)
@@ -51,7 +56,7 @@ stop_services() {
 
 if [ "${1:-}" = stop ]; then
   stop_services
-  [ -n "${DATABASE_URL:-}" ] || "$project_dir/deploy/db.sh" stop
+  [ -n "${DATABASE_URL:-}" ] || "$database" stop
   echo "Mobility Office stopped."
   exit 0
 fi
@@ -65,11 +70,11 @@ mkdir -p "$var/run" "$var/log" "$var/keys"
 # a given DATABASE_URL serves every service.
 own_cluster=0
 if [ -z "${DATABASE_URL:-}" ]; then
-  DATABASE_URL=$("$project_dir/deploy/db.sh" start)
+  DATABASE_URL=$("$database" start)
   own_cluster=1
 fi
 service_database_url() {
-  if [ "$own_cluster" = 1 ]; then "$project_dir/deploy/db.sh" url "$1"; else printf '%s' "$DATABASE_URL"; fi
+  if [ "$own_cluster" = 1 ]; then "$database" url "$1"; else printf '%s' "$DATABASE_URL"; fi
 }
 
 # A development key pair: the services verify tokens with the public half, mobilityctl signs with
