@@ -18,10 +18,10 @@
 #include "common/api.h"
 #include "common/client.h"
 #include "common/test_support.h"
-#include "common/types.h"
 #include "mobility/agreements/v1/agreements.grpc.pb.h"
 #include "mobility/applications/v1/applications.grpc.pb.h"
 #include "mobility/grants/v1/grants.grpc.pb.h"
+#include "tests/e2e_applicants.h"
 #include "tests/e2e_support.h"
 
 namespace mobility {
@@ -30,44 +30,9 @@ namespace {
 namespace av1 = ::mobility::agreements::v1;
 namespace apv1 = ::mobility::applications::v1;
 namespace gv1 = ::mobility::grants::v1;
+using e2e::As;
 
 constexpr char kKokshetau[] = "institutions/kokshetau-amu";
-
-std::unique_ptr<grpc::ClientContext> As(
-    const std::string& token, absl::Duration timeout = absl::Seconds(10)) {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout));
-  context->AddMetadata("authorization", "Bearer " + token);
-  return context;
-}
-
-apv1::Application Draft(int n) {
-  apv1::Application a;
-  a.set_call("calls/spring-2027");
-  a.set_condition_id("kz-lv-studies");
-  a.set_kind(apv1::STUDENT);
-  apv1::Applicant* p = a.mutable_applicant();
-  p->set_given_name(absl::StrCat("Student", n));
-  p->set_family_name("Crash");
-  p->set_email(absl::StrCat("crash", n, "@example.kz"));
-  *p->mutable_date_of_birth() = ToDate(absl::CivilDay(2004, 5, 17));
-  p->set_citizenship("KZ");
-  p->set_person_number(absl::StrCat("S-CRASH-", n));
-  p->set_home_institution(kKokshetau);
-  *a.mutable_start_date() = ToDate(absl::CivilDay(2027, 2, 1));
-  *a.mutable_end_date() = ToDate(absl::CivilDay(2027, 4, 30));
-  apv1::StudentDetails* s = a.mutable_student();
-  s->set_eqf_level(6);
-  s->set_isced_code("0413");
-  s->set_study_cycle(apv1::BACHELOR);
-  auto* skill = s->add_language_skills();
-  skill->set_language("en");
-  skill->set_level(av1::B2);
-  a.set_motivation("Management studies in Valmiera.");
-  a.mutable_consent()->set_processing(true);
-  a.mutable_consent()->set_transfer_to_partner(true);
-  return a;
-}
 
 class SelectionCrashTest : public ::testing::Test {
  protected:
@@ -85,29 +50,7 @@ class SelectionCrashTest : public ::testing::Test {
 
   // A submitted and scored application of applicant `n`.
   apv1::Application Reviewed(int n) {
-    const std::string student = Student(n);
-    apv1::CreateApplicationRequest create;
-    *create.mutable_application() = Draft(n);
-    apv1::Application a;
-    EXPECT_TRUE(
-        Applications().CreateApplication(As(student).get(), create, &a).ok());
-    apv1::SubmitApplicationRequest submit;
-    submit.set_name(a.name());
-    EXPECT_TRUE(
-        Applications().SubmitApplication(As(student).get(), submit, &a).ok());
-    apv1::EvaluateApplicationRequest evaluate;
-    evaluate.set_name(a.name());
-    for (auto [id, points] : {std::pair<const char*, int>{"grades", 80},
-                              {"language", 8},
-                              {"motivation", 8}}) {
-      auto* score = evaluate.add_scores();
-      score->set_criterion_id(id);
-      score->set_points(points);
-    }
-    EXPECT_TRUE(Applications()
-                    .EvaluateApplication(As(coordinator_).get(), evaluate, &a)
-                    .ok());
-    return a;
+    return e2e::Reviewed(Applications(), n, "Crash", Student(n), coordinator_);
   }
   static std::string Student(int n) {
     return testing::TokenFor(absl::StrCat("crash-", n), {Role::kApplicant});
