@@ -188,12 +188,25 @@ absl::StatusOr<VerifiedToken> TokenVerifier::State::VerifyUncached(
   const bool internal_issuer =
       issuer == kInternalTokenIssuer && internal_key != nullptr;
   const bool ewp_issuer = issuer == kEwpTokenIssuer && ewp_key != nullptr;
+  IdentityProvider* provider = policy.identity_provider.get();
+  const bool provider_issuer =
+      provider != nullptr && issuer == provider->settings().issuer;
   if (issuer != kTokenIssuer && !applicant_issuer && !internal_issuer &&
-      !ewp_issuer)
+      !ewp_issuer && !provider_issuer)
     return InvalidToken("the bearer token has the wrong issuer");
+  SharedKey provider_key;
+  if (provider_issuer) {
+    auto found = provider->Key(StringClaim(header, "kid"), absl::Now());
+    if (!found.ok()) return found.status();
+    provider_key = *std::move(found);
+    auto ours = provider->OurClaims(claims);
+    if (!ours.ok()) return ours.status();
+    claims = *std::move(ours);
+  }
   EVP_PKEY* signer = applicant_issuer  ? applicant_key.get()
                      : internal_issuer ? internal_key.get()
                      : ewp_issuer      ? ewp_key.get()
+                     : provider_issuer ? provider_key.get()
                                        : key.get();
   // Pinning RS256 matters: a token claiming HS256 would otherwise be checked
   // as an HMAC keyed with the (public) key text, which anyone can forge.
@@ -203,7 +216,8 @@ absl::StatusOr<VerifiedToken> TokenVerifier::State::VerifyUncached(
                       signature)) {
     return InvalidToken("the bearer token's signature is not valid");
   }
-  if (!NamesAudience(claims, policy.audience))
+  if (!NamesAudience(claims, provider_issuer ? provider->settings().audience
+                                             : policy.audience))
     return InvalidToken("the bearer token is not meant for this service");
   auto exp = SecondsClaim(claims, "exp");
   auto iat = SecondsClaim(claims, "iat");

@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/oidc.h"
 
 namespace mobility {
 
@@ -130,6 +131,10 @@ struct TokenPolicy {
   // The EWP service's public key (PEM) for kEwpTokenIssuer; empty: no
   // partner calls through EWP.
   std::string ewp_issuer_key_pem;
+  // The university's identity provider (OpenID Connect), whose tokens are
+  // checked with the keys it publishes, for its own audience, their claims
+  // read as its settings say; null: none.
+  std::shared_ptr<IdentityProvider> identity_provider;
 };
 
 class TokenVerifier {
@@ -148,7 +153,10 @@ class TokenVerifier {
   // and may carry the applicant role only, for no institution; one of
   // kInternalTokenIssuer with the internal key, and carries `service` alone,
   // for no institution; one of kEwpTokenIssuer with the EWP key, and carries
-  // partner_system alone, for its institution.
+  // partner_system alone, for its institution. One of the identity provider's
+  // issuer with the provider's key its kid names, for the provider's
+  // audience, its roles, institution and offices read from the claims the
+  // provider's settings name; it may carry any role but `service`.
   absl::StatusOr<Principal> Verify(absl::string_view token,
                                    absl::Time now) const;
 

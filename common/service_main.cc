@@ -10,9 +10,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "common/api.h"
 #include "common/config.h"
+#include "common/http_fetch.h"
 #include "common/local_day.h"
 #include "common/log.h"
 #include "common/metrics_http.h"
@@ -42,6 +44,30 @@ MOBILITY_FLAG(std::string, ewp_jwt_public_key_file, "",
               "MOBILITY_EWP_JWT_PUBLIC_KEY_FILE",
               "PEM file of the RSA key the EWP service signs partner systems' "
               "tokens with; none: no partner calls through EWP");
+MOBILITY_FLAG(std::string, oidc_issuer, "", "MOBILITY_OIDC_ISSUER",
+              "issuer of the university's identity provider (OpenID "
+              "Connect), whose tokens are trusted; none: no such tokens");
+MOBILITY_FLAG(std::string, oidc_jwks_url, "", "MOBILITY_OIDC_JWKS_URL",
+              "the provider's JWK Set; empty: the jwks_uri of its discovery "
+              "document");
+MOBILITY_FLAG(std::string, oidc_audience, "", "MOBILITY_OIDC_AUDIENCE",
+              "what the provider's tokens must name in aud: our client id "
+              "there");
+MOBILITY_FLAG(std::string, oidc_roles_claim, "roles",
+              "MOBILITY_OIDC_ROLES_CLAIM",
+              "claim (a dotted path) holding the roles, a list or a "
+              "space-separated string");
+MOBILITY_FLAG(std::string, oidc_institution_claim, "institution",
+              "MOBILITY_OIDC_INSTITUTION_CLAIM",
+              "claim holding the institution the holder acts for");
+MOBILITY_FLAG(std::string, oidc_offices_claim, "offices",
+              "MOBILITY_OIDC_OFFICES_CLAIM",
+              "claim holding an inquiry handler's offices");
+MOBILITY_FLAG(std::string, oidc_role_names, "", "MOBILITY_OIDC_ROLE_NAMES",
+              "the provider's role or group names for ours, as "
+              "theirs=ours,... (e.g. mobility-finance=finance)");
+MOBILITY_FLAG(int, token_leeway_seconds, 30, "MOBILITY_TOKEN_LEEWAY_SECONDS",
+              "clock skew tolerated on a token's iat and nbf");
 MOBILITY_FLAG(int, db_pool_size, 8, "MOBILITY_DB_POOL_SIZE",
               "database connections per process");
 MOBILITY_FLAG(std::string, token_audience, "mobility-office",
@@ -73,6 +99,38 @@ MOBILITY_FLAG(int, max_call_seconds, 30, "MOBILITY_MAX_CALL_SECONDS",
 
 namespace mobility {
 namespace {
+
+// The identity provider the --oidc_* flags describe; null without
+// --oidc_issuer.
+absl::StatusOr<std::shared_ptr<IdentityProvider>> IdentityProviderFromFlags() {
+  IdentityProviderSettings settings;
+  settings.issuer = absl::GetFlag(FLAGS_oidc_issuer);
+  if (settings.issuer.empty()) return nullptr;
+  settings.jwks_url = absl::GetFlag(FLAGS_oidc_jwks_url);
+  settings.audience = absl::GetFlag(FLAGS_oidc_audience);
+  settings.roles_claim = absl::GetFlag(FLAGS_oidc_roles_claim);
+  settings.institution_claim = absl::GetFlag(FLAGS_oidc_institution_claim);
+  settings.offices_claim = absl::GetFlag(FLAGS_oidc_offices_claim);
+  if (settings.audience.empty()) {
+    return absl::InvalidArgumentError(
+        "--oidc_audience / MOBILITY_OIDC_AUDIENCE is required with "
+        "--oidc_issuer");
+  }
+  for (absl::string_view pair : absl::StrSplit(
+           absl::GetFlag(FLAGS_oidc_role_names), ',', absl::SkipWhitespace())) {
+    std::pair<std::string, std::string> names =
+        absl::StrSplit(pair, absl::MaxSplits('=', 1));
+    if (names.first.empty() || !ParseRole(names.second).has_value() ||
+        names.second == RoleName(Role::kService)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--oidc_role_names: \"", pair,
+          "\" is not theirs=ours with ours a role a person may hold"));
+    }
+    settings.role_names.insert(std::move(names));
+  }
+  return std::make_shared<IdentityProvider>(std::move(settings),
+                                            CurlFetch(absl::Seconds(2)));
+}
 
 bool IsValidListenAddress(absl::string_view address) {
   size_t colon = address.rfind(':');
@@ -191,6 +249,17 @@ absl::StatusOr<ServiceConfig> LoadServiceConfig(
           absl::StrCat("cannot read the ", what, " token public key ", file));
     }
     *pem = *std::move(read);
+  }
+  const int leeway = absl::GetFlag(FLAGS_token_leeway_seconds);
+  if (leeway < 0 || leeway > 300) {
+    return absl::InvalidArgumentError(
+        "--token_leeway_seconds must be between 0 and 300");
+  }
+  config.token_policy.leeway = absl::Seconds(leeway);
+  if (auto provider = IdentityProviderFromFlags(); !provider.ok()) {
+    return provider.status();
+  } else {
+    config.token_policy.identity_provider = *std::move(provider);
   }
   const std::string page_key_file = absl::GetFlag(FLAGS_page_token_key_file);
   if (!page_key_file.empty()) {
