@@ -513,6 +513,8 @@ void Stack::Spawn(const char* binary, const std::string& name,
                   std::vector<std::string> args) {
   args.insert(args.begin(), binary);
   args.push_back("--metrics_listen=" + metrics_address_.at(name));
+  if (name != "gateway")
+    args.insert(args.end(), service_args_.begin(), service_args_.end());
   args_[name] = args;
   pids_[name] = e2e::Spawn(args, absl::StrCat(dir_, "/", name, ".log"));
 }

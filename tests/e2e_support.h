@@ -197,6 +197,9 @@ class Stack {
   };
   Ewp& ewp() { return ewp_; }
   const Ewp& ewp() const { return ewp_; }
+  // Before Start: flags every service gets besides its own (e.g. the
+  // identity provider's --oidc_*).
+  std::vector<std::string>& service_args() { return service_args_; }
   // Where partners reach its EWP endpoints: http://127.0.0.1:port.
   std::string ewp_url() const { return "http://" + ewp_http_; }
   const std::string& ewp_host() const { return ewp_http_; }
@@ -214,6 +217,7 @@ class Stack {
 
   std::string database_url_, dir_, gateway_, ewp_http_;
   Ewp ewp_;
+  std::vector<std::string> service_args_;
   int replicas_ = 1;
   std::map<std::string, std::string> address_;  // Of each process.
   std::map<std::string, std::string> target_;   // Of each service.
