@@ -13,7 +13,7 @@ packages=(
   postgresql-15 postgresql-client-15
   # LemonLDAP::NG's portal, the identity provider of the sign-in tests (tests/oidc/llng.sh), with
   # the modules it loads at start.
-  liblemonldap-ng-portal-perl lemonldap-ng-fastcgi-server nginx-light libplack-perl
+  liblemonldap-ng-portal-perl lemonldap-ng-fastcgi-server nginx-light libplack-perl starman
   libgd-securityimage-perl libgd-perl libimage-magick-perl libstring-random-perl libemail-sender-perl
   chromium chromium-driver python3-selenium
   clang-14 libclang-rt-14-dev

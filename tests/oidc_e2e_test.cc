@@ -3,8 +3,9 @@
 // signs staff in with the authorization code flow and PKCE
 // (tests/oidc/sign_in.py, as the office pages do), and the services trust its
 // access tokens by the keys it publishes, reading roles and institution from
-// its claims (--oidc_*). A key the provider rotates is fetched when a token
-// first names it; an expired token is refused.
+// its claims (--oidc_*). The office pages sign in there and out again in
+// Chromium (tests/browser/provider_sign_in.py). A key the provider rotates is
+// fetched when a token first names it; an expired token is refused.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -18,6 +19,7 @@
 namespace mobility {
 namespace {
 
+// Where sign_in.py says it is sent back to.
 constexpr char kRedirect[] = "http://localhost:8080/office/";
 
 class OidcTest : public ::testing::Test {
@@ -27,14 +29,25 @@ class OidcTest : public ::testing::Test {
     ASSERT_NE(mkdtemp(dir), nullptr);
     dir_ = dir;
     chmod(dir, 0755);  // The portal runs as www-data.
-    auto [code, output] = Llng(absl::StrCat("start ", dir_, "/llng ",
-                                            e2e::FreePort(), " ", kRedirect));
+    // The office pages, where the browser comes back to.
+    std::string redirects = kRedirect;
+    for (const char* page : {"applications", "inquiries", "budgets"}) {
+      absl::StrAppend(&redirects, " http://", stack_.gateway(), "/office/",
+                      page, " http://", stack_.gateway(), "/office/", page,
+                      "/");
+    }
+    auto [code, output] = Llng(absl::StrCat(
+        "start ", dir_, "/llng ", e2e::FreePort(), " '", redirects, "'"));
     ASSERT_EQ(code, 0) << output;
     issuer_ = std::string(absl::StripAsciiWhitespace(output));
-    stack_.service_args() = {
-        "--oidc_issuer=" + issuer_, "--oidc_audience=mobility-office",
-        "--oidc_role_names=mobility-coordinators=coordinator"};
-    ASSERT_TRUE(stack_.Start());
+    const std::string roles =
+        "--oidc_role_names=mobility-coordinators=coordinator";
+    stack_.service_args() = {"--oidc_issuer=" + issuer_,
+                             "--oidc_audience=mobility-office", roles};
+    ASSERT_TRUE(
+        stack_.Start({absl::StrCat("--static_dir=", PROJECT_SOURCE_DIR, "/web"),
+                      "--oidc_issuer=" + issuer_,
+                      "--oidc_client_id=mobility-office", roles}));
     ASSERT_TRUE(stack_.LoadDemo());
   }
   void TearDown() override {
@@ -69,7 +82,8 @@ class OidcTest : public ::testing::Test {
 
   std::string dir_, issuer_;
   testing::TestDatabase database_;
-  e2e::Stack stack_{database_.url(), e2e::MakeWorkspace()};
+  std::string workspace_ = e2e::MakeWorkspace();
+  e2e::Stack stack_{database_.url(), workspace_};
 };
 
 TEST_F(OidcTest, StaffSignedInAtTheProviderActForTheirInstitution) {
@@ -100,6 +114,19 @@ TEST_F(OidcTest, StaffSignedInAtTheProviderActForTheirInstitution) {
   EXPECT_NE(refused.body.find("ROLE_NOT_ALLOWED"), std::string::npos);
   // msmith: signed in, but no role of ours.
   EXPECT_EQ(Get("/v1/applications", SignIn("msmith")).status, 403);
+}
+
+TEST_F(OidcTest, TheOfficePagesSignInAtTheProviderAndOutInEveryLanguage) {
+  auto [code, output] = e2e::RunCommand(absl::StrCat(
+      // Debian's Python, which has python3-selenium.
+      "/usr/bin/python3 ", BROWSER_TESTS, "/provider_sign_in.py --base http://",
+      stack_.gateway(), " --provider ", issuer_, " --artifacts ",
+      SCREENSHOTS_DIR, " --axe ", BROWSER_TESTS,
+      "/node_modules/axe-core/axe.min.js 2>&1"));
+  EXPECT_EQ(code, 0)
+      << output << "\ngateway log:\n"
+      << e2e::ReadFile(workspace_ + "/gateway.log").substr(0, 4000);
+  std::cout << output;
 }
 
 TEST_F(OidcTest, ARotatedKeyIsFetchedWhenATokenFirstNamesIt) {

@@ -240,6 +240,11 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
       if (!json.ok()) return SendError(exchange, json.status());
       return Send(exchange, 200, *std::move(json));
     }
+    if (request.method() == http::verb::get && path == "/auth/provider" &&
+        !gateway_->options.identity_provider_json.empty()) {
+      exchange.route = path;
+      return Send(exchange, 200, gateway_->options.identity_provider_json);
+    }
     if (request.method() == http::verb::get && path == "/openapi.json") {
       exchange.route = path;
       return Send(exchange, 200, gateway_->options.openapi_json);
@@ -441,7 +446,7 @@ class Gateway::Session : public std::enable_shared_from_this<Session> {
 
   void Write(Exchange& exchange, Response response) {
     response.set(beast::string_view(kRequestIdHeader), exchange.request_id);
-    SetSecurityHeaders(response);
+    SetSecurityHeaders(response, gateway_->options.identity_provider_origin);
     SetCorsHeaders(response, exchange.origin, gateway_->options.cors_origins);
     response.keep_alive(exchange.keep_alive);
     response.prepare_payload();

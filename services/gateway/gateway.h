@@ -50,6 +50,13 @@ struct GatewayOptions {
   // with it to clients on this machine (see dev_sign_in.h). Empty: off, as in
   // production.
   std::string dev_signing_key_file;
+  // What the office pages need to sign staff in at the university's identity
+  // provider (GET /auth/provider): {"issuer", "clientId", "rolesClaim",
+  // "roleNames"}. Empty: no provider, 404.
+  std::string identity_provider_json;
+  // Its origin ("https://idp.kuam.kz"), which the pages'
+  // Content-Security-Policy lets them fetch from.
+  std::string identity_provider_origin;
   // A connection that sends nothing, or does not read its answer, for this
   // long is closed.
   absl::Duration idle_timeout = absl::Seconds(60);

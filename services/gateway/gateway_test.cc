@@ -300,6 +300,18 @@ TEST_F(GatewayTest, PastMaxInFlightTheAnswerIs503AtOnce) {
 namespace mobility::gateway {
 namespace {
 
+// What the office pages need to sign in at the identity provider: nothing
+// until one is configured.
+TEST_F(GatewayTest, TheIdentityProviderIsNamedOnlyWhenConfigured) {
+  EXPECT_EQ(Http("GET", "/auth/provider").status, 404);
+  const std::string provider =
+      R"({"issuer":"https://idp.kuam.kz","clientId":"mobility-office"})";
+  StartGateway([&](GatewayOptions& o) { o.identity_provider_json = provider; });
+  HttpReply named = Http("GET", "/auth/provider");
+  EXPECT_EQ(named.status, 200);
+  EXPECT_EQ(named.body, provider);
+}
+
 // The demo's staff sign-in: off unless a development key is configured;
 // with one, an office role and a subject get a token the services accept.
 TEST_F(GatewayTest,

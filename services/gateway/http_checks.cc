@@ -58,10 +58,16 @@ bool IsJsonOrNoBody(const Request& request) {
   return absl::EqualsIgnoreCase(media, "application/json");
 }
 
-void SetSecurityHeaders(Response& response) {
-  response.set("Content-Security-Policy",
-               "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
-               "form-action 'self'; object-src 'none'");
+void SetSecurityHeaders(Response& response, absl::string_view also_connect_to) {
+  response.set(
+      "Content-Security-Policy",
+      absl::StrCat(
+          "default-src 'self'; ",
+          also_connect_to.empty()
+              ? ""
+              : absl::StrCat("connect-src 'self' ", also_connect_to, "; "),
+          "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; "
+          "object-src 'none'"));
   response.set(http::field::x_frame_options, "DENY");
   response.set("X-Content-Type-Options", "nosniff");
   response.set("Referrer-Policy", "no-referrer");

@@ -1,10 +1,13 @@
 // gateway: HTTP/JSON in front of the services, on the routes their
 // `google.api.http` annotations declare.
 #include <google/protobuf/descriptor.h>
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
 #include <signal.h>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/config.h"
 #include "common/log.h"
 #include "common/metrics_http.h"
@@ -49,6 +52,19 @@ MOBILITY_FLAG(std::vector<std::string>, cors_origins, {},
 MOBILITY_FLAG(std::string, static_dir, "", "MOBILITY_STATIC_DIR",
               "folder of the web pages and /docs the gateway serves; none: "
               "only the API");
+// The same variables as the services' --oidc_* (common/service_main.cc), so
+// that the pages and the services read one configuration.
+MOBILITY_FLAG(std::string, oidc_issuer, "", "MOBILITY_OIDC_ISSUER",
+              "the university's identity provider (OpenID Connect) the office "
+              "pages sign staff in at; none: the pages offer no such sign-in");
+MOBILITY_FLAG(std::string, oidc_client_id, "", "MOBILITY_OIDC_CLIENT_ID",
+              "the pages' client id at the provider (a public client with "
+              "PKCE)");
+MOBILITY_FLAG(std::string, oidc_roles_claim, "roles",
+              "MOBILITY_OIDC_ROLES_CLAIM",
+              "claim holding the roles, as the services read it");
+MOBILITY_FLAG(std::string, oidc_role_names, "", "MOBILITY_OIDC_ROLE_NAMES",
+              "the provider's role names for ours, theirs=ours,...");
 MOBILITY_FLAG(std::string, dev_signing_key_file, "",
               "MOBILITY_DEV_SIGNING_KEY_FILE",
               "development private key: POST /dev/token hands out staff "
@@ -116,6 +132,34 @@ int main(int argc, char** argv) {
   options.openapi_json = *std::move(openapi);
   options.static_dir = absl::GetFlag(FLAGS_static_dir);
   options.dev_signing_key_file = absl::GetFlag(FLAGS_dev_signing_key_file);
+  if (!absl::GetFlag(FLAGS_oidc_issuer).empty()) {
+    if (absl::GetFlag(FLAGS_oidc_client_id).empty())
+      mobility::ExitBadConfig(
+          "--oidc_client_id is required with --oidc_issuer");
+    google::protobuf::Struct provider;
+    auto& fields = *provider.mutable_fields();
+    fields["issuer"].set_string_value(absl::GetFlag(FLAGS_oidc_issuer));
+    fields["clientId"].set_string_value(absl::GetFlag(FLAGS_oidc_client_id));
+    fields["rolesClaim"].set_string_value(
+        absl::GetFlag(FLAGS_oidc_roles_claim));
+    auto& names = *fields["roleNames"].mutable_struct_value()->mutable_fields();
+    for (absl::string_view pair :
+         absl::StrSplit(absl::GetFlag(FLAGS_oidc_role_names), ',',
+                        absl::SkipWhitespace())) {
+      std::pair<std::string, std::string> theirs_ours =
+          absl::StrSplit(pair, absl::MaxSplits('=', 1));
+      names[theirs_ours.first].set_string_value(theirs_ours.second);
+    }
+    google::protobuf::util::MessageToJsonString(
+        provider, &options.identity_provider_json);
+    // scheme://host[:port], the issuer's path left out.
+    const std::string issuer = absl::GetFlag(FLAGS_oidc_issuer);
+    const size_t authority = issuer.find("://");
+    if (authority == std::string::npos)
+      mobility::ExitBadConfig("--oidc_issuer must be a URL");
+    options.identity_provider_origin =
+        issuer.substr(0, issuer.find('/', authority + 3));
+  }
   const size_t routes = router->routes().size();
   gateway::Gateway server(std::move(options), *std::move(router));
   if (auto s = server.Start(); !s.ok()) {

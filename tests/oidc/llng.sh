@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A real OpenID Connect provider for the tests: LemonLDAP::NG's portal (Debian's lemonldap-ng) with
-# its demo user backend (dwho/dwho, rtyler/rtyler, msmith/msmith), served by plackup on loopback,
+# its demo user backend (dwho/dwho, rtyler/rtyler, msmith/msmith), served by Starman on loopback,
 # everything under DIR. Mobility Office is its client "mobility-office" (public, PKCE required,
 # access tokens as JWTs carrying the claims, valid an hour); "mobility-office-brief" is the same
 # with tokens valid 3 s, for expiry. The demo users' roles and institution come from
@@ -9,7 +9,8 @@
 #   rtyler inquiry handler of Kokshetau
 #   msmith no role of ours
 #
-#   tests/oidc/llng.sh start DIR PORT REDIRECT_URI   start; prints the issuer
+#   tests/oidc/llng.sh start DIR PORT REDIRECT_URIS  start; prints the issuer. REDIRECT_URIS: one
+#                                                    argument, space-separated
 #   tests/oidc/llng.sh rotate DIR                    a new signing key (the old one is dropped)
 #   tests/oidc/llng.sh stop DIR
 set -euo pipefail
@@ -37,8 +38,10 @@ stop() {
 serve() {
   local issuer
   issuer=http://localhost:$(cat "$dir/port")
+  # Starman's workers: a browser keeps its connection to the portal open, and a server of one
+  # connection at a time would keep its next (the page's fetch of the keys) waiting.
   config setsid sh -c 'echo $$ > "$0"; exec "$@"' "$dir/pid" plackup -E deployment \
-    -s HTTP::Server::PSGI --host 127.0.0.1 --port "$(cat "$dir/port")" \
+    -s Starman --workers 4 --host 127.0.0.1 --port "$(cat "$dir/port")" \
     /usr/share/lemonldap-ng/portal/htdocs/index.psgi > "$dir/portal.log" 2>&1 < /dev/null &
   for _ in $(seq 1 100); do
     curl -sf -m 2 "$issuer/.well-known/openid-configuration" >/dev/null && { echo "$issuer"; return; }
@@ -52,7 +55,7 @@ serve() {
 case $command in
   start)
     port=${3:?PORT}
-    redirect=${4:?REDIRECT_URI}
+    redirect=${4:?REDIRECT_URIS}
     issuer=http://localhost:$port
     mkdir -p "$dir"/{conf,sessions/lock,psessions/lock,cache,notifications}
     openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/sig.pem" 2>/dev/null
@@ -97,6 +100,7 @@ def client(client_id, seconds):
         "oidcRPMetaDataOptionsAccessTokenExpiration": seconds,
         "oidcRPMetaDataOptionsAdditionalAudiences": "mobility-office",
         "oidcRPMetaDataOptionsBypassConsent": 1,
+        "oidcRPMetaDataOptionsLogoutBypassConfirm": 1,
         "oidcRPMetaDataOptionsUserIDAttr": "uid",
     }
 clients = {"mobility-office": 3600, "mobility-office-brief": 3}

@@ -6,7 +6,7 @@
 import {call, formatMoney} from '/assets/api.js';
 import {language, t} from '/assets/i18n.js';
 import {layout} from '/assets/layout.js';
-import {session, signInForm} from '/assets/session.js';
+import {session, signInForm, signOut} from '/assets/session.js';
 
 const SERIES = [['allocated', '#c5ced8'], ['committed', '#0b4f8a'], ['paid', '#14622e']];
 const select = document.getElementById('budget');
@@ -109,12 +109,18 @@ async function loadBudgets() {
   const budgets = await Promise.all(names.map((n) => call('GET', `/v1/${n}`, undefined, token())));
   select.replaceChildren(...budgets.map((b, i) => new Option(b.ok ?
     `${b.body.programme} ${b.body.callYear} · ${b.body.projectNumber}` : names[i], names[i])));
+  document.getElementById('who').textContent = session().subject;
   document.getElementById('budgets').hidden = false;
   loadReport();
 }
 
 const signIn = signInForm(document.getElementById('main'), ROLES, loadBudgets, say);
 select.addEventListener('change', loadReport);
+document.getElementById('sign-out').addEventListener('click', () => {
+  signOut();
+  document.getElementById('budgets').hidden = true;
+  signIn.hidden = false;
+});
 document.addEventListener('languagechange', () => shown && show(shown));
 layout('/office/budgets');
 if (session()) loadBudgets();
