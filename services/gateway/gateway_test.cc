@@ -306,10 +306,17 @@ TEST_F(GatewayTest, TheIdentityProviderIsNamedOnlyWhenConfigured) {
   EXPECT_EQ(Http("GET", "/auth/provider").status, 404);
   const std::string provider =
       R"({"issuer":"https://idp.kuam.kz","clientId":"mobility-office"})";
-  StartGateway([&](GatewayOptions& o) { o.identity_provider_json = provider; });
+  StartGateway([&](GatewayOptions& o) {
+    o.identity_provider_json = provider;
+    o.identity_provider_origin = "https://idp.kuam.kz";
+  });
   HttpReply named = Http("GET", "/auth/provider");
   EXPECT_EQ(named.status, 200);
   EXPECT_EQ(named.body, provider);
+  // The pages may fetch the provider's keys and token endpoint, and from no
+  // other origin.
+  EXPECT_THAT(named.headers["content-security-policy"],
+              HasSubstr("connect-src 'self' https://idp.kuam.kz;"));
 }
 
 // The demo's staff sign-in: off unless a development key is configured;
