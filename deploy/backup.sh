@@ -85,12 +85,23 @@ case "${1:-}" in
     [ ! -e "$into" ] || { echo "backup.sh: $into exists; restore into a new folder" >&2; exit 2; }
     mkdir -p "$into/data" && chmod 0700 "$into/data" && chown -R postgres: "$into"
     pgbr restore --pg1-path="$into/data" --type=time "--target=$target" --target-action=promote
+    # A port free when probed may be taken before PostgreSQL binds it (55432 and up lie in Linux's
+    # ephemeral range, which every outgoing connection draws from): then the next one.
     p=55432
-    while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
-    echo "$p" > "$into/port"
-    # The restored cluster archives nothing: it is a copy to read, not the office's database.
-    as_postgres "$pg_bin/pg_ctl" -D "$into/data" -l "$into/postgres.log" -w -t 120 \
-      -o "-c port=$p -c listen_addresses=127.0.0.1 -c unix_socket_directories=$into -c max_connections=200 -c archive_mode=off" start >/dev/null
+    for attempt in 1 2 3 4 5; do
+      while (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; do p=$((p + 1)); done
+      echo "$p" > "$into/port"
+      # The restored cluster archives nothing: it is a copy to read, not the office's database.
+      as_postgres "$pg_bin/pg_ctl" -D "$into/data" -l "$into/postgres.log" -w -t 120 \
+        -o "-c port=$p -c listen_addresses=127.0.0.1 -c unix_socket_directories=$into -c max_connections=200 -c archive_mode=off" \
+        start >/dev/null && break
+      if [ $attempt = 5 ] || ! grep -q "could not bind" "$into/postgres.log"; then
+        echo "backup.sh: the restored cluster did not start on port $p:" >&2
+        tail -n 20 "$into/postgres.log" >&2
+        exit 1
+      fi
+      p=$((p + 1))
+    done
     # Recovery ends with a promotion; until then the copy is read-only.
     for _ in $(seq 1 300); do
       [ "$(as_postgres "$pg_bin/psql" -X -At -h "$into" -p "$p" -d postgres -c 'SELECT pg_is_in_recovery()')" = f ] && break
