@@ -5,11 +5,13 @@
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/auth.h"
 #include "common/status.h"
 
 namespace mobility {
@@ -77,6 +79,24 @@ const google::protobuf::Value* At(const google::protobuf::Struct& claims,
 }
 
 }  // namespace
+
+absl::StatusOr<std::map<std::string, std::string>> ParseRoleNames(
+    absl::string_view setting) {
+  std::map<std::string, std::string> out;
+  for (absl::string_view pair :
+       absl::StrSplit(setting, ',', absl::SkipWhitespace())) {
+    std::pair<std::string, std::string> names = absl::StrSplit(
+        absl::StripAsciiWhitespace(pair), absl::MaxSplits('=', 1));
+    if (names.first.empty() || !ParseRole(names.second).has_value() ||
+        names.second == RoleName(Role::kService)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--oidc_role_names: \"", pair,
+          "\" is not theirs=ours with ours a role a person may hold"));
+    }
+    out.insert(std::move(names));
+  }
+  return out;
+}
 
 absl::StatusOr<std::map<std::string, SharedKey>> ParseJwks(
     absl::string_view json) {

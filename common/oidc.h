@@ -46,6 +46,12 @@ struct IdentityProviderSettings {
   absl::Duration refetch_interval = absl::Seconds(10);
 };
 
+// The provider's role names for ours from "theirs=ours,..." (--oidc_role_names,
+// read by the services and the gateway alike); INVALID_ARGUMENT naming the
+// pair whose "ours" is no role a person may hold.
+absl::StatusOr<std::map<std::string, std::string>> ParseRoleNames(
+    absl::string_view setting);
+
 // GET `url`: the body of a 2xx answer, UNAVAILABLE otherwise
 // (common/http_fetch.h).
 using HttpFetch =

@@ -206,6 +206,21 @@ TEST_F(OidcTest, WhatTheProviderMayNotSayIsRefused) {
             absl::StatusCode::kUnauthenticated);
 }
 
+TEST(RoleNamesTest, TheirsMapToARoleAPersonMayHold) {
+  auto names = ParseRoleNames(
+      "mobility-coordinators=coordinator, mobility-finance=finance");
+  ASSERT_TRUE(names.ok()) << names.status();
+  EXPECT_EQ(*names, (std::map<std::string, std::string>{
+                        {"mobility-coordinators", "coordinator"},
+                        {"mobility-finance", "finance"}}));
+  EXPECT_TRUE(ParseRoleNames("")->empty());
+  for (const char* bad : {"staff=service", "staff=rector", "=admin", "staff"}) {
+    EXPECT_EQ(ParseRoleNames(bad).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
+}
+
 TEST(JwksTest, OnlyRsaSigningKeysWithAnIdAreKept) {
   ProviderKey key("a");
   const std::string jwk = key.Jwk();

@@ -116,18 +116,9 @@ absl::StatusOr<std::shared_ptr<IdentityProvider>> IdentityProviderFromFlags() {
         "--oidc_audience / MOBILITY_OIDC_AUDIENCE is required with "
         "--oidc_issuer");
   }
-  for (absl::string_view pair : absl::StrSplit(
-           absl::GetFlag(FLAGS_oidc_role_names), ',', absl::SkipWhitespace())) {
-    std::pair<std::string, std::string> names =
-        absl::StrSplit(pair, absl::MaxSplits('=', 1));
-    if (names.first.empty() || !ParseRole(names.second).has_value() ||
-        names.second == RoleName(Role::kService)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--oidc_role_names: \"", pair,
-          "\" is not theirs=ours with ours a role a person may hold"));
-    }
-    settings.role_names.insert(std::move(names));
-  }
+  auto role_names = ParseRoleNames(absl::GetFlag(FLAGS_oidc_role_names));
+  if (!role_names.ok()) return role_names.status();
+  settings.role_names = *std::move(role_names);
   return std::make_shared<IdentityProvider>(std::move(settings),
                                             CurlFetch(absl::Seconds(2)));
 }

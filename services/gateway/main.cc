@@ -11,6 +11,7 @@
 #include "common/config.h"
 #include "common/log.h"
 #include "common/metrics_http.h"
+#include "common/oidc.h"
 #include "common/server.h"
 #include "services/gateway/contracts.h"
 #include "services/gateway/gateway.h"
@@ -142,14 +143,13 @@ int main(int argc, char** argv) {
     fields["clientId"].set_string_value(absl::GetFlag(FLAGS_oidc_client_id));
     fields["rolesClaim"].set_string_value(
         absl::GetFlag(FLAGS_oidc_roles_claim));
+    auto role_names =
+        mobility::ParseRoleNames(absl::GetFlag(FLAGS_oidc_role_names));
+    if (!role_names.ok())
+      mobility::ExitBadConfig(std::string(role_names.status().message()));
     auto& names = *fields["roleNames"].mutable_struct_value()->mutable_fields();
-    for (absl::string_view pair :
-         absl::StrSplit(absl::GetFlag(FLAGS_oidc_role_names), ',',
-                        absl::SkipWhitespace())) {
-      std::pair<std::string, std::string> theirs_ours =
-          absl::StrSplit(pair, absl::MaxSplits('=', 1));
-      names[theirs_ours.first].set_string_value(theirs_ours.second);
-    }
+    for (const auto& [theirs, ours] : *role_names)
+      names[theirs].set_string_value(ours);
     google::protobuf::util::MessageToJsonString(
         provider, &options.identity_provider_json);
     // scheme://host[:port], the issuer's path left out.
