@@ -49,9 +49,9 @@ bool HasForwardingHeader(const Request& request);
 // never framed, and never name their address to another site; nothing is
 // sniffed into another type.
 // `also_connect_to`: an origin the pages may fetch from besides our own (the
-// identity provider's, whose keys and token endpoint the office pages call).
-void SetSecurityHeaders(Response& response,
-                        absl::string_view also_connect_to = "");
+// identity provider's, whose keys and token endpoint the office pages call);
+// empty: none.
+void SetSecurityHeaders(Response& response, absl::string_view also_connect_to);
 
 // CORS headers for a request from `origin` when `allowed` names it or holds
 // "*"; none for a request without an Origin.
